@@ -1,0 +1,135 @@
+// gridroute/decision.hpp — issues and cases in, decisions and actions out (SPEC §4).
+//
+//   gridroute::Issue issue;
+//   issue.id = "I-1"; issue.category = "env.noise.loudspeaker"; issue.cell = "chengnan-a-01";
+//   issue.at = *gridroute::parse_rfc3339("2026-11-20T09:15:00+08:00");
+//   issue.attrs.push_back({"severity", gridroute::AttrValue::number(2)});
+//   gridroute::Decision d = engine.route(issue);
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/inlined_vector.h"
+#include "gridroute/time.hpp"
+
+namespace gridroute {
+
+using UnitId = std::int32_t;
+using HandlerId = std::int32_t;
+using RuleId = std::int32_t;
+using RoleKeyId = std::int32_t;
+using PolicyId = std::int32_t;
+using CalendarId = std::int32_t;
+using CategoryId = std::int32_t;
+inline constexpr std::int32_t kNone = -1;
+
+// An attribute value of an issue.
+struct AttrValue {
+  // `null_`, `object` and `list` are values an issue may carry but no attribute may have: a declared
+  // attribute holding one rejects the issue.
+  enum class Type : std::uint8_t { missing, boolean, number, string, null_, object, list };
+  Type type = Type::missing;
+  bool b = false;
+  double num = 0;
+  std::string_view str;  // not owned: points into the caller's issue text
+
+  static AttrValue boolean(bool v) { AttrValue a; a.type = Type::boolean; a.b = v; return a; }
+  static AttrValue number(double v) { AttrValue a; a.type = Type::number; a.num = v; return a; }
+  static AttrValue string(std::string_view v) { AttrValue a; a.type = Type::string; a.str = v; return a; }
+};
+
+// An issue to route. String views are not owned: keep their text alive during the call.
+struct Issue {
+  std::string_view id;
+  std::string_view category;
+  std::string_view cell;
+  Instant at = 0;
+  // Attributes by name; names the bundle does not declare are ignored. The value's type must match the
+  // declared one, or the issue is rejected.
+  std::vector<std::pair<std::string_view, AttrValue>> attrs;
+};
+
+// An issue already checked against a snapshot: ids resolved to dense integers, attributes indexed by
+// their declared position. Produced by `Snapshot::prepare`; the fast path routes these directly.
+struct PreparedIssue {
+  UnitId cell = kNone;
+  CategoryId category = kNone;  // kNone when the bundle declares no taxonomy
+  std::string_view category_code;
+  Instant at = 0;
+  absl::InlinedVector<AttrValue, 8> attrs;  // one per declared attribute, in declared order
+  bool has_severity = false;
+  double severity = 0;
+};
+
+// Why a rule considered for an issue did not give the owner (the `--explain` trace).
+enum class Verdict : std::uint8_t {
+  won,              // this rule gave the owner
+  not_in_scope,     // the issue's cell is outside the rule's scope
+  condition_false,  // the rule's `when` does not hold
+  no_handler,       // none of its route references resolves from the cell
+  lower_priority,   // applicable, but the winner has a higher priority
+  shallower_scope,  // same priority, the winner's scope is deeper
+  less_specific,    // same priority and depth, the winner's category pattern is more specific
+  later_in_file,    // all equal, the winner comes earlier in rules.json
+};
+std::string_view to_string(Verdict v);
+
+struct TraceEntry {
+  RuleId rule = kNone;
+  Verdict verdict = Verdict::won;
+  std::int32_t pattern = 0;      // index of the rule's most specific matching category pattern
+};
+
+struct Decision {
+  enum class Status : std::uint8_t { routed, unrouted, rejected };
+  Status status = Status::unrouted;
+  RuleId rule = kNone;
+  RoleKeyId role = kNone;
+  HandlerId handler = kNone;
+  UnitId unit = kNone;                    // the unit at which the owner was found
+  std::span<const HandlerId> alternates;  // view into the snapshot
+  absl::InlinedVector<HandlerId, 4> assist;
+  int level = 0;
+  PolicyId policy = kNone;
+  Instant respond_by = kNoInstant;
+  Instant resolve_by = kNoInstant;
+  std::string message;              // `reason` when unrouted, `error` when rejected
+  std::vector<TraceEntry> trace;    // filled only when asked for
+};
+
+// An open or resolved case to evaluate for escalation (SPEC §3.5, §4).
+struct Case {
+  Issue issue;
+  int level = 0;
+  Instant level_started_at = 0;
+  bool responded = false;
+  std::int64_t reports = 0;
+  bool resolved = false;
+  int rating = 0;  // 0 = no rating; else 1..5
+};
+
+enum class Reason : std::uint8_t { missed_respond = 1, missed_resolve = 2, repeat_reports = 4, low_rating = 8 };
+
+struct Action {
+  enum class Kind : std::uint8_t { none, hold, escalate, reopen, overdue, rejected };
+  Kind kind = Kind::none;
+  int level = 0;
+  RoleKeyId role = kNone;
+  HandlerId handler = kNone;
+  UnitId unit = kNone;
+  std::uint8_t reasons = 0;  // bit set of Reason
+  Instant next_check = kNoInstant;
+  Instant respond_by = kNoInstant;  // for escalate / reopen: the new level's deadlines from `now`
+  Instant resolve_by = kNoInstant;
+  RuleId rule = kNone;
+  PolicyId policy = kNone;
+  std::string error;  // when rejected
+};
+std::string_view to_string(Action::Kind k);
+std::string_view to_string(Reason r);
+
+}  // namespace gridroute

@@ -1,0 +1,70 @@
+// gridroute/engine.hpp — the entry point for C++ users.
+//
+//   #include "gridroute/engine.hpp"
+//
+//   std::vector<gridroute::Diagnostic> errors;
+//   auto engine = gridroute::Engine::load("examples/lanxi", &errors);
+//   if (!engine.ok()) { for (auto& e : errors) std::cerr << e.to_string() << "\n"; return 1; }
+//   gridroute::Decision d = engine->route(issue);            // any thread
+//   engine->reload("examples/lanxi");                         // swaps atomically; routing goes on
+//
+// An Engine holds the current Snapshot. `route` and `escalate` take the snapshot that is current when
+// they start and use it for the whole call, so every answer comes from exactly one snapshot. A reload
+// that fails leaves the old snapshot serving.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gridroute/decision.hpp"
+#include "gridroute/snapshot.hpp"
+
+namespace gridroute {
+
+inline constexpr int kVersionMajor = 1;
+inline constexpr int kVersionMinor = 0;
+inline constexpr int kVersionPatch = 0;
+inline constexpr const char* kVersionString = "1.0.0";
+
+class Engine {
+ public:
+  explicit Engine(std::shared_ptr<const Snapshot> snapshot) : current_(std::move(snapshot)) {}
+
+  static absl::StatusOr<Engine> load(const std::string& dir, std::vector<Diagnostic>* diagnostics = nullptr,
+                                     const LoadOptions& options = {}) {
+    auto s = load_bundle(dir, diagnostics, options);
+    if (!s.ok()) return s.status();
+    return Engine(*std::move(s));
+  }
+
+  Engine(Engine&& o) noexcept : current_(o.current_.load()) {}
+  Engine& operator=(Engine&& o) noexcept {
+    current_.store(o.current_.load());
+    return *this;
+  }
+
+  // The snapshot now serving; hold it to make several calls against one snapshot.
+  std::shared_ptr<const Snapshot> snapshot() const { return current_.load(std::memory_order_acquire); }
+
+  // Swaps in a new snapshot; calls already running finish on the old one.
+  void swap(std::shared_ptr<const Snapshot> next) { current_.store(std::move(next), std::memory_order_release); }
+
+  // Loads and swaps in a bundle; on failure the current snapshot keeps serving.
+  absl::Status reload(const std::string& dir, std::vector<Diagnostic>* diagnostics = nullptr,
+                      const LoadOptions& options = {}) {
+    auto s = load_bundle(dir, diagnostics, options);
+    if (!s.ok()) return s.status();
+    swap(*std::move(s));
+    return absl::OkStatus();
+  }
+
+  Decision route(const Issue& issue, bool explain = false) const { return snapshot()->route(issue, explain); }
+  Action escalate(const Case& c, Instant now) const { return snapshot()->escalate(c, now); }
+
+ private:
+  std::atomic<std::shared_ptr<const Snapshot>> current_;
+};
+
+}  // namespace gridroute

@@ -1,0 +1,46 @@
+// gridroute/jsonl.hpp — the JSON Lines formats of SPEC §4: issue and case lines in, decision and
+// action lines out. Used by the CLI and the C ABI; handy for any host that speaks JSON.
+//
+//   gridroute::LineCodec codec(snapshot);          // one per thread; reuses its buffers
+//   std::string out;
+//   codec.route_line(R"({"id":"I-1","category":"street.vending",...})", /*explain=*/false, out);
+//   // out == {"id": "I-1", "status": "routed", "rule": ..., ...}
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "gridroute/snapshot.hpp"
+
+namespace gridroute {
+
+class LineCodec {
+ public:
+  explicit LineCodec(std::shared_ptr<const Snapshot> snapshot);
+  ~LineCodec();
+  LineCodec(const LineCodec&) = delete;
+  LineCodec& operator=(const LineCodec&) = delete;
+
+  // Routes one issue line and appends one decision object (no newline) to `out`. Never fails: a bad
+  // line gives a `rejected` record.
+  void route_line(std::string_view line, bool explain, std::string& out);
+  // Evaluates one case line at `now` and appends one action object (no newline) to `out`.
+  void escalate_line(std::string_view line, Instant now, std::string& out);
+
+  const Snapshot& snapshot() const { return *snapshot_; }
+
+ private:
+  struct Impl;
+  std::shared_ptr<const Snapshot> snapshot_;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Appends a JSON string literal with escapes.
+void append_json_string(std::string& out, std::string_view s);
+// Appends a decision / an action as a JSON object. `id` is written as a string, or null when `id_null`.
+void append_decision(std::string& out, const Snapshot& s, std::string_view id, bool id_null, const Decision& d,
+                     bool explain);
+void append_action(std::string& out, const Snapshot& s, std::string_view id, bool id_null, const Action& a);
+
+}  // namespace gridroute

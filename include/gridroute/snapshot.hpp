@@ -1,0 +1,267 @@
+// gridroute/snapshot.hpp — a compiled, immutable bundle.
+//
+// A Snapshot is built once from a bundle (see engine.hpp `load_bundle`) and never changes, so any
+// number of threads may route against one `std::shared_ptr<const Snapshot>` at once.
+//
+//   auto snap = gridroute::load_bundle("examples/lanxi").value();
+//   gridroute::Decision d = snap->route(issue);                     // or engine.route(issue)
+//   std::cout << snap->handler_id(d.handler) << "\n";
+//
+// Indexes (all built in `compile`): string ids map once to dense integers; the unit tree is kept as
+// parent/depth arrays plus Euler-tour intervals, so "scope is an ancestor of the cell" is two integer
+// compares; each declared category has its candidate rules pre-sorted in winning order; each unit
+// lists the handlers serving it grouped by role, so resolving a role walks at most the cell's depth.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/graph/compressed_sparse_row_graph.hpp>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "gridroute/bundle.hpp"
+#include "gridroute/decision.hpp"
+#include "gridroute/time.hpp"
+
+namespace gridroute {
+
+// Hash maps keyed by strings, looked up by std::string_view without a copy.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+struct StringEq {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const noexcept { return a == b; }
+};
+template <class K, class V>
+using StringMap = absl::flat_hash_map<K, V, StringHash, StringEq>;
+
+// The jurisdiction as a graph: vertices are units (0..units-1) then handlers; edges go from a parent
+// unit to each child and from a handler to each unit it serves.
+using JurisdictionGraph = boost::compressed_sparse_row_graph<boost::directedS>;
+
+enum class AttrType : std::uint8_t { boolean, number, string };
+
+struct RoleKey {
+  std::int32_t role = 0;        // index into Snapshot::role_names
+  std::int32_t department = -1; // index into Snapshot::department_names, or -1
+};
+
+// A flattened condition node; children are `child_count` consecutive subtrees starting at `first_child`.
+struct CondNode {
+  spec::Condition::Op op;
+  AttrType attr_type = AttrType::number;
+  std::int32_t attr = -1;
+  std::int32_t first_child = -1;
+  std::int32_t child_count = 0;
+  bool b = false;
+  double num = 0;
+  std::string str;
+  std::vector<double> nums;          // `in` over numbers
+  std::vector<std::string> strs;     // `in` over strings
+  std::vector<bool> bools;           // `in` over bools
+  int window_begin = 0, window_end = 0;
+  std::int32_t next = -1;  // index of the next sibling subtree (for skipping)
+};
+
+struct CompiledRule {
+  std::string id;
+  std::int64_t priority = 0;
+  UnitId scope = 0;
+  std::int32_t scope_depth = 0;
+  std::int32_t when = -1;  // root CondNode, or -1
+  std::vector<RoleKeyId> route;
+  std::vector<RoleKeyId> assist;
+  std::optional<Duration> respond, resolve;  // the rule's SLA, else defaults.sla
+  CalendarId calendar = kNone;               // the rule's own calendar
+  CalendarId condition_calendar = kNone;     // for `workday`: the rule's, else defaults.calendar
+  PolicyId policy = kNone;                   // the rule's escalation, else defaults.escalation
+  std::vector<std::string> patterns;
+};
+
+struct CompiledLevel {
+  std::string name;
+  std::int32_t tier = -1;
+  std::vector<RoleKeyId> route;
+  std::optional<Duration> respond, resolve;
+};
+
+struct CompiledPolicy {
+  std::string id;
+  std::vector<CompiledLevel> levels;
+  std::optional<std::int64_t> repeat_reports;
+  std::optional<std::int64_t> rating_below;
+  bool has_skip = false;
+  double skip_at_least = 0;
+  int skip_to_level = 0;
+};
+
+// A candidate rule for a category, with the specificity of its best matching pattern.
+struct Candidate {
+  RuleId rule;
+  std::int32_t specificity;  // exact: 1<<20; prefix: its segment count; `*`: 0
+  std::int32_t pattern;      // index into the rule's patterns
+};
+
+// Where a role reference resolved: the unit and the handlers there (owner first).
+struct Resolution {
+  UnitId unit = kNone;
+  std::span<const HandlerId> handlers;
+  explicit operator bool() const { return unit != kNone; }
+};
+
+class Snapshot {
+ public:
+  // ---- identity
+  std::string name;
+  absl::TimeZone tz;
+  std::string tz_name;
+
+  // ---- tiers and units
+  std::vector<std::string> tiers;
+  std::int32_t cell_tier = 0;
+  std::vector<std::uint32_t> unit_id_offset;  // into unit_id_chars; size units+1
+  std::string unit_id_chars;
+  std::vector<UnitId> parent;  // -1 for the root
+  std::vector<std::uint8_t> tier_of;
+  std::vector<std::uint16_t> depth;  // number of ancestors
+  std::vector<std::int32_t> tin, tout;  // Euler tour: a is ancestor-or-self of b iff tin[a] <= tin[b] < tout[a]
+  StringMap<std::string_view, UnitId> unit_index;
+  std::vector<std::string> unit_names;  // may be empty strings
+  std::vector<std::uint32_t> served_offset;  // per unit, into `served`; size units+1
+  struct Served {
+    RoleKeyId key;
+    std::int32_t first;  // into served_handlers
+    std::int32_t count;
+  };
+  std::vector<Served> served;
+  std::vector<HandlerId> served_handlers;
+  UnitId root = 0;
+  JurisdictionGraph graph;
+
+  // ---- roles and handlers
+  std::vector<std::string> role_names;
+  std::vector<std::string> department_names;
+  std::vector<RoleKey> role_keys;
+  StringMap<std::string, RoleKeyId> role_key_index;  // "role" or "role/department"
+  std::vector<std::string> handler_ids;
+  std::vector<RoleKeyId> handler_role;
+  std::vector<CalendarId> handler_calendar;
+  std::vector<std::vector<UnitId>> handler_serves;
+  StringMap<std::string_view, HandlerId> handler_index;
+
+  // ---- rules
+  std::vector<std::string> attr_names;
+  std::vector<AttrType> attr_types;
+  StringMap<std::string, std::int32_t> attr_index;
+  bool has_taxonomy = false;
+  std::vector<std::string> categories;
+  StringMap<std::string_view, CategoryId> category_index;
+  std::vector<std::uint32_t> candidate_offset;  // per declared category; size categories+1
+  std::vector<Candidate> candidates;
+  // Without a taxonomy: patterns indexed for on-the-fly candidate lists.
+  StringMap<std::string, std::vector<std::pair<RuleId, std::int32_t>>> exact_patterns, prefix_patterns;
+  std::vector<std::pair<RuleId, std::int32_t>> star_patterns;
+  std::vector<CompiledRule> rules;
+  std::vector<CondNode> conditions;
+  std::vector<Calendar> calendars;
+  StringMap<std::string, CalendarId> calendar_index;
+  CalendarId default_calendar = kNone;  // defaults.calendar, else a built-in 24/7 calendar
+  std::vector<CompiledPolicy> policies;
+  StringMap<std::string, PolicyId> policy_index;
+  std::optional<Duration> default_respond, default_resolve;
+
+  // ---- accessors
+  std::size_t unit_count() const { return parent.size(); }
+  std::string_view unit_id(UnitId u) const {
+    return std::string_view(unit_id_chars).substr(unit_id_offset[u], unit_id_offset[u + 1] - unit_id_offset[u]);
+  }
+  UnitId find_unit(std::string_view id) const {
+    auto it = unit_index.find(id);
+    return it == unit_index.end() ? kNone : it->second;
+  }
+  bool is_ancestor_or_self(UnitId a, UnitId b) const { return tin[a] <= tin[b] && tin[b] < tout[a]; }
+  std::string_view role_name(RoleKeyId k) const { return role_names[role_keys[k].role]; }
+  // The department of a role key, or empty.
+  std::string_view department(RoleKeyId k) const {
+    return role_keys[k].department < 0 ? std::string_view() : std::string_view(department_names[role_keys[k].department]);
+  }
+  std::string role_key_label(RoleKeyId k) const;
+  const std::string& handler_id(HandlerId h) const { return handler_ids[h]; }
+
+  // Walks from `start` to the root; the first unit served by handlers with role key `k`.
+  Resolution resolve(RoleKeyId k, UnitId start) const {
+    for (UnitId u = start; u != kNone; u = parent[u]) {
+      for (std::uint32_t i = served_offset[u], e = served_offset[u + 1]; i < e; ++i) {
+        const Served& s = served[i];
+        if (s.key == k)
+          return Resolution{u, std::span<const HandlerId>(served_handlers.data() + s.first, static_cast<size_t>(s.count))};
+      }
+    }
+    return {};
+  }
+  // The start unit of an escalation level at `tier`: the cell's ancestor at that tier, or the nearest above.
+  UnitId ancestor_at_tier(UnitId cell, std::int32_t tier) const {
+    UnitId u = cell;
+    while (u != kNone && tier_of[u] > tier) u = parent[u];
+    return u;
+  }
+
+  // ---- deciding (src/decide)
+  // Checks an issue against this snapshot: cell, category, attribute types. On error, returns false and
+  // sets `error` to the message of a `rejected` record.
+  bool prepare(const Issue& issue, PreparedIssue& out, std::string& error) const;
+  Decision route(const Issue& issue, bool explain = false) const;
+  // Routing without severity_skip or a rejected status: the level-0 decision of a prepared issue.
+  void route_prepared(const PreparedIssue& issue, Decision& d, bool explain) const;
+  Action escalate(const Case& c, Instant now) const;
+  // Deadlines of `level` of `policy` for a decision's owner, counted from `start`.
+  const Calendar& level_calendar(const CompiledRule& rule, int level, HandlerId owner) const;
+
+  // Candidate rules for a category, in winning order (declared categories are precomputed).
+  void candidates_for(const PreparedIssue& issue, std::vector<Candidate>& scratch,
+                      std::span<const Candidate>& out) const;
+  bool eval(std::int32_t node, const PreparedIssue& issue) const;
+};
+
+// Loading and compiling (src/load, src/compile).
+struct LoadOptions {
+  std::size_t max_file_bytes = 1ull << 30;  // 1 GiB per file
+  std::size_t max_json_depth = 64;
+  std::size_t max_id_bytes = 64;
+  std::size_t max_units = 20'000'000;
+  std::size_t max_handlers = 10'000'000;
+  std::size_t max_rules = 1'000'000;
+  std::size_t max_tiers = 32;
+  std::size_t max_errors = 1000;  // stop collecting after this many
+};
+
+// In-memory bundle: the two JSON documents plus any CSV files they name, by file name.
+struct BundleSources {
+  std::string label = "<memory>";  // prefix for file names in diagnostics
+  std::string jurisdiction_json;
+  std::string rules_json;
+  std::vector<std::pair<std::string, std::string>> files;  // e.g. {"units.csv", "..."}
+};
+
+// Loads and compiles the bundle in directory `dir`. On failure the status says how many errors;
+// `diagnostics` (when given) receives every error, in file order.
+absl::StatusOr<std::shared_ptr<const Snapshot>> load_bundle(const std::string& dir,
+                                                            std::vector<Diagnostic>* diagnostics = nullptr,
+                                                            const LoadOptions& options = {});
+absl::StatusOr<std::shared_ptr<const Snapshot>> load_bundle(const BundleSources& sources,
+                                                            std::vector<Diagnostic>* diagnostics = nullptr,
+                                                            const LoadOptions& options = {});
+
+// Lint findings of `gridroute check` (SPEC §5), as warnings.
+std::vector<Diagnostic> lint(const Snapshot& snapshot, std::size_t max_findings_per_kind = 100);
+
+}  // namespace gridroute

@@ -1,0 +1,873 @@
+// Compiling a bundle: validate every reference, intern ids, build the indexes routing needs.
+#include "compile/compile.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include <boost/graph/depth_first_search.hpp>
+
+#include "absl/container/flat_hash_set.h"
+#include "util.hpp"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace gridroute::detail {
+namespace {
+
+constexpr std::string_view kBuiltinRoles[] = {"resident_council", "property_manager", "enforcement_squad",
+                                              "partner_department"};
+constexpr std::string_view kPartner = "partner_department";
+
+std::string ptr(std::string_view base, std::size_t index, std::string_view field = {}) {
+  std::string p = detail::cat(base, "/", index);
+  if (!field.empty()) detail::append(p, "/", field);
+  return p;
+}
+
+// Records the discover/finish order of a DFS over the unit tree (Euler-tour intervals).
+struct TourVisitor : boost::default_dfs_visitor {
+  std::vector<std::int32_t>* tin;
+  std::vector<std::int32_t>* tout;
+  std::int32_t* clock;
+  std::size_t units;
+  template <class V, class G>
+  void discover_vertex(V v, const G&) {
+    if (v < units) (*tin)[v] = (*clock)++;
+  }
+  template <class V, class G>
+  void finish_vertex(V v, const G&) {
+    if (v < units) (*tout)[v] = *clock;
+  }
+};
+
+class Compiler {
+ public:
+  Compiler(spec::Jurisdiction& j, spec::Rules& r, Problems& p, const LoadOptions& o)
+      : jur_(j), rules_(r), problems_(p), opt_(o), s_(std::make_shared<Snapshot>()) {}
+
+  std::shared_ptr<Snapshot> run() {
+    header();
+    tiers();
+    units();
+    rules_preamble();
+    handlers();
+    graph();
+    rules();
+    policies_and_defaults();
+    categories();
+    if (!problems_.empty()) return nullptr;
+    return s_;
+  }
+
+ private:
+  // ---------------------------------------------------------------- helpers
+  void jerr(std::string pointer, std::string msg) { problems_.json(FileId::jurisdiction, std::move(pointer), std::move(msg)); }
+  void rerr(std::string pointer, std::string msg) { problems_.json(FileId::rules, std::move(pointer), std::move(msg)); }
+  void unit_err(const spec::Unit& u, std::string_view field, std::string msg) {
+    if (u.from_csv) problems_.csv(FileId::units_csv, u.origin, detail::cat(field, ": ", msg));
+    else jerr(ptr("/units", static_cast<std::size_t>(u.origin), field), std::move(msg));
+  }
+  void handler_err(const spec::Handler& h, std::string_view field, std::string msg) {
+    if (h.from_csv) problems_.csv(FileId::handlers_csv, h.origin, detail::cat(field, ": ", msg));
+    else jerr(ptr("/handlers", static_cast<std::size_t>(h.origin), field), std::move(msg));
+  }
+
+  // ---------------------------------------------------------------- jurisdiction
+  void header() {
+    if (jur_.format != "gridroute.jurisdiction/1")
+      jerr("/format", detail::cat("format must be \"gridroute.jurisdiction/1\", got \"", jur_.format, "\""));
+    if (rules_.format != "gridroute.rules/1")
+      rerr("/format", detail::cat("format must be \"gridroute.rules/1\", got \"", rules_.format, "\""));
+    s_->name = jur_.name.value_or("");
+    s_->tz_name = jur_.timezone;
+    if (!absl::LoadTimeZone(jur_.timezone, &s_->tz))
+      jerr("/timezone", detail::cat("unknown time zone \"", jur_.timezone, "\" (an IANA name such as Asia/Shanghai)"));
+  }
+
+  void tiers() {
+    auto& t = jur_.tiers;
+    if (t.size() < 3) jerr("/tiers", "must list at least the tiers community, area, cell");
+    if (t.size() > opt_.max_tiers) jerr("/tiers", detail::cat("more than ", opt_.max_tiers, " tiers"));
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      if (!valid_name(t[i])) jerr(ptr("/tiers", i), detail::cat("tier name \"", t[i], "\" must match [a-z][a-z0-9_]*"));
+      if (tier_index_.contains(t[i])) jerr(ptr("/tiers", i), detail::cat("duplicate tier \"", t[i], "\""));
+      tier_index_.emplace(t[i], static_cast<std::int32_t>(i));
+    }
+    if (t.size() >= 3 && (t[t.size() - 3] != "community" || t[t.size() - 2] != "area" || t.back() != "cell"))
+      jerr("/tiers", "the last three tiers must be \"community\", \"area\", \"cell\", in that order");
+    s_->tiers = t;
+    s_->cell_tier = static_cast<std::int32_t>(t.size()) - 1;
+  }
+
+  void units() {
+    auto& us = jur_.units;
+    if (us.size() > opt_.max_units) {
+      jerr("/units", detail::cat("more than ", opt_.max_units, " units (LoadOptions::max_units)"));
+      return;
+    }
+    std::size_t n = us.size();
+    s_->unit_id_offset.reserve(n + 1);
+    std::size_t chars = 0;
+    for (auto& u : us) chars += u.id.size();
+    s_->unit_id_chars.reserve(chars);
+    s_->unit_index.reserve(n);
+    s_->tier_of.assign(n, 0);
+    s_->parent.assign(n, kNone);
+    s_->unit_names.resize(n);
+    std::vector<bool> bad(n, false);
+    for (std::size_t i = 0; i < n; ++i) {
+      auto& u = us[i];
+      s_->unit_id_offset.push_back(static_cast<std::uint32_t>(s_->unit_id_chars.size()));
+      s_->unit_id_chars += u.id;
+      if (!valid_id(u.id, opt_.max_id_bytes)) {
+        unit_err(u, "id", detail::cat("unit id \"", u.id.substr(0, 80), "\" must be 1-", opt_.max_id_bytes,
+                                       " bytes of [A-Za-z0-9._:-]"));
+        bad[i] = true;
+      }
+      auto it = tier_index_.find(u.tier);
+      if (it == tier_index_.end()) {
+        unit_err(u, "tier", detail::cat("unknown tier \"", u.tier, "\" (tiers: ", absl::StrJoin(jur_.tiers, ", "), ")"));
+        bad[i] = true;
+      } else {
+        s_->tier_of[i] = static_cast<std::uint8_t>(it->second);
+      }
+      if (u.name) s_->unit_names[i] = *u.name;
+    }
+    s_->unit_id_offset.push_back(static_cast<std::uint32_t>(s_->unit_id_chars.size()));
+    for (std::size_t i = 0; i < n; ++i) {
+      auto [it, inserted] = s_->unit_index.emplace(s_->unit_id(static_cast<UnitId>(i)), static_cast<UnitId>(i));
+      if (!inserted) {
+        unit_err(us[i], "id", detail::cat("duplicate unit id \"", us[i].id, "\""));
+        bad[i] = true;
+      }
+    }
+    std::int64_t roots = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      auto& u = us[i];
+      if (!u.parent) {
+        if (roots++ == 0) s_->root = static_cast<UnitId>(i);
+        else unit_err(u, "parent", detail::cat("a second root \"", u.id, "\" (the root is \"", us[s_->root].id,
+                                                "\"; every other unit needs a parent)"));
+        if (!jur_.tiers.empty() && u.tier != jur_.tiers.front() && !bad[i])
+          unit_err(u, "tier", detail::cat("the root must be of the first tier \"", jur_.tiers.front(), "\""));
+        continue;
+      }
+      UnitId p = s_->find_unit(*u.parent);
+      if (p == kNone) {
+        unit_err(u, "parent", detail::cat("unknown parent unit \"", *u.parent, "\""));
+        continue;
+      }
+      if (static_cast<std::size_t>(p) == i) {
+        unit_err(u, "parent", "a unit cannot be its own parent");
+        continue;
+      }
+      s_->parent[i] = p;
+      if (!bad[i] && !bad[p] && s_->tier_of[p] >= s_->tier_of[i])
+        unit_err(u, "tier", detail::cat("tier \"", u.tier, "\" must be below its parent's tier \"", us[p].tier, "\""));
+    }
+    if (n > 0 && roots == 0) jerr("/units", "no root unit (a unit without a parent, of the first tier)");
+    if (n == 0) jerr("/units", "the jurisdiction has no units");
+  }
+
+  // Roles, attributes and calendars are needed to check handlers.
+  void rules_preamble() {
+    for (auto r : kBuiltinRoles) add_role(std::string(r));
+    for (std::size_t i = 0; i < rules_.roles.size(); ++i) {
+      const auto& r = rules_.roles[i];
+      if (!valid_name(r)) rerr(ptr("/roles", i), detail::cat("role name \"", r, "\" must match [a-z][a-z0-9_]*"));
+      else if (role_index_.contains(r)) rerr(ptr("/roles", i), detail::cat("role \"", r, "\" is already defined"));
+      else add_role(r);
+    }
+    for (const auto& [name, type] : rules_.attributes) {
+      std::string p = "/attributes";
+      append_token(p, name);
+      AttrType t;
+      if (type == "bool") t = AttrType::boolean;
+      else if (type == "number") t = AttrType::number;
+      else if (type == "string") t = AttrType::string;
+      else {
+        rerr(p, detail::cat("attribute type must be \"bool\", \"number\" or \"string\", got \"", type, "\""));
+        continue;
+      }
+      s_->attr_index.emplace(name, static_cast<std::int32_t>(s_->attr_names.size()));
+      s_->attr_names.push_back(name);
+      s_->attr_types.push_back(t);
+    }
+    for (std::size_t i = 0; i < rules_.calendars.size(); ++i) calendar(i);
+  }
+
+  static void append_token(std::string& p, std::string_view tok) {
+    p.push_back('/');
+    for (char c : tok) {
+      if (c == '~') p += "~0";
+      else if (c == '/') p += "~1";
+      else p.push_back(c);
+    }
+  }
+
+  void add_role(std::string r) {
+    role_index_.emplace(r, static_cast<std::int32_t>(s_->role_names.size()));
+    s_->role_names.push_back(std::move(r));
+  }
+
+  void calendar(std::size_t i) {
+    auto& c = rules_.calendars[i];
+    std::string base = ptr("/calendars", i);
+    bool ok = true;
+    if (!valid_id(c.id, opt_.max_id_bytes)) {
+      rerr(base + "/id", detail::cat("calendar id \"", c.id, "\" must be 1-64 bytes of [A-Za-z0-9._:-]"));
+      ok = false;
+    } else if (s_->calendar_index.contains(c.id)) {
+      rerr(base + "/id", detail::cat("duplicate calendar id \"", c.id, "\""));
+      ok = false;
+    }
+    absl::TimeZone tz = s_->tz;
+    if (c.timezone && !absl::LoadTimeZone(*c.timezone, &tz)) {
+      rerr(base + "/timezone", detail::cat("unknown time zone \"", *c.timezone, "\""));
+      ok = false;
+    }
+    absl::flat_hash_set<int> seen;
+    for (std::size_t k = 0; k < c.weekdays.size(); ++k) {
+      int w = c.weekdays[k];
+      if (w < 1 || w > 7) {
+        rerr(ptr(base + "/weekdays", k), detail::cat("weekday must be 1 (Monday) to 7 (Sunday), got ", w));
+        ok = false;
+      } else if (!seen.insert(w).second) {
+        rerr(ptr(base + "/weekdays", k), detail::cat("weekday ", w, " listed twice"));
+        ok = false;
+      }
+    }
+    std::vector<Calendar::Period> periods;
+    if (c.hours.empty()) {
+      rerr(base + "/hours", "a calendar needs at least one working period [\"HH:MM\", \"HH:MM\"]");
+      ok = false;
+    }
+    for (std::size_t k = 0; k < c.hours.size(); ++k) {
+      std::string p = ptr(base + "/hours", k);
+      if (c.hours[k].size() != 2) {
+        rerr(p, "a working period is [\"HH:MM\", \"HH:MM\"]");
+        ok = false;
+        continue;
+      }
+      auto b = parse_clock(c.hours[k][0], false);
+      auto e = parse_clock(c.hours[k][1], true);
+      if (!b.ok()) { rerr(p + "/0", std::string(b.status().message())); ok = false; continue; }
+      if (!e.ok()) { rerr(p + "/1", std::string(e.status().message())); ok = false; continue; }
+      if (*e <= *b) { rerr(p, "a working period must end after it starts"); ok = false; continue; }
+      if (!periods.empty() && *b < periods.back().end) {
+        rerr(p, "working periods must be in order and must not overlap");
+        ok = false;
+        continue;
+      }
+      periods.push_back({*b, *e});
+    }
+    auto days = [&](const std::vector<std::string>& list, std::string_view field) {
+      std::vector<absl::CivilDay> out;
+      for (std::size_t k = 0; k < list.size(); ++k) {
+        auto d = parse_civil_day(list[k]);
+        if (!d.ok()) {
+          rerr(ptr(detail::cat(base, "/", field), k), std::string(d.status().message()));
+          ok = false;
+        } else {
+          out.push_back(*d);
+        }
+      }
+      return out;
+    };
+    auto holidays = days(c.holidays, "holidays");
+    auto workdays = days(c.workdays, "workdays");
+    if (c.weekdays.empty() && workdays.empty()) {
+      rerr(base + "/weekdays", "a calendar needs working weekdays or make-up workdays");
+      ok = false;
+    }
+    if (!ok) {
+      s_->calendar_index.emplace(c.id, kNone);  // known, so references do not report twice
+      return;
+    }
+    s_->calendar_index[c.id] = static_cast<CalendarId>(s_->calendars.size());
+    s_->calendars.emplace_back(c.id, tz, c.weekdays, std::move(periods), std::move(holidays), std::move(workdays));
+  }
+
+  // Looks up a calendar id; reports an unknown one.
+  CalendarId calendar_ref(const std::string& id, FileId file, std::string pointer, bool& ok) {
+    auto it = s_->calendar_index.find(id);
+    if (it == s_->calendar_index.end()) {
+      std::string msg = detail::cat("unknown calendar \"", id, "\"");
+      if (file == FileId::rules) rerr(std::move(pointer), msg);
+      else jerr(std::move(pointer), msg);
+      ok = false;
+      return kNone;
+    }
+    return it->second;
+  }
+
+  RoleKeyId intern_key(std::int32_t role, std::int32_t dept) {
+    std::string label = dept < 0 ? s_->role_names[role] : detail::cat(s_->role_names[role], "/", s_->department_names[dept]);
+    auto [it, inserted] = s_->role_key_index.emplace(label, static_cast<RoleKeyId>(s_->role_keys.size()));
+    if (inserted) s_->role_keys.push_back({role, dept});
+    return it->second;
+  }
+  std::int32_t intern_department(const std::string& d) {
+    auto [it, inserted] = dept_index_.emplace(d, static_cast<std::int32_t>(s_->department_names.size()));
+    if (inserted) s_->department_names.push_back(d);
+    return it->second;
+  }
+
+  void handlers() {
+    auto& hs = jur_.handlers;
+    if (hs.size() > opt_.max_handlers) {
+      jerr("/handlers", detail::cat("more than ", opt_.max_handlers, " handlers (LoadOptions::max_handlers)"));
+      return;
+    }
+    s_->handler_ids.reserve(hs.size());
+    s_->handler_index.reserve(hs.size());
+    for (std::size_t i = 0; i < hs.size(); ++i) {
+      auto& h = hs[i];
+      HandlerId id = static_cast<HandlerId>(i);
+      s_->handler_ids.push_back(h.id);
+      if (!valid_id(h.id, opt_.max_id_bytes))
+        handler_err(h, "id", detail::cat("handler id \"", h.id.substr(0, 80), "\" must be 1-", opt_.max_id_bytes,
+                                          " bytes of [A-Za-z0-9._:-]"));
+      RoleKeyId key = kNone;
+      auto rit = role_index_.find(h.role);
+      if (rit == role_index_.end()) {
+        handler_err(h, "role", detail::cat("unknown role \"", h.role, "\" (declare it in rules.json \"roles\")"));
+      } else if (h.role == kPartner) {
+        if (!h.department || h.department->empty())
+          handler_err(h, "department", "a partner_department handler needs a \"department\"");
+        else if (!valid_name(*h.department))
+          handler_err(h, "department", detail::cat("department \"", *h.department, "\" must match [a-z][a-z0-9_]*"));
+        else
+          key = intern_key(rit->second, intern_department(*h.department));
+      } else if (h.department) {
+        handler_err(h, "department", detail::cat("only partner_department handlers have a department (role \"",
+                                                  h.role, "\")"));
+      } else {
+        key = intern_key(rit->second, -1);
+      }
+      s_->handler_role.push_back(key);
+      CalendarId cal = kNone;
+      if (h.calendar) {
+        bool ok = true;
+        std::string p = h.from_csv ? "" : ptr("/handlers", static_cast<std::size_t>(h.origin), "calendar");
+        auto it = s_->calendar_index.find(*h.calendar);
+        if (it == s_->calendar_index.end()) {
+          handler_err(h, "calendar", detail::cat("unknown calendar \"", *h.calendar, "\""));
+          ok = false;
+        } else {
+          cal = it->second;
+        }
+        (void)ok;
+        (void)p;
+      }
+      s_->handler_calendar.push_back(cal);
+      std::vector<UnitId> serves;
+      if (h.serves.empty()) handler_err(h, "serves", "a handler must serve at least one unit");
+      for (std::size_t k = 0; k < h.serves.size(); ++k) {
+        UnitId u = s_->find_unit(h.serves[k]);
+        if (u == kNone) {
+          if (h.from_csv) handler_err(h, "serves", detail::cat("unknown unit \"", h.serves[k], "\""));
+          else jerr(detail::cat(ptr("/handlers", static_cast<std::size_t>(h.origin), "serves"), "/", k),
+                    detail::cat("unknown unit \"", h.serves[k], "\""));
+          continue;
+        }
+        if (std::find(serves.begin(), serves.end(), u) == serves.end()) serves.push_back(u);
+      }
+      s_->handler_serves.push_back(std::move(serves));
+      auto [it, inserted] = s_->handler_index.emplace(s_->handler_ids.back(), id);
+      if (!inserted) handler_err(h, "id", detail::cat("duplicate handler id \"", h.id, "\""));
+    }
+    // handler_index keys view handler_ids' strings: they must not move again (reserved above).
+  }
+
+  void graph() {
+    std::size_t n = s_->unit_count();
+    if (n == 0) return;
+    std::vector<std::pair<std::size_t, std::size_t>> edges;
+    edges.reserve(n);
+    for (std::size_t i = 0; i < n; ++i)
+      if (s_->parent[i] != kNone) edges.emplace_back(static_cast<std::size_t>(s_->parent[i]), i);
+    std::size_t nh = s_->handler_ids.size();
+    for (std::size_t h = 0; h < nh; ++h)
+      for (UnitId u : s_->handler_serves[h]) edges.emplace_back(n + h, static_cast<std::size_t>(u));
+    std::sort(edges.begin(), edges.end());
+    s_->graph = JurisdictionGraph(boost::edges_are_sorted, edges.begin(), edges.end(), n + nh);
+    s_->tin.assign(n, -1);
+    s_->tout.assign(n, -1);
+    std::int32_t clock = 0;
+    TourVisitor vis;
+    vis.tin = &s_->tin;
+    vis.tout = &s_->tout;
+    vis.clock = &clock;
+    vis.units = n;
+    std::vector<boost::default_color_type> colors(num_vertices(s_->graph), boost::white_color);
+    auto color_map = boost::make_iterator_property_map(colors.begin(), get(boost::vertex_index, s_->graph));
+    // Only unit→unit edges may be followed: handler vertices have no incoming edges, so a DFS from the
+    // root reaches units only.
+    boost::depth_first_visit(s_->graph, static_cast<std::size_t>(s_->root), vis, color_map);
+    s_->depth.assign(n, 0);
+    // Parents come first in tour order, so depth follows from a pass in discover order.
+    std::vector<UnitId> order(n, kNone);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (s_->tin[i] < 0) {
+        unit_err(jur_.units[i], "parent",
+                 detail::cat("unit \"", jur_.units[i].id, "\" is not reachable from the root: its parent chain is a cycle"));
+        continue;
+      }
+      order[static_cast<std::size_t>(s_->tin[i])] = static_cast<UnitId>(i);
+    }
+    for (UnitId u : order) {
+      if (u == kNone) continue;
+      if (s_->parent[u] != kNone) s_->depth[u] = static_cast<std::uint16_t>(s_->depth[s_->parent[u]] + 1);
+    }
+    // Every leaf is a cell and every cell is a leaf.
+    std::vector<std::uint8_t> has_child(n, 0);
+    for (std::size_t i = 0; i < n; ++i)
+      if (s_->parent[i] != kNone) has_child[static_cast<std::size_t>(s_->parent[i])] = 1;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (s_->tin[i] < 0) continue;
+      bool cell = s_->tier_of[i] == s_->cell_tier && tier_index_.contains(jur_.units[i].tier);
+      if (cell && has_child[i]) unit_err(jur_.units[i], "tier", detail::cat("cell \"", jur_.units[i].id, "\" has child units; a cell must be a leaf"));
+      if (!cell && !has_child[i] && tier_index_.contains(jur_.units[i].tier))
+        unit_err(jur_.units[i], "tier", detail::cat("unit \"", jur_.units[i].id, "\" has no child units; every leaf must be a cell"));
+    }
+    // Served index: per unit, (role key, handlers in jurisdiction order).
+    std::vector<std::tuple<UnitId, RoleKeyId, HandlerId>> triples;
+    for (std::size_t h = 0; h < nh; ++h) {
+      if (s_->handler_role[h] == kNone) continue;
+      for (UnitId u : s_->handler_serves[h]) triples.emplace_back(u, s_->handler_role[h], static_cast<HandlerId>(h));
+    }
+    std::sort(triples.begin(), triples.end());
+    s_->served_offset.assign(n + 1, 0);
+    for (std::size_t i = 0; i < triples.size(); ++i) {
+      auto [u, k, h] = triples[i];
+      bool new_group = i == 0 || std::get<0>(triples[i - 1]) != u || std::get<1>(triples[i - 1]) != k;
+      if (new_group) {
+        s_->served.push_back({k, static_cast<std::int32_t>(s_->served_handlers.size()), 0});
+        ++s_->served_offset[static_cast<std::size_t>(u) + 1];
+      }
+      s_->served_handlers.push_back(h);
+      ++s_->served.back().count;
+    }
+    for (std::size_t i = 0; i < n; ++i) s_->served_offset[i + 1] += s_->served_offset[i];
+  }
+
+  // ---------------------------------------------------------------- rules
+  RoleKeyId role_ref(const spec::RoleRef& r, const std::string& pointer, bool& ok) {
+    auto it = role_index_.find(r.role);
+    if (it == role_index_.end()) {
+      rerr(pointer, detail::cat("unknown role \"", r.role, "\""));
+      ok = false;
+      return kNone;
+    }
+    if (r.role == kPartner) {
+      if (!r.department) {
+        rerr(pointer, "partner_department needs a department: {\"role\": \"partner_department\", \"department\": ...}");
+        ok = false;
+        return kNone;
+      }
+      return intern_key(it->second, intern_department(*r.department));
+    }
+    if (r.department) {
+      rerr(pointer + "/department", detail::cat("only partner_department takes a department (role \"", r.role, "\")"));
+      ok = false;
+      return kNone;
+    }
+    return intern_key(it->second, -1);
+  }
+
+  std::optional<Duration> duration(const std::optional<std::string>& text, const std::string& pointer, bool& ok) {
+    if (!text) return std::nullopt;
+    auto d = parse_duration(*text);
+    if (!d.ok()) {
+      rerr(pointer, std::string(d.status().message()));
+      ok = false;
+      return std::nullopt;
+    }
+    return *d;
+  }
+
+  std::int32_t condition(const spec::Condition& c, CalendarId cal, std::size_t depth, bool& ok) {
+    using Op = spec::Condition::Op;
+    auto index = static_cast<std::int32_t>(s_->conditions.size());
+    s_->conditions.emplace_back();
+    CondNode node;
+    node.op = c.op;
+    if (depth > opt_.max_json_depth) {
+      rerr(c.pointer, detail::cat("condition nested deeper than ", opt_.max_json_depth, " levels"));
+      ok = false;
+      return index;
+    }
+    switch (c.op) {
+      case Op::all:
+      case Op::any:
+      case Op::not_: {
+        std::vector<std::int32_t> kids;
+        for (const auto& ch : c.children) kids.push_back(condition(ch, cal, depth + 1, ok));
+        node.child_count = static_cast<std::int32_t>(kids.size());
+        node.first_child = kids.empty() ? -1 : kids.front();
+        for (std::size_t k = 0; k + 1 < kids.size(); ++k) s_->conditions[kids[k]].next = kids[k + 1];
+        break;
+      }
+      case Op::local_time:
+        node.window_begin = c.window_begin;
+        node.window_end = c.window_end;
+        break;
+      case Op::workday:
+        node.b = c.workday;
+        if (cal == kNone) {
+          rerr(c.pointer, "a workday condition needs a calendar: the rule's \"calendar\" or defaults.calendar");
+          ok = false;
+        }
+        break;
+      default: {
+        auto it = s_->attr_index.find(c.attr);
+        if (it == s_->attr_index.end()) {
+          rerr(c.pointer + "/attr", detail::cat("attribute \"", c.attr, "\" is not declared in \"attributes\""));
+          ok = false;
+          break;
+        }
+        node.attr = it->second;
+        node.attr_type = s_->attr_types[it->second];
+        std::string op_ptr = c.pointer + "/" + std::string(op_name(c.op));
+        auto type_name = [](AttrType t) { return t == AttrType::boolean ? "bool" : t == AttrType::number ? "number" : "string"; };
+        auto matches = [&](const auto& v) {
+          using V = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<V, bool>) return node.attr_type == AttrType::boolean;
+          else if constexpr (std::is_same_v<V, double>) return node.attr_type == AttrType::number;
+          else if constexpr (std::is_same_v<V, std::string>) return node.attr_type == AttrType::string;
+          else return false;
+        };
+        if (c.op == Op::exists) {
+          node.b = std::get<bool>(c.value);
+        } else if (c.op == Op::in) {
+          for (std::size_t k = 0; k < c.list.size(); ++k) {
+            if (!std::visit(matches, c.list[k])) {
+              rerr(detail::cat(op_ptr, "/", k), detail::cat("attribute \"", c.attr, "\" is a ", type_name(node.attr_type),
+                                                              "; this value is of another type"));
+              ok = false;
+              continue;
+            }
+            std::visit([&](const auto& v) {
+              using V = std::decay_t<decltype(v)>;
+              if constexpr (std::is_same_v<V, bool>) node.bools.push_back(v);
+              else if constexpr (std::is_same_v<V, double>) node.nums.push_back(v);
+              else node.strs.push_back(v);
+            }, c.list[k]);
+          }
+        } else {
+          bool type_ok = std::visit(matches, c.value);
+          if (!type_ok) {
+            rerr(op_ptr, detail::cat("attribute \"", c.attr, "\" is a ", type_name(node.attr_type),
+                                      "; the compared value must be a ", type_name(node.attr_type)));
+            ok = false;
+          } else if ((c.op == Op::lt || c.op == Op::le || c.op == Op::gt || c.op == Op::ge) &&
+                     node.attr_type != AttrType::number) {
+            rerr(op_ptr, detail::cat("lt, le, gt and ge compare numbers; attribute \"", c.attr, "\" is a ",
+                                      type_name(node.attr_type)));
+            ok = false;
+          } else {
+            std::visit([&](const auto& v) {
+              using V = std::decay_t<decltype(v)>;
+              if constexpr (std::is_same_v<V, bool>) node.b = v;
+              else if constexpr (std::is_same_v<V, double>) node.num = v;
+              else if constexpr (std::is_same_v<V, std::string>) node.str = v;
+            }, c.value);
+          }
+        }
+      }
+    }
+    std::int32_t next = s_->conditions[index].next;
+    s_->conditions[index] = std::move(node);
+    s_->conditions[index].next = next;
+    return index;
+  }
+
+  static std::string_view op_name(spec::Condition::Op op) {
+    static constexpr std::string_view names[] = {"eq", "ne", "lt", "le", "gt", "ge", "in", "exists",
+                                                 "all", "any", "not", "local_time", "workday"};
+    return names[static_cast<int>(op)];
+  }
+
+  void rules() {
+    // Defaults first: rules fall back on them.
+    bool ok = true;
+    if (rules_.defaults) {
+      auto& d = *rules_.defaults;
+      if (d.calendar) s_->default_calendar = calendar_ref(*d.calendar, FileId::rules, "/defaults/calendar", ok);
+      if (d.sla) {
+        s_->default_respond = duration(d.sla->respond, "/defaults/sla/respond", ok);
+        s_->default_resolve = duration(d.sla->resolve, "/defaults/sla/resolve", ok);
+      }
+    }
+    if (s_->default_calendar == kNone) {
+      // A built-in 24/7 calendar in the jurisdiction's time zone.
+      s_->default_calendar = static_cast<CalendarId>(s_->calendars.size());
+      s_->calendars.emplace_back("(always)", s_->tz, std::vector<int>{1, 2, 3, 4, 5, 6, 7},
+                                 std::vector<Calendar::Period>{{0, 86400}}, std::vector<absl::CivilDay>{},
+                                 std::vector<absl::CivilDay>{});
+      explicit_default_calendar_ = false;
+    }
+    for (std::size_t i = 0; i < rules_.escalation_policies.size(); ++i) {
+      const auto& id = rules_.escalation_policies[i].id;
+      if (s_->policy_index.contains(id))
+        rerr(ptr("/escalation_policies", i, "id"), detail::cat("duplicate policy id \"", id, "\""));
+      else
+        s_->policy_index.emplace(id, static_cast<PolicyId>(i));
+    }
+    PolicyId default_policy = kNone;
+    if (rules_.defaults && rules_.defaults->escalation) {
+      auto it = s_->policy_index.find(*rules_.defaults->escalation);
+      if (it == s_->policy_index.end())
+        rerr("/defaults/escalation", detail::cat("unknown escalation policy \"", *rules_.defaults->escalation, "\""));
+      else
+        default_policy = it->second;
+    }
+    if (rules_.rules.size() > opt_.max_rules) {
+      rerr("/rules", detail::cat("more than ", opt_.max_rules, " rules (LoadOptions::max_rules)"));
+      return;
+    }
+    absl::flat_hash_set<std::string> declared;
+    if (rules_.categories)
+      for (auto& c : *rules_.categories) declared.insert(c.code);
+    absl::flat_hash_set<std::string> ids;
+    for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
+      auto& r = rules_.rules[i];
+      std::string base = ptr("/rules", i);
+      CompiledRule cr;
+      cr.id = r.id;
+      if (r.id.empty()) rerr(base + "/id", "a rule id must not be empty");
+      else if (!ids.insert(r.id).second) rerr(base + "/id", detail::cat("duplicate rule id \"", r.id, "\""));
+      cr.priority = r.priority;
+      if (r.categories.empty()) rerr(base + "/categories", "a rule needs at least one category pattern");
+      for (std::size_t k = 0; k < r.categories.size(); ++k) {
+        const std::string& pat = r.categories[k];
+        std::string p = ptr(base + "/categories", k);
+        bool prefix = pat.size() > 2 && pat.ends_with(".*");
+        std::string_view code = prefix ? std::string_view(pat).substr(0, pat.size() - 2) : std::string_view(pat);
+        if (pat != "*" && !valid_code(code)) {
+          rerr(p, detail::cat("category pattern \"", pat, "\" must be a code a.b.c, a prefix a.b.*, or *"));
+          continue;
+        }
+        if (rules_.categories && pat != "*") {
+          bool any = false;
+          for (const auto& c : *rules_.categories) {
+            std::string_view cc = c.code;
+            if (prefix ? (cc == code || (cc.size() > code.size() && cc.starts_with(code) && cc[code.size()] == '.'))
+                       : cc == code) {
+              any = true;
+              break;
+            }
+          }
+          if (!any) rerr(p, detail::cat("category pattern \"", pat, "\" matches no declared category"));
+        }
+        cr.patterns.push_back(pat);
+      }
+      if (r.scope) {
+        UnitId u = s_->find_unit(*r.scope);
+        if (u == kNone) rerr(base + "/scope", detail::cat("unknown unit \"", *r.scope, "\""));
+        else cr.scope = u;
+      } else {
+        cr.scope = s_->root;
+      }
+      cr.scope_depth = s_->depth.empty() ? 0 : s_->depth[cr.scope];
+      bool rok = true;
+      if (r.calendar) cr.calendar = calendar_ref(*r.calendar, FileId::rules, base + "/calendar", rok);
+      cr.condition_calendar = cr.calendar != kNone ? cr.calendar : (explicit_default_calendar_ ? s_->default_calendar : kNone);
+      if (r.when) cr.when = condition(*r.when, cr.condition_calendar, 0, rok);
+      if (r.route.empty()) rerr(base + "/route", "a rule needs at least one role reference in \"route\"");
+      for (std::size_t k = 0; k < r.route.size(); ++k) {
+        RoleKeyId key = role_ref(r.route[k], ptr(base + "/route", k), rok);
+        if (key != kNone) cr.route.push_back(key);
+      }
+      for (std::size_t k = 0; k < r.assist.size(); ++k) {
+        RoleKeyId key = role_ref(r.assist[k], ptr(base + "/assist", k), rok);
+        if (key != kNone) cr.assist.push_back(key);
+      }
+      if (r.sla) {
+        cr.respond = duration(r.sla->respond, base + "/sla/respond", rok);
+        cr.resolve = duration(r.sla->resolve, base + "/sla/resolve", rok);
+      }
+      if (!cr.respond) cr.respond = s_->default_respond;
+      if (!cr.resolve) cr.resolve = s_->default_resolve;
+      if (r.escalation) {
+        auto it = s_->policy_index.find(*r.escalation);
+        if (it == s_->policy_index.end())
+          rerr(base + "/escalation", detail::cat("unknown escalation policy \"", *r.escalation, "\""));
+        else
+          cr.policy = it->second;
+      } else {
+        cr.policy = default_policy;
+      }
+      s_->rules.push_back(std::move(cr));
+    }
+  }
+
+  void policies_and_defaults() {
+    // Role keys that some handler has: a level whose route has none can never resolve.
+    std::vector<bool> has_handler(s_->role_keys.size(), false);
+    for (RoleKeyId k : s_->handler_role)
+      if (k != kNone) has_handler[k] = true;
+    for (std::size_t i = 0; i < rules_.escalation_policies.size(); ++i) {
+      auto& p = rules_.escalation_policies[i];
+      std::string base = ptr("/escalation_policies", i);
+      CompiledPolicy cp;
+      cp.id = p.id;
+      bool ok = true;
+      if (p.levels.empty()) rerr(base + "/levels", "a policy needs at least one level (level 0: the routed owner)");
+      for (std::size_t l = 0; l < p.levels.size(); ++l) {
+        auto& lv = p.levels[l];
+        std::string lb = ptr(base + "/levels", l);
+        CompiledLevel cl;
+        cl.name = lv.name;
+        if (l == 0) {
+          if (lv.tier || !lv.route.empty() || lv.respond || lv.resolve)
+            rerr(lb, "level 0 is the routed owner with the rule's SLA; it takes only a \"name\"");
+          cp.levels.push_back(std::move(cl));
+          continue;
+        }
+        if (!lv.tier) {
+          rerr(lb, "missing field 'tier'");
+        } else {
+          auto it = tier_index_.find(*lv.tier);
+          if (it == tier_index_.end()) rerr(lb + "/tier", detail::cat("unknown tier \"", *lv.tier, "\""));
+          else cl.tier = it->second;
+        }
+        if (lv.route.empty()) rerr(lb + "/route", "a level needs at least one role reference in \"route\"");
+        bool any = false;
+        for (std::size_t k = 0; k < lv.route.size(); ++k) {
+          RoleKeyId key = role_ref(lv.route[k], ptr(lb + "/route", k), ok);
+          if (key == kNone) continue;
+          cl.route.push_back(key);
+          if (static_cast<std::size_t>(key) < has_handler.size() && has_handler[key]) any = true;
+        }
+        if (!lv.route.empty() && !cl.route.empty() && !any)
+          rerr(lb + "/route", detail::cat("level \"", lv.name, "\" can never resolve: no handler has any of its roles"));
+        cl.respond = duration(lv.respond, lb + "/respond", ok);
+        cl.resolve = duration(lv.resolve, lb + "/resolve", ok);
+        if (!cl.respond) cl.respond = s_->default_respond;
+        if (!cl.resolve) cl.resolve = s_->default_resolve;
+        cp.levels.push_back(std::move(cl));
+      }
+      if (p.repeat_reports && *p.repeat_reports < 1)
+        rerr(base + "/repeat_reports", "repeat_reports must be at least 1");
+      if (p.rating_below && (*p.rating_below < 2 || *p.rating_below > 6))
+        rerr(base + "/rating_below", "rating_below must be 2 to 6 (ratings are 1 to 5)");
+      cp.repeat_reports = p.repeat_reports;
+      cp.rating_below = p.rating_below;
+      if (p.severity_skip) {
+        cp.has_skip = true;
+        cp.skip_at_least = p.severity_skip->at_least;
+        auto to = p.severity_skip->to_level;
+        if (to < 1 || to >= static_cast<std::int64_t>(p.levels.size()))
+          rerr(base + "/severity_skip/to_level",
+               detail::cat("to_level ", to, " is out of range: policy \"", p.id, "\" has levels 1 to ",
+                            static_cast<std::int64_t>(p.levels.size()) - 1));
+        else
+          cp.skip_to_level = static_cast<int>(to);
+      }
+      s_->policies.push_back(std::move(cp));
+    }
+  }
+
+  void categories() {
+    auto& rs = s_->rules;
+    auto order = [&](const Candidate& a, const Candidate& b) {
+      const auto& ra = rs[a.rule];
+      const auto& rb = rs[b.rule];
+      if (ra.priority != rb.priority) return ra.priority > rb.priority;
+      if (ra.scope_depth != rb.scope_depth) return ra.scope_depth > rb.scope_depth;
+      if (a.specificity != b.specificity) return a.specificity > b.specificity;
+      return a.rule < b.rule;
+    };
+    s_->has_taxonomy = rules_.categories.has_value();
+    if (s_->has_taxonomy) {
+      auto& cats = *rules_.categories;
+      for (std::size_t i = 0; i < cats.size(); ++i) {
+        if (!valid_code(cats[i].code)) {
+          rerr(ptr("/categories", i, "code"), detail::cat("category code \"", cats[i].code,
+                                                          "\" must be dotted segments of [a-z0-9_]"));
+          continue;
+        }
+        s_->categories.push_back(cats[i].code);
+      }
+      s_->category_index.reserve(s_->categories.size());
+      for (std::size_t i = 0; i < s_->categories.size(); ++i)
+        if (!s_->category_index.emplace(s_->categories[i], static_cast<CategoryId>(i)).second)
+          rerr("/categories", detail::cat("duplicate category code \"", s_->categories[i], "\""));
+    }
+    for (std::size_t r = 0; r < rs.size(); ++r) {
+      for (std::size_t k = 0; k < rs[r].patterns.size(); ++k) {
+        const std::string& pat = rs[r].patterns[k];
+        auto entry = std::make_pair(static_cast<RuleId>(r), static_cast<std::int32_t>(k));
+        if (pat == "*") s_->star_patterns.push_back(entry);
+        else if (pat.ends_with(".*")) s_->prefix_patterns[pat.substr(0, pat.size() - 2)].push_back(entry);
+        else s_->exact_patterns[pat].push_back(entry);
+      }
+    }
+    if (!s_->has_taxonomy) return;
+    s_->candidate_offset.push_back(0);
+    std::vector<Candidate> scratch;
+    for (const std::string& code : s_->categories) {
+      PreparedIssue probe;
+      probe.category_code = code;
+      probe.category = kNone;
+      std::span<const Candidate> out;
+      s_->candidates_for(probe, scratch, out);
+      s_->candidates.insert(s_->candidates.end(), out.begin(), out.end());
+      s_->candidate_offset.push_back(static_cast<std::uint32_t>(s_->candidates.size()));
+    }
+    (void)order;
+  }
+
+  spec::Jurisdiction& jur_;
+  spec::Rules& rules_;
+  Problems& problems_;
+  const LoadOptions& opt_;
+  std::shared_ptr<Snapshot> s_;
+  StringMap<std::string, std::int32_t> tier_index_;
+  StringMap<std::string, std::int32_t> role_index_;
+  StringMap<std::string, std::int32_t> dept_index_;
+  bool explicit_default_calendar_ = true;
+};
+
+}  // namespace
+
+bool valid_id(std::string_view id, std::size_t max_bytes) {
+  if (id.empty() || id.size() > max_bytes) return false;
+  for (char c : id)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+          c == ':' || c == '-'))
+      return false;
+  return true;
+}
+
+bool valid_name(std::string_view n) {
+  if (n.empty() || n.size() > 64 || !(n[0] >= 'a' && n[0] <= 'z')) return false;
+  for (char c : n)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  return true;
+}
+
+bool valid_code(std::string_view code) {
+  if (code.empty() || code.size() > 256) return false;
+  bool seg_empty = true;
+  for (char c : code) {
+    if (c == '.') {
+      if (seg_empty) return false;
+      seg_empty = true;
+    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') {
+      seg_empty = false;
+    } else {
+      return false;
+    }
+  }
+  return !seg_empty;
+}
+
+std::shared_ptr<Snapshot> compile(spec::Jurisdiction& jur, spec::Rules& rules, Problems& problems,
+                                  const LoadOptions& options) {
+  return Compiler(jur, rules, problems, options).run();
+}
+
+}  // namespace gridroute::detail

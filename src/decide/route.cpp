@@ -1,0 +1,453 @@
+// Routing (SPEC §3.1–§3.3, §3.5 severity_skip) and escalation of cases (§3.5).
+#include <algorithm>
+
+#include "util.hpp"
+#include "gridroute/snapshot.hpp"
+
+namespace gridroute {
+
+std::string_view to_string(Verdict v) {
+  switch (v) {
+    case Verdict::won: return "won";
+    case Verdict::not_in_scope: return "not_in_scope";
+    case Verdict::condition_false: return "condition_false";
+    case Verdict::no_handler: return "no_handler";
+    case Verdict::lower_priority: return "lower_priority";
+    case Verdict::shallower_scope: return "shallower_scope";
+    case Verdict::less_specific: return "less_specific";
+    case Verdict::later_in_file: return "later_in_file";
+  }
+  return "?";
+}
+
+std::string_view to_string(Action::Kind k) {
+  switch (k) {
+    case Action::Kind::none: return "none";
+    case Action::Kind::hold: return "hold";
+    case Action::Kind::escalate: return "escalate";
+    case Action::Kind::reopen: return "reopen";
+    case Action::Kind::overdue: return "overdue";
+    case Action::Kind::rejected: return "rejected";
+  }
+  return "?";
+}
+
+std::string_view to_string(Reason r) {
+  switch (r) {
+    case Reason::missed_respond: return "missed_respond";
+    case Reason::missed_resolve: return "missed_resolve";
+    case Reason::repeat_reports: return "repeat_reports";
+    case Reason::low_rating: return "low_rating";
+  }
+  return "?";
+}
+
+std::string Snapshot::role_key_label(RoleKeyId k) const {
+  if (role_keys[k].department < 0) return role_names[role_keys[k].role];
+  return detail::cat(role_names[role_keys[k].role], "/", department_names[role_keys[k].department]);
+}
+
+namespace {
+
+std::string_view type_name(AttrType t) {
+  return t == AttrType::boolean ? "bool" : t == AttrType::number ? "number" : "string";
+}
+
+std::string render(const AttrValue& v) {
+  switch (v.type) {
+    case AttrValue::Type::boolean: return v.b ? "true" : "false";
+    case AttrValue::Type::number: {
+      std::string s = detail::cat(v.num);
+      return s;
+    }
+    case AttrValue::Type::string: {
+      std::string s = "\"";
+      for (char c : v.str.substr(0, 40)) {
+        if (c == '"' || c == '\\') s.push_back('\\');
+        s.push_back(c);
+      }
+      return s + "\"";
+    }
+    case AttrValue::Type::object: return "an object";
+    case AttrValue::Type::list: return "a list";
+    default: return "null";
+  }
+}
+
+}  // namespace
+
+bool Snapshot::prepare(const Issue& issue, PreparedIssue& out, std::string& error) const {
+  out.attrs.assign(attr_names.size(), AttrValue{});
+  out.has_severity = false;
+  for (const auto& [name, value] : issue.attrs) {
+    if (name == "severity" && value.type == AttrValue::Type::number) {
+      out.has_severity = true;
+      out.severity = value.num;
+    }
+    auto it = attr_index.find(name);
+    if (it == attr_index.end()) continue;
+    AttrType want = attr_types[it->second];
+    bool ok = (want == AttrType::boolean && value.type == AttrValue::Type::boolean) ||
+              (want == AttrType::number && value.type == AttrValue::Type::number) ||
+              (want == AttrType::string && value.type == AttrValue::Type::string);
+    if (!ok) {
+      error = detail::cat("attribute '", name, "' must be ", type_name(want), ", got ", render(value));
+      return false;
+    }
+    out.attrs[it->second] = value;
+  }
+  if (has_taxonomy) {
+    auto it = category_index.find(issue.category);
+    if (it == category_index.end()) {
+      error = detail::cat("unknown category '", issue.category.substr(0, 200), "'");
+      return false;
+    }
+    out.category = it->second;
+  } else {
+    out.category = kNone;
+  }
+  out.category_code = issue.category;
+  UnitId cell = find_unit(issue.cell);
+  if (cell == kNone) {
+    error = detail::cat("unknown cell '", issue.cell.substr(0, 200), "'");
+    return false;
+  }
+  if (tier_of[cell] != cell_tier) {
+    error = detail::cat("unit '", issue.cell, "' is not a cell (tier '", tiers[tier_of[cell]], "')");
+    return false;
+  }
+  out.cell = cell;
+  out.at = issue.at;
+  return true;
+}
+
+void Snapshot::candidates_for(const PreparedIssue& issue, std::vector<Candidate>& scratch,
+                              std::span<const Candidate>& out) const {
+  if (issue.category != kNone && !candidate_offset.empty()) {
+    auto b = candidate_offset[issue.category], e = candidate_offset[issue.category + 1];
+    out = std::span<const Candidate>(candidates.data() + b, e - b);
+    return;
+  }
+  // Gather from the pattern indexes: the exact code, each prefix of it, and `*`.
+  scratch.clear();
+  std::string_view code = issue.category_code;
+  auto add = [&](const std::vector<std::pair<RuleId, std::int32_t>>& list, std::int32_t spec) {
+    for (auto [r, k] : list) {
+      auto it = std::find_if(scratch.begin(), scratch.end(), [r = r](const Candidate& c) { return c.rule == r; });
+      if (it == scratch.end()) scratch.push_back({r, spec, k});
+      else if (spec > it->specificity) *it = {r, spec, k};
+    }
+  };
+  if (auto it = exact_patterns.find(code); it != exact_patterns.end()) add(it->second, 1 << 20);
+  std::int32_t segments = 1;
+  for (std::size_t i = 0; i <= code.size(); ++i) {
+    if (i == code.size() || code[i] == '.') {
+      if (auto it = prefix_patterns.find(code.substr(0, i)); it != prefix_patterns.end())
+        add(it->second, segments);
+      ++segments;
+    }
+  }
+  add(star_patterns, 0);
+  std::sort(scratch.begin(), scratch.end(), [&](const Candidate& a, const Candidate& b) {
+    const auto& ra = rules[a.rule];
+    const auto& rb = rules[b.rule];
+    if (ra.priority != rb.priority) return ra.priority > rb.priority;
+    if (ra.scope_depth != rb.scope_depth) return ra.scope_depth > rb.scope_depth;
+    if (a.specificity != b.specificity) return a.specificity > b.specificity;
+    return a.rule < b.rule;
+  });
+  out = std::span<const Candidate>(scratch.data(), scratch.size());
+}
+
+bool Snapshot::eval(std::int32_t n, const PreparedIssue& is) const {
+  using Op = spec::Condition::Op;
+  const CondNode& c = conditions[n];
+  switch (c.op) {
+    case Op::all:
+      for (std::int32_t k = c.first_child; k >= 0; k = conditions[k].next)
+        if (!eval(k, is)) return false;
+      return true;
+    case Op::any:
+      for (std::int32_t k = c.first_child; k >= 0; k = conditions[k].next)
+        if (eval(k, is)) return true;
+      return false;
+    case Op::not_: return c.first_child >= 0 && !eval(c.first_child, is);
+    case Op::local_time: {
+      absl::CivilSecond cs = tz.At(absl::FromUnixMicros(is.at)).cs;
+      int t = cs.hour() * 3600 + cs.minute() * 60 + cs.second();
+      if (c.window_begin <= c.window_end) return t >= c.window_begin && t < c.window_end;
+      return t >= c.window_begin || t < c.window_end;
+    }
+    case Op::workday: {
+      // Rules without a calendar test defaults.calendar (checked at load).
+      return false;  // handled by eval_rule, which knows the rule's calendar
+    }
+    default: break;
+  }
+  const AttrValue& v = is.attrs[c.attr];
+  if (c.op == Op::exists) return (v.type != AttrValue::Type::missing) == c.b;
+  if (v.type == AttrValue::Type::missing) return false;
+  switch (c.op) {
+    case Op::in:
+      if (v.type == AttrValue::Type::number) return std::find(c.nums.begin(), c.nums.end(), v.num) != c.nums.end();
+      if (v.type == AttrValue::Type::string) return std::find(c.strs.begin(), c.strs.end(), v.str) != c.strs.end();
+      return std::find(c.bools.begin(), c.bools.end(), v.b) != c.bools.end();
+    case Op::eq:
+    case Op::ne: {
+      bool eq = v.type == AttrValue::Type::number ? v.num == c.num
+                : v.type == AttrValue::Type::string ? v.str == c.str
+                                                     : v.b == c.b;
+      return c.op == Op::eq ? eq : !eq;
+    }
+    case Op::lt: return v.num < c.num;
+    case Op::le: return v.num <= c.num;
+    case Op::gt: return v.num > c.num;
+    case Op::ge: return v.num >= c.num;
+    default: return false;
+  }
+}
+
+namespace {
+
+// Evaluates a rule's condition tree; `workday` needs the rule's calendar, so it is handled here.
+bool eval_rule(const Snapshot& s, std::int32_t n, const PreparedIssue& is, CalendarId cal) {
+  using Op = spec::Condition::Op;
+  const CondNode& c = s.conditions[n];
+  switch (c.op) {
+    case Op::all:
+      for (std::int32_t k = c.first_child; k >= 0; k = s.conditions[k].next)
+        if (!eval_rule(s, k, is, cal)) return false;
+      return true;
+    case Op::any:
+      for (std::int32_t k = c.first_child; k >= 0; k = s.conditions[k].next)
+        if (eval_rule(s, k, is, cal)) return true;
+      return false;
+    case Op::not_: return c.first_child >= 0 && !eval_rule(s, c.first_child, is, cal);
+    case Op::workday: {
+      if (cal == kNone) return false;
+      const Calendar& k = s.calendars[cal];
+      return k.is_working_day(k.local_day(is.at)) == c.b;
+    }
+    default: return s.eval(n, is);
+  }
+}
+
+Verdict lost_to(const Snapshot& s, const Candidate& winner, const Candidate& c) {
+  const auto& w = s.rules[winner.rule];
+  const auto& r = s.rules[c.rule];
+  if (r.priority != w.priority) return Verdict::lower_priority;
+  if (r.scope_depth != w.scope_depth) return Verdict::shallower_scope;
+  if (c.specificity != winner.specificity) return Verdict::less_specific;
+  return Verdict::later_in_file;
+}
+
+}  // namespace
+
+void Snapshot::route_prepared(const PreparedIssue& is, Decision& d, bool explain) const {
+  thread_local std::vector<Candidate> scratch;
+  std::span<const Candidate> cands;
+  candidates_for(is, scratch, cands);
+  d.status = Decision::Status::unrouted;
+  std::size_t won_at = cands.size();
+  for (std::size_t i = 0; i < cands.size(); ++i) {
+    const Candidate& c = cands[i];
+    const CompiledRule& r = rules[c.rule];
+    if (!is_ancestor_or_self(r.scope, is.cell)) {
+      if (explain) d.trace.push_back({c.rule, Verdict::not_in_scope, c.pattern});
+      continue;
+    }
+    if (r.when >= 0 && !eval_rule(*this, r.when, is, r.condition_calendar)) {
+      if (explain) d.trace.push_back({c.rule, Verdict::condition_false, c.pattern});
+      continue;
+    }
+    for (RoleKeyId k : r.route) {
+      Resolution res = resolve(k, is.cell);
+      if (!res) continue;
+      d.status = Decision::Status::routed;
+      d.rule = c.rule;
+      d.role = k;
+      d.handler = res.handlers[0];
+      d.unit = res.unit;
+      d.alternates = res.handlers.subspan(1);
+      d.policy = r.policy;
+      d.level = 0;
+      break;
+    }
+    if (d.status == Decision::Status::routed) {
+      won_at = i;
+      if (explain) d.trace.push_back({c.rule, Verdict::won, c.pattern});
+      break;
+    }
+    if (explain) d.trace.push_back({c.rule, Verdict::no_handler, c.pattern});
+  }
+  if (explain && won_at < cands.size()) {
+    for (std::size_t i = won_at + 1; i < cands.size(); ++i) {
+      const Candidate& c = cands[i];
+      const CompiledRule& r = rules[c.rule];
+      if (!is_ancestor_or_self(r.scope, is.cell)) d.trace.push_back({c.rule, Verdict::not_in_scope, c.pattern});
+      else if (r.when >= 0 && !eval_rule(*this, r.when, is, r.condition_calendar))
+        d.trace.push_back({c.rule, Verdict::condition_false, c.pattern});
+      else d.trace.push_back({c.rule, lost_to(*this, cands[won_at], c), c.pattern});
+    }
+  }
+  if (d.status != Decision::Status::routed) {
+    if (cands.empty()) d.message = detail::cat("no rule matches category '", is.category_code, "'");
+    else d.message = "no applicable rule has a handler for the cell";
+  }
+}
+
+const Calendar& Snapshot::level_calendar(const CompiledRule& rule, int level, HandlerId owner) const {
+  if (level == 0 && rule.calendar != kNone) return calendars[rule.calendar];
+  if (owner != kNone && handler_calendar[owner] != kNone) return calendars[handler_calendar[owner]];
+  return calendars[default_calendar];
+}
+
+namespace {
+
+// The owner of level `level` (k >= 1) of `policy` for `cell`.
+bool level_owner(const Snapshot& s, const CompiledPolicy& p, int level, UnitId cell, RoleKeyId& role, Resolution& res) {
+  const CompiledLevel& lv = p.levels[static_cast<std::size_t>(level)];
+  UnitId start = s.ancestor_at_tier(cell, lv.tier);
+  if (start == kNone) return false;
+  for (RoleKeyId k : lv.route) {
+    res = s.resolve(k, start);
+    if (res) {
+      role = k;
+      return true;
+    }
+  }
+  return false;
+}
+
+void deadlines(const Snapshot& s, const CompiledRule& rule, const CompiledPolicy* p, int level, HandlerId owner,
+               Instant start, Instant& respond, Instant& resolve) {
+  const Calendar& cal = s.level_calendar(rule, level, owner);
+  std::optional<Duration> rd, sd;
+  if (level == 0) {
+    rd = rule.respond;
+    sd = rule.resolve;
+  } else {
+    rd = p->levels[static_cast<std::size_t>(level)].respond;
+    sd = p->levels[static_cast<std::size_t>(level)].resolve;
+  }
+  respond = rd ? cal.add(start, *rd) : kNoInstant;
+  resolve = sd ? cal.add(start, *sd) : kNoInstant;
+}
+
+}  // namespace
+
+Decision Snapshot::route(const Issue& issue, bool explain) const {
+  Decision d;
+  PreparedIssue is;
+  if (!prepare(issue, is, d.message)) {
+    d.status = Decision::Status::rejected;
+    return d;
+  }
+  route_prepared(is, d, explain);
+  if (d.status != Decision::Status::routed) return d;
+  const CompiledRule& rule = rules[d.rule];
+  const CompiledPolicy* p = d.policy == kNone ? nullptr : &policies[d.policy];
+  if (p && p->has_skip && is.has_severity && is.severity >= p->skip_at_least) {
+    RoleKeyId role;
+    Resolution res;
+    if (level_owner(*this, *p, p->skip_to_level, is.cell, role, res)) {
+      d.level = p->skip_to_level;
+      d.role = role;
+      d.handler = res.handlers[0];
+      d.unit = res.unit;
+      d.alternates = res.handlers.subspan(1);
+    }
+  }
+  // Assist: the rule's references from the cell, each to its first handler, without repeats or the owner.
+  for (RoleKeyId k : rule.assist) {
+    Resolution res = resolve(k, is.cell);
+    if (!res) continue;
+    HandlerId h = res.handlers[0];
+    if (h == d.handler || std::find(d.assist.begin(), d.assist.end(), h) != d.assist.end()) continue;
+    d.assist.push_back(h);
+  }
+  deadlines(*this, rule, p, d.level, d.handler, is.at, d.respond_by, d.resolve_by);
+  return d;
+}
+
+Action Snapshot::escalate(const Case& c, Instant now) const {
+  Action a;
+  auto reject = [&](std::string msg) {
+    a.kind = Action::Kind::rejected;
+    a.error = std::move(msg);
+    return a;
+  };
+  PreparedIssue is;
+  std::string err;
+  if (!prepare(c.issue, is, err)) return reject(std::move(err));
+  Decision d;
+  route_prepared(is, d, false);
+  if (d.status != Decision::Status::routed) return reject(detail::cat("the case's issue is unrouted: ", d.message));
+  const CompiledRule& rule = rules[d.rule];
+  const CompiledPolicy* p = d.policy == kNone ? nullptr : &policies[d.policy];
+  int levels = p ? static_cast<int>(p->levels.size()) : 1;
+  a.rule = d.rule;
+  a.policy = d.policy;
+  if (c.level < 0 || c.level >= levels) {
+    if (p)
+      return reject(detail::cat("level ", c.level, " does not exist (policy '", p->id, "' has ", levels, " level",
+                                 levels == 1 ? "" : "s", ")"));
+    return reject(detail::cat("level ", c.level, " does not exist (no escalation policy applies: level 0 only)"));
+  }
+  // The current level's owner.
+  a.level = c.level;
+  if (c.level == 0) {
+    a.role = d.role;
+    a.handler = d.handler;
+    a.unit = d.unit;
+  } else {
+    Resolution res;
+    if (!level_owner(*this, *p, c.level, is.cell, a.role, res))
+      return reject(detail::cat("level ", c.level, " of policy '", p->id, "' resolves no handler for cell '",
+                                 c.issue.cell, "'"));
+    a.handler = res.handlers[0];
+    a.unit = res.unit;
+  }
+  // Moves the answer to the next level above the current one that resolves, with deadlines from `now`.
+  auto move_up = [&](Action::Kind kind) {
+    for (int l = c.level + 1; p && l < levels; ++l) {
+      RoleKeyId role;
+      Resolution res;
+      if (!level_owner(*this, *p, l, is.cell, role, res)) continue;
+      a.kind = kind;
+      a.level = l;
+      a.role = role;
+      a.handler = res.handlers[0];
+      a.unit = res.unit;
+      deadlines(*this, rule, p, l, a.handler, now, a.respond_by, a.resolve_by);
+      return;
+    }
+    a.kind = Action::Kind::overdue;
+  };
+  if (c.resolved) {
+    if (p && p->rating_below && c.rating > 0 && c.rating < *p->rating_below) {
+      a.reasons = static_cast<std::uint8_t>(Reason::low_rating);
+      move_up(Action::Kind::reopen);
+    } else {
+      a.kind = Action::Kind::none;
+    }
+    return a;
+  }
+  Instant respond = kNoInstant, resolve = kNoInstant;
+  deadlines(*this, rule, p, c.level, a.handler, c.level_started_at, respond, resolve);
+  if (!c.responded && respond != kNoInstant && now >= respond)
+    a.reasons |= static_cast<std::uint8_t>(Reason::missed_respond);
+  if (resolve != kNoInstant && now >= resolve) a.reasons |= static_cast<std::uint8_t>(Reason::missed_resolve);
+  if (p && p->repeat_reports && c.reports >= *p->repeat_reports)
+    a.reasons |= static_cast<std::uint8_t>(Reason::repeat_reports);
+  if (a.reasons) {
+    move_up(Action::Kind::escalate);
+    return a;
+  }
+  a.kind = Action::Kind::hold;
+  if (!c.responded && respond != kNoInstant) a.next_check = respond;
+  if (resolve != kNoInstant && (a.next_check == kNoInstant || resolve < a.next_check)) a.next_check = resolve;
+  return a;
+}
+
+}  // namespace gridroute

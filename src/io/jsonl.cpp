@@ -1,0 +1,395 @@
+// JSON Lines in and out (SPEC §4).
+#include "gridroute/jsonl.hpp"
+
+#include <boost/json.hpp>
+
+#include "util.hpp"
+
+namespace gridroute {
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::size_t kMaxLineDepth = 32;
+
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (std::size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
+    i += n;
+  }
+  return true;
+}
+
+std::string brief(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::object: return "an object";
+    case json::kind::array: return "a list";
+    default: {
+      std::string s = json::serialize(v);
+      if (s.size() > 60) s = s.substr(0, 57) + "...";
+      return s;
+    }
+  }
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(ch);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+namespace {
+
+void append_id(std::string& out, std::string_view id, bool id_null) {
+  out += "{\"id\": ";
+  if (id_null) out += "null";
+  else append_json_string(out, id);
+}
+
+void append_time(std::string& out, const Snapshot& s, Instant t) {
+  if (t == kNoInstant) {
+    out += "null";
+    return;
+  }
+  out.push_back('"');
+  append_rfc3339(out, t, s.tz);
+  out.push_back('"');
+}
+
+void append_owner(std::string& out, const Snapshot& s, RoleKeyId role, HandlerId h) {
+  out += ", \"role\": ";
+  append_json_string(out, s.role_name(role));
+  if (auto d = s.department(role); !d.empty()) {
+    out += ", \"department\": ";
+    append_json_string(out, d);
+  }
+  out += ", \"handler\": ";
+  append_json_string(out, s.handler_id(h));
+}
+
+void append_handler_list(std::string& out, const Snapshot& s, auto&& list) {
+  out.push_back('[');
+  bool first = true;
+  for (HandlerId h : list) {
+    if (!first) out += ", ";
+    first = false;
+    append_json_string(out, s.handler_id(h));
+  }
+  out.push_back(']');
+}
+
+std::string_view why(Verdict v) {
+  switch (v) {
+    case Verdict::won: return "the first applicable rule whose route resolves";
+    case Verdict::not_in_scope: return "the cell is outside the rule's scope";
+    case Verdict::condition_false: return "its condition does not hold";
+    case Verdict::no_handler: return "no handler for any of its roles serves the cell or its ancestors";
+    case Verdict::lower_priority: return "lower priority than the winner";
+    case Verdict::shallower_scope: return "same priority, shallower scope than the winner";
+    case Verdict::less_specific: return "same priority and scope depth, less specific category pattern";
+    case Verdict::later_in_file: return "all else equal, later in rules.json than the winner";
+  }
+  return "";
+}
+
+}  // namespace
+
+void append_decision(std::string& out, const Snapshot& s, std::string_view id, bool id_null, const Decision& d,
+                     bool explain) {
+  append_id(out, id, id_null);
+  if (d.status == Decision::Status::rejected) {
+    out += ", \"status\": \"rejected\", \"error\": ";
+    append_json_string(out, d.message);
+    out.push_back('}');
+    return;
+  }
+  if (d.status == Decision::Status::unrouted) {
+    out += ", \"status\": \"unrouted\", \"reason\": ";
+    append_json_string(out, d.message);
+  } else {
+    const CompiledRule& r = s.rules[d.rule];
+    out += ", \"status\": \"routed\", \"rule\": ";
+    append_json_string(out, r.id);
+    append_owner(out, s, d.role, d.handler);
+    out += ", \"unit\": ";
+    append_json_string(out, s.unit_id(d.unit));
+    out += ", \"alternates\": ";
+    append_handler_list(out, s, d.alternates);
+    out += ", \"assist\": ";
+    append_handler_list(out, s, d.assist);
+    detail::append(out, ", \"level\": ", d.level, ", \"escalation\": ");
+    if (d.policy == kNone) out += "null";
+    else append_json_string(out, s.policies[d.policy].id);
+    out += ", \"respond_by\": ";
+    append_time(out, s, d.respond_by);
+    out += ", \"resolve_by\": ";
+    append_time(out, s, d.resolve_by);
+  }
+  if (explain) {
+    out += ", \"trace\": [";
+    bool first = true;
+    for (const TraceEntry& t : d.trace) {
+      if (!first) out += ", ";
+      first = false;
+      const CompiledRule& r = s.rules[t.rule];
+      out += "{\"rule\": ";
+      append_json_string(out, r.id);
+      out += ", \"verdict\": ";
+      append_json_string(out, to_string(t.verdict));
+      detail::append(out, ", \"priority\": ", r.priority, ", \"scope\": ");
+      append_json_string(out, s.unit_id(r.scope));
+      detail::append(out, ", \"scope_depth\": ", r.scope_depth, ", \"pattern\": ");
+      append_json_string(out, r.patterns[static_cast<std::size_t>(t.pattern)]);
+      if (t.verdict == Verdict::no_handler) {
+        out += ", \"tried\": [";
+        for (std::size_t k = 0; k < r.route.size(); ++k) {
+          if (k) out += ", ";
+          append_json_string(out, s.role_key_label(r.route[k]));
+        }
+        out += "]";
+      }
+      out += ", \"why\": ";
+      append_json_string(out, why(t.verdict));
+      out.push_back('}');
+    }
+    out += "]";
+  }
+  out.push_back('}');
+}
+
+void append_action(std::string& out, const Snapshot& s, std::string_view id, bool id_null, const Action& a) {
+  append_id(out, id, id_null);
+  out += ", \"action\": ";
+  append_json_string(out, to_string(a.kind));
+  if (a.kind == Action::Kind::rejected) {
+    out += ", \"error\": ";
+    append_json_string(out, a.error);
+    out.push_back('}');
+    return;
+  }
+  detail::append(out, ", \"level\": ", a.level);
+  append_owner(out, s, a.role, a.handler);
+  out += ", \"unit\": ";
+  append_json_string(out, s.unit_id(a.unit));
+  out += ", \"reasons\": [";
+  bool first = true;
+  for (Reason r : {Reason::missed_respond, Reason::missed_resolve, Reason::repeat_reports, Reason::low_rating}) {
+    if (!(a.reasons & static_cast<std::uint8_t>(r))) continue;
+    if (!first) out += ", ";
+    first = false;
+    append_json_string(out, to_string(r));
+  }
+  out += "]";
+  if (a.kind == Action::Kind::hold) {
+    out += ", \"next_check\": ";
+    append_time(out, s, a.next_check);
+  } else if (a.kind == Action::Kind::escalate || a.kind == Action::Kind::reopen) {
+    out += ", \"respond_by\": ";
+    append_time(out, s, a.respond_by);
+    out += ", \"resolve_by\": ";
+    append_time(out, s, a.resolve_by);
+  }
+  out.push_back('}');
+}
+
+struct LineCodec::Impl {
+  json::parser parser;
+  json::value value;
+  std::string error;
+  Impl() : parser(json::storage_ptr(), [] {
+    json::parse_options o;
+    o.max_depth = kMaxLineDepth;
+    return o;
+  }()) {}
+
+  // Parses `line`; on failure returns false with `error` set.
+  bool parse(std::string_view line) {
+    if (!valid_utf8(line)) {
+      error = "invalid UTF-8 in the line";
+      return false;
+    }
+    parser.reset();
+    json::error_code ec;
+    std::size_t n = parser.write_some(line.data(), line.size(), ec);
+    if (!ec && line.substr(n).find_first_not_of(" \t\r\n") != std::string_view::npos) ec = json::error::extra_data;
+    if (ec) {
+      error = ec == json::error::too_deep
+                  ? detail::cat("invalid JSON: nested deeper than ", kMaxLineDepth, " levels")
+                  : detail::cat("invalid JSON: ", ec.message(), " at column ", n + 1);
+      return false;
+    }
+    value = parser.release();
+    if (!value.is_object()) {
+      error = "a line must be a JSON object";
+      return false;
+    }
+    return true;
+  }
+
+  // Reads the issue fields; returns false with `error` set. `id_null` tells whether the id is readable.
+  bool issue(const json::object& o, Issue& is, bool& id_null) {
+    id_null = true;
+    auto idv = o.if_contains("id");
+    if (!idv) return fail("missing field 'id'");
+    if (!idv->is_string()) return fail(detail::cat("field 'id' must be a string, got ", brief(*idv)));
+    is.id = idv->get_string();
+    id_null = false;
+    if (!str_field(o, "category", is.category)) return false;
+    if (!str_field(o, "cell", is.cell)) return false;
+    std::string_view at;
+    if (!str_field(o, "at", at)) return false;
+    if (!time_field(o, "at", is.at)) return false;
+    is.attrs.clear();
+    if (auto a = o.if_contains("attrs")) {
+      if (a->is_null()) return true;
+      if (!a->is_object()) return fail(detail::cat("field 'attrs' must be an object, got ", brief(*a)));
+      for (const auto& kv : a->get_object()) {
+        const json::value& v = kv.value();
+        AttrValue av;
+        switch (v.kind()) {
+          case json::kind::bool_: av = AttrValue::boolean(v.get_bool()); break;
+          case json::kind::int64:
+          case json::kind::uint64:
+          case json::kind::double_: av = AttrValue::number(v.to_number<double>()); break;
+          case json::kind::string: av = AttrValue::string(v.get_string()); break;
+          case json::kind::null: av.type = AttrValue::Type::null_; break;
+          case json::kind::object: av.type = AttrValue::Type::object; break;
+          case json::kind::array: av.type = AttrValue::Type::list; break;
+        }
+        is.attrs.emplace_back(std::string_view(kv.key()), av);
+      }
+    }
+    return true;
+  }
+
+  bool fail(std::string msg) {
+    error = std::move(msg);
+    return false;
+  }
+  bool str_field(const json::object& o, std::string_view name, std::string_view& out) {
+    auto v = o.if_contains(name);
+    if (!v) return fail(detail::cat("missing field '", name, "'"));
+    if (!v->is_string()) return fail(detail::cat("field '", name, "' must be a string, got ", brief(*v)));
+    out = v->get_string();
+    return true;
+  }
+  bool time_field(const json::object& o, std::string_view name, Instant& out) {
+    std::string_view text;
+    if (!str_field(o, name, text)) {
+      if (o.contains(name))
+        error = detail::cat("field '", name, "' must be an RFC 3339 time with an offset, got ", brief(o.at(name)));
+      return false;
+    }
+    auto t = parse_rfc3339(text);
+    if (!t.ok()) return fail(detail::cat("field '", name, "' must be an RFC 3339 time with an offset, got ",
+                                          brief(o.at(name))));
+    out = *t;
+    return true;
+  }
+  bool int_field(const json::object& o, std::string_view name, std::int64_t& out, std::int64_t lo, std::int64_t hi,
+                 std::string_view what) {
+    auto v = o.if_contains(name);
+    if (!v) return fail(detail::cat("missing field '", name, "'"));
+    bool ok = false;
+    if (v->is_int64()) { out = v->get_int64(); ok = true; }
+    else if (v->is_uint64()) ok = false;
+    else if (v->is_double()) {
+      double d = v->get_double();
+      if (d >= -1e15 && d <= 1e15 && d == static_cast<double>(static_cast<std::int64_t>(d))) {
+        out = static_cast<std::int64_t>(d);
+        ok = true;
+      }
+    }
+    if (!ok || out < lo || out > hi) return fail(detail::cat("field '", name, "' must be ", what, ", got ", brief(*v)));
+    return true;
+  }
+};
+
+LineCodec::LineCodec(std::shared_ptr<const Snapshot> snapshot)
+    : snapshot_(std::move(snapshot)), impl_(std::make_unique<Impl>()) {}
+LineCodec::~LineCodec() = default;
+
+void LineCodec::route_line(std::string_view line, bool explain, std::string& out) {
+  Impl& m = *impl_;
+  Issue is;
+  bool id_null = true;
+  Decision d;
+  if (!m.parse(line) || !m.issue(m.value.get_object(), is, id_null)) {
+    d.status = Decision::Status::rejected;
+    d.message = m.error;
+  } else {
+    d = snapshot_->route(is, explain);
+  }
+  append_decision(out, *snapshot_, is.id, id_null, d, explain);
+}
+
+void LineCodec::escalate_line(std::string_view line, Instant now, std::string& out) {
+  Impl& m = *impl_;
+  Case c;
+  bool id_null = true;
+  Action a;
+  auto reject = [&] {
+    a.kind = Action::Kind::rejected;
+    a.error = m.error;
+  };
+  if (!m.parse(line) || !m.issue(m.value.get_object(), c.issue, id_null)) {
+    reject();
+  } else {
+    const json::object& o = m.value.get_object();
+    std::int64_t level = 0, reports = 0, rating = 0;
+    std::string_view status;
+    bool ok = m.int_field(o, "level", level, 0, 1000000, "a non-negative integer") &&
+              m.time_field(o, "level_started_at", c.level_started_at);
+    if (ok) {
+      auto r = o.if_contains("responded");
+      if (!r) ok = m.fail("missing field 'responded'");
+      else if (!r->is_bool()) ok = m.fail(detail::cat("field 'responded' must be true or false, got ", brief(*r)));
+      else c.responded = r->get_bool();
+    }
+    ok = ok && m.int_field(o, "reports", reports, 0, std::int64_t{1} << 50, "a non-negative integer");
+    if (ok) {
+      auto st = o.if_contains("status");
+      if (!st) ok = m.fail("missing field 'status'");
+      else if (!st->is_string() || (st->get_string() != "open" && st->get_string() != "resolved"))
+        ok = m.fail(detail::cat("field 'status' must be 'open' or 'resolved', got ", brief(*st)));
+      else c.resolved = st->get_string() == "resolved";
+    }
+    if (ok && o.contains("rating") && !o.at("rating").is_null())
+      ok = m.int_field(o, "rating", rating, 1, 5, "an integer 1..5");
+    if (!ok) {
+      reject();
+    } else {
+      c.level = static_cast<int>(level);
+      c.reports = reports;
+      c.rating = static_cast<int>(rating);
+      a = snapshot_->escalate(c, now);
+    }
+  }
+  append_action(out, *snapshot_, c.issue.id, id_null, a);
+}
+
+}  // namespace gridroute

@@ -1,0 +1,38 @@
+// Internal: JSON text helpers for diagnostics — parse with a depth limit, find where a JSON pointer
+// points in the source text, and find duplicate object keys (which Boost.JSON would silently merge).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json.hpp>
+
+namespace gridroute::detail {
+
+struct TextPos {
+  int line = 1;
+  int column = 1;
+};
+
+TextPos position_of(std::string_view text, std::size_t offset);
+
+// Parses `text`; on failure returns nullopt and sets `error` and `offset` (where parsing stopped).
+std::optional<boost::json::value> parse_json(std::string_view text, std::size_t max_depth, std::string& error,
+                                             std::size_t& offset);
+
+// Byte offset of the value (or, for a missing member, of the enclosing object) that `pointer` names.
+std::size_t locate(std::string_view text, std::string_view pointer);
+
+// Pointers of object members whose key repeats an earlier key of the same object.
+std::vector<std::string> duplicate_keys(std::string_view text, std::size_t limit);
+
+// Appends one RFC 6901 reference token, escaping '~' and '/'.
+void append_token(std::string& pointer, std::string_view token);
+
+// A short, quoted rendering of a JSON value for messages: "high", 12, true, {...}.
+std::string brief(const boost::json::value& v);
+
+}  // namespace gridroute::detail

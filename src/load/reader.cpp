@@ -1,0 +1,157 @@
+// Readers for the parts of the format that are not plain described structs.
+#include "load/reader.hpp"
+
+#include "gridroute/time.hpp"
+
+namespace gridroute::detail {
+
+bool Reader::read(const json::value& v, spec::Unit& out) {
+  if (!v.is_object()) return type_error(v, "an object");
+  bool ok = true;
+  for (const auto& kv : v.get_object()) {
+    std::string_view key = kv.key();
+    Step s(*this, key);
+    if (key == "id") ok = read(kv.value(), out.id) && ok;
+    else if (key == "tier") ok = read(kv.value(), out.tier) && ok;
+    else if (key == "parent") ok = read(kv.value(), out.parent) && ok;
+    else if (key == "name") ok = read(kv.value(), out.name) && ok;
+    else if (kv.value().is_string())
+      out.extra.emplace_back(std::string(key), std::string(kv.value().get_string()));
+    else {
+      error(detail::cat("unknown field '", key, "' must be a string (extra unit fields are kept as strings), got ",
+                         brief(kv.value())));
+      ok = false;
+    }
+  }
+  const json::object& o = v.get_object();
+  for (const char* req : {"id", "tier"}) {
+    if (!o.contains(req)) {
+      error(detail::cat("missing field '", req, "'"));
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+namespace {
+
+using Op = spec::Condition::Op;
+struct OpName {
+  std::string_view name;
+  Op op;
+};
+constexpr OpName kCompareOps[] = {{"eq", Op::eq}, {"ne", Op::ne}, {"lt", Op::lt}, {"le", Op::le},
+                                  {"gt", Op::gt}, {"ge", Op::ge}, {"in", Op::in}, {"exists", Op::exists}};
+
+}  // namespace
+
+bool Reader::read(const json::value& v, spec::Condition& out) {
+  if (!v.is_object()) return type_error(v, "a condition object");
+  out.pointer = pointer_;
+  const json::object& o = v.get_object();
+  if (o.contains("attr")) {
+    bool ok = true;
+    {
+      Step s(*this, "attr");
+      ok = read(o.at("attr"), out.attr);
+    }
+    int ops = 0;
+    for (const auto& kv : o) {
+      std::string_view key = kv.key();
+      if (key == "attr") continue;
+      Step s(*this, key);
+      const OpName* found = nullptr;
+      for (const auto& on : kCompareOps)
+        if (on.name == key) found = &on;
+      if (!found) {
+        error(detail::cat("unknown field '", key, "' in a condition (operators: eq ne lt le gt ge in exists)"));
+        ok = false;
+        continue;
+      }
+      ++ops;
+      out.op = found->op;
+      const json::value& val = kv.value();
+      if (found->op == Op::exists) {
+        bool b = false;
+        if (read(val, b)) out.value = b;
+        else ok = false;
+      } else if (found->op == Op::in) {
+        if (!val.is_array()) {
+          type_error(val, "a list");
+          ok = false;
+          continue;
+        }
+        std::size_t i = 0;
+        for (const auto& item : val.get_array()) {
+          Step si(*this, i++);
+          if (item.is_bool()) out.list.emplace_back(item.get_bool());
+          else if (item.is_number()) out.list.emplace_back(item.to_number<double>());
+          else if (item.is_string()) out.list.emplace_back(std::string(item.get_string()));
+          else {
+            type_error(item, "a bool, number or string");
+            ok = false;
+          }
+        }
+      } else if (val.is_bool()) {
+        out.value = val.get_bool();
+      } else if (val.is_number()) {
+        out.value = val.to_number<double>();
+      } else if (val.is_string()) {
+        out.value = std::string(val.get_string());
+      } else {
+        type_error(val, "a bool, number or string");
+        ok = false;
+      }
+    }
+    if (ops != 1) {
+      error(ops == 0 ? "a condition on 'attr' needs one operator: eq ne lt le gt ge in exists"
+                     : "a condition on 'attr' takes exactly one operator");
+      ok = false;
+    }
+    return ok;
+  }
+  if (o.size() != 1) {
+    error("a condition is one of {\"attr\": A, OP: V}, {\"all\": [...]}, {\"any\": [...]}, {\"not\": C}, "
+          "{\"local_time\": [FROM, TO]}, {\"workday\": true|false}");
+    return false;
+  }
+  const auto& kv = *o.begin();
+  std::string_view key = kv.key();
+  Step s(*this, key);
+  if (key == "all" || key == "any") {
+    out.op = key == "all" ? Op::all : Op::any;
+    return read(kv.value(), out.children);
+  }
+  if (key == "not") {
+    out.op = Op::not_;
+    out.children.emplace_back();
+    return read(kv.value(), out.children.back());
+  }
+  if (key == "workday") {
+    out.op = Op::workday;
+    return read(kv.value(), out.workday);
+  }
+  if (key == "local_time") {
+    out.op = Op::local_time;
+    const json::value& w = kv.value();
+    if (!w.is_array() || w.get_array().size() != 2 || !w.get_array()[0].is_string() ||
+        !w.get_array()[1].is_string())
+      return type_error(w, "a list of two times [\"HH:MM\", \"HH:MM\"]");
+    bool ok = true;
+    for (int i = 0; i < 2; ++i) {
+      Step si(*this, static_cast<std::size_t>(i));
+      auto c = parse_clock(std::string(w.get_array()[i].get_string()), true);
+      if (!c.ok()) {
+        error(std::string(c.status().message()));
+        ok = false;
+      } else {
+        (i == 0 ? out.window_begin : out.window_end) = *c;
+      }
+    }
+    return ok;
+  }
+  error(detail::cat("unknown field '", key, "' in a condition"));
+  return false;
+}
+
+}  // namespace gridroute::detail

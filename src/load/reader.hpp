@@ -1,0 +1,186 @@
+// Internal: reads Boost.JSON values into the described structs of gridroute/bundle.hpp.
+//
+// The field list of each struct is its BOOST_DESCRIBE_STRUCT; a key the struct does not describe is an
+// error ("unknown field"), and so is a missing required field. Every error is recorded with the JSON
+// pointer of the offending value, and reading goes on so that all errors are reported.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include <boost/describe.hpp>
+#include <boost/json.hpp>
+#include <boost/mp11.hpp>
+
+#include "util.hpp"
+#include "gridroute/bundle.hpp"
+#include "load/json_text.hpp"
+
+namespace gridroute::detail {
+namespace json = boost::json;
+
+struct PointedError {
+  std::string pointer;
+  std::string message;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::vector<PointedError>& errors, std::size_t max_errors) : errors_(errors), max_(max_errors) {}
+
+  void error(std::string message) { error_at(pointer_, std::move(message)); }
+  void error_at(std::string pointer, std::string message) {
+    if (errors_.size() < max_) errors_.push_back({std::move(pointer), std::move(message)});
+  }
+  const std::string& pointer() const { return pointer_; }
+
+  // Scoped descent into a member or element.
+  class Step {
+   public:
+    Step(Reader& r, std::string_view token) : r_(r), size_(r.pointer_.size()) { append_token(r.pointer_, token); }
+    Step(Reader& r, std::size_t index) : Step(r, std::string_view(std::to_string(index))) {}
+    ~Step() { r_.pointer_.resize(size_); }
+    Step(const Step&) = delete;
+    Step& operator=(const Step&) = delete;
+
+   private:
+    Reader& r_;
+    std::size_t size_;
+  };
+
+  bool read(const json::value& v, std::string& out) {
+    if (!v.is_string()) return type_error(v, "a string");
+    out.assign(v.get_string().data(), v.get_string().size());
+    return true;
+  }
+  bool read(const json::value& v, bool& out) {
+    if (!v.is_bool()) return type_error(v, "true or false");
+    out = v.get_bool();
+    return true;
+  }
+  bool read(const json::value& v, std::int64_t& out) {
+    if (v.is_int64()) { out = v.get_int64(); return true; }
+    if (v.is_uint64()) return type_error(v, "an integer within 64-bit range");
+    if (v.is_double()) {
+      double d = v.get_double();
+      if (d == static_cast<double>(static_cast<std::int64_t>(d)) && d > -9.2e18 && d < 9.2e18) {
+        out = static_cast<std::int64_t>(d);
+        return true;
+      }
+    }
+    return type_error(v, "an integer");
+  }
+  bool read(const json::value& v, int& out) {
+    std::int64_t x = 0;
+    if (!read(v, x)) return false;
+    if (x < -1000000000 || x > 1000000000) return type_error(v, "an integer of reasonable size");
+    out = static_cast<int>(x);
+    return true;
+  }
+  bool read(const json::value& v, double& out) {
+    if (!v.is_number()) return type_error(v, "a number");
+    out = v.to_number<double>();
+    return true;
+  }
+  template <class T>
+  bool read(const json::value& v, std::optional<T>& out) {
+    out.emplace();
+    if (!read(v, *out)) { out.reset(); return false; }
+    return true;
+  }
+  template <class T>
+  bool read(const json::value& v, std::vector<T>& out) {
+    if (!v.is_array()) return type_error(v, "a list");
+    const json::array& a = v.get_array();
+    out.clear();
+    out.reserve(a.size());
+    bool ok = true;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      Step s(*this, i);
+      T item{};
+      if (read(a[i], item)) out.push_back(std::move(item));
+      else ok = false;
+    }
+    return ok;
+  }
+  bool read(const json::value& v, std::map<std::string, std::string>& out) {
+    if (!v.is_object()) return type_error(v, "an object");
+    bool ok = true;
+    for (const auto& kv : v.get_object()) {
+      Step s(*this, kv.key());
+      std::string val;
+      if (read(kv.value(), val)) out[std::string(kv.key())] = std::move(val);
+      else ok = false;
+    }
+    return ok;
+  }
+  bool read(const json::value& v, spec::RoleRef& out) {
+    if (v.is_string()) {
+      out.role = std::string(v.get_string());
+      return true;
+    }
+    if (!v.is_object()) return type_error(v, "a role name or {\"role\": ..., \"department\": ...}");
+    return read_described(v, out);
+  }
+  bool read(const json::value& v, spec::Unit& out);
+  bool read(const json::value& v, spec::Condition& out);
+
+  template <class T, class = std::enable_if_t<boost::describe::has_describe_members<T>::value>>
+  bool read(const json::value& v, T& out) {
+    return read_described(v, out);
+  }
+
+  template <class T>
+  bool read_described(const json::value& v, T& out) {
+    if (!v.is_object()) return type_error(v, "an object");
+    const json::object& o = v.get_object();
+    using Members = boost::describe::describe_members<T, boost::describe::mod_public>;
+    bool ok = true;
+    for (const auto& kv : o) {
+      bool known = false;
+      boost::mp11::mp_for_each<Members>([&](auto D) { known = known || kv.key() == D.name; });
+      if (!known) {
+        Step s(*this, kv.key());
+        error(detail::cat("unknown field '", std::string_view(kv.key()), "'"));
+        ok = false;
+      }
+    }
+    boost::mp11::mp_for_each<Members>([&](auto D) {
+      using F = std::remove_cvref_t<decltype(out.*D.pointer)>;
+      const json::value* f = o.if_contains(D.name);
+      if (!f) {
+        if (required<F>(D.name)) {
+          error(detail::cat("missing field '", D.name, "'"));
+          ok = false;
+        }
+        return;
+      }
+      Step s(*this, D.name);
+      if (!read(*f, out.*D.pointer)) ok = false;
+    });
+    return ok;
+  }
+
+ private:
+  template <class F>
+  static bool required(std::string_view name) {
+    if constexpr (std::is_same_v<F, std::string>) return true;
+    else if constexpr (std::is_arithmetic_v<F>) return name != "priority";
+    else return false;
+  }
+  bool type_error(const json::value& v, std::string_view expected) {
+    error(detail::cat("must be ", expected, ", got ", brief(v)));
+    return false;
+  }
+
+  std::vector<PointedError>& errors_;
+  std::size_t max_;
+  std::string pointer_;
+};
+
+}  // namespace gridroute::detail
