@@ -123,6 +123,7 @@ class Snapshot {
   // ---- identity
   std::string name;
   absl::TimeZone tz;
+  Zone zone;  // tz with a fixed-offset fast path
   std::string tz_name;
 
   // ---- tiers and units

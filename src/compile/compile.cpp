@@ -82,6 +82,7 @@ class Compiler {
     s_->tz_name = jur_.timezone;
     if (!absl::LoadTimeZone(jur_.timezone, &s_->tz))
       jerr("/timezone", detail::cat("unknown time zone \"", jur_.timezone, "\" (an IANA name such as Asia/Shanghai)"));
+    s_->zone = Zone(s_->tz);
   }
 
   void tiers() {
@@ -285,7 +286,7 @@ class Compiler {
       return;
     }
     s_->calendar_index[c.id] = static_cast<CalendarId>(s_->calendars.size());
-    s_->calendars.emplace_back(c.id, tz, c.weekdays, std::move(periods), std::move(holidays), std::move(workdays));
+    s_->calendars.emplace_back(c.id, Zone(tz), c.weekdays, std::move(periods), std::move(holidays), std::move(workdays));
   }
 
   // Looks up a calendar id; reports an unknown one.
@@ -603,7 +604,7 @@ class Compiler {
     if (s_->default_calendar == kNone) {
       // A built-in 24/7 calendar in the jurisdiction's time zone.
       s_->default_calendar = static_cast<CalendarId>(s_->calendars.size());
-      s_->calendars.emplace_back("(always)", s_->tz, std::vector<int>{1, 2, 3, 4, 5, 6, 7},
+      s_->calendars.emplace_back("(always)", s_->zone, std::vector<int>{1, 2, 3, 4, 5, 6, 7},
                                  std::vector<Calendar::Period>{{0, 86400}}, std::vector<absl::CivilDay>{},
                                  std::vector<absl::CivilDay>{});
       explicit_default_calendar_ = false;

@@ -173,8 +173,7 @@ bool Snapshot::eval(std::int32_t n, const PreparedIssue& is) const {
       return false;
     case Op::not_: return c.first_child >= 0 && !eval(c.first_child, is);
     case Op::local_time: {
-      absl::CivilSecond cs = tz.At(absl::FromUnixMicros(is.at)).cs;
-      int t = cs.hour() * 3600 + cs.minute() * 60 + cs.second();
+      int t = zone.seconds_of_day(is.at);
       if (c.window_begin <= c.window_end) return t >= c.window_begin && t < c.window_end;
       return t >= c.window_begin || t < c.window_end;
     }
@@ -226,7 +225,7 @@ bool eval_rule(const Snapshot& s, std::int32_t n, const PreparedIssue& is, Calen
     case Op::workday: {
       if (cal == kNone) return false;
       const Calendar& k = s.calendars[cal];
-      return k.is_working_day(k.local_day(is.at)) == c.b;
+      return k.is_working_at(is.at) == c.b;
     }
     default: return s.eval(n, is);
   }

@@ -25,9 +25,108 @@ constexpr int kIndexLastYear = 2100;  // exclusive
 // How far a walk looks for working time before it gives up (about 30 years).
 constexpr std::int64_t kWalkHorizonDays = 11000;
 
-std::int64_t day_number(absl::CivilDay d) { return d - absl::CivilDay(1970, 1, 1); }
 
 }  // namespace
+
+std::int64_t days_from_civil(std::int64_t y, int m, int d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const std::int64_t yoe = y - era * 400;
+  const std::int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+void civil_from_days(std::int64_t z, std::int64_t& y, int& m, int& d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  y = yoe + era * 400 + (m <= 2);
+}
+
+namespace {
+std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+std::int64_t floor_secs(Instant t) { return floor_div(t, kMicrosPerSecond); }
+}  // namespace
+
+Zone::Zone(absl::TimeZone tz) : tz_(std::move(tz)) {
+  absl::Time from = absl::FromCivil(absl::CivilSecond(2000, 1, 1, 0, 0, 0), absl::UTCTimeZone());
+  absl::Time to = absl::FromCivil(absl::CivilSecond(2100, 1, 1, 0, 0, 0), absl::UTCTimeZone());
+  absl::TimeZone::CivilTransition tr;
+  bool changes = tz_.NextTransition(from, &tr) && absl::FromCivil(tr.to, tz_) < to;
+  if (!changes) {
+    fixed_ = true;
+    offset_ = tz_.At(from).offset;
+    fixed_from_ = absl::ToUnixMicros(from) + 86400LL * kMicrosPerSecond;  // a day's margin either side
+    fixed_to_ = absl::ToUnixMicros(to) - 86400LL * kMicrosPerSecond;
+  }
+}
+
+absl::CivilSecond Zone::civil(Instant t, int* offset) const {
+  std::int64_t y;
+  int m, d, h, mi, sec, off;
+  fields(t, y, m, d, h, mi, sec, off);
+  if (offset) *offset = off;
+  return absl::CivilSecond(y, m, d, h, mi, sec);
+}
+
+void Zone::fields(Instant t, std::int64_t& y, int& m, int& d, int& h, int& mi, int& sec, int& off) const {
+  std::int64_t secs = floor_secs(t);
+  if (in_fixed_range(t)) {
+    off = offset_;
+    std::int64_t local = secs + offset_;
+    std::int64_t day = floor_div(local, 86400);
+    auto sod = static_cast<int>(local - day * 86400);
+    civil_from_days(day, y, m, d);
+    h = sod / 3600;
+    mi = (sod / 60) % 60;
+    sec = sod % 60;
+    return;
+  }
+  absl::TimeZone::CivilInfo ci = tz_.At(absl::FromUnixSeconds(secs));
+  off = ci.offset;
+  y = ci.cs.year();
+  m = ci.cs.month();
+  d = ci.cs.day();
+  h = ci.cs.hour();
+  mi = ci.cs.minute();
+  sec = ci.cs.second();
+}
+
+int Zone::seconds_of_day(Instant t) const {
+  if (in_fixed_range(t)) {
+    std::int64_t local = floor_secs(t) + offset_;
+    return static_cast<int>(local - floor_div(local, 86400) * 86400);
+  }
+  absl::CivilSecond cs = tz_.At(absl::FromUnixSeconds(floor_secs(t))).cs;
+  return cs.hour() * 3600 + cs.minute() * 60 + cs.second();
+}
+
+std::int64_t Zone::local_day(Instant t) const {
+  if (in_fixed_range(t)) return floor_div(floor_secs(t) + offset_, 86400);
+  absl::CivilSecond cs = tz_.At(absl::FromUnixSeconds(floor_secs(t))).cs;
+  return days_from_civil(cs.year(), cs.month(), cs.day());
+}
+
+Instant Zone::instant(std::int64_t day, int seconds) const {
+  if (fixed_) {
+    Instant t = (day * 86400 + seconds - offset_) * kMicrosPerSecond;
+    if (in_fixed_range(t)) return t;
+  }
+  std::int64_t y;
+  int m, d;
+  civil_from_days(day, y, m, d);
+  return absl::ToUnixMicros(absl::FromCivil(absl::CivilSecond(y, m, d, 0, 0, 0) + seconds, tz_));
+}
+
+Instant Zone::instant(absl::CivilSecond cs) const {
+  return instant(days_from_civil(cs.year(), cs.month(), cs.day()), cs.hour() * 3600 + cs.minute() * 60 + cs.second());
+}
 
 absl::StatusOr<Instant> parse_rfc3339(std::string_view s) {
   auto bad = [&] {
@@ -73,29 +172,63 @@ absl::StatusOr<Instant> parse_rfc3339(std::string_view s) {
   return (local - offset) * kMicrosPerSecond + frac_us;
 }
 
-void append_rfc3339(std::string& out, Instant t, const absl::TimeZone& tz) {
-  std::int64_t secs = t >= 0 ? t / kMicrosPerSecond : -((-t + kMicrosPerSecond - 1) / kMicrosPerSecond);
-  std::int64_t frac = t - secs * kMicrosPerSecond;
-  absl::TimeZone::CivilInfo ci = tz.At(absl::FromUnixSeconds(secs));
-  char buf[64];
-  int n = std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d", static_cast<long long>(ci.cs.year()),
-                        ci.cs.month(), ci.cs.day(), ci.cs.hour(), ci.cs.minute(), ci.cs.second());
-  out.append(buf, static_cast<size_t>(n));
-  if (frac != 0) {
-    n = std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(frac));
-    while (n > 1 && buf[n - 1] == '0') --n;
-    out.append(buf, static_cast<size_t>(n));
+namespace {
+inline char* put2(char* p, int v) {
+  p[0] = static_cast<char>('0' + v / 10);
+  p[1] = static_cast<char>('0' + v % 10);
+  return p + 2;
+}
+}  // namespace
+
+void append_rfc3339(std::string& out, Instant t, const Zone& zone) {
+  std::int64_t y;
+  int m, d, h, mi, sec, off;
+  zone.fields(t, y, m, d, h, mi, sec, off);
+  std::int64_t frac = t - floor_secs(t) * kMicrosPerSecond;
+  char buf[48];
+  char* p = buf;
+  if (y >= 0 && y <= 9999) {
+    auto yy = static_cast<int>(y);
+    p = put2(p, yy / 100);
+    p = put2(p, yy % 100);
+  } else {
+    p += std::snprintf(p, 16, "%04lld", static_cast<long long>(y));
   }
-  int off = ci.offset;
-  char sign = off < 0 ? '-' : '+';
+  *p++ = '-';
+  p = put2(p, m);
+  *p++ = '-';
+  p = put2(p, d);
+  *p++ = 'T';
+  p = put2(p, h);
+  *p++ = ':';
+  p = put2(p, mi);
+  *p++ = ':';
+  p = put2(p, sec);
+  if (frac != 0) {
+    *p++ = '.';
+    int digits = 6;
+    std::int64_t f = frac;
+    while (f % 10 == 0) {
+      f /= 10;
+      --digits;
+    }
+    for (int i = digits - 1; i >= 0; --i) {
+      p[i] = static_cast<char>('0' + f % 10);
+      f /= 10;
+    }
+    p += digits;
+  }
+  *p++ = off < 0 ? '-' : '+';
   off = off < 0 ? -off : off;
-  n = std::snprintf(buf, sizeof buf, "%c%02d:%02d", sign, off / 3600, (off / 60) % 60);
-  out.append(buf, static_cast<size_t>(n));
+  p = put2(p, off / 3600);
+  *p++ = ':';
+  p = put2(p, (off / 60) % 60);
+  out.append(buf, static_cast<std::size_t>(p - buf));
 }
 
-std::string format_rfc3339(Instant t, const absl::TimeZone& tz) {
+std::string format_rfc3339(Instant t, const Zone& zone) {
   std::string s;
-  append_rfc3339(s, t, tz);
+  append_rfc3339(s, t, zone);
   return s;
 }
 
@@ -159,63 +292,58 @@ absl::StatusOr<absl::CivilDay> parse_civil_day(std::string_view s) {
 // ---------------------------------------------------------------------------------------------
 // Calendar
 
-Calendar::Calendar(std::string id, absl::TimeZone tz, std::vector<int> weekdays, std::vector<Period> periods,
+Calendar::Calendar(std::string id, Zone zone, std::vector<int> weekdays, std::vector<Period> periods,
                    std::vector<absl::CivilDay> holidays, std::vector<absl::CivilDay> workdays)
-    : id_(std::move(id)), tz_(std::move(tz)), periods_(std::move(periods)) {
+    : id_(std::move(id)), zone_(std::move(zone)), periods_(std::move(periods)) {
   for (int w : weekdays)
     if (w >= 1 && w <= 7) weekday_mask_ |= static_cast<std::uint8_t>(1u << (w - 1));
-  last_special_day_ = absl::CivilDay(1970, 1, 1);
-  for (auto d : holidays) {
-    holidays_.insert(day_number(d));
-    last_special_day_ = std::max(last_special_day_, d);
-  }
-  for (auto d : workdays) {
-    workdays_.insert(day_number(d));
-    last_special_day_ = std::max(last_special_day_, d);
-  }
-  index_first_ = absl::CivilDay(kIndexFirstYear, 1, 1);
-  index_days_ = absl::CivilDay(kIndexLastYear, 1, 1) - index_first_;
+  for (auto d : holidays) holidays_.insert(day_number(d));
+  for (auto d : workdays) workdays_.insert(day_number(d));
+  index_first_ = days_from_civil(kIndexFirstYear, 1, 1);
+  index_days_ = days_from_civil(kIndexLastYear, 1, 1) - index_first_;
   working_days_before_.resize(static_cast<size_t>(index_days_) + 1);
   working_micros_before_.resize(static_cast<size_t>(index_days_) + 1);
   std::int32_t days = 0;
   std::int64_t micros = 0;
-  for (std::int64_t i = 0; i < index_days_; ++i) {
+  for (Day i = 0; i < index_days_; ++i) {
     working_days_before_[static_cast<size_t>(i)] = days;
     working_micros_before_[static_cast<size_t>(i)] = micros;
-    absl::CivilDay day = index_first_ + i;
-    if (is_working_day(day)) {
+    Day day = index_first_ + i;
+    if (is_working(day)) {
       ++days;
-      for (const Period& p : periods_) micros += period_instant(day, p.end) - period_instant(day, p.begin);
+      for (const Period& p : periods_) micros += period_instant(day, p.end, true) - period_instant(day, p.begin, true);
     }
   }
   working_days_before_.back() = days;
   working_micros_before_.back() = micros;
 }
 
-bool Calendar::is_working_day(absl::CivilDay day) const {
-  std::int64_t n = day_number(day);
+bool Calendar::is_working(Day n) const {
   if (!workdays_.empty() && workdays_.contains(n)) return true;
-  int iso = static_cast<int>(absl::GetWeekday(day)) + 1;  // absl: monday == 0
-  if (!(weekday_mask_ & (1u << (iso - 1)))) return false;
+  int iso0 = static_cast<int>(((n + 3) % 7 + 7) % 7);  // 1970-01-01 was a Thursday; Monday = 0
+  if (!(weekday_mask_ & (1u << iso0))) return false;
   return holidays_.empty() || !holidays_.contains(n);
 }
 
-absl::CivilDay Calendar::local_day(Instant t) const {
-  return absl::CivilDay(tz_.At(absl::FromUnixMicros(t)).cs);
+Calendar::Day Calendar::local_day(Instant t) const { return zone_.local_day(t); }
+
+Instant Calendar::period_instant(Day day, int seconds, bool exact_zone) const {
+  if (exact_zone) {
+    std::int64_t y;
+    int m, d;
+    civil_from_days(day, y, m, d);
+    return absl::ToUnixMicros(absl::FromCivil(absl::CivilSecond(y, m, d, 0, 0, 0) + seconds, zone_.tz()));
+  }
+  return zone_.instant(day, seconds);
 }
 
-Instant Calendar::period_instant(absl::CivilDay day, int seconds) const {
-  absl::CivilSecond cs = absl::CivilSecond(day) + seconds;
-  return absl::ToUnixMicros(absl::FromCivil(cs, tz_));
-}
-
-std::pair<std::int64_t, Instant> Calendar::consume_day(absl::CivilDay day, Instant start,
-                                                       std::int64_t micros) const {
+std::pair<std::int64_t, Instant> Calendar::consume_day(Day day, Instant start, std::int64_t micros,
+                                                       bool exact_zone) const {
   std::int64_t used = 0;
   for (const Period& p : periods_) {
-    Instant pe = period_instant(day, p.end);
+    Instant pe = period_instant(day, p.end, exact_zone);
     if (pe <= start) continue;
-    Instant b = std::max(period_instant(day, p.begin), start);
+    Instant b = std::max(period_instant(day, p.begin, exact_zone), start);
     std::int64_t avail = pe - b;
     if (micros - used <= avail) return {used, b + (micros - used)};
     used += avail;
@@ -229,12 +357,12 @@ Instant Calendar::add(Instant start, Duration d) const {
     case Duration::Kind::hours: return start + d.n * 3600 * kMicrosPerSecond;
     case Duration::Kind::days: return start + d.n * 86400 * kMicrosPerSecond;
     case Duration::Kind::working_hours: {
-      absl::CivilDay day = local_day(start);
+      Day day = local_day(start);
       if (in_index(day)) return add_working_hours_indexed(start, d.n * 3600 * kMicrosPerSecond);
       return add_working_hours_walk(start, d.n * 3600 * kMicrosPerSecond);
     }
     case Duration::Kind::working_days: {
-      absl::CivilDay day = local_day(start);
+      Day day = local_day(start);
       if (in_index(day)) return add_working_days_indexed(day, d.n);
       return add_working_days_walk(day, d.n);
     }
@@ -245,69 +373,70 @@ Instant Calendar::add(Instant start, Duration d) const {
 Instant Calendar::add_by_walking(Instant start, Duration d) const {
   switch (d.kind) {
     case Duration::Kind::working_hours: return add_working_hours_walk(start, d.n * 3600 * kMicrosPerSecond);
-    case Duration::Kind::working_days: return add_working_days_walk(local_day(start), d.n);
+    case Duration::Kind::working_days: {
+      absl::CivilSecond cs = zone_.tz().At(absl::FromUnixSeconds(floor_secs(start))).cs;
+      return add_working_days_walk(days_from_civil(cs.year(), cs.month(), cs.day()), d.n);
+    }
     default: return add(start, d);
   }
 }
 
 Instant Calendar::add_working_hours_walk(Instant start, std::int64_t micros) const {
-  absl::CivilDay day = local_day(start);
+  absl::CivilSecond cs = zone_.tz().At(absl::FromUnixSeconds(floor_secs(start))).cs;
+  Day day = days_from_civil(cs.year(), cs.month(), cs.day());
   for (std::int64_t i = 0; i < kWalkHorizonDays; ++i, ++day) {
-    if (!is_working_day(day)) continue;
-    auto [used, due] = consume_day(day, start, micros);
+    if (!is_working(day)) continue;
+    auto [used, due] = consume_day(day, start, micros, true);
     if (due != kNoInstant) return due;
     micros -= used;
   }
   return kNoInstant;
 }
 
-Instant Calendar::add_working_days_walk(absl::CivilDay from, std::int64_t n) const {
-  absl::CivilDay day = from;
+Instant Calendar::add_working_days_walk(Day from, std::int64_t n) const {
+  Day day = from;
   for (std::int64_t i = 0; i < kWalkHorizonDays; ++i) {
     ++day;
-    if (is_working_day(day) && --n == 0) return period_instant(day, periods_.back().end);
+    if (is_working(day) && --n == 0) return period_instant(day, periods_.back().end, true);
   }
   return kNoInstant;
 }
 
-Instant Calendar::add_working_days_indexed(absl::CivilDay from, std::int64_t n) const {
+Instant Calendar::add_working_days_indexed(Day from, std::int64_t n) const {
   auto idx = static_cast<size_t>(from - index_first_);
-  std::int64_t target = working_days_before_[idx + 1] + n;  // working days in [first, day] reached
-  // The answer is the day j whose prefix through j (working_days_before_[j + 1]) first reaches target.
+  std::int64_t target = working_days_before_[idx + 1] + n;  // working days in [first, answer] reached
   if (target > working_days_before_.back()) {
     // Beyond the index: continue walking from its end.
     std::int64_t left = target - working_days_before_.back();
-    return add_working_days_walk(index_first_ + (index_days_ - 1), left);
+    return add_working_days_walk(index_first_ + index_days_ - 1, left);
   }
+  // The answer is the day j whose prefix through j (working_days_before_[j + 1]) first reaches target.
   auto it = std::lower_bound(working_days_before_.begin() + static_cast<std::ptrdiff_t>(idx) + 1,
                              working_days_before_.end(), static_cast<std::int32_t>(target));
-  auto j = static_cast<std::int64_t>(it - working_days_before_.begin()) - 1;
-  return period_instant(index_first_ + j, periods_.back().end);
+  auto j = static_cast<Day>(it - working_days_before_.begin()) - 1;
+  return period_instant(index_first_ + j, periods_.back().end, false);
 }
 
 Instant Calendar::add_working_hours_indexed(Instant start, std::int64_t micros) const {
-  absl::CivilDay day = local_day(start);
+  Day day = local_day(start);
   auto idx = static_cast<size_t>(day - index_first_);
-  if (is_working_day(day)) {
-    auto [used, due] = consume_day(day, start, micros);
+  if (working_indexed(static_cast<Day>(idx))) {
+    auto [used, due] = consume_day(day, start, micros, false);
     if (due != kNoInstant) return due;
     micros -= used;
   }
-  // Whole days after `day`: find the first day k > idx with micros_before[k + 1] - micros_before[idx + 1] >= micros.
+  // Whole days after `day`: the first day k > idx with before[k + 1] - before[idx + 1] >= micros.
   std::int64_t base = working_micros_before_[idx + 1];
   std::int64_t target = base + micros;
   if (target > working_micros_before_.back()) {
     std::int64_t left = target - working_micros_before_.back();
-    absl::CivilDay next = index_first_ + index_days_;
-    return add_working_hours_walk(period_instant(next, 0), left);
+    return add_working_hours_walk(period_instant(index_first_ + index_days_, 0, true), left);
   }
   auto it = std::lower_bound(working_micros_before_.begin() + static_cast<std::ptrdiff_t>(idx) + 1,
                              working_micros_before_.end(), target);
-  auto k = static_cast<std::int64_t>(it - working_micros_before_.begin()) - 1;
+  auto k = static_cast<Day>(it - working_micros_before_.begin()) - 1;
   std::int64_t before = working_micros_before_[static_cast<size_t>(k)] - base;
-  auto [used, due] = consume_day(index_first_ + k, kNoInstant + 1, micros - before);
-  (void)used;
-  return due;
+  return consume_day(index_first_ + k, kNoInstant + 1, micros - before, false).second;
 }
 
 }  // namespace gridroute

@@ -41,6 +41,15 @@ std::string brief(const json::value& v) {
 
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
+  // Fast path: most ids need no escaping.
+  std::size_t plain = 0;
+  while (plain < s.size()) {
+    auto c = static_cast<unsigned char>(s[plain]);
+    if (c < 0x20 || c == '"' || c == '\\') break;
+    ++plain;
+  }
+  out.append(s.data(), plain);
+  s.remove_prefix(plain);
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
     switch (c) {
@@ -76,7 +85,7 @@ void append_time(std::string& out, const Snapshot& s, Instant t) {
     return;
   }
   out.push_back('"');
-  append_rfc3339(out, t, s.tz);
+  append_rfc3339(out, t, s.zone);
   out.push_back('"');
 }
 
