@@ -62,6 +62,11 @@ class Engine {
 
   Decision route(const Issue& issue, bool explain = false) const { return snapshot()->route(issue, explain); }
   Action escalate(const Case& c, Instant now) const { return snapshot()->escalate(c, now); }
+  // Evaluates a batch of cases at `now` on one snapshot; see Snapshot::sweep.
+  Snapshot::SweepSummary sweep(std::span<const Case> cases, Instant now, std::vector<Action>& actions,
+                               unsigned threads = 1) const {
+    return snapshot()->sweep(cases, now, actions, threads);
+  }
 
  private:
   std::atomic<std::shared_ptr<const Snapshot>> current_;

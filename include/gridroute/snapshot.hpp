@@ -109,6 +109,8 @@ struct Candidate {
   RuleId rule;
   std::int32_t specificity;  // exact: 1<<20; prefix: its segment count; `*`: 0
   std::int32_t pattern;      // index into the rule's patterns
+  std::int32_t scope_tin;    // the rule's scope interval, inline so the scan stays in this array
+  std::int32_t scope_tout;
 };
 
 // Where a role reference resolved: the unit and the handlers there (owner first).
@@ -224,7 +226,15 @@ class Snapshot {
   // Routing without severity_skip or a rejected status: the level-0 decision of a prepared issue.
   void route_prepared(const PreparedIssue& issue, Decision& d, bool explain) const;
   Action escalate(const Case& c, Instant now) const;
-  // Deadlines of `level` of `policy` for a decision's owner, counted from `start`.
+  // Evaluates many cases at one `now` (a scheduler's sweep): `actions[i]` answers `cases[i]`, the same
+  // for any thread count. `threads` 0 means one per hardware thread.
+  struct SweepSummary {
+    std::size_t counts[6] = {0, 0, 0, 0, 0, 0};  // by Action::Kind
+    Instant next_sweep = kNoInstant;              // the earliest next_check among holding cases
+  };
+  SweepSummary sweep(std::span<const Case> cases, Instant now, std::vector<Action>& actions,
+                     unsigned threads = 1) const;
+  // The calendar that counts deadlines at `level` for `owner` (SPEC §3.4 precedence).
   const Calendar& level_calendar(const CompiledRule& rule, int level, HandlerId owner) const;
 
   // Candidate rules for a category, in winning order (declared categories are precomputed).

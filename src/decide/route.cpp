@@ -134,8 +134,9 @@ void Snapshot::candidates_for(const PreparedIssue& issue, std::vector<Candidate>
   auto add = [&](const std::vector<std::pair<RuleId, std::int32_t>>& list, std::int32_t spec) {
     for (auto [r, k] : list) {
       auto it = std::find_if(scratch.begin(), scratch.end(), [r = r](const Candidate& c) { return c.rule == r; });
-      if (it == scratch.end()) scratch.push_back({r, spec, k});
-      else if (spec > it->specificity) *it = {r, spec, k};
+      const UnitId scope = rules[r].scope;
+      if (it == scratch.end()) scratch.push_back({r, spec, k, tin[scope], tout[scope]});
+      else if (spec > it->specificity) *it = {r, spec, k, tin[scope], tout[scope]};
     }
   };
   if (auto it = exact_patterns.find(code); it != exact_patterns.end()) add(it->second, 1 << 20);
@@ -250,11 +251,12 @@ void Snapshot::route_prepared(const PreparedIssue& is, Decision& d, bool explain
   std::size_t won_at = cands.size();
   for (std::size_t i = 0; i < cands.size(); ++i) {
     const Candidate& c = cands[i];
-    const CompiledRule& r = rules[c.rule];
-    if (!is_ancestor_or_self(r.scope, is.cell)) {
+    const std::int32_t cell_tin = tin[is.cell];
+    if (cell_tin < c.scope_tin || cell_tin >= c.scope_tout) {
       if (explain) d.trace.push_back({c.rule, Verdict::not_in_scope, c.pattern});
       continue;
     }
+    const CompiledRule& r = rules[c.rule];
     if (r.when >= 0 && !eval_rule(*this, r.when, is, r.condition_calendar)) {
       if (explain) d.trace.push_back({c.rule, Verdict::condition_false, c.pattern});
       continue;
