@@ -138,7 +138,8 @@ class Snapshot {
   std::vector<std::uint16_t> depth;  // number of ancestors
   std::vector<std::int32_t> tin, tout;  // Euler tour: a is ancestor-or-self of b iff tin[a] <= tin[b] < tout[a]
   StringMap<std::string_view, UnitId> unit_index;
-  std::vector<std::string> unit_names;  // may be empty strings
+  std::vector<std::uint32_t> unit_name_offset;  // into unit_name_chars; size units+1 (names are optional)
+  std::string unit_name_chars;
   std::vector<std::uint32_t> served_offset;  // per unit, into `served`; size units+1
   struct Served {
     RoleKeyId key;
@@ -186,6 +187,10 @@ class Snapshot {
   std::size_t unit_count() const { return parent.size(); }
   std::string_view unit_id(UnitId u) const {
     return std::string_view(unit_id_chars).substr(unit_id_offset[u], unit_id_offset[u + 1] - unit_id_offset[u]);
+  }
+  std::string_view unit_name(UnitId u) const {
+    return std::string_view(unit_name_chars)
+        .substr(unit_name_offset[u], unit_name_offset[u + 1] - unit_name_offset[u]);
   }
   UnitId find_unit(std::string_view id) const {
     auto it = unit_index.find(id);

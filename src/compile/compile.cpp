@@ -114,7 +114,7 @@ class Compiler {
     s_->unit_index.reserve(n);
     s_->tier_of.assign(n, 0);
     s_->parent.assign(n, kNone);
-    s_->unit_names.resize(n);
+    s_->unit_name_offset.reserve(n + 1);
     std::vector<bool> bad(n, false);
     for (std::size_t i = 0; i < n; ++i) {
       auto& u = us[i];
@@ -132,9 +132,11 @@ class Compiler {
       } else {
         s_->tier_of[i] = static_cast<std::uint8_t>(it->second);
       }
-      if (u.name) s_->unit_names[i] = *u.name;
+      s_->unit_name_offset.push_back(static_cast<std::uint32_t>(s_->unit_name_chars.size()));
+      if (u.name) s_->unit_name_chars += *u.name;
     }
     s_->unit_id_offset.push_back(static_cast<std::uint32_t>(s_->unit_id_chars.size()));
+    s_->unit_name_offset.push_back(static_cast<std::uint32_t>(s_->unit_name_chars.size()));
     for (std::size_t i = 0; i < n; ++i) {
       auto [it, inserted] = s_->unit_index.emplace(s_->unit_id(static_cast<UnitId>(i)), static_cast<UnitId>(i));
       if (!inserted) {
