@@ -411,14 +411,35 @@ class Compiler {
     s_->depth.assign(n, 0);
     // Parents come first in tour order, so depth follows from a pass in discover order.
     std::vector<UnitId> order(n, kNone);
+    // Units the DFS did not reach either hang below a unit whose parent is already reported (unknown
+    // parent, a second root) or sit on a cycle. Classify each chain once: 1 = dangling, 2 = cycle.
+    std::vector<std::uint8_t> state(n, 0);
     for (std::size_t i = 0; i < n; ++i) {
-      if (s_->tin[i] < 0) {
-        unit_err(jur_.units[i], "parent",
-                 detail::cat("unit \"", jur_.units[i].id, "\" is not reachable from the root: its parent chain is a cycle"));
-        continue;
+      if (s_->tin[i] >= 0 || state[i]) continue;
+      std::vector<UnitId> path;
+      UnitId u = static_cast<UnitId>(i);
+      std::vector<std::uint8_t>& st = state;
+      UnitId cycle_start = kNone;
+      while (true) {
+        if (u == kNone || s_->tin[u] >= 0 || st[u] == 1 || st[u] == 2) break;
+        if (st[u] == 3) { cycle_start = u; break; }  // met our own path: the cycle starts here
+        st[u] = 3;
+        path.push_back(u);
+        u = s_->parent[u];
       }
-      order[static_cast<std::size_t>(s_->tin[i])] = static_cast<UnitId>(i);
+      // Units on the cycle are reported; units hanging below it, or below a reported unit, are not.
+      bool on_cycle = false;
+      for (UnitId p : path) {
+        on_cycle = on_cycle || p == cycle_start;
+        st[p] = on_cycle ? 2 : 1;
+        if (on_cycle)
+          unit_err(jur_.units[p], "parent",
+                   detail::cat("unit \"", jur_.units[p].id, "\" is on a cycle of parents (", jur_.units[p].id, " -> ",
+                               *jur_.units[p].parent, " -> ...): it is not reachable from the root"));
+      }
     }
+    for (std::size_t i = 0; i < n; ++i)
+      if (s_->tin[i] >= 0) order[static_cast<std::size_t>(s_->tin[i])] = static_cast<UnitId>(i);
     for (UnitId u : order) {
       if (u == kNone) continue;
       if (s_->parent[u] != kNone) s_->depth[u] = static_cast<std::uint16_t>(s_->depth[s_->parent[u]] + 1);
@@ -466,6 +487,11 @@ class Compiler {
     if (r.role == kPartner) {
       if (!r.department) {
         rerr(pointer, "partner_department needs a department: {\"role\": \"partner_department\", \"department\": ...}");
+        ok = false;
+        return kNone;
+      }
+      if (!valid_name(*r.department)) {
+        rerr(pointer + "/department", detail::cat("department \"", *r.department, "\" must match [a-z][a-z0-9_]*"));
         ok = false;
         return kNone;
       }
@@ -764,8 +790,11 @@ class Compiler {
         auto to = p.severity_skip->to_level;
         if (to < 1 || to >= static_cast<std::int64_t>(p.levels.size()))
           rerr(base + "/severity_skip/to_level",
-               detail::cat("to_level ", to, " is out of range: policy \"", p.id, "\" has levels 1 to ",
-                            static_cast<std::int64_t>(p.levels.size()) - 1));
+               p.levels.size() <= 1
+                   ? detail::cat("to_level ", to, " is out of range: policy \"", p.id,
+                                 "\" has no level above level 0 to skip to")
+                   : detail::cat("to_level ", to, " is out of range: policy \"", p.id, "\" has levels 1 to ",
+                                 static_cast<std::int64_t>(p.levels.size()) - 1));
         else
           cp.skip_to_level = static_cast<int>(to);
       }

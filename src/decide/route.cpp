@@ -49,6 +49,22 @@ std::string Snapshot::role_key_label(RoleKeyId k) const {
 
 namespace {
 
+bool valid_category_code(std::string_view code) {
+  if (code.empty() || code.size() > 256) return false;
+  bool seg_empty = true;
+  for (char c : code) {
+    if (c == '.') {
+      if (seg_empty) return false;
+      seg_empty = true;
+    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') {
+      seg_empty = false;
+    } else {
+      return false;
+    }
+  }
+  return !seg_empty;
+}
+
 std::string_view type_name(AttrType t) {
   return t == AttrType::boolean ? "bool" : t == AttrType::number ? "number" : "string";
 }
@@ -104,6 +120,11 @@ bool Snapshot::prepare(const Issue& issue, PreparedIssue& out, std::string& erro
     }
     out.category = it->second;
   } else {
+    if (!valid_category_code(issue.category)) {
+      error = detail::cat("field 'category' must be a dotted code of [a-z0-9_] segments, got \"",
+                          issue.category.substr(0, 200), "\"");
+      return false;
+    }
     out.category = kNone;
   }
   out.category_code = issue.category;
@@ -249,6 +270,7 @@ void Snapshot::route_prepared(const PreparedIssue& is, Decision& d, bool explain
   candidates_for(is, scratch, cands);
   d.status = Decision::Status::unrouted;
   std::size_t won_at = cands.size();
+  std::size_t applicable = 0;
   for (std::size_t i = 0; i < cands.size(); ++i) {
     const Candidate& c = cands[i];
     const std::int32_t cell_tin = tin[is.cell];
@@ -261,6 +283,7 @@ void Snapshot::route_prepared(const PreparedIssue& is, Decision& d, bool explain
       if (explain) d.trace.push_back({c.rule, Verdict::condition_false, c.pattern});
       continue;
     }
+    ++applicable;
     for (RoleKeyId k : r.route) {
       Resolution res = resolve(k, is.cell);
       if (!res) continue;
@@ -293,7 +316,12 @@ void Snapshot::route_prepared(const PreparedIssue& is, Decision& d, bool explain
   }
   if (d.status != Decision::Status::routed) {
     if (cands.empty()) d.message = detail::cat("no rule matches category '", is.category_code, "'");
-    else d.message = "no applicable rule has a handler for the cell";
+    else if (applicable == 0)
+      d.message = detail::cat(cands.size(), " rule", cands.size() == 1 ? "" : "s", " match category '", is.category_code,
+                              "', but none applies here (scope or condition)");
+    else
+      d.message = detail::cat(applicable, " rule", applicable == 1 ? " applies" : "s apply",
+                              ", but no handler of their roles serves the cell or its ancestors");
   }
 }
 
