@@ -13,8 +13,8 @@
 // that fails leaves the old snapshot serving.
 #pragma once
 
-#include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -39,17 +39,27 @@ class Engine {
     return Engine(*std::move(s));
   }
 
-  Engine(Engine&& o) noexcept : current_(o.current_.load()) {}
+  Engine(Engine&& o) noexcept : current_(o.snapshot()) {}
   Engine& operator=(Engine&& o) noexcept {
-    current_.store(o.current_.load());
+    swap(o.snapshot());
     return *this;
   }
 
-  // The snapshot now serving; hold it to make several calls against one snapshot.
-  std::shared_ptr<const Snapshot> snapshot() const { return current_.load(std::memory_order_acquire); }
+  // The snapshot now serving; hold it to make several calls against one snapshot. The lock covers one
+  // reference-count increment, never a load or a compile, so readers wait at most nanoseconds.
+  std::shared_ptr<const Snapshot> snapshot() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return current_;
+  }
 
-  // Swaps in a new snapshot; calls already running finish on the old one.
-  void swap(std::shared_ptr<const Snapshot> next) { current_.store(std::move(next), std::memory_order_release); }
+  // Swaps in a new snapshot; calls already running finish on the old one, which is freed (outside the
+  // lock) when its last user lets go.
+  void swap(std::shared_ptr<const Snapshot> next) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      current_.swap(next);
+    }
+  }
 
   // Loads and swaps in a bundle; on failure the current snapshot keeps serving.
   absl::Status reload(const std::string& dir, std::vector<Diagnostic>* diagnostics = nullptr,
@@ -69,7 +79,10 @@ class Engine {
   }
 
  private:
-  std::atomic<std::shared_ptr<const Snapshot>> current_;
+  // std::atomic<std::shared_ptr> in libstdc++ 12 is lock-based too, and ThreadSanitizer cannot see
+  // its internal ordering; a plain mutex around the pointer is as fast and checkable.
+  mutable std::mutex mu_;
+  std::shared_ptr<const Snapshot> current_;
 };
 
 }  // namespace gridroute

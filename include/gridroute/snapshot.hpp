@@ -148,6 +148,18 @@ class Snapshot {
   };
   std::vector<Served> served;
   std::vector<HandlerId> served_handlers;
+  // What routing reads of a unit, packed in one cache line's half so that a decision touches few lines.
+  // served_up: the nearest ancestor-or-self with served entries; served_next: the nearest strict
+  // ancestor with them (kNone when none) — resolution skips units that no handler serves.
+  struct alignas(32) UnitHot {
+    std::int32_t tin = 0, tout = 0;
+    UnitId parent = kNone;
+    UnitId served_up = kNone, served_next = kNone;
+    std::uint32_t served_begin = 0;
+    std::uint16_t served_count = 0;
+    std::uint8_t tier = 0;
+  };
+  std::vector<UnitHot> hot;
   UnitId root = 0;
   JurisdictionGraph graph;
 
@@ -196,7 +208,9 @@ class Snapshot {
     auto it = unit_index.find(id);
     return it == unit_index.end() ? kNone : it->second;
   }
-  bool is_ancestor_or_self(UnitId a, UnitId b) const { return tin[a] <= tin[b] && tin[b] < tout[a]; }
+  bool is_ancestor_or_self(UnitId a, UnitId b) const {
+    return hot[a].tin <= hot[b].tin && hot[b].tin < hot[a].tout;
+  }
   std::string_view role_name(RoleKeyId k) const { return role_names[role_keys[k].role]; }
   // The department of a role key, or empty.
   std::string_view department(RoleKeyId k) const {
@@ -207,8 +221,9 @@ class Snapshot {
 
   // Walks from `start` to the root; the first unit served by handlers with role key `k`.
   Resolution resolve(RoleKeyId k, UnitId start) const {
-    for (UnitId u = start; u != kNone; u = parent[u]) {
-      for (std::uint32_t i = served_offset[u], e = served_offset[u + 1]; i < e; ++i) {
+    for (UnitId u = hot[start].served_up; u != kNone; u = hot[u].served_next) {
+      const UnitHot& h = hot[u];
+      for (std::uint32_t i = h.served_begin, e = h.served_begin + h.served_count; i < e; ++i) {
         const Served& s = served[i];
         if (s.key == k)
           return Resolution{u, std::span<const HandlerId>(served_handlers.data() + s.first, static_cast<size_t>(s.count))};
@@ -219,7 +234,7 @@ class Snapshot {
   // The start unit of an escalation level at `tier`: the cell's ancestor at that tier, or the nearest above.
   UnitId ancestor_at_tier(UnitId cell, std::int32_t tier) const {
     UnitId u = cell;
-    while (u != kNone && tier_of[u] > tier) u = parent[u];
+    while (u != kNone && hot[u].tier > tier) u = hot[u].parent;
     return u;
   }
 

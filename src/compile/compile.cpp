@@ -474,6 +474,29 @@ class Compiler {
       ++s_->served.back().count;
     }
     for (std::size_t i = 0; i < n; ++i) s_->served_offset[i + 1] += s_->served_offset[i];
+    // The packed per-unit record routing reads, with skip lists filled parents-first in tour order.
+    s_->hot.assign(n, Snapshot::UnitHot{});
+    for (std::size_t i = 0; i < n; ++i) {
+      Snapshot::UnitHot& h = s_->hot[i];
+      h.tin = s_->tin[i];
+      h.tout = s_->tout[i];
+      h.parent = s_->parent[i];
+      h.tier = s_->tier_of[i];
+      h.served_begin = s_->served_offset[i];
+      std::uint32_t count = s_->served_offset[i + 1] - s_->served_offset[i];
+      if (count > 0xFFFF) {
+        unit_err(jur_.units[i], "id", detail::cat("unit \"", jur_.units[i].id, "\" is served by more than 65535 distinct roles"));
+        count = 0xFFFF;
+      }
+      h.served_count = static_cast<std::uint16_t>(count);
+    }
+    for (UnitId u : order) {
+      if (u == kNone) continue;
+      UnitId p = s_->parent[u];
+      UnitId above = p == kNone ? kNone : s_->hot[p].served_up;
+      s_->hot[u].served_next = above;
+      s_->hot[u].served_up = s_->hot[u].served_count > 0 ? u : above;
+    }
   }
 
   // ---------------------------------------------------------------- rules
@@ -815,18 +838,22 @@ class Compiler {
     s_->has_taxonomy = rules_.categories.has_value();
     if (s_->has_taxonomy) {
       auto& cats = *rules_.categories;
+      absl::flat_hash_set<std::string_view> seen;
       for (std::size_t i = 0; i < cats.size(); ++i) {
         if (!valid_code(cats[i].code)) {
           rerr(ptr("/categories", i, "code"), detail::cat("category code \"", cats[i].code,
                                                           "\" must be dotted segments of [a-z0-9_]"));
           continue;
         }
+        if (!seen.insert(cats[i].code).second) {
+          rerr(ptr("/categories", i, "code"), detail::cat("duplicate category code \"", cats[i].code, "\""));
+          continue;
+        }
         s_->categories.push_back(cats[i].code);
       }
       s_->category_index.reserve(s_->categories.size());
       for (std::size_t i = 0; i < s_->categories.size(); ++i)
-        if (!s_->category_index.emplace(s_->categories[i], static_cast<CategoryId>(i)).second)
-          rerr("/categories", detail::cat("duplicate category code \"", s_->categories[i], "\""));
+        s_->category_index.emplace(s_->categories[i], static_cast<CategoryId>(i));
     }
     for (std::size_t r = 0; r < rs.size(); ++r) {
       for (std::size_t k = 0; k < rs[r].patterns.size(); ++k) {

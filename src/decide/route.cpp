@@ -133,7 +133,7 @@ bool Snapshot::prepare(const Issue& issue, PreparedIssue& out, std::string& erro
     error = detail::cat("unknown cell '", issue.cell.substr(0, 200), "'");
     return false;
   }
-  if (tier_of[cell] != cell_tier) {
+  if (hot[cell].tier != cell_tier) {
     error = detail::cat("unit '", issue.cell, "' is not a cell (tier '", tiers[tier_of[cell]], "')");
     return false;
   }
@@ -273,7 +273,7 @@ void Snapshot::route_prepared(const PreparedIssue& is, Decision& d, bool explain
   std::size_t applicable = 0;
   for (std::size_t i = 0; i < cands.size(); ++i) {
     const Candidate& c = cands[i];
-    const std::int32_t cell_tin = tin[is.cell];
+    const std::int32_t cell_tin = hot[is.cell].tin;
     if (cell_tin < c.scope_tin || cell_tin >= c.scope_tout) {
       if (explain) d.trace.push_back({c.rule, Verdict::not_in_scope, c.pattern});
       continue;
