@@ -24,6 +24,8 @@
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
+#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "gridroute/bundle.hpp"
@@ -35,7 +37,9 @@ namespace gridroute {
 // Hash maps keyed by strings, looked up by std::string_view without a copy.
 struct StringHash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  std::size_t operator()(std::string_view s) const noexcept {
+    return absl::Hash<absl::string_view>{}(absl::string_view(s.data(), s.size()));
+  }
 };
 struct StringEq {
   using is_transparent = void;

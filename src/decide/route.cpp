@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "util.hpp"
+#include "compile/compile.hpp"  // valid_code: one definition of the category syntax
 #include "gridroute/snapshot.hpp"
 
 namespace gridroute {
@@ -48,22 +49,6 @@ std::string Snapshot::role_key_label(RoleKeyId k) const {
 }
 
 namespace {
-
-bool valid_category_code(std::string_view code) {
-  if (code.empty() || code.size() > 256) return false;
-  bool seg_empty = true;
-  for (char c : code) {
-    if (c == '.') {
-      if (seg_empty) return false;
-      seg_empty = true;
-    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') {
-      seg_empty = false;
-    } else {
-      return false;
-    }
-  }
-  return !seg_empty;
-}
 
 std::string_view type_name(AttrType t) {
   return t == AttrType::boolean ? "bool" : t == AttrType::number ? "number" : "string";
@@ -120,7 +105,7 @@ bool Snapshot::prepare(const Issue& issue, PreparedIssue& out, std::string& erro
     }
     out.category = it->second;
   } else {
-    if (!valid_category_code(issue.category)) {
+    if (!detail::valid_code(issue.category)) {
       error = detail::cat("field 'category' must be a dotted code of [a-z0-9_] segments, got \"",
                           issue.category.substr(0, 200), "\"");
       return false;
