@@ -15,6 +15,13 @@
 
 namespace gridroute {
 
+// What became of one line: its record is written either way; `rejected` says whether it was a
+// `rejected` record, and `error` carries that record's error text.
+struct LineResult {
+  bool rejected = false;
+  std::string error;
+};
+
 class LineCodec {
  public:
   explicit LineCodec(std::shared_ptr<const Snapshot> snapshot);
@@ -24,9 +31,9 @@ class LineCodec {
 
   // Routes one issue line and appends one decision object (no newline) to `out`. Never fails: a bad
   // line gives a `rejected` record.
-  void route_line(std::string_view line, bool explain, std::string& out);
+  LineResult route_line(std::string_view line, bool explain, std::string& out);
   // Evaluates one case line at `now` and appends one action object (no newline) to `out`.
-  void escalate_line(std::string_view line, Instant now, std::string& out);
+  LineResult escalate_line(std::string_view line, Instant now, std::string& out);
 
   const Snapshot& snapshot() const { return *snapshot_; }
 

@@ -1,6 +1,9 @@
 // The gridroute command line: check, route, escalate (SPEC §5).
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -12,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "gridroute/engine.hpp"
 #include "gridroute/jsonl.hpp"
+#include "../io/line_limits.hpp"  // internal; the CLI target has no src/ include path
 
 namespace {
 
@@ -28,7 +32,8 @@ A BUNDLE is a directory with jurisdiction.json and rules.json (see docs/formats.
 Input defaults to standard input ('-'); output is JSON Lines on standard output, one line per
 non-blank input line, in input order. Bad lines get a "rejected" record; the batch goes on.
 
-Exit status: 0 success, 1 the bundle has errors, 2 usage error, 3 an input file cannot be read.
+Exit status: 0 success, 1 the bundle has errors, 2 usage error, 3 an input file cannot be read
+(or the output cannot be written).
 )";
 
 constexpr const char* kCheckHelp = R"(Usage: gridroute check BUNDLE
@@ -51,6 +56,8 @@ and writes one decision per line: status routed (rule, role, handler, unit, alte
 level, escalation, respond_by, resolve_by), unrouted (reason) or rejected (error).
 
   --explain   add "trace": every rule considered, in winning order, and why each lost
+  --max-line-bytes N   longest accepted line, in bytes (default 1048576); a longer line is
+              answered with a "rejected" record and not parsed
   --quiet     no progress bar
 A progress bar is drawn on standard error when it is a terminal.
 )";
@@ -63,6 +70,8 @@ optional rating) and writes one action per line at TIME (RFC 3339 with an offset
   | overdue | rejected (with error).
 
   --now TIME  the evaluation time, e.g. 2026-11-23T10:00:00+08:00 (required)
+  --max-line-bytes N   longest accepted line, in bytes (default 1048576); a longer line is
+              answered with a "rejected" record and not parsed
   --quiet     no progress bar
 )";
 
@@ -120,35 +129,117 @@ class Progress {
   std::chrono::steady_clock::time_point last_{};
 };
 
-template <class Fn>
-int run_lines(const std::string& input, bool quiet, Fn&& fn) {
+// Hardening: reads lines without ever holding more than `max` bytes of one line. A longer line is read
+// to its end but not kept; the caller answers it with a `rejected` record. (getline would grow its
+// buffer to the size of the longest line, so one endless line could exhaust memory.)
+class LineReader {
+ public:
+  enum class Got { line, too_long, eof, error };
+  LineReader(std::FILE* in, std::size_t max) : in_(in), max_(max), buf_(1 << 16) {}
+
+  // `length` receives the line's length in bytes (without the newline), also when it is too long.
+  Got next(std::string& line, std::uint64_t& length) {
+    line.clear();
+    length = 0;
+    bool over = false, any = false;
+    while (true) {
+      if (pos_ == end_) {
+        // read(2), not fread: it returns what a pipe has now instead of waiting for a full buffer.
+        ssize_t n = ::read(::fileno(in_), buf_.data(), buf_.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return Got::error;
+        if (n == 0) {
+          if (!any) return Got::eof;
+          return over ? Got::too_long : Got::line;  // a last line without a newline
+        }
+        pos_ = 0;
+        end_ = static_cast<std::size_t>(n);
+      }
+      any = true;
+      const char* start = buf_.data() + pos_;
+      const char* nl = static_cast<const char*>(std::memchr(start, '\n', end_ - pos_));
+      std::size_t take = nl ? static_cast<std::size_t>(nl - start) : end_ - pos_;
+      length += take;
+      if (!over) {
+        if (line.size() + take > max_) {
+          over = true;
+          std::string().swap(line);
+        } else {
+          line.append(start, take);
+        }
+      }
+      pos_ += take;
+      if (nl) {
+        ++pos_;
+        return over ? Got::too_long : Got::line;
+      }
+    }
+  }
+
+ private:
+  std::FILE* in_;
+  std::size_t max_;
+  std::vector<char> buf_;
+  std::size_t pos_ = 0, end_ = 0;
+};
+
+std::string line_error(std::uint64_t length, std::size_t max) {
+  return "the line is " + std::to_string(length) + " bytes, over the limit of " + std::to_string(max) +
+         " bytes per line (--max-line-bytes)";
+}
+
+// `fn(line, out)` answers one line; `reject(message, out)` answers a line over the length limit.
+template <class Fn, class Reject>
+int run_lines(const std::string& input, bool quiet, std::size_t max_line, Fn&& fn, Reject&& reject) {
   std::FILE* in = stdin;
   std::int64_t total = 0;
   if (input != "-") {
+    // Hardening: a directory opens fine with fopen and then fails every read; say so up front.
+    struct stat st;
+    if (::stat(input.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      std::cerr << "gridroute: cannot read " << input << ": is a directory\n";
+      return 3;
+    }
     in = std::fopen(input.c_str(), "rb");
     if (!in) {
       std::cerr << "gridroute: cannot read " << input << ": " << std::strerror(errno) << "\n";
       return 3;
     }
-    std::fseek(in, 0, SEEK_END);
-    total = std::ftell(in);
-    std::fseek(in, 0, SEEK_SET);
+    // The size for the progress bar; fstat, not fseek/ftell: the lines are read with read(2) on the
+    // descriptor, whose offset stdio's seeking does not reliably restore.
+    struct stat fst;
+    if (::fstat(::fileno(in), &fst) == 0 && S_ISREG(fst.st_mode)) total = static_cast<std::int64_t>(fst.st_size);
   }
   Progress progress(!quiet, total);
   std::string out;
   out.reserve(1 << 20);
-  char* buf = nullptr;
-  std::size_t cap = 0;
+  std::string buf;
   std::int64_t lines = 0, bytes = 0;
-  ssize_t n;
-  while ((n = getline(&buf, &cap, in)) != -1) {
-    bytes += n;
-    std::string_view line(buf, static_cast<std::size_t>(n));
-    if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+  std::uint64_t length = 0;
+  bool first = true;
+  int status = 0;
+  // One more byte than the limit: room for the '\r' of a CRLF line end, which is not counted.
+  LineReader reader(in, max_line + 1);
+  while (true) {
+    LineReader::Got got = reader.next(buf, length);
+    if (got == LineReader::Got::eof) break;
+    if (got == LineReader::Got::error) {
+      std::cerr << "gridroute: cannot read " << input << ": " << std::strerror(errno) << "\n";
+      status = 3;
+      break;
+    }
+    bytes += static_cast<std::int64_t>(length) + 1;
+    std::string_view line(buf);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (lines == 0 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
-    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
-    fn(line, out);
+    if (first && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);  // a BOM on the first line
+    first = false;
+    if (got == LineReader::Got::too_long || line.size() > max_line) {
+      if (got == LineReader::Got::line) length = line.size();
+      reject(line_error(length, max_line), out);
+    } else {
+      if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+      fn(line, out);
+    }
     out.push_back('\n');
     ++lines;
     if (out.size() > (1 << 20) - 4096) {
@@ -157,12 +248,24 @@ int run_lines(const std::string& input, bool quiet, Fn&& fn) {
     }
     progress.update(lines, bytes);
   }
-  std::free(buf);
   std::fwrite(out.data(), 1, out.size(), stdout);
-  std::fflush(stdout);
+  // Hardening: a failed write (a full disk, a closed pipe) is an error, not a silent success.
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    std::cerr << "gridroute: cannot write the output: " << std::strerror(errno) << "\n";
+    status = 3;
+  }
   progress.done(lines, bytes);
   if (in != stdin) std::fclose(in);
-  return 0;
+  return status;
+}
+
+// Parses --max-line-bytes N (a positive byte count up to 1 GiB).
+bool parse_max_line(const std::string& text, std::size_t& out) {
+  std::size_t v = 0;
+  auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (r.ec != std::errc() || r.ptr != text.data() + text.size() || v == 0 || v > (std::size_t{1} << 30)) return false;
+  out = v;
+  return true;
 }
 
 int cmd_check(const std::vector<std::string>& args) {
@@ -187,10 +290,16 @@ int cmd_check(const std::vector<std::string>& args) {
 int cmd_route(const std::vector<std::string>& args) {
   std::vector<std::string> pos;
   bool explain = false, quiet = false;
-  for (const auto& a : args) {
+  std::size_t max_line = gridroute::detail::kDefaultMaxLineBytes;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const auto& a = args[i];
     if (a == "--help" || a == "-h") { std::cout << kRouteHelp; return 0; }
     if (a == "--explain") explain = true;
     else if (a == "--quiet" || a == "-q") quiet = true;
+    else if (a == "--max-line-bytes" || a.starts_with("--max-line-bytes=")) {
+      std::string v = a.size() > 16 ? a.substr(17) : (i + 1 < args.size() ? args[++i] : "");
+      if (!parse_max_line(v, max_line)) return usage_error("route: --max-line-bytes needs a byte count from 1 to 1073741824");
+    }
     else if (a.starts_with("--")) return usage_error("route: unknown option " + a);
     else pos.push_back(a);
   }
@@ -198,15 +307,24 @@ int cmd_route(const std::vector<std::string>& args) {
   if (pos.size() > 2) return usage_error("route: too many arguments");
   auto snap = load_or_report(pos[0]);
   if (!snap) return 1;
+  gridroute::detail::set_max_line_bytes(max_line);  // before the codec: it reads the cap when made
   gridroute::LineCodec codec(snap);
-  return run_lines(pos.size() > 1 ? pos[1] : "-", quiet,
-                   [&](std::string_view line, std::string& out) { codec.route_line(line, explain, out); });
+  return run_lines(
+      pos.size() > 1 ? pos[1] : "-", quiet, max_line,
+      [&](std::string_view line, std::string& out) { codec.route_line(line, explain, out); },
+      [&](const std::string& error, std::string& out) {
+        gridroute::Decision d;
+        d.status = gridroute::Decision::Status::rejected;
+        d.message = error;
+        gridroute::append_decision(out, *snap, {}, true, d, explain);
+      });
 }
 
 int cmd_escalate(const std::vector<std::string>& args) {
   std::vector<std::string> pos;
   std::string now_text;
   bool quiet = false;
+  std::size_t max_line = gridroute::detail::kDefaultMaxLineBytes;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& a = args[i];
     if (a == "--help" || a == "-h") { std::cout << kEscalateHelp; return 0; }
@@ -217,6 +335,10 @@ int cmd_escalate(const std::vector<std::string>& args) {
       now_text = a.substr(6);
     } else if (a == "--quiet" || a == "-q") {
       quiet = true;
+    } else if (a == "--max-line-bytes" || a.starts_with("--max-line-bytes=")) {
+      std::string v = a.size() > 16 ? a.substr(17) : (i + 1 < args.size() ? args[++i] : "");
+      if (!parse_max_line(v, max_line))
+        return usage_error("escalate: --max-line-bytes needs a byte count from 1 to 1073741824");
     } else if (a.starts_with("--")) {
       return usage_error("escalate: unknown option " + a);
     } else {
@@ -228,11 +350,21 @@ int cmd_escalate(const std::vector<std::string>& args) {
   if (now_text.empty()) return usage_error("escalate: --now TIME is required (RFC 3339 with an offset)");
   auto now = gridroute::parse_rfc3339(now_text);
   if (!now.ok()) return usage_error("escalate: --now: " + std::string(now.status().message()));
+  if (*now >= gridroute::detail::kMaxLineInstant)  // hardening: the calendar range, as for case lines
+    return usage_error("escalate: --now must be before 9000-01-01T00:00:00Z (the calendar range)");
   auto snap = load_or_report(pos[0]);
   if (!snap) return 1;
+  gridroute::detail::set_max_line_bytes(max_line);  // before the codec: it reads the cap when made
   gridroute::LineCodec codec(snap);
-  return run_lines(pos.size() > 1 ? pos[1] : "-", quiet,
-                   [&](std::string_view line, std::string& out) { codec.escalate_line(line, *now, out); });
+  return run_lines(
+      pos.size() > 1 ? pos[1] : "-", quiet, max_line,
+      [&](std::string_view line, std::string& out) { codec.escalate_line(line, *now, out); },
+      [&](const std::string& error, std::string& out) {
+        gridroute::Action a;
+        a.kind = gridroute::Action::Kind::rejected;
+        a.error = error;
+        gridroute::append_action(out, *snap, {}, true, a);
+      });
 }
 
 }  // namespace

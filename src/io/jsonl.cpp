@@ -1,8 +1,13 @@
 // JSON Lines in and out (SPEC §4).
 #include "gridroute/jsonl.hpp"
 
+#include <atomic>
+#include <cmath>
+
 #include <boost/json.hpp>
 
+#include "io/line_limits.hpp"
+#include "load/json_text.hpp"
 #include "util.hpp"
 
 namespace gridroute {
@@ -12,17 +17,54 @@ namespace {
 
 constexpr std::size_t kMaxLineDepth = 32;
 
+// Hardening: strict UTF-8 (no overlong forms, surrogates, or code points above U+10FFFF).
 bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    for (std::size_t k = 1; k < n; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
-    i += n;
+  std::size_t bad = 0;
+  return detail::valid_utf8(s, bad);
+}
+
+// Length of the well-formed UTF-8 sequence at s[i] (a byte >= 0x80), or 0 when it is not one.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  auto c = static_cast<unsigned char>(s[i]);
+  std::size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  std::size_t bad = 0;
+  return detail::valid_utf8(s.substr(i, n), bad) ? n : 0;
+}
+
+std::atomic<std::size_t> g_max_line_bytes{detail::kDefaultMaxLineBytes};
+
+// Counts the members of every object in `v` (the keys Boost.JSON kept).
+std::size_t kept_keys(const json::value& v) {
+  if (v.is_object()) {
+    std::size_t n = v.get_object().size();
+    for (const auto& kv : v.get_object()) n += kept_keys(kv.value());
+    return n;
   }
-  return true;
+  if (v.is_array()) {
+    std::size_t n = 0;
+    for (const auto& e : v.get_array()) n += kept_keys(e);
+    return n;
+  }
+  return 0;
+}
+
+// Counts the keys written in valid JSON text: the ':' outside strings.
+std::size_t written_keys(std::string_view t) {
+  std::size_t n = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == ':') {
+      ++n;
+    }
+  }
+  return n;
 }
 
 std::string brief(const json::value& v) {
@@ -31,7 +73,8 @@ std::string brief(const json::value& v) {
     case json::kind::array: return "a list";
     default: {
       std::string s = json::serialize(v);
-      if (s.size() > 60) s = s.substr(0, 57) + "...";
+      // Hardening: cut on a UTF-8 boundary so the message stays valid UTF-8.
+      if (s.size() > 60) s = std::string(detail::utf8_prefix(s, 57)) + "...";
       return s;
     }
   }
@@ -39,19 +82,37 @@ std::string brief(const json::value& v) {
 
 }  // namespace
 
+namespace detail {
+void set_max_line_bytes(std::size_t bytes) { g_max_line_bytes.store(bytes ? bytes : kDefaultMaxLineBytes); }
+std::size_t max_line_bytes() { return g_max_line_bytes.load(); }
+}  // namespace detail
+
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
-  // Fast path: most ids need no escaping.
+  // Fast path: most ids need no escaping (plain ASCII).
   std::size_t plain = 0;
   while (plain < s.size()) {
     auto c = static_cast<unsigned char>(s[plain]);
-    if (c < 0x20 || c == '"' || c == '\\') break;
+    if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
     ++plain;
   }
   out.append(s.data(), plain);
   s.remove_prefix(plain);
-  for (char ch : s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char ch = s[i];
     auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x80) {
+      // Hardening: output is always valid UTF-8. Inputs are validated, but a message may quote a
+      // value cut short elsewhere; a byte that does not start a well-formed sequence becomes U+FFFD.
+      std::size_t n = utf8_sequence(s, i);
+      if (n == 0) {
+        out += "\\ufffd";
+      } else {
+        out.append(s.data() + i, n);
+        i += n - 1;
+      }
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -229,6 +290,9 @@ struct LineCodec::Impl {
   json::parser parser;
   json::value value;
   std::string error;
+  std::string duplicate;  // pointer of a repeated key in the line, if any
+  const Snapshot* snapshot = nullptr;
+  std::size_t max_line_bytes = detail::max_line_bytes();
   Impl() : parser(json::storage_ptr(), [] {
     json::parse_options o;
     o.max_depth = kMaxLineDepth;
@@ -237,6 +301,13 @@ struct LineCodec::Impl {
 
   // Parses `line`; on failure returns false with `error` set.
   bool parse(std::string_view line) {
+    duplicate.clear();
+    // Hardening: a line over the cap is not parsed at all (its id is not read either).
+    if (line.size() > max_line_bytes) {
+      error = detail::cat("the line is ", line.size(), " bytes, over the limit of ", max_line_bytes,
+                          " bytes per line (max line bytes; gridroute --max-line-bytes)");
+      return false;
+    }
     if (!valid_utf8(line)) {
       error = "invalid UTF-8 in the line";
       return false;
@@ -256,6 +327,13 @@ struct LineCodec::Impl {
       error = "a line must be a JSON object";
       return false;
     }
+    // Hardening: Boost.JSON keeps the last of repeated keys; a line that says "cell" twice is refused
+    // rather than routed on one of them (different readers would pick different ones). Counting is
+    // cheap; the slow search for the key runs only when the counts differ.
+    if (written_keys(line) != kept_keys(value)) {
+      auto dups = detail::duplicate_keys(line, 1);
+      duplicate = dups.empty() ? std::string("/") : dups.front();
+    }
     return true;
   }
 
@@ -267,6 +345,10 @@ struct LineCodec::Impl {
     if (!idv->is_string()) return fail(detail::cat("field 'id' must be a string, got ", brief(*idv)));
     is.id = idv->get_string();
     id_null = false;
+    if (!duplicate.empty()) {
+      if (duplicate == "/id") id_null = true;  // which id would be a guess
+      return fail(detail::cat("duplicate key at ", duplicate, " (a key may appear once in an object)"));
+    }
     if (!str_field(o, "category", is.category)) return false;
     if (!str_field(o, "cell", is.cell)) return false;
     std::string_view at;
@@ -283,7 +365,15 @@ struct LineCodec::Impl {
           case json::kind::bool_: av = AttrValue::boolean(v.get_bool()); break;
           case json::kind::int64:
           case json::kind::uint64:
-          case json::kind::double_: av = AttrValue::number(v.to_number<double>()); break;
+          case json::kind::double_:
+            av = AttrValue::number(v.to_number<double>());
+            // Hardening: 1e400 parses as infinity. A declared attribute (or "severity", which
+            // severity_skip reads) must be a finite number; other attributes are ignored anyway.
+            if (!std::isfinite(av.num) && (kv.key() == "severity" ||
+                                           (snapshot && snapshot->attr_index.contains(std::string_view(kv.key())))))
+              return fail(detail::cat("attribute '", std::string_view(kv.key()),
+                                      "' must be a finite number (within double range), got ", brief(v)));
+            break;
           case json::kind::string: av = AttrValue::string(v.get_string()); break;
           case json::kind::null: av.type = AttrValue::Type::null_; break;
           case json::kind::object: av.type = AttrValue::Type::object; break;
@@ -316,6 +406,11 @@ struct LineCodec::Impl {
     auto t = parse_rfc3339(text);
     if (!t.ok()) return fail(detail::cat("field '", name, "' must be an RFC 3339 time with an offset, got ",
                                           brief(o.at(name))));
+    // Hardening: the calendar range. Deadlines run up to 100 years (the duration cap) plus a calendar's
+    // search horizon past the issue; from times before 9000 they stay within RFC 3339's four-digit years.
+    if (*t >= detail::kMaxLineInstant)
+      return fail(detail::cat("field '", name, "' must be before 9000-01-01T00:00:00Z (the calendar range), got ",
+                              brief(o.at(name))));
     out = *t;
     return true;
   }
@@ -339,10 +434,12 @@ struct LineCodec::Impl {
 };
 
 LineCodec::LineCodec(std::shared_ptr<const Snapshot> snapshot)
-    : snapshot_(std::move(snapshot)), impl_(std::make_unique<Impl>()) {}
+    : snapshot_(std::move(snapshot)), impl_(std::make_unique<Impl>()) {
+  impl_->snapshot = snapshot_.get();
+}
 LineCodec::~LineCodec() = default;
 
-void LineCodec::route_line(std::string_view line, bool explain, std::string& out) {
+LineResult LineCodec::route_line(std::string_view line, bool explain, std::string& out) {
   Impl& m = *impl_;
   Issue is;
   bool id_null = true;
@@ -354,9 +451,11 @@ void LineCodec::route_line(std::string_view line, bool explain, std::string& out
     d = snapshot_->route(is, explain);
   }
   append_decision(out, *snapshot_, is.id, id_null, d, explain);
+  if (d.status != Decision::Status::rejected) return {};
+  return {true, std::move(d.message)};
 }
 
-void LineCodec::escalate_line(std::string_view line, Instant now, std::string& out) {
+LineResult LineCodec::escalate_line(std::string_view line, Instant now, std::string& out) {
   Impl& m = *impl_;
   Case c;
   bool id_null = true;
@@ -370,7 +469,6 @@ void LineCodec::escalate_line(std::string_view line, Instant now, std::string& o
   } else {
     const json::object& o = m.value.get_object();
     std::int64_t level = 0, reports = 0, rating = 0;
-    std::string_view status;
     bool ok = m.int_field(o, "level", level, 0, 1000000, "a non-negative integer") &&
               m.time_field(o, "level_started_at", c.level_started_at);
     if (ok) {
@@ -399,6 +497,8 @@ void LineCodec::escalate_line(std::string_view line, Instant now, std::string& o
     }
   }
   append_action(out, *snapshot_, c.issue.id, id_null, a);
+  if (a.kind != Action::Kind::rejected) return {};
+  return {true, std::move(a.error)};
 }
 
 }  // namespace gridroute

@@ -1,8 +1,14 @@
 #include "load/csv.hpp"
 
 namespace gridroute::detail {
+namespace {
+std::string detail_cat_fields(std::size_t max) {
+  return "a record has more than " + std::to_string(max) + " fields (the CSV files have at most 6 columns)";
+}
+}  // namespace
 
-std::vector<CsvRecord> parse_csv(std::string_view t, std::string& error, std::int64_t& error_line) {
+std::vector<CsvRecord> parse_csv(std::string_view t, std::string& error, std::int64_t& error_line,
+                                 const CsvLimits& limits) {
   std::vector<CsvRecord> out;
   std::size_t i = 0;
   if (t.substr(0, 3) == "\xEF\xBB\xBF") i = 3;
@@ -52,6 +58,11 @@ std::vector<CsvRecord> parse_csv(std::string_view t, std::string& error, std::in
         }
       }
       rec.fields.push_back(field);
+      if (rec.fields.size() > limits.max_fields) {  // hardening
+        error = detail_cat_fields(limits.max_fields);
+        error_line = rec.line;
+        return out;
+      }
       if (i >= t.size()) {
         end_of_record = true;
       } else if (t[i] == ',') {
@@ -65,6 +76,11 @@ std::vector<CsvRecord> parse_csv(std::string_view t, std::string& error, std::in
     }
     // A blank line (one empty field) is skipped.
     if (rec.fields.size() == 1 && rec.fields[0].empty()) continue;
+    if (out.size() >= limits.max_records) {  // hardening
+      error = std::string("more than ") + std::to_string(limits.max_records - 1) + " rows (" + limits.records_option + ")";
+      error_line = rec.line;
+      return out;
+    }
     out.push_back(std::move(rec));
   }
   return out;

@@ -13,8 +13,17 @@ struct CsvRecord {
   std::vector<std::string> fields;
 };
 
+// Hardening: caps on what one file may make the parser allocate.
+struct CsvLimits {
+  std::size_t max_records = static_cast<std::size_t>(-1);  // records kept, the header included
+  std::size_t max_fields = static_cast<std::size_t>(-1);   // fields in one record
+  const char* records_option = "";                          // named in the error, e.g. "LoadOptions::max_units"
+};
+
 // Parses the whole text (a UTF-8 BOM is skipped; LF or CRLF line ends). On a malformed record
-// (an unterminated quote, a stray quote inside an unquoted field), sets `error`/`error_line` and stops.
-std::vector<CsvRecord> parse_csv(std::string_view text, std::string& error, std::int64_t& error_line);
+// (an unterminated quote, a stray quote inside an unquoted field), or a record or field count over
+// `limits`, sets `error`/`error_line` and stops.
+std::vector<CsvRecord> parse_csv(std::string_view text, std::string& error, std::int64_t& error_line,
+                                 const CsvLimits& limits = {});
 
 }  // namespace gridroute::detail

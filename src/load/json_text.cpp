@@ -2,6 +2,9 @@
 
 #include <cstring>
 
+#include <algorithm>
+
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "util.hpp"
 
@@ -59,7 +62,8 @@ std::string brief(const json::value& v) {
     case json::kind::null: return "null";
     case json::kind::string: {
       std::string s = json::serialize(v);
-      if (s.size() > 60) s = s.substr(0, 57) + "...";
+      // Hardening: cut on a UTF-8 boundary so the message stays valid UTF-8.
+      if (s.size() > 60) s = std::string(utf8_prefix(s, 57)) + "...";
       return s;
     }
     default: return json::serialize(v);
@@ -76,31 +80,67 @@ struct Scanner {
   void ws() {
     while (i < t.size() && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r')) ++i;
   }
-  // Reads a string at t[i] == '"'; returns its decoded-enough content (escapes kept verbatim except \" \\ \/).
+  // Reads a string at t[i] == '"'; returns its content with escapes decoded. Hardening: \u escapes
+  // are decoded as UTF-16 (a surrogate pair is one code point); a lone surrogate or bad hex becomes
+  // U+FFFD, so the result is valid UTF-8 even on text that is not valid JSON (pointer_at reads such).
+  static int hex4(std::string_view t, std::size_t at) {
+    if (at + 4 > t.size()) return -1;
+    int v = 0;
+    for (std::size_t k = at; k < at + 4; ++k) {
+      char c = t[k];
+      int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      if (d < 0) return -1;
+      v = v * 16 + d;
+    }
+    return v;
+  }
+  static void put_utf8(std::string& out, unsigned cp) {
+    if (cp < 0x80) {
+      out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+  }
   std::string str() {
     std::string out;
     ++i;
     while (i < t.size() && t[i] != '"') {
       if (t[i] == '\\' && i + 1 < t.size()) {
         char e = t[i + 1];
+        if (e == 'u') {
+          int cp = hex4(t, i + 2);
+          i += 2;
+          if (cp >= 0) i += 4;
+          if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < t.size() && t[i] == '\\' && t[i + 1] == 'u') {
+            int lo = hex4(t, i + 2);
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+              cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+              i += 6;
+            }
+          }
+          if (cp < 0 || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+          put_utf8(out, static_cast<unsigned>(cp));
+          continue;
+        }
         if (e == '"' || e == '\\' || e == '/') out.push_back(e);
         else if (e == 'n') out.push_back('\n');
         else if (e == 't') out.push_back('\t');
         else if (e == 'r') out.push_back('\r');
         else if (e == 'b') out.push_back('\b');
         else if (e == 'f') out.push_back('\f');
-        else if (e == 'u' && i + 5 < t.size()) {
-          unsigned cp = static_cast<unsigned>(std::strtoul(std::string(t.substr(i + 2, 4)).c_str(), nullptr, 16));
-          i += 4;
-          if (cp < 0x80) out.push_back(static_cast<char>(cp));
-          else if (cp < 0x800) {
-            out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-          } else {
-            out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-            out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-          }
+        else {
+          ++i;  // not an escape (invalid JSON): drop the backslash only, keep what follows whole
+          continue;
         }
         i += 2;
       } else {
@@ -204,6 +244,172 @@ std::size_t locate(std::string_view text, std::string_view pointer) {
   }
   s.ws();
   return s.i;
+}
+
+std::string_view utf8_prefix(std::string_view s, std::size_t max) {
+  if (s.size() <= max) return s;
+  std::size_t n = max;
+  // Back up over continuation bytes to the start of the sequence that straddles the cut, and drop it.
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
+bool valid_utf8(std::string_view s, std::size_t& bad_at) {
+  std::size_t i = 0;
+  const std::size_t size = s.size();
+  while (i < size) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) { ++i; continue; }
+    std::size_t n;
+    unsigned lo = 0x80, hi = 0xBF;  // range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) n = 2;
+    else if (c == 0xE0) { n = 3; lo = 0xA0; }           // no overlong 3-byte forms
+    else if (c >= 0xE1 && c <= 0xEC) n = 3;
+    else if (c == 0xED) { n = 3; hi = 0x9F; }           // no UTF-16 surrogates
+    else if (c >= 0xEE && c <= 0xEF) n = 3;
+    else if (c == 0xF0) { n = 4; lo = 0x90; }           // no overlong 4-byte forms
+    else if (c >= 0xF1 && c <= 0xF3) n = 4;
+    else if (c == 0xF4) { n = 4; hi = 0x8F; }           // nothing above U+10FFFF
+    else { bad_at = i; return false; }
+    if (i + n > size) { bad_at = i; return false; }
+    auto c1 = static_cast<unsigned char>(s[i + 1]);
+    if (c1 < lo || c1 > hi) { bad_at = i; return false; }
+    for (std::size_t k = 2; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) { bad_at = i; return false; }
+    i += n;
+  }
+  return true;
+}
+
+std::vector<TextPos> positions_of(std::string_view text, const std::vector<std::size_t>& offsets) {
+  std::vector<std::size_t> order(offsets.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return offsets[a] < offsets[b]; });
+  std::vector<TextPos> out(offsets.size());
+  TextPos p;
+  std::size_t i = 0;
+  for (std::size_t k : order) {
+    std::size_t target = std::min(offsets[k], text.size());
+    for (; i < target; ++i) {
+      if (text[i] == '\n') {
+        ++p.line;
+        p.column = 1;
+      } else {
+        ++p.column;
+      }
+    }
+    out[k] = p;
+  }
+  return out;
+}
+
+namespace {
+
+// Walks every value of (a prefix of) valid JSON text in document order, calling
+// `visit(pointer, offset_of_value)`; stops when `visit` returns false or the text ends or stops being
+// JSON. Iterative: an explicit stack, so nesting depth cannot overflow the machine stack.
+template <class Visit>
+void walk_values(std::string_view text, Visit&& visit) {
+  struct Frame {
+    std::size_t restore;  // pointer length to restore when the container closes
+    bool object;
+    std::size_t index;
+  };
+  Scanner s{text};
+  std::vector<Frame> stack;
+  std::string ptr;
+  bool started = false;
+  while (true) {
+    s.ws();
+    if (s.i >= text.size()) return;
+    char c = text[s.i];
+    if (c == ',') { ++s.i; continue; }
+    if (c == '}' || c == ']') {
+      ++s.i;
+      if (stack.empty()) return;
+      ptr.resize(stack.back().restore);
+      stack.pop_back();
+      continue;
+    }
+    std::size_t base = ptr.size();
+    if (!stack.empty() && stack.back().object) {
+      if (c != '"') return;
+      std::string key = s.str();
+      s.ws();
+      if (s.i < text.size() && text[s.i] == ':') ++s.i;
+      append_token(ptr, key);
+      s.ws();
+      if (s.i >= text.size()) return;
+      c = text[s.i];
+    } else if (!stack.empty()) {
+      append_token(ptr, std::to_string(stack.back().index++));
+    } else if (started) {
+      return;  // a second top-level value: not part of the document
+    }
+    started = true;
+    if (!visit(static_cast<const std::string&>(ptr), s.i)) return;
+    if (c == '{' || c == '[') {
+      stack.push_back({base, c == '{', 0});
+      ++s.i;
+      continue;
+    }
+    std::size_t before = s.i;
+    s.skip();
+    if (s.i == before) ++s.i;  // never stall on a byte the scanner does not know
+    ptr.resize(base);
+  }
+}
+
+}  // namespace
+
+std::string pointer_at(std::string_view text, std::size_t offset) {
+  std::string where;
+  walk_values(text, [&](const std::string& ptr, std::size_t at) {
+    if (at > offset) return false;
+    where = ptr;
+    return true;
+  });
+  // The text past `offset` may be anything (even invalid UTF-8, read as part of a key): keep the
+  // valid prefix only, so that a message never carries invalid UTF-8.
+  std::size_t bad = 0;
+  if (!valid_utf8(where, bad)) where.resize(bad);
+  return where;
+}
+
+std::vector<std::size_t> locate_many(std::string_view text, const std::vector<std::string>& pointers) {
+  // Every prefix of every wanted pointer: a missing member is reported at its nearest existing ancestor.
+  absl::flat_hash_set<std::string> wanted;
+  for (const auto& p : pointers) {
+    std::string_view v = p;
+    while (true) {
+      if (!wanted.insert(std::string(v)).second) break;
+      auto slash = v.rfind('/');
+      if (slash == std::string_view::npos) break;
+      v = v.substr(0, slash);
+    }
+  }
+  absl::flat_hash_map<std::string, std::size_t> found;
+  walk_values(text, [&](const std::string& ptr, std::size_t at) {
+    if (wanted.contains(ptr)) found.emplace(ptr, at);
+    return true;
+  });
+  std::vector<std::size_t> out;
+  out.reserve(pointers.size());
+  for (const auto& p : pointers) {
+    std::string_view v = p;
+    std::size_t at = 0;
+    while (true) {
+      if (auto it = found.find(std::string(v)); it != found.end()) {
+        at = it->second;
+        break;
+      }
+      auto slash = v.rfind('/');
+      if (slash == std::string_view::npos) break;
+      v = v.substr(0, slash);
+    }
+    out.push_back(at);
+  }
+  return out;
 }
 
 std::vector<std::string> duplicate_keys(std::string_view text, std::size_t limit) {

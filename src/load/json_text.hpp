@@ -26,6 +26,26 @@ std::optional<boost::json::value> parse_json(std::string_view text, std::size_t 
 // Byte offset of the value (or, for a missing member, of the enclosing object) that `pointer` names.
 std::size_t locate(std::string_view text, std::string_view pointer);
 
+// Hardening: `locate` for many pointers in one pass over the text (each `locate` call walks from the
+// start, so a bundle with many errors in a large file would otherwise cost errors x file size).
+std::vector<std::size_t> locate_many(std::string_view text, const std::vector<std::string>& pointers);
+
+// Hardening: the JSON pointer of the value at (or enclosing) byte `offset`, for errors found by the parser
+// (e.g. "nested too deep") that otherwise carry only a position. The text before `offset` must be the
+// prefix of valid JSON (as it is when the parser stopped there).
+std::string pointer_at(std::string_view text, std::size_t offset);
+
+// Line and column of many offsets at once (same meaning as position_of), in one pass.
+std::vector<TextPos> positions_of(std::string_view text, const std::vector<std::size_t>& offsets);
+
+// Hardening: the longest prefix of `s` of at most `max` bytes that does not end inside a UTF-8 sequence,
+// so that a truncated rendering in a message stays valid UTF-8.
+std::string_view utf8_prefix(std::string_view s, std::size_t max);
+
+// Hardening: strict UTF-8 validation (RFC 3629: no overlong forms, no surrogates, nothing above
+// U+10FFFF). On failure sets `bad_at` to the offset of the first bad byte.
+bool valid_utf8(std::string_view s, std::size_t& bad_at);
+
 // Pointers of object members whose key repeats an earlier key of the same object.
 std::vector<std::string> duplicate_keys(std::string_view text, std::size_t limit);
 

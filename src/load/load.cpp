@@ -1,8 +1,12 @@
 // Loading a bundle: files → JSON/CSV → the described file model → compile.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <system_error>
 
 #include "util.hpp"
 #include "compile/compile.hpp"
@@ -37,54 +41,172 @@ struct Texts {
   bool present[4] = {false, false, false, false};
 };
 
-bool valid_utf8(std::string_view s, std::size_t& bad_at) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (n == 0 || i + n > s.size()) { bad_at = i; return false; }
-    for (std::size_t k = 1; k < n; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) { bad_at = i; return false; }
-    i += n;
-  }
+// Hardening: strict UTF-8 (no overlong forms, surrogates or code points above U+10FFFF).
+using detail::valid_utf8;
+
+// Hard ceilings on options, whatever a caller sets: the loader and the Boost.JSON value tree recurse on
+// nesting, so the JSON depth is kept well inside the machine stack.
+constexpr std::size_t kHardMaxJsonDepth = 1000;
+// A CSV record never needs more than the 6 columns of handlers.csv; more is refused early (each field
+// costs a std::string, so a line of commas would otherwise cost ~32 bytes of memory per input byte).
+constexpr std::size_t kMaxCsvFields = 64;
+
+LoadOptions clamp(LoadOptions o) {
+  if (o.max_errors == 0) o.max_errors = 1;  // errors must never be dropped entirely (a broken model would compile)
+  if (o.max_json_depth > kHardMaxJsonDepth) o.max_json_depth = kHardMaxJsonDepth;
+  if (o.max_tiers > 255) o.max_tiers = 255;  // a unit's tier is kept in 8 bits (Snapshot::tier_of)
+  return o;
+}
+
+// Hardening: a time zone name is looked up as a file under the zoneinfo directory, so a name such as
+// "../../../tmp/fifo" or "/dev/stdin" would make the loader open (and block on) any file. Only names
+// shaped like IANA ones are passed on: letters, digits and "/_+-:", no leading '/', no '.' at all.
+bool plausible_time_zone(std::string_view name) {
+  if (name.empty() || name.size() > 64 || name.front() == '/') return false;
+  for (char c : name)
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' || c == '_' ||
+          c == '+' || c == '-' || c == ':'))
+      return false;
   return true;
+}
+
+std::string errno_text(int e) { return std::error_code(e, std::generic_category()).message(); }
+
+// What identifies the content of a file, to notice a file changed while the bundle was being loaded.
+struct FileStamp {
+  std::string path;
+  std::string display;
+  dev_t dev = 0;
+  ino_t ino = 0;
+  off_t size = 0;
+  struct timespec mtime {};
+  struct timespec ctime {};
+};
+
+bool same_stamp(const FileStamp& a, const struct stat& st) {
+  return a.dev == st.st_dev && a.ino == st.st_ino && a.size == st.st_size && a.mtime.tv_sec == st.st_mtim.tv_sec &&
+         a.mtime.tv_nsec == st.st_mtim.tv_nsec && a.ctime.tv_sec == st.st_ctim.tv_sec &&
+         a.ctime.tv_nsec == st.st_ctim.tv_nsec;
+}
+
+// Hardening: the header name of the CSV column holding byte `at` ("name: "), best effort (a quoted field
+// spanning lines is not followed), or "" when it cannot be told.
+std::string csv_column_at(std::string_view text, std::size_t at) {
+  std::string_view body = text.substr(0, 3) == "\xEF\xBB\xBF" ? text.substr(3) : text;
+  if (at < text.size() - body.size()) return "";
+  at -= text.size() - body.size();
+  std::size_t line_start = body.rfind('\n', at == 0 ? 0 : at - 1);
+  line_start = line_start == std::string_view::npos || at == 0 ? 0 : line_start + 1;
+  if (line_start == 0) return "";  // in the header itself
+  std::size_t index = 0;
+  bool quoted = false;
+  for (std::size_t i = line_start; i < at; ++i) {
+    if (body[i] == '"') quoted = !quoted;
+    else if (body[i] == ',' && !quoted) ++index;
+  }
+  std::string_view header = body.substr(0, body.find('\n'));
+  if (!header.empty() && header.back() == '\r') header.remove_suffix(1);
+  for (std::size_t k = 0; k < index; ++k) {
+    auto comma = header.find(',');
+    if (comma == std::string_view::npos) return "";
+    header.remove_prefix(comma + 1);
+  }
+  std::string_view name = header.substr(0, header.find(','));
+  if (name.empty() || name.size() > 32 || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string_view::npos)
+    return "";
+  return detail::cat(name, ": ");
 }
 
 class Loader {
  public:
-  Loader(const LoadOptions& o) : opt_(o), problems_(o.max_errors) {}
+  Loader(const LoadOptions& o) : opt_(clamp(o)), problems_(opt_.max_errors) {}
 
   // Reads a file; adds a diagnostic and returns false when it cannot.
-  bool read_file(const std::string& path, const std::string& display, std::string& out) {
-    std::error_code ec;
-    auto st = std::filesystem::status(path, ec);
-    if (ec || !std::filesystem::exists(st)) {
-      fatal(display, ec && ec != std::errc::no_such_file_or_directory ? detail::cat("cannot read: ", ec.message())
-                                                                       : "no such file");
+  // Hardening: only regular files are read (a FIFO would block, /dev/zero would never end); the read is
+  // bounded by max_file_bytes whatever stat said; the file's identity is kept to notice a change during
+  // the load (see check_unchanged).
+  // `named_by` (e.g. "/units_csv in jurisdiction.json") is added to "no such file", to name the field.
+  bool read_file(const std::string& path, const std::string& display, std::string& out,
+                 std::string_view named_by = {}) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) {
+      int e = errno;
+      std::string msg = e == ENOENT ? std::string("no such file") : detail::cat("cannot read: ", errno_text(e));
+      if (!named_by.empty()) detail::append(msg, " (named by ", named_by, ")");
+      fatal(display, std::move(msg));
       return false;
     }
-    if (std::filesystem::is_directory(st)) {
+    if (S_ISDIR(st.st_mode)) {
       fatal(display, "is a directory, not a file");
       return false;
     }
-    auto size = std::filesystem::file_size(path, ec);
-    if (!ec && size > opt_.max_file_bytes) {
-      fatal(display, detail::cat("file is larger than ", opt_.max_file_bytes, " bytes (LoadOptions::max_file_bytes)"));
+    if (!S_ISREG(st.st_mode)) {
+      fatal(display, "is not a regular file (a FIFO, socket or device cannot be part of a bundle)");
       return false;
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      fatal(display, "cannot open for reading (permissions?)");
+    if (static_cast<std::uint64_t>(st.st_size) > opt_.max_file_bytes) {
+      fatal(display, too_large(static_cast<std::uint64_t>(st.st_size)));
       return false;
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    out = std::move(ss).str();
-    if (out.size() > opt_.max_file_bytes) {
-      fatal(display, detail::cat("file is larger than ", opt_.max_file_bytes, " bytes (LoadOptions::max_file_bytes)"));
+    // O_NONBLOCK: should the path have become a FIFO since stat, open must not wait for a writer.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+      int e = errno;
+      fatal(display, detail::cat("cannot open for reading: ", errno_text(e)));
       return false;
     }
+    struct stat fst;
+    if (::fstat(fd, &fst) != 0 || !S_ISREG(fst.st_mode)) {
+      ::close(fd);
+      fatal(display, "is not a regular file (it changed while being opened)");
+      return false;
+    }
+    out.clear();
+    out.reserve(std::min<std::size_t>(static_cast<std::size_t>(fst.st_size), opt_.max_file_bytes));
+    char buf[1 << 16];
+    while (true) {
+      ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        int e = errno;
+        ::close(fd);
+        fatal(display, detail::cat("read error: ", errno_text(e)));
+        return false;
+      }
+      if (n == 0) break;
+      out.append(buf, static_cast<std::size_t>(n));
+      if (out.size() > opt_.max_file_bytes) {
+        ::close(fd);
+        fatal(display, too_large(out.size()));
+        return false;
+      }
+    }
+    ::close(fd);
+    FileStamp stamp{path, display, fst.st_dev, fst.st_ino, fst.st_size, fst.st_mtim, fst.st_ctim};
+    if (static_cast<std::uint64_t>(out.size()) != static_cast<std::uint64_t>(fst.st_size)) {
+      fatal(display, "changed while the bundle was being loaded (its size changed during the read); load it again "
+                     "once it is stable, or replace bundles by renaming a complete directory");
+      return false;
+    }
+    stamps_.push_back(std::move(stamp));
     return true;
+  }
+
+  // Hardening: a bundle edited while it is loaded could mix old and new files into one snapshot. Every
+  // file read is stat'ed again at the end; any change (content size, modification or status-change time,
+  // or the file being replaced) refuses the load.
+  void check_unchanged() {
+    for (const auto& f : stamps_) {
+      struct stat st;
+      if (::stat(f.path.c_str(), &st) != 0 || !same_stamp(f, st))
+        fatal(f.display, "changed while the bundle was being loaded; load it again once it is stable, or replace "
+                         "bundles by renaming a complete directory");
+    }
+  }
+
+  std::string too_large(std::uint64_t size) const {
+    return detail::cat("file is ", size, " bytes, larger than the limit of ", opt_.max_file_bytes,
+                       " bytes (LoadOptions::max_file_bytes)");
   }
 
   void fatal(const std::string& file, std::string message) {
@@ -101,7 +223,9 @@ class Loader {
     std::size_t bad = 0;
     if (!valid_utf8(body, bad)) {
       auto pos = detail::position_of(body, bad);
-      Diagnostic d{Diagnostic::Severity::error, display, pos.line, pos.column, "", "invalid UTF-8"};
+      // Hardening: also name the field (the text before the bad byte is valid JSON so far, as a rule).
+      Diagnostic d{Diagnostic::Severity::error, display, pos.line, pos.column,
+                   detail::pointer_at(body.substr(0, bad), bad), "invalid UTF-8"};
       out_.push_back(std::move(d));
       return std::nullopt;
     }
@@ -114,7 +238,11 @@ class Loader {
     auto v = detail::parse_json(body, opt_.max_json_depth, err, offset);
     if (!v) {
       auto pos = detail::position_of(body, offset);
-      out_.push_back({Diagnostic::Severity::error, display, pos.line, pos.column, "", err});
+      // Hardening: name the field where the parser stopped (e.g. a {"not": {"not": ...}} chain that is
+      // nested too deep) and, for the depth limit, the option that sets it.
+      std::string where = detail::pointer_at(body, offset);
+      if (err.starts_with("JSON nested deeper")) err += " (LoadOptions::max_json_depth)";
+      out_.push_back({Diagnostic::Severity::error, display, pos.line, pos.column, where, err});
       return std::nullopt;
     }
     for (const auto& p : detail::duplicate_keys(body, 20)) {
@@ -133,12 +261,20 @@ class Loader {
     std::size_t bad = 0;
     if (!valid_utf8(text, bad)) {
       auto pos = detail::position_of(text, bad);
-      out_.push_back({Diagnostic::Severity::error, display, pos.line, 0, "", "invalid UTF-8"});
+      out_.push_back({Diagnostic::Severity::error, display, pos.line, 0, "",
+                      detail::cat(csv_column_at(text, bad), "invalid UTF-8")});
       return;
     }
     std::string err;
     std::int64_t err_line = 0;
-    auto records = detail::parse_csv(text, err, err_line);
+    // Hardening: a header plus at most max_units (max_handlers) rows, and kMaxCsvFields fields a row.
+    const bool is_units = kind == FileId::units_csv;
+    detail::CsvLimits limits;
+    std::size_t max_rows = is_units ? opt_.max_units : opt_.max_handlers;
+    limits.max_records = max_rows == static_cast<std::size_t>(-1) ? max_rows : max_rows + 1;
+    limits.max_fields = kMaxCsvFields;
+    limits.records_option = is_units ? "LoadOptions::max_units" : "LoadOptions::max_handlers";
+    auto records = detail::parse_csv(text, err, err_line, limits);
     if (!err.empty()) problems_.csv(kind, err_line, err);
     if (records.empty()) {
       if (err.empty()) problems_.csv(kind, 1, "the file is empty (expected a header line)");
@@ -226,17 +362,22 @@ class Loader {
     std::vector<detail::PointedError> jerrs, rerrs;
     bool parsed = true;
     if (t.present[0]) {
-      if (auto v = parse(t.names[0], t.bodies[0])) {
+      auto v = parse(t.names[0], t.bodies[0]);
+      // Hardening: refuse oversized lists before building the file model from them.
+      if (v && count_ok(*v, FileId::jurisdiction, "units", opt_.max_units, "units", "LoadOptions::max_units") &&
+          count_ok(*v, FileId::jurisdiction, "handlers", opt_.max_handlers, "handlers", "LoadOptions::max_handlers")) {
         detail::Reader r(jerrs, opt_.max_errors);
-        r.read(*v, jur);
+        // Hardening: a read that failed must not compile, even if its errors were not all recorded.
+        if (!r.read(*v, jur) && jerrs.empty()) parsed = false;
       } else {
         parsed = false;
       }
     }
     if (t.present[1]) {
-      if (auto v = parse(t.names[1], t.bodies[1])) {
+      auto v = parse(t.names[1], t.bodies[1]);
+      if (v && count_ok(*v, FileId::rules, "rules", opt_.max_rules, "rules", "LoadOptions::max_rules")) {
         detail::Reader r(rerrs, opt_.max_errors);
-        r.read(*v, rules);
+        if (!r.read(*v, rules) && rerrs.empty()) parsed = false;
       } else {
         parsed = false;
       }
@@ -254,19 +395,60 @@ class Loader {
       if (jur.handlers_csv) {
         if (load_side(*jur.handlers_csv, FileId::handlers_csv, t)) csv(FileId::handlers_csv, t.names[3], t.bodies[3], jur);
       }
+      // Hardening: time zone names are checked before anything opens a file by them.
+      auto tz_error = [](const std::string& tz) {
+        return detail::cat("time zone \"", detail::utf8_prefix(tz, 80),
+                           "\" must be an IANA name such as Asia/Shanghai (letters, digits, '/', '_', '+', '-')");
+      };
+      if (!plausible_time_zone(jur.timezone)) problems_.json(FileId::jurisdiction, "/timezone", tz_error(jur.timezone));
+      for (std::size_t i = 0; i < rules.calendars.size(); ++i)
+        if (rules.calendars[i].timezone && !plausible_time_zone(*rules.calendars[i].timezone))
+          problems_.json(FileId::rules, detail::cat("/calendars/", i, "/timezone"), tz_error(*rules.calendars[i].timezone));
+      // Hardening: the counts with the CSV rows appended are checked here, before compiling (the
+      // compiler reports them too, but goes on to later stages with half-built indexes).
+      if (jur.units.size() > opt_.max_units)
+        problems_.json(FileId::jurisdiction, "/units",
+                       detail::cat("more than ", opt_.max_units, " units, with those of ",
+                                   jur.units_csv.value_or("units_csv"), " (LoadOptions::max_units)"));
+      if (jur.handlers.size() > opt_.max_handlers)
+        problems_.json(FileId::jurisdiction, "/handlers",
+                       detail::cat("more than ", opt_.max_handlers, " handlers, with those of ",
+                                   jur.handlers_csv.value_or("handlers_csv"), " (LoadOptions::max_handlers)"));
       if (out_.empty() && problems_.empty()) snap = detail::compile(jur, rules, problems_, opt_);
     }
-    // Turn problems into diagnostics with positions.
-    for (const auto& p : problems_.list) {
+    // Hardening: every file read must still be the file that was read.
+    if (out_.empty() && problems_.empty()) check_unchanged();
+    // Turn problems into diagnostics with positions. Hardening: the positions of a file's pointers are
+    // found in one pass over it (one `locate` per problem would cost problems x file size).
+    std::vector<detail::TextPos> positions(problems_.list.size());
+    for (FileId f : {FileId::jurisdiction, FileId::rules}) {
+      std::string_view body = t.bodies[static_cast<std::size_t>(f)];
+      if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
+      std::vector<std::size_t> which;
+      std::vector<std::string> pointers;
+      for (std::size_t i = 0; i < problems_.list.size(); ++i)
+        if (problems_.list[i].file == f) {
+          which.push_back(i);
+          pointers.push_back(problems_.list[i].pointer);
+        }
+      if (which.empty()) continue;
+      std::vector<std::size_t> at;
+      if (which.size() <= 4) {
+        for (const auto& p : pointers) at.push_back(detail::locate(body, p));
+      } else {
+        at = detail::locate_many(body, pointers);
+      }
+      auto pos = detail::positions_of(body, at);
+      for (std::size_t k = 0; k < which.size(); ++k) positions[which[k]] = pos[k];
+    }
+    for (std::size_t i = 0; i < problems_.list.size(); ++i) {
+      const auto& p = problems_.list[i];
       auto f = static_cast<std::size_t>(p.file);
       Diagnostic d;
       d.file = t.names[f];
       if (p.file == FileId::jurisdiction || p.file == FileId::rules) {
-        std::string_view body = t.bodies[f];
-        if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
-        auto pos = detail::position_of(body, detail::locate(body, p.pointer));
-        d.line = pos.line;
-        d.column = pos.column;
+        d.line = positions[i].line;
+        d.column = positions[i].column;
         d.pointer = p.pointer;
       } else {
         d.line = static_cast<int>(p.line);
@@ -274,10 +456,19 @@ class Loader {
       d.message = p.message;
       out_.push_back(std::move(d));
     }
-    std::stable_sort(out_.begin(), out_.end(), [](const Diagnostic& a, const Diagnostic& b) {
-      if (a.file != b.file) return false;
-      return a.line < b.line || (a.line == b.line && a.column < b.column);
-    });
+    // Hardening: a strict weak order (files in order of first appearance, then line, column); the old
+    // comparator called diagnostics of different files equivalent, which is not transitive.
+    {
+      std::vector<std::string> order;
+      for (const auto& d : out_)
+        if (std::find(order.begin(), order.end(), d.file) == order.end()) order.push_back(d.file);
+      auto rank = [&](const std::string& f) { return std::find(order.begin(), order.end(), f) - order.begin(); };
+      std::stable_sort(out_.begin(), out_.end(), [&](const Diagnostic& a, const Diagnostic& b) {
+        auto ra = rank(a.file), rb = rank(b.file);
+        if (ra != rb) return ra < rb;
+        return a.line < b.line || (a.line == b.line && a.column < b.column);
+      });
+    }
     if (diagnostics) *diagnostics = out_;
     if (!out_.empty() || !snap) {
       std::string first = out_.empty() ? "the bundle could not be compiled" : out_.front().to_string();
@@ -295,15 +486,29 @@ class Loader {
       problems_.json(FileId::jurisdiction, field, "must name a file");
       return false;
     }
+    // Hardening: the CSV files lie beside jurisdiction.json (SPEC 2); a path that leaves the bundle
+    // directory ("../x", "/etc/passwd") is refused, so a bundle cannot make the loader read, and echo
+    // in its messages, files outside it.
+    if (name.find('/') != std::string::npos || name.find('\\') != std::string::npos || name == "." || name == "..") {
+      problems_.json(FileId::jurisdiction, field,
+                     detail::cat("must be the name of a file beside jurisdiction.json, without a directory, got \"",
+                                 detail::utf8_prefix(name, 80), "\""));
+      return false;
+    }
     if (!dir_.empty()) {
       std::filesystem::path p = std::filesystem::path(dir_) / name;
       t.names[k] = p.string();
-      t.present[k] = read_file(t.names[k], t.names[k], t.bodies[k]);
+      t.present[k] = read_file(t.names[k], t.names[k], t.bodies[k], detail::cat(field, " in jurisdiction.json"));
       return t.present[k];
     }
     for (auto& [fname, body] : *files_) {
       if (fname == name) {
         t.names[k] = detail::cat(label_, "/", name);
+        // Hardening: in-memory sources obey the same size limit as files.
+        if (body.size() > opt_.max_file_bytes) {
+          fatal(t.names[k], too_large(body.size()));
+          return false;
+        }
         t.bodies[k] = body;
         t.present[k] = true;
         return true;
@@ -313,14 +518,26 @@ class Loader {
     return false;
   }
 
+  // Hardening: a list longer than its limit is refused before it is read into the file model.
+  bool count_ok(const json::value& v, FileId f, const char* key, std::size_t limit, const char* what,
+                const char* option) {
+    if (!v.is_object()) return true;
+    const json::value* list = v.get_object().if_contains(key);
+    if (!list || !list->is_array() || list->get_array().size() <= limit) return true;
+    problems_.json(f, detail::cat("/", key), detail::cat("more than ", limit, " ", what, " (", option, ")"));
+    return false;
+  }
+
   std::string dir_;
   std::string label_;
   const std::vector<std::pair<std::string, std::string>>* files_ = nullptr;
+  const LoadOptions& options() const { return opt_; }
 
  private:
-  const LoadOptions& opt_;
+  const LoadOptions opt_;  // clamped copy (see clamp)
   detail::Problems problems_;
   std::vector<Diagnostic> out_;
+  std::vector<FileStamp> stamps_;
 };
 
 }  // namespace
@@ -330,9 +547,15 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> load_bundle(const std::string& d
   Loader l(options);
   l.dir_ = dir;
   Texts t;
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) {
-    l.fatal(dir, std::filesystem::exists(dir, ec) ? "is not a directory (a bundle is a directory)" : "no such directory");
+  // Hardening: say why a bundle path cannot be used (a symlink loop is not "no such directory").
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0) {
+    int e = errno;
+    l.fatal(dir, e == ENOENT ? std::string("no such directory") : detail::cat("cannot open: ", errno_text(e)));
+    return l.run(t, diagnostics);
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    l.fatal(dir, "is not a directory (a bundle is a directory)");
     return l.run(t, diagnostics);
   }
   t.names[0] = (std::filesystem::path(dir) / "jurisdiction.json").string();
@@ -351,6 +574,16 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> load_bundle(const BundleSources&
   Texts t;
   t.names[0] = detail::cat(sources.label, "/jurisdiction.json");
   t.names[1] = detail::cat(sources.label, "/rules.json");
+  // Hardening: in-memory sources obey the same size limit as files.
+  bool ok = true;
+  for (int k = 0; k < 2; ++k) {
+    const std::string& body = k == 0 ? sources.jurisdiction_json : sources.rules_json;
+    if (body.size() > l.options().max_file_bytes) {
+      l.fatal(t.names[k], l.too_large(body.size()));
+      ok = false;
+    }
+  }
+  if (!ok) return l.run(t, diagnostics);
   t.bodies[0] = sources.jurisdiction_json;
   t.bodies[1] = sources.rules_json;
   t.present[0] = t.present[1] = true;

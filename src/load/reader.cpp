@@ -48,6 +48,16 @@ constexpr OpName kCompareOps[] = {{"eq", Op::eq}, {"ne", Op::ne}, {"lt", Op::lt}
 bool Reader::read(const json::value& v, spec::Condition& out) {
   if (!v.is_object()) return type_error(v, "a condition object");
   out.pointer = pointer_;
+  // Hardening: cap the nesting of conditions (see kMaxConditionDepth).
+  if (condition_depth_ >= kMaxConditionDepth) {
+    error(detail::cat("condition nested deeper than ", kMaxConditionDepth, " levels (the condition depth limit)"));
+    return false;
+  }
+  struct DepthGuard {
+    std::size_t& d;
+    explicit DepthGuard(std::size_t& x) : d(x) { ++d; }
+    ~DepthGuard() { --d; }
+  } guard(condition_depth_);
   const json::object& o = v.get_object();
   if (o.contains("attr")) {
     bool ok = true;
@@ -85,7 +95,10 @@ bool Reader::read(const json::value& v, spec::Condition& out) {
         for (const auto& item : val.get_array()) {
           Step si(*this, i++);
           if (item.is_bool()) out.list.emplace_back(item.get_bool());
-          else if (item.is_number()) out.list.emplace_back(item.to_number<double>());
+          else if (item.is_number() && !std::isfinite(item.to_number<double>())) {
+            type_error(item, "a finite number (within double range)");  // hardening: 1e400
+            ok = false;
+          } else if (item.is_number()) out.list.emplace_back(item.to_number<double>());
           else if (item.is_string()) out.list.emplace_back(std::string(item.get_string()));
           else {
             type_error(item, "a bool, number or string");
@@ -94,6 +107,9 @@ bool Reader::read(const json::value& v, spec::Condition& out) {
         }
       } else if (val.is_bool()) {
         out.value = val.get_bool();
+      } else if (val.is_number() && !std::isfinite(val.to_number<double>())) {
+        type_error(val, "a finite number (within double range)");  // hardening: 1e400
+        ok = false;
       } else if (val.is_number()) {
         out.value = val.to_number<double>();
       } else if (val.is_string()) {

@@ -5,6 +5,7 @@
 // pointer of the offending value, and reading goes on so that all errors are reported.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -31,6 +32,11 @@ struct PointedError {
 
 class Reader {
  public:
+  // Hardening: conditions are read recursively; their nesting is capped (besides the JSON depth cap) so
+  // that no setting of LoadOptions::max_json_depth lets a {"not": {"not": ...}} chain overflow the stack
+  // here, in the compiler or in evaluation.
+  static constexpr std::size_t kMaxConditionDepth = 32;
+
   explicit Reader(std::vector<PointedError>& errors, std::size_t max_errors) : errors_(errors), max_(max_errors) {}
 
   void error(std::string message) { error_at(pointer_, std::move(message)); }
@@ -68,10 +74,12 @@ class Reader {
     if (v.is_uint64()) return type_error(v, "an integer within 64-bit range");
     if (v.is_double()) {
       double d = v.get_double();
-      if (d == static_cast<double>(static_cast<std::int64_t>(d)) && d > -9.2e18 && d < 9.2e18) {
+      // Hardening: test the range before converting (converting an out-of-range double is undefined).
+      if (std::isfinite(d) && d > -9.2e18 && d < 9.2e18 && d == static_cast<double>(static_cast<std::int64_t>(d))) {
         out = static_cast<std::int64_t>(d);
         return true;
       }
+      if (!std::isfinite(d) || std::fabs(d) >= 9.2e18) return type_error(v, "an integer within 64-bit range");
     }
     return type_error(v, "an integer");
   }
@@ -85,6 +93,8 @@ class Reader {
   bool read(const json::value& v, double& out) {
     if (!v.is_number()) return type_error(v, "a number");
     out = v.to_number<double>();
+    // Hardening: 1e400 parses as infinity; refuse it rather than compare against it.
+    if (!std::isfinite(out)) return type_error(v, "a finite number (within double range)");
     return true;
   }
   template <class T>
@@ -181,6 +191,7 @@ class Reader {
   std::vector<PointedError>& errors_;
   std::size_t max_;
   std::string pointer_;
+  std::size_t condition_depth_ = 0;  // nesting of the condition being read
 };
 
 }  // namespace gridroute::detail

@@ -1,0 +1,157 @@
+// The C ABI struct fast path (gridroute_engine_route with a gridroute_issue) against the C++ call
+// (Engine::route) on the same issues. Built only when capi/ provides gridroute.h and its library.
+#include "common.hpp"
+
+#ifdef GRIDROUTE_BENCH_HAVE_CAPI
+#include <chrono>
+
+#include "gridroute.h"
+
+namespace grbench {
+namespace {
+
+struct CIssues {
+  std::vector<gridroute_issue> issues;
+  std::vector<gridroute_attr> attrs;
+};
+
+CIssues to_c(const std::vector<Issue>& in) {
+  CIssues c;
+  std::size_t total = 0;
+  for (const auto& is : in) total += is.attrs.size();
+  c.attrs.reserve(total);
+  c.issues.reserve(in.size());
+  for (const auto& is : in) {
+    gridroute_issue g = GRIDROUTE_ISSUE_INIT;
+    g.id = is.id.data();
+    g.id_len = is.id.size();
+    g.category = is.category.data();
+    g.category_len = is.category.size();
+    g.cell = is.cell.data();
+    g.cell_len = is.cell.size();
+    g.at = is.at;
+    g.attrs = c.attrs.data() + c.attrs.size();
+    g.attr_count = is.attrs.size();
+    for (const auto& [name, v] : is.attrs) {
+      gridroute_attr a{};
+      a.name = name.data();
+      a.name_len = name.size();
+      switch (v.type) {
+        case AttrValue::Type::boolean: a.type = GRIDROUTE_ATTR_BOOL; a.boolean = v.b; break;
+        case AttrValue::Type::number: a.type = GRIDROUTE_ATTR_NUMBER; a.number = v.num; break;
+        case AttrValue::Type::string:
+          a.type = GRIDROUTE_ATTR_STRING;
+          a.string = v.str.data();
+          a.string_len = v.str.size();
+          break;
+        default: a.type = GRIDROUTE_ATTR_NULL; break;
+      }
+      c.attrs.push_back(a);
+    }
+    c.issues.push_back(g);
+  }
+  return c;
+}
+
+struct CEngine {
+  gridroute_engine* engine = nullptr;
+  CIssues issues;
+  std::string name;
+  ~CEngine() { gridroute_engine_free(engine); }
+};
+
+CEngine& c_engine(Workload& w) {
+  static std::unique_ptr<CEngine> e;
+  if (!e || e->name != w.name) {
+    e.reset();
+    e = std::make_unique<CEngine>();
+    e->name = w.name;
+    gridroute_error* err = nullptr;
+    if (gridroute_engine_load(&e->engine, w.dir.data(), w.dir.size(), nullptr, &err) != GRIDROUTE_OK) {
+      std::fprintf(stderr, "gridroute_bench: C ABI load failed: %s\n", err ? err->message : "?");
+      gridroute_error_free(err);
+      std::exit(1);
+    }
+    e->issues = to_c(w.issues);
+  }
+  return *e;
+}
+
+void BM_CApiRoute(benchmark::State& st, std::string size) {
+  Workload& w = workload(size);
+  need_issues(w);
+  CEngine& ce = c_engine(w);
+  gridroute_decision d = GRIDROUTE_DECISION_INIT;
+  const std::size_t n = ce.issues.issues.size();
+  std::size_t i = 0;
+  for (auto _ : st) {
+    int rc = gridroute_engine_route(&d, ce.engine, &ce.issues.issues[i], nullptr, nullptr);
+    benchmark::DoNotOptimize(rc);
+    benchmark::DoNotOptimize(d);
+    if (++i == n) i = 0;
+  }
+  gridroute_decision_release(&d);
+  st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations()));
+  st.counters["ns_per_op"] = benchmark::Counter(static_cast<double>(st.iterations()),
+                                                benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+// C++ Engine::route and the C call alternated in rounds over the same issues: medians and the ratio.
+void BM_CApiVsCpp(benchmark::State& st, std::string size) {
+  Workload& w = workload(size);
+  need_issues(w);
+  CEngine& ce = c_engine(w);
+  const std::size_t n = w.issues.size();
+  const int rounds = static_cast<int>(env_size("GRIDROUTE_BENCH_ROUNDS", 5));
+  const std::size_t per_round = std::min<std::size_t>(n, 200'000);
+  std::vector<double> cpp, c, ratio;
+  gridroute_decision d = GRIDROUTE_DECISION_INIT;
+  std::size_t start = 0;
+  for (auto _ : st) {
+    for (int r = 0; r < rounds; ++r) {
+      // Thread CPU time, not wall time: other processes on the machine do not count against either side.
+      double t0 = thread_cpu_seconds();
+      for (std::size_t k = 0, i = start; k < per_round; ++k, i = i + 1 == n ? 0 : i + 1) {
+        Decision x = w.engine->route(w.issues[i]);
+        benchmark::DoNotOptimize(x);
+      }
+      double t1 = thread_cpu_seconds();
+      for (std::size_t k = 0, i = start; k < per_round; ++k, i = i + 1 == n ? 0 : i + 1) {
+        int rc = gridroute_engine_route(&d, ce.engine, &ce.issues.issues[i], nullptr, nullptr);
+        benchmark::DoNotOptimize(rc);
+        benchmark::DoNotOptimize(d);
+      }
+      double t2 = thread_cpu_seconds();
+      double a = static_cast<double>(per_round) / (t1 - t0);
+      double b = static_cast<double>(per_round) / (t2 - t1);
+      cpp.push_back(a);
+      c.push_back(b);
+      ratio.push_back(b / a);
+      start = (start + per_round) % n;
+    }
+  }
+  gridroute_decision_release(&d);
+  st.counters["dps_cpp"] = median(cpp);
+  st.counters["dps_capi"] = median(c);
+  st.counters["capi_vs_cpp"] = median(ratio);
+}
+
+}  // namespace
+
+void register_capi(const std::string& size) {
+  if (size == "XL" || size == "real") return;  // a second engine of that size would not fit comfortably
+  const double min_time = env_double("GRIDROUTE_BENCH_MIN_TIME", 0.5);
+  benchmark::RegisterBenchmark(("CApiRoute/" + size).c_str(), BM_CApiRoute, size)->MinTime(min_time);
+  benchmark::RegisterBenchmark(("CApiVsCpp/" + size).c_str(), BM_CApiVsCpp, size)
+      ->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);
+}
+
+}  // namespace grbench
+
+#else
+
+namespace grbench {
+void register_capi(const std::string&) {}
+}  // namespace grbench
+
+#endif

@@ -1,0 +1,86 @@
+// The escalation sweep: evaluate every open or resolved case at one `now` (SPEC §3.5). Per case through
+// Snapshot::escalate, and as one batch through Snapshot::sweep (1 and 2 threads) when the engine has it;
+// the 10M sweep evaluates the 1M generated cases ten times in one pass (the same per-case work as 10M
+// distinct cases: the 1M cases and their cells already miss the caches).
+#include <array>
+
+#include "common.hpp"
+
+namespace grbench {
+namespace {
+
+using benchmark::Counter;
+
+template <class S>
+concept HasSweep = requires(const S& s, std::span<const Case> c, std::vector<Action>& a) {
+  s.sweep(c, Instant{}, a, 1u);
+};
+
+template <class S>
+bool sweep(const S& s, std::span<const Case> cases, Instant now, std::vector<Action>& actions, unsigned threads) {
+  if constexpr (HasSweep<S>) {
+    auto summary = s.sweep(cases, now, actions, threads);
+    benchmark::DoNotOptimize(summary);
+    return true;
+  } else {
+    actions.resize(cases.size());
+    for (std::size_t i = 0; i < cases.size(); ++i) actions[i] = s.escalate(cases[i], now);
+    return false;
+  }
+}
+
+void count_kinds(benchmark::State& st, const std::vector<Action>& actions) {
+  std::array<double, 6> k{};
+  for (const Action& a : actions) k[static_cast<std::size_t>(a.kind)]++;
+  const char* names[] = {"none", "hold", "escalate", "reopen", "overdue", "rejected"};
+  for (std::size_t i = 0; i < k.size(); ++i)
+    st.counters[std::string("pct_") + names[i]] = 100.0 * k[i] / static_cast<double>(actions.size());
+}
+
+void BM_Escalate(benchmark::State& st, std::string size) {
+  Workload& w = workload(size);
+  need_cases(w);
+  const Snapshot& s = *w.snap;
+  const std::size_t n = w.cases.size();
+  std::size_t i = 0;
+  for (auto _ : st) {
+    Action a = s.escalate(w.cases[i], w.now);
+    benchmark::DoNotOptimize(a);
+    if (++i == n) i = 0;
+  }
+  st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations()));
+  st.counters["ns_per_case"] = Counter(static_cast<double>(st.iterations()), Counter::kIsRate | Counter::kInvert);
+}
+
+void BM_Sweep(benchmark::State& st, std::string size, unsigned threads, int passes) {
+  Workload& w = workload(size);
+  need_cases(w);
+  std::vector<Action> actions;
+  bool batch = true;
+  for (auto _ : st)
+    for (int p = 0; p < passes; ++p) batch = sweep(*w.snap, std::span<const Case>(w.cases), w.now, actions, threads);
+  st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations()) * passes * static_cast<std::int64_t>(w.cases.size()));
+  st.counters["cases"] = static_cast<double>(w.cases.size()) * passes;
+  st.counters["batch_api"] = batch;
+  count_kinds(st, actions);
+}
+
+}  // namespace
+
+void register_escalate(const std::string& size) {
+  if (size == "peers") return;  // the peers workload has no cases
+  const double min_time = env_double("GRIDROUTE_BENCH_MIN_TIME", 0.5);
+  benchmark::RegisterBenchmark(("Escalate/" + size).c_str(), BM_Escalate, size)->MinTime(min_time);
+  // One thread: cases per CPU-second of the process (robust to other load on the machine); two threads:
+  // wall clock (what a scheduler sees).
+  const int reps = size == "L" || size == "XL" || size == "real" ? 2 : 3;
+  benchmark::RegisterBenchmark(("Sweep/" + size + "/threads:1").c_str(), BM_Sweep, size, 1u, 1)
+      ->Iterations(1)->Repetitions(reps)->MeasureProcessCPUTime()->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark(("Sweep/" + size + "/threads:2").c_str(), BM_Sweep, size, 2u, 1)
+      ->Iterations(1)->Repetitions(reps)->UseRealTime()->Unit(benchmark::kMillisecond);
+  if (size == "L" && env_size("GRIDROUTE_BENCH_SWEEP10M", 0))
+    benchmark::RegisterBenchmark(("Sweep10M/" + size + "/threads:1").c_str(), BM_Sweep, size, 1u, 10)
+        ->Iterations(1)->MeasureProcessCPUTime()->Unit(benchmark::kMillisecond);
+}
+
+}  // namespace grbench

@@ -1,0 +1,52 @@
+// gridroute_profile: a driver for profilers. Loads a workload and its issues (or cases) outside the
+// measured region, then routes (or escalates) N of them inside it. Under callgrind the region is the
+// only instrumented part, so the counts are per decision:
+//
+//   valgrind --tool=callgrind --instr-atstart=no --cache-sim=yes build-bench/gridroute_profile L 20000 route
+//   perf record -g build-bench/gridroute_profile L 3000000 route
+//
+// Modes: route (Snapshot::route), prepare (Snapshot::prepare only), escalate (Snapshot::escalate).
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#else
+#define CALLGRIND_START_INSTRUMENTATION
+#define CALLGRIND_STOP_INSTRUMENTATION
+#endif
+
+#include "common.hpp"
+
+using namespace grbench;
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: gridroute_profile WORKLOAD N [route|prepare|escalate]\n");
+    return 2;
+  }
+  std::string size = argv[1];
+  std::size_t n = std::strtoull(argv[2], nullptr, 10);
+  std::string mode = argc > 3 ? argv[3] : "route";
+  Workload& w = workload(size);
+  if (mode == "escalate") need_cases(w);
+  else need_issues(w);
+  const Snapshot& s = *w.snap;
+  std::size_t sink = 0;
+  auto t0 = std::chrono::steady_clock::now();
+  CALLGRIND_START_INSTRUMENTATION;
+  if (mode == "route") {
+    for (std::size_t i = 0; i < n; ++i) sink += s.route(w.issues[i % w.issues.size()]).handler;
+  } else if (mode == "prepare") {
+    PreparedIssue p;
+    std::string err;
+    for (std::size_t i = 0; i < n; ++i) sink += s.prepare(w.issues[i % w.issues.size()], p, err) + p.cell;
+  } else {
+    for (std::size_t i = 0; i < n; ++i) sink += s.escalate(w.cases[i % w.cases.size()], w.now).handler;
+  }
+  CALLGRIND_STOP_INSTRUMENTATION;
+  double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("%s %s: %zu in %.3f s (%.0f ns each) [%zu]\n", size.c_str(), mode.c_str(), n, dt, dt * 1e9 / n, sink);
+  return 0;
+}

@@ -1,0 +1,3 @@
+module github.com/gridroute/gridroute/bindings/go
+
+go 1.19

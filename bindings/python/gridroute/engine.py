@@ -1,0 +1,334 @@
+"""The Engine: a loaded bundle that routes issues and evaluates cases, over the C ABI."""
+import contextlib
+import ctypes
+import datetime as _dt
+import json
+import os
+import threading
+
+from . import _capi, errors
+
+_lib = None  # set by the package on import
+
+
+def _bytes(s, what):
+    if isinstance(s, bytes):
+        return s
+    if isinstance(s, str):
+        return s.encode("utf-8", errors="surrogateescape")
+    if isinstance(s, os.PathLike):
+        return os.fsencode(s)
+    raise TypeError("%s must be str or bytes, not %s" % (what, type(s).__name__))
+
+
+def _raise(status, err):
+    if status != _capi.OK:
+        raise errors.from_status(_lib, status, err)
+
+
+def _take(buf):
+    """The bytes in a gridroute_buf, which is then disposed."""
+    try:
+        return ctypes.string_at(buf.ptr, buf.len) if buf.ptr else b""
+    finally:
+        _lib.gridroute_buf_dispose(ctypes.byref(buf))
+
+
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+
+
+def parse_time(text):
+    """Microseconds since the Unix epoch of an RFC 3339 time with an offset."""
+    out = ctypes.c_int64()
+    err = ctypes.POINTER(_capi.Error)()
+    data = _bytes(text, "text")
+    _raise(_lib.gridroute_time_parse(ctypes.byref(out), data, len(data), ctypes.byref(err)), err)
+    return out.value
+
+
+def format_time(micros, tz):
+    """RFC 3339 text of `micros` (since the Unix epoch) in the IANA time zone `tz`."""
+    buf = _capi.Buf()
+    err = ctypes.POINTER(_capi.Error)()
+    name = _bytes(tz, "tz")
+    status = _lib.gridroute_time_format(ctypes.byref(buf), int(micros), name, len(name), ctypes.byref(err))
+    data = _take(buf)
+    _raise(status, err)
+    return data.decode("utf-8")
+
+
+def _micros(t):
+    """Accepts an aware datetime, an RFC 3339 string, or microseconds since the epoch."""
+    if isinstance(t, bool):
+        raise TypeError("a time must be a datetime, an RFC 3339 string or microseconds")
+    if isinstance(t, int):
+        return t
+    if isinstance(t, _dt.datetime):
+        if t.tzinfo is None or t.utcoffset() is None:
+            raise ValueError("a naive datetime has no offset; give it a tzinfo")
+        return (t - _EPOCH) // _dt.timedelta(microseconds=1)
+    if isinstance(t, (str, bytes)):
+        return parse_time(t)
+    raise TypeError("a time must be a datetime, an RFC 3339 string or microseconds, not %s" % type(t).__name__)
+
+
+def _line(obj):
+    """One JSON line for an issue or case: a dict is encoded; str or bytes are taken as they are (less a
+    final newline)."""
+    if isinstance(obj, dict):
+        data = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    else:
+        data = _bytes(obj, "an issue or case")
+        if data.endswith(b"\n"):
+            data = data[:-1]
+    if b"\n" in data:
+        raise ValueError("an issue or case line must not contain a newline")
+    return data
+
+
+def _load_options(max_errors=None, max_file_bytes=None):
+    if max_errors is None and max_file_bytes is None:
+        return None
+    o = _capi.init(_capi.LoadOptions)
+    o.max_errors = max_errors or 0
+    o.max_file_bytes = max_file_bytes or 0
+    return ctypes.byref(o)
+
+
+def _sources(jurisdiction, rules, files, label):
+    def text(v, what):
+        return json.dumps(v, ensure_ascii=False).encode("utf-8") if isinstance(v, (dict, list)) else _bytes(v, what)
+
+    keep = []  # the bytes must outlive the call
+    src = _capi.init(_capi.BundleSources)
+    j, r = text(jurisdiction, "jurisdiction"), text(rules, "rules")
+    keep += [j, r]
+    src.jurisdiction_json, src.jurisdiction_json_len = j, len(j)
+    src.rules_json, src.rules_json_len = r, len(r)
+    if label is not None:
+        lb = _bytes(label, "label")
+        keep.append(lb)
+        src.label, src.label_len = lb, len(lb)
+    items = list((files or {}).items())
+    arr = (_capi.File * max(1, len(items)))()
+    for i, (name, data) in enumerate(items):
+        n, d = _bytes(name, "a file name"), _bytes(data, "a file's data")
+        keep += [n, d]
+        arr[i] = _capi.File(n, len(n), d, len(d))
+    src.files = arr
+    src.file_count = len(items)
+    keep.append(arr)
+    return src, keep
+
+
+class Engine:
+    """A loaded, compiled bundle. Safe to share across threads: route, escalate and check may run in any
+    number of threads at once, also while another thread reloads. close() (or leaving a `with` block)
+    frees it deterministically, after the calls already running have finished.
+
+        with gridroute.Engine.load("examples/lanxi") as engine:
+            decision = engine.route({"id": "I-1", "category": "...", "cell": "...", "at": "..."})
+    """
+
+    def __init__(self, handle):
+        self._handle = handle
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._inflight = 0
+
+    # ---- construction
+
+    @classmethod
+    def load(cls, path, *, max_errors=None, max_file_bytes=None):
+        """Loads the bundle in directory `path`. Raises BundleError with every problem found."""
+        handle = ctypes.c_void_p()
+        err = ctypes.POINTER(_capi.Error)()
+        p = _bytes(path if not isinstance(path, os.PathLike) else os.fspath(path), "path")
+        _raise(_lib.gridroute_engine_load(ctypes.byref(handle), p, len(p), _load_options(max_errors, max_file_bytes),
+                                          ctypes.byref(err)), err)
+        return cls(handle.value)
+
+    @classmethod
+    def from_sources(cls, jurisdiction, rules, files=None, *, label=None, max_errors=None):
+        """Loads a bundle from memory: the JSON texts (or dicts) and CSV files by name, e.g.
+        {"units.csv": "id,parent,tier,name\\n..."}."""
+        src, keep = _sources(jurisdiction, rules, files, label)
+        handle = ctypes.c_void_p()
+        err = ctypes.POINTER(_capi.Error)()
+        status = _lib.gridroute_engine_load_sources(ctypes.byref(handle), ctypes.byref(src),
+                                                    _load_options(max_errors), ctypes.byref(err))
+        del keep
+        _raise(status, err)
+        return cls(handle.value)
+
+    # ---- lifetime
+
+    @contextlib.contextmanager
+    def _use(self):
+        with self._lock:
+            handle = self._handle
+            self._inflight += 1
+        try:
+            yield handle  # None once closed: the C library reports "engine must not be NULL"
+        finally:
+            with self._lock:
+                self._inflight -= 1
+                if not self._inflight:
+                    self._idle.notify_all()
+
+    def close(self):
+        """Frees the engine (waiting for calls in other threads to finish). Idempotent."""
+        with self._lock:
+            handle, self._handle = self._handle, None
+            while self._inflight:
+                self._idle.wait()
+        if handle and _lib is not None:
+            _lib.gridroute_engine_free(handle)
+
+    @property
+    def closed(self):
+        return self._handle is None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown
+            pass
+
+    # ---- reloading
+
+    def reload(self, path, *, max_errors=None):
+        """Loads the bundle in `path` and swaps it in; on failure (BundleError) the old one keeps serving."""
+        p = _bytes(path if not isinstance(path, os.PathLike) else os.fspath(path), "path")
+        err = ctypes.POINTER(_capi.Error)()
+        with self._use() as h:
+            _raise(_lib.gridroute_engine_reload(h, p, len(p), _load_options(max_errors), ctypes.byref(err)), err)
+
+    def reload_sources(self, jurisdiction, rules, files=None, *, label=None):
+        src, keep = _sources(jurisdiction, rules, files, label)
+        err = ctypes.POINTER(_capi.Error)()
+        with self._use() as h:
+            status = _lib.gridroute_engine_reload_sources(h, ctypes.byref(src), None, ctypes.byref(err))
+        del keep
+        _raise(status, err)
+
+    # ---- routing
+
+    def _route_bytes(self, data, explain):
+        opts = _capi.init(_capi.RouteOptions, flags=_capi.ROUTE_EXPLAIN if explain else 0)
+        buf = _capi.Buf()
+        err = ctypes.POINTER(_capi.Error)()
+        with self._use() as h:
+            status = _lib.gridroute_engine_route_json(ctypes.byref(buf), h, data, len(data), ctypes.byref(opts),
+                                                      ctypes.byref(err))
+        return status, err, _take(buf)
+
+    def route(self, issue, *, explain=False):
+        """Routes one issue (a dict, or a JSON line) and returns the decision as a dict (SPEC §4):
+        status "routed" or "unrouted". A rejected issue raises RejectedError, whose `record` is the
+        engine's `rejected` record. explain=True adds "trace"."""
+        status, err, out = self._route_bytes(_line(issue), explain)
+        if status == _capi.E_REJECTED:
+            exc = errors.from_status(_lib, status, err)
+            exc.record = json.loads(out)
+            raise exc
+        _raise(status, err)
+        return json.loads(out)
+
+    def explain(self, issue):
+        """The decision with its trace: every rule considered, in order, and why each lost."""
+        return self.route(issue, explain=True)
+
+    def route_jsonl(self, text, *, explain=False):
+        """Routes JSON Lines (str or bytes) and returns the decisions as JSON Lines (str): exactly
+        `gridroute route`. Bad lines give `rejected` records; nothing is raised for them."""
+        return self._batch(_bytes(text, "text"), explain=explain).decode("utf-8")
+
+    def route_many(self, issues, *, explain=False, chunk=1000):
+        """Routes an iterable of issues (dicts or JSON lines), yielding one decision dict per issue, in
+        order; rejected issues yield their `rejected` record (status "rejected") instead of raising."""
+        return self._many(issues, chunk, lambda data: self._batch(data, explain=explain))
+
+    def _batch(self, data, *, explain=False, now=None):
+        buf = _capi.Buf()
+        err = ctypes.POINTER(_capi.Error)()
+        with self._use() as h:
+            if now is None:
+                opts = _capi.init(_capi.RouteOptions, flags=_capi.ROUTE_EXPLAIN if explain else 0)
+                status = _lib.gridroute_engine_route_jsonl(ctypes.byref(buf), h, data, len(data), ctypes.byref(opts),
+                                                           ctypes.byref(err))
+            else:
+                status = _lib.gridroute_engine_escalate_jsonl(ctypes.byref(buf), h, data, len(data), now, None,
+                                                              ctypes.byref(err))
+        out = _take(buf)
+        _raise(status, err)
+        return out
+
+    @staticmethod
+    def _many(items, chunk, run):
+        batch = []
+
+        def flush():
+            # Each item is one line; a blank one would give no output, so it is sent as a bad line.
+            data = b"\n".join(line if line.strip(b" \t\r") else b"null" for line in batch)
+            batch.clear()
+            for out in run(data).splitlines():
+                yield json.loads(out)
+
+        for item in items:
+            batch.append(_line(item))
+            if len(batch) >= chunk:
+                yield from flush()
+        if batch:
+            yield from flush()
+
+    # ---- escalation
+
+    def escalate(self, case, now):
+        """Evaluates one case (a dict, or a JSON line) at `now` (an aware datetime, an RFC 3339 string or
+        microseconds) and returns the action as a dict. A rejected case raises RejectedError."""
+        data = _line(case)
+        buf = _capi.Buf()
+        err = ctypes.POINTER(_capi.Error)()
+        t = _micros(now)
+        with self._use() as h:
+            status = _lib.gridroute_engine_escalate_json(ctypes.byref(buf), h, data, len(data), t, None,
+                                                         ctypes.byref(err))
+        out = _take(buf)
+        if status == _capi.E_REJECTED:
+            exc = errors.from_status(_lib, status, err)
+            exc.record = json.loads(out)
+            raise exc
+        _raise(status, err)
+        return json.loads(out)
+
+    def escalate_jsonl(self, text, now):
+        """Evaluates JSON Lines of cases at `now`: exactly `gridroute escalate`."""
+        return self._batch(_bytes(text, "text"), now=_micros(now)).decode("utf-8")
+
+    def escalate_many(self, cases, now, *, chunk=1000):
+        """Evaluates an iterable of cases at `now`, yielding one action dict per case, in order."""
+        t = _micros(now)
+        return self._many(cases, chunk, lambda data: self._batch(data, now=t))
+
+    # ---- check
+
+    def check(self, *, max_findings_per_kind=None):
+        """The lint findings of `gridroute check` (warnings), as a list of Diagnostic; empty when clean."""
+        out = ctypes.POINTER(_capi.Diagnostics)()
+        err = ctypes.POINTER(_capi.Error)()
+        opts = _capi.init(_capi.CheckOptions, max_findings_per_kind=max_findings_per_kind or 0)
+        with self._use() as h:
+            _raise(_lib.gridroute_engine_check(ctypes.byref(out), h, ctypes.byref(opts), ctypes.byref(err)), err)
+        try:
+            lst = out.contents
+            return [errors.diagnostic_from_c(lst.items[i]) for i in range(lst.count)]
+        finally:
+            _lib.gridroute_diagnostics_free(out)

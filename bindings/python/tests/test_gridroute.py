@@ -1,0 +1,339 @@
+"""Tests of the Python binding (unittest, standard library only).
+
+Environment (CTest sets it): GRIDROUTE_LIBRARY (path of libgridroute.so.1), GRIDROUTE_EXAMPLE_DIRS
+(':'-separated folders holding example bundles, or bundles themselves), GRIDROUTE_COMPARE_JSONL (the
+shared compare_jsonl.py, used for the contract comparison when present), GRIDROUTE_SOURCE_DIR.
+"""
+import datetime as dt
+import importlib.util
+import json
+import os
+import re
+import threading
+import unittest
+
+import gridroute
+
+SOURCE_DIR = os.environ.get("GRIDROUTE_SOURCE_DIR",
+                            os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")))
+LANXI = os.path.join(SOURCE_DIR, "examples", "lanxi")
+
+
+def example_bundles():
+    """Every bundle directory named by GRIDROUTE_EXAMPLE_DIRS, plus examples/lanxi."""
+    roots = [p for p in os.environ.get("GRIDROUTE_EXAMPLE_DIRS", "").split(":") if p] + [LANXI]
+    found = []
+    for root in roots:
+        if os.path.exists(os.path.join(root, "jurisdiction.json")):
+            cands = [root]
+        elif os.path.isdir(root):
+            cands = [os.path.join(root, n) for n in sorted(os.listdir(root))]
+        else:
+            cands = []
+        for c in cands:
+            c = os.path.realpath(c)
+            if os.path.exists(os.path.join(c, "jurisdiction.json")) and c not in found:
+                found.append(c)
+    return found
+
+
+# ---- the contract comparison of compare_jsonl.py (SPEC §4): the shared tool when present, else a mirror
+
+def _load_compare():
+    path = os.environ.get("GRIDROUTE_COMPARE_JSONL")
+    if path and os.path.exists(path):
+        spec = importlib.util.spec_from_file_location("compare_jsonl", path)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        return mod.compare_line
+    return _compare_line
+
+
+_ROUTE = ["id", "status", "rule", "role", "department", "handler", "unit", "alternates", "assist", "level",
+          "escalation", "respond_by", "resolve_by"]
+_ESC = ["id", "action", "level", "handler", "role", "department", "reasons", "next_check", "respond_by", "resolve_by"]
+_TIMES = {"respond_by", "resolve_by", "next_check"}
+
+
+def _instant(s):
+    if not isinstance(s, str) or not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", s):
+        return None
+    return dt.datetime.fromisoformat(s.replace("Z", "+00:00"))
+
+
+def _same(field, exp, act):
+    if exp is None or act is None:
+        return exp is None and act is None
+    if field in _TIMES and _instant(exp) and _instant(act):
+        return _instant(exp) == _instant(act)
+    if field == "reasons":
+        return isinstance(act, list) and set(exp) == set(act) and len(set(act)) == len(act)
+    if isinstance(exp, bool) or isinstance(act, bool):
+        return type(exp) is type(act) and exp == act
+    return exp == act
+
+
+def _compare_line(mode, exp, act):
+    key = "status" if mode == "route" else "action"
+    fields = _ROUTE if mode == "route" else _ESC
+    if exp.get(key) in ("rejected", "unrouted"):
+        fields = ["id", key]
+    return [(f, exp.get(f), act.get(f)) for f in fields if not _same(f, exp.get(f), act.get(f))]
+
+
+compare_line = _load_compare()
+
+
+def read_lines(path):
+    with open(path, "rb") as f:
+        return [ln for ln in f.read().split(b"\n") if ln.strip(b" \t\r")]
+
+
+def expected(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(ln) for ln in f if ln.strip()]
+
+
+def lanxi_sources(**changes):
+    with open(os.path.join(LANXI, "jurisdiction.json"), encoding="utf-8") as f:
+        jur = f.read()
+    with open(os.path.join(LANXI, "rules.json"), encoding="utf-8") as f:
+        rules = json.load(f)
+    rules.update(changes)
+    files = {}
+    for name in ("units.csv", "handlers.csv"):
+        with open(os.path.join(LANXI, name), encoding="utf-8") as f:
+            files[name] = f.read()
+    return jur, rules, files
+
+
+class GoldenTest(unittest.TestCase):
+    def test_bundles_found(self):
+        self.assertIn(os.path.realpath(LANXI), example_bundles())
+
+    def assert_matches(self, mode, actual, want):
+        self.assertEqual(len(actual), len(want))
+        for i, (a, e) in enumerate(zip(actual, want)):
+            diffs = compare_line(mode, e, a)
+            self.assertEqual(diffs, [], "line %d (%s)" % (i + 1, e.get("id")))
+
+    def test_route_many_matches_expected(self):
+        for bundle in example_bundles():
+            with self.subTest(bundle=bundle), gridroute.Engine.load(bundle) as engine:
+                self.assertEqual(engine.check(), [])
+                lines = read_lines(os.path.join(bundle, "issues.jsonl"))
+                want = expected(os.path.join(bundle, "expected-route.jsonl"))
+                self.assert_matches("route", list(engine.route_many(lines, chunk=7)), want)
+                text = b"\n".join(lines).decode("utf-8")
+                self.assert_matches("route", [json.loads(x) for x in engine.route_jsonl(text).splitlines()], want)
+
+    def test_route_one_by_one_matches_expected(self):
+        for bundle in example_bundles():
+            with self.subTest(bundle=bundle), gridroute.Engine.load(bundle) as engine:
+                lines = read_lines(os.path.join(bundle, "issues.jsonl"))
+                want = expected(os.path.join(bundle, "expected-route.jsonl"))
+                got = []
+                for line in lines:
+                    try:
+                        issue = json.loads(line)
+                    except ValueError:
+                        issue = line  # broken JSON: let the engine reject it
+                    try:
+                        got.append(engine.route(issue))
+                    except gridroute.RejectedError as e:
+                        self.assertEqual(e.record["status"], "rejected")
+                        self.assertEqual(e.code, 4)
+                        self.assertTrue(e.message)
+                        got.append(e.record)
+                self.assert_matches("route", got, want)
+
+    def test_escalate_matches_expected(self):
+        for bundle in example_bundles():
+            with self.subTest(bundle=bundle), gridroute.Engine.load(bundle) as engine:
+                with open(os.path.join(bundle, "NOW.txt"), encoding="utf-8") as f:
+                    now = f.read().strip()
+                lines = read_lines(os.path.join(bundle, "cases.jsonl"))
+                want = expected(os.path.join(bundle, "expected-escalate.jsonl"))
+                self.assert_matches("escalate", list(engine.escalate_many(lines, now)), want)
+                # `now` as an aware datetime and as microseconds give the same answers.
+                now_dt = dt.datetime.fromisoformat(now)
+                self.assert_matches("escalate", list(engine.escalate_many(lines, now_dt)), want)
+                got = []
+                for line in lines:
+                    try:
+                        got.append(engine.escalate(line, gridroute.parse_time(now)))
+                    except gridroute.RejectedError as e:
+                        got.append(e.record)
+                self.assert_matches("escalate", got, want)
+
+
+class EngineTest(unittest.TestCase):
+    def setUp(self):
+        self.engine = gridroute.Engine.load(LANXI)
+        self.line = read_lines(os.path.join(LANXI, "issues.jsonl"))[0]
+
+    def tearDown(self):
+        self.engine.close()
+
+    def test_version(self):
+        self.assertEqual(gridroute.version(), gridroute.__version__)
+        self.assertRegex(gridroute.version(), r"^\d+\.\d+\.\d+$")
+
+    def test_version_mismatch_is_refused(self):
+        old = gridroute._MAJOR
+        gridroute._MAJOR = old + 1
+        try:
+            with self.assertRaises(ImportError):
+                gridroute._check_version()
+        finally:
+            gridroute._MAJOR = old
+
+    def test_explain(self):
+        d = self.engine.explain(self.line)
+        self.assertEqual(d["status"], "routed")
+        self.assertTrue(d["trace"])
+        self.assertIn("won", [t["verdict"] for t in d["trace"]])
+        self.assertNotIn("trace", self.engine.route(self.line))
+
+    def test_context_manager_and_deterministic_close(self):
+        with gridroute.Engine.load(LANXI) as e:
+            self.assertFalse(e.closed)
+        self.assertTrue(e.closed)
+        e.close()  # idempotent
+        with self.assertRaises(gridroute.InvalidArgumentError) as cm:
+            e.route(self.line)
+        self.assertIn("NULL", cm.exception.message)
+
+    def test_bundle_error_carries_file_line_pointer(self):
+        jur, rules, files = lanxi_sources(surprise=1)
+        with self.assertRaises(gridroute.BundleError) as cm:
+            gridroute.Engine.from_sources(jur, rules, files, label="mem")
+        e = cm.exception
+        self.assertEqual(e.code, 3)
+        self.assertEqual(e.file, "mem/rules.json")
+        self.assertEqual(e.pointer, "/surprise")
+        self.assertGreater(e.line, 0)
+        self.assertEqual(len(e.diagnostics), 1)
+        self.assertEqual(e.diagnostics[0].pointer, "/surprise")
+        self.assertIn("/surprise", e.diagnostics[0].text)
+        with self.assertRaises(gridroute.BundleError):
+            gridroute.Engine.load("/nonexistent/bundle")
+
+    def test_from_sources_and_reload(self):
+        jur, rules, files = lanxi_sources()
+        with gridroute.Engine.from_sources(jur, rules, files) as e:
+            self.assertEqual(e.route(self.line), self.engine.route(self.line))
+            e.reload(LANXI)
+            e.reload_sources(jur, rules, files)
+            with self.assertRaises(gridroute.BundleError):
+                e.reload("/nonexistent")
+            self.assertEqual(e.route(self.line)["status"], "routed")  # the old snapshot still serves
+
+    def test_check_findings(self):
+        jur, rules, files = lanxi_sources()
+        rules["escalation_policies"].append({"id": "never-used", "levels": [{"name": "grid"}]})
+        with gridroute.Engine.from_sources(jur, rules, files) as e:
+            findings = e.check()
+        self.assertTrue(any("never-used" in f.message for f in findings))
+        self.assertTrue(all(f.severity == "warning" for f in findings))
+
+    def test_rejected_lines(self):
+        for bad, text in ((b'{"id": "I-\xff", "category": "x"}', "UTF-8"),
+                          (b'{"id": "I-1", "category": "env.noi', "invalid JSON"),
+                          ({"id": "I-2", "category": "env.noise.loudspeaker", "cell": "nowhere",
+                            "at": "2026-11-20T09:15:00+08:00"}, "cell")):
+            with self.assertRaises(gridroute.RejectedError) as cm:
+                self.engine.route(bad)
+            self.assertIn(text, cm.exception.message)
+            self.assertEqual(cm.exception.record["status"], "rejected")
+        with self.assertRaises(gridroute.RejectedError):
+            self.engine.escalate(b'{"id": "C-1"', "2026-11-23T10:00:00+08:00")
+        out = list(self.engine.route_many([b"{", b"", self.line]))
+        self.assertEqual([o["status"] for o in out], ["rejected", "rejected", "routed"])
+
+    def test_bad_arguments(self):
+        with self.assertRaises(ValueError):
+            self.engine.escalate(self.line, dt.datetime(2026, 11, 23, 10, 0))  # naive
+        with self.assertRaises(gridroute.InvalidArgumentError):
+            self.engine.escalate(self.line, "yesterday")
+        with self.assertRaises(TypeError):
+            self.engine.route(42)
+        with self.assertRaises(ValueError):
+            self.engine.route("{}\n{}")
+        with self.assertRaises(gridroute.InvalidArgumentError):
+            gridroute.format_time(0, "Nowhere/Atlantis")
+        self.assertEqual(gridroute.format_time(gridroute.parse_time("2026-11-20T01:15:00Z"), "Asia/Shanghai"),
+                         "2026-11-20T09:15:00+08:00")
+
+    def test_exception_hierarchy(self):
+        for cls in (gridroute.InvalidArgumentError, gridroute.StructSizeError, gridroute.BundleError,
+                    gridroute.RejectedError, gridroute.NoMemoryError, gridroute.InternalError):
+            self.assertTrue(issubclass(cls, gridroute.GridrouteError))
+        self.assertEqual(len({c.code for c in (gridroute.InvalidArgumentError, gridroute.StructSizeError,
+                                               gridroute.BundleError, gridroute.RejectedError,
+                                               gridroute.NoMemoryError, gridroute.InternalError)}), 6)
+
+
+class ThreadsTest(unittest.TestCase):
+    def test_routing_from_threads_while_reloading(self):
+        lines = read_lines(os.path.join(LANXI, "issues.jsonl"))
+        want = expected(os.path.join(LANXI, "expected-route.jsonl"))
+        failures = []
+        with gridroute.Engine.load(LANXI) as engine:
+            stop = threading.Event()
+
+            def worker(k):
+                try:
+                    for _ in range(5):
+                        if k % 2:
+                            got = list(engine.route_many(lines, chunk=10))
+                        else:
+                            got = []
+                            for line in lines:
+                                try:
+                                    got.append(engine.route(line))
+                                except gridroute.RejectedError as e:
+                                    got.append(e.record)
+                        for i, (a, e) in enumerate(zip(got, want)):
+                            if compare_line("route", e, a):
+                                failures.append((k, i))
+                except Exception as e:  # reported below
+                    failures.append(repr(e))
+
+            def reloader():
+                while not stop.is_set():
+                    engine.reload(LANXI)
+
+            threads = [threading.Thread(target=worker, args=(k,)) for k in range(8)]
+            r = threading.Thread(target=reloader)
+            r.start()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            stop.set()
+            r.join()
+        self.assertEqual(failures, [])
+
+    def test_close_waits_for_running_calls(self):
+        lines = read_lines(os.path.join(LANXI, "issues.jsonl")) * 50
+        engine = gridroute.Engine.load(LANXI)
+        results = []
+
+        def run():
+            try:
+                results.append(len(engine.route_jsonl(b"\n".join(lines)).splitlines()))
+            except gridroute.InvalidArgumentError:
+                results.append("closed")
+
+        t = threading.Thread(target=run)
+        t.start()
+        engine.close()
+        t.join()
+        self.assertTrue(engine.closed)
+        # The batch either ran to the end before the engine was freed, or saw it closed; nothing crashed.
+        self.assertIn(results[0], (len(lines), "closed"))
+
+
+if __name__ == "__main__":
+    unittest.main()

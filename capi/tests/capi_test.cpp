@@ -1,0 +1,884 @@
+// Tests of the C ABI (capi/include/gridroute.h), against the test build of the library, which has a
+// fault-injection hook (capi_internal.h). Golden outputs are compared byte for byte with the CLI.
+#include <cstdio>
+#include <cstring>
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "capi_internal.h"
+#include "gridroute.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+const std::string kLanxi = std::string(GRIDROUTE_SOURCE_DIR) + "/examples/lanxi";
+
+std::string read_file(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+// Every example bundle: examples/lanxi, and each bundle under the shared examples folder.
+std::vector<std::string> example_dirs() {
+  std::vector<std::string> out{kLanxi};
+  fs::path shared = fs::path(GRIDROUTE_SHARED_DIR) / "examples";
+  std::error_code ec;
+  if (fs::is_directory(shared, ec))
+    for (const auto& e : fs::directory_iterator(shared))
+      if (fs::exists(e.path() / "jurisdiction.json")) out.push_back(e.path().string());
+  return out;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  for (std::string l; std::getline(ss, l);) out.push_back(l);
+  return out;
+}
+
+std::string str(gridroute_string s) { return s.ptr ? std::string(s.ptr, s.len) : std::string(); }
+
+// An engine loaded for a test, freed at the end.
+struct EngineHandle {
+  gridroute_engine* e = nullptr;
+  explicit EngineHandle(const std::string& dir) {
+    gridroute_error* err = nullptr;
+    int rc = gridroute_engine_load(&e, dir.c_str(), GRIDROUTE_NTS, nullptr, &err);
+    EXPECT_EQ(rc, GRIDROUTE_OK) << (err ? err->message : "");
+    gridroute_error_free(err);
+  }
+  ~EngineHandle() { gridroute_engine_free(e); }
+};
+
+// Parses a JSON Lines issue into the fast-path structs (strings point into the parsed value).
+struct FastIssue {
+  json::value v;
+  std::vector<gridroute_attr> attrs;
+  gridroute_issue issue = GRIDROUTE_ISSUE_INIT;
+  bool usable = false;
+
+  explicit FastIssue(const std::string& line) {
+    json::error_code ec;
+    v = json::parse(line, ec);
+    if (ec || !v.is_object()) return;
+    const json::object& o = v.get_object();
+    auto s = [&](const char* k, const char*& p, size_t& n) {
+      auto x = o.if_contains(k);
+      if (!x || !x->is_string()) return false;
+      p = x->get_string().data();
+      n = x->get_string().size();
+      return true;
+    };
+    const char* at = nullptr;
+    size_t at_len = 0;
+    if (!s("id", issue.id, issue.id_len) || !s("category", issue.category, issue.category_len) ||
+        !s("cell", issue.cell, issue.cell_len) || !s("at", at, at_len))
+      return;
+    if (gridroute_time_parse(&issue.at, at, at_len, nullptr) != GRIDROUTE_OK) return;
+    if (auto a = o.if_contains("attrs"); a && a->is_object()) {
+      for (const auto& kv : a->get_object()) {
+        gridroute_attr g{};
+        g.name = kv.key().data();
+        g.name_len = kv.key().size();
+        const json::value& x = kv.value();
+        if (x.is_bool()) g.type = GRIDROUTE_ATTR_BOOL, g.boolean = x.get_bool();
+        else if (x.is_number()) g.type = GRIDROUTE_ATTR_NUMBER, g.number = x.to_number<double>();
+        else if (x.is_string()) g.type = GRIDROUTE_ATTR_STRING, g.string = x.get_string().data(), g.string_len = x.get_string().size();
+        else if (x.is_null()) g.type = GRIDROUTE_ATTR_NULL;
+        else g.type = x.is_object() ? GRIDROUTE_ATTR_OBJECT : GRIDROUTE_ATTR_LIST;
+        attrs.push_back(g);
+      }
+    } else if (a && !a->is_null()) {
+      return;
+    }
+    issue.attrs = attrs.data();
+    issue.attr_count = attrs.size();
+    usable = true;
+  }
+};
+
+std::string time_text(int64_t t, gridroute_string tz) {
+  if (t == GRIDROUTE_TIME_NONE) return "null";
+  gridroute_buf b = GRIDROUTE_BUF_INIT;
+  EXPECT_EQ(gridroute_time_format(&b, t, tz.ptr, tz.len, nullptr), GRIDROUTE_OK);
+  std::string s = b.ptr;
+  gridroute_buf_dispose(&b);
+  return s;
+}
+
+std::string json_time(const json::object& o, const char* k) {
+  auto v = o.if_contains(k);
+  return v && v->is_string() ? std::string(v->get_string()) : "null";
+}
+
+std::string json_str(const json::object& o, const char* k) {
+  auto v = o.if_contains(k);
+  return v && v->is_string() ? std::string(v->get_string()) : "";
+}
+
+std::vector<std::string> json_list(const json::object& o, const char* k) {
+  std::vector<std::string> out;
+  if (auto v = o.if_contains(k); v && v->is_array())
+    for (const auto& x : v->get_array()) out.emplace_back(x.get_string());
+  return out;
+}
+
+std::vector<std::string> str_list(const gridroute_string* p, size_t n) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < n; ++i) out.push_back(str(p[i]));
+  return out;
+}
+
+// ---- version
+
+TEST(Version, MatchesHeader) {
+  EXPECT_STREQ(gridroute_version(), GRIDROUTE_VERSION_STRING);
+  EXPECT_EQ(gridroute_version_number(), static_cast<uint32_t>(GRIDROUTE_VERSION_NUMBER));
+  EXPECT_STREQ(gridroute_status_string(GRIDROUTE_E_BUNDLE), "bundle refused");
+  EXPECT_STREQ(gridroute_status_string(12345), "unknown status");
+}
+
+// ---- loading
+
+TEST(Load, DirectoryAndMissingDirectory) {
+  gridroute_engine* e = nullptr;
+  gridroute_error* err = nullptr;
+  ASSERT_EQ(gridroute_engine_load(&e, kLanxi.data(), kLanxi.size(), nullptr, &err), GRIDROUTE_OK);
+  EXPECT_EQ(err, nullptr);
+  gridroute_engine_free(e);
+
+  e = reinterpret_cast<gridroute_engine*>(0x1);  // must be overwritten with NULL
+  ASSERT_EQ(gridroute_engine_load(&e, "/nonexistent/bundle", GRIDROUTE_NTS, nullptr, &err), GRIDROUTE_E_BUNDLE);
+  EXPECT_EQ(e, nullptr);
+  ASSERT_NE(err, nullptr);
+  EXPECT_EQ(err->code, GRIDROUTE_E_BUNDLE);
+  EXPECT_NE(std::string(err->message).find("bundle refused"), std::string::npos);
+  ASSERT_GE(err->diagnostic_count, 1u);
+  EXPECT_STREQ(err->file, "/nonexistent/bundle");
+  EXPECT_NE(std::string(err->diagnostics[0].text).find("no such directory"), std::string::npos);
+  gridroute_error_free(err);
+}
+
+gridroute_file file_of(const std::string& name, const std::string& data) {
+  return gridroute_file{name.data(), name.size(), data.data(), data.size()};
+}
+
+TEST(Load, SourcesGiveTheSameAnswersAsTheDirectory) {
+  std::string jur = read_file(kLanxi + "/jurisdiction.json"), rules = read_file(kLanxi + "/rules.json");
+  std::string units = read_file(kLanxi + "/units.csv"), handlers = read_file(kLanxi + "/handlers.csv");
+  std::string un = "units.csv", hn = "handlers.csv";
+  gridroute_file files[2] = {file_of(un, units), file_of(hn, handlers)};
+  gridroute_bundle_sources src = GRIDROUTE_BUNDLE_SOURCES_INIT;
+  src.label = "lanxi";
+  src.label_len = GRIDROUTE_NTS;
+  src.jurisdiction_json = jur.data();
+  src.jurisdiction_json_len = jur.size();
+  src.rules_json = rules.c_str();
+  src.rules_json_len = GRIDROUTE_NTS;
+  src.files = files;
+  src.file_count = 2;
+  gridroute_engine* mem = nullptr;
+  gridroute_error* err = nullptr;
+  ASSERT_EQ(gridroute_engine_load_sources(&mem, &src, nullptr, &err), GRIDROUTE_OK) << err->message;
+  EngineHandle dir(kLanxi);
+  std::string issues = read_file(kLanxi + "/issues.jsonl");
+  gridroute_buf a = GRIDROUTE_BUF_INIT, b = GRIDROUTE_BUF_INIT;
+  ASSERT_EQ(gridroute_engine_route_jsonl(&a, mem, issues.data(), issues.size(), nullptr, nullptr), GRIDROUTE_OK);
+  ASSERT_EQ(gridroute_engine_route_jsonl(&b, dir.e, issues.data(), issues.size(), nullptr, nullptr), GRIDROUTE_OK);
+  EXPECT_EQ(std::string(a.ptr, a.len), std::string(b.ptr, b.len));
+  gridroute_buf_dispose(&a);
+  gridroute_buf_dispose(&b);
+
+  // A missing CSV file is a bundle error naming the field.
+  src.file_count = 1;
+  gridroute_engine* bad = nullptr;
+  ASSERT_EQ(gridroute_engine_load_sources(&bad, &src, nullptr, &err), GRIDROUTE_E_BUNDLE);
+  EXPECT_EQ(bad, nullptr);
+  EXPECT_STREQ(err->pointer, "/handlers_csv");
+  EXPECT_STREQ(err->file, "lanxi/jurisdiction.json");
+  EXPECT_GT(err->line, 0);
+  gridroute_error_free(err);
+  gridroute_engine_free(mem);
+}
+
+TEST(Load, BundleErrorsCarryFileLinePointerAndAllDiagnostics) {
+  std::string jur = read_file(kLanxi + "/jurisdiction.json");
+  json::value rules = json::parse(read_file(kLanxi + "/rules.json"));
+  rules.as_object()["surprise"] = 1;
+  rules.as_object()["rules"].as_array()[0].as_object()["bogus"] = true;
+  std::string rules_text = json::serialize(rules);
+  std::string units = read_file(kLanxi + "/units.csv"), handlers = read_file(kLanxi + "/handlers.csv");
+  std::string un = "units.csv", hn = "handlers.csv";
+  gridroute_file files[2] = {file_of(un, units), file_of(hn, handlers)};
+  gridroute_bundle_sources src = GRIDROUTE_BUNDLE_SOURCES_INIT;
+  src.jurisdiction_json = jur.c_str();
+  src.jurisdiction_json_len = GRIDROUTE_NTS;
+  src.rules_json = rules_text.c_str();
+  src.rules_json_len = GRIDROUTE_NTS;
+  src.files = files;
+  src.file_count = 2;
+  gridroute_engine* e = nullptr;
+  gridroute_error* err = nullptr;
+  ASSERT_EQ(gridroute_engine_load_sources(&e, &src, nullptr, &err), GRIDROUTE_E_BUNDLE);
+  ASSERT_NE(err, nullptr);
+  EXPECT_EQ(err->diagnostic_count, 2u);
+  std::vector<std::string> pointers;
+  for (size_t i = 0; i < err->diagnostic_count; ++i) {
+    const gridroute_diagnostic& d = err->diagnostics[i];
+    EXPECT_EQ(d.severity, GRIDROUTE_SEVERITY_ERROR);
+    EXPECT_STREQ(d.file, "<memory>/rules.json");
+    EXPECT_EQ(d.line, 1);
+    EXPECT_GT(d.column, 1);
+    pointers.emplace_back(d.pointer);
+    EXPECT_NE(std::string(d.text).find(d.pointer), std::string::npos);
+  }
+  std::sort(pointers.begin(), pointers.end());
+  EXPECT_EQ(pointers, (std::vector<std::string>{"/rules/0/bogus", "/surprise"}));
+  EXPECT_STREQ(err->file, err->diagnostics[0].file);
+  EXPECT_STREQ(err->pointer, err->diagnostics[0].pointer);
+  EXPECT_EQ(err->line, err->diagnostics[0].line);
+  gridroute_error_free(err);
+
+  // The same bundle with a wrong JSON text, truncated.
+  rules_text.resize(rules_text.size() / 2);
+  src.rules_json = rules_text.c_str();
+  ASSERT_EQ(gridroute_engine_load_sources(&e, &src, nullptr, &err), GRIDROUTE_E_BUNDLE);
+  EXPECT_GE(err->diagnostic_count, 1u);
+  gridroute_error_free(err);
+  // Without an error out-parameter, the status alone.
+  EXPECT_EQ(gridroute_engine_load_sources(&e, &src, nullptr, nullptr), GRIDROUTE_E_BUNDLE);
+}
+
+TEST(Load, Options) {
+  gridroute_load_options o;
+  ASSERT_EQ(gridroute_load_options_init(&o, sizeof o), GRIDROUTE_OK);
+  EXPECT_EQ(o.struct_size, sizeof o);
+  EXPECT_EQ(gridroute_load_options_init(&o, 3), GRIDROUTE_E_STRUCT_SIZE);
+  EXPECT_EQ(gridroute_load_options_init(nullptr, sizeof o), GRIDROUTE_E_INVALID_ARGUMENT);
+  o.max_units = 3;  // lanxi has 25
+  gridroute_engine* e = nullptr;
+  gridroute_error* err = nullptr;
+  EXPECT_EQ(gridroute_engine_load(&e, kLanxi.c_str(), GRIDROUTE_NTS, &o, &err), GRIDROUTE_E_BUNDLE);
+  gridroute_error_free(err);
+  o.struct_size = sizeof o + 8;
+  EXPECT_EQ(gridroute_engine_load(&e, kLanxi.c_str(), GRIDROUTE_NTS, &o, &err), GRIDROUTE_E_STRUCT_SIZE);
+  EXPECT_NE(std::string(err->message).find("struct_size"), std::string::npos);
+  gridroute_error_free(err);
+}
+
+// ---- golden: the JSON path equals the CLI, byte for byte
+
+std::string run_cli(const std::string& args) {
+  std::string cmd = std::string(GRIDROUTE_CLI) + " " + args;
+  std::FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  pclose(p);
+  return out;
+}
+
+TEST(Golden, JsonLinesEqualTheCli) {
+  for (const std::string& dir : example_dirs()) {
+    SCOPED_TRACE(dir);
+    EngineHandle e(dir);
+    std::string issues = read_file(dir + "/issues.jsonl"), cases = read_file(dir + "/cases.jsonl");
+    std::string now_text = lines_of(read_file(dir + "/NOW.txt")).at(0);
+    int64_t now = 0;
+    ASSERT_EQ(gridroute_time_parse(&now, now_text.c_str(), GRIDROUTE_NTS, nullptr), GRIDROUTE_OK);
+    gridroute_buf out = GRIDROUTE_BUF_INIT;
+    ASSERT_EQ(gridroute_engine_route_jsonl(&out, e.e, issues.data(), issues.size(), nullptr, nullptr), GRIDROUTE_OK);
+    EXPECT_EQ(std::string(out.ptr, out.len), run_cli("route --quiet " + dir + " " + dir + "/issues.jsonl"));
+    gridroute_route_options ro = GRIDROUTE_ROUTE_OPTIONS_INIT;
+    ro.flags = GRIDROUTE_ROUTE_EXPLAIN;
+    ASSERT_EQ(gridroute_engine_route_jsonl(&out, e.e, issues.data(), issues.size(), &ro, nullptr), GRIDROUTE_OK);
+    EXPECT_EQ(std::string(out.ptr, out.len),
+              run_cli("route --quiet --explain " + dir + " " + dir + "/issues.jsonl"));
+    ASSERT_EQ(gridroute_engine_escalate_jsonl(&out, e.e, cases.data(), cases.size(), now, nullptr, nullptr),
+              GRIDROUTE_OK);
+    EXPECT_EQ(std::string(out.ptr, out.len),
+              run_cli("escalate --quiet " + dir + " " + dir + "/cases.jsonl --now " + now_text));
+
+    // Line by line through the single-line functions: the same records; rejected ones say so.
+    std::vector<std::string> expected = lines_of(run_cli("route --quiet " + dir + " " + dir + "/issues.jsonl"));
+    size_t k = 0;
+    for (const std::string& line : lines_of(issues)) {
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      gridroute_error* err = nullptr;
+      int rc = gridroute_engine_route_json(&out, e.e, line.data(), line.size(), nullptr, &err);
+      ASSERT_LT(k, expected.size());
+      EXPECT_EQ(std::string(out.ptr, out.len), expected[k]);
+      bool rejected = expected[k].find("\"status\": \"rejected\"") != std::string::npos;
+      EXPECT_EQ(rc, rejected ? GRIDROUTE_E_REJECTED : GRIDROUTE_OK) << line;
+      if (rejected) {
+        ASSERT_NE(err, nullptr);
+        EXPECT_NE(expected[k].find(json::serialize(json::value(err->message))), std::string::npos) << err->message;
+      }
+      gridroute_error_free(err);
+      ++k;
+    }
+    gridroute_buf_dispose(&out);
+  }
+}
+
+// ---- golden: the fast path gives the JSON path's answers
+
+TEST(Golden, FastPathRouteEqualsJsonPath) {
+  for (const std::string& dir : example_dirs()) {
+    SCOPED_TRACE(dir);
+    EngineHandle e(dir);
+    gridroute_decision d = GRIDROUTE_DECISION_INIT;  // reused across calls
+    gridroute_buf out = GRIDROUTE_BUF_INIT;
+    int fast = 0;
+    for (const std::string& line : lines_of(read_file(dir + "/issues.jsonl"))) {
+      FastIssue fi(line);
+      if (!fi.usable) continue;
+      ++fast;
+      gridroute_engine_route_json(&out, e.e, line.data(), line.size(), nullptr, nullptr);
+      json::object want = json::parse(std::string(out.ptr, out.len)).as_object();
+      gridroute_error* err = nullptr;
+      int rc = gridroute_engine_route(&d, e.e, &fi.issue, nullptr, &err);
+      std::string status = json_str(want, "status");
+      SCOPED_TRACE(line);
+      if (status == "rejected") {
+        EXPECT_EQ(rc, GRIDROUTE_E_REJECTED);
+        EXPECT_EQ(d.status, GRIDROUTE_DECISION_REJECTED);
+        EXPECT_EQ(str(d.message), json_str(want, "error"));
+        ASSERT_NE(err, nullptr);
+        EXPECT_EQ(std::string(err->message), json_str(want, "error"));
+        gridroute_error_free(err);
+        continue;
+      }
+      ASSERT_EQ(rc, GRIDROUTE_OK);
+      EXPECT_EQ(err, nullptr);
+      if (status == "unrouted") {
+        EXPECT_EQ(d.status, GRIDROUTE_DECISION_UNROUTED);
+        EXPECT_EQ(str(d.message), json_str(want, "reason"));
+        continue;
+      }
+      EXPECT_EQ(d.status, GRIDROUTE_DECISION_ROUTED);
+      EXPECT_EQ(str(d.rule), json_str(want, "rule"));
+      EXPECT_EQ(str(d.role), json_str(want, "role"));
+      EXPECT_EQ(str(d.department), json_str(want, "department"));
+      EXPECT_EQ(str(d.handler), json_str(want, "handler"));
+      EXPECT_EQ(str(d.unit), json_str(want, "unit"));
+      EXPECT_EQ(str(d.escalation), json_str(want, "escalation"));
+      EXPECT_EQ(str_list(d.alternates, d.alternate_count), json_list(want, "alternates"));
+      EXPECT_EQ(str_list(d.assist, d.assist_count), json_list(want, "assist"));
+      EXPECT_EQ(d.level, want.at("level").as_int64());
+      EXPECT_EQ(time_text(d.respond_by, d.timezone), json_time(want, "respond_by"));
+      EXPECT_EQ(time_text(d.resolve_by, d.timezone), json_time(want, "resolve_by"));
+      EXPECT_EQ(d.json.ptr, nullptr);
+    }
+    EXPECT_GT(fast, 40);
+    gridroute_decision_release(&d);
+    gridroute_decision_release(&d);  // twice is fine
+    gridroute_buf_dispose(&out);
+  }
+}
+
+TEST(Golden, FastPathEscalateEqualsJsonPath) {
+  for (const std::string& dir : example_dirs()) {
+    SCOPED_TRACE(dir);
+    EngineHandle e(dir);
+    int64_t now = 0;
+    std::string now_text = lines_of(read_file(dir + "/NOW.txt")).at(0);
+    ASSERT_EQ(gridroute_time_parse(&now, now_text.c_str(), GRIDROUTE_NTS, nullptr), GRIDROUTE_OK);
+    gridroute_action a = GRIDROUTE_ACTION_INIT;
+    gridroute_buf out = GRIDROUTE_BUF_INIT;
+    int fast = 0;
+    for (const std::string& line : lines_of(read_file(dir + "/cases.jsonl"))) {
+      FastIssue fi(line);
+      if (!fi.usable) continue;
+      const json::object& o = fi.v.get_object();
+      gridroute_case c = GRIDROUTE_CASE_INIT;
+      c.issue = &fi.issue;
+      auto lvl = o.if_contains("level");
+      auto started = o.if_contains("level_started_at");
+      auto responded = o.if_contains("responded");
+      auto reports = o.if_contains("reports");
+      auto st = o.if_contains("status");
+      if (!lvl || !lvl->is_int64() || !started || !started->is_string() || !responded || !responded->is_bool() ||
+          !reports || !reports->is_int64() || !st || !st->is_string())
+        continue;
+      if (auto r = o.if_contains("rating"); r && !r->is_null()) {
+        if (!r->is_int64() || r->as_int64() < 1 || r->as_int64() > 5) continue;  // 0 means "none" here
+        c.rating = static_cast<int32_t>(r->as_int64());
+      }
+      if (st->get_string() != "open" && st->get_string() != "resolved") continue;
+      if (gridroute_time_parse(&c.level_started_at, started->get_string().data(), started->get_string().size(),
+                               nullptr) != GRIDROUTE_OK)
+        continue;
+      c.level = static_cast<int32_t>(lvl->as_int64());
+      c.responded = responded->get_bool();
+      c.reports = reports->as_int64();
+      c.resolved = st->get_string() == "resolved";
+      ++fast;
+      gridroute_engine_escalate_json(&out, e.e, line.data(), line.size(), now, nullptr, nullptr);
+      json::object want = json::parse(std::string(out.ptr, out.len)).as_object();
+      SCOPED_TRACE(line);
+      int rc = gridroute_engine_escalate(&a, e.e, &c, now, nullptr, nullptr);
+      std::string action = json_str(want, "action");
+      if (action == "rejected") {
+        EXPECT_EQ(rc, GRIDROUTE_E_REJECTED);
+        EXPECT_EQ(a.kind, GRIDROUTE_ACTION_REJECTED);
+        EXPECT_FALSE(str(a.message).empty());
+        continue;
+      }
+      ASSERT_EQ(rc, GRIDROUTE_OK);
+      static const char* kinds[] = {"", "none", "hold", "escalate", "reopen", "overdue", "rejected"};
+      EXPECT_EQ(kinds[a.kind], action);
+      EXPECT_EQ(a.level, want.at("level").as_int64());
+      EXPECT_EQ(str(a.handler), json_str(want, "handler"));
+      EXPECT_EQ(str(a.role), json_str(want, "role"));
+      EXPECT_EQ(str(a.department), json_str(want, "department"));
+      EXPECT_EQ(str(a.unit), json_str(want, "unit"));
+      std::vector<std::string> reasons;
+      if (a.reasons & GRIDROUTE_REASON_MISSED_RESPOND) reasons.push_back("missed_respond");
+      if (a.reasons & GRIDROUTE_REASON_MISSED_RESOLVE) reasons.push_back("missed_resolve");
+      if (a.reasons & GRIDROUTE_REASON_REPEAT_REPORTS) reasons.push_back("repeat_reports");
+      if (a.reasons & GRIDROUTE_REASON_LOW_RATING) reasons.push_back("low_rating");
+      EXPECT_EQ(reasons, json_list(want, "reasons"));
+      EXPECT_EQ(time_text(a.next_check, a.timezone), json_time(want, "next_check"));
+      EXPECT_EQ(time_text(a.respond_by, a.timezone), json_time(want, "respond_by"));
+      EXPECT_EQ(time_text(a.resolve_by, a.timezone), json_time(want, "resolve_by"));
+    }
+    EXPECT_GT(fast, 30);
+    gridroute_action_release(&a);
+    gridroute_buf_dispose(&out);
+  }
+}
+
+// ---- explain, check, time
+
+TEST(Explain, TraceInBothShapes) {
+  EngineHandle e(kLanxi);
+  std::string line = lines_of(read_file(kLanxi + "/issues.jsonl")).at(0);
+  gridroute_route_options ro = GRIDROUTE_ROUTE_OPTIONS_INIT;
+  ro.flags = GRIDROUTE_ROUTE_EXPLAIN;
+  gridroute_buf out = GRIDROUTE_BUF_INIT;
+  ASSERT_EQ(gridroute_engine_route_json(&out, e.e, line.data(), line.size(), &ro, nullptr), GRIDROUTE_OK);
+  json::object j = json::parse(out.ptr).as_object();
+  ASSERT_TRUE(j.contains("trace"));
+  EXPECT_FALSE(j.at("trace").as_array().empty());
+  FastIssue fi(line);
+  ASSERT_TRUE(fi.usable);
+  gridroute_decision d = GRIDROUTE_DECISION_INIT;
+  ASSERT_EQ(gridroute_engine_route(&d, e.e, &fi.issue, &ro, nullptr), GRIDROUTE_OK);
+  ASSERT_NE(d.json.ptr, nullptr);
+  EXPECT_EQ(str(d.json), std::string(out.ptr, out.len));
+  ro.flags = 0x80;
+  EXPECT_EQ(gridroute_engine_route(&d, e.e, &fi.issue, &ro, nullptr), GRIDROUTE_E_INVALID_ARGUMENT);
+  EXPECT_EQ(d.hold_, nullptr);  // released on failure
+  gridroute_decision_release(&d);
+  gridroute_buf_dispose(&out);
+}
+
+TEST(Check, FindingsEqualTheCli) {
+  for (const std::string& dir : example_dirs()) {
+    EngineHandle e(dir);
+    gridroute_diagnostics* list = nullptr;
+    ASSERT_EQ(gridroute_engine_check(&list, e.e, nullptr, nullptr), GRIDROUTE_OK);
+    std::vector<std::string> cli = lines_of(run_cli("check " + dir));
+    ASSERT_EQ(list->count + 1, cli.size());  // the CLI adds a summary line
+    for (size_t i = 0; i < list->count; ++i) EXPECT_EQ(cli[i], list->items[i].text);
+    gridroute_diagnostics_free(list);
+  }
+  // A bundle with an unused policy has a warning.
+  std::string jur = read_file(kLanxi + "/jurisdiction.json");
+  json::value rules = json::parse(read_file(kLanxi + "/rules.json"));
+  rules.as_object()["escalation_policies"].as_array().push_back(
+      json::parse(R"({"id": "never-used", "levels": [{"name": "grid"}]})"));
+  std::string rules_text = json::serialize(rules);
+  std::string units = read_file(kLanxi + "/units.csv"), handlers = read_file(kLanxi + "/handlers.csv");
+  std::string un = "units.csv", hn = "handlers.csv";
+  gridroute_file files[2] = {file_of(un, units), file_of(hn, handlers)};
+  gridroute_bundle_sources src = GRIDROUTE_BUNDLE_SOURCES_INIT;
+  src.jurisdiction_json = jur.c_str();
+  src.jurisdiction_json_len = GRIDROUTE_NTS;
+  src.rules_json = rules_text.c_str();
+  src.rules_json_len = GRIDROUTE_NTS;
+  src.files = files;
+  src.file_count = 2;
+  gridroute_engine* e = nullptr;
+  ASSERT_EQ(gridroute_engine_load_sources(&e, &src, nullptr, nullptr), GRIDROUTE_OK);
+  gridroute_diagnostics* list = nullptr;
+  gridroute_check_options co = GRIDROUTE_CHECK_OPTIONS_INIT;
+  ASSERT_EQ(gridroute_engine_check(&list, e, &co, nullptr), GRIDROUTE_OK);
+  ASSERT_GE(list->count, 1u);
+  bool found = false;
+  for (size_t i = 0; i < list->count; ++i) {
+    EXPECT_EQ(list->items[i].severity, GRIDROUTE_SEVERITY_WARNING);
+    found |= std::string(list->items[i].message).find("never-used") != std::string::npos;
+  }
+  EXPECT_TRUE(found);
+  gridroute_diagnostics_free(list);
+  co.struct_size = 1;
+  EXPECT_EQ(gridroute_engine_check(&list, e, &co, nullptr), GRIDROUTE_E_STRUCT_SIZE);
+  EXPECT_EQ(list, nullptr);
+  gridroute_engine_free(e);
+}
+
+TEST(Time, ParseAndFormat) {
+  int64_t t = 0;
+  ASSERT_EQ(gridroute_time_parse(&t, "2026-11-20T09:15:00+08:00", GRIDROUTE_NTS, nullptr), GRIDROUTE_OK);
+  EXPECT_EQ(t, INT64_C(1795137300000000));
+  gridroute_buf b = GRIDROUTE_BUF_INIT;
+  ASSERT_EQ(gridroute_time_format(&b, t, "Asia/Shanghai", GRIDROUTE_NTS, nullptr), GRIDROUTE_OK);
+  EXPECT_STREQ(b.ptr, "2026-11-20T09:15:00+08:00");
+  ASSERT_EQ(gridroute_time_format(&b, t, "UTC", 3, nullptr), GRIDROUTE_OK);
+  EXPECT_STREQ(b.ptr, "2026-11-20T01:15:00+00:00");
+  gridroute_error* err = nullptr;
+  EXPECT_EQ(gridroute_time_parse(&t, "2026-11-20T09:15:00", GRIDROUTE_NTS, &err), GRIDROUTE_E_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(err->message).find("RFC 3339"), std::string::npos);
+  gridroute_error_free(err);
+  EXPECT_EQ(gridroute_time_format(&b, t, "Nowhere/Atlantis", GRIDROUTE_NTS, nullptr), GRIDROUTE_E_INVALID_ARGUMENT);
+  EXPECT_EQ(gridroute_time_format(&b, GRIDROUTE_TIME_NONE, "UTC", GRIDROUTE_NTS, nullptr),
+            GRIDROUTE_E_INVALID_ARGUMENT);
+  gridroute_buf_dispose(&b);
+}
+
+// ---- lifetime: results hold their snapshot
+
+TEST(Lifetime, DecisionOutlivesReloadAndEngine) {
+  gridroute_engine* e = nullptr;
+  ASSERT_EQ(gridroute_engine_load(&e, kLanxi.c_str(), GRIDROUTE_NTS, nullptr, nullptr), GRIDROUTE_OK);
+  FastIssue fi(lines_of(read_file(kLanxi + "/issues.jsonl")).at(0));
+  ASSERT_TRUE(fi.usable);
+  gridroute_decision d = GRIDROUTE_DECISION_INIT;
+  ASSERT_EQ(gridroute_engine_route(&d, e, &fi.issue, nullptr, nullptr), GRIDROUTE_OK);
+  std::string handler = str(d.handler), unit = str(d.unit);
+  ASSERT_EQ(gridroute_engine_reload(e, kLanxi.c_str(), GRIDROUTE_NTS, nullptr, nullptr), GRIDROUTE_OK);
+  gridroute_engine_free(e);
+  // The old snapshot is still held by the decision (ASan would flag a use after free here).
+  EXPECT_EQ(str(d.handler), handler);
+  EXPECT_EQ(str(d.unit), unit);
+  EXPECT_EQ(str(d.timezone), "Asia/Shanghai");
+  gridroute_decision_release(&d);
+  EXPECT_EQ(d.hold_, nullptr);
+  EXPECT_EQ(d.handler.ptr, nullptr);
+  EXPECT_EQ(d.struct_size, sizeof d);
+}
+
+TEST(Reload, FailureKeepsTheOldSnapshot) {
+  EngineHandle e(kLanxi);
+  gridroute_error* err = nullptr;
+  EXPECT_EQ(gridroute_engine_reload(e.e, "/nonexistent", GRIDROUTE_NTS, nullptr, &err), GRIDROUTE_E_BUNDLE);
+  gridroute_error_free(err);
+  std::string line = lines_of(read_file(kLanxi + "/issues.jsonl")).at(0);
+  gridroute_buf out = GRIDROUTE_BUF_INIT;
+  EXPECT_EQ(gridroute_engine_route_json(&out, e.e, line.data(), line.size(), nullptr, nullptr), GRIDROUTE_OK);
+  EXPECT_NE(std::string(out.ptr).find("\"routed\""), std::string::npos);
+  gridroute_buf_dispose(&out);
+}
+
+// Threads route (JSON and fast path) on one engine while another thread reloads it.
+TEST(Threads, RoutingWhileReloading) {
+  EngineHandle e(kLanxi);
+  std::string issues = read_file(kLanxi + "/issues.jsonl");
+  gridroute_buf ref = GRIDROUTE_BUF_INIT;
+  ASSERT_EQ(gridroute_engine_route_jsonl(&ref, e.e, issues.data(), issues.size(), nullptr, nullptr), GRIDROUTE_OK);
+  const std::string expected(ref.ptr, ref.len);
+  gridroute_buf_dispose(&ref);
+  std::vector<std::string> lines = lines_of(issues);
+  std::atomic<bool> stop{false};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      gridroute_buf out = GRIDROUTE_BUF_INIT;
+      gridroute_decision d = GRIDROUTE_DECISION_INIT;
+      for (int round = 0; round < 6; ++round) {
+        if (t % 2 == 0) {
+          if (gridroute_engine_route_jsonl(&out, e.e, issues.data(), issues.size(), nullptr, nullptr) != GRIDROUTE_OK ||
+              std::string(out.ptr, out.len) != expected)
+            ++failures;
+        } else {
+          for (const std::string& l : lines) {
+            FastIssue fi(l);
+            if (!fi.usable) continue;
+            int rc = gridroute_engine_route(&d, e.e, &fi.issue, nullptr, nullptr);
+            if (rc != GRIDROUTE_OK && rc != GRIDROUTE_E_REJECTED) ++failures;
+          }
+        }
+      }
+      gridroute_decision_release(&d);
+      gridroute_buf_dispose(&out);
+    });
+  }
+  std::thread reloader([&] {
+    int n = 0;
+    while (!stop.load() || n < 3) {
+      if (gridroute_engine_reload(e.e, kLanxi.c_str(), GRIDROUTE_NTS, nullptr, nullptr) != GRIDROUTE_OK) ++failures;
+      ++n;
+    }
+  });
+  for (auto& th : threads) th.join();
+  stop = true;
+  reloader.join();
+  EXPECT_EQ(failures.load(), 0);
+}
+
+// ---- negative tests: never a crash, always a status and a message
+
+TEST(Negative, NullArguments) {
+  EngineHandle e(kLanxi);
+  gridroute_buf out = GRIDROUTE_BUF_INIT;
+  gridroute_error* err = nullptr;
+  int at_line = 0;
+#define expect_invalid(call) (at_line = __LINE__, expect_invalid_at(call))
+  auto expect_invalid_at = [&](int rc) {
+    SCOPED_TRACE(at_line);
+    EXPECT_EQ(rc, GRIDROUTE_E_INVALID_ARGUMENT);
+    ASSERT_NE(err, nullptr);
+    EXPECT_EQ(err->code, GRIDROUTE_E_INVALID_ARGUMENT);
+    EXPECT_GT(std::strlen(err->message), 0u);
+    gridroute_error_free(err);
+    err = nullptr;
+  };
+  gridroute_engine* eng = nullptr;
+  expect_invalid(gridroute_engine_load(nullptr, kLanxi.c_str(), GRIDROUTE_NTS, nullptr, &err));
+  expect_invalid(gridroute_engine_load(&eng, nullptr, 0, nullptr, &err));
+  expect_invalid(gridroute_engine_load_sources(&eng, nullptr, nullptr, &err));
+  expect_invalid(gridroute_engine_reload(nullptr, kLanxi.c_str(), GRIDROUTE_NTS, nullptr, &err));
+  expect_invalid(gridroute_engine_reload_sources(nullptr, nullptr, nullptr, &err));
+  expect_invalid(gridroute_engine_route_json(nullptr, e.e, "{}", 2, nullptr, &err));
+  expect_invalid(gridroute_engine_route_json(&out, nullptr, "{}", 2, nullptr, &err));
+  expect_invalid(gridroute_engine_route_json(&out, e.e, nullptr, 0, nullptr, &err));
+  expect_invalid(gridroute_engine_route_json(&out, e.e, nullptr, 5, nullptr, &err));
+  expect_invalid(gridroute_engine_route_jsonl(&out, nullptr, "", 0, nullptr, &err));
+  expect_invalid(gridroute_engine_escalate_json(&out, nullptr, "{}", 2, 0, nullptr, &err));
+  expect_invalid(gridroute_engine_escalate_jsonl(nullptr, e.e, "", 0, 0, nullptr, &err));
+  gridroute_decision d = GRIDROUTE_DECISION_INIT;
+  gridroute_issue issue = GRIDROUTE_ISSUE_INIT;
+  expect_invalid(gridroute_engine_route(nullptr, e.e, &issue, nullptr, &err));
+  expect_invalid(gridroute_engine_route(&d, nullptr, &issue, nullptr, &err));
+  expect_invalid(gridroute_engine_route(&d, e.e, nullptr, nullptr, &err));
+  issue.attr_count = 2;  // with attrs NULL
+  expect_invalid(gridroute_engine_route(&d, e.e, &issue, nullptr, &err));
+  gridroute_action a = GRIDROUTE_ACTION_INIT;
+  gridroute_case c = GRIDROUTE_CASE_INIT;
+  expect_invalid(gridroute_engine_escalate(&a, e.e, nullptr, 0, nullptr, &err));
+  expect_invalid(gridroute_engine_escalate(&a, e.e, &c, 0, nullptr, &err));  // c.issue NULL
+  expect_invalid(gridroute_engine_check(nullptr, e.e, nullptr, &err));
+  gridroute_diagnostics* list = nullptr;
+  expect_invalid(gridroute_engine_check(&list, nullptr, nullptr, &err));
+  expect_invalid(gridroute_time_parse(nullptr, "x", 1, &err));
+  expect_invalid(gridroute_time_format(nullptr, 0, "UTC", 3, &err));
+  // A buffer that was never initialised properly.
+  gridroute_buf junk = {nullptr, 5, 0};
+  expect_invalid(gridroute_engine_route_json(&junk, e.e, "{}", 2, nullptr, &err));
+  // Frees and releases accept NULL.
+  gridroute_engine_free(nullptr);
+  gridroute_error_free(nullptr);
+  gridroute_diagnostics_free(nullptr);
+  gridroute_buf_dispose(nullptr);
+  gridroute_decision_release(nullptr);
+  gridroute_action_release(nullptr);
+  gridroute_decision_release(&d);
+  gridroute_action_release(&a);
+#undef expect_invalid
+}
+
+TEST(Negative, FreedThenNulledHandle) {
+  gridroute_engine* e = nullptr;
+  ASSERT_EQ(gridroute_engine_load(&e, kLanxi.c_str(), GRIDROUTE_NTS, nullptr, nullptr), GRIDROUTE_OK);
+  gridroute_engine_free(e);
+  e = nullptr;
+  gridroute_buf out = GRIDROUTE_BUF_INIT;
+  gridroute_error* err = nullptr;
+  EXPECT_EQ(gridroute_engine_route_json(&out, e, "{}", 2, nullptr, &err), GRIDROUTE_E_INVALID_ARGUMENT);
+  EXPECT_STREQ(err->message, "engine must not be NULL");
+  gridroute_error_free(err);
+  EXPECT_EQ(gridroute_engine_reload(e, kLanxi.c_str(), GRIDROUTE_NTS, nullptr, nullptr), GRIDROUTE_E_INVALID_ARGUMENT);
+  gridroute_engine_free(e);
+}
+
+TEST(Negative, WrongStructSize) {
+  EngineHandle e(kLanxi);
+  gridroute_buf out = GRIDROUTE_BUF_INIT;
+  gridroute_error* err = nullptr;
+  auto expect_size = [&](int rc) {
+    EXPECT_EQ(rc, GRIDROUTE_E_STRUCT_SIZE);
+    ASSERT_NE(err, nullptr);
+    EXPECT_NE(std::string(err->message).find("struct_size"), std::string::npos);
+    gridroute_error_free(err);
+    err = nullptr;
+  };
+  gridroute_route_options ro = GRIDROUTE_ROUTE_OPTIONS_INIT;
+  ro.struct_size = 4;
+  expect_size(gridroute_engine_route_json(&out, e.e, "{}", 2, &ro, &err));
+  expect_size(gridroute_engine_route_jsonl(&out, e.e, "{}", 2, &ro, &err));
+  gridroute_escalate_options eo = GRIDROUTE_ESCALATE_OPTIONS_INIT;
+  eo.struct_size = 0;
+  expect_size(gridroute_engine_escalate_json(&out, e.e, "{}", 2, 0, &eo, &err));
+  gridroute_bundle_sources src = GRIDROUTE_BUNDLE_SOURCES_INIT;
+  src.struct_size = 1000;
+  gridroute_engine* eng = nullptr;
+  expect_size(gridroute_engine_load_sources(&eng, &src, nullptr, &err));
+  gridroute_issue issue = GRIDROUTE_ISSUE_INIT;
+  issue.struct_size = sizeof issue - 8;
+  gridroute_decision d = GRIDROUTE_DECISION_INIT;
+  expect_size(gridroute_engine_route(&d, e.e, &issue, nullptr, &err));
+  gridroute_decision d_bad = GRIDROUTE_DECISION_INIT;
+  d_bad.struct_size = 7;
+  issue.struct_size = sizeof issue;
+  expect_size(gridroute_engine_route(&d_bad, e.e, &issue, nullptr, &err));
+  gridroute_case c = GRIDROUTE_CASE_INIT;
+  c.issue = &issue;
+  c.struct_size = 2;
+  gridroute_action a = GRIDROUTE_ACTION_INIT;
+  expect_size(gridroute_engine_escalate(&a, e.e, &c, 0, nullptr, &err));
+  gridroute_decision_release(&d);
+  gridroute_buf_dispose(&out);
+}
+
+TEST(Negative, InvalidUtf8AndTruncatedJson) {
+  EngineHandle e(kLanxi);
+  gridroute_buf out = GRIDROUTE_BUF_INIT;
+  gridroute_error* err = nullptr;
+  const char bad_utf8[] = "{\"id\": \"I-\xff\", \"category\": \"x\", \"cell\": \"y\", \"at\": \"2026-11-20T09:15:00+08:00\"}";
+  EXPECT_EQ(gridroute_engine_route_json(&out, e.e, bad_utf8, GRIDROUTE_NTS, nullptr, &err), GRIDROUTE_E_REJECTED);
+  EXPECT_NE(std::string(err->message).find("UTF-8"), std::string::npos);
+  EXPECT_NE(std::string(out.ptr).find("\"rejected\""), std::string::npos);
+  gridroute_error_free(err);
+  const char truncated[] = "{\"id\": \"I-1\", \"category\": \"env.noi";
+  EXPECT_EQ(gridroute_engine_route_json(&out, e.e, truncated, GRIDROUTE_NTS, nullptr, &err), GRIDROUTE_E_REJECTED);
+  EXPECT_NE(std::string(err->message).find("invalid JSON"), std::string::npos);
+  gridroute_error_free(err);
+  EXPECT_EQ(gridroute_engine_escalate_json(&out, e.e, truncated, GRIDROUTE_NTS, 0, nullptr, &err),
+            GRIDROUTE_E_REJECTED);
+  EXPECT_NE(std::string(out.ptr).find("\"action\": \"rejected\""), std::string::npos);
+  gridroute_error_free(err);
+  // Interior NULs and a length cutting a line short are just more bad JSON.
+  EXPECT_EQ(gridroute_engine_route_json(&out, e.e, "{\"id\"\0}", 7, nullptr, nullptr), GRIDROUTE_E_REJECTED);
+  EXPECT_EQ(gridroute_engine_route_json(&out, e.e, "", 0, nullptr, nullptr), GRIDROUTE_E_REJECTED);
+  // In a batch, bad lines are records and the batch goes on.
+  std::string batch = std::string(bad_utf8) + "\n\n" + truncated + "\n   \n";
+  ASSERT_EQ(gridroute_engine_route_jsonl(&out, e.e, batch.data(), batch.size(), nullptr, &err), GRIDROUTE_OK);
+  EXPECT_EQ(err, nullptr);
+  EXPECT_EQ(lines_of(std::string(out.ptr, out.len)).size(), 2u);
+  // Fast path: invalid UTF-8 in a string.
+  gridroute_issue issue = GRIDROUTE_ISSUE_INIT;
+  issue.id = "I-1";
+  issue.id_len = GRIDROUTE_NTS;
+  issue.category = "env.noise.loudspeaker";
+  issue.category_len = GRIDROUTE_NTS;
+  issue.cell = "cell-\xc3";
+  issue.cell_len = GRIDROUTE_NTS;
+  gridroute_decision d = GRIDROUTE_DECISION_INIT;
+  EXPECT_EQ(gridroute_engine_route(&d, e.e, &issue, nullptr, &err), GRIDROUTE_E_REJECTED);
+  EXPECT_EQ(d.status, GRIDROUTE_DECISION_REJECTED);
+  EXPECT_NE(str(d.message).find("UTF-8"), std::string::npos);
+  EXPECT_STREQ(err->message, "invalid UTF-8 in field 'cell'");
+  gridroute_error_free(err);
+  // Strict UTF-8: an overlong '/', a surrogate, a code point above U+10FFFF; valid 4-byte text passes.
+  for (const char* bad : {"\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80"}) {
+    issue.category = bad;
+    EXPECT_EQ(gridroute_engine_route(&d, e.e, &issue, nullptr, nullptr), GRIDROUTE_E_REJECTED) << bad;
+    EXPECT_EQ(str(d.message), "invalid UTF-8 in field 'category'");
+  }
+  issue.category = "env.noise.loudspeaker";
+  issue.cell = "\xf0\x9f\x8f\xa0";  // valid, but no such cell
+  EXPECT_EQ(gridroute_engine_route(&d, e.e, &issue, nullptr, nullptr), GRIDROUTE_E_REJECTED);
+  EXPECT_NE(str(d.message).find("cell"), std::string::npos);
+  gridroute_attr attr{};
+  attr.name = "severity";
+  attr.name_len = GRIDROUTE_NTS;
+  attr.type = 99;
+  issue.cell = "x";
+  issue.attrs = &attr;
+  issue.attr_count = 1;
+  EXPECT_EQ(gridroute_engine_route(&d, e.e, &issue, nullptr, &err), GRIDROUTE_E_INVALID_ARGUMENT);
+  gridroute_error_free(err);
+  // Unknown cell: rejected, with the engine's reason.
+  attr.type = GRIDROUTE_ATTR_NUMBER;
+  attr.number = 2;
+  EXPECT_EQ(gridroute_engine_route(&d, e.e, &issue, nullptr, &err), GRIDROUTE_E_REJECTED);
+  EXPECT_FALSE(str(d.message).empty());
+  gridroute_error_free(err);
+  // Fast-path case fields out of range.
+  gridroute_case c = GRIDROUTE_CASE_INIT;
+  c.issue = &issue;
+  c.rating = 9;
+  gridroute_action a = GRIDROUTE_ACTION_INIT;
+  EXPECT_EQ(gridroute_engine_escalate(&a, e.e, &c, 0, nullptr, &err), GRIDROUTE_E_REJECTED);
+  EXPECT_EQ(a.kind, GRIDROUTE_ACTION_REJECTED);
+  gridroute_error_free(err);
+  gridroute_action_release(&a);
+  gridroute_decision_release(&d);
+  gridroute_buf_dispose(&out);
+}
+
+// Every entry point catches every exception: inject one and check the status.
+TEST(Negative, InjectedFaultsAreCaughtAtEveryEntryPoint) {
+  EngineHandle e(kLanxi);
+  std::string line = lines_of(read_file(kLanxi + "/issues.jsonl")).at(0);
+  FastIssue fi(line);
+  gridroute_case c = GRIDROUTE_CASE_INIT;
+  c.issue = &fi.issue;
+  std::vector<std::pair<const char*, std::function<int(gridroute_error**)>>> calls = {
+      {"load", [&](gridroute_error** err) { gridroute_engine* x = nullptr; int rc = gridroute_engine_load(&x, kLanxi.c_str(), GRIDROUTE_NTS, nullptr, err); gridroute_engine_free(x); return rc; }},
+      {"load_sources", [&](gridroute_error** err) { gridroute_engine* x = nullptr; gridroute_bundle_sources s = GRIDROUTE_BUNDLE_SOURCES_INIT; return gridroute_engine_load_sources(&x, &s, nullptr, err); }},
+      {"reload", [&](gridroute_error** err) { return gridroute_engine_reload(e.e, kLanxi.c_str(), GRIDROUTE_NTS, nullptr, err); }},
+      {"reload_sources", [&](gridroute_error** err) { gridroute_bundle_sources s = GRIDROUTE_BUNDLE_SOURCES_INIT; return gridroute_engine_reload_sources(e.e, &s, nullptr, err); }},
+      {"check", [&](gridroute_error** err) { gridroute_diagnostics* l = nullptr; int rc = gridroute_engine_check(&l, e.e, nullptr, err); gridroute_diagnostics_free(l); return rc; }},
+      {"route_json", [&](gridroute_error** err) { gridroute_buf b = GRIDROUTE_BUF_INIT; int rc = gridroute_engine_route_json(&b, e.e, line.data(), line.size(), nullptr, err); gridroute_buf_dispose(&b); return rc; }},
+      {"route_jsonl", [&](gridroute_error** err) { gridroute_buf b = GRIDROUTE_BUF_INIT; int rc = gridroute_engine_route_jsonl(&b, e.e, line.data(), line.size(), nullptr, err); gridroute_buf_dispose(&b); return rc; }},
+      {"escalate_json", [&](gridroute_error** err) { gridroute_buf b = GRIDROUTE_BUF_INIT; int rc = gridroute_engine_escalate_json(&b, e.e, line.data(), line.size(), 0, nullptr, err); gridroute_buf_dispose(&b); return rc; }},
+      {"escalate_jsonl", [&](gridroute_error** err) { gridroute_buf b = GRIDROUTE_BUF_INIT; int rc = gridroute_engine_escalate_jsonl(&b, e.e, line.data(), line.size(), 0, nullptr, err); gridroute_buf_dispose(&b); return rc; }},
+      {"route", [&](gridroute_error** err) { gridroute_decision d = GRIDROUTE_DECISION_INIT; int rc = gridroute_engine_route(&d, e.e, &fi.issue, nullptr, err); EXPECT_EQ(d.hold_, nullptr); gridroute_decision_release(&d); return rc; }},
+      {"escalate", [&](gridroute_error** err) { gridroute_action a = GRIDROUTE_ACTION_INIT; int rc = gridroute_engine_escalate(&a, e.e, &c, 0, nullptr, err); EXPECT_EQ(a.hold_, nullptr); gridroute_action_release(&a); return rc; }},
+      {"time_parse", [&](gridroute_error** err) { int64_t t; return gridroute_time_parse(&t, "2026-11-20T09:15:00Z", GRIDROUTE_NTS, err); }},
+      {"time_format", [&](gridroute_error** err) { gridroute_buf b = GRIDROUTE_BUF_INIT; int rc = gridroute_time_format(&b, 0, "UTC", GRIDROUTE_NTS, err); gridroute_buf_dispose(&b); return rc; }},
+      {"load_options_init", [&](gridroute_error**) { gridroute_load_options o; return gridroute_load_options_init(&o, sizeof o); }},
+  };
+  struct Fault { int kind; int status; const char* text; };
+  for (Fault f : {Fault{GRIDROUTE_TESTING_FAULT_EXCEPTION, GRIDROUTE_E_INTERNAL, "injected fault"},
+                  Fault{GRIDROUTE_TESTING_FAULT_BAD_ALLOC, GRIDROUTE_E_NO_MEMORY, "out of memory"},
+                  Fault{GRIDROUTE_TESTING_FAULT_UNKNOWN, GRIDROUTE_E_INTERNAL, "unknown exception"}}) {
+    for (auto& [name, call] : calls) {
+      SCOPED_TRACE(name);
+      gridroute_testing_inject_fault(f.kind);
+      gridroute_error* err = nullptr;
+      EXPECT_EQ(call(&err), f.status);
+      if (std::string(name) != "load_options_init") {
+        ASSERT_NE(err, nullptr);
+        EXPECT_EQ(err->code, f.status);
+        EXPECT_NE(std::string(err->message).find(f.text), std::string::npos) << err->message;
+      }
+      gridroute_error_free(err);
+      // Without an error out-parameter too.
+      gridroute_testing_inject_fault(f.kind);
+      EXPECT_EQ(call(nullptr), f.status);
+    }
+    // Functions without a status swallow the fault.
+    gridroute_testing_inject_fault(f.kind);
+    gridroute_engine_free(nullptr);
+    gridroute_testing_inject_fault(f.kind);
+    gridroute_decision d = GRIDROUTE_DECISION_INIT;
+    gridroute_decision_release(&d);
+    gridroute_testing_inject_fault(0);
+  }
+  // The engine still works after all that.
+  gridroute_buf out = GRIDROUTE_BUF_INIT;
+  EXPECT_EQ(gridroute_engine_route_json(&out, e.e, line.data(), line.size(), nullptr, nullptr), GRIDROUTE_OK);
+  gridroute_buf_dispose(&out);
+}
+
+}  // namespace

@@ -1,0 +1,329 @@
+// The command line (SPEC §5): exit codes, --help, JSON Lines batches (blank lines skipped, one output per
+// non-blank line in order, bad lines rejected while the batch goes on), and `-` for standard input.
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+namespace {
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+const fs::path kData = fs::path(GRIDROUTE_SOURCE_DIR) / "tests" / "data";
+const std::string kTown = (kData / "town_v1").string();
+const std::string kBroken = (kData / "broken").string();
+constexpr const char* kNow = "2026-11-23T10:00:00+08:00";
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A per-process scratch folder, removed at exit.
+struct Scratch {
+  fs::path dir = fs::temp_directory_path() / ("gridroute_cli_" + std::to_string(getpid()));
+  Scratch() { fs::create_directories(dir); }
+  ~Scratch() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+};
+fs::path scratch_dir() {
+  static Scratch s;
+  return s.dir;
+}
+
+fs::path write_temp(const std::string& name, const std::string& text) {
+  fs::path p = scratch_dir() / name;
+  std::ofstream(p, std::ios::binary) << text;
+  return p;
+}
+
+struct CliRun {
+  int code = -1;
+  std::string out, err;
+};
+
+// Runs the CLI with `args`, feeding `input` on standard input.
+CliRun cli(std::vector<std::string> args, const std::string& input = "") {
+  static int n = 0;
+  fs::path in = write_temp("in" + std::to_string(n), input);
+  fs::path out = scratch_dir() / ("out" + std::to_string(n));
+  fs::path err = scratch_dir() / ("err" + std::to_string(n++));
+  pid_t pid = fork();
+  if (pid == 0) {
+    int i = open(in.c_str(), O_RDONLY), o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644),
+        e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (i < 0 || o < 0 || e < 0) _exit(127);
+    dup2(i, 0);
+    dup2(o, 1);
+    dup2(e, 2);
+    std::string exe = GRIDROUTE_CLI;
+    std::vector<char*> argv{exe.data()};
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(exe.c_str(), argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  CliRun r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = read_text(out);
+  r.err = read_text(err);
+  return r;
+}
+
+std::vector<json::object> records(const std::string& out) {
+  std::vector<json::object> v;
+  std::istringstream in(out);
+  std::string line;
+  while (std::getline(in, line)) {
+    json::error_code ec;
+    json::value x = json::parse(line, ec);
+    EXPECT_FALSE(ec) << "not JSON: " << line;
+    EXPECT_TRUE(x.is_object()) << line;
+    if (!ec && x.is_object()) v.push_back(x.as_object());
+  }
+  return v;
+}
+
+std::string id_of(const json::object& o) {
+  const auto& v = o.at("id");
+  return v.is_string() ? std::string(v.get_string()) : json::serialize(v);
+}
+
+std::string issue(const std::string& id, const std::string& category = "noise.loudspeaker",
+                  const std::string& cell = "c1-a-01") {
+  return R"({"id": ")" + id + R"(", "category": ")" + category + R"(", "cell": ")" + cell +
+         R"(", "at": "2026-11-18T10:00:00+08:00"})";
+}
+
+// ---------------------------------------------------------------- exit codes
+
+TEST(Cli, CheckACleanBundle) {
+  CliRun r = cli({"check", kTown});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  // Lint warnings do not fail the check: a coverage hole (waste.dumping) and an unused policy.
+  EXPECT_NE(r.out.find("waste.dumping"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("unused"), std::string::npos) << r.out;
+}
+
+TEST(Cli, CheckABrokenBundle) {
+  CliRun r = cli({"check", kBroken});
+  EXPECT_EQ(r.code, 1);
+  // Every error as FILE:LINE:COLUMN: /pointer: message.
+  EXPECT_NE(r.err.find((kData / "broken" / "jurisdiction.json").string() + ":11:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/handlers/0/serves/1: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find((kData / "broken" / "rules.json").string() + ":4:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/rules/0/sla/respond: "), std::string::npos) << r.err;
+}
+
+TEST(Cli, RouteAndEscalateRefuseABrokenBundle) {
+  CliRun r = cli({"route", kBroken, "-"}, issue("I-1") + "\n");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.out, "") << "an engine never runs half a bundle";
+  CliRun e = cli({"escalate", kBroken, "-", "--now", kNow}, "");
+  EXPECT_EQ(e.code, 1);
+  EXPECT_EQ(e.out, "");
+  CliRun missing = cli({"check", (kData / "no-such-bundle").string()});
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.err.find("no-such-bundle"), std::string::npos) << missing.err;
+}
+
+TEST(Cli, UsageErrorsExitWith2) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {},
+           {"frobnicate"},
+           {"check"},
+           {"check", kTown, kTown},
+           {"check", kTown, "--bogus"},
+           {"route"},
+           {"route", kTown, "a.jsonl", "b.jsonl"},
+           {"route", kTown, "--bogus"},
+           {"escalate", kTown, "-"},
+           {"escalate", kTown, "-", "--now"},
+           {"escalate", kTown, "-", "--now", "tomorrow"},
+           {"escalate", kTown, "-", "--now", "2026-11-23T10:00:00"},
+           {"escalate"},
+           {"escalate", kTown, "a", "b", "--now", kNow},
+       }) {
+    std::string joined;
+    for (const auto& a : args) joined += a + " ";
+    CliRun r = cli(args);
+    EXPECT_EQ(r.code, 2) << "gridroute " << joined << "\n" << r.out << r.err;
+    EXPECT_FALSE(r.err.empty()) << "a usage error says why: gridroute " << joined;
+    EXPECT_EQ(r.out, "") << joined;
+  }
+}
+
+TEST(Cli, UnreadableInputExitsWith3) {
+  CliRun r = cli({"route", kTown, (scratch_dir() / "missing.jsonl").string()});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("missing.jsonl"), std::string::npos) << r.err;
+  CliRun e = cli({"escalate", kTown, (scratch_dir() / "missing.jsonl").string(), "--now", kNow});
+  EXPECT_EQ(e.code, 3);
+}
+
+TEST(Cli, HelpOnEveryCommand) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--help"}, {"-h"}, {"help"}, {"check", "--help"}, {"route", "--help"}, {"escalate", "--help"},
+           {"check", "-h"}, {"route", "-h"}, {"escalate", "-h"}}) {
+    CliRun r = cli(args);
+    std::string cmd = args.size() > 1 ? args[0] : "";
+    EXPECT_EQ(r.code, 0) << args[0] << " " << (args.size() > 1 ? args[1] : "");
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << r.out;
+    if (!cmd.empty()) EXPECT_NE(r.out.find("gridroute " + cmd), std::string::npos) << r.out;
+  }
+  // Help wins over missing arguments.
+  EXPECT_EQ(cli({"escalate", "--help"}).code, 0);
+  CliRun v = cli({"version"});
+  EXPECT_EQ(v.code, 0);
+  EXPECT_EQ(v.out.rfind("gridroute ", 0), 0u) << v.out;
+}
+
+// ---------------------------------------------------------------- batches
+
+TEST(Cli, OneOutputPerNonBlankLineInOrder) {
+  std::string input = issue("A") + "\n\n   \n" + issue("B", "noise.night", "c2-01") + "\n\t\n" +
+                      issue("C", "waste.dumping") + "\n" + issue("D") + "\n\n";
+  CliRun r = cli({"route", kTown, "-"}, input);
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto recs = records(r.out);
+  ASSERT_EQ(recs.size(), 4u) << r.out;
+  EXPECT_EQ(id_of(recs[0]), "A");
+  EXPECT_EQ(id_of(recs[1]), "B");
+  EXPECT_EQ(id_of(recs[2]), "C");
+  EXPECT_EQ(id_of(recs[3]), "D");
+  EXPECT_EQ(recs[0].at("status"), "routed");
+  EXPECT_EQ(recs[0].at("handler"), "council-c1");
+  EXPECT_EQ(recs[1].at("handler"), "council-c2");
+  EXPECT_EQ(recs[2].at("status"), "unrouted");
+  EXPECT_EQ(r.err, "") << "no progress bar when stderr is not a terminal";
+}
+
+TEST(Cli, BadLinesAreRejectedAndTheBatchGoesOn) {
+  std::string input = issue("A") + "\n" + "{not json\n" + R"({"id": 5, "category": "noise.night"})" + "\n" +
+                      issue("B", "noise.night", "c9") + "\n" + issue("C", "no.such.category") + "\n" +
+                      R"({"id": "D", "category": "noise.night", "cell": "c1-a-01", "at": "2026-11-18T10:00:00+08:00", "attrs": {"severity": "high"}})" +
+                      "\n" + "[1, 2]\n" + issue("E") + "\n";
+  CliRun r = cli({"route", kTown, "-"}, input);
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto recs = records(r.out);
+  ASSERT_EQ(recs.size(), 8u) << r.out;
+  std::vector<std::pair<std::string, std::string>> want = {{"A", "routed"},    {"null", "rejected"}, {"null", "rejected"},
+                                                           {"B", "rejected"},  {"C", "rejected"},    {"D", "rejected"},
+                                                           {"null", "rejected"}, {"E", "routed"}};
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(id_of(recs[i]), want[i].first);
+    EXPECT_EQ(recs[i].at("status"), want[i].second.c_str());
+    if (want[i].second == "rejected") {
+      ASSERT_TRUE(recs[i].contains("error"));
+      EXPECT_FALSE(recs[i].at("error").as_string().empty());
+    }
+  }
+}
+
+TEST(Cli, RouteFromAFileAndFromStdin) {
+  fs::path file = kData / "town_v1" / "issues.jsonl";
+  CliRun from_file = cli({"route", kTown, file.string()});
+  CliRun dash = cli({"route", kTown, "-"}, read_text(file));
+  CliRun implicit = cli({"route", kTown}, read_text(file));
+  ASSERT_EQ(from_file.code, 0) << from_file.err;
+  EXPECT_EQ(dash.code, 0);
+  EXPECT_EQ(implicit.code, 0);
+  EXPECT_EQ(records(from_file.out).size(), 4u);
+  EXPECT_EQ(from_file.out, dash.out);
+  EXPECT_EQ(from_file.out, implicit.out);
+  auto recs = records(from_file.out);
+  EXPECT_EQ(recs[3].at("status"), "rejected") << "I-4 names a community, not a cell";
+}
+
+TEST(Cli, CrlfLinesAndAByteOrderMark) {
+  std::string input = "\xEF\xBB\xBF" + issue("A") + "\r\n\r\n" + issue("B") + "\r\n";
+  CliRun r = cli({"route", kTown, "-"}, input);
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto recs = records(r.out);
+  ASSERT_EQ(recs.size(), 2u) << r.out;
+  EXPECT_EQ(recs[0].at("status"), "routed");
+  EXPECT_EQ(recs[1].at("status"), "routed");
+}
+
+TEST(Cli, ALastLineWithoutNewline) {
+  CliRun r = cli({"route", kTown, "-"}, issue("A") + "\n" + issue("B"));
+  ASSERT_EQ(r.code, 0);
+  auto recs = records(r.out);
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_EQ(id_of(recs[1]), "B");
+}
+
+TEST(Cli, EmptyInputGivesNoOutput) {
+  CliRun r = cli({"route", kTown, "-"}, "");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out, "");
+  CliRun blank = cli({"route", kTown, "-"}, "\n \n\t\n");
+  EXPECT_EQ(blank.code, 0);
+  EXPECT_EQ(blank.out, "");
+}
+
+TEST(Cli, Explain) {
+  CliRun r = cli({"route", kTown, "-", "--explain"}, issue("A") + "\n");
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto recs = records(r.out);
+  ASSERT_EQ(recs.size(), 1u);
+  ASSERT_TRUE(recs[0].contains("trace"));
+  EXPECT_EQ(recs[0].at("trace").as_array()[0].as_object().at("verdict"), "won");
+  CliRun plain = cli({"route", kTown, "-"}, issue("A") + "\n");
+  EXPECT_FALSE(records(plain.out)[0].contains("trace"));
+}
+
+TEST(Cli, Escalate) {
+  fs::path cases = kData / "town_v1" / "cases.jsonl";
+  CliRun r = cli({"escalate", kTown, cases.string(), "--now", kNow});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto recs = records(r.out);
+  ASSERT_EQ(recs.size(), 2u) << r.out;
+  EXPECT_EQ(recs[0].at("action"), "hold");
+  EXPECT_EQ(recs[0].at("next_check"), "2026-11-23T10:30:00+08:00");
+  EXPECT_EQ(recs[1].at("action"), "escalate") << "respond due exactly at now";
+  EXPECT_EQ(recs[1].at("handler"), "dept-urban");
+  // --now=TIME, `-` and a `Z` time give the same answers.
+  CliRun eq = cli({"escalate", kTown, "-", "--now=2026-11-23T02:00:00Z"}, read_text(cases));
+  EXPECT_EQ(eq.code, 0);
+  EXPECT_EQ(eq.out, r.out);
+  // A bad case line is rejected and the batch goes on.
+  CliRun bad = cli({"escalate", kTown, "-", "--now", kNow}, "{\"id\": \"X\"}\n\n" + read_text(cases));
+  ASSERT_EQ(bad.code, 0);
+  auto b = records(bad.out);
+  ASSERT_EQ(b.size(), 3u);
+  EXPECT_EQ(b[0].at("action"), "rejected");
+  EXPECT_EQ(id_of(b[0]), "X");
+  EXPECT_EQ(b[1].at("action"), "hold");
+}
+
+TEST(Cli, ManyLinesKeepTheirOrder) {
+  std::string input;
+  for (int i = 0; i < 3000; ++i) input += issue("L" + std::to_string(i), i % 7 ? "noise.night" : "bad") + "\n";
+  CliRun r = cli({"route", kTown, "-"}, input);
+  ASSERT_EQ(r.code, 0);
+  auto recs = records(r.out);
+  ASSERT_EQ(recs.size(), 3000u);
+  for (int i = 0; i < 3000; ++i) {
+    ASSERT_EQ(id_of(recs[i]), "L" + std::to_string(i));
+    ASSERT_EQ(recs[i].at("status"), i % 7 ? "routed" : "rejected") << i;
+  }
+}
+
+}  // namespace

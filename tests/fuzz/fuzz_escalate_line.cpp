@@ -1,0 +1,16 @@
+// libFuzzer target: one case line through LineCodec::escalate_line against the example snapshot, at
+// the example's NOW and at a time decades later. Oracle: one JSON object with "id" and "action".
+#include "fuzz_common.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static gridroute::LineCodec codec(fuzz::example_snapshot());
+  static const gridroute::Instant now = *gridroute::parse_rfc3339("2026-11-23T10:00:00+08:00");
+  std::string_view line(reinterpret_cast<const char*>(data), size);
+  std::string out;
+  for (gridroute::Instant t : {now, now + std::int64_t{40} * 365 * 86400 * 1000000}) {
+    out.clear();
+    codec.escalate_line(line, t, out);
+    fuzz::check_record(out, "action");
+  }
+  return 0;
+}

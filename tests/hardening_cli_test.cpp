@@ -1,0 +1,121 @@
+// Hardening (issue #6) through the command-line tool: byte-identical output across runs, the line
+// length limit (--max-line-bytes), BOM/CRLF/NUL in JSON Lines input, directories and unreadable
+// inputs, and refused bundles reported as FILE:LINE:COLUMN: /pointer: message.
+#include "hardening_util.hpp"
+
+namespace {
+using namespace hardening;
+
+std::string now_text() {
+  std::string t = read_text(example() / "NOW.txt");
+  while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
+  return t;
+}
+
+TEST(HardeningCli, OutputIsByteIdenticalAcrossRuns) {
+  const std::string dir = example().string();
+  auto r1 = run_cli({"route", dir, (example() / "issues.jsonl").string(), "--explain"});
+  auto r2 = run_cli({"route", dir, (example() / "issues.jsonl").string(), "--explain"});
+  ASSERT_EQ(r1.exit_code, 0) << r1.err;
+  EXPECT_FALSE(r1.out.empty());
+  EXPECT_EQ(r1.out, r2.out);
+  auto e1 = run_cli({"escalate", dir, (example() / "cases.jsonl").string(), "--now", now_text()});
+  auto e2 = run_cli({"escalate", dir, (example() / "cases.jsonl").string(), "--now", now_text()});
+  ASSERT_EQ(e1.exit_code, 0) << e1.err;
+  EXPECT_EQ(e1.out, e2.out);
+  // Standard input gives the same bytes as a file.
+  auto e3 = run_cli({"escalate", dir, "-", "--now", now_text()}, (example() / "cases.jsonl").string());
+  EXPECT_EQ(e1.out, e3.out);
+  auto c1 = run_cli({"check", dir});
+  auto c2 = run_cli({"check", dir});
+  EXPECT_EQ(c1.out, c2.out);
+  EXPECT_EQ(c1.exit_code, 0);
+  // A refused bundle's report is stable too.
+  fs::path bad = fs::path(GRIDROUTE_SOURCE_DIR) / "tests" / "malformed" / "tree-cycle";
+  TempDir tmp;
+  copy_bundle(fs::path(GRIDROUTE_SOURCE_DIR) / "tests" / "malformed" / "_base", tmp.path());
+  fs::copy_file(bad / "jurisdiction.json", tmp / "jurisdiction.json", fs::copy_options::overwrite_existing);
+  auto b1 = run_cli({"check", tmp.path().string()});
+  auto b2 = run_cli({"check", tmp.path().string()});
+  EXPECT_EQ(b1.exit_code, 1);
+  EXPECT_EQ(b1.err, b2.err);
+}
+
+TEST(HardeningCli, LongLinesAreRejectedNotRead) {
+  TempDir tmp;
+  std::string good = read_text(example() / "issues.jsonl");
+  good = good.substr(0, good.find('\n'));
+  std::string big = R"({"id": "big", "pad": ")" + std::string(2 << 20, 'x') + "\"}";
+  // The long line, a CRLF line, a blank line, and a last line without a newline.
+  write_text(tmp / "in.jsonl", big + "\n" + good + "\r\n\n" + good);
+  auto r = run_cli({"route", example().string(), (tmp / "in.jsonl").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto first = r.out.substr(0, r.out.find('\n'));
+  EXPECT_EQ(first, R"({"id": null, "status": "rejected", "error": "the line is )" + std::to_string(big.size()) +
+                       R"x( bytes, over the limit of 1048576 bytes per line (--max-line-bytes)"})x");
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3) << r.out.substr(0, 500);
+  // Raised, the line is read (and rejected for what it lacks).
+  auto raised = run_cli({"route", example().string(), (tmp / "in.jsonl").string(), "--max-line-bytes", "4194304"});
+  EXPECT_TRUE(raised.out.starts_with(R"({"id": "big", "status": "rejected", "error": "missing field 'category'"})"))
+      << raised.out.substr(0, 300);
+  // Lowered, the ordinary lines are refused too; escalate has the same option.
+  auto low = run_cli({"escalate", example().string(), (tmp / "in.jsonl").string(), "--now", now_text(),
+                      "--max-line-bytes=10"});
+  EXPECT_EQ(low.exit_code, 0);
+  EXPECT_EQ(std::count(low.out.begin(), low.out.end(), '\n'), 3);
+  EXPECT_NE(low.out.find(R"("action": "rejected", "error": "the line is )"), std::string::npos);
+  for (const char* bad : {"0", "-1", "abc", "1073741825", ""}) {
+    auto u = run_cli({"route", example().string(), "--max-line-bytes", bad});
+    EXPECT_EQ(u.exit_code, 2) << bad;
+  }
+}
+
+TEST(HardeningCli, BomCrlfAndNulInInput) {
+  TempDir tmp;
+  std::string good = read_text(example() / "issues.jsonl");
+  good = good.substr(0, good.find('\n'));
+  write_text(tmp / "in.jsonl", "\xEF\xBB\xBF" + good + "\r\n" + std::string("{\"id\": \"n\0l\"}\r\n", 15));
+  auto r = run_cli({"route", example().string(), (tmp / "in.jsonl").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto nl = r.out.find('\n');
+  EXPECT_NE(r.out.substr(0, nl).find("\"status\": \"routed\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.substr(nl).find(R"({"id": null, "status": "rejected", "error": "invalid JSON)"), std::string::npos)
+      << r.out;
+}
+
+TEST(HardeningCli, InputsThatCannotBeRead) {
+  TempDir tmp;
+  auto dir = run_cli({"route", example().string(), tmp.path().string()});
+  EXPECT_EQ(dir.exit_code, 3);
+  EXPECT_NE(dir.err.find("is a directory"), std::string::npos) << dir.err;
+  EXPECT_TRUE(dir.out.empty());
+  auto missing = run_cli({"escalate", example().string(), (tmp / "nope.jsonl").string(), "--now", now_text()});
+  EXPECT_EQ(missing.exit_code, 3);
+  EXPECT_NE(missing.err.find("No such file"), std::string::npos) << missing.err;
+  fs::create_symlink("loop", tmp / "loop");
+  auto loop = run_cli({"route", example().string(), (tmp / "loop").string()});
+  EXPECT_EQ(loop.exit_code, 3);
+  EXPECT_NE(loop.err.find("Too many levels of symbolic links"), std::string::npos) << loop.err;
+  auto bundle_loop = run_cli({"check", (tmp / "loop").string()});
+  EXPECT_EQ(bundle_loop.exit_code, 1);
+  EXPECT_NE(bundle_loop.err.find("Too many levels of symbolic links"), std::string::npos) << bundle_loop.err;
+}
+
+TEST(HardeningCli, RefusedBundleNamesFileLineColumnAndPointer) {
+  TempDir tmp;
+  copy_bundle(fs::path(GRIDROUTE_SOURCE_DIR) / "tests" / "malformed" / "_base", tmp.path());
+  fs::copy_file(fs::path(GRIDROUTE_SOURCE_DIR) / "tests" / "malformed" / "number-priority-1e400" / "rules.json",
+                tmp / "rules.json", fs::copy_options::overwrite_existing);
+  auto r = run_cli({"check", tmp.path().string()});
+  EXPECT_EQ(r.exit_code, 1);
+  std::string want = (tmp / "rules.json").string() + ":";
+  EXPECT_TRUE(r.err.starts_with(want)) << r.err;
+  EXPECT_NE(r.err.find(": /rules/2/priority: must be an integer within 64-bit range, got Infinity"), std::string::npos)
+      << r.err;
+  // Routing against it never starts.
+  auto route = run_cli({"route", tmp.path().string()}, (example() / "issues.jsonl").string());
+  EXPECT_EQ(route.exit_code, 1);
+  EXPECT_TRUE(route.out.empty());
+}
+
+}  // namespace
