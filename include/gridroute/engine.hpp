@@ -11,6 +11,13 @@
 // An Engine holds the current Snapshot. `route` and `escalate` take the snapshot that is current when
 // they start and use it for the whole call, so every answer comes from exactly one snapshot. A reload
 // that fails leaves the old snapshot serving.
+//
+// The integer ids in a Decision or Action (rule, handler, unit, `alternates`) index the snapshot that
+// made it. When reloads can happen, hold that snapshot while reading them:
+//
+//   auto snap = engine.snapshot();
+//   gridroute::Decision d = snap->route(issue);
+//   std::cout << snap->handler_id(d.handler);   // valid for as long as `snap` is held
 #pragma once
 
 #include <memory>
