@@ -332,7 +332,7 @@ struct LineCodec::Impl {
     // cheap; the slow search for the key runs only when the counts differ.
     if (written_keys(line) != kept_keys(value)) {
       auto dups = detail::duplicate_keys(line, 1);
-      duplicate = dups.empty() ? std::string("/") : dups.front();
+      duplicate = dups.empty() ? std::string("/") : dups.front().first;
     }
     return true;
   }

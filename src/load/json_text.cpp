@@ -412,8 +412,8 @@ std::vector<std::size_t> locate_many(std::string_view text, const std::vector<st
   return out;
 }
 
-std::vector<std::string> duplicate_keys(std::string_view text, std::size_t limit) {
-  std::vector<std::string> out;
+std::vector<std::pair<std::string, std::size_t>> duplicate_keys(std::string_view text, std::size_t limit) {
+  std::vector<std::pair<std::string, std::size_t>> out;
   // Iterative walk with an explicit stack of (pointer, keys seen, array index).
   struct Frame {
     std::string pointer;
@@ -448,8 +448,8 @@ std::vector<std::string> duplicate_keys(std::string_view text, std::size_t limit
       ++s.i;  // ':'
       pending = stack.back().pointer;
       append_token(pending, key);
-      if (!stack.back().keys.insert(key).second) out.push_back(pending);
       s.ws();
+      if (!stack.back().keys.insert(key).second) out.emplace_back(pending, s.i);
       if (s.i >= text.size()) break;
       c = text[s.i];
     } else if (!stack.empty()) {

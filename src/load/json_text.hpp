@@ -47,7 +47,8 @@ std::string_view utf8_prefix(std::string_view s, std::size_t max);
 bool valid_utf8(std::string_view s, std::size_t& bad_at);
 
 // Pointers of object members whose key repeats an earlier key of the same object.
-std::vector<std::string> duplicate_keys(std::string_view text, std::size_t limit);
+// Each with the byte offset of the repeated member's value.
+std::vector<std::pair<std::string, std::size_t>> duplicate_keys(std::string_view text, std::size_t limit);
 
 // Appends one RFC 6901 reference token, escaping '~' and '/'.
 void append_token(std::string& pointer, std::string_view token);

@@ -245,8 +245,8 @@ class Loader {
       out_.push_back({Diagnostic::Severity::error, display, pos.line, pos.column, where, err});
       return std::nullopt;
     }
-    for (const auto& p : detail::duplicate_keys(body, 20)) {
-      auto pos = detail::position_of(body, detail::locate(body, p));
+    for (const auto& [p, at] : detail::duplicate_keys(body, 20)) {
+      auto pos = detail::position_of(body, at);
       out_.push_back({Diagnostic::Severity::error, display, pos.line, pos.column, p, "duplicate key"});
     }
     if (!v->is_object()) {

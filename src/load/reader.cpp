@@ -127,8 +127,23 @@ bool Reader::read(const json::value& v, spec::Condition& out) {
     return ok;
   }
   if (o.size() != 1) {
-    error("a condition is one of {\"attr\": A, OP: V}, {\"all\": [...]}, {\"any\": [...]}, {\"not\": C}, "
-          "{\"local_time\": [FROM, TO]}, {\"workday\": true|false}");
+    // Name the keys that do not belong beside the first condition keyword, when there is one.
+    static constexpr std::string_view kKinds[] = {"all", "any", "not", "local_time", "workday"};
+    const json::key_value_pair* first = nullptr;
+    for (const auto& kv : o)
+      for (auto k : kKinds)
+        if (!first && kv.key() == k) first = &kv;
+    if (!first) {
+      error("a condition is one of {\"attr\": A, OP: V}, {\"all\": [...]}, {\"any\": [...]}, {\"not\": C}, "
+            "{\"local_time\": [FROM, TO]}, {\"workday\": true|false}");
+      return false;
+    }
+    for (const auto& kv : o) {
+      if (&kv == first) continue;
+      Step s(*this, kv.key());
+      error(detail::cat("unknown field '", std::string_view(kv.key()), "' beside '", std::string_view(first->key()),
+                        "' (a condition has exactly one of all, any, not, local_time, workday, or attr with one operator)"));
+    }
     return false;
   }
   const auto& kv = *o.begin();
