@@ -13,14 +13,14 @@ run_suite() {  # name build-dir ctest-args...
   if ctest --test-dir "$dir" --output-on-failure -j"$jobs" "$@"; then summary+=("$name: ok"); else summary+=("$name: FAILED"); fail=1; fi
 }
 fail=0
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRIDROUTE_BUILD_TESTS=ON >/dev/null
 cmake --build build -j"$jobs"
 run_suite "tests" build
 if [[ "${GRIDROUTE_SKIP_SANITIZERS:-0}" != 1 ]]; then
-  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DGRIDROUTE_SANITIZE=address,undefined >/dev/null
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DGRIDROUTE_SANITIZE=address,undefined -DGRIDROUTE_BUILD_TESTS=ON >/dev/null
   cmake --build build-asan -j"$jobs"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_suite "tests under ASan+UBSan" build-asan -LE "no_asan"
-  cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRIDROUTE_SANITIZE=thread >/dev/null
+  cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRIDROUTE_SANITIZE=thread -DGRIDROUTE_BUILD_TESTS=ON >/dev/null
   cmake --build build-tsan -j"$jobs" --target gridroute_tests gridroute_capi_tests
   TSAN_OPTIONS=halt_on_error=1 run_suite "concurrency tests under TSan" build-tsan -R "Concurrency|concurrency|capi\.Threads"
 fi
