@@ -133,7 +133,7 @@ struct Rule {
 BOOST_DESCRIBE_STRUCT(Rule, (), (id, categories, priority, scope, when, route, assist, sla, escalation, calendar))
 
 struct Level {
-  std::string name;
+  std::optional<std::string> name;
   std::optional<std::string> tier;
   std::vector<RoleRef> route;
   std::optional<std::string> respond;

@@ -177,7 +177,8 @@ class Compiler {
     for (auto r : kBuiltinRoles) add_role(std::string(r));
     for (std::size_t i = 0; i < rules_.roles.size(); ++i) {
       const auto& r = rules_.roles[i];
-      if (!valid_name(r)) rerr(ptr("/roles", i), detail::cat("role name \"", r, "\" must match [a-z][a-z0-9_]*"));
+      if (!valid_label(r) || r.find('/') != std::string::npos)
+        rerr(ptr("/roles", i), "a role name must be 1-64 bytes, without control characters or '/'");
       else if (role_index_.contains(r)) rerr(ptr("/roles", i), detail::cat("role \"", r, "\" is already defined"));
       else add_role(r);
     }
@@ -338,8 +339,8 @@ class Compiler {
       } else if (h.role == kPartner) {
         if (!h.department || h.department->empty())
           handler_err(h, "department", "a partner_department handler needs a \"department\"");
-        else if (!valid_name(*h.department))
-          handler_err(h, "department", detail::cat("department \"", *h.department, "\" must match [a-z][a-z0-9_]*"));
+        else if (!valid_label(*h.department))
+          handler_err(h, "department", "a department name must be 1-64 bytes, without control characters");
         else
           key = intern_key(rit->second, intern_department(*h.department));
       } else if (h.department) {
@@ -513,8 +514,8 @@ class Compiler {
         ok = false;
         return kNone;
       }
-      if (!valid_name(*r.department)) {
-        rerr(pointer + "/department", detail::cat("department \"", *r.department, "\" must match [a-z][a-z0-9_]*"));
+      if (!valid_label(*r.department)) {
+        rerr(pointer + "/department", "a department name must be 1-64 bytes, without control characters");
         ok = false;
         return kNone;
       }
@@ -771,7 +772,7 @@ class Compiler {
         auto& lv = p.levels[l];
         std::string lb = ptr(base + "/levels", l);
         CompiledLevel cl;
-        cl.name = lv.name;
+        cl.name = lv.name.value_or(detail::cat("level ", l));
         if (l == 0) {
           if (lv.tier || !lv.route.empty() || lv.respond || lv.resolve)
             rerr(lb, "level 0 is the routed owner with the rule's SLA; it takes only a \"name\"");
@@ -794,7 +795,7 @@ class Compiler {
           if (static_cast<std::size_t>(key) < has_handler.size() && has_handler[key]) any = true;
         }
         if (!lv.route.empty() && !cl.route.empty() && !any)
-          rerr(lb + "/route", detail::cat("level \"", lv.name, "\" can never resolve: no handler has any of its roles"));
+          rerr(lb + "/route", detail::cat("level \"", cl.name, "\" can never resolve: no handler has any of its roles"));
         cl.respond = duration(lv.respond, lb + "/respond", ok);
         cl.resolve = duration(lv.resolve, lb + "/resolve", ok);
         if (!cl.respond) cl.respond = s_->default_respond;
@@ -803,8 +804,8 @@ class Compiler {
       }
       if (p.repeat_reports && *p.repeat_reports < 1)
         rerr(base + "/repeat_reports", "repeat_reports must be at least 1");
-      if (p.rating_below && (*p.rating_below < 2 || *p.rating_below > 6))
-        rerr(base + "/rating_below", "rating_below must be 2 to 6 (ratings are 1 to 5)");
+      if (p.rating_below && (*p.rating_below < 1 || *p.rating_below > 6))
+        rerr(base + "/rating_below", "rating_below must be 1 to 6 (ratings are 1 to 5; a rating below it reopens)");
       cp.repeat_reports = p.repeat_reports;
       cp.rating_below = p.rating_below;
       if (p.severity_skip) {
@@ -898,6 +899,13 @@ bool valid_id(std::string_view id, std::size_t max_bytes) {
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
           c == ':' || c == '-'))
       return false;
+  return true;
+}
+
+bool valid_label(std::string_view n) {
+  if (n.empty() || n.size() > 64) return false;
+  for (char ch : n)
+    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7F) return false;
   return true;
 }
 

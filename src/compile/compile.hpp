@@ -42,6 +42,7 @@ std::shared_ptr<Snapshot> compile(spec::Jurisdiction& jur, spec::Rules& rules, P
 
 bool valid_id(std::string_view id, std::size_t max_bytes);
 bool valid_name(std::string_view name);      // [a-z][a-z0-9_]*
+bool valid_label(std::string_view name);     // 1-64 bytes, no control characters (roles, departments)
 bool valid_code(std::string_view code);      // dotted [a-z0-9_]+ segments
 
 }  // namespace gridroute::detail
