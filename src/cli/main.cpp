@@ -91,19 +91,21 @@ std::shared_ptr<const gridroute::Snapshot> load_or_report(const std::string& dir
   return *s;
 }
 
-// A progress bar on stderr, redrawn at most ten times a second, only when stderr is a terminal.
+// A progress bar on stderr, only when stderr is a terminal and only for long batches: it first appears
+// after half a second, then is redrawn at most ten times a second.
 class Progress {
  public:
   Progress(bool enabled, std::int64_t total_bytes) : on_(enabled && isatty(2)), total_(total_bytes) {}
   void update(std::int64_t lines, std::int64_t bytes) {
     if (!on_) return;
     auto now = std::chrono::steady_clock::now();
-    if (now - last_ < std::chrono::milliseconds(100)) return;
+    if (now - start_ < std::chrono::milliseconds(500) || now - last_ < std::chrono::milliseconds(100)) return;
     last_ = now;
+    shown_ = true;
     draw(lines, bytes);
   }
   void done(std::int64_t lines, std::int64_t bytes) {
-    if (!on_) return;
+    if (!on_ || !shown_) return;
     draw(lines, bytes);
     std::fputs("\n", stderr);
   }
@@ -127,6 +129,7 @@ class Progress {
   std::int64_t total_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point last_{};
+  bool shown_ = false;
 };
 
 // Hardening: reads lines without ever holding more than `max` bytes of one line. A longer line is read
