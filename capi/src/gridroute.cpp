@@ -328,29 +328,6 @@ void check_buf(const gridroute_buf* b) {
 
 namespace {
 
-// The current snapshot. (gridroute::Engine keeps it in a std::atomic<std::shared_ptr>, whose libstdc++ 12
-// implementation unlocks with a relaxed store in load(), which ThreadSanitizer reports as a race with
-// store(); a mutex held only to copy the pointer costs about the same and is clean.)
-class SnapshotSlot {
- public:
-  explicit SnapshotSlot(std::shared_ptr<const Snapshot> s) : current_(std::move(s)) {}
-  std::shared_ptr<const Snapshot> snapshot() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return current_;
-  }
-  void swap(std::shared_ptr<const Snapshot> next) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      current_.swap(next);
-    }
-    // `next` now holds the old snapshot; it is released here, outside the lock.
-  }
-
- private:
-  mutable std::mutex mu_;
-  std::shared_ptr<const Snapshot> current_;
-};
-
 struct EngineImpl {
   explicit EngineImpl(std::shared_ptr<const Snapshot> s) : engine(std::move(s)) {}
 
@@ -390,7 +367,7 @@ struct EngineImpl {
     old.swap(pool);
   }
 
-  SnapshotSlot engine;
+  gridroute::Engine engine;  // the current snapshot, swapped atomically on reload
   mutable std::mutex mu;
   mutable std::vector<std::unique_ptr<Worker>> pool;
 };
