@@ -865,7 +865,9 @@ class Compiler {
         else s_->exact_patterns[pat].push_back(entry);
       }
     }
-    if (!s_->has_taxonomy) return;
+    // Candidate lists read the unit tree's intervals: with errors already found the tree may be partial,
+    // and the bundle is refused anyway.
+    if (!s_->has_taxonomy || !problems_.empty()) return;
     s_->candidate_offset.push_back(0);
     std::vector<Candidate> scratch;
     for (const std::string& code : s_->categories) {
