@@ -187,6 +187,19 @@ class Snapshot {
   StringMap<std::string_view, CategoryId> category_index;
   std::vector<std::uint32_t> candidate_offset;  // per declared category; size categories+1
   std::vector<Candidate> candidates;
+  // Per declared category, the distinct scopes of its candidates: tree intervals, so nested or disjoint,
+  // sorted by tin; `up` is the nearest enclosing scope of the same category (absolute index, or -1), and
+  // each lists the positions of its candidates in winning order. Routing finds the cell's deepest
+  // enclosing scope by binary search and merges the chain above it, so it visits only the candidates
+  // whose scope holds the cell (the explain trace still walks every candidate).
+  struct ScopeNode {
+    std::int32_t tin, tout;
+    std::int32_t up;
+    std::uint32_t first, count;  // into scope_positions
+  };
+  std::vector<std::uint32_t> scope_node_offset;  // per declared category; size categories+1
+  std::vector<ScopeNode> scope_nodes;
+  std::vector<std::uint32_t> scope_positions;
   // Without a taxonomy: patterns indexed for on-the-fly candidate lists.
   StringMap<std::string, std::vector<std::pair<RuleId, std::int32_t>>> exact_patterns, prefix_patterns;
   std::vector<std::pair<RuleId, std::int32_t>> star_patterns;

@@ -879,7 +879,38 @@ class Compiler {
       s_->candidates.insert(s_->candidates.end(), out.begin(), out.end());
       s_->candidate_offset.push_back(static_cast<std::uint32_t>(s_->candidates.size()));
     }
+    build_scope_index();
     (void)order;
+  }
+
+  // Snapshot::scope_nodes from the candidate lists (see snapshot.hpp).
+  void build_scope_index() {
+    Snapshot& s = *s_;
+    s.scope_node_offset.assign(1, 0);
+    std::vector<std::pair<std::int32_t, std::uint32_t>> by_tin;  // (scope tin, position)
+    std::vector<std::int32_t> open;
+    for (std::size_t c = 0; c + 1 < s.candidate_offset.size(); ++c) {
+      const std::uint32_t b = s.candidate_offset[c], e = s.candidate_offset[c + 1];
+      by_tin.clear();
+      for (std::uint32_t i = b; i < e; ++i) by_tin.emplace_back(s.candidates[i].scope_tin, i - b);
+      std::sort(by_tin.begin(), by_tin.end());  // by tin, then position: positions stay ascending
+      open.clear();
+      for (std::size_t k = 0; k < by_tin.size(); ++k) {
+        if (k == 0 || by_tin[k].first != by_tin[k - 1].first) {
+          const Candidate& cand = s.candidates[b + by_tin[k].second];
+          Snapshot::ScopeNode node{cand.scope_tin, cand.scope_tout, -1,
+                                   static_cast<std::uint32_t>(s.scope_positions.size()), 0};
+          while (!open.empty() && s.scope_nodes[static_cast<std::size_t>(open.back())].tout <= node.tin)
+            open.pop_back();
+          if (!open.empty()) node.up = open.back();
+          open.push_back(static_cast<std::int32_t>(s.scope_nodes.size()));
+          s.scope_nodes.push_back(node);
+        }
+        s.scope_positions.push_back(by_tin[k].second);
+        ++s.scope_nodes.back().count;
+      }
+      s.scope_node_offset.push_back(static_cast<std::uint32_t>(s.scope_nodes.size()));
+    }
   }
 
   spec::Jurisdiction& jur_;

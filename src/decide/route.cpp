@@ -85,9 +85,19 @@ bool Snapshot::prepare(const Issue& issue, PreparedIssue& out, std::string& erro
       out.has_severity = true;
       out.severity = value.num;
     }
-    auto it = attr_index.find(name);
-    if (it == attr_index.end()) continue;
-    AttrType want = attr_types[it->second];
+    // A handful of declared attributes: comparing names beats hashing them.
+    std::int32_t at = -1;
+    if (attr_names.size() <= 16) {
+      for (std::size_t k = 0; k < attr_names.size(); ++k)
+        if (attr_names[k].size() == name.size() && attr_names[k] == name) {
+          at = static_cast<std::int32_t>(k);
+          break;
+        }
+    } else if (auto it = attr_index.find(name); it != attr_index.end()) {
+      at = it->second;
+    }
+    if (at < 0) continue;
+    AttrType want = attr_types[static_cast<std::size_t>(at)];
     bool ok = (want == AttrType::boolean && value.type == AttrValue::Type::boolean) ||
               (want == AttrType::number && value.type == AttrValue::Type::number) ||
               (want == AttrType::string && value.type == AttrValue::Type::string);
@@ -95,7 +105,7 @@ bool Snapshot::prepare(const Issue& issue, PreparedIssue& out, std::string& erro
       error = detail::cat("attribute '", name, "' must be ", type_name(want), ", got ", render(value));
       return false;
     }
-    out.attrs[it->second] = value;
+    out.attrs[static_cast<std::size_t>(at)] = value;
   }
   if (has_taxonomy) {
     auto it = category_index.find(issue.category);
@@ -249,65 +259,109 @@ Verdict lost_to(const Snapshot& s, const Candidate& winner, const Candidate& c) 
 
 }  // namespace
 
+namespace {
+
+// Tries a candidate whose scope holds the cell: its condition, then its route references in order.
+// Fills `d` when it wins.
+Verdict try_candidate(const Snapshot& s, const Candidate& c, const PreparedIssue& is, Decision& d) {
+  const CompiledRule& r = s.rules[c.rule];
+  if (r.when >= 0 && !eval_rule(s, r.when, is, r.condition_calendar)) return Verdict::condition_false;
+  for (RoleKeyId k : r.route) {
+    Resolution res = s.resolve(k, is.cell);
+    if (!res) continue;
+    d.status = Decision::Status::routed;
+    d.rule = c.rule;
+    d.role = k;
+    d.handler = res.handlers[0];
+    d.unit = res.unit;
+    d.alternates = res.handlers.subspan(1);
+    d.policy = r.policy;
+    d.level = 0;
+    return Verdict::won;
+  }
+  return Verdict::no_handler;
+}
+
+void unrouted_message(const PreparedIssue& is, std::size_t candidates, std::size_t applicable, Decision& d) {
+  if (candidates == 0) d.message = detail::cat("no rule matches category '", is.category_code, "'");
+  else if (applicable == 0)
+    d.message = detail::cat(candidates, " rule", candidates == 1 ? "" : "s", " match category '", is.category_code,
+                            "', but none applies here (scope or condition)");
+  else
+    d.message = detail::cat(applicable, " rule", applicable == 1 ? " applies" : "s apply",
+                            ", but no handler of their roles serves the cell or its ancestors");
+}
+
+}  // namespace
+
 void Snapshot::route_prepared(const PreparedIssue& is, Decision& d, bool explain) const {
+  d.status = Decision::Status::unrouted;
+  std::size_t applicable = 0;
+  const std::int32_t cell_tin = hot[is.cell].tin;
+  if (!explain && is.category != kNone && !scope_node_offset.empty()) {
+    // Only the candidates whose scope holds the cell, in winning order: the chain of enclosing scopes
+    // from the deepest one, merged by position.
+    const Candidate* cands = candidates.data() + candidate_offset[is.category];
+    const std::size_t total = candidate_offset[is.category + 1] - candidate_offset[is.category];
+    const ScopeNode* nodes = scope_nodes.data();
+    const ScopeNode* nb = nodes + scope_node_offset[is.category];
+    const ScopeNode* ne = nodes + scope_node_offset[is.category + 1];
+    const ScopeNode* it =
+        std::upper_bound(nb, ne, cell_tin, [](std::int32_t t, const ScopeNode& n) { return t < n.tin; });
+    std::int32_t node = it == nb ? -1 : static_cast<std::int32_t>(it - 1 - nodes);
+    while (node >= 0 && cell_tin >= nodes[node].tout) node = nodes[node].up;
+    struct Head {
+      const std::uint32_t* p;
+      const std::uint32_t* e;
+    };
+    absl::InlinedVector<Head, 16> heads;
+    for (; node >= 0; node = nodes[node].up) {
+      const std::uint32_t* p = scope_positions.data() + nodes[node].first;
+      heads.push_back({p, p + nodes[node].count});
+    }
+    for (;;) {
+      Head* best = nullptr;
+      for (Head& h : heads)
+        if (h.p != h.e && (best == nullptr || *h.p < *best->p)) best = &h;
+      if (best == nullptr) break;
+      const Verdict v = try_candidate(*this, cands[*best->p++], is, d);
+      if (v == Verdict::condition_false) continue;
+      ++applicable;
+      if (v == Verdict::won) return;
+    }
+    unrouted_message(is, total, applicable, d);
+    return;
+  }
   thread_local std::vector<Candidate> scratch;
   std::span<const Candidate> cands;
   candidates_for(is, scratch, cands);
-  d.status = Decision::Status::unrouted;
   std::size_t won_at = cands.size();
-  std::size_t applicable = 0;
   for (std::size_t i = 0; i < cands.size(); ++i) {
     const Candidate& c = cands[i];
-    const std::int32_t cell_tin = hot[is.cell].tin;
     if (cell_tin < c.scope_tin || cell_tin >= c.scope_tout) {
       if (explain) d.trace.push_back({c.rule, Verdict::not_in_scope, c.pattern});
       continue;
     }
-    const CompiledRule& r = rules[c.rule];
-    if (r.when >= 0 && !eval_rule(*this, r.when, is, r.condition_calendar)) {
-      if (explain) d.trace.push_back({c.rule, Verdict::condition_false, c.pattern});
-      continue;
-    }
-    ++applicable;
-    for (RoleKeyId k : r.route) {
-      Resolution res = resolve(k, is.cell);
-      if (!res) continue;
-      d.status = Decision::Status::routed;
-      d.rule = c.rule;
-      d.role = k;
-      d.handler = res.handlers[0];
-      d.unit = res.unit;
-      d.alternates = res.handlers.subspan(1);
-      d.policy = r.policy;
-      d.level = 0;
-      break;
-    }
-    if (d.status == Decision::Status::routed) {
+    const Verdict v = try_candidate(*this, c, is, d);
+    if (v != Verdict::condition_false) ++applicable;
+    if (explain) d.trace.push_back({c.rule, v, c.pattern});
+    if (v == Verdict::won) {
       won_at = i;
-      if (explain) d.trace.push_back({c.rule, Verdict::won, c.pattern});
       break;
     }
-    if (explain) d.trace.push_back({c.rule, Verdict::no_handler, c.pattern});
   }
   if (explain && won_at < cands.size()) {
     for (std::size_t i = won_at + 1; i < cands.size(); ++i) {
       const Candidate& c = cands[i];
       const CompiledRule& r = rules[c.rule];
-      if (!is_ancestor_or_self(r.scope, is.cell)) d.trace.push_back({c.rule, Verdict::not_in_scope, c.pattern});
+      if (cell_tin < c.scope_tin || cell_tin >= c.scope_tout)
+        d.trace.push_back({c.rule, Verdict::not_in_scope, c.pattern});
       else if (r.when >= 0 && !eval_rule(*this, r.when, is, r.condition_calendar))
         d.trace.push_back({c.rule, Verdict::condition_false, c.pattern});
       else d.trace.push_back({c.rule, lost_to(*this, cands[won_at], c), c.pattern});
     }
   }
-  if (d.status != Decision::Status::routed) {
-    if (cands.empty()) d.message = detail::cat("no rule matches category '", is.category_code, "'");
-    else if (applicable == 0)
-      d.message = detail::cat(cands.size(), " rule", cands.size() == 1 ? "" : "s", " match category '", is.category_code,
-                              "', but none applies here (scope or condition)");
-    else
-      d.message = detail::cat(applicable, " rule", applicable == 1 ? " applies" : "s apply",
-                              ", but no handler of their roles serves the cell or its ancestors");
-  }
+  if (d.status != Decision::Status::routed) unrouted_message(is, cands.size(), applicable, d);
 }
 
 const Calendar& Snapshot::level_calendar(const CompiledRule& rule, int level, HandlerId owner) const {

@@ -1,0 +1,147 @@
+// The fast routing paths agree with the plain one on random bundles: the scope index (which visits only
+// candidates whose scope holds the cell) against the full candidate scan of an explained decision, and
+// the batched call against one call per issue.
+#include <random>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "gridroute/engine.hpp"
+
+namespace {
+
+using gridroute::Decision;
+using gridroute::Issue;
+
+struct RandomBundle {
+  gridroute::BundleSources src;
+  std::vector<std::string> cells;
+  std::vector<std::string> codes;
+};
+
+// A random tree (town → communities → areas → cells, some communities without areas), handlers of a
+// few roles scattered over it, and rules with random scopes, priorities, patterns and conditions.
+RandomBundle make_bundle(unsigned seed) {
+  std::mt19937 rng(seed);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  RandomBundle b;
+  std::vector<std::string> units = {"town"};
+  std::string jur = R"({"format": "gridroute.jurisdiction/1", "timezone": "Asia/Shanghai",
+    "tiers": ["town", "community", "area", "cell"], "units": [{"id": "town", "tier": "town"})";
+  const int communities = 3 + pick(5);
+  for (int c = 0; c < communities; ++c) {
+    std::string cid = "c" + std::to_string(c);
+    jur += R"(, {"id": ")" + cid + R"(", "tier": "community", "parent": "town"})";
+    units.push_back(cid);
+    const int areas = pick(3);
+    for (int a = 0; a < std::max(areas, 1); ++a) {
+      std::string parent = cid;
+      if (areas > 0) {
+        parent = cid + "-a" + std::to_string(a);
+        jur += R"(, {"id": ")" + parent + R"(", "tier": "area", "parent": ")" + cid + R"("})";
+        units.push_back(parent);
+      }
+      const int cells = 1 + pick(4);
+      for (int k = 0; k < cells; ++k) {
+        std::string id = parent + "-" + std::to_string(k);
+        jur += R"(, {"id": ")" + id + R"(", "tier": "cell", "parent": ")" + parent + R"("})";
+        units.push_back(id);
+        b.cells.push_back(id);
+      }
+    }
+  }
+  jur += R"(], "handlers": [)";
+  const char* roles[] = {"resident_council", "property_manager", "enforcement_squad", "mediator"};
+  const int handlers = 4 + pick(12);
+  for (int h = 0; h < handlers; ++h) {
+    if (h) jur += ", ";
+    jur += R"({"id": "h)" + std::to_string(h) + R"(", "role": ")" + roles[pick(4)] + R"(", "serves": [")" +
+           units[static_cast<std::size_t>(pick(static_cast<int>(units.size())))] + R"("]})";
+  }
+  jur += "]}";
+  b.src.jurisdiction_json = jur;
+
+  b.codes = {"env.noise.a", "env.noise.b", "env.green", "street.vending", "safety.ebike"};
+  std::string rules = R"({"format": "gridroute.rules/1", "roles": ["mediator"],
+    "attributes": {"severity": "number", "private": "bool"}, "categories": [)";
+  for (std::size_t i = 0; i < b.codes.size(); ++i) rules += (i ? ", " : "") + (R"({"code": ")" + b.codes[i] + R"("})");
+  rules += R"(], "rules": [)";
+  const char* patterns[] = {"*", "env.*", "env.noise.*", "env.noise.a", "env.noise.b", "env.green", "street.vending",
+                            "safety.*", "safety.ebike"};
+  const char* conditions[] = {R"({"attr": "severity", "ge": 2})", R"({"attr": "private", "eq": true})",
+                              R"({"not": {"attr": "severity", "lt": 1}})"};
+  const int nrules = 5 + pick(40);
+  for (int r = 0; r < nrules; ++r) {
+    if (r) rules += ", ";
+    rules += R"({"id": "r)" + std::to_string(r) + R"(", "priority": )" + std::to_string(pick(3)) + R"(, "categories": [")" +
+             patterns[pick(9)] + "\"]";
+    if (pick(3) > 0) rules += R"(, "scope": ")" + units[static_cast<std::size_t>(pick(static_cast<int>(units.size())))] + "\"";
+    if (pick(3) == 0) rules += std::string(R"(, "when": )") + conditions[pick(3)];
+    rules += R"(, "route": [")" + std::string(roles[pick(4)]) + "\"";
+    if (pick(2) == 0) rules += R"(, ")" + std::string(roles[pick(4)]) + "\"";
+    rules += "]}";
+  }
+  rules += "]}";
+  b.src.rules_json = rules;
+  return b;
+}
+
+std::vector<Issue> make_issues(const RandomBundle& b, unsigned seed, std::size_t n) {
+  std::mt19937 rng(seed);
+  std::vector<Issue> issues(n);
+  for (auto& is : issues) {
+    is.id = "I";
+    is.cell = b.cells[rng() % b.cells.size()];
+    is.category = b.codes[rng() % b.codes.size()];
+    is.at = 1'790'000'000 + static_cast<gridroute::Instant>(rng() % 1'000'000);
+    if (rng() % 2) is.attrs.push_back({"severity", gridroute::AttrValue::number(static_cast<double>(rng() % 4))});
+    if (rng() % 2) is.attrs.push_back({"private", gridroute::AttrValue::boolean(rng() % 2 == 0)});
+  }
+  // A few issues the batch must reject on their own, among routable ones.
+  if (n > 10) {
+    issues[3].cell = "no-such-cell";
+    issues[7].category = "no.such.category";
+    issues[9].cell = "town";
+  }
+  return issues;
+}
+
+void expect_same(const Decision& a, const Decision& b, const std::string& where) {
+  EXPECT_EQ(a.status, b.status) << where;
+  EXPECT_EQ(a.rule, b.rule) << where;
+  EXPECT_EQ(a.role, b.role) << where;
+  EXPECT_EQ(a.handler, b.handler) << where;
+  EXPECT_EQ(a.unit, b.unit) << where;
+  EXPECT_EQ(a.level, b.level) << where;
+  EXPECT_EQ(a.respond_by, b.respond_by) << where;
+  EXPECT_EQ(a.resolve_by, b.resolve_by) << where;
+  EXPECT_EQ(a.message, b.message) << where;
+  EXPECT_EQ(std::vector<int>(a.assist.begin(), a.assist.end()), std::vector<int>(b.assist.begin(), b.assist.end()))
+      << where;
+  EXPECT_EQ(std::vector<int>(a.alternates.begin(), a.alternates.end()),
+            std::vector<int>(b.alternates.begin(), b.alternates.end()))
+      << where;
+}
+
+TEST(RouteIndex, ScopeIndexAgreesWithFullScanOnRandomBundles) {
+  std::size_t routed = 0, unrouted = 0;
+  for (unsigned seed = 1; seed <= 60; ++seed) {
+    RandomBundle b = make_bundle(seed);
+    auto snap = gridroute::load_bundle(b.src);
+    ASSERT_TRUE(snap.ok()) << "seed " << seed << ": " << snap.status();
+    for (const Issue& is : make_issues(b, seed * 7919, 300)) {
+      Decision fast = (*snap)->route(is, false);
+      Decision full = (*snap)->route(is, true);  // explain walks every candidate in order
+      expect_same(fast, full, "seed " + std::to_string(seed) + " cell " + std::string(is.cell) + " category " +
+                                  std::string(is.category));
+      routed += fast.status == Decision::Status::routed;
+      unrouted += fast.status == Decision::Status::unrouted;
+    }
+  }
+  // The random bundles exercise both outcomes.
+  EXPECT_GT(routed, 1000u);
+  EXPECT_GT(unrouted, 100u);
+}
+
+}  // namespace
