@@ -26,6 +26,8 @@ template <class S>
 std::vector<std::pair<std::string, double>> breakdown(const S& s) {
   std::vector<std::pair<std::string, double>> out;
   if constexpr (requires { s.unit_index.capacity(); }) out.emplace_back("unit_index", map_bytes(s.unit_index));
+  else if constexpr (requires { s.unit_index.bytes(); })
+    out.emplace_back("unit_index", static_cast<double>(s.unit_index.bytes()));
   if constexpr (requires { s.unit_id_chars.capacity(); s.unit_id_offset.capacity(); })
     out.emplace_back("unit_ids", static_cast<double>(s.unit_id_chars.capacity()) + vec_bytes(s.unit_id_offset));
   double tree = 0;
@@ -41,8 +43,9 @@ std::vector<std::pair<std::string, double>> breakdown(const S& s) {
     for (const auto& x : s.unit_names) b += str_heap(x);
     out.emplace_back("unit_names", b);
   }
-  if constexpr (requires { s.served.capacity(); s.served_offset.capacity(); s.served_handlers.capacity(); })
-    out.emplace_back("served", vec_bytes(s.served) + vec_bytes(s.served_offset) + vec_bytes(s.served_handlers));
+  if constexpr (requires { s.served.capacity(); s.served_handlers.capacity(); })
+    out.emplace_back("served", vec_bytes(s.served) + vec_bytes(s.served_handlers));
+  if constexpr (requires { s.hot.capacity(); }) out.emplace_back("unit_records", vec_bytes(s.hot));
   if constexpr (requires { s.graph.m_forward.m_rowstart.capacity(); s.graph.m_forward.m_column.capacity(); })
     out.emplace_back("graph", vec_bytes(s.graph.m_forward.m_rowstart) + vec_bytes(s.graph.m_forward.m_column));
   if constexpr (requires { s.handler_ids.capacity(); }) {

@@ -144,4 +144,29 @@ TEST(RouteIndex, ScopeIndexAgreesWithFullScanOnRandomBundles) {
   EXPECT_GT(unrouted, 100u);
 }
 
+TEST(RouteIndex, BatchAnswersEachIssueAsOneCallWould) {
+  for (unsigned seed = 100; seed < 120; ++seed) {
+    RandomBundle b = make_bundle(seed);
+    auto snap = gridroute::load_bundle(b.src);
+    ASSERT_TRUE(snap.ok()) << snap.status();
+    // Sizes around the prefetch group (16): empty, partial, exact and ragged tails.
+    for (std::size_t n : {0u, 1u, 15u, 16u, 17u, 333u}) {
+      std::vector<Issue> issues = make_issues(b, seed + static_cast<unsigned>(n), n);
+      for (bool explain : {false, true}) {
+        std::vector<Decision> out(n);
+        (*snap)->route_batch(issues, out, explain);
+        for (std::size_t i = 0; i < n; ++i) {
+          Decision one = (*snap)->route(issues[i], explain);
+          expect_same(out[i], one, "seed " + std::to_string(seed) + " n " + std::to_string(n) + " i " + std::to_string(i));
+          EXPECT_EQ(out[i].trace.size(), one.trace.size());
+        }
+        if (n > 10) {
+          EXPECT_EQ(out[3].status, Decision::Status::rejected);
+          EXPECT_EQ(out[3].message, "unknown cell 'no-such-cell'");
+        }
+      }
+    }
+  }
+}
+
 }  // namespace

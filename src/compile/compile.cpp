@@ -111,7 +111,7 @@ class Compiler {
     std::size_t chars = 0;
     for (auto& u : us) chars += u.id.size();
     s_->unit_id_chars.reserve(chars);
-    s_->unit_index.reserve(n);
+    s_->unit_index.reset(n);
     s_->tier_of.assign(n, 0);
     s_->parent.assign(n, kNone);
     s_->unit_name_offset.reserve(n + 1);
@@ -138,8 +138,9 @@ class Compiler {
     s_->unit_id_offset.push_back(static_cast<std::uint32_t>(s_->unit_id_chars.size()));
     s_->unit_name_offset.push_back(static_cast<std::uint32_t>(s_->unit_name_chars.size()));
     for (std::size_t i = 0; i < n; ++i) {
-      auto [it, inserted] = s_->unit_index.emplace(s_->unit_id(static_cast<UnitId>(i)), static_cast<UnitId>(i));
-      if (!inserted) {
+      const UnitId taken = s_->unit_index.insert(s_->unit_id(static_cast<UnitId>(i)), static_cast<UnitId>(i),
+                                                 [this](UnitId u) { return s_->unit_id(u); });
+      if (taken != kNone) {
         unit_err(us[i], "id", detail::cat("duplicate unit id \"", us[i].id, "\""));
         bad[i] = true;
       }
@@ -396,12 +397,12 @@ class Compiler {
       for (UnitId u : s_->handler_serves[h]) edges.emplace_back(n + h, static_cast<std::size_t>(u));
     std::sort(edges.begin(), edges.end());
     s_->graph = JurisdictionGraph(boost::edges_are_sorted, edges.begin(), edges.end(), n + nh);
-    s_->tin.assign(n, -1);
-    s_->tout.assign(n, -1);
+    tin_.assign(n, -1);
+    tout_.assign(n, -1);
     std::int32_t clock = 0;
     TourVisitor vis;
-    vis.tin = &s_->tin;
-    vis.tout = &s_->tout;
+    vis.tin = &tin_;
+    vis.tout = &tout_;
     vis.clock = &clock;
     vis.units = n;
     std::vector<boost::default_color_type> colors(num_vertices(s_->graph), boost::white_color);
@@ -409,20 +410,20 @@ class Compiler {
     // Only unit→unit edges may be followed: handler vertices have no incoming edges, so a DFS from the
     // root reaches units only.
     boost::depth_first_visit(s_->graph, static_cast<std::size_t>(s_->root), vis, color_map);
-    s_->depth.assign(n, 0);
+    depth_.assign(n, 0);
     // Parents come first in tour order, so depth follows from a pass in discover order.
     std::vector<UnitId> order(n, kNone);
     // Units the DFS did not reach either hang below a unit whose parent is already reported (unknown
     // parent, a second root) or sit on a cycle. Classify each chain once: 1 = dangling, 2 = cycle.
     std::vector<std::uint8_t> state(n, 0);
     for (std::size_t i = 0; i < n; ++i) {
-      if (s_->tin[i] >= 0 || state[i]) continue;
+      if (tin_[i] >= 0 || state[i]) continue;
       std::vector<UnitId> path;
       UnitId u = static_cast<UnitId>(i);
       std::vector<std::uint8_t>& st = state;
       UnitId cycle_start = kNone;
       while (true) {
-        if (u == kNone || s_->tin[u] >= 0 || st[u] == 1 || st[u] == 2) break;
+        if (u == kNone || tin_[u] >= 0 || st[u] == 1 || st[u] == 2) break;
         if (st[u] == 3) { cycle_start = u; break; }  // met our own path: the cycle starts here
         st[u] = 3;
         path.push_back(u);
@@ -440,17 +441,17 @@ class Compiler {
       }
     }
     for (std::size_t i = 0; i < n; ++i)
-      if (s_->tin[i] >= 0) order[static_cast<std::size_t>(s_->tin[i])] = static_cast<UnitId>(i);
+      if (tin_[i] >= 0) order[static_cast<std::size_t>(tin_[i])] = static_cast<UnitId>(i);
     for (UnitId u : order) {
       if (u == kNone) continue;
-      if (s_->parent[u] != kNone) s_->depth[u] = static_cast<std::uint16_t>(s_->depth[s_->parent[u]] + 1);
+      if (s_->parent[u] != kNone) depth_[u] = static_cast<std::uint16_t>(depth_[s_->parent[u]] + 1);
     }
     // Every leaf is a cell and every cell is a leaf.
     std::vector<std::uint8_t> has_child(n, 0);
     for (std::size_t i = 0; i < n; ++i)
       if (s_->parent[i] != kNone) has_child[static_cast<std::size_t>(s_->parent[i])] = 1;
     for (std::size_t i = 0; i < n; ++i) {
-      if (s_->tin[i] < 0) continue;
+      if (tin_[i] < 0) continue;
       bool cell = s_->tier_of[i] == s_->cell_tier && tier_index_.contains(jur_.units[i].tier);
       if (cell && has_child[i]) unit_err(jur_.units[i], "tier", detail::cat("cell \"", jur_.units[i].id, "\" has child units; a cell must be a leaf"));
       if (!cell && !has_child[i] && tier_index_.contains(jur_.units[i].tier))
@@ -463,28 +464,28 @@ class Compiler {
       for (UnitId u : s_->handler_serves[h]) triples.emplace_back(u, s_->handler_role[h], static_cast<HandlerId>(h));
     }
     std::sort(triples.begin(), triples.end());
-    s_->served_offset.assign(n + 1, 0);
+    served_offset_.assign(n + 1, 0);
     for (std::size_t i = 0; i < triples.size(); ++i) {
       auto [u, k, h] = triples[i];
       bool new_group = i == 0 || std::get<0>(triples[i - 1]) != u || std::get<1>(triples[i - 1]) != k;
       if (new_group) {
         s_->served.push_back({k, static_cast<std::int32_t>(s_->served_handlers.size()), 0});
-        ++s_->served_offset[static_cast<std::size_t>(u) + 1];
+        ++served_offset_[static_cast<std::size_t>(u) + 1];
       }
       s_->served_handlers.push_back(h);
       ++s_->served.back().count;
     }
-    for (std::size_t i = 0; i < n; ++i) s_->served_offset[i + 1] += s_->served_offset[i];
+    for (std::size_t i = 0; i < n; ++i) served_offset_[i + 1] += served_offset_[i];
     // The packed per-unit record routing reads, with skip lists filled parents-first in tour order.
     s_->hot.assign(n, Snapshot::UnitHot{});
     for (std::size_t i = 0; i < n; ++i) {
       Snapshot::UnitHot& h = s_->hot[i];
-      h.tin = s_->tin[i];
-      h.tout = s_->tout[i];
+      h.tin = tin_[i];
+      h.tout = tout_[i];
       h.parent = s_->parent[i];
       h.tier = s_->tier_of[i];
-      h.served_begin = s_->served_offset[i];
-      std::uint32_t count = s_->served_offset[i + 1] - s_->served_offset[i];
+      h.served_begin = served_offset_[i];
+      std::uint32_t count = served_offset_[i + 1] - served_offset_[i];
       if (count > 0xFFFF) {
         unit_err(jur_.units[i], "id", detail::cat("unit \"", jur_.units[i].id, "\" is served by more than 65535 distinct roles"));
         count = 0xFFFF;
@@ -723,7 +724,7 @@ class Compiler {
       } else {
         cr.scope = s_->root;
       }
-      cr.scope_depth = s_->depth.empty() ? 0 : s_->depth[cr.scope];
+      cr.scope_depth = depth_.empty() ? 0 : depth_[cr.scope];
       bool rok = true;
       if (r.calendar) cr.calendar = calendar_ref(*r.calendar, FileId::rules, base + "/calendar", rok);
       cr.condition_calendar = cr.calendar != kNone ? cr.calendar : (explicit_default_calendar_ ? s_->default_calendar : kNone);
@@ -918,6 +919,10 @@ class Compiler {
   Problems& problems_;
   const LoadOptions& opt_;
   std::shared_ptr<Snapshot> s_;
+  // Working arrays of the unit tree (the snapshot keeps tin/tout in `hot`): Euler tour and depth.
+  std::vector<std::int32_t> tin_, tout_;
+  std::vector<std::uint16_t> depth_;
+  std::vector<std::uint32_t> served_offset_;  // per unit, into Snapshot::served; size units+1
   StringMap<std::string, std::int32_t> tier_index_;
   StringMap<std::string, std::int32_t> role_index_;
   StringMap<std::string, std::int32_t> dept_index_;
@@ -971,3 +976,15 @@ std::shared_ptr<Snapshot> compile(spec::Jurisdiction& jur, spec::Rules& rules, P
 }
 
 }  // namespace gridroute::detail
+
+namespace gridroute {
+
+void UnitIndex::reset(std::size_t n) {
+  std::size_t cap = 8;
+  while (cap * 5 < n * 8) cap *= 2;
+  slots_.assign(cap, kEmpty);
+  slots_.shrink_to_fit();
+  mask_ = cap - 1;
+}
+
+}  // namespace gridroute

@@ -77,7 +77,7 @@ std::string render(const AttrValue& v) {
 
 }  // namespace
 
-bool Snapshot::prepare(const Issue& issue, PreparedIssue& out, std::string& error) const {
+bool Snapshot::prepare(const Issue& issue, PreparedIssue& out, std::string& error, std::uint64_t cell_hash) const {
   out.attrs.assign(attr_names.size(), AttrValue{});
   out.has_severity = false;
   for (const auto& [name, value] : issue.attrs) {
@@ -123,7 +123,7 @@ bool Snapshot::prepare(const Issue& issue, PreparedIssue& out, std::string& erro
     out.category = kNone;
   }
   out.category_code = issue.category;
-  UnitId cell = find_unit(issue.cell);
+  UnitId cell = find_unit(issue.cell, cell_hash);
   if (cell == kNone) {
     error = detail::cat("unknown cell '", issue.cell.substr(0, 200), "'");
     return false;
@@ -151,8 +151,8 @@ void Snapshot::candidates_for(const PreparedIssue& issue, std::vector<Candidate>
     for (auto [r, k] : list) {
       auto it = std::find_if(scratch.begin(), scratch.end(), [r = r](const Candidate& c) { return c.rule == r; });
       const UnitId scope = rules[r].scope;
-      if (it == scratch.end()) scratch.push_back({r, spec, k, tin[scope], tout[scope]});
-      else if (spec > it->specificity) *it = {r, spec, k, tin[scope], tout[scope]};
+      if (it == scratch.end()) scratch.push_back({r, spec, k, hot[scope].tin, hot[scope].tout});
+      else if (spec > it->specificity) *it = {r, spec, k, hot[scope].tin, hot[scope].tout};
     }
   };
   if (auto it = exact_patterns.find(code); it != exact_patterns.end()) add(it->second, 1 << 20);
@@ -404,10 +404,10 @@ void deadlines(const Snapshot& s, const CompiledRule& rule, const CompiledPolicy
 
 }  // namespace
 
-Decision Snapshot::route(const Issue& issue, bool explain) const {
+Decision Snapshot::route(const Issue& issue, bool explain, std::uint64_t cell_hash) const {
   Decision d;
   PreparedIssue is;
-  if (!prepare(issue, is, d.message)) {
+  if (!prepare(issue, is, d.message, cell_hash)) {
     d.status = Decision::Status::rejected;
     return d;
   }
@@ -438,7 +438,55 @@ Decision Snapshot::route(const Issue& issue, bool explain) const {
   return d;
 }
 
-Action Snapshot::escalate(const Case& c, Instant now) const {
+void Snapshot::prefetch_cells(const std::string_view* cells, std::size_t n, std::uint64_t* hashes) const {
+  // Each stage issues the loads the next one needs for every cell of the group, so the misses of a
+  // stage overlap: index slots, then the matching unit's record and id offset, then its id text and
+  // the record of the nearest served unit, then that unit's served entries.
+  UnitId guess[kPrefetchGroup];
+  n = std::min(n, kPrefetchGroup);
+  for (std::size_t i = 0; i < n; ++i) {
+    hashes[i] = UnitIndex::hash(cells[i]);
+    __builtin_prefetch(unit_index.slot_address(hashes[i]));
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    guess[i] = unit_index.first_match(hashes[i]);
+    if (guess[i] < 0) continue;
+    __builtin_prefetch(&hot[static_cast<std::size_t>(guess[i])]);
+    __builtin_prefetch(&unit_id_offset[static_cast<std::size_t>(guess[i])]);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (guess[i] < 0) continue;
+    const UnitHot& h = hot[static_cast<std::size_t>(guess[i])];
+    __builtin_prefetch(unit_id_chars.data() + unit_id_offset[static_cast<std::size_t>(guess[i])]);
+    if (h.served_up >= 0) __builtin_prefetch(&hot[static_cast<std::size_t>(h.served_up)]);
+    if (h.parent >= 0) __builtin_prefetch(&hot[static_cast<std::size_t>(h.parent)]);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (guess[i] < 0 || hot[static_cast<std::size_t>(guess[i])].served_up < 0) continue;
+    const UnitHot& su = hot[static_cast<std::size_t>(hot[static_cast<std::size_t>(guess[i])].served_up)];
+    __builtin_prefetch(served.data() + su.served_begin);
+    if (su.served_next >= 0) __builtin_prefetch(&hot[static_cast<std::size_t>(su.served_next)]);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (guess[i] < 0 || hot[static_cast<std::size_t>(guess[i])].served_up < 0) continue;
+    const UnitHot& su = hot[static_cast<std::size_t>(hot[static_cast<std::size_t>(guess[i])].served_up)];
+    if (su.served_count > 0) __builtin_prefetch(served_handlers.data() + served[su.served_begin].first);
+  }
+}
+
+void Snapshot::route_batch(std::span<const Issue> issues, std::span<Decision> out, bool explain) const {
+  std::string_view cells[kPrefetchGroup];
+  std::uint64_t hashes[kPrefetchGroup];
+  const std::size_t n = std::min(issues.size(), out.size());
+  for (std::size_t base = 0; base < n; base += kPrefetchGroup) {
+    const std::size_t m = std::min(kPrefetchGroup, n - base);
+    for (std::size_t i = 0; i < m; ++i) cells[i] = issues[base + i].cell;
+    prefetch_cells(cells, m, hashes);
+    for (std::size_t i = 0; i < m; ++i) out[base + i] = route(issues[base + i], explain, hashes[i]);
+  }
+}
+
+Action Snapshot::escalate(const Case& c, Instant now, std::uint64_t cell_hash) const {
   Action a;
   auto reject = [&](std::string msg) {
     a.kind = Action::Kind::rejected;
@@ -447,7 +495,7 @@ Action Snapshot::escalate(const Case& c, Instant now) const {
   };
   PreparedIssue is;
   std::string err;
-  if (!prepare(c.issue, is, err)) return reject(std::move(err));
+  if (!prepare(c.issue, is, err, cell_hash)) return reject(std::move(err));
   Decision d;
   route_prepared(is, d, false);
   if (d.status != Decision::Status::routed) return reject(detail::cat("the case's issue is unrouted: ", d.message));

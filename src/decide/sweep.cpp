@@ -13,7 +13,15 @@ Snapshot::SweepSummary Snapshot::sweep(std::span<const Case> cases, Instant now,
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, cases.size() / 4096)));
   auto work = [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) actions[i] = escalate(cases[i], now);
+    // In groups, with what each case reads prefetched for the whole group first (see route_batch).
+    std::string_view cells[kPrefetchGroup];
+    std::uint64_t hashes[kPrefetchGroup];
+    for (std::size_t base = begin; base < end; base += kPrefetchGroup) {
+      const std::size_t m = std::min(kPrefetchGroup, end - base);
+      for (std::size_t i = 0; i < m; ++i) cells[i] = cases[base + i].issue.cell;
+      prefetch_cells(cells, m, hashes);
+      for (std::size_t i = 0; i < m; ++i) actions[base + i] = escalate(cases[base + i], now, hashes[i]);
+    }
   };
   if (threads <= 1) {
     work(0, cases.size());

@@ -28,7 +28,7 @@ std::vector<Diagnostic> lint(const Snapshot& s, std::size_t max_per_kind) {
   // Units by tour position; a role key "covers" a unit when it resolves from it.
   std::vector<UnitId> by_tin(n, kNone);
   for (std::size_t u = 0; u < n; ++u)
-    if (s.tin[u] >= 0) by_tin[static_cast<std::size_t>(s.tin[u])] = static_cast<UnitId>(u);
+    if (s.hot[u].tin >= 0) by_tin[static_cast<std::size_t>(s.hot[u].tin)] = static_cast<UnitId>(u);
   auto resolves_below = [&](RoleKeyId k, UnitId scope) { return static_cast<bool>(s.resolve(k, scope)); };
 
   // ---- coverage holes
@@ -46,7 +46,7 @@ std::vector<Diagnostic> lint(const Snapshot& s, std::size_t max_per_kind) {
       std::fill(covered.begin(), covered.end(), 0);
       for (std::uint32_t i = s.candidate_offset[c]; i < s.candidate_offset[c + 1]; ++i) {
         const CompiledRule& r = s.rules[s.candidates[i].rule];
-        for (auto pos = s.tin[r.scope]; pos < s.tout[r.scope]; ++pos) {
+        for (auto pos = s.hot[r.scope].tin; pos < s.hot[r.scope].tout; ++pos) {
           UnitId u = by_tin[static_cast<std::size_t>(pos)];
           if (covered[static_cast<std::size_t>(pos)] || s.tier_of[u] != s.cell_tier) continue;
           for (RoleKeyId k : r.route)
