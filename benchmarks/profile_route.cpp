@@ -5,7 +5,7 @@
 //   valgrind --tool=callgrind --instr-atstart=no --cache-sim=yes build-bench/gridroute_profile L 20000 route
 //   perf record -g build-bench/gridroute_profile L 3000000 route
 //
-// Modes: route (Snapshot::route), prepare (Snapshot::prepare only), escalate (Snapshot::escalate).
+// Modes: route (Snapshot::route), batch (Snapshot::route_batch, 256 per call), prepare (Snapshot::prepare only), escalate (Snapshot::escalate).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -23,7 +23,7 @@ using namespace grbench;
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: gridroute_profile WORKLOAD N [route|prepare|escalate]\n");
+    std::fprintf(stderr, "usage: gridroute_profile WORKLOAD N [route|batch|prepare|escalate]\n");
     return 2;
   }
   std::string size = argv[1];
@@ -38,6 +38,13 @@ int main(int argc, char** argv) {
   CALLGRIND_START_INSTRUMENTATION;
   if (mode == "route") {
     for (std::size_t i = 0; i < n; ++i) sink += s.route(w.issues[i % w.issues.size()]).handler;
+  } else if (mode == "batch") {
+    std::vector<Decision> out(256);
+    const std::size_t m = w.issues.size() / 256 * 256;
+    for (std::size_t i = 0; i < n; i += 256) {
+      s.route_batch(std::span<const Issue>(w.issues.data() + i % m, 256), out);
+      sink += static_cast<std::size_t>(out[0].handler);
+    }
   } else if (mode == "prepare") {
     PreparedIssue p;
     std::string err;

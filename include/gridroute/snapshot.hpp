@@ -174,10 +174,11 @@ struct Candidate {
   std::int32_t scope_tout;
 };
 
-// Where a role reference resolved: the unit and the handlers there (owner first).
+// Where a role reference resolved: the unit, the owner there and the other handlers of the role there.
 struct Resolution {
   UnitId unit = kNone;
-  std::span<const HandlerId> handlers;
+  HandlerId owner = kNone;
+  std::span<const HandlerId> alternates;
   explicit operator bool() const { return unit != kNone; }
 };
 
@@ -199,10 +200,13 @@ class Snapshot {
   UnitIndex unit_index;
   std::vector<std::uint32_t> unit_name_offset;  // into unit_name_chars; size units+1 (names are optional)
   std::string unit_name_chars;
+  // One role key served at a unit: the owner inline (resolution reads no other line), the alternates
+  // in served_handlers.
   struct Served {
     RoleKeyId key;
-    std::int32_t first;  // into served_handlers
-    std::int32_t count;
+    HandlerId owner;
+    std::int32_t first;  // alternates, into served_handlers
+    std::int32_t alternates;
   };
   std::vector<Served> served;
   std::vector<HandlerId> served_handlers;
@@ -297,7 +301,8 @@ class Snapshot {
       for (std::uint32_t i = h.served_begin, e = h.served_begin + h.served_count; i < e; ++i) {
         const Served& s = served[i];
         if (s.key == k)
-          return Resolution{u, std::span<const HandlerId>(served_handlers.data() + s.first, static_cast<size_t>(s.count))};
+          return Resolution{u, s.owner,
+                            std::span<const HandlerId>(served_handlers.data() + s.first, static_cast<size_t>(s.alternates))};
       }
     }
     return {};

@@ -469,11 +469,12 @@ class Compiler {
       auto [u, k, h] = triples[i];
       bool new_group = i == 0 || std::get<0>(triples[i - 1]) != u || std::get<1>(triples[i - 1]) != k;
       if (new_group) {
-        s_->served.push_back({k, static_cast<std::int32_t>(s_->served_handlers.size()), 0});
+        s_->served.push_back({k, h, static_cast<std::int32_t>(s_->served_handlers.size()), 0});
         ++served_offset_[static_cast<std::size_t>(u) + 1];
+        continue;
       }
       s_->served_handlers.push_back(h);
-      ++s_->served.back().count;
+      ++s_->served.back().alternates;
     }
     for (std::size_t i = 0; i < n; ++i) served_offset_[i + 1] += served_offset_[i];
     // The packed per-unit record routing reads, with skip lists filled parents-first in tour order.

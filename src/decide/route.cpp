@@ -272,9 +272,9 @@ Verdict try_candidate(const Snapshot& s, const Candidate& c, const PreparedIssue
     d.status = Decision::Status::routed;
     d.rule = c.rule;
     d.role = k;
-    d.handler = res.handlers[0];
+    d.handler = res.owner;
     d.unit = res.unit;
-    d.alternates = res.handlers.subspan(1);
+    d.alternates = res.alternates;
     d.policy = r.policy;
     d.level = 0;
     return Verdict::won;
@@ -421,16 +421,16 @@ Decision Snapshot::route(const Issue& issue, bool explain, std::uint64_t cell_ha
     if (level_owner(*this, *p, p->skip_to_level, is.cell, role, res)) {
       d.level = p->skip_to_level;
       d.role = role;
-      d.handler = res.handlers[0];
+      d.handler = res.owner;
       d.unit = res.unit;
-      d.alternates = res.handlers.subspan(1);
+      d.alternates = res.alternates;
     }
   }
   // Assist: the rule's references from the cell, each to its first handler, without repeats or the owner.
   for (RoleKeyId k : rule.assist) {
     Resolution res = resolve(k, is.cell);
     if (!res) continue;
-    HandlerId h = res.handlers[0];
+    HandlerId h = res.owner;
     if (h == d.handler || std::find(d.assist.begin(), d.assist.end(), h) != d.assist.end()) continue;
     d.assist.push_back(h);
   }
@@ -470,7 +470,7 @@ void Snapshot::prefetch_cells(const std::string_view* cells, std::size_t n, std:
   for (std::size_t i = 0; i < n; ++i) {
     if (guess[i] < 0 || hot[static_cast<std::size_t>(guess[i])].served_up < 0) continue;
     const UnitHot& su = hot[static_cast<std::size_t>(hot[static_cast<std::size_t>(guess[i])].served_up)];
-    if (su.served_count > 0) __builtin_prefetch(served_handlers.data() + served[su.served_begin].first);
+    if (su.served_next >= 0) __builtin_prefetch(served.data() + hot[static_cast<std::size_t>(su.served_next)].served_begin);
   }
 }
 
@@ -480,7 +480,17 @@ void Snapshot::route_batch(std::span<const Issue> issues, std::span<Decision> ou
   const std::size_t n = std::min(issues.size(), out.size());
   for (std::size_t base = 0; base < n; base += kPrefetchGroup) {
     const std::size_t m = std::min(kPrefetchGroup, n - base);
-    for (std::size_t i = 0; i < m; ++i) cells[i] = issues[base + i].cell;
+    for (std::size_t i = 0; i < m; ++i) {
+      const Issue& is = issues[base + i];
+      cells[i] = is.cell;
+      // The caller's text too: the cell id is hashed first, the attributes are read by prepare.
+      __builtin_prefetch(is.cell.data());
+      __builtin_prefetch(is.category.data());
+      if (!is.attrs.empty()) {
+        __builtin_prefetch(is.attrs.data());
+        __builtin_prefetch(is.attrs.front().first.data());
+      }
+    }
     prefetch_cells(cells, m, hashes);
     for (std::size_t i = 0; i < m; ++i) out[base + i] = route(issues[base + i], explain, hashes[i]);
   }
@@ -521,7 +531,7 @@ Action Snapshot::escalate(const Case& c, Instant now, std::uint64_t cell_hash) c
     if (!level_owner(*this, *p, c.level, is.cell, a.role, res))
       return reject(detail::cat("level ", c.level, " of policy '", p->id, "' resolves no handler for cell '",
                                  c.issue.cell, "'"));
-    a.handler = res.handlers[0];
+    a.handler = res.owner;
     a.unit = res.unit;
   }
   // Moves the answer to the next level above the current one that resolves, with deadlines from `now`.
@@ -533,7 +543,7 @@ Action Snapshot::escalate(const Case& c, Instant now, std::uint64_t cell_hash) c
       a.kind = kind;
       a.level = l;
       a.role = role;
-      a.handler = res.handlers[0];
+      a.handler = res.owner;
       a.unit = res.unit;
       deadlines(*this, rule, p, l, a.handler, now, a.respond_by, a.resolve_by);
       return;
