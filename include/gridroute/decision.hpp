@@ -99,6 +99,19 @@ struct Decision {
   Instant resolve_by = kNoInstant;
   std::string message;              // `reason` when unrouted, `error` when rejected
   std::vector<TraceEntry> trace;    // filled only when asked for
+
+  // Back to a default Decision, keeping the buffers (for reuse across a batch).
+  void clear() {
+    status = Status::unrouted;
+    rule = role = handler = unit = kNone;
+    alternates = {};
+    assist.clear();
+    level = 0;
+    policy = kNone;
+    respond_by = resolve_by = kNoInstant;
+    message.clear();
+    trace.clear();
+  }
 };
 
 // An open or resolved case to evaluate for escalation (SPEC §3.5, §4).

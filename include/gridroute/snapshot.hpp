@@ -13,6 +13,7 @@
 // lists the handlers serving it grouped by role, so resolving a role walks at most the cell's depth.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -240,6 +241,23 @@ class Snapshot {
   std::vector<std::string> attr_names;
   std::vector<AttrType> attr_types;
   StringMap<std::string, std::int32_t> attr_index;
+  // Attribute names by length and end letters: when no two declared names share a slot (the usual case),
+  // a name is declared iff it equals the one in its slot — one compare instead of a hash.
+  static std::size_t attr_slot_of(std::string_view name) noexcept {
+    return name.empty() ? 0
+                        : (name.size() * 7 + static_cast<unsigned char>(name.front()) * 3 +
+                           static_cast<unsigned char>(name.back())) & 63;
+  }
+  std::array<std::int8_t, 64> attr_slot{};
+  bool attr_slot_direct = false;
+  std::int32_t find_attr(std::string_view name) const {
+    if (attr_slot_direct) {
+      const std::int8_t k = attr_slot[attr_slot_of(name)];
+      return k >= 0 && attr_names[static_cast<std::size_t>(k)] == name ? k : -1;
+    }
+    auto it = attr_index.find(name);
+    return it == attr_index.end() ? -1 : it->second;
+  }
   bool has_taxonomy = false;
   std::vector<std::string> categories;
   StringMap<std::string_view, CategoryId> category_index;
@@ -325,7 +343,13 @@ class Snapshot {
   Decision route(const Issue& issue, bool explain = false) const {
     return route(issue, explain, UnitIndex::hash(issue.cell));
   }
-  Decision route(const Issue& issue, bool explain, std::uint64_t cell_hash) const;
+  Decision route(const Issue& issue, bool explain, std::uint64_t cell_hash) const {
+    Decision d;
+    route_into(issue, explain, cell_hash, d);
+    return d;
+  }
+  // The same into `d` (cleared first, its buffers reused).
+  void route_into(const Issue& issue, bool explain, std::uint64_t cell_hash, Decision& d) const;
   // Routes many issues: out[i] is route(issues[i], explain); `out` must be as long as `issues`. The
   // batch is taken in groups whose index slots, unit records and served entries are prefetched before
   // any of them is decided, so the memory latency of one issue overlaps the others'. This is the

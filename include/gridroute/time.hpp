@@ -29,6 +29,13 @@ using Instant = std::int64_t;
 inline constexpr Instant kNoInstant = std::numeric_limits<Instant>::min();
 inline constexpr std::int64_t kMicrosPerSecond = 1'000'000;
 
+// Floor division by a positive constant (the compiler turns it into a multiply).
+template <std::int64_t B>
+constexpr std::int64_t floor_div(std::int64_t a) {
+  static_assert(B > 0);
+  return a / B - (a % B < 0);
+}
+
 // A time zone with a fast path: where the zone keeps one UTC offset over 2000–2099 (Asia/Shanghai
 // and most zones without daylight saving time), civil time is plain arithmetic; otherwise Abseil's
 // time-zone rules are consulted.
@@ -43,17 +50,28 @@ class Zone {
   // Seconds since local midnight at `t`.
   int seconds_of_day(Instant t) const;
   // Local date of `t` as days since 1970-01-01, and the local fields of `t` (fast for fixed offsets).
-  std::int64_t local_day(Instant t) const;
+  std::int64_t local_day(Instant t) const {
+    if (in_fixed_range(t)) return floor_div<86400>(floor_div<kMicrosPerSecond>(t) + offset_);
+    return local_day_by_rules(t);
+  }
   void fields(Instant t, std::int64_t& year, int& month, int& day, int& hour, int& minute, int& second,
               int& offset) const;
   // The instant of local second `seconds` of day `day` (days since 1970-01-01).
-  Instant instant(std::int64_t day, int seconds) const;
+  Instant instant(std::int64_t day, int seconds) const {
+    if (fixed_) {
+      Instant t = (day * 86400 + seconds - offset_) * kMicrosPerSecond;
+      if (in_fixed_range(t)) return t;
+    }
+    return instant_by_rules(day, seconds);
+  }
   // The instant of a local civil time (for a time skipped by a DST change, the later instant).
   Instant instant(absl::CivilSecond cs) const;
   bool fixed() const { return fixed_; }
 
  private:
   bool in_fixed_range(Instant t) const { return fixed_ && t >= fixed_from_ && t < fixed_to_; }
+  std::int64_t local_day_by_rules(Instant t) const;
+  Instant instant_by_rules(std::int64_t day, int seconds) const;
   absl::TimeZone tz_;
   bool fixed_ = false;
   int offset_ = 0;
@@ -125,7 +143,7 @@ class Calendar {
 
  private:
   using Day = std::int64_t;  // days since 1970-01-01
-  Day local_day(Instant t) const;
+  Day local_day(Instant t) const { return zone_.local_day(t); }
   bool is_working(Day day) const;
   Instant period_instant(Day day, int seconds, bool exact_zone) const;
   bool in_index(Day day) const { return day >= index_first_ && day < index_first_ + index_days_; }

@@ -198,6 +198,14 @@ class Compiler {
       s_->attr_names.push_back(name);
       s_->attr_types.push_back(t);
     }
+    // The direct table when the declared names do not collide in it.
+    s_->attr_slot.fill(-1);
+    s_->attr_slot_direct = s_->attr_names.size() < 128;
+    for (std::size_t k = 0; k < s_->attr_names.size() && s_->attr_slot_direct; ++k) {
+      std::int8_t& slot = s_->attr_slot[Snapshot::attr_slot_of(s_->attr_names[k])];
+      if (slot >= 0) s_->attr_slot_direct = false;
+      slot = static_cast<std::int8_t>(k);
+    }
     for (std::size_t i = 0; i < rules_.calendars.size(); ++i) calendar(i);
   }
 

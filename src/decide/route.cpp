@@ -81,21 +81,11 @@ bool Snapshot::prepare(const Issue& issue, PreparedIssue& out, std::string& erro
   out.attrs.assign(attr_names.size(), AttrValue{});
   out.has_severity = false;
   for (const auto& [name, value] : issue.attrs) {
-    if (name == "severity" && value.type == AttrValue::Type::number) {
+    if (value.type == AttrValue::Type::number && name == "severity") {
       out.has_severity = true;
       out.severity = value.num;
     }
-    // A handful of declared attributes: comparing names beats hashing them.
-    std::int32_t at = -1;
-    if (attr_names.size() <= 16) {
-      for (std::size_t k = 0; k < attr_names.size(); ++k)
-        if (attr_names[k].size() == name.size() && attr_names[k] == name) {
-          at = static_cast<std::int32_t>(k);
-          break;
-        }
-    } else if (auto it = attr_index.find(name); it != attr_index.end()) {
-      at = it->second;
-    }
+    const std::int32_t at = find_attr(name);
     if (at < 0) continue;
     AttrType want = attr_types[static_cast<std::size_t>(at)];
     bool ok = (want == AttrType::boolean && value.type == AttrValue::Type::boolean) ||
@@ -404,15 +394,15 @@ void deadlines(const Snapshot& s, const CompiledRule& rule, const CompiledPolicy
 
 }  // namespace
 
-Decision Snapshot::route(const Issue& issue, bool explain, std::uint64_t cell_hash) const {
-  Decision d;
+void Snapshot::route_into(const Issue& issue, bool explain, std::uint64_t cell_hash, Decision& d) const {
+  d.clear();
   PreparedIssue is;
   if (!prepare(issue, is, d.message, cell_hash)) {
     d.status = Decision::Status::rejected;
-    return d;
+    return;
   }
   route_prepared(is, d, explain);
-  if (d.status != Decision::Status::routed) return d;
+  if (d.status != Decision::Status::routed) return;
   const CompiledRule& rule = rules[d.rule];
   const CompiledPolicy* p = d.policy == kNone ? nullptr : &policies[d.policy];
   if (p && p->has_skip && is.has_severity && is.severity >= p->skip_at_least) {
@@ -435,7 +425,6 @@ Decision Snapshot::route(const Issue& issue, bool explain, std::uint64_t cell_ha
     d.assist.push_back(h);
   }
   deadlines(*this, rule, p, d.level, d.handler, is.at, d.respond_by, d.resolve_by);
-  return d;
 }
 
 void Snapshot::prefetch_cells(const std::string_view* cells, std::size_t n, std::uint64_t* hashes) const {
@@ -492,7 +481,7 @@ void Snapshot::route_batch(std::span<const Issue> issues, std::span<Decision> ou
       }
     }
     prefetch_cells(cells, m, hashes);
-    for (std::size_t i = 0; i < m; ++i) out[base + i] = route(issues[base + i], explain, hashes[i]);
+    for (std::size_t i = 0; i < m; ++i) route_into(issues[base + i], explain, hashes[i], out[base + i]);
   }
 }
 

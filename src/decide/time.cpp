@@ -50,8 +50,19 @@ void civil_from_days(std::int64_t z, std::int64_t& y, int& m, int& d) {
 }
 
 namespace {
-std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-std::int64_t floor_secs(Instant t) { return floor_div(t, kMicrosPerSecond); }
+// lower_bound for a value expected near `first`: doubling steps, then a binary search in the last one.
+// Deadlines are days or hours ahead, so this reads a line or two of the prefix index, not its whole span.
+template <class It, class T>
+It gallop_lower_bound(It first, It last, const T& value) {
+  std::ptrdiff_t step = 1;
+  while (step < last - first && *(first + step) < value) {
+    first += step;
+    step *= 2;
+  }
+  return std::lower_bound(first, first + std::min(step + 1, last - first), value);
+}
+
+std::int64_t floor_secs(Instant t) { return floor_div<kMicrosPerSecond>(t); }
 }  // namespace
 
 Zone::Zone(absl::TimeZone tz) : tz_(std::move(tz)) {
@@ -80,7 +91,7 @@ void Zone::fields(Instant t, std::int64_t& y, int& m, int& d, int& h, int& mi, i
   if (in_fixed_range(t)) {
     off = offset_;
     std::int64_t local = secs + offset_;
-    std::int64_t day = floor_div(local, 86400);
+    std::int64_t day = floor_div<86400>(local);
     auto sod = static_cast<int>(local - day * 86400);
     civil_from_days(day, y, m, d);
     h = sod / 3600;
@@ -101,23 +112,18 @@ void Zone::fields(Instant t, std::int64_t& y, int& m, int& d, int& h, int& mi, i
 int Zone::seconds_of_day(Instant t) const {
   if (in_fixed_range(t)) {
     std::int64_t local = floor_secs(t) + offset_;
-    return static_cast<int>(local - floor_div(local, 86400) * 86400);
+    return static_cast<int>(local - floor_div<86400>(local) * 86400);
   }
   absl::CivilSecond cs = tz_.At(absl::FromUnixSeconds(floor_secs(t))).cs;
   return cs.hour() * 3600 + cs.minute() * 60 + cs.second();
 }
 
-std::int64_t Zone::local_day(Instant t) const {
-  if (in_fixed_range(t)) return floor_div(floor_secs(t) + offset_, 86400);
+std::int64_t Zone::local_day_by_rules(Instant t) const {
   absl::CivilSecond cs = tz_.At(absl::FromUnixSeconds(floor_secs(t))).cs;
   return days_from_civil(cs.year(), cs.month(), cs.day());
 }
 
-Instant Zone::instant(std::int64_t day, int seconds) const {
-  if (fixed_) {
-    Instant t = (day * 86400 + seconds - offset_) * kMicrosPerSecond;
-    if (in_fixed_range(t)) return t;
-  }
+Instant Zone::instant_by_rules(std::int64_t day, int seconds) const {
   std::int64_t y;
   int m, d;
   civil_from_days(day, y, m, d);
@@ -325,7 +331,6 @@ bool Calendar::is_working(Day n) const {
   return holidays_.empty() || !holidays_.contains(n);
 }
 
-Calendar::Day Calendar::local_day(Instant t) const { return zone_.local_day(t); }
 
 Instant Calendar::period_instant(Day day, int seconds, bool exact_zone) const {
   if (exact_zone) {
@@ -411,8 +416,8 @@ Instant Calendar::add_working_days_indexed(Day from, std::int64_t n) const {
     return add_working_days_walk(index_first_ + index_days_ - 1, left);
   }
   // The answer is the day j whose prefix through j (working_days_before_[j + 1]) first reaches target.
-  auto it = std::lower_bound(working_days_before_.begin() + static_cast<std::ptrdiff_t>(idx) + 1,
-                             working_days_before_.end(), static_cast<std::int32_t>(target));
+  auto it = gallop_lower_bound(working_days_before_.begin() + static_cast<std::ptrdiff_t>(idx) + 1,
+                               working_days_before_.end(), static_cast<std::int32_t>(target));
   auto j = static_cast<Day>(it - working_days_before_.begin()) - 1;
   return period_instant(index_first_ + j, periods_.back().end, false);
 }
@@ -432,8 +437,8 @@ Instant Calendar::add_working_hours_indexed(Instant start, std::int64_t micros) 
     std::int64_t left = target - working_micros_before_.back();
     return add_working_hours_walk(period_instant(index_first_ + index_days_, 0, true), left);
   }
-  auto it = std::lower_bound(working_micros_before_.begin() + static_cast<std::ptrdiff_t>(idx) + 1,
-                             working_micros_before_.end(), target);
+  auto it = gallop_lower_bound(working_micros_before_.begin() + static_cast<std::ptrdiff_t>(idx) + 1,
+                               working_micros_before_.end(), target);
   auto k = static_cast<Day>(it - working_micros_before_.begin()) - 1;
   std::int64_t before = working_micros_before_[static_cast<size_t>(k)] - base;
   return consume_day(index_first_ + k, kNoInstant + 1, micros - before, false).second;
