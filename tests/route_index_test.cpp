@@ -169,4 +169,39 @@ TEST(RouteIndex, BatchAnswersEachIssueAsOneCallWould) {
   }
 }
 
+// Attribute names that share a slot of the direct table ("a_b" and "bx_") fall back to the hash index:
+// each still reaches its own condition.
+TEST(RouteIndex, AttributeNamesThatShareASlotStayApart) {
+  ASSERT_EQ(gridroute::Snapshot::attr_slot_of("a_b"), gridroute::Snapshot::attr_slot_of("bx_"));
+  gridroute::BundleSources src;
+  src.jurisdiction_json = R"({"format": "gridroute.jurisdiction/1", "timezone": "Asia/Shanghai",
+    "tiers": ["community", "area", "cell"], "units": [{"id": "t", "tier": "community"}, {"id": "c", "tier": "cell", "parent": "t"}],
+    "handlers": [{"id": "pm", "role": "property_manager", "serves": ["t"]},
+                 {"id": "rc", "role": "resident_council", "serves": ["t"]},
+                 {"id": "sq", "role": "enforcement_squad", "serves": ["t"]}]})";
+  src.rules_json = R"({"format": "gridroute.rules/1", "attributes": {"a_b": "number", "bx_": "string"},
+    "rules": [{"id": "by-a", "priority": 2, "categories": ["*"], "when": {"attr": "a_b", "eq": 1}, "route": ["property_manager"]},
+              {"id": "by-b", "priority": 1, "categories": ["*"], "when": {"attr": "bx_", "eq": "x"}, "route": ["resident_council"]},
+              {"id": "rest", "categories": ["*"], "route": ["enforcement_squad"]}]})";
+  auto snap = gridroute::load_bundle(src);
+  ASSERT_TRUE(snap.ok()) << snap.status();
+  const gridroute::Snapshot& s = **snap;
+  EXPECT_FALSE(s.attr_slot_direct);
+  auto owner = [&](std::vector<std::pair<std::string_view, gridroute::AttrValue>> attrs) {
+    Issue is;
+    is.id = "I";
+    is.cell = "c";
+    is.category = "any.thing";
+    is.attrs = std::move(attrs);
+    Decision d = s.route(is);
+    return d.status == Decision::Status::routed ? s.handler_id(d.handler) : "(" + d.message + ")";
+  };
+  EXPECT_EQ(owner({{"a_b", gridroute::AttrValue::number(1)}}), "pm");
+  EXPECT_EQ(owner({{"bx_", gridroute::AttrValue::string("x")}}), "rc");
+  EXPECT_EQ(owner({{"bx_", gridroute::AttrValue::string("y")}, {"a_b", gridroute::AttrValue::number(2)}}), "sq");
+  // The declared type is checked per name.
+  EXPECT_EQ(owner({{"bx_", gridroute::AttrValue::number(1)}}), "(attribute 'bx_' must be string, got 1)");
+  EXPECT_EQ(owner({{"a_c", gridroute::AttrValue::number(1)}}), "sq");  // undeclared: ignored
+}
+
 }  // namespace
