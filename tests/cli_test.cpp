@@ -2,6 +2,7 @@
 // non-blank line in order, bad lines rejected while the batch goes on), and `-` for standard input.
 #include <sys/wait.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -107,6 +108,50 @@ std::string issue(const std::string& id, const std::string& category = "noise.lo
                   const std::string& cell = "c1-a-01") {
   return R"({"id": ")" + id + R"(", "category": ")" + category + R"(", "cell": ")" + cell +
          R"(", "at": "2026-11-18T10:00:00+08:00"})";
+}
+
+// ---------------------------------------------------------------- streaming
+
+// A platform that writes a line into a pipe and waits gets its record without closing the pipe: the
+// CLI answers in blocks, but hands over what it has whenever the input pauses.
+TEST(Cli, APipeGetsEachAnswerWhenItsInputPauses) {
+  int to_child[2], from_child[2];
+  ASSERT_EQ(pipe(to_child), 0);
+  ASSERT_EQ(pipe(from_child), 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(to_child[0], 0);
+    dup2(from_child[1], 1);
+    close(to_child[1]);
+    close(from_child[0]);
+    std::string exe = GRIDROUTE_CLI, cmd = "route", bundle = kTown;
+    char* argv[] = {exe.data(), cmd.data(), bundle.data(), nullptr};
+    execv(exe.c_str(), argv);
+    _exit(127);
+  }
+  close(to_child[0]);
+  close(from_child[1]);
+  auto ask = [&](const std::string& id) {
+    std::string line = issue(id) + "\n";
+    EXPECT_EQ(write(to_child[1], line.data(), line.size()), static_cast<ssize_t>(line.size()));
+    std::string got;
+    char c;
+    pollfd pfd{from_child[0], POLLIN, 0};
+    while (got.empty() || got.back() != '\n') {
+      if (poll(&pfd, 1, 10000) != 1 || read(from_child[0], &c, 1) != 1) break;  // 10 s: a hang fails
+      got.push_back(c);
+    }
+    return got;
+  };
+  for (const char* id : {"P1", "P2", "P3"}) {
+    std::string got = ask(id);
+    EXPECT_NE(got.find(std::string("\"id\": \"") + id + "\""), std::string::npos) << got;
+  }
+  close(to_child[1]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(from_child[0]);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 // ---------------------------------------------------------------- exit codes

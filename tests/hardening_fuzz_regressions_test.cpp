@@ -89,9 +89,17 @@ TEST(HardeningFuzzRegressions, ReplayEveryReproducer) {
       } else if (target == "fuzz_route_line" || target == "fuzz_escalate_line") {
         gridroute::LineCodec codec(*snap);
         std::string out;
-        if (target == "fuzz_route_line") codec.route_line(data, true, out);
-        else codec.escalate_line(data, now, out);
+        std::string batched;
+        std::string_view lines[] = {data};
+        if (target == "fuzz_route_line") {
+          codec.route_line(data, true, out);
+          codec.route_lines(lines, true, batched);
+        } else {
+          codec.escalate_line(data, now, out);
+          codec.escalate_lines(lines, now, batched);
+        }
         check_line(out, what);
+        EXPECT_EQ(batched, out + "\n") << what << ": the batched path (fast line reader) differs";
       } else if (target == "fuzz_time") {
         (void)gridroute::parse_duration(data);
         (void)gridroute::parse_rfc3339(data);

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "gridroute/engine.hpp"
+#include "gridroute/jsonl.hpp"
 
 namespace {
 
@@ -202,6 +203,92 @@ TEST(RouteIndex, AttributeNamesThatShareASlotStayApart) {
   // The declared type is checked per name.
   EXPECT_EQ(owner({{"bx_", gridroute::AttrValue::number(1)}}), "(attribute 'bx_' must be string, got 1)");
   EXPECT_EQ(owner({{"a_c", gridroute::AttrValue::number(1)}}), "sq");  // undeclared: ignored
+}
+
+// The codec's batched calls (the CLI's path, with the fast line reader) write exactly what one call
+// per line writes, for plain lines and for every kind the fast reader hands to the full parser.
+TEST(RouteIndex, CodecBatchAgreesWithOneLineAtATime) {
+  auto snap = gridroute::load_bundle(std::string(GRIDROUTE_SOURCE_DIR) + "/examples/lanxi");
+  ASSERT_TRUE(snap.ok()) << snap.status();
+  const std::string base = R"("category": "env.noise.loudspeaker", "cell": "qiaodong-a-01", "at": "2026-11-20T09:15:00+08:00")";
+  std::vector<std::string> lines = {
+      R"({"id": "plain", )" + base + R"(, "attrs": {"severity": 1, "channel": "hotline"}})",
+      R"({"id":"tight",)" + base + R"(,"attrs":{"severity":3,"elderly":true,"private_property":false}})",
+      "  {\t\"id\": \"spaces\", " + base + " }  ",
+      R"({"id": "escaped\"id", )" + base + "}",
+      R"({"id": "unicode-\u00e9", )" + base + "}",
+      R"({"id": "utf8-é", )" + base + R"(, "attrs": {"channel": "热线"}})",
+      R"({"id": "decimal", )" + base + R"(, "attrs": {"severity": 2.5}})",
+      R"({"id": "exponent", )" + base + R"(, "attrs": {"severity": 1e0}})",
+      R"({"id": "negative", )" + base + R"(, "attrs": {"severity": -1}})",
+      R"({"id": "negzero", )" + base + R"(, "attrs": {"severity": -0}})",
+      R"({"id": "leading0", )" + base + R"(, "attrs": {"severity": 01}})",
+      R"({"id": "huge", )" + base + R"(, "attrs": {"severity": 123456789012345678901234567890}})",
+      R"({"id": "inf", )" + base + R"(, "attrs": {"severity": 1e400}})",
+      R"({"id": "null-attrs", )" + base + R"(, "attrs": null})",
+      R"({"id": "null-value", )" + base + R"(, "attrs": {"severity": null}})",
+      R"({"id": "nested", )" + base + R"(, "attrs": {"severity": {"x": 1}}})",
+      R"({"id": "list", )" + base + R"(, "attrs": {"channel": ["a"]}})",
+      R"({"id": "wrong-type", )" + base + R"(, "attrs": {"severity": "high"}})",
+      R"({"id": "dup-attr", )" + base + R"(, "attrs": {"severity": 1, "severity": 4}})",
+      R"({"id": "dup-key", "id": "again", )" + base + "}",
+      R"({"id": "extra", "note": {"deep": [1, 2]}, )" + base + "}",
+      R"({"id": 7, )" + base + "}",
+      R"({"category": "env.noise.loudspeaker", "cell": "qiaodong-a-01", "at": "2026-11-20T09:15:00+08:00"})",
+      R"({"id": "bad-time", "category": "env.noise.loudspeaker", "cell": "qiaodong-a-01", "at": "yesterday"})",
+      R"({"id": "far-time", "category": "env.noise.loudspeaker", "cell": "qiaodong-a-01", "at": "9999-01-01T00:00:00Z"})",
+      R"({"id": "unknown-cell", "category": "env.noise.loudspeaker", "cell": "nowhere", "at": "2026-11-20T09:15:00Z"})",
+      R"({"id": "trailing", )" + base + "} x",
+      R"({"id": "unterminated", )" + base,
+      "[1, 2]",
+      "{}",
+      "not json",
+      std::string("{\"id\": \"bad-utf8-\xff\", ") + base + "}",
+      std::string("{\"id\": \"ctrl-\x01\", ") + base + "}",
+  };
+  gridroute::LineCodec one(*snap), batch(*snap);
+  for (bool explain : {false, true}) {
+    std::string expected;
+    for (const auto& l : lines) {
+      one.route_line(l, explain, expected);
+      expected += "\n";
+    }
+    std::vector<std::string_view> views(lines.begin(), lines.end());
+    std::string got;
+    std::size_t rejected = batch.route_lines(views, explain, got);
+    EXPECT_EQ(got, expected);
+    EXPECT_GT(rejected, 10u);
+  }
+  // Case lines: the issue variants above plus the case fields.
+  const std::string cs = R"(, "level": 0, "level_started_at": "2026-11-20T09:15:00+08:00", "responded": false, "reports": 1, "status": "open")";
+  std::vector<std::string> cases;
+  for (const auto& l : lines) {
+    auto close = l.rfind('}');
+    if (close == std::string::npos || l.front() != '{') { cases.push_back(l); continue; }
+    cases.push_back(l.substr(0, close) + cs + l.substr(close));
+  }
+  const std::string head = R"({"id": "C", )" + base;
+  for (std::string tail : {R"(, "level": 1, "level_started_at": "2026-11-20T09:15:00+08:00", "responded": true, "reports": 5, "status": "open"})",
+                           R"(, "level": 0, "level_started_at": "2026-11-20T09:15:00+08:00", "responded": true, "reports": 1, "status": "resolved", "rating": 1})",
+                           R"(, "level": 0, "level_started_at": "2026-11-20T09:15:00+08:00", "responded": true, "reports": 1, "status": "resolved", "rating": null})",
+                           R"(, "level": 0, "level_started_at": "2026-11-20T09:15:00+08:00", "responded": true, "reports": 1, "status": "resolved", "rating": 9})",
+                           R"(, "level": -1, "level_started_at": "2026-11-20T09:15:00+08:00", "responded": true, "reports": 1, "status": "open"})",
+                           R"(, "level": 0, "level_started_at": "2026-11-20T09:15:00+08:00", "responded": "no", "reports": 1, "status": "open"})",
+                           R"(, "level": 0, "level_started_at": "2026-11-20T09:15:00+08:00", "responded": true, "reports": 1.5, "status": "open"})",
+                           R"(, "level": 0, "level_started_at": "2026-11-20T09:15:00+08:00", "responded": true, "reports": 1, "status": "closed"})",
+                           R"(, "level": 0, "responded": true, "reports": 1, "status": "open"})",
+                           R"(, "level": 99, "level_started_at": "2026-11-20T09:15:00+08:00", "responded": false, "reports": 0, "status": "open"})"})
+    cases.push_back(head + tail);
+  const auto now = *gridroute::parse_rfc3339("2026-11-23T10:00:00+08:00");
+  std::string expected;
+  for (const auto& l : cases) {
+    one.escalate_line(l, now, expected);
+    expected += "\n";
+  }
+  std::vector<std::string_view> views(cases.begin(), cases.end());
+  std::string got;
+  batch.escalate_lines(views, now, got);
+  EXPECT_EQ(got, expected);
 }
 
 }  // namespace

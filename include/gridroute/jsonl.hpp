@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,12 @@ class LineCodec {
   LineResult route_line(std::string_view line, bool explain, std::string& out);
   // Evaluates one case line at `now` and appends one action object (no newline) to `out`.
   LineResult escalate_line(std::string_view line, Instant now, std::string& out);
+
+  // Many lines at once: appends, for each line in order, its record and a newline to `out` — the same
+  // records as route_line / escalate_line one by one, faster, since the lines are decided in groups
+  // whose memory reads are prefetched together. Returns how many records are `rejected`.
+  std::size_t route_lines(std::span<const std::string_view> lines, bool explain, std::string& out);
+  std::size_t escalate_lines(std::span<const std::string_view> lines, Instant now, std::string& out);
 
   const Snapshot& snapshot() const { return *snapshot_; }
 

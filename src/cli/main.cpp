@@ -179,6 +179,9 @@ class LineReader {
     }
   }
 
+  // Whether the next line (or part of it) is already read, so next() returns without waiting.
+  bool buffered() const { return pos_ < end_; }
+
  private:
   std::FILE* in_;
   std::size_t max_;
@@ -191,11 +194,12 @@ std::string line_error(std::uint64_t length, std::size_t max) {
          " bytes per line (--max-line-bytes)";
 }
 
-// `fn(line, out)` answers one line; `reject(message, out)` answers a line over the length limit.
+// `fn(lines, out)` answers a block of lines, one record and newline each; `reject(message, out)` answers a line over the length limit.
 template <class Fn, class Reject>
 int run_lines(const std::string& input, bool quiet, std::size_t max_line, Fn&& fn, Reject&& reject) {
   std::FILE* in = stdin;
   std::int64_t total = 0;
+  bool regular = false;
   if (input != "-") {
     // Hardening: a directory opens fine with fopen and then fails every read; say so up front.
     struct stat st;
@@ -211,7 +215,13 @@ int run_lines(const std::string& input, bool quiet, std::size_t max_line, Fn&& f
     // The size for the progress bar; fstat, not fseek/ftell: the lines are read with read(2) on the
     // descriptor, whose offset stdio's seeking does not reliably restore.
     struct stat fst;
-    if (::fstat(::fileno(in), &fst) == 0 && S_ISREG(fst.st_mode)) total = static_cast<std::int64_t>(fst.st_size);
+    if (::fstat(::fileno(in), &fst) == 0 && S_ISREG(fst.st_mode)) {
+      total = static_cast<std::int64_t>(fst.st_size);
+      regular = true;
+    }
+  } else {
+    struct stat fst;
+    regular = ::fstat(::fileno(stdin), &fst) == 0 && S_ISREG(fst.st_mode);
   }
   Progress progress(!quiet, total);
   std::string out;
@@ -221,9 +231,36 @@ int run_lines(const std::string& input, bool quiet, std::size_t max_line, Fn&& f
   std::uint64_t length = 0;
   bool first = true;
   int status = 0;
+  // Lines are answered in blocks (the codec decides a block in prefetching groups); records keep
+  // the input order, a rejected over-long line flushes the block before it.
+  std::string block;
+  std::vector<std::pair<std::size_t, std::size_t>> spans;
+  std::vector<std::string_view> views;
+  auto write_out = [&](bool force) {
+    if (force || out.size() > (1 << 20) - 4096) {
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      out.clear();
+    }
+  };
+  auto flush = [&] {
+    if (spans.empty()) return;
+    views.clear();
+    for (auto [at, len] : spans) views.emplace_back(block.data() + at, len);
+    fn(std::span<const std::string_view>(views), out);
+    spans.clear();
+    block.clear();
+    write_out(false);
+  };
   // One more byte than the limit: room for the '\r' of a CRLF line end, which is not counted.
   LineReader reader(in, max_line + 1);
   while (true) {
+    // A pipe or terminal that has nothing more for now gets the answers so far: a platform that
+    // writes a few lines and waits reads their records without closing its end.
+    if (!regular && !reader.buffered()) {
+      flush();
+      write_out(true);
+      std::fflush(stdout);
+    }
     LineReader::Got got = reader.next(buf, length);
     if (got == LineReader::Got::eof) break;
     if (got == LineReader::Got::error) {
@@ -238,20 +275,20 @@ int run_lines(const std::string& input, bool quiet, std::size_t max_line, Fn&& f
     first = false;
     if (got == LineReader::Got::too_long || line.size() > max_line) {
       if (got == LineReader::Got::line) length = line.size();
+      flush();
       reject(line_error(length, max_line), out);
+      out.push_back('\n');
     } else {
       if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
-      fn(line, out);
+      spans.emplace_back(block.size(), line.size());
+      block.append(line);
+      if (spans.size() >= 1024 || block.size() >= (4u << 20)) flush();
     }
-    out.push_back('\n');
     ++lines;
-    if (out.size() > (1 << 20) - 4096) {
-      std::fwrite(out.data(), 1, out.size(), stdout);
-      out.clear();
-    }
     progress.update(lines, bytes);
   }
-  std::fwrite(out.data(), 1, out.size(), stdout);
+  flush();
+  write_out(true);
   // Hardening: a failed write (a full disk, a closed pipe) is an error, not a silent success.
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
     std::cerr << "gridroute: cannot write the output: " << std::strerror(errno) << "\n";
@@ -314,7 +351,7 @@ int cmd_route(const std::vector<std::string>& args) {
   gridroute::LineCodec codec(snap);
   return run_lines(
       pos.size() > 1 ? pos[1] : "-", quiet, max_line,
-      [&](std::string_view line, std::string& out) { codec.route_line(line, explain, out); },
+      [&](std::span<const std::string_view> lines, std::string& out) { codec.route_lines(lines, explain, out); },
       [&](const std::string& error, std::string& out) {
         gridroute::Decision d;
         d.status = gridroute::Decision::Status::rejected;
@@ -361,7 +398,7 @@ int cmd_escalate(const std::vector<std::string>& args) {
   gridroute::LineCodec codec(snap);
   return run_lines(
       pos.size() > 1 ? pos[1] : "-", quiet, max_line,
-      [&](std::string_view line, std::string& out) { codec.escalate_line(line, *now, out); },
+      [&](std::span<const std::string_view> lines, std::string& out) { codec.escalate_lines(lines, *now, out); },
       [&](const std::string& error, std::string& out) {
         gridroute::Action a;
         a.kind = gridroute::Action::Kind::rejected;

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <optional>
 
 #include <boost/json.hpp>
 
@@ -286,6 +287,166 @@ void append_action(std::string& out, const Snapshot& s, std::string_view id, boo
   out.push_back('}');
 }
 
+// A fast reader for the usual line: one flat object of plain fields, an `attrs` object of scalars.
+// It accepts only text it fully understands — strings without escapes or control characters,
+// integers of at most 15 digits, true/false/null, no repeated key — and refuses everything else,
+// which then goes through Boost.JSON and the checks that word every error. What it accepts, it
+// reads exactly as that path would (the strings are views into the line).
+class FastLine {
+ public:
+  struct Field {
+    std::string_view key;
+    char kind;  // 's' string, 'i' integer, 't' true, 'f' false, 'n' null, 'a' the attrs object
+    std::string_view text;
+    std::int64_t integer;
+  };
+  static constexpr std::size_t kMaxFields = 16;
+  Field fields[kMaxFields];
+  std::size_t count = 0;
+  std::vector<std::pair<std::string_view, AttrValue>>* attrs = nullptr;  // where `attrs` members go
+
+  bool read(std::string_view line) {
+    p_ = line.data();
+    e_ = line.data() + line.size();
+    count = 0;
+    bool seen_attrs = false;
+    ws();
+    if (!eat('{')) return false;
+    ws();
+    if (eat('}')) return end();
+    while (true) {
+      std::string_view key;
+      if (!string(key) || !colon()) return false;
+      for (std::size_t k = 0; k < count; ++k)
+        if (fields[k].key == key) return false;
+      if (count == kMaxFields) return false;
+      Field& f = fields[count++];
+      f.key = key;
+      if (key == "attrs" && p_ < e_ && *p_ == '{') {
+        if (seen_attrs || !attrs || !object_of_scalars()) return false;
+        seen_attrs = true;
+        f.kind = 'a';
+      } else if (!scalar(f.kind, f.text, f.integer)) {
+        return false;
+      }
+      ws();
+      if (eat(',')) {
+        ws();
+        continue;
+      }
+      if (eat('}')) return end();
+      return false;
+    }
+  }
+  const Field* find(std::string_view key) const {
+    for (std::size_t k = 0; k < count; ++k)
+      if (fields[k].key == key) return &fields[k];
+    return nullptr;
+  }
+
+ private:
+  const char* p_ = nullptr;
+  const char* e_ = nullptr;
+
+  void ws() {
+    while (p_ < e_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\r' || *p_ == '\n')) ++p_;
+  }
+  bool eat(char c) {
+    if (p_ < e_ && *p_ == c) {
+      ++p_;
+      return true;
+    }
+    return false;
+  }
+  bool end() {
+    ws();
+    return p_ == e_;
+  }
+  bool colon() {
+    ws();
+    if (!eat(':')) return false;
+    ws();
+    return true;
+  }
+  bool string(std::string_view& out) {
+    if (!eat('"')) return false;
+    const char* b = p_;
+    while (p_ < e_) {
+      auto c = static_cast<unsigned char>(*p_);
+      if (c == '"') {
+        out = std::string_view(b, static_cast<std::size_t>(p_ - b));
+        ++p_;
+        return true;
+      }
+      if (c == '\\' || c < 0x20) return false;
+      ++p_;
+    }
+    return false;
+  }
+  bool word(std::string_view w) {
+    if (static_cast<std::size_t>(e_ - p_) < w.size() || std::string_view(p_, w.size()) != w) return false;
+    p_ += w.size();
+    return true;
+  }
+  bool scalar(char& kind, std::string_view& text, std::int64_t& integer) {
+    if (p_ == e_) return false;
+    switch (*p_) {
+      case '"': kind = 's'; return string(text);
+      case 't': kind = 't'; return word("true");
+      case 'f': kind = 'f'; return word("false");
+      case 'n': kind = 'n'; return word("null");
+      default: break;
+    }
+    // -?(0|[1-9][0-9]*) with at most 15 digits, not followed by a fraction or exponent.
+    const char* b = p_;
+    bool neg = eat('-');
+    const char* d = p_;
+    std::int64_t v = 0;
+    while (p_ < e_ && *p_ >= '0' && *p_ <= '9') {
+      if (p_ - d == 15) return false;  // longer numbers take the full path
+      v = v * 10 + (*p_++ - '0');
+    }
+    const auto digits = p_ - d;
+    if (digits == 0 || (digits > 1 && *d == '0')) return false;
+    if (p_ < e_ && (*p_ == '.' || *p_ == 'e' || *p_ == 'E')) return false;
+    kind = 'i';
+    text = std::string_view(b, static_cast<std::size_t>(p_ - b));
+    integer = neg ? -v : v;
+    return true;
+  }
+  bool object_of_scalars() {
+    ++p_;  // '{'
+    ws();
+    const std::size_t first = attrs->size();
+    if (eat('}')) return true;
+    while (true) {
+      std::string_view key;
+      if (!string(key) || !colon()) return false;
+      for (std::size_t k = first; k < attrs->size(); ++k)
+        if ((*attrs)[k].first == key) return false;
+      char kind;
+      std::string_view text;
+      std::int64_t integer = 0;
+      if (!scalar(kind, text, integer)) return false;
+      AttrValue v;
+      switch (kind) {
+        case 's': v = AttrValue::string(text); break;
+        case 'i': v = AttrValue::number(static_cast<double>(integer)); break;
+        case 't': v = AttrValue::boolean(true); break;
+        case 'f': v = AttrValue::boolean(false); break;
+        default: v.type = AttrValue::Type::null_; break;
+      }
+      attrs->emplace_back(key, v);
+      ws();
+      if (eat(',')) {
+        ws();
+        continue;
+      }
+      return eat('}');
+    }
+  }
+};
+
 struct LineCodec::Impl {
   json::parser parser;
   json::value value;
@@ -299,8 +460,9 @@ struct LineCodec::Impl {
     return o;
   }()) {}
 
-  // Parses `line`; on failure returns false with `error` set.
-  bool parse(std::string_view line) {
+  // Parses `line` into `value`; on failure returns false with `error` set.
+  bool parse(std::string_view line) { return parse(line, value, json::storage_ptr()); }
+  bool parse(std::string_view line, json::value& value, json::storage_ptr sp) {
     duplicate.clear();
     // Hardening: a line over the cap is not parsed at all (its id is not read either).
     if (line.size() > max_line_bytes) {
@@ -312,7 +474,7 @@ struct LineCodec::Impl {
       error = "invalid UTF-8 in the line";
       return false;
     }
-    parser.reset();
+    parser.reset(std::move(sp));
     json::error_code ec;
     std::size_t n = parser.write_some(line.data(), line.size(), ec);
     if (!ec && line.substr(n).find_first_not_of(" \t\r\n") != std::string_view::npos) ec = json::error::extra_data;
@@ -384,6 +546,100 @@ struct LineCodec::Impl {
     }
     return true;
   }
+
+  // Reads a case line's fields (after `issue`); returns false with `error` set.
+  bool case_fields(const json::object& o, Case& c) {
+    std::int64_t level = 0, reports = 0, rating = 0;
+    bool ok = int_field(o, "level", level, 0, 1000000, "a non-negative integer") &&
+              time_field(o, "level_started_at", c.level_started_at);
+    if (ok) {
+      auto r = o.if_contains("responded");
+      if (!r) ok = fail("missing field 'responded'");
+      else if (!r->is_bool()) ok = fail(detail::cat("field 'responded' must be true or false, got ", brief(*r)));
+      else c.responded = r->get_bool();
+    }
+    ok = ok && int_field(o, "reports", reports, 0, std::int64_t{1} << 50, "a non-negative integer");
+    if (ok) {
+      auto st = o.if_contains("status");
+      if (!st) ok = fail("missing field 'status'");
+      else if (!st->is_string() || (st->get_string() != "open" && st->get_string() != "resolved"))
+        ok = fail(detail::cat("field 'status' must be 'open' or 'resolved', got ", brief(*st)));
+      else c.resolved = st->get_string() == "resolved";
+    }
+    if (ok && o.contains("rating") && !o.at("rating").is_null())
+      ok = int_field(o, "rating", rating, 1, 5, "an integer 1..5");
+    if (!ok) return false;
+    c.level = static_cast<int>(level);
+    c.reports = reports;
+    c.rating = static_cast<int>(rating);
+    return true;
+  }
+
+  // A group of lines read at once (route_lines, escalate_lines): their values live in `arena` until
+  // the group is answered.
+  FastLine fast;
+  // The issue fields of a line through FastLine; false when the line needs the full path.
+  bool fast_issue(std::string_view line, Issue& is, bool& id_null) {
+    if (line.size() > max_line_bytes || !valid_utf8(line)) return false;
+    is.attrs.clear();
+    fast.attrs = &is.attrs;
+    if (!fast.read(line)) return false;
+    const FastLine::Field *id = fast.find("id"), *cat = fast.find("category"), *cell = fast.find("cell"),
+                          *at = fast.find("at"), *attrs = fast.find("attrs");
+    if (!id || !cat || !cell || !at || id->kind != 's' || cat->kind != 's' || cell->kind != 's' || at->kind != 's')
+      return false;
+    if (attrs && attrs->kind != 'a' && attrs->kind != 'n') return false;
+    if (!fast_time(at, is.at)) return false;
+    is.id = id->text;
+    is.category = cat->text;
+    is.cell = cell->text;
+    id_null = false;
+    return true;
+  }
+  static bool fast_time(const FastLine::Field* f, Instant& out) {
+    if (!f || f->kind != 's') return false;
+    auto t = parse_rfc3339(f->text);
+    if (!t.ok() || *t >= detail::kMaxLineInstant) return false;
+    out = *t;
+    return true;
+  }
+  // The case fields after fast_issue; false when the line needs the full path.
+  bool fast_case(Case& c) {
+    const FastLine::Field *level = fast.find("level"), *started = fast.find("level_started_at"),
+                          *responded = fast.find("responded"), *reports = fast.find("reports"),
+                          *status = fast.find("status"), *rating = fast.find("rating");
+    if (!level || level->kind != 'i' || level->integer < 0 || level->integer > 1000000) return false;
+    if (!fast_time(started, c.level_started_at)) return false;
+    if (!responded || (responded->kind != 't' && responded->kind != 'f')) return false;
+    if (!reports || reports->kind != 'i' || reports->integer < 0 || reports->integer > (std::int64_t{1} << 50))
+      return false;
+    if (!status || status->kind != 's' || (status->text != "open" && status->text != "resolved")) return false;
+    std::int64_t r = 0;
+    if (rating && rating->kind != 'n') {
+      if (rating->kind != 'i' || rating->integer < 1 || rating->integer > 5) return false;
+      r = rating->integer;
+    }
+    c.level = static_cast<int>(level->integer);
+    c.responded = responded->kind == 't';
+    c.reports = reports->integer;
+    c.resolved = status->text == "resolved";
+    c.rating = static_cast<int>(r);
+    return true;
+  }
+
+  // A fresh arena per group (Boost.JSON 1.81's monotonic_resource cannot allocate again after
+  // release()), starting in a buffer that holds a typical group without touching the heap.
+  alignas(16) unsigned char arena_buffer[32 * 1024];
+  std::optional<json::monotonic_resource> arena;
+  json::storage_ptr new_arena() {
+    arena.emplace(arena_buffer, sizeof arena_buffer);
+    return json::storage_ptr(&*arena);
+  }
+  json::value values[Snapshot::kPrefetchGroup];
+  Decision decisions[Snapshot::kPrefetchGroup];
+  bool ok[Snapshot::kPrefetchGroup];
+  bool id_null[Snapshot::kPrefetchGroup];
+  std::string errors[Snapshot::kPrefetchGroup];
 
   bool fail(std::string msg) {
     error = std::move(msg);
@@ -460,45 +716,131 @@ LineResult LineCodec::escalate_line(std::string_view line, Instant now, std::str
   Case c;
   bool id_null = true;
   Action a;
-  auto reject = [&] {
+  if (!m.parse(line) || !m.issue(m.value.get_object(), c.issue, id_null) ||
+      !m.case_fields(m.value.get_object(), c)) {
     a.kind = Action::Kind::rejected;
     a.error = m.error;
-  };
-  if (!m.parse(line) || !m.issue(m.value.get_object(), c.issue, id_null)) {
-    reject();
   } else {
-    const json::object& o = m.value.get_object();
-    std::int64_t level = 0, reports = 0, rating = 0;
-    bool ok = m.int_field(o, "level", level, 0, 1000000, "a non-negative integer") &&
-              m.time_field(o, "level_started_at", c.level_started_at);
-    if (ok) {
-      auto r = o.if_contains("responded");
-      if (!r) ok = m.fail("missing field 'responded'");
-      else if (!r->is_bool()) ok = m.fail(detail::cat("field 'responded' must be true or false, got ", brief(*r)));
-      else c.responded = r->get_bool();
-    }
-    ok = ok && m.int_field(o, "reports", reports, 0, std::int64_t{1} << 50, "a non-negative integer");
-    if (ok) {
-      auto st = o.if_contains("status");
-      if (!st) ok = m.fail("missing field 'status'");
-      else if (!st->is_string() || (st->get_string() != "open" && st->get_string() != "resolved"))
-        ok = m.fail(detail::cat("field 'status' must be 'open' or 'resolved', got ", brief(*st)));
-      else c.resolved = st->get_string() == "resolved";
-    }
-    if (ok && o.contains("rating") && !o.at("rating").is_null())
-      ok = m.int_field(o, "rating", rating, 1, 5, "an integer 1..5");
-    if (!ok) {
-      reject();
-    } else {
-      c.level = static_cast<int>(level);
-      c.reports = reports;
-      c.rating = static_cast<int>(rating);
-      a = snapshot_->escalate(c, now);
-    }
+    a = snapshot_->escalate(c, now);
   }
   append_action(out, *snapshot_, c.issue.id, id_null, a);
   if (a.kind != Action::Kind::rejected) return {};
   return {true, std::move(a.error)};
+}
+
+std::size_t LineCodec::route_lines(std::span<const std::string_view> lines, bool explain, std::string& out) {
+  Impl& m = *impl_;
+  constexpr std::size_t G = Snapshot::kPrefetchGroup;
+  Issue issues[G];
+  std::string_view cells[G];
+  std::uint64_t hashes[G];
+  std::size_t rejected = 0;
+  for (std::size_t base = 0; base < lines.size(); base += G) {
+    const std::size_t n = std::min(G, lines.size() - base);
+    json::storage_ptr sp = m.new_arena();
+    // Read the group, then prefetch for the lines that parsed, then decide and write in order.
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      issues[i].attrs.clear();
+      issues[i] = Issue{std::string_view(), std::string_view(), std::string_view(), 0, std::move(issues[i].attrs)};
+      m.id_null[i] = true;
+      m.ok[i] = m.fast_issue(lines[base + i], issues[i], m.id_null[i]);
+      if (!m.ok[i]) {
+        issues[i].attrs.clear();
+        m.id_null[i] = true;
+        m.ok[i] = m.parse(lines[base + i], m.values[i], sp) &&
+                  m.issue(m.values[i].get_object(), issues[i], m.id_null[i]);
+      }
+      if (!m.ok[i]) {
+        m.errors[i] = m.error;
+      } else {
+        cells[k++] = issues[i].cell;
+      }
+    }
+    snapshot_->prefetch_cells(cells, k, hashes);
+    k = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      Decision& d = m.decisions[i];
+      if (m.ok[i]) {
+        snapshot_->route_into(issues[i], explain, hashes[k++], d);
+      } else {
+        d.clear();
+        d.status = Decision::Status::rejected;
+        d.message = std::move(m.errors[i]);
+      }
+      rejected += d.status == Decision::Status::rejected;
+    }
+    // The records name the owner, its unit and rule: fetch those ids for the group before writing.
+    const Snapshot& s = *snapshot_;
+    for (std::size_t i = 0; i < n; ++i) {
+      const Decision& d = m.decisions[i];
+      if (d.status != Decision::Status::routed) continue;
+      __builtin_prefetch(&s.handler_ids[static_cast<std::size_t>(d.handler)]);
+      __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(d.unit)]);
+      for (HandlerId h : d.alternates) __builtin_prefetch(&s.handler_ids[static_cast<std::size_t>(h)]);
+      for (HandlerId h : d.assist) __builtin_prefetch(&s.handler_ids[static_cast<std::size_t>(h)]);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const Decision& d = m.decisions[i];
+      if (d.status != Decision::Status::routed) continue;
+      __builtin_prefetch(s.unit_id_chars.data() + s.unit_id_offset[static_cast<std::size_t>(d.unit)]);
+      __builtin_prefetch(s.handler_ids[static_cast<std::size_t>(d.handler)].data());
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      append_decision(out, s, issues[i].id, m.id_null[i], m.decisions[i], explain);
+      out.push_back('\n');
+    }
+    for (std::size_t i = 0; i < n; ++i) m.values[i] = nullptr;
+  }
+  return rejected;
+}
+
+std::size_t LineCodec::escalate_lines(std::span<const std::string_view> lines, Instant now, std::string& out) {
+  Impl& m = *impl_;
+  constexpr std::size_t G = Snapshot::kPrefetchGroup;
+  Case cases[G];
+  std::string_view cells[G];
+  std::uint64_t hashes[G];
+  std::size_t rejected = 0;
+  for (std::size_t base = 0; base < lines.size(); base += G) {
+    const std::size_t n = std::min(G, lines.size() - base);
+    json::storage_ptr sp = m.new_arena();
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      cases[i].issue.attrs.clear();
+      cases[i] = Case{Issue{std::string_view(), std::string_view(), std::string_view(), 0, std::move(cases[i].issue.attrs)}};
+      m.id_null[i] = true;
+      m.ok[i] = m.fast_issue(lines[base + i], cases[i].issue, m.id_null[i]) && m.fast_case(cases[i]);
+      if (!m.ok[i]) {
+        cases[i] = Case{};
+        m.id_null[i] = true;
+        m.ok[i] = m.parse(lines[base + i], m.values[i], sp) &&
+                  m.issue(m.values[i].get_object(), cases[i].issue, m.id_null[i]) &&
+                  m.case_fields(m.values[i].get_object(), cases[i]);
+      }
+      if (!m.ok[i]) {
+        m.errors[i] = m.error;
+      } else {
+        cells[k++] = cases[i].issue.cell;
+      }
+    }
+    snapshot_->prefetch_cells(cells, k, hashes);
+    k = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      Action a;
+      if (m.ok[i]) {
+        a = snapshot_->escalate(cases[i], now, hashes[k++]);
+      } else {
+        a.kind = Action::Kind::rejected;
+        a.error = std::move(m.errors[i]);
+      }
+      rejected += a.kind == Action::Kind::rejected;
+      append_action(out, *snapshot_, cases[i].issue.id, m.id_null[i], a);
+      out.push_back('\n');
+    }
+    for (std::size_t i = 0; i < n; ++i) m.values[i] = nullptr;
+  }
+  return rejected;
 }
 
 }  // namespace gridroute

@@ -1,5 +1,6 @@
 // libFuzzer target: one case line through LineCodec::escalate_line against the example snapshot, at
-// the example's NOW and at a time decades later. Oracle: one JSON object with "id" and "action".
+// the example's NOW and at a time decades later. Oracles: one JSON object with "id" and "action"; and
+// escalate_lines (the batched path with its fast line reader) writes the same record plus a newline.
 #include "fuzz_common.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -11,6 +12,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     out.clear();
     codec.escalate_line(line, t, out);
     fuzz::check_record(out, "action");
+    std::string batched;
+    std::string_view lines[] = {line, line};
+    codec.escalate_lines(lines, t, batched);
+    if (batched != out + "\n" + out + "\n") fuzz::fail("escalate_lines differs from escalate_line", out + "\n" + batched);
   }
   return 0;
 }
