@@ -1,6 +1,7 @@
 // The fast routing paths agree with the plain one on random bundles: the scope index (which visits only
 // candidates whose scope holds the cell) against the full candidate scan of an explained decision, and
 // the batched call against one call per issue.
+#include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
@@ -289,6 +290,43 @@ TEST(RouteIndex, CodecBatchAgreesWithOneLineAtATime) {
   std::string got;
   batch.escalate_lines(views, now, got);
   EXPECT_EQ(got, expected);
+}
+
+// The word-at-a-time scans (UTF-8 check, JSON string escaping) agree with a byte-by-byte reference
+// for every special byte at every position of strings around the word size.
+std::string reference_json(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"') out += "\\\"";
+    else if (c == '\\') out += "\\\\";
+    else if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else out.push_back(static_cast<char>(c));
+  }
+  return out + "\"";
+}
+
+TEST(FastPaths, WordScansAgreeWithByteByByte) {
+  const std::string specials[] = {"\"", "\\", "\n", "\x01", "\x1f", "\x7f", " ", "~", "é", "\xff", "\xed\xa0\x80"};
+  for (std::size_t len = 0; len <= 20; ++len) {
+    for (std::size_t pos = 0; pos <= len; ++pos) {
+      for (const std::string& sp : specials) {
+        std::string str(len, 'a');
+        str.insert(pos, sp);
+        const bool ascii_ok = sp != "\xff" && sp != "\xed\xa0\x80";
+        EXPECT_EQ(gridroute::valid_utf8(str), ascii_ok) << len << " " << pos;
+        if (!ascii_ok) continue;
+        std::string got;
+        gridroute::append_json_string(got, str);
+        EXPECT_EQ(got, sp == "é" ? "\"" + str + "\"" : reference_json(str)) << len << " " << pos;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -220,35 +220,8 @@ std::string_view in_str(const char* p, std::size_t n, const char* what, bool req
   return {p, n};
 }
 
-// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF, as the JSON path.
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0, n = s.size();
-  auto cont = [&](std::size_t k, unsigned lo, unsigned hi) {
-    if (k >= n) return false;
-    auto c = static_cast<unsigned char>(s[k]);
-    return c >= lo && c <= hi;
-  };
-  while (i < n) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      if (!cont(i + 1, 0x80, 0xBF)) return false;
-      i += 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-      if (!cont(i + 1, lo, hi) || !cont(i + 2, 0x80, 0xBF)) return false;
-      i += 3;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-      if (!cont(i + 1, lo, hi) || !cont(i + 2, 0x80, 0xBF) || !cont(i + 3, 0x80, 0xBF)) return false;
-      i += 4;
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
+// Strict UTF-8 (RFC 3629), the JSON path's check.
+using gridroute::valid_utf8;
 
 gridroute::LoadOptions load_options(const gridroute_load_options* o) {
   gridroute::LoadOptions lo;
@@ -710,10 +683,10 @@ int run_batch(gridroute_buf* out, const gridroute_engine* engine, const char* te
   auto snap = e.engine.snapshot();
   auto w = e.acquire(snap);
   w->out.clear();
-  for_each_line(in, [&](std::string_view line) {
-    fn(w->codec, line, w->out);
-    w->out.push_back('\n');
-  });
+  // All lines at once: the codec decides them in prefetching groups.
+  std::vector<std::string_view> lines;
+  for_each_line(in, [&](std::string_view line) { lines.push_back(line); });
+  fn(w->codec, std::span<const std::string_view>(lines), w->out);
   buf_set(out, w->out);
   e.give_back(std::move(w));
   return GRIDROUTE_OK;
@@ -727,9 +700,10 @@ int gridroute_engine_route_jsonl(gridroute_buf* out, const gridroute_engine* eng
                                  const gridroute_route_options* opts, gridroute_error** err) {
   return guard(err, [&] {
     bool explain = route_flags(opts) & GRIDROUTE_ROUTE_EXPLAIN;
-    return run_batch(out, engine, text, len, [&](gridroute::LineCodec& c, std::string_view line, std::string& o) {
-      c.route_line(line, explain, o);
-    });
+    return run_batch(out, engine, text, len,
+                     [&](gridroute::LineCodec& c, std::span<const std::string_view> lines, std::string& o) {
+                       c.route_lines(lines, explain, o);
+                     });
   });
 }
 
@@ -737,9 +711,10 @@ int gridroute_engine_escalate_jsonl(gridroute_buf* out, const gridroute_engine* 
                                     int64_t now, const gridroute_escalate_options* opts, gridroute_error** err) {
   return guard(err, [&] {
     escalate_flags(opts);
-    return run_batch(out, engine, text, len, [&](gridroute::LineCodec& c, std::string_view line, std::string& o) {
-      c.escalate_line(line, now, o);
-    });
+    return run_batch(out, engine, text, len,
+                     [&](gridroute::LineCodec& c, std::span<const std::string_view> lines, std::string& o) {
+                       c.escalate_lines(lines, now, o);
+                     });
   });
 }
 

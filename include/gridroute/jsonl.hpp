@@ -50,6 +50,10 @@ class LineCodec {
   std::unique_ptr<Impl> impl_;
 };
 
+// Strict UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), the check every
+// input line and string passes.
+bool valid_utf8(std::string_view s);
+
 // Appends a JSON string literal with escapes.
 void append_json_string(std::string& out, std::string_view s);
 // Appends a decision / an action as a JSON object. `id` is written as a string, or null when `id_null`.

@@ -258,6 +258,14 @@ bool valid_utf8(std::string_view s, std::size_t& bad_at) {
   std::size_t i = 0;
   const std::size_t size = s.size();
   while (i < size) {
+    // Eight ASCII bytes at a time (most text is ASCII).
+    while (i + 8 <= size) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if (w & 0x8080808080808080ull) break;
+      i += 8;
+    }
+    if (i >= size) break;
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) { ++i; continue; }
     std::size_t n;
