@@ -104,7 +104,7 @@ void BM_CApiVsCpp(benchmark::State& st, std::string size) {
   const std::size_t n = w.issues.size();
   const int rounds = static_cast<int>(env_size("GRIDROUTE_BENCH_ROUNDS", 5));
   const std::size_t per_round = std::min<std::size_t>(n, 200'000);
-  std::vector<double> cpp, c, ratio;
+  std::vector<double> cpp, c, ratio, cpp_ids, ratio_ids;
   gridroute_decision d = GRIDROUTE_DECISION_INIT;
   std::size_t start = 0;
   for (auto _ : st) {
@@ -122,11 +122,27 @@ void BM_CApiVsCpp(benchmark::State& st, std::string size) {
         benchmark::DoNotOptimize(d);
       }
       double t2 = thread_cpu_seconds();
+      // The C++ call plus what a caller reads to use the answer — the rule, handler and unit ids the C
+      // struct hands over as strings.
+      std::size_t bytes = 0;
+      for (std::size_t k = 0, i = start; k < per_round; ++k, i = i + 1 == n ? 0 : i + 1) {
+        Decision x = w.engine->route(w.issues[i]);
+        if (x.status == Decision::Status::routed) {
+          bytes += w.snap->rules[static_cast<std::size_t>(x.rule)].id.front() +
+                   w.snap->handler_id(x.handler).front() + w.snap->unit_id(x.unit).front();
+        }
+        benchmark::DoNotOptimize(x);
+      }
+      benchmark::DoNotOptimize(bytes);
+      double t3 = thread_cpu_seconds();
       double a = static_cast<double>(per_round) / (t1 - t0);
       double b = static_cast<double>(per_round) / (t2 - t1);
+      double a2 = static_cast<double>(per_round) / (t3 - t2);
       cpp.push_back(a);
       c.push_back(b);
       ratio.push_back(b / a);
+      cpp_ids.push_back(a2);
+      ratio_ids.push_back(b / a2);
       start = (start + per_round) % n;
     }
   }
@@ -134,6 +150,8 @@ void BM_CApiVsCpp(benchmark::State& st, std::string size) {
   st.counters["dps_cpp"] = median(cpp);
   st.counters["dps_capi"] = median(c);
   st.counters["capi_vs_cpp"] = median(ratio);
+  st.counters["dps_cpp_with_ids"] = median(cpp_ids);
+  st.counters["capi_vs_cpp_with_ids"] = median(ratio_ids);
 }
 
 }  // namespace

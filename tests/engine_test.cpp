@@ -120,6 +120,27 @@ TEST(Engine, LoadAndRoute) {
   EXPECT_EQ(d.resolve_by, *gridroute::parse_rfc3339("2026-11-19T17:00:00+08:00"));
 }
 
+TEST(Engine, RouteBatchAnswersOnTheSnapshotItReturns) {
+  gridroute::Engine e = load_engine(kData / "town_v1");
+  std::vector<gridroute::Issue> issues(3);
+  const char* cells[] = {"c1-a-01", "nowhere", "c1-a-01"};
+  for (std::size_t i = 0; i < issues.size(); ++i) {
+    issues[i].id = "I";
+    issues[i].category = "noise.loudspeaker";
+    issues[i].cell = cells[i];
+    issues[i].at = *gridroute::parse_rfc3339("2026-11-18T10:00:00+08:00");
+  }
+  std::vector<gridroute::Decision> out(issues.size());
+  auto s = e.route_batch(issues, out);
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(e.reload((kData / "town_v2").string()).ok());  // the batch's ids stay valid in `s`
+  ASSERT_EQ(out[0].status, gridroute::Decision::Status::routed) << out[0].message;
+  EXPECT_EQ(s->handler_id(out[0].handler), "council-c1");
+  EXPECT_EQ(out[1].status, gridroute::Decision::Status::rejected);
+  EXPECT_EQ(out[1].message, "unknown cell 'nowhere'");
+  EXPECT_EQ(s->handler_id(out[2].handler), "council-c1");
+}
+
 TEST(Engine, ReloadSwapsTheSnapshot) {
   gridroute::Engine e = load_engine(kData / "town_v1");
   auto before = e.snapshot();

@@ -78,6 +78,14 @@ class Engine {
   }
 
   Decision route(const Issue& issue, bool explain = false) const { return snapshot()->route(issue, explain); }
+  // Routes a batch on one snapshot, in prefetching groups (see Snapshot::route_batch): the fast way to
+  // route a stream. Returns that snapshot: the decisions' ids and alternates belong to it.
+  std::shared_ptr<const Snapshot> route_batch(std::span<const Issue> issues, std::span<Decision> out,
+                                              bool explain = false) const {
+    auto s = snapshot();
+    s->route_batch(issues, out, explain);
+    return s;
+  }
   Action escalate(const Case& c, Instant now) const { return snapshot()->escalate(c, now); }
   // Evaluates a batch of cases at `now` on one snapshot; see Snapshot::sweep.
   Snapshot::SweepSummary sweep(std::span<const Case> cases, Instant now, std::vector<Action>& actions,
