@@ -86,6 +86,14 @@ rows = []
 r = get("Route/L/snapshot", "items_per_second")
 rows.append(("routing, C++ API, string ids (Snapshot::route)", ">= 5 M/s (<= 200 ns)",
              "%s (%s)" % (fmt_rate(r), ns_per(r)), status(r and r >= 5e6)))
+rb = get("RouteBatch/L", "items_per_second")
+if rb:
+    rows.append(("routing, C++ API, string ids, batched (Snapshot::route_batch, 256 per call)", ">= 5 M/s (<= 200 ns)",
+                 "%s (%s)" % (fmt_rate(rb), ns_per(rb)), status(rb >= 5e6)))
+rh = get("RouteHot/L", "items_per_second")
+if rh:
+    rows.append(("routing with every table in cache (1,024 issues cycled): the CPU floor", "–",
+                 "%s (%s)" % (fmt_rate(rh), ns_per(rh)), ""))
 r2 = get("Route/L/engine", "items_per_second")
 rows.append(("routing through Engine::route", ">= 5 M/s", "%s (%s)" % (fmt_rate(r2), ns_per(r2)), status(r2 and r2 >= 5e6)))
 lat = get("RouteLatency/L")
@@ -97,6 +105,10 @@ if c:
     rows.append(("C ABI struct fast path vs C++ Engine::route", "within 10%",
                  "%.3f× (C %s, C++ %s)" % (c["capi_vs_cpp"], fmt_rate(c["dps_capi"]), fmt_rate(c["dps_cpp"])),
                  status(c["capi_vs_cpp"] >= 0.9)))
+    if "capi_vs_cpp_with_ids" in c:
+        rows.append(("C ABI struct fast path vs a C++ caller that reads the rule, handler and unit ids", "within 10%",
+                     "%.3f× (C++ %s)" % (c["capi_vs_cpp_with_ids"], fmt_rate(c["dps_cpp_with_ids"])),
+                     status(c["capi_vs_cpp_with_ids"] >= 0.9)))
 else:
     rows.append(("C ABI struct fast path vs C++", "within 10%", "not built (no C ABI library)", "–"))
 h = hyper_mean("route L 1M")

@@ -21,8 +21,8 @@ if [[ "${GRIDROUTE_SKIP_SANITIZERS:-0}" != 1 ]]; then
   cmake --build build-asan -j"$jobs"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_suite "tests under ASan+UBSan" build-asan -LE "no_asan"
   cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRIDROUTE_SANITIZE=thread -DGRIDROUTE_BUILD_TESTS=ON >/dev/null
-  cmake --build build-tsan -j"$jobs" --target gridroute_tests gridroute_capi_tests
-  TSAN_OPTIONS=halt_on_error=1 run_suite "concurrency tests under TSan" build-tsan -R "Concurrency|concurrency|capi\.Threads"
+  cmake --build build-tsan -j"$jobs" --target gridroute_tests gridroute_capi_tests gridroute
+  TSAN_OPTIONS=halt_on_error=1 run_suite "concurrency tests under TSan" build-tsan -R "Concurrency|concurrency|capi\.Threads|Cli\.Threads"
 fi
 if [[ -x scripts/fuzz.sh && "${GRIDROUTE_SKIP_FUZZ:-0}" != 1 ]]; then
   if scripts/fuzz.sh "${GRIDROUTE_FUZZ_SECONDS:-20}"; then summary+=("fuzz: ok"); else summary+=("fuzz: FAILED"); fail=1; fi

@@ -371,4 +371,37 @@ TEST(Cli, ManyLinesKeepTheirOrder) {
   }
 }
 
+// --threads N answers the same records in the same order as one thread, over many blocks, with bad
+// and over-long lines among good ones.
+TEST(Cli, ThreadsKeepTheOutputOfOneThread) {
+  std::string issues, cases;
+  for (int i = 0; i < 9000; ++i) {
+    std::string line = i % 11 == 3 ? "{\"id\": \"B" + std::to_string(i) + "\"}"
+                       : i % 13 == 5 ? std::string(300, 'x')
+                                     : issue("T" + std::to_string(i), i % 5 ? "noise.night" : "noise.loudspeaker");
+    issues += line + "\n";
+    auto close = line.rfind('}');
+    cases += (close == std::string::npos ? line
+                                         : line.substr(0, close) + R"(, "level": 0, "level_started_at": "2026-11-18T10:00:00+08:00", "responded": false, "reports": )" +
+                                               std::to_string(i % 4) + R"(, "status": "open"})") + "\n";
+  }
+  CliRun one = cli({"route", kTown, "-", "--max-line-bytes", "200"}, issues);
+  ASSERT_EQ(one.code, 0) << one.err;
+  EXPECT_EQ(records(one.out).size(), 9000u);
+  for (const char* t : {"2", "3", "--threads=0"}) {
+    std::vector<std::string> args = {"route", kTown, "-", "--max-line-bytes", "200"};
+    if (std::string(t).starts_with("--")) args.push_back(t);
+    else args.insert(args.end(), {"--threads", t});
+    CliRun many = cli(args, issues);
+    EXPECT_EQ(many.code, 0) << many.err;
+    EXPECT_EQ(many.out, one.out) << t;
+  }
+  CliRun esc1 = cli({"escalate", kTown, "-", "--now", kNow}, cases);
+  CliRun esc2 = cli({"escalate", kTown, "-", "--now", kNow, "--threads", "2"}, cases);
+  ASSERT_EQ(esc1.code, 0) << esc1.err;
+  EXPECT_EQ(records(esc1.out).size(), 9000u);
+  EXPECT_EQ(esc2.out, esc1.out);
+  EXPECT_EQ(cli({"route", kTown, "--threads", "999"}).code, 2);
+}
+
 }  // namespace

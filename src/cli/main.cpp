@@ -10,6 +10,11 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <thread>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -58,8 +63,11 @@ level, escalation, respond_by, resolve_by), unrouted (reason) or rejected (error
   --explain   add "trace": every rule considered, in winning order, and why each lost
   --max-line-bytes N   longest accepted line, in bytes (default 1048576); a longer line is
               answered with a "rejected" record and not parsed
+  --threads N decide on N threads (0: one per core; default 1); the output order stays the
+              input order
   --quiet     no progress bar
-A progress bar is drawn on standard error when it is a terminal.
+A progress bar is drawn on standard error when it is a terminal. Lines are answered in blocks; a pipe
+that pauses gets the answers so far, so a caller may write a line and wait for its record.
 )";
 
 constexpr const char* kEscalateHelp = R"(Usage: gridroute escalate BUNDLE [CASES.jsonl|-] --now TIME
@@ -72,6 +80,8 @@ optional rating) and writes one action per line at TIME (RFC 3339 with an offset
   --now TIME  the evaluation time, e.g. 2026-11-23T10:00:00+08:00 (required)
   --max-line-bytes N   longest accepted line, in bytes (default 1048576); a longer line is
               answered with a "rejected" record and not parsed
+  --threads N decide on N threads (0: one per core; default 1); the output order stays the
+              input order
   --quiet     no progress bar
 )";
 
@@ -195,8 +205,63 @@ std::string line_error(std::uint64_t length, std::size_t max) {
 }
 
 // `fn(lines, out)` answers a block of lines, one record and newline each; `reject(message, out)` answers a line over the length limit.
+// Threads that run one job at a time on all of them (`--threads`): started once, reused per block.
+class WorkerPool {
+ public:
+  explicit WorkerPool(unsigned n) {
+    for (unsigned t = 1; t < n; ++t) threads_.emplace_back([this, t] { loop(t); });
+  }
+  ~WorkerPool() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    start_.notify_all();
+    for (auto& th : threads_) th.join();
+  }
+  // Runs job(t) for t = 0..n-1, 0 on the calling thread, and returns when all are done.
+  void run(const std::function<void(unsigned)>& job) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      job_ = &job;
+      pending_ = static_cast<unsigned>(threads_.size());
+      ++generation_;
+    }
+    start_.notify_all();
+    job(0);
+    std::unique_lock<std::mutex> lock(mu_);
+    done_.wait(lock, [&] { return pending_ == 0; });
+  }
+
+ private:
+  void loop(unsigned t) {
+    std::uint64_t seen = 0;
+    while (true) {
+      const std::function<void(unsigned)>* job;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        start_.wait(lock, [&] { return stop_ || generation_ != seen; });
+        if (stop_) return;
+        seen = generation_;
+        job = job_;
+      }
+      (*job)(t);
+      std::lock_guard<std::mutex> lock(mu_);
+      if (--pending_ == 0) done_.notify_one();
+    }
+  }
+  std::vector<std::thread> threads_;
+  std::mutex mu_;
+  std::condition_variable start_, done_;
+  const std::function<void(unsigned)>* job_ = nullptr;
+  unsigned pending_ = 0;
+  std::uint64_t generation_ = 0;
+  bool stop_ = false;
+};
+
 template <class Fn, class Reject>
-int run_lines(const std::string& input, bool quiet, std::size_t max_line, Fn&& fn, Reject&& reject) {
+int run_lines(const std::string& input, bool quiet, std::size_t max_line, unsigned threads, Fn&& fn,
+              Reject&& reject) {
   std::FILE* in = stdin;
   std::int64_t total = 0;
   bool regular = false;
@@ -242,11 +307,28 @@ int run_lines(const std::string& input, bool quiet, std::size_t max_line, Fn&& f
       out.clear();
     }
   };
+  // With several threads, each answers a consecutive share of the block into its own buffer; the
+  // buffers are written in order.
+  std::vector<std::string> parts(threads > 1 ? threads : 0);
+  std::optional<WorkerPool> pool;
+  if (threads > 1) pool.emplace(threads);
   auto flush = [&] {
     if (spans.empty()) return;
     views.clear();
     for (auto [at, len] : spans) views.emplace_back(block.data() + at, len);
-    fn(std::span<const std::string_view>(views), out);
+    std::span<const std::string_view> all(views);
+    if (threads <= 1 || all.size() < 2 * threads) {
+      fn(0u, all, out);
+    } else {
+      const std::size_t share = (all.size() + threads - 1) / threads;
+      pool->run([&](unsigned t) {
+        const std::size_t b = std::min(all.size(), t * share), e = std::min(all.size(), b + share);
+        if (t == 0) return fn(0u, all.subspan(b, e - b), out);
+        parts[t].clear();
+        fn(t, all.subspan(b, e - b), parts[t]);
+      });
+      for (unsigned t = 1; t < threads; ++t) out += parts[t];
+    }
     spans.clear();
     block.clear();
     write_out(false);
@@ -282,10 +364,10 @@ int run_lines(const std::string& input, bool quiet, std::size_t max_line, Fn&& f
       if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
       spans.emplace_back(block.size(), line.size());
       block.append(line);
-      if (spans.size() >= 1024 || block.size() >= (4u << 20)) flush();
+      if (spans.size() >= 1024 * std::max(1u, threads) || block.size() >= (4u << 20) * std::max(1u, threads)) flush();
     }
     ++lines;
-    progress.update(lines, bytes);
+    if ((lines & 255) == 0) progress.update(lines, bytes);
   }
   flush();
   write_out(true);
@@ -297,6 +379,15 @@ int run_lines(const std::string& input, bool quiet, std::size_t max_line, Fn&& f
   progress.done(lines, bytes);
   if (in != stdin) std::fclose(in);
   return status;
+}
+
+// Parses --threads N (0: one per hardware thread).
+bool parse_threads(const std::string& text, unsigned& out) {
+  unsigned v = 0;
+  auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (r.ec != std::errc() || r.ptr != text.data() + text.size() || v > 256) return false;
+  out = v == 0 ? std::max(1u, std::thread::hardware_concurrency()) : v;
+  return true;
 }
 
 // Parses --max-line-bytes N (a positive byte count up to 1 GiB).
@@ -330,6 +421,7 @@ int cmd_check(const std::vector<std::string>& args) {
 int cmd_route(const std::vector<std::string>& args) {
   std::vector<std::string> pos;
   bool explain = false, quiet = false;
+  unsigned threads = 1;
   std::size_t max_line = gridroute::detail::kDefaultMaxLineBytes;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& a = args[i];
@@ -340,6 +432,10 @@ int cmd_route(const std::vector<std::string>& args) {
       std::string v = a.size() > 16 ? a.substr(17) : (i + 1 < args.size() ? args[++i] : "");
       if (!parse_max_line(v, max_line)) return usage_error("route: --max-line-bytes needs a byte count from 1 to 1073741824");
     }
+    else if (a == "--threads" || a.starts_with("--threads=")) {
+      std::string v = a.size() > 9 ? a.substr(10) : (i + 1 < args.size() ? args[++i] : "");
+      if (!parse_threads(v, threads)) return usage_error("route: --threads needs a count from 0 to 256");
+    }
     else if (a.starts_with("--")) return usage_error("route: unknown option " + a);
     else pos.push_back(a);
   }
@@ -348,10 +444,13 @@ int cmd_route(const std::vector<std::string>& args) {
   auto snap = load_or_report(pos[0]);
   if (!snap) return 1;
   gridroute::detail::set_max_line_bytes(max_line);  // before the codec: it reads the cap when made
-  gridroute::LineCodec codec(snap);
+  std::vector<std::unique_ptr<gridroute::LineCodec>> codecs;  // one per thread
+  for (unsigned t = 0; t < threads; ++t) codecs.push_back(std::make_unique<gridroute::LineCodec>(snap));
   return run_lines(
-      pos.size() > 1 ? pos[1] : "-", quiet, max_line,
-      [&](std::span<const std::string_view> lines, std::string& out) { codec.route_lines(lines, explain, out); },
+      pos.size() > 1 ? pos[1] : "-", quiet, max_line, threads,
+      [&](unsigned t, std::span<const std::string_view> lines, std::string& out) {
+        codecs[t]->route_lines(lines, explain, out);
+      },
       [&](const std::string& error, std::string& out) {
         gridroute::Decision d;
         d.status = gridroute::Decision::Status::rejected;
@@ -364,6 +463,7 @@ int cmd_escalate(const std::vector<std::string>& args) {
   std::vector<std::string> pos;
   std::string now_text;
   bool quiet = false;
+  unsigned threads = 1;
   std::size_t max_line = gridroute::detail::kDefaultMaxLineBytes;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& a = args[i];
@@ -379,6 +479,9 @@ int cmd_escalate(const std::vector<std::string>& args) {
       std::string v = a.size() > 16 ? a.substr(17) : (i + 1 < args.size() ? args[++i] : "");
       if (!parse_max_line(v, max_line))
         return usage_error("escalate: --max-line-bytes needs a byte count from 1 to 1073741824");
+    } else if (a == "--threads" || a.starts_with("--threads=")) {
+      std::string v = a.size() > 9 ? a.substr(10) : (i + 1 < args.size() ? args[++i] : "");
+      if (!parse_threads(v, threads)) return usage_error("escalate: --threads needs a count from 0 to 256");
     } else if (a.starts_with("--")) {
       return usage_error("escalate: unknown option " + a);
     } else {
@@ -395,10 +498,13 @@ int cmd_escalate(const std::vector<std::string>& args) {
   auto snap = load_or_report(pos[0]);
   if (!snap) return 1;
   gridroute::detail::set_max_line_bytes(max_line);  // before the codec: it reads the cap when made
-  gridroute::LineCodec codec(snap);
+  std::vector<std::unique_ptr<gridroute::LineCodec>> codecs;  // one per thread
+  for (unsigned t = 0; t < threads; ++t) codecs.push_back(std::make_unique<gridroute::LineCodec>(snap));
   return run_lines(
-      pos.size() > 1 ? pos[1] : "-", quiet, max_line,
-      [&](std::span<const std::string_view> lines, std::string& out) { codec.escalate_lines(lines, *now, out); },
+      pos.size() > 1 ? pos[1] : "-", quiet, max_line, threads,
+      [&](unsigned t, std::span<const std::string_view> lines, std::string& out) {
+        codecs[t]->escalate_lines(lines, *now, out);
+      },
       [&](const std::string& error, std::string& out) {
         gridroute::Action a;
         a.kind = gridroute::Action::Kind::rejected;
