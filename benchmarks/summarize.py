@@ -186,7 +186,7 @@ print()
 # ---- scaling curve
 print("## Scaling: decisions/s and memory vs cells\n")
 print("| workload | cells | units | handlers | load+compile (in process) | snapshot | bytes/cell | peak RSS, load (CLI) | "
-      "Snapshot::route | rules scanned / decision | p99 | sweep (1 thread) | CLI route, all issues |")
+      "Snapshot::route | candidate rules up to the winner / visited (in scope) | p99 | sweep (1 thread) | CLI route, all issues |")
 print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 for x in rss:
     s = x["size"]
@@ -200,7 +200,7 @@ for x in rss:
         f"{int(lc['handlers']):,}" if lc else "–", "%.2f s" % (to_ms(lc) / 1e3) if lc else "–",
         "%.0f MB" % lc["snapshot_MB"] if lc else "–", "%.0f" % lc["bytes_per_cell"] if lc else "–",
         x["load_peak_rss_kib"] / 1024, "%s (%s)" % (fmt_rate(rt), ns_per(rt)),
-        "%.1f" % rp["rules_scanned"] if rp else "–", "%.0f ns" % lt["p99_ns"] if lt else "–",
+        ("%.1f / %.2f" % (rp["rules_scanned"], rp["rules_visited"]) if "rules_visited" in rp else "%.1f" % rp["rules_scanned"]) if rp else "–", "%.0f ns" % lt["p99_ns"] if lt else "–",
         fmt_rate(sw["items_per_second"]) if sw else "–",
         "%s issues in %.2f s (%s incl. load)" % (f"{x['issues']:,}", x["route_s"], fmt_rate(x["issues"] / x["route_s"]))))
 print()

@@ -59,14 +59,14 @@ using JurisdictionGraph = boost::compressed_sparse_row_graph<boost::directedS>;
 class UnitIndex {
  public:
   static std::uint64_t hash(std::string_view id) noexcept { return StringHash{}(id); }
-  // Sizes the table for `n` units (load factor at most 5/8); drops what it held.
+  // Sizes the table for `n` units (load factor 5/8); drops what it held.
   void reset(std::size_t n);
   // Adds `u` under `id` (its text must outlive the index); returns the unit already there when the id is
   // taken, else kNone.
   template <class IdOf>
   std::int32_t insert(std::string_view id, std::int32_t u, IdOf&& id_of) {
     const std::uint64_t h = hash(id);
-    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+    for (std::size_t i = home(h);; i = next(i)) {
       if (slots_[i] == kEmpty) {
         slots_[i] = (h & kTagMask) | static_cast<std::uint32_t>(u);
         return -1;
@@ -80,7 +80,7 @@ class UnitIndex {
   template <class IdOf>
   std::int32_t find(std::string_view id, std::uint64_t h, IdOf&& id_of) const {
     if (slots_.empty()) return -1;
-    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+    for (std::size_t i = home(h);; i = next(i)) {
       const std::uint64_t v = slots_[i];
       if (v == kEmpty) return -1;
       if ((v & kTagMask) == (h & kTagMask)) {
@@ -92,22 +92,24 @@ class UnitIndex {
   // The first unit whose slot matches the hash (without comparing ids), for prefetching; -1 if none.
   std::int32_t first_match(std::uint64_t h) const noexcept {
     if (slots_.empty()) return -1;
-    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+    for (std::size_t i = home(h);; i = next(i)) {
       const std::uint64_t v = slots_[i];
       if (v == kEmpty) return -1;
       if ((v & kTagMask) == (h & kTagMask)) return static_cast<std::int32_t>(static_cast<std::uint32_t>(v));
     }
   }
   const void* slot_address(std::uint64_t h) const noexcept {
-    return slots_.empty() ? nullptr : slots_.data() + (h & mask_);
+    return slots_.empty() ? nullptr : slots_.data() + home(h);
   }
   std::size_t bytes() const noexcept { return slots_.capacity() * sizeof(std::uint64_t); }
 
  private:
   static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};
   static constexpr std::uint64_t kTagMask = ~std::uint64_t{0} << 32;
+  // The home slot from the hash's lower half by multiply-shift, so the table needs no power-of-two size.
+  std::size_t home(std::uint64_t h) const noexcept { return static_cast<std::size_t>(((h & 0xFFFFFFFFu) * slots_.size()) >> 32); }
+  std::size_t next(std::size_t i) const noexcept { return i + 1 == slots_.size() ? 0 : i + 1; }
   std::vector<std::uint64_t> slots_;
-  std::size_t mask_ = 0;
 };
 
 enum class AttrType : std::uint8_t { boolean, number, string };

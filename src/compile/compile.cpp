@@ -989,11 +989,8 @@ std::shared_ptr<Snapshot> compile(spec::Jurisdiction& jur, spec::Rules& rules, P
 namespace gridroute {
 
 void UnitIndex::reset(std::size_t n) {
-  std::size_t cap = 8;
-  while (cap * 5 < n * 8) cap *= 2;
-  slots_.assign(cap, kEmpty);
+  slots_.assign(std::max<std::size_t>(8, n * 8 / 5 + 1), kEmpty);
   slots_.shrink_to_fit();
-  mask_ = cap - 1;
 }
 
 }  // namespace gridroute
