@@ -647,6 +647,9 @@ struct LineCodec::Impl {
   }
   json::value values[Snapshot::kPrefetchGroup];
   Decision decisions[Snapshot::kPrefetchGroup];
+  template <class T, class Read>
+  void read_group(const Snapshot& s, std::span<const std::string_view> group, T* items, Read&& read,
+                  std::uint64_t* hashes);
   bool ok[Snapshot::kPrefetchGroup];
   bool id_null[Snapshot::kPrefetchGroup];
   std::string errors[Snapshot::kPrefetchGroup];
@@ -738,41 +741,52 @@ LineResult LineCodec::escalate_line(std::string_view line, Instant now, std::str
   return {true, std::move(a.error)};
 }
 
+namespace {
+const Issue& issue_of(const Issue& is) { return is; }
+const Issue& issue_of(const Case& c) { return c.issue; }
+}  // namespace
+
+// Reads one group of lines into `items` — each through the fast reader, else Boost.JSON, by `read` —
+// and prefetches what deciding the ones that read will need; `hashes[i]` is line i's cell hash.
+template <class T, class Read>
+void LineCodec::Impl::read_group(const Snapshot& s, std::span<const std::string_view> group, T* items, Read&& read,
+                                 std::uint64_t* hashes) {
+  json::storage_ptr sp = new_arena();
+  std::string_view cells[Snapshot::kPrefetchGroup];
+  std::uint64_t found[Snapshot::kPrefetchGroup];
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    id_null[i] = true;
+    ok[i] = read(group[i], items[i], values[i], sp, id_null[i]);
+    if (ok[i]) cells[k++] = issue_of(items[i]).cell;
+    else errors[i] = error;
+  }
+  s.prefetch_cells(cells, k, found);
+  for (std::size_t i = 0, j = 0; i < group.size(); ++i) hashes[i] = ok[i] ? found[j++] : 0;
+}
+
 std::size_t LineCodec::route_lines(std::span<const std::string_view> lines, bool explain, std::string& out) {
   Impl& m = *impl_;
+  const Snapshot& s = *snapshot_;
   constexpr std::size_t G = Snapshot::kPrefetchGroup;
   Issue issues[G];
-  std::string_view cells[G];
   std::uint64_t hashes[G];
   std::size_t rejected = 0;
+  auto read = [&m](std::string_view line, Issue& is, json::value& v, const json::storage_ptr& sp, bool& id_null) {
+    is.attrs.clear();
+    is = Issue{std::string_view(), std::string_view(), std::string_view(), 0, std::move(is.attrs)};
+    if (m.fast_issue(line, is, id_null)) return true;
+    is.attrs.clear();
+    id_null = true;
+    return m.parse(line, v, sp) && m.issue(v.get_object(), is, id_null);
+  };
   for (std::size_t base = 0; base < lines.size(); base += G) {
     const std::size_t n = std::min(G, lines.size() - base);
-    json::storage_ptr sp = m.new_arena();
-    // Read the group, then prefetch for the lines that parsed, then decide and write in order.
-    std::size_t k = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      issues[i].attrs.clear();
-      issues[i] = Issue{std::string_view(), std::string_view(), std::string_view(), 0, std::move(issues[i].attrs)};
-      m.id_null[i] = true;
-      m.ok[i] = m.fast_issue(lines[base + i], issues[i], m.id_null[i]);
-      if (!m.ok[i]) {
-        issues[i].attrs.clear();
-        m.id_null[i] = true;
-        m.ok[i] = m.parse(lines[base + i], m.values[i], sp) &&
-                  m.issue(m.values[i].get_object(), issues[i], m.id_null[i]);
-      }
-      if (!m.ok[i]) {
-        m.errors[i] = m.error;
-      } else {
-        cells[k++] = issues[i].cell;
-      }
-    }
-    snapshot_->prefetch_cells(cells, k, hashes);
-    k = 0;
+    m.read_group(s, lines.subspan(base, n), issues, read, hashes);
     for (std::size_t i = 0; i < n; ++i) {
       Decision& d = m.decisions[i];
       if (m.ok[i]) {
-        snapshot_->route_into(issues[i], explain, hashes[k++], d);
+        s.route_into(issues[i], explain, hashes[i], d);
       } else {
         d.clear();
         d.status = Decision::Status::rejected;
@@ -781,7 +795,6 @@ std::size_t LineCodec::route_lines(std::span<const std::string_view> lines, bool
       rejected += d.status == Decision::Status::rejected;
     }
     // The records name the owner, its unit and rule: fetch those ids for the group before writing.
-    const Snapshot& s = *snapshot_;
     for (std::size_t i = 0; i < n; ++i) {
       const Decision& d = m.decisions[i];
       if (d.status != Decision::Status::routed) continue;
@@ -807,45 +820,32 @@ std::size_t LineCodec::route_lines(std::span<const std::string_view> lines, bool
 
 std::size_t LineCodec::escalate_lines(std::span<const std::string_view> lines, Instant now, std::string& out) {
   Impl& m = *impl_;
+  const Snapshot& s = *snapshot_;
   constexpr std::size_t G = Snapshot::kPrefetchGroup;
   Case cases[G];
-  std::string_view cells[G];
   std::uint64_t hashes[G];
   std::size_t rejected = 0;
+  auto read = [&m](std::string_view line, Case& c, json::value& v, const json::storage_ptr& sp, bool& id_null) {
+    c.issue.attrs.clear();
+    c = Case{Issue{std::string_view(), std::string_view(), std::string_view(), 0, std::move(c.issue.attrs)}};
+    if (m.fast_issue(line, c.issue, id_null) && m.fast_case(c)) return true;
+    c = Case{};
+    id_null = true;
+    return m.parse(line, v, sp) && m.issue(v.get_object(), c.issue, id_null) && m.case_fields(v.get_object(), c);
+  };
   for (std::size_t base = 0; base < lines.size(); base += G) {
     const std::size_t n = std::min(G, lines.size() - base);
-    json::storage_ptr sp = m.new_arena();
-    std::size_t k = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      cases[i].issue.attrs.clear();
-      cases[i] = Case{Issue{std::string_view(), std::string_view(), std::string_view(), 0, std::move(cases[i].issue.attrs)}};
-      m.id_null[i] = true;
-      m.ok[i] = m.fast_issue(lines[base + i], cases[i].issue, m.id_null[i]) && m.fast_case(cases[i]);
-      if (!m.ok[i]) {
-        cases[i] = Case{};
-        m.id_null[i] = true;
-        m.ok[i] = m.parse(lines[base + i], m.values[i], sp) &&
-                  m.issue(m.values[i].get_object(), cases[i].issue, m.id_null[i]) &&
-                  m.case_fields(m.values[i].get_object(), cases[i]);
-      }
-      if (!m.ok[i]) {
-        m.errors[i] = m.error;
-      } else {
-        cells[k++] = cases[i].issue.cell;
-      }
-    }
-    snapshot_->prefetch_cells(cells, k, hashes);
-    k = 0;
+    m.read_group(s, lines.subspan(base, n), cases, read, hashes);
     for (std::size_t i = 0; i < n; ++i) {
       Action a;
       if (m.ok[i]) {
-        a = snapshot_->escalate(cases[i], now, hashes[k++]);
+        a = s.escalate(cases[i], now, hashes[i]);
       } else {
         a.kind = Action::Kind::rejected;
         a.error = std::move(m.errors[i]);
       }
       rejected += a.kind == Action::Kind::rejected;
-      append_action(out, *snapshot_, cases[i].issue.id, m.id_null[i], a);
+      append_action(out, s, cases[i].issue.id, m.id_null[i], a);
       out.push_back('\n');
     }
     for (std::size_t i = 0; i < n; ++i) m.values[i] = nullptr;
