@@ -450,16 +450,18 @@ void Snapshot::prefetch_cells(const std::string_view* cells, std::size_t n, std:
     if (h.served_up >= 0) __builtin_prefetch(&hot[static_cast<std::size_t>(h.served_up)]);
     if (h.parent >= 0) __builtin_prefetch(&hot[static_cast<std::size_t>(h.parent)]);
   }
-  for (std::size_t i = 0; i < n; ++i) {
-    if (guess[i] < 0 || hot[static_cast<std::size_t>(guess[i])].served_up < 0) continue;
-    const UnitHot& su = hot[static_cast<std::size_t>(hot[static_cast<std::size_t>(guess[i])].served_up)];
-    __builtin_prefetch(served.data() + su.served_begin);
-    if (su.served_next >= 0) __builtin_prefetch(&hot[static_cast<std::size_t>(su.served_next)]);
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    if (guess[i] < 0 || hot[static_cast<std::size_t>(guess[i])].served_up < 0) continue;
-    const UnitHot& su = hot[static_cast<std::size_t>(hot[static_cast<std::size_t>(guess[i])].served_up)];
-    if (su.served_next >= 0) __builtin_prefetch(served.data() + hot[static_cast<std::size_t>(su.served_next)].served_begin);
+  // Then up the chain of served units, a level per stage: each unit's served entries and the next
+  // served unit's record (roles are often served at the area, community or street above the cell).
+  UnitId cur[kPrefetchGroup];
+  for (std::size_t i = 0; i < n; ++i) cur[i] = guess[i] < 0 ? kNone : hot[static_cast<std::size_t>(guess[i])].served_up;
+  for (int level = 0; level < 3; ++level) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (cur[i] < 0) continue;
+      const UnitHot& h = hot[static_cast<std::size_t>(cur[i])];
+      __builtin_prefetch(served.data() + h.served_begin);
+      if (h.served_next >= 0) __builtin_prefetch(&hot[static_cast<std::size_t>(h.served_next)]);
+      cur[i] = h.served_next;
+    }
   }
 }
 
