@@ -452,15 +452,24 @@ void Snapshot::prefetch_cells(const std::string_view* cells, std::size_t n, std:
   }
   // Then up the chain of served units, a level per stage: each unit's served entries and the next
   // served unit's record (roles are often served at the area, community or street above the cell).
-  UnitId cur[kPrefetchGroup];
-  for (std::size_t i = 0; i < n; ++i) cur[i] = guess[i] < 0 ? kNone : hot[static_cast<std::size_t>(guess[i])].served_up;
+  // Escalation levels start from the cell's ancestors: their records, a level per stage too.
+  UnitId cur[kPrefetchGroup], up[kPrefetchGroup];
+  for (std::size_t i = 0; i < n; ++i) {
+    cur[i] = guess[i] < 0 ? kNone : hot[static_cast<std::size_t>(guess[i])].served_up;
+    up[i] = guess[i] < 0 ? kNone : hot[static_cast<std::size_t>(guess[i])].parent;
+  }
   for (int level = 0; level < 3; ++level) {
     for (std::size_t i = 0; i < n; ++i) {
-      if (cur[i] < 0) continue;
-      const UnitHot& h = hot[static_cast<std::size_t>(cur[i])];
-      __builtin_prefetch(served.data() + h.served_begin);
-      if (h.served_next >= 0) __builtin_prefetch(&hot[static_cast<std::size_t>(h.served_next)]);
-      cur[i] = h.served_next;
+      if (cur[i] >= 0) {
+        const UnitHot& h = hot[static_cast<std::size_t>(cur[i])];
+        __builtin_prefetch(served.data() + h.served_begin);
+        if (h.served_next >= 0) __builtin_prefetch(&hot[static_cast<std::size_t>(h.served_next)]);
+        cur[i] = h.served_next;
+      }
+      if (up[i] >= 0) {
+        up[i] = hot[static_cast<std::size_t>(up[i])].parent;
+        if (up[i] >= 0) __builtin_prefetch(&hot[static_cast<std::size_t>(up[i])]);
+      }
     }
   }
 }
