@@ -313,13 +313,17 @@ class FastLine {
   static constexpr std::size_t kMaxFields = 16;
   Field fields[kMaxFields];
   std::size_t count = 0;
+  // The fields of the contract, found while reading (a repeat of one sends the line to the full path).
+  enum Known { id, category, cell, at, attrs_key, level, level_started_at, responded, reports, status, rating, kKnown };
+  const Field* known[kKnown];
+  const Field* get(Known k) const { return known[k]; }
   std::vector<std::pair<std::string_view, AttrValue>>* attrs = nullptr;  // where `attrs` members go
 
   bool read(std::string_view line) {
     p_ = line.data();
     e_ = line.data() + line.size();
     count = 0;
-    bool seen_attrs = false;
+    for (auto& k : known) k = nullptr;
     ws();
     if (!eat('{')) return false;
     ws();
@@ -327,14 +331,19 @@ class FastLine {
     while (true) {
       std::string_view key;
       if (!string(key) || !colon()) return false;
-      for (std::size_t k = 0; k < count; ++k)
-        if (fields[k].key == key) return false;
       if (count == kMaxFields) return false;
+      const int slot = known_slot(key);
+      if (slot >= 0) {
+        if (known[slot]) return false;
+      } else {
+        for (std::size_t k = 0; k < count; ++k)
+          if (fields[k].key == key) return false;
+      }
       Field& f = fields[count++];
       f.key = key;
-      if (key == "attrs" && p_ < e_ && *p_ == '{') {
-        if (seen_attrs || !attrs || !object_of_scalars()) return false;
-        seen_attrs = true;
+      if (slot >= 0) known[slot] = &f;
+      if (slot == attrs_key && p_ < e_ && *p_ == '{') {
+        if (!attrs || !object_of_scalars()) return false;
         f.kind = 'a';
       } else if (!scalar(f.kind, f.text, f.integer)) {
         return false;
@@ -348,13 +357,25 @@ class FastLine {
       return false;
     }
   }
-  const Field* find(std::string_view key) const {
-    for (std::size_t k = 0; k < count; ++k)
-      if (fields[k].key == key) return &fields[k];
-    return nullptr;
-  }
 
  private:
+  static bool is(std::string_view key, std::string_view word) {
+    return key.size() == word.size() && std::memcmp(key.data(), word.data(), word.size()) == 0;
+  }
+  static int known_slot(std::string_view key) {
+    switch (key.size()) {
+      case 2: return is(key, "id") ? id : is(key, "at") ? at : -1;
+      case 4: return is(key, "cell") ? cell : -1;
+      case 5: return is(key, "attrs") ? attrs_key : is(key, "level") ? level : -1;
+      case 6: return is(key, "status") ? status : is(key, "rating") ? rating : -1;
+      case 7: return is(key, "reports") ? reports : -1;
+      case 8: return is(key, "category") ? category : -1;
+      case 9: return is(key, "responded") ? responded : -1;
+      case 16: return is(key, "level_started_at") ? level_started_at : -1;
+      default: return -1;
+    }
+  }
+
   const char* p_ = nullptr;
   const char* e_ = nullptr;
 
@@ -594,8 +615,9 @@ struct LineCodec::Impl {
     is.attrs.clear();
     fast.attrs = &is.attrs;
     if (!fast.read(line)) return false;
-    const FastLine::Field *id = fast.find("id"), *cat = fast.find("category"), *cell = fast.find("cell"),
-                          *at = fast.find("at"), *attrs = fast.find("attrs");
+    const FastLine::Field *id = fast.get(FastLine::id), *cat = fast.get(FastLine::category),
+                          *cell = fast.get(FastLine::cell), *at = fast.get(FastLine::at),
+                          *attrs = fast.get(FastLine::attrs_key);
     if (!id || !cat || !cell || !at || id->kind != 's' || cat->kind != 's' || cell->kind != 's' || at->kind != 's')
       return false;
     if (attrs && attrs->kind != 'a' && attrs->kind != 'n') return false;
@@ -615,9 +637,9 @@ struct LineCodec::Impl {
   }
   // The case fields after fast_issue; false when the line needs the full path.
   bool fast_case(Case& c) {
-    const FastLine::Field *level = fast.find("level"), *started = fast.find("level_started_at"),
-                          *responded = fast.find("responded"), *reports = fast.find("reports"),
-                          *status = fast.find("status"), *rating = fast.find("rating");
+    const FastLine::Field *level = fast.get(FastLine::level), *started = fast.get(FastLine::level_started_at),
+                          *responded = fast.get(FastLine::responded), *reports = fast.get(FastLine::reports),
+                          *status = fast.get(FastLine::status), *rating = fast.get(FastLine::rating);
     if (!level || level->kind != 'i' || level->integer < 0 || level->integer > 1000000) return false;
     if (!fast_time(started, c.level_started_at)) return false;
     if (!responded || (responded->kind != 't' && responded->kind != 'f')) return false;
