@@ -112,7 +112,7 @@ void BM_CApiVsCpp(benchmark::State& st, std::string size) {
       // Thread CPU time, not wall time: other processes on the machine do not count against either side.
       double t0 = thread_cpu_seconds();
       for (std::size_t k = 0, i = start; k < per_round; ++k, i = i + 1 == n ? 0 : i + 1) {
-        Decision x = w.engine->route(w.issues[i]);
+        gridroute::Routed x = w.engine->route(w.issues[i]);
         benchmark::DoNotOptimize(x);
       }
       double t1 = thread_cpu_seconds();
@@ -126,11 +126,9 @@ void BM_CApiVsCpp(benchmark::State& st, std::string size) {
       // struct hands over as strings.
       std::size_t bytes = 0;
       for (std::size_t k = 0, i = start; k < per_round; ++k, i = i + 1 == n ? 0 : i + 1) {
-        Decision x = w.engine->route(w.issues[i]);
-        if (x.status == Decision::Status::routed) {
-          bytes += w.snap->rules[static_cast<std::size_t>(x.rule)].id.front() +
-                   w.snap->handler_id(x.handler).front() + w.snap->unit_id(x.unit).front();
-        }
+        gridroute::Routed x = w.engine->route(w.issues[i]);
+        if (x.decision.status == Decision::Status::routed)
+          bytes += x.rule().front() + x.handler().front() + x.unit().front();
         benchmark::DoNotOptimize(x);
       }
       benchmark::DoNotOptimize(bytes);

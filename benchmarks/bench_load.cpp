@@ -5,6 +5,8 @@
 #include <chrono>
 
 #include "common.hpp"
+#include "compile/index.hpp"
+#include "decide/decide.hpp"
 
 namespace grbench {
 namespace {
@@ -76,10 +78,11 @@ void BM_LoadCompile(benchmark::State& st, std::string size) {
     snapshot_bytes = static_cast<double>(h1 - h0);
     units = static_cast<double>(s->unit_count());
     cells = 0;
-    for (std::size_t u = 0; u < s->unit_count(); ++u) cells += s->tier_of[u] == s->cell_tier;
-    handlers = static_cast<double>(s->handler_ids.size());
-    rules = static_cast<double>(s->rules.size());
-    parts = breakdown(*s);
+    const gridroute::detail::Index& index = s->index();
+    for (std::size_t u = 0; u < s->unit_count(); ++u) cells += index.hot[u].tier == index.cell_tier;
+    handlers = static_cast<double>(s->handler_count());
+    rules = static_cast<double>(s->rule_count());
+    parts = breakdown(index);
     s.reset();
     malloc_trim(0);
     st.ResumeTiming();

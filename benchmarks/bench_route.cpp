@@ -4,6 +4,8 @@
 #include <thread>
 
 #include "common.hpp"
+#include "compile/index.hpp"
+#include "decide/decide.hpp"
 #include "gridroute/jsonl.hpp"
 
 namespace grbench {
@@ -27,7 +29,7 @@ void BM_Route(benchmark::State& st, std::string size, bool via_engine, bool expl
   std::size_t i = n / static_cast<std::size_t>(st.threads()) * static_cast<std::size_t>(st.thread_index());
   std::size_t routed = 0;
   for (auto _ : st) {
-    Decision d = via_engine ? e.route(w.issues[i], explain) : s.route(w.issues[i], explain);
+    Decision d = via_engine ? e.route(w.issues[i], explain).decision : s.route(w.issues[i], explain);
     routed += d.status == Decision::Status::routed;
     benchmark::DoNotOptimize(d);
     if (++i == n) i = 0;
@@ -81,12 +83,12 @@ void BM_RouteHot(benchmark::State& st, std::string size) {
 void BM_Prepare(benchmark::State& st, std::string size) {
   Workload& w = workload(size);
   need_issues(w);
-  const Snapshot& s = *w.snap;
-  PreparedIssue p;
+  const gridroute::detail::Index& s = w.snap->index();
+  gridroute::detail::PreparedIssue p;
   std::string err;
   std::size_t i = 0, n = w.issues.size();
   for (auto _ : st) {
-    bool ok = s.prepare(w.issues[i], p, err);
+    bool ok = gridroute::detail::prepare(s, w.issues[i], p, err, gridroute::detail::UnitIndex::hash(w.issues[i].cell));
     benchmark::DoNotOptimize(ok);
     benchmark::DoNotOptimize(p);
     if (++i == n) i = 0;
@@ -97,16 +99,17 @@ void BM_Prepare(benchmark::State& st, std::string size) {
 void BM_RoutePrepared(benchmark::State& st, std::string size) {
   Workload& w = workload(size);
   need_issues(w);
-  const Snapshot& s = *w.snap;
+  const gridroute::detail::Index& s = w.snap->index();
   std::size_t n = std::min<std::size_t>(w.issues.size(), 200'000);
-  std::vector<PreparedIssue> prepared(n);
+  std::vector<gridroute::detail::PreparedIssue> prepared(n);
   std::string err;
-  for (std::size_t k = 0; k < n; ++k) s.prepare(w.issues[k], prepared[k], err);
+  for (std::size_t k = 0; k < n; ++k)
+    gridroute::detail::prepare(s, w.issues[k], prepared[k], err, gridroute::detail::UnitIndex::hash(w.issues[k].cell));
   std::size_t i = 0;
   double scanned = 0;
   for (auto _ : st) {
     Decision d;
-    s.route_prepared(prepared[i], d, false);
+    gridroute::detail::route_prepared(s, prepared[i], d, false);
     benchmark::DoNotOptimize(d);
     if (++i == n) i = 0;
   }
@@ -115,7 +118,7 @@ void BM_RoutePrepared(benchmark::State& st, std::string size) {
   double visited = 0;
   for (std::size_t k = 0; k < std::min<std::size_t>(n, 20'000); ++k) {
     Decision d;
-    s.route_prepared(prepared[k], d, true);
+    gridroute::detail::route_prepared(s, prepared[k], d, true);
     std::size_t upto = d.trace.size();
     for (std::size_t t = 0; t < d.trace.size(); ++t)
       if (d.trace[t].verdict == Verdict::won) upto = t + 1;
@@ -178,7 +181,7 @@ void BM_Scaling(benchmark::State& st, std::string size, bool via_engine) {
     std::uint64_t count = 0;
     while (!stop.load(std::memory_order_relaxed)) {
       for (int k = 0; k < 64; ++k) {
-        Decision d = via_engine ? w.engine->route(w.issues[i]) : w.snap->route(w.issues[i]);
+        Decision d = via_engine ? w.engine->route(w.issues[i]).decision : w.snap->route(w.issues[i]);
         benchmark::DoNotOptimize(d);
         if (++i == n) i = 0;
       }
@@ -215,7 +218,7 @@ void BM_Scaling(benchmark::State& st, std::string size, bool via_engine) {
 void BM_Codec(benchmark::State& st, std::string size, bool explain) {
   Workload& w = workload(size);
   need_issues(w);
-  LineCodec codec(w.snap);
+  LineCodec codec(w.snap, {.explain = explain});
   std::string out;
   out.reserve(1 << 22);
   constexpr std::size_t kBlock = 1024;
@@ -224,7 +227,7 @@ void BM_Codec(benchmark::State& st, std::string size, bool explain) {
   for (auto _ : st) {
     out.clear();
     std::span<const std::string_view> block(w.issue_lines.data() + i, kBlock);
-    codec.route_lines(block, explain, out);
+    codec.route_lines(block, out);
     for (auto l : block) bytes += l.size() + 1;
     bytes += out.size();
     benchmark::DoNotOptimize(out.data());

@@ -47,7 +47,7 @@ ModeResult run_mode(Workload& w, Engine& engine, int readers, double seconds, in
     while (!stop.load(std::memory_order_relaxed)) {
       for (int k = 0; k < 64; ++k) {
         std::uint64_t a = ticks();
-        Decision d = engine.route(w.issues[i]);
+        Decision d = engine.route(w.issues[i]).decision;
         benchmark::DoNotOptimize(d);
         std::uint64_t dt = ticks() - a;
         mx = std::max(mx, dt);

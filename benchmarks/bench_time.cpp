@@ -4,19 +4,21 @@
 #include <random>
 
 #include "common.hpp"
+#include "compile/index.hpp"
 
 namespace grbench {
 namespace {
 
 using benchmark::Counter;
+using namespace gridroute::detail;
 
 // The smallest workload available has the same calendars as the others.
-const Snapshot& calendar_source() {
+const Index& calendar_source() {
   static std::shared_ptr<const Snapshot> s = [] {
     auto all = sizes();
     return load_or_die(bundle_dir(all.empty() ? "S" : all.front()));
   }();
-  return *s;
+  return s->index();
 }
 
 std::vector<Instant> random_starts(std::size_t n) {
@@ -46,7 +48,7 @@ Instant add_walk(const C& c, Instant t, Duration d) {
 }
 
 void BM_CalendarAdd(benchmark::State& st, Duration::Kind kind, std::int64_t n, bool walk) {
-  const Snapshot& s = calendar_source();
+  const Index& s = calendar_source();
   const Calendar& cal = s.calendars[static_cast<std::size_t>(s.default_calendar)];
   static const std::vector<Instant> starts = random_starts(1 << 20);
   const Duration d{kind, n};
@@ -62,7 +64,7 @@ void BM_CalendarAdd(benchmark::State& st, Duration::Kind kind, std::int64_t n, b
 void BM_ParseRfc3339(benchmark::State& st) {
   static const std::vector<std::string> texts = [] {
     std::vector<std::string> v;
-    const Snapshot& s = calendar_source();
+    const Index& s = calendar_source();
     for (Instant t : random_starts(4096)) v.push_back(format_rfc3339(t, zone_of(s)));
     return v;
   }();
@@ -76,7 +78,7 @@ void BM_ParseRfc3339(benchmark::State& st) {
 }
 
 void BM_FormatRfc3339(benchmark::State& st) {
-  const Snapshot& s = calendar_source();
+  const Index& s = calendar_source();
   static const std::vector<Instant> starts = random_starts(4096);
   std::string out;
   std::size_t i = 0;

@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   std::size_t mismatches = 0;
   std::ifstream exp(peer + "/expected.jsonl");
   std::string line;
-  std::vector<std::string> role_of(snap->rules.size());
+  std::vector<std::string> role_of(snap->rule_count());
   for (std::size_t i = 0; i < n; ++i) {
     if (!std::getline(exp, line)) {
       std::cerr << "expected.jsonl is shorter than the issues\n";
@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
     std::int64_t got = 0;
     std::string got_role;
     if (rule[i] >= 0) {
-      const std::string& rid = snap->rules[static_cast<std::size_t>(rule[i])].id;  // "rN"
+      const std::string rid(snap->rule_id(rule[i]));  // "rN"
       got = std::strtoll(rid.c_str() + 1, nullptr, 10);
       Decision d = snap->route(w.issues[i]);
       got_role = std::string(snap->role_name(d.role));
@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
   json::object res;
   res["engine"] = threads > 1 ? "gridroute-cpp-" + std::to_string(threads) + "threads" : "gridroute-cpp";
   res["data"] = spec;
-  res["rules"] = snap->rules.size();
+  res["rules"] = snap->rule_count();
   res["issues"] = n;
   res["threads"] = threads;
   res["setup_s"] = setup;

@@ -18,6 +18,7 @@
 #endif
 
 #include "common.hpp"
+#include "decide/decide.hpp"
 
 using namespace grbench;
 
@@ -46,9 +47,12 @@ int main(int argc, char** argv) {
       sink += static_cast<std::size_t>(out[0].handler);
     }
   } else if (mode == "prepare") {
-    PreparedIssue p;
+    gridroute::detail::PreparedIssue p;
     std::string err;
-    for (std::size_t i = 0; i < n; ++i) sink += s.prepare(w.issues[i % w.issues.size()], p, err) + p.cell;
+    for (std::size_t i = 0; i < n; ++i) {
+      const gridroute::Issue& is = w.issues[i % w.issues.size()];
+      sink += gridroute::detail::prepare(s.index(), is, p, err, gridroute::detail::UnitIndex::hash(is.cell)) + p.cell;
+    }
   } else {
     for (std::size_t i = 0; i < n; ++i) sink += s.escalate(w.cases[i % w.cases.size()], w.now).handler;
   }

@@ -1,4 +1,4 @@
-// Deadline arithmetic (SPEC §3.4) through gridroute::Calendar, table-driven; the indexed `add` against
+// Deadline arithmetic (SPEC §3.4) through gridroute::detail::Calendar, table-driven; the indexed `add` against
 // the day-by-day `add_by_walking` on many random starts; and parse_rfc3339 / parse_duration /
 // parse_clock edge cases. Output formatting (the jurisdiction's zone, DST offsets, fractions) is
 // checked through decision lines, as a user sees it.
@@ -13,10 +13,11 @@
 #include "gridroute/engine.hpp"
 #include "gridroute/jsonl.hpp"
 #include "gridroute/time.hpp"
+#include "base/calendar.hpp"
 
 namespace {
-using gridroute::Calendar;
-using gridroute::Duration;
+using gridroute::detail::Calendar;
+using gridroute::detail::Duration;
 using gridroute::Instant;
 
 absl::TimeZone abseil_zone(const char* name) {
@@ -24,7 +25,7 @@ absl::TimeZone abseil_zone(const char* name) {
   EXPECT_TRUE(absl::LoadTimeZone(name, &tz)) << name;
   return tz;
 }
-gridroute::Zone zone(const char* name) { return gridroute::Zone(abseil_zone(name)); }
+gridroute::detail::Zone zone(const char* name) { return gridroute::detail::Zone(abseil_zone(name)); }
 
 Instant T(const std::string& text) {
   auto t = gridroute::parse_rfc3339(text);
@@ -38,7 +39,7 @@ std::string show(Instant t, const absl::TimeZone& tz) {
 }
 
 Duration D(const std::string& text) {
-  auto d = gridroute::parse_duration(text);
+  auto d = gridroute::detail::parse_duration(text);
   EXPECT_TRUE(d.ok()) << text;
   return d.ok() ? *d : Duration{};
 }
@@ -295,7 +296,7 @@ TEST(Calendar, AddEqualsAddByWalkingOnRandomInputs) {
       else if (k == 8) d = Duration{Duration::Kind::minutes, minutes(rng)};
       else d = Duration{Duration::Kind::days, days(rng)};
       Instant a = cal.add(start, d), w = cal.add_by_walking(start, d);
-      ASSERT_EQ(a, w) << cal.id() << ": " << show(start, cal.time_zone()) << " + " << gridroute::to_string(d)
+      ASSERT_EQ(a, w) << cal.id() << ": " << show(start, cal.time_zone()) << " + " << gridroute::detail::to_string(d)
                       << ": add " << show(a, cal.time_zone()) << ", walk " << show(w, cal.time_zone());
       ASSERT_NE(a, gridroute::kNoInstant);
       ASSERT_GT(a, start);
@@ -332,33 +333,33 @@ TEST(Calendar, ShanghaiDaylightSavingBefore2000) {
 // ---------------------------------------------------------------- formatting
 
 TEST(Rfc3339, FormatsInTheZone) {
-  EXPECT_EQ(gridroute::format_rfc3339(T("2026-11-20T01:15:00Z"), zone("Asia/Shanghai")), "2026-11-20T09:15:00+08:00");
-  EXPECT_EQ(gridroute::format_rfc3339(T("2026-01-15T12:00:00Z"), zone("Europe/Berlin")), "2026-01-15T13:00:00+01:00");
-  EXPECT_EQ(gridroute::format_rfc3339(T("2026-07-15T12:00:00Z"), zone("Europe/Berlin")), "2026-07-15T14:00:00+02:00");
-  EXPECT_EQ(gridroute::format_rfc3339(T("2026-03-29T01:00:00Z"), zone("Europe/Berlin")), "2026-03-29T03:00:00+02:00");
-  EXPECT_EQ(gridroute::format_rfc3339(T("2026-10-25T00:30:00Z"), zone("Europe/Berlin")), "2026-10-25T02:30:00+02:00");
-  EXPECT_EQ(gridroute::format_rfc3339(T("2026-10-25T01:30:00Z"), zone("Europe/Berlin")), "2026-10-25T02:30:00+01:00");
-  EXPECT_EQ(gridroute::format_rfc3339(T("2026-11-20T01:15:00Z"), zone("Asia/Kolkata")), "2026-11-20T06:45:00+05:30");
-  EXPECT_EQ(gridroute::format_rfc3339(T("2026-11-20T01:15:00Z"), zone("Asia/Kathmandu")), "2026-11-20T07:00:00+05:45");
-  EXPECT_EQ(gridroute::format_rfc3339(T("2026-07-01T12:00:00Z"), zone("America/St_Johns")), "2026-07-01T09:30:00-02:30");
-  EXPECT_EQ(gridroute::format_rfc3339(T("1988-07-01T12:00:00Z"), zone("Asia/Shanghai")), "1988-07-01T21:00:00+09:00");
-  EXPECT_EQ(gridroute::format_rfc3339(T("2026-11-20T01:15:00.5Z"), zone("Asia/Shanghai")), "2026-11-20T09:15:00.5+08:00");
-  EXPECT_EQ(gridroute::format_rfc3339(T("2026-11-20T01:15:00.000001Z"), zone("Asia/Shanghai")),
+  EXPECT_EQ(gridroute::detail::format_rfc3339(T("2026-11-20T01:15:00Z"), zone("Asia/Shanghai")), "2026-11-20T09:15:00+08:00");
+  EXPECT_EQ(gridroute::detail::format_rfc3339(T("2026-01-15T12:00:00Z"), zone("Europe/Berlin")), "2026-01-15T13:00:00+01:00");
+  EXPECT_EQ(gridroute::detail::format_rfc3339(T("2026-07-15T12:00:00Z"), zone("Europe/Berlin")), "2026-07-15T14:00:00+02:00");
+  EXPECT_EQ(gridroute::detail::format_rfc3339(T("2026-03-29T01:00:00Z"), zone("Europe/Berlin")), "2026-03-29T03:00:00+02:00");
+  EXPECT_EQ(gridroute::detail::format_rfc3339(T("2026-10-25T00:30:00Z"), zone("Europe/Berlin")), "2026-10-25T02:30:00+02:00");
+  EXPECT_EQ(gridroute::detail::format_rfc3339(T("2026-10-25T01:30:00Z"), zone("Europe/Berlin")), "2026-10-25T02:30:00+01:00");
+  EXPECT_EQ(gridroute::detail::format_rfc3339(T("2026-11-20T01:15:00Z"), zone("Asia/Kolkata")), "2026-11-20T06:45:00+05:30");
+  EXPECT_EQ(gridroute::detail::format_rfc3339(T("2026-11-20T01:15:00Z"), zone("Asia/Kathmandu")), "2026-11-20T07:00:00+05:45");
+  EXPECT_EQ(gridroute::detail::format_rfc3339(T("2026-07-01T12:00:00Z"), zone("America/St_Johns")), "2026-07-01T09:30:00-02:30");
+  EXPECT_EQ(gridroute::detail::format_rfc3339(T("1988-07-01T12:00:00Z"), zone("Asia/Shanghai")), "1988-07-01T21:00:00+09:00");
+  EXPECT_EQ(gridroute::detail::format_rfc3339(T("2026-11-20T01:15:00.5Z"), zone("Asia/Shanghai")), "2026-11-20T09:15:00.5+08:00");
+  EXPECT_EQ(gridroute::detail::format_rfc3339(T("2026-11-20T01:15:00.000001Z"), zone("Asia/Shanghai")),
             "2026-11-20T09:15:00.000001+08:00");
-  EXPECT_EQ(gridroute::format_rfc3339(T("1969-12-31T23:59:59.5Z"), zone("Asia/Shanghai")), "1970-01-01T07:59:59.5+08:00");
-  EXPECT_EQ(gridroute::format_rfc3339(T("2099-12-31T23:59:59+08:00"), zone("Asia/Shanghai")), "2099-12-31T23:59:59+08:00");
-  EXPECT_EQ(gridroute::format_rfc3339(T("2100-03-01T00:00:00+08:00"), zone("Asia/Shanghai")), "2100-03-01T00:00:00+08:00");
+  EXPECT_EQ(gridroute::detail::format_rfc3339(T("1969-12-31T23:59:59.5Z"), zone("Asia/Shanghai")), "1970-01-01T07:59:59.5+08:00");
+  EXPECT_EQ(gridroute::detail::format_rfc3339(T("2099-12-31T23:59:59+08:00"), zone("Asia/Shanghai")), "2099-12-31T23:59:59+08:00");
+  EXPECT_EQ(gridroute::detail::format_rfc3339(T("2100-03-01T00:00:00+08:00"), zone("Asia/Shanghai")), "2100-03-01T00:00:00+08:00");
 }
 
 TEST(Rfc3339, FormatThenParseIsTheIdentity) {
   std::mt19937_64 rng(3339);
   std::uniform_int_distribution<Instant> when(T("1980-01-01T00:00:00Z"), T("2110-01-01T00:00:00Z"));
   for (const char* name : {"Asia/Shanghai", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "UTC"}) {
-    gridroute::Zone z = zone(name);
+    gridroute::detail::Zone z = zone(name);
     for (int i = 0; i < 2000; ++i) {
       Instant t = when(rng);
       if (i % 2) t -= t % gridroute::kMicrosPerSecond;
-      std::string s = gridroute::format_rfc3339(t, z);
+      std::string s = gridroute::detail::format_rfc3339(t, z);
       auto back = gridroute::parse_rfc3339(s);
       ASSERT_TRUE(back.ok()) << s;
       ASSERT_EQ(*back, t) << name << ": " << s;
@@ -409,31 +410,31 @@ TEST(Durations, Parse) {
                                        {"4wh", Duration::Kind::working_hours, 4},
                                        {"3wd", Duration::Kind::working_days, 3},
                                        {"1440m", Duration::Kind::minutes, 1440}}) {
-    auto d = gridroute::parse_duration(r.text);
+    auto d = gridroute::detail::parse_duration(r.text);
     ASSERT_TRUE(d.ok()) << r.text;
     EXPECT_EQ(d->kind, r.kind) << r.text;
     EXPECT_EQ(d->n, r.n) << r.text;
   }
-  EXPECT_EQ(gridroute::to_string(D("4wh")), "4wh");
-  EXPECT_EQ(gridroute::to_string(D("3wd")), "3wd");
-  EXPECT_EQ(gridroute::to_string(D("30m")), "30m");
+  EXPECT_EQ(gridroute::detail::to_string(D("4wh")), "4wh");
+  EXPECT_EQ(gridroute::detail::to_string(D("3wd")), "3wd");
+  EXPECT_EQ(gridroute::detail::to_string(D("30m")), "30m");
 }
 
 TEST(Durations, RejectsBadDurations) {
   for (const char* bad : {"", "0m", "0wd", "-1h", "+1h", "1", "h", "wh", "1.5h", "1 h", " 1h", "1h ", "1H", "1w", "1whh",
                           "1dw", "1s", "1y", "1hm", "h1", "99999999999999999999h", "100000000000m", "1000000d"}) {
-    EXPECT_FALSE(gridroute::parse_duration(bad).ok()) << "accepted \"" << bad << "\"";
+    EXPECT_FALSE(gridroute::detail::parse_duration(bad).ok()) << "accepted \"" << bad << "\"";
   }
 }
 
 TEST(Clock, Parse) {
-  EXPECT_EQ(*gridroute::parse_clock("00:00", false), 0);
-  EXPECT_EQ(*gridroute::parse_clock("08:30", false), hm(8, 30));
-  EXPECT_EQ(*gridroute::parse_clock("23:59", false), hm(23, 59));
-  EXPECT_EQ(*gridroute::parse_clock("24:00", true), 86400);
-  EXPECT_FALSE(gridroute::parse_clock("24:00", false).ok());
+  EXPECT_EQ(*gridroute::detail::parse_clock("00:00", false), 0);
+  EXPECT_EQ(*gridroute::detail::parse_clock("08:30", false), hm(8, 30));
+  EXPECT_EQ(*gridroute::detail::parse_clock("23:59", false), hm(23, 59));
+  EXPECT_EQ(*gridroute::detail::parse_clock("24:00", true), 86400);
+  EXPECT_FALSE(gridroute::detail::parse_clock("24:00", false).ok());
   for (const char* bad : {"24:01", "25:00", "8:30", "08:3", "08:60", "0830", "08-30", "", "ab:cd", "08:30:00"})
-    EXPECT_FALSE(gridroute::parse_clock(bad, true).ok()) << bad;
+    EXPECT_FALSE(gridroute::detail::parse_clock(bad, true).ok()) << bad;
 }
 
 // ---------------------------------------------------------------- output times, as written by the engine
@@ -461,7 +462,7 @@ boost::json::object route(const std::shared_ptr<const gridroute::Snapshot>& s, c
                           const std::string& at) {
   gridroute::LineCodec codec(s);
   std::string out;
-  codec.route_line(R"({"id": "x", "category": ")" + cat + R"(", "cell": "k-1", "at": ")" + at + R"("})", false, out);
+  codec.route_line(R"({"id": "x", "category": ")" + cat + R"(", "cell": "k-1", "at": ")" + at + R"("})", out);
   return boost::json::parse(out).as_object();
 }
 

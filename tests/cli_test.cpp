@@ -267,7 +267,7 @@ TEST(Cli, BadLinesAreRejectedAndTheBatchGoesOn) {
   ASSERT_EQ(r.code, 0) << r.err;
   auto recs = records(r.out);
   ASSERT_EQ(recs.size(), 8u) << r.out;
-  std::vector<std::pair<std::string, std::string>> want = {{"A", "routed"},    {"null", "rejected"}, {"null", "rejected"},
+  std::vector<std::pair<std::string, std::string>> want = {{"A", "routed"},    {"null", "rejected"}, {"5", "rejected"},
                                                            {"B", "rejected"},  {"C", "rejected"},    {"D", "rejected"},
                                                            {"null", "rejected"}, {"E", "routed"}};
   for (std::size_t i = 0; i < want.size(); ++i) {

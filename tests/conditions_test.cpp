@@ -49,7 +49,7 @@ class Conditions {
     std::string line = R"({"id": "I", "category": "k)" + std::to_string(i) + R"(", "cell": "c1-01", "at": ")" + at +
                        R"(", "attrs": )" + attrs + "}";
     std::string out;
-    codec.route_line(line, false, out);
+    codec.route_line(line, out);
     json::value v = json::parse(out);
     const auto& o = v.as_object();
     EXPECT_EQ(o.at("status"), "routed") << line << "\n" << out;

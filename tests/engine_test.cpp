@@ -58,10 +58,10 @@ std::shared_ptr<const gridroute::Snapshot> load_snapshot(const fs::path& dir) {
 // Routes every line of `lines` with one codec; the JSON Lines output.
 std::string route_all(const std::shared_ptr<const gridroute::Snapshot>& s, const std::vector<std::string>& lines,
                       bool explain = false) {
-  gridroute::LineCodec codec(s);
+  gridroute::LineCodec codec(s, {.explain = explain});
   std::string out;
   for (const auto& l : lines) {
-    codec.route_line(l, explain, out);
+    codec.route_line(l, out);
     out.push_back('\n');
   }
   return out;
@@ -111,11 +111,11 @@ TEST(Engine, LoadAndRoute) {
   is.category = "noise.loudspeaker";
   is.cell = "c1-a-01";
   is.at = *gridroute::parse_rfc3339("2026-11-18T10:00:00+08:00");
-  gridroute::Decision d = e.route(is);
+  gridroute::Decision d = e.route(is).decision;
   ASSERT_EQ(d.status, gridroute::Decision::Status::routed) << d.message;
   auto s = e.snapshot();
   EXPECT_EQ(s->handler_id(d.handler), "council-c1");
-  EXPECT_EQ(s->rules[d.rule].id, "noise");
+  EXPECT_EQ(s->rule_id(d.rule), "noise");
   EXPECT_EQ(d.respond_by, *gridroute::parse_rfc3339("2026-11-18T11:00:00+08:00"));
   EXPECT_EQ(d.resolve_by, *gridroute::parse_rfc3339("2026-11-19T17:00:00+08:00"));
 }
@@ -170,7 +170,7 @@ TEST(Engine, FailedReloadKeepsTheOldSnapshot) {
   is.category = "noise.night";
   is.cell = "c1-a-01";
   is.at = *gridroute::parse_rfc3339("2026-11-18T10:00:00+08:00");
-  gridroute::Decision d = e.route(is);
+  gridroute::Decision d = e.route(is).decision;
   ASSERT_EQ(d.status, gridroute::Decision::Status::routed);
   EXPECT_EQ(e.snapshot()->handler_id(d.handler), "council-c1");
 }
@@ -212,7 +212,7 @@ TEST(Concurrency, SwapWhileThreadsRoute) {
   ASSERT_TRUE(v1 && v2);
   // One snapshot's answer, never a mix: (rule, handler, role) of v1 or of v2.
   auto label = [](const gridroute::Snapshot& s, const gridroute::Decision& d) {
-    return s.rules[d.rule].id + "/" + s.handler_id(d.handler) + "/" + std::string(s.role_name(d.role));
+    return std::string(s.rule_id(d.rule)) + "/" + std::string(s.handler_id(d.handler)) + "/" + std::string(s.role_name(d.role));
   };
   const std::string want1 = "noise/council-c1/resident_council", want2 = "noise-v2/squad-1/enforcement_squad";
   std::atomic<bool> stop{false};
@@ -233,7 +233,7 @@ TEST(Concurrency, SwapWhileThreadsRoute) {
         else if (l == want2) ++seen2;
         else ++bad;
         // Through the Engine itself too.
-        gridroute::Decision d2 = e.route(is);
+        gridroute::Decision d2 = e.route(is).decision;
         if (d2.status != gridroute::Decision::Status::routed) ++bad;
       }
     });

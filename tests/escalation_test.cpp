@@ -164,8 +164,7 @@ json::object route(const std::string& category, const std::string& cell, const s
   gridroute::LineCodec codec(s);
   std::string out;
   codec.route_line(R"({"id": "I", "category": ")" + category + R"(", "cell": ")" + cell + R"(", "at": ")" + at +
-                       R"(", "attrs": )" + attrs + "}",
-                   false, out);
+                       R"(", "attrs": )" + attrs + "}", out);
   return json::parse(out).as_object();
 }
 

@@ -74,7 +74,7 @@ TEST_F(HardeningConcurrency, RouteAndEscalateWhileReloadingGoodAndBadBundles) {
     auto s = gridroute::load_bundle(dir->string());
     ASSERT_TRUE(s.ok());
     gridroute::LineCodec codec(*s);
-    codec.route_line(issue_line, false, dir == &a_ ? a_decision : b_decision);
+    codec.route_line(issue_line, dir == &a_ ? a_decision : b_decision);
     codec.escalate_line(case_line, now, dir == &a_ ? a_action : b_action);
   }
   ASSERT_NE(a_decision, b_decision);
@@ -105,13 +105,13 @@ TEST_F(HardeningConcurrency, RouteAndEscalateWhileReloadingGoodAndBadBundles) {
   for (int t = 0; t < 2; ++t) {
     threads.emplace_back([&] {
       while (!stop.load(std::memory_order_relaxed)) {
-        gridroute::Decision d = engine->route(issue);
+        gridroute::Decision d = engine->route(issue).decision;
         bool is_a = d.status == gridroute::Decision::Status::routed && d.respond_by == at + 60 * kMinute;
         bool is_b = d.status == gridroute::Decision::Status::routed && d.respond_by == at + 120 * kMinute;
         // In both bundles handler 2 is "squad" (A's owner) and handler 0 "council-c1" (B's owner).
         if (!((is_a && d.handler == 2) || (is_b && d.handler == 0))) ++torn;
         (is_a ? seen_a : seen_b)++;
-        gridroute::Action a = engine->escalate(kase, now);
+        gridroute::Action a = engine->escalate(kase, now).action;
         bool act_a = a.kind == gridroute::Action::Kind::escalate && a.level == 1 && a.handler == 0;
         bool act_b = a.kind == gridroute::Action::Kind::hold && a.level == 0 && a.next_check == at + 120 * kMinute;
         if (!(act_a || act_b)) ++torn;
@@ -126,10 +126,10 @@ TEST_F(HardeningConcurrency, RouteAndEscalateWhileReloadingGoodAndBadBundles) {
       while (!stop.load(std::memory_order_relaxed)) {
         auto snap = engine->snapshot();
         gridroute::LineCodec codec(snap);
-        const bool a = snap->name == "A";
+        const bool a = snap->name() == "A";
         for (int i = 0; i < 20; ++i) {
           out.clear();
-          codec.route_line(issue_line, false, out);
+          codec.route_line(issue_line, out);
           if (out != (a ? a_decision : b_decision)) ++torn;
           out.clear();
           codec.escalate_line(case_line, now, out);
@@ -189,9 +189,9 @@ TEST(HardeningConcurrencyDeterminism, SameOutputForAnyThreadCount) {
     std::vector<std::thread> pool;
     for (int t = 0; t < threads; ++t)
       pool.emplace_back([&, t] {
-        gridroute::LineCodec codec(*s);
+        gridroute::LineCodec codec(*s, {.explain = true});
         for (std::size_t i = static_cast<std::size_t>(t); i < input.size(); i += static_cast<std::size_t>(threads))
-          codec.route_line(input[i], true, out[i]);
+          codec.route_line(input[i], out[i]);
       });
     for (auto& p : pool) p.join();
     return out;

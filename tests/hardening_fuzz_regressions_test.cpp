@@ -4,7 +4,8 @@
 // build); here they go through the same calls and oracles as the fuzz targets, so the ordinary and the
 // ASan+UBSan test runs cover them. Each finding also has a focused test below.
 #include "hardening_util.hpp"
-#include "load/json_text.hpp"
+#include "base/calendar.hpp"
+#include "base/json_text.hpp"
 
 namespace {
 using namespace hardening;
@@ -27,9 +28,9 @@ void check_load(const gridroute::BundleSources& src, const std::string& what) {
     EXPECT_TRUE(valid_utf8(d.to_string())) << what << ": " << d.to_string();
   }
   if (s.ok()) {
-    gridroute::LineCodec codec(*s);
+    gridroute::LineCodec codec(*s, {.explain = true});
     std::string out;
-    codec.route_line(R"({"id": "x", "category": "a", "cell": "b", "at": "2026-01-01T00:00:00Z"})", true, out);
+    codec.route_line(R"({"id": "x", "category": "a", "cell": "b", "at": "2026-01-01T00:00:00Z"})", out);
     EXPECT_TRUE(valid_utf8(out)) << what;
   }
 }
@@ -87,13 +88,13 @@ TEST(HardeningFuzzRegressions, ReplayEveryReproducer) {
         src.files.at(static_cast<std::size_t>(data[0] & 1)).second = data.substr(1);
         check_load(src, what);
       } else if (target == "fuzz_route_line" || target == "fuzz_escalate_line") {
-        gridroute::LineCodec codec(*snap);
+        gridroute::LineCodec codec(*snap, {.explain = true});
         std::string out;
         std::string batched;
         std::string_view lines[] = {data};
         if (target == "fuzz_route_line") {
-          codec.route_line(data, true, out);
-          codec.route_lines(lines, true, batched);
+          codec.route_line(data, out);
+          codec.route_lines(lines, batched);
         } else {
           codec.escalate_line(data, now, out);
           codec.escalate_lines(lines, now, batched);
@@ -101,10 +102,10 @@ TEST(HardeningFuzzRegressions, ReplayEveryReproducer) {
         check_line(out, what);
         EXPECT_EQ(batched, out + "\n") << what << ": the batched path (fast line reader) differs";
       } else if (target == "fuzz_time") {
-        (void)gridroute::parse_duration(data);
+        (void)gridroute::detail::parse_duration(data);
         (void)gridroute::parse_rfc3339(data);
-        (void)gridroute::parse_clock(data, true);
-        (void)gridroute::parse_civil_day(data);
+        (void)gridroute::detail::parse_clock(data, true);
+        (void)gridroute::detail::parse_civil_day(data);
       }
     }
   }

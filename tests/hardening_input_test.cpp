@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "hardening_util.hpp"
+#include "compile/index.hpp"
 
 namespace {
 using namespace hardening;
@@ -96,8 +97,8 @@ TEST_F(HardeningInput, BomAndCrlfAreAccepted) {
   auto r = load_it();
   ASSERT_TRUE(r.ok) << r.all;
   EXPECT_EQ(r.snapshot->unit_count(), plain.snapshot->unit_count());
-  EXPECT_EQ(r.snapshot->handler_ids, plain.snapshot->handler_ids);
-  EXPECT_EQ(r.snapshot->rules.size(), plain.snapshot->rules.size());
+  EXPECT_EQ(r.snapshot->index().handler_ids, plain.snapshot->index().handler_ids);
+  EXPECT_EQ(r.snapshot->index().rules.size(), plain.snapshot->index().rules.size());
   // Errors in a file with a BOM and CRLF still point at the right line.
   edit(file("rules.json"), "\"gridroute.rules/1\"", "\"gridroute.rules/2\"");
   auto bad = load_it();
@@ -135,7 +136,7 @@ TEST(HardeningNumbers, OutOfRangeNumbersInRules) {
   // -0 is 0.
   auto zero = with_priority("-0");
   ASSERT_TRUE(zero.ok);
-  EXPECT_EQ(zero.snapshot->rules[0].priority, 0);
+  EXPECT_EQ(zero.snapshot->index().rules[0].priority, 0);
 
   // A compared value of 1e400 (infinity) is refused.
   auto src = base;
@@ -315,7 +316,7 @@ class HardeningLines : public ::testing::Test {
   std::string route(std::string_view line) {
     gridroute::LineCodec codec(snap_);
     std::string out;
-    codec.route_line(line, false, out);
+    codec.route_line(line, out);
     return out;
   }
   std::string escalate(std::string_view line) {

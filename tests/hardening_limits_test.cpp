@@ -3,7 +3,8 @@
 #include <string>
 
 #include "hardening_util.hpp"
-#include "io/line_limits.hpp"
+#include "base/calendar.hpp"
+#include "compile/index.hpp"
 
 namespace {
 using namespace hardening;
@@ -82,8 +83,7 @@ TEST(HardeningLimits, ConditionDepthIsCappedAt32) {
   ASSERT_TRUE(ok.ok) << ok.all;
   gridroute::LineCodec codec(ok.snapshot);
   std::string out;
-  codec.route_line(R"({"id": "1", "category": "a", "cell": "x", "at": "2026-11-20T09:00:00+08:00", "attrs": {"severity": 1}})",
-                   false, out);
+  codec.route_line(R"({"id": "1", "category": "a", "cell": "x", "at": "2026-11-20T09:00:00+08:00", "attrs": {"severity": 1}})", out);
   // not^31 (severity >= 3) == !(1 >= 3) == true: routed.
   EXPECT_NE(out.find("\"status\": \"routed\""), std::string::npos) << out;
 }
@@ -186,27 +186,27 @@ TEST(HardeningLimits, MaxErrorsZeroStillRefusesABrokenBundle) {
 }
 
 TEST(HardeningLimits, DurationsAreCappedAt100Years) {
-  EXPECT_TRUE(gridroute::parse_duration("876000h").ok());
-  auto d = gridroute::parse_duration("900000h");
+  EXPECT_TRUE(gridroute::detail::parse_duration("876000h").ok());
+  auto d = gridroute::detail::parse_duration("900000h");
   ASSERT_FALSE(d.ok());
   EXPECT_NE(std::string(d.status().message()).find("longer than 100 years"), std::string::npos);
-  EXPECT_FALSE(gridroute::parse_duration("99999999999999999999999m").ok());
+  EXPECT_FALSE(gridroute::detail::parse_duration("99999999999999999999999m").ok());
 }
 
 TEST(HardeningLimits, TimesAtTheEdgesOfTheCalendarRangeGiveValidRecords) {
   auto ex = load(example());
   ASSERT_TRUE(ex.ok) << ex.all;
-  gridroute::LineCodec codec(ex.snapshot);
+  gridroute::LineCodec codec(ex.snapshot, {.explain = true});
   std::string cell(ex.snapshot->unit_id(0));
   for (std::size_t u = 0; u < ex.snapshot->unit_count(); ++u)
-    if (ex.snapshot->tier_of[u] == ex.snapshot->cell_tier) cell = ex.snapshot->unit_id(static_cast<int>(u));
-  std::string cat = ex.snapshot->categories.empty() ? "env.noise.loudspeaker" : ex.snapshot->categories[0];
-  EXPECT_EQ(*gridroute::parse_rfc3339("9000-01-01T00:00:00Z"), gridroute::detail::kMaxLineInstant);
+    if (ex.snapshot->index().hot[u].tier == ex.snapshot->index().cell_tier) cell = ex.snapshot->unit_id(static_cast<int>(u));
+  std::string cat = ex.snapshot->index().categories.empty() ? "env.noise.loudspeaker" : ex.snapshot->index().categories[0];
+  EXPECT_EQ(*gridroute::parse_rfc3339("9000-01-01T00:00:00Z"), gridroute::kMaxInstant);
   for (const char* at : {"0000-01-01T00:00:00Z", "1900-01-01T00:00:00+08:00", "2099-12-31T23:59:59+08:00",
                          "2100-01-01T00:00:00Z", "8999-12-31T23:59:59Z"}) {
     std::string out;
     codec.route_line(R"({"id": "t", "category": ")" + cat + R"(", "cell": ")" + cell + R"(", "at": ")" + at + "\"}",
-                     true, out);
+                     out);
     EXPECT_TRUE(out.starts_with(R"({"id": "t", "status": )")) << out;
     out.clear();
     codec.escalate_line(R"({"id": "t", "category": ")" + cat + R"(", "cell": ")" + cell + R"(", "at": ")" + at +
@@ -219,8 +219,7 @@ TEST(HardeningLimits, TimesAtTheEdgesOfTheCalendarRangeGiveValidRecords) {
   // Past the calendar range: rejected, naming the field and the limit.
   std::string out;
   codec.route_line(R"({"id": "t", "category": ")" + cat + R"(", "cell": ")" + cell +
-                       R"(", "at": "9000-01-01T00:00:00Z"})",
-                   false, out);
+                       R"(", "at": "9000-01-01T00:00:00Z"})", out);
   EXPECT_NE(out.find("field 'at' must be before 9000-01-01T00:00:00Z (the calendar range)"), std::string::npos)
       << out;
   auto cli = run_cli({"escalate", example().string(), "--now", "9999-01-01T00:00:00Z"});
@@ -231,11 +230,11 @@ TEST(HardeningLimits, TimesAtTheEdgesOfTheCalendarRangeGiveValidRecords) {
 TEST(HardeningLimits, LineLengthCapInLineCodec) {
   auto ex = load(example());
   ASSERT_TRUE(ex.ok) << ex.all;
-  std::string big = R"({"id": "big", "pad": ")" + std::string(gridroute::detail::kDefaultMaxLineBytes, 'x') + "\"}";
+  std::string big = R"({"id": "big", "pad": ")" + std::string(gridroute::CodecOptions{}.max_line_bytes, 'x') + "\"}";
   {
     gridroute::LineCodec codec(ex.snapshot);
     std::string out;
-    codec.route_line(big, false, out);
+    codec.route_line(big, out);
     EXPECT_NE(out.find(R"("id": null, "status": "rejected")"), std::string::npos) << out.substr(0, 300);
     EXPECT_NE(out.find("over the limit of 1048576 bytes per line"), std::string::npos) << out.substr(0, 300);
     out.clear();
@@ -243,18 +242,16 @@ TEST(HardeningLimits, LineLengthCapInLineCodec) {
     EXPECT_NE(out.find(R"("action": "rejected")"), std::string::npos) << out.substr(0, 300);
     EXPECT_NE(out.find("over the limit of 1048576 bytes per line"), std::string::npos) << out.substr(0, 300);
   }
-  // Raised for codecs made afterwards (the CLI's --max-line-bytes does this).
-  gridroute::detail::set_max_line_bytes(4 << 20);
+  // Raised by the codec's option (the CLI's --max-line-bytes sets it).
   {
-    gridroute::LineCodec codec(ex.snapshot);
+    gridroute::LineCodec codec(ex.snapshot, {.max_line_bytes = 4 << 20});
     std::string out;
-    codec.route_line(big, false, out);
+    codec.route_line(big, out);
     EXPECT_NE(out.find(R"({"id": "big", "status": "rejected", "error": "missing field 'category'"})"),
               std::string::npos)
         << out.substr(0, 300);
   }
-  gridroute::detail::set_max_line_bytes(0);  // back to the default
-  EXPECT_EQ(gridroute::detail::max_line_bytes(), gridroute::detail::kDefaultMaxLineBytes);
+  EXPECT_EQ(gridroute::LineCodec(ex.snapshot).options().max_line_bytes, std::size_t{1} << 20);  // the default
 }
 
 }  // namespace

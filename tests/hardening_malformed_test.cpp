@@ -113,7 +113,7 @@ void check_lines(const char* kind) {
   const auto now = *gridroute::parse_rfc3339("2026-11-23T10:00:00+08:00");
   for (std::size_t i = 0; i < input.size(); ++i) {
     std::string out;
-    if (std::string_view(kind) == "route") codec.route_line(input[i], false, out);
+    if (std::string_view(kind) == "route") codec.route_line(input[i], out);
     else codec.escalate_line(input[i], now, out);
     EXPECT_NE(out.find(expected[i]), std::string::npos)
         << kind << ".jsonl line " << (i + 1) << "\n  expected: " << expected[i] << "\n  got:      " << out;

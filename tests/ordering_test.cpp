@@ -82,9 +82,9 @@ std::shared_ptr<const gridroute::Snapshot> load(const std::string& rules_json) {
 json::object route_line(const std::shared_ptr<const gridroute::Snapshot>& s, const std::string& line,
                         bool explain = false) {
   if (!s) return {};
-  gridroute::LineCodec codec(s);
+  gridroute::LineCodec codec(s, {.explain = explain});
   std::string out;
-  codec.route_line(line, explain, out);
+  codec.route_line(line, out);
   EXPECT_EQ(out.find('\n'), std::string::npos) << "one line per decision";
   json::error_code ec;
   json::value v = json::parse(out, ec);
@@ -389,8 +389,17 @@ TEST_F(Rejected, AValidLineIsRouted) {
 
 TEST_F(Rejected, MissingOrUnreadableId) {
   expect_rejected(R"({"category": "a.b", "cell": "c1-a-01", "at": "2026-11-18T10:00:00+08:00"})", "null");
-  expect_rejected(R"({"id": 17, "category": "a.b", "cell": "c1-a-01", "at": "2026-11-18T10:00:00+08:00"})", "null");
+  expect_rejected(R"({"id": 17.5, "category": "a.b", "cell": "c1-a-01", "at": "2026-11-18T10:00:00+08:00"})", "null");
   expect_rejected(R"({"id": null, "category": "a.b", "cell": "c1-a-01", "at": "2026-11-18T10:00:00+08:00"})", "null");
+  expect_rejected(R"({"id": true, "category": "a.b", "cell": "c1-a-01", "at": "2026-11-18T10:00:00+08:00"})", "null");
+}
+
+// Contract 1.1: an integer id (a platform's order number) is accepted and written back as the integer.
+TEST_F(Rejected, IntegerIdsAreWrittenBackAsIntegers) {
+  auto d = route_line(snap_, R"({"id": 20261120001, "category": "a.b", "cell": "c1-a-01", "at": "2026-11-18T10:00:00+08:00"})");
+  EXPECT_EQ(str(d, "status"), "routed") << json::serialize(d);
+  EXPECT_EQ(json::serialize(d.at("id")), "20261120001");
+  expect_rejected(R"({"id": -7, "category": "no.such", "cell": "c1-a-01", "at": "2026-11-18T10:00:00+08:00"})", "-7");
 }
 
 TEST_F(Rejected, InvalidJson) {

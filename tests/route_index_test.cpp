@@ -10,6 +10,8 @@
 
 #include "gridroute/engine.hpp"
 #include "gridroute/jsonl.hpp"
+#include "base/text.hpp"
+#include "compile/index.hpp"
 
 namespace {
 
@@ -174,7 +176,7 @@ TEST(RouteIndex, BatchAnswersEachIssueAsOneCallWould) {
 // Attribute names that share a slot of the direct table ("a_b" and "bx_") fall back to the hash index:
 // each still reaches its own condition.
 TEST(RouteIndex, AttributeNamesThatShareASlotStayApart) {
-  ASSERT_EQ(gridroute::Snapshot::attr_slot_of("a_b"), gridroute::Snapshot::attr_slot_of("bx_"));
+  ASSERT_EQ(gridroute::detail::Index::attr_slot_of("a_b"), gridroute::detail::Index::attr_slot_of("bx_"));
   gridroute::BundleSources src;
   src.jurisdiction_json = R"({"format": "gridroute.jurisdiction/1", "timezone": "Asia/Shanghai",
     "tiers": ["community", "area", "cell"], "units": [{"id": "t", "tier": "community"}, {"id": "c", "tier": "cell", "parent": "t"}],
@@ -188,15 +190,15 @@ TEST(RouteIndex, AttributeNamesThatShareASlotStayApart) {
   auto snap = gridroute::load_bundle(src);
   ASSERT_TRUE(snap.ok()) << snap.status();
   const gridroute::Snapshot& s = **snap;
-  EXPECT_FALSE(s.attr_slot_direct);
-  auto owner = [&](std::vector<std::pair<std::string_view, gridroute::AttrValue>> attrs) {
+  EXPECT_FALSE(s.index().attr_slot_direct);
+  auto owner = [&](std::vector<std::pair<std::string_view, gridroute::AttrValue>> attrs) -> std::string {
     Issue is;
     is.id = "I";
     is.cell = "c";
     is.category = "any.thing";
     is.attrs = std::move(attrs);
     Decision d = s.route(is);
-    return d.status == Decision::Status::routed ? s.handler_id(d.handler) : "(" + d.message + ")";
+    return d.status == Decision::Status::routed ? std::string(s.handler_id(d.handler)) : "(" + d.message + ")";
   };
   EXPECT_EQ(owner({{"a_b", gridroute::AttrValue::number(1)}}), "pm");
   EXPECT_EQ(owner({{"bx_", gridroute::AttrValue::string("x")}}), "rc");
@@ -247,16 +249,16 @@ TEST(RouteIndex, CodecBatchAgreesWithOneLineAtATime) {
       std::string("{\"id\": \"bad-utf8-\xff\", ") + base + "}",
       std::string("{\"id\": \"ctrl-\x01\", ") + base + "}",
   };
-  gridroute::LineCodec one(*snap), batch(*snap);
   for (bool explain : {false, true}) {
+    gridroute::LineCodec one(*snap, {.explain = explain}), batch(*snap, {.explain = explain});
     std::string expected;
     for (const auto& l : lines) {
-      one.route_line(l, explain, expected);
+      one.route_line(l, expected);
       expected += "\n";
     }
     std::vector<std::string_view> views(lines.begin(), lines.end());
     std::string got;
-    std::size_t rejected = batch.route_lines(views, explain, got);
+    std::size_t rejected = batch.route_lines(views, got);
     EXPECT_EQ(got, expected);
     EXPECT_GT(rejected, 10u);
   }
@@ -281,6 +283,7 @@ TEST(RouteIndex, CodecBatchAgreesWithOneLineAtATime) {
                            R"(, "level": 99, "level_started_at": "2026-11-20T09:15:00+08:00", "responded": false, "reports": 0, "status": "open"})"})
     cases.push_back(head + tail);
   const auto now = *gridroute::parse_rfc3339("2026-11-23T10:00:00+08:00");
+  gridroute::LineCodec one(*snap), batch(*snap);
   std::string expected;
   for (const auto& l : cases) {
     one.escalate_line(l, now, expected);
@@ -319,10 +322,10 @@ TEST(FastPaths, WordScansAgreeWithByteByByte) {
         std::string str(len, 'a');
         str.insert(pos, sp);
         const bool ascii_ok = sp != "\xff" && sp != "\xed\xa0\x80";
-        EXPECT_EQ(gridroute::valid_utf8(str), ascii_ok) << len << " " << pos;
+        EXPECT_EQ(gridroute::detail::valid_utf8(str), ascii_ok) << len << " " << pos;
         if (!ascii_ok) continue;
         std::string got;
-        gridroute::append_json_string(got, str);
+        gridroute::detail::append_json_string(got, str);
         EXPECT_EQ(got, sp == "é" ? "\"" + str + "\"" : reference_json(str)) << len << " " << pos;
       }
     }

@@ -53,7 +53,7 @@ TEST(SpecSilent, FreeFormDepartmentAndRoleNamesRouteAndEscalate) {
   ASSERT_TRUE(s);
   gridroute::LineCodec codec(s);
   std::string out;
-  codec.route_line(R"({"id": "a", "category": "x.y", "cell": "c1-01", "at": "2026-11-20T09:00:00+08:00"})", false, out);
+  codec.route_line(R"({"id": "a", "category": "x.y", "cell": "c1-01", "at": "2026-11-20T09:00:00+08:00"})", out);
   EXPECT_NE(out.find(R"("role": "Grid-Warden", "handler": "warden")"), std::string::npos) << out;
   out.clear();
   codec.escalate_line(R"({"id": "b", "category": "x.y", "cell": "c1-01", "at": "2026-11-20T09:00:00+08:00",

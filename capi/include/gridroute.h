@@ -58,13 +58,9 @@ extern "C" {
 
 /* ---- version ------------------------------------------------------------------------------------- */
 
-#define GRIDROUTE_VERSION_MAJOR 1
-#define GRIDROUTE_VERSION_MINOR 0
-#define GRIDROUTE_VERSION_PATCH 0
-#define GRIDROUTE_VERSION_STRING "1.0.0"
-/* MAJOR * 10000 + MINOR * 100 + PATCH, e.g. 10000 for 1.0.0 (the zstd scheme). */
-#define GRIDROUTE_VERSION_NUMBER \
-  (GRIDROUTE_VERSION_MAJOR * 10000 + GRIDROUTE_VERSION_MINOR * 100 + GRIDROUTE_VERSION_PATCH)
+/* GRIDROUTE_VERSION_MAJOR, _MINOR, _PATCH, _STRING and _NUMBER (MAJOR * 10000 + MINOR * 100 + PATCH):
+ * the version of this header, generated from the build's one version. */
+#include "gridroute_version.h"
 
 /* The version of the library actually loaded, e.g. "1.0.0". Static string. Thread-safe. */
 GRIDROUTE_API const char *gridroute_version(void);

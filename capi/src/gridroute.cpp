@@ -15,13 +15,13 @@
 #include <string_view>
 #include <vector>
 
+#include "base/text.hpp"
+#include "base/zone.hpp"
 #include "capi_internal.h"
+#include "compile/index.hpp"
 #include "gridroute/engine.hpp"
 #include "gridroute/jsonl.hpp"
-
-static_assert(GRIDROUTE_VERSION_MAJOR == gridroute::kVersionMajor, "gridroute.h and engine.hpp disagree");
-static_assert(GRIDROUTE_VERSION_MINOR == gridroute::kVersionMinor, "gridroute.h and engine.hpp disagree");
-static_assert(GRIDROUTE_VERSION_PATCH == gridroute::kVersionPatch, "gridroute.h and engine.hpp disagree");
+#include "io/writer.hpp"
 
 namespace {
 
@@ -220,9 +220,6 @@ std::string_view in_str(const char* p, std::size_t n, const char* what, bool req
   return {p, n};
 }
 
-// Strict UTF-8 (RFC 3629), the JSON path's check.
-using gridroute::valid_utf8;
-
 gridroute::LoadOptions load_options(const gridroute_load_options* o) {
   gridroute::LoadOptions lo;
   if (!o) return lo;
@@ -305,25 +302,25 @@ struct EngineImpl {
   explicit EngineImpl(std::shared_ptr<const Snapshot> s) : engine(std::move(s)) {}
 
   struct Worker {
-    explicit Worker(std::shared_ptr<const Snapshot> s) : codec(std::move(s)) {}
+    Worker(std::shared_ptr<const Snapshot> s, bool explain) : codec(std::move(s), {.explain = explain}) {}
     gridroute::LineCodec codec;
     std::string out;
   };
 
-  // A codec for `snap`, from the pool when one is there. LineCodec is single-threaded; the pool lets
-  // each call have its own without building a parser every time.
-  std::unique_ptr<Worker> acquire(const std::shared_ptr<const Snapshot>& snap) const {
+  // A codec for `snap` (and `explain`), from the pool when one is there. LineCodec is single-threaded;
+  // the pool lets each call have its own without building a parser every time.
+  std::unique_ptr<Worker> acquire(const std::shared_ptr<const Snapshot>& snap, bool explain = false) const {
     {
       std::lock_guard<std::mutex> lock(mu);
       for (std::size_t i = pool.size(); i-- > 0;) {
-        if (&pool[i]->codec.snapshot() == snap.get()) {
+        if (&pool[i]->codec.snapshot() == snap.get() && pool[i]->codec.options().explain == explain) {
           std::unique_ptr<Worker> w = std::move(pool[i]);
           pool.erase(pool.begin() + static_cast<std::ptrdiff_t>(i));
           return w;
         }
       }
     }
-    return std::make_unique<Worker>(snap);
+    return std::make_unique<Worker>(snap, explain);
   }
 
   void give_back(std::unique_ptr<Worker> w) const {
@@ -372,43 +369,26 @@ EngineImpl& check_engine(gridroute_engine* e) {
   return *impl(e);
 }
 
-// Reads a C issue into a C++ one (views into the caller's memory). Returns false with `error` set when
-// a string is not valid UTF-8 or a value is out of range.
-bool read_issue(const gridroute_issue* in, gridroute::Issue& is, std::string& error) {
+// Reads a C issue into a C++ one (views into the caller's memory). Only the C shapes are checked here
+// (NULL pointers, impossible lengths, unknown enum values); the values are checked by the core, as for
+// every front end. An `at` of 0 or GRIDROUTE_TIME_NONE is an unset field.
+void read_issue(const gridroute_issue* in, gridroute::Issue& is) {
   require(in, "issue");
   check_size(in, "gridroute_issue");
   is.id = in_str(in->id, in->id_len, "issue->id");
   is.category = in_str(in->category, in->category_len, "issue->category");
   is.cell = in_str(in->cell, in->cell_len, "issue->cell");
-  is.at = in->at;
-  for (auto [name, v] : {std::pair{"id", is.id}, std::pair{"category", is.category}, std::pair{"cell", is.cell}}) {
-    if (!valid_utf8(v)) {
-      error = std::string("invalid UTF-8 in field '") + name + "'";
-      return false;
-    }
-  }
+  is.at = in->at == 0 || in->at == GRIDROUTE_TIME_NONE ? gridroute::kNoInstant : in->at;
   if (in->attr_count && !in->attrs) fail(GRIDROUTE_E_INVALID_ARGUMENT, "issue->attrs is NULL with a non-zero attr_count");
   is.attrs.clear();
   for (std::size_t i = 0; i < in->attr_count; ++i) {
     const gridroute_attr& a = in->attrs[i];
     std::string_view name = in_str(a.name, a.name_len, "issue->attrs[].name", true);
-    if (!valid_utf8(name)) {
-      error = "invalid UTF-8 in an attribute name";
-      return false;
-    }
     gridroute::AttrValue v;
     switch (a.type) {
       case GRIDROUTE_ATTR_BOOL: v = gridroute::AttrValue::boolean(a.boolean != 0); break;
       case GRIDROUTE_ATTR_NUMBER: v = gridroute::AttrValue::number(a.number); break;
-      case GRIDROUTE_ATTR_STRING: {
-        std::string_view s = in_str(a.string, a.string_len, "issue->attrs[].string");
-        if (!valid_utf8(s)) {
-          error = "invalid UTF-8 in attribute '" + std::string(name) + "'";
-          return false;
-        }
-        v = gridroute::AttrValue::string(s);
-        break;
-      }
+      case GRIDROUTE_ATTR_STRING: v = gridroute::AttrValue::string(in_str(a.string, a.string_len, "issue->attrs[].string")); break;
       case GRIDROUTE_ATTR_NULL: v.type = gridroute::AttrValue::Type::null_; break;
       case GRIDROUTE_ATTR_OBJECT: v.type = gridroute::AttrValue::Type::object; break;
       case GRIDROUTE_ATTR_LIST: v.type = gridroute::AttrValue::Type::list; break;
@@ -417,7 +397,6 @@ bool read_issue(const gridroute_issue* in, gridroute::Issue& is, std::string& er
     }
     is.attrs.emplace_back(name, v);
   }
-  return true;
 }
 
 void clear_decision(gridroute_decision* d) {
@@ -503,12 +482,11 @@ int gridroute_time_parse(int64_t* out, const char* text, size_t len, gridroute_e
 int gridroute_time_format(gridroute_buf* out, int64_t t, const char* tz, size_t tz_len, gridroute_error** err) {
   return guard(err, [&] {
     check_buf(out);
-    std::string name(in_str(tz, tz_len, "tz", true));
+    std::string_view name = in_str(tz, tz_len, "tz", true);
     if (t == GRIDROUTE_TIME_NONE) fail(GRIDROUTE_E_INVALID_ARGUMENT, "t is GRIDROUTE_TIME_NONE");
-    absl::TimeZone zone;
-    if (name.empty() || !absl::LoadTimeZone(name, &zone))
-      fail(GRIDROUTE_E_INVALID_ARGUMENT, "unknown time zone '" + name + "'");
-    buf_set(out, gridroute::format_rfc3339(t, gridroute::Zone(zone)));
+    auto text = gridroute::format_rfc3339(t, name);
+    if (!text.ok()) fail(GRIDROUTE_E_INVALID_ARGUMENT, std::string(text.status().message()));
+    buf_set(out, *text);
     return GRIDROUTE_OK;
   });
 }
@@ -626,9 +604,9 @@ int gridroute_engine_route_json(gridroute_buf* out, const gridroute_engine* engi
     std::string_view text = in_str(line, len, "line", true);
     bool explain = route_flags(opts) & GRIDROUTE_ROUTE_EXPLAIN;
     auto snap = e.engine.snapshot();
-    auto w = e.acquire(snap);
+    auto w = e.acquire(snap, explain);
     w->out.clear();
-    gridroute::LineResult r = w->codec.route_line(text, explain, w->out);
+    gridroute::LineResult r = w->codec.route_line(text, w->out);
     buf_set(out, w->out);
     e.give_back(std::move(w));
     if (r.rejected) fail(GRIDROUTE_E_REJECTED, r.error);
@@ -646,7 +624,7 @@ int gridroute_engine_escalate_json(gridroute_buf* out, const gridroute_engine* e
     auto snap = e.engine.snapshot();
     auto w = e.acquire(snap);
     w->out.clear();
-    gridroute::LineResult r = w->codec.escalate_line(text, now, w->out);
+    gridroute::LineResult r = w->codec.escalate_line(text, now == GRIDROUTE_TIME_NONE ? gridroute::kNoInstant : now, w->out);
     buf_set(out, w->out);
     e.give_back(std::move(w));
     if (r.rejected) fail(GRIDROUTE_E_REJECTED, r.error);
@@ -658,35 +636,17 @@ int gridroute_engine_escalate_json(gridroute_buf* out, const gridroute_engine* e
 
 namespace {
 
-// Splits JSON Lines as the CLI does: '\n' ends a line, a trailing '\r' is dropped, a UTF-8 BOM on the
-// first line is skipped, blank lines (spaces and tabs only) give no output.
 template <class Fn>
-void for_each_line(std::string_view text, Fn&& fn) {
-  bool first = true;
-  while (!text.empty()) {
-    std::size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (first && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
-    first = false;
-    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
-    fn(line);
-  }
-}
-
-template <class Fn>
-int run_batch(gridroute_buf* out, const gridroute_engine* engine, const char* text, size_t len, Fn&& fn) {
+int run_batch(gridroute_buf* out, const gridroute_engine* engine, const char* text, size_t len, bool explain,
+              Fn&& fn) {
   check_buf(out);
   const EngineImpl& e = check_engine(engine);
   std::string_view in = in_str(text, len, "text", true);
   auto snap = e.engine.snapshot();
-  auto w = e.acquire(snap);
+  auto w = e.acquire(snap, explain);
   w->out.clear();
   // All lines at once: the codec decides them in prefetching groups.
-  std::vector<std::string_view> lines;
-  for_each_line(in, [&](std::string_view line) { lines.push_back(line); });
-  fn(w->codec, std::span<const std::string_view>(lines), w->out);
+  fn(w->codec, in, w->out);
   buf_set(out, w->out);
   e.give_back(std::move(w));
   return GRIDROUTE_OK;
@@ -700,10 +660,8 @@ int gridroute_engine_route_jsonl(gridroute_buf* out, const gridroute_engine* eng
                                  const gridroute_route_options* opts, gridroute_error** err) {
   return guard(err, [&] {
     bool explain = route_flags(opts) & GRIDROUTE_ROUTE_EXPLAIN;
-    return run_batch(out, engine, text, len,
-                     [&](gridroute::LineCodec& c, std::span<const std::string_view> lines, std::string& o) {
-                       c.route_lines(lines, explain, o);
-                     });
+    return run_batch(out, engine, text, len, explain,
+                     [&](gridroute::LineCodec& c, std::string_view in, std::string& o) { c.route_text(in, o); });
   });
 }
 
@@ -711,10 +669,9 @@ int gridroute_engine_escalate_jsonl(gridroute_buf* out, const gridroute_engine* 
                                     int64_t now, const gridroute_escalate_options* opts, gridroute_error** err) {
   return guard(err, [&] {
     escalate_flags(opts);
-    return run_batch(out, engine, text, len,
-                     [&](gridroute::LineCodec& c, std::span<const std::string_view> lines, std::string& o) {
-                       c.escalate_lines(lines, now, o);
-                     });
+    const gridroute::Instant at = now == GRIDROUTE_TIME_NONE ? gridroute::kNoInstant : now;
+    return run_batch(out, engine, text, len, false,
+                     [&](gridroute::LineCodec& c, std::string_view in, std::string& o) { c.escalate_text(in, at, o); });
   });
 }
 
@@ -731,18 +688,12 @@ int gridroute_engine_route(gridroute_decision* out, const gridroute_engine* engi
     HoldImpl& h = hold_of(out->hold_);
     h.snap = e.engine.snapshot();
     const Snapshot& s = *h.snap;
-    out->timezone = out_str(s.tz_name);
+    out->timezone = out_str(s.time_zone());
 
     gridroute::Issue is;
     is.attrs.swap(h.attrs);  // reuse the attribute vector's memory
-    std::string error;
-    gridroute::Decision d;
-    if (!read_issue(issue, is, error)) {
-      d.status = gridroute::Decision::Status::rejected;
-      d.message = std::move(error);
-    } else {
-      d = s.route(is, explain);
-    }
+    read_issue(issue, is);
+    gridroute::Decision d = s.route(is, explain);
     is.attrs.clear();
     is.attrs.swap(h.attrs);
 
@@ -750,7 +701,7 @@ int gridroute_engine_route(gridroute_decision* out, const gridroute_engine* engi
     out->message = out_str(h.message);
     h.json.clear();
     if (explain && d.status != gridroute::Decision::Status::rejected) {
-      gridroute::append_decision(h.json, s, is.id, false, d, true);
+      gridroute::detail::append_decision(h.json, s.index(), {is.id, gridroute::detail::LineId::string}, d, true);
       out->json = out_str(h.json);
     }
     switch (d.status) {
@@ -763,12 +714,12 @@ int gridroute_engine_route(gridroute_decision* out, const gridroute_engine* engi
       case gridroute::Decision::Status::routed: break;
     }
     out->status = GRIDROUTE_DECISION_ROUTED;
-    out->rule = out_str(s.rules[static_cast<std::size_t>(d.rule)].id);
+    out->rule = out_str(s.rule_id(d.rule));
     out->role = out_str(s.role_name(d.role));
     out->department = out_str(s.department(d.role));
     out->handler = out_str(s.handler_id(d.handler));
     out->unit = out_str(s.unit_id(d.unit));
-    if (d.policy != gridroute::kNone) out->escalation = out_str(s.policies[static_cast<std::size_t>(d.policy)].id);
+    if (d.policy != gridroute::kNone) out->escalation = out_str(s.policy_id(d.policy));
     h.lists.clear();
     for (gridroute::HandlerId a : d.alternates) h.lists.push_back(out_str(s.handler_id(a)));
     for (gridroute::HandlerId a : d.assist) h.lists.push_back(out_str(s.handler_id(a)));
@@ -809,30 +760,26 @@ int gridroute_engine_escalate(gridroute_action* out, const gridroute_engine* eng
     HoldImpl& h = hold_of(out->hold_);
     h.snap = e.engine.snapshot();
     const Snapshot& s = *h.snap;
-    out->timezone = out_str(s.tz_name);
+    out->timezone = out_str(s.time_zone());
 
     gridroute::Case cs;
     cs.issue.attrs.swap(h.attrs);
     std::string error;
     gridroute::Action a;
-    bool ok = read_issue(c->issue, cs.issue, error);
-    if (ok && c->level < 0) ok = false, error = "field 'level' must be a non-negative integer, got " + std::to_string(c->level);
-    if (ok && c->reports < 0)
-      ok = false, error = "field 'reports' must be a non-negative integer, got " + std::to_string(c->reports);
-    if (ok && (c->rating < 0 || c->rating > 5))
-      ok = false, error = "field 'rating' must be an integer 1..5, got " + std::to_string(c->rating);
+    read_issue(c->issue, cs.issue);
+    bool ok = true;
     if (ok && (c->responded != 0 && c->responded != 1))
       ok = false, error = "field 'responded' must be 0 or 1, got " + std::to_string(c->responded);
     if (ok && (c->resolved != 0 && c->resolved != 1))
       ok = false, error = "field 'resolved' must be 0 or 1, got " + std::to_string(c->resolved);
     if (ok) {
       cs.level = c->level;
-      cs.level_started_at = c->level_started_at;
+      cs.level_started_at = c->level_started_at == GRIDROUTE_TIME_NONE ? gridroute::kNoInstant : c->level_started_at;
       cs.responded = c->responded != 0;
       cs.reports = c->reports;
       cs.resolved = c->resolved != 0;
-      cs.rating = c->rating;
-      a = s.escalate(cs, now);
+      if (c->rating != 0) cs.rating = c->rating;  // 0: no rating
+      a = s.escalate(cs, now == GRIDROUTE_TIME_NONE ? gridroute::kNoInstant : now);
     } else {
       a.kind = gridroute::Action::Kind::rejected;
       a.error = std::move(error);
@@ -860,8 +807,8 @@ int gridroute_engine_escalate(gridroute_action* out, const gridroute_engine* eng
     out->role = out_str(s.role_name(a.role));
     out->department = out_str(s.department(a.role));
     out->unit = out_str(s.unit_id(a.unit));
-    if (a.rule != gridroute::kNone) out->rule = out_str(s.rules[static_cast<std::size_t>(a.rule)].id);
-    if (a.policy != gridroute::kNone) out->escalation = out_str(s.policies[static_cast<std::size_t>(a.policy)].id);
+    if (a.rule != gridroute::kNone) out->rule = out_str(s.rule_id(a.rule));
+    if (a.policy != gridroute::kNone) out->escalation = out_str(s.policy_id(a.policy));
     auto t = [](Instant v) { return v == gridroute::kNoInstant ? GRIDROUTE_TIME_NONE : v; };
     out->next_check = t(a.next_check);
     out->respond_by = t(a.respond_by);

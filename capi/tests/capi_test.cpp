@@ -781,6 +781,7 @@ TEST(Negative, InvalidUtf8AndTruncatedJson) {
   issue.category_len = GRIDROUTE_NTS;
   issue.cell = "cell-\xc3";
   issue.cell_len = GRIDROUTE_NTS;
+  issue.at = 1'700'000'000'000'000;
   gridroute_decision d = GRIDROUTE_DECISION_INIT;
   EXPECT_EQ(gridroute_engine_route(&d, e.e, &issue, nullptr, &err), GRIDROUTE_E_REJECTED);
   EXPECT_EQ(d.status, GRIDROUTE_DECISION_REJECTED);

@@ -1,23 +1,24 @@
-// gridroute/bundle.hpp — the bundle's file model (SPEC §2), as described structs.
-//
-// Each struct here mirrors one JSON object of `jurisdiction.json` or `rules.json`; Boost.Describe lists
-// its fields once, and the loader reads, checks unknown fields and reports errors from that list.
+// gridroute/bundle.hpp — loading a bundle (SPEC §2): where it comes from, the limits it is read under,
+// and the problems found in it.
 //
 //   std::vector<gridroute::Diagnostic> errors;
 //   auto snap = gridroute::load_bundle("examples/lanxi", &errors);
 //   if (!snap.ok()) for (auto& e : errors) std::cerr << e.to_string() << "\n";
+//
+// A bundle is refused whole when any error is found: an engine never runs half a bundle.
 #pragma once
 
-#include <cstdint>
-#include <map>
-#include <optional>
+#include <cstddef>
+#include <memory>
 #include <string>
-#include <variant>
+#include <utility>
 #include <vector>
 
-#include <boost/describe.hpp>
+#include "absl/status/statusor.h"
 
 namespace gridroute {
+
+class Snapshot;
 
 // One problem found in a bundle: `FILE:LINE:COLUMN: /json/pointer: message` (CSV: `FILE:LINE: message`).
 struct Diagnostic {
@@ -31,143 +32,37 @@ struct Diagnostic {
   std::string to_string() const;
 };
 
-namespace spec {
-
-// A role reference: "resident_council" or {"role": "partner_department", "department": "gas"}.
-struct RoleRef {
-  std::string role;
-  std::optional<std::string> department;
-};
-BOOST_DESCRIBE_STRUCT(RoleRef, (), (role, department))
-
-struct Unit {
-  std::string id;
-  std::string tier;
-  std::optional<std::string> parent;
-  std::optional<std::string> name;
-  std::vector<std::pair<std::string, std::string>> extra;  // other string fields (e.g. "estate"), kept as is
-  // Where it came from, for error messages: a JSON index or a CSV line.
-  bool from_csv = false;
-  std::int64_t origin = 0;
+// Limits a bundle is read under (docs/security.md lists each with its error).
+struct LoadOptions {
+  std::size_t max_file_bytes = 1ull << 30;  // 1 GiB per file
+  std::size_t max_json_depth = 64;
+  std::size_t max_id_bytes = 64;
+  std::size_t max_units = 20'000'000;
+  std::size_t max_handlers = 10'000'000;
+  std::size_t max_rules = 1'000'000;
+  std::size_t max_tiers = 32;
+  std::size_t max_errors = 1000;  // stop collecting after this many
 };
 
-struct Handler {
-  std::string id;
-  std::string role;
-  std::optional<std::string> department;
-  std::vector<std::string> serves;
-  std::optional<std::string> name;
-  std::optional<std::string> calendar;
-  bool from_csv = false;
-  std::int64_t origin = 0;
-};
-BOOST_DESCRIBE_STRUCT(Handler, (), (id, role, department, serves, name, calendar))
-
-struct Jurisdiction {
-  std::string format;
-  std::optional<std::string> name;
-  std::string timezone;
-  std::vector<std::string> tiers;
-  std::vector<Unit> units;
-  std::optional<std::string> units_csv;
-  std::optional<std::string> handlers_csv;
-  std::vector<Handler> handlers;
-};
-BOOST_DESCRIBE_STRUCT(Jurisdiction, (), (format, name, timezone, tiers, units, units_csv, handlers_csv, handlers))
-
-struct Category {
-  std::string code;
-  std::optional<std::string> name;
-};
-BOOST_DESCRIBE_STRUCT(Category, (), (code, name))
-
-struct Calendar {
-  std::string id;
-  std::optional<std::string> timezone;  // default: the jurisdiction's
-  std::vector<int> weekdays;
-  std::vector<std::vector<std::string>> hours;
-  std::vector<std::string> holidays;
-  std::vector<std::string> workdays;
-};
-BOOST_DESCRIBE_STRUCT(Calendar, (), (id, timezone, weekdays, hours, holidays, workdays))
-
-struct Sla {
-  std::optional<std::string> respond;
-  std::optional<std::string> resolve;
-};
-BOOST_DESCRIBE_STRUCT(Sla, (), (respond, resolve))
-
-struct Defaults {
-  std::optional<std::string> calendar;
-  std::optional<Sla> sla;
-  std::optional<std::string> escalation;
-};
-BOOST_DESCRIBE_STRUCT(Defaults, (), (calendar, sla, escalation))
-
-// A condition (SPEC §3.2); read by hand because its shape depends on its keys.
-struct Condition {
-  enum class Op : std::uint8_t { eq, ne, lt, le, gt, ge, in, exists, all, any, not_, local_time, workday };
-  Op op = Op::eq;
-  std::string attr;
-  // The compared value: bool, number or string; `in` holds a list.
-  std::variant<std::monostate, bool, double, std::string> value;
-  std::vector<std::variant<bool, double, std::string>> list;
-  std::vector<Condition> children;
-  int window_begin = 0, window_end = 0;  // local_time, seconds from midnight
-  bool workday = true;
-  std::string pointer;  // where it was read, for errors found when compiling
+// An in-memory bundle: the two JSON documents plus any files they name, by file name.
+struct BundleSources {
+  std::string label = "<memory>";  // prefix for file names in diagnostics
+  std::string jurisdiction_json;
+  std::string rules_json;
+  std::vector<std::pair<std::string, std::string>> files;  // e.g. {"units.csv", "..."}
 };
 
-struct Rule {
-  std::string id;
-  std::vector<std::string> categories;
-  std::int64_t priority = 0;
-  std::optional<std::string> scope;
-  std::optional<Condition> when;
-  std::vector<RoleRef> route;
-  std::vector<RoleRef> assist;
-  std::optional<Sla> sla;
-  std::optional<std::string> escalation;
-  std::optional<std::string> calendar;
-};
-BOOST_DESCRIBE_STRUCT(Rule, (), (id, categories, priority, scope, when, route, assist, sla, escalation, calendar))
+// Loads and compiles the bundle in directory `dir`. On failure the status says how many errors;
+// `diagnostics` (when given) receives every error, in file order.
+absl::StatusOr<std::shared_ptr<const Snapshot>> load_bundle(const std::string& dir,
+                                                            std::vector<Diagnostic>* diagnostics = nullptr,
+                                                            const LoadOptions& options = {});
+absl::StatusOr<std::shared_ptr<const Snapshot>> load_bundle(const BundleSources& sources,
+                                                            std::vector<Diagnostic>* diagnostics = nullptr,
+                                                            const LoadOptions& options = {});
 
-struct Level {
-  std::optional<std::string> name;
-  std::optional<std::string> tier;
-  std::vector<RoleRef> route;
-  std::optional<std::string> respond;
-  std::optional<std::string> resolve;
-};
-BOOST_DESCRIBE_STRUCT(Level, (), (name, tier, route, respond, resolve))
+// The warnings of `gridroute check` (SPEC §5): coverage holes, rules that can never win, handlers that
+// serve nothing routable, policies never used — at most `max_findings_per_kind` of each kind.
+std::vector<Diagnostic> lint(const Snapshot& snapshot, std::size_t max_findings_per_kind = 100);
 
-struct SeveritySkip {
-  double at_least = 0;
-  std::int64_t to_level = 0;
-};
-BOOST_DESCRIBE_STRUCT(SeveritySkip, (), (at_least, to_level))
-
-struct Policy {
-  std::string id;
-  std::vector<Level> levels;
-  std::optional<std::int64_t> repeat_reports;
-  std::optional<std::int64_t> rating_below;
-  std::optional<SeveritySkip> severity_skip;
-};
-BOOST_DESCRIBE_STRUCT(Policy, (), (id, levels, repeat_reports, rating_below, severity_skip))
-
-struct Rules {
-  std::string format;
-  std::vector<std::string> roles;
-  std::map<std::string, std::string> attributes;
-  std::optional<std::vector<Category>> categories;
-  std::vector<Calendar> calendars;
-  std::optional<Defaults> defaults;
-  std::vector<Rule> rules;
-  std::vector<Policy> escalation_policies;
-};
-BOOST_DESCRIBE_STRUCT(Rules, (), (format, roles, attributes, categories, calendars, defaults, rules,
-                                  escalation_policies))
-
-}  // namespace spec
 }  // namespace gridroute

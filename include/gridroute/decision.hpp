@@ -4,10 +4,11 @@
 //   issue.id = "I-1"; issue.category = "env.noise.loudspeaker"; issue.cell = "chengnan-a-01";
 //   issue.at = *gridroute::parse_rfc3339("2026-11-20T09:15:00+08:00");
 //   issue.attrs.push_back({"severity", gridroute::AttrValue::number(2)});
-//   gridroute::Decision d = engine.route(issue);
+//   gridroute::Decision d = snapshot->route(issue);   // its ids index `snapshot`
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -51,18 +52,6 @@ struct Issue {
   // Attributes by name; names the bundle does not declare are ignored. The value's type must match the
   // declared one, or the issue is rejected.
   std::vector<std::pair<std::string_view, AttrValue>> attrs;
-};
-
-// An issue already checked against a snapshot: ids resolved to dense integers, attributes indexed by
-// their declared position. Produced by `Snapshot::prepare`; the fast path routes these directly.
-struct PreparedIssue {
-  UnitId cell = kNone;
-  CategoryId category = kNone;  // kNone when the bundle declares no taxonomy
-  std::string_view category_code;
-  Instant at = 0;
-  absl::InlinedVector<AttrValue, 8> attrs;  // one per declared attribute, in declared order
-  bool has_severity = false;
-  double severity = 0;
 };
 
 // Why a rule considered for an issue did not give the owner (the `--explain` trace).
@@ -122,13 +111,14 @@ struct Case {
   bool responded = false;
   std::int64_t reports = 0;
   bool resolved = false;
-  int rating = 0;  // 0 = no rating; else 1..5
+  std::optional<int> rating;  // the resident's rating, 1..5, when given
 };
 
 enum class Reason : std::uint8_t { missed_respond = 1, missed_resolve = 2, repeat_reports = 4, low_rating = 8 };
 
 struct Action {
   enum class Kind : std::uint8_t { none, hold, escalate, reopen, overdue, rejected };
+  static constexpr int kKinds = 6;
   Kind kind = Kind::none;
   int level = 0;
   RoleKeyId role = kNone;

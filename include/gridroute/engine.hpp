@@ -5,35 +5,45 @@
 //   std::vector<gridroute::Diagnostic> errors;
 //   auto engine = gridroute::Engine::load("examples/lanxi", &errors);
 //   if (!engine.ok()) { for (auto& e : errors) std::cerr << e.to_string() << "\n"; return 1; }
-//   gridroute::Decision d = engine->route(issue);            // any thread
-//   engine->reload("examples/lanxi");                         // swaps atomically; routing goes on
+//   gridroute::Routed r = engine->route(issue);               // any thread
+//   if (r.decision.status == gridroute::Decision::Status::routed) std::cout << r.handler() << "\n";
+//   engine->reload("examples/lanxi");                          // swaps atomically; routing goes on
 //
-// An Engine holds the current Snapshot. `route` and `escalate` take the snapshot that is current when
-// they start and use it for the whole call, so every answer comes from exactly one snapshot. A reload
-// that fails leaves the old snapshot serving.
-//
-// The integer ids in a Decision or Action (rule, handler, unit, `alternates`) index the snapshot that
-// made it. When reloads can happen, hold that snapshot while reading them:
-//
-//   auto snap = engine.snapshot();
-//   gridroute::Decision d = snap->route(issue);
-//   std::cout << snap->handler_id(d.handler);   // valid for as long as `snap` is held
+// An Engine holds the current Snapshot. Every call takes the snapshot that is current when it starts and
+// uses it for the whole call, so every answer comes from exactly one snapshot; the answer carries that
+// snapshot, so its ids can be read safely whatever reloads happen meanwhile. A reload that fails leaves
+// the old snapshot serving.
 #pragma once
 
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "gridroute/bundle.hpp"
 #include "gridroute/decision.hpp"
 #include "gridroute/snapshot.hpp"
+#include "gridroute/version.hpp"
 
 namespace gridroute {
 
-inline constexpr int kVersionMajor = 1;
-inline constexpr int kVersionMinor = 0;
-inline constexpr int kVersionPatch = 0;
-inline constexpr const char* kVersionString = "1.0.0";
+// A decision with the snapshot that made it: its ids are read through `snapshot`.
+struct Routed {
+  std::shared_ptr<const Snapshot> snapshot;
+  Decision decision;
+  std::string_view handler() const { return decision.handler == kNone ? std::string_view() : snapshot->handler_id(decision.handler); }
+  std::string_view rule() const { return decision.rule == kNone ? std::string_view() : snapshot->rule_id(decision.rule); }
+  std::string_view unit() const { return decision.unit == kNone ? std::string_view() : snapshot->unit_id(decision.unit); }
+};
+
+// An action with the snapshot that made it.
+struct Escalated {
+  std::shared_ptr<const Snapshot> snapshot;
+  Action action;
+  std::string_view handler() const { return action.handler == kNone ? std::string_view() : snapshot->handler_id(action.handler); }
+};
 
 class Engine {
  public:
@@ -77,20 +87,31 @@ class Engine {
     return absl::OkStatus();
   }
 
-  Decision route(const Issue& issue, bool explain = false) const { return snapshot()->route(issue, explain); }
-  // Routes a batch on one snapshot, in prefetching groups (see Snapshot::route_batch): the fast way to
-  // route a stream. Returns that snapshot: the decisions' ids and alternates belong to it.
+  Routed route(const Issue& issue, bool explain = false) const {
+    auto s = snapshot();
+    Decision d = s->route(issue, explain);
+    return Routed{std::move(s), std::move(d)};
+  }
+  // Routes a batch on one snapshot, in prefetching groups (Snapshot::route_batch): the fast way to route
+  // a stream. Returns that snapshot: the decisions' ids belong to it.
   std::shared_ptr<const Snapshot> route_batch(std::span<const Issue> issues, std::span<Decision> out,
                                               bool explain = false) const {
     auto s = snapshot();
     s->route_batch(issues, out, explain);
     return s;
   }
-  Action escalate(const Case& c, Instant now) const { return snapshot()->escalate(c, now); }
-  // Evaluates a batch of cases at `now` on one snapshot; see Snapshot::sweep.
+  Escalated escalate(const Case& c, Instant now) const {
+    auto s = snapshot();
+    Action a = s->escalate(c, now);
+    return Escalated{std::move(s), std::move(a)};
+  }
+  // Evaluates a batch of cases at `now` on one snapshot (Snapshot::sweep); `used` receives that snapshot.
   Snapshot::SweepSummary sweep(std::span<const Case> cases, Instant now, std::vector<Action>& actions,
-                               unsigned threads = 1) const {
-    return snapshot()->sweep(cases, now, actions, threads);
+                               unsigned threads = 1, std::shared_ptr<const Snapshot>* used = nullptr) const {
+    auto s = snapshot();
+    auto summary = s->sweep(cases, now, actions, threads);
+    if (used) *used = std::move(s);
+    return summary;
   }
 
  private:

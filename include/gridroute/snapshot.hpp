@@ -1,417 +1,88 @@
 // gridroute/snapshot.hpp — a compiled, immutable bundle.
 //
-// A Snapshot is built once from a bundle (see engine.hpp `load_bundle`) and never changes, so any
-// number of threads may route against one `std::shared_ptr<const Snapshot>` at once.
+// A Snapshot is built once from a bundle (load_bundle, or Engine::load) and never changes, so any number
+// of threads may route against one `std::shared_ptr<const Snapshot>` at once. The integer ids in a
+// Decision or Action index the snapshot that made it; read them through the same snapshot:
 //
 //   auto snap = gridroute::load_bundle("examples/lanxi").value();
-//   gridroute::Decision d = snap->route(issue);                     // or engine.route(issue)
-//   std::cout << snap->handler_id(d.handler) << "\n";
+//   gridroute::Decision d = snap->route(issue);
+//   if (d.status == gridroute::Decision::Status::routed) std::cout << snap->handler_id(d.handler) << "\n";
 //
-// Indexes (all built in `compile`): string ids map once to dense integers; the unit tree is kept as
-// parent/depth arrays plus Euler-tour intervals, so "scope is an ancestor of the cell" is two integer
-// compares; each declared category has its candidate rules pre-sorted in winning order; each unit
-// lists the handlers serving it grouped by role, so resolving a role walks at most the cell's depth.
+// The compiled index behind it is private to the library (re2 shows `RE2`, never its `Prog`).
 #pragma once
 
-#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <boost/graph/compressed_sparse_row_graph.hpp>
-
-#include "absl/container/flat_hash_map.h"
-#include "absl/hash/hash.h"
-#include "absl/strings/string_view.h"
-#include "absl/status/statusor.h"
-#include "absl/time/time.h"
 #include "gridroute/bundle.hpp"
 #include "gridroute/decision.hpp"
 #include "gridroute/time.hpp"
 
 namespace gridroute {
 
-// Hash maps keyed by strings, looked up by std::string_view without a copy.
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept {
-    return absl::Hash<absl::string_view>{}(absl::string_view(s.data(), s.size()));
-  }
-};
-struct StringEq {
-  using is_transparent = void;
-  bool operator()(std::string_view a, std::string_view b) const noexcept { return a == b; }
-};
-template <class K, class V>
-using StringMap = absl::flat_hash_map<K, V, StringHash, StringEq>;
-
-// The jurisdiction as a graph: vertices are units (0..units-1) then handlers; edges go from a parent
-// unit to each child and from a handler to each unit it serves.
-using JurisdictionGraph = boost::compressed_sparse_row_graph<boost::directedS>;
-
-// Unit ids to dense unit numbers: open addressing over 8-byte slots (the upper half of the id's hash,
-// then the unit), so a lookup reads one slot line and then the id's text to confirm. Half the size of a
-// general hash map at a million units, and each step can be prefetched ahead (Snapshot::route_batch).
-class UnitIndex {
- public:
-  static std::uint64_t hash(std::string_view id) noexcept { return StringHash{}(id); }
-  // Sizes the table for `n` units (load factor 5/8); drops what it held.
-  void reset(std::size_t n);
-  // Adds `u` under `id` (its text must outlive the index); returns the unit already there when the id is
-  // taken, else kNone.
-  template <class IdOf>
-  std::int32_t insert(std::string_view id, std::int32_t u, IdOf&& id_of) {
-    const std::uint64_t h = hash(id);
-    for (std::size_t i = home(h);; i = next(i)) {
-      if (slots_[i] == kEmpty) {
-        slots_[i] = (h & kTagMask) | static_cast<std::uint32_t>(u);
-        return -1;
-      }
-      if ((slots_[i] & kTagMask) == (h & kTagMask)) {
-        const auto other = static_cast<std::int32_t>(static_cast<std::uint32_t>(slots_[i]));
-        if (id_of(other) == id) return other;
-      }
-    }
-  }
-  template <class IdOf>
-  std::int32_t find(std::string_view id, std::uint64_t h, IdOf&& id_of) const {
-    if (slots_.empty()) return -1;
-    for (std::size_t i = home(h);; i = next(i)) {
-      const std::uint64_t v = slots_[i];
-      if (v == kEmpty) return -1;
-      if ((v & kTagMask) == (h & kTagMask)) {
-        const auto u = static_cast<std::int32_t>(static_cast<std::uint32_t>(v));
-        if (id_of(u) == id) return u;
-      }
-    }
-  }
-  // The first unit whose slot matches the hash (without comparing ids), for prefetching; -1 if none.
-  std::int32_t first_match(std::uint64_t h) const noexcept {
-    if (slots_.empty()) return -1;
-    for (std::size_t i = home(h);; i = next(i)) {
-      const std::uint64_t v = slots_[i];
-      if (v == kEmpty) return -1;
-      if ((v & kTagMask) == (h & kTagMask)) return static_cast<std::int32_t>(static_cast<std::uint32_t>(v));
-    }
-  }
-  const void* slot_address(std::uint64_t h) const noexcept {
-    return slots_.empty() ? nullptr : slots_.data() + home(h);
-  }
-  std::size_t bytes() const noexcept { return slots_.capacity() * sizeof(std::uint64_t); }
-
- private:
-  static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};
-  static constexpr std::uint64_t kTagMask = ~std::uint64_t{0} << 32;
-  // The home slot from the hash's lower half by multiply-shift, so the table needs no power-of-two size.
-  std::size_t home(std::uint64_t h) const noexcept { return static_cast<std::size_t>(((h & 0xFFFFFFFFu) * slots_.size()) >> 32); }
-  std::size_t next(std::size_t i) const noexcept { return i + 1 == slots_.size() ? 0 : i + 1; }
-  std::vector<std::uint64_t> slots_;
-};
-
-enum class AttrType : std::uint8_t { boolean, number, string };
-
-struct RoleKey {
-  std::int32_t role = 0;        // index into Snapshot::role_names
-  std::int32_t department = -1; // index into Snapshot::department_names, or -1
-};
-
-// A flattened condition node; children are `child_count` consecutive subtrees starting at `first_child`.
-struct CondNode {
-  spec::Condition::Op op;
-  AttrType attr_type = AttrType::number;
-  std::int32_t attr = -1;
-  std::int32_t first_child = -1;
-  std::int32_t child_count = 0;
-  bool b = false;
-  double num = 0;
-  std::string str;
-  std::vector<double> nums;          // `in` over numbers
-  std::vector<std::string> strs;     // `in` over strings
-  std::vector<bool> bools;           // `in` over bools
-  int window_begin = 0, window_end = 0;
-  std::int32_t next = -1;  // index of the next sibling subtree (for skipping)
-};
-
-struct CompiledRule {
-  std::string id;
-  std::int64_t priority = 0;
-  UnitId scope = 0;
-  std::int32_t scope_depth = 0;
-  std::int32_t when = -1;  // root CondNode, or -1
-  std::vector<RoleKeyId> route;
-  std::vector<RoleKeyId> assist;
-  std::optional<Duration> respond, resolve;  // the rule's SLA, else defaults.sla
-  CalendarId calendar = kNone;               // the rule's own calendar
-  CalendarId condition_calendar = kNone;     // for `workday`: the rule's, else defaults.calendar
-  PolicyId policy = kNone;                   // the rule's escalation, else defaults.escalation
-  std::vector<std::string> patterns;
-};
-
-struct CompiledLevel {
-  std::string name;
-  std::int32_t tier = -1;
-  std::vector<RoleKeyId> route;
-  std::optional<Duration> respond, resolve;
-};
-
-struct CompiledPolicy {
-  std::string id;
-  std::vector<CompiledLevel> levels;
-  std::optional<std::int64_t> repeat_reports;
-  std::optional<std::int64_t> rating_below;
-  bool has_skip = false;
-  double skip_at_least = 0;
-  int skip_to_level = 0;
-};
-
-// A candidate rule for a category, with the specificity of its best matching pattern.
-struct Candidate {
-  RuleId rule;
-  std::int32_t specificity;  // exact: 1<<20; prefix: its segment count; `*`: 0
-  std::int32_t pattern;      // index into the rule's patterns
-  std::int32_t scope_tin;    // the rule's scope interval, inline so the scan stays in this array
-  std::int32_t scope_tout;
-};
-
-// Where a role reference resolved: the unit, the owner there and the other handlers of the role there.
-struct Resolution {
-  UnitId unit = kNone;
-  HandlerId owner = kNone;
-  std::span<const HandlerId> alternates;
-  explicit operator bool() const { return unit != kNone; }
-};
+namespace detail {
+struct Index;
+}
 
 class Snapshot {
  public:
-  // ---- identity
-  std::string name;
-  absl::TimeZone tz;
-  Zone zone;  // tz with a fixed-offset fast path
-  std::string tz_name;
+  // Made by load_bundle; the index is the library's own.
+  explicit Snapshot(std::unique_ptr<const detail::Index> index);
+  ~Snapshot();
+  Snapshot(const Snapshot&) = delete;
+  Snapshot& operator=(const Snapshot&) = delete;
 
-  // ---- tiers and units
-  std::vector<std::string> tiers;
-  std::int32_t cell_tier = 0;
-  std::vector<std::uint32_t> unit_id_offset;  // into unit_id_chars; size units+1
-  std::string unit_id_chars;
-  std::vector<UnitId> parent;  // -1 for the root
-  std::vector<std::uint8_t> tier_of;
-  UnitIndex unit_index;
-  std::vector<std::uint32_t> unit_name_offset;  // into unit_name_chars; size units+1 (names are optional)
-  std::string unit_name_chars;
-  // One role key served at a unit: the owner inline (resolution reads no other line), the alternates
-  // in served_handlers.
-  struct Served {
-    RoleKeyId key;
-    HandlerId owner;
-    std::int32_t first;  // alternates, into served_handlers
-    std::int32_t alternates;
-  };
-  std::vector<Served> served;
-  std::vector<HandlerId> served_handlers;
-  // What routing reads of a unit, packed in one cache line's half so that a decision touches few lines.
-  // served_up: the nearest ancestor-or-self with served entries; served_next: the nearest strict
-  // ancestor with them (kNone when none) — resolution skips units that no handler serves.
-  struct alignas(32) UnitHot {
-    std::int32_t tin = 0, tout = 0;  // Euler tour: a is ancestor-or-self of b iff tin[a] <= tin[b] < tout[a]
-    UnitId parent = kNone;
-    UnitId served_up = kNone, served_next = kNone;
-    std::uint32_t served_begin = 0;
-    std::uint16_t served_count = 0;
-    std::uint8_t tier = 0;
-  };
-  std::vector<UnitHot> hot;
-  UnitId root = 0;
-  JurisdictionGraph graph;
+  // ---- what it is
+  std::string_view name() const;       // jurisdiction.json "name", or ""
+  std::string_view time_zone() const;  // the jurisdiction's IANA time zone; answers are written in it
+  // `t` as RFC 3339 in the jurisdiction's time zone, e.g. "2026-11-20T09:15:00+08:00"; "" for kNoInstant.
+  std::string format_time(Instant t) const;
 
-  // ---- roles and handlers
-  std::vector<std::string> role_names;
-  std::vector<std::string> department_names;
-  std::vector<RoleKey> role_keys;
-  StringMap<std::string, RoleKeyId> role_key_index;  // "role" or "role/department"
-  std::vector<std::string> handler_ids;
-  std::vector<RoleKeyId> handler_role;
-  std::vector<CalendarId> handler_calendar;
-  std::vector<std::vector<UnitId>> handler_serves;
-  StringMap<std::string_view, HandlerId> handler_index;
+  // ---- ids by index (each valid while the snapshot lives)
+  std::size_t unit_count() const;
+  std::string_view unit_id(UnitId u) const;
+  std::string_view unit_name(UnitId u) const;  // "" when the unit has none
+  std::string_view unit_tier(UnitId u) const;
+  UnitId find_unit(std::string_view id) const;  // kNone when absent
+  std::size_t handler_count() const;
+  std::string_view handler_id(HandlerId h) const;
+  HandlerId find_handler(std::string_view id) const;  // kNone when absent
+  std::size_t rule_count() const;
+  std::string_view rule_id(RuleId r) const;
+  std::size_t policy_count() const;
+  std::string_view policy_id(PolicyId p) const;
+  std::string_view role_name(RoleKeyId k) const;
+  std::string_view department(RoleKeyId k) const;  // "" when the role has none
 
-  // ---- rules
-  std::vector<std::string> attr_names;
-  std::vector<AttrType> attr_types;
-  StringMap<std::string, std::int32_t> attr_index;
-  // Attribute names by length and end letters: when no two declared names share a slot (the usual case),
-  // a name is declared iff it equals the one in its slot — one compare instead of a hash.
-  static std::size_t attr_slot_of(std::string_view name) noexcept {
-    return name.empty() ? 0
-                        : (name.size() * 7 + static_cast<unsigned char>(name.front()) * 3 +
-                           static_cast<unsigned char>(name.back())) & 63;
-  }
-  std::array<std::int8_t, 64> attr_slot{};
-  bool attr_slot_direct = false;
-  std::int32_t find_attr(std::string_view name) const {
-    if (attr_slot_direct) {
-      const std::int8_t k = attr_slot[attr_slot_of(name)];
-      return k >= 0 && attr_names[static_cast<std::size_t>(k)] == name ? k : -1;
-    }
-    auto it = attr_index.find(name);
-    return it == attr_index.end() ? -1 : it->second;
-  }
-  bool has_taxonomy = false;
-  std::vector<std::string> categories;
-  StringMap<std::string_view, CategoryId> category_index;
-  std::vector<std::uint32_t> candidate_offset;  // per declared category; size categories+1
-  std::vector<Candidate> candidates;
-  // Per declared category, the distinct scopes of its candidates: tree intervals, so nested or disjoint,
-  // sorted by tin; `up` is the nearest enclosing scope of the same category (absolute index, or -1), and
-  // each lists the positions of its candidates in winning order. Routing finds the cell's deepest
-  // enclosing scope by binary search and merges the chain above it, so it visits only the candidates
-  // whose scope holds the cell (the explain trace still walks every candidate).
-  struct ScopeNode {
-    std::int32_t tin, tout;
-    std::int32_t up;
-    std::uint32_t first, count;  // into scope_positions
-  };
-  std::vector<std::uint32_t> scope_node_offset;  // per declared category; size categories+1
-  std::vector<ScopeNode> scope_nodes;
-  std::vector<std::uint32_t> scope_positions;
-  // Without a taxonomy: patterns indexed for on-the-fly candidate lists.
-  StringMap<std::string, std::vector<std::pair<RuleId, std::int32_t>>> exact_patterns, prefix_patterns;
-  std::vector<std::pair<RuleId, std::int32_t>> star_patterns;
-  std::vector<CompiledRule> rules;
-  std::vector<CondNode> conditions;
-  std::vector<Calendar> calendars;
-  StringMap<std::string, CalendarId> calendar_index;
-  CalendarId default_calendar = kNone;  // defaults.calendar, else a built-in 24/7 calendar
-  std::vector<CompiledPolicy> policies;
-  StringMap<std::string, PolicyId> policy_index;
-  std::optional<Duration> default_respond, default_resolve;
-
-  // ---- accessors
-  std::size_t unit_count() const { return parent.size(); }
-  std::string_view unit_id(UnitId u) const {
-    return std::string_view(unit_id_chars).substr(unit_id_offset[u], unit_id_offset[u + 1] - unit_id_offset[u]);
-  }
-  std::string_view unit_name(UnitId u) const {
-    return std::string_view(unit_name_chars)
-        .substr(unit_name_offset[u], unit_name_offset[u + 1] - unit_name_offset[u]);
-  }
-  UnitId find_unit(std::string_view id) const { return find_unit(id, UnitIndex::hash(id)); }
-  UnitId find_unit(std::string_view id, std::uint64_t hash) const {
-    return unit_index.find(id, hash, [this](UnitId u) { return unit_id(u); });
-  }
-  bool is_ancestor_or_self(UnitId a, UnitId b) const {
-    return hot[a].tin <= hot[b].tin && hot[b].tin < hot[a].tout;
-  }
-  std::string_view role_name(RoleKeyId k) const { return role_names[role_keys[k].role]; }
-  // The department of a role key, or empty.
-  std::string_view department(RoleKeyId k) const {
-    return role_keys[k].department < 0 ? std::string_view() : std::string_view(department_names[role_keys[k].department]);
-  }
-  std::string role_key_label(RoleKeyId k) const;
-  const std::string& handler_id(HandlerId h) const { return handler_ids[h]; }
-
-  // Walks from `start` to the root; the first unit served by handlers with role key `k`.
-  Resolution resolve(RoleKeyId k, UnitId start) const {
-    for (UnitId u = hot[start].served_up; u != kNone; u = hot[u].served_next) {
-      const UnitHot& h = hot[u];
-      for (std::uint32_t i = h.served_begin, e = h.served_begin + h.served_count; i < e; ++i) {
-        const Served& s = served[i];
-        if (s.key == k)
-          return Resolution{u, s.owner,
-                            std::span<const HandlerId>(served_handlers.data() + s.first, static_cast<size_t>(s.alternates))};
-      }
-    }
-    return {};
-  }
-  // The start unit of an escalation level at `tier`: the cell's ancestor at that tier, or the nearest above.
-  UnitId ancestor_at_tier(UnitId cell, std::int32_t tier) const {
-    UnitId u = cell;
-    while (u != kNone && hot[u].tier > tier) u = hot[u].parent;
-    return u;
-  }
-
-  // ---- deciding (src/decide)
-  // Checks an issue against this snapshot: cell, category, attribute types. On error, returns false and
-  // sets `error` to the message of a `rejected` record.
-  bool prepare(const Issue& issue, PreparedIssue& out, std::string& error) const {
-    return prepare(issue, out, error, UnitIndex::hash(issue.cell));
-  }
-  // The same with the cell id's hash (UnitIndex::hash) already computed.
-  bool prepare(const Issue& issue, PreparedIssue& out, std::string& error, std::uint64_t cell_hash) const;
-  Decision route(const Issue& issue, bool explain = false) const {
-    return route(issue, explain, UnitIndex::hash(issue.cell));
-  }
-  Decision route(const Issue& issue, bool explain, std::uint64_t cell_hash) const {
-    Decision d;
-    route_into(issue, explain, cell_hash, d);
-    return d;
-  }
+  // ---- deciding (SPEC §3–§4). Every issue and case is checked first (instants in range, strings
+  // valid UTF-8, counts and levels in range, attribute types); a bad one is `rejected` with a message.
+  Decision route(const Issue& issue, bool explain = false) const;
   // The same into `d` (cleared first, its buffers reused).
-  void route_into(const Issue& issue, bool explain, std::uint64_t cell_hash, Decision& d) const;
+  void route_into(const Issue& issue, Decision& d, bool explain = false) const;
   // Routes many issues: out[i] is route(issues[i], explain); `out` must be as long as `issues`. The
-  // batch is taken in groups whose index slots, unit records and served entries are prefetched before
-  // any of them is decided, so the memory latency of one issue overlaps the others'. This is the
-  // fast way to route a stream over a large jurisdiction.
+  // batch is taken in groups whose index reads are prefetched together, so the memory latency of one
+  // issue overlaps the others': the fast way to route a stream over a large jurisdiction.
   void route_batch(std::span<const Issue> issues, std::span<Decision> out, bool explain = false) const;
-  // The helper behind route_batch and sweep: hashes `n` (at most kPrefetchGroup) cell ids into `hashes`
-  // and prefetches, in stages, what deciding them reads.
-  static constexpr std::size_t kPrefetchGroup = 16;
-  void prefetch_cells(const std::string_view* cells, std::size_t n, std::uint64_t* hashes) const;
-  // Routing without severity_skip or a rejected status: the level-0 decision of a prepared issue.
-  void route_prepared(const PreparedIssue& issue, Decision& d, bool explain) const;
-  Action escalate(const Case& c, Instant now) const { return escalate(c, now, UnitIndex::hash(c.issue.cell)); }
-  Action escalate(const Case& c, Instant now, std::uint64_t cell_hash) const;
+  Action escalate(const Case& c, Instant now) const;
   // Evaluates many cases at one `now` (a scheduler's sweep): `actions[i]` answers `cases[i]`, the same
   // for any thread count. `threads` 0 means one per hardware thread.
   struct SweepSummary {
-    std::size_t counts[6] = {0, 0, 0, 0, 0, 0};  // by Action::Kind
-    Instant next_sweep = kNoInstant;              // the earliest next_check among holding cases
+    std::size_t counts[Action::kKinds] = {};  // by Action::Kind
+    Instant next_sweep = kNoInstant;  // the earliest next_check among holding cases
   };
   SweepSummary sweep(std::span<const Case> cases, Instant now, std::vector<Action>& actions,
                      unsigned threads = 1) const;
-  // The calendar that counts deadlines at `level` for `owner` (SPEC §3.4 precedence).
-  const Calendar& level_calendar(const CompiledRule& rule, int level, HandlerId owner) const;
 
-  // Candidate rules for a category, in winning order (declared categories are precomputed).
-  void candidates_for(const PreparedIssue& issue, std::vector<Candidate>& scratch,
-                      std::span<const Candidate>& out) const;
-  bool eval(std::int32_t node, const PreparedIssue& issue) const;
+  // The compiled index, for the library's own code.
+  const detail::Index& index() const { return *index_; }
+
+ private:
+  std::unique_ptr<const detail::Index> index_;
 };
-
-// Loading and compiling (src/load, src/compile).
-struct LoadOptions {
-  std::size_t max_file_bytes = 1ull << 30;  // 1 GiB per file
-  std::size_t max_json_depth = 64;
-  std::size_t max_id_bytes = 64;
-  std::size_t max_units = 20'000'000;
-  std::size_t max_handlers = 10'000'000;
-  std::size_t max_rules = 1'000'000;
-  std::size_t max_tiers = 32;
-  std::size_t max_errors = 1000;  // stop collecting after this many
-};
-
-// In-memory bundle: the two JSON documents plus any CSV files they name, by file name.
-struct BundleSources {
-  std::string label = "<memory>";  // prefix for file names in diagnostics
-  std::string jurisdiction_json;
-  std::string rules_json;
-  std::vector<std::pair<std::string, std::string>> files;  // e.g. {"units.csv", "..."}
-};
-
-// Loads and compiles the bundle in directory `dir`. On failure the status says how many errors;
-// `diagnostics` (when given) receives every error, in file order.
-absl::StatusOr<std::shared_ptr<const Snapshot>> load_bundle(const std::string& dir,
-                                                            std::vector<Diagnostic>* diagnostics = nullptr,
-                                                            const LoadOptions& options = {});
-absl::StatusOr<std::shared_ptr<const Snapshot>> load_bundle(const BundleSources& sources,
-                                                            std::vector<Diagnostic>* diagnostics = nullptr,
-                                                            const LoadOptions& options = {});
-
-// Lint findings of `gridroute check` (SPEC §5), as warnings.
-std::vector<Diagnostic> lint(const Snapshot& snapshot, std::size_t max_findings_per_kind = 100);
 
 }  // namespace gridroute

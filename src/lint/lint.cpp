@@ -2,10 +2,11 @@
 // nothing routable, unused policies. All are warnings: the bundle still loads.
 #include <algorithm>
 
-#include "util.hpp"
-#include "gridroute/snapshot.hpp"
+#include "base/strings.hpp"
+#include "compile/candidates.hpp"
+#include "lint/lint.hpp"
 
-namespace gridroute {
+namespace gridroute::detail {
 namespace {
 
 Diagnostic warn(std::string file, std::string pointer, std::string msg) {
@@ -22,7 +23,7 @@ constexpr std::size_t kCoverageBudget = 20'000'000;
 
 }  // namespace
 
-std::vector<Diagnostic> lint(const Snapshot& s, std::size_t max_per_kind) {
+std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
   std::vector<Diagnostic> out;
   const std::size_t n = s.unit_count();
   // Units by tour position; a role key "covers" a unit when it resolves from it.
@@ -34,11 +35,11 @@ std::vector<Diagnostic> lint(const Snapshot& s, std::size_t max_per_kind) {
   // ---- coverage holes
   if (s.has_taxonomy) {
     std::size_t cells = 0;
-    for (std::size_t u = 0; u < n; ++u) cells += s.tier_of[u] == s.cell_tier;
+    for (std::size_t u = 0; u < n; ++u) cells += s.hot[u].tier == s.cell_tier;
     std::size_t reported = 0;
     if (cells * s.categories.size() > kCoverageBudget)
       out.push_back(warn("rules.json", "/categories",
-                         detail::cat("coverage holes not checked: ", cells, " cells x ", s.categories.size(),
+                         cat("coverage holes not checked: ", cells, " cells x ", s.categories.size(),
                                      " categories is over the lint budget of ", kCoverageBudget, " pairs")));
     std::vector<std::uint8_t> covered(cells * s.categories.size() > kCoverageBudget ? 0 : n);
     for (std::size_t c = 0; c < s.categories.size(); ++c) {
@@ -48,7 +49,7 @@ std::vector<Diagnostic> lint(const Snapshot& s, std::size_t max_per_kind) {
         const CompiledRule& r = s.rules[s.candidates[i].rule];
         for (auto pos = s.hot[r.scope].tin; pos < s.hot[r.scope].tout; ++pos) {
           UnitId u = by_tin[static_cast<std::size_t>(pos)];
-          if (covered[static_cast<std::size_t>(pos)] || s.tier_of[u] != s.cell_tier) continue;
+          if (covered[static_cast<std::size_t>(pos)] || s.hot[u].tier != s.cell_tier) continue;
           for (RoleKeyId k : r.route)
             if (s.resolve(k, u)) {
               covered[static_cast<std::size_t>(pos)] = 1;
@@ -60,12 +61,12 @@ std::vector<Diagnostic> lint(const Snapshot& s, std::size_t max_per_kind) {
       std::string sample;
       for (std::size_t pos = 0; pos < n; ++pos) {
         UnitId u = by_tin[pos];
-        if (u == kNone || s.tier_of[u] != s.cell_tier || covered[pos]) continue;
-        if (holes++ < 3) detail::append(sample, holes > 1 ? ", " : "", s.unit_id(u));
+        if (u == kNone || s.hot[u].tier != s.cell_tier || covered[pos]) continue;
+        if (holes++ < 3) append(sample, holes > 1 ? ", " : "", s.unit_id(u));
       }
       if (holes && reported++ < max_per_kind)
         out.push_back(warn("rules.json", "/categories",
-                           detail::cat("coverage hole: no rule routes category '", s.categories[c], "' in ", holes,
+                           cat("coverage hole: no rule routes category '", s.categories[c], "' in ", holes,
                                         " cell", holes == 1 ? "" : "s", " (", sample, holes > 3 ? ", ..." : "", ")")));
     }
   }
@@ -97,10 +98,9 @@ std::vector<Diagnostic> lint(const Snapshot& s, std::size_t max_per_kind) {
       for (const auto& r : s.rules)
         for (const auto& p : r.patterns) {
           if (p == "*") continue;
-          PreparedIssue probe;
-          probe.category_code = p.ends_with(".*") ? std::string_view(p).substr(0, p.size() - 2) : std::string_view(p);
+          std::string_view code = p.ends_with(".*") ? std::string_view(p).substr(0, p.size() - 2) : std::string_view(p);
           std::span<const Candidate> cands;
-          s.candidates_for(probe, scratch, cands);
+          candidates_for(s, code, kNone, scratch, cands);
           consider(std::vector<Candidate>(cands.begin(), cands.end()));
         }
     }
@@ -108,8 +108,8 @@ std::vector<Diagnostic> lint(const Snapshot& s, std::size_t max_per_kind) {
     for (std::size_t r = 0; r < s.rules.size() && reported < max_per_kind; ++r) {
       if (!seen[r] || can_win[r]) continue;
       ++reported;
-      out.push_back(warn("rules.json", detail::cat("/rules/", r),
-                         detail::cat("rule '", s.rules[r].id, "' can never win: for each of its categories an earlier "
+      out.push_back(warn("rules.json", cat("/rules/", r),
+                         cat("rule '", s.rules[r].id, "' can never win: for each of its categories an earlier "
                                       "rule without a condition covers its scope and always has a handler")));
     }
     // Rules none of whose route references resolve anywhere.
@@ -122,8 +122,8 @@ std::vector<Diagnostic> lint(const Snapshot& s, std::size_t max_per_kind) {
       for (RoleKeyId k : s.rules[r].route) any = any || has[k];
       if (!any) {
         ++reported;
-        out.push_back(warn("rules.json", detail::cat("/rules/", r, "/route"),
-                           detail::cat("rule '", s.rules[r].id, "' can never route: no handler has any of its roles")));
+        out.push_back(warn("rules.json", cat("/rules/", r, "/route"),
+                           cat("rule '", s.rules[r].id, "' can never route: no handler has any of its roles")));
       }
     }
   }
@@ -144,7 +144,7 @@ std::vector<Diagnostic> lint(const Snapshot& s, std::size_t max_per_kind) {
       if (k == kNone || referenced[k]) continue;
       ++reported;
       out.push_back(warn("jurisdiction.json", "",
-                         detail::cat("handler '", s.handler_ids[h], "' serves nothing routable: no rule or escalation "
+                         cat("handler '", s.handler_ids[h], "' serves nothing routable: no rule or escalation "
                                       "level refers to role '", s.role_key_label(k), "'")));
     }
   }
@@ -156,10 +156,10 @@ std::vector<Diagnostic> lint(const Snapshot& s, std::size_t max_per_kind) {
       if (r.policy != kNone) used[r.policy] = true;
     for (std::size_t p = 0; p < s.policies.size(); ++p)
       if (!used[p])
-        out.push_back(warn("rules.json", detail::cat("/escalation_policies/", p),
-                           detail::cat("escalation policy '", s.policies[p].id, "' is never used by any rule or default")));
+        out.push_back(warn("rules.json", cat("/escalation_policies/", p),
+                           cat("escalation policy '", s.policies[p].id, "' is never used by any rule or default")));
   }
   return out;
 }
 
-}  // namespace gridroute
+}  // namespace gridroute::detail

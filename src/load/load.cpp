@@ -1,4 +1,4 @@
-// Loading a bundle: files → JSON/CSV → the described file model → compile.
+// Reading a bundle: files → JSON/CSV → the described file model (see load/load.hpp).
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,11 +8,11 @@
 #include <filesystem>
 #include <system_error>
 
-#include "util.hpp"
-#include "compile/compile.hpp"
-#include "gridroute/snapshot.hpp"
+#include "base/json_text.hpp"
+#include "base/strings.hpp"
+#include "base/zone.hpp"
 #include "load/csv.hpp"
-#include "load/json_text.hpp"
+#include "load/load.hpp"
 #include "load/reader.hpp"
 
 namespace gridroute {
@@ -31,18 +31,15 @@ std::string Diagnostic::to_string() const {
   return s;
 }
 
+namespace detail {
 namespace {
 namespace json = boost::json;
-using detail::FileId;
 
 struct Texts {
   std::string names[4];   // display names, per FileId
   std::string bodies[4];
   bool present[4] = {false, false, false, false};
 };
-
-// Hardening: strict UTF-8 (no overlong forms, surrogates or code points above U+10FFFF).
-using detail::valid_utf8;
 
 // Hard ceilings on options, whatever a caller sets: the loader and the Boost.JSON value tree recurse on
 // nesting, so the JSON depth is kept well inside the machine stack.
@@ -56,18 +53,6 @@ LoadOptions clamp(LoadOptions o) {
   if (o.max_json_depth > kHardMaxJsonDepth) o.max_json_depth = kHardMaxJsonDepth;
   if (o.max_tiers > 255) o.max_tiers = 255;  // a unit's tier is kept in 8 bits (Snapshot::tier_of)
   return o;
-}
-
-// Hardening: a time zone name is looked up as a file under the zoneinfo directory, so a name such as
-// "../../../tmp/fifo" or "/dev/stdin" would make the loader open (and block on) any file. Only names
-// shaped like IANA ones are passed on: letters, digits and "/_+-:", no leading '/', no '.' at all.
-bool plausible_time_zone(std::string_view name) {
-  if (name.empty() || name.size() > 64 || name.front() == '/') return false;
-  for (char c : name)
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' || c == '_' ||
-          c == '+' || c == '-' || c == ':'))
-      return false;
-  return true;
 }
 
 std::string errno_text(int e) { return std::error_code(e, std::generic_category()).message(); }
@@ -117,9 +102,11 @@ std::string csv_column_at(std::string_view text, std::size_t at) {
   return detail::cat(name, ": ");
 }
 
-class Loader {
- public:
-  Loader(const LoadOptions& o) : opt_(clamp(o)), problems_(opt_.max_errors) {}
+}  // namespace
+
+struct BundleReader::Impl {
+  explicit Impl(const LoadOptions& o) : opt_(clamp(o)), problems_(opt_.max_errors) {}
+  Texts t;
 
   // Reads a file; adds a diagnostic and returns false when it cannot.
   // Hardening: only regular files are read (a FIFO would block, /dev/zero would never end); the read is
@@ -356,9 +343,8 @@ class Loader {
     }
   }
 
-  absl::StatusOr<std::shared_ptr<const Snapshot>> run(Texts& t, std::vector<Diagnostic>* diagnostics) {
-    spec::Jurisdiction jur;
-    spec::Rules rules;
+  bool parse(spec::Jurisdiction& jur, spec::Rules& rules) {
+    if (!out_.empty()) return false;
     std::vector<detail::PointedError> jerrs, rerrs;
     bool parsed = true;
     if (t.present[0]) {
@@ -386,23 +372,22 @@ class Loader {
     for (std::size_t i = 0; i < jur.handlers.size(); ++i) jur.handlers[i].origin = static_cast<std::int64_t>(i);
     for (auto& e : jerrs) problems_.json(FileId::jurisdiction, e.pointer, e.message);
     for (auto& e : rerrs) problems_.json(FileId::rules, e.pointer, e.message);
-    std::shared_ptr<Snapshot> snap;
     if (parsed && out_.empty() && problems_.empty()) {
       // CSV files named by jurisdiction.json.
       if (jur.units_csv) {
-        if (load_side(*jur.units_csv, FileId::units_csv, t)) csv(FileId::units_csv, t.names[2], t.bodies[2], jur);
+        if (load_side(*jur.units_csv, FileId::units_csv)) csv(FileId::units_csv, t.names[2], t.bodies[2], jur);
       }
       if (jur.handlers_csv) {
-        if (load_side(*jur.handlers_csv, FileId::handlers_csv, t)) csv(FileId::handlers_csv, t.names[3], t.bodies[3], jur);
+        if (load_side(*jur.handlers_csv, FileId::handlers_csv)) csv(FileId::handlers_csv, t.names[3], t.bodies[3], jur);
       }
       // Hardening: time zone names are checked before anything opens a file by them.
       auto tz_error = [](const std::string& tz) {
         return detail::cat("time zone \"", detail::utf8_prefix(tz, 80),
                            "\" must be an IANA name such as Asia/Shanghai (letters, digits, '/', '_', '+', '-')");
       };
-      if (!plausible_time_zone(jur.timezone)) problems_.json(FileId::jurisdiction, "/timezone", tz_error(jur.timezone));
+      if (!iana_zone_name(jur.timezone)) problems_.json(FileId::jurisdiction, "/timezone", tz_error(jur.timezone));
       for (std::size_t i = 0; i < rules.calendars.size(); ++i)
-        if (rules.calendars[i].timezone && !plausible_time_zone(*rules.calendars[i].timezone))
+        if (rules.calendars[i].timezone && !iana_zone_name(*rules.calendars[i].timezone))
           problems_.json(FileId::rules, detail::cat("/calendars/", i, "/timezone"), tz_error(*rules.calendars[i].timezone));
       // Hardening: the counts with the CSV rows appended are checked here, before compiling (the
       // compiler reports them too, but goes on to later stages with half-built indexes).
@@ -414,8 +399,11 @@ class Loader {
         problems_.json(FileId::jurisdiction, "/handlers",
                        detail::cat("more than ", opt_.max_handlers, " handlers, with those of ",
                                    jur.handlers_csv.value_or("handlers_csv"), " (LoadOptions::max_handlers)"));
-      if (out_.empty() && problems_.empty()) snap = detail::compile(jur, rules, problems_, opt_);
     }
+    return parsed && out_.empty() && problems_.empty();
+  }
+
+  std::vector<Diagnostic> finish() {
     // Hardening: every file read must still be the file that was read.
     if (out_.empty() && problems_.empty()) check_unchanged();
     // Turn problems into diagnostics with positions. Hardening: the positions of a file's pointers are
@@ -469,17 +457,11 @@ class Loader {
         return a.line < b.line || (a.line == b.line && a.column < b.column);
       });
     }
-    if (diagnostics) *diagnostics = out_;
-    if (!out_.empty() || !snap) {
-      std::string first = out_.empty() ? "the bundle could not be compiled" : out_.front().to_string();
-      return absl::InvalidArgumentError(detail::cat("bundle refused: ", out_.size(), " error",
-                                                     out_.size() == 1 ? "" : "s", "; first: ", first));
-    }
-    return std::shared_ptr<const Snapshot>(std::move(snap));
+    return std::move(out_);
   }
 
   // Finds a CSV file named in jurisdiction.json: from the directory, or from in-memory sources.
-  bool load_side(const std::string& name, FileId kind, Texts& t) {
+  bool load_side(const std::string& name, FileId kind) {
     auto k = static_cast<std::size_t>(kind);
     const char* field = kind == FileId::units_csv ? "/units_csv" : "/handlers_csv";
     if (name.empty() || name.find('\0') != std::string::npos) {
@@ -531,63 +513,63 @@ class Loader {
   std::string dir_;
   std::string label_;
   const std::vector<std::pair<std::string, std::string>>* files_ = nullptr;
-  const LoadOptions& options() const { return opt_; }
-
- private:
   const LoadOptions opt_;  // clamped copy (see clamp)
-  detail::Problems problems_;
+  Problems problems_;
   std::vector<Diagnostic> out_;
   std::vector<FileStamp> stamps_;
 };
 
-}  // namespace
+BundleReader::BundleReader(const LoadOptions& options) : impl_(std::make_unique<Impl>(options)) {}
+BundleReader::~BundleReader() = default;
+Problems& BundleReader::problems() { return impl_->problems_; }
+const LoadOptions& BundleReader::options() const { return impl_->opt_; }
+bool BundleReader::parse(spec::Jurisdiction& j, spec::Rules& r) { return impl_->parse(j, r); }
+std::vector<Diagnostic> BundleReader::finish() { return impl_->finish(); }
 
-absl::StatusOr<std::shared_ptr<const Snapshot>> load_bundle(const std::string& dir, std::vector<Diagnostic>* diagnostics,
-                                                            const LoadOptions& options) {
-  Loader l(options);
+bool BundleReader::read_directory(const std::string& dir) {
+  Impl& l = *impl_;
   l.dir_ = dir;
-  Texts t;
+  Texts& t = l.t;
   // Hardening: say why a bundle path cannot be used (a symlink loop is not "no such directory").
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0) {
     int e = errno;
-    l.fatal(dir, e == ENOENT ? std::string("no such directory") : detail::cat("cannot open: ", errno_text(e)));
-    return l.run(t, diagnostics);
+    l.fatal(dir, e == ENOENT ? std::string("no such directory") : cat("cannot open: ", errno_text(e)));
+    return false;
   }
   if (!S_ISDIR(st.st_mode)) {
     l.fatal(dir, "is not a directory (a bundle is a directory)");
-    return l.run(t, diagnostics);
+    return false;
   }
   t.names[0] = (std::filesystem::path(dir) / "jurisdiction.json").string();
   t.names[1] = (std::filesystem::path(dir) / "rules.json").string();
   t.present[0] = l.read_file(t.names[0], t.names[0], t.bodies[0]);
   t.present[1] = l.read_file(t.names[1], t.names[1], t.bodies[1]);
-  return l.run(t, diagnostics);
+  return t.present[0] && t.present[1];
 }
 
-absl::StatusOr<std::shared_ptr<const Snapshot>> load_bundle(const BundleSources& sources,
-                                                            std::vector<Diagnostic>* diagnostics,
-                                                            const LoadOptions& options) {
-  Loader l(options);
+bool BundleReader::read_sources(const BundleSources& sources) {
+  Impl& l = *impl_;
   l.label_ = sources.label;
   l.files_ = &sources.files;
-  Texts t;
-  t.names[0] = detail::cat(sources.label, "/jurisdiction.json");
-  t.names[1] = detail::cat(sources.label, "/rules.json");
+  Texts& t = l.t;
+  t.names[0] = cat(sources.label, "/jurisdiction.json");
+  t.names[1] = cat(sources.label, "/rules.json");
   // Hardening: in-memory sources obey the same size limit as files.
   bool ok = true;
   for (int k = 0; k < 2; ++k) {
     const std::string& body = k == 0 ? sources.jurisdiction_json : sources.rules_json;
-    if (body.size() > l.options().max_file_bytes) {
+    if (body.size() > l.opt_.max_file_bytes) {
       l.fatal(t.names[k], l.too_large(body.size()));
       ok = false;
     }
   }
-  if (!ok) return l.run(t, diagnostics);
+  if (!ok) return false;
   t.bodies[0] = sources.jurisdiction_json;
   t.bodies[1] = sources.rules_json;
   t.present[0] = t.present[1] = true;
-  return l.run(t, diagnostics);
+  return true;
 }
 
+}  // namespace detail
 }  // namespace gridroute

@@ -1,7 +1,7 @@
 // Readers for the parts of the format that are not plain described structs.
 #include "load/reader.hpp"
 
-#include "gridroute/time.hpp"
+#include "base/time.hpp"
 
 namespace gridroute::detail {
 

@@ -18,9 +18,10 @@
 #include <boost/json.hpp>
 #include <boost/mp11.hpp>
 
-#include "util.hpp"
+#include "base/strings.hpp"
 #include "gridroute/bundle.hpp"
-#include "load/json_text.hpp"
+#include "load/model.hpp"
+#include "base/json_text.hpp"
 
 namespace gridroute::detail {
 namespace json = boost::json;

@@ -19,6 +19,7 @@
 #include <boost/json.hpp>
 
 #include "gridroute/engine.hpp"
+#include "compile/index.hpp"
 #include "gridroute/jsonl.hpp"
 
 namespace fuzz {
@@ -121,12 +122,12 @@ inline void check_diagnostics(const std::vector<gridroute::Diagnostic>& diags, b
 // Exercises a snapshot that loaded: lint, then route and escalate a few issues through the codec.
 inline void exercise(const std::shared_ptr<const gridroute::Snapshot>& snap) {
   (void)gridroute::lint(*snap, 5);
-  gridroute::LineCodec codec(snap);
+  gridroute::LineCodec codec(snap, {.explain = true});
   std::vector<std::string> cells;
   for (std::size_t u = 0; u < snap->unit_count() && cells.size() < 4; ++u)
-    if (snap->tier_of[u] == snap->cell_tier) cells.emplace_back(snap->unit_id(static_cast<gridroute::UnitId>(u)));
+    if (snap->index().hot[u].tier == snap->index().cell_tier) cells.emplace_back(snap->unit_id(static_cast<gridroute::UnitId>(u)));
   std::vector<std::string> cats;
-  for (std::size_t c = 0; c < snap->categories.size() && cats.size() < 4; ++c) cats.push_back(snap->categories[c]);
+  for (std::size_t c = 0; c < snap->index().categories.size() && cats.size() < 4; ++c) cats.push_back(snap->index().categories[c]);
   if (cats.empty()) cats = {"a", "a.b"};
   std::string out;
   for (const auto& cell : cells) {
@@ -134,7 +135,7 @@ inline void exercise(const std::shared_ptr<const gridroute::Snapshot>& snap) {
       std::string issue = R"({"id": "F", "category": ")" + cat + R"(", "cell": ")" + cell +
                           R"(", "at": "2026-11-20T21:15:00+08:00", "attrs": {"severity": 5}})";
       out.clear();
-      codec.route_line(issue, true, out);
+      codec.route_line(issue, out);
       check_record(out, "status");
       std::string kase = issue.substr(0, issue.size() - 1) +
                          R"(, "level": 0, "level_started_at": "2026-11-20T21:15:00+08:00", "responded": false, "reports": 9, "status": "open"})";

@@ -1,4 +1,4 @@
-#include "load/json_text.hpp"
+#include "base/json_text.hpp"
 
 #include <cstring>
 
@@ -6,7 +6,8 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
-#include "util.hpp"
+#include "base/strings.hpp"
+#include "base/text.hpp"
 
 namespace gridroute::detail {
 namespace json = boost::json;
@@ -244,49 +245,6 @@ std::size_t locate(std::string_view text, std::string_view pointer) {
   }
   s.ws();
   return s.i;
-}
-
-std::string_view utf8_prefix(std::string_view s, std::size_t max) {
-  if (s.size() <= max) return s;
-  std::size_t n = max;
-  // Back up over continuation bytes to the start of the sequence that straddles the cut, and drop it.
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return s.substr(0, n);
-}
-
-bool valid_utf8(std::string_view s, std::size_t& bad_at) {
-  std::size_t i = 0;
-  const std::size_t size = s.size();
-  while (i < size) {
-    // Eight ASCII bytes at a time (most text is ASCII).
-    while (i + 8 <= size) {
-      std::uint64_t w;
-      std::memcpy(&w, s.data() + i, 8);
-      if (w & 0x8080808080808080ull) break;
-      i += 8;
-    }
-    if (i >= size) break;
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) { ++i; continue; }
-    std::size_t n;
-    unsigned lo = 0x80, hi = 0xBF;  // range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) n = 2;
-    else if (c == 0xE0) { n = 3; lo = 0xA0; }           // no overlong 3-byte forms
-    else if (c >= 0xE1 && c <= 0xEC) n = 3;
-    else if (c == 0xED) { n = 3; hi = 0x9F; }           // no UTF-16 surrogates
-    else if (c >= 0xEE && c <= 0xEF) n = 3;
-    else if (c == 0xF0) { n = 4; lo = 0x90; }           // no overlong 4-byte forms
-    else if (c >= 0xF1 && c <= 0xF3) n = 4;
-    else if (c == 0xF4) { n = 4; hi = 0x8F; }           // nothing above U+10FFFF
-    else { bad_at = i; return false; }
-    if (i + n > size) { bad_at = i; return false; }
-    auto c1 = static_cast<unsigned char>(s[i + 1]);
-    if (c1 < lo || c1 > hi) { bad_at = i; return false; }
-    for (std::size_t k = 2; k < n; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) { bad_at = i; return false; }
-    i += n;
-  }
-  return true;
 }
 
 std::vector<TextPos> positions_of(std::string_view text, const std::vector<std::size_t>& offsets) {

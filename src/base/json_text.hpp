@@ -10,6 +10,8 @@
 
 #include <boost/json.hpp>
 
+#include "base/text.hpp"
+
 namespace gridroute::detail {
 
 struct TextPos {
@@ -37,14 +39,6 @@ std::string pointer_at(std::string_view text, std::size_t offset);
 
 // Line and column of many offsets at once (same meaning as position_of), in one pass.
 std::vector<TextPos> positions_of(std::string_view text, const std::vector<std::size_t>& offsets);
-
-// Hardening: the longest prefix of `s` of at most `max` bytes that does not end inside a UTF-8 sequence,
-// so that a truncated rendering in a message stays valid UTF-8.
-std::string_view utf8_prefix(std::string_view s, std::size_t max);
-
-// Hardening: strict UTF-8 validation (RFC 3629: no overlong forms, no surrogates, nothing above
-// U+10FFFF). On failure sets `bad_at` to the offset of the first bad byte.
-bool valid_utf8(std::string_view s, std::size_t& bad_at);
 
 // Pointers of object members whose key repeats an earlier key of the same object.
 // Each with the byte offset of the repeated member's value.

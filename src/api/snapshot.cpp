@@ -1,0 +1,98 @@
+// gridroute::Snapshot: the public face of the compiled index. Each method forwards to the room that
+// does the work (decide/ for answers); nothing here decides anything itself.
+#include "gridroute/snapshot.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include "base/zone.hpp"
+#include "compile/index.hpp"
+#include "decide/decide.hpp"
+
+namespace gridroute {
+
+Snapshot::Snapshot(std::unique_ptr<const detail::Index> index) : index_(std::move(index)) {}
+Snapshot::~Snapshot() = default;
+
+std::string_view Snapshot::name() const { return index_->name; }
+std::string_view Snapshot::time_zone() const { return index_->tz_name; }
+std::string Snapshot::format_time(Instant t) const {
+  return t == kNoInstant ? std::string() : detail::format_rfc3339(t, index_->zone);
+}
+
+std::size_t Snapshot::unit_count() const { return index_->unit_count(); }
+std::string_view Snapshot::unit_id(UnitId u) const { return index_->unit_id(u); }
+std::string_view Snapshot::unit_name(UnitId u) const { return index_->unit_name(u); }
+std::string_view Snapshot::unit_tier(UnitId u) const { return index_->tiers[index_->hot[u].tier]; }
+UnitId Snapshot::find_unit(std::string_view id) const { return index_->find_unit(id); }
+std::size_t Snapshot::handler_count() const { return index_->handler_ids.size(); }
+std::string_view Snapshot::handler_id(HandlerId h) const { return index_->handler_id(h); }
+HandlerId Snapshot::find_handler(std::string_view id) const {
+  auto it = index_->handler_index.find(id);
+  return it == index_->handler_index.end() ? kNone : it->second;
+}
+std::size_t Snapshot::rule_count() const { return index_->rules.size(); }
+std::string_view Snapshot::rule_id(RuleId r) const { return index_->rules[static_cast<std::size_t>(r)].id; }
+std::size_t Snapshot::policy_count() const { return index_->policies.size(); }
+std::string_view Snapshot::policy_id(PolicyId p) const { return index_->policies[static_cast<std::size_t>(p)].id; }
+std::string_view Snapshot::role_name(RoleKeyId k) const { return index_->role_name(k); }
+std::string_view Snapshot::department(RoleKeyId k) const { return index_->department(k); }
+
+Decision Snapshot::route(const Issue& issue, bool explain) const {
+  Decision d;
+  route_into(issue, d, explain);
+  return d;
+}
+
+void Snapshot::route_into(const Issue& issue, Decision& d, bool explain) const {
+  detail::route_into(*index_, issue, explain, detail::UnitIndex::hash(issue.cell), d);
+}
+
+void Snapshot::route_batch(std::span<const Issue> issues, std::span<Decision> out, bool explain) const {
+  detail::route_batch(*index_, issues, out, explain);
+}
+
+Action Snapshot::escalate(const Case& c, Instant now) const {
+  return detail::escalate(*index_, c, now, detail::UnitIndex::hash(c.issue.cell));
+}
+
+Snapshot::SweepSummary Snapshot::sweep(std::span<const Case> cases, Instant now, std::vector<Action>& actions,
+                                       unsigned threads) const {
+  const detail::Index& s = *index_;
+  actions.clear();
+  actions.resize(cases.size());
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, cases.size() / 4096)));
+  auto work = [&](std::size_t begin, std::size_t end) {
+    // In groups, with what each case reads prefetched for the whole group first (see route_batch).
+    std::string_view cells[detail::kPrefetchGroup];
+    std::uint64_t hashes[detail::kPrefetchGroup];
+    for (std::size_t base = begin; base < end; base += detail::kPrefetchGroup) {
+      const std::size_t m = std::min(detail::kPrefetchGroup, end - base);
+      for (std::size_t i = 0; i < m; ++i) cells[i] = cases[base + i].issue.cell;
+      detail::prefetch_cells(s, cells, m, hashes);
+      for (std::size_t i = 0; i < m; ++i) actions[base + i] = detail::escalate(s, cases[base + i], now, hashes[i]);
+    }
+  };
+  if (threads <= 1) {
+    work(0, cases.size());
+  } else {
+    std::vector<std::thread> pool;
+    std::size_t chunk = (cases.size() + threads - 1) / threads;
+    for (unsigned t = 0; t < threads; ++t) {
+      std::size_t b = std::min(cases.size(), t * chunk), e = std::min(cases.size(), b + chunk);
+      pool.emplace_back(work, b, e);
+    }
+    for (auto& th : pool) th.join();
+  }
+  SweepSummary summary;
+  for (const Action& a : actions) {
+    ++summary.counts[static_cast<int>(a.kind)];
+    if (a.kind == Action::Kind::hold && a.next_check != kNoInstant &&
+        (summary.next_sweep == kNoInstant || a.next_check < summary.next_sweep))
+      summary.next_sweep = a.next_check;
+  }
+  return summary;
+}
+
+}  // namespace gridroute

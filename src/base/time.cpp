@@ -1,0 +1,158 @@
+// Instants and durations: RFC 3339 text, civil dates, the contract's durations (SPEC §3.4).
+#include "base/time.hpp"
+
+#include "base/strings.hpp"
+#include "base/zone.hpp"
+
+namespace gridroute {
+namespace detail {
+
+bool digits(std::string_view s, size_t pos, size_t n, int& out) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  out = v;
+  return true;
+}
+
+std::int64_t days_from_civil(std::int64_t y, int m, int d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const std::int64_t yoe = y - era * 400;
+  const std::int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+void civil_from_days(std::int64_t z, std::int64_t& y, int& m, int& d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  y = yoe + era * 400 + (m <= 2);
+}
+
+}  // namespace detail
+
+using detail::digits;
+
+absl::StatusOr<Instant> parse_rfc3339(std::string_view s) {
+  auto bad = [&] {
+    return absl::InvalidArgumentError(detail::cat("not an RFC 3339 time with an offset: \"", s, "\""));
+  };
+  int Y, M, D, h, m, sec;
+  if (s.size() < 20 || !digits(s, 0, 4, Y) || s[4] != '-' || !digits(s, 5, 2, M) || s[7] != '-' ||
+      !digits(s, 8, 2, D) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, h) ||
+      s[13] != ':' || !digits(s, 14, 2, m) || s[16] != ':' || !digits(s, 17, 2, sec))
+    return bad();
+  size_t pos = 19;
+  std::int64_t frac_us = 0;
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    size_t start = pos;
+    std::int64_t scale = 100000;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+      frac_us += (s[pos] - '0') * scale;
+      scale /= 10;
+      ++pos;
+    }
+    if (pos == start) return bad();
+  }
+  if (pos >= s.size()) return bad();
+  int offset = 0;
+  if (s[pos] == 'Z' || s[pos] == 'z') {
+    ++pos;
+  } else if (s[pos] == '+' || s[pos] == '-') {
+    int oh, om;
+    if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digits(s, pos + 4, 2, om) ||
+        oh > 23 || om > 59)
+      return bad();
+    offset = (oh * 3600 + om * 60) * (s[pos] == '-' ? -1 : 1);
+    pos += 6;
+  } else {
+    return bad();
+  }
+  if (pos != s.size()) return bad();
+  if (M < 1 || M > 12 || D < 1 || h > 23 || m > 59 || sec > 59) return bad();
+  absl::CivilSecond cs(Y, M, D, h, m, sec);
+  if (cs.day() != D) return bad();  // e.g. 02-30 normalised into March
+  std::int64_t local = cs - absl::CivilSecond(1970, 1, 1, 0, 0, 0);
+  return (local - offset) * kMicrosPerSecond + frac_us;
+}
+
+absl::StatusOr<std::string> format_rfc3339(Instant t, std::string_view time_zone) {
+  auto zone = detail::load_zone(time_zone);
+  if (!zone.ok()) return zone.status();
+  if (t < kMinInstant || t >= kMaxInstant)
+    return absl::InvalidArgumentError("the time is outside 0000-01-01T00:00:00Z to 9000-01-01T00:00:00Z");
+  return detail::format_rfc3339(t, *zone);
+}
+
+namespace detail {
+
+absl::StatusOr<Duration> parse_duration(std::string_view s) {
+  size_t i = 0;
+  std::int64_t n = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+    if (n > 100'000'000) return absl::InvalidArgumentError(detail::cat("duration \"", s, "\" is too large"));
+    n = n * 10 + (s[i] - '0');
+    ++i;
+  }
+  std::string_view unit = s.substr(i);
+  if (i == 0 || n <= 0)
+    return absl::InvalidArgumentError(
+        detail::cat("duration \"", s, "\" must be a positive integer followed by m, h, d, wh or wd"));
+  Duration d;
+  d.n = n;
+  if (unit == "m") d.kind = Duration::Kind::minutes;
+  else if (unit == "h") d.kind = Duration::Kind::hours;
+  else if (unit == "d") d.kind = Duration::Kind::days;
+  else if (unit == "wh") d.kind = Duration::Kind::working_hours;
+  else if (unit == "wd") d.kind = Duration::Kind::working_days;
+  else
+    return absl::InvalidArgumentError(
+        detail::cat("duration \"", s, "\" must be a positive integer followed by m, h, d, wh or wd"));
+  // Bound elapsed durations to about 100 years so deadlines never overflow.
+  constexpr std::int64_t kMaxMinutes = 100LL * 366 * 24 * 60;
+  std::int64_t minutes = d.kind == Duration::Kind::minutes ? n
+                         : d.kind == Duration::Kind::days ? n * 1440
+                         : d.kind == Duration::Kind::working_days ? n * 1440
+                                                                   : n * 60;
+  if (minutes > kMaxMinutes)
+    return absl::InvalidArgumentError(detail::cat("duration \"", s, "\" is longer than 100 years"));
+  return d;
+}
+
+std::string to_string(const Duration& d) {
+  static constexpr const char* kUnits[] = {"m", "h", "d", "wh", "wd"};
+  return detail::cat(d.n, kUnits[static_cast<int>(d.kind)]);
+}
+
+absl::StatusOr<int> parse_clock(std::string_view s, bool allow_24) {
+  int h, m;
+  if (s.size() != 5 || !digits(s, 0, 2, h) || s[2] != ':' || !digits(s, 3, 2, m) || m > 59 || h > 24 ||
+      (h == 24 && (m != 0 || !allow_24)))
+    return absl::InvalidArgumentError(detail::cat("\"", s, "\" is not a time of day HH:MM",
+                                                   allow_24 ? " (00:00 to 24:00)" : " (00:00 to 23:59)"));
+  return h * 3600 + m * 60;
+}
+
+absl::StatusOr<absl::CivilDay> parse_civil_day(std::string_view s) {
+  int Y, M, D;
+  if (s.size() != 10 || !digits(s, 0, 4, Y) || s[4] != '-' || !digits(s, 5, 2, M) || s[7] != '-' ||
+      !digits(s, 8, 2, D) || M < 1 || M > 12 || D < 1)
+    return absl::InvalidArgumentError(detail::cat("\"", s, "\" is not a date YYYY-MM-DD"));
+  absl::CivilDay d(Y, M, D);
+  if (d.day() != D) return absl::InvalidArgumentError(detail::cat("\"", s, "\" is not a date YYYY-MM-DD"));
+  return d;
+}
+
+}  // namespace detail
+}  // namespace gridroute

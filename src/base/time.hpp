@@ -1,0 +1,48 @@
+// Internal: civil dates, the contract's durations, clock times. The public part (Instant, RFC 3339) is
+// gridroute/time.hpp.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "gridroute/time.hpp"
+
+namespace gridroute::detail {
+
+// Floor division by a positive constant (the compiler turns it into a multiply).
+template <std::int64_t B>
+constexpr std::int64_t floor_div(std::int64_t a) {
+  static_assert(B > 0);
+  return a / B - (a % B < 0);
+}
+
+// `n` decimal digits of `s` at `pos`.
+bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out);
+
+// Days since 1970-01-01 of a civil date, and back (proleptic Gregorian).
+std::int64_t days_from_civil(std::int64_t y, int m, int d);
+void civil_from_days(std::int64_t days, std::int64_t& y, int& m, int& d);
+inline std::int64_t day_number(absl::CivilDay d) { return days_from_civil(d.year(), d.month(), d.day()); }
+
+// A duration of the contract: `30m`, `2h`, `1d` (elapsed), `4wh` (working hours), `3wd` (working days).
+struct Duration {
+  enum class Kind : std::uint8_t { minutes, hours, days, working_hours, working_days };
+  Kind kind = Kind::minutes;
+  std::int64_t n = 0;
+
+  friend bool operator==(const Duration&, const Duration&) = default;
+};
+
+absl::StatusOr<Duration> parse_duration(std::string_view text);
+std::string to_string(const Duration& d);
+
+// Parses "HH:MM" into seconds from local midnight; "24:00" is accepted only when `allow_24` is set.
+absl::StatusOr<int> parse_clock(std::string_view text, bool allow_24);
+
+// Parses "YYYY-MM-DD".
+absl::StatusOr<absl::CivilDay> parse_civil_day(std::string_view text);
+
+}  // namespace gridroute::detail

@@ -1,0 +1,69 @@
+// Internal: time zones with a fast path for fixed offsets, and RFC 3339 output in a zone.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "base/time.hpp"
+
+namespace gridroute::detail {
+
+// Whether `name` has the shape of an IANA time-zone name ("Asia/Shanghai", "UTC", "Etc/GMT+8"):
+// letters, digits and "/_+-", no leading '/'. Names that make the answer depend on the host —
+// "localtime", "libc:...", paths — are refused, and nothing outside the zoneinfo tree is opened.
+bool iana_zone_name(std::string_view name);
+
+// A time zone with a fast path: where the zone keeps one UTC offset over 2000–2099 (Asia/Shanghai
+// and most zones without daylight saving time), civil time is plain arithmetic; otherwise Abseil's
+// time-zone rules are consulted.
+class Zone {
+ public:
+  Zone() : Zone(absl::UTCTimeZone()) {}
+  explicit Zone(absl::TimeZone tz);
+
+  const absl::TimeZone& tz() const { return tz_; }
+  // Local civil second and UTC offset (seconds east) at `t`.
+  absl::CivilSecond civil(Instant t, int* offset = nullptr) const;
+  // Seconds since local midnight at `t`.
+  int seconds_of_day(Instant t) const;
+  // Local date of `t` as days since 1970-01-01, and the local fields of `t` (fast for fixed offsets).
+  std::int64_t local_day(Instant t) const {
+    if (in_fixed_range(t)) return floor_div<86400>(floor_div<kMicrosPerSecond>(t) + offset_);
+    return local_day_by_rules(t);
+  }
+  void fields(Instant t, std::int64_t& year, int& month, int& day, int& hour, int& minute, int& second,
+              int& offset) const;
+  // The instant of local second `seconds` of day `day` (days since 1970-01-01).
+  Instant instant(std::int64_t day, int seconds) const {
+    if (fixed_) {
+      Instant t = (day * 86400 + seconds - offset_) * kMicrosPerSecond;
+      if (in_fixed_range(t)) return t;
+    }
+    return instant_by_rules(day, seconds);
+  }
+  // The instant of a local civil time (for a time skipped by a DST change, the later instant).
+  Instant instant(absl::CivilSecond cs) const;
+  bool fixed() const { return fixed_; }
+
+ private:
+  bool in_fixed_range(Instant t) const { return fixed_ && t >= fixed_from_ && t < fixed_to_; }
+  std::int64_t local_day_by_rules(Instant t) const;
+  Instant instant_by_rules(std::int64_t day, int seconds) const;
+  absl::TimeZone tz_;
+  bool fixed_ = false;
+  int offset_ = 0;
+  Instant fixed_from_ = 0, fixed_to_ = 0;
+};
+
+// Loads an IANA zone by name (iana_zone_name first); an error that names the zone otherwise.
+absl::StatusOr<Zone> load_zone(std::string_view name);
+
+// Writes `t` in `zone`, e.g. "2026-11-20T09:15:00+08:00" (fraction only when non-zero).
+std::string format_rfc3339(Instant t, const Zone& zone);
+void append_rfc3339(std::string& out, Instant t, const Zone& zone);
+
+}  // namespace gridroute::detail

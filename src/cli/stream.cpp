@@ -1,0 +1,158 @@
+// Answering a stream of JSON Lines (see stream.hpp).
+#include "cli/stream.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <vector>
+
+#include "io/lines.hpp"
+
+namespace gridroute::cli {
+namespace {
+
+// A progress bar on stderr, only when stderr is a terminal and only for long batches: it first appears
+// after half a second, then is redrawn at most ten times a second.
+class Progress {
+ public:
+  Progress(bool enabled, std::int64_t total_bytes) : on_(enabled && isatty(2)), total_(total_bytes) {}
+  void update(std::int64_t lines, std::int64_t bytes) {
+    if (!on_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - start_ < std::chrono::milliseconds(500) || now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    shown_ = true;
+    draw(lines, bytes);
+  }
+  void done(std::int64_t lines, std::int64_t bytes) {
+    if (!on_ || !shown_) return;
+    draw(lines, bytes);
+    std::fputs("\n", stderr);
+  }
+
+ private:
+  void draw(std::int64_t lines, std::int64_t bytes) {
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    double rate = secs > 0 ? static_cast<double>(lines) / secs : 0;
+    if (total_ > 0) {
+      int width = 30;
+      double frac = std::min(1.0, static_cast<double>(bytes) / static_cast<double>(total_));
+      int fill = static_cast<int>(frac * width);
+      std::fprintf(stderr, "\r[%.*s%*s] %3d%%  %lld lines  %.0f lines/s ", fill, "##############################",
+                   width - fill, "", static_cast<int>(frac * 100), static_cast<long long>(lines), rate);
+    } else {
+      std::fprintf(stderr, "\r%lld lines  %.0f lines/s ", static_cast<long long>(lines), rate);
+    }
+    std::fflush(stderr);
+  }
+  bool on_;
+  std::int64_t total_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_{};
+  bool shown_ = false;
+};
+
+}  // namespace
+
+int answer_stream(const StreamOptions& options,
+                  const std::function<void(std::span<const std::string_view>, std::string&)>& block_fn,
+                  const std::function<void(std::size_t, std::string&)>& too_long) {
+  const std::string& input = options.input;
+  int fd = 0;
+  std::int64_t total = 0;
+  bool regular = false;
+  if (input != "-") {
+    // Hardening: a directory opens fine and then fails every read; say so up front.
+    struct stat st;
+    if (::stat(input.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      std::cerr << "gridroute: cannot read " << input << ": is a directory\n";
+      return 3;
+    }
+    fd = ::open(input.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      std::cerr << "gridroute: cannot read " << input << ": " << std::strerror(errno) << "\n";
+      return 3;
+    }
+  }
+  struct stat fst;
+  if (::fstat(fd, &fst) == 0 && S_ISREG(fst.st_mode)) {
+    regular = true;
+    if (input != "-") total = static_cast<std::int64_t>(fst.st_size);  // for the progress bar
+  }
+  Progress progress(!options.quiet, total);
+  std::string out;
+  out.reserve(1 << 20);
+  std::string line;
+  std::int64_t lines = 0, bytes = 0;
+  std::uint64_t length = 0;
+  int status = 0;
+  // Lines are answered in blocks (the codec decides a block in prefetching groups, on its threads);
+  // records keep the input order, and a rejected over-long line flushes the block before it.
+  std::string block;
+  std::vector<std::pair<std::size_t, std::size_t>> spans;
+  std::vector<std::string_view> views;
+  auto write_out = [&](bool force) {
+    if (force || out.size() > (1 << 20) - 4096) {
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      out.clear();
+    }
+  };
+  auto flush = [&] {
+    if (spans.empty()) return;
+    views.clear();
+    for (auto [at, len] : spans) views.emplace_back(block.data() + at, len);
+    block_fn(views, out);
+    spans.clear();
+    block.clear();
+    write_out(false);
+  };
+  detail::StreamReader reader(fd, options.max_line_bytes);
+  while (true) {
+    // A pipe or terminal that has nothing more for now gets the answers so far: a platform that
+    // writes a few lines and waits reads their records without closing its end.
+    if (!regular && !reader.buffered()) {
+      flush();
+      write_out(true);
+      std::fflush(stdout);
+    }
+    const auto got = reader.next(line, length);
+    if (got == detail::StreamReader::Got::eof) break;
+    if (got == detail::StreamReader::Got::error) {
+      std::cerr << "gridroute: cannot read " << input << ": " << std::strerror(reader.error()) << "\n";
+      status = 3;
+      break;
+    }
+    bytes += static_cast<std::int64_t>(length) + 1;
+    if (got == detail::StreamReader::Got::blank) continue;
+    if (got == detail::StreamReader::Got::too_long) {
+      flush();
+      too_long(length, out);
+      out.push_back('\n');
+    } else {
+      spans.emplace_back(block.size(), line.size());
+      block.append(line);
+      if (spans.size() >= 4096 || block.size() >= (std::size_t{8} << 20)) flush();
+    }
+    ++lines;
+    if ((lines & 255) == 0) progress.update(lines, bytes);
+  }
+  flush();
+  write_out(true);
+  // Hardening: a failed write (a full disk, a closed pipe) is an error, not a silent success.
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    std::cerr << "gridroute: cannot write the output: " << std::strerror(errno) << "\n";
+    status = 3;
+  }
+  progress.done(lines, bytes);
+  if (fd != 0) ::close(fd);
+  return status;
+}
+
+}  // namespace gridroute::cli

@@ -1,0 +1,88 @@
+// Internal to compile/: the compiler's state while it turns one file model into an index. The
+// jurisdiction side (tiers, units, handlers, the unit tree) is in jurisdiction.cpp, the rules side
+// (roles, attributes, calendars, conditions, rules, policies, candidate lists) in rules.cpp.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/strings.hpp"
+#include "compile/compile.hpp"
+
+namespace gridroute::detail {
+
+inline constexpr std::string_view kBuiltinRoles[] = {"resident_council", "property_manager", "enforcement_squad",
+                                                     "partner_department"};
+inline constexpr std::string_view kPartner = "partner_department";
+
+// "/base/index" or "/base/index/field": the pointer of a list element (or one of its fields).
+inline std::string ptr(std::string_view base, std::size_t index, std::string_view field = {}) {
+  std::string p = cat(base, "/", index);
+  if (!field.empty()) append(p, "/", field);
+  return p;
+}
+
+class Compiler {
+ public:
+  Compiler(spec::Jurisdiction& j, spec::Rules& r, Problems& p, const LoadOptions& o)
+      : jur_(j), rules_(r), problems_(p), opt_(o), s_(std::make_unique<Index>()) {}
+
+  std::unique_ptr<Index> run();
+
+ private:
+  // ---- where problems go
+  void jerr(std::string pointer, std::string msg) { problems_.json(FileId::jurisdiction, std::move(pointer), std::move(msg)); }
+  void rerr(std::string pointer, std::string msg) { problems_.json(FileId::rules, std::move(pointer), std::move(msg)); }
+  void unit_err(const spec::Unit& u, std::string_view field, std::string msg) {
+    if (u.from_csv) problems_.csv(FileId::units_csv, u.origin, cat(field, ": ", msg));
+    else jerr(ptr("/units", static_cast<std::size_t>(u.origin), field), std::move(msg));
+  }
+  void handler_err(const spec::Handler& h, std::string_view field, std::string msg) {
+    if (h.from_csv) problems_.csv(FileId::handlers_csv, h.origin, cat(field, ": ", msg));
+    else jerr(ptr("/handlers", static_cast<std::size_t>(h.origin), field), std::move(msg));
+  }
+
+  // ---- jurisdiction (jurisdiction.cpp)
+  void header();
+  void tiers();
+  void units();
+  void handlers();
+  void tree();
+  void add_role(std::string r);
+
+  // ---- rules (rules.cpp)
+  void rules_preamble();
+  void calendar(std::size_t i);
+  CalendarId calendar_ref(const std::string& id, FileId file, std::string pointer, bool& ok);
+  RoleKeyId intern_key(std::int32_t role, std::int32_t dept);
+  std::int32_t intern_department(const std::string& d);
+  RoleKeyId role_ref(const spec::RoleRef& r, const std::string& pointer, bool& ok);
+  std::optional<Duration> duration(const std::optional<std::string>& text, const std::string& pointer, bool& ok);
+  std::int32_t condition(const spec::Condition& c, CalendarId cal, std::size_t depth, bool& ok);
+  static std::string_view op_name(spec::Condition::Op op);
+  void rules();
+  void policies_and_defaults();
+  void categories();
+  void build_scope_index();
+
+  spec::Jurisdiction& jur_;
+  spec::Rules& rules_;
+  Problems& problems_;
+  const LoadOptions& opt_;
+  std::unique_ptr<Index> s_;
+  // Working arrays of the unit tree (the index keeps what routing reads in `hot`).
+  std::vector<UnitId> parent_;
+  std::vector<std::uint8_t> tier_of_;
+  std::vector<std::int32_t> tin_, tout_;
+  std::vector<std::uint16_t> depth_;
+  std::vector<std::uint32_t> served_offset_;  // per unit, into Index::served; size units+1
+  StringMap<std::string, std::int32_t> tier_index_;
+  StringMap<std::string, std::int32_t> role_index_;
+  StringMap<std::string, std::int32_t> dept_index_;
+  bool explicit_default_calendar_ = true;
+};
+
+}  // namespace gridroute::detail

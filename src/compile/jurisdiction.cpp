@@ -1,0 +1,349 @@
+// Compiling the jurisdiction: tiers, units, handlers, and the unit tree with what routing reads of it
+// (Euler-tour intervals, served roles per unit, the nearest served ancestor).
+#include <algorithm>
+
+#include <boost/graph/compressed_sparse_row_graph.hpp>
+#include <boost/graph/depth_first_search.hpp>
+
+#include "absl/strings/str_join.h"
+#include "compile/compiler.hpp"
+#include "compile/names.hpp"
+
+namespace gridroute::detail {
+namespace {
+
+using UnitTree = boost::compressed_sparse_row_graph<boost::directedS>;
+
+// Records the discover/finish order of a DFS over the unit tree (Euler-tour intervals).
+struct TourVisitor : boost::default_dfs_visitor {
+  std::vector<std::int32_t>* tin;
+  std::vector<std::int32_t>* tout;
+  std::int32_t* clock;
+  std::size_t units;
+  template <class V, class G>
+  void discover_vertex(V v, const G&) {
+    if (v < units) (*tin)[v] = (*clock)++;
+  }
+  template <class V, class G>
+  void finish_vertex(V v, const G&) {
+    if (v < units) (*tout)[v] = *clock;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Index> compile(spec::Jurisdiction& jur, spec::Rules& rules, Problems& problems,
+                               const LoadOptions& options) {
+  return Compiler(jur, rules, problems, options).run();
+}
+
+std::unique_ptr<Index> Compiler::run() {
+  header();
+  tiers();
+  units();
+  rules_preamble();
+  handlers();
+  tree();
+  rules();
+  policies_and_defaults();
+  categories();
+  if (!problems_.empty()) return nullptr;
+  return std::move(s_);
+}
+
+void Compiler::header() {
+  if (jur_.format != "gridroute.jurisdiction/1")
+    jerr("/format", detail::cat("format must be \"gridroute.jurisdiction/1\", got \"", jur_.format, "\""));
+  if (rules_.format != "gridroute.rules/1")
+    rerr("/format", detail::cat("format must be \"gridroute.rules/1\", got \"", rules_.format, "\""));
+  s_->name = jur_.name.value_or("");
+  s_->tz_name = jur_.timezone;
+  if (!absl::LoadTimeZone(jur_.timezone, &s_->tz))
+    jerr("/timezone", detail::cat("unknown time zone \"", jur_.timezone, "\" (an IANA name such as Asia/Shanghai)"));
+  s_->zone = Zone(s_->tz);
+}
+
+void Compiler::tiers() {
+  auto& t = jur_.tiers;
+  if (t.size() < 3) jerr("/tiers", "must list at least the tiers community, area, cell");
+  if (t.size() > opt_.max_tiers) jerr("/tiers", detail::cat("more than ", opt_.max_tiers, " tiers"));
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (!valid_name(t[i])) jerr(ptr("/tiers", i), detail::cat("tier name \"", t[i], "\" must match [a-z][a-z0-9_]*"));
+    if (tier_index_.contains(t[i])) jerr(ptr("/tiers", i), detail::cat("duplicate tier \"", t[i], "\""));
+    tier_index_.emplace(t[i], static_cast<std::int32_t>(i));
+  }
+  if (t.size() >= 3 && (t[t.size() - 3] != "community" || t[t.size() - 2] != "area" || t.back() != "cell"))
+    jerr("/tiers", "the last three tiers must be \"community\", \"area\", \"cell\", in that order");
+  s_->tiers = t;
+  s_->cell_tier = static_cast<std::int32_t>(t.size()) - 1;
+}
+
+void Compiler::units() {
+  auto& us = jur_.units;
+  if (us.size() > opt_.max_units) {
+    jerr("/units", detail::cat("more than ", opt_.max_units, " units (LoadOptions::max_units)"));
+    return;
+  }
+  std::size_t n = us.size();
+  s_->unit_id_offset.reserve(n + 1);
+  std::size_t chars = 0;
+  for (auto& u : us) chars += u.id.size();
+  s_->unit_id_chars.reserve(chars);
+  s_->unit_index.reset(n);
+  tier_of_.assign(n, 0);
+  parent_.assign(n, kNone);
+  s_->unit_name_offset.reserve(n + 1);
+  std::vector<bool> bad(n, false);
+  for (std::size_t i = 0; i < n; ++i) {
+    auto& u = us[i];
+    s_->unit_id_offset.push_back(static_cast<std::uint32_t>(s_->unit_id_chars.size()));
+    s_->unit_id_chars += u.id;
+    if (!valid_id(u.id, opt_.max_id_bytes)) {
+      unit_err(u, "id", detail::cat("unit id \"", u.id.substr(0, 80), "\" must be 1-", opt_.max_id_bytes,
+                                     " bytes of [A-Za-z0-9._:-]"));
+      bad[i] = true;
+    }
+    auto it = tier_index_.find(u.tier);
+    if (it == tier_index_.end()) {
+      unit_err(u, "tier", detail::cat("unknown tier \"", u.tier, "\" (tiers: ", absl::StrJoin(jur_.tiers, ", "), ")"));
+      bad[i] = true;
+    } else {
+      tier_of_[i] = static_cast<std::uint8_t>(it->second);
+    }
+    s_->unit_name_offset.push_back(static_cast<std::uint32_t>(s_->unit_name_chars.size()));
+    if (u.name) s_->unit_name_chars += *u.name;
+  }
+  s_->unit_id_offset.push_back(static_cast<std::uint32_t>(s_->unit_id_chars.size()));
+  s_->unit_name_offset.push_back(static_cast<std::uint32_t>(s_->unit_name_chars.size()));
+  for (std::size_t i = 0; i < n; ++i) {
+    const UnitId taken = s_->unit_index.insert(s_->unit_id(static_cast<UnitId>(i)), static_cast<UnitId>(i),
+                                               [this](UnitId u) { return s_->unit_id(u); });
+    if (taken != kNone) {
+      unit_err(us[i], "id", detail::cat("duplicate unit id \"", us[i].id, "\""));
+      bad[i] = true;
+    }
+  }
+  std::int64_t roots = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    auto& u = us[i];
+    if (!u.parent) {
+      if (roots++ == 0) s_->root = static_cast<UnitId>(i);
+      else unit_err(u, "parent", detail::cat("a second root \"", u.id, "\" (the root is \"", us[s_->root].id,
+                                              "\"; every other unit needs a parent)"));
+      if (!jur_.tiers.empty() && u.tier != jur_.tiers.front() && !bad[i])
+        unit_err(u, "tier", detail::cat("the root must be of the first tier \"", jur_.tiers.front(), "\""));
+      continue;
+    }
+    UnitId p = s_->find_unit(*u.parent);
+    if (p == kNone) {
+      unit_err(u, "parent", detail::cat("unknown parent unit \"", *u.parent, "\""));
+      continue;
+    }
+    if (static_cast<std::size_t>(p) == i) {
+      unit_err(u, "parent", "a unit cannot be its own parent");
+      continue;
+    }
+    parent_[i] = p;
+    if (!bad[i] && !bad[p] && tier_of_[p] >= tier_of_[i])
+      unit_err(u, "tier", detail::cat("tier \"", u.tier, "\" must be below its parent's tier \"", us[p].tier, "\""));
+  }
+  if (n > 0 && roots == 0) jerr("/units", "no root unit (a unit without a parent, of the first tier)");
+  if (n == 0) jerr("/units", "the jurisdiction has no units");
+}
+
+void Compiler::add_role(std::string r) {
+  role_index_.emplace(r, static_cast<std::int32_t>(s_->role_names.size()));
+  s_->role_names.push_back(std::move(r));
+}
+
+void Compiler::handlers() {
+  auto& hs = jur_.handlers;
+  if (hs.size() > opt_.max_handlers) {
+    jerr("/handlers", detail::cat("more than ", opt_.max_handlers, " handlers (LoadOptions::max_handlers)"));
+    return;
+  }
+  s_->handler_ids.reserve(hs.size());
+  s_->handler_index.reserve(hs.size());
+  for (std::size_t i = 0; i < hs.size(); ++i) {
+    auto& h = hs[i];
+    HandlerId id = static_cast<HandlerId>(i);
+    s_->handler_ids.push_back(h.id);
+    if (!valid_id(h.id, opt_.max_id_bytes))
+      handler_err(h, "id", detail::cat("handler id \"", h.id.substr(0, 80), "\" must be 1-", opt_.max_id_bytes,
+                                        " bytes of [A-Za-z0-9._:-]"));
+    RoleKeyId key = kNone;
+    auto rit = role_index_.find(h.role);
+    if (rit == role_index_.end()) {
+      handler_err(h, "role", detail::cat("unknown role \"", h.role, "\" (declare it in rules.json \"roles\")"));
+    } else if (h.role == kPartner) {
+      if (!h.department || h.department->empty())
+        handler_err(h, "department", "a partner_department handler needs a \"department\"");
+      else if (!valid_label(*h.department))
+        handler_err(h, "department", "a department name must be 1-64 bytes, without control characters");
+      else
+        key = intern_key(rit->second, intern_department(*h.department));
+    } else if (h.department) {
+      handler_err(h, "department", detail::cat("only partner_department handlers have a department (role \"",
+                                                h.role, "\")"));
+    } else {
+      key = intern_key(rit->second, -1);
+    }
+    s_->handler_role.push_back(key);
+    CalendarId cal = kNone;
+    if (h.calendar) {
+      bool ok = true;
+      std::string p = h.from_csv ? "" : ptr("/handlers", static_cast<std::size_t>(h.origin), "calendar");
+      auto it = s_->calendar_index.find(*h.calendar);
+      if (it == s_->calendar_index.end()) {
+        handler_err(h, "calendar", detail::cat("unknown calendar \"", *h.calendar, "\""));
+        ok = false;
+      } else {
+        cal = it->second;
+      }
+      (void)ok;
+      (void)p;
+    }
+    s_->handler_calendar.push_back(cal);
+    std::vector<UnitId> serves;
+    if (h.serves.empty()) handler_err(h, "serves", "a handler must serve at least one unit");
+    for (std::size_t k = 0; k < h.serves.size(); ++k) {
+      UnitId u = s_->find_unit(h.serves[k]);
+      if (u == kNone) {
+        if (h.from_csv) handler_err(h, "serves", detail::cat("unknown unit \"", h.serves[k], "\""));
+        else jerr(detail::cat(ptr("/handlers", static_cast<std::size_t>(h.origin), "serves"), "/", k),
+                  detail::cat("unknown unit \"", h.serves[k], "\""));
+        continue;
+      }
+      if (std::find(serves.begin(), serves.end(), u) == serves.end()) serves.push_back(u);
+    }
+    s_->handler_serves.push_back(std::move(serves));
+    auto [it, inserted] = s_->handler_index.emplace(s_->handler_ids.back(), id);
+    if (!inserted) handler_err(h, "id", detail::cat("duplicate handler id \"", h.id, "\""));
+  }
+  // handler_index keys view handler_ids' strings: they must not move again (reserved above).
+}
+
+void Compiler::tree() {
+  const std::size_t n = parent_.size();
+  if (n == 0) return;
+  // The unit tree as a Boost.Graph (parent → child edges), only for the depth-first tour below.
+  std::vector<std::pair<std::size_t, std::size_t>> edges;
+  edges.reserve(n);
+  for (std::size_t i = 0; i < n; ++i)
+    if (parent_[i] != kNone) edges.emplace_back(static_cast<std::size_t>(parent_[i]), i);
+  std::sort(edges.begin(), edges.end());
+  const UnitTree graph(boost::edges_are_sorted, edges.begin(), edges.end(), n);
+  const std::size_t nh = s_->handler_ids.size();
+  tin_.assign(n, -1);
+  tout_.assign(n, -1);
+  std::int32_t clock = 0;
+  TourVisitor vis;
+  vis.tin = &tin_;
+  vis.tout = &tout_;
+  vis.clock = &clock;
+  vis.units = n;
+  std::vector<boost::default_color_type> colors(num_vertices(graph), boost::white_color);
+  auto color_map = boost::make_iterator_property_map(colors.begin(), get(boost::vertex_index, graph));
+  boost::depth_first_visit(graph, static_cast<std::size_t>(s_->root), vis, color_map);
+  depth_.assign(n, 0);
+  // Parents come first in tour order, so depth follows from a pass in discover order.
+  std::vector<UnitId> order(n, kNone);
+  // Units the DFS did not reach either hang below a unit whose parent is already reported (unknown
+  // parent, a second root) or sit on a cycle. Classify each chain once: 1 = dangling, 2 = cycle.
+  std::vector<std::uint8_t> state(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (tin_[i] >= 0 || state[i]) continue;
+    std::vector<UnitId> path;
+    UnitId u = static_cast<UnitId>(i);
+    std::vector<std::uint8_t>& st = state;
+    UnitId cycle_start = kNone;
+    while (true) {
+      if (u == kNone || tin_[u] >= 0 || st[u] == 1 || st[u] == 2) break;
+      if (st[u] == 3) { cycle_start = u; break; }  // met our own path: the cycle starts here
+      st[u] = 3;
+      path.push_back(u);
+      u = parent_[u];
+    }
+    // Units on the cycle are reported; units hanging below it, or below a reported unit, are not.
+    bool on_cycle = false;
+    for (UnitId p : path) {
+      on_cycle = on_cycle || p == cycle_start;
+      st[p] = on_cycle ? 2 : 1;
+      if (on_cycle)
+        unit_err(jur_.units[p], "parent",
+                 detail::cat("unit \"", jur_.units[p].id, "\" is on a cycle of parents (", jur_.units[p].id, " -> ",
+                             *jur_.units[p].parent, " -> ...): it is not reachable from the root"));
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i)
+    if (tin_[i] >= 0) order[static_cast<std::size_t>(tin_[i])] = static_cast<UnitId>(i);
+  for (UnitId u : order) {
+    if (u == kNone) continue;
+    if (parent_[u] != kNone) depth_[u] = static_cast<std::uint16_t>(depth_[parent_[u]] + 1);
+  }
+  // Every leaf is a cell and every cell is a leaf.
+  std::vector<std::uint8_t> has_child(n, 0);
+  for (std::size_t i = 0; i < n; ++i)
+    if (parent_[i] != kNone) has_child[static_cast<std::size_t>(parent_[i])] = 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (tin_[i] < 0) continue;
+    bool cell = tier_of_[i] == s_->cell_tier && tier_index_.contains(jur_.units[i].tier);
+    if (cell && has_child[i]) unit_err(jur_.units[i], "tier", detail::cat("cell \"", jur_.units[i].id, "\" has child units; a cell must be a leaf"));
+    if (!cell && !has_child[i] && tier_index_.contains(jur_.units[i].tier))
+      unit_err(jur_.units[i], "tier", detail::cat("unit \"", jur_.units[i].id, "\" has no child units; every leaf must be a cell"));
+  }
+  // Served index: per unit, (role key, handlers in jurisdiction order).
+  std::vector<std::tuple<UnitId, RoleKeyId, HandlerId>> triples;
+  for (std::size_t h = 0; h < nh; ++h) {
+    if (s_->handler_role[h] == kNone) continue;
+    for (UnitId u : s_->handler_serves[h]) triples.emplace_back(u, s_->handler_role[h], static_cast<HandlerId>(h));
+  }
+  std::sort(triples.begin(), triples.end());
+  served_offset_.assign(n + 1, 0);
+  for (std::size_t i = 0; i < triples.size(); ++i) {
+    auto [u, k, h] = triples[i];
+    bool new_group = i == 0 || std::get<0>(triples[i - 1]) != u || std::get<1>(triples[i - 1]) != k;
+    if (new_group) {
+      s_->served.push_back({k, h, static_cast<std::int32_t>(s_->served_handlers.size()), 0});
+      ++served_offset_[static_cast<std::size_t>(u) + 1];
+      continue;
+    }
+    s_->served_handlers.push_back(h);
+    ++s_->served.back().alternates;
+  }
+  for (std::size_t i = 0; i < n; ++i) served_offset_[i + 1] += served_offset_[i];
+  // The packed per-unit record routing reads, with skip lists filled parents-first in tour order.
+  s_->hot.assign(n, Index::UnitHot{});
+  for (std::size_t i = 0; i < n; ++i) {
+    Index::UnitHot& h = s_->hot[i];
+    h.tin = tin_[i];
+    h.tout = tout_[i];
+    h.parent = parent_[i];
+    h.tier = tier_of_[i];
+    h.served_begin = served_offset_[i];
+    std::uint32_t count = served_offset_[i + 1] - served_offset_[i];
+    if (count > 0xFFFF) {
+      unit_err(jur_.units[i], "id", detail::cat("unit \"", jur_.units[i].id, "\" is served by more than 65535 distinct roles"));
+      count = 0xFFFF;
+    }
+    h.served_count = static_cast<std::uint16_t>(count);
+  }
+  for (UnitId u : order) {
+    if (u == kNone) continue;
+    UnitId p = parent_[u];
+    UnitId above = p == kNone ? kNone : s_->hot[p].served_up;
+    s_->hot[u].served_next = above;
+    s_->hot[u].served_up = s_->hot[u].served_count > 0 ? u : above;
+  }
+}
+
+}  // namespace gridroute::detail
+
+namespace gridroute::detail {
+
+void UnitIndex::reset(std::size_t n) {
+  slots_.assign(std::max<std::size_t>(8, n * 8 / 5 + 1), kEmpty);
+  slots_.shrink_to_fit();
+}
+
+}  // namespace gridroute::detail

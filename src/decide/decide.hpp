@@ -1,0 +1,52 @@
+// Internal: routing and escalation over the compiled index (SPEC §3, §4). gridroute::Snapshot's
+// deciding methods forward here; the JSON Lines codec calls the hashed forms directly, having hashed
+// and prefetched a group of cells first.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/inlined_vector.h"
+#include "compile/index.hpp"
+#include "gridroute/decision.hpp"
+
+namespace gridroute::detail {
+
+// An issue already checked against an index: ids resolved to dense integers, attributes indexed by
+// their declared position. The fast path routes these directly.
+struct PreparedIssue {
+  UnitId cell = kNone;
+  CategoryId category = kNone;  // kNone when the bundle declares no taxonomy
+  std::string_view category_code;
+  Instant at = 0;
+  absl::InlinedVector<AttrValue, 8> attrs;  // one per declared attribute, in declared order
+  bool has_severity = false;
+  double severity = 0;
+};
+
+// Checks an issue against the index — its values (validate.hpp), its cell, category and attribute
+// types — and resolves it. On error returns false with `error` set to the message of a `rejected`
+// record. `cell_hash` is UnitIndex::hash(issue.cell).
+bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string& error, std::uint64_t cell_hash);
+
+// Whether the condition tree at `node` holds for the issue; `workday` tests `calendar` (kNone: false).
+bool eval(const Index& s, std::int32_t node, const PreparedIssue& issue, CalendarId calendar);
+
+// Level-0 routing of a prepared issue (no severity skip, no deadlines); with `explain`, the trace.
+void route_prepared(const Index& s, const PreparedIssue& issue, Decision& d, bool explain);
+// The whole decision of SPEC §4 into `d` (cleared first, its buffers reused).
+void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t cell_hash, Decision& d);
+
+// Hashes `n` (at most kPrefetchGroup) cell ids into `hashes` and prefetches, in stages, what deciding
+// them reads, so that the memory latency of one issue overlaps the others'.
+inline constexpr std::size_t kPrefetchGroup = 16;
+void prefetch_cells(const Index& s, const std::string_view* cells, std::size_t n, std::uint64_t* hashes);
+void route_batch(const Index& s, std::span<const Issue> issues, std::span<Decision> out, bool explain);
+
+// The action of SPEC §3.5 for a case at `now`.
+Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash);
+
+}  // namespace gridroute::detail

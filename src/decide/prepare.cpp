@@ -1,0 +1,102 @@
+// Preparing an issue: its values checked (validate.hpp), its cell, category and attributes resolved
+// against the index (SPEC §4: what rejects an issue).
+#include <cmath>
+
+#include "base/strings.hpp"
+#include "compile/names.hpp"
+#include "decide/decide.hpp"
+#include "decide/validate.hpp"
+
+namespace gridroute::detail {
+namespace {
+
+std::string_view type_name(AttrType t) {
+  return t == AttrType::boolean ? "bool" : t == AttrType::number ? "number" : "string";
+}
+
+std::string render(const AttrValue& v) {
+  switch (v.type) {
+    case AttrValue::Type::boolean: return v.b ? "true" : "false";
+    case AttrValue::Type::number: return cat(v.num);
+    case AttrValue::Type::string: {
+      std::string s = "\"";
+      for (char c : v.str.substr(0, 40)) {
+        if (c == '"' || c == '\\') s.push_back('\\');
+        s.push_back(c);
+      }
+      return s + "\"";
+    }
+    case AttrValue::Type::object: return "an object";
+    case AttrValue::Type::list: return "a list";
+    default: return "null";
+  }
+}
+
+}  // namespace
+
+bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string& error, std::uint64_t cell_hash) {
+  // The cell's loads go out first and overlap the checks below: its index slot now, its record and id
+  // offset once the slot is read (in a batch they are already in cache).
+  __builtin_prefetch(s.unit_index.slot_address(cell_hash));
+  if (!check_issue(issue, error)) return false;
+  out.attrs.assign(s.attr_names.size(), AttrValue{});
+  out.has_severity = false;
+  for (const auto& [name, value] : issue.attrs) {
+    const std::int32_t at = s.find_attr(name);
+    const bool severity = name == "severity";
+    if (at < 0 && !severity) continue;  // undeclared attributes are ignored
+    // NaN and ±Inf (1e400 in JSON) compare in ways no rule means: a declared number must be finite.
+    if (value.type == AttrValue::Type::number && !std::isfinite(value.num)) {
+      error = cat("attribute '", name, "' must be a finite number (within double range)");
+      return false;
+    }
+    if (severity && value.type == AttrValue::Type::number) {
+      out.has_severity = true;
+      out.severity = value.num;
+    }
+    if (at < 0) continue;
+    AttrType want = s.attr_types[static_cast<std::size_t>(at)];
+    bool ok = (want == AttrType::boolean && value.type == AttrValue::Type::boolean) ||
+              (want == AttrType::number && value.type == AttrValue::Type::number) ||
+              (want == AttrType::string && value.type == AttrValue::Type::string);
+    if (!ok) {
+      error = cat("attribute '", name, "' must be ", type_name(want), ", got ", render(value));
+      return false;
+    }
+    out.attrs[static_cast<std::size_t>(at)] = value;
+  }
+  if (const UnitId guess = s.unit_index.first_match(cell_hash); guess >= 0) {
+    __builtin_prefetch(&s.hot[static_cast<std::size_t>(guess)]);
+    __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(guess)]);
+  }
+  if (s.has_taxonomy) {
+    auto it = s.category_index.find(issue.category);
+    if (it == s.category_index.end()) {
+      error = cat("unknown category '", issue.category.substr(0, 200), "'");
+      return false;
+    }
+    out.category = it->second;
+  } else {
+    if (!valid_code(issue.category)) {
+      error = cat("field 'category' must be a dotted code of [a-z0-9_] segments, got \"", issue.category.substr(0, 200),
+                  "\"");
+      return false;
+    }
+    out.category = kNone;
+  }
+  out.category_code = issue.category;
+  UnitId cell = s.find_unit(issue.cell, cell_hash);
+  if (cell == kNone) {
+    error = cat("unknown cell '", issue.cell.substr(0, 200), "'");
+    return false;
+  }
+  if (s.hot[cell].tier != s.cell_tier) {
+    error = cat("unit '", issue.cell, "' is not a cell (tier '", s.tiers[s.hot[cell].tier], "')");
+    return false;
+  }
+  out.cell = cell;
+  out.at = issue.at;
+  return true;
+}
+
+}  // namespace gridroute::detail

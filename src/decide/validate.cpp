@@ -1,0 +1,79 @@
+// The one check of issue, case and time values (see validate.hpp).
+#include "decide/validate.hpp"
+
+#include "base/strings.hpp"
+#include "base/text.hpp"
+
+namespace gridroute::detail {
+
+std::string instant_error(Instant t, std::string_view name) {
+  if (t == kNoInstant) return cat("missing field '", name, "'");
+  if (t < kMinInstant || t >= kMaxInstant)
+    return cat("field '", name,
+               "' must be before 9000-01-01T00:00:00Z (the calendar range) and not before 0000-01-01T00:00:00Z");
+  return {};
+}
+
+namespace {
+
+bool utf8_field(std::string_view value, std::string_view name, std::string& error) {
+  if (valid_utf8(value)) return true;
+  error = cat("invalid UTF-8 in field '", name, "'");
+  return false;
+}
+
+}  // namespace
+
+bool check_issue(const Issue& is, std::string& error) {
+  if (!utf8_field(is.id, "id", error)) return false;
+  if (is.id.size() > kMaxIssueIdBytes) {
+    error = cat("field 'id' is ", is.id.size(), " bytes, over the limit of ", kMaxIssueIdBytes);
+    return false;
+  }
+  if (!utf8_field(is.category, "category", error) || !utf8_field(is.cell, "cell", error)) return false;
+  if (is.category.empty()) {
+    error = "missing field 'category'";
+    return false;
+  }
+  if (is.cell.empty()) {
+    error = "missing field 'cell'";
+    return false;
+  }
+  if (error = instant_error(is.at, "at"); !error.empty()) return false;
+  for (const auto& [name, v] : is.attrs) {
+    if (!valid_utf8(name)) {
+      error = "invalid UTF-8 in an attribute name";
+      return false;
+    }
+    if (v.type == AttrValue::Type::string && !valid_utf8(v.str)) {
+      error = cat("invalid UTF-8 in attribute '", name, "'");
+      return false;
+    }
+  }
+  return true;
+}
+
+bool check_case(const Case& c, std::string& error) {
+  if (!check_issue(c.issue, error)) return false;
+  if (c.level < 0 || c.level > kMaxCaseLevel) {
+    error = cat("field 'level' must be a non-negative integer (at most ", kMaxCaseLevel, "), got ", c.level);
+    return false;
+  }
+  if (error = instant_error(c.level_started_at, "level_started_at"); !error.empty()) return false;
+  if (c.reports < 0 || c.reports > kMaxReports) {
+    error = cat("field 'reports' must be a non-negative integer (at most ", kMaxReports, "), got ", c.reports);
+    return false;
+  }
+  if (c.rating && (*c.rating < 1 || *c.rating > 5)) {
+    error = cat("field 'rating' must be an integer 1..5, got ", *c.rating);
+    return false;
+  }
+  return true;
+}
+
+bool check_now(Instant now, std::string& error) {
+  error = instant_error(now, "now");
+  return error.empty();
+}
+
+}  // namespace gridroute::detail

@@ -1,0 +1,258 @@
+// The JSON Lines codec (gridroute/jsonl.hpp): lines read by io/parser, decided by decide/ in
+// prefetching groups, written by io/writer; on several threads when asked, records in input order.
+#include "gridroute/jsonl.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "compile/index.hpp"
+#include "decide/decide.hpp"
+#include "io/lines.hpp"
+#include "io/parser.hpp"
+#include "io/pool.hpp"
+#include "io/writer.hpp"
+
+namespace gridroute {
+namespace json = boost::json;
+using detail::kPrefetchGroup;
+using detail::LineId;
+
+namespace {
+
+const Issue& issue_of(const Issue& is) { return is; }
+const Issue& issue_of(const Case& c) { return c.issue; }
+
+// One thread's state: its parser and the memory of one group of lines.
+struct Worker {
+  explicit Worker(std::size_t max_line_bytes) : parser(max_line_bytes) {}
+
+  // A fresh arena per group (Boost.JSON 1.81's monotonic_resource cannot allocate again after
+  // release()), starting in a buffer that holds a typical group without touching the heap.
+  json::storage_ptr new_arena() {
+    arena.emplace(arena_buffer, sizeof arena_buffer);
+    return json::storage_ptr(&*arena);
+  }
+
+  // Reads one group of lines into `items` — each through the fast reader, else Boost.JSON — and
+  // prefetches what deciding the ones that read will need; `hashes[i]` is line i's cell hash.
+  template <class T, class Read>
+  void read_group(const detail::Index& s, std::span<const std::string_view> group, T* items, Read&& read,
+                  std::uint64_t* hashes) {
+    json::storage_ptr sp = new_arena();
+    std::string_view cells[kPrefetchGroup];
+    std::uint64_t found[kPrefetchGroup];
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      ok[i] = read(group[i], items[i], ids[i], slots[i], sp);
+      if (ok[i]) cells[k++] = issue_of(items[i]).cell;
+      else errors[i] = std::move(parser.error());
+    }
+    detail::prefetch_cells(s, cells, k, found);
+    for (std::size_t i = 0, j = 0; i < group.size(); ++i) hashes[i] = ok[i] ? found[j++] : 0;
+  }
+  void end_group(std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) slots[i].value = nullptr;
+  }
+
+  detail::LineParser parser;
+  alignas(16) unsigned char arena_buffer[32 * 1024];
+  std::optional<json::monotonic_resource> arena;
+  detail::LineSlot slots[kPrefetchGroup];
+  LineId ids[kPrefetchGroup];
+  bool ok[kPrefetchGroup];
+  std::string errors[kPrefetchGroup];
+  Issue issues[kPrefetchGroup];
+  Case cases[kPrefetchGroup];
+  Decision decisions[kPrefetchGroup];
+  std::string share;  // this thread's records of a batch split across threads
+};
+
+}  // namespace
+
+struct LineCodec::Impl {
+  std::vector<std::unique_ptr<Worker>> workers;  // one per thread
+  std::optional<detail::WorkerPool> pool;
+  std::vector<std::string_view> lines;           // route_text / escalate_text
+
+  // Runs `fn(worker, lines, out)` over the batch: on the calling thread, or split into consecutive
+  // shares over the pool with the shares' records appended in order.
+  template <class Fn>
+  std::size_t run(std::span<const std::string_view> all, std::string& out, Fn&& fn) {
+    const unsigned n = static_cast<unsigned>(workers.size());
+    if (n <= 1 || all.size() < 2 * static_cast<std::size_t>(n)) return fn(*workers[0], all, out);
+    const std::size_t each = (all.size() + n - 1) / n;
+    std::vector<std::size_t> rejected(n, 0);
+    pool->run([&](unsigned t) {
+      const std::size_t b = std::min(all.size(), t * each), e = std::min(all.size(), b + each);
+      Worker& w = *workers[t];
+      if (t == 0) {
+        rejected[0] = fn(w, all.subspan(b, e - b), out);
+        return;
+      }
+      w.share.clear();
+      rejected[t] = fn(w, all.subspan(b, e - b), w.share);
+    });
+    std::size_t total = rejected[0];
+    for (unsigned t = 1; t < n; ++t) {
+      out += workers[t]->share;
+      total += rejected[t];
+    }
+    return total;
+  }
+};
+
+LineCodec::LineCodec(std::shared_ptr<const Snapshot> snapshot, CodecOptions options)
+    : snapshot_(std::move(snapshot)), options_(options), impl_(std::make_unique<Impl>()) {
+  if (options_.max_line_bytes == 0) options_.max_line_bytes = CodecOptions{}.max_line_bytes;
+  if (options_.threads == 0) options_.threads = std::max(1u, std::thread::hardware_concurrency());
+  options_.threads = std::min(options_.threads, 256u);
+  for (unsigned t = 0; t < options_.threads; ++t)
+    impl_->workers.push_back(std::make_unique<Worker>(options_.max_line_bytes));
+  if (options_.threads > 1) impl_->pool.emplace(options_.threads);
+}
+
+LineCodec::~LineCodec() = default;
+
+LineResult LineCodec::route_line(std::string_view line, std::string& out) {
+  Worker& w = *impl_->workers[0];
+  const detail::Index& s = snapshot_->index();
+  Issue& is = w.issues[0];
+  Decision& d = w.decisions[0];
+  LineId id;
+  if (w.parser.read_issue(line, is, id, w.slots[0], json::storage_ptr())) {
+    detail::route_into(s, is, options_.explain, detail::UnitIndex::hash(is.cell), d);
+  } else {
+    d.clear();
+    d.status = Decision::Status::rejected;
+    d.message = std::move(w.parser.error());
+  }
+  detail::append_decision(out, s, id, d, options_.explain);
+  w.slots[0].value = nullptr;
+  if (d.status != Decision::Status::rejected) return {};
+  return {true, std::move(d.message)};
+}
+
+LineResult LineCodec::escalate_line(std::string_view line, Instant now, std::string& out) {
+  Worker& w = *impl_->workers[0];
+  const detail::Index& s = snapshot_->index();
+  Case& c = w.cases[0];
+  LineId id;
+  Action a;
+  if (w.parser.read_case(line, c, id, w.slots[0], json::storage_ptr())) {
+    a = detail::escalate(s, c, now, detail::UnitIndex::hash(c.issue.cell));
+  } else {
+    a.kind = Action::Kind::rejected;
+    a.error = std::move(w.parser.error());
+  }
+  detail::append_action(out, s, id, a);
+  w.slots[0].value = nullptr;
+  if (a.kind != Action::Kind::rejected) return {};
+  return {true, std::move(a.error)};
+}
+
+std::size_t LineCodec::route_lines(std::span<const std::string_view> lines, std::string& out) {
+  const detail::Index& s = snapshot_->index();
+  const bool explain = options_.explain;
+  return impl_->run(lines, out, [&](Worker& w, std::span<const std::string_view> part, std::string& o) {
+    std::uint64_t hashes[kPrefetchGroup];
+    std::size_t rejected = 0;
+    auto read = [&w](std::string_view line, Issue& is, LineId& id, detail::LineSlot& slot,
+                     const json::storage_ptr& sp) { return w.parser.read_issue(line, is, id, slot, sp); };
+    for (std::size_t base = 0; base < part.size(); base += kPrefetchGroup) {
+      const std::size_t n = std::min(kPrefetchGroup, part.size() - base);
+      w.read_group(s, part.subspan(base, n), w.issues, read, hashes);
+      for (std::size_t i = 0; i < n; ++i) {
+        Decision& d = w.decisions[i];
+        if (w.ok[i]) {
+          detail::route_into(s, w.issues[i], explain, hashes[i], d);
+        } else {
+          d.clear();
+          d.status = Decision::Status::rejected;
+          d.message = std::move(w.errors[i]);
+        }
+        rejected += d.status == Decision::Status::rejected;
+      }
+      // The records name the owner, its unit and rule: fetch those ids for the group before writing.
+      for (std::size_t i = 0; i < n; ++i) {
+        const Decision& d = w.decisions[i];
+        if (d.status != Decision::Status::routed) continue;
+        __builtin_prefetch(&s.handler_ids[static_cast<std::size_t>(d.handler)]);
+        __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(d.unit)]);
+        for (HandlerId h : d.alternates) __builtin_prefetch(&s.handler_ids[static_cast<std::size_t>(h)]);
+        for (HandlerId h : d.assist) __builtin_prefetch(&s.handler_ids[static_cast<std::size_t>(h)]);
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        const Decision& d = w.decisions[i];
+        if (d.status != Decision::Status::routed) continue;
+        __builtin_prefetch(s.unit_id_chars.data() + s.unit_id_offset[static_cast<std::size_t>(d.unit)]);
+        __builtin_prefetch(s.handler_ids[static_cast<std::size_t>(d.handler)].data());
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        detail::append_decision(o, s, w.ids[i], w.decisions[i], explain);
+        o.push_back('\n');
+      }
+      w.end_group(n);
+    }
+    return rejected;
+  });
+}
+
+std::size_t LineCodec::escalate_lines(std::span<const std::string_view> lines, Instant now, std::string& out) {
+  const detail::Index& s = snapshot_->index();
+  return impl_->run(lines, out, [&](Worker& w, std::span<const std::string_view> part, std::string& o) {
+    std::uint64_t hashes[kPrefetchGroup];
+    std::size_t rejected = 0;
+    auto read = [&w](std::string_view line, Case& c, LineId& id, detail::LineSlot& slot,
+                     const json::storage_ptr& sp) { return w.parser.read_case(line, c, id, slot, sp); };
+    for (std::size_t base = 0; base < part.size(); base += kPrefetchGroup) {
+      const std::size_t n = std::min(kPrefetchGroup, part.size() - base);
+      w.read_group(s, part.subspan(base, n), w.cases, read, hashes);
+      for (std::size_t i = 0; i < n; ++i) {
+        Action a;
+        if (w.ok[i]) {
+          a = detail::escalate(s, w.cases[i], now, hashes[i]);
+        } else {
+          a.kind = Action::Kind::rejected;
+          a.error = std::move(w.errors[i]);
+        }
+        rejected += a.kind == Action::Kind::rejected;
+        detail::append_action(o, s, w.ids[i], a);
+        o.push_back('\n');
+      }
+      w.end_group(n);
+    }
+    return rejected;
+  });
+}
+
+std::size_t LineCodec::route_text(std::string_view text, std::string& out) {
+  impl_->lines.clear();
+  detail::for_each_line(text, [&](std::string_view line) { impl_->lines.push_back(line); });
+  return route_lines(impl_->lines, out);
+}
+
+std::size_t LineCodec::escalate_text(std::string_view text, Instant now, std::string& out) {
+  impl_->lines.clear();
+  detail::for_each_line(text, [&](std::string_view line) { impl_->lines.push_back(line); });
+  return escalate_lines(impl_->lines, now, out);
+}
+
+void LineCodec::route_too_long(std::size_t length, std::string& out) {
+  Decision d;
+  d.status = Decision::Status::rejected;
+  d.message = impl_->workers[0]->parser.too_long(length);
+  detail::append_decision(out, snapshot_->index(), LineId{}, d, options_.explain);
+}
+
+void LineCodec::escalate_too_long(std::size_t length, std::string& out) {
+  Action a;
+  a.kind = Action::Kind::rejected;
+  a.error = impl_->workers[0]->parser.too_long(length);
+  detail::append_action(out, snapshot_->index(), LineId{}, a);
+}
+
+}  // namespace gridroute

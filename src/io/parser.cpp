@@ -1,0 +1,271 @@
+// Reading issue and case lines (see io/parser.hpp).
+#include "io/parser.hpp"
+
+#include "base/json_text.hpp"
+#include "base/strings.hpp"
+#include "base/text.hpp"
+
+namespace gridroute::detail {
+namespace json = boost::json;
+namespace {
+
+// Lines are objects of fields, with attributes and lists inside: a little depth is plenty.
+constexpr std::size_t kMaxLineDepth = 32;
+
+// Counts the members of every object in `v` (the keys Boost.JSON kept).
+std::size_t kept_keys(const json::value& v) {
+  if (v.is_object()) {
+    std::size_t n = v.get_object().size();
+    for (const auto& kv : v.get_object()) n += kept_keys(kv.value());
+    return n;
+  }
+  if (v.is_array()) {
+    std::size_t n = 0;
+    for (const auto& e : v.get_array()) n += kept_keys(e);
+    return n;
+  }
+  return 0;
+}
+
+// Counts the keys written in valid JSON text: the ':' outside strings.
+std::size_t written_keys(std::string_view t) {
+  std::size_t n = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == ':') {
+      ++n;
+    }
+  }
+  return n;
+}
+
+
+json::parse_options line_options() {
+  json::parse_options o;
+  o.max_depth = kMaxLineDepth;
+  return o;
+}
+
+}  // namespace
+
+LineParser::LineParser(std::size_t max_line_bytes)
+    : max_line_bytes_(max_line_bytes), parser_(json::storage_ptr(), line_options()) {}
+
+std::string LineParser::too_long(std::size_t length) const {
+  return cat("the line is ", length, " bytes, over the limit of ", max_line_bytes_, " bytes per line (--max-line-bytes)");
+}
+
+bool LineParser::fail(std::string msg) {
+  error_ = std::move(msg);
+  return false;
+}
+
+bool LineParser::parse(std::string_view line, json::value& value, json::storage_ptr sp) {
+  duplicate_.clear();
+  // Hardening: a line over the cap is not parsed at all (its id is not read either).
+  if (line.size() > max_line_bytes_) return fail(too_long(line.size()));
+  if (!valid_utf8(line)) return fail("invalid UTF-8 in the line");
+  parser_.reset(std::move(sp));
+  json::error_code ec;
+  std::size_t n = parser_.write_some(line.data(), line.size(), ec);
+  if (!ec && line.substr(n).find_first_not_of(" \t\r\n") != std::string_view::npos) ec = json::error::extra_data;
+  if (ec) {
+    return fail(ec == json::error::too_deep ? cat("invalid JSON: nested deeper than ", kMaxLineDepth, " levels")
+                                            : cat("invalid JSON: ", ec.message(), " at column ", n + 1));
+  }
+  value = parser_.release();
+  if (!value.is_object()) return fail("a line must be a JSON object");
+  // Hardening: Boost.JSON keeps the last of repeated keys; a line that says "cell" twice is refused
+  // rather than routed on one of them (different readers would pick different ones). Counting is
+  // cheap; the slow search for the key runs only when the counts differ.
+  if (written_keys(line) != kept_keys(value)) {
+    auto dups = duplicate_keys(line, 1);
+    duplicate_ = dups.empty() ? std::string("/") : dups.front().first;
+  }
+  return true;
+}
+
+bool LineParser::issue_fields(const json::object& o, Issue& is, LineId& id, LineSlot& slot) {
+  id = {};
+  auto idv = o.if_contains("id");
+  if (!idv) return fail("missing field 'id'");
+  if (idv->is_string()) {
+    id = {idv->get_string(), LineId::string};
+  } else if (idv->is_int64() || idv->is_uint64()) {
+    // Contract 1.1: an integer id (a platform's order number) is written back as the integer it was.
+    slot.id_digits = json::serialize(*idv);
+    id = {slot.id_digits, LineId::integer};
+  } else {
+    return fail(cat("field 'id' must be a string or an integer, got ", brief(*idv)));
+  }
+  is.id = id.text;
+  if (!duplicate_.empty()) {
+    if (duplicate_ == "/id") id = {};  // which id would be a guess
+    return fail(cat("duplicate key at ", duplicate_, " (a key may appear once in an object)"));
+  }
+  if (!str_field(o, "category", is.category)) return false;
+  if (!str_field(o, "cell", is.cell)) return false;
+  if (!time_field(o, "at", is.at)) return false;
+  is.attrs.clear();
+  if (auto a = o.if_contains("attrs")) {
+    if (a->is_null()) return true;
+    if (!a->is_object()) return fail(cat("field 'attrs' must be an object, got ", brief(*a)));
+    for (const auto& kv : a->get_object()) {
+      const json::value& v = kv.value();
+      AttrValue av;
+      switch (v.kind()) {
+        case json::kind::bool_: av = AttrValue::boolean(v.get_bool()); break;
+        case json::kind::int64:
+        case json::kind::uint64:
+        case json::kind::double_: av = AttrValue::number(v.to_number<double>()); break;
+        case json::kind::string: av = AttrValue::string(v.get_string()); break;
+        case json::kind::null: av.type = AttrValue::Type::null_; break;
+        case json::kind::object: av.type = AttrValue::Type::object; break;
+        case json::kind::array: av.type = AttrValue::Type::list; break;
+      }
+      is.attrs.emplace_back(std::string_view(kv.key()), av);
+    }
+  }
+  return true;
+}
+
+bool LineParser::case_fields(const json::object& o, Case& c) {
+  std::int64_t level = 0, reports = 0, rating = 0;
+  // The JSON shape only (an integer the field can hold); the range is the core's (decide/validate.hpp).
+  if (!int_field(o, "level", level, INT32_MIN, INT32_MAX, "a non-negative integer") ||
+      !time_field(o, "level_started_at", c.level_started_at))
+    return false;
+  auto r = o.if_contains("responded");
+  if (!r) return fail("missing field 'responded'");
+  if (!r->is_bool()) return fail(cat("field 'responded' must be true or false, got ", brief(*r)));
+  c.responded = r->get_bool();
+  if (!int_field(o, "reports", reports, INT64_MIN, INT64_MAX, "a non-negative integer")) return false;
+  auto st = o.if_contains("status");
+  if (!st) return fail("missing field 'status'");
+  if (!st->is_string() || (st->get_string() != "open" && st->get_string() != "resolved"))
+    return fail(cat("field 'status' must be 'open' or 'resolved', got ", brief(*st)));
+  c.resolved = st->get_string() == "resolved";
+  c.rating.reset();
+  if (o.contains("rating") && !o.at("rating").is_null()) {
+    if (!int_field(o, "rating", rating, INT32_MIN, INT32_MAX, "an integer 1..5")) return false;
+    c.rating = static_cast<int>(rating);
+  }
+  c.level = static_cast<int>(level);
+  c.reports = reports;
+  return true;
+}
+
+bool LineParser::fast_issue(std::string_view line, Issue& is, LineId& id) {
+  if (line.size() > max_line_bytes_ || !valid_utf8(line)) return false;
+  is.attrs.clear();
+  fast_.attrs = &is.attrs;
+  if (!fast_.read(line)) return false;
+  const FastLine::Field *idf = fast_.get(FastLine::id), *cat = fast_.get(FastLine::category),
+                        *cell = fast_.get(FastLine::cell), *at = fast_.get(FastLine::at),
+                        *attrs = fast_.get(FastLine::attrs_key);
+  if (!idf || !cat || !cell || !at || (idf->kind != 's' && idf->kind != 'i') || cat->kind != 's' ||
+      cell->kind != 's' || at->kind != 's')
+    return false;
+  if (attrs && attrs->kind != 'a' && attrs->kind != 'n') return false;
+  auto t = parse_rfc3339(at->text);
+  if (!t.ok()) return false;
+  is.at = *t;
+  id = {idf->text, idf->kind == 'i' ? LineId::integer : LineId::string};
+  is.id = idf->text;
+  is.category = cat->text;
+  is.cell = cell->text;
+  return true;
+}
+
+bool LineParser::fast_case(Case& c) {
+  const FastLine::Field *level = fast_.get(FastLine::level), *started = fast_.get(FastLine::level_started_at),
+                        *responded = fast_.get(FastLine::responded), *reports = fast_.get(FastLine::reports),
+                        *status = fast_.get(FastLine::status), *rating = fast_.get(FastLine::rating);
+  if (!level || level->kind != 'i' || level->integer < INT32_MIN || level->integer > INT32_MAX) return false;
+  if (!started || started->kind != 's') return false;
+  auto t = parse_rfc3339(started->text);
+  if (!t.ok()) return false;
+  if (!responded || (responded->kind != 't' && responded->kind != 'f')) return false;
+  if (!reports || reports->kind != 'i') return false;
+  if (!status || status->kind != 's' || (status->text != "open" && status->text != "resolved")) return false;
+  c.rating.reset();
+  if (rating && rating->kind != 'n') {
+    if (rating->kind != 'i' || rating->integer < INT32_MIN || rating->integer > INT32_MAX) return false;
+    c.rating = static_cast<int>(rating->integer);
+  }
+  c.level_started_at = *t;
+  c.level = static_cast<int>(level->integer);
+  c.responded = responded->kind == 't';
+  c.reports = reports->integer;
+  c.resolved = status->text == "resolved";
+  return true;
+}
+
+bool LineParser::read_issue(std::string_view line, Issue& is, LineId& id, LineSlot& slot, json::storage_ptr sp) {
+  is.attrs.clear();
+  is = Issue{std::string_view(), std::string_view(), std::string_view(), kNoInstant, std::move(is.attrs)};
+  if (fast_issue(line, is, id)) return true;
+  is.attrs.clear();
+  id = {};
+  return parse(line, slot.value, std::move(sp)) && issue_fields(slot.value.get_object(), is, id, slot);
+}
+
+bool LineParser::read_case(std::string_view line, Case& c, LineId& id, LineSlot& slot, json::storage_ptr sp) {
+  c.issue.attrs.clear();
+  c = Case{Issue{std::string_view(), std::string_view(), std::string_view(), kNoInstant, std::move(c.issue.attrs)}};
+  if (fast_issue(line, c.issue, id) && fast_case(c)) return true;
+  c.issue.attrs.clear();
+  id = {};
+  if (!parse(line, slot.value, std::move(sp))) return false;
+  const json::object& o = slot.value.get_object();
+  return issue_fields(o, c.issue, id, slot) && case_fields(o, c);
+}
+
+bool LineParser::str_field(const json::object& o, std::string_view name, std::string_view& out) {
+  auto v = o.if_contains(name);
+  if (!v) return fail(cat("missing field '", name, "'"));
+  if (!v->is_string()) return fail(cat("field '", name, "' must be a string, got ", brief(*v)));
+  out = v->get_string();
+  return true;
+}
+
+bool LineParser::time_field(const json::object& o, std::string_view name, Instant& out) {
+  auto v = o.if_contains(name);
+  if (!v) return fail(cat("missing field '", name, "'"));
+  std::optional<Instant> t;
+  if (v->is_string()) {
+    auto parsed = parse_rfc3339(v->get_string());
+    if (parsed.ok()) t = *parsed;
+  }
+  if (!t) return fail(cat("field '", name, "' must be an RFC 3339 time with an offset, got ", brief(*v)));
+  out = *t;
+  return true;
+}
+
+bool LineParser::int_field(const json::object& o, std::string_view name, std::int64_t& out, std::int64_t lo,
+                           std::int64_t hi, std::string_view what) {
+  auto v = o.if_contains(name);
+  if (!v) return fail(cat("missing field '", name, "'"));
+  bool ok = false;
+  if (v->is_int64()) {
+    out = v->get_int64();
+    ok = true;
+  } else if (v->is_double()) {
+    // Hardening: test the range before converting (converting an out-of-range double is undefined).
+    double d = v->get_double();
+    if (d >= -1e15 && d <= 1e15 && d == static_cast<double>(static_cast<std::int64_t>(d))) {
+      out = static_cast<std::int64_t>(d);
+      ok = true;
+    }
+  }
+  if (!ok || out < lo || out > hi) return fail(cat("field '", name, "' must be ", what, ", got ", brief(*v)));
+  return true;
+}
+
+}  // namespace gridroute::detail

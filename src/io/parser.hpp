@@ -1,0 +1,60 @@
+// Internal: reading issue and case lines (SPEC §4) into the engine's Issue and Case. The usual line goes
+// through FastLine; anything else through Boost.JSON, with a worded error for each shape problem.
+// Values (instants in range, levels, counts, UTF-8 of fields) are not checked here: the core checks
+// them for every front end (decide/validate.hpp).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include <boost/json.hpp>
+
+#include "gridroute/decision.hpp"
+#include "io/fast_line.hpp"
+#include "io/writer.hpp"
+
+namespace gridroute::detail {
+
+// Where one line's values live while it is decided: the parsed JSON (strings of the Issue view into
+// it, or into the line) and the digits of an integer id.
+struct LineSlot {
+  boost::json::value value;
+  std::string id_digits;
+};
+
+class LineParser {
+ public:
+  explicit LineParser(std::size_t max_line_bytes);
+
+  // Reads an issue line into `is`. On failure returns false with error() set; `id` is how the record
+  // writes the id either way (null when it could not be read). `sp` is the memory for the parsed JSON.
+  bool read_issue(std::string_view line, Issue& is, LineId& id, LineSlot& slot, boost::json::storage_ptr sp);
+  bool read_case(std::string_view line, Case& c, LineId& id, LineSlot& slot, boost::json::storage_ptr sp);
+
+  // The error of the last failed read.
+  std::string& error() { return error_; }
+  // The error for a line of `length` bytes over the limit (such a line is never parsed).
+  std::string too_long(std::size_t length) const;
+  std::size_t max_line_bytes() const { return max_line_bytes_; }
+
+ private:
+  bool parse(std::string_view line, boost::json::value& value, boost::json::storage_ptr sp);
+  bool issue_fields(const boost::json::object& o, Issue& is, LineId& id, LineSlot& slot);
+  bool case_fields(const boost::json::object& o, Case& c);
+  bool fast_issue(std::string_view line, Issue& is, LineId& id);
+  bool fast_case(Case& c);
+  bool fail(std::string msg);
+  bool str_field(const boost::json::object& o, std::string_view name, std::string_view& out);
+  bool time_field(const boost::json::object& o, std::string_view name, Instant& out);
+  bool int_field(const boost::json::object& o, std::string_view name, std::int64_t& out, std::int64_t lo,
+                 std::int64_t hi, std::string_view what);
+
+  std::size_t max_line_bytes_;
+  boost::json::parser parser_;
+  FastLine fast_;
+  std::string error_;
+  std::string duplicate_;  // pointer of a repeated key in the line, if any
+};
+
+}  // namespace gridroute::detail

@@ -1,0 +1,38 @@
+// Internal: problems found while loading and compiling a bundle, before they are placed in their files
+// (a JSON pointer, or a CSV line) and turned into Diagnostics.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gridroute::detail {
+
+// The files of a bundle, in the order their diagnostics are reported.
+enum class FileId : std::uint8_t { jurisdiction, rules, units_csv, handlers_csv };
+inline constexpr int kFileCount = 4;
+
+struct Problem {
+  FileId file;
+  std::string pointer;     // JSON files
+  std::int64_t line = 0;   // CSV files
+  std::string message;
+};
+
+class Problems {
+ public:
+  explicit Problems(std::size_t max) : max_(max) {}
+  void json(FileId f, std::string pointer, std::string message) {
+    if (list.size() < max_) list.push_back({f, std::move(pointer), 0, std::move(message)});
+  }
+  void csv(FileId f, std::int64_t line, std::string message) {
+    if (list.size() < max_) list.push_back({f, {}, line, std::move(message)});
+  }
+  bool empty() const { return list.empty(); }
+  std::vector<Problem> list;
+
+ private:
+  std::size_t max_;
+};
+
+}  // namespace gridroute::detail
