@@ -10,13 +10,14 @@
 // An *Engine is safe for concurrent use: Route, RouteBatch, Escalate and Check may run in any number of
 // goroutines, also while another goroutine calls Reload. Close waits for calls already running.
 //
-// Build: the cgo flags find the header in this repository; point CGO_LDFLAGS at libgridroute
-// (e.g. CGO_LDFLAGS=-L/path/to/build/capi) and LD_LIBRARY_PATH at it when running.
+// Build: cgo asks pkg-config for gridroute (gridroute.pc, installed with libgridroute-dev or by
+// cmake --install; PKG_CONFIG_PATH=<prefix>/lib/pkgconfig for another prefix, or PKG_CONFIG_PATH=build/pkgconfig
+// for a build tree of this repository). At run time the dynamic loader finds libgridroute.so.1 (LD_LIBRARY_PATH
+// for a prefix it does not search).
 package gridroute
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/../../../capi/include
-#cgo LDFLAGS: -lgridroute
+#cgo pkg-config: gridroute
 #include <stdlib.h>
 #include "gridroute.h"
 

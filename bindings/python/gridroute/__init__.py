@@ -8,7 +8,8 @@ Python binding over the C ABI (libgridroute.so.1) with ctypes; standard library 
                           "at": "2026-11-20T09:15:00+08:00"})
         print(d["status"], d.get("handler"))
 
-The library is found through $GRIDROUTE_LIBRARY, then beside this package, then on the system.
+The library is found through $GRIDROUTE_LIBRARY, then beside this package, then on the system
+(libgridroute.so.1 through the dynamic loader, ctypes.util.find_library, the lib folders of the prefix).
 """
 from . import _capi, engine as _engine
 from .engine import Engine, format_time, parse_time
@@ -18,7 +19,7 @@ from .errors import (BundleError, Diagnostic, GridrouteError, InternalError, Inv
 __version__ = "1.0.0"
 _MAJOR, _MINOR = 1, 0
 
-_lib = _capi.load_library()
+_lib = _capi.load_library(_MAJOR, _MINOR)
 _engine._lib = _lib
 
 

@@ -5,6 +5,8 @@ Internal: use the names exported by the gridroute package instead.
 import ctypes
 import ctypes.util
 import os
+import sys
+import sysconfig
 
 c_int, c_int32, c_uint32, c_int64, c_size_t = ctypes.c_int, ctypes.c_int32, ctypes.c_uint32, ctypes.c_int64, ctypes.c_size_t
 c_char_p, c_void_p, POINTER = ctypes.c_char_p, ctypes.c_void_p, ctypes.POINTER
@@ -106,21 +108,43 @@ _SIGNATURES = {
 }
 
 
+SONAME = "libgridroute.so.1"  # the major version this binding speaks
+
+
+def _prefix_dirs():
+    """Library folders of the prefixes a library installed with this package may sit in (cmake --install
+    without ldconfig puts it where the dynamic loader does not look by itself, e.g. /usr/local/lib)."""
+    multiarch = sysconfig.get_config_var("MULTIARCH")
+    seen = set()
+    for prefix in (sys.prefix, sys.base_prefix, "/usr/local", "/usr"):
+        for libdir in ([os.path.join("lib", multiarch)] if multiarch else []) + ["lib64", "lib"]:
+            d = os.path.join(prefix, libdir)
+            if d not in seen:
+                seen.add(d)
+                yield d
+
+
 def _candidates():
     env = os.environ.get("GRIDROUTE_LIBRARY")
     if env:
-        yield env
+        yield env  # a path, or a name for the dynamic loader
         return
     here = os.path.dirname(os.path.abspath(__file__))
-    yield os.path.join(here, "libgridroute.so.1")
+    yield os.path.join(here, SONAME)
+    yield SONAME  # the dynamic loader: LD_LIBRARY_PATH, the ld.so cache (ldconfig), the system folders
     found = ctypes.util.find_library("gridroute")
-    if found:
+    if found and found != SONAME:
         yield found
-    yield "libgridroute.so.1"
+    for d in _prefix_dirs():
+        path = os.path.join(d, SONAME)
+        if os.path.exists(path):
+            yield path
 
 
-def load_library():
-    """Loads libgridroute: $GRIDROUTE_LIBRARY, else one beside this package, else the system's."""
+def load_library(major=None, minor=0):
+    """Loads libgridroute: $GRIDROUTE_LIBRARY, else one beside this package, else libgridroute.so.1 through
+    the dynamic loader, else ctypes.util.find_library, else the lib folders of this Python's prefix and of
+    /usr/local and /usr. With major, a library of another major version (or an older minor) is passed over."""
     errors = []
     for path in _candidates():
         if os.path.sep in path and not os.path.exists(path):
@@ -132,9 +156,18 @@ def load_library():
             errors.append(str(e))
             continue
         for name, (restype, argtypes) in _SIGNATURES.items():
-            fn = getattr(lib, name)
+            fn = getattr(lib, name, None)
+            if fn is None:
+                break
             fn.restype = restype
             fn.argtypes = argtypes
-        return lib
-    raise ImportError("gridroute: cannot load libgridroute.so.1 (set GRIDROUTE_LIBRARY to its path): "
-                      + "; ".join(errors))
+        else:
+            n = lib.gridroute_version_number()
+            if major is None or (n // 10000 == major and n // 100 % 100 >= minor):
+                return lib
+            errors.append("%s: version %s, not %d.%d or a later %d.x"
+                          % (path, lib.gridroute_version().decode("ascii"), major, minor, major))
+            continue
+        errors.append("%s: not libgridroute (no %s)" % (path, name))
+    raise ImportError("gridroute: cannot load %s (set GRIDROUTE_LIBRARY to its path): %s"
+                      % (SONAME, "; ".join(errors)))
