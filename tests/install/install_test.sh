@@ -63,7 +63,7 @@ prefix)
   [[ $(readlink "$PREFIX/$GR_LIBDIR/libgridroute.so") == libgridroute.so.1 ]] || fail "libgridroute.so link"
   objdump -p "$PREFIX/$GR_LIBDIR/libgridroute.so.1" | grep -E 'SONAME +libgridroute\.so\.1$' >/dev/null || fail "SONAME"
   # No internal header is installed: only the public trees.
-  find "$PREFIX/$GR_INCLUDEDIR" -type f | grep -Ev "/gridroute\.h$|/gridroute/[^/]+\.hpp$|/gridroute/detail/" \
+  find "$PREFIX/$GR_INCLUDEDIR" -type f | grep -Ev "/gridroute(_version)?\.h$|/gridroute/[^/]+\.hpp$|/gridroute/detail/" \
     && fail "unexpected header installed"
   # Relocatable: no installed text file names the build tree, the source tree or the staging prefix.
   if grep -rIlF -e "$GR_BUILD" -e "$GR_SOURCE/" -e "$GR_WORK/stage" "$PREFIX"; then
@@ -72,8 +72,8 @@ prefix)
   objdump -p "$PREFIX/$GR_BINDIR/gridroute" "$PREFIX/$GR_LIBDIR/libgridroute.so.1" | grep -E "RPATH|RUNPATH" \
     | grep -F -e "$GR_BUILD" -e "$GR_SOURCE/" && fail "an installed binary keeps a build-tree RPATH"
   # One version everywhere: project(VERSION), the header, the .pc, the CLI.
-  v=$(sed -n 's/^#define GRIDROUTE_VERSION_STRING "\(.*\)"$/\1/p' "$PREFIX/$GR_INCLUDEDIR/gridroute.h")
-  [[ $v == "$GR_VERSION" ]] || fail "gridroute.h says $v, project(VERSION) $GR_VERSION"
+  v=$(sed -n 's/^#define GRIDROUTE_VERSION_STRING "\(.*\)"$/\1/p' "$PREFIX/$GR_INCLUDEDIR/gridroute_version.h")
+  [[ $v == "$GR_VERSION" ]] || fail "gridroute_version.h says $v, project(VERSION) $GR_VERSION"
   [[ $(PKG_CONFIG_PATH=$PREFIX/$GR_LIBDIR/pkgconfig pkg-config --modversion gridroute) == "$GR_VERSION" ]] || fail ".pc Version"
   [[ $("$PREFIX/$GR_BINDIR/gridroute" version) == "gridroute $GR_VERSION" ]] || fail "gridroute version"
   echo "installed and moved to $PREFIX"
@@ -247,7 +247,7 @@ deb)
   )
   declare -A allow=(
     [libgridroute1]="^$lib/libgridroute\\.so\\.1(\\..*)?$"
-    [libgridroute-dev]="^(\\./usr/include/gridroute\\.h|$lib/libgridroute\\.so|$lib/pkgconfig/gridroute\\.pc|$cm/gridroute(Config|ConfigVersion|Targets|Targets-[a-z]+)\\.cmake|$doc/.*)$"
+    [libgridroute-dev]="^(\\./usr/include/gridroute(_version)?\\.h|$lib/libgridroute\\.so|$lib/pkgconfig/gridroute\\.pc|$cm/gridroute(Config|ConfigVersion|Targets|Targets-[a-z]+)\\.cmake|$doc/.*)$"
     [libgridroute-cxx-dev]="^(\\./usr/include/gridroute/.*\\.hpp|$lib/libgridroute[a-z_]*\\.a|$cm/gridrouteCxxTargets(-[a-z]+)?\\.cmake)$"
     [gridroute-tools]="^(\\./usr/bin/gridroute|$man/man1/gridroute\\.1(\\.gz)?)$"
   )

@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     if (line.back() == '\r') line.pop_back();
     out.clear();
-    codec.route_line(line, /*explain=*/false, out);
+    codec.route_line(line, out);
     std::cout << out << "\n";
     left--;
   }
