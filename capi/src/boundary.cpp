@@ -1,0 +1,277 @@
+// The C ABI's shared parts (boundary.hpp): errors, options, reading C issues; and the entry points that
+// need no engine — version, status strings, buffers, errors, time.
+#include "boundary.hpp"
+
+#include <atomic>
+
+#include "base/zone.hpp"
+
+namespace gridroute::capi {
+namespace {
+
+// ---- test-only fault injection (compiled in only for the test build of the library)
+
+#ifdef GRIDROUTE_CAPI_TESTING
+std::atomic<int> g_fault{0};
+#endif
+
+}  // namespace
+
+void maybe_fault() {
+#ifdef GRIDROUTE_CAPI_TESTING
+  switch (g_fault.exchange(0)) {
+    case GRIDROUTE_TESTING_FAULT_EXCEPTION: throw std::runtime_error("injected fault");
+    case GRIDROUTE_TESTING_FAULT_BAD_ALLOC: throw std::bad_alloc();
+    case GRIDROUTE_TESTING_FAULT_UNKNOWN: throw 42;
+    default: break;
+  }
+#endif
+}
+
+const gridroute_error kNoMemoryError = {GRIDROUTE_E_NO_MEMORY, "out of memory", "", 0, 0, "", 0, nullptr};
+
+namespace {
+// Lays out diagnostics and strings after a header of `head` bytes in one allocation.
+class Block {
+ public:
+  explicit Block(std::size_t head) : size_(head) {}
+  void reserve_string(std::string_view s) { size_ += s.size() + 1; }
+  bool allocate() {
+    base_ = static_cast<char*>(std::calloc(1, size_));
+    cursor_ = base_;
+    return base_ != nullptr;
+  }
+  char* base() const { return base_; }
+  void* take(std::size_t n) {
+    char* p = cursor_;
+    cursor_ += n;
+    return p;
+  }
+  const char* put(std::string_view s) {
+    char* p = cursor_;
+    std::memcpy(p, s.data(), s.size());
+    p[s.size()] = '\0';
+    cursor_ += s.size() + 1;
+    return p;
+  }
+
+ private:
+  std::size_t size_;
+  char* base_ = nullptr;
+  char* cursor_ = nullptr;
+};
+
+void reserve_diagnostics(Block& b, const std::vector<gridroute::Diagnostic>& ds, std::vector<std::string>& texts) {
+  texts.reserve(ds.size());
+  for (const auto& d : ds) {
+    texts.push_back(d.to_string());
+    b.reserve_string(d.file);
+    b.reserve_string(d.pointer);
+    b.reserve_string(d.message);
+    b.reserve_string(texts.back());
+  }
+}
+
+gridroute_diagnostic* put_diagnostics(Block& b, const std::vector<gridroute::Diagnostic>& ds,
+                                      const std::vector<std::string>& texts) {
+  if (ds.empty()) return nullptr;
+  auto* items = static_cast<gridroute_diagnostic*>(b.take(sizeof(gridroute_diagnostic) * ds.size()));
+  for (std::size_t i = 0; i < ds.size(); ++i) {
+    const auto& d = ds[i];
+    gridroute_diagnostic& g = items[i];
+    g.severity = d.severity == gridroute::Diagnostic::Severity::warning ? GRIDROUTE_SEVERITY_WARNING
+                                                                         : GRIDROUTE_SEVERITY_ERROR;
+    g.line = d.line;
+    g.column = d.column;
+    g.file = b.put(d.file);
+    g.pointer = b.put(d.pointer);
+    g.message = b.put(d.message);
+    g.text = b.put(texts[i]);
+  }
+  return items;
+}
+
+}  // namespace
+
+gridroute_error* make_error(int code, std::string_view message, const std::vector<gridroute::Diagnostic>& ds) {
+  static_assert(alignof(gridroute_diagnostic) <= alignof(gridroute_error));
+  std::size_t head = (sizeof(gridroute_error) + alignof(gridroute_diagnostic) - 1) / alignof(gridroute_diagnostic) *
+                     alignof(gridroute_diagnostic);
+  Block b(head + sizeof(gridroute_diagnostic) * ds.size());
+  std::vector<std::string> texts;
+  reserve_diagnostics(b, ds, texts);
+  b.reserve_string(message);
+  b.reserve_string("");
+  if (!b.allocate()) return const_cast<gridroute_error*>(&kNoMemoryError);
+  auto* e = reinterpret_cast<gridroute_error*>(b.take(head));
+  e->code = code;
+  e->diagnostics = put_diagnostics(b, ds, texts);
+  e->diagnostic_count = ds.size();
+  e->message = b.put(message);
+  const char* empty = b.put("");
+  e->file = e->pointer = empty;
+  if (!ds.empty()) {
+    e->file = e->diagnostics[0].file;
+    e->pointer = e->diagnostics[0].pointer;
+    e->line = ds[0].line;
+    e->column = ds[0].column;
+  }
+  return e;
+}
+
+void set_error(gridroute_error** err, int code, std::string_view message,
+               const std::vector<gridroute::Diagnostic>& ds) {
+  if (!err) return;
+  try {
+    *err = make_error(code, message, ds);
+  } catch (...) {
+    *err = const_cast<gridroute_error*>(&kNoMemoryError);
+  }
+}
+
+
+gridroute_diagnostics* make_diagnostics(const std::vector<gridroute::Diagnostic>& findings) {
+  std::size_t head = (sizeof(gridroute_diagnostics) + alignof(gridroute_diagnostic) - 1) /
+                     alignof(gridroute_diagnostic) * alignof(gridroute_diagnostic);
+  Block b(head + sizeof(gridroute_diagnostic) * findings.size());
+  std::vector<std::string> texts;
+  reserve_diagnostics(b, findings, texts);
+  if (!b.allocate()) throw std::bad_alloc();
+  auto* list = static_cast<gridroute_diagnostics*>(b.take(head));
+  list->count = findings.size();
+  list->items = put_diagnostics(b, findings, texts);
+  return list;
+}
+
+
+gridroute::LoadOptions load_options(const gridroute_load_options* o) {
+  gridroute::LoadOptions lo;
+  if (!o) return lo;
+  check_size(o, "gridroute_load_options");
+  if (o->max_json_depth) lo.max_json_depth = o->max_json_depth;
+  if (o->max_file_bytes) lo.max_file_bytes = static_cast<std::size_t>(o->max_file_bytes);
+  if (o->max_units) lo.max_units = static_cast<std::size_t>(o->max_units);
+  if (o->max_handlers) lo.max_handlers = static_cast<std::size_t>(o->max_handlers);
+  if (o->max_rules) lo.max_rules = static_cast<std::size_t>(o->max_rules);
+  if (o->max_errors) lo.max_errors = static_cast<std::size_t>(o->max_errors);
+  return lo;
+}
+
+gridroute::BundleSources bundle_sources(const gridroute_bundle_sources* s) {
+  require(s, "sources");
+  check_size(s, "gridroute_bundle_sources");
+  gridroute::BundleSources b;
+  if (s->label) b.label = std::string(in_str(s->label, s->label_len, "sources->label"));
+  b.jurisdiction_json =
+      std::string(in_str(s->jurisdiction_json, s->jurisdiction_json_len, "sources->jurisdiction_json", true));
+  b.rules_json = std::string(in_str(s->rules_json, s->rules_json_len, "sources->rules_json", true));
+  if (s->file_count && !s->files) fail(GRIDROUTE_E_INVALID_ARGUMENT, "sources->files is NULL with a non-zero file_count");
+  for (std::size_t i = 0; i < s->file_count; ++i) {
+    const gridroute_file& f = s->files[i];
+    b.files.emplace_back(std::string(in_str(f.name, f.name_len, "sources->files[].name", true)),
+                         std::string(in_str(f.data, f.data_len, "sources->files[].data", true)));
+  }
+  return b;
+}
+
+
+void read_issue(const gridroute_issue* in, gridroute::Issue& is) {
+  require(in, "issue");
+  check_size(in, "gridroute_issue");
+  is.id = in_str(in->id, in->id_len, "issue->id");
+  is.category = in_str(in->category, in->category_len, "issue->category");
+  is.cell = in_str(in->cell, in->cell_len, "issue->cell");
+  is.at = in->at == 0 || in->at == GRIDROUTE_TIME_NONE ? gridroute::kNoInstant : in->at;
+  if (in->attr_count && !in->attrs) fail(GRIDROUTE_E_INVALID_ARGUMENT, "issue->attrs is NULL with a non-zero attr_count");
+  is.attrs.clear();
+  for (std::size_t i = 0; i < in->attr_count; ++i) {
+    const gridroute_attr& a = in->attrs[i];
+    std::string_view name = in_str(a.name, a.name_len, "issue->attrs[].name", true);
+    gridroute::AttrValue v;
+    switch (a.type) {
+      case GRIDROUTE_ATTR_BOOL: v = gridroute::AttrValue::boolean(a.boolean != 0); break;
+      case GRIDROUTE_ATTR_NUMBER: v = gridroute::AttrValue::number(a.number); break;
+      case GRIDROUTE_ATTR_STRING: v = gridroute::AttrValue::string(in_str(a.string, a.string_len, "issue->attrs[].string")); break;
+      case GRIDROUTE_ATTR_NULL: v.type = gridroute::AttrValue::Type::null_; break;
+      case GRIDROUTE_ATTR_OBJECT: v.type = gridroute::AttrValue::Type::object; break;
+      case GRIDROUTE_ATTR_LIST: v.type = gridroute::AttrValue::Type::list; break;
+      default:
+        fail(GRIDROUTE_E_INVALID_ARGUMENT, "issue->attrs[" + std::to_string(i) + "].type is not a gridroute_attr_type");
+    }
+    is.attrs.emplace_back(name, v);
+  }
+}
+
+
+}  // namespace gridroute::capi
+
+using namespace gridroute::capi;
+
+extern "C" {
+
+// ---- version, status, buffers, errors
+
+const char* gridroute_version(void) { return GRIDROUTE_VERSION_STRING; }
+
+uint32_t gridroute_version_number(void) { return GRIDROUTE_VERSION_NUMBER; }
+
+const char* gridroute_status_string(int status) {
+  switch (status) {
+    case GRIDROUTE_OK: return "ok";
+    case GRIDROUTE_E_INVALID_ARGUMENT: return "invalid argument";
+    case GRIDROUTE_E_STRUCT_SIZE: return "unknown struct_size";
+    case GRIDROUTE_E_BUNDLE: return "bundle refused";
+    case GRIDROUTE_E_REJECTED: return "input rejected";
+    case GRIDROUTE_E_NO_MEMORY: return "out of memory";
+    case GRIDROUTE_E_INTERNAL: return "internal error";
+    default: return "unknown status";
+  }
+}
+
+void gridroute_buf_dispose(gridroute_buf* buf) {
+  if (!buf) return;
+  std::free(buf->ptr);
+  buf->ptr = nullptr;
+  buf->len = 0;
+  buf->reserved = 0;
+}
+
+void gridroute_error_free(gridroute_error* err) {
+  if (!err || err == &kNoMemoryError) return;
+  std::free(err);
+}
+
+void gridroute_diagnostics_free(gridroute_diagnostics* list) { std::free(list); }
+
+// ---- time
+
+int gridroute_time_parse(int64_t* out, const char* text, size_t len, gridroute_error** err) {
+  return guard(err, [&] {
+    require(out, "out");
+    std::string_view t = in_str(text, len, "text", true);
+    auto r = gridroute::parse_rfc3339(t);
+    if (!r.ok())
+      fail(GRIDROUTE_E_INVALID_ARGUMENT, "not an RFC 3339 time with an offset: " + std::string(r.status().message()));
+    *out = *r;
+    return GRIDROUTE_OK;
+  });
+}
+
+int gridroute_time_format(gridroute_buf* out, int64_t t, const char* tz, size_t tz_len, gridroute_error** err) {
+  return guard(err, [&] {
+    check_buf(out);
+    std::string_view name = in_str(tz, tz_len, "tz", true);
+    if (t == GRIDROUTE_TIME_NONE) fail(GRIDROUTE_E_INVALID_ARGUMENT, "t is GRIDROUTE_TIME_NONE");
+    auto text = gridroute::format_rfc3339(t, name);
+    if (!text.ok()) fail(GRIDROUTE_E_INVALID_ARGUMENT, std::string(text.status().message()));
+    buf_set(out, *text);
+    return GRIDROUTE_OK;
+  });
+}
+
+
+#ifdef GRIDROUTE_CAPI_TESTING
+void gridroute_testing_inject_fault(int fault) { g_fault.store(fault); }
+#endif
+
+}  // extern "C"

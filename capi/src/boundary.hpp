@@ -1,0 +1,271 @@
+// Internal to the C ABI: what every entry point shares — the guard that turns exceptions into status
+// codes, argument checks, output buffers, and the C++ objects behind the opaque handles. The C types
+// gridroute_engine and gridroute_result_hold stay incomplete in the exported functions: handles are
+// EngineImpl / HoldImpl pointers cast at the boundary, so the debug information of the exported
+// functions (which abidw records as the ABI) never reaches the C++ types behind them.
+#pragma once
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "capi_internal.h"
+#include "gridroute.h"
+#include "gridroute/engine.hpp"
+#include "gridroute/jsonl.hpp"
+
+namespace gridroute::capi {
+
+using gridroute::Instant;
+using gridroute::Snapshot;
+
+// Test builds raise the fault injected by gridroute_testing_inject_fault here (boundary.cpp).
+void maybe_fault();
+
+// ---- errors: one malloc'd block [gridroute_error][gridroute_diagnostic...][strings], freed with free()
+
+// A failure that carries a status code, thrown inside `guard` bodies.
+struct Failure {
+  int code;
+  std::string message;
+  std::vector<gridroute::Diagnostic> diagnostics;
+};
+
+[[noreturn]] inline void fail(int code, std::string message) { throw Failure{code, std::move(message), {}}; }
+
+
+// Returned when even the error cannot be allocated; gridroute_error_free ignores it.
+extern const gridroute_error kNoMemoryError;
+
+// Sets *err (when err is not NULL) to a new error; never throws.
+void set_error(gridroute_error** err, int code, std::string_view message,
+               const std::vector<gridroute::Diagnostic>& ds = {});
+// A new list of diagnostics in one malloc'd block (gridroute_engine_check).
+gridroute_diagnostics* make_diagnostics(const std::vector<gridroute::Diagnostic>& ds);
+
+// Runs `body` (returning a status) with every exception mapped to a status and an error.
+template <class Body>
+int guard(gridroute_error** err, Body&& body) noexcept {
+  if (err) *err = nullptr;
+  try {
+    maybe_fault();
+    return body();
+  } catch (const Failure& f) {
+    set_error(err, f.code, f.message, f.diagnostics);
+    return f.code;
+  } catch (const std::bad_alloc&) {
+    set_error(err, GRIDROUTE_E_NO_MEMORY, "out of memory");
+    return GRIDROUTE_E_NO_MEMORY;
+  } catch (const std::exception& e) {
+    try {
+      set_error(err, GRIDROUTE_E_INTERNAL, std::string("internal error: ") + e.what());
+    } catch (...) {
+      set_error(err, GRIDROUTE_E_INTERNAL, "internal error");
+    }
+    return GRIDROUTE_E_INTERNAL;
+  } catch (...) {
+    set_error(err, GRIDROUTE_E_INTERNAL, "internal error: an unknown exception");
+    return GRIDROUTE_E_INTERNAL;
+  }
+}
+
+// For functions without a status (free/release): swallow everything.
+template <class Body>
+void guard_void(Body&& body) noexcept {
+  try {
+    maybe_fault();
+    body();
+  } catch (...) {
+  }
+}
+
+
+// ---- arguments
+
+template <class T>
+inline void require(const T* p, const char* what) {
+  if (!p) fail(GRIDROUTE_E_INVALID_ARGUMENT, std::string(what) + " must not be NULL");
+}
+
+// Checks a caller's struct_size: it must be the size of a version of the struct this library knows.
+// (Only one version of each exists so far.)
+template <class T>
+inline void check_size(const T* s, const char* what) {
+  if (s->struct_size != sizeof(T))
+    fail(GRIDROUTE_E_STRUCT_SIZE, std::string(what) + ": struct_size is " + std::to_string(s->struct_size) +
+                                      ", this library knows " + std::to_string(sizeof(T)) +
+                                      " (initialise it with its _INIT macro)");
+}
+
+// An input string: pointer + length, GRIDROUTE_NTS for NUL-terminated; NULL only with length 0 (or NTS).
+inline std::string_view in_str(const char* p, std::size_t n, const char* what, bool required = false) {
+  if (!p) {
+    if (required) fail(GRIDROUTE_E_INVALID_ARGUMENT, std::string(what) + " must not be NULL");
+    if (n != 0 && n != GRIDROUTE_NTS)
+      fail(GRIDROUTE_E_INVALID_ARGUMENT, std::string(what) + " is NULL with a non-zero length");
+    return {};
+  }
+  if (n == GRIDROUTE_NTS) n = std::strlen(p);
+  return {p, n};
+}
+
+gridroute::LoadOptions load_options(const gridroute_load_options* o);
+gridroute::BundleSources bundle_sources(const gridroute_bundle_sources* s);
+[[noreturn]] inline void fail_bundle(const absl::Status& st, std::vector<gridroute::Diagnostic> diags) {
+  throw Failure{GRIDROUTE_E_BUNDLE, std::string(st.message()), std::move(diags)};
+}
+
+inline std::uint32_t route_flags(const gridroute_route_options* o) {
+  if (!o) return 0;
+  check_size(o, "gridroute_route_options");
+  if (o->flags & ~GRIDROUTE_ROUTE_EXPLAIN)
+    fail(GRIDROUTE_E_INVALID_ARGUMENT, "gridroute_route_options: unknown flags");
+  return o->flags;
+}
+
+inline void escalate_flags(const gridroute_escalate_options* o) {
+  if (!o) return;
+  check_size(o, "gridroute_escalate_options");
+  if (o->flags) fail(GRIDROUTE_E_INVALID_ARGUMENT, "gridroute_escalate_options: unknown flags");
+}
+
+
+// ---- output buffers (malloc/realloc inside the library; freed by gridroute_buf_dispose)
+
+inline void buf_set(gridroute_buf* b, std::string_view s) {
+  if (s.size() + 1 > b->reserved) {
+    std::size_t cap = std::max(s.size() + 1, b->reserved * 2);
+    void* p = std::realloc(b->ptr, cap);
+    if (!p) throw std::bad_alloc();
+    b->ptr = static_cast<char*>(p);
+    b->reserved = cap;
+  }
+  if (!s.empty()) std::memcpy(b->ptr, s.data(), s.size());
+  b->ptr[s.size()] = '\0';
+  b->len = s.size();
+}
+
+inline void check_buf(const gridroute_buf* b) {
+  require(b, "out");
+  if ((b->ptr == nullptr) != (b->reserved == 0) || (b->ptr ? b->len >= b->reserved : b->len != 0))
+    fail(GRIDROUTE_E_INVALID_ARGUMENT, "out: not a gridroute_buf (initialise it with GRIDROUTE_BUF_INIT)");
+}
+
+
+
+struct EngineImpl {
+  explicit EngineImpl(std::shared_ptr<const Snapshot> s) : engine(std::move(s)) {}
+
+  struct Worker {
+    Worker(std::shared_ptr<const Snapshot> s, bool explain) : codec(std::move(s), {.explain = explain}) {}
+    gridroute::LineCodec codec;
+    std::string out;
+  };
+
+  // A codec for `snap` (and `explain`), from the pool when one is there. LineCodec is single-threaded;
+  // the pool lets each call have its own without building a parser every time.
+  std::unique_ptr<Worker> acquire(const std::shared_ptr<const Snapshot>& snap, bool explain = false) const {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      for (std::size_t i = pool.size(); i-- > 0;) {
+        if (&pool[i]->codec.snapshot() == snap.get() && pool[i]->codec.options().explain == explain) {
+          std::unique_ptr<Worker> w = std::move(pool[i]);
+          pool.erase(pool.begin() + static_cast<std::ptrdiff_t>(i));
+          return w;
+        }
+      }
+    }
+    return std::make_unique<Worker>(snap, explain);
+  }
+
+  void give_back(std::unique_ptr<Worker> w) const {
+    static constexpr std::size_t kMaxPooled = 64;
+    if (w->out.capacity() > (std::size_t{4} << 20)) w->out = std::string();  // do not hoard big batches
+    std::shared_ptr<const Snapshot> now = engine.snapshot();
+    std::lock_guard<std::mutex> lock(mu);
+    if (&w->codec.snapshot() == now.get() && pool.size() < kMaxPooled) pool.push_back(std::move(w));
+  }
+
+  void drop_pool() {
+    std::vector<std::unique_ptr<Worker>> old;
+    std::lock_guard<std::mutex> lock(mu);
+    old.swap(pool);
+  }
+
+  gridroute::Engine engine;  // the current snapshot, swapped atomically on reload
+  mutable std::mutex mu;
+  mutable std::vector<std::unique_ptr<Worker>> pool;
+};
+
+// What a decision or action holds: its snapshot, and memory for lists and texts (reused across calls).
+struct HoldImpl {
+  std::shared_ptr<const Snapshot> snap;
+  std::vector<gridroute_string> lists;
+  std::string message;
+  std::string json;
+  std::vector<std::pair<std::string_view, gridroute::AttrValue>> attrs;
+};
+
+inline EngineImpl* impl(gridroute_engine* e) { return reinterpret_cast<EngineImpl*>(e); }
+inline const EngineImpl* impl(const gridroute_engine* e) { return reinterpret_cast<const EngineImpl*>(e); }
+inline gridroute_engine* handle(EngineImpl* e) { return reinterpret_cast<gridroute_engine*>(e); }
+
+inline gridroute_string out_str(std::string_view s) {
+  if (s.empty()) return {nullptr, 0};
+  return {s.data(), s.size()};
+}
+
+inline const EngineImpl& check_engine(const gridroute_engine* e) {
+  require(e, "engine");
+  return *impl(e);
+}
+inline EngineImpl& check_engine(gridroute_engine* e) {
+  require(e, "engine");
+  return *impl(e);
+}
+
+// Reads a C issue into a C++ one (views into the caller's memory). Only the C shapes are checked here
+// (NULL pointers, impossible lengths, unknown enum values); the values are checked by the core, as for
+// every front end. An `at` of 0 or GRIDROUTE_TIME_NONE is an unset field.
+
+// Reads a C issue into a C++ one (views into the caller's memory). Only the C shapes are checked here
+// (NULL pointers, impossible lengths, unknown enum values); the values are checked by the core, as for
+// every front end. An `at` of 0 or GRIDROUTE_TIME_NONE is an unset field.
+void read_issue(const gridroute_issue* in, gridroute::Issue& is);
+
+inline void clear_decision(gridroute_decision* d) {
+  gridroute_result_hold* hold = d->hold_;
+  std::uint32_t size = d->struct_size;
+  std::memset(static_cast<void*>(d), 0, sizeof *d);
+  d->struct_size = size;
+  d->hold_ = hold;
+  d->respond_by = d->resolve_by = GRIDROUTE_TIME_NONE;
+}
+
+inline void clear_action(gridroute_action* a) {
+  gridroute_result_hold* hold = a->hold_;
+  std::uint32_t size = a->struct_size;
+  std::memset(static_cast<void*>(a), 0, sizeof *a);
+  a->struct_size = size;
+  a->hold_ = hold;
+  a->next_check = a->respond_by = a->resolve_by = GRIDROUTE_TIME_NONE;
+}
+
+inline void release_hold(gridroute_result_hold*& h) {
+  delete reinterpret_cast<HoldImpl*>(h);
+  h = nullptr;
+}
+
+inline HoldImpl& hold_of(gridroute_result_hold*& h) {
+  if (!h) h = reinterpret_cast<gridroute_result_hold*>(new HoldImpl());
+  return *reinterpret_cast<HoldImpl*>(h);
+}
+
+}  // namespace gridroute::capi
