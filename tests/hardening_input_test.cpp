@@ -330,8 +330,8 @@ class HardeningLines : public ::testing::Test {
 std::shared_ptr<const gridroute::Snapshot> HardeningLines::snap_;
 
 TEST_F(HardeningLines, InvalidUtf8NulBomDuplicateKeys) {
-  EXPECT_EQ(route("{\"id\": \"a\xC0\xAF\"}"), R"({"id": null, "status": "rejected", "error": "invalid UTF-8 in the line"})");
-  EXPECT_EQ(route("{\"id\": \"\xED\xA0\x80\"}"), R"({"id": null, "status": "rejected", "error": "invalid UTF-8 in the line"})");
+  EXPECT_EQ(route("{\"id\": \"a\xC0\xAF\"}"), R"({"id": null, "status": "rejected", "error": "invalid UTF-8 in field 'id'"})");
+  EXPECT_EQ(route("{\"id\": \"\xED\xA0\x80\"}"), R"({"id": null, "status": "rejected", "error": "invalid UTF-8 in field 'id'"})");
   EXPECT_NE(route(std::string("{\"id\": \"a\0b\"}", 13)).find("\"status\": \"rejected\", \"error\": \"invalid JSON"),
             std::string::npos);
   // An escaped NUL is a valid id character in a line; it is written back escaped.

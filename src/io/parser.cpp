@@ -46,6 +46,15 @@ std::size_t written_keys(std::string_view t) {
 }
 
 
+// "invalid UTF-8 in field 'category'" (or in attribute 'x'), as the core words it for the struct path;
+// the text before the bad byte is read as far as JSON goes to find the field.
+std::string utf8_error(std::string_view line, std::size_t bad) {
+  std::string p = pointer_at(line.substr(0, bad), bad);
+  if (p.starts_with("/attrs/") && p.find('/', 7) == std::string::npos) return cat("invalid UTF-8 in attribute '", p.substr(7), "'");
+  if (p.size() > 1 && p.find('/', 1) == std::string::npos) return cat("invalid UTF-8 in field '", p.substr(1), "'");
+  return "invalid UTF-8 in the line";
+}
+
 json::parse_options line_options() {
   json::parse_options o;
   o.max_depth = kMaxLineDepth;
@@ -70,7 +79,7 @@ bool LineParser::parse(std::string_view line, json::value& value, json::storage_
   duplicate_.clear();
   // Hardening: a line over the cap is not parsed at all (its id is not read either).
   if (line.size() > max_line_bytes_) return fail(too_long(line.size()));
-  if (!valid_utf8(line)) return fail("invalid UTF-8 in the line");
+  if (std::size_t bad = 0; !valid_utf8(line, bad)) return fail(utf8_error(line, bad));
   parser_.reset(std::move(sp));
   json::error_code ec;
   std::size_t n = parser_.write_some(line.data(), line.size(), ec);

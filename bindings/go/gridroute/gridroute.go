@@ -310,7 +310,7 @@ func (e *Engine) RouteBatch(jsonl []byte, explain bool) ([]byte, error) {
 
 // EscalateJSON evaluates one case line at now, as `gridroute escalate` does.
 func (e *Engine) EscalateJSON(line []byte, now time.Time) ([]byte, error) {
-	t := C.int64_t(now.UnixMicro())
+	t := micros(now)
 	return e.jsonCall(line, func(c *C.gridroute_engine, out *C.gridroute_buf, p *C.char, n C.size_t,
 		cerr **C.gridroute_error) C.int {
 		return C.gridroute_engine_escalate_json(out, c, p, n, t, nil, cerr)
@@ -319,7 +319,7 @@ func (e *Engine) EscalateJSON(line []byte, now time.Time) ([]byte, error) {
 
 // EscalateBatch evaluates JSON Lines of cases at now: exactly `gridroute escalate`.
 func (e *Engine) EscalateBatch(jsonl []byte, now time.Time) ([]byte, error) {
-	t := C.int64_t(now.UnixMicro())
+	t := micros(now)
 	return e.jsonCall(jsonl, func(c *C.gridroute_engine, out *C.gridroute_buf, p *C.char, n C.size_t,
 		cerr **C.gridroute_error) C.int {
 		return C.gridroute_engine_escalate_jsonl(out, c, p, n, t, nil, cerr)
@@ -377,7 +377,7 @@ func packIssue(is Issue) ([]byte, C.gr_issue, []C.gr_attr, error) {
 	gi.id_off, gi.id_len = add(is.ID)
 	gi.category_off, gi.category_len = add(is.Category)
 	gi.cell_off, gi.cell_len = add(is.Cell)
-	gi.at = C.int64_t(is.At.UnixMicro())
+	gi.at = micros(is.At)
 	attrs := make([]C.gr_attr, 0, len(is.Attrs)+1)
 	for name, v := range is.Attrs {
 		var a C.gr_attr
@@ -415,6 +415,15 @@ func packIssue(is Issue) ([]byte, C.gr_issue, []C.gr_attr, error) {
 	strs = append(strs, 0) // never empty
 	attrs = append(attrs, C.gr_attr{})
 	return strs, gi, attrs, nil
+}
+
+// micros is t in Unix microseconds; the zero time is "not set" (GRIDROUTE_TIME_NONE), which the library
+// refuses as a missing field rather than reading it as the year 1.
+func micros(t time.Time) C.int64_t {
+	if t.IsZero() {
+		return C.GRIDROUTE_TIME_NONE
+	}
+	return C.int64_t(t.UnixMicro())
 }
 
 func toFloat(v any) float64 {
@@ -578,7 +587,7 @@ func (e *Engine) Escalate(cs Case, now time.Time) (Action, error) {
 		return Action{}, err
 	}
 	c := C.gridroute_case{struct_size: C.uint32_t(unsafe.Sizeof(C.gridroute_case{})), level: C.int32_t(cs.Level),
-		level_started_at: C.int64_t(cs.LevelStartedAt.UnixMicro()), reports: C.int64_t(cs.Reports),
+		level_started_at: micros(cs.LevelStartedAt), reports: C.int64_t(cs.Reports),
 		rating: C.int32_t(cs.Rating)}
 	if cs.Level > math.MaxInt32 {
 		c.level = -1
@@ -596,7 +605,7 @@ func (e *Engine) Escalate(cs Case, now time.Time) (Action, error) {
 	var cerr *C.gridroute_error
 	rc := e.use(func(ce *C.gridroute_engine) C.int {
 		return C.gr_escalate(a, ce, (*C.char)(unsafe.Pointer(&strs[0])), &gi, &attrs[0], &c,
-			C.int64_t(now.UnixMicro()), &cerr)
+			micros(now), &cerr)
 	})
 	runtime.KeepAlive(strs)
 	runtime.KeepAlive(attrs)

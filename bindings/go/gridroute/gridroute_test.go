@@ -344,6 +344,35 @@ func TestGoldenStructPath(t *testing.T) {
 
 // ---- errors
 
+// The core's refusal for times out of range or not set, in the same words as every front end
+// (capi/tests/frontends_test.cpp).
+func TestOutOfRangeTimes(t *testing.T) {
+	e, err := Load(lanxi())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	const calendar = "must be before 9000-01-01T00:00:00Z (the calendar range) and not before 0000-01-01T00:00:00Z"
+	is := Issue{ID: "V", Category: "street.vending.gate", Cell: "qiaodong-a-01",
+		At: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)}
+	if d, err := e.Route(is); !errors.Is(err, ErrRejected) || d.Error != "field 'at' "+calendar {
+		t.Fatalf("Route(9999) = %+v, %v", d, err)
+	}
+	is.At = time.Time{}
+	if d, err := e.Route(is); !errors.Is(err, ErrRejected) || d.Error != "missing field 'at'" {
+		t.Fatalf("Route(zero At) = %+v, %v", d, err)
+	}
+	is.At = time.Date(2025, 11, 20, 9, 15, 0, 0, time.UTC)
+	cs := Case{Issue: is, LevelStartedAt: is.At}
+	if a, err := e.Escalate(cs, time.Time{}); !errors.Is(err, ErrRejected) || a.Error != "missing field 'now'" {
+		t.Fatalf("Escalate(zero now) = %+v, %v", a, err)
+	}
+	if a, err := e.Escalate(cs, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)); !errors.Is(err, ErrRejected) ||
+		a.Error != "field 'now' "+calendar {
+		t.Fatalf("Escalate(9999) = %+v, %v", a, err)
+	}
+}
+
 func TestErrors(t *testing.T) {
 	_, err := Load("/nonexistent/bundle")
 	var gerr *Error

@@ -62,7 +62,9 @@ def _micros(t):
     if isinstance(t, bool):
         raise TypeError("a time must be a datetime, an RFC 3339 string or microseconds")
     if isinstance(t, int):
-        return t
+        if not -2**63 < t < 2**63:
+            raise ValueError("microseconds %d do not fit a 64-bit integer" % t)
+        return t  # the library refuses what is outside its calendar range
     if isinstance(t, _dt.datetime):
         if t.tzinfo is None or t.utcoffset() is None:
             raise ValueError("a naive datetime has no offset; give it a tzinfo")

@@ -251,6 +251,22 @@ class EngineTest(unittest.TestCase):
         out = list(self.engine.route_many([b"{", b"", self.line]))
         self.assertEqual([o["status"] for o in out], ["rejected", "rejected", "routed"])
 
+    def test_out_of_range_times_get_the_cores_refusal(self):
+        # The same words as every other front end (capi/tests/frontends_test.cpp).
+        calendar = "must be before 9000-01-01T00:00:00Z (the calendar range) and not before 0000-01-01T00:00:00Z"
+        issue = {"id": "V", "category": "street.vending.gate", "cell": "qiaodong-a-01", "at": "9999-01-01T00:00:00Z"}
+        with self.assertRaises(gridroute.RejectedError) as cm:
+            self.engine.route(issue)
+        self.assertEqual(cm.exception.message, "field 'at' " + calendar)
+        case = dict(issue, at="2025-11-20T09:15:00+08:00", level=0, level_started_at="2025-11-20T09:15:00+08:00",
+                    responded=False, reports=0, status="open")
+        with self.assertRaises(gridroute.RejectedError) as cm:
+            self.engine.escalate(case, dt.datetime(9999, 1, 1, tzinfo=dt.timezone.utc))
+        self.assertEqual(cm.exception.message, "field 'now' " + calendar)
+        with self.assertRaises(gridroute.RejectedError) as cm:
+            self.engine.escalate(case, 2**62)
+        self.assertEqual(cm.exception.message, "field 'now' " + calendar)
+
     def test_bad_arguments(self):
         with self.assertRaises(ValueError):
             self.engine.escalate(self.line, dt.datetime(2026, 11, 23, 10, 0))  # naive
