@@ -8,23 +8,14 @@
 
 #include "gridroute/engine.hpp"
 #include "gridroute/jsonl.hpp"
+#include "fixture.hpp"
 
 namespace {
 namespace json = boost::json;
 
-const char* kJurTemplate = R"({
-  "format": "gridroute.jurisdiction/1",
-  "timezone": "TZ",
-  "tiers": ["town", "community", "area", "cell"],
-  "units": [
-    {"id": "town", "tier": "town"},
-    {"id": "c1", "tier": "community", "parent": "town"},
-    {"id": "c1-01", "tier": "cell", "parent": "c1"}
-  ],
-  "handlers": [
+const char* kCouncil = R"([
     {"id": "council", "role": "resident_council", "serves": ["c1"], "calendar": "weekend"}
-  ]
-})";
+  ])";
 
 constexpr const char* kAt = "2026-11-18T10:00:00+08:00";  // a Wednesday
 
@@ -84,8 +75,7 @@ class Conditions {
     }
     rules += "\n  ]\n}\n";
     gridroute::BundleSources src;
-    src.jurisdiction_json = kJurTemplate;
-    src.jurisdiction_json.replace(src.jurisdiction_json.find("TZ"), 2, tz_);
+    src.jurisdiction_json = fixture::small_town(kCouncil, tz_);
     src.rules_json = rules;
     std::vector<gridroute::Diagnostic> diags;
     auto s = gridroute::load_bundle(src, &diags);

@@ -9,29 +9,12 @@
 
 #include "gridroute/engine.hpp"
 #include "gridroute/jsonl.hpp"
+#include "fixture.hpp"
 
 namespace {
 namespace json = boost::json;
 
-// town ─ c1 ─ c1-a ─ c1-a-01, c1-a-02
-//      │    └ c1-b ─ c1-b-01
-//      └ c2 ─ c2-01            (no area tier)
-const char* kJur = R"({
-  "format": "gridroute.jurisdiction/1",
-  "timezone": "Asia/Shanghai",
-  "tiers": ["town", "community", "area", "cell"],
-  "units": [
-    {"id": "town", "tier": "town"},
-    {"id": "c1", "tier": "community", "parent": "town"},
-    {"id": "c1-a", "tier": "area", "parent": "c1"},
-    {"id": "c1-a-01", "tier": "cell", "parent": "c1-a"},
-    {"id": "c1-a-02", "tier": "cell", "parent": "c1-a"},
-    {"id": "c1-b", "tier": "area", "parent": "c1"},
-    {"id": "c1-b-01", "tier": "cell", "parent": "c1-b"},
-    {"id": "c2", "tier": "community", "parent": "town"},
-    {"id": "c2-01", "tier": "cell", "parent": "c2"}
-  ],
-  "handlers": [
+const std::string kJur = fixture::town(R"([
     {"id": "squad-1", "role": "enforcement_squad", "serves": ["c1", "c2"]},
     {"id": "council-c1", "role": "resident_council", "serves": ["c1"]},
     {"id": "council-c1a", "role": "resident_council", "serves": ["c1-a"]},
@@ -41,8 +24,7 @@ const char* kJur = R"({
     {"id": "dept-urban", "role": "partner_department", "department": "urban", "serves": ["town"]},
     {"id": "dept-urban-2", "role": "partner_department", "department": "urban", "serves": ["town"]},
     {"id": "dept-fire", "role": "partner_department", "department": "fire", "serves": ["town"], "calendar": "always"}
-  ]
-})";
+  ])");
 
 const char* kRules = R"({
   "format": "gridroute.rules/1",

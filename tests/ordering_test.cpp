@@ -9,30 +9,12 @@
 
 #include "gridroute/engine.hpp"
 #include "gridroute/jsonl.hpp"
+#include "fixture.hpp"
 
 namespace {
 namespace json = boost::json;
 
-// town ─ c1 ─ c1-a ─ c1-a-01, c1-a-02
-//      │    └ c1-b ─ c1-b-01
-//      └ c2 ─ c2-01            (no area tier)
-const char* kJur = R"({
-  "format": "gridroute.jurisdiction/1",
-  "timezone": "Asia/Shanghai",
-  "tiers": ["town", "community", "area", "cell"],
-  "units": [
-    {"id": "town", "tier": "town"},
-    {"id": "c1", "tier": "community", "parent": "town"},
-    {"id": "c1-a", "tier": "area", "parent": "c1"},
-    {"id": "c1-a-01", "tier": "cell", "parent": "c1-a"},
-    {"id": "c1-a-02", "tier": "cell", "parent": "c1-a"},
-    {"id": "c1-b", "tier": "area", "parent": "c1"},
-    {"id": "c1-b-01", "tier": "cell", "parent": "c1-b"},
-    {"id": "c2", "tier": "community", "parent": "town"}
-  ],
-  "units_csv": "units.csv",
-  "handlers_csv": "handlers.csv",
-  "handlers": [
+const std::string kJur = fixture::town(R"([
     {"id": "squad-1", "role": "enforcement_squad", "serves": ["c2", "c1"]},
     {"id": "council-c1", "role": "resident_council", "serves": ["c1"]},
     {"id": "council-c1a", "role": "resident_council", "serves": ["c1-a"]},
@@ -42,8 +24,9 @@ const char* kJur = R"({
     {"id": "pm-a2", "role": "property_manager", "serves": ["c1-a-01"]},
     {"id": "mediator-b", "role": "mediator", "serves": ["c1-b"]},
     {"id": "dept-gas", "role": "partner_department", "department": "gas", "serves": ["town"]}
-  ]
-})";
+  ])", R"(,
+  "units_csv": "units.csv",
+  "handlers_csv": "handlers.csv")", /*with_c2_01=*/false);
 const char* kUnitsCsv = "id,parent,tier,name\nc2-01,c2,cell,Cell two-one\n";
 const char* kHandlersCsv =
     "id,role,department,serves,name,calendar\n"

@@ -4,22 +4,14 @@
 
 #include "gridroute/jsonl.hpp"
 #include "gridroute/snapshot.hpp"
+#include "fixture.hpp"
 
 namespace {
 
-const char* kJur = R"({
-  "format": "gridroute.jurisdiction/1", "timezone": "Asia/Shanghai",
-  "tiers": ["town", "community", "area", "cell"],
-  "units": [
-    {"id": "town", "tier": "town"},
-    {"id": "c1", "tier": "community", "parent": "town"},
-    {"id": "c1-01", "tier": "cell", "parent": "c1"}
-  ],
-  "handlers": [
+const std::string kJur = fixture::small_town(R"([
     {"id": "fire", "role": "partner_department", "department": "Fire-Rescue 119", "serves": ["town"]},
     {"id": "warden", "role": "Grid-Warden", "serves": ["c1"]}
-  ]
-})";
+  ])");
 
 const char* kRules = R"({
   "format": "gridroute.rules/1",
