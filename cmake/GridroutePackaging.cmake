@@ -33,7 +33,7 @@ set(CPACK_DEBIAN_CXX_PACKAGE_NAME libgridroute-cxx-dev)
 set(CPACK_DEBIAN_CXX_PACKAGE_SECTION libdevel)
 # The headers include Boost (Graph, Describe) and Abseil; the archive needs the same Boost.JSON and Abseil.
 set(CPACK_DEBIAN_CXX_PACKAGE_DEPENDS
-    "libboost${Boost_VERSION_MAJOR}.${Boost_VERSION_MINOR}-dev, libboost-json${Boost_VERSION_MAJOR}.${Boost_VERSION_MINOR}-dev, libabsl-dev (>= ${absl_VERSION})")
+    "libboost${Boost_VERSION_MAJOR}.${Boost_VERSION_MINOR}-dev, libboost-json${Boost_VERSION_MAJOR}.${Boost_VERSION_MINOR}-dev, libabsl-dev (>= ${absl_VERSION}), libssl-dev")
 set(CPACK_DEBIAN_TOOLS_PACKAGE_NAME gridroute-tools)
 set(CPACK_DEBIAN_TOOLS_PACKAGE_SECTION utils)
 

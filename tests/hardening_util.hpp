@@ -22,6 +22,15 @@
 namespace hardening {
 namespace fs = std::filesystem;
 
+// An answer without its `"bundle"` digest (SPEC §6.6), which every record ends with: for comparing the rest.
+inline std::string without_bundle(std::string s) {
+  for (std::size_t at; (at = s.find(", \"bundle\": \"")) != std::string::npos;) {
+    std::size_t end = s.find('"', at + 13);
+    s.erase(at, end == std::string::npos ? std::string::npos : end + 1 - at);
+  }
+  return s;
+}
+
 inline std::string read_text(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::ostringstream ss;

@@ -495,7 +495,7 @@ TEST(Check, FindingsEqualTheCli) {
     gridroute_diagnostics* list = nullptr;
     ASSERT_EQ(gridroute_engine_check(&list, e.e, nullptr, nullptr), GRIDROUTE_OK);
     std::vector<std::string> cli = lines_of(run_cli("check " + dir));
-    ASSERT_EQ(list->count + 1, cli.size());  // the CLI adds a summary line
+    ASSERT_EQ(list->count + 2, cli.size());  // the CLI adds a summary line and the bundle's digest
     for (size_t i = 0; i < list->count; ++i) EXPECT_EQ(cli[i], list->items[i].text);
     gridroute_diagnostics_free(list);
   }

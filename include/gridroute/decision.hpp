@@ -64,6 +64,7 @@ enum class Verdict : std::uint8_t {
   shallower_scope,  // same priority, the winner's scope is deeper
   less_specific,    // same priority and depth, the winner's category pattern is more specific
   later_in_file,    // all equal, the winner comes earlier in rules.json
+  fallback,         // no rule gave an owner: defaults.fallback takes the issue (rule kNone)
 };
 std::string_view to_string(Verdict v);
 
@@ -76,7 +77,8 @@ struct TraceEntry {
 struct Decision {
   enum class Status : std::uint8_t { routed, unrouted, rejected };
   Status status = Status::unrouted;
-  RuleId rule = kNone;
+  RuleId rule = kNone;      // kNone for the fallback owner (`fallback`) and for answers without a rule
+  bool fallback = false;    // routed to defaults.fallback because no rule gave an owner (SPEC §6.4)
   RoleKeyId role = kNone;
   HandlerId handler = kNone;
   UnitId unit = kNone;                    // the unit at which the owner was found
@@ -93,6 +95,7 @@ struct Decision {
   void clear() {
     status = Status::unrouted;
     rule = role = handler = unit = kNone;
+    fallback = false;
     alternates = {};
     assist.clear();
     level = 0;
@@ -103,34 +106,59 @@ struct Decision {
   }
 };
 
-// An open or resolved case to evaluate for escalation (SPEC §3.5, §4).
+// A return (退单) the platform approved at the case's current level (SPEC §6.2).
+struct Return {
+  std::string_view handler;
+  Instant at = kNoInstant;
+  std::string_view reason;  // may be empty
+};
+
+// A suspension (挂起): the clock stops from `from` until `to` (kNoInstant: still suspended) (SPEC §6.3).
+struct Suspension {
+  Instant from = kNoInstant;
+  Instant to = kNoInstant;
+};
+
+// An open or resolved case to evaluate for escalation (SPEC §3.5, §4, §6).
 struct Case {
   Issue issue;
   int level = 0;
-  Instant level_started_at = 0;
+  Instant level_started_at = kNoInstant;
   bool responded = false;
   std::int64_t reports = 0;
   bool resolved = false;
   std::optional<int> rating;  // the resident's rating, 1..5, when given
+  // The lifecycle (SPEC §6); all optional. Strings view the caller's text, as the issue's do.
+  std::optional<std::string_view> rule;     // the rule the case was dispatched under (pinned)
+  std::optional<std::string_view> handler;  // the owner at the current level (pinned)
+  std::vector<Return> returned;              // returns approved at the current level
+  std::vector<Suspension> suspended;
+  Instant extended_to = kNoInstant;          // the current level's resolve due, extended (延期)
 };
 
-enum class Reason : std::uint8_t { missed_respond = 1, missed_resolve = 2, repeat_reports = 4, low_rating = 8 };
+enum class Reason : std::uint8_t {
+  missed_respond = 1, missed_resolve = 2, repeat_reports = 4, low_rating = 8, returned = 16
+};
 
 struct Action {
-  enum class Kind : std::uint8_t { none, hold, escalate, reopen, overdue, rejected };
-  static constexpr int kKinds = 6;
+  enum class Kind : std::uint8_t { none, hold, escalate, reopen, overdue, rejected, redispatch, dispute, suspended };
+  static constexpr int kKinds = 9;
   Kind kind = Kind::none;
   int level = 0;
-  RoleKeyId role = kNone;
+  RoleKeyId role = kNone;       // kNone for a dispute (no owner is left)
   HandlerId handler = kNone;
   UnitId unit = kNone;
   std::uint8_t reasons = 0;  // bit set of Reason
-  Instant next_check = kNoInstant;
-  Instant respond_by = kNoInstant;  // for escalate / reopen: the new level's deadlines from `now`
+  Instant next_check = kNoInstant;  // hold and suspended (kNoInstant: none, or suspended without an end)
+  Instant respond_by = kNoInstant;  // escalate, reopen, redispatch: the level's deadlines from `now`
   Instant resolve_by = kNoInstant;
+  absl::InlinedVector<HandlerId, 4> assist;  // escalate, reopen, redispatch: the co-handlers (SPEC §6.4)
+  bool repinned = false;    // the case's pinned rule or handler could not be kept (SPEC §6.1)
+  bool fallback = false;    // the case's rule is the fallback owner's (SPEC §6.4)
   RuleId rule = kNone;
   PolicyId policy = kNone;
   std::string error;  // when rejected
+  std::vector<std::string> trace;  // why, step by step, when asked for (escalate --explain)
 };
 std::string_view to_string(Action::Kind k);
 std::string_view to_string(Reason r);

@@ -100,9 +100,9 @@ class Engine {
     s->route_batch(issues, out, explain);
     return s;
   }
-  Escalated escalate(const Case& c, Instant now) const {
+  Escalated escalate(const Case& c, Instant now, bool explain = false) const {
     auto s = snapshot();
-    Action a = s->escalate(c, now);
+    Action a = s->escalate(c, now, explain);
     return Escalated{std::move(s), std::move(a)};
   }
   // Evaluates a batch of cases at `now` on one snapshot (Snapshot::sweep); `used` receives that snapshot.

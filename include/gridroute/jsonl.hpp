@@ -21,7 +21,8 @@ namespace gridroute {
 struct CodecOptions {
   // The longest line read, in bytes; a longer one is answered with a `rejected` record and not parsed.
   std::size_t max_line_bytes = std::size_t{1} << 20;
-  // Routing: add "trace", every rule considered in winning order and why each lost.
+  // Add "trace": for a decision every rule considered in winning order and why each lost; for an action
+  // the steps that led to it (a pin that could not be kept, who returned the case and who takes it).
   bool explain = false;
   // Decide a batch (route_lines, route_text, ...) on this many threads; 0 means one per hardware thread.
   // The records keep the input order whatever the count.

@@ -40,6 +40,9 @@ class Snapshot {
   // ---- what it is
   std::string_view name() const;       // jurisdiction.json "name", or ""
   std::string_view time_zone() const;  // the jurisdiction's IANA time zone; answers are written in it
+  // A digest of the bundle's files (SPEC §6.6): the first 16 lowercase hex digits of their SHA-256 (see
+  // docs/lifecycle.md). The same files give the same digest on every machine; any changed byte changes it.
+  std::string_view digest() const;
   // `t` as RFC 3339 in the jurisdiction's time zone, e.g. "2026-11-20T09:15:00+08:00"; "" for kNoInstant.
   std::string format_time(Instant t) const;
 
@@ -54,6 +57,7 @@ class Snapshot {
   HandlerId find_handler(std::string_view id) const;  // kNone when absent
   std::size_t rule_count() const;
   std::string_view rule_id(RuleId r) const;
+  RuleId find_rule(std::string_view id) const;  // kNone when absent
   std::size_t policy_count() const;
   std::string_view policy_id(PolicyId p) const;
   std::string_view role_name(RoleKeyId k) const;
@@ -68,7 +72,8 @@ class Snapshot {
   // batch is taken in groups whose index reads are prefetched together, so the memory latency of one
   // issue overlaps the others': the fast way to route a stream over a large jurisdiction.
   void route_batch(std::span<const Issue> issues, std::span<Decision> out, bool explain = false) const;
-  Action escalate(const Case& c, Instant now) const;
+  // The action for a case at `now` (SPEC §3.5, §6); `explain` fills Action::trace with the steps.
+  Action escalate(const Case& c, Instant now, bool explain = false) const;
   // Evaluates many cases at one `now` (a scheduler's sweep): `actions[i]` answers `cases[i]`, the same
   // for any thread count. `threads` 0 means one per hardware thread.
   struct SweepSummary {

@@ -25,6 +25,8 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> build(detail::BundleReader& read
     return absl::InvalidArgumentError(
         detail::cat("bundle refused: ", found.size(), found.size() == 1 ? " error" : " errors", "; first: ", first));
   }
+  // Answers carry the first 16 hex digits (64 bits) of the files' SHA-256; `gridroute check` prints it.
+  index->digest = reader.sha256().substr(0, 16);
   return std::make_shared<const Snapshot>(std::move(index));
 }
 

@@ -16,6 +16,7 @@ Snapshot::~Snapshot() = default;
 
 std::string_view Snapshot::name() const { return index_->name; }
 std::string_view Snapshot::time_zone() const { return index_->tz_name; }
+std::string_view Snapshot::digest() const { return index_->digest; }
 std::string Snapshot::format_time(Instant t) const {
   return t == kNoInstant ? std::string() : detail::format_rfc3339(t, index_->zone);
 }
@@ -27,12 +28,10 @@ std::string_view Snapshot::unit_tier(UnitId u) const { return index_->tiers[inde
 UnitId Snapshot::find_unit(std::string_view id) const { return index_->find_unit(id); }
 std::size_t Snapshot::handler_count() const { return index_->handler_ids.size(); }
 std::string_view Snapshot::handler_id(HandlerId h) const { return index_->handler_id(h); }
-HandlerId Snapshot::find_handler(std::string_view id) const {
-  auto it = index_->handler_index.find(id);
-  return it == index_->handler_index.end() ? kNone : it->second;
-}
+HandlerId Snapshot::find_handler(std::string_view id) const { return index_->find_handler(id); }
 std::size_t Snapshot::rule_count() const { return index_->rules.size(); }
 std::string_view Snapshot::rule_id(RuleId r) const { return index_->rules[static_cast<std::size_t>(r)].id; }
+RuleId Snapshot::find_rule(std::string_view id) const { return index_->find_rule(id); }
 std::size_t Snapshot::policy_count() const { return index_->policies.size(); }
 std::string_view Snapshot::policy_id(PolicyId p) const { return index_->policies[static_cast<std::size_t>(p)].id; }
 std::string_view Snapshot::role_name(RoleKeyId k) const { return index_->role_name(k); }
@@ -52,8 +51,8 @@ void Snapshot::route_batch(std::span<const Issue> issues, std::span<Decision> ou
   detail::route_batch(*index_, issues, out, explain);
 }
 
-Action Snapshot::escalate(const Case& c, Instant now) const {
-  return detail::escalate(*index_, c, now, detail::UnitIndex::hash(c.issue.cell));
+Action Snapshot::escalate(const Case& c, Instant now, bool explain) const {
+  return detail::escalate(*index_, c, now, detail::UnitIndex::hash(c.issue.cell), explain);
 }
 
 Snapshot::SweepSummary Snapshot::sweep(std::span<const Case> cases, Instant now, std::vector<Action>& actions,

@@ -77,7 +77,7 @@ int cmd_check(const std::vector<std::string>& args) {
   text += dir + ": ok — " + plural(snap->unit_count(), "unit", "units") + ", " +
           plural(snap->handler_count(), "handler", "handlers") + ", " + plural(snap->rule_count(), "rule", "rules") +
           ", " + plural(snap->policy_count(), "escalation policy", "escalation policies") + "; " +
-          plural(findings.size(), "warning", "warnings") + "\n";
+          plural(findings.size(), "warning", "warnings") + "\n" + dir + ": bundle " + std::string(snap->digest()) + "\n";
   return print(text);
 }
 

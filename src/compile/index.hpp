@@ -146,6 +146,7 @@ struct CompiledLevel {
   std::string name;
   std::int32_t tier = -1;
   std::vector<RoleKeyId> route;
+  std::vector<RoleKeyId> assist;
   std::optional<Duration> respond, resolve;
 };
 
@@ -224,6 +225,11 @@ struct Index {
   std::vector<RoleKeyId> handler_role;
   std::vector<CalendarId> handler_calendar;
   std::vector<std::vector<UnitId>> handler_serves;
+  std::span<const UnitId> serves_of(HandlerId h) const { return handler_serves[static_cast<std::size_t>(h)]; }
+  HandlerId find_handler(std::string_view id) const {
+    auto it = handler_index.find(id);
+    return it == handler_index.end() ? kNone : it->second;
+  }
   StringMap<std::string_view, HandlerId> handler_index;
 
   // ---- rules
@@ -269,6 +275,11 @@ struct Index {
   StringMap<std::string, std::vector<std::pair<RuleId, std::int32_t>>> exact_patterns, prefix_patterns;
   std::vector<std::pair<RuleId, std::int32_t>> star_patterns;
   std::vector<CompiledRule> rules;
+  StringMap<std::string_view, RuleId> rule_index;  // keys view rules[i].id
+  RuleId find_rule(std::string_view id) const {
+    auto it = rule_index.find(id);
+    return it == rule_index.end() ? kNone : it->second;
+  }
   std::vector<CondNode> conditions;
   std::vector<Calendar> calendars;
   StringMap<std::string, CalendarId> calendar_index;
@@ -276,6 +287,12 @@ struct Index {
   std::vector<CompiledPolicy> policies;
   StringMap<std::string, PolicyId> policy_index;
   std::optional<Duration> default_respond, default_resolve;
+  // defaults.fallback (SPEC §6.4): its handler, and the rule a fallback case behaves as — no condition,
+  // no assist, defaults.sla and defaults.escalation, a route that resolves to the fallback handler only.
+  HandlerId fallback = kNone;
+  CompiledRule fallback_rule;
+  // A digest of the bundle's files (SPEC §6.6): lowercase hex, on every answer.
+  std::string digest;
 
   // ---- accessors
   std::size_t unit_count() const { return hot.size(); }

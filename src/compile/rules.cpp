@@ -323,6 +323,23 @@ void Compiler::rules() {
     else
       default_policy = it->second;
   }
+  // The fallback owner and the rule its cases behave as (SPEC §6.4).
+  s_->fallback_rule.respond = s_->default_respond;
+  s_->fallback_rule.resolve = s_->default_resolve;
+  s_->fallback_rule.policy = default_policy;
+  s_->fallback_rule.scope = s_->root;
+  if (rules_.defaults && rules_.defaults->fallback) {
+    const std::string& id = *rules_.defaults->fallback;
+    auto it = s_->handler_index.find(id);
+    if (it == s_->handler_index.end())
+      rerr("/defaults/fallback", detail::cat("defaults.fallback names no handler: \"", id, "\" is not a handler of jurisdiction.json"));
+    else if (s_->handler_role[it->second] == kNone)
+      rerr("/defaults/fallback", detail::cat("the fallback handler \"", id, "\" has no valid role"));
+    else {
+      s_->fallback = it->second;
+      s_->fallback_rule.route.push_back(s_->handler_role[it->second]);
+    }
+  }
   if (rules_.rules.size() > opt_.max_rules) {
     rerr("/rules", detail::cat("more than ", opt_.max_rules, " rules (LoadOptions::max_rules)"));
     return;
@@ -404,6 +421,9 @@ void Compiler::rules() {
 }
 
 void Compiler::policies_and_defaults() {
+  // Rules by id (pinned cases name theirs, SPEC §6.1); the rules no longer move.
+  s_->rule_index.reserve(s_->rules.size());
+  for (std::size_t r = 0; r < s_->rules.size(); ++r) s_->rule_index.emplace(s_->rules[r].id, static_cast<RuleId>(r));
   // Role keys that some handler has: a level whose route has none can never resolve.
   std::vector<bool> has_handler(s_->role_keys.size(), false);
   for (RoleKeyId k : s_->handler_role)
@@ -421,8 +441,8 @@ void Compiler::policies_and_defaults() {
       CompiledLevel cl;
       cl.name = lv.name.value_or(detail::cat("level ", l));
       if (l == 0) {
-        if (lv.tier || !lv.route.empty() || lv.respond || lv.resolve)
-          rerr(lb, "level 0 is the routed owner with the rule's SLA; it takes only a \"name\"");
+        if (lv.tier || !lv.route.empty() || lv.respond || lv.resolve || !lv.assist.empty())
+          rerr(lb, "level 0 is the routed owner with the rule's SLA (and the rule's assists); it takes only a \"name\"");
         cp.levels.push_back(std::move(cl));
         continue;
       }
@@ -443,6 +463,10 @@ void Compiler::policies_and_defaults() {
       }
       if (!lv.route.empty() && !cl.route.empty() && !any)
         rerr(lb + "/route", detail::cat("level \"", cl.name, "\" can never resolve: no handler has any of its roles"));
+      for (std::size_t k = 0; k < lv.assist.size(); ++k) {
+        RoleKeyId key = role_ref(lv.assist[k], ptr(lb + "/assist", k), ok);
+        if (key != kNone) cl.assist.push_back(key);
+      }
       cl.respond = duration(lv.respond, lb + "/respond", ok);
       cl.resolve = duration(lv.resolve, lb + "/resolve", ok);
       if (!cl.respond) cl.respond = s_->default_respond;

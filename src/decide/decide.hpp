@@ -46,7 +46,7 @@ inline constexpr std::size_t kPrefetchGroup = 16;
 void prefetch_cells(const Index& s, const std::string_view* cells, std::size_t n, std::uint64_t* hashes);
 void route_batch(const Index& s, std::span<const Issue> issues, std::span<Decision> out, bool explain);
 
-// The action of SPEC §3.5 for a case at `now`.
-Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash);
+// The action of SPEC §3.5 and §6 for a case at `now`; with `explain`, the steps in Action::trace.
+Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, bool explain = false);
 
 }  // namespace gridroute::detail

@@ -1,14 +1,155 @@
-// Escalation of cases (SPEC §3.5): one action per case at `now`.
+// Evaluating a case at `now` (SPEC §3.5 and the lifecycle of §6): one action per case, in the order of
+// §6.5 — suspended, redispatch/dispute, escalate/overdue, hold; for a resolved case reopen/overdue/none.
+#include <algorithm>
+
 #include "base/strings.hpp"
 #include "decide/decide.hpp"
 #include "decide/levels.hpp"
 #include "decide/validate.hpp"
 
 namespace gridroute::detail {
+namespace {
 
-Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash) {
+// What a case is at its current level: the rule it is under, the level's owner, and how they were found.
+struct CaseState {
+  const CompiledRule* rule = nullptr;  // s.rules[r], or the fallback rule
+  RuleId rule_id = kNone;              // kNone with the fallback rule
+  bool fallback = false;
+  const CompiledPolicy* policy = nullptr;
+  int levels = 1;
+  RoleKeyId role = kNone;
+  HandlerId owner = kNone;
+  UnitId unit = kNone;
+  bool repinned = false;
+};
+
+// Whether `h` is in the case's approved returns.
+bool returned_by(const Index& s, const Case& c, HandlerId h) {
+  for (const Return& r : c.returned)
+    if (s.find_handler(r.handler) == h) return true;
+  return false;
+}
+
+// The unit a pinned handler answers from: the nearest unit it serves at or above the cell, else the first
+// it serves (a pinned owner need not serve the cell any more).
+UnitId pinned_unit(const Index& s, HandlerId h, UnitId cell) {
+  UnitId best = kNone;
+  for (UnitId u : s.serves_of(h))
+    if (s.is_ancestor_or_self(u, cell) && (best == kNone || s.hot[u].tin > s.hot[best].tin)) best = u;
+  if (best != kNone) return best;
+  auto all = s.serves_of(h);
+  return all.empty() ? s.root : all.front();
+}
+
+// Resolves a role reference from `start` as if the handlers in `skip` did not exist (SPEC §6.2): the first
+// unit served by a handler of the role that is not skipped, and the first such handler there.
+template <class Skip>
+bool resolve_skipping(const Index& s, RoleKeyId k, UnitId start, Skip&& skip, HandlerId& owner, UnitId& unit) {
+  for (UnitId u = s.hot[start].served_up; u != kNone; u = s.hot[u].served_next) {
+    const Index::UnitHot& h = s.hot[u];
+    for (std::uint32_t i = h.served_begin, e = h.served_begin + h.served_count; i < e; ++i) {
+      const Index::Served& sv = s.served[i];
+      if (sv.key != k) continue;
+      if (!skip(sv.owner)) {
+        owner = sv.owner;
+        unit = u;
+        return true;
+      }
+      for (std::int32_t a = 0; a < sv.alternates; ++a) {
+        HandlerId alt = s.served_handlers[static_cast<std::size_t>(sv.first + a)];
+        if (!skip(alt)) {
+          owner = alt;
+          unit = u;
+          return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+// The level-0 owner from a rule's route, first reference that resolves from the cell.
+bool rule_owner(const Index& s, const CompiledRule& r, bool fallback, UnitId cell, CaseState& st) {
+  if (fallback) {
+    st.owner = s.fallback;
+    st.role = s.handler_role[s.fallback];
+    st.unit = s.root;
+    return true;
+  }
+  for (RoleKeyId k : r.route) {
+    Resolution res = s.resolve(k, cell);
+    if (!res) continue;
+    st.role = k;
+    st.owner = res.owner;
+    st.unit = res.unit;
+    return true;
+  }
+  return false;
+}
+
+void use_rule(const Index& s, RuleId r, CaseState& st) {
+  st.rule_id = r;
+  st.fallback = r == kNone;
+  st.rule = r == kNone ? &s.fallback_rule : &s.rules[static_cast<std::size_t>(r)];
+  st.policy = st.rule->policy == kNone ? nullptr : &s.policies[static_cast<std::size_t>(st.rule->policy)];
+  st.levels = st.policy ? static_cast<int>(st.policy->levels.size()) : 1;
+}
+
+// Rule selection as for routing (SPEC §3.3), the fallback rule when no rule gives an owner; false with
+// `error` when neither does. Sets the level-0 owner.
+bool select_rule(const Index& s, const PreparedIssue& is, CaseState& st, std::string& error) {
+  Decision d;
+  route_prepared(s, is, d, false);
+  if (d.status == Decision::Status::routed) {
+    use_rule(s, d.rule, st);
+    st.role = d.role;
+    st.owner = d.handler;
+    st.unit = d.unit;
+    return true;
+  }
+  if (s.fallback == kNone) {
+    error = cat("the case's issue is unrouted: ", d.message);
+    return false;
+  }
+  use_rule(s, kNone, st);
+  return rule_owner(s, *st.rule, true, is.cell, st);
+}
+
+void note(Action& a, bool explain, std::string text) {
+  if (explain) a.trace.push_back(std::move(text));
+}
+
+// The deadlines of the current level, moved by the suspensions and the extension (SPEC §6.3).
+void moved_dues(const Case& c, Instant now, Instant& respond, Instant& resolve) {
+  // The entries with a `to` that have begun, cut to start no earlier than level_started_at, merged.
+  absl::InlinedVector<Suspension, 4> spans;
+  for (const Suspension& e : c.suspended) {
+    if (e.from > now || e.to == kNoInstant) continue;
+    Suspension cut{std::max(e.from, c.level_started_at), e.to};
+    if (cut.to <= cut.from) continue;
+    spans.push_back(cut);
+  }
+  std::sort(spans.begin(), spans.end(), [](const Suspension& a, const Suspension& b) { return a.from < b.from; });
+  std::size_t n = 0;
+  for (const Suspension& e : spans) {
+    if (n > 0 && e.from <= spans[n - 1].to) spans[n - 1].to = std::max(spans[n - 1].to, e.to);
+    else spans[n++] = e;
+  }
+  // Walk them in order: a due after the span's start (as moved so far) moves by its length.
+  for (std::size_t i = 0; i < n; ++i) {
+    const Instant a = spans[i].from, len = spans[i].to - spans[i].from;
+    if (respond != kNoInstant && a < respond) respond += len;
+    if (resolve != kNoInstant && a < resolve) resolve += len;
+  }
+  if (c.extended_to != kNoInstant && resolve != kNoInstant) resolve = std::max(resolve, c.extended_to);
+}
+
+}  // namespace
+
+Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, bool explain) {
   Action a;
   auto reject = [&](std::string msg) {
+    a = Action{};
     a.kind = Action::Kind::rejected;
     a.error = std::move(msg);
     return a;
@@ -17,50 +158,97 @@ Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_h
   if (!check_now(now, err) || !check_case(c, err)) return reject(std::move(err));
   PreparedIssue is;
   if (!prepare(s, c.issue, is, err, cell_hash)) return reject(std::move(err));
-  Decision d;
-  route_prepared(s, is, d, false);
-  if (d.status != Decision::Status::routed) return reject(cat("the case's issue is unrouted: ", d.message));
-  const CompiledRule& rule = s.rules[d.rule];
-  const CompiledPolicy* p = d.policy == kNone ? nullptr : &s.policies[d.policy];
-  int levels = p ? static_cast<int>(p->levels.size()) : 1;
-  a.rule = d.rule;
-  a.policy = d.policy;
-  if (c.level >= levels) {
-    if (p)
-      return reject(cat("level ", c.level, " does not exist (policy '", p->id, "' has ", levels,
-                        levels == 1 ? " level)" : " levels)"));
+
+  // ---- the case's rule and its current owner (SPEC §6.1)
+  CaseState st;
+  const HandlerId pinned = c.handler ? s.find_handler(*c.handler) : kNone;
+  if (c.handler && pinned == kNone) {
+    st.repinned = true;
+    note(a, explain, cat("the pinned handler '", *c.handler, "' is not in this bundle: the owner is resolved again"));
+  }
+  bool rule_known = false;
+  if (c.rule) {
+    const RuleId r = s.find_rule(*c.rule);
+    if (r == kNone) {
+      st.repinned = true;
+      note(a, explain, cat("the pinned rule '", *c.rule, "' is not in this bundle: the rule is selected again"));
+    } else {
+      use_rule(s, r, st);
+      rule_known = true;
+    }
+  }
+  if (c.level == 0 && pinned == kNone && rule_known && !rule_owner(s, *st.rule, false, is.cell, st)) {
+    // A pinned rule whose route resolves nobody from the cell any more: selected again.
+    st.repinned = true;
+    note(a, explain, cat("the pinned rule '", st.rule->id, "' resolves no handler from the cell: the rule is selected again"));
+    rule_known = false;
+  }
+  if (!rule_known && !select_rule(s, is, st, err)) return reject(std::move(err));
+  if (c.level >= st.levels) {
+    if (st.policy)
+      return reject(cat("level ", c.level, " does not exist (policy '", st.policy->id, "' has ", st.levels,
+                        st.levels == 1 ? " level)" : " levels)"));
     return reject(cat("level ", c.level, " does not exist (no escalation policy applies: level 0 only)"));
   }
-  // The current level's owner.
-  a.level = c.level;
-  if (c.level == 0) {
-    a.role = d.role;
-    a.handler = d.handler;
-    a.unit = d.unit;
-  } else {
-    LevelOwner owner;
-    if (!level_owner(s, *p, c.level, is.cell, owner))
-      return reject(cat("level ", c.level, " of policy '", p->id, "' resolves no handler for cell '", c.issue.cell, "'"));
-    a.role = owner.role;
-    a.handler = owner.res.owner;
-    a.unit = owner.res.unit;
+  if (pinned != kNone) {
+    st.owner = pinned;
+    st.role = s.handler_role[pinned];
+    st.unit = pinned_unit(s, pinned, is.cell);
+  } else if (c.level > 0) {
+    LevelOwner lo;
+    if (!level_owner(s, *st.policy, c.level, is.cell, lo))
+      return reject(cat("level ", c.level, " of policy '", st.policy->id, "' resolves no handler for cell '",
+                        c.issue.cell, "'"));
+    st.role = lo.role;
+    st.owner = lo.res.owner;
+    st.unit = lo.res.unit;
   }
+  a.rule = st.rule_id;
+  a.fallback = st.fallback;
+  a.policy = st.rule->policy;
+  a.repinned = st.repinned;
+  a.level = c.level;
+  a.role = st.role;
+  a.handler = st.owner;
+  a.unit = st.unit;
+  const CompiledRule& rule = *st.rule;
+  const CompiledPolicy* p = st.policy;
+
+  // The co-handlers of `level` for its owner: the rule's from the cell at level 0, the level's from its
+  // start unit above (SPEC §6.4).
+  auto assists = [&](int level) {
+    a.assist.clear();
+    if (level == 0) {
+      add_assists(s, rule.assist, is.cell, a.handler, a.assist);
+    } else {
+      const CompiledLevel& lv = p->levels[static_cast<std::size_t>(level)];
+      const UnitId start = s.ancestor_at_tier(is.cell, lv.tier);
+      if (start != kNone) add_assists(s, lv.assist, start, a.handler, a.assist);
+    }
+  };
   // Moves the answer to the next level above the current one that resolves, with deadlines from `now`.
   auto move_up = [&](Action::Kind kind) {
-    for (int l = c.level + 1; p && l < levels; ++l) {
-      LevelOwner owner;
-      if (!level_owner(s, *p, l, is.cell, owner)) continue;
+    for (int l = c.level + 1; p && l < st.levels; ++l) {
+      LevelOwner lo;
+      if (!level_owner(s, *p, l, is.cell, lo)) {
+        note(a, explain, cat("level ", l, " (", p->levels[static_cast<std::size_t>(l)].name, ") resolves no handler: skipped"));
+        continue;
+      }
       a.kind = kind;
       a.level = l;
-      a.role = owner.role;
-      a.handler = owner.res.owner;
-      a.unit = owner.res.unit;
+      a.role = lo.role;
+      a.handler = lo.res.owner;
+      a.unit = lo.res.unit;
+      assists(l);
       deadlines(s, rule, p, l, a.handler, now, a.respond_by, a.resolve_by);
       return;
     }
     a.kind = Action::Kind::overdue;
+    note(a, explain, "no level above the current one resolves a handler: overdue");
   };
+
   if (c.resolved) {
+    // Returns and suspensions concern open cases only.
     if (p && p->rating_below && c.rating && *c.rating < *p->rating_below) {
       a.reasons = static_cast<std::uint8_t>(Reason::low_rating);
       move_up(Action::Kind::reopen);
@@ -69,8 +257,84 @@ Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_h
     }
     return a;
   }
+
+  // ---- (1) suspended (SPEC §6.3)
+  {
+    bool suspended = false, open_ended = false;
+    Instant until = kNoInstant;
+    for (const Suspension& e : c.suspended) {
+      if (e.from > now) continue;
+      if (e.to == kNoInstant) {
+        suspended = open_ended = true;
+      } else if (now < e.to) {
+        suspended = true;
+        until = until == kNoInstant ? e.to : std::max(until, e.to);
+      }
+    }
+    if (suspended) {
+      a.kind = Action::Kind::suspended;
+      a.next_check = open_ended ? kNoInstant : until;
+      note(a, explain, open_ended ? "suspended without an end: parked until the platform says more"
+                                  : "suspended: checked again when the last holding suspension ends");
+      return a;
+    }
+  }
+
+  // ---- (2) redispatch or dispute (SPEC §6.2)
+  if (!c.returned.empty() && returned_by(s, c, a.handler)) {
+    auto skip = [&](HandlerId h) { return returned_by(s, c, h); };
+    std::string passed;
+    for (const Return& r : c.returned) append(passed, passed.empty() ? "" : ", ", r.handler);
+    note(a, explain, cat("the owner '", s.handler_id(a.handler), "' returned the case; passed over: ", passed));
+    HandlerId owner = kNone;
+    UnitId unit = kNone;
+    RoleKeyId role = kNone;
+    if (c.level == 0) {
+      if (!st.fallback)
+        for (RoleKeyId k : rule.route)
+          if (resolve_skipping(s, k, is.cell, skip, owner, unit)) {
+            role = k;
+            break;
+          }
+    } else {
+      const CompiledLevel& lv = p->levels[static_cast<std::size_t>(c.level)];
+      const UnitId start = s.ancestor_at_tier(is.cell, lv.tier);
+      if (start != kNone)
+        for (RoleKeyId k : lv.route)
+          if (resolve_skipping(s, k, start, skip, owner, unit)) {
+            role = k;
+            break;
+          }
+    }
+    if (owner == kNone && s.fallback != kNone && !skip(s.fallback)) {
+      owner = s.fallback;
+      role = s.handler_role[s.fallback];
+      unit = s.root;
+      note(a, explain, "no other handler of the level's roles is left: the fallback owner (defaults.fallback) takes it");
+    }
+    a.reasons = static_cast<std::uint8_t>(Reason::returned);
+    if (owner == kNone) {
+      a.kind = Action::Kind::dispute;
+      a.handler = kNone;
+      a.role = kNone;
+      a.unit = kNone;
+      note(a, explain, "nobody is left to take it, the fallback owner included: a person must rule (dispute)");
+      return a;
+    }
+    a.kind = Action::Kind::redispatch;
+    a.handler = owner;
+    a.role = role;
+    a.unit = unit;
+    assists(c.level);
+    deadlines(s, rule, p, c.level, owner, now, a.respond_by, a.resolve_by);
+    note(a, explain, cat("re-dispatched to '", s.handler_id(owner), "' at '", s.unit_id(unit), "'"));
+    return a;
+  }
+
+  // ---- (3) escalate or overdue, on the moved due instants; (4) hold
   Instant respond = kNoInstant, resolve = kNoInstant;
   deadlines(s, rule, p, c.level, a.handler, c.level_started_at, respond, resolve);
+  moved_dues(c, now, respond, resolve);
   if (!c.responded && respond != kNoInstant && now >= respond)
     a.reasons |= static_cast<std::uint8_t>(Reason::missed_respond);
   if (resolve != kNoInstant && now >= resolve) a.reasons |= static_cast<std::uint8_t>(Reason::missed_resolve);

@@ -13,6 +13,7 @@ std::string_view to_string(Verdict v) {
     case Verdict::shallower_scope: return "shallower_scope";
     case Verdict::less_specific: return "less_specific";
     case Verdict::later_in_file: return "later_in_file";
+    case Verdict::fallback: return "fallback";
   }
   return "?";
 }
@@ -25,6 +26,9 @@ std::string_view to_string(Action::Kind k) {
     case Action::Kind::reopen: return "reopen";
     case Action::Kind::overdue: return "overdue";
     case Action::Kind::rejected: return "rejected";
+    case Action::Kind::redispatch: return "redispatch";
+    case Action::Kind::dispute: return "dispute";
+    case Action::Kind::suspended: return "suspended";
   }
   return "?";
 }
@@ -35,6 +39,7 @@ std::string_view to_string(Reason r) {
     case Reason::missed_resolve: return "missed_resolve";
     case Reason::repeat_reports: return "repeat_reports";
     case Reason::low_rating: return "low_rating";
+    case Reason::returned: return "returned";
   }
   return "?";
 }

@@ -137,6 +137,22 @@ void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t 
     return;
   }
   route_prepared(s, is, d, explain);
+  if (d.status == Decision::Status::unrouted && s.fallback != kNone) {
+    // SPEC §6.4: what no rule routes goes to the fallback owner, at the root, at level 0.
+    d.status = Decision::Status::routed;
+    d.fallback = true;
+    d.rule = kNone;
+    d.role = s.handler_role[s.fallback];
+    d.handler = s.fallback;
+    d.unit = s.root;
+    d.alternates = {};
+    d.policy = s.fallback_rule.policy;
+    d.level = 0;
+    if (explain) d.trace.push_back({kNone, Verdict::fallback, 0});
+    d.message.clear();
+    deadlines(s, s.fallback_rule, nullptr, 0, d.handler, is.at, d.respond_by, d.resolve_by);
+    return;
+  }
   if (d.status != Decision::Status::routed) return;
   const CompiledRule& rule = s.rules[d.rule];
   const CompiledPolicy* p = d.policy == kNone ? nullptr : &s.policies[d.policy];

@@ -68,6 +68,34 @@ bool check_case(const Case& c, std::string& error) {
     error = cat("field 'rating' must be an integer 1..5, got ", *c.rating);
     return false;
   }
+  // The lifecycle (SPEC §6).
+  if ((c.rule && !utf8_field(*c.rule, "rule", error)) || (c.handler && !utf8_field(*c.handler, "handler", error)))
+    return false;
+  for (std::size_t i = 0; i < c.returned.size(); ++i) {
+    const Return& r = c.returned[i];
+    const std::string at = cat("returned/", i);
+    if (r.handler.empty()) {
+      error = cat("missing field '", at, "/handler'");
+      return false;
+    }
+    if (!utf8_field(r.handler, at + "/handler", error) || !utf8_field(r.reason, at + "/reason", error)) return false;
+    if (error = instant_error(r.at, at + "/at"); !error.empty()) return false;
+  }
+  for (std::size_t i = 0; i < c.suspended.size(); ++i) {
+    const Suspension& e = c.suspended[i];
+    const std::string at = cat("suspended/", i);
+    if (error = instant_error(e.from, at + "/from"); !error.empty()) return false;
+    if (e.to != kNoInstant) {
+      if (error = instant_error(e.to, at + "/to"); !error.empty()) return false;
+      if (e.to <= e.from) {
+        error = cat("field '", at, "/to' must be after its 'from'");
+        return false;
+      }
+    }
+  }
+  if (c.extended_to != kNoInstant) {
+    if (error = instant_error(c.extended_to, "extended_to"); !error.empty()) return false;
+  }
   return true;
 }
 

@@ -143,12 +143,12 @@ LineResult LineCodec::escalate_line(std::string_view line, Instant now, std::str
   LineId id;
   Action a;
   if (w.parser.read_case(line, c, id, w.slots[0], json::storage_ptr())) {
-    a = detail::escalate(s, c, now, detail::UnitIndex::hash(c.issue.cell));
+    a = detail::escalate(s, c, now, detail::UnitIndex::hash(c.issue.cell), options_.explain);
   } else {
     a.kind = Action::Kind::rejected;
     a.error = std::move(w.parser.error());
   }
-  detail::append_action(out, s, id, a);
+  detail::append_action(out, s, id, a, options_.explain);
   w.slots[0].value = nullptr;
   if (a.kind != Action::Kind::rejected) return {};
   return {true, std::move(a.error)};
@@ -214,13 +214,13 @@ std::size_t LineCodec::escalate_lines(std::span<const std::string_view> lines, I
       for (std::size_t i = 0; i < n; ++i) {
         Action a;
         if (w.ok[i]) {
-          a = detail::escalate(s, w.cases[i], now, hashes[i]);
+          a = detail::escalate(s, w.cases[i], now, hashes[i], options_.explain);
         } else {
           a.kind = Action::Kind::rejected;
           a.error = std::move(w.errors[i]);
         }
         rejected += a.kind == Action::Kind::rejected;
-        detail::append_action(o, s, w.ids[i], a);
+        detail::append_action(o, s, w.ids[i], a, options_.explain);
         o.push_back('\n');
       }
       w.end_group(n);

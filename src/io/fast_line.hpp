@@ -27,7 +27,10 @@ class FastLine {
   Field fields[kMaxFields];
   std::size_t count = 0;
   // The fields of the contract, found while reading (a repeat of one sends the line to the full path).
-  enum Known { id, category, cell, at, attrs_key, level, level_started_at, responded, reports, status, rating, kKnown };
+  enum Known {
+    id, category, cell, at, attrs_key, level, level_started_at, responded, reports, status, rating,
+    rule, handler, returned, suspended, extended_to, location, kKnown
+  };
   const Field* known[kKnown];
   const Field* get(Known k) const { return known[k]; }
   std::vector<std::pair<std::string_view, AttrValue>>* attrs = nullptr;  // where `attrs` members go
@@ -78,12 +81,13 @@ class FastLine {
   static int known_slot(std::string_view key) {
     switch (key.size()) {
       case 2: return is(key, "id") ? id : is(key, "at") ? at : -1;
-      case 4: return is(key, "cell") ? cell : -1;
+      case 4: return is(key, "cell") ? cell : is(key, "rule") ? rule : -1;
       case 5: return is(key, "attrs") ? attrs_key : is(key, "level") ? level : -1;
       case 6: return is(key, "status") ? status : is(key, "rating") ? rating : -1;
-      case 7: return is(key, "reports") ? reports : -1;
-      case 8: return is(key, "category") ? category : -1;
-      case 9: return is(key, "responded") ? responded : -1;
+      case 7: return is(key, "reports") ? reports : is(key, "handler") ? handler : -1;
+      case 8: return is(key, "category") ? category : is(key, "returned") ? returned : is(key, "location") ? location : -1;
+      case 9: return is(key, "responded") ? responded : is(key, "suspended") ? suspended : -1;
+      case 11: return is(key, "extended_to") ? extended_to : -1;
       case 16: return is(key, "level_started_at") ? level_started_at : -1;
       default: return -1;
     }

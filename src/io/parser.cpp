@@ -167,6 +167,85 @@ bool LineParser::case_fields(const json::object& o, Case& c) {
   }
   c.level = static_cast<int>(level);
   c.reports = reports;
+  return lifecycle_fields(o, c);
+}
+
+bool LineParser::optional_string(const json::object& o, std::string_view name, std::optional<std::string_view>& out) {
+  out.reset();
+  auto v = o.if_contains(name);
+  if (!v || v->is_null()) return true;
+  if (!v->is_string()) return fail(cat("field '", name, "' must be a string, got ", brief(*v)));
+  out = std::string_view(v->get_string());
+  return true;
+}
+
+bool LineParser::optional_time(const json::value& v, std::string_view name, Instant& out) {
+  out = kNoInstant;
+  if (v.is_null()) return true;
+  if (v.is_string())
+    if (auto t = parse_rfc3339(v.get_string()); t.ok()) {
+      out = *t;
+      return true;
+    }
+  return fail(cat("field '", name, "' must be an RFC 3339 time with an offset, got ", brief(v)));
+}
+
+// The lifecycle of SPEC §6: a pinned rule and handler, returns, suspensions, an extension. `null` counts
+// as absent in each; the shape of each entry is checked here, the values by the core.
+bool LineParser::lifecycle_fields(const json::object& o, Case& c) {
+  if (!optional_string(o, "rule", c.rule) || !optional_string(o, "handler", c.handler)) return false;
+  c.returned.clear();
+  if (auto v = o.if_contains("returned"); v && !v->is_null()) {
+    if (!v->is_array()) return fail(cat("field 'returned' must be a list of returns, got ", brief(*v)));
+    for (std::size_t i = 0; i < v->get_array().size(); ++i) {
+      const json::value& e = v->get_array()[i];
+      const std::string at = cat("returned/", i);
+      if (!e.is_object()) return fail(cat("field '", at, "' must be an object {\"handler\", \"at\", \"reason\"}, got ", brief(e)));
+      Return r;
+      for (const auto& kv : e.get_object()) {
+        const std::string_view key = kv.key();
+        const json::value& x = kv.value();
+        if (key == "handler") {
+          if (!x.is_string()) return fail(cat("field '", at, "/handler' must be a string, got ", brief(x)));
+          r.handler = x.get_string();
+        } else if (key == "at") {
+          if (!optional_time(x, at + "/at", r.at)) return false;
+        } else if (key == "reason") {
+          if (!x.is_null() && !x.is_string()) return fail(cat("field '", at, "/reason' must be a string, got ", brief(x)));
+          if (x.is_string()) r.reason = x.get_string();
+        } else {
+          return fail(cat("unknown key '", key, "' in field '", at, "' (a return has handler, at and reason)"));
+        }
+      }
+      if (!e.get_object().contains("handler")) return fail(cat("missing field '", at, "/handler'"));
+      if (r.at == kNoInstant) return fail(cat("missing field '", at, "/at'"));
+      c.returned.push_back(r);
+    }
+  }
+  c.suspended.clear();
+  if (auto v = o.if_contains("suspended"); v && !v->is_null()) {
+    if (!v->is_array()) return fail(cat("field 'suspended' must be a list of suspensions, got ", brief(*v)));
+    for (std::size_t i = 0; i < v->get_array().size(); ++i) {
+      const json::value& e = v->get_array()[i];
+      const std::string at = cat("suspended/", i);
+      if (!e.is_object()) return fail(cat("field '", at, "' must be an object {\"from\", \"to\"}, got ", brief(e)));
+      Suspension s;
+      for (const auto& kv : e.get_object()) {
+        const std::string_view key = kv.key();
+        if (key == "from") {
+          if (!optional_time(kv.value(), at + "/from", s.from)) return false;
+        } else if (key == "to") {
+          if (!optional_time(kv.value(), at + "/to", s.to)) return false;
+        } else {
+          return fail(cat("unknown key '", key, "' in field '", at, "' (a suspension has from and to)"));
+        }
+      }
+      if (s.from == kNoInstant) return fail(cat("missing field '", at, "/from'"));
+      c.suspended.push_back(s);
+    }
+  }
+  c.extended_to = kNoInstant;
+  if (auto v = o.if_contains("extended_to")) return optional_time(*v, "extended_to", c.extended_to);
   return true;
 }
 
@@ -208,6 +287,26 @@ bool LineParser::fast_case(Case& c) {
     if (rating->kind != 'i' || rating->integer < INT32_MIN || rating->integer > INT32_MAX) return false;
     c.rating = static_cast<int>(rating->integer);
   }
+  // The lifecycle fields take this path only as plain strings or null; lists go the full way.
+  const FastLine::Field *rule = fast_.get(FastLine::rule), *handler = fast_.get(FastLine::handler),
+                        *returned = fast_.get(FastLine::returned), *suspended = fast_.get(FastLine::suspended),
+                        *extended = fast_.get(FastLine::extended_to);
+  if ((returned && returned->kind != 'n') || (suspended && suspended->kind != 'n')) return false;
+  if ((rule && rule->kind != 's' && rule->kind != 'n') || (handler && handler->kind != 's' && handler->kind != 'n'))
+    return false;
+  c.extended_to = kNoInstant;
+  if (extended && extended->kind != 'n') {
+    if (extended->kind != 's') return false;
+    auto e = parse_rfc3339(extended->text);
+    if (!e.ok()) return false;
+    c.extended_to = *e;
+  }
+  c.rule.reset();
+  c.handler.reset();
+  if (rule && rule->kind == 's') c.rule = rule->text;
+  if (handler && handler->kind == 's') c.handler = handler->text;
+  c.returned.clear();
+  c.suspended.clear();
   c.level_started_at = *t;
   c.level = static_cast<int>(level->integer);
   c.responded = responded->kind == 't';

@@ -42,6 +42,9 @@ class LineParser {
   bool parse(std::string_view line, boost::json::value& value, boost::json::storage_ptr sp);
   bool issue_fields(const boost::json::object& o, Issue& is, LineId& id, LineSlot& slot);
   bool case_fields(const boost::json::object& o, Case& c);
+  bool lifecycle_fields(const boost::json::object& o, Case& c);
+  bool optional_string(const boost::json::object& o, std::string_view name, std::optional<std::string_view>& out);
+  bool optional_time(const boost::json::value& v, std::string_view name, Instant& out);
   bool fast_issue(std::string_view line, Issue& is, LineId& id);
   bool fast_case(Case& c);
   bool fail(std::string msg);

@@ -57,6 +57,7 @@ std::string_view why(Verdict v) {
     case Verdict::shallower_scope: return "same priority, shallower scope than the winner";
     case Verdict::less_specific: return "same priority and scope depth, less specific category pattern";
     case Verdict::later_in_file: return "all else equal, later in rules.json than the winner";
+    case Verdict::fallback: return "no rule gives an owner: the fallback owner (defaults.fallback) takes the issue";
   }
   return "";
 }
@@ -69,6 +70,16 @@ void append_trace(std::string& out, const Index& s, const Decision& d) {
   for (const TraceEntry& t : d.trace) {
     if (!first) out += ", ";
     first = false;
+    if (t.rule == kNone) {  // the fallback owner
+      out += "{\"rule\": null, \"verdict\": ";
+      append_json_string(out, to_string(t.verdict));
+      out += ", \"handler\": ";
+      append_json_string(out, s.handler_id(d.handler));
+      out += ", \"why\": ";
+      append_json_string(out, why(t.verdict));
+      out.push_back('}');
+      continue;
+    }
     const CompiledRule& r = s.rules[t.rule];
     out += "{\"rule\": ";
     append_json_string(out, r.id);
@@ -95,21 +106,27 @@ void append_trace(std::string& out, const Index& s, const Decision& d) {
 
 }  // namespace
 
+// Every answer ends with the bundle's digest (SPEC §6.6).
+void append_bundle(std::string& out, const Index& s) {
+  out += ", \"bundle\": \"";
+  out += s.digest;
+  out += "\"}";
+}
+
 void append_decision(std::string& out, const Index& s, const LineId& id, const Decision& d, bool explain) {
   append_id(out, id);
   if (d.status == Decision::Status::rejected) {
     out += ", \"status\": \"rejected\", \"error\": ";
     append_json_string(out, d.message);
-    out.push_back('}');
-    return;
+    return append_bundle(out, s);
   }
   if (d.status == Decision::Status::unrouted) {
     out += ", \"status\": \"unrouted\", \"reason\": ";
     append_json_string(out, d.message);
   } else {
-    const CompiledRule& r = s.rules[d.rule];
     out += ", \"status\": \"routed\", \"rule\": ";
-    append_json_string(out, r.id);
+    if (d.fallback) out += "null, \"fallback\": true";
+    else append_json_string(out, s.rules[d.rule].id);
     append_owner(out, s, d.role, d.handler);
     out += ", \"unit\": ";
     append_json_string(out, s.unit_id(d.unit));
@@ -126,42 +143,61 @@ void append_decision(std::string& out, const Index& s, const LineId& id, const D
     append_time(out, s, d.resolve_by);
   }
   if (explain) append_trace(out, s, d);
-  out.push_back('}');
+  append_bundle(out, s);
 }
 
-void append_action(std::string& out, const Index& s, const LineId& id, const Action& a) {
+void append_action(std::string& out, const Index& s, const LineId& id, const Action& a, bool explain) {
   append_id(out, id);
   out += ", \"action\": ";
   append_json_string(out, to_string(a.kind));
   if (a.kind == Action::Kind::rejected) {
     out += ", \"error\": ";
     append_json_string(out, a.error);
-    out.push_back('}');
-    return;
+    return append_bundle(out, s);
   }
   append(out, ", \"level\": ", a.level);
-  append_owner(out, s, a.role, a.handler);
-  out += ", \"unit\": ";
-  append_json_string(out, s.unit_id(a.unit));
+  if (a.kind == Action::Kind::dispute) {
+    out += ", \"role\": null, \"handler\": null";
+  } else {
+    append_owner(out, s, a.role, a.handler);
+    out += ", \"unit\": ";
+    append_json_string(out, s.unit_id(a.unit));
+  }
+  const bool moves = a.kind == Action::Kind::escalate || a.kind == Action::Kind::reopen ||
+                     a.kind == Action::Kind::redispatch;
+  if (moves) {
+    out += ", \"assist\": ";
+    append_handler_list(out, s, a.assist);
+  }
   out += ", \"reasons\": [";
   bool first = true;
-  for (Reason r : {Reason::missed_respond, Reason::missed_resolve, Reason::repeat_reports, Reason::low_rating}) {
+  for (Reason r : {Reason::missed_respond, Reason::missed_resolve, Reason::repeat_reports, Reason::low_rating,
+                   Reason::returned}) {
     if (!(a.reasons & static_cast<std::uint8_t>(r))) continue;
     if (!first) out += ", ";
     first = false;
     append_json_string(out, to_string(r));
   }
   out += "]";
-  if (a.kind == Action::Kind::hold) {
+  if (a.kind == Action::Kind::hold || a.kind == Action::Kind::suspended) {
     out += ", \"next_check\": ";
     append_time(out, s, a.next_check);
-  } else if (a.kind == Action::Kind::escalate || a.kind == Action::Kind::reopen) {
+  } else if (moves) {
     out += ", \"respond_by\": ";
     append_time(out, s, a.respond_by);
     out += ", \"resolve_by\": ";
     append_time(out, s, a.resolve_by);
   }
-  out.push_back('}');
+  if (a.repinned) out += ", \"repinned\": true";
+  if (explain) {
+    out += ", \"trace\": [";
+    for (std::size_t i = 0; i < a.trace.size(); ++i) {
+      if (i) out += ", ";
+      append_json_string(out, a.trace[i]);
+    }
+    out += "]";
+  }
+  append_bundle(out, s);
 }
 
 }  // namespace gridroute::detail

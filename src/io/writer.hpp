@@ -19,6 +19,6 @@ struct LineId {
 
 // Appends one record (no newline). `explain` adds the decision's trace.
 void append_decision(std::string& out, const Index& s, const LineId& id, const Decision& d, bool explain);
-void append_action(std::string& out, const Index& s, const LineId& id, const Action& a);
+void append_action(std::string& out, const Index& s, const LineId& id, const Action& a, bool explain = false);
 
 }  // namespace gridroute::detail

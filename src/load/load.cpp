@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <filesystem>
@@ -525,6 +527,33 @@ Problems& BundleReader::problems() { return impl_->problems_; }
 const LoadOptions& BundleReader::options() const { return impl_->opt_; }
 bool BundleReader::parse(spec::Jurisdiction& j, spec::Rules& r) { return impl_->parse(j, r); }
 std::vector<Diagnostic> BundleReader::finish() { return impl_->finish(); }
+
+std::string BundleReader::sha256() const {
+  const Texts& t = impl_->t;
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) throw std::bad_alloc();
+  // Each file as: its kind (one byte), its length (8 bytes, little-endian), its bytes. Absent files add
+  // nothing, so a bundle without CSV files digests its two JSON files alone.
+  for (int k = 0; k < kFileCount; ++k) {
+    if (!t.present[k]) continue;
+    unsigned char head[9];
+    head[0] = static_cast<unsigned char>(k);
+    std::uint64_t n = t.bodies[k].size();
+    for (int b = 0; b < 8; ++b) head[1 + b] = static_cast<unsigned char>(n >> (8 * b));
+    EVP_DigestUpdate(ctx.get(), head, sizeof head);
+    EVP_DigestUpdate(ctx.get(), t.bodies[k].data(), t.bodies[k].size());
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx.get(), md, &len);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < len; ++i) {
+    hex.push_back(kHex[md[i] >> 4]);
+    hex.push_back(kHex[md[i] & 15]);
+  }
+  return hex;
+}
 
 bool BundleReader::read_directory(const std::string& dir) {
   Impl& l = *impl_;

@@ -39,6 +39,10 @@ class BundleReader {
   // Diagnostic in file order (empty when the bundle is clean).
   std::vector<Diagnostic> finish();
 
+  // The SHA-256 (OpenSSL) of every file read, in the order of FileId, each framed by its kind and
+  // length, as 64 lowercase hex digits (SPEC §6.6).
+  std::string sha256() const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -87,8 +87,9 @@ struct Defaults {
   std::optional<std::string> calendar;
   std::optional<Sla> sla;
   std::optional<std::string> escalation;
+  std::optional<std::string> fallback;  // a handler id: the owner of what no rule routes (SPEC §6.4)
 };
-BOOST_DESCRIBE_STRUCT(Defaults, (), (calendar, sla, escalation))
+BOOST_DESCRIBE_STRUCT(Defaults, (), (calendar, sla, escalation, fallback))
 
 // A condition (SPEC §3.2); read by hand because its shape depends on its keys.
 struct Condition {
@@ -124,8 +125,9 @@ struct Level {
   std::vector<RoleRef> route;
   std::optional<std::string> respond;
   std::optional<std::string> resolve;
+  std::vector<RoleRef> assist;  // co-handlers at this level (SPEC §6.4)
 };
-BOOST_DESCRIBE_STRUCT(Level, (), (name, tier, route, respond, resolve))
+BOOST_DESCRIBE_STRUCT(Level, (), (name, tier, route, respond, resolve, assist))
 
 struct SeveritySkip {
   double at_least = 0;
