@@ -21,6 +21,7 @@
 #include "gridroute/engine.hpp"
 #include "gridroute/jsonl.hpp"
 #include "../io/line_limits.hpp"  // internal; the CLI target has no src/ include path
+#include "cmd_db.hpp"
 
 namespace {
 
@@ -30,6 +31,8 @@ Usage:
   gridroute check BUNDLE                                  load a bundle and lint it
   gridroute route BUNDLE [ISSUES.jsonl|-] [--explain]     route issues (JSON Lines) to handlers
   gridroute escalate BUNDLE [CASES.jsonl|-] --now TIME    evaluate open cases for escalation
+  gridroute db init --db DSN                              create the PostgreSQL cases and events tables
+  gridroute worker BUNDLE --db DSN [--once]               evaluate the due cases in PostgreSQL
   gridroute version                                       print the version
   gridroute COMMAND --help                                help on one command
 
@@ -535,6 +538,8 @@ int main(int argc, char** argv) {
     if (cmd == "check") return cmd_check(args);
     if (cmd == "route") return cmd_route(args);
     if (cmd == "escalate") return cmd_escalate(args);
+    if (cmd == "db") return cmd_db(argc - 1, argv + 1);
+    if (cmd == "worker") return cmd_worker(argc - 1, argv + 1);
   } catch (const std::exception& e) {
     std::cerr << "gridroute: internal error: " << e.what() << "\n";
     return 70;
