@@ -53,6 +53,8 @@ dispute and rejected park the case (next_check null) until the platform changes 
                      60 with --once); 0 never gives up
   --cases-table, --events-table, --id-column, --doc-column, --next-check-column NAME
                      the platform's own table and column names (see gridroute db --help)
+  --where CONDITION  only the cases for which this SQL condition holds (the cases table is
+                     'c'), e.g. "c.bucket = 3": workers that share out a distributed table
 
 Signals and notifications: SIGHUP or NOTIFY gridroute_reload reloads BUNDLE between two batches (a
 bundle that does not load is logged and the old one keeps serving); NOTIFY gridroute_wake makes an
@@ -104,7 +106,7 @@ bool table_option(const std::vector<std::string>& args, std::size_t& i, gridrout
                   bool& missing) {
   return option(args, i, "--cases-table", t.cases, missing) || option(args, i, "--events-table", t.events, missing) ||
          option(args, i, "--id-column", t.id, missing) || option(args, i, "--doc-column", t.doc, missing) ||
-         option(args, i, "--next-check-column", t.next_check, missing);
+         option(args, i, "--next-check-column", t.next_check, missing) || option(args, i, "--where", t.where, missing);
 }
 
 bool empty_name(const gridroute::platform::Tables& t) {
@@ -143,6 +145,7 @@ int cmd_db(int argc, char** argv) {
     if (missing) return usage_error("db init: " + args[i] + " needs a value");
   }
   if (!have_db) return usage_error("db init: --db DSN is required");
+  if (!o.tables.where.empty()) return usage_error("db init: --where is an option of gridroute worker");
   if (empty_name(o.tables)) return usage_error("db init: a table or column name is empty");
   return gridroute::platform::run_db_init(o);
 #endif

@@ -73,19 +73,43 @@ class Signals {
   int fd_ = -1;
 };
 
-// Counts of evaluated cases by action.
+// Counts of evaluated cases by action, and where the time went.
 struct Tally {
+  enum Phase { claim, evaluate, events, update, commit, kPhases };
   std::map<std::string, long long> by_action;
   long long cases = 0;
+  double seconds[kPhases] = {};
   void add(const Tally& o) {
     for (const auto& [k, v] : o.by_action) by_action[k] += v;
     cases += o.cases;
+    for (int i = 0; i < kPhases; ++i) seconds[i] += o.seconds[i];
   }
   std::string to_string() const {
     std::vector<std::string> parts;
     for (const auto& [k, v] : by_action) parts.push_back(absl::StrCat(k, " ", v));
     return parts.empty() ? "nothing due" : absl::StrJoin(parts, ", ");
   }
+  std::string times() const {
+    static constexpr const char* kNames[kPhases] = {"claim", "evaluate", "events", "update", "commit"};
+    std::vector<std::string> parts;
+    for (int i = 0; i < kPhases; ++i) parts.push_back(absl::StrCat(kNames[i], " ", std::round(seconds[i] * 100) / 100));
+    return absl::StrJoin(parts, ", ");
+  }
+};
+
+// Adds the time since the last lap to a phase of a tally.
+class Stopwatch {
+ public:
+  explicit Stopwatch(Tally& t) : t_(t), last_(Steady::now()) {}
+  void lap(Tally::Phase p) {
+    auto now = Steady::now();
+    t_.seconds[p] += std::chrono::duration<double>(now - last_).count();
+    last_ = now;
+  }
+
+ private:
+  Tally& t_;
+  Steady::time_point last_;
 };
 
 class Worker {
@@ -193,7 +217,12 @@ class Worker {
 
   // After a connection is made: listen, and find the tables and their column types.
   pg::Failure setup(std::string& error) {
-    for (const char* sql : {"LISTEN gridroute_reload", "LISTEN gridroute_wake"}) {
+    // The batch update joins a few thousand ids to the cases table: index lookups, whatever the
+    // planner guesses. Left to itself it merges with a scan of the whole table when the table is
+    // partitioned (it prices a lookup as one per partition, not knowing that all but one are pruned at
+    // run time), which makes a batch cost as much as the table is large.
+    for (const char* sql : {"LISTEN gridroute_reload", "LISTEN gridroute_wake", "SET enable_hashjoin = off",
+                            "SET enable_mergejoin = off"}) {
       pg::Result r = conn_.exec(sql);
       if (!r.ok()) {
         error = r.error();
@@ -263,19 +292,20 @@ class Worker {
     std::string dropped = "'{";
     for (std::size_t i = 0; i < kDroppedFields.size(); ++i) absl::StrAppend(&dropped, i ? "," : "", av(kDroppedFields[i]));
     dropped += "}'::text[]";
+    const std::string slice = o_.tables.where.empty() ? "" : absl::StrCat(" AND (", o_.tables.where, ")");
     claim_sql_ = absl::StrCat("SELECT c.", id, "::text, c.", doc, "::text FROM ", cases, " c WHERE c.", nc,
-                              " <= $1::timestamptz ORDER BY c.", nc, " LIMIT $2::int FOR UPDATE SKIP LOCKED");
+                              " <= $1::timestamptz", slice, " ORDER BY c.", nc, " LIMIT $2::int FOR UPDATE SKIP LOCKED");
     update_sql_ = absl::StrCat("UPDATE ", cases, " AS c SET ", doc, " = CASE WHEN u.patch IS NULL THEN c.", doc,
                                " ELSE ((c.", doc, "::jsonb - ", dropped, ") || u.patch)::", doc_type, " END, ", nc,
                                " = u.next_check FROM unnest($1::", id_type,
                                "[], $2::jsonb[], $3::timestamptz[]) AS u(id, patch, next_check) WHERE c.", id,
-                               " = u.id");
+                               " = u.id", slice);
     copy_sql_ = absl::StrCat("COPY ", events, " (case_id, at, bundle, action) FROM STDIN");
     next_due_sql_ = absl::StrCat("SELECT extract(epoch FROM min(c.", nc, ") - $1::timestamptz)::float8 FROM ", cases,
-                                 " c");
+                                 " c WHERE true", slice);
     park_claim_sql_ = absl::StrCat("SELECT c.", id, "::text FROM ", cases, " c WHERE c.", id, " = $1::", id_type,
-                                   " AND c.", nc, " <= $2::timestamptz FOR UPDATE SKIP LOCKED");
-    park_sql_ = absl::StrCat("UPDATE ", cases, " AS c SET ", nc, " = NULL WHERE c.", id, " = $1::", id_type);
+                                   " AND c.", nc, " <= $2::timestamptz", slice, " FOR UPDATE SKIP LOCKED");
+    park_sql_ = absl::StrCat("UPDATE ", cases, " AS c SET ", nc, " = NULL WHERE c.", id, " = $1::", id_type, slice);
     if (!connected_once_) {
       pg::Result enc = conn_.exec("SHOW server_encoding");
       if (enc.ok() && enc.rows() == 1 && enc.value(0, 0) != "UTF8")
@@ -412,6 +442,7 @@ class Worker {
       log(absl::StrCat("pass at ", format_rfc3339(pass_now, engine_.snapshot()->zone), ": ", pass.cases,
                        " cases in ", std::round(seconds_since(started) * 100) / 100, " s (", rate(pass.cases, started),
                        "/s): ", pass.to_string()));
+      if (pass.cases > 0) log(absl::StrCat("  seconds spent: ", pass.times()));
     }
     return Step::ok;
   }
@@ -428,6 +459,7 @@ class Worker {
   // One transaction: claim up to `limit` due cases, evaluate them, append their events, update them.
   Batch run_batch(Instant at, int limit) {
     Batch b;
+    Stopwatch watch(b.tally);
     auto fail = [&](const pg::Result& r) {
       b.failure = r.failure();
       b.error = r.error();
@@ -443,6 +475,7 @@ class Worker {
     pg::Result r = conn_.exec("BEGIN");
     if (!r.ok()) return fail(r);
     pg::Result claim = conn_.exec(claim_sql_, {now_text, std::to_string(limit)});
+    watch.lap(Tally::claim);
     if (!claim.ok()) return fail(claim);
     const int n = claim.rows();
     if (n == 0) {
@@ -493,9 +526,10 @@ class Worker {
       else next_checks_.add_null();
     }
     b.tally.cases = n;
-
+    watch.lap(Tally::evaluate);
     r = conn_.copy_in(copy_sql_, copy_);
     if (!r.ok()) return fail(r);
+    watch.lap(Tally::events);
     r = conn_.exec(update_sql_, {ids_.finish(), patches_.finish(), next_checks_.finish()});
     if (!r.ok()) return fail(r);
     if (r.affected() != n) {
@@ -504,7 +538,9 @@ class Worker {
       rollback();
       return b;
     }
+    watch.lap(Tally::update);
     r = conn_.exec("COMMIT");
+    watch.lap(Tally::commit);
     if (!r.ok()) return fail(r);
     return b;
   }

@@ -33,6 +33,9 @@ struct Tables {
   std::string doc = "doc";
   std::string next_check = "next_check";
   std::string events = "gridroute_events";
+  // An SQL condition on the cases table (alias `c`) that limits a worker to a slice of it, e.g.
+  // `c.bucket = 3` on a distributed table; empty: all of it.
+  std::string where;
 };
 
 struct WorkerOptions {

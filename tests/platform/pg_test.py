@@ -59,9 +59,12 @@ class Env:
         self.compare = os.path.join(self.shared, "tools", "compare_jsonl.py")
 
     # --- the database ---
+    def clean(self):
+        self.pg.psql("DROP VIEW IF EXISTS gridroute_cases CASCADE; DROP SCHEMA IF EXISTS platform CASCADE; "
+                     "DROP TABLE IF EXISTS gridroute_cases, gridroute_events, gridroute_templates CASCADE")
+
     def reset(self, *init_args):
-        self.pg.psql("DROP TABLE IF EXISTS gridroute_cases, gridroute_events, gridroute_templates CASCADE; "
-                     "DROP SCHEMA IF EXISTS platform CASCADE")
+        self.clean()
         r = self.run(["db", "init", "--db", self.pg.dsn] + list(init_args))
         check(r.returncode == 0, "db init failed: %s" % r.stderr)
 
@@ -629,8 +632,9 @@ def test_daemon(env):
     return "woke on notify and on time, kept the old bundle on a broken one, reloaded, stopped on SIGTERM"
 
 
-def test_partitioned(env):
-    """db init --partitions: the same sweep over a table partitioned by hash of id."""
+def test_partitions_and_slices(env):
+    """db init --partitions; a worker on one partition (--cases-table), one on a slice (--where), then
+    two on the whole table: each case once, as gridroute escalate answers it."""
     env.reset("--partitions", "4")
     parts = env.pg.psql("SELECT count(*) FROM pg_inherits WHERE inhparent = 'gridroute_cases'::regclass")[0]
     check(parts == "4", "%s partitions" % parts)
@@ -638,6 +642,15 @@ def test_partitioned(env):
     env.generate(5400, k)
     before = env.docs_by_id()
     expected = env.escalate(env.shuangcheng, before, NOW)
+    p0 = set(r[0] for r in env.pg.copy_out("SELECT id FROM gridroute_cases_p0"))
+    rc, err = wait(env.worker(env.shuangcheng, "--cases-table", "gridroute_cases_p0", batch=300), 60, "worker on p0")
+    check(rc == 0, "worker exit %d: %s" % (rc, err))
+    check(worker_total(err) == len(p0), "the worker on p0 did %s of its %d cases" % (worker_total(err), len(p0)))
+    check({e["case_id"] for e in env.events()} == p0, "the worker on p0 touched other partitions")
+    slice_ids = {i for i in before if i < "S002700"} - p0
+    rc, err = wait(env.worker(env.shuangcheng, "--where", "c.id < 'S002700'", batch=300), 60, "worker on a slice")
+    check(rc == 0, "worker exit %d: %s" % (rc, err))
+    check(worker_total(err) == len(slice_ids), "the worker on the slice did %s of %d" % (worker_total(err), len(slice_ids)))
     procs = [env.worker(env.shuangcheng, batch=500) for _ in range(2)]
     for p in procs:
         rc, err = wait(p, 120, "worker")
@@ -646,7 +659,8 @@ def test_partitioned(env):
     check_once(events, before)
     check_answers(events, expected, NOW)
     check_updates(before, env.cases_after(), expected, lambda _: NOW)
-    return "5400 cases over 4 partitions"
+    return "5400 cases over 4 partitions: %d by partition, %d by slice, the rest by two workers" % (
+        len(p0), len(slice_ids))
 
 
 def doc_blocks(env, name):
@@ -674,7 +688,7 @@ def run_doc_blocks(env, name, extra_env):
 def platform_mapping(env, name, select_docs, select_after):
     """Runs the docs' blocks NAME (which set up a platform's own table and run the worker on it with
     the clock's time), then checks each case against gridroute escalate at its event's time."""
-    env.reset()
+    env.clean()
     run_doc_blocks(env, name + "-setup", {})
     before = {r[0]: r[1] for r in env.pg.copy_out(select_docs)}
     check(len(before) >= 3, "the example has %d cases" % len(before))
@@ -741,7 +755,7 @@ TESTS = [
     test_connection_lost,
     test_refused_update,
     test_daemon,
-    test_partitioned,
+    test_partitions_and_slices,
     test_mapping_view,
     test_mapping_columns,
     test_exit_codes,
