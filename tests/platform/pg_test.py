@@ -42,6 +42,12 @@ def check(cond, msg):
         raise Failure(msg)
 
 
+def loads_all(texts):
+    """json.loads of many JSON texts at once (one parser call: much faster than one call each)."""
+    texts = list(texts)
+    return json.loads("[" + ",".join(texts) + "]") if texts else []
+
+
 def instant(text):
     return dt.datetime.fromisoformat(text).timestamp() if text is not None else None
 
@@ -60,8 +66,14 @@ class Env:
 
     # --- the database ---
     def clean(self):
-        self.pg.psql("DROP VIEW IF EXISTS gridroute_cases CASCADE; DROP SCHEMA IF EXISTS platform CASCADE; "
-                     "DROP TABLE IF EXISTS gridroute_cases, gridroute_events, gridroute_templates CASCADE")
+        self.pg.psql_script("""
+            DROP SCHEMA IF EXISTS platform CASCADE;
+            DO $$ BEGIN
+              IF (SELECT relkind FROM pg_class WHERE oid = to_regclass('gridroute_cases')) = 'v' THEN
+                DROP VIEW gridroute_cases;
+              END IF;
+            END $$;
+            DROP TABLE IF EXISTS gridroute_cases, gridroute_events, gridroute_templates CASCADE;""")
 
     def reset(self, *init_args):
         self.clean()
@@ -104,12 +116,14 @@ class Env:
     def events(self):
         rows = self.pg.copy_out("SELECT seq, case_id, action::text, bundle, extract(epoch FROM at)::text, "
                                 "xmin::text FROM gridroute_events ORDER BY seq")
-        return [dict(seq=int(r[0]), case_id=r[1], action=json.loads(r[2]), bundle=r[3], at=float(r[4]), xact=r[5])
-                for r in rows]
+        actions = loads_all(r[2] for r in rows)
+        return [dict(seq=int(r[0]), case_id=r[1], action=a, bundle=r[3], at=float(r[4]), xact=r[5])
+                for r, a in zip(rows, actions)]
 
     def cases_after(self):
         rows = self.pg.copy_out("SELECT id, doc::text, extract(epoch FROM next_check)::text FROM gridroute_cases")
-        return {r[0]: (json.loads(r[1]), float(r[2]) if r[2] is not None else None) for r in rows}
+        docs = loads_all(r[1] for r in rows)
+        return {r[0]: (d, float(r[2]) if r[2] is not None else None) for r, d in zip(rows, docs)}
 
     # --- the command line ---
     def run(self, args, **kw):
@@ -125,7 +139,7 @@ class Env:
         return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=stderr or subprocess.PIPE, text=True)
 
     def escalate(self, bundle, docs, now):
-        """`gridroute escalate` on {id: doc text}: {id: answer line}."""
+        """`gridroute escalate` on {id: doc text}: {id: answer (parsed)}."""
         ids = sorted(docs)
         path = os.path.join(self.tmp, "cases.jsonl")
         with open(path, "w", encoding="utf-8") as f:
@@ -135,7 +149,7 @@ class Env:
         check(r.returncode == 0, "gridroute escalate failed: %s" % r.stderr)
         lines = r.stdout.split("\n")[:-1]
         check(len(lines) == len(ids), "gridroute escalate answered %d of %d lines" % (len(lines), len(ids)))
-        return dict(zip(ids, lines))
+        return dict(zip(ids, loads_all(lines)))
 
 
 # --- what the worker must leave behind --------------------------------------------------------------
@@ -153,7 +167,7 @@ def check_once(events, ids):
 def check_answers(events, expected, now=None):
     bad = []
     for e in events:
-        answer = json.loads(expected[e["case_id"]])
+        answer = expected[e["case_id"]]
         got, want = e["action"], answer
         if answer.get("action") == "rejected":
             # As compare_jsonl.py: the error's wording is not compared (the command line words an
@@ -170,12 +184,8 @@ def check_answers(events, expected, now=None):
           % ((len(bad),) + tuple(map(str, bad[0]))) if bad else "")
 
 
-def expected_case(doc_text, answer, now_text):
+def expected_case(doc, answer, now_text):
     """The case as docs/platform.md says the worker leaves it: (doc, next_check as epoch seconds)."""
-    try:
-        doc = json.loads(doc_text)
-    except ValueError:
-        doc = doc_text
     a = answer.get("action")
     if a in ("escalate", "reopen", "redispatch"):
         doc = dict(doc)
@@ -196,9 +206,10 @@ def expected_case(doc_text, answer, now_text):
 def check_updates(before, after, expected, now_of):
     """`now_of(case_id)`: the evaluation time of that case (RFC 3339)."""
     bad = []
-    for cid, doc_text in before.items():
-        answer = json.loads(expected[cid])
-        want_doc, want_next = expected_case(doc_text, answer, now_of(cid))
+    ids = list(before)
+    for cid, doc in zip(ids, loads_all(before[i] for i in ids)):
+        answer = expected[cid]
+        want_doc, want_next = expected_case(doc, answer, now_of(cid))
         got_doc, got_next = after[cid]
         if isinstance(got_doc, dict) and "level_started_at" in got_doc and isinstance(want_doc, dict) \
                 and got_doc.get("level_started_at") != want_doc.get("level_started_at"):
@@ -273,7 +284,8 @@ def test_sigkill_mid_batch(env):
     """A worker killed with SIGKILL inside a batch: that batch is rolled back, another worker finishes."""
     env.reset()
     k = env.load_templates(os.path.join(env.shuangcheng, "cases.jsonl"))
-    env.generate(env.cases, k)
+    n = max(10000, env.cases // 4)
+    env.generate(n, k)
     before = env.docs_by_id()
     expected = env.escalate(env.shuangcheng, before, NOW)
     batch = 500
@@ -288,17 +300,17 @@ def test_sigkill_mid_batch(env):
                                    "WHERE application_name = 'gridroute-victim'")[0] == "0", 30,
                "the killed worker's session to end")
     done = count_events(env)
-    check(0 < done < env.cases, "the kill came too late: %d of %d cases had events" % (done, env.cases))
+    check(0 < done < n, "the kill came too late: %d of %d cases had events" % (done, n))
     check(done % batch == 0, "%d events after the kill: not whole batches of %d" % (done, batch))
     due = int(env.pg.psql("SELECT count(*) FROM gridroute_cases WHERE next_check <= '%s'" % NOW)[0])
-    check(due == env.cases - done, "%d cases still due, %d without an event" % (due, env.cases - done))
+    check(due == n - done, "%d cases still due, %d without an event" % (due, n - done))
     rc, err = wait(env.worker(env.shuangcheng, batch=batch), 300, "the second worker")
     check(rc == 0, "second worker exit %d: %s" % (rc, err))
     events = env.events()
     check_once(events, before)
     check_answers(events, expected, NOW)
     check_updates(before, env.cases_after(), expected, lambda _: NOW)
-    return "killed after %d of %d cases; the second worker did %s" % (done, env.cases, worker_total(err))
+    return "killed after %d of %d cases; the second worker did %s" % (done, n, worker_total(err))
 
 
 def modified_bundle(env, name):
@@ -332,7 +344,7 @@ def test_reload_by_notify(env):
     after it the new one, and no case is lost or doubled."""
     env.reset()
     k = env.load_templates(os.path.join(env.shuangcheng, "cases.jsonl"))
-    n = max(2000, env.cases * 3 // 10)
+    n = max(2000, env.cases * 3 // 20)
     env.generate(n, k)
     before = env.docs_by_id()
     new = modified_bundle(env, "bundle-b")
@@ -358,8 +370,8 @@ def test_reload_by_notify(env):
         groups.setdefault(e["xact"], []).append(e)
     kinds = []
     for evs in groups.values():
-        old = all(e["action"] == json.loads(exp_old[e["case_id"]]) for e in evs)
-        new_ = all(e["action"] == json.loads(exp_new[e["case_id"]]) for e in evs)
+        old = all(e["action"] == exp_old[e["case_id"]] for e in evs)
+        new_ = all(e["action"] == exp_new[e["case_id"]] for e in evs)
         check(old or new_, "a batch of %d events matches neither bundle (first case %s)" % (len(evs), evs[0]["case_id"]))
         kinds.append("old" if old and not new_ else "new" if new_ and not old else "either")
     decided = [x for x in kinds if x != "either"]
@@ -456,7 +468,7 @@ def golden(env, example, now):
                        stderr=subprocess.STDOUT, text=True)
     check(r.returncode == 0, "events differ from expected-escalate.jsonl:\n" + r.stdout)
     # The update rules, driven by the events (which compare_jsonl.py just found equal to the expected lines).
-    check_updates(before, env.cases_after(), {c: json.dumps(by_case[c]["action"]) for c in before}, lambda _: now)
+    check_updates(before, env.cases_after(), {c: by_case[c]["action"] for c in before}, lambda _: now)
     return "%s (%d lines; %d not JSON left out)" % (r.stdout.strip().split("\n")[-1], len(lines), len(lines) - len(keep))
 
 
@@ -488,7 +500,7 @@ def test_connection_lost(env):
     """The worker's session is terminated mid-sweep: it reconnects and finishes, nothing lost or doubled."""
     env.reset()
     k = env.load_templates(os.path.join(env.shuangcheng, "cases.jsonl"))
-    n = max(2000, env.cases * 3 // 10)
+    n = max(2000, env.cases * 3 // 20)
     env.generate(n, k)
     before = env.docs_by_id()
     expected = env.escalate(env.shuangcheng, before, NOW)
@@ -525,7 +537,7 @@ def test_refused_update(env):
     """)
     before = env.docs_by_id()
     expected = env.escalate(env.shuangcheng, before, NOW)
-    check(json.loads(expected["S000001"])["action"] == "escalate", "S000001 must be a case that moves")
+    check(expected["S000001"]["action"] == "escalate", "S000001 must be a case that moves")
     rc, err = wait(env.worker(env.shuangcheng, batch=100), 120, "worker")
     env.pg.psql("DROP TRIGGER refuse ON gridroute_cases; DROP FUNCTION refuse_s000001()")
     check(rc == 0, "worker exit %d: %s" % (rc, err))
@@ -565,7 +577,7 @@ def test_daemon(env):
         doc = json.dumps(t)
         a = env.escalate(env.shuangcheng, {"x": doc}, NOW)["x"]
         b = env.escalate(new, {"x": doc}, NOW)["x"]
-        if a != b and json.loads(a)["action"] == "escalate":
+        if a != b and a["action"] == "escalate":
             probe = t
             break
     check(probe is not None, "no case tells the bundles apart")
@@ -591,7 +603,7 @@ def test_daemon(env):
 
     def answered_by(bundle, cid, doc, e):
         at = dt.datetime.fromtimestamp(e["at"], dt.timezone.utc).isoformat()
-        return e["action"] == json.loads(env.escalate(bundle, {cid: doc}, at)[cid])
+        return e["action"] == env.escalate(bundle, {cid: doc}, at)[cid]
 
     try:
         doc = insert("D1", NOW)
@@ -701,7 +713,8 @@ def platform_mapping(env, name, select_docs, select_after):
         at_of[e["case_id"]] = at
         expected[e["case_id"]] = env.escalate(env.shuangcheng, {e["case_id"]: before[e["case_id"]]}, at)[e["case_id"]]
     check_answers(events, expected)
-    after = {r[0]: (json.loads(r[1]), float(r[2]) if r[2] is not None else None) for r in env.pg.copy_out(select_after)}
+    rows = env.pg.copy_out(select_after)
+    after = {r[0]: (d, float(r[2]) if r[2] is not None else None) for r, d in zip(rows, loads_all(r[1] for r in rows))}
     check_updates(before, after, expected, lambda c: at_of[c])
     return "%d platform cases: %s" % (len(events), dict(collections.Counter(e["action"]["action"] for e in events)))
 

@@ -9,7 +9,9 @@ the Python process dies first (a test killed on timeout leaves no server behind)
 As root the server runs as the unprivileged user `nobody` (PostgreSQL refuses to run as root).
 Standard library only; the server's own programs (initdb, pg_ctl, psql) come from postgresql-15.
 """
+import csv
 import glob
+import io
 import os
 import shutil
 import socket
@@ -17,6 +19,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+
+csv.field_size_limit(1 << 30)  # case documents may be megabytes
 
 
 class Unavailable(Exception):
@@ -161,18 +166,15 @@ class Cluster:
         return self.psql(None, stdin=script)
 
     def copy_out(self, query):
-        """Rows of a query as COPY text, unescaped into lists of fields (None for NULL)."""
+        """Rows of a query as lists of strings (None for NULL; a value that is the text \\N reads as
+        NULL too). CSV, for Python's C parser."""
         argv = [os.path.join(self.bindir, "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", self.dsn,
-                "-c", "COPY (%s) TO STDOUT" % query]
+                "-c", "COPY (%s) TO STDOUT WITH (FORMAT csv, NULL '\\N')" % query]
         r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         if r.returncode != 0:
             raise RuntimeError("psql COPY failed: %s" % r.stderr.decode(errors="replace"))
-        out = []
-        for line in r.stdout.decode("utf-8").split("\n"):
-            if line == "":
-                continue
-            out.append([None if f == "\\N" else _unescape_copy(f) for f in line.split("\t")])
-        return out
+        rows = csv.reader(io.StringIO(r.stdout.decode("utf-8"), newline=""))
+        return [[None if f == "\\N" else f for f in row] for row in rows]
 
     def copy_in(self, table_and_columns, rows):
         """COPY rows (lists of strings or None) into a table."""
@@ -185,26 +187,10 @@ class Cluster:
 
 
 _ESC = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_UNESC = {"\\": "\\", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "v": "\v"}
 
 
 def _escape_copy(s):
     return "".join(_ESC.get(c, c) for c in s)
-
-
-def _unescape_copy(s):
-    if "\\" not in s:
-        return s
-    out, i = [], 0
-    while i < len(s):
-        c = s[i]
-        if c == "\\" and i + 1 < len(s):
-            out.append(_UNESC.get(s[i + 1], s[i + 1]))
-            i += 2
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
 
 
 if __name__ == "__main__":
