@@ -193,7 +193,8 @@ class Worker {
       if (st.ok()) {
         pg::Failure f = setup(error);
         if (f == pg::Failure::none) {
-          if (attempt > 0 || connected_once_) log("connected to the database again");
+          if (connected_once_) log("connected to the database again");
+          else if (attempt > 0) log("connected to the database");
           connected_once_ = true;
           return Step::ok;
         }
