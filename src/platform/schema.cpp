@@ -85,9 +85,11 @@ int run_db_init(const InitOptions& o) {
     }
     std::string index;
     if (!quote(cases_last + "_next_check", index)) return failed();
+    // (next_check, id): the order workers claim in, each claim going on from the last one's last case.
     // Partial: parked cases (most of them, on a platform that keeps its closed cases) cost nothing to
     // index and are never scanned; the claim (next_check <= now) implies the predicate.
-    if (!run(absl::StrCat("CREATE INDEX ", index, " ON ", cases, " (", nc, ") WHERE ", nc, " IS NOT NULL")).ok())
+    if (!run(absl::StrCat("CREATE INDEX ", index, " ON ", cases, " (", nc, ", ", id, ") WHERE ", nc, " IS NOT NULL"))
+             .ok())
       return failed();
     say(absl::StrCat("created ", cases,
                      o.partitions > 0 ? absl::StrCat(" (", o.partitions, " partitions by hash of ", id, ")") : ""));

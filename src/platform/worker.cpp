@@ -13,7 +13,9 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -154,6 +156,7 @@ class Worker {
     pg::Failure failure = pg::Failure::none;
     std::string error;
     std::string first_id;  // the first claimed case, for a batch of one that the database refuses
+    std::string last_next_check, last_id;  // the last claimed case, where the next claim of the pass starts
     Tally tally;
     std::vector<std::string> warnings;
   };
@@ -222,8 +225,9 @@ class Worker {
     // planner guesses. Left to itself it merges with a scan of the whole table when the table is
     // partitioned (it prices a lookup as one per partition, not knowing that all but one are pruned at
     // run time), which makes a batch cost as much as the table is large.
+    // ISO dates: a claim hands the last next_check it read back to the next claim as text.
     for (const char* sql : {"LISTEN gridroute_reload", "LISTEN gridroute_wake", "SET enable_hashjoin = off",
-                            "SET enable_mergejoin = off"}) {
+                            "SET enable_mergejoin = off", "SET DateStyle = 'ISO, YMD'"}) {
       pg::Result r = conn_.exec(sql);
       if (!r.ok()) {
         error = r.error();
@@ -294,8 +298,15 @@ class Worker {
     for (std::size_t i = 0; i < kDroppedFields.size(); ++i) absl::StrAppend(&dropped, i ? "," : "", av(kDroppedFields[i]));
     dropped += "}'::text[]";
     const std::string slice = o_.tables.where.empty() ? "" : absl::StrCat(" AND (", o_.tables.where, ")");
-    claim_sql_ = absl::StrCat("SELECT c.", id, "::text, c.", doc, "::text FROM ", cases, " c WHERE c.", nc,
-                              " <= $1::timestamptz", slice, " ORDER BY c.", nc, " LIMIT $2::int FOR UPDATE SKIP LOCKED");
+    // Claims go in (next_check, id) order; within a pass each claim starts after the last case the
+    // previous one took, so it does not walk again over the index entries of the cases already done
+    // (they stay in the index until VACUUM) nor over the batches other workers hold.
+    const std::string claim_head = absl::StrCat("SELECT c.", id, "::text, c.", doc, "::text, c.", nc, "::text FROM ",
+                                                cases, " c WHERE c.", nc, " <= $1::timestamptz", slice);
+    const std::string claim_tail = absl::StrCat(" ORDER BY c.", nc, ", c.", id, " LIMIT $2::int FOR UPDATE SKIP LOCKED");
+    claim_sql_ = claim_head + claim_tail;
+    claim_after_sql_ = absl::StrCat(claim_head, " AND c.", nc, " >= $3::", nc_type, " AND (c.", nc, ", c.", id,
+                                    ") > ($3::", nc_type, ", $4::", id_type, ")", claim_tail);
     update_sql_ = absl::StrCat("UPDATE ", cases, " AS c SET ", doc, " = CASE WHEN u.patch IS NULL THEN c.", doc,
                                " ELSE ((c.", doc, "::jsonb - ", dropped, ") || u.patch)::", doc_type, " END, ", nc,
                                " = u.next_check FROM unnest($1::", id_type,
@@ -389,11 +400,15 @@ class Worker {
     int limit = o_.batch;
     int isolated = 0;  // cases left to take one per transaction after the database refused a batch
     double retry_delay = 0.05;
+    // Where the next claim starts. When a claim from there finds nothing, one more claim from the
+    // start picks up what fell due behind it (a case changed by the platform, the batch of a worker
+    // that died); the pass ends when a claim from the start finds nothing.
+    std::optional<std::pair<std::string, std::string>> cursor;
     while (true) {
       poll_events();
       if (stop_) break;
       Instant at = fixed_now != kNoInstant ? fixed_now : now();
-      Batch b = run_batch(at, isolated > 0 ? 1 : limit);
+      Batch b = run_batch(at, isolated > 0 ? 1 : limit, isolated > 0 || !cursor ? nullptr : &*cursor);
       if (b.failure == pg::Failure::none) {
         retry_delay = 0.05;
         if (isolated > 0) --isolated;
@@ -403,7 +418,12 @@ class Worker {
           if (++warned <= 20) log(w);
           else if (warned == 21) log("... further warnings of this pass are not shown");
         }
-        if (b.claimed == 0) break;
+        if (b.claimed == 0) {
+          if (!cursor) break;
+          cursor.reset();
+          continue;
+        }
+        cursor.emplace(std::move(b.last_next_check), std::move(b.last_id));
         if (seconds_since(last_report) >= 10) {
           last_report = Steady::now();
           log(absl::StrCat("... ", pass.cases, " cases so far (", rate(pass.cases, started), "/s): ", pass.to_string()));
@@ -458,7 +478,8 @@ class Worker {
   }
 
   // One transaction: claim up to `limit` due cases, evaluate them, append their events, update them.
-  Batch run_batch(Instant at, int limit) {
+  // `after`: the (next_check, id) of the last case the pass claimed, or null to start from the first.
+  Batch run_batch(Instant at, int limit, const std::pair<std::string, std::string>* after) {
     Batch b;
     Stopwatch watch(b.tally);
     auto fail = [&](const pg::Result& r) {
@@ -475,7 +496,8 @@ class Worker {
     const std::string now_text = format_rfc3339(at, snap->zone);
     pg::Result r = conn_.exec("BEGIN");
     if (!r.ok()) return fail(r);
-    pg::Result claim = conn_.exec(claim_sql_, {now_text, std::to_string(limit)});
+    pg::Result claim = after ? conn_.exec(claim_after_sql_, {now_text, std::to_string(limit), after->first, after->second})
+                             : conn_.exec(claim_sql_, {now_text, std::to_string(limit)});
     watch.lap(Tally::claim);
     if (!claim.ok()) return fail(claim);
     const int n = claim.rows();
@@ -486,6 +508,8 @@ class Worker {
     }
     b.claimed = n;
     b.first_id = std::string(claim.value(0, 0));
+    b.last_id = std::string(claim.value(n - 1, 0));
+    b.last_next_check = std::string(claim.value(n - 1, 2));
 
     docs_.clear();
     for (int i = 0; i < n; ++i) docs_.push_back(claim.value(i, 1));
@@ -624,7 +648,7 @@ class Worker {
   Instant clock_base_ = kNoInstant;
   Steady::time_point clock_start_;
   Tally total_;
-  std::string claim_sql_, update_sql_, copy_sql_, next_due_sql_, park_claim_sql_, park_sql_;
+  std::string claim_sql_, claim_after_sql_, update_sql_, copy_sql_, next_due_sql_, park_claim_sql_, park_sql_;
   // Reused across batches.
   std::unique_ptr<LineCodec> codec_;
   std::shared_ptr<const Snapshot> codec_snapshot_;

@@ -313,6 +313,30 @@ def test_sigkill_mid_batch(env):
     return "killed after %d of %d cases; the second worker did %s" % (done, n, worker_total(err))
 
 
+def test_late_arrival(env):
+    """A case that falls due behind the point a sweep has reached (inserted mid-pass, due before all
+    the others) is still taken in the same pass."""
+    env.reset()
+    k = env.load_templates(os.path.join(env.shuangcheng, "cases.jsonl"))
+    n = max(4000, env.cases // 10)
+    env.generate(n, k)
+    with open(os.path.join(env.shuangcheng, "cases.jsonl"), encoding="utf-8") as f:
+        late = json.loads(f.readline())
+    late["id"] = "A000000"
+    proc = env.worker(env.shuangcheng, batch=100)
+    poll_until(lambda: count_events(env) >= 100, 60, "the first batch")
+    env.pg.copy_in("gridroute_cases (id, doc, next_check)", [["A000000", json.dumps(late), "2026-11-22T10:00:00+08:00"]])
+    rc, err = wait(proc, 120, "worker")
+    check(rc == 0, "worker exit %d: %s" % (rc, err))
+    before_late = env.pg.psql("SELECT count(*) FROM gridroute_events WHERE case_id = 'A000000'")[0]
+    check(before_late == "1", "the late case has %s events after the pass" % before_late)
+    check(worker_total(err) == n + 1, "the pass did %s cases, not %d" % (worker_total(err), n + 1))
+    e = [x for x in env.events() if x["case_id"] == "A000000"][0]
+    want = env.escalate(env.shuangcheng, {"A000000": json.dumps(late)}, NOW)["A000000"]
+    check(e["action"] == want, "the late case: %s, not %s" % (e["action"], want))
+    return "taken in the same pass (%d + 1 cases)" % n
+
+
 def modified_bundle(env, name):
     """A copy of the shuangcheng bundle whose council of xingye and urban department have new ids, so
     that many answers differ."""
@@ -764,6 +788,7 @@ TESTS = [
     test_garbage_docs,
     test_parallel_workers,
     test_sigkill_mid_batch,
+    test_late_arrival,
     test_reload_by_notify,
     test_connection_lost,
     test_refused_update,
