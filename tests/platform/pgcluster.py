@@ -84,7 +84,8 @@ class Cluster:
                               stderr=subprocess.STDOUT, text=True, **kw)
 
     def start(self):
-        self.tmp = tempfile.mkdtemp(prefix="gridroute-pg-")
+        # As root, the server's user must reach the folder: /tmp, whatever TMPDIR says.
+        self.tmp = tempfile.mkdtemp(prefix="gridroute-pg-", dir="/tmp" if os.geteuid() == 0 else None)
         os.chmod(self.tmp, 0o755)
         self.data = os.path.join(self.tmp, "data")
         self.sock = os.path.join(self.tmp, "sock")
