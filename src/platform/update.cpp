@@ -78,7 +78,10 @@ CaseUpdate plan_update(std::string_view answer, std::string_view now_text) {
     set_next_check(u, first, *now);
     if (!first) u.warning = "the " + u.action + " answer has no deadline; the case is parked";
   } else if (u.action == "hold" || u.action == "suspended") {
-    set_next_check(u, string_field(*a, "next_check"), *now);
+    const json::string* next = string_field(*a, "next_check");
+    set_next_check(u, next, *now);
+    // An open-ended suspension has no next check; a hold always has one.
+    if (!next && u.action == "hold") u.warning = "the hold answer has no next_check; the case is parked";
   } else if (u.action != "none" && u.action != "overdue" && u.action != "dispute" && u.action != "rejected") {
     u.warning = "unknown action '" + u.action + "'; the case is parked";
   }

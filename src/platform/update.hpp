@@ -36,7 +36,8 @@ struct CaseUpdate {
 //  - escalate, reopen, redispatch: patch `level` (the answer's), `level_started_at` (now), `responded`
 //    (false), `reports` (0), `status` ("open"), `handler` and, when the answer has one, `rule` (pinned,
 //    SPEC §6.1); kDroppedFields are removed; next check: the earlier of respond_by and resolve_by;
-//  - hold, suspended: next check: the answer's next_check (null parks the case);
+//  - hold, suspended: next check: the answer's next_check (null parks the case; a hold without one is
+//    warned about);
 //  - none, overdue, dispute, rejected, and any action this code does not know: parked.
 // A next check that is not after `now` would be due again at once, so it parks the case, with a warning;
 // so does an answer that cannot be read (its action is then "rejected").

@@ -88,6 +88,10 @@ TEST(PlanUpdate, HoldAndSuspendedWaitForTheAnswersNextCheck) {
                   "2026-12-07T10:00:00+08:00");
   EXPECT_FALSE(u.next_check.has_value());
   EXPECT_EQ(u.warning, "");
+  // A hold always has one: without it the case parks, with a warning.
+  u = plan_update(R"({"id": "C", "action": "hold", "level": 0, "reasons": []})", kNow);
+  EXPECT_FALSE(u.next_check.has_value());
+  EXPECT_NE(u.warning.find("no next_check"), std::string::npos);
 }
 
 TEST(PlanUpdate, FinalActionsParkTheCase) {
