@@ -44,8 +44,9 @@ of its respond_by and resolve_by); hold and suspended wait for the answer's next
 dispute and rejected park the case (next_check null) until the platform changes it.
 
   --db DSN           a libpq connection string or URI; "" takes the PG* variables
-  --now TIME         evaluate at TIME (RFC 3339 with an offset) instead of the clock; later passes
-                     add the time elapsed since the start
+  --now TIME         evaluate at TIME (RFC 3339 with an offset) instead of the clock: all of a
+                     --once pass; without --once the first pass, and later ones at TIME plus the
+                     time elapsed since
   --once             one pass over what is due at the start, then exit
   --batch N          cases per transaction (default 1000, at most 100000)
   --max-sleep S      an idle worker looks for due cases at least every S seconds (default 60)
