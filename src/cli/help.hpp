@@ -12,6 +12,8 @@ Usage:
   gridroute check BUNDLE                                  load a bundle and lint it
   gridroute route BUNDLE [ISSUES.jsonl|-] [--explain]     route issues (JSON Lines) to handlers
   gridroute escalate BUNDLE [CASES.jsonl|-] --now TIME    evaluate open cases for escalation
+  gridroute db init --db DSN                              create the PostgreSQL cases and events tables
+  gridroute worker BUNDLE --db DSN [--once]               evaluate the due cases in PostgreSQL
   gridroute version                                       print the version
   gridroute help [COMMAND]                                help on gridroute or on one command
 

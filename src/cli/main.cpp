@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/help.hpp"
+#include "cli/cmd_db.hpp"
 #include "cli/stream.hpp"
 #include "gridroute/engine.hpp"
 #include "gridroute/jsonl.hpp"
@@ -187,6 +188,8 @@ int main(int argc, char** argv) {
     if (cmd == "check") return cmd_check(args);
     if (cmd == "route") return cmd_batch(Batch::route, args);
     if (cmd == "escalate") return cmd_batch(Batch::escalate, args);
+    if (cmd == "db") return cmd_db(argc - 1, argv + 1);
+    if (cmd == "worker") return cmd_worker(argc - 1, argv + 1);
   } catch (const std::exception& e) {
     std::cerr << "gridroute: internal error: " << e.what() << "\n";
     return 70;

@@ -166,6 +166,10 @@ void append_action(std::string& out, const Index& s, const LineId& id, const Act
   const bool moves = a.kind == Action::Kind::escalate || a.kind == Action::Kind::reopen ||
                      a.kind == Action::Kind::redispatch;
   if (moves) {
+    // The rule the case is under (null for the fallback owner's): a platform pins it with the new owner.
+    out += ", \"rule\": ";
+    if (a.rule == kNone) out += "null";
+    else append_json_string(out, s.rules[static_cast<std::size_t>(a.rule)].id);
     out += ", \"assist\": ";
     append_handler_list(out, s, a.assist);
   }

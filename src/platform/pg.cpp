@@ -1,0 +1,148 @@
+#include "platform/pg.hpp"
+
+#include <cstring>
+
+namespace gridroute::pg {
+
+namespace {
+
+std::string one_line(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  for (char& c : s)
+    if (c == '\n') c = ' ';
+  return s;
+}
+
+}  // namespace
+
+Failure classify(std::string_view sqlstate, bool connection_ok) {
+  if (!connection_ok || sqlstate.empty()) return Failure::transient;
+  auto cls = sqlstate.substr(0, 2);
+  // 08 connection exception, 53 insufficient resources (too many connections, disk full), 58 I/O
+  // error, 57P0x shutdown or start-up, 40001/40P01 serialization failure or deadlock, 55P03 lock not
+  // available: all pass or change with time.
+  if (cls == "08" || cls == "53" || cls == "58") return Failure::transient;
+  if (sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03") return Failure::transient;
+  if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") return Failure::transient;
+  return Failure::refused;
+}
+
+Result::Result(PGresult* r, PGconn* conn) : res_(r) {
+  ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  ok_ = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_COPY_IN;
+  if (ok_) {
+    failure_ = Failure::none;
+    return;
+  }
+  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  // The server's primary message without the "ERROR:  " prefix; else libpq's own.
+  const char* primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  std::string msg = primary ? primary : r ? PQresultErrorMessage(r) : "";
+  if (msg.empty() && conn) msg = PQerrorMessage(conn);
+  if (msg.empty()) msg = "the server sent no result";
+  error_ = one_line(std::move(msg));
+  if (state) error_ += std::string(" (SQLSTATE ") + state + ")";
+  failure_ = classify(state ? state : "", conn && PQstatus(conn) == CONNECTION_OK);
+}
+
+absl::Status Connection::open(const std::string& dsn, const std::string& app) {
+  const char* keys[] = {"dbname", "fallback_application_name", "client_encoding", nullptr};
+  const char* vals[] = {dsn.c_str(), app.c_str(), "UTF8", nullptr};
+  // expand_dbname = 1: `dbname` holds the whole DSN; the later keys apply where the DSN is silent.
+  conn_.reset(PQconnectdbParams(keys, vals, 1));
+  if (!conn_) return absl::ResourceExhaustedError("libpq could not allocate a connection");
+  if (PQstatus(conn_.get()) != CONNECTION_OK) {
+    std::string msg = one_line(PQerrorMessage(conn_.get()));
+    conn_.reset();
+    return absl::UnavailableError(msg);
+  }
+  return absl::OkStatus();
+}
+
+Result Connection::exec(const std::string& sql) {
+  if (!conn_) return Result(nullptr, nullptr);
+  return Result(PQexec(conn_.get(), sql.c_str()), conn_.get());
+}
+
+Result Connection::exec(const std::string& sql, const std::vector<std::optional<std::string>>& params) {
+  if (!conn_) return Result(nullptr, nullptr);
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  return Result(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                             nullptr, nullptr, 0),
+                conn_.get());
+}
+
+Result Connection::copy_in(const std::string& sql, std::string_view data) {
+  if (!conn_) return Result(nullptr, nullptr);
+  Result start(PQexec(conn_.get(), sql.c_str()), conn_.get());
+  if (!start.ok()) return start;
+  // libpq buffers and sends in pieces itself; chunks keep each call's int length in range.
+  constexpr std::size_t kChunk = 1 << 20;
+  for (std::size_t at = 0; at < data.size(); at += kChunk) {
+    std::size_t n = std::min(kChunk, data.size() - at);
+    if (PQputCopyData(conn_.get(), data.data() + at, static_cast<int>(n)) != 1) break;
+  }
+  PQputCopyEnd(conn_.get(), nullptr);
+  // The COPY's own result, then NULL; keep the first failure.
+  Result out;
+  bool have = false;
+  while (PGresult* r = PQgetResult(conn_.get())) {
+    Result cur(r, conn_.get());
+    if (!have || (out.ok() && !cur.ok())) {
+      out = std::move(cur);
+      have = true;
+    }
+  }
+  if (!have) return Result(nullptr, conn_.get());
+  return out;
+}
+
+bool Connection::consume() { return conn_ && PQconsumeInput(conn_.get()) == 1; }
+
+std::vector<std::string> Connection::notifications() {
+  std::vector<std::string> out;
+  if (!conn_) return out;
+  while (PGnotify* n = PQnotifies(conn_.get())) {
+    out.emplace_back(n->relname);
+    PQfreemem(n);
+  }
+  return out;
+}
+
+void ArrayLiteral::add(std::string_view element) {
+  if (n_++) text_.push_back(',');
+  text_.push_back('"');
+  for (char c : element) {
+    if (c == '"' || c == '\\') text_.push_back('\\');
+    text_.push_back(c);
+  }
+  text_.push_back('"');
+}
+
+void ArrayLiteral::add_null() {
+  if (n_++) text_.push_back(',');
+  text_ += "NULL";
+}
+
+void append_copy_field(std::string& out, std::string_view field) {
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < field.size(); ++i) {
+    char c = field[i];
+    const char* esc = nullptr;
+    switch (c) {
+      case '\\': esc = "\\\\"; break;
+      case '\n': esc = "\\n"; break;
+      case '\r': esc = "\\r"; break;
+      case '\t': esc = "\\t"; break;
+      default: continue;
+    }
+    out.append(field.data() + start, i - start);
+    out += esc;
+    start = i + 1;
+  }
+  out.append(field.data() + start, field.size() - start);
+}
+
+}  // namespace gridroute::pg

@@ -1,0 +1,111 @@
+// Thin RAII over libpq for the platform workers: a connection, results, error classes, and the text
+// formats the worker sends (array literals for `unnest`, COPY text rows).
+//
+//   gridroute::pg::Connection c;
+//   if (auto st = c.open("host=/run/postgresql dbname=platform"); !st.ok()) ...;
+//   gridroute::pg::Result r = c.exec("SELECT 1");
+//   if (!r.ok()) std::cerr << r.error() << "\n";
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace gridroute::pg {
+
+// How a failed statement should be handled.
+enum class Failure {
+  none,       // it did not fail
+  transient,  // the connection is gone, or the server asks to retry (serialization, deadlock, shutdown)
+  refused,    // the server refused the statement itself (missing table, permission, constraint, ...)
+};
+
+class Result {
+ public:
+  Result() = default;
+  explicit Result(PGresult* r, PGconn* conn);
+  bool ok() const { return ok_; }
+  Failure failure() const { return failure_; }
+  // The server's (or libpq's) message, one line, with the SQLSTATE when there is one.
+  const std::string& error() const { return error_; }
+  int rows() const { return res_ ? PQntuples(res_.get()) : 0; }
+  bool null(int row, int col) const { return PQgetisnull(res_.get(), row, col); }
+  std::string_view value(int row, int col) const {
+    return {PQgetvalue(res_.get(), row, col), static_cast<std::size_t>(PQgetlength(res_.get(), row, col))};
+  }
+  // Rows an INSERT, UPDATE, DELETE or COPY touched; -1 when the command reports none.
+  long long affected() const {
+    const char* n = res_ ? PQcmdTuples(res_.get()) : "";
+    return *n ? std::atoll(n) : -1;
+  }
+
+ private:
+  struct Free {
+    void operator()(PGresult* r) const { PQclear(r); }
+  };
+  std::unique_ptr<PGresult, Free> res_;
+  bool ok_ = false;
+  Failure failure_ = Failure::transient;
+  std::string error_;
+};
+
+class Connection {
+ public:
+  // Connects with `dsn` (a conninfo string or a postgresql:// URI); application_name defaults to
+  // `app` unless the DSN sets one. The session speaks UTF-8.
+  absl::Status open(const std::string& dsn, const std::string& app = "gridroute");
+  void close() { conn_.reset(); }
+  bool alive() const { return conn_ && PQstatus(conn_.get()) == CONNECTION_OK; }
+  PGconn* raw() const { return conn_.get(); }
+  int socket() const { return conn_ ? PQsocket(conn_.get()) : -1; }
+
+  Result exec(const std::string& sql);
+  // Text parameters; std::nullopt is SQL NULL.
+  Result exec(const std::string& sql, const std::vector<std::optional<std::string>>& params);
+  // Runs `COPY ... FROM STDIN` and sends `data` (COPY text format).
+  Result copy_in(const std::string& sql, std::string_view data);
+
+  // Reads what the server has sent (notifications) without blocking; false when the connection is gone.
+  bool consume();
+  // Channel names of the notifications received so far, oldest first.
+  std::vector<std::string> notifications();
+
+ private:
+  struct Free {
+    void operator()(PGconn* c) const { PQfinish(c); }
+  };
+  std::unique_ptr<PGconn, Free> conn_;
+};
+
+// SQLSTATE classes that are worth a retry on a new connection or a new transaction.
+Failure classify(std::string_view sqlstate, bool connection_ok);
+
+// Builders for the text forms the server parses.
+// `{"a","b",NULL}`: one element per call, quoted, for `$1::text[]`, `$2::jsonb[]`, `$3::timestamptz[]`.
+class ArrayLiteral {
+ public:
+  ArrayLiteral() { text_.push_back('{'); }
+  void add(std::string_view element);
+  void add_null();
+  void clear() {
+    text_.assign(1, '{');
+    n_ = 0;
+  }
+  std::string finish() const { return text_ + "}"; }
+
+ private:
+  std::string text_;
+  std::size_t n_ = 0;
+};
+
+// Appends one field of a COPY text-format row (backslash escapes for \, newline, carriage return, tab).
+void append_copy_field(std::string& out, std::string_view field);
+
+}  // namespace gridroute::pg

@@ -1,0 +1,674 @@
+#include "platform/worker.hpp"
+
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <utility>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "gridroute/engine.hpp"
+#include "gridroute/jsonl.hpp"
+#include "gridroute/snapshot.hpp"
+#include "platform/pg.hpp"
+#include "platform/update.hpp"
+
+namespace gridroute::platform {
+
+namespace {
+
+using Steady = std::chrono::steady_clock;
+
+void log(const std::string& msg) { std::fprintf(stderr, "gridroute worker: %s\n", msg.c_str()); }
+
+// Abseil here has its own string_view type; StrCat takes that one.
+absl::string_view av(std::string_view s) { return {s.data(), s.size()}; }
+
+double seconds_since(Steady::time_point t) { return std::chrono::duration<double>(Steady::now() - t).count(); }
+
+// SIGHUP, SIGINT and SIGTERM, read from a signalfd: the worker sees them between batches and while it
+// waits, never in the middle of a transaction.
+class Signals {
+ public:
+  Signals() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGHUP);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set_, &old_);
+    fd_ = signalfd(-1, &set_, SFD_NONBLOCK | SFD_CLOEXEC);
+  }
+  ~Signals() {
+    if (fd_ >= 0) ::close(fd_);
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+  Signals(const Signals&) = delete;
+  Signals& operator=(const Signals&) = delete;
+  int fd() const { return fd_; }
+  // Reads the signals received so far.
+  void drain(bool& reload, bool& stop) {
+    signalfd_siginfo info;
+    while (fd_ >= 0 && ::read(fd_, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+      if (info.ssi_signo == SIGHUP) reload = true;
+      else stop = true;
+    }
+  }
+
+ private:
+  sigset_t set_, old_;
+  int fd_ = -1;
+};
+
+// Counts of evaluated cases by action, and where the time went.
+struct Tally {
+  enum Phase { claim, evaluate, events, update, commit, kPhases };
+  std::map<std::string, long long> by_action;
+  long long cases = 0;
+  double seconds[kPhases] = {};
+  void add(const Tally& o) {
+    for (const auto& [k, v] : o.by_action) by_action[k] += v;
+    cases += o.cases;
+    for (int i = 0; i < kPhases; ++i) seconds[i] += o.seconds[i];
+  }
+  std::string to_string() const {
+    std::vector<std::string> parts;
+    for (const auto& [k, v] : by_action) parts.push_back(absl::StrCat(k, " ", v));
+    return parts.empty() ? "nothing due" : absl::StrJoin(parts, ", ");
+  }
+  std::string times() const {
+    static constexpr const char* kNames[kPhases] = {"claim", "evaluate", "events", "update", "commit"};
+    std::vector<std::string> parts;
+    for (int i = 0; i < kPhases; ++i) parts.push_back(absl::StrCat(kNames[i], " ", std::round(seconds[i] * 100) / 100));
+    return absl::StrJoin(parts, ", ");
+  }
+};
+
+// Adds the time since the last lap to a phase of a tally.
+class Stopwatch {
+ public:
+  explicit Stopwatch(Tally& t) : t_(t), last_(Steady::now()) {}
+  void lap(Tally::Phase p) {
+    auto now = Steady::now();
+    t_.seconds[p] += std::chrono::duration<double>(now - last_).count();
+    last_ = now;
+  }
+
+ private:
+  Tally& t_;
+  Steady::time_point last_;
+};
+
+class Worker {
+ public:
+  Worker(const WorkerOptions& o, Engine engine) : o_(o), engine_(std::move(engine)), clock_start_(Steady::now()) {
+    if (o_.now) clock_base_ = *o_.now;
+  }
+
+  int run() {
+    if (signals_.fd() < 0) {
+      log("cannot watch signals (signalfd failed)");
+      return kExitRefused;
+    }
+    log(absl::StrCat(o_.bundle, " loaded; ", o_.once ? "one pass" : "serving", ", batches of ", o_.batch));
+    Step s = connect();
+    if (s != Step::ok) return exit_code(s);
+    // With --now, the first pass is at exactly that time; the clock runs on from there.
+    clock_start_ = Steady::now();
+    if (o_.once) {
+      s = sweep(now());
+      log(absl::StrCat(stop_ ? "stopped by a signal; " : "", "done: ", total_.cases, " cases: ", total_.to_string()));
+      return exit_code(s);
+    }
+    bool first = true;
+    while (!stop_) {
+      s = sweep(first && o_.now ? *o_.now : kNoInstant);
+      first = false;
+      if (s != Step::ok) return exit_code(s);
+      if (stop_) break;
+      s = idle();
+      if (s != Step::ok) return exit_code(s);
+    }
+    log(absl::StrCat("stopped by a signal; ", total_.cases, " cases in all: ", total_.to_string()));
+    return kExitOk;
+  }
+
+ private:
+  enum class Step { ok, stop, give_up, refused };
+
+  struct Batch {
+    int claimed = 0;
+    pg::Failure failure = pg::Failure::none;
+    std::string error;
+    std::string first_id;  // the first claimed case, for a batch of one that the database refuses
+    std::string last_next_check, last_id;  // the last claimed case, where the next claim of the pass starts
+    Tally tally;
+    std::vector<std::string> warnings;
+  };
+
+  static int exit_code(Step s) {
+    switch (s) {
+      case Step::ok:
+      case Step::stop: return kExitOk;
+      case Step::give_up: return kExitUnreachable;
+      case Step::refused: return kExitRefused;
+    }
+    return kExitRefused;
+  }
+
+  // The clock: --now plus the time since the first pass started, else the system's clock.
+  Instant now() const {
+    if (o_.once && clock_base_ != kNoInstant) return clock_base_;
+    if (clock_base_ != kNoInstant)
+      return clock_base_ + std::chrono::duration_cast<std::chrono::microseconds>(Steady::now() - clock_start_).count();
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+
+  // --- connection -------------------------------------------------------------------------------
+
+  // Connects (again), with backoff while the database cannot be reached.
+  Step connect() {
+    double delay = 0.1;
+    auto since = Steady::now();
+    std::mt19937 jitter(static_cast<unsigned>(::getpid()) ^ static_cast<unsigned>(since.time_since_epoch().count()));
+    for (int attempt = 0;; ++attempt) {
+      if (stop_) return Step::stop;
+      conn_.close();
+      std::string error;
+      auto st = conn_.open(o_.dsn, "gridroute worker");
+      if (st.ok()) {
+        pg::Failure f = setup(error);
+        if (f == pg::Failure::none) {
+          if (connected_once_) log("connected to the database again");
+          else if (attempt > 0) log("connected to the database");
+          connected_once_ = true;
+          return Step::ok;
+        }
+        if (f == pg::Failure::refused) {
+          log(error);
+          return Step::refused;
+        }
+      } else {
+        error = std::string(st.message());
+      }
+      if (o_.retry_for > 0 && seconds_since(since) >= o_.retry_for) {
+        log(absl::StrCat("cannot reach the database: ", error, "; giving up after ", o_.retry_for, " s (--retry-for)"));
+        return Step::give_up;
+      }
+      double wait = delay * std::uniform_real_distribution<double>(0.75, 1.25)(jitter);
+      log(absl::StrCat("cannot reach the database: ", error, "; retrying in ", std::round(wait * 10) / 10, " s"));
+      wait_for(wait, /*with_connection=*/false);
+      delay = std::min(delay * 2, 30.0);
+    }
+  }
+
+  // After a connection is made: listen, and find the tables and their column types.
+  pg::Failure setup(std::string& error) {
+    // The batch update joins a few thousand ids to the cases table: index lookups, whatever the
+    // planner guesses. Left to itself it merges with a scan of the whole table when the table is
+    // partitioned (it prices a lookup as one per partition, not knowing that all but one are pruned at
+    // run time), which makes a batch cost as much as the table is large.
+    // ISO dates: a claim hands the last next_check it read back to the next claim as text.
+    for (const char* sql : {"LISTEN gridroute_reload", "LISTEN gridroute_wake", "SET enable_hashjoin = off",
+                            "SET enable_mergejoin = off", "SET DateStyle = 'ISO, YMD'"}) {
+      pg::Result r = conn_.exec(sql);
+      if (!r.ok()) {
+        error = r.error();
+        return r.failure();
+      }
+    }
+    struct Column {
+      std::string* name;
+      std::string quoted, type;
+    };
+    std::string cases, events;
+    auto relation = [&](const std::string& name, std::string& out) {
+      pg::Result r = conn_.exec("SELECT to_regclass($1)::text", {name});
+      if (!r.ok()) {
+        error = absl::StrCat("table ", name, ": ", r.error());
+        return r.failure();
+      }
+      if (r.null(0, 0)) {
+        error = absl::StrCat("table ", name, " does not exist (create it with: gridroute db init --db DSN)");
+        return pg::Failure::refused;
+      }
+      out = std::string(r.value(0, 0));
+      return pg::Failure::none;
+    };
+    // The quoted name and the type of a column, and its type's base name.
+    auto column = [&](const std::string& table, const std::string& name, std::string& quoted, std::string& type,
+                      std::string& base) {
+      pg::Result r = conn_.exec(
+          "SELECT quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), t.typname "
+          "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+          "WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped "
+          "AND a.attname = (parse_ident($2))[1]",
+          {table, name});
+      if (!r.ok()) {
+        error = absl::StrCat("column ", name, " of ", table, ": ", r.error());
+        return r.failure();
+      }
+      if (r.rows() == 0) {
+        error = absl::StrCat("table ", table, " has no column ", name);
+        return pg::Failure::refused;
+      }
+      quoted = std::string(r.value(0, 0));
+      type = std::string(r.value(0, 1));
+      base = std::string(r.value(0, 2));
+      return pg::Failure::none;
+    };
+    pg::Failure f;
+    if ((f = relation(o_.tables.cases, cases)) != pg::Failure::none) return f;
+    if ((f = relation(o_.tables.events, events)) != pg::Failure::none) return f;
+    std::string id, id_type, doc, doc_type, nc, nc_type, base;
+    if ((f = column(cases, o_.tables.id, id, id_type, base)) != pg::Failure::none) return f;
+    if ((f = column(cases, o_.tables.doc, doc, doc_type, base)) != pg::Failure::none) return f;
+    if (base != "jsonb" && base != "json") {
+      error = absl::StrCat("column ", doc, " of ", cases, " is ", doc_type, "; a case document is jsonb or json");
+      return pg::Failure::refused;
+    }
+    if ((f = column(cases, o_.tables.next_check, nc, nc_type, base)) != pg::Failure::none) return f;
+    if (base != "timestamptz" && base != "timestamp") {
+      error = absl::StrCat("column ", nc, " of ", cases, " is ", nc_type, "; next_check is a timestamptz");
+      return pg::Failure::refused;
+    }
+    for (const char* ev : {"case_id", "at", "bundle", "action"}) {
+      std::string q, t;
+      if ((f = column(events, ev, q, t, base)) != pg::Failure::none) return f;
+    }
+
+    std::string dropped = "'{";
+    for (std::size_t i = 0; i < kDroppedFields.size(); ++i) absl::StrAppend(&dropped, i ? "," : "", av(kDroppedFields[i]));
+    dropped += "}'::text[]";
+    const std::string slice = o_.tables.where.empty() ? "" : absl::StrCat(" AND (", o_.tables.where, ")");
+    // Claims go in (next_check, id) order; within a pass each claim starts after the last case the
+    // previous one took, so it does not walk again over the index entries of the cases already done
+    // (they stay in the index until VACUUM) nor over the batches other workers hold.
+    const std::string claim_head = absl::StrCat("SELECT c.", id, "::text, c.", doc, "::text, c.", nc, "::text FROM ",
+                                                cases, " c WHERE c.", nc, " <= $1::timestamptz", slice);
+    const std::string claim_tail = absl::StrCat(" ORDER BY c.", nc, ", c.", id, " LIMIT $2::int FOR UPDATE SKIP LOCKED");
+    claim_sql_ = claim_head + claim_tail;
+    claim_after_sql_ = absl::StrCat(claim_head, " AND c.", nc, " >= $3::", nc_type, " AND (c.", nc, ", c.", id,
+                                    ") > ($3::", nc_type, ", $4::", id_type, ")", claim_tail);
+    update_sql_ = absl::StrCat("UPDATE ", cases, " AS c SET ", doc, " = CASE WHEN u.patch IS NULL THEN c.", doc,
+                               " ELSE ((c.", doc, "::jsonb - ", dropped, ") || u.patch)::", doc_type, " END, ", nc,
+                               " = u.next_check FROM unnest($1::", id_type,
+                               "[], $2::jsonb[], $3::timestamptz[]) AS u(id, patch, next_check) WHERE c.", id,
+                               " = u.id", slice);
+    copy_sql_ = absl::StrCat("COPY ", events, " (case_id, at, bundle, action) FROM STDIN");
+    next_due_sql_ = absl::StrCat("SELECT extract(epoch FROM min(c.", nc, ") - $1::timestamptz)::float8 FROM ", cases,
+                                 " c WHERE true", slice);
+    park_claim_sql_ = absl::StrCat("SELECT c.", id, "::text FROM ", cases, " c WHERE c.", id, " = $1::", id_type,
+                                   " AND c.", nc, " <= $2::timestamptz", slice, " FOR UPDATE SKIP LOCKED");
+    park_sql_ = absl::StrCat("UPDATE ", cases, " AS c SET ", nc, " = NULL WHERE c.", id, " = $1::", id_type, slice);
+    if (!connected_once_) {
+      pg::Result enc = conn_.exec("SHOW server_encoding");
+      if (enc.ok() && enc.rows() == 1 && enc.value(0, 0) != "UTF8")
+        log(absl::StrCat("the database's encoding is ", av(enc.value(0, 0)), ", not UTF8: text it cannot hold is refused"));
+      log(absl::StrCat("database ", PQdb(conn_.raw()), " on ", PQhost(conn_.raw()), "; cases in ", cases,
+                       ", events in ", events));
+    }
+    return pg::Failure::none;
+  }
+
+  // Waits up to `seconds` for a signal or (with_connection) a notification; handles them.
+  void wait_for(double seconds, bool with_connection) {
+    auto deadline = Steady::now() + std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(seconds));
+    while (!stop_) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Steady::now()).count();
+      if (left <= 0) return;
+      pollfd fds[2] = {{signals_.fd(), POLLIN, 0}, {conn_.socket(), POLLIN, 0}};
+      int n = with_connection && conn_.alive() ? 2 : 1;
+      int rc = ::poll(fds, n, static_cast<int>(std::min<long long>(left, 1 << 30)));
+      if (rc < 0 && errno == EINTR) continue;
+      if (rc <= 0) return;
+      bool woken = false;
+      if (fds[0].revents) signals_.drain(reload_, stop_);
+      if (n == 2 && fds[1].revents) {
+        if (!conn_.consume()) return;  // the connection is gone: the next statement finds out and reconnects
+        woken = read_notifications();
+      }
+      if (reload_) do_reload();
+      if (woken || stop_) return;
+    }
+  }
+
+  // Takes the notifications received; true when one asks the worker to look for due cases.
+  bool read_notifications() {
+    bool wake = false;
+    for (const auto& ch : conn_.notifications()) {
+      if (ch == "gridroute_reload") reload_ = true;
+      else wake = true;
+    }
+    return wake;
+  }
+
+  // Between batches: signals and notifications that arrived meanwhile.
+  void poll_events() {
+    signals_.drain(reload_, stop_);
+    if (conn_.alive()) {
+      conn_.consume();
+      read_notifications();
+    }
+    if (reload_) do_reload();
+  }
+
+  void do_reload() {
+    reload_ = false;
+    std::vector<Diagnostic> diags;
+    auto st = engine_.reload(o_.bundle, &diags);
+    if (!st.ok()) {
+      log(absl::StrCat("reload of ", o_.bundle, " failed; the bundle loaded before keeps serving: ", st.message()));
+      int shown = 0;
+      for (const auto& d : diags) {
+        if (++shown > 20) {
+          log(absl::StrCat("  ... and ", diags.size() - 20, " more"));
+          break;
+        }
+        log("  " + d.to_string());
+      }
+      return;
+    }
+    log(absl::StrCat("reloaded ", o_.bundle));
+  }
+
+  // --- sweeping ---------------------------------------------------------------------------------
+
+  // Batches until nothing is due: at `fixed_now` (a --once pass), else at the clock's time per batch.
+  Step sweep(Instant fixed_now) {
+    Tally pass;
+    auto started = Steady::now(), last_report = started;
+    Instant pass_now = fixed_now != kNoInstant ? fixed_now : now();
+    std::size_t warned = 0;
+    int limit = o_.batch;
+    int isolated = 0;  // cases left to take one per transaction after the database refused a batch
+    double retry_delay = 0.05;
+    // Where the next claim starts. When a claim from there finds nothing, one more claim from the
+    // start picks up what fell due behind it (a case changed by the platform, the batch of a worker
+    // that died); the pass ends when a claim from the start finds nothing.
+    std::optional<std::pair<std::string, std::string>> cursor;
+    while (true) {
+      poll_events();
+      if (stop_) break;
+      Instant at = fixed_now != kNoInstant ? fixed_now : now();
+      Batch b = run_batch(at, isolated > 0 ? 1 : limit, isolated > 0 || !cursor ? nullptr : &*cursor);
+      if (b.failure == pg::Failure::none) {
+        retry_delay = 0.05;
+        if (isolated > 0) --isolated;
+        pass.add(b.tally);
+        total_.add(b.tally);
+        for (const auto& w : b.warnings) {
+          if (++warned <= 20) log(w);
+          else if (warned == 21) log("... further warnings of this pass are not shown");
+        }
+        if (b.claimed == 0) {
+          if (!cursor) break;
+          cursor.reset();
+          continue;
+        }
+        cursor.emplace(std::move(b.last_next_check), std::move(b.last_id));
+        if (seconds_since(last_report) >= 10) {
+          last_report = Steady::now();
+          log(absl::StrCat("... ", pass.cases, " cases so far (", rate(pass.cases, started), "/s): ", pass.to_string()));
+        }
+        continue;
+      }
+      if (b.failure == pg::Failure::transient) {
+        log(absl::StrCat("batch rolled back: ", b.error));
+        if (!conn_.alive()) {
+          Step s = connect();
+          if (s != Step::ok) return s;
+        } else {
+          wait_for(retry_delay, false);
+          retry_delay = std::min(retry_delay * 2, 5.0);
+        }
+        continue;
+      }
+      // Refused: find the case the database will not take by going one case per transaction.
+      if (isolated == 0 && limit > 1) {
+        log(absl::StrCat("batch rolled back: ", b.error, "; taking the next ", limit, " cases one at a time"));
+        isolated = limit;
+        continue;
+      }
+      if (b.first_id.empty()) {
+        log(absl::StrCat("the database refused the work: ", b.error));
+        return Step::refused;
+      }
+      Step s = park_refused(b.first_id, at, b.error);
+      if (s != Step::ok) return s;
+      pass.by_action["rejected"]++;
+      pass.cases++;
+      total_.by_action["rejected"]++;
+      total_.cases++;
+      if (isolated > 0) --isolated;
+    }
+    if (pass.cases > 0 || o_.once) {
+      log(absl::StrCat("pass at ", engine_.snapshot()->format_time(pass_now), ": ", pass.cases,
+                       " cases in ", std::round(seconds_since(started) * 100) / 100, " s (", rate(pass.cases, started),
+                       "/s): ", pass.to_string()));
+      if (pass.cases > 0) log(absl::StrCat("  seconds spent: ", pass.times()));
+    }
+    return Step::ok;
+  }
+
+  static long long rate(long long n, Steady::time_point since) {
+    double s = seconds_since(since);
+    return s > 0 ? static_cast<long long>(static_cast<double>(n) / s) : 0;
+  }
+
+  void rollback() {
+    if (conn_.alive()) conn_.exec("ROLLBACK");
+  }
+
+  // One transaction: claim up to `limit` due cases, evaluate them, append their events, update them.
+  // `after`: the (next_check, id) of the last case the pass claimed, or null to start from the first.
+  Batch run_batch(Instant at, int limit, const std::pair<std::string, std::string>* after) {
+    Batch b;
+    Stopwatch watch(b.tally);
+    auto fail = [&](const pg::Result& r) {
+      b.failure = r.failure();
+      b.error = r.error();
+      rollback();
+      return b;
+    };
+    auto snap = engine_.snapshot();
+    if (!codec_ || codec_snapshot_ != snap) {
+      codec_ = std::make_unique<LineCodec>(snap);
+      codec_snapshot_ = snap;
+    }
+    const std::string now_text = snap->format_time(at);
+    pg::Result r = conn_.exec("BEGIN");
+    if (!r.ok()) return fail(r);
+    pg::Result claim = after ? conn_.exec(claim_after_sql_, {now_text, std::to_string(limit), after->first, after->second})
+                             : conn_.exec(claim_sql_, {now_text, std::to_string(limit)});
+    watch.lap(Tally::claim);
+    if (!claim.ok()) return fail(claim);
+    const int n = claim.rows();
+    if (n == 0) {
+      r = conn_.exec("COMMIT");
+      if (!r.ok()) return fail(r);
+      return b;
+    }
+    b.claimed = n;
+    b.first_id = std::string(claim.value(0, 0));
+    b.last_id = std::string(claim.value(n - 1, 0));
+    b.last_next_check = std::string(claim.value(n - 1, 2));
+
+    docs_.clear();
+    for (int i = 0; i < n; ++i) docs_.push_back(claim.value(i, 1));
+    answers_.clear();
+    codec_->escalate_lines(docs_, at, answers_);
+
+    const std::string fallback_digest(snap->digest());
+    copy_.clear();
+    ids_.clear();
+    patches_.clear();
+    next_checks_.clear();
+    std::size_t pos = 0;
+    for (int i = 0; i < n; ++i) {
+      std::size_t nl = answers_.find('\n', pos);
+      if (nl == std::string::npos) {
+        b.failure = pg::Failure::refused;
+        b.error = absl::StrCat("internal error: the engine answered ", i, " of ", n, " cases");
+        rollback();
+        return b;
+      }
+      std::string_view answer(answers_.data() + pos, nl - pos);
+      pos = nl + 1;
+      std::string_view id = claim.value(i, 0);
+      CaseUpdate u = plan_update(answer, now_text);
+      b.tally.by_action[u.action]++;
+      if (!u.warning.empty()) b.warnings.push_back(absl::StrCat("case ", av(id), ": ", u.warning));
+      pg::append_copy_field(copy_, id);
+      copy_ += '\t';
+      pg::append_copy_field(copy_, now_text);
+      copy_ += '\t';
+      pg::append_copy_field(copy_, u.bundle ? *u.bundle : fallback_digest);
+      copy_ += '\t';
+      pg::append_copy_field(copy_, answer);
+      copy_ += '\n';
+      ids_.add(id);
+      if (u.patch) patches_.add(*u.patch);
+      else patches_.add_null();
+      if (u.next_check) next_checks_.add(*u.next_check);
+      else next_checks_.add_null();
+    }
+    b.tally.cases = n;
+    watch.lap(Tally::evaluate);
+    r = conn_.copy_in(copy_sql_, copy_);
+    if (!r.ok()) return fail(r);
+    watch.lap(Tally::events);
+    r = conn_.exec(update_sql_, {ids_.finish(), patches_.finish(), next_checks_.finish()});
+    if (!r.ok()) return fail(r);
+    if (r.affected() != n) {
+      b.failure = pg::Failure::refused;
+      b.error = absl::StrCat("the update changed ", r.affected(), " of ", n, " claimed cases");
+      rollback();
+      return b;
+    }
+    watch.lap(Tally::update);
+    r = conn_.exec("COMMIT");
+    watch.lap(Tally::commit);
+    if (!r.ok()) return fail(r);
+    return b;
+  }
+
+  // A case whose update the database refuses on its own: a `rejected` event and the case parked, so
+  // that it does not come back in every batch.
+  Step park_refused(const std::string& id, Instant at, const std::string& error) {
+    for (int attempt = 0;; ++attempt) {
+      auto snap = engine_.snapshot();
+      const std::string now_text = snap->format_time(at);
+      boost::json::object action;
+      action["id"] = id;
+      action["action"] = "rejected";
+      action["error"] = "the database refused the case's update: " + error;
+      std::string copy;
+      pg::append_copy_field(copy, id);
+      copy += '\t';
+      pg::append_copy_field(copy, now_text);
+      copy += '\t';
+      pg::append_copy_field(copy, std::string(snap->digest()));
+      copy += '\t';
+      pg::append_copy_field(copy, boost::json::serialize(action));
+      copy += '\n';
+      pg::Result r = conn_.exec("BEGIN");
+      if (r.ok()) r = conn_.exec(park_claim_sql_, {id, now_text});
+      if (r.ok() && r.rows() == 1) {
+        pg::Result c = conn_.copy_in(copy_sql_, copy);
+        if (c.ok()) c = conn_.exec(park_sql_, {id});
+        if (c.ok()) c = conn_.exec("COMMIT");
+        r = std::move(c);
+      } else if (r.ok()) {
+        r = conn_.exec("COMMIT");  // taken by another worker meanwhile, or no longer due
+      }
+      if (r.ok()) {
+        log(absl::StrCat("case ", id, ": parked with a rejected event: the database refused its update: ", error));
+        return Step::ok;
+      }
+      rollback();
+      if (r.failure() == pg::Failure::refused || attempt >= 5) {
+        log(absl::StrCat("case ", id, ": cannot park it either: ", r.error()));
+        return Step::refused;
+      }
+      if (!conn_.alive()) {
+        Step s = connect();
+        if (s != Step::ok) return s;
+      }
+    }
+  }
+
+  // Waits until the next case is due, a notification or a signal.
+  Step idle() {
+    Instant at = now();
+    auto snap = engine_.snapshot();
+    pg::Result r = conn_.exec(next_due_sql_, {snap->format_time(at)});
+    if (!r.ok()) {
+      if (r.failure() == pg::Failure::refused) {
+        log(absl::StrCat("the database refused the work: ", r.error()));
+        return Step::refused;
+      }
+      log(absl::StrCat("lost the database: ", r.error()));
+      return conn_.alive() ? Step::ok : connect();
+    }
+    double wait = o_.max_sleep;
+    if (r.rows() == 1 && !r.null(0, 0)) {
+      double due_in = std::atof(std::string(r.value(0, 0)).c_str());
+      // Due already but not claimable: another worker holds it; look again soon.
+      wait = std::min(wait, due_in <= 0 ? 1.0 : due_in);
+    }
+    read_notifications();  // any that came with the query's answer
+    wait_for(wait, true);
+    return Step::ok;
+  }
+
+  const WorkerOptions& o_;
+  Engine engine_;
+  Signals signals_;
+  pg::Connection conn_;
+  bool connected_once_ = false;
+  bool reload_ = false, stop_ = false;
+  Instant clock_base_ = kNoInstant;
+  Steady::time_point clock_start_;
+  Tally total_;
+  std::string claim_sql_, claim_after_sql_, update_sql_, copy_sql_, next_due_sql_, park_claim_sql_, park_sql_;
+  // Reused across batches.
+  std::unique_ptr<LineCodec> codec_;
+  std::shared_ptr<const Snapshot> codec_snapshot_;
+  std::vector<std::string_view> docs_;
+  std::string answers_, copy_;
+  pg::ArrayLiteral ids_, patches_, next_checks_;
+};
+
+}  // namespace
+
+int run_worker(const WorkerOptions& options) {
+  std::vector<Diagnostic> diags;
+  auto engine = Engine::load(options.bundle, &diags);
+  if (!engine.ok()) {
+    for (const auto& d : diags) std::fprintf(stderr, "%s\n", d.to_string().c_str());
+    log(absl::StrCat("cannot load ", options.bundle, ": ", engine.status().message()));
+    return kExitBundle;
+  }
+  Worker w(options, *std::move(engine));
+  return w.run();
+}
+
+}  // namespace gridroute::platform
