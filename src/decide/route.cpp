@@ -1,5 +1,6 @@
 // Routing (SPEC §3.1–§3.3, §3.5 severity_skip) and escalation of cases (§3.5).
 #include <algorithm>
+#include <cmath>
 
 #include "util.hpp"
 #include "compile/compile.hpp"  // valid_code: one definition of the category syntax
@@ -84,11 +85,18 @@ bool Snapshot::prepare(const Issue& issue, PreparedIssue& out, std::string& erro
   out.attrs.assign(attr_names.size(), AttrValue{});
   out.has_severity = false;
   for (const auto& [name, value] : issue.attrs) {
+    const std::int32_t at = find_attr(name);
+    // A number the JSON reader cannot produce (1e400 reads as infinity) arrives through the C struct path
+    // too: a declared attribute, or the severity that severity_skip compares, must be finite.
+    if (value.type == AttrValue::Type::number && !std::isfinite(value.num) && (at >= 0 || name == "severity")) {
+      error = detail::cat("attribute '", name, "' must be a finite number (within double range), got ",
+                          std::isnan(value.num) ? "NaN" : value.num > 0 ? "Infinity" : "-Infinity");
+      return false;
+    }
     if (value.type == AttrValue::Type::number && name == "severity") {
       out.has_severity = true;
       out.severity = value.num;
     }
-    const std::int32_t at = find_attr(name);
     if (at < 0) continue;
     AttrType want = attr_types[static_cast<std::size_t>(at)];
     bool ok = (want == AttrType::boolean && value.type == AttrValue::Type::boolean) ||
