@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what gridroute needs to build and test, from Debian 12's packages, and says what it installs.
-# Usage: scripts/setup.sh [--tests]   (--tests adds the tools the test suite uses: Go, abigail, clang)
+# Usage: scripts/setup.sh [--tests]   (--tests adds the tools the test suite uses: Go, Java, abigail, clang)
 set -euo pipefail
 want=(cmake ninja-build g++ pkg-config tzdata python3
       libboost1.81-dev libboost-json1.81-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev)
 if [[ "${1:-}" == "--tests" ]]; then
-  want+=(golang-go abigail-tools clang libclang-rt-14-dev binutils)
+  want+=(golang-go abigail-tools clang libclang-rt-14-dev binutils
+         openjdk-17-jdk-headless libjna-java junit5 libjackson2-databind-java libjansson-dev)
 fi
 missing=()
 for p in "${want[@]}"; do
