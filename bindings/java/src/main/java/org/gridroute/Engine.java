@@ -246,11 +246,11 @@ public final class Engine implements AutoCloseable {
             }
             s.decisionHeld = true;
             if (rc == CApi.OK) {
-                return DecisionStruct.read(issue.id(), s.decisionView);
+                return DecisionStruct.read(issue.id(), s);
             }
             GridrouteException e = Structs.exception(rc, s.err);
             if (e instanceof RejectedException && DecisionStruct.status(s.decisionView) != 0) {
-                ((RejectedException) e).withDecision(DecisionStruct.read(issue.id(), s.decisionView));
+                ((RejectedException) e).withDecision(DecisionStruct.read(issue.id(), s));
             }
             throw e;
         } finally {
@@ -286,11 +286,11 @@ public final class Engine implements AutoCloseable {
             }
             s.actionHeld = true;
             if (rc == CApi.OK) {
-                return ActionStruct.read(kase.id(), s.actionView);
+                return ActionStruct.read(kase.id(), s);
             }
             GridrouteException e = Structs.exception(rc, s.err);
             if (e instanceof RejectedException && ActionStruct.kind(s.actionView) != 0) {
-                ((RejectedException) e).withAction(ActionStruct.read(kase.id(), s.actionView));
+                ((RejectedException) e).withAction(ActionStruct.read(kase.id(), s));
             }
             throw e;
         } finally {

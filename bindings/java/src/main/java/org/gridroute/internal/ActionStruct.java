@@ -65,17 +65,17 @@ public class ActionStruct extends Structure {
         return v.getInt(KIND);
     }
 
-    /** The action for the case {@code id}, read from a filled gridroute_action. */
-    public static Action read(String id, ByteBuffer v) {
+    /** The action for the case {@code id}, read from this thread's filled gridroute_action. */
+    public static Action read(String id, Scratch s) {
+        ByteBuffer v = s.actionView;
         ActionKind kind = ActionKind.of(v.getInt(KIND));
         if (kind == ActionKind.REJECTED) {
             return new Action(id, kind, v.getInt(LEVEL), null, null, null, null, null, null, List.of(), null, null,
                     null, Scratch.string(v, MESSAGE));
         }
-        String tz = Scratch.string(v, TIMEZONE);
-        return new Action(id, kind, v.getInt(LEVEL), Scratch.string(v, HANDLER), Scratch.string(v, ROLE),
-                Scratch.string(v, DEPARTMENT), Scratch.string(v, UNIT), Scratch.string(v, RULE),
-                Scratch.string(v, ESCALATION), Reason.of(v.getInt(REASONS)), Times.zoned(v.getLong(NEXT_CHECK), tz),
+        String tz = s.id(v, TIMEZONE);
+        return new Action(id, kind, v.getInt(LEVEL), s.id(v, HANDLER), s.id(v, ROLE), s.id(v, DEPARTMENT),
+                s.id(v, UNIT), s.id(v, RULE), s.id(v, ESCALATION), Reason.of(v.getInt(REASONS)), Times.zoned(v.getLong(NEXT_CHECK), tz),
                 Times.zoned(v.getLong(RESPOND_BY), tz), Times.zoned(v.getLong(RESOLVE_BY), tz), null);
     }
 }

@@ -73,8 +73,9 @@ public class DecisionStruct extends Structure {
         return v.getInt(STATUS);
     }
 
-    /** The decision for the issue {@code id}, read from a filled gridroute_decision. */
-    public static Decision read(String id, ByteBuffer v) {
+    /** The decision for the issue {@code id}, read from this thread's filled gridroute_decision. */
+    public static Decision read(String id, Scratch s) {
+        ByteBuffer v = s.decisionView;
         DecisionStatus status = DecisionStatus.of(v.getInt(STATUS));
         String trace = Scratch.string(v, JSON);
         switch (status) {
@@ -89,16 +90,15 @@ public class DecisionStruct extends Structure {
         }
         long respondBy = v.getLong(RESPOND_BY);
         long resolveBy = v.getLong(RESOLVE_BY);
-        String tz = respondBy == CApi.TIME_NONE && resolveBy == CApi.TIME_NONE ? null : Scratch.string(v, TIMEZONE);
-        return new Decision(id, status, Scratch.string(v, RULE), Scratch.string(v, ROLE),
-                Scratch.string(v, DEPARTMENT), Scratch.string(v, HANDLER), Scratch.string(v, UNIT),
-                list(v.getLong(ALTERNATES), v.getLong(ALTERNATE_COUNT)), list(v.getLong(ASSIST), v.getLong(ASSIST_COUNT)),
-                v.getInt(LEVEL), Scratch.string(v, ESCALATION), Times.zoned(respondBy, tz), Times.zoned(resolveBy, tz),
-                null, null, trace);
+        String tz = respondBy == CApi.TIME_NONE && resolveBy == CApi.TIME_NONE ? null : s.id(v, TIMEZONE);
+        return new Decision(id, status, s.id(v, RULE), s.id(v, ROLE), s.id(v, DEPARTMENT), s.id(v, HANDLER),
+                s.id(v, UNIT), list(s, v.getLong(ALTERNATES), v.getLong(ALTERNATE_COUNT)),
+                list(s, v.getLong(ASSIST), v.getLong(ASSIST_COUNT)), v.getInt(LEVEL), s.id(v, ESCALATION),
+                Times.zoned(respondBy, tz), Times.zoned(resolveBy, tz), null, null, trace);
     }
 
     /** An array of {@code count} gridroute_string at {@code ptr}: read in one go, then each text. */
-    static List<String> list(long ptr, long count) {
+    static List<String> list(Scratch s, long ptr, long count) {
         if (ptr == 0 || count == 0) {
             return List.of();
         }
@@ -111,7 +111,7 @@ public class DecisionStruct extends Structure {
         String[] out = new String[(int) count];
         for (int i = 0; i < out.length; i++) {
             long p = b.getLong(i * 16);
-            out[i] = p == 0 ? "" : Scratch.text(p, b.getLong(i * 16 + 8));
+            out[i] = p == 0 ? "" : s.id(p, b.getLong(i * 16 + 8));
         }
         return List.of(out);
     }

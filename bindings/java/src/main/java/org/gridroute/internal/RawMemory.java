@@ -41,14 +41,19 @@ final class RawMemory {
 
     /** Copies {@code dst.length} bytes from the native address {@code src}. */
     static void copy(long src, byte[] dst) {
+        copy(src, dst, dst.length);
+    }
+
+    /** Copies {@code len} bytes from the native address {@code src} to the start of {@code dst}. */
+    static void copy(long src, byte[] dst, int len) {
         if (COPY != null) {
             try {
-                COPY.invokeExact((Object) null, src, (Object) dst, BYTE_ARRAY_OFFSET, (long) dst.length);
+                COPY.invokeExact((Object) null, src, (Object) dst, BYTE_ARRAY_OFFSET, (long) len);
                 return;
             } catch (Throwable e) {
                 throw new IllegalStateException("gridroute: copying native memory", e);
             }
         }
-        new Pointer(src).read(0, dst, 0, dst.length);
+        new Pointer(src).read(0, dst, 0, len);
     }
 }

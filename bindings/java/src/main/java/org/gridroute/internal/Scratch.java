@@ -193,6 +193,8 @@ public final class Scratch {
 
     // ---- reading library-owned strings
 
+    private final TextCache ids = new TextCache();
+
     /** A {@code gridroute_string} at {@code off} in {@code view}: null when absent. */
     static String string(ByteBuffer view, int off) {
         long ptr = view.getLong(off);
@@ -200,6 +202,26 @@ public final class Scratch {
             return null;
         }
         return text(ptr, view.getLong(off + 8));
+    }
+
+    /** A {@code gridroute_string} that names something (an id), through this thread's cache; null when absent. */
+    String id(ByteBuffer view, int off) {
+        long ptr = view.getLong(off);
+        if (ptr == 0) {
+            return null;
+        }
+        return id(ptr, view.getLong(off + 8));
+    }
+
+    /** An id of {@code len} bytes at {@code ptr}, through this thread's cache. */
+    String id(long ptr, long len) {
+        if (len == 0) {
+            return "";
+        }
+        if (len > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("gridroute: a string of " + len + " bytes");
+        }
+        return ids.get(ptr, (int) len);
     }
 
     /** {@code len} bytes of UTF-8 at the native address {@code ptr}. */

@@ -10,9 +10,21 @@ final class Utf8 {
 
     /**
      * The UTF-8 bytes of {@code s}. A string with an unpaired surrogate has no UTF-8 form: rather than let
-     * Java write '?' for it (and route a different text), it is refused.
+     * Java write '?' for it (and route a different text), it is refused. Java writes '?' for exactly those,
+     * so only a result with a '?' is looked at again.
      */
     static byte[] encode(String field, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        for (byte x : b) {
+            if (x == '?') {
+                check(field, s);
+                break;
+            }
+        }
+        return b;
+    }
+
+    private static void check(String field, String s) {
         for (int i = 0, n = s.length(); i < n; i++) {
             char c = s.charAt(i);
             if (Character.isSurrogate(c)) {
@@ -23,6 +35,5 @@ final class Utf8 {
                 throw new InvalidArgumentException(field + " is not valid Unicode: an unpaired surrogate at index " + i);
             }
         }
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }
