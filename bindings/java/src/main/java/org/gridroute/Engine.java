@@ -24,7 +24,8 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A loaded, compiled bundle that routes issues and evaluates cases, over libgridroute's C ABI.
@@ -64,9 +65,16 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    // Calls hold the read lock for the duration of the C call; close() takes the write lock.
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private Pointer handle; // null once closed; read under the read lock
+    // Calls in flight, counted in stripes (a cache line each) so that threads do not contend on one word.
+    // A call counts itself in, then reads `closed`; close() sets `closed`, then waits for the count to reach
+    // zero: volatile accesses are totally ordered, so either the call sees `closed` or close() sees the call.
+    private static final int STRIPES = 16; // a power of two
+    private static final int PAD = 16;     // longs per stripe: 128 bytes
+    private final AtomicLongArray inflight = new AtomicLongArray(STRIPES * PAD);
+    private volatile boolean closed;
+    private final Object closing = new Object();
+    private boolean freed; // under `closing`
+    private final Pointer handle;
     private final Cleaner.Cleanable cleanable;
 
     private Engine(Pointer handle) {
@@ -122,45 +130,57 @@ public final class Engine implements AutoCloseable {
 
     // ---- lifetime
 
-    private Pointer acquire() {
-        lock.readLock().lock();
-        Pointer h = handle;
-        if (h == null) {
-            lock.readLock().unlock();
+    /** Counts a call in; returns its stripe for {@link #release(int)}. Throws once the engine is closed. */
+    private int acquire() {
+        int stripe = (int) (Thread.currentThread().getId() & (STRIPES - 1)) * PAD;
+        inflight.getAndIncrement(stripe);
+        if (closed) {
+            inflight.getAndDecrement(stripe);
             throw new IllegalStateException("gridroute: the engine is closed");
         }
-        return h;
+        return stripe;
     }
 
-    private void release() {
-        lock.readLock().unlock();
+    private void release(int stripe) {
+        inflight.getAndDecrement(stripe);
         Reference.reachabilityFence(this);
     }
 
-    /** Frees the engine once the calls running in other threads have finished. Idempotent. */
+    private long inflight() {
+        long n = 0;
+        for (int i = 0; i < STRIPES; i++) {
+            n += inflight.get(i * PAD);
+        }
+        return n;
+    }
+
+    /**
+     * Frees the engine once the calls running in other threads have finished; calls made afterwards throw
+     * {@link IllegalStateException}. Idempotent: a second call returns once the engine is freed.
+     */
     @Override
     public void close() {
-        lock.writeLock().lock();
-        try {
-            if (handle == null) {
+        synchronized (closing) {
+            if (freed) {
                 return;
             }
-            handle = null;
+            closed = true;
+            for (int spins = 0; inflight() != 0; spins++) {
+                if (spins < 1000) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.parkNanos(50_000);
+                }
+            }
             cleanable.clean();
-        } finally {
-            lock.writeLock().unlock();
+            freed = true;
         }
         Scratch.sweep(); // results held by threads between calls keep the bundle's memory: drop them now
     }
 
     /** Whether {@link #close()} was called. */
     public boolean isClosed() {
-        lock.readLock().lock();
-        try {
-            return handle == null;
-        } finally {
-            lock.readLock().unlock();
-        }
+        return closed;
     }
 
     // ---- reloading
@@ -178,12 +198,12 @@ public final class Engine implements AutoCloseable {
         byte[] path = SourcesStruct.path(dir.toString());
         Pointer opts = SourcesStruct.loadOptions(options);
         Scratch s = Scratch.get();
-        Pointer h = acquire();
+        int stripe = acquire();
         int rc;
         try {
-            rc = CApi.gridroute_engine_reload(h, path, path.length, opts, s.err);
+            rc = CApi.gridroute_engine_reload(handle, path, path.length, opts, s.err);
         } finally {
-            release();
+            release(stripe);
         }
         if (rc != CApi.OK) {
             throw Structs.exception(rc, s.err);
@@ -195,12 +215,12 @@ public final class Engine implements AutoCloseable {
     public void reloadSources(Sources sources) {
         SourcesStruct src = new SourcesStruct(sources);
         Scratch s = Scratch.get();
-        Pointer h = acquire();
+        int stripe = acquire();
         int rc;
         try {
-            rc = CApi.gridroute_engine_reload_sources(h, src.pointer(), null, s.err);
+            rc = CApi.gridroute_engine_reload_sources(handle, src.pointer(), null, s.err);
         } finally {
-            release();
+            release(stripe);
         }
         Reference.reachabilityFence(src);
         if (rc != CApi.OK) {
@@ -237,12 +257,12 @@ public final class Engine implements AutoCloseable {
         s.claim();
         try {
             Pointer in = IssueStruct.layout(s, issue);
-            Pointer h = acquire();
+            int stripe = acquire();
             int rc;
             try {
-                rc = CApi.gridroute_engine_route(s.decision, h, in, explain ? Structs.EXPLAIN_OPTIONS : null, s.err);
+                rc = CApi.gridroute_engine_route(s.decision, handle, in, explain ? Structs.EXPLAIN_OPTIONS : null, s.err);
             } finally {
-                release();
+                release(stripe);
             }
             s.decisionHeld = true;
             if (rc == CApi.OK) {
@@ -277,12 +297,12 @@ public final class Engine implements AutoCloseable {
                         ActionKind.REJECTED, kase.level(), null, null, null, null, null, null, List.of(), null, null,
                         null, why));
             }
-            Pointer h = acquire();
+            int stripe = acquire();
             int rc;
             try {
-                rc = CApi.gridroute_engine_escalate(s.action, h, in, t, null, s.err);
+                rc = CApi.gridroute_engine_escalate(s.action, handle, in, t, null, s.err);
             } finally {
-                release();
+                release(stripe);
             }
             s.actionHeld = true;
             if (rc == CApi.OK) {
@@ -309,12 +329,12 @@ public final class Engine implements AutoCloseable {
     private byte[] json(byte[] text, JsonCall fn, boolean single) {
         Objects.requireNonNull(text, "text");
         Scratch s = Scratch.get();
-        Pointer h = acquire();
+        int stripe = acquire();
         int rc;
         try {
-            rc = fn.call(s.buf, h, text.length == 0 ? EMPTY : text, text.length, s.err);
+            rc = fn.call(s.buf, handle, text.length == 0 ? EMPTY : text, text.length, s.err);
         } finally {
-            release();
+            release(stripe);
         }
         byte[] out = Gridroute.takeBytes(s.buf);
         if (rc != CApi.OK) {
@@ -445,12 +465,12 @@ public final class Engine implements AutoCloseable {
         Memory out = new Memory(8);
         out.setPointer(0, null);
         Scratch s = Scratch.get();
-        Pointer h = acquire();
+        int stripe = acquire();
         int rc;
         try {
-            rc = CApi.gridroute_engine_check(out, h, o.getPointer(), s.err);
+            rc = CApi.gridroute_engine_check(out, handle, o.getPointer(), s.err);
         } finally {
-            release();
+            release(stripe);
         }
         if (rc != CApi.OK) {
             throw Structs.exception(rc, s.err);
