@@ -269,7 +269,7 @@ public final class Engine implements AutoCloseable {
                 return DecisionStruct.read(issue.id(), s);
             }
             GridrouteException e = Structs.exception(rc, s.err);
-            if (e instanceof RejectedException && DecisionStruct.status(s.decisionView) != 0) {
+            if (e instanceof RejectedException && DecisionStruct.status(s) != 0) {
                 ((RejectedException) e).withDecision(DecisionStruct.read(issue.id(), s));
             }
             throw e;
@@ -309,7 +309,7 @@ public final class Engine implements AutoCloseable {
                 return ActionStruct.read(kase.id(), s);
             }
             GridrouteException e = Structs.exception(rc, s.err);
-            if (e instanceof RejectedException && ActionStruct.kind(s.actionView) != 0) {
+            if (e instanceof RejectedException && ActionStruct.kind(s) != 0) {
                 ((RejectedException) e).withAction(ActionStruct.read(kase.id(), s));
             }
             throw e;

@@ -8,7 +8,6 @@ import org.gridroute.Action;
 import org.gridroute.ActionKind;
 import org.gridroute.Reason;
 
-import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -56,26 +55,26 @@ public class ActionStruct extends Structure {
     private static final int TIMEZONE = L.fieldOffset("timezone");
 
     /** Sets a zeroed action to GRIDROUTE_ACTION_INIT. */
-    static void init(ByteBuffer v) {
-        v.putInt(STRUCT_SIZE, SIZE);
+    static void init(Pointer p) {
+        p.setInt(STRUCT_SIZE, SIZE);
     }
 
     /** The kind code of the filled action (0 before the first call). */
-    public static int kind(ByteBuffer v) {
-        return v.getInt(KIND);
+    public static int kind(Scratch s) {
+        return s.action.getInt(KIND);
     }
 
     /** The action for the case {@code id}, read from this thread's filled gridroute_action. */
     public static Action read(String id, Scratch s) {
-        ByteBuffer v = s.actionView;
-        ActionKind kind = ActionKind.of(v.getInt(KIND));
+        byte[] v = s.actionBytes();
+        ActionKind kind = ActionKind.of(Bytes.getInt(v, KIND));
         if (kind == ActionKind.REJECTED) {
-            return new Action(id, kind, v.getInt(LEVEL), null, null, null, null, null, null, List.of(), null, null,
+            return new Action(id, kind, Bytes.getInt(v, LEVEL), null, null, null, null, null, null, List.of(), null, null,
                     null, Scratch.string(v, MESSAGE));
         }
         String tz = s.id(v, TIMEZONE);
-        return new Action(id, kind, v.getInt(LEVEL), s.id(v, HANDLER), s.id(v, ROLE), s.id(v, DEPARTMENT),
-                s.id(v, UNIT), s.id(v, RULE), s.id(v, ESCALATION), Reason.of(v.getInt(REASONS)), Times.zoned(v.getLong(NEXT_CHECK), tz),
-                Times.zoned(v.getLong(RESPOND_BY), tz), Times.zoned(v.getLong(RESOLVE_BY), tz), null);
+        return new Action(id, kind, Bytes.getInt(v, LEVEL), s.id(v, HANDLER), s.id(v, ROLE), s.id(v, DEPARTMENT),
+                s.id(v, UNIT), s.id(v, RULE), s.id(v, ESCALATION), Reason.of(Bytes.getInt(v, REASONS)), Times.zoned(Bytes.getLong(v, NEXT_CHECK), tz),
+                Times.zoned(Bytes.getLong(v, RESPOND_BY), tz), Times.zoned(Bytes.getLong(v, RESOLVE_BY), tz), null);
     }
 }

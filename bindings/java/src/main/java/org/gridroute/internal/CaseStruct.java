@@ -7,7 +7,6 @@ import com.sun.jna.Structure.FieldOrder;
 import org.gridroute.Case;
 import org.gridroute.CaseStatus;
 
-import java.nio.ByteBuffer;
 
 /**
  * {@code gridroute_case} and the writing of a {@link Case} into the thread's {@link Scratch}: the case
@@ -54,20 +53,20 @@ public class CaseStruct extends Structure {
         if (c.issue() != null) {
             structs += IssueStruct.stage(s, s.staged, c.issue());
         }
-        ByteBuffer v = s.layout(structs);
+        byte[] v = s.layout(structs);
         long base = s.blockAddress();
         if (c.issue() != null) {
             IssueStruct.write(v, SIZE, base, structs, s.staged, c.issue());
         }
-        v.putInt(STRUCT_SIZE, SIZE);
-        v.putInt(LEVEL, c.level());
-        v.putLong(ISSUE, c.issue() == null ? 0 : base + SIZE);
-        v.putLong(LEVEL_STARTED_AT, Times.micros("field 'level_started_at'", c.levelStartedAt()));
-        v.putLong(REPORTS, c.reports());
-        v.putInt(RESPONDED, c.responded() ? 1 : 0);
-        v.putInt(RESOLVED, c.status() == CaseStatus.RESOLVED ? 1 : 0);
-        v.putInt(RATING, c.rating() == null ? 0 : c.rating());
-        v.putInt(RESERVED, 0);
-        return s.block();
+        Bytes.putInt(v, STRUCT_SIZE, SIZE);
+        Bytes.putInt(v, LEVEL, c.level());
+        Bytes.putLong(v, ISSUE, c.issue() == null ? 0 : base + SIZE);
+        Bytes.putLong(v, LEVEL_STARTED_AT, Times.micros("field 'level_started_at'", c.levelStartedAt()));
+        Bytes.putLong(v, REPORTS, c.reports());
+        Bytes.putInt(v, RESPONDED, c.responded() ? 1 : 0);
+        Bytes.putInt(v, RESOLVED, c.status() == CaseStatus.RESOLVED ? 1 : 0);
+        Bytes.putInt(v, RATING, c.rating() == null ? 0 : c.rating());
+        Bytes.putInt(v, RESERVED, 0);
+        return s.commit(structs);
     }
 }

@@ -7,8 +7,6 @@ import com.sun.jna.Structure.FieldOrder;
 import org.gridroute.Decision;
 import org.gridroute.DecisionStatus;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -64,19 +62,19 @@ public class DecisionStruct extends Structure {
     private static final int JSON = L.fieldOffset("json");
 
     /** Sets a zeroed decision to GRIDROUTE_DECISION_INIT. */
-    static void init(ByteBuffer v) {
-        v.putInt(STRUCT_SIZE, SIZE);
+    static void init(Pointer p) {
+        p.setInt(STRUCT_SIZE, SIZE);
     }
 
     /** The status code of the filled decision (0 before the first route). */
-    public static int status(ByteBuffer v) {
-        return v.getInt(STATUS);
+    public static int status(Scratch s) {
+        return s.decision.getInt(STATUS);
     }
 
     /** The decision for the issue {@code id}, read from this thread's filled gridroute_decision. */
     public static Decision read(String id, Scratch s) {
-        ByteBuffer v = s.decisionView;
-        DecisionStatus status = DecisionStatus.of(v.getInt(STATUS));
+        byte[] v = s.decisionBytes();
+        DecisionStatus status = DecisionStatus.of(Bytes.getInt(v, STATUS));
         String trace = Scratch.string(v, JSON);
         switch (status) {
             case UNROUTED:
@@ -88,12 +86,12 @@ public class DecisionStruct extends Structure {
             default:
                 break;
         }
-        long respondBy = v.getLong(RESPOND_BY);
-        long resolveBy = v.getLong(RESOLVE_BY);
+        long respondBy = Bytes.getLong(v, RESPOND_BY);
+        long resolveBy = Bytes.getLong(v, RESOLVE_BY);
         String tz = respondBy == CApi.TIME_NONE && resolveBy == CApi.TIME_NONE ? null : s.id(v, TIMEZONE);
         return new Decision(id, status, s.id(v, RULE), s.id(v, ROLE), s.id(v, DEPARTMENT), s.id(v, HANDLER),
-                s.id(v, UNIT), list(s, v.getLong(ALTERNATES), v.getLong(ALTERNATE_COUNT)),
-                list(s, v.getLong(ASSIST), v.getLong(ASSIST_COUNT)), v.getInt(LEVEL), s.id(v, ESCALATION),
+                s.id(v, UNIT), list(s, Bytes.getLong(v, ALTERNATES), Bytes.getLong(v, ALTERNATE_COUNT)),
+                list(s, Bytes.getLong(v, ASSIST), Bytes.getLong(v, ASSIST_COUNT)), Bytes.getInt(v, LEVEL), s.id(v, ESCALATION),
                 Times.zoned(respondBy, tz), Times.zoned(resolveBy, tz), null, null, trace);
     }
 
@@ -107,11 +105,10 @@ public class DecisionStruct extends Structure {
         }
         byte[] raw = new byte[(int) count * 16];
         RawMemory.copy(ptr, raw);
-        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder());
         String[] out = new String[(int) count];
         for (int i = 0; i < out.length; i++) {
-            long p = b.getLong(i * 16);
-            out[i] = p == 0 ? "" : s.id(p, b.getLong(i * 16 + 8));
+            long p = Bytes.getLong(raw, i * 16);
+            out[i] = p == 0 ? "" : s.id(p, Bytes.getLong(raw, i * 16 + 8));
         }
         return List.of(out);
     }

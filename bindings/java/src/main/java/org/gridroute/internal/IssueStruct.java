@@ -7,7 +7,6 @@ import com.sun.jna.Structure.FieldOrder;
 import org.gridroute.InvalidArgumentException;
 import org.gridroute.Issue;
 
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
@@ -137,41 +136,41 @@ public class IssueStruct extends Structure {
      * Writes the staged issue at {@code at} in the block {@code v} (native address {@code base}), its
      * attributes right behind it, its strings at {@code strings} (an offset in the block).
      */
-    static void write(ByteBuffer v, int at, long base, int strings, Staged st, Issue issue) {
-        v.putInt(at + STRUCT_SIZE, SIZE);
-        v.putInt(at + STRUCT_SIZE + 4, 0);
+    static void write(byte[] v, int at, long base, int strings, Staged st, Issue issue) {
+        Bytes.putInt(v, at + STRUCT_SIZE, SIZE);
+        Bytes.putInt(v, at + STRUCT_SIZE + 4, 0);
         putString(v, at + ID, base, strings, st.id, st.idLen);
         putString(v, at + CATEGORY, base, strings, st.category, st.categoryLen);
         putString(v, at + CELL, base, strings, st.cell, st.cellLen);
         if (issue.at() == null) { // GRIDROUTE_TIME_NONE would be routed as a time: it is not one
             throw new InvalidArgumentException("field 'at' is required: the issue has no time");
         }
-        v.putLong(at + AT, Times.micros("field 'at'", issue.at()));
+        Bytes.putLong(v, at + AT, Times.micros("field 'at'", issue.at()));
         int attrs = at + SIZE;
-        v.putLong(at + ATTRS, st.attrCount == 0 ? 0 : base + attrs);
-        v.putLong(at + ATTR_COUNT, st.attrCount);
+        Bytes.putLong(v, at + ATTRS, st.attrCount == 0 ? 0 : base + attrs);
+        Bytes.putLong(v, at + ATTR_COUNT, st.attrCount);
         for (int i = 0; i < st.attrCount; i++) {
             int a = attrs + i * Structs.Attr.SIZE;
             putString(v, a + Structs.Attr.NAME, base, strings, st.name[i], st.nameLen[i]);
-            v.putInt(a + Structs.Attr.TYPE, st.type[i]);
-            v.putInt(a + Structs.Attr.BOOL, st.type[i] == Structs.Attr.T_BOOL && st.number[i] != 0 ? 1 : 0);
-            v.putDouble(a + Structs.Attr.NUMBER, st.type[i] == Structs.Attr.T_NUMBER ? st.number[i] : 0);
+            Bytes.putInt(v, a + Structs.Attr.TYPE, st.type[i]);
+            Bytes.putInt(v, a + Structs.Attr.BOOL, st.type[i] == Structs.Attr.T_BOOL && st.number[i] != 0 ? 1 : 0);
+            Bytes.putDouble(v, a + Structs.Attr.NUMBER, st.type[i] == Structs.Attr.T_NUMBER ? st.number[i] : 0);
             putString(v, a + Structs.Attr.STRING, base, strings, st.str[i], st.strLen[i]);
         }
     }
 
     /** A pointer + length pair: NULL and 0 for an absent string. */
-    private static void putString(ByteBuffer v, int off, long base, int strings, int staged, int len) {
-        v.putLong(off, staged < 0 ? 0 : base + strings + staged);
-        v.putLong(off + 8, len);
+    private static void putString(byte[] v, int off, long base, int strings, int staged, int len) {
+        Bytes.putLong(v, off, staged < 0 ? 0 : base + strings + staged);
+        Bytes.putLong(v, off + 8, len);
     }
 
     /** Lays a lone issue out in the scratch block; returns the pointer to pass as {@code const gridroute_issue *}. */
     public static Pointer layout(Scratch s, Issue issue) {
         s.resetStrings();
         int structs = stage(s, s.staged, issue);
-        ByteBuffer v = s.layout(structs);
+        byte[] v = s.layout(structs);
         write(v, 0, s.blockAddress(), structs, s.staged, issue);
-        return s.block();
+        return s.commit(structs);
     }
 }

@@ -56,4 +56,17 @@ final class RawMemory {
         }
         new Pointer(src).read(0, dst, 0, len);
     }
+
+    /** Copies {@code len} bytes from the start of {@code src} to the native address {@code dst}. */
+    static void copyOut(byte[] src, long dst, int len) {
+        if (COPY != null) {
+            try {
+                COPY.invokeExact((Object) src, BYTE_ARRAY_OFFSET, (Object) null, dst, (long) len);
+                return;
+            } catch (Throwable e) {
+                throw new IllegalStateException("gridroute: copying to native memory", e);
+            }
+        }
+        new Pointer(dst).write(0, src, 0, len);
+    }
 }

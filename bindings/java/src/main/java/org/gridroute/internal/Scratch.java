@@ -4,8 +4,6 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 
 import java.lang.ref.Cleaner;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,9 +40,9 @@ public final class Scratch {
     public boolean decisionHeld;
     public boolean actionHeld;
 
-    // the input block: structs first, then the strings they point to
+    // the input block: structs first, then the strings they point to; written in `blockBytes`, then copied
     private Memory block;
-    private ByteBuffer blockView;
+    private byte[] blockBytes;
     private long blockAddress;
 
     /** Where the current issue's strings went (see {@link IssueStruct#stage}). */
@@ -54,12 +52,12 @@ public final class Scratch {
     private byte[] bytes = new byte[512];
     private int stagedLength;
 
-    /** A gridroute_decision, reused call after call. */
+    /** A gridroute_decision, reused call after call, and the heap copy it is read from. */
     public final Memory decision = zeroed(DecisionStruct.SIZE);
-    public final ByteBuffer decisionView = view(decision, DecisionStruct.SIZE);
+    private final byte[] decisionBytes = new byte[DecisionStruct.SIZE];
     /** A gridroute_action, likewise. */
     public final Memory action = zeroed(ActionStruct.SIZE);
-    public final ByteBuffer actionView = view(action, ActionStruct.SIZE);
+    private final byte[] actionBytes = new byte[ActionStruct.SIZE];
     /** A gridroute_buf, disposed after every call. */
     public final Memory buf = zeroed(24);
     /** A gridroute_error* out-parameter. */
@@ -68,8 +66,8 @@ public final class Scratch {
     public final Memory int64 = zeroed(8);
 
     private Scratch() {
-        DecisionStruct.init(decisionView);
-        ActionStruct.init(actionView);
+        DecisionStruct.init(decision);
+        ActionStruct.init(action);
         grow(4096);
         Memory d = decision;
         Memory a = action;
@@ -132,14 +130,22 @@ public final class Scratch {
         return m;
     }
 
-    static ByteBuffer view(Pointer p, long size) {
-        return p.getByteBuffer(0, size).order(ByteOrder.nativeOrder());
-    }
-
     private void grow(int size) {
         block = zeroed(size);
-        blockView = view(block, size);
+        blockBytes = new byte[size];
         blockAddress = Pointer.nativeValue(block);
+    }
+
+    /** The filled decision, copied to the heap to be read. */
+    byte[] decisionBytes() {
+        RawMemory.copy(Pointer.nativeValue(decision), decisionBytes, decisionBytes.length);
+        return decisionBytes;
+    }
+
+    /** The filled action, copied to the heap to be read. */
+    byte[] actionBytes() {
+        RawMemory.copy(Pointer.nativeValue(action), actionBytes, actionBytes.length);
+        return actionBytes;
     }
 
     // ---- staging strings
@@ -166,19 +172,22 @@ public final class Scratch {
     }
 
     /**
-     * Sizes the input block for {@code structBytes} of structs followed by the staged strings, copies the
-     * strings behind the structs, and returns the block's view (for the structs) positioned at 0.
+     * Sizes the input block for {@code structBytes} of structs followed by the staged strings, puts the
+     * strings behind the structs, and returns the block's heap copy for the structs to be written in.
      */
-    ByteBuffer layout(int structBytes) {
+    byte[] layout(int structBytes) {
         int need = structBytes + stagedLength;
-        if (need > block.size()) {
-            grow(Math.max(need, (int) Math.min(Integer.MAX_VALUE - 8, block.size() * 2)));
+        if (need > blockBytes.length) {
+            grow(Math.max(need, (int) Math.min(Integer.MAX_VALUE - 8, blockBytes.length * 2L)));
         }
-        blockView.clear();
-        blockView.position(structBytes);
-        blockView.put(bytes, 0, stagedLength);
-        blockView.clear();
-        return blockView;
+        System.arraycopy(bytes, 0, blockBytes, structBytes, stagedLength);
+        return blockBytes;
+    }
+
+    /** Copies the written block to native memory; returns it as a pointer. */
+    Pointer commit(int structBytes) {
+        RawMemory.copyOut(blockBytes, blockAddress, structBytes + stagedLength);
+        return block;
     }
 
     /** The native address of the input block (valid until the next {@link #layout}). */
@@ -186,31 +195,27 @@ public final class Scratch {
         return blockAddress;
     }
 
-    /** The input block as a pointer. */
-    public Pointer block() {
-        return block;
-    }
 
     // ---- reading library-owned strings
 
     private final TextCache ids = new TextCache();
 
-    /** A {@code gridroute_string} at {@code off} in {@code view}: null when absent. */
-    static String string(ByteBuffer view, int off) {
-        long ptr = view.getLong(off);
+    /** A {@code gridroute_string} at {@code off} in a struct's heap copy: null when absent. */
+    static String string(byte[] struct, int off) {
+        long ptr = Bytes.getLong(struct, off);
         if (ptr == 0) {
             return null;
         }
-        return text(ptr, view.getLong(off + 8));
+        return text(ptr, Bytes.getLong(struct, off + 8));
     }
 
     /** A {@code gridroute_string} that names something (an id), through this thread's cache; null when absent. */
-    String id(ByteBuffer view, int off) {
-        long ptr = view.getLong(off);
+    String id(byte[] struct, int off) {
+        long ptr = Bytes.getLong(struct, off);
         if (ptr == 0) {
             return null;
         }
-        return id(ptr, view.getLong(off + 8));
+        return id(ptr, Bytes.getLong(struct, off + 8));
     }
 
     /** An id of {@code len} bytes at {@code ptr}, through this thread's cache. */
