@@ -6,8 +6,8 @@ import com.sun.jna.Pointer;
 import org.gridroute.internal.ActionStruct;
 import org.gridroute.internal.CApi;
 import org.gridroute.internal.CaseStruct;
-import org.gridroute.internal.IssueStruct;
 import org.gridroute.internal.DecisionStruct;
+import org.gridroute.internal.IssueStruct;
 import org.gridroute.internal.Scratch;
 import org.gridroute.internal.SourcesStruct;
 import org.gridroute.internal.Structs;
@@ -327,12 +327,17 @@ public final class Engine implements AutoCloseable {
     }
 
     private byte[] json(byte[] text, JsonCall fn, boolean single) {
+        return json(text, text.length, fn, single);
+    }
+
+    /** A JSON call on the first {@code len} bytes of {@code text}. */
+    private byte[] json(byte[] text, int len, JsonCall fn, boolean single) {
         Objects.requireNonNull(text, "text");
         Scratch s = Scratch.get();
         int stripe = acquire();
         int rc;
         try {
-            rc = fn.call(s.buf, handle, text.length == 0 ? EMPTY : text, text.length, s.err);
+            rc = fn.call(s.buf, handle, text.length == 0 ? EMPTY : text, len, s.err);
         } finally {
             release(stripe);
         }
@@ -386,7 +391,8 @@ public final class Engine implements AutoCloseable {
      * (each block is one C call, against one snapshot). Neither stream is closed.
      */
     public void routeJsonl(InputStream in, OutputStream out, int blockBytes) throws IOException {
-        stream(in, out, blockBytes, block -> routeJsonl(block, false));
+        stream(in, out, blockBytes, (block, len) -> json(block, len,
+                (o, e, t, n, err) -> CApi.gridroute_engine_route_jsonl(o, e, t, n, null, err), false));
     }
 
     /** Evaluates one case line at {@code now}, as {@code gridroute escalate} does. */
@@ -414,11 +420,13 @@ public final class Engine implements AutoCloseable {
 
     /** Evaluates a stream of case lines at {@code now}, in blocks, as {@link #routeJsonl(InputStream, OutputStream, int)}. */
     public void escalateJsonl(InputStream in, OutputStream out, Instant now, int blockBytes) throws IOException {
-        stream(in, out, blockBytes, block -> escalateJsonl(block, now));
+        long t = Times.micros("now", Objects.requireNonNull(now, "now"));
+        stream(in, out, blockBytes, (block, len) -> json(block, len,
+                (o, e, x, n, err) -> CApi.gridroute_engine_escalate_jsonl(o, e, x, n, t, null, err), false));
     }
 
     private interface Batch {
-        byte[] run(byte[] block);
+        byte[] run(byte[] block, int len);
     }
 
     /** Cuts the input at line ends into blocks of about {@code blockBytes} and runs each. */
@@ -432,7 +440,7 @@ public final class Engine implements AutoCloseable {
             boolean eof = filled < buf.length;
             if (eof) {
                 if (filled > 0) {
-                    out.write(batch.run(Arrays.copyOf(buf, filled)));
+                    out.write(batch.run(buf, filled));
                 }
                 return;
             }
@@ -444,7 +452,7 @@ public final class Engine implements AutoCloseable {
                 buf = Arrays.copyOf(buf, buf.length * 2);
                 continue;
             }
-            out.write(batch.run(Arrays.copyOf(buf, cut)));
+            out.write(batch.run(buf, cut)); // the library reads the first `cut` bytes only
             System.arraycopy(buf, cut, buf, 0, filled - cut);
             filled -= cut;
         }
