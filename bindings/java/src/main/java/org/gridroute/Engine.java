@@ -1,0 +1,498 @@
+package org.gridroute;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+
+import org.gridroute.internal.ActionStruct;
+import org.gridroute.internal.CApi;
+import org.gridroute.internal.CaseStruct;
+import org.gridroute.internal.DecisionStruct;
+import org.gridroute.internal.IssueStruct;
+import org.gridroute.internal.Scratch;
+import org.gridroute.internal.SourcesStruct;
+import org.gridroute.internal.Structs;
+import org.gridroute.internal.Times;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A loaded, compiled bundle that routes issues and evaluates cases, over libgridroute's C ABI.
+ *
+ * <pre>{@code
+ * try (Engine engine = Engine.load(Path.of("examples/lanxi"))) {
+ *     Decision d = engine.route(new Issue("I-1", "env.noise.loudspeaker", "qiaodong-a-01",
+ *             Instant.parse("2026-11-20T01:40:00Z"), Map.of("severity", 3)));
+ *     System.out.println(d.status() + " " + d.handler() + " " + d.resolveBy());
+ * }
+ * }</pre>
+ *
+ * <p><b>Threads.</b> One engine serves any number of threads: {@code route}, {@code escalate}, the JSON
+ * calls and {@link #check()} run in parallel, also while another thread calls {@link #reload}: each call
+ * uses the bundle current when it starts. {@link #close()} waits for the calls already running, then frees
+ * the engine; calls after it throw {@link IllegalStateException}. An engine that is never closed is freed
+ * when it becomes unreachable.
+ *
+ * <p><b>Errors.</b> A bundle that does not load throws {@link BundleException} with every problem; a bad
+ * issue or case throws {@link RejectedException} with the engine's reason (the batch calls never throw it:
+ * bad lines get {@code rejected} records).
+ */
+public final class Engine implements AutoCloseable {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    /** The C handle, freed exactly once: by close() or, for an engine never closed, by the cleaner. */
+    private static final class Handle implements Runnable {
+        final Pointer ptr;
+
+        Handle(Pointer ptr) {
+            this.ptr = ptr;
+        }
+
+        @Override
+        public void run() {
+            CApi.gridroute_engine_free(ptr);
+        }
+    }
+
+    // Calls in flight, counted in stripes (a cache line each) so that threads do not contend on one word.
+    // A call counts itself in, then reads `closed`; close() sets `closed`, then waits for the count to reach
+    // zero: volatile accesses are totally ordered, so either the call sees `closed` or close() sees the call.
+    private static final int STRIPES = 16; // a power of two
+    private static final int PAD = 16;     // longs per stripe: 128 bytes
+    private final AtomicLongArray inflight = new AtomicLongArray(STRIPES * PAD);
+    private volatile boolean closed;
+    private final Object closing = new Object();
+    private boolean freed; // under `closing`
+    private final Pointer handle;
+    private final Cleaner.Cleanable cleanable;
+
+    private Engine(Pointer handle) {
+        this.handle = handle;
+        this.cleanable = CLEANER.register(this, new Handle(handle));
+    }
+
+    // ---- construction
+
+    /** Loads and compiles the bundle in directory {@code dir}. */
+    public static Engine load(Path dir) {
+        return load(dir, null);
+    }
+
+    /** Loads a bundle directory given as a string path. */
+    public static Engine load(String dir) {
+        return load(Path.of(dir), null);
+    }
+
+    /**
+     * Loads and compiles the bundle in directory {@code dir} with limits ({@code null}: the defaults).
+     *
+     * @throws BundleException with every problem found when the bundle is refused
+     */
+    public static Engine load(Path dir, LoadOptions options) {
+        Gridroute.requireLibrary();
+        byte[] path = SourcesStruct.path(dir.toString());
+        Scratch s = Scratch.get();
+        int rc = CApi.gridroute_engine_load(s.int64, path, path.length, SourcesStruct.loadOptions(options), s.err);
+        if (rc != CApi.OK) {
+            throw Structs.exception(rc, s.err);
+        }
+        return new Engine(s.int64.getPointer(0));
+    }
+
+    /** Loads a bundle from memory: the JSON texts and the CSV files they name. */
+    public static Engine fromSources(Sources sources) {
+        return fromSources(sources, null);
+    }
+
+    /** Loads a bundle from memory with limits ({@code null}: the defaults). */
+    public static Engine fromSources(Sources sources, LoadOptions options) {
+        Gridroute.requireLibrary();
+        SourcesStruct src = new SourcesStruct(sources);
+        Scratch s = Scratch.get();
+        int rc = CApi.gridroute_engine_load_sources(s.int64, src.pointer(), SourcesStruct.loadOptions(options), s.err);
+        Reference.reachabilityFence(src);
+        if (rc != CApi.OK) {
+            throw Structs.exception(rc, s.err);
+        }
+        return new Engine(s.int64.getPointer(0));
+    }
+
+    // ---- lifetime
+
+    /** Counts a call in; returns its stripe for {@link #release(int)}. Throws once the engine is closed. */
+    private int acquire() {
+        int stripe = (int) (Thread.currentThread().getId() & (STRIPES - 1)) * PAD;
+        inflight.getAndIncrement(stripe);
+        if (closed) {
+            inflight.getAndDecrement(stripe);
+            throw new IllegalStateException("gridroute: the engine is closed");
+        }
+        return stripe;
+    }
+
+    private void release(int stripe) {
+        inflight.getAndDecrement(stripe);
+        Reference.reachabilityFence(this);
+    }
+
+    private long inflight() {
+        long n = 0;
+        for (int i = 0; i < STRIPES; i++) {
+            n += inflight.get(i * PAD);
+        }
+        return n;
+    }
+
+    /**
+     * Frees the engine once the calls running in other threads have finished; calls made afterwards throw
+     * {@link IllegalStateException}. Idempotent: a second call returns once the engine is freed.
+     */
+    @Override
+    public void close() {
+        synchronized (closing) {
+            if (freed) {
+                return;
+            }
+            closed = true;
+            for (int spins = 0; inflight() != 0; spins++) {
+                if (spins < 1000) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.parkNanos(50_000);
+                }
+            }
+            cleanable.clean();
+            freed = true;
+        }
+        Scratch.sweep(); // results held by threads between calls keep the bundle's memory: drop them now
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    // ---- reloading
+
+    /**
+     * Loads the bundle in {@code dir} and swaps it in atomically: calls running meanwhile finish on the old
+     * bundle, later calls use the new one. On failure ({@link BundleException}) the old one keeps serving.
+     */
+    public void reload(Path dir) {
+        reload(dir, null);
+    }
+
+    /** {@link #reload(Path)} with load limits ({@code null}: the defaults). */
+    public void reload(Path dir, LoadOptions options) {
+        byte[] path = SourcesStruct.path(dir.toString());
+        Pointer opts = SourcesStruct.loadOptions(options);
+        Scratch s = Scratch.get();
+        int stripe = acquire();
+        int rc;
+        try {
+            rc = CApi.gridroute_engine_reload(handle, path, path.length, opts, s.err);
+        } finally {
+            release(stripe);
+        }
+        if (rc != CApi.OK) {
+            throw Structs.exception(rc, s.err);
+        }
+        Scratch.sweep(); // results held by threads between calls keep the old bundle: drop them now
+    }
+
+    /** {@link #reload(Path)} from memory. */
+    public void reloadSources(Sources sources) {
+        SourcesStruct src = new SourcesStruct(sources);
+        Scratch s = Scratch.get();
+        int stripe = acquire();
+        int rc;
+        try {
+            rc = CApi.gridroute_engine_reload_sources(handle, src.pointer(), null, s.err);
+        } finally {
+            release(stripe);
+        }
+        Reference.reachabilityFence(src);
+        if (rc != CApi.OK) {
+            throw Structs.exception(rc, s.err);
+        }
+        Scratch.sweep();
+    }
+
+    // ---- the struct path
+
+    /** Routes an issue (see {@link #route(Issue, boolean)}). */
+    public Decision route(Issue issue) {
+        return route(issue, false);
+    }
+
+    /** The decision with its trace ({@link Decision#trace()}): every rule considered, and why each lost. */
+    public Decision explain(Issue issue) {
+        return route(issue, true);
+    }
+
+    /**
+     * Routes an issue through the struct path (no JSON). An unrouted issue is a decision with status
+     * {@link DecisionStatus#UNROUTED}, not an exception.
+     *
+     * @param explain also fill {@link Decision#trace()}
+     * @throws RejectedException for a bad issue (an unknown cell or category, an attribute of the wrong
+     *         type...): its message is the engine's reason, {@link RejectedException#decision()} the decision
+     * @throws InvalidArgumentException for an attribute value of an unsupported Java type, or a string that
+     *         is not valid Unicode
+     */
+    public Decision route(Issue issue, boolean explain) {
+        Objects.requireNonNull(issue, "issue");
+        Scratch s = Scratch.get();
+        s.claim();
+        try {
+            Pointer in = IssueStruct.layout(s, issue);
+            int stripe = acquire();
+            int rc;
+            try {
+                rc = CApi.gridroute_engine_route(s.decision, handle, in, explain ? Structs.EXPLAIN_OPTIONS : null, s.err);
+            } finally {
+                release(stripe);
+            }
+            s.decisionHeld = true;
+            if (rc == CApi.OK) {
+                return DecisionStruct.read(issue.id(), s);
+            }
+            GridrouteException e = Structs.exception(rc, s.err);
+            if (e instanceof RejectedException && DecisionStruct.status(s) != 0) {
+                ((RejectedException) e).withDecision(DecisionStruct.read(issue.id(), s));
+            }
+            throw e;
+        } finally {
+            s.unclaim();
+        }
+    }
+
+    /**
+     * Evaluates a case at {@code now} through the struct path.
+     *
+     * @throws RejectedException for a bad case (a bad issue, an unrouted issue, a level out of range...);
+     *         {@link RejectedException#action()} is the rejected action
+     */
+    public Action escalate(Case kase, Instant now) {
+        Objects.requireNonNull(kase, "case");
+        long t = Times.micros("now", Objects.requireNonNull(now, "now"));
+        Scratch s = Scratch.get();
+        s.claim();
+        try {
+            Pointer in = CaseStruct.layout(s, kase);
+            if (in == null) {
+                String why = "field 'rating' must be an integer 1..5, got 0";
+                throw new RejectedException(why, "", 0, 0, "", List.of()).withAction(new Action(kase.id(),
+                        ActionKind.REJECTED, kase.level(), null, null, null, null, null, null, List.of(), null, null,
+                        null, why));
+            }
+            int stripe = acquire();
+            int rc;
+            try {
+                rc = CApi.gridroute_engine_escalate(s.action, handle, in, t, null, s.err);
+            } finally {
+                release(stripe);
+            }
+            s.actionHeld = true;
+            if (rc == CApi.OK) {
+                return ActionStruct.read(kase.id(), s);
+            }
+            GridrouteException e = Structs.exception(rc, s.err);
+            if (e instanceof RejectedException && ActionStruct.kind(s) != 0) {
+                ((RejectedException) e).withAction(ActionStruct.read(kase.id(), s));
+            }
+            throw e;
+        } finally {
+            s.unclaim();
+        }
+    }
+
+    // ---- JSON in, JSON out
+
+    private static final byte[] EMPTY = new byte[1];
+
+    private interface JsonCall {
+        int call(Pointer out, Pointer engine, byte[] text, long len, Pointer err);
+    }
+
+    private byte[] json(byte[] text, JsonCall fn, boolean single) {
+        return json(text, text.length, fn, single);
+    }
+
+    /** A JSON call on the first {@code len} bytes of {@code text}. */
+    private byte[] json(byte[] text, int len, JsonCall fn, boolean single) {
+        Objects.requireNonNull(text, "text");
+        Scratch s = Scratch.get();
+        int stripe = acquire();
+        int rc;
+        try {
+            rc = fn.call(s.buf, handle, text.length == 0 ? EMPTY : text, len, s.err);
+        } finally {
+            release(stripe);
+        }
+        byte[] out = Gridroute.takeBytes(s.buf);
+        if (rc != CApi.OK) {
+            GridrouteException e = Structs.exception(rc, s.err);
+            if (single && e instanceof RejectedException && out.length > 0) {
+                ((RejectedException) e).withRecord(new String(out, StandardCharsets.UTF_8));
+            }
+            throw e;
+        }
+        return out;
+    }
+
+    private static Pointer routeOptions(boolean explain) {
+        return explain ? Structs.EXPLAIN_OPTIONS : null;
+    }
+
+    /**
+     * Routes one issue line (a JSON object, SPEC §4) and returns the decision object, exactly as
+     * {@code gridroute route} writes it.
+     *
+     * @throws RejectedException for a bad line; {@link RejectedException#record()} is the rejected record
+     */
+    public String routeJson(String line) {
+        return new String(routeJson(line.getBytes(StandardCharsets.UTF_8), false), StandardCharsets.UTF_8);
+    }
+
+    /** {@link #routeJson(String)} on UTF-8 bytes, with or without the trace. */
+    public byte[] routeJson(byte[] line, boolean explain) {
+        Pointer o = routeOptions(explain);
+        return json(line, (out, e, t, n, err) -> CApi.gridroute_engine_route_json(out, e, t, n, o, err), true);
+    }
+
+    /**
+     * Routes JSON Lines against one bundle snapshot: one decision line per non-blank input line, in order,
+     * exactly {@code gridroute route}'s output. Bad lines give {@code rejected} records.
+     */
+    public String routeJsonl(String text) {
+        return new String(routeJsonl(text.getBytes(StandardCharsets.UTF_8), false), StandardCharsets.UTF_8);
+    }
+
+    /** {@link #routeJsonl(String)} on UTF-8 bytes, with or without the trace. */
+    public byte[] routeJsonl(byte[] text, boolean explain) {
+        Pointer o = routeOptions(explain);
+        return json(text, (out, e, t, n, err) -> CApi.gridroute_engine_route_jsonl(out, e, t, n, o, err), false);
+    }
+
+    /**
+     * Routes a stream of JSON Lines into a stream of decision lines, in blocks of about {@code blockBytes}
+     * (each block is one C call, against one snapshot). Neither stream is closed.
+     */
+    public void routeJsonl(InputStream in, OutputStream out, int blockBytes) throws IOException {
+        stream(in, out, blockBytes, (block, len) -> json(block, len,
+                (o, e, t, n, err) -> CApi.gridroute_engine_route_jsonl(o, e, t, n, null, err), false));
+    }
+
+    /** Evaluates one case line at {@code now}, as {@code gridroute escalate} does. */
+    public String escalateJson(String line, Instant now) {
+        return new String(escalateJson(line.getBytes(StandardCharsets.UTF_8), now), StandardCharsets.UTF_8);
+    }
+
+    /** {@link #escalateJson(String, Instant)} on UTF-8 bytes. */
+    public byte[] escalateJson(byte[] line, Instant now) {
+        long t = Times.micros("now", Objects.requireNonNull(now, "now"));
+        return json(line, (out, e, x, n, err) -> CApi.gridroute_engine_escalate_json(out, e, x, n, t, null, err), true);
+    }
+
+    /** Evaluates JSON Lines of cases at {@code now}: exactly {@code gridroute escalate}. */
+    public String escalateJsonl(String text, Instant now) {
+        return new String(escalateJsonl(text.getBytes(StandardCharsets.UTF_8), now), StandardCharsets.UTF_8);
+    }
+
+    /** {@link #escalateJsonl(String, Instant)} on UTF-8 bytes. */
+    public byte[] escalateJsonl(byte[] text, Instant now) {
+        long t = Times.micros("now", Objects.requireNonNull(now, "now"));
+        return json(text, (out, e, x, n, err) -> CApi.gridroute_engine_escalate_jsonl(out, e, x, n, t, null, err),
+                false);
+    }
+
+    /** Evaluates a stream of case lines at {@code now}, in blocks, as {@link #routeJsonl(InputStream, OutputStream, int)}. */
+    public void escalateJsonl(InputStream in, OutputStream out, Instant now, int blockBytes) throws IOException {
+        long t = Times.micros("now", Objects.requireNonNull(now, "now"));
+        stream(in, out, blockBytes, (block, len) -> json(block, len,
+                (o, e, x, n, err) -> CApi.gridroute_engine_escalate_jsonl(o, e, x, n, t, null, err), false));
+    }
+
+    private interface Batch {
+        byte[] run(byte[] block, int len);
+    }
+
+    /** Cuts the input at line ends into blocks of about {@code blockBytes} and runs each. */
+    private static void stream(InputStream in, OutputStream out, int blockBytes, Batch batch) throws IOException {
+        int size = Math.max(blockBytes, 64);
+        byte[] buf = new byte[size];
+        int filled = 0;
+        for (;;) {
+            int n = in.readNBytes(buf, filled, buf.length - filled);
+            filled += n;
+            boolean eof = filled < buf.length;
+            if (eof) {
+                if (filled > 0) {
+                    out.write(batch.run(buf, filled));
+                }
+                return;
+            }
+            int cut = filled;
+            while (cut > 0 && buf[cut - 1] != '\n') {
+                cut--;
+            }
+            if (cut == 0) { // a line longer than the block: read on
+                buf = Arrays.copyOf(buf, buf.length * 2);
+                continue;
+            }
+            out.write(batch.run(buf, cut)); // the library reads the first `cut` bytes only
+            System.arraycopy(buf, cut, buf, 0, filled - cut);
+            filled -= cut;
+        }
+    }
+
+    // ---- check
+
+    /** The lint findings of {@code gridroute check} (warnings); empty when the bundle is clean. */
+    public List<Diagnostic> check() {
+        return check(0);
+    }
+
+    /** {@link #check()} with at most {@code maxFindingsPerKind} findings of each kind (0: the default, 100). */
+    public List<Diagnostic> check(int maxFindingsPerKind) {
+        Structs.CheckOptionsStruct o = new Structs.CheckOptionsStruct();
+        o.max_findings_per_kind = maxFindingsPerKind;
+        o.write();
+        Memory out = new Memory(8);
+        out.setPointer(0, null);
+        Scratch s = Scratch.get();
+        int stripe = acquire();
+        int rc;
+        try {
+            rc = CApi.gridroute_engine_check(out, handle, o.getPointer(), s.err);
+        } finally {
+            release(stripe);
+        }
+        if (rc != CApi.OK) {
+            throw Structs.exception(rc, s.err);
+        }
+        Pointer list = out.getPointer(0);
+        try {
+            return List.copyOf(new Structs.DiagnosticsStruct(list).toList());
+        } finally {
+            CApi.gridroute_diagnostics_free(list);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Engine[" + (isClosed() ? "closed" : "open") + "]";
+    }
+}

@@ -1,0 +1,80 @@
+package org.gridroute.internal;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.Structure;
+import com.sun.jna.Structure.FieldOrder;
+
+import org.gridroute.Action;
+import org.gridroute.ActionKind;
+import org.gridroute.Reason;
+
+import java.util.List;
+
+/**
+ * {@code gridroute_action} and the reading of an {@link Action} from it. The thread's action lives in its
+ * {@link Scratch} and is released after every call. To add a field: add it to the field list and to
+ * {@link #read}.
+ */
+@FieldOrder({"struct_size", "kind", "level", "reasons", "handler", "role", "department", "unit", "rule",
+        "escalation", "next_check", "respond_by", "resolve_by", "message", "timezone", "hold_"})
+public class ActionStruct extends Structure {
+    public int struct_size;
+    public int kind;
+    public int level;
+    public int reasons;
+    public Structs.GrString handler;
+    public Structs.GrString role;
+    public Structs.GrString department;
+    public Structs.GrString unit;
+    public Structs.GrString rule;
+    public Structs.GrString escalation;
+    public long next_check;
+    public long respond_by;
+    public long resolve_by;
+    public Structs.GrString message;
+    public Structs.GrString timezone;
+    public Pointer hold_;
+
+    private static final ActionStruct L = new ActionStruct();
+    /** sizeof(gridroute_action) as this binding knows it. */
+    public static final int SIZE = L.size();
+    private static final int STRUCT_SIZE = L.fieldOffset("struct_size");
+    private static final int KIND = L.fieldOffset("kind");
+    private static final int LEVEL = L.fieldOffset("level");
+    private static final int REASONS = L.fieldOffset("reasons");
+    private static final int HANDLER = L.fieldOffset("handler");
+    private static final int ROLE = L.fieldOffset("role");
+    private static final int DEPARTMENT = L.fieldOffset("department");
+    private static final int UNIT = L.fieldOffset("unit");
+    private static final int RULE = L.fieldOffset("rule");
+    private static final int ESCALATION = L.fieldOffset("escalation");
+    private static final int NEXT_CHECK = L.fieldOffset("next_check");
+    private static final int RESPOND_BY = L.fieldOffset("respond_by");
+    private static final int RESOLVE_BY = L.fieldOffset("resolve_by");
+    private static final int MESSAGE = L.fieldOffset("message");
+    private static final int TIMEZONE = L.fieldOffset("timezone");
+
+    /** Sets a zeroed action to GRIDROUTE_ACTION_INIT. */
+    static void init(Pointer p) {
+        p.setInt(STRUCT_SIZE, SIZE);
+    }
+
+    /** The kind code of the filled action (0 before the first call). */
+    public static int kind(Scratch s) {
+        return s.action.getInt(KIND);
+    }
+
+    /** The action for the case {@code id}, read from this thread's filled gridroute_action. */
+    public static Action read(String id, Scratch s) {
+        byte[] v = s.actionBytes();
+        ActionKind kind = ActionKind.of(Bytes.getInt(v, KIND));
+        if (kind == ActionKind.REJECTED) {
+            return new Action(id, kind, Bytes.getInt(v, LEVEL), null, null, null, null, null, null, List.of(), null, null,
+                    null, Scratch.string(v, MESSAGE));
+        }
+        String tz = s.id(v, TIMEZONE);
+        return new Action(id, kind, Bytes.getInt(v, LEVEL), s.id(v, HANDLER), s.id(v, ROLE), s.id(v, DEPARTMENT),
+                s.id(v, UNIT), s.id(v, RULE), s.id(v, ESCALATION), Reason.of(Bytes.getInt(v, REASONS)), Times.zoned(Bytes.getLong(v, NEXT_CHECK), tz),
+                Times.zoned(Bytes.getLong(v, RESPOND_BY), tz), Times.zoned(Bytes.getLong(v, RESOLVE_BY), tz), null);
+    }
+}

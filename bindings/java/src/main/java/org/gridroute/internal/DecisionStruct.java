@@ -1,0 +1,115 @@
+package org.gridroute.internal;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.Structure;
+import com.sun.jna.Structure.FieldOrder;
+
+import org.gridroute.Decision;
+import org.gridroute.DecisionStatus;
+
+import java.util.List;
+
+/**
+ * {@code gridroute_decision} and the reading of a {@link Decision} from it. The thread's decision lives in
+ * its {@link Scratch}; it is released after every call, so it never holds a snapshot between calls. To add a
+ * field: add it to the field list and to {@link #read}.
+ */
+@FieldOrder({"struct_size", "status", "rule", "role", "department", "handler", "unit", "escalation", "alternates",
+        "alternate_count", "assist", "assist_count", "level", "reserved_", "respond_by", "resolve_by", "message",
+        "timezone", "json", "hold_"})
+public class DecisionStruct extends Structure {
+    public int struct_size;
+    public int status;
+    public Structs.GrString rule;
+    public Structs.GrString role;
+    public Structs.GrString department;
+    public Structs.GrString handler;
+    public Structs.GrString unit;
+    public Structs.GrString escalation;
+    public Pointer alternates;
+    public long alternate_count;
+    public Pointer assist;
+    public long assist_count;
+    public int level;
+    public int reserved_;
+    public long respond_by;
+    public long resolve_by;
+    public Structs.GrString message;
+    public Structs.GrString timezone;
+    public Structs.GrString json;
+    public Pointer hold_;
+
+    private static final DecisionStruct L = new DecisionStruct();
+    /** sizeof(gridroute_decision) as this binding knows it. */
+    public static final int SIZE = L.size();
+    private static final int STRUCT_SIZE = L.fieldOffset("struct_size");
+    private static final int STATUS = L.fieldOffset("status");
+    private static final int RULE = L.fieldOffset("rule");
+    private static final int ROLE = L.fieldOffset("role");
+    private static final int DEPARTMENT = L.fieldOffset("department");
+    private static final int HANDLER = L.fieldOffset("handler");
+    private static final int UNIT = L.fieldOffset("unit");
+    private static final int ESCALATION = L.fieldOffset("escalation");
+    private static final int ALTERNATES = L.fieldOffset("alternates");
+    private static final int ALTERNATE_COUNT = L.fieldOffset("alternate_count");
+    private static final int ASSIST = L.fieldOffset("assist");
+    private static final int ASSIST_COUNT = L.fieldOffset("assist_count");
+    private static final int LEVEL = L.fieldOffset("level");
+    private static final int RESPOND_BY = L.fieldOffset("respond_by");
+    private static final int RESOLVE_BY = L.fieldOffset("resolve_by");
+    private static final int MESSAGE = L.fieldOffset("message");
+    private static final int TIMEZONE = L.fieldOffset("timezone");
+    private static final int JSON = L.fieldOffset("json");
+
+    /** Sets a zeroed decision to GRIDROUTE_DECISION_INIT. */
+    static void init(Pointer p) {
+        p.setInt(STRUCT_SIZE, SIZE);
+    }
+
+    /** The status code of the filled decision (0 before the first route). */
+    public static int status(Scratch s) {
+        return s.decision.getInt(STATUS);
+    }
+
+    /** The decision for the issue {@code id}, read from this thread's filled gridroute_decision. */
+    public static Decision read(String id, Scratch s) {
+        byte[] v = s.decisionBytes();
+        DecisionStatus status = DecisionStatus.of(Bytes.getInt(v, STATUS));
+        String trace = Scratch.string(v, JSON);
+        switch (status) {
+            case UNROUTED:
+                return new Decision(id, status, null, null, null, null, null, List.of(), List.of(), 0, null, null,
+                        null, Scratch.string(v, MESSAGE), null, trace);
+            case REJECTED:
+                return new Decision(id, status, null, null, null, null, null, List.of(), List.of(), 0, null, null,
+                        null, null, Scratch.string(v, MESSAGE), trace);
+            default:
+                break;
+        }
+        long respondBy = Bytes.getLong(v, RESPOND_BY);
+        long resolveBy = Bytes.getLong(v, RESOLVE_BY);
+        String tz = respondBy == CApi.TIME_NONE && resolveBy == CApi.TIME_NONE ? null : s.id(v, TIMEZONE);
+        return new Decision(id, status, s.id(v, RULE), s.id(v, ROLE), s.id(v, DEPARTMENT), s.id(v, HANDLER),
+                s.id(v, UNIT), list(s, Bytes.getLong(v, ALTERNATES), Bytes.getLong(v, ALTERNATE_COUNT)),
+                list(s, Bytes.getLong(v, ASSIST), Bytes.getLong(v, ASSIST_COUNT)), Bytes.getInt(v, LEVEL), s.id(v, ESCALATION),
+                Times.zoned(respondBy, tz), Times.zoned(resolveBy, tz), null, null, trace);
+    }
+
+    /** An array of {@code count} gridroute_string at {@code ptr}: read in one go, then each text. */
+    static List<String> list(Scratch s, long ptr, long count) {
+        if (ptr == 0 || count == 0) {
+            return List.of();
+        }
+        if (count > (Integer.MAX_VALUE >> 4)) {
+            throw new IllegalStateException("gridroute: a list of " + count + " strings");
+        }
+        byte[] raw = new byte[(int) count * 16];
+        RawMemory.copy(ptr, raw);
+        String[] out = new String[(int) count];
+        for (int i = 0; i < out.length; i++) {
+            long p = Bytes.getLong(raw, i * 16);
+            out[i] = p == 0 ? "" : s.id(p, Bytes.getLong(raw, i * 16 + 8));
+        }
+        return List.of(out);
+    }
+}

@@ -1,0 +1,314 @@
+package org.gridroute;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The binding's API on small bundles: answers, errors, lifetime, time helpers. */
+class EngineTest {
+    static final String JURISDICTION = """
+            {"format": "gridroute.jurisdiction/1", "name": "Test", "timezone": "Asia/Shanghai",
+             "tiers": ["community", "area", "cell"],
+             "units": [{"id": "c", "tier": "community"}, {"id": "a", "tier": "area", "parent": "c"},
+                       {"id": "a-01", "tier": "cell", "parent": "a"}],
+             "units_csv": "units.csv",
+             "handlers": [{"id": "council", "role": "resident_council", "serves": ["c"]},
+                          {"id": "council-2", "role": "resident_council", "serves": ["c"]}]}
+            """;
+    static final String RULES = """
+            {"format": "gridroute.rules/1", "attributes": {"severity": "number", "private": "bool"},
+             "categories": [{"code": "noise"}, {"code": "gas"}],
+             "calendars": [{"id": "gov", "timezone": "Asia/Shanghai", "weekdays": [1, 2, 3, 4, 5],
+                            "hours": [["08:30", "12:00"], ["13:30", "17:00"]], "holidays": [], "workdays": []}],
+             "defaults": {"calendar": "gov", "sla": {"respond": "2h", "resolve": "1d"}},
+             "rules": [{"id": "noise", "categories": ["noise"], "route": ["resident_council"]},
+                       {"id": "gas", "categories": ["gas"], "route": [{"role": "partner_department", "department": "gas"}]}]}
+            """;
+    static final Map<String, String> FILES = Map.of("units.csv", "id,parent,tier,name\na-02,a,cell,二网格\n");
+    static final Instant AT = Instant.parse("2026-11-20T01:00:00Z"); // 09:00 in Shanghai, a Friday
+
+    static Engine small() {
+        return Engine.fromSources(new Sources("test", JURISDICTION, RULES, FILES));
+    }
+
+    @Test
+    void theLibraryVersionFitsTheBinding() {
+        assertTrue(Gridroute.version().matches("\\d+\\.\\d+\\.\\d+"), Gridroute.version());
+        assertEquals(Gridroute.BINDING_MAJOR, Gridroute.versionNumber() / 10000);
+        assertNull(Gridroute.versionProblem(10000, "1.0.0"));
+        assertNull(Gridroute.versionProblem(10203, "1.2.3"));
+        assertNotNull(Gridroute.versionProblem(20000, "2.0.0"));
+        assertTrue(Gridroute.versionProblem(20000, "2.0.0").contains("needs libgridroute 1.0"));
+        assertEquals("bundle refused", Gridroute.statusString(3));
+    }
+
+    @Test
+    void routesThroughTheStructPath() {
+        try (Engine engine = small()) {
+            Decision d = engine.route(new Issue("I-1", "noise", "a-02", AT, Map.of("severity", 2)));
+            assertEquals(DecisionStatus.ROUTED, d.status());
+            assertEquals("I-1", d.id());
+            assertEquals("noise", d.rule());
+            assertEquals("resident_council", d.role());
+            assertNull(d.department());
+            assertEquals("council", d.handler());
+            assertEquals("c", d.unit());
+            assertEquals(List.of("council-2"), d.alternates());
+            assertEquals(List.of(), d.assist());
+            assertEquals(0, d.level());
+            assertNull(d.escalation());
+            assertFalse(d.fallback());
+            ZoneId shanghai = ZoneId.of("Asia/Shanghai");
+            assertEquals(ZonedDateTime.of(2026, 11, 20, 11, 0, 0, 0, shanghai), d.respondBy());
+            assertEquals(ZonedDateTime.of(2026, 11, 21, 9, 0, 0, 0, shanghai), d.resolveBy());
+            assertEquals(shanghai, d.respondBy().getZone());
+            assertNull(d.trace());
+        }
+    }
+
+    @Test
+    void unroutedIsAnAnswerNotAnException() {
+        try (Engine engine = small()) {
+            Decision d = engine.route(new Issue("I-2", "gas", "a-01", AT));
+            assertEquals(DecisionStatus.UNROUTED, d.status());
+            assertTrue(d.reason().contains("no handler"), d.reason());
+            assertNull(d.handler());
+        }
+    }
+
+    @Test
+    void anUnknownCellIsRejectedWithTheEnginesReason() {
+        try (Engine engine = small()) {
+            RejectedException e = assertThrows(RejectedException.class,
+                    () -> engine.route(new Issue("I-3", "noise", "nowhere", AT)));
+            assertEquals("unknown cell 'nowhere'", e.getMessage());
+            assertEquals(CApiCodes.REJECTED, e.code());
+            assertEquals(DecisionStatus.REJECTED, e.decision().status());
+            assertEquals("unknown cell 'nowhere'", e.decision().error());
+            assertEquals("I-3", e.decision().id());
+
+            e = assertThrows(RejectedException.class, () -> engine.route(new Issue("I-4", "noise", "a", AT)));
+            assertTrue(e.getMessage().contains("not a cell"), e.getMessage());
+            e = assertThrows(RejectedException.class, () -> engine.route(new Issue("I-5", "fireworks", "a-01", AT)));
+            assertEquals("unknown category 'fireworks'", e.getMessage());
+        }
+    }
+
+    @Test
+    void attributesOfTheWrongTypeAreRejected() {
+        try (Engine engine = small()) {
+            assertEquals(DecisionStatus.ROUTED, engine.route(new Issue("ok", "noise", "a-01", AT,
+                    attrs("severity", 3L, "private", true, "undeclared", Map.of("x", 1)))).status());
+            for (Object bad : new Object[] {"3", true, null, Map.of(), List.of(), Double.POSITIVE_INFINITY, Double.NaN}) {
+                RejectedException e = assertThrows(RejectedException.class,
+                        () -> engine.route(new Issue("x", "noise", "a-01", AT, attrs("severity", bad))), String.valueOf(bad));
+                assertTrue(e.getMessage().startsWith("attribute 'severity' must be"), e.getMessage());
+            }
+            assertThrows(RejectedException.class,
+                    () -> engine.route(new Issue("x", "noise", "a-01", AT, attrs("private", 1))));
+        }
+    }
+
+    @Test
+    void valuesTheTypedApiCannotCarryAreInvalidArguments() {
+        try (Engine engine = small()) {
+            InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+                    () -> engine.route(new Issue("x", "noise", "a-01", AT, attrs("severity", new Object()))));
+            assertTrue(e.getMessage().contains("unsupported type"), e.getMessage());
+            e = assertThrows(InvalidArgumentException.class,
+                    () -> engine.route(new Issue("x\ud800", "noise", "a-01", AT)));
+            assertTrue(e.getMessage().contains("unpaired surrogate"), e.getMessage());
+            e = assertThrows(InvalidArgumentException.class, () -> engine.route(new Issue("x", "noise", "a-01", null)));
+            assertTrue(e.getMessage().contains("'at'"), e.getMessage());
+            assertThrows(NullPointerException.class, () -> engine.route(null));
+            // The engine still answers on this thread afterwards.
+            assertEquals(DecisionStatus.ROUTED, engine.route(new Issue("y", "noise", "a-01", AT)).status());
+        }
+    }
+
+    @Test
+    void explainAddsTheTrace() {
+        try (Engine engine = small()) {
+            Decision d = engine.explain(new Issue("I-1", "noise", "a-01", AT));
+            assertEquals("council", d.handler());
+            assertTrue(d.trace().contains("\"trace\""), d.trace());
+            assertTrue(d.trace().contains("\"won\""), d.trace());
+            String json = new String(engine.routeJson(
+                    "{\"id\": \"I-1\", \"category\": \"noise\", \"cell\": \"a-01\", \"at\": \"2026-11-20T09:00:00+08:00\"}"
+                            .getBytes(StandardCharsets.UTF_8), true), StandardCharsets.UTF_8);
+            assertTrue(json.contains("\"trace\""), json);
+        }
+    }
+
+    @Test
+    void theJsonPathsAnswerAsTheCliDoes() throws Exception {
+        try (Engine engine = small()) {
+            String line = "{\"id\": \"J-1\", \"category\": \"noise\", \"cell\": \"a-01\", \"at\": \"2026-11-20T09:00:00+08:00\"}";
+            assertEquals("{\"id\": \"J-1\", \"status\": \"routed\", \"rule\": \"noise\", \"role\": \"resident_council\", "
+                    + "\"handler\": \"council\", \"unit\": \"c\", \"alternates\": [\"council-2\"], \"assist\": [], \"level\": 0, "
+                    + "\"escalation\": null, \"respond_by\": \"2026-11-20T11:00:00+08:00\", "
+                    + "\"resolve_by\": \"2026-11-21T09:00:00+08:00\"}", engine.routeJson(line));
+            RejectedException e = assertThrows(RejectedException.class, () -> engine.routeJson("{\"id\": \"J-2\""));
+            assertTrue(e.record().startsWith("{\"id\": null, \"status\": \"rejected\""), e.record());
+            String input = line + "\n\n  \n{broken\n" + line.replace("J-1", "J-3") + "\n";
+            String batch = engine.routeJsonl(input);
+            String[] out = batch.split("\n");
+            assertEquals(3, out.length, batch);
+            assertTrue(out[1].contains("\"rejected\""), out[1]);
+            assertTrue(out[2].contains("\"J-3\""), out[2]);
+            assertEquals("", engine.routeJsonl(""));
+
+            ByteArrayOutputStream streamed = new ByteArrayOutputStream();
+            engine.routeJsonl(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), streamed, 64);
+            assertEquals(batch, streamed.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void escalatesACase() {
+        try (Engine engine = small()) {
+            Issue issue = new Issue("C-1", "noise", "a-01", AT);
+            Action hold = engine.escalate(new Case(issue, 0, AT, false, 0), AT.plusSeconds(600));
+            assertEquals(ActionKind.HOLD, hold.action());
+            assertEquals("C-1", hold.id());
+            assertEquals("council", hold.handler());
+            assertEquals(ZonedDateTime.of(2026, 11, 20, 11, 0, 0, 0, ZoneId.of("Asia/Shanghai")), hold.nextCheck());
+            assertEquals(List.of(), hold.reasons());
+
+            // No policy: the case has level 0 only, so a missed deadline is overdue.
+            Action late = engine.escalate(new Case(issue, 0, AT, false, 0), AT.plusSeconds(3 * 3600));
+            assertEquals(ActionKind.OVERDUE, late.action());
+            assertEquals(List.of(Reason.MISSED_RESPOND), late.reasons());
+
+            RejectedException e = assertThrows(RejectedException.class,
+                    () -> engine.escalate(new Case(new Issue("C-2", "noise", "nowhere", AT), 0, AT, false, 0), AT));
+            assertEquals(ActionKind.REJECTED, e.action().action());
+            assertEquals("unknown cell 'nowhere'", e.action().error());
+            e = assertThrows(RejectedException.class,
+                    () -> engine.escalate(new Case(new Issue("C-3", "gas", "a-01", AT), 0, AT, false, 0), AT));
+            assertEquals(ActionKind.REJECTED, e.action().action());
+            assertThrows(InvalidArgumentException.class, () -> engine.escalate(new Case(null, 0, AT, false, 0), AT));
+        }
+    }
+
+    @Test
+    void aBadBundleListsEveryProblemWithFileAndLine() throws Exception {
+        Path dir = Golden.tmp().resolve("bad-bundle");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("jurisdiction.json"), JURISDICTION);
+        Files.writeString(dir.resolve("units.csv"), FILES.get("units.csv"));
+        Files.writeString(dir.resolve("rules.json"), RULES.replace("\"route\": [\"resident_council\"]",
+                "\"route\": [\"resident_council\"], \"colour\": \"red\"").replace("\"department\": \"gas\"}]",
+                "\"department\": \"gas\"}], \"size\": 3"));
+        BundleException e = assertThrows(BundleException.class, () -> Engine.load(dir));
+        assertEquals(CApiCodes.BUNDLE, e.code());
+        assertTrue(e.getMessage().startsWith("bundle refused"), e.getMessage());
+        assertTrue(e.file().endsWith("rules.json"), e.file());
+        assertTrue(e.line() > 0, "line " + e.line());
+        assertTrue(e.column() > 0, "column " + e.column());
+        assertFalse(e.pointer().isEmpty());
+        assertEquals(2, e.diagnostics().size(), e.diagnostics().toString());
+        for (Diagnostic d : e.diagnostics()) {
+            assertEquals(Diagnostic.Severity.ERROR, d.severity());
+            assertTrue(d.text().startsWith(d.file() + ":" + d.line() + ":"), d.text());
+        }
+        assertEquals("/rules/0/colour", e.pointer());
+        assertEquals("/rules/1/size", e.diagnostics().get(1).pointer());
+        assertEquals("unknown field 'size'", e.diagnostics().get(1).message());
+
+        BundleException first = assertThrows(BundleException.class,
+                () -> Engine.load(dir, LoadOptions.DEFAULTS.withMaxErrors(1)));
+        assertEquals(1, first.diagnostics().size());
+
+        BundleException missing = assertThrows(BundleException.class, () -> Engine.load(dir.resolve("nothing-here")));
+        assertTrue(missing.getMessage().contains("nothing-here"), missing.getMessage());
+    }
+
+    @Test
+    void checkListsLintFindings() {
+        try (Engine engine = small()) {
+            List<Diagnostic> findings = engine.check();
+            assertEquals(2, findings.size(), findings.toString());
+            for (Diagnostic d : findings) {
+                assertEquals(Diagnostic.Severity.WARNING, d.severity());
+                assertTrue(d.file().endsWith("rules.json"), d.file());
+            }
+            assertTrue(findings.get(0).message().contains("coverage hole"), findings.toString());
+        }
+    }
+
+    @Test
+    void reloadSwapsTheBundleAndAFailedReloadKeepsTheOldOne() throws Exception {
+        try (Engine engine = small()) {
+            Issue issue = new Issue("R-1", "noise", "a-01", AT);
+            assertEquals("council", engine.route(issue).handler());
+            engine.reloadSources(new Sources("test", JURISDICTION.replace("\"id\": \"council\", ", "\"id\": \"elders\", "),
+                    RULES, FILES));
+            assertEquals("elders", engine.route(issue).handler());
+            assertThrows(BundleException.class, () -> engine.reloadSources(new Sources("{}", RULES)));
+            assertEquals("elders", engine.route(issue).handler());
+            engine.reload(Golden.lanxi());
+            assertThrows(RejectedException.class, () -> engine.route(issue)); // lanxi has no cell a-01
+            assertThrows(BundleException.class, () -> engine.reload(Golden.lanxi().resolve("missing")));
+            assertEquals("qiaodong", engine.route(new Issue("R-2", "env.noise.loudspeaker", "qiaodong-a-01", AT)).unit());
+        }
+    }
+
+    @Test
+    void closeIsIdempotentAndLaterCallsFail() {
+        Engine engine = small();
+        assertFalse(engine.isClosed());
+        engine.close();
+        engine.close();
+        assertTrue(engine.isClosed());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> engine.route(new Issue("x", "noise", "a-01", AT)));
+        assertTrue(e.getMessage().contains("closed"));
+        assertThrows(IllegalStateException.class, () -> engine.routeJsonl("{}"));
+        assertThrows(IllegalStateException.class, engine::check);
+    }
+
+    @Test
+    void timesParseAndFormatAsTheEngineDoes() {
+        long t = Gridroute.parseTime("2026-11-20T09:15:00+08:00");
+        assertEquals(Instant.parse("2026-11-20T01:15:00Z"), Gridroute.parseInstant("2026-11-20T09:15:00+08:00"));
+        assertEquals(Instant.parse("2026-11-20T01:15:00Z").toEpochMilli() * 1000, t);
+        assertEquals("2026-11-20T09:15:00+08:00", Gridroute.formatTime(t, "Asia/Shanghai"));
+        assertEquals("2026-11-20T09:15:00+08:00", Gridroute.formatTime(Instant.ofEpochSecond(t / 1_000_000), "Asia/Shanghai"));
+        assertEquals(Gridroute.parseTime("2026-11-20 09:15:00+08:00"), t);
+        assertThrows(InvalidArgumentException.class, () -> Gridroute.parseTime("2026-11-20T09:15:00"));
+        assertThrows(InvalidArgumentException.class, () -> Gridroute.parseTime(""));
+        assertThrows(InvalidArgumentException.class, () -> Gridroute.formatTime(t, "Mars/Olympus"));
+    }
+
+    private static Map<String, Object> attrs(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    /** The C status codes, as the tests name them. */
+    static final class CApiCodes {
+        static final int BUNDLE = 3;
+        static final int REJECTED = 4;
+    }
+}
