@@ -256,6 +256,10 @@ GRIDROUTE_API int gridroute_engine_reload(gridroute_engine *engine, const char *
 GRIDROUTE_API int gridroute_engine_reload_sources(gridroute_engine *engine, const gridroute_bundle_sources *sources,
                                                   const gridroute_load_options *opts, gridroute_error **err);
 
+/* Since 1.1. Writes the digest of the engine's current bundle (SPEC §6.6: lowercase hex, the same on
+ * every machine for the same files) into `out`. Thread-safe. */
+GRIDROUTE_API int gridroute_engine_digest(gridroute_buf *out, const gridroute_engine *engine, gridroute_error **err);
+
 /* Frees an engine. NULL is a no-op. Results already returned (decisions, actions) stay valid: they hold
  * their own reference on their snapshot. Not thread-safe: no other call may use the engine meanwhile
  * or afterwards. */
@@ -288,9 +292,12 @@ typedef struct gridroute_route_options {
 
 #define GRIDROUTE_ROUTE_OPTIONS_INIT {sizeof(gridroute_route_options), 0}
 
+/* Escalate option flags. */
+#define GRIDROUTE_ESCALATE_EXPLAIN 0x1u /* since 1.1: add "trace", the steps that led to the action */
+
 typedef struct gridroute_escalate_options {
   uint32_t struct_size; /* sizeof(gridroute_escalate_options) */
-  uint32_t flags;       /* none defined yet: must be 0 */
+  uint32_t flags;       /* GRIDROUTE_ESCALATE_* */
 } gridroute_escalate_options;
 
 #define GRIDROUTE_ESCALATE_OPTIONS_INIT {sizeof(gridroute_escalate_options), 0}
@@ -354,12 +361,18 @@ typedef struct gridroute_issue {
   size_t category_len;         /* or GRIDROUTE_NTS */
   const char *cell;            /* required: a cell of the jurisdiction */
   size_t cell_len;             /* or GRIDROUTE_NTS */
-  int64_t at;                  /* when reported: unix microseconds */
+  int64_t at;                  /* when reported: unix microseconds; 0 or GRIDROUTE_TIME_NONE: not set */
   const gridroute_attr *attrs; /* may be NULL when attr_count is 0 */
   size_t attr_count;
+  /* Since 1.1 (SPEC §7): a place instead of `cell` (leave `cell` NULL): the library finds the cell whose
+   * polygon holds the point. Longitude and latitude in degrees (WGS 84, as the bundle's polygons). */
+  int32_t has_location;        /* 1: lon and lat are given */
+  int32_t reserved2_;
+  double lon;
+  double lat;
 } gridroute_issue;
 
-#define GRIDROUTE_ISSUE_INIT {sizeof(gridroute_issue), 0, NULL, 0, NULL, 0, NULL, 0, 0, NULL, 0}
+#define GRIDROUTE_ISSUE_INIT {sizeof(gridroute_issue), 0, NULL, 0, NULL, 0, NULL, 0, 0, NULL, 0, 0, 0, 0, 0}
 
 /* Private part of results; never touch it. */
 typedef struct gridroute_result_hold gridroute_result_hold;
@@ -399,10 +412,16 @@ typedef struct gridroute_decision {
   gridroute_string timezone;     /* the jurisdiction's IANA time zone (for gridroute_time_format) */
   gridroute_string json;         /* with GRIDROUTE_ROUTE_EXPLAIN: the decision as JSON, with its trace */
   gridroute_result_hold *hold_;  /* private */
+  /* Since 1.1 (a decision of an older struct_size gets none of these): */
+  int32_t fallback;              /* 1: routed to the fallback owner (defaults.fallback); `rule` is {NULL, 0} */
+  int32_t reserved2_;
+  gridroute_string bundle;       /* the digest of the bundle that decided (SPEC §6.6) */
+  gridroute_string cell;         /* the cell found from the issue's location, else {NULL, 0} */
 } gridroute_decision;
 
 #define GRIDROUTE_DECISION_INIT {sizeof(gridroute_decision), 0, {NULL, 0}, {NULL, 0}, {NULL, 0}, {NULL, 0}, \
-    {NULL, 0}, {NULL, 0}, NULL, 0, NULL, 0, 0, 0, 0, 0, {NULL, 0}, {NULL, 0}, {NULL, 0}, NULL}
+    {NULL, 0}, {NULL, 0}, NULL, 0, NULL, 0, 0, 0, 0, 0, {NULL, 0}, {NULL, 0}, {NULL, 0}, NULL, 0, 0, \
+    {NULL, 0}, {NULL, 0}}
 
 /* Routes an issue into *out (see gridroute_decision for the lifetime of its contents). Unrouted issues
  * are GRIDROUTE_OK with status GRIDROUTE_DECISION_UNROUTED. A rejected issue (unknown cell or category,
@@ -417,7 +436,22 @@ GRIDROUTE_API int gridroute_engine_route(gridroute_decision *out, const gridrout
  * GRIDROUTE_DECISION_INIT. NULL, and a decision never filled, are no-ops. */
 GRIDROUTE_API void gridroute_decision_release(gridroute_decision *decision);
 
-/* A case for escalation: an issue plus its state (SPEC §3.5). */
+/* A return (退单) approved at the case's current level (SPEC §6.2). This struct never changes (arrays). */
+typedef struct gridroute_return {
+  const char *handler;  /* required */
+  size_t handler_len;   /* or GRIDROUTE_NTS */
+  int64_t at;           /* when: unix microseconds */
+  const char *reason;   /* may be NULL */
+  size_t reason_len;    /* or GRIDROUTE_NTS */
+} gridroute_return;
+
+/* A suspension (挂起): the clock stops from `from` to `to` (SPEC §6.3). This struct never changes. */
+typedef struct gridroute_suspension {
+  int64_t from;  /* unix microseconds */
+  int64_t to;    /* unix microseconds, after `from`; GRIDROUTE_TIME_NONE: still suspended */
+} gridroute_suspension;
+
+/* A case for escalation: an issue plus its state (SPEC §3.5, §6). */
 typedef struct gridroute_case {
   uint32_t struct_size;           /* sizeof(gridroute_case) */
   int32_t level;                  /* the current level, >= 0 */
@@ -428,9 +462,20 @@ typedef struct gridroute_case {
   int32_t resolved;               /* 0: open, 1: resolved */
   int32_t rating;                 /* 0: none; else 1..5 */
   int32_t reserved_;
+  /* Since 1.1, the lifecycle (SPEC §6); all optional (NULL / 0 / GRIDROUTE_TIME_NONE). */
+  const char *rule;               /* the rule the case was dispatched under (pinned) */
+  size_t rule_len;                /* or GRIDROUTE_NTS */
+  const char *handler;            /* the owner at the current level (pinned) */
+  size_t handler_len;             /* or GRIDROUTE_NTS */
+  const gridroute_return *returned;  /* returns approved at the current level */
+  size_t returned_count;
+  const gridroute_suspension *suspended;
+  size_t suspended_count;
+  int64_t extended_to;            /* the current level's resolve due, extended; or GRIDROUTE_TIME_NONE */
 } gridroute_case;
 
-#define GRIDROUTE_CASE_INIT {sizeof(gridroute_case), 0, NULL, 0, 0, 0, 0, 0, 0}
+#define GRIDROUTE_CASE_INIT {sizeof(gridroute_case), 0, NULL, 0, 0, 0, 0, 0, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, \
+    GRIDROUTE_TIME_NONE}
 
 typedef enum gridroute_action_kind {
   GRIDROUTE_ACTION_NONE = 1,
@@ -438,7 +483,11 @@ typedef enum gridroute_action_kind {
   GRIDROUTE_ACTION_ESCALATE = 3,
   GRIDROUTE_ACTION_REOPEN = 4,
   GRIDROUTE_ACTION_OVERDUE = 5,
-  GRIDROUTE_ACTION_REJECTED = 6
+  GRIDROUTE_ACTION_REJECTED = 6,
+  /* Since 1.1 (SPEC §6): */
+  GRIDROUTE_ACTION_REDISPATCH = 7, /* the owner returned the case: a new owner at the same level */
+  GRIDROUTE_ACTION_DISPUTE = 8,    /* returned, and nobody is left: a person must rule (no handler) */
+  GRIDROUTE_ACTION_SUSPENDED = 9   /* the clock is stopped; next_check: when the suspension ends */
 } gridroute_action_kind;
 
 /* Reason bits of an action. */
@@ -446,6 +495,7 @@ typedef enum gridroute_action_kind {
 #define GRIDROUTE_REASON_MISSED_RESOLVE 0x2u
 #define GRIDROUTE_REASON_REPEAT_REPORTS 0x4u
 #define GRIDROUTE_REASON_LOW_RATING 0x8u
+#define GRIDROUTE_REASON_RETURNED 0x10u /* since 1.1 */
 
 /* An action, filled by gridroute_engine_escalate. Start with GRIDROUTE_ACTION_INIT. Same lifetime rules
  * as gridroute_decision: valid until gridroute_action_release or the next gridroute_engine_escalate into
@@ -467,10 +517,17 @@ typedef struct gridroute_action {
   gridroute_string message;      /* rejected: the error */
   gridroute_string timezone;     /* the jurisdiction's IANA time zone */
   gridroute_result_hold *hold_;  /* private */
+  /* Since 1.1 (an action of an older struct_size gets none of these): */
+  const gridroute_string *assist; /* escalate, reopen, redispatch: the level's co-handlers */
+  size_t assist_count;
+  int32_t repinned;              /* 1: the case's pinned rule or handler could not be kept (SPEC §6.1) */
+  int32_t fallback;              /* 1: the case's rule is the fallback owner's (`rule` is {NULL, 0}) */
+  gridroute_string bundle;       /* the digest of the bundle that decided (SPEC §6.6) */
+  gridroute_string json;         /* with GRIDROUTE_ESCALATE_EXPLAIN: the action as JSON, with its trace */
 } gridroute_action;
 
 #define GRIDROUTE_ACTION_INIT {sizeof(gridroute_action), 0, 0, 0, {NULL, 0}, {NULL, 0}, {NULL, 0}, {NULL, 0}, \
-    {NULL, 0}, {NULL, 0}, 0, 0, 0, {NULL, 0}, {NULL, 0}, NULL}
+    {NULL, 0}, {NULL, 0}, 0, 0, 0, {NULL, 0}, {NULL, 0}, NULL, NULL, 0, 0, 0, {NULL, 0}, {NULL, 0}}
 
 /* Evaluates a case at `now` (unix microseconds) into *out. A rejected case (bad issue, unrouted issue,
  * level out of range, bad field) gives GRIDROUTE_E_REJECTED and kind GRIDROUTE_ACTION_REJECTED with the

@@ -182,6 +182,13 @@ void read_issue(const gridroute_issue* in, gridroute::Issue& is) {
   is.category = in_str(in->category, in->category_len, "issue->category");
   is.cell = in_str(in->cell, in->cell_len, "issue->cell");
   is.at = in->at == 0 || in->at == GRIDROUTE_TIME_NONE ? gridroute::kNoInstant : in->at;
+  is.has_location = false;
+  if (has_11(in) && in->has_location) {
+    if (in->has_location != 1) fail(GRIDROUTE_E_INVALID_ARGUMENT, "issue->has_location must be 0 or 1");
+    is.has_location = true;
+    is.lon = in->lon;
+    is.lat = in->lat;
+  }
   if (in->attr_count && !in->attrs) fail(GRIDROUTE_E_INVALID_ARGUMENT, "issue->attrs is NULL with a non-zero attr_count");
   is.attrs.clear();
   for (std::size_t i = 0; i < in->attr_count; ++i) {

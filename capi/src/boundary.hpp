@@ -6,6 +6,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -94,13 +95,29 @@ inline void require(const T* p, const char* what) {
   if (!p) fail(GRIDROUTE_E_INVALID_ARGUMENT, std::string(what) + " must not be NULL");
 }
 
+// The sizes of the versions of a struct that grew by appended fields (docs/abi-policy.md): version 1.0
+// ended where the first field of 1.1 starts.
+template <class T> constexpr std::size_t kSize10 = sizeof(T);
+template <> inline constexpr std::size_t kSize10<gridroute_issue> = offsetof(gridroute_issue, has_location);
+template <> inline constexpr std::size_t kSize10<gridroute_decision> = offsetof(gridroute_decision, fallback);
+template <> inline constexpr std::size_t kSize10<gridroute_case> = offsetof(gridroute_case, rule);
+template <> inline constexpr std::size_t kSize10<gridroute_action> = offsetof(gridroute_action, assist);
+
+// Whether a struct of this size has the fields of 1.1.
+template <class T>
+inline bool has_11(const T* s) { return s->struct_size == sizeof(T); }
+
+// A size that check_size accepts (for the release functions, which cannot fail).
+template <class T>
+inline bool known_size(const T* s) { return s->struct_size == sizeof(T) || s->struct_size == kSize10<T>; }
+
 // Checks a caller's struct_size: it must be the size of a version of the struct this library knows.
-// (Only one version of each exists so far.)
 template <class T>
 inline void check_size(const T* s, const char* what) {
-  if (s->struct_size != sizeof(T))
+  if (!known_size(s))
     fail(GRIDROUTE_E_STRUCT_SIZE, std::string(what) + ": struct_size is " + std::to_string(s->struct_size) +
                                       ", this library knows " + std::to_string(sizeof(T)) +
+                                      (kSize10<T> != sizeof(T) ? " and " + std::to_string(kSize10<T>) : std::string()) +
                                       " (initialise it with its _INIT macro)");
 }
 
@@ -130,10 +147,12 @@ inline std::uint32_t route_flags(const gridroute_route_options* o) {
   return o->flags;
 }
 
-inline void escalate_flags(const gridroute_escalate_options* o) {
-  if (!o) return;
+inline std::uint32_t escalate_flags(const gridroute_escalate_options* o) {
+  if (!o) return 0;
   check_size(o, "gridroute_escalate_options");
-  if (o->flags) fail(GRIDROUTE_E_INVALID_ARGUMENT, "gridroute_escalate_options: unknown flags");
+  if (o->flags & ~GRIDROUTE_ESCALATE_EXPLAIN)
+    fail(GRIDROUTE_E_INVALID_ARGUMENT, "gridroute_escalate_options: unknown flags");
+  return o->flags;
 }
 
 
@@ -211,6 +230,8 @@ struct HoldImpl {
   std::string message;
   std::string json;
   std::vector<std::pair<std::string_view, gridroute::AttrValue>> attrs;
+  std::vector<gridroute::Return> returns;
+  std::vector<gridroute::Suspension> suspensions;
 };
 
 inline EngineImpl* impl(gridroute_engine* e) { return reinterpret_cast<EngineImpl*>(e); }
@@ -243,7 +264,7 @@ void read_issue(const gridroute_issue* in, gridroute::Issue& is);
 inline void clear_decision(gridroute_decision* d) {
   gridroute_result_hold* hold = d->hold_;
   std::uint32_t size = d->struct_size;
-  std::memset(static_cast<void*>(d), 0, sizeof *d);
+  std::memset(static_cast<void*>(d), 0, std::min<std::size_t>(size, sizeof *d));  // only what the caller has
   d->struct_size = size;
   d->hold_ = hold;
   d->respond_by = d->resolve_by = GRIDROUTE_TIME_NONE;
@@ -252,7 +273,7 @@ inline void clear_decision(gridroute_decision* d) {
 inline void clear_action(gridroute_action* a) {
   gridroute_result_hold* hold = a->hold_;
   std::uint32_t size = a->struct_size;
-  std::memset(static_cast<void*>(a), 0, sizeof *a);
+  std::memset(static_cast<void*>(a), 0, std::min<std::size_t>(size, sizeof *a));
   a->struct_size = size;
   a->hold_ = hold;
   a->next_check = a->respond_by = a->resolve_by = GRIDROUTE_TIME_NONE;

@@ -76,6 +76,15 @@ int gridroute_engine_reload_sources(gridroute_engine* engine, const gridroute_bu
   });
 }
 
+int gridroute_engine_digest(gridroute_buf* out, const gridroute_engine* engine, gridroute_error** err) {
+  return guard(err, [&] {
+    check_buf(out);
+    const EngineImpl& e = check_engine(engine);
+    buf_set(out, e.engine.snapshot()->digest());
+    return GRIDROUTE_OK;
+  });
+}
+
 void gridroute_engine_free(gridroute_engine* engine) {
   guard_void([&] { delete impl(engine); });
 }
@@ -124,9 +133,9 @@ int gridroute_engine_escalate_json(gridroute_buf* out, const gridroute_engine* e
     check_buf(out);
     const EngineImpl& e = check_engine(engine);
     std::string_view text = in_str(line, len, "line", true);
-    escalate_flags(opts);
+    const bool explain = escalate_flags(opts) & GRIDROUTE_ESCALATE_EXPLAIN;
     auto snap = e.engine.snapshot();
-    auto w = e.acquire(snap);
+    auto w = e.acquire(snap, explain);
     w->out.clear();
     gridroute::LineResult r = w->codec.escalate_line(text, now == GRIDROUTE_TIME_NONE ? gridroute::kNoInstant : now, w->out);
     buf_set(out, w->out);
@@ -173,9 +182,9 @@ int gridroute_engine_route_jsonl(gridroute_buf* out, const gridroute_engine* eng
 int gridroute_engine_escalate_jsonl(gridroute_buf* out, const gridroute_engine* engine, const char* text, size_t len,
                                     int64_t now, const gridroute_escalate_options* opts, gridroute_error** err) {
   return guard(err, [&] {
-    escalate_flags(opts);
+    const bool explain = escalate_flags(opts) & GRIDROUTE_ESCALATE_EXPLAIN;
     const gridroute::Instant at = now == GRIDROUTE_TIME_NONE ? gridroute::kNoInstant : now;
-    return run_batch(out, engine, text, len, false,
+    return run_batch(out, engine, text, len, explain,
                      [&](gridroute::LineCodec& c, std::string_view in, std::string& o) { c.escalate_text(in, at, o); });
   });
 }

@@ -3,6 +3,8 @@
 // through their bindings). Run under ASan+UBSan by the test command, so an out-of-range value that
 // reached arithmetic would show as undefined behaviour here.
 #include <cmath>
+#include <cstddef>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -242,6 +244,62 @@ TEST(FrontEnds, NowOutOfRangeIsRefusedByEveryEscalateCall) {
   }
   c.now = GRIDROUTE_TIME_NONE;
   EXPECT_EQ(via_c_struct(e, c), "missing field 'now'");
+  gridroute_engine_free(e);
+}
+
+}  // namespace
+
+namespace {
+
+// A program built against the 1.0 header passes the 1.0 struct sizes: the library reads and writes only
+// that far (the bytes after them belong to the caller), and the answer is the same.
+TEST(AbiCompatibility, StructsOfVersion10StillWork) {
+  gridroute_engine* e = nullptr;
+  ASSERT_EQ(gridroute_engine_load(&e, kLanxi.c_str(), GRIDROUTE_NTS, nullptr, nullptr), GRIDROUTE_OK);
+  struct alignas(8) Padded {
+    gridroute_decision d;
+    unsigned char canary[64];
+  };
+  auto* p = new Padded;
+  std::memset(p, 0xAB, sizeof *p);
+  p->d = gridroute_decision GRIDROUTE_DECISION_INIT;
+  const std::size_t old_size = offsetof(gridroute_decision, fallback);
+  p->d.struct_size = static_cast<uint32_t>(old_size);
+  std::memset(reinterpret_cast<unsigned char*>(&p->d) + old_size, 0xAB, sizeof(gridroute_decision) - old_size);
+  gridroute_issue is = GRIDROUTE_ISSUE_INIT;
+  is.struct_size = static_cast<uint32_t>(offsetof(gridroute_issue, has_location));
+  is.id = "V";
+  is.id_len = GRIDROUTE_NTS;
+  is.category = kCategory;
+  is.category_len = GRIDROUTE_NTS;
+  is.cell = kCell;
+  is.cell_len = GRIDROUTE_NTS;
+  is.at = kAt;
+  ASSERT_EQ(gridroute_engine_route(&p->d, e, &is, nullptr, nullptr), GRIDROUTE_OK);
+  EXPECT_EQ(p->d.status, GRIDROUTE_DECISION_ROUTED);
+  EXPECT_GT(p->d.handler.len, 0u);
+  const unsigned char* tail = reinterpret_cast<const unsigned char*>(&p->d) + old_size;
+  for (std::size_t i = 0; i < sizeof(gridroute_decision) - old_size; ++i) ASSERT_EQ(tail[i], 0xAB) << i;
+  gridroute_decision_release(&p->d);
+  for (std::size_t i = 0; i < sizeof(gridroute_decision) - old_size; ++i) ASSERT_EQ(tail[i], 0xAB) << i;
+  delete p;
+
+  // A 1.0 case (no lifecycle fields) and a 1.0 action.
+  gridroute_case k = GRIDROUTE_CASE_INIT;
+  k.struct_size = static_cast<uint32_t>(offsetof(gridroute_case, rule));
+  is.struct_size = sizeof(gridroute_issue);
+  k.issue = &is;
+  k.level_started_at = kAt;
+  gridroute_action a = GRIDROUTE_ACTION_INIT;
+  a.struct_size = static_cast<uint32_t>(offsetof(gridroute_action, assist));
+  a.bundle = {"untouched", 9};
+  ASSERT_EQ(gridroute_engine_escalate(&a, e, &k, kAt + 60'000'000, nullptr, nullptr), GRIDROUTE_OK);
+  EXPECT_EQ(a.kind, GRIDROUTE_ACTION_HOLD);
+  EXPECT_EQ(std::string(a.bundle.ptr, a.bundle.len), "untouched");
+  gridroute_action_release(&a);
+  // A size the library does not know is refused.
+  a.struct_size = 100;
+  EXPECT_EQ(gridroute_engine_escalate(&a, e, &k, kAt, nullptr, nullptr), GRIDROUTE_E_STRUCT_SIZE);
   gridroute_engine_free(e);
 }
 

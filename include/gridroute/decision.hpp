@@ -47,11 +47,14 @@ struct AttrValue {
 struct Issue {
   std::string_view id;
   std::string_view category;
-  std::string_view cell;
-  Instant at = 0;
+  std::string_view cell;       // empty when the issue gives a location instead
+  Instant at = kNoInstant;
   // Attributes by name; names the bundle does not declare are ignored. The value's type must match the
   // declared one, or the issue is rejected.
   std::vector<std::pair<std::string_view, AttrValue>> attrs;
+  // A place instead of a cell (SPEC §7): the cell is the one whose polygon holds [lon, lat].
+  bool has_location = false;
+  double lon = 0, lat = 0;
 };
 
 // Why a rule considered for an issue did not give the owner (the `--explain` trace).
@@ -82,6 +85,8 @@ struct Decision {
   RoleKeyId role = kNone;
   HandlerId handler = kNone;
   UnitId unit = kNone;                    // the unit at which the owner was found
+  UnitId cell = kNone;                    // the issue's cell (found from its location when it gave one)
+  bool located = false;                   // the cell was found from a location (SPEC §7)
   std::span<const HandlerId> alternates;  // view into the snapshot
   absl::InlinedVector<HandlerId, 4> assist;
   int level = 0;
@@ -94,8 +99,8 @@ struct Decision {
   // Back to a default Decision, keeping the buffers (for reuse across a batch).
   void clear() {
     status = Status::unrouted;
-    rule = role = handler = unit = kNone;
-    fallback = false;
+    rule = role = handler = unit = cell = kNone;
+    fallback = located = false;
     alternates = {};
     assist.clear();
     level = 0;

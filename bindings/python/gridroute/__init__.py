@@ -16,8 +16,8 @@ from .engine import Engine, format_time, parse_time
 from .errors import (BundleError, Diagnostic, GridrouteError, InternalError, InvalidArgumentError, NoMemoryError,
                      RejectedError, StructSizeError)
 
-__version__ = "1.0.0"
-_MAJOR, _MINOR = 1, 0
+__version__ = "1.1.0"
+_MAJOR, _MINOR = 1, 1
 
 _lib = _capi.load_library(_MAJOR, _MINOR)
 _engine._lib = _lib

@@ -25,9 +25,9 @@ public final class Gridroute {
     /** The C ABI version this binding was written for: it needs a library of this major version... */
     public static final int BINDING_MAJOR = 1;
     /** ...and at least this minor version. */
-    public static final int BINDING_MINOR = 0;
+    public static final int BINDING_MINOR = 1;
     /** This binding's version. */
-    public static final String BINDING_VERSION = "1.0.0";
+    public static final String BINDING_VERSION = "1.1.0";
 
     private static volatile boolean checked;
 
