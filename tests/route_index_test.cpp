@@ -195,6 +195,7 @@ TEST(RouteIndex, AttributeNamesThatShareASlotStayApart) {
     Issue is;
     is.id = "I";
     is.cell = "c";
+    is.at = *gridroute::parse_rfc3339("2026-11-20T09:15:00+08:00");
     is.category = "any.thing";
     is.attrs = std::move(attrs);
     Decision d = s.route(is);
