@@ -217,6 +217,24 @@ void need_cases(Workload& w) {
   w.now = now.ok() ? *now : 0;
 }
 
+void need_pinned_cases(Workload& w) {
+  need_cases(w);
+  std::lock_guard<std::mutex> lock(g_mu);
+  if (!w.pinned_cases.empty()) return;
+  w.pinned_cases = w.cases;
+  w.pinned_text.reserve(2 * w.cases.size());
+  for (Case& c : w.pinned_cases) {
+    Decision d = w.snap->route(c.issue);
+    if (d.status != Decision::Status::routed || c.level != 0) continue;
+    if (d.rule != kNone) {
+      w.pinned_text.emplace_back(w.snap->rule_id(d.rule));
+      c.rule = w.pinned_text.back();
+    }
+    w.pinned_text.emplace_back(w.snap->handler_id(d.handler));
+    c.handler = w.pinned_text.back();
+  }
+}
+
 void need_snap2(Workload& w) {
   std::lock_guard<std::mutex> lock(g_mu);
   if (!w.snap2) w.snap2 = load_or_die(w.dir);

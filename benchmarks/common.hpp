@@ -54,6 +54,10 @@ struct Workload {
   // Cases (first $GRIDROUTE_BENCH_CASES lines of cases.jsonl, default 1,000,000), evaluated at `now`.
   std::vector<Case> cases;
   Instant now = 0;
+  // The same cases pinned (SPEC §6.1) to the rule and owner each one routes to today, as a platform
+  // stores them after dispatch; cases whose issue is unrouted or rejected stay unpinned.
+  std::vector<Case> pinned_cases;
+  std::vector<std::string> pinned_text;  // the rule and handler ids the pins view
   // A second, distinct snapshot of the same bundle (for the hot-swap storm), loaded on demand.
   std::shared_ptr<const Snapshot> snap2;
 };
@@ -63,6 +67,7 @@ struct Workload {
 Workload& workload(const std::string& name);
 void need_issues(Workload& w);
 void need_cases(Workload& w);
+void need_pinned_cases(Workload& w);
 void need_snap2(Workload& w);
 // Loads a bundle or aborts with its diagnostics.
 std::shared_ptr<const Snapshot> load_or_die(const std::string& dir);
