@@ -58,11 +58,14 @@ that pauses gets the answers so far, so a caller may write a line and wait for i
 inline constexpr std::string_view kEscalateHelp = R"(Usage: gridroute escalate BUNDLE [CASES.jsonl|-] --now TIME
 
 Reads cases (an issue's fields plus level, level_started_at, responded, reports, status and an
-optional rating) and writes one action per line at TIME (RFC 3339 with an offset):
-  none | hold (with next_check) | escalate | reopen (with the new level's respond_by, resolve_by)
-  | overdue | rejected (with error).
+optional rating; and the lifecycle of docs/lifecycle.md: a pinned rule and handler, returned,
+suspended, extended_to) and writes one action per line at TIME (RFC 3339 with an offset):
+  none | hold (with next_check) | escalate | reopen (with the new level's respond_by, resolve_by,
+  assist) | overdue | redispatch (a new owner after a return) | dispute (nobody left)
+  | suspended (with next_check) | rejected (with error).
 
   --now TIME  the evaluation time, e.g. 2026-11-23T10:00:00+08:00 (required)
+  --explain   add "trace": the steps that led to the action
   --max-line-bytes N   longest accepted line, in bytes (default 1048576); a longer line is
               answered with a "rejected" record and not parsed
   --threads N decide on N threads (0: one per core; default 1); the output order stays the

@@ -103,7 +103,7 @@ int cmd_batch(Batch kind, const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& a = args[i];
     if (a == "--help" || a == "-h") return print(route ? gridroute::cli::kRouteHelp : gridroute::cli::kEscalateHelp);
-    if (route && a == "--explain") {
+    if (a == "--explain") {
       codec.explain = true;
     } else if (a == "--quiet" || a == "-q") {
       quiet = true;
