@@ -155,9 +155,10 @@ Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_h
     return a;
   };
   std::string err;
-  if (!check_now(now, err) || !check_case(c, err)) return reject(std::move(err));
+  // The issue's values first (prepare checks them), then the case's own, as check_case orders them.
   PreparedIssue is;
-  if (!prepare(s, c.issue, is, err, cell_hash)) return reject(std::move(err));
+  if (!prepare(s, c.issue, is, err, cell_hash) || !check_case_state(c, err) || !check_now(now, err))
+    return reject(std::move(err));
 
   // ---- the case's rule and its current owner (SPEC §6.1)
   CaseState st;

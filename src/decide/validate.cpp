@@ -54,7 +54,10 @@ bool check_issue(const Issue& is, std::string& error) {
 }
 
 bool check_case(const Case& c, std::string& error) {
-  if (!check_issue(c.issue, error)) return false;
+  return check_issue(c.issue, error) && check_case_state(c, error);
+}
+
+bool check_case_state(const Case& c, std::string& error) {
   if (c.level < 0 || c.level > kMaxCaseLevel) {
     error = cat("field 'level' must be a non-negative integer (at most ", kMaxCaseLevel, "), got ", c.level);
     return false;

@@ -23,6 +23,7 @@ inline constexpr std::int64_t kMaxReports = std::int64_t{1} << 50;
 // Each returns true when the values are acceptable, else false with `error` set.
 bool check_issue(const Issue& issue, std::string& error);
 bool check_case(const Case& c, std::string& error);  // the issue's values too
+bool check_case_state(const Case& c, std::string& error);  // the case's own fields, not its issue's
 bool check_now(Instant now, std::string& error);
 
 // The error for an instant field: "missing field 'NAME'" for kNoInstant, the calendar range when out of
