@@ -3,7 +3,7 @@
 # Usage: scripts/setup.sh [--tests]   (--tests adds the tools the test suite uses: Go, abigail, clang)
 set -euo pipefail
 want=(cmake ninja-build g++ pkg-config tzdata python3
-      libboost1.81-dev libboost-json1.81-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev)
+      libboost1.81-dev libboost-json1.81-dev libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev)
 if [[ "${1:-}" == "--tests" ]]; then
   want+=(golang-go abigail-tools clang libclang-rt-14-dev binutils)
 fi

@@ -1,0 +1,140 @@
+// Lint of cells_geojson (SPEC §7, `gridroute check`): cells without a polygon, and polygons of different
+// cells whose interiors intersect (a location there goes to the first in file order, which is rarely
+// what the author meant).
+//
+// Overlaps: the R-tree gives the pairs whose boxes meet with a positive area (boxes that only touch, as
+// neighbours sharing an edge along a parallel or meridian do, cannot hold overlapping interiors); each
+// such pair is tested with Boost.Geometry's relate ("T********": the interiors intersect) on copies of
+// the polygons oriented as Boost expects. The tests stop after a budget of positions, so the check stays
+// linear in the file with a bounded constant.
+#include <algorithm>
+#include <iterator>
+#include <optional>
+
+#include <boost/geometry/algorithms/correct.hpp>
+#include <boost/geometry/algorithms/relate.hpp>
+#include <boost/geometry/geometries/polygon.hpp>
+#include <boost/iterator/function_output_iterator.hpp>
+
+#include "geo/polygons.hpp"
+#include "load/json_text.hpp"
+#include "util.hpp"
+
+namespace gridroute::geo {
+
+namespace bg = boost::geometry;
+namespace bgi = boost::geometry::index;
+using detail::Pt;
+using gridroute::detail::cat;
+
+namespace {
+
+using Polygon = bg::model::polygon<Pt, false, true>;  // counter-clockwise exterior, closed rings
+
+Polygon to_polygon(const Locator::Impl& m, std::uint32_t part) {
+  Polygon poly;
+  for (std::uint32_t r = m.part_ring[part]; r < m.part_ring[part + 1]; ++r) {
+    auto first = m.pts.begin() + m.ring_begin[r], last = m.pts.begin() + m.ring_begin[r + 1];
+    if (r == m.part_ring[part]) {
+      poly.outer().assign(first, last);
+    } else {
+      poly.inners().emplace_back(first, last);
+    }
+  }
+  bg::correct(poly);
+  return poly;
+}
+
+std::string json_quoted(const std::string& s) {
+  boost::json::value v(boost::json::string_view(s.data(), s.size()));
+  return gridroute::detail::brief(v);
+}
+
+Diagnostic warning(const std::string& file, const detail::FeatureInfo* f, std::string pointer, std::string message) {
+  Diagnostic d;
+  d.severity = Diagnostic::Severity::warning;
+  d.file = file;
+  if (f) {
+    d.line = f->line;
+    d.column = f->column;
+  }
+  d.pointer = std::move(pointer);
+  d.message = std::move(message);
+  return d;
+}
+
+}  // namespace
+
+std::vector<Diagnostic> Locator::lint(std::span<const std::int32_t> cells, CellName name,
+                                      const GeoLintOptions& options) const {
+  const Impl& m = *impl_;
+  std::vector<Diagnostic> out;
+
+  // ---- cells without a polygon
+  std::size_t missing = 0;
+  for (std::int32_t c : cells) {
+    if (has_polygon(c)) continue;
+    if (missing++ < options.max_findings_per_kind)
+      out.push_back(warning(m.label, nullptr, "",
+                            cat("cell ", json_quoted(name(c)), " has no polygon: no location can find it")));
+  }
+  if (missing > options.max_findings_per_kind)
+    out.push_back(warning(m.label, nullptr, "",
+                          cat(missing - options.max_findings_per_kind, " more cells without a polygon not listed")));
+
+  // ---- polygons of different cells that overlap
+  std::size_t found = 0, budget_used = 0, untested = 0;
+  auto positions = [&](std::uint32_t part) {
+    return static_cast<std::size_t>(m.ring_begin[m.part_ring[part + 1]] - m.ring_begin[m.part_ring[part]]);
+  };
+  std::vector<std::uint32_t> hits;
+  for (std::uint32_t p = 0; p < m.part_count(); ++p) {
+    const detail::Box box = m.part_box(p);
+    hits.clear();
+    m.rtree.query(bgi::intersects(box), boost::make_function_output_iterator(
+                                           [&](const detail::BoxValue& v) { hits.push_back(v.second); }));
+    std::sort(hits.begin(), hits.end());
+    std::optional<Polygon> a;
+    for (std::uint32_t q : hits) {
+      if (q <= p || m.part_cell[q] == m.part_cell[p]) continue;
+      const detail::Box other = m.part_box(q);
+      // The boxes must share an area, not only an edge.
+      if (!(std::min(box.max_corner().x, other.max_corner().x) > std::max(box.min_corner().x, other.min_corner().x) &&
+            std::min(box.max_corner().y, other.max_corner().y) > std::max(box.min_corner().y, other.min_corner().y)))
+        continue;
+      const std::size_t cost = positions(p) + positions(q);
+      if (budget_used + cost > options.overlap_budget_positions) {
+        ++untested;
+        continue;
+      }
+      budget_used += cost;
+      bool overlap = false;
+      try {
+        if (!a) a = to_polygon(m, p);
+        overlap = bg::relate(*a, to_polygon(m, q), bg::de9im::mask("T********"));
+      } catch (const std::exception&) {
+        ++untested;  // Boost.Geometry refused the input (e.g. a degenerate ring)
+        continue;
+      }
+      if (!overlap || found++ >= options.max_findings_per_kind) continue;
+      const detail::FeatureInfo& fp = m.features[m.part_feature[p]];
+      const detail::FeatureInfo& fq = m.features[m.part_feature[q]];
+      const std::string first = name(m.part_cell[p]);
+      out.push_back(warning(m.label, &fq, cat("/features/", fq.index),
+                            cat("the polygon of cell ", json_quoted(name(m.part_cell[q])), " overlaps that of cell ",
+                                json_quoted(first), " (/features/", fp.index, "); a location in both goes to ", json_quoted(first),
+                                ", the first in the file")));
+    }
+  }
+  if (found > options.max_findings_per_kind)
+    out.push_back(warning(m.label, nullptr, "",
+                          cat(found - options.max_findings_per_kind, " more overlapping polygons not listed")));
+  if (untested > 0)
+    out.push_back(warning(m.label, nullptr, "",
+                          cat("overlaps not checked for ", untested, " pairs of polygons (over the budget of ",
+                              options.overlap_budget_positions, " positions, GeoLintOptions::overlap_budget_positions, "
+                              "or refused by the geometry library)")));
+  return out;
+}
+
+}  // namespace gridroute::geo
