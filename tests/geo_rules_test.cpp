@@ -1,7 +1,9 @@
 // SPEC §7, rule by rule: what cells_geojson may hold, every error it can carry (FILE:LINE:COLUMN:
 // /pointer: message), which cell holds a point (boundaries, holes, MultiPolygons, file order, exactness),
 // snapping, the location check, and the lint.
+#include <charconv>
 #include <cmath>
+#include <cstring>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -9,6 +11,7 @@
 #include <boost/json/parse.hpp>
 
 #include "geo/exact.hpp"
+#include "geo/number.hpp"
 #include "geo_test_util.hpp"
 
 namespace {
@@ -212,6 +215,51 @@ TEST(GeoRules, CoordinatesAreTheNearestBinary64OfTheirText) {
   EXPECT_EQ(p->lon, -9.1462299531971212);
   EXPECT_EQ(r.loc->locate(*p), 0);
   EXPECT_EQ(r.loc->locate({std::nextafter(p->lon, -100.0), 0.5}), kOutside);
+}
+
+TEST(GeoRules, EveryCoordinateIsTheNearestBinary64OfItsText) {
+  // Numbers of every length and shape, written as coordinates of one ring, must load as std::from_chars
+  // reads them (the loader takes Boost.JSON's value only where it is provably correctly rounded).
+  std::mt19937_64 rng(11);
+  std::vector<std::string> texts;
+  std::vector<double> want;
+  for (int i = 0; i < 4000; ++i) {
+    char buf[64];
+    double v = std::uniform_real_distribution<double>(-179.9, 179.9)(rng);
+    int digits = 1 + static_cast<int>(rng() % 18);
+    switch (i % 4) {
+      case 0: std::snprintf(buf, sizeof buf, "%.*f", digits, v); break;
+      case 1: std::snprintf(buf, sizeof buf, "%.*e", digits, v); break;
+      case 2: std::snprintf(buf, sizeof buf, "%.*E", digits, v / 1000); break;
+      default: std::snprintf(buf, sizeof buf, "%.17g", v); break;
+    }
+    texts.push_back(buf);
+    double d;
+    std::from_chars(buf, buf + std::strlen(buf), d);
+    want.push_back(d);
+  }
+  // A "ring" through all the numbers as longitudes (latitude 0 and 1 alternate), closed; self-crossings
+  // are not the point here.
+  std::string ring = "[";
+  for (std::size_t i = 0; i < texts.size(); ++i) ring += "[" + texts[i] + "," + (i % 2 ? "1" : "0") + "],";
+  ring += "[" + texts[0] + ",0]]";
+  gridroute::geo::GeoOptions o;
+  o.check_self_crossing = false;
+  auto r = load(collection({feature("\"id\": \"a\"", polygon(ring))}), kCells, std::nullopt, o);
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  // Every vertex is on the boundary: exactly at the value from_chars gives, inside; one ulp off, the
+  // point is no longer that vertex (it may still be inside the ring, so only the vertex itself is checked
+  // through the snapping distance, which is 0 exactly there).
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    Point p{want[i], i % 2 ? 1.0 : 0.0};
+    ASSERT_EQ(r.loc->locate(p), 0) << texts[i];
+  }
+  for (const char* t : {"1e-400", "-0", "0.0", "120.4296875", "-9.146229953197121", "1234567890123456789e-17"}) {
+    double a = 0, b = 0;
+    ASSERT_TRUE(gridroute::geo::detail::json_number_value(t, a));
+    if (std::from_chars(t, t + std::strlen(t), b).ec == std::errc()) EXPECT_EQ(a, b) << t;
+    EXPECT_EQ(std::signbit(a), t[0] == '-') << t;
+  }
 }
 
 // ---- snapping

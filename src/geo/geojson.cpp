@@ -56,9 +56,27 @@ struct IdValue {
 
 // A coordinates token. For `bad`, `what` says what stood there.
 struct Tok {
-  enum Kind : std::uint8_t { begin, end, num, bad } kind;
+  enum Kind : std::uint8_t { begin, end, num, bad } kind = begin;
   std::uint8_t what = 0;  // bad: 0 a string, 1 true, 2 false, 3 null, 4 an object, 5 a number too large
   double v = 0;
+};
+
+// The tokens of one geometry's coordinates, reused from Feature to Feature (a plain array: this is the
+// innermost loop of the load).
+class TokList {
+ public:
+  void clear() { n_ = 0; }
+  void push(Tok t) {
+    if (n_ == v_.size()) [[unlikely]]
+      v_.resize(v_.empty() ? 256 : 2 * v_.size());
+    v_[n_++] = t;
+  }
+  const Tok& operator[](std::size_t i) const { return v_[i]; }
+  std::size_t size() const { return n_; }
+
+ private:
+  std::vector<Tok> v_;
+  std::size_t n_ = 0;
 };
 
 const char* bad_name(std::uint8_t what) {
@@ -83,7 +101,7 @@ struct FeatureState {
   std::string gtype_got;
   Holder coords = Holder::absent;
   std::string coords_got;
-  std::vector<Tok> toks;
+  TokList toks;
   std::size_t coords_depth = 0;  // stack depth of the "coordinates" list while it is open
 
   void reset(std::uint32_t i) {
@@ -119,73 +137,40 @@ std::string pointer_token(std::string_view s) {
   return p;
 }
 
-// Positions in chunks while reading; moved into one exact-size vector at the end, a chunk at a time.
-class PointChunks {
- public:
-  static constexpr std::size_t kChunk = 1u << 20;
-  void append(const Pt* p, std::size_t n) {
-    while (n > 0) {
-      if (chunks_.empty() || chunks_.back().size() == kChunk) {
-        chunks_.emplace_back();
-        chunks_.back().reserve(kChunk);
-      }
-      auto& c = chunks_.back();
-      std::size_t k = std::min(n, kChunk - c.size());
-      c.insert(c.end(), p, p + k);
-      p += k;
-      n -= k;
-      size_ += k;
-    }
-  }
-  std::size_t size() const { return size_; }
-  std::vector<Pt> take() {
-    std::vector<Pt> out;
-    out.reserve(size_);
-    for (auto& c : chunks_) {
-      out.insert(out.end(), c.begin(), c.end());
-      std::vector<Pt>().swap(c);
-    }
-    chunks_.clear();
-    size_ = 0;
-    return out;
-  }
-
- private:
-  std::vector<std::vector<Pt>> chunks_;
-  std::size_t size_ = 0;
-};
-
 // Finds a proper self-crossing of a closed ring of n positions (edge i: v[i] -> v[i + 1]); returns
 // {i, j} or {-1, -1}. Edges are swept by their lowest latitude; a pair is tested exactly when the
 // latitude and longitude ranges meet. `budget` caps the pair tests; `checked` is false when it ran out.
-std::pair<long, long> find_self_crossing(const Pt* v, std::size_t n, std::size_t budget, bool& checked) {
+struct SweepEdge {
+  double y0, y1, x0, x1;
+  std::uint32_t i;
+};
+std::pair<long, long> find_self_crossing(const Pt* v, std::size_t n, std::size_t budget, bool& checked,
+                                         std::vector<SweepEdge>& es, std::vector<std::uint32_t>& active) {
   checked = true;
   const std::size_t edges = n - 1;
-  struct E {
-    double y0, y1, x0, x1;
-    std::uint32_t i;
-  };
-  std::vector<E> es(edges);
+  es.resize(edges);
   for (std::size_t i = 0; i < edges; ++i)
     es[i] = {std::min(v[i].y, v[i + 1].y), std::max(v[i].y, v[i + 1].y), std::min(v[i].x, v[i + 1].x),
              std::max(v[i].x, v[i + 1].x), static_cast<std::uint32_t>(i)};
-  std::sort(es.begin(), es.end(), [](const E& a, const E& b) { return a.y0 < b.y0; });
-  std::vector<std::uint32_t> active;  // indexes into es
+  std::sort(es.begin(), es.end(), [](const SweepEdge& a, const SweepEdge& b) { return a.y0 < b.y0; });
+  active.clear();
   std::size_t tests = 0;
   for (std::uint32_t k = 0; k < edges; ++k) {
-    const E& e = es[k];
+    const SweepEdge& e = es[k];
     std::size_t w = 0;
     for (std::uint32_t a : active) {
-      const E& f = es[a];
+      const SweepEdge& f = es[a];
       if (f.y1 < e.y0) continue;  // ended below: drop it
       active[w++] = a;
       if (f.x1 < e.x0 || e.x1 < f.x0) continue;
+      // Neighbouring edges share a vertex, so they cannot cross properly.
+      const std::uint32_t lo = std::min(e.i, f.i), hi = std::max(e.i, f.i);
+      if (hi - lo == 1 || (lo == 0 && hi + 1 == edges)) continue;
       if (++tests > budget) {
         checked = false;
         return {-1, -1};
       }
-      if (detail::properly_cross(v[e.i], v[e.i + 1], v[f.i], v[f.i + 1]))
-        return {std::min(e.i, f.i), std::max(e.i, f.i)};
+      if (detail::properly_cross(v[e.i], v[e.i + 1], v[f.i], v[f.i + 1])) return {lo, hi};
     }
     active.resize(w);
     active.push_back(k);
@@ -216,7 +201,7 @@ class Reader {
         push(Ctx::geom);
         break;
       case Slot::coord:
-        f_.toks.push_back({Tok::bad, 4, 0});
+        f_.toks.push({Tok::bad, 4, 0});
         push(Ctx::skip);
         break;
       default:
@@ -241,11 +226,11 @@ class Reader {
       case Slot::g_coords:
         f_.coords = FeatureState::Holder::object;
         f_.toks.clear();
-        f_.toks.push_back({Tok::begin, 0, 0});
+        f_.toks.push({Tok::begin, 0, 0});
         push(Ctx::coords);
         break;
       case Slot::coord:
-        f_.toks.push_back({Tok::begin, 0, 0});
+        f_.toks.push({Tok::begin, 0, 0});
         push(Ctx::coords);
         break;
       default:
@@ -257,16 +242,18 @@ class Reader {
   bool array_end() {
     Ctx c = stack_.back().ctx;
     stack_.pop_back();
-    if (c == Ctx::coords) f_.toks.push_back({Tok::end, 0, 0});
+    if (c == Ctx::coords) f_.toks.push({Tok::end, 0, 0});
     return true;
   }
   bool key(std::string_view k) {
     Frame& fr = stack_.back();
     fr.next = Slot::ignore;
     // A repeated member of interest is an error; its pointer is built only then.
-    auto dup = [&](std::uint8_t& seen, std::uint8_t bit, std::string_view prefix, std::string_view member) {
+    // `in`: where the object is: nullptr for the root, else below the Feature ("", "/properties", "/geometry").
+    auto dup = [&](std::uint8_t& seen, std::uint8_t bit, const char* in, std::string_view member) {
       if (seen & bit) {
         std::size_t at = offset_of(k);
+        std::string prefix = in ? cat(feature_pointer(), in) : std::string();
         error(cat(prefix, pointer_token(member)), "duplicate key (the first one is used)", at == kNoOffset ? kNoOffset : at - 1);
         return true;
       }
@@ -276,37 +263,37 @@ class Reader {
     switch (fr.ctx) {
       case Ctx::root:
         if (k == "type") {
-          if (!dup(root_keys_, 1, "", k)) fr.next = Slot::coll_type;
+          if (!dup(root_keys_, 1, nullptr, k)) fr.next = Slot::coll_type;
         } else if (k == "features") {
-          if (!dup(root_keys_, 2, "", k)) fr.next = Slot::features;
+          if (!dup(root_keys_, 2, nullptr, k)) fr.next = Slot::features;
         }
         break;
       case Ctx::feature: {
         if (f_.keys == 0 && f_.offset == kNoOffset) f_.offset = brace_before(k);
         f_.keys |= 16;  // some member seen (for the offset)
         if (k == "type") {
-          if (!dup(f_.keys, 1, feature_pointer(), k)) fr.next = Slot::f_type;
+          if (!dup(f_.keys, 1, "", k)) fr.next = Slot::f_type;
         } else if (k == "id" && !src_.id_property) {
-          if (!dup(f_.keys, 2, feature_pointer(), k)) fr.next = Slot::f_id;
+          if (!dup(f_.keys, 2, "", k)) fr.next = Slot::f_id;
         } else if (k == "properties") {
-          if (!dup(f_.keys, 4, feature_pointer(), k)) fr.next = Slot::f_props;
+          if (!dup(f_.keys, 4, "", k)) fr.next = Slot::f_props;
         } else if (k == "geometry") {
-          if (!dup(f_.keys, 8, feature_pointer(), k)) fr.next = Slot::f_geom;
+          if (!dup(f_.keys, 8, "", k)) fr.next = Slot::f_geom;
         }
         break;
       }
       case Ctx::props:
         if (stack_.size() == props_depth() && k == *src_.id_property) {
           std::uint8_t seen = f_.prop_id_seen ? 1 : 0;
-          if (!dup(seen, 1, feature_pointer() + "/properties", k)) fr.next = Slot::p_id;
+          if (!dup(seen, 1, "/properties", k)) fr.next = Slot::p_id;
           f_.prop_id_seen = true;
         }
         break;
       case Ctx::geom:
         if (k == "type") {
-          if (!dup(f_.geom_keys, 1, feature_pointer() + "/geometry", k)) fr.next = Slot::g_type;
+          if (!dup(f_.geom_keys, 1, "/geometry", k)) fr.next = Slot::g_type;
         } else if (k == "coordinates") {
-          if (!dup(f_.geom_keys, 2, feature_pointer() + "/geometry", k)) fr.next = Slot::g_coords;
+          if (!dup(f_.geom_keys, 2, "/geometry", k)) fr.next = Slot::g_coords;
         }
         break;
       default: break;
@@ -335,26 +322,35 @@ class Reader {
           f_.gtype_got = json_quoted(s);
         }
         break;
-      case Slot::coord: f_.toks.push_back({Tok::bad, 0, 0}); break;
+      case Slot::coord: f_.toks.push({Tok::bad, 0, 0}); break;
       default: bad_value(slot, json_quoted(s));
     }
     return true;
   }
-  // A number; `text` is its JSON text, `integer` its decimal rendering when it is an integer.
-  bool number(std::string_view text, const std::string* integer) {
+  // A number; `text` is its JSON text; `integer` renders it in decimal when it is an integer.
+  // `exact`, when given, is the number's binary64 value, already known to be correctly rounded.
+  using Integer = absl::FunctionRef<std::string()>;
+  bool number(std::string_view text, const Integer* integer, const double* exact = nullptr) {
+    if (!stack_.empty() && stack_.back().ctx == Ctx::coords) [[likely]] {  // a coordinate: most of the numbers of a layer
+      double v = 0;
+      if (exact) f_.toks.push({Tok::num, 0, *exact});
+      else if (detail::json_number_value(text, v)) f_.toks.push({Tok::num, 0, v});
+      else f_.toks.push({Tok::bad, 5, 0});
+      return true;
+    }
     Slot slot = take();
     switch (slot) {
       case Slot::ignore: break;
       case Slot::coord: {
         double v = 0;
-        if (detail::json_number_value(text, v)) f_.toks.push_back({Tok::num, 0, v});
-        else f_.toks.push_back({Tok::bad, 5, 0});
+        if (detail::json_number_value(text, v)) f_.toks.push({Tok::num, 0, v});
+        else f_.toks.push({Tok::bad, 5, 0});
         break;
       }
       case Slot::f_id:
       case Slot::p_id: {
         IdValue& id = slot == Slot::f_id ? f_.id : f_.prop_id;
-        if (integer) id = {IdValue::integer, *integer};
+        if (integer) id = {IdValue::integer, (*integer)()};
         else id = {IdValue::bad, cat(std::string_view(text), " (an integer is written without a fraction or exponent)")};
         break;
       }
@@ -367,7 +363,7 @@ class Reader {
     if (slot == Slot::ignore) return true;
     if (what == 3 && slot == Slot::f_props) f_.props = FeatureState::Holder::null;
     else if (what == 3 && slot == Slot::f_geom) f_.geom = FeatureState::Holder::null;
-    else if (slot == Slot::coord) f_.toks.push_back({Tok::bad, static_cast<std::uint8_t>(what), 0});
+    else if (slot == Slot::coord) f_.toks.push({Tok::bad, static_cast<std::uint8_t>(what), 0});
     else bad_value(slot, what == 1 ? "true" : what == 2 ? "false" : "null");
     return true;
   }
@@ -394,7 +390,7 @@ class Reader {
   const std::vector<detail::FeatureInfo>& features() const { return features_; }
 
   // The output, moved out once the parse succeeded.
-  PointChunks pts;
+  detail::PointArray pts;
   std::vector<std::uint32_t> ring_begin{0};
   std::vector<std::uint32_t> part_ring{0};
   std::vector<std::int32_t> part_cell;
@@ -486,7 +482,7 @@ class Reader {
   }
 
   void end_feature();
-  bool read_coordinates(const std::string& base, std::vector<Pt>& out, std::vector<std::uint32_t>& ring_sizes,
+  bool read_coordinates(std::vector<Pt>& out, std::vector<std::uint32_t>& ring_sizes,
                         std::vector<std::uint32_t>& part_rings, std::vector<std::uint32_t>& part_index);
 
   std::string_view text_;
@@ -505,7 +501,9 @@ class Reader {
   absl::flat_hash_map<std::int32_t, std::uint32_t> cell_feature_;  // cell -> the Feature that gave it
   // Scratch of the current Feature's geometry.
   std::vector<Pt> tmp_pts_;
-  std::vector<std::uint32_t> tmp_rings_, tmp_parts_, tmp_part_index_;
+  std::vector<std::uint32_t> tmp_rings_, tmp_parts_, tmp_part_index_, path_;
+  std::vector<SweepEdge> sweep_;
+  std::vector<std::uint32_t> active_;
   // Line counting for Feature positions: the last offset counted, its line, and where that line starts.
   std::size_t line_pos_ = 0, line_start_ = 0;
   std::int32_t line_ = 1;
@@ -513,14 +511,15 @@ class Reader {
 
 // Reads the token list of a geometry's "coordinates" as a Polygon or a MultiPolygon. Each error names
 // its pointer below `base`. Returns false on any error.
-bool Reader::read_coordinates(const std::string& base, std::vector<Pt>& out, std::vector<std::uint32_t>& ring_sizes,
+bool Reader::read_coordinates(std::vector<Pt>& out, std::vector<std::uint32_t>& ring_sizes,
                               std::vector<std::uint32_t>& part_rings, std::vector<std::uint32_t>& part_index) {
-  const std::vector<Tok>& t = f_.toks;
+  const TokList& t = f_.toks;
   std::size_t k = 0;
-  std::vector<std::uint32_t> path;
+  std::vector<std::uint32_t>& path = path_;
+  path.clear();
   bool ok = true;
   auto ptr = [&] {
-    std::string p = base;
+    std::string p = cat(feature_pointer(), "/geometry/coordinates");
     for (auto i : path) gridroute::detail::append(p, "/", i);
     return p;
   };
@@ -657,33 +656,34 @@ void Reader::end_feature() {
   using Holder = FeatureState::Holder;
   using GType = FeatureState::GType;
   const std::size_t before = errors_total_;
-  const std::string fp = feature_pointer();
-  if (f_.type == FeatureState::Has::absent) error(fp, "a Feature needs \"type\": \"Feature\"");
-  else if (f_.type == FeatureState::Has::bad) error(fp + "/type", cat("must be \"Feature\", got ", f_.type_got));
+  // Pointers are built only for messages.
+  auto fp = [&] { return feature_pointer(); };
+  if (f_.type == FeatureState::Has::absent) error(fp(), "a Feature needs \"type\": \"Feature\"");
+  else if (f_.type == FeatureState::Has::bad) error(fp() + "/type", cat("must be \"Feature\", got ", f_.type_got));
 
   // The cell.
   std::int32_t cell = kOutside;
   const IdValue& id = src_.id_property ? f_.prop_id : f_.id;
-  const std::string id_ptr = src_.id_property ? cat(fp, "/properties", pointer_token(*src_.id_property)) : fp + "/id";
+  auto id_ptr = [&] { return src_.id_property ? cat(fp(), "/properties", pointer_token(*src_.id_property)) : fp() + "/id"; };
   if (src_.id_property && f_.props == Holder::bad) {
-    error(fp + "/properties", cat("must be an object holding the cell id \"", *src_.id_property, "\", got ", f_.props_got));
+    error(fp() + "/properties", cat("must be an object holding the cell id \"", *src_.id_property, "\", got ", f_.props_got));
   } else if (id.kind == IdValue::absent) {
     if (src_.id_property)
-      error(f_.props == Holder::object ? fp + "/properties" : fp,
+      error(f_.props == Holder::object ? fp() + "/properties" : fp(),
             cat("the Feature has no \"", *src_.id_property, "\" in its properties (the cell id, cells_geojson id_property)"));
     else
-      error(fp, "a Feature needs an \"id\": the cell it outlines (a string, or an integer)");
+      error(fp(), "a Feature needs an \"id\": the cell it outlines (a string, or an integer)");
   } else if (id.kind == IdValue::bad) {
-    error(id_ptr, cat("the cell id must be a string or an integer, got ", id.text));
+    error(id_ptr(), cat("the cell id must be a string or an integer, got ", id.text));
   } else {
     cell = cell_of_(id.text);
     if (cell < 0) {
-      error(id_ptr, cat(json_quoted(id.text), " is not a cell of the jurisdiction"));
+      error(id_ptr(), cat(json_quoted(id.text), " is not a cell of the jurisdiction"));
       cell = kOutside;
     } else {
       auto [it, fresh] = cell_feature_.try_emplace(cell, f_.index);
       if (!fresh) {
-        error(id_ptr, cat("cell ", json_quoted(id.text), " is given twice (first by /features/", it->second, ")"));
+        error(id_ptr(), cat("cell ", json_quoted(id.text), " is given twice (first by /features/", it->second, ")"));
         cell = kOutside;
       }
     }
@@ -694,20 +694,20 @@ void Reader::end_feature() {
   tmp_rings_.clear();
   tmp_parts_.clear();
   tmp_part_index_.clear();
-  const std::string gp = fp + "/geometry";
+  auto gp = [&] { return fp() + "/geometry"; };
   bool geometry_ok = false;
   switch (f_.geom) {
-    case Holder::absent: error(fp, "a Feature needs a \"geometry\" (null for a cell without a polygon)"); break;
-    case Holder::bad: error(gp, cat("must be a Polygon or MultiPolygon object, or null; got ", f_.geom_got)); break;
+    case Holder::absent: error(fp(), "a Feature needs a \"geometry\" (null for a cell without a polygon)"); break;
+    case Holder::bad: error(gp(), cat("must be a Polygon or MultiPolygon object, or null; got ", f_.geom_got)); break;
     case Holder::null: geometry_ok = true; break;
     case Holder::object:
-      if (f_.gtype == GType::absent) error(gp, "a geometry needs a \"type\": \"Polygon\" or \"MultiPolygon\"");
+      if (f_.gtype == GType::absent) error(gp(), "a geometry needs a \"type\": \"Polygon\" or \"MultiPolygon\"");
       else if (f_.gtype == GType::other || f_.gtype == GType::bad)
-        error(gp + "/type", cat("the geometry must be a \"Polygon\" or a \"MultiPolygon\", got ", f_.gtype_got));
-      if (f_.coords == Holder::absent) error(gp, "a geometry needs \"coordinates\"");
-      else if (f_.coords == Holder::bad) error(gp + "/coordinates", cat("must be a list, got ", f_.coords_got));
+        error(gp() + "/type", cat("the geometry must be a \"Polygon\" or a \"MultiPolygon\", got ", f_.gtype_got));
+      if (f_.coords == Holder::absent) error(gp(), "a geometry needs \"coordinates\"");
+      else if (f_.coords == Holder::bad) error(gp() + "/coordinates", cat("must be a list, got ", f_.coords_got));
       if ((f_.gtype == GType::polygon || f_.gtype == GType::multipolygon) && f_.coords == Holder::object)
-        geometry_ok = read_coordinates(gp + "/coordinates", tmp_pts_, tmp_rings_, tmp_parts_, tmp_part_index_);
+        geometry_ok = read_coordinates(tmp_pts_, tmp_rings_, tmp_parts_, tmp_part_index_);
       break;
   }
   // A ring that crosses itself.
@@ -717,9 +717,10 @@ void Reader::end_feature() {
       for (std::uint32_t r = 0; r < tmp_parts_[part]; ++r, ++ring) {
         const std::uint32_t n = tmp_rings_[ring];
         bool checked = true;
-        auto [i, j] = find_self_crossing(tmp_pts_.data() + at, n, 64 * static_cast<std::size_t>(n) + 4096, checked);
+        auto [i, j] = find_self_crossing(tmp_pts_.data() + at, n, 64 * static_cast<std::size_t>(n) + 4096, checked,
+                                         sweep_, active_);
         if (i >= 0) {
-          std::string rp = f_.gtype == GType::polygon ? cat(gp, "/coordinates/", r) : cat(gp, "/coordinates/", tmp_part_index_[part], "/", r);
+          std::string rp = f_.gtype == GType::polygon ? cat(gp(), "/coordinates/", r) : cat(gp(), "/coordinates/", tmp_part_index_[part], "/", r);
           error(rp, cat("the ring crosses itself: its edge from position ", i, " to ", i + 1, " crosses the edge from position ",
                         j, " to ", j + 1));
           geometry_ok = false;
@@ -730,7 +731,7 @@ void Reader::end_feature() {
   if (errors_total_ != before || !geometry_ok || cell == kOutside) return;
 
   if (pts.size() + tmp_pts_.size() > std::min(opt_.max_positions, kHardMaxPositions)) {
-    error(gp, cat("more than ", std::min(opt_.max_positions, kHardMaxPositions),
+    error(gp(), cat("more than ", std::min(opt_.max_positions, kHardMaxPositions),
                   " positions in the file (GeoOptions::max_positions)"));
     aborted_ = true;
     return;
@@ -741,10 +742,12 @@ void Reader::end_feature() {
   info.index = f_.index;
   if (f_.offset != kNoOffset) {
     // Lines and columns of Feature offsets, counted forward from the last one (offsets only grow).
-    std::string_view span = text_.substr(line_pos_, f_.offset - line_pos_);
-    line_ += static_cast<std::int32_t>(std::count(span.begin(), span.end(), '\n'));
-    auto nl = span.rfind('\n');
-    if (nl != std::string_view::npos) line_start_ = line_pos_ + nl + 1;
+    const char* p = text_.data() + line_pos_;
+    const char* e = text_.data() + f_.offset;
+    while (p < e && (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(e - p))))) {
+      ++line_;
+      line_start_ = static_cast<std::size_t>(++p - text_.data());
+    }
     line_pos_ = f_.offset;
     info.line = line_;
     info.column = static_cast<std::int32_t>(f_.offset - line_start_ + 1);
@@ -769,7 +772,6 @@ struct Handler {
 
   Reader* r;
   std::string buf;  // a key, string or number split across parser buffers
-  std::string integer;
 
   explicit Handler(Reader* reader) : r(reader) {}
 
@@ -808,19 +810,29 @@ struct Handler {
     return true;
   }
   bool on_int64(std::int64_t i, json::string_view s, json::error_code&) {
-    integer = std::to_string(i);
+    auto render = [i] { return std::to_string(i); };
+    Reader::Integer integer(render);
     bool ok = r->number(whole(s), &integer);
     buf.clear();
     return ok;
   }
   bool on_uint64(std::uint64_t u, json::string_view s, json::error_code&) {
-    integer = std::to_string(u);
+    auto render = [u] { return std::to_string(u); };
+    Reader::Integer integer(render);
     bool ok = r->number(whole(s), &integer);
     buf.clear();
     return ok;
   }
-  bool on_double(double, json::string_view s, json::error_code&) {
-    bool ok = r->number(whole(s), nullptr);
+  bool on_double(double d, json::string_view s, json::error_code&) {
+    // Boost.JSON 1.81 converts a number as (double)m / 10^k or (double)m * 10^k, m the integer of its
+    // digits (detail::dec_to_float). With at most 15 digits and no exponent part (16 characters or
+    // fewer, a sign and a point included), m and 10^k are exact doubles and that one operation is
+    // correctly rounded (Clinger's fast path): its value can be used as is. Any other number is read
+    // again from its text (number.hpp). geo_rules_test checks this against std::from_chars.
+    std::string_view text = whole(s);
+    bool plain = text.size() <= 16;
+    for (char c : text) plain &= (c | 0x20) != 'e';  // digits, '-' and '.' never become 'e'; 'E' does
+    bool ok = r->number(text, nullptr, plain ? &d : nullptr);
     buf.clear();
     return ok;
   }
@@ -853,11 +865,6 @@ absl::StatusOr<Locator> Locator::load(const CellsSource& source, CellOf cell_of,
                    gridroute::detail::pointer_at(text.substr(0, offset), offset), std::move(message)});
   };
 
-  std::size_t bad = 0;
-  if (!gridroute::detail::valid_utf8(text, bad)) {
-    fatal_at(bad, "invalid UTF-8");
-    return refuse(1);
-  }
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     out.push_back({Diagnostic::Severity::error, source.label, 0, 0, "", "the file is empty (expected a GeoJSON FeatureCollection)"});
     return refuse(1);
@@ -870,6 +877,12 @@ absl::StatusOr<Locator> Locator::load(const CellsSource& source, CellOf cell_of,
   json::error_code ec;
   std::size_t used = parser.write_some(false, text.data(), text.size(), ec);
   if (ec && !reader.aborted()) {
+    // Boost.JSON checks UTF-8 inside strings; say so plainly when that is why it stopped.
+    std::size_t bad = 0;
+    if (!gridroute::detail::valid_utf8(text, bad) && bad <= used + 4) {
+      fatal_at(bad, "invalid UTF-8");
+      return refuse(1);
+    }
     std::string msg = ec == json::error::too_deep
                           ? cat("JSON nested deeper than ", opt.max_json_depth, " levels (GeoOptions::max_json_depth)")
                           : cat("invalid JSON: ", ec.message());
@@ -923,7 +936,8 @@ absl::StatusOr<Locator> Locator::load(const CellsSource& source, CellOf cell_of,
 
   auto impl = std::make_shared<Impl>();
   impl->label = source.label;
-  impl->pts = reader.pts.take();
+  impl->pts = std::move(reader.pts);
+  impl->pts.shrink_to_fit();
   impl->ring_begin = std::move(reader.ring_begin);
   impl->part_ring = std::move(reader.part_ring);
   impl->part_cell = std::move(reader.part_cell);

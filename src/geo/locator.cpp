@@ -253,7 +253,7 @@ std::size_t Locator::position_count() const { return impl_->pts.size(); }
 std::size_t Locator::bytes() const {
   const Impl& m = *impl_;
   auto vb = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
-  return sizeof(Impl) + m.label.capacity() + vb(m.pts) + vb(m.ring_begin) + vb(m.part_ring) + vb(m.part_cell) +
+  return sizeof(Impl) + m.label.capacity() + m.pts.bytes() + vb(m.ring_begin) + vb(m.part_ring) + vb(m.part_cell) +
          vb(m.part_feature) + vb(m.features) + vb(m.cells_with_polygon) + vb(m.ring_strips) + vb(m.strips) +
          vb(m.strip_offsets) + vb(m.strip_edges) + m.rtree_bytes;
 }

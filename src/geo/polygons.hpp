@@ -24,6 +24,7 @@
 
 #include "geo/exact.hpp"
 #include "geo/locator.hpp"
+#include "geo/point_array.hpp"
 
 BOOST_GEOMETRY_REGISTER_POINT_2D(gridroute::geo::detail::Pt, double, boost::geometry::cs::cartesian, x, y)
 
@@ -94,7 +95,7 @@ struct Locator::Impl {
   using Pt = detail::Pt;
 
   std::string label;
-  std::vector<Pt> pts;
+  detail::PointArray pts;
   std::vector<std::uint32_t> ring_begin{0};
   std::vector<std::uint32_t> part_ring{0};
   std::vector<std::int32_t> part_cell;
