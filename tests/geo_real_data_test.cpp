@@ -40,7 +40,8 @@ bool number(const std::string& s, double& v) {
 
 struct Tally {
   std::size_t rows = 0, no_coordinates = 0, bad_coordinates = 0, no_assignment = 0, not_in_layer = 0;
-  std::size_t compared = 0, agree = 0, outside = 0, near_border = 0, elsewhere = 0;
+  std::size_t compared = 0, agree = 0, outside = 0, near_border = 0, elsewhere = 0, agree_snapped = 0;
+  std::map<std::string, std::size_t> elsewhere_by_year;
   double rate() const { return compared ? static_cast<double>(agree) / static_cast<double>(compared) : 0; }
   void print(const char* city) const {
     std::cout << "[ " << city << " ] " << rows << " requests: " << no_coordinates << " without coordinates, "
@@ -48,7 +49,14 @@ struct Tally {
               << not_in_layer << " assigned to a unit not in the layer; " << compared << " compared: " << agree
               << " agree (" << std::fixed << std::setprecision(2) << 100 * rate() << "%), " << outside
               << " outside every polygon, " << near_border << " within 50 m of the assigned unit (border), "
-              << elsewhere << " farther away\n";
+              << elsewhere << " farther away";
+    if (!elsewhere_by_year.empty()) {
+      std::cout << " (by year of the request:";
+      for (auto& [y, n] : elsewhere_by_year) std::cout << " " << y << ": " << n;
+      std::cout << ")";
+    }
+    std::cout << "; with snap_meters 30: " << agree_snapped << " agree ("
+              << 100.0 * static_cast<double>(agree_snapped) / static_cast<double>(compared) << "%)\n";
   }
 };
 
@@ -62,13 +70,20 @@ bool near(const gridroute::geo::Locator& loc, Point p, std::int32_t want) {
   return false;
 }
 
-void compare(const gridroute::geo::Locator& loc, Tally& t, Point p, std::int32_t want) {
+void compare(const gridroute::geo::Locator& loc, Tally& t, Point p, std::int32_t want, const std::string& year) {
   ++t.compared;
   std::int32_t got = loc.locate(p);
   if (got == want) ++t.agree;
   else if (got == kOutside) ++t.outside;
   else if (near(loc, p, want)) ++t.near_border;
-  else ++t.elsewhere;
+  else {
+    ++t.elsewhere;
+    ++t.elsewhere_by_year[year];
+  }
+  std::int32_t snapped = loc.locate(p, 30);
+  t.agree_snapped += snapped == want;
+  // Snapping only ever places points that no polygon holds.
+  if (got != kOutside) EXPECT_EQ(snapped, got);
 }
 
 TEST(GeoRealData, LosAngelesNeighborhoodCouncils) {
@@ -119,12 +134,13 @@ TEST(GeoRealData, LosAngelesNeighborhoodCouncils) {
       ++t.not_in_layer;  // councils renumbered before the 2019 layer
       continue;
     }
-    compare(loc, t, p, want);
+    compare(loc, t, p, want, req.at(i, "created_date").substr(0, 4));
   }
   t.print("LA");
   EXPECT_EQ(t.rows, 39999u);
   EXPECT_GT(t.compared, 36000u);
   EXPECT_GE(t.rate(), 0.95);
+  EXPECT_GE(t.agree_snapped, t.agree);
 }
 
 TEST(GeoRealData, NewYorkCommunityDistricts) {
@@ -177,7 +193,7 @@ TEST(GeoRealData, NewYorkCommunityDistricts) {
       ++t.not_in_layer;
       continue;
     }
-    compare(loc, t, p, want);
+    compare(loc, t, p, want, req.at(i, "created_date").substr(0, 4));
   }
   t.print("NYC");
   EXPECT_EQ(t.rows, 11434u);

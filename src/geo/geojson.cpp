@@ -142,38 +142,45 @@ std::string pointer_token(std::string_view s) {
 // latitude and longitude ranges meet. `budget` caps the pair tests; `checked` is false when it ran out.
 struct SweepEdge {
   double y0, y1, x0, x1;
-  std::uint32_t i;
+};
+struct SweepScratch {
+  std::vector<SweepEdge> edges;
+  std::vector<std::pair<double, std::uint32_t>> order;  // (lowest latitude, edge)
+  std::vector<std::uint32_t> active;
 };
 std::pair<long, long> find_self_crossing(const Pt* v, std::size_t n, std::size_t budget, bool& checked,
-                                         std::vector<SweepEdge>& es, std::vector<std::uint32_t>& active) {
+                                         SweepScratch& w) {
   checked = true;
   const std::size_t edges = n - 1;
-  es.resize(edges);
-  for (std::size_t i = 0; i < edges; ++i)
-    es[i] = {std::min(v[i].y, v[i + 1].y), std::max(v[i].y, v[i + 1].y), std::min(v[i].x, v[i + 1].x),
-             std::max(v[i].x, v[i + 1].x), static_cast<std::uint32_t>(i)};
-  std::sort(es.begin(), es.end(), [](const SweepEdge& a, const SweepEdge& b) { return a.y0 < b.y0; });
-  active.clear();
+  w.edges.resize(edges);
+  w.order.resize(edges);
+  for (std::size_t i = 0; i < edges; ++i) {
+    w.edges[i] = {std::min(v[i].y, v[i + 1].y), std::max(v[i].y, v[i + 1].y), std::min(v[i].x, v[i + 1].x),
+                  std::max(v[i].x, v[i + 1].x)};
+    w.order[i] = {w.edges[i].y0, static_cast<std::uint32_t>(i)};
+  }
+  std::sort(w.order.begin(), w.order.end());
+  w.active.clear();
   std::size_t tests = 0;
-  for (std::uint32_t k = 0; k < edges; ++k) {
-    const SweepEdge& e = es[k];
-    std::size_t w = 0;
-    for (std::uint32_t a : active) {
-      const SweepEdge& f = es[a];
-      if (f.y1 < e.y0) continue;  // ended below: drop it
-      active[w++] = a;
+  for (const auto& [y0, ei] : w.order) {
+    const SweepEdge& e = w.edges[ei];
+    std::size_t kept = 0;
+    for (std::uint32_t fi : w.active) {
+      const SweepEdge& f = w.edges[fi];
+      if (f.y1 < y0) continue;  // ended below: drop it
+      w.active[kept++] = fi;
       if (f.x1 < e.x0 || e.x1 < f.x0) continue;
       // Neighbouring edges share a vertex, so they cannot cross properly.
-      const std::uint32_t lo = std::min(e.i, f.i), hi = std::max(e.i, f.i);
+      const std::uint32_t lo = std::min(ei, fi), hi = std::max(ei, fi);
       if (hi - lo == 1 || (lo == 0 && hi + 1 == edges)) continue;
       if (++tests > budget) {
         checked = false;
         return {-1, -1};
       }
-      if (detail::properly_cross(v[e.i], v[e.i + 1], v[f.i], v[f.i + 1])) return {lo, hi};
+      if (detail::properly_cross(v[ei], v[ei + 1], v[fi], v[fi + 1])) return {lo, hi};
     }
-    active.resize(w);
-    active.push_back(k);
+    w.active.resize(kept);
+    w.active.push_back(ei);
   }
   return {-1, -1};
 }
@@ -391,9 +398,8 @@ class Reader {
 
   // The output, moved out once the parse succeeded.
   detail::PointArray pts;
-  std::vector<std::uint32_t> ring_begin{0};
-  std::vector<std::uint32_t> part_ring{0};
-  std::vector<std::int32_t> part_cell;
+  detail::HugeVector<detail::RingInfo> rings;
+  detail::HugeVector<detail::PartInfo> parts;
   std::vector<std::uint32_t> part_feature;
   std::vector<detail::FeatureInfo> features_;
 
@@ -502,8 +508,7 @@ class Reader {
   // Scratch of the current Feature's geometry.
   std::vector<Pt> tmp_pts_;
   std::vector<std::uint32_t> tmp_rings_, tmp_parts_, tmp_part_index_, path_;
-  std::vector<SweepEdge> sweep_;
-  std::vector<std::uint32_t> active_;
+  SweepScratch sweep_;
   // Line counting for Feature positions: the last offset counted, its line, and where that line starts.
   std::size_t line_pos_ = 0, line_start_ = 0;
   std::int32_t line_ = 1;
@@ -600,6 +605,17 @@ bool Reader::read_coordinates(std::vector<Pt>& out, std::vector<std::uint32_t>& 
     std::uint32_t n = 0;
     bool good = true;
     while (t[k].kind != Tok::end) {
+      // The common case first: [lon, lat] or [lon, lat, alt], in range (no pointer to build).
+      if (t[k].kind == Tok::begin && t[k + 1].kind == Tok::num && t[k + 2].kind == Tok::num) {
+        std::size_t e = t[k + 3].kind == Tok::num ? k + 4 : k + 3;
+        const double lon = t[k + 1].v, lat = t[k + 2].v;
+        if (t[e].kind == Tok::end && lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90) {
+          out.push_back({lon, lat});
+          k = e + 1;
+          ++n;
+          continue;
+        }
+      }
       path.push_back(n++);
       good &= position();
       path.pop_back();
@@ -717,8 +733,7 @@ void Reader::end_feature() {
       for (std::uint32_t r = 0; r < tmp_parts_[part]; ++r, ++ring) {
         const std::uint32_t n = tmp_rings_[ring];
         bool checked = true;
-        auto [i, j] = find_self_crossing(tmp_pts_.data() + at, n, 64 * static_cast<std::size_t>(n) + 4096, checked,
-                                         sweep_, active_);
+        auto [i, j] = find_self_crossing(tmp_pts_.data() + at, n, 64 * static_cast<std::size_t>(n) + 4096, checked, sweep_);
         if (i >= 0) {
           std::string rp = f_.gtype == GType::polygon ? cat(gp(), "/coordinates/", r) : cat(gp(), "/coordinates/", tmp_part_index_[part], "/", r);
           error(rp, cat("the ring crosses itself: its edge from position ", i, " to ", i + 1, " crosses the edge from position ",
@@ -753,14 +768,17 @@ void Reader::end_feature() {
     info.column = static_cast<std::int32_t>(f_.offset - line_start_ + 1);
   }
   features_.push_back(info);
-  pts.append(tmp_pts_.data(), tmp_pts_.size());
   std::size_t ring = 0;
+  auto at = static_cast<std::uint32_t>(pts.size());
   for (std::uint32_t nr : tmp_parts_) {
-    for (std::uint32_t r = 0; r < nr; ++r, ++ring) ring_begin.push_back(ring_begin.back() + tmp_rings_[ring]);
-    part_ring.push_back(static_cast<std::uint32_t>(ring_begin.size() - 1));
-    part_cell.push_back(cell);
+    parts.push_back({static_cast<std::uint32_t>(rings.size()), cell});
     part_feature.push_back(feature);
+    for (std::uint32_t r = 0; r < nr; ++r, ++ring) {
+      rings.push_back({at, detail::kNoStrips});
+      at += tmp_rings_[ring];
+    }
   }
+  pts.append(tmp_pts_.data(), tmp_pts_.size());
 }
 
 // Boost.JSON's SAX handler: forwards to the Reader, gathering split strings and numbers.
@@ -831,7 +849,8 @@ struct Handler {
     // again from its text (number.hpp). geo_rules_test checks this against std::from_chars.
     std::string_view text = whole(s);
     bool plain = text.size() <= 16;
-    for (char c : text) plain &= (c | 0x20) != 'e';  // digits, '-' and '.' never become 'e'; 'E' does
+    for (std::size_t i = 0; plain && i < text.size(); ++i)
+      plain = (text[i] | 0x20) != 'e';  // digits, '-' and '.' never become 'e'; 'E' does
     bool ok = r->number(text, nullptr, plain ? &d : nullptr);
     buf.clear();
     return ok;
@@ -938,17 +957,18 @@ absl::StatusOr<Locator> Locator::load(const CellsSource& source, CellOf cell_of,
   impl->label = source.label;
   impl->pts = std::move(reader.pts);
   impl->pts.shrink_to_fit();
-  impl->ring_begin = std::move(reader.ring_begin);
-  impl->part_ring = std::move(reader.part_ring);
-  impl->part_cell = std::move(reader.part_cell);
+  // The closing entries: the end of the last ring, the end of the last part.
+  reader.rings.push_back({static_cast<std::uint32_t>(impl->pts.size()), detail::kNoStrips});
+  reader.parts.push_back({static_cast<std::uint32_t>(reader.rings.size() - 1), kOutside});
+  impl->rings = std::move(reader.rings);
+  impl->parts = std::move(reader.parts);
   impl->part_feature = std::move(reader.part_feature);
   impl->features = std::move(reader.features_);
-  impl->ring_begin.shrink_to_fit();
-  impl->part_ring.shrink_to_fit();
-  impl->part_cell.shrink_to_fit();
+  impl->rings.shrink_to_fit();
+  impl->parts.shrink_to_fit();
   impl->part_feature.shrink_to_fit();
   impl->features.shrink_to_fit();
-  for (std::int32_t c : impl->part_cell) impl->cells_with_polygon.push_back(c);
+  for (std::size_t p = 0; p < impl->part_count(); ++p) impl->cells_with_polygon.push_back(impl->parts[p].cell);
   std::sort(impl->cells_with_polygon.begin(), impl->cells_with_polygon.end());
   impl->cells_with_polygon.erase(std::unique(impl->cells_with_polygon.begin(), impl->cells_with_polygon.end()),
                                  impl->cells_with_polygon.end());

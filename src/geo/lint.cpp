@@ -33,9 +33,9 @@ using Polygon = bg::model::polygon<Pt, false, true>;  // counter-clockwise exter
 
 Polygon to_polygon(const Locator::Impl& m, std::uint32_t part) {
   Polygon poly;
-  for (std::uint32_t r = m.part_ring[part]; r < m.part_ring[part + 1]; ++r) {
-    auto first = m.pts.begin() + m.ring_begin[r], last = m.pts.begin() + m.ring_begin[r + 1];
-    if (r == m.part_ring[part]) {
+  for (std::uint32_t r = m.parts[part].first_ring; r < m.parts[part + 1].first_ring; ++r) {
+    auto first = m.pts.begin() + m.rings[r].begin, last = m.pts.begin() + m.rings[r + 1].begin;
+    if (r == m.parts[part].first_ring) {
       poly.outer().assign(first, last);
     } else {
       poly.inners().emplace_back(first, last);
@@ -85,7 +85,7 @@ std::vector<Diagnostic> Locator::lint(std::span<const std::int32_t> cells, CellN
   // ---- polygons of different cells that overlap
   std::size_t found = 0, budget_used = 0, untested = 0;
   auto positions = [&](std::uint32_t part) {
-    return static_cast<std::size_t>(m.ring_begin[m.part_ring[part + 1]] - m.ring_begin[m.part_ring[part]]);
+    return static_cast<std::size_t>(m.rings[m.parts[part + 1].first_ring].begin - m.rings[m.parts[part].first_ring].begin);
   };
   std::vector<std::uint32_t> hits;
   for (std::uint32_t p = 0; p < m.part_count(); ++p) {
@@ -96,7 +96,7 @@ std::vector<Diagnostic> Locator::lint(std::span<const std::int32_t> cells, CellN
     std::sort(hits.begin(), hits.end());
     std::optional<Polygon> a;
     for (std::uint32_t q : hits) {
-      if (q <= p || m.part_cell[q] == m.part_cell[p]) continue;
+      if (q <= p || m.parts[q].cell == m.parts[p].cell) continue;
       const detail::Box other = m.part_box(q);
       // The boxes must share an area, not only an edge.
       if (!(std::min(box.max_corner().x, other.max_corner().x) > std::max(box.min_corner().x, other.min_corner().x) &&
@@ -119,9 +119,9 @@ std::vector<Diagnostic> Locator::lint(std::span<const std::int32_t> cells, CellN
       if (!overlap || found++ >= options.max_findings_per_kind) continue;
       const detail::FeatureInfo& fp = m.features[m.part_feature[p]];
       const detail::FeatureInfo& fq = m.features[m.part_feature[q]];
-      const std::string first = name(m.part_cell[p]);
+      const std::string first = name(m.parts[p].cell);
       out.push_back(warning(m.label, &fq, cat("/features/", fq.index),
-                            cat("the polygon of cell ", json_quoted(name(m.part_cell[q])), " overlaps that of cell ",
+                            cat("the polygon of cell ", json_quoted(name(m.parts[q].cell)), " overlaps that of cell ",
                                 json_quoted(first), " (/features/", fp.index, "); a location in both goes to ", json_quoted(first),
                                 ", the first in the file")));
     }

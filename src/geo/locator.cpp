@@ -48,8 +48,8 @@ Box Locator::Impl::part_box(std::uint32_t part) const {
   // The exterior ring bounds the polygon; holes are inside it in a valid polygon, but the box takes every
   // ring so that an odd file (a hole poking out) still finds its boundary.
   double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
-  for (std::uint32_t r = part_ring[part]; r < part_ring[part + 1]; ++r)
-    for (std::uint32_t i = ring_begin[r]; i < ring_begin[r + 1]; ++i) {
+  for (std::uint32_t r = parts[part].first_ring; r < parts[part + 1].first_ring; ++r)
+    for (std::uint32_t i = rings[r].begin; i < rings[r + 1].begin; ++i) {
       x0 = std::min(x0, pts[i].x);
       x1 = std::max(x1, pts[i].x);
       y0 = std::min(y0, pts[i].y);
@@ -63,18 +63,17 @@ void Locator::Impl::build_index() {
   boxes.reserve(part_count());
   for (std::uint32_t p = 0; p < part_count(); ++p) boxes.emplace_back(part_box(p), p);
   detail::RTree packed(boxes.begin(), boxes.end(), bgi::linear<16>{}, bgi::indexable<detail::BoxValue>{},
-                       bgi::equal_to<detail::BoxValue>{}, detail::CountingAllocator<detail::BoxValue>(&rtree_bytes));
+                       bgi::equal_to<detail::BoxValue>{}, detail::ArenaAllocator<detail::BoxValue>(&rtree_nodes));
   rtree.swap(packed);
   std::vector<detail::BoxValue>().swap(boxes);
 
   // Strips for long rings: about four edges a strip.
-  const std::size_t rings = ring_begin.size() - 1;
-  ring_strips.assign(rings, detail::kNoStrips);
+  const std::size_t ring_count = rings.size() - 1;
   strip_offsets.push_back(0);
-  for (std::uint32_t r = 0; r < rings; ++r) {
-    const std::size_t edges = ring_begin[r + 1] - ring_begin[r] - 1;
+  for (std::uint32_t r = 0; r < ring_count; ++r) {
+    const std::size_t edges = rings[r + 1].begin - rings[r].begin - 1;
     if (edges < detail::kStripMinEdges) continue;
-    const Pt* v = pts.data() + ring_begin[r];
+    const Pt* v = pts.data() + rings[r].begin;
     double y0 = HUGE_VAL, y1 = -HUGE_VAL;
     for (std::size_t i = 0; i <= edges; ++i) {
       y0 = std::min(y0, v[i].y);
@@ -106,7 +105,7 @@ void Locator::Impl::build_index() {
       std::uint32_t a = s.strip(std::min(v[i].y, v[i + 1].y)), b = s.strip(std::max(v[i].y, v[i + 1].y));
       for (std::uint32_t k = a; k <= b; ++k) strip_edges[counts[k]++] = static_cast<std::uint32_t>(i);
     }
-    ring_strips[r] = static_cast<std::uint32_t>(strips.size());
+    rings[r].strips = static_cast<std::uint32_t>(strips.size());
     strips.push_back(s);
   }
   strips.shrink_to_fit();
@@ -117,7 +116,7 @@ void Locator::Impl::build_index() {
 // ---- containment
 
 Locator::Impl::Where Locator::Impl::ring_where(std::uint32_t ring, Pt p) const {
-  const Pt* v = pts.data() + ring_begin[ring];
+  const Pt* v = pts.data() + rings[ring].begin;
   bool odd = false;
   // Edge (a, b): on it -> boundary; else counts when it crosses the ray from p towards +x. The half-open
   // rule (a.y > p.y) != (b.y > p.y) counts a vertex on the ray once; horizontal edges never count.
@@ -135,9 +134,9 @@ Locator::Impl::Where Locator::Impl::ring_where(std::uint32_t ring, Pt p) const {
     if (straddles && ((b.y > a.y) == (o > 0))) odd = !odd;
     return false;
   };
-  const std::uint32_t si = ring_strips[ring];
+  const std::uint32_t si = rings[ring].strips;
   if (si == detail::kNoStrips) {
-    const std::uint32_t edges = ring_begin[ring + 1] - ring_begin[ring] - 1;
+    const std::uint32_t edges = rings[ring + 1].begin - rings[ring].begin - 1;
     for (std::uint32_t i = 0; i < edges; ++i)
       if (edge(v[i], v[i + 1])) return Where::boundary;
   } else {
@@ -154,7 +153,7 @@ Locator::Impl::Where Locator::Impl::ring_where(std::uint32_t ring, Pt p) const {
 
 bool Locator::Impl::part_contains(std::uint32_t part, Pt p) const {
   // Inside the exterior and not strictly inside a hole; on any ring's boundary is inside.
-  const std::uint32_t r0 = part_ring[part], r1 = part_ring[part + 1];
+  const std::uint32_t r0 = parts[part].first_ring, r1 = parts[part + 1].first_ring;
   Where outer = ring_where(r0, p);
   if (outer == Where::boundary) return true;
   bool in_hole = false;
@@ -170,9 +169,9 @@ bool Locator::Impl::part_contains(std::uint32_t part, Pt p) const {
 
 double Locator::Impl::part_distance2(std::uint32_t part, Pt p, double kx, double ky) const {
   double best = HUGE_VAL;
-  for (std::uint32_t r = part_ring[part]; r < part_ring[part + 1]; ++r) {
-    const Pt* v = pts.data() + ring_begin[r];
-    const std::uint32_t n = ring_begin[r + 1] - ring_begin[r];
+  for (std::uint32_t r = parts[part].first_ring; r < parts[part + 1].first_ring; ++r) {
+    const Pt* v = pts.data() + rings[r].begin;
+    const std::uint32_t n = rings[r + 1].begin - rings[r].begin;
     double ax = kx * (v[0].x - p.x), ay = ky * (v[0].y - p.y);
     for (std::uint32_t i = 1; i < n; ++i) {
       const double bx = kx * (v[i].x - p.x), by = ky * (v[i].y - p.y);
@@ -204,7 +203,7 @@ std::int32_t Locator::Impl::locate(Pt p, double snap_meters) const {
   rtree.query(bgi::intersects(p), sink);
   if (cand.size() > 1) std::sort(cand.begin(), cand.end());
   for (std::uint32_t part : cand)
-    if (part_contains(part, p)) return part_cell[part];
+    if (part_contains(part, p)) return parts[part].cell;
   if (!(snap_meters > 0) || !std::isfinite(snap_meters)) return kOutside;
 
   // The tangent plane at p: x = R cos(phi0) (lon - lon0), y = R (lat - lat0), in radians. The map is
@@ -226,7 +225,7 @@ std::int32_t Locator::Impl::locate(Pt p, double snap_meters) const {
     double d2 = part_distance2(part, p, kx, ky);
     if (d2 < best) {  // strict: the earlier part (file order) keeps a tie
       best = d2;
-      cell = part_cell[part];
+      cell = parts[part].cell;
     }
   }
   if (cell != kOutside && std::sqrt(best) <= snap_meters) return cell;
@@ -253,9 +252,9 @@ std::size_t Locator::position_count() const { return impl_->pts.size(); }
 std::size_t Locator::bytes() const {
   const Impl& m = *impl_;
   auto vb = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
-  return sizeof(Impl) + m.label.capacity() + m.pts.bytes() + vb(m.ring_begin) + vb(m.part_ring) + vb(m.part_cell) +
-         vb(m.part_feature) + vb(m.features) + vb(m.cells_with_polygon) + vb(m.ring_strips) + vb(m.strips) +
-         vb(m.strip_offsets) + vb(m.strip_edges) + m.rtree_bytes;
+  return sizeof(Impl) + m.label.capacity() + m.pts.bytes() + vb(m.rings) + vb(m.parts) + vb(m.part_feature) +
+         vb(m.features) + vb(m.cells_with_polygon) + vb(m.strips) + vb(m.strip_offsets) + vb(m.strip_edges) +
+         m.rtree_nodes.bytes();
 }
 
 }  // namespace gridroute::geo

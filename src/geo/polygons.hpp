@@ -3,9 +3,12 @@
 //
 // Every Polygon (each part of a MultiPolygon counts as one) is a "part". Parts are numbered in file order,
 // so the smallest part number that holds a point belongs to the first Feature in file order that does.
-//   pts         every ring's positions, the closing position included (so edge i is pts[i], pts[i + 1])
-//   ring_begin  ring r is pts[ring_begin[r], ring_begin[r + 1])
-//   part_ring   part p has rings [part_ring[p], part_ring[p + 1]); the first one is the exterior
+//   pts    every ring's positions, the closing position included (so edge i is pts[i], pts[i + 1])
+//   rings  ring r is pts[rings[r].begin, rings[r + 1].begin), with its strip index (a last entry closes)
+//   parts  part p has rings [parts[p].first_ring, parts[p + 1].first_ring), the first one the exterior,
+//          and its cell (a last entry closes)
+// What one candidate polygon needs sits together (a part's rings and cell, a ring's bounds and strips), so
+// that a lookup touches few cache lines.
 #pragma once
 
 #include <cstddef>
@@ -24,6 +27,7 @@
 
 #include "geo/exact.hpp"
 #include "geo/locator.hpp"
+#include "geo/memory.hpp"
 #include "geo/point_array.hpp"
 
 BOOST_GEOMETRY_REGISTER_POINT_2D(gridroute::geo::detail::Pt, double, boost::geometry::cs::cartesian, x, y)
@@ -33,30 +37,9 @@ namespace gridroute::geo::detail {
 using Box = boost::geometry::model::box<Pt>;
 using BoxValue = std::pair<Box, std::uint32_t>;  // a part's box and the part's number
 
-// Counts the bytes an R-tree allocates (for Locator::bytes()).
-template <class T>
-struct CountingAllocator {
-  using value_type = T;
-  std::size_t* counter = nullptr;
-  explicit CountingAllocator(std::size_t* c) noexcept : counter(c) {}
-  template <class U>
-  CountingAllocator(const CountingAllocator<U>& o) noexcept : counter(o.counter) {}
-  T* allocate(std::size_t n) {
-    *counter += n * sizeof(T);
-    return std::allocator<T>{}.allocate(n);
-  }
-  void deallocate(T* p, std::size_t n) noexcept {
-    *counter -= n * sizeof(T);
-    std::allocator<T>{}.deallocate(p, n);
-  }
-  template <class U>
-  bool operator==(const CountingAllocator<U>& o) const noexcept { return counter == o.counter; }
-};
-
 using RTree = boost::geometry::index::rtree<BoxValue, boost::geometry::index::linear<16>,
                                             boost::geometry::index::indexable<BoxValue>,
-                                            boost::geometry::index::equal_to<BoxValue>,
-                                            CountingAllocator<BoxValue>>;
+                                            boost::geometry::index::equal_to<BoxValue>, ArenaAllocator<BoxValue>>;
 
 inline constexpr std::uint32_t kNoStrips = std::numeric_limits<std::uint32_t>::max();
 // Rings with at least this many edges get a strip index (shorter ones are scanned whole).
@@ -79,6 +62,16 @@ struct Strips {
   }
 };
 
+struct PartInfo {
+  std::uint32_t first_ring = 0;
+  std::int32_t cell = kOutside;
+};
+
+struct RingInfo {
+  std::uint32_t begin = 0;
+  std::uint32_t strips = kNoStrips;
+};
+
 // Where a Feature was, for messages.
 struct FeatureInfo {
   std::int32_t cell = kOutside;
@@ -96,20 +89,18 @@ struct Locator::Impl {
 
   std::string label;
   detail::PointArray pts;
-  std::vector<std::uint32_t> ring_begin{0};
-  std::vector<std::uint32_t> part_ring{0};
-  std::vector<std::int32_t> part_cell;
+  detail::HugeVector<detail::RingInfo> rings;
+  detail::HugeVector<detail::PartInfo> parts;
   std::vector<std::uint32_t> part_feature;  // index into features
   std::vector<detail::FeatureInfo> features;
   std::vector<std::int32_t> cells_with_polygon;  // sorted
 
-  std::vector<std::uint32_t> ring_strips;  // per ring: index into strips, or kNoStrips
   std::vector<detail::Strips> strips;
-  std::vector<std::uint32_t> strip_offsets;
-  std::vector<std::uint32_t> strip_edges;  // edge number within its ring
+  detail::HugeVector<std::uint32_t> strip_offsets;
+  detail::HugeVector<std::uint32_t> strip_edges;  // edge number within its ring
 
-  std::size_t rtree_bytes = 0;
-  detail::RTree rtree{boost::geometry::index::linear<16>{}, {}, {}, detail::CountingAllocator<detail::BoxValue>(&rtree_bytes)};
+  detail::Arena rtree_nodes;  // before the R-tree: it outlives it
+  detail::RTree rtree{boost::geometry::index::linear<16>{}, {}, {}, detail::ArenaAllocator<detail::BoxValue>(&rtree_nodes)};
 
   Impl() = default;
   Impl(const Impl&) = delete;
@@ -118,7 +109,7 @@ struct Locator::Impl {
   // Builds the boxes, the R-tree and the strip indexes once pts/rings/parts are filled.
   void build_index();
 
-  std::size_t part_count() const { return part_cell.size(); }
+  std::size_t part_count() const { return parts.empty() ? 0 : parts.size() - 1; }
   detail::Box part_box(std::uint32_t part) const;
 
   enum class Where : std::uint8_t { outside, inside, boundary };
