@@ -139,4 +139,24 @@ TEST(GeoLianshi, WithoutSnappingTheSnappedPointsAreOutside) {
   EXPECT_EQ(r.loc->locate({120.42936706542969, 30.7109375}, 30), gridroute::geo::kOutside);
 }
 
+TEST(GeoLianshi, TheUsageExampleOfTheDocsRuns) {
+  std::string text = geotest::read_file(kDir + "/cells.geojson");
+  double snap = 0;
+  Cells cells = lianshi_cells(snap);
+  const std::map<std::string, std::int32_t, std::less<>>& cell_number = cells.number;
+  // As in docs/locations.md ("In the code") and the header of src/geo/locator.hpp:
+  std::vector<gridroute::Diagnostic> diags;
+  gridroute::geo::CellsSource src{text, "lianshi/cells.geojson", std::nullopt};
+  auto loc = gridroute::geo::Locator::load(src, [&](std::string_view id) -> std::int32_t {
+    auto it = cell_number.find(id);          // the caller decides what a cell is
+    return it == cell_number.end() ? -1 : it->second;
+  }, &diags);
+  auto p = gridroute::geo::read_location_text("[120.4326171875, 30.7109375]");
+  std::int32_t cell = loc->locate(*p, 30.0);   // kOutside (-1): "location outside every cell"
+  // The example's answer (G01 of located.jsonl).
+  ASSERT_TRUE(loc.ok());
+  EXPECT_TRUE(diags.empty());
+  EXPECT_EQ(cells.name(cell), "xinhua-a-01");
+}
+
 }  // namespace

@@ -359,6 +359,24 @@ TEST(GeoErrors, CoordinatesThatAreNotNumbersInRange) {
   EXPECT_EQ(r.loc.status().message().substr(0, 40), "cells.geojson refused: 5 errors; first: ");
 }
 
+TEST(GeoErrors, CoordinatesOfTheWrongShape) {
+  auto r = load(collection({feature("\"id\": \"a\"", "{\"type\": \"Polygon\", \"coordinates\": [0, 0]}"),
+                            feature("\"id\": \"b\"", "{\"type\": \"Polygon\", \"coordinates\": [[0, 0], [1, 0], [1, 1], [0, 0]]}"),
+                            feature("\"id\": \"c\"", "{\"type\": \"MultiPolygon\", \"coordinates\": [1, 2, 3]}"),
+                            feature("\"id\": \"52\"", "{\"type\": \"MultiPolygon\", \"coordinates\": [[[0, 0], \"x\"]]}")}),
+                kCells);
+  EXPECT_EQ(r.all(),
+            "cells.geojson:2:97: /features/0/geometry/coordinates: a polygon must be a list of rings, got a position [0, 0]\n"
+            "cells.geojson:3:98: /features/1/geometry/coordinates/0: a ring must be a list of positions, got a position [0, 0]\n"
+            "cells.geojson:3:106: /features/1/geometry/coordinates/1: a ring must be a list of positions, got a position [1, 0]\n"
+            "cells.geojson:3:114: /features/1/geometry/coordinates/2: a ring must be a list of positions, got a position [1, 1]\n"
+            "cells.geojson:3:122: /features/1/geometry/coordinates/3: a ring must be a list of positions, got a position [0, 0]\n"
+            "cells.geojson:4:102: /features/2/geometry/coordinates: a MultiPolygon's coordinates must be a list of polygons, got "
+            "a position [1, 2]\n"
+            "cells.geojson:5:105: /features/3/geometry/coordinates/0/0: a ring must be a list of positions, got a position [0, 0]\n"
+            "cells.geojson:5:113: /features/3/geometry/coordinates/0/1: a ring must be a list of positions, got a string\n");
+}
+
 TEST(GeoErrors, AnotherGeometryType) {
   EXPECT_EQ(only_error(collection({feature("\"id\": \"a\"", "{\"type\": \"Point\", \"coordinates\": [0, 0]}")})),
             "cells.geojson:2:71: /features/0/geometry/type: the geometry must be a \"Polygon\" or a \"MultiPolygon\", got "

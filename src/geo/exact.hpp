@@ -62,7 +62,7 @@ inline int orient_adaptive(Pt a, Pt b, Pt c) {
 
 // Exact orientation of c with respect to the directed line a->b.
 inline int orient(Pt a, Pt b, Pt c) {
-  if (tiny(a.x) | tiny(a.y) | tiny(b.x) | tiny(b.y) | tiny(c.x) | tiny(c.y)) [[unlikely]]
+  if (tiny(a.x) || tiny(a.y) || tiny(b.x) || tiny(b.y) || tiny(c.x) || tiny(c.y)) [[unlikely]]
     return orient_bigint(a, b, c);
   return orient_adaptive(a, b, c);
 }

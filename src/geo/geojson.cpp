@@ -46,7 +46,8 @@ enum class Ctx : std::uint8_t { root, features, feature, props, geom, coords, sk
 
 struct Frame {
   Ctx ctx;
-  Slot next = Slot::ignore;  // objects: the slot of the value of the last key
+  Slot next = Slot::ignore;     // objects: the slot of the value of the last key
+  std::uint32_t tok_begin = 0;  // coordinates: where the list's tokens start
 };
 
 struct IdValue {
@@ -54,11 +55,14 @@ struct IdValue {
   std::string text;  // the id, or for `bad` a short rendering of the value
 };
 
-// A coordinates token. For `bad`, `what` says what stood there.
+// A coordinates token. A list of two or three numbers (a position, as far as its shape goes) is one
+// `pos` token holding the first two: the tokens then take no more memory than the positions will.
+// For `bad`, `what` says what stood there.
 struct Tok {
-  enum Kind : std::uint8_t { begin, end, num, bad } kind = begin;
+  enum Kind : std::uint8_t { begin, end, num, bad, pos } kind = begin;
   std::uint8_t what = 0;  // bad: 0 a string, 1 true, 2 false, 3 null, 4 an object, 5 a number too large
   double v = 0;
+  double w = 0;  // pos: the latitude
 };
 
 // The tokens of one geometry's coordinates, reused from Feature to Feature (a plain array: this is the
@@ -66,6 +70,7 @@ struct Tok {
 class TokList {
  public:
   void clear() { n_ = 0; }
+  void truncate(std::size_t n) { n_ = n; }
   void push(Tok t) {
     if (n_ == v_.size()) [[unlikely]]
       v_.resize(v_.empty() ? 256 : 2 * v_.size());
@@ -208,7 +213,7 @@ class Reader {
         push(Ctx::geom);
         break;
       case Slot::coord:
-        f_.toks.push({Tok::bad, 4, 0});
+        f_.toks.push({Tok::bad, 4});
         push(Ctx::skip);
         break;
       default:
@@ -233,12 +238,11 @@ class Reader {
       case Slot::g_coords:
         f_.coords = FeatureState::Holder::object;
         f_.toks.clear();
-        f_.toks.push({Tok::begin, 0, 0});
-        push(Ctx::coords);
-        break;
+        [[fallthrough]];
       case Slot::coord:
-        f_.toks.push({Tok::begin, 0, 0});
         push(Ctx::coords);
+        stack_.back().tok_begin = static_cast<std::uint32_t>(f_.toks.size());
+        f_.toks.push({Tok::begin});
         break;
       default:
         bad_value(s, "a list");
@@ -247,9 +251,18 @@ class Reader {
     return true;
   }
   bool array_end() {
-    Ctx c = stack_.back().ctx;
+    const Frame fr = stack_.back();
     stack_.pop_back();
-    if (c == Ctx::coords) f_.toks.push({Tok::end, 0, 0});
+    if (fr.ctx != Ctx::coords) return true;
+    const std::size_t b = fr.tok_begin, n = f_.toks.size() - b - 1;  // tokens inside the list
+    if ((n == 2 || n == 3) && f_.toks[b + 1].kind == Tok::num && f_.toks[b + 2].kind == Tok::num &&
+        (n == 2 || f_.toks[b + 3].kind == Tok::num)) {
+      const double lon = f_.toks[b + 1].v, lat = f_.toks[b + 2].v;
+      f_.toks.truncate(b);
+      f_.toks.push({Tok::pos, 0, lon, lat});
+    } else {
+      f_.toks.push({Tok::end});
+    }
     return true;
   }
   bool key(std::string_view k) {
@@ -329,7 +342,7 @@ class Reader {
           f_.gtype_got = json_quoted(s);
         }
         break;
-      case Slot::coord: f_.toks.push({Tok::bad, 0, 0}); break;
+      case Slot::coord: f_.toks.push({Tok::bad, 0}); break;
       default: bad_value(slot, json_quoted(s));
     }
     return true;
@@ -342,7 +355,7 @@ class Reader {
       double v = 0;
       if (exact) f_.toks.push({Tok::num, 0, *exact});
       else if (detail::json_number_value(text, v)) f_.toks.push({Tok::num, 0, v});
-      else f_.toks.push({Tok::bad, 5, 0});
+      else f_.toks.push({Tok::bad, 5});
       return true;
     }
     Slot slot = take();
@@ -370,7 +383,7 @@ class Reader {
     if (slot == Slot::ignore) return true;
     if (what == 3 && slot == Slot::f_props) f_.props = FeatureState::Holder::null;
     else if (what == 3 && slot == Slot::f_geom) f_.geom = FeatureState::Holder::null;
-    else if (slot == Slot::coord) f_.toks.push({Tok::bad, static_cast<std::uint8_t>(what), 0});
+    else if (slot == Slot::coord) f_.toks.push({Tok::bad, static_cast<std::uint8_t>(what)});
     else bad_value(slot, what == 1 ? "true" : what == 2 ? "false" : "null");
     return true;
   }
@@ -530,6 +543,7 @@ bool Reader::read_coordinates(std::vector<Pt>& out, std::vector<std::uint32_t>& 
   };
   auto got = [&](const Tok& x) -> std::string {
     if (x.kind == Tok::begin) return "a list";
+    if (x.kind == Tok::pos) return cat("a position [", x.v, ", ", x.w, "]");
     if (x.kind == Tok::num) return cat(x.v);
     return bad_name(x.what);
   };
@@ -550,6 +564,25 @@ bool Reader::read_coordinates(std::vector<Pt>& out, std::vector<std::uint32_t>& 
     ok = false;
   };
   auto position = [&]() -> bool {
+    if (t[k].kind == Tok::pos) {
+      const double lon = t[k].v, lat = t[k].w;
+      ++k;
+      bool good = true;
+      if (!(lon >= -180 && lon <= 180)) {
+        path.push_back(0);
+        fail(cat("longitude must be in [-180, 180], got ", lon));
+        path.pop_back();
+        good = false;
+      }
+      if (!(lat >= -90 && lat <= 90)) {
+        path.push_back(1);
+        fail(cat("latitude must be in [-90, 90], got ", lat));
+        path.pop_back();
+        good = false;
+      }
+      if (good) out.push_back({lon, lat});
+      return good;
+    }
     if (t[k].kind != Tok::begin) {
       fail(cat("a position must be a list [longitude, latitude], got ", got(t[k])));
       skip();
@@ -605,16 +638,12 @@ bool Reader::read_coordinates(std::vector<Pt>& out, std::vector<std::uint32_t>& 
     std::uint32_t n = 0;
     bool good = true;
     while (t[k].kind != Tok::end) {
-      // The common case first: [lon, lat] or [lon, lat, alt], in range (no pointer to build).
-      if (t[k].kind == Tok::begin && t[k + 1].kind == Tok::num && t[k + 2].kind == Tok::num) {
-        std::size_t e = t[k + 3].kind == Tok::num ? k + 4 : k + 3;
-        const double lon = t[k + 1].v, lat = t[k + 2].v;
-        if (t[e].kind == Tok::end && lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90) {
-          out.push_back({lon, lat});
-          k = e + 1;
-          ++n;
-          continue;
-        }
+      // The common case first: a position in range (no pointer to build).
+      if (t[k].kind == Tok::pos && t[k].v >= -180 && t[k].v <= 180 && t[k].w >= -90 && t[k].w <= 90) {
+        out.push_back({t[k].v, t[k].w});
+        ++k;
+        ++n;
+        continue;
       }
       path.push_back(n++);
       good &= position();
@@ -653,9 +682,11 @@ bool Reader::read_coordinates(std::vector<Pt>& out, std::vector<std::uint32_t>& 
       part_index.push_back(path.empty() ? 0 : path.back());
     }
   };
-  // t[0] is the "coordinates" list itself.
+  // t[0] is the "coordinates" list itself (a pos token when it is a list of two or three numbers).
   if (f_.gtype == FeatureState::GType::polygon) {
     polygon();
+  } else if (t[k].kind != Tok::begin) {
+    fail(cat("a MultiPolygon's coordinates must be a list of polygons, got ", got(t[k])));
   } else {
     ++k;
     std::uint32_t n = 0;

@@ -42,7 +42,7 @@ inline void huge_free(void* p, std::size_t bytes) noexcept {
     return;
   }
 #endif
-  ::operator delete(p, bytes);
+  ::operator delete(p);
 }
 
 template <class T>
