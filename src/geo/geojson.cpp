@@ -5,9 +5,10 @@
 // position as a heap-allocated array of values (~70 bytes a position), which at a million cells of a few
 // dozen positions is gigabytes; here each position costs its 16 bytes in the final arrays. Members may
 // come in any order (a geometry's "coordinates" before its "type"), so a geometry's coordinates are
-// recorded as a flat token list and read once the geometry object closes. Numbers are read again from
-// their text with std::from_chars (see number.hpp). Errors carry JSON pointers; their line and column are
-// found at the end, in one pass for all of them.
+// recorded as a flat token list and read once the geometry object closes. A coordinate is the binary64
+// nearest to its text: Boost.JSON's own value where that is provably so, else read again from the text
+// (number.hpp). Errors carry JSON pointers; their line and column are found at the end, in one pass for
+// all of them.
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -104,10 +105,9 @@ struct FeatureState {
   std::uint8_t geom_keys = 0;  // 1 type, 2 coordinates
   enum class GType : std::uint8_t { absent, polygon, multipolygon, other, bad } gtype = GType::absent;
   std::string gtype_got;
-  Holder coords = Holder::absent;
+  Holder coords = Holder::absent;  // `object` here: the list is there
   std::string coords_got;
   TokList toks;
-  std::size_t coords_depth = 0;  // stack depth of the "coordinates" list while it is open
 
   void reset(std::uint32_t i) {
     index = i;
@@ -127,7 +127,6 @@ struct FeatureState {
     coords = Holder::absent;
     coords_got.clear();
     toks.clear();
-    coords_depth = 0;
   }
 };
 
@@ -144,7 +143,8 @@ std::string pointer_token(std::string_view s) {
 
 // Finds a proper self-crossing of a closed ring of n positions (edge i: v[i] -> v[i + 1]); returns
 // {i, j} or {-1, -1}. Edges are swept by their lowest latitude; a pair is tested exactly when the
-// latitude and longitude ranges meet. `budget` caps the pair tests; `checked` is false when it ran out.
+// latitude and longitude ranges meet. `budget` caps the pairs looked at (a comb of long edges would
+// otherwise cost the square of its size); `checked` is false when it ran out.
 struct SweepEdge {
   double y0, y1, x0, x1;
 };
@@ -170,6 +170,10 @@ std::pair<long, long> find_self_crossing(const Pt* v, std::size_t n, std::size_t
   for (const auto& [y0, ei] : w.order) {
     const SweepEdge& e = w.edges[ei];
     std::size_t kept = 0;
+    if ((tests += w.active.size()) > budget) {
+      checked = false;
+      return {-1, -1};
+    }
     for (std::uint32_t fi : w.active) {
       const SweepEdge& f = w.edges[fi];
       if (f.y1 < y0) continue;  // ended below: drop it
@@ -178,10 +182,6 @@ std::pair<long, long> find_self_crossing(const Pt* v, std::size_t n, std::size_t
       // Neighbouring edges share a vertex, so they cannot cross properly.
       const std::uint32_t lo = std::min(ei, fi), hi = std::max(ei, fi);
       if (hi - lo == 1 || (lo == 0 && hi + 1 == edges)) continue;
-      if (++tests > budget) {
-        checked = false;
-        return {-1, -1};
-      }
       if (detail::properly_cross(v[ei], v[ei + 1], v[fi], v[fi + 1])) return {lo, hi};
     }
     w.active.resize(kept);
@@ -232,7 +232,6 @@ class Reader {
     Slot s = take();
     switch (s) {
       case Slot::features:
-        features_list_ = true;
         push(Ctx::features);
         break;
       case Slot::g_coords:
@@ -390,8 +389,8 @@ class Reader {
 
   // Where the parser's views point into the text, their offsets are exact.
   std::size_t offset_of(std::string_view s) const {
-    if (s.data() >= text_.data() && s.data() <= text_.data() + text_.size()) return static_cast<std::size_t>(s.data() - text_.data());
-    return kNoOffset;
+    const auto at = reinterpret_cast<std::uintptr_t>(s.data()), base = reinterpret_cast<std::uintptr_t>(text_.data());
+    return at >= base && at <= base + text_.size() ? static_cast<std::size_t>(at - base) : kNoOffset;
   }
 
   bool aborted() const { return aborted_; }
@@ -407,7 +406,6 @@ class Reader {
   }
 
   std::vector<Error>& errors() { return errors_; }
-  const std::vector<detail::FeatureInfo>& features() const { return features_; }
 
   // The output, moved out once the parse succeeded.
   detail::PointArray pts;
@@ -509,7 +507,7 @@ class Reader {
   CellOf cell_of_;
   const GeoOptions& opt_;
   std::vector<Frame> stack_;
-  bool root_seen_ = false, root_not_object_ = false, features_list_ = false, aborted_ = false;
+  bool root_seen_ = false, root_not_object_ = false, aborted_ = false;
   std::uint8_t root_keys_ = 0;
   int root_type_ = 0;  // 0 absent, 1 FeatureCollection, 2 something else
   std::string root_type_got_;

@@ -86,24 +86,32 @@ void Locator::Impl::build_index() {
     s.count = static_cast<std::uint32_t>(std::min<std::size_t>(edges / 4, 1u << 16));
     s.scale = static_cast<double>(s.count) / (y1 - y0);
     s.first = static_cast<std::uint32_t>(strip_offsets.size() - 1);
-    // Counting sort of (strip, edge) pairs into the strips.
-    std::vector<std::uint32_t> counts(s.count + 1, 0);
+    // Counting sort of (strip, edge) pairs into the strips. The counts come from a difference array (an
+    // edge adds 1 at its first strip and -1 past its last), so a ring of long edges costs its edges plus
+    // its strips here; if its edges would be listed more than 8 times over, it gets no strips.
+    std::vector<std::int64_t> diff(s.count + 1, 0);
     for (std::size_t i = 0; i < edges; ++i) {
-      std::uint32_t a = s.strip(std::min(v[i].y, v[i + 1].y)), b = s.strip(std::max(v[i].y, v[i + 1].y));
-      for (std::uint32_t k = a; k <= b; ++k) ++counts[k];
+      ++diff[s.strip(std::min(v[i].y, v[i + 1].y))];
+      --diff[s.strip(std::max(v[i].y, v[i + 1].y)) + 1];
     }
-    const std::uint32_t base = static_cast<std::uint32_t>(strip_edges.size());
-    std::uint32_t at = base;
+    std::vector<std::uint64_t> start(s.count + 1, 0);
+    std::int64_t open = 0;
+    std::uint64_t total = 0;
     for (std::uint32_t k = 0; k < s.count; ++k) {
-      std::uint32_t c = counts[k];
-      counts[k] = at;
-      at += c;
-      strip_offsets.push_back(at);
+      open += diff[k];
+      start[k] = total;
+      total += static_cast<std::uint64_t>(open);
     }
-    strip_edges.resize(at);
+    if (total > 8 * static_cast<std::uint64_t>(edges) ||
+        strip_edges.size() + total >= std::numeric_limits<std::uint32_t>::max())
+      continue;
+    const auto base = static_cast<std::uint32_t>(strip_edges.size());
+    for (std::uint32_t k = 0; k < s.count; ++k)  // where strip k ends
+      strip_offsets.push_back(base + static_cast<std::uint32_t>(k + 1 < s.count ? start[k + 1] : total));
+    strip_edges.resize(base + total);
     for (std::size_t i = 0; i < edges; ++i) {
       std::uint32_t a = s.strip(std::min(v[i].y, v[i + 1].y)), b = s.strip(std::max(v[i].y, v[i + 1].y));
-      for (std::uint32_t k = a; k <= b; ++k) strip_edges[counts[k]++] = static_cast<std::uint32_t>(i);
+      for (std::uint32_t k = a; k <= b; ++k) strip_edges[base + start[k]++] = static_cast<std::uint32_t>(i);
     }
     rings[r].strips = static_cast<std::uint32_t>(strips.size());
     strips.push_back(s);

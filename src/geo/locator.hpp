@@ -93,8 +93,8 @@ using CellName = absl::FunctionRef<std::string(std::int32_t cell)>;
 
 struct GeoLintOptions {
   std::size_t max_findings_per_kind = 100;
-  // Exact overlap tests (pairs of polygons of different cells whose boxes intersect) stop after this many
-  // positions have been visited in them; a warning then says how many pairs were left untested.
+  // The overlap check stops once it has looked at this many boxes plus positions (those of the pairs of
+  // polygons of different cells whose boxes overlap, tested exactly); a warning then says where.
   std::size_t overlap_budget_positions = 50'000'000;
 };
 
