@@ -1,6 +1,10 @@
 // The Lianshi example's locations (SPEC §7; examples-1.1/lianshi/README.md, "Locations"): every line of
 // located.jsonl that gives a location and no cell finds the cell that expected-located.jsonl names, or is
 // rejected as that file says (outside every cell with snap_meters 30, or an invalid location).
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -109,7 +113,7 @@ TEST(GeoLianshi, EveryLocatedLineMatchesTheExpectedDecision) {
     }
     std::int32_t c = r.loc->locate(*p, snap);
     if (status == "rejected") {
-      EXPECT_EQ(want.at("error").as_string(), "location outside every cell");
+      EXPECT_EQ(std::string(want.at("error").as_string()), gridroute::geo::kOutsideMessage);
       EXPECT_EQ(c, gridroute::geo::kOutside) << "found " << cells.name(c);
       ++outside;
     } else {
@@ -157,6 +161,30 @@ TEST(GeoLianshi, TheUsageExampleOfTheDocsRuns) {
   ASSERT_TRUE(loc.ok());
   EXPECT_TRUE(diags.empty());
   EXPECT_EQ(cells.name(cell), "xinhua-a-01");
+}
+
+// One Locator, shared by copies, locating from several threads at once gives every thread the answers of
+// one thread (run under ThreadSanitizer by scripts/test.sh, as the other *Concurrency* tests).
+TEST(GeoConcurrency, ManyThreadsLocateThroughCopiesOfOneLocator) {
+  double snap = 0;
+  Cells cells = lianshi_cells(snap);
+  auto r = geotest::load(geotest::read_file(kDir + "/cells.geojson"), cells);
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  std::vector<gridroute::geo::Point> pts;
+  for (int i = 0; i < 400; ++i) pts.push_back({120.429 + 0.015 * (i % 20) / 20, 30.709 + 0.007 * (i / 20) / 20.0});
+  std::vector<std::int32_t> want;
+  for (const auto& p : pts) want.push_back(r.loc->locate(p, snap));
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, copy = *r.loc] {
+      for (int round = 0; round < 20; ++round)
+        for (std::size_t i = 0; i < pts.size(); ++i)
+          if (copy.locate(pts[i], snap) != want[i]) ++mismatches;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(mismatches.load(), 0);
+  EXPECT_GT(std::count_if(want.begin(), want.end(), [](std::int32_t c) { return c >= 0; }), 100);
 }
 
 }  // namespace

@@ -99,14 +99,14 @@ bool oracle_contains(const std::vector<std::vector<gridroute::geo::detail::Pt>>&
 }
 
 TEST(GeoRules, AgreesWithAnExactOracleNearEdgesOfLongRings) {
-  // A star-shaped ring of 997 vertices with irregular (non-representable) slopes, with a hole: long
+  // A star-shaped ring of 301 vertices with irregular (non-representable) slopes, with a hole: long
   // enough for the strip index. Points are drawn on, and a few ulps either side of, its edges and
   // vertices, and at random.
   using gridroute::geo::detail::Pt;
   std::mt19937_64 rng(7);
   std::uniform_real_distribution<double> u(0, 1);
   std::vector<std::vector<Pt>> rings(2);
-  const int n = 997;
+  const int n = 301;
   for (int i = 0; i < n; ++i) {
     double t = 2 * M_PI * i / n, rad = 0.01 + 0.004 * u(rng);
     rings[0].push_back({120.3 + rad * std::cos(t), 30.2 + rad * std::sin(t)});
@@ -152,9 +152,9 @@ TEST(GeoRules, AgreesWithAnExactOracleNearEdgesOfLongRings) {
       check({a.x, std::nextafter(a.y, 100.0)});
       check({std::nextafter(a.x, -200.0), a.y});
     }
-  for (int i = 0; i < 20000; ++i) check({120.3 + 0.03 * (u(rng) - 0.5), 30.2 + 0.03 * (u(rng) - 0.5)});
+  for (int i = 0; i < 5000; ++i) check({120.3 + 0.03 * (u(rng) - 0.5), 30.2 + 0.03 * (u(rng) - 0.5)});
   EXPECT_GT(inside, 1000);
-  EXPECT_GT(checked, 25000);
+  EXPECT_GT(checked, 7000);
 }
 
 TEST(GeoRules, ACombOfLongEdges) {

@@ -14,7 +14,7 @@
 //   auto p = gridroute::geo::read_location_text(R"([120.4326171875, 30.7109375])");
 //   if (!p.ok()) { /* reject the line with p.status().message() */ }
 //   std::int32_t cell = loc->locate(*p, 30.0);
-//   if (cell == gridroute::geo::kOutside) { /* reject: "location outside every cell" */ }
+//   if (cell == gridroute::geo::kOutside) { /* reject the line with gridroute::geo::kOutsideMessage */ }
 //
 //   // Lint (gridroute check): cells without a polygon, polygons of different cells that overlap.
 //   auto warnings = loc->lint(all_cell_numbers, [&](std::int32_t c) { return cell_id_of(c); });
@@ -41,8 +41,9 @@
 
 namespace gridroute::geo {
 
-// `locate` found no cell.
+// `locate` found no cell; the line is then rejected with kOutsideMessage.
 inline constexpr std::int32_t kOutside = -1;
+inline constexpr const char* kOutsideMessage = "location outside every cell";
 
 // A WGS 84 position: longitude, latitude, degrees.
 struct Point {
@@ -51,14 +52,16 @@ struct Point {
 };
 
 // ---- Reading an issue's "location" (SPEC §7: exactly two numbers, longitude in [-180, 180], latitude in
-// [-90, 90]; anything else rejects the line). The message names what is wrong; the caller prefixes the field.
+// [-90, 90]; anything else rejects the line). The status message is the line's error as decisions write
+// it: "field 'location' must be [longitude, latitude], two numbers", "location latitude 120.43 is out of
+// range [-90, 90]". A `null` location counts as absent (SPEC §7): the caller checks that first.
 
 // The exact check of a point already read as two doubles (a NaN or an infinity is refused too).
 absl::Status check_point(double lon, double lat);
 
-// From the JSON text of the value, e.g. `[120.43, 30.71]`: every number is read with std::from_chars, so
-// it is the binary64 value nearest to what is written (Boost.JSON 1.81 may be one unit in the last place
-// off for numbers with many digits). Whitespace around the value is allowed.
+// From the JSON text of the value, e.g. `[120.43, 30.71]`: each number is the binary64 value nearest to
+// what is written (Boost.JSON 1.81 may be one unit in the last place off for numbers with many digits).
+// Whitespace around the value is allowed.
 absl::StatusOr<Point> read_location_text(std::string_view json_text);
 
 // From a parsed Boost.JSON value. Integers are exact; for a double, Boost.JSON's own conversion is used,
