@@ -2,7 +2,7 @@
 // million cells.
 //
 //   BM_GeoLocateLA        the 99 Los Angeles neighbourhood councils of 2019 (62,678 positions), located at
-//                         the coordinates of the 36,767 MyLA311 requests that have them (real spread)
+//                         the coordinates of the 37,128 MyLA311 requests that have them (real spread)
 //   BM_GeoLocateLABox     the same polygons, points uniform over their box (a third outside: snapping)
 //   BM_GeoLoadGrid        a generated grid of $GRIDROUTE_BENCH_GEO_CELLS cells (default 1,000,000; a
 //                         1000 x 1000 tiling of 116-117°E, 39.5-40.3°N, ~85 x 89 m cells), each a Polygon
