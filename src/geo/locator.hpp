@@ -20,7 +20,7 @@
 //   auto warnings = loc->lint(all_cell_numbers, [&](std::int32_t c) { return cell_id_of(c); });
 //
 // A Locator is immutable once loaded; copies share it, and `locate` may be called from any number of
-// threads at once.
+// threads at once. A moved-from Locator may only be assigned to or destroyed.
 #pragma once
 
 #include <cstddef>
