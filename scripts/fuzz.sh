@@ -27,7 +27,7 @@ build=build-fuzz
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" \
   -DGRIDROUTE_BUILD_FUZZERS=ON -DGRIDROUTE_BUILD_TESTS=OFF -DGRIDROUTE_SANITIZE=address,undefined >/dev/null
 if (($# > 0)); then targets=("$@"); else
-  targets=(fuzz_bundle fuzz_jurisdiction fuzz_rules fuzz_csv fuzz_route_line fuzz_escalate_line fuzz_time)
+  targets=(fuzz_bundle fuzz_jurisdiction fuzz_rules fuzz_csv fuzz_route_line fuzz_escalate_line fuzz_time fuzz_geojson)
   # The C ABI target exists when capi/ is part of the build.
   if cmake --build "$build" --target help 2>/dev/null | grep -q '^fuzz_capi:'; then targets+=(fuzz_capi); fi
 fi

@@ -1,0 +1,268 @@
+// The point-in-polygon index (SPEC §7): a packed R-tree over the boxes of the polygons, then an exact
+// crossing-number test on the candidates in file order; snapping to the nearest boundary on the plane
+// tangent at the point when no polygon holds it.
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+#include <numbers>
+
+#include "absl/container/inlined_vector.h"
+#include "geo/polygons.hpp"
+#include "util.hpp"
+
+namespace gridroute::geo {
+
+namespace bgi = boost::geometry::index;
+using detail::Box;
+using detail::Pt;
+
+namespace {
+
+// Earth's mean radius (IUGG), as SPEC §7 fixes it.
+constexpr double kEarthRadius = 6371008.8;
+constexpr double kRadPerDeg = std::numbers::pi / 180.0;
+
+// Collects the part numbers of R-tree hits without copying boxes.
+template <class Out>
+struct PartSink {
+  Out* out;
+  using iterator_category = std::output_iterator_tag;
+  using value_type = void;
+  using difference_type = std::ptrdiff_t;
+  using pointer = void;
+  using reference = void;
+  PartSink& operator=(const detail::BoxValue& v) {
+    out->push_back(v.second);
+    return *this;
+  }
+  PartSink& operator*() { return *this; }
+  PartSink& operator++() { return *this; }
+  PartSink& operator++(int) { return *this; }
+};
+
+}  // namespace
+
+// ---- index
+
+Box Locator::Impl::part_box(std::uint32_t part) const {
+  // The exterior ring bounds the polygon; holes are inside it in a valid polygon, but the box takes every
+  // ring so that an odd file (a hole poking out) still finds its boundary.
+  double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
+  for (std::uint32_t r = parts[part].first_ring; r < parts[part + 1].first_ring; ++r)
+    for (std::uint32_t i = rings[r].begin; i < rings[r + 1].begin; ++i) {
+      x0 = std::min(x0, pts[i].x);
+      x1 = std::max(x1, pts[i].x);
+      y0 = std::min(y0, pts[i].y);
+      y1 = std::max(y1, pts[i].y);
+    }
+  return Box(Pt{x0, y0}, Pt{x1, y1});
+}
+
+void Locator::Impl::build_index() {
+  std::vector<detail::BoxValue> boxes;
+  boxes.reserve(part_count());
+  for (std::uint32_t p = 0; p < part_count(); ++p) boxes.emplace_back(part_box(p), p);
+  detail::RTree packed(boxes.begin(), boxes.end(), bgi::linear<16>{}, bgi::indexable<detail::BoxValue>{},
+                       bgi::equal_to<detail::BoxValue>{}, detail::ArenaAllocator<detail::BoxValue>(&rtree_nodes));
+  rtree.swap(packed);
+  std::vector<detail::BoxValue>().swap(boxes);
+
+  // Strips for long rings: about four edges a strip.
+  const std::size_t ring_count = rings.size() - 1;
+  strip_offsets.push_back(0);
+  for (std::uint32_t r = 0; r < ring_count; ++r) {
+    const std::size_t edges = rings[r + 1].begin - rings[r].begin - 1;
+    if (edges < detail::kStripMinEdges) continue;
+    const Pt* v = pts.data() + rings[r].begin;
+    double y0 = HUGE_VAL, y1 = -HUGE_VAL;
+    for (std::size_t i = 0; i <= edges; ++i) {
+      y0 = std::min(y0, v[i].y);
+      y1 = std::max(y1, v[i].y);
+    }
+    if (!(y1 > y0)) continue;  // a flat ring: scanned whole
+    detail::Strips s;
+    s.y0 = y0;
+    s.y1 = y1;
+    s.count = static_cast<std::uint32_t>(std::min<std::size_t>(edges / 4, 1u << 16));
+    s.scale = static_cast<double>(s.count) / (y1 - y0);
+    s.first = static_cast<std::uint32_t>(strip_offsets.size() - 1);
+    // Counting sort of (strip, edge) pairs into the strips. The counts come from a difference array (an
+    // edge adds 1 at its first strip and -1 past its last), so a ring of long edges costs its edges plus
+    // its strips here; if its edges would be listed more than 8 times over, it gets no strips.
+    std::vector<std::int64_t> diff(s.count + 1, 0);
+    for (std::size_t i = 0; i < edges; ++i) {
+      ++diff[s.strip(std::min(v[i].y, v[i + 1].y))];
+      --diff[s.strip(std::max(v[i].y, v[i + 1].y)) + 1];
+    }
+    std::vector<std::uint64_t> start(s.count + 1, 0);
+    std::int64_t open = 0;
+    std::uint64_t total = 0;
+    for (std::uint32_t k = 0; k < s.count; ++k) {
+      open += diff[k];
+      start[k] = total;
+      total += static_cast<std::uint64_t>(open);
+    }
+    if (total > 8 * static_cast<std::uint64_t>(edges) ||
+        strip_edges.size() + total >= std::numeric_limits<std::uint32_t>::max())
+      continue;
+    const auto base = static_cast<std::uint32_t>(strip_edges.size());
+    for (std::uint32_t k = 0; k < s.count; ++k)  // where strip k ends
+      strip_offsets.push_back(base + static_cast<std::uint32_t>(k + 1 < s.count ? start[k + 1] : total));
+    strip_edges.resize(base + total);
+    for (std::size_t i = 0; i < edges; ++i) {
+      std::uint32_t a = s.strip(std::min(v[i].y, v[i + 1].y)), b = s.strip(std::max(v[i].y, v[i + 1].y));
+      for (std::uint32_t k = a; k <= b; ++k) strip_edges[base + start[k]++] = static_cast<std::uint32_t>(i);
+    }
+    rings[r].strips = static_cast<std::uint32_t>(strips.size());
+    strips.push_back(s);
+  }
+  strips.shrink_to_fit();
+  strip_offsets.shrink_to_fit();
+  strip_edges.shrink_to_fit();
+}
+
+// ---- containment
+
+Locator::Impl::Where Locator::Impl::ring_where(std::uint32_t ring, Pt p) const {
+  const Pt* v = pts.data() + rings[ring].begin;
+  bool odd = false;
+  // Edge (a, b): on it -> boundary; else counts when it crosses the ray from p towards +x. The half-open
+  // rule (a.y > p.y) != (b.y > p.y) counts a vertex on the ray once; horizontal edges never count.
+  auto edge = [&](Pt a, Pt b) -> bool {
+    if ((a.y > p.y && b.y > p.y) || (a.y < p.y && b.y < p.y)) return false;
+    if (a.y == b.y) return (a.x <= p.x && p.x <= b.x) || (b.x <= p.x && p.x <= a.x);
+    if (p.x > a.x && p.x > b.x) return false;  // wholly left of p
+    const bool straddles = (a.y > p.y) != (b.y > p.y);
+    if (p.x < a.x && p.x < b.x) {  // wholly right of p, and p is not on it
+      odd ^= straddles;
+      return false;
+    }
+    int o = detail::orient(a, b, p);
+    if (o == 0) return true;  // on the line, within the edge's latitude range: on the edge
+    if (straddles && ((b.y > a.y) == (o > 0))) odd = !odd;
+    return false;
+  };
+  const std::uint32_t si = rings[ring].strips;
+  if (si == detail::kNoStrips) {
+    const std::uint32_t edges = rings[ring + 1].begin - rings[ring].begin - 1;
+    for (std::uint32_t i = 0; i < edges; ++i)
+      if (edge(v[i], v[i + 1])) return Where::boundary;
+  } else {
+    const detail::Strips& s = strips[si];
+    if (p.y < s.y0 || p.y > s.y1) return Where::outside;
+    const std::uint32_t k = s.first + s.strip(p.y);
+    for (std::uint32_t j = strip_offsets[k]; j < strip_offsets[k + 1]; ++j) {
+      const std::uint32_t i = strip_edges[j];
+      if (edge(v[i], v[i + 1])) return Where::boundary;
+    }
+  }
+  return odd ? Where::inside : Where::outside;
+}
+
+bool Locator::Impl::part_contains(std::uint32_t part, Pt p) const {
+  // Inside the exterior and not strictly inside a hole; on any ring's boundary is inside.
+  const std::uint32_t r0 = parts[part].first_ring, r1 = parts[part + 1].first_ring;
+  Where outer = ring_where(r0, p);
+  if (outer == Where::boundary) return true;
+  bool in_hole = false;
+  for (std::uint32_t r = r0 + 1; r < r1; ++r) {
+    Where w = ring_where(r, p);
+    if (w == Where::boundary) return true;
+    in_hole |= w == Where::inside;
+  }
+  return outer == Where::inside && !in_hole;
+}
+
+// ---- snapping
+
+double Locator::Impl::part_distance2(std::uint32_t part, Pt p, double kx, double ky) const {
+  double best = HUGE_VAL;
+  for (std::uint32_t r = parts[part].first_ring; r < parts[part + 1].first_ring; ++r) {
+    const Pt* v = pts.data() + rings[r].begin;
+    const std::uint32_t n = rings[r + 1].begin - rings[r].begin;
+    double ax = kx * (v[0].x - p.x), ay = ky * (v[0].y - p.y);
+    for (std::uint32_t i = 1; i < n; ++i) {
+      const double bx = kx * (v[i].x - p.x), by = ky * (v[i].y - p.y);
+      // Distance from the origin (p) to segment a-b: to a vertex when the foot of the perpendicular
+      // falls outside the segment (the same vertex gives the same value from either of its edges).
+      const double dx = bx - ax, dy = by - ay;
+      const double t = -(ax * dx + ay * dy);
+      const double len2 = dx * dx + dy * dy;
+      double d2;
+      if (t <= 0) {
+        d2 = ax * ax + ay * ay;
+      } else if (t >= len2) {
+        d2 = bx * bx + by * by;
+      } else {
+        const double cross = ax * by - ay * bx;
+        d2 = cross * cross / len2;
+      }
+      best = std::min(best, d2);
+      ax = bx;
+      ay = by;
+    }
+  }
+  return best;
+}
+
+std::int32_t Locator::Impl::locate(Pt p, double snap_meters) const {
+  absl::InlinedVector<std::uint32_t, 16> cand;
+  PartSink<decltype(cand)> sink{&cand};
+  rtree.query(bgi::intersects(p), sink);
+  if (cand.size() > 1) std::sort(cand.begin(), cand.end());
+  for (std::uint32_t part : cand)
+    if (part_contains(part, p)) return parts[part].cell;
+  if (!(snap_meters > 0) || !std::isfinite(snap_meters)) return kOutside;
+
+  // The tangent plane at p: x = R cos(phi0) (lon - lon0), y = R (lat - lat0), in radians. The map is
+  // affine, so the disc of radius N around p lies in the box below (widened a little against rounding);
+  // near a pole the box spans every longitude.
+  const double cos0 = std::cos(p.y * kRadPerDeg);
+  const double ky = kEarthRadius * kRadPerDeg;
+  const double kx = ky * cos0;
+  const double dlat = snap_meters / ky * (1 + 1e-9) + 1e-12;
+  double dlon = kx > 0 ? snap_meters / kx * (1 + 1e-9) + 1e-12 : HUGE_VAL;
+  if (!(dlon < 720)) dlon = 720;
+  Box around(Pt{p.x - dlon, p.y - dlat}, Pt{p.x + dlon, p.y + dlat});
+  cand.clear();
+  rtree.query(bgi::intersects(around), sink);
+  std::sort(cand.begin(), cand.end());
+  double best = HUGE_VAL;
+  std::int32_t cell = kOutside;
+  for (std::uint32_t part : cand) {
+    double d2 = part_distance2(part, p, kx, ky);
+    if (d2 < best) {  // strict: the earlier part (file order) keeps a tie
+      best = d2;
+      cell = parts[part].cell;
+    }
+  }
+  if (cell != kOutside && std::sqrt(best) <= snap_meters) return cell;
+  return kOutside;
+}
+
+// ---- Locator
+
+Locator::Locator(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+Locator::~Locator() = default;
+
+std::int32_t Locator::locate(Point p, double snap_meters) const {
+  return impl_->locate(Pt{p.lon, p.lat}, snap_meters);
+}
+
+bool Locator::has_polygon(std::int32_t cell) const {
+  return std::binary_search(impl_->cells_with_polygon.begin(), impl_->cells_with_polygon.end(), cell);
+}
+
+std::size_t Locator::feature_count() const { return impl_->features.size(); }
+std::size_t Locator::polygon_count() const { return impl_->part_count(); }
+std::size_t Locator::position_count() const { return impl_->pts.size(); }
+
+std::size_t Locator::bytes() const {
+  const Impl& m = *impl_;
+  auto vb = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
+  return sizeof(Impl) + m.label.capacity() + m.pts.bytes() + vb(m.rings) + vb(m.parts) + vb(m.part_feature) +
+         vb(m.features) + vb(m.cells_with_polygon) + vb(m.strips) + vb(m.strip_offsets) + vb(m.strip_edges) +
+         m.rtree_nodes.bytes();
+}
+
+}  // namespace gridroute::geo

@@ -1,0 +1,640 @@
+// SPEC §7, rule by rule: what cells_geojson may hold, every error it can carry (FILE:LINE:COLUMN:
+// /pointer: message), which cell holds a point (boundaries, holes, MultiPolygons, file order, exactness),
+// snapping, the location check, and the lint.
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "geo/exact.hpp"
+#include "geo/number.hpp"
+#include "geo_test_util.hpp"
+
+namespace {
+using geotest::Cells;
+using geotest::load;
+using gridroute::geo::kOutside;
+using gridroute::geo::Point;
+
+std::string square(double x0, double y0, double x1, double y1) {
+  std::ostringstream s;
+  s.precision(17);
+  s << "[[" << x0 << "," << y0 << "],[" << x1 << "," << y0 << "],[" << x1 << "," << y1 << "],[" << x0 << "," << y1
+    << "],[" << x0 << "," << y0 << "]]";
+  return s.str();
+}
+
+std::string feature(const std::string& id_member, const std::string& geometry) {
+  return "{\"type\": \"Feature\", " + id_member + ", \"properties\": {}, \"geometry\": " + geometry + "}";
+}
+std::string polygon(const std::string& rings) { return "{\"type\": \"Polygon\", \"coordinates\": [" + rings + "]}"; }
+std::string collection(const std::vector<std::string>& features) {
+  std::string s = "{\"type\": \"FeatureCollection\", \"features\": [\n";
+  for (std::size_t i = 0; i < features.size(); ++i) s += features[i] + (i + 1 < features.size() ? ",\n" : "\n");
+  return s + "]}\n";
+}
+
+const Cells kCells({"a", "b", "c", "52"});
+
+// The only error of a load that must fail.
+std::string only_error(const std::string& text, const Cells& cells = kCells,
+                       std::optional<std::string> id_property = std::nullopt, gridroute::geo::GeoOptions o = {}) {
+  auto r = load(text, cells, std::move(id_property), o);
+  EXPECT_FALSE(r.loc.ok());
+  EXPECT_EQ(r.diags.size(), 1u) << r.all();
+  return r.diags.empty() ? "" : r.diags[0].to_string();
+}
+
+// ---- containment
+
+TEST(GeoRules, InsideOutsideAndTheBoundaryOfASquare) {
+  auto r = load(collection({feature("\"id\": \"a\"", polygon(square(0, 0, 1, 1)))}), kCells);
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  const auto& loc = *r.loc;
+  EXPECT_EQ(loc.locate({0.5, 0.5}), 0);
+  EXPECT_EQ(loc.locate({1.5, 0.5}), kOutside);
+  EXPECT_EQ(loc.locate({0.5, -0.0001}), kOutside);
+  for (Point p : {Point{0, 0.5}, Point{1, 0.25}, Point{0.5, 0}, Point{0.5, 1}, Point{0, 0}, Point{1, 1}, Point{1, 0}})
+    EXPECT_EQ(loc.locate(p), 0) << p.lon << "," << p.lat << " is on the boundary";
+  EXPECT_EQ(loc.locate({std::nextafter(1.0, 2.0), 0.5}), kOutside);
+  EXPECT_EQ(loc.locate({std::nextafter(1.0, 0.0), 0.5}), 0);
+}
+
+TEST(GeoRules, PointsOnADiagonalEdgeAreDecidedExactly) {
+  // Triangle (0,0) (3,1) (0,1): the edge (0,0)-(3,1) holds every (3t, t).
+  auto r = load(collection({feature("\"id\": \"a\"", polygon("[[0,0],[3,1],[0,1],[0,0]]"))}), kCells);
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  EXPECT_EQ(r.loc->locate({0.75, 0.25}), 0);  // on the edge
+  EXPECT_EQ(r.loc->locate({std::nextafter(0.75, 1.0), 0.25}), kOutside);  // one ulp right of it
+  EXPECT_EQ(r.loc->locate({std::nextafter(0.75, 0.0), 0.25}), 0);
+  EXPECT_EQ(r.loc->locate({0.75, std::nextafter(0.25, 0.0)}), kOutside);
+}
+
+// An independent exact oracle: crossing number and boundary test on big integers.
+bool oracle_contains(const std::vector<std::vector<gridroute::geo::detail::Pt>>& rings, gridroute::geo::detail::Pt p) {
+  using gridroute::geo::detail::orient_bigint;
+  bool in_outer = false, in_hole = false;
+  for (std::size_t r = 0; r < rings.size(); ++r) {
+    bool odd = false;
+    const auto& v = rings[r];
+    for (std::size_t i = 0; i + 1 < v.size(); ++i) {
+      auto a = v[i], b = v[i + 1];
+      if (p.y < std::min(a.y, b.y) || p.y > std::max(a.y, b.y)) continue;  // can neither hold p nor cross its ray
+      int o = orient_bigint(a, b, p);
+      if (o == 0 && std::min(a.x, b.x) <= p.x && p.x <= std::max(a.x, b.x) && std::min(a.y, b.y) <= p.y &&
+          p.y <= std::max(a.y, b.y))
+        return true;
+      if ((a.y > p.y) != (b.y > p.y)) {
+        if ((b.y > a.y) ? o > 0 : o < 0) odd = !odd;
+      }
+    }
+    if (r == 0) in_outer = odd;
+    else in_hole |= odd;
+  }
+  return in_outer && !in_hole;
+}
+
+TEST(GeoRules, AgreesWithAnExactOracleNearEdgesOfLongRings) {
+  // A star-shaped ring of 301 vertices with irregular (non-representable) slopes, with a hole: long
+  // enough for the strip index. Points are drawn on, and a few ulps either side of, its edges and
+  // vertices, and at random.
+  using gridroute::geo::detail::Pt;
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<std::vector<Pt>> rings(2);
+  const int n = 301;
+  for (int i = 0; i < n; ++i) {
+    double t = 2 * M_PI * i / n, rad = 0.01 + 0.004 * u(rng);
+    rings[0].push_back({120.3 + rad * std::cos(t), 30.2 + rad * std::sin(t)});
+  }
+  rings[0].push_back(rings[0][0]);
+  for (int i = 0; i < 70; ++i) {
+    double t = -2 * M_PI * i / 70, rad = 0.003;
+    rings[1].push_back({120.3 + rad * std::cos(t), 30.2 + rad * std::sin(t)});
+  }
+  rings[1].push_back(rings[1][0]);
+  std::ostringstream s;
+  s.precision(17);
+  s << "[";
+  for (std::size_t r = 0; r < rings.size(); ++r) {
+    s << (r ? ",[" : "[");
+    for (std::size_t i = 0; i < rings[r].size(); ++i) s << (i ? "," : "") << "[" << rings[r][i].x << "," << rings[r][i].y << "]";
+    s << "]";
+  }
+  s << "]";
+  std::string text = collection({feature("\"id\": \"a\"", "{\"type\": \"Polygon\", \"coordinates\": " + s.str() + "}")});
+  auto r = load(text, kCells);
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  int checked = 0, inside = 0, boundary_hits = 0;
+  auto check = [&](Pt p) {
+    bool want = oracle_contains(rings, p);
+    bool got = r.loc->locate({p.x, p.y}) == 0;
+    ASSERT_EQ(got, want) << std::setprecision(17) << p.x << "," << p.y;
+    ++checked;
+    inside += got;
+  };
+  for (const auto& ring : rings)
+    for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
+      Pt a = ring[i], b = ring[i + 1];
+      check(a);  // vertices are on the boundary
+      ++boundary_hits;
+      double t = u(rng);
+      Pt m{a.x + t * (b.x - a.x), a.y + t * (b.y - a.y)};  // near the edge, maybe on it
+      for (int dx = -2; dx <= 2; ++dx) {
+        Pt q = m;
+        for (int k = 0; k < std::abs(dx); ++k) q.x = std::nextafter(q.x, dx > 0 ? 200.0 : -200.0);
+        check(q);
+      }
+      check({a.x, std::nextafter(a.y, 100.0)});
+      check({std::nextafter(a.x, -200.0), a.y});
+    }
+  for (int i = 0; i < 5000; ++i) check({120.3 + 0.03 * (u(rng) - 0.5), 30.2 + 0.03 * (u(rng) - 0.5)});
+  EXPECT_GT(inside, 1000);
+  EXPECT_GT(checked, 7000);
+}
+
+TEST(GeoRules, ACombOfLongEdges) {
+  // A ring whose edges nearly all span the same latitudes (teeth of a comb): listing them in strips would
+  // cost edges x strips, and sweeping them for crossings edges squared; both step aside (the ring is
+  // scanned whole, the self-crossing check gives up within its budget) and containment stays exact.
+  const int teeth = 3000;  // a tooth every 1/32 degree: peaks at (i/32, 1), valleys at (i/32 - 1/64, 0)
+  std::ostringstream s;
+  s.precision(17);
+  s << "[[0,-1],[" << teeth / 32.0 << ",-1]";
+  for (int i = teeth; i > 0; --i) s << ",[" << i / 32.0 << ",1],[" << i / 32.0 - 1 / 64.0 << ",0]";
+  s << ",[0,1],[0,-1]]";
+  auto r = load(collection({feature("\"id\": \"a\"", polygon(s.str()))}), kCells);
+  ASSERT_TRUE(r.loc.ok()) << r.all().substr(0, 500);
+  EXPECT_EQ(r.loc->locate({0.34875, 0.5}), 0);         // in the tooth of 11/32
+  EXPECT_EQ(r.loc->locate({0.328125, 0.5}), kOutside);  // between the teeth of 10/32 and 11/32
+  EXPECT_EQ(r.loc->locate({0.3359375, 0.5}), 0);        // on a tooth's edge
+  EXPECT_EQ(r.loc->locate({40.25, -0.5}), 0);           // in the back of the comb
+}
+
+TEST(GeoRules, TinyCoordinatesAreExactToo) {
+  // 1e-300 is a valid JSON number; the adaptive predicate would underflow on it.
+  auto r = load(collection({feature("\"id\": \"a\"", polygon("[[0,0],[3e-300,1e-300],[0,1e-300],[0,0]]"))}), kCells);
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  EXPECT_EQ(r.loc->locate({1.5e-300, 0.5e-300}), 0);  // on the diagonal edge
+  EXPECT_EQ(r.loc->locate({std::nextafter(1.5e-300, 1.0), 0.5e-300}), kOutside);
+  EXPECT_EQ(r.loc->locate({1e-300, 0.5e-300}), 0);
+}
+
+TEST(GeoRules, EitherOrientationHolesAndMultiPolygons) {
+  std::string cw = "[[0,0],[0,1],[1,1],[1,0],[0,0]]";  // clockwise exterior
+  std::string hole = square(0.25, 0.25, 0.75, 0.75);
+  std::string multi = "{\"type\": \"MultiPolygon\", \"coordinates\": [[" + square(5, 5, 6, 6) + "], [" +
+                      square(0.4, 0.4, 0.6, 0.6) + "]]}";
+  auto r = load(collection({feature("\"id\": \"a\"", polygon(cw + "," + hole)), feature("\"id\": \"b\"", multi)}), kCells);
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  const auto& loc = *r.loc;
+  EXPECT_EQ(loc.locate({0.1, 0.1}), 0);                 // in the clockwise exterior
+  EXPECT_EQ(loc.locate({0.3, 0.3}), kOutside);          // strictly inside the hole
+  EXPECT_EQ(loc.locate({0.25, 0.5}), 0);                // on the hole's edge
+  EXPECT_EQ(loc.locate({0.75, 0.75}), 0);               // on the hole's vertex
+  EXPECT_EQ(loc.locate({0.5, 0.5}), 1);                 // the enclave of b in a's hole
+  EXPECT_EQ(loc.locate({5.5, 5.5}), 1);                 // b's first part
+  EXPECT_EQ(loc.locate({0.4, 0.5}), 1);                 // the enclave's edge
+}
+
+TEST(GeoRules, TheFirstFeatureInFileOrderWins) {
+  // b (cell 1) comes first in the file, then a (cell 0); they overlap on [1,2]x[0,1] and share x = 2.
+  auto r = load(collection({feature("\"id\": \"b\"", polygon(square(1, 0, 2, 1))),
+                            feature("\"id\": \"a\"", polygon(square(0, 0, 2, 1))),
+                            feature("\"id\": \"c\"", polygon(square(2, 0, 3, 1)))}),
+                kCells);
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  EXPECT_EQ(r.loc->locate({1.5, 0.5}), 1);
+  EXPECT_EQ(r.loc->locate({0.5, 0.5}), 0);
+  EXPECT_EQ(r.loc->locate({2, 0.5}), 1);  // the edge b and c share: b is first
+  EXPECT_EQ(r.loc->locate({2.5, 0.5}), 2);
+}
+
+TEST(GeoRules, AnAltitudeIsIgnored) {
+  auto r = load(collection({feature("\"id\": \"a\"", polygon("[[0,0,12.5],[1,0,12.5],[1,1,-3],[0,1,0],[0,0,12.5]]"))}),
+                kCells);
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  EXPECT_EQ(r.loc->locate({0.5, 0.5}), 0);
+}
+
+TEST(GeoRules, CoordinatesAreTheNearestBinary64OfTheirText) {
+  // Boost.JSON 1.81 reads -9.146229953197121 as -9.1462299531971194; the nearest binary64 is
+  // -9.1462299531971212. A point at the latter is on the west edge, so inside.
+  auto r = load(collection({feature("\"id\": \"a\"",
+                                    polygon("[[-9.146229953197121,0],[0,0],[0,1],[-9.146229953197121,1],[-9.146229953197121,0]]"))}),
+                kCells);
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  auto p = gridroute::geo::read_location_text("[-9.146229953197121, 0.5]");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->lon, -9.1462299531971212);
+  EXPECT_EQ(r.loc->locate(*p), 0);
+  EXPECT_EQ(r.loc->locate({std::nextafter(p->lon, -100.0), 0.5}), kOutside);
+}
+
+TEST(GeoRules, EveryCoordinateIsTheNearestBinary64OfItsText) {
+  // Numbers of every length and shape, written as coordinates of one ring, must load as std::from_chars
+  // reads them (the loader takes Boost.JSON's value only where it is provably correctly rounded).
+  std::mt19937_64 rng(11);
+  std::vector<std::string> texts;
+  std::vector<double> want;
+  for (int i = 0; i < 4000; ++i) {
+    char buf[64];
+    double v = std::uniform_real_distribution<double>(-179.9, 179.9)(rng);
+    int digits = 1 + static_cast<int>(rng() % 18);
+    switch (i % 4) {
+      case 0: std::snprintf(buf, sizeof buf, "%.*f", digits, v); break;
+      case 1: std::snprintf(buf, sizeof buf, "%.*e", digits, v); break;
+      case 2: std::snprintf(buf, sizeof buf, "%.*E", digits, v / 1000); break;
+      default: std::snprintf(buf, sizeof buf, "%.17g", v); break;
+    }
+    texts.push_back(buf);
+    double d;
+    std::from_chars(buf, buf + std::strlen(buf), d);
+    want.push_back(d);
+  }
+  // A "ring" through all the numbers as longitudes (latitude 0 and 1 alternate), closed; self-crossings
+  // are not the point here.
+  std::string ring = "[";
+  for (std::size_t i = 0; i < texts.size(); ++i) ring += "[" + texts[i] + "," + (i % 2 ? "1" : "0") + "],";
+  ring += "[" + texts[0] + ",0]]";
+  gridroute::geo::GeoOptions o;
+  o.check_self_crossing = false;
+  auto r = load(collection({feature("\"id\": \"a\"", polygon(ring))}), kCells, std::nullopt, o);
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  // Every vertex is on the boundary: exactly at the value from_chars gives, inside; one ulp off, the
+  // point is no longer that vertex (it may still be inside the ring, so only the vertex itself is checked
+  // through the snapping distance, which is 0 exactly there).
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    Point p{want[i], i % 2 ? 1.0 : 0.0};
+    ASSERT_EQ(r.loc->locate(p), 0) << texts[i];
+  }
+  for (const char* t : {"1e-400", "-0", "0.0", "120.4296875", "-9.146229953197121", "1234567890123456789e-17"}) {
+    double a = 0, b = 0;
+    ASSERT_TRUE(gridroute::geo::detail::json_number_value(t, a));
+    if (std::from_chars(t, t + std::strlen(t), b).ec == std::errc()) EXPECT_EQ(a, b) << t;
+    EXPECT_EQ(std::signbit(a), t[0] == '-') << t;
+  }
+}
+
+// ---- snapping
+
+// Metres from `from` to `to` on the plane tangent at `from` (SPEC §7).
+double tangent_metres(Point from, Point to) {
+  const double k = 6371008.8 * M_PI / 180;
+  return std::hypot(k * std::cos(from.lat * M_PI / 180) * (to.lon - from.lon), k * (to.lat - from.lat));
+}
+
+TEST(GeoRules, SnapsToTheNearestBoundaryWithinSnapMeters) {
+  auto r = load(collection({feature("\"id\": \"a\"", polygon(square(10, 60, 10.01, 60.01))),
+                            feature("\"id\": \"b\"", polygon(square(10.02, 60, 10.03, 60.01)))}),
+                kCells);
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  Point p{10.0101, 60.005};  // just east of a
+  double d = tangent_metres(p, {10.01, 60.005});
+  EXPECT_NEAR(d, 5.56, 0.01);  // cos 60° halves the metres of a degree of longitude
+  EXPECT_EQ(r.loc->locate(p, 0), kOutside);
+  EXPECT_EQ(r.loc->locate(p, 5.5), kOutside);
+  EXPECT_EQ(r.loc->locate(p, 5.6), 0);
+  // Nearer to b across the gap.
+  EXPECT_EQ(r.loc->locate({10.0199, 60.005}, 100), 1);
+  // A tie: the middle of a gap of 2^-7 degrees between two squares, all binary fractions, so both
+  // distances are computed from the same difference: the first in the file wins, whichever comes first.
+  for (bool b_first : {false, true}) {
+    std::vector<std::string> fs = {feature("\"id\": \"a\"", polygon(square(10, 60, 10.0078125, 60.0078125))),
+                                   feature("\"id\": \"b\"", polygon(square(10.015625, 60, 10.0234375, 60.0078125)))};
+    if (b_first) std::swap(fs[0], fs[1]);
+    auto tie = load(collection(fs), kCells);
+    ASSERT_TRUE(tie.loc.ok()) << tie.all();
+    EXPECT_EQ(tie.loc->locate({10.01171875, 60.00390625}, 1000), b_first ? 1 : 0);
+  }
+  // Distance to a vertex, diagonally off a's south-west corner.
+  Point sw{9.9999, 59.9999};
+  double dv = tangent_metres(sw, {10, 60});
+  EXPECT_EQ(r.loc->locate(sw, dv * 0.999), kOutside);
+  EXPECT_EQ(r.loc->locate(sw, dv * 1.001), 0);
+  // Negative or non-finite snap_meters is no snapping.
+  EXPECT_EQ(r.loc->locate(p, -1), kOutside);
+  EXPECT_EQ(r.loc->locate(p, NAN), kOutside);
+}
+
+TEST(GeoRules, SnappingNearThePolesAndTheAntimeridian) {
+  auto r = load(collection({feature("\"id\": \"a\"", polygon(square(-180, 89.9999, -179, 89.99995))),
+                            feature("\"id\": \"b\"", polygon(square(179.9, -10, 180, 10)))}),
+                kCells);
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  // At the pole itself every longitude is 0 m away: the polygon's top edge is 0.00005° = 5.6 m south.
+  EXPECT_EQ(r.loc->locate({120, 90}, 6), 0);
+  EXPECT_EQ(r.loc->locate({120, 90}, 5), kOutside);
+  // Longitudes are not wrapped: -179.9999 is 360° from b's east edge, not 11 m.
+  EXPECT_EQ(r.loc->locate({-179.9999, 0}, 1000), kOutside);
+  EXPECT_EQ(r.loc->locate({180, 0}, 0), 1);
+}
+
+// ---- errors, each with its position and pointer
+
+TEST(GeoErrors, AnIdThatIsNotACell) {
+  EXPECT_EQ(only_error(collection({feature("\"id\": \"zz\"", polygon(square(0, 0, 1, 1)))})),
+            "cells.geojson:2:27: /features/0/id: \"zz\" is not a cell of the jurisdiction");
+}
+
+TEST(GeoErrors, ACellGivenTwice) {
+  EXPECT_EQ(only_error(collection({feature("\"id\": \"a\"", polygon(square(0, 0, 1, 1))),
+                                   feature("\"id\": \"a\"", polygon(square(1, 0, 2, 1)))})),
+            "cells.geojson:3:27: /features/1/id: cell \"a\" is given twice (first by /features/0)");
+}
+
+TEST(GeoErrors, ARingWithFewerThanFourPositions) {
+  EXPECT_EQ(only_error(collection({feature("\"id\": \"a\"", polygon("[[0,0],[1,0],[0,0]]"))})),
+            "cells.geojson:2:98: /features/0/geometry/coordinates/0: a ring needs at least 4 positions (the last one "
+            "repeating the first), this one has 3");
+}
+
+TEST(GeoErrors, ARingNotClosed) {
+  EXPECT_EQ(only_error(collection({feature("\"id\": \"a\"", polygon("[[0,0],[1,0],[1,1],[0,1]]"))})),
+            "cells.geojson:2:98: /features/0/geometry/coordinates/0: the ring is not closed: its last position [0, 1] "
+            "differs from its first [0, 0]");
+}
+
+TEST(GeoErrors, CoordinatesThatAreNotNumbersInRange) {
+  std::string text = collection({feature("\"id\": \"a\"", polygon("[[0,0],[\"1\",0],[1,1],[0,1],[0,0]]")),
+                                 feature("\"id\": \"b\"", polygon("[[0,0],[180.5,0],[1,1],[0,1],[0,0]]")),
+                                 feature("\"id\": \"c\"", polygon("[[0,0],[1,-91],[1,1],[0,1],[0,0]]")),
+                                 feature("\"id\": \"52\"", polygon("[[0,0],[1,0,5,6],[1,1],[0],[0,0]]"))});
+  auto r = load(text, kCells);
+  ASSERT_FALSE(r.loc.ok());
+  EXPECT_EQ(r.all(),
+            "cells.geojson:2:106: /features/0/geometry/coordinates/0/1/0: longitude must be a number, got a string\n"
+            "cells.geojson:3:106: /features/1/geometry/coordinates/0/1/0: longitude must be in [-180, 180], got 180.5\n"
+            "cells.geojson:4:108: /features/2/geometry/coordinates/0/1/1: latitude must be in [-90, 90], got -91\n"
+            "cells.geojson:5:106: /features/3/geometry/coordinates/0/1: a position has at most 3 numbers (longitude, "
+            "latitude, altitude), this one has 4\n"
+            "cells.geojson:5:122: /features/3/geometry/coordinates/0/3: a position needs a longitude and a latitude, "
+            "this one has 1 number\n");
+  EXPECT_EQ(r.loc.status().message().substr(0, 40), "cells.geojson refused: 5 errors; first: ");
+}
+
+TEST(GeoErrors, CoordinatesOfTheWrongShape) {
+  auto r = load(collection({feature("\"id\": \"a\"", "{\"type\": \"Polygon\", \"coordinates\": [0, 0]}"),
+                            feature("\"id\": \"b\"", "{\"type\": \"Polygon\", \"coordinates\": [[0, 0], [1, 0], [1, 1], [0, 0]]}"),
+                            feature("\"id\": \"c\"", "{\"type\": \"MultiPolygon\", \"coordinates\": [1, 2, 3]}"),
+                            feature("\"id\": \"52\"", "{\"type\": \"MultiPolygon\", \"coordinates\": [[[0, 0], \"x\"]]}")}),
+                kCells);
+  EXPECT_EQ(r.all(),
+            "cells.geojson:2:97: /features/0/geometry/coordinates: a polygon must be a list of rings, got a position [0, 0]\n"
+            "cells.geojson:3:98: /features/1/geometry/coordinates/0: a ring must be a list of positions, got a position [0, 0]\n"
+            "cells.geojson:3:106: /features/1/geometry/coordinates/1: a ring must be a list of positions, got a position [1, 0]\n"
+            "cells.geojson:3:114: /features/1/geometry/coordinates/2: a ring must be a list of positions, got a position [1, 1]\n"
+            "cells.geojson:3:122: /features/1/geometry/coordinates/3: a ring must be a list of positions, got a position [0, 0]\n"
+            "cells.geojson:4:102: /features/2/geometry/coordinates: a MultiPolygon's coordinates must be a list of polygons, got "
+            "a position [1, 2]\n"
+            "cells.geojson:5:105: /features/3/geometry/coordinates/0/0: a ring must be a list of positions, got a position [0, 0]\n"
+            "cells.geojson:5:113: /features/3/geometry/coordinates/0/1: a ring must be a list of positions, got a string\n");
+}
+
+TEST(GeoErrors, AnotherGeometryType) {
+  EXPECT_EQ(only_error(collection({feature("\"id\": \"a\"", "{\"type\": \"Point\", \"coordinates\": [0, 0]}")})),
+            "cells.geojson:2:71: /features/0/geometry/type: the geometry must be a \"Polygon\" or a \"MultiPolygon\", got "
+            "\"Point\"");
+  auto r = load(collection({feature("\"id\": \"a\"", "{\"type\": \"GeometryCollection\", \"geometries\": []}")}), kCells);
+  EXPECT_EQ(r.all(),
+            "cells.geojson:2:62: /features/0/geometry: a geometry needs \"coordinates\"\n"
+            "cells.geojson:2:71: /features/0/geometry/type: the geometry must be a \"Polygon\" or a \"MultiPolygon\", got "
+            "\"GeometryCollection\"\n");
+}
+
+TEST(GeoErrors, NotAFeatureCollection) {
+  EXPECT_EQ(only_error("[1, 2]"),
+            "cells.geojson:1:1: must be a GeoJSON FeatureCollection (an object with \"type\": \"FeatureCollection\"), "
+            "got a list");
+  EXPECT_EQ(only_error("{\"type\": \"Feature\", \"features\": []}"),
+            "cells.geojson:1:10: /type: must be \"FeatureCollection\", got \"Feature\"");
+  EXPECT_EQ(only_error("{\"type\": \"FeatureCollection\"}"),
+            "cells.geojson:1:1: a FeatureCollection needs \"features\": a list of Features");
+  EXPECT_EQ(only_error("{\"type\": \"FeatureCollection\", \"features\": {}}"),
+            "cells.geojson:1:43: /features: must be a list of Features, got an object");
+  EXPECT_EQ(only_error("{\"type\": \"FeatureCollection\", \"features\": [3]}"),
+            "cells.geojson:1:44: /features/0: a Feature must be an object, got 3");
+}
+
+TEST(GeoErrors, FeaturesWithoutIdOrWithAnIdOfTheWrongType) {
+  EXPECT_EQ(only_error(collection({"{\"type\": \"Feature\", \"geometry\": null}"})),
+            "cells.geojson:2:1: /features/0: a Feature needs an \"id\": the cell it outlines (a string, or an integer)");
+  auto r = load(collection({feature("\"id\": true", "null"), feature("\"id\": 5.0", "null"), feature("\"id\": [1]", "null")}),
+                kCells);
+  EXPECT_EQ(r.all(),
+            "cells.geojson:2:27: /features/0/id: the cell id must be a string or an integer, got true\n"
+            "cells.geojson:3:27: /features/1/id: the cell id must be a string or an integer, got 5.0 (an integer is "
+            "written without a fraction or exponent)\n"
+            "cells.geojson:4:27: /features/2/id: the cell id must be a string or an integer, got a list\n");
+}
+
+TEST(GeoErrors, AFeatureNeedsTypeAndGeometry) {
+  auto r = load(collection({"{\"id\": \"a\", \"geometry\": null}", "{\"type\": \"Feature\", \"id\": \"b\"}",
+                            "{\"type\": \"feature\", \"id\": \"c\", \"geometry\": 7}"}),
+                kCells);
+  EXPECT_EQ(r.all(),
+            "cells.geojson:2:1: /features/0: a Feature needs \"type\": \"Feature\"\n"
+            "cells.geojson:3:1: /features/1: a Feature needs a \"geometry\" (null for a cell without a polygon)\n"
+            "cells.geojson:4:10: /features/2/type: must be \"Feature\", got \"feature\"\n"
+            "cells.geojson:4:44: /features/2/geometry: must be a Polygon or MultiPolygon object, or null; got 7\n");
+}
+
+TEST(GeoErrors, EveryErrorIsReportedInFileOrder) {
+  std::string text = collection({feature("\"id\": \"zz\"", polygon(square(0, 0, 1, 1))),
+                                 feature("\"id\": \"a\"", polygon("[[0,0],[1,0],[0,0]]")),
+                                 feature("\"id\": \"b\"", "{\"type\": \"LineString\", \"coordinates\": [[0,0],[1,1]]}")});
+  auto r = load(text, kCells);
+  ASSERT_FALSE(r.loc.ok());
+  ASSERT_EQ(r.diags.size(), 3u) << r.all();
+  EXPECT_EQ(r.diags[0].pointer, "/features/0/id");
+  EXPECT_EQ(r.diags[1].pointer, "/features/1/geometry/coordinates/0");
+  EXPECT_EQ(r.diags[2].pointer, "/features/2/geometry/type");
+  for (auto& d : r.diags) {
+    EXPECT_EQ(d.file, "cells.geojson");
+    EXPECT_EQ(d.severity, gridroute::Diagnostic::Severity::error);
+    EXPECT_GT(d.line, 1);
+    EXPECT_GT(d.column, 1);
+  }
+  EXPECT_LT(r.diags[0].line, r.diags[1].line);
+}
+
+TEST(GeoErrors, ARingThatCrossesItself) {
+  // A bow tie: (0,0)-(1,1) crosses (1,0)-(0,1).
+  EXPECT_EQ(only_error(collection({feature("\"id\": \"a\"", polygon("[[0,0],[1,1],[1,0],[0,1],[0,0]]"))})),
+            "cells.geojson:2:98: /features/0/geometry/coordinates/0: the ring crosses itself: its edge from position 0 "
+            "to 1 crosses the edge from position 2 to 3");
+  // In the second part of a MultiPolygon, in a hole.
+  std::string multi = "{\"type\": \"MultiPolygon\", \"coordinates\": [[" + square(5, 5, 6, 6) + "], [" + square(0, 0, 4, 4) +
+                      ", [[1,1],[3,3],[3,1],[1,3],[1,1]]]]}";
+  auto r = load(collection({feature("\"id\": \"a\"", multi)}), kCells);
+  ASSERT_EQ(r.diags.size(), 1u) << r.all();
+  EXPECT_EQ(r.diags[0].pointer, "/features/0/geometry/coordinates/1/1");
+  // Off: accepted.
+  gridroute::geo::GeoOptions o;
+  o.check_self_crossing = false;
+  EXPECT_TRUE(load(collection({feature("\"id\": \"a\"", polygon("[[0,0],[1,1],[1,0],[0,1],[0,0]]"))}), kCells, {}, o).loc.ok());
+}
+
+TEST(GeoErrors, RingsThatOnlyTouchThemselvesAreAccepted) {
+  // A ring touching itself at a vertex (an "inverted hole"), a spike, and a repeated position.
+  for (const char* ring : {"[[0,0],[4,0],[4,4],[2,4],[3,2],[1,2],[2,4],[0,4],[0,0]]",
+                           "[[0,0],[4,0],[4,4],[4,6],[4,4],[0,4],[0,0]]", "[[0,0],[4,0],[4,0],[4,4],[0,4],[0,0]]"}) {
+    auto r = load(collection({feature("\"id\": \"a\"", polygon(ring))}), kCells);
+    EXPECT_TRUE(r.loc.ok()) << ring << "\n" << r.all();
+  }
+}
+
+TEST(GeoErrors, DuplicateKeysInvalidJsonAndLimits) {
+  EXPECT_EQ(only_error(collection({"{\"type\": \"Feature\", \"id\": \"a\", \"id\": \"b\", \"geometry\": null}"})),
+            "cells.geojson:2:32: /features/0/id: duplicate key (the first one is used)");
+  EXPECT_EQ(only_error("{\"type\": \"FeatureCollection\",\n \"features\": [\n  {\"type\": \"Feature\" \"id\": 1}]}"),
+            "cells.geojson:3:22: /features/0/type: invalid JSON: syntax error");
+  EXPECT_EQ(only_error("{\"type\": \"FeatureCollection\", \"features\": []} x"),
+            "cells.geojson:1:47: invalid JSON: extra data after the FeatureCollection");
+  EXPECT_EQ(only_error(""), "cells.geojson: the file is empty (expected a GeoJSON FeatureCollection)");
+  EXPECT_EQ(only_error("{\"type\": \"FeatureCollection\", \"features\": [], \"name\": \"\xC3\"}"),
+            "cells.geojson:1:56: /name: invalid UTF-8");
+  gridroute::geo::GeoOptions o;
+  o.max_json_depth = 8;
+  std::string deep = collection({feature("\"id\": \"a\", \"properties\": {\"x\": [[[[[1]]]]]}", "null")});
+  EXPECT_EQ(only_error(deep, kCells, std::nullopt, o).substr(0, 24), "cells.geojson:2:56: /fea");
+  EXPECT_NE(only_error(deep, kCells, std::nullopt, o).find("JSON nested deeper than 8 levels (GeoOptions::max_json_depth)"),
+            std::string::npos);
+  o = {};
+  o.max_features = 1;
+  EXPECT_EQ(only_error(collection({feature("\"id\": \"a\"", "null"), feature("\"id\": \"b\"", "null")}), kCells, std::nullopt, o),
+            "cells.geojson:3:1: /features/1: more than 1 Features (GeoOptions::max_features)");
+  o = {};
+  o.max_positions = 9;
+  EXPECT_EQ(only_error(collection({feature("\"id\": \"a\"", polygon(square(0, 0, 1, 1))),
+                                   feature("\"id\": \"b\"", polygon(square(1, 0, 2, 1)))}),
+                       kCells, std::nullopt, o),
+            "cells.geojson:3:62: /features/1/geometry: more than 9 positions in the file (GeoOptions::max_positions)");
+}
+
+// ---- ids
+
+TEST(GeoRules, IntegerIdsAreWrittenInDecimal) {
+  auto r = load(collection({feature("\"id\": 52", polygon(square(0, 0, 1, 1)))}), kCells);
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  EXPECT_EQ(kCells.name(r.loc->locate({0.5, 0.5})), "52");
+}
+
+TEST(GeoRules, IdProperty) {
+  std::string text = collection({
+      "{\"type\": \"Feature\", \"id\": 0, \"properties\": {\"name\": \"x\", \"cd\": \"a\"}, \"geometry\": " +
+          polygon(square(0, 0, 1, 1)) + "}",
+      "{\"type\": \"Feature\", \"id\": 0, \"properties\": {\"cd\": 52, \"deep\": {\"cd\": \"b\"}}, \"geometry\": " +
+          polygon(square(1, 0, 2, 1)) + "}",
+  });
+  auto r = load(text, kCells, "cd");
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  EXPECT_EQ(kCells.name(r.loc->locate({0.5, 0.5})), "a");
+  EXPECT_EQ(kCells.name(r.loc->locate({1.5, 0.5})), "52");
+  // Without the property, or properties null.
+  auto bad = load(collection({"{\"type\": \"Feature\", \"properties\": {\"name\": \"x\"}, \"geometry\": null}",
+                              "{\"type\": \"Feature\", \"properties\": null, \"geometry\": null}",
+                              "{\"type\": \"Feature\", \"properties\": {\"cd\": null}, \"geometry\": null}"}),
+                  kCells, "cd");
+  EXPECT_EQ(bad.all(),
+            "cells.geojson:2:35: /features/0/properties: the Feature has no \"cd\" in its properties (the cell id, "
+            "cells_geojson id_property)\n"
+            "cells.geojson:3:1: /features/1: the Feature has no \"cd\" in its properties (the cell id, cells_geojson "
+            "id_property)\n"
+            "cells.geojson:4:42: /features/2/properties/cd: the cell id must be a string or an integer, got null\n");
+}
+
+// ---- polygons that are absent
+
+TEST(GeoRules, NullOrEmptyGeometryGivesNoPolygonAndALintWarning) {
+  std::string text = collection({feature("\"id\": \"a\"", "null"),
+                                 feature("\"id\": \"b\"", "{\"type\": \"MultiPolygon\", \"coordinates\": []}"),
+                                 feature("\"id\": \"c\"", polygon(square(0, 0, 1, 1)))});
+  auto r = load(text, kCells);
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  EXPECT_FALSE(r.loc->has_polygon(0));
+  EXPECT_FALSE(r.loc->has_polygon(1));
+  EXPECT_TRUE(r.loc->has_polygon(2));
+  EXPECT_FALSE(r.loc->has_polygon(3));  // "52" is not in the file at all
+  auto w = r.loc->lint(kCells.all(), [&](std::int32_t c) { return kCells.name(c); });
+  std::string all;
+  for (auto& d : w) all += d.to_string() + "\n";
+  EXPECT_EQ(all,
+            "cells.geojson: warning: cell \"a\" has no polygon: no location can find it\n"
+            "cells.geojson: warning: cell \"b\" has no polygon: no location can find it\n"
+            "cells.geojson: warning: cell \"52\" has no polygon: no location can find it\n");
+}
+
+// ---- lint: overlaps
+
+TEST(GeoLint, OverlapsOfDifferentCellsAreWarnedAbout) {
+  std::string text = collection({
+      feature("\"id\": \"a\"", polygon(square(0, 0, 2, 2))),
+      feature("\"id\": \"b\"", polygon(square(2, 0, 4, 2))),        // shares an edge with a: fine
+      feature("\"id\": \"c\"", polygon("[[1,1],[3,1.5],[1,3],[1,1]]")),  // overlaps a and b
+      feature("\"id\": \"52\"", polygon(square(0.5, 0.5, 0.6, 0.6) + "," + square(0.52, 0.52, 0.58, 0.58))),  // inside a
+  });
+  auto r = load(text, kCells);
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  auto w = r.loc->lint(kCells.all(), [&](std::int32_t c) { return kCells.name(c); });
+  std::string all;
+  for (auto& d : w) all += d.to_string() + "\n";
+  EXPECT_EQ(all,
+            "cells.geojson:4:1: /features/2: warning: the polygon of cell \"c\" overlaps that of cell \"a\" "
+            "(/features/0); a location in both goes to \"a\", the first in the file\n"
+            "cells.geojson:5:1: /features/3: warning: the polygon of cell \"52\" overlaps that of cell \"a\" "
+            "(/features/0); a location in both goes to \"a\", the first in the file\n"
+            "cells.geojson:4:1: /features/2: warning: the polygon of cell \"c\" overlaps that of cell \"b\" "
+            "(/features/1); a location in both goes to \"b\", the first in the file\n");
+  gridroute::geo::GeoLintOptions o;
+  o.overlap_budget_positions = 12;
+  w = r.loc->lint(kCells.all(), [&](std::int32_t c) { return kCells.name(c); }, o);
+  ASSERT_FALSE(w.empty());
+  EXPECT_EQ(w.back().to_string(),
+            "cells.geojson:2:1: /features/0: warning: overlaps checked only up to this Feature: the check's budget of "
+            "12 (GeoLintOptions::overlap_budget_positions) ran out");
+}
+
+// ---- the location of an issue
+
+TEST(GeoLocation, ExactlyTwoNumbersInRange) {
+  using gridroute::geo::read_location_text;
+  auto p = read_location_text(" [120.4326171875, 30.7109375] ");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->lon, 120.4326171875);
+  EXPECT_EQ(p->lat, 30.7109375);
+  EXPECT_TRUE(read_location_text("[-180,-90]").ok());
+  EXPECT_TRUE(read_location_text("[180, 90]").ok());
+  EXPECT_TRUE(read_location_text("[1e-400, 0]").ok());  // ±0: a valid number whose nearest binary64 is 0
+  const std::string shape = "field 'location' must be [longitude, latitude], two numbers";
+  for (const char* bad : {"[120.43]", "[120.43, 30.71, 5]", "[\"120.43\", \"30.71\"]", "{\"lon\": 1, \"lat\": 2}", "null",
+                          "[]", "[1e400, 0]", "[1,2", "[01, 2]", "[1, 2] x", "[1,,2]", "[-, 2]", "[1.e5, 2]", "true"})
+    EXPECT_EQ(read_location_text(bad).status().message(), shape) << bad;
+  EXPECT_EQ(read_location_text("[30.71, 120.43]").status().message(), "location latitude 120.43 is out of range [-90, 90]");
+  EXPECT_EQ(read_location_text("[-180.5, 30.71]").status().message(),
+            "location longitude -180.5 is out of range [-180, 180]");
+  EXPECT_EQ(gridroute::geo::check_point(NAN, 0).message(), shape);
+  EXPECT_EQ(gridroute::geo::check_point(0, INFINITY).message(), shape);
+  EXPECT_TRUE(gridroute::geo::check_point(-180, 90).ok());
+  // From a parsed value.
+  EXPECT_TRUE(gridroute::geo::read_location(boost::json::parse("[120, 30]")).ok());
+  EXPECT_EQ(gridroute::geo::read_location(boost::json::parse("[120, true]")).status().message(), shape);
+  EXPECT_EQ(gridroute::geo::read_location(boost::json::parse("[120, 95]")).status().message(),
+            "location latitude 95 is out of range [-90, 90]");
+}
+
+TEST(GeoLocator, CopiesShareOneIndexAndReportTheirSize) {
+  auto r = load(collection({feature("\"id\": \"a\"", polygon(square(0, 0, 1, 1)))}), kCells);
+  ASSERT_TRUE(r.loc.ok());
+  gridroute::geo::Locator copy = *r.loc;
+  EXPECT_EQ(copy.locate({0.5, 0.5}), 0);
+  EXPECT_EQ(copy.bytes(), r.loc->bytes());
+  EXPECT_GT(copy.bytes(), 5 * 16u);
+  EXPECT_EQ(copy.position_count(), 5u);
+}
+
+}  // namespace
