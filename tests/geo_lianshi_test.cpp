@@ -10,7 +10,7 @@
 #include <boost/json.hpp>
 
 #include "geo_test_util.hpp"
-#include "load/json_text.hpp"
+#include "base/json_text.hpp"
 
 namespace {
 namespace json = boost::json;

@@ -137,9 +137,19 @@ std::string show(const json::value* v) { return v ? json::serialize(*v) : std::s
 
 bool is_null(const json::value* v) { return v == nullptr || v->is_null(); }
 
-// Compares one field; returns an empty string when equal, else a description.
+// Compares one field; returns an empty string when equal, else a description. As compare_jsonl.py
+// (contract 1.1): the flags `fallback` and `repinned` absent or null equal false, an absent `assist` equals [].
 std::string compare_field(const std::string& field, const json::value* exp, const json::value* act) {
   const bool time = field == "respond_by" || field == "resolve_by" || field == "next_check";
+  static const json::value kFalse(false), kEmpty(json::array{});
+  if (field == "fallback" || field == "repinned") {
+    if (is_null(exp)) exp = &kFalse;
+    if (is_null(act)) act = &kFalse;
+  }
+  if (field == "assist_action") {
+    if (is_null(exp)) exp = &kEmpty;
+    if (is_null(act)) act = &kEmpty;
+  }
   if (is_null(exp) || is_null(act)) {
     if (is_null(exp) && is_null(act)) return "";
   } else if (time) {
@@ -187,11 +197,12 @@ std::vector<Bundle> discover() {
     }
   };
   scan(fs::path(GRIDROUTE_SHARED_DIR) / "examples", "shared");
+  scan(fs::path(GRIDROUTE_SHARED_DIR) / "examples-1.1", "shared11");
   scan(fs::path(GRIDROUTE_SOURCE_DIR) / "examples", "project");
   return out;
 }
 
-enum class Mode { check, route, escalate };
+enum class Mode { check, route, escalate, located };
 
 struct GoldenCase {
   Bundle bundle;
@@ -201,11 +212,14 @@ struct GoldenCase {
 std::vector<GoldenCase> cases() {
   std::vector<GoldenCase> out;
   for (const auto& b : discover())
-    for (Mode m : {Mode::check, Mode::route, Mode::escalate}) out.push_back({b, m});
+    for (Mode m : {Mode::check, Mode::route, Mode::escalate, Mode::located})
+      if (m != Mode::located || fs::exists(b.dir / "located.jsonl")) out.push_back({b, m});
   return out;
 }
 
-std::string mode_name(Mode m) { return m == Mode::check ? "check" : m == Mode::route ? "route" : "escalate"; }
+std::string mode_name(Mode m) {
+  return m == Mode::check ? "check" : m == Mode::route ? "route" : m == Mode::escalate ? "escalate" : "located";
+}
 
 void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.bundle.dir.string() << " [" << mode_name(c.mode) << "]"; }
 
@@ -215,10 +229,12 @@ class Golden : public ::testing::TestWithParam<GoldenCase> {};
 void compare_output(Mode mode, const std::string& actual_text, const fs::path& expected_path) {
   static const std::vector<std::string> kRoute = {"id", "status", "rule", "role", "department", "handler", "unit",
                                                   "alternates", "assist", "level", "escalation", "respond_by",
-                                                  "resolve_by"};
+                                                  "resolve_by", "fallback"};
   static const std::vector<std::string> kEscalate = {"id", "action", "level", "handler", "role", "department",
-                                                     "reasons", "next_check", "respond_by", "resolve_by"};
-  const std::string key = mode == Mode::route ? "status" : "action";
+                                                     "reasons", "next_check", "respond_by", "resolve_by",
+                                                     "assist_action", "repinned"};
+  const bool routing = mode == Mode::route || mode == Mode::located;
+  const std::string key = routing ? "status" : "action";
   auto expected = split_lines(read_text(expected_path));
   auto actual = split_lines(actual_text);
   ASSERT_FALSE(expected.empty()) << expected_path << " is empty";
@@ -241,12 +257,19 @@ void compare_output(Mode mode, const std::string& actual_text, const fs::path& e
     }
     const json::object& eo = exp.as_object();
     const json::object& ao = act.as_object();
-    std::vector<std::string> fields = mode == Mode::route ? kRoute : kEscalate;
+    std::vector<std::string> fields = routing ? kRoute : kEscalate;
     if (auto* k = eo.if_contains(key); k && k->is_string() && (k->get_string() == "rejected" || k->get_string() == "unrouted"))
       fields = {"id", key};
+    if (routing && eo.contains("cell")) fields.push_back("cell");  // SPEC §7: where the issue gave a location only
+    // SPEC §6.6: every answer carries the bundle's digest.
+    if (!ao.contains("bundle") || !ao.at("bundle").is_string() || ao.at("bundle").get_string().size() < 16) {
+      ++mismatches;
+      report << label << ": no \"bundle\" digest of 16 or more hex digits\n";
+    }
     std::string line_report;
     for (const auto& f : fields) {
-      std::string why = compare_field(f, eo.if_contains(f), ao.if_contains(f));
+      const std::string name = f == "assist_action" ? "assist" : f;
+      std::string why = compare_field(f, eo.if_contains(name), ao.if_contains(name));
       if (!why.empty())
         line_report += "    " + f + ": expected " + show(eo.if_contains(f)) + ", got " + show(ao.if_contains(f)) +
                        " (" + why + ")\n";
@@ -293,6 +316,13 @@ TEST_P(Golden, MatchesExpected) {
       RunResult r = run_cli({"escalate", dir.string(), (dir / "cases.jsonl").string(), "--now", now, "--quiet"});
       ASSERT_EQ(r.exit_code, 0) << r.err;
       compare_output(Mode::escalate, r.out, dir / "expected-escalate.jsonl");
+      break;
+    }
+    case Mode::located: {
+      ASSERT_TRUE(fs::exists(dir / "expected-located.jsonl")) << dir << " has located.jsonl but no expected-located.jsonl";
+      RunResult r = run_cli({"route", dir.string(), (dir / "located.jsonl").string(), "--quiet"});
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      compare_output(Mode::located, r.out, dir / "expected-located.jsonl");
       break;
     }
   }
@@ -343,18 +373,23 @@ TEST(GoldenComparator, CompareOutputFailsOnWrongOutput) {
       << R"({"id": "B", "status": "rejected", "error": "x"})" << "\n";
   }
   // Equal on the contract fields (the error text is free for rejected lines): passes.
-  compare_output(Mode::route, "{\"id\": \"A\", \"status\": \"routed\", \"rule\": \"r1\", \"level\": 0}\n"
-                              "{\"id\": \"B\", \"status\": \"rejected\", \"error\": \"other\"}\n", p);
+  compare_output(Mode::route, "{\"id\": \"A\", \"status\": \"routed\", \"rule\": \"r1\", \"level\": 0, \"bundle\": \"0123456789abcdef\"}\n"
+                              "{\"id\": \"B\", \"status\": \"rejected\", \"error\": \"other\", \"bundle\": \"0123456789abcdef\"}\n", p);
   EXPECT_NONFATAL_FAILURE(compare_output(Mode::route,
-                                         "{\"id\": \"A\", \"status\": \"routed\", \"rule\": \"r2\", \"level\": 0}\n"
-                                         "{\"id\": \"B\", \"status\": \"rejected\"}\n", p),
+                                         "{\"id\": \"A\", \"status\": \"routed\", \"rule\": \"r2\", \"level\": 0, \"bundle\": \"0123456789abcdef\"}\n"
+                                         "{\"id\": \"B\", \"status\": \"rejected\", \"bundle\": \"0123456789abcdef\"}\n", p),
                           "rule: expected \"r1\", got \"r2\"");
-  EXPECT_NONFATAL_FAILURE(compare_output(Mode::route, "{\"id\": \"A\", \"status\": \"routed\", \"rule\": \"r1\", \"level\": 0}\n", p),
+  EXPECT_NONFATAL_FAILURE(compare_output(Mode::route, "{\"id\": \"A\", \"status\": \"routed\", \"rule\": \"r1\", \"level\": 0, \"bundle\": \"0123456789abcdef\"}\n", p),
                           "missing from the output");
   EXPECT_NONFATAL_FAILURE(compare_output(Mode::route,
-                                         "{\"id\": \"A\", \"status\": \"routed\", \"rule\": \"r1\", \"level\": 0}\n"
-                                         "{\"id\": \"B\", \"status\": \"rejected\"}\n{\"id\": \"C\"}\n", p),
+                                         "{\"id\": \"A\", \"status\": \"routed\", \"rule\": \"r1\", \"level\": 0, \"bundle\": \"0123456789abcdef\"}\n"
+                                         "{\"id\": \"B\", \"status\": \"rejected\", \"bundle\": \"0123456789abcdef\"}\n{\"id\": \"C\"}\n", p),
                           "more line(s) than expected");
+  // Every answer carries the bundle's digest (SPEC §6.6).
+  EXPECT_NONFATAL_FAILURE(compare_output(Mode::route,
+                                         "{\"id\": \"A\", \"status\": \"routed\", \"rule\": \"r1\", \"level\": 0}\n"
+                                         "{\"id\": \"B\", \"status\": \"rejected\", \"bundle\": \"0123456789abcdef\"}\n", p),
+                          "no \"bundle\" digest");
   fs::remove(p);
 }
 

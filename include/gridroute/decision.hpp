@@ -153,6 +153,8 @@ struct Action {
   RoleKeyId role = kNone;       // kNone for a dispute (no owner is left)
   HandlerId handler = kNone;
   UnitId unit = kNone;
+  UnitId cell = kNone;          // the case's cell when it was found from a location (`located`)
+  bool located = false;
   std::uint8_t reasons = 0;  // bit set of Reason
   Instant next_check = kNoInstant;  // hold and suspended (kNoInstant: none, or suspended without an end)
   Instant respond_by = kNoInstant;  // escalate, reopen, redispatch: the level's deadlines from `now`

@@ -247,6 +247,14 @@ std::size_t locate(std::string_view text, std::string_view pointer) {
   return s.i;
 }
 
+std::string_view value_text(std::string_view text, std::string_view pointer) {
+  const std::size_t at = locate(text, pointer);
+  Scanner s{text};
+  s.i = at;
+  s.skip();
+  return at < text.size() ? text.substr(at, s.i - at) : std::string_view();
+}
+
 std::vector<TextPos> positions_of(std::string_view text, const std::vector<std::size_t>& offsets) {
   std::vector<std::size_t> order(offsets.size());
   for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;

@@ -28,6 +28,10 @@ std::optional<boost::json::value> parse_json(std::string_view text, std::size_t 
 // Byte offset of the value (or, for a missing member, of the enclosing object) that `pointer` names.
 std::size_t locate(std::string_view text, std::string_view pointer);
 
+// The text of the value that `pointer` names, in valid JSON text (e.g. "[120.43, 30.71]" for "/location"):
+// for reading a number exactly as written rather than as a parser rounded it.
+std::string_view value_text(std::string_view text, std::string_view pointer);
+
 // Hardening: `locate` for many pointers in one pass over the text (each `locate` call walks from the
 // start, so a bundle with many errors in a large file would otherwise cost errors x file size).
 std::vector<std::size_t> locate_many(std::string_view text, const std::vector<std::string>& pointers);

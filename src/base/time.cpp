@@ -43,15 +43,14 @@ void civil_from_days(std::int64_t z, std::int64_t& y, int& m, int& d) {
 
 using detail::digits;
 
-absl::StatusOr<Instant> parse_rfc3339(std::string_view s) {
-  auto bad = [&] {
-    return absl::InvalidArgumentError(detail::cat("not an RFC 3339 time with an offset: \"", s, "\""));
-  };
+namespace detail {
+
+bool parse_date_time(std::string_view s, DateTime& out) {
   int Y, M, D, h, m, sec;
-  if (s.size() < 20 || !digits(s, 0, 4, Y) || s[4] != '-' || !digits(s, 5, 2, M) || s[7] != '-' ||
+  if (s.size() < 19 || !digits(s, 0, 4, Y) || s[4] != '-' || !digits(s, 5, 2, M) || s[7] != '-' ||
       !digits(s, 8, 2, D) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, h) ||
       s[13] != ':' || !digits(s, 14, 2, m) || s[16] != ':' || !digits(s, 17, 2, sec))
-    return bad();
+    return false;
   size_t pos = 19;
   std::int64_t frac_us = 0;
   if (pos < s.size() && s[pos] == '.') {
@@ -63,28 +62,41 @@ absl::StatusOr<Instant> parse_rfc3339(std::string_view s) {
       scale /= 10;
       ++pos;
     }
-    if (pos == start) return bad();
+    if (pos == start) return false;
   }
-  if (pos >= s.size()) return bad();
-  int offset = 0;
-  if (s[pos] == 'Z' || s[pos] == 'z') {
-    ++pos;
-  } else if (s[pos] == '+' || s[pos] == '-') {
-    int oh, om;
-    if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digits(s, pos + 4, 2, om) ||
-        oh > 23 || om > 59)
-      return bad();
-    offset = (oh * 3600 + om * 60) * (s[pos] == '-' ? -1 : 1);
-    pos += 6;
-  } else {
-    return bad();
+  out.has_offset = pos < s.size();
+  out.offset = 0;
+  if (pos < s.size()) {
+    if (s[pos] == 'Z' || s[pos] == 'z') {
+      ++pos;
+    } else if (s[pos] == '+' || s[pos] == '-') {
+      int oh, om;
+      if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digits(s, pos + 4, 2, om) ||
+          oh > 23 || om > 59)
+        return false;
+      out.offset = (oh * 3600 + om * 60) * (s[pos] == '-' ? -1 : 1);
+      pos += 6;
+    } else {
+      return false;
+    }
   }
-  if (pos != s.size()) return bad();
-  if (M < 1 || M > 12 || D < 1 || h > 23 || m > 59 || sec > 59) return bad();
+  if (pos != s.size()) return false;
+  if (M < 1 || M > 12 || D < 1 || h > 23 || m > 59 || sec > 59) return false;
   absl::CivilSecond cs(Y, M, D, h, m, sec);
-  if (cs.day() != D) return bad();  // e.g. 02-30 normalised into March
-  std::int64_t local = cs - absl::CivilSecond(1970, 1, 1, 0, 0, 0);
-  return (local - offset) * kMicrosPerSecond + frac_us;
+  if (cs.day() != D) return false;  // e.g. 02-30 normalised into March
+  out.civil = cs;
+  out.frac_us = frac_us;
+  return true;
+}
+
+}  // namespace detail
+
+absl::StatusOr<Instant> parse_rfc3339(std::string_view s) {
+  detail::DateTime dt;
+  if (!detail::parse_date_time(s, dt) || !dt.has_offset)
+    return absl::InvalidArgumentError(detail::cat("not an RFC 3339 time with an offset: \"", s, "\""));
+  std::int64_t local = dt.civil - absl::CivilSecond(1970, 1, 1, 0, 0, 0);
+  return (local - dt.offset) * kMicrosPerSecond + dt.frac_us;
 }
 
 absl::StatusOr<std::string> format_rfc3339(Instant t, std::string_view time_zone) {

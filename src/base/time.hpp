@@ -27,6 +27,16 @@ std::int64_t days_from_civil(std::int64_t y, int m, int d);
 void civil_from_days(std::int64_t days, std::int64_t& y, int& m, int& d);
 inline std::int64_t day_number(absl::CivilDay d) { return days_from_civil(d.year(), d.month(), d.day()); }
 
+// The fields of an RFC 3339 date-time, the offset optional (contract 1.1's local times); a space may
+// stand for the `T`.
+struct DateTime {
+  absl::CivilSecond civil;
+  std::int64_t frac_us = 0;
+  bool has_offset = false;
+  int offset = 0;  // seconds east of UTC
+};
+bool parse_date_time(std::string_view text, DateTime& out);
+
 // A duration of the contract: `30m`, `2h`, `1d` (elapsed), `4wh` (working hours), `3wd` (working days).
 struct Duration {
   enum class Kind : std::uint8_t { minutes, hours, days, working_hours, working_days };

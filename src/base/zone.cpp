@@ -157,6 +157,21 @@ bool iana_zone_name(std::string_view name) {
   return lower != "localtime" && name.find("//") == std::string_view::npos;
 }
 
+absl::StatusOr<Instant> parse_time_local(std::string_view text, const Zone& zone) {
+  DateTime dt;
+  if (!parse_date_time(text, dt))
+    return absl::InvalidArgumentError(cat("not an RFC 3339 time: \"", utf8_prefix(text, 80), "\""));
+  if (dt.has_offset)
+    return ((dt.civil - absl::CivilSecond(1970, 1, 1, 0, 0, 0)) - dt.offset) * kMicrosPerSecond + dt.frac_us;
+  const absl::TimeZone::TimeInfo info = zone.tz().At(dt.civil);
+  if (info.kind == absl::TimeZone::TimeInfo::SKIPPED)
+    return absl::InvalidArgumentError(cat("the local time \"", utf8_prefix(text, 80), "\" does not exist in ",
+                                          zone.tz().name(), " (clocks moved forward over it)"));
+  // A repeated local time (clocks moved back) is the earlier of its two instants.
+  const absl::Time t = info.kind == absl::TimeZone::TimeInfo::REPEATED ? std::min(info.pre, info.post) : info.pre;
+  return absl::ToUnixMicros(t) + dt.frac_us;
+}
+
 absl::StatusOr<Zone> load_zone(std::string_view name) {
   if (!iana_zone_name(name))
     return absl::InvalidArgumentError(detail::cat("time zone \"", utf8_prefix(name, 80),

@@ -62,6 +62,11 @@ class Zone {
 // Loads an IANA zone by name (iana_zone_name first); an error that names the zone otherwise.
 absl::StatusOr<Zone> load_zone(std::string_view name);
 
+// Parses an RFC 3339 date-time; one without an offset is read as a local time in `zone` (contract 1.1,
+// jurisdiction.json "local_times"): a local time that does not exist (a daylight-saving gap) is an
+// error, one that occurs twice is the earlier instant.
+absl::StatusOr<Instant> parse_time_local(std::string_view text, const Zone& zone);
+
 // Writes `t` in `zone`, e.g. "2026-11-20T09:15:00+08:00" (fraction only when non-zero).
 std::string format_rfc3339(Instant t, const Zone& zone);
 void append_rfc3339(std::string& out, Instant t, const Zone& zone);

@@ -51,6 +51,7 @@ class Compiler {
   void units();
   void handlers();
   void tree();
+  void cells();
   void add_role(std::string r);
 
   // ---- rules (rules.cpp)

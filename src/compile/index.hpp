@@ -26,6 +26,7 @@
 #include "base/zone.hpp"
 #include "gridroute/bundle.hpp"
 #include "gridroute/decision.hpp"
+#include "geo/locator.hpp"
 #include "load/model.hpp"
 
 namespace gridroute::detail {
@@ -293,6 +294,12 @@ struct Index {
   CompiledRule fallback_rule;
   // A digest of the bundle's files (SPEC §6.6): lowercase hex, on every answer.
   std::string digest;
+  // The cell polygons (SPEC §7), when jurisdiction.json names cells_geojson; locations snap to the nearest
+  // boundary within snap_meters.
+  std::optional<geo::Locator> locator;
+  double snap_meters = 0;
+  // jurisdiction.json local_times (contract 1.1): line instants without an offset are read in `zone`.
+  bool local_times = false;
 
   // ---- accessors
   std::size_t unit_count() const { return hot.size(); }

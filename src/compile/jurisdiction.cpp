@@ -44,6 +44,7 @@ std::unique_ptr<Index> Compiler::run() {
   rules_preamble();
   handlers();
   tree();
+  cells();
   rules();
   policies_and_defaults();
   categories();
@@ -58,6 +59,7 @@ void Compiler::header() {
     rerr("/format", detail::cat("format must be \"gridroute.rules/1\", got \"", rules_.format, "\""));
   s_->name = jur_.name.value_or("");
   s_->tz_name = jur_.timezone;
+  s_->local_times = jur_.local_times.value_or(false);
   if (!absl::LoadTimeZone(jur_.timezone, &s_->tz))
     jerr("/timezone", detail::cat("unknown time zone \"", jur_.timezone, "\" (an IANA name such as Asia/Shanghai)"));
   s_->zone = Zone(s_->tz);
@@ -221,6 +223,28 @@ void Compiler::handlers() {
     if (!inserted) handler_err(h, "id", detail::cat("duplicate handler id \"", h.id, "\""));
   }
   // handler_index keys view handler_ids' strings: they must not move again (reserved above).
+}
+
+// The cell polygons (SPEC §7): a Feature's id must be a cell of the jurisdiction.
+void Compiler::cells() {
+  if (!jur_.cells_geojson || jur_.cells_label.empty() || !problems_.empty()) return;
+  geo::CellsSource src{jur_.cells_text, jur_.cells_label, jur_.cells_geojson->id_property};
+  geo::GeoOptions options;
+  options.max_json_depth = opt_.max_json_depth;
+  options.max_errors = opt_.max_errors;
+  options.max_features = opt_.max_units;
+  std::vector<Diagnostic> diags;
+  auto loc = geo::Locator::load(
+      src,
+      [&](std::string_view id) -> std::int32_t {
+        const UnitId u = s_->find_unit(id);
+        return u != kNone && s_->hot[u].tier == s_->cell_tier ? u : -1;
+      },
+      &diags, options);
+  for (Diagnostic& d : diags) problems_.placed(std::move(d));
+  if (loc.ok()) s_->locator.emplace(std::move(*loc));
+  else if (diags.empty()) problems_.json(FileId::jurisdiction, "/cells_geojson", std::string(loc.status().message()));
+  s_->snap_meters = jur_.snap_meters.value_or(0);
 }
 
 void Compiler::tree() {

@@ -19,6 +19,7 @@ namespace gridroute::detail {
 // their declared position. The fast path routes these directly.
 struct PreparedIssue {
   UnitId cell = kNone;
+  bool located = false;         // the cell was found from the issue's location (SPEC §7)
   CategoryId category = kNone;  // kNone when the bundle declares no taxonomy
   std::string_view category_code;
   Instant at = 0;

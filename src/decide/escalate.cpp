@@ -204,6 +204,8 @@ Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_h
     st.owner = lo.res.owner;
     st.unit = lo.res.unit;
   }
+  a.cell = is.cell;
+  a.located = is.located;
   a.rule = st.rule_id;
   a.fallback = st.fallback;
   a.policy = st.rule->policy;

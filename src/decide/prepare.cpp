@@ -32,6 +32,27 @@ std::string render(const AttrValue& v) {
   }
 }
 
+// The cell of the issue's location: the polygon that holds it, or the nearest boundary within snap_meters.
+bool locate(const Index& s, const Issue& issue, PreparedIssue& out, std::string& error) {
+  if (auto ok = geo::check_point(issue.lon, issue.lat); !ok.ok()) {
+    error = std::string(ok.message());
+    return false;
+  }
+  if (!s.locator) {
+    error = "the issue gives a location, but the bundle has no cell polygons (jurisdiction.json cells_geojson)";
+    return false;
+  }
+  const std::int32_t cell = s.locator->locate(geo::Point{issue.lon, issue.lat}, s.snap_meters);
+  if (cell == geo::kOutside) {
+    error = geo::kOutsideMessage;
+    return false;
+  }
+  out.cell = cell;
+  out.located = true;
+  out.at = issue.at;
+  return true;
+}
+
 }  // namespace
 
 bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string& error, std::uint64_t cell_hash) {
@@ -85,6 +106,8 @@ bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string
     out.category = kNone;
   }
   out.category_code = issue.category;
+  out.located = false;
+  if (issue.cell.empty()) return locate(s, issue, out, error);  // a place instead of a cell (SPEC §7)
   UnitId cell = s.find_unit(issue.cell, cell_hash);
   if (cell == kNone) {
     error = cat("unknown cell '", issue.cell.substr(0, 200), "'");

@@ -136,6 +136,8 @@ void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t 
     d.status = Decision::Status::rejected;
     return;
   }
+  d.cell = is.cell;
+  d.located = is.located;
   route_prepared(s, is, d, explain);
   if (d.status == Decision::Status::unrouted && s.fallback != kNone) {
     // SPEC §6.4: what no rule routes goes to the fallback owner, at the root, at level 0.

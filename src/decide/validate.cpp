@@ -35,7 +35,7 @@ bool check_issue(const Issue& is, std::string& error) {
     error = "missing field 'category'";
     return false;
   }
-  if (is.cell.empty()) {
+  if (is.cell.empty() && !is.has_location) {
     error = "missing field 'cell'";
     return false;
   }

@@ -18,8 +18,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "geo/number.hpp"
 #include "geo/polygons.hpp"
-#include "load/json_text.hpp"
-#include "util.hpp"
+#include "base/json_text.hpp"
+#include "base/strings.hpp"
 
 namespace gridroute::geo {
 namespace {

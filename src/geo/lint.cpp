@@ -17,8 +17,8 @@
 #include <boost/geometry/geometries/polygon.hpp>
 
 #include "geo/polygons.hpp"
-#include "load/json_text.hpp"
-#include "util.hpp"
+#include "base/json_text.hpp"
+#include "base/strings.hpp"
 
 namespace gridroute::geo {
 

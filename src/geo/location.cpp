@@ -3,7 +3,7 @@
 
 #include "geo/locator.hpp"
 #include "geo/number.hpp"
-#include "util.hpp"
+#include "base/strings.hpp"
 
 namespace gridroute::geo {
 namespace json = boost::json;

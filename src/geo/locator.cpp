@@ -8,7 +8,7 @@
 
 #include "absl/container/inlined_vector.h"
 #include "geo/polygons.hpp"
-#include "util.hpp"
+#include "base/strings.hpp"
 
 namespace gridroute::geo {
 

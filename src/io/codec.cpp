@@ -28,7 +28,7 @@ const Issue& issue_of(const Case& c) { return c.issue; }
 
 // One thread's state: its parser and the memory of one group of lines.
 struct Worker {
-  explicit Worker(std::size_t max_line_bytes) : parser(max_line_bytes) {}
+  Worker(std::size_t max_line_bytes, const detail::Zone* local_zone) : parser(max_line_bytes, local_zone) {}
 
   // A fresh arena per group (Boost.JSON 1.81's monotonic_resource cannot allocate again after
   // release()), starting in a buffer that holds a typical group without touching the heap.
@@ -110,8 +110,10 @@ LineCodec::LineCodec(std::shared_ptr<const Snapshot> snapshot, CodecOptions opti
   if (options_.max_line_bytes == 0) options_.max_line_bytes = CodecOptions{}.max_line_bytes;
   if (options_.threads == 0) options_.threads = std::max(1u, std::thread::hardware_concurrency());
   options_.threads = std::min(options_.threads, 256u);
+  const detail::Index& s = snapshot_->index();
+  const detail::Zone* local = s.local_times ? &s.zone : nullptr;
   for (unsigned t = 0; t < options_.threads; ++t)
-    impl_->workers.push_back(std::make_unique<Worker>(options_.max_line_bytes));
+    impl_->workers.push_back(std::make_unique<Worker>(options_.max_line_bytes, local));
   if (options_.threads > 1) impl_->pool.emplace(options_.threads);
 }
 

@@ -4,6 +4,7 @@
 #include "base/json_text.hpp"
 #include "base/strings.hpp"
 #include "base/text.hpp"
+#include "geo/locator.hpp"
 
 namespace gridroute::detail {
 namespace json = boost::json;
@@ -63,8 +64,17 @@ json::parse_options line_options() {
 
 }  // namespace
 
-LineParser::LineParser(std::size_t max_line_bytes)
-    : max_line_bytes_(max_line_bytes), parser_(json::storage_ptr(), line_options()) {}
+LineParser::LineParser(std::size_t max_line_bytes, const Zone* local_zone)
+    : max_line_bytes_(max_line_bytes), local_zone_(local_zone), parser_(json::storage_ptr(), line_options()) {}
+
+// An instant of a line: RFC 3339 with an offset; without one only when the bundle reads local times.
+bool LineParser::read_time(const json::value& v, Instant& out) const {
+  if (!v.is_string()) return false;
+  auto t = local_zone_ ? parse_time_local(v.get_string(), *local_zone_) : parse_rfc3339(v.get_string());
+  if (!t.ok()) return false;
+  out = *t;
+  return true;
+}
 
 std::string LineParser::too_long(std::size_t length) const {
   return cat("the line is ", length, " bytes, over the limit of ", max_line_bytes_, " bytes per line (--max-line-bytes)");
@@ -100,7 +110,7 @@ bool LineParser::parse(std::string_view line, json::value& value, json::storage_
   return true;
 }
 
-bool LineParser::issue_fields(const json::object& o, Issue& is, LineId& id, LineSlot& slot) {
+bool LineParser::issue_fields(std::string_view line, const json::object& o, Issue& is, LineId& id, LineSlot& slot) {
   id = {};
   auto idv = o.if_contains("id");
   if (!idv) return fail("missing field 'id'");
@@ -119,7 +129,21 @@ bool LineParser::issue_fields(const json::object& o, Issue& is, LineId& id, Line
     return fail(cat("duplicate key at ", duplicate_, " (a key may appear once in an object)"));
   }
   if (!str_field(o, "category", is.category)) return false;
-  if (!str_field(o, "cell", is.cell)) return false;
+  // The cell, or a location instead (SPEC §7): with both the cell is used; null counts as absent.
+  is.has_location = false;
+  if (auto cell = o.if_contains("cell"); cell && !cell->is_null()) {
+    if (!cell->is_string()) return fail(cat("field 'cell' must be a string, got ", brief(*cell)));
+    is.cell = cell->get_string();
+  } else if (auto loc = o.if_contains("location"); loc && !loc->is_null()) {
+    // Read from the text: each coordinate is the binary64 value nearest to what is written.
+    auto p = geo::read_location_text(value_text(line, "/location"));
+    if (!p.ok()) return fail(std::string(p.status().message()));
+    is.has_location = true;
+    is.lon = p->lon;
+    is.lat = p->lat;
+  } else {
+    return fail("missing field 'cell'");
+  }
   if (!time_field(o, "at", is.at)) return false;
   is.attrs.clear();
   if (auto a = o.if_contains("attrs")) {
@@ -181,13 +205,8 @@ bool LineParser::optional_string(const json::object& o, std::string_view name, s
 
 bool LineParser::optional_time(const json::value& v, std::string_view name, Instant& out) {
   out = kNoInstant;
-  if (v.is_null()) return true;
-  if (v.is_string())
-    if (auto t = parse_rfc3339(v.get_string()); t.ok()) {
-      out = *t;
-      return true;
-    }
-  return fail(cat("field '", name, "' must be an RFC 3339 time with an offset, got ", brief(v)));
+  if (v.is_null() || read_time(v, out)) return true;
+  return fail(cat("field '", name, "' must be an RFC 3339 time", local_zone_ ? "" : " with an offset", ", got ", brief(v)));
 }
 
 // The lifecycle of SPEC §6: a pinned rule and handler, returns, suspensions, an extension. `null` counts
@@ -321,7 +340,7 @@ bool LineParser::read_issue(std::string_view line, Issue& is, LineId& id, LineSl
   if (fast_issue(line, is, id)) return true;
   is.attrs.clear();
   id = {};
-  return parse(line, slot.value, std::move(sp)) && issue_fields(slot.value.get_object(), is, id, slot);
+  return parse(line, slot.value, std::move(sp)) && issue_fields(line, slot.value.get_object(), is, id, slot);
 }
 
 bool LineParser::read_case(std::string_view line, Case& c, LineId& id, LineSlot& slot, json::storage_ptr sp) {
@@ -332,7 +351,7 @@ bool LineParser::read_case(std::string_view line, Case& c, LineId& id, LineSlot&
   id = {};
   if (!parse(line, slot.value, std::move(sp))) return false;
   const json::object& o = slot.value.get_object();
-  return issue_fields(o, c.issue, id, slot) && case_fields(o, c);
+  return issue_fields(line, o, c.issue, id, slot) && case_fields(o, c);
 }
 
 bool LineParser::str_field(const json::object& o, std::string_view name, std::string_view& out) {
@@ -346,14 +365,12 @@ bool LineParser::str_field(const json::object& o, std::string_view name, std::st
 bool LineParser::time_field(const json::object& o, std::string_view name, Instant& out) {
   auto v = o.if_contains(name);
   if (!v) return fail(cat("missing field '", name, "'"));
-  std::optional<Instant> t;
-  if (v->is_string()) {
-    auto parsed = parse_rfc3339(v->get_string());
-    if (parsed.ok()) t = *parsed;
-  }
-  if (!t) return fail(cat("field '", name, "' must be an RFC 3339 time with an offset, got ", brief(*v)));
-  out = *t;
-  return true;
+  if (read_time(*v, out)) return true;
+  if (local_zone_ && v->is_string())  // say why a local time was refused (a daylight-saving gap)
+    if (auto t = parse_time_local(v->get_string(), *local_zone_);
+        !t.ok() && std::string(t.status().message()).find("does not exist") != std::string::npos)
+      return fail(cat("field '", name, "': ", std::string(t.status().message())));
+  return fail(cat("field '", name, "' must be an RFC 3339 time", local_zone_ ? "" : " with an offset", ", got ", brief(*v)));
 }
 
 bool LineParser::int_field(const json::object& o, std::string_view name, std::int64_t& out, std::int64_t lo,

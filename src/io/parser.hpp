@@ -10,6 +10,7 @@
 
 #include <boost/json.hpp>
 
+#include "base/zone.hpp"
 #include "gridroute/decision.hpp"
 #include "io/fast_line.hpp"
 #include "io/writer.hpp"
@@ -25,7 +26,9 @@ struct LineSlot {
 
 class LineParser {
  public:
-  explicit LineParser(std::size_t max_line_bytes);
+  // `local_zone`: where instants without an offset are read (jurisdiction.json local_times), or null
+  // when such an instant is an error.
+  explicit LineParser(std::size_t max_line_bytes, const Zone* local_zone = nullptr);
 
   // Reads an issue line into `is`. On failure returns false with error() set; `id` is how the record
   // writes the id either way (null when it could not be read). `sp` is the memory for the parsed JSON.
@@ -40,7 +43,7 @@ class LineParser {
 
  private:
   bool parse(std::string_view line, boost::json::value& value, boost::json::storage_ptr sp);
-  bool issue_fields(const boost::json::object& o, Issue& is, LineId& id, LineSlot& slot);
+  bool issue_fields(std::string_view line, const boost::json::object& o, Issue& is, LineId& id, LineSlot& slot);
   bool case_fields(const boost::json::object& o, Case& c);
   bool lifecycle_fields(const boost::json::object& o, Case& c);
   bool optional_string(const boost::json::object& o, std::string_view name, std::optional<std::string_view>& out);
@@ -53,7 +56,9 @@ class LineParser {
   bool int_field(const boost::json::object& o, std::string_view name, std::int64_t& out, std::int64_t lo,
                  std::int64_t hi, std::string_view what);
 
+  bool read_time(const boost::json::value& v, Instant& out) const;
   std::size_t max_line_bytes_;
+  const Zone* local_zone_;
   boost::json::parser parser_;
   FastLine fast_;
   std::string error_;

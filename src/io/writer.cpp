@@ -120,6 +120,10 @@ void append_decision(std::string& out, const Index& s, const LineId& id, const D
     append_json_string(out, d.message);
     return append_bundle(out, s);
   }
+  if (d.located) {  // SPEC §7: the cell found from the location
+    out += ", \"cell\": ";
+    append_json_string(out, s.unit_id(d.cell));
+  }
   if (d.status == Decision::Status::unrouted) {
     out += ", \"status\": \"unrouted\", \"reason\": ";
     append_json_string(out, d.message);
@@ -154,6 +158,10 @@ void append_action(std::string& out, const Index& s, const LineId& id, const Act
     out += ", \"error\": ";
     append_json_string(out, a.error);
     return append_bundle(out, s);
+  }
+  if (a.located) {
+    out += ", \"cell\": ";
+    append_json_string(out, s.unit_id(a.cell));
   }
   append(out, ", \"level\": ", a.level);
   if (a.kind == Action::Kind::dispute) {

@@ -149,6 +149,17 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
     }
   }
 
+  // ---- cells without a polygon, polygons of different cells that overlap (SPEC §7)
+  if (s.locator) {
+    std::vector<std::int32_t> cells;
+    for (std::size_t u = 0; u < n; ++u)
+      if (s.hot[u].tier == s.cell_tier) cells.push_back(static_cast<std::int32_t>(u));
+    geo::GeoLintOptions options;
+    options.max_findings_per_kind = max_per_kind;
+    auto found = s.locator->lint(cells, [&](std::int32_t c) { return std::string(s.unit_id(c)); }, options);
+    out.insert(out.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+  }
+
   // ---- policies never used
   {
     std::vector<bool> used(s.policies.size(), false);

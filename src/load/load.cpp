@@ -38,9 +38,9 @@ namespace {
 namespace json = boost::json;
 
 struct Texts {
-  std::string names[4];   // display names, per FileId
-  std::string bodies[4];
-  bool present[4] = {false, false, false, false};
+  std::string names[kFileCount];   // display names, per FileId
+  std::string bodies[kFileCount];
+  bool present[kFileCount] = {};
 };
 
 // Hard ceilings on options, whatever a caller sets: the loader and the Boost.JSON value tree recurse on
@@ -382,6 +382,15 @@ struct BundleReader::Impl {
       if (jur.handlers_csv) {
         if (load_side(*jur.handlers_csv, FileId::handlers_csv)) csv(FileId::handlers_csv, t.names[3], t.bodies[3], jur);
       }
+      // The cell polygons (SPEC §7): read here, parsed by the compiler, which knows the cells.
+      if (jur.cells_geojson && load_side(jur.cells_geojson->file, FileId::cells_geojson)) {
+        jur.cells_text = t.bodies[4];
+        jur.cells_label = t.names[4];
+      }
+      if (jur.snap_meters && *jur.snap_meters < 0)
+        problems_.json(FileId::jurisdiction, "/snap_meters", "snap_meters must be a number >= 0 (metres)");
+      if (jur.snap_meters && !jur.cells_geojson)
+        problems_.json(FileId::jurisdiction, "/snap_meters", "snap_meters needs cells_geojson (the cell polygons)");
       // Hardening: time zone names are checked before anything opens a file by them.
       auto tz_error = [](const std::string& tz) {
         return detail::cat("time zone \"", detail::utf8_prefix(tz, 80),
@@ -431,6 +440,7 @@ struct BundleReader::Impl {
       auto pos = detail::positions_of(body, at);
       for (std::size_t k = 0; k < which.size(); ++k) positions[which[k]] = pos[k];
     }
+    for (Diagnostic& d : problems_.diagnostics) out_.push_back(std::move(d));
     for (std::size_t i = 0; i < problems_.list.size(); ++i) {
       const auto& p = problems_.list[i];
       auto f = static_cast<std::size_t>(p.file);
@@ -465,7 +475,9 @@ struct BundleReader::Impl {
   // Finds a CSV file named in jurisdiction.json: from the directory, or from in-memory sources.
   bool load_side(const std::string& name, FileId kind) {
     auto k = static_cast<std::size_t>(kind);
-    const char* field = kind == FileId::units_csv ? "/units_csv" : "/handlers_csv";
+    const char* field = kind == FileId::units_csv      ? "/units_csv"
+                        : kind == FileId::handlers_csv ? "/handlers_csv"
+                                                       : "/cells_geojson";
     if (name.empty() || name.find('\0') != std::string::npos) {
       problems_.json(FileId::jurisdiction, field, "must name a file");
       return false;

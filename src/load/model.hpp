@@ -49,6 +49,12 @@ struct Handler {
 };
 BOOST_DESCRIBE_STRUCT(Handler, (), (id, role, department, serves, name, calendar))
 
+// cells_geojson (SPEC §7): a file name, or {"file": F, "id_property": P}; read by hand (two shapes).
+struct CellsGeojson {
+  std::string file;
+  std::optional<std::string> id_property;
+};
+
 struct Jurisdiction {
   std::string format;
   std::optional<std::string> name;
@@ -58,8 +64,15 @@ struct Jurisdiction {
   std::optional<std::string> units_csv;
   std::optional<std::string> handlers_csv;
   std::vector<Handler> handlers;
+  std::optional<CellsGeojson> cells_geojson;
+  std::optional<double> snap_meters;
+  std::optional<bool> local_times;  // contract 1.1: instants without an offset are read in `timezone`
+  // Set by the loader, not read from JSON: the text of the cells_geojson file and its display name.
+  std::string_view cells_text;
+  std::string cells_label;
 };
-BOOST_DESCRIBE_STRUCT(Jurisdiction, (), (format, name, timezone, tiers, units, units_csv, handlers_csv, handlers))
+BOOST_DESCRIBE_STRUCT(Jurisdiction, (), (format, name, timezone, tiers, units, units_csv, handlers_csv, handlers,
+                                         cells_geojson, snap_meters, local_times))
 
 struct Category {
   std::string code;

@@ -6,11 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "gridroute/bundle.hpp"
+
 namespace gridroute::detail {
 
 // The files of a bundle, in the order their diagnostics are reported.
-enum class FileId : std::uint8_t { jurisdiction, rules, units_csv, handlers_csv };
-inline constexpr int kFileCount = 4;
+enum class FileId : std::uint8_t { jurisdiction, rules, units_csv, handlers_csv, cells_geojson };
+inline constexpr int kFileCount = 5;
 
 struct Problem {
   FileId file;
@@ -28,8 +30,13 @@ class Problems {
   void csv(FileId f, std::int64_t line, std::string message) {
     if (list.size() < max_) list.push_back({f, {}, line, std::move(message)});
   }
-  bool empty() const { return list.empty(); }
+  // Problems already placed in their file (the GeoJSON reader finds line and column itself).
+  void placed(Diagnostic d) {
+    if (list.size() + diagnostics.size() < max_) diagnostics.push_back(std::move(d));
+  }
+  bool empty() const { return list.empty() && diagnostics.empty(); }
   std::vector<Problem> list;
+  std::vector<Diagnostic> diagnostics;
 
  private:
   std::size_t max_;

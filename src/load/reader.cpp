@@ -33,6 +33,27 @@ bool Reader::read(const json::value& v, spec::Unit& out) {
   return ok;
 }
 
+bool Reader::read(const json::value& v, spec::CellsGeojson& out) {
+  if (v.is_string()) return read(v, out.file);
+  if (!v.is_object()) return type_error(v, "a file name or {\"file\": ..., \"id_property\": ...}");
+  bool ok = true;
+  for (const auto& kv : v.get_object()) {
+    std::string_view key = kv.key();
+    Step s(*this, key);
+    if (key == "file") ok = read(kv.value(), out.file) && ok;
+    else if (key == "id_property") ok = read(kv.value(), out.id_property) && ok;
+    else {
+      error(detail::cat("unknown field '", key, "' (cells_geojson has file and id_property)"));
+      ok = false;
+    }
+  }
+  if (!v.get_object().contains("file")) {
+    error("missing field 'file'");
+    ok = false;
+  }
+  return ok;
+}
+
 namespace {
 
 using Op = spec::Condition::Op;

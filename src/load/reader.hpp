@@ -139,6 +139,7 @@ class Reader {
     return read_described(v, out);
   }
   bool read(const json::value& v, spec::Unit& out);
+  bool read(const json::value& v, spec::CellsGeojson& out);
   bool read(const json::value& v, spec::Condition& out);
 
   template <class T, class = std::enable_if_t<boost::describe::has_describe_members<T>::value>>

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "geo/locator.hpp"
-#include "load/json_text.hpp"
+#include "base/json_text.hpp"
 
 namespace {
 
