@@ -114,11 +114,15 @@ def time(obj, id_, name, optional=False):
         return v
 
 
-def integer(obj, id_, name):
+def integer(obj, id_, name, bits=64):
+    """An integer field as the engine reads it: a JSON integer, or a number with an integral value (1.0) of
+    at most 1e15."""
     if name not in obj:
         raise Bad(id_, "missing field '%s'" % name)
     v = obj[name]
-    if not isinstance(v, int) or isinstance(v, bool) or not -2**63 <= v < 2**63:
+    if isinstance(v, float) and v.is_integer() and abs(v) <= 1e15:
+        v = int(v)
+    if not isinstance(v, int) or isinstance(v, bool) or not -2**(bits - 1) <= v < 2**(bits - 1):
         raise Bad(id_, "field '%s' must be an integer, got %s" % (name, json.dumps(v)))
     return v
 
@@ -166,7 +170,7 @@ def read_case(obj):
     """The gridroute.Case of one line's object, or raises Bad(id, error)."""
     issue = read_issue(obj)
     id_ = issue.id
-    level = integer(obj, id_, "level")
+    level = integer(obj, id_, "level", 32)
     started = time(obj, id_, "level_started_at")
     if "responded" not in obj:
         raise Bad(id_, "missing field 'responded'")
@@ -176,7 +180,7 @@ def read_case(obj):
     status = string(obj, id_, "status")
     if status not in ("open", "resolved"):
         raise Bad(id_, "field 'status' must be 'open' or 'resolved', got %s" % json.dumps(status))
-    rating = integer(obj, id_, "rating") if obj.get("rating") is not None else None
+    rating = integer(obj, id_, "rating", 32) if obj.get("rating") is not None else None
     returned = [gridroute.Return(string(e, id_, "handler"), time(e, id_, "at"), string(e, id_, "reason", True))
                 for e in entries(obj, id_, "returned", ("handler", "at", "reason"))]
     suspended = [gridroute.Suspension(time(e, id_, "from"), time(e, id_, "to", True))

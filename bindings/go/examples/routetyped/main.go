@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -254,9 +255,17 @@ func (f fields) integer(name string, bits int) (int64, error) {
 	if !ok {
 		return 0, &bad{id: f.id, msg: "missing field '" + name + "'"}
 	}
+	// A JSON integer, or, as the engine reads them, a number with an integral value (1.0) of at most 1e15.
 	n, err := strconv.ParseInt(string(raw), 10, bits)
 	if err != nil {
-		return 0, &bad{id: f.id, msg: "field '" + name + "' must be an integer, got " + string(raw)}
+		d, ferr := strconv.ParseFloat(string(raw), 64)
+		if ferr != nil || d != math.Trunc(d) || math.Abs(d) > 1e15 {
+			return 0, &bad{id: f.id, msg: "field '" + name + "' must be an integer, got " + string(raw)}
+		}
+		n = int64(d)
+		if bits == 32 && (n < math.MinInt32 || n > math.MaxInt32) {
+			return 0, &bad{id: f.id, msg: "field '" + name + "' must be an integer, got " + string(raw)}
+		}
 	}
 	return n, nil
 }

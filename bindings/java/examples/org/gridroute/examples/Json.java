@@ -137,7 +137,7 @@ public final class Json {
             int level = integer(o, id, "level");
             Instant started = time(o, id, "level_started_at");
             boolean responded = bool(o, id, "responded");
-            long reports = integer(o, id, "reports");
+            long reports = longInteger(o, id, "reports");
             String status = string(o, id, "status");
             CaseStatus st = switch (status) {
                 case "open" -> CaseStatus.OPEN;
@@ -372,6 +372,16 @@ public final class Json {
             throw new Bad(id, "field '" + name + "' must be an integer, got " + v);
         }
         return v.intValue();
+    }
+
+    /** A JSON integer of 64 bits, or a number with an integral value of at most 1e15, as the engine reads it. */
+    private static long longInteger(JsonNode o, JsonNode id, String name) throws Bad {
+        JsonNode v = field(o, id, name);
+        if (!v.canConvertToExactIntegral() || !v.canConvertToLong()
+                || (v.isFloatingPointNumber() && Math.abs(v.doubleValue()) > 1e15)) {
+            throw new Bad(id, "field '" + name + "' must be an integer, got " + v);
+        }
+        return v.longValue();
     }
 
     private static boolean bool(JsonNode o, JsonNode id, String name) throws Bad {
