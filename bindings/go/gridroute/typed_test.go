@@ -479,3 +479,16 @@ func TestBindingVersion(t *testing.T) {
 		t.Fatalf("BindingVersion %s, BindingMajor.BindingMinor %d.%d", BindingVersion, BindingMajor, BindingMinor)
 	}
 }
+
+// docs/go.md quotes example_test.go's Example, which go test runs: the page cannot drift from what runs.
+func TestDocsQuoteTheExample(t *testing.T) {
+	src := string(readFile(t, "example_test.go"))
+	i := strings.Index(src, "func Example() {")
+	if i < 0 {
+		t.Fatal("no func Example in example_test.go")
+	}
+	page := string(readFile(t, filepath.Join(sourceDir(), "docs", "go.md")))
+	if !strings.Contains(page, "```go\n"+src[i:]+"```") {
+		t.Fatal("docs/go.md does not quote func Example of example_test.go as it is")
+	}
+}
