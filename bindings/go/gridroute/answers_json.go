@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -17,6 +18,14 @@ import (
 const timeLayout = "2006-01-02T15:04:05.999999-07:00"
 
 func jsonString(s string) []byte {
+	plain := true // printable ASCII without '"' or '\\' (ids, times) needs no escaping
+	for i := 0; i < len(s) && plain; i++ {
+		plain = s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"' && s[i] != '\\'
+	}
+	if plain {
+		out := make([]byte, 0, len(s)+2)
+		return append(append(append(out, '"'), s...), '"')
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -65,7 +74,7 @@ func (o *object) list(k string, v []string) {
 	o.b.WriteByte(']')
 }
 
-func (o *object) int(k string, v int) { o.raw(k, []byte(fmt.Sprint(v))) }
+func (o *object) int(k string, v int) { o.raw(k, []byte(strconv.Itoa(v))) }
 
 // time writes the zero time as null.
 func (o *object) time(k string, t time.Time) {

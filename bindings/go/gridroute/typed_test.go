@@ -492,3 +492,56 @@ func TestDocsQuoteTheExample(t *testing.T) {
 		t.Fatal("docs/go.md does not quote func Example of example_test.go as it is")
 	}
 }
+
+// Benchmarks (go test -run '^$' -bench . ./gridroute/): the typed struct path and the JSON of its answers.
+func BenchmarkRouteTyped(b *testing.B) {
+	e, err := Load(lanxi())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close()
+	at := time.Date(2026, 11, 20, 9, 15, 0, 0, time.FixedZone("", 8*3600))
+	is := Issue{ID: IntID(20261120001), Category: "street.vending.gate", Cell: "qiaodong-a-01", At: at}
+	for i := 0; i < b.N; i++ {
+		if _, err := e.Route(is); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkEscalateLifecycle(b *testing.B) {
+	e, err := Load(lanxi())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close()
+	at := time.Date(2026, 11, 24, 9, 20, 0, 0, time.FixedZone("", 8*3600))
+	c := Case{Issue: Issue{ID: StringID("C-1"), Category: "env.noise.loudspeaker", Cell: "qiaodong-a-01", At: at},
+		LevelStartedAt: at, Rule: "loudspeaker",
+		Returned:  []Return{{Handler: "squad-1", At: at.Add(time.Hour), Reason: "not ours"}},
+		Suspended: []Suspension{{From: at.Add(10 * time.Minute), To: at.Add(2 * time.Hour)}}}
+	now := at.Add(25 * time.Hour)
+	for i := 0; i < b.N; i++ {
+		if a, err := e.Escalate(c, now); err != nil || a.Kind != Redispatch {
+			b.Fatal(a.Kind, err)
+		}
+	}
+}
+
+func BenchmarkMarshalDecision(b *testing.B) {
+	e, err := Load(lanxi())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close()
+	at := time.Date(2026, 11, 20, 9, 15, 0, 0, time.FixedZone("", 8*3600))
+	d, err := e.Route(Issue{ID: StringID("I-1"), Category: "street.vending.gate", Cell: "qiaodong-a-01", At: at})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < b.N; i++ {
+		if _, err := json.Marshal(d); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
