@@ -4,6 +4,7 @@
 // written: {"id", "changed": [FIELD...], "old": RECORD, "new": RECORD}.
 #include <fstream>
 #include <future>
+#include <thread>
 
 #include <boost/json.hpp>
 
@@ -31,6 +32,7 @@ struct DiffOptions {
   std::string old_dir, new_dir, issues, cases, html, summary;
   Instant now = kNoInstant;
   bool explain = false, quiet = false, exit_code = false;
+  bool parallel = false;  // decide under both bundles at once (--threads 2)
   std::size_t max_line_bytes = CodecOptions{}.max_line_bytes;
   std::size_t html_rows = 2000;
 };
@@ -76,8 +78,8 @@ class DiffRun {
     // A line that cannot be read is rejected alike by both bundles: never a change.
     summary.lines += n;
     const std::span<const Issue> batch(issues_.data(), k);
-    a_->route_batch(batch, std::span<Decision>(da_.data(), k));
-    b_->route_batch(batch, std::span<Decision>(db_.data(), k));
+    both([&] { a_->route_batch(batch, std::span<Decision>(da_.data(), k)); },
+         [&] { b_->route_batch(batch, std::span<Decision>(db_.data(), k)); });
     for (std::size_t j = 0; j < k; ++j) {
       const FieldSet f = compare(*a_, *b_, da_[j], db_[j]);
       if (f) changed_issue(issues_[j], ids_[j], da_[j], db_[j], f, out);
@@ -99,8 +101,7 @@ class DiffRun {
       if (parser_.read_case(lines[i], cases_[k], ids_[k], slots_[i], sp)) ++k;
     summary.cases += n;
     const std::span<const Case> batch(cases_.data(), k);
-    a_->sweep(batch, o_.now, aa_);
-    b_->sweep(batch, o_.now, ab_);
+    both([&] { a_->sweep(batch, o_.now, aa_); }, [&] { b_->sweep(batch, o_.now, ab_); });
     for (std::size_t j = 0; j < k; ++j) {
       const FieldSet f = compare(*a_, *b_, aa_[j], ab_[j]);
       if (f) changed_case(cases_[j], ids_[j], aa_[j], ab_[j], f, out);
@@ -113,6 +114,19 @@ class DiffRun {
   std::size_t rows_left_out = 0;
 
  private:
+  // Runs the old side and the new side: one after the other, or at once with --threads 2.
+  template <class A, class B>
+  void both(A&& old_side, B&& new_side) {
+    if (!o_.parallel) {
+      old_side();
+      new_side();
+      return;
+    }
+    std::thread t(old_side);
+    new_side();
+    t.join();
+  }
+
   void changed_issue(const Issue& issue, const detail::LineId& id, const Decision& a, const Decision& b, FieldSet f,
                      std::string& out) {
     summary.add_decision(*a_, *b_, a, b, f);
@@ -241,7 +255,8 @@ int cmd_diff(const std::vector<std::string>& args) {
     } else if (a == "--exit-code") {
       o.exit_code = true;
     } else if (is_option(a, "--cases") || is_option(a, "--now") || is_option(a, "--html") ||
-               is_option(a, "--summary") || is_option(a, "--html-rows") || is_option(a, "--max-line-bytes")) {
+               is_option(a, "--summary") || is_option(a, "--html-rows") || is_option(a, "--max-line-bytes") ||
+               is_option(a, "--threads")) {
       const std::string opt = a.substr(0, a.find('='));
       auto v = option_value(args, i, opt);
       if (!v || v->empty()) return usage_error("diff: " + opt + " needs a value");
@@ -253,6 +268,11 @@ int cmd_diff(const std::vector<std::string>& args) {
         return usage_error("diff: --html-rows needs a count from 0 to 1000000");
       else if (opt == "--max-line-bytes" && !parse_count(*v, 1, std::size_t{1} << 30, o.max_line_bytes))
         return usage_error("diff: --max-line-bytes needs a byte count from 1 to 1073741824");
+      else if (opt == "--threads") {
+        std::size_t n = 0;
+        if (!parse_count(*v, 1, 2, n)) return usage_error("diff: --threads needs 1 or 2");
+        o.parallel = n == 2;
+      }
     } else if (a.starts_with("--")) {
       return usage_error("diff: unknown option " + a);
     } else {

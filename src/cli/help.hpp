@@ -116,6 +116,7 @@ to tier (counted, largest first), and deadlines moved earlier or later.
   --summary FILE      write the summary as JSON
   --explain           add each side's "trace" to the old and new records
   --exit-code         exit with status 1 when a line changed (as diff(1) and git diff do)
+  --threads N         1 (default) or 2: decide under the two bundles at once, on two threads
   --max-line-bytes N  longest accepted line, in bytes (default 1048576)
   --quiet             no progress bar
 Exit status: 0 (1 with --exit-code when a line changed), 1 when a bundle has errors, 2 on usage

@@ -28,7 +28,7 @@ void for_each_prefix(std::string_view code, Fn&& fn) {
 }
 
 // The categories `set` as the fewest patterns: `p.*` where every declared code at or below p is in the
-// set, else the exact code.
+// set (and there are several), else the exact code.
 std::vector<std::string> compress(const Index& s, const std::vector<CategoryId>& set,
                                   const absl::flat_hash_map<std::string, std::size_t>& declared_under) {
   absl::flat_hash_map<std::string, std::size_t> under;
@@ -42,8 +42,10 @@ std::vector<std::string> compress(const Index& s, const std::vector<CategoryId>&
       if (!pattern.empty()) return;
       const std::string key(p);
       const bool full = under.at(key) == declared_under.at(key);
-      if (p.size() == code.size()) pattern = full && declared_under.at(key) > 1 ? key + ".*" : key;
-      else if (full) pattern = key + ".*";
+      // A prefix only when it stands for more than one code: "facility.streetlight", not "facility.*".
+      const bool several = declared_under.at(key) > 1;
+      if (p.size() == code.size()) pattern = full && several ? key + ".*" : key;
+      else if (full && several) pattern = key + ".*";
     });
     if (seen.insert(pattern).second) out.push_back(pattern);
   }
@@ -238,8 +240,9 @@ std::string format_coverage(const Index& s, const Coverage& c, std::size_t max_h
   for (const auto& t : c.tiers) {
     width = 4;
     for (const auto& u : t.lowest) width = std::max(width, s.unit_id(u.unit).size());
-    append(out, "\ncoverage by ", t.tier, ": ", t.units, " unit", t.units == 1 ? "" : "s", " with cells, ", t.complete,
-           " of them route every pair");
+    append(out, "\ncoverage by ", t.tier, ": ", t.units, " unit", t.units == 1 ? "" : "s", " with cells; ");
+    if (t.complete == t.units) append(out, t.units == 1 ? "it routes" : "all route", " every pair");
+    else append(out, t.complete, " route", t.complete == 1 ? "s" : "", " every pair");
     if (t.lowest.empty()) {
       out += "\n";
       continue;

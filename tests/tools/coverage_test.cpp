@@ -100,7 +100,7 @@ TEST(Coverage, EveryCategoryMissingIsOneLine) {
   const auto& s = snap->index();
   const std::string text = gridroute::detail::format_coverage(s, gridroute::detail::coverage(s));
   EXPECT_NE(text.find("every category: 1 cell of community `c2` routes nothing for any category"), std::string::npos) << text;
-  EXPECT_NE(text.find("coverage by community: 2 units with cells, 1 of them route every pair"), std::string::npos) << text;
+  EXPECT_NE(text.find("coverage by community: 2 units with cells; 1 routes every pair"), std::string::npos) << text;
 }
 
 TEST(Coverage, OverTheBudgetSaysSo) {

@@ -7,7 +7,7 @@ Makes a changed copy of the bundle (two rules edited), runs `gridroute diff` wit
 renders the page with `chromium --dump-dom` and checks what the rendered page shows: the numbers equal
 the JSON summary, the table holds exactly the changed lines and sorts (by the address's #sort= and by the
 page's own check), the charts add up, no script error. Then takes screenshots for docs/tools.md:
-OUT/diff-report.png (the top of the page) and OUT/diff-report-full.png.
+OUT/diff-report.png (the top of the page; docs/tools-diff-report.png is a copy) and OUT/diff-report-full.png.
 """
 import argparse
 import html.parser
@@ -134,6 +134,8 @@ def main():
     try:
         # Next month's list: street vending goes to the residents' council, and night noise loses its
         # priority (so daytime rules win at night).
+        # Both bundles side by side in the scratch folder, so the page's title reads "lanxi -> lanxi-next".
+        shutil.copytree(o.bundle, os.path.join(work, "lanxi"))
         new = os.path.join(work, "lanxi-next")
         shutil.copytree(o.bundle, new)
         with open(os.path.join(new, "rules.json"), encoding="utf-8") as f:
@@ -150,10 +152,10 @@ def main():
         summary_path = os.path.join(o.out, "diff-summary.json")
         with open(os.path.join(o.bundle, "NOW.txt")) as f:
             now = f.read().strip()
-        r = subprocess.run([o.cli, "diff", o.bundle, new, os.path.join(o.bundle, "issues.jsonl"),
-                            "--cases", os.path.join(o.bundle, "cases.jsonl"), "--now", now,
-                            "--html", report, "--summary", summary_path],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        r = subprocess.run([os.path.abspath(o.cli), "diff", "lanxi", "lanxi-next", "lanxi/issues.jsonl",
+                            "--cases", "lanxi/cases.jsonl", "--now", now,
+                            "--html", os.path.abspath(report), "--summary", os.path.abspath(summary_path)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60, cwd=work)
         check(r.returncode == 0, "gridroute diff exits 0: " + r.stderr.decode())
         changed_lines = [json.loads(l) for l in r.stdout.decode().splitlines()]
         with open(summary_path) as f:
@@ -207,7 +209,7 @@ def main():
         check(page2.attrs.get("selfcheck", {}).get("data-status") == "ok", "self-check passes sorted by shift")
 
         # Pictures for the docs.
-        for name, size in (("diff-report.png", "1280,900"), ("diff-report-full.png", "1280,2400")):
+        for name, size in (("diff-report.png", "1280,820"), ("diff-report-full.png", "1280,2400")):
             path = os.path.join(o.out, name)
             if os.path.exists(path):
                 os.remove(path)
