@@ -344,10 +344,10 @@ std::string render_html(const DiffSummary& s, const std::vector<ReportRow>& rows
   out += "</tbody></table></section>\n";
 
   std::string data = json::serialize(s.to_json(1000));
-  std::string safe;  // a JSON text inside <script> must not contain "</"
-  for (std::size_t i = 0; i < data.size(); ++i) {
-    if (data[i] == '<' && i + 1 < data.size() && data[i + 1] == '/') safe += "<\\";
-    else safe.push_back(data[i]);
+  std::string safe;  // inside <script> a JSON text must not open or close a tag: every '<' as \u003c
+  for (char c : data) {
+    if (c == '<') safe += "\\u003c";
+    else safe.push_back(c);
   }
   append(out, "<div id=\"errors\"></div><div id=\"selfcheck\" data-status=\"not run\">self-check: the page's script did not run</div>\n",
          "<script type=\"application/json\" id=\"summary-data\">", safe, "</script>\n<script>", kScript,

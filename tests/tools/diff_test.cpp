@@ -1,6 +1,7 @@
 // Comparing two bundles' decisions (cli/diff.hpp): a bundle against itself changes nothing; a renamed
 // handler changes exactly the fields that name it; the summary counts moves and deadline shifts.
 #include "cli/diff.hpp"
+#include "cli/html_report.hpp"
 
 #include <map>
 #include <numeric>
@@ -108,6 +109,42 @@ TEST(Diff, TheSummaryCountsMovesAndShifts) {
   const json::object j = sum.to_json();
   EXPECT_EQ(j.at("changed").to_number<std::size_t>(), changed);
   EXPECT_EQ(j.at("rule_moves").as_array().size(), moves.size());
+}
+
+}  // namespace
+
+namespace {
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+// Ids come from a platform's lines and folder names from the command line: the page shows them as text
+// and never lets them open a tag or end its script.
+TEST(DiffReport, WhatTheLinesCarryIsTextOnThePage) {
+  gridroute::cli::DiffSummary sum;
+  sum.old_dir = "old</script><script>alert(1)</script>";
+  sum.new_dir = "new<b>";
+  sum.lines = 1;
+  sum.changed = 1;
+  sum.handler.add("h<1>", "h&2");
+  gridroute::cli::ReportRow row;
+  row.id = "<img src=x onerror=alert(2)>";
+  row.changed = {"handler"};
+  row.old_handler = "h<1>";
+  row.new_handler = "h&2";
+  row.old_trace = {"won <i>rule</i>"};
+  const std::string page = gridroute::cli::render_html(sum, {row}, 0);
+  EXPECT_EQ(count(page, "<script"), 2u);  // the summary's data and the page's own script
+  EXPECT_EQ(count(page, "</script>"), 2u);
+  EXPECT_EQ(page.find("<img"), std::string::npos);
+  EXPECT_EQ(page.find("<b>"), std::string::npos);
+  EXPECT_EQ(page.find("<i>"), std::string::npos);
+  EXPECT_NE(page.find("&lt;img src=x onerror=alert(2)&gt;"), std::string::npos);
+  EXPECT_NE(page.find("won &lt;i&gt;rule&lt;/i&gt;"), std::string::npos);
+  EXPECT_NE(page.find("old\\u003c/script>\\u003cscript>alert(1)\\u003c/script>"), std::string::npos);  // the JSON data
 }
 
 }  // namespace
