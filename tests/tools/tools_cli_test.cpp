@@ -20,6 +20,20 @@ TEST(ToolsCli, TheDemoBundlesTestsPass) {
   EXPECT_EQ(lines.back(), "35 passed, 0 failed");
 }
 
+// The demo bundle's tests cover its rules: each rule wins for at least one test line.
+TEST(ToolsCli, TheDemoBundlesTestsCoverEveryRule) {
+  auto snap = load(kLanxi);
+  ASSERT_TRUE(snap);
+  std::set<std::string> won;
+  for_each_issue(kLanxi / "tests.jsonl", [&](const std::string&, const gridroute::Issue& is) {
+    const Decision d = snap->route(is);
+    if (d.status == Decision::Status::routed && d.rule != gridroute::kNone) won.insert(std::string(snap->rule_id(d.rule)));
+  });
+  for (std::size_t r = 0; r < snap->rule_count(); ++r)
+    EXPECT_TRUE(won.count(std::string(snap->rule_id(static_cast<gridroute::RuleId>(r)))))
+        << "no test in examples/lanxi/tests.jsonl is won by rule " << snap->rule_id(static_cast<gridroute::RuleId>(r));
+}
+
 TEST(ToolsCli, AFailureShowsTheFieldBothValuesAndTheTrace) {
   const fs::path tests = scratch() / "failing.jsonl";
   write_text(tests,
