@@ -2,6 +2,7 @@
 // both bundles are loaded once (at the same time), every line is read once and decided under both in
 // prefetching batches, the two answers are compared field by field, and only the changed lines are
 // written: {"id", "changed": [FIELD...], "old": RECORD, "new": RECORD}.
+#include <algorithm>
 #include <fstream>
 #include <future>
 #include <thread>
@@ -52,6 +53,25 @@ std::string time_text(const Snapshot& s, Instant t) { return t == kNoInstant ? s
 
 std::int64_t shift_seconds(Instant a, Instant b) {
   return a == kNoInstant || b == kNoInstant ? 0 : (b - a) / kMicrosPerSecond;
+}
+
+// A trace for the page: the rules up to the winner and three after it, at most 20 lines; the rest is
+// counted (a category with hundreds of candidate rules would make a page of megabytes).
+std::vector<std::string> page_trace(std::vector<std::string> lines) {
+  std::size_t keep = lines.size();
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    if (lines[i].starts_with("won ") || lines[i].starts_with("fallback ")) {
+      keep = i + 4;
+      break;
+    }
+  keep = std::min<std::size_t>({keep, lines.size(), 20});
+  if (keep < lines.size()) {
+    const std::size_t rest = lines.size() - keep;
+    lines.resize(keep);
+    lines.push_back(cat("... and ", rest, rest == 1 ? " more rule" : " more rules",
+                        " (gridroute route --explain lists every one)"));
+  }
+  return lines;
 }
 
 // One run of the command: the parser, the batch buffers, the summary and the report's rows.
@@ -170,8 +190,8 @@ class DiffRun {
     r.old_due = ra_ok ? time_text(*a_, a.resolve_by) : "";
     r.new_due = rb_ok ? time_text(*b_, b.resolve_by) : "";
     r.due_shift = ra_ok && rb_ok ? shift_seconds(a.resolve_by, b.resolve_by) : 0;
-    r.old_trace = explain_lines(*a_, ea);
-    r.new_trace = explain_lines(*b_, eb);
+    r.old_trace = page_trace(explain_lines(*a_, ea));
+    r.new_trace = page_trace(explain_lines(*b_, eb));
     rows.push_back(std::move(r));
   }
 
