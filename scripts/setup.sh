@@ -4,7 +4,8 @@
 #                                     PostgreSQL, the packaging tools, Chromium and Graphviz)
 set -euo pipefail
 want=(cmake ninja-build g++ pkg-config tzdata python3
-      libboost1.81-dev libboost-json1.81-dev libabsl-dev libssl-dev libpq-dev libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev)
+      libboost1.81-dev libboost-json1.81-dev libabsl-dev libssl-dev libpq-dev libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
+      libxxhash-dev)
 if [[ "${1:-}" == "--tests" ]]; then
   want+=(golang-go abigail-tools clang libclang-rt-14-dev binutils postgresql-15)
   want+=(openjdk-17-jdk-headless libjna-java junit5 libjackson2-databind-java libjansson-dev)  # Java, C drivers

@@ -52,14 +52,22 @@ struct BundleSources {
   std::vector<std::pair<std::string, std::string>> files;  // e.g. {"units.csv", "..."}
 };
 
-// Loads and compiles the bundle in directory `dir`. On failure the status says how many errors;
-// `diagnostics` (when given) receives every error, in file order.
+// Loads and compiles the bundle in directory `dir` — or opens `dir` when it is a compiled bundle file
+// (write_compiled, `gridroute compile`): memory-mapped, its big columns used in place, so that opening
+// costs page-table work and processes that open one file share its pages. On failure the status says how
+// many errors; `diagnostics` (when given) receives every error, in file order.
 absl::StatusOr<std::shared_ptr<const Snapshot>> load_bundle(const std::string& dir,
                                                             std::vector<Diagnostic>* diagnostics = nullptr,
                                                             const LoadOptions& options = {});
 absl::StatusOr<std::shared_ptr<const Snapshot>> load_bundle(const BundleSources& sources,
                                                             std::vector<Diagnostic>* diagnostics = nullptr,
                                                             const LoadOptions& options = {});
+
+// Writes the compiled snapshot as one versioned, checksummed file that load_bundle (and Engine::load, the
+// C ABI, the bindings, the CLI) opens in place of the bundle directory; it carries the bundle digest, so
+// answers are the same from the file as from the directory. Written to a temporary file and renamed, so
+// a process that opens `path` meanwhile sees the old file or the new one. docs/performance.md.
+absl::Status write_compiled(const Snapshot& snapshot, const std::string& path);
 
 // The warnings of `gridroute check` (SPEC §5): coverage holes, rules that can never win, handlers that
 // serve nothing routable, policies never used — at most `max_findings_per_kind` of each kind.

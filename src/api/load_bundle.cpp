@@ -7,6 +7,7 @@
 #include "gridroute/snapshot.hpp"
 #include "lint/lint.hpp"
 #include "load/load.hpp"
+#include "store/index_file.hpp"
 
 namespace gridroute {
 namespace {
@@ -30,10 +31,31 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> build(detail::BundleReader& read
   return std::make_shared<const Snapshot>(std::move(index));
 }
 
+absl::StatusOr<std::shared_ptr<const Snapshot>> open_compiled(const std::string& path, std::vector<Diagnostic>* diagnostics,
+                                                              const LoadOptions& options) {
+  auto index = detail::store::open_index(path);
+  std::string refusal;
+  if (!index.ok()) {
+    refusal = std::string(index.status().message());
+  } else if ((*index)->unit_count() > options.max_units || (*index)->handler_ids.size() > options.max_handlers ||
+             (*index)->rules.size() > options.max_rules) {
+    refusal = detail::cat(path, ": ", (*index)->unit_count(), " units, ", (*index)->handler_ids.size(), " handlers, ",
+                          (*index)->rules.size(), " rules: over LoadOptions::max_units, max_handlers or max_rules");
+  }
+  if (refusal.empty()) {
+    if (diagnostics) diagnostics->clear();
+    return std::make_shared<const Snapshot>(*std::move(index));
+  }
+  if (diagnostics) *diagnostics = {Diagnostic{Diagnostic::Severity::error, path, 0, 0, "", refusal}};
+  return absl::InvalidArgumentError(detail::cat("bundle refused: 1 error; first: ", refusal));
+}
+
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const Snapshot>> load_bundle(const std::string& dir, std::vector<Diagnostic>* diagnostics,
                                                             const LoadOptions& options) {
+  // A file written by `gridroute compile`: opened in place, its columns borrowed from the mapping.
+  if (detail::store::is_compiled_file(dir)) return open_compiled(dir, diagnostics, options);
   detail::BundleReader reader(options);
   const bool read = reader.read_directory(dir);
   return build(reader, read, diagnostics);
@@ -45,6 +67,10 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> load_bundle(const BundleSources&
   detail::BundleReader reader(options);
   const bool read = reader.read_sources(sources);
   return build(reader, read, diagnostics);
+}
+
+absl::Status write_compiled(const Snapshot& snapshot, const std::string& path) {
+  return detail::store::write_index(snapshot.index(), path);
 }
 
 std::vector<Diagnostic> lint(const Snapshot& snapshot, std::size_t max_findings_per_kind) {

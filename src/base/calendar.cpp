@@ -173,4 +173,25 @@ Instant Calendar::add_working_hours_indexed(Instant start, std::int64_t micros) 
   return consume_day(index_first_ + k, kNoInstant + 1, micros - before, false).second;
 }
 
+std::vector<int> Calendar::weekdays() const {
+  std::vector<int> out;
+  for (int w = 1; w <= 7; ++w)
+    if (weekday_mask_ & (1u << (w - 1))) out.push_back(w);
+  return out;
+}
+
+namespace {
+std::vector<absl::CivilDay> sorted_days(const absl::flat_hash_set<std::int64_t>& days) {
+  std::vector<std::int64_t> v(days.begin(), days.end());
+  std::sort(v.begin(), v.end());
+  std::vector<absl::CivilDay> out;
+  out.reserve(v.size());
+  for (std::int64_t d : v) out.push_back(absl::CivilDay(1970, 1, 1) + d);
+  return out;
+}
+}  // namespace
+
+std::vector<absl::CivilDay> Calendar::holidays() const { return sorted_days(holidays_); }
+std::vector<absl::CivilDay> Calendar::workdays() const { return sorted_days(workdays_); }
+
 }  // namespace gridroute::detail

@@ -35,6 +35,10 @@ class Calendar {
   const absl::TimeZone& time_zone() const { return zone_.tz(); }
   const Zone& zone() const { return zone_; }
   const std::vector<Period>& periods() const { return periods_; }
+  // What the calendar was made of (a compiled bundle file stores these and makes the calendar again).
+  std::vector<int> weekdays() const;
+  std::vector<absl::CivilDay> holidays() const;
+  std::vector<absl::CivilDay> workdays() const;
 
   bool is_working_day(absl::CivilDay day) const { return is_working(day_number(day)); }
   // Whether the local date of `t` (in this calendar's time zone) is a working day.

@@ -62,6 +62,37 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many) {
   return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }
 
+int cmd_compile(const std::vector<std::string>& args) {
+  std::string dir, out;
+  bool quiet = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const auto& a = args[i];
+    if (a == "--help" || a == "-h") return print(gridroute::cli::kCompileHelp);
+    if (a == "--quiet") { quiet = true; continue; }
+    if (a == "-o" || a == "--output") {
+      if (i + 1 >= args.size()) return usage_error("compile: -o takes a FILE");
+      out = args[++i];
+      continue;
+    }
+    if (a.starts_with("-")) return usage_error("compile: unknown option " + a);
+    if (!dir.empty()) return usage_error("compile: takes one BUNDLE");
+    dir = a;
+  }
+  if (dir.empty()) return usage_error("compile: missing BUNDLE");
+  if (out.empty()) return usage_error("compile: missing -o FILE");
+  auto snap = load_or_report(dir);
+  if (!snap) return 1;
+  if (auto st = gridroute::write_compiled(*snap, out); !st.ok()) {
+    std::cerr << "gridroute: " << st.message() << "\n";
+    return 3;
+  }
+  if (!quiet)
+    std::cerr << out << ": compiled " << plural(snap->unit_count(), "unit", "units") << ", "
+              << plural(snap->handler_count(), "handler", "handlers") << ", " << plural(snap->rule_count(), "rule", "rules")
+              << "; bundle " << snap->digest() << "\n";
+  return 0;
+}
+
 int cmd_check(const std::vector<std::string>& args) {
   std::string dir;
   bool coverage = false;
@@ -166,6 +197,7 @@ int help(const std::vector<std::string>& args) {
   if (args.empty()) return print(kUsage);
   const std::string& c = args[0];
   if (c == "check") return print(gridroute::cli::kCheckHelp);
+  if (c == "compile") return print(gridroute::cli::kCompileHelp);
   if (c == "route") return print(gridroute::cli::kRouteHelp);
   if (c == "escalate") return print(gridroute::cli::kEscalateHelp);
   if (c == "version") return print(gridroute::cli::kVersionHelp);
@@ -193,6 +225,7 @@ int main(int argc, char** argv) {
       return print(std::string("gridroute ") + gridroute::kVersionString + "\n");
     }
     if (cmd == "check") return cmd_check(args);
+    if (cmd == "compile") return cmd_compile(args);
     if (cmd == "route") return cmd_batch(Batch::route, args);
     if (cmd == "escalate") return cmd_batch(Batch::escalate, args);
     if (cmd == "test") return gridroute::cli::cmd_test(args);

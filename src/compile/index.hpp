@@ -23,7 +23,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "base/calendar.hpp"
+#include "base/hash.hpp"
 #include "base/zone.hpp"
+#include "compile/column.hpp"
 #include "gridroute/bundle.hpp"
 #include "gridroute/decision.hpp"
 #include "geo/locator.hpp"
@@ -50,9 +52,13 @@ using StringMap = absl::flat_hash_map<K, V, StringHash, StringEq>;
 // general hash map at a million units, and each step can be prefetched ahead (decide: route_batch).
 class UnitIndex {
  public:
-  static std::uint64_t hash(std::string_view id) noexcept { return StringHash{}(id); }
+  // The same in every process: the slots are stored in compiled bundle files.
+  static std::uint64_t hash(std::string_view id) noexcept { return stable_hash(id); }
   // Sizes the table for `n` units (load factor 5/8); drops what it held.
   void reset(std::size_t n);
+  // The slots, for a compiled bundle file (store/): written as they are, borrowed back in place.
+  const Column<std::uint64_t>& slots() const noexcept { return slots_; }
+  void borrow(const std::uint64_t* p, std::size_t n) { slots_.borrow(p, n); }
   // Adds `u` under `id` (its text must outlive the index); returns the unit already there when the id is
   // taken, else kNone.
   template <class IdOf>
@@ -93,7 +99,7 @@ class UnitIndex {
   const void* slot_address(std::uint64_t h) const noexcept {
     return slots_.empty() ? nullptr : slots_.data() + home(h);
   }
-  std::size_t bytes() const noexcept { return slots_.capacity() * sizeof(std::uint64_t); }
+  std::size_t bytes() const noexcept { return slots_.bytes(); }
 
  private:
   static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};
@@ -101,7 +107,7 @@ class UnitIndex {
   // The home slot from the hash's lower half by multiply-shift, so the table needs no power-of-two size.
   std::size_t home(std::uint64_t h) const noexcept { return static_cast<std::size_t>(((h & 0xFFFFFFFFu) * slots_.size()) >> 32); }
   std::size_t next(std::size_t i) const noexcept { return i + 1 == slots_.size() ? 0 : i + 1; }
-  std::vector<std::uint64_t> slots_;
+  Column<std::uint64_t> slots_;
 };
 
 enum class AttrType : std::uint8_t { boolean, number, string };
@@ -188,11 +194,11 @@ struct Index {
   // ---- tiers and units
   std::vector<std::string> tiers;
   std::int32_t cell_tier = 0;
-  std::vector<std::uint32_t> unit_id_offset;  // into unit_id_chars; size units+1
-  std::string unit_id_chars;
+  Column<std::uint32_t> unit_id_offset;  // into unit_id_chars; size units+1
+  Column<char> unit_id_chars;
   UnitIndex unit_index;
-  std::vector<std::uint32_t> unit_name_offset;  // into unit_name_chars; size units+1 (names are optional)
-  std::string unit_name_chars;
+  Column<std::uint32_t> unit_name_offset;  // into unit_name_chars; size units+1 (names are optional)
+  Column<char> unit_name_chars;
   // One role key served at a unit: the owner inline (resolution reads no other line), the alternates
   // in served_handlers.
   struct Served {
@@ -201,8 +207,8 @@ struct Index {
     std::int32_t first;  // alternates, into served_handlers
     std::int32_t alternates;
   };
-  std::vector<Served> served;
-  std::vector<HandlerId> served_handlers;
+  Column<Served> served;
+  Column<HandlerId> served_handlers;
   // What routing reads of a unit, packed in one cache line's half so that a decision touches few lines.
   // served_up: the nearest ancestor-or-self with served entries; served_next: the nearest strict
   // ancestor with them (kNone when none) — resolution skips units that no handler serves.
@@ -214,7 +220,7 @@ struct Index {
     std::uint16_t served_count = 0;
     std::uint8_t tier = 0;
   };
-  std::vector<UnitHot> hot;
+  Column<UnitHot> hot;
   UnitId root = 0;
 
   // ---- roles and handlers
@@ -222,16 +228,21 @@ struct Index {
   std::vector<std::string> department_names;
   std::vector<RoleKey> role_keys;
   StringMap<std::string, RoleKeyId> role_key_index;  // "role" or "role/department"
-  std::vector<std::string> handler_ids;
-  std::vector<RoleKeyId> handler_role;
-  std::vector<CalendarId> handler_calendar;
-  std::vector<std::vector<UnitId>> handler_serves;
-  std::span<const UnitId> serves_of(HandlerId h) const { return handler_serves[static_cast<std::size_t>(h)]; }
-  HandlerId find_handler(std::string_view id) const {
-    auto it = handler_index.find(id);
-    return it == handler_index.end() ? kNone : it->second;
+  StringColumn handler_ids;
+  Column<RoleKeyId> handler_role;
+  Column<CalendarId> handler_calendar;
+  // The units each handler serves, in its file order: handler h's are serves_units[serves_offset[h],
+  // serves_offset[h + 1]).
+  Column<std::uint32_t> serves_offset;  // size handlers+1
+  Column<UnitId> serves_units;
+  std::span<const UnitId> serves_of(HandlerId h) const {
+    const auto i = static_cast<std::size_t>(h);
+    return {serves_units.data() + serves_offset[i], serves_offset[i + 1] - serves_offset[i]};
   }
-  StringMap<std::string_view, HandlerId> handler_index;
+  HandlerId find_handler(std::string_view id) const {
+    return handler_index.find(id, UnitIndex::hash(id), [this](HandlerId h) { return handler_ids[static_cast<std::size_t>(h)]; });
+  }
+  UnitIndex handler_index;  // handler ids to handler numbers (the same open addressing as units)
 
   // ---- rules
   std::vector<std::string> attr_names;
@@ -298,17 +309,21 @@ struct Index {
   // boundary within snap_meters.
   std::optional<geo::Locator> locator;
   double snap_meters = 0;
+  // The GeoJSON the locator was built from, kept so that a compiled bundle file can build it again.
+  std::string cells_text, cells_label;
+  std::optional<std::string> cells_id_property;
+  // A compiled bundle file's mapping, when columns are borrowed from it (store/): kept alive with the index.
+  std::shared_ptr<const void> backing;
   // jurisdiction.json local_times (contract 1.1): line instants without an offset are read in `zone`.
   bool local_times = false;
 
   // ---- accessors
   std::size_t unit_count() const { return hot.size(); }
   std::string_view unit_id(UnitId u) const {
-    return std::string_view(unit_id_chars).substr(unit_id_offset[u], unit_id_offset[u + 1] - unit_id_offset[u]);
+    return std::string_view(unit_id_chars.data() + unit_id_offset[u], unit_id_offset[u + 1] - unit_id_offset[u]);
   }
   std::string_view unit_name(UnitId u) const {
-    return std::string_view(unit_name_chars)
-        .substr(unit_name_offset[u], unit_name_offset[u + 1] - unit_name_offset[u]);
+    return std::string_view(unit_name_chars.data() + unit_name_offset[u], unit_name_offset[u + 1] - unit_name_offset[u]);
   }
   UnitId find_unit(std::string_view id) const { return find_unit(id, UnitIndex::hash(id)); }
   UnitId find_unit(std::string_view id, std::uint64_t hash) const {
@@ -327,7 +342,7 @@ struct Index {
     if (role_keys[k].department < 0) return role_names[role_keys[k].role];
     return role_names[role_keys[k].role] + "/" + department_names[role_keys[k].department];
   }
-  const std::string& handler_id(HandlerId h) const { return handler_ids[h]; }
+  std::string_view handler_id(HandlerId h) const { return handler_ids[static_cast<std::size_t>(h)]; }
 
   // Walks from `start` to the root; the first unit served by handlers with role key `k`.
   Resolution resolve(RoleKeyId k, UnitId start) const {

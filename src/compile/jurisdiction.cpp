@@ -99,7 +99,7 @@ void Compiler::units() {
   for (std::size_t i = 0; i < n; ++i) {
     auto& u = us[i];
     s_->unit_id_offset.push_back(static_cast<std::uint32_t>(s_->unit_id_chars.size()));
-    s_->unit_id_chars += u.id;
+    s_->unit_id_chars.append(u.id.begin(), u.id.end());
     if (!valid_id(u.id, opt_.max_id_bytes)) {
       unit_err(u, "id", detail::cat("unit id \"", u.id.substr(0, 80), "\" must be 1-", opt_.max_id_bytes,
                                      " bytes of [A-Za-z0-9._:-]"));
@@ -113,7 +113,7 @@ void Compiler::units() {
       tier_of_[i] = static_cast<std::uint8_t>(it->second);
     }
     s_->unit_name_offset.push_back(static_cast<std::uint32_t>(s_->unit_name_chars.size()));
-    if (u.name) s_->unit_name_chars += *u.name;
+    if (u.name) s_->unit_name_chars.append(u.name->begin(), u.name->end());
   }
   s_->unit_id_offset.push_back(static_cast<std::uint32_t>(s_->unit_id_chars.size()));
   s_->unit_name_offset.push_back(static_cast<std::uint32_t>(s_->unit_name_chars.size()));
@@ -164,8 +164,12 @@ void Compiler::handlers() {
     jerr("/handlers", detail::cat("more than ", opt_.max_handlers, " handlers (LoadOptions::max_handlers)"));
     return;
   }
-  s_->handler_ids.reserve(hs.size());
-  s_->handler_index.reserve(hs.size());
+  std::size_t id_bytes = 0;
+  for (const auto& h : hs) id_bytes += h.id.size();
+  s_->handler_ids.reserve(hs.size(), id_bytes);
+  s_->handler_index.reset(hs.size());
+  s_->serves_offset.reserve(hs.size() + 1);
+  s_->serves_offset.push_back(0);
   for (std::size_t i = 0; i < hs.size(); ++i) {
     auto& h = hs[i];
     HandlerId id = static_cast<HandlerId>(i);
@@ -218,11 +222,13 @@ void Compiler::handlers() {
       }
       if (std::find(serves.begin(), serves.end(), u) == serves.end()) serves.push_back(u);
     }
-    s_->handler_serves.push_back(std::move(serves));
-    auto [it, inserted] = s_->handler_index.emplace(s_->handler_ids.back(), id);
-    if (!inserted) handler_err(h, "id", detail::cat("duplicate handler id \"", h.id, "\""));
+    s_->serves_units.append(serves.begin(), serves.end());
+    s_->serves_offset.push_back(static_cast<std::uint32_t>(s_->serves_units.size()));
+    const HandlerId taken = s_->handler_index.insert(s_->handler_ids[i], id, [this](HandlerId x) {
+      return s_->handler_ids[static_cast<std::size_t>(x)];
+    });
+    if (taken != kNone) handler_err(h, "id", detail::cat("duplicate handler id \"", h.id, "\""));
   }
-  // handler_index keys view handler_ids' strings: they must not move again (reserved above).
 }
 
 // The cell polygons (SPEC §7): a Feature's id must be a cell of the jurisdiction.
@@ -242,7 +248,12 @@ void Compiler::cells() {
       },
       &diags, options);
   for (Diagnostic& d : diags) problems_.placed(std::move(d));
-  if (loc.ok()) s_->locator.emplace(std::move(*loc));
+  if (loc.ok()) {
+    s_->locator.emplace(std::move(*loc));
+    s_->cells_text = std::string(src.text);
+    s_->cells_label = src.label;
+    s_->cells_id_property = src.id_property;
+  }
   else if (diags.empty()) problems_.json(FileId::jurisdiction, "/cells_geojson", std::string(loc.status().message()));
   s_->snap_meters = jur_.snap_meters.value_or(0);
 }
@@ -320,7 +331,7 @@ void Compiler::tree() {
   std::vector<std::tuple<UnitId, RoleKeyId, HandlerId>> triples;
   for (std::size_t h = 0; h < nh; ++h) {
     if (s_->handler_role[h] == kNone) continue;
-    for (UnitId u : s_->handler_serves[h]) triples.emplace_back(u, s_->handler_role[h], static_cast<HandlerId>(h));
+    for (UnitId u : s_->serves_of(static_cast<HandlerId>(h))) triples.emplace_back(u, s_->handler_role[h], static_cast<HandlerId>(h));
   }
   std::sort(triples.begin(), triples.end());
   served_offset_.assign(n + 1, 0);
@@ -333,7 +344,7 @@ void Compiler::tree() {
       continue;
     }
     s_->served_handlers.push_back(h);
-    ++s_->served.back().alternates;
+    ++s_->served.back_mut().alternates;
   }
   for (std::size_t i = 0; i < n; ++i) served_offset_[i + 1] += served_offset_[i];
   // The packed per-unit record routing reads, with skip lists filled parents-first in tour order.

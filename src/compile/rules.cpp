@@ -330,14 +330,14 @@ void Compiler::rules() {
   s_->fallback_rule.scope = s_->root;
   if (rules_.defaults && rules_.defaults->fallback) {
     const std::string& id = *rules_.defaults->fallback;
-    auto it = s_->handler_index.find(id);
-    if (it == s_->handler_index.end())
+    const HandlerId fh = s_->find_handler(id);
+    if (fh == kNone)
       rerr("/defaults/fallback", detail::cat("defaults.fallback names no handler: \"", id, "\" is not a handler of jurisdiction.json"));
-    else if (s_->handler_role[it->second] == kNone)
+    else if (s_->handler_role[fh] == kNone)
       rerr("/defaults/fallback", detail::cat("the fallback handler \"", id, "\" has no valid role"));
     else {
-      s_->fallback = it->second;
-      s_->fallback_rule.route.push_back(s_->handler_role[it->second]);
+      s_->fallback = fh;
+      s_->fallback_rule.route.push_back(s_->handler_role[fh]);
     }
   }
   if (rules_.rules.size() > opt_.max_rules) {

@@ -182,10 +182,10 @@ std::size_t LineCodec::route_lines(std::span<const std::string_view> lines, std:
       for (std::size_t i = 0; i < n; ++i) {
         const Decision& d = w.decisions[i];
         if (d.status != Decision::Status::routed) continue;
-        __builtin_prefetch(&s.handler_ids[static_cast<std::size_t>(d.handler)]);
+        __builtin_prefetch(&s.handler_ids.offsets[static_cast<std::size_t>(d.handler)]);
         __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(d.unit)]);
-        for (HandlerId h : d.alternates) __builtin_prefetch(&s.handler_ids[static_cast<std::size_t>(h)]);
-        for (HandlerId h : d.assist) __builtin_prefetch(&s.handler_ids[static_cast<std::size_t>(h)]);
+        for (HandlerId h : d.alternates) __builtin_prefetch(&s.handler_ids.offsets[static_cast<std::size_t>(h)]);
+        for (HandlerId h : d.assist) __builtin_prefetch(&s.handler_ids.offsets[static_cast<std::size_t>(h)]);
       }
       for (std::size_t i = 0; i < n; ++i) {
         const Decision& d = w.decisions[i];

@@ -1,0 +1,529 @@
+// The compiled index as a file: what is written, and every check made when it is opened.
+#include "store/index_file.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <span>
+#include <utility>
+
+#include <boost/describe/class.hpp>
+#include <boost/describe/enum.hpp>
+
+#include "base/strings.hpp"
+#include "gridroute/version.hpp"
+#include "store/codec.hpp"
+#include "store/file.hpp"
+
+namespace gridroute::detail {
+// What the codec stores of the small structures: every member, in declared order.
+BOOST_DESCRIBE_STRUCT(Duration, (), (kind, n))
+BOOST_DESCRIBE_STRUCT(RoleKey, (), (role, department))
+BOOST_DESCRIBE_STRUCT(CondNode, (),
+                      (op, attr_type, attr, first_child, child_count, b, num, str, nums, strs, bools, window_begin,
+                       window_end, next))
+BOOST_DESCRIBE_STRUCT(CompiledRule, (),
+                      (id, priority, scope, scope_depth, when, route, assist, respond, resolve, calendar,
+                       condition_calendar, policy, patterns))
+BOOST_DESCRIBE_STRUCT(CompiledLevel, (), (name, tier, route, assist, respond, resolve))
+BOOST_DESCRIBE_STRUCT(CompiledPolicy, (),
+                      (id, levels, repeat_reports, rating_below, has_skip, skip_at_least, skip_to_level))
+}  // namespace gridroute::detail
+
+namespace gridroute::detail::store {
+namespace {
+
+// A member added to Index must be stored here (and kFormatVersion raised): this fails the build until then.
+static_assert(sizeof(void*) != 8 || sizeof(Index) == 1968,
+              "Index changed: store the new member in write_index/open_index and raise kFormatVersion");
+
+// Section tags.
+constexpr std::uint32_t kMeta = tag("META");  // the codec blob of the small structures
+constexpr std::uint32_t kUnitIdOffset = tag("UIDO"), kUnitIdChars = tag("UIDC"), kUnitSlots = tag("UIDX");
+constexpr std::uint32_t kUnitNameOffset = tag("UNMO"), kUnitNameChars = tag("UNMC");
+constexpr std::uint32_t kHot = tag("UHOT"), kServed = tag("SRVD"), kServedHandlers = tag("SRVH");
+constexpr std::uint32_t kHandlerIdOffset = tag("HIDO"), kHandlerIdChars = tag("HIDC"), kHandlerSlots = tag("HIDX");
+constexpr std::uint32_t kHandlerRole = tag("HROL"), kHandlerCalendar = tag("HCAL");
+constexpr std::uint32_t kServesOffset = tag("HSVO"), kServesUnits = tag("HSVU");
+constexpr std::uint32_t kCandOffset = tag("CNDO"), kCandidates = tag("CAND");
+constexpr std::uint32_t kScopeOffset = tag("SCNO"), kScopeNodes = tag("SCND"), kScopePositions = tag("SCNP");
+
+// A calendar as its constructor's arguments (days as days since 1970-01-01).
+struct StoredCalendar {
+  std::string id;
+  std::string tz;
+  std::vector<int> weekdays;
+  std::vector<std::pair<int, int>> periods;
+  std::vector<std::int64_t> holidays, workdays;
+};
+BOOST_DESCRIBE_STRUCT(StoredCalendar, (), (id, tz, weekdays, periods, holidays, workdays))
+
+using PatternList = std::vector<std::pair<RuleId, std::int32_t>>;
+
+template <class V>
+std::vector<std::pair<std::string, V>> sorted_pairs(const StringMap<std::string, V>& m) {
+  std::vector<std::pair<std::string, V>> out(m.begin(), m.end());
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+
+std::int64_t day_of(absl::CivilDay d) { return d - absl::CivilDay(1970, 1, 1); }
+
+std::string meta_bytes(const Index& s) {
+  Encoder e;
+  e.put(s.name);
+  e.put(s.tz_name);
+  e.put(s.tiers);
+  e.put(s.cell_tier);
+  e.put(s.root);
+  e.put(s.role_names);
+  e.put(s.department_names);
+  e.put(s.role_keys);
+  e.put(sorted_pairs(s.role_key_index));
+  e.put(s.attr_names);
+  e.put(s.attr_types);
+  e.put(s.attr_slot);
+  e.put(s.attr_slot_direct);
+  e.put(s.has_taxonomy);
+  e.put(s.categories);
+  e.put(sorted_pairs(s.exact_patterns));
+  e.put(sorted_pairs(s.prefix_patterns));
+  e.put(s.star_patterns);
+  e.put(s.rules);
+  e.put(s.conditions);
+  std::vector<StoredCalendar> cals;
+  for (const Calendar& c : s.calendars) {
+    StoredCalendar sc{c.id(), c.time_zone().name(), c.weekdays(), {}, {}, {}};
+    for (const auto& p : c.periods()) sc.periods.emplace_back(p.begin, p.end);
+    for (auto d : c.holidays()) sc.holidays.push_back(day_of(d));
+    for (auto d : c.workdays()) sc.workdays.push_back(day_of(d));
+    cals.push_back(std::move(sc));
+  }
+  e.put(cals);
+  e.put(sorted_pairs(s.calendar_index));
+  e.put(s.default_calendar);
+  e.put(s.policies);
+  e.put(sorted_pairs(s.policy_index));
+  e.put(s.default_respond);
+  e.put(s.default_resolve);
+  e.put(s.fallback);
+  e.put(s.fallback_rule);
+  e.put(s.digest);
+  e.put(s.cells_text);
+  e.put(s.cells_label);
+  e.put(s.cells_id_property);
+  e.put(s.snap_meters);
+  e.put(s.local_times);
+  return e.bytes();
+}
+
+FileWriter writer_for(const Index& s, const std::string& meta) {
+  FileWriter w;
+  w.add<char>(kMeta, std::span<const char>(meta.data(), meta.size()));
+  w.add(kUnitIdOffset, s.unit_id_offset.span());
+  w.add(kUnitIdChars, s.unit_id_chars.span());
+  w.add(kUnitSlots, s.unit_index.slots().span());
+  w.add(kUnitNameOffset, s.unit_name_offset.span());
+  w.add(kUnitNameChars, s.unit_name_chars.span());
+  w.add(kHot, s.hot.span());
+  w.add(kServed, s.served.span());
+  w.add(kServedHandlers, s.served_handlers.span());
+  w.add(kHandlerIdOffset, s.handler_ids.offsets.span());
+  w.add(kHandlerIdChars, s.handler_ids.chars.span());
+  w.add(kHandlerSlots, s.handler_index.slots().span());
+  w.add(kHandlerRole, s.handler_role.span());
+  w.add(kHandlerCalendar, s.handler_calendar.span());
+  w.add(kServesOffset, s.serves_offset.span());
+  w.add(kServesUnits, s.serves_units.span());
+  w.add(kCandOffset, std::span<const std::uint32_t>(s.candidate_offset));
+  w.add(kCandidates, std::span<const Candidate>(s.candidates));
+  w.add(kScopeOffset, std::span<const std::uint32_t>(s.scope_node_offset));
+  w.add(kScopeNodes, std::span<const Index::ScopeNode>(s.scope_nodes));
+  w.add(kScopePositions, std::span<const std::uint32_t>(s.scope_positions));
+  return w;
+}
+
+std::string producer() { return cat("gridroute ", kVersionString); }
+
+// ---- opening: every check that keeps routing, escalation and lint inside the index
+
+class Opener {
+ public:
+  Opener(std::shared_ptr<const MappedFile> file) : f_(std::move(file)), s_(std::make_unique<Index>()) {}
+
+  absl::StatusOr<std::unique_ptr<Index>> run() {
+    if (!sections() || !meta() || !units() || !handlers() || !served() || !rules() || !candidates() || !finish())
+      return absl::InvalidArgumentError(cat(f_->label(), ": not a valid compiled bundle: ", error_));
+    s_->backing = f_;
+    return std::move(s_);
+  }
+
+ private:
+  bool bad(std::string what) {
+    if (error_.empty()) error_ = std::move(what);
+    return false;
+  }
+  template <class T>
+  bool take(std::uint32_t t, Column<T>& col) {
+    auto sec = f_->section<T>(t);
+    if (!sec.ok()) return bad(std::string(sec.status().message()));
+    col.borrow(sec->data(), sec->size());
+    return true;
+  }
+  template <class T>
+  bool copy(std::uint32_t t, std::vector<T>& v) {
+    auto sec = f_->section<T>(t);
+    if (!sec.ok()) return bad(std::string(sec.status().message()));
+    v.assign(sec->begin(), sec->end());
+    return true;
+  }
+  template <class T>
+  bool in(T v, std::size_t n, bool none_ok = false) const {
+    return (none_ok && v == static_cast<T>(kNone)) || (v >= 0 && static_cast<std::size_t>(v) < n);
+  }
+  // Offsets into a column of `total` elements: `count` + 1 of them, from 0, never decreasing, ending at total.
+  bool offsets(const Column<std::uint32_t>& o, std::size_t count, std::size_t total, std::string_view what) {
+    if (count == 0 && o.empty()) return total == 0 || bad(cat(what, ": elements without offsets"));
+    if (o.size() != count + 1 || o[0] != 0 || o[count] != total)
+      return bad(cat(what, ": offsets do not span the column"));
+    for (std::size_t i = 0; i < count; ++i)
+      if (o[i] > o[i + 1]) return bad(cat(what, ": offsets decrease"));
+    return true;
+  }
+  // An open-addressing table of `n` ids: every used slot names one of them, and one slot at least is free
+  // (a lookup of a missing id stops there).
+  bool slots(const Column<std::uint64_t>& t, std::size_t n, std::string_view what) {
+    if (t.empty()) return n == 0 || bad(cat(what, ": no table"));
+    std::size_t used = 0;
+    for (std::uint64_t v : t) {
+      if (v == ~std::uint64_t{0}) continue;
+      ++used;
+      if (static_cast<std::uint32_t>(v) >= n) return bad(cat(what, ": a slot names no entry"));
+    }
+    if (used != n || used >= t.size()) return bad(cat(what, ": the table does not hold each entry once"));
+    return true;
+  }
+
+  bool sections() {
+    return take(kUnitIdOffset, s_->unit_id_offset) && take(kUnitIdChars, s_->unit_id_chars) &&
+           take(kUnitNameOffset, s_->unit_name_offset) && take(kUnitNameChars, s_->unit_name_chars) &&
+           take(kHot, s_->hot) && take(kServed, s_->served) && take(kServedHandlers, s_->served_handlers) &&
+           take(kHandlerIdOffset, s_->handler_ids.offsets) && take(kHandlerIdChars, s_->handler_ids.chars) &&
+           take(kHandlerRole, s_->handler_role) && take(kHandlerCalendar, s_->handler_calendar) &&
+           take(kServesOffset, s_->serves_offset) && take(kServesUnits, s_->serves_units) &&
+           copy(kCandOffset, s_->candidate_offset) && copy(kCandidates, s_->candidates) &&
+           copy(kScopeOffset, s_->scope_node_offset) && copy(kScopeNodes, s_->scope_nodes) &&
+           copy(kScopePositions, s_->scope_positions) && slot_tables();
+  }
+  bool slot_tables() {
+    auto u = f_->section<std::uint64_t>(kUnitSlots);
+    if (!u.ok()) return bad(std::string(u.status().message()));
+    s_->unit_index.borrow(u->data(), u->size());
+    auto h = f_->section<std::uint64_t>(kHandlerSlots);
+    if (!h.ok()) return bad(std::string(h.status().message()));
+    s_->handler_index.borrow(h->data(), h->size());
+    return true;
+  }
+
+  bool meta() {
+    auto sec = f_->section<char>(kMeta);
+    if (!sec.ok()) return bad(std::string(sec.status().message()));
+    Decoder d(std::string_view(sec->data(), sec->size()), "META");
+    Index& s = *s_;
+    std::vector<std::pair<std::string, RoleKeyId>> role_key_index;
+    std::vector<std::pair<std::string, PatternList>> exact, prefix;
+    std::vector<std::pair<std::string, CalendarId>> calendar_index;
+    std::vector<std::pair<std::string, PolicyId>> policy_index;
+    d.get(s.name);
+    d.get(s.tz_name);
+    d.get(s.tiers);
+    d.get(s.cell_tier);
+    d.get(s.root);
+    d.get(s.role_names);
+    d.get(s.department_names);
+    d.get(s.role_keys);
+    d.get(role_key_index);
+    d.get(s.attr_names);
+    d.get(s.attr_types);
+    d.get(s.attr_slot);
+    d.get(s.attr_slot_direct);
+    d.get(s.has_taxonomy);
+    d.get(s.categories);
+    d.get(exact);
+    d.get(prefix);
+    d.get(s.star_patterns);
+    d.get(s.rules);
+    d.get(s.conditions);
+    d.get(calendars_);
+    d.get(calendar_index);
+    d.get(s.default_calendar);
+    d.get(s.policies);
+    d.get(policy_index);
+    d.get(s.default_respond);
+    d.get(s.default_resolve);
+    d.get(s.fallback);
+    d.get(s.fallback_rule);
+    d.get(s.digest);
+    d.get(s.cells_text);
+    d.get(s.cells_label);
+    d.get(s.cells_id_property);
+    d.get(s.snap_meters);
+    d.get(s.local_times);
+    if (d.failed() || !d.at_end()) return bad("the META section is cut short or has extra bytes");
+    for (auto& [k, v] : role_key_index) s.role_key_index.emplace(std::move(k), v);
+    for (auto& [k, v] : exact) s.exact_patterns.emplace(std::move(k), std::move(v));
+    for (auto& [k, v] : prefix) s.prefix_patterns.emplace(std::move(k), std::move(v));
+    for (auto& [k, v] : calendar_index) s.calendar_index.emplace(std::move(k), v);
+    for (auto& [k, v] : policy_index) s.policy_index.emplace(std::move(k), v);
+    for (std::size_t i = 0; i < s.attr_names.size(); ++i)
+      s.attr_index.emplace(s.attr_names[i], static_cast<std::int32_t>(i));
+    for (std::size_t i = 0; i < s.categories.size(); ++i)
+      s.category_index.emplace(s.categories[i], static_cast<CategoryId>(i));
+    for (std::size_t i = 0; i < s.rules.size(); ++i) s.rule_index.emplace(s.rules[i].id, static_cast<RuleId>(i));
+    if (!absl::LoadTimeZone(s.tz_name, &s.tz)) return bad(cat("unknown time zone \"", s.tz_name, "\""));
+    s.zone = Zone(s.tz);
+    return true;
+  }
+
+  bool units() {
+    Index& s = *s_;
+    const std::size_t n = s.hot.size();
+    if (n == 0) return bad("no units");
+    if (s.tiers.empty() || s.tiers.size() > 255 || !in(s.cell_tier, s.tiers.size()) || !in(s.root, n))
+      return bad("the tiers or the root are out of range");
+    if (!offsets(s.unit_id_offset, n, s.unit_id_chars.size(), "unit ids") ||
+        !offsets(s.unit_name_offset, n, s.unit_name_chars.size(), "unit names") ||
+        !slots(s.unit_index.slots(), n, "the unit id table"))
+      return false;
+    for (std::size_t u = 0; u < n; ++u) {
+      const Index::UnitHot& h = s.hot[u];
+      // Parents and the served skip lists point up the tree (earlier in tour order), so every walk ends.
+      if (h.tin < 0 || h.tout <= h.tin || static_cast<std::size_t>(h.tout) > n || h.tier >= s.tiers.size())
+        return bad(cat("unit record ", u, " is out of range"));
+      if (!in(h.parent, n, true) || (h.parent != kNone && s.hot[h.parent].tin >= h.tin))
+        return bad(cat("unit record ", u, ": its parent is not above it"));
+      if (!in(h.served_up, n, true) || (h.served_up != kNone && s.hot[h.served_up].tin > h.tin) ||
+          !in(h.served_next, n, true) || (h.served_next != kNone && s.hot[h.served_next].tin >= h.tin))
+        return bad(cat("unit record ", u, ": its served links do not point up"));
+      if (static_cast<std::size_t>(h.served_begin) + h.served_count > s.served.size())
+        return bad(cat("unit record ", u, ": its served entries are outside the table"));
+      if (h.served_up != kNone && h.served_up != static_cast<UnitId>(u) &&
+          s.hot[h.served_up].tin == h.tin)
+        return bad(cat("unit record ", u, ": its served links do not point up"));
+    }
+    for (UnitId u = 0; static_cast<std::size_t>(u) < n; ++u)
+      if (s.find_unit(s.unit_id(u)) != u) return bad(cat("unit ", u, " is not found by its id"));
+    return true;
+  }
+
+  bool handlers() {
+    Index& s = *s_;
+    const std::size_t nh = s.handler_ids.size();
+    if (s.handler_ids.offsets.empty() && !s.handler_ids.chars.empty()) return bad("handler ids without offsets");
+    if (!offsets(s.handler_ids.offsets, nh, s.handler_ids.chars.size(), "handler ids") ||
+        !slots(s.handler_index.slots(), nh, "the handler id table") ||
+        !offsets(s.serves_offset, nh, s.serves_units.size(), "served units"))
+      return false;
+    if (s.handler_role.size() != nh || s.handler_calendar.size() != nh) return bad("handler columns differ in length");
+    for (std::size_t h = 0; h < nh; ++h)
+      if (!in(s.handler_role[h], s.role_keys.size(), true) || !in(s.handler_calendar[h], calendars_.size(), true))
+        return bad(cat("handler ", h, ": its role or calendar is out of range"));
+    for (UnitId u : s.serves_units)
+      if (!in(u, s.hot.size())) return bad("a handler serves a unit out of range");
+    for (HandlerId h = 0; static_cast<std::size_t>(h) < nh; ++h)
+      if (s.find_handler(s.handler_id(h)) != h) return bad(cat("handler ", h, " is not found by its id"));
+    for (const RoleKey& k : s.role_keys)
+      if (!in(k.role, s.role_names.size()) || !in(k.department, s.department_names.size(), true))
+        return bad("a role key is out of range");
+    for (const auto& [label, k] : s.role_key_index)
+      if (!in(k, s.role_keys.size())) return bad("the role key index is out of range");
+    return true;
+  }
+
+  bool served() {
+    Index& s = *s_;
+    for (const Index::Served& v : s.served)
+      if (!in(v.key, s.role_keys.size()) || !in(v.owner, s.handler_ids.size()) || v.first < 0 || v.alternates < 0 ||
+          static_cast<std::size_t>(v.first) + static_cast<std::size_t>(v.alternates) > s.served_handlers.size())
+        return bad("a served entry is out of range");
+    for (HandlerId h : s.served_handlers)
+      if (!in(h, s.handler_ids.size())) return bad("a served handler is out of range");
+    return true;
+  }
+
+  bool duration(const std::optional<Duration>& d) const {
+    return !d || (static_cast<int>(d->kind) <= static_cast<int>(Duration::Kind::working_days) && d->n >= 0);
+  }
+  bool keys(const std::vector<RoleKeyId>& ks) const {
+    return std::all_of(ks.begin(), ks.end(), [&](RoleKeyId k) { return in(k, s_->role_keys.size()); });
+  }
+  bool rule(const CompiledRule& r) {
+    const Index& s = *s_;
+    return in(r.scope, s.hot.size()) && in(r.when, s.conditions.size(), true) && keys(r.route) && keys(r.assist) &&
+           duration(r.respond) && duration(r.resolve) && in(r.calendar, calendars_.size(), true) &&
+           in(r.condition_calendar, calendars_.size(), true) && in(r.policy, s.policies.size(), true);
+  }
+  bool patterns(const std::vector<std::pair<RuleId, std::int32_t>>& list) const {
+    for (const auto& [r, p] : list)
+      if (!in(r, s_->rules.size()) || !in(p, s_->rules[static_cast<std::size_t>(r)].patterns.size())) return false;
+    return true;
+  }
+
+  bool rules() {
+    Index& s = *s_;
+    for (const CompiledRule& r : s.rules)
+      if (!rule(r)) return bad(cat("rule '", r.id, "' refers out of range"));
+    if (!rule(s.fallback_rule) || !in(s.fallback, s.handler_ids.size(), true)) return bad("the fallback is out of range");
+    const std::size_t nc = s.conditions.size();
+    for (std::size_t i = 0; i < nc; ++i) {
+      const CondNode& c = s.conditions[i];
+      // Children and siblings come after their node (a tree in preorder), so every evaluation ends.
+      if (static_cast<int>(c.op) > static_cast<int>(spec::Condition::Op::workday) ||
+          static_cast<int>(c.attr_type) > static_cast<int>(AttrType::string) || !in(c.attr, s.attr_names.size(), true) ||
+          c.child_count < 0 || (c.child_count > 0 && (c.first_child <= static_cast<std::int32_t>(i) ||
+                                                      static_cast<std::size_t>(c.first_child) >= nc)) ||
+          (c.next != kNone && (c.next <= static_cast<std::int32_t>(i) || static_cast<std::size_t>(c.next) > nc)) ||
+          c.window_begin < 0 || c.window_end < 0 || c.window_begin > 86400 || c.window_end > 86400)
+        return bad(cat("condition ", i, " is out of range"));
+    }
+    if (s.attr_types.size() != s.attr_names.size()) return bad("attribute types and names differ in length");
+    for (AttrType t : s.attr_types)
+      if (static_cast<int>(t) > static_cast<int>(AttrType::string)) return bad("an attribute type is out of range");
+    for (std::int8_t k : s.attr_slot)
+      if (k >= 0 && static_cast<std::size_t>(k) >= s.attr_names.size()) return bad("an attribute slot is out of range");
+    for (const CompiledPolicy& p : s.policies) {
+      if (p.skip_to_level < 0 || static_cast<std::size_t>(p.skip_to_level) > p.levels.size())
+        return bad(cat("policy '", p.id, "' skips out of range"));
+      for (const CompiledLevel& l : p.levels)
+        if (!in(l.tier, s.tiers.size(), true) || !keys(l.route) || !keys(l.assist) || !duration(l.respond) ||
+            !duration(l.resolve))
+          return bad(cat("policy '", p.id, "' refers out of range"));
+    }
+    for (const auto& [id, p] : s.policy_index)
+      if (!in(p, s.policies.size(), true)) return bad("the policy index is out of range");
+    for (const auto& [id, c] : s.calendar_index)
+      if (!in(c, calendars_.size(), true)) return bad("the calendar index is out of range");
+    if (!duration(s.default_respond) || !duration(s.default_resolve)) return bad("a default duration is out of range");
+    for (const auto& [k, list] : s.exact_patterns)
+      if (!patterns(list)) return bad("a pattern list is out of range");
+    for (const auto& [k, list] : s.prefix_patterns)
+      if (!patterns(list)) return bad("a pattern list is out of range");
+    if (!patterns(s.star_patterns)) return bad("a pattern list is out of range");
+    return calendars();
+  }
+
+  bool calendars() {
+    Index& s = *s_;
+    if (!in(s.default_calendar, calendars_.size())) return bad("the default calendar is out of range");
+    s.calendars.reserve(calendars_.size());
+    for (const StoredCalendar& c : calendars_) {
+      absl::TimeZone tz;
+      if (!absl::LoadTimeZone(c.tz, &tz)) return bad(cat("calendar '", c.id, "': unknown time zone"));
+      std::vector<Calendar::Period> periods;
+      int end = 0;
+      for (const auto& [b, e] : c.periods) {
+        if (b < end || e <= b || e > 86400) return bad(cat("calendar '", c.id, "': periods out of order"));
+        periods.push_back({b, e});
+        end = e;
+      }
+      if (periods.empty()) return bad(cat("calendar '", c.id, "' has no working period"));
+      for (int w : c.weekdays)
+        if (w < 1 || w > 7) return bad(cat("calendar '", c.id, "': a weekday is out of range"));
+      auto days = [](const std::vector<std::int64_t>& v, std::vector<absl::CivilDay>& out) {
+        for (std::int64_t d : v) {
+          // The calendar's range (0000-01-01 to 9999-12-31).
+          if (d < -719528 || d > 2932896) return false;
+          out.push_back(absl::CivilDay(1970, 1, 1) + d);
+        }
+        return true;
+      };
+      std::vector<absl::CivilDay> holidays, workdays;
+      if (!days(c.holidays, holidays) || !days(c.workdays, workdays))
+        return bad(cat("calendar '", c.id, "': a day is out of range"));
+      if (c.weekdays.empty() && workdays.empty()) return bad(cat("calendar '", c.id, "' has no working day"));
+      s.calendars.emplace_back(c.id, Zone(tz), c.weekdays, std::move(periods), std::move(holidays), std::move(workdays));
+    }
+    return true;
+  }
+
+  bool candidates() {
+    Index& s = *s_;
+    const std::size_t ncat = s.categories.size();
+    auto monotone = [](const std::vector<std::uint32_t>& o, std::size_t count, std::size_t total) {
+      if (o.empty()) return count == 0 || total == 0;
+      if (o.size() != count + 1 || o.front() != 0 || o.back() != total) return false;
+      return std::is_sorted(o.begin(), o.end());
+    };
+    if (!monotone(s.candidate_offset, ncat, s.candidates.size()))
+      return bad("the candidate offsets do not span the candidates");
+    for (const Candidate& c : s.candidates)
+      if (!in(c.rule, s.rules.size()) || !in(c.pattern, s.rules[static_cast<std::size_t>(c.rule)].patterns.size()))
+        return bad("a candidate is out of range");
+    if (s.scope_node_offset.empty()) return s.scope_nodes.empty() || bad("scope nodes without offsets");
+    if (s.candidate_offset.empty() || !monotone(s.scope_node_offset, ncat, s.scope_nodes.size()))
+      return bad("the scope offsets do not span the scope nodes");
+    for (std::size_t c = 0; c < ncat; ++c) {
+      const std::size_t total = s.candidate_offset[c + 1] - s.candidate_offset[c];
+      for (std::uint32_t i = s.scope_node_offset[c]; i < s.scope_node_offset[c + 1]; ++i) {
+        const Index::ScopeNode& node = s.scope_nodes[i];
+        // `up` is an enclosing node of the same category, listed earlier: the chain ends.
+        if ((node.up != -1 && (node.up < static_cast<std::int32_t>(s.scope_node_offset[c]) ||
+                               node.up >= static_cast<std::int32_t>(i))) ||
+            static_cast<std::size_t>(node.first) + node.count > s.scope_positions.size())
+          return bad("a scope node is out of range");
+        for (std::uint32_t k = node.first; k < node.first + node.count; ++k)
+          if (s.scope_positions[k] >= total) return bad("a scope position is out of range");
+      }
+    }
+    return true;
+  }
+
+  bool finish() {
+    Index& s = *s_;
+    if (s.cells_label.empty()) return true;
+    geo::CellsSource src{s.cells_text, s.cells_label, s.cells_id_property};
+    std::vector<Diagnostic> diags;
+    auto loc = geo::Locator::load(
+        src,
+        [&](std::string_view id) -> std::int32_t {
+          const UnitId u = s.find_unit(id);
+          return u != kNone && s.hot[u].tier == s.cell_tier ? u : -1;
+        },
+        &diags);
+    if (!loc.ok()) return bad(cat("the cell polygons: ", loc.status().message()));
+    s.locator.emplace(std::move(*loc));
+    return true;
+  }
+
+  std::shared_ptr<const MappedFile> f_;
+  std::unique_ptr<Index> s_;
+  std::vector<StoredCalendar> calendars_;
+  std::string error_;
+};
+
+}  // namespace
+
+std::string index_bytes(const Index& index) {
+  const std::string meta = meta_bytes(index);
+  return writer_for(index, meta).bytes(index.digest, producer());
+}
+
+absl::Status write_index(const Index& index, const std::string& path) {
+  const std::string meta = meta_bytes(index);
+  return writer_for(index, meta).write(path, index.digest, producer());
+}
+
+absl::StatusOr<std::unique_ptr<Index>> open_index(const std::string& path) {
+  auto f = MappedFile::open(path);
+  if (!f.ok()) return f.status();
+  return Opener(*std::move(f)).run();
+}
+
+absl::StatusOr<std::unique_ptr<Index>> open_index_bytes(std::string bytes, std::string label) {
+  auto f = MappedFile::from_bytes(std::move(bytes), std::move(label));
+  if (!f.ok()) return f.status();
+  return Opener(*std::move(f)).run();
+}
+
+bool is_compiled_file(const std::string& path) { return MappedFile::looks_compiled(path); }
+
+}  // namespace gridroute::detail::store
