@@ -45,8 +45,11 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
     for (std::size_t c = 0; c < s.categories.size(); ++c) {
       if (cells * s.categories.size() > kCoverageBudget) break;
       std::fill(covered.begin(), covered.end(), 0);
-      for (std::uint32_t i = s.candidate_offset[c]; i < s.candidate_offset[c + 1]; ++i) {
-        const CompiledRule& r = s.rules[s.candidates[i].rule];
+      std::vector<Candidate> scratch;
+      std::span<const Candidate> cands;
+      candidates_for(s, s.categories[c], static_cast<CategoryId>(c), scratch, cands);
+      for (const Candidate& cand : cands) {
+        const CompiledRule& r = s.rules[cand.rule];
         for (auto pos = s.hot[r.scope].tin; pos < s.hot[r.scope].tout; ++pos) {
           UnitId u = by_tin[static_cast<std::size_t>(pos)];
           if (covered[static_cast<std::size_t>(pos)] || s.hot[u].tier != s.cell_tier) continue;
@@ -91,9 +94,11 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
       }
     };
     if (s.has_taxonomy) {
-      for (std::size_t c = 0; c < s.categories.size(); ++c)
-        consider(std::span<const Candidate>(s.candidates.data() + s.candidate_offset[c],
-                                            s.candidate_offset[c + 1] - s.candidate_offset[c]));
+      for (std::size_t c = 0; c < s.categories.size(); ++c) {
+        std::span<const Candidate> cands;
+        candidates_for(s, s.categories[c], static_cast<CategoryId>(c), scratch, cands);
+        consider(cands);
+      }
     } else {
       for (const auto& r : s.rules)
         for (const auto& p : r.patterns) {
