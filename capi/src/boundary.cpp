@@ -154,6 +154,7 @@ gridroute::LoadOptions load_options(const gridroute_load_options* o) {
   if (o->max_handlers) lo.max_handlers = static_cast<std::size_t>(o->max_handlers);
   if (o->max_rules) lo.max_rules = static_cast<std::size_t>(o->max_rules);
   if (o->max_errors) lo.max_errors = static_cast<std::size_t>(o->max_errors);
+  if (has_11(o) && o->max_calendars) lo.max_calendars = static_cast<std::size_t>(o->max_calendars);
   return lo;
 }
 

@@ -102,6 +102,7 @@ template <> inline constexpr std::size_t kSize10<gridroute_issue> = offsetof(gri
 template <> inline constexpr std::size_t kSize10<gridroute_decision> = offsetof(gridroute_decision, fallback);
 template <> inline constexpr std::size_t kSize10<gridroute_case> = offsetof(gridroute_case, rule);
 template <> inline constexpr std::size_t kSize10<gridroute_action> = offsetof(gridroute_action, assist);
+template <> inline constexpr std::size_t kSize10<gridroute_load_options> = offsetof(gridroute_load_options, max_calendars);
 
 // Whether a struct of this size has the fields of 1.1.
 template <class T>

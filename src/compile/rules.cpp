@@ -44,6 +44,10 @@ void Compiler::rules_preamble() {
     if (slot >= 0) s_->attr_slot_direct = false;
     slot = static_cast<std::int8_t>(k);
   }
+  if (rules_.calendars.size() > opt_.max_calendars) {
+    rerr("/calendars", detail::cat("more than ", opt_.max_calendars, " calendars (LoadOptions::max_calendars)"));
+    return;
+  }
   for (std::size_t i = 0; i < rules_.calendars.size(); ++i) calendar(i);
 }
 
