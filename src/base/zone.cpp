@@ -96,6 +96,12 @@ void append_rfc3339(std::string& out, Instant t, const Zone& zone) {
   std::int64_t y;
   int m, d, h, mi, sec, off;
   zone.fields(t, y, m, d, h, mi, sec, off);
+  if (y < 0 || y > 9999) {
+    // Only near the ends of the range (year -1 west of UTC): the same instant in UTC keeps a year
+    // RFC 3339 can write and a reader can parse back.
+    static const Zone utc;
+    utc.fields(t, y, m, d, h, mi, sec, off);
+  }
   std::int64_t frac = t - floor_secs(t) * kMicrosPerSecond;
   char buf[48];
   char* p = buf;
