@@ -13,6 +13,7 @@
 #include "cli/help.hpp"
 #include "cli/cmd_db.hpp"
 #include "cli/stream.hpp"
+#include "cli/tools.hpp"
 #include "gridroute/engine.hpp"
 #include "gridroute/jsonl.hpp"
 
@@ -63,8 +64,10 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many) {
 
 int cmd_check(const std::vector<std::string>& args) {
   std::string dir;
+  bool coverage = false;
   for (const auto& a : args) {
     if (a == "--help" || a == "-h") return print(gridroute::cli::kCheckHelp);
+    if (a == "--coverage") { coverage = true; continue; }
     if (a.starts_with("--")) return usage_error("check: unknown option " + a);
     if (!dir.empty()) return usage_error("check: takes one BUNDLE");
     dir = a;
@@ -79,6 +82,7 @@ int cmd_check(const std::vector<std::string>& args) {
           plural(snap->handler_count(), "handler", "handlers") + ", " + plural(snap->rule_count(), "rule", "rules") +
           ", " + plural(snap->policy_count(), "escalation policy", "escalation policies") + "; " +
           plural(findings.size(), "warning", "warnings") + "\n" + dir + ": bundle " + std::string(snap->digest()) + "\n";
+  if (coverage) text += "\n" + gridroute::cli::coverage_report(*snap);
   return print(text);
 }
 
@@ -165,6 +169,9 @@ int help(const std::vector<std::string>& args) {
   if (c == "route") return print(gridroute::cli::kRouteHelp);
   if (c == "escalate") return print(gridroute::cli::kEscalateHelp);
   if (c == "version") return print(gridroute::cli::kVersionHelp);
+  if (c == "test") return print(gridroute::cli::kTestHelp);
+  if (c == "diff") return print(gridroute::cli::kDiffHelp);
+  if (c == "graph") return print(gridroute::cli::kGraphHelp);
   return usage_error("help: unknown command '" + c + "'");
 }
 
@@ -188,6 +195,9 @@ int main(int argc, char** argv) {
     if (cmd == "check") return cmd_check(args);
     if (cmd == "route") return cmd_batch(Batch::route, args);
     if (cmd == "escalate") return cmd_batch(Batch::escalate, args);
+    if (cmd == "test") return gridroute::cli::cmd_test(args);
+    if (cmd == "diff") return gridroute::cli::cmd_diff(args);
+    if (cmd == "graph") return gridroute::cli::cmd_graph(args);
     if (cmd == "db") return cmd_db(argc - 1, argv + 1);
     if (cmd == "worker") return cmd_worker(argc - 1, argv + 1);
   } catch (const std::exception& e) {
