@@ -84,7 +84,14 @@ class EngineBoundsTest(unittest.TestCase):
                 self.engine.route(line)
             self.assertEqual(cm.exception.message, message)
             self.assertEqual(cm.exception.record["status"], "rejected")
-        self.assertEqual(self.engine.route(issue(at="0000-01-01T00:00:00Z"))["status"], "routed")
+        # The first instant of the range routes; its deadlines fall in year 0000, which a datetime cannot
+        # hold: they stay the engine's text, and to_dict() writes them back unchanged.
+        first = self.engine.route(issue(at="0000-01-01T00:00:00Z"))
+        self.assertEqual(first.status, "routed")
+        self.assertIsInstance(first.respond_by, str)
+        self.assertTrue(first.respond_by.startswith("0000-01-0"), first.respond_by)
+        self.assertGreater(gridroute.parse_time(first.respond_by), MIN)
+        self.assertEqual(first.to_dict()["respond_by"], first.respond_by)
         # A batch answers every line, the bad ones with their refusal.
         text = "\n".join(json.dumps(x) for x in (issue(at="0000-01-01T00:00:00+23:59"), issue(),
                                                    issue(at="2025-11-20T09:15:00+08:00"))) + "\n"
@@ -108,6 +115,12 @@ class EngineBoundsTest(unittest.TestCase):
             with self.assertRaises(gridroute.RejectedError) as cm:
                 self.engine.escalate(case(**fields), "2025-11-20T10:15:00+08:00")
             self.assertEqual(cm.exception.message, message)
+        # A case at the first instant of the range: its next check, in year 0000, stays text.
+        first = self.engine.escalate(case(at="0000-01-01T00:00:00Z", level_started_at="0000-01-01T00:00:00Z"),
+                                     "0000-01-01T03:00:00Z")
+        self.assertEqual(first.action, "hold")
+        self.assertIsInstance(first.next_check, str)
+        self.assertEqual(first.to_dict()["next_check"], first.next_check)
         lines = [json.loads(l) for l in self.engine.escalate_jsonl(json.dumps(case()) + "\n", MAX).splitlines()]
         self.assertEqual(lines[0]["action"], "rejected")
         self.assertEqual(lines[0]["error"], "field 'now' " + RANGE)
