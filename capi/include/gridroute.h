@@ -202,12 +202,14 @@ typedef struct gridroute_load_options {
   uint64_t max_handlers;    /* default 10,000,000 */
   uint64_t max_rules;       /* default 1,000,000 */
   uint64_t max_errors;      /* stop collecting diagnostics after this many; default 1000 */
+  /* Since 1.1 (a struct of the older size leaves these at their defaults): */
+  uint64_t max_calendars;   /* calendars in rules.json; default 10,000 */
 } gridroute_load_options;
 
-#define GRIDROUTE_LOAD_OPTIONS_INIT {sizeof(gridroute_load_options), 0, 0, 0, 0, 0, 0}
+#define GRIDROUTE_LOAD_OPTIONS_INIT {sizeof(gridroute_load_options), 0, 0, 0, 0, 0, 0, 0}
 
-/* Sets *opts to GRIDROUTE_LOAD_OPTIONS_INIT; `struct_size` must be sizeof(gridroute_load_options).
- * Thread-safe. */
+/* Sets *opts to GRIDROUTE_LOAD_OPTIONS_INIT; `struct_size` must be sizeof(gridroute_load_options) (or the
+ * size of an older version of it, whose fields alone are written). Thread-safe. */
 GRIDROUTE_API int gridroute_load_options_init(gridroute_load_options *opts, uint32_t struct_size);
 
 /* A file given in memory (a CSV named by jurisdiction.json's units_csv / handlers_csv). This struct

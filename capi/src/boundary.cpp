@@ -35,7 +35,9 @@ namespace {
 class Block {
  public:
   explicit Block(std::size_t head) : size_(head) {}
-  void reserve_string(std::string_view s) { size_ += s.size() + 1; }
+  // Strings are NUL-terminated for C: a NUL inside one (a message quoting its input) is written as the
+  // six characters \u0000, so the C string is the whole text.
+  void reserve_string(std::string_view s) { size_ += s.size() + 1 + 5 * static_cast<std::size_t>(std::count(s.begin(), s.end(), '\0')); }
   bool allocate() {
     base_ = static_cast<char*>(std::calloc(1, size_));
     cursor_ = base_;
@@ -49,9 +51,15 @@ class Block {
   }
   const char* put(std::string_view s) {
     char* p = cursor_;
-    std::memcpy(p, s.data(), s.size());
-    p[s.size()] = '\0';
-    cursor_ += s.size() + 1;
+    for (char c : s) {
+      if (c == '\0') {
+        std::memcpy(cursor_, "\\u0000", 6);
+        cursor_ += 6;
+      } else {
+        *cursor_++ = c;
+      }
+    }
+    *cursor_++ = '\0';
     return p;
   }
 
@@ -154,6 +162,7 @@ gridroute::LoadOptions load_options(const gridroute_load_options* o) {
   if (o->max_handlers) lo.max_handlers = static_cast<std::size_t>(o->max_handlers);
   if (o->max_rules) lo.max_rules = static_cast<std::size_t>(o->max_rules);
   if (o->max_errors) lo.max_errors = static_cast<std::size_t>(o->max_errors);
+  if (has_11(o) && o->max_calendars) lo.max_calendars = static_cast<std::size_t>(o->max_calendars);
   return lo;
 }
 
@@ -166,6 +175,7 @@ gridroute::BundleSources bundle_sources(const gridroute_bundle_sources* s) {
       std::string(in_str(s->jurisdiction_json, s->jurisdiction_json_len, "sources->jurisdiction_json", true));
   b.rules_json = std::string(in_str(s->rules_json, s->rules_json_len, "sources->rules_json", true));
   if (s->file_count && !s->files) fail(GRIDROUTE_E_INVALID_ARGUMENT, "sources->files is NULL with a non-zero file_count");
+  check_count(s->file_count, sizeof(gridroute_file), "sources->file_count");
   for (std::size_t i = 0; i < s->file_count; ++i) {
     const gridroute_file& f = s->files[i];
     b.files.emplace_back(std::string(in_str(f.name, f.name_len, "sources->files[].name", true)),
@@ -190,6 +200,7 @@ void read_issue(const gridroute_issue* in, gridroute::Issue& is) {
     is.lat = in->lat;
   }
   if (in->attr_count && !in->attrs) fail(GRIDROUTE_E_INVALID_ARGUMENT, "issue->attrs is NULL with a non-zero attr_count");
+  check_count(in->attr_count, sizeof(gridroute_attr), "issue->attr_count");
   is.attrs.clear();
   for (std::size_t i = 0; i < in->attr_count; ++i) {
     const gridroute_attr& a = in->attrs[i];
@@ -257,8 +268,13 @@ int gridroute_time_parse(int64_t* out, const char* text, size_t len, gridroute_e
     require(out, "out");
     std::string_view t = in_str(text, len, "text", true);
     auto r = gridroute::parse_rfc3339(t);
-    if (!r.ok())
-      fail(GRIDROUTE_E_INVALID_ARGUMENT, "not an RFC 3339 time with an offset: " + std::string(r.status().message()));
+    if (!r.ok()) fail(GRIDROUTE_E_INVALID_ARGUMENT, std::string(r.status().message()));
+    // Only instants every other call accepts: "0000-01-01T00:00:00+23:59" parses, but to a time before
+    // the calendar range.
+    if (*r < gridroute::kMinInstant || *r >= gridroute::kMaxInstant)
+      fail(GRIDROUTE_E_INVALID_ARGUMENT, "\"" + std::string(t) +
+                                             "\" is outside the calendar range: from 0000-01-01T00:00:00Z to "
+                                             "before 9000-01-01T00:00:00Z");
     *out = *r;
     return GRIDROUTE_OK;
   });

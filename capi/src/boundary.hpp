@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -102,6 +103,7 @@ template <> inline constexpr std::size_t kSize10<gridroute_issue> = offsetof(gri
 template <> inline constexpr std::size_t kSize10<gridroute_decision> = offsetof(gridroute_decision, fallback);
 template <> inline constexpr std::size_t kSize10<gridroute_case> = offsetof(gridroute_case, rule);
 template <> inline constexpr std::size_t kSize10<gridroute_action> = offsetof(gridroute_action, assist);
+template <> inline constexpr std::size_t kSize10<gridroute_load_options> = offsetof(gridroute_load_options, max_calendars);
 
 // Whether a struct of this size has the fields of 1.1.
 template <class T>
@@ -130,7 +132,19 @@ inline std::string_view in_str(const char* p, std::size_t n, const char* what, b
     return {};
   }
   if (n == GRIDROUTE_NTS) n = std::strlen(p);
+  // No object is larger than PTRDIFF_MAX bytes: a longer length is a caller's bug, refused before any
+  // byte is read (a string_view of it would run past the caller's memory).
+  else if (n > static_cast<std::size_t>(PTRDIFF_MAX))
+    fail(GRIDROUTE_E_INVALID_ARGUMENT, std::string(what) + ": length " + std::to_string(n) +
+                                           " is larger than any object (PTRDIFF_MAX)");
   return {p, n};
+}
+
+// An array count: `n` elements of `size` bytes must fit in one object (PTRDIFF_MAX bytes).
+inline void check_count(std::size_t n, std::size_t size, const char* what) {
+  if (n > static_cast<std::size_t>(PTRDIFF_MAX) / size)
+    fail(GRIDROUTE_E_INVALID_ARGUMENT, std::string(what) + " is " + std::to_string(n) +
+                                           ", larger than any array (PTRDIFF_MAX bytes)");
 }
 
 gridroute::LoadOptions load_options(const gridroute_load_options* o);

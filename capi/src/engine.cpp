@@ -10,8 +10,12 @@ extern "C" {
 int gridroute_load_options_init(gridroute_load_options* opts, uint32_t struct_size) {
   return guard(nullptr, [&] {
     require(opts, "opts");
-    if (struct_size != sizeof(gridroute_load_options)) return GRIDROUTE_E_STRUCT_SIZE;
-    *opts = gridroute_load_options GRIDROUTE_LOAD_OPTIONS_INIT;
+    // A caller built against an older header passes the older size: only that much is written.
+    if (struct_size != sizeof(gridroute_load_options) && struct_size != kSize10<gridroute_load_options>)
+      return GRIDROUTE_E_STRUCT_SIZE;
+    const gridroute_load_options init GRIDROUTE_LOAD_OPTIONS_INIT;
+    std::memcpy(static_cast<void*>(opts), &init, struct_size);
+    opts->struct_size = struct_size;
     return GRIDROUTE_OK;
   });
 }

@@ -22,6 +22,8 @@ void read_lifecycle(const gridroute_case* c, gridroute::Case& cs, std::vector<gr
     fail(GRIDROUTE_E_INVALID_ARGUMENT, "case->returned is NULL with a non-zero returned_count");
   if (c->suspended_count && !c->suspended)
     fail(GRIDROUTE_E_INVALID_ARGUMENT, "case->suspended is NULL with a non-zero suspended_count");
+  check_count(c->returned_count, sizeof(gridroute_return), "case->returned_count");
+  check_count(c->suspended_count, sizeof(*c->suspended), "case->suspended_count");
   returns.clear();
   for (std::size_t i = 0; i < c->returned_count; ++i) {
     const gridroute_return& r = c->returned[i];

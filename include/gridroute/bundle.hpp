@@ -41,6 +41,7 @@ struct LoadOptions {
   std::size_t max_handlers = 10'000'000;
   std::size_t max_rules = 1'000'000;
   std::size_t max_tiers = 32;
+  std::size_t max_calendars = 10'000;
   std::size_t max_errors = 1000;  // stop collecting after this many
 };
 

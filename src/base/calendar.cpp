@@ -2,6 +2,8 @@
 #include "base/calendar.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
 
 namespace gridroute::detail {
 namespace {
@@ -11,64 +13,139 @@ constexpr int kIndexLastYear = 2100;  // exclusive
 // How far a walk looks for working time before it gives up (about 30 years).
 constexpr std::int64_t kWalkHorizonDays = 11000;
 
-// lower_bound for a value expected near `first`: doubling steps, then a binary search in the last one.
-// Deadlines are days or hours ahead, so this reads a line or two of the prefix index, not its whole span.
-template <class It, class T>
-It gallop_lower_bound(It first, It last, const T& value) {
-  std::ptrdiff_t step = 1;
-  while (step < last - first && *(first + step) < value) {
-    first += step;
-    step *= 2;
-  }
-  return std::lower_bound(first, first + std::min(step + 1, last - first), value);
+std::int64_t floor_secs(Instant t) { return floor_div<kMicrosPerSecond>(t); }
+
+// ISO weekday of a day number, Monday = 0 (1970-01-01 was a Thursday).
+int iso0(std::int64_t day) { return static_cast<int>(((day + 3) % 7 + 7) % 7); }
+
+// How many of the sorted `days` are in [a, b).
+std::int64_t count_in(const std::vector<std::int64_t>& days, std::int64_t a, std::int64_t b) {
+  return std::lower_bound(days.begin(), days.end(), b) - std::lower_bound(days.begin(), days.end(), a);
 }
 
-std::int64_t floor_secs(Instant t) { return floor_div<kMicrosPerSecond>(t); }
+// The smallest day j in [a, last] with count(a, j + 1) >= target, given count(a, a) < target <=
+// count(a, last + 1) and count non-decreasing: doubling steps from `a` (deadlines are near), then a
+// binary search in the last step.
+template <class Count>
+std::int64_t first_day_reaching(std::int64_t a, std::int64_t last, std::int64_t target, Count&& count) {
+  std::int64_t lo = a - 1, hi = a, step = 1;
+  for (;;) {
+    hi = std::min(lo + step, last);
+    if (count(a, hi + 1) >= target) break;
+    lo = hi;
+    step *= 2;
+  }
+  while (hi - lo > 1) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    if (count(a, mid + 1) >= target) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
 
 }  // namespace
 
+// Built on first use: the working days within the index whose working time a daylight-saving change
+// makes differ from the nominal.
+struct Calendar::Lazy {
+  std::once_flag once;
+  std::atomic<bool> built{false};
+  std::vector<Irregular> irregular;
+};
+
 Calendar::Calendar(std::string id, Zone zone, std::vector<int> weekdays, std::vector<Period> periods,
                    std::vector<absl::CivilDay> holidays, std::vector<absl::CivilDay> workdays)
-    : id_(std::move(id)), zone_(std::move(zone)), periods_(std::move(periods)) {
+    : id_(std::move(id)), zone_(std::move(zone)), periods_(std::move(periods)), lazy_(std::make_shared<Lazy>()) {
   for (int w : weekdays)
     if (w >= 1 && w <= 7) weekday_mask_ |= static_cast<std::uint8_t>(1u << (w - 1));
+  for (int k = 0; k < 7; ++k) weekday_count_ += (weekday_mask_ >> k) & 1;
+  for (const Period& p : periods_) nominal_micros_ += std::int64_t{p.end - p.begin} * kMicrosPerSecond;
   for (auto d : holidays) holidays_.insert(day_number(d));
   for (auto d : workdays) workdays_.insert(day_number(d));
+  // A day is worked when it is a make-up day, or a working weekday and not a holiday: counted as the
+  // working weekdays, less the holidays on them, plus the make-up days not counted already.
+  for (Day d : holidays_)
+    if (weekday_mask_ & (1u << iso0(d))) off_.push_back(d);
+  for (Day d : workdays_)
+    if (!(weekday_mask_ & (1u << iso0(d))) || holidays_.contains(d)) on_.push_back(d);
+  std::sort(off_.begin(), off_.end());
+  std::sort(on_.begin(), on_.end());
+  off_.shrink_to_fit();
+  on_.shrink_to_fit();
   index_first_ = days_from_civil(kIndexFirstYear, 1, 1);
-  index_days_ = days_from_civil(kIndexLastYear, 1, 1) - index_first_;
-  working_days_before_.resize(static_cast<size_t>(index_days_) + 1);
-  working_micros_before_.resize(static_cast<size_t>(index_days_) + 1);
-  std::int32_t days = 0;
-  std::int64_t micros = 0;
-  for (Day i = 0; i < index_days_; ++i) {
-    working_days_before_[static_cast<size_t>(i)] = days;
-    working_micros_before_[static_cast<size_t>(i)] = micros;
-    Day day = index_first_ + i;
-    if (is_working(day)) {
-      ++days;
-      for (const Period& p : periods_) micros += period_instant(day, p.end, true) - period_instant(day, p.begin, true);
-    }
-  }
-  working_days_before_.back() = days;
-  working_micros_before_.back() = micros;
+  index_end_ = days_from_civil(kIndexLastYear, 1, 1);
 }
 
 bool Calendar::is_working(Day n) const {
   if (!workdays_.empty() && workdays_.contains(n)) return true;
-  int iso0 = static_cast<int>(((n + 3) % 7 + 7) % 7);  // 1970-01-01 was a Thursday; Monday = 0
-  if (!(weekday_mask_ & (1u << iso0))) return false;
+  if (!(weekday_mask_ & (1u << iso0(n)))) return false;
   return holidays_.empty() || !holidays_.contains(n);
 }
 
-
 Instant Calendar::period_instant(Day day, int seconds, bool exact_zone) const {
-  if (exact_zone) {
-    std::int64_t y;
-    int m, d;
-    civil_from_days(day, y, m, d);
-    return absl::ToUnixMicros(absl::FromCivil(absl::CivilSecond(y, m, d, 0, 0, 0) + seconds, zone_.tz()));
-  }
-  return zone_.instant(day, seconds);
+  return exact_zone ? zone_.instant_by_rules(day, seconds) : zone_.instant(day, seconds);
+}
+
+std::int64_t Calendar::working_days(Day a, Day b) const {
+  if (b <= a) return 0;
+  const std::int64_t weeks = (b - a) / 7;
+  std::int64_t n = weeks * weekday_count_;
+  for (Day d = a + weeks * 7; d < b; ++d) n += (weekday_mask_ >> iso0(d)) & 1;
+  return n - count_in(off_, a, b) + count_in(on_, a, b);
+}
+
+const std::vector<Calendar::Irregular>& Calendar::irregular() const {
+  Lazy& lz = *lazy_;
+  std::call_once(lz.once, [&] {
+    // Every offset change near the index: the local dates on either side of it, and a day's margin.
+    std::vector<Day> days;
+    absl::Time t = absl::FromUnixSeconds((index_first_ - 2) * 86400);
+    const absl::Time end = absl::FromUnixSeconds((index_end_ + 2) * 86400);
+    absl::TimeZone::CivilTransition tr;
+    while (zone_.tz().NextTransition(t, &tr)) {
+      const absl::Time at = zone_.tz().At(tr.to).trans;
+      if (at >= end) break;
+      const Day from = day_number(absl::CivilDay(tr.from)), to = day_number(absl::CivilDay(tr.to));
+      for (Day d = std::min(from, to) - 1; d <= std::max(from, to) + 1; ++d) days.push_back(d);
+      t = std::max(at, t + absl::Seconds(1));
+    }
+    std::sort(days.begin(), days.end());
+    days.erase(std::unique(days.begin(), days.end()), days.end());
+    std::int64_t before = 0;
+    for (Day d : days) {
+      if (!in_index(d) || !is_working(d)) continue;
+      std::int64_t actual = 0;
+      for (const Period& p : periods_) actual += period_instant(d, p.end, false) - period_instant(d, p.begin, false);
+      if (actual == nominal_micros_) continue;
+      lz.irregular.push_back({d, actual - nominal_micros_, before});
+      before += actual - nominal_micros_;
+    }
+    lz.irregular.shrink_to_fit();
+    lz.built.store(true, std::memory_order_release);
+  });
+  return lz.irregular;
+}
+
+std::int64_t Calendar::working_micros(Day a, Day b) const {
+  if (b <= a) return 0;
+  std::int64_t n = working_days(a, b) * nominal_micros_;
+  const std::vector<Irregular>& irr = irregular();
+  if (irr.empty()) return n;
+  auto by_day = [](const Irregular& x, Day d) { return x.day < d; };
+  auto lo = std::lower_bound(irr.begin(), irr.end(), a, by_day);
+  auto hi = std::lower_bound(lo, irr.end(), b, by_day);
+  auto prefix = [&](std::vector<Irregular>::const_iterator it) {
+    return it == irr.end() ? irr.back().delta_before + irr.back().delta : it->delta_before;
+  };
+  return n + prefix(hi) - prefix(lo);
+}
+
+std::size_t Calendar::bytes() const {
+  std::size_t n = sizeof(*this) + sizeof(Lazy) + id_.capacity() + periods_.capacity() * sizeof(Period) +
+                  (off_.capacity() + on_.capacity()) * sizeof(Day) +
+                  (holidays_.capacity() + workdays_.capacity()) * (sizeof(Day) + 1);
+  if (lazy_->built.load(std::memory_order_acquire)) n += lazy_->irregular.capacity() * sizeof(Irregular);
+  return n;
 }
 
 std::pair<std::int64_t, Instant> Calendar::consume_day(Day day, Instant start, std::int64_t micros,
@@ -137,40 +214,29 @@ Instant Calendar::add_working_days_walk(Day from, std::int64_t n) const {
 }
 
 Instant Calendar::add_working_days_indexed(Day from, std::int64_t n) const {
-  auto idx = static_cast<size_t>(from - index_first_);
-  std::int64_t target = working_days_before_[idx + 1] + n;  // working days in [first, answer] reached
-  if (target > working_days_before_.back()) {
-    // Beyond the index: continue walking from its end.
-    std::int64_t left = target - working_days_before_.back();
-    return add_working_days_walk(index_first_ + index_days_ - 1, left);
-  }
-  // The answer is the day j whose prefix through j (working_days_before_[j + 1]) first reaches target.
-  auto it = gallop_lower_bound(working_days_before_.begin() + static_cast<std::ptrdiff_t>(idx) + 1,
-                               working_days_before_.end(), static_cast<std::int32_t>(target));
-  auto j = static_cast<Day>(it - working_days_before_.begin()) - 1;
-  return period_instant(index_first_ + j, periods_.back().end, false);
+  const Day a = from + 1;
+  const std::int64_t total = working_days(a, index_end_);
+  // Beyond the index: continue walking from its end.
+  if (total < n) return add_working_days_walk(index_end_ - 1, n - total);
+  auto count = [this](Day x, Day y) { return working_days(x, y); };
+  const Day j = first_day_reaching(a, index_end_ - 1, n, count);
+  return period_instant(j, periods_.back().end, false);
 }
 
 Instant Calendar::add_working_hours_indexed(Instant start, std::int64_t micros) const {
-  Day day = local_day(start);
-  auto idx = static_cast<size_t>(day - index_first_);
-  if (working_indexed(static_cast<Day>(idx))) {
+  const Day day = local_day(start);
+  if (is_working(day)) {
     auto [used, due] = consume_day(day, start, micros, false);
     if (due != kNoInstant) return due;
     micros -= used;
   }
-  // Whole days after `day`: the first day k > idx with before[k + 1] - before[idx + 1] >= micros.
-  std::int64_t base = working_micros_before_[idx + 1];
-  std::int64_t target = base + micros;
-  if (target > working_micros_before_.back()) {
-    std::int64_t left = target - working_micros_before_.back();
-    return add_working_hours_walk(period_instant(index_first_ + index_days_, 0, true), left);
-  }
-  auto it = gallop_lower_bound(working_micros_before_.begin() + static_cast<std::ptrdiff_t>(idx) + 1,
-                               working_micros_before_.end(), target);
-  auto k = static_cast<Day>(it - working_micros_before_.begin()) - 1;
-  std::int64_t before = working_micros_before_[static_cast<size_t>(k)] - base;
-  return consume_day(index_first_ + k, kNoInstant + 1, micros - before, false).second;
+  // Whole days after `day`: the first day k with working_micros(day + 1, k + 1) >= micros.
+  const Day a = day + 1;
+  const std::int64_t total = working_micros(a, index_end_);
+  if (total < micros) return add_working_hours_walk(period_instant(index_end_, 0, true), micros - total);
+  auto count = [this](Day x, Day y) { return working_micros(x, y); };
+  const Day k = first_day_reaching(a, index_end_ - 1, micros, count);
+  return consume_day(k, kNoInstant + 1, micros - working_micros(a, k), false).second;
 }
 
 std::vector<int> Calendar::weekdays() const {

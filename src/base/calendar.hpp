@@ -1,13 +1,15 @@
 // Internal: a working calendar (SPEC §3.4) — working weekdays and periods, holidays, make-up workdays —
-// and deadlines counted on it. Calendars precompute, for a span of years, cumulative working days and
-// working time per day, so a deadline is a binary search rather than a walk; outside that span they
-// walk day by day.
+// and deadlines counted on it. Within 2000–2099 a deadline is a search over counts in closed form
+// (whole weeks, then the holidays and make-up days in sorted lists, then the days a daylight-saving
+// change makes longer or shorter); outside those years it walks day by day. A calendar costs memory
+// in proportion to what it declares, not to the years it spans.
 //
 //   Calendar gov("gov", zone, {1, 2, 3, 4, 5}, {{8 * 3600 + 1800, 12 * 3600}}, holidays, workdays);
 //   Instant due = gov.add(start, Duration{Duration::Kind::working_days, 3});
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,7 +21,8 @@
 
 namespace gridroute::detail {
 
-// Immutable once built; safe to share across threads.
+// Immutable once built; safe to share across threads (the daylight-saving table is built once, on the
+// first deadline in working hours that needs it, under std::call_once).
 class Calendar {
  public:
   struct Period {
@@ -28,6 +31,8 @@ class Calendar {
   };
 
   // `weekdays` are ISO (1 = Monday … 7 = Sunday). Periods must be sorted, non-empty and disjoint.
+  // A period bound that falls in a daylight-saving gap (a local time that never occurs) is the instant
+  // the clocks jump; one that occurs twice is its first occurrence (docs/decisions.md).
   Calendar(std::string id, Zone zone, std::vector<int> weekdays, std::vector<Period> periods,
            std::vector<absl::CivilDay> holidays, std::vector<absl::CivilDay> workdays);
 
@@ -52,15 +57,30 @@ class Calendar {
   // with it (tests compare them).
   Instant add_by_walking(Instant start, Duration d) const;
 
+  // The bytes this calendar holds (its lists, and the daylight-saving table once built): what a
+  // bundle's calendars cost, for tests and the cost model in docs/security.md.
+  std::size_t bytes() const;
+
  private:
   using Day = std::int64_t;  // days since 1970-01-01
+  // A working day whose working time differs from the nominal (a daylight-saving change on it or
+  // next to it), with the sum of the differences of the earlier ones.
+  struct Irregular {
+    Day day;
+    std::int64_t delta;         // micros, actual - nominal
+    std::int64_t delta_before;  // sum of `delta` of the earlier entries
+  };
+  struct Lazy;
+
   Day local_day(Instant t) const { return zone_.local_day(t); }
   bool is_working(Day day) const;
   Instant period_instant(Day day, int seconds, bool exact_zone) const;
-  bool in_index(Day day) const { return day >= index_first_ && day < index_first_ + index_days_; }
-  bool working_indexed(Day idx) const {
-    return working_days_before_[static_cast<size_t>(idx) + 1] != working_days_before_[static_cast<size_t>(idx)];
-  }
+  bool in_index(Day day) const { return day >= index_first_ && day < index_end_; }
+  // Working days, and working micros, in the days [a, b) of the index.
+  std::int64_t working_days(Day a, Day b) const;
+  std::int64_t working_micros(Day a, Day b) const;
+  const std::vector<Irregular>& irregular() const;
+  std::int64_t day_micros(Day day) const;
   Instant add_working_hours_walk(Instant start, std::int64_t micros) const;
   Instant add_working_days_walk(Day from, std::int64_t n) const;
   Instant add_working_hours_indexed(Instant start, std::int64_t micros) const;
@@ -71,15 +91,20 @@ class Calendar {
   std::string id_;
   Zone zone_;
   std::uint8_t weekday_mask_ = 0;  // bit (iso weekday - 1)
+  int weekday_count_ = 0;          // working weekdays in a week
   std::vector<Period> periods_;
+  std::int64_t nominal_micros_ = 0;  // a working day's working time without a daylight-saving change
   absl::flat_hash_set<Day> holidays_;
   absl::flat_hash_set<Day> workdays_;
+  // Sorted: the days a holiday takes off a working weekday, and the make-up days that are not
+  // working weekdays anyway.
+  std::vector<Day> off_;
+  std::vector<Day> on_;
 
-  // Index over [index_first_, index_first_ + index_days_): prefix sums over whole days.
+  // The years counted in closed form: [index_first_, index_end_).
   Day index_first_ = 0;
-  Day index_days_ = 0;
-  std::vector<std::int32_t> working_days_before_;    // size index_days_ + 1
-  std::vector<std::int64_t> working_micros_before_;  // size index_days_ + 1
+  Day index_end_ = 0;
+  std::shared_ptr<Lazy> lazy_;  // shared by copies: the same calendar
 };
 
 }  // namespace gridroute::detail

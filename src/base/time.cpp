@@ -2,6 +2,7 @@
 #include "base/time.hpp"
 
 #include "base/strings.hpp"
+#include "base/text.hpp"
 #include "base/zone.hpp"
 
 namespace gridroute {
@@ -94,7 +95,8 @@ bool parse_date_time(std::string_view s, DateTime& out) {
 absl::StatusOr<Instant> parse_rfc3339(std::string_view s) {
   detail::DateTime dt;
   if (!detail::parse_date_time(s, dt) || !dt.has_offset)
-    return absl::InvalidArgumentError(detail::cat("not an RFC 3339 time with an offset: \"", s, "\""));
+    return absl::InvalidArgumentError(
+        detail::cat("not an RFC 3339 time with an offset: \"", detail::utf8_prefix(s, 80), "\""));
   std::int64_t local = dt.civil - absl::CivilSecond(1970, 1, 1, 0, 0, 0);
   return (local - dt.offset) * kMicrosPerSecond + dt.frac_us;
 }
@@ -104,6 +106,14 @@ absl::StatusOr<std::string> format_rfc3339(Instant t, std::string_view time_zone
   if (!zone.ok()) return zone.status();
   if (t < kMinInstant || t >= kMaxInstant)
     return absl::InvalidArgumentError("the time is outside 0000-01-01T00:00:00Z to 9000-01-01T00:00:00Z");
+  // RFC 3339 has four-digit years: near 0000-01-01T00:00:00Z a zone west of UTC is still in year -1,
+  // a text no parser reads back.
+  std::int64_t y;
+  int m, d, h, mi, sec, off;
+  zone->fields(t, y, m, d, h, mi, sec, off);
+  if (y < 0 || y > 9999)
+    return absl::InvalidArgumentError(detail::cat("the time is in year ", y, " in ", time_zone,
+                                                  ", outside the years 0000 to 9999 that RFC 3339 writes"));
   return detail::format_rfc3339(t, *zone);
 }
 

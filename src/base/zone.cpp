@@ -74,7 +74,10 @@ Instant Zone::instant_by_rules(std::int64_t day, int seconds) const {
   std::int64_t y;
   int m, d;
   civil_from_days(day, y, m, d);
-  return absl::ToUnixMicros(absl::FromCivil(absl::CivilSecond(y, m, d, 0, 0, 0) + seconds, tz_));
+  const absl::TimeZone::TimeInfo info = tz_.At(absl::CivilSecond(y, m, d, 0, 0, 0) + seconds);
+  // Abseil's `pre` for a skipped time is past the jump by the skipped span (02:30 → 03:30 on a
+  // 02:00 → 03:00 day), so 02:59 would come after 03:00; the jump itself keeps the order.
+  return absl::ToUnixMicros(info.kind == absl::TimeZone::TimeInfo::SKIPPED ? info.trans : info.pre);
 }
 
 Instant Zone::instant(absl::CivilSecond cs) const {
@@ -93,6 +96,12 @@ void append_rfc3339(std::string& out, Instant t, const Zone& zone) {
   std::int64_t y;
   int m, d, h, mi, sec, off;
   zone.fields(t, y, m, d, h, mi, sec, off);
+  if (y < 0 || y > 9999) {
+    // Only near the ends of the range (year -1 west of UTC): the same instant in UTC keeps a year
+    // RFC 3339 can write and a reader can parse back.
+    static const Zone utc;
+    utc.fields(t, y, m, d, h, mi, sec, off);
+  }
   std::int64_t frac = t - floor_secs(t) * kMicrosPerSecond;
   char buf[48];
   char* p = buf;

@@ -45,14 +45,17 @@ class Zone {
     }
     return instant_by_rules(day, seconds);
   }
-  // The instant of a local civil time (for a time skipped by a DST change, the later instant).
+  // The instant of a local civil time. A time that never occurs (skipped when the clocks jump forward)
+  // is the instant of the jump; a time that occurs twice (the clocks moved back) is its first
+  // occurrence. So later local times never give earlier instants (docs/decisions.md).
   Instant instant(absl::CivilSecond cs) const;
+  // As instant(day, seconds), always by the zone's rules (no fixed-offset fast path).
+  Instant instant_by_rules(std::int64_t day, int seconds) const;
   bool fixed() const { return fixed_; }
 
  private:
   bool in_fixed_range(Instant t) const { return fixed_ && t >= fixed_from_ && t < fixed_to_; }
   std::int64_t local_day_by_rules(Instant t) const;
-  Instant instant_by_rules(std::int64_t day, int seconds) const;
   absl::TimeZone tz_;
   bool fixed_ = false;
   int offset_ = 0;

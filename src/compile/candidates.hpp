@@ -1,16 +1,37 @@
-// Internal: the candidate rules of a category, in winning order (SPEC §3.1, §3.3).
+// Internal: the candidate rules of a category, in winning order (SPEC §3.1, §3.3), from the pattern
+// groups of the index (compile/index.hpp).
 #pragma once
 
 #include <span>
 #include <string_view>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "compile/index.hpp"
 
 namespace gridroute::detail {
 
-// The candidates of `category` (precomputed when the bundle declares a taxonomy), or of the code
-// `code` gathered from the pattern indexes into `scratch` and sorted.
+// The groups whose pattern matches a code, least specific first: `*`, the prefixes, the code itself.
+using GroupChain = absl::InlinedVector<std::int32_t, 8>;
+
+// The groups of `code` (precomputed for a declared category of a taxonomy, else looked up).
+void groups_for(const Index& s, std::string_view code, CategoryId category, GroupChain& out);
+
+// Whether rule `r`, a candidate of the group at position `at` of `chain`, is also a candidate of a more
+// specific group of the chain: only its most specific pattern counts (SPEC §3.3 specificity).
+inline bool dominated(const Index& s, RuleId r, std::span<const std::int32_t> chain, std::size_t at) {
+  std::span<const std::int32_t> mine = s.groups_of_rule(r);
+  if (mine.empty()) return false;
+  for (std::size_t k = at + 1; k < chain.size(); ++k)
+    if (std::binary_search(mine.begin(), mine.end(), chain[k])) return true;
+  return false;
+}
+
+// How many rules are candidates of the chain (each once).
+std::size_t candidate_count(const Index& s, std::span<const std::int32_t> chain);
+
+// Every candidate of `code` (of `category` when declared), each rule once, in winning order: in the
+// index itself when a single group holds them, else gathered into `scratch` and sorted.
 void candidates_for(const Index& s, std::string_view code, CategoryId category, std::vector<Candidate>& scratch,
                     std::span<const Candidate>& out);
 

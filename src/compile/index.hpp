@@ -3,9 +3,9 @@
 //
 // Built once by compile/ and never changed, so any number of threads may read one Index at once.
 // String ids map once to dense integers; the unit tree is kept as Euler-tour intervals, so "scope is an
-// ancestor of the cell" is two integer compares; each declared category has its candidate rules
-// pre-sorted in winning order; each unit lists the handlers serving it grouped by role, so resolving a
-// role walks at most the cell's depth.
+// ancestor of the cell" is two integer compares; each category pattern has its rules pre-sorted in
+// winning order; each unit lists the handlers serving it grouped by role, so resolving a role walks at
+// most the cell's depth.
 #pragma once
 
 #include <array>
@@ -268,11 +268,14 @@ struct Index {
   bool has_taxonomy = false;
   std::vector<std::string> categories;
   StringMap<std::string_view, CategoryId> category_index;
-  std::vector<std::uint32_t> candidate_offset;  // per declared category; size categories+1
-  std::vector<Candidate> candidates;
-  // Per declared category, the distinct scopes of its candidates: tree intervals, so nested or disjoint,
-  // sorted by tin; `up` is the nearest enclosing scope of the same category (absolute index, or -1), and
-  // each lists the positions of its candidates in winning order. Routing finds the cell's deepest
+  // Candidates are indexed by pattern, not expanded per category (a bundle's size bounds the index):
+  // each distinct pattern of the rules ("a.b.c", "a.b.*", "*") is a group — the rules that name it, in
+  // winning order, a run of `candidates` — with the scope index of that run. A code's candidates are
+  // those of the groups its code matches (`*`, its prefixes, itself), merged in winning order; a rule
+  // that several of them hold counts once, by its most specific pattern.
+  // The scope index of a group: the distinct scopes of its candidates, tree intervals (so nested or
+  // disjoint) sorted by tin; `up` is the nearest enclosing scope of the same group (absolute index, or
+  // -1), and each lists the positions of its candidates in the group. Routing finds the cell's deepest
   // enclosing scope by binary search and merges the chain above it, so it visits only the candidates
   // whose scope holds the cell (the explain trace still walks every candidate).
   struct ScopeNode {
@@ -280,12 +283,29 @@ struct Index {
     std::int32_t up;
     std::uint32_t first, count;  // into scope_positions
   };
-  std::vector<std::uint32_t> scope_node_offset;  // per declared category; size categories+1
+  struct PatternGroup {
+    std::uint32_t first = 0, count = 0;            // into candidates
+    std::uint32_t node_first = 0, node_count = 0;  // into scope_nodes
+    std::uint32_t multi_first = 0, multi_count = 0;  // into multi_positions: rules with other patterns too
+  };
+  std::vector<Candidate> candidates;
+  std::vector<PatternGroup> groups;
   std::vector<ScopeNode> scope_nodes;
   std::vector<std::uint32_t> scope_positions;
-  // Without a taxonomy: patterns indexed for on-the-fly candidate lists.
-  StringMap<std::string, std::vector<std::pair<RuleId, std::int32_t>>> exact_patterns, prefix_patterns;
-  std::vector<std::pair<RuleId, std::int32_t>> star_patterns;
+  std::vector<std::uint32_t> multi_positions;
+  StringMap<std::string, std::int32_t> exact_groups;   // by code
+  StringMap<std::string, std::int32_t> prefix_groups;  // by the prefix without ".*"
+  std::int32_t star_group = -1;
+  // Per declared category (with a taxonomy): its groups, least specific first; size categories+1.
+  std::vector<std::uint32_t> category_group_offset;
+  std::vector<std::int32_t> category_groups;
+  // Per rule: the sorted groups of a rule with more than one pattern (empty for the others).
+  std::vector<std::uint32_t> rule_group_offset;  // size rules+1
+  std::vector<std::int32_t> rule_groups;
+  std::span<const std::int32_t> groups_of_rule(RuleId r) const {
+    return {rule_groups.data() + rule_group_offset[static_cast<std::size_t>(r)],
+            rule_group_offset[static_cast<std::size_t>(r) + 1] - rule_group_offset[static_cast<std::size_t>(r)]};
+  }
   std::vector<CompiledRule> rules;
   StringMap<std::string_view, RuleId> rule_index;  // keys view rules[i].id
   RuleId find_rule(std::string_view id) const {

@@ -1,11 +1,13 @@
 // Compiling the rules: roles, attributes, calendars, conditions, rules, escalation policies, and the
 // candidate lists and scope index routing reads.
 #include <algorithm>
+#include <limits>
 
 #include "absl/container/flat_hash_set.h"
 #include "base/json_text.hpp"
 #include "compile/candidates.hpp"
 #include "compile/compiler.hpp"
+#include "compile/order.hpp"
 #include "compile/names.hpp"
 
 namespace gridroute::detail {
@@ -41,6 +43,10 @@ void Compiler::rules_preamble() {
     std::int8_t& slot = s_->attr_slot[Index::attr_slot_of(s_->attr_names[k])];
     if (slot >= 0) s_->attr_slot_direct = false;
     slot = static_cast<std::int8_t>(k);
+  }
+  if (rules_.calendars.size() > opt_.max_calendars) {
+    rerr("/calendars", detail::cat("more than ", opt_.max_calendars, " calendars (LoadOptions::max_calendars)"));
+    return;
   }
   for (std::size_t i = 0; i < rules_.calendars.size(); ++i) calendar(i);
 }
@@ -344,9 +350,15 @@ void Compiler::rules() {
     rerr("/rules", detail::cat("more than ", opt_.max_rules, " rules (LoadOptions::max_rules)"));
     return;
   }
-  absl::flat_hash_set<std::string> declared;
-  if (rules_.categories)
-    for (auto& c : *rules_.categories) declared.insert(c.code);
+  absl::flat_hash_set<std::string_view> declared;
+  std::vector<std::string_view> sorted_codes;
+  if (rules_.categories) {
+    for (auto& c : *rules_.categories) {
+      declared.insert(c.code);
+      sorted_codes.push_back(c.code);
+    }
+    std::sort(sorted_codes.begin(), sorted_codes.end());
+  }
   absl::flat_hash_set<std::string> ids;
   for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
     auto& r = rules_.rules[i];
@@ -367,14 +379,13 @@ void Compiler::rules() {
         continue;
       }
       if (rules_.categories && pat != "*") {
-        bool any = false;
-        for (const auto& c : *rules_.categories) {
-          std::string_view cc = c.code;
-          if (prefix ? (cc == code || (cc.size() > code.size() && cc.starts_with(code) && cc[code.size()] == '.'))
-                     : cc == code) {
-            any = true;
-            break;
-          }
+        // The code itself, or (a prefix) a declared code below it: the first sorted code from "code."
+        // on starts with it if any does.
+        bool any = declared.contains(code);
+        if (!any && prefix) {
+          std::string below = detail::cat(code, ".");
+          auto it = std::lower_bound(sorted_codes.begin(), sorted_codes.end(), std::string_view(below));
+          any = it != sorted_codes.end() && it->starts_with(below);
         }
         if (!any) rerr(p, detail::cat("category pattern \"", pat, "\" matches no declared category"));
       }
@@ -519,45 +530,101 @@ void Compiler::categories() {
     for (std::size_t i = 0; i < s_->categories.size(); ++i)
       s_->category_index.emplace(s_->categories[i], static_cast<CategoryId>(i));
   }
+  // One group per distinct pattern, with its rules in file order (a rule once, at its first such pattern).
+  std::vector<std::vector<std::pair<RuleId, std::int32_t>>> members;
+  std::vector<std::int32_t> specificity;
+  auto group = [&](StringMap<std::string, std::int32_t>* map, std::string_view key, std::int32_t spec) {
+    std::int32_t* slot = &s_->star_group;
+    if (map) slot = &map->try_emplace(std::string(key), -1).first->second;
+    if (*slot < 0) {
+      *slot = static_cast<std::int32_t>(members.size());
+      members.emplace_back();
+      specificity.push_back(spec);
+    }
+    return *slot;
+  };
+  std::vector<std::int32_t> mine;
+  s_->rule_group_offset.assign(1, 0);
   for (std::size_t r = 0; r < rs.size(); ++r) {
+    mine.clear();
     for (std::size_t k = 0; k < rs[r].patterns.size(); ++k) {
       const std::string& pat = rs[r].patterns[k];
-      auto entry = std::make_pair(static_cast<RuleId>(r), static_cast<std::int32_t>(k));
-      if (pat == "*") s_->star_patterns.push_back(entry);
-      else if (pat.ends_with(".*")) s_->prefix_patterns[pat.substr(0, pat.size() - 2)].push_back(entry);
-      else s_->exact_patterns[pat].push_back(entry);
+      std::int32_t g;
+      if (pat == "*") {
+        g = group(nullptr, {}, 0);
+      } else if (pat.ends_with(".*")) {
+        std::string_view code = std::string_view(pat).substr(0, pat.size() - 2);
+        g = group(&s_->prefix_groups, code, static_cast<std::int32_t>(std::count(code.begin(), code.end(), '.')) + 1);
+      } else {
+        g = group(&s_->exact_groups, pat, 1 << 20);
+      }
+      auto& m = members[static_cast<std::size_t>(g)];
+      if (!m.empty() && m.back().first == static_cast<RuleId>(r)) continue;  // the same pattern twice
+      m.emplace_back(static_cast<RuleId>(r), static_cast<std::int32_t>(k));
+      mine.push_back(g);
     }
+    if (mine.size() > 1) {
+      std::sort(mine.begin(), mine.end());
+      s_->rule_groups.insert(s_->rule_groups.end(), mine.begin(), mine.end());
+    }
+    s_->rule_group_offset.push_back(static_cast<std::uint32_t>(s_->rule_groups.size()));
   }
-  // Candidate lists read the unit tree's intervals: with errors already found the tree may be partial,
-  // and the bundle is refused anyway.
-  if (!s_->has_taxonomy || !problems_.empty()) return;
-  s_->candidate_offset.push_back(0);
-  std::vector<Candidate> scratch;
-  for (const std::string& code : s_->categories) {
-    std::span<const Candidate> out;
-    candidates_for(*s_, code, kNone, scratch, out);
-    s_->candidates.insert(s_->candidates.end(), out.begin(), out.end());
-    s_->candidate_offset.push_back(static_cast<std::uint32_t>(s_->candidates.size()));
+  // The groups read the unit tree's intervals: with errors already found the tree may be partial, and
+  // the bundle is refused anyway.
+  if (!problems_.empty()) return;
+  if (s_->rule_groups.size() > std::numeric_limits<std::uint32_t>::max() ||
+      [&] {
+        std::size_t n = 0;
+        for (auto& m : members) n += m.size();
+        return n > std::numeric_limits<std::uint32_t>::max();
+      }()) {
+    rerr("/rules", "more category patterns than the index can hold (2^32)");
+    return;
+  }
+  s_->groups.resize(members.size());
+  for (std::size_t g = 0; g < members.size(); ++g) {
+    Index::PatternGroup& pg = s_->groups[g];
+    pg.first = static_cast<std::uint32_t>(s_->candidates.size());
+    for (auto [r, k] : members[g]) {
+      const UnitId scope = rs[static_cast<std::size_t>(r)].scope;
+      s_->candidates.push_back({r, specificity[g], k, s_->hot[scope].tin, s_->hot[scope].tout});
+    }
+    members[g] = {};
+    auto b = s_->candidates.begin() + pg.first;
+    std::sort(b, s_->candidates.end(), [&](const Candidate& x, const Candidate& y) { return wins_over(*s_, x, y); });
+    pg.count = static_cast<std::uint32_t>(s_->candidates.size() - pg.first);
+    pg.multi_first = static_cast<std::uint32_t>(s_->multi_positions.size());
+    for (std::uint32_t i = 0; i < pg.count; ++i)
+      if (!s_->groups_of_rule(s_->candidates[pg.first + i].rule).empty()) s_->multi_positions.push_back(i);
+    pg.multi_count = static_cast<std::uint32_t>(s_->multi_positions.size() - pg.multi_first);
+  }
+  if (s_->has_taxonomy) {
+    s_->category_group_offset.assign(1, 0);
+    GroupChain chain;
+    for (const std::string& code : s_->categories) {
+      groups_for(*s_, code, kNone, chain);
+      s_->category_groups.insert(s_->category_groups.end(), chain.begin(), chain.end());
+      s_->category_group_offset.push_back(static_cast<std::uint32_t>(s_->category_groups.size()));
+    }
   }
   build_scope_index();
 }
 
 void Compiler::build_scope_index() {
   Index& s = *s_;
-  s.scope_node_offset.assign(1, 0);
   std::vector<std::pair<std::int32_t, std::uint32_t>> by_tin;  // (scope tin, position)
   std::vector<std::int32_t> open;
-  for (std::size_t c = 0; c + 1 < s.candidate_offset.size(); ++c) {
-    const std::uint32_t b = s.candidate_offset[c], e = s.candidate_offset[c + 1];
+  for (Index::PatternGroup& g : s.groups) {
+    g.node_first = static_cast<std::uint32_t>(s.scope_nodes.size());
     by_tin.clear();
-    for (std::uint32_t i = b; i < e; ++i) by_tin.emplace_back(s.candidates[i].scope_tin, i - b);
+    for (std::uint32_t i = 0; i < g.count; ++i) by_tin.emplace_back(s.candidates[g.first + i].scope_tin, i);
     std::sort(by_tin.begin(), by_tin.end());  // by tin, then position: positions stay ascending
     open.clear();
     for (std::size_t k = 0; k < by_tin.size(); ++k) {
       if (k == 0 || by_tin[k].first != by_tin[k - 1].first) {
-        const Candidate& cand = s.candidates[b + by_tin[k].second];
+        const Candidate& cand = s.candidates[g.first + by_tin[k].second];
         Index::ScopeNode node{cand.scope_tin, cand.scope_tout, -1,
-                                 static_cast<std::uint32_t>(s.scope_positions.size()), 0};
+                              static_cast<std::uint32_t>(s.scope_positions.size()), 0};
         while (!open.empty() && s.scope_nodes[static_cast<std::size_t>(open.back())].tout <= node.tin)
           open.pop_back();
         if (!open.empty()) node.up = open.back();
@@ -567,7 +634,7 @@ void Compiler::build_scope_index() {
       s.scope_positions.push_back(by_tin[k].second);
       ++s.scope_nodes.back().count;
     }
-    s.scope_node_offset.push_back(static_cast<std::uint32_t>(s.scope_nodes.size()));
+    g.node_count = static_cast<std::uint32_t>(s.scope_nodes.size()) - g.node_first;
   }
 }
 

@@ -52,48 +52,62 @@ void unrouted_message(const PreparedIssue& is, std::size_t candidates, std::size
                     ", but no handler of their roles serves the cell or its ancestors");
 }
 
-// The fast path: only the candidates whose scope holds the cell, in winning order — the chain of
-// enclosing scopes from the deepest one, merged by position.
-void route_by_scope(const Index& s, const PreparedIssue& is, Decision& d) {
+// The fast path: only the candidates whose scope holds the cell, in winning order — in each group of
+// the code, the chain of enclosing scopes from the deepest one; the heads merged by position within a
+// group and by the winning order across groups.
+void route_by_scope(const Index& s, const PreparedIssue& is, std::span<const std::int32_t> chain, Decision& d) {
   const std::int32_t cell_tin = s.hot[is.cell].tin;
-  const Candidate* cands = s.candidates.data() + s.candidate_offset[is.category];
-  const std::size_t total = s.candidate_offset[is.category + 1] - s.candidate_offset[is.category];
   const Index::ScopeNode* nodes = s.scope_nodes.data();
-  const Index::ScopeNode* nb = nodes + s.scope_node_offset[is.category];
-  const Index::ScopeNode* ne = nodes + s.scope_node_offset[is.category + 1];
-  const Index::ScopeNode* it =
-      std::upper_bound(nb, ne, cell_tin, [](std::int32_t t, const Index::ScopeNode& n) { return t < n.tin; });
-  std::int32_t node = it == nb ? -1 : static_cast<std::int32_t>(it - 1 - nodes);
-  while (node >= 0 && cell_tin >= nodes[node].tout) node = nodes[node].up;
   struct Head {
     const std::uint32_t* p;
     const std::uint32_t* e;
+    const Candidate* cands;  // the group's candidates
+    std::uint32_t at;        // the group's position in the chain
   };
   absl::InlinedVector<Head, 16> heads;
-  for (; node >= 0; node = nodes[node].up) {
-    const std::uint32_t* p = s.scope_positions.data() + nodes[node].first;
-    heads.push_back({p, p + nodes[node].count});
+  for (std::uint32_t k = 0; k < chain.size(); ++k) {
+    const Index::PatternGroup& g = s.groups[static_cast<std::size_t>(chain[k])];
+    const Index::ScopeNode* nb = nodes + g.node_first;
+    const Index::ScopeNode* ne = nb + g.node_count;
+    const Index::ScopeNode* it =
+        std::upper_bound(nb, ne, cell_tin, [](std::int32_t t, const Index::ScopeNode& n) { return t < n.tin; });
+    std::int32_t node = it == nb ? -1 : static_cast<std::int32_t>(it - 1 - nodes);
+    while (node >= 0 && cell_tin >= nodes[node].tout) node = nodes[node].up;
+    for (; node >= 0; node = nodes[node].up) {
+      const std::uint32_t* p = s.scope_positions.data() + nodes[node].first;
+      heads.push_back({p, p + nodes[node].count, s.candidates.data() + g.first, k});
+    }
   }
   std::size_t applicable = 0;
   for (;;) {
     Head* best = nullptr;
-    for (Head& h : heads)
-      if (h.p != h.e && (best == nullptr || *h.p < *best->p)) best = &h;
+    for (Head& h : heads) {
+      if (h.p == h.e) continue;
+      if (best == nullptr || (h.cands == best->cands ? *h.p < *best->p
+                                                     : wins_over(s, h.cands[*h.p], best->cands[*best->p])))
+        best = &h;
+    }
     if (best == nullptr) break;
-    const Verdict v = try_candidate(s, cands[*best->p++], is, d);
+    const Candidate& c = best->cands[*best->p++];
+    if (dominated(s, c.rule, chain, best->at)) continue;  // counted at its more specific pattern
+    const Verdict v = try_candidate(s, c, is, d);
     if (v == Verdict::condition_false) continue;
     ++applicable;
     if (v == Verdict::won) return;
   }
-  unrouted_message(is, total, applicable, d);
+  unrouted_message(is, candidate_count(s, chain), applicable, d);
 }
 
 }  // namespace
 
 void route_prepared(const Index& s, const PreparedIssue& is, Decision& d, bool explain) {
   d.status = Decision::Status::unrouted;
-  if (!explain && is.category != kNone && !s.scope_node_offset.empty()) return route_by_scope(s, is, d);
-  // Every candidate, in winning order, with the trace when asked for.
+  if (!explain) {
+    GroupChain chain;
+    groups_for(s, is.category_code, is.category, chain);
+    return route_by_scope(s, is, chain, d);
+  }
+  // Every candidate, in winning order, with the trace.
   const std::int32_t cell_tin = s.hot[is.cell].tin;
   std::vector<Candidate> scratch;
   std::span<const Candidate> cands;

@@ -11,6 +11,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "base/strings.hpp"
+#include "compile/candidates.hpp"
 
 namespace gridroute::detail {
 namespace {
@@ -103,6 +104,19 @@ Coverage coverage(const Index& s, std::size_t budget, std::size_t rows_per_tier)
     out.not_computed = cat(out.cells, " cells x ", cats, " categories is over the budget of ", budget, " pairs");
     return out;
   }
+  // The candidates are read per category from its pattern groups (compile/index.hpp): their entries
+  // count against the same budget.
+  std::vector<GroupChain> chains(cats);
+  std::size_t entries = 0;
+  for (std::size_t c = 0; c < cats; ++c) {
+    groups_for(s, s.categories[c], static_cast<CategoryId>(c), chains[c]);
+    for (std::int32_t g : chains[c]) entries += s.groups[static_cast<std::size_t>(g)].count;
+  }
+  if (entries > budget) {
+    out.not_computed =
+        cat("the candidate lists of the categories hold ", entries, " rule entries, over the budget of ", budget);
+    return out;
+  }
   out.computed = true;
   auto cells_in = [&](UnitId u) { return cells_before[s.hot[u].tout] - cells_before[s.hot[u].tin]; };
 
@@ -118,17 +132,21 @@ Coverage coverage(const Index& s, std::size_t budget, std::size_t rows_per_tier)
 
   for (std::size_t c = 0; c < cats; ++c) {
     std::fill(state.begin(), state.end(), kNothing);
-    for (std::uint32_t i = s.candidate_offset[c]; i < s.candidate_offset[c + 1]; ++i) {
-      const CompiledRule& r = s.rules[s.candidates[i].rule];
-      const std::uint8_t gives = r.when < 0 ? kRoutes : kConditional;
-      for (auto p = s.hot[r.scope].tin; p < s.hot[r.scope].tout; ++p) {
-        const UnitId u = by_tin[static_cast<std::size_t>(p)];
-        if (state[static_cast<std::size_t>(p)] >= gives || s.hot[u].tier != s.cell_tier) continue;
-        for (RoleKeyId k : r.route)
-          if (s.resolve(k, u)) {
-            state[static_cast<std::size_t>(p)] = gives;
-            break;
-          }
+    // Every candidate of the category (a rule in two of its groups twice: the state only rises).
+    for (std::int32_t g : chains[c]) {
+      const Index::PatternGroup& grp = s.groups[static_cast<std::size_t>(g)];
+      for (std::uint32_t i = grp.first; i < grp.first + grp.count; ++i) {
+        const CompiledRule& r = s.rules[s.candidates[i].rule];
+        const std::uint8_t gives = r.when < 0 ? kRoutes : kConditional;
+        for (auto p = s.hot[r.scope].tin; p < s.hot[r.scope].tout; ++p) {
+          const UnitId u = by_tin[static_cast<std::size_t>(p)];
+          if (state[static_cast<std::size_t>(p)] >= gives || s.hot[u].tier != s.cell_tier) continue;
+          for (RoleKeyId k : r.route)
+            if (s.resolve(k, u)) {
+              state[static_cast<std::size_t>(p)] = gives;
+              break;
+            }
+        }
       }
     }
     for (std::size_t p = 0; p < n; ++p) {

@@ -2,6 +2,7 @@
 // nothing routable, unused policies. All are warnings: the bundle still loads.
 #include <algorithm>
 
+#include "absl/container/flat_hash_map.h"
 #include "base/strings.hpp"
 #include "compile/candidates.hpp"
 #include "lint/lint.hpp"
@@ -18,8 +19,43 @@ Diagnostic warn(std::string file, std::string pointer, std::string msg) {
   return d;
 }
 
-// Coverage work above this many cell × category pairs is summarised per category only.
+// Coverage work above this many cell × category pairs, or rule entries in the categories' distinct
+// candidate lists, is summarised in one warning.
 constexpr std::size_t kCoverageBudget = 20'000'000;
+// The shadowed-rules check is skipped, or stopped, with a warning above this many rule entries and steps.
+constexpr std::size_t kShadowBudget = 20'000'000;
+
+// One distinct candidate list: a code that has it (and its category, or kNone) and its pattern groups.
+struct DistinctList {
+  std::string_view code;
+  CategoryId category;
+  GroupChain chain;
+};
+
+// The distinct candidate lists of items 0..count-1: `codes(i, each)` calls each(code, category) for the
+// codes of item i. Codes matched by the same pattern groups have the same candidates. `list_of[i]` (when
+// given) is the list of item i's (last) code. Returns the entries of the distinct lists' groups (a rule
+// in two groups of a list counts twice): the work of gathering them.
+template <class Codes>
+std::size_t distinct_lists(const Index& s, Codes&& codes, std::size_t count, std::vector<DistinctList>& lists,
+                           std::vector<std::int32_t>* list_of) {
+  absl::flat_hash_map<std::vector<std::int32_t>, std::int32_t> seen;
+  GroupChain chain;
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    codes(i, [&](std::string_view code, CategoryId category) {
+      groups_for(s, code, category, chain);
+      auto [it, fresh] = seen.try_emplace(std::vector<std::int32_t>(chain.begin(), chain.end()),
+                                          static_cast<std::int32_t>(lists.size()));
+      if (fresh) {
+        for (std::int32_t g : chain) total += s.groups[static_cast<std::size_t>(g)].count;
+        lists.push_back({code, category, chain});
+      }
+      if (list_of) (*list_of)[i] = it->second;
+    });
+  }
+  return total;
+}
 
 }  // namespace
 
@@ -36,76 +72,140 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
   if (s.has_taxonomy) {
     std::size_t cells = 0;
     for (std::size_t u = 0; u < n; ++u) cells += s.hot[u].tier == s.cell_tier;
-    std::size_t reported = 0;
-    if (cells * s.categories.size() > kCoverageBudget)
+    // Categories whose codes match the same pattern groups have the same candidates, so the same holes:
+    // each distinct list is checked once, and its candidates count against the budget as the cells do.
+    std::vector<DistinctList> lists;
+    std::vector<std::int32_t> list_of(s.categories.size());
+    const std::size_t entries = distinct_lists(
+        s, [&](std::size_t c, auto&& each) { each(std::string_view(s.categories[c]), static_cast<CategoryId>(c)); },
+        s.categories.size(), lists, &list_of);
+    const bool over_cells = cells * s.categories.size() > kCoverageBudget;
+    if (over_cells)
       out.push_back(warn("rules.json", "/categories",
                          cat("coverage holes not checked: ", cells, " cells x ", s.categories.size(),
                                      " categories is over the lint budget of ", kCoverageBudget, " pairs")));
-    std::vector<std::uint8_t> covered(cells * s.categories.size() > kCoverageBudget ? 0 : n);
-    for (std::size_t c = 0; c < s.categories.size(); ++c) {
-      if (cells * s.categories.size() > kCoverageBudget) break;
-      std::fill(covered.begin(), covered.end(), 0);
-      for (std::uint32_t i = s.candidate_offset[c]; i < s.candidate_offset[c + 1]; ++i) {
-        const CompiledRule& r = s.rules[s.candidates[i].rule];
-        for (auto pos = s.hot[r.scope].tin; pos < s.hot[r.scope].tout; ++pos) {
-          UnitId u = by_tin[static_cast<std::size_t>(pos)];
-          if (covered[static_cast<std::size_t>(pos)] || s.hot[u].tier != s.cell_tier) continue;
-          for (RoleKeyId k : r.route)
-            if (s.resolve(k, u)) {
-              covered[static_cast<std::size_t>(pos)] = 1;
-              break;
+    else if (entries > kCoverageBudget)
+      out.push_back(warn("rules.json", "/categories",
+                         cat("coverage holes not checked: the candidate lists of the categories hold ", entries,
+                             " rule entries, over the lint budget of ", kCoverageBudget)));
+    if (!over_cells && entries <= kCoverageBudget) {
+      struct Holes {
+        std::size_t count = 0;
+        std::string sample;
+      };
+      std::vector<Holes> holes_of(lists.size());
+      std::vector<std::uint8_t> covered(n);
+      for (std::size_t l = 0; l < lists.size(); ++l) {
+        std::fill(covered.begin(), covered.end(), 0);
+        // Every candidate of the list (a rule in two of its groups twice: covering is idempotent).
+        for (std::int32_t g : lists[l].chain) {
+          const Index::PatternGroup& grp = s.groups[static_cast<std::size_t>(g)];
+          for (std::uint32_t i = grp.first; i < grp.first + grp.count; ++i) {
+            const CompiledRule& r = s.rules[s.candidates[i].rule];
+            for (auto pos = s.hot[r.scope].tin; pos < s.hot[r.scope].tout; ++pos) {
+              UnitId u = by_tin[static_cast<std::size_t>(pos)];
+              if (covered[static_cast<std::size_t>(pos)] || s.hot[u].tier != s.cell_tier) continue;
+              for (RoleKeyId k : r.route)
+                if (s.resolve(k, u)) {
+                  covered[static_cast<std::size_t>(pos)] = 1;
+                  break;
+                }
             }
+          }
+        }
+        Holes& h = holes_of[l];
+        for (std::size_t pos = 0; pos < n; ++pos) {
+          UnitId u = by_tin[pos];
+          if (u == kNone || s.hot[u].tier != s.cell_tier || covered[pos]) continue;
+          if (h.count++ < 3) append(h.sample, h.count > 1 ? ", " : "", s.unit_id(u));
         }
       }
-      std::size_t holes = 0;
-      std::string sample;
-      for (std::size_t pos = 0; pos < n; ++pos) {
-        UnitId u = by_tin[pos];
-        if (u == kNone || s.hot[u].tier != s.cell_tier || covered[pos]) continue;
-        if (holes++ < 3) append(sample, holes > 1 ? ", " : "", s.unit_id(u));
+      std::size_t reported = 0;
+      for (std::size_t c = 0; c < s.categories.size(); ++c) {
+        const Holes& h = holes_of[static_cast<std::size_t>(list_of[c])];
+        if (h.count && reported++ < max_per_kind)
+          out.push_back(warn("rules.json", "/categories",
+                             cat("coverage hole: no rule routes category '", s.categories[c], "' in ", h.count,
+                                 " cell", h.count == 1 ? "" : "s", " (", h.sample, h.count > 3 ? ", ..." : "", ")")));
       }
-      if (holes && reported++ < max_per_kind)
-        out.push_back(warn("rules.json", "/categories",
-                           cat("coverage hole: no rule routes category '", s.categories[c], "' in ", holes,
-                                        " cell", holes == 1 ? "" : "s", " (", sample, holes > 3 ? ", ..." : "", ")")));
     }
   }
 
   // ---- shadowed rules: for every category the rule matches, an earlier unconditional rule whose scope
   // contains the rule's scope and whose route resolves there always wins first.
+  // Each distinct candidate list is walked once, in winning order. The earlier unconditional candidates
+  // are kept as the union of their route keys per scope, so a candidate costs the depth of its scope and
+  // those keys, not every candidate before it (that was cubic in the rules of a category).
   {
     std::vector<std::uint8_t> can_win(s.rules.size(), 0), seen(s.rules.size(), 0);
-    std::vector<Candidate> scratch;
-    auto consider = [&](std::span<const Candidate> cands) {
-      for (std::size_t i = 0; i < cands.size(); ++i) {
-        const CompiledRule& r = s.rules[cands[i].rule];
-        seen[cands[i].rule] = 1;
-        bool blocked = false;
-        for (std::size_t j = 0; j < i && !blocked; ++j) {
-          const CompiledRule& w = s.rules[cands[j].rule];
-          if (w.when >= 0 || !s.is_ancestor_or_self(w.scope, r.scope)) continue;
-          for (RoleKeyId k : w.route)
-            if (resolves_below(k, r.scope)) { blocked = true; break; }
-        }
-        if (!blocked) can_win[cands[i].rule] = 1;
-      }
-    };
+    std::vector<DistinctList> lists;
+    std::size_t entries = 0;
     if (s.has_taxonomy) {
-      for (std::size_t c = 0; c < s.categories.size(); ++c)
-        consider(std::span<const Candidate>(s.candidates.data() + s.candidate_offset[c],
-                                            s.candidate_offset[c + 1] - s.candidate_offset[c]));
+      entries = distinct_lists(
+          s, [&](std::size_t c, auto&& each) { each(std::string_view(s.categories[c]), static_cast<CategoryId>(c)); },
+          s.categories.size(), lists, nullptr);
     } else {
-      for (const auto& r : s.rules)
-        for (const auto& p : r.patterns) {
-          if (p == "*") continue;
-          std::string_view code = p.ends_with(".*") ? std::string_view(p).substr(0, p.size() - 2) : std::string_view(p);
-          std::span<const Candidate> cands;
-          candidates_for(s, code, kNone, scratch, cands);
-          consider(std::vector<Candidate>(cands.begin(), cands.end()));
-        }
+      // Without a taxonomy, the codes the rules name (a prefix pattern by its code).
+      entries = distinct_lists(
+          s,
+          [&](std::size_t r, auto&& each) {
+            for (const auto& p : s.rules[r].patterns) {
+              if (p == "*") continue;
+              each(p.ends_with(".*") ? std::string_view(p).substr(0, p.size() - 2) : std::string_view(p), kNone);
+            }
+          },
+          s.rules.size(), lists, nullptr);
     }
+    std::size_t steps = entries;
+    bool over = entries > kShadowBudget;
+    // Per scope: the route keys of the earlier unconditional candidates there.
+    absl::flat_hash_map<UnitId, std::vector<RoleKeyId>> keys_at;
+    std::vector<Candidate> scratch;
+    for (std::size_t l = 0; l < lists.size() && !over; ++l) {
+      std::span<const Candidate> cands;
+      candidates_for(s, lists[l].code, lists[l].category, scratch, cands);
+      for (const Candidate& cand : cands) {
+        const CompiledRule& r = s.rules[cand.rule];
+        seen[cand.rule] = 1;
+        if (!can_win[cand.rule]) {
+          bool blocked = false;
+          for (UnitId u = r.scope; !keys_at.empty() && u != kNone && !blocked; u = s.hot[u].parent) {
+            ++steps;
+            auto it = keys_at.find(u);
+            if (it == keys_at.end()) continue;
+            for (RoleKeyId k : it->second) {
+              ++steps;
+              if (resolves_below(k, r.scope)) {
+                blocked = true;
+                break;
+              }
+            }
+          }
+          if (!blocked) can_win[cand.rule] = 1;
+        }
+        if (r.when < 0) {
+          std::vector<RoleKeyId>& keys = keys_at[r.scope];
+          for (RoleKeyId k : r.route) {
+            steps += keys.size();
+            if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+          }
+        }
+        if (steps > kShadowBudget) {
+          over = true;
+          break;
+        }
+      }
+      keys_at.clear();
+    }
+    if (over)
+      out.push_back(warn("rules.json", "/rules",
+                         entries > kShadowBudget
+                             ? cat("rules that can never win not checked: the candidate lists of the categories hold ",
+                                   entries, " rule entries, over the lint budget of ", kShadowBudget)
+                             : cat("rules that can never win not checked: the check took more than ", kShadowBudget,
+                                   " steps (the lint budget)")));
     std::size_t reported = 0;
-    for (std::size_t r = 0; r < s.rules.size() && reported < max_per_kind; ++r) {
+    for (std::size_t r = 0; r < s.rules.size() && reported < max_per_kind && !over; ++r) {
       if (!seen[r] || can_win[r]) continue;
       ++reported;
       out.push_back(warn("rules.json", cat("/rules/", r),

@@ -363,7 +363,8 @@ struct BundleReader::Impl {
     }
     if (t.present[1]) {
       auto v = parse(t.names[1], t.bodies[1]);
-      if (v && count_ok(*v, FileId::rules, "rules", opt_.max_rules, "rules", "LoadOptions::max_rules")) {
+      if (v && count_ok(*v, FileId::rules, "rules", opt_.max_rules, "rules", "LoadOptions::max_rules") &&
+          count_ok(*v, FileId::rules, "calendars", opt_.max_calendars, "calendars", "LoadOptions::max_calendars")) {
         detail::Reader r(rerrs, opt_.max_errors);
         if (!r.read(*v, rules) && rerrs.empty()) parsed = false;
       } else {

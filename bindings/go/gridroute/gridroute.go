@@ -488,10 +488,18 @@ func packIssue(is Issue) ([]byte, C.gr_issue, []C.gr_attr, error) {
 }
 
 // micros is t in Unix microseconds; the zero time is "not set" (GRIDROUTE_TIME_NONE), which the library
-// refuses as a missing field rather than reading it as the year 1.
+// refuses as a missing field rather than reading it as the year 1. Beyond the years int64 microseconds
+// hold, UnixMicro wraps (year 586600 would come back as 2065): a time far outside the calendar range is
+// sent as the int64 at that end, which the library refuses as out of range.
 func micros(t time.Time) C.int64_t {
 	if t.IsZero() {
 		return C.GRIDROUTE_TIME_NONE
+	}
+	if t.Year() > 100000 {
+		return C.int64_t(math.MaxInt64)
+	}
+	if t.Year() < -100000 {
+		return C.int64_t(math.MinInt64 + 1)
 	}
 	return C.int64_t(t.UnixMicro())
 }

@@ -358,6 +358,13 @@ func TestOutOfRangeTimes(t *testing.T) {
 	if d, err := e.Route(is); !errors.Is(err, ErrRejected) || d.Error != "field 'at' "+calendar {
 		t.Fatalf("Route(9999) = %+v, %v", d, err)
 	}
+	// Years int64 microseconds cannot hold: refused too, never wrapped into the range (586600 → 2065).
+	for _, y := range []int{586600, 300000, -300000, -586600} {
+		is.At = time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
+		if d, err := e.Route(is); !errors.Is(err, ErrRejected) || d.Error != "field 'at' "+calendar {
+			t.Fatalf("Route(year %d) = %+v, %v", y, d, err)
+		}
+	}
 	is.At = time.Time{}
 	if d, err := e.Route(is); !errors.Is(err, ErrRejected) || d.Error != "missing field 'at'" {
 		t.Fatalf("Route(zero At) = %+v, %v", d, err)
@@ -370,6 +377,10 @@ func TestOutOfRangeTimes(t *testing.T) {
 	if a, err := e.Escalate(cs, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)); !errors.Is(err, ErrRejected) ||
 		a.Error != "field 'now' "+calendar {
 		t.Fatalf("Escalate(9999) = %+v, %v", a, err)
+	}
+	if a, err := e.Escalate(cs, time.Date(586600, 1, 1, 0, 0, 0, 0, time.UTC)); !errors.Is(err, ErrRejected) ||
+		a.Error != "field 'now' "+calendar {
+		t.Fatalf("Escalate(586600) = %+v, %v", a, err)
 	}
 }
 

@@ -132,11 +132,15 @@ def _time_in(value, what):
 
 
 def _time_out(text):
-    return None if text is None else parse_rfc3339(text)
+    # A time in year 0000, the first year of the calendar range, is before anything a datetime can hold
+    # (year 1 on): it stays the RFC 3339 text the engine wrote rather than losing the answer.
+    if text is None or (isinstance(text, str) and text.startswith("0000-")):
+        return text
+    return parse_rfc3339(text)
 
 
 def _time_text(t):
-    return None if t is None else format_rfc3339(t)
+    return t if t is None or isinstance(t, str) else format_rfc3339(t)
 
 
 # ---- inputs
