@@ -33,7 +33,7 @@ namespace gridroute::detail::store {
 namespace {
 
 // A member added to Index must be stored here (and kFormatVersion raised): this fails the build until then.
-static_assert(sizeof(void*) != 8 || sizeof(Index) == 1968,
+static_assert(sizeof(void*) != 8 || sizeof(Index) == 2048,
               "Index changed: store the new member in write_index/open_index and raise kFormatVersion");
 
 // Section tags.
@@ -44,8 +44,10 @@ constexpr std::uint32_t kHot = tag("UHOT"), kServed = tag("SRVD"), kServedHandle
 constexpr std::uint32_t kHandlerIdOffset = tag("HIDO"), kHandlerIdChars = tag("HIDC"), kHandlerSlots = tag("HIDX");
 constexpr std::uint32_t kHandlerRole = tag("HROL"), kHandlerCalendar = tag("HCAL");
 constexpr std::uint32_t kServesOffset = tag("HSVO"), kServesUnits = tag("HSVU");
-constexpr std::uint32_t kCandOffset = tag("CNDO"), kCandidates = tag("CAND");
-constexpr std::uint32_t kScopeOffset = tag("SCNO"), kScopeNodes = tag("SCND"), kScopePositions = tag("SCNP");
+constexpr std::uint32_t kCandidates = tag("CAND"), kGroups = tag("GRPS"), kMultiPositions = tag("GRPM");
+constexpr std::uint32_t kScopeNodes = tag("SCND"), kScopePositions = tag("SCNP");
+constexpr std::uint32_t kCategoryGroupOffset = tag("CGRO"), kCategoryGroups = tag("CGRP");
+constexpr std::uint32_t kRuleGroupOffset = tag("RGRO"), kRuleGroups = tag("RGRP");
 
 // A calendar as its constructor's arguments (days as days since 1970-01-01).
 struct StoredCalendar {
@@ -56,8 +58,6 @@ struct StoredCalendar {
   std::vector<std::int64_t> holidays, workdays;
 };
 BOOST_DESCRIBE_STRUCT(StoredCalendar, (), (id, tz, weekdays, periods, holidays, workdays))
-
-using PatternList = std::vector<std::pair<RuleId, std::int32_t>>;
 
 template <class V>
 std::vector<std::pair<std::string, V>> sorted_pairs(const StringMap<std::string, V>& m) {
@@ -85,9 +85,9 @@ std::string meta_bytes(const Index& s) {
   e.put(s.attr_slot_direct);
   e.put(s.has_taxonomy);
   e.put(s.categories);
-  e.put(sorted_pairs(s.exact_patterns));
-  e.put(sorted_pairs(s.prefix_patterns));
-  e.put(s.star_patterns);
+  e.put(sorted_pairs(s.exact_groups));
+  e.put(sorted_pairs(s.prefix_groups));
+  e.put(s.star_group);
   e.put(s.rules);
   e.put(s.conditions);
   std::vector<StoredCalendar> cals;
@@ -134,11 +134,15 @@ FileWriter writer_for(const Index& s, const std::string& meta) {
   w.add(kHandlerCalendar, s.handler_calendar.span());
   w.add(kServesOffset, s.serves_offset.span());
   w.add(kServesUnits, s.serves_units.span());
-  w.add(kCandOffset, std::span<const std::uint32_t>(s.candidate_offset));
   w.add(kCandidates, std::span<const Candidate>(s.candidates));
-  w.add(kScopeOffset, std::span<const std::uint32_t>(s.scope_node_offset));
+  w.add(kGroups, std::span<const Index::PatternGroup>(s.groups));
+  w.add(kMultiPositions, std::span<const std::uint32_t>(s.multi_positions));
   w.add(kScopeNodes, std::span<const Index::ScopeNode>(s.scope_nodes));
   w.add(kScopePositions, std::span<const std::uint32_t>(s.scope_positions));
+  w.add(kCategoryGroupOffset, std::span<const std::uint32_t>(s.category_group_offset));
+  w.add(kCategoryGroups, std::span<const std::int32_t>(s.category_groups));
+  w.add(kRuleGroupOffset, std::span<const std::uint32_t>(s.rule_group_offset));
+  w.add(kRuleGroups, std::span<const std::int32_t>(s.rule_groups));
   return w;
 }
 
@@ -210,9 +214,11 @@ class Opener {
            take(kHandlerIdOffset, s_->handler_ids.offsets) && take(kHandlerIdChars, s_->handler_ids.chars) &&
            take(kHandlerRole, s_->handler_role) && take(kHandlerCalendar, s_->handler_calendar) &&
            take(kServesOffset, s_->serves_offset) && take(kServesUnits, s_->serves_units) &&
-           copy(kCandOffset, s_->candidate_offset) && copy(kCandidates, s_->candidates) &&
-           copy(kScopeOffset, s_->scope_node_offset) && copy(kScopeNodes, s_->scope_nodes) &&
-           copy(kScopePositions, s_->scope_positions) && slot_tables();
+           copy(kCandidates, s_->candidates) && copy(kGroups, s_->groups) &&
+           copy(kMultiPositions, s_->multi_positions) && copy(kScopeNodes, s_->scope_nodes) &&
+           copy(kScopePositions, s_->scope_positions) && copy(kCategoryGroupOffset, s_->category_group_offset) &&
+           copy(kCategoryGroups, s_->category_groups) && copy(kRuleGroupOffset, s_->rule_group_offset) &&
+           copy(kRuleGroups, s_->rule_groups) && slot_tables();
   }
   bool slot_tables() {
     auto u = f_->section<std::uint64_t>(kUnitSlots);
@@ -230,7 +236,7 @@ class Opener {
     Decoder d(std::string_view(sec->data(), sec->size()), "META");
     Index& s = *s_;
     std::vector<std::pair<std::string, RoleKeyId>> role_key_index;
-    std::vector<std::pair<std::string, PatternList>> exact, prefix;
+    std::vector<std::pair<std::string, std::int32_t>> exact, prefix;
     std::vector<std::pair<std::string, CalendarId>> calendar_index;
     std::vector<std::pair<std::string, PolicyId>> policy_index;
     d.get(s.name);
@@ -250,7 +256,7 @@ class Opener {
     d.get(s.categories);
     d.get(exact);
     d.get(prefix);
-    d.get(s.star_patterns);
+    d.get(s.star_group);
     d.get(s.rules);
     d.get(s.conditions);
     d.get(calendars_);
@@ -270,8 +276,8 @@ class Opener {
     d.get(s.local_times);
     if (d.failed() || !d.at_end()) return bad("the META section is cut short or has extra bytes");
     for (auto& [k, v] : role_key_index) s.role_key_index.emplace(std::move(k), v);
-    for (auto& [k, v] : exact) s.exact_patterns.emplace(std::move(k), std::move(v));
-    for (auto& [k, v] : prefix) s.prefix_patterns.emplace(std::move(k), std::move(v));
+    for (auto& [k, v] : exact) s.exact_groups.emplace(std::move(k), v);
+    for (auto& [k, v] : prefix) s.prefix_groups.emplace(std::move(k), v);
     for (auto& [k, v] : calendar_index) s.calendar_index.emplace(std::move(k), v);
     for (auto& [k, v] : policy_index) s.policy_index.emplace(std::move(k), v);
     for (std::size_t i = 0; i < s.attr_names.size(); ++i)
@@ -362,11 +368,6 @@ class Opener {
            duration(r.respond) && duration(r.resolve) && in(r.calendar, calendars_.size(), true) &&
            in(r.condition_calendar, calendars_.size(), true) && in(r.policy, s.policies.size(), true);
   }
-  bool patterns(const std::vector<std::pair<RuleId, std::int32_t>>& list) const {
-    for (const auto& [r, p] : list)
-      if (!in(r, s_->rules.size()) || !in(p, s_->rules[static_cast<std::size_t>(r)].patterns.size())) return false;
-    return true;
-  }
 
   bool rules() {
     Index& s = *s_;
@@ -403,11 +404,6 @@ class Opener {
     for (const auto& [id, c] : s.calendar_index)
       if (!in(c, calendars_.size(), true)) return bad("the calendar index is out of range");
     if (!duration(s.default_respond) || !duration(s.default_resolve)) return bad("a default duration is out of range");
-    for (const auto& [k, list] : s.exact_patterns)
-      if (!patterns(list)) return bad("a pattern list is out of range");
-    for (const auto& [k, list] : s.prefix_patterns)
-      if (!patterns(list)) return bad("a pattern list is out of range");
-    if (!patterns(s.star_patterns)) return bad("a pattern list is out of range");
     return calendars();
   }
 
@@ -447,32 +443,49 @@ class Opener {
 
   bool candidates() {
     Index& s = *s_;
-    const std::size_t ncat = s.categories.size();
-    auto monotone = [](const std::vector<std::uint32_t>& o, std::size_t count, std::size_t total) {
-      if (o.empty()) return count == 0 || total == 0;
+    const std::size_t ng = s.groups.size();
+    auto spans = [](const std::vector<std::uint32_t>& o, std::size_t count, std::size_t total) {
       if (o.size() != count + 1 || o.front() != 0 || o.back() != total) return false;
       return std::is_sorted(o.begin(), o.end());
     };
-    if (!monotone(s.candidate_offset, ncat, s.candidates.size()))
-      return bad("the candidate offsets do not span the candidates");
+    auto group_ids = [&](const std::vector<std::int32_t>& v) {
+      return std::all_of(v.begin(), v.end(), [&](std::int32_t g) { return in(g, ng); });
+    };
     for (const Candidate& c : s.candidates)
       if (!in(c.rule, s.rules.size()) || !in(c.pattern, s.rules[static_cast<std::size_t>(c.rule)].patterns.size()))
         return bad("a candidate is out of range");
-    if (s.scope_node_offset.empty()) return s.scope_nodes.empty() || bad("scope nodes without offsets");
-    if (s.candidate_offset.empty() || !monotone(s.scope_node_offset, ncat, s.scope_nodes.size()))
-      return bad("the scope offsets do not span the scope nodes");
-    for (std::size_t c = 0; c < ncat; ++c) {
-      const std::size_t total = s.candidate_offset[c + 1] - s.candidate_offset[c];
-      for (std::uint32_t i = s.scope_node_offset[c]; i < s.scope_node_offset[c + 1]; ++i) {
+    for (std::size_t gi = 0; gi < ng; ++gi) {
+      const Index::PatternGroup& g = s.groups[gi];
+      if (std::size_t{g.first} + g.count > s.candidates.size() ||
+          std::size_t{g.node_first} + g.node_count > s.scope_nodes.size() ||
+          std::size_t{g.multi_first} + g.multi_count > s.multi_positions.size())
+        return bad(cat("pattern group ", gi, " is out of range"));
+      for (std::uint32_t k = g.multi_first; k < g.multi_first + g.multi_count; ++k)
+        if (s.multi_positions[k] >= g.count) return bad(cat("pattern group ", gi, " is out of range"));
+      for (std::uint32_t i = g.node_first; i < g.node_first + g.node_count; ++i) {
         const Index::ScopeNode& node = s.scope_nodes[i];
-        // `up` is an enclosing node of the same category, listed earlier: the chain ends.
-        if ((node.up != -1 && (node.up < static_cast<std::int32_t>(s.scope_node_offset[c]) ||
-                               node.up >= static_cast<std::int32_t>(i))) ||
-            static_cast<std::size_t>(node.first) + node.count > s.scope_positions.size())
+        // `up` is an enclosing node of the same group, listed earlier: the chain ends.
+        if ((node.up != -1 && (node.up < static_cast<std::int64_t>(g.node_first) || node.up >= static_cast<std::int64_t>(i))) ||
+            std::size_t{node.first} + node.count > s.scope_positions.size())
           return bad("a scope node is out of range");
         for (std::uint32_t k = node.first; k < node.first + node.count; ++k)
-          if (s.scope_positions[k] >= total) return bad("a scope position is out of range");
+          if (s.scope_positions[k] >= g.count) return bad("a scope position is out of range");
       }
+    }
+    if (!in(s.star_group, ng, true)) return bad("the pattern groups are out of range");
+    for (const auto& [code, g] : s.exact_groups)
+      if (!in(g, ng)) return bad("the pattern groups are out of range");
+    for (const auto& [code, g] : s.prefix_groups)
+      if (!in(g, ng)) return bad("the pattern groups are out of range");
+    if ((!s.category_group_offset.empty() &&
+         !spans(s.category_group_offset, s.categories.size(), s.category_groups.size())) ||
+        !group_ids(s.category_groups))
+      return bad("the groups of the categories are out of range");
+    if (!spans(s.rule_group_offset, s.rules.size(), s.rule_groups.size()) || !group_ids(s.rule_groups))
+      return bad("the groups of the rules are out of range");
+    for (std::size_t r = 0; r < s.rules.size(); ++r) {
+      auto mine = s.groups_of_rule(static_cast<RuleId>(r));
+      if (!std::is_sorted(mine.begin(), mine.end())) return bad("the groups of the rules are out of order");
     }
     return true;
   }
