@@ -79,8 +79,8 @@ gridroute_diagnostic* put_diagnostics(Block& b, const std::vector<gridroute::Dia
   for (std::size_t i = 0; i < ds.size(); ++i) {
     const auto& d = ds[i];
     gridroute_diagnostic& g = items[i];
-    g.severity = d.severity == gridroute::Diagnostic::Severity::warning ? GRIDROUTE_SEVERITY_WARNING
-                                                                         : GRIDROUTE_SEVERITY_ERROR;
+    g.severity = d.severity == gridroute::Diagnostic::Severity::error ? GRIDROUTE_SEVERITY_ERROR
+                                                                       : GRIDROUTE_SEVERITY_WARNING;
     g.line = d.line;
     g.column = d.column;
     g.file = b.put(d.file);
@@ -258,7 +258,7 @@ int gridroute_time_parse(int64_t* out, const char* text, size_t len, gridroute_e
     std::string_view t = in_str(text, len, "text", true);
     auto r = gridroute::parse_rfc3339(t);
     if (!r.ok())
-      fail(GRIDROUTE_E_INVALID_ARGUMENT, "not an RFC 3339 time with an offset: " + std::string(r.status().message()));
+      fail(GRIDROUTE_E_INVALID_ARGUMENT, std::string(r.status().message()));
     *out = *r;
     return GRIDROUTE_OK;
   });

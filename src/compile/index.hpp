@@ -24,6 +24,7 @@
 #include "absl/time/time.h"
 #include "base/calendar.hpp"
 #include "base/zone.hpp"
+#include "compile/sources.hpp"
 #include "gridroute/bundle.hpp"
 #include "gridroute/decision.hpp"
 #include "geo/locator.hpp"
@@ -300,6 +301,8 @@ struct Index {
   double snap_meters = 0;
   // jurisdiction.json local_times (contract 1.1): line instants without an offset are read in `zone`.
   bool local_times = false;
+  // Where rules, policies, categories, conditions and handlers were read (for lint's positions).
+  SourceMap sources;
 
   // ---- accessors
   std::size_t unit_count() const { return hot.size(); }

@@ -4,6 +4,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "base/json_text.hpp"
+#include "base/suggest.hpp"
 #include "compile/candidates.hpp"
 #include "compile/compiler.hpp"
 #include "compile/names.hpp"
@@ -126,7 +127,7 @@ void Compiler::calendar(std::size_t i) {
 CalendarId Compiler::calendar_ref(const std::string& id, FileId file, std::string pointer, bool& ok) {
   auto it = s_->calendar_index.find(id);
   if (it == s_->calendar_index.end()) {
-    std::string msg = detail::cat("unknown calendar \"", id, "\"");
+    std::string msg = detail::cat("unknown calendar \"", id, "\"", calendar_hint(id));
     if (file == FileId::rules) rerr(std::move(pointer), msg);
     else jerr(std::move(pointer), msg);
     ok = false;
@@ -151,7 +152,7 @@ std::int32_t Compiler::intern_department(const std::string& d) {
 RoleKeyId Compiler::role_ref(const spec::RoleRef& r, const std::string& pointer, bool& ok) {
   auto it = role_index_.find(r.role);
   if (it == role_index_.end()) {
-    rerr(pointer, detail::cat("unknown role \"", r.role, "\""));
+    rerr(pointer, detail::cat("unknown role \"", r.role, "\"", role_hint(r.role)));
     ok = false;
     return kNone;
   }
@@ -191,6 +192,7 @@ std::int32_t Compiler::condition(const spec::Condition& c, CalendarId cal, std::
   using Op = spec::Condition::Op;
   auto index = static_cast<std::int32_t>(s_->conditions.size());
   s_->conditions.emplace_back();
+  s_->sources.condition_pointer.push_back(c.pointer);
   CondNode node;
   node.op = c.op;
   if (depth > opt_.max_json_depth) {
@@ -223,7 +225,8 @@ std::int32_t Compiler::condition(const spec::Condition& c, CalendarId cal, std::
     default: {
       auto it = s_->attr_index.find(c.attr);
       if (it == s_->attr_index.end()) {
-        rerr(c.pointer + "/attr", detail::cat("attribute \"", c.attr, "\" is not declared in \"attributes\""));
+        rerr(c.pointer + "/attr", detail::cat("attribute \"", c.attr, "\" is not declared in \"attributes\"",
+                                              did_you_mean(c.attr, s_->attr_names)));
         ok = false;
         break;
       }
@@ -319,7 +322,8 @@ void Compiler::rules() {
   if (rules_.defaults && rules_.defaults->escalation) {
     auto it = s_->policy_index.find(*rules_.defaults->escalation);
     if (it == s_->policy_index.end())
-      rerr("/defaults/escalation", detail::cat("unknown escalation policy \"", *rules_.defaults->escalation, "\""));
+      rerr("/defaults/escalation", detail::cat("unknown escalation policy \"", *rules_.defaults->escalation, "\"",
+                                               policy_hint(*rules_.defaults->escalation)));
     else
       default_policy = it->second;
   }
@@ -332,7 +336,8 @@ void Compiler::rules() {
     const std::string& id = *rules_.defaults->fallback;
     auto it = s_->handler_index.find(id);
     if (it == s_->handler_index.end())
-      rerr("/defaults/fallback", detail::cat("defaults.fallback names no handler: \"", id, "\" is not a handler of jurisdiction.json"));
+      rerr("/defaults/fallback", detail::cat("defaults.fallback names no handler: \"", id,
+                                             "\" is not a handler of jurisdiction.json", handler_hint(id)));
     else if (s_->handler_role[it->second] == kNone)
       rerr("/defaults/fallback", detail::cat("the fallback handler \"", id, "\" has no valid role"));
     else {
@@ -376,13 +381,18 @@ void Compiler::rules() {
             break;
           }
         }
-        if (!any) rerr(p, detail::cat("category pattern \"", pat, "\" matches no declared category"));
+        if (!any) {
+          Suggest near(code);
+          for (const auto& c : *rules_.categories) near.consider(c.code);
+          std::string hint = near.found() ? detail::cat(" (did you mean \"", near.best(), prefix ? ".*" : "", "\"?)") : "";
+          rerr(p, detail::cat("category pattern \"", pat, "\" matches no declared category", hint));
+        }
       }
       cr.patterns.push_back(pat);
     }
     if (r.scope) {
       UnitId u = s_->find_unit(*r.scope);
-      if (u == kNone) rerr(base + "/scope", detail::cat("unknown unit \"", *r.scope, "\""));
+      if (u == kNone) rerr(base + "/scope", detail::cat("unknown unit \"", *r.scope, "\"", unit_hint(*r.scope)));
       else cr.scope = u;
     } else {
       cr.scope = s_->root;
@@ -410,7 +420,7 @@ void Compiler::rules() {
     if (r.escalation) {
       auto it = s_->policy_index.find(*r.escalation);
       if (it == s_->policy_index.end())
-        rerr(base + "/escalation", detail::cat("unknown escalation policy \"", *r.escalation, "\""));
+        rerr(base + "/escalation", detail::cat("unknown escalation policy \"", *r.escalation, "\"", policy_hint(*r.escalation)));
       else
         cr.policy = it->second;
     } else {
@@ -450,7 +460,7 @@ void Compiler::policies_and_defaults() {
         rerr(lb, "missing field 'tier'");
       } else {
         auto it = tier_index_.find(*lv.tier);
-        if (it == tier_index_.end()) rerr(lb + "/tier", detail::cat("unknown tier \"", *lv.tier, "\""));
+        if (it == tier_index_.end()) rerr(lb + "/tier", detail::cat("unknown tier \"", *lv.tier, "\"", tier_hint(*lv.tier)));
         else cl.tier = it->second;
       }
       if (lv.route.empty()) rerr(lb + "/route", "a level needs at least one role reference in \"route\"");

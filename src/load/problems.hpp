@@ -19,16 +19,17 @@ struct Problem {
   std::string pointer;     // JSON files
   std::int64_t line = 0;   // CSV files
   std::string message;
+  bool followup = false;   // may follow from another error: reported after the others
 };
 
 class Problems {
  public:
   explicit Problems(std::size_t max) : max_(max) {}
-  void json(FileId f, std::string pointer, std::string message) {
-    if (list.size() < max_) list.push_back({f, std::move(pointer), 0, std::move(message)});
+  void json(FileId f, std::string pointer, std::string message, bool followup = false) {
+    if (list.size() < max_) list.push_back({f, std::move(pointer), 0, std::move(message), followup});
   }
-  void csv(FileId f, std::int64_t line, std::string message) {
-    if (list.size() < max_) list.push_back({f, {}, line, std::move(message)});
+  void csv(FileId f, std::int64_t line, std::string message, bool followup = false) {
+    if (list.size() < max_) list.push_back({f, {}, line, std::move(message), followup});
   }
   // Problems already placed in their file (the GeoJSON reader finds line and column itself).
   void placed(Diagnostic d) {

@@ -95,7 +95,11 @@ bool Reader::read(const json::value& v, spec::Condition& out) {
       for (const auto& on : kCompareOps)
         if (on.name == key) found = &on;
       if (!found) {
-        error(detail::cat("unknown field '", key, "' in a condition (operators: eq ne lt le gt ge in exists)"));
+        Suggest near(key);
+        for (const auto& on : kCompareOps) near.consider(on.name);
+        error(detail::cat("unknown field '", key, "' in a condition",
+                          near.found() ? detail::cat(" (did you mean '", near.best(), "'?)")
+                                       : std::string(" (operators: eq ne lt le gt ge in exists)")));
         ok = false;
         continue;
       }
@@ -202,7 +206,10 @@ bool Reader::read(const json::value& v, spec::Condition& out) {
     }
     return ok;
   }
-  error(detail::cat("unknown field '", key, "' in a condition"));
+  Suggest near(key);
+  for (std::string_view k : {"all", "any", "not", "local_time", "workday", "attr"}) near.consider(k);
+  error(detail::cat("unknown field '", key, "' in a condition",
+                    near.found() ? detail::cat(" (did you mean '", near.best(), "'?)") : std::string()));
   return false;
 }
 

@@ -19,6 +19,7 @@
 #include <boost/mp11.hpp>
 
 #include "base/strings.hpp"
+#include "base/suggest.hpp"
 #include "gridroute/bundle.hpp"
 #include "load/model.hpp"
 #include "base/json_text.hpp"
@@ -158,7 +159,10 @@ class Reader {
       boost::mp11::mp_for_each<Members>([&](auto D) { known = known || kv.key() == D.name; });
       if (!known) {
         Step s(*this, kv.key());
-        error(detail::cat("unknown field '", std::string_view(kv.key()), "'"));
+        Suggest near(std::string_view(kv.key()));
+        boost::mp11::mp_for_each<Members>([&](auto D) { near.consider(D.name); });
+        error(detail::cat("unknown field '", std::string_view(kv.key()), "'",
+                          near.found() ? detail::cat(" (did you mean '", near.best(), "'?)") : std::string()));
         ok = false;
       }
     }
