@@ -126,7 +126,11 @@ def main():
     for synopsis, what, text in commands:
         roff += [".SS \"%s\"" % esc(synopsis).replace('"', '\\(dq'), esc(what[:1].upper() + what[1:]) + "."]
         if text:
-            roff += body(text.splitlines()[1:])
+            lines = text.splitlines()
+            full = lines[0][len("Usage:"):].strip()
+            # The command's own usage line says more than the list's synopsis (its options): keep it.
+            head = [lines[0], ""] if " ".join(full.split()) != " ".join(synopsis.split()) else []
+            roff += body(head + lines[1:])
     if exit_status:
         roff += [".SH \"EXIT STATUS\""] + body(exit_status)
     if docdir:

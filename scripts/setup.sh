@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what gridroute needs to build and test, from Debian 12's packages, and says what it installs.
 # Usage: scripts/setup.sh [--tests]   (--tests adds the tools the test suite uses: Go, Java, abigail, clang,
-#                                     PostgreSQL, the packaging tools)
+#                                     PostgreSQL, the packaging tools, Chromium and Graphviz)
 set -euo pipefail
 want=(cmake ninja-build g++ pkg-config tzdata python3
       libboost1.81-dev libboost-json1.81-dev libabsl-dev libssl-dev libpq-dev libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev)
@@ -9,6 +9,7 @@ if [[ "${1:-}" == "--tests" ]]; then
   want+=(golang-go abigail-tools clang libclang-rt-14-dev binutils postgresql-15)
   want+=(openjdk-17-jdk-headless libjna-java junit5 libjackson2-databind-java libjansson-dev)  # Java, C drivers
   want+=(dpkg-dev file groff-base python3-venv python3-pip python3-setuptools python3-wheel)  # install tests
+  want+=(chromium graphviz fonts-wqy-microhei)  # gridroute diff --html in a browser, gridroute graph (docs/tools.md)
 fi
 missing=()
 for p in "${want[@]}"; do

@@ -383,6 +383,16 @@ TEST_F(Rejected, IntegerIdsAreWrittenBackAsIntegers) {
   EXPECT_EQ(str(d, "status"), "routed") << json::serialize(d);
   EXPECT_EQ(json::serialize(d.at("id")), "20261120001");
   expect_rejected(R"({"id": -7, "category": "no.such", "cell": "c1-a-01", "at": "2026-11-18T10:00:00+08:00"})", "-7");
+  // "As it came": the digits of the line, whichever parsing path the line takes (attrs with nesting take
+  // the general one), so -0 stays -0.
+  for (std::string attrs : {"{}", R"({"x": {"y": [1]}})"}) {
+    gridroute::LineCodec codec(snap_, {});
+    std::string out;
+    codec.route_line(R"({"id": -0, "category": "a.b", "cell": "c1-a-01", "at": "2026-11-18T10:00:00+08:00", "attrs": )" +
+                         attrs + "}",
+                     out);
+    EXPECT_EQ(out.substr(0, 11), R"({"id": -0, )") << out;
+  }
 }
 
 TEST_F(Rejected, InvalidJson) {

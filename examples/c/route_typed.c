@@ -1,18 +1,22 @@
 /* route_typed.c — routes every line of an issues.jsonl through the C struct path and prints one decision
  * per line with the contract fields (SPEC §4), so that the struct path can be compared with
- * `gridroute route` on any bundle.
+ * `gridroute route` on any bundle; with --now, evaluates every line of a cases.jsonl at that time through
+ * gridroute_engine_escalate (with the lifecycle of SPEC §6), to be compared with `gridroute escalate`.
  *
  *   route_typed BUNDLE ISSUES.jsonl              decisions as JSON Lines on stdout
+ *   route_typed BUNDLE CASES.jsonl --now T       actions as JSON Lines on stdout
  *   route_typed --repeat N BUNDLE ISSUES.jsonl   time N routings (the lines that become issues, in turn)
  *
  * Each line is read with jansson into a gridroute_issue (strings and attributes point into the parsed
  * line), routed with gridroute_engine_route into one reused gridroute_decision, and the decision's fields
  * are written back as JSON. A line that cannot become an issue (not UTF-8, not JSON, not an object, a
  * repeated key, a missing or mistyped field) is answered as the CLI answers it: {"id", "status":
- * "rejected", "error"}, with "id": null unless the line is a JSON object with a string id.
+ * "rejected", "error"}, with "id": null unless the line is a JSON object with a string or integer id. An
+ * integer id (contract 1.1) travels as its digits and is written back as the integer it was.
  *
  * Build: cc -std=c99 route_typed.c -I capi/include -L build/capi -lgridroute -ljansson */
 #define _POSIX_C_SOURCE 199309L
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,26 +30,50 @@ typedef struct issue_line {
   json_t *root;
   gridroute_issue issue;
   gridroute_attr *attrs;
-  json_t *id;         /* the id to write back: a string, or NULL for null */
+  char id[64];        /* the id to write back, as JSON: "null", a quoted string's place, or digits */
+  char *id_json;      /* the id as JSON text when it is a string (allocated), else NULL: see `id` */
+  char digits[24];    /* an integer id's digits, which the issue's id points to */
+  gridroute_case kase;
+  gridroute_return *returns;
+  gridroute_suspension *suspensions;
   char error[200];    /* why the line is not an issue; "" when it is one */
 } issue_line;
+
+/* The id of a line as JSON text (null when the line's id could not be read). */
+static const char *id_json(const issue_line *l) { return l->id_json ? l->id_json : l->id[0] ? l->id : "null"; }
 
 static void set_error(issue_line *l, const char *fmt, const char *a) {
   snprintf(l->error, sizeof l->error, fmt, a);
 }
 
-/* Whether the JSON object text `s` (valid JSON) has "id" more than once among its top-level keys. */
-static int id_repeated(const char *s, size_t n) {
+/* Scans the JSON object text `s` (valid JSON) for its top-level "id" keys: returns how many there are, and
+ * the text of the last one's value in *value, *value_len (jansson reads integers as doubles here, so an
+ * integer id is read from its digits). */
+static int id_keys(const char *s, size_t n, const char **value, size_t *value_len) {
   size_t i = 0;
-  int depth = 0, ids = 0, expect_key = 0;
+  int depth = 0, ids = 0, expect_key = 0, want_value = 0;
   for (; i < n; i++) {
     char c = s[i];
+    if (want_value && c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != ':') {
+      size_t start = i;
+      while (i < n && s[i] != ',' && s[i] != '}' && s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n' &&
+             s[i] != '"' && s[i] != '{' && s[i] != '[')
+        i++;
+      *value = s + start;
+      *value_len = i - start;
+      want_value = 0;
+      i--;
+      continue;
+    }
     if (c == '"') {
       size_t start = i++;
       while (i < n && s[i] != '"') i += s[i] == '\\' ? 2 : 1;
       if (depth == 1 && expect_key) {
         json_t *key = json_loadb(s + start, i + 1 - start, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
-        if (key && json_string_length(key) == 2 && memcmp(json_string_value(key), "id", 2) == 0) ids++;
+        if (key && json_string_length(key) == 2 && memcmp(json_string_value(key), "id", 2) == 0) {
+          ids++;
+          want_value = 1;
+        }
         json_decref(key);
         expect_key = 0;
       }
@@ -58,11 +86,56 @@ static int id_repeated(const char *s, size_t n) {
       expect_key = 1;
     }
   }
-  return ids > 1;
+  return ids;
 }
 
-static const char *string_field(issue_line *l, const char *name, size_t *len) {
-  json_t *v = json_object_get(l->root, name);
+static int id_repeated(const char *s, size_t n) {
+  const char *v = NULL;
+  size_t len = 0;
+  return id_keys(s, n, &v, &len) > 1;
+}
+
+/* Reads the line's id (a JSON string, or an integer of 64 bits as the engine takes them) into l->id /
+ * l->id_json and the issue; returns 0 when the id is neither (l->id stays "null"). */
+static int read_id(issue_line *l, const char *line, size_t n) {
+  json_t *v = json_object_get(l->root, "id");
+  const char *text = NULL;
+  size_t len = 0, k = 0;
+  if (json_is_string(v)) {
+    l->id_json = json_dumps(v, JSON_ENCODE_ANY);
+    l->issue.id = json_string_value(v);
+    l->issue.id_len = json_string_length(v);
+    return l->id_json != NULL;
+  }
+  if (!json_is_number(v) || id_keys(line, n, &text, &len) != 1 || len == 0 || len >= sizeof l->digits) return 0;
+  if (text[0] == '-') k = 1;
+  if (k == len || (text[k] == '0' && len > k + 1)) return 0;
+  for (; k < len; k++)
+    if (text[k] < '0' || text[k] > '9') return 0;
+  /* In range: a signed or an unsigned 64-bit integer. */
+  {
+    char buf[24], *end = NULL;
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    errno = 0;
+    if (text[0] == '-') {
+      long long x = strtoll(buf, &end, 10);
+      if (errno) return 0;
+      snprintf(l->digits, sizeof l->digits, "%lld", x);
+    } else {
+      unsigned long long x = strtoull(buf, &end, 10);
+      if (errno) return 0;
+      snprintf(l->digits, sizeof l->digits, "%llu", x);
+    }
+  }
+  memcpy(l->id, l->digits, strlen(l->digits) + 1);
+  l->issue.id = l->digits;
+  l->issue.id_len = strlen(l->digits);
+  return 1;
+}
+
+static const char *string_in(issue_line *l, json_t *o, const char *name, size_t *len) {
+  json_t *v = json_object_get(o, name);
   if (!v) {
     set_error(l, "missing field '%s'", name);
     return NULL;
@@ -75,6 +148,55 @@ static const char *string_field(issue_line *l, const char *name, size_t *len) {
   return json_string_value(v);
 }
 
+static const char *string_field(issue_line *l, const char *name, size_t *len) {
+  return string_in(l, l->root, name, len);
+}
+
+/* A time field of `o` into *t (an RFC 3339 time with an offset). */
+static int time_in(issue_line *l, json_t *o, const char *name, int64_t *t) {
+  size_t len;
+  const char *text = string_in(l, o, name, &len);
+  if (!text) return 0;
+  if (gridroute_time_parse(t, text, len, NULL) != GRIDROUTE_OK) {
+    set_error(l, "field '%s' must be an RFC 3339 time with an offset", name);
+    return 0;
+  }
+  return 1;
+}
+
+/* An integer field as the engine reads it (jansson gives every number as a double here): an integral
+ * value of at most 1e15, within [lo, hi]. */
+static int integer_field(issue_line *l, const char *name, double lo, double hi, int64_t *out) {
+  json_t *v = json_object_get(l->root, name);
+  double d;
+  if (!v) {
+    set_error(l, "missing field '%s'", name);
+    return 0;
+  }
+  d = json_is_number(v) ? json_number_value(v) : 0.5;
+  if (!json_is_number(v) || d < -1e15 || d > 1e15 || d != (double)(int64_t)d || d < lo || d > hi) {
+    set_error(l, "field '%s' must be an integer", name);
+    return 0;
+  }
+  *out = (int64_t)d;
+  return 1;
+}
+
+/* Whether every key of the object `o` is one of `keys` (NULL-terminated). */
+static int only_keys(issue_line *l, json_t *o, const char *const *keys, const char *what) {
+  const char *key;
+  json_t *v;
+  json_object_foreach(o, key, v) {
+    const char *const *k = keys;
+    while (*k && strcmp(*k, key) != 0) k++;
+    if (!*k) {
+      set_error(l, "unknown key in field '%s'", what);
+      return 0;
+    }
+  }
+  return 1;
+}
+
 /* Reads one line; on failure l->error says why (and l->id may still be set). */
 static int read_issue(const char *line, size_t n, issue_line *l) {
   json_error_t jerr;
@@ -85,13 +207,13 @@ static int read_issue(const char *line, size_t n, issue_line *l) {
   const char *key;
   memset(l, 0, sizeof *l);
   l->issue = init;
+  strcpy(l->id, "null");
   l->root = json_loadb(line, n, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL | JSON_REJECT_DUPLICATES,
                        &jerr);
   if (!l->root && json_error_code(&jerr) == json_error_duplicate_key) {
     /* Valid JSON with a repeated key: rejected, but its id is still read unless the id is what repeats. */
     l->root = json_loadb(line, n, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, NULL);
-    if (l->root && json_is_object(l->root) && json_is_string(json_object_get(l->root, "id")) && !id_repeated(line, n))
-      l->id = json_object_get(l->root, "id");
+    if (l->root && json_is_object(l->root) && !id_repeated(line, n)) read_id(l, line, n);
     set_error(l, "duplicate key (%s)", jerr.text);
     return 0;
   }
@@ -109,15 +231,25 @@ static int read_issue(const char *line, size_t n, issue_line *l) {
     set_error(l, "missing field '%s'", "id");
     return 0;
   }
-  if (!json_is_string(v)) {
-    set_error(l, "field '%s' must be a string", "id");
+  if (!read_id(l, line, n)) {
+    set_error(l, "field '%s' must be a string or an integer", "id");
     return 0;
   }
-  l->id = v;
-  l->issue.id = json_string_value(v);
-  l->issue.id_len = json_string_length(v);
   if (!(l->issue.category = string_field(l, "category", &l->issue.category_len))) return 0;
-  if (!(l->issue.cell = string_field(l, "cell", &l->issue.cell_len))) return 0;
+  v = json_object_get(l->root, "location");
+  if (json_is_null(json_object_get(l->root, "cell")) || !json_object_get(l->root, "cell")) {
+    if (v && !json_is_null(v)) { /* SPEC §7: a place instead of a cell */
+      if (!json_is_array(v) || json_array_size(v) != 2 || !json_is_number(json_array_get(v, 0)) ||
+          !json_is_number(json_array_get(v, 1))) {
+        set_error(l, "field '%s' must be [longitude, latitude]", "location");
+        return 0;
+      }
+      l->issue.has_location = 1;
+      l->issue.lon = json_number_value(json_array_get(v, 0));
+      l->issue.lat = json_number_value(json_array_get(v, 1));
+    }
+  }
+  if (!l->issue.has_location && !(l->issue.cell = string_field(l, "cell", &l->issue.cell_len))) return 0;
   if (!(at = string_field(l, "at", &at_len))) return 0;
   if (gridroute_time_parse(&l->issue.at, at, at_len, NULL) != GRIDROUTE_OK) {
     set_error(l, "field 'at' must be an RFC 3339 time with an offset, got \"%s\"", at);
@@ -158,11 +290,116 @@ static int read_issue(const char *line, size_t n, issue_line *l) {
   return 1;
 }
 
+/* Reads the case fields of a line already read as an issue (SPEC §3.5, §6); on failure l->error says why. */
+static int read_case(issue_line *l) {
+  static const char *const return_keys[] = {"handler", "at", "reason", NULL};
+  static const char *const suspension_keys[] = {"from", "to", NULL};
+  gridroute_case init = GRIDROUTE_CASE_INIT;
+  json_t *v, *e;
+  int64_t level, reports, rating;
+  size_t i, len;
+  const char *status;
+  l->kase = init;
+  l->kase.issue = &l->issue;
+  if (!integer_field(l, "level", -2147483648.0, 2147483647.0, &level)) return 0;
+  l->kase.level = (int32_t)level;
+  if (!time_in(l, l->root, "level_started_at", &l->kase.level_started_at)) return 0;
+  v = json_object_get(l->root, "responded");
+  if (!json_is_boolean(v)) {
+    set_error(l, v ? "field '%s' must be true or false" : "missing field '%s'", "responded");
+    return 0;
+  }
+  l->kase.responded = json_is_true(v);
+  if (!integer_field(l, "reports", -1e15, 1e15, &reports)) return 0;
+  l->kase.reports = reports;
+  if (!(status = string_field(l, "status", &len))) return 0;
+  if (strcmp(status, "open") != 0 && strcmp(status, "resolved") != 0) {
+    set_error(l, "field '%s' must be 'open' or 'resolved'", "status");
+    return 0;
+  }
+  l->kase.resolved = strcmp(status, "resolved") == 0;
+  if ((v = json_object_get(l->root, "rating")) && !json_is_null(v)) {
+    if (!integer_field(l, "rating", -2147483648.0, 2147483647.0, &rating)) return 0;
+    if (rating == 0) { /* the struct's 0 is "no rating": refused here, as any rating outside 1..5 */
+      set_error(l, "field '%s' must be an integer 1..5", "rating");
+      return 0;
+    }
+    l->kase.rating = (int32_t)rating;
+  }
+  /* The lifecycle; null counts as absent in each field. */
+  if ((v = json_object_get(l->root, "rule")) && !json_is_null(v) &&
+      !(l->kase.rule = string_field(l, "rule", &l->kase.rule_len)))
+    return 0;
+  if ((v = json_object_get(l->root, "handler")) && !json_is_null(v) &&
+      !(l->kase.handler = string_field(l, "handler", &l->kase.handler_len)))
+    return 0;
+  if ((v = json_object_get(l->root, "returned")) && !json_is_null(v)) {
+    if (!json_is_array(v)) {
+      set_error(l, "field '%s' must be a list", "returned");
+      return 0;
+    }
+    l->returns = calloc(json_array_size(v) + 1, sizeof *l->returns);
+    if (!l->returns) {
+      set_error(l, "out of memory%s", "");
+      return 0;
+    }
+    json_array_foreach(v, i, e) {
+      gridroute_return *r = &l->returns[i];
+      json_t *reason = json_object_get(e, "reason");
+      if (!json_is_object(e)) {
+        set_error(l, "field '%s' must be a list of objects", "returned");
+        return 0;
+      }
+      if (!only_keys(l, e, return_keys, "returned")) return 0;
+      if (!(r->handler = string_in(l, e, "handler", &r->handler_len))) return 0;
+      if (!time_in(l, e, "at", &r->at)) return 0;
+      if (reason && !json_is_null(reason) && !(r->reason = string_in(l, e, "reason", &r->reason_len))) return 0;
+    }
+    l->kase.returned = l->returns;
+    l->kase.returned_count = json_array_size(v);
+  }
+  if ((v = json_object_get(l->root, "suspended")) && !json_is_null(v)) {
+    if (!json_is_array(v)) {
+      set_error(l, "field '%s' must be a list", "suspended");
+      return 0;
+    }
+    l->suspensions = calloc(json_array_size(v) + 1, sizeof *l->suspensions);
+    if (!l->suspensions) {
+      set_error(l, "out of memory%s", "");
+      return 0;
+    }
+    json_array_foreach(v, i, e) {
+      gridroute_suspension *x = &l->suspensions[i];
+      json_t *to = json_object_get(e, "to");
+      if (!json_is_object(e)) {
+        set_error(l, "field '%s' must be a list of objects", "suspended");
+        return 0;
+      }
+      if (!only_keys(l, e, suspension_keys, "suspended")) return 0;
+      if (!time_in(l, e, "from", &x->from)) return 0;
+      x->to = GRIDROUTE_TIME_NONE;
+      if (to && !json_is_null(to) && !time_in(l, e, "to", &x->to)) return 0;
+    }
+    l->kase.suspended = l->suspensions;
+    l->kase.suspended_count = json_array_size(v);
+  }
+  if ((v = json_object_get(l->root, "extended_to")) && !json_is_null(v) &&
+      !time_in(l, l->root, "extended_to", &l->kase.extended_to))
+    return 0;
+  return 1;
+}
+
 static void free_line(issue_line *l) {
   json_decref(l->root);
   free(l->attrs);
+  free(l->id_json);
+  free(l->returns);
+  free(l->suspensions);
   l->root = NULL;
   l->attrs = NULL;
+  l->id_json = NULL;
+  l->returns = NULL;
+  l->suspensions = NULL;
 }
 
 /* ---- writing decisions ------------------------------------------------------------------------- */
@@ -181,33 +418,41 @@ static json_t *time_text(int64_t t, gridroute_string tz, gridroute_buf *buf) {
   return json_stringn(buf->ptr, buf->len);
 }
 
-static void print(json_t *o) {
+/* Prints {"id": ID, ...the members of o...}: the id as JSON text (an integer id may not fit jansson's
+ * integers), the rest as jansson writes it. */
+static void print(const char *id, json_t *o) {
   char *text = json_dumps(o, JSON_PRESERVE_ORDER);
-  if (text) puts(text);
+  if (text) printf("{\"id\": %s%s%s\n", id, text[1] == '}' ? "" : ", ", text + 1);
   free(text);
   json_decref(o);
 }
 
-static void print_rejected(json_t *id, const char *error) {
-  json_t *o = json_object();
-  json_object_set(o, "id", id ? id : json_null());
-  json_object_set_new(o, "status", json_string("rejected"));
-  json_object_set_new(o, "error", json_string(error));
-  print(o);
+static void bundle(json_t *o, gridroute_string digest) {
+  if (digest.ptr) json_object_set_new(o, "bundle", str(digest));
 }
 
-static void print_decision(json_t *id, const gridroute_decision *d, gridroute_buf *buf) {
+static void print_rejected(const char *id, const char *key, const char *error, gridroute_string digest) {
   json_t *o = json_object();
-  json_object_set(o, "id", id);
+  json_object_set_new(o, key, json_string("rejected"));
+  json_object_set_new(o, "error", json_string(error));
+  bundle(o, digest);
+  print(id, o);
+}
+
+static void print_decision(const char *id, const gridroute_decision *d, gridroute_buf *buf) {
+  json_t *o = json_object();
   if (d->status == GRIDROUTE_DECISION_REJECTED) {
     json_object_set_new(o, "status", json_string("rejected"));
     json_object_set_new(o, "error", str(d->message));
   } else if (d->status == GRIDROUTE_DECISION_UNROUTED) {
     json_object_set_new(o, "status", json_string("unrouted"));
+    if (d->cell.ptr) json_object_set_new(o, "cell", str(d->cell));
     json_object_set_new(o, "reason", str(d->message));
   } else {
     json_object_set_new(o, "status", json_string("routed"));
+    if (d->cell.ptr) json_object_set_new(o, "cell", str(d->cell));
     json_object_set_new(o, "rule", str(d->rule));
+    if (d->fallback) json_object_set_new(o, "fallback", json_true()); /* SPEC §6.4: the fallback owner */
     json_object_set_new(o, "role", str(d->role));
     if (d->department.ptr) json_object_set_new(o, "department", str(d->department));
     json_object_set_new(o, "handler", str(d->handler));
@@ -218,9 +463,64 @@ static void print_decision(json_t *id, const gridroute_decision *d, gridroute_bu
     json_object_set_new(o, "escalation", str(d->escalation));
     json_object_set_new(o, "respond_by", time_text(d->respond_by, d->timezone, buf));
     json_object_set_new(o, "resolve_by", time_text(d->resolve_by, d->timezone, buf));
-    if (!d->rule.ptr) json_object_set_new(o, "fallback", json_true()); /* SPEC §6.4: routed without a rule */
   }
-  print(o);
+  bundle(o, d->bundle);
+  print(id, o);
+}
+
+static const char *action_name(int32_t kind) {
+  switch (kind) {
+    case GRIDROUTE_ACTION_NONE: return "none";
+    case GRIDROUTE_ACTION_HOLD: return "hold";
+    case GRIDROUTE_ACTION_ESCALATE: return "escalate";
+    case GRIDROUTE_ACTION_REOPEN: return "reopen";
+    case GRIDROUTE_ACTION_OVERDUE: return "overdue";
+    case GRIDROUTE_ACTION_REDISPATCH: return "redispatch";
+    case GRIDROUTE_ACTION_DISPUTE: return "dispute";
+    case GRIDROUTE_ACTION_SUSPENDED: return "suspended";
+    default: return "rejected";
+  }
+}
+
+/* An action with the members `gridroute escalate` writes, in its order. */
+static void print_action(const char *id, const gridroute_action *a, gridroute_buf *buf) {
+  static const struct { uint32_t bit; const char *name; } reasons[] = {
+      {GRIDROUTE_REASON_MISSED_RESPOND, "missed_respond"}, {GRIDROUTE_REASON_MISSED_RESOLVE, "missed_resolve"},
+      {GRIDROUTE_REASON_REPEAT_REPORTS, "repeat_reports"}, {GRIDROUTE_REASON_LOW_RATING, "low_rating"},
+      {GRIDROUTE_REASON_RETURNED, "returned"}};
+  json_t *o = json_object(), *r;
+  const int moves = a->kind == GRIDROUTE_ACTION_ESCALATE || a->kind == GRIDROUTE_ACTION_REOPEN ||
+                    a->kind == GRIDROUTE_ACTION_REDISPATCH;
+  size_t i;
+  json_object_set_new(o, "action", json_string(action_name(a->kind)));
+  if (a->kind == GRIDROUTE_ACTION_REJECTED) {
+    json_object_set_new(o, "error", str(a->message));
+    bundle(o, a->bundle);
+    print(id, o);
+    return;
+  }
+  json_object_set_new(o, "level", json_integer(a->level));
+  json_object_set_new(o, "role", str(a->role));
+  if (a->department.ptr) json_object_set_new(o, "department", str(a->department));
+  json_object_set_new(o, "handler", str(a->handler));
+  if (a->kind != GRIDROUTE_ACTION_DISPUTE) json_object_set_new(o, "unit", str(a->unit));
+  if (moves) {
+    json_object_set_new(o, "rule", str(a->rule));
+    json_object_set_new(o, "assist", list(a->assist, a->assist_count));
+  }
+  r = json_array();
+  for (i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
+    if (a->reasons & reasons[i].bit) json_array_append_new(r, json_string(reasons[i].name));
+  json_object_set_new(o, "reasons", r);
+  if (a->kind == GRIDROUTE_ACTION_HOLD || a->kind == GRIDROUTE_ACTION_SUSPENDED) {
+    json_object_set_new(o, "next_check", time_text(a->next_check, a->timezone, buf));
+  } else if (moves) {
+    json_object_set_new(o, "respond_by", time_text(a->respond_by, a->timezone, buf));
+    json_object_set_new(o, "resolve_by", time_text(a->resolve_by, a->timezone, buf));
+  }
+  if (a->repinned) json_object_set_new(o, "repinned", json_true());
+  bundle(o, a->bundle);
+  print(id, o);
 }
 
 /* ---- main ---------------------------------------------------------------------------------------- */
@@ -262,18 +562,43 @@ static void for_each_line(const char *text, size_t len, void (*fn)(const char *,
 typedef struct run {
   gridroute_engine *engine;
   gridroute_decision decision;
+  gridroute_action action;
   gridroute_buf buf;
+  gridroute_buf digest; /* the bundle's, for the lines this driver rejects itself */
+  int64_t now;          /* --now: the lines are cases */
   issue_line *kept; /* --repeat: the lines that became issues */
   size_t kept_count, kept_cap;
   int keep;
 } run;
+
+static gridroute_string digest_of(const run *r) {
+  gridroute_string s;
+  s.ptr = r->digest.ptr;
+  s.len = r->digest.len;
+  return s;
+}
+
+static void escalate_line(const char *line, size_t n, void *ctx) {
+  run *r = ctx;
+  issue_line l;
+  int rc;
+  if (!read_issue(line, n, &l) || !read_case(&l)) {
+    print_rejected(id_json(&l), "action", l.error, digest_of(r));
+    free_line(&l);
+    return;
+  }
+  rc = gridroute_engine_escalate(&r->action, r->engine, &l.kase, r->now, NULL, NULL);
+  if (rc == GRIDROUTE_OK || rc == GRIDROUTE_E_REJECTED) print_action(id_json(&l), &r->action, &r->buf);
+  else print_rejected(id_json(&l), "action", gridroute_status_string(rc), digest_of(r));
+  free_line(&l);
+}
 
 static void route_line(const char *line, size_t n, void *ctx) {
   run *r = ctx;
   issue_line l;
   int rc;
   if (!read_issue(line, n, &l)) {
-    if (!r->keep) print_rejected(l.id, l.error);
+    if (!r->keep) print_rejected(id_json(&l), "status", l.error, digest_of(r));
     free_line(&l);
     return;
   }
@@ -287,8 +612,8 @@ static void route_line(const char *line, size_t n, void *ctx) {
     return;
   }
   rc = gridroute_engine_route(&r->decision, r->engine, &l.issue, NULL, NULL);
-  if (rc == GRIDROUTE_OK || rc == GRIDROUTE_E_REJECTED) print_decision(l.id, &r->decision, &r->buf);
-  else print_rejected(l.id, gridroute_status_string(rc));
+  if (rc == GRIDROUTE_OK || rc == GRIDROUTE_E_REJECTED) print_decision(id_json(&l), &r->decision, &r->buf);
+  else print_rejected(id_json(&l), "status", gridroute_status_string(rc), digest_of(r));
   free_line(&l);
 }
 
@@ -348,22 +673,34 @@ int main(int argc, char **argv) {
   size_t len, i;
   gridroute_error *err = NULL;
   gridroute_decision init = GRIDROUTE_DECISION_INIT;
+  gridroute_action ainit = GRIDROUTE_ACTION_INIT;
   gridroute_buf binit = GRIDROUTE_BUF_INIT;
+  int cases = 0;
   run r;
   memset(&r, 0, sizeof r);
   r.decision = init;
+  r.action = ainit;
   r.buf = binit;
+  r.digest = binit;
   if (argc > 2 && strcmp(argv[1], "--repeat") == 0) {
     repeat = strtol(argv[2], NULL, 10);
     argi = 3;
+  } else if (argc == 5 && strcmp(argv[3], "--now") == 0) {
+    if (gridroute_time_parse(&r.now, argv[4], GRIDROUTE_NTS, NULL) != GRIDROUTE_OK) {
+      fprintf(stderr, "--now: not an RFC 3339 time with an offset: %s\n", argv[4]);
+      return 2;
+    }
+    cases = 1;
+    argc = 3;
   }
   if (argc - argi != 2 || (argi == 3 && repeat <= 0)) {
-    fprintf(stderr, "usage: %s [--repeat N] BUNDLE ISSUES.jsonl\n", argv[0]);
+    fprintf(stderr, "usage: %s [--repeat N] BUNDLE ISSUES.jsonl | BUNDLE CASES.jsonl --now T\n", argv[0]);
     return 2;
   }
   bundle = argv[argi];
   path = argv[argi + 1];
-  if (gridroute_version_number() / 10000 != GRIDROUTE_VERSION_MAJOR) {
+  if (gridroute_version_number() / 10000 != GRIDROUTE_VERSION_MAJOR ||
+      gridroute_version_number() / 100 % 100 < GRIDROUTE_VERSION_MINOR) {
     fprintf(stderr, "libgridroute %s does not match gridroute.h %s\n", gridroute_version(), GRIDROUTE_VERSION_STRING);
     return 1;
   }
@@ -373,6 +710,11 @@ int main(int argc, char **argv) {
     gridroute_error_free(err);
     return 1;
   }
+  if (gridroute_engine_digest(&r.digest, r.engine, NULL) != GRIDROUTE_OK) {
+    fprintf(stderr, "no digest for %s\n", bundle);
+    gridroute_engine_free(r.engine);
+    return 1;
+  }
   text = read_all(path, &len);
   if (!text) {
     fprintf(stderr, "cannot read %s\n", path);
@@ -380,12 +722,14 @@ int main(int argc, char **argv) {
     return 3;
   }
   r.keep = repeat > 0;
-  for_each_line(text, len, route_line, &r);
+  for_each_line(text, len, cases ? escalate_line : route_line, &r);
   if (repeat > 0) bench(&r, repeat);
   for (i = 0; i < r.kept_count; i++) free_line(&r.kept[i]);
   free(r.kept);
   gridroute_decision_release(&r.decision);
+  gridroute_action_release(&r.action);
   gridroute_buf_dispose(&r.buf);
+  gridroute_buf_dispose(&r.digest);
   gridroute_engine_free(r.engine);
   free(text);
   return fflush(stdout) == 0 ? 0 : 3;

@@ -1,5 +1,6 @@
 // What `gridroute check` prints (see check_report.hpp).
 #include "cli/check_report.hpp"
+#include "cli/tools.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -85,6 +86,7 @@ int run_check(const std::string& dir, const CheckOptions& options) {
     doc["warnings"] = warnings;
     doc["notes"] = notes;
     doc["diagnostics"] = std::move(list);
+    if (options.coverage && snap.ok()) doc["coverage"] = coverage_report(**snap);
     const int w = write(json::serialize(doc) + "\n", stdout);
     return w ? w : (failed ? 1 : 0);
   }
@@ -104,6 +106,7 @@ int run_check(const std::string& dir, const CheckOptions& options) {
           plural(s.policy_count(), "escalation policy", "escalation policies") + "; " +
           plural(warnings, "warning", "warnings") + (notes ? ", " + plural(notes, "note", "notes") : std::string()) +
           "\n" + dir + ": bundle " + std::string(s.digest()) + "\n";
+  if (options.coverage) text += "\n" + coverage_report(s);
   if (const int w = write(text, stdout)) return w;
   if (failed) {
     write("gridroute: check --strict: " + plural(warnings, "warning fails", "warnings fail") + " the check\n", stderr);

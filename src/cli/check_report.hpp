@@ -10,6 +10,7 @@ namespace gridroute::cli {
 struct CheckOptions {
   bool json = false;    // --format json
   bool strict = false;  // --strict: any warning gives exit status 1 (notes never do)
+  bool coverage = false;  // --coverage: shares per tier and category group, and the holes (docs/tools.md)
 };
 
 // Loads and lints the bundle in `dir` and reports; returns the exit status (0, 1, or 3 when the output

@@ -12,6 +12,9 @@ Usage:
   gridroute check BUNDLE                                  load a bundle and lint it
   gridroute route BUNDLE [ISSUES.jsonl|-] [--explain]     route issues (JSON Lines) to handlers
   gridroute escalate BUNDLE [CASES.jsonl|-] --now TIME    evaluate open cases for escalation
+  gridroute test BUNDLE TESTS.jsonl                       check a bundle's decisions against expectations
+  gridroute diff OLD NEW ISSUES.jsonl [--html REPORT]     the lines whose answers differ between bundles
+  gridroute graph BUNDLE [--root UNIT] [--depth N]        the unit tree and who serves it, as Graphviz DOT
   gridroute db init --db DSN                              create the PostgreSQL cases and events tables
   gridroute worker BUNDLE --db DSN [--once]               evaluate the due cases in PostgreSQL
   gridroute version                                       print the version
@@ -25,7 +28,7 @@ Exit status: 0 success, 1 the bundle has errors, 2 usage error, 3 an input file 
 (or the output cannot be written).
 )";
 
-inline constexpr std::string_view kCheckHelp = R"(Usage: gridroute check BUNDLE
+inline constexpr std::string_view kCheckHelp = R"(Usage: gridroute check BUNDLE [--coverage]
 
 Loads BUNDLE (jurisdiction.json, rules.json and the CSV files they name), reports every error as
 FILE:LINE:COLUMN: /json/pointer: message, then lints the bundle and prints warnings:
@@ -33,6 +36,12 @@ FILE:LINE:COLUMN: /json/pointer: message, then lints the bundle and prints warni
   - shadowed rules: rules that can never win;
   - handlers that serve nothing routable;
   - escalation policies that no rule uses.
+
+  --coverage  then report coverage: the share of (cell x declared category) pairs that route, per
+              category group (the first segment of the code) and per unit of each tier, and the
+              holes grouped by the highest unit that misses them, e.g.
+                category group `housing`: 12 cells of community `xinhua` route nothing for housing.repair.*
+              (computed up to 20000000 pairs, the lint's budget)
 Exit status: 0 when the bundle loads (warnings do not fail it), 1 on errors, 2 on usage errors,
 3 when the output cannot be written.
 )";
@@ -71,6 +80,61 @@ suspended, extended_to) and writes one action per line at TIME (RFC 3339 with an
   --threads N decide on N threads (0: one per core; default 1); the output order stays the
               input order
   --quiet     no progress bar
+)";
+
+inline constexpr std::string_view kTestHelp = R"(Usage: gridroute test BUNDLE TESTS.jsonl [--verbose]
+
+Each line of TESTS.jsonl is an issue line with an "expect" object of decision fields:
+  {"id": "T1", "category": "street.vending.gate", "cell": "qiaodong-a-01",
+   "at": "2026-11-16T10:00:00+08:00", "expect": {"rule": "vending-gate", "handler": "squad-1"}}
+The fields a test may name: status, rule, handler, role, department, unit, cell, level, escalation,
+alternates, assist (lists, in order), respond_by, resolve_by (compared as instants, so any offset
+will do), fallback. A test passes when every field it names equals the decision's. Each failure is
+printed as FILE:LINE: ID with the field, the expected and the actual value, and the decision's
+--explain trace; the last line is "N passed, M failed".
+
+  --verbose   also print a line for each test that passes
+Exit status: 0 when every test passes, 1 when one fails (or the bundle has errors), 2 on usage
+errors, 3 when TESTS.jsonl cannot be read.
+)";
+
+inline constexpr std::string_view kDiffHelp = R"(Usage: gridroute diff OLD NEW ISSUES.jsonl [--cases CASES.jsonl --now TIME] [--html REPORT.html]
+
+Decides every issue line (and with --cases every case line, at TIME) under both bundles and writes,
+for each line whose answer differs in a contract field, one JSON line on standard output:
+  {"id": "L16", "changed": ["rule", "handler"], "old": DECISION, "new": DECISION}
+issue lines first, then case lines, in input order. The bundle digest ("bundle") is not a contract
+field: it differs between two bundles by design. A summary goes to standard error: lines compared
+and changed, the fields that changed, moves from handler to handler, from rule to rule and from tier
+to tier (counted, largest first), and deadlines moved earlier or later.
+
+  --cases FILE        also evaluate these cases (escalation) under both bundles
+  --now TIME          the time the cases are evaluated at, RFC 3339 with an offset
+  --html FILE         write a self-contained page (no network): the summary as tables and charts,
+                      and the changed lines as a sortable table with each side's trace
+  --html-rows N       changed lines in the page's table (default 2000; the output has all)
+  --summary FILE      write the summary as JSON
+  --explain           add each side's "trace" to the old and new records
+  --exit-code         exit with status 1 when a line changed (as diff(1) and git diff do)
+  --threads N         1 (default) or 2: decide under the two bundles at once, on two threads
+  --max-line-bytes N  longest accepted line, in bytes (default 1048576)
+  --quiet             no progress bar
+Exit status: 0 (1 with --exit-code when a line changed), 1 when a bundle has errors, 2 on usage
+errors, 3 when an input cannot be read or an output cannot be written.
+)";
+
+inline constexpr std::string_view kGraphHelp = R"(Usage: gridroute graph BUNDLE [--root UNIT] [--depth N]
+
+Writes the unit tree and the handlers that serve each unit as Graphviz DOT on standard output:
+units are boxes (id, name, tier), handlers are ellipses (id, role, department) coloured by role,
+with a dashed arrow to each unit they serve. Render it with Graphviz, e.g.
+  gridroute graph examples/lanxi | dot -Tsvg > lanxi.svg
+
+  --root UNIT  only the tree below UNIT; handlers that serve its ancestors are drawn to it, marked
+               "via ANCESTOR"
+  --depth N    only N tiers of units below the root (0: the root alone); a unit cut off says how
+               many units lie below it
+Exit status: 0, 1 when the bundle has errors, 2 on usage errors (an unknown --root unit too).
 )";
 
 inline constexpr std::string_view kVersionHelp = R"(Usage: gridroute version

@@ -15,6 +15,7 @@
 #include "cli/help.hpp"
 #include "cli/cmd_db.hpp"
 #include "cli/stream.hpp"
+#include "cli/tools.hpp"
 #include "gridroute/engine.hpp"
 #include "gridroute/jsonl.hpp"
 
@@ -71,6 +72,7 @@ int cmd_check(const std::vector<std::string>& args) {
     const auto& a = args[i];
     if (a == "--help" || a == "-h") return print(gridroute::cli::kCheckHelp);
     if (a == "--strict") { options.strict = true; continue; }
+    if (a == "--coverage") { options.coverage = true; continue; }
     if (a == "--format" || a.starts_with("--format=")) {
       std::string f = a.size() > 8 ? a.substr(9) : (i + 1 < args.size() ? args[++i] : "");
       if (f != "json" && f != "text") return usage_error("check: --format takes text or json");
@@ -174,6 +176,9 @@ int help(const std::vector<std::string>& args) {
   if (c == "route") return print(gridroute::cli::kRouteHelp);
   if (c == "escalate") return print(gridroute::cli::kEscalateHelp);
   if (c == "version") return print(gridroute::cli::kVersionHelp);
+  if (c == "test") return print(gridroute::cli::kTestHelp);
+  if (c == "diff") return print(gridroute::cli::kDiffHelp);
+  if (c == "graph") return print(gridroute::cli::kGraphHelp);
   return usage_error("help: unknown command '" + c + "'");
 }
 
@@ -197,6 +202,9 @@ int main(int argc, char** argv) {
     if (cmd == "check") return cmd_check(args);
     if (cmd == "route") return cmd_batch(Batch::route, args);
     if (cmd == "escalate") return cmd_batch(Batch::escalate, args);
+    if (cmd == "test") return gridroute::cli::cmd_test(args);
+    if (cmd == "diff") return gridroute::cli::cmd_diff(args);
+    if (cmd == "graph") return gridroute::cli::cmd_graph(args);
     if (cmd == "db") return cmd_db(argc - 1, argv + 1);
     if (cmd == "worker") return cmd_worker(argc - 1, argv + 1);
   } catch (const std::exception& e) {

@@ -143,8 +143,9 @@ int answer_stream(const StreamOptions& options,
     if (got == detail::StreamReader::Got::blank) continue;
     if (got == detail::StreamReader::Got::too_long) {
       flush();
+      const std::size_t before = out.size();
       too_long(length, out);
-      out.push_back('\n');
+      if (out.size() != before) out.push_back('\n');  // a caller may have nothing to say (diff)
     } else {
       spans.emplace_back(block.size(), line.size());
       block.append(line);

@@ -118,7 +118,9 @@ bool LineParser::issue_fields(std::string_view line, const json::object& o, Issu
     id = {idv->get_string(), LineId::string};
   } else if (idv->is_int64() || idv->is_uint64()) {
     // Contract 1.1: an integer id (a platform's order number) is written back as the integer it was.
-    slot.id_digits = json::serialize(*idv);
+    // The digits as the line wrote them (so "-0" stays "-0", as on the fast path).
+    auto raw = value_text(line, "/id");
+    slot.id_digits = raw.empty() ? json::serialize(*idv) : std::string(raw);
     id = {slot.id_digits, LineId::integer};
   } else {
     return fail(cat("field 'id' must be a string or an integer, got ", brief(*idv)));
@@ -335,8 +337,11 @@ bool LineParser::fast_case(Case& c) {
 }
 
 bool LineParser::read_issue(std::string_view line, Issue& is, LineId& id, LineSlot& slot, json::storage_ptr sp) {
-  is.attrs.clear();
-  is = Issue{std::string_view(), std::string_view(), std::string_view(), kNoInstant, std::move(is.attrs)};
+  // A fresh issue that keeps the attribute vector's capacity (no allocation per line).
+  auto attrs = std::move(is.attrs);
+  attrs.clear();
+  is = Issue{};
+  is.attrs = std::move(attrs);
   if (fast_issue(line, is, id)) return true;
   is.attrs.clear();
   id = {};
@@ -344,8 +349,10 @@ bool LineParser::read_issue(std::string_view line, Issue& is, LineId& id, LineSl
 }
 
 bool LineParser::read_case(std::string_view line, Case& c, LineId& id, LineSlot& slot, json::storage_ptr sp) {
-  c.issue.attrs.clear();
-  c = Case{Issue{std::string_view(), std::string_view(), std::string_view(), kNoInstant, std::move(c.issue.attrs)}};
+  auto attrs = std::move(c.issue.attrs);
+  attrs.clear();
+  c = Case{};
+  c.issue.attrs = std::move(attrs);
   if (fast_issue(line, c.issue, id) && fast_case(c)) return true;
   c.issue.attrs.clear();
   id = {};

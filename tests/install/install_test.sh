@@ -197,7 +197,7 @@ maps = [l.split()[-1] for l in open("/proc/self/maps") if "libgridroute.so" in l
 assert maps and all(m.startswith(libdir + "/") for m in maps), "libgridroute loaded from %s" % sorted(set(maps))
 line = next(l for l in open(issues, encoding="utf-8") if l.strip())
 with gridroute.Engine.load(bundle) as engine:
-    print(json.dumps(engine.route(line)))
+    print(json.dumps(engine.route(line).to_dict()))
 EOF
   cd "$dir"  # not the source tree: the installed package is the one imported
   # The library through the dynamic loader (LD_LIBRARY_PATH), then through GRIDROUTE_LIBRARY.

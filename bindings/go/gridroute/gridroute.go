@@ -4,8 +4,12 @@
 //	engine, err := gridroute.Load("examples/lanxi")
 //	if err != nil { ... }                        // errors.Is(err, gridroute.ErrBundle), errors.As(err, &gerr)
 //	defer engine.Close()
-//	d, err := engine.Route(gridroute.Issue{ID: "I-1", Category: "env.noise.loudspeaker",
+//	d, err := engine.Route(gridroute.Issue{ID: gridroute.StringID("I-1"), Category: "env.noise.loudspeaker",
 //		Cell: "qiaodong-a-01", At: time.Now()})
+//	out, _ := json.Marshal(d) // {"id": "I-1", "status": "routed", ..., "bundle": "5d3d0c93a27c2ce3"}
+//
+// Decision and Action are typed (SPEC §4, and the case lifecycle of §6: pinned rules and handlers,
+// returns, suspensions, extensions) and marshal to the JSON objects the CLI writes.
 //
 // An *Engine is safe for concurrent use: Route, RouteBatch, Escalate and Check may run in any number of
 // goroutines, also while another goroutine calls Reload. Close waits for calls already running.
@@ -35,17 +39,35 @@ typedef struct gr_issue {
   size_t id_off, id_len, category_off, category_len, cell_off, cell_len;
   int64_t at;
   size_t attr_count;
+  int32_t has_id, has_cell, has_location;
+  double lon, lat;
 } gr_issue;
+
+// The case's lifecycle (SPEC §6), its strings as offsets into the issue's byte block.
+typedef struct gr_return {
+  size_t handler_off, handler_len;
+  int64_t at;
+  int32_t has_reason;
+  size_t reason_off, reason_len;
+} gr_return;
+
+typedef struct gr_lifecycle {
+  int32_t has_rule, has_handler;
+  size_t rule_off, rule_len, handler_off, handler_len;
+  size_t returned_count, suspended_count;
+  int64_t extended_to;
+} gr_lifecycle;
 
 static int gr_make_issue(gridroute_issue *is, gridroute_attr *a, const char *strs, const gr_issue *gi,
                          const gr_attr *attrs) {
   size_t i;
   gridroute_issue init = GRIDROUTE_ISSUE_INIT;
   *is = init;
-  is->id = strs + gi->id_off; is->id_len = gi->id_len;
+  if (gi->has_id) { is->id = strs + gi->id_off; is->id_len = gi->id_len; }
   is->category = strs + gi->category_off; is->category_len = gi->category_len;
-  is->cell = strs + gi->cell_off; is->cell_len = gi->cell_len;
+  if (gi->has_cell) { is->cell = strs + gi->cell_off; is->cell_len = gi->cell_len; }
   is->at = gi->at;
+  is->has_location = gi->has_location; is->lon = gi->lon; is->lat = gi->lat;
   for (i = 0; i < gi->attr_count; i++) {
     a[i].name = strs + attrs[i].name_off; a[i].name_len = attrs[i].name_len;
     a[i].type = attrs[i].type; a[i].boolean = attrs[i].boolean; a[i].number = attrs[i].number;
@@ -71,16 +93,40 @@ static int gr_route(gridroute_decision *d, const gridroute_engine *e, const char
 }
 
 static int gr_escalate(gridroute_action *out, const gridroute_engine *e, const char *strs, const gr_issue *gi,
-                       const gr_attr *attrs, const gridroute_case *c0, int64_t now, gridroute_error **err) {
+                       const gr_attr *attrs, const gridroute_case *c0, const gr_lifecycle *lc,
+                       const gr_return *rets, const gridroute_suspension *susp, int64_t now, uint32_t flags,
+                       gridroute_error **err) {
   gridroute_attr stack[16], *a = stack;
+  gridroute_return rstack[8], *r = rstack;
   gridroute_issue is;
   gridroute_case c = *c0;
+  gridroute_escalate_options o = GRIDROUTE_ESCALATE_OPTIONS_INIT;
+  size_t i;
   int rc;
   if (gi->attr_count > 16 && !(a = (gridroute_attr *)malloc(gi->attr_count * sizeof *a))) return GRIDROUTE_E_NO_MEMORY;
+  if (lc->returned_count > 8 && !(r = (gridroute_return *)malloc(lc->returned_count * sizeof *r))) {
+    if (a != stack) free(a);
+    return GRIDROUTE_E_NO_MEMORY;
+  }
   gr_make_issue(&is, a, strs, gi, attrs);
   c.issue = &is;
-  rc = gridroute_engine_escalate(out, e, &c, now, NULL, err);
+  if (lc->has_rule) { c.rule = strs + lc->rule_off; c.rule_len = lc->rule_len; }
+  if (lc->has_handler) { c.handler = strs + lc->handler_off; c.handler_len = lc->handler_len; }
+  for (i = 0; i < lc->returned_count; i++) {
+    r[i].handler = strs + rets[i].handler_off; r[i].handler_len = rets[i].handler_len;
+    r[i].at = rets[i].at;
+    r[i].reason = rets[i].has_reason ? strs + rets[i].reason_off : NULL;
+    r[i].reason_len = rets[i].has_reason ? rets[i].reason_len : 0;
+  }
+  c.returned = lc->returned_count ? r : NULL;
+  c.returned_count = lc->returned_count;
+  c.suspended = lc->suspended_count ? susp : NULL;
+  c.suspended_count = lc->suspended_count;
+  c.extended_to = lc->extended_to;
+  o.flags = flags;
+  rc = gridroute_engine_escalate(out, e, &c, now, &o, err);
   if (a != stack) free(a);
+  if (r != rstack) free(r);
   return rc;
 }
 
@@ -99,14 +145,16 @@ import (
 	"unsafe"
 )
 
-// Version is the version of the loaded C library, e.g. "1.0.0".
+// Version is the version of the loaded C library, e.g. "1.1.0".
 func Version() string { return C.GoString(C.gridroute_version()) }
 
 // BindingMajor and BindingMinor are the C ABI version this package was written for; Load refuses a
-// library of another major version or an older minor one.
+// library of another major version or an older minor one. BindingVersion is this package's version,
+// the version of the library it was released with.
 const (
-	BindingMajor = 1
-	BindingMinor = 0
+	BindingMajor   = 1
+	BindingMinor   = 1
+	BindingVersion = "1.1.0"
 )
 
 func checkVersion() error {
@@ -328,14 +376,22 @@ func (e *Engine) EscalateBatch(jsonl []byte, now time.Time) ([]byte, error) {
 
 // ---- the struct path (no JSON)
 
-// Issue is an issue to route. Attrs values may be bool, any integer or float type, json.Number,
-// string, nil, or (rejecting the issue if the attribute is declared) a map or slice.
+// Issue is an issue to route (SPEC §4). ID is a string or an integer id (StringID, IntID). Attrs values
+// may be bool, any integer or float type, json.Number, string, nil, or (rejecting the issue if the
+// attribute is declared) a map or slice. Location (SPEC §7) gives a place instead of Cell: with Cell
+// empty, the engine finds the cell whose polygon holds it.
 type Issue struct {
-	ID       string
+	ID       ID
 	Category string
 	Cell     string
 	At       time.Time
 	Attrs    map[string]any
+	Location *Location
+}
+
+// Location is a point in degrees, WGS 84, as the bundle's cell polygons (SPEC §7).
+type Location struct {
+	Lon, Lat float64
 }
 
 // Decision statuses.
@@ -345,38 +401,52 @@ const (
 	Rejected = "rejected"
 )
 
-// Decision is the answer for an issue (SPEC §4). Times are in the jurisdiction's time zone; the zero
-// time.Time means none.
+// Decision is the answer for an issue (SPEC §4, §6.4, §6.6, §7). Times are in the jurisdiction's time
+// zone; the zero time.Time means none. json.Marshal writes it as `gridroute route` does (MarshalJSON).
 type Decision struct {
+	ID         ID     // the issue's
 	Status     string // Routed, Unrouted or Rejected
-	Rule       string
+	Rule       string // the winning rule; "" for the fallback owner (Fallback)
 	Role       string
 	Department string // "" when the role has none
 	Handler    string
 	Unit       string
+	Cell       string // the cell found from the issue's Location; "" when the issue named its cell
 	Alternates []string
 	Assist     []string
 	Level      int
 	Escalation string // "" when no policy applies
 	RespondBy  time.Time
 	ResolveBy  time.Time
+	Fallback   bool            // routed to the bundle's fallback owner (defaults.fallback): no rule routes it
 	Reason     string          // Unrouted: why
 	Error      string          // Rejected: why
+	Bundle     string          // the digest of the bundle that decided (SPEC §6.6)
 	Trace      json.RawMessage // with RouteExplain: the whole decision as JSON, with its trace
 }
 
 // packIssue lays an issue out for the C helpers: one byte block and offset structs, no Go pointers.
 func packIssue(is Issue) ([]byte, C.gr_issue, []C.gr_attr, error) {
-	strs := make([]byte, 0, len(is.ID)+len(is.Category)+len(is.Cell)+16*len(is.Attrs)+1)
+	strs := make([]byte, 0, len(is.ID.String())+len(is.Category)+len(is.Cell)+16*len(is.Attrs)+1)
 	add := func(s string) (C.size_t, C.size_t) {
 		off := len(strs)
 		strs = append(strs, s...)
 		return C.size_t(off), C.size_t(len(s))
 	}
 	var gi C.gr_issue
-	gi.id_off, gi.id_len = add(is.ID)
+	if !is.ID.IsZero() {
+		gi.has_id = 1
+		gi.id_off, gi.id_len = add(is.ID.String())
+	}
 	gi.category_off, gi.category_len = add(is.Category)
-	gi.cell_off, gi.cell_len = add(is.Cell)
+	if is.Cell != "" || is.Location == nil {
+		gi.has_cell = 1
+		gi.cell_off, gi.cell_len = add(is.Cell)
+	}
+	if is.Location != nil {
+		gi.has_location = 1
+		gi.lon, gi.lat = C.double(is.Location.Lon), C.double(is.Location.Lat)
+	}
 	gi.at = micros(is.At)
 	attrs := make([]C.gr_attr, 0, len(is.Attrs)+1)
 	for name, v := range is.Attrs {
@@ -526,11 +596,14 @@ func (e *Engine) Route(is Issue, opts ...RouteOption) (Decision, error) {
 			Department: goString(d.department), Handler: goString(d.handler), Unit: goString(d.unit),
 			Alternates: goList(d.alternates, d.alternate_count), Assist: goList(d.assist, d.assist_count),
 			Level: int(d.level), Escalation: goString(d.escalation),
-			RespondBy: goTime(d.respond_by, tz), ResolveBy: goTime(d.resolve_by, tz)}
+			RespondBy: goTime(d.respond_by, tz), ResolveBy: goTime(d.resolve_by, tz), Fallback: d.fallback != 0}
 	case C.GRIDROUTE_DECISION_UNROUTED:
 		out = Decision{Status: Unrouted, Reason: goString(d.message)}
 	case C.GRIDROUTE_DECISION_REJECTED:
 		out = Decision{Status: Rejected, Error: goString(d.message)}
+	}
+	if d.status != 0 {
+		out.ID, out.Cell, out.Bundle = is.ID, goString(d.cell), goString(d.bundle)
 	}
 	if d.json.ptr != nil {
 		out.Trace = json.RawMessage(C.GoBytes(unsafe.Pointer(d.json.ptr), C.int(d.json.len)))
@@ -538,7 +611,8 @@ func (e *Engine) Route(is Issue, opts ...RouteOption) (Decision, error) {
 	return out, err
 }
 
-// Case is an issue under way, for escalation (SPEC §3.5).
+// Case is an issue under way, for escalation (SPEC §3.5), with its lifecycle (SPEC §6). The lifecycle
+// fields are all optional: a case without them is evaluated as in contract 1.0.
 type Case struct {
 	Issue          Issue
 	Level          int
@@ -547,44 +621,134 @@ type Case struct {
 	Reports        int64
 	Resolved       bool
 	Rating         int // 0: none; else 1..5
+
+	Rule       string       // the rule the case was dispatched under (pinned, SPEC §6.1); "": none
+	Handler    string       // the owner at the current level (pinned); "": none
+	Returned   []Return     // returns (退单) approved at the current level (SPEC §6.2)
+	Suspended  []Suspension // periods the clock stops (挂起, SPEC §6.3)
+	ExtendedTo time.Time    // the current level's resolve due, extended (延期); zero: none
 }
 
-// Action kinds.
+// Return is a return approved at the case's current level: Handler sent the case back at At.
+type Return struct {
+	Handler string
+	At      time.Time
+	Reason  string // "": none
+}
+
+// Suspension stops the case's clock from From to To; the zero To: still suspended.
+type Suspension struct {
+	From, To time.Time
+}
+
+// Action kinds (Action.Kind).
 const (
-	None     = "none"
-	Hold     = "hold"
-	Escalate = "escalate"
-	Reopen   = "reopen"
-	Overdue  = "overdue"
+	None       = "none"
+	Hold       = "hold"
+	Escalate   = "escalate"
+	Reopen     = "reopen"
+	Overdue    = "overdue"
+	Redispatch = "redispatch" // since 1.1: the owner returned the case; a new owner at the same level
+	Dispute    = "dispute"    // since 1.1: returned, and nobody is left: a person must rule (no handler)
+	Suspended  = "suspended"  // since 1.1: the clock is stopped; NextCheck: when (zero: open-ended)
 )
 
-// Action is the answer for a case at a time (SPEC §4).
+// Reasons (Action.Reasons).
+const (
+	ReasonMissedRespond = "missed_respond"
+	ReasonMissedResolve = "missed_resolve"
+	ReasonRepeatReports = "repeat_reports"
+	ReasonLowRating     = "low_rating"
+	ReasonReturned      = "returned" // since 1.1: the owner sent the case back (redispatch, dispute)
+)
+
+// Action is the answer for a case at a time (SPEC §4, §6). json.Marshal writes it as `gridroute
+// escalate` does (MarshalJSON).
 type Action struct {
-	Kind       string // None, Hold, Escalate, Reopen, Overdue or Rejected
+	ID         ID     // the case's
+	Kind       string // None, Hold, Escalate, Reopen, Overdue, Redispatch, Dispute, Suspended or Rejected
 	Level      int
-	Handler    string
+	Handler    string // "" for a dispute
 	Role       string
 	Department string
 	Unit       string
-	Rule       string
-	Escalation string
-	Reasons    []string // missed_respond, missed_resolve, repeat_reports, low_rating
+	Rule       string   // the rule the case is under; "" for the fallback owner's (Fallback)
+	Escalation string   // its policy
+	Assist     []string // escalate, reopen, redispatch: the level's co-handlers
+	Reasons    []string // ReasonMissedRespond, ...
 	NextCheck  time.Time
 	RespondBy  time.Time
 	ResolveBy  time.Time
-	Error      string // Rejected: why
+	Repinned   bool            // the case's pinned rule or handler could not be kept (SPEC §6.1)
+	Fallback   bool            // the case's rule is the fallback owner's
+	Error      string          // Rejected: why
+	Bundle     string          // the digest of the bundle that decided (SPEC §6.6)
+	Trace      json.RawMessage // with EscalateExplain: the whole action as JSON, with its trace
 }
 
 var actionKinds = map[C.int32_t]string{C.GRIDROUTE_ACTION_NONE: None, C.GRIDROUTE_ACTION_HOLD: Hold,
 	C.GRIDROUTE_ACTION_ESCALATE: Escalate, C.GRIDROUTE_ACTION_REOPEN: Reopen, C.GRIDROUTE_ACTION_OVERDUE: Overdue,
-	C.GRIDROUTE_ACTION_REJECTED: Rejected}
+	C.GRIDROUTE_ACTION_REJECTED: Rejected, C.GRIDROUTE_ACTION_REDISPATCH: Redispatch,
+	C.GRIDROUTE_ACTION_DISPUTE: Dispute, C.GRIDROUTE_ACTION_SUSPENDED: Suspended}
+
+// EscalateOption changes how Escalate works.
+type EscalateOption int
+
+// EscalateExplain fills Action.Trace.
+const EscalateExplain EscalateOption = 1
+
+// packLifecycle lays the case's lifecycle out for gr_escalate: its strings appended to the issue's byte
+// block, the returns and suspensions in arrays without Go pointers.
+func packLifecycle(strs []byte, cs Case) ([]byte, C.gr_lifecycle, []C.gr_return, []C.gridroute_suspension) {
+	strs = strs[:len(strs)-1] // the issue's closing NUL goes back at the end
+	add := func(s string) (C.size_t, C.size_t) {
+		off := len(strs)
+		strs = append(strs, s...)
+		return C.size_t(off), C.size_t(len(s))
+	}
+	var lc C.gr_lifecycle
+	if cs.Rule != "" {
+		lc.has_rule = 1
+		lc.rule_off, lc.rule_len = add(cs.Rule)
+	}
+	if cs.Handler != "" {
+		lc.has_handler = 1
+		lc.handler_off, lc.handler_len = add(cs.Handler)
+	}
+	rets := make([]C.gr_return, 0, len(cs.Returned)+1)
+	for _, r := range cs.Returned {
+		var cr C.gr_return
+		cr.handler_off, cr.handler_len = add(r.Handler)
+		cr.at = micros(r.At)
+		if r.Reason != "" {
+			cr.has_reason = 1
+			cr.reason_off, cr.reason_len = add(r.Reason)
+		}
+		rets = append(rets, cr)
+	}
+	susp := make([]C.gridroute_suspension, 0, len(cs.Suspended)+1)
+	for _, x := range cs.Suspended {
+		susp = append(susp, C.gridroute_suspension{from: micros(x.From), to: micros(x.To)})
+	}
+	lc.returned_count, lc.suspended_count = C.size_t(len(rets)), C.size_t(len(susp))
+	lc.extended_to = micros(cs.ExtendedTo)
+	strs = append(strs, 0)
+	return strs, lc, append(rets, C.gr_return{}), append(susp, C.gridroute_suspension{})
+}
 
 // Escalate evaluates a case at now through the struct path. A rejected case returns an Action with
-// Kind Rejected and an error matching ErrRejected.
-func (e *Engine) Escalate(cs Case, now time.Time) (Action, error) {
+// Kind Rejected and an error matching ErrRejected. EscalateExplain fills Action.Trace.
+func (e *Engine) Escalate(cs Case, now time.Time, opts ...EscalateOption) (Action, error) {
 	strs, gi, attrs, err := packIssue(cs.Issue)
 	if err != nil {
 		return Action{}, err
+	}
+	strs, lc, rets, susp := packLifecycle(strs, cs)
+	var flags C.uint32_t
+	for _, o := range opts {
+		if o == EscalateExplain {
+			flags |= C.GRIDROUTE_ESCALATE_EXPLAIN
+		}
 	}
 	c := C.gridroute_case{struct_size: C.uint32_t(unsafe.Sizeof(C.gridroute_case{})), level: C.int32_t(cs.Level),
 		level_started_at: micros(cs.LevelStartedAt), reports: C.int64_t(cs.Reports),
@@ -604,33 +768,62 @@ func (e *Engine) Escalate(cs Case, now time.Time) (Action, error) {
 	defer C.gridroute_action_release(a)
 	var cerr *C.gridroute_error
 	rc := e.use(func(ce *C.gridroute_engine) C.int {
-		return C.gr_escalate(a, ce, (*C.char)(unsafe.Pointer(&strs[0])), &gi, &attrs[0], &c,
-			micros(now), &cerr)
+		return C.gr_escalate(a, ce, (*C.char)(unsafe.Pointer(&strs[0])), &gi, &attrs[0], &c, &lc, &rets[0],
+			&susp[0], micros(now), flags, &cerr)
 	})
 	runtime.KeepAlive(strs)
 	runtime.KeepAlive(attrs)
+	runtime.KeepAlive(rets)
+	runtime.KeepAlive(susp)
 	err = newError(rc, cerr)
 	if a.kind == 0 {
 		return Action{}, err
 	}
+	var trace json.RawMessage
+	if a.json.ptr != nil {
+		trace = json.RawMessage(C.GoBytes(unsafe.Pointer(a.json.ptr), C.int(a.json.len)))
+	}
 	if a.kind == C.GRIDROUTE_ACTION_REJECTED {
-		return Action{Kind: Rejected, Error: goString(a.message)}, err
+		return Action{ID: cs.Issue.ID, Kind: Rejected, Error: goString(a.message), Bundle: goString(a.bundle),
+			Trace: trace}, err
+	}
+	kind, known := actionKinds[a.kind]
+	if !known {
+		return Action{}, &Error{Code: codeInternal, Message: fmt.Sprintf(
+			"unknown action kind %d from libgridroute %s: this package (%s) is older than the library", a.kind,
+			Version(), BindingVersion)}
 	}
 	tz := goString(a.timezone)
-	out := Action{Kind: actionKinds[a.kind], Level: int(a.level), Handler: goString(a.handler),
+	out := Action{ID: cs.Issue.ID, Kind: kind, Level: int(a.level), Handler: goString(a.handler),
 		Role: goString(a.role), Department: goString(a.department), Unit: goString(a.unit), Rule: goString(a.rule),
-		Escalation: goString(a.escalation), Reasons: []string{},
-		NextCheck: goTime(a.next_check, tz), RespondBy: goTime(a.respond_by, tz), ResolveBy: goTime(a.resolve_by, tz)}
+		Escalation: goString(a.escalation), Assist: goList(a.assist, a.assist_count), Reasons: []string{},
+		NextCheck: goTime(a.next_check, tz), RespondBy: goTime(a.respond_by, tz), ResolveBy: goTime(a.resolve_by, tz),
+		Repinned: a.repinned != 0, Fallback: a.fallback != 0, Bundle: goString(a.bundle), Trace: trace}
 	for _, r := range []struct {
 		bit  C.uint32_t
 		name string
-	}{{C.GRIDROUTE_REASON_MISSED_RESPOND, "missed_respond"}, {C.GRIDROUTE_REASON_MISSED_RESOLVE, "missed_resolve"},
-		{C.GRIDROUTE_REASON_REPEAT_REPORTS, "repeat_reports"}, {C.GRIDROUTE_REASON_LOW_RATING, "low_rating"}} {
+	}{{C.GRIDROUTE_REASON_MISSED_RESPOND, ReasonMissedRespond}, {C.GRIDROUTE_REASON_MISSED_RESOLVE, ReasonMissedResolve},
+		{C.GRIDROUTE_REASON_REPEAT_REPORTS, ReasonRepeatReports}, {C.GRIDROUTE_REASON_LOW_RATING, ReasonLowRating},
+		{C.GRIDROUTE_REASON_RETURNED, ReasonReturned}} {
 		if a.reasons&r.bit != 0 {
 			out.Reasons = append(out.Reasons, r.name)
 		}
 	}
 	return out, err
+}
+
+// Digest is the digest of the engine's current bundle (SPEC §6.6): lowercase hex, the same on every
+// machine for the same files. Every Decision and Action carries the digest of the bundle that made it.
+func (e *Engine) Digest() (string, error) {
+	out := (*C.gridroute_buf)(C.calloc(1, C.size_t(unsafe.Sizeof(C.gridroute_buf{}))))
+	defer C.free(unsafe.Pointer(out))
+	var cerr *C.gridroute_error
+	rc := e.use(func(c *C.gridroute_engine) C.int { return C.gridroute_engine_digest(out, c, &cerr) })
+	data := takeBuf(out)
+	if err := newError(rc, cerr); err != nil {
+		return "", err
+	}
+	return string(data), nil
 }
 
 // ---- check

@@ -171,7 +171,7 @@ func issueOf(m map[string]any) (Issue, bool) {
 	if err != nil {
 		return Issue{}, false
 	}
-	is := Issue{ID: id, Category: cat, Cell: cell, At: at}
+	is := Issue{ID: StringID(id), Category: cat, Cell: cell, At: at}
 	if a, ok := m["attrs"]; ok && a != nil {
 		attrs, ok := a.(map[string]any)
 		if !ok {
@@ -295,7 +295,7 @@ func TestGoldenStructPath(t *testing.T) {
 				if (d.Status == Rejected) != errors.Is(err, ErrRejected) || (err != nil && d.Status != Rejected) {
 					t.Fatalf("%s: status %s with error %v", is.ID, d.Status, err)
 				}
-				got = append(got, decisionMap(is.ID, d))
+				got = append(got, decisionMap(is.ID.String(), d))
 			}
 			expectMatch(t, "route", got, objects(t, readFile(t, filepath.Join(b, "expected-route.jsonl"))))
 
@@ -335,7 +335,7 @@ func TestGoldenStructPath(t *testing.T) {
 				if (a.Kind == Rejected) != errors.Is(err, ErrRejected) {
 					t.Fatalf("%s: kind %s with error %v", c.Issue.ID, a.Kind, err)
 				}
-				got = append(got, actionMap(c.Issue.ID, a))
+				got = append(got, actionMap(c.Issue.ID.String(), a))
 			}
 			expectMatch(t, "escalate", got, objects(t, readFile(t, filepath.Join(b, "expected-escalate.jsonl"))))
 		})
@@ -353,7 +353,7 @@ func TestOutOfRangeTimes(t *testing.T) {
 	}
 	defer e.Close()
 	const calendar = "must be before 9000-01-01T00:00:00Z (the calendar range) and not before 0000-01-01T00:00:00Z"
-	is := Issue{ID: "V", Category: "street.vending.gate", Cell: "qiaodong-a-01",
+	is := Issue{ID: StringID("V"), Category: "street.vending.gate", Cell: "qiaodong-a-01",
 		At: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)}
 	if d, err := e.Route(is); !errors.Is(err, ErrRejected) || d.Error != "field 'at' "+calendar {
 		t.Fatalf("Route(9999) = %+v, %v", d, err)
@@ -418,18 +418,18 @@ func TestErrors(t *testing.T) {
 			t.Fatalf("RouteJSON(%q) = %s, %v", line, out, err)
 		}
 	}
-	d, err := e.Route(Issue{ID: "I-3", Category: "env.noise.loudspeaker", Cell: "nowhere", At: time.Now()})
+	d, err := e.Route(Issue{ID: StringID("I-3"), Category: "env.noise.loudspeaker", Cell: "nowhere", At: time.Now()})
 	if !errors.Is(err, ErrRejected) || d.Status != Rejected || !strings.Contains(d.Error, "nowhere") {
 		t.Fatalf("Route: %+v, %v", d, err)
 	}
-	d, err = e.Route(Issue{ID: "I-4", Category: "x", Cell: "y\xc3", At: time.Now()})
+	d, err = e.Route(Issue{ID: StringID("I-4"), Category: "x", Cell: "y\xc3", At: time.Now()})
 	if !errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), "UTF-8") {
 		t.Fatalf("Route invalid UTF-8: %+v, %v", d, err)
 	}
-	if _, err := e.Route(Issue{ID: "I-5", Attrs: map[string]any{"x": struct{}{}}}); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := e.Route(Issue{ID: StringID("I-5"), Attrs: map[string]any{"x": struct{}{}}}); !errors.Is(err, ErrInvalidArgument) {
 		t.Fatalf("Route with a struct attribute: %v", err)
 	}
-	if _, err := e.Escalate(Case{Issue: Issue{ID: "C-1"}, Rating: 9}, time.Now()); !errors.Is(err, ErrRejected) {
+	if _, err := e.Escalate(Case{Issue: Issue{ID: StringID("C-1")}, Rating: 9}, time.Now()); !errors.Is(err, ErrRejected) {
 		t.Fatalf("Escalate: %v", err)
 	}
 

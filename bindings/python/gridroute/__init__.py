@@ -4,15 +4,17 @@ Python binding over the C ABI (libgridroute.so.1) with ctypes; standard library 
 
     import gridroute
     with gridroute.Engine.load("examples/lanxi") as engine:
-        d = engine.route({"id": "I-1", "category": "street.vending", "cell": "qiaodong-a-01",
-                          "at": "2026-11-20T09:15:00+08:00"})
-        print(d["status"], d.get("handler"))
+        d = engine.route(gridroute.Issue("I-1", "street.vending.gate", "qiaodong-a-01",
+                                         "2026-11-20T09:15:00+08:00"))
+        print(d.status, d.handler, d.resolve_by)      # a Decision (SPEC §4)
 
 The library is found through $GRIDROUTE_LIBRARY, then beside this package, then on the system
 (libgridroute.so.1 through the dynamic loader, ctypes.util.find_library, the lib folders of the prefix).
 """
 from . import _capi, engine as _engine
 from .engine import Engine, format_time, parse_time
+from .types import (Action, ActionKind, Case, CaseStatus, Decision, Issue, Reason, Return, Status,
+                    Suspension)
 from .errors import (BundleError, Diagnostic, GridrouteError, InternalError, InvalidArgumentError, NoMemoryError,
                      RejectedError, StructSizeError)
 
@@ -24,7 +26,7 @@ _engine._lib = _lib
 
 
 def version():
-    """The version of the loaded C library, e.g. "1.0.0"."""
+    """The version of the loaded C library, e.g. "1.1.0"."""
     return _lib.gridroute_version().decode("ascii")
 
 
@@ -38,6 +40,7 @@ def _check_version():
 
 _check_version()
 
-__all__ = ["Engine", "version", "parse_time", "format_time", "Diagnostic", "GridrouteError",
+__all__ = ["Engine", "version", "parse_time", "format_time", "Issue", "Case", "Return", "Suspension", "Decision",
+           "Action", "Status", "ActionKind", "Reason", "CaseStatus", "Diagnostic", "GridrouteError",
            "InvalidArgumentError", "StructSizeError", "BundleError", "RejectedError", "NoMemoryError",
            "InternalError"]

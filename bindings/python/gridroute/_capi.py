@@ -21,6 +21,7 @@ E_NO_MEMORY = 5
 E_INTERNAL = 6
 
 ROUTE_EXPLAIN = 0x1
+ESCALATE_EXPLAIN = 0x1  # since 1.1
 SEVERITY_WARNING = 1
 
 
@@ -95,6 +96,7 @@ _SIGNATURES = {
     "gridroute_engine_load_sources": (c_int, [EngineOut, POINTER(BundleSources), POINTER(LoadOptions), ErrorOut]),
     "gridroute_engine_reload": (c_int, [c_void_p, c_char_p, c_size_t, POINTER(LoadOptions), ErrorOut]),
     "gridroute_engine_reload_sources": (c_int, [c_void_p, POINTER(BundleSources), POINTER(LoadOptions), ErrorOut]),
+    "gridroute_engine_digest": (c_int, [POINTER(Buf), c_void_p, ErrorOut]),
     "gridroute_engine_free": (None, [c_void_p]),
     "gridroute_engine_check": (c_int, [POINTER(POINTER(Diagnostics)), c_void_p, POINTER(CheckOptions), ErrorOut]),
     "gridroute_engine_route_json": (c_int, [POINTER(Buf), c_void_p, c_char_p, c_size_t, POINTER(RouteOptions),
@@ -155,19 +157,24 @@ def load_library(major=None, minor=0):
         except OSError as e:
             errors.append(str(e))
             continue
+        version_number = getattr(lib, "gridroute_version_number", None)
+        if version_number is None:
+            errors.append("%s: not libgridroute (no gridroute_version_number)" % path)
+            continue
+        version_number.restype, version_number.argtypes = c_uint32, []
+        n = version_number()
+        if major is not None and not (n // 10000 == major and n // 100 % 100 >= minor):
+            errors.append("%s: version %d.%d.%d, not %d.%d or a later %d.x"
+                          % (path, n // 10000, n // 100 % 100, n % 100, major, minor, major))
+            continue
+        missing = [name for name in _SIGNATURES if getattr(lib, name, None) is None]
+        if missing:
+            errors.append("%s: not libgridroute (no %s)" % (path, missing[0]))
+            continue
         for name, (restype, argtypes) in _SIGNATURES.items():
-            fn = getattr(lib, name, None)
-            if fn is None:
-                break
+            fn = getattr(lib, name)
             fn.restype = restype
             fn.argtypes = argtypes
-        else:
-            n = lib.gridroute_version_number()
-            if major is None or (n // 10000 == major and n // 100 % 100 >= minor):
-                return lib
-            errors.append("%s: version %s, not %d.%d or a later %d.x"
-                          % (path, lib.gridroute_version().decode("ascii"), major, minor, major))
-            continue
-        errors.append("%s: not libgridroute (no %s)" % (path, name))
+        return lib
     raise ImportError("gridroute: cannot load %s (set GRIDROUTE_LIBRARY to its path): %s"
                       % (SONAME, "; ".join(errors)))

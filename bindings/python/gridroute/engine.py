@@ -7,6 +7,8 @@ import os
 import threading
 
 from . import _capi, errors
+from . import types as _types
+from .types import Action, Case, Decision, Issue
 
 _lib = None  # set by the package on import
 
@@ -74,11 +76,24 @@ def _micros(t):
     raise TypeError("a time must be a datetime, an RFC 3339 string or microseconds, not %s" % type(t).__name__)
 
 
+def _json_default(v):
+    """Aware datetimes in issue and case dicts become RFC 3339 text (the engine's own format)."""
+    if isinstance(v, _dt.datetime):
+        if v.tzinfo is None or v.utcoffset() is None:
+            raise ValueError("a naive datetime has no offset; give it a tzinfo")
+        return _types.format_rfc3339(v)
+    if isinstance(v, (Issue, Case, _types.Return, _types.Suspension)):
+        return v.to_dict()
+    raise TypeError("%s is not JSON" % type(v).__name__)
+
+
 def _line(obj):
-    """One JSON line for an issue or case: a dict is encoded; str or bytes are taken as they are (less a
-    final newline)."""
+    """One JSON line for an issue or case: an Issue or Case, or a dict (whose times may be aware
+    datetimes), is encoded; str or bytes are taken as they are (less a final newline)."""
+    if isinstance(obj, (Issue, Case)):
+        obj = obj.to_dict()
     if isinstance(obj, dict):
-        data = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        data = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=_json_default).encode("utf-8")
     else:
         data = _bytes(obj, "an issue or case")
         if data.endswith(b"\n"):
@@ -233,16 +248,18 @@ class Engine:
         return status, err, _take(buf)
 
     def route(self, issue, *, explain=False):
-        """Routes one issue (a dict, or a JSON line) and returns the decision as a dict (SPEC §4):
-        status "routed" or "unrouted". A rejected issue raises RejectedError, whose `record` is the
-        engine's `rejected` record. explain=True adds "trace"."""
+        """Routes one issue (an Issue, a dict, or a JSON line as str or bytes) and returns the Decision
+        (SPEC §4): status ROUTED or UNROUTED. A rejected issue raises RejectedError, whose `decision` is the
+        rejected Decision and `record` the engine's `rejected` record as a dict. explain=True fills
+        `trace`."""
         status, err, out = self._route_bytes(_line(issue), explain)
         if status == _capi.E_REJECTED:
             exc = errors.from_status(_lib, status, err)
             exc.record = json.loads(out)
+            exc.decision = Decision.from_dict(exc.record)
             raise exc
         _raise(status, err)
-        return json.loads(out)
+        return Decision.from_dict(json.loads(out))
 
     def explain(self, issue):
         """The decision with its trace: every rule considered, in order, and why each lost."""
@@ -254,9 +271,9 @@ class Engine:
         return self._batch(_bytes(text, "text"), explain=explain).decode("utf-8")
 
     def route_many(self, issues, *, explain=False, chunk=1000):
-        """Routes an iterable of issues (dicts or JSON lines), yielding one decision dict per issue, in
-        order; rejected issues yield their `rejected` record (status "rejected") instead of raising."""
-        return self._many(issues, chunk, lambda data: self._batch(data, explain=explain))
+        """Routes an iterable of issues (Issues, dicts or JSON lines), yielding one Decision per issue, in
+        order; rejected issues yield a Decision with status REJECTED instead of raising."""
+        return self._many(issues, chunk, lambda data: self._batch(data, explain=explain), Decision)
 
     def _batch(self, data, *, explain=False, now=None):
         buf = _capi.Buf()
@@ -267,14 +284,15 @@ class Engine:
                 status = _lib.gridroute_engine_route_jsonl(ctypes.byref(buf), h, data, len(data), ctypes.byref(opts),
                                                            ctypes.byref(err))
             else:
-                status = _lib.gridroute_engine_escalate_jsonl(ctypes.byref(buf), h, data, len(data), now, None,
-                                                              ctypes.byref(err))
+                opts = _capi.init(_capi.EscalateOptions, flags=_capi.ESCALATE_EXPLAIN if explain else 0)
+                status = _lib.gridroute_engine_escalate_jsonl(ctypes.byref(buf), h, data, len(data), now,
+                                                              ctypes.byref(opts), ctypes.byref(err))
         out = _take(buf)
         _raise(status, err)
         return out
 
     @staticmethod
-    def _many(items, chunk, run):
+    def _many(items, chunk, run, answer):
         batch = []
 
         def flush():
@@ -282,7 +300,7 @@ class Engine:
             data = b"\n".join(line if line.strip(b" \t\r") else b"null" for line in batch)
             batch.clear()
             for out in run(data).splitlines():
-                yield json.loads(out)
+                yield answer.from_dict(json.loads(out))
 
         for item in items:
             batch.append(_line(item))
@@ -293,32 +311,50 @@ class Engine:
 
     # ---- escalation
 
-    def escalate(self, case, now):
-        """Evaluates one case (a dict, or a JSON line) at `now` (an aware datetime, an RFC 3339 string or
-        microseconds) and returns the action as a dict. A rejected case raises RejectedError."""
+    def escalate(self, case, now, *, explain=False):
+        """Evaluates one case (a Case, a dict, or a JSON line) at `now` (an aware datetime, an RFC 3339
+        string or microseconds) and returns the Action. A rejected case raises RejectedError, whose
+        `action` is the rejected Action and `record` the engine's record as a dict. explain=True fills
+        `trace`: the steps that led to the action."""
         data = _line(case)
         buf = _capi.Buf()
         err = ctypes.POINTER(_capi.Error)()
         t = _micros(now)
+        opts = _capi.init(_capi.EscalateOptions, flags=_capi.ESCALATE_EXPLAIN if explain else 0)
         with self._use() as h:
-            status = _lib.gridroute_engine_escalate_json(ctypes.byref(buf), h, data, len(data), t, None,
+            status = _lib.gridroute_engine_escalate_json(ctypes.byref(buf), h, data, len(data), t, ctypes.byref(opts),
                                                          ctypes.byref(err))
         out = _take(buf)
         if status == _capi.E_REJECTED:
             exc = errors.from_status(_lib, status, err)
             exc.record = json.loads(out)
+            exc.action = Action.from_dict(exc.record)
             raise exc
         _raise(status, err)
-        return json.loads(out)
+        return Action.from_dict(json.loads(out))
 
-    def escalate_jsonl(self, text, now):
+    def escalate_jsonl(self, text, now, *, explain=False):
         """Evaluates JSON Lines of cases at `now`: exactly `gridroute escalate`."""
-        return self._batch(_bytes(text, "text"), now=_micros(now)).decode("utf-8")
+        return self._batch(_bytes(text, "text"), now=_micros(now), explain=explain).decode("utf-8")
 
-    def escalate_many(self, cases, now, *, chunk=1000):
-        """Evaluates an iterable of cases at `now`, yielding one action dict per case, in order."""
+    def escalate_many(self, cases, now, *, explain=False, chunk=1000):
+        """Evaluates an iterable of cases (Cases, dicts or JSON lines) at `now`, yielding one Action per
+        case, in order; rejected cases yield an Action REJECTED instead of raising."""
         t = _micros(now)
-        return self._many(cases, chunk, lambda data: self._batch(data, now=t))
+        return self._many(cases, chunk, lambda data: self._batch(data, now=t, explain=explain), Action)
+
+    # ---- provenance
+
+    def digest(self):
+        """The digest of the engine's current bundle (SPEC §6.6): lowercase hex, the same on every machine
+        for the same files; every Decision and Action carries the digest of the bundle that made it."""
+        buf = _capi.Buf()
+        err = ctypes.POINTER(_capi.Error)()
+        with self._use() as h:
+            status = _lib.gridroute_engine_digest(ctypes.byref(buf), h, ctypes.byref(err))
+        out = _take(buf)
+        _raise(status, err)
+        return out.decode("ascii")
 
     # ---- check
 

@@ -52,9 +52,12 @@ class BundleError(GridrouteError):
 
 
 class RejectedError(GridrouteError, ValueError):
-    """One issue or case was rejected (GRIDROUTE_E_REJECTED); `record` is the engine's `rejected` record."""
+    """One issue or case was rejected (GRIDROUTE_E_REJECTED): `decision` (Engine.route) or `action`
+    (Engine.escalate) is the engine's answer, typed; `record` the same as a dict."""
     code = _capi.E_REJECTED
     record = None
+    decision = None
+    action = None
 
 
 class NoMemoryError(GridrouteError, MemoryError):

@@ -1,12 +1,15 @@
 // Command routetyped routes every line of an issues.jsonl through the Go binding's struct path
-// (gridroute.Issue in, gridroute.Decision out) and prints one decision per line with the contract fields
-// (SPEC §4), so the binding can be compared with `gridroute route` on any bundle.
+// (gridroute.Issue in, gridroute.Decision out) and prints one decision per line as json.Marshal writes
+// it (the contract fields of SPEC §4), so the binding can be compared with `gridroute route` on any
+// bundle. With --now it evaluates every line of a cases.jsonl at that time instead (gridroute.Case, with
+// the lifecycle of SPEC §6, in; gridroute.Action out), to be compared with `gridroute escalate`.
 //
 //	go run ./examples/routetyped BUNDLE ISSUES.jsonl
+//	go run ./examples/routetyped BUNDLE CASES.jsonl --now 2026-12-07T10:00:00+08:00
 //
-// A line that cannot become an Issue (not UTF-8, not JSON, not an object, a repeated key, a missing or
-// mistyped field) is answered as the CLI answers it: {"id", "status": "rejected", "error"}, the id null
-// unless the line is a JSON object with a string id.
+// A line that cannot become an Issue or a Case (not UTF-8, not JSON, not an object, a repeated key, a
+// missing or mistyped field) is answered as the CLI answers it: {"id", "status": "rejected", "error"}
+// (or "action": "rejected"), the id null unless the line is a JSON object with a string or integer id.
 package main
 
 import (
@@ -16,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -25,9 +29,9 @@ import (
 	"github.com/gridroute/gridroute/bindings/go/gridroute"
 )
 
-// bad is a line the struct path cannot take; id is nil unless the line's id could be read.
+// bad is a line the struct path cannot take; id is the zero ID unless the line's id could be read.
 type bad struct {
-	id  *string
+	id  gridroute.ID
 	msg string
 }
 
@@ -160,161 +164,331 @@ func parseTime(s string) (time.Time, error) {
 	return time.Parse(time.RFC3339Nano, s)
 }
 
-func readIssue(line []byte) (gridroute.Issue, error) {
-	var is gridroute.Issue
+// readObject reads one line into its members, as the engine's reader takes it.
+func readObject(line []byte) (map[string]json.RawMessage, error) {
 	if !utf8.Valid(line) {
-		return is, &bad{msg: "invalid UTF-8 in the line"}
+		return nil, &bad{msg: "invalid UTF-8 in the line"}
 	}
 	repeated, idRepeated, err := checkSyntax(line)
 	if err == errNotObject {
-		return is, &bad{msg: err.Error()}
+		return nil, &bad{msg: err.Error()}
 	}
 	if err != nil || loneSurrogate(line) {
-		return is, &bad{msg: fmt.Sprintf("invalid JSON: %v", err)}
+		return nil, &bad{msg: fmt.Sprintf("invalid JSON: %v", err)}
 	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(line, &obj); err != nil {
-		return is, &bad{msg: fmt.Sprintf("invalid JSON: %v", err)}
-	}
-	var id *string
-	if raw, ok := obj["id"]; ok {
-		var s string
-		if json.Unmarshal(raw, &s) == nil && raw[0] == '"' {
-			id = &s
-		}
+		return nil, &bad{msg: fmt.Sprintf("invalid JSON: %v", err)}
 	}
 	if repeated != "" {
-		if idRepeated {
-			id = nil
+		var id gridroute.ID
+		if !idRepeated {
+			id = lineID(obj)
 		}
-		return is, &bad{id: id, msg: "duplicate key at " + repeated + " (a key may appear once in an object)"}
+		return nil, &bad{id: id, msg: "duplicate key at " + repeated + " (a key may appear once in an object)"}
 	}
-	if _, ok := obj["id"]; !ok {
+	return obj, nil
+}
+
+// lineID is the line's id as the engine reads it: a string or an integer of 64 bits; else none.
+func lineID(obj map[string]json.RawMessage) gridroute.ID {
+	var id gridroute.ID
+	if raw, ok := obj["id"]; ok && id.UnmarshalJSON(raw) == nil {
+		return id
+	}
+	return gridroute.ID{}
+}
+
+// fields reads members with the error texts of the engine's reader; null counts as absent where the
+// contract says so (optional fields).
+type fields struct {
+	obj map[string]json.RawMessage
+	id  gridroute.ID
+}
+
+func (f fields) has(name string) bool {
+	raw, ok := f.obj[name]
+	return ok && string(raw) != "null"
+}
+
+func (f fields) str(name string) (string, error) {
+	raw, ok := f.obj[name]
+	if !ok {
+		return "", &bad{id: f.id, msg: "missing field '" + name + "'"}
+	}
+	var s string
+	if raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+		return "", &bad{id: f.id, msg: "field '" + name + "' must be a string, got " + string(raw)}
+	}
+	return s, nil
+}
+
+// optStr is an optional string: "" when absent or null.
+func (f fields) optStr(name string) (string, error) {
+	if !f.has(name) {
+		return "", nil
+	}
+	return f.str(name)
+}
+
+func (f fields) time(name string) (time.Time, error) {
+	s, err := f.str(name)
+	if err != nil {
+		return time.Time{}, err
+	}
+	t, err := parseTime(s)
+	if err != nil {
+		return time.Time{}, &bad{id: f.id, msg: "field '" + name + "' must be an RFC 3339 time with an offset, got " + strconv.Quote(s)}
+	}
+	return t, nil
+}
+
+func (f fields) optTime(name string) (time.Time, error) {
+	if !f.has(name) {
+		return time.Time{}, nil
+	}
+	return f.time(name)
+}
+
+func (f fields) integer(name string, bits int) (int64, error) {
+	raw, ok := f.obj[name]
+	if !ok {
+		return 0, &bad{id: f.id, msg: "missing field '" + name + "'"}
+	}
+	// A JSON integer, or, as the engine reads them, a number with an integral value (1.0) of at most 1e15.
+	n, err := strconv.ParseInt(string(raw), 10, bits)
+	if err != nil {
+		d, ferr := strconv.ParseFloat(string(raw), 64)
+		if ferr != nil || d != math.Trunc(d) || math.Abs(d) > 1e15 {
+			return 0, &bad{id: f.id, msg: "field '" + name + "' must be an integer, got " + string(raw)}
+		}
+		n = int64(d)
+		if bits == 32 && (n < math.MinInt32 || n > math.MaxInt32) {
+			return 0, &bad{id: f.id, msg: "field '" + name + "' must be an integer, got " + string(raw)}
+		}
+	}
+	return n, nil
+}
+
+// list is an optional list of objects with only the keys given.
+func (f fields) list(name string, keys ...string) ([]fields, error) {
+	if !f.has(name) {
+		return nil, nil
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(f.obj[name], &items); err != nil {
+		return nil, &bad{id: f.id, msg: "field '" + name + "' must be a list, got " + string(f.obj[name])}
+	}
+	out := make([]fields, 0, len(items))
+	for i, item := range items {
+		var m map[string]json.RawMessage
+		if item[0] != '{' || json.Unmarshal(item, &m) != nil {
+			return nil, &bad{id: f.id, msg: fmt.Sprintf("field '%s/%d' must be an object, got %s", name, i, item)}
+		}
+		for k := range m {
+			known := false
+			for _, want := range keys {
+				known = known || k == want
+			}
+			if !known {
+				return nil, &bad{id: f.id, msg: fmt.Sprintf("field '%s/%d': unknown field '%s'", name, i, k)}
+			}
+		}
+		out = append(out, fields{obj: m, id: f.id})
+	}
+	return out, nil
+}
+
+func readIssue(obj map[string]json.RawMessage) (gridroute.Issue, error) {
+	var is gridroute.Issue
+	raw, ok := obj["id"]
+	if !ok {
 		return is, &bad{msg: "missing field 'id'"}
 	}
-	if id == nil {
-		return is, &bad{msg: "field 'id' must be a string, got " + string(obj["id"])}
+	is.ID = lineID(obj)
+	if is.ID.IsZero() {
+		return is, &bad{msg: "field 'id' must be a string or an integer, got " + string(raw)}
 	}
-	str := func(name string) (string, error) {
-		raw, ok := obj[name]
-		if !ok {
-			return "", &bad{id: id, msg: "missing field '" + name + "'"}
+	f := fields{obj: obj, id: is.ID}
+	var err error
+	if is.Category, err = f.str("category"); err != nil {
+		return is, err
+	}
+	if !f.has("cell") && f.has("location") { // SPEC §7: a place instead of a cell
+		var loc []float64
+		if err := json.Unmarshal(obj["location"], &loc); err != nil || len(loc) != 2 {
+			return is, &bad{id: is.ID, msg: "field 'location' must be [longitude, latitude], got " + string(obj["location"])}
 		}
-		var s string
-		if raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
-			return "", &bad{id: id, msg: "field '" + name + "' must be a string, got " + string(raw)}
-		}
-		return s, nil
-	}
-	is.ID = *id
-	if is.Category, err = str("category"); err != nil {
+		is.Location = &gridroute.Location{Lon: loc[0], Lat: loc[1]}
+	} else if is.Cell, err = f.str("cell"); err != nil {
 		return is, err
 	}
-	if is.Cell, err = str("cell"); err != nil {
+	if is.At, err = f.time("at"); err != nil {
 		return is, err
-	}
-	at, err := str("at")
-	if err != nil {
-		return is, err
-	}
-	if is.At, err = parseTime(at); err != nil {
-		return is, &bad{id: id, msg: "field 'at' must be an RFC 3339 time with an offset, got " + strconv.Quote(at)}
 	}
 	if raw, ok := obj["attrs"]; ok && string(raw) != "null" {
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.UseNumber()
 		var attrs any
 		if err := dec.Decode(&attrs); err != nil {
-			return is, &bad{id: id, msg: err.Error()}
+			return is, &bad{id: is.ID, msg: err.Error()}
 		}
 		m, ok := attrs.(map[string]any)
 		if !ok {
-			return is, &bad{id: id, msg: "field 'attrs' must be an object, got " + string(raw)}
+			return is, &bad{id: is.ID, msg: "field 'attrs' must be an object, got " + string(raw)}
 		}
 		is.Attrs = m
 	}
 	return is, nil
 }
 
-// The answers, with their fields in the contract's order (encoding/json keeps struct order).
-type rejected struct {
-	ID     *string `json:"id"`
-	Status string  `json:"status"`
-	Error  string  `json:"error"`
-}
-
-type unrouted struct {
-	ID     string `json:"id"`
-	Status string `json:"status"`
-	Reason string `json:"reason"`
-}
-
-type routed struct {
-	ID         string   `json:"id"`
-	Status     string   `json:"status"`
-	Rule       *string  `json:"rule"`
-	Role       string   `json:"role"`
-	Department string   `json:"department,omitempty"`
-	Handler    string   `json:"handler"`
-	Unit       string   `json:"unit"`
-	Alternates []string `json:"alternates"`
-	Assist     []string `json:"assist"`
-	Level      int      `json:"level"`
-	Escalation *string  `json:"escalation"`
-	RespondBy  *string  `json:"respond_by"`
-	ResolveBy  *string  `json:"resolve_by"`
-	Fallback   bool     `json:"fallback,omitempty"`
-}
-
-func orNull(s string) *string {
-	if s == "" {
-		return nil
+func readCase(obj map[string]json.RawMessage) (gridroute.Case, error) {
+	var c gridroute.Case
+	var err error
+	if c.Issue, err = readIssue(obj); err != nil {
+		return c, err
 	}
-	return &s
-}
-
-func timeText(t time.Time) *string {
-	if t.IsZero() {
-		return nil
-	}
-	s := t.Format(time.RFC3339Nano)
-	return &s
-}
-
-func answer(engine *gridroute.Engine, line []byte) any {
-	is, err := readIssue(line)
+	f := fields{obj: obj, id: c.Issue.ID}
+	level, err := f.integer("level", 32)
 	if err != nil {
-		b := err.(*bad)
-		return rejected{ID: b.id, Status: "rejected", Error: b.msg}
+		return c, err
 	}
-	d, err := engine.Route(is)
-	if err != nil || d.Status == gridroute.Rejected {
-		msg := d.Error
-		if msg == "" && err != nil {
-			msg = err.Error()
+	c.Level = int(level)
+	if c.LevelStartedAt, err = f.time("level_started_at"); err != nil {
+		return c, err
+	}
+	raw, ok := obj["responded"]
+	if !ok {
+		return c, &bad{id: f.id, msg: "missing field 'responded'"}
+	}
+	if string(raw) != "true" && string(raw) != "false" {
+		return c, &bad{id: f.id, msg: "field 'responded' must be true or false, got " + string(raw)}
+	}
+	c.Responded = string(raw) == "true"
+	if c.Reports, err = f.integer("reports", 64); err != nil {
+		return c, err
+	}
+	status, err := f.str("status")
+	if err != nil {
+		return c, err
+	}
+	if status != "open" && status != "resolved" {
+		return c, &bad{id: f.id, msg: "field 'status' must be 'open' or 'resolved', got " + strconv.Quote(status)}
+	}
+	c.Resolved = status == "resolved"
+	if f.has("rating") {
+		rating, err := f.integer("rating", 32)
+		if err != nil {
+			return c, err
 		}
-		return rejected{ID: &is.ID, Status: "rejected", Error: msg}
+		if rating == 0 { // the struct's 0 is "no rating": 0, like any rating outside 1..5, is refused here
+			return c, &bad{id: f.id, msg: "field 'rating' must be an integer 1..5, got 0"}
+		}
+		c.Rating = int(rating)
 	}
-	if d.Status == gridroute.Unrouted {
-		return unrouted{ID: is.ID, Status: d.Status, Reason: d.Reason}
+	if c.Rule, err = f.optStr("rule"); err != nil {
+		return c, err
 	}
-	return routed{ID: is.ID, Status: d.Status, Rule: orNull(d.Rule), Role: d.Role, Department: d.Department,
-		Handler: d.Handler, Unit: d.Unit, Alternates: d.Alternates, Assist: d.Assist, Level: d.Level,
-		Escalation: orNull(d.Escalation), RespondBy: timeText(d.RespondBy), ResolveBy: timeText(d.ResolveBy),
-		Fallback: d.Rule == ""} // SPEC §6.4: routed without a rule
+	if c.Handler, err = f.optStr("handler"); err != nil {
+		return c, err
+	}
+	returned, err := f.list("returned", "handler", "at", "reason")
+	if err != nil {
+		return c, err
+	}
+	for _, r := range returned {
+		var ret gridroute.Return
+		if ret.Handler, err = r.str("handler"); err != nil {
+			return c, err
+		}
+		if ret.At, err = r.time("at"); err != nil {
+			return c, err
+		}
+		if ret.Reason, err = r.optStr("reason"); err != nil {
+			return c, err
+		}
+		c.Returned = append(c.Returned, ret)
+	}
+	suspended, err := f.list("suspended", "from", "to")
+	if err != nil {
+		return c, err
+	}
+	for _, x := range suspended {
+		var s gridroute.Suspension
+		if s.From, err = x.time("from"); err != nil {
+			return c, err
+		}
+		if s.To, err = x.optTime("to"); err != nil {
+			return c, err
+		}
+		c.Suspended = append(c.Suspended, s)
+	}
+	if c.ExtendedTo, err = f.optTime("extended_to"); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// answer is the answer to one line: a Decision, or with now an Action; a line that is not an Issue
+// (a Case) is answered with a rejected one, carrying the engine's bundle digest as every answer does.
+func answer(engine *gridroute.Engine, digest string, line []byte, now *time.Time) any {
+	obj, err := readObject(line)
+	if now == nil {
+		var is gridroute.Issue
+		if err == nil {
+			is, err = readIssue(obj)
+		}
+		if err != nil {
+			return gridroute.Decision{ID: idOf(err), Status: gridroute.Rejected, Error: err.Error(), Bundle: digest}
+		}
+		d, err := engine.Route(is)
+		if err != nil && d.Status != gridroute.Rejected { // e.g. a value the struct path cannot carry
+			return gridroute.Decision{ID: is.ID, Status: gridroute.Rejected, Error: err.Error(), Bundle: digest}
+		}
+		return d
+	}
+	var c gridroute.Case
+	if err == nil {
+		c, err = readCase(obj)
+	}
+	if err != nil {
+		return gridroute.Action{ID: idOf(err), Kind: gridroute.Rejected, Error: err.Error(), Bundle: digest}
+	}
+	a, err := engine.Escalate(c, *now)
+	if err != nil && a.Kind != gridroute.Rejected {
+		return gridroute.Action{ID: c.Issue.ID, Kind: gridroute.Rejected, Error: err.Error(), Bundle: digest}
+	}
+	return a
+}
+
+func idOf(err error) gridroute.ID {
+	if b, ok := err.(*bad); ok {
+		return b.id
+	}
+	return gridroute.ID{}
 }
 
 func main() {
-	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: routetyped BUNDLE ISSUES.jsonl")
+	args := os.Args[1:]
+	var now *time.Time
+	if len(args) == 4 && args[2] == "--now" {
+		t, err := parseTime(args[3])
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "--now:", err)
+			os.Exit(2)
+		}
+		now, args = &t, args[:2]
+	}
+	if len(args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: routetyped BUNDLE ISSUES.jsonl | BUNDLE CASES.jsonl --now TIME")
 		os.Exit(2)
 	}
-	data, err := os.ReadFile(os.Args[2])
+	data, err := os.ReadFile(args[1])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
 	}
-	engine, err := gridroute.Load(os.Args[1])
+	engine, err := gridroute.Load(args[0])
 	if err != nil {
 		var gerr *gridroute.Error
 		if errors.As(err, &gerr) {
@@ -326,6 +500,11 @@ func main() {
 		os.Exit(1)
 	}
 	defer engine.Close()
+	digest, err := engine.Digest()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	out := bufio.NewWriter(os.Stdout)
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
@@ -337,7 +516,7 @@ func main() {
 		if len(bytes.Trim(line, " \t")) == 0 {
 			continue
 		}
-		if err := enc.Encode(answer(engine, line)); err != nil {
+		if err := enc.Encode(answer(engine, digest, line, now)); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(3)
 		}

@@ -48,13 +48,13 @@ public final class GridrouteService implements AutoCloseable {
     public Response route(String body) {
         Json.IssueLine in = Json.issue(body.strip().getBytes(StandardCharsets.UTF_8));
         if (!in.ok()) {
-            return Response.json(422, Json.rejected(in.id(), in.error()));
+            return Response.json(422, Json.rejected(in.id(), in.error(), engine.digest()));
         }
         try {
             Decision d = engine.route(in.issue());
-            return Response.json(200, Json.decision(d));
+            return Response.json(200, Json.decision(d, in.id())); // an integer id goes back as one
         } catch (RejectedException e) {
-            return Response.json(422, Json.rejected(in.id(), e.getMessage()));
+            return Response.json(422, Json.rejected(in.id(), e.getMessage(), engine.digest()));
         }
     }
 
@@ -76,13 +76,13 @@ public final class GridrouteService implements AutoCloseable {
         }
         Json.CaseLine in = Json.kase(body.strip().getBytes(StandardCharsets.UTF_8));
         if (!in.ok()) {
-            return Response.json(422, Json.rejectedCase(in.id(), in.error()));
+            return Response.json(422, Json.rejectedCase(in.id(), in.error(), engine.digest()));
         }
         try {
             Action a = engine.escalate(in.kase(), t);
-            return Response.json(200, Json.action(a));
+            return Response.json(200, Json.action(a, in.id()));
         } catch (RejectedException e) {
-            return Response.json(422, Json.rejectedCase(in.id(), e.getMessage()));
+            return Response.json(422, Json.rejectedCase(in.id(), e.getMessage(), engine.digest()));
         }
     }
 

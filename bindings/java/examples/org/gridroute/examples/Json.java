@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.gridroute.Action;
+import org.gridroute.ActionKind;
 import org.gridroute.Case;
 import org.gridroute.CaseStatus;
 import org.gridroute.Decision;
@@ -39,10 +40,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON of SPEC §4 for the typed API, with Jackson: an issue or case line into an {@link Issue} or
- * {@link Case}, and a {@link Decision} or {@link Action} back into a line. A line that cannot become an
- * issue (bad JSON, not an object, a missing or mistyped field) is answered as {@code gridroute route}
- * answers it: a {@code rejected} record, with the id when the line is a JSON object whose id is a string.
+ * The JSON of SPEC §4 and §6 for the typed API, with Jackson: an issue or case line into an {@link Issue} or
+ * {@link Case} (with its lifecycle: pinned rule and handler, returns, suspensions, extension), and a
+ * {@link Decision} or {@link Action} back into a line, as {@code gridroute route} and {@code gridroute
+ * escalate} write them. A line that cannot become an issue or a case (bad JSON, not an object, a missing or
+ * mistyped field) is answered as the CLI answers it: a {@code rejected} record, with the id when the line
+ * is a JSON object whose id is a string or an integer. An integer id (contract 1.1) is the issue's id in
+ * decimal, and is written back as the integer it was.
  */
 public final class Json {
     private Json() {}
@@ -51,27 +55,52 @@ public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper(new JsonFactory())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    /** One line read for the typed path: an issue, or the id and error of a line that is not one. */
-    public record IssueLine(String id, Issue issue, String error, JsonNode node) {
+    /**
+     * One line read for the typed path: an issue, or the error of a line that is not one; {@code id} is the
+     * line's id as JSON (a string or an integer; JSON null when it could not be read).
+     */
+    public record IssueLine(JsonNode id, Issue issue, String error, JsonNode node) {
         public boolean ok() {
             return issue != null;
         }
     }
 
-    /** One line read as a case: a case, or the id and error of a line that is not one. */
-    public record CaseLine(String id, Case kase, String error) {
+    /** One line read as a case: a case, or the id (as JSON) and error of a line that is not one. */
+    public record CaseLine(JsonNode id, Case kase, String error) {
         public boolean ok() {
             return kase != null;
         }
     }
 
+    private static final JsonNode NO_ID = com.fasterxml.jackson.databind.node.NullNode.getInstance();
+    private static final java.math.BigInteger ID_MIN = java.math.BigInteger.valueOf(Long.MIN_VALUE);
+    private static final java.math.BigInteger ID_MAX = java.math.BigInteger.ONE.shiftLeft(64).subtract(java.math.BigInteger.ONE);
+
+    /** The line's id as the engine reads it (a string, or an integer of 64 bits, signed or not); else null. */
+    static JsonNode lineId(JsonNode o) {
+        JsonNode id = o == null ? null : o.get("id");
+        if (id == null) {
+            return NO_ID;
+        }
+        if (id.isTextual()) {
+            return id;
+        }
+        if (id.isIntegralNumber()) {
+            java.math.BigInteger v = id.bigIntegerValue();
+            if (v.compareTo(ID_MIN) >= 0 && v.compareTo(ID_MAX) <= 0) {
+                return id;
+            }
+        }
+        return NO_ID;
+    }
+
     private static final class Bad extends Exception {
         private static final long serialVersionUID = 1L;
-        final String id;
+        final JsonNode id;
 
-        Bad(String id, String message) {
+        Bad(JsonNode id, String message) {
             super(message, null, false, false);
-            this.id = id;
+            this.id = id == null ? NO_ID : id;
         }
     }
 
@@ -83,7 +112,7 @@ public final class Json {
         } catch (Bad b) {
             return new IssueLine(b.id, null, b.getMessage(), null);
         }
-        String id = o.path("id").isTextual() ? o.get("id").textValue() : null;
+        JsonNode id = lineId(o);
         try {
             return new IssueLine(id, issue(o), null, o);
         } catch (Bad b) {
@@ -91,7 +120,10 @@ public final class Json {
         }
     }
 
-    /** Reads one case line (an issue's fields plus level, level_started_at, responded, reports, status, rating). */
+    /**
+     * Reads one case line: an issue's fields plus level, level_started_at, responded, reports, status, rating,
+     * and the lifecycle (SPEC §6): rule, handler, returned, suspended, extended_to (null counts as absent).
+     */
     public static CaseLine kase(byte[] line) {
         JsonNode o;
         try {
@@ -99,13 +131,13 @@ public final class Json {
         } catch (Bad b) {
             return new CaseLine(b.id, null, b.getMessage());
         }
-        String id = o.path("id").isTextual() ? o.get("id").textValue() : null;
+        JsonNode id = lineId(o);
         try {
             Issue issue = issue(o);
             int level = integer(o, id, "level");
             Instant started = time(o, id, "level_started_at");
             boolean responded = bool(o, id, "responded");
-            long reports = integer(o, id, "reports");
+            long reports = longInteger(o, id, "reports");
             String status = string(o, id, "status");
             CaseStatus st = switch (status) {
                 case "open" -> CaseStatus.OPEN;
@@ -113,7 +145,19 @@ public final class Json {
                 default -> throw new Bad(id, "field 'status' must be \"open\" or \"resolved\", got " + o.get("status"));
             };
             Integer rating = o.hasNonNull("rating") ? integer(o, id, "rating") : null;
-            return new CaseLine(id, new Case(issue, level, started, responded, reports, st, rating), null);
+            String rule = optionalString(o, id, "rule");
+            String handler = optionalString(o, id, "handler");
+            List<Case.Return> returned = new java.util.ArrayList<>();
+            for (JsonNode r : entries(o, id, "returned", Set.of("handler", "at", "reason"))) {
+                returned.add(new Case.Return(string(r, id, "handler"), time(r, id, "at"), optionalString(r, id, "reason")));
+            }
+            List<Case.Suspension> suspended = new java.util.ArrayList<>();
+            for (JsonNode x : entries(o, id, "suspended", Set.of("from", "to"))) {
+                suspended.add(new Case.Suspension(time(x, id, "from"), x.hasNonNull("to") ? time(x, id, "to") : null));
+            }
+            Instant extendedTo = o.hasNonNull("extended_to") ? time(o, id, "extended_to") : null;
+            return new CaseLine(id, new Case(issue, level, started, responded, reports, st, rating, rule, handler,
+                    returned, suspended, extendedTo), null);
         } catch (Bad b) {
             return new CaseLine(b.id, null, b.getMessage());
         }
@@ -144,7 +188,7 @@ public final class Json {
         }
         if (repeated != null) {
             // The line is JSON, so its id is still read, unless the id itself is the repeated key.
-            String id = !repeated.equals("/id") && o.path("id").isTextual() ? o.get("id").textValue() : null;
+            JsonNode id = repeated.equals("/id") ? NO_ID : lineId(o);
             throw new Bad(id, "duplicate key at " + repeated + " (a key may appear once in an object)");
         }
         return o;
@@ -213,14 +257,24 @@ public final class Json {
     private static Issue issue(JsonNode o) throws Bad {
         JsonNode idNode = o.get("id");
         if (idNode == null) {
-            throw new Bad(null, "missing field 'id'");
+            throw new Bad(NO_ID, "missing field 'id'");
         }
-        if (!idNode.isTextual()) {
-            throw new Bad(null, "field 'id' must be a string, got " + idNode);
+        JsonNode id = lineId(o);
+        if (id.isNull()) {
+            throw new Bad(NO_ID, "field 'id' must be a string or an integer, got " + idNode);
         }
-        String id = idNode.textValue();
         String category = string(o, id, "category");
-        String cell = string(o, id, "cell");
+        String cell = null;
+        Issue.Location location = null;
+        if (!o.hasNonNull("cell") && o.hasNonNull("location")) { // SPEC §7: a place instead of a cell
+            JsonNode loc = o.get("location");
+            if (!loc.isArray() || loc.size() != 2 || !loc.get(0).isNumber() || !loc.get(1).isNumber()) {
+                throw new Bad(id, "field 'location' must be [longitude, latitude], got " + loc);
+            }
+            location = new Issue.Location(loc.get(0).doubleValue(), loc.get(1).doubleValue());
+        } else {
+            cell = string(o, id, "cell");
+        }
         Instant at = time(o, id, "at");
         Map<String, Object> attrs = new LinkedHashMap<>();
         JsonNode a = o.get("attrs");
@@ -233,7 +287,7 @@ public final class Json {
                 attrs.put(e.getKey(), value(e.getValue()));
             }
         }
-        return new Issue(id, category, cell, at, attrs);
+        return new Issue(id.asText(), category, cell, at, attrs, location);
     }
 
     /** An attribute's JSON value as the typed API takes it. */
@@ -256,7 +310,7 @@ public final class Json {
         return null;
     }
 
-    private static JsonNode field(JsonNode o, String id, String name) throws Bad {
+    private static JsonNode field(JsonNode o, JsonNode id, String name) throws Bad {
         JsonNode v = o.get(name);
         if (v == null) {
             throw new Bad(id, "missing field '" + name + "'");
@@ -264,7 +318,7 @@ public final class Json {
         return v;
     }
 
-    private static String string(JsonNode o, String id, String name) throws Bad {
+    private static String string(JsonNode o, JsonNode id, String name) throws Bad {
         JsonNode v = field(o, id, name);
         if (!v.isTextual()) {
             throw new Bad(id, "field '" + name + "' must be a string, got " + v);
@@ -272,7 +326,7 @@ public final class Json {
         return v.textValue();
     }
 
-    private static Instant time(JsonNode o, String id, String name) throws Bad {
+    private static Instant time(JsonNode o, JsonNode id, String name) throws Bad {
         String s = string(o, id, name);
         try {
             return Gridroute.parseInstant(s);
@@ -281,7 +335,38 @@ public final class Json {
         }
     }
 
-    private static int integer(JsonNode o, String id, String name) throws Bad {
+    /** An optional string: null when absent or null. */
+    private static String optionalString(JsonNode o, JsonNode id, String name) throws Bad {
+        return o.hasNonNull(name) ? string(o, id, name) : null;
+    }
+
+    /** A lifecycle list (returned, suspended): absent or null is empty; each entry an object of known keys. */
+    private static List<JsonNode> entries(JsonNode o, JsonNode id, String name, Set<String> keys) throws Bad {
+        if (!o.hasNonNull(name)) {
+            return List.of();
+        }
+        JsonNode v = o.get(name);
+        if (!v.isArray()) {
+            throw new Bad(id, "field '" + name + "' must be a list, got " + v);
+        }
+        List<JsonNode> out = new java.util.ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode e = v.get(i);
+            if (!e.isObject()) {
+                throw new Bad(id, "field '" + name + "/" + i + "' must be an object, got " + e);
+            }
+            for (Iterator<String> it = e.fieldNames(); it.hasNext();) {
+                String k = it.next();
+                if (!keys.contains(k)) {
+                    throw new Bad(id, "field '" + name + "/" + i + "': unknown field '" + k + "'");
+                }
+            }
+            out.add(e);
+        }
+        return out;
+    }
+
+    private static int integer(JsonNode o, JsonNode id, String name) throws Bad {
         JsonNode v = field(o, id, name);
         if (!v.canConvertToExactIntegral() || !v.canConvertToInt()) {
             throw new Bad(id, "field '" + name + "' must be an integer, got " + v);
@@ -289,7 +374,17 @@ public final class Json {
         return v.intValue();
     }
 
-    private static boolean bool(JsonNode o, String id, String name) throws Bad {
+    /** A JSON integer of 64 bits, or a number with an integral value of at most 1e15, as the engine reads it. */
+    private static long longInteger(JsonNode o, JsonNode id, String name) throws Bad {
+        JsonNode v = field(o, id, name);
+        if (!v.canConvertToExactIntegral() || !v.canConvertToLong()
+                || (v.isFloatingPointNumber() && Math.abs(v.doubleValue()) > 1e15)) {
+            throw new Bad(id, "field '" + name + "' must be an integer, got " + v);
+        }
+        return v.longValue();
+    }
+
+    private static boolean bool(JsonNode o, JsonNode id, String name) throws Bad {
         JsonNode v = field(o, id, name);
         if (!v.isBoolean()) {
             throw new Bad(id, "field '" + name + "' must be true or false, got " + v);
@@ -299,18 +394,34 @@ public final class Json {
 
     // ---- writing answers
 
-    private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+    /** RFC 3339 as the engine writes times: the fraction only when there is one, the offset always ±hh:mm. */
+    private static final DateTimeFormatter RFC3339 = new java.time.format.DateTimeFormatterBuilder()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE).appendLiteral('T').appendPattern("HH:mm:ss")
+            .appendFraction(java.time.temporal.ChronoField.NANO_OF_SECOND, 0, 6, true)
+            .appendOffset("+HH:MM", "+00:00").toFormatter();
 
-    /** A decision as the JSON object of SPEC §4 (one line, no newline). */
+    /** A decision as the JSON object of SPEC §4 (one line, no newline), its id written as a string. */
     public static String decision(Decision d) {
+        return decision(d, d.id() == null ? NO_ID : com.fasterxml.jackson.databind.node.TextNode.valueOf(d.id()));
+    }
+
+    /** A decision as {@code gridroute route} writes it, with the id as the line gave it ({@link IssueLine#id()}). */
+    public static String decision(Decision d, JsonNode id) {
         return write(g -> {
-            g.writeStringField("id", d.id());
+            g.writeFieldName("id");
+            g.writeTree(id);
             g.writeStringField("status", d.status().wireName());
+            if (d.cell() != null) {
+                g.writeStringField("cell", d.cell());
+            }
             switch (d.status()) {
                 case UNROUTED -> g.writeStringField("reason", d.reason());
                 case REJECTED -> g.writeStringField("error", d.error());
                 case ROUTED -> {
                     g.writeStringField("rule", d.rule());
+                    if (d.fallback()) {
+                        g.writeBooleanField("fallback", true);
+                    }
                     g.writeStringField("role", d.role());
                     if (d.department() != null) {
                         g.writeStringField("department", d.department());
@@ -323,62 +434,114 @@ public final class Json {
                     g.writeStringField("escalation", d.escalation());
                     time(g, "respond_by", d.respondBy());
                     time(g, "resolve_by", d.resolveBy());
-                    if (d.fallback()) {
-                        g.writeBooleanField("fallback", true);
-                    }
                 }
             }
+            if (d.status() != org.gridroute.DecisionStatus.REJECTED) {
+                trace(g, d.trace());
+            }
+            bundle(g, d.bundle());
         });
     }
 
     /** The {@code rejected} record of a line the typed path could not build, or the engine rejected. */
-    public static String rejected(String id, String error) {
+    public static String rejected(JsonNode id, String error) {
+        return rejected(id, error, null);
+    }
+
+    /** A {@code rejected} record with the bundle's digest, as the engine writes every answer. */
+    public static String rejected(JsonNode id, String error, String bundle) {
         return write(g -> {
-            g.writeStringField("id", id);
+            g.writeFieldName("id");
+            g.writeTree(id == null ? NO_ID : id);
             g.writeStringField("status", "rejected");
             g.writeStringField("error", error);
+            bundle(g, bundle);
         });
     }
 
-    /** An action as the JSON object of SPEC §4. */
+    /** An action as the JSON object of SPEC §4, its id written as a string. */
     public static String action(Action a) {
+        return action(a, a.id() == null ? NO_ID : com.fasterxml.jackson.databind.node.TextNode.valueOf(a.id()));
+    }
+
+    /** An action as {@code gridroute escalate} writes it, with the id as the line gave it ({@link CaseLine#id()}). */
+    public static String action(Action a, JsonNode id) {
         return write(g -> {
-            g.writeStringField("id", a.id());
+            g.writeFieldName("id");
+            g.writeTree(id);
             g.writeStringField("action", a.action().wireName());
-            if (a.action() == org.gridroute.ActionKind.REJECTED) {
+            if (a.action() == ActionKind.REJECTED) {
                 g.writeStringField("error", a.error());
+                bundle(g, a.bundle());
                 return;
             }
             g.writeNumberField("level", a.level());
-            g.writeStringField("handler", a.handler());
-            g.writeStringField("role", a.role());
-            if (a.department() != null) {
-                g.writeStringField("department", a.department());
+            if (a.action() == ActionKind.DISPUTE) {
+                g.writeNullField("role");
+                g.writeNullField("handler");
+            } else {
+                g.writeStringField("role", a.role());
+                if (a.department() != null) {
+                    g.writeStringField("department", a.department());
+                }
+                g.writeStringField("handler", a.handler());
+                g.writeStringField("unit", a.unit());
+            }
+            if (a.action().moves()) {
+                g.writeStringField("rule", a.rule());
+                list(g, "assist", a.assist());
             }
             g.writeArrayFieldStart("reasons");
             for (Reason r : a.reasons()) {
                 g.writeString(r.wireName());
             }
             g.writeEndArray();
-            if (a.nextCheck() != null) {
+            if (a.action() == ActionKind.HOLD || a.action() == ActionKind.SUSPENDED) {
                 time(g, "next_check", a.nextCheck());
-            }
-            if (a.respondBy() != null) {
+            } else if (a.action().moves()) {
                 time(g, "respond_by", a.respondBy());
-            }
-            if (a.resolveBy() != null) {
                 time(g, "resolve_by", a.resolveBy());
             }
+            if (a.repinned()) {
+                g.writeBooleanField("repinned", true);
+            }
+            trace(g, a.trace());
+            bundle(g, a.bundle());
         });
     }
 
     /** The {@code rejected} record of a case line. */
-    public static String rejectedCase(String id, String error) {
+    public static String rejectedCase(JsonNode id, String error) {
+        return rejectedCase(id, error, null);
+    }
+
+    /** The {@code rejected} record of a case line, with the bundle's digest. */
+    public static String rejectedCase(JsonNode id, String error, String bundle) {
         return write(g -> {
-            g.writeStringField("id", id);
+            g.writeFieldName("id");
+            g.writeTree(id == null ? NO_ID : id);
             g.writeStringField("action", "rejected");
             g.writeStringField("error", error);
+            bundle(g, bundle);
         });
+    }
+
+    private static void bundle(JsonGenerator g, String bundle) throws IOException {
+        if (bundle != null) {
+            g.writeStringField("bundle", bundle);
+        }
+    }
+
+    /** The {@code "trace"} member of an explained answer (which the binding holds whole). */
+    private static void trace(JsonGenerator g, String whole) throws IOException {
+        if (whole == null) {
+            return;
+        }
+        JsonNode t = MAPPER.readTree(whole).get("trace");
+        if (t != null) {
+            g.writeFieldName("trace");
+            g.writeTree(t);
+        }
     }
 
     private interface Body {

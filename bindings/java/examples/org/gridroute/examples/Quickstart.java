@@ -12,6 +12,7 @@ import org.gridroute.RejectedException;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /** The Java binding in brief (docs/java.md): {@code Quickstart [BUNDLE]}, by default examples/lanxi. */
@@ -34,9 +35,17 @@ public final class Quickstart {
                 System.out.println("rejected: " + e.getMessage());
             }
 
-            Action a = engine.escalate(new Case(issue, 0, at, false, 0),
-                    Gridroute.parseInstant("2026-11-20T11:00:00+08:00"));
+            Instant now = Gridroute.parseInstant("2026-11-20T11:00:00+08:00");
+            Action a = engine.escalate(new Case(issue, 0, at, false, 0), now);
             System.out.println(a.action() + " " + a.reasons() + " to level " + a.level() + ": " + a.handler());
+
+            // The squad sent the order back (退单): the next squad at the same level takes it (改派).
+            Case returned = new Case(issue, 0, at, false, 0)
+                    .withReturned(List.of(new Case.Return("squad-1", at.plusSeconds(600), "not ours")));
+            Action back = engine.escalate(returned, now);
+            System.out.println(back.action() + " " + back.reasons() + " to " + back.handler() + ", respond by "
+                    + back.respondBy());
+            System.out.println("bundle " + engine.digest() + ": " + back.bundle().equals(engine.digest()));
 
             System.out.print(engine.routeJsonl("{\"id\": \"I-3\", \"category\": \"street.vending.gate\","
                     + " \"cell\": \"qiaodong-a-02\", \"at\": \"2026-11-20T09:40:00+08:00\"}\n"));

@@ -1,9 +1,11 @@
 package org.gridroute.examples;
 
+import org.gridroute.Action;
 import org.gridroute.BundleException;
 import org.gridroute.Decision;
 import org.gridroute.Diagnostic;
 import org.gridroute.Engine;
+import org.gridroute.Gridroute;
 import org.gridroute.GridrouteException;
 import org.gridroute.RejectedException;
 
@@ -13,22 +15,34 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
 
 /**
  * Routes every line of an issues.jsonl through the typed API and prints one decision per line, as
  * {@code gridroute route} does: each line becomes an {@link org.gridroute.Issue}, {@link Engine#route} gives
- * a {@link Decision}, and the decision's fields are written back as JSON. A line that cannot become an issue
- * is answered with a {@code rejected} record, as the CLI answers it.
+ * a {@link Decision}, and the decision's fields are written back as JSON. With {@code --now T}, every line of
+ * a cases.jsonl becomes a {@link org.gridroute.Case} (with its lifecycle, SPEC §6), {@link Engine#escalate}
+ * gives an {@link Action}, written back as {@code gridroute escalate} writes it. A line that cannot become an
+ * issue or a case is answered with a {@code rejected} record, as the CLI answers it.
  *
- * <pre>java -cp gridroute.jar:gridroute-examples.jar:jna.jar:jackson-*.jar org.gridroute.examples.RouteTyped BUNDLE ISSUES.jsonl</pre>
+ * <pre>java -cp gridroute.jar:gridroute-examples.jar:jna.jar:jackson-*.jar org.gridroute.examples.RouteTyped BUNDLE ISSUES.jsonl
+ * java -cp ... org.gridroute.examples.RouteTyped BUNDLE CASES.jsonl --now 2026-12-07T10:00:00+08:00</pre>
  */
 public final class RouteTyped {
     private RouteTyped() {}
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 2) {
-            System.err.println("usage: RouteTyped BUNDLE ISSUES.jsonl");
+        Instant now = null;
+        if (args.length == 4 && args[2].equals("--now")) {
+            try {
+                now = Gridroute.parseInstant(args[3]);
+            } catch (GridrouteException e) {
+                System.err.println("--now: " + e.getMessage());
+                System.exit(2);
+            }
+        } else if (args.length != 2) {
+            System.err.println("usage: RouteTyped BUNDLE ISSUES.jsonl | BUNDLE CASES.jsonl --now TIME");
             System.exit(2);
         }
         byte[] text;
@@ -41,7 +55,12 @@ public final class RouteTyped {
         }
         PrintStream out = new PrintStream(new BufferedOutputStream(System.out, 1 << 16), false, StandardCharsets.UTF_8);
         try (Engine engine = Engine.load(Path.of(args[0]))) {
-            forEachLine(text, line -> out.println(route(engine, line)));
+            Instant at = now;
+            if (at == null) {
+                forEachLine(text, line -> out.println(route(engine, line)));
+            } else {
+                forEachLine(text, line -> out.println(escalate(engine, line, at)));
+            }
         } catch (BundleException e) {
             for (Diagnostic d : e.diagnostics()) {
                 System.err.println(d.text());
@@ -52,18 +71,35 @@ public final class RouteTyped {
         out.flush();
     }
 
-    /** The answer for one non-blank line. */
+    /** The answer for one non-blank issue line. */
     public static String route(Engine engine, byte[] line) {
         Json.IssueLine in = Json.issue(line);
         if (!in.ok()) {
-            return Json.rejected(in.id(), in.error());
+            return Json.rejected(in.id(), in.error(), engine.digest());
         }
         try {
-            return Json.decision(engine.route(in.issue()));
+            return Json.decision(engine.route(in.issue()), in.id());
         } catch (RejectedException e) {
-            return Json.rejected(in.id(), e.getMessage());
+            return e.decision() != null ? Json.decision(e.decision(), in.id())
+                    : Json.rejected(in.id(), e.getMessage(), engine.digest());
         } catch (GridrouteException e) { // e.g. a value the typed API cannot carry
-            return Json.rejected(in.id(), e.getMessage());
+            return Json.rejected(in.id(), e.getMessage(), engine.digest());
+        }
+    }
+
+    /** The answer for one non-blank case line at {@code now}. */
+    public static String escalate(Engine engine, byte[] line, Instant now) {
+        Json.CaseLine in = Json.kase(line);
+        if (!in.ok()) {
+            return Json.rejectedCase(in.id(), in.error(), engine.digest());
+        }
+        try {
+            return Json.action(engine.escalate(in.kase(), now), in.id());
+        } catch (RejectedException e) {
+            return e.action() != null ? Json.action(e.action(), in.id())
+                    : Json.rejectedCase(in.id(), e.getMessage(), engine.digest());
+        } catch (GridrouteException e) {
+            return Json.rejectedCase(in.id(), e.getMessage(), engine.digest());
         }
     }
 

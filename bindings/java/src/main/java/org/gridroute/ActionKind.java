@@ -13,7 +13,13 @@ public enum ActionKind {
     /** It would escalate past the last level: it stays where it is. */
     OVERDUE(5, "overdue"),
     /** A bad case: {@link Action#error()} says why. */
-    REJECTED(6, "rejected");
+    REJECTED(6, "rejected"),
+    /** Since 1.1: the owner returned the case (SPEC §6.2): a new owner at the same level, new deadlines from now. */
+    REDISPATCH(7, "redispatch"),
+    /** Since 1.1: returned, and nobody is left: a person must rule; no handler, no role. */
+    DISPUTE(8, "dispute"),
+    /** Since 1.1: the clock is stopped (SPEC §6.3); {@link Action#nextCheck()} is when it starts again (null: open-ended). */
+    SUSPENDED(9, "suspended");
 
     private final int code;
     private final String wire;
@@ -31,6 +37,12 @@ public enum ActionKind {
     /** The name in JSON, e.g. {@code "escalate"}. */
     public String wireName() {
         return wire;
+    }
+
+    /** Whether the case gets a new owner: escalate, reopen, redispatch (their actions carry the rule, the assists
+     * and new deadlines). */
+    public boolean moves() {
+        return this == ESCALATE || this == REOPEN || this == REDISPATCH;
     }
 
     /** The kind of a C code. */

@@ -278,13 +278,21 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /**
-     * Evaluates a case at {@code now} through the struct path.
-     *
-     * @throws RejectedException for a bad case (a bad issue, an unrouted issue, a level out of range...);
-     *         {@link RejectedException#action()} is the rejected action
-     */
+    /** Evaluates a case at {@code now} (see {@link #escalate(Case, Instant, boolean)}). */
     public Action escalate(Case kase, Instant now) {
+        return escalate(kase, now, false);
+    }
+
+    /**
+     * Evaluates a case at {@code now} through the struct path, with its lifecycle (SPEC §6): the pinned rule
+     * and handler, the returns ({@link ActionKind#REDISPATCH}, {@link ActionKind#DISPUTE}), the suspensions
+     * ({@link ActionKind#SUSPENDED}) and the extension.
+     *
+     * @param explain also fill {@link Action#trace()}: the steps that led to the action
+     * @throws RejectedException for a bad case (a bad issue, an unrouted issue, a level out of range, a
+     *         suspension that ends before it starts...); {@link RejectedException#action()} is the rejected action
+     */
+    public Action escalate(Case kase, Instant now, boolean explain) {
         Objects.requireNonNull(kase, "case");
         long t = Times.micros("now", Objects.requireNonNull(now, "now"));
         Scratch s = Scratch.get();
@@ -294,13 +302,14 @@ public final class Engine implements AutoCloseable {
             if (in == null) {
                 String why = "field 'rating' must be an integer 1..5, got 0";
                 throw new RejectedException(why, "", 0, 0, "", List.of()).withAction(new Action(kase.id(),
-                        ActionKind.REJECTED, kase.level(), null, null, null, null, null, null, List.of(), null, null,
-                        null, why));
+                        ActionKind.REJECTED, kase.level(), null, null, null, null, null, null, List.of(), List.of(),
+                        null, null, null, false, false, why, digest(), null));
             }
             int stripe = acquire();
             int rc;
             try {
-                rc = CApi.gridroute_engine_escalate(s.action, handle, in, t, null, s.err);
+                rc = CApi.gridroute_engine_escalate(s.action, handle, in, t, explain ? Structs.EXPLAIN_OPTIONS : null,
+                        s.err);
             } finally {
                 release(stripe);
             }
@@ -316,6 +325,28 @@ public final class Engine implements AutoCloseable {
         } finally {
             s.unclaim();
         }
+    }
+
+    // ---- provenance
+
+    /**
+     * The digest of the engine's current bundle (SPEC §6.6): lowercase hex, the same on every machine for the
+     * same files. Every {@link Decision} and {@link Action} carries the digest of the bundle that made it.
+     */
+    public String digest() {
+        Scratch s = Scratch.get();
+        int stripe = acquire();
+        int rc;
+        try {
+            rc = CApi.gridroute_engine_digest(s.buf, handle, s.err);
+        } finally {
+            release(stripe);
+        }
+        String out = Gridroute.takeText(s.buf);
+        if (rc != CApi.OK) {
+            throw Structs.exception(rc, s.err);
+        }
+        return out;
     }
 
     // ---- JSON in, JSON out

@@ -14,7 +14,7 @@ import java.time.Instant;
  * The library as a whole: its version, and RFC 3339 times as the engine reads and writes them.
  *
  * <pre>{@code
- * System.out.println(Gridroute.version());                          // "1.0.0", the C library's
+ * System.out.println(Gridroute.version());                          // "1.1.0", the C library's
  * long t = Gridroute.parseTime("2026-11-20T09:15:00+08:00");        // microseconds since the epoch
  * String s = Gridroute.formatTime(t, "Asia/Shanghai");              // "2026-11-20T09:15:00+08:00"
  * }</pre>
@@ -58,13 +58,13 @@ public final class Gridroute {
         return null;
     }
 
-    /** The version of the loaded C library, e.g. "1.0.0". */
+    /** The version of the loaded C library, e.g. "1.1.0". */
     public static String version() {
         CApi.ensureLoaded();
         return CApi.gridroute_version().getString(0, "US-ASCII");
     }
 
-    /** The version of the loaded C library as MAJOR*10000 + MINOR*100 + PATCH, e.g. 10000. */
+    /** The version of the loaded C library as MAJOR*10000 + MINOR*100 + PATCH, e.g. 10100. */
     public static int versionNumber() {
         CApi.ensureLoaded();
         return CApi.gridroute_version_number();

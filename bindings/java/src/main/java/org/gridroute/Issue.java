@@ -6,7 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A resident's issue (SPEC §4): {@code {"id", "category", "cell", "at", "attrs"}}.
+ * A resident's issue (SPEC §4): {@code {"id", "category", "cell", "at", "attrs"}}, or with a
+ * {@code "location"} instead of the cell (SPEC §7).
  *
  * <p>{@code attrs} values may be {@link Boolean}, any {@link Number}, {@link CharSequence}, {@code null},
  * or a {@link Map}, {@link java.util.Collection} or array (a JSON object or list: the engine rejects the
@@ -16,24 +17,45 @@ import java.util.Map;
  *
  * @param id       the platform's id, written back in the decision (may be null)
  * @param category a category code, e.g. {@code "env.noise.loudspeaker"}
- * @param cell     a cell of the jurisdiction
+ * @param cell     a cell of the jurisdiction; null when {@code location} gives the place instead
  * @param at       when it was reported
  * @param attrs    attributes by name; never null (empty when none), kept in the given order
+ * @param location since 1.1 (SPEC §7): where the issue is, instead of {@code cell}; the engine finds the cell
+ *                 whose polygon holds it; null when the issue names its cell
  */
-public record Issue(String id, String category, String cell, Instant at, Map<String, Object> attrs) {
+public record Issue(String id, String category, String cell, Instant at, Map<String, Object> attrs,
+        Location location) {
     public Issue {
         attrs = attrs == null || attrs.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(attrs));
     }
 
+    /** An issue in a cell. */
+    public Issue(String id, String category, String cell, Instant at, Map<String, Object> attrs) {
+        this(id, category, cell, at, attrs, null);
+    }
+
     /** An issue without attributes. */
     public Issue(String id, String category, String cell, Instant at) {
-        this(id, category, cell, at, Map.of());
+        this(id, category, cell, at, Map.of(), null);
     }
 
     /** This issue with one more attribute. */
     public Issue withAttr(String name, Object value) {
         Map<String, Object> m = new LinkedHashMap<>(attrs);
         m.put(name, value);
-        return new Issue(id, category, cell, at, m);
+        return new Issue(id, category, cell, at, m, location);
     }
+
+    /** This issue at a place (and in no named cell). */
+    public Issue withLocation(double lon, double lat) {
+        return new Issue(id, category, null, at, attrs, new Location(lon, lat));
+    }
+
+    /**
+     * A point in degrees, WGS 84, as the bundle's cell polygons (SPEC §7).
+     *
+     * @param lon longitude, -180..180
+     * @param lat latitude, -90..90
+     */
+    public record Location(double lon, double lat) {}
 }

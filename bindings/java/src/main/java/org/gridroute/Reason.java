@@ -9,7 +9,9 @@ public enum Reason {
     MISSED_RESPOND(0x1, "missed_respond"),
     MISSED_RESOLVE(0x2, "missed_resolve"),
     REPEAT_REPORTS(0x4, "repeat_reports"),
-    LOW_RATING(0x8, "low_rating");
+    LOW_RATING(0x8, "low_rating"),
+    /** Since 1.1: the owner sent the case back (redispatch, dispute). */
+    RETURNED(0x10, "returned");
 
     private final int bit;
     private final String wire;

@@ -52,10 +52,11 @@ class EngineTest {
     void theLibraryVersionFitsTheBinding() {
         assertTrue(Gridroute.version().matches("\\d+\\.\\d+\\.\\d+"), Gridroute.version());
         assertEquals(Gridroute.BINDING_MAJOR, Gridroute.versionNumber() / 10000);
-        assertNull(Gridroute.versionProblem(10000, "1.0.0"));
+        assertNull(Gridroute.versionProblem(10100, "1.1.0"));
         assertNull(Gridroute.versionProblem(10203, "1.2.3"));
+        assertNotNull(Gridroute.versionProblem(10000, "1.0.0")); // older than the structs this binding writes
         assertNotNull(Gridroute.versionProblem(20000, "2.0.0"));
-        assertTrue(Gridroute.versionProblem(20000, "2.0.0").contains("needs libgridroute 1.0"));
+        assertTrue(Gridroute.versionProblem(20000, "2.0.0").contains("needs libgridroute 1.1"));
         assertEquals("bundle refused", Gridroute.statusString(3));
     }
 
@@ -164,7 +165,8 @@ class EngineTest {
             assertEquals("{\"id\": \"J-1\", \"status\": \"routed\", \"rule\": \"noise\", \"role\": \"resident_council\", "
                     + "\"handler\": \"council\", \"unit\": \"c\", \"alternates\": [\"council-2\"], \"assist\": [], \"level\": 0, "
                     + "\"escalation\": null, \"respond_by\": \"2026-11-20T11:00:00+08:00\", "
-                    + "\"resolve_by\": \"2026-11-21T09:00:00+08:00\"}", engine.routeJson(line));
+                    + "\"resolve_by\": \"2026-11-21T09:00:00+08:00\", \"bundle\": \"" + engine.digest() + "\"}",
+                    engine.routeJson(line));
             RejectedException e = assertThrows(RejectedException.class, () -> engine.routeJson("{\"id\": \"J-2\""));
             assertTrue(e.record().startsWith("{\"id\": null, \"status\": \"rejected\""), e.record());
             String input = line + "\n\n  \n{broken\n" + line.replace("J-1", "J-3") + "\n";

@@ -33,6 +33,13 @@ class ServiceExampleTest {
             assertEquals("squad-1", json(r).get("handler").asText());
             assertEquals("2026-11-23T17:00:00+08:00", json(r).get("resolve_by").asText());
 
+            assertEquals(Gridroute.BINDING_VERSION, Gridroute.version());
+            r = service.route(ISSUE.replace("\"I-1\"", "20261120001"));
+            assertEquals(200, r.status(), r.body());
+            assertTrue(json(r).get("id").isIntegralNumber(), r.body());
+            assertEquals(20261120001L, json(r).get("id").longValue());
+            assertTrue(json(r).get("bundle").asText().matches("[0-9a-f]{16,}"), r.body());
+
             r = service.route(ISSUE.replace("qiaodong-a-01", "nowhere"));
             assertEquals(422, r.status());
             assertEquals("unknown cell 'nowhere'", json(r).get("error").asText());

@@ -16,7 +16,8 @@ import java.util.List;
  * {@link #read}.
  */
 @FieldOrder({"struct_size", "kind", "level", "reasons", "handler", "role", "department", "unit", "rule",
-        "escalation", "next_check", "respond_by", "resolve_by", "message", "timezone", "hold_"})
+        "escalation", "next_check", "respond_by", "resolve_by", "message", "timezone", "hold_", "assist",
+        "assist_count", "repinned", "fallback", "bundle", "json"})
 public class ActionStruct extends Structure {
     public int struct_size;
     public int kind;
@@ -34,6 +35,12 @@ public class ActionStruct extends Structure {
     public Structs.GrString message;
     public Structs.GrString timezone;
     public Pointer hold_;
+    public Pointer assist;
+    public long assist_count;
+    public int repinned;
+    public int fallback;
+    public Structs.GrString bundle;
+    public Structs.GrString json;
 
     private static final ActionStruct L = new ActionStruct();
     /** sizeof(gridroute_action) as this binding knows it. */
@@ -53,6 +60,12 @@ public class ActionStruct extends Structure {
     private static final int RESOLVE_BY = L.fieldOffset("resolve_by");
     private static final int MESSAGE = L.fieldOffset("message");
     private static final int TIMEZONE = L.fieldOffset("timezone");
+    private static final int ASSIST = L.fieldOffset("assist");
+    private static final int ASSIST_COUNT = L.fieldOffset("assist_count");
+    private static final int REPINNED = L.fieldOffset("repinned");
+    private static final int FALLBACK = L.fieldOffset("fallback");
+    private static final int BUNDLE = L.fieldOffset("bundle");
+    private static final int JSON = L.fieldOffset("json");
 
     /** Sets a zeroed action to GRIDROUTE_ACTION_INIT. */
     static void init(Pointer p) {
@@ -68,13 +81,18 @@ public class ActionStruct extends Structure {
     public static Action read(String id, Scratch s) {
         byte[] v = s.actionBytes();
         ActionKind kind = ActionKind.of(Bytes.getInt(v, KIND));
+        String bundle = s.id(v, BUNDLE);
+        String trace = Scratch.string(v, JSON);
         if (kind == ActionKind.REJECTED) {
-            return new Action(id, kind, Bytes.getInt(v, LEVEL), null, null, null, null, null, null, List.of(), null, null,
-                    null, Scratch.string(v, MESSAGE));
+            return new Action(id, kind, Bytes.getInt(v, LEVEL), null, null, null, null, null, null, List.of(), List.of(),
+                    null, null, null, false, false, Scratch.string(v, MESSAGE), bundle, trace);
         }
         String tz = s.id(v, TIMEZONE);
         return new Action(id, kind, Bytes.getInt(v, LEVEL), s.id(v, HANDLER), s.id(v, ROLE), s.id(v, DEPARTMENT),
-                s.id(v, UNIT), s.id(v, RULE), s.id(v, ESCALATION), Reason.of(Bytes.getInt(v, REASONS)), Times.zoned(Bytes.getLong(v, NEXT_CHECK), tz),
-                Times.zoned(Bytes.getLong(v, RESPOND_BY), tz), Times.zoned(Bytes.getLong(v, RESOLVE_BY), tz), null);
+                s.id(v, UNIT), s.id(v, RULE), s.id(v, ESCALATION),
+                DecisionStruct.list(s, Bytes.getLong(v, ASSIST), Bytes.getLong(v, ASSIST_COUNT)),
+                Reason.of(Bytes.getInt(v, REASONS)), Times.zoned(Bytes.getLong(v, NEXT_CHECK), tz),
+                Times.zoned(Bytes.getLong(v, RESPOND_BY), tz), Times.zoned(Bytes.getLong(v, RESOLVE_BY), tz),
+                Bytes.getInt(v, REPINNED) != 0, Bytes.getInt(v, FALLBACK) != 0, null, bundle, trace);
     }
 }

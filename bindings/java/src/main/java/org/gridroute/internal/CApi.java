@@ -141,6 +141,8 @@ public final class CApi {
 
     public static native void gridroute_engine_free(Pointer engine);
 
+    public static native int gridroute_engine_digest(Pointer out, Pointer engine, Pointer err);
+
     public static native int gridroute_engine_check(Pointer out, Pointer engine, Pointer opts, Pointer err);
 
     // ---- JSON in, JSON out

@@ -16,7 +16,7 @@ import java.util.List;
  */
 @FieldOrder({"struct_size", "status", "rule", "role", "department", "handler", "unit", "escalation", "alternates",
         "alternate_count", "assist", "assist_count", "level", "reserved_", "respond_by", "resolve_by", "message",
-        "timezone", "json", "hold_"})
+        "timezone", "json", "hold_", "fallback", "reserved2_", "bundle", "cell"})
 public class DecisionStruct extends Structure {
     public int struct_size;
     public int status;
@@ -38,6 +38,10 @@ public class DecisionStruct extends Structure {
     public Structs.GrString timezone;
     public Structs.GrString json;
     public Pointer hold_;
+    public int fallback;
+    public int reserved2_;
+    public Structs.GrString bundle;
+    public Structs.GrString cell;
 
     private static final DecisionStruct L = new DecisionStruct();
     /** sizeof(gridroute_decision) as this binding knows it. */
@@ -60,6 +64,9 @@ public class DecisionStruct extends Structure {
     private static final int MESSAGE = L.fieldOffset("message");
     private static final int TIMEZONE = L.fieldOffset("timezone");
     private static final int JSON = L.fieldOffset("json");
+    private static final int FALLBACK = L.fieldOffset("fallback");
+    private static final int BUNDLE = L.fieldOffset("bundle");
+    private static final int CELL = L.fieldOffset("cell");
 
     /** Sets a zeroed decision to GRIDROUTE_DECISION_INIT. */
     static void init(Pointer p) {
@@ -76,13 +83,15 @@ public class DecisionStruct extends Structure {
         byte[] v = s.decisionBytes();
         DecisionStatus status = DecisionStatus.of(Bytes.getInt(v, STATUS));
         String trace = Scratch.string(v, JSON);
+        String bundle = s.id(v, BUNDLE);
+        String cell = s.id(v, CELL);
         switch (status) {
             case UNROUTED:
-                return new Decision(id, status, null, null, null, null, null, List.of(), List.of(), 0, null, null,
-                        null, Scratch.string(v, MESSAGE), null, trace);
+                return new Decision(id, status, null, null, null, null, null, cell, List.of(), List.of(), 0, null,
+                        null, null, false, Scratch.string(v, MESSAGE), null, bundle, trace);
             case REJECTED:
-                return new Decision(id, status, null, null, null, null, null, List.of(), List.of(), 0, null, null,
-                        null, null, Scratch.string(v, MESSAGE), trace);
+                return new Decision(id, status, null, null, null, null, null, cell, List.of(), List.of(), 0, null,
+                        null, null, false, null, Scratch.string(v, MESSAGE), bundle, trace);
             default:
                 break;
         }
@@ -90,9 +99,10 @@ public class DecisionStruct extends Structure {
         long resolveBy = Bytes.getLong(v, RESOLVE_BY);
         String tz = respondBy == CApi.TIME_NONE && resolveBy == CApi.TIME_NONE ? null : s.id(v, TIMEZONE);
         return new Decision(id, status, s.id(v, RULE), s.id(v, ROLE), s.id(v, DEPARTMENT), s.id(v, HANDLER),
-                s.id(v, UNIT), list(s, Bytes.getLong(v, ALTERNATES), Bytes.getLong(v, ALTERNATE_COUNT)),
-                list(s, Bytes.getLong(v, ASSIST), Bytes.getLong(v, ASSIST_COUNT)), Bytes.getInt(v, LEVEL), s.id(v, ESCALATION),
-                Times.zoned(respondBy, tz), Times.zoned(resolveBy, tz), null, null, trace);
+                s.id(v, UNIT), cell, list(s, Bytes.getLong(v, ALTERNATES), Bytes.getLong(v, ALTERNATE_COUNT)),
+                list(s, Bytes.getLong(v, ASSIST), Bytes.getLong(v, ASSIST_COUNT)), Bytes.getInt(v, LEVEL),
+                s.id(v, ESCALATION), Times.zoned(respondBy, tz), Times.zoned(resolveBy, tz),
+                Bytes.getInt(v, FALLBACK) != 0, null, null, bundle, trace);
     }
 
     /** An array of {@code count} gridroute_string at {@code ptr}: read in one go, then each text. */

@@ -17,7 +17,7 @@ import java.util.Map;
  * list and to {@link #write}.
  */
 @FieldOrder({"struct_size", "reserved_", "id", "id_len", "category", "category_len", "cell", "cell_len", "at",
-        "attrs", "attr_count"})
+        "attrs", "attr_count", "has_location", "reserved2_", "lon", "lat"})
 public class IssueStruct extends Structure {
     public int struct_size;
     public int reserved_;
@@ -30,6 +30,10 @@ public class IssueStruct extends Structure {
     public long at;
     public Pointer attrs;
     public long attr_count;
+    public int has_location;
+    public int reserved2_;
+    public double lon;
+    public double lat;
 
     private static final IssueStruct L = new IssueStruct();
     /** sizeof(gridroute_issue) as this binding knows it. */
@@ -41,6 +45,9 @@ public class IssueStruct extends Structure {
     private static final int AT = L.fieldOffset("at");
     private static final int ATTRS = L.fieldOffset("attrs");
     private static final int ATTR_COUNT = L.fieldOffset("attr_count");
+    private static final int HAS_LOCATION = L.fieldOffset("has_location");
+    private static final int LON = L.fieldOffset("lon");
+    private static final int LAT = L.fieldOffset("lat");
 
     /** Where one issue's strings went among the staged bytes (offsets; -1 for null). One per thread. */
     static final class Staged {
@@ -149,6 +156,11 @@ public class IssueStruct extends Structure {
         int attrs = at + SIZE;
         Bytes.putLong(v, at + ATTRS, st.attrCount == 0 ? 0 : base + attrs);
         Bytes.putLong(v, at + ATTR_COUNT, st.attrCount);
+        Issue.Location loc = issue.location();
+        Bytes.putInt(v, at + HAS_LOCATION, loc == null ? 0 : 1);
+        Bytes.putInt(v, at + HAS_LOCATION + 4, 0);
+        Bytes.putDouble(v, at + LON, loc == null ? 0 : loc.lon());
+        Bytes.putDouble(v, at + LAT, loc == null ? 0 : loc.lat());
         for (int i = 0; i < st.attrCount; i++) {
             int a = attrs + i * Structs.Attr.SIZE;
             putString(v, a + Structs.Attr.NAME, base, strings, st.name[i], st.nameLen[i]);

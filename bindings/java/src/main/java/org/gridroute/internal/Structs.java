@@ -167,7 +167,10 @@ public final class Structs {
         public int flags;
     }
 
-    /** gridroute_route_options with GRIDROUTE_ROUTE_EXPLAIN, written once and only read by the library. */
+    /**
+     * gridroute_route_options with GRIDROUTE_ROUTE_EXPLAIN, written once and only read by the library; also
+     * gridroute_escalate_options with GRIDROUTE_ESCALATE_EXPLAIN (the same layout, size and bit).
+     */
     public static final Pointer EXPLAIN_OPTIONS;
 
     static {

@@ -1,0 +1,362 @@
+// `gridroute diff OLD NEW ISSUES.jsonl [--cases CASES.jsonl --now T] [--html REPORT.html]` (SPEC §8):
+// both bundles are loaded once (at the same time), every line is read once and decided under both in
+// prefetching batches, the two answers are compared field by field, and only the changed lines are
+// written: {"id", "changed": [FIELD...], "old": RECORD, "new": RECORD}.
+#include <algorithm>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include <boost/json.hpp>
+
+#include "base/strings.hpp"
+#include "base/text.hpp"
+#include "cli/diff.hpp"
+#include "cli/explain_text.hpp"
+#include "cli/help.hpp"
+#include "cli/html_report.hpp"
+#include "cli/stream.hpp"
+#include "cli/tool_common.hpp"
+#include "cli/tools.hpp"
+#include "gridroute/jsonl.hpp"
+#include "io/parser.hpp"
+#include "io/writer.hpp"
+
+namespace gridroute::cli {
+namespace json = boost::json;
+using detail::append;
+using detail::cat;
+
+namespace {
+
+struct DiffOptions {
+  std::string old_dir, new_dir, issues, cases, html, summary;
+  Instant now = kNoInstant;
+  bool explain = false, quiet = false, exit_code = false;
+  bool parallel = false;  // decide under both bundles at once (--threads 2)
+  std::size_t max_line_bytes = CodecOptions{}.max_line_bytes;
+  std::size_t html_rows = 2000;
+};
+
+void append_line_id(std::string& out, const detail::LineId& id) {
+  if (id.kind == detail::LineId::null) out += "null";
+  else if (id.kind == detail::LineId::integer) out.append(id.text);
+  else detail::append_json_string(out, id.text);
+}
+
+// The id as a person reads it: the text of a string id, the digits of an integer one.
+std::string id_text(const detail::LineId& id) {
+  return id.kind == detail::LineId::null ? std::string("null") : std::string(id.text);
+}
+
+std::string time_text(const Snapshot& s, Instant t) { return t == kNoInstant ? std::string() : s.format_time(t); }
+
+std::int64_t shift_seconds(Instant a, Instant b) {
+  return a == kNoInstant || b == kNoInstant ? 0 : (b - a) / kMicrosPerSecond;
+}
+
+// A trace for the page: the rules up to the winner and three after it, at most 20 lines; the rest is
+// counted (a category with hundreds of candidate rules would make a page of megabytes).
+std::vector<std::string> page_trace(std::vector<std::string> lines) {
+  std::size_t keep = lines.size();
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    if (lines[i].starts_with("won ") || lines[i].starts_with("fallback ")) {
+      keep = i + 4;
+      break;
+    }
+  keep = std::min<std::size_t>({keep, lines.size(), 20});
+  if (keep < lines.size()) {
+    const std::size_t rest = lines.size() - keep;
+    lines.resize(keep);
+    lines.push_back(cat("... and ", rest, rest == 1 ? " more rule" : " more rules",
+                        " (gridroute route --explain lists every one)"));
+  }
+  return lines;
+}
+
+// One run of the command: the parser, the batch buffers, the summary and the report's rows.
+class DiffRun {
+ public:
+  DiffRun(std::shared_ptr<const Snapshot> a, std::shared_ptr<const Snapshot> b, const DiffOptions& o)
+      : a_(std::move(a)), b_(std::move(b)), o_(o), parser_(o.max_line_bytes) {}
+
+  // Decides a block of issue lines under both bundles; appends a record per changed line.
+  void issues(std::span<const std::string_view> lines, std::string& out) {
+    const std::size_t n = lines.size();
+    if (slots_.size() < n) slots_.resize(n);
+    if (issues_.size() < n) {
+      issues_.resize(n);
+      ids_.resize(n);
+      da_.resize(n);
+      db_.resize(n);
+    }
+    json::monotonic_resource arena;
+    json::storage_ptr sp(&arena);
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      if (parser_.read_issue(lines[i], issues_[k], ids_[k], slots_[i], sp)) ++k;
+    // A line that cannot be read is rejected alike by both bundles: never a change.
+    summary.lines += n;
+    const std::span<const Issue> batch(issues_.data(), k);
+    both([&] { a_->route_batch(batch, std::span<Decision>(da_.data(), k)); },
+         [&] { b_->route_batch(batch, std::span<Decision>(db_.data(), k)); });
+    for (std::size_t j = 0; j < k; ++j) {
+      const FieldSet f = compare(*a_, *b_, da_[j], db_[j]);
+      if (f) changed_issue(issues_[j], ids_[j], da_[j], db_[j], f, out);
+    }
+    for (std::size_t i = 0; i < n; ++i) slots_[i].value = nullptr;
+  }
+
+  void cases(std::span<const std::string_view> lines, std::string& out) {
+    const std::size_t n = lines.size();
+    if (slots_.size() < n) slots_.resize(n);
+    if (cases_.size() < n) {
+      cases_.resize(n);
+      ids_.resize(n);
+    }
+    json::monotonic_resource arena;
+    json::storage_ptr sp(&arena);
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      if (parser_.read_case(lines[i], cases_[k], ids_[k], slots_[i], sp)) ++k;
+    summary.cases += n;
+    const std::span<const Case> batch(cases_.data(), k);
+    both([&] { a_->sweep(batch, o_.now, aa_); }, [&] { b_->sweep(batch, o_.now, ab_); });
+    for (std::size_t j = 0; j < k; ++j) {
+      const FieldSet f = compare(*a_, *b_, aa_[j], ab_[j]);
+      if (f) changed_case(cases_[j], ids_[j], aa_[j], ab_[j], f, out);
+    }
+    for (std::size_t i = 0; i < n; ++i) slots_[i].value = nullptr;
+  }
+
+  DiffSummary summary;
+  std::vector<ReportRow> rows;
+  std::size_t rows_left_out = 0;
+
+ private:
+  // Runs the old side and the new side: one after the other, or at once with --threads 2.
+  template <class A, class B>
+  void both(A&& old_side, B&& new_side) {
+    if (!o_.parallel) {
+      old_side();
+      new_side();
+      return;
+    }
+    std::thread t(old_side);
+    new_side();
+    t.join();
+  }
+
+  void changed_issue(const Issue& issue, const detail::LineId& id, const Decision& a, const Decision& b, FieldSet f,
+                     std::string& out) {
+    summary.add_decision(*a_, *b_, a, b, f);
+    const bool want_row = !o_.html.empty() && rows.size() < o_.html_rows;
+    if (!want_row && !o_.html.empty()) ++rows_left_out;
+    // The traces: the changed line decided again with explain on both sides (a few lines, not the batch).
+    Decision ea, eb;
+    if (o_.explain || want_row) {
+      a_->route_into(issue, ea, true);
+      b_->route_into(issue, eb, true);
+    }
+    const Decision& ra = o_.explain ? ea : a;
+    const Decision& rb = o_.explain ? eb : b;
+    out += "{\"id\": ";
+    append_line_id(out, id);
+    out += ", ";
+    append_changed(out, f, kDecisionFields, kDecisionFieldCount);
+    out += ", \"old\": ";
+    detail::append_decision(out, a_->index(), id, ra, o_.explain);
+    out += ", \"new\": ";
+    detail::append_decision(out, b_->index(), id, rb, o_.explain);
+    out += "}\n";
+    if (!want_row) return;
+    ReportRow r;
+    r.id = id_text(id);
+    for (std::size_t i = 0; i < kDecisionFieldCount; ++i)
+      if (f & (FieldSet{1} << i)) r.changed.emplace_back(kDecisionFields[i]);
+    auto status = [](const Decision& d) {
+      return std::string(d.status == Decision::Status::routed ? "routed"
+                         : d.status == Decision::Status::unrouted ? "unrouted" : "rejected");
+    };
+    r.old_what = status(a);
+    r.new_what = status(b);
+    r.old_handler = handler_label(*a_, a);
+    r.new_handler = handler_label(*b_, b);
+    r.old_rule = rule_label(*a_, a);
+    r.new_rule = rule_label(*b_, b);
+    r.old_tier = tier_label(*a_, a);
+    r.new_tier = tier_label(*b_, b);
+    const bool ra_ok = a.status == Decision::Status::routed, rb_ok = b.status == Decision::Status::routed;
+    r.old_due = ra_ok ? time_text(*a_, a.resolve_by) : "";
+    r.new_due = rb_ok ? time_text(*b_, b.resolve_by) : "";
+    r.due_shift = ra_ok && rb_ok ? shift_seconds(a.resolve_by, b.resolve_by) : 0;
+    r.old_trace = page_trace(explain_lines(*a_, ea));
+    r.new_trace = page_trace(explain_lines(*b_, eb));
+    rows.push_back(std::move(r));
+  }
+
+  void changed_case(const Case& c, const detail::LineId& id, const Action& a, const Action& b, FieldSet f,
+                    std::string& out) {
+    summary.add_action(*a_, *b_, a, b, f);
+    const bool want_row = !o_.html.empty() && rows.size() < o_.html_rows;
+    if (!want_row && !o_.html.empty()) ++rows_left_out;
+    Action ea, eb;
+    if (o_.explain || want_row) {
+      ea = a_->escalate(c, o_.now, true);
+      eb = b_->escalate(c, o_.now, true);
+    }
+    out += "{\"id\": ";
+    append_line_id(out, id);
+    out += ", ";
+    append_changed(out, f, kActionFields, kActionFieldCount);
+    out += ", \"old\": ";
+    detail::append_action(out, a_->index(), id, o_.explain ? ea : a, o_.explain);
+    out += ", \"new\": ";
+    detail::append_action(out, b_->index(), id, o_.explain ? eb : b, o_.explain);
+    out += "}\n";
+    if (!want_row) return;
+    ReportRow r;
+    r.is_case = true;
+    r.id = id_text(id);
+    for (std::size_t i = 0; i < kActionFieldCount; ++i)
+      if (f & (FieldSet{1} << i)) r.changed.emplace_back(kActionFields[i]);
+    r.old_what = std::string(to_string(a.kind));
+    r.new_what = std::string(to_string(b.kind));
+    r.old_handler = handler_label(*a_, a);
+    r.new_handler = handler_label(*b_, b);
+    r.old_rule = a.rule == kNone ? "" : std::string(a_->rule_id(a.rule));
+    r.new_rule = b.rule == kNone ? "" : std::string(b_->rule_id(b.rule));
+    r.old_tier = a.unit == kNone ? "" : std::string(a_->unit_tier(a.unit));
+    r.new_tier = b.unit == kNone ? "" : std::string(b_->unit_tier(b.unit));
+    auto due = [](const Action& x) { return x.kind == Action::Kind::hold ? x.next_check : x.resolve_by; };
+    r.old_due = time_text(*a_, due(a));
+    r.new_due = time_text(*b_, due(b));
+    r.due_shift = shift_seconds(due(a), due(b));
+    r.old_trace = ea.trace;
+    r.new_trace = eb.trace;
+    rows.push_back(std::move(r));
+  }
+
+  std::shared_ptr<const Snapshot> a_, b_;
+  const DiffOptions& o_;
+  detail::LineParser parser_;
+  std::vector<detail::LineSlot> slots_;
+  std::vector<detail::LineId> ids_;
+  std::vector<Issue> issues_;
+  std::vector<Decision> da_, db_;
+  std::vector<Case> cases_;
+  std::vector<Action> aa_, ab_;
+};
+
+bool write_file(const std::string& path, std::string_view text) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f.write(text.data(), static_cast<std::streamsize>(text.size()));
+  f.close();
+  if (!f) {
+    std::cerr << "gridroute: cannot write " << path << ": " << std::strerror(errno) << "\n";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int cmd_diff(const std::vector<std::string>& args) {
+  DiffOptions o;
+  std::vector<std::string> pos;
+  std::string now_text;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") return print_out(kDiffHelp);
+    if (a == "--explain") {
+      o.explain = true;
+    } else if (a == "--quiet" || a == "-q") {
+      o.quiet = true;
+    } else if (a == "--exit-code") {
+      o.exit_code = true;
+    } else if (is_option(a, "--cases") || is_option(a, "--now") || is_option(a, "--html") ||
+               is_option(a, "--summary") || is_option(a, "--html-rows") || is_option(a, "--max-line-bytes") ||
+               is_option(a, "--threads")) {
+      const std::string opt = a.substr(0, a.find('='));
+      auto v = option_value(args, i, opt);
+      if (!v || v->empty()) return usage_error("diff: " + opt + " needs a value");
+      if (opt == "--cases") o.cases = *v;
+      else if (opt == "--now") now_text = *v;
+      else if (opt == "--html") o.html = *v;
+      else if (opt == "--summary") o.summary = *v;
+      else if (opt == "--html-rows" && !parse_count(*v, 0, 1'000'000, o.html_rows))
+        return usage_error("diff: --html-rows needs a count from 0 to 1000000");
+      else if (opt == "--max-line-bytes" && !parse_count(*v, 1, std::size_t{1} << 30, o.max_line_bytes))
+        return usage_error("diff: --max-line-bytes needs a byte count from 1 to 1073741824");
+      else if (opt == "--threads") {
+        std::size_t n = 0;
+        if (!parse_count(*v, 1, 2, n)) return usage_error("diff: --threads needs 1 or 2");
+        o.parallel = n == 2;
+      }
+    } else if (a.starts_with("--")) {
+      return usage_error("diff: unknown option " + a);
+    } else {
+      pos.push_back(a);
+    }
+  }
+  if (pos.size() < 3) return usage_error("diff: needs OLD NEW ISSUES.jsonl");
+  if (pos.size() > 3) return usage_error("diff: too many arguments");
+  if (!o.cases.empty() && now_text.empty()) return usage_error("diff: --cases needs --now TIME (RFC 3339 with an offset)");
+  if (o.cases.empty() && !now_text.empty()) return usage_error("diff: --now is the time --cases are evaluated at");
+  if (!now_text.empty()) {
+    auto t = parse_rfc3339(now_text);
+    if (!t.ok()) return usage_error("diff: --now: " + std::string(t.status().message()));
+    if (*t < kMinInstant || *t >= kMaxInstant)
+      return usage_error("diff: --now must be before 9000-01-01T00:00:00Z and not before 0000-01-01T00:00:00Z");
+    o.now = *t;
+  }
+  o.old_dir = pos[0];
+  o.new_dir = pos[1];
+  o.issues = pos[2];
+  if (o.issues == "-" && o.cases == "-") return usage_error("diff: ISSUES and --cases cannot both be standard input");
+
+  // Both bundles at once: loading is most of the fixed cost at a national scale.
+  auto later = std::async(std::launch::async, [&] {
+    std::vector<Diagnostic> diags;
+    auto s = load_bundle(o.new_dir, &diags);
+    return std::make_pair(std::move(s), std::move(diags));
+  });
+  auto old_snap = load_reporting(o.old_dir);
+  auto [new_loaded, new_diags] = later.get();
+  if (!new_loaded.ok()) {
+    for (const auto& d : new_diags) std::cerr << d.to_string() << "\n";
+    std::cerr << "gridroute: " << new_loaded.status().message() << "\n";
+    return 1;
+  }
+  if (!old_snap) return 1;
+  std::shared_ptr<const Snapshot> new_snap = *new_loaded;
+
+  DiffRun run(old_snap, new_snap, o);
+  run.summary.old_dir = o.old_dir;
+  run.summary.new_dir = o.new_dir;
+  run.summary.old_bundle = std::string(old_snap->digest());
+  run.summary.new_bundle = std::string(new_snap->digest());
+  StreamOptions stream;
+  stream.input = o.issues;
+  stream.max_line_bytes = o.max_line_bytes;
+  stream.quiet = o.quiet;
+  int rc = answer_stream(
+      stream, [&](std::span<const std::string_view> block, std::string& out) { run.issues(block, out); },
+      [&](std::size_t, std::string&) { ++run.summary.lines; });
+  if (rc == 0 && !o.cases.empty()) {
+    run.summary.cases_given = true;
+    run.summary.now = new_snap->format_time(o.now);
+    stream.input = o.cases;
+    rc = answer_stream(
+        stream, [&](std::span<const std::string_view> block, std::string& out) { run.cases(block, out); },
+        [&](std::size_t, std::string&) { ++run.summary.cases; });
+  }
+  if (rc != 0) return rc;
+  std::cerr << run.summary.text();
+  if (!o.summary.empty() && !write_file(o.summary, json::serialize(run.summary.to_json()) + "\n")) return 3;
+  if (!o.html.empty() && !write_file(o.html, render_html(run.summary, run.rows, run.rows_left_out))) return 3;
+  const bool changed = run.summary.changed + run.summary.cases_changed > 0;
+  return o.exit_code && changed ? 1 : 0;
+}
+
+}  // namespace gridroute::cli

@@ -1,0 +1,113 @@
+// `gridroute test BUNDLE TESTS.jsonl` (SPEC §8): every line is an issue with an "expect" object; the
+// decision must carry every field it names. Failures are printed with the field, both values and the
+// decision's trace; the last line counts passes and failures.
+#include <boost/json.hpp>
+
+#include "base/strings.hpp"
+#include "cli/expect.hpp"
+#include "cli/explain_text.hpp"
+#include "cli/help.hpp"
+#include "cli/tool_common.hpp"
+#include "cli/tools.hpp"
+#include "gridroute/jsonl.hpp"
+#include "io/lines.hpp"
+#include "io/parser.hpp"
+
+namespace gridroute::cli {
+namespace json = boost::json;
+using detail::append;
+using detail::cat;
+
+namespace {
+
+// The decision's --explain trace, indented under the failure.
+std::string trace_lines(const Snapshot& snap, const Decision& d) {
+  std::string out = "  trace:\n";
+  for (const auto& line : explain_lines(snap, d)) append(out, "    ", line, "\n");
+  return out;
+}
+
+}  // namespace
+
+int cmd_test(const std::vector<std::string>& args) {
+  std::vector<std::string> pos;
+  bool verbose = false;
+  for (const auto& a : args) {
+    if (a == "--help" || a == "-h") return print_out(kTestHelp);
+    if (a == "--verbose" || a == "-v") verbose = true;
+    else if (a.starts_with("--")) return usage_error("test: unknown option " + a);
+    else pos.push_back(a);
+  }
+  if (pos.size() != 2) return usage_error(pos.size() < 2 ? "test: needs BUNDLE and TESTS.jsonl" : "test: too many arguments");
+  const std::string& tests_path = pos[1];
+  std::string text;
+  if (!read_whole_file(tests_path, text)) return 3;
+  auto snap = load_reporting(pos[0]);
+  if (!snap) return 1;
+
+  detail::LineParser parser(CodecOptions{}.max_line_bytes);
+  std::size_t passed = 0, failed = 0, number = 0;
+  std::string out;
+  std::string_view rest = text;
+  bool first = true;
+  while (!rest.empty()) {
+    const std::size_t nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    ++number;
+    const bool keep = detail::clean_line(line, first);
+    first = false;
+    if (!keep) continue;
+    const std::string where = cat(tests_path, ":", number, ": ");
+    json::error_code ec;
+    json::value v = json::parse(line, ec);
+    const json::object* expect = nullptr;
+    if (ec || !v.is_object()) {
+      append(out, where, "not a JSON object", ec ? cat(": ", ec.message()) : std::string(), "\n");
+      ++failed;
+      continue;
+    }
+    const json::value* e = v.get_object().if_contains("expect");
+    if (!e || !e->is_object()) {
+      append(out, where, "/expect: ", e ? "must be an object" : "missing",
+             " (a test line is an issue with an \"expect\" object of decision fields)\n");
+      ++failed;
+      continue;
+    }
+    expect = &e->get_object();
+    const json::value* idv = v.get_object().if_contains("id");
+    const std::string label = idv ? json::serialize(*idv) : std::string("(no id)");
+
+    Issue issue;
+    detail::LineId id;
+    detail::LineSlot slot;
+    Decision d;
+    if (parser.read_issue(line, issue, id, slot, json::storage_ptr())) {
+      snap->route_into(issue, d, true);
+    } else {
+      d.status = Decision::Status::rejected;
+      d.message = parser.error();
+    }
+    std::vector<Mismatch> diffs;
+    std::string error;
+    if (!check_expect(*snap, issue, d, *expect, diffs, error)) {
+      append(out, where, label, ": bad expectation: ", error, "\n");
+      ++failed;
+      continue;
+    }
+    if (diffs.empty()) {
+      ++passed;
+      if (verbose) append(out, where, label, ": ok\n");
+      continue;
+    }
+    ++failed;
+    append(out, where, label, ": ", diffs.size(), diffs.size() == 1 ? " field differs\n" : " fields differ\n");
+    for (const auto& m : diffs) append(out, "  ", m.field, ": expected ", m.expected, ", got ", m.actual, "\n");
+    out += trace_lines(*snap, d);
+  }
+  append(out, passed, " passed, ", failed, " failed\n");
+  if (int rc = print_out(out)) return rc;
+  return failed ? 1 : 0;
+}
+
+}  // namespace gridroute::cli

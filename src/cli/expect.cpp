@@ -1,0 +1,130 @@
+// The expectations of `gridroute test` (see expect.hpp).
+#include "cli/expect.hpp"
+
+#include <algorithm>
+
+#include "gridroute/time.hpp"
+
+namespace gridroute::cli {
+namespace json = boost::json;
+
+namespace {
+
+json::value id_or_null(std::string_view id) { return id.empty() ? json::value(nullptr) : json::value(json::string_view(id.data(), id.size())); }
+
+json::value time_or_null(const Snapshot& s, Instant t) {
+  return t == kNoInstant ? json::value(nullptr) : json::value(s.format_time(t));
+}
+
+template <class List>
+json::value handler_list(const Snapshot& s, const List& list) {
+  json::array a;
+  for (HandlerId h : list) a.emplace_back(json::string_view(s.handler_id(h).data(), s.handler_id(h).size()));
+  return a;
+}
+
+std::string_view status_name(Decision::Status st) {
+  switch (st) {
+    case Decision::Status::routed: return "routed";
+    case Decision::Status::unrouted: return "unrouted";
+    case Decision::Status::rejected: return "rejected";
+  }
+  return "";
+}
+
+enum class Shape { string, string_or_null, integer, boolean, strings, time };
+
+Shape shape_of(std::string_view field) {
+  if (field == "status") return Shape::string;
+  if (field == "level") return Shape::integer;
+  if (field == "fallback") return Shape::boolean;
+  if (field == "alternates" || field == "assist") return Shape::strings;
+  if (field == "respond_by" || field == "resolve_by") return Shape::time;
+  return Shape::string_or_null;
+}
+
+std::string fields_list() {
+  std::string out;
+  for (auto f : kExpectFields) {
+    if (!out.empty()) out += ", ";
+    out += f;
+  }
+  return out;
+}
+
+}  // namespace
+
+json::value decision_field(const Snapshot& s, const Issue& issue, const Decision& d, std::string_view field) {
+  const bool routed = d.status == Decision::Status::routed;
+  if (field == "status") return json::string(status_name(d.status));
+  if (field == "rule") return routed && d.rule != kNone ? id_or_null(s.rule_id(d.rule)) : json::value(nullptr);
+  if (field == "fallback") return d.fallback;
+  if (field == "role") return d.role != kNone ? id_or_null(s.role_name(d.role)) : json::value(nullptr);
+  if (field == "department") return d.role != kNone ? id_or_null(s.department(d.role)) : json::value(nullptr);
+  if (field == "handler") return d.handler != kNone ? id_or_null(s.handler_id(d.handler)) : json::value(nullptr);
+  if (field == "unit") return d.unit != kNone ? id_or_null(s.unit_id(d.unit)) : json::value(nullptr);
+  if (field == "cell") {
+    if (d.cell != kNone) return id_or_null(s.unit_id(d.cell));
+    return d.status == Decision::Status::rejected ? json::value(nullptr) : id_or_null(issue.cell);
+  }
+  if (field == "alternates") return routed ? handler_list(s, d.alternates) : json::value(json::array());
+  if (field == "assist") return routed ? handler_list(s, d.assist) : json::value(json::array());
+  if (field == "level") return static_cast<std::int64_t>(d.level);
+  if (field == "escalation") return routed && d.policy != kNone ? id_or_null(s.policy_id(d.policy)) : json::value(nullptr);
+  if (field == "respond_by") return time_or_null(s, d.respond_by);
+  if (field == "resolve_by") return time_or_null(s, d.resolve_by);
+  return nullptr;
+}
+
+bool check_expect(const Snapshot& s, const Issue& issue, const Decision& d, const json::object& expect,
+                  std::vector<Mismatch>& out, std::string& error) {
+  for (const auto& kv : expect) {
+    const std::string_view key = kv.key();
+    if (std::find(std::begin(kExpectFields), std::end(kExpectFields), key) == std::end(kExpectFields)) {
+      error = "/expect/" + std::string(key) + ": unknown field (a test may name " + fields_list() + ")";
+      return false;
+    }
+    const json::value& v = kv.value();
+    std::string want;
+    switch (shape_of(key)) {
+      case Shape::string: if (!v.is_string()) want = "a string"; break;
+      case Shape::string_or_null: if (!v.is_string() && !v.is_null()) want = "a string or null"; break;
+      case Shape::integer: if (!v.is_int64() && !v.is_uint64()) want = "an integer"; break;
+      case Shape::boolean: if (!v.is_bool()) want = "true or false"; break;
+      case Shape::strings:
+        if (!v.is_array() || !std::all_of(v.get_array().begin(), v.get_array().end(),
+                                          [](const json::value& e) { return e.is_string(); }))
+          want = "a list of handler ids";
+        break;
+      case Shape::time:
+        if (v.is_null()) break;
+        if (!v.is_string()) {
+          want = "an RFC 3339 time with an offset, or null";
+        } else if (auto t = parse_rfc3339(v.get_string()); !t.ok()) {
+          error = "/expect/" + std::string(key) + ": " + std::string(t.status().message());
+          return false;
+        }
+        break;
+    }
+    if (!want.empty()) {
+      error = "/expect/" + std::string(key) + ": must be " + want + ", got " + json::serialize(v);
+      return false;
+    }
+  }
+  for (std::string_view field : kExpectFields) {
+    const json::value* want = expect.if_contains(field);
+    if (!want) continue;
+    json::value got = decision_field(s, issue, d, field);
+    bool same;
+    if (shape_of(field) == Shape::time && want->is_string()) {
+      const Instant t = d.*(field == "respond_by" ? &Decision::respond_by : &Decision::resolve_by);
+      same = t != kNoInstant && *parse_rfc3339(want->get_string()) == t;
+    } else {
+      same = *want == got;
+    }
+    if (!same) out.push_back({std::string(field), json::serialize(*want), json::serialize(got)});
+  }
+  return true;
+}
+
+}  // namespace gridroute::cli

@@ -1,0 +1,95 @@
+// Internal to the CLI: what the bundle-owner commands (test, diff, graph) share — usage errors, loading a
+// bundle with its diagnostics, option values — worded as the other commands word them.
+#pragma once
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gridroute/bundle.hpp"
+#include "gridroute/snapshot.hpp"
+
+namespace gridroute::cli {
+
+inline int usage_error(const std::string& msg) {
+  std::cerr << "gridroute: " << msg << "\nTry 'gridroute --help'.\n";
+  return 2;
+}
+
+// Writes `text` on standard output; 3 (with a message) when it cannot be written, else 0.
+inline int print_out(std::string_view text) {
+  std::cout << text;
+  std::cout.flush();
+  if (!std::cout) {
+    std::cerr << "gridroute: cannot write the output: " << std::strerror(errno) << "\n";
+    return 3;
+  }
+  return 0;
+}
+
+// Loads a bundle; on errors prints every diagnostic on stderr and returns null.
+inline std::shared_ptr<const Snapshot> load_reporting(const std::string& dir) {
+  std::vector<Diagnostic> diags;
+  auto s = load_bundle(dir, &diags);
+  if (!s.ok()) {
+    for (const auto& d : diags) std::cerr << d.to_string() << "\n";
+    std::cerr << "gridroute: " << s.status().message() << "\n";
+    return nullptr;
+  }
+  return *s;
+}
+
+// `--opt VALUE` or `--opt=VALUE` at args[i]: whether args[i] is that option.
+inline bool is_option(const std::string& a, std::string_view opt) {
+  return a == opt || (a.size() > opt.size() && a.starts_with(opt) && a[opt.size()] == '=');
+}
+// Its value (advancing `i` past a separate value), or nullopt when it has none.
+inline std::optional<std::string> option_value(const std::vector<std::string>& args, std::size_t& i,
+                                               std::string_view opt) {
+  const std::string& a = args[i];
+  if (a.size() > opt.size() && a[opt.size()] == '=') return a.substr(opt.size() + 1);
+  if (i + 1 < args.size()) return args[++i];
+  return std::nullopt;
+}
+
+// A whole unsigned number in [lo, hi].
+inline bool parse_count(const std::string& text, std::size_t lo, std::size_t hi, std::size_t& out) {
+  std::size_t v = 0;
+  auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (r.ec != std::errc() || r.ptr != text.data() + text.size() || v < lo || v > hi) return false;
+  out = v;
+  return true;
+}
+
+// Reads a whole file; on failure prints "gridroute: cannot read PATH: why" and returns false.
+inline bool read_whole_file(const std::string& path, std::string& out) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    std::cerr << "gridroute: cannot read " << path << ": is a directory\n";
+    return false;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "gridroute: cannot read " << path << ": " << std::strerror(errno) << "\n";
+    return false;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) {
+    std::cerr << "gridroute: cannot read " << path << ": " << std::strerror(errno) << "\n";
+    return false;
+  }
+  out = std::move(ss).str();
+  return true;
+}
+
+}  // namespace gridroute::cli

@@ -1,0 +1,262 @@
+// The commands as a bundle owner runs them: gridroute test, diff, graph and check --coverage — exit
+// statuses, what is printed, and diff's lines checked against routing each line under both bundles.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "tools_util.hpp"
+
+namespace {
+using namespace tools_test;
+using gridroute::Decision;
+
+// ---------------------------------------------------------------- gridroute test
+
+TEST(ToolsCli, TheDemoBundlesTestsPass) {
+  auto r = cli({"test", kLanxi.string(), (kLanxi / "tests.jsonl").string()});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines.back(), "35 passed, 0 failed");
+}
+
+// The demo bundle's tests cover its rules: each rule wins for at least one test line.
+TEST(ToolsCli, TheDemoBundlesTestsCoverEveryRule) {
+  auto snap = load(kLanxi);
+  ASSERT_TRUE(snap);
+  std::set<std::string> won;
+  for_each_issue(kLanxi / "tests.jsonl", [&](const std::string&, const gridroute::Issue& is) {
+    const Decision d = snap->route(is);
+    if (d.status == Decision::Status::routed && d.rule != gridroute::kNone) won.insert(std::string(snap->rule_id(d.rule)));
+  });
+  for (std::size_t r = 0; r < snap->rule_count(); ++r)
+    EXPECT_TRUE(won.count(std::string(snap->rule_id(static_cast<gridroute::RuleId>(r)))))
+        << "no test in examples/lanxi/tests.jsonl is won by rule " << snap->rule_id(static_cast<gridroute::RuleId>(r));
+}
+
+TEST(ToolsCli, AFailureShowsTheFieldBothValuesAndTheTrace) {
+  const fs::path tests = scratch() / "failing.jsonl";
+  write_text(tests,
+             R"({"id": "F1", "category": "street.vending.gate", "cell": "qiaodong-a-01", "at": "2026-11-18T10:00:00+08:00", "expect": {"rule": "vending-gate", "handler": "squad-2"}})"
+             "\n\n"
+             R"({"id": "F2", "category": "market.food", "cell": "binjiang-a-01", "at": "2026-11-18T10:00:00+08:00", "expect": {"handler": "dept-market"}})"
+             "\n");
+  auto r = cli({"test", kLanxi.string(), tests.string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find(tests.string() + ":1: \"F1\": 1 field differs\n  handler: expected \"squad-2\", got \"squad-1\"\n  trace:\n"),
+            std::string::npos)
+      << r.out;
+  // The trace: every rule considered, the winner and why the others lost.
+  EXPECT_NE(r.out.find("    won             vending-gate (priority 0, scope lanxi, pattern street.vending.gate): "
+                       "the first applicable rule whose route resolves\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("    less_specific   vending ("), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("F2"), std::string::npos) << r.out;  // passes quietly
+  EXPECT_EQ(lines_of(r.out).back(), "1 passed, 1 failed");
+}
+
+TEST(ToolsCli, BadTestLinesFailWithFileLineAndField) {
+  const fs::path tests = scratch() / "bad.jsonl";
+  write_text(tests,
+             "{not json\n"
+             R"({"id": "N1", "category": "market.food", "cell": "binjiang-a-01", "at": "2026-11-18T10:00:00+08:00"})"
+             "\n"
+             R"({"id": "N2", "category": "market.food", "cell": "binjiang-a-01", "at": "2026-11-18T10:00:00+08:00", "expect": {"owner": "x"}})"
+             "\n"
+             R"({"id": "N3", "category": "market.food", "cell": "nowhere", "at": "2026-11-18T10:00:00+08:00", "expect": {"status": "rejected"}})"
+             "\n");
+  auto r = cli({"test", kLanxi.string(), tests.string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find(tests.string() + ":1: not a JSON object"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(tests.string() + ":2: /expect: missing"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(tests.string() + ":3: \"N2\": bad expectation: /expect/owner: unknown field"), std::string::npos) << r.out;
+  EXPECT_EQ(lines_of(r.out).back(), "1 passed, 3 failed");
+}
+
+TEST(ToolsCli, TestExitStatuses) {
+  EXPECT_EQ(cli({"test", kLanxi.string()}).code, 2);
+  EXPECT_EQ(cli({"test", kLanxi.string(), "a", "b"}).code, 2);
+  EXPECT_EQ(cli({"test", "--bogus", kLanxi.string(), "a"}).code, 2);
+  auto missing = cli({"test", kLanxi.string(), (scratch() / "no-such.jsonl").string()});
+  EXPECT_EQ(missing.code, 3);
+  EXPECT_NE(missing.err.find("cannot read"), std::string::npos);
+  EXPECT_EQ(cli({"test", kLanxi.string(), scratch().string()}).code, 3);  // a directory
+  EXPECT_EQ(cli({"test", (scratch() / "no-bundle").string(), (kLanxi / "tests.jsonl").string()}).code, 1);
+  auto help = cli({"test", "--help"});
+  EXPECT_EQ(help.code, 0);
+  EXPECT_EQ(help.out.rfind("Usage: gridroute test BUNDLE TESTS.jsonl", 0), 0u);
+}
+
+// ---------------------------------------------------------------- gridroute diff
+
+TEST(ToolsCli, DiffOfABundleAgainstItselfReportsNothing) {
+  const std::string now = "2026-11-23T10:00:00+08:00";
+  auto r = cli({"diff", kLanxi.string(), kLanxi.string(), (kLanxi / "issues.jsonl").string(), "--cases",
+                (kLanxi / "cases.jsonl").string(), "--now", now});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("gridroute diff: 70 lines compared, 0 changed\n"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("gridroute diff: 41 cases compared at " + now + ", 0 changed\n"), std::string::npos) << r.err;
+  EXPECT_EQ(cli({"diff", kLanxi.string(), kLanxi.string(), (kLanxi / "issues.jsonl").string(), "--exit-code"}).code, 0);
+}
+
+// One rule's priority changes in shuangcheng: diff reports exactly the lines that rule's winning changes
+// — computed here by routing every line under both bundles through the library.
+TEST(ToolsCli, DiffReportsExactlyTheLinesWhoseWinnerChanges) {
+  const std::string rule = "night-noise";
+  const fs::path changed = copy_with_rules(kShuangcheng, "shuangcheng-night", [&](json::object& r) {
+    for (auto& x : r.at("rules").as_array())
+      if (x.at("id").as_string() == rule) x.as_object()["priority"] = -1;
+  });
+  auto a = load(kShuangcheng), b = load(changed);
+  ASSERT_TRUE(a && b);
+  std::map<std::string, std::pair<std::string, std::string>> expected;  // id → (old rule, new rule)
+  std::size_t decided = 0;
+  const std::size_t lines = for_each_issue(kShuangcheng / "issues.jsonl", [&](const std::string& id, const gridroute::Issue& is) {
+    ++decided;
+    const Decision da = a->route(is), db = b->route(is);
+    auto winner = [](const gridroute::Snapshot& s, const Decision& d) {
+      return d.status == Decision::Status::routed && d.rule != gridroute::kNone ? std::string(s.rule_id(d.rule)) : "";
+    };
+    const std::string wa = winner(*a, da), wb = winner(*b, db);
+    if ((wa == rule) != (wb == rule)) expected[id] = {wa, wb};
+  });
+  ASSERT_FALSE(expected.empty());
+  ASSERT_LT(expected.size(), decided);
+
+  auto r = cli({"diff", kShuangcheng.string(), changed.string(), (kShuangcheng / "issues.jsonl").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::set<std::string> seen;
+  for (const auto& line : lines_of(r.out)) {
+    const json::object o = json::parse(line).as_object();
+    const std::string id(o.at("id").as_string());
+    seen.insert(id);
+    ASSERT_TRUE(expected.count(id)) << "not a line whose winner changes: " << line;
+    const auto& ch = o.at("changed").as_array();
+    EXPECT_NE(std::find(ch.begin(), ch.end(), json::value("rule")), ch.end()) << line;
+    EXPECT_EQ(o.at("old").at("rule").as_string(), expected[id].first) << line;
+    EXPECT_EQ(o.at("new").at("rule").as_string(), expected[id].second) << line;
+    // The records are the route command's, each from its own bundle.
+    EXPECT_EQ(o.at("old").at("bundle").as_string(), a->digest());
+    EXPECT_EQ(o.at("new").at("bundle").as_string(), b->digest());
+  }
+  EXPECT_EQ(seen.size(), expected.size());
+  EXPECT_NE(r.err.find(std::to_string(lines) + " lines compared, " + std::to_string(expected.size()) + " changed"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("rule moves (old -> new: lines, largest first):"), std::string::npos) << r.err;
+  EXPECT_EQ(cli({"diff", kShuangcheng.string(), changed.string(), (kShuangcheng / "issues.jsonl").string(), "--exit-code",
+                 "--quiet"})
+                .code,
+            1);
+}
+
+TEST(ToolsCli, DiffWritesTheSummaryAndThePage) {
+  const fs::path changed = copy_with_rules(kLanxi, "lanxi-vending", [](json::object& r) {
+    for (auto& x : r.at("rules").as_array())
+      if (x.at("id") == "vending") x.as_object()["route"] = json::array{"resident_council"};
+  });
+  const fs::path html = scratch() / "report.html", summary = scratch() / "summary.json";
+  auto r = cli({"diff", kLanxi.string(), changed.string(), (kLanxi / "issues.jsonl").string(), "--html", html.string(),
+                "--summary", summary.string(), "--explain"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto out = lines_of(r.out);
+  ASSERT_FALSE(out.empty());
+  for (const auto& line : out) {
+    const json::object o = json::parse(line).as_object();
+    EXPECT_EQ(o.at("old").at("rule"), "vending") << line;
+    EXPECT_TRUE(o.at("new").as_object().contains("trace")) << line;
+  }
+  const json::object s = json::parse(read_text(summary)).as_object();
+  EXPECT_EQ(s.at("changed").to_number<std::size_t>(), out.size());
+  EXPECT_EQ(s.at("lines").to_number<std::size_t>(), 70u);
+  const std::string page = read_text(html);
+  EXPECT_EQ(page.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(page.find("<td id=\"n-changed\">" + std::to_string(out.size()) + "</td>"), std::string::npos);
+  // Self-contained: nothing is fetched.
+  EXPECT_EQ(page.find("http://"), std::string::npos);
+  EXPECT_EQ(page.find("https://"), std::string::npos);
+  EXPECT_EQ(page.find("<link"), std::string::npos);
+  EXPECT_EQ(page.find("src="), std::string::npos);
+}
+
+TEST(ToolsCli, DiffUsageErrors) {
+  const std::string l = kLanxi.string(), issues = (kLanxi / "issues.jsonl").string();
+  EXPECT_EQ(cli({"diff", l, l}).code, 2);
+  EXPECT_EQ(cli({"diff", l, l, issues, "--cases", (kLanxi / "cases.jsonl").string()}).code, 2);  // no --now
+  EXPECT_EQ(cli({"diff", l, l, issues, "--now", "2026-11-23T10:00:00+08:00"}).code, 2);           // no --cases
+  EXPECT_EQ(cli({"diff", l, l, issues, "--cases", issues, "--now", "tomorrow"}).code, 2);
+  EXPECT_EQ(cli({"diff", l, l, (scratch() / "none.jsonl").string()}).code, 3);
+  EXPECT_EQ(cli({"diff", l, (scratch() / "no-bundle").string(), issues}).code, 1);
+}
+
+// ---------------------------------------------------------------- gridroute graph
+
+TEST(ToolsCli, GraphNamesEveryUnitAndHandler) {
+  auto r = cli({"graph", kLanxi.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("digraph G {", 0), 0u);
+  auto snap = load(kLanxi);
+  for (std::size_t u = 0; u < snap->unit_count(); ++u)
+    EXPECT_NE(r.out.find("\"unit:" + std::string(snap->unit_id(static_cast<gridroute::UnitId>(u))) + "\""),
+              std::string::npos)
+        << snap->unit_id(static_cast<gridroute::UnitId>(u));
+  for (std::size_t h = 0; h < snap->handler_count(); ++h)
+    EXPECT_NE(r.out.find("\"handler:" + std::string(snap->handler_id(static_cast<gridroute::HandlerId>(h))) + "\""),
+              std::string::npos);
+  // squad-1 serves two communities.
+  EXPECT_NE(r.out.find("\"handler:squad-1\"->\"unit:qiaodong\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"handler:squad-1\"->\"unit:binjiang\""), std::string::npos);
+}
+
+TEST(ToolsCli, GraphBelowARootToADepth) {
+  auto r = cli({"graph", kLanxi.string(), "--root", "binjiang", "--depth", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"unit:binjiang-c\""), std::string::npos);
+  EXPECT_EQ(r.out.find("\"unit:binjiang-c-01\""), std::string::npos);
+  EXPECT_EQ(r.out.find("\"unit:qiaodong\""), std::string::npos);
+  EXPECT_NE(r.out.find("+2 units below"), std::string::npos);
+  // A department that serves the street serves binjiang too: drawn to the root, via the street.
+  EXPECT_NE(r.out.find("\"handler:dept-fire\"->\"unit:binjiang\" [style=dotted"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("via lanxi"), std::string::npos);
+  EXPECT_EQ(cli({"graph", kLanxi.string(), "--root", "nowhere"}).code, 2);
+  EXPECT_EQ(cli({"graph", kLanxi.string(), "--depth", "x"}).code, 2);
+}
+
+// ---------------------------------------------------------------- gridroute check --coverage
+
+TEST(ToolsCli, CheckCoverageAddsAReportAndLeavesCheckAsItWas) {
+  auto plain = cli({"check", kLanxi.string()});
+  auto cov = cli({"check", kLanxi.string(), "--coverage"});
+  ASSERT_EQ(plain.code, 0);
+  ASSERT_EQ(cov.code, 0);
+  EXPECT_EQ(plain.out.find("coverage:"), std::string::npos);
+  EXPECT_EQ(cov.out.rfind(plain.out, 0), 0u) << cov.out;
+  // triage routes every category to a council, and every community has one: all 16 x 18 pairs route.
+  EXPECT_NE(cov.out.find("coverage: 16 cells x 18 categories = 288 pairs: 288 route (100.0%)"), std::string::npos)
+      << cov.out;
+  EXPECT_NE(cov.out.find("coverage holes: none"), std::string::npos) << cov.out;
+}
+
+TEST(ToolsCli, CheckCoverageNamesTheHoles) {
+  // Without triage, market.food routes to the market department everywhere, but the categories no
+  // other rule names (facility.streetlight) route nowhere.
+  const fs::path changed = copy_with_rules(kLanxi, "lanxi-no-triage", [](json::object& r) {
+    auto& rules = r.at("rules").as_array();
+    rules.erase(std::remove_if(rules.begin(), rules.end(), [](const json::value& x) { return x.at("id") == "triage"; }),
+                rules.end());
+  });
+  auto cov = cli({"check", changed.string(), "--coverage"});
+  ASSERT_EQ(cov.code, 0) << cov.err;
+  EXPECT_NE(cov.out.find("category group `facility`: 16 cells of street `lanxi` (兰溪街道) route nothing for facility.streetlight"),
+            std::string::npos)
+      << cov.out;
+  // building.illegal routes only on working days.
+  EXPECT_NE(cov.out.find("category group `building`: 16 cells of street `lanxi` (兰溪街道) route building.illegal only when "
+                         "a rule's condition holds"),
+            std::string::npos)
+      << cov.out;
+}
+
+}  // namespace

@@ -1,0 +1,132 @@
+// What the tests of test, diff, graph and check --coverage share: running the CLI, scratch folders,
+// reading issue lines through the library's own reader, and copies of a bundle with one change.
+#pragma once
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "gridroute/bundle.hpp"
+#include "gridroute/snapshot.hpp"
+#include "io/lines.hpp"
+#include "io/parser.hpp"
+
+namespace tools_test {
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+inline const fs::path kLanxi = fs::path(GRIDROUTE_SOURCE_DIR) / "examples" / "lanxi";
+inline const fs::path kShuangcheng = fs::path(GRIDROUTE_SHARED_DIR) / "examples" / "shuangcheng";
+
+inline std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline void write_text(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
+
+// A per-process scratch folder, removed at exit.
+inline fs::path scratch() {
+  struct Dir {
+    fs::path path = fs::temp_directory_path() / ("gridroute_tools_" + std::to_string(getpid()));
+    Dir() { fs::create_directories(path); }
+    ~Dir() {
+      std::error_code ec;
+      fs::remove_all(path, ec);
+    }
+  };
+  static Dir d;
+  return d.path;
+}
+
+struct Run {
+  int code = -1;
+  std::string out, err;
+};
+
+// Runs the CLI with `args` (standard input empty).
+inline Run cli(std::vector<std::string> args) {
+  static int n = 0;
+  const fs::path out = scratch() / ("out" + std::to_string(n)), err = scratch() / ("err" + std::to_string(n++));
+  pid_t pid = fork();
+  if (pid == 0) {
+    int i = open("/dev/null", O_RDONLY), o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644),
+        e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (i < 0 || o < 0 || e < 0) _exit(127);
+    dup2(i, 0);
+    dup2(o, 1);
+    dup2(e, 2);
+    std::string exe = GRIDROUTE_CLI;
+    std::vector<char*> argv{exe.data()};
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(exe.c_str(), argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  Run r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = read_text(out);
+  r.err = read_text(err);
+  return r;
+}
+
+inline std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> v;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) v.push_back(line);
+  return v;
+}
+
+// A copy of `bundle` in the scratch folder named `name`, with rules.json changed by `edit`.
+inline fs::path copy_with_rules(const fs::path& bundle, const std::string& name,
+                                const std::function<void(json::object&)>& edit) {
+  const fs::path dir = scratch() / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const auto& e : fs::directory_iterator(bundle))
+    if (e.is_regular_file()) fs::copy_file(e.path(), dir / e.path().filename());
+  json::value rules = json::parse(read_text(bundle / "rules.json"));
+  edit(rules.as_object());
+  write_text(dir / "rules.json", json::serialize(rules));
+  return dir;
+}
+
+inline std::shared_ptr<const gridroute::Snapshot> load(const fs::path& dir) {
+  std::vector<gridroute::Diagnostic> diags;
+  auto s = gridroute::load_bundle(dir.string(), &diags);
+  EXPECT_TRUE(s.ok()) << s.status() << (diags.empty() ? "" : diags[0].to_string());
+  return s.ok() ? *s : nullptr;
+}
+
+// Every issue line of a file, read by the library's reader; `fn(id, issue)` for the ones that read.
+// Returns the number of lines that get an answer (the non-blank ones).
+inline std::size_t for_each_issue(const fs::path& file,
+                                  const std::function<void(const std::string&, const gridroute::Issue&)>& fn) {
+  const std::string text = read_text(file);
+  gridroute::detail::LineParser parser(1 << 20);
+  std::size_t lines = 0;
+  gridroute::detail::for_each_line(text, [&](std::string_view line) {
+    ++lines;
+    gridroute::Issue is;
+    gridroute::detail::LineId id;
+    gridroute::detail::LineSlot slot;
+    if (parser.read_issue(line, is, id, slot, json::storage_ptr())) fn(std::string(id.text), is);
+  });
+  return lines;
+}
+
+}  // namespace tools_test
