@@ -86,7 +86,7 @@ bool Reader::read(const json::value& v, spec::Condition& out) {
       Step s(*this, "attr");
       ok = read(o.at("attr"), out.attr);
     }
-    int ops = 0;
+    int ops = 0, unknown = 0;
     for (const auto& kv : o) {
       std::string_view key = kv.key();
       if (key == "attr") continue;
@@ -101,6 +101,7 @@ bool Reader::read(const json::value& v, spec::Condition& out) {
                           near.found() ? detail::cat(" (did you mean '", near.best(), "'?)")
                                        : std::string(" (operators: eq ne lt le gt ge in exists)")));
         ok = false;
+        ++unknown;
         continue;
       }
       ++ops;
@@ -144,7 +145,8 @@ bool Reader::read(const json::value& v, spec::Condition& out) {
         ok = false;
       }
     }
-    if (ops != 1) {
+    // A misspelt operator is the cause: the missing operator it leaves is not a second error.
+    if (ops != 1 && !(ops == 0 && unknown > 0)) {
       error(ops == 0 ? "a condition on 'attr' needs one operator: eq ne lt le gt ge in exists"
                      : "a condition on 'attr' takes exactly one operator");
       ok = false;
