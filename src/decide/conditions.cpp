@@ -86,7 +86,7 @@ bool node(const Index& s, std::int32_t n, const PreparedIssue& is, CalendarId ca
       [[maybe_unused]] std::conditional_t<kExplain, std::string, char> parts{};
       for (std::int32_t k = c.first_child; k >= 0; k = s.conditions[k].next) {
         if (node<kExplain>(s, k, is, calendar, why_out)) return true;  // why: the child that holds
-        if constexpr (kExplain) append(parts, parts.empty() ? "" : "; ", (*why_out));
+        if constexpr (kExplain) append(parts, parts.empty() ? "[" : " [", (*why_out), "]");  // each child's reason
       }
       if constexpr (kExplain) (*why_out) = parts.empty() ? "an empty any is false" : cat("none of any holds: ", parts);
       return false;
