@@ -45,9 +45,16 @@ class Compiler {
     else jerr(ptr("/handlers", static_cast<std::size_t>(h.origin), field), std::move(msg));
   }
 
+  // ---- which sides of the bundle a check reads (see Problems::Reading): a check that reads a side with
+  // shape errors records nothing.
+  Problems::Reading reads(std::uint8_t sides) { return Problems::Reading(problems_, sides); }
+  static constexpr std::uint8_t kJ = kJurisdictionSide, kR = kRulesSide, kBoth = kJurisdictionSide | kRulesSide;
+
   // ---- "did you mean" (suggest.cpp): the closest unit, handler, role, calendar, policy... to an unknown
   // one. Unit and handler lists can be long: their suggestions stop after a budget of candidates.
-  std::string unit_suggestion(std::string_view id);  // the closest unit id, or ""
+  // The closest unit id, or ""; with `child_tier` (>= 0), the closest that could be the parent of a unit of
+  // that tier.
+  std::string unit_suggestion(std::string_view id, std::int32_t child_tier = -1);
   std::string unit_hint(std::string_view id);
   std::string handler_hint(std::string_view id);
   std::string role_hint(std::string_view role) const;

@@ -38,24 +38,39 @@ std::unique_ptr<Index> compile(spec::Jurisdiction& jur, spec::Rules& rules, Prob
 }
 
 std::unique_ptr<Index> Compiler::run() {
+  // Every check reads both sides unless it says otherwise.
+  auto both = reads(kBoth);
   header();
-  tiers();
-  units();
-  rules_preamble();
+  {
+    auto j = reads(kJ);
+    tiers();
+    units();
+  }
+  {
+    auto r = reads(kR);
+    rules_preamble();
+  }
   handlers();
-  tree();
-  cells();
+  {
+    auto j = reads(kJ);
+    tree();
+    cells();
+  }
   rules();
   policies_and_defaults();
-  categories();
+  {
+    auto r = reads(kR);
+    categories();
+  }
   if (!problems_.empty()) return nullptr;
   return std::move(s_);
 }
 
 void Compiler::header() {
+  auto j = reads(kJ);
   if (jur_.format != "gridroute.jurisdiction/1")
     jerr("/format", detail::cat("format must be \"gridroute.jurisdiction/1\", got \"", jur_.format, "\""));
-  if (rules_.format != "gridroute.rules/1")
+  if (auto r = reads(kR); rules_.format != "gridroute.rules/1")
     rerr("/format", detail::cat("format must be \"gridroute.rules/1\", got \"", rules_.format, "\""));
   s_->name = jur_.name.value_or("");
   s_->tz_name = jur_.timezone;
@@ -166,6 +181,9 @@ void Compiler::handlers() {
     jerr("/handlers", detail::cat("more than ", opt_.max_handlers, " handlers (LoadOptions::max_handlers)"));
     return;
   }
+  // A handler's own fields and the units it serves are the jurisdiction's; its role and calendar are
+  // declared in rules.json.
+  auto j = reads(kJ);
   s_->handler_ids.reserve(hs.size());
   s_->handler_index.reserve(hs.size());
   for (std::size_t i = 0; i < hs.size(); ++i) {
@@ -178,6 +196,7 @@ void Compiler::handlers() {
     RoleKeyId key = kNone;
     auto rit = role_index_.find(h.role);
     if (rit == role_index_.end()) {
+      auto both = reads(kBoth);
       const std::string hint = role_hint(h.role);
       handler_err(h, "role", hint.empty() ? detail::cat("unknown role \"", h.role, "\" (declare it in rules.json \"roles\")")
                                           : detail::cat("unknown role \"", h.role, "\"", hint));
@@ -201,6 +220,7 @@ void Compiler::handlers() {
       std::string p = h.from_csv ? "" : ptr("/handlers", static_cast<std::size_t>(h.origin), "calendar");
       auto it = s_->calendar_index.find(*h.calendar);
       if (it == s_->calendar_index.end()) {
+        auto both = reads(kBoth);
         handler_err(h, "calendar", detail::cat("unknown calendar \"", *h.calendar, "\"", calendar_hint(*h.calendar)));
         ok = false;
       } else {
@@ -325,7 +345,8 @@ void Compiler::tree() {
   std::vector<std::uint8_t> meant(n, 0);
   for (UnitId u : unknown_parent_) {
     const spec::Unit& unit = jur_.units[u];
-    const std::string best = unit_suggestion(*unit.parent);
+    const std::string best = unit_suggestion(
+        *unit.parent, tier_index_.contains(unit.tier) ? static_cast<std::int32_t>(tier_of_[u]) : -1);
     std::string msg = detail::cat("unknown parent unit \"", *unit.parent, "\"");
     if (!best.empty()) {
       detail::append(msg, " (did you mean \"", best, "\"?)");

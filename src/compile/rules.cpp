@@ -293,6 +293,8 @@ std::string_view Compiler::op_name(spec::Condition::Op op) {
 }
 
 void Compiler::rules() {
+  // rules.json's own references; a rule's scope and the fallback owner are the jurisdiction's.
+  auto r_side = reads(kR);
   // Defaults first: rules fall back on them.
   bool ok = true;
   if (rules_.defaults) {
@@ -333,6 +335,7 @@ void Compiler::rules() {
   s_->fallback_rule.policy = default_policy;
   s_->fallback_rule.scope = s_->root;
   if (rules_.defaults && rules_.defaults->fallback) {
+    auto both = reads(kBoth);
     const std::string& id = *rules_.defaults->fallback;
     auto it = s_->handler_index.find(id);
     if (it == s_->handler_index.end())
@@ -390,7 +393,7 @@ void Compiler::rules() {
       }
       cr.patterns.push_back(pat);
     }
-    if (r.scope) {
+    if (auto both = reads(kBoth); r.scope) {
       UnitId u = s_->find_unit(*r.scope);
       if (u == kNone) rerr(base + "/scope", detail::cat("unknown unit \"", *r.scope, "\"", unit_hint(*r.scope)));
       else cr.scope = u;
@@ -434,6 +437,7 @@ void Compiler::policies_and_defaults() {
   // Rules by id (pinned cases name theirs, SPEC §6.1); the rules no longer move.
   s_->rule_index.reserve(s_->rules.size());
   for (std::size_t r = 0; r < s_->rules.size(); ++r) s_->rule_index.emplace(s_->rules[r].id, static_cast<RuleId>(r));
+  auto r_side = reads(kR);  // but a level's tier and whether a handler has its roles are the jurisdiction's
   // Role keys that some handler has: a level whose route has none can never resolve.
   std::vector<bool> has_handler(s_->role_keys.size(), false);
   for (RoleKeyId k : s_->handler_role)
@@ -459,6 +463,7 @@ void Compiler::policies_and_defaults() {
       if (!lv.tier) {
         rerr(lb, "missing field 'tier'");
       } else {
+        auto both = reads(kBoth);
         auto it = tier_index_.find(*lv.tier);
         if (it == tier_index_.end()) rerr(lb + "/tier", detail::cat("unknown tier \"", *lv.tier, "\"", tier_hint(*lv.tier)));
         else cl.tier = it->second;
@@ -471,7 +476,7 @@ void Compiler::policies_and_defaults() {
         cl.route.push_back(key);
         if (static_cast<std::size_t>(key) < has_handler.size() && has_handler[key]) any = true;
       }
-      if (!lv.route.empty() && !cl.route.empty() && !any)
+      if (auto both = reads(kBoth); !lv.route.empty() && !cl.route.empty() && !any)
         rerr(lb + "/route", detail::cat("level \"", cl.name, "\" can never resolve: no handler has any of its roles"));
       for (std::size_t k = 0; k < lv.assist.size(); ++k) {
         RoleKeyId key = role_ref(lv.assist[k], ptr(lb + "/assist", k), ok);

@@ -4,12 +4,21 @@
 
 namespace gridroute::detail {
 
-std::string Compiler::unit_suggestion(std::string_view id) {
+std::string Compiler::unit_suggestion(std::string_view id, std::int32_t child_tier) {
   const std::size_t n = s_->unit_id_offset.empty() ? 0 : s_->unit_id_offset.size() - 1;
   if (n > suggest_budget_) return "";
   suggest_budget_ -= n;
   Suggest s(id);
-  for (std::size_t u = 0; u < n; ++u) s.consider(s_->unit_id(static_cast<UnitId>(u)));
+  if (child_tier < 0) {
+    for (std::size_t u = 0; u < n; ++u) s.consider(s_->unit_id(static_cast<UnitId>(u)));
+    return s.best();
+  }
+  // A parent: only units of a tier above the child's can be one, and of those (ties go to the first
+  // considered) the units of the tier right above come first: "c1a" for a cell is "c1-a", not "c1".
+  for (std::size_t u = 0; u < n; ++u)
+    if (tier_of_[u] + 1 == child_tier) s.consider(s_->unit_id(static_cast<UnitId>(u)));
+  for (std::size_t u = 0; u < n; ++u)
+    if (tier_of_[u] + 1 < child_tier) s.consider(s_->unit_id(static_cast<UnitId>(u)));
   return s.best();
 }
 

@@ -420,7 +420,24 @@ struct BundleReader::Impl {
     for (std::size_t i = 0; i < jur.handlers.size(); ++i) jur.handlers[i].origin = static_cast<std::int64_t>(i);
     for (auto& e : jerrs) problems_.json(FileId::jurisdiction, e.pointer, e.message);
     for (auto& e : rerrs) problems_.json(FileId::rules, e.pointer, e.message);
-    if (parsed && out_.empty() && problems_.empty()) {
+    if (!parsed || !out_.empty() || (!jerrs.empty() && !rerrs.empty())) return false;
+    // A side with shape errors is replaced by an empty stand-in, and the other side is still compiled,
+    // so that its errors are reported too; checks that read the broken side record nothing.
+    auto stand_in = [&](std::uint8_t side) {
+      problems_.ignore_reading(side);
+      if (side == kJurisdictionSide) {
+        jur = spec::Jurisdiction{};
+        jur.format = "gridroute.jurisdiction/1";
+        jur.timezone = "UTC";
+      } else {
+        rules = spec::Rules{};
+        rules.format = "gridroute.rules/1";
+      }
+    };
+    if (!jerrs.empty()) stand_in(kJurisdictionSide);
+    if (!rerrs.empty()) stand_in(kRulesSide);
+    {
+      const std::size_t shape_errors = problems_.list.size();
       // CSV files named by jurisdiction.json.
       if (jur.units_csv) {
         if (load_side(*jur.units_csv, FileId::units_csv)) csv(FileId::units_csv, t.names[2], t.bodies[2], jur);
@@ -437,6 +454,15 @@ struct BundleReader::Impl {
         problems_.json(FileId::jurisdiction, "/snap_meters", "snap_meters must be a number >= 0 (metres)");
       if (jur.snap_meters && !jur.cells_geojson)
         problems_.json(FileId::jurisdiction, "/snap_meters", "snap_meters needs cells_geojson (the cell polygons)");
+      if (!out_.empty()) return false;
+      // Errors in the CSV files (or in naming them) break the jurisdiction side in turn.
+      if (problems_.list.size() > shape_errors) {
+        if (problems_.broken() != 0) return false;
+        stand_in(kJurisdictionSide);
+      }
+    }
+    const std::size_t errors_before_checks = problems_.list.size();
+    {
       // Hardening: time zone names are checked before anything opens a file by them.
       auto tz_error = [](const std::string& tz) {
         return detail::cat("time zone \"", detail::utf8_prefix(tz, 80),
@@ -457,7 +483,7 @@ struct BundleReader::Impl {
                        detail::cat("more than ", opt_.max_handlers, " handlers, with those of ",
                                    jur.handlers_csv.value_or("handlers_csv"), " (LoadOptions::max_handlers)"));
     }
-    return parsed && out_.empty() && problems_.empty();
+    return out_.empty() && problems_.list.size() == errors_before_checks;
   }
 
   std::vector<Diagnostic> finish() {
