@@ -42,7 +42,7 @@ bool looks_gbk(std::string_view text) {
   return common;
 }
 
-std::string encoding_hint(std::string_view text, std::size_t bad_at, std::string_view what) {
+std::string encoding_hint(std::string_view text, std::size_t bad_at, TextKind kind) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") {
     text.remove_prefix(3);
     bad_at = bad_at >= 3 ? bad_at - 3 : 0;
@@ -58,12 +58,17 @@ std::string encoding_hint(std::string_view text, std::size_t bad_at, std::string
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   std::string sample = from_gbk(line);
   if (sample.empty() && line.size() > 1) sample = from_gbk(line.substr(0, line.size() - 1));  // cut in a character
-  std::string out = cat("; the ", what, " looks GBK-encoded (Excel's \"CSV\" on Chinese Windows)");
+  std::string out = cat("; the ", kind == TextKind::line ? "line" : "file", " looks GBK-encoded",
+                         kind == TextKind::csv ? " (what Excel saves as \"CSV\" on Chinese Windows)" : "");
   if (!sample.empty() && valid_utf8(sample)) {
     out += ": in GBK it reads ";
     append_json_string(out, utf8_prefix(sample, 80));
   }
-  append(out, "; save it as UTF-8 (\"CSV UTF-8\" in Excel) or convert it: iconv -f GBK -t UTF-8");
+  switch (kind) {
+    case TextKind::csv: out += "; save it as UTF-8 (\"CSV UTF-8\" in Excel) or convert it: iconv -f GBK -t UTF-8"; break;
+    case TextKind::json: out += "; save it as UTF-8 or convert it: iconv -f GBK -t UTF-8"; break;
+    case TextKind::line: out += "; convert the input: iconv -f GBK -t UTF-8"; break;
+  }
   return out;
 }
 

@@ -12,10 +12,12 @@ namespace gridroute::detail {
 // common Chinese character of the GB 2312 range (lead 0xB0–0xF7, trail 0xA1–0xFE).
 bool looks_gbk(std::string_view text);
 
-// For a text that is not valid UTF-8: what it looks like, for an error message, e.g.
-// `; the file looks GBK-encoded (line 2 reads "城南社区" in GBK): save it as UTF-8 ("CSV UTF-8" in Excel), or
-// convert it with iconv -f GBK -t UTF-8`; "" when it looks like nothing in particular. `what` is
-// "file" or "line"; `bad_at` is the offset of the first bad byte.
-std::string encoding_hint(std::string_view text, std::size_t bad_at, std::string_view what);
+// What a file that is not valid UTF-8 looks like, for an error message, e.g. `; the file looks
+// GBK-encoded (what Excel saves as "CSV" on Chinese Windows): in GBK it reads "c2-01,c2,cell,城南";
+// save it as UTF-8 ("CSV UTF-8" in Excel) or convert it: iconv -f GBK -t UTF-8`, with the line of the
+// first bad byte (`bad_at`); "" when it looks like nothing in particular. `kind` is what the file is:
+// a spreadsheet's CSV gets Excel's words, other files (JSON, JSON Lines) do not.
+enum class TextKind { csv, json, line };
+std::string encoding_hint(std::string_view text, std::size_t bad_at, TextKind kind);
 
 }  // namespace gridroute::detail

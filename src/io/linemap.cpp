@@ -14,6 +14,7 @@
 
 #include <boost/json.hpp>
 
+#include "base/encoding.hpp"
 #include "base/json_text.hpp"
 #include "base/strings.hpp"
 #include "base/suggest.hpp"
@@ -273,7 +274,7 @@ bool LineMap::apply(std::string_view line, std::string& out, std::string& id, st
   error.clear();
   id = "null";
   if (std::size_t bad = 0; !detail::valid_utf8(line, bad)) {
-    error = "invalid UTF-8 in the line";
+    error = cat("invalid UTF-8 in the line", detail::encoding_hint(line, bad, detail::TextKind::line));
     return false;
   }
   json::error_code ec;

@@ -218,7 +218,7 @@ struct BundleReader::Impl {
       // Hardening: also name the field (the text before the bad byte is valid JSON so far, as a rule).
       Diagnostic d{Diagnostic::Severity::error, display, pos.line, pos.column,
                    detail::pointer_at(body.substr(0, bad), bad),
-                   detail::cat("invalid UTF-8", detail::encoding_hint(body, bad, "file"))};
+                   detail::cat("invalid UTF-8", detail::encoding_hint(body, bad, detail::TextKind::json))};
       out_.push_back(std::move(d));
       return std::nullopt;
     }
@@ -255,7 +255,7 @@ struct BundleReader::Impl {
     if (!valid_utf8(text, bad)) {
       auto pos = detail::position_of(text, bad);
       out_.push_back({Diagnostic::Severity::error, display, pos.line, 0, "",
-                      detail::cat(csv_column_at(text, bad), "invalid UTF-8", detail::encoding_hint(text, bad, "file"))});
+                      detail::cat(csv_column_at(text, bad), "invalid UTF-8", detail::encoding_hint(text, bad, detail::TextKind::csv))});
       return;
     }
     std::string err;
@@ -286,7 +286,10 @@ struct BundleReader::Impl {
     for (std::size_t i = 0; i < header.size(); ++i) {
       auto it = std::find(expected.begin(), expected.end(), header[i]);
       if (it == expected.end()) {
-        problems_.csv(kind, records[0].line, detail::cat("unknown column '", header[i], "'", detail::did_you_mean(header[i], expected),
+        Suggest near(header[i]);
+        near.consider_all(expected);
+        problems_.csv(kind, records[0].line, detail::cat("unknown column '", header[i], "'",
+                                                          near.found() ? detail::cat(" (did you mean '", near.best(), "'?)") : "",
                                                           " (expected header ",
                                                           units ? "id,parent,tier,name" : "id,role,department,serves,name,calendar", ")"));
         header_ok = false;
