@@ -63,6 +63,10 @@ struct OpName {
 };
 constexpr OpName kCompareOps[] = {{"eq", Op::eq}, {"ne", Op::ne}, {"lt", Op::lt}, {"le", Op::le},
                                   {"gt", Op::gt}, {"ge", Op::ge}, {"in", Op::in}, {"exists", Op::exists}};
+// Operators as other query languages spell them: their suggestion is certain ("gte" is ge, not gt).
+constexpr std::pair<std::string_view, std::string_view> kOpAliases[] = {
+    {"gte", "ge"}, {"lte", "le"}, {"neq", "ne"}, {"equals", "eq"}, {"==", "eq"}, {"!=", "ne"},
+    {"<", "lt"},   {"<=", "le"},  {">", "gt"},   {">=", "ge"},       {"not_eq", "ne"}};
 
 }  // namespace
 
@@ -97,9 +101,12 @@ bool Reader::read(const json::value& v, spec::Condition& out) {
       if (!found) {
         Suggest near(key);
         for (const auto& on : kCompareOps) near.consider(on.name);
+        std::string best = near.found() ? near.best() : "";
+        for (const auto& [alias, op] : kOpAliases)
+          if (alias == key) best = op;
         error(detail::cat("unknown field '", key, "' in a condition",
-                          near.found() ? detail::cat(" (did you mean '", near.best(), "'?)")
-                                       : std::string(" (operators: eq ne lt le gt ge in exists)")));
+                          !best.empty() ? detail::cat(" (did you mean '", best, "'?)")
+                                        : std::string(" (operators: eq ne lt le gt ge in exists)")));
         ok = false;
         ++unknown;
         continue;
