@@ -102,6 +102,10 @@ class Compiler {
   StringMap<std::string, std::int32_t> role_index_;
   StringMap<std::string, std::int32_t> dept_index_;
   bool explicit_default_calendar_ = true;
+  // Whether some handler's role is unknown, and the roles suggested for them: a level that then finds no
+  // handler may only echo it (folded into it when the level routes to a suggested role).
+  bool misnamed_handler_roles_ = false;
+  std::vector<std::string> meant_handler_roles_;
   // Units whose parent is unknown: reported by tree(), with the units cut off below them.
   std::vector<UnitId> unknown_parent_;
 };

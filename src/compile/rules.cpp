@@ -476,8 +476,15 @@ void Compiler::policies_and_defaults() {
         cl.route.push_back(key);
         if (static_cast<std::size_t>(key) < has_handler.size() && has_handler[key]) any = true;
       }
-      if (auto both = reads(kBoth); !lv.route.empty() && !cl.route.empty() && !any)
-        rerr(lb + "/route", detail::cat("level \"", cl.name, "\" can never resolve: no handler has any of its roles"));
+      // With a handler's role misspelt, this is likely its echo: not reported when the level routes to the
+      // role suggested for that handler, else reported after the causes.
+      bool echo = false;
+      for (const auto& ref : lv.route)
+        echo = echo || std::find(meant_handler_roles_.begin(), meant_handler_roles_.end(), ref.role) != meant_handler_roles_.end();
+      if (auto both = reads(kBoth); !lv.route.empty() && !cl.route.empty() && !any && !echo)
+        problems_.json(FileId::rules, lb + "/route",
+                       detail::cat("level \"", cl.name, "\" can never resolve: no handler has any of its roles"),
+                       misnamed_handler_roles_);
       for (std::size_t k = 0; k < lv.assist.size(); ++k) {
         RoleKeyId key = role_ref(lv.assist[k], ptr(lb + "/assist", k), ok);
         if (key != kNone) cl.assist.push_back(key);
