@@ -50,12 +50,13 @@ Tri without(const Index& s, std::int32_t n, std::int32_t attr) {
   return Tri::no;
 }
 
-// The `ne` leaves of the tree at `n`, in order.
-void ne_leaves(const Index& s, std::int32_t n, std::vector<std::int32_t>& out) {
+// The `ne` leaves of the tree at `n`, in order, and the attributes it tests with `exists`.
+void ne_leaves(const Index& s, std::int32_t n, std::vector<std::int32_t>& out, std::vector<std::int32_t>& exists) {
   const CondNode& c = s.conditions[static_cast<std::size_t>(n)];
   if (c.op == spec::Condition::Op::ne) out.push_back(n);
+  if (c.op == spec::Condition::Op::exists) exists.push_back(c.attr);
   for (std::int32_t k = c.first_child; k >= 0; k = s.conditions[static_cast<std::size_t>(k)].next)
-    ne_leaves(s, k, out);
+    ne_leaves(s, k, out, exists);
 }
 
 void lint_missing_attributes(const Index& s, std::size_t max_per_kind, std::vector<Diagnostic>& out) {
@@ -64,8 +65,9 @@ void lint_missing_attributes(const Index& s, std::size_t max_per_kind, std::vect
   for (const CompiledRule& r : s.rules) {
     if (r.when < 0) continue;
     leaves.clear();
-    ne_leaves(s, r.when, leaves);
+    // A condition that tests the attribute with `exists` says what it wants when it is missing.
     std::vector<std::int32_t> done;
+    ne_leaves(s, r.when, leaves, done);
     for (std::int32_t leaf : leaves) {
       const CondNode& c = s.conditions[static_cast<std::size_t>(leaf)];
       if (std::find(done.begin(), done.end(), c.attr) != done.end()) continue;
@@ -76,7 +78,8 @@ void lint_missing_attributes(const Index& s, std::size_t max_per_kind, std::vect
                          cat("rule '", r.id, "' never applies to an issue without attribute '", a,
                              "': a comparison on a missing attribute is false, ne too; if such issues should "
                              "match, write {\"any\": [{\"attr\": \"", a,
-                             "\", \"exists\": false}, ...the ne...]}")));
+                             "\", \"exists\": false}, ...the ne...]}; if not, say so with {\"attr\": \"", a,
+                             "\", \"exists\": true}")));
     }
   }
 }
