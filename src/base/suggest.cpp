@@ -23,9 +23,11 @@ std::array<std::uint8_t, 64> histogram(std::string_view s) {
   return h;
 }
 
-}  // namespace
+char32_t fold(char32_t c) { return c >= U'A' && c <= U'Z' ? c + 32 : c; }
 
-std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit) {
+// The optimal-string-alignment distance over any two sequences of bytes or code points (see edit_distance).
+template <class A, class B>
+std::size_t osa(const A& a, const B& b, std::size_t limit) {
   const std::size_t n = a.size(), m = b.size();
   if ((n > m ? n - m : m - n) > limit) return limit + 1;
   // Three rows of the dynamic programme: the one before the previous (for swaps), the previous, the current.
@@ -49,14 +51,55 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t li
   return std::min(r1[m], limit + 1);
 }
 
+bool ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// The code points of a UTF-8 text; a byte that starts no valid sequence counts as one of its own.
+std::u32string code_points(std::string_view s) {
+  std::u32string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const std::size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
+    for (std::size_t k = 1; ok && k < len; ++k) {
+      const auto t = static_cast<unsigned char>(s[i + k]);
+      ok = (t & 0xC0) == 0x80;
+      cp = (cp << 6) | (t & 0x3F);
+    }
+    out.push_back(ok ? cp : 0x110000 + b);
+    i += ok ? len : 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit) { return osa(a, b, limit); }
+
 Suggest::Suggest(std::string_view word)
-    : word_(word),
-      limit_(word.size() <= 7 ? 1 : word.size() <= 11 ? 2 : 3),
-      best_distance_(limit_ + 1),
-      histogram_(histogram(word)) {}
+    : word_(word), wide_(ascii(word) ? std::u32string() : code_points(word)), histogram_(histogram(word)) {
+  // Lengths in characters: three bytes of a Chinese character are one typo, not three.
+  const std::size_t length = wide_.empty() ? word.size() : wide_.size();
+  limit_ = length <= 7 ? 1 : length <= 11 ? 2 : 3;
+  best_distance_ = limit_ + 1;
+}
 
 void Suggest::consider(std::string_view c) {
   if (best_distance_ == 0 || c == word_ || c.empty() || word_.empty()) return;
+  if (!wide_.empty()) {
+    const std::u32string w = code_points(c);
+    const std::size_t n = wide_.size(), m = w.size();
+    if ((n > m ? n - m : m - n) >= best_distance_) return;
+    ++measured_;
+    const std::size_t d = osa(wide_, w, best_distance_ - 1);
+    if (d >= best_distance_ || d >= std::max(n, m)) return;
+    best_distance_ = d;
+    best_.assign(c.data(), c.size());
+    return;
+  }
   const std::size_t n = word_.size(), m = c.size();
   if ((n > m ? n - m : m - n) >= best_distance_) return;
   // Each edit changes the byte histogram by at most 2: a histogram further off than that cannot be close.

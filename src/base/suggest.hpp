@@ -20,7 +20,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t li
 
 // The candidate closest to a word, among those within a distance that grows with the word's length
 // (1 for up to 7 bytes, 2 up to 11, 3 beyond); ties go to the first candidate considered. A candidate that
-// differs from the word only in the case of its letters is the closest of all.
+// differs from the word only in the case of its letters is the closest of all. A word that is not ASCII
+// (a Chinese event type, say) is measured in code points, lengths and distances alike.
 class Suggest {
  public:
   explicit Suggest(std::string_view word);
@@ -41,8 +42,9 @@ class Suggest {
 
  private:
   std::string word_;
-  std::size_t limit_;
-  std::size_t best_distance_;
+  std::u32string wide_;  // the word's code points, when it is not ASCII
+  std::size_t limit_ = 1;
+  std::size_t best_distance_ = 2;
   std::string best_;
   std::array<std::uint8_t, 64> histogram_{};
   std::size_t measured_ = 0;
