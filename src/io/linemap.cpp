@@ -343,7 +343,7 @@ absl::StatusOr<LineMap> LineMap::load(const std::string& path, std::vector<Diagn
     d.file = path;
     d.message = message;
     if (diagnostics) diagnostics->push_back(d);
-    return absl::InvalidArgumentError(d.to_string());
+    return absl::InvalidArgumentError(cat("map refused: 1 error; first: ", d.to_string()));
   };
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) return refuse("no such file");
