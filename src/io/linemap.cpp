@@ -127,6 +127,13 @@ bool has_offset(std::string_view t) {
   return time.find_first_of("Zz+") != std::string_view::npos || time.find('-') != std::string_view::npos;
 }
 
+// " (did you mean 'name'?)" for a misspelt field name (quoted as bundle errors quote fields), or "".
+std::string field_hint(std::string_view word, const std::vector<std::string>& fields) {
+  detail::Suggest s(word);
+  s.consider_all(fields);
+  return s.found() ? cat(" (did you mean '", s.best(), "'?)") : std::string();
+}
+
 }  // namespace
 
 struct LineMap::Impl {
@@ -418,7 +425,7 @@ absl::StatusOr<LineMap> LineMap::parse(std::string_view text, std::string label,
     if (k != "format" && k != "fields" && k != "tables") {
       std::string p;
       detail::append_token(p, k);
-      at(p, cat("unknown field '", k, "'", detail::did_you_mean(k, std::vector<std::string>{"format", "fields", "tables"})));
+      at(p, cat("unknown field '", k, "'", field_hint(k, std::vector<std::string>{"format", "fields", "tables"})));
     }
   }
   const json::value* format = top.if_contains("format");
@@ -453,7 +460,7 @@ absl::StatusOr<LineMap> LineMap::parse(std::string_view text, std::string label,
     detail::append_token(p, target);
     const bool attr = target.starts_with("attrs.") && target.size() > 6;
     if (!attr && (target == "attrs" || std::find(target_names.begin(), target_names.end(), target) == target_names.end())) {
-      at(p, cat("unknown field '", target, "' of an issue or case line", detail::did_you_mean(target, target_names),
+      at(p, cat("unknown field '", target, "' of an issue or case line", field_hint(target, target_names),
                 " (fields: id, category, cell, location, at, attrs.NAME, level, level_started_at, responded, reports, "
                 "status, rating, rule, handler, returned, suspended, extended_to)"));
       continue;
@@ -486,7 +493,7 @@ absl::StatusOr<LineMap> LineMap::parse(std::string_view text, std::string label,
         detail::append_token(fp, f.key());
         std::string_view k = f.key();
         if (std::find(kKeys.begin(), kKeys.end(), k) == kKeys.end()) {
-          at(fp, cat("unknown field '", k, "'", detail::did_you_mean(k, kKeys)));
+          at(fp, cat("unknown field '", k, "'", field_hint(k, kKeys)));
           ok = false;
         } else if (k == "path") {
           s.path = path_at(f.value(), fp);

@@ -116,7 +116,7 @@ TEST(MapOption, AMapWithErrorsIsRefusedWithTheirPlaces) {
   const auto lines = lines_of(r.err);
   ASSERT_EQ(lines.size(), 3u) << r.err;
   EXPECT_EQ(lines[0], map.string() + ":4:17: /fields/categroy: unknown field 'categroy' of an issue or case line (did "
-                                     "you mean \"category\"?) (fields: id, category, cell, location, at, attrs.NAME, "
+                                     "you mean 'category'?) (fields: id, category, cell, location, at, attrs.NAME, "
                                      "level, level_started_at, responded, reports, status, rating, rule, handler, "
                                      "returned, suspended, extended_to)");
   EXPECT_EQ(lines[1], map.string() + ":5:47: /fields/attrs.severity/as: as must be one of string, number, integer, "

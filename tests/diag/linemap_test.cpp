@@ -108,7 +108,7 @@ TEST(LineMapParse, EveryErrorIsPlacedAndTheMapIsRefused) {
                           "m.json", &errors);
   ASSERT_FALSE(m.ok());
   ASSERT_EQ(errors.size(), 3u);
-  EXPECT_EQ(errors[0].to_string(), "m.json:2:13: /feilds: unknown field 'feilds' (did you mean \"fields\"?)");
+  EXPECT_EQ(errors[0].to_string(), "m.json:2:13: /feilds: unknown field 'feilds' (did you mean 'fields'?)");
   EXPECT_EQ(errors[1].to_string(), "m.json:3:23: /tables/kinds: a table is an object of names and values");
   EXPECT_EQ(errors[2].to_string(), "m.json:1:1: fields must be an object: {\"id\": \"orderNo\", \"category\": ..., ...}");
   EXPECT_EQ(std::string(m.status().message()), "map refused: 3 errors; first: " + errors[0].to_string());
