@@ -1,6 +1,7 @@
-// gridroute/linemap.hpp — a platform's own work-order JSON onto issue and case lines (docs/formats.md,
-// "Maps"): field renames (dotted paths into nested objects), lookup tables by name, defaults, a location
-// from two fields, conversions of types and times. `gridroute route --map` and `escalate --map` use it.
+// gridroute/linemap.hpp — a platform's own work-order JSON onto issue and case lines
+// (docs/platform-input.md): field renames (dotted paths into nested objects), lookup tables by name,
+// defaults, a location from two fields, conversions of types and times. `gridroute route --map` and
+// `escalate --map` use it.
 //
 //   std::vector<gridroute::Diagnostic> errors;
 //   auto map = gridroute::LineMap::load("platform-map.json", &errors);      // StatusOr<LineMap>

@@ -110,7 +110,7 @@ int BatchExtras::option(const std::string& command, const std::vector<std::strin
     if (a.size() > 5) map_path_ = a.substr(6);
     else if (i + 1 < args.size()) map_path_ = args[++i];
     if (map_path_.empty()) {
-      usage = command + ": --map needs a map file (docs/formats.md, \"Maps\")";
+      usage = command + ": --map needs a map file (docs/platform-input.md)";
       return 1;
     }
     return 0;
