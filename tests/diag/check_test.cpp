@@ -244,3 +244,34 @@ TEST(CheckOptions, UsageErrors) {
 
 }  // namespace
 }  // namespace diag_test
+
+namespace diag_test {
+namespace {
+
+TEST(LintBudget, ALargeJurisdictionIsANoteAndAStrictCheckPasses) {
+  // 2,001 cells x 10,000 categories: over the 20 million pairs coverage is checked for.
+  std::string units = R"({"id": "town", "tier": "town"}, {"id": "c1", "tier": "community", "parent": "town"},
+    {"id": "c1-a", "tier": "area", "parent": "c1"})";
+  for (int i = 0; i < 2001; ++i) units += R"(, {"id": "cell-)" + std::to_string(i) + R"(", "tier": "cell", "parent": "c1-a"})";
+  std::string categories = R"({"code": "noise.loud"}, {"code": "waste.dump"})";
+  for (int i = 0; i < 9998; ++i) categories += R"(, {"code": "misc.c)" + std::to_string(i) + R"("})";
+  Bundle b;
+  b.file("jurisdiction.json", R"({"format": "gridroute.jurisdiction/1", "timezone": "Asia/Shanghai",
+  "tiers": ["town", "community", "area", "cell"], "units": [)" + units + R"(],
+  "handlers": [{"id": "council-c1", "role": "resident_council", "serves": ["c1"]},
+               {"id": "squad", "role": "enforcement_squad", "serves": ["town"]}]})")
+      .edit("rules.json", R"("categories": [{"code": "noise.loud"}, {"code": "waste.dump"}])",
+            R"("categories": [)" + categories + "]")
+      .edit("rules.json", R"({"id": "waste", "categories": ["waste.dump"], "route": ["resident_council"]})",
+            R"({"id": "waste", "categories": ["waste.dump", "misc.*"], "route": ["resident_council"]})");
+  CliRun r = cli({"check", "--strict", "."}, "", b.write("budget"));
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(lines_of(r.out)[0].rfind("./rules.json:4:17: /categories: note: coverage holes not checked: 2001 cells x "
+                                     "10000 categories is over the lint budget of 20000000 pairs",
+                                     0),
+            0u)
+      << lines_of(r.out)[0];
+}
+
+}  // namespace
+}  // namespace diag_test
