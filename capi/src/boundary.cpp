@@ -87,8 +87,8 @@ gridroute_diagnostic* put_diagnostics(Block& b, const std::vector<gridroute::Dia
   for (std::size_t i = 0; i < ds.size(); ++i) {
     const auto& d = ds[i];
     gridroute_diagnostic& g = items[i];
-    g.severity = d.severity == gridroute::Diagnostic::Severity::warning ? GRIDROUTE_SEVERITY_WARNING
-                                                                         : GRIDROUTE_SEVERITY_ERROR;
+    g.severity = d.severity == gridroute::Diagnostic::Severity::error ? GRIDROUTE_SEVERITY_ERROR
+                                                                       : GRIDROUTE_SEVERITY_WARNING;
     g.line = d.line;
     g.column = d.column;
     g.file = b.put(d.file);

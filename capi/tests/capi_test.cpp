@@ -546,6 +546,8 @@ TEST(Time, ParseAndFormat) {
   gridroute_error* err = nullptr;
   EXPECT_EQ(gridroute_time_parse(&t, "2026-11-20T09:15:00", GRIDROUTE_NTS, &err), GRIDROUTE_E_INVALID_ARGUMENT);
   EXPECT_NE(std::string(err->message).find("RFC 3339"), std::string::npos);
+  // Said once: the message is the parser's, not the parser's behind a prefix that says it again.
+  EXPECT_EQ(std::string(err->message).find("RFC 3339"), std::string(err->message).rfind("RFC 3339")) << err->message;
   gridroute_error_free(err);
   EXPECT_EQ(gridroute_time_format(&b, t, "Nowhere/Atlantis", GRIDROUTE_NTS, nullptr), GRIDROUTE_E_INVALID_ARGUMENT);
   EXPECT_EQ(gridroute_time_format(&b, GRIDROUTE_TIME_NONE, "UTC", GRIDROUTE_NTS, nullptr),

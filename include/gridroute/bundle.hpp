@@ -22,7 +22,9 @@ class Snapshot;
 
 // One problem found in a bundle: `FILE:LINE:COLUMN: /json/pointer: message` (CSV: `FILE:LINE: message`).
 struct Diagnostic {
-  enum class Severity { error, warning };
+  // A note says how the bundle behaves where one might expect a problem (e.g. cells that no rule routes
+  // but the fallback owner takes); it never fails a check, not even a strict one.
+  enum class Severity { error, warning, note };
   Severity severity = Severity::error;
   std::string file;     // as given, e.g. "examples/lanxi/rules.json"; empty when not about a file
   int line = 0;         // 1-based; 0 when unknown

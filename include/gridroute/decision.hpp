@@ -75,6 +75,7 @@ struct TraceEntry {
   RuleId rule = kNone;
   Verdict verdict = Verdict::won;
   std::int32_t pattern = 0;      // index of the rule's most specific matching category pattern
+  std::string why_not;           // condition_false: which part of the condition failed, and on what value
 };
 
 struct Decision {

@@ -3,6 +3,8 @@
 #include <cstring>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -66,6 +68,14 @@ std::string brief(const json::value& v) {
       // Hardening: cut on a UTF-8 boundary so the message stays valid UTF-8.
       if (s.size() > 60) s = std::string(utf8_prefix(s, 57)) + "...";
       return s;
+    }
+    case json::kind::double_: {
+      // The shortest text that reads back as the same number ("1.5", not Boost.JSON's "1.5E0").
+      const double d = v.get_double();
+      if (!std::isfinite(d)) return json::serialize(v);  // "Infinity": 1e400 read as a double
+      char buf[32];
+      const auto r = std::to_chars(buf, buf + sizeof buf, d);
+      return r.ec == std::errc() ? std::string(buf, r.ptr) : json::serialize(v);
     }
     default: return json::serialize(v);
   }

@@ -9,7 +9,7 @@ namespace gridroute::cli {
 inline constexpr std::string_view kUsage = R"(gridroute — who owns a resident's issue, and when and to whom it escalates
 
 Usage:
-  gridroute check BUNDLE                                  load a bundle and lint it
+  gridroute check BUNDLE [--format json] [--strict]       load a bundle and lint it
   gridroute route BUNDLE [ISSUES.jsonl|-] [--explain]     route issues (JSON Lines) to handlers
   gridroute escalate BUNDLE [CASES.jsonl|-] --now TIME    evaluate open cases for escalation
   gridroute compile BUNDLE -o FILE                        compile a bundle into one file that opens at once
@@ -25,27 +25,38 @@ A BUNDLE is a directory with jurisdiction.json and rules.json (see docs/formats.
 written by 'gridroute compile'.
 Input defaults to standard input ('-'); output is JSON Lines on standard output, one line per
 non-blank input line, in input order. Bad lines get a "rejected" record; the batch goes on.
+route and escalate read a platform's own work orders with --map FILE (see docs/platform-input.md).
 
 Exit status: 0 success, 1 the bundle has errors, 2 usage error, 3 an input file cannot be read
-(or the output cannot be written).
+(or the output cannot be written), 4 a line was rejected (with --fail-on-rejected), 141 the
+output is a pipe that was closed (as by head).
 )";
 
-inline constexpr std::string_view kCheckHelp = R"(Usage: gridroute check BUNDLE [--coverage]
+inline constexpr std::string_view kCheckHelp = R"(Usage: gridroute check BUNDLE [--format json] [--strict] [--coverage]
 
 Loads BUNDLE (jurisdiction.json, rules.json and the CSV files they name), reports every error as
-FILE:LINE:COLUMN: /json/pointer: message, then lints the bundle and prints warnings:
-  - coverage holes: cells x declared categories that no rule routes;
+FILE:LINE:COLUMN: /json/pointer: message (the cause first, e.g. an unknown parent before the unit
+it left without children; "did you mean" for a misspelt name), then lints the bundle and prints
+warnings, each at its FILE:LINE:COLUMN:
+  - coverage holes: cells x declared categories that no rule routes (with defaults.fallback a
+    note instead: the fallback owner takes those issues);
   - shadowed rules: rules that can never win;
+  - rules that never apply to an issue without an attribute (a ne is false on a missing one);
   - handlers that serve nothing routable;
   - escalation policies that no rule uses.
 
+  --format json  print one JSON document on standard output instead: {"ok", "digest", "units",
+              "errors", "warnings", "notes", "diagnostics": [{"severity", "file", "line",
+              "column", "pointer", "message", "text"}], ...}, for a refused bundle too
+  --format text  the default
+  --strict    warnings fail the check (exit status 1); notes never do
   --coverage  then report coverage: the share of (cell x declared category) pairs that route, per
               category group (the first segment of the code) and per unit of each tier, and the
               holes grouped by the highest unit that misses them, e.g.
                 category group `housing`: 12 cells of community `xinhua` route nothing for housing.repair.*
               (computed up to 20000000 pairs, the lint's budget)
-Exit status: 0 when the bundle loads (warnings do not fail it), 1 on errors, 2 on usage errors,
-3 when the output cannot be written.
+Exit status: 0 when the bundle loads (warnings do not fail it, unless --strict), 1 on errors,
+2 on usage errors, 3 when the output cannot be written.
 )";
 
 inline constexpr std::string_view kCompileHelp = R"(Usage: gridroute compile BUNDLE -o FILE [--quiet]
@@ -71,13 +82,22 @@ Reads issues, one JSON object per line:
 and writes one decision per line: status routed (rule, role, handler, unit, alternates, assist,
 level, escalation, respond_by, resolve_by), unrouted (reason) or rejected (error).
 
-  --explain   add "trace": every rule considered, in winning order, and why each lost
+  --explain   add "trace": every rule considered, in winning order, and why each lost; a rule
+              whose condition is false says which part failed in "why_not", e.g.
+                attr severity is missing; ne is false on a missing attribute
+  --map FILE  read a platform's own work orders: FILE renames their fields, looks names up in
+              tables and gives defaults (docs/platform-input.md); a line it cannot map is
+              rejected with the reason
   --max-line-bytes N   longest accepted line, in bytes (default 1048576); a longer line is
               answered with a "rejected" record and not parsed
   --threads N decide on N threads (0: one per core; default 1); the output order stays the
               input order
-  --quiet     no progress bar
-A progress bar is drawn on standard error when it is a terminal. Lines are answered in blocks; a pipe
+  --summary   print the summary line on standard error even when it is not a terminal:
+                gridroute route: 10 lines: 8 routed, 0 unrouted, 2 rejected
+  --fail-on-rejected   exit with status 4 when a line was rejected (every line is still answered)
+  --quiet     no progress bar, and no summary line unless --summary
+A progress bar is drawn on standard error when it is a terminal that does not also show the
+decisions; the summary line follows the last decision there. Lines are answered in blocks; a pipe
 that pauses gets the answers so far, so a caller may write a line and wait for its record.
 )";
 
@@ -92,11 +112,15 @@ suspended, extended_to) and writes one action per line at TIME (RFC 3339 with an
 
   --now TIME  the evaluation time, e.g. 2026-11-23T10:00:00+08:00 (required)
   --explain   add "trace": the steps that led to the action
+  --map FILE  read a platform's own case records, as route --map does (docs/platform-input.md)
   --max-line-bytes N   longest accepted line, in bytes (default 1048576); a longer line is
               answered with a "rejected" record and not parsed
   --threads N decide on N threads (0: one per core; default 1); the output order stays the
               input order
-  --quiet     no progress bar
+  --summary   print the summary line (the count of each action) on standard error even when it
+              is not a terminal: gridroute escalate: 41 lines: 3 none, 14 hold, ...
+  --fail-on-rejected   exit with status 4 when a case was rejected
+  --quiet     no progress bar, and no summary line unless --summary
 )";
 
 inline constexpr std::string_view kTestHelp = R"(Usage: gridroute test BUNDLE TESTS.jsonl [--verbose]

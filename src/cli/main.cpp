@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "cli/batch_extras.hpp"
+#include "cli/check_report.hpp"
 #include "cli/help.hpp"
 #include "cli/cmd_db.hpp"
 #include "cli/stream.hpp"
@@ -19,6 +21,7 @@
 
 namespace {
 
+using gridroute::cli::BatchExtras;
 using gridroute::cli::kUsage;
 
 int usage_error(const std::string& msg) {
@@ -95,26 +98,24 @@ int cmd_compile(const std::vector<std::string>& args) {
 
 int cmd_check(const std::vector<std::string>& args) {
   std::string dir;
-  bool coverage = false;
-  for (const auto& a : args) {
+  gridroute::cli::CheckOptions options;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const auto& a = args[i];
     if (a == "--help" || a == "-h") return print(gridroute::cli::kCheckHelp);
-    if (a == "--coverage") { coverage = true; continue; }
+    if (a == "--strict") { options.strict = true; continue; }
+    if (a == "--coverage") { options.coverage = true; continue; }
+    if (a == "--format" || a.starts_with("--format=")) {
+      std::string f = a.size() > 8 ? a.substr(9) : (i + 1 < args.size() ? args[++i] : "");
+      if (f != "json" && f != "text") return usage_error("check: --format takes text or json");
+      options.json = f == "json";
+      continue;
+    }
     if (a.starts_with("--")) return usage_error("check: unknown option " + a);
     if (!dir.empty()) return usage_error("check: takes one BUNDLE");
     dir = a;
   }
   if (dir.empty()) return usage_error("check: missing BUNDLE");
-  auto snap = load_or_report(dir);
-  if (!snap) return 1;
-  auto findings = gridroute::lint(*snap);
-  std::string text;
-  for (const auto& f : findings) text += f.to_string() + "\n";
-  text += dir + ": ok — " + plural(snap->unit_count(), "unit", "units") + ", " +
-          plural(snap->handler_count(), "handler", "handlers") + ", " + plural(snap->rule_count(), "rule", "rules") +
-          ", " + plural(snap->policy_count(), "escalation policy", "escalation policies") + "; " +
-          plural(findings.size(), "warning", "warnings") + "\n" + dir + ": bundle " + std::string(snap->digest()) + "\n";
-  if (coverage) text += "\n" + gridroute::cli::coverage_report(*snap);
-  return print(text);
+  return gridroute::cli::run_check(dir, options);
 }
 
 // route and escalate: the same options, the same stream; only what answers a block differs.
@@ -126,6 +127,7 @@ int cmd_batch(Batch kind, const std::vector<std::string>& args) {
   std::vector<std::string> pos;
   std::string now_text;
   bool quiet = false;
+  BatchExtras extras;
   gridroute::CodecOptions codec;
   auto value = [&](std::size_t& i, const std::string& a, std::string_view opt) -> std::optional<std::string> {
     if (a.size() > opt.size() && a[opt.size()] == '=') return a.substr(opt.size() + 1);
@@ -142,6 +144,8 @@ int cmd_batch(Batch kind, const std::vector<std::string>& args) {
       codec.explain = true;
     } else if (a == "--quiet" || a == "-q") {
       quiet = true;
+    } else if (int r = extras.option(name, args, i); r >= 0) {
+      if (r > 0) return usage_error(extras.usage);
     } else if (!route && is_opt(a, "--now")) {
       auto v = value(i, a, "--now");
       if (!v) return usage_error("escalate: --now needs a time");
@@ -176,21 +180,24 @@ int cmd_batch(Batch kind, const std::vector<std::string>& args) {
   }
   auto snap = load_or_report(pos[0]);
   if (!snap) return 1;
+  if (!extras.load_map()) return 1;
   gridroute::LineCodec lines(snap, codec);
   gridroute::cli::StreamOptions stream;
   stream.input = pos.size() > 1 ? pos[1] : "-";
   stream.max_line_bytes = lines.options().max_line_bytes;
   stream.quiet = quiet;
-  return gridroute::cli::answer_stream(
+  extras.begin(route, snap->digest());
+  const int status = gridroute::cli::answer_stream(
       stream,
-      [&](std::span<const std::string_view> block, std::string& out) {
+      extras.block([&](std::span<const std::string_view> block, std::string& out) {
         if (route) lines.route_lines(block, out);
         else lines.escalate_lines(block, now, out);
-      },
-      [&](std::size_t length, std::string& out) {
+      }),
+      extras.too_long([&](std::size_t length, std::string& out) {
         if (route) lines.route_too_long(length, out);
         else lines.escalate_too_long(length, out);
-      });
+      }));
+  return extras.finish(name, status, quiet);
 }
 
 int help(const std::vector<std::string>& args) {

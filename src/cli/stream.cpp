@@ -18,11 +18,18 @@
 namespace gridroute::cli {
 namespace {
 
-// A progress bar on stderr, only when stderr is a terminal and only for long batches: it first appears
-// after half a second, then is redrawn at most ten times a second.
+// Whether standard output is the terminal standard error is on: decisions are then being shown there,
+// and a bar redrawn between them would garble both.
+bool same_terminal() {
+  struct stat o, e;
+  return isatty(1) && isatty(2) && ::fstat(1, &o) == 0 && ::fstat(2, &e) == 0 && o.st_rdev == e.st_rdev;
+}
+
+// A progress bar on stderr, only when stderr is a terminal that is not also showing the output, and only
+// for long batches: it first appears after half a second, then is redrawn at most ten times a second.
 class Progress {
  public:
-  Progress(bool enabled, std::int64_t total_bytes) : on_(enabled && isatty(2)), total_(total_bytes) {}
+  Progress(bool enabled, std::int64_t total_bytes) : on_(enabled && isatty(2) && !same_terminal()), total_(total_bytes) {}
   void update(std::int64_t lines, std::int64_t bytes) {
     if (!on_) return;
     auto now = std::chrono::steady_clock::now();
@@ -98,9 +105,11 @@ int answer_stream(const StreamOptions& options,
   std::string block;
   std::vector<std::pair<std::size_t, std::size_t>> spans;
   std::vector<std::string_view> views;
+  // Hardening: a failed write (a full disk, a closed pipe) stops the batch; nobody reads what follows.
+  int write_errno = 0;
   auto write_out = [&](bool force) {
     if (force || out.size() > (1 << 20) - 4096) {
-      std::fwrite(out.data(), 1, out.size(), stdout);
+      if (!write_errno && std::fwrite(out.data(), 1, out.size(), stdout) != out.size()) write_errno = errno ? errno : EIO;
       out.clear();
     }
   };
@@ -120,8 +129,9 @@ int answer_stream(const StreamOptions& options,
     if (!regular && !reader.buffered()) {
       flush();
       write_out(true);
-      std::fflush(stdout);
+      if (!write_errno && std::fflush(stdout) != 0) write_errno = errno ? errno : EIO;
     }
+    if (write_errno) break;
     const auto got = reader.next(line, length);
     if (got == detail::StreamReader::Got::eof) break;
     if (got == detail::StreamReader::Got::error) {
@@ -144,11 +154,17 @@ int answer_stream(const StreamOptions& options,
     ++lines;
     if ((lines & 255) == 0) progress.update(lines, bytes);
   }
-  flush();
-  write_out(true);
-  // Hardening: a failed write (a full disk, a closed pipe) is an error, not a silent success.
-  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
-    std::cerr << "gridroute: cannot write the output: " << std::strerror(errno) << "\n";
+  if (!write_errno) {
+    flush();
+    write_out(true);
+  }
+  // Hardening: a failed write (a full disk) is an error, not a silent success. A closed pipe (the reader
+  // has all it wants, as `| head` has) ends the command quietly with status 141, as SIGPIPE would.
+  if (!write_errno && (std::fflush(stdout) != 0 || std::ferror(stdout))) write_errno = errno ? errno : EIO;
+  if (write_errno == EPIPE) {
+    status = kClosedPipe;
+  } else if (write_errno) {
+    std::cerr << "gridroute: cannot write the output: " << std::strerror(write_errno) << "\n";
     status = 3;
   }
   progress.done(lines, bytes);

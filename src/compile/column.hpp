@@ -144,6 +144,19 @@ struct StringColumn {
     chars.reserve(bytes);
   }
   std::size_t bytes() const noexcept { return offsets.bytes() + chars.bytes(); }
+  // Iterates the strings as string_views.
+  struct iterator {
+    const StringColumn* c;
+    std::size_t i;
+    std::string_view operator*() const noexcept { return (*c)[i]; }
+    iterator& operator++() noexcept {
+      ++i;
+      return *this;
+    }
+    bool operator==(const iterator& o) const noexcept { return i == o.i; }
+  };
+  iterator begin() const noexcept { return {this, 0}; }
+  iterator end() const noexcept { return {this, size()}; }
   friend bool operator==(const StringColumn& a, const StringColumn& b) noexcept {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i)

@@ -36,14 +36,32 @@ class Compiler {
   // ---- where problems go
   void jerr(std::string pointer, std::string msg) { problems_.json(FileId::jurisdiction, std::move(pointer), std::move(msg)); }
   void rerr(std::string pointer, std::string msg) { problems_.json(FileId::rules, std::move(pointer), std::move(msg)); }
-  void unit_err(const spec::Unit& u, std::string_view field, std::string msg) {
-    if (u.from_csv) problems_.csv(FileId::units_csv, u.origin, cat(field, ": ", msg));
-    else jerr(ptr("/units", static_cast<std::size_t>(u.origin), field), std::move(msg));
+  void unit_err(const spec::Unit& u, std::string_view field, std::string msg, bool followup = false) {
+    if (u.from_csv) problems_.csv(FileId::units_csv, u.origin, cat(field, ": ", msg), followup);
+    else problems_.json(FileId::jurisdiction, ptr("/units", static_cast<std::size_t>(u.origin), field), std::move(msg), followup);
   }
   void handler_err(const spec::Handler& h, std::string_view field, std::string msg) {
     if (h.from_csv) problems_.csv(FileId::handlers_csv, h.origin, cat(field, ": ", msg));
     else jerr(ptr("/handlers", static_cast<std::size_t>(h.origin), field), std::move(msg));
   }
+
+  // ---- which sides of the bundle a check reads (see Problems::Reading): a check that reads a side with
+  // shape errors records nothing.
+  Problems::Reading reads(std::uint8_t sides) { return Problems::Reading(problems_, sides); }
+  static constexpr std::uint8_t kJ = kJurisdictionSide, kR = kRulesSide, kBoth = kJurisdictionSide | kRulesSide;
+
+  // ---- "did you mean" (suggest.cpp): the closest unit, handler, role, calendar, policy... to an unknown
+  // one. Unit and handler lists can be long: their suggestions stop after a budget of candidates.
+  // The closest unit id, or ""; with `child_tier` (>= 0), the closest that could be the parent of a unit of
+  // that tier.
+  std::string unit_suggestion(std::string_view id, std::int32_t child_tier = -1);
+  std::string unit_hint(std::string_view id);
+  std::string handler_hint(std::string_view id);
+  std::string role_hint(std::string_view role) const;
+  std::string calendar_hint(std::string_view id) const;
+  std::string policy_hint(std::string_view id) const;
+  std::string tier_hint(std::string_view tier) const;
+  std::size_t suggest_budget_ = std::size_t{8} << 20;  // candidates looked at, over the whole bundle
 
   // ---- jurisdiction (jurisdiction.cpp)
   void header();
@@ -84,6 +102,12 @@ class Compiler {
   StringMap<std::string, std::int32_t> role_index_;
   StringMap<std::string, std::int32_t> dept_index_;
   bool explicit_default_calendar_ = true;
+  // Whether some handler's role is unknown, and the roles suggested for them: a level that then finds no
+  // handler may only echo it (folded into it when the level routes to a suggested role).
+  bool misnamed_handler_roles_ = false;
+  std::vector<std::string> meant_handler_roles_;
+  // Units whose parent is unknown: reported by tree(), with the units cut off below them.
+  std::vector<UnitId> unknown_parent_;
 };
 
 }  // namespace gridroute::detail

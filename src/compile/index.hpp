@@ -26,6 +26,7 @@
 #include "base/hash.hpp"
 #include "base/zone.hpp"
 #include "compile/column.hpp"
+#include "compile/sources.hpp"
 #include "gridroute/bundle.hpp"
 #include "gridroute/decision.hpp"
 #include "geo/locator.hpp"
@@ -336,6 +337,8 @@ struct Index {
   std::shared_ptr<const void> backing;
   // jurisdiction.json local_times (contract 1.1): line instants without an offset are read in `zone`.
   bool local_times = false;
+  // Where rules, policies, categories, conditions and handlers were read (for lint's positions).
+  SourceMap sources;
 
   // ---- accessors
   std::size_t unit_count() const { return hot.size(); }

@@ -6,6 +6,7 @@
 #include <boost/graph/depth_first_search.hpp>
 
 #include "absl/strings/str_join.h"
+#include "base/suggest.hpp"
 #include "compile/compiler.hpp"
 #include "compile/names.hpp"
 
@@ -38,24 +39,39 @@ std::unique_ptr<Index> compile(spec::Jurisdiction& jur, spec::Rules& rules, Prob
 }
 
 std::unique_ptr<Index> Compiler::run() {
+  // Every check reads both sides unless it says otherwise.
+  auto both = reads(kBoth);
   header();
-  tiers();
-  units();
-  rules_preamble();
+  {
+    auto j = reads(kJ);
+    tiers();
+    units();
+  }
+  {
+    auto r = reads(kR);
+    rules_preamble();
+  }
   handlers();
-  tree();
-  cells();
+  {
+    auto j = reads(kJ);
+    tree();
+    cells();
+  }
   rules();
   policies_and_defaults();
-  categories();
+  {
+    auto r = reads(kR);
+    categories();
+  }
   if (!problems_.empty()) return nullptr;
   return std::move(s_);
 }
 
 void Compiler::header() {
+  auto j = reads(kJ);
   if (jur_.format != "gridroute.jurisdiction/1")
     jerr("/format", detail::cat("format must be \"gridroute.jurisdiction/1\", got \"", jur_.format, "\""));
-  if (rules_.format != "gridroute.rules/1")
+  if (auto r = reads(kR); rules_.format != "gridroute.rules/1")
     rerr("/format", detail::cat("format must be \"gridroute.rules/1\", got \"", rules_.format, "\""));
   s_->name = jur_.name.value_or("");
   s_->tz_name = jur_.timezone;
@@ -107,7 +123,9 @@ void Compiler::units() {
     }
     auto it = tier_index_.find(u.tier);
     if (it == tier_index_.end()) {
-      unit_err(u, "tier", detail::cat("unknown tier \"", u.tier, "\" (tiers: ", absl::StrJoin(jur_.tiers, ", "), ")"));
+      const std::string hint = tier_hint(u.tier);
+      unit_err(u, "tier", hint.empty() ? detail::cat("unknown tier \"", u.tier, "\" (tiers: ", absl::StrJoin(jur_.tiers, ", "), ")")
+                                       : detail::cat("unknown tier \"", u.tier, "\"", hint));
       bad[i] = true;
     } else {
       tier_of_[i] = static_cast<std::uint8_t>(it->second);
@@ -138,7 +156,7 @@ void Compiler::units() {
     }
     UnitId p = s_->find_unit(*u.parent);
     if (p == kNone) {
-      unit_err(u, "parent", detail::cat("unknown parent unit \"", *u.parent, "\""));
+      unknown_parent_.push_back(static_cast<UnitId>(i));  // reported by tree(), with what it cuts off
       continue;
     }
     if (static_cast<std::size_t>(p) == i) {
@@ -164,6 +182,9 @@ void Compiler::handlers() {
     jerr("/handlers", detail::cat("more than ", opt_.max_handlers, " handlers (LoadOptions::max_handlers)"));
     return;
   }
+  // A handler's own fields and the units it serves are the jurisdiction's; its role and calendar are
+  // declared in rules.json.
+  auto j = reads(kJ);
   std::size_t id_bytes = 0;
   for (const auto& h : hs) id_bytes += h.id.size();
   s_->handler_ids.reserve(hs.size(), id_bytes);
@@ -180,7 +201,14 @@ void Compiler::handlers() {
     RoleKeyId key = kNone;
     auto rit = role_index_.find(h.role);
     if (rit == role_index_.end()) {
-      handler_err(h, "role", detail::cat("unknown role \"", h.role, "\" (declare it in rules.json \"roles\")"));
+      auto both = reads(kBoth);
+      const std::string hint = role_hint(h.role);
+      misnamed_handler_roles_ = true;
+      Suggest meant(h.role);
+      meant.consider_all(s_->role_names);
+      if (meant.found()) meant_handler_roles_.push_back(meant.best());
+      handler_err(h, "role", hint.empty() ? detail::cat("unknown role \"", h.role, "\" (declare it in rules.json \"roles\")")
+                                          : detail::cat("unknown role \"", h.role, "\"", hint));
     } else if (h.role == kPartner) {
       if (!h.department || h.department->empty())
         handler_err(h, "department", "a partner_department handler needs a \"department\"");
@@ -201,7 +229,8 @@ void Compiler::handlers() {
       std::string p = h.from_csv ? "" : ptr("/handlers", static_cast<std::size_t>(h.origin), "calendar");
       auto it = s_->calendar_index.find(*h.calendar);
       if (it == s_->calendar_index.end()) {
-        handler_err(h, "calendar", detail::cat("unknown calendar \"", *h.calendar, "\""));
+        auto both = reads(kBoth);
+        handler_err(h, "calendar", detail::cat("unknown calendar \"", *h.calendar, "\"", calendar_hint(*h.calendar)));
         ok = false;
       } else {
         cal = it->second;
@@ -215,9 +244,9 @@ void Compiler::handlers() {
     for (std::size_t k = 0; k < h.serves.size(); ++k) {
       UnitId u = s_->find_unit(h.serves[k]);
       if (u == kNone) {
-        if (h.from_csv) handler_err(h, "serves", detail::cat("unknown unit \"", h.serves[k], "\""));
-        else jerr(detail::cat(ptr("/handlers", static_cast<std::size_t>(h.origin), "serves"), "/", k),
-                  detail::cat("unknown unit \"", h.serves[k], "\""));
+        std::string msg = detail::cat("unknown unit \"", h.serves[k], "\"", unit_hint(h.serves[k]));
+        if (h.from_csv) handler_err(h, "serves", std::move(msg));
+        else jerr(detail::cat(ptr("/handlers", static_cast<std::size_t>(h.origin), "serves"), "/", k), std::move(msg));
         continue;
       }
       if (std::find(serves.begin(), serves.end(), u) == serves.end()) serves.push_back(u);
@@ -299,17 +328,54 @@ void Compiler::tree() {
       path.push_back(u);
       u = parent_[u];
     }
-    // Units on the cycle are reported; units hanging below it, or below a reported unit, are not.
+    // A cycle is one error, at its first unit in file order; units hanging below it, or below a unit
+    // whose parent is unknown, are not reported one by one (the cause's message counts them).
     bool on_cycle = false;
+    std::vector<UnitId> cycle;
     for (UnitId p : path) {
       on_cycle = on_cycle || p == cycle_start;
       st[p] = on_cycle ? 2 : 1;
-      if (on_cycle)
-        unit_err(jur_.units[p], "parent",
-                 detail::cat("unit \"", jur_.units[p].id, "\" is on a cycle of parents (", jur_.units[p].id, " -> ",
-                             *jur_.units[p].parent, " -> ...): it is not reachable from the root"));
+      if (on_cycle) cycle.push_back(p);
+    }
+    if (!cycle.empty()) {
+      const UnitId first = *std::min_element(cycle.begin(), cycle.end());
+      std::string chain;
+      for (std::size_t k = 0; k <= cycle.size(); ++k)  // from `first` round to itself, following parents
+        detail::append(chain, k ? " -> " : "", "\"",
+                       jur_.units[cycle[(std::find(cycle.begin(), cycle.end(), first) - cycle.begin() + k) % cycle.size()]].id,
+                       "\"");
+      unit_err(jur_.units[first], "parent",
+               detail::cat("units ", chain, " form a cycle of parents: ",
+                           cycle.size() == 1 ? "it is" : "none of them is", " reachable from the root"));
     }
   }
+  // Each unit whose parent is unknown, with the units below it that it cuts off from the root; the unit
+  // it probably meant is not then reported for having no child units.
+  std::vector<std::size_t> cut(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (tin_[i] >= 0 || state[i] != 1) continue;
+    UnitId u = static_cast<UnitId>(i);
+    while (parent_[u] != kNone && state[parent_[u]] == 1) u = parent_[u];
+    ++cut[static_cast<std::size_t>(u)];
+  }
+  std::vector<std::uint8_t> meant(n, 0);
+  for (UnitId u : unknown_parent_) {
+    const spec::Unit& unit = jur_.units[u];
+    const std::string best = unit_suggestion(
+        *unit.parent, tier_index_.contains(unit.tier) ? static_cast<std::int32_t>(tier_of_[u]) : -1);
+    std::string msg = detail::cat("unknown parent unit \"", *unit.parent, "\"");
+    if (!best.empty()) {
+      detail::append(msg, " (did you mean \"", best, "\"?)");
+      const UnitId b = s_->find_unit(best);
+      if (b != kNone) meant[static_cast<std::size_t>(b)] = 1;
+    }
+    const std::size_t below = cut[static_cast<std::size_t>(u)] > 0 ? cut[static_cast<std::size_t>(u)] - 1 : 0;
+    if (below > 0)
+      detail::append(msg, "; \"", unit.id, "\" and the ", below, below == 1 ? " unit" : " units",
+                     " below it are cut off from the root");
+    unit_err(unit, "parent", std::move(msg));
+  }
+  const bool cut_off = !unknown_parent_.empty() || std::any_of(state.begin(), state.end(), [](auto v) { return v != 0; });
   for (std::size_t i = 0; i < n; ++i)
     if (tin_[i] >= 0) order[static_cast<std::size_t>(tin_[i])] = static_cast<UnitId>(i);
   for (UnitId u : order) {
@@ -324,8 +390,11 @@ void Compiler::tree() {
     if (tin_[i] < 0) continue;
     bool cell = tier_of_[i] == s_->cell_tier && tier_index_.contains(jur_.units[i].tier);
     if (cell && has_child[i]) unit_err(jur_.units[i], "tier", detail::cat("cell \"", jur_.units[i].id, "\" has child units; a cell must be a leaf"));
-    if (!cell && !has_child[i] && tier_index_.contains(jur_.units[i].tier))
-      unit_err(jur_.units[i], "tier", detail::cat("unit \"", jur_.units[i].id, "\" has no child units; every leaf must be a cell"));
+    // With units cut off from the tree, a unit without children may only have lost them: reported after
+    // the causes, and not at all for the unit an unknown parent most likely meant.
+    if (!cell && !has_child[i] && tier_index_.contains(jur_.units[i].tier) && !meant[i])
+      unit_err(jur_.units[i], "tier", detail::cat("unit \"", jur_.units[i].id, "\" has no child units; every leaf must be a cell"),
+               cut_off);
   }
   // Served index: per unit, (role key, handlers in jurisdiction order).
   std::vector<std::tuple<UnitId, RoleKeyId, HandlerId>> triples;

@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "base/json_text.hpp"
+#include "base/suggest.hpp"
 #include "compile/candidates.hpp"
 #include "compile/compiler.hpp"
 #include "compile/order.hpp"
@@ -132,7 +133,7 @@ void Compiler::calendar(std::size_t i) {
 CalendarId Compiler::calendar_ref(const std::string& id, FileId file, std::string pointer, bool& ok) {
   auto it = s_->calendar_index.find(id);
   if (it == s_->calendar_index.end()) {
-    std::string msg = detail::cat("unknown calendar \"", id, "\"");
+    std::string msg = detail::cat("unknown calendar \"", id, "\"", calendar_hint(id));
     if (file == FileId::rules) rerr(std::move(pointer), msg);
     else jerr(std::move(pointer), msg);
     ok = false;
@@ -157,7 +158,7 @@ std::int32_t Compiler::intern_department(const std::string& d) {
 RoleKeyId Compiler::role_ref(const spec::RoleRef& r, const std::string& pointer, bool& ok) {
   auto it = role_index_.find(r.role);
   if (it == role_index_.end()) {
-    rerr(pointer, detail::cat("unknown role \"", r.role, "\""));
+    rerr(pointer, detail::cat("unknown role \"", r.role, "\"", role_hint(r.role)));
     ok = false;
     return kNone;
   }
@@ -197,6 +198,7 @@ std::int32_t Compiler::condition(const spec::Condition& c, CalendarId cal, std::
   using Op = spec::Condition::Op;
   auto index = static_cast<std::int32_t>(s_->conditions.size());
   s_->conditions.emplace_back();
+  s_->sources.condition_pointer.push_back(c.pointer);
   CondNode node;
   node.op = c.op;
   if (depth > opt_.max_json_depth) {
@@ -229,7 +231,8 @@ std::int32_t Compiler::condition(const spec::Condition& c, CalendarId cal, std::
     default: {
       auto it = s_->attr_index.find(c.attr);
       if (it == s_->attr_index.end()) {
-        rerr(c.pointer + "/attr", detail::cat("attribute \"", c.attr, "\" is not declared in \"attributes\""));
+        rerr(c.pointer + "/attr", detail::cat("attribute \"", c.attr, "\" is not declared in \"attributes\"",
+                                              did_you_mean(c.attr, s_->attr_names)));
         ok = false;
         break;
       }
@@ -296,6 +299,8 @@ std::string_view Compiler::op_name(spec::Condition::Op op) {
 }
 
 void Compiler::rules() {
+  // rules.json's own references; a rule's scope and the fallback owner are the jurisdiction's.
+  auto r_side = reads(kR);
   // Defaults first: rules fall back on them.
   bool ok = true;
   if (rules_.defaults) {
@@ -325,7 +330,8 @@ void Compiler::rules() {
   if (rules_.defaults && rules_.defaults->escalation) {
     auto it = s_->policy_index.find(*rules_.defaults->escalation);
     if (it == s_->policy_index.end())
-      rerr("/defaults/escalation", detail::cat("unknown escalation policy \"", *rules_.defaults->escalation, "\""));
+      rerr("/defaults/escalation", detail::cat("unknown escalation policy \"", *rules_.defaults->escalation, "\"",
+                                               policy_hint(*rules_.defaults->escalation)));
     else
       default_policy = it->second;
   }
@@ -335,10 +341,12 @@ void Compiler::rules() {
   s_->fallback_rule.policy = default_policy;
   s_->fallback_rule.scope = s_->root;
   if (rules_.defaults && rules_.defaults->fallback) {
+    auto both = reads(kBoth);
     const std::string& id = *rules_.defaults->fallback;
     const HandlerId fh = s_->find_handler(id);
     if (fh == kNone)
-      rerr("/defaults/fallback", detail::cat("defaults.fallback names no handler: \"", id, "\" is not a handler of jurisdiction.json"));
+      rerr("/defaults/fallback", detail::cat("defaults.fallback names no handler: \"", id,
+                                             "\" is not a handler of jurisdiction.json", handler_hint(id)));
     else if (s_->handler_role[fh] == kNone)
       rerr("/defaults/fallback", detail::cat("the fallback handler \"", id, "\" has no valid role"));
     else {
@@ -387,13 +395,18 @@ void Compiler::rules() {
           auto it = std::lower_bound(sorted_codes.begin(), sorted_codes.end(), std::string_view(below));
           any = it != sorted_codes.end() && it->starts_with(below);
         }
-        if (!any) rerr(p, detail::cat("category pattern \"", pat, "\" matches no declared category"));
+        if (!any) {
+          Suggest near(code);
+          for (const auto& c : *rules_.categories) near.consider(c.code);
+          std::string hint = near.found() ? detail::cat(" (did you mean \"", near.best(), prefix ? ".*" : "", "\"?)") : "";
+          rerr(p, detail::cat("category pattern \"", pat, "\" matches no declared category", hint));
+        }
       }
       cr.patterns.push_back(pat);
     }
-    if (r.scope) {
+    if (auto both = reads(kBoth); r.scope) {
       UnitId u = s_->find_unit(*r.scope);
-      if (u == kNone) rerr(base + "/scope", detail::cat("unknown unit \"", *r.scope, "\""));
+      if (u == kNone) rerr(base + "/scope", detail::cat("unknown unit \"", *r.scope, "\"", unit_hint(*r.scope)));
       else cr.scope = u;
     } else {
       cr.scope = s_->root;
@@ -421,7 +434,7 @@ void Compiler::rules() {
     if (r.escalation) {
       auto it = s_->policy_index.find(*r.escalation);
       if (it == s_->policy_index.end())
-        rerr(base + "/escalation", detail::cat("unknown escalation policy \"", *r.escalation, "\""));
+        rerr(base + "/escalation", detail::cat("unknown escalation policy \"", *r.escalation, "\"", policy_hint(*r.escalation)));
       else
         cr.policy = it->second;
     } else {
@@ -435,6 +448,7 @@ void Compiler::policies_and_defaults() {
   // Rules by id (pinned cases name theirs, SPEC §6.1); the rules no longer move.
   s_->rule_index.reserve(s_->rules.size());
   for (std::size_t r = 0; r < s_->rules.size(); ++r) s_->rule_index.emplace(s_->rules[r].id, static_cast<RuleId>(r));
+  auto r_side = reads(kR);  // but a level's tier and whether a handler has its roles are the jurisdiction's
   // Role keys that some handler has: a level whose route has none can never resolve.
   std::vector<bool> has_handler(s_->role_keys.size(), false);
   for (RoleKeyId k : s_->handler_role)
@@ -460,8 +474,9 @@ void Compiler::policies_and_defaults() {
       if (!lv.tier) {
         rerr(lb, "missing field 'tier'");
       } else {
+        auto both = reads(kBoth);
         auto it = tier_index_.find(*lv.tier);
-        if (it == tier_index_.end()) rerr(lb + "/tier", detail::cat("unknown tier \"", *lv.tier, "\""));
+        if (it == tier_index_.end()) rerr(lb + "/tier", detail::cat("unknown tier \"", *lv.tier, "\"", tier_hint(*lv.tier)));
         else cl.tier = it->second;
       }
       if (lv.route.empty()) rerr(lb + "/route", "a level needs at least one role reference in \"route\"");
@@ -472,8 +487,15 @@ void Compiler::policies_and_defaults() {
         cl.route.push_back(key);
         if (static_cast<std::size_t>(key) < has_handler.size() && has_handler[key]) any = true;
       }
-      if (!lv.route.empty() && !cl.route.empty() && !any)
-        rerr(lb + "/route", detail::cat("level \"", cl.name, "\" can never resolve: no handler has any of its roles"));
+      // With a handler's role misspelt, this is likely its echo: not reported when the level routes to the
+      // role suggested for that handler, else reported after the causes.
+      bool echo = false;
+      for (const auto& ref : lv.route)
+        echo = echo || std::find(meant_handler_roles_.begin(), meant_handler_roles_.end(), ref.role) != meant_handler_roles_.end();
+      if (auto both = reads(kBoth); !lv.route.empty() && !cl.route.empty() && !any && !echo)
+        problems_.json(FileId::rules, lb + "/route",
+                       detail::cat("level \"", cl.name, "\" can never resolve: no handler has any of its roles"),
+                       misnamed_handler_roles_);
       for (std::size_t k = 0; k < lv.assist.size(); ++k) {
         RoleKeyId key = role_ref(lv.assist[k], ptr(lb + "/assist", k), ok);
         if (key != kNone) cl.assist.push_back(key);

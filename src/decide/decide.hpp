@@ -35,6 +35,11 @@ bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string
 
 // Whether the condition tree at `node` holds for the issue; `workday` tests `calendar` (kNone: false).
 bool eval(const Index& s, std::int32_t node, const PreparedIssue& issue, CalendarId calendar);
+// The same evaluation (the same code), also describing in `why` why the tree holds or not for this issue:
+// e.g. `attr severity is missing; ne is false on a missing attribute`, or
+// `local_time 09:15 is outside ["22:00", "06:00")` (the `why_not` of an `--explain` trace entry).
+bool eval_explained(const Index& s, std::int32_t node, const PreparedIssue& issue, CalendarId calendar,
+                    std::string& why);
 
 // Level-0 routing of a prepared issue (no severity skip, no deadlines); with `explain`, the trace.
 void route_prepared(const Index& s, const PreparedIssue& issue, Decision& d, bool explain);

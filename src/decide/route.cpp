@@ -42,6 +42,14 @@ Verdict try_candidate(const Index& s, const Candidate& c, const PreparedIssue& i
   return Verdict::no_handler;
 }
 
+// A trace entry; a condition that failed says which part of it failed, and on what value.
+void trace(const Index& s, const Candidate& c, Verdict v, const PreparedIssue& is, Decision& d) {
+  d.trace.push_back({c.rule, v, c.pattern, {}});
+  if (v != Verdict::condition_false) return;
+  const CompiledRule& r = s.rules[c.rule];
+  eval_explained(s, r.when, is, r.condition_calendar, d.trace.back().why_not);
+}
+
 void unrouted_message(const PreparedIssue& is, std::size_t candidates, std::size_t applicable, Decision& d) {
   if (candidates == 0) d.message = cat("no rule matches category '", is.category_code, "'");
   else if (applicable == 0)
@@ -117,12 +125,12 @@ void route_prepared(const Index& s, const PreparedIssue& is, Decision& d, bool e
   for (std::size_t i = 0; i < cands.size(); ++i) {
     const Candidate& c = cands[i];
     if (cell_tin < c.scope_tin || cell_tin >= c.scope_tout) {
-      if (explain) d.trace.push_back({c.rule, Verdict::not_in_scope, c.pattern});
+      if (explain) d.trace.push_back({c.rule, Verdict::not_in_scope, c.pattern, {}});
       continue;
     }
     const Verdict v = try_candidate(s, c, is, d);
     if (v != Verdict::condition_false) ++applicable;
-    if (explain) d.trace.push_back({c.rule, v, c.pattern});
+    if (explain) trace(s, c, v, is, d);
     if (v == Verdict::won) {
       won_at = i;
       break;
@@ -133,11 +141,11 @@ void route_prepared(const Index& s, const PreparedIssue& is, Decision& d, bool e
       const Candidate& c = cands[i];
       const CompiledRule& r = s.rules[c.rule];
       if (cell_tin < c.scope_tin || cell_tin >= c.scope_tout)
-        d.trace.push_back({c.rule, Verdict::not_in_scope, c.pattern});
+        d.trace.push_back({c.rule, Verdict::not_in_scope, c.pattern, {}});
       else if (r.when >= 0 && !eval(s, r.when, is, r.condition_calendar))
-        d.trace.push_back({c.rule, Verdict::condition_false, c.pattern});
+        trace(s, c, Verdict::condition_false, is, d);
       else
-        d.trace.push_back({c.rule, lost_to(s, cands[won_at], c), c.pattern});
+        d.trace.push_back({c.rule, lost_to(s, cands[won_at], c), c.pattern, {}});
     }
   }
   if (d.status != Decision::Status::routed) unrouted_message(is, cands.size(), applicable, d);
@@ -164,7 +172,7 @@ void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t 
     d.alternates = {};
     d.policy = s.fallback_rule.policy;
     d.level = 0;
-    if (explain) d.trace.push_back({kNone, Verdict::fallback, 0});
+    if (explain) d.trace.push_back({kNone, Verdict::fallback, 0, {}});
     d.message.clear();
     deadlines(s, s.fallback_rule, nullptr, 0, d.handler, is.at, d.respond_by, d.resolve_by);
     return;

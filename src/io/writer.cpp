@@ -99,6 +99,10 @@ void append_trace(std::string& out, const Index& s, const Decision& d) {
     }
     out += ", \"why\": ";
     append_json_string(out, why(t.verdict));
+    if (!t.why_not.empty()) {
+      out += ", \"why_not\": ";
+      append_json_string(out, t.why_not);
+    }
     out.push_back('}');
   }
   out += "]";

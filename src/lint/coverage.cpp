@@ -278,7 +278,12 @@ std::string format_coverage(const Index& s, const Coverage& c, std::size_t max_h
     out += "\ncoverage holes: none\n";
     return out;
   }
-  append(out, "\ncoverage holes (", c.holes.size(), "; each names the highest unit where every cell misses):\n");
+  // With defaults.fallback these pairs are not holes: the fallback owner takes them (SPEC §6.4).
+  if (s.fallback != kNone)
+    append(out, "\nno rule, so the fallback handler '", s.handler_id(s.fallback), "' takes them (", c.holes.size(),
+           "; each names the highest unit where every cell misses):\n");
+  else
+    append(out, "\ncoverage holes (", c.holes.size(), "; each names the highest unit where every cell misses):\n");
   std::size_t shown = 0;
   for (const auto& h : c.holes) {
     if (shown++ == max_holes) {

@@ -10,13 +10,11 @@
 namespace gridroute::detail {
 namespace {
 
-Diagnostic warn(std::string file, std::string pointer, std::string msg) {
-  Diagnostic d;
-  d.severity = Diagnostic::Severity::warning;
-  d.file = std::move(file);
-  d.pointer = std::move(pointer);
-  d.message = std::move(msg);
-  return d;
+constexpr auto kWarning = Diagnostic::Severity::warning;
+
+// A warning about a pointer of rules.json, placed at its line and column.
+Diagnostic warn(const Index& s, std::string pointer, std::string msg) {
+  return s.sources.json(FileId::rules, std::move(pointer), kWarning, std::move(msg));
 }
 
 // Coverage work above this many cell × category pairs, or rule entries in the categories' distinct
@@ -57,6 +55,71 @@ std::size_t distinct_lists(const Index& s, Codes&& codes, std::size_t count, std
   return total;
 }
 
+// The value of condition node `n` on an issue without attribute `attr`, other leaves unknown.
+enum class Tri : std::uint8_t { no, yes, unknown };
+Tri without(const Index& s, std::int32_t n, std::int32_t attr) {
+  using Op = spec::Condition::Op;
+  const CondNode& c = s.conditions[static_cast<std::size_t>(n)];
+  switch (c.op) {
+    case Op::all:
+    case Op::any: {
+      const Tri stop = c.op == Op::all ? Tri::no : Tri::yes;
+      bool unknown = false;
+      for (std::int32_t k = c.first_child; k >= 0; k = s.conditions[static_cast<std::size_t>(k)].next) {
+        const Tri t = without(s, k, attr);
+        if (t == stop) return stop;
+        unknown = unknown || t == Tri::unknown;
+      }
+      return unknown ? Tri::unknown : (c.op == Op::all ? Tri::yes : Tri::no);
+    }
+    case Op::not_: {
+      if (c.first_child < 0) return Tri::no;
+      const Tri t = without(s, c.first_child, attr);
+      return t == Tri::unknown ? t : (t == Tri::yes ? Tri::no : Tri::yes);
+    }
+    case Op::local_time:
+    case Op::workday: return Tri::unknown;
+    default: break;
+  }
+  if (c.attr != attr) return Tri::unknown;
+  if (c.op == Op::exists) return c.b ? Tri::no : Tri::yes;
+  return Tri::no;
+}
+
+// The `ne` leaves of the tree at `n`, in order, and the attributes it tests with `exists`.
+void ne_leaves(const Index& s, std::int32_t n, std::vector<std::int32_t>& out, std::vector<std::int32_t>& exists) {
+  const CondNode& c = s.conditions[static_cast<std::size_t>(n)];
+  if (c.op == spec::Condition::Op::ne) out.push_back(n);
+  if (c.op == spec::Condition::Op::exists) exists.push_back(c.attr);
+  for (std::int32_t k = c.first_child; k >= 0; k = s.conditions[static_cast<std::size_t>(k)].next)
+    ne_leaves(s, k, out, exists);
+}
+
+void lint_missing_attributes(const Index& s, std::size_t max_per_kind, std::vector<Diagnostic>& out) {
+  std::size_t reported = 0;
+  std::vector<std::int32_t> leaves;
+  for (const CompiledRule& r : s.rules) {
+    if (r.when < 0) continue;
+    leaves.clear();
+    // A condition that tests the attribute with `exists` says what it wants when it is missing.
+    std::vector<std::int32_t> done;
+    ne_leaves(s, r.when, leaves, done);
+    for (std::int32_t leaf : leaves) {
+      const CondNode& c = s.conditions[static_cast<std::size_t>(leaf)];
+      if (std::find(done.begin(), done.end(), c.attr) != done.end()) continue;
+      done.push_back(c.attr);
+      if (without(s, r.when, c.attr) != Tri::no || reported++ >= max_per_kind) continue;
+      const std::string& a = s.attr_names[static_cast<std::size_t>(c.attr)];
+      out.push_back(warn(s, s.sources.condition_pointer[static_cast<std::size_t>(leaf)],
+                         cat("rule '", r.id, "' never applies to an issue without attribute '", a,
+                             "': a comparison on a missing attribute is false, ne too; if such issues should "
+                             "match, write {\"any\": [{\"attr\": \"", a,
+                             "\", \"exists\": false}, ...the ne...]}; if not, say so with {\"attr\": \"", a,
+                             "\", \"exists\": true}")));
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
@@ -80,14 +143,15 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
         s, [&](std::size_t c, auto&& each) { each(std::string_view(s.categories[c]), static_cast<CategoryId>(c)); },
         s.categories.size(), lists, &list_of);
     const bool over_cells = cells * s.categories.size() > kCoverageBudget;
+    // Not a problem of the bundle, so a note: a strict check of a large jurisdiction still passes.
     if (over_cells)
-      out.push_back(warn("rules.json", "/categories",
-                         cat("coverage holes not checked: ", cells, " cells x ", s.categories.size(),
-                                     " categories is over the lint budget of ", kCoverageBudget, " pairs")));
+      out.push_back(s.sources.json(FileId::rules, "/categories", Diagnostic::Severity::note,
+                                   cat("coverage holes not checked: ", cells, " cells x ", s.categories.size(),
+                                       " categories is over the lint budget of ", kCoverageBudget, " pairs")));
     else if (entries > kCoverageBudget)
-      out.push_back(warn("rules.json", "/categories",
-                         cat("coverage holes not checked: the candidate lists of the categories hold ", entries,
-                             " rule entries, over the lint budget of ", kCoverageBudget)));
+      out.push_back(s.sources.json(FileId::rules, "/categories", Diagnostic::Severity::note,
+                                   cat("coverage holes not checked: the candidate lists of the categories hold ",
+                                       entries, " rule entries, over the lint budget of ", kCoverageBudget)));
     if (!over_cells && entries <= kCoverageBudget) {
       struct Holes {
         std::size_t count = 0;
@@ -123,10 +187,17 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
       std::size_t reported = 0;
       for (std::size_t c = 0; c < s.categories.size(); ++c) {
         const Holes& h = holes_of[static_cast<std::size_t>(list_of[c])];
-        if (h.count && reported++ < max_per_kind)
-          out.push_back(warn("rules.json", "/categories",
-                             cat("coverage hole: no rule routes category '", s.categories[c], "' in ", h.count,
-                                 " cell", h.count == 1 ? "" : "s", " (", h.sample, h.count > 3 ? ", ..." : "", ")")));
+        if (!h.count || reported++ >= max_per_kind) continue;
+        std::string where = cat(h.count, " cell", h.count == 1 ? "" : "s", " (", h.sample, h.count > 3 ? ", ..." : "", ")");
+        // With defaults.fallback nothing is left unrouted: say who takes these issues (SPEC §6.4).
+        if (s.fallback != kNone)
+          out.push_back(s.sources.json(FileId::rules, cat("/categories/", c), Diagnostic::Severity::note,
+                                       cat("no rule routes category '", s.categories[c], "' in ", where,
+                                           ": taken by the fallback owner '", s.handler_id(s.fallback),
+                                           "' (defaults.fallback)")));
+        else
+          out.push_back(warn(s, cat("/categories/", c),
+                             cat("coverage hole: no rule routes category '", s.categories[c], "' in ", where)));
       }
     }
   }
@@ -198,7 +269,7 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
       keys_at.clear();
     }
     if (over)
-      out.push_back(warn("rules.json", "/rules",
+      out.push_back(s.sources.json(FileId::rules, "/rules", Diagnostic::Severity::note,
                          entries > kShadowBudget
                              ? cat("rules that can never win not checked: the candidate lists of the categories hold ",
                                    entries, " rule entries, over the lint budget of ", kShadowBudget)
@@ -208,7 +279,7 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
     for (std::size_t r = 0; r < s.rules.size() && reported < max_per_kind && !over; ++r) {
       if (!seen[r] || can_win[r]) continue;
       ++reported;
-      out.push_back(warn("rules.json", cat("/rules/", r),
+      out.push_back(warn(s, cat("/rules/", r),
                          cat("rule '", s.rules[r].id, "' can never win: for each of its categories an earlier "
                                       "rule without a condition covers its scope and always has a handler")));
     }
@@ -222,7 +293,7 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
       for (RoleKeyId k : s.rules[r].route) any = any || has[k];
       if (!any) {
         ++reported;
-        out.push_back(warn("rules.json", cat("/rules/", r, "/route"),
+        out.push_back(warn(s, cat("/rules/", r, "/route"),
                            cat("rule '", s.rules[r].id, "' can never route: no handler has any of its roles")));
       }
     }
@@ -243,11 +314,15 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
       RoleKeyId k = s.handler_role[h];
       if (k == kNone || referenced[k]) continue;
       ++reported;
-      out.push_back(warn("jurisdiction.json", "",
-                         cat("handler '", s.handler_ids[h], "' serves nothing routable: no rule or escalation "
-                                      "level refers to role '", s.role_key_label(k), "'")));
+      out.push_back(s.sources.handler(static_cast<std::int32_t>(h), kWarning,
+                                      cat("handler '", s.handler_ids[h], "' serves nothing routable: no rule or "
+                                          "escalation level refers to role '", s.role_key_label(k), "'")));
     }
   }
+
+  // ---- conditions false on every issue without an attribute, through a `ne` (which users read as true
+  // when the attribute is missing; SPEC §3.2 makes every comparison on a missing attribute false)
+  lint_missing_attributes(s, max_per_kind, out);
 
   // ---- cells without a polygon, polygons of different cells that overlap (SPEC §7)
   if (s.locator) {
@@ -267,7 +342,7 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
       if (r.policy != kNone) used[r.policy] = true;
     for (std::size_t p = 0; p < s.policies.size(); ++p)
       if (!used[p])
-        out.push_back(warn("rules.json", cat("/escalation_policies/", p),
+        out.push_back(warn(s, cat("/escalation_policies/", p),
                            cat("escalation policy '", s.policies[p].id, "' is never used by any rule or default")));
   }
   return out;

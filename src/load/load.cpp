@@ -10,7 +10,9 @@
 #include <filesystem>
 #include <system_error>
 
+#include "base/encoding.hpp"
 #include "base/json_text.hpp"
+#include "base/suggest.hpp"
 #include "base/strings.hpp"
 #include "base/zone.hpp"
 #include "load/csv.hpp"
@@ -29,6 +31,7 @@ std::string Diagnostic::to_string() const {
   }
   if (!pointer.empty()) detail::append(s, pointer, ": ");
   if (severity == Severity::warning) s += "warning: ";
+  else if (severity == Severity::note) s += "note: ";
   s += message;
   return s;
 }
@@ -214,7 +217,8 @@ struct BundleReader::Impl {
       auto pos = detail::position_of(body, bad);
       // Hardening: also name the field (the text before the bad byte is valid JSON so far, as a rule).
       Diagnostic d{Diagnostic::Severity::error, display, pos.line, pos.column,
-                   detail::pointer_at(body.substr(0, bad), bad), "invalid UTF-8"};
+                   detail::pointer_at(body.substr(0, bad), bad),
+                   detail::cat("invalid UTF-8", detail::encoding_hint(body, bad, detail::TextKind::json))};
       out_.push_back(std::move(d));
       return std::nullopt;
     }
@@ -251,7 +255,7 @@ struct BundleReader::Impl {
     if (!valid_utf8(text, bad)) {
       auto pos = detail::position_of(text, bad);
       out_.push_back({Diagnostic::Severity::error, display, pos.line, 0, "",
-                      detail::cat(csv_column_at(text, bad), "invalid UTF-8")});
+                      detail::cat(csv_column_at(text, bad), "invalid UTF-8", detail::encoding_hint(text, bad, detail::TextKind::csv))});
       return;
     }
     std::string err;
@@ -275,12 +279,18 @@ struct BundleReader::Impl {
                                                                                    "name", "calendar"};
     // Columns by name; the header must name each expected column once and nothing else.
     const auto& header = records[0].fields;
+    if (!header_shape_ok(kind, records[0].line, header, units ? "id,parent,tier,name" : "id,role,department,serves,name,calendar"))
+      return;
     std::vector<int> col(expected.size(), -1);
     bool header_ok = true;
     for (std::size_t i = 0; i < header.size(); ++i) {
       auto it = std::find(expected.begin(), expected.end(), header[i]);
       if (it == expected.end()) {
-        problems_.csv(kind, records[0].line, detail::cat("unknown column '", header[i], "' (expected header ",
+        Suggest near(header[i]);
+        near.consider_all(expected);
+        problems_.csv(kind, records[0].line, detail::cat("unknown column '", header[i], "'",
+                                                          near.found() ? detail::cat(" (did you mean '", near.best(), "'?)") : "",
+                                                          " (expected header ",
                                                           units ? "id,parent,tier,name" : "id,role,department,serves,name,calendar", ")"));
         header_ok = false;
       } else if (col[static_cast<std::size_t>(it - expected.begin())] >= 0) {
@@ -345,6 +355,45 @@ struct BundleReader::Impl {
     }
   }
 
+  // A header that shows the file is not what the reader expects: separated by tabs or semicolons (what
+  // spreadsheets write in some locales), or with capitalised column names. False (with the error) then.
+  bool header_shape_ok(FileId kind, std::int64_t line, const std::vector<std::string>& header, std::string_view expected) {
+    auto shown = [](std::string_view text) {
+      std::string out;
+      for (char c : detail::utf8_prefix(text, 120)) {
+        if (c == '\t') out += "\\t";
+        else out.push_back(c);
+      }
+      return out;
+    };
+    if (header.size() == 1) {
+      const std::string& h = header[0];
+      const char* kind_of = h.find('\t') != std::string::npos ? "tab" : h.find(';') != std::string::npos ? "semicolon" : nullptr;
+      if (kind_of) {
+        problems_.csv(kind, line, detail::cat("the file looks ", kind_of, "-separated (its header \"", shown(h),
+                                              "\" has no commas); gridroute reads comma-separated values (RFC 4180) "
+                                              "with the header ", expected));
+        return false;
+      }
+    }
+    std::string joined, lower;
+    bool capitalised = false, all_known = true;
+    for (std::size_t i = 0; i < header.size(); ++i) {
+      std::string l = header[i];
+      for (char& c : l) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      capitalised = capitalised || l != header[i];
+      all_known = all_known && ("," + std::string(expected) + ",").find("," + l + ",") != std::string::npos;
+      detail::append(joined, i ? "," : "", header[i]);
+      detail::append(lower, i ? "," : "", l);
+    }
+    if (capitalised && all_known) {
+      problems_.csv(kind, line, detail::cat("column names are lower case: the header \"", shown(joined),
+                                            "\" must read \"", lower, "\""));
+      return false;
+    }
+    return true;
+  }
+
   bool parse(spec::Jurisdiction& jur, spec::Rules& rules) {
     if (!out_.empty()) return false;
     std::vector<detail::PointedError> jerrs, rerrs;
@@ -375,7 +424,24 @@ struct BundleReader::Impl {
     for (std::size_t i = 0; i < jur.handlers.size(); ++i) jur.handlers[i].origin = static_cast<std::int64_t>(i);
     for (auto& e : jerrs) problems_.json(FileId::jurisdiction, e.pointer, e.message);
     for (auto& e : rerrs) problems_.json(FileId::rules, e.pointer, e.message);
-    if (parsed && out_.empty() && problems_.empty()) {
+    if (!parsed || !out_.empty() || (!jerrs.empty() && !rerrs.empty())) return false;
+    // A side with shape errors is replaced by an empty stand-in, and the other side is still compiled,
+    // so that its errors are reported too; checks that read the broken side record nothing.
+    auto stand_in = [&](std::uint8_t side) {
+      problems_.ignore_reading(side);
+      if (side == kJurisdictionSide) {
+        jur = spec::Jurisdiction{};
+        jur.format = "gridroute.jurisdiction/1";
+        jur.timezone = "UTC";
+      } else {
+        rules = spec::Rules{};
+        rules.format = "gridroute.rules/1";
+      }
+    };
+    if (!jerrs.empty()) stand_in(kJurisdictionSide);
+    if (!rerrs.empty()) stand_in(kRulesSide);
+    {
+      const std::size_t shape_errors = problems_.list.size();
       // CSV files named by jurisdiction.json.
       if (jur.units_csv) {
         if (load_side(*jur.units_csv, FileId::units_csv)) csv(FileId::units_csv, t.names[2], t.bodies[2], jur);
@@ -392,6 +458,15 @@ struct BundleReader::Impl {
         problems_.json(FileId::jurisdiction, "/snap_meters", "snap_meters must be a number >= 0 (metres)");
       if (jur.snap_meters && !jur.cells_geojson)
         problems_.json(FileId::jurisdiction, "/snap_meters", "snap_meters needs cells_geojson (the cell polygons)");
+      if (!out_.empty()) return false;
+      // Errors in the CSV files (or in naming them) break the jurisdiction side in turn.
+      if (problems_.list.size() > shape_errors) {
+        if (problems_.broken() != 0) return false;
+        stand_in(kJurisdictionSide);
+      }
+    }
+    const std::size_t errors_before_checks = problems_.list.size();
+    {
       // Hardening: time zone names are checked before anything opens a file by them.
       auto tz_error = [](const std::string& tz) {
         return detail::cat("time zone \"", detail::utf8_prefix(tz, 80),
@@ -412,7 +487,7 @@ struct BundleReader::Impl {
                        detail::cat("more than ", opt_.max_handlers, " handlers, with those of ",
                                    jur.handlers_csv.value_or("handlers_csv"), " (LoadOptions::max_handlers)"));
     }
-    return parsed && out_.empty() && problems_.empty();
+    return out_.empty() && problems_.list.size() == errors_before_checks;
   }
 
   std::vector<Diagnostic> finish() {
@@ -442,6 +517,9 @@ struct BundleReader::Impl {
       for (std::size_t k = 0; k < which.size(); ++k) positions[which[k]] = pos[k];
     }
     for (Diagnostic& d : problems_.diagnostics) out_.push_back(std::move(d));
+    // Errors that may only follow from another (a unit left without children by a mistyped parent) come
+    // after all the others, so that the first error reported is a cause.
+    std::vector<std::uint8_t> followup(out_.size(), 0);
     for (std::size_t i = 0; i < problems_.list.size(); ++i) {
       const auto& p = problems_.list[i];
       auto f = static_cast<std::size_t>(p.file);
@@ -456,6 +534,7 @@ struct BundleReader::Impl {
       }
       d.message = p.message;
       out_.push_back(std::move(d));
+      followup.push_back(p.followup ? 1 : 0);
     }
     // Hardening: a strict weak order (files in order of first appearance, then line, column); the old
     // comparator called diagnostics of different files equivalent, which is not transitive.
@@ -464,11 +543,20 @@ struct BundleReader::Impl {
       for (const auto& d : out_)
         if (std::find(order.begin(), order.end(), d.file) == order.end()) order.push_back(d.file);
       auto rank = [&](const std::string& f) { return std::find(order.begin(), order.end(), f) - order.begin(); };
-      std::stable_sort(out_.begin(), out_.end(), [&](const Diagnostic& a, const Diagnostic& b) {
+      std::vector<std::size_t> idx(out_.size());
+      for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+      std::stable_sort(idx.begin(), idx.end(), [&](std::size_t x, std::size_t y) {
+        const Diagnostic &a = out_[x], &b = out_[y];
+        const bool fa = x < followup.size() && followup[x], fb = y < followup.size() && followup[y];
+        if (fa != fb) return fb;
         auto ra = rank(a.file), rb = rank(b.file);
         if (ra != rb) return ra < rb;
         return a.line < b.line || (a.line == b.line && a.column < b.column);
       });
+      std::vector<Diagnostic> sorted;
+      sorted.reserve(out_.size());
+      for (std::size_t i : idx) sorted.push_back(std::move(out_[i]));
+      out_ = std::move(sorted);
     }
     return std::move(out_);
   }
@@ -537,6 +625,15 @@ struct BundleReader::Impl {
 BundleReader::BundleReader(const LoadOptions& options) : impl_(std::make_unique<Impl>(options)) {}
 BundleReader::~BundleReader() = default;
 Problems& BundleReader::problems() { return impl_->problems_; }
+const std::string& BundleReader::file_name(FileId f) const {
+  static const std::string kNone;
+  const auto k = static_cast<std::size_t>(f);
+  return impl_->t.present[k] ? impl_->t.names[k] : kNone;
+}
+std::string_view BundleReader::file_text(FileId f) const {
+  const auto k = static_cast<std::size_t>(f);
+  return impl_->t.present[k] ? std::string_view(impl_->t.bodies[k]) : std::string_view();
+}
 const LoadOptions& BundleReader::options() const { return impl_->opt_; }
 bool BundleReader::parse(spec::Jurisdiction& j, spec::Rules& r) { return impl_->parse(j, r); }
 std::vector<Diagnostic> BundleReader::finish() { return impl_->finish(); }

@@ -33,6 +33,9 @@ class BundleReader {
   bool parse(spec::Jurisdiction& jurisdiction, spec::Rules& rules);
 
   Problems& problems();
+  // A file's name as diagnostics give it, and its text (BOM included); empty when the bundle has no such file.
+  const std::string& file_name(FileId f) const;
+  std::string_view file_text(FileId f) const;
   const LoadOptions& options() const;
 
   // Checks that every file read is still the file that was read, then returns every problem as a

@@ -19,17 +19,41 @@ struct Problem {
   std::string pointer;     // JSON files
   std::int64_t line = 0;   // CSV files
   std::string message;
+  bool followup = false;   // may follow from another error: reported after the others
 };
+
+// The two sides of a bundle: jurisdiction.json with its CSV files, and rules.json. When one side has shape
+// errors (an unknown field, a wrong type) the other is still compiled, against an empty stand-in for the
+// broken one, so that its own errors are reported too (SPEC §2: every error found); problems of checks
+// that read the broken side are not recorded, since they may only echo its shape errors.
+inline constexpr std::uint8_t kJurisdictionSide = 1;
+inline constexpr std::uint8_t kRulesSide = 2;
 
 class Problems {
  public:
   explicit Problems(std::size_t max) : max_(max) {}
-  void json(FileId f, std::string pointer, std::string message) {
-    if (list.size() < max_) list.push_back({f, std::move(pointer), 0, std::move(message)});
+  void json(FileId f, std::string pointer, std::string message, bool followup = false) {
+    if (list.size() < max_ && !(sides_ & broken_)) list.push_back({f, std::move(pointer), 0, std::move(message), followup});
   }
-  void csv(FileId f, std::int64_t line, std::string message) {
-    if (list.size() < max_) list.push_back({f, {}, line, std::move(message)});
+  void csv(FileId f, std::int64_t line, std::string message, bool followup = false) {
+    if (list.size() < max_ && !(sides_ & broken_)) list.push_back({f, {}, line, std::move(message), followup});
   }
+  // While a Reading is alive, problems come from checks that read `sides` of the bundle (0, as outside
+  // any Reading: a file's own shape, always recorded).
+  class Reading {
+   public:
+    Reading(Problems& p, std::uint8_t sides) : p_(p), saved_(p.sides_) { p.sides_ = sides; }
+    ~Reading() { p_.sides_ = saved_; }
+    Reading(const Reading&) = delete;
+    Reading& operator=(const Reading&) = delete;
+
+   private:
+    Problems& p_;
+    std::uint8_t saved_;
+  };
+  // From now on, problems of checks that read any of the `broken` sides are not recorded.
+  void ignore_reading(std::uint8_t broken) { broken_ |= broken; }
+  std::uint8_t broken() const { return broken_; }
   // Problems already placed in their file (the GeoJSON reader finds line and column itself).
   void placed(Diagnostic d) {
     if (list.size() + diagnostics.size() < max_) diagnostics.push_back(std::move(d));
@@ -40,6 +64,8 @@ class Problems {
 
  private:
   std::size_t max_;
+  std::uint8_t sides_ = 0;
+  std::uint8_t broken_ = 0;
 };
 
 }  // namespace gridroute::detail

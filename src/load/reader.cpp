@@ -63,6 +63,10 @@ struct OpName {
 };
 constexpr OpName kCompareOps[] = {{"eq", Op::eq}, {"ne", Op::ne}, {"lt", Op::lt}, {"le", Op::le},
                                   {"gt", Op::gt}, {"ge", Op::ge}, {"in", Op::in}, {"exists", Op::exists}};
+// Operators as other query languages spell them: their suggestion is certain ("gte" is ge, not gt).
+constexpr std::pair<std::string_view, std::string_view> kOpAliases[] = {
+    {"gte", "ge"}, {"lte", "le"}, {"neq", "ne"}, {"equals", "eq"}, {"==", "eq"}, {"!=", "ne"},
+    {"<", "lt"},   {"<=", "le"},  {">", "gt"},   {">=", "ge"},       {"not_eq", "ne"}};
 
 }  // namespace
 
@@ -86,7 +90,7 @@ bool Reader::read(const json::value& v, spec::Condition& out) {
       Step s(*this, "attr");
       ok = read(o.at("attr"), out.attr);
     }
-    int ops = 0;
+    int ops = 0, unknown = 0;
     for (const auto& kv : o) {
       std::string_view key = kv.key();
       if (key == "attr") continue;
@@ -95,8 +99,16 @@ bool Reader::read(const json::value& v, spec::Condition& out) {
       for (const auto& on : kCompareOps)
         if (on.name == key) found = &on;
       if (!found) {
-        error(detail::cat("unknown field '", key, "' in a condition (operators: eq ne lt le gt ge in exists)"));
+        Suggest near(key);
+        for (const auto& on : kCompareOps) near.consider(on.name);
+        std::string best = near.found() ? near.best() : "";
+        for (const auto& [alias, op] : kOpAliases)
+          if (alias == key) best = op;
+        error(detail::cat("unknown field '", key, "' in a condition",
+                          !best.empty() ? detail::cat(" (did you mean '", best, "'?)")
+                                        : std::string(" (operators: eq ne lt le gt ge in exists)")));
         ok = false;
+        ++unknown;
         continue;
       }
       ++ops;
@@ -140,7 +152,8 @@ bool Reader::read(const json::value& v, spec::Condition& out) {
         ok = false;
       }
     }
-    if (ops != 1) {
+    // A misspelt operator is the cause: the missing operator it leaves is not a second error.
+    if (ops != 1 && !(ops == 0 && unknown > 0)) {
       error(ops == 0 ? "a condition on 'attr' needs one operator: eq ne lt le gt ge in exists"
                      : "a condition on 'attr' takes exactly one operator");
       ok = false;
@@ -202,7 +215,10 @@ bool Reader::read(const json::value& v, spec::Condition& out) {
     }
     return ok;
   }
-  error(detail::cat("unknown field '", key, "' in a condition"));
+  Suggest near(key);
+  for (std::string_view k : {"all", "any", "not", "local_time", "workday", "attr"}) near.consider(k);
+  error(detail::cat("unknown field '", key, "' in a condition",
+                    near.found() ? detail::cat(" (did you mean '", near.best(), "'?)") : std::string()));
   return false;
 }
 

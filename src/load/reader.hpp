@@ -5,6 +5,7 @@
 // pointer of the offending value, and reading goes on so that all errors are reported.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <map>
@@ -19,6 +20,7 @@
 #include <boost/mp11.hpp>
 
 #include "base/strings.hpp"
+#include "base/suggest.hpp"
 #include "gridroute/bundle.hpp"
 #include "load/model.hpp"
 #include "base/json_text.hpp"
@@ -153,12 +155,17 @@ class Reader {
     const json::object& o = v.get_object();
     using Members = boost::describe::describe_members<T, boost::describe::mod_public>;
     bool ok = true;
+    std::vector<std::string> suggested;  // fields a misspelt key stands for: not also reported missing
     for (const auto& kv : o) {
       bool known = false;
       boost::mp11::mp_for_each<Members>([&](auto D) { known = known || kv.key() == D.name; });
       if (!known) {
         Step s(*this, kv.key());
-        error(detail::cat("unknown field '", std::string_view(kv.key()), "'"));
+        Suggest near(std::string_view(kv.key()));
+        boost::mp11::mp_for_each<Members>([&](auto D) { near.consider(D.name); });
+        error(detail::cat("unknown field '", std::string_view(kv.key()), "'",
+                          near.found() ? detail::cat(" (did you mean '", near.best(), "'?)") : std::string()));
+        if (near.found()) suggested.push_back(near.best());
         ok = false;
       }
     }
@@ -166,7 +173,10 @@ class Reader {
       using F = std::remove_cvref_t<decltype(out.*D.pointer)>;
       const json::value* f = o.if_contains(D.name);
       if (!f) {
-        if (required<F>(D.name)) {
+        const bool misspelt = std::find(suggested.begin(), suggested.end(), D.name) != suggested.end();
+        if (required<F>(D.name) && misspelt) {
+          ok = false;
+        } else if (required<F>(D.name)) {
           error(detail::cat("missing field '", D.name, "'"));
           ok = false;
         }

@@ -17,6 +17,7 @@
 namespace gridroute::detail {
 // What the codec stores of the small structures: every member, in declared order.
 BOOST_DESCRIBE_STRUCT(Duration, (), (kind, n))
+BOOST_DESCRIBE_STRUCT(TextPos, (), (line, column))
 BOOST_DESCRIBE_STRUCT(RoleKey, (), (role, department))
 BOOST_DESCRIBE_STRUCT(CondNode, (),
                       (op, attr_type, attr, first_child, child_count, b, num, str, nums, strs, bools, window_begin,
@@ -33,7 +34,7 @@ namespace gridroute::detail::store {
 namespace {
 
 // A member added to Index must be stored here (and kFormatVersion raised): this fails the build until then.
-static_assert(sizeof(void*) != 8 || sizeof(Index) == 2048,
+static_assert(sizeof(void*) != 8 || sizeof(Index) == 2336,
               "Index changed: store the new member in write_index/open_index and raise kFormatVersion");
 
 // Section tags.
@@ -59,8 +60,9 @@ struct StoredCalendar {
 };
 BOOST_DESCRIBE_STRUCT(StoredCalendar, (), (id, tz, weekdays, periods, holidays, workdays))
 
-template <class V>
-std::vector<std::pair<std::string, V>> sorted_pairs(const StringMap<std::string, V>& m) {
+template <class Map>
+auto sorted_pairs(const Map& m) {
+  using V = typename Map::mapped_type;
   std::vector<std::pair<std::string, V>> out(m.begin(), m.end());
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   return out;
@@ -113,6 +115,11 @@ std::string meta_bytes(const Index& s) {
   e.put(s.cells_id_property);
   e.put(s.snap_meters);
   e.put(s.local_times);
+  // Where things were read, so that lint on the file places its findings as on the directory.
+  e.put(s.sources.files);
+  e.put(s.sources.condition_pointer);
+  e.put(s.sources.handler_line);
+  for (const auto& at : s.sources.at) e.put(sorted_pairs(at));
   return e.bytes();
 }
 
@@ -274,6 +281,14 @@ class Opener {
     d.get(s.cells_id_property);
     d.get(s.snap_meters);
     d.get(s.local_times);
+    d.get(s.sources.files);
+    d.get(s.sources.condition_pointer);
+    d.get(s.sources.handler_line);
+    std::vector<std::pair<std::string, TextPos>> at[2];
+    d.get(at[0]);
+    d.get(at[1]);
+    for (int f = 0; f < 2; ++f)
+      for (auto& [k, v] : at[f]) s.sources.at[static_cast<std::size_t>(f)].emplace(std::move(k), v);
     if (d.failed() || !d.at_end()) return bad("the META section is cut short or has extra bytes");
     for (auto& [k, v] : role_key_index) s.role_key_index.emplace(std::move(k), v);
     for (auto& [k, v] : exact) s.exact_groups.emplace(std::move(k), v);
@@ -386,6 +401,8 @@ class Opener {
           c.window_begin < 0 || c.window_end < 0 || c.window_begin > 86400 || c.window_end > 86400)
         return bad(cat("condition ", i, " is out of range"));
     }
+    // Lint reads a pointer per condition; the handlers' lines it checks itself.
+    s.sources.condition_pointer.resize(nc);
     if (s.attr_types.size() != s.attr_names.size()) return bad("attribute types and names differ in length");
     for (AttrType t : s.attr_types)
       if (static_cast<int>(t) > static_cast<int>(AttrType::string)) return bad("an attribute type is out of range");

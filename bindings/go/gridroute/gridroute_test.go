@@ -254,7 +254,18 @@ func TestGoldenBatches(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer e.Close()
-			if f, err := e.Check(); err != nil || len(f) != 0 {
+			// The demo bundle's loudspeaker-minor rule shows on purpose that `ne` is false on a missing
+			// attribute (its README: L04), and Check warns about it; any other finding is a regression.
+			var intended []string
+			if filepath.Base(b) == "lanxi" {
+				intended = []string{"/rules/2/when/all/1"}
+			}
+			f, err := e.Check()
+			var got []string
+			for _, d := range f {
+				got = append(got, d.Pointer)
+			}
+			if err != nil || strings.Join(got, " ") != strings.Join(intended, " ") {
 				t.Fatalf("Check() = %v, %v", f, err)
 			}
 			out, err := e.RouteBatch(readFile(t, filepath.Join(b, "issues.jsonl")), false)

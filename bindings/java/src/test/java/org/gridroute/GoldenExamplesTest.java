@@ -138,8 +138,12 @@ class GoldenExamplesTest {
     @ParameterizedTest
     @MethodSource("cleanExamples")
     void theExamplesCheckClean(Path bundle) {
+        // The demo bundle's loudspeaker-minor rule shows on purpose that ne is false on a missing
+        // attribute (its README: L04), and check() warns about it; any other finding is a regression.
+        List<String> intended = bundle.getFileName().toString().equals("lanxi")
+                ? List.of("/rules/2/when/all/1") : List.of();
         try (Engine engine = Engine.load(bundle)) {
-            assertEquals(List.of(), engine.check());
+            assertEquals(intended, engine.check().stream().map(Diagnostic::pointer).toList());
         }
     }
 }

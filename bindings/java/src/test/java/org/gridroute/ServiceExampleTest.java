@@ -56,7 +56,7 @@ class ServiceExampleTest {
             assertEquals(422, service.escalate(CASE.replace("\"level\": 0", "\"level\": 9"), "2026-11-23T10:00:00+08:00").status());
 
             assertEquals(200, service.check().status());
-            assertEquals(0, json(service.check()).get("diagnostics").size());
+            assertEquals(1, json(service.check()).get("diagnostics").size());  // lanxi's deliberate ne (L04)
             assertEquals(200, service.reload().status());
             assertEquals("ok", json(service.health()).get("status").asText());
         }

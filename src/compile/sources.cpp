@@ -1,0 +1,75 @@
+// Where the things of a compiled bundle came from (see sources.hpp).
+#include "compile/sources.hpp"
+
+#include "base/strings.hpp"
+#include "compile/index.hpp"
+#include "load/load.hpp"
+
+namespace gridroute::detail {
+namespace {
+
+// Positions of `pointers` in `text` (a BOM skipped), in one walk over it.
+void locate_into(std::string_view text, std::vector<std::string> pointers,
+                 absl::flat_hash_map<std::string, TextPos>& out) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (pointers.empty() || text.size() > kMaxPlacedFileBytes) return;
+  const std::vector<std::size_t> offsets = locate_many(text, pointers);
+  const std::vector<TextPos> pos = positions_of(text, offsets);
+  for (std::size_t i = 0; i < pointers.size(); ++i) out.emplace(std::move(pointers[i]), pos[i]);
+}
+
+}  // namespace
+
+Diagnostic SourceMap::json(FileId file, std::string pointer, Diagnostic::Severity severity, std::string message) const {
+  Diagnostic d;
+  d.severity = severity;
+  const auto f = static_cast<std::size_t>(file);
+  d.file = files[f].empty() ? (file == FileId::rules ? "rules.json" : "jurisdiction.json") : files[f];
+  if (f < at.size())
+    if (auto it = at[f].find(pointer); it != at[f].end()) {
+      d.line = it->second.line;
+      d.column = it->second.column;
+    }
+  d.pointer = std::move(pointer);
+  d.message = std::move(message);
+  return d;
+}
+
+Diagnostic SourceMap::handler(std::int32_t h, Diagnostic::Severity severity, std::string message) const {
+  const auto k = static_cast<std::size_t>(h);
+  if (k < handler_line.size() && handler_line[k] > 0) {
+    Diagnostic d;
+    d.severity = severity;
+    d.file = files[static_cast<std::size_t>(FileId::handlers_csv)];
+    d.line = static_cast<int>(handler_line[k]);
+    d.message = std::move(message);
+    return d;
+  }
+  return json(FileId::jurisdiction, cat("/handlers/", h), severity, std::move(message));
+}
+
+void place_sources(Index& s, const spec::Jurisdiction& jur, const BundleReader& reader) {
+  SourceMap& m = s.sources;
+  for (int f = 0; f < kFileCount; ++f) m.files[static_cast<std::size_t>(f)] = reader.file_name(static_cast<FileId>(f));
+  // Handlers: JSON ones first (their index is their position in /handlers), then the CSV rows.
+  m.handler_line.assign(jur.handlers.size(), 0);
+  std::vector<std::string> jpointers;
+  for (std::size_t h = 0; h < jur.handlers.size(); ++h) {
+    if (jur.handlers[h].from_csv) m.handler_line[h] = jur.handlers[h].origin;
+    else jpointers.push_back(cat("/handlers/", h));
+  }
+  locate_into(reader.file_text(FileId::jurisdiction), std::move(jpointers),
+              m.at[static_cast<std::size_t>(FileId::jurisdiction)]);
+  // rules.json: what lint names — categories, rules and their routes, policies, conditions.
+  std::vector<std::string> rpointers{"/categories", "/defaults/fallback"};
+  for (std::size_t c = 0; c < s.categories.size(); ++c) rpointers.push_back(cat("/categories/", c));
+  for (std::size_t r = 0; r < s.rules.size(); ++r) {
+    rpointers.push_back(cat("/rules/", r));
+    rpointers.push_back(cat("/rules/", r, "/route"));
+  }
+  for (std::size_t p = 0; p < s.policies.size(); ++p) rpointers.push_back(cat("/escalation_policies/", p));
+  for (const std::string& p : m.condition_pointer) rpointers.push_back(p);
+  locate_into(reader.file_text(FileId::rules), std::move(rpointers), m.at[static_cast<std::size_t>(FileId::rules)]);
+}
+
+}  // namespace gridroute::detail

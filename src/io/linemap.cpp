@@ -1,0 +1,578 @@
+// Maps: a platform's own work-order JSON onto issue and case lines (gridroute/linemap.hpp).
+#include "gridroute/linemap.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <optional>
+
+#include <boost/json.hpp>
+
+#include "base/encoding.hpp"
+#include "base/json_text.hpp"
+#include "base/strings.hpp"
+#include "base/suggest.hpp"
+#include "base/text.hpp"
+#include "gridroute/time.hpp"
+
+namespace gridroute {
+namespace {
+
+namespace json = boost::json;
+using detail::cat;
+
+// What a value becomes on the way.
+enum class As : std::uint8_t { keep, string, number, integer, boolean, epoch_s, epoch_ms };
+
+// The fields a line may carry (SPEC §4, §6, §7), in the order a mapped line writes them.
+constexpr std::string_view kTargets[] = {"id",       "category", "cell",     "location",         "at",
+                                         "attrs",    "level",    "level_started_at", "responded", "reports",
+                                         "status",   "rating",   "rule",     "handler",          "returned",
+                                         "suspended", "extended_to"};
+bool is_time(std::string_view t) { return t == "at" || t == "level_started_at" || t == "extended_to"; }
+// Ids and codes: a platform that stores them as numbers gets them as decimal strings.
+bool is_code(std::string_view t) {
+  return t == "category" || t == "cell" || t == "rule" || t == "handler" || t == "status";
+}
+
+// A path into the platform's object: dotted keys ("grid.code"; a key of digits also indexes a list), or a
+// JSON pointer ("/a.b/c") for keys that hold dots.
+struct Path {
+  std::string text;
+  std::vector<std::string> keys;
+};
+
+std::optional<Path> parse_path(std::string_view text) {
+  Path p;
+  p.text = std::string(text);
+  if (text.empty()) return std::nullopt;
+  if (text.front() == '/') {
+    std::size_t i = 1;
+    while (true) {
+      std::size_t j = text.find('/', i);
+      std::string key;
+      std::string_view raw = text.substr(i, j == std::string_view::npos ? std::string_view::npos : j - i);
+      for (std::size_t k = 0; k < raw.size(); ++k) {
+        if (raw[k] == '~' && k + 1 < raw.size() && (raw[k + 1] == '0' || raw[k + 1] == '1')) {
+          key.push_back(raw[k + 1] == '0' ? '~' : '/');
+          ++k;
+        } else {
+          key.push_back(raw[k]);
+        }
+      }
+      p.keys.push_back(std::move(key));
+      if (j == std::string_view::npos) break;
+      i = j + 1;
+    }
+    return p;
+  }
+  std::size_t i = 0;
+  while (true) {
+    std::size_t j = text.find('.', i);
+    std::string_view key = text.substr(i, j == std::string_view::npos ? std::string_view::npos : j - i);
+    if (key.empty()) return std::nullopt;
+    p.keys.emplace_back(key);
+    if (j == std::string_view::npos) break;
+    i = j + 1;
+  }
+  return p;
+}
+
+// The value a path names, or null when any step is missing (a JSON null counts as missing).
+const json::value* resolve(const json::value& root, const Path& path) {
+  const json::value* v = &root;
+  for (const std::string& key : path.keys) {
+    if (v->is_object()) {
+      v = v->get_object().if_contains(key);
+    } else if (v->is_array()) {
+      std::size_t k = 0;
+      auto r = std::from_chars(key.data(), key.data() + key.size(), k);
+      if (r.ec != std::errc() || r.ptr != key.data() + key.size() || k >= v->get_array().size()) return nullptr;
+      v = &v->get_array()[k];
+    } else {
+      return nullptr;
+    }
+    if (v == nullptr || v->is_null()) return nullptr;
+  }
+  return v;
+}
+
+struct Source {
+  std::string target;  // "id", "attrs.severity", ...
+  std::optional<Path> path;
+  std::optional<json::value> value;     // a constant
+  std::optional<json::value> fallback;  // "default": when the path is missing
+  int table = -1;
+  As as = As::keep;
+  std::string offset;  // "+08:00", appended to a time written without an offset
+  std::optional<Path> lon, lat;  // location
+};
+
+std::string decimal(const json::value& v) {
+  if (v.is_int64()) return std::to_string(v.get_int64());
+  if (v.is_uint64()) return std::to_string(v.get_uint64());
+  return "";
+}
+
+// Whether a date-time text ends with its offset ("Z", "+08:00", "-0500").
+bool has_offset(std::string_view t) {
+  if (t.size() < 11) return true;  // not a date-time: leave it to the core's check
+  std::string_view time = t.substr(10);
+  return time.find_first_of("Zz+") != std::string_view::npos || time.find('-') != std::string_view::npos;
+}
+
+// " (did you mean 'name'?)" for a misspelt field name (quoted as bundle errors quote fields), or "".
+std::string field_hint(std::string_view word, const std::vector<std::string>& fields) {
+  detail::Suggest s(word);
+  s.consider_all(fields);
+  return s.found() ? cat(" (did you mean '", s.best(), "'?)") : std::string();
+}
+
+}  // namespace
+
+struct LineMap::Impl {
+  std::string label;
+  std::vector<Source> sources;
+  std::vector<std::string> table_names;
+  std::vector<json::object> tables;
+  int id_source = -1;
+
+  // The value of one source for a line: nullopt with `error` empty when the line has none (the field is
+  // left out), nullopt with `error` set when the line is refused.
+  std::optional<json::value> value_of(const Source& s, const json::value& line, std::string& error) const {
+    if (s.lon) {
+      const json::value* lon = resolve(line, *s.lon);
+      const json::value* lat = resolve(line, *s.lat);
+      if (!lon && !lat) return std::nullopt;
+      json::array a;
+      for (auto [v, p] : {std::pair{lon, &*s.lon}, std::pair{lat, &*s.lat}}) {
+        if (!v) {
+          error = cat("field '", p->text, "' is missing (mapped to '", s.target, "')");
+          return std::nullopt;
+        }
+        auto n = as_number(*v);
+        if (!n) {
+          error = cat("field '", p->text, "' must be a number (mapped to '", s.target, "'), got ", detail::brief(*v));
+          return std::nullopt;
+        }
+        a.emplace_back(*n);
+      }
+      return json::value(std::move(a));
+    }
+    std::optional<json::value> v;
+    if (s.value) v = *s.value;
+    if (s.path) {
+      if (const json::value* found = resolve(line, *s.path)) v = *found;
+      else if (s.fallback) v = *s.fallback;
+      else return std::nullopt;
+    }
+    if (!v) return std::nullopt;
+    const std::string_view from = s.path ? std::string_view(s.path->text) : std::string_view("value");
+    if (s.table >= 0) {
+      std::string key = v->is_string() ? std::string(v->get_string()) : decimal(*v);
+      if (key.empty() && !v->is_string()) {
+        error = cat("field '", from, "' must be a name of table \"", table_names[s.table], "\", got ",
+                    detail::brief(*v));
+        return std::nullopt;
+      }
+      const json::object& t = tables[static_cast<std::size_t>(s.table)];
+      const json::value* hit = t.if_contains(key);
+      if (!hit) hit = t.if_contains("*");
+      if (!hit) {
+        json::value shown(json::string_view(key.data(), key.size()));
+        error = cat("field '", from, "': ", detail::brief(shown), " is not in table \"", table_names[s.table],
+                    "\" of ", label, detail::did_you_mean(key, keys_of(t)));
+        return std::nullopt;
+      }
+      v = *hit;
+    }
+    if (!convert(*v, s, from, error)) return std::nullopt;
+    return v;
+  }
+
+  static std::vector<std::string> keys_of(const json::object& t) {
+    std::vector<std::string> k;
+    for (const auto& kv : t) k.emplace_back(kv.key());
+    return k;
+  }
+
+  static std::optional<double> as_number(const json::value& v) {
+    if (v.is_number()) return v.to_number<double>();
+    if (!v.is_string()) return std::nullopt;
+    std::string_view t = v.get_string();
+    while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
+    while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+    double d = 0;
+    auto r = std::from_chars(t.data(), t.data() + t.size(), d);
+    if (t.empty() || r.ec != std::errc() || r.ptr != t.data() + t.size() || !std::isfinite(d)) return std::nullopt;
+    return d;
+  }
+
+  bool convert(json::value& v, const Source& s, std::string_view from, std::string& error) const {
+    auto fail = [&](std::string_view want) {
+      error = cat("field '", from, "' must be ", want, " (mapped to '", s.target, "'), got ", detail::brief(v));
+      return false;
+    };
+    switch (s.as) {
+      case As::keep: break;
+      case As::string:
+        if (v.is_string()) break;
+        if (v.is_number() || v.is_bool()) {
+          v = json::string(json::serialize(v));
+          break;
+        }
+        return fail("a string or number");
+      case As::number:
+      case As::integer: {
+        auto n = as_number(v);
+        if (!n) return fail("a number");
+        if (s.as == As::integer) {
+          if (*n != std::floor(*n) || std::fabs(*n) > 9e15) return fail("an integer");
+          v = static_cast<std::int64_t>(*n);
+        } else {
+          v = *n;
+          if (*n == std::floor(*n) && std::fabs(*n) < 9e15) v = static_cast<std::int64_t>(*n);
+        }
+        break;
+      }
+      case As::boolean: {
+        if (v.is_bool()) break;
+        std::string t = v.is_string() ? std::string(v.get_string()) : decimal(v);
+        for (char& c : t) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        if (t == "true" || t == "1" || t == "yes" || t == "y") v = true;
+        else if (t == "false" || t == "0" || t == "no" || t == "n") v = false;
+        else return fail("true or false (or 1/0, yes/no)");
+        break;
+      }
+      case As::epoch_s:
+      case As::epoch_ms: {
+        auto n = as_number(v);
+        if (!n) return fail(s.as == As::epoch_s ? "seconds since 1970 (a number)" : "milliseconds since 1970 (a number)");
+        const double us = s.as == As::epoch_s ? *n * 1e6 : *n * 1e3;
+        if (!(us >= static_cast<double>(kMinInstant) && us < static_cast<double>(kMaxInstant)))
+          return fail("a time from 0000 to 9000");
+        auto text = format_rfc3339(static_cast<Instant>(std::llround(us)), "UTC");
+        if (!text.ok()) return fail("a time from 0000 to 9000");
+        v = json::string(*text);
+        break;
+      }
+    }
+    if (is_code(s.target) && (v.is_int64() || v.is_uint64())) v = json::string(decimal(v));
+    if (is_time(s.target) && !s.offset.empty() && v.is_string() && !has_offset(v.get_string())) {
+      std::string t(v.get_string());
+      if (t.size() > 10 && t[10] == ' ') t[10] = 'T';
+      v = json::string(t + s.offset);
+    }
+    return true;
+  }
+};
+
+const std::string& LineMap::label() const { return impl_->label; }
+
+bool LineMap::apply(std::string_view line, std::string& out, std::string& id, std::string& error) const {
+  const Impl& m = *impl_;
+  out.clear();
+  error.clear();
+  id = "null";
+  if (std::size_t bad = 0; !detail::valid_utf8(line, bad)) {
+    error = cat("invalid UTF-8 in the line", detail::encoding_hint(line, bad, detail::TextKind::line));
+    return false;
+  }
+  json::error_code ec;
+  json::parse_options po;
+  po.max_depth = 64;
+  json::value root = json::parse(json::string_view(line.data(), line.size()), ec, {}, po);
+  if (ec) {
+    error = cat("invalid JSON: ", ec.message());
+    return false;
+  }
+  if (!root.is_object()) {
+    error = "a line must be a JSON object";
+    return false;
+  }
+  if (m.id_source >= 0) {
+    std::string ignored;
+    if (auto v = m.value_of(m.sources[static_cast<std::size_t>(m.id_source)], root, ignored))
+      if (v->is_string() || v->is_int64() || v->is_uint64()) id = json::serialize(*v);
+  }
+  json::object o;
+  json::object attrs;
+  bool has_cell = false, has_location = false;
+  for (const Source& s : m.sources) {
+    std::optional<json::value> v = m.value_of(s, root, error);
+    if (!error.empty()) return false;
+    if (!v) {
+      if (s.target == "id" || s.target == "category" || s.target == "at") {
+        error = cat("field '", s.path ? s.path->text : s.target, "' is missing (mapped to '", s.target, "')");
+        return false;
+      }
+      continue;
+    }
+    if (s.target.starts_with("attrs.")) {
+      attrs[s.target.substr(6)] = std::move(*v);
+      continue;
+    }
+    has_cell = has_cell || s.target == "cell";
+    has_location = has_location || s.target == "location";
+    o[s.target] = std::move(*v);
+  }
+  if (!has_cell && !has_location) {
+    for (const Source& s : m.sources)
+      if (s.target == "cell" || s.target == "location") {
+        error = cat("field '", s.path ? s.path->text : s.lon ? s.lon->text : s.target, "' is missing (mapped to '",
+                    s.target, "')");
+        return false;
+      }
+  }
+  // In the order of the contract's fields, whatever the map's order.
+  json::object ordered;
+  for (std::string_view t : kTargets) {
+    if (t == "attrs") {
+      if (!attrs.empty()) ordered["attrs"] = std::move(attrs);
+      continue;
+    }
+    if (auto* v = o.if_contains(t)) ordered[t] = std::move(*v);
+  }
+  out = json::serialize(ordered);
+  return true;
+}
+
+absl::StatusOr<LineMap> LineMap::load(const std::string& path, std::vector<Diagnostic>* diagnostics) {
+  std::string text;
+  auto refuse = [&](std::string message) -> absl::StatusOr<LineMap> {
+    Diagnostic d;
+    d.file = path;
+    d.message = message;
+    if (diagnostics) diagnostics->push_back(d);
+    return absl::InvalidArgumentError(cat("map refused: 1 error; first: ", d.to_string()));
+  };
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return refuse("no such file");
+  if (!S_ISREG(st.st_mode)) return refuse("is not a regular file");
+  if (st.st_size > (std::int64_t{64} << 20)) return refuse("a map is at most 64 MiB");
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return refuse("cannot be read");
+  char buf[1 << 16];
+  while (true) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return parse(text, path, diagnostics);
+}
+
+absl::StatusOr<LineMap> LineMap::parse(std::string_view text, std::string label, std::vector<Diagnostic>* diagnostics) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  std::vector<Diagnostic> found;
+  auto at = [&](std::string pointer, std::string message) {
+    Diagnostic d;
+    d.file = label;
+    const auto pos = detail::position_of(text, detail::locate(text, pointer));
+    d.line = pos.line;
+    d.column = pos.column;
+    d.pointer = std::move(pointer);
+    d.message = std::move(message);
+    found.push_back(std::move(d));
+  };
+  auto finish = [&](std::shared_ptr<Impl> impl) -> absl::StatusOr<LineMap> {
+    if (diagnostics) diagnostics->insert(diagnostics->end(), found.begin(), found.end());
+    if (!found.empty())
+      return absl::InvalidArgumentError(cat("map refused: ", found.size(), found.size() == 1 ? " error" : " errors",
+                                            "; first: ", found.front().to_string()));
+    return LineMap(std::move(impl));
+  };
+  auto impl = std::make_shared<Impl>();
+  impl->label = label;
+  std::size_t bad = 0;
+  if (!detail::valid_utf8(text, bad)) {
+    Diagnostic d;
+    d.file = label;
+    const auto pos = detail::position_of(text, bad);
+    d.line = pos.line;
+    d.column = pos.column;
+    d.message = "invalid UTF-8";
+    found.push_back(d);
+    return finish(nullptr);
+  }
+  std::string err;
+  std::size_t offset = 0;
+  auto root = detail::parse_json(text, 64, err, offset);
+  if (!root) {
+    Diagnostic d;
+    d.file = label;
+    const auto pos = detail::position_of(text, offset);
+    d.line = pos.line;
+    d.column = pos.column;
+    d.message = err;
+    found.push_back(d);
+    return finish(nullptr);
+  }
+  if (!root->is_object()) {
+    at("", "a map is a JSON object {\"format\": \"gridroute.map/1\", \"fields\": {...}, \"tables\": {...}}");
+    return finish(nullptr);
+  }
+  const json::object& top = root->get_object();
+  for (const auto& kv : top) {
+    std::string_view k = kv.key();
+    if (k != "format" && k != "fields" && k != "tables") {
+      std::string p;
+      detail::append_token(p, k);
+      at(p, cat("unknown field '", k, "'", field_hint(k, std::vector<std::string>{"format", "fields", "tables"})));
+    }
+  }
+  const json::value* format = top.if_contains("format");
+  if (!format || !format->is_string() || format->get_string() != "gridroute.map/1")
+    at(format ? "/format" : "", "format must be \"gridroute.map/1\"");
+  // Tables: name -> {platform name -> value}.
+  if (const json::value* t = top.if_contains("tables")) {
+    if (!t->is_object()) {
+      at("/tables", "tables must be an object of tables: {\"event_types\": {\"高音喇叭扰民\": \"env.noise.loudspeaker\"}}");
+    } else {
+      for (const auto& kv : t->get_object()) {
+        std::string p = "/tables";
+        detail::append_token(p, kv.key());
+        if (!kv.value().is_object()) {
+          at(p, "a table is an object of names and values");
+          continue;
+        }
+        impl->table_names.emplace_back(kv.key());
+        impl->tables.push_back(kv.value().get_object());
+      }
+    }
+  }
+  const json::value* fields = top.if_contains("fields");
+  if (!fields || !fields->is_object()) {
+    at(fields ? "/fields" : "", "fields must be an object: {\"id\": \"orderNo\", \"category\": ..., ...}");
+    return finish(nullptr);
+  }
+  std::vector<std::string> target_names(std::begin(kTargets), std::end(kTargets));
+  for (const auto& kv : fields->get_object()) {
+    std::string target(kv.key());
+    std::string p = "/fields";
+    detail::append_token(p, target);
+    const bool attr = target.starts_with("attrs.") && target.size() > 6;
+    if (!attr && (target == "attrs" || std::find(target_names.begin(), target_names.end(), target) == target_names.end())) {
+      at(p, cat("unknown field '", target, "' of an issue or case line", field_hint(target, target_names),
+                " (fields: id, category, cell, location, at, attrs.NAME, level, level_started_at, responded, reports, "
+                "status, rating, rule, handler, returned, suspended, extended_to)"));
+      continue;
+    }
+    Source s;
+    s.target = target;
+    const json::value& spec = kv.value();
+    auto path_at = [&](const json::value& v, std::string where) -> std::optional<Path> {
+      if (!v.is_string()) {
+        at(where, cat("a path must be a string such as \"reporter.grid\", got ", detail::brief(v)));
+        return std::nullopt;
+      }
+      auto parsed = parse_path(v.get_string());
+      if (!parsed) at(where, cat("path \"", std::string_view(v.get_string()), "\" must be dotted keys such as "
+                                 "\"reporter.grid\", or a JSON pointer such as \"/reporter/grid\""));
+      return parsed;
+    };
+    if (spec.is_string()) {
+      s.path = path_at(spec, p);
+      if (!s.path) continue;
+    } else if (!spec.is_object()) {
+      at(p, "a field is a path (\"orderNo\") or an object {\"path\": ..., \"table\": ..., \"default\": ..., \"as\": ...}");
+      continue;
+    } else {
+      const json::object& o = spec.get_object();
+      static const std::vector<std::string> kKeys{"path", "value", "default", "table", "as", "offset", "lon", "lat"};
+      bool ok = true;
+      for (const auto& f : o) {
+        std::string fp = p;
+        detail::append_token(fp, f.key());
+        std::string_view k = f.key();
+        if (std::find(kKeys.begin(), kKeys.end(), k) == kKeys.end()) {
+          at(fp, cat("unknown field '", k, "'", field_hint(k, kKeys)));
+          ok = false;
+        } else if (k == "path") {
+          s.path = path_at(f.value(), fp);
+          ok = ok && s.path;
+        } else if (k == "value") {
+          s.value = f.value();
+        } else if (k == "default") {
+          s.fallback = f.value();
+        } else if (k == "lon" || k == "lat") {
+          auto parsed = path_at(f.value(), fp);
+          ok = ok && parsed;
+          (k == "lon" ? s.lon : s.lat) = parsed;
+        } else if (k == "table") {
+          if (!f.value().is_string()) {
+            at(fp, "table must name a table of \"tables\"");
+            ok = false;
+            continue;
+          }
+          std::string_view name = f.value().get_string();
+          auto it = std::find(impl->table_names.begin(), impl->table_names.end(), name);
+          if (it == impl->table_names.end()) {
+            at(fp, cat("unknown table \"", name, "\"", detail::did_you_mean(name, impl->table_names)));
+            ok = false;
+          } else {
+            s.table = static_cast<int>(it - impl->table_names.begin());
+          }
+        } else if (k == "as") {
+          static const std::vector<std::string> kAs{"string", "number", "integer", "bool", "epoch_s", "epoch_ms"};
+          std::string_view a = f.value().is_string() ? std::string_view(f.value().get_string()) : std::string_view();
+          auto it = std::find(kAs.begin(), kAs.end(), a);
+          if (it == kAs.end()) {
+            at(fp, cat("as must be one of string, number, integer, bool, epoch_s, epoch_ms",
+                       detail::did_you_mean(a, kAs)));
+            ok = false;
+          } else {
+            s.as = static_cast<As>(1 + (it - kAs.begin()));
+          }
+        } else if (k == "offset") {
+          std::string_view off = f.value().is_string() ? std::string_view(f.value().get_string()) : std::string_view();
+          const bool shape = off == "Z" || (off.size() == 6 && (off[0] == '+' || off[0] == '-') &&
+                                            std::isdigit(static_cast<unsigned char>(off[1])) &&
+                                            std::isdigit(static_cast<unsigned char>(off[2])) && off[3] == ':' &&
+                                            std::isdigit(static_cast<unsigned char>(off[4])) &&
+                                            std::isdigit(static_cast<unsigned char>(off[5])));
+          if (!shape) {
+            at(fp, "offset must be a UTC offset such as \"+08:00\" or \"Z\"");
+            ok = false;
+          } else if (!is_time(target)) {
+            at(fp, cat("offset applies to times (at, level_started_at, extended_to), not to '", target, "'"));
+            ok = false;
+          } else {
+            s.offset = std::string(off);
+          }
+        }
+      }
+      if (!ok) continue;
+      const bool location = target == "location";
+      if (location != (s.lon.has_value() || s.lat.has_value()) || (location && (!s.lon || !s.lat))) {
+        at(p, location ? "location takes {\"lon\": PATH, \"lat\": PATH}" : "lon and lat are for location only");
+        continue;
+      }
+      if (!location && !s.path && !s.value) {
+        at(p, "a field needs a \"path\" (a field of the platform's line) or a \"value\" (a constant)");
+        continue;
+      }
+      if (s.path && s.value) {
+        at(p, "a field takes a \"path\" or a \"value\", not both (a value used when the path is missing is a \"default\")");
+        continue;
+      }
+    }
+    if (target == "location" && !s.lon) {
+      at(p, "location takes {\"lon\": PATH, \"lat\": PATH}");
+      continue;
+    }
+    if (target == "id") impl->id_source = static_cast<int>(impl->sources.size());
+    impl->sources.push_back(std::move(s));
+  }
+  if (impl->id_source < 0 && found.empty()) at("/fields", "a map must give the line's \"id\"");
+  return finish(std::move(impl));
+}
+
+}  // namespace gridroute

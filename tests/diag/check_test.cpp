@@ -1,0 +1,277 @@
+// gridroute check on a bundle that loads: lint findings placed at their FILE:LINE:COLUMN (a handler of
+// handlers.csv at its CSV line), the warning about conditions false on every issue without an attribute,
+// categories the fallback owner takes as notes (SPEC §6.4) rather than holes, --format json and --strict.
+#include <string>
+
+#include "diag_util.hpp"
+
+namespace diag_test {
+namespace {
+
+// The fixture with a rule whose `ne` is false on issues without `channel`.
+Bundle with_ne_rule() {
+  Bundle b;
+  b.edit("rules.json", R"({"id": "waste", "categories": ["waste.dump"], "route": ["resident_council"]})",
+         R"({"id": "waste", "categories": ["waste.dump"], "route": ["resident_council"]},
+    {"id": "waste-app", "priority": 1, "categories": ["waste.dump"],
+     "when": {"all": [{"attr": "severity", "lt": 3}, {"attr": "channel", "ne": "hotline"}]},
+     "route": ["enforcement_squad"]})");
+  return b;
+}
+
+TEST(LintMissingAttribute, ANeFalseOnEveryIssueWithoutTheAttributeIsAWarningAtTheLeaf) {
+  CliRun r = cli({"check", "."}, "", with_ne_rule().write("ne"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(lines_of(r.out)[0],
+            "./rules.json:11:54: /rules/2/when/all/1: warning: rule 'waste-app' never applies to an issue without "
+            "attribute 'channel': a comparison on a missing attribute is false, ne too; if such issues should match, "
+            "write {\"any\": [{\"attr\": \"channel\", \"exists\": false}, ...the ne...]}; if not, say so with "
+            "{\"attr\": \"channel\", \"exists\": true}")
+      << r.out;
+  EXPECT_NE(r.out.find(".: ok — 7 units, 3 handlers, 3 rules, 1 escalation policy; 1 warning\n"), std::string::npos)
+      << r.out;
+}
+
+TEST(LintMissingAttribute, AConditionThatSaysWhatItWantsOfAMissingAttributeIsNotWarnedAbout) {
+  for (const std::string& guard : {std::string(R"({"attr": "channel", "exists": false})"),
+                                   std::string(R"({"attr": "channel", "exists": true})")}) {
+    SCOPED_TRACE(guard);
+    Bundle b = with_ne_rule();
+    b.edit("rules.json", R"({"attr": "channel", "ne": "hotline"})",
+           guard.find("false") != std::string::npos ? R"({"any": [)" + guard + R"(, {"attr": "channel", "ne": "hotline"}]})"
+                                                    : guard + R"(, {"attr": "channel", "ne": "hotline"})");
+    CliRun r = cli({"check", "."}, "", b.write("ne-guarded"));
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out.find("warning:"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("; 0 warnings\n"), std::string::npos) << r.out;
+  }
+}
+
+TEST(LintMissingAttribute, OtherComparisonsAreNotWarnedAbout) {
+  // lt, eq and the rest read as false on a missing attribute to anyone: only ne surprises.
+  Bundle b;
+  b.edit("rules.json", R"({"id": "waste", "categories": ["waste.dump"], "route": ["resident_council"]})",
+         R"({"id": "waste", "categories": ["waste.dump"], "route": ["resident_council"]},
+    {"id": "waste-eq", "priority": 1, "categories": ["waste.dump"], "when": {"attr": "channel", "eq": "app"}, "route": ["enforcement_squad"]},
+    {"id": "waste-lt", "priority": 2, "categories": ["waste.dump"], "when": {"attr": "severity", "lt": 2}, "route": ["enforcement_squad"]},
+    {"id": "waste-not", "priority": 3, "categories": ["waste.dump"], "when": {"not": {"attr": "channel", "ne": "app"}}, "route": ["enforcement_squad"]})");
+  CliRun r = cli({"check", "."}, "", b.write("other-ops"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.find("warning:"), std::string::npos) << r.out;
+}
+
+TEST(LintPlaces, AHandlerOfHandlersCsvIsNamedAtItsLine) {
+  Bundle b;
+  b.edit("jurisdiction.json", R"("handlers": [)", R"("handlers_csv": "handlers.csv",
+  "handlers": [)")
+      .file("handlers.csv", "id,role,department,serves,name,calendar\nmed-1,mediator,,c2,,\n")
+      .edit("rules.json", R"("format": "gridroute.rules/1",)", R"("format": "gridroute.rules/1", "roles": ["mediator"],)");
+  CliRun r = cli({"check", "."}, "", b.write("csv-handler"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(lines_of(r.out)[0],
+            "./handlers.csv:2: warning: handler 'med-1' serves nothing routable: no rule or escalation level refers "
+            "to role 'mediator'")
+      << r.out;
+}
+
+TEST(LintPlaces, RulesJsonFindingsHaveLineAndColumn) {
+  Bundle b;
+  b.edit("rules.json", R"("escalation_policies": [)", R"("escalation_policies": [
+    {"id": "spare", "levels": [{"name": "grid"}]},)");
+  CliRun r = cli({"check", "."}, "", b.write("unused-policy"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(lines_of(r.out)[0],
+            "./rules.json:12:5: /escalation_policies/0: warning: escalation policy 'spare' is never used by any rule "
+            "or default")
+      << r.out;
+}
+
+// ---- coverage and the fallback owner (SPEC §6.4)
+
+Bundle with_uncovered_category(bool fallback) {
+  Bundle b;
+  b.edit("rules.json", R"({"code": "waste.dump"}])", R"({"code": "waste.dump"}, {"code": "road.pothole"}])");
+  if (fallback) b.edit("rules.json", R"("escalation": "std"})", R"("escalation": "std", "fallback": "council-c1"})");
+  return b;
+}
+
+TEST(LintFallback, WithoutAFallbackAnUnroutedCategoryIsAHole) {
+  CliRun r = cli({"check", "."}, "", with_uncovered_category(false).write("hole"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(lines_of(r.out)[0],
+            "./rules.json:4:66: /categories/2: warning: coverage hole: no rule routes category 'road.pothole' in 3 "
+            "cells (c1-a-01, c1-a-02, c2-01)")
+      << r.out;
+}
+
+TEST(LintFallback, WithAFallbackItIsANoteSayingWhoTakesThem) {
+  CliRun r = cli({"check", "."}, "", with_uncovered_category(true).write("fallback"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(lines_of(r.out)[0],
+            "./rules.json:4:66: /categories/2: note: no rule routes category 'road.pothole' in 3 cells (c1-a-01, "
+            "c1-a-02, c2-01): taken by the fallback owner 'council-c1' (defaults.fallback)")
+      << r.out;
+  EXPECT_EQ(r.out.find("coverage hole"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("; 0 warnings, 1 note\n"), std::string::npos) << r.out;
+  // A note never fails a check, not even a strict one.
+  EXPECT_EQ(cli({"check", "--strict", "."}, "", with_uncovered_category(true).write("fallback-strict")).code, 0);
+}
+
+TEST(LintFallback, CoverageListsThePairsAsTheFallbackHandlersNotAsHoles) {
+  CliRun with = cli({"check", "--coverage", "."}, "", with_uncovered_category(true).write("cov-fallback"));
+  EXPECT_EQ(with.code, 0) << with.err;
+  EXPECT_EQ(with.out.find("coverage holes"), std::string::npos) << with.out;
+  EXPECT_NE(with.out.find("\nno rule, so the fallback handler 'council-c1' takes them (1; each names the highest unit "
+                          "where every cell misses):\n  category group `road`: 3 cells of town `town` route nothing for "
+                          "road.pothole\n"),
+            std::string::npos)
+      << with.out;
+  CliRun without = cli({"check", "--coverage", "."}, "", with_uncovered_category(false).write("cov-hole"));
+  EXPECT_NE(without.out.find("\ncoverage holes (1; each names the highest unit where every cell misses):\n"),
+            std::string::npos)
+      << without.out;
+}
+
+// ---- --format json and --strict
+
+json::object parse_doc(const std::string& text) {
+  json::error_code ec;
+  json::value v = json::parse(text, ec);
+  EXPECT_FALSE(ec) << "not one JSON document: " << text;
+  EXPECT_TRUE(v.is_object()) << text;
+  return v.is_object() ? v.as_object() : json::object();
+}
+
+TEST(CheckJson, ABundleThatLoadsWithItsWarnings) {
+  CliRun r = cli({"check", "--format", "json", "."}, "", with_ne_rule().write("json-ok"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  json::object d = parse_doc(r.out);
+  EXPECT_EQ(d.at("bundle"), ".");
+  EXPECT_EQ(d.at("ok"), true);
+  EXPECT_EQ(d.at("strict"), false);
+  EXPECT_EQ(d.at("digest").as_string().size(), 16u);
+  EXPECT_EQ(d.at("units"), 7);
+  EXPECT_EQ(d.at("handlers"), 3);
+  EXPECT_EQ(d.at("rules"), 3);
+  EXPECT_EQ(d.at("escalation_policies"), 1);
+  EXPECT_EQ(d.at("errors"), 0);
+  EXPECT_EQ(d.at("warnings"), 1);
+  EXPECT_EQ(d.at("notes"), 0);
+  const auto& list = d.at("diagnostics").as_array();
+  ASSERT_EQ(list.size(), 1u);
+  const auto& w = list[0].as_object();
+  EXPECT_EQ(w.at("severity"), "warning");
+  EXPECT_EQ(w.at("file"), "./rules.json");
+  EXPECT_EQ(w.at("line"), 11);
+  EXPECT_EQ(w.at("column"), 54);
+  EXPECT_EQ(w.at("pointer"), "/rules/2/when/all/1");
+  EXPECT_EQ(str(w.at("message")).rfind("rule 'waste-app' never applies to an issue without attribute 'channel'", 0), 0u);
+  EXPECT_EQ(str(w.at("text")), "./rules.json:11:54: /rules/2/when/all/1: warning: " + str(w.at("message")));
+  // The same digest as the text report.
+  EXPECT_NE(cli({"check", "."}, "", with_ne_rule().write("json-ok")).out.find(": bundle " + str(d.at("digest"))),
+            std::string::npos);
+}
+
+TEST(CheckJson, ARefusedBundleIsStillOneDocumentOnStandardOutput) {
+  Bundle b;
+  b.edit("jurisdiction.json", R"("role": "enforcement_squad")", R"("role": "enforcment_squad")")
+      .file("extra.txt", "");
+  CliRun r = cli({"check", "--format=json", "."}, "", b.write("json-refused"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "");
+  json::object d = parse_doc(r.out);
+  EXPECT_EQ(d.at("ok"), false);
+  EXPECT_TRUE(d.at("digest").is_null());
+  EXPECT_EQ(d.at("errors"), 1);
+  const auto& list = d.at("diagnostics").as_array();
+  ASSERT_EQ(list.size(), 1u);
+  const auto& e = list[0].as_object();
+  EXPECT_EQ(e.at("severity"), "error");
+  EXPECT_EQ(e.at("file"), "./jurisdiction.json");
+  EXPECT_EQ(e.at("line"), 17);
+  EXPECT_EQ(e.at("pointer"), "/handlers/2/role");
+  EXPECT_EQ(e.at("message"), R"(unknown role "enforcment_squad" (did you mean "enforcement_squad"?))");
+}
+
+TEST(CheckJson, AMissingBundleIsOneErrorWithoutAFile) {
+  CliRun r = cli({"check", "--format", "json", (scratch() / "no-such-bundle").string()});
+  EXPECT_EQ(r.code, 1);
+  json::object d = parse_doc(r.out);
+  EXPECT_EQ(d.at("ok"), false);
+  ASSERT_EQ(d.at("diagnostics").as_array().size(), 1u);
+  EXPECT_EQ(d.at("diagnostics").as_array()[0].as_object().at("severity"), "error");
+}
+
+TEST(CheckJson, CoverageComesWithIt) {
+  CliRun r = cli({"check", "--format", "json", "--coverage", "."}, "", with_uncovered_category(true).write("json-cov"));
+  EXPECT_EQ(r.code, 0);
+  json::object d = parse_doc(r.out);
+  EXPECT_EQ(d.at("notes"), 1);
+  EXPECT_NE(str(d.at("coverage")).find("fallback handler 'council-c1'"), std::string::npos) << r.out;
+}
+
+TEST(CheckStrict, WarningsFailIt) {
+  const fs::path warned = with_ne_rule().write("strict-warned");
+  CliRun r = cli({"check", "--strict", "."}, "", warned);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("; 1 warning\n"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err, "gridroute: check --strict: 1 warning fails the check\n");
+  CliRun j = cli({"check", "--strict", "--format", "json", "."}, "", warned);
+  EXPECT_EQ(j.code, 1);
+  json::object d = parse_doc(j.out);
+  EXPECT_EQ(d.at("ok"), false);
+  EXPECT_EQ(d.at("strict"), true);
+  EXPECT_EQ(d.at("warnings"), 1);
+  // Without --strict the same bundle passes.
+  EXPECT_EQ(cli({"check", "."}, "", warned).code, 0);
+}
+
+TEST(CheckStrict, ACleanBundlePassesIt) {
+  CliRun r = cli({"check", "--strict", "."}, "", Bundle().write("strict-clean"));
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(r.err, "");
+}
+
+TEST(CheckOptions, UsageErrors) {
+  const fs::path b = Bundle().write("usage");
+  CliRun bad = cli({"check", "--format", "yaml", b.string()});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_EQ(bad.err, "gridroute: check: --format takes text or json\nTry 'gridroute --help'.\n");
+  EXPECT_EQ(cli({"check", b.string(), "--format"}).code, 2);
+  EXPECT_EQ(cli({"check", "--format", "text", b.string()}).code, 0);
+}
+
+}  // namespace
+}  // namespace diag_test
+
+namespace diag_test {
+namespace {
+
+TEST(LintBudget, ALargeJurisdictionIsANoteAndAStrictCheckPasses) {
+  // 2,001 cells x 10,000 categories: over the 20 million pairs coverage is checked for.
+  std::string units = R"({"id": "town", "tier": "town"}, {"id": "c1", "tier": "community", "parent": "town"},
+    {"id": "c1-a", "tier": "area", "parent": "c1"})";
+  for (int i = 0; i < 2001; ++i) units += R"(, {"id": "cell-)" + std::to_string(i) + R"(", "tier": "cell", "parent": "c1-a"})";
+  std::string categories = R"({"code": "noise.loud"}, {"code": "waste.dump"})";
+  for (int i = 0; i < 9998; ++i) categories += R"(, {"code": "misc.c)" + std::to_string(i) + R"("})";
+  Bundle b;
+  b.file("jurisdiction.json", R"({"format": "gridroute.jurisdiction/1", "timezone": "Asia/Shanghai",
+  "tiers": ["town", "community", "area", "cell"], "units": [)" + units + R"(],
+  "handlers": [{"id": "council-c1", "role": "resident_council", "serves": ["c1"]},
+               {"id": "squad", "role": "enforcement_squad", "serves": ["town"]}]})")
+      .edit("rules.json", R"("categories": [{"code": "noise.loud"}, {"code": "waste.dump"}])",
+            R"("categories": [)" + categories + "]")
+      .edit("rules.json", R"({"id": "waste", "categories": ["waste.dump"], "route": ["resident_council"]})",
+            R"({"id": "waste", "categories": ["waste.dump", "misc.*"], "route": ["resident_council"]})");
+  CliRun r = cli({"check", "--strict", "."}, "", b.write("budget"));
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(lines_of(r.out)[0].rfind("./rules.json:4:17: /categories: note: coverage holes not checked: 2001 cells x "
+                                     "10000 categories is over the lint budget of 20000000 pairs",
+                                     0),
+            0u)
+      << lines_of(r.out)[0];
+}
+
+}  // namespace
+}  // namespace diag_test

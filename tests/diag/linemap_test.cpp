@@ -1,0 +1,126 @@
+// gridroute::LineMap (gridroute/linemap.hpp), what `--map` runs: each part of a map on one platform line,
+// and the line it gives or why it refuses it.
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "gridroute/linemap.hpp"
+
+namespace {
+
+using gridroute::LineMap;
+
+LineMap map_of(const std::string& text) {
+  std::vector<gridroute::Diagnostic> errors;
+  auto m = LineMap::parse(text, "test-map.json", &errors);
+  EXPECT_TRUE(m.ok()) << m.status() << (errors.empty() ? "" : "\n" + errors[0].to_string());
+  return std::move(*m);
+}
+
+struct Applied {
+  bool ok = false;
+  std::string line, id, error;
+};
+
+Applied apply_map(const LineMap& m, const std::string& in) {
+  Applied a;
+  a.ok = m.apply(in, a.line, a.id, a.error);
+  return a;
+}
+
+const std::string kBase = R"({"format": "gridroute.map/1", "fields": {
+  "id": "no", "category": {"path": "kind", "table": "kinds"}, "cell": "grid.code",
+  "at": {"path": "time", "offset": "+08:00"})";
+
+TEST(LineMapApply, RenamesNestedPathsTablesAndOrdersTheContractsFields) {
+  LineMap m = map_of(kBase + R"(, "attrs.severity": {"path": "lvl", "as": "integer"}},
+    "tables": {"kinds": {"噪音": "env.noise", "*": "other"}}})");
+  Applied a = apply_map(m, R"({"time": "2026-11-20 09:15:00", "lvl": "2", "grid": {"code": "c-01"}, "kind": "噪音", "no": 12})");
+  ASSERT_TRUE(a.ok) << a.error;
+  EXPECT_EQ(a.line,
+            R"({"id":12,"category":"env.noise","cell":"c-01","at":"2026-11-20T09:15:00+08:00","attrs":{"severity":2}})");
+  EXPECT_EQ(a.id, "12");
+  // "*" catches every name the table does not list.
+  a = apply_map(m, R"({"no": "A-1", "kind": "井盖", "grid": {"code": "c-01"}, "time": "2026-11-20T09:15:00Z"})");
+  ASSERT_TRUE(a.ok) << a.error;
+  EXPECT_EQ(a.line, R"({"id":"A-1","category":"other","cell":"c-01","at":"2026-11-20T09:15:00Z"})");
+}
+
+TEST(LineMapApply, DefaultsConstantsAndConversions) {
+  LineMap m = map_of(kBase + R"(,
+    "attrs.channel": {"path": "src", "default": "hotline"},
+    "attrs.private": {"path": "estate", "as": "bool"},
+    "attrs.rating": {"path": "/score.v2", "as": "number"},
+    "status": {"value": "open"}},
+    "tables": {"kinds": {"噪音": "env.noise"}}})");
+  Applied a = apply_map(m, R"({"no": 5, "kind": "噪音", "grid": {"code": 330781001101}, "time": "2026-11-20T09:15:00+08:00",
+                           "estate": "Y", "score.v2": "4.5"})");
+  ASSERT_TRUE(a.ok) << a.error;
+  // A numeric grid code becomes a string (codes are strings); a missing channel takes its default.
+  EXPECT_EQ(boost::json::parse(a.line),
+            boost::json::parse(R"({"id":5,"category":"env.noise","cell":"330781001101","at":"2026-11-20T09:15:00+08:00",)"
+                               R"("attrs":{"channel":"hotline","private":true,"rating":4.5},"status":"open"})"))
+      << a.line;
+}
+
+TEST(LineMapApply, EpochTimesAndALocationFromTwoFields) {
+  LineMap m = map_of(R"({"format": "gridroute.map/1", "fields": {
+    "id": "no", "category": {"value": "env.noise"}, "location": {"lon": "pos.x", "lat": "pos.y"},
+    "at": {"path": "ms", "as": "epoch_ms"}}})");
+  Applied a = apply_map(m, R"({"no": 1, "pos": {"x": 119.46, "y": "29.21"}, "ms": 1795396800000})");
+  ASSERT_TRUE(a.ok) << a.error;
+  EXPECT_EQ(boost::json::parse(a.line),
+            boost::json::parse(R"({"id":1,"category":"env.noise","location":[119.46,29.21],"at":"2026-11-23T01:20:00+00:00"})"))
+      << a.line;
+}
+
+TEST(LineMapApply, RefusalsSayWhichFieldAndWhy) {
+  LineMap m = map_of(kBase + R"(, "attrs.floor": {"path": "floor", "as": "integer"}},
+    "tables": {"kinds": {"噪音": "env.noise", "占道经营": "street.vending"}}})");
+  const std::string ok = R"("no": 9, "kind": "噪音", "grid": {"code": "c-01"}, "time": "2026-11-20 09:15:00")";
+  auto refused = [&](const std::string& line, const std::string& error, const std::string& id) {
+    SCOPED_TRACE(line);
+    Applied a = apply_map(m, line);
+    EXPECT_FALSE(a.ok) << a.line;
+    EXPECT_EQ(a.error, error);
+    EXPECT_EQ(a.id, id);
+  };
+  refused(R"({"no": 9, "grid": {"code": "c-01"}, "time": "2026-11-20 09:15:00"})",
+          "field 'kind' is missing (mapped to 'category')", "9");
+  refused(R"({"no": 9, "kind": "噪音", "time": "2026-11-20 09:15:00"})", "field 'grid.code' is missing (mapped to 'cell')",
+          "9");
+  refused("{" + ok + R"(, "floor": 2.5})", "field 'floor' must be an integer (mapped to 'attrs.floor'), got 2.5", "9");
+  refused(R"({"no": "K-1", "kind": "占道经", "grid": {"code": "c-01"}, "time": "2026-11-20 09:15:00"})",
+          "field 'kind': \"占道经\" is not in table \"kinds\" of test-map.json (did you mean \"占道经营\"?)", "\"K-1\"");
+  refused(R"({"kind": "噪音"})", "field 'no' is missing (mapped to 'id')", "null");
+  refused("[1, 2]", "a line must be a JSON object", "null");
+  refused("{\"no\": 1,", "invalid JSON: incomplete JSON", "null");
+}
+
+TEST(LineMapParse, EveryErrorIsPlacedAndTheMapIsRefused) {
+  std::vector<gridroute::Diagnostic> errors;
+  auto m = LineMap::parse(R"({"format": "gridroute.map/1",
+  "feilds": {},
+  "tables": {"kinds": []}
+})",
+                          "m.json", &errors);
+  ASSERT_FALSE(m.ok());
+  ASSERT_EQ(errors.size(), 3u);
+  EXPECT_EQ(errors[0].to_string(), "m.json:2:13: /feilds: unknown field 'feilds' (did you mean 'fields'?)");
+  EXPECT_EQ(errors[1].to_string(), "m.json:3:23: /tables/kinds: a table is an object of names and values");
+  EXPECT_EQ(errors[2].to_string(), "m.json:1:1: fields must be an object: {\"id\": \"orderNo\", \"category\": ..., ...}");
+  EXPECT_EQ(std::string(m.status().message()), "map refused: 3 errors; first: " + errors[0].to_string());
+}
+
+TEST(LineMapParse, AMapMustGiveTheId) {
+  std::vector<gridroute::Diagnostic> errors;
+  auto m = LineMap::parse(R"({"format": "gridroute.map/1", "fields": {"category": "kind"}})", "m.json", &errors);
+  ASSERT_FALSE(m.ok());
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].pointer, "/fields");
+  EXPECT_EQ(errors[0].message, "a map must give the line's \"id\"");
+}
+
+}  // namespace
