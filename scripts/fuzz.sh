@@ -27,7 +27,7 @@ build=build-fuzz
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" \
   -DGRIDROUTE_BUILD_FUZZERS=ON -DGRIDROUTE_BUILD_TESTS=OFF -DGRIDROUTE_SANITIZE=address,undefined >/dev/null
 if (($# > 0)); then targets=("$@"); else
-  targets=(fuzz_bundle fuzz_jurisdiction fuzz_rules fuzz_csv fuzz_route_line fuzz_escalate_line fuzz_time fuzz_geojson)
+  targets=(fuzz_bundle fuzz_jurisdiction fuzz_rules fuzz_csv fuzz_route_line fuzz_escalate_line fuzz_time fuzz_geojson fuzz_compiled)
   # The C ABI target exists when capi/ is part of the build.
   if cmake --build "$build" --target help 2>/dev/null | grep -q '^fuzz_capi:'; then targets+=(fuzz_capi); fi
 fi
@@ -43,7 +43,7 @@ run_one() {  # target -> exit status of the fuzzer
   local inputs=(tests/fuzz/corpus/"$t")
   [[ -d tests/fuzz/regressions/$t ]] && inputs+=(tests/fuzz/regressions/"$t")
   local dict=()
-  [[ $t != fuzz_time ]] && dict=(-dict=tests/fuzz/json.dict)
+  [[ $t != fuzz_time && $t != fuzz_compiled ]] && dict=(-dict=tests/fuzz/json.dict)
   "$build/fuzz/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
     -print_final_stats=1 -artifact_prefix="$findings/" "${dict[@]}" "$work" "${inputs[@]}" </dev/null >"$log" 2>&1
 }

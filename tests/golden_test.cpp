@@ -287,6 +287,20 @@ void compare_output(Mode mode, const std::string& actual_text, const fs::path& e
                            << report.str();
 }
 
+// The same command on the bundle compiled into one file (`gridroute compile`): byte-identical output, so
+// the golden answers hold from the file as from the directory.
+void expect_same_from_compiled(const fs::path& dir, std::vector<std::string> args, const std::string& from_dir) {
+  const fs::path file = fs::path(::testing::TempDir()) /
+                        ("golden-" + dir.filename().string() + "-" + std::to_string(::getpid()) + ".grb");
+  RunResult c = run_cli({"compile", dir.string(), "-o", file.string(), "--quiet"});
+  ASSERT_EQ(c.exit_code, 0) << "gridroute compile " << dir << ": " << c.err;
+  std::replace(args.begin(), args.end(), dir.string(), file.string());
+  RunResult r = run_cli(args);
+  fs::remove(file);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, from_dir) << "the compiled file of " << dir << " answers differently from the directory";
+}
+
 TEST_P(Golden, MatchesExpected) {
   const GoldenCase& c = GetParam();
   const fs::path& dir = c.bundle.dir;
@@ -304,6 +318,10 @@ TEST_P(Golden, MatchesExpected) {
       RunResult r = run_cli({"route", dir.string(), (dir / "issues.jsonl").string(), "--quiet"});
       ASSERT_EQ(r.exit_code, 0) << r.err;
       compare_output(Mode::route, r.out, dir / "expected-route.jsonl");
+      RunResult e = run_cli({"route", dir.string(), (dir / "issues.jsonl").string(), "--quiet", "--explain"});
+      ASSERT_EQ(e.exit_code, 0) << e.err;
+      expect_same_from_compiled(dir, {"route", dir.string(), (dir / "issues.jsonl").string(), "--quiet", "--explain"},
+                                e.out);
       break;
     }
     case Mode::escalate: {
@@ -316,6 +334,8 @@ TEST_P(Golden, MatchesExpected) {
       RunResult r = run_cli({"escalate", dir.string(), (dir / "cases.jsonl").string(), "--now", now, "--quiet"});
       ASSERT_EQ(r.exit_code, 0) << r.err;
       compare_output(Mode::escalate, r.out, dir / "expected-escalate.jsonl");
+      expect_same_from_compiled(dir, {"escalate", dir.string(), (dir / "cases.jsonl").string(), "--now", now, "--quiet"},
+                                r.out);
       break;
     }
     case Mode::located: {
@@ -323,6 +343,7 @@ TEST_P(Golden, MatchesExpected) {
       RunResult r = run_cli({"route", dir.string(), (dir / "located.jsonl").string(), "--quiet"});
       ASSERT_EQ(r.exit_code, 0) << r.err;
       compare_output(Mode::located, r.out, dir / "expected-located.jsonl");
+      expect_same_from_compiled(dir, {"route", dir.string(), (dir / "located.jsonl").string(), "--quiet"}, r.out);
       break;
     }
   }

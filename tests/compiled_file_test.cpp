@@ -1,0 +1,194 @@
+// Compiled bundle files (`gridroute compile`, gridroute::write_compiled): a file of an earlier build
+// opens and answers the same; a file of another format version, a truncated, corrupted or crafted file is
+// refused with an error that names it; a reload swaps to a new file while the old one keeps answering.
+// (Every example answers byte-identically from its compiled file: golden_test.cpp.)
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "base/hash.hpp"
+#include "gridroute/bundle.hpp"
+#include "gridroute/engine.hpp"
+#include "gridroute/jsonl.hpp"
+#include "gridroute/snapshot.hpp"
+#include "store/file.hpp"
+
+namespace {
+namespace fs = std::filesystem;
+namespace store = gridroute::detail::store;
+
+const fs::path kData = fs::path(GRIDROUTE_SOURCE_DIR) / "tests" / "data" / "compiled";
+const fs::path kLanxi = fs::path(GRIDROUTE_SOURCE_DIR) / "examples" / "lanxi";
+
+std::string read(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+void write(const fs::path& p, const std::string& bytes) {
+  std::ofstream f(p, std::ios::binary | std::ios::trunc);
+  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+fs::path temp(const std::string& name) {
+  return fs::path(::testing::TempDir()) / (name + "-" + std::to_string(::getpid()) + ".grb");
+}
+
+// Every line of `issues` routed through the snapshot, one answer per line.
+std::string route_all(const std::shared_ptr<const gridroute::Snapshot>& snap, const std::string& issues) {
+  gridroute::LineCodec codec(snap);
+  std::string out, line;
+  std::istringstream in(issues);
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    codec.route_line(line, out);
+    out += '\n';
+  }
+  return out;
+}
+
+std::string refusal(const fs::path& p, const gridroute::LoadOptions& options = {}) {
+  std::vector<gridroute::Diagnostic> diags;
+  auto s = gridroute::load_bundle(p.string(), &diags, options);
+  EXPECT_FALSE(s.ok()) << p << " opened";
+  if (s.ok()) return "";
+  EXPECT_EQ(diags.size(), 1u);
+  if (!diags.empty()) EXPECT_EQ(diags[0].file, p.string()) << "the diagnostic names the file";
+  return std::string(s.status().message());
+}
+
+// The header of a compiled file, changed by `edit`, with the checksum made right again when asked.
+std::string with_header(std::string bytes, auto&& edit, bool fix_checksum) {
+  store::FileHeader h;
+  std::memcpy(&h, bytes.data(), sizeof(h));
+  edit(h, bytes);
+  if (fix_checksum) h.checksum = XXH3_64bits(bytes.data() + sizeof(h), bytes.size() - sizeof(h));
+  std::memcpy(bytes.data(), &h, sizeof(h));
+  return bytes;
+}
+
+TEST(CompiledFile, AFileOfAnEarlierBuildOpensAndAnswersTheSame) {
+  auto snap = gridroute::load_bundle((kData / "lanxi-format1.grb").string());
+  ASSERT_TRUE(snap.ok()) << snap.status();
+  EXPECT_EQ(route_all(*snap, read(kData / "lanxi-issues.jsonl")), read(kData / "lanxi-format1-route.jsonl"));
+}
+
+TEST(CompiledFile, TheFileAnswersAsTheDirectoryWithTheSameDigest) {
+  auto dir = gridroute::load_bundle(kLanxi.string());
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  const fs::path file = temp("lanxi");
+  ASSERT_TRUE(gridroute::write_compiled(**dir, file.string()).ok());
+  auto compiled = gridroute::load_bundle(file.string());
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  EXPECT_EQ((*compiled)->digest(), (*dir)->digest());
+  EXPECT_EQ((*compiled)->unit_count(), (*dir)->unit_count());
+  const std::string issues = read(kLanxi / "issues.jsonl");
+  EXPECT_EQ(route_all(*compiled, issues), route_all(*dir, issues));
+  EXPECT_EQ(gridroute::lint(**compiled).size(), gridroute::lint(**dir).size());
+  fs::remove(file);
+}
+
+TEST(CompiledFile, AnotherFormatVersionIsRefusedByName) {
+  const fs::path file = temp("version");
+  write(file, with_header(read(kData / "lanxi-format1.grb"),
+                          [](store::FileHeader& h, std::string&) { h.format_version = store::kFormatVersion + 1; }, true));
+  const std::string why = refusal(file);
+  EXPECT_NE(why.find("format version " + std::to_string(store::kFormatVersion + 1)), std::string::npos) << why;
+  EXPECT_NE(why.find("this build reads format version " + std::to_string(store::kFormatVersion)), std::string::npos) << why;
+  EXPECT_NE(why.find("gridroute compile"), std::string::npos) << "says how to make a file this build reads: " << why;
+  fs::remove(file);
+}
+
+TEST(CompiledFile, TruncatedCorruptedAndForeignFilesAreRefused) {
+  const std::string good = read(kData / "lanxi-format1.grb");
+  const fs::path file = temp("bad");
+  write(file, good.substr(0, good.size() / 2));
+  EXPECT_NE(refusal(file).find("truncated"), std::string::npos);
+  std::string flipped = good;
+  flipped[flipped.size() / 2] ^= 0x40;
+  write(file, flipped);
+  EXPECT_NE(refusal(file).find("checksum mismatch"), std::string::npos);
+  write(file, good.substr(0, 40));
+  EXPECT_NE(refusal(file).find("shorter than a header"), std::string::npos);
+  write(file, good + "extra");
+  EXPECT_NE(refusal(file).find("extra bytes"), std::string::npos);
+  fs::remove(file);
+  // Not a compiled file and not a directory: the bundle reader's refusal, naming the path.
+  std::vector<gridroute::Diagnostic> diags;
+  auto s = gridroute::load_bundle((kLanxi / "README.md").string(), &diags);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("README.md"), std::string_view::npos) << s.status();
+}
+
+// A file whose checksum is right but whose sections were not written by gridroute: every index is
+// checked on open, so it is refused rather than followed.
+TEST(CompiledFile, ACraftedFileWithARightChecksumIsRefused) {
+  const std::string good = read(kData / "lanxi-format1.grb");
+  auto section = [&](std::uint32_t tag, std::string& bytes) -> char* {
+    store::FileHeader h;
+    std::memcpy(&h, bytes.data(), sizeof(h));
+    for (std::uint32_t i = 0; i < h.section_count; ++i) {
+      store::SectionEntry e;
+      std::memcpy(&e, bytes.data() + sizeof(h) + i * sizeof(e), sizeof(e));
+      if (e.tag == tag) return bytes.data() + e.offset;
+    }
+    return nullptr;
+  };
+  const fs::path file = temp("crafted");
+  // A unit whose parent lies outside the units.
+  write(file, with_header(good, [&](store::FileHeader&, std::string& b) {
+          char* hot = section(store::tag("UHOT"), b);
+          ASSERT_NE(hot, nullptr);
+          const std::int32_t far = 1 << 30;
+          std::memcpy(hot + 8, &far, sizeof(far));  // UnitHot::parent of unit 0
+        }, true));
+  std::string why = refusal(file);
+  EXPECT_NE(why.find("not a valid compiled bundle"), std::string::npos) << why;
+  // A handler id table that loses a handler.
+  write(file, with_header(good, [&](store::FileHeader&, std::string& b) {
+          char* slots = section(store::tag("HIDX"), b);
+          ASSERT_NE(slots, nullptr);
+          std::memset(slots, 0xFF, 8 * 4);
+        }, true));
+  why = refusal(file);
+  EXPECT_NE(why.find("not a valid compiled bundle"), std::string::npos) << why;
+  fs::remove(file);
+}
+
+TEST(CompiledFile, LoadOptionsLimitsApplyToFilesToo) {
+  gridroute::LoadOptions small;
+  small.max_units = 3;
+  EXPECT_NE(refusal(kData / "lanxi-format1.grb", small).find("max_units"), std::string::npos);
+}
+
+// A reload swaps to the new file; a snapshot of the old one keeps answering (its mapping stays valid
+// after the file is replaced by a rename).
+TEST(CompiledFile, AReloadSwapsToANewFileWhileTheOldOneKeepsAnswering) {
+  const fs::path file = temp("reload");
+  auto lanxi = gridroute::load_bundle(kLanxi.string());
+  ASSERT_TRUE(lanxi.ok());
+  ASSERT_TRUE(gridroute::write_compiled(**lanxi, file.string()).ok());
+  auto engine = gridroute::Engine::load(file.string());
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  auto old_snapshot = engine->snapshot();
+  const std::string issues = read(kLanxi / "issues.jsonl");
+  const std::string before = route_all(old_snapshot, issues);
+
+  auto other = gridroute::load_bundle((fs::path(GRIDROUTE_SOURCE_DIR) / "tests" / "data" / "town_v2").string());
+  ASSERT_TRUE(other.ok()) << other.status();
+  ASSERT_TRUE(gridroute::write_compiled(**other, file.string()).ok());
+  ASSERT_TRUE(engine->reload(file.string()).ok());
+  EXPECT_EQ(engine->snapshot()->digest(), (*other)->digest());
+  EXPECT_EQ(route_all(old_snapshot, issues), before) << "the old snapshot still answers from the old file";
+  fs::remove(file);
+}
+
+}  // namespace
