@@ -47,7 +47,9 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> open_compiled(const std::string&
     if (diagnostics) diagnostics->clear();
     return std::make_shared<const Snapshot>(*std::move(index));
   }
-  if (diagnostics) *diagnostics = {Diagnostic{Diagnostic::Severity::error, path, 0, 0, "", refusal}};
+  // The diagnostic names the file once (its message without the leading "PATH: ").
+  std::string message = refusal.starts_with(path + ": ") ? refusal.substr(path.size() + 2) : refusal;
+  if (diagnostics) *diagnostics = {Diagnostic{Diagnostic::Severity::error, path, 0, 0, "", message}};
   return absl::InvalidArgumentError(detail::cat("bundle refused: 1 error; first: ", refusal));
 }
 

@@ -29,7 +29,7 @@ absl::StatusOr<std::unique_ptr<Index>> open_index(const std::string& path);
 // The same from bytes in memory (tests, fuzzing); `label` names them in errors.
 absl::StatusOr<std::unique_ptr<Index>> open_index_bytes(std::string bytes, std::string label);
 
-// Whether `path` is a compiled bundle file (its first bytes are the file's magic), not a directory.
+// Whether `path` is to be opened as a compiled bundle file: a regular file (a bundle is a directory).
 bool is_compiled_file(const std::string& path);
 
 }  // namespace gridroute::detail::store
