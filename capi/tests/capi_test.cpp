@@ -173,6 +173,33 @@ TEST(Load, DirectoryAndMissingDirectory) {
   gridroute_error_free(err);
 }
 
+// A compiled bundle file (gridroute compile) opens through the same call as a directory and answers the
+// same batch byte for byte; a file of another format version is refused with the file named.
+TEST(Load, CompiledFileAnswersAsTheDirectory) {
+  const std::string file = std::string(GRIDROUTE_SOURCE_DIR) + "/tests/data/compiled/lanxi-format1.grb";
+  const std::string issues = read_file(std::string(GRIDROUTE_SOURCE_DIR) + "/tests/data/compiled/lanxi-issues.jsonl");
+  gridroute_engine* e = nullptr;
+  gridroute_error* err = nullptr;
+  ASSERT_EQ(gridroute_engine_load(&e, file.data(), file.size(), nullptr, &err), GRIDROUTE_OK);
+  gridroute_buf out = GRIDROUTE_BUF_INIT;
+  ASSERT_EQ(gridroute_engine_route_jsonl(&out, e, issues.data(), issues.size(), nullptr, &err), GRIDROUTE_OK);
+  EXPECT_EQ(std::string(out.ptr, out.len),
+            read_file(std::string(GRIDROUTE_SOURCE_DIR) + "/tests/data/compiled/lanxi-format1-route.jsonl"));
+  gridroute_buf_dispose(&out);
+  gridroute_engine_free(e);
+
+  std::string bytes = read_file(file);
+  bytes[16] = 9;  // the format version's low byte
+  const std::string other = ::testing::TempDir() + "/other-version.grb";
+  { std::ofstream(other, std::ios::binary) << bytes; }
+  ASSERT_EQ(gridroute_engine_load(&e, other.c_str(), GRIDROUTE_NTS, nullptr, &err), GRIDROUTE_E_BUNDLE);
+  ASSERT_NE(err, nullptr);
+  EXPECT_STREQ(err->file, other.c_str());
+  EXPECT_NE(std::string(err->message).find("format version 9"), std::string::npos) << err->message;
+  gridroute_error_free(err);
+  std::remove(other.c_str());
+}
+
 gridroute_file file_of(const std::string& name, const std::string& data) {
   return gridroute_file{name.data(), name.size(), data.data(), data.size()};
 }

@@ -205,6 +205,16 @@ class EngineTest(unittest.TestCase):
         self.assertIn("won", [t["verdict"] for t in d["trace"]])
         self.assertNotIn("trace", self.engine.route(self.line))
 
+    def test_compiled_file_answers_as_the_directory(self):
+        # A file written by `gridroute compile` opens through Engine.load like a bundle directory.
+        data = os.path.join(SOURCE_DIR, "tests", "data", "compiled")
+        with open(os.path.join(data, "lanxi-issues.jsonl"), encoding="utf-8") as f:
+            issues = f.read()
+        with open(os.path.join(data, "lanxi-format1-route.jsonl"), encoding="utf-8") as f:
+            expected = f.read()
+        with gridroute.Engine.load(os.path.join(data, "lanxi-format1.grb")) as e:
+            self.assertEqual(e.route_jsonl(issues), expected)
+
     def test_context_manager_and_deterministic_close(self):
         with gridroute.Engine.load(LANXI) as e:
             self.assertFalse(e.closed)
