@@ -21,75 +21,16 @@
 #include "io/lines.hpp"
 #include "io/parser.hpp"
 
+#include "../cli_util.hpp"
+
 namespace tools_test {
+using namespace cli_test_util;
+using Run = CliRun;
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
 inline const fs::path kLanxi = fs::path(GRIDROUTE_SOURCE_DIR) / "examples" / "lanxi";
 inline const fs::path kShuangcheng = fs::path(GRIDROUTE_SHARED_DIR) / "examples" / "shuangcheng";
-
-inline std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-inline void write_text(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
-
-// A per-process scratch folder, removed at exit.
-inline fs::path scratch() {
-  struct Dir {
-    fs::path path = fs::temp_directory_path() / ("gridroute_tools_" + std::to_string(getpid()));
-    Dir() { fs::create_directories(path); }
-    ~Dir() {
-      std::error_code ec;
-      fs::remove_all(path, ec);
-    }
-  };
-  static Dir d;
-  return d.path;
-}
-
-struct Run {
-  int code = -1;
-  std::string out, err;
-};
-
-// Runs the CLI with `args` (standard input empty).
-inline Run cli(std::vector<std::string> args) {
-  static int n = 0;
-  const fs::path out = scratch() / ("out" + std::to_string(n)), err = scratch() / ("err" + std::to_string(n++));
-  pid_t pid = fork();
-  if (pid == 0) {
-    int i = open("/dev/null", O_RDONLY), o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644),
-        e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (i < 0 || o < 0 || e < 0) _exit(127);
-    dup2(i, 0);
-    dup2(o, 1);
-    dup2(e, 2);
-    std::string exe = GRIDROUTE_CLI;
-    std::vector<char*> argv{exe.data()};
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(exe.c_str(), argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  Run r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = read_text(out);
-  r.err = read_text(err);
-  return r;
-}
-
-inline std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> v;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) v.push_back(line);
-  return v;
-}
 
 // A copy of `bundle` in the scratch folder named `name`, with rules.json changed by `edit`.
 inline fs::path copy_with_rules(const fs::path& bundle, const std::string& name,
