@@ -84,7 +84,7 @@ void Compiler::header() {
 void Compiler::tiers() {
   auto& t = jur_.tiers;
   if (t.size() < 3) jerr("/tiers", "must list at least the tiers community, area, cell");
-  if (t.size() > opt_.max_tiers) jerr("/tiers", detail::cat("more than ", opt_.max_tiers, " tiers"));
+  if (t.size() > opt_.max_tiers) jerr("/tiers", detail::cat("more than ", opt_.max_tiers, " tiers (LoadOptions::max_tiers)"));
   for (std::size_t i = 0; i < t.size(); ++i) {
     if (!valid_name(t[i])) jerr(ptr("/tiers", i), detail::cat("tier name \"", t[i], "\" must match [a-z][a-z0-9_]*"));
     if (tier_index_.contains(t[i])) jerr(ptr("/tiers", i), detail::cat("duplicate tier \"", t[i], "\""));
