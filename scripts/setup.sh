@@ -10,7 +10,7 @@ if [[ "${1:-}" == "--tests" ]]; then
   want+=(golang-go abigail-tools clang libclang-rt-14-dev binutils postgresql-15)
   want+=(openjdk-17-jdk-headless libjna-java junit5 libjackson2-databind-java libjansson-dev)  # Java, C drivers
   want+=(dpkg-dev file groff-base python3-venv python3-pip python3-setuptools python3-wheel)  # install tests
-  want+=(chromium graphviz fonts-wqy-microhei)  # gridroute diff --html in a browser, gridroute graph (docs/tools.md)
+  want+=(chromium graphviz fonts-wqy-microhei jq)  # diff --html in a browser, graph (docs/tools.md); jq in docs/
 fi
 missing=()
 for p in "${want[@]}"; do

@@ -4,6 +4,8 @@
 // be the lines that follow it, exactly. `build/gridroute` is the CLI under test and `examples/` the
 // repository's, whatever the build directory is: the commands run in a scratch folder that links both.
 #include <algorithm>
+#include <cctype>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,7 +33,7 @@ std::vector<Block> blocks_of(const fs::path& page) {
   for (std::size_t i = 0; i + 1 < lines.size(); ++i) {
     if (lines[i] != "<!-- runs -->" || !lines[i + 1].starts_with("```")) continue;
     Block b;
-    b.page = page.filename().string();
+    b.page = fs::relative(page, kSource).string();
     b.line = static_cast<int>(i + 2);
     std::size_t k = i + 2;
     for (; k < lines.size() && !lines[k].starts_with("```"); ++k) {
@@ -60,11 +62,18 @@ fs::path docs_root() {
     const fs::path r = scratch() / "docs-root";
     fs::create_directories(r / "build");
     fs::create_symlink(GRIDROUTE_CLI, r / "build" / "gridroute");
-    fs::create_symlink(kSource / "examples", r / "examples");
+    for (const auto& e : fs::directory_iterator(fs::path(GRIDROUTE_CLI).parent_path()))
+      if (e.path().filename() != "gridroute") fs::create_symlink(e.path(), r / "build" / e.path().filename());
+    for (const auto& e : fs::directory_iterator(kSource))
+      if (e.path().filename() != "build" && !e.path().filename().string().starts_with("."))
+        fs::create_symlink(e.path(), r / e.path().filename());
     return r;
   }();
   return root;
 }
+
+// How many blocks of the pages may be marked <!-- not run: REASON -->.
+constexpr std::size_t kMostBlocksNotRun = 47;
 
 const std::string kSeparator = "@@gridroute-docs-separator@@";
 
@@ -102,6 +111,8 @@ std::vector<fs::path> pages() {
   std::vector<fs::path> v{kSource / "README.md"};
   for (const auto& e : fs::directory_iterator(kSource / "docs"))
     if (e.path().extension() == ".md") v.push_back(e.path());
+  for (const auto& e : fs::directory_iterator(kSource / "examples"))
+    if (fs::exists(e.path() / "README.md")) v.push_back(e.path() / "README.md");
   std::sort(v.begin(), v.end());
   return v;
 }
@@ -144,6 +155,200 @@ TEST(Docs, EveryOptionOfRouteEscalateAndCheckIsInCliMdAndInItsHelp) {
       EXPECT_NE(cli_md.find("`" + o), std::string::npos) << "docs/cli.md lacks " << o;
     }
   }
+}
+
+
+// Every fenced block of the pages says, on the line right before it, how it is checked:
+//   <!-- runs -->             a transcript, run by TranscriptsRunAsShown
+//   <!-- runs: sh -->         commands, run by bash from the repository's root (as above); it must exit 0
+//   <!-- runs: c -->          a C program, built against build/capi's library as docs/c-api.md says, and run
+//   <!-- its output -->       right after a <!-- runs: sh/c --> block: what it prints (both outputs), exactly
+//   <!-- parses -->           JSON, or JSON Lines (each line that is not blank parses)
+//   <!-- quotes PATH -->      PATH holds the block as it is (up to indentation); the suite builds and runs PATH
+//   <!-- run by PATH -->      the test PATH runs the block; PATH names the page
+//   <!-- test: NAME -->       docs/platform.md's PostgreSQL steps, run by tests/platform/pg_test.py
+//   <!-- not run: REASON -->  not run, and why
+const std::string kItsOutput = "<!-- its output -->";
+
+struct Fence {
+  std::string page;
+  int line = 0;  // of the opening ```
+  std::string marker, body;
+};
+
+std::vector<Fence> fences_of(const fs::path& page) {
+  std::vector<Fence> out;
+  const auto lines = lines_of(read_text(page));
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (!lines[i].starts_with("```")) continue;
+    Fence f;
+    f.page = fs::relative(page, kSource).string();
+    f.line = static_cast<int>(i + 1);
+    if (i > 0 && lines[i - 1].starts_with("<!--")) f.marker = lines[i - 1];
+    std::size_t k = i + 1;
+    for (; k < lines.size() && !lines[k].starts_with("```"); ++k) f.body += lines[k] + "\n";
+    EXPECT_LT(k, lines.size()) << f.page << ":" << f.line << ": the block is not closed";
+    out.push_back(std::move(f));
+    i = k;
+  }
+  return out;
+}
+
+// The lines without their indentation: a quoted block may sit deeper in its file than on the page.
+std::string unindented(const std::string& text) {
+  std::string out;
+  for (const auto& l : lines_of(text)) {
+    const std::size_t at = l.find_first_not_of(" \t");
+    out += (at == std::string::npos ? std::string() : l.substr(at)) + "\n";
+  }
+  return out;
+}
+
+std::string marker_argument(const std::string& marker, const std::string& head) {
+  if (!marker.starts_with(head) || !marker.ends_with(" -->")) return {};
+  return marker.substr(head.size(), marker.size() - head.size() - 4);
+}
+
+// Runs a script from the docs' root; the exit status and what it printed.
+std::pair<int, std::string> run_script(const std::string& body) {
+  const fs::path file = scratch() / "docs-script.sh", out = scratch() / "docs-script-out";
+  write_text(file, "cd '" + docs_root().string() + "' || exit 99\nset -e\n" + body);
+  pid_t pid = fork();
+  if (pid == 0) {
+    int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), i = open("/dev/null", O_RDONLY);
+    dup2(i, 0);
+    dup2(o, 1);
+    dup2(o, 2);
+    execl("/bin/bash", "bash", "--noprofile", "--norc", file.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), read_text(out)};
+}
+
+TEST(Docs, EveryBlockRunsOrSaysWhyNot) {
+  std::size_t checked = 0, exempt = 0;
+  for (const auto& page : pages()) {
+    const auto fences = fences_of(page);
+    for (std::size_t i = 0; i < fences.size(); ++i) {
+      const Fence& f = fences[i];
+      SCOPED_TRACE(f.page + ":" + std::to_string(f.line));
+      const std::string& m = f.marker;
+      if (m == "<!-- runs -->") {
+        ++checked;  // TranscriptsRunAsShown
+      } else if (m == "<!-- runs: sh -->" || m == "<!-- runs: c -->") {
+        ++checked;
+        std::string script = f.body;
+        if (m == "<!-- runs: c -->") {  // built as c-api.md says
+          const fs::path c = scratch() / "docs-app.c", app = scratch() / "docs-app";
+          write_text(c, f.body);
+          script = "cc -std=c99 -Wall -Wextra -pedantic -Werror " + c.string() +
+                   " -I capi/include -I build/include -L build/capi -lgridroute -o " + app.string() +
+                   "\nLD_LIBRARY_PATH=build/capi " + app.string() + "\n";
+        }
+        const auto [status, output] = run_script(script);
+        EXPECT_EQ(status, 0) << f.page << ":" << f.line << ": the commands failed:\n" << output;
+        if (i + 1 < fences.size() && fences[i + 1].marker == kItsOutput) {
+          ++checked;
+          EXPECT_EQ(output, fences[i + 1].body) << f.page << ":" << fences[i + 1].line
+                                                << ": not what the commands above print";
+          ++i;
+        }
+      } else if (m == kItsOutput) {
+        ADD_FAILURE() << f.page << ":" << f.line << ": " << kItsOutput << " follows a block that is not <!-- runs: sh --> or c";
+      } else if (m == "<!-- parses -->") {
+        ++checked;
+        json::error_code ec;
+        json::parse(f.body, ec);
+        if (ec) {
+          int n = f.line;
+          for (const auto& l : lines_of(f.body)) {
+            ++n;
+            if (l.find_first_not_of(" \t") == std::string::npos) continue;
+            json::error_code lec;
+            json::parse(l, lec);
+            EXPECT_FALSE(lec) << f.page << ":" << n << ": neither JSON nor JSON Lines: " << lec.message();
+          }
+        }
+      } else if (const std::string path = marker_argument(m, "<!-- quotes "); !path.empty()) {
+        ++checked;
+        EXPECT_NE(unindented(read_text(kSource / path)).find(unindented(f.body)), std::string::npos)
+            << f.page << ":" << f.line << ": " << path << " does not hold the block as it is";
+      } else if (const std::string path = marker_argument(m, "<!-- run by "); !path.empty()) {
+        ++checked;
+        ASSERT_TRUE(fs::exists(kSource / path)) << path;
+        EXPECT_NE(read_text(kSource / path).find(f.page), std::string::npos)
+            << path << " does not name " << f.page << ", so it does not run its blocks";
+      } else if (!marker_argument(m, "<!-- test: ").empty() && f.page == "docs/platform.md") {
+        ++checked;
+        EXPECT_NE(read_text(kSource / "tests/platform/pg_test.py").find("<!-- test: "), std::string::npos);
+      } else if (const std::string why = marker_argument(m, "<!-- not run: "); why.size() >= 10) {
+        ++exempt;
+      } else {
+        ADD_FAILURE() << f.page << ":" << f.line << ": a block with no <!-- runs --> (or another mark) "
+                      << "before it; say how it is checked, or why it is not (<!-- not run: REASON -->)";
+      }
+    }
+  }
+  EXPECT_GE(checked, 1u);
+  // Blocks that are not run stay few: a new one is a decision, made here.
+  EXPECT_LE(exempt, kMostBlocksNotRun) << exempt << " blocks are not run";
+}
+
+// "SPEC §6.4", "§7": every section a page cites is a heading of the contract.
+TEST(Docs, EverySpecSectionCitedExists) {
+  const std::string spec = read_text(fs::path(GRIDROUTE_SHARED_DIR) / "spec" / "SPEC.md");
+  std::set<std::string> sections;
+  for (const auto& l : lines_of(spec)) {
+    if (!l.starts_with("#")) continue;
+    const std::size_t at = l.find_first_not_of("# ");
+    const std::size_t end = l.find_first_not_of("0123456789.", at);
+    if (at == std::string::npos || end == at) continue;
+    std::string n = l.substr(at, end - at);
+    while (n.ends_with(".")) n.pop_back();
+    sections.insert(n);
+  }
+  ASSERT_TRUE(sections.contains("4")) << "SPEC.md's headings were not read";
+  std::size_t cited = 0;
+  const std::string section_sign = "\u00a7";
+  for (const auto& page : pages()) {
+    const auto lines = lines_of(read_text(page));
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      const std::string& l = lines[i];
+      for (std::size_t at = l.find(section_sign); at != std::string::npos; at = l.find(section_sign, at + 1)) {
+        std::size_t b = at + section_sign.size();
+        while (b < l.size() && l[b] == ' ') ++b;
+        std::size_t e = b;
+        while (e < l.size() && (std::isdigit(static_cast<unsigned char>(l[e])) ||
+                                (l[e] == '.' && e + 1 < l.size() && std::isdigit(static_cast<unsigned char>(l[e + 1])))))
+          ++e;
+        if (e == b) continue;
+        ++cited;
+        const std::string n = l.substr(b, e - b);
+        EXPECT_TRUE(sections.contains(n))
+            << fs::relative(page, kSource).string() << ":" << i + 1 << ": cites SPEC " << section_sign << n
+            << ", which SPEC.md does not have";
+      }
+    }
+  }
+  EXPECT_GE(cited, 10u);
+}
+
+// docs/README.md lists every page, a table row each; the README's table has the binding pages.
+TEST(Docs, TheIndexListsEveryPage) {
+  const auto index = lines_of(read_text(kSource / "docs" / "README.md"));
+  for (const auto& e : fs::directory_iterator(kSource / "docs")) {
+    const std::string name = e.path().filename().string();
+    if (e.path().extension() != ".md" || name == "README.md") continue;
+    const auto rows = std::count_if(index.begin(), index.end(), [&](const std::string& l) {
+      return l.starts_with("| [" + name + "](" + name + ") | ") && l.size() > name.size() * 2 + 20;
+    });
+    EXPECT_EQ(rows, 1) << "docs/README.md needs one row, with a line on what it is, for " << name;
+  }
+  const std::string readme = read_text(kSource / "README.md");
+  for (const char* page : {"docs/README.md", "docs/python.md", "docs/go.md"})
+    EXPECT_NE(readme.find(std::string("[") + page + "](" + page + ")"), std::string::npos) << "README.md lacks " << page;
 }
 
 }  // namespace
