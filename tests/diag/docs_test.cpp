@@ -1,8 +1,10 @@
 // The docs' examples run as the pages show them. A code block right after the line `<!-- runs -->` is a
 // terminal transcript: each `$ COMMAND` (a line ending in a backslash goes on) is run by bash from the
 // repository's root, one shell per block, and what it prints (standard output and error together) must
-// be the lines that follow it, exactly. `build/gridroute` is the CLI under test and `examples/` the
-// repository's, whatever the build directory is: the commands run in a scratch folder that links both.
+// be the lines that follow it, exactly. `build/gridroute` is the CLI under test and every other path the
+// repository's, whatever the build directory is: the commands run in a scratch folder that links the
+// repository's top-level entries and, under `build/`, the build directory's. Every other fenced block says
+// by its mark how it is checked, or why it is not run (EveryBlockRunsOrSaysWhyNot).
 #include <algorithm>
 #include <cctype>
 #include <set>
