@@ -215,8 +215,12 @@ std::string marker_argument(const std::string& marker, const std::string& head) 
 std::pair<int, std::string> run_script(const std::string& body) {
   const fs::path file = scratch() / "docs-script.sh", out = scratch() / "docs-script-out";
   write_text(file, "cd '" + docs_root().string() + "' || exit 99\nset -e\n" + body);
+  // Go builds offline, reusing the build tree's cache when the Go binding was built (bindings/CMakeLists.txt).
+  const fs::path go_cache = fs::path(GRIDROUTE_CLI).parent_path() / "go" / "cache";
   pid_t pid = fork();
   if (pid == 0) {
+    setenv("GOPROXY", "off", 1);
+    if (fs::exists(go_cache)) setenv("GOCACHE", go_cache.c_str(), 1);
     int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), i = open("/dev/null", O_RDONLY);
     dup2(i, 0);
     dup2(o, 1);
