@@ -122,7 +122,7 @@ absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::open(const std::st
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) return absl::NotFoundError(cat(path, ": cannot open: ", ec.message()));
   if (size < sizeof(FileHeader))
-    return absl::InvalidArgumentError(cat(path, ": not a compiled gridroute bundle (", size,
+    return absl::InvalidArgumentError(cat(path, ": is not a directory and not a compiled gridroute bundle (", size,
                                                    " bytes, shorter than a header)"));
   try {
     auto r = std::make_unique<Region>();
@@ -159,7 +159,7 @@ absl::Status MappedFile::check() {
     return absl::InvalidArgumentError(cat(label_, ": ", what...));
   };
   if (size_ < sizeof(FileHeader) || std::memcmp(data_, kMagic, sizeof(kMagic)) != 0)
-    return refuse("not a compiled gridroute bundle (no \"gridroute-bundle\" header); give a bundle directory "
+    return refuse("is not a directory and not a compiled gridroute bundle (no \"gridroute-bundle\" header); give a bundle directory "
                   "or a file written by `gridroute compile`");
   FileHeader h;
   std::memcpy(&h, data_, sizeof(h));
