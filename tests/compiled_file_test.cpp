@@ -96,6 +96,28 @@ TEST(CompiledFile, TheFileAnswersAsTheDirectoryWithTheSameDigest) {
   fs::remove(file);
 }
 
+// The cell polygons are stored as their GeoJSON text, which a snapshot keeps only when asked.
+TEST(CompiledFile, CellPolygonsAreStoredWhenTheTextIsKept) {
+  const fs::path lianshi = fs::path(GRIDROUTE_SHARED_DIR) / "examples-1.1" / "lianshi";
+  if (!fs::exists(lianshi / "cells.geojson") && !fs::exists(lianshi / "jurisdiction.json")) GTEST_SKIP() << lianshi;
+  const fs::path file = temp("lianshi");
+  auto plain = gridroute::load_bundle(lianshi.string());
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  auto refused = gridroute::write_compiled(**plain, file.string());
+  EXPECT_FALSE(refused.ok());
+  EXPECT_NE(refused.message().find("LoadOptions::keep_cells_text"), std::string_view::npos) << refused;
+  gridroute::LoadOptions keep;
+  keep.keep_cells_text = true;
+  auto kept = gridroute::load_bundle(lianshi.string(), nullptr, keep);
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  ASSERT_TRUE(gridroute::write_compiled(**kept, file.string()).ok());
+  auto compiled = gridroute::load_bundle(file.string());
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  const std::string located = read(lianshi / "located.jsonl");
+  EXPECT_EQ(route_all(*compiled, located), route_all(*plain, located));
+  fs::remove(file);
+}
+
 TEST(CompiledFile, AnotherFormatVersionIsRefusedByName) {
   const fs::path file = temp("version");
   write(file, with_header(read(kData / "lanxi-format1.grb"),

@@ -45,6 +45,9 @@ struct LoadOptions {
   std::size_t max_tiers = 32;
   std::size_t max_calendars = 10'000;
   std::size_t max_errors = 1000;  // stop collecting after this many
+  // Keep the cells_geojson text in the snapshot, so that write_compiled can store the cell polygons
+  // (`gridroute compile` sets it). Off by default: the text can be as large as the polygons' index.
+  bool keep_cells_text = false;
 };
 
 // An in-memory bundle: the two JSON documents plus any files they name, by file name.

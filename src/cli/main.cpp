@@ -41,9 +41,10 @@ int print(std::string_view text) {
   return 0;
 }
 
-std::shared_ptr<const gridroute::Snapshot> load_or_report(const std::string& dir) {
+std::shared_ptr<const gridroute::Snapshot> load_or_report(const std::string& dir,
+                                                          const gridroute::LoadOptions& options = {}) {
   std::vector<gridroute::Diagnostic> diags;
-  auto s = gridroute::load_bundle(dir, &diags);
+  auto s = gridroute::load_bundle(dir, &diags, options);
   if (!s.ok()) {
     for (const auto& d : diags) std::cerr << d.to_string() << "\n";
     std::cerr << "gridroute: " << s.status().message() << "\n";
@@ -83,7 +84,9 @@ int cmd_compile(const std::vector<std::string>& args) {
   }
   if (dir.empty()) return usage_error("compile: missing BUNDLE");
   if (out.empty()) return usage_error("compile: missing -o FILE");
-  auto snap = load_or_report(dir);
+  gridroute::LoadOptions options;
+  options.keep_cells_text = true;  // the file stores the cell polygons' GeoJSON
+  auto snap = load_or_report(dir, options);
   if (!snap) return 1;
   if (auto st = gridroute::write_compiled(*snap, out); !st.ok()) {
     std::cerr << "gridroute: " << st.message() << "\n";

@@ -537,6 +537,10 @@ std::string index_bytes(const Index& index) {
 }
 
 absl::Status write_index(const Index& index, const std::string& path) {
+  if (!index.cells_label.empty() && index.cells_text.empty())
+    return absl::FailedPreconditionError(
+        cat(path, ": not written: the bundle's cell polygons (", index.cells_label,
+            ") were not kept; load it with LoadOptions::keep_cells_text (gridroute compile does)"));
   const std::string meta = meta_bytes(index);
   return writer_for(index, meta).write(path, index.digest, producer());
 }
