@@ -24,8 +24,8 @@ BUNDLE is a directory written by gen_bundle.py (units.csv, issues.jsonl ...). OU
                       (60% vs 63% of points share a square with another; uniform points: 19%).
   meta.json           counts and parameters
 
-The first line of each file decides the same as the line of issues.jsonl it came from (located-uniform)
-or as that line with its cell replaced (located-skewed).
+Each line of located-uniform.jsonl decides as the line of issues.jsonl it came from (the decision adds
+"cell"); benchmarks/geo_cli.sh checks that on the first 100,000.
 """
 import argparse
 import bisect
