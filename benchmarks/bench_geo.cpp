@@ -9,12 +9,14 @@
 //                         of 32 vertices with wavy shared edges, every tenth with a hole: load + index time,
 //                         the Locator's bytes, and the growth of resident and peak memory during the load
 //   BM_GeoLocateGrid      lookups on that grid (uniform points; some in holes, some outside)
+//   BM_GeoLocateGridSkewed  the same grid, points clustered as service requests are (log-normal weights)
 //
 // Run: build with -DGRIDROUTE_BUILD_BENCHMARKS=ON, then build/gridroute_bench_geo (docs/locations.md has
 // the figures and the command). $GRIDROUTE_BENCH_GEO_SAVE=FILE also writes the generated layer to FILE.
 #include <benchmark/benchmark.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -322,6 +324,35 @@ void BM_GeoLocateGrid(benchmark::State& state) {
   run_lookups(state, *g.loc, pts, static_cast<double>(state.range(0)));
 }
 BENCHMARK(BM_GeoLocateGrid)->ArgName("snap_m")->Arg(0)->Arg(30)->ThreadRange(1, 2)->UseRealTime();
+
+// Points as service requests fall: each in a cell drawn with a log-normal weight (sigma 1.7, independent
+// per cell), 20-35% of a cell from its middle on each axis — benchmarks/geo_layer.py's located-skewed
+// lines. With that sigma, 37k points over 180k cells repeat cells as the 37,128 MyLA311 requests repeat
+// 85 m squares of Los Angeles. Run next to BM_GeoLocateGrid: the same grid, uniform versus clustered.
+void BM_GeoLocateGridSkewed(benchmark::State& state) {
+  Grid& g = grid();
+  if (!g.loc) load_grid(g);
+  static const std::vector<Point> pts = [&] {
+    std::mt19937_64 rng(3);
+    std::lognormal_distribution<double> weight(0, 1.7);
+    std::vector<double> cum(g.nx * g.ny);
+    double total = 0;
+    for (double& c : cum) c = total += weight(rng);
+    const double w = Grid::kLonSpan / static_cast<double>(g.nx), h = Grid::kLatSpan / static_cast<double>(g.ny);
+    std::uniform_real_distribution<double> u01(0, 1), off(0.20, 0.35);
+    std::vector<Point> v(1 << 20);
+    for (auto& p : v) {
+      auto c = static_cast<std::size_t>(std::lower_bound(cum.begin(), cum.end(), u01(rng) * total) - cum.begin());
+      c = std::min(c, cum.size() - 1);
+      const double dx = off(rng) * (u01(rng) < 0.5 ? -1 : 1), dy = off(rng) * (u01(rng) < 0.5 ? -1 : 1);
+      p = {Grid::kLon0 + (static_cast<double>(c % g.nx) + 0.5 + dx) * w,
+           Grid::kLat0 + (static_cast<double>(c / g.nx) + 0.5 + dy) * h};
+    }
+    return v;
+  }();
+  run_lookups(state, *g.loc, pts, static_cast<double>(state.range(0)));
+}
+BENCHMARK(BM_GeoLocateGridSkewed)->ArgName("snap_m")->Arg(0)->ThreadRange(1, 2)->UseRealTime();
 
 }  // namespace
 
