@@ -15,6 +15,7 @@
 #include "cli/help.hpp"
 #include "cli/cmd_db.hpp"
 #include "cli/stream.hpp"
+#include "cli/tool_common.hpp"
 #include "cli/tools.hpp"
 #include "gridroute/engine.hpp"
 #include "gridroute/jsonl.hpp"
@@ -24,33 +25,11 @@ namespace {
 using gridroute::cli::BatchExtras;
 using gridroute::cli::kUsage;
 
-int usage_error(const std::string& msg) {
-  std::cerr << "gridroute: " << msg << "\nTry 'gridroute --help'.\n";
-  return 2;
-}
-
-// Writes `text` to standard output; 3 (with a message) when it cannot be written (a full disk, a
-// closed pipe), else 0.
-int print(std::string_view text) {
-  std::cout << text;
-  std::cout.flush();
-  if (!std::cout) {
-    std::cerr << "gridroute: cannot write the output: " << std::strerror(errno) << "\n";
-    return 3;
-  }
-  return 0;
-}
-
+using gridroute::cli::usage_error;
+int print(std::string_view text) { return gridroute::cli::print_out(text); }
 std::shared_ptr<const gridroute::Snapshot> load_or_report(const std::string& dir,
                                                           const gridroute::LoadOptions& options = {}) {
-  std::vector<gridroute::Diagnostic> diags;
-  auto s = gridroute::load_bundle(dir, &diags, options);
-  if (!s.ok()) {
-    for (const auto& d : diags) std::cerr << d.to_string() << "\n";
-    std::cerr << "gridroute: " << s.status().message() << "\n";
-    return nullptr;
-  }
-  return *s;
+  return gridroute::cli::load_reporting(dir, options);
 }
 
 // Parses a whole unsigned number in [lo, hi].

@@ -1,4 +1,4 @@
-// Internal to the CLI: what the bundle-owner commands (test, diff, graph) share — usage errors, loading a
+// Internal to the CLI: what its commands share — usage errors, loading a
 // bundle with its diagnostics, option values — worded as the other commands word them.
 #pragma once
 
@@ -37,9 +37,9 @@ inline int print_out(std::string_view text) {
 }
 
 // Loads a bundle; on errors prints every diagnostic on stderr and returns null.
-inline std::shared_ptr<const Snapshot> load_reporting(const std::string& dir) {
+inline std::shared_ptr<const Snapshot> load_reporting(const std::string& dir, const LoadOptions& options = {}) {
   std::vector<Diagnostic> diags;
-  auto s = load_bundle(dir, &diags);
+  auto s = load_bundle(dir, &diags, options);
   if (!s.ok()) {
     for (const auto& d : diags) std::cerr << d.to_string() << "\n";
     std::cerr << "gridroute: " << s.status().message() << "\n";
