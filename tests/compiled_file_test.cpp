@@ -18,6 +18,7 @@
 #include "gridroute/jsonl.hpp"
 #include "gridroute/snapshot.hpp"
 #include "store/file.hpp"
+#include "store/index_file.hpp"
 
 namespace {
 namespace fs = std::filesystem;
@@ -183,6 +184,23 @@ TEST(CompiledFile, ACraftedFileWithARightChecksumIsRefused) {
   why = refusal(file);
   EXPECT_NE(why.find("not a valid compiled bundle"), std::string::npos) << why;
   fs::remove(file);
+}
+
+// What the fuzz target found (tests/fuzz/regressions/fuzz_compiled), through the same fix-up of the
+// header: each is refused on open, so lint and routing never follow it.
+TEST(CompiledFile, FuzzFindingsAreRefused) {
+  const fs::path dir = fs::path(GRIDROUTE_SOURCE_DIR) / "tests" / "fuzz" / "regressions" / "fuzz_compiled";
+  std::size_t n = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    std::string bytes = read(e.path());
+    if (bytes.size() >= sizeof(store::FileHeader))
+      bytes = with_header(bytes, [&](store::FileHeader& h, std::string& b) { h.file_size = b.size(); }, true);
+    auto index = store::open_index_bytes(bytes, e.path().filename().string());
+    EXPECT_FALSE(index.ok()) << e.path() << " opened";
+    if (!index.ok()) EXPECT_NE(index.status().message().find(e.path().filename().string()), std::string_view::npos);
+    ++n;
+  }
+  EXPECT_GE(n, 1u);
 }
 
 TEST(CompiledFile, LoadOptionsLimitsApplyToFilesToo) {

@@ -394,9 +394,10 @@ class Opener {
       // Children and siblings come after their node (a tree in preorder), so every evaluation ends.
       if (static_cast<int>(c.op) > static_cast<int>(spec::Condition::Op::workday) ||
           static_cast<int>(c.attr_type) > static_cast<int>(AttrType::string) || !in(c.attr, s.attr_names.size(), true) ||
-          c.child_count < 0 || (c.child_count > 0 && (c.first_child <= static_cast<std::int32_t>(i) ||
-                                                      static_cast<std::size_t>(c.first_child) >= nc)) ||
-          (c.next != kNone && (c.next <= static_cast<std::int32_t>(i) || static_cast<std::size_t>(c.next) > nc)) ||
+          c.child_count < 0 || (c.child_count > 0 && c.first_child == kNone) ||
+          (c.first_child != kNone && (c.first_child <= static_cast<std::int32_t>(i) ||
+                                      static_cast<std::size_t>(c.first_child) >= nc)) ||
+          (c.next != kNone && (c.next <= static_cast<std::int32_t>(i) || static_cast<std::size_t>(c.next) >= nc)) ||
           c.window_begin < 0 || c.window_end < 0 || c.window_begin > 86400 || c.window_end > 86400)
         return bad(cat("condition ", i, " is out of range"));
     }
