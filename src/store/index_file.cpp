@@ -11,6 +11,7 @@
 #include <boost/describe/enum.hpp>
 
 #include "base/strings.hpp"
+#include "base/text.hpp"
 #include "gridroute/version.hpp"
 #include "store/codec.hpp"
 #include "store/file.hpp"
@@ -163,7 +164,8 @@ class Opener {
   Opener(std::shared_ptr<const MappedFile> file) : f_(std::move(file)), s_(std::make_unique<Index>()) {}
 
   absl::StatusOr<std::unique_ptr<Index>> run() {
-    if (!sections() || !meta() || !units() || !handlers() || !served() || !rules() || !candidates() || !finish())
+    if (!sections() || !meta() || !units() || !handlers() || !served() || !rules() || !candidates() || !names() ||
+        !finish())
       return absl::InvalidArgumentError(cat(f_->label(), ": not a valid compiled bundle: ", error_));
     s_->backing = f_;
     return std::move(s_);
@@ -505,6 +507,25 @@ class Opener {
       if (!std::is_sorted(mine.begin(), mine.end())) return bad("the groups of the rules are out of order");
     }
     return true;
+  }
+
+  // The names whose characters the loader restricts (ids, roles, tiers, codes): valid UTF-8 without
+  // quotes, backslashes or control characters, as a directory's load guarantees.
+  static bool plain(std::string_view v) {
+    for (unsigned char ch : v)
+      if (ch < 0x20 || ch == '"' || ch == '\\') return false;
+    return valid_utf8(v);
+  }
+  bool names() {
+    const Index& s = *s_;
+    auto all = [](const auto& list) { return std::all_of(list.begin(), list.end(), [](const auto& v) { return plain(v); }); };
+    bool ok = plain(std::string_view(s.unit_id_chars.data(), s.unit_id_chars.size())) &&
+              plain(std::string_view(s.handler_ids.chars.data(), s.handler_ids.chars.size())) && all(s.role_names) &&
+              all(s.tiers) && all(s.categories) && plain(s.digest);
+    for (const CompiledRule& r : s.rules) ok = ok && plain(r.id) && all(r.patterns);
+    for (const CompiledPolicy& p : s.policies) ok = ok && plain(p.id);
+    for (const StoredCalendar& c : calendars_) ok = ok && plain(c.id);
+    return ok || bad("a name holds characters no bundle allows");
   }
 
   bool finish() {
