@@ -14,6 +14,8 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include "cli_util.hpp"
+
 namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -50,39 +52,10 @@ fs::path write_temp(const std::string& name, const std::string& text) {
   return p;
 }
 
-struct CliRun {
-  int code = -1;
-  std::string out, err;
-};
-
-// Runs the CLI with `args`, feeding `input` on standard input.
+using cli_test_util::CliRun;
+// Runs the CLI with `args` and `input` on standard input (tests/cli_util.hpp).
 CliRun cli(std::vector<std::string> args, const std::string& input = "") {
-  static int n = 0;
-  fs::path in = write_temp("in" + std::to_string(n), input);
-  fs::path out = scratch_dir() / ("out" + std::to_string(n));
-  fs::path err = scratch_dir() / ("err" + std::to_string(n++));
-  pid_t pid = fork();
-  if (pid == 0) {
-    int i = open(in.c_str(), O_RDONLY), o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644),
-        e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (i < 0 || o < 0 || e < 0) _exit(127);
-    dup2(i, 0);
-    dup2(o, 1);
-    dup2(e, 2);
-    std::string exe = GRIDROUTE_CLI;
-    std::vector<char*> argv{exe.data()};
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(exe.c_str(), argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  CliRun r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = read_text(out);
-  r.err = read_text(err);
-  return r;
+  return cli_test_util::cli(std::move(args), input);
 }
 
 std::vector<json::object> records(const std::string& out) {
