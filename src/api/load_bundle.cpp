@@ -28,7 +28,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> build(detail::BundleReader& read
   }
   // Answers carry the first 16 hex digits (64 bits) of the files' SHA-256; `gridroute check` prints it.
   index->digest = reader.sha256().substr(0, 16);
-  detail::place_sources(*index, jurisdiction, reader);  // lint's warnings then name FILE:LINE
+  detail::place_sources(*index, reader);  // lint's warnings then name FILE:LINE
   return std::make_shared<const Snapshot>(std::move(index));
 }
 

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/memory.hpp"
 #include "base/strings.hpp"
 #include "compile/compile.hpp"
 
@@ -36,11 +37,11 @@ class Compiler {
   // ---- where problems go
   void jerr(std::string pointer, std::string msg) { problems_.json(FileId::jurisdiction, std::move(pointer), std::move(msg)); }
   void rerr(std::string pointer, std::string msg) { problems_.json(FileId::rules, std::move(pointer), std::move(msg)); }
-  void unit_err(const spec::Unit& u, std::string_view field, std::string msg, bool followup = false) {
+  void unit_err(const spec::UnitView& u, std::string_view field, std::string msg, bool followup = false) {
     if (u.from_csv) problems_.csv(FileId::units_csv, u.origin, cat(field, ": ", msg), followup);
     else problems_.json(FileId::jurisdiction, ptr("/units", static_cast<std::size_t>(u.origin), field), std::move(msg), followup);
   }
-  void handler_err(const spec::Handler& h, std::string_view field, std::string msg) {
+  void handler_err(const spec::HandlerView& h, std::string_view field, std::string msg) {
     if (h.from_csv) problems_.csv(FileId::handlers_csv, h.origin, cat(field, ": ", msg));
     else jerr(ptr("/handlers", static_cast<std::size_t>(h.origin), field), std::move(msg));
   }
@@ -93,11 +94,11 @@ class Compiler {
   const LoadOptions& opt_;
   std::unique_ptr<Index> s_;
   // Working arrays of the unit tree (the index keeps what routing reads in `hot`).
-  std::vector<UnitId> parent_;
-  std::vector<std::uint8_t> tier_of_;
-  std::vector<std::int32_t> tin_, tout_;
-  std::vector<std::uint16_t> depth_;
-  std::vector<std::uint32_t> served_offset_;  // per unit, into Index::served; size units+1
+  BigVector<UnitId> parent_;
+  BigVector<std::uint8_t> tier_of_;
+  BigVector<std::int32_t> tin_, tout_;
+  BigVector<std::uint16_t> depth_;
+  BigVector<std::uint32_t> served_offset_;  // per unit, into Index::served; size units+1
   StringMap<std::string, std::int32_t> tier_index_;
   StringMap<std::string, std::int32_t> role_index_;
   StringMap<std::string, std::int32_t> dept_index_;

@@ -64,7 +64,11 @@ class UnitIndex {
   // taken, else kNone.
   template <class IdOf>
   std::int32_t insert(std::string_view id, std::int32_t u, IdOf&& id_of) {
-    const std::uint64_t h = hash(id);
+    return insert(id, hash(id), u, id_of);
+  }
+  // The same with the id's hash already computed (bulk inserts prefetch slot_address(h) ahead).
+  template <class IdOf>
+  std::int32_t insert(std::string_view id, std::uint64_t h, std::int32_t u, IdOf&& id_of) {
     for (std::size_t i = home(h);; i = next(i)) {
       if (slots_[i] == kEmpty) {
         slots_[i] = (h & kTagMask) | static_cast<std::uint32_t>(u);

@@ -17,8 +17,8 @@ using UnitTree = boost::compressed_sparse_row_graph<boost::directedS>;
 
 // Records the discover/finish order of a DFS over the unit tree (Euler-tour intervals).
 struct TourVisitor : boost::default_dfs_visitor {
-  std::vector<std::int32_t>* tin;
-  std::vector<std::int32_t>* tout;
+  BigVector<std::int32_t>* tin;
+  BigVector<std::int32_t>* tout;
   std::int32_t* clock;
   std::size_t units;
   template <class V, class G>
@@ -97,7 +97,7 @@ void Compiler::tiers() {
 }
 
 void Compiler::units() {
-  auto& us = jur_.units;
+  const auto& us = jur_.unit_rows;
   if (us.size() > opt_.max_units) {
     jerr("/units", detail::cat("more than ", opt_.max_units, " units (LoadOptions::max_units)"));
     return;
@@ -105,7 +105,7 @@ void Compiler::units() {
   std::size_t n = us.size();
   s_->unit_id_offset.reserve(n + 1);
   std::size_t chars = 0;
-  for (auto& u : us) chars += u.id.size();
+  for (std::size_t i = 0; i < n; ++i) chars += us[i].id.size();
   s_->unit_id_chars.reserve(chars);
   s_->unit_index.reset(n);
   tier_of_.assign(n, 0);
@@ -113,7 +113,7 @@ void Compiler::units() {
   s_->unit_name_offset.reserve(n + 1);
   std::vector<bool> bad(n, false);
   for (std::size_t i = 0; i < n; ++i) {
-    auto& u = us[i];
+    const spec::UnitView u = us[i];
     s_->unit_id_offset.push_back(static_cast<std::uint32_t>(s_->unit_id_chars.size()));
     s_->unit_id_chars.append(u.id.begin(), u.id.end());
     if (!valid_id(u.id, opt_.max_id_bytes)) {
@@ -135,8 +135,21 @@ void Compiler::units() {
   }
   s_->unit_id_offset.push_back(static_cast<std::uint32_t>(s_->unit_id_chars.size()));
   s_->unit_name_offset.push_back(static_cast<std::uint32_t>(s_->unit_name_chars.size()));
+  // Inserted with the slots of the units a few rows ahead prefetched (each insert is a cache miss in a
+  // table of millions).
+  constexpr std::size_t kAhead = 8;
+  std::uint64_t ahead[kAhead];
+  for (std::size_t i = 0; i < std::min(n, kAhead); ++i) {
+    ahead[i] = UnitIndex::hash(s_->unit_id(static_cast<UnitId>(i)));
+    __builtin_prefetch(s_->unit_index.slot_address(ahead[i]));
+  }
   for (std::size_t i = 0; i < n; ++i) {
-    const UnitId taken = s_->unit_index.insert(s_->unit_id(static_cast<UnitId>(i)), static_cast<UnitId>(i),
+    const std::uint64_t h = ahead[i % kAhead];
+    if (i + kAhead < n) {
+      ahead[i % kAhead] = UnitIndex::hash(s_->unit_id(static_cast<UnitId>(i + kAhead)));
+      __builtin_prefetch(s_->unit_index.slot_address(ahead[i % kAhead]));
+    }
+    const UnitId taken = s_->unit_index.insert(s_->unit_id(static_cast<UnitId>(i)), h, static_cast<UnitId>(i),
                                                [this](UnitId u) { return s_->unit_id(u); });
     if (taken != kNone) {
       unit_err(us[i], "id", detail::cat("duplicate unit id \"", us[i].id, "\""));
@@ -144,8 +157,11 @@ void Compiler::units() {
     }
   }
   std::int64_t roots = 0;
+  // Siblings are usually listed together: the previous row's parent is looked up once.
+  std::string_view last_parent;
+  UnitId last_parent_unit = kNone;
   for (std::size_t i = 0; i < n; ++i) {
-    auto& u = us[i];
+    const spec::UnitView u = us[i];
     if (!u.parent) {
       if (roots++ == 0) s_->root = static_cast<UnitId>(i);
       else unit_err(u, "parent", detail::cat("a second root \"", u.id, "\" (the root is \"", us[s_->root].id,
@@ -154,7 +170,14 @@ void Compiler::units() {
         unit_err(u, "tier", detail::cat("the root must be of the first tier \"", jur_.tiers.front(), "\""));
       continue;
     }
-    UnitId p = s_->find_unit(*u.parent);
+    UnitId p;
+    if (last_parent_unit != kNone && *u.parent == last_parent) {
+      p = last_parent_unit;
+    } else {
+      p = s_->find_unit(*u.parent);
+      last_parent = *u.parent;
+      last_parent_unit = p;
+    }
     if (p == kNone) {
       unknown_parent_.push_back(static_cast<UnitId>(i));  // reported by tree(), with what it cuts off
       continue;
@@ -177,7 +200,7 @@ void Compiler::add_role(std::string r) {
 }
 
 void Compiler::handlers() {
-  auto& hs = jur_.handlers;
+  const auto& hs = jur_.handler_rows;
   if (hs.size() > opt_.max_handlers) {
     jerr("/handlers", detail::cat("more than ", opt_.max_handlers, " handlers (LoadOptions::max_handlers)"));
     return;
@@ -186,14 +209,32 @@ void Compiler::handlers() {
   // declared in rules.json.
   auto j = reads(kJ);
   std::size_t id_bytes = 0;
-  for (const auto& h : hs) id_bytes += h.id.size();
+  for (std::size_t i = 0; i < hs.size(); ++i) id_bytes += hs[i].id.size();
   s_->handler_ids.reserve(hs.size(), id_bytes);
   s_->handler_index.reset(hs.size());
   s_->serves_offset.reserve(hs.size() + 1);
   s_->serves_offset.push_back(0);
+  // Where each handler was read (lint names FILE:LINE): a CSV line, or 0 for a JSON handler.
+  s_->sources.handler_line.assign(hs.size(), 0);
+  std::vector<UnitId> serves;
+  UnitId last_served = kNone;
+  constexpr std::size_t kAhead = 8;  // handler ids whose index slot is prefetched ahead
+  std::uint64_t ahead[kAhead];
+  for (std::size_t i = 0; i < std::min(hs.size(), kAhead); ++i) {
+    ahead[i] = UnitIndex::hash(hs[i].id);
+    __builtin_prefetch(s_->handler_index.slot_address(ahead[i]));
+  }
   for (std::size_t i = 0; i < hs.size(); ++i) {
-    auto& h = hs[i];
+    const spec::HandlerView h = hs[i];
     HandlerId id = static_cast<HandlerId>(i);
+    const std::uint64_t id_hash = ahead[i % kAhead];
+    if (h.from_csv) s_->sources.handler_line[i] = h.origin;
+    if (i + kAhead < hs.size()) {
+      const spec::HandlerView later = hs[i + kAhead];
+      ahead[i % kAhead] = UnitIndex::hash(later.id);
+      __builtin_prefetch(s_->handler_index.slot_address(ahead[i % kAhead]));
+      if (!later.serves.empty()) __builtin_prefetch(s_->unit_index.slot_address(UnitIndex::hash(later.serves[0])));
+    }
     s_->handler_ids.push_back(h.id);
     if (!valid_id(h.id, opt_.max_id_bytes))
       handler_err(h, "id", detail::cat("handler id \"", h.id.substr(0, 80), "\" must be 1-", opt_.max_id_bytes,
@@ -215,7 +256,7 @@ void Compiler::handlers() {
       else if (!valid_label(*h.department))
         handler_err(h, "department", "a department name must be 1-64 bytes, without control characters");
       else
-        key = intern_key(rit->second, intern_department(*h.department));
+        key = intern_key(rit->second, intern_department(std::string(*h.department)));
     } else if (h.department) {
       handler_err(h, "department", detail::cat("only partner_department handlers have a department (role \"",
                                                 h.role, "\")"));
@@ -239,10 +280,16 @@ void Compiler::handlers() {
       (void)p;
     }
     s_->handler_calendar.push_back(cal);
-    std::vector<UnitId> serves;
+    serves.clear();
     if (h.serves.empty()) handler_err(h, "serves", "a handler must serve at least one unit");
     for (std::size_t k = 0; k < h.serves.size(); ++k) {
-      UnitId u = s_->find_unit(h.serves[k]);
+      UnitId u;
+      if (last_served != kNone && h.serves[k] == s_->unit_id(last_served)) {
+        u = last_served;  // handlers of one unit are usually listed together
+      } else {
+        u = s_->find_unit(h.serves[k]);
+        last_served = u;
+      }
       if (u == kNone) {
         std::string msg = detail::cat("unknown unit \"", h.serves[k], "\"", unit_hint(h.serves[k]));
         if (h.from_csv) handler_err(h, "serves", std::move(msg));
@@ -253,11 +300,13 @@ void Compiler::handlers() {
     }
     s_->serves_units.append(serves.begin(), serves.end());
     s_->serves_offset.push_back(static_cast<std::uint32_t>(s_->serves_units.size()));
-    const HandlerId taken = s_->handler_index.insert(s_->handler_ids[i], id, [this](HandlerId x) {
+    const HandlerId taken = s_->handler_index.insert(s_->handler_ids[i], id_hash, id, [this](HandlerId x) {
       return s_->handler_ids[static_cast<std::size_t>(x)];
     });
     if (taken != kNone) handler_err(h, "id", detail::cat("duplicate handler id \"", h.id, "\""));
   }
+  // Nothing later reads the handler rows: their memory goes before the tree's working arrays come.
+  jur_.handler_rows = spec::HandlerRows{};
 }
 
 // The cell polygons (SPEC §7): a Feature's id must be a cell of the jurisdiction.
@@ -291,24 +340,32 @@ void Compiler::tree() {
   const std::size_t n = parent_.size();
   if (n == 0) return;
   // The unit tree as a Boost.Graph (parent → child edges), only for the depth-first tour below.
-  std::vector<std::pair<std::size_t, std::size_t>> edges;
-  edges.reserve(n);
-  for (std::size_t i = 0; i < n; ++i)
-    if (parent_[i] != kNone) edges.emplace_back(static_cast<std::size_t>(parent_[i]), i);
-  std::sort(edges.begin(), edges.end());
-  const UnitTree graph(boost::edges_are_sorted, edges.begin(), edges.end(), n);
   const std::size_t nh = s_->handler_ids.size();
-  tin_.assign(n, -1);
-  tout_.assign(n, -1);
-  std::int32_t clock = 0;
-  TourVisitor vis;
-  vis.tin = &tin_;
-  vis.tout = &tout_;
-  vis.clock = &clock;
-  vis.units = n;
-  std::vector<boost::default_color_type> colors(num_vertices(graph), boost::white_color);
-  auto color_map = boost::make_iterator_property_map(colors.begin(), get(boost::vertex_index, graph));
-  boost::depth_first_visit(graph, static_cast<std::size_t>(s_->root), vis, color_map);
+  {  // the graph and its working arrays live only for the tour
+    // The edges in (parent, child) order, by a counting sort over parents (a unit's children ascending).
+    BigVector<std::pair<std::size_t, std::size_t>> edges;
+    {
+      BigVector<std::uint32_t> at(n + 1, 0);
+      for (std::size_t i = 0; i < n; ++i)
+        if (parent_[i] != kNone) ++at[static_cast<std::size_t>(parent_[i]) + 1];
+      for (std::size_t i = 0; i < n; ++i) at[i + 1] += at[i];
+      edges.resize(at[n]);
+      for (std::size_t i = 0; i < n; ++i)
+        if (parent_[i] != kNone) edges[at[static_cast<std::size_t>(parent_[i])]++] = {static_cast<std::size_t>(parent_[i]), i};
+    }
+    const UnitTree graph(boost::edges_are_sorted, edges.begin(), edges.end(), n);
+    tin_.assign(n, -1);
+    tout_.assign(n, -1);
+    std::int32_t clock = 0;
+    TourVisitor vis;
+    vis.tin = &tin_;
+    vis.tout = &tout_;
+    vis.clock = &clock;
+    vis.units = n;
+    std::vector<boost::default_color_type> colors(num_vertices(graph), boost::white_color);
+    auto color_map = boost::make_iterator_property_map(colors.begin(), get(boost::vertex_index, graph));
+    boost::depth_first_visit(graph, static_cast<std::size_t>(s_->root), vis, color_map);
+  }
   depth_.assign(n, 0);
   // Parents come first in tour order, so depth follows from a pass in discover order.
   std::vector<UnitId> order(n, kNone);
@@ -342,16 +399,16 @@ void Compiler::tree() {
       std::string chain;
       for (std::size_t k = 0; k <= cycle.size(); ++k)  // from `first` round to itself, following parents
         detail::append(chain, k ? " -> " : "", "\"",
-                       jur_.units[cycle[(std::find(cycle.begin(), cycle.end(), first) - cycle.begin() + k) % cycle.size()]].id,
+                       jur_.unit_rows[cycle[(std::find(cycle.begin(), cycle.end(), first) - cycle.begin() + k) % cycle.size()]].id,
                        "\"");
-      unit_err(jur_.units[first], "parent",
+      unit_err(jur_.unit_rows[first], "parent",
                detail::cat("units ", chain, " form a cycle of parents: ",
                            cycle.size() == 1 ? "it is" : "none of them is", " reachable from the root"));
     }
   }
   // Each unit whose parent is unknown, with the units below it that it cuts off from the root; the unit
   // it probably meant is not then reported for having no child units.
-  std::vector<std::size_t> cut(n, 0);
+  BigVector<std::uint32_t> cut(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
     if (tin_[i] >= 0 || state[i] != 1) continue;
     UnitId u = static_cast<UnitId>(i);
@@ -360,7 +417,7 @@ void Compiler::tree() {
   }
   std::vector<std::uint8_t> meant(n, 0);
   for (UnitId u : unknown_parent_) {
-    const spec::Unit& unit = jur_.units[u];
+    const spec::UnitView unit = jur_.unit_rows[u];
     const std::string best = unit_suggestion(
         *unit.parent, tier_index_.contains(unit.tier) ? static_cast<std::int32_t>(tier_of_[u]) : -1);
     std::string msg = detail::cat("unknown parent unit \"", *unit.parent, "\"");
@@ -388,21 +445,34 @@ void Compiler::tree() {
     if (parent_[i] != kNone) has_child[static_cast<std::size_t>(parent_[i])] = 1;
   for (std::size_t i = 0; i < n; ++i) {
     if (tin_[i] < 0) continue;
-    bool cell = tier_of_[i] == s_->cell_tier && tier_index_.contains(jur_.units[i].tier);
-    if (cell && has_child[i]) unit_err(jur_.units[i], "tier", detail::cat("cell \"", jur_.units[i].id, "\" has child units; a cell must be a leaf"));
+    bool cell = tier_of_[i] == s_->cell_tier && tier_index_.contains(jur_.unit_rows[i].tier);
+    if (cell && has_child[i]) unit_err(jur_.unit_rows[i], "tier", detail::cat("cell \"", jur_.unit_rows[i].id, "\" has child units; a cell must be a leaf"));
     // With units cut off from the tree, a unit without children may only have lost them: reported after
     // the causes, and not at all for the unit an unknown parent most likely meant.
-    if (!cell && !has_child[i] && tier_index_.contains(jur_.units[i].tier) && !meant[i])
-      unit_err(jur_.units[i], "tier", detail::cat("unit \"", jur_.units[i].id, "\" has no child units; every leaf must be a cell"),
+    if (!cell && !has_child[i] && tier_index_.contains(jur_.unit_rows[i].tier) && !meant[i])
+      unit_err(jur_.unit_rows[i], "tier", detail::cat("unit \"", jur_.unit_rows[i].id, "\" has no child units; every leaf must be a cell"),
                cut_off);
   }
   // Served index: per unit, (role key, handlers in jurisdiction order).
-  std::vector<std::tuple<UnitId, RoleKeyId, HandlerId>> triples;
-  for (std::size_t h = 0; h < nh; ++h) {
-    if (s_->handler_role[h] == kNone) continue;
-    for (UnitId u : s_->serves_of(static_cast<HandlerId>(h))) triples.emplace_back(u, s_->handler_role[h], static_cast<HandlerId>(h));
+  // (unit, role key, handler) in that order: a counting sort over units (handlers ascending within a
+  // unit), then each unit's few entries by role key.
+  BigVector<std::tuple<UnitId, RoleKeyId, HandlerId>> triples;
+  {
+    BigVector<std::uint32_t> at(n + 1, 0);
+    for (std::size_t h = 0; h < nh; ++h)
+      if (s_->handler_role[h] != kNone)
+        for (UnitId u : s_->serves_of(static_cast<HandlerId>(h))) ++at[static_cast<std::size_t>(u) + 1];
+    for (std::size_t i = 0; i < n; ++i) at[i + 1] += at[i];
+    triples.resize(at[n]);
+    BigVector<std::uint32_t> next(at.begin(), at.end() - 1);
+    for (std::size_t h = 0; h < nh; ++h) {
+      if (s_->handler_role[h] == kNone) continue;
+      for (UnitId u : s_->serves_of(static_cast<HandlerId>(h)))
+        triples[next[static_cast<std::size_t>(u)]++] = {u, s_->handler_role[h], static_cast<HandlerId>(h)};
+    }
+    for (std::size_t i = 0; i < n; ++i)
+      if (at[i + 1] - at[i] > 1) std::sort(triples.begin() + at[i], triples.begin() + at[i + 1]);
   }
-  std::sort(triples.begin(), triples.end());
   served_offset_.assign(n + 1, 0);
   for (std::size_t i = 0; i < triples.size(); ++i) {
     auto [u, k, h] = triples[i];
@@ -427,7 +497,7 @@ void Compiler::tree() {
     h.served_begin = served_offset_[i];
     std::uint32_t count = served_offset_[i + 1] - served_offset_[i];
     if (count > 0xFFFF) {
-      unit_err(jur_.units[i], "id", detail::cat("unit \"", jur_.units[i].id, "\" is served by more than 65535 distinct roles"));
+      unit_err(jur_.unit_rows[i], "id", detail::cat("unit \"", jur_.unit_rows[i].id, "\" is served by more than 65535 distinct roles"));
       count = 0xFFFF;
     }
     h.served_count = static_cast<std::uint16_t>(count);

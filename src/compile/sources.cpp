@@ -48,16 +48,13 @@ Diagnostic SourceMap::handler(std::int32_t h, Diagnostic::Severity severity, std
   return json(FileId::jurisdiction, cat("/handlers/", h), severity, std::move(message));
 }
 
-void place_sources(Index& s, const spec::Jurisdiction& jur, const BundleReader& reader) {
+void place_sources(Index& s, const BundleReader& reader) {
   SourceMap& m = s.sources;
   for (int f = 0; f < kFileCount; ++f) m.files[static_cast<std::size_t>(f)] = reader.file_name(static_cast<FileId>(f));
-  // Handlers: JSON ones first (their index is their position in /handlers), then the CSV rows.
-  m.handler_line.assign(jur.handlers.size(), 0);
+  // Handlers: JSON ones first (their index is their position in /handlers), then the CSV rows; the
+  // compiler filled handler_line (a CSV line, or 0 for a JSON handler).
   std::vector<std::string> jpointers;
-  for (std::size_t h = 0; h < jur.handlers.size(); ++h) {
-    if (jur.handlers[h].from_csv) m.handler_line[h] = jur.handlers[h].origin;
-    else jpointers.push_back(cat("/handlers/", h));
-  }
+  for (std::size_t h = 0; h < m.handler_line.size() && m.handler_line[h] == 0; ++h) jpointers.push_back(cat("/handlers/", h));
   locate_into(reader.file_text(FileId::jurisdiction), std::move(jpointers),
               m.at[static_cast<std::size_t>(FileId::jurisdiction)]);
   // rules.json: what lint names — categories, rules and their routes, policies, conditions.

@@ -36,6 +36,6 @@ struct SourceMap {
 inline constexpr std::size_t kMaxPlacedFileBytes = std::size_t{16} << 20;
 
 // Fills `index.sources` (the compiler has filled condition_pointer) from the reader's texts.
-void place_sources(Index& index, const spec::Jurisdiction& jurisdiction, const BundleReader& reader);
+void place_sources(Index& index, const BundleReader& reader);
 
 }  // namespace gridroute::detail

@@ -1,5 +1,7 @@
 #include "load/csv.hpp"
 
+#include <deque>
+
 namespace gridroute::detail {
 namespace {
 std::string detail_cat_fields(std::size_t max) {
@@ -7,82 +9,115 @@ std::string detail_cat_fields(std::size_t max) {
 }
 }  // namespace
 
-std::vector<CsvRecord> parse_csv(std::string_view t, std::string& error, std::int64_t& error_line,
-                                 const CsvLimits& limits) {
-  std::vector<CsvRecord> out;
+bool for_each_csv_record(std::string_view t, std::string& error, std::int64_t& error_line, const CsvLimits& limits,
+                         absl::FunctionRef<void(std::int64_t line, std::span<const std::string_view> fields)> on_record) {
   std::size_t i = 0;
   if (t.substr(0, 3) == "\xEF\xBB\xBF") i = 3;
   std::int64_t line = 1;
-  while (i < t.size()) {
-    CsvRecord rec;
-    rec.line = line;
-    std::string field;
+  std::size_t records = 0;
+  std::vector<std::string_view> fields;
+  // Unescaped copies of fields with doubled quotes; a deque, so that views of a record's earlier fields
+  // stay valid while later ones are added.
+  std::deque<std::string> unescaped;
+  std::size_t unescaped_used = 0;
+  const std::size_t n = t.size();
+  while (i < n) {
+    const std::int64_t record_line = line;
+    fields.clear();
+    unescaped_used = 0;
     bool end_of_record = false;
     while (!end_of_record) {
-      field.clear();
-      if (i < t.size() && t[i] == '"') {
-        ++i;
+      std::string_view field;
+      if (i < n && t[i] == '"') {
+        const std::size_t begin = ++i;
+        std::string* copy = nullptr;  // set once a doubled quote is met
+        std::size_t run = begin;      // start of the bytes not yet copied
         while (true) {
-          if (i >= t.size()) {
+          if (i >= n) {
             error = "unterminated quoted field";
-            error_line = rec.line;
-            return out;
+            error_line = record_line;
+            return false;
           }
-          char c = t[i];
+          const char c = t[i];
           if (c == '"') {
-            if (i + 1 < t.size() && t[i + 1] == '"') {
-              field.push_back('"');
+            if (i + 1 < n && t[i + 1] == '"') {
+              if (!copy) {
+                if (unescaped_used == unescaped.size()) unescaped.emplace_back();
+                copy = &unescaped[unescaped_used++];
+                copy->clear();
+              }
+              copy->append(t.data() + run, i + 1 - run);  // up to and including one quote
               i += 2;
+              run = i;
               continue;
+            }
+            if (copy) {
+              copy->append(t.data() + run, i - run);
+              field = *copy;
+            } else {
+              field = t.substr(begin, i - begin);
             }
             ++i;
             break;
           }
           if (c == '\n') ++line;
-          field.push_back(c);
           ++i;
         }
-        if (i < t.size() && t[i] != ',' && t[i] != '\n' && t[i] != '\r') {
+        if (i < n && t[i] != ',' && t[i] != '\n' && t[i] != '\r') {
           error = "unexpected character after a closing quote";
           error_line = line;
-          return out;
+          return false;
         }
       } else {
-        while (i < t.size() && t[i] != ',' && t[i] != '\n' && t[i] != '\r') {
-          if (t[i] == '"') {
+        const std::size_t begin = i;
+        while (i < n) {
+          const char c = t[i];
+          if (c == ',' || c == '\n' || c == '\r') break;
+          if (c == '"') {
             error = "a quote inside an unquoted field (quote the whole field and double the quote)";
             error_line = line;
-            return out;
+            return false;
           }
-          field.push_back(t[i++]);
+          ++i;
         }
+        field = t.substr(begin, i - begin);
       }
-      rec.fields.push_back(field);
-      if (rec.fields.size() > limits.max_fields) {  // hardening
+      fields.push_back(field);
+      if (fields.size() > limits.max_fields) {  // hardening
         error = detail_cat_fields(limits.max_fields);
-        error_line = rec.line;
-        return out;
+        error_line = record_line;
+        return false;
       }
-      if (i >= t.size()) {
+      if (i >= n) {
         end_of_record = true;
       } else if (t[i] == ',') {
         ++i;
       } else {
         if (t[i] == '\r') ++i;
-        if (i < t.size() && t[i] == '\n') ++i;
+        if (i < n && t[i] == '\n') ++i;
         ++line;
         end_of_record = true;
       }
     }
     // A blank line (one empty field) is skipped.
-    if (rec.fields.size() == 1 && rec.fields[0].empty()) continue;
-    if (out.size() >= limits.max_records) {  // hardening
+    if (fields.size() == 1 && fields[0].empty()) continue;
+    if (records >= limits.max_records) {  // hardening
       error = std::string("more than ") + std::to_string(limits.max_records - 1) + " rows (" + limits.records_option + ")";
-      error_line = rec.line;
-      return out;
+      error_line = record_line;
+      return false;
     }
-    out.push_back(std::move(rec));
+    ++records;
+    on_record(record_line, fields);
   }
+  return true;
+}
+
+std::vector<CsvRecord> parse_csv(std::string_view t, std::string& error, std::int64_t& error_line,
+                                 const CsvLimits& limits) {
+  std::vector<CsvRecord> out;
+  for_each_csv_record(t, error, error_line, limits, [&](std::int64_t line, std::span<const std::string_view> fields) {
+    out.push_back({line, std::vector<std::string>(fields.begin(), fields.end())});
+  });
   return out;
 }
 

@@ -8,10 +8,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <filesystem>
+#include <span>
 #include <system_error>
 
 #include "base/encoding.hpp"
 #include "base/json_text.hpp"
+#include "base/memory.hpp"
 #include "base/suggest.hpp"
 #include "base/strings.hpp"
 #include "base/zone.hpp"
@@ -155,6 +157,7 @@ struct BundleReader::Impl {
     }
     out.clear();
     out.reserve(std::min<std::size_t>(static_cast<std::size_t>(fst.st_size), opt_.max_file_bytes));
+    detail::prefer_huge_pages(out.data(), out.capacity());
     char buf[1 << 16];
     while (true) {
       ssize_t n = ::read(fd, buf, sizeof buf);
@@ -267,92 +270,101 @@ struct BundleReader::Impl {
     limits.max_records = max_rows == static_cast<std::size_t>(-1) ? max_rows : max_rows + 1;
     limits.max_fields = kMaxCsvFields;
     limits.records_option = is_units ? "LoadOptions::max_units" : "LoadOptions::max_handlers";
-    auto records = detail::parse_csv(text, err, err_line, limits);
-    if (!err.empty()) problems_.csv(kind, err_line, err);
-    if (records.empty()) {
-      if (err.empty()) problems_.csv(kind, 1, "the file is empty (expected a header line)");
-      return;
-    }
     const bool units = kind == FileId::units_csv;
-    std::vector<std::string_view> expected = units ? std::vector<std::string_view>{"id", "parent", "tier", "name"}
-                                                   : std::vector<std::string_view>{"id", "role", "department", "serves",
-                                                                                   "name", "calendar"};
-    // Columns by name; the header must name each expected column once and nothing else.
-    const auto& header = records[0].fields;
-    if (!header_shape_ok(kind, records[0].line, header, units ? "id,parent,tier,name" : "id,role,department,serves,name,calendar"))
-      return;
+    const std::vector<std::string_view> expected =
+        units ? std::vector<std::string_view>{"id", "parent", "tier", "name"}
+              : std::vector<std::string_view>{"id", "role", "department", "serves", "name", "calendar"};
+    std::size_t header_size = 0;
+    bool seen_header = false, header_ok = true, pool_full = false;
     std::vector<int> col(expected.size(), -1);
-    bool header_ok = true;
-    for (std::size_t i = 0; i < header.size(); ++i) {
-      auto it = std::find(expected.begin(), expected.end(), header[i]);
-      if (it == expected.end()) {
-        Suggest near(header[i]);
-        near.consider_all(expected);
-        problems_.csv(kind, records[0].line, detail::cat("unknown column '", header[i], "'",
-                                                          near.found() ? detail::cat(" (did you mean '", near.best(), "'?)") : "",
-                                                          " (expected header ",
-                                                          units ? "id,parent,tier,name" : "id,role,department,serves,name,calendar", ")"));
-        header_ok = false;
-      } else if (col[static_cast<std::size_t>(it - expected.begin())] >= 0) {
-        problems_.csv(kind, records[0].line, detail::cat("column '", header[i], "' appears twice"));
-        header_ok = false;
-      } else {
-        col[static_cast<std::size_t>(it - expected.begin())] = static_cast<int>(i);
-      }
+    // Rows stream from the parser into the row tables: their fields are references into `text` (kept by
+    // the reader until the compiler is done), with no object per row.
+    if (units) {
+      jur.unit_rows.set_file(text);
+      jur.unit_rows.reserve(jur.unit_rows.size() + static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
+    } else {
+      jur.handler_rows.set_file(text);
+      jur.handler_rows.reserve(jur.handler_rows.size() + static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
     }
-    for (std::size_t k = 0; k < expected.size(); ++k)
-      if (col[k] < 0 && (expected[k] == "id" || (units ? expected[k] == "tier" : (expected[k] == "role" || expected[k] == "serves")))) {
-        problems_.csv(kind, records[0].line, detail::cat("missing column '", expected[k], "'"));
+    auto on_header = [&](std::int64_t line, std::span<const std::string_view> fields) {
+      header_size = fields.size();
+      std::vector<std::string> header(fields.begin(), fields.end());
+      if (!header_shape_ok(kind, line, header, units ? "id,parent,tier,name" : "id,role,department,serves,name,calendar")) {
         header_ok = false;
+        return;
       }
-    if (!header_ok) return;
-    auto field = [&](const detail::CsvRecord& r, std::size_t k) -> std::optional<std::string> {
-      if (col[k] < 0 || static_cast<std::size_t>(col[k]) >= r.fields.size()) return std::nullopt;
-      const std::string& f = r.fields[static_cast<std::size_t>(col[k])];
-      if (f.empty()) return std::nullopt;
-      return f;
+      // Columns by name; the header must name each expected column once and nothing else.
+      for (std::size_t i = 0; i < header.size(); ++i) {
+        auto it = std::find(expected.begin(), expected.end(), header[i]);
+        if (it == expected.end()) {
+          Suggest near(header[i]);
+          near.consider_all(expected);
+          problems_.csv(kind, line, detail::cat("unknown column '", header[i], "'",
+                                                near.found() ? detail::cat(" (did you mean '", near.best(), "'?)") : "",
+                                                " (expected header ",
+                                                units ? "id,parent,tier,name" : "id,role,department,serves,name,calendar", ")"));
+          header_ok = false;
+        } else if (col[static_cast<std::size_t>(it - expected.begin())] >= 0) {
+          problems_.csv(kind, line, detail::cat("column '", header[i], "' appears twice"));
+          header_ok = false;
+        } else {
+          col[static_cast<std::size_t>(it - expected.begin())] = static_cast<int>(i);
+        }
+      }
+      for (std::size_t k = 0; k < expected.size(); ++k)
+        if (col[k] < 0 && (expected[k] == "id" || (units ? expected[k] == "tier" : (expected[k] == "role" || expected[k] == "serves")))) {
+          problems_.csv(kind, line, detail::cat("missing column '", expected[k], "'"));
+          header_ok = false;
+        }
     };
-    for (std::size_t i = 1; i < records.size(); ++i) {
-      const auto& r = records[i];
-      if (r.fields.size() != header.size()) {
-        problems_.csv(kind, r.line, detail::cat("has ", r.fields.size(), " fields; the header has ", header.size()));
-        continue;
+    auto on_record = [&](std::int64_t line, std::span<const std::string_view> fields) {
+      if (!seen_header) {
+        seen_header = true;
+        on_header(line, fields);
+        return;
       }
+      if (!header_ok || pool_full) return;
+      if (fields.size() != header_size) {
+        problems_.csv(kind, line, detail::cat("has ", fields.size(), " fields; the header has ", header_size));
+        return;
+      }
+      auto field = [&](std::size_t k) -> std::optional<std::string_view> {
+        if (col[k] < 0) return std::nullopt;
+        const std::string_view f = fields[static_cast<std::size_t>(col[k])];
+        if (f.empty()) return std::nullopt;
+        return f;
+      };
       if (units) {
-        spec::Unit u;
-        u.id = field(r, 0).value_or("");
-        u.parent = field(r, 1);
-        u.tier = field(r, 2).value_or("");
-        u.name = field(r, 3);
-        u.from_csv = true;
-        u.origin = r.line;
-        if (u.id.empty()) { problems_.csv(kind, r.line, "id: missing unit id"); continue; }
-        if (u.tier.empty()) { problems_.csv(kind, r.line, "tier: missing tier"); continue; }
-        jur.units.push_back(std::move(u));
+        const auto id = field(0), tier = field(2);
+        if (!id) { problems_.csv(kind, line, "id: missing unit id"); return; }
+        if (!tier) { problems_.csv(kind, line, "tier: missing tier"); return; }
+        pool_full = !jur.unit_rows.add(*id, *tier, field(1), field(3), true, line);
       } else {
-        spec::Handler h;
-        h.id = field(r, 0).value_or("");
-        h.role = field(r, 1).value_or("");
-        h.department = field(r, 2);
-        if (auto s = field(r, 3)) {
+        const auto id = field(0), role = field(1);
+        if (auto s = field(3)) {
           std::string_view sv = *s;
-          while (!sv.empty()) {
+          while (!sv.empty() && !pool_full) {
             auto semi = sv.find(';');
             std::string_view part = sv.substr(0, semi);
-            if (!part.empty()) h.serves.emplace_back(part);
+            if (!part.empty()) pool_full = !jur.handler_rows.add_serve(part);
             if (semi == std::string_view::npos) break;
             sv.remove_prefix(semi + 1);
           }
         }
-        h.name = field(r, 4);
-        h.calendar = field(r, 5);
-        h.from_csv = true;
-        h.origin = r.line;
-        if (h.id.empty()) { problems_.csv(kind, r.line, "id: missing handler id"); continue; }
-        if (h.role.empty()) { problems_.csv(kind, r.line, "role: missing role"); continue; }
-        jur.handlers.push_back(std::move(h));
+        if (!id || !role) {
+          jur.handler_rows.drop_serves();
+          problems_.csv(kind, line, !id ? "id: missing handler id" : "role: missing role");
+          return;
+        }
+        pool_full = pool_full || !jur.handler_rows.add(*id, *role, field(2), field(4), field(5), true, line);
       }
-    }
+      if (pool_full)
+        problems_.csv(kind, line, detail::cat("the fields of the file's rows hold more than ", spec::TextSource::kMaxBytes,
+                                              " bytes that had to be copied (doubled quotes); the row table cannot hold them"));
+    };
+    const bool parsed = detail::for_each_csv_record(text, err, err_line, limits, on_record);
+    if (!parsed) problems_.csv(kind, err_line, err);
+    if (!seen_header && parsed) problems_.csv(kind, 1, "the file is empty (expected a header line)");
   }
 
   // A header that shows the file is not what the reader expects: separated by tabs or semicolons (what
@@ -394,6 +406,28 @@ struct BundleReader::Impl {
     return true;
   }
 
+  void to_rows(spec::Jurisdiction& jur) {
+    jur.unit_rows.reserve(jur.units.size());
+    for (std::size_t i = 0; i < jur.units.size(); ++i) {
+      const spec::Unit& u = jur.units[i];
+      auto opt = [](const std::optional<std::string>& s) { return s ? std::optional<std::string_view>(*s) : std::nullopt; };
+      if (!jur.unit_rows.add(u.id, u.tier, opt(u.parent), opt(u.name), false, static_cast<std::int64_t>(i)))
+        problems_.json(FileId::jurisdiction, "/units", "the units' fields hold more than 2 GiB of text");
+    }
+    jur.handler_rows.reserve(jur.handlers.size());
+    for (std::size_t i = 0; i < jur.handlers.size(); ++i) {
+      const spec::Handler& h = jur.handlers[i];
+      auto opt = [](const std::optional<std::string>& s) { return s ? std::optional<std::string_view>(*s) : std::nullopt; };
+      bool ok = true;
+      for (const std::string& u : h.serves) ok = ok && jur.handler_rows.add_serve(u);
+      ok = ok && jur.handler_rows.add(h.id, h.role, opt(h.department), opt(h.name), opt(h.calendar), false,
+                                      static_cast<std::int64_t>(i));
+      if (!ok) problems_.json(FileId::jurisdiction, "/handlers", "the handlers' fields hold more than 2 GiB of text");
+    }
+    jur.units = {};
+    jur.handlers = {};
+  }
+
   bool parse(spec::Jurisdiction& jur, spec::Rules& rules) {
     if (!out_.empty()) return false;
     std::vector<detail::PointedError> jerrs, rerrs;
@@ -420,8 +454,9 @@ struct BundleReader::Impl {
         parsed = false;
       }
     }
-    for (std::size_t i = 0; i < jur.units.size(); ++i) jur.units[i].origin = static_cast<std::int64_t>(i);
-    for (std::size_t i = 0; i < jur.handlers.size(); ++i) jur.handlers[i].origin = static_cast<std::int64_t>(i);
+    // The units and handlers of jurisdiction.json become the first rows of the row tables (their origin
+    // is their index); the CSV rows follow.
+    to_rows(jur);
     for (auto& e : jerrs) problems_.json(FileId::jurisdiction, e.pointer, e.message);
     for (auto& e : rerrs) problems_.json(FileId::rules, e.pointer, e.message);
     if (!parsed || !out_.empty() || (!jerrs.empty() && !rerrs.empty())) return false;
@@ -478,11 +513,11 @@ struct BundleReader::Impl {
           problems_.json(FileId::rules, detail::cat("/calendars/", i, "/timezone"), tz_error(*rules.calendars[i].timezone));
       // Hardening: the counts with the CSV rows appended are checked here, before compiling (the
       // compiler reports them too, but goes on to later stages with half-built indexes).
-      if (jur.units.size() > opt_.max_units)
+      if (jur.unit_rows.size() > opt_.max_units)
         problems_.json(FileId::jurisdiction, "/units",
                        detail::cat("more than ", opt_.max_units, " units, with those of ",
                                    jur.units_csv.value_or("units_csv"), " (LoadOptions::max_units)"));
-      if (jur.handlers.size() > opt_.max_handlers)
+      if (jur.handler_rows.size() > opt_.max_handlers)
         problems_.json(FileId::jurisdiction, "/handlers",
                        detail::cat("more than ", opt_.max_handlers, " handlers, with those of ",
                                    jur.handlers_csv.value_or("handlers_csv"), " (LoadOptions::max_handlers)"));

@@ -15,6 +15,8 @@
 
 #include <boost/describe.hpp>
 
+#include "load/rows.hpp"
+
 namespace gridroute {
 
 namespace spec {
@@ -26,6 +28,7 @@ struct RoleRef {
 };
 BOOST_DESCRIBE_STRUCT(RoleRef, (), (role, department))
 
+// A unit or handler as jurisdiction.json holds it (CSV rows go straight to the row tables of rows.hpp).
 struct Unit {
   std::string id;
   std::string tier;
@@ -60,10 +63,13 @@ struct Jurisdiction {
   std::optional<std::string> name;
   std::string timezone;
   std::vector<std::string> tiers;
-  std::vector<Unit> units;
+  std::vector<Unit> units;  // as read from jurisdiction.json; the loader moves them to unit_rows
   std::optional<std::string> units_csv;
   std::optional<std::string> handlers_csv;
-  std::vector<Handler> handlers;
+  std::vector<Handler> handlers;  // as read from jurisdiction.json; the loader moves them to handler_rows
+  // Set by the loader: every unit and handler, those of jurisdiction.json first, then the CSV rows.
+  UnitRows unit_rows;
+  HandlerRows handler_rows;
   std::optional<CellsGeojson> cells_geojson;
   std::optional<double> snap_meters;
   std::optional<bool> local_times;  // contract 1.1: instants without an offset are read in `timezone`

@@ -1,0 +1,103 @@
+// The CSV files stream into the loader's row tables: a field is read in place, or unescaped when it held
+// a doubled quote; line numbers count the lines inside quoted fields. These tests read CSV text through
+// the parser and through a whole bundle load, and check what a user sees: names, ids and error lines.
+#include <gtest/gtest.h>
+
+#include "hardening_util.hpp"
+#include "load/csv.hpp"
+
+namespace {
+using namespace hardening;
+
+struct Seen {
+  std::int64_t line;
+  std::vector<std::string> fields;
+};
+
+std::vector<Seen> records(std::string_view text, std::string* error = nullptr) {
+  std::vector<Seen> out;
+  std::string err;
+  std::int64_t err_line = 0;
+  gridroute::detail::for_each_csv_record(text, err, err_line, {}, [&](std::int64_t line, std::span<const std::string_view> f) {
+    out.push_back({line, std::vector<std::string>(f.begin(), f.end())});
+  });
+  if (error) *error = err.empty() ? "" : err + " at line " + std::to_string(err_line);
+  return out;
+}
+
+TEST(CsvRows, DoubledQuotesInSeveralFieldsOfOneRecordStayIntact) {
+  // Each unescaped field lives in its own buffer: a later one must not move an earlier one.
+  auto r = records("a,b,c\n\"x \"\"1\"\"\",\"y \"\"2\"\"\",\"a long field with \"\"quotes\"\" that does not fit a short string\"\n");
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[1].fields, (std::vector<std::string>{"x \"1\"", "y \"2\"", "a long field with \"quotes\" that does not fit a short string"}));
+}
+
+TEST(CsvRows, LinesCountInsideQuotedFieldsAndBlankLinesAreNoRecords) {
+  auto r = records("\xEF\xBB\xBFid,name\r\n\r\nu1,\"two\nlines\"\r\nu2,plain\n\nu3,\"\"\n");
+  ASSERT_EQ(r.size(), 4u);
+  EXPECT_EQ(r[0].fields, (std::vector<std::string>{"id", "name"}));
+  EXPECT_EQ(r[1].line, 3);
+  EXPECT_EQ(r[1].fields[1], "two\nlines");
+  EXPECT_EQ(r[2].line, 5);
+  EXPECT_EQ(r[3].line, 7);
+  EXPECT_EQ(r[3].fields[1], "");
+}
+
+TEST(CsvRows, AMalformedRecordStopsWithItsLine) {
+  std::string error;
+  auto r = records("id,name\nu1,ok\nu2,bad\"quote\nu3,never\n", &error);
+  EXPECT_EQ(r.size(), 2u);
+  EXPECT_NE(error.find("a quote inside an unquoted field"), std::string::npos) << error;
+  EXPECT_NE(error.find("line 3"), std::string::npos) << error;
+}
+
+fs::path base() { return fs::path(GRIDROUTE_SOURCE_DIR) / "tests" / "malformed" / "_base"; }
+
+void write(const fs::path& p, std::string_view text) {
+  std::ofstream(p, std::ios::binary) << text;
+}
+
+TEST(CsvRows, QuotedNamesAndServesLoadAsWritten) {
+  TempDir dir;
+  copy_bundle(base(), dir.path());
+  write(dir / "units.csv",
+        "id,parent,tier,name\n"
+        "c1-a-02,c1-a,cell,\"二网格, \"\"东\"\"\"\n"
+        "c1-a-03,c1-a,cell,\"three\nlines\nname\"\n"
+        "c1-a-04,c1-a,cell,\n");
+  write(dir / "handlers.csv",
+        "id,role,department,serves,name,calendar\n"
+        "dept-gas,partner_department,\"gas\",\"town;;c1-a-02\",燃气公司,gov\n");
+  auto r = load(dir.path());
+  ASSERT_TRUE(r.ok) << r.all;
+  const auto& s = *r.snapshot;
+  EXPECT_EQ(s.unit_name(s.find_unit("c1-a-02")), "二网格, \"东\"");
+  EXPECT_EQ(s.unit_name(s.find_unit("c1-a-03")), "three\nlines\nname");
+  EXPECT_EQ(s.unit_name(s.find_unit("c1-a-04")), "");
+  EXPECT_NE(s.find_handler("dept-gas"), gridroute::kNone);
+}
+
+TEST(CsvRows, ErrorsNameTheLineAfterAMultiLineField) {
+  TempDir dir;
+  copy_bundle(base(), dir.path());
+  write(dir / "units.csv",
+        "id,parent,tier,name\n"
+        "c1-a-02,c1-a,cell,\"a name\nover two lines\"\n"
+        "c1-a-03,nowhere,cell,x\n");
+  write(dir / "handlers.csv",
+        "id,role,department,serves,name,calendar\n"
+        "dept-gas,partner_department,gas,town,\"燃气\n公司\",gov\n"
+        "dept-water,partner_department,water,\"town;missing-unit\",水务,gov\n");
+  auto r = load(dir.path());
+  ASSERT_FALSE(r.ok);
+  EXPECT_NE(r.all.find("units.csv:4: parent: unknown parent unit \"nowhere\""), std::string::npos) << r.all;
+  EXPECT_NE(r.all.find("handlers.csv:4: serves: unknown unit \"missing-unit\""), std::string::npos) << r.all;
+
+  // A row without its id is a shape error of the file, on its own line.
+  write(dir / "units.csv", "id,parent,tier,name\nc1-a-02,c1-a,cell,\"x\ny\"\n,c1-a,cell,no id\n");
+  r = load(dir.path());
+  ASSERT_FALSE(r.ok);
+  EXPECT_NE(r.all.find("units.csv:4: id: missing unit id"), std::string::npos) << r.all;
+}
+
+}  // namespace
