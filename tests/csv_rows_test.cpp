@@ -100,4 +100,64 @@ TEST(CsvRows, ErrorsNameTheLineAfterAMultiLineField) {
   EXPECT_NE(r.all.find("units.csv:4: id: missing unit id"), std::string::npos) << r.all;
 }
 
+// Two large CSV files (4 MiB or more each) are parsed at once, on two threads: the result, and the order
+// of their errors, are those of a load one file after the other.
+struct BigCsv {
+  std::string units = "id,parent,tier,name\nc1-a-02,c1-a,cell,二网格\n";
+  std::string handlers = "id,role,department,serves,name,calendar\ndept-gas,partner_department,gas,town,燃气公司,gov\n";
+  std::size_t unit_rows = 1, handler_rows = 1;
+  BigCsv() {
+    for (int a = 0; units.size() < (std::size_t{5} << 20); ++a) {
+      const std::string area = "c1-b" + std::to_string(a);
+      units += area + ",c1,area,\"片区 " + std::to_string(a) + "\"\n";
+      ++unit_rows;
+      for (int k = 0; k < 50; ++k) {
+        const std::string cell = area + "-" + std::to_string(k);
+        units += cell + "," + area + ",cell,网格\n";
+        ++unit_rows;
+        handlers += "h-" + cell + ",resident_council,," + cell + ",\"council of \"\"" + cell + "\"\"\",\n";
+        ++handler_rows;
+      }
+    }
+    while (handlers.size() < (std::size_t{5} << 20)) {
+      handlers += "h-more-" + std::to_string(handler_rows) + ",resident_council,,c1-a-02,,\n";
+      ++handler_rows;
+    }
+  }
+};
+
+TEST(CsvRows, TwoLargeFilesLoadAsOne) {
+  static const BigCsv big;
+  TempDir dir;
+  copy_bundle(base(), dir.path());
+  write(dir / "units.csv", big.units);
+  write(dir / "handlers.csv", big.handlers);
+  auto r = load(dir.path());
+  ASSERT_TRUE(r.ok) << r.all.substr(0, 2000);
+  const auto& s = *r.snapshot;
+  EXPECT_EQ(s.unit_name(s.find_unit("c1-b3")), "片区 3");
+  EXPECT_NE(s.find_handler("h-c1-b7-49"), gridroute::kNone);
+  const std::string last = big.handlers.substr(big.handlers.rfind('\n', big.handlers.size() - 2) + 1);
+  EXPECT_EQ(s.handler_id(static_cast<gridroute::HandlerId>(s.handler_count() - 1)), last.substr(0, last.find(',')));
+  auto small = load(base());
+  ASSERT_TRUE(small.ok) << small.all;
+  EXPECT_EQ(s.unit_count(), small.snapshot->unit_count() - 1 + big.unit_rows);
+  EXPECT_EQ(s.handler_count(), small.snapshot->handler_count() - 1 + big.handler_rows);
+
+  // A bad row in each: the units' error comes first, each on its line.
+  std::string units = big.units + "c1-bad,c1,area\n";
+  std::string handlers = "id,role,department,serves,name,calendar\nh-bad,resident_council,,c1-a-02\n" +
+                         big.handlers.substr(big.handlers.find('\n') + 1);
+  write(dir / "units.csv", units);
+  write(dir / "handlers.csv", handlers);
+  r = load(dir.path());
+  ASSERT_FALSE(r.ok);
+  ASSERT_EQ(r.diagnostics.size(), 2u) << r.all.substr(0, 2000);
+  EXPECT_TRUE(r.diagnostics[0].file.ends_with("units.csv")) << r.all;
+  EXPECT_EQ(r.diagnostics[0].line, static_cast<int>(big.unit_rows + 2)) << r.all;
+  EXPECT_NE(r.diagnostics[0].message.find("has 3 fields; the header has 4"), std::string::npos) << r.all;
+  EXPECT_TRUE(r.diagnostics[1].file.ends_with("handlers.csv")) << r.all;
+  EXPECT_EQ(r.diagnostics[1].line, 2) << r.all;
+}
+
 }  // namespace

@@ -7,9 +7,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <exception>
 #include <filesystem>
 #include <span>
 #include <system_error>
+#include <thread>
 
 #include "base/encoding.hpp"
 #include "base/json_text.hpp"
@@ -253,11 +255,13 @@ struct BundleReader::Impl {
   }
 
   // Appends CSV rows to the model. `kind` is units_csv or handlers_csv.
-  void csv(FileId kind, const std::string& display, std::string_view text, spec::Jurisdiction& jur) {
+  // Problems go to `problems` and file-level errors to `out`: the two CSV files may be read on two threads.
+  void csv(FileId kind, const std::string& display, std::string_view text, spec::Jurisdiction& jur, Problems& problems,
+           std::vector<Diagnostic>& out) {
     std::size_t bad = 0;
     if (!valid_utf8(text, bad)) {
       auto pos = detail::position_of(text, bad);
-      out_.push_back({Diagnostic::Severity::error, display, pos.line, 0, "",
+      out.push_back({Diagnostic::Severity::error, display, pos.line, 0, "",
                       detail::cat(csv_column_at(text, bad), "invalid UTF-8", detail::encoding_hint(text, bad, detail::TextKind::csv))});
       return;
     }
@@ -289,7 +293,8 @@ struct BundleReader::Impl {
     auto on_header = [&](std::int64_t line, std::span<const std::string_view> fields) {
       header_size = fields.size();
       std::vector<std::string> header(fields.begin(), fields.end());
-      if (!header_shape_ok(kind, line, header, units ? "id,parent,tier,name" : "id,role,department,serves,name,calendar")) {
+      if (!header_shape_ok(kind, line, header, units ? "id,parent,tier,name" : "id,role,department,serves,name,calendar",
+                           problems)) {
         header_ok = false;
         return;
       }
@@ -299,13 +304,13 @@ struct BundleReader::Impl {
         if (it == expected.end()) {
           Suggest near(header[i]);
           near.consider_all(expected);
-          problems_.csv(kind, line, detail::cat("unknown column '", header[i], "'",
+          problems.csv(kind, line, detail::cat("unknown column '", header[i], "'",
                                                 near.found() ? detail::cat(" (did you mean '", near.best(), "'?)") : "",
                                                 " (expected header ",
                                                 units ? "id,parent,tier,name" : "id,role,department,serves,name,calendar", ")"));
           header_ok = false;
         } else if (col[static_cast<std::size_t>(it - expected.begin())] >= 0) {
-          problems_.csv(kind, line, detail::cat("column '", header[i], "' appears twice"));
+          problems.csv(kind, line, detail::cat("column '", header[i], "' appears twice"));
           header_ok = false;
         } else {
           col[static_cast<std::size_t>(it - expected.begin())] = static_cast<int>(i);
@@ -313,7 +318,7 @@ struct BundleReader::Impl {
       }
       for (std::size_t k = 0; k < expected.size(); ++k)
         if (col[k] < 0 && (expected[k] == "id" || (units ? expected[k] == "tier" : (expected[k] == "role" || expected[k] == "serves")))) {
-          problems_.csv(kind, line, detail::cat("missing column '", expected[k], "'"));
+          problems.csv(kind, line, detail::cat("missing column '", expected[k], "'"));
           header_ok = false;
         }
     };
@@ -325,7 +330,7 @@ struct BundleReader::Impl {
       }
       if (!header_ok || pool_full) return;
       if (fields.size() != header_size) {
-        problems_.csv(kind, line, detail::cat("has ", fields.size(), " fields; the header has ", header_size));
+        problems.csv(kind, line, detail::cat("has ", fields.size(), " fields; the header has ", header_size));
         return;
       }
       auto field = [&](std::size_t k) -> std::optional<std::string_view> {
@@ -336,8 +341,8 @@ struct BundleReader::Impl {
       };
       if (units) {
         const auto id = field(0), tier = field(2);
-        if (!id) { problems_.csv(kind, line, "id: missing unit id"); return; }
-        if (!tier) { problems_.csv(kind, line, "tier: missing tier"); return; }
+        if (!id) { problems.csv(kind, line, "id: missing unit id"); return; }
+        if (!tier) { problems.csv(kind, line, "tier: missing tier"); return; }
         pool_full = !jur.unit_rows.add(*id, *tier, field(1), field(3), true, line);
       } else {
         const auto id = field(0), role = field(1);
@@ -353,23 +358,57 @@ struct BundleReader::Impl {
         }
         if (!id || !role) {
           jur.handler_rows.drop_serves();
-          problems_.csv(kind, line, !id ? "id: missing handler id" : "role: missing role");
+          problems.csv(kind, line, !id ? "id: missing handler id" : "role: missing role");
           return;
         }
         pool_full = pool_full || !jur.handler_rows.add(*id, *role, field(2), field(4), field(5), true, line);
       }
       if (pool_full)
-        problems_.csv(kind, line, detail::cat("the fields of the file's rows hold more than ", spec::TextSource::kMaxBytes,
+        problems.csv(kind, line, detail::cat("the fields of the file's rows hold more than ", spec::TextSource::kMaxBytes,
                                               " bytes that had to be copied (doubled quotes); the row table cannot hold them"));
     };
     const bool parsed = detail::for_each_csv_record(text, err, err_line, limits, on_record);
-    if (!parsed) problems_.csv(kind, err_line, err);
-    if (!seen_header && parsed) problems_.csv(kind, 1, "the file is empty (expected a header line)");
+    if (!parsed) problems.csv(kind, err_line, err);
+    if (!seen_header && parsed) problems.csv(kind, 1, "the file is empty (expected a header line)");
+  }
+
+  // Reads units_csv and handlers_csv into the row tables. Two large files are parsed at once, the
+  // handlers on a second thread (their problems are added after the units', as when read in turn).
+  void read_csv_files(spec::Jurisdiction& jur) {
+    const bool units = jur.units_csv && load_side(*jur.units_csv, FileId::units_csv);
+    const bool handlers = jur.handlers_csv && load_side(*jur.handlers_csv, FileId::handlers_csv);
+    constexpr std::size_t kWorthAThread = std::size_t{4} << 20;
+    if (units && handlers && t.bodies[2].size() >= kWorthAThread && t.bodies[3].size() >= kWorthAThread) {
+      Problems handler_problems(opt_.max_errors);
+      std::vector<Diagnostic> handler_out;
+      std::exception_ptr failed;
+      std::thread second([&] {
+        try {
+          csv(FileId::handlers_csv, t.names[3], t.bodies[3], jur, handler_problems, handler_out);
+        } catch (...) {
+          failed = std::current_exception();
+        }
+      });
+      try {
+        csv(FileId::units_csv, t.names[2], t.bodies[2], jur, problems_, out_);
+      } catch (...) {
+        second.join();
+        throw;
+      }
+      second.join();
+      if (failed) std::rethrow_exception(failed);
+      for (Problem& p : handler_problems.list) problems_.csv(p.file, p.line, std::move(p.message), p.followup);
+      for (Diagnostic& d : handler_out) out_.push_back(std::move(d));
+      return;
+    }
+    if (units) csv(FileId::units_csv, t.names[2], t.bodies[2], jur, problems_, out_);
+    if (handlers) csv(FileId::handlers_csv, t.names[3], t.bodies[3], jur, problems_, out_);
   }
 
   // A header that shows the file is not what the reader expects: separated by tabs or semicolons (what
   // spreadsheets write in some locales), or with capitalised column names. False (with the error) then.
-  bool header_shape_ok(FileId kind, std::int64_t line, const std::vector<std::string>& header, std::string_view expected) {
+  bool header_shape_ok(FileId kind, std::int64_t line, const std::vector<std::string>& header, std::string_view expected,
+                       Problems& problems) {
     auto shown = [](std::string_view text) {
       std::string out;
       for (char c : detail::utf8_prefix(text, 120)) {
@@ -382,7 +421,7 @@ struct BundleReader::Impl {
       const std::string& h = header[0];
       const char* kind_of = h.find('\t') != std::string::npos ? "tab" : h.find(';') != std::string::npos ? "semicolon" : nullptr;
       if (kind_of) {
-        problems_.csv(kind, line, detail::cat("the file looks ", kind_of, "-separated (its header \"", shown(h),
+        problems.csv(kind, line, detail::cat("the file looks ", kind_of, "-separated (its header \"", shown(h),
                                               "\" has no commas); gridroute reads comma-separated values (RFC 4180) "
                                               "with the header ", expected));
         return false;
@@ -399,7 +438,7 @@ struct BundleReader::Impl {
       detail::append(lower, i ? "," : "", l);
     }
     if (capitalised && all_known) {
-      problems_.csv(kind, line, detail::cat("column names are lower case: the header \"", shown(joined),
+      problems.csv(kind, line, detail::cat("column names are lower case: the header \"", shown(joined),
                                             "\" must read \"", lower, "\""));
       return false;
     }
@@ -478,12 +517,7 @@ struct BundleReader::Impl {
     {
       const std::size_t shape_errors = problems_.list.size();
       // CSV files named by jurisdiction.json.
-      if (jur.units_csv) {
-        if (load_side(*jur.units_csv, FileId::units_csv)) csv(FileId::units_csv, t.names[2], t.bodies[2], jur);
-      }
-      if (jur.handlers_csv) {
-        if (load_side(*jur.handlers_csv, FileId::handlers_csv)) csv(FileId::handlers_csv, t.names[3], t.bodies[3], jur);
-      }
+      read_csv_files(jur);
       // The cell polygons (SPEC §7): read here, parsed by the compiler, which knows the cells.
       if (jur.cells_geojson && load_side(jur.cells_geojson->file, FileId::cells_geojson)) {
         jur.cells_text = t.bodies[4];
