@@ -15,8 +15,6 @@
 #include <utility>
 #include <vector>
 
-#include "base/memory.hpp"
-
 namespace gridroute::detail {
 
 template <class T>
@@ -101,7 +99,7 @@ class Column {
   // Mutable access while building (owned columns only).
   T& at_mut(std::size_t i) { return own_[i]; }
   T& back_mut() { return own_.back(); }
-  BigVector<T>& owned() { return own_; }
+  std::vector<T>& owned() { return own_; }
   void sync() {
     p_ = own_.data();
     n_ = own_.size();
@@ -120,7 +118,7 @@ class Column {
     p_ = own_.data();
     n_ = own_.size();
   }
-  BigVector<T> own_;  // large columns prefer huge pages while built (base/memory.hpp)
+  std::vector<T> own_;
   const T* p_ = nullptr;
   std::size_t n_ = 0;
 };
