@@ -68,7 +68,22 @@ Snapshot::SweepSummary Snapshot::sweep(std::span<const Case> cases, Instant now,
     std::uint64_t hashes[detail::kPrefetchGroup];
     for (std::size_t base = begin; base < end; base += detail::kPrefetchGroup) {
       const std::size_t m = std::min(detail::kPrefetchGroup, end - base);
-      for (std::size_t i = 0; i < m; ++i) cells[i] = cases[base + i].issue.cell;
+      // The next group's case records, whole: the lifecycle fields the case checks read sit lines
+      // past the issue, and the hardware prefetcher does not run that far ahead of the misses below.
+      const auto* next = reinterpret_cast<const char*>(cases.data() + base + m);
+      const auto* next_end = reinterpret_cast<const char*>(cases.data() + std::min(end, base + m + m));
+      for (const char* p = next; p < next_end; p += 64) __builtin_prefetch(p);
+      for (std::size_t i = 0; i < m; ++i) {
+        const Issue& is = cases[base + i].issue;
+        cells[i] = is.cell;
+        // The caller's text and attributes, which the checks and prepare read first (as route_batch).
+        __builtin_prefetch(is.cell.data());
+        __builtin_prefetch(is.category.data());
+        __builtin_prefetch(is.id.data());
+        const auto* attrs = reinterpret_cast<const char*>(is.attrs.data());
+        const auto* attrs_end = reinterpret_cast<const char*>(is.attrs.data() + std::min<std::size_t>(is.attrs.size(), 8));
+        for (const char* p = attrs; p < attrs_end; p += 64) __builtin_prefetch(p);
+      }
       detail::prefetch_cells(s, cells, m, hashes);
       for (std::size_t i = 0; i < m; ++i) actions[base + i] = detail::escalate(s, cases[base + i], now, hashes[i]);
     }
