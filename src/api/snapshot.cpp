@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "base/memory.hpp"
 #include "base/zone.hpp"
 #include "compile/index.hpp"
 #include "decide/decide.hpp"
@@ -59,37 +60,66 @@ Snapshot::SweepSummary Snapshot::sweep(std::span<const Case> cases, Instant now,
                                        unsigned threads) const {
   const detail::Index& s = *index_;
   actions.clear();
-  actions.resize(cases.size());
+  // A million actions are 150 MB of fresh memory: in 2 MiB pages, not 37,000 page faults of 4 KiB.
+  actions.reserve(cases.size());
+  detail::prefer_huge_pages(actions.data(), actions.capacity() * sizeof(Action));
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, cases.size() / 4096)));
-  auto work = [&](std::size_t begin, std::size_t end) {
+  // Each action is counted as it is stored, while it is still in cache: a second pass over the actions
+  // (152 bytes each) would read them all back from memory.
+  auto tally = [](SweepSummary& sum, const Action& a) {
+    ++sum.counts[static_cast<int>(a.kind)];
+    if (a.kind == Action::Kind::hold && a.next_check != kNoInstant &&
+        (sum.next_sweep == kNoInstant || a.next_check < sum.next_sweep))
+      sum.next_sweep = a.next_check;
+  };
+  auto work = [&](std::size_t begin, std::size_t end, SweepSummary& sum, auto&& store) {
     // In groups, with what each case reads prefetched for the whole group first (see route_batch).
     std::string_view cells[detail::kPrefetchGroup];
     std::uint64_t hashes[detail::kPrefetchGroup];
     for (std::size_t base = begin; base < end; base += detail::kPrefetchGroup) {
       const std::size_t m = std::min(detail::kPrefetchGroup, end - base);
-      for (std::size_t i = 0; i < m; ++i) cells[i] = cases[base + i].issue.cell;
+      // The next group's case records, whole: the lifecycle fields the case checks read sit lines
+      // past the issue, and the hardware prefetcher does not run that far ahead of the misses below.
+      const auto* next = reinterpret_cast<const char*>(cases.data() + base + m);
+      const auto* next_end = reinterpret_cast<const char*>(cases.data() + std::min(end, base + m + m));
+      for (const char* p = next; p < next_end; p += 64) __builtin_prefetch(p);
+      for (std::size_t i = 0; i < m; ++i) {
+        const Issue& is = cases[base + i].issue;
+        cells[i] = is.cell;
+        // The caller's text and attributes, which the checks and prepare read first (as route_batch).
+        __builtin_prefetch(is.cell.data());
+        __builtin_prefetch(is.category.data());
+        __builtin_prefetch(is.id.data());
+        const auto* attrs = reinterpret_cast<const char*>(is.attrs.data());
+        const auto* attrs_end = reinterpret_cast<const char*>(is.attrs.data() + std::min<std::size_t>(is.attrs.size(), 8));
+        for (const char* p = attrs; p < attrs_end; p += 64) __builtin_prefetch(p);
+      }
       detail::prefetch_cells(s, cells, m, hashes);
-      for (std::size_t i = 0; i < m; ++i) actions[base + i] = detail::escalate(s, cases[base + i], now, hashes[i]);
+      for (std::size_t i = 0; i < m; ++i) tally(sum, store(base + i, detail::escalate(s, cases[base + i], now, hashes[i])));
     }
   };
-  if (threads <= 1) {
-    work(0, cases.size());
-  } else {
-    std::vector<std::thread> pool;
-    std::size_t chunk = (cases.size() + threads - 1) / threads;
-    for (unsigned t = 0; t < threads; ++t) {
-      std::size_t b = std::min(cases.size(), t * chunk), e = std::min(cases.size(), b + chunk);
-      pool.emplace_back(work, b, e);
-    }
-    for (auto& th : pool) th.join();
-  }
   SweepSummary summary;
-  for (const Action& a : actions) {
-    ++summary.counts[static_cast<int>(a.kind)];
-    if (a.kind == Action::Kind::hold && a.next_check != kNoInstant &&
-        (summary.next_sweep == kNoInstant || a.next_check < summary.next_sweep))
-      summary.next_sweep = a.next_check;
+  if (threads <= 1) {
+    // Appended, not assigned: the actions are written once, not first default-constructed.
+    work(0, cases.size(), summary, [&](std::size_t, Action&& a) -> const Action& { return actions.emplace_back(std::move(a)); });
+    return summary;
+  }
+  actions.resize(cases.size());
+  std::vector<SweepSummary> part(threads);
+  std::vector<std::thread> pool;
+  std::size_t chunk = (cases.size() + threads - 1) / threads;
+  for (unsigned t = 0; t < threads; ++t) {
+    std::size_t b = std::min(cases.size(), t * chunk), e = std::min(cases.size(), b + chunk);
+    pool.emplace_back([&, t, b, e] {
+      work(b, e, part[t], [&](std::size_t i, Action&& a) -> const Action& { return actions[i] = std::move(a); });
+    });
+  }
+  for (auto& th : pool) th.join();
+  for (const SweepSummary& p : part) {
+    for (int k = 0; k < Action::kKinds; ++k) summary.counts[k] += p.counts[k];
+    if (p.next_sweep != kNoInstant && (summary.next_sweep == kNoInstant || p.next_sweep < summary.next_sweep))
+      summary.next_sweep = p.next_sweep;
   }
   return summary;
 }
