@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/memory.hpp"
+
 namespace gridroute::detail {
 
 template <class T>
@@ -99,7 +101,7 @@ class Column {
   // Mutable access while building (owned columns only).
   T& at_mut(std::size_t i) { return own_[i]; }
   T& back_mut() { return own_.back(); }
-  std::vector<T>& owned() { return own_; }
+  std::vector<T, ColumnAllocator<T>>& owned() { return own_; }
   void sync() {
     p_ = own_.data();
     n_ = own_.size();
@@ -118,7 +120,7 @@ class Column {
     p_ = own_.data();
     n_ = own_.size();
   }
-  std::vector<T> own_;
+  std::vector<T, ColumnAllocator<T>> own_;  // base/memory.hpp
   const T* p_ = nullptr;
   std::size_t n_ = 0;
 };
