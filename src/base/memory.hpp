@@ -32,24 +32,41 @@ inline void prefer_huge_pages(const void* p, std::size_t n) {
 #endif
 }
 
-// std::allocator, but an allocation of 4 MiB or more is a mapping of its own that prefers huge pages
-// (advised before any page is touched, unmapped when freed). Its own mapping, not the heap's: an advice
-// given to heap pages would stay on them after the free and reach whatever the heap puts there later —
-// the index that routing reads, where huge pages measured slower on virtual machines with shadow paging.
-template <class T>
-struct BigAllocator {
+// How a large allocation's pages are prepared (see MappedAllocator).
+enum class Pages { huge, populated };
+
+// std::allocator, but an allocation of 4 MiB or more is a mapping of its own, unmapped when freed:
+// - Pages::huge (the load's transient arrays, BigVector): advised for huge pages before any page is
+//   touched. A mapping of its own, not the heap's: an advice given to heap pages would stay on them after
+//   the free and reach whatever the heap puts there later — the index that routing reads, where huge
+//   pages measured slower on virtual machines with shadow paging.
+// - Pages::populated (the index's columns): its pages populated in one call (MADV_POPULATE_WRITE, Linux
+//   5.14; ignored where unknown) instead of a page fault every 4 KiB while the compiler fills it, in
+//   ordinary pages.
+template <class T, Pages kPages>
+struct MappedAllocator {
   using value_type = T;
-  static constexpr std::size_t kOwnMapping = 2 * kHugePage;
-  BigAllocator() noexcept = default;
   template <class U>
-  BigAllocator(const BigAllocator<U>&) noexcept {}
+  struct rebind {
+    using other = MappedAllocator<U, kPages>;
+  };
+  static constexpr std::size_t kOwnMapping = 2 * kHugePage;
+  MappedAllocator() noexcept = default;
+  template <class U>
+  MappedAllocator(const MappedAllocator<U, kPages>&) noexcept {}
   T* allocate(std::size_t n) {
     if (n > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_array_new_length();
     const std::size_t bytes = n * sizeof(T);
     if (bytes < kOwnMapping) return std::allocator<T>().allocate(n);
     void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) throw std::bad_alloc();
-    prefer_huge_pages(p, bytes);
+    if constexpr (kPages == Pages::huge) {
+      prefer_huge_pages(p, bytes);
+    } else {
+#ifdef MADV_POPULATE_WRITE
+      ::madvise(p, bytes, MADV_POPULATE_WRITE);
+#endif
+    }
     return static_cast<T*>(p);
   }
   void deallocate(T* p, std::size_t n) noexcept {
@@ -58,38 +75,13 @@ struct BigAllocator {
     else ::munmap(p, bytes);
   }
   template <class U>
-  bool operator==(const BigAllocator<U>&) const noexcept { return true; }
+  bool operator==(const MappedAllocator<U, kPages>&) const noexcept { return true; }
 };
 
-// The index's columns: an allocation of 4 MiB or more is a mapping of its own whose pages are populated
-// at once (madvise MADV_POPULATE_WRITE, Linux 5.14; ignored where unknown) — one call instead of a page
-// fault every 4 KiB while the compiler fills it — in ordinary pages.
 template <class T>
-struct ColumnAllocator {
-  using value_type = T;
-  static constexpr std::size_t kOwnMapping = 2 * kHugePage;
-  ColumnAllocator() noexcept = default;
-  template <class U>
-  ColumnAllocator(const ColumnAllocator<U>&) noexcept {}
-  T* allocate(std::size_t n) {
-    if (n > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_array_new_length();
-    const std::size_t bytes = n * sizeof(T);
-    if (bytes < kOwnMapping) return std::allocator<T>().allocate(n);
-    void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) throw std::bad_alloc();
-#ifdef MADV_POPULATE_WRITE
-    ::madvise(p, bytes, MADV_POPULATE_WRITE);
-#endif
-    return static_cast<T*>(p);
-  }
-  void deallocate(T* p, std::size_t n) noexcept {
-    const std::size_t bytes = n * sizeof(T);
-    if (bytes < kOwnMapping) std::allocator<T>().deallocate(p, n);
-    else ::munmap(p, bytes);
-  }
-  template <class U>
-  bool operator==(const ColumnAllocator<U>&) const noexcept { return true; }
-};
+using BigAllocator = MappedAllocator<T, Pages::huge>;
+template <class T>
+using ColumnAllocator = MappedAllocator<T, Pages::populated>;
 
 template <class T>
 using BigVector = std::vector<T, BigAllocator<T>>;
