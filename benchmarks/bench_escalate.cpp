@@ -65,6 +65,7 @@ void BM_Sweep(benchmark::State& st, std::string size, unsigned threads, int pass
   st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations()) * passes * static_cast<std::int64_t>(cases.size()));
   st.counters["cases"] = static_cast<double>(cases.size()) * passes;
   st.counters["batch_api"] = batch;
+  if (pinned) st.counters["pct_pinned"] = 100.0 * static_cast<double>(w.pinned_count) / static_cast<double>(cases.size());
   count_kinds(st, actions);
 }
 
@@ -76,7 +77,8 @@ void register_escalate(const std::string& size) {
   benchmark::RegisterBenchmark(("Escalate/" + size).c_str(), BM_Escalate, size)->MinTime(min_time);
   // One thread: cases per CPU-second of the process (robust to other load on the machine); two threads:
   // wall clock (what a scheduler sees).
-  const int reps = size == "L" || size == "XL" || size == "real" ? 2 : 3;
+  // GRIDROUTE_BENCH_SWEEP_REPS overrides the repetitions (for A/B runs on a noisy machine).
+  const int reps = static_cast<int>(env_size("GRIDROUTE_BENCH_SWEEP_REPS", size == "L" || size == "XL" || size == "real" ? 2 : 3));
   benchmark::RegisterBenchmark(("Sweep/" + size + "/threads:1").c_str(), BM_Sweep, size, 1u, 1, false)
       ->Iterations(1)->Repetitions(reps)->MeasureProcessCPUTime()->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark(("Sweep/" + size + "/threads:2").c_str(), BM_Sweep, size, 2u, 1, false)

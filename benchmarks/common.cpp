@@ -224,14 +224,22 @@ void need_pinned_cases(Workload& w) {
   w.pinned_cases = w.cases;
   w.pinned_text.reserve(2 * w.cases.size());
   for (Case& c : w.pinned_cases) {
-    Decision d = w.snap->route(c.issue);
-    if (d.status != Decision::Status::routed || c.level != 0) continue;
-    if (d.rule != kNone) {
-      w.pinned_text.emplace_back(w.snap->rule_id(d.rule));
+    // The owner at the case's current level, as a platform stores it after each dispatch or escalation
+    // (SPEC §6.1): the answer for the same case at the start of its level, before anything fell due.
+    Case probe = c;
+    probe.resolved = false;
+    probe.responded = false;
+    probe.reports = 0;
+    probe.rating.reset();
+    Action a = w.snap->escalate(probe, c.level_started_at);
+    if (a.kind != Action::Kind::hold || a.handler == kNone) continue;
+    if (a.rule != kNone) {
+      w.pinned_text.emplace_back(w.snap->rule_id(a.rule));
       c.rule = w.pinned_text.back();
     }
-    w.pinned_text.emplace_back(w.snap->handler_id(d.handler));
+    w.pinned_text.emplace_back(w.snap->handler_id(a.handler));
     c.handler = w.pinned_text.back();
+    ++w.pinned_count;
   }
 }
 

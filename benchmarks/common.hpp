@@ -54,9 +54,11 @@ struct Workload {
   // Cases (first $GRIDROUTE_BENCH_CASES lines of cases.jsonl, default 1,000,000), evaluated at `now`.
   std::vector<Case> cases;
   Instant now = 0;
-  // The same cases pinned (SPEC §6.1) to the rule and owner each one routes to today, as a platform
-  // stores them after dispatch; cases whose issue is unrouted or rejected stay unpinned.
+  // The same cases pinned (SPEC §6.1) to the rule and the owner of their current level, as a platform
+  // stores them after each dispatch and escalation; cases whose issue is unrouted or rejected, or whose
+  // level resolves nobody, stay unpinned.
   std::vector<Case> pinned_cases;
+  std::size_t pinned_count = 0;
   std::vector<std::string> pinned_text;  // the rule and handler ids the pins view
   // A second, distinct snapshot of the same bundle (for the hot-swap storm), loaded on demand.
   std::shared_ptr<const Snapshot> snap2;

@@ -76,7 +76,7 @@ Snapshot::SweepSummary Snapshot::sweep(std::span<const Case> cases, Instant now,
   auto work = [&](std::size_t begin, std::size_t end, SweepSummary& sum, auto&& store) {
     // In groups, with what each case reads prefetched for the whole group first (see route_batch).
     std::string_view cells[detail::kPrefetchGroup];
-    std::uint64_t hashes[detail::kPrefetchGroup];
+    std::uint64_t hashes[detail::kPrefetchGroup], handler_hashes[detail::kPrefetchGroup];
     for (std::size_t base = begin; base < end; base += detail::kPrefetchGroup) {
       const std::size_t m = std::min(detail::kPrefetchGroup, end - base);
       // The next group's case records, whole: the lifecycle fields the case checks read sit lines
@@ -91,12 +91,21 @@ Snapshot::SweepSummary Snapshot::sweep(std::span<const Case> cases, Instant now,
         __builtin_prefetch(is.cell.data());
         __builtin_prefetch(is.category.data());
         __builtin_prefetch(is.id.data());
+        // A pinned case's ids (SPEC §6.1), which the case checks read and the handler lookup hashes.
+        if (const Case& c = cases[base + i]; c.rule || c.handler) {
+          if (c.rule) __builtin_prefetch(c.rule->data());
+          if (c.handler) __builtin_prefetch(c.handler->data());
+        }
         const auto* attrs = reinterpret_cast<const char*>(is.attrs.data());
         const auto* attrs_end = reinterpret_cast<const char*>(is.attrs.data() + std::min<std::size_t>(is.attrs.size(), 8));
         for (const char* p = attrs; p < attrs_end; p += 64) __builtin_prefetch(p);
       }
+      // Pinned handlers (SPEC §6.1): their slots first, the cells' stages in between, then their records.
+      detail::prefetch_handler_slots(s, cases.data() + base, m, handler_hashes);
       detail::prefetch_cells(s, cells, m, hashes);
-      for (std::size_t i = 0; i < m; ++i) tally(sum, store(base + i, detail::escalate(s, cases[base + i], now, hashes[i])));
+      detail::prefetch_handler_records(s, cases.data() + base, m, handler_hashes);
+      for (std::size_t i = 0; i < m; ++i)
+        tally(sum, store(base + i, detail::escalate(s, cases[base + i], now, hashes[i], false, &handler_hashes[i])));
     }
   };
   SweepSummary summary;

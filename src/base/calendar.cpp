@@ -140,6 +140,14 @@ std::int64_t Calendar::working_micros(Day a, Day b) const {
   return n + prefix(hi) - prefix(lo);
 }
 
+std::int64_t Calendar::day_micros(Day day) const {
+  if (!is_working(day)) return 0;
+  const std::vector<Irregular>& irr = irregular();
+  if (irr.empty()) return nominal_micros_;
+  auto it = std::lower_bound(irr.begin(), irr.end(), day, [](const Irregular& x, Day d) { return x.day < d; });
+  return it != irr.end() && it->day == day ? nominal_micros_ + it->delta : nominal_micros_;
+}
+
 std::size_t Calendar::bytes() const {
   std::size_t n = sizeof(*this) + sizeof(Lazy) + id_.capacity() + periods_.capacity() * sizeof(Period) +
                   (off_.capacity() + on_.capacity()) * sizeof(Day) +
@@ -215,6 +223,20 @@ Instant Calendar::add_working_days_walk(Day from, std::int64_t n) const {
 
 Instant Calendar::add_working_days_indexed(Day from, std::int64_t n) const {
   const Day a = from + 1;
+  if (n > 0 && weekday_count_ > 0) {
+    // From a guess of whole weeks, one count, then day by day: the first day j with
+    // working_days(a, j + 1) >= n. Holidays and make-up days are sparse, so the steps are few.
+    Day g = std::min<Day>(a + (n / weekday_count_) * 7, index_end_);
+    std::int64_t c = working_days(a, g);
+    if (c >= n) {
+      while (g > a && c - is_working(g - 1) >= n) c -= is_working(--g);
+    } else {
+      while (c < n && g < index_end_) c += is_working(g++);
+      // Beyond the index: continue walking from its end.
+      if (c < n) return add_working_days_walk(index_end_ - 1, n - c);
+    }
+    return period_instant(g - 1, periods_.back().end, false);
+  }
   const std::int64_t total = working_days(a, index_end_);
   // Beyond the index: continue walking from its end.
   if (total < n) return add_working_days_walk(index_end_ - 1, n - total);
@@ -232,6 +254,20 @@ Instant Calendar::add_working_hours_indexed(Instant start, std::int64_t micros) 
   }
   // Whole days after `day`: the first day k with working_micros(day + 1, k + 1) >= micros.
   const Day a = day + 1;
+  if (micros > 0 && weekday_count_ > 0 && nominal_micros_ > 0) {
+    // As add_working_days_indexed: a guess of whole weeks, one count, then day by day.
+    const std::int64_t week = nominal_micros_ * weekday_count_;
+    Day g = std::min<Day>(a + (micros / week) * 7, index_end_);
+    std::int64_t c = working_micros(a, g);
+    if (c >= micros) {
+      while (g > a && c - day_micros(g - 1) >= micros) c -= day_micros(--g);
+    } else {
+      while (c < micros && g < index_end_) c += day_micros(g++);
+      if (c < micros) return add_working_hours_walk(period_instant(index_end_, 0, true), micros - c);
+    }
+    const Day k = g - 1;
+    return consume_day(k, kNoInstant + 1, micros - (c - day_micros(k)), false).second;
+  }
   const std::int64_t total = working_micros(a, index_end_);
   if (total < micros) return add_working_hours_walk(period_instant(index_end_, 0, true), micros - total);
   auto count = [this](Day x, Day y) { return working_micros(x, y); };

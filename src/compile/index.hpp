@@ -244,8 +244,9 @@ struct Index {
     const auto i = static_cast<std::size_t>(h);
     return {serves_units.data() + serves_offset[i], serves_offset[i + 1] - serves_offset[i]};
   }
-  HandlerId find_handler(std::string_view id) const {
-    return handler_index.find(id, UnitIndex::hash(id), [this](HandlerId h) { return handler_ids[static_cast<std::size_t>(h)]; });
+  HandlerId find_handler(std::string_view id) const { return find_handler(id, UnitIndex::hash(id)); }
+  HandlerId find_handler(std::string_view id, std::uint64_t hash) const {
+    return handler_index.find(id, hash, [this](HandlerId h) { return handler_ids[static_cast<std::size_t>(h)]; });
   }
   UnitIndex handler_index;  // handler ids to handler numbers (the same open addressing as units)
 

@@ -48,11 +48,18 @@ void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t 
 
 // Hashes `n` (at most kPrefetchGroup) cell ids into `hashes` and prefetches, in stages, what deciding
 // them reads, so that the memory latency of one issue overlaps the others'.
-inline constexpr std::size_t kPrefetchGroup = 16;
+inline constexpr std::size_t kPrefetchGroup = 32;
 void prefetch_cells(const Index& s, const std::string_view* cells, std::size_t n, std::uint64_t* hashes);
 void route_batch(const Index& s, std::span<const Issue> issues, std::span<Decision> out, bool explain);
+// The same for the handlers pinned on a group of cases (SPEC §6.1), in two stages to put between other
+// work: hash each pinned id into `hashes` and prefetch its index slot; then the handler's id offsets,
+// role, calendar and served units. A case without a pinned handler gets hash 0 and no loads.
+void prefetch_handler_slots(const Index& s, const Case* cases, std::size_t n, std::uint64_t* hashes);
+void prefetch_handler_records(const Index& s, const Case* cases, std::size_t n, const std::uint64_t* hashes);
 
 // The action of SPEC §3.5 and §6 for a case at `now`; with `explain`, the steps in Action::trace.
-Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, bool explain = false);
+// `handler_hash`, when given, is UnitIndex::hash of the pinned handler id (prefetch_handler_slots).
+Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, bool explain = false,
+                const std::uint64_t* handler_hash = nullptr);
 
 }  // namespace gridroute::detail

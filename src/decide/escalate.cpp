@@ -146,7 +146,8 @@ void moved_dues(const Case& c, Instant now, Instant& respond, Instant& resolve) 
 
 }  // namespace
 
-Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, bool explain) {
+Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, bool explain,
+                const std::uint64_t* handler_hash) {
   Action a;
   auto reject = [&](std::string msg) {
     a = Action{};
@@ -162,7 +163,9 @@ Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_h
 
   // ---- the case's rule and its current owner (SPEC §6.1)
   CaseState st;
-  const HandlerId pinned = c.handler ? s.find_handler(*c.handler) : kNone;
+  const HandlerId pinned = !c.handler      ? kNone
+                           : handler_hash ? s.find_handler(*c.handler, *handler_hash)
+                                          : s.find_handler(*c.handler);
   if (c.handler && pinned == kNone) {
     st.repinned = true;
     note(a, explain, cat("the pinned handler '", *c.handler, "' is not in this bundle: the owner is resolved again"));
