@@ -75,7 +75,7 @@ Snapshot::SweepSummary Snapshot::sweep(std::span<const Case> cases, Instant now,
   };
   auto work = [&](std::size_t begin, std::size_t end, SweepSummary& sum, auto&& store) {
     // In groups, with what each case reads prefetched for the whole group first (see route_batch).
-    std::string_view cells[detail::kPrefetchGroup];
+    std::string_view cells[detail::kPrefetchGroup], handlers[detail::kPrefetchGroup];
     std::uint64_t hashes[detail::kPrefetchGroup], handler_hashes[detail::kPrefetchGroup];
     for (std::size_t base = begin; base < end; base += detail::kPrefetchGroup) {
       const std::size_t m = std::min(detail::kPrefetchGroup, end - base);
@@ -101,9 +101,10 @@ Snapshot::SweepSummary Snapshot::sweep(std::span<const Case> cases, Instant now,
         for (const char* p = attrs; p < attrs_end; p += 64) __builtin_prefetch(p);
       }
       // Pinned handlers (SPEC §6.1): their slots first, the cells' stages in between, then their records.
-      detail::prefetch_handler_slots(s, cases.data() + base, m, handler_hashes);
+      for (std::size_t i = 0; i < m; ++i) handlers[i] = cases[base + i].handler.value_or(std::string_view{});
+      detail::prefetch_handler_slots(s, handlers, m, handler_hashes);
       detail::prefetch_cells(s, cells, m, hashes);
-      detail::prefetch_handler_records(s, cases.data() + base, m, handler_hashes);
+      detail::prefetch_handler_records(s, handlers, m, handler_hashes);
       for (std::size_t i = 0; i < m; ++i)
         tally(sum, store(base + i, detail::escalate(s, cases[base + i], now, hashes[i], false, &handler_hashes[i])));
     }

@@ -51,11 +51,11 @@ void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t 
 inline constexpr std::size_t kPrefetchGroup = 32;
 void prefetch_cells(const Index& s, const std::string_view* cells, std::size_t n, std::uint64_t* hashes);
 void route_batch(const Index& s, std::span<const Issue> issues, std::span<Decision> out, bool explain);
-// The same for the handlers pinned on a group of cases (SPEC §6.1), in two stages to put between other
-// work: hash each pinned id into `hashes` and prefetch its index slot; then the handler's id offsets,
-// role, calendar and served units. A case without a pinned handler gets hash 0 and no loads.
-void prefetch_handler_slots(const Index& s, const Case* cases, std::size_t n, std::uint64_t* hashes);
-void prefetch_handler_records(const Index& s, const Case* cases, std::size_t n, const std::uint64_t* hashes);
+// The same for the handler ids pinned on a group of cases (SPEC §6.1), in two stages to put around other
+// work: hash each id into `hashes` and prefetch its index slot; then the handler's id offsets and text,
+// role, calendar and served units. An empty id (no pinned handler) gets hash 0 and no loads.
+void prefetch_handler_slots(const Index& s, const std::string_view* ids, std::size_t n, std::uint64_t* hashes);
+void prefetch_handler_records(const Index& s, const std::string_view* ids, std::size_t n, const std::uint64_t* hashes);
 
 // The action of SPEC §3.5 and §6 for a case at `now`; with `explain`, the steps in Action::trace.
 // `handler_hash`, when given, is UnitIndex::hash of the pinned handler id (prefetch_handler_slots).

@@ -241,20 +241,20 @@ void prefetch_cells(const Index& s, const std::string_view* cells, std::size_t n
   }
 }
 
-void prefetch_handler_slots(const Index& s, const Case* cases, std::size_t n, std::uint64_t* hashes) {
+void prefetch_handler_slots(const Index& s, const std::string_view* ids, std::size_t n, std::uint64_t* hashes) {
   for (std::size_t i = 0; i < n; ++i) {
     hashes[i] = 0;
-    if (!cases[i].handler) continue;
-    hashes[i] = UnitIndex::hash(*cases[i].handler);
+    if (ids[i].empty()) continue;
+    hashes[i] = UnitIndex::hash(ids[i]);
     __builtin_prefetch(s.handler_index.slot_address(hashes[i]));
   }
 }
 
-void prefetch_handler_records(const Index& s, const Case* cases, std::size_t n, const std::uint64_t* hashes) {
+void prefetch_handler_records(const Index& s, const std::string_view* ids, std::size_t n, const std::uint64_t* hashes) {
   HandlerId guess[kPrefetchGroup];
   n = std::min(n, kPrefetchGroup);
   for (std::size_t i = 0; i < n; ++i) {
-    guess[i] = cases[i].handler ? s.handler_index.first_match(hashes[i]) : kNone;
+    guess[i] = ids[i].empty() ? kNone : s.handler_index.first_match(hashes[i]);
     if (guess[i] < 0) continue;
     const auto h = static_cast<std::size_t>(guess[i]);
     __builtin_prefetch(s.handler_ids.offsets.data() + h);

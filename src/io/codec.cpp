@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -51,7 +52,16 @@ struct Worker {
       if (ok[i]) cells[k++] = issue_of(items[i]).cell;
       else errors[i] = std::move(parser.error());
     }
-    detail::prefetch_cells(s, cells, k, found);
+    if constexpr (std::is_same_v<T, Case>) {
+      // Pinned handlers (SPEC §6.1): their index slots before the cells' stages, their records after.
+      for (std::size_t i = 0; i < group.size(); ++i)
+        handlers[i] = ok[i] ? items[i].handler.value_or(std::string_view{}) : std::string_view{};
+      detail::prefetch_handler_slots(s, handlers, group.size(), handler_hashes);
+      detail::prefetch_cells(s, cells, k, found);
+      detail::prefetch_handler_records(s, handlers, group.size(), handler_hashes);
+    } else {
+      detail::prefetch_cells(s, cells, k, found);
+    }
     for (std::size_t i = 0, j = 0; i < group.size(); ++i) hashes[i] = ok[i] ? found[j++] : 0;
   }
   void end_group(std::size_t n) {
@@ -59,6 +69,8 @@ struct Worker {
   }
 
   detail::LineParser parser;
+  std::string_view handlers[kPrefetchGroup];  // a group's pinned handler ids, and their hashes
+  std::uint64_t handler_hashes[kPrefetchGroup];
   alignas(16) unsigned char arena_buffer[32 * 1024];
   std::optional<json::monotonic_resource> arena;
   detail::LineSlot slots[kPrefetchGroup];
@@ -68,6 +80,7 @@ struct Worker {
   Issue issues[kPrefetchGroup];
   Case cases[kPrefetchGroup];
   Decision decisions[kPrefetchGroup];
+  Action actions[kPrefetchGroup];
   std::string share;  // this thread's records of a batch split across threads
 };
 
@@ -214,15 +227,35 @@ std::size_t LineCodec::escalate_lines(std::span<const std::string_view> lines, I
       const std::size_t n = std::min(kPrefetchGroup, part.size() - base);
       w.read_group(s, part.subspan(base, n), w.cases, read, hashes);
       for (std::size_t i = 0; i < n; ++i) {
-        Action a;
+        Action& a = w.actions[i];
         if (w.ok[i]) {
-          a = detail::escalate(s, w.cases[i], now, hashes[i], options_.explain);
+          a = detail::escalate(s, w.cases[i], now, hashes[i], options_.explain, &w.handler_hashes[i]);
         } else {
+          a = Action{};
           a.kind = Action::Kind::rejected;
           a.error = std::move(w.errors[i]);
         }
         rejected += a.kind == Action::Kind::rejected;
-        detail::append_action(o, s, w.ids[i], a, options_.explain);
+      }
+      // As for decisions: the owners' and units' ids of the group fetched before writing (an escalation's
+      // new owner was not read while deciding).
+      auto named = [](const Action& a) {
+        return a.kind != Action::Kind::rejected && a.kind != Action::Kind::dispute && a.handler >= 0 && a.unit >= 0;
+      };
+      for (std::size_t i = 0; i < n; ++i) {
+        const Action& a = w.actions[i];
+        if (!named(a)) continue;
+        __builtin_prefetch(&s.handler_ids.offsets[static_cast<std::size_t>(a.handler)]);
+        __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(a.unit)]);
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        const Action& a = w.actions[i];
+        if (!named(a)) continue;
+        __builtin_prefetch(s.unit_id_chars.data() + s.unit_id_offset[static_cast<std::size_t>(a.unit)]);
+        __builtin_prefetch(s.handler_ids[static_cast<std::size_t>(a.handler)].data());
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        detail::append_action(o, s, w.ids[i], w.actions[i], options_.explain);
         o.push_back('\n');
       }
       w.end_group(n);
