@@ -967,7 +967,6 @@ std::shared_ptr<Locator::Impl> build_impl(Reader& reader, const std::string& lab
 
 // ---- A file given by chunks (CellsSource::read): the text is never held whole.
 enum class Streamed { ok, read_error, again };  // again: read the whole text (errors are placed there)
-constexpr std::size_t kChunkBytes = std::size_t{16} << 20;
 constexpr std::size_t kKeepBytes = std::size_t{64} << 10;  // of the chunk before, for a Feature's '{'
 
 // Bytes at the end of [p, p + n) that begin a UTF-8 sequence the next chunk completes. They are held back
@@ -988,13 +987,16 @@ bool blank(const char* p, std::size_t n) {
   return true;
 }
 
-// Parses the file chunk by chunk; each chunk is kept with the last kKeepBytes of the one before, which
-// is all a Feature's position looks back at (whitespace then its '{').
+// Parses the file chunk by chunk; each chunk is kept with the last kKeepBytes of the one before (at most
+// half a chunk), which is all a Feature's position looks back at (whitespace then its '{'); a Feature
+// that needs more sends the load to the whole text.
 Streamed stream_into(Reader& reader, const CellsChunks& source, const GeoOptions& opt) {
   json::parse_options po;
   po.max_depth = opt.max_json_depth;
   json::basic_parser<Handler> parser(po, &reader);
-  const std::size_t cap = kKeepBytes + kChunkBytes;
+  const std::size_t chunk = std::max<std::size_t>(opt.read_chunk_bytes, 16);
+  const std::size_t keep = std::min(kKeepBytes, chunk / 2);
+  const std::size_t cap = keep + chunk;
   std::unique_ptr<char[]> buf(new char[cap]);
   // buf[0, kept): bytes of the chunk before: parsed ones [0, parsed), then held ones.
   std::size_t kept = 0, parsed = 0, base = 0;
@@ -1030,7 +1032,7 @@ Streamed stream_into(Reader& reader, const CellsChunks& source, const GeoOptions
     if (done && !blank(buf.get() + from, end - from)) return Streamed::again;  // extra data
     if (eof) break;
     // Keep the end of this chunk (and the held bytes) for the next.
-    const std::size_t keep_from = end > kKeepBytes ? end - kKeepBytes : 0;
+    const std::size_t keep_from = end > keep ? end - keep : 0;
     reader.retire(base + keep_from);
     std::memmove(buf.get(), buf.get() + keep_from, n - keep_from);
     base += keep_from;

@@ -97,6 +97,8 @@ struct GeoOptions {
   // touch themselves (at a vertex, or along an edge) are accepted. Checked within a budget of edge pairs
   // per ring; a ring over the budget is not checked.
   bool check_self_crossing = true;
+  // A file read by chunks (CellsChunks) is parsed in chunks of this many bytes (at least 16).
+  std::size_t read_chunk_bytes = std::size_t{16} << 20;
 };
 
 // Maps a Feature's id to a cell number (>= 0), or returns -1 when the id is not a cell of the

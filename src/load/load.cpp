@@ -150,7 +150,7 @@ struct BundleReader::Impl {
       std::string msg = e == ENOENT ? std::string("no such file") : detail::cat("cannot read: ", errno_text(e));
       if (!named_by.empty()) detail::append(msg, " (named by ", named_by, ")");
       fatal(display, std::move(msg));
-      return false;
+      return -1;
     }
     if (S_ISDIR(st.st_mode)) {
       fatal(display, "is a directory, not a file");
