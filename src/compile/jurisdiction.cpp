@@ -313,13 +313,14 @@ void Compiler::handlers() {
 void Compiler::cells() {
   if (!jur_.cells_geojson || jur_.cells_label.empty() || !problems_.empty()) return;
   geo::CellsSource src{jur_.cells_text, jur_.cells_label, jur_.cells_geojson->id_property};
+  geo::CellsChunks chunks{jur_.cells_read, jur_.cells_whole};
   geo::GeoOptions options;
   options.max_json_depth = opt_.max_json_depth;
   options.max_errors = opt_.max_errors;
   options.max_features = opt_.max_units;
   std::vector<Diagnostic> diags;
   auto loc = geo::Locator::load(
-      src,
+      src, chunks,
       [&](std::string_view id) -> std::int32_t {
         const UnitId u = s_->find_unit(id);
         return u != kNone && s_->hot[u].tier == s_->cell_tier ? u : -1;
@@ -332,7 +333,7 @@ void Compiler::cells() {
     s_->cells_label = src.label;
     s_->cells_id_property = src.id_property;
   }
-  else if (diags.empty()) problems_.json(FileId::jurisdiction, "/cells_geojson", std::string(loc.status().message()));
+  else if (diags.empty() && !absl::IsAborted(loc.status())) problems_.json(FileId::jurisdiction, "/cells_geojson", std::string(loc.status().message()));
   s_->snap_meters = jur_.snap_meters.value_or(0);
 }
 

@@ -93,6 +93,7 @@ const char* bad_name(std::uint8_t what) {
 struct FeatureState {
   std::uint32_t index = 0;
   std::size_t offset = kNoOffset;
+  std::int32_t line = 0, column = 0;  // of `offset`, when known
   std::uint8_t keys = 0;  // members seen: 1 type, 2 id, 4 properties, 8 geometry
   enum class Has : std::uint8_t { absent, ok, bad };
   Has type = Has::absent;
@@ -112,6 +113,7 @@ struct FeatureState {
   void reset(std::uint32_t i) {
     index = i;
     offset = kNoOffset;
+    line = column = 0;
     keys = 0;
     type = Has::absent;
     type_got.clear();
@@ -192,8 +194,27 @@ std::pair<long, long> find_self_crossing(const Pt* v, std::size_t n, std::size_t
 
 class Reader {
  public:
-  Reader(std::string_view text, const CellsSource& src, CellOf cell_of, const GeoOptions& opt)
-      : text_(text), src_(src), cell_of_(cell_of), opt_(opt) {}
+  Reader(const CellsSource& src, CellOf cell_of, const GeoOptions& opt) : src_(src), cell_of_(cell_of), opt_(opt) {}
+
+  // The bytes the parser reads now: `n` bytes at `p`, the first at offset `base` of the text (the text
+  // after a byte order mark). A file read by chunks gives each in turn, with the end of the one before
+  // (see Locator::load); `retire(to)` first, which counts the lines of the bytes before `to`.
+  void set_chunk(const char* p, std::size_t n, std::size_t base) {
+    chunk_ = p;
+    chunk_len_ = n;
+    base_ = base;
+  }
+  void retire(std::size_t to) {
+    if (to > line_pos_) count_lines(to);
+  }
+  // True when a Feature's position needed bytes no longer held (whitespace or a key longer than what a
+  // chunk keeps of the one before): the caller then reads the whole text again.
+  bool need_whole() const { return need_whole_; }
+  // The offset in the text of a byte of the current chunk, else kNoOffset.
+  std::size_t offset_of(const char* p) const {
+    const auto at = reinterpret_cast<std::uintptr_t>(p), b = reinterpret_cast<std::uintptr_t>(chunk_);
+    return at >= b && at <= b + chunk_len_ ? base_ + static_cast<std::size_t>(at - b) : kNoOffset;
+  }
 
   // ---- SAX events (see Handler below)
   bool object_begin(json::error_code& ec) {
@@ -264,14 +285,15 @@ class Reader {
     }
     return true;
   }
-  bool key(std::string_view k) {
+  // `at`: the key's offset in the text, when it was read in one piece from the input (else kNoOffset).
+  bool key(std::string_view k, std::size_t at_key) {
     Frame& fr = stack_.back();
     fr.next = Slot::ignore;
     // A repeated member of interest is an error; its pointer is built only then.
     // `in`: where the object is: nullptr for the root, else below the Feature ("", "/properties", "/geometry").
     auto dup = [&](std::uint8_t& seen, std::uint8_t bit, const char* in, std::string_view member) {
       if (seen & bit) {
-        std::size_t at = offset_of(k);
+        std::size_t at = at_key;
         std::string prefix = in ? cat(feature_pointer(), in) : std::string();
         error(cat(prefix, pointer_token(member)), "duplicate key (the first one is used)", at == kNoOffset ? kNoOffset : at - 1);
         return true;
@@ -288,7 +310,10 @@ class Reader {
         }
         break;
       case Ctx::feature: {
-        if (f_.keys == 0 && f_.offset == kNoOffset) f_.offset = brace_before(k);
+        if (f_.keys == 0 && f_.offset == kNoOffset) {
+          f_.offset = brace_before(at_key);
+          if (f_.offset != kNoOffset) place_feature();
+        }
         f_.keys |= 16;  // some member seen (for the offset)
         if (k == "type") {
           if (!dup(f_.keys, 1, "", k)) fr.next = Slot::f_type;
@@ -387,12 +412,6 @@ class Reader {
     return true;
   }
 
-  // Where the parser's views point into the text, their offsets are exact.
-  std::size_t offset_of(std::string_view s) const {
-    const auto at = reinterpret_cast<std::uintptr_t>(s.data()), base = reinterpret_cast<std::uintptr_t>(text_.data());
-    return at >= base && at <= base + text_.size() ? static_cast<std::size_t>(at - base) : kNoOffset;
-  }
-
   bool aborted() const { return aborted_; }
   std::size_t errors_total() const { return errors_total_; }
 
@@ -453,17 +472,42 @@ class Reader {
 
   std::string feature_pointer() const { return cat("/features/", f_.index); }
 
-  // The offset of the '{' before a Feature's first key, when the key's view lies in the text.
-  std::size_t brace_before(std::string_view k) const {
-    std::size_t at = offset_of(k);
+  // The offset of the '{' before a Feature's first key, when the key's offset is known.
+  std::size_t brace_before(std::size_t at) {
     if (at == kNoOffset || at == 0) return kNoOffset;
     std::size_t i = at - 1;  // the opening quote
+    auto byte = [&](std::size_t o) { return chunk_[o - base_]; };
     while (i > 0) {
-      char c = text_[i - 1];
+      if (i - 1 < base_) {  // before the bytes held
+        need_whole_ = true;
+        return kNoOffset;
+      }
+      char c = byte(i - 1);
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r') --i;
       else break;
     }
-    return i > 0 && text_[i - 1] == '{' ? i - 1 : i;
+    return i > 0 && byte(i - 1) == '{' ? i - 1 : i;
+  }
+
+  // Counts the lines up to `to` (offsets only grow): `line_` is then the line of `to`.
+  void count_lines(std::size_t to) {
+    const char* p = chunk_ + (line_pos_ - base_);
+    const char* e = chunk_ + (to - base_);
+    while (p < e && (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(e - p))))) {
+      ++line_;
+      line_start_ = base_ + static_cast<std::size_t>(++p - chunk_);
+    }
+    line_pos_ = to;
+  }
+  // The line and column of the Feature's offset.
+  void place_feature() {
+    if (f_.offset < line_pos_ || f_.offset < base_) {  // lines already counted past it
+      need_whole_ = true;
+      return;
+    }
+    count_lines(f_.offset);
+    f_.line = line_;
+    f_.column = static_cast<std::int32_t>(f_.offset - line_start_ + 1);
   }
 
   void bad_value(Slot s, const std::string& got) {
@@ -502,7 +546,9 @@ class Reader {
   bool read_coordinates(std::vector<Pt>& out, std::vector<std::uint32_t>& ring_sizes,
                         std::vector<std::uint32_t>& part_rings, std::vector<std::uint32_t>& part_index);
 
-  std::string_view text_;
+  const char* chunk_ = nullptr;
+  std::size_t chunk_len_ = 0, base_ = 0;
+  bool need_whole_ = false;
   const CellsSource& src_;
   CellOf cell_of_;
   const GeoOptions& opt_;
@@ -520,7 +566,8 @@ class Reader {
   std::vector<Pt> tmp_pts_;
   std::vector<std::uint32_t> tmp_rings_, tmp_parts_, tmp_part_index_, path_;
   SweepScratch sweep_;
-  // Line counting for Feature positions: the last offset counted, its line, and where that line starts.
+  // Line counting for Feature positions: the last offset counted, its line, and where that line starts
+  // (offsets in the text).
   std::size_t line_pos_ = 0, line_start_ = 0;
   std::int32_t line_ = 1;
 };
@@ -784,17 +831,9 @@ void Reader::end_feature() {
   detail::FeatureInfo info;
   info.cell = cell;
   info.index = f_.index;
-  if (f_.offset != kNoOffset) {
-    // Lines and columns of Feature offsets, counted forward from the last one (offsets only grow).
-    const char* p = text_.data() + line_pos_;
-    const char* e = text_.data() + f_.offset;
-    while (p < e && (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(e - p))))) {
-      ++line_;
-      line_start_ = static_cast<std::size_t>(++p - text_.data());
-    }
-    line_pos_ = f_.offset;
-    info.line = line_;
-    info.column = static_cast<std::int32_t>(f_.offset - line_start_ + 1);
+  if (f_.offset != kNoOffset) {  // counted when the offset was found (place_feature)
+    info.line = f_.line;
+    info.column = f_.column;
   }
   features_.push_back(info);
   std::size_t ring = 0;
@@ -819,6 +858,9 @@ struct Handler {
 
   Reader* r;
   std::string buf;  // a key, string or number split across parser buffers
+  // A key split across input chunks: where its first part starts and its last part ends in the text, while
+  // the parts follow each other in the input (an escape sequence is not in the input as read).
+  std::size_t key_at = kNoOffset, key_end = kNoOffset;
 
   explicit Handler(Reader* reader) : r(reader) {}
 
@@ -835,12 +877,19 @@ struct Handler {
   bool on_array_begin(json::error_code&) { return r->array_begin(); }
   bool on_array_end(std::size_t, json::error_code&) { return r->array_end(); }
   bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
+    const std::size_t at = r->offset_of(s.data());
+    if (buf.empty()) key_at = at;
+    else if (key_end == kNoOffset || at != key_end) key_at = kNoOffset;
+    key_end = key_at == kNoOffset || at == kNoOffset ? kNoOffset : at + s.size();
     buf.append(s.data(), s.size());
     return true;
   }
   bool on_key(json::string_view s, std::size_t, json::error_code&) {
-    bool ok = r->key(whole(s));
+    const std::size_t at = r->offset_of(s.data());
+    const std::size_t start = buf.empty() ? at : key_end != kNoOffset && at == key_end ? key_at : kNoOffset;
+    bool ok = r->key(whole(s), start);
     buf.clear();
+    key_at = key_end = kNoOffset;
     return ok;
   }
   bool on_string_part(json::string_view s, std::size_t, json::error_code&) {
@@ -890,14 +939,138 @@ struct Handler {
   bool on_comment(json::string_view, json::error_code&) { return true; }
 };
 
+// The index of the Features read.
+std::shared_ptr<Locator::Impl> build_impl(Reader& reader, const std::string& label) {
+  auto impl = std::make_shared<Locator::Impl>();
+  impl->label = label;
+  impl->pts = std::move(reader.pts);
+  impl->pts.shrink_to_fit();
+  // The closing entries: the end of the last ring, the end of the last part.
+  reader.rings.push_back({static_cast<std::uint32_t>(impl->pts.size()), detail::kNoStrips});
+  reader.parts.push_back({static_cast<std::uint32_t>(reader.rings.size() - 1), kOutside});
+  impl->rings = std::move(reader.rings);
+  impl->parts = std::move(reader.parts);
+  impl->part_feature = std::move(reader.part_feature);
+  impl->features = std::move(reader.features_);
+  impl->rings.shrink_to_fit();
+  impl->parts.shrink_to_fit();
+  impl->part_feature.shrink_to_fit();
+  impl->features.shrink_to_fit();
+  for (std::size_t p = 0; p < impl->part_count(); ++p) impl->cells_with_polygon.push_back(impl->parts[p].cell);
+  std::sort(impl->cells_with_polygon.begin(), impl->cells_with_polygon.end());
+  impl->cells_with_polygon.erase(std::unique(impl->cells_with_polygon.begin(), impl->cells_with_polygon.end()),
+                                 impl->cells_with_polygon.end());
+  impl->cells_with_polygon.shrink_to_fit();
+  impl->build_index();
+  return impl;
+}
+
+// ---- A file given by chunks (CellsSource::read): the text is never held whole.
+enum class Streamed { ok, read_error, again };  // again: read the whole text (errors are placed there)
+constexpr std::size_t kKeepBytes = std::size_t{64} << 10;  // of the chunk before, for a Feature's '{'
+
+// Bytes at the end of [p, p + n) that begin a UTF-8 sequence the next chunk completes. They are held back
+// so that a key is never split inside a character (the parser would hand its parts over from a copy).
+std::size_t incomplete_utf8_tail(const char* p, std::size_t n) {
+  for (std::size_t k = 1; k <= 3 && k <= n; ++k) {
+    const auto c = static_cast<unsigned char>(p[n - k]);
+    if ((c & 0xC0) == 0x80) continue;  // a continuation byte
+    const std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    return len > k ? k : 0;
+  }
+  return 0;
+}
+
+bool blank(const char* p, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i)
+    if (p[i] != ' ' && p[i] != '\t' && p[i] != '\n' && p[i] != '\r') return false;
+  return true;
+}
+
+// Parses the file chunk by chunk; each chunk is kept with the last kKeepBytes of the one before (at most
+// half a chunk), which is all a Feature's position looks back at (whitespace then its '{'); a Feature
+// that needs more sends the load to the whole text.
+Streamed stream_into(Reader& reader, const CellsChunks& source, const GeoOptions& opt) {
+  json::parse_options po;
+  po.max_depth = opt.max_json_depth;
+  json::basic_parser<Handler> parser(po, &reader);
+  const std::size_t chunk = std::max<std::size_t>(opt.read_chunk_bytes, 16);
+  const std::size_t keep = std::min(kKeepBytes, chunk / 2);
+  const std::size_t cap = keep + chunk;
+  std::unique_ptr<char[]> buf(new char[cap]);
+  // buf[0, kept): bytes of the chunk before: parsed ones [0, parsed), then held ones.
+  std::size_t kept = 0, parsed = 0, base = 0;
+  bool first = true, eof = false, done = false;
+  json::error_code ec;
+  while (!eof) {
+    std::size_t n = kept;
+    while (n < cap) {
+      const std::ptrdiff_t got = source.read(buf.get() + n, cap - n);
+      if (got < 0) return Streamed::read_error;
+      if (got == 0) {
+        eof = true;
+        break;
+      }
+      n += static_cast<std::size_t>(got);
+    }
+    if (first) {
+      first = false;
+      if (n >= 3 && std::memcmp(buf.get(), "\xEF\xBB\xBF", 3) == 0) {  // offsets count from after the mark
+        std::memmove(buf.get(), buf.get() + 3, n - 3);
+        n -= 3;
+      }
+    }
+    const std::size_t end = eof ? n : n - incomplete_utf8_tail(buf.get() + parsed, n - parsed);
+    reader.set_chunk(buf.get(), end, base);
+    std::size_t from = parsed;
+    if (!done) {
+      const std::size_t used = parser.write_some(!eof, buf.get() + from, end - from, ec);
+      if (ec || reader.errors_total() != 0 || reader.aborted() || reader.need_whole()) return Streamed::again;
+      done = parser.done();
+      from += used;
+    }
+    if (done && !blank(buf.get() + from, end - from)) return Streamed::again;  // extra data
+    if (eof) break;
+    // Keep the end of this chunk (and the held bytes) for the next.
+    const std::size_t keep_from = end > keep ? end - keep : 0;
+    reader.retire(base + keep_from);
+    std::memmove(buf.get(), buf.get() + keep_from, n - keep_from);
+    base += keep_from;
+    parsed = end - keep_from;
+    kept = n - keep_from;
+  }
+  if (!done) return Streamed::again;
+  reader.finish();
+  return reader.errors().empty() && !reader.need_whole() ? Streamed::ok : Streamed::again;
+}
+
 }  // namespace
 
 absl::StatusOr<Locator> Locator::load(const CellsSource& source, CellOf cell_of, std::vector<Diagnostic>* diagnostics,
                                       const GeoOptions& options) {
+  return load(source, CellsChunks{}, cell_of, diagnostics, options);
+}
+
+absl::StatusOr<Locator> Locator::load(const CellsSource& source, const CellsChunks& chunks, CellOf cell_of,
+                                      std::vector<Diagnostic>* diagnostics, const GeoOptions& options) {
   GeoOptions opt = options;
   if (opt.max_errors == 0) opt.max_errors = 1;
   opt.max_json_depth = std::min(opt.max_json_depth, kHardMaxDepth);
   std::string_view text = source.text;
+  if (chunks.read) {
+    {
+      Reader reader(source, cell_of, opt);
+      switch (stream_into(reader, chunks, opt)) {
+        case Streamed::ok: return Locator(build_impl(reader, source.label));
+        case Streamed::read_error: return absl::AbortedError(cat(source.label, ": the file could not be read"));
+        case Streamed::again: break;
+      }
+    }
+    // An error: it is placed (line, column, JSON pointer) in the whole text.
+    std::optional<std::string_view> whole = chunks.whole ? chunks.whole() : std::nullopt;
+    if (!whole) return absl::AbortedError(cat(source.label, ": the file could not be read"));
+    text = *whole;
+  }
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
 
   std::vector<Diagnostic> out;
@@ -918,7 +1091,8 @@ absl::StatusOr<Locator> Locator::load(const CellsSource& source, CellOf cell_of,
     return refuse(1);
   }
 
-  Reader reader(text, source, cell_of, opt);
+  Reader reader(source, cell_of, opt);
+  reader.set_chunk(text.data(), text.size(), 0);
   json::parse_options po;
   po.max_depth = opt.max_json_depth;
   json::basic_parser<Handler> parser(po, &reader);
@@ -981,29 +1155,8 @@ absl::StatusOr<Locator> Locator::load(const CellsSource& source, CellOf cell_of,
                      cat(reader.errors_total() - errs.size(), " more errors not listed (GeoOptions::max_errors)")});
     return refuse(reader.errors_total());
   }
-
-  auto impl = std::make_shared<Impl>();
-  impl->label = source.label;
-  impl->pts = std::move(reader.pts);
-  impl->pts.shrink_to_fit();
-  // The closing entries: the end of the last ring, the end of the last part.
-  reader.rings.push_back({static_cast<std::uint32_t>(impl->pts.size()), detail::kNoStrips});
-  reader.parts.push_back({static_cast<std::uint32_t>(reader.rings.size() - 1), kOutside});
-  impl->rings = std::move(reader.rings);
-  impl->parts = std::move(reader.parts);
-  impl->part_feature = std::move(reader.part_feature);
-  impl->features = std::move(reader.features_);
-  impl->rings.shrink_to_fit();
-  impl->parts.shrink_to_fit();
-  impl->part_feature.shrink_to_fit();
-  impl->features.shrink_to_fit();
-  for (std::size_t p = 0; p < impl->part_count(); ++p) impl->cells_with_polygon.push_back(impl->parts[p].cell);
-  std::sort(impl->cells_with_polygon.begin(), impl->cells_with_polygon.end());
-  impl->cells_with_polygon.erase(std::unique(impl->cells_with_polygon.begin(), impl->cells_with_polygon.end()),
-                                 impl->cells_with_polygon.end());
-  impl->cells_with_polygon.shrink_to_fit();
-  impl->build_index();
-  return Locator(std::move(impl));
+  return Locator(build_impl(reader, source.label));
 }
+
 
 }  // namespace gridroute::geo

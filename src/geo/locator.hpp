@@ -25,6 +25,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -77,6 +78,16 @@ struct CellsSource {
   std::optional<std::string> id_property;  // cells_geojson {"id_property": P}: the id is properties[P]
 };
 
+// The file read by chunks rather than given whole (CellsSource::text is then unused), so that its whole
+// text is never held: `read` fills up to `size` bytes of the file, from its start on, and returns how many
+// (0 at its end, < 0 when it could not read, which `read` reports itself). Only when the file has an
+// error is `whole` asked for its whole text (nullopt when it could not be read), to place the errors
+// exactly as for a text given whole.
+struct CellsChunks {
+  std::function<std::ptrdiff_t(char* buf, std::size_t size)> read;
+  std::function<std::optional<std::string_view>()> whole;
+};
+
 struct GeoOptions {
   std::size_t max_json_depth = 64;          // nesting of the GeoJSON text (clamped to 1000)
   std::size_t max_features = 20'000'000;    // Features in the collection
@@ -86,6 +97,8 @@ struct GeoOptions {
   // touch themselves (at a vertex, or along an edge) are accepted. Checked within a budget of edge pairs
   // per ring; a ring over the budget is not checked.
   bool check_self_crossing = true;
+  // A file read by chunks (CellsChunks) is parsed in chunks of this many bytes (at least 16).
+  std::size_t read_chunk_bytes = std::size_t{16} << 20;
 };
 
 // Maps a Feature's id to a cell number (>= 0), or returns -1 when the id is not a cell of the
@@ -107,6 +120,10 @@ class Locator {
   // and appends every error (up to GeoOptions::max_errors) to `diagnostics`, as
   // FILE:LINE:COLUMN: /json/pointer: message.
   static absl::StatusOr<Locator> load(const CellsSource& source, CellOf cell_of,
+                                      std::vector<Diagnostic>* diagnostics, const GeoOptions& options = {});
+  // The same, the file read by chunks: the peak memory is the index and one chunk (16 MiB). A read error
+  // returns an Aborted status without diagnostics.
+  static absl::StatusOr<Locator> load(const CellsSource& source, const CellsChunks& chunks, CellOf cell_of,
                                       std::vector<Diagnostic>* diagnostics, const GeoOptions& options = {});
 
   // The cell of the first Feature, in file order, whose polygon holds `p` (edges and vertices of every ring

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <exception>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <span>
 #include <system_error>
 #include <thread>
@@ -43,6 +45,16 @@ std::string Diagnostic::to_string() const {
 namespace detail {
 namespace {
 namespace json = boost::json;
+
+// One file of the digest: its kind (one byte), its length (8 bytes, little-endian), its bytes (none here
+// when `n` is given ahead of bytes that follow).
+void digest_file(EVP_MD_CTX* ctx, int kind, std::uint64_t n, std::string_view bytes) {
+  unsigned char head[9];
+  head[0] = static_cast<unsigned char>(kind);
+  for (int b = 0; b < 8; ++b) head[1 + b] = static_cast<unsigned char>(n >> (8 * b));
+  EVP_DigestUpdate(ctx, head, sizeof head);
+  if (!bytes.empty()) EVP_DigestUpdate(ctx, bytes.data(), bytes.size());
+}
 
 struct Texts {
   std::string names[kFileCount];   // display names, per FileId
@@ -124,39 +136,50 @@ struct BundleReader::Impl {
   // `named_by` (e.g. "/units_csv in jurisdiction.json") is added to "no such file", to name the field.
   bool read_file(const std::string& path, const std::string& display, std::string& out,
                  std::string_view named_by = {}) {
+    struct stat fst;
+    int fd = open_checked(path, display, named_by, fst);
+    if (fd < 0) return false;
+    return read_open(fd, fst, path, display, out);
+  }
+
+  // The checks of read_file, up to an open descriptor (else -1, with a diagnostic); `fst` is its status.
+  int open_checked(const std::string& path, const std::string& display, std::string_view named_by, struct stat& fst) {
     struct stat st;
     if (::stat(path.c_str(), &st) != 0) {
       int e = errno;
       std::string msg = e == ENOENT ? std::string("no such file") : detail::cat("cannot read: ", errno_text(e));
       if (!named_by.empty()) detail::append(msg, " (named by ", named_by, ")");
       fatal(display, std::move(msg));
-      return false;
+      return -1;
     }
     if (S_ISDIR(st.st_mode)) {
       fatal(display, "is a directory, not a file");
-      return false;
+      return -1;
     }
     if (!S_ISREG(st.st_mode)) {
       fatal(display, "is not a regular file (a FIFO, socket or device cannot be part of a bundle)");
-      return false;
+      return -1;
     }
     if (static_cast<std::uint64_t>(st.st_size) > opt_.max_file_bytes) {
       fatal(display, too_large(static_cast<std::uint64_t>(st.st_size)));
-      return false;
+      return -1;
     }
     // O_NONBLOCK: should the path have become a FIFO since stat, open must not wait for a writer.
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
       int e = errno;
       fatal(display, detail::cat("cannot open for reading: ", errno_text(e)));
-      return false;
+      return -1;
     }
-    struct stat fst;
     if (::fstat(fd, &fst) != 0 || !S_ISREG(fst.st_mode)) {
       ::close(fd);
       fatal(display, "is not a regular file (it changed while being opened)");
-      return false;
+      return -1;
     }
+    return fd;
+  }
+
+  bool read_open(int fd, const struct stat& fst, const std::string& path, const std::string& display, std::string& out) {
     out.clear();
     out.reserve(std::min<std::size_t>(static_cast<std::size_t>(fst.st_size), opt_.max_file_bytes));
     detail::prefer_huge_pages(out.data(), out.capacity());
@@ -181,12 +204,75 @@ struct BundleReader::Impl {
     ::close(fd);
     FileStamp stamp{path, display, fst.st_dev, fst.st_ino, fst.st_size, fst.st_mtim, fst.st_ctim};
     if (static_cast<std::uint64_t>(out.size()) != static_cast<std::uint64_t>(fst.st_size)) {
-      fatal(display, "changed while the bundle was being loaded (its size changed during the read); load it again "
-                     "once it is stable, or replace bundles by renaming a complete directory");
+      fatal(display, kSizeChanged);
       return false;
     }
     stamps_.push_back(std::move(stamp));
     return true;
+  }
+  static constexpr const char* kSizeChanged =
+      "changed while the bundle was being loaded (its size changed during the read); load it again "
+      "once it is stable, or replace bundles by renaming a complete directory";
+
+  // The cell polygons of a bundle directory, unless LoadOptions::keep_cells_text: read by chunks while
+  // they are parsed (geo::CellsSource::read), so that the whole text is never held; digested as they pass.
+  struct CellsStream {
+    int fd = -1;
+    struct stat st {};
+    std::uint64_t done = 0;
+    bool complete = false;
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> sha{nullptr, &EVP_MD_CTX_free};
+    ~CellsStream() {
+      if (fd >= 0) ::close(fd);
+    }
+  };
+  std::unique_ptr<CellsStream> stream_;
+
+  std::ptrdiff_t read_cells(char* buf, std::size_t size) {
+    const std::string& display = t.names[static_cast<std::size_t>(FileId::cells_geojson)];
+    if (!stream_ || stream_->fd < 0) return 0;
+    CellsStream& s = *stream_;
+    if (!s.sha) {  // the digest of the files before it, as sha256() takes them (see there)
+      s.sha.reset(EVP_MD_CTX_new());
+      if (!s.sha || EVP_DigestInit_ex(s.sha.get(), EVP_sha256(), nullptr) != 1) throw std::bad_alloc();
+      for (int k = 0; k < kFileCount; ++k)
+        if (t.present[k] || k == static_cast<int>(FileId::cells_geojson))
+          digest_file(s.sha.get(), k, k == static_cast<int>(FileId::cells_geojson) ? static_cast<std::uint64_t>(s.st.st_size) : t.bodies[k].size(),
+                      k == static_cast<int>(FileId::cells_geojson) ? std::string_view() : std::string_view(t.bodies[k]));
+    }
+    while (true) {
+      ssize_t n = ::read(s.fd, buf, size);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        int e = errno;
+        ::close(s.fd);
+        s.fd = -1;
+        fatal(display, detail::cat("read error: ", errno_text(e)));
+        return -1;
+      }
+      if (n == 0 || s.done + static_cast<std::uint64_t>(n) > static_cast<std::uint64_t>(s.st.st_size)) {
+        ::close(s.fd);
+        s.fd = -1;
+        if (n != 0 || s.done != static_cast<std::uint64_t>(s.st.st_size)) {
+          fatal(display, kSizeChanged);
+          return -1;
+        }
+        stamps_.push_back(FileStamp{display, display, s.st.st_dev, s.st.st_ino, s.st.st_size, s.st.st_mtim, s.st.st_ctim});
+        s.complete = true;
+        return 0;
+      }
+      s.done += static_cast<std::uint64_t>(n);
+      EVP_DigestUpdate(s.sha.get(), buf, static_cast<std::size_t>(n));
+      return n;
+    }
+  }
+  // The whole text, to place errors in it.
+  std::optional<std::string_view> read_cells_whole() {
+    const auto k = static_cast<std::size_t>(FileId::cells_geojson);
+    stream_.reset();
+    if (!read_file(t.names[k], t.names[k], t.bodies[k])) return std::nullopt;
+    t.present[k] = true;
+    return std::string_view(t.bodies[k]);
   }
 
   // Hardening: a bundle edited while it is loaded could mix old and new files into one snapshot. Every
@@ -520,7 +606,12 @@ struct BundleReader::Impl {
       read_csv_files(jur);
       // The cell polygons (SPEC §7): read here, parsed by the compiler, which knows the cells.
       if (jur.cells_geojson && load_side(jur.cells_geojson->file, FileId::cells_geojson)) {
-        jur.cells_text = t.bodies[4];
+        if (stream_) {
+          jur.cells_read = [this](char* buf, std::size_t size) { return read_cells(buf, size); };
+          jur.cells_whole = [this] { return read_cells_whole(); };
+        } else {
+          jur.cells_text = t.bodies[4];
+        }
         jur.cells_label = t.names[4];
       }
       if (jur.snap_meters && *jur.snap_meters < 0)
@@ -652,6 +743,13 @@ struct BundleReader::Impl {
     if (!dir_.empty()) {
       std::filesystem::path p = std::filesystem::path(dir_) / name;
       t.names[k] = p.string();
+      if (kind == FileId::cells_geojson && !opt_.keep_cells_text) {
+        auto s = std::make_unique<CellsStream>();
+        s->fd = open_checked(t.names[k], t.names[k], detail::cat(field, " in jurisdiction.json"), s->st);
+        if (s->fd < 0) return false;
+        stream_ = std::move(s);
+        return true;
+      }
       t.present[k] = read_file(t.names[k], t.names[k], t.bodies[k], detail::cat(field, " in jurisdiction.json"));
       return t.present[k];
     }
@@ -697,7 +795,7 @@ Problems& BundleReader::problems() { return impl_->problems_; }
 const std::string& BundleReader::file_name(FileId f) const {
   static const std::string kNone;
   const auto k = static_cast<std::size_t>(f);
-  return impl_->t.present[k] ? impl_->t.names[k] : kNone;
+  return impl_->t.present[k] || (f == FileId::cells_geojson && impl_->stream_) ? impl_->t.names[k] : kNone;
 }
 std::string_view BundleReader::file_text(FileId f) const {
   const auto k = static_cast<std::size_t>(f);
@@ -712,15 +810,14 @@ std::string BundleReader::sha256() const {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) throw std::bad_alloc();
   // Each file as: its kind (one byte), its length (8 bytes, little-endian), its bytes. Absent files add
-  // nothing, so a bundle without CSV files digests its two JSON files alone.
-  for (int k = 0; k < kFileCount; ++k) {
-    if (!t.present[k]) continue;
-    unsigned char head[9];
-    head[0] = static_cast<unsigned char>(k);
-    std::uint64_t n = t.bodies[k].size();
-    for (int b = 0; b < 8; ++b) head[1 + b] = static_cast<unsigned char>(n >> (8 * b));
-    EVP_DigestUpdate(ctx.get(), head, sizeof head);
-    EVP_DigestUpdate(ctx.get(), t.bodies[k].data(), t.bodies[k].size());
+  // nothing, so a bundle without CSV files digests its two JSON files alone. Cell polygons read by chunks
+  // (the last file) were digested as they were read, after the files before them.
+  const auto* stream = impl_->stream_.get();
+  if (stream && stream->complete && !t.present[static_cast<int>(FileId::cells_geojson)]) {
+    if (EVP_MD_CTX_copy_ex(ctx.get(), stream->sha.get()) != 1) throw std::bad_alloc();
+  } else {
+    for (int k = 0; k < kFileCount; ++k)
+      if (t.present[k]) digest_file(ctx.get(), k, t.bodies[k].size(), t.bodies[k]);
   }
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;

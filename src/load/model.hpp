@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -76,6 +77,9 @@ struct Jurisdiction {
   // Set by the loader, not read from JSON: the text of the cells_geojson file and its display name.
   std::string_view cells_text;
   std::string cells_label;
+  // Or, for a file read by chunks (geo::CellsSource::read, whole), with cells_text empty.
+  std::function<std::ptrdiff_t(char*, std::size_t)> cells_read;
+  std::function<std::optional<std::string_view>()> cells_whole;
 };
 BOOST_DESCRIBE_STRUCT(Jurisdiction, (), (format, name, timezone, tiers, units, units_csv, handlers_csv, handlers,
                                          cells_geojson, snap_meters, local_times))
