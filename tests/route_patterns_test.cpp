@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "compile/candidates.hpp"
 #include "gridroute/engine.hpp"
 
 namespace {
@@ -217,6 +218,50 @@ TEST(RoutePatterns, MergedPatternGroupsFollowTheWinningOrder) {
   EXPECT_GT(routed, 5000u);
   EXPECT_GT(unrouted, 500u);
   EXPECT_GT(multi, 1000u);
+}
+
+// Routing searches one merged group per chain of pattern groups when the index has it
+// (Index::merged), else merges the chain's groups as it goes: both give the same decisions.
+TEST(RoutePatterns, MergedChainsDecideAsTheGroupsMergedAtRouting) {
+  std::size_t merged_chains = 0, compared = 0;
+  for (bool taxonomy : {true, false}) {
+    for (unsigned seed = 1; seed <= 60; ++seed) {
+      Bundle b = make(seed * 17 + taxonomy, taxonomy);
+      auto snap = gridroute::load_bundle(b.src);
+      if (!snap.ok()) continue;
+      auto& index = const_cast<gridroute::detail::Index&>((*snap)->index());
+      for (std::int32_t m : index.merged.merged_of) merged_chains += m >= 0;
+      std::vector<std::string> codes = b.codes;
+      if (!taxonomy) codes.insert(codes.end(), {"a.b.c.x", "f.g.h.i.j", "z"});
+      std::vector<gridroute::Decision> with;
+      std::vector<gridroute::Issue> issues;
+      for (const std::string& code : codes)
+        for (int cell : b.tree.cells)
+          for (int severity : {-1, 0, 2, 5}) {
+            gridroute::Issue is;
+            is.id = "I";
+            is.category = code;
+            is.cell = b.tree.units[static_cast<std::size_t>(cell)];
+            is.at = 1'790'000'000'000'000;
+            if (severity >= 0) is.attrs.push_back({"severity", gridroute::AttrValue::number(severity)});
+            issues.push_back(is);
+          }
+      for (const auto& is : issues) with.push_back((*snap)->route(is));
+      gridroute::detail::build_merged_chains(index, 0);  // no budget: every chain merged at routing
+      for (std::int32_t m : index.merged.merged_of) ASSERT_LT(m, 0);
+      for (std::size_t i = 0; i < issues.size(); ++i) {
+        const gridroute::Decision without = (*snap)->route(issues[i]);
+        const std::string where = "seed " + std::to_string(seed) + " code " + std::string(issues[i].category) + " cell " + std::string(issues[i].cell);
+        EXPECT_EQ(with[i].status, without.status) << where;
+        EXPECT_EQ(with[i].rule, without.rule) << where;
+        EXPECT_EQ(with[i].handler, without.handler) << where;
+        EXPECT_EQ(with[i].message, without.message) << where;
+        ++compared;
+      }
+    }
+  }
+  EXPECT_GT(merged_chains, 100u);
+  EXPECT_GT(compared, 10000u);
 }
 
 }  // namespace

@@ -56,4 +56,70 @@ void candidates_for(const Index& s, std::string_view code, CategoryId category, 
   out = std::span<const Candidate>(scratch.data(), scratch.size());
 }
 
+void build_group_scope_index(const std::vector<Candidate>& candidates, Index::PatternGroup& g,
+                             std::vector<Index::ScopeNode>& nodes, std::vector<std::uint32_t>& positions) {
+  std::vector<std::pair<std::int32_t, std::uint32_t>> by_tin;  // (scope tin, position)
+  std::vector<std::int32_t> open;
+  g.node_first = static_cast<std::uint32_t>(nodes.size());
+  by_tin.reserve(g.count);
+  for (std::uint32_t i = 0; i < g.count; ++i) by_tin.emplace_back(candidates[g.first + i].scope_tin, i);
+  std::sort(by_tin.begin(), by_tin.end());  // by tin, then position: positions stay ascending
+  for (std::size_t k = 0; k < by_tin.size(); ++k) {
+    if (k == 0 || by_tin[k].first != by_tin[k - 1].first) {
+      const Candidate& cand = candidates[g.first + by_tin[k].second];
+      Index::ScopeNode node{cand.scope_tin, cand.scope_tout, -1, static_cast<std::uint32_t>(positions.size()), 0};
+      while (!open.empty() && nodes[static_cast<std::size_t>(open.back())].tout <= node.tin) open.pop_back();
+      if (!open.empty()) node.up = open.back();
+      open.push_back(static_cast<std::int32_t>(nodes.size()));
+      nodes.push_back(node);
+    }
+    positions.push_back(by_tin[k].second);
+    ++nodes.back().count;
+  }
+  g.node_count = static_cast<std::uint32_t>(nodes.size()) - g.node_first;
+}
+
+std::size_t merged_chain_budget(const Index& s) { return std::max<std::size_t>(4 * s.candidates.size(), 1u << 18); }
+
+void build_merged_chains(Index& s, std::size_t budget) {
+  Index::MergedTables m;
+  m.merged_of.assign(s.groups.size(), -1);
+  // A code whose most specific group is g: g's own code when g is exact; for a prefix group, a code one
+  // segment below it that no rule names ("~" is not a code character).
+  std::vector<std::string> code_of(s.groups.size());
+  bool known = true;
+  for (const auto& [code, g] : s.exact_groups) code_of[static_cast<std::size_t>(g)] = code;
+  for (const auto& [prefix, g] : s.prefix_groups) code_of[static_cast<std::size_t>(g)] = prefix + ".~";
+  if (s.star_group >= 0) code_of[static_cast<std::size_t>(s.star_group)] = "~";
+  for (std::size_t g = 0; g < s.groups.size() && known; ++g) known = !code_of[g].empty();
+  if (!known) {
+    s.merged = std::move(m);
+    return;
+  }
+  GroupChain chain;
+  std::size_t total = 0;
+  for (std::size_t g = 0; g < s.groups.size(); ++g) {
+    groups_for(s, code_of[g], kNone, chain);
+    if (chain.size() < 2 || chain.back() != static_cast<std::int32_t>(g)) continue;
+    std::size_t n = 0;  // at most this many (a rule of several groups counts once)
+    for (std::int32_t k : chain) n += s.groups[static_cast<std::size_t>(k)].count;
+    if (total + n > budget) break;  // the rest are merged at routing, as without the tables
+    total += n;
+    Index::PatternGroup mg;
+    mg.first = static_cast<std::uint32_t>(m.candidates.size());
+    for (std::size_t k = 0; k < chain.size(); ++k) {
+      const Index::PatternGroup& pg = s.groups[static_cast<std::size_t>(chain[k])];
+      for (std::uint32_t i = pg.first; i < pg.first + pg.count; ++i)
+        if (!dominated(s, s.candidates[i].rule, chain, k)) m.candidates.push_back(s.candidates[i]);
+    }
+    std::sort(m.candidates.begin() + mg.first, m.candidates.end(),
+              [&](const Candidate& a, const Candidate& b) { return wins_over(s, a, b); });
+    mg.count = static_cast<std::uint32_t>(m.candidates.size()) - mg.first;
+    build_group_scope_index(m.candidates, mg, m.scope_nodes, m.scope_positions);
+    m.merged_of[g] = static_cast<std::int32_t>(m.groups.size());
+    m.groups.push_back(mg);
+  }
+  s.merged = std::move(m);
+}
+
 }  // namespace gridroute::detail

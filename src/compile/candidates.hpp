@@ -30,6 +30,16 @@ inline bool dominated(const Index& s, RuleId r, std::span<const std::int32_t> ch
 // How many rules are candidates of the chain (each once).
 std::size_t candidate_count(const Index& s, std::span<const std::int32_t> chain);
 
+// Builds Index::merged from the pattern groups and their candidates (after compiling, and after opening a
+// compiled file): at most `budget` merged candidates in all.
+void build_merged_chains(Index& s, std::size_t budget);
+// The budget compiling and opening use: four times the candidates, at least 262,144 (about 6 MB).
+std::size_t merged_chain_budget(const Index& s);
+
+// The scope index of the candidates [first, first + count) of `candidates`: nodes and positions appended.
+void build_group_scope_index(const std::vector<Candidate>& candidates, Index::PatternGroup& g,
+                             std::vector<Index::ScopeNode>& nodes, std::vector<std::uint32_t>& positions);
+
 // Every candidate of `code` (of `category` when declared), each rule once, in winning order: in the
 // index itself when a single group holds them, else gathered into `scratch` and sorted.
 void candidates_for(const Index& s, std::string_view code, CategoryId category, std::vector<Candidate>& scratch,

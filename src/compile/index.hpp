@@ -302,6 +302,19 @@ struct Index {
   StringMap<std::string, std::int32_t> exact_groups;   // by code
   StringMap<std::string, std::int32_t> prefix_groups;  // by the prefix without ".*"
   std::int32_t star_group = -1;
+  // For the fast path (derived, not stored: built after compiling or opening, by build_merged_chains):
+  // per group g, the candidates of the chain of groups that ends at g (every group whose pattern matches
+  // the codes whose most specific group is g), each rule once, in winning order, with their own scope
+  // index — routing then searches one group instead of merging several. merged_of[g] indexes
+  // merged_groups, or -1 (a chain of g alone, or over the size budget: the chain is merged at routing).
+  struct MergedTables {
+    std::vector<std::int32_t> merged_of;
+    std::vector<PatternGroup> groups;
+    std::vector<Candidate> candidates;
+    std::vector<ScopeNode> scope_nodes;
+    std::vector<std::uint32_t> scope_positions;
+  };
+  MergedTables merged;
   // Per declared category (with a taxonomy): its groups, least specific first; size categories+1.
   std::vector<std::uint32_t> category_group_offset;
   std::vector<std::int32_t> category_groups;

@@ -634,30 +634,8 @@ void Compiler::categories() {
 
 void Compiler::build_scope_index() {
   Index& s = *s_;
-  std::vector<std::pair<std::int32_t, std::uint32_t>> by_tin;  // (scope tin, position)
-  std::vector<std::int32_t> open;
-  for (Index::PatternGroup& g : s.groups) {
-    g.node_first = static_cast<std::uint32_t>(s.scope_nodes.size());
-    by_tin.clear();
-    for (std::uint32_t i = 0; i < g.count; ++i) by_tin.emplace_back(s.candidates[g.first + i].scope_tin, i);
-    std::sort(by_tin.begin(), by_tin.end());  // by tin, then position: positions stay ascending
-    open.clear();
-    for (std::size_t k = 0; k < by_tin.size(); ++k) {
-      if (k == 0 || by_tin[k].first != by_tin[k - 1].first) {
-        const Candidate& cand = s.candidates[g.first + by_tin[k].second];
-        Index::ScopeNode node{cand.scope_tin, cand.scope_tout, -1,
-                              static_cast<std::uint32_t>(s.scope_positions.size()), 0};
-        while (!open.empty() && s.scope_nodes[static_cast<std::size_t>(open.back())].tout <= node.tin)
-          open.pop_back();
-        if (!open.empty()) node.up = open.back();
-        open.push_back(static_cast<std::int32_t>(s.scope_nodes.size()));
-        s.scope_nodes.push_back(node);
-      }
-      s.scope_positions.push_back(by_tin[k].second);
-      ++s.scope_nodes.back().count;
-    }
-    g.node_count = static_cast<std::uint32_t>(s.scope_nodes.size()) - g.node_first;
-  }
+  for (Index::PatternGroup& g : s.groups) build_group_scope_index(s.candidates, g, s.scope_nodes, s.scope_positions);
+  build_merged_chains(s, merged_chain_budget(s));
 }
 
 }  // namespace gridroute::detail

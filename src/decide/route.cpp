@@ -60,12 +60,22 @@ void unrouted_message(const PreparedIssue& is, std::size_t candidates, std::size
                     ", but no handler of their roles serves the cell or its ancestors");
 }
 
+// The tables a search runs over: the pattern groups themselves, or the merged chains (Index::merged).
+struct GroupTables {
+  const Index::PatternGroup* groups;
+  const Candidate* candidates;
+  const Index::ScopeNode* nodes;
+  const std::uint32_t* positions;
+};
+
 // The fast path: only the candidates whose scope holds the cell, in winning order — in each group of
-// the code, the chain of enclosing scopes from the deepest one; the heads merged by position within a
-// group and by the winning order across groups.
-void route_by_scope(const Index& s, const PreparedIssue& is, std::span<const std::int32_t> chain, Decision& d) {
+// `search`, the chain of enclosing scopes from the deepest one; the heads merged by position within a
+// group and by the winning order across groups. `search` is the code's chain of pattern groups, or the
+// one merged group of that chain; `chain` is the code's chain (for the unrouted message).
+void route_by_scope(const Index& s, const PreparedIssue& is, const GroupTables& t, std::span<const std::int32_t> search,
+                    std::span<const std::int32_t> chain, Decision& d) {
   const std::int32_t cell_tin = s.hot[is.cell].tin;
-  const Index::ScopeNode* nodes = s.scope_nodes.data();
+  const Index::ScopeNode* nodes = t.nodes;
   struct Head {
     const std::uint32_t* p;
     const std::uint32_t* e;
@@ -73,17 +83,17 @@ void route_by_scope(const Index& s, const PreparedIssue& is, std::span<const std
     std::uint32_t at;        // the group's position in the chain
   };
   absl::InlinedVector<Head, 16> heads;
-  for (std::uint32_t k = 0; k < chain.size(); ++k) {
-    const Index::PatternGroup& g = s.groups[static_cast<std::size_t>(chain[k])];
+  for (std::uint32_t k = 0; k < search.size(); ++k) {
+    const Index::PatternGroup& g = t.groups[static_cast<std::size_t>(search[k])];
     const Index::ScopeNode* nb = nodes + g.node_first;
     const Index::ScopeNode* ne = nb + g.node_count;
     const Index::ScopeNode* it =
-        std::upper_bound(nb, ne, cell_tin, [](std::int32_t t, const Index::ScopeNode& n) { return t < n.tin; });
+        std::upper_bound(nb, ne, cell_tin, [](std::int32_t tin, const Index::ScopeNode& n) { return tin < n.tin; });
     std::int32_t node = it == nb ? -1 : static_cast<std::int32_t>(it - 1 - nodes);
     while (node >= 0 && cell_tin >= nodes[node].tout) node = nodes[node].up;
     for (; node >= 0; node = nodes[node].up) {
-      const std::uint32_t* p = s.scope_positions.data() + nodes[node].first;
-      heads.push_back({p, p + nodes[node].count, s.candidates.data() + g.first, k});
+      const std::uint32_t* p = t.positions + nodes[node].first;
+      heads.push_back({p, p + nodes[node].count, t.candidates + g.first, k});
     }
   }
   std::size_t applicable = 0;
@@ -97,7 +107,7 @@ void route_by_scope(const Index& s, const PreparedIssue& is, std::span<const std
     }
     if (best == nullptr) break;
     const Candidate& c = best->cands[*best->p++];
-    if (dominated(s, c.rule, chain, best->at)) continue;  // counted at its more specific pattern
+    if (search.size() > 1 && dominated(s, c.rule, search, best->at)) continue;  // counted at its more specific pattern
     const Verdict v = try_candidate(s, c, is, d);
     if (v == Verdict::condition_false) continue;
     ++applicable;
@@ -113,7 +123,18 @@ void route_prepared(const Index& s, const PreparedIssue& is, Decision& d, bool e
   if (!explain) {
     GroupChain chain;
     groups_for(s, is.category_code, is.category, chain);
-    return route_by_scope(s, is, chain, d);
+    // One merged group for the whole chain when the index has it.
+    if (!chain.empty() && !s.merged.merged_of.empty()) {
+      const std::int32_t m = s.merged.merged_of[static_cast<std::size_t>(chain.back())];
+      if (m >= 0) {
+        const GroupTables merged{s.merged.groups.data(), s.merged.candidates.data(), s.merged.scope_nodes.data(),
+                                 s.merged.scope_positions.data()};
+        const std::int32_t one[1] = {m};
+        return route_by_scope(s, is, merged, one, chain, d);
+      }
+    }
+    const GroupTables own{s.groups.data(), s.candidates.data(), s.scope_nodes.data(), s.scope_positions.data()};
+    return route_by_scope(s, is, own, chain, chain, d);
   }
   // Every candidate, in winning order, with the trace.
   const std::int32_t cell_tin = s.hot[is.cell].tin;

@@ -12,6 +12,7 @@
 
 #include "base/strings.hpp"
 #include "base/text.hpp"
+#include "compile/candidates.hpp"
 #include "gridroute/version.hpp"
 #include "store/codec.hpp"
 #include "store/file.hpp"
@@ -35,8 +36,9 @@ BOOST_DESCRIBE_STRUCT(CompiledPolicy, (),
 namespace gridroute::detail::store {
 namespace {
 
-// A member added to Index must be stored here (and kFormatVersion raised): this fails the build until then.
-static_assert(sizeof(void*) != 8 || sizeof(Index) == 2336,
+// A member added to Index must be stored here (and kFormatVersion raised), or derived on open as
+// Index::merged is: this fails the build until then.
+static_assert(sizeof(void*) != 8 || sizeof(Index) == 2456,
               "Index changed: store the new member in write_index/open_index and raise kFormatVersion");
 
 // Section tags.
@@ -167,6 +169,7 @@ class Opener {
     if (!sections() || !meta() || !units() || !handlers() || !served() || !rules() || !candidates() || !names() ||
         !finish())
       return absl::InvalidArgumentError(cat(f_->label(), ": not a valid compiled bundle: ", error_));
+    build_merged_chains(*s_, merged_chain_budget(*s_));  // derived from the checked groups, not stored
     s_->backing = f_;
     return std::move(s_);
   }
