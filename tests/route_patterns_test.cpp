@@ -146,6 +146,17 @@ Bundle make(unsigned seed, bool taxonomy) {
   return b;
 }
 
+// An issue of `code` in `cell`, with a severity unless it is negative (the strings must outlive it).
+gridroute::Issue issue(const std::string& code, const std::string& cell, int severity) {
+  gridroute::Issue is;
+  is.id = "I";
+  is.category = code;
+  is.cell = cell;
+  is.at = 1'790'000'000'000'000;
+  if (severity >= 0) is.attrs.push_back({"severity", gridroute::AttrValue::number(severity)});
+  return is;
+}
+
 TEST(RoutePatterns, MergedPatternGroupsFollowTheWinningOrder) {
   std::size_t routed = 0, unrouted = 0, multi = 0;
   for (bool taxonomy : {true, false}) {
@@ -169,12 +180,7 @@ TEST(RoutePatterns, MergedPatternGroupsFollowTheWinningOrder) {
             const std::string where = "seed " + std::to_string(seed) + (taxonomy ? "" : " (no taxonomy)") + " code " +
                                       code + " cell " + b.tree.units[static_cast<std::size_t>(cell)] + " severity " +
                                       std::to_string(severity);
-            gridroute::Issue is;
-            is.id = "I";
-            is.category = code;
-            is.cell = b.tree.units[static_cast<std::size_t>(cell)];
-            is.at = 1'790'000'000'000'000;
-            if (severity >= 0) is.attrs.push_back({"severity", gridroute::AttrValue::number(severity)});
+            const gridroute::Issue is = issue(code, b.tree.units[static_cast<std::size_t>(cell)], severity);
             // The winner: the first candidate in scope whose condition holds.
             int winner = -1;
             std::size_t applicable = 0;
@@ -238,13 +244,7 @@ TEST(RoutePatterns, MergedChainsDecideAsTheGroupsMergedAtRouting) {
       for (const std::string& code : codes)
         for (int cell : b.tree.cells)
           for (int severity : {-1, 0, 2, 5}) {
-            gridroute::Issue is;
-            is.id = "I";
-            is.category = code;
-            is.cell = b.tree.units[static_cast<std::size_t>(cell)];
-            is.at = 1'790'000'000'000'000;
-            if (severity >= 0) is.attrs.push_back({"severity", gridroute::AttrValue::number(severity)});
-            issues.push_back(is);
+            issues.push_back(issue(code, b.tree.units[static_cast<std::size_t>(cell)], severity));
           }
       for (const auto& is : issues) with.push_back((*snap)->route(is));
       gridroute::detail::build_merged_chains(index, 0);  // no budget: every chain merged at routing

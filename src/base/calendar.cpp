@@ -43,6 +43,22 @@ std::int64_t first_day_reaching(std::int64_t a, std::int64_t last, std::int64_t 
   return hi;
 }
 
+// The same search from a guess: the first day j >= a with count(a, j + 1) >= target, found from
+// count(a, guess) and single days (`day(d)` is count(d, d + 1)), never past `end`. Returns j + 1 and
+// count(a, j + 1) — or `end` and count(a, end) < target when the days up to `end` do not reach it.
+template <class Count, class Day1>
+std::pair<std::int64_t, std::int64_t> day_reaching_from(std::int64_t a, std::int64_t guess, std::int64_t end,
+                                                         std::int64_t target, Count&& count, Day1&& day) {
+  std::int64_t g = std::min(guess, end);
+  std::int64_t c = count(a, g);
+  if (c >= target) {
+    while (g > a && c - day(g - 1) >= target) c -= day(--g);
+  } else {
+    while (c < target && g < end) c += day(g++);
+  }
+  return {g, c};
+}
+
 }  // namespace
 
 // Built on first use: the working days within the index whose working time a daylight-saving change
@@ -224,17 +240,12 @@ Instant Calendar::add_working_days_walk(Day from, std::int64_t n) const {
 Instant Calendar::add_working_days_indexed(Day from, std::int64_t n) const {
   const Day a = from + 1;
   if (n > 0 && weekday_count_ > 0) {
-    // From a guess of whole weeks, one count, then day by day: the first day j with
-    // working_days(a, j + 1) >= n. Holidays and make-up days are sparse, so the steps are few.
-    Day g = std::min<Day>(a + (n / weekday_count_) * 7, index_end_);
-    std::int64_t c = working_days(a, g);
-    if (c >= n) {
-      while (g > a && c - is_working(g - 1) >= n) c -= is_working(--g);
-    } else {
-      while (c < n && g < index_end_) c += is_working(g++);
-      // Beyond the index: continue walking from its end.
-      if (c < n) return add_working_days_walk(index_end_ - 1, n - c);
-    }
+    // From a guess of whole weeks, one count, then day by day (holidays and make-up days are sparse).
+    auto [g, c] = day_reaching_from(
+        a, a + (n / weekday_count_) * 7, index_end_, n, [this](Day x, Day y) { return working_days(x, y); },
+        [this](Day d) { return std::int64_t{is_working(d)}; });
+    // Beyond the index: continue walking from its end.
+    if (c < n) return add_working_days_walk(index_end_ - 1, n - c);
     return period_instant(g - 1, periods_.back().end, false);
   }
   const std::int64_t total = working_days(a, index_end_);
@@ -256,15 +267,10 @@ Instant Calendar::add_working_hours_indexed(Instant start, std::int64_t micros) 
   const Day a = day + 1;
   if (micros > 0 && weekday_count_ > 0 && nominal_micros_ > 0) {
     // As add_working_days_indexed: a guess of whole weeks, one count, then day by day.
-    const std::int64_t week = nominal_micros_ * weekday_count_;
-    Day g = std::min<Day>(a + (micros / week) * 7, index_end_);
-    std::int64_t c = working_micros(a, g);
-    if (c >= micros) {
-      while (g > a && c - day_micros(g - 1) >= micros) c -= day_micros(--g);
-    } else {
-      while (c < micros && g < index_end_) c += day_micros(g++);
-      if (c < micros) return add_working_hours_walk(period_instant(index_end_, 0, true), micros - c);
-    }
+    auto [g, c] = day_reaching_from(
+        a, a + (micros / (nominal_micros_ * weekday_count_)) * 7, index_end_, micros,
+        [this](Day x, Day y) { return working_micros(x, y); }, [this](Day d) { return day_micros(d); });
+    if (c < micros) return add_working_hours_walk(period_instant(index_end_, 0, true), micros - c);
     const Day k = g - 1;
     return consume_day(k, kNoInstant + 1, micros - (c - day_micros(k)), false).second;
   }
