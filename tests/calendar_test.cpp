@@ -427,6 +427,21 @@ TEST(Durations, RejectsBadDurations) {
   }
 }
 
+// A compiled bundle file carries durations as numbers: it is opened only when each is one the parser could
+// have returned, so adding one to an instant never overflows (a fuzzed file once held 3e16 days).
+TEST(Durations, BoundsOfACompiledFileAreTheParsersBounds) {
+  using gridroute::detail::duration_in_bounds;
+  for (const char* good : {"1m", "52704000m", "878400h", "36600d", "878400wh", "36600wd"}) {
+    EXPECT_TRUE(duration_in_bounds(D(good))) << good;
+  }
+  EXPECT_FALSE(duration_in_bounds(Duration{Duration::Kind::days, 36601}));
+  EXPECT_FALSE(duration_in_bounds(Duration{Duration::Kind::working_hours, 878401}));
+  EXPECT_FALSE(duration_in_bounds(Duration{Duration::Kind::days, 31665934879952400}));
+  EXPECT_FALSE(duration_in_bounds(Duration{Duration::Kind::minutes, 0}));
+  EXPECT_FALSE(duration_in_bounds(Duration{Duration::Kind::hours, -1}));
+  EXPECT_FALSE(duration_in_bounds(Duration{static_cast<Duration::Kind>(9), 1}));
+}
+
 TEST(Clock, Parse) {
   EXPECT_EQ(*gridroute::detail::parse_clock("00:00", false), 0);
   EXPECT_EQ(*gridroute::detail::parse_clock("08:30", false), hm(8, 30));

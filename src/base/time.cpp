@@ -141,15 +141,21 @@ absl::StatusOr<Duration> parse_duration(std::string_view s) {
   else
     return absl::InvalidArgumentError(
         detail::cat("duration \"", s, "\" must be a positive integer followed by m, h, d, wh or wd"));
-  // Bound elapsed durations to about 100 years so deadlines never overflow.
-  constexpr std::int64_t kMaxMinutes = 100LL * 366 * 24 * 60;
-  std::int64_t minutes = d.kind == Duration::Kind::minutes ? n
-                         : d.kind == Duration::Kind::days ? n * 1440
-                         : d.kind == Duration::Kind::working_days ? n * 1440
-                                                                   : n * 60;
-  if (minutes > kMaxMinutes)
+  if (!duration_in_bounds(d))
     return absl::InvalidArgumentError(detail::cat("duration \"", s, "\" is longer than 100 years"));
   return d;
+}
+
+bool duration_in_bounds(const Duration& d) {
+  // Bound elapsed durations to about 100 years so deadlines never overflow.
+  constexpr std::int64_t kMaxMinutes = 100LL * 366 * 24 * 60;
+  if (static_cast<int>(d.kind) > static_cast<int>(Duration::Kind::working_days) || d.n <= 0 || d.n > kMaxMinutes)
+    return false;
+  std::int64_t minutes = d.kind == Duration::Kind::minutes ? d.n
+                         : d.kind == Duration::Kind::days ? d.n * 1440
+                         : d.kind == Duration::Kind::working_days ? d.n * 1440
+                                                                   : d.n * 60;
+  return minutes <= kMaxMinutes;
 }
 
 std::string to_string(const Duration& d) {

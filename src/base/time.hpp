@@ -47,6 +47,9 @@ struct Duration {
 };
 
 absl::StatusOr<Duration> parse_duration(std::string_view text);
+// Whether a duration is one parse_duration could have returned: a known kind, positive, at most about 100 years,
+// so that adding it to an instant of the contract never overflows. Compiled files are checked with it too.
+bool duration_in_bounds(const Duration& d);
 std::string to_string(const Duration& d);
 
 // Parses "HH:MM" into seconds from local midnight; "24:00" is accepted only when `allow_24` is set.

@@ -323,12 +323,18 @@ class Opener {
         !offsets(s.unit_name_offset, n, s.unit_name_chars.size(), "unit names") ||
         !slots(s.unit_index.slots(), n, "the unit id table"))
       return false;
+    std::vector<bool> tour_seen(n);
     for (std::size_t u = 0; u < n; ++u) {
       const Index::UnitHot& h = s.hot[u];
       // Parents and the served skip lists point up the tree (earlier in tour order), so every walk ends.
       if (h.tin < 0 || h.tout <= h.tin || static_cast<std::size_t>(h.tout) > n || h.tier >= s.tiers.size())
         return bad(cat("unit record ", u, " is out of range"));
-      if (!in(h.parent, n, true) || (h.parent != kNone && s.hot[h.parent].tin >= h.tin))
+      // Tour positions are a permutation and each unit's interval lies inside its parent's, so a scope's
+      // interval holds exactly the units below it.
+      if (tour_seen[static_cast<std::size_t>(h.tin)]) return bad(cat("unit record ", u, " shares its tour position"));
+      tour_seen[static_cast<std::size_t>(h.tin)] = true;
+      if (!in(h.parent, n, true) || (h.parent != kNone && (s.hot[h.parent].tin >= h.tin ||
+                                                           s.hot[h.parent].tout < h.tout)))
         return bad(cat("unit record ", u, ": its parent is not above it"));
       if (!in(h.served_up, n, true) || (h.served_up != kNone && s.hot[h.served_up].tin > h.tin) ||
           !in(h.served_next, n, true) || (h.served_next != kNone && s.hot[h.served_next].tin >= h.tin))
@@ -376,7 +382,7 @@ class Opener {
   }
 
   bool duration(const std::optional<Duration>& d) const {
-    return !d || (static_cast<int>(d->kind) <= static_cast<int>(Duration::Kind::working_days) && d->n >= 0);
+    return !d || duration_in_bounds(*d);
   }
   bool keys(const std::vector<RoleKeyId>& ks) const {
     return std::all_of(ks.begin(), ks.end(), [&](RoleKeyId k) { return in(k, s_->role_keys.size()); });

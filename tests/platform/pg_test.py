@@ -631,6 +631,9 @@ def test_daemon(env):
 
     try:
         doc = insert("D1", NOW)
+        # The worker may have looked before the insert and be asleep until --max-sleep: wake it, as a
+        # platform does after it writes a case.
+        env.pg.psql("NOTIFY gridroute_wake")
         e = poll_until(lambda: event_of("D1"), 20, "the first case")
         check(answered_by(env.shuangcheng, "D1", doc, e), "D1: %s" % e["action"])
         # A broken bundle by SIGHUP: logged, the old one keeps serving.
