@@ -160,4 +160,30 @@ TEST(CsvRows, TwoLargeFilesLoadAsOne) {
   EXPECT_EQ(r.diagnostics[1].line, 2) << r.all;
 }
 
+// From 65,536 handler rows on, their ids are indexed on a second thread while the units are read: a bad
+// id and a duplicate id are still reported on their lines, in row order with the handlers' other errors.
+TEST(CsvRows, HandlerIdErrorsOfALongListKeepTheirLinesAndOrder) {
+  static const BigCsv big;
+  ASSERT_GE(big.handler_rows, std::size_t{1} << 16);
+  TempDir dir;
+  copy_bundle(base(), dir.path());
+  write(dir / "units.csv", big.units);
+  const std::string body = big.handlers.substr(big.handlers.find('\n') + 1);
+  write(dir / "handlers.csv", "id,role,department,serves,name,calendar\n"
+                              "h bad!,resident_council,,c1-a-02,,\n"
+                              "h-lost,resident_council,,no-such-unit,,\n" +
+                                  body + "h-c1-b7-49,resident_council,,c1-a-02,,\n");
+  auto r = load(dir.path());
+  ASSERT_FALSE(r.ok);
+  ASSERT_EQ(r.diagnostics.size(), 3u) << r.all.substr(0, 2000);
+  for (const auto& d : r.diagnostics) EXPECT_TRUE(d.file.ends_with("handlers.csv")) << r.all.substr(0, 2000);
+  EXPECT_EQ(r.diagnostics[0].line, 2) << r.all.substr(0, 2000);
+  EXPECT_NE(r.diagnostics[0].message.find("handler id \"h bad!\" must be"), std::string::npos) << r.all.substr(0, 2000);
+  EXPECT_EQ(r.diagnostics[1].line, 3) << r.all.substr(0, 2000);
+  EXPECT_NE(r.diagnostics[1].message.find("unknown unit \"no-such-unit\""), std::string::npos) << r.all.substr(0, 2000);
+  EXPECT_EQ(r.diagnostics[2].line, static_cast<int>(big.handler_rows + 4)) << r.all.substr(0, 2000);
+  EXPECT_NE(r.diagnostics[2].message.find("duplicate handler id \"h-c1-b7-49\""), std::string::npos)
+      << r.all.substr(0, 2000);
+}
+
 }  // namespace

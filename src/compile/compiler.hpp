@@ -68,6 +68,7 @@ class Compiler {
   void header();
   void tiers();
   void units();
+  void handler_ids();
   void handlers();
   void tree();
   void cells();
@@ -109,6 +110,11 @@ class Compiler {
   std::vector<std::string> meant_handler_roles_;
   // Units whose parent is unknown: reported by tree(), with the units cut off below them.
   std::vector<UnitId> unknown_parent_;
+  // Per handler row, from handler_ids(): kBadHandlerId, kDuplicateHandlerId; reported by handlers().
+  static constexpr std::uint8_t kBadHandlerId = 1, kDuplicateHandlerId = 2;
+  // From this many handler rows on, handler_ids() runs on a thread of its own beside units().
+  static constexpr std::size_t kHandlerIdsThread = std::size_t{1} << 16;
+  BigVector<std::uint8_t> handler_id_flags_;
 };
 
 }  // namespace gridroute::detail

@@ -1,6 +1,7 @@
 // Compiling the jurisdiction: tiers, units, handlers, and the unit tree with what routing reads of it
 // (Euler-tour intervals, served roles per unit, the nearest served ancestor).
 #include <algorithm>
+#include <thread>
 
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/graph/depth_first_search.hpp>
@@ -43,13 +44,23 @@ std::unique_ptr<Index> Compiler::run() {
   auto both = reads(kBoth);
   header();
   {
-    auto j = reads(kJ);
-    tiers();
-    units();
-  }
-  {
-    auto r = reads(kR);
-    rules_preamble();
+    // A long handler list's ids go into their column and table on a second thread while the units are
+    // read: the two are independent until handlers() looks up the units each handler serves. The thread
+    // records nothing in problems_ (handlers() reports what it flagged, in row order).
+    std::jthread ids;
+    if (jur_.handler_rows.size() >= kHandlerIdsThread && std::thread::hardware_concurrency() > 1)
+      ids = std::jthread([this] { handler_ids(); });
+    else
+      handler_ids();
+    {
+      auto j = reads(kJ);
+      tiers();
+      units();
+    }
+    {
+      auto r = reads(kR);
+      rules_preamble();
+    }
   }
   handlers();
   {
@@ -199,6 +210,39 @@ void Compiler::add_role(std::string r) {
   s_->role_names.push_back(std::move(r));
 }
 
+void Compiler::handler_ids() {
+  const auto& hs = jur_.handler_rows;
+  if (hs.size() > opt_.max_handlers) return;  // handlers() says so
+  std::size_t id_bytes = 0;
+  for (std::size_t i = 0; i < hs.size(); ++i) id_bytes += hs[i].id.size();
+  s_->handler_ids.reserve(hs.size(), id_bytes);
+  s_->handler_index.reset(hs.size());
+  handler_id_flags_.assign(hs.size(), 0);
+  for (std::size_t i = 0; i < hs.size(); ++i) {
+    s_->handler_ids.push_back(hs[i].id);
+    if (!valid_id(hs[i].id, opt_.max_id_bytes)) handler_id_flags_[i] |= kBadHandlerId;
+  }
+  // Inserted with the slots of the ids a few rows ahead prefetched (each insert is a cache miss in a
+  // table of millions); the first of two equal ids keeps it.
+  constexpr std::size_t kAhead = 8;
+  std::uint64_t ahead[kAhead];
+  for (std::size_t i = 0; i < std::min(hs.size(), kAhead); ++i) {
+    ahead[i] = UnitIndex::hash(s_->handler_ids[i]);
+    __builtin_prefetch(s_->handler_index.slot_address(ahead[i]));
+  }
+  for (std::size_t i = 0; i < hs.size(); ++i) {
+    const std::uint64_t h = ahead[i % kAhead];
+    if (i + kAhead < hs.size()) {
+      ahead[i % kAhead] = UnitIndex::hash(s_->handler_ids[i + kAhead]);
+      __builtin_prefetch(s_->handler_index.slot_address(ahead[i % kAhead]));
+    }
+    const HandlerId taken = s_->handler_index.insert(s_->handler_ids[i], h, static_cast<HandlerId>(i), [this](HandlerId x) {
+      return s_->handler_ids[static_cast<std::size_t>(x)];
+    });
+    if (taken != kNone) handler_id_flags_[i] |= kDuplicateHandlerId;
+  }
+}
+
 void Compiler::handlers() {
   const auto& hs = jur_.handler_rows;
   if (hs.size() > opt_.max_handlers) {
@@ -206,37 +250,23 @@ void Compiler::handlers() {
     return;
   }
   // A handler's own fields and the units it serves are the jurisdiction's; its role and calendar are
-  // declared in rules.json.
+  // declared in rules.json. Its id is already in the index (handler_ids()).
   auto j = reads(kJ);
-  std::size_t id_bytes = 0;
-  for (std::size_t i = 0; i < hs.size(); ++i) id_bytes += hs[i].id.size();
-  s_->handler_ids.reserve(hs.size(), id_bytes);
-  s_->handler_index.reset(hs.size());
   s_->serves_offset.reserve(hs.size() + 1);
   s_->serves_offset.push_back(0);
   // Where each handler was read (lint names FILE:LINE): a CSV line, or 0 for a JSON handler.
   s_->sources.handler_line.assign(hs.size(), 0);
   std::vector<UnitId> serves;
   UnitId last_served = kNone;
-  constexpr std::size_t kAhead = 8;  // handler ids whose index slot is prefetched ahead
-  std::uint64_t ahead[kAhead];
-  for (std::size_t i = 0; i < std::min(hs.size(), kAhead); ++i) {
-    ahead[i] = UnitIndex::hash(hs[i].id);
-    __builtin_prefetch(s_->handler_index.slot_address(ahead[i]));
-  }
+  constexpr std::size_t kAhead = 8;  // rows whose first served unit's index slot is prefetched ahead
   for (std::size_t i = 0; i < hs.size(); ++i) {
     const spec::HandlerView h = hs[i];
-    HandlerId id = static_cast<HandlerId>(i);
-    const std::uint64_t id_hash = ahead[i % kAhead];
     if (h.from_csv) s_->sources.handler_line[i] = h.origin;
     if (i + kAhead < hs.size()) {
       const spec::HandlerView later = hs[i + kAhead];
-      ahead[i % kAhead] = UnitIndex::hash(later.id);
-      __builtin_prefetch(s_->handler_index.slot_address(ahead[i % kAhead]));
       if (!later.serves.empty()) __builtin_prefetch(s_->unit_index.slot_address(UnitIndex::hash(later.serves[0])));
     }
-    s_->handler_ids.push_back(h.id);
-    if (!valid_id(h.id, opt_.max_id_bytes))
+    if (handler_id_flags_[i] & kBadHandlerId)
       handler_err(h, "id", detail::cat("handler id \"", h.id.substr(0, 80), "\" must be 1-", opt_.max_id_bytes,
                                         " bytes of [A-Za-z0-9._:-]"));
     RoleKeyId key = kNone;
@@ -300,11 +330,10 @@ void Compiler::handlers() {
     }
     s_->serves_units.append(serves.begin(), serves.end());
     s_->serves_offset.push_back(static_cast<std::uint32_t>(s_->serves_units.size()));
-    const HandlerId taken = s_->handler_index.insert(s_->handler_ids[i], id_hash, id, [this](HandlerId x) {
-      return s_->handler_ids[static_cast<std::size_t>(x)];
-    });
-    if (taken != kNone) handler_err(h, "id", detail::cat("duplicate handler id \"", h.id, "\""));
+    if (handler_id_flags_[i] & kDuplicateHandlerId)
+      handler_err(h, "id", detail::cat("duplicate handler id \"", h.id, "\""));
   }
+  handler_id_flags_ = {};
   // Nothing later reads the handler rows: their memory goes before the tree's working arrays come.
   jur_.handler_rows = spec::HandlerRows{};
 }
