@@ -1,8 +1,19 @@
-# How the test executables are compiled. They call into the library, which is built as configured, and
-# check its answers, so their own code needs no heavy optimisation: outside Debug they are compiled with
-# -O1 and line tables only (-g1, enough for a sanitizer's stack), about half the time of -O2 -g. One
-# precompiled header of what most of them include saves parsing gtest and Boost.JSON in every file.
+# How the test executables are built: gridroute_test_executable(TARGET LIBRARY...). Each links the
+# libraries it tests, then gtest with its main (in that order, so that no archive member of the library is
+# pulled in for gtest's sake), sees the library's private
+# headers, and is told where the sources, the shared examples and data, and the CLI are (it runs the CLI,
+# so it depends on it). The tests call into the library, which is built as configured, and check its
+# answers, so their own code needs no heavy optimisation: outside Debug they are compiled with -O1 and
+# line tables only (-g1, enough for a sanitizer's stack), about half the time of -O2 -g. One precompiled
+# header of what most of them include saves parsing gtest and Boost.JSON in every file.
 function(gridroute_test_executable target)
+  target_link_libraries(${target} PRIVATE ${ARGN} GTest::gtest GTest::gtest_main)
+  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/src)
+  target_compile_definitions(${target} PRIVATE
+    GRIDROUTE_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    GRIDROUTE_SHARED_DIR="${GRIDROUTE_SHARED_DIR}"
+    GRIDROUTE_CLI="$<TARGET_FILE:gridroute>")
+  add_dependencies(${target} gridroute)
   target_precompile_headers(${target} PRIVATE
     <algorithm> <filesystem> <fstream> <map> <sstream> <string> <vector> <gtest/gtest.h> <boost/json.hpp>)
   if(NOT CMAKE_BUILD_TYPE STREQUAL "Debug")
