@@ -1,6 +1,7 @@
 // Compiling the jurisdiction: tiers, units, handlers, and the unit tree with what routing reads of it
 // (Euler-tour intervals, served roles per unit, the nearest served ancestor).
 #include <algorithm>
+#include <exception>
 #include <thread>
 
 #include <boost/graph/compressed_sparse_row_graph.hpp>
@@ -46,21 +47,32 @@ std::unique_ptr<Index> Compiler::run() {
   {
     // A long handler list's ids go into their column and table on a second thread while the units are
     // read: the two are independent until handlers() looks up the units each handler serves. The thread
-    // records nothing in problems_ (handlers() reports what it flagged, in row order).
-    std::jthread ids;
-    if (jur_.handler_rows.size() >= kHandlerIdsThread && std::thread::hardware_concurrency() > 1)
-      ids = std::jthread([this] { handler_ids(); });
-    else
-      handler_ids();
+    // records nothing in problems_ (handlers() reports what it flagged, in row order). What it throws (an
+    // allocation that fails) is thrown here after the join, as it would be on one thread.
+    std::exception_ptr ids_failed;
     {
-      auto j = reads(kJ);
-      tiers();
-      units();
+      std::jthread ids;
+      if (jur_.handler_rows.size() >= kHandlerIdsThread && std::thread::hardware_concurrency() > 1)
+        ids = std::jthread([this, &ids_failed] {
+          try {
+            handler_ids();
+          } catch (...) {
+            ids_failed = std::current_exception();
+          }
+        });
+      else
+        handler_ids();
+      {
+        auto j = reads(kJ);
+        tiers();
+        units();
+      }
+      {
+        auto r = reads(kR);
+        rules_preamble();
+      }
     }
-    {
-      auto r = reads(kR);
-      rules_preamble();
-    }
+    if (ids_failed) std::rethrow_exception(ids_failed);
   }
   handlers();
   {
