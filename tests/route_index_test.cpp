@@ -324,6 +324,7 @@ TEST(FastPaths, WordScansAgreeWithByteByByte) {
         str.insert(pos, sp);
         const bool ascii_ok = sp != "\xff" && sp != "\xed\xa0\x80";
         EXPECT_EQ(gridroute::detail::valid_utf8(str), ascii_ok) << len << " " << pos;
+        EXPECT_EQ(gridroute::detail::ascii_only(str), static_cast<unsigned char>(sp[0]) < 0x80) << len << " " << pos;
         if (!ascii_ok) continue;
         std::string got;
         gridroute::detail::append_json_string(got, str);

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -11,7 +13,36 @@ namespace gridroute::detail {
 // Strict UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF). On failure sets
 // `bad_at` to the offset of the first bad byte.
 bool valid_utf8(std::string_view s, std::size_t& bad_at);
+
+// True when no byte of `s` is above 0x7F (such text is valid UTF-8). Branch-light for the short ids and
+// names of an issue: a word at a time, the last word overlapping, and a string under eight bytes in two
+// overlapping loads.
+inline bool ascii_only(std::string_view s) noexcept {
+  const char* p = s.data();
+  const std::size_t n = s.size();
+  if (n >= 8) {
+    std::uint64_t acc = 0, w = 0;
+    for (std::size_t i = 0; i + 8 <= n; i += 8) {
+      std::memcpy(&w, p + i, 8);
+      acc |= w;
+    }
+    std::memcpy(&w, p + n - 8, 8);
+    return ((acc | w) & 0x8080808080808080ull) == 0;
+  }
+  if (n >= 4) {
+    std::uint32_t a = 0, b = 0;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    return ((a | b) & 0x80808080u) == 0;
+  }
+  if (n == 0) return true;
+  // One to three bytes: the first, the middle and the last cover them all.
+  return ((static_cast<unsigned char>(p[0]) | static_cast<unsigned char>(p[n / 2]) |
+           static_cast<unsigned char>(p[n - 1])) & 0x80u) == 0;
+}
+
 inline bool valid_utf8(std::string_view s) {
+  if (ascii_only(s)) return true;
   std::size_t bad = 0;
   return valid_utf8(s, bad);
 }
