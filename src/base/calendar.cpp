@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
+#include <limits>
 #include <mutex>
 
 namespace gridroute::detail {
@@ -10,6 +12,8 @@ namespace {
 
 constexpr int kIndexFirstYear = 2000;
 constexpr int kIndexLastYear = 2100;  // exclusive
+// The longest span of holidays and make-up days kept as a bitmap (about 32 years, 1.5 KB).
+constexpr std::int64_t kMaxBitmapDays = 12 * 1024;
 // How far a walk looks for working time before it gives up (about 30 years).
 constexpr std::int64_t kWalkHorizonDays = 11000;
 
@@ -75,6 +79,9 @@ Calendar::Calendar(std::string id, Zone zone, std::vector<int> weekdays, std::ve
   for (int w : weekdays)
     if (w >= 1 && w <= 7) weekday_mask_ |= static_cast<std::uint8_t>(1u << (w - 1));
   for (int k = 0; k < 7; ++k) weekday_count_ += (weekday_mask_ >> k) & 1;
+  for (int first = 0; first < 7; ++first)
+    for (int k = 0; k < 64; ++k)
+      if ((weekday_mask_ >> ((first + k) % 7)) & 1) week_pattern_[first] |= std::uint64_t{1} << k;
   for (const Period& p : periods_) nominal_micros_ += std::int64_t{p.end - p.begin} * kMicrosPerSecond;
   for (auto d : holidays) holidays_.insert(day_number(d));
   for (auto d : workdays) workdays_.insert(day_number(d));
@@ -90,12 +97,72 @@ Calendar::Calendar(std::string id, Zone zone, std::vector<int> weekdays, std::ve
   on_.shrink_to_fit();
   index_first_ = days_from_civil(kIndexFirstYear, 1, 1);
   index_end_ = days_from_civil(kIndexLastYear, 1, 1);
+  // The days from the first holiday or make-up day to the last, one bit each: a deadline's day-by-day
+  // steps test a bit instead of probing two hash sets. Outside them the weekdays alone decide. A span
+  // past kMaxBitmapDays (holidays centuries apart) keeps the hash sets.
+  if (!off_.empty() || !on_.empty()) {
+    Day lo = std::numeric_limits<Day>::max(), hi = std::numeric_limits<Day>::min();
+    for (const std::vector<Day>* v : {&off_, &on_})
+      if (!v->empty()) {
+        lo = std::min(lo, v->front());
+        hi = std::max(hi, v->back());
+      }
+    if (hi - lo < kMaxBitmapDays) {
+      bits_first_ = lo;
+      bits_days_ = static_cast<std::uint64_t>(hi - lo + 1);
+      bits_.assign((bits_days_ + 63) / 64, 0);
+      for (std::uint64_t k = 0; k < bits_days_; ++k)
+        if (is_working_by_sets(lo + static_cast<Day>(k))) bits_[k >> 6] |= std::uint64_t{1} << (k & 63);
+      bits_.shrink_to_fit();
+      bitmap_ = true;
+    }
+  } else {
+    bitmap_ = true;  // no exceptions: the weekdays decide every day
+  }
 }
 
-bool Calendar::is_working(Day n) const {
+bool Calendar::is_working_by_sets(Day n) const {
   if (!workdays_.empty() && workdays_.contains(n)) return true;
   if (!(weekday_mask_ & (1u << iso0(n)))) return false;
   return holidays_.empty() || !holidays_.contains(n);
+}
+
+std::uint64_t Calendar::window(Day d) const {
+  std::uint64_t m = week_pattern_[iso0(d)];
+  if (bits_days_ == 0) return m;
+  const Day off = d - bits_first_;  // the window's first day in the bitmap
+  if (off >= static_cast<Day>(bits_days_) || off <= -64) return m;
+  auto extract = [this](std::uint64_t pos) {  // 64 bits of the bitmap from `pos`
+    const std::size_t w = pos >> 6;
+    const unsigned sh = pos & 63;
+    std::uint64_t v = bits_[w] >> sh;
+    if (sh != 0 && w + 1 < bits_.size()) v |= bits_[w + 1] << (64 - sh);
+    return v;
+  };
+  // Window bits [lo, hi) lie in the bitmap.
+  const std::int64_t lo = off < 0 ? -off : 0;
+  const std::int64_t hi = std::min<std::int64_t>(64, static_cast<std::int64_t>(bits_days_) - off);
+  const std::uint64_t from_bits = off < 0 ? extract(0) << lo : extract(static_cast<std::uint64_t>(off));
+  const std::uint64_t valid = (hi == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << hi) - 1) & (~std::uint64_t{0} << lo);
+  return (m & ~valid) | (from_bits & valid);
+}
+
+Calendar::Day Calendar::nth_working_day(Day a, std::int64_t n) const {
+  // 64 days at a time: deadlines of up to about nine weeks of working days take one or two windows.
+  // The working days are taken one bit at a time (a software popcount costs as much on a baseline
+  // x86-64 build, and deadlines count a few days).
+  for (int step = 0; step < kWindowSteps; ++step, a += 64) {
+    for (std::uint64_t m = window(a); m != 0; m &= m - 1)
+      if (--n == 0) return a + std::countr_zero(m);
+  }
+  return kNoDay;
+}
+
+bool Calendar::is_working(Day n) const {
+  if (!bitmap_) return is_working_by_sets(n);
+  const std::uint64_t k = static_cast<std::uint64_t>(n - bits_first_);
+  if (k < bits_days_) return (bits_[k >> 6] >> (k & 63)) & 1;
+  return (weekday_mask_ >> iso0(n)) & 1;
 }
 
 Instant Calendar::period_instant(Day day, int seconds, bool exact_zone) const {
@@ -167,7 +234,8 @@ std::int64_t Calendar::day_micros(Day day) const {
 std::size_t Calendar::bytes() const {
   std::size_t n = sizeof(*this) + sizeof(Lazy) + id_.capacity() + periods_.capacity() * sizeof(Period) +
                   (off_.capacity() + on_.capacity()) * sizeof(Day) +
-                  (holidays_.capacity() + workdays_.capacity()) * (sizeof(Day) + 1);
+                  (holidays_.capacity() + workdays_.capacity()) * (sizeof(Day) + 1) +
+                  bits_.capacity() * sizeof(std::uint64_t);
   if (lazy_->built.load(std::memory_order_acquire)) n += lazy_->irregular.capacity() * sizeof(Irregular);
   return n;
 }
@@ -239,6 +307,9 @@ Instant Calendar::add_working_days_walk(Day from, std::int64_t n) const {
 
 Instant Calendar::add_working_days_indexed(Day from, std::int64_t n) const {
   const Day a = from + 1;
+  if (bitmap_ && n > 0 && n <= kWindowDays && a + kWindowSteps * 64 <= index_end_) {
+    if (const Day j = nth_working_day(a, n); j != kNoDay) return period_instant(j, periods_.back().end, false);
+  }
   if (n > 0 && weekday_count_ > 0) {
     // From a guess of whole weeks, one count, then day by day (holidays and make-up days are sparse).
     auto [g, c] = day_reaching_from(
@@ -265,6 +336,14 @@ Instant Calendar::add_working_hours_indexed(Instant start, std::int64_t micros) 
   }
   // Whole days after `day`: the first day k with working_micros(day + 1, k + 1) >= micros.
   const Day a = day + 1;
+  if (bitmap_ && micros > 0 && nominal_micros_ > 0 && a + kWindowSteps * 64 <= index_end_ && irregular().empty()) {
+    // Every working day has the nominal time: k is the ceil(micros / nominal)-th working day.
+    const std::int64_t n = (micros + nominal_micros_ - 1) / nominal_micros_;
+    if (n <= kWindowDays) {
+      if (const Day k = nth_working_day(a, n); k != kNoDay)
+        return consume_day(k, kNoInstant + 1, micros - (n - 1) * nominal_micros_, false).second;
+    }
+  }
   if (micros > 0 && weekday_count_ > 0 && nominal_micros_ > 0) {
     // As add_working_days_indexed: a guess of whole weeks, one count, then day by day.
     auto [g, c] = day_reaching_from(

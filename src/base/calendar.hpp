@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <utility>
@@ -74,6 +75,14 @@ class Calendar {
 
   Day local_day(Instant t) const { return zone_.local_day(t); }
   bool is_working(Day day) const;
+  bool is_working_by_sets(Day day) const;
+  // Bit k set when day d + k is worked.
+  std::uint64_t window(Day d) const;
+  // The n-th working day (1-based) from `a` on, `a` included, within kWindowSteps windows; else kNoDay.
+  static constexpr Day kNoDay = std::numeric_limits<Day>::min();
+  static constexpr int kWindowSteps = 8;
+  static constexpr std::int64_t kWindowDays = 256;  // the longest count asked of nth_working_day
+  Day nth_working_day(Day a, std::int64_t n) const;
   Instant period_instant(Day day, int seconds, bool exact_zone) const;
   bool in_index(Day day) const { return day >= index_first_ && day < index_end_; }
   // Working days, and working micros, in the days [a, b) of the index.
@@ -100,6 +109,13 @@ class Calendar {
   // working weekdays anyway.
   std::vector<Day> off_;
   std::vector<Day> on_;
+  // Whether each day of [bits_first_, bits_first_ + bits_days_) is worked (set when `bitmap_`; the days
+  // outside follow the weekdays). Without it, is_working asks the hash sets.
+  std::uint64_t week_pattern_[7] = {};  // window() without exceptions, by the weekday of its first day
+  bool bitmap_ = false;
+  Day bits_first_ = 0;
+  std::uint64_t bits_days_ = 0;
+  std::vector<std::uint64_t> bits_;
 
   // The years counted in closed form: [index_first_, index_end_).
   Day index_first_ = 0;
