@@ -26,6 +26,24 @@ void groups_for(const Index& s, std::string_view code, CategoryId category, Grou
   if (auto it = s.exact_groups.find(code); it != s.exact_groups.end()) out.push_back(it->second);
 }
 
+std::int32_t last_group_for(const Index& s, std::string_view code, CategoryId category) {
+  if (category != kNone && !s.category_group_offset.empty()) {
+    const auto b = s.category_group_offset[static_cast<std::size_t>(category)];
+    const auto e = s.category_group_offset[static_cast<std::size_t>(category) + 1];
+    return e > b ? s.category_groups[e - 1] : -1;
+  }
+  if (auto it = s.exact_groups.find(code); it != s.exact_groups.end()) return it->second;
+  if (!s.prefix_groups.empty()) {
+    // The prefixes groups_for tries, longest first: the whole code, then up to each '.'.
+    for (std::size_t i = code.size() + 1; i-- > 0;) {
+      if (i == code.size() || code[i] == '.') {
+        if (auto it = s.prefix_groups.find(code.substr(0, i)); it != s.prefix_groups.end()) return it->second;
+      }
+    }
+  }
+  return s.star_group;
+}
+
 std::size_t candidate_count(const Index& s, std::span<const std::int32_t> chain) {
   std::size_t n = 0;
   for (std::size_t k = 0; k < chain.size(); ++k) {

@@ -16,6 +16,9 @@ using GroupChain = absl::InlinedVector<std::int32_t, 8>;
 
 // The groups of `code` (precomputed for a declared category of a taxonomy, else looked up).
 void groups_for(const Index& s, std::string_view code, CategoryId category, GroupChain& out);
+// The last group of that chain (the most specific: the exact code, else the longest prefix, else `*`),
+// without gathering the others; -1 when the chain is empty.
+std::int32_t last_group_for(const Index& s, std::string_view code, CategoryId category);
 
 // Whether rule `r`, a candidate of the group at position `at` of `chain`, is also a candidate of a more
 // specific group of the chain: only its most specific pattern counts (SPEC §3.3 specificity).

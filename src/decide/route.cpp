@@ -71,9 +71,10 @@ struct GroupTables {
 // The fast path: only the candidates whose scope holds the cell, in winning order — in each group of
 // `search`, the chain of enclosing scopes from the deepest one; the heads merged by position within a
 // group and by the winning order across groups. `search` is the code's chain of pattern groups, or the
-// one merged group of that chain; `chain` is the code's chain (for the unrouted message).
-void route_by_scope(const Index& s, const PreparedIssue& is, const GroupTables& t, std::span<const std::int32_t> search,
-                    std::span<const std::int32_t> chain, Decision& d) {
+// one merged group of that chain. Returns true when a candidate won; else `applicable` counts the
+// candidates whose scope and condition held (for the unrouted message).
+bool route_by_scope(const Index& s, const PreparedIssue& is, const GroupTables& t, std::span<const std::int32_t> search,
+                    std::size_t& applicable, Decision& d) {
   const std::int32_t cell_tin = s.hot[is.cell].tin;
   const Index::ScopeNode* nodes = t.nodes;
   struct Head {
@@ -96,7 +97,7 @@ void route_by_scope(const Index& s, const PreparedIssue& is, const GroupTables& 
       heads.push_back({p, p + nodes[node].count, t.candidates + g.first, k});
     }
   }
-  std::size_t applicable = 0;
+  applicable = 0;
   for (;;) {
     Head* best = nullptr;
     for (Head& h : heads) {
@@ -111,9 +112,9 @@ void route_by_scope(const Index& s, const PreparedIssue& is, const GroupTables& 
     const Verdict v = try_candidate(s, c, is, d);
     if (v == Verdict::condition_false) continue;
     ++applicable;
-    if (v == Verdict::won) return;
+    if (v == Verdict::won) return true;
   }
-  unrouted_message(is, candidate_count(s, chain), applicable, d);
+  return false;
 }
 
 }  // namespace
@@ -121,20 +122,24 @@ void route_by_scope(const Index& s, const PreparedIssue& is, const GroupTables& 
 void route_prepared(const Index& s, const PreparedIssue& is, Decision& d, bool explain) {
   d.status = Decision::Status::unrouted;
   if (!explain) {
+    std::size_t applicable = 0;
+    // One merged group for the code's whole chain when the index has it: found from the chain's most
+    // specific group alone, and the chain itself only gathered for the message of an unrouted issue.
+    const std::int32_t last = s.merged.merged_of.empty() ? -1 : last_group_for(s, is.category_code, is.category);
+    const std::int32_t m = last < 0 ? -1 : s.merged.merged_of[static_cast<std::size_t>(last)];
     GroupChain chain;
-    groups_for(s, is.category_code, is.category, chain);
-    // One merged group for the whole chain when the index has it.
-    if (!chain.empty() && !s.merged.merged_of.empty()) {
-      const std::int32_t m = s.merged.merged_of[static_cast<std::size_t>(chain.back())];
-      if (m >= 0) {
-        const GroupTables merged{s.merged.groups.data(), s.merged.candidates.data(), s.merged.scope_nodes.data(),
-                                 s.merged.scope_positions.data()};
-        const std::int32_t one[1] = {m};
-        return route_by_scope(s, is, merged, one, chain, d);
-      }
+    if (m >= 0) {
+      const GroupTables merged{s.merged.groups.data(), s.merged.candidates.data(), s.merged.scope_nodes.data(),
+                               s.merged.scope_positions.data()};
+      const std::int32_t one[1] = {m};
+      if (route_by_scope(s, is, merged, one, applicable, d)) return;
+      groups_for(s, is.category_code, is.category, chain);
+    } else {
+      groups_for(s, is.category_code, is.category, chain);
+      const GroupTables own{s.groups.data(), s.candidates.data(), s.scope_nodes.data(), s.scope_positions.data()};
+      if (route_by_scope(s, is, own, chain, applicable, d)) return;
     }
-    const GroupTables own{s.groups.data(), s.candidates.data(), s.scope_nodes.data(), s.scope_positions.data()};
-    return route_by_scope(s, is, own, chain, chain, d);
+    return unrouted_message(is, candidate_count(s, chain), applicable, d);
   }
   // Every candidate, in winning order, with the trace.
   const std::int32_t cell_tin = s.hot[is.cell].tin;
