@@ -151,6 +151,26 @@ TEST(CompiledFile, TruncatedCorruptedAndForeignFilesAreRefused) {
   EXPECT_NE(s.status().message().find("README.md"), std::string_view::npos) << s.status();
 }
 
+// A large file's checksum runs beside the reading of its sections: a mismatch still refuses the file,
+// whatever the reading made of the bytes (here every file takes that path).
+TEST(CompiledFile, AChecksumVerifiedBesideTheReadingStillRefuses) {
+  const std::string good = read(kData / "lanxi-format1.grb");
+  const fs::path file = temp("beside");
+  write(file, good);
+  auto opened = store::open_index(file.string(), 0);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  for (std::size_t at : {good.size() / 3, good.size() / 2, good.size() - 1}) {
+    std::string flipped = good;
+    flipped[at] ^= 0x40;
+    write(file, flipped);
+    auto refused = store::open_index(file.string(), 0);
+    ASSERT_FALSE(refused.ok()) << "a byte flipped at " << at;
+    EXPECT_NE(refused.status().message().find("checksum mismatch"), std::string_view::npos) << refused.status();
+    EXPECT_NE(refused.status().message().find(file.string()), std::string_view::npos) << refused.status();
+  }
+  fs::remove(file);
+}
+
 // A file whose checksum is right but whose sections were not written by gridroute: every index is
 // checked on open, so it is refused rather than followed.
 TEST(CompiledFile, ACraftedFileWithARightChecksumIsRefused) {

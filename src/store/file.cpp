@@ -115,7 +115,7 @@ bool MappedFile::looks_compiled(const std::string& path) {
   return std::memcmp(magic, kMagic, sizeof(kMagic)) == 0;
 }
 
-absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::open(const std::string& path) {
+absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::open(const std::string& path, Checksum checksum) {
   std::shared_ptr<MappedFile> m(new MappedFile());
   m->label_ = path;
   std::error_code ec;
@@ -136,11 +136,12 @@ absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::open(const std::st
   } catch (const bip::interprocess_exception& e) {
     return absl::InvalidArgumentError(cat(path, ": cannot map: ", e.what()));
   }
-  if (auto st = m->check(); !st.ok()) return st;
+  if (auto st = m->check(checksum); !st.ok()) return st;
   return std::shared_ptr<const MappedFile>(std::move(m));
 }
 
-absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::from_bytes(std::string bytes, std::string label) {
+absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::from_bytes(std::string bytes, std::string label,
+                                                                         Checksum checksum) {
   std::shared_ptr<MappedFile> m(new MappedFile());
   m->label_ = std::move(label);
   // Sections are 64-byte aligned in the file: the copy is too, as a mapping would be.
@@ -150,11 +151,19 @@ absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::from_bytes(std::st
   if (!bytes.empty()) std::memcpy(m->copy_.get(), bytes.data(), bytes.size());
   m->data_ = m->copy_.get();
   m->size_ = bytes.size();
-  if (auto st = m->check(); !st.ok()) return st;
+  if (auto st = m->check(checksum); !st.ok()) return st;
   return std::shared_ptr<const MappedFile>(std::move(m));
 }
 
-absl::Status MappedFile::check() {
+absl::Status MappedFile::verify_checksum() const {
+  FileHeader h;
+  std::memcpy(&h, data_, sizeof(h));
+  if (XXH3_64bits(data_ + sizeof(FileHeader), size_ - sizeof(FileHeader)) != h.checksum)
+    return absl::InvalidArgumentError(cat(label_, ": checksum mismatch: the file is corrupted; compile the bundle again"));
+  return absl::OkStatus();
+}
+
+absl::Status MappedFile::check(Checksum checksum) {
   auto refuse = [this](auto&&... what) {
     return absl::InvalidArgumentError(cat(label_, ": ", what...));
   };
@@ -172,8 +181,8 @@ absl::Status MappedFile::check() {
   if (h.file_size != size_)
     return refuse(h.file_size > size_ ? "truncated" : "has extra bytes", " (the header says ", h.file_size,
                   " bytes, the file has ", size_, ")");
-  if (XXH3_64bits(data_ + sizeof(FileHeader), size_ - sizeof(FileHeader)) != h.checksum)
-    return refuse("checksum mismatch: the file is corrupted; compile the bundle again");
+  if (checksum == Checksum::verify)
+    if (auto st = verify_checksum(); !st.ok()) return st;
   if (h.section_count > (size_ - sizeof(FileHeader)) / sizeof(SectionEntry))
     return refuse("section table outside the file (", h.section_count, " sections)");
   const auto* entries = reinterpret_cast<const SectionEntry*>(data_ + sizeof(FileHeader));

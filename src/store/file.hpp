@@ -94,9 +94,17 @@ class FileWriter {
 class MappedFile {
  public:
   // Refuses (with a message naming `path`) a file that is not a compiled bundle, of another format
-  // version, shorter or longer than its header says, or whose checksum does not match.
-  static absl::StatusOr<std::shared_ptr<const MappedFile>> open(const std::string& path);
-  static absl::StatusOr<std::shared_ptr<const MappedFile>> from_bytes(std::string bytes, std::string label);
+  // version, shorter or longer than its header says, or whose checksum does not match. With
+  // Checksum::deferred the checksum is left to verify_checksum(), which the caller must call before it
+  // trusts what it read (the readers of the sections check every bound themselves, so reading before the
+  // checksum is known is safe: it lets a large file's checksum run beside the reading).
+  enum class Checksum { verify, deferred };
+  static absl::StatusOr<std::shared_ptr<const MappedFile>> open(const std::string& path,
+                                                                Checksum checksum = Checksum::verify);
+  static absl::StatusOr<std::shared_ptr<const MappedFile>> from_bytes(std::string bytes, std::string label,
+                                                                      Checksum checksum = Checksum::verify);
+  // The refusal of a file whose checksum does not match its bytes (thread-safe: reads only).
+  absl::Status verify_checksum() const;
   // Whether the start of the file at `path` is the magic of a compiled bundle (without opening it fully).
   static bool looks_compiled(const std::string& path);
 
@@ -122,7 +130,7 @@ class MappedFile {
 
  private:
   MappedFile() = default;
-  absl::Status check();
+  absl::Status check(Checksum checksum);
   absl::StatusOr<std::pair<const void*, std::size_t>> find(std::uint32_t t, std::size_t elem_size,
                                                            std::size_t align) const;
   std::string label_;

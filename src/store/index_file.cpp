@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <span>
+#include <thread>
 #include <utility>
 
 #include <boost/describe/class.hpp>
@@ -576,10 +577,26 @@ absl::Status write_index(const Index& index, const std::string& path) {
   return writer_for(index, meta).write(path, index.digest, producer());
 }
 
-absl::StatusOr<std::unique_ptr<Index>> open_index(const std::string& path) {
-  auto f = MappedFile::open(path);
+absl::StatusOr<std::unique_ptr<Index>> open_index(const std::string& path, std::size_t checksum_thread_bytes) {
+  auto f = MappedFile::open(path, MappedFile::Checksum::deferred);
   if (!f.ok()) return f.status();
-  return Opener(*std::move(f)).run();
+  std::shared_ptr<const MappedFile> file = *std::move(f);
+  // The checksum reads the whole file; the reading of the sections only what it decodes. A large file's
+  // checksum runs on a thread of its own beside the reading (which checks every bound itself), and a
+  // mismatch refuses the file whatever the reading found.
+  absl::Status sum;
+  absl::StatusOr<std::unique_ptr<Index>> index;
+  if (file->size() < checksum_thread_bytes) {
+    sum = file->verify_checksum();
+    if (!sum.ok()) return sum;
+    return Opener(file).run();
+  }
+  {
+    std::jthread checksum([&sum, &file] { sum = file->verify_checksum(); });
+    index = Opener(file).run();
+  }
+  if (!sum.ok()) return sum;
+  return index;
 }
 
 absl::StatusOr<std::unique_ptr<Index>> open_index_bytes(std::string bytes, std::string label) {

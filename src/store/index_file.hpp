@@ -25,7 +25,10 @@ absl::Status write_index(const Index& index, const std::string& path);
 std::string index_bytes(const Index& index);
 
 // Opens a compiled bundle file; the error names the file and what is wrong with it.
-absl::StatusOr<std::unique_ptr<Index>> open_index(const std::string& path);
+// A file of `checksum_thread_bytes` or more has its checksum verified on a thread beside the reading.
+inline constexpr std::size_t kChecksumThreadBytes = std::size_t{16} << 20;
+absl::StatusOr<std::unique_ptr<Index>> open_index(const std::string& path,
+                                                  std::size_t checksum_thread_bytes = kChecksumThreadBytes);
 // The same from bytes in memory (tests, fuzzing); `label` names them in errors.
 absl::StatusOr<std::unique_ptr<Index>> open_index_bytes(std::string bytes, std::string label);
 
