@@ -121,6 +121,7 @@ void note(Action& a, bool explain, std::string text) {
 
 // The deadlines of the current level, moved by the suspensions and the extension (SPEC §6.3).
 void moved_dues(const Case& c, Instant now, Instant& respond, Instant& resolve) {
+  if (c.suspended.empty() && c.extended_to == kNoInstant) return;  // the usual case: nothing moves
   // The entries with a `to` that have begun, cut to start no earlier than level_started_at, merged.
   absl::InlinedVector<Suspension, 4> spans;
   for (const Suspension& e : c.suspended) {

@@ -73,7 +73,10 @@ bool check_case_state(const Case& c, std::string& error) {
     error = cat("field 'level' must be a non-negative integer (at most ", kMaxCaseLevel, "), got ", c.level);
     return false;
   }
-  if (error = instant_error(c.level_started_at, "level_started_at"); !error.empty()) return false;
+  if (c.level_started_at < kMinInstant || c.level_started_at >= kMaxInstant) {
+    error = instant_error(c.level_started_at, "level_started_at");
+    return false;
+  }
   if (c.reports < 0 || c.reports > kMaxReports) {
     error = cat("field 'reports' must be a non-negative integer (at most ", kMaxReports, "), got ", c.reports);
     return false;
@@ -114,8 +117,9 @@ bool check_case_state(const Case& c, std::string& error) {
 }
 
 bool check_now(Instant now, std::string& error) {
+  if (now >= kMinInstant && now < kMaxInstant) return true;
   error = instant_error(now, "now");
-  return error.empty();
+  return false;
 }
 
 }  // namespace gridroute::detail
