@@ -29,7 +29,8 @@ bool check_issue(const Issue& is, std::string& error) {
   // The usual issue first, in one pass without branches per field: ASCII text, every bound held. Any
   // doubt falls to the checks below, which name the field.
   bool plain = ascii_only(is.id) & ascii_only(is.category) & ascii_only(is.cell);
-  for (const auto& [name, v] : is.attrs) plain &= ascii_only(name) & (v.type != AttrValue::Type::string || ascii_only(v.str));
+  for (const auto& [name, v] : is.attrs)
+    plain &= ascii_only(name) & (v.type != AttrValue::Type::string || ascii_only(v.str));
   if (plain && is.id.size() <= kMaxIssueIdBytes && !is.category.empty() && (!is.cell.empty() || is.has_location) &&
       is.at >= kMinInstant && is.at < kMaxInstant)
     return true;

@@ -165,7 +165,8 @@ absl::Status MappedFile::verify_checksum() const {
   FileHeader h;
   std::memcpy(&h, data_, sizeof(h));
   if (XXH3_64bits(data_ + sizeof(FileHeader), size_ - sizeof(FileHeader)) != h.checksum)
-    return absl::InvalidArgumentError(cat(label_, ": checksum mismatch: the file is corrupted; compile the bundle again"));
+    return absl::InvalidArgumentError(
+        cat(label_, ": checksum mismatch: the file is corrupted; compile the bundle again"));
   return absl::OkStatus();
 }
 
