@@ -159,7 +159,9 @@ TEST(CompiledFile, AChecksumVerifiedBesideTheReadingStillRefuses) {
   write(file, good);
   auto opened = store::open_index(file.string(), 0);
   ASSERT_TRUE(opened.ok()) << opened.status();
-  for (std::size_t at : {good.size() / 3, good.size() / 2, good.size() - 1}) {
+  // In the section table (an offset of the first section), in the sections, and the last byte.
+  const std::size_t table = sizeof(store::FileHeader);
+  for (std::size_t at : {table + 9, table + 15, good.size() / 3, good.size() / 2, good.size() - 1}) {
     std::string flipped = good;
     flipped[at] ^= 0x40;
     write(file, flipped);

@@ -190,15 +190,22 @@ absl::Status MappedFile::check(Checksum checksum) {
                   " bytes, the file has ", size_, ")");
   if (checksum == Checksum::verify)
     if (auto st = verify_checksum(); !st.ok()) return st;
-  if (h.section_count > (size_ - sizeof(FileHeader)) / sizeof(SectionEntry))
+  if (h.section_count > (size_ - sizeof(FileHeader)) / sizeof(SectionEntry)) {
+    if (checksum == Checksum::deferred)
+      if (auto st = verify_checksum(); !st.ok()) return st;
     return refuse("section table outside the file (", h.section_count, " sections)");
+  }
   const auto* entries = reinterpret_cast<const SectionEntry*>(data_ + sizeof(FileHeader));
   for (std::uint32_t i = 0; i < h.section_count; ++i) {
     SectionEntry e;
     std::memcpy(&e, entries + i, sizeof(e));
     if (e.elem_size == 0 || e.offset % kAlign != 0 || e.offset > size_ ||
-        e.count > (size_ - e.offset) / e.elem_size)
+        e.count > (size_ - e.offset) / e.elem_size) {
+      // A corrupted file is named as such, whether or not its checksum was left for later.
+      if (checksum == Checksum::deferred)
+        if (auto st = verify_checksum(); !st.ok()) return st;
       return refuse("section ", tag_name(e.tag), " lies outside the file");
+    }
   }
   return absl::OkStatus();
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <span>
+#include <system_error>
 #include <thread>
 #include <utility>
 
@@ -591,10 +592,15 @@ absl::StatusOr<std::unique_ptr<Index>> open_index(const std::string& path, std::
     if (!sum.ok()) return sum;
     return Opener(file).run();
   }
-  {
-    std::jthread checksum([&sum, &file] { sum = file->verify_checksum(); });
-    index = Opener(file).run();
+  std::jthread checksum;
+  try {
+    checksum = std::jthread([&sum, &file] { sum = file->verify_checksum(); });
+  } catch (const std::system_error&) {
+    sum = file->verify_checksum();  // no thread to be had: one after the other
+    if (!sum.ok()) return sum;
   }
+  index = Opener(file).run();
+  if (checksum.joinable()) checksum.join();
   if (!sum.ok()) return sum;
   return index;
 }
