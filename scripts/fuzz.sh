@@ -27,7 +27,7 @@ build=build-fuzz
 # -O1 and line tables: the fuzzers run about as fast as at -O2, and build in less time.
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
-  -DGRIDROUTE_BUILD_FUZZERS=ON -DGRIDROUTE_BUILD_TESTS=OFF -DGRIDROUTE_SANITIZE=address,undefined >/dev/null
+  -DGRIDROUTE_BUILD_FUZZERS=ON -DGRIDROUTE_BUILD_TESTS=OFF -DGRIDROUTE_UNITY_BUILD=ON -DGRIDROUTE_SANITIZE=address,undefined >/dev/null
 if (($# > 0)); then targets=("$@"); else
   targets=(fuzz_bundle fuzz_jurisdiction fuzz_rules fuzz_csv fuzz_route_line fuzz_escalate_line fuzz_time fuzz_geojson fuzz_compiled)
   # The C ABI target exists when capi/ is part of the build.

@@ -30,23 +30,23 @@ build() {  # name build-dir cmake-build-args...: builds, and records how long it
 fail=0
 if [[ "${GRIDROUTE_SKIP_SANITIZERS:-0}" != 1 ]]; then
   # The unit tests are built and run in the sanitizer build only.
-  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRIDROUTE_BUILD_TESTS=ON -DGRIDROUTE_UNIT_TESTS=OFF >/dev/null
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRIDROUTE_BUILD_TESTS=ON -DGRIDROUTE_UNITY_BUILD=ON -DGRIDROUTE_UNIT_TESTS=OFF >/dev/null
   build "optimised" build
   run_suite "tests of the optimised build" build -L no_asan
 else
-  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRIDROUTE_BUILD_TESTS=ON -DGRIDROUTE_UNIT_TESTS=ON >/dev/null
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRIDROUTE_BUILD_TESTS=ON -DGRIDROUTE_UNITY_BUILD=ON -DGRIDROUTE_UNIT_TESTS=ON >/dev/null
   build "optimised" build
   run_suite "tests" build
 fi
 if [[ "${GRIDROUTE_SKIP_SANITIZERS:-0}" != 1 ]]; then
   # Line tables only (-g1): what the sanitizers' stacks need, in less build time than full debug information.
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g1" \
-    -DGRIDROUTE_SANITIZE=address,undefined -DGRIDROUTE_BUILD_TESTS=ON >/dev/null
+    -DGRIDROUTE_SANITIZE=address,undefined -DGRIDROUTE_BUILD_TESTS=ON -DGRIDROUTE_UNITY_BUILD=ON >/dev/null
   build "ASan+UBSan" build-asan
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_suite "tests under ASan+UBSan" build-asan -LE "no_asan"
   # -O1 and line tables: enough for ThreadSanitizer's reports, and a faster build.
   cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
-    -DGRIDROUTE_SANITIZE=thread -DGRIDROUTE_BUILD_TESTS=ON >/dev/null
+    -DGRIDROUTE_SANITIZE=thread -DGRIDROUTE_BUILD_TESTS=ON -DGRIDROUTE_UNITY_BUILD=ON >/dev/null
   build "TSan" build-tsan --target gridroute_concurrency_tests gridroute_capi_tests gridroute
   TSAN_OPTIONS=halt_on_error=1 run_suite "concurrency tests under TSan" build-tsan -R "Concurrency|concurrency|capi\.Threads|Cli\.Threads"
 fi
