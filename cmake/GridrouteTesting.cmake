@@ -21,3 +21,24 @@ function(gridroute_test_executable target)
     target_compile_options(${target} PRIVATE -O1 -g1 $<$<CXX_COMPILER_ID:GNU>:-Wno-stringop-overflow>)
   endif()
 endfunction()
+
+# gridroute_test_unity(TARGET GROUP file... [GROUP file...]): with -DGRIDROUTE_UNITY_BUILD=ON, each GROUP of
+# the target's files is compiled as one translation unit (the precompiled header, gtest's and the library's
+# inline code are then compiled once per group instead of once per file: about 5 s of each file's 6–7 s
+# in the ASan build); a file in no group is compiled on its own. The files of a group must not define
+# helpers of the same name in their anonymous namespaces (kJurisdiction, load, ...): a clash is a
+# compile error of the unity build, never a silent change.
+function(gridroute_test_unity target)
+  if(NOT GRIDROUTE_UNITY_BUILD)
+    return()
+  endif()
+  set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_MODE GROUP)
+  set(group 0)
+  foreach(arg IN LISTS ARGN)
+    if(arg STREQUAL "GROUP")
+      math(EXPR group "${group} + 1")
+    else()
+      set_source_files_properties(${arg} PROPERTIES UNITY_GROUP "${target}_${group}")
+    endif()
+  endforeach()
+endfunction()
