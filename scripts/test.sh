@@ -28,13 +28,16 @@ build() {  # name build-dir cmake-build-args...: builds, and records how long it
   summary+=("build $name: $(since $t)")
 }
 fail=0
+# The optimised build as released (-O2), with line tables only (-g1): enough for a stack or a profile, in a
+# third less compile time than full debug information.
+optimised=(-DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG")
 if [[ "${GRIDROUTE_SKIP_SANITIZERS:-0}" != 1 ]]; then
   # The unit tests are built and run in the sanitizer build only.
-  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRIDROUTE_BUILD_TESTS=ON -DGRIDROUTE_UNITY_BUILD=ON -DGRIDROUTE_UNIT_TESTS=OFF >/dev/null
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${optimised[@]}" -DGRIDROUTE_BUILD_TESTS=ON -DGRIDROUTE_UNITY_BUILD=ON -DGRIDROUTE_UNIT_TESTS=OFF >/dev/null
   build "optimised" build
   run_suite "tests of the optimised build" build -L no_asan
 else
-  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRIDROUTE_BUILD_TESTS=ON -DGRIDROUTE_UNITY_BUILD=ON -DGRIDROUTE_UNIT_TESTS=ON >/dev/null
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${optimised[@]}" -DGRIDROUTE_BUILD_TESTS=ON -DGRIDROUTE_UNITY_BUILD=ON -DGRIDROUTE_UNIT_TESTS=ON >/dev/null
   build "optimised" build
   run_suite "tests" build
 fi
