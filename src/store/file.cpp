@@ -1,6 +1,7 @@
 #include "store/file.hpp"
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -154,6 +155,14 @@ absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::from_bytes(std::st
   m->size_ = bytes.size();
   if (auto st = m->check(checksum); !st.ok()) return st;
   return std::shared_ptr<const MappedFile>(std::move(m));
+}
+
+void MappedFile::release(const void* p, std::size_t n) const {
+  if (!region_ || n == 0) return;
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto begin = reinterpret_cast<std::uintptr_t>(p), end = begin + n;
+  const std::uintptr_t first = (begin + page - 1) / page * page, last = end / page * page;  // whole pages only
+  if (first < last) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
 }
 
 absl::Status MappedFile::verify_checksum() const {

@@ -127,6 +127,10 @@ class MappedFile {
     return std::span<const T>(reinterpret_cast<const T*>(raw->first), raw->second);
   }
   bool has(std::uint32_t t) const;
+  // The pages of [p, p + n), which must lie in the file, are not needed for a while: a mapped file drops
+  // them from the process's resident memory (they stay in the page cache, and reading them again maps
+  // them again); a copy (from_bytes) keeps them. Thread-safe.
+  void release(const void* p, std::size_t n) const;
 
  private:
   MappedFile() = default;

@@ -40,7 +40,7 @@ namespace {
 
 // A member added to Index must be stored here (and kFormatVersion raised), or derived on open as
 // Index::merged is: this fails the build until then.
-static_assert(sizeof(void*) != 8 || sizeof(Index) == 2456,
+static_assert(sizeof(void*) != 8 || sizeof(Index) == 2464,
               "Index changed: store the new member in write_index/open_index and raise kFormatVersion");
 
 // Section tags.
@@ -116,7 +116,7 @@ std::string meta_bytes(const Index& s) {
   e.put(s.fallback);
   e.put(s.fallback_rule);
   e.put(s.digest);
-  e.put(s.cells_text);
+  e.put_bytes(std::string_view(s.cells_text.data(), s.cells_text.size()));
   e.put(s.cells_label);
   e.put(s.cells_id_property);
   e.put(s.snap_meters);
@@ -286,7 +286,10 @@ class Opener {
     d.get(s.fallback);
     d.get(s.fallback_rule);
     d.get(s.digest);
-    d.get(s.cells_text);
+    {  // used where it lies in the file, not copied (about a gigabyte for a million cells)
+      const std::string_view text = d.view_bytes();
+      s.cells_text.borrow(text.data(), text.size());
+    }
     d.get(s.cells_label);
     d.get(s.cells_id_property);
     d.get(s.snap_meters);
@@ -542,7 +545,8 @@ class Opener {
   bool finish() {
     Index& s = *s_;
     if (s.cells_label.empty()) return true;
-    geo::CellsSource src{s.cells_text, s.cells_label, s.cells_id_property};
+    const std::string_view text(s.cells_text.data(), s.cells_text.size());
+    geo::CellsSource src{text, s.cells_label, s.cells_id_property};
     std::vector<Diagnostic> diags;
     auto loc = geo::Locator::load(
         src,
@@ -551,6 +555,9 @@ class Opener {
           return u != kNone && s.hot[u].tier == s.cell_tier ? u : -1;
         },
         &diags);
+    // The text's pages leave this process once the polygons are built from them (only a compile from
+    // this file reads them again).
+    f_->release(text.data(), text.size());
     if (!loc.ok()) return bad(cat("the cell polygons: ", loc.status().message()));
     s.locator.emplace(std::move(*loc));
     return true;
