@@ -129,6 +129,12 @@ TEST(CompiledFile, CellPolygonsAreStoredWhenTheTextIsKept) {
   const fs::path again = temp("lianshi-again");
   ASSERT_TRUE(gridroute::write_compiled(**compiled, again.string()).ok());
   EXPECT_EQ(read(again), read(file));
+  // The same with the checksum beside the reading, summing block by block and letting the text's pages
+  // go behind it (the path of a large file).
+  auto beside = store::open_index(file.string(), 0);
+  ASSERT_TRUE(beside.ok()) << beside.status();
+  ASSERT_TRUE((*beside)->locator.has_value());
+  EXPECT_EQ((*beside)->locator->polygon_count(), (*kept)->index().locator->polygon_count());
   auto reopened = gridroute::load_bundle(again.string());
   ASSERT_TRUE(reopened.ok()) << reopened.status();
   EXPECT_EQ(route_all(*reopened, located), route_all(*plain, located));

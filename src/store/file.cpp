@@ -1,5 +1,6 @@
 #include "store/file.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -165,15 +166,50 @@ void MappedFile::release(const void* p, std::size_t n) const {
   if (first < last) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
 }
 
-absl::Status MappedFile::verify_checksum() const {
+void MappedFile::populate(const void* p, std::size_t n) const {
 #ifdef MADV_POPULATE_READ
-  // The checksum reads every page: map them all in one call (Linux 5.14; refused harmlessly elsewhere)
-  // rather than take a page fault every 4 KiB.
-  if (region_) ::madvise(const_cast<char*>(data_), size_, MADV_POPULATE_READ);
+  if (!region_ || n == 0) return;
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const std::uintptr_t first = reinterpret_cast<std::uintptr_t>(p) / page * page;
+  ::madvise(reinterpret_cast<void*>(first), reinterpret_cast<std::uintptr_t>(p) + n - first, MADV_POPULATE_READ);
+#else
+  (void)p;
+  (void)n;
 #endif
+}
+
+absl::Status MappedFile::verify_checksum(std::span<const char> let_go) const {
   FileHeader h;
   std::memcpy(&h, data_, sizeof(h));
-  if (XXH3_64bits(data_ + sizeof(FileHeader), size_ - sizeof(FileHeader)) != h.checksum)
+  std::uint64_t sum = 0;
+  if (let_go.empty() || !region_) {
+#ifdef MADV_POPULATE_READ
+    // The checksum reads every page: map them all in one call (Linux 5.14; refused harmlessly elsewhere)
+    // rather than take a page fault every 4 KiB.
+    if (region_) ::madvise(const_cast<char*>(data_), size_, MADV_POPULATE_READ);
+#endif
+    sum = XXH3_64bits(data_ + sizeof(FileHeader), size_ - sizeof(FileHeader));
+  } else {
+    // Block by block (the same sum), each block's pages mapped in one call, the part of `let_go` in it
+    // released once summed.
+    constexpr std::size_t kBlock = std::size_t{32} << 20;
+    std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
+    if (!state || XXH3_64bits_reset(state.get()) != XXH_OK)
+      return absl::ResourceExhaustedError(cat(label_, ": out of memory"));
+    const char* const go_begin = let_go.data();
+    const char* const go_end = let_go.data() + let_go.size();
+    for (std::size_t at = sizeof(FileHeader); at < size_; at += kBlock) {
+      const std::size_t n = std::min(kBlock, size_ - at);
+      const char* p = data_ + at;
+      populate(p, n);
+      XXH3_64bits_update(state.get(), p, n);
+      const char* b = std::max(p, go_begin);
+      const char* e = std::min(p + n, go_end);
+      if (b < e) release(b, static_cast<std::size_t>(e - b));
+    }
+    sum = XXH3_64bits_digest(state.get());
+  }
+  if (sum != h.checksum)
     return absl::InvalidArgumentError(
         cat(label_, ": checksum mismatch: the file is corrupted; compile the bundle again"));
   return absl::OkStatus();

@@ -103,8 +103,10 @@ class MappedFile {
                                                                 Checksum checksum = Checksum::verify);
   static absl::StatusOr<std::shared_ptr<const MappedFile>> from_bytes(std::string bytes, std::string label,
                                                                       Checksum checksum = Checksum::verify);
-  // The refusal of a file whose checksum does not match its bytes (thread-safe: reads only).
-  absl::Status verify_checksum() const;
+  // The refusal of a file whose checksum does not match its bytes (thread-safe: reads only). The pages of
+  // `let_go` (a part of the file read once, such as the cell polygons' text) are released (see release())
+  // as soon as they are summed, so that the check does not keep them all in memory at once.
+  absl::Status verify_checksum(std::span<const char> let_go = {}) const;
   // Whether the start of the file at `path` is the magic of a compiled bundle (without opening it fully).
   static bool looks_compiled(const std::string& path);
 
@@ -131,6 +133,9 @@ class MappedFile {
   // them from the process's resident memory (they stay in the page cache, and reading them again maps
   // them again); a copy (from_bytes) keeps them. Thread-safe.
   void release(const void* p, std::size_t n) const;
+  // The pages of [p, p + n), which must lie in the file, are about to be read: a mapped file maps them in
+  // one call rather than one page fault every 4 KiB. Thread-safe.
+  void populate(const void* p, std::size_t n) const;
 
  private:
   MappedFile() = default;

@@ -545,11 +545,23 @@ class Opener {
   bool finish() {
     Index& s = *s_;
     if (s.cells_label.empty()) return true;
+    // The text is parsed where it lies in the map, a chunk at a time, each chunk's pages let go once
+    // copied to the parser (they stay in the page cache): the open holds the polygons' index, not their
+    // text as well. Only a text with an error is asked for whole, to place each error.
     const std::string_view text(s.cells_text.data(), s.cells_text.size());
-    geo::CellsSource src{text, s.cells_label, s.cells_id_property};
+    geo::CellsSource src{{}, s.cells_label, s.cells_id_property};
+    std::size_t read = 0;
+    geo::CellsChunks chunks{[&](char* buf, std::size_t size) -> std::ptrdiff_t {
+                              const std::size_t n = std::min(size, text.size() - read);
+                              if (n > 0) std::memcpy(buf, text.data() + read, n);
+                              f_->release(text.data() + read, n);
+                              read += n;
+                              return static_cast<std::ptrdiff_t>(n);
+                            },
+                            [&]() -> std::optional<std::string_view> { return text; }};
     std::vector<Diagnostic> diags;
     auto loc = geo::Locator::load(
-        src,
+        src, chunks,
         [&](std::string_view id) -> std::int32_t {
           const UnitId u = s.find_unit(id);
           return u != kNone && s.hot[u].tier == s.cell_tier ? u : -1;
@@ -601,7 +613,11 @@ absl::StatusOr<std::unique_ptr<Index>> open_index(const std::string& path, std::
   }
   std::jthread checksum;
   try {
-    checksum = std::jthread([&sum, &file] { sum = file->verify_checksum(); });
+    // A large META section is the cell polygons' text, read once by the checksum and once by the parse:
+    // the checksum lets its pages go behind it, as the parse does (Opener::finish).
+    std::span<const char> let_go;
+    if (auto meta = file->section<char>(kMeta); meta.ok() && meta->size() >= checksum_thread_bytes) let_go = *meta;
+    checksum = std::jthread([&sum, &file, let_go] { sum = file->verify_checksum(let_go); });
   } catch (const std::system_error&) {
     sum = file->verify_checksum();  // no thread to be had: one after the other
     if (!sum.ok()) return sum;
