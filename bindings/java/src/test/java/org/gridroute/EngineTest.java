@@ -136,6 +136,15 @@ class EngineTest {
             e = assertThrows(InvalidArgumentException.class,
                     () -> engine.route(new Issue("x\ud800", "noise", "a-01", AT)));
             assertTrue(e.getMessage().contains("unpaired surrogate"), e.getMessage());
+            // The message names the attribute; a non-ASCII string that is valid Unicode is routed.
+            e = assertThrows(InvalidArgumentException.class,
+                    () -> engine.route(new Issue("x", "noise", "a-01", AT, attrs("channel", "walk\udc00in"))));
+            assertTrue(e.getMessage().contains("attribute 'channel'"), e.getMessage());
+            e = assertThrows(InvalidArgumentException.class,
+                    () -> engine.route(new Issue("x", "noise", "a-01", AT, attrs("chan\ud800", "walk_in"))));
+            assertTrue(e.getMessage().contains("attribute name 'chan"), e.getMessage());
+            assertEquals(DecisionStatus.ROUTED,
+                    engine.route(new Issue("投诉-1", "noise", "a-01", AT, attrs("channel", "热线"))).status());
             e = assertThrows(InvalidArgumentException.class, () -> engine.route(new Issue("x", "noise", "a-01", null)));
             assertTrue(e.getMessage().contains("'at'"), e.getMessage());
             assertThrows(NullPointerException.class, () -> engine.route(null));

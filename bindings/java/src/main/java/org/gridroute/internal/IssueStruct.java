@@ -88,7 +88,7 @@ public class IssueStruct extends Structure {
             if (name == null) {
                 throw new InvalidArgumentException("an attribute name is null");
             }
-            p = stageString(s, "attribute name '" + name + "'", name);
+            p = stageString(s, "attribute name '%s'", name, name);
             st.name[i] = offset(p);
             st.nameLen[i] = length(p);
             st.str[i] = -1;
@@ -105,7 +105,7 @@ public class IssueStruct extends Structure {
                 st.number[i] = ((Number) v).doubleValue();
             } else if (v instanceof CharSequence || v instanceof Character) {
                 st.type[i] = Structs.Attr.T_STRING;
-                p = stageString(s, "attribute '" + name + "'", v.toString());
+                p = stageString(s, "attribute '%s'", name, v.toString());
                 st.str[i] = offset(p);
                 st.strLen[i] = length(p);
             } else if (v instanceof Map) {
@@ -124,10 +124,15 @@ public class IssueStruct extends Structure {
 
     /** Stages a string: its offset among the staged bytes (-1 for null) and its length, packed in a long. */
     private static long stageString(Scratch s, String field, String v) {
+        return stageString(s, field, null, v);
+    }
+
+    /** The same; {@code field} with {@code name} in place of its %s names the string in an error. */
+    private static long stageString(Scratch s, String field, String name, String v) {
         if (v == null) {
             return -1L << 32;
         }
-        int off = s.stage(field, v);
+        int off = s.stage(field, name, v);
         return ((long) off << 32) | (s.stagedLength() - off);
     }
 

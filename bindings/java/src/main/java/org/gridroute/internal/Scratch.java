@@ -157,8 +157,35 @@ public final class Scratch {
 
     /** Stages a string's UTF-8 bytes; returns their offset among the staged bytes. */
     int stage(String field, String s) {
-        byte[] b = Utf8.encode(field, s);
+        return stage(field, null, s);
+    }
+
+    /**
+     * Stages {@code s} as {@link #stage(String, String)}; the field that names it in an error is
+     * {@code field} with {@code name} in place of its {@code %s}, put together only for an error. An ASCII
+     * string (ids, codes, attribute names) is written straight into the staged bytes: no array of its own.
+     */
+    int stage(String field, String name, String s) {
         int off = stagedLength;
+        int n = s.length();
+        if (off + n > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, off + n));
+        }
+        byte[] to = bytes;
+        int i = 0;
+        while (i < n) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                break;
+            }
+            to[off + i] = (byte) c;
+            i++;
+        }
+        if (i == n) {
+            stagedLength = off + n;
+            return off;
+        }
+        byte[] b = Utf8.encode(name == null ? field : field.replace("%s", name), s);
         if (off + b.length > bytes.length) {
             bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, off + b.length));
         }
