@@ -167,7 +167,7 @@ void MappedFile::release(const void* p, std::size_t n) const {
 }
 
 void MappedFile::populate(const void* p, std::size_t n) const {
-#ifdef MADV_POPULATE_READ
+#ifdef MADV_POPULATE_READ  // Linux 5.14; refused harmlessly by an older kernel
   if (!region_ || n == 0) return;
   const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
   const std::uintptr_t first = reinterpret_cast<std::uintptr_t>(p) / page * page;
@@ -183,11 +183,8 @@ absl::Status MappedFile::verify_checksum(std::span<const char> let_go) const {
   std::memcpy(&h, data_, sizeof(h));
   std::uint64_t sum = 0;
   if (let_go.empty() || !region_) {
-#ifdef MADV_POPULATE_READ
-    // The checksum reads every page: map them all in one call (Linux 5.14; refused harmlessly elsewhere)
-    // rather than take a page fault every 4 KiB.
-    if (region_) ::madvise(const_cast<char*>(data_), size_, MADV_POPULATE_READ);
-#endif
+    // The checksum reads every page: map them all in one call rather than take a fault every 4 KiB.
+    populate(data_, size_);
     sum = XXH3_64bits(data_ + sizeof(FileHeader), size_ - sizeof(FileHeader));
   } else {
     // Block by block (the same sum), each block's pages mapped in one call, the part of `let_go` in it
