@@ -168,10 +168,7 @@ public final class Scratch {
     int stage(String field, String name, String s) {
         int off = stagedLength;
         int n = s.length();
-        if (off + n > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, off + n));
-        }
-        byte[] to = bytes;
+        byte[] to = stagedRoom(off + n);
         int i = 0;
         while (i < n) {
             char c = s.charAt(i);
@@ -186,12 +183,17 @@ public final class Scratch {
             return off;
         }
         byte[] b = Utf8.encode(name == null ? field : field.replace("%s", name), s);
-        if (off + b.length > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, off + b.length));
-        }
-        System.arraycopy(b, 0, bytes, off, b.length);
+        System.arraycopy(b, 0, stagedRoom(off + b.length), off, b.length);
         stagedLength = off + b.length;
         return off;
+    }
+
+    /** The staged bytes, grown to hold at least {@code need}. */
+    private byte[] stagedRoom(int need) {
+        if (need > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, need));
+        }
+        return bytes;
     }
 
     int stagedLength() {
