@@ -5,7 +5,9 @@
 //   valgrind --tool=callgrind --instr-atstart=no --cache-sim=yes build-bench/gridroute_profile L 20000 route
 //   perf record -g build-bench/gridroute_profile L 3000000 route
 //
-// Modes: route (Snapshot::route), batch (Snapshot::route_batch, 256 per call), prepare (Snapshot::prepare only), escalate (Snapshot::escalate).
+// Modes: route (Snapshot::route), batch (Snapshot::route_batch, 256 per call), prepare (Snapshot::prepare only),
+// escalate (Snapshot::escalate), sweep and sweep-pinned (Snapshot::sweep over N cases, unpinned or pinned as
+// in SweepPinned, one thread).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -24,15 +26,18 @@ using namespace grbench;
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: gridroute_profile WORKLOAD N [route|batch|prepare|escalate]\n");
+    std::fprintf(stderr, "usage: gridroute_profile WORKLOAD N [route|batch|prepare|escalate|sweep|sweep-pinned]\n");
     return 2;
   }
   std::string size = argv[1];
   std::size_t n = std::strtoull(argv[2], nullptr, 10);
   std::string mode = argc > 3 ? argv[3] : "route";
   Workload& w = workload(size);
-  if (mode == "escalate") need_cases(w);
+  if (mode == "escalate" || mode == "sweep") need_cases(w);
+  else if (mode == "sweep-pinned") need_pinned_cases(w);
   else need_issues(w);
+  std::vector<gridroute::Action> actions;
+  if (mode.starts_with("sweep")) actions.reserve(n);
   const Snapshot& s = *w.snap;
   std::size_t sink = 0;
   auto t0 = std::chrono::steady_clock::now();
@@ -52,6 +57,13 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < n; ++i) {
       const gridroute::Issue& is = w.issues[i % w.issues.size()];
       sink += gridroute::detail::prepare(s.index(), is, p, err, gridroute::detail::UnitIndex::hash(is.cell)) + p.cell;
+    }
+  } else if (mode.starts_with("sweep")) {
+    const std::vector<gridroute::Case>& cases = mode == "sweep" ? w.cases : w.pinned_cases;
+    for (std::size_t done = 0; done < n;) {
+      const std::size_t m = std::min(n - done, cases.size());
+      sink += static_cast<std::size_t>(s.sweep(std::span<const gridroute::Case>(cases.data(), m), w.now, actions, 1).counts[0]);
+      done += m;
     }
   } else {
     for (std::size_t i = 0; i < n; ++i) sink += s.escalate(w.cases[i % w.cases.size()], w.now).handler;

@@ -173,6 +173,39 @@ TEST(Lifecycle, PinsAreKeptWhileTheBundleHasThemAndRepinnedOtherwise) {
   EXPECT_EQ(b.at("repinned"), true);
 }
 
+// A case pinned to its owner and to a rule the bundle no longer has is evaluated without copying its
+// attributes, until the rule must be selected again: then the conditions read them as for routing. The
+// rule shows in the deadline: big-vending's respond is 30m (missed at 10:00), vending's 2h (not yet).
+TEST(Lifecycle, ARuleSelectedAgainForAPinnedOwnerReadsTheAttributes) {
+  std::string r = rules();
+  r.insert(r.find(R"("rules": [)"), R"("attributes": {"households": "number"}, )");
+  r.insert(r.find(R"({"id": "vending")"),
+           R"({"id": "big-vending", "priority": 10, "categories": ["street.vending"], "route": ["resident_council"],
+               "when": {"attr": "households", "ge": 100}, "sla": {"respond": "30m", "resolve": "1d"}}, )");
+  auto s = load(r);
+  ASSERT_TRUE(s);
+  auto pinned = [&](const std::string& households, const std::string& rule) {
+    return one(s, kase("street.vending", "c1-a-01",
+                       R"(, "attrs": {"households": )" + households + R"(}, "rule": ")" + rule + R"(", "handler": "squad-1")"),
+               true);
+  };
+  // Pinned to a rule that is gone: selected again, and the condition on households holds.
+  auto a = pinned("120", "gone");
+  EXPECT_EQ(a.at("action"), "escalate");
+  EXPECT_EQ(a.at("repinned"), true);
+  // The same case unpinned selects the same rule (its owner is the council, so it is compared on the action).
+  EXPECT_EQ(one(s, kase("street.vending", "c1-a-01", R"(, "attrs": {"households": 120})"), true).at("action"), "escalate");
+  // With fewer households the other rule: its 2h respond is not yet due.
+  auto b = pinned("20", "gone");
+  EXPECT_EQ(b.at("action"), "hold");
+  EXPECT_EQ(b.at("handler"), "squad-1");  // the pinned owner is kept
+  // A rule that is kept reads no attribute, but they are still checked: a wrong type rejects the case.
+  EXPECT_EQ(pinned("120", "vending").at("action"), "hold");
+  auto bad = pinned(R"("many")", "vending");
+  EXPECT_EQ(bad.at("action"), "rejected");
+  EXPECT_NE(std::string(bad.at("error").as_string()).find("households"), std::string::npos) << bad;
+}
+
 TEST(Lifecycle, SuspensionsStopTheClockAndExtensionsMoveTheResolveDue) {
   auto s = load(rules());
   ASSERT_TRUE(s);

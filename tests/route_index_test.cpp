@@ -334,4 +334,23 @@ TEST(FastPaths, WordScansAgreeWithByteByByte) {
   }
 }
 
+// same_text compares ids in place up to 16 bytes: it must say what == says at every length around the
+// word sizes, with the one differing byte anywhere, and with lengths that differ.
+TEST(FastPaths, InPlaceIdComparisonAgreesWithEquality) {
+  using gridroute::detail::same_text;
+  for (std::size_t len = 0; len <= 40; ++len) {
+    const std::string a(len, 'x');
+    EXPECT_TRUE(same_text(a, std::string(len, 'x'))) << len;
+    EXPECT_FALSE(same_text(a, std::string(len + 1, 'x'))) << len;
+    for (std::size_t pos = 0; pos < len; ++pos) {
+      std::string b = a;
+      b[pos] = 'y';
+      EXPECT_FALSE(same_text(a, b)) << len << " " << pos;
+      EXPECT_FALSE(same_text(b, a)) << len << " " << pos;
+      b[pos] = 'x';
+      EXPECT_TRUE(same_text(std::string_view(b), a)) << len << " " << pos;
+    }
+  }
+}
+
 }  // namespace

@@ -9,6 +9,7 @@
 #include "base/zone.hpp"
 #include "compile/index.hpp"
 #include "decide/decide.hpp"
+#include "decide/levels.hpp"
 
 namespace gridroute {
 
@@ -77,6 +78,7 @@ Snapshot::SweepSummary Snapshot::sweep(std::span<const Case> cases, Instant now,
     // In groups, with what each case reads prefetched for the whole group first (see route_batch).
     std::string_view cells[detail::kPrefetchGroup], handlers[detail::kPrefetchGroup];
     std::uint64_t hashes[detail::kPrefetchGroup], handler_hashes[detail::kPrefetchGroup];
+    detail::NowDeadlines memo(now);
     for (std::size_t base = begin; base < end; base += detail::kPrefetchGroup) {
       const std::size_t m = std::min(detail::kPrefetchGroup, end - base);
       // The next group's case records, whole: the lifecycle fields the case checks read sit lines
@@ -106,7 +108,7 @@ Snapshot::SweepSummary Snapshot::sweep(std::span<const Case> cases, Instant now,
       detail::prefetch_cells(s, cells, m, hashes);
       detail::prefetch_handler_records(s, handlers, m, handler_hashes);
       for (std::size_t i = 0; i < m; ++i)
-        tally(sum, store(base + i, detail::escalate(s, cases[base + i], now, hashes[i], false, &handler_hashes[i])));
+        tally(sum, store(base + i, detail::escalate(s, cases[base + i], now, hashes[i], false, &handler_hashes[i], &memo)));
     }
   };
   SweepSummary summary;

@@ -41,6 +41,34 @@ inline bool ascii_only(std::string_view s) noexcept {
            static_cast<unsigned char>(p[n - 1])) & 0x80u) == 0;
 }
 
+// Whether `a` and `b` hold the same bytes. Ids are short: up to 16 bytes this is two overlapping loads a
+// side, in place, where a call to memcmp costs more than the comparison (longer ids go to memcmp).
+inline bool same_text(std::string_view a, std::string_view b) noexcept {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* p = a.data();
+  const char* q = b.data();
+  if (n >= 8) {
+    if (n > 16) return std::memcmp(p, q, n) == 0;
+    std::uint64_t p0 = 0, p1 = 0, q0 = 0, q1 = 0;
+    std::memcpy(&p0, p, 8);
+    std::memcpy(&q0, q, 8);
+    std::memcpy(&p1, p + n - 8, 8);
+    std::memcpy(&q1, q + n - 8, 8);
+    return ((p0 ^ q0) | (p1 ^ q1)) == 0;
+  }
+  if (n >= 4) {
+    std::uint32_t p0 = 0, p1 = 0, q0 = 0, q1 = 0;
+    std::memcpy(&p0, p, 4);
+    std::memcpy(&q0, q, 4);
+    std::memcpy(&p1, p + n - 4, 4);
+    std::memcpy(&q1, q + n - 4, 4);
+    return ((p0 ^ q0) | (p1 ^ q1)) == 0;
+  }
+  // Zero to three bytes: the first, the middle and the last cover them all.
+  return n == 0 || (p[0] == q[0] && p[n / 2] == q[n / 2] && p[n - 1] == q[n - 1]);
+}
+
 inline bool valid_utf8(std::string_view s) {
   if (ascii_only(s)) return true;
   std::size_t bad = 0;

@@ -24,6 +24,7 @@
 #include "absl/time/time.h"
 #include "base/calendar.hpp"
 #include "base/hash.hpp"
+#include "base/text.hpp"
 #include "base/zone.hpp"
 #include "compile/column.hpp"
 #include "compile/sources.hpp"
@@ -43,7 +44,7 @@ struct StringHash {
 };
 struct StringEq {
   using is_transparent = void;
-  bool operator()(std::string_view a, std::string_view b) const noexcept { return a == b; }
+  bool operator()(std::string_view a, std::string_view b) const noexcept { return same_text(a, b); }
 };
 template <class K, class V>
 using StringMap = absl::flat_hash_map<K, V, StringHash, StringEq>;
@@ -88,7 +89,7 @@ class UnitIndex {
       if (v == kEmpty) return -1;
       if ((v & kTagMask) == (h & kTagMask)) {
         const auto u = static_cast<std::int32_t>(static_cast<std::uint32_t>(v));
-        if (id_of(u) == id) return u;
+        if (same_text(id_of(u), id)) return u;
       }
     }
   }
@@ -266,7 +267,7 @@ struct Index {
   std::int32_t find_attr(std::string_view name) const {
     if (attr_slot_direct) {
       const std::int8_t k = attr_slot[attr_slot_of(name)];
-      return k >= 0 && attr_names[static_cast<std::size_t>(k)] == name ? k : -1;
+      return k >= 0 && same_text(attr_names[static_cast<std::size_t>(k)], name) ? k : -1;
     }
     auto it = attr_index.find(name);
     return it == attr_index.end() ? -1 : it->second;

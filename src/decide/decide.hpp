@@ -30,8 +30,10 @@ struct PreparedIssue {
 
 // Checks an issue against the index — its values (validate.hpp), its cell, category and attribute
 // types — and resolves it. On error returns false with `error` set to the message of a `rejected`
-// record. `cell_hash` is UnitIndex::hash(issue.cell).
-bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string& error, std::uint64_t cell_hash);
+// record. `cell_hash` is UnitIndex::hash(issue.cell). Without `with_attrs` the attributes are checked
+// the same but not copied into `out` (a pinned case evaluates no condition).
+bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string& error, std::uint64_t cell_hash,
+             bool with_attrs = true);
 
 // Whether the condition tree at `node` holds for the issue; `workday` tests `calendar` (kNone: false).
 bool eval(const Index& s, std::int32_t node, const PreparedIssue& issue, CalendarId calendar);
@@ -59,7 +61,10 @@ void prefetch_handler_records(const Index& s, const std::string_view* ids, std::
 
 // The action of SPEC §3.5 and §6 for a case at `now`; with `explain`, the steps in Action::trace.
 // `handler_hash`, when given, is UnitIndex::hash of the pinned handler id (prefetch_handler_slots).
+// `memo`, when given for the same `now`, remembers the deadlines counted from `now` across the cases
+// of a batch (levels.hpp).
+class NowDeadlines;
 Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, bool explain = false,
-                const std::uint64_t* handler_hash = nullptr);
+                const std::uint64_t* handler_hash = nullptr, NowDeadlines* memo = nullptr);
 
 }  // namespace gridroute::detail

@@ -148,7 +148,14 @@ void moved_dues(const Case& c, Instant now, Instant& respond, Instant& resolve) 
 }  // namespace
 
 Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, bool explain,
-                const std::uint64_t* handler_hash) {
+                const std::uint64_t* handler_hash, NowDeadlines* memo) {
+  if (memo && memo->now() != now) memo = nullptr;
+  // The deadlines of a level counted from `now` (an escalation's, a re-dispatch's).
+  auto from_now = [&](const CompiledRule& r, const CompiledPolicy* p, int level, HandlerId owner, Instant& respond,
+                      Instant& resolve) {
+    if (memo) memo->get(s, r, p, level, owner, respond, resolve);
+    else deadlines(s, r, p, level, owner, now, respond, resolve);
+  };
   Action a;
   auto reject = [&](std::string msg) {
     a = Action{};
@@ -158,8 +165,10 @@ Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_h
   };
   std::string err;
   // The issue's values first (prepare checks them), then the case's own, as check_case orders them.
+  // A case pinned to its rule and owner evaluates no condition: its attributes are checked, not copied.
   PreparedIssue is;
-  if (!prepare(s, c.issue, is, err, cell_hash) || !check_case_state(c, err) || !check_now(now, err))
+  const bool with_attrs = !(c.rule && c.handler);
+  if (!prepare(s, c.issue, is, err, cell_hash, with_attrs) || !check_case_state(c, err) || !check_now(now, err))
     return reject(std::move(err));
 
   // ---- the case's rule and its current owner (SPEC §6.1)
@@ -188,7 +197,11 @@ Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_h
     note(a, explain, cat("the pinned rule '", st.rule->id, "' resolves no handler from the cell: the rule is selected again"));
     rule_known = false;
   }
-  if (!rule_known && !select_rule(s, is, st, err)) return reject(std::move(err));
+  if (!rule_known) {
+    // Selected again after all: the conditions read the attributes (checked already, so this passes).
+    if (!with_attrs && !prepare(s, c.issue, is, err, cell_hash)) return reject(std::move(err));
+    if (!select_rule(s, is, st, err)) return reject(std::move(err));
+  }
   if (c.level >= st.levels) {
     if (st.policy)
       return reject(cat("level ", c.level, " does not exist (policy '", st.policy->id, "' has ", st.levels,
@@ -247,7 +260,7 @@ Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_h
       a.handler = lo.res.owner;
       a.unit = lo.res.unit;
       assists(l);
-      deadlines(s, rule, p, l, a.handler, now, a.respond_by, a.resolve_by);
+      from_now(rule, p, l, a.handler, a.respond_by, a.resolve_by);
       return;
     }
     a.kind = Action::Kind::overdue;
@@ -333,14 +346,15 @@ Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_h
     a.role = role;
     a.unit = unit;
     assists(c.level);
-    deadlines(s, rule, p, c.level, owner, now, a.respond_by, a.resolve_by);
+    from_now(rule, p, c.level, owner, a.respond_by, a.resolve_by);
     note(a, explain, cat("re-dispatched to '", s.handler_id(owner), "' at '", s.unit_id(unit), "'"));
     return a;
   }
 
   // ---- (3) escalate or overdue, on the moved due instants; (4) hold
   Instant respond = kNoInstant, resolve = kNoInstant;
-  deadlines(s, rule, p, c.level, a.handler, c.level_started_at, respond, resolve);
+  // A case that responded reads no respond deadline: it is not counted.
+  deadlines(s, rule, p, c.level, a.handler, c.level_started_at, respond, resolve, !c.responded);
   moved_dues(c, now, respond, resolve);
   if (!c.responded && respond != kNoInstant && now >= respond)
     a.reasons |= static_cast<std::uint8_t>(Reason::missed_respond);

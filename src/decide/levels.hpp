@@ -3,6 +3,8 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 
 #include "compile/index.hpp"
 
@@ -42,14 +44,52 @@ void add_assists(const Index& s, const std::vector<RoleKeyId>& refs, UnitId star
   }
 }
 
-// The deadlines of `level` counted from `start`: level 0 takes the rule's SLA, level k its own.
+// The deadlines of `level` counted from `start`: level 0 takes the rule's SLA, level k its own. Without
+// `want_respond` the respond deadline is not counted (kNoInstant): a case that responded reads none.
 inline void deadlines(const Index& s, const CompiledRule& rule, const CompiledPolicy* p, int level, HandlerId owner,
-                      Instant start, Instant& respond, Instant& resolve) {
+                      Instant start, Instant& respond, Instant& resolve, bool want_respond = true) {
   const Calendar& cal = s.level_calendar(rule, level, owner);
   const std::optional<Duration>& rd = level == 0 ? rule.respond : p->levels[static_cast<std::size_t>(level)].respond;
   const std::optional<Duration>& sd = level == 0 ? rule.resolve : p->levels[static_cast<std::size_t>(level)].resolve;
-  respond = rd ? cal.add(start, *rd) : kNoInstant;
+  respond = rd && want_respond ? cal.add(start, *rd) : kNoInstant;
   resolve = sd ? cal.add(start, *sd) : kNoInstant;
 }
+
+// A level's deadlines counted from one instant, remembered for the next case that asks. A sweep evaluates
+// every case at the same `now`, and the cases that move up to a level, or are re-dispatched at it, count
+// the same deadlines from it: they depend only on the calendar and the level's durations (SPEC §3.4).
+// One per thread, for one index and one `now`; 64 entries, the last asked of each slot.
+class NowDeadlines {
+ public:
+  explicit NowDeadlines(Instant now) : now_(now) {}
+  Instant now() const { return now_; }
+  void get(const Index& s, const CompiledRule& rule, const CompiledPolicy* p, int level, HandlerId owner,
+           Instant& respond, Instant& resolve) {
+    const Calendar* cal = &s.level_calendar(rule, level, owner);
+    // Level 0 counts the rule's durations, a level above the policy's.
+    const void* from = level == 0 ? static_cast<const void*>(&rule) : static_cast<const void*>(p);
+    const std::uint64_t key = (reinterpret_cast<std::uintptr_t>(from) ^ (reinterpret_cast<std::uintptr_t>(cal) << 7) ^
+                               static_cast<std::uint64_t>(level)) * 0x9E3779B97F4A7C15ull;
+    Entry& e = entries_[key >> 58];
+    if (e.from != from || e.calendar != cal || e.level != level) {
+      deadlines(s, rule, p, level, owner, now_, e.respond, e.resolve);
+      e.from = from;
+      e.calendar = cal;
+      e.level = level;
+    }
+    respond = e.respond;
+    resolve = e.resolve;
+  }
+
+ private:
+  struct Entry {
+    const void* from = nullptr;
+    const Calendar* calendar = nullptr;
+    int level = -1;
+    Instant respond = kNoInstant, resolve = kNoInstant;
+  };
+  Instant now_;
+  std::array<Entry, 64> entries_{};
+};
 
 }  // namespace gridroute::detail

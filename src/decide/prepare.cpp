@@ -55,12 +55,14 @@ bool locate(const Index& s, const Issue& issue, PreparedIssue& out, std::string&
 
 }  // namespace
 
-bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string& error, std::uint64_t cell_hash) {
+bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string& error, std::uint64_t cell_hash,
+             bool with_attrs) {
   // The cell's loads go out first and overlap the checks below: its index slot now, its record and id
   // offset once the slot is read (in a batch they are already in cache).
   __builtin_prefetch(s.unit_index.slot_address(cell_hash));
   if (!check_issue(issue, error)) return false;
-  out.attrs.assign(s.attr_names.size(), AttrValue{});
+  if (with_attrs) out.attrs.assign(s.attr_names.size(), AttrValue{});
+  else out.attrs.clear();
   out.has_severity = false;
   for (const auto& [name, value] : issue.attrs) {
     const std::int32_t at = s.find_attr(name);
@@ -84,7 +86,7 @@ bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string
       error = cat("attribute '", name, "' must be ", type_name(want), ", got ", render(value));
       return false;
     }
-    out.attrs[static_cast<std::size_t>(at)] = value;
+    if (with_attrs) out.attrs[static_cast<std::size_t>(at)] = value;
   }
   if (const UnitId guess = s.unit_index.first_match(cell_hash); guess >= 0) {
     __builtin_prefetch(&s.hot[static_cast<std::size_t>(guess)]);

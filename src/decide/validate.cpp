@@ -70,6 +70,14 @@ bool check_case(const Case& c, std::string& error) {
 }
 
 bool check_case_state(const Case& c, std::string& error) {
+  // The usual case first, in one pass: every bound held, ASCII ids, no lifecycle lists. Any doubt falls
+  // to the checks below, which name the field.
+  if (c.level >= 0 && c.level <= kMaxCaseLevel && c.level_started_at >= kMinInstant &&
+      c.level_started_at < kMaxInstant && c.reports >= 0 && c.reports <= kMaxReports &&
+      (!c.rating || (*c.rating >= 1 && *c.rating <= 5)) && (!c.rule || ascii_only(*c.rule)) &&
+      (!c.handler || ascii_only(*c.handler)) && c.returned.empty() && c.suspended.empty() &&
+      c.extended_to == kNoInstant)
+    return true;
   if (c.level < 0 || c.level > kMaxCaseLevel) {
     error = cat("field 'level' must be a non-negative integer (at most ", kMaxCaseLevel, "), got ", c.level);
     return false;

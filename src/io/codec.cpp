@@ -12,6 +12,7 @@
 
 #include "compile/index.hpp"
 #include "decide/decide.hpp"
+#include "decide/levels.hpp"
 #include "io/lines.hpp"
 #include "io/parser.hpp"
 #include "io/pool.hpp"
@@ -221,6 +222,7 @@ std::size_t LineCodec::escalate_lines(std::span<const std::string_view> lines, I
   return impl_->run(lines, out, [&](Worker& w, std::span<const std::string_view> part, std::string& o) {
     std::uint64_t hashes[kPrefetchGroup];
     std::size_t rejected = 0;
+    detail::NowDeadlines memo(now);
     auto read = [&w](std::string_view line, Case& c, LineId& id, detail::LineSlot& slot,
                      const json::storage_ptr& sp) { return w.parser.read_case(line, c, id, slot, sp); };
     for (std::size_t base = 0; base < part.size(); base += kPrefetchGroup) {
@@ -229,7 +231,7 @@ std::size_t LineCodec::escalate_lines(std::span<const std::string_view> lines, I
       for (std::size_t i = 0; i < n; ++i) {
         Action& a = w.actions[i];
         if (w.ok[i]) {
-          a = detail::escalate(s, w.cases[i], now, hashes[i], options_.explain, &w.handler_hashes[i]);
+          a = detail::escalate(s, w.cases[i], now, hashes[i], options_.explain, &w.handler_hashes[i], &memo);
         } else {
           a = Action{};
           a.kind = Action::Kind::rejected;
