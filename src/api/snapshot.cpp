@@ -74,7 +74,7 @@ Snapshot::SweepSummary Snapshot::sweep(std::span<const Case> cases, Instant now,
         (sum.next_sweep == kNoInstant || a.next_check < sum.next_sweep))
       sum.next_sweep = a.next_check;
   };
-  auto work = [&](std::size_t begin, std::size_t end, SweepSummary& sum, auto&& store) {
+  auto work = [&](std::size_t begin, std::size_t end, SweepSummary& sum, auto&& slot) {
     // In groups, with what each case reads prefetched for the whole group first (see route_batch).
     std::string_view cells[detail::kPrefetchGroup], handlers[detail::kPrefetchGroup];
     std::uint64_t hashes[detail::kPrefetchGroup], handler_hashes[detail::kPrefetchGroup];
@@ -107,14 +107,17 @@ Snapshot::SweepSummary Snapshot::sweep(std::span<const Case> cases, Instant now,
       detail::prefetch_handler_slots(s, handlers, m, handler_hashes);
       detail::prefetch_cells(s, cells, m, hashes);
       detail::prefetch_handler_records(s, handlers, m, handler_hashes);
-      for (std::size_t i = 0; i < m; ++i)
-        tally(sum, store(base + i, detail::escalate(s, cases[base + i], now, hashes[i], false, &handler_hashes[i], &memo)));
+      for (std::size_t i = 0; i < m; ++i) {
+        Action& a = slot(base + i);
+        detail::escalate_into(s, cases[base + i], now, hashes[i], a, false, &handler_hashes[i], &memo);
+        tally(sum, a);
+      }
     }
   };
   SweepSummary summary;
   if (threads <= 1) {
-    // Appended, not assigned: the actions are written once, not first default-constructed.
-    work(0, cases.size(), summary, [&](std::size_t, Action&& a) -> const Action& { return actions.emplace_back(std::move(a)); });
+    // Each action is made in place, where it stays: not built, then moved into the vector.
+    work(0, cases.size(), summary, [&](std::size_t) -> Action& { return actions.emplace_back(); });
     return summary;
   }
   actions.resize(cases.size());
@@ -124,7 +127,7 @@ Snapshot::SweepSummary Snapshot::sweep(std::span<const Case> cases, Instant now,
   for (unsigned t = 0; t < threads; ++t) {
     std::size_t b = std::min(cases.size(), t * chunk), e = std::min(cases.size(), b + chunk);
     pool.emplace_back([&, t, b, e] {
-      work(b, e, part[t], [&](std::size_t i, Action&& a) -> const Action& { return actions[i] = std::move(a); });
+      work(b, e, part[t], [&](std::size_t i) -> Action& { return actions[i]; });
     });
   }
   for (auto& th : pool) th.join();

@@ -66,5 +66,8 @@ void prefetch_handler_records(const Index& s, const std::string_view* ids, std::
 class NowDeadlines;
 Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, bool explain = false,
                 const std::uint64_t* handler_hash = nullptr, NowDeadlines* memo = nullptr);
+// The same into `a`, which must be as an Action is constructed: a sweep fills its output in place.
+void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, Action& a, bool explain = false,
+                   const std::uint64_t* handler_hash = nullptr, NowDeadlines* memo = nullptr);
 
 }  // namespace gridroute::detail

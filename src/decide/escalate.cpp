@@ -147,8 +147,8 @@ void moved_dues(const Case& c, Instant now, Instant& respond, Instant& resolve) 
 
 }  // namespace
 
-Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, bool explain,
-                const std::uint64_t* handler_hash, NowDeadlines* memo) {
+void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, Action& a, bool explain,
+                   const std::uint64_t* handler_hash, NowDeadlines* memo) {
   if (memo && memo->now() != now) memo = nullptr;
   // The deadlines of a level counted from `now` (an escalation's, a re-dispatch's).
   auto from_now = [&](const CompiledRule& r, const CompiledPolicy* p, int level, HandlerId owner, Instant& respond,
@@ -156,12 +156,10 @@ Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_h
     if (memo) memo->get(s, r, p, level, owner, respond, resolve);
     else deadlines(s, r, p, level, owner, now, respond, resolve);
   };
-  Action a;
   auto reject = [&](std::string msg) {
     a = Action{};
     a.kind = Action::Kind::rejected;
     a.error = std::move(msg);
-    return a;
   };
   std::string err;
   // The values first (prepare checks them), then the case's own, as check_case orders them.
@@ -275,7 +273,7 @@ Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_h
     } else {
       a.kind = Action::Kind::none;
     }
-    return a;
+    return;
   }
 
   // ---- (1) suspended (SPEC §6.3)
@@ -296,7 +294,7 @@ Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_h
       a.next_check = open_ended ? kNoInstant : until;
       note(a, explain, open_ended ? "suspended without an end: parked until the platform says more"
                                   : "suspended: checked again when the last holding suspension ends");
-      return a;
+      return;
     }
   }
 
@@ -339,7 +337,7 @@ Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_h
       a.role = kNone;
       a.unit = kNone;
       note(a, explain, "nobody is left to take it, the fallback owner included: a person must rule (dispute)");
-      return a;
+      return;
     }
     a.kind = Action::Kind::redispatch;
     a.handler = owner;
@@ -348,7 +346,7 @@ Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_h
     assists(c.level);
     from_now(rule, p, c.level, owner, a.respond_by, a.resolve_by);
     note(a, explain, cat("re-dispatched to '", s.handler_id(owner), "' at '", s.unit_id(unit), "'"));
-    return a;
+    return;
   }
 
   // ---- (3) escalate or overdue, on the moved due instants; (4) hold
@@ -363,11 +361,17 @@ Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_h
     a.reasons |= static_cast<std::uint8_t>(Reason::repeat_reports);
   if (a.reasons) {
     move_up(Action::Kind::escalate);
-    return a;
+    return;
   }
   a.kind = Action::Kind::hold;
   if (!c.responded && respond != kNoInstant) a.next_check = respond;
   if (resolve != kNoInstant && (a.next_check == kNoInstant || resolve < a.next_check)) a.next_check = resolve;
+}
+
+Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, bool explain,
+                const std::uint64_t* handler_hash, NowDeadlines* memo) {
+  Action a;
+  escalate_into(s, c, now, cell_hash, a, explain, handler_hash, memo);
   return a;
 }
 
