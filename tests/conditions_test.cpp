@@ -32,6 +32,12 @@ class Conditions {
     return static_cast<int>(conds_.size()) - 1;
   }
 
+  // Declares `n` more number attributes, a0 … a<n-1>, after the four every bundle here has.
+  void declare_more(int n) {
+    more_attrs_ = n;
+    snap_.reset();
+  }
+
   // Whether condition `i` holds for an issue with `attrs` at `at`.
   bool holds(int i, const std::string& attrs = "{}", const std::string& at = kAt) {
     if (!snap_) build();
@@ -54,7 +60,9 @@ class Conditions {
   void build() {
     std::string rules = R"({
   "format": "gridroute.rules/1",
-  "attributes": {"severity": "number", "private": "bool", "channel": "string", "score": "number"},
+  "attributes": {"severity": "number", "private": "bool", "channel": "string", "score": "number")";
+    for (int a = 0; a < more_attrs_; ++a) rules += ", \"a" + std::to_string(a) + "\": \"number\"";
+    rules += R"(},
   "calendars": [
     {"id": "gov", "timezone": "Asia/Shanghai", "weekdays": [1, 2, 3, 4, 5], "hours": [["09:00", "17:00"]],
      "holidays": ["2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06", "2026-10-07"],
@@ -89,6 +97,7 @@ class Conditions {
   }
 
   std::string tz_, default_calendar_;
+  int more_attrs_ = 0;
   std::vector<std::pair<std::string, std::string>> conds_;
   std::shared_ptr<const gridroute::Snapshot> snap_;
 };
@@ -199,6 +208,20 @@ TEST(Conditions, Exists) {
   EXPECT_FALSE(c.holds(no, R"({"channel": "app"})"));
   EXPECT_TRUE(c.holds(no, R"({})")) << "exists:false is true for a missing attribute";
   EXPECT_TRUE(c.holds(no, R"({"chanel": "typo is not declared"})"));
+}
+
+// A bundle may declare many attributes: a condition on the last of 44 reads that one, and no other.
+TEST(Conditions, ManyDeclaredAttributes) {
+  Conditions c;
+  c.declare_more(40);
+  int t = c.add(R"({"attr": "a39", "ge": 5})");
+  int u = c.add(R"({"attr": "severity", "eq": 2})");
+  EXPECT_TRUE(c.holds(t, R"({"a39": 7})"));
+  EXPECT_TRUE(c.holds(t, R"({"a0": 1, "severity": 2, "a39": 5, "a38": 1})"));
+  EXPECT_FALSE(c.holds(t, R"({"a39": 3})"));
+  EXPECT_FALSE(c.holds(t, R"({"a38": 7})"));
+  EXPECT_TRUE(c.holds(u, R"({"a39": 7, "severity": 2})"));
+  EXPECT_FALSE(c.holds(u, R"({"a39": 2})"));
 }
 
 TEST(Conditions, UndeclaredAttributesAreIgnored) {

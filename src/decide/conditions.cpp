@@ -123,7 +123,7 @@ bool node(const Index& s, std::int32_t n, const PreparedIssue& is, CalendarId ca
     }
     default: break;
   }
-  const AttrValue& v = is.attrs[c.attr];
+  const AttrValue& v = is.attr(c.attr);
   bool result = false;
   if (c.op == Op::exists) {
     result = (v.type != AttrValue::Type::missing) == c.b;

@@ -3,6 +3,7 @@
 // and prefetched a group of cells first.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -23,7 +24,26 @@ struct PreparedIssue {
   CategoryId category = kNone;  // kNone when the bundle declares no taxonomy
   std::string_view category_code;
   Instant at = 0;
-  absl::InlinedVector<AttrValue, 8> attrs;  // one per declared attribute, in declared order
+  // The issue's attributes by declared position, not copied: where(a) is the position in `given` of
+  // declared attribute a (the last one given, as a later value replaces an earlier), or -1 when missing.
+  // Up to kWhereInline declared attributes the positions are kept inline (set in a few stores).
+  static constexpr std::size_t kWhereInline = 32;
+  const std::pair<std::string_view, AttrValue>* given = nullptr;
+  std::int32_t where_inline[kWhereInline];
+  std::vector<std::int32_t> where_more;  // when the bundle declares more
+  bool where_is_inline = true;
+  void reset_where(std::size_t declared) {
+    where_is_inline = declared <= kWhereInline;
+    if (where_is_inline) std::fill_n(where_inline, declared, -1);
+    else where_more.assign(declared, -1);
+  }
+  std::int32_t& where(std::size_t a) { return where_is_inline ? where_inline[a] : where_more[a]; }
+  const AttrValue& attr(std::int32_t a) const {
+    static constexpr AttrValue kMissing{};
+    const auto k = static_cast<std::size_t>(a);
+    const std::int32_t i = where_is_inline ? where_inline[k] : where_more[k];
+    return i < 0 ? kMissing : given[i].second;
+  }
   bool has_severity = false;
   double severity = 0;
 };

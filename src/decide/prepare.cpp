@@ -61,10 +61,14 @@ bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string
   // offset once the slot is read (in a batch they are already in cache).
   __builtin_prefetch(s.unit_index.slot_address(cell_hash));
   if (!check_issue(issue, error)) return false;
-  if (with_attrs) out.attrs.assign(s.attr_names.size(), AttrValue{});
-  else out.attrs.clear();
+  // Without them, no condition reads the positions: they are left as they are.
+  if (with_attrs) out.reset_where(s.attr_names.size());
+  const auto* given = issue.attrs.data();
+  const std::size_t count = issue.attrs.size();  // read once: the stores below could alias the vector
+  out.given = given;
   out.has_severity = false;
-  for (const auto& [name, value] : issue.attrs) {
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto& [name, value] = given[i];
     const std::int32_t at = s.find_attr(name);
     const bool severity = name == "severity";
     if (at < 0 && !severity) continue;  // undeclared attributes are ignored
@@ -86,7 +90,7 @@ bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string
       error = cat("attribute '", name, "' must be ", type_name(want), ", got ", render(value));
       return false;
     }
-    if (with_attrs) out.attrs[static_cast<std::size_t>(at)] = value;
+    if (with_attrs) out.where(static_cast<std::size_t>(at)) = static_cast<std::int32_t>(i);
   }
   if (const UnitId guess = s.unit_index.first_match(cell_hash); guess >= 0) {
     __builtin_prefetch(&s.hot[static_cast<std::size_t>(guess)]);
