@@ -41,6 +41,18 @@ inline bool ascii_only(std::string_view s) noexcept {
            static_cast<unsigned char>(p[n - 1])) & 0x80u) == 0;
 }
 
+// The first and the last sizeof(Word) bytes of p and q, compared (n >= sizeof(Word)): overlapping loads
+// cover every byte up to twice the word.
+template <class Word>
+inline bool same_ends(const char* p, const char* q, std::size_t n) noexcept {
+  Word p0 = 0, p1 = 0, q0 = 0, q1 = 0;
+  std::memcpy(&p0, p, sizeof(Word));
+  std::memcpy(&q0, q, sizeof(Word));
+  std::memcpy(&p1, p + n - sizeof(Word), sizeof(Word));
+  std::memcpy(&q1, q + n - sizeof(Word), sizeof(Word));
+  return ((p0 ^ q0) | (p1 ^ q1)) == 0;
+}
+
 // Whether `a` and `b` hold the same bytes. Ids are short: up to 16 bytes this is two overlapping loads a
 // side, in place, where a call to memcmp costs more than the comparison (longer ids go to memcmp).
 inline bool same_text(std::string_view a, std::string_view b) noexcept {
@@ -48,23 +60,9 @@ inline bool same_text(std::string_view a, std::string_view b) noexcept {
   if (n != b.size()) return false;
   const char* p = a.data();
   const char* q = b.data();
-  if (n >= 8) {
-    if (n > 16) return std::memcmp(p, q, n) == 0;
-    std::uint64_t p0 = 0, p1 = 0, q0 = 0, q1 = 0;
-    std::memcpy(&p0, p, 8);
-    std::memcpy(&q0, q, 8);
-    std::memcpy(&p1, p + n - 8, 8);
-    std::memcpy(&q1, q + n - 8, 8);
-    return ((p0 ^ q0) | (p1 ^ q1)) == 0;
-  }
-  if (n >= 4) {
-    std::uint32_t p0 = 0, p1 = 0, q0 = 0, q1 = 0;
-    std::memcpy(&p0, p, 4);
-    std::memcpy(&q0, q, 4);
-    std::memcpy(&p1, p + n - 4, 4);
-    std::memcpy(&q1, q + n - 4, 4);
-    return ((p0 ^ q0) | (p1 ^ q1)) == 0;
-  }
+  if (n > 16) return std::memcmp(p, q, n) == 0;
+  if (n >= 8) return same_ends<std::uint64_t>(p, q, n);
+  if (n >= 4) return same_ends<std::uint32_t>(p, q, n);
   // Zero to three bytes: the first, the middle and the last cover them all.
   return n == 0 || (p[0] == q[0] && p[n / 2] == q[n / 2] && p[n - 1] == q[n - 1]);
 }
