@@ -1,6 +1,9 @@
 // The CSV files stream into the loader's row tables: a field is read in place, or unescaped when it held
 // a doubled quote; line numbers count the lines inside quoted fields. These tests read CSV text through
 // the parser and through a whole bundle load, and check what a user sees: names, ids and error lines.
+#include <tuple>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "hardening_util.hpp"
@@ -184,6 +187,51 @@ TEST(CsvRows, HandlerIdErrorsOfALongListKeepTheirLinesAndOrder) {
   EXPECT_EQ(r.diagnostics[2].line, static_cast<int>(big.handler_rows + 4)) << r.all.substr(0, 2000);
   EXPECT_NE(r.diagnostics[2].message.find("duplicate handler id \"h-c1-b7-49\""), std::string::npos)
       << r.all.substr(0, 2000);
+}
+
+}  // namespace
+
+namespace {
+
+// From 65,536 units on, the unit tree's tour runs on a second thread while the handlers are read; the
+// errors of a tree that is not clean are then found after the handlers, and must read as on one thread:
+// each on its line, the handlers' before the tree's within the jurisdiction, a leaf that may only have
+// lost its children after the causes.
+TEST(CsvRows, TreeErrorsOfALongUnitListKeepTheirLinesAndOrder) {
+  static const BigCsv big;
+  ASSERT_GE(big.unit_rows, std::size_t{1} << 16);
+  TempDir dir;
+  copy_bundle(base(), dir.path());
+  const std::string tail =
+      "loop-a,loop-b,area,\n"        // a cycle of two areas
+      "loop-b,loop-a,area,\n"
+      "orphan,no-such-parent,area,\n"  // an unknown parent
+      "c1-b0-0x,c1-b0-0,cell,\n"     // a cell below a cell (line 4)
+      "lonely,c1,area,\n";           // an area without cells
+  const int first = static_cast<int>(big.unit_rows) + 2;  // the line of "loop-a"
+  write(dir / "units.csv", big.units + tail);
+  write(dir / "handlers.csv", big.handlers + "h-x,resident_council,,no-such-unit,,\n");
+  auto r = load(dir.path());
+  ASSERT_FALSE(r.ok);
+  // As one thread reports them (the same list as before the tour had a thread of its own): by file and
+  // line, the follow-up last.
+  const std::vector<std::tuple<std::string, int, std::string>> want = {
+      {"units.csv", 4, "tier: cell \"c1-b0-0\" has child units; a cell must be a leaf"},
+      {"units.csv", first, "tier: tier \"area\" must be below its parent's tier \"area\""},
+      {"units.csv", first, "parent: units \"loop-a\" -> \"loop-b\" -> \"loop-a\" form a cycle of parents: none of them is reachable from the root"},
+      {"units.csv", first + 1, "tier: tier \"area\" must be below its parent's tier \"area\""},
+      {"units.csv", first + 2, "parent: unknown parent unit \"no-such-parent\""},
+      {"units.csv", first + 3, "tier: tier \"cell\" must be below its parent's tier \"cell\""},
+      {"handlers.csv", static_cast<int>(big.handler_rows) + 2, "serves: unknown unit \"no-such-unit\""},
+      {"units.csv", first + 4, "tier: unit \"lonely\" has no child units; every leaf must be a cell"},
+  };
+  ASSERT_EQ(r.diagnostics.size(), want.size()) << r.all.substr(0, 3000);
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    const auto& d = r.diagnostics[i];
+    EXPECT_EQ(fs::path(d.file).filename().string(), std::get<0>(want[i])) << i << "\n" << r.all.substr(0, 3000);
+    EXPECT_EQ(d.line, std::get<1>(want[i])) << i << "\n" << r.all.substr(0, 3000);
+    EXPECT_EQ(d.message, std::get<2>(want[i])) << i << "\n" << r.all.substr(0, 3000);
+  }
 }
 
 }  // namespace

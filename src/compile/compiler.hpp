@@ -26,6 +26,67 @@ inline std::string ptr(std::string_view base, std::size_t index, std::string_vie
   return p;
 }
 
+// Unit ids looked up in turn over a long list of rows (each unit row's parent, each handler row's first
+// served unit). One lookup is three dependent cache misses in tables of millions: the id's slot, its
+// offset, its text. So while row i is looked up, row i + kStep has its text prefetched, row i + 2·kStep
+// its offset and row i + 3·kStep its slot, and the misses of several rows overlap. `key(j)` is row j's
+// id, or an empty view when row j needs no lookup (the caller reuses the row before's).
+template <class Key>
+class UnitLookupsAhead {
+ public:
+  UnitLookupsAhead(const Index& s, std::size_t rows, Key key) : s_(s), n_(rows), key_(std::move(key)) {
+    for (std::size_t j = 0; j < 3 * kStep; ++j) slot(j);
+    for (std::size_t j = 0; j < 2 * kStep; ++j) offset(j);
+    for (std::size_t j = 0; j < kStep; ++j) text(j);
+  }
+  // Before row i's lookup, rows in order: moves the prefetches on by one row.
+  void advance(std::size_t i) {
+    slot(i + 3 * kStep);
+    offset(i + 2 * kStep);
+    text(i + kStep);
+  }
+  // The hash of row i's id (computed ahead when key(i) gave it).
+  std::uint64_t hash(std::size_t i, std::string_view id) const {
+    const Entry& e = ring_[i % kRing];
+    return e.keyed ? e.hash : UnitIndex::hash(id);
+  }
+
+ private:
+  static constexpr std::size_t kStep = 6, kRing = 32;
+  static_assert(kRing > 3 * kStep);
+  struct Entry {
+    std::uint64_t hash = 0;
+    std::int32_t unit = -1;
+    bool keyed = false;
+  };
+  void slot(std::size_t j) {
+    if (j >= n_) return;
+    Entry& e = ring_[j % kRing];
+    const std::string_view id = key_(j);
+    e.keyed = !id.empty();
+    e.unit = -1;
+    if (!e.keyed) return;
+    e.hash = UnitIndex::hash(id);
+    __builtin_prefetch(s_.unit_index.slot_address(e.hash));
+  }
+  void offset(std::size_t j) {
+    if (j >= n_) return;
+    Entry& e = ring_[j % kRing];
+    if (!e.keyed) return;
+    e.unit = s_.unit_index.first_match(e.hash);
+    if (e.unit >= 0) __builtin_prefetch(s_.unit_id_offset.data() + e.unit);
+  }
+  void text(std::size_t j) {
+    if (j >= n_) return;
+    const Entry& e = ring_[j % kRing];
+    if (e.unit >= 0) __builtin_prefetch(s_.unit_id_chars.data() + s_.unit_id_offset[static_cast<std::size_t>(e.unit)]);
+  }
+  const Index& s_;
+  std::size_t n_;
+  Key key_;
+  Entry ring_[kRing];
+};
+
 class Compiler {
  public:
   Compiler(spec::Jurisdiction& j, spec::Rules& r, Problems& p, const LoadOptions& o)
@@ -70,7 +131,12 @@ class Compiler {
   void units();
   void handler_ids();
   void handlers();
-  void tree();
+  // The unit tree in three steps: the tour (Euler-tour intervals, depths, which units have children),
+  // which records no problem and says whether the tree is clean; the errors of a tree that is not; the
+  // served index and the records routing reads (after handlers()).
+  bool tour();
+  void tree_errors();
+  void served_index();
   void cells();
   void add_role(std::string r);
 
@@ -99,6 +165,9 @@ class Compiler {
   BigVector<std::uint8_t> tier_of_;
   BigVector<std::int32_t> tin_, tout_;
   BigVector<std::uint16_t> depth_;
+  BigVector<UnitId> order_;              // units in tour order (kNone past the units reached)
+  BigVector<std::uint8_t> has_child_;
+  bool unknown_tiers_ = false;           // some unit's tier is not a declared tier
   BigVector<std::uint32_t> served_offset_;  // per unit, into Index::served; size units+1
   StringMap<std::string, std::int32_t> tier_index_;
   StringMap<std::string, std::int32_t> role_index_;
@@ -114,6 +183,8 @@ class Compiler {
   static constexpr std::uint8_t kBadHandlerId = 1, kDuplicateHandlerId = 2;
   // From this many handler rows on, handler_ids() runs on a thread of its own beside units().
   static constexpr std::size_t kHandlerIdsThread = std::size_t{1} << 16;
+  // From this many units on, tour() runs on a thread of its own beside handlers().
+  static constexpr std::size_t kTourThread = std::size_t{1} << 16;
   BigVector<std::uint8_t> handler_id_flags_;
 };
 

@@ -1,6 +1,8 @@
 // Compiling the jurisdiction: tiers, units, handlers, and the unit tree with what routing reads of it
 // (Euler-tour intervals, served roles per unit, the nearest served ancestor).
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <exception>
 #include <thread>
 
@@ -74,10 +76,30 @@ std::unique_ptr<Index> Compiler::run() {
     }
     if (ids_failed) std::rethrow_exception(ids_failed);
   }
-  handlers();
   {
+    // The unit tree's tour reads only the units: for a long list it runs on a second thread while
+    // handlers() reads the handlers. It records no problem; when it finds the tree is not clean,
+    // tree_errors() reports why afterwards, in the order one thread would have.
+    std::exception_ptr tour_failed;
+    bool tree_clean = true;
+    {
+      std::jthread tour_thread;
+      if (parent_.size() >= kTourThread && std::thread::hardware_concurrency() > 1)
+        tour_thread = std::jthread([this, &tree_clean, &tour_failed] {
+          try {
+            tree_clean = tour();
+          } catch (...) {
+            tour_failed = std::current_exception();
+          }
+        });
+      else
+        tree_clean = tour();
+      handlers();
+    }
+    if (tour_failed) std::rethrow_exception(tour_failed);
     auto j = reads(kJ);
-    tree();
+    if (!tree_clean) tree_errors();
+    served_index();
     cells();
   }
   rules();
@@ -126,19 +148,30 @@ void Compiler::units() {
     return;
   }
   std::size_t n = us.size();
+  // Ids and names are copied into columns sized once (not appended row by row).
+  std::size_t id_chars = 0, name_chars = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    id_chars += us.id_bytes(i);
+    name_chars += us.name_bytes(i);
+  }
+  if (id_chars > UINT32_MAX || name_chars > UINT32_MAX) {
+    jerr("/units", "the unit ids or names take more than 4 GiB");
+    return;
+  }
   s_->unit_id_offset.reserve(n + 1);
-  std::size_t chars = 0;
-  for (std::size_t i = 0; i < n; ++i) chars += us[i].id.size();
-  s_->unit_id_chars.reserve(chars);
+  s_->unit_id_chars.resize(id_chars);
+  s_->unit_name_offset.reserve(n + 1);
+  s_->unit_name_chars.resize(name_chars);
+  std::size_t id_at = 0, name_at = 0;
   s_->unit_index.reset(n);
   tier_of_.assign(n, 0);
   parent_.assign(n, kNone);
-  s_->unit_name_offset.reserve(n + 1);
   std::vector<bool> bad(n, false);
   for (std::size_t i = 0; i < n; ++i) {
     const spec::UnitView u = us[i];
-    s_->unit_id_offset.push_back(static_cast<std::uint32_t>(s_->unit_id_chars.size()));
-    s_->unit_id_chars.append(u.id.begin(), u.id.end());
+    s_->unit_id_offset.push_back(static_cast<std::uint32_t>(id_at));
+    if (!u.id.empty()) std::memcpy(&s_->unit_id_chars[id_at], u.id.data(), u.id.size());
+    id_at += u.id.size();
     if (!valid_id(u.id, opt_.max_id_bytes)) {
       unit_err(u, "id", detail::cat("unit id \"", u.id.substr(0, 80), "\" must be 1-", opt_.max_id_bytes,
                                      " bytes of [A-Za-z0-9._:-]"));
@@ -150,14 +183,16 @@ void Compiler::units() {
       unit_err(u, "tier", hint.empty() ? detail::cat("unknown tier \"", u.tier, "\" (tiers: ", absl::StrJoin(jur_.tiers, ", "), ")")
                                        : detail::cat("unknown tier \"", u.tier, "\"", hint));
       bad[i] = true;
+      unknown_tiers_ = true;
     } else {
       tier_of_[i] = static_cast<std::uint8_t>(it->second);
     }
-    s_->unit_name_offset.push_back(static_cast<std::uint32_t>(s_->unit_name_chars.size()));
-    if (u.name) s_->unit_name_chars.append(u.name->begin(), u.name->end());
+    s_->unit_name_offset.push_back(static_cast<std::uint32_t>(name_at));
+    if (u.name && !u.name->empty()) std::memcpy(&s_->unit_name_chars[name_at], u.name->data(), u.name->size());
+    if (u.name) name_at += u.name->size();
   }
-  s_->unit_id_offset.push_back(static_cast<std::uint32_t>(s_->unit_id_chars.size()));
-  s_->unit_name_offset.push_back(static_cast<std::uint32_t>(s_->unit_name_chars.size()));
+  s_->unit_id_offset.push_back(static_cast<std::uint32_t>(id_at));
+  s_->unit_name_offset.push_back(static_cast<std::uint32_t>(name_at));
   // Inserted with the slots of the units a few rows ahead prefetched (each insert is a cache miss in a
   // table of millions).
   constexpr std::size_t kAhead = 8;
@@ -183,7 +218,13 @@ void Compiler::units() {
   // Siblings are usually listed together: the previous row's parent is looked up once.
   std::string_view last_parent;
   UnitId last_parent_unit = kNone;
+  UnitLookupsAhead ahead_parents(*s_, n, [&us](std::size_t j) -> std::string_view {
+    const auto p = us.parent(j);
+    if (!p || (j > 0 && us.parent(j - 1) == p)) return {};
+    return *p;
+  });
   for (std::size_t i = 0; i < n; ++i) {
+    ahead_parents.advance(i);
     const spec::UnitView u = us[i];
     if (!u.parent) {
       if (roots++ == 0) s_->root = static_cast<UnitId>(i);
@@ -197,7 +238,7 @@ void Compiler::units() {
     if (last_parent_unit != kNone && *u.parent == last_parent) {
       p = last_parent_unit;
     } else {
-      p = s_->find_unit(*u.parent);
+      p = s_->find_unit(*u.parent, ahead_parents.hash(i, *u.parent));
       last_parent = *u.parent;
       last_parent_unit = p;
     }
@@ -270,14 +311,15 @@ void Compiler::handlers() {
   s_->sources.handler_line.assign(hs.size(), 0);
   std::vector<UnitId> serves;
   UnitId last_served = kNone;
-  constexpr std::size_t kAhead = 8;  // rows whose first served unit's index slot is prefetched ahead
+  // Each row's first served unit is looked up with prefetches ahead, unless the row before ended with it.
+  UnitLookupsAhead ahead_served(*s_, hs.size(), [&hs](std::size_t j) -> std::string_view {
+    const std::string_view first = hs.first_serve(j);
+    return j > 0 && hs.last_serve(j - 1) == first ? std::string_view() : first;
+  });
   for (std::size_t i = 0; i < hs.size(); ++i) {
+    ahead_served.advance(i);
     const spec::HandlerView h = hs[i];
     if (h.from_csv) s_->sources.handler_line[i] = h.origin;
-    if (i + kAhead < hs.size()) {
-      const spec::HandlerView later = hs[i + kAhead];
-      if (!later.serves.empty()) __builtin_prefetch(s_->unit_index.slot_address(UnitIndex::hash(later.serves[0])));
-    }
     if (handler_id_flags_[i] & kBadHandlerId)
       handler_err(h, "id", detail::cat("handler id \"", h.id.substr(0, 80), "\" must be 1-", opt_.max_id_bytes,
                                         " bytes of [A-Za-z0-9._:-]"));
@@ -329,7 +371,7 @@ void Compiler::handlers() {
       if (last_served != kNone && h.serves[k] == s_->unit_id(last_served)) {
         u = last_served;  // handlers of one unit are usually listed together
       } else {
-        u = s_->find_unit(h.serves[k]);
+        u = k == 0 ? s_->find_unit(h.serves[0], ahead_served.hash(i, h.serves[0])) : s_->find_unit(h.serves[k]);
         last_served = u;
       }
       if (u == kNone) {
@@ -378,11 +420,10 @@ void Compiler::cells() {
   s_->snap_meters = jur_.snap_meters.value_or(0);
 }
 
-void Compiler::tree() {
+bool Compiler::tour() {
   const std::size_t n = parent_.size();
-  if (n == 0) return;
+  if (n == 0) return true;
   // The unit tree as a Boost.Graph (parent → child edges), only for the depth-first tour below.
-  const std::size_t nh = s_->handler_ids.size();
   {  // the graph and its working arrays live only for the tour
     // The edges in (parent, child) order, by a counting sort over parents (a unit's children ascending).
     BigVector<std::pair<std::size_t, std::size_t>> edges;
@@ -408,9 +449,30 @@ void Compiler::tree() {
     auto color_map = boost::make_iterator_property_map(colors.begin(), get(boost::vertex_index, graph));
     boost::depth_first_visit(graph, static_cast<std::size_t>(s_->root), vis, color_map);
   }
-  depth_.assign(n, 0);
   // Parents come first in tour order, so depth follows from a pass in discover order.
-  std::vector<UnitId> order(n, kNone);
+  depth_.assign(n, 0);
+  order_.assign(n, kNone);
+  bool reached_all = true;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (tin_[i] >= 0) order_[static_cast<std::size_t>(tin_[i])] = static_cast<UnitId>(i);
+    else reached_all = false;
+  }
+  for (UnitId u : order_) {
+    if (u == kNone) continue;
+    if (parent_[u] != kNone) depth_[u] = static_cast<std::uint16_t>(depth_[parent_[u]] + 1);
+  }
+  // Every leaf is a cell and every cell is a leaf (reported by tree_errors()).
+  has_child_.assign(n, 0);
+  for (std::size_t i = 0; i < n; ++i)
+    if (parent_[i] != kNone) has_child_[static_cast<std::size_t>(parent_[i])] = 1;
+  bool leaves_ok = true;
+  for (std::size_t i = 0; i < n && leaves_ok; ++i)
+    if (tin_[i] >= 0) leaves_ok = (tier_of_[i] == s_->cell_tier) != static_cast<bool>(has_child_[i]);
+  return reached_all && leaves_ok && unknown_parent_.empty() && !unknown_tiers_;
+}
+
+void Compiler::tree_errors() {
+  const std::size_t n = parent_.size();
   // Units the DFS did not reach either hang below a unit whose parent is already reported (unknown
   // parent, a second root) or sit on a cycle. Classify each chain once: 1 = dangling, 2 = cycle.
   std::vector<std::uint8_t> state(n, 0);
@@ -475,26 +537,24 @@ void Compiler::tree() {
     unit_err(unit, "parent", std::move(msg));
   }
   const bool cut_off = !unknown_parent_.empty() || std::any_of(state.begin(), state.end(), [](auto v) { return v != 0; });
-  for (std::size_t i = 0; i < n; ++i)
-    if (tin_[i] >= 0) order[static_cast<std::size_t>(tin_[i])] = static_cast<UnitId>(i);
-  for (UnitId u : order) {
-    if (u == kNone) continue;
-    if (parent_[u] != kNone) depth_[u] = static_cast<std::uint16_t>(depth_[parent_[u]] + 1);
-  }
   // Every leaf is a cell and every cell is a leaf.
-  std::vector<std::uint8_t> has_child(n, 0);
-  for (std::size_t i = 0; i < n; ++i)
-    if (parent_[i] != kNone) has_child[static_cast<std::size_t>(parent_[i])] = 1;
   for (std::size_t i = 0; i < n; ++i) {
     if (tin_[i] < 0) continue;
     bool cell = tier_of_[i] == s_->cell_tier && tier_index_.contains(jur_.unit_rows[i].tier);
-    if (cell && has_child[i]) unit_err(jur_.unit_rows[i], "tier", detail::cat("cell \"", jur_.unit_rows[i].id, "\" has child units; a cell must be a leaf"));
+    if (cell && has_child_[i]) unit_err(jur_.unit_rows[i], "tier", detail::cat("cell \"", jur_.unit_rows[i].id, "\" has child units; a cell must be a leaf"));
     // With units cut off from the tree, a unit without children may only have lost them: reported after
     // the causes, and not at all for the unit an unknown parent most likely meant.
-    if (!cell && !has_child[i] && tier_index_.contains(jur_.unit_rows[i].tier) && !meant[i])
+    if (!cell && !has_child_[i] && tier_index_.contains(jur_.unit_rows[i].tier) && !meant[i])
       unit_err(jur_.unit_rows[i], "tier", detail::cat("unit \"", jur_.unit_rows[i].id, "\" has no child units; every leaf must be a cell"),
                cut_off);
   }
+}
+
+void Compiler::served_index() {
+  const std::size_t n = parent_.size();
+  if (n == 0) return;
+  const std::size_t nh = s_->handler_ids.size();
+  has_child_ = {};
   // Served index: per unit, (role key, handlers in jurisdiction order).
   // (unit, role key, handler) in that order: a counting sort over units (handlers ascending within a
   // unit), then each unit's few entries by role key.
@@ -515,6 +575,15 @@ void Compiler::tree() {
     for (std::size_t i = 0; i < n; ++i)
       if (at[i + 1] - at[i] > 1) std::sort(triples.begin() + at[i], triples.begin() + at[i + 1]);
   }
+  // Both columns sized first: grown by doubling, they were copied and their pages touched twice over.
+  {
+    std::size_t groups = 0;
+    for (std::size_t i = 0; i < triples.size(); ++i)
+      groups += i == 0 || std::get<0>(triples[i - 1]) != std::get<0>(triples[i]) ||
+                std::get<1>(triples[i - 1]) != std::get<1>(triples[i]);
+    s_->served.reserve(groups);
+    s_->served_handlers.reserve(triples.size() - groups);
+  }
   served_offset_.assign(n + 1, 0);
   for (std::size_t i = 0; i < triples.size(); ++i) {
     auto [u, k, h] = triples[i];
@@ -529,9 +598,9 @@ void Compiler::tree() {
   }
   for (std::size_t i = 0; i < n; ++i) served_offset_[i + 1] += served_offset_[i];
   // The packed per-unit record routing reads, with skip lists filled parents-first in tour order.
-  s_->hot.assign(n, Index::UnitHot{});
+  s_->hot.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
-    Index::UnitHot& h = s_->hot[i];
+    Index::UnitHot& h = s_->hot.emplace_back();
     h.tin = tin_[i];
     h.tout = tout_[i];
     h.parent = parent_[i];
@@ -544,13 +613,14 @@ void Compiler::tree() {
     }
     h.served_count = static_cast<std::uint16_t>(count);
   }
-  for (UnitId u : order) {
+  for (UnitId u : order_) {
     if (u == kNone) continue;
     UnitId p = parent_[u];
     UnitId above = p == kNone ? kNone : s_->hot[p].served_up;
     s_->hot[u].served_next = above;
     s_->hot[u].served_up = s_->hot[u].served_count > 0 ? u : above;
   }
+  order_ = {};
 }
 
 }  // namespace gridroute::detail

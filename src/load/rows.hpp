@@ -108,12 +108,18 @@ class UnitRows {
     const Row& r = rows_[i];
     return {text_(r.id), text_(r.tier), text_.optional(r.parent), text_.optional(r.name), i >= json_count_, r.origin};
   }
+  // Bytes of row i's id and name (0 when absent), to size the compiler's columns before it fills them.
+  std::size_t id_bytes(std::size_t i) const { return bytes(rows_[i].id); }
+  std::size_t name_bytes(std::size_t i) const { return bytes(rows_[i].name); }
+  // Row i's parent alone (for the compiler's lookahead).
+  std::optional<std::string_view> parent(std::size_t i) const { return text_.optional(rows_[i].parent); }
 
  private:
   struct Row {
     TextRef id, tier, parent, name;
     std::uint32_t origin = 0;
   };
+  static std::size_t bytes(TextRef r) { return r.size == TextRef::kAbsent ? 0 : r.size; }
   detail::BigVector<Row> rows_;
   std::size_t json_count_ = 0;
   TextSource text_;
@@ -190,6 +196,15 @@ class HandlerRows {
             r.origin};
   }
   std::string_view serve(std::size_t k) const { return text_(serves_[k]); }
+  // Row i's first and last served units, as written (empty when it serves none).
+  std::string_view first_serve(std::size_t i) const {
+    const Row& r = rows_[i];
+    return r.serves_count ? serve(r.serves_begin) : std::string_view();
+  }
+  std::string_view last_serve(std::size_t i) const {
+    const Row& r = rows_[i];
+    return r.serves_count ? serve(r.serves_begin + r.serves_count - 1) : std::string_view();
+  }
 
  private:
   struct Row {
