@@ -99,7 +99,16 @@ void build_group_scope_index(const std::vector<Candidate>& candidates, Index::Pa
 
 std::size_t merged_chain_budget(const Index& s) { return std::max<std::size_t>(4 * s.candidates.size(), 1u << 18); }
 
+namespace {
+std::vector<std::int32_t> tins_of(const std::vector<Index::ScopeNode>& nodes) {
+  std::vector<std::int32_t> tins(nodes.size());
+  for (std::size_t i = 0; i < nodes.size(); ++i) tins[i] = nodes[i].tin;
+  return tins;
+}
+}  // namespace
+
 void build_merged_chains(Index& s, std::size_t budget) {
+  s.scope_tins = tins_of(s.scope_nodes);
   Index::MergedTables m;
   m.merged_of.assign(s.groups.size(), -1);
   // A code whose most specific group is g: g's own code when g is exact; for a prefix group, a code one
@@ -137,6 +146,7 @@ void build_merged_chains(Index& s, std::size_t budget) {
     m.merged_of[g] = static_cast<std::int32_t>(m.groups.size());
     m.groups.push_back(mg);
   }
+  m.scope_tins = tins_of(m.scope_nodes);
   s.merged = std::move(m);
 }
 

@@ -298,6 +298,9 @@ struct Index {
   std::vector<Candidate> candidates;
   std::vector<PatternGroup> groups;
   std::vector<ScopeNode> scope_nodes;
+  // scope_nodes[i].tin alone (derived, not stored: by build_merged_chains): the binary search for a cell's
+  // deepest scope reads 16 of them a cache line instead of 3 nodes.
+  std::vector<std::int32_t> scope_tins;
   std::vector<std::uint32_t> scope_positions;
   std::vector<std::uint32_t> multi_positions;
   StringMap<std::string, std::int32_t> exact_groups;   // by code
@@ -313,6 +316,7 @@ struct Index {
     std::vector<PatternGroup> groups;
     std::vector<Candidate> candidates;
     std::vector<ScopeNode> scope_nodes;
+    std::vector<std::int32_t> scope_tins;
     std::vector<std::uint32_t> scope_positions;
   };
   MergedTables merged;

@@ -65,6 +65,7 @@ struct GroupTables {
   const Index::PatternGroup* groups;
   const Candidate* candidates;
   const Index::ScopeNode* nodes;
+  const std::int32_t* tins;  // nodes[i].tin
   const std::uint32_t* positions;
 };
 
@@ -86,11 +87,9 @@ bool route_by_scope(const Index& s, const PreparedIssue& is, const GroupTables& 
   absl::InlinedVector<Head, 16> heads;
   for (std::uint32_t k = 0; k < search.size(); ++k) {
     const Index::PatternGroup& g = t.groups[static_cast<std::size_t>(search[k])];
-    const Index::ScopeNode* nb = nodes + g.node_first;
-    const Index::ScopeNode* ne = nb + g.node_count;
-    const Index::ScopeNode* it =
-        std::upper_bound(nb, ne, cell_tin, [](std::int32_t tin, const Index::ScopeNode& n) { return tin < n.tin; });
-    std::int32_t node = it == nb ? -1 : static_cast<std::int32_t>(it - 1 - nodes);
+    const std::int32_t* tb = t.tins + g.node_first;
+    const std::int32_t* it = std::upper_bound(tb, tb + g.node_count, cell_tin);
+    std::int32_t node = it == tb ? -1 : static_cast<std::int32_t>(it - 1 - t.tins);
     while (node >= 0 && cell_tin >= nodes[node].tout) node = nodes[node].up;
     for (; node >= 0; node = nodes[node].up) {
       const std::uint32_t* p = t.positions + nodes[node].first;
@@ -129,14 +128,15 @@ void route_prepared(const Index& s, const PreparedIssue& is, Decision& d, bool e
     const std::int32_t m = last < 0 ? -1 : s.merged.merged_of[static_cast<std::size_t>(last)];
     GroupChain chain;
     if (m >= 0) {
-      const GroupTables merged{s.merged.groups.data(), s.merged.candidates.data(), s.merged.scope_nodes.data(),
+      const GroupTables merged{s.merged.groups.data(), s.merged.candidates.data(), s.merged.scope_nodes.data(), s.merged.scope_tins.data(),
                                s.merged.scope_positions.data()};
       const std::int32_t one[1] = {m};
       if (route_by_scope(s, is, merged, one, applicable, d)) return;
       groups_for(s, is.category_code, is.category, chain);
     } else {
       groups_for(s, is.category_code, is.category, chain);
-      const GroupTables own{s.groups.data(), s.candidates.data(), s.scope_nodes.data(), s.scope_positions.data()};
+      const GroupTables own{s.groups.data(), s.candidates.data(), s.scope_nodes.data(), s.scope_tins.data(),
+                            s.scope_positions.data()};
       if (route_by_scope(s, is, own, chain, applicable, d)) return;
     }
     return unrouted_message(is, candidate_count(s, chain), applicable, d);
