@@ -119,6 +119,16 @@ class FastLine {
   bool string(std::string_view& out) {
     if (!eat('"')) return false;
     const char* b = p_;
+    // Eight bytes at a time while none is '"', '\\' or below 0x20 (a word that may hold one, or a false
+    // alarm, goes to the byte loop).
+    constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+    while (e_ - p_ >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p_, 8);
+      const std::uint64_t q = w ^ (kOnes * '"'), bs = w ^ (kOnes * '\\');
+      if ((((q - kOnes) & ~q) | ((bs - kOnes) & ~bs) | ((w - kOnes * 0x20) & ~w)) & kHigh) break;
+      p_ += 8;
+    }
     while (p_ < e_) {
       auto c = static_cast<unsigned char>(*p_);
       if (c == '"') {
