@@ -12,6 +12,7 @@
 #include "gridroute/jsonl.hpp"
 #include "base/text.hpp"
 #include "compile/index.hpp"
+#include "io/fast_line.hpp"
 
 namespace {
 
@@ -329,6 +330,28 @@ TEST(FastPaths, WordScansAgreeWithByteByByte) {
         std::string got;
         gridroute::detail::append_json_string(got, str);
         EXPECT_EQ(got, sp == "é" ? "\"" + str + "\"" : reference_json(str)) << len << " " << pos;
+      }
+    }
+  }
+}
+
+// The fast line reader scans strings eight bytes at a time: a quote, a backslash or a control byte at any
+// position of a string around the word size must still end it or send the line to the full reader.
+TEST(FastPaths, FastReaderStringsStopAtEverySpecialByte) {
+  const std::string specials[] = {"\"", "\\", "\n", "\x01", "\x1f", "\x7f", " ", "~", "é"};
+  for (std::size_t len = 0; len <= 20; ++len) {
+    for (std::size_t pos = 0; pos <= len; ++pos) {
+      for (const std::string& sp : specials) {
+        std::string str(len, 'a');
+        str.insert(pos, sp);
+        const std::string line = "{\"id\": \"" + str + "\", \"cell\": \"c1\"}";
+        gridroute::detail::FastLine f;
+        const bool plain = sp != "\"" && sp != "\\" && static_cast<unsigned char>(sp[0]) >= 0x20;
+        ASSERT_EQ(f.read(line), plain) << len << " " << pos << " " << line;
+        if (!plain) continue;
+        ASSERT_NE(f.get(gridroute::detail::FastLine::id), nullptr);
+        EXPECT_EQ(f.get(gridroute::detail::FastLine::id)->text, str) << len << " " << pos;
+        EXPECT_EQ(f.get(gridroute::detail::FastLine::cell)->text, "c1") << len << " " << pos;
       }
     }
   }
