@@ -93,6 +93,11 @@ inline char* put2(char* p, int v) {
 }  // namespace
 
 void append_rfc3339(std::string& out, Instant t, const Zone& zone) {
+  char buf[kMaxRfc3339];
+  out.append(buf, static_cast<std::size_t>(put_rfc3339(buf, t, zone) - buf));
+}
+
+char* put_rfc3339(char* out, Instant t, const Zone& zone) {
   std::int64_t y;
   int m, d, h, mi, sec, off;
   zone.fields(t, y, m, d, h, mi, sec, off);
@@ -103,8 +108,7 @@ void append_rfc3339(std::string& out, Instant t, const Zone& zone) {
     utc.fields(t, y, m, d, h, mi, sec, off);
   }
   std::int64_t frac = t - floor_secs(t) * kMicrosPerSecond;
-  char buf[48];
-  char* p = buf;
+  char* p = out;
   if (y >= 0 && y <= 9999) {
     auto yy = static_cast<int>(y);
     p = put2(p, yy / 100);
@@ -141,7 +145,7 @@ void append_rfc3339(std::string& out, Instant t, const Zone& zone) {
   p = put2(p, off / 3600);
   *p++ = ':';
   p = put2(p, (off / 60) % 60);
-  out.append(buf, static_cast<std::size_t>(p - buf));
+  return p;
 }
 
 std::string format_rfc3339(Instant t, const Zone& zone) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -73,5 +74,34 @@ absl::StatusOr<Instant> parse_time_local(std::string_view text, const Zone& zone
 // Writes `t` in `zone`, e.g. "2026-11-20T09:15:00+08:00" (fraction only when non-zero).
 std::string format_rfc3339(Instant t, const Zone& zone);
 void append_rfc3339(std::string& out, Instant t, const Zone& zone);
+// The same into `out`, which has room for kMaxRfc3339 bytes; returns the end of what it wrote.
+inline constexpr std::size_t kMaxRfc3339 = 48;
+char* put_rfc3339(char* out, Instant t, const Zone& zone);
+
+// The RFC 3339 texts of the instants one writer wrote last (not shared between threads). A batch's
+// deadlines repeat often: working-day deadlines fall on the close of business, and every deadline of a
+// sweep is counted from the same `now`.
+class Rfc3339Memo {
+ public:
+  char* put(char* out, Instant t, const Zone& zone) {
+    Entry& e = entries_[(static_cast<std::uint64_t>(t) * 0x9E3779B97F4A7C15ull) >> 60];
+    if (e.len == 0 || e.t != t || e.zone != &zone) {
+      e.len = static_cast<std::uint8_t>(put_rfc3339(e.text, t, zone) - e.text);
+      e.t = t;
+      e.zone = &zone;
+    }
+    std::memcpy(out, e.text, e.len);
+    return out + e.len;
+  }
+
+ private:
+  struct Entry {
+    Instant t = 0;
+    const Zone* zone = nullptr;
+    std::uint8_t len = 0;
+    char text[kMaxRfc3339];
+  };
+  Entry entries_[16];
+};
 
 }  // namespace gridroute::detail

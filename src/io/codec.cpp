@@ -176,6 +176,7 @@ std::size_t LineCodec::route_lines(std::span<const std::string_view> lines, std:
   return impl_->run(lines, out, [&](Worker& w, std::span<const std::string_view> part, std::string& o) {
     std::uint64_t hashes[kPrefetchGroup];
     std::size_t rejected = 0;
+    detail::Rfc3339Memo times;
     auto read = [&w](std::string_view line, Issue& is, LineId& id, detail::LineSlot& slot,
                      const json::storage_ptr& sp) { return w.parser.read_issue(line, is, id, slot, sp); };
     for (std::size_t base = 0; base < part.size(); base += kPrefetchGroup) {
@@ -208,7 +209,7 @@ std::size_t LineCodec::route_lines(std::span<const std::string_view> lines, std:
         __builtin_prefetch(s.handler_ids[static_cast<std::size_t>(d.handler)].data());
       }
       for (std::size_t i = 0; i < n; ++i) {
-        detail::append_decision(o, s, w.ids[i], w.decisions[i], explain);
+        detail::append_decision(o, s, w.ids[i], w.decisions[i], explain, &times);
         o.push_back('\n');
       }
       w.end_group(n);
@@ -223,6 +224,7 @@ std::size_t LineCodec::escalate_lines(std::span<const std::string_view> lines, I
     std::uint64_t hashes[kPrefetchGroup];
     std::size_t rejected = 0;
     detail::NowDeadlines memo(now);
+    detail::Rfc3339Memo times;
     auto read = [&w](std::string_view line, Case& c, LineId& id, detail::LineSlot& slot,
                      const json::storage_ptr& sp) { return w.parser.read_case(line, c, id, slot, sp); };
     for (std::size_t base = 0; base < part.size(); base += kPrefetchGroup) {
@@ -257,7 +259,7 @@ std::size_t LineCodec::escalate_lines(std::span<const std::string_view> lines, I
         __builtin_prefetch(s.handler_ids[static_cast<std::size_t>(a.handler)].data());
       }
       for (std::size_t i = 0; i < n; ++i) {
-        detail::append_action(o, s, w.ids[i], w.actions[i], options_.explain);
+        detail::append_action(o, s, w.ids[i], w.actions[i], options_.explain, &times);
         o.push_back('\n');
       }
       w.end_group(n);

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/zone.hpp"
 #include "compile/index.hpp"
 #include "gridroute/decision.hpp"
 
@@ -18,7 +19,14 @@ struct LineId {
 };
 
 // Appends one record (no newline). `explain` adds the decision's trace.
-void append_decision(std::string& out, const Index& s, const LineId& id, const Decision& d, bool explain);
-void append_action(std::string& out, const Index& s, const LineId& id, const Action& a, bool explain = false);
+// `times`, when given, remembers the deadlines' texts from one record to the next (one writer's own).
+void append_decision(std::string& out, const Index& s, const LineId& id, const Decision& d, bool explain,
+                     Rfc3339Memo* times = nullptr);
+// The general path of append_decision, for every kind of decision (the usual routed one has a faster
+// writer that gives the same bytes; tests compare the two).
+void append_general(std::string& out, const Index& s, const LineId& id, const Decision& d, bool explain);
+void append_action(std::string& out, const Index& s, const LineId& id, const Action& a, bool explain = false,
+                   Rfc3339Memo* times = nullptr);
+void append_action_general(std::string& out, const Index& s, const LineId& id, const Action& a, bool explain);
 
 }  // namespace gridroute::detail
