@@ -131,8 +131,9 @@ bool BatchExtras::load_map() {
   return true;
 }
 
-void BatchExtras::begin(bool route, std::string_view digest) {
-  tally_ = std::make_unique<Tally>(route);
+void BatchExtras::begin(bool route, std::string_view digest, bool quiet) {
+  // The records are counted only when the count is printed or decides the exit status.
+  if (summary_ || fail_on_rejected_ || (!quiet && isatty(2))) tally_ = std::make_unique<Tally>(route);
   if (map_) mapped_ = std::make_unique<MappedBlocks>(*map_, route, digest);
 }
 
@@ -141,7 +142,7 @@ BlockFn BatchExtras::block(BlockFn decide) {
     const std::size_t before = out.size();
     if (mapped_) mapped_->answer(lines, out, decide);
     else decide(lines, out);
-    tally_->count(std::string_view(out).substr(before));
+    if (tally_) tally_->count(std::string_view(out).substr(before));
   };
 }
 
@@ -149,12 +150,13 @@ std::function<void(std::size_t, std::string&)> BatchExtras::too_long(std::functi
   return [this, inner = std::move(inner)](std::size_t length, std::string& out) {
     const std::size_t before = out.size();
     inner(length, out);
-    tally_->count(std::string(out.substr(before)) + "\n");
+    if (tally_) tally_->count(std::string(out.substr(before)) + "\n");
   };
 }
 
 int BatchExtras::finish(const std::string& command, int status, bool quiet) {
   if (status == 141) return status;  // a closed pipe: nobody is reading, say nothing
+  if (!tally_) return status;
   if (summary_ || (!quiet && isatty(2))) std::cerr << "gridroute " << command << ": " << tally_->summary() << "\n";
   if (status == 0 && fail_on_rejected_ && tally_->rejected() > 0) return kExitRejected;
   return status;

@@ -64,7 +64,8 @@ class BatchExtras {
 
   // Loads the map, if any; false after printing its errors on standard error.
   bool load_map();
-  void begin(bool route, std::string_view digest);
+  // `quiet`: --quiet was given (no summary on a terminal then, unless --summary).
+  void begin(bool route, std::string_view digest, bool quiet);
   // The block and over-long-line answerers to give answer_stream: `decide` (or `inner`) wrapped with the
   // map and the tally.
   BlockFn block(BlockFn decide);

@@ -168,7 +168,7 @@ int cmd_batch(Batch kind, const std::vector<std::string>& args) {
   stream.input = pos.size() > 1 ? pos[1] : "-";
   stream.max_line_bytes = lines.options().max_line_bytes;
   stream.quiet = quiet;
-  extras.begin(route, snap->digest());
+  extras.begin(route, snap->digest(), quiet);
   const int status = gridroute::cli::answer_stream(
       stream,
       extras.block([&](std::span<const std::string_view> block, std::string& out) {
