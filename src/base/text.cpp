@@ -65,22 +65,7 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
 
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
-  // Fast path: most ids need no escaping (plain ASCII), checked eight bytes at a time — a word with a
-  // byte >= 0x80, below 0x20, '"' or '\\' (possibly a false alarm) falls to the byte loop.
-  std::size_t plain = 0;
-  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
-  while (plain + 8 <= s.size()) {
-    std::uint64_t w;
-    std::memcpy(&w, s.data() + plain, 8);
-    const std::uint64_t q = w ^ (kOnes * '"'), b = w ^ (kOnes * '\\');
-    if ((w | (w - kOnes * 0x20) | ((q - kOnes) & ~q) | ((b - kOnes) & ~b)) & kHigh) break;
-    plain += 8;
-  }
-  while (plain < s.size()) {
-    auto c = static_cast<unsigned char>(s[plain]);
-    if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
-    ++plain;
-  }
+  const std::size_t plain = plain_json_prefix(s);
   out.append(s.data(), plain);
   s.remove_prefix(plain);
   for (std::size_t i = 0; i < s.size(); ++i) {

@@ -80,5 +80,26 @@ std::string_view utf8_prefix(std::string_view s, std::size_t max);
 // Appends a JSON string literal with escapes; a byte that does not start a well-formed UTF-8 sequence
 // becomes U+FFFD.
 void append_json_string(std::string& out, std::string_view s);
+// How many bytes at the start of `s` a JSON string takes as they are: none below 0x20, '"', '\\' or
+// from 0x80 (checked eight at a time).
+inline std::size_t plain_json_prefix(std::string_view s) {
+  // Most ids need no escaping (plain ASCII): eight bytes at a time, and a word with a byte >= 0x80,
+  // below 0x20, '"' or '\\' (possibly a false alarm) falls to the byte loop.
+  std::size_t plain = 0;
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  while (plain + 8 <= s.size()) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + plain, 8);
+    const std::uint64_t q = w ^ (kOnes * '"'), b = w ^ (kOnes * '\\');
+    if ((w | (w - kOnes * 0x20) | ((q - kOnes) & ~q) | ((b - kOnes) & ~b)) & kHigh) break;
+    plain += 8;
+  }
+  while (plain < s.size()) {
+    auto c = static_cast<unsigned char>(s[plain]);
+    if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
+    ++plain;
+  }
+  return plain;
+}
 
 }  // namespace gridroute::detail

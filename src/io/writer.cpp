@@ -139,7 +139,7 @@ class Cursor {
   }
   // A JSON string: copied as it is when no byte needs escaping, else through append_json_string.
   void str(std::string_view s) {
-    if (plain_json(s)) {
+    if (plain_json_prefix(s) == s.size()) {
       *p_++ = '"';
       raw(s);
       *p_++ = '"';
@@ -168,22 +168,6 @@ class Cursor {
   char* end() const { return p_; }
 
  private:
-  // No byte below 0x20, '"', '\\' or from 0x80 (eight at a time, as append_json_string's fast path).
-  static bool plain_json(std::string_view s) {
-    constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
-    std::size_t i = 0;
-    for (; i + 8 <= s.size(); i += 8) {
-      std::uint64_t w;
-      std::memcpy(&w, s.data() + i, 8);
-      const std::uint64_t q = w ^ (kOnes * '"'), b = w ^ (kOnes * '\\');
-      if ((w | (w - kOnes * 0x20) | ((q - kOnes) & ~q) | ((b - kOnes) & ~b)) & kHigh) return false;
-    }
-    for (; i < s.size(); ++i) {
-      const auto c = static_cast<unsigned char>(s[i]);
-      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) return false;
-    }
-    return true;
-  }
   char* p_;
   Rfc3339Memo* times_;
 };
