@@ -9,6 +9,8 @@
 //                         of 32 vertices with wavy shared edges, every tenth with a hole: load + index time,
 //                         the Locator's bytes, and the growth of resident and peak memory during the load
 //   BM_GeoLocateGrid      lookups on that grid (uniform points; some in holes, some outside)
+//   BM_GeoLocateGridMany  the same points through Locator::locate_many, 32 at a time (as the JSON Lines
+//                         codec and route_batch call it)
 //   BM_GeoLocateGridSkewed  the same grid, points clustered as service requests are (log-normal weights)
 //
 // Run: build with -DGRIDROUTE_BUILD_BENCHMARKS=ON, then build/gridroute_bench_geo (docs/locations.md has
@@ -27,6 +29,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -310,9 +313,7 @@ void BM_GeoLoadGrid(benchmark::State& state) {
 }
 BENCHMARK(BM_GeoLoadGrid)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 
-void BM_GeoLocateGrid(benchmark::State& state) {
-  Grid& g = grid();
-  if (!g.loc) load_grid(g);
+const std::vector<Point>& uniform_grid_points() {
   static const std::vector<Point> pts = [] {
     std::mt19937_64 rng(2);
     std::vector<Point> v(1 << 20);
@@ -321,9 +322,34 @@ void BM_GeoLocateGrid(benchmark::State& state) {
            std::uniform_real_distribution<double>(Grid::kLat0 - 0.004, Grid::kLat0 + Grid::kLatSpan + 0.004)(rng)};
     return v;
   }();
-  run_lookups(state, *g.loc, pts, static_cast<double>(state.range(0)));
+  return pts;
+}
+
+void BM_GeoLocateGrid(benchmark::State& state) {
+  Grid& g = grid();
+  if (!g.loc) load_grid(g);
+  run_lookups(state, *g.loc, uniform_grid_points(), static_cast<double>(state.range(0)));
 }
 BENCHMARK(BM_GeoLocateGrid)->ArgName("snap_m")->Arg(0)->Arg(30)->ThreadRange(1, 2)->UseRealTime();
+
+void BM_GeoLocateGridMany(benchmark::State& state) {
+  Grid& g = grid();
+  if (!g.loc) load_grid(g);
+  const std::vector<Point>& pts = uniform_grid_points();  // a power of two long
+  constexpr std::size_t kGroup = 32;
+  std::int32_t cells[kGroup];
+  std::size_t i = static_cast<std::size_t>(state.thread_index()) * 7936 % pts.size(), found = 0;
+  for (auto _ : state) {
+    g.loc->locate_many(std::span<const Point>(pts.data() + i, kGroup), static_cast<double>(state.range(0)), cells);
+    for (std::int32_t c : cells) found += c >= 0;
+    i = (i + kGroup) & (pts.size() - 1);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kGroup));
+  state.counters["found_pct"] =
+      benchmark::Counter(100.0 * static_cast<double>(found) / static_cast<double>(state.iterations() * kGroup),
+                         benchmark::Counter::kAvgThreads);
+}
+BENCHMARK(BM_GeoLocateGridMany)->ArgName("snap_m")->Arg(0)->Arg(30)->ThreadRange(1, 2)->UseRealTime();
 
 // Points as service requests fall: each in a cell drawn with a log-normal weight (sigma 1.7, independent
 // per cell), 20-35% of a cell from its middle on each axis — benchmarks/geo_layer.py's located-skewed

@@ -9,6 +9,8 @@
 #include <charconv>
 #include <cmath>
 #include <iostream>
+#include <span>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -86,6 +88,25 @@ void compare(const gridroute::geo::Locator& loc, Tally& t, Point p, std::int32_t
   if (got != kOutside) EXPECT_EQ(snapped, got);
 }
 
+// locate_many (a group's lookups a stage at a time, as the JSON Lines codec and route_batch call it) gives
+// each point the cell that locate gives it, with and without snapping, whatever the group's size.
+void expect_many_agrees(const gridroute::geo::Locator& loc, const std::vector<Point>& points) {
+  for (double snap : {0.0, 30.0}) {
+    std::vector<std::int32_t> many(points.size() + 1, -7);
+    loc.locate_many(points, snap, std::span<std::int32_t>(many.data(), points.size()));
+    EXPECT_EQ(many.back(), -7) << "wrote past the points";
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < points.size(); ++i) differ += many[i] != loc.locate(points[i], snap);
+    EXPECT_EQ(differ, 0u) << "snap " << snap;
+    // Groups of 5 (fewer than a whole group of the locator's) give the same cells too.
+    for (std::size_t i = 0; i + 5 <= points.size() && i < 2000; i += 5) {
+      std::int32_t five[5];
+      loc.locate_many(std::span<const Point>(points.data() + i, 5), snap, five);
+      for (std::size_t k = 0; k < 5; ++k) ASSERT_EQ(five[k], many[i + k]) << "point " << i + k;
+    }
+  }
+}
+
 TEST(GeoRealData, LosAngelesNeighborhoodCouncils) {
   Cells cells;
   {
@@ -112,6 +133,7 @@ TEST(GeoRealData, LosAngelesNeighborhoodCouncils) {
 
   Csv req(geotest::read_gz(geotest::shared_path("data/la311_myla311_sample.csv.gz")));
   Tally t;
+  std::vector<Point> located;
   for (std::size_t i = 1; i < req.rows.size(); ++i) {
     ++t.rows;
     Point p;
@@ -124,6 +146,7 @@ TEST(GeoRealData, LosAngelesNeighborhoodCouncils) {
       ++t.bad_coordinates;
       continue;
     }
+    located.push_back(p);
     const std::string& nc = req.at(i, "nc");
     if (nc.empty()) {
       ++t.no_assignment;
@@ -137,6 +160,7 @@ TEST(GeoRealData, LosAngelesNeighborhoodCouncils) {
     compare(loc, t, p, want, req.at(i, "created_date").substr(0, 4));
   }
   t.print("LA");
+  expect_many_agrees(loc, located);
   EXPECT_EQ(t.rows, 39999u);
   EXPECT_GT(t.compared, 36000u);
   EXPECT_GE(t.rate(), 0.95);
@@ -166,6 +190,7 @@ TEST(GeoRealData, NewYorkCommunityDistricts) {
   const std::map<std::string, int> borough{{"MANHATTAN", 1}, {"BRONX", 2}, {"BROOKLYN", 3}, {"QUEENS", 4}, {"STATEN ISLAND", 5}};
   Csv req(geotest::read_gz(geotest::shared_path("data/nyc311_sample_multisource.csv.gz")));
   Tally t;
+  std::vector<Point> located;
   for (std::size_t i = 1; i < req.rows.size(); ++i) {
     ++t.rows;
     Point p;
@@ -178,6 +203,7 @@ TEST(GeoRealData, NewYorkCommunityDistricts) {
       ++t.bad_coordinates;
       continue;
     }
+    located.push_back(p);
     // "01 MANHATTAN" -> 101; "Unspecified MANHATTAN" and "0 Unspecified" name no district.
     const std::string& board = req.at(i, "community_board");
     auto space = board.find(' ');
@@ -196,6 +222,7 @@ TEST(GeoRealData, NewYorkCommunityDistricts) {
     compare(loc, t, p, want, req.at(i, "created_date").substr(0, 4));
   }
   t.print("NYC");
+  expect_many_agrees(loc, located);
   EXPECT_EQ(t.rows, 11434u);
   EXPECT_GT(t.compared, 10000u);
   EXPECT_GE(t.rate(), 0.95);

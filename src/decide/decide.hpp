@@ -51,9 +51,17 @@ struct PreparedIssue {
 // Checks an issue against the index — its values (validate.hpp), its cell, category and attribute
 // types — and resolves it. On error returns false with `error` set to the message of a `rejected`
 // record. `cell_hash` is UnitIndex::hash(issue.cell). Without `with_attrs` the attributes are checked
-// the same but not copied into `out` (a pinned case evaluates no condition).
+// the same but not copied into `out` (a pinned case evaluates no condition). `located` is the cell of the
+// issue's location when locate_group found it already, else kNotLocated.
+inline constexpr std::int32_t kNotLocated = -2;
 bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string& error, std::uint64_t cell_hash,
-             bool with_attrs = true);
+             bool with_attrs = true, std::int32_t located = kNotLocated);
+
+// The cells of the issues of a group (at most kPrefetchGroup) that give a location (SPEC §7), found in
+// one pass over the group whose memory loads overlap (geo::Locator::locate_many): located[i] is the cell
+// or geo::kOutside for an issue with a valid location and no cell, kNotLocated for the others (prepare
+// then reports what is wrong). Without cell polygons every entry is kNotLocated.
+void locate_group(const Index& s, const Issue* const* issues, std::size_t n, std::int32_t* located);
 
 // Whether the condition tree at `node` holds for the issue; `workday` tests `calendar` (kNone: false).
 bool eval(const Index& s, std::int32_t node, const PreparedIssue& issue, CalendarId calendar);
@@ -66,7 +74,8 @@ bool eval_explained(const Index& s, std::int32_t node, const PreparedIssue& issu
 // Level-0 routing of a prepared issue (no severity skip, no deadlines); with `explain`, the trace.
 void route_prepared(const Index& s, const PreparedIssue& issue, Decision& d, bool explain);
 // The whole decision of SPEC §4 into `d` (cleared first, its buffers reused).
-void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t cell_hash, Decision& d);
+void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t cell_hash, Decision& d,
+                std::int32_t located = kNotLocated);
 
 // Hashes `n` (at most kPrefetchGroup) cell ids into `hashes` and prefetches, in stages, what deciding
 // them reads, so that the memory latency of one issue overlaps the others'.
@@ -85,9 +94,11 @@ void prefetch_handler_records(const Index& s, const std::string_view* ids, std::
 // of a batch (levels.hpp).
 class NowDeadlines;
 Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, bool explain = false,
-                const std::uint64_t* handler_hash = nullptr, NowDeadlines* memo = nullptr);
+                const std::uint64_t* handler_hash = nullptr, NowDeadlines* memo = nullptr,
+                std::int32_t located = kNotLocated);
 // The same into `a`, which must be as an Action is constructed: a sweep fills its output in place.
 void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, Action& a, bool explain = false,
-                   const std::uint64_t* handler_hash = nullptr, NowDeadlines* memo = nullptr);
+                   const std::uint64_t* handler_hash = nullptr, NowDeadlines* memo = nullptr,
+                   std::int32_t located = kNotLocated);
 
 }  // namespace gridroute::detail

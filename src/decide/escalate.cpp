@@ -148,7 +148,7 @@ void moved_dues(const Case& c, Instant now, Instant& respond, Instant& resolve) 
 }  // namespace
 
 void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, Action& a, bool explain,
-                   const std::uint64_t* handler_hash, NowDeadlines* memo) {
+                   const std::uint64_t* handler_hash, NowDeadlines* memo, std::int32_t located) {
   if (memo && memo->now() != now) memo = nullptr;
   // The deadlines of a level counted from `now` (an escalation's, a re-dispatch's).
   auto from_now = [&](const CompiledRule& r, const CompiledPolicy* p, int level, HandlerId owner, Instant& respond,
@@ -166,7 +166,7 @@ void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cel
   // A case pinned to its rule and owner evaluates no condition: its attributes are checked, not copied.
   PreparedIssue is;
   const bool with_attrs = !(c.rule && c.handler);
-  if (!prepare(s, c.issue, is, err, cell_hash, with_attrs) || !check_case_state(c, err) || !check_now(now, err))
+  if (!prepare(s, c.issue, is, err, cell_hash, with_attrs, located) || !check_case_state(c, err) || !check_now(now, err))
     return reject(std::move(err));
 
   // ---- the case's rule and its current owner (SPEC §6.1)
@@ -197,7 +197,7 @@ void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cel
   }
   if (!rule_known) {
     // Selected again after all: the conditions read the attributes (checked already, so this passes).
-    if (!with_attrs && !prepare(s, c.issue, is, err, cell_hash)) return reject(std::move(err));
+    if (!with_attrs && !prepare(s, c.issue, is, err, cell_hash, true, located)) return reject(std::move(err));
     if (!select_rule(s, is, st, err)) return reject(std::move(err));
   }
   if (c.level >= st.levels) {
@@ -369,9 +369,9 @@ void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cel
 }
 
 Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, bool explain,
-                const std::uint64_t* handler_hash, NowDeadlines* memo) {
+                const std::uint64_t* handler_hash, NowDeadlines* memo, std::int32_t located) {
   Action a;
-  escalate_into(s, c, now, cell_hash, a, explain, handler_hash, memo);
+  escalate_into(s, c, now, cell_hash, a, explain, handler_hash, memo, located);
   return a;
 }
 

@@ -33,7 +33,7 @@ std::string render(const AttrValue& v) {
 }
 
 // The cell of the issue's location: the polygon that holds it, or the nearest boundary within snap_meters.
-bool locate(const Index& s, const Issue& issue, PreparedIssue& out, std::string& error) {
+bool locate(const Index& s, const Issue& issue, PreparedIssue& out, std::string& error, std::int32_t located) {
   if (auto ok = geo::check_point(issue.lon, issue.lat); !ok.ok()) {
     error = std::string(ok.message());
     return false;
@@ -42,7 +42,8 @@ bool locate(const Index& s, const Issue& issue, PreparedIssue& out, std::string&
     error = "the issue gives a location, but the bundle has no cell polygons (jurisdiction.json cells_geojson)";
     return false;
   }
-  const std::int32_t cell = s.locator->locate(geo::Point{issue.lon, issue.lat}, s.snap_meters);
+  const std::int32_t cell =
+      located != kNotLocated ? located : s.locator->locate(geo::Point{issue.lon, issue.lat}, s.snap_meters);
   if (cell == geo::kOutside) {
     error = geo::kOutsideMessage;
     return false;
@@ -56,7 +57,7 @@ bool locate(const Index& s, const Issue& issue, PreparedIssue& out, std::string&
 }  // namespace
 
 bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string& error, std::uint64_t cell_hash,
-             bool with_attrs) {
+             bool with_attrs, std::int32_t located) {
   // The cell's loads go out first and overlap the checks below: its index slot now, its record and id
   // offset once the slot is read (in a batch they are already in cache).
   __builtin_prefetch(s.unit_index.slot_address(cell_hash));
@@ -113,7 +114,7 @@ bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string
   }
   out.category_code = issue.category;
   out.located = false;
-  if (issue.cell.empty()) return locate(s, issue, out, error);  // a place instead of a cell (SPEC §7)
+  if (issue.cell.empty()) return locate(s, issue, out, error, located);  // a place instead of a cell (SPEC §7)
   UnitId cell = s.find_unit(issue.cell, cell_hash);
   if (cell == kNone) {
     error = cat("unknown cell '", issue.cell.substr(0, 200), "'");
@@ -126,6 +127,24 @@ bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string
   out.cell = cell;
   out.at = issue.at;
   return true;
+}
+
+void locate_group(const Index& s, const Issue* const* issues, std::size_t n, std::int32_t* located) {
+  std::fill_n(located, n, kNotLocated);
+  if (!s.locator) return;
+  geo::Point points[kPrefetchGroup];
+  std::size_t at[kPrefetchGroup];
+  std::size_t m = 0;
+  for (std::size_t i = 0; i < n && i < kPrefetchGroup; ++i) {
+    const Issue& is = *issues[i];
+    if (!is.cell.empty() || !is.has_location || !geo::check_point(is.lon, is.lat).ok()) continue;
+    points[m] = geo::Point{is.lon, is.lat};
+    at[m++] = i;
+  }
+  if (m == 0) return;
+  std::int32_t cells[kPrefetchGroup];
+  s.locator->locate_many(std::span<const geo::Point>(points, m), s.snap_meters, std::span<std::int32_t>(cells, m));
+  for (std::size_t k = 0; k < m; ++k) located[at[k]] = cells[k];
 }
 
 }  // namespace gridroute::detail

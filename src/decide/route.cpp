@@ -177,10 +177,11 @@ void route_prepared(const Index& s, const PreparedIssue& is, Decision& d, bool e
   if (d.status != Decision::Status::routed) unrouted_message(is, cands.size(), applicable, d);
 }
 
-void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t cell_hash, Decision& d) {
+void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t cell_hash, Decision& d,
+                std::int32_t located) {
   d.clear();
   PreparedIssue is;
-  if (!prepare(s, issue, is, d.message, cell_hash)) {
+  if (!prepare(s, issue, is, d.message, cell_hash, true, located)) {
     d.status = Decision::Status::rejected;
     return;
   }
@@ -314,7 +315,11 @@ void route_batch(const Index& s, std::span<const Issue> issues, std::span<Decisi
       }
     }
     prefetch_cells(s, cells, m, hashes);
-    for (std::size_t i = 0; i < m; ++i) route_into(s, issues[base + i], explain, hashes[i], out[base + i]);
+    const Issue* group[kPrefetchGroup];
+    for (std::size_t i = 0; i < m; ++i) group[i] = &issues[base + i];
+    std::int32_t located[kPrefetchGroup];
+    locate_group(s, group, m, located);
+    for (std::size_t i = 0; i < m; ++i) route_into(s, issues[base + i], explain, hashes[i], out[base + i], located[i]);
   }
 }
 

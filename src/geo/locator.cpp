@@ -205,11 +205,13 @@ double Locator::Impl::part_distance2(std::uint32_t part, Pt p, double kx, double
   return best;
 }
 
-std::int32_t Locator::Impl::locate(Pt p, double snap_meters) const {
-  absl::InlinedVector<std::uint32_t, 16> cand;
-  PartSink<decltype(cand)> sink{&cand};
+void Locator::Impl::candidates(Pt p, Candidates& out) const {
+  PartSink<Candidates> sink{&out};
   rtree.query(bgi::intersects(p), sink);
-  if (cand.size() > 1) std::sort(cand.begin(), cand.end());
+  if (out.size() > 1) std::sort(out.begin(), out.end());
+}
+
+std::int32_t Locator::Impl::decide(Pt p, Candidates& cand, double snap_meters) const {
   for (std::uint32_t part : cand)
     if (part_contains(part, p)) return parts[part].cell;
   if (!(snap_meters > 0) || !std::isfinite(snap_meters)) return kOutside;
@@ -225,6 +227,7 @@ std::int32_t Locator::Impl::locate(Pt p, double snap_meters) const {
   if (!(dlon < 720)) dlon = 720;
   Box around(Pt{p.x - dlon, p.y - dlat}, Pt{p.x + dlon, p.y + dlat});
   cand.clear();
+  PartSink<Candidates> sink{&cand};
   rtree.query(bgi::intersects(around), sink);
   std::sort(cand.begin(), cand.end());
   double best = HUGE_VAL;
@@ -240,6 +243,43 @@ std::int32_t Locator::Impl::locate(Pt p, double snap_meters) const {
   return kOutside;
 }
 
+std::int32_t Locator::Impl::locate(Pt p, double snap_meters) const {
+  Candidates cand;
+  candidates(p, cand);
+  return decide(p, cand, snap_meters);
+}
+
+void Locator::Impl::locate_many(const Pt* p, std::size_t n, double snap_meters, std::int32_t* cells) const {
+  Candidates cand[kLocateGroup];
+  for (std::size_t base = 0; base < n; base += kLocateGroup) {
+    const std::size_t m = std::min(kLocateGroup, n - base);
+    // Each stage's loads go out for the whole group before the next stage reads them: the R-tree (the
+    // candidates' polygon records prefetched), the records (their ring tables), the ring tables (the
+    // exterior rings' positions, or the strip of a long ring), then the exact tests.
+    for (std::size_t k = 0; k < m; ++k) {
+      cand[k].clear();
+      candidates(p[base + k], cand[k]);
+      for (std::uint32_t part : cand[k]) __builtin_prefetch(&parts[part]);
+    }
+    for (std::size_t k = 0; k < m; ++k)
+      for (std::uint32_t part : cand[k]) __builtin_prefetch(&rings[parts[part].first_ring]);
+    for (std::size_t k = 0; k < m; ++k)
+      for (std::uint32_t part : cand[k]) {
+        const std::uint32_t r = parts[part].first_ring;
+        if (rings[r].strips != detail::kNoStrips) {
+          __builtin_prefetch(&strips[rings[r].strips]);
+          continue;
+        }
+        // A short ring is scanned whole: its positions, up to 16 cache lines.
+        const char* from = reinterpret_cast<const char*>(pts.data() + rings[r].begin);
+        const char* to = reinterpret_cast<const char*>(pts.data() + rings[r + 1].begin);
+        to = std::min(to, from + 16 * 64);
+        for (const char* a = from; a < to; a += 64) __builtin_prefetch(a);
+      }
+    for (std::size_t k = 0; k < m; ++k) cells[base + k] = decide(p[base + k], cand[k], snap_meters);
+  }
+}
+
 // ---- Locator
 
 Locator::Locator(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
@@ -247,6 +287,16 @@ Locator::~Locator() = default;
 
 std::int32_t Locator::locate(Point p, double snap_meters) const {
   return impl_->locate(Pt{p.lon, p.lat}, snap_meters);
+}
+
+void Locator::locate_many(std::span<const Point> points, double snap_meters, std::span<std::int32_t> cells) const {
+  const std::size_t n = std::min(points.size(), cells.size());
+  Pt buf[Impl::kLocateGroup];
+  for (std::size_t base = 0; base < n; base += Impl::kLocateGroup) {
+    const std::size_t m = std::min(Impl::kLocateGroup, n - base);
+    for (std::size_t k = 0; k < m; ++k) buf[k] = Pt{points[base + k].lon, points[base + k].lat};
+    impl_->locate_many(buf, m, snap_meters, cells.data() + base);
+  }
 }
 
 bool Locator::has_polygon(std::int32_t cell) const {

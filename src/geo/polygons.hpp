@@ -25,6 +25,7 @@
 #include <boost/geometry/index/rtree.hpp>
 #include <boost/geometry/strategies/strategies.hpp>
 
+#include "absl/container/inlined_vector.h"
 #include "geo/exact.hpp"
 #include "geo/locator.hpp"
 #include "geo/memory.hpp"
@@ -118,6 +119,16 @@ struct Locator::Impl {
   // Squared distance, on the plane tangent at p (kx, ky: metres per degree), from p to the part's boundary.
   double part_distance2(std::uint32_t part, Pt p, double kx, double ky) const;
   std::int32_t locate(Pt p, double snap_meters) const;
+  // locate() of n points, a stage at a time over groups of kLocateGroup.
+  void locate_many(const Pt* p, std::size_t n, double snap_meters, std::int32_t* cells) const;
+  static constexpr std::size_t kLocateGroup = 32;
+
+ private:
+  using Candidates = absl::InlinedVector<std::uint32_t, 4>;
+  // The parts whose boxes hold p, in file order.
+  void candidates(Pt p, Candidates& out) const;
+  // The cell of the first candidate that holds p, else the snapped cell (or kOutside).
+  std::int32_t decide(Pt p, Candidates& cand, double snap_meters) const;
 };
 
 }  // namespace gridroute::geo

@@ -64,6 +64,23 @@ struct Worker {
       detail::prefetch_cells(s, cells, k, found);
     }
     for (std::size_t i = 0, j = 0; i < group.size(); ++i) hashes[i] = ok[i] ? found[j++] : 0;
+    // The lines that give a location instead of a cell (SPEC §7): their cells, the group's lookups
+    // overlapping.
+    const Issue* read_ok[kPrefetchGroup];
+    std::size_t at[kPrefetchGroup];
+    std::size_t m = 0;
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      located[i] = detail::kNotLocated;
+      if (ok[i] && issue_of(items[i]).has_location) {
+        read_ok[m] = &issue_of(items[i]);
+        at[m++] = i;
+      }
+    }
+    if (m > 0) {
+      std::int32_t cells[kPrefetchGroup];
+      detail::locate_group(s, read_ok, m, cells);
+      for (std::size_t k = 0; k < m; ++k) located[at[k]] = cells[k];
+    }
   }
   void end_group(std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) slots[i].value = nullptr;
@@ -76,6 +93,7 @@ struct Worker {
   std::optional<json::monotonic_resource> arena;
   detail::LineSlot slots[kPrefetchGroup];
   LineId ids[kPrefetchGroup];
+  std::int32_t located[kPrefetchGroup];  // the cells of the lines' locations (detail::locate_group)
   bool ok[kPrefetchGroup];
   std::string errors[kPrefetchGroup];
   Issue issues[kPrefetchGroup];
@@ -185,7 +203,7 @@ std::size_t LineCodec::route_lines(std::span<const std::string_view> lines, std:
       for (std::size_t i = 0; i < n; ++i) {
         Decision& d = w.decisions[i];
         if (w.ok[i]) {
-          detail::route_into(s, w.issues[i], explain, hashes[i], d);
+          detail::route_into(s, w.issues[i], explain, hashes[i], d, w.located[i]);
         } else {
           d.clear();
           d.status = Decision::Status::rejected;
@@ -233,7 +251,8 @@ std::size_t LineCodec::escalate_lines(std::span<const std::string_view> lines, I
       for (std::size_t i = 0; i < n; ++i) {
         Action& a = w.actions[i];
         if (w.ok[i]) {
-          a = detail::escalate(s, w.cases[i], now, hashes[i], options_.explain, &w.handler_hashes[i], &memo);
+          a = detail::escalate(s, w.cases[i], now, hashes[i], options_.explain, &w.handler_hashes[i], &memo,
+                               w.located[i]);
         } else {
           a = Action{};
           a.kind = Action::Kind::rejected;
