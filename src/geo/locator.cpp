@@ -205,6 +205,86 @@ double Locator::Impl::part_distance2(std::uint32_t part, Pt p, double kx, double
   return best;
 }
 
+namespace {
+
+// The R-tree's own nodes, through Boost.Geometry's view of its internals (index/detail/rtree/utilities):
+// a point query a level at a time for a group of points needs the nodes themselves, so that the loads of
+// a level's nodes for every point go out before any of them is read.
+using TreeView = bgi::detail::rtree::utilities::view<detail::RTree>;
+using Members = TreeView::members_holder;
+using InternalNode = Members::internal_node;
+using LeafNode = Members::leaf;
+
+// Finds the root (the tree's apply_visitor hands it over; an empty tree has none).
+struct RootOf : public Members::visitor_const {
+  const InternalNode* internal = nullptr;
+  const LeafNode* leaf = nullptr;
+  void operator()(const InternalNode& n) { internal = &n; }
+  void operator()(const LeafNode& n) { leaf = &n; }
+};
+
+// A node's bytes, up to 12 cache lines (a node of 16 entries is about 10).
+template <class Node>
+void prefetch_node(const Node* n) {
+  const char* a = reinterpret_cast<const char*>(n);
+  for (std::size_t at = 0; at < std::min<std::size_t>(sizeof(Node), 12 * 64); at += 64) __builtin_prefetch(a + at);
+}
+
+// The box holds the point, its boundary included: bgi::intersects(point) on a box.
+template <class B>
+inline bool holds(const B& b, Pt p) {
+  namespace bg = boost::geometry;
+  return bg::get<bg::min_corner, 0>(b) <= p.x && p.x <= bg::get<bg::max_corner, 0>(b) &&
+         bg::get<bg::min_corner, 1>(b) <= p.y && p.y <= bg::get<bg::max_corner, 1>(b);
+}
+
+}  // namespace
+
+void Locator::Impl::candidates_group(const Pt* p, std::size_t m, Candidates* out) const {
+  for (std::size_t k = 0; k < m; ++k) out[k].clear();
+  TreeView view(rtree);
+  RootOf root;
+  view.apply_visitor(root);
+  if (!root.internal && !root.leaf) return;
+  // Each point's nodes of the current level, all points' together: nodes[from[k], from[k + 1]).
+  absl::InlinedVector<const void*, 2 * kLocateGroup> nodes, next;
+  std::uint32_t from[kLocateGroup + 1], next_from[kLocateGroup + 1];
+  from[0] = 0;
+  for (std::size_t k = 0; k < m; ++k) {
+    nodes.push_back(root.internal ? static_cast<const void*>(root.internal) : static_cast<const void*>(root.leaf));
+    from[k + 1] = static_cast<std::uint32_t>(nodes.size());
+  }
+  for (std::size_t level = root.internal ? view.depth() : 0; level > 0; --level) {
+    const bool children_are_leaves = level == 1;
+    next.clear();
+    next_from[0] = 0;
+    for (std::size_t k = 0; k < m; ++k) {
+      for (std::uint32_t j = from[k]; j < from[k + 1]; ++j)
+        for (const auto& [box, child] : bgi::detail::rtree::elements(*static_cast<const InternalNode*>(nodes[j]))) {
+          if (!holds(box, p[k])) continue;
+          if (children_are_leaves) {
+            const LeafNode* leaf = &bgi::detail::rtree::get<LeafNode>(*child);
+            prefetch_node(leaf);
+            next.push_back(leaf);
+          } else {
+            const InternalNode* inner = &bgi::detail::rtree::get<InternalNode>(*child);
+            prefetch_node(inner);
+            next.push_back(inner);
+          }
+        }
+      next_from[k + 1] = static_cast<std::uint32_t>(next.size());
+    }
+    nodes.swap(next);
+    std::copy_n(next_from, m + 1, from);
+  }
+  for (std::size_t k = 0; k < m; ++k) {
+    for (std::uint32_t j = from[k]; j < from[k + 1]; ++j)
+      for (const detail::BoxValue& v : bgi::detail::rtree::elements(*static_cast<const LeafNode*>(nodes[j])))
+        if (holds(v.first, p[k])) out[k].push_back(v.second);
+    if (out[k].size() > 1) std::sort(out[k].begin(), out[k].end());
+  }
+}
+
 void Locator::Impl::candidates(Pt p, Candidates& out) const {
   PartSink<Candidates> sink{&out};
   rtree.query(bgi::intersects(p), sink);
@@ -256,11 +336,9 @@ void Locator::Impl::locate_many(const Pt* p, std::size_t n, double snap_meters, 
     // Each stage's loads go out for the whole group before the next stage reads them: the R-tree (the
     // candidates' polygon records prefetched), the records (their ring tables), the ring tables (the
     // exterior rings' positions, or the strip of a long ring), then the exact tests.
-    for (std::size_t k = 0; k < m; ++k) {
-      cand[k].clear();
-      candidates(p[base + k], cand[k]);
+    candidates_group(p + base, m, cand);
+    for (std::size_t k = 0; k < m; ++k)
       for (std::uint32_t part : cand[k]) __builtin_prefetch(&parts[part]);
-    }
     for (std::size_t k = 0; k < m; ++k)
       for (std::uint32_t part : cand[k]) __builtin_prefetch(&rings[parts[part].first_ring]);
     for (std::size_t k = 0; k < m; ++k)

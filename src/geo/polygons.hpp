@@ -23,6 +23,7 @@
 #include <boost/geometry/geometries/box.hpp>
 #include <boost/geometry/geometries/register/point.hpp>
 #include <boost/geometry/index/rtree.hpp>
+#include <boost/geometry/index/detail/rtree/utilities/view.hpp>
 #include <boost/geometry/strategies/strategies.hpp>
 
 #include "absl/container/inlined_vector.h"
@@ -127,6 +128,8 @@ struct Locator::Impl {
   using Candidates = absl::InlinedVector<std::uint32_t, 4>;
   // The parts whose boxes hold p, in file order.
   void candidates(Pt p, Candidates& out) const;
+  // The same for m <= kLocateGroup points, the R-tree descended a level at a time for all of them.
+  void candidates_group(const Pt* p, std::size_t m, Candidates* out) const;
   // The cell of the first candidate that holds p, else the snapped cell (or kOutside).
   std::int32_t decide(Pt p, Candidates& cand, double snap_meters) const;
 };
