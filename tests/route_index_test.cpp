@@ -2,6 +2,7 @@
 // candidates whose scope holds the cell) against the full candidate scan of an explained decision, and
 // the batched call against one call per issue.
 #include <cstdio>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "base/text.hpp"
 #include "compile/index.hpp"
 #include "io/fast_line.hpp"
+#include "io/parser.hpp"
 #include "io/writer.hpp"
 
 namespace {
@@ -356,6 +358,45 @@ TEST(FastPaths, FastReaderStringsStopAtEverySpecialByte) {
       }
     }
   }
+}
+
+// Lines that give a location instead of a cell (SPEC §7) are read by the fast reader too: every one must
+// read as the full reader reads it (the same point to the bit, or the same error), whatever the number's
+// form. The second line of each pair has an escaped string, which sends it to the full reader.
+TEST(FastPaths, LocatedLinesReadAsTheFullReaderReadsThem) {
+  const std::string locations[] = {
+      "[120.4326171875, 30.7109375]", "[ -73.98 , 40.75 ]", "[0,0]", "[-0, -0.0]", "[1e2, 4E+1]", "[1.5e-3,2]",
+      "[180, 90]", "[-180, -90]", "[180.0000000000001, 0]", "[0, 90.5]", "[120.43261718750000000000001, 30.7]",
+      "[1e400, 2]", "[1, 2, 3]", "[1]", "[]", "[\"1\", 2]", "[1., 2]", "[01, 2]", "[.5, 2]", "[+1, 2]", "[1,2",
+      "[1 2]", "[NaN, 1]", "null", "\"here\"", "{}", "[[1, 2]]", "[1, null]", "[-, 2]", "[1e, 2]"};
+  gridroute::detail::LineParser fast(1 << 20), full(1 << 20);
+  for (const std::string& loc : locations) {
+    for (const std::string& cell : {std::string(), std::string(", \"cell\": null"), std::string(", \"cell\": \"c7\"")}) {
+      const std::string line = "{\"id\": \"i\", \"category\": \"noise\"" + cell + ", \"location\": " + loc +
+                               ", \"at\": \"2024-05-01T10:00:00+08:00\"";
+      gridroute::Issue a, b;
+      gridroute::detail::LineId ia, ib;
+      gridroute::detail::LineSlot sa, sb;
+      const bool ok_a = fast.read_issue(line + "}", a, ia, sa, {});
+      const bool ok_b = full.read_issue(line + ", \"note\": \"\\u0041\"}", b, ib, sb, {});
+      ASSERT_EQ(ok_a, ok_b) << line;
+      if (!ok_a) {
+        EXPECT_EQ(fast.error(), full.error()) << line;
+        continue;
+      }
+      EXPECT_EQ(a.cell, b.cell) << line;
+      EXPECT_EQ(a.has_location, b.has_location) << line;
+      EXPECT_EQ(std::memcmp(&a.lon, &b.lon, sizeof a.lon), 0) << line;
+      EXPECT_EQ(std::memcmp(&a.lat, &b.lat, sizeof a.lat), 0) << line;
+      EXPECT_EQ(a.at, b.at) << line;
+    }
+  }
+  // And the fast reader does take the usual located line.
+  gridroute::detail::FastLine f;
+  ASSERT_TRUE(f.read(R"({"id": "i", "category": "noise", "location": [ 120.43 , 30.71 ], "at": "x"})"));
+  ASSERT_NE(f.get(gridroute::detail::FastLine::location), nullptr);
+  EXPECT_EQ(f.get(gridroute::detail::FastLine::location)->kind, 'l');
+  EXPECT_EQ(f.get(gridroute::detail::FastLine::location)->text, "[ 120.43 , 30.71 ]");
 }
 
 // The usual decision and action records have a writer of their own (a cursor into room made once, the

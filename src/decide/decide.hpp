@@ -81,6 +81,9 @@ void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t 
 // them reads, so that the memory latency of one issue overlaps the others'.
 inline constexpr std::size_t kPrefetchGroup = 32;
 void prefetch_cells(const Index& s, const std::string_view* cells, std::size_t n, std::uint64_t* hashes);
+// The stages of prefetch_cells after the lookup of the ids, for cells known by number (a negative entry
+// is skipped): e.g. those that locate_group found.
+void prefetch_units(const Index& s, const UnitId* cells, std::size_t n);
 void route_batch(const Index& s, std::span<const Issue> issues, std::span<Decision> out, bool explain);
 // The same for the handler ids pinned on a group of cases (SPEC §6.1), in two stages to put around other
 // work: hash each id into `hashes` and prefetch its index slot; then the handler's id offsets and text,

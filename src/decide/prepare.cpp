@@ -145,6 +145,8 @@ void locate_group(const Index& s, const Issue* const* issues, std::size_t n, std
   std::int32_t cells[kPrefetchGroup];
   s.locator->locate_many(std::span<const geo::Point>(points, m), s.snap_meters, std::span<std::int32_t>(cells, m));
   for (std::size_t k = 0; k < m; ++k) located[at[k]] = cells[k];
+  // What deciding reads of those cells, as prefetch_cells does for cells given by id.
+  prefetch_units(s, cells, m);
 }
 
 }  // namespace gridroute::detail

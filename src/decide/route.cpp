@@ -231,8 +231,13 @@ void prefetch_cells(const Index& s, const std::string_view* cells, std::size_t n
     hashes[i] = UnitIndex::hash(cells[i]);
     __builtin_prefetch(s.unit_index.slot_address(hashes[i]));
   }
+  for (std::size_t i = 0; i < n; ++i) guess[i] = s.unit_index.first_match(hashes[i]);
+  prefetch_units(s, guess, n);
+}
+
+void prefetch_units(const Index& s, const UnitId* guess, std::size_t n) {
+  n = std::min(n, kPrefetchGroup);
   for (std::size_t i = 0; i < n; ++i) {
-    guess[i] = s.unit_index.first_match(hashes[i]);
     if (guess[i] < 0) continue;
     __builtin_prefetch(&s.hot[static_cast<std::size_t>(guess[i])]);
     __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(guess[i])]);

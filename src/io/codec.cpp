@@ -217,6 +217,7 @@ std::size_t LineCodec::route_lines(std::span<const std::string_view> lines, std:
         if (d.status != Decision::Status::routed) continue;
         __builtin_prefetch(&s.handler_ids.offsets[static_cast<std::size_t>(d.handler)]);
         __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(d.unit)]);
+        if (d.located) __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(d.cell)]);
         for (HandlerId h : d.alternates) __builtin_prefetch(&s.handler_ids.offsets[static_cast<std::size_t>(h)]);
         for (HandlerId h : d.assist) __builtin_prefetch(&s.handler_ids.offsets[static_cast<std::size_t>(h)]);
       }
@@ -225,6 +226,7 @@ std::size_t LineCodec::route_lines(std::span<const std::string_view> lines, std:
         if (d.status != Decision::Status::routed) continue;
         __builtin_prefetch(s.unit_id_chars.data() + s.unit_id_offset[static_cast<std::size_t>(d.unit)]);
         __builtin_prefetch(s.handler_ids[static_cast<std::size_t>(d.handler)].data());
+        if (d.located) __builtin_prefetch(s.unit_id_chars.data() + s.unit_id_offset[static_cast<std::size_t>(d.cell)]);
       }
       for (std::size_t i = 0; i < n; ++i) {
         detail::append_decision(o, s, w.ids[i], w.decisions[i], explain, &times);

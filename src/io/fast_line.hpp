@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "geo/number.hpp"
 #include "gridroute/decision.hpp"
 
 namespace gridroute::detail {
@@ -19,7 +20,9 @@ class FastLine {
  public:
   struct Field {
     std::string_view key;
-    char kind;  // 's' string, 'i' integer, 't' true, 'f' false, 'n' null, 'a' the attrs object
+    // 's' string, 'i' integer, 't' true, 'f' false, 'n' null, 'a' the attrs object, 'l' a `location` of
+    // two JSON numbers (text: the array, brackets included)
+    char kind;
     std::string_view text;
     std::int64_t integer;
   };
@@ -61,6 +64,9 @@ class FastLine {
       if (slot == attrs_key && p_ < e_ && *p_ == '{') {
         if (!attrs || !object_of_scalars()) return false;
         f.kind = 'a';
+      } else if (slot == location && p_ < e_ && *p_ == '[') {
+        if (!pair_of_numbers(f.text)) return false;
+        f.kind = 'l';
       } else if (!scalar(f.kind, f.text, f.integer)) {
         return false;
       }
@@ -170,6 +176,20 @@ class FastLine {
     kind = 'i';
     text = std::string_view(b, static_cast<std::size_t>(p_ - b));
     integer = neg ? -v : v;
+    return true;
+  }
+  // [number, number], each number JSON's grammar (read later, exactly, by geo::read_location_text).
+  bool pair_of_numbers(std::string_view& text) {
+    const char* b = p_++;  // '['
+    for (int k = 0; k < 2; ++k) {
+      ws();
+      const std::size_t n = geo::detail::json_number_length(std::string_view(p_, static_cast<std::size_t>(e_ - p_)));
+      if (n == 0) return false;
+      p_ += n;
+      ws();
+      if (!eat(k == 0 ? ',' : ']')) return false;
+    }
+    text = std::string_view(b, static_cast<std::size_t>(p_ - b));
     return true;
   }
   bool object_of_scalars() {

@@ -277,10 +277,12 @@ bool LineParser::fast_issue(std::string_view line, Issue& is, LineId& id) {
   if (!fast_.read(line)) return false;
   const FastLine::Field *idf = fast_.get(FastLine::id), *cat = fast_.get(FastLine::category),
                         *cell = fast_.get(FastLine::cell), *at = fast_.get(FastLine::at),
-                        *attrs = fast_.get(FastLine::attrs_key);
-  if (!idf || !cat || !cell || !at || (idf->kind != 's' && idf->kind != 'i') || cat->kind != 's' ||
-      cell->kind != 's' || at->kind != 's')
+                        *attrs = fast_.get(FastLine::attrs_key), *location = fast_.get(FastLine::location);
+  if (!idf || !cat || !at || (idf->kind != 's' && idf->kind != 'i') || cat->kind != 's' || at->kind != 's')
     return false;
+  // The cell, or (absent or null) a location of two numbers instead (SPEC §7), as issue_fields reads them.
+  const bool by_cell = cell && cell->kind == 's';
+  if (!by_cell && ((cell && cell->kind != 'n') || !location || location->kind != 'l')) return false;
   if (attrs && attrs->kind != 'a' && attrs->kind != 'n') return false;
   auto t = parse_rfc3339(at->text);
   if (!t.ok()) return false;
@@ -288,7 +290,15 @@ bool LineParser::fast_issue(std::string_view line, Issue& is, LineId& id) {
   id = {idf->text, idf->kind == 'i' ? LineId::integer : LineId::string};
   is.id = idf->text;
   is.category = cat->text;
-  is.cell = cell->text;
+  if (by_cell) {
+    is.cell = cell->text;
+    return true;
+  }
+  auto p = geo::read_location_text(location->text);
+  if (!p.ok()) return false;  // the full path words the error
+  is.has_location = true;
+  is.lon = p->lon;
+  is.lat = p->lat;
   return true;
 }
 
