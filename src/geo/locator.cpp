@@ -58,10 +58,24 @@ Box Locator::Impl::part_box(std::uint32_t part) const {
   return Box(Pt{x0, y0}, Pt{x1, y1});
 }
 
+detail::IndexBox detail::index_box(const Box& b) {
+  // Each corner to the float on its outer side: the float box holds the double one.
+  auto down = [](double v) {
+    float f = static_cast<float>(v);
+    return static_cast<double>(f) > v ? std::nextafter(f, -HUGE_VALF) : f;
+  };
+  auto up = [](double v) {
+    float f = static_cast<float>(v);
+    return static_cast<double>(f) < v ? std::nextafter(f, HUGE_VALF) : f;
+  };
+  using FP = boost::geometry::model::point<float, 2, boost::geometry::cs::cartesian>;
+  return IndexBox(FP(down(b.min_corner().x), down(b.min_corner().y)), FP(up(b.max_corner().x), up(b.max_corner().y)));
+}
+
 void Locator::Impl::build_index() {
   std::vector<detail::BoxValue> boxes;
   boxes.reserve(part_count());
-  for (std::uint32_t p = 0; p < part_count(); ++p) boxes.emplace_back(part_box(p), p);
+  for (std::uint32_t p = 0; p < part_count(); ++p) boxes.emplace_back(detail::index_box(part_box(p)), p);
   detail::RTree packed(boxes.begin(), boxes.end(), bgi::linear<16>{}, bgi::indexable<detail::BoxValue>{},
                        bgi::equal_to<detail::BoxValue>{}, detail::ArenaAllocator<detail::BoxValue>(&rtree_nodes));
   rtree.swap(packed);

@@ -21,6 +21,7 @@
 
 #include <boost/geometry/core/cs.hpp>
 #include <boost/geometry/geometries/box.hpp>
+#include <boost/geometry/geometries/point.hpp>
 #include <boost/geometry/geometries/register/point.hpp>
 #include <boost/geometry/index/rtree.hpp>
 #include <boost/geometry/index/detail/rtree/utilities/view.hpp>
@@ -37,7 +38,13 @@ BOOST_GEOMETRY_REGISTER_POINT_2D(gridroute::geo::detail::Pt, double, boost::geom
 namespace gridroute::geo::detail {
 
 using Box = boost::geometry::model::box<Pt>;
-using BoxValue = std::pair<Box, std::uint32_t>;  // a part's box and the part's number
+// The R-tree holds each part's box in single precision, rounded outwards (IndexBox): it only picks the
+// candidates, which the exact tests then decide, so a box a float's step too large costs at most a
+// candidate more, and the tree's nodes take half the cache lines (a lookup on a large layer is bound by
+// the lines it must bring in).
+using IndexBox = boost::geometry::model::box<boost::geometry::model::point<float, 2, boost::geometry::cs::cartesian>>;
+using BoxValue = std::pair<IndexBox, std::uint32_t>;  // a part's box and the part's number
+IndexBox index_box(const Box& b);
 
 using RTree = boost::geometry::index::rtree<BoxValue, boost::geometry::index::linear<16>,
                                             boost::geometry::index::indexable<BoxValue>,
