@@ -12,6 +12,7 @@
 #include "gridroute/engine.hpp"
 #include "gridroute/jsonl.hpp"
 #include "base/text.hpp"
+#include "base/time.hpp"
 #include "compile/index.hpp"
 #include "io/fast_line.hpp"
 #include "io/parser.hpp"
@@ -358,6 +359,48 @@ TEST(FastPaths, FastReaderStringsStopAtEverySpecialByte) {
       }
     }
   }
+}
+
+// The fast reader's times (Rfc3339Reader: the usual form, the last date remembered) are those of
+// parse_rfc3339, and what it does not take parse_rfc3339 reads or refuses: dates of every month and
+// leap rule, every field at and past its bounds, offsets either side, and texts that share the date of
+// the one before (the remembered day) but break elsewhere.
+TEST(FastPaths, TimeReaderAgreesWithParseRfc3339) {
+  std::vector<std::string> texts;
+  std::mt19937 rng(7);
+  for (int i = 0; i < 4000; ++i) {
+    const int y = std::uniform_int_distribution<int>(0, 9999)(rng), m = std::uniform_int_distribution<int>(0, 13)(rng),
+              d = std::uniform_int_distribution<int>(0, 32)(rng), h = std::uniform_int_distribution<int>(0, 25)(rng),
+              mi = std::uniform_int_distribution<int>(0, 61)(rng), sec = std::uniform_int_distribution<int>(0, 61)(rng);
+    const char* zones[] = {"Z", "z", "+08:00", "-05:30", "+23:59", "+24:00", "-00:60", "+0800", "Q", "", ".5Z"};
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%s", y, m, d, h, mi, sec, zones[i % 11]);
+    texts.push_back(buf);
+    texts.push_back(buf);  // again: the remembered date
+  }
+  for (std::string t : {"2024-02-29T10:00:00Z", "2023-02-29T10:00:00Z", "1900-02-29T00:00:00Z", "2000-02-29T23:59:59+08:00",
+                        "2024-02-29t10:00:00z", "2024-02-29 10:00:00Z", "2024-02-29X10:00:00Z", "2024-02-29T10:00:00+08:0x",
+                        "2024-02-2910:00:00Z", "2024/02/29T10:00:00Z", "0000-01-01T00:00:00+00:00", "9999-12-31T23:59:59-23:59",
+                        "2024-04-31T00:00:00Z", "2024-04-30T00:00:00Z", "２024-04-30T00:00:00Z"})
+    texts.push_back(t);
+  gridroute::detail::Rfc3339Reader reader;
+  std::size_t fast = 0;
+  for (const std::string& t : texts) {
+    gridroute::Instant got = 0;
+    auto want = gridroute::parse_rfc3339(t);
+    if (reader.read(t, got)) {
+      ++fast;
+      ASSERT_TRUE(want.ok()) << t;
+      EXPECT_EQ(got, *want) << t;
+    }
+  }
+  EXPECT_GT(fast, 1000u);  // the usual form does take the fast way
+  // Every valid usual-form text of the list took it.
+  gridroute::detail::Rfc3339Reader again;
+  gridroute::Instant t0 = 0;
+  EXPECT_TRUE(again.read("2024-02-29T10:00:00+08:00", t0));
+  EXPECT_EQ(t0, *gridroute::parse_rfc3339("2024-02-29T10:00:00+08:00"));
+  EXPECT_FALSE(again.read("2024-02-29T10:00:00.5+08:00", t0));
 }
 
 // Lines that give a location instead of a cell (SPEC §7) are read by the fast reader too: every one must

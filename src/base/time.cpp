@@ -1,6 +1,8 @@
 // Instants and durations: RFC 3339 text, civil dates, the contract's durations (SPEC §3.4).
 #include "base/time.hpp"
 
+#include <cstring>
+
 #include "base/strings.hpp"
 #include "base/text.hpp"
 #include "base/zone.hpp"
@@ -87,6 +89,43 @@ bool parse_date_time(std::string_view s, DateTime& out) {
   if (cs.day() != D) return false;  // e.g. 02-30 normalised into March
   out.civil = cs;
   out.frac_us = frac_us;
+  return true;
+}
+
+bool Rfc3339Reader::read(std::string_view s, Instant& out) {
+  if (s.size() != 20 && s.size() != 25) return false;
+  auto two = [&](std::size_t at, int& v) {
+    const unsigned a = static_cast<unsigned>(s[at] - '0'), b = static_cast<unsigned>(s[at + 1] - '0');
+    v = static_cast<int>(a * 10 + b);
+    return a < 10 && b < 10;
+  };
+  int h, mi, sec;
+  if ((s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' || s[16] != ':' || !two(11, h) ||
+      !two(14, mi) || !two(17, sec) || h > 23 || mi > 59 || sec > 59)
+    return false;
+  int offset = 0;
+  if (s.size() == 20) {
+    if (s[19] != 'Z' && s[19] != 'z') return false;
+  } else {
+    int oh, om;
+    if ((s[19] != '+' && s[19] != '-') || s[22] != ':' || !two(20, oh) || !two(23, om) || oh > 23 || om > 59)
+      return false;
+    offset = (oh * 3600 + om * 60) * (s[19] == '-' ? -1 : 1);
+  }
+  if (!have_ || std::memcmp(date_, s.data(), 10) != 0) {
+    int y1, y2, m, d;
+    if (s[4] != '-' || s[7] != '-' || !two(0, y1) || !two(2, y2) || !two(5, m) || !two(8, d) || m < 1 || m > 12 ||
+        d < 1)
+      return false;
+    const int y = y1 * 100 + y2;
+    static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    if (d > kDays[m - 1] + (m == 2 && leap)) return false;
+    days_ = days_from_civil(y, m, d);
+    std::memcpy(date_, s.data(), 10);
+    have_ = true;
+  }
+  out = (days_ * 86400 + h * 3600 + mi * 60 + sec - offset) * kMicrosPerSecond;
   return true;
 }
 

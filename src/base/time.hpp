@@ -37,6 +37,20 @@ struct DateTime {
 };
 bool parse_date_time(std::string_view text, DateTime& out);
 
+// Reads the usual RFC 3339 form, "YYYY-MM-DDTHH:MM:SS" then "Z" or "+HH:MM"/"-HH:MM", to the instant
+// parse_rfc3339 gives it, remembering the day number of the last date read (the times of a batch mostly
+// share their date). Returns false for any other text, a fraction included: parse_rfc3339 then reads it
+// or words why not.
+class Rfc3339Reader {
+ public:
+  bool read(std::string_view s, Instant& out);
+
+ private:
+  char date_[10] = {};
+  std::int64_t days_ = 0;
+  bool have_ = false;
+};
+
 // A duration of the contract: `30m`, `2h`, `1d` (elapsed), `4wh` (working hours), `3wd` (working days).
 struct Duration {
   enum class Kind : std::uint8_t { minutes, hours, days, working_hours, working_days };

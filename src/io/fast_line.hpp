@@ -5,6 +5,7 @@
 // it accepts, it reads exactly as that path would: the strings are views into the line.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -125,14 +126,23 @@ class FastLine {
   bool string(std::string_view& out) {
     if (!eat('"')) return false;
     const char* b = p_;
-    // Eight bytes at a time while none is '"', '\\' or below 0x20 (a word that may hold one, or a false
-    // alarm, goes to the byte loop).
+    // Eight bytes at a time while none is '"', '\\' or below 0x20. The flags of a word can be false
+    // alarms above its first special byte (a borrow), never below: the lowest flag is the first special
+    // byte, where the string ends ('"') or the line goes the full way.
     constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
     while (e_ - p_ >= 8) {
       std::uint64_t w;
       std::memcpy(&w, p_, 8);
       const std::uint64_t q = w ^ (kOnes * '"'), bs = w ^ (kOnes * '\\');
-      if ((((q - kOnes) & ~q) | ((bs - kOnes) & ~bs) | ((w - kOnes * 0x20) & ~w)) & kHigh) break;
+      const std::uint64_t flags = (((q - kOnes) & ~q) | ((bs - kOnes) & ~bs) | ((w - kOnes * 0x20) & ~w)) & kHigh;
+      if (flags) {
+        static_assert(std::endian::native == std::endian::little, "the first byte of a word is its lowest");
+        p_ += std::countr_zero(flags) >> 3;
+        if (*p_ != '"') return false;
+        out = std::string_view(b, static_cast<std::size_t>(p_ - b));
+        ++p_;
+        return true;
+      }
       p_ += 8;
     }
     while (p_ < e_) {

@@ -284,9 +284,11 @@ bool LineParser::fast_issue(std::string_view line, Issue& is, LineId& id) {
   const bool by_cell = cell && cell->kind == 's';
   if (!by_cell && ((cell && cell->kind != 'n') || !location || location->kind != 'l')) return false;
   if (attrs && attrs->kind != 'a' && attrs->kind != 'n') return false;
-  auto t = parse_rfc3339(at->text);
-  if (!t.ok()) return false;
-  is.at = *t;
+  if (!times_.read(at->text, is.at)) {
+    auto t = parse_rfc3339(at->text);
+    if (!t.ok()) return false;
+    is.at = *t;
+  }
   id = {idf->text, idf->kind == 'i' ? LineId::integer : LineId::string};
   is.id = idf->text;
   is.category = cat->text;
@@ -308,8 +310,12 @@ bool LineParser::fast_case(Case& c) {
                         *status = fast_.get(FastLine::status), *rating = fast_.get(FastLine::rating);
   if (!level || level->kind != 'i' || level->integer < INT32_MIN || level->integer > INT32_MAX) return false;
   if (!started || started->kind != 's') return false;
-  auto t = parse_rfc3339(started->text);
-  if (!t.ok()) return false;
+  Instant started_at;
+  if (!times_.read(started->text, started_at)) {
+    auto t = parse_rfc3339(started->text);
+    if (!t.ok()) return false;
+    started_at = *t;
+  }
   if (!responded || (responded->kind != 't' && responded->kind != 'f')) return false;
   if (!reports || reports->kind != 'i') return false;
   if (!status || status->kind != 's' || (status->text != "open" && status->text != "resolved")) return false;
@@ -338,7 +344,7 @@ bool LineParser::fast_case(Case& c) {
   if (handler && handler->kind == 's') c.handler = handler->text;
   c.returned.clear();
   c.suspended.clear();
-  c.level_started_at = *t;
+  c.level_started_at = started_at;
   c.level = static_cast<int>(level->integer);
   c.responded = responded->kind == 't';
   c.reports = reports->integer;

@@ -10,6 +10,7 @@
 
 #include <boost/json.hpp>
 
+#include "base/time.hpp"
 #include "base/zone.hpp"
 #include "gridroute/decision.hpp"
 #include "io/fast_line.hpp"
@@ -61,6 +62,7 @@ class LineParser {
   const Zone* local_zone_;
   boost::json::parser parser_;
   FastLine fast_;
+  Rfc3339Reader times_;  // the fast path's times, the last date remembered
   std::string error_;
   std::string duplicate_;  // pointer of a repeated key in the line, if any
 };
