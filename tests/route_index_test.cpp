@@ -1,6 +1,8 @@
 // The fast routing paths agree with the plain one on random bundles: the scope index (which visits only
 // candidates whose scope holds the cell) against the full candidate scan of an explained decision, and
 // the batched call against one call per issue.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstring>
 #include <random>
@@ -15,6 +17,7 @@
 #include "base/time.hpp"
 #include "compile/index.hpp"
 #include "io/fast_line.hpp"
+#include "io/lines.hpp"
 #include "io/parser.hpp"
 #include "io/writer.hpp"
 
@@ -359,6 +362,51 @@ TEST(FastPaths, FastReaderStringsStopAtEverySpecialByte) {
       }
     }
   }
+}
+
+// The stream reader answers a line where it lies in its buffer and gathers only the lines a read cut:
+// over a file of lines of every size around its 64 KiB buffer (CRLF ends, a byte order mark, blank and
+// too-long lines, no newline at the end), it gives what the whole text's line split gives.
+TEST(FastPaths, StreamReaderGivesTheLinesOfTheWholeText) {
+  std::string text = "\xEF\xBB\xBF{\"first\": 1}\r\n";
+  std::mt19937 rng(11);
+  for (int i = 0; i < 400; ++i) {
+    const std::size_t n = i % 7 == 0 ? std::uniform_int_distribution<std::size_t>(30000, 140000)(rng)
+                                     : std::uniform_int_distribution<std::size_t>(0, 300)(rng);
+    std::string line(n, static_cast<char>('a' + i % 26));
+    if (i % 5 == 0) line += "\r";
+    if (i % 11 == 0) line = "  \t ";
+    text += line + "\n";
+  }
+  text += "last line without a newline";
+  char path[] = "/tmp/gridroute-stream-XXXXXX";
+  const int fd = ::mkstemp(path);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  ::lseek(fd, 0, SEEK_SET);
+  const std::size_t max = 100000;
+  std::vector<std::string> want;
+  gridroute::detail::for_each_line(text, [&](std::string_view l) { want.emplace_back(l.size() > max ? "<too long>" : std::string(l)); });
+  std::vector<std::string> got;
+  gridroute::detail::StreamReader reader(fd, max);
+  while (true) {
+    std::string_view line;
+    std::uint64_t length = 0;
+    const auto g = reader.next(line, length);
+    if (g == gridroute::detail::StreamReader::Got::eof) break;
+    ASSERT_NE(g, gridroute::detail::StreamReader::Got::error);
+    if (g == gridroute::detail::StreamReader::Got::blank) continue;
+    if (g == gridroute::detail::StreamReader::Got::too_long) {
+      EXPECT_GT(length, max);
+      got.emplace_back("<too long>");
+    } else {
+      got.emplace_back(line);
+    }
+  }
+  ::close(fd);
+  ::unlink(path);
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i], want[i]) << "line " << i;
 }
 
 // The fast reader's times (Rfc3339Reader: the usual form, the last date remembered) are those of

@@ -96,7 +96,7 @@ int answer_stream(const StreamOptions& options,
   Progress progress(!options.quiet, total);
   std::string out;
   out.reserve(1 << 20);
-  std::string line;
+  std::string_view line;
   std::int64_t lines = 0, bytes = 0;
   std::uint64_t length = 0;
   int status = 0;

@@ -8,25 +8,38 @@
 
 namespace gridroute::detail {
 
-StreamReader::Got StreamReader::next(std::string& line, std::uint64_t& length) {
-  line.clear();
+StreamReader::Got StreamReader::finish(std::string_view v, bool over, std::string_view& out, std::uint64_t& length) {
+  if (over) return Got::too_long;
+  const bool first = first_;
+  first_ = false;
+  if (!clean_line(v, first)) return Got::blank;
+  if (v.size() > max_) {
+    length = v.size();
+    return Got::too_long;
+  }
+  out = v;
+  return Got::line;
+}
+
+StreamReader::Got StreamReader::next(std::string_view& out, std::uint64_t& length) {
+  out = {};
   length = 0;
-  bool over = false, any = false;
   // One more byte than the limit is kept: room for the '\r' of a CRLF line end, which is not counted.
   const std::size_t keep = max_ + 1;
-  auto finish = [&]() {
-    if (over) return Got::too_long;
-    std::string_view v(line);
-    const bool first = first_;
-    first_ = false;
-    if (!clean_line(v, first)) return Got::blank;
-    if (v.size() > max_) {
-      length = v.size();
-      return Got::too_long;
+  // The usual case: the whole line is in the buffer, and is answered where it lies.
+  if (pos_ < end_) {
+    const char* start = buf_.data() + pos_;
+    if (const char* nl = static_cast<const char*>(std::memchr(start, '\n', end_ - pos_))) {
+      const std::size_t take = static_cast<std::size_t>(nl - start);
+      pos_ += take + 1;
+      length = take;
+      if (take > keep) first_ = false;
+      return finish(std::string_view(start, take), take > keep, out, length);
     }
-    line.assign(v);
-    return Got::line;
-  };
+  }
+  // A line that goes on past the buffer: gathered in carry_ across reads.
+  carry_.clear();
+  bool over = false, any = false;
   while (true) {
     if (pos_ == end_) {
       // read(2), not fread: it returns what a pipe has now instead of waiting for a full buffer.
@@ -38,10 +51,21 @@ StreamReader::Got StreamReader::next(std::string& line, std::uint64_t& length) {
       }
       if (n == 0) {
         if (!any) return Got::eof;
-        return finish();  // a last line without a newline
+        return finish(carry_, over, out, length);  // a last line without a newline
       }
       pos_ = 0;
       end_ = static_cast<std::size_t>(n);
+      if (!any && carry_.empty()) {
+        // A fresh buffer that holds the whole next line: no copy either.
+        const char* start = buf_.data();
+        if (const char* nl = static_cast<const char*>(std::memchr(start, '\n', end_))) {
+          const std::size_t take = static_cast<std::size_t>(nl - start);
+          pos_ = take + 1;
+          length = take;
+          if (take > keep) first_ = false;
+          return finish(std::string_view(start, take), take > keep, out, length);
+        }
+      }
     }
     any = true;
     const char* start = buf_.data() + pos_;
@@ -49,18 +73,18 @@ StreamReader::Got StreamReader::next(std::string& line, std::uint64_t& length) {
     std::size_t take = nl ? static_cast<std::size_t>(nl - start) : end_ - pos_;
     length += take;
     if (!over) {
-      if (line.size() + take > keep) {
+      if (carry_.size() + take > keep) {
         over = true;
-        std::string().swap(line);
+        std::string().swap(carry_);
         first_ = false;
       } else {
-        line.append(start, take);
+        carry_.append(start, take);
       }
     }
     pos_ += take;
     if (nl) {
       ++pos_;
-      return finish();
+      return finish(carry_, over, out, length);
     }
   }
 }

@@ -40,8 +40,10 @@ class StreamReader {
   enum class Got { line, blank, too_long, eof, error };
   StreamReader(int fd, std::size_t max) : fd_(fd), max_(max), buf_(1 << 16) {}
 
-  // The next line, cleaned; `length` receives its length in bytes as read (also when it is too long).
-  Got next(std::string& line, std::uint64_t& length);
+  // The next line, cleaned, valid until the next call (a view into the buffer, or into the reader's own
+  // string for a line that a read cut); `length` receives its length in bytes as read (also when it is
+  // too long).
+  Got next(std::string_view& line, std::uint64_t& length);
   // Whether the next line (or part of it) is already read, so next() returns without waiting.
   bool buffered() const { return pos_ < end_; }
   // The error of a failed read (errno).
@@ -54,6 +56,9 @@ class StreamReader {
   std::size_t pos_ = 0, end_ = 0;
   bool first_ = true;
   int errno_ = 0;
+  std::string carry_;  // a line read in parts
+
+  Got finish(std::string_view v, bool over, std::string_view& out, std::uint64_t& length);
 };
 
 }  // namespace gridroute::detail
