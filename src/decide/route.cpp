@@ -221,27 +221,12 @@ void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t 
   deadlines(s, rule, p, d.level, d.handler, is.at, d.respond_by, d.resolve_by);
 }
 
-void prefetch_cells(const Index& s, const std::string_view* cells, std::size_t n, std::uint64_t* hashes) {
-  // Each stage issues the loads the next one needs for every cell of the group, so the misses of a
-  // stage overlap: index slots, then the matching unit's record and id offset, then its id text and
-  // the record of the nearest served unit, then that unit's served entries.
-  UnitId guess[kPrefetchGroup];
-  n = std::min(n, kPrefetchGroup);
-  for (std::size_t i = 0; i < n; ++i) {
-    hashes[i] = UnitIndex::hash(cells[i]);
-    __builtin_prefetch(s.unit_index.slot_address(hashes[i]));
-  }
-  for (std::size_t i = 0; i < n; ++i) guess[i] = s.unit_index.first_match(hashes[i]);
-  prefetch_units(s, guess, n);
-}
+namespace {
 
-void prefetch_units(const Index& s, const UnitId* guess, std::size_t n) {
-  n = std::min(n, kPrefetchGroup);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (guess[i] < 0) continue;
-    __builtin_prefetch(&s.hot[static_cast<std::size_t>(guess[i])]);
-    __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(guess[i])]);
-  }
+// The stages after a unit's record and id offset: its id text and the records above it, then up the
+// chain of served units.
+// Inlined into both callers: as a call of its own the stages measured 5-8% slower by the clock.
+[[gnu::always_inline]] inline void prefetch_unit_stages(const Index& s, const UnitId* guess, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     if (guess[i] < 0) continue;
     const Index::UnitHot& h = s.hot[static_cast<std::size_t>(guess[i])];
@@ -272,6 +257,40 @@ void prefetch_units(const Index& s, const UnitId* guess, std::size_t n) {
     }
   }
 }
+
+}  // namespace
+
+void prefetch_cells(const Index& s, const std::string_view* cells, std::size_t n, std::uint64_t* hashes) {
+  // Each stage issues the loads the next one needs for every cell of the group, so the misses of a
+  // stage overlap: index slots, then the matching unit's record and id offset, then its id text and
+  // the record of the nearest served unit, then that unit's served entries.
+  UnitId guess[kPrefetchGroup];
+  n = std::min(n, kPrefetchGroup);
+  for (std::size_t i = 0; i < n; ++i) {
+    hashes[i] = UnitIndex::hash(cells[i]);
+    __builtin_prefetch(s.unit_index.slot_address(hashes[i]));
+  }
+  // Each unit's loads go out as soon as its slot is read, beside the reads of the other slots (a loop
+  // that first reads every slot and then prefetches measured 5-8% slower by the clock).
+  for (std::size_t i = 0; i < n; ++i) {
+    guess[i] = s.unit_index.first_match(hashes[i]);
+    if (guess[i] < 0) continue;
+    __builtin_prefetch(&s.hot[static_cast<std::size_t>(guess[i])]);
+    __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(guess[i])]);
+  }
+  prefetch_unit_stages(s, guess, n);
+}
+
+void prefetch_units(const Index& s, const UnitId* guess, std::size_t n) {
+  n = std::min(n, kPrefetchGroup);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (guess[i] < 0) continue;
+    __builtin_prefetch(&s.hot[static_cast<std::size_t>(guess[i])]);
+    __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(guess[i])]);
+  }
+  prefetch_unit_stages(s, guess, n);
+}
+
 
 void prefetch_handler_slots(const Index& s, const std::string_view* ids, std::size_t n, std::uint64_t* hashes) {
   for (std::size_t i = 0; i < n; ++i) {
