@@ -468,8 +468,10 @@ TEST(FastPaths, LocatedLinesReadAsTheFullReaderReadsThem) {
       gridroute::Issue a, b;
       gridroute::detail::LineId ia, ib;
       gridroute::detail::LineSlot sa, sb;
-      const bool ok_a = fast.read_issue(line + "}", a, ia, sa, {});
-      const bool ok_b = full.read_issue(line + ", \"note\": \"\\u0041\"}", b, ib, sb, {});
+      // The issues keep views into their lines: the lines must outlive them.
+      const std::string line_a = line + "}", line_b = line + ", \"note\": \"\\u0041\"}";
+      const bool ok_a = fast.read_issue(line_a, a, ia, sa, {});
+      const bool ok_b = full.read_issue(line_b, b, ib, sb, {});
       ASSERT_EQ(ok_a, ok_b) << line;
       if (!ok_a) {
         EXPECT_EQ(fast.error(), full.error()) << line;
