@@ -108,14 +108,9 @@ Snapshot::SweepSummary Snapshot::sweep(std::span<const Case> cases, Instant now,
       detail::prefetch_cells(s, cells, m, hashes);
       detail::prefetch_handler_records(s, handlers, m, handler_hashes);
       const Issue* located_issues[detail::kPrefetchGroup];
-      std::size_t with_location = 0;
-      for (std::size_t i = 0; i < m; ++i) {
-        located_issues[i] = &cases[base + i].issue;
-        with_location += located_issues[i]->has_location;
-      }
+      for (std::size_t i = 0; i < m; ++i) located_issues[i] = &cases[base + i].issue;
       std::int32_t located[detail::kPrefetchGroup];
-      if (with_location) detail::locate_group(s, located_issues, m, located);
-      else std::fill_n(located, m, detail::kNotLocated);
+      detail::locate_group(s, located_issues, m, located);
       for (std::size_t i = 0; i < m; ++i) {
         Action& a = slot(base + i);
         detail::escalate_into(s, cases[base + i], now, hashes[i], a, false, &handler_hashes[i], &memo, located[i]);

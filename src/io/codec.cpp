@@ -65,22 +65,10 @@ struct Worker {
     }
     for (std::size_t i = 0, j = 0; i < group.size(); ++i) hashes[i] = ok[i] ? found[j++] : 0;
     // The lines that give a location instead of a cell (SPEC §7): their cells, the group's lookups
-    // overlapping.
-    const Issue* read_ok[kPrefetchGroup];
-    std::size_t at[kPrefetchGroup];
-    std::size_t m = 0;
-    for (std::size_t i = 0; i < group.size(); ++i) {
-      located[i] = detail::kNotLocated;
-      if (ok[i] && issue_of(items[i]).has_location) {
-        read_ok[m] = &issue_of(items[i]);
-        at[m++] = i;
-      }
-    }
-    if (m > 0) {
-      std::int32_t cells[kPrefetchGroup];
-      detail::locate_group(s, read_ok, m, cells);
-      for (std::size_t k = 0; k < m; ++k) located[at[k]] = cells[k];
-    }
+    // overlapping (a line that did not read gets a cell it never uses).
+    const Issue* group_issues[kPrefetchGroup];
+    for (std::size_t i = 0; i < group.size(); ++i) group_issues[i] = &issue_of(items[i]);
+    detail::locate_group(s, group_issues, group.size(), located);
   }
   void end_group(std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) slots[i].value = nullptr;
