@@ -422,8 +422,7 @@ public final class Engine implements AutoCloseable {
      * (each block is one C call, against one snapshot). Neither stream is closed.
      */
     public void routeJsonl(InputStream in, OutputStream out, int blockBytes) throws IOException {
-        stream(in, out, blockBytes, (block, len) -> json(block, len,
-                (o, e, t, n, err) -> CApi.gridroute_engine_route_jsonl(o, e, t, n, null, err), false));
+        stream(in, out, blockBytes, (o, e, t, n, err) -> CApi.gridroute_engine_route_jsonl(o, e, t, n, null, err));
     }
 
     /** Evaluates one case line at {@code now}, as {@code gridroute escalate} does. */
@@ -452,38 +451,59 @@ public final class Engine implements AutoCloseable {
     /** Evaluates a stream of case lines at {@code now}, in blocks, as {@link #routeJsonl(InputStream, OutputStream, int)}. */
     public void escalateJsonl(InputStream in, OutputStream out, Instant now, int blockBytes) throws IOException {
         long t = Times.micros("now", Objects.requireNonNull(now, "now"));
-        stream(in, out, blockBytes, (block, len) -> json(block, len,
-                (o, e, x, n, err) -> CApi.gridroute_engine_escalate_jsonl(o, e, x, n, t, null, err), false));
+        stream(in, out, blockBytes, (o, e, x, n, err) -> CApi.gridroute_engine_escalate_jsonl(o, e, x, n, t, null, err));
     }
 
-    private interface Batch {
-        byte[] run(byte[] block, int len);
+    /** A batch call on text in native memory. */
+    private interface NativeBatch {
+        int call(Pointer out, Pointer engine, Pointer text, long len, Pointer err);
     }
 
-    /** Cuts the input at line ends into blocks of about {@code blockBytes} and runs each. */
-    private static void stream(InputStream in, OutputStream out, int blockBytes, Batch batch) throws IOException {
+    /**
+     * Cuts the input at line ends into blocks of about {@code blockBytes} and runs each: the block is copied
+     * once into native memory, and each answer once into an output array; both are reused block after block.
+     */
+    private void stream(InputStream in, OutputStream out, int blockBytes, NativeBatch batch) throws IOException {
         int size = Math.max(blockBytes, 64);
         byte[] buf = new byte[size];
+        Memory text = new Memory(size);
+        byte[][] answer = {new byte[0]};
         int filled = 0;
         for (;;) {
             int n = in.readNBytes(buf, filled, buf.length - filled);
             filled += n;
             boolean eof = filled < buf.length;
-            if (eof) {
-                if (filled > 0) {
-                    out.write(batch.run(buf, filled));
+            int cut = filled;
+            if (!eof) {
+                while (cut > 0 && buf[cut - 1] != '\n') {
+                    cut--;
                 }
+                if (cut == 0) { // a line longer than the block: read on
+                    buf = Arrays.copyOf(buf, buf.length * 2);
+                    text = new Memory(buf.length);
+                    continue;
+                }
+            }
+            if (cut > 0) {
+                Gridroute.copyOut(buf, text, cut);
+                Scratch s = Scratch.get();
+                int stripe = acquire();
+                int rc;
+                try {
+                    rc = batch.call(s.buf, handle, text, cut, s.err);
+                } finally {
+                    release(stripe);
+                    Reference.reachabilityFence(text);
+                }
+                int len = Gridroute.takeBytes(s.buf, answer);
+                if (rc != CApi.OK) {
+                    throw Structs.exception(rc, s.err);
+                }
+                out.write(answer[0], 0, len);
+            }
+            if (eof) {
                 return;
             }
-            int cut = filled;
-            while (cut > 0 && buf[cut - 1] != '\n') {
-                cut--;
-            }
-            if (cut == 0) { // a line longer than the block: read on
-                buf = Arrays.copyOf(buf, buf.length * 2);
-                continue;
-            }
-            out.write(batch.run(buf, cut)); // the library reads the first `cut` bytes only
             System.arraycopy(buf, cut, buf, 0, filled - cut);
             filled -= cut;
         }

@@ -138,6 +138,35 @@ public final class Gridroute {
         }
     }
 
+    /**
+     * The bytes of a filled gridroute_buf, copied into {@code into[0]} (grown when too small), and the
+     * buffer disposed; returns their length.
+     */
+    static int takeBytes(Pointer buf, byte[][] into) {
+        long p = buf.getLong(0);
+        long len = buf.getLong(8);
+        try {
+            if (p == 0 || len == 0) {
+                return 0;
+            }
+            if (len > Integer.MAX_VALUE - 8) {
+                throw new NoMemoryException("gridroute: an output of " + len + " bytes does not fit a Java array");
+            }
+            if (into[0].length < len) {
+                into[0] = new byte[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(len, len + len / 4))];
+            }
+            org.gridroute.internal.RawMemory.copy(p, into[0], (int) len);
+            return (int) len;
+        } finally {
+            CApi.gridroute_buf_dispose(buf);
+        }
+    }
+
+    /** Copies the first {@code len} bytes of {@code from} to the native block {@code to}. */
+    static void copyOut(byte[] from, Pointer to, int len) {
+        org.gridroute.internal.RawMemory.copyOut(from, Pointer.nativeValue(to), len);
+    }
+
     static String takeText(Pointer buf) {
         return new String(takeBytes(buf), StandardCharsets.UTF_8);
     }

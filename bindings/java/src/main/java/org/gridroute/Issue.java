@@ -1,9 +1,10 @@
 package org.gridroute;
 
 import java.time.Instant;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import org.gridroute.internal.Attrs;
 
 /**
  * A resident's issue (SPEC §4): {@code {"id", "category", "cell", "at", "attrs"}}, or with a
@@ -26,7 +27,7 @@ import java.util.Map;
 public record Issue(String id, String category, String cell, Instant at, Map<String, Object> attrs,
         Location location) {
     public Issue {
-        attrs = attrs == null || attrs.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(attrs));
+        attrs = Attrs.copyOf(attrs);
     }
 
     /** An issue in a cell. */

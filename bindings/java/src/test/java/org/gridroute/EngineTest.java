@@ -318,6 +318,86 @@ class EngineTest {
     }
 
     /** The C status codes, as the tests name them. */
+    @Test
+    void anIssueKeepsItsAttributesInOrderAndUnchangeable() {
+        Map<String, Object> given = new LinkedHashMap<>();
+        given.put("severity", 3);
+        given.put("channel", "hotline");
+        given.put("note", null);
+        given.put("private", true);
+        Issue issue = new Issue("A-1", "noise", "a-01", AT, given);
+        given.put("later", 1); // the issue keeps its own copy
+        assertEquals(List.of("severity", "channel", "note", "private"), List.copyOf(issue.attrs().keySet()));
+        assertEquals(4, issue.attrs().size());
+        assertEquals("hotline", issue.attrs().get("channel"));
+        assertTrue(issue.attrs().containsKey("note"));
+        assertNull(issue.attrs().get("note"));
+        assertFalse(issue.attrs().containsKey("later"));
+        Map<String, Object> same = new LinkedHashMap<>(given);
+        same.remove("later");
+        assertEquals(same, issue.attrs());
+        assertEquals(issue.attrs(), same);
+        assertEquals(same.hashCode(), issue.attrs().hashCode());
+        assertEquals(issue, new Issue("A-1", "noise", "a-01", AT, same));
+        assertThrows(UnsupportedOperationException.class, () -> issue.attrs().put("x", 1));
+        assertThrows(UnsupportedOperationException.class, () -> issue.attrs().remove("severity"));
+        assertEquals(Map.of(), new Issue("A-2", "noise", "a-01", AT).attrs());
+        assertEquals(5, issue.withAttr("floor", 4).attrs().size());
+        try (Engine engine = small()) { // and the engine reads them as given
+            Decision d = engine.route(issue);
+            assertEquals(DecisionStatus.ROUTED, d.status());
+            Map<String, Object> wrong = new LinkedHashMap<>(same);
+            wrong.put("severity", "high");
+            RejectedException e = assertThrows(RejectedException.class,
+                    () -> engine.route(new Issue("A-3", "noise", "a-01", AT, wrong)));
+            assertTrue(e.getMessage().contains("severity"), e.getMessage());
+        }
+    }
+
+    /**
+     * Ids of every length (below, at and above the eight bytes read at a time), more of them than the
+     * binding remembers, and deadlines that differ from call to call: the struct path reads each as
+     * the JSON path writes it, call after call.
+     */
+    @Test
+    void theStructPathReadsEveryIdAndTimeAsTheJsonPathWritesThem() {
+        int cells = 3000;
+        StringBuilder units = new StringBuilder("id,parent,tier,name\n");
+        StringBuilder handlers = new StringBuilder("[");
+        String[] handler = new String[cells];
+        for (int i = 0; i < cells; i++) {
+            String cell = "c" + "-".repeat(i % 19) + i;
+            units.append('"').append(cell).append("\",a,cell,\n");
+            handler[i] = "h" + "x".repeat(i % 56) + i; // 2 to 60 bytes
+            handlers.append(i == 0 ? "" : ",").append("{\"id\": \"").append(handler[i])
+                    .append("\", \"role\": \"resident_council\", \"serves\": [\"").append(cell).append("\"]}");
+        }
+        String jurisdiction = JURISDICTION.replace("\"handlers\": [", "\"handlers\": " + handlers + ", ")
+                .replace("{\"id\": \"council\", \"role\": \"resident_council\", \"serves\": [\"c\"]},", "");
+        try (Engine engine = Engine.fromSources(new Sources("ids", jurisdiction, RULES,
+                Map.of("units.csv", units.toString())))) {
+            java.util.regex.Pattern respond = java.util.regex.Pattern.compile("\"respond_by\": \"([^\"]+)\"");
+            for (int round = 0; round < 2; round++) {
+                for (int k = 0; k < cells; k++) {
+                    int i = round == 0 ? k : (k * 7919) % cells;
+                    String cell = "c" + "-".repeat(i % 19) + i;
+                    Instant at = AT.plusSeconds(60L * (i % 600));
+                    Issue issue = new Issue("I-" + i, "noise", cell, at);
+                    Decision d = engine.route(issue);
+                    assertEquals(handler[i], d.handler(), cell);
+                    assertEquals(cell, d.unit());
+                    String json = engine.routeJson(String.format(
+                            "{\"id\": \"I-%d\", \"category\": \"noise\", \"cell\": \"%s\", \"at\": \"%s\"}", i,
+                            cell, at));
+                    java.util.regex.Matcher m = respond.matcher(json);
+                    assertTrue(m.find(), json);
+                    assertEquals(java.time.OffsetDateTime.parse(m.group(1)), d.respondBy().toOffsetDateTime(), json);
+                    assertEquals(engine.digest(), d.bundle());
+                }
+            }
+        }
+    }
+
     static final class CApiCodes {
         static final int BUNDLE = 3;
         static final int REJECTED = 4;

@@ -91,8 +91,8 @@ public class ActionStruct extends Structure {
         return new Action(id, kind, Bytes.getInt(v, LEVEL), s.id(v, HANDLER), s.id(v, ROLE), s.id(v, DEPARTMENT),
                 s.id(v, UNIT), s.id(v, RULE), s.id(v, ESCALATION),
                 DecisionStruct.list(s, Bytes.getLong(v, ASSIST), Bytes.getLong(v, ASSIST_COUNT)),
-                Reason.of(Bytes.getInt(v, REASONS)), Times.zoned(Bytes.getLong(v, NEXT_CHECK), tz),
-                Times.zoned(Bytes.getLong(v, RESPOND_BY), tz), Times.zoned(Bytes.getLong(v, RESOLVE_BY), tz),
+                Reason.of(Bytes.getInt(v, REASONS)), s.zoned(Bytes.getLong(v, NEXT_CHECK), tz),
+                s.zoned(Bytes.getLong(v, RESPOND_BY), tz), s.zoned(Bytes.getLong(v, RESOLVE_BY), tz),
                 Bytes.getInt(v, REPINNED) != 0, Bytes.getInt(v, FALLBACK) != 0, null, bundle, trace);
     }
 }

@@ -159,6 +159,13 @@ public final class CApi {
     public static native int gridroute_engine_escalate_jsonl(Pointer out, Pointer engine, byte[] text, long len,
             long now, Pointer opts, Pointer err);
 
+    /** The batch calls on text already in native memory (the streaming calls copy each block there once). */
+    public static native int gridroute_engine_route_jsonl(Pointer out, Pointer engine, Pointer text, long len,
+            Pointer opts, Pointer err);
+
+    public static native int gridroute_engine_escalate_jsonl(Pointer out, Pointer engine, Pointer text, long len,
+            long now, Pointer opts, Pointer err);
+
     // ---- the struct fast path
 
     public static native int gridroute_engine_route(Pointer out, Pointer engine, Pointer issue, Pointer opts,

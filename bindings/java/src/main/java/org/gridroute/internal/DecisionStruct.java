@@ -101,7 +101,7 @@ public class DecisionStruct extends Structure {
         return new Decision(id, status, s.id(v, RULE), s.id(v, ROLE), s.id(v, DEPARTMENT), s.id(v, HANDLER),
                 s.id(v, UNIT), cell, list(s, Bytes.getLong(v, ALTERNATES), Bytes.getLong(v, ALTERNATE_COUNT)),
                 list(s, Bytes.getLong(v, ASSIST), Bytes.getLong(v, ASSIST_COUNT)), Bytes.getInt(v, LEVEL),
-                s.id(v, ESCALATION), Times.zoned(respondBy, tz), Times.zoned(resolveBy, tz),
+                s.id(v, ESCALATION), s.zoned(respondBy, tz), s.zoned(resolveBy, tz),
                 Bytes.getInt(v, FALLBACK) != 0, null, null, bundle, trace);
     }
 

@@ -81,45 +81,64 @@ public class IssueStruct extends Structure {
         st.cell = offset(p);
         st.cellLen = length(p);
         Map<String, Object> attrs = issue.attrs();
-        st.ensure(attrs.size());
+        int n = attrs.size();
+        st.ensure(n);
         int i = 0;
-        for (Map.Entry<String, Object> e : attrs.entrySet()) {
-            String name = e.getKey();
-            if (name == null) {
-                throw new InvalidArgumentException("an attribute name is null");
+        if (attrs instanceof Attrs a) { // how Issue keeps them: two arrays
+            for (; i < n; i++) {
+                stageAttr(s, st, i, a.name(i), a.value(i));
             }
-            p = stageString(s, "attribute name '%s'", name, name);
-            st.name[i] = offset(p);
-            st.nameLen[i] = length(p);
-            st.str[i] = -1;
-            st.strLen[i] = 0;
-            st.number[i] = 0;
-            Object v = e.getValue();
-            if (v == null) {
-                st.type[i] = Structs.Attr.T_NULL;
-            } else if (v instanceof Boolean) {
-                st.type[i] = Structs.Attr.T_BOOL;
-                st.number[i] = (Boolean) v ? 1 : 0;
-            } else if (v instanceof Number) {
-                st.type[i] = Structs.Attr.T_NUMBER;
-                st.number[i] = ((Number) v).doubleValue();
-            } else if (v instanceof CharSequence || v instanceof Character) {
-                st.type[i] = Structs.Attr.T_STRING;
-                p = stageString(s, "attribute '%s'", name, v.toString());
-                st.str[i] = offset(p);
-                st.strLen[i] = length(p);
-            } else if (v instanceof Map) {
-                st.type[i] = Structs.Attr.T_OBJECT;
-            } else if (v instanceof Collection || v.getClass().isArray()) {
-                st.type[i] = Structs.Attr.T_LIST;
-            } else {
-                throw new InvalidArgumentException("attribute '" + name + "': unsupported type "
-                        + v.getClass().getName() + " (use Boolean, a Number, a String, null, a Map or a List)");
+        } else {
+            for (Map.Entry<String, Object> e : attrs.entrySet()) {
+                st.ensure(i + 1);
+                stageAttr(s, st, i, e.getKey(), e.getValue());
+                i++;
             }
-            i++;
         }
         st.attrCount = i;
         return SIZE + i * Structs.Attr.SIZE;
+    }
+
+    /** Stages the {@code i}-th attribute: its name, its type and its value. */
+    private static void stageAttr(Scratch s, Staged st, int i, String name, Object v) {
+        if (name == null) {
+            throw new InvalidArgumentException("an attribute name is null");
+        }
+        long p = stageString(s, "attribute name '%s'", name, name);
+        st.name[i] = offset(p);
+        st.nameLen[i] = length(p);
+        st.str[i] = -1;
+        st.strLen[i] = 0;
+        st.number[i] = 0;
+        if (v instanceof String str) { // the usual types first, by exact class
+            st.type[i] = Structs.Attr.T_STRING;
+            p = stageString(s, "attribute '%s'", name, str);
+            st.str[i] = offset(p);
+            st.strLen[i] = length(p);
+        } else if (v instanceof Integer || v instanceof Double || v instanceof Long) {
+            st.type[i] = Structs.Attr.T_NUMBER;
+            st.number[i] = ((Number) v).doubleValue();
+        } else if (v instanceof Boolean b) {
+            st.type[i] = Structs.Attr.T_BOOL;
+            st.number[i] = b ? 1 : 0;
+        } else if (v == null) {
+            st.type[i] = Structs.Attr.T_NULL;
+        } else if (v instanceof Number num) {
+            st.type[i] = Structs.Attr.T_NUMBER;
+            st.number[i] = num.doubleValue();
+        } else if (v instanceof CharSequence || v instanceof Character) {
+            st.type[i] = Structs.Attr.T_STRING;
+            p = stageString(s, "attribute '%s'", name, v.toString());
+            st.str[i] = offset(p);
+            st.strLen[i] = length(p);
+        } else if (v instanceof Map) {
+            st.type[i] = Structs.Attr.T_OBJECT;
+        } else if (v instanceof Collection || v.getClass().isArray()) {
+            st.type[i] = Structs.Attr.T_LIST;
+        } else {
+            throw new InvalidArgumentException("attribute '" + name + "': unsupported type "
+                    + v.getClass().getName() + " (use Boolean, a Number, a String, null, a Map or a List)");
+        }
     }
 
     /** Stages a string: its offset among the staged bytes (-1 for null) and its length, packed in a long. */

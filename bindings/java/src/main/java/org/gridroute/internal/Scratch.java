@@ -5,6 +5,8 @@ import com.sun.jna.Pointer;
 
 import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -256,6 +258,37 @@ public final class Scratch {
             throw new IllegalStateException("gridroute: a string of " + len + " bytes");
         }
         return ids.get(ptr, (int) len);
+    }
+
+    // ---- times: deadlines repeat (working-day deadlines fall on the close of business), and the zone is one
+
+    private String zoneName;
+    private ZoneId zone;
+    private final long[] timeKeys = new long[8];
+    private final ZonedDateTime[] times = new ZonedDateTime[8];
+
+    /**
+     * A library time in the zone {@code tz} (an id from {@link #id}); null for TIME_NONE. The last few are
+     * remembered: a {@code ZonedDateTime} is immutable, so one may be handed out twice.
+     */
+    ZonedDateTime zoned(long micros, String tz) {
+        if (micros == CApi.TIME_NONE) {
+            return null;
+        }
+        if (tz != zoneName || zone == null) { // ids come from the cache: the same text is the same String
+            zone = Times.zone(tz);
+            zoneName = tz;
+            java.util.Arrays.fill(times, null);
+        }
+        int slot = (int) ((micros * 0x9E3779B97F4A7C15L) >>> 61);
+        ZonedDateTime t = times[slot];
+        if (t != null && timeKeys[slot] == micros) {
+            return t;
+        }
+        t = Times.zoned(micros, zone);
+        times[slot] = t;
+        timeKeys[slot] = micros;
+        return t;
     }
 
     /** {@code len} bytes of UTF-8 at the native address {@code ptr}. */

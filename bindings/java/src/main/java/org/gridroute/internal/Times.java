@@ -36,7 +36,12 @@ public final class Times {
         if (micros == CApi.TIME_NONE) {
             return null;
         }
-        return ZonedDateTime.ofInstant(instant(micros), zone(tz));
+        return zoned(micros, zone(tz));
+    }
+
+    /** A library time (not TIME_NONE) in the zone {@code zone}. */
+    static ZonedDateTime zoned(long micros, ZoneId zone) {
+        return ZonedDateTime.ofInstant(instant(micros), zone);
     }
 
     /** The IANA zone of a jurisdiction; UTC when the library gave none, or one this JVM does not know. */
