@@ -17,6 +17,9 @@ final class TextCache {
     private final byte[][] keys = new byte[SLOTS][];
     private final long[] hashes = new long[SLOTS];
     private final String[] values = new String[SLOTS];
+    // whether the entry was used since it came in or was last passed over (a second chance: an entry in use
+    // stays when ids seen once pass through its slot, and the cache's arrays are written less often)
+    private final boolean[] used = new boolean[SLOTS];
 
     /** {@code len} (> 0) bytes of UTF-8 at the native address {@code ptr}, as a String. */
     String get(long ptr, int len) {
@@ -27,11 +30,16 @@ final class TextCache {
         int slot = (int) (h >>> 54) & (SLOTS - 1);
         byte[] k = keys[slot];
         if (k != null && hashes[slot] == h && k.length == len && same(k, ptr, len)) {
+            used[slot] = true;
             return values[slot];
         }
         byte[] key = new byte[len];
         RawMemory.copy(ptr, key, len);
         String v = new String(key, StandardCharsets.UTF_8);
+        if (k != null && used[slot]) {
+            used[slot] = false;
+            return v;
+        }
         keys[slot] = key;
         hashes[slot] = h;
         values[slot] = v;
