@@ -342,6 +342,41 @@ TEST(FastPaths, WordScansAgreeWithByteByByte) {
   }
 }
 
+// json_special finds the first quote, backslash or control byte sixteen bytes, then eight, then one at a
+// time: at every position of strings up to 40 bytes, after bytes at and above 0x80 (which a signed compare
+// would take for control bytes) and beside 0x20 and 0x7f, it finds what a byte-by-byte scan finds.
+TEST(FastPaths, JsonSpecialFindsWhatAByteScanFinds) {
+  const std::string fillers[] = {"a", " ", "\x7f", "\x80", "\xe4\xb8\xad", "\xff"};
+  const std::string specials[] = {"\"", "\\", "\n", std::string(1, '\0'), "\x01", "\x1f"};
+  auto byte_scan = [](const std::string& s) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      if (c == '"' || c == '\\' || c < 0x20) return i;
+    }
+    return s.size();
+  };
+  for (const std::string& fill : fillers) {
+    for (std::size_t len = 0; len <= 40; ++len) {
+      std::string base;
+      while (base.size() < len) base += fill;
+      base.resize(len, 'a');
+      EXPECT_EQ(static_cast<std::size_t>(gridroute::detail::json_special(base.data(), base.data() + base.size()) -
+                                         base.data()),
+                byte_scan(base));
+      for (std::size_t pos = 0; pos <= len; ++pos) {
+        for (const std::string& sp : specials) {
+          std::string str = base;
+          str.insert(pos, sp);
+          str += '"';  // a later special byte must not be found first
+          const std::size_t got =
+              static_cast<std::size_t>(gridroute::detail::json_special(str.data(), str.data() + str.size()) - str.data());
+          EXPECT_EQ(got, byte_scan(str)) << len << " " << pos;
+        }
+      }
+    }
+  }
+}
+
 // The fast line reader scans strings eight bytes at a time: a quote, a backslash or a control byte at any
 // position of a string around the word size must still end it or send the line to the full reader.
 TEST(FastPaths, FastReaderStringsStopAtEverySpecialByte) {

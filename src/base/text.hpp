@@ -2,13 +2,52 @@
 // writes goes through append_json_string, so output is valid UTF-8 JSON whatever a message quotes.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace gridroute::detail {
+
+// The first byte in [p, e) that a JSON string cannot hold as it is — '"', '\\' or a control character
+// below 0x20 — or e when there is none. Sixteen bytes at a compare where SSE2 is (v <= 0x1f: min(v, 0x1f)
+// == v), then eight at a time in a word (the lowest flag of a word is exact: a borrow can raise false
+// flags above the first special byte, never below it), then single bytes.
+[[gnu::always_inline]] inline const char* json_special(const char* p, const char* e) noexcept {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), control = _mm_set1_epi8(0x1f);
+  while (e - p >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                         _mm_cmpeq_epi8(_mm_min_epu8(v, control), v));
+    if (const auto mask = static_cast<unsigned>(_mm_movemask_epi8(special))) return p + std::countr_zero(mask);
+    p += 16;
+  }
+#endif
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  while (e - p >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    const std::uint64_t q = w ^ (kOnes * '"'), bs = w ^ (kOnes * '\\');
+    const std::uint64_t flags = (((q - kOnes) & ~q) | ((bs - kOnes) & ~bs) | ((w - kOnes * 0x20) & ~w)) & kHigh;
+    if (flags) {
+      static_assert(std::endian::native == std::endian::little, "the first byte of a word is its lowest");
+      return p + (std::countr_zero(flags) >> 3);
+    }
+    p += 8;
+  }
+  for (; p < e; ++p) {
+    const auto c = static_cast<unsigned char>(*p);
+    if (c == '"' || c == '\\' || c < 0x20) return p;
+  }
+  return e;
+}
 
 // Strict UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF). On failure sets
 // `bad_at` to the offset of the first bad byte.

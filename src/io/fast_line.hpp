@@ -5,13 +5,13 @@
 // it accepts, it reads exactly as that path would: the strings are views into the line.
 #pragma once
 
-#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "base/text.hpp"
 #include "geo/number.hpp"
 #include "gridroute/decision.hpp"
 
@@ -103,10 +103,12 @@ class FastLine {
   const char* p_ = nullptr;
   const char* e_ = nullptr;
 
-  void ws() {
+  [[gnu::always_inline]] void ws() {
+    // Compact JSON has no whitespace between tokens: one compare settles the usual case.
+    if (p_ < e_ && static_cast<unsigned char>(*p_) > ' ') return;
     while (p_ < e_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\r' || *p_ == '\n')) ++p_;
   }
-  bool eat(char c) {
+  [[gnu::always_inline]] bool eat(char c) {
     if (p_ < e_ && *p_ == c) {
       ++p_;
       return true;
@@ -117,45 +119,20 @@ class FastLine {
     ws();
     return p_ == e_;
   }
-  bool colon() {
+  [[gnu::always_inline]] bool colon() {
     ws();
     if (!eat(':')) return false;
     ws();
     return true;
   }
-  bool string(std::string_view& out) {
+  [[gnu::always_inline]] bool string(std::string_view& out) {
     if (!eat('"')) return false;
     const char* b = p_;
-    // Eight bytes at a time while none is '"', '\\' or below 0x20. The flags of a word can be false
-    // alarms above its first special byte (a borrow), never below: the lowest flag is the first special
-    // byte, where the string ends ('"') or the line goes the full way.
-    constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
-    while (e_ - p_ >= 8) {
-      std::uint64_t w;
-      std::memcpy(&w, p_, 8);
-      const std::uint64_t q = w ^ (kOnes * '"'), bs = w ^ (kOnes * '\\');
-      const std::uint64_t flags = (((q - kOnes) & ~q) | ((bs - kOnes) & ~bs) | ((w - kOnes * 0x20) & ~w)) & kHigh;
-      if (flags) {
-        static_assert(std::endian::native == std::endian::little, "the first byte of a word is its lowest");
-        p_ += std::countr_zero(flags) >> 3;
-        if (*p_ != '"') return false;
-        out = std::string_view(b, static_cast<std::size_t>(p_ - b));
-        ++p_;
-        return true;
-      }
-      p_ += 8;
-    }
-    while (p_ < e_) {
-      auto c = static_cast<unsigned char>(*p_);
-      if (c == '"') {
-        out = std::string_view(b, static_cast<std::size_t>(p_ - b));
-        ++p_;
-        return true;
-      }
-      if (c == '\\' || c < 0x20) return false;
-      ++p_;
-    }
-    return false;
+    p_ = json_special(p_, e_);
+    if (p_ == e_ || *p_ != '"') return false;  // an escape or a control character: the full path
+    out = std::string_view(b, static_cast<std::size_t>(p_ - b));
+    ++p_;
+    return true;
   }
   bool word(std::string_view w) {
     if (static_cast<std::size_t>(e_ - p_) < w.size() || std::string_view(p_, w.size()) != w) return false;

@@ -526,9 +526,7 @@ class Opener {
   // The names whose characters the loader restricts (ids, roles, tiers, codes): valid UTF-8 without
   // quotes, backslashes or control characters, as a directory's load guarantees.
   static bool plain(std::string_view v) {
-    for (unsigned char ch : v)
-      if (ch < 0x20 || ch == '"' || ch == '\\') return false;
-    return valid_utf8(v);
+    return json_special(v.data(), v.data() + v.size()) == v.data() + v.size() && valid_utf8(v);
   }
   bool names() {
     const Index& s = *s_;
