@@ -119,22 +119,43 @@ std::string_view utf8_prefix(std::string_view s, std::size_t max);
 // Appends a JSON string literal with escapes; a byte that does not start a well-formed UTF-8 sequence
 // becomes U+FFFD.
 void append_json_string(std::string& out, std::string_view s);
+// Whether a word of bytes holds one that a JSON string cannot take as it is, or one from 0x80 (a false
+// alarm is possible, a miss is not).
+template <class Word>
+inline bool json_unplain_word(Word w) noexcept {
+  constexpr Word kOnes = static_cast<Word>(0x0101010101010101ull), kHigh = static_cast<Word>(0x8080808080808080ull);
+  const Word q = w ^ static_cast<Word>(kOnes * '"'), b = w ^ static_cast<Word>(kOnes * '\\');
+  return ((w | static_cast<Word>(w - kOnes * 0x20) | (static_cast<Word>(q - kOnes) & ~q) |
+           (static_cast<Word>(b - kOnes) & ~b)) & kHigh) != 0;
+}
+
 // How many bytes at the start of `s` a JSON string takes as they are: none below 0x20, '"', '\\' or
-// from 0x80 (checked eight at a time).
+// from 0x80. Most ids need no escaping: the whole string is checked first in overlapping words (two
+// loads up to 16 bytes), and only a string with a flagged word is walked byte by byte.
 inline std::size_t plain_json_prefix(std::string_view s) {
-  // Most ids need no escaping (plain ASCII): eight bytes at a time, and a word with a byte >= 0x80,
-  // below 0x20, '"' or '\\' (possibly a false alarm) falls to the byte loop.
-  std::size_t plain = 0;
-  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
-  while (plain + 8 <= s.size()) {
-    std::uint64_t w;
-    std::memcpy(&w, s.data() + plain, 8);
-    const std::uint64_t q = w ^ (kOnes * '"'), b = w ^ (kOnes * '\\');
-    if ((w | (w - kOnes * 0x20) | ((q - kOnes) & ~q) | ((b - kOnes) & ~b)) & kHigh) break;
-    plain += 8;
+  const char* p = s.data();
+  const std::size_t n = s.size();
+  bool flagged;
+  if (n >= 8) {
+    std::uint64_t w = 0, last = 0;
+    std::memcpy(&last, p + n - 8, 8);
+    flagged = json_unplain_word(last);
+    for (std::size_t i = 0; !flagged && i + 8 < n; i += 8) {
+      std::memcpy(&w, p + i, 8);
+      flagged = json_unplain_word(w);
+    }
+  } else if (n >= 4) {
+    std::uint32_t a = 0, b = 0;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    flagged = json_unplain_word(a) || json_unplain_word(b);
+  } else {
+    flagged = true;  // zero to three bytes: the loop below
   }
-  while (plain < s.size()) {
-    auto c = static_cast<unsigned char>(s[plain]);
+  if (!flagged) return n;
+  std::size_t plain = 0;
+  while (plain < n) {
+    auto c = static_cast<unsigned char>(p[plain]);
     if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
     ++plain;
   }

@@ -149,6 +149,14 @@ class Cursor {
       raw(escaped);
     }
   }
+  // A name the loader restricts to characters JSON takes as they are (unit and handler ids:
+  // [A-Za-z0-9._:-], checked again when a compiled file is opened; the engine's own words): quoted, not
+  // scanned.
+  void name(std::string_view s) {
+    *p_++ = '"';
+    raw(s);
+    *p_++ = '"';
+  }
   void time(Instant t, const Zone& z) {
     if (t == kNoInstant) return lit("null");
     *p_++ = '"';
@@ -161,7 +169,7 @@ class Cursor {
     for (HandlerId h : handlers) {
       if (!first) lit(", ");
       first = false;
-      str(s.handler_id(h));
+      name(s.handler_id(h));
     }
     *p_++ = ']';
   }
@@ -203,7 +211,7 @@ void append_routed(std::string& out, const Index& s, const LineId& id, const Dec
   put_id(c, id);
   if (d.located) {
     c.lit(", \"cell\": ");
-    c.str(s.unit_id(d.cell));
+    c.name(s.unit_id(d.cell));
   }
   c.lit(", \"status\": \"routed\", \"rule\": ");
   c.str(rule);
@@ -214,9 +222,9 @@ void append_routed(std::string& out, const Index& s, const LineId& id, const Dec
     c.str(dept);
   }
   c.lit(", \"handler\": ");
-  c.str(handler);
+  c.name(handler);
   c.lit(", \"unit\": ");
-  c.str(unit);
+  c.name(unit);
   c.lit(", \"alternates\": ");
   c.list(s, d.alternates);
   c.lit(", \"assist\": ");
@@ -254,10 +262,10 @@ void append_action_fast(std::string& out, const Index& s, const LineId& id, cons
   Cursor c(out.data() + at, times);
   put_id(c, id);
   c.lit(", \"action\": ");
-  c.str(to_string(a.kind));
+  c.name(to_string(a.kind));
   if (a.located) {
     c.lit(", \"cell\": ");
-    c.str(s.unit_id(a.cell));
+    c.name(s.unit_id(a.cell));
   }
   c.lit(", \"level\": ");
   put_int(c, a.level);
@@ -271,9 +279,9 @@ void append_action_fast(std::string& out, const Index& s, const LineId& id, cons
       c.str(d);
     }
     c.lit(", \"handler\": ");
-    c.str(s.handler_id(a.handler));
+    c.name(s.handler_id(a.handler));
     c.lit(", \"unit\": ");
-    c.str(s.unit_id(a.unit));
+    c.name(s.unit_id(a.unit));
   }
   if (moves) {
     c.lit(", \"rule\": ");
@@ -289,7 +297,7 @@ void append_action_fast(std::string& out, const Index& s, const LineId& id, cons
     if (!(a.reasons & static_cast<std::uint8_t>(r))) continue;
     if (!first) c.lit(", ");
     first = false;
-    c.str(to_string(r));
+    c.name(to_string(r));
   }
   c.lit("]");
   if (a.kind == Action::Kind::hold || a.kind == Action::Kind::suspended) {
