@@ -215,6 +215,8 @@ std::size_t LineCodec::route_lines(std::span<const std::string_view> lines, std:
         __builtin_prefetch(s.unit_id_chars.data() + s.unit_id_offset[static_cast<std::size_t>(d.unit)]);
         __builtin_prefetch(s.handler_ids[static_cast<std::size_t>(d.handler)].data());
         if (d.located) __builtin_prefetch(s.unit_id_chars.data() + s.unit_id_offset[static_cast<std::size_t>(d.cell)]);
+        for (HandlerId h : d.alternates) __builtin_prefetch(s.handler_ids[static_cast<std::size_t>(h)].data());
+        for (HandlerId h : d.assist) __builtin_prefetch(s.handler_ids[static_cast<std::size_t>(h)].data());
       }
       for (std::size_t i = 0; i < n; ++i) {
         detail::append_decision(o, s, w.ids[i], w.decisions[i], explain, &times);
@@ -260,12 +262,16 @@ std::size_t LineCodec::escalate_lines(std::span<const std::string_view> lines, I
         if (!named(a)) continue;
         __builtin_prefetch(&s.handler_ids.offsets[static_cast<std::size_t>(a.handler)]);
         __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(a.unit)]);
+        if (a.located) __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(a.cell)]);
+        for (HandlerId h : a.assist) __builtin_prefetch(&s.handler_ids.offsets[static_cast<std::size_t>(h)]);
       }
       for (std::size_t i = 0; i < n; ++i) {
         const Action& a = w.actions[i];
         if (!named(a)) continue;
         __builtin_prefetch(s.unit_id_chars.data() + s.unit_id_offset[static_cast<std::size_t>(a.unit)]);
         __builtin_prefetch(s.handler_ids[static_cast<std::size_t>(a.handler)].data());
+        if (a.located) __builtin_prefetch(s.unit_id_chars.data() + s.unit_id_offset[static_cast<std::size_t>(a.cell)]);
+        for (HandlerId h : a.assist) __builtin_prefetch(s.handler_ids[static_cast<std::size_t>(h)].data());
       }
       for (std::size_t i = 0; i < n; ++i) {
         detail::append_action(o, s, w.ids[i], w.actions[i], options_.explain, &times);
