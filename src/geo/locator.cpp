@@ -2,6 +2,7 @@
 // crossing-number test on the candidates in file order; snapping to the nearest boundary on the plane
 // tangent at the point when no polygon holds it.
 #include <algorithm>
+#include <type_traits>
 #include <cmath>
 #include <iterator>
 #include <numbers>
@@ -237,11 +238,17 @@ struct RootOf : public Members::visitor_const {
   void operator()(const LeafNode& n) { leaf = &n; }
 };
 
-// A node's bytes, up to 12 cache lines (a node of 16 entries is about 10).
-template <class Node>
-void prefetch_node(const Node* n) {
+// A child as the tree keeps it: a pointer to a variant of leaf and internal node, whose kind is read from the
+// variant itself.
+using NodePointer = InternalNode::elements_type::value_type::second_type;
+static_assert(std::is_pointer_v<NodePointer>, "the tree's nodes are reached through plain pointers");
+using NodeVariant = std::remove_cv_t<std::remove_pointer_t<NodePointer>>;
+
+// An object's bytes, up to 12 cache lines (a node of 16 entries is about 10).
+template <class T>
+void prefetch_node(const T* n) {
   const char* a = reinterpret_cast<const char*>(n);
-  for (std::size_t at = 0; at < std::min<std::size_t>(sizeof(Node), 12 * 64); at += 64) __builtin_prefetch(a + at);
+  for (std::size_t at = 0; at < std::min<std::size_t>(sizeof(T), 12 * 64); at += 64) __builtin_prefetch(a + at);
 }
 
 // The box holds the point, its boundary included: bgi::intersects(point) on a box.
@@ -260,7 +267,9 @@ void Locator::Impl::candidates_group(const Pt* p, std::size_t m, Candidates* out
   RootOf root;
   view.apply_visitor(root);
   if (!root.internal && !root.leaf) return;
-  // Each point's nodes of the current level, all points' together: nodes[from[k], from[k + 1]).
+  // Each point's nodes of the current level, all points' together: nodes[from[k], from[k + 1]). Below
+  // the root they are the children as the tree holds them (variants): a child is prefetched without
+  // being read — reading which kind it is would wait for it — and opened a level later.
   absl::InlinedVector<const void*, 2 * kLocateGroup> nodes, next;
   std::uint32_t from[kLocateGroup + 1], next_from[kLocateGroup + 1];
   from[0] = 0;
@@ -268,33 +277,36 @@ void Locator::Impl::candidates_group(const Pt* p, std::size_t m, Candidates* out
     nodes.push_back(root.internal ? static_cast<const void*>(root.internal) : static_cast<const void*>(root.leaf));
     from[k + 1] = static_cast<std::uint32_t>(nodes.size());
   }
+  bool variants = false;  // whether `nodes` are variants (below the root) or the root itself
+  auto internal = [&variants](const void* n) -> const InternalNode& {
+    if (!variants) return *static_cast<const InternalNode*>(n);
+    return bgi::detail::rtree::get<InternalNode>(*const_cast<NodeVariant*>(static_cast<const NodeVariant*>(n)));
+  };
   for (std::size_t level = root.internal ? view.depth() : 0; level > 0; --level) {
-    const bool children_are_leaves = level == 1;
     next.clear();
     next_from[0] = 0;
     for (std::size_t k = 0; k < m; ++k) {
       for (std::uint32_t j = from[k]; j < from[k + 1]; ++j)
-        for (const auto& [box, child] : bgi::detail::rtree::elements(*static_cast<const InternalNode*>(nodes[j]))) {
+        for (const auto& [box, child] : bgi::detail::rtree::elements(internal(nodes[j]))) {
           if (!holds(box, p[k])) continue;
-          if (children_are_leaves) {
-            const LeafNode* leaf = &bgi::detail::rtree::get<LeafNode>(*child);
-            prefetch_node(leaf);
-            next.push_back(leaf);
-          } else {
-            const InternalNode* inner = &bgi::detail::rtree::get<InternalNode>(*child);
-            prefetch_node(inner);
-            next.push_back(inner);
-          }
+          prefetch_node(static_cast<const NodeVariant*>(child));
+          next.push_back(child);
         }
       next_from[k + 1] = static_cast<std::uint32_t>(next.size());
     }
     nodes.swap(next);
     std::copy_n(next_from, m + 1, from);
+    variants = true;
   }
   for (std::size_t k = 0; k < m; ++k) {
-    for (std::uint32_t j = from[k]; j < from[k + 1]; ++j)
-      for (const detail::BoxValue& v : bgi::detail::rtree::elements(*static_cast<const LeafNode*>(nodes[j])))
+    for (std::uint32_t j = from[k]; j < from[k + 1]; ++j) {
+      // (Boost.Geometry's get takes a mutable variant; the node is only read.)
+      const LeafNode& leaf =
+          variants ? bgi::detail::rtree::get<LeafNode>(*const_cast<NodeVariant*>(static_cast<const NodeVariant*>(nodes[j])))
+                   : *static_cast<const LeafNode*>(nodes[j]);
+      for (const detail::BoxValue& v : bgi::detail::rtree::elements(leaf))
         if (holds(v.first, p[k])) out[k].push_back(v.second);
+    }
     if (out[k].size() > 1) std::sort(out[k].begin(), out[k].end());
   }
 }
