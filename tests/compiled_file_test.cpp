@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <boost/json.hpp>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -95,6 +96,32 @@ TEST(CompiledFile, TheFileAnswersAsTheDirectoryWithTheSameDigest) {
   EXPECT_EQ(route_all(*compiled, issues), route_all(*dir, issues));
   EXPECT_EQ(gridroute::lint(**compiled).size(), gridroute::lint(**dir).size());
   fs::remove(file);
+}
+
+// A rule id and a role name may hold quotes and backslashes (the loader refuses only control characters,
+// and '/' in a role): a bundle that loads from its directory opens from its compiled file too, and answers
+// the same, those names escaped in the records.
+TEST(CompiledFile, NamesWithQuotesOpenFromTheFileAsFromTheDirectory) {
+  const fs::path dir = fs::path(::testing::TempDir()) / ("quoted-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::copy(kLanxi, dir, fs::copy_options::recursive);
+  boost::json::value rules = boost::json::parse(read(kLanxi / "rules.json"));
+  auto& list = rules.at("rules").as_array();
+  for (auto& r : list) r.as_object()["id"] = std::string(r.at("id").as_string()) + " \"quoted\" \\ rule";
+  rules.at("roles").as_array().push_back(boost::json::string("night \"watch\" \\ desk"));
+  write(dir / "rules.json", boost::json::serialize(rules));
+  auto loaded = gridroute::load_bundle(dir.string());
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  const fs::path file = temp("quoted");
+  ASSERT_TRUE(gridroute::write_compiled(**loaded, file.string()).ok());
+  auto compiled = gridroute::load_bundle(file.string());
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  const std::string issues = read(kLanxi / "issues.jsonl");
+  const std::string answers = route_all(*compiled, issues);
+  EXPECT_EQ(answers, route_all(*loaded, issues));
+  EXPECT_NE(answers.find("\\\"quoted\\\" \\\\ rule\""), std::string::npos) << answers.substr(0, 400);
+  fs::remove(file);
+  fs::remove_all(dir);
 }
 
 // The cell polygons are stored as their GeoJSON text, which a snapshot keeps only when asked.

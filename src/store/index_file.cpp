@@ -523,20 +523,23 @@ class Opener {
     return true;
   }
 
-  // The names whose characters the loader restricts (ids, roles, tiers, codes): valid UTF-8 without
-  // quotes, backslashes or control characters, as a directory's load guarantees.
+  // Unit and handler ids, which the loader restricts to [A-Za-z0-9._:-] and the writers put in records
+  // without escaping them: valid UTF-8 without quotes, backslashes or control characters.
   static bool plain(std::string_view v) {
     return json_special(v.data(), v.data() + v.size()) == v.data() + v.size() && valid_utf8(v);
   }
+  // The other names (roles, tiers, codes, rule, policy and calendar ids), which the writers escape: valid
+  // UTF-8, as every text the loader takes. A role name or a rule id may hold a quote.
+  static bool text(std::string_view v) { return valid_utf8(v); }
   bool names() {
     const Index& s = *s_;
-    auto all = [](const auto& list) { return std::all_of(list.begin(), list.end(), [](const auto& v) { return plain(v); }); };
+    auto all = [](const auto& list) { return std::all_of(list.begin(), list.end(), [](const auto& v) { return text(v); }); };
     bool ok = plain(std::string_view(s.unit_id_chars.data(), s.unit_id_chars.size())) &&
               plain(std::string_view(s.handler_ids.chars.data(), s.handler_ids.chars.size())) && all(s.role_names) &&
               all(s.tiers) && all(s.categories) && plain(s.digest);
-    for (const CompiledRule& r : s.rules) ok = ok && plain(r.id) && all(r.patterns);
-    for (const CompiledPolicy& p : s.policies) ok = ok && plain(p.id);
-    for (const StoredCalendar& c : calendars_) ok = ok && plain(c.id);
+    for (const CompiledRule& r : s.rules) ok = ok && text(r.id) && all(r.patterns);
+    for (const CompiledPolicy& p : s.policies) ok = ok && text(p.id);
+    for (const StoredCalendar& c : calendars_) ok = ok && text(c.id);
     return ok || bad("a name holds characters no bundle allows");
   }
 
