@@ -1,6 +1,8 @@
 // Hardening (issue #6) through the command-line tool: byte-identical output across runs, the line
 // length limit (--max-line-bytes), BOM/CRLF/NUL in JSON Lines input, directories and unreadable
 // inputs, and refused bundles reported as FILE:LINE:COLUMN: /pointer: message.
+#include <cstdlib>
+
 #include "hardening_util.hpp"
 
 namespace {
@@ -81,6 +83,45 @@ TEST(HardeningCli, BomCrlfAndNulInInput) {
   EXPECT_NE(r.out.substr(0, nl).find("\"status\": \"routed\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.substr(nl).find(R"({"id": null, "status": "rejected", "error": "invalid JSON)"), std::string::npos)
       << r.out;
+}
+
+// A file named on the command line is read through a memory map, standard input from a pipe by reads:
+// both frame the same lines the same way (a byte-order mark on the first line, CRLF ends, blank lines,
+// lines over the limit, blank or not, and a last line without its newline), over blocks of lines.
+TEST(HardeningCli, AFileAndAPipeGiveTheSameRecords) {
+  TempDir tmp;
+  std::vector<std::string> good;
+  for (std::string all = read_text(example() / "issues.jsonl"); !all.empty();) {
+    const std::size_t nl = all.find('\n');
+    if (nl) good.push_back(all.substr(0, nl));
+    all.erase(0, nl == std::string::npos ? all.size() : nl + 1);
+  }
+  ASSERT_GT(good.size(), 1u);
+  std::string text = "\xEF\xBB\xBF" + good[0] + "\r\n";
+  std::size_t expected = 1;
+  for (int i = 0; i < 9000; ++i) {
+    if (i % 1000 == 7) text += std::string(700, 'x') + "\n", ++expected;           // over the limit
+    else if (i % 1000 == 8) text += std::string(700, ' ') + "\n", ++expected;      // blank, but over it
+    else if (i % 97 == 0) text += " \t\r\n";                                     // blank
+    else text += good[static_cast<std::size_t>(i) % good.size()] + (i % 3 ? "\n" : "\r\n"), ++expected;
+  }
+  text += good[1];  // no newline at the end
+  ++expected;
+  write_text(tmp / "in.jsonl", text);
+  const std::string in = (tmp / "in.jsonl").string();
+  auto file = run_cli({"route", example().string(), in, "--max-line-bytes", "600"});
+  ASSERT_EQ(file.exit_code, 0) << file.err;
+  EXPECT_EQ(static_cast<std::size_t>(std::count(file.out.begin(), file.out.end(), '\n')), expected);
+  EXPECT_EQ(file.out.substr(0, file.out.find('\n')).find("\"status\": \"routed\""), file.out.find("\"status\""))
+      << "the byte-order mark is skipped: " << file.out.substr(0, 200);
+  EXPECT_NE(file.out.find("over the limit of 600 bytes"), std::string::npos);
+  auto redirected = run_cli({"route", example().string(), "-", "--max-line-bytes", "600"}, in);
+  EXPECT_EQ(redirected.out, file.out);
+  const std::string piped = (tmp / "piped.out").string();
+  const std::string cmd = "cat '" + in + "' | '" + std::string(GRIDROUTE_CLI) + "' route '" + example().string() +
+                          "' - --max-line-bytes 600 > '" + piped + "'";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  EXPECT_EQ(read_text(piped), file.out);
 }
 
 TEST(HardeningCli, InputsThatCannotBeRead) {

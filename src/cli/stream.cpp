@@ -2,6 +2,7 @@
 #include "cli/stream.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -122,8 +123,72 @@ int answer_stream(const StreamOptions& options,
     block.clear();
     write_out(false);
   };
-  detail::StreamReader reader(fd, options.max_line_bytes);
-  while (true) {
+  // A regular file is read through a memory map: its lines are answered where they lie, not copied into
+  // the block; the pages behind each answered block are let go, so the resident set stays a block's
+  // worth however long the file. What is appended after the open is read after the map, as from a pipe.
+  bool first_line = true;
+  if (regular && fst.st_size > 0 && !write_errno) {
+    const auto size = static_cast<std::size_t>(fst.st_size);
+    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map != MAP_FAILED) {
+      ::madvise(map, size, MADV_SEQUENTIAL);
+      const char* base = static_cast<const char*>(map);
+      const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+      const std::size_t max = options.max_line_bytes;
+      std::size_t pos = 0, released = 0, block_start = 0;
+      auto answer = [&] {
+        if (views.empty()) return;
+        block_fn(views, out);
+        views.clear();
+        write_out(false);
+        const std::size_t upto = pos / page * page;  // every view so far is answered
+        if (upto > released) ::madvise(const_cast<char*>(base) + released, upto - released, MADV_DONTNEED);
+        released = std::max(released, upto);
+        block_start = pos;
+      };
+      while (pos < size && !write_errno) {
+        const char* start = base + pos;
+        const char* nl = static_cast<const char*>(std::memchr(start, '\n', size - pos));
+        if (!nl) {
+          // A last line without its newline, in a file that has grown since: the reader takes it whole.
+          struct stat now;
+          if (::fstat(fd, &now) == 0 && static_cast<std::size_t>(now.st_size) > size) break;
+        }
+        const std::size_t take = nl ? static_cast<std::size_t>(nl - start) : size - pos;
+        pos += take + (nl ? 1 : 0);
+        bytes += static_cast<std::int64_t>(take) + 1;
+        std::string_view line(start, take);
+        const bool first = first_line;
+        first_line = false;
+        // As detail::StreamReader frames a line: over the limit (one byte allowed for a '\r') before
+        // cleaning, blank, then over the limit once cleaned.
+        std::size_t too_long_length = 0;
+        if (take > max + 1) too_long_length = take;
+        else if (!detail::clean_line(line, first)) continue;
+        else if (line.size() > max) too_long_length = line.size();
+        if (too_long_length) {
+          answer();
+          const std::size_t before = out.size();
+          too_long(too_long_length, out);
+          if (out.size() != before) out.push_back('\n');
+          write_out(false);
+        } else {
+          views.push_back(line);
+          if (views.size() >= 4096 || pos - block_start >= (std::size_t{8} << 20)) answer();
+        }
+        ++lines;
+        if ((lines & 255) == 0) progress.update(lines, bytes);
+      }
+      if (!write_errno) answer();
+      ::munmap(map, size);
+      if (::lseek(fd, static_cast<off_t>(pos), SEEK_SET) < 0) {
+        std::cerr << "gridroute: cannot read " << input << ": " << std::strerror(errno) << "\n";
+        status = 3;
+      }
+    }
+  }
+  detail::StreamReader reader(fd, options.max_line_bytes, first_line);
+  while (status == 0) {
     // A pipe or terminal that has nothing more for now gets the answers so far: a platform that
     // writes a few lines and waits reads their records without closing its end.
     if (!regular && !reader.buffered()) {

@@ -38,7 +38,8 @@ void for_each_line(std::string_view text, Fn&& fn) {
 class StreamReader {
  public:
   enum class Got { line, blank, too_long, eof, error };
-  StreamReader(int fd, std::size_t max) : fd_(fd), max_(max), buf_(1 << 16) {}
+  // `first`: whether the next line is the file's first (whose byte-order mark is skipped).
+  StreamReader(int fd, std::size_t max, bool first = true) : fd_(fd), max_(max), buf_(1 << 16), first_(first) {}
 
   // The next line, cleaned, valid until the next call (a view into the buffer, or into the reader's own
   // string for a line that a read cut); `length` receives its length in bytes as read (also when it is
@@ -54,7 +55,7 @@ class StreamReader {
   std::size_t max_;
   std::vector<char> buf_;
   std::size_t pos_ = 0, end_ = 0;
-  bool first_ = true;
+  bool first_;
   int errno_ = 0;
   std::string carry_;  // a line read in parts
 
