@@ -1,6 +1,7 @@
 // Hardening (issue #6) through the command-line tool: byte-identical output across runs, the line
 // length limit (--max-line-bytes), BOM/CRLF/NUL in JSON Lines input, directories and unreadable
 // inputs, and refused bundles reported as FILE:LINE:COLUMN: /pointer: message.
+#include <cerrno>
 #include <cstdlib>
 
 #include "hardening_util.hpp"
@@ -122,6 +123,61 @@ TEST(HardeningCli, AFileAndAPipeGiveTheSameRecords) {
                           "' - --max-line-bytes 600 > '" + piped + "'";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   EXPECT_EQ(read_text(piped), file.out);
+}
+
+// A file cut while the CLI reads it through its map (a log rotated by copytruncate): the lines that ended
+// before the new end are answered, the rest is not, and the command says so with exit status 3 instead of
+// dying of SIGBUS and losing the records it had.
+TEST(HardeningCli, AFileCutWhileItIsReadIsReportedNotACrash) {
+  TempDir tmp;
+  std::string all = read_text(example() / "issues.jsonl");
+  std::string text;
+  while (text.size() < (std::size_t{24} << 20)) text += all;
+  const std::string in = (tmp / "in.jsonl").string();
+  write_text(in, text);
+  auto whole = run_cli({"route", example().string(), in, "--quiet"});
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  // The CLI writes into a pipe nobody reads yet, so it stops early in the file; the file is cut then.
+  int pipe_fds[2];
+  ASSERT_EQ(::pipe(pipe_fds), 0);
+  const std::string err_path = (tmp / "err.txt").string();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(pipe_fds[1], 1);
+    ::close(pipe_fds[0]);
+    if (!std::freopen(err_path.c_str(), "wb", stderr)) ::_exit(127);
+    std::string exe = GRIDROUTE_CLI, cmd = "route", bundle = example().string(), input = in, q = "--quiet";
+    char* argv[] = {exe.data(), cmd.data(), bundle.data(), input.data(), q.data(), nullptr};
+    ::execv(exe.c_str(), argv);
+    ::_exit(127);
+  }
+  ::close(pipe_fds[1]);
+  char buf[4096];
+  const ssize_t got = ::read(pipe_fds[0], buf, sizeof buf);  // it is writing: its first blocks are answered
+  ASSERT_GT(got, 0);
+  std::string out(buf, static_cast<std::size_t>(got));
+  ::usleep(300 * 1000);  // and it waits on the full pipe
+  const std::size_t cut_at = text.size() / 2;
+  ASSERT_EQ(::truncate(in.c_str(), static_cast<off_t>(cut_at)), 0);
+  for (ssize_t n = 0; (n = ::read(pipe_fds[0], buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    ASSERT_GT(n, 0);
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(pipe_fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status)) << "ended by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 3);
+  EXPECT_NE(read_text(err_path).find("was cut to " + std::to_string(cut_at) + " bytes while it was read"),
+            std::string::npos)
+      << read_text(err_path);
+  // Every line that ended before the cut has its record, the same as from the whole file; no other.
+  const auto lines_before_cut = static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(cut_at), '\n'));
+  std::size_t at = 0;
+  for (std::size_t k = 0; k < lines_before_cut; ++k) at = whole.out.find('\n', at) + 1;
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), static_cast<std::ptrdiff_t>(lines_before_cut));
+  EXPECT_TRUE(out == whole.out.substr(0, at)) << "the records differ from the whole file's";
 }
 
 TEST(HardeningCli, InputsThatCannotBeRead) {

@@ -2,16 +2,19 @@
 #include "cli/stream.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <vector>
 
 #include "io/lines.hpp"
@@ -65,6 +68,58 @@ class Progress {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point last_{};
   bool shown_ = false;
+};
+
+// Hardening: a file mapped for reading that someone truncates (a log rotated by copytruncate) would end
+// the process with SIGBUS at the first page past its new end, and the records of the lines before it
+// would be lost. While a map is read, a SIGBUS inside it puts zero pages over the rest of the map and
+// raises a flag; the reader then answers only the lines that ended before the new end, and says so.
+// Any other SIGBUS goes to the default action, as before.
+std::atomic<char*> g_map_begin{nullptr};
+std::atomic<std::size_t> g_map_size{0};
+std::atomic<bool> g_map_truncated{false};
+
+void on_sigbus(int sig, siginfo_t* info, void*) {
+  char* begin = g_map_begin.load();
+  char* at = static_cast<char*>(info->si_addr);
+  const std::size_t size = g_map_size.load();
+  if (begin && at >= begin && at < begin + size) {
+    const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    char* from = begin + static_cast<std::size_t>(at - begin) / page * page;
+    if (::mmap(from, static_cast<std::size_t>(begin + size - from), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+               -1, 0) != MAP_FAILED) {
+      g_map_truncated.store(true);
+      return;
+    }
+  }
+  ::signal(sig, SIG_DFL);  // not ours: the fault repeats and ends the process as it would have
+}
+
+// Installs on_sigbus for the life of one map.
+class MapGuard {
+ public:
+  MapGuard(const char* begin, std::size_t size) {
+    g_map_truncated.store(false);
+    g_map_size.store(size);
+    g_map_begin.store(const_cast<char*>(begin));
+    struct sigaction sa{};
+    sa.sa_sigaction = on_sigbus;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    installed_ = ::sigaction(SIGBUS, &sa, &old_) == 0;
+  }
+  ~MapGuard() {
+    if (installed_) ::sigaction(SIGBUS, &old_, nullptr);
+    g_map_begin.store(nullptr);
+    g_map_size.store(0);
+  }
+  bool installed() const { return installed_; }
+  MapGuard(const MapGuard&) = delete;
+  MapGuard& operator=(const MapGuard&) = delete;
+
+ private:
+  struct sigaction old_{};
+  bool installed_ = false;
 };
 
 }  // namespace
@@ -130,15 +185,44 @@ int answer_stream(const StreamOptions& options,
   if (regular && fst.st_size > 0 && !write_errno) {
     const auto size = static_cast<std::size_t>(fst.st_size);
     void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    std::optional<MapGuard> guard;
+    if (map != MAP_FAILED) guard.emplace(static_cast<const char*>(map), size);
+    if (map != MAP_FAILED && !guard->installed()) {
+      ::munmap(map, size);
+      map = MAP_FAILED;
+    }
     if (map != MAP_FAILED) {
       ::madvise(map, size, MADV_SEQUENTIAL);
       const char* base = static_cast<const char*>(map);
       const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
       const std::size_t max = options.max_line_bytes;
       std::size_t pos = 0, released = 0, block_start = 0;
+      bool truncated = false;
+      // After the lines before `pos` are answered: whether the file was cut under them. If it was, only
+      // the records of the lines that ended before its new end are kept, and reading stops.
+      auto cut = [&](std::size_t records_from) {
+        if (!g_map_truncated.load()) return false;
+        struct stat now;
+        const std::size_t end = ::fstat(fd, &now) == 0 ? static_cast<std::size_t>(now.st_size) : 0;
+        std::size_t keep = 0;
+        for (std::string_view v : views) keep += static_cast<std::size_t>(v.data() + v.size() - base) < end;
+        std::size_t at = records_from;
+        for (std::size_t k = 0; k < keep && at < out.size(); ++k) {
+          const std::size_t nl = out.find('\n', at);
+          at = nl == std::string::npos ? out.size() : nl + 1;
+        }
+        out.resize(at);
+        std::cerr << "gridroute: " << input << " was cut to " << end
+                  << " bytes while it was read: the lines that ended before that are answered, the rest is not\n";
+        status = 3;
+        truncated = true;
+        return true;
+      };
       auto answer = [&] {
         if (views.empty()) return;
+        const std::size_t records_from = out.size();
         block_fn(views, out);
+        if (cut(records_from)) return;
         views.clear();
         write_out(false);
         const std::size_t upto = pos / page * page;  // every view so far is answered
@@ -146,7 +230,7 @@ int answer_stream(const StreamOptions& options,
         released = std::max(released, upto);
         block_start = pos;
       };
-      while (pos < size && !write_errno) {
+      while (pos < size && !write_errno && !truncated) {
         const char* start = base + pos;
         const char* nl = static_cast<const char*>(std::memchr(start, '\n', size - pos));
         if (!nl) {
@@ -168,6 +252,9 @@ int answer_stream(const StreamOptions& options,
         else if (line.size() > max) too_long_length = line.size();
         if (too_long_length) {
           answer();
+          if (truncated) break;
+          views.clear();  // a line cut by the truncation shows here only when the scan above faulted
+          if (cut(out.size())) break;
           const std::size_t before = out.size();
           too_long(too_long_length, out);
           if (out.size() != before) out.push_back('\n');
@@ -179,9 +266,13 @@ int answer_stream(const StreamOptions& options,
         ++lines;
         if ((lines & 255) == 0) progress.update(lines, bytes);
       }
-      if (!write_errno) answer();
+      if (!write_errno && !truncated) answer();
+      if (!truncated && !write_errno) cut(out.size());  // a cut that only the last scan met
       ::munmap(map, size);
-      if (::lseek(fd, static_cast<off_t>(pos), SEEK_SET) < 0) {
+      guard.reset();
+      if (truncated) {
+        write_out(true);
+      } else if (::lseek(fd, static_cast<off_t>(pos), SEEK_SET) < 0) {
         std::cerr << "gridroute: cannot read " << input << ": " << std::strerror(errno) << "\n";
         status = 3;
       }
