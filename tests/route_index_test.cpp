@@ -528,6 +528,101 @@ TEST(FastPaths, LocatedLinesReadAsTheFullReaderReadsThem) {
   EXPECT_EQ(f.get(gridroute::detail::FastLine::location)->text, "[ 120.43 , 30.71 ]");
 }
 
+// The fast reader remembers the last line's keys in order and takes a key that stands where it stood by
+// one compare: over lines whose keys come in the same order, in another, with one more or one less, with
+// a space before a colon, an escape, a repeat, a key that extends or shortens a remembered one, and keys
+// too long to remember, read in a random sequence by one reader, every line reads as a fresh reader
+// (which remembers nothing) reads it.
+TEST(FastPaths, RememberedKeyOrderReadsAsAFreshReader) {
+  const std::vector<std::string> lines = {
+      R"({"id":"a","category":"noise","cell":"c1","at":"2026-11-19T09:00:00+08:00","attrs":{"severity":1}})",
+      R"({"id":"b","category":"noise","cell":"c2","at":"2026-11-19T09:00:00+08:00","attrs":{"severity":2}})",
+      R"({"id":"c","category":"noise","cell":"c2","at":"x","attrs":{"severity":2},"level":1})",
+      R"({"category":"noise","id":"d","cell":"c2","at":"x"})",
+      R"({"id" :"e","category":"noise","cell":"c2"})",
+      R"({"id":"f","category":"noise","cell":"c2","id":"again"})",
+      R"({"id":"g","category":"noise","cell":"c2","cell":"again"})",
+      R"({"id":"g2","cell":"c1","cell":"c2"})",
+      R"({"id":"s1","cell":"c1","category":"n","cell":"c2"})",
+      R"({"id":"s2","cell":"c1","at":"x"})",
+      R"({"id":"s3","category":"noise","cell":"c1","at":"2026-11-19T09:00:00+08:00","attrs":{"kind":"x","on":true,"kind":"y"}})",
+      R"({"id":"a2","category":"noise","cell":"c1","at":"2026-11-19T09:00:00+08:00","attrs":{"severity":1,"kind":"x","on":true}})",
+      R"({"id":"a3","category":"noise","cell":"c1","at":"2026-11-19T09:00:00+08:00","attrs":{"kind":"x","severity":1,"kind":"y"}})",
+      R"({"id":"a4","category":"noise","cell":"c1","at":"2026-11-19T09:00:00+08:00","attrs":{"severity":1,"severity":2}})",
+      R"({"id":"a8","category":"noise","cell":"c1","at":"2026-11-19T09:00:00+08:00","attrs":{"kind":"x","kind":"y"}})",
+      R"({"id":"a5","category":"noise","cell":"c1","at":"2026-11-19T09:00:00+08:00","attrs":{"severity" :1,"kind":null}})",
+      R"({"id":"a6","category":"noise","cell":"c1","at":"2026-11-19T09:00:00+08:00","attrs":{}})",
+      R"({"id":"a7","category":"noise","cell":"c1","attrs":{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"j":10,"k":11,"l":12,"m":13,"n":14,"o":15,"p":16,"q":17,"a":18}})",
+      R"({"id":"g3","at":"x","cell":"c1","at":"y"})",
+      R"({"idx":"h","category":"noise","cell":"c2"})",
+      R"({"i":"h","category":"noise","cell":"c2"})",
+      R"({"id":"i","categor\u0079":"noise","cell":"c2"})",
+      R"({"id":"j","category":"noise"})",
+      R"({"id":"k","category":"noise","cell":"c2","note":"n","note":"m"})",
+      R"({"id":"l","category":"noise","cell":"c2","note":"n","other":1})",
+      R"({"id":"m","category":"noise","cell":"c2","level_started_at":"x","a_key_that_is_longer_than_thirty_two_bytes":1})",
+      R"({"id":"n","category":"noise","cell":"c2","level_started_at":"y","a_key_that_is_longer_than_thirty_two_bytez":1})",
+      R"({"id":"o","category":"noise","cell":"c2","level_started_at":"y","a_key_that_is_longer_than_thirty_two_bytes":1,"a_key_that_is_longer_than_thirty_two_bytes":2})",
+      R"({"id":"p","category":"noise","cell":"c2","location":[1,2]})",
+      R"({"id":"q","category":"noise","cell":"c2","location":"x"})",
+      R"({"id":"r","category":"noise","cell":"c2","attrs":"not an object"})",
+      R"({"id":"s","category":"noise","cell":"c2"} )",
+      R"({"id":"t","category":"noise","cell":"c2"}x)",
+      R"({"id":"u","category":"noise","cell":"c2")",
+      R"({"id":"v","category":"noise","ce)",
+      R"({"id":"w","category":"noise","cell")",
+      R"({})",
+      R"({"id":"x"})",
+      R"({"id":"y","category":"noise","cell":"c2","at":"x","attrs":{"severity":1},"level":1,"level_started_at":"x","responded":true,"reports":2,"status":"open","rating":3,"rule":"r","handler":"h","extended_to":"z","suspended":null,"returned":null})",
+      R"({"id":"z","category":"noise","cell":"c2","at":"x","attrs":{"severity":1},"level":1,"level_started_at":"x","responded":true,"reports":2,"status":"open","rating":3,"rule":"r","handler":"h","extended_to":"z","suspended":null,"returned":null,"k17":1})",
+  };
+  auto describe = [](const gridroute::detail::FastLine& f, bool ok,
+                     const std::vector<std::pair<std::string_view, gridroute::AttrValue>>& attrs) {
+    std::string out = ok ? "ok" : "refused";
+    if (!ok) return out;
+    for (std::size_t i = 0; i < f.count; ++i) {
+      const auto& fl = f.fields[i];
+      out += " [" + std::string(fl.key) + " " + fl.kind + " ";  // what each kind sets
+      out += fl.kind == 'i' ? std::to_string(fl.integer) : fl.kind == 's' || fl.kind == 'l' ? std::string(fl.text) : "";
+      out += "]";
+    }
+    for (int k = 0; k < gridroute::detail::FastLine::kKnown; ++k) {
+      const auto* fl = f.get(static_cast<gridroute::detail::FastLine::Known>(k));
+      out += " " + (fl ? std::to_string(fl - f.fields) : std::string("-"));
+    }
+    for (const auto& [key, v] : attrs)
+      out += " {" + std::string(key) + " " + std::to_string(static_cast<int>(v.type)) + " " + std::to_string(v.num) + " " +
+             std::to_string(v.b) + " " + std::string(v.str) + "}";
+    return out;
+  };
+  std::mt19937 rng(5);
+  gridroute::detail::FastLine kept;
+  std::vector<std::pair<std::string_view, gridroute::AttrValue>> kept_attrs, fresh_attrs;
+  kept.attrs = &kept_attrs;
+  for (int i = 0; i < 5000; ++i) {
+    // Runs of the same line or of lines with one key order, broken by the others.
+    const std::string& line = lines[rng() % 4 == 0 ? rng() % lines.size() : rng() % 3];
+    kept_attrs.clear();
+    fresh_attrs.clear();
+    gridroute::detail::FastLine fresh;
+    fresh.attrs = &fresh_attrs;
+    const bool a = kept.read(line), b = fresh.read(line);
+    ASSERT_EQ(describe(kept, a, kept_attrs), describe(fresh, b, fresh_attrs)) << line;
+  }
+  for (const std::string& line : lines) {  // and each line right after each other
+    for (const std::string& before : lines) {
+      kept_attrs.clear();
+      kept.read(before);
+      kept_attrs.clear();
+      fresh_attrs.clear();
+      gridroute::detail::FastLine fresh;
+      fresh.attrs = &fresh_attrs;
+      const bool a = kept.read(line), b = fresh.read(line);
+      ASSERT_EQ(describe(kept, a, kept_attrs), describe(fresh, b, fresh_attrs)) << before << "\n" << line;
+    }
+  }
+}
+
 // The usual decision and action records have a writer of their own (a cursor into room made once, the
 // deadlines' texts remembered): it must write the bytes the general writer writes, for every kind of
 // line id (plain, needing escapes, not UTF-8, an integer, null) and every branch of the record.

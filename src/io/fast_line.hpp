@@ -5,6 +5,7 @@
 // it accepts, it reads exactly as that path would: the strings are views into the line.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -48,16 +49,26 @@ class FastLine {
     if (!eat('{')) return false;
     ws();
     if (eat('}')) return end();
+    bool in_order = true;   // every key so far was one of the last line's, in its order (KeyMemo)
+    std::size_t next = 0;   // where in the memo the next key is looked for
     while (true) {
       std::string_view key;
-      if (!string(key) || !colon()) return false;
+      int slot;
       if (count == kMaxFields) return false;
-      const int slot = known_slot(key);
-      if (slot >= 0) {
-        if (known[slot]) return false;
+      if (in_order && memo_.take(next, p_, e_, key, slot)) {
+        // `"key":` as the last line had it: its keys were distinct, and the ones taken so far come from
+        // ever later places in it, so they are distinct too.
+        ws();
       } else {
-        for (std::size_t k = 0; k < count; ++k)
-          if (fields[k].key == key) return false;
+        in_order = false;
+        if (!string(key) || !colon()) return false;
+        slot = known_slot(key);
+        if (slot >= 0) {
+          if (known[slot]) return false;
+        } else {
+          for (std::size_t k = 0; k < count; ++k)
+            if (fields[k].key == key) return false;
+        }
       }
       Field& f = fields[count++];
       f.key = key;
@@ -76,12 +87,67 @@ class FastLine {
         ws();
         continue;
       }
-      if (eat('}')) return end();
-      return false;
+      if (!eat('}') || !end()) return false;
+      if (!in_order) memo_.remember(fields, count);
+      return true;
     }
   }
 
  private:
+  // The keys of the last line that had a key the memo did not, in order, as `"key":`. Platforms write
+  // every line with the same keys in the same order, some of them optional, so a key that is the next
+  // one of the memo, or one of the two after it, is taken by a compare or three instead of a scan for
+  // its end, a colon and a lookup of its slot. Any other key or spelling (a space before the colon, an
+  // escape) takes the general path for the rest of the line, which then becomes the memo.
+  struct KeyMemo {
+    static constexpr std::size_t kBytes = 512;
+    char text[kBytes + 32] = {};  // zero padding past the keys: room for the word loads of a compare
+    std::uint16_t at[kMaxFields] = {}, len[kMaxFields] = {};  // offset and length of `"key":` in text
+    std::int8_t slot[kMaxFields] = {};
+    std::size_t count = 0;
+
+    // Takes the key at p if it is memo entry `next`, `next + 1` or `next + 2`; `next` moves past it.
+    [[gnu::always_inline]] bool take(std::size_t& next, const char*& p, const char* e, std::string_view& key,
+                                     int& s) const {
+      for (std::size_t i = next, stop = std::min(count, next + 3); i < stop; ++i) {
+        const std::size_t n = len[i];
+        if (static_cast<std::size_t>(e - p) < n) continue;
+        const char* want = text + at[i];
+        const bool same = n <= 16 ? same_text(std::string_view(p, n), std::string_view(want, n))
+                                  : n <= 32 ? same_text(std::string_view(p, 16), std::string_view(want, 16)) &&
+                                                  same_text(std::string_view(p + n - 16, 16), std::string_view(want + n - 16, 16))
+                                            : std::memcmp(p, want, n) == 0;
+        if (!same) continue;
+        key = std::string_view(p + 1, n - 3);
+        s = slot[i];
+        p += n;
+        next = i + 1;
+        return true;
+      }
+      return false;
+    }
+    // Keys that do not fit end the memo there: lines take the general path from that key on.
+    void remember(const Field* fields, std::size_t n) {
+      count = 0;
+      std::size_t used = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::string_view k = fields[i].key;
+        if (used + k.size() + 3 > kBytes) break;
+        at[i] = static_cast<std::uint16_t>(used);
+        len[i] = static_cast<std::uint16_t>(k.size() + 3);
+        text[used++] = '"';
+        std::memcpy(text + used, k.data(), k.size());
+        used += k.size();
+        text[used++] = '"';
+        text[used++] = ':';
+        slot[i] = static_cast<std::int8_t>(known_slot(k));
+        count = i + 1;
+      }
+    }
+  };
+  KeyMemo memo_;       // the line's keys
+  KeyMemo attr_memo_;  // the names of its `attrs`
+
   static bool is(std::string_view key, std::string_view word) {
     return key.size() == word.size() && std::memcmp(key.data(), word.data(), word.size()) == 0;
   }
@@ -184,11 +250,19 @@ class FastLine {
     ws();
     const std::size_t first = attrs->size();
     if (eat('}')) return true;
+    bool in_order = true;  // every name so far was one of the last object's, in its order (as for keys)
+    std::size_t next = 0;
     while (true) {
       std::string_view key;
-      if (!string(key) || !colon()) return false;
-      for (std::size_t k = first; k < attrs->size(); ++k)
-        if ((*attrs)[k].first == key) return false;
+      int unused;
+      if (in_order && attr_memo_.take(next, p_, e_, key, unused)) {
+        ws();
+      } else {
+        in_order = false;
+        if (!string(key) || !colon()) return false;
+        for (std::size_t k = first; k < attrs->size(); ++k)
+          if ((*attrs)[k].first == key) return false;
+      }
       char kind;
       std::string_view text;
       std::int64_t integer = 0;
@@ -207,7 +281,18 @@ class FastLine {
         ws();
         continue;
       }
-      return eat('}');
+      if (!eat('}')) return false;
+      const std::size_t n = attrs->size() - first;
+      if (!in_order) {
+        Field names[kMaxFields];
+        if (n > kMaxFields) {
+          attr_memo_.count = 0;
+          return true;
+        }
+        for (std::size_t k = 0; k < n; ++k) names[k].key = (*attrs)[first + k].first;
+        attr_memo_.remember(names, n);
+      }
+      return true;
     }
   }
 };
