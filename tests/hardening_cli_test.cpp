@@ -180,6 +180,25 @@ TEST(HardeningCli, AFileCutWhileItIsReadIsReportedNotACrash) {
   EXPECT_TRUE(out == whole.out.substr(0, at)) << "the records differ from the whole file's";
 }
 
+// An input that is also the output (`>> f.jsonl`) would be read back record by record and grow until the
+// disk is full: it is refused before a line is read, and the file is left as it was.
+TEST(HardeningCli, AnInputThatIsAlsoTheOutputIsRefused) {
+  TempDir tmp;
+  const std::string text = read_text(example() / "issues.jsonl");
+  const std::string in = (tmp / "in.jsonl").string();
+  write_text(in, text);
+  for (const bool named : {true, false}) {
+    const std::string cmd = "'" + std::string(GRIDROUTE_CLI) + "' route '" + example().string() + "' " +
+                            (named ? "'" + in + "'" : std::string("- < '" + in + "'")) + " >> '" + in + "' 2> '" +
+                            (tmp / "err.txt").string() + "'";
+    const int status = std::system(cmd.c_str());
+    ASSERT_TRUE(WIFEXITED(status)) << cmd;
+    EXPECT_EQ(WEXITSTATUS(status), 3) << cmd;
+    EXPECT_NE(read_text(tmp / "err.txt").find("is also the output"), std::string::npos) << read_text(tmp / "err.txt");
+    EXPECT_EQ(read_text(in), text) << cmd;
+  }
+}
+
 TEST(HardeningCli, InputsThatCannotBeRead) {
   TempDir tmp;
   auto dir = run_cli({"route", example().string(), tmp.path().string()});

@@ -148,6 +148,15 @@ int answer_stream(const StreamOptions& options,
   if (::fstat(fd, &fst) == 0 && S_ISREG(fst.st_mode)) {
     regular = true;
     if (input != "-") total = static_cast<std::int64_t>(fst.st_size);  // for the progress bar
+    // Hardening: `gridroute route B f.jsonl >> f.jsonl` would read its own records back as lines and
+    // grow the file until the disk is full (the records of those lines are rejections, more lines).
+    struct stat ost;
+    if (::fstat(1, &ost) == 0 && S_ISREG(ost.st_mode) && ost.st_dev == fst.st_dev && ost.st_ino == fst.st_ino) {
+      std::cerr << "gridroute: " << (input == "-" ? std::string("standard input") : input)
+                << " is also the output: write the records to another file\n";
+      if (fd != 0) ::close(fd);
+      return 3;
+    }
   }
   Progress progress(!options.quiet, total);
   std::string out;
