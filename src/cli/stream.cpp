@@ -150,8 +150,9 @@ int answer_stream(const StreamOptions& options,
     if (input != "-") total = static_cast<std::int64_t>(fst.st_size);  // for the progress bar
     // Hardening: `gridroute route B f.jsonl >> f.jsonl` would read its own records back as lines and
     // grow the file until the disk is full (the records of those lines are rejections, more lines).
+    // (With standard output closed, the input itself may have been given descriptor 1: not the case.)
     struct stat ost;
-    if (::fstat(1, &ost) == 0 && S_ISREG(ost.st_mode) && ost.st_dev == fst.st_dev && ost.st_ino == fst.st_ino) {
+    if (fd != 1 && ::fstat(1, &ost) == 0 && S_ISREG(ost.st_mode) && ost.st_dev == fst.st_dev && ost.st_ino == fst.st_ino) {
       std::cerr << "gridroute: " << (input == "-" ? std::string("standard input") : input)
                 << " is also the output: write the records to another file\n";
       if (fd != 0) ::close(fd);
