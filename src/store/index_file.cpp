@@ -399,6 +399,11 @@ class Opener {
            in(r.condition_calendar, calendars_.size(), true) && in(r.policy, s.policies.size(), true);
   }
 
+  // The operators that compare an attribute's value: their node must name a declared attribute.
+  static bool reads_attribute(spec::Condition::Op op) {
+    using Op = spec::Condition::Op;
+    return op != Op::all && op != Op::any && op != Op::not_ && op != Op::local_time && op != Op::workday;
+  }
   bool rules() {
     Index& s = *s_;
     for (const CompiledRule& r : s.rules)
@@ -410,6 +415,7 @@ class Opener {
       // Children and siblings come after their node (a tree in preorder), so every evaluation ends.
       if (static_cast<int>(c.op) > static_cast<int>(spec::Condition::Op::workday) ||
           static_cast<int>(c.attr_type) > static_cast<int>(AttrType::string) || !in(c.attr, s.attr_names.size(), true) ||
+          (c.attr == kNone && reads_attribute(c.op)) ||
           c.child_count < 0 || (c.child_count > 0 && c.first_child == kNone) ||
           (c.first_child != kNone && (c.first_child <= static_cast<std::int32_t>(i) ||
                                       static_cast<std::size_t>(c.first_child) >= nc)) ||
