@@ -254,13 +254,10 @@ int answer_stream(const StreamOptions& options,
         std::string_view line(start, take);
         const bool first = first_line;
         first_line = false;
-        // As detail::StreamReader frames a line: over the limit (one byte allowed for a '\r') before
-        // cleaning, blank, then over the limit once cleaned.
-        std::size_t too_long_length = 0;
-        if (take > max + 1) too_long_length = take;
-        else if (!detail::clean_line(line, first)) continue;
-        else if (line.size() > max) too_long_length = line.size();
-        if (too_long_length) {
+        std::uint64_t too_long_length = 0;
+        const detail::Framed framed = detail::frame_line(line, take, first, max, too_long_length);
+        if (framed == detail::Framed::blank) continue;
+        if (framed == detail::Framed::too_long) {
           answer();
           if (truncated) break;
           views.clear();  // a line cut by the truncation shows here only when the scan above faulted

@@ -8,14 +8,14 @@
 
 namespace gridroute::detail {
 
-StreamReader::Got StreamReader::finish(std::string_view v, bool over, std::string_view& out, std::uint64_t& length) {
-  if (over) return Got::too_long;
+// `length` holds the line's length as read; `v` its text, unless that is over the limit.
+StreamReader::Got StreamReader::finish(std::string_view v, std::string_view& out, std::uint64_t& length) {
   const bool first = first_;
   first_ = false;
-  if (!clean_line(v, first)) return Got::blank;
-  if (v.size() > max_) {
-    length = v.size();
-    return Got::too_long;
+  switch (frame_line(v, length, first, max_, length)) {
+    case Framed::blank: return Got::blank;
+    case Framed::too_long: return Got::too_long;
+    case Framed::line: break;
   }
   out = v;
   return Got::line;
@@ -33,8 +33,7 @@ StreamReader::Got StreamReader::next(std::string_view& out, std::uint64_t& lengt
       const std::size_t take = static_cast<std::size_t>(nl - start);
       pos_ += take + 1;
       length = take;
-      if (take > keep) first_ = false;
-      return finish(std::string_view(start, take), take > keep, out, length);
+      return finish(std::string_view(start, take), out, length);
     }
   }
   // A line that goes on past the buffer: gathered in carry_ across reads.
@@ -51,7 +50,7 @@ StreamReader::Got StreamReader::next(std::string_view& out, std::uint64_t& lengt
       }
       if (n == 0) {
         if (!any) return Got::eof;
-        return finish(carry_, over, out, length);  // a last line without a newline
+        return finish(carry_, out, length);  // a last line without a newline
       }
       pos_ = 0;
       end_ = static_cast<std::size_t>(n);
@@ -62,8 +61,7 @@ StreamReader::Got StreamReader::next(std::string_view& out, std::uint64_t& lengt
           const std::size_t take = static_cast<std::size_t>(nl - start);
           pos_ = take + 1;
           length = take;
-          if (take > keep) first_ = false;
-          return finish(std::string_view(start, take), take > keep, out, length);
+          return finish(std::string_view(start, take), out, length);
         }
       }
     }
@@ -84,7 +82,7 @@ StreamReader::Got StreamReader::next(std::string_view& out, std::uint64_t& lengt
     pos_ += take;
     if (nl) {
       ++pos_;
-      return finish(carry_, over, out, length);
+      return finish(carry_, out, length);
     }
   }
 }

@@ -19,6 +19,27 @@ inline bool clean_line(std::string_view& line, bool first) {
   return line.find_first_not_of(" \t") != std::string_view::npos;
 }
 
+// How one line of a stream is answered: a record, nothing (blank), or a `rejected` record (too long).
+enum class Framed { line, blank, too_long };
+
+// Frames one line read from a stream: `raw` is its length as read (without the '\n'); `line` holds its
+// text when `raw` is within the limit. A line is too long when it is over `max` bytes before cleaning
+// (one byte more is allowed for the '\r' of a CRLF end) or after; `length` then receives the length the
+// `rejected` record reports. Every stream reader (a file descriptor, a mapped file) frames through here.
+inline Framed frame_line(std::string_view& line, std::uint64_t raw, bool first, std::size_t max,
+                         std::uint64_t& length) {
+  if (raw > std::uint64_t{max} + 1) {
+    length = raw;
+    return Framed::too_long;
+  }
+  if (!clean_line(line, first)) return Framed::blank;
+  if (line.size() > max) {
+    length = line.size();
+    return Framed::too_long;
+  }
+  return Framed::line;
+}
+
 template <class Fn>
 void for_each_line(std::string_view text, Fn&& fn) {
   bool first = true;
@@ -59,7 +80,7 @@ class StreamReader {
   int errno_ = 0;
   std::string carry_;  // a line read in parts
 
-  Got finish(std::string_view v, bool over, std::string_view& out, std::uint64_t& length);
+  Got finish(std::string_view v, std::string_view& out, std::uint64_t& length);
 };
 
 }  // namespace gridroute::detail
