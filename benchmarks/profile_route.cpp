@@ -5,6 +5,9 @@
 //   valgrind --tool=callgrind --instr-atstart=no --cache-sim=yes build-bench/gridroute_profile L 20000 route
 //   perf record -g build-bench/gridroute_profile L 3000000 route
 //
+// An optional fourth argument takes only the first K issues or cases, over and over (batch, sweep,
+// sweep-pinned): with K small they stay in cache, which shows the cost of the work without the misses.
+//
 // Modes: route (Snapshot::route), batch (Snapshot::route_batch, 256 per call), prepare (Snapshot::prepare only),
 // escalate (Snapshot::escalate), sweep and sweep-pinned (Snapshot::sweep over N cases, unpinned or pinned as
 // in SweepPinned, one thread).
@@ -26,7 +29,7 @@ using namespace grbench;
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: gridroute_profile WORKLOAD N [route|batch|prepare|escalate|sweep|sweep-pinned]\n");
+    std::fprintf(stderr, "usage: gridroute_profile WORKLOAD N [route|batch|prepare|escalate|sweep|sweep-pinned] [K distinct]\n");
     return 2;
   }
   std::string size = argv[1];
@@ -46,7 +49,8 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < n; ++i) sink += s.route(w.issues[i % w.issues.size()]).handler;
   } else if (mode == "batch") {
     std::vector<Decision> out(256);
-    const std::size_t m = w.issues.size() / 256 * 256;
+    const std::size_t distinct = std::min<std::size_t>(w.issues.size(), argc > 4 ? std::strtoull(argv[4], nullptr, 10) : w.issues.size());
+    const std::size_t m = std::max<std::size_t>(256, distinct / 256 * 256);
     for (std::size_t i = 0; i < n; i += 256) {
       s.route_batch(std::span<const Issue>(w.issues.data() + i % m, 256), out);
       sink += static_cast<std::size_t>(out[0].handler);
@@ -60,8 +64,9 @@ int main(int argc, char** argv) {
     }
   } else if (mode.starts_with("sweep")) {
     const std::vector<gridroute::Case>& cases = mode == "sweep" ? w.cases : w.pinned_cases;
+    const std::size_t distinct = std::min<std::size_t>(cases.size(), argc > 4 ? std::strtoull(argv[4], nullptr, 10) : cases.size());
     for (std::size_t done = 0; done < n;) {
-      const std::size_t m = std::min(n - done, cases.size());
+      const std::size_t m = std::min(n - done, distinct);
       sink += static_cast<std::size_t>(s.sweep(std::span<const gridroute::Case>(cases.data(), m), w.now, actions, 1).counts[0]);
       done += m;
     }
