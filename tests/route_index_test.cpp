@@ -467,6 +467,17 @@ TEST(FastPaths, TimeReaderAgreesWithParseRfc3339) {
                         "2024-02-2910:00:00Z", "2024/02/29T10:00:00Z", "0000-01-01T00:00:00+00:00", "9999-12-31T23:59:59-23:59",
                         "2024-04-31T00:00:00Z", "2024-04-30T00:00:00Z", "２024-04-30T00:00:00Z"})
     texts.push_back(t);
+  // Every byte of both forms replaced by its neighbours and by bytes that are no digit: each field's
+  // digits and separators are checked where they are.
+  for (std::string base : {"2024-02-29T19:59:59Z", "1999-12-31T09:09:09-09:59"}) {
+    for (std::size_t i = 0; i < base.size(); ++i)
+      for (char c : {'/', ':', '-', '0', '9', ';', '@', 'a', ' ', '\x7f', '\xff', '\x00'}) {
+        std::string t = base;
+        t[i] = c;
+        texts.push_back(t);
+        texts.push_back(base);  // the date remembered again before the next one
+      }
+  }
   gridroute::detail::Rfc3339Reader reader;
   std::size_t fast = 0;
   for (const std::string& t : texts) {
