@@ -522,6 +522,22 @@ TEST(GeoRules, IntegerIdsAreWrittenInDecimal) {
   auto r = load(collection({feature("\"id\": 52", polygon(square(0, 0, 1, 1)))}), kCells);
   ASSERT_TRUE(r.loc.ok()) << r.all();
   EXPECT_EQ(kCells.name(r.loc->locate({0.5, 0.5})), "52");
+  // An integer past 64 bits is still an integer: its digits are its decimal form, as an id or a property.
+  const Cells big({"18446744073709551616", "-99999999999999999999999"});
+  auto r2 = load(collection({feature("\"id\": 18446744073709551616", polygon(square(0, 0, 1, 1))),
+                             feature("\"id\": -99999999999999999999999", polygon(square(2, 0, 3, 1)))}),
+                 big);
+  ASSERT_TRUE(r2.loc.ok()) << r2.all();
+  EXPECT_EQ(big.name(r2.loc->locate({0.5, 0.5})), "18446744073709551616");
+  EXPECT_EQ(big.name(r2.loc->locate({2.5, 0.5})), "-99999999999999999999999");
+  auto r3 = load(collection({"{\"type\": \"Feature\", \"properties\": {\"cd\": 18446744073709551616}, \"geometry\": " +
+                             polygon(square(0, 0, 1, 1)) + "}"}),
+                 big, std::string("cd"));
+  ASSERT_TRUE(r3.loc.ok()) << r3.all();
+  EXPECT_EQ(big.name(r3.loc->locate({0.5, 0.5})), "18446744073709551616");
+  // A number with a fraction or an exponent is no integer, however large.
+  EXPECT_NE(only_error(collection({feature("\"id\": 1e30", polygon(square(0, 0, 1, 1)))}), big).find("got 1e30"),
+            std::string::npos);
 }
 
 TEST(GeoRules, IdProperty) {

@@ -55,7 +55,8 @@ TEST_P(HardeningMalformedBundle, IsRefusedNamingFileAndField) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20)) << "slow refusal";
   expect_well_formed(r);
   for (const auto& d : r.diagnostics) {
-    if (d.file.ends_with(".json") && d.line > 0) EXPECT_GT(d.column, 0) << d.to_string();
+    const bool json_file = d.file.ends_with(".json") || d.file.ends_with(".geojson");
+    if (json_file && d.line > 0) EXPECT_GT(d.column, 0) << d.to_string();
     if (d.file.ends_with(".csv") && d.message.find("no such file") == std::string::npos) {
       EXPECT_GT(d.line, 0) << d.to_string();
     }
@@ -74,7 +75,7 @@ TEST_P(HardeningMalformedBundle, IsRefusedNamingFileAndField) {
     bool found = false;
     for (const auto& d : r.diagnostics) {
       if (!d.file.ends_with(file) || d.message.find(text) == std::string::npos) continue;
-      if (file.ends_with(".json") && !field.empty())
+      if ((file.ends_with(".json") || file.ends_with(".geojson")) && !field.empty())
         found = found || d.pointer == field || (field.size() >= 24 && d.pointer.starts_with(field));
       else if (!field.empty())
         found = found || d.message.starts_with(field + ": ");

@@ -66,8 +66,10 @@ std::unique_ptr<Index> Compiler::run() {
         handler_ids();
       {
         auto j = reads(kJ);
+        const std::size_t before = problems_.list.size();
         tiers();
         units();
+        units_sound_ = problems_.list.size() == before;
       }
       {
         auto r = reads(kR);
@@ -99,6 +101,7 @@ std::unique_ptr<Index> Compiler::run() {
     if (tour_failed) std::rethrow_exception(tour_failed);
     auto j = reads(kJ);
     if (!tree_clean) tree_errors();
+    units_sound_ = units_sound_ && tree_clean;
     served_index();
     cells();
   }
@@ -392,9 +395,12 @@ void Compiler::handlers() {
   jur_.handler_rows = spec::HandlerRows{};
 }
 
-// The cell polygons (SPEC §7): a Feature's id must be a cell of the jurisdiction.
+// The cell polygons (SPEC §7): a Feature's id must be a cell of the jurisdiction. They are read whenever
+// the units are sound — errors elsewhere (a handler, a rule) do not hide the layer's own (SPEC §2: every
+// error found) — but not against a unit table with errors, whose every "not a cell" might be an echo.
 void Compiler::cells() {
-  if (!jur_.cells_geojson || jur_.cells_label.empty() || !problems_.empty()) return;
+  if (!jur_.cells_geojson || jur_.cells_label.empty()) return;
+  if (!units_sound_ || (problems_.broken() & kJurisdictionSide)) return;
   geo::CellsSource src{jur_.cells_text, jur_.cells_label, jur_.cells_geojson->id_property};
   geo::CellsChunks chunks{jur_.cells_read, jur_.cells_whole};
   geo::GeoOptions options;
