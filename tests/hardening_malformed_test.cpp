@@ -39,6 +39,25 @@ TEST(HardeningMalformed, BaseBundleIsClean) {
   EXPECT_TRUE(gridroute::lint(*r.snapshot).empty());
 }
 
+// SPEC §7: snap_meters is optional with a default of 0, and nothing ties it to cells_geojson: a bundle
+// that keeps the setting without the layer loads (the setting has no effect); a negative one is refused.
+TEST(HardeningMalformed, SnapMetersWithoutALayerLoads) {
+  for (const char* snap : {"30", "0", "-1"}) {
+    TempDir dir;
+    copy_bundle(corpus() / "_base", dir.path());
+    std::string j = read_text(dir / "jurisdiction.json");
+    j.replace(j.find("\"timezone\""), 0, std::string("\"snap_meters\": ") + snap + ",\n ");
+    write_text(dir / "jurisdiction.json", j);
+    auto r = load(dir.path());
+    if (std::string(snap) == "-1") {
+      EXPECT_FALSE(r.ok);
+      EXPECT_NE(r.all.find("/snap_meters: snap_meters must be a number >= 0"), std::string::npos) << r.all;
+    } else {
+      EXPECT_TRUE(r.ok) << snap << ": " << r.all;
+    }
+  }
+}
+
 class HardeningMalformedBundle : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(HardeningMalformedBundle, IsRefusedNamingFileAndField) {

@@ -616,8 +616,7 @@ struct BundleReader::Impl {
       }
       if (jur.snap_meters && *jur.snap_meters < 0)
         problems_.json(FileId::jurisdiction, "/snap_meters", "snap_meters must be a number >= 0 (metres)");
-      if (jur.snap_meters && !jur.cells_geojson)
-        problems_.json(FileId::jurisdiction, "/snap_meters", "snap_meters needs cells_geojson (the cell polygons)");
+      // snap_meters without cells_geojson is allowed (SPEC §7 makes it optional, default 0) and has no effect.
       if (!out_.empty()) return false;
       // Errors in the CSV files (or in naming them) break the jurisdiction side in turn.
       if (problems_.list.size() > shape_errors) {
