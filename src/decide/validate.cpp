@@ -45,7 +45,7 @@ bool check_issue(const Issue& is, std::string& error) {
     return false;
   }
   if (is.cell.empty() && !is.has_location) {
-    error = "missing field 'cell'";
+    error = "missing field 'cell' (or 'location': [longitude, latitude])";
     return false;
   }
   if (is.at < kMinInstant || is.at >= kMaxInstant) {

@@ -157,7 +157,7 @@ bool LineParser::issue_fields(std::string_view line, const json::object& o, Issu
     is.lon = p->lon;
     is.lat = p->lat;
   } else {
-    return fail("missing field 'cell'");
+    return fail("missing field 'cell' (or 'location': [longitude, latitude])");
   }
   if (!time_field(o, "at", is.at)) return false;
   is.attrs.clear();
