@@ -580,9 +580,9 @@ TEST(GeoRules, NullOrEmptyGeometryGivesNoPolygonAndALintWarning) {
   std::string all;
   for (auto& d : w) all += d.to_string() + "\n";
   EXPECT_EQ(all,
-            "cells.geojson: warning: cell \"a\" has no polygon: no location can find it\n"
-            "cells.geojson: warning: cell \"b\" has no polygon: no location can find it\n"
-            "cells.geojson: warning: cell \"52\" has no polygon: no location can find it\n");
+            "cells.geojson:2:1: /features/0: warning: cell \"a\" has no polygon: no location can find it\n"
+            "cells.geojson:3:1: /features/1: warning: cell \"b\" has no polygon: no location can find it\n"
+            "cells.geojson: warning: cell \"52\" has no polygon: no location can find it\n");  // no Feature: the file
 }
 
 // ---- lint: overlaps

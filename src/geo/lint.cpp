@@ -72,10 +72,22 @@ std::vector<Diagnostic> Locator::lint(std::span<const std::int32_t> cells, CellN
   std::vector<Diagnostic> out;
 
   // ---- cells without a polygon
+  // A cell whose Feature has no rings ("geometry": null, or empty coordinates) is placed at that Feature;
+  // one with no Feature, at the file.
+  std::vector<std::pair<std::int32_t, const detail::FeatureInfo*>> null_geometry;
+  for (const detail::FeatureInfo& f : m.features)
+    if (f.cell != kOutside && !has_polygon(f.cell)) null_geometry.emplace_back(f.cell, &f);
+  std::sort(null_geometry.begin(), null_geometry.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::size_t missing = 0;
   for (std::int32_t c : cells) {
     if (has_polygon(c)) continue;
-    if (missing++ < options.max_findings_per_kind)
+    if (missing++ >= options.max_findings_per_kind) continue;
+    auto it = std::lower_bound(null_geometry.begin(), null_geometry.end(), c,
+                               [](const auto& e, std::int32_t cell) { return e.first < cell; });
+    if (it != null_geometry.end() && it->first == c)
+      out.push_back(warning(m.label, it->second, cat("/features/", it->second->index),
+                            cat("cell ", json_quoted(name(c)), " has no polygon: no location can find it")));
+    else
       out.push_back(warning(m.label, nullptr, "",
                             cat("cell ", json_quoted(name(c)), " has no polygon: no location can find it")));
   }
