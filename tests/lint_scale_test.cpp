@@ -35,7 +35,7 @@ std::set<std::string> never_win(const gridroute::Snapshot& s) {
 // The definition, pair by pair: a candidate is blocked in a list when an earlier candidate without a
 // condition has a scope that contains its scope and a route that resolves there; a rule can never win
 // when it is blocked in every list it is in (every declared category, or without a taxonomy every code
-// a rule names).
+// that may come: those the rules name, codes below them, and codes nobody names).
 std::set<std::string> never_win_pairwise(const Index& s) {
   std::vector<std::uint8_t> seen(s.rules.size()), can_win(s.rules.size());
   std::vector<Candidate> scratch;
@@ -58,9 +58,17 @@ std::set<std::string> never_win_pairwise(const Index& s) {
   if (s.has_taxonomy) {
     for (std::size_t c = 0; c < s.categories.size(); ++c) consider(s.categories[c], static_cast<gridroute::CategoryId>(c));
   } else {
+    // Any code may come: every code a rule names, a code below each, and a code nobody names (no pattern
+    // of these bundles has the segment "zzz").
+    std::vector<std::string> codes = {"zzz"};
     for (const CompiledRule& r : s.rules)
       for (const std::string& p : r.patterns)
-        if (p != "*") consider(p.ends_with(".*") ? std::string_view(p).substr(0, p.size() - 2) : std::string_view(p), gridroute::kNone);
+        if (p != "*") {
+          const std::string code = p.ends_with(".*") ? p.substr(0, p.size() - 2) : p;
+          codes.push_back(code);
+          codes.push_back(code + ".zzz");
+        }
+    for (const std::string& code : codes) consider(code, gridroute::kNone);
   }
   std::set<std::string> out;
   for (std::size_t r = 0; r < s.rules.size(); ++r)

@@ -210,22 +210,43 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
   {
     std::vector<std::uint8_t> can_win(s.rules.size(), 0), seen(s.rules.size(), 0);
     std::vector<DistinctList> lists;
+    std::vector<std::string> unnamed;  // codes of the lists without a taxonomy (below), which they view
     std::size_t entries = 0;
     if (s.has_taxonomy) {
       entries = distinct_lists(
           s, [&](std::size_t c, auto&& each) { each(std::string_view(s.categories[c]), static_cast<CategoryId>(c)); },
           s.categories.size(), lists, nullptr);
     } else {
-      // Without a taxonomy, the codes the rules name (a prefix pattern by its code).
+      // Without a taxonomy any code may come: the codes the rules name (a prefix pattern by its code), and
+      // for `*` and each prefix a code that only it and shorter patterns match — a segment no pattern can
+      // name (\x01), so that a catch-all or a prefix rule that wins for codes nobody names is seen winning.
+      std::size_t prefixes = 0;
+      for (const CompiledRule& r : s.rules)
+        for (const auto& p : r.patterns) prefixes += p.ends_with(".*");
+      unnamed.reserve(prefixes + 1);  // the views below point into these strings: no reallocation
+      if (s.star_group >= 0) unnamed.emplace_back("\x01");
       entries = distinct_lists(
           s,
           [&](std::size_t r, auto&& each) {
             for (const auto& p : s.rules[r].patterns) {
               if (p == "*") continue;
-              each(p.ends_with(".*") ? std::string_view(p).substr(0, p.size() - 2) : std::string_view(p), kNone);
+              if (!p.ends_with(".*")) {
+                each(std::string_view(p), kNone);
+                continue;
+              }
+              const std::string_view stem = std::string_view(p).substr(0, p.size() - 2);
+              each(stem, kNone);
+              unnamed.push_back(cat(stem, ".\x01"));
+              each(std::string_view(unnamed.back()), kNone);
             }
           },
           s.rules.size(), lists, nullptr);
+      if (s.star_group >= 0) {
+        GroupChain chain;
+        groups_for(s, unnamed.front(), kNone, chain);
+        lists.push_back({unnamed.front(), kNone, chain});
+        for (std::int32_t g : chain) entries += s.groups[static_cast<std::size_t>(g)].count;
+      }
     }
     std::size_t steps = entries;
     bool over = entries > kShadowBudget;
