@@ -2,7 +2,9 @@
 #include "cli/expect.hpp"
 
 #include <algorithm>
+#include <cmath>
 
+#include "base/json_text.hpp"
 #include "gridroute/time.hpp"
 
 namespace gridroute::cli {
@@ -33,6 +35,12 @@ std::string_view status_name(Decision::Status st) {
 }
 
 enum class Shape { string, string_or_null, integer, boolean, strings, time };
+
+// A JSON number with a fraction of zero, within the range of a level (0.0, 2.0, 1e2).
+bool integral(const json::value& v) {
+  return v.is_double() && std::isfinite(v.get_double()) && std::trunc(v.get_double()) == v.get_double() &&
+         std::abs(v.get_double()) < 9.0e15;
+}
 
 Shape shape_of(std::string_view field) {
   if (field == "status") return Shape::string;
@@ -89,7 +97,10 @@ bool check_expect(const Snapshot& s, const Issue& issue, const Decision& d, cons
     switch (shape_of(key)) {
       case Shape::string: if (!v.is_string()) want = "a string"; break;
       case Shape::string_or_null: if (!v.is_string() && !v.is_null()) want = "a string or null"; break;
-      case Shape::integer: if (!v.is_int64() && !v.is_uint64()) want = "an integer"; break;
+      case Shape::integer:
+        // 0.0 is the integer 0, as in the bundle's files and the case lines.
+        if (!v.is_int64() && !v.is_uint64() && !integral(v)) want = "an integer";
+        break;
       case Shape::boolean: if (!v.is_bool()) want = "true or false"; break;
       case Shape::strings:
         if (!v.is_array() || !std::all_of(v.get_array().begin(), v.get_array().end(),
@@ -107,7 +118,7 @@ bool check_expect(const Snapshot& s, const Issue& issue, const Decision& d, cons
         break;
     }
     if (!want.empty()) {
-      error = "/expect/" + std::string(key) + ": must be " + want + ", got " + json::serialize(v);
+      error = "/expect/" + std::string(key) + ": must be " + want + ", got " + detail::brief(v);
       return false;
     }
   }
@@ -119,10 +130,15 @@ bool check_expect(const Snapshot& s, const Issue& issue, const Decision& d, cons
     if (shape_of(field) == Shape::time && want->is_string()) {
       const Instant t = d.*(field == "respond_by" ? &Decision::respond_by : &Decision::resolve_by);
       same = t != kNoInstant && *parse_rfc3339(want->get_string()) == t;
+    } else if (shape_of(field) == Shape::integer && want->is_double()) {
+      same = got.is_int64() && static_cast<double>(got.get_int64()) == want->get_double();
     } else {
       same = *want == got;
     }
-    if (!same) out.push_back({std::string(field), json::serialize(*want), json::serialize(got)});
+    if (!same)
+      out.push_back({std::string(field),
+                     integral(*want) ? std::to_string(static_cast<std::int64_t>(want->get_double())) : json::serialize(*want),
+                     json::serialize(got)});
   }
   return true;
 }

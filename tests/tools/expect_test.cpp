@@ -87,6 +87,17 @@ TEST_F(Expect, MalformedExpectationsAreRefusedWithTheirPointer) {
   EXPECT_EQ(error_.rfind("/expect/respond_by: ", 0), 0u) << error_;
   check(R"({"fallback": "no"})", false);
   EXPECT_EQ(error_, "/expect/fallback: must be true or false, got \"no\"");
+  check(R"({"level": 1.5})", false);
+  EXPECT_EQ(error_, "/expect/level: must be an integer, got 1.5");  // as written, not 1.5E0
+}
+
+// A level written with a zero fraction is that integer, as in the bundle's files and the case lines.
+TEST_F(Expect, ALevelWithAZeroFractionIsThatInteger) {
+  EXPECT_TRUE(check(R"({"level": 0.0})").empty());
+  auto m = check(R"({"level": 1.0})");
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].expected, "1");
+  EXPECT_EQ(m[0].actual, "0");
 }
 
 TEST_F(Expect, ARejectedLineHasNoOwner) {
