@@ -170,6 +170,10 @@ TEST(Cli, UsageErrorsExitWith2) {
            {"route"},
            {"route", kTown, "a.jsonl", "b.jsonl"},
            {"route", kTown, "--bogus"},
+           {"route", kTown, "-x"},   // a short option it does not know, not a file named "-x"
+           {"check", "-x", kTown},
+           {"test", kTown, "-x"},
+           {"graph", kTown, "-x"},
            {"escalate", kTown, "-"},
            {"escalate", kTown, "-", "--now"},
            {"escalate", kTown, "-", "--now", "tomorrow"},

@@ -293,7 +293,7 @@ int cmd_diff(const std::vector<std::string>& args) {
         if (!parse_count(*v, 1, 2, n)) return usage_error("diff: --threads needs 1 or 2");
         o.parallel = n == 2;
       }
-    } else if (a.starts_with("--")) {
+    } else if (is_option_like(a)) {
       return usage_error("diff: unknown option " + a);
     } else {
       pos.push_back(a);

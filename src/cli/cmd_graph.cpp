@@ -65,7 +65,7 @@ int cmd_graph(const std::vector<std::string>& args) {
     } else if (is_option(a, "--depth")) {
       auto v = option_value(args, i, "--depth");
       if (!v || !parse_count(*v, 0, 1000, depth)) return usage_error("graph: --depth needs a count from 0 to 1000");
-    } else if (a.starts_with("--")) {
+    } else if (is_option_like(a)) {
       return usage_error("graph: unknown option " + a);
     } else {
       pos.push_back(a);

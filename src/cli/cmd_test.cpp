@@ -35,7 +35,7 @@ int cmd_test(const std::vector<std::string>& args) {
   for (const auto& a : args) {
     if (a == "--help" || a == "-h") return print_out(kTestHelp);
     if (a == "--verbose" || a == "-v") verbose = true;
-    else if (a.starts_with("--")) return usage_error("test: unknown option " + a);
+    else if (is_option_like(a)) return usage_error("test: unknown option " + a);
     else pos.push_back(a);
   }
   if (pos.size() != 2) return usage_error(pos.size() < 2 ? "test: needs BUNDLE and TESTS.jsonl" : "test: too many arguments");

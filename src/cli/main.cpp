@@ -92,7 +92,7 @@ int cmd_check(const std::vector<std::string>& args) {
       options.json = f == "json";
       continue;
     }
-    if (a.starts_with("--")) return usage_error("check: unknown option " + a);
+    if (gridroute::cli::is_option_like(a)) return usage_error("check: unknown option " + a);
     if (!dir.empty()) return usage_error("check: takes one BUNDLE");
     dir = a;
   }
@@ -141,7 +141,7 @@ int cmd_batch(Batch kind, const std::vector<std::string>& args) {
       std::size_t n = 0;
       if (!v || !parse_count(*v, 0, 256, n)) return usage_error(name + ": --threads needs a count from 0 to 256");
       codec.threads = static_cast<unsigned>(n);
-    } else if (a.starts_with("--")) {
+    } else if (gridroute::cli::is_option_like(a)) {
       return usage_error(name + ": unknown option " + a);
     } else {
       pos.push_back(a);
