@@ -442,14 +442,14 @@ GRIDROUTE_API void gridroute_decision_release(gridroute_decision *decision);
 typedef struct gridroute_return {
   const char *handler;  /* required */
   size_t handler_len;   /* or GRIDROUTE_NTS */
-  int64_t at;           /* when: unix microseconds */
+  int64_t at;           /* when: unix microseconds (required: 0 or GRIDROUTE_TIME_NONE is refused) */
   const char *reason;   /* may be NULL */
   size_t reason_len;    /* or GRIDROUTE_NTS */
 } gridroute_return;
 
 /* A suspension (挂起): the clock stops from `from` to `to` (SPEC §6.3). This struct never changes. */
 typedef struct gridroute_suspension {
-  int64_t from;  /* unix microseconds */
+  int64_t from;  /* unix microseconds (required: 0 or GRIDROUTE_TIME_NONE is refused) */
   int64_t to;    /* unix microseconds, after `from`; GRIDROUTE_TIME_NONE: still suspended */
 } gridroute_suspension;
 
@@ -458,7 +458,7 @@ typedef struct gridroute_case {
   uint32_t struct_size;           /* sizeof(gridroute_case) */
   int32_t level;                  /* the current level, >= 0 */
   const gridroute_issue *issue;   /* required */
-  int64_t level_started_at;       /* unix microseconds */
+  int64_t level_started_at;       /* unix microseconds (required: 0 or GRIDROUTE_TIME_NONE is refused) */
   int64_t reports;                /* reports received since the level started, >= 0 */
   int32_t responded;              /* 0 or 1 */
   int32_t resolved;               /* 0: open, 1: resolved */
@@ -473,7 +473,7 @@ typedef struct gridroute_case {
   size_t returned_count;
   const gridroute_suspension *suspended;
   size_t suspended_count;
-  int64_t extended_to;            /* the current level's resolve due, extended; or GRIDROUTE_TIME_NONE */
+  int64_t extended_to;            /* the current level's resolve due, extended; 0 or GRIDROUTE_TIME_NONE: none */
 } gridroute_case;
 
 #define GRIDROUTE_CASE_INIT {sizeof(gridroute_case), 0, NULL, 0, 0, 0, 0, 0, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, \

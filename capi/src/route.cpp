@@ -10,14 +10,19 @@ using namespace gridroute::capi;
 namespace {
 
 gridroute::Instant in_time(int64_t t) { return t == GRIDROUTE_TIME_NONE ? gridroute::kNoInstant : t; }
+// A time a zeroed struct leaves unset (as `issue.at`): 0 is "not set", so a case whose start, a return's
+// time or a suspension's start was never filled is refused as the JSON path refuses it (missing field),
+// not read as 1970-01-01.
+gridroute::Instant in_time_set(int64_t t) { return t == 0 ? gridroute::kNoInstant : in_time(t); }
 int64_t out_time(gridroute::Instant t) { return t == gridroute::kNoInstant ? GRIDROUTE_TIME_NONE : t; }
 
 // The lifecycle fields of a 1.1 case (SPEC §6); C shapes only, the core checks the values.
 void read_lifecycle(const gridroute_case* c, gridroute::Case& cs, std::vector<gridroute::Return>& returns,
                     std::vector<gridroute::Suspension>& suspensions) {
   if (!has_11(c)) return;
-  if (c->rule) cs.rule = in_str(c->rule, c->rule_len, "case->rule");
-  if (c->handler) cs.handler = in_str(c->handler, c->handler_len, "case->handler");
+  // NULL is "not pinned"; NULL with a length is a caller's bug, refused as for every other string.
+  if (const std::string_view rule = in_str(c->rule, c->rule_len, "case->rule"); c->rule) cs.rule = rule;
+  if (const std::string_view handler = in_str(c->handler, c->handler_len, "case->handler"); c->handler) cs.handler = handler;
   if (c->returned_count && !c->returned)
     fail(GRIDROUTE_E_INVALID_ARGUMENT, "case->returned is NULL with a non-zero returned_count");
   if (c->suspended_count && !c->suspended)
@@ -27,15 +32,15 @@ void read_lifecycle(const gridroute_case* c, gridroute::Case& cs, std::vector<gr
   returns.clear();
   for (std::size_t i = 0; i < c->returned_count; ++i) {
     const gridroute_return& r = c->returned[i];
-    returns.push_back({in_str(r.handler, r.handler_len, "case->returned[].handler", true), in_time(r.at),
+    returns.push_back({in_str(r.handler, r.handler_len, "case->returned[].handler", true), in_time_set(r.at),
                        in_str(r.reason, r.reason_len, "case->returned[].reason")});
   }
   suspensions.clear();
   for (std::size_t i = 0; i < c->suspended_count; ++i)
-    suspensions.push_back({in_time(c->suspended[i].from), in_time(c->suspended[i].to)});
+    suspensions.push_back({in_time_set(c->suspended[i].from), in_time(c->suspended[i].to)});
   cs.returned.swap(returns);
   cs.suspended.swap(suspensions);
-  cs.extended_to = in_time(c->extended_to);
+  cs.extended_to = in_time_set(c->extended_to);
 }
 
 gridroute_action_kind kind_of(gridroute::Action::Kind k) {
@@ -150,7 +155,7 @@ int gridroute_engine_escalate(gridroute_action* out, const gridroute_engine* eng
     gridroute::Action a;
     read_issue(c->issue, cs.issue);
     cs.level = c->level;
-    cs.level_started_at = in_time(c->level_started_at);
+    cs.level_started_at = in_time_set(c->level_started_at);
     cs.responded = c->responded != 0;
     cs.reports = c->reports;
     cs.resolved = c->resolved != 0;

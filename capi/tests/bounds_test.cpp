@@ -308,6 +308,54 @@ TEST(Bounds, StructPathInstantsOutOfRangeAndMissing) {
   t = {};
   t.with_suspension = true;
   EXPECT_EQ(escalate_struct(e.e, t), "missing field 'suspended/0/from'");
+  // 0, what a zeroed struct or GRIDROUTE_CASE_INIT leaves, is "not set" as for issue.at: refused as the
+  // JSON path refuses a missing field, not read as 1970-01-01 (which escalated the case for missed dues).
+  t = {};
+  t.level_started_at = 0;
+  EXPECT_EQ(escalate_struct(e.e, t), "missing field 'level_started_at'");
+  t = {};
+  t.with_return = true;
+  t.returned_at = 0;
+  EXPECT_EQ(escalate_struct(e.e, t), "missing field 'returned/0/at'");
+  t = {};
+  t.with_suspension = true;
+  t.from = 0;
+  t.to = kAt;
+  EXPECT_EQ(escalate_struct(e.e, t), "missing field 'suspended/0/from'");
+  t = {};
+  t.extended_to = 0;  // none
+  EXPECT_EQ(escalate_struct(e.e, t), "(accepted)");
+}
+
+// A pinned rule or handler: NULL is "not pinned"; NULL with a length is a caller's bug, refused as every
+// other string of the C ABI is (it was ignored).
+TEST(Bounds, APinNullWithALengthIsAnInvalidArgument) {
+  Engine e(kLanxi);
+  ASSERT_NE(e.e, nullptr);
+  for (const char* field : {"rule", "handler"}) {
+    gridroute_issue is = GRIDROUTE_ISSUE_INIT;
+    is.id = "T";
+    is.id_len = GRIDROUTE_NTS;
+    is.category = kCategory;
+    is.category_len = GRIDROUTE_NTS;
+    is.cell = kCell;
+    is.cell_len = GRIDROUTE_NTS;
+    is.at = kAt;
+    gridroute_case c = GRIDROUTE_CASE_INIT;
+    c.issue = &is;
+    c.level_started_at = kAt;
+    if (std::strcmp(field, "rule") == 0) c.rule_len = 9;
+    else c.handler_len = 9;
+    gridroute_action a = GRIDROUTE_ACTION_INIT;
+    gridroute_error* err = nullptr;
+    EXPECT_EQ(gridroute_engine_escalate(&a, e.e, &c, kAt + 3'600'000'000, nullptr, &err), GRIDROUTE_E_INVALID_ARGUMENT) << field;
+    ASSERT_NE(err, nullptr);
+    EXPECT_NE(std::string(err->message).find(std::string("case->") + field + " is NULL with a non-zero length"),
+              std::string::npos)
+        << err->message;
+    gridroute_error_free(err);
+    gridroute_action_release(&a);
+  }
 }
 
 TEST(Bounds, JsonPathsInstantsOutOfRangeAndMissing) {
