@@ -509,7 +509,8 @@ TEST(FastPaths, LocatedLinesReadAsTheFullReaderReadsThem) {
       "[1 2]", "[NaN, 1]", "null", "\"here\"", "{}", "[[1, 2]]", "[1, null]", "[-, 2]", "[1e, 2]"};
   gridroute::detail::LineParser fast(1 << 20), full(1 << 20);
   for (const std::string& loc : locations) {
-    for (const std::string& cell : {std::string(), std::string(", \"cell\": null"), std::string(", \"cell\": \"c7\"")}) {
+    for (const std::string& cell : {std::string(), std::string(", \"cell\": null"), std::string(", \"cell\": \"\""),
+                                    std::string(", \"cell\": \"c7\"")}) {
       const std::string line = "{\"id\": \"i\", \"category\": \"noise\"" + cell + ", \"location\": " + loc +
                                ", \"at\": \"2024-05-01T10:00:00+08:00\"";
       gridroute::Issue a, b;
@@ -530,6 +531,18 @@ TEST(FastPaths, LocatedLinesReadAsTheFullReaderReadsThem) {
       EXPECT_EQ(std::memcmp(&a.lat, &b.lat, sizeof a.lat), 0) << line;
       EXPECT_EQ(a.at, b.at) << line;
     }
+  }
+  // An empty cell is no cell (as on the struct path): the location is read, on either path.
+  for (std::string tail : {std::string("}"), std::string(", \"note\": \"\\u0041\"}")}) {
+    const std::string line =
+        R"({"id": "i", "category": "noise", "cell": "", "location": [120.5, 30.5], "at": "2024-05-01T10:00:00+08:00")" + tail;
+    gridroute::Issue is;
+    gridroute::detail::LineId id;
+    gridroute::detail::LineSlot slot;
+    ASSERT_TRUE(fast.read_issue(line, is, id, slot, {})) << fast.error();
+    EXPECT_TRUE(is.has_location) << line;
+    EXPECT_EQ(is.lon, 120.5);
+    EXPECT_TRUE(is.cell.empty());
   }
   // And the fast reader does take the usual located line.
   gridroute::detail::FastLine f;
