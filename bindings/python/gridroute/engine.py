@@ -3,6 +3,7 @@ import contextlib
 import ctypes
 import datetime as _dt
 import json
+import math
 import os
 import threading
 
@@ -50,6 +51,11 @@ def parse_time(text):
 
 def format_time(micros, tz):
     """RFC 3339 text of `micros` (since the Unix epoch) in the IANA time zone `tz`."""
+    if isinstance(micros, bool):
+        raise TypeError("micros must be an integer (microseconds since the Unix epoch)")
+    micros = int(micros)
+    if not -2**63 < micros < 2**63:  # ctypes would wrap it silently
+        raise ValueError("microseconds %d do not fit a 64-bit integer" % micros)
     buf = _capi.Buf()
     err = ctypes.POINTER(_capi.Error)()
     name = _bytes(tz, "tz")
@@ -87,13 +93,35 @@ def _json_default(v):
     raise TypeError("%s is not JSON" % type(v).__name__)
 
 
+_NONFINITE = "\x00gridroute:non-finite\x00"
+
+
+def _finite_marked(v):
+    """`v` with every NaN or infinite float replaced by a marker string (see _line)."""
+    if isinstance(v, float) and not math.isfinite(v):
+        return _NONFINITE
+    if isinstance(v, dict):
+        return {k: _finite_marked(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_finite_marked(x) for x in v]
+    return v
+
+
 def _line(obj):
     """One JSON line for an issue or case: an Issue or Case, or a dict (whose times may be aware
     datetimes), is encoded; str or bytes are taken as they are (less a final newline)."""
     if isinstance(obj, (Issue, Case)):
         obj = obj.to_dict()
     if isinstance(obj, dict):
-        data = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=_json_default).encode("utf-8")
+        try:
+            text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=_json_default, allow_nan=False)
+        except ValueError:
+            # NaN and the infinities have no JSON form (json.dumps would write NaN, which no JSON reader
+            # takes): each is sent as a number past double range, so the engine refuses it in its own
+            # words, as on the C struct path ("attribute 'x' must be a finite number").
+            text = json.dumps(_finite_marked(obj), ensure_ascii=False, separators=(",", ":"), default=_json_default)
+            text = text.replace(json.dumps(_NONFINITE), "1e999")
+        data = text.encode("utf-8")
     else:
         data = _bytes(obj, "an issue or case")
         if data.endswith(b"\n"):
@@ -148,6 +176,14 @@ class Engine:
     """
 
     def __init__(self, handle):
+        # Engine("examples/lanxi") is Engine.load("examples/lanxi"); otherwise `handle` is the library's
+        # handle, as load() and from_sources() give it. Anything else is refused here: the library would
+        # read it as a pointer.
+        if isinstance(handle, (str, bytes, os.PathLike)):
+            handle = type(self)._load_handle(handle)
+        elif isinstance(handle, bool) or not isinstance(handle, int) or handle == 0:
+            raise TypeError("Engine() takes a bundle's path (or use Engine.load / Engine.from_sources), got %r"
+                            % (handle,))
         self._handle = handle
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
@@ -158,12 +194,16 @@ class Engine:
     @classmethod
     def load(cls, path, *, max_errors=None, max_file_bytes=None):
         """Loads the bundle in directory `path`. Raises BundleError with every problem found."""
+        return cls(cls._load_handle(path, max_errors=max_errors, max_file_bytes=max_file_bytes))
+
+    @staticmethod
+    def _load_handle(path, *, max_errors=None, max_file_bytes=None):
         handle = ctypes.c_void_p()
         err = ctypes.POINTER(_capi.Error)()
         p = _bytes(path if not isinstance(path, os.PathLike) else os.fspath(path), "path")
         _raise(_lib.gridroute_engine_load(ctypes.byref(handle), p, len(p), _load_options(max_errors, max_file_bytes),
                                           ctypes.byref(err)), err)
-        return cls(handle.value)
+        return handle.value
 
     @classmethod
     def from_sources(cls, jurisdiction, rules, files=None, *, label=None, max_errors=None):
@@ -296,8 +336,10 @@ class Engine:
         batch = []
 
         def flush():
-            # Each item is one line; a blank one would give no output, so it is sent as a bad line.
-            data = b"\n".join(line if line.strip(b" \t\r") else b"null" for line in batch)
+            # Each item is one line; a blank one would give no output, so it is sent as a bad line. The
+            # batch starts with an empty line, so that no item is a batch's first line, whose byte-order
+            # mark the framing skips: an item answers the same wherever it falls, as route() answers it.
+            data = b"\n" + b"\n".join(line if line.strip(b" \t\r") else b"null" for line in batch)
             batch.clear()
             for out in run(data).splitlines():
                 yield answer.from_dict(json.loads(out))

@@ -49,6 +49,14 @@ class TimesTest(unittest.TestCase):
         with self.assertRaises(gridroute.InvalidArgumentError):
             gridroute.parse_time("")
 
+    def test_format_time_refuses_what_does_not_fit_64_bits(self):
+        # ctypes would wrap 2**64 + 5 to 5 and answer 1970-01-01T00:00:00.000005.
+        for t in (2**64 + 5, 2**63, -2**63 - 1):
+            with self.assertRaises(ValueError):
+                gridroute.format_time(t, "UTC")
+        with self.assertRaises(TypeError):
+            gridroute.format_time(True, "UTC")
+
     def test_format_time_writes_only_years_it_can_parse_back(self):
         self.assertEqual(gridroute.format_time(MIN, "UTC"), "0000-01-01T00:00:00+00:00")
         self.assertEqual(gridroute.format_time(MAX - 1, "Pacific/Kiritimati"), "9000-01-01T13:59:59.999999+14:00")

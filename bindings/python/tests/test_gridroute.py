@@ -198,6 +198,26 @@ class EngineTest(unittest.TestCase):
         finally:
             gridroute._MAJOR = old
 
+    def test_engine_of_a_path_loads_it_and_other_arguments_are_refused(self):
+        # Engine(path) is Engine.load(path); anything but a path or the library's handle was read as a
+        # pointer (an internal error, then a crash).
+        with gridroute.Engine(LANXI) as e:
+            self.assertEqual(e.route(self.line).status, gridroute.Status.ROUTED)
+        for bad in (None, 0, 3.5, True, [LANXI]):
+            with self.assertRaises(TypeError):
+                gridroute.Engine(bad)
+
+    def test_a_non_finite_attribute_gets_the_cores_refusal(self):
+        # json.dumps would write NaN, which no JSON reader takes ("invalid JSON"); the binding sends a
+        # number past double range instead, and the engine refuses it in its own words.
+        issue = {"id": "N", "category": "street.vending.gate", "cell": "qiaodong-a-01", "at": "2026-11-20T09:00:00+08:00"}
+        for v in (float("nan"), float("inf"), float("-inf")):
+            with self.assertRaises(gridroute.RejectedError) as cm:
+                self.engine.route(dict(issue, attrs={"severity": v, "note": "NaN"}))
+            self.assertEqual(cm.exception.message, "attribute 'severity' must be a finite number (within double range)")
+            out = list(self.engine.route_many([dict(issue, attrs={"severity": v}), issue]))
+            self.assertEqual([d.status for d in out], [gridroute.Status.REJECTED, gridroute.Status.ROUTED])
+
     def test_explain(self):
         d = self.engine.explain(self.line)
         self.assertEqual(d["status"], "routed")
@@ -272,6 +292,13 @@ class EngineTest(unittest.TestCase):
         with self.assertRaises(gridroute.RejectedError):
             self.engine.escalate(b'{"id": "C-1"', "2026-11-23T10:00:00+08:00")
         out = list(self.engine.route_many([b"{", b"", self.line]))
+        self.assertEqual([o["status"] for o in out], ["rejected", "rejected", "routed"])
+        # An item answers the same wherever it falls in a batch, as route() answers it: a byte-order mark
+        # before an item is no batch's first line, whose mark the framing skips.
+        bom = "\ufeff".encode() + self.line
+        with self.assertRaises(gridroute.RejectedError):
+            self.engine.route(bom)
+        out = list(self.engine.route_many([bom, bom, self.line], chunk=2))
         self.assertEqual([o["status"] for o in out], ["rejected", "rejected", "routed"])
 
     def test_out_of_range_times_get_the_cores_refusal(self):
