@@ -140,6 +140,14 @@ inline std::string_view in_str(const char* p, std::size_t n, const char* what, b
   return {p, n};
 }
 
+// A file system path: a string without NUL bytes (the system would cut the path at the first).
+inline std::string_view in_path(const char* p, std::size_t n, const char* what) {
+  const std::string_view path = in_str(p, n, what, true);
+  if (path.find('\0') != std::string_view::npos)
+    fail(GRIDROUTE_E_INVALID_ARGUMENT, std::string(what) + " holds a NUL byte: no path can");
+  return path;
+}
+
 // An array count: `n` elements of `size` bytes must fit in one object (PTRDIFF_MAX bytes).
 inline void check_count(std::size_t n, std::size_t size, const char* what) {
   if (n > static_cast<std::size_t>(PTRDIFF_MAX) / size)
@@ -185,10 +193,14 @@ inline void buf_set(gridroute_buf* b, std::string_view s) {
   b->len = s.size();
 }
 
-inline void check_buf(const gridroute_buf* b) {
+// Checks an output buffer and empties it (its memory kept), so that a call that fails leaves it empty,
+// as every output is on failure, not holding the text of an earlier call.
+inline void check_buf(gridroute_buf* b) {
   require(b, "out");
   if ((b->ptr == nullptr) != (b->reserved == 0) || (b->ptr ? b->len >= b->reserved : b->len != 0))
     fail(GRIDROUTE_E_INVALID_ARGUMENT, "out: not a gridroute_buf (initialise it with GRIDROUTE_BUF_INIT)");
+  b->len = 0;
+  if (b->ptr) b->ptr[0] = '\0';
 }
 
 
@@ -221,8 +233,10 @@ struct EngineImpl {
   void give_back(std::unique_ptr<Worker> w) const {
     static constexpr std::size_t kMaxPooled = 64;
     if (w->out.capacity() > (std::size_t{4} << 20)) w->out = std::string();  // do not hoard big batches
-    std::shared_ptr<const Snapshot> now = engine.snapshot();
+    // The current snapshot is read under the lock: read before it, a reload (swap, then drop_pool) could
+    // run in between, and a worker of the old snapshot would stay pooled, holding it, until the next call.
     std::lock_guard<std::mutex> lock(mu);
+    std::shared_ptr<const Snapshot> now = engine.snapshot();
     if (&w->codec.snapshot() == now.get() && pool.size() < kMaxPooled) pool.push_back(std::move(w));
   }
 

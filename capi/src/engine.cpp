@@ -25,7 +25,7 @@ int gridroute_engine_load(gridroute_engine** out, const char* dir, size_t dir_le
   return guard(err, [&] {
     require(out, "out");
     *out = nullptr;
-    std::string path(in_str(dir, dir_len, "dir", true));
+    std::string path(in_path(dir, dir_len, "dir"));
     gridroute::LoadOptions lo = load_options(opts);
     std::vector<gridroute::Diagnostic> diags;
     auto snap = gridroute::load_bundle(path, &diags, lo);
@@ -54,7 +54,7 @@ int gridroute_engine_reload(gridroute_engine* engine, const char* dir, size_t di
                             const gridroute_load_options* opts, gridroute_error** err) {
   return guard(err, [&] {
     EngineImpl& e = check_engine(engine);
-    std::string path(in_str(dir, dir_len, "dir", true));
+    std::string path(in_path(dir, dir_len, "dir"));
     gridroute::LoadOptions lo = load_options(opts);
     std::vector<gridroute::Diagnostic> diags;
     auto snap = gridroute::load_bundle(path, &diags, lo);

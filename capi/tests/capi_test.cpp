@@ -171,6 +171,14 @@ TEST(Load, DirectoryAndMissingDirectory) {
   EXPECT_STREQ(err->file, "/nonexistent/bundle");
   EXPECT_NE(std::string(err->diagnostics[0].text).find("no such directory"), std::string::npos);
   gridroute_error_free(err);
+
+  // A path with a NUL byte is no path: the system would cut it at the NUL and read another file.
+  const std::string with_nul = kLanxi + std::string("\0/nonexistent", 13);
+  err = nullptr;
+  EXPECT_EQ(gridroute_engine_load(&e, with_nul.data(), with_nul.size(), nullptr, &err), GRIDROUTE_E_INVALID_ARGUMENT);
+  ASSERT_NE(err, nullptr);
+  EXPECT_NE(std::string(err->message).find("dir holds a NUL byte"), std::string::npos) << err->message;
+  gridroute_error_free(err);
 }
 
 // A compiled bundle file (gridroute compile) opens through the same call as a directory and answers the
@@ -577,6 +585,9 @@ TEST(Time, ParseAndFormat) {
   EXPECT_EQ(std::string(err->message).find("RFC 3339"), std::string(err->message).rfind("RFC 3339")) << err->message;
   gridroute_error_free(err);
   EXPECT_EQ(gridroute_time_format(&b, t, "Nowhere/Atlantis", GRIDROUTE_NTS, nullptr), GRIDROUTE_E_INVALID_ARGUMENT);
+  // A failed call leaves the buffer empty, not holding the previous call's text.
+  EXPECT_EQ(b.len, 0u);
+  EXPECT_STREQ(b.ptr, "");
   EXPECT_EQ(gridroute_time_format(&b, GRIDROUTE_TIME_NONE, "UTC", GRIDROUTE_NTS, nullptr),
             GRIDROUTE_E_INVALID_ARGUMENT);
   gridroute_buf_dispose(&b);
