@@ -208,7 +208,11 @@ type Sources struct {
 func (s Sources) cSources() (*C.gridroute_bundle_sources, func()) {
 	var allocs []unsafe.Pointer
 	bytes := func(b []byte) (*C.char, C.size_t) {
-		p := C.CBytes(append(b, 0)) // never empty, so never NULL
+		// A fresh copy with its NUL: append(b, 0) would write the NUL into the caller's array when the
+		// slice has room behind it (one buffer sliced into the bundle's files, say).
+		nul := make([]byte, len(b)+1)
+		copy(nul, b)
+		p := C.CBytes(nul) // never empty, so never NULL
 		allocs = append(allocs, p)
 		return (*C.char)(p), C.size_t(len(b))
 	}
@@ -744,9 +748,23 @@ func packLifecycle(strs []byte, cs Case) ([]byte, C.gr_lifecycle, []C.gr_return,
 	return strs, lc, append(rets, C.gr_return{}), append(susp, C.gridroute_suspension{})
 }
 
+// rejectedHere is the rejected Action of a case refused before it reaches the library, as the library
+// answers one it refuses (Kind Rejected, an error matching ErrRejected).
+func rejectedHere(cs Case, msg string) (Action, error) {
+	return Action{ID: cs.Issue.ID, Kind: Rejected, Error: msg}, &Error{Code: codeRejected, Message: msg}
+}
+
 // Escalate evaluates a case at now through the struct path. A rejected case returns an Action with
 // Kind Rejected and an error matching ErrRejected. EscalateExplain fills Action.Trace.
 func (e *Engine) Escalate(cs Case, now time.Time, opts ...EscalateOption) (Action, error) {
+	// Level and Rating are Go ints; the C case holds 32 bits. A value beyond them is refused here in the
+	// library's words for a level or rating it refuses (a conversion would wrap it into a valid one).
+	if cs.Level < math.MinInt32 || cs.Level > math.MaxInt32 {
+		return rejectedHere(cs, fmt.Sprintf("field 'level' must be a non-negative integer (at most 1000000), got %d", cs.Level))
+	}
+	if cs.Rating < math.MinInt32 || cs.Rating > math.MaxInt32 {
+		return rejectedHere(cs, fmt.Sprintf("field 'rating' must be an integer 1..5, got %d", cs.Rating))
+	}
 	strs, gi, attrs, err := packIssue(cs.Issue)
 	if err != nil {
 		return Action{}, err
@@ -761,9 +779,6 @@ func (e *Engine) Escalate(cs Case, now time.Time, opts ...EscalateOption) (Actio
 	c := C.gridroute_case{struct_size: C.uint32_t(unsafe.Sizeof(C.gridroute_case{})), level: C.int32_t(cs.Level),
 		level_started_at: micros(cs.LevelStartedAt), reports: C.int64_t(cs.Reports),
 		rating: C.int32_t(cs.Rating)}
-	if cs.Level > math.MaxInt32 {
-		c.level = -1
-	}
 	if cs.Responded {
 		c.responded = 1
 	}

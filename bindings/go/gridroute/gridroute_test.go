@@ -395,6 +395,56 @@ func TestOutOfRangeTimes(t *testing.T) {
 	}
 }
 
+// Sources sliced from one buffer load as separate copies do, and the caller's buffer is left as it was:
+// the NUL each text needs in C memory is not written behind a slice that has room after it.
+func TestSourcesSlicedFromOneBufferAreNotWrittenInto(t *testing.T) {
+	l := lanxi()
+	parts := [][]byte{readFile(t, filepath.Join(l, "jurisdiction.json")), readFile(t, filepath.Join(l, "rules.json")),
+		readFile(t, filepath.Join(l, "units.csv")), readFile(t, filepath.Join(l, "handlers.csv"))}
+	var whole []byte
+	var at []int
+	for _, p := range parts {
+		at = append(at, len(whole))
+		whole = append(whole, p...)
+	}
+	at = append(at, len(whole))
+	before := append([]byte(nil), whole...)
+	slice := func(i int) []byte { return whole[at[i]:at[i+1]] } // each has the next part as spare room
+	src := Sources{Jurisdiction: slice(0), Rules: slice(1), Files: map[string][]byte{"units.csv": slice(2), "handlers.csv": slice(3)}}
+	e, err := LoadSources(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+	if !bytes.Equal(whole, before) {
+		t.Fatal("LoadSources wrote into the caller's buffer")
+	}
+}
+
+// Level and Rating beyond 32 bits are refused in the library's words, never wrapped into a valid value.
+func TestLevelAndRatingBeyond32BitsAreRefused(t *testing.T) {
+	e, err := Load(lanxi())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	at := time.Date(2025, 11, 20, 9, 15, 0, 0, time.UTC)
+	is := Issue{ID: StringID("W"), Category: "street.vending.gate", Cell: "qiaodong-a-01", At: at}
+	for _, c := range []struct {
+		cs   Case
+		want string
+	}{
+		{Case{Issue: is, LevelStartedAt: at, Level: -(1 << 32) + 1}, "field 'level' must be a non-negative integer (at most 1000000), got -4294967295"},
+		{Case{Issue: is, LevelStartedAt: at, Level: 1<<32 + 1}, "field 'level' must be a non-negative integer (at most 1000000), got 4294967297"},
+		{Case{Issue: is, LevelStartedAt: at, Resolved: true, Rating: 1<<32 + 3}, "field 'rating' must be an integer 1..5, got 4294967299"},
+	} {
+		a, err := e.Escalate(c.cs, at.Add(time.Hour))
+		if !errors.Is(err, ErrRejected) || a.Kind != Rejected || a.Error != c.want {
+			t.Errorf("Escalate(level %d, rating %d) = %+v, %v; want %q", c.cs.Level, c.cs.Rating, a, err, c.want)
+		}
+	}
+}
+
 func TestErrors(t *testing.T) {
 	_, err := Load("/nonexistent/bundle")
 	var gerr *Error
