@@ -12,6 +12,7 @@ import org.gridroute.internal.Scratch;
 import org.gridroute.internal.SourcesStruct;
 import org.gridroute.internal.Structs;
 import org.gridroute.internal.Times;
+import org.gridroute.internal.Utf8;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -394,7 +395,7 @@ public final class Engine implements AutoCloseable {
      * @throws RejectedException for a bad line; {@link RejectedException#record()} is the rejected record
      */
     public String routeJson(String line) {
-        return new String(routeJson(line.getBytes(StandardCharsets.UTF_8), false), StandardCharsets.UTF_8);
+        return new String(routeJson(Utf8.encode("line", line), false), StandardCharsets.UTF_8);
     }
 
     /** {@link #routeJson(String)} on UTF-8 bytes, with or without the trace. */
@@ -408,7 +409,7 @@ public final class Engine implements AutoCloseable {
      * exactly {@code gridroute route}'s output. Bad lines give {@code rejected} records.
      */
     public String routeJsonl(String text) {
-        return new String(routeJsonl(text.getBytes(StandardCharsets.UTF_8), false), StandardCharsets.UTF_8);
+        return new String(routeJsonl(Utf8.encode("text", text), false), StandardCharsets.UTF_8);
     }
 
     /** {@link #routeJsonl(String)} on UTF-8 bytes, with or without the trace. */
@@ -427,7 +428,7 @@ public final class Engine implements AutoCloseable {
 
     /** Evaluates one case line at {@code now}, as {@code gridroute escalate} does. */
     public String escalateJson(String line, Instant now) {
-        return new String(escalateJson(line.getBytes(StandardCharsets.UTF_8), now), StandardCharsets.UTF_8);
+        return new String(escalateJson(Utf8.encode("line", line), now), StandardCharsets.UTF_8);
     }
 
     /** {@link #escalateJson(String, Instant)} on UTF-8 bytes. */
@@ -438,7 +439,7 @@ public final class Engine implements AutoCloseable {
 
     /** Evaluates JSON Lines of cases at {@code now}: exactly {@code gridroute escalate}. */
     public String escalateJsonl(String text, Instant now) {
-        return new String(escalateJsonl(text.getBytes(StandardCharsets.UTF_8), now), StandardCharsets.UTF_8);
+        return new String(escalateJsonl(Utf8.encode("text", text), now), StandardCharsets.UTF_8);
     }
 
     /** {@link #escalateJsonl(String, Instant)} on UTF-8 bytes. */

@@ -6,6 +6,7 @@ import org.gridroute.internal.CApi;
 import org.gridroute.internal.Scratch;
 import org.gridroute.internal.Structs;
 import org.gridroute.internal.Times;
+import org.gridroute.internal.Utf8;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -84,7 +85,7 @@ public final class Gridroute {
      */
     public static long parseTime(CharSequence text) {
         requireLibrary();
-        byte[] b = text.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] b = Utf8.encode("text", text.toString());
         Scratch s = Scratch.get();
         int rc = CApi.gridroute_time_parse(s.int64, b.length == 0 ? new byte[1] : b, b.length, s.err);
         if (rc != CApi.OK) {
@@ -106,7 +107,7 @@ public final class Gridroute {
      */
     public static String formatTime(long micros, String zone) {
         requireLibrary();
-        byte[] z = zone.getBytes(StandardCharsets.UTF_8);
+        byte[] z = Utf8.encode("zone", zone);
         Scratch s = Scratch.get();
         int rc = CApi.gridroute_time_format(s.buf, micros, z.length == 0 ? new byte[1] : z, z.length, s.err);
         String out = takeText(s.buf);

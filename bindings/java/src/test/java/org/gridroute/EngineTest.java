@@ -150,6 +150,18 @@ class EngineTest {
             assertThrows(NullPointerException.class, () -> engine.route(null));
             // The engine still answers on this thread afterwards.
             assertEquals(DecisionStatus.ROUTED, engine.route(new Issue("y", "noise", "a-01", AT)).status());
+            // The JSON calls and the time functions refuse an unpaired surrogate too: Java would send '?'
+            // for it, and the answer would name an id the platform never sent.
+            String line = "{\"id\": \"I-\ud800\", \"category\": \"noise\", \"cell\": \"a-01\", \"at\": \"2026-11-20T09:15:00+08:00\"}";
+            e = assertThrows(InvalidArgumentException.class, () -> engine.routeJson(line));
+            assertTrue(e.getMessage().contains("line is not valid Unicode: an unpaired surrogate"), e.getMessage());
+            assertThrows(InvalidArgumentException.class, () -> engine.routeJsonl(line + "\n"));
+            assertThrows(InvalidArgumentException.class, () -> engine.escalateJson(line, java.time.Instant.now()));
+            assertThrows(InvalidArgumentException.class, () -> engine.escalateJsonl(line, java.time.Instant.now()));
+            assertThrows(InvalidArgumentException.class, () -> Gridroute.parseTime("2026-11-20T09:15:00+08:00\udc00"));
+            assertThrows(InvalidArgumentException.class, () -> Gridroute.formatTime(0, "Asia/Shanghai\ud800"));
+            // A '?' of the caller's own is sent as it is.
+            assertTrue(engine.routeJson(line.replace("\ud800", "?")).contains("\"id\": \"I-?\""));
         }
     }
 

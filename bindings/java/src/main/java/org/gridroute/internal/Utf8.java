@@ -4,8 +4,8 @@ import org.gridroute.InvalidArgumentException;
 
 import java.nio.charset.StandardCharsets;
 
-/** UTF-8 for strings handed to the library. */
-final class Utf8 {
+/** UTF-8 for strings handed to the library (the typed structs, the JSON calls, times and zones). */
+public final class Utf8 {
     private Utf8() {}
 
     /**
@@ -13,7 +13,7 @@ final class Utf8 {
      * Java write '?' for it (and route a different text), it is refused. Java writes '?' for exactly those,
      * so only a result with a '?' is looked at again.
      */
-    static byte[] encode(String field, String s) {
+    public static byte[] encode(String field, String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         for (byte x : b) {
             if (x == '?') {
