@@ -32,6 +32,8 @@ public record Case(Issue issue, int level, Instant levelStartedAt, boolean respo
         List<Suspension> suspended, Instant extendedTo) {
 
     public Case {
+        // A case is open or resolved: no status is a caller's slip, not an open case.
+        java.util.Objects.requireNonNull(status, "status (CaseStatus.OPEN or RESOLVED)");
         returned = returned == null ? List.of() : List.copyOf(returned);
         suspended = suspended == null ? List.of() : List.copyOf(suspended);
     }
@@ -89,7 +91,11 @@ public record Case(Issue issue, int level, Instant levelStartedAt, boolean respo
      * @param at      when
      * @param reason  why, or null
      */
-    public record Return(String handler, Instant at, String reason) {}
+    public record Return(String handler, Instant at, String reason) {
+        public Return {
+            java.util.Objects.requireNonNull(handler, "handler (the handler that returned the case)");
+        }
+    }
 
     /**
      * A suspension (挂起): the case's clock stops from {@code from} to {@code to}.

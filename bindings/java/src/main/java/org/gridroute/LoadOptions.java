@@ -13,6 +13,19 @@ package org.gridroute;
 public record LoadOptions(int maxJsonDepth, long maxFileBytes, long maxUnits, long maxHandlers, long maxRules,
         long maxErrors) {
 
+    /** Each limit is 0 (its default) or positive: a negative one would read as a huge unsigned limit. */
+    public LoadOptions {
+        if (maxJsonDepth < 0 || maxFileBytes < 0 || maxUnits < 0 || maxHandlers < 0 || maxRules < 0 || maxErrors < 0) {
+            throw new IllegalArgumentException("a load limit is 0 (the default) or positive: " + toStringOf(
+                    maxJsonDepth, maxFileBytes, maxUnits, maxHandlers, maxRules, maxErrors));
+        }
+    }
+
+    private static String toStringOf(int d, long f, long u, long h, long r, long e) {
+        return "maxJsonDepth=" + d + ", maxFileBytes=" + f + ", maxUnits=" + u + ", maxHandlers=" + h + ", maxRules=" + r
+                + ", maxErrors=" + e;
+    }
+
     /** Every limit at its default. */
     public static final LoadOptions DEFAULTS = new LoadOptions(0, 0, 0, 0, 0, 0);
 

@@ -166,6 +166,18 @@ class EngineTest {
     }
 
     @Test
+    void recordsRefuseWhatTheyCannotMean() {
+        // No status is a slip, not an open case; a return names who returned it; a load limit is 0 or more.
+        Issue issue = new Issue("x", "noise", "a-01", AT);
+        assertThrows(NullPointerException.class, () -> new Case(issue, 0, AT, false, 0, null, null));
+        assertThrows(NullPointerException.class, () -> new Case.Return(null, AT, "not ours"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LoadOptions.DEFAULTS.withMaxErrors(-1));
+        assertTrue(e.getMessage().contains("maxErrors=-1"), e.getMessage());
+        assertEquals(5, LoadOptions.DEFAULTS.withMaxErrors(5).maxErrors());
+    }
+
+    @Test
     void explainAddsTheTrace() {
         try (Engine engine = small()) {
             Decision d = engine.explain(new Issue("I-1", "noise", "a-01", AT));
