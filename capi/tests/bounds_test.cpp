@@ -200,8 +200,8 @@ TEST(Bounds, LengthsAbovePtrdiffMaxAreInvalidArguments) {
 
 // ---- instants: out of range and missing, on every entry point
 
-// An issue on the struct path at `at`; the message of the decision.
-std::string route_struct(gridroute_engine* e, std::int64_t at) {
+// The struct-path issue "T" of kCategory at kCell, reported at `at`.
+gridroute_issue struct_issue(std::int64_t at) {
   gridroute_issue is = GRIDROUTE_ISSUE_INIT;
   is.id = "T";
   is.id_len = GRIDROUTE_NTS;
@@ -210,6 +210,12 @@ std::string route_struct(gridroute_engine* e, std::int64_t at) {
   is.cell = kCell;
   is.cell_len = GRIDROUTE_NTS;
   is.at = at;
+  return is;
+}
+
+// An issue on the struct path at `at`; the message of the decision.
+std::string route_struct(gridroute_engine* e, std::int64_t at) {
+  gridroute_issue is = struct_issue(at);
   gridroute_decision d = GRIDROUTE_DECISION_INIT;
   int rc = gridroute_engine_route(&d, e, &is, nullptr, nullptr);
   std::string m = rc == GRIDROUTE_OK ? "(routed)" : str(d.message);
@@ -226,14 +232,7 @@ struct CaseTimes {
 };
 
 std::string escalate_struct(gridroute_engine* e, const CaseTimes& t) {
-  gridroute_issue is = GRIDROUTE_ISSUE_INIT;
-  is.id = "T";
-  is.id_len = GRIDROUTE_NTS;
-  is.category = kCategory;
-  is.category_len = GRIDROUTE_NTS;
-  is.cell = kCell;
-  is.cell_len = GRIDROUTE_NTS;
-  is.at = t.at;
+  gridroute_issue is = struct_issue(t.at);
   gridroute_return ret = {"h-nobody", GRIDROUTE_NTS, t.returned_at, "", 0};
   gridroute_suspension sus = {t.from, t.to};
   gridroute_case c = GRIDROUTE_CASE_INIT;
@@ -333,14 +332,7 @@ TEST(Bounds, APinNullWithALengthIsAnInvalidArgument) {
   Engine e(kLanxi);
   ASSERT_NE(e.e, nullptr);
   for (const char* field : {"rule", "handler"}) {
-    gridroute_issue is = GRIDROUTE_ISSUE_INIT;
-    is.id = "T";
-    is.id_len = GRIDROUTE_NTS;
-    is.category = kCategory;
-    is.category_len = GRIDROUTE_NTS;
-    is.cell = kCell;
-    is.cell_len = GRIDROUTE_NTS;
-    is.at = kAt;
+    gridroute_issue is = struct_issue(kAt);
     gridroute_case c = GRIDROUTE_CASE_INIT;
     c.issue = &is;
     c.level_started_at = kAt;
