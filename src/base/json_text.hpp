@@ -54,4 +54,11 @@ void append_token(std::string& pointer, std::string_view token);
 // A short, quoted rendering of a JSON value for messages: "high", 12, true, {...}.
 std::string brief(const boost::json::value& v);
 
+// Whether a JSON number's text is an integer (no fraction, no exponent): an optional '-', then digits.
+// JSON has no leading zeros, so the text is also the integer's decimal form, however long.
+inline bool integer_text(std::string_view t) {
+  if (!t.empty() && t.front() == '-') t.remove_prefix(1);
+  return !t.empty() && t.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
 }  // namespace gridroute::detail

@@ -24,14 +24,6 @@
 namespace gridroute::geo {
 namespace {
 
-// Whether a JSON number's text is an integer (no fraction, no exponent): an optional '-', then digits.
-// JSON has no leading zeros, so the text is also the integer's decimal form ("-0" aside, read as 0 when
-// the number fits 64 bits).
-bool integer_text(std::string_view t) {
-  if (!t.empty() && t.front() == '-') t.remove_prefix(1);
-  return !t.empty() && t.find_first_not_of("0123456789") == std::string_view::npos;
-}
-
 namespace json = boost::json;
 using detail::Pt;
 using gridroute::detail::cat;
@@ -403,7 +395,7 @@ class Reader {
       case Slot::p_id: {
         IdValue& id = slot == Slot::f_id ? f_.id : f_.prop_id;
         if (integer) id = {IdValue::integer, (*integer)()};
-        else if (integer_text(text)) id = {IdValue::integer, std::string(text)};  // past 64 bits: its digits are its decimal form
+        else if (gridroute::detail::integer_text(text)) id = {IdValue::integer, std::string(text)};  // past 64 bits: its digits are its decimal form
         else id = {IdValue::bad, cat(std::string_view(text), " (an integer is written without a fraction or exponent)")};
         break;
       }

@@ -110,14 +110,6 @@ bool LineParser::parse(std::string_view line, json::value& value, json::storage_
   return true;
 }
 
-namespace {
-// Whether `t` is a JSON number without a fraction or an exponent: an optional '-', then digits.
-bool is_integer_literal(std::string_view t) {
-  if (!t.empty() && t.front() == '-') t.remove_prefix(1);
-  return !t.empty() && t.find_first_not_of("0123456789") == std::string_view::npos;
-}
-}  // namespace
-
 bool LineParser::issue_fields(std::string_view line, const json::object& o, Issue& is, LineId& id, LineSlot& slot) {
   id = {};
   auto idv = o.if_contains("id");
@@ -133,7 +125,7 @@ bool LineParser::issue_fields(std::string_view line, const json::object& o, Issu
   } else if (auto raw = idv->is_double() ? value_text(line, "/id") : std::string_view(); !raw.empty()) {
     // A number is quoted as the line wrote it (1e3, not the 1000 it stands for). Integer ids are 64-bit,
     // as every typed binding holds them; a longer one (which Boost.JSON holds as a double) says so.
-    return fail(cat("field 'id' must be a string or an integer", is_integer_literal(raw) ? " within 64-bit range" : "",
+    return fail(cat("field 'id' must be a string or an integer", integer_text(raw) ? " within 64-bit range" : "",
                     ", got ", utf8_prefix(raw, 80)));
   } else {
     return fail(cat("field 'id' must be a string or an integer, got ", brief(*idv)));
