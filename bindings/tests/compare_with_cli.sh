@@ -4,8 +4,6 @@
 # --now T the file holds cases, evaluated at T by both (`gridroute escalate`). With EXPECTED, the CLI must
 # first match it; with --may-skip, a CLI that does not match it yet makes the test skip instead of fail.
 #   compare_with_cli.sh LANG BUNDLE FILE [EXPECTED] [--may-skip] [--now T]
-# A bundle this build refuses only for naming `cells_geojson` (SPEC §7, locations) is compared through a
-# copy without `cells_geojson` and `snap_meters`: the issue and case lines of the examples do not use them.
 # Environment: GRIDROUTE_BUILD_DIR, GRIDROUTE_CLI, GRIDROUTE_COMPARE_JSONL, PYTHON.
 set -uo pipefail
 lang=$1 bundle=$2 input=$3
@@ -31,23 +29,6 @@ case "$lang" in
   go) [[ -x "$GRIDROUTE_BUILD_DIR/bindings/route_typed_go" ]] || { echo "SKIP: no Go driver (golang-go)"; exit 0; } ;;
   java) [[ -f "$GRIDROUTE_BUILD_DIR/bindings/java/classpath.txt" ]] || { echo "SKIP: no Java driver (JDK, JNA, Jackson)"; exit 0; } ;;
 esac
-
-# The bundle as this build loads it (see above).
-if ! "$GRIDROUTE_CLI" check "$bundle" >"$out/check.txt" 2>&1 && grep -q "cells_geojson" "$out/check.txt"; then
-  rm -rf "$out/bundle" && cp -r "$bundle" "$out/bundle" || exit 1
-  "$python" - "$out/bundle/jurisdiction.json" <<'EOF' || exit 1
-import json, sys
-path = sys.argv[1]
-with open(path, encoding="utf-8") as f:
-    j = json.load(f)
-j.pop("cells_geojson", None)
-j.pop("snap_meters", None)
-with open(path, "w", encoding="utf-8") as f:
-    json.dump(j, f, ensure_ascii=False, indent=1)
-EOF
-  echo "note: this build refuses $bundle for its cells_geojson; comparing on $out/bundle, without it"
-  bundle=$out/bundle
-fi
 
 if [[ $mode == route ]]; then
   "$GRIDROUTE_CLI" route "$bundle" "$input" >"$out/cli.jsonl" 2>"$out/cli.err"

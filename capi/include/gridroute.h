@@ -526,10 +526,11 @@ typedef struct gridroute_action {
   int32_t fallback;              /* 1: the case's rule is the fallback owner's (`rule` is {NULL, 0}) */
   gridroute_string bundle;       /* the digest of the bundle that decided (SPEC §6.6) */
   gridroute_string json;         /* with GRIDROUTE_ESCALATE_EXPLAIN: the action as JSON, with its trace */
+  gridroute_string cell;         /* the cell found from the case's location (SPEC §7), else {NULL, 0} */
 } gridroute_action;
 
 #define GRIDROUTE_ACTION_INIT {sizeof(gridroute_action), 0, 0, 0, {NULL, 0}, {NULL, 0}, {NULL, 0}, {NULL, 0}, \
-    {NULL, 0}, {NULL, 0}, 0, 0, 0, {NULL, 0}, {NULL, 0}, NULL, NULL, 0, 0, 0, {NULL, 0}, {NULL, 0}}
+    {NULL, 0}, {NULL, 0}, 0, 0, 0, {NULL, 0}, {NULL, 0}, NULL, NULL, 0, 0, 0, {NULL, 0}, {NULL, 0}, {NULL, 0}}
 
 /* Evaluates a case at `now` (unix microseconds) into *out. A rejected case (bad issue, unrouted issue,
  * level out of range, bad field) gives GRIDROUTE_E_REJECTED and kind GRIDROUTE_ACTION_REJECTED with the

@@ -205,6 +205,7 @@ int gridroute_engine_escalate(gridroute_action* out, const gridroute_engine* eng
       if (out->assist_count) out->assist = h.lists.data();
       out->repinned = a.repinned ? 1 : 0;
       out->fallback = a.fallback ? 1 : 0;
+      if (a.located && a.cell != gridroute::kNone) out->cell = out_str(s.unit_id(a.cell));
     }
     return GRIDROUTE_OK;
   });

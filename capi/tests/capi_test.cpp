@@ -499,6 +499,58 @@ TEST(Golden, FastPathEscalateEqualsJsonPath) {
   }
 }
 
+// A case given by its location (SPEC §7) carries the cell found, on the struct path as in its JSON; a case
+// given by its cell carries none.
+TEST(Golden, AnActionOfALocatedCaseCarriesTheCellFound) {
+  const std::string dir = std::string(GRIDROUTE_SHARED_DIR) + "/examples-1.1/lianshi";
+  if (!fs::exists(dir + "/jurisdiction.json")) GTEST_SKIP() << "no " << dir;
+  EngineHandle e(dir);
+  int64_t now = 0, at = 0;
+  ASSERT_EQ(gridroute_time_parse(&now, "2026-12-09T10:00:00+08:00", GRIDROUTE_NTS, nullptr), GRIDROUTE_OK);
+  ASSERT_EQ(gridroute_time_parse(&at, "2026-12-03T09:30:00+08:00", GRIDROUTE_NTS, nullptr), GRIDROUTE_OK);
+  gridroute_attr attr{};
+  attr.name = "private_property";
+  attr.name_len = GRIDROUTE_NTS;
+  attr.type = GRIDROUTE_ATTR_BOOL;
+  attr.boolean = 1;
+  gridroute_issue issue = GRIDROUTE_ISSUE_INIT;
+  issue.id = "G";
+  issue.id_len = GRIDROUTE_NTS;
+  issue.category = "nuisance.dog.stairwell";
+  issue.category_len = GRIDROUTE_NTS;
+  issue.at = at;
+  issue.attrs = &attr;
+  issue.attr_count = 1;
+  issue.has_location = 1;
+  issue.lon = 120.4326171875;
+  issue.lat = 30.7109375;
+  gridroute_case c = GRIDROUTE_CASE_INIT;
+  c.issue = &issue;
+  c.level_started_at = at;
+  gridroute_action a = GRIDROUTE_ACTION_INIT;
+  ASSERT_EQ(gridroute_engine_escalate(&a, e.e, &c, now, nullptr, nullptr), GRIDROUTE_OK) << str(a.message);
+  const std::string line =
+      R"({"id": "G", "category": "nuisance.dog.stairwell", "location": [120.4326171875, 30.7109375], )"
+      R"("at": "2026-12-03T09:30:00+08:00", "attrs": {"private_property": true}, "level": 0, )"
+      R"("level_started_at": "2026-12-03T09:30:00+08:00", "responded": false, "reports": 0, "status": "open"})";
+  gridroute_buf out = GRIDROUTE_BUF_INIT;
+  ASSERT_EQ(gridroute_engine_escalate_json(&out, e.e, line.data(), line.size(), now, nullptr, nullptr), GRIDROUTE_OK);
+  const json::object want = json::parse(std::string(out.ptr, out.len)).as_object();
+  EXPECT_EQ(json_str(want, "cell"), "xinhua-a-01");
+  EXPECT_EQ(str(a.cell), json_str(want, "cell"));
+  EXPECT_EQ(str(a.handler), json_str(want, "handler"));
+  // The same case by its cell: no cell found, none written.
+  issue.has_location = 0;
+  issue.cell = "xinhua-a-01";
+  issue.cell_len = GRIDROUTE_NTS;
+  ASSERT_EQ(gridroute_engine_escalate(&a, e.e, &c, now, nullptr, nullptr), GRIDROUTE_OK) << str(a.message);
+  EXPECT_EQ(a.cell.ptr, nullptr);
+  EXPECT_EQ(a.cell.len, 0u);
+  EXPECT_EQ(str(a.handler), json_str(want, "handler"));
+  gridroute_action_release(&a);
+  gridroute_buf_dispose(&out);
+}
+
 // ---- explain, check, time
 
 TEST(Explain, TraceInBothShapes) {

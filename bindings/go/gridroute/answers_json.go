@@ -243,6 +243,9 @@ func (a Action) MarshalJSON() ([]byte, error) {
 		o.str("error", a.Error)
 		return o.end(a.Bundle), nil
 	}
+	if a.Cell != "" {
+		o.str("cell", a.Cell)
+	}
 	o.int("level", a.Level)
 	if a.Kind == Dispute {
 		o.raw("role", []byte("null"))
@@ -279,6 +282,7 @@ func (a Action) MarshalJSON() ([]byte, error) {
 type actionJSON struct {
 	ID         ID              `json:"id"`
 	Action     string          `json:"action"`
+	Cell       *string         `json:"cell"`
 	Error      *string         `json:"error"`
 	Level      int             `json:"level"`
 	Role       *string         `json:"role"`
@@ -305,7 +309,8 @@ func (a *Action) UnmarshalJSON(b []byte) error {
 	}
 	out := Action{ID: w.ID, Kind: w.Action, Level: w.Level, Handler: deref(w.Handler), Role: deref(w.Role),
 		Department: deref(w.Department), Unit: deref(w.Unit), Rule: deref(w.Rule), Assist: orEmpty(w.Assist),
-		Reasons: w.Reasons, Repinned: deref(w.Repinned), Error: deref(w.Error), Bundle: deref(w.Bundle)}
+		Reasons: w.Reasons, Repinned: deref(w.Repinned), Error: deref(w.Error), Bundle: deref(w.Bundle),
+		Cell: deref(w.Cell)}
 	if w.Action != Rejected {
 		out.Reasons = orEmpty(out.Reasons)
 	}

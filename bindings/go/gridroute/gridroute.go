@@ -679,6 +679,7 @@ const (
 type Action struct {
 	ID         ID     // the case's
 	Kind       string // None, Hold, Escalate, Reopen, Overdue, Redispatch, Dispute, Suspended or Rejected
+	Cell       string // the cell found from the case's Location (SPEC §7); "" for a case given by its cell
 	Level      int
 	Handler    string // "" for a dispute
 	Role       string
@@ -821,7 +822,8 @@ func (e *Engine) Escalate(cs Case, now time.Time, opts ...EscalateOption) (Actio
 		Role: goString(a.role), Department: goString(a.department), Unit: goString(a.unit), Rule: goString(a.rule),
 		Escalation: goString(a.escalation), Assist: goList(a.assist, a.assist_count), Reasons: []string{},
 		NextCheck: goTime(a.next_check, tz), RespondBy: goTime(a.respond_by, tz), ResolveBy: goTime(a.resolve_by, tz),
-		Repinned: a.repinned != 0, Fallback: a.fallback != 0, Bundle: goString(a.bundle), Trace: trace}
+		Repinned: a.repinned != 0, Fallback: a.fallback != 0, Bundle: goString(a.bundle), Cell: goString(a.cell),
+		Trace: trace}
 	for _, r := range []struct {
 		bit  C.uint32_t
 		name string

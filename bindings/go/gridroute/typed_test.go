@@ -37,48 +37,14 @@ func compareScript() string {
 	return filepath.Join(sharedDir(), "tools", "compare_jsonl.py")
 }
 
-// loadExample loads an example bundle. This build does not read cell polygons yet (SPEC §7): a bundle
-// refused for naming `cells_geojson` is loaded from a copy without `cells_geojson` and `snap_meters`,
-// which its issue and case lines do not need.
+// loadExample loads an example bundle; the second result is the directory it was loaded from.
 func loadExample(t *testing.T, dir string) (*Engine, string) {
 	t.Helper()
 	e, err := Load(dir)
-	if err == nil {
-		return e, dir
-	}
-	var gerr *Error
-	if !errors.As(err, &gerr) || !strings.Contains(err.Error()+gerr.Pointer, "cells_geojson") {
+	if err != nil {
 		t.Fatalf("Load(%s): %v", dir, err)
 	}
-	copyDir := t.TempDir()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, en := range entries {
-		if en.IsDir() {
-			continue
-		}
-		data := readFile(t, filepath.Join(dir, en.Name()))
-		if en.Name() == "jurisdiction.json" {
-			var j map[string]json.RawMessage
-			if err := json.Unmarshal(data, &j); err != nil {
-				t.Fatal(err)
-			}
-			delete(j, "cells_geojson")
-			delete(j, "snap_meters")
-			if data, err = json.Marshal(j); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := os.WriteFile(filepath.Join(copyDir, en.Name()), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if e, err = Load(copyDir); err != nil {
-		t.Fatalf("Load(%s without cells_geojson): %v", dir, err)
-	}
-	return e, copyDir
+	return e, dir
 }
 
 func lianshi() string { return filepath.Join(sharedDir(), "examples-1.1", "lianshi") }
@@ -543,5 +509,42 @@ func BenchmarkMarshalDecision(b *testing.B) {
 		if _, err := json.Marshal(d); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// A case given by its location carries the cell found on the struct path, as `gridroute escalate` writes
+// it; the same case given by its cell carries none.
+func TestALocatedCaseCarriesTheCellFound(t *testing.T) {
+	e, _ := loadExample(t, lianshi())
+	defer e.Close()
+	at := time.Date(2026, 12, 3, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
+	now := time.Date(2026, 12, 9, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	c := Case{Issue: Issue{ID: StringID("G"), Category: "nuisance.dog.stairwell", At: at,
+		Location: &Location{Lon: 120.4326171875, Lat: 30.7109375}, Attrs: map[string]any{"private_property": true}},
+		LevelStartedAt: at}
+	a, err := e.Escalate(c, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Cell != "xinhua-a-01" {
+		t.Errorf("Cell = %q, want xinhua-a-01", a.Cell)
+	}
+	line := []byte(`{"id": "G", "category": "nuisance.dog.stairwell", "location": [120.4326171875, 30.7109375], ` +
+		`"at": "2026-12-03T09:30:00+08:00", "attrs": {"private_property": true}, "level": 0, ` +
+		`"level_started_at": "2026-12-03T09:30:00+08:00", "responded": false, "reports": 0, "status": "open"}`)
+	viaJSON, err := e.EscalateJSON(line, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameJSON(marshal(t, a), viaJSON) {
+		t.Errorf("the struct path writes\n%s\nthe JSON call\n%s", marshal(t, a), viaJSON)
+	}
+	var back Action
+	if err := json.Unmarshal(viaJSON, &back); err != nil || back.Cell != "xinhua-a-01" {
+		t.Errorf("read back: Cell %q, %v", back.Cell, err)
+	}
+	c.Issue.Location, c.Issue.Cell = nil, "xinhua-a-01"
+	if a, err = e.Escalate(c, now); err != nil || a.Cell != "" {
+		t.Errorf("by its cell: Cell %q, %v", a.Cell, err)
 	}
 }

@@ -380,9 +380,10 @@ class Action(_Answer):
     error: Optional[str] = None
     bundle: Optional[str] = None
     trace: Optional[List[Any]] = None
+    cell: Optional[str] = None  # the cell found from the case's location (SPEC §7)
     extra: Optional[Dict[str, Any]] = dataclasses.field(default=None, repr=False)
 
-    _known = ("id", "action", "error", "level", "role", "department", "handler", "unit", "rule", "assist",
+    _known = ("id", "action", "cell", "error", "level", "role", "department", "handler", "unit", "rule", "assist",
               "reasons", "next_check", "respond_by", "resolve_by", "repinned", "trace", "bundle")
 
     @property
@@ -400,7 +401,8 @@ class Action(_Answer):
                    reasons=tuple(_enum(Reason, r) for r in d.get("reasons") or ()),
                    next_check=_time_out(d.get("next_check")), respond_by=_time_out(d.get("respond_by")),
                    resolve_by=_time_out(d.get("resolve_by")), repinned=bool(d.get("repinned", False)),
-                   error=d.get("error"), bundle=d.get("bundle"), trace=d.get("trace"), extra=extra or None)
+                   error=d.get("error"), bundle=d.get("bundle"), trace=d.get("trace"), cell=d.get("cell"),
+                   extra=extra or None)
 
     def to_dict(self):
         """The JSON object of this action, in the order and with the fields `gridroute escalate` writes."""
@@ -408,6 +410,8 @@ class Action(_Answer):
         if self.action == ActionKind.REJECTED:
             d["error"] = self.error
         else:
+            if self.cell is not None:
+                d["cell"] = self.cell
             d["level"] = self.level
             if self.action == ActionKind.DISPUTE:
                 d["role"] = None

@@ -10,8 +10,6 @@ import io
 import json
 import os
 import re
-import shutil
-import tempfile
 import unittest
 
 import gridroute
@@ -29,30 +27,6 @@ def shared_dir():
 
 
 LIANSHI = os.path.join(shared_dir(), "examples-1.1", "lianshi")
-_TMP = tempfile.TemporaryDirectory(prefix="gridroute-python-tests-")
-
-
-def loadable(bundle):
-    """The bundle as this build loads it. This build does not read cell polygons yet (SPEC §7): a bundle refused
-    for naming `cells_geojson` is loaded from a copy without `cells_geojson` and `snap_meters`, which its
-    issue and case lines do not need."""
-    try:
-        gridroute.Engine.load(bundle).close()
-        return bundle
-    except gridroute.BundleError as e:
-        if not any(d.pointer == "/cells_geojson" for d in e.diagnostics):
-            raise
-    copy = os.path.join(_TMP.name, os.path.basename(bundle))
-    if not os.path.isdir(copy):
-        shutil.copytree(bundle, copy)
-        path = os.path.join(copy, "jurisdiction.json")
-        with open(path, encoding="utf-8") as f:
-            j = json.load(f)
-        j.pop("cells_geojson", None)
-        j.pop("snap_meters", None)
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump(j, f, ensure_ascii=False)
-    return copy
 
 
 def now_of(bundle):
@@ -112,7 +86,7 @@ class TypedExamplesTest(unittest.TestCase):
     expected answers by compare_jsonl.py's rules."""
 
     def bundles(self):
-        return example_bundles() + [loadable(LIANSHI)]
+        return example_bundles() + [LIANSHI]
 
     def assert_matches(self, mode, answers, want):
         self.assertEqual(len(answers), len(want))
@@ -173,7 +147,7 @@ class TypedExamplesTest(unittest.TestCase):
 class LifecycleTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.bundle = loadable(LIANSHI)
+        cls.bundle = LIANSHI
         cls.engine = gridroute.Engine.load(cls.bundle)
         cls.now = now_of(cls.bundle)
         cls.issues = {typed_issue(line).id: line for line in read_lines(os.path.join(cls.bundle, "issues.jsonl"))
@@ -236,6 +210,19 @@ class LifecycleTest(unittest.TestCase):
             self.engine.escalate(bad, self.now)
         self.assertEqual(cm.exception.action.action, gridroute.ActionKind.REJECTED)
         self.assertIn("suspended/0/to", cm.exception.action.error)
+
+    def test_a_located_case_carries_the_cell_found(self):
+        at = dt.datetime(2026, 12, 3, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        issue = gridroute.Issue("G", "nuisance.dog.stairwell", None, at, {"private_property": True},
+                                location=(120.4326171875, 30.7109375))
+        a = self.engine.escalate(gridroute.Case(issue, 0, at, False, 0), self.now)
+        self.assertEqual(a.cell, "xinhua-a-01")
+        self.assertEqual(list(a.to_dict())[:3], ["id", "action", "cell"])
+        by_cell = gridroute.Issue("G", "nuisance.dog.stairwell", "xinhua-a-01", at, {"private_property": True})
+        b = self.engine.escalate(gridroute.Case(by_cell, 0, at, False, 0), self.now)
+        self.assertIsNone(b.cell)
+        self.assertEqual(b.handler, a.handler)
+        self.assertNotIn("cell", b.to_dict())
 
 
 class IssuesTest(unittest.TestCase):

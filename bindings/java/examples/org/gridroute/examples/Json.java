@@ -475,6 +475,9 @@ public final class Json {
                 bundle(g, a.bundle());
                 return;
             }
+            if (a.cell() != null) {
+                g.writeStringField("cell", a.cell());
+            }
             g.writeNumberField("level", a.level());
             if (a.action() == ActionKind.DISPUTE) {
                 g.writeNullField("role");

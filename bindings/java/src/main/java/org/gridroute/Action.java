@@ -26,15 +26,25 @@ import java.util.List;
  * @param error       rejected: why
  * @param bundle      the digest of the bundle that decided (SPEC §6.6)
  * @param trace       with {@code explain}: the whole action as JSON, with its {@code "trace"}; else null
+ * @param cell        the cell found from the case's location (SPEC §7); null for a case given by its cell
  */
 public record Action(String id, ActionKind action, int level, String handler, String role, String department,
         String unit, String rule, String escalation, List<String> assist, List<Reason> reasons,
         ZonedDateTime nextCheck, ZonedDateTime respondBy, ZonedDateTime resolveBy, boolean repinned,
-        boolean fallback, String error, String bundle, String trace) {
+        boolean fallback, String error, String bundle, String trace, String cell) {
 
     public Action {
         assist = assist == null ? List.of() : List.copyOf(assist);
         reasons = reasons == null ? List.of() : List.copyOf(reasons);
+    }
+
+    /** An action without a cell found from a location. */
+    public Action(String id, ActionKind action, int level, String handler, String role, String department,
+            String unit, String rule, String escalation, List<String> assist, List<Reason> reasons,
+            ZonedDateTime nextCheck, ZonedDateTime respondBy, ZonedDateTime resolveBy, boolean repinned,
+            boolean fallback, String error, String bundle, String trace) {
+        this(id, action, level, handler, role, department, unit, rule, escalation, assist, reasons, nextCheck,
+                respondBy, resolveBy, repinned, fallback, error, bundle, trace, null);
     }
 
     /** An action in the shape of binding 1.0 (no assist, flags or bundle). */
@@ -42,6 +52,6 @@ public record Action(String id, ActionKind action, int level, String handler, St
             String unit, String rule, String escalation, List<Reason> reasons, ZonedDateTime nextCheck,
             ZonedDateTime respondBy, ZonedDateTime resolveBy, String error) {
         this(id, action, level, handler, role, department, unit, rule, escalation, List.of(), reasons, nextCheck,
-                respondBy, resolveBy, false, false, error, null, null);
+                respondBy, resolveBy, false, false, error, null, null, null);
     }
 }

@@ -32,41 +32,9 @@ final class Golden {
         return sharedDir().resolve("examples/shuangcheng");
     }
 
-    /**
-     * The example of the case lifecycle (contract 1.1), as this build loads it: it does not read cell polygons
-     * yet (SPEC §7), so a bundle refused for naming {@code cells_geojson} is loaded from a copy without
-     * {@code cells_geojson} and {@code snap_meters}, which its issue and case lines do not need.
-     */
+    /** The example of the case lifecycle (contract 1.1) and of locations (SPEC §7). */
     static Path lianshi() {
-        return loadable(sharedDir().resolve("examples-1.1/lianshi"));
-    }
-
-    static Path loadable(Path dir) {
-        try {
-            Engine.load(dir).close();
-            return dir;
-        } catch (BundleException e) {
-            if (e.diagnostics().stream().noneMatch(d -> d.pointer().equals("/cells_geojson"))) {
-                throw e;
-            }
-        }
-        try {
-            Path copy = tmp().resolve(dir.getFileName() + "-without-cells");
-            Files.createDirectories(copy);
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path f : (Iterable<Path>) files::iterator) {
-                    Files.copy(f, copy.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            com.fasterxml.jackson.databind.node.ObjectNode j = (com.fasterxml.jackson.databind.node.ObjectNode)
-                    org.gridroute.examples.Json.MAPPER.readTree(copy.resolve("jurisdiction.json").toFile());
-            j.remove("cells_geojson");
-            j.remove("snap_meters");
-            org.gridroute.examples.Json.MAPPER.writeValue(copy.resolve("jurisdiction.json").toFile(), j);
-            return copy;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return sharedDir().resolve("examples-1.1/lianshi");
     }
 
     /** {@link #examples()} and the lifecycle example. */

@@ -129,6 +129,31 @@ class LifecycleTest {
         }
     }
 
+    /** A case given by its location carries the cell found, on the struct path as in the JSON call's answer. */
+    @Test
+    void aLocatedCaseCarriesTheCellFound() throws Exception {
+        try (Engine engine = Engine.load(lianshi)) {
+            Instant at = Instant.parse("2026-12-03T01:30:00Z");
+            Issue issue = new Issue("G", "nuisance.dog.stairwell", null, at, Map.of("private_property", true))
+                    .withLocation(120.4326171875, 30.7109375);
+            Instant when = Instant.parse("2026-12-09T02:00:00Z");
+            Action a = engine.escalate(new Case(issue, 0, at, false, 0), when);
+            assertEquals("xinhua-a-01", a.cell());
+            String line = "{\"id\": \"G\", \"category\": \"nuisance.dog.stairwell\", "
+                    + "\"location\": [120.4326171875, 30.7109375], \"at\": \"2026-12-03T09:30:00+08:00\", "
+                    + "\"attrs\": {\"private_property\": true}, \"level\": 0, "
+                    + "\"level_started_at\": \"2026-12-03T09:30:00+08:00\", \"responded\": false, \"reports\": 0, "
+                    + "\"status\": \"open\"}";
+            String viaJson = new String(engine.escalateJson(line.getBytes(StandardCharsets.UTF_8), when),
+                    StandardCharsets.UTF_8);
+            assertSameJson(viaJson, Json.action(a));
+            Action byCell = engine.escalate(new Case(new Issue("G", "nuisance.dog.stairwell", "xinhua-a-01", at,
+                    Map.of("private_property", true)), 0, at, false, 0), when);
+            assertNull(byCell.cell());
+            assertEquals(a.handler(), byCell.handler());
+        }
+    }
+
     /** Each answer of the struct path, written as JSON, is the JSON call's: the same members, in the same order. */
     @Test
     void theStructPathWritesWhatTheJsonCallsWrite() throws Exception {

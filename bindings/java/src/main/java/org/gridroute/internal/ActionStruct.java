@@ -17,7 +17,7 @@ import java.util.List;
  */
 @FieldOrder({"struct_size", "kind", "level", "reasons", "handler", "role", "department", "unit", "rule",
         "escalation", "next_check", "respond_by", "resolve_by", "message", "timezone", "hold_", "assist",
-        "assist_count", "repinned", "fallback", "bundle", "json"})
+        "assist_count", "repinned", "fallback", "bundle", "json", "cell"})
 public class ActionStruct extends Structure {
     public int struct_size;
     public int kind;
@@ -41,6 +41,7 @@ public class ActionStruct extends Structure {
     public int fallback;
     public Structs.GrString bundle;
     public Structs.GrString json;
+    public Structs.GrString cell;
 
     private static final ActionStruct L = new ActionStruct();
     /** sizeof(gridroute_action) as this binding knows it. */
@@ -66,6 +67,7 @@ public class ActionStruct extends Structure {
     private static final int FALLBACK = L.fieldOffset("fallback");
     private static final int BUNDLE = L.fieldOffset("bundle");
     private static final int JSON = L.fieldOffset("json");
+    private static final int CELL = L.fieldOffset("cell");
 
     /** Sets a zeroed action to GRIDROUTE_ACTION_INIT. */
     static void init(Pointer p) {
@@ -93,6 +95,6 @@ public class ActionStruct extends Structure {
                 DecisionStruct.list(s, Bytes.getLong(v, ASSIST), Bytes.getLong(v, ASSIST_COUNT)),
                 Reason.of(Bytes.getInt(v, REASONS)), s.zoned(Bytes.getLong(v, NEXT_CHECK), tz),
                 s.zoned(Bytes.getLong(v, RESPOND_BY), tz), s.zoned(Bytes.getLong(v, RESOLVE_BY), tz),
-                Bytes.getInt(v, REPINNED) != 0, Bytes.getInt(v, FALLBACK) != 0, null, bundle, trace);
+                Bytes.getInt(v, REPINNED) != 0, Bytes.getInt(v, FALLBACK) != 0, null, bundle, trace, s.id(v, CELL));
     }
 }
