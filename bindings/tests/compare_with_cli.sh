@@ -2,16 +2,15 @@
 # Routes ISSUES with one binding's typed driver (scripts/route-with.sh) and with the CLI, and compares the
 # two on the contract fields (compare_jsonl.py) and on the bundle digest of every line (SPEC §6.6). With
 # --now T the file holds cases, evaluated at T by both (`gridroute escalate`). With EXPECTED, the CLI must
-# first match it; with --may-skip, a CLI that does not match it yet makes the test skip instead of fail.
-#   compare_with_cli.sh LANG BUNDLE FILE [EXPECTED] [--may-skip] [--now T]
+# first match it.
+#   compare_with_cli.sh LANG BUNDLE FILE [EXPECTED] [--now T]
 # Environment: GRIDROUTE_BUILD_DIR, GRIDROUTE_CLI, GRIDROUTE_COMPARE_JSONL, PYTHON.
 set -uo pipefail
 lang=$1 bundle=$2 input=$3
 shift 3
-expected='' may_skip='' now=''
+expected='' now=''
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --may-skip) may_skip=1; shift ;;
     --now) now=$2; shift 2 ;;
     *) expected=$1; shift ;;
   esac
@@ -38,10 +37,6 @@ fi
 cli_rc=$?
 if [[ -n "$expected" ]]; then
   if [[ $cli_rc -ne 0 ]] || ! "$python" "$compare" "$out/cli.jsonl" "$expected" >"$out/cli-vs-expected.txt"; then
-    if [[ -n "$may_skip" ]]; then
-      echo "SKIP: the CLI does not produce $expected yet (exit $cli_rc: $(head -c 300 "$out/cli.err"); $(tail -n 1 "$out/cli-vs-expected.txt" 2>/dev/null))"
-      exit 0
-    fi
     echo "FAIL: the CLI's own answers differ from $expected:"
     cat "$out/cli.err" "$out/cli-vs-expected.txt" 2>/dev/null | head -40
     exit 1
