@@ -270,6 +270,29 @@ TEST(Calendar, OutsideThePrecomputedYears) {
   }
 }
 
+// A count looks for its working time in the ~30 years (11,000 days) after the start's day, whichever way
+// it counts: before 2000 (walked), in 2000-2099 (closed form) or on past 2099 (walked on from 2100). One
+// working hour a week: 500 of them are within reach from either side of 2000-01-01, 2000 (38 years) from
+// neither, though both starts have the same next working period.
+TEST(Calendar, EveryCountHasTheSameHorizon) {
+  Calendar weekly("weekly", zone("UTC"), {1}, {{hm(8, 0), hm(9, 0)}}, {}, {});
+  for (const char* start : {"1999-12-31T00:00:00Z", "2000-01-01T00:00:00Z"}) {
+    SCOPED_TRACE(start);
+    EXPECT_EQ(weekly.add(T(start), D("500wh")), T("2009-07-27T09:00:00Z"));
+    EXPECT_EQ(weekly.add(T(start), D("500wd")), T("2009-07-27T09:00:00Z"));
+    EXPECT_EQ(weekly.add(T(start), D("2000wh")), gridroute::kNoInstant);
+    EXPECT_EQ(weekly.add(T(start), D("2000wd")), gridroute::kNoInstant);
+    for (const char* d : {"500wh", "500wd", "1500wh", "1500wd", "1580wh", "1580wd", "2000wh"})
+      EXPECT_EQ(weekly.add(T(start), D(d)), weekly.add_by_walking(T(start), D(d))) << d;
+  }
+  // From 2080, a count that runs past 2099 stops at the same horizon.
+  EXPECT_EQ(weekly.add(T("2080-01-01T00:00:00Z"), D("2000wh")), gridroute::kNoInstant);
+  EXPECT_EQ(weekly.add(T("2080-01-01T00:00:00Z"), D("2000wd")), gridroute::kNoInstant);
+  EXPECT_EQ(weekly.add(T("2080-01-01T00:00:00Z"), D("1500wh")),
+            weekly.add_by_walking(T("2080-01-01T00:00:00Z"), D("1500wh")));
+  EXPECT_NE(weekly.add(T("2080-01-01T00:00:00Z"), D("1500wh")), gridroute::kNoInstant);
+}
+
 // The indexed `add` equals the day-by-day walk on many random starts and durations.
 TEST(Calendar, AddEqualsAddByWalkingOnRandomInputs) {
   std::vector<Calendar> cals = {gov(), always(), berlin_office(), always("Europe/Berlin"), evenings(), berlin_nights(),

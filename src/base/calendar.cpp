@@ -284,10 +284,11 @@ Instant Calendar::add_by_walking(Instant start, Duration d) const {
   }
 }
 
-Instant Calendar::add_working_hours_walk(Instant start, std::int64_t micros) const {
+Instant Calendar::add_working_hours_walk(Instant start, std::int64_t micros, Day last) const {
   absl::CivilSecond cs = zone_.tz().At(absl::FromUnixSeconds(floor_secs(start))).cs;
   Day day = days_from_civil(cs.year(), cs.month(), cs.day());
-  for (std::int64_t i = 0; i < kWalkHorizonDays; ++i, ++day) {
+  if (last == kNoDay) last = day + kWalkHorizonDays - 1;
+  for (; day <= last; ++day) {
     if (!is_working(day)) continue;
     auto [used, due] = consume_day(day, start, micros, true);
     if (due != kNoInstant) return due;
@@ -296,9 +297,10 @@ Instant Calendar::add_working_hours_walk(Instant start, std::int64_t micros) con
   return kNoInstant;
 }
 
-Instant Calendar::add_working_days_walk(Day from, std::int64_t n) const {
+Instant Calendar::add_working_days_walk(Day from, std::int64_t n, Day last) const {
   Day day = from;
-  for (std::int64_t i = 0; i < kWalkHorizonDays; ++i) {
+  if (last == kNoDay) last = from + kWalkHorizonDays;
+  while (day < last) {
     ++day;
     if (is_working(day) && --n == 0) return period_instant(day, periods_.back().end, true);
   }
@@ -316,14 +318,16 @@ Instant Calendar::add_working_days_indexed(Day from, std::int64_t n) const {
         a, a + (n / weekday_count_) * 7, index_end_, n, [this](Day x, Day y) { return working_days(x, y); },
         [this](Day d) { return std::int64_t{is_working(d)}; });
     // Beyond the index: continue walking from its end.
-    if (c < n) return add_working_days_walk(index_end_ - 1, n - c);
+    if (c < n) return add_working_days_walk(index_end_ - 1, n - c, from + kWalkHorizonDays);
+    if (g - 1 > from + kWalkHorizonDays) return kNoInstant;
     return period_instant(g - 1, periods_.back().end, false);
   }
   const std::int64_t total = working_days(a, index_end_);
   // Beyond the index: continue walking from its end.
-  if (total < n) return add_working_days_walk(index_end_ - 1, n - total);
+  if (total < n) return add_working_days_walk(index_end_ - 1, n - total, from + kWalkHorizonDays);
   auto count = [this](Day x, Day y) { return working_days(x, y); };
   const Day j = first_day_reaching(a, index_end_ - 1, n, count);
+  if (j > from + kWalkHorizonDays) return kNoInstant;
   return period_instant(j, periods_.back().end, false);
 }
 
@@ -349,14 +353,18 @@ Instant Calendar::add_working_hours_indexed(Instant start, std::int64_t micros) 
     auto [g, c] = day_reaching_from(
         a, a + (micros / (nominal_micros_ * weekday_count_)) * 7, index_end_, micros,
         [this](Day x, Day y) { return working_micros(x, y); }, [this](Day d) { return day_micros(d); });
-    if (c < micros) return add_working_hours_walk(period_instant(index_end_, 0, true), micros - c);
+    if (c < micros)
+      return add_working_hours_walk(period_instant(index_end_, 0, true), micros - c, day + kWalkHorizonDays - 1);
     const Day k = g - 1;
+    if (k > day + kWalkHorizonDays - 1) return kNoInstant;
     return consume_day(k, kNoInstant + 1, micros - (c - day_micros(k)), false).second;
   }
   const std::int64_t total = working_micros(a, index_end_);
-  if (total < micros) return add_working_hours_walk(period_instant(index_end_, 0, true), micros - total);
+  if (total < micros)
+    return add_working_hours_walk(period_instant(index_end_, 0, true), micros - total, day + kWalkHorizonDays - 1);
   auto count = [this](Day x, Day y) { return working_micros(x, y); };
   const Day k = first_day_reaching(a, index_end_ - 1, micros, count);
+  if (k > day + kWalkHorizonDays - 1) return kNoInstant;
   return consume_day(k, kNoInstant + 1, micros - working_micros(a, k), false).second;
 }
 

@@ -90,8 +90,11 @@ class Calendar {
   std::int64_t working_micros(Day a, Day b) const;
   const std::vector<Irregular>& irregular() const;
   std::int64_t day_micros(Day day) const;
-  Instant add_working_hours_walk(Instant start, std::int64_t micros) const;
-  Instant add_working_days_walk(Day from, std::int64_t n) const;
+  // Every count looks for its working time in the kWalkHorizonDays days from the start's day on (`Nwd`:
+  // after it), whichever way it counts: a deadline past them is kNoInstant. A walk that continues a
+  // count from the index's end is given the last day of the start's horizon.
+  Instant add_working_hours_walk(Instant start, std::int64_t micros, Day last = kNoDay) const;
+  Instant add_working_days_walk(Day from, std::int64_t n, Day last = kNoDay) const;
   Instant add_working_hours_indexed(Instant start, std::int64_t micros) const;
   Instant add_working_days_indexed(Day from, std::int64_t n) const;
   // Working time in `day` at or after `start`, and the instant `micros` of it is reached (or kNoInstant).
