@@ -321,6 +321,38 @@ TEST(GeoRules, SnapsToTheNearestBoundaryWithinSnapMeters) {
   EXPECT_EQ(r.loc->locate(p, NAN), kOutside);
 }
 
+// Ties that floating point does not see as ties still go by file order: two edges on one line, or on two
+// lines equally far, at the same distance from a point whose foot of the perpendicular lies on both,
+// whose other ends make the last bits of the computed distances differ.
+TEST(GeoRules, TiesBetweenEdgesOfDifferentLengthsGoByFileOrder) {
+  // a's east edge and the west edge of b's hole lie on the meridian 120°; the point is in the hole.
+  const std::string a = feature("\"id\": \"a\"", polygon(square(119.9990234375, 30, 120, 30.0009765625)));
+  const std::string b = feature("\"id\": \"b\"", polygon(square(120, 30, 120.0009765625, 30.0009765625) + "," +
+                                                          square(120, 30.000244140625, 120.00048828125, 30.000732421875)));
+  for (bool b_first : {false, true}) {
+    auto r = load(collection(b_first ? std::vector<std::string>{b, a} : std::vector<std::string>{a, b}), kCells);
+    ASSERT_TRUE(r.loc.ok()) << r.all();
+    EXPECT_EQ(r.loc->locate({120.00002047874668, 30.000696853750522}, 30), b_first ? 1 : 0) << b_first;
+    for (int k = 1; k < 40; ++k) {  // points up the hole, 0.05 to 1.9 m east of the meridian, nearer to it
+      const Point p{120 + k * 5e-7, 30.0004 + k * 7e-6};  // than to the hole's north and south edges
+      EXPECT_EQ(r.loc->locate(p, 30), b_first ? 1 : 0) << b_first << " " << k;
+    }
+  }
+  // Two squares a gap apart, the second's west edge shorter and offset: the middle of the gap.
+  for (bool b_first : {false, true}) {
+    std::vector<std::string> fs = {
+        feature("\"id\": \"a\"", polygon(square(10, 60, 10.0078125, 60.0078125))),
+        feature("\"id\": \"b\"", polygon(square(10.015625, 60.0009765625, 10.0234375, 60.0068359375)))};
+    if (b_first) std::swap(fs[0], fs[1]);
+    auto r = load(collection(fs), kCells);
+    ASSERT_TRUE(r.loc.ok()) << r.all();
+    for (int k = 0; k < 40; ++k) {
+      const Point p{10.01171875, 60.0013 + k * 1.3e-4};
+      EXPECT_EQ(r.loc->locate(p, 1000), b_first ? 1 : 0) << b_first << " " << k;
+    }
+  }
+}
+
 TEST(GeoRules, SnappingNearThePolesAndTheAntimeridian) {
   auto r = load(collection({feature("\"id\": \"a\"", polygon(square(-180, 89.9999, -179, 89.99995))),
                             feature("\"id\": \"b\"", polygon(square(179.9, -10, 180, 10)))}),

@@ -317,6 +317,10 @@ void Locator::Impl::candidates(Pt p, Candidates& out) const {
   if (out.size() > 1) std::sort(out.begin(), out.end());
 }
 
+namespace {
+constexpr double kTieRelative = 1e-9;
+}  // namespace
+
 std::int32_t Locator::Impl::decide(Pt p, Candidates& cand, double snap_meters) const {
   for (std::uint32_t part : cand)
     if (part_contains(part, p)) return parts[part].cell;
@@ -340,7 +344,11 @@ std::int32_t Locator::Impl::decide(Pt p, Candidates& cand, double snap_meters) c
   std::int32_t cell = kOutside;
   for (std::uint32_t part : cand) {
     double d2 = part_distance2(part, p, kx, ky);
-    if (d2 < best) {  // strict: the earlier part (file order) keeps a tie
+    // The earlier part (file order) keeps a tie, and a tie is any difference within the rounding of the
+    // arithmetic: two edges on one line are at the same distance from a point whose foot lies on both,
+    // but their other ends make the last bits of the two values differ. 1e-9 of d2 is 5e-10 of the
+    // distance (15 nm at 30 m), far above that rounding and far below anything a map can tell apart.
+    if (d2 < best * (1 - kTieRelative)) {
       best = d2;
       cell = parts[part].cell;
     }
