@@ -219,6 +219,15 @@ TEST(GeoRules, AnAltitudeIsIgnored) {
                 kCells);
   ASSERT_TRUE(r.loc.ok()) << r.all();
   EXPECT_EQ(r.loc->locate({0.5, 0.5}), 0);
+  // Whatever its size: one past the range of binary64 is still a number, and ignored.
+  auto big = load(collection({feature("\"id\": \"a\"", polygon("[[0,0,1e400],[1,0,-1e999],[1,1,5],[0,1],[0,0,1e400]]"))}),
+                  kCells);
+  ASSERT_TRUE(big.loc.ok()) << big.all();
+  EXPECT_EQ(big.loc->locate({0.5, 0.5}), 0);
+  // Not a number, it is an error still.
+  EXPECT_NE(only_error(collection({feature("\"id\": \"a\"", polygon("[[0,0,\"x\"],[1,0],[1,1],[0,1],[0,0]]"))}))
+                .find("altitude must be a number, got a string"),
+            std::string::npos);
 }
 
 TEST(GeoRules, CoordinatesAreTheNearestBinary64OfTheirText) {

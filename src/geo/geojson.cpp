@@ -66,6 +66,10 @@ struct Tok {
   double w = 0;  // pos: the latitude
 };
 
+// A position's third member, the altitude, is ignored (SPEC §7): any JSON number will do, one past the
+// range of binary64 too.
+bool is_altitude(const Tok& t) { return t.kind == Tok::num || (t.kind == Tok::bad && t.what == 5); }
+
 // The tokens of one geometry's coordinates, reused from Feature to Feature (a plain array: this is the
 // innermost loop of the load).
 class TokList {
@@ -276,7 +280,7 @@ class Reader {
     if (fr.ctx != Ctx::coords) return true;
     const std::size_t b = fr.tok_begin, n = f_.toks.size() - b - 1;  // tokens inside the list
     if ((n == 2 || n == 3) && f_.toks[b + 1].kind == Tok::num && f_.toks[b + 2].kind == Tok::num &&
-        (n == 2 || f_.toks[b + 3].kind == Tok::num)) {
+        (n == 2 || is_altitude(f_.toks[b + 3]))) {
       const double lon = f_.toks[b + 1].v, lat = f_.toks[b + 2].v;
       f_.toks.truncate(b);
       f_.toks.push({Tok::pos, 0, lon, lat});
@@ -642,7 +646,9 @@ bool Reader::read_coordinates(std::vector<Pt>& out, std::vector<std::uint32_t>& 
       path.push_back(m);
       static const char* names[] = {"longitude", "latitude", "altitude"};
       const char* name = m < 3 ? names[m] : "a fourth number";
-      if (t[k].kind != Tok::num) {
+      if (m == 2 && is_altitude(t[k])) {
+        ++k;  // ignored, whatever its size
+      } else if (t[k].kind != Tok::num) {
         if (m < 3) fail(cat(name, " must be a number, got ", got(t[k])));
         good = false;
         skip();
