@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <cmath>
 #include <optional>
 
@@ -210,7 +211,16 @@ struct LineMap::Impl {
     while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
     double d = 0;
     auto r = std::from_chars(t.data(), t.data() + t.size(), d);
-    if (t.empty() || r.ec != std::errc() || r.ptr != t.data() + t.size() || !std::isfinite(d)) return std::nullopt;
+    if (t.empty() || r.ptr != t.data() + t.size()) return std::nullopt;
+    if (r.ec == std::errc::result_out_of_range) {
+      // Too small for binary64 is its nearest value, as for a JSON number (1e-400 is 0); too large is no
+      // number a coordinate can be.
+      const std::string text(t);
+      d = std::strtod(text.c_str(), nullptr);
+      if (!std::isfinite(d) || std::fabs(d) >= 1) return std::nullopt;
+      return d;
+    }
+    if (r.ec != std::errc() || !std::isfinite(d)) return std::nullopt;
     return d;
   }
 
