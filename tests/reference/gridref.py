@@ -871,7 +871,8 @@ def evaluate(b, c, now):
 # ---------------------------------------------------------------------------------------------
 # batch entry points
 
-def route_lines(b, lines):
+def _answer_lines(lines, answer, status_key):
+    """Answers every non-blank line with answer(obj); a line's error is its `rejected` record."""
     outs = []
     for line in lines:
         if not line.strip(" \t\r"):
@@ -882,37 +883,23 @@ def route_lines(b, lines):
             if iid is None:
                 raise LineError("id", None)
             try:
-                outs.append(b.route(b.read_issue(obj)))
+                outs.append(answer(obj))
             except LineError as e:
-                outs.append({"id": iid, "status": "rejected", "error": str(e.args[0])})
+                outs.append({"id": iid, status_key: "rejected", "error": str(e.args[0])})
         except SkipLine:
             outs.append({"skip": True})
         except LineError as e:
-            outs.append({"id": e.args[1] if len(e.args) > 1 else None, "status": "rejected",
+            outs.append({"id": e.args[1] if len(e.args) > 1 else None, status_key: "rejected",
                          "error": str(e.args[0])})
     return outs
+
+
+def route_lines(b, lines):
+    return _answer_lines(lines, lambda obj: b.route(b.read_issue(obj)), "status")
 
 
 def escalate_lines(b, lines, now):
-    outs = []
-    for line in lines:
-        if not line.strip(" \t\r"):
-            continue
-        try:
-            obj = parse_line(line)
-            iid = read_id(obj)
-            if iid is None:
-                raise LineError("id", None)
-            try:
-                outs.append(evaluate(b, read_case(b, obj), now))
-            except LineError as e:
-                outs.append({"id": iid, "action": "rejected", "error": str(e.args[0])})
-        except SkipLine:
-            outs.append({"skip": True})
-        except LineError as e:
-            outs.append({"id": e.args[1] if len(e.args) > 1 else None, "action": "rejected",
-                         "error": str(e.args[0])})
-    return outs
+    return _answer_lines(lines, lambda obj: evaluate(b, read_case(b, obj), now), "action")
 
 
 def main(argv):

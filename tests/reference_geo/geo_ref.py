@@ -139,50 +139,33 @@ def seg_dist(ax, ay, bx, by):
     return math.hypot(ax + t * dx, ay + t * dy)
 
 
-def seg_dist_exact(ax, ay, bx, by):
-    """The same distance computed exactly on the (already rounded) plane coordinates; only the final
-    square root rounds."""
-    ax, ay, bx, by = Fraction(ax), Fraction(ay), Fraction(bx), Fraction(by)
+def _seg_dist2(ax, ay, bx, by):
+    """The squared distance from the origin to segment a-b, in the arithmetic of its arguments: to a
+    vertex when the foot of the perpendicular falls outside the segment."""
     dx, dy = bx - ax, by - ay
     ll = dx * dx + dy * dy
     if ll == 0:
-        d2 = ax * ax + ay * ay
-    else:
-        tn = -(ax * dx + ay * dy)
-        if tn <= 0:
-            d2 = ax * ax + ay * ay
-        elif tn >= ll:
-            d2 = bx * bx + by * by
-        else:
-            cr = ax * by - ay * bx
-            d2 = cr * cr / ll
-    return math.sqrt(d2) if d2 < 1e300 else math.sqrt(float(d2))
+        return ax * ax + ay * ay
+    tn = -(ax * dx + ay * dy)
+    if tn <= 0:
+        return ax * ax + ay * ay
+    if tn >= ll:
+        return bx * bx + by * by
+    cr = ax * by - ay * bx
+    return cr * cr / ll
 
 
 def seg_dist_deg_exact(lon0, lat0, plon, plat, lon, lat):
     """The distance from (lon0, lat0) to the edge, computed exactly on the binary64 degrees with the two
     scale factors of the tangent plane (metres per degree east and north at the point, as binary64):
     only those two factors and the final square root round, so two edges at the same distance in exact
-    arithmetic come out equal, and the nearer of two edges is told apart however close they are."""
+    arithmetic come out equal, and the nearer of two edges is told apart however close they are.
+    Returns the squared distance."""
     kx = Fraction(R * math.cos(math.radians(lat0)) * math.pi / 180.0)
     ky = Fraction(R * math.pi / 180.0)
     fl0, fp0 = Fraction(lon0), Fraction(lat0)
-    ax, ay = kx * (Fraction(plon) - fl0), ky * (Fraction(plat) - fp0)
-    bx, by = kx * (Fraction(lon) - fl0), ky * (Fraction(lat) - fp0)
-    dx, dy = bx - ax, by - ay
-    ll = dx * dx + dy * dy
-    if ll == 0:
-        d2 = ax * ax + ay * ay
-    else:
-        tn = -(ax * dx + ay * dy)
-        if tn <= 0:
-            d2 = ax * ax + ay * ay
-        elif tn >= ll:
-            d2 = bx * bx + by * by
-        else:
-            cr = ax * by - ay * bx
-            d2 = cr * cr / ll
-    return d2
+    return _seg_dist2(kx * (Fraction(plon) - fl0), ky * (Fraction(plat) - fp0),
+                      kx * (Fraction(lon) - fl0), ky * (Fraction(lat) - fp0))
 
 
 def boundary_distance(polys, proj, lon0, lat0, cutoff):
