@@ -591,10 +591,21 @@ TEST(LoadErrors, CalendarErrors) {
   expect_json_error(l, "rules.json", r, "/calendars/0/weekdays/2", "8,", {"8"});
   expect_json_error(l, "rules.json", r, "/calendars/0/weekdays/3", "8, @@2]", {"twice"});
   expect_json_error(l, "rules.json", r, "/calendars/0/hours/1", R"(["11:00")", {"overlap"});
-  expect_json_error(l, "rules.json", r, "/calendars/0/hours/2", R"(["18:00")", {"end"});
+  expect_json_error(l, "rules.json", r, "/calendars/0/hours/2", R"(["18:00")",
+                    {"end", R"(one over midnight is two: ["18:00", "24:00"] and ["00:00", "17:30"])"});
   expect_json_error(l, "rules.json", r, "/calendars/0/hours/3/1", R"("24:30")", {"24:30"});
   expect_json_error(l, "rules.json", r, "/calendars/0/holidays/0", R"("2026-02-30")", {"2026-02-30"});
   expect_json_error(l, "rules.json", r, "/calendars/0/workdays/0", R"("10/10/2026")", {"10/10/2026"});
+}
+
+// A rule's workday condition on a calendar that has errors of its own: the calendar's errors are reported,
+// not one more for each condition as if no calendar were named.
+TEST(LoadErrors, ABrokenCalendarIsNotReportedAgainByItsConditions) {
+  std::string r = edit(kRules, R"("hours": [["09:00", "12:00"], ["13:00", "17:00"]])", R"("hours": [["22:00", "06:00"]])");
+  r = edit(r, R"({"attr": "severity", "ge": 2})", R"({"workday": true})");
+  Loaded l = load(kJur, r);
+  expect_json_error(l, "rules.json", r, "/calendars/0/hours/0", R"(["22:00")", {"midnight"});
+  EXPECT_EQ(l.diags.size(), 1u) << dump(l.diags);
 }
 
 TEST(LoadErrors, DuplicateCodesAndIds) {

@@ -174,6 +174,9 @@ class Compiler {
   StringMap<std::string, std::int32_t> role_index_;
   StringMap<std::string, std::int32_t> dept_index_;
   bool explicit_default_calendar_ = true;
+  // The rule being compiled names a calendar (its own or defaults.calendar) that has errors of its own:
+  // its workday conditions are not reported again for lacking one.
+  bool condition_calendar_broken_ = false;
   // Whether some handler's role is unknown, and the roles suggested for them: a level that then finds no
   // handler may only echo it (folded into it when the level routes to a suggested role).
   bool misnamed_handler_roles_ = false;

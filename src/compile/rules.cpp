@@ -95,7 +95,13 @@ void Compiler::calendar(std::size_t i) {
     auto e = parse_clock(c.hours[k][1], true);
     if (!b.ok()) { rerr(p + "/0", std::string(b.status().message())); ok = false; continue; }
     if (!e.ok()) { rerr(p + "/1", std::string(e.status().message())); ok = false; continue; }
-    if (*e <= *b) { rerr(p, "a working period must end after it starts"); ok = false; continue; }
+    if (*e <= *b) {
+      rerr(p, *e < *b ? detail::cat("a working period must end after it starts; one over midnight is two: [\"",
+                                    c.hours[k][0], "\", \"24:00\"] and [\"00:00\", \"", c.hours[k][1], "\"]")
+                      : std::string("a working period must end after it starts"));
+      ok = false;
+      continue;
+    }
     if (!periods.empty() && *b < periods.back().end) {
       rerr(p, "working periods must be in order and must not overlap");
       ok = false;
@@ -224,7 +230,8 @@ std::int32_t Compiler::condition(const spec::Condition& c, CalendarId cal, std::
     case Op::workday:
       node.b = c.workday;
       if (cal == kNone) {
-        rerr(c.pointer, "a workday condition needs a calendar: the rule's \"calendar\" or defaults.calendar");
+        if (!condition_calendar_broken_)
+          rerr(c.pointer, "a workday condition needs a calendar: the rule's \"calendar\" or defaults.calendar");
         ok = false;
       }
       break;
@@ -415,6 +422,13 @@ void Compiler::rules() {
     bool rok = true;
     if (r.calendar) cr.calendar = calendar_ref(*r.calendar, FileId::rules, base + "/calendar", rok);
     cr.condition_calendar = cr.calendar != kNone ? cr.calendar : (explicit_default_calendar_ ? s_->default_calendar : kNone);
+    {
+      const std::string* named = r.calendar ? &*r.calendar
+                                 : rules_.defaults && rules_.defaults->calendar ? &*rules_.defaults->calendar
+                                                                               : nullptr;
+      auto it = named ? s_->calendar_index.find(*named) : s_->calendar_index.end();
+      condition_calendar_broken_ = it != s_->calendar_index.end() && it->second == kNone;
+    }
     if (r.when) cr.when = condition(*r.when, cr.condition_calendar, 0, rok);
     if (r.route.empty()) rerr(base + "/route", "a rule needs at least one role reference in \"route\"");
     for (std::size_t k = 0; k < r.route.size(); ++k) {
