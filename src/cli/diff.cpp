@@ -95,7 +95,10 @@ FieldSet compare(const Snapshot& sa, const Snapshot& sb, const Action& a, const 
   if (handler_of(sa, owner(a) ? a.handler : kNone) != handler_of(sb, owner(b) ? b.handler : kNone)) f |= A("handler");
   if (unit_of(sa, owner(a) ? a.unit : kNone) != unit_of(sb, owner(b) ? b.unit : kNone)) f |= A("unit");
   if (moves(a) != moves(b)) {
-    f |= A("rule") | A("assist");
+    // One side writes the rule and the assists, the other neither: the rule is the case's either way,
+    // and an absent list of co-handlers is an empty one (as compare_jsonl.py reads it).
+    if ((moves(a) && !a.assist.empty()) || (moves(b) && !b.assist.empty())) f |= A("assist");
+    if (rule_id(sa, a.rule) != rule_id(sb, b.rule)) f |= A("rule");
   } else if (moves(a)) {
     if (rule_id(sa, a.rule) != rule_id(sb, b.rule)) f |= A("rule");
     if (!same_handlers(sa, sb, a.assist, b.assist)) f |= A("assist");

@@ -3,6 +3,7 @@
 #include "cli/diff.hpp"
 #include "cli/html_report.hpp"
 
+#include <algorithm>
 #include <map>
 #include <numeric>
 
@@ -62,6 +63,46 @@ TEST(Diff, ARenamedHandlerChangesTheFieldsThatNameItAndNothingElse) {
     EXPECT_EQ(names(gridroute::cli::compare(*a, *b, da, db)), want) << id;
   });
   EXPECT_GT(named, 3u);  // L01, L03, L08, L16 at least
+}
+
+std::vector<std::string> action_names(FieldSet f) {
+  std::vector<std::string> v;
+  for (std::size_t i = 0; i < gridroute::cli::kActionFieldCount; ++i)
+    if (f & (FieldSet{1} << i)) v.emplace_back(gridroute::cli::kActionFields[i]);
+  return v;
+}
+
+// A case that holds under one bundle and escalates under the other: the action, its owner, reasons and
+// deadlines change; its rule does not (a hold does not write it, and it is the same rule), and `assist`
+// counts as changed only when the moving side has co-handlers (an absent list is an empty one).
+TEST(Diff, AHoldThatBecomesAnEscalationChangesWhatItWrites) {
+  const fs::path dir = copy_with_rules(kLanxi, "lanxi-quick", [](json::object& r) {
+    for (auto& rule : r.at("rules").as_array())
+      if (auto* sla = rule.as_object().if_contains("sla")) sla->as_object()["respond"] = "1m";
+    r.at("defaults").as_object().at("sla").as_object()["respond"] = "1m";
+  });
+  auto a = load(kLanxi), b = load(dir);
+  ASSERT_TRUE(a && b);
+  const gridroute::Instant now = *gridroute::parse_rfc3339("2026-11-23T10:00:00+08:00");
+  const std::string text = read_text(kLanxi / "cases.jsonl");
+  gridroute::detail::LineParser parser(1 << 20);
+  std::size_t moved = 0;
+  gridroute::detail::for_each_line(text, [&](std::string_view line) {
+    gridroute::Case c;
+    gridroute::detail::LineId id;
+    gridroute::detail::LineSlot slot;
+    if (!parser.read_case(line, c, id, slot, json::storage_ptr())) return;
+    const gridroute::Action x = a->escalate(c, now), y = b->escalate(c, now);
+    if (x.kind != gridroute::Action::Kind::hold || y.kind != gridroute::Action::Kind::escalate) return;
+    ++moved;
+    const std::vector<std::string> got = action_names(gridroute::cli::compare(*a, *b, x, y));
+    SCOPED_TRACE(std::string(id.text));
+    EXPECT_EQ(std::count(got.begin(), got.end(), "rule"), 0);
+    EXPECT_EQ(std::count(got.begin(), got.end(), "assist"), y.assist.empty() ? 0 : 1);
+    for (const char* f : {"action", "level", "reasons", "next_check", "respond_by", "resolve_by"})
+      EXPECT_EQ(std::count(got.begin(), got.end(), f), 1) << f;
+  });
+  EXPECT_GT(moved, 2u);
 }
 
 TEST(Diff, TheSummaryCountsMovesAndShifts) {
