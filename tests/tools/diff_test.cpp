@@ -14,12 +14,16 @@ using namespace tools_test;
 using gridroute::Decision;
 using gridroute::cli::FieldSet;
 
-std::vector<std::string> names(FieldSet f) {
+// The names of the fields set in `f`, from a field table of diff.hpp.
+template <std::size_t N>
+std::vector<std::string> names_in(FieldSet f, const std::string_view (&fields)[N]) {
   std::vector<std::string> v;
-  for (std::size_t i = 0; i < gridroute::cli::kDecisionFieldCount; ++i)
-    if (f & (FieldSet{1} << i)) v.emplace_back(gridroute::cli::kDecisionFields[i]);
+  for (std::size_t i = 0; i < N; ++i)
+    if (f & (FieldSet{1} << i)) v.emplace_back(fields[i]);
   return v;
 }
+std::vector<std::string> names(FieldSet f) { return names_in(f, gridroute::cli::kDecisionFields); }
+std::vector<std::string> action_names(FieldSet f) { return names_in(f, gridroute::cli::kActionFields); }
 
 TEST(Diff, ABundleAgainstItselfChangesNothing) {
   auto a = load(kLanxi), b = load(kLanxi);
@@ -63,13 +67,6 @@ TEST(Diff, ARenamedHandlerChangesTheFieldsThatNameItAndNothingElse) {
     EXPECT_EQ(names(gridroute::cli::compare(*a, *b, da, db)), want) << id;
   });
   EXPECT_GT(named, 3u);  // L01, L03, L08, L16 at least
-}
-
-std::vector<std::string> action_names(FieldSet f) {
-  std::vector<std::string> v;
-  for (std::size_t i = 0; i < gridroute::cli::kActionFieldCount; ++i)
-    if (f & (FieldSet{1} << i)) v.emplace_back(gridroute::cli::kActionFields[i]);
-  return v;
 }
 
 // A case that holds under one bundle and escalates under the other: the action, its owner, reasons and
