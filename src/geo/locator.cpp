@@ -318,7 +318,7 @@ void Locator::Impl::candidates(Pt p, Candidates& out) const {
 }
 
 namespace {
-constexpr double kTieRelative = 1e-9;
+constexpr double kTieRelative = 1e-12;
 }  // namespace
 
 std::int32_t Locator::Impl::decide(Pt p, Candidates& cand, double snap_meters) const {
@@ -346,8 +346,9 @@ std::int32_t Locator::Impl::decide(Pt p, Candidates& cand, double snap_meters) c
     double d2 = part_distance2(part, p, kx, ky);
     // The earlier part (file order) keeps a tie, and a tie is any difference within the rounding of the
     // arithmetic: two edges on one line are at the same distance from a point whose foot lies on both,
-    // but their other ends make the last bits of the two values differ. 1e-9 of d2 is 5e-10 of the
-    // distance (15 nm at 30 m), far above that rounding and far below anything a map can tell apart.
+    // but their other ends make the last bits of the two values differ. 1e-12 of d2 is 5e-13 of the
+    // distance (15 pm at 30 m): above that rounding, even with the cancellation of a long edge, and
+    // far below anything a map can tell apart.
     if (d2 < best * (1 - kTieRelative)) {
       best = d2;
       cell = parts[part].cell;
