@@ -2,6 +2,7 @@
 //   Los Angeles: MyLA311 requests (latitude, longitude, nc) in the 99 neighbourhood councils of 2019
 //                (MultiPolygons, cell id = properties.nc_id; the cells are the councils of
 //                la_neighborhood_councils.csv);
+//                and the same requests (cd) in the 15 council districts of 2012 (cell id = properties.name);
 //   New York:    311 requests (latitude, longitude, community_board "01 MANHATTAN") in the 71 community
 //                districts (cell id = properties.BoroCD, an integer: 101 = Manhattan 1).
 // Misses are explained in the output: requests whose council is not in the layer, points outside every
@@ -164,6 +165,58 @@ TEST(GeoRealData, LosAngelesNeighborhoodCouncils) {
   EXPECT_EQ(t.rows, 39999u);
   EXPECT_GT(t.compared, 36000u);
   EXPECT_GE(t.rate(), 0.95);
+  EXPECT_GE(t.agree_snapped, t.agree);
+}
+
+// The 15 council districts of 2012 (cell id = properties.name, "1".."15"), against the council district
+// `cd` the city gave each MyLA311 request. The layer's districts overlap along their borders by slivers of
+// tens to thousands of square metres, which the lint reports.
+TEST(GeoRealData, LosAngelesCouncilDistricts) {
+  Cells cells;
+  for (int d = 1; d <= 15; ++d) cells.add(std::to_string(d));
+  std::string text = geotest::read_gz(geotest::shared_path("data/la_council_districts_2012.geojson.gz"));
+  auto r = geotest::load(text, cells, "name", {}, "la_council_districts_2012.geojson");
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  const auto& loc = *r.loc;
+  EXPECT_EQ(loc.feature_count(), 15u);
+  auto lint = loc.lint(cells.all(), [&](std::int32_t c) { return cells.name(c); });
+  for (auto& d : lint) std::cout << "[ LA districts lint ] " << d.to_string() << "\n";
+  std::size_t overlaps = 0;
+  for (auto& d : lint) overlaps += d.message.find("overlaps that of cell") != std::string::npos;
+  EXPECT_GE(overlaps, 15u);  // 20 pairs overlap by 0.7 to 5,900 square metres
+
+  Csv req(geotest::read_gz(geotest::shared_path("data/la311_myla311_sample.csv.gz")));
+  Tally t;
+  std::vector<Point> located;
+  for (std::size_t i = 1; i < req.rows.size(); ++i) {
+    ++t.rows;
+    Point p;
+    if (req.at(i, "latitude").empty() || req.at(i, "longitude").empty()) {
+      ++t.no_coordinates;
+      continue;
+    }
+    ASSERT_TRUE(number(req.at(i, "longitude"), p.lon) && number(req.at(i, "latitude"), p.lat)) << "row " << i;
+    if (!gridroute::geo::check_point(p.lon, p.lat).ok()) {
+      ++t.bad_coordinates;
+      continue;
+    }
+    located.push_back(p);
+    const std::string& cd = req.at(i, "cd");
+    if (cd.empty()) {
+      ++t.no_assignment;
+      continue;
+    }
+    const std::int32_t want = cells.of(cd);
+    if (want < 0) {
+      ++t.not_in_layer;
+      continue;
+    }
+    compare(loc, t, p, want, req.at(i, "created_date").substr(0, 4));
+  }
+  t.print("LA districts");
+  expect_many_agrees(loc, located);
+  EXPECT_GT(t.compared, 36000u);
+  EXPECT_GE(t.rate(), 0.99);
   EXPECT_GE(t.agree_snapped, t.agree);
 }
 
