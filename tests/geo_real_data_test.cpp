@@ -108,6 +108,37 @@ void expect_many_agrees(const gridroute::geo::Locator& loc, const std::vector<Po
   }
 }
 
+constexpr std::int32_t kNoAssignment = -1, kNotInLayer = -2;
+
+// Every request of `req` with coordinates, located in `loc` and compared with the cell the city gave it:
+// `want(row)` is that cell, kNoAssignment or kNotInLayer. The points located are added to `located`.
+template <class Want>
+Tally compare_requests(const gridroute::geo::Locator& loc, const Csv& req, Want&& want, std::vector<Point>& located) {
+  Tally t;
+  for (std::size_t i = 1; i < req.rows.size(); ++i) {
+    ++t.rows;
+    Point p;
+    if (req.at(i, "latitude").empty() || req.at(i, "longitude").empty()) {
+      ++t.no_coordinates;
+      continue;
+    }
+    if (!number(req.at(i, "longitude"), p.lon) || !number(req.at(i, "latitude"), p.lat)) {
+      ADD_FAILURE() << "row " << i << ": coordinates that are not numbers";
+      continue;
+    }
+    if (!gridroute::geo::check_point(p.lon, p.lat).ok()) {
+      ++t.bad_coordinates;
+      continue;
+    }
+    located.push_back(p);
+    const std::int32_t cell = want(i);
+    if (cell == kNoAssignment) ++t.no_assignment;
+    else if (cell == kNotInLayer) ++t.not_in_layer;
+    else compare(loc, t, p, cell, req.at(i, "created_date").substr(0, 4));
+  }
+  return t;
+}
+
 TEST(GeoRealData, LosAngelesNeighborhoodCouncils) {
   Cells cells;
   {
@@ -133,33 +164,13 @@ TEST(GeoRealData, LosAngelesNeighborhoodCouncils) {
   EXPECT_EQ(lint[0].to_string().substr(0, first_overlap.size()), first_overlap);
 
   Csv req(geotest::read_gz(geotest::shared_path("data/la311_myla311_sample.csv.gz")));
-  Tally t;
   std::vector<Point> located;
-  for (std::size_t i = 1; i < req.rows.size(); ++i) {
-    ++t.rows;
-    Point p;
-    if (req.at(i, "latitude").empty() || req.at(i, "longitude").empty()) {
-      ++t.no_coordinates;
-      continue;
-    }
-    ASSERT_TRUE(number(req.at(i, "longitude"), p.lon) && number(req.at(i, "latitude"), p.lat)) << "row " << i;
-    if (!gridroute::geo::check_point(p.lon, p.lat).ok()) {
-      ++t.bad_coordinates;
-      continue;
-    }
-    located.push_back(p);
+  const Tally t = compare_requests(loc, req, [&](std::size_t i) {
     const std::string& nc = req.at(i, "nc");
-    if (nc.empty()) {
-      ++t.no_assignment;
-      continue;
-    }
-    std::int32_t want = cells.of(nc);
-    if (want < 0) {
-      ++t.not_in_layer;  // councils renumbered before the 2019 layer
-      continue;
-    }
-    compare(loc, t, p, want, req.at(i, "created_date").substr(0, 4));
-  }
+    if (nc.empty()) return kNoAssignment;
+    const std::int32_t c = cells.of(nc);
+    return c < 0 ? kNotInLayer : c;  // councils renumbered before the 2019 layer
+  }, located);
   t.print("LA");
   expect_many_agrees(loc, located);
   EXPECT_EQ(t.rows, 39999u);
@@ -186,33 +197,13 @@ TEST(GeoRealData, LosAngelesCouncilDistricts) {
   EXPECT_GE(overlaps, 15u);  // 20 pairs overlap by 0.7 to 5,900 square metres
 
   Csv req(geotest::read_gz(geotest::shared_path("data/la311_myla311_sample.csv.gz")));
-  Tally t;
   std::vector<Point> located;
-  for (std::size_t i = 1; i < req.rows.size(); ++i) {
-    ++t.rows;
-    Point p;
-    if (req.at(i, "latitude").empty() || req.at(i, "longitude").empty()) {
-      ++t.no_coordinates;
-      continue;
-    }
-    ASSERT_TRUE(number(req.at(i, "longitude"), p.lon) && number(req.at(i, "latitude"), p.lat)) << "row " << i;
-    if (!gridroute::geo::check_point(p.lon, p.lat).ok()) {
-      ++t.bad_coordinates;
-      continue;
-    }
-    located.push_back(p);
+  const Tally t = compare_requests(loc, req, [&](std::size_t i) {
     const std::string& cd = req.at(i, "cd");
-    if (cd.empty()) {
-      ++t.no_assignment;
-      continue;
-    }
-    const std::int32_t want = cells.of(cd);
-    if (want < 0) {
-      ++t.not_in_layer;
-      continue;
-    }
-    compare(loc, t, p, want, req.at(i, "created_date").substr(0, 4));
-  }
+    if (cd.empty()) return kNoAssignment;
+    const std::int32_t c = cells.of(cd);
+    return c < 0 ? kNotInLayer : c;
+  }, located);
   t.print("LA districts");
   expect_many_agrees(loc, located);
   EXPECT_GT(t.compared, 36000u);
@@ -242,38 +233,19 @@ TEST(GeoRealData, NewYorkCommunityDistricts) {
 
   const std::map<std::string, int> borough{{"MANHATTAN", 1}, {"BRONX", 2}, {"BROOKLYN", 3}, {"QUEENS", 4}, {"STATEN ISLAND", 5}};
   Csv req(geotest::read_gz(geotest::shared_path("data/nyc311_sample_multisource.csv.gz")));
-  Tally t;
   std::vector<Point> located;
-  for (std::size_t i = 1; i < req.rows.size(); ++i) {
-    ++t.rows;
-    Point p;
-    if (req.at(i, "latitude").empty() || req.at(i, "longitude").empty()) {
-      ++t.no_coordinates;
-      continue;
-    }
-    ASSERT_TRUE(number(req.at(i, "longitude"), p.lon) && number(req.at(i, "latitude"), p.lat)) << "row " << i;
-    if (!gridroute::geo::check_point(p.lon, p.lat).ok()) {
-      ++t.bad_coordinates;
-      continue;
-    }
-    located.push_back(p);
+  const Tally t = compare_requests(loc, req, [&](std::size_t i) {
     // "01 MANHATTAN" -> 101; "Unspecified MANHATTAN" and "0 Unspecified" name no district.
     const std::string& board = req.at(i, "community_board");
     auto space = board.find(' ');
     int district = 0;
     auto b = space == std::string::npos ? borough.end() : borough.find(board.substr(space + 1));
     if (b == borough.end() || std::from_chars(board.data(), board.data() + space, district).ec != std::errc() ||
-        district <= 0) {
-      ++t.no_assignment;
-      continue;
-    }
-    std::int32_t want = cells.of(std::to_string(b->second * 100 + district));
-    if (want < 0) {
-      ++t.not_in_layer;
-      continue;
-    }
-    compare(loc, t, p, want, req.at(i, "created_date").substr(0, 4));
-  }
+        district <= 0)
+      return kNoAssignment;
+    const std::int32_t c = cells.of(std::to_string(b->second * 100 + district));
+    return c < 0 ? kNotInLayer : c;
+  }, located);
   t.print("NYC");
   expect_many_agrees(loc, located);
   EXPECT_EQ(t.rows, 11434u);
