@@ -391,13 +391,13 @@ TEST(GeoErrors, ACellGivenTwice) {
 TEST(GeoErrors, ARingWithFewerThanFourPositions) {
   EXPECT_EQ(only_error(collection({feature("\"id\": \"a\"", polygon("[[0,0],[1,0],[0,0]]"))})),
             "cells.geojson:2:98: /features/0/geometry/coordinates/0: a ring needs at least 4 positions (the last one "
-            "repeating the first), this one has 3");
+            "repeating the first), this one has 3 (cell \"a\")");
 }
 
 TEST(GeoErrors, ARingNotClosed) {
   EXPECT_EQ(only_error(collection({feature("\"id\": \"a\"", polygon("[[0,0],[1,0],[1,1],[0,1]]"))})),
             "cells.geojson:2:98: /features/0/geometry/coordinates/0: the ring is not closed: its last position [0, 1] "
-            "differs from its first [0, 0]");
+            "differs from its first [0, 0] (cell \"a\")");
 }
 
 TEST(GeoErrors, CoordinatesThatAreNotNumbersInRange) {
@@ -408,13 +408,13 @@ TEST(GeoErrors, CoordinatesThatAreNotNumbersInRange) {
   auto r = load(text, kCells);
   ASSERT_FALSE(r.loc.ok());
   EXPECT_EQ(r.all(),
-            "cells.geojson:2:106: /features/0/geometry/coordinates/0/1/0: longitude must be a number, got a string\n"
-            "cells.geojson:3:106: /features/1/geometry/coordinates/0/1/0: longitude must be in [-180, 180], got 180.5\n"
-            "cells.geojson:4:108: /features/2/geometry/coordinates/0/1/1: latitude must be in [-90, 90], got -91\n"
+            "cells.geojson:2:106: /features/0/geometry/coordinates/0/1/0: longitude must be a number, got a string (cell \"a\")\n"
+            "cells.geojson:3:106: /features/1/geometry/coordinates/0/1/0: longitude must be in [-180, 180], got 180.5 (cell \"b\")\n"
+            "cells.geojson:4:108: /features/2/geometry/coordinates/0/1/1: latitude must be in [-90, 90], got -91 (cell \"c\")\n"
             "cells.geojson:5:106: /features/3/geometry/coordinates/0/1: a position has at most 3 numbers (longitude, "
-            "latitude, altitude), this one has 4\n"
+            "latitude, altitude), this one has 4 (cell \"52\")\n"
             "cells.geojson:5:122: /features/3/geometry/coordinates/0/3: a position needs a longitude and a latitude, "
-            "this one has 1 number\n");
+            "this one has 1 number (cell \"52\")\n");
   EXPECT_EQ(r.loc.status().message().substr(0, 40), "cells.geojson refused: 5 errors; first: ");
 }
 
@@ -425,15 +425,22 @@ TEST(GeoErrors, CoordinatesOfTheWrongShape) {
                             feature("\"id\": \"52\"", "{\"type\": \"MultiPolygon\", \"coordinates\": [[[0, 0], \"x\"]]}")}),
                 kCells);
   EXPECT_EQ(r.all(),
-            "cells.geojson:2:97: /features/0/geometry/coordinates: a polygon must be a list of rings, got a position [0, 0]\n"
-            "cells.geojson:3:98: /features/1/geometry/coordinates/0: a ring must be a list of positions, got a position [0, 0]\n"
-            "cells.geojson:3:106: /features/1/geometry/coordinates/1: a ring must be a list of positions, got a position [1, 0]\n"
-            "cells.geojson:3:114: /features/1/geometry/coordinates/2: a ring must be a list of positions, got a position [1, 1]\n"
-            "cells.geojson:3:122: /features/1/geometry/coordinates/3: a ring must be a list of positions, got a position [0, 0]\n"
+            "cells.geojson:2:97: /features/0/geometry/coordinates: a polygon must be a list of rings, got a position [0, 0] "
+            "(cell \"a\")\n"
+            "cells.geojson:3:98: /features/1/geometry/coordinates/0: a ring must be a list of positions, got a position [0, 0] "
+            "(cell \"b\")\n"
+            "cells.geojson:3:106: /features/1/geometry/coordinates/1: a ring must be a list of positions, got a position [1, 0] "
+            "(cell \"b\")\n"
+            "cells.geojson:3:114: /features/1/geometry/coordinates/2: a ring must be a list of positions, got a position [1, 1] "
+            "(cell \"b\")\n"
+            "cells.geojson:3:122: /features/1/geometry/coordinates/3: a ring must be a list of positions, got a position [0, 0] "
+            "(cell \"b\")\n"
             "cells.geojson:4:102: /features/2/geometry/coordinates: a MultiPolygon's coordinates must be a list of polygons, got "
-            "a position [1, 2]\n"
-            "cells.geojson:5:105: /features/3/geometry/coordinates/0/0: a ring must be a list of positions, got a position [0, 0]\n"
-            "cells.geojson:5:113: /features/3/geometry/coordinates/0/1: a ring must be a list of positions, got a string\n");
+            "a position [1, 2] (cell \"c\")\n"
+            "cells.geojson:5:105: /features/3/geometry/coordinates/0/0: a ring must be a list of positions, got a position [0, 0] "
+            "(cell \"52\")\n"
+            "cells.geojson:5:113: /features/3/geometry/coordinates/0/1: a ring must be a list of positions, got a string "
+            "(cell \"52\")\n");
 }
 
 TEST(GeoErrors, AnotherGeometryType) {
@@ -507,7 +514,7 @@ TEST(GeoErrors, ARingThatCrossesItself) {
   // A bow tie: (0,0)-(1,1) crosses (1,0)-(0,1).
   EXPECT_EQ(only_error(collection({feature("\"id\": \"a\"", polygon("[[0,0],[1,1],[1,0],[0,1],[0,0]]"))})),
             "cells.geojson:2:98: /features/0/geometry/coordinates/0: the ring crosses itself: its edge from position 0 "
-            "to 1 crosses the edge from position 2 to 3");
+            "to 1 crosses the edge from position 2 to 3 (cell \"a\")");
   // In the second part of a MultiPolygon, in a hole.
   std::string multi = "{\"type\": \"MultiPolygon\", \"coordinates\": [[" + square(5, 5, 6, 6) + "], [" + square(0, 0, 4, 4) +
                       ", [[1,1],[3,3],[3,1],[1,3],[1,1]]]]}";

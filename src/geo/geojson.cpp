@@ -571,6 +571,9 @@ class Reader {
   std::vector<Pt> tmp_pts_;
   std::vector<std::uint32_t> tmp_rings_, tmp_parts_, tmp_part_index_, path_;
   SweepScratch sweep_;
+  // " (cell \"113\")" while the geometry of a Feature whose cell was found is read, so that an error in
+  // its outline names the cell as well as the pointer; empty otherwise.
+  std::string outline_of_;
   // Line counting for Feature positions: the last offset counted, its line, and where that line starts
   // (offsets in the text).
   std::size_t line_pos_ = 0, line_start_ = 0;
@@ -610,7 +613,7 @@ bool Reader::read_coordinates(std::vector<Pt>& out, std::vector<std::uint32_t>& 
     } while (depth > 0);
   };
   auto fail = [&](std::string message) {
-    error(ptr(), std::move(message));
+    error(ptr(), message + outline_of_);
     ok = false;
   };
   auto position = [&]() -> bool {
@@ -789,6 +792,8 @@ void Reader::end_feature() {
   }
 
   // The geometry.
+  outline_of_.clear();
+  if (cell != kOutside) outline_of_ = cat(" (cell ", json_quoted(id.text), ")");
   tmp_pts_.clear();
   tmp_rings_.clear();
   tmp_parts_.clear();
@@ -820,7 +825,7 @@ void Reader::end_feature() {
         if (i >= 0) {
           std::string rp = f_.gtype == GType::polygon ? cat(gp(), "/coordinates/", r) : cat(gp(), "/coordinates/", tmp_part_index_[part], "/", r);
           error(rp, cat("the ring crosses itself: its edge from position ", i, " to ", i + 1, " crosses the edge from position ",
-                        j, " to ", j + 1));
+                        j, " to ", j + 1, outline_of_));
           geometry_ok = false;
         }
         at += n;

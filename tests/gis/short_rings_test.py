@@ -3,7 +3,7 @@
 
 The 76 NYC police precincts of nyc_police_precincts_dcp2013.geojson.gz hold, in precinct 113, 64 "rings"
 of three positions that go out and back ([a, b, a]). SPEC §7 refuses a ring of fewer than four positions,
-so `gridroute check` refuses the bundle, naming each ring by file, line, column and JSON pointer.
+so `gridroute check` refuses the bundle, naming each ring by file, line, column and JSON pointer, and the cell.
 examples/gis/drop_short_rings.py writes the layer without them; the bundle then loads, and every NYC 311
 request with coordinates falls in a precinct.
 
@@ -62,7 +62,7 @@ def main():
         check = subprocess.run([a.bin, "check", root], capture_output=True, text=True)
         errors = [l for l in check.stderr.splitlines()
                   if re.match(r"\S*precincts\.geojson:\d+:\d+: /features/70/geometry/coordinates/\d+/0: a ring needs at "
-                               r"least 4 positions \(the last one repeating the first\), this one has 3$", l)]
+                               r'least 4 positions \(the last one repeating the first\), this one has 3 \(cell "113"\)$', l)]
         print("[ as published ] exit %d, %d short rings named; first: %s" % (check.returncode, len(errors),
                                                                          errors[0] if errors else "-"))
         if check.returncode != 1:
