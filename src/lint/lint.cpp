@@ -328,12 +328,15 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
       for (RoleKeyId k : r.assist) referenced[k] = true;
     }
     for (const auto& p : s.policies)
-      for (const auto& l : p.levels)
+      for (const auto& l : p.levels) {
         for (RoleKeyId k : l.route) referenced[k] = true;
+        for (RoleKeyId k : l.assist) referenced[k] = true;  // co-handlers of a level (SPEC §6.4)
+      }
     std::size_t reported = 0;
     for (std::size_t h = 0; h < s.handler_ids.size() && reported < max_per_kind; ++h) {
       RoleKeyId k = s.handler_role[h];
-      if (k == kNone || referenced[k]) continue;
+      // The fallback owner takes what no rule routes (SPEC §6.4), whatever its role.
+      if (k == kNone || referenced[k] || static_cast<HandlerId>(h) == s.fallback) continue;
       ++reported;
       out.push_back(s.sources.handler(static_cast<std::int32_t>(h), kWarning,
                                       cat("handler '", s.handler_ids[h], "' serves nothing routable: no rule or "

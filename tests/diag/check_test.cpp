@@ -117,6 +117,30 @@ TEST(LintFallback, WithAFallbackItIsANoteSayingWhoTakesThem) {
   EXPECT_EQ(cli({"check", "--strict", "."}, "", with_uncovered_category(true).write("fallback-strict")).code, 0);
 }
 
+// A handler whose role no rule names but that is defaults.fallback, or whose role only a level's assist
+// names, serves something: the lint does not say otherwise.
+TEST(LintFallback, TheFallbackHandlerAndALevelsCoHandlersServeSomething) {
+  Bundle b = with_uncovered_category(false);
+  b.edit("jurisdiction.json", R"({"id": "squad", "role": "enforcement_squad", "serves": ["town"]})",
+         R"({"id": "squad", "role": "enforcement_squad", "serves": ["town"]},
+    {"id": "hotline", "role": "center", "serves": ["town"]},
+    {"id": "med-1", "role": "mediator", "serves": ["town"]},
+    {"id": "spare", "role": "spare_role", "serves": ["c2"]})")
+      .edit("rules.json", R"("format": "gridroute.rules/1",)",
+            R"("format": "gridroute.rules/1", "roles": ["center", "mediator", "spare_role"],)")
+      .edit("rules.json", R"("escalation": "std"})", R"("escalation": "std", "fallback": "hotline"})")
+      .edit("rules.json", R"("route": ["enforcement_squad"]}]})", R"("route": ["enforcement_squad"], "assist": ["mediator"]}]})");
+  CliRun r = cli({"check", "."}, "", b.write("fallback-and-assist-roles"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.find("handler 'hotline' serves nothing routable"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("handler 'med-1' serves nothing routable"), std::string::npos) << r.out;
+  // A role that nothing names is still found.
+  EXPECT_NE(r.out.find("warning: handler 'spare' serves nothing routable: no rule or escalation level refers to "
+                       "role 'spare_role'"),
+            std::string::npos)
+      << r.out;
+}
+
 TEST(LintFallback, CoverageListsThePairsAsTheFallbackHandlersNotAsHoles) {
   CliRun with = cli({"check", "--coverage", "."}, "", with_uncovered_category(true).write("cov-fallback"));
   EXPECT_EQ(with.code, 0) << with.err;
