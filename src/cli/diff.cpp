@@ -67,7 +67,11 @@ FieldSet compare(const Snapshot& sa, const Snapshot& sb, const Decision& a, cons
     if ((ra ? a.respond_by : kNoInstant) != (rb ? b.respond_by : kNoInstant)) f |= D("respond_by");
     if ((ra ? a.resolve_by : kNoInstant) != (rb ? b.resolve_by : kNoInstant)) f |= D("resolve_by");
   }
-  if (unit_of(sa, a.cell) != unit_of(sb, b.cell)) f |= D("cell");
+  // The cell a record writes: the one found from a location (SPEC §7), unless the line was rejected.
+  auto cell = [](const Snapshot& s, const Decision& d) {
+    return d.located && d.status != Decision::Status::rejected ? unit_of(s, d.cell) : std::string_view();
+  };
+  if (cell(sa, a) != cell(sb, b)) f |= D("cell");
   const bool ua = a.status == Decision::Status::unrouted, ub = b.status == Decision::Status::unrouted;
   if ((ua || ub) && (ua ? std::string_view(a.message) : "") != (ub ? std::string_view(b.message) : "")) f |= D("reason");
   const bool ja = a.status == Decision::Status::rejected, jb = b.status == Decision::Status::rejected;
@@ -89,6 +93,10 @@ FieldSet compare(const Snapshot& sa, const Snapshot& sb, const Action& a, const 
   auto owner = [](const Action& x) { return x.kind != K::rejected && x.kind != K::dispute; };
   auto moves = [](const Action& x) { return x.kind == K::escalate || x.kind == K::reopen || x.kind == K::redispatch; };
   auto checks = [](const Action& x) { return x.kind == K::hold || x.kind == K::suspended; };
+  auto cell = [](const Snapshot& s, const Action& x) {
+    return x.located && x.kind != K::rejected ? unit_of(s, x.cell) : std::string_view();
+  };
+  if (cell(sa, a) != cell(sb, b)) f |= A("cell");
   if ((ja ? 0 : a.level) != (jb ? 0 : b.level)) f |= A("level");
   if (role_of(sa, owner(a) ? a.role : kNone) != role_of(sb, owner(b) ? b.role : kNone)) f |= A("role");
   if (dept_of(sa, owner(a) ? a.role : kNone) != dept_of(sb, owner(b) ? b.role : kNone)) f |= A("department");

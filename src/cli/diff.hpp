@@ -28,7 +28,7 @@ inline constexpr std::string_view kDecisionFields[] = {
     "status", "rule", "fallback", "role", "department", "handler", "unit", "cell", "alternates", "assist",
     "level", "escalation", "respond_by", "resolve_by", "reason", "error"};
 inline constexpr std::string_view kActionFields[] = {
-    "action", "level", "role", "department", "handler", "unit", "rule", "assist", "reasons", "next_check",
+    "action", "cell", "level", "role", "department", "handler", "unit", "rule", "assist", "reasons", "next_check",
     "respond_by", "resolve_by", "repinned", "error"};
 inline constexpr std::size_t kDecisionFieldCount = std::size(kDecisionFields);
 inline constexpr std::size_t kActionFieldCount = std::size(kActionFields);

@@ -102,6 +102,62 @@ TEST(Diff, AHoldThatBecomesAnEscalationChangesWhatItWrites) {
   EXPECT_GT(moved, 2u);
 }
 
+// `cell` is what a record writes: the cell found from a location. A line given by its cell never
+// changes it, not even when one bundle rejects the line; a location that falls in another cell does,
+// for a decision and for an action.
+TEST(Diff, TheCellChangesOnlyWhereARecordWritesIt) {
+  const fs::path lianshi = fs::path(GRIDROUTE_SHARED_DIR) / "examples-1.1" / "lianshi";
+  if (!fs::exists(lianshi)) GTEST_SKIP() << lianshi << " is not there";
+  // Bundle b: the outlines of xinhua-a-01 and xinhua-a-02 swapped; and the category of dogs in stairwells
+  // gone, so that its lines by cell are rejected.
+  const fs::path dir = copy_with_rules(lianshi, "lianshi-swapped", [](json::object& r) {
+    auto& cats = r.at("categories").as_array();
+    cats.erase(std::remove_if(cats.begin(), cats.end(),
+                              [](const json::value& c) { return c.at("code") == "nuisance.dog.stairwell"; }),
+               cats.end());
+  });
+  std::string cells = read_text(lianshi / "cells.geojson");
+  const auto a1 = cells.find("\"id\": \"xinhua-a-01\""), a2 = cells.find("\"id\": \"xinhua-a-02\"");
+  ASSERT_TRUE(a1 != std::string::npos && a2 != std::string::npos);
+  cells.replace(a1, 19, "\"id\": \"xinhua-a-0X\"");
+  cells.replace(a2, 19, "\"id\": \"xinhua-a-01\"");
+  cells.replace(cells.find("\"id\": \"xinhua-a-0X\""), 19, "\"id\": \"xinhua-a-02\"");
+  write_text(dir / "cells.geojson", cells);
+  auto a = load(lianshi), b = load(dir);
+  ASSERT_TRUE(a && b);
+
+  std::size_t rejected_by_b = 0;
+  for_each_issue(lianshi / "issues.jsonl", [&](const std::string& id, const gridroute::Issue& is) {
+    const Decision da = a->route(is), db = b->route(is);
+    const auto got = names(gridroute::cli::compare(*a, *b, da, db));
+    EXPECT_EQ(std::count(got.begin(), got.end(), "cell"), 0) << id;
+    if (db.status == Decision::Status::rejected && da.status != Decision::Status::rejected) {
+      ++rejected_by_b;
+      EXPECT_EQ(std::count(got.begin(), got.end(), "status"), 1) << id;
+    }
+  });
+  EXPECT_GT(rejected_by_b, 0u);
+
+  const gridroute::Instant now = *gridroute::parse_rfc3339("2026-12-07T10:00:00+08:00");
+  std::size_t moved = 0;
+  for_each_issue(lianshi / "located.jsonl", [&](const std::string& id, const gridroute::Issue& is) {
+    const Decision da = a->route(is), db = b->route(is);
+    if (da.status != Decision::Status::routed || db.status != Decision::Status::routed) return;
+    const bool other_cell = a->unit_id(da.cell) != b->unit_id(db.cell);
+    const auto got = names(gridroute::cli::compare(*a, *b, da, db));
+    EXPECT_EQ(std::count(got.begin(), got.end(), "cell"), other_cell ? 1 : 0) << id;
+    // The same issue as an open case at level 0.
+    gridroute::Case c;
+    c.issue = is;
+    c.level_started_at = is.at;
+    const gridroute::Action xa = a->escalate(c, now), xb = b->escalate(c, now);
+    const auto got_action = action_names(gridroute::cli::compare(*a, *b, xa, xb));
+    EXPECT_EQ(std::count(got_action.begin(), got_action.end(), "cell"), other_cell ? 1 : 0) << id;
+    moved += other_cell;
+  });
+  EXPECT_GT(moved, 0u);
+}
+
 TEST(Diff, TheSummaryCountsMovesAndShifts) {
   // night-noise (priority 10) drops below the rules it used to beat.
   const fs::path dir = copy_with_rules(kLanxi, "lanxi-night", [](json::object& r) {
