@@ -15,7 +15,10 @@ their regions, the request types and agencies); nothing of them is kept in this 
   the types no agency owns ("Other", "Feedback");
 - la_neighborhood_councils_2019.geojson: the layer, uncompressed;
 - issues.jsonl: the MyLA311 requests that have coordinates, by location, with the request type's category,
-  plus "expect_owner" and "expect_nc": the agency and council the city recorded.
+  plus "expect_owner" and "expect_nc": the agency and council the city recorded;
+- orders.jsonl and platform-map.json: every request as the city's export holds it (srnumber, created_date,
+  request_type, latitude and longitude as text), and the map that turns those lines into issue lines
+  (`gridroute route OUT_DIR OUT_DIR/orders.jsonl --map OUT_DIR/platform-map.json`, docs/platform-input.md).
 """
 import csv
 import gzip
@@ -112,6 +115,19 @@ def main(argv):
                      "expect_owner": r["owner"], "expect_nc": r["nc"]}
             f.write(json.dumps(issue) + "\n")
             n += 1
+    # ---- the city's export as it is, and the map that reads it
+    with open(os.path.join(out, "orders.jsonl"), "w", encoding="utf-8") as f:
+        for r in read_csv(os.path.join(data, "la311_myla311_sample.csv.gz")):
+            f.write(json.dumps({k: r[k] for k in ("srnumber", "created_date", "request_type", "latitude", "longitude")})
+                    + "\n")
+    platform_map = {
+        "format": "gridroute.map/1",
+        "fields": {"id": "srnumber", "category": {"path": "request_type", "table": "request_types"},
+                   "location": {"lon": "longitude", "lat": "latitude"}, "at": "created_date"},
+        "tables": {"request_types": CATEGORIES},
+    }
+    with open(os.path.join(out, "platform-map.json"), "w", encoding="utf-8") as f:
+        json.dump(platform_map, f, ensure_ascii=False, indent=1)
     print(f"{out}: {len(units)} units, {len(handlers)} handlers, {len(rules['rules'])} rules; {n} issues", file=sys.stderr)
     return 0
 

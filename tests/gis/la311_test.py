@@ -54,6 +54,26 @@ def main():
         if compiled.stdout != route.stdout:
             failures.append("the compiled file answers otherwise than the directory")
 
+        # The city's own export through --map answers each located request as the issue lines do, and
+        # rejects the requests without coordinates, saying so.
+        mapped = subprocess.run([a.bin, "route", bundle, os.path.join(bundle, "orders.jsonl"), "--map",
+                                 os.path.join(bundle, "platform-map.json"), "--quiet"], capture_output=True, text=True)
+        direct = {json.loads(l)["id"]: l for l in route.stdout.splitlines()}
+        same = without = other = 0
+        for line in mapped.stdout.splitlines():
+            d = json.loads(line)
+            if d["id"] in direct:
+                same += line == direct[d["id"]]
+                other += line != direct[d["id"]]
+            elif d["status"] == "rejected" and "must be a number (mapped to 'location'), got \"\"" in d["error"]:
+                without += 1
+            else:
+                other += 1
+        print("[ la311 ] the city's export through --map: %d answered as the issue lines, %d without coordinates "
+              "rejected, %d otherwise" % (same, without, other))
+        if same != len(direct) or other:
+            failures.append("--map: %d of %d the same, %d otherwise" % (same, len(direct), other))
+
         with open(issues, encoding="utf-8") as f:
             asked = [json.loads(l) for l in f]
         answers = [json.loads(l) for l in route.stdout.splitlines()]
