@@ -78,10 +78,17 @@ std::vector<std::string> page_trace(std::vector<std::string> lines) {
 class DiffRun {
  public:
   DiffRun(std::shared_ptr<const Snapshot> a, std::shared_ptr<const Snapshot> b, const DiffOptions& o)
-      : a_(std::move(a)), b_(std::move(b)), o_(o), parser_(o.max_line_bytes) {}
+      : a_(std::move(a)), b_(std::move(b)), o_(o), parser_(o.max_line_bytes, local_zone(*a_)),
+        parser_b_(o.max_line_bytes, local_zone(*b_)) {
+    // Each bundle reads a line as its `route` would (SPEC §4, local_times): once for both when they read
+    // it alike, else once for each.
+    const detail::Zone *za = local_zone(*a_), *zb = local_zone(*b_);
+    one_reading_ = za == zb || (za && zb && a_->index().tz_name == b_->index().tz_name);
+  }
 
   // Decides a block of issue lines under both bundles; appends a record per changed line.
   void issues(std::span<const std::string_view> lines, std::string& out) {
+    if (!one_reading_) return issues_read_twice(lines, out);
     const std::size_t n = lines.size();
     if (slots_.size() < n) slots_.resize(n);
     if (issues_.size() < n) {
@@ -102,12 +109,13 @@ class DiffRun {
          [&] { b_->route_batch(batch, std::span<Decision>(db_.data(), k)); });
     for (std::size_t j = 0; j < k; ++j) {
       const FieldSet f = compare(*a_, *b_, da_[j], db_[j]);
-      if (f) changed_issue(issues_[j], ids_[j], da_[j], db_[j], f, out);
+      if (f) changed_issue(&issues_[j], &issues_[j], ids_[j], da_[j], db_[j], f, out);
     }
     for (std::size_t i = 0; i < n; ++i) slots_[i].value = nullptr;
   }
 
   void cases(std::span<const std::string_view> lines, std::string& out) {
+    if (!one_reading_) return cases_read_twice(lines, out);
     const std::size_t n = lines.size();
     if (slots_.size() < n) slots_.resize(n);
     if (cases_.size() < n) {
@@ -124,7 +132,7 @@ class DiffRun {
     both([&] { a_->sweep(batch, o_.now, aa_); }, [&] { b_->sweep(batch, o_.now, ab_); });
     for (std::size_t j = 0; j < k; ++j) {
       const FieldSet f = compare(*a_, *b_, aa_[j], ab_[j]);
-      if (f) changed_case(cases_[j], ids_[j], aa_[j], ab_[j], f, out);
+      if (f) changed_case(&cases_[j], &cases_[j], ids_[j], aa_[j], ab_[j], f, out);
     }
     for (std::size_t i = 0; i < n; ++i) slots_[i].value = nullptr;
   }
@@ -134,6 +142,52 @@ class DiffRun {
   std::size_t rows_left_out = 0;
 
  private:
+  static const detail::Zone* local_zone(const Snapshot& s) {
+    return s.index().local_times ? &s.index().zone : nullptr;
+  }
+
+  // The lines read by each bundle in its own way (one reads times without an offset and the other not,
+  // or in another zone), one at a time. A line neither reads is rejected alike: never a change; a line
+  // one of them reads is decided there and rejected, with its reader's error, by the other.
+  void issues_read_twice(std::span<const std::string_view> lines, std::string& out) {
+    for (std::string_view line : lines) {
+      ++summary.lines;
+      json::monotonic_resource arena;
+      json::storage_ptr sp(&arena);
+      Issue ia, ib;
+      detail::LineId ida, idb;
+      detail::LineSlot sa, sb;
+      const bool oka = parser_.read_issue(line, ia, ida, sa, sp), okb = parser_b_.read_issue(line, ib, idb, sb, sp);
+      if (!oka && !okb) continue;
+      Decision da, db;
+      if (oka) a_->route_into(ia, da, false);
+      else da.status = Decision::Status::rejected, da.message = parser_.error();
+      if (okb) b_->route_into(ib, db, false);
+      else db.status = Decision::Status::rejected, db.message = parser_b_.error();
+      if (const FieldSet f = compare(*a_, *b_, da, db))
+        changed_issue(oka ? &ia : nullptr, okb ? &ib : nullptr, oka ? ida : idb, da, db, f, out);
+    }
+  }
+  void cases_read_twice(std::span<const std::string_view> lines, std::string& out) {
+    for (std::string_view line : lines) {
+      ++summary.cases;
+      json::monotonic_resource arena;
+      json::storage_ptr sp(&arena);
+      Case ca, cb;
+      detail::LineId ida, idb;
+      detail::LineSlot sa, sb;
+      const bool oka = parser_.read_case(line, ca, ida, sa, sp), okb = parser_b_.read_case(line, cb, idb, sb, sp);
+      if (!oka && !okb) continue;
+      Action xa, xb;
+      if (oka) xa = a_->escalate(ca, o_.now);
+      else xa.kind = Action::Kind::rejected, xa.error = parser_.error();
+      if (okb) xb = b_->escalate(cb, o_.now);
+      else xb.kind = Action::Kind::rejected, xb.error = parser_b_.error();
+      if (const FieldSet f = compare(*a_, *b_, xa, xb))
+        changed_case(oka ? &ca : nullptr, okb ? &cb : nullptr, oka ? ida : idb, xa, xb, f, out);
+    }
+  }
+
   // Runs the old side and the new side: one after the other, or at once with --threads 2.
   template <class A, class B>
   void both(A&& old_side, B&& new_side) {
@@ -147,16 +201,19 @@ class DiffRun {
     t.join();
   }
 
-  void changed_issue(const Issue& issue, const detail::LineId& id, const Decision& a, const Decision& b, FieldSet f,
-                     std::string& out) {
+  // `ia`, `ib`: the line as each bundle read it (null where it could not: its record is the rejection).
+  void changed_issue(const Issue* ia, const Issue* ib, const detail::LineId& id, const Decision& a, const Decision& b,
+                     FieldSet f, std::string& out) {
     summary.add_decision(*a_, *b_, a, b, f);
     const bool want_row = !o_.html.empty() && rows.size() < o_.html_rows;
     if (!want_row && !o_.html.empty()) ++rows_left_out;
     // The traces: the changed line decided again with explain on both sides (a few lines, not the batch).
     Decision ea, eb;
     if (o_.explain || want_row) {
-      a_->route_into(issue, ea, true);
-      b_->route_into(issue, eb, true);
+      if (ia) a_->route_into(*ia, ea, true);
+      else ea = a;
+      if (ib) b_->route_into(*ib, eb, true);
+      else eb = b;
     }
     const Decision& ra = o_.explain ? ea : a;
     const Decision& rb = o_.explain ? eb : b;
@@ -195,15 +252,15 @@ class DiffRun {
     rows.push_back(std::move(r));
   }
 
-  void changed_case(const Case& c, const detail::LineId& id, const Action& a, const Action& b, FieldSet f,
-                    std::string& out) {
+  void changed_case(const Case* ca, const Case* cb, const detail::LineId& id, const Action& a, const Action& b,
+                    FieldSet f, std::string& out) {
     summary.add_action(*a_, *b_, a, b, f);
     const bool want_row = !o_.html.empty() && rows.size() < o_.html_rows;
     if (!want_row && !o_.html.empty()) ++rows_left_out;
     Action ea, eb;
     if (o_.explain || want_row) {
-      ea = a_->escalate(c, o_.now, true);
-      eb = b_->escalate(c, o_.now, true);
+      ea = ca ? a_->escalate(*ca, o_.now, true) : a;
+      eb = cb ? b_->escalate(*cb, o_.now, true) : b;
     }
     out += "{\"id\": ";
     append_line_id(out, id);
@@ -239,7 +296,9 @@ class DiffRun {
 
   std::shared_ptr<const Snapshot> a_, b_;
   const DiffOptions& o_;
-  detail::LineParser parser_;
+  detail::LineParser parser_;    // the old bundle's reading, and the only one when one_reading_
+  detail::LineParser parser_b_;  // the new bundle's
+  bool one_reading_ = true;
   std::vector<detail::LineSlot> slots_;
   std::vector<detail::LineId> ids_;
   std::vector<Issue> issues_;

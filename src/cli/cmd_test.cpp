@@ -45,7 +45,10 @@ int cmd_test(const std::vector<std::string>& args) {
   auto snap = load_reporting(pos[0]);
   if (!snap) return 1;
 
-  detail::LineParser parser(CodecOptions{}.max_line_bytes);
+  // Lines are read as `route` reads them: instants without an offset in the jurisdiction's zone when it
+  // sets local_times (SPEC §4).
+  const detail::Index& index = snap->index();
+  detail::LineParser parser(CodecOptions{}.max_line_bytes, index.local_times ? &index.zone : nullptr);
   std::size_t passed = 0, failed = 0, number = 0;
   std::string out;
   std::string_view rest = text;

@@ -74,6 +74,37 @@ TEST(ToolsCli, BadTestLinesFailWithFileLineAndField) {
   EXPECT_EQ(lines_of(r.out).back(), "1 passed, 3 failed");
 }
 
+// A copy of the demo bundle whose jurisdiction.json sets local_times (SPEC §4), in zone `tz`.
+fs::path lanxi_with_local_times(const std::string& name, const std::string& tz = "Asia/Shanghai") {
+  const fs::path dir = scratch() / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const auto& e : fs::directory_iterator(kLanxi))
+    if (e.is_regular_file()) fs::copy_file(e.path(), dir / e.path().filename());
+  json::value j = json::parse(read_text(kLanxi / "jurisdiction.json"));
+  j.as_object()["local_times"] = true;
+  j.as_object()["timezone"] = tz;
+  write_text(dir / "jurisdiction.json", json::serialize(j));
+  return dir;
+}
+
+// `gridroute test` reads its lines as `route` does: with local_times, a time without an offset is the
+// jurisdiction's local time.
+TEST(ToolsCli, TestReadsLocalTimesAsRouteDoes) {
+  const fs::path bundle = lanxi_with_local_times("lanxi-local-times");
+  const fs::path tests = scratch() / "local-times.jsonl";
+  write_text(tests,
+             R"({"id": "T1", "category": "env.noise.loudspeaker", "cell": "qiaodong-a-01", "at": "2026-11-20 09:15:00", "attrs": {"severity": 2}, "expect": {"status": "routed", "respond_by": "2026-11-20T10:15:00+08:00"}})"
+             "\n");
+  auto r = cli({"test", bundle.string(), tests.string()});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(lines_of(r.out).back(), "1 passed, 0 failed") << r.out;
+  // Without local_times the same line is rejected, as route rejects it.
+  r = cli({"test", kLanxi.string(), tests.string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("must be an RFC 3339 time with an offset"), std::string::npos) << r.out;
+}
+
 TEST(ToolsCli, TestExitStatuses) {
   EXPECT_EQ(cli({"test", kLanxi.string()}).code, 2);
   EXPECT_EQ(cli({"test", kLanxi.string(), "a", "b"}).code, 2);
@@ -179,6 +210,49 @@ TEST(ToolsCli, DiffWritesTheSummaryAndThePage) {
   EXPECT_EQ(page.find("https://"), std::string::npos);
   EXPECT_EQ(page.find("<link"), std::string::npos);
   EXPECT_EQ(page.find("src="), std::string::npos);
+}
+
+// Each bundle reads a line as its own `route` would: a time without an offset is rejected by a bundle
+// without local_times and read in the zone of one with them, so the line changes; a line both read
+// alike does not. The same for cases.
+TEST(ToolsCli, DiffReadsEachLineAsEachBundleDoes) {
+  const fs::path local = lanxi_with_local_times("lanxi-local-times-diff");
+  const fs::path issues = scratch() / "local-times-issues.jsonl";
+  write_text(issues,
+             R"({"id": "L1", "category": "env.noise.loudspeaker", "cell": "qiaodong-a-01", "at": "2026-11-20 09:15:00", "attrs": {"severity": 2}})"
+             "\n"
+             R"({"id": "L2", "category": "env.noise.loudspeaker", "cell": "qiaodong-a-01", "at": "2026-11-20T09:15:00+08:00", "attrs": {"severity": 2}})"
+             "\n"
+             R"({"id": "L3", "category": "env.noise.loudspeaker", "cell": "nowhere", "at": "bad"})"
+             "\n");
+  const fs::path cases = scratch() / "local-times-cases.jsonl";
+  write_text(cases,
+             R"({"id": "C1", "category": "env.noise.loudspeaker", "cell": "qiaodong-a-01", "at": "2026-11-23 09:20:00", "level": 0, "level_started_at": "2026-11-23 09:20:00", "responded": false, "reports": 0, "status": "open"})"
+             "\n");
+  const std::string now = "2026-11-23T10:00:00+08:00";
+  auto r = cli({"diff", kLanxi.string(), local.string(), issues.string(), "--cases", cases.string(), "--now", now});
+  EXPECT_EQ(r.code, 0) << r.err;
+  const auto out = lines_of(r.out);
+  ASSERT_EQ(out.size(), 2u) << r.out;
+  EXPECT_EQ(out[0].rfind(R"({"id": "L1", "changed": ["status", "rule", "role", "handler", "unit", "alternates", )"
+                         R"("escalation", "respond_by", "resolve_by", "error"], "old": {"id": "L1", "status": "rejected", )"
+                         R"("error": "field 'at' must be an RFC 3339 time with an offset)", 0),
+            0u)
+      << out[0];
+  EXPECT_NE(out[0].find(R"("new": {"id": "L1", "status": "routed", "rule": "loudspeaker")"), std::string::npos) << out[0];
+  EXPECT_EQ(out[1].rfind(R"({"id": "C1", "changed": ["action", )", 0), 0u) << out[1];
+  EXPECT_NE(out[1].find(R"("old": {"id": "C1", "action": "rejected")"), std::string::npos) << out[1];
+  EXPECT_NE(r.err.find("gridroute diff: 3 lines compared, 1 changed\n"), std::string::npos) << r.err;
+  // Both with local_times but in other zones: the same local time is another instant (9:15 in Berlin is
+  // 16:15 in Shanghai).
+  const fs::path berlin = lanxi_with_local_times("lanxi-local-times-berlin", "Europe/Berlin");
+  r = cli({"diff", local.string(), berlin.string(), issues.string()});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind(R"({"id": "L1", "changed": [)", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find(R"("old": {"id": "L1", "status": "routed", "rule": "loudspeaker")"), std::string::npos) << r.out;
+  // A bundle against itself, with local_times: nothing changes.
+  r = cli({"diff", local.string(), local.string(), issues.string()});
+  EXPECT_EQ(r.out, "") << r.out;
 }
 
 TEST(ToolsCli, DiffUsageErrors) {
