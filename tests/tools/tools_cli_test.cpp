@@ -76,16 +76,10 @@ TEST(ToolsCli, BadTestLinesFailWithFileLineAndField) {
 
 // A copy of the demo bundle whose jurisdiction.json sets local_times (SPEC §4), in zone `tz`.
 fs::path lanxi_with_local_times(const std::string& name, const std::string& tz = "Asia/Shanghai") {
-  const fs::path dir = scratch() / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  for (const auto& e : fs::directory_iterator(kLanxi))
-    if (e.is_regular_file()) fs::copy_file(e.path(), dir / e.path().filename());
-  json::value j = json::parse(read_text(kLanxi / "jurisdiction.json"));
-  j.as_object()["local_times"] = true;
-  j.as_object()["timezone"] = tz;
-  write_text(dir / "jurisdiction.json", json::serialize(j));
-  return dir;
+  return copy_with(kLanxi, name, "jurisdiction.json", [&](json::object& j) {
+    j["local_times"] = true;
+    j["timezone"] = tz;
+  });
 }
 
 // `gridroute test` reads its lines as `route` does: with local_times, a time without an offset is the

@@ -32,18 +32,23 @@ namespace json = boost::json;
 inline const fs::path kLanxi = fs::path(GRIDROUTE_SOURCE_DIR) / "examples" / "lanxi";
 inline const fs::path kShuangcheng = fs::path(GRIDROUTE_SHARED_DIR) / "examples" / "shuangcheng";
 
-// A copy of `bundle` in the scratch folder named `name`, with rules.json changed by `edit`.
-inline fs::path copy_with_rules(const fs::path& bundle, const std::string& name,
-                                const std::function<void(json::object&)>& edit) {
+// A copy of `bundle` in the scratch folder named `name`, with its JSON file `file` changed by `edit`.
+inline fs::path copy_with(const fs::path& bundle, const std::string& name, const std::string& file,
+                          const std::function<void(json::object&)>& edit) {
   const fs::path dir = scratch() / name;
   fs::remove_all(dir);
   fs::create_directories(dir);
   for (const auto& e : fs::directory_iterator(bundle))
     if (e.is_regular_file()) fs::copy_file(e.path(), dir / e.path().filename());
-  json::value rules = json::parse(read_text(bundle / "rules.json"));
-  edit(rules.as_object());
-  write_text(dir / "rules.json", json::serialize(rules));
+  json::value v = json::parse(read_text(bundle / file));
+  edit(v.as_object());
+  write_text(dir / file, json::serialize(v));
   return dir;
+}
+// The same with rules.json changed.
+inline fs::path copy_with_rules(const fs::path& bundle, const std::string& name,
+                                const std::function<void(json::object&)>& edit) {
+  return copy_with(bundle, name, "rules.json", edit);
 }
 
 inline std::shared_ptr<const gridroute::Snapshot> load(const fs::path& dir) {
