@@ -571,9 +571,12 @@ class Reader {
   std::vector<Pt> tmp_pts_;
   std::vector<std::uint32_t> tmp_rings_, tmp_parts_, tmp_part_index_, path_;
   SweepScratch sweep_;
-  // " (cell \"113\")" while the geometry of a Feature whose cell was found is read, so that an error in
-  // its outline names the cell as well as the pointer; empty otherwise.
-  std::string outline_of_;
+  // The id of the Feature whose geometry is being read, when it is a cell (else null): an error in its
+  // outline names the cell as well as the pointer (outline_error).
+  const std::string* outline_of_ = nullptr;
+  std::string outline_error(std::string message) const {
+    return outline_of_ ? cat(message, " (cell ", json_quoted(*outline_of_), ")") : message;
+  }
   // Line counting for Feature positions: the last offset counted, its line, and where that line starts
   // (offsets in the text).
   std::size_t line_pos_ = 0, line_start_ = 0;
@@ -613,7 +616,7 @@ bool Reader::read_coordinates(std::vector<Pt>& out, std::vector<std::uint32_t>& 
     } while (depth > 0);
   };
   auto fail = [&](std::string message) {
-    error(ptr(), message + outline_of_);
+    error(ptr(), outline_error(std::move(message)));
     ok = false;
   };
   auto position = [&]() -> bool {
@@ -792,8 +795,7 @@ void Reader::end_feature() {
   }
 
   // The geometry.
-  outline_of_.clear();
-  if (cell != kOutside) outline_of_ = cat(" (cell ", json_quoted(id.text), ")");
+  outline_of_ = cell != kOutside ? &id.text : nullptr;
   tmp_pts_.clear();
   tmp_rings_.clear();
   tmp_parts_.clear();
@@ -824,8 +826,8 @@ void Reader::end_feature() {
         auto [i, j] = find_self_crossing(tmp_pts_.data() + at, n, 64 * static_cast<std::size_t>(n) + 4096, checked, sweep_);
         if (i >= 0) {
           std::string rp = f_.gtype == GType::polygon ? cat(gp(), "/coordinates/", r) : cat(gp(), "/coordinates/", tmp_part_index_[part], "/", r);
-          error(rp, cat("the ring crosses itself: its edge from position ", i, " to ", i + 1, " crosses the edge from position ",
-                        j, " to ", j + 1, outline_of_));
+          error(rp, outline_error(cat("the ring crosses itself: its edge from position ", i, " to ", i + 1,
+                                      " crosses the edge from position ", j, " to ", j + 1)));
           geometry_ok = false;
         }
         at += n;
