@@ -43,6 +43,15 @@ bool looks_gbk(std::string_view text) {
 }
 
 std::string encoding_hint(std::string_view text, std::size_t bad_at, TextKind kind) {
+  // Compressed files, the commonest non-text given by mistake (public data often comes as .gz).
+  if (text.substr(0, 2) == "\x1f\x8b")
+    return kind == TextKind::line ? "; the input is gzip-compressed: decompress it first (zcat FILE | gridroute ... -)"
+                                  : "; the file is gzip-compressed: decompress it first (gunzip -k FILE) and name the "
+                                    "file that writes";
+  if (text.substr(0, 4) == std::string_view("PK\x03\x04", 4))
+    return kind == TextKind::csv ? "; the file is a ZIP archive, as an Excel workbook (.xlsx) is: save it from Excel "
+                                   "as \"CSV UTF-8\""
+                                 : "; the file is a ZIP archive: extract it first";
   if (text.substr(0, 3) == "\xEF\xBB\xBF") {
     text.remove_prefix(3);
     bad_at = bad_at >= 3 ? bad_at - 3 : 0;

@@ -18,6 +18,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "geo/number.hpp"
 #include "geo/polygons.hpp"
+#include "base/encoding.hpp"
 #include "base/json_text.hpp"
 #include "base/strings.hpp"
 
@@ -1116,7 +1117,7 @@ absl::StatusOr<Locator> Locator::load(const CellsSource& source, const CellsChun
     // Boost.JSON checks UTF-8 inside strings; say so plainly when that is why it stopped.
     std::size_t bad = 0;
     if (!gridroute::detail::valid_utf8(text, bad) && bad <= used + 4) {
-      fatal_at(bad, "invalid UTF-8");
+      fatal_at(bad, cat("invalid UTF-8", gridroute::detail::encoding_hint(text, bad, gridroute::detail::TextKind::json)));
       return refuse(1);
     }
     std::string msg = ec == json::error::too_deep

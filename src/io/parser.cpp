@@ -1,6 +1,7 @@
 // Reading issue and case lines (see io/parser.hpp).
 #include "io/parser.hpp"
 
+#include "base/encoding.hpp"
 #include "base/json_text.hpp"
 #include "base/strings.hpp"
 #include "base/text.hpp"
@@ -53,7 +54,7 @@ std::string utf8_error(std::string_view line, std::size_t bad) {
   std::string p = pointer_at(line.substr(0, bad), bad);
   if (p.starts_with("/attrs/") && p.find('/', 7) == std::string::npos) return cat("invalid UTF-8 in attribute '", p.substr(7), "'");
   if (p.size() > 1 && p.find('/', 1) == std::string::npos) return cat("invalid UTF-8 in field '", p.substr(1), "'");
-  return "invalid UTF-8 in the line";
+  return cat("invalid UTF-8 in the line", encoding_hint(line, bad, TextKind::line));
 }
 
 json::parse_options line_options() {

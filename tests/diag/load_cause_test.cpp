@@ -282,6 +282,43 @@ TEST(CsvHints, AGbkFileIsSaidToBeOneWithTheLineAsGbkReadsIt) {
       << r.err;
 }
 
+// Public data comes compressed (.csv.gz, .geojson.gz) and spreadsheets as .xlsx: a file that is one is
+// said to be one, with what to do.
+TEST(CsvHints, ACompressedFileIsSaidToBeOne) {
+  const std::string gz = std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xcb\x4c\xd1\x29\x48\x2c", 16);
+  CliRun r = cli({"check", "."}, "", csv_bundle("gzip", gz));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(errors_of(r), (std::vector<std::string>{"./units.csv:1: invalid UTF-8; the file is gzip-compressed: "
+                                                    "decompress it first (gunzip -k FILE) and name the file that writes"}))
+      << r.err;
+  const std::string xlsx = std::string("PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00\x21\x00\x62\xee\x9d\x68", 20);
+  r = cli({"check", "."}, "", csv_bundle("xlsx", xlsx));
+  EXPECT_EQ(r.code, 1);
+  auto errors = errors_of(r);
+  ASSERT_EQ(errors.size(), 1u) << r.err;
+  EXPECT_NE(errors[0].find("invalid UTF-8; the file is a ZIP archive, as an Excel workbook (.xlsx) is: save it from "
+                           "Excel as \"CSV UTF-8\""),
+            std::string::npos)
+      << errors[0];
+  // The cells' GeoJSON layer, as a platform downloads it.
+  Bundle b;
+  b.edit("jurisdiction.json", R"("timezone": "Asia/Shanghai",)", R"("timezone": "Asia/Shanghai", "cells_geojson": "cells.geojson.gz",)")
+      .file("cells.geojson.gz", gz);
+  r = check(b, "gzip-geojson");
+  EXPECT_EQ(r.code, 1);
+  errors = errors_of(r);
+  ASSERT_EQ(errors.size(), 1u) << r.err;
+  EXPECT_EQ(errors[0], "./cells.geojson.gz:1:2: invalid UTF-8; the file is gzip-compressed: decompress it first "
+                       "(gunzip -k FILE) and name the file that writes")
+      << r.err;
+  // Issue lines given compressed: the first line says so.
+  r = cli({"route", kLanxi.string(), "-"}, gz + "\n");
+  EXPECT_NE(r.out.find("invalid UTF-8 in the line; the input is gzip-compressed: decompress it first (zcat FILE | "
+                       "gridroute ... -)"),
+            std::string::npos)
+      << r.out;
+}
+
 TEST(CsvHints, AGbkJsonFileIsSaidToBeOneWithoutExcel) {
   Bundle b;
   b.edit("jurisdiction.json", R"({"id": "town", "tier": "town"})", R"({"id": "town", "tier": "town", "name": ")" + kGbkName + R"("})");
