@@ -285,13 +285,15 @@ TEST(CsvHints, AGbkFileIsSaidToBeOneWithTheLineAsGbkReadsIt) {
 // Public data comes compressed (.csv.gz, .geojson.gz) and spreadsheets as .xlsx: a file that is one is
 // said to be one, with what to do.
 TEST(CsvHints, ACompressedFileIsSaidToBeOne) {
-  const std::string gz = std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xcb\x4c\xd1\x29\x48\x2c", 16);
+  static const char kGz[] = "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xcb\x4c\xd1\x29\x48\x2c";
+  const std::string gz(kGz, sizeof kGz - 1);
   CliRun r = cli({"check", "."}, "", csv_bundle("gzip", gz));
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(errors_of(r), (std::vector<std::string>{"./units.csv:1: invalid UTF-8; the file is gzip-compressed: "
                                                     "decompress it first (gunzip -k FILE) and name the file that writes"}))
       << r.err;
-  const std::string xlsx = std::string("PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00\x21\x00\x62\xee\x9d\x68", 20);
+  static const char kXlsx[] = "PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00\x21\x00\x62\xee\x9d\x68";
+  const std::string xlsx(kXlsx, sizeof kXlsx - 1);
   r = cli({"check", "."}, "", csv_bundle("xlsx", xlsx));
   EXPECT_EQ(r.code, 1);
   auto errors = errors_of(r);
