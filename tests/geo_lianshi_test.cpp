@@ -11,6 +11,8 @@
 
 #include "geo_test_util.hpp"
 #include "base/json_text.hpp"
+#include "gridroute/bundle.hpp"
+#include "gridroute/jsonl.hpp"
 
 namespace {
 namespace json = boost::json;
@@ -141,6 +143,69 @@ TEST(GeoLianshi, WithoutSnappingTheSnappedPointsAreOutside) {
   // G25/G26: 29.2 m snaps, 30.6 m does not (cos φ₀ makes the difference).
   EXPECT_EQ(cells.name(r.loc->locate({120.42938232421875, 30.7109375}, 30)), "xinhua-a-02");
   EXPECT_EQ(r.loc->locate({120.42936706542969, 30.7109375}, 30), gridroute::geo::kOutside);
+}
+
+// `--explain` says how each location gave its cell: "located" agrees with the decision's cell, a point
+// rejected as outside names the nearest cell beyond snap_meters, and a line by cell has no "located".
+TEST(GeoLianshi, ExplainSaysHowEachLocationGaveItsCell) {
+  auto bundle = gridroute::load_bundle(kDir);
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  gridroute::LineCodec codec(*bundle, {.explain = true});
+  std::string out;
+  codec.route_text(geotest::read_file(kDir + "/located.jsonl"), out);
+  std::map<std::string, json::object> by_id;
+  int inside = 0, snapped = 0, outside = 0;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) {
+    json::object d = json::parse(line).as_object();
+    const std::string id(d.at("id").as_string());
+    SCOPED_TRACE(line);
+    const json::object* where = d.contains("located") ? &d.at("located").as_object() : nullptr;
+    if (d.contains("cell")) {  // found from the location
+      ASSERT_TRUE(where);
+      const std::string how(where->at("how").as_string());
+      EXPECT_TRUE(how == "inside" || how == "snapped");
+      if (how == "inside") ++inside;
+      if (how == "snapped") {
+        ++snapped;
+        EXPECT_LE(where->at("meters").to_number<double>(), 30);
+      }
+    } else if (d.at("status") == "rejected" && d.at("error") == gridroute::geo::kOutsideMessage) {
+      ASSERT_TRUE(where);
+      EXPECT_EQ(where->at("how"), "outside");
+      EXPECT_GT(where->at("meters").to_number<double>(), 30);
+      EXPECT_TRUE(where->at("nearest").is_string());
+      ++outside;
+    } else {
+      EXPECT_FALSE(where) << "a line by cell, or with a location that is not a point";
+    }
+    by_id[id] = std::move(d);
+  }
+  EXPECT_EQ(inside + snapped, 26);
+  EXPECT_EQ(outside, 4);
+  // G21 is 23.3 m east of xinhua-a-03; G26, 30.6 m from xinhua-a-02, is past the 30 m.
+  const json::object& g21 = by_id.at("G21").at("located").as_object();
+  EXPECT_EQ(g21.at("how"), "snapped");
+  EXPECT_NEAR(g21.at("meters").to_number<double>(), 23.34, 0.01);
+  const json::object& g26 = by_id.at("G26").at("located").as_object();
+  EXPECT_EQ(g26.at("nearest"), "xinhua-a-02");
+  EXPECT_NEAR(g26.at("meters").to_number<double>(), 30.63, 0.01);
+
+  // A case gets the same member with its action.
+  std::string action;
+  codec.escalate_line(
+      R"({"id": "K1", "category": "nuisance.dog.stairwell", "location": [120.437744140625, 30.7119140625], )"
+      R"("at": "2026-12-03T09:30:00+08:00", "level": 0, "level_started_at": "2026-12-03T09:30:00+08:00", )"
+      R"("responded": false, "reports": 1, "status": "open"})",
+      *gridroute::parse_rfc3339("2026-12-03T10:00:00+08:00"), action);
+  json::object a = json::parse(action).as_object();
+  EXPECT_EQ(a.at("cell"), "xinhua-a-03") << action;
+  EXPECT_EQ(a.at("located").at("how"), "snapped") << action;
+  // Without --explain there is no such member.
+  gridroute::LineCodec plain(*bundle);
+  out.clear();
+  plain.route_text(geotest::read_file(kDir + "/located.jsonl"), out);
+  EXPECT_EQ(out.find("\"located\""), std::string::npos);
 }
 
 TEST(GeoLianshi, TheUsageExampleOfTheDocsRuns) {

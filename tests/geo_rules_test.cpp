@@ -362,6 +362,52 @@ TEST(GeoRules, TiesBetweenEdgesOfDifferentLengthsGoByFileOrder) {
   }
 }
 
+// explain() gives locate()'s cell and says how: inside (and which later polygons hold the point too),
+// snapped (how far, and the other cells within snap_meters), or outside (the nearest boundary).
+TEST(GeoRules, ExplainSaysHowTheCellWasFound) {
+  using How = gridroute::geo::Locator::Explained::How;
+  // a and b share the meridian 10.01; c lies 0.01° east of b, across a gap; "52" overlaps a's west half.
+  auto r = load(collection({feature("\"id\": \"a\"", polygon(square(10, 60, 10.01, 60.01))),
+                            feature("\"id\": \"b\"", polygon(square(10.01, 60, 10.02, 60.01))),
+                            feature("\"id\": \"c\"", polygon(square(10.03, 60, 10.04, 60.01))),
+                            feature("\"id\": \"52\"", polygon(square(9.99, 60, 10.005, 60.01)))}),
+                kCells);
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  const auto& loc = *r.loc;
+  auto inside = loc.explain({10.005, 60.005}, 30);  // on 52's east edge, inside a
+  EXPECT_EQ(inside.how, How::inside);
+  EXPECT_EQ(inside.cell, 0);
+  EXPECT_EQ(inside.also_inside, std::vector<std::int32_t>({3}));
+  auto edge = loc.explain({10.01, 60.002}, 0);  // on the shared edge: a first, b too
+  EXPECT_EQ(edge.how, How::inside);
+  EXPECT_EQ(edge.cell, 0);
+  EXPECT_EQ(edge.also_inside, std::vector<std::int32_t>({1}));
+
+  const Point gap{10.0249, 60.005};  // 0.0049° east of b, 0.0051° west of c
+  const double to_b = tangent_metres(gap, {10.02, 60.005}), to_c = tangent_metres(gap, {10.03, 60.005});
+  auto snapped = loc.explain(gap, 400);
+  EXPECT_EQ(snapped.how, How::snapped);
+  EXPECT_EQ(snapped.cell, loc.locate(gap, 400));
+  EXPECT_EQ(snapped.cell, 1);
+  EXPECT_NEAR(snapped.meters, to_b, 0.01);
+  ASSERT_EQ(snapped.others.size(), 1u);  // c is within 400 m too, a is not
+  EXPECT_EQ(snapped.others[0].first, 2);
+  EXPECT_NEAR(snapped.others[0].second, to_c, 0.01);
+
+  auto outside = loc.explain(gap, 100);  // b is 273 m away
+  EXPECT_EQ(outside.how, How::outside);
+  EXPECT_EQ(outside.cell, kOutside);
+  EXPECT_EQ(outside.nearest, 1);
+  EXPECT_NEAR(outside.meters, to_b, 0.01);
+  auto far = loc.explain({10.5, 60.005}, 0);  // 25 km east: the nearest is still found
+  EXPECT_EQ(far.how, How::outside);
+  EXPECT_EQ(far.nearest, 2);
+  EXPECT_NEAR(far.meters, tangent_metres({10.5, 60.005}, {10.04, 60.005}), 0.01);
+  auto nowhere = loc.explain({-70, -30}, 30);  // nothing within 100 km
+  EXPECT_EQ(nowhere.how, How::outside);
+  EXPECT_EQ(nowhere.nearest, kOutside);
+}
+
 TEST(GeoRules, SnappingNearThePolesAndTheAntimeridian) {
   auto r = load(collection({feature("\"id\": \"a\"", polygon(square(-180, 89.9999, -179, 89.99995))),
                             feature("\"id\": \"b\"", polygon(square(179.9, -10, 180, 10)))}),

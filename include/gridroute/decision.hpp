@@ -78,6 +78,18 @@ struct TraceEntry {
   std::string why_not;           // condition_false: which part of the condition failed, and on what value
 };
 
+// How the cell of an issue that gave a location was found (SPEC §7): Snapshot::explain_location, and
+// "located" in the `--explain` output.
+struct LocationTrace {
+  enum class How : std::uint8_t { none, inside, snapped, outside };
+  How how = How::none;  // none: the issue gave a cell, or no location could be looked up
+  // snapped: the distance in metres from the cell's boundary; outside: from `nearest`'s boundary.
+  double meters = 0;
+  UnitId nearest = kNone;  // outside: the cell whose boundary is nearest within 100 km, else kNone
+  std::vector<UnitId> also_inside;  // inside: the later cells, in file order, whose polygons hold the point too
+  std::vector<std::pair<UnitId, double>> others;  // snapped: the other cells within snap_meters, nearest first
+};
+
 struct Decision {
   enum class Status : std::uint8_t { routed, unrouted, rejected };
   Status status = Status::unrouted;

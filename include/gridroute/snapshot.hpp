@@ -72,6 +72,12 @@ class Snapshot {
   // batch is taken in groups whose index reads are prefetched together, so the memory latency of one
   // issue overlaps the others': the fast way to route a stream over a large jurisdiction.
   void route_batch(std::span<const Issue> issues, std::span<Decision> out, bool explain = false) const;
+  // How an issue's location gives its cell (SPEC §7): inside a polygon (and which later polygons hold the
+  // point too), snapped to the nearest boundary within snap_meters (and the other cells within it), or
+  // outside (and the nearest cell within 100 km). `how` is none for an issue that gives a cell, or a
+  // location that is not a valid point or has no polygons to be looked up in. `--explain` writes it as
+  // "located".
+  LocationTrace explain_location(const Issue& issue) const;
   // The action for a case at `now` (SPEC §3.5, §6); `explain` fills Action::trace with the steps.
   Action escalate(const Case& c, Instant now, bool explain = false) const;
   // Evaluates many cases at one `now` (a scheduler's sweep): `actions[i]` answers `cases[i]`, the same

@@ -53,6 +53,12 @@ void Snapshot::route_batch(std::span<const Issue> issues, std::span<Decision> ou
   detail::route_batch(*index_, issues, out, explain);
 }
 
+LocationTrace Snapshot::explain_location(const Issue& issue) const {
+  LocationTrace out;
+  detail::explain_location(*index_, issue, out);
+  return out;
+}
+
 Action Snapshot::escalate(const Case& c, Instant now, bool explain) const {
   return detail::escalate(*index_, c, now, detail::UnitIndex::hash(c.issue.cell), explain);
 }

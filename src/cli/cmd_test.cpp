@@ -21,9 +21,9 @@ using detail::cat;
 namespace {
 
 // The decision's --explain trace, indented under the failure.
-std::string trace_lines(const Snapshot& snap, const Decision& d) {
+std::string trace_lines(const Snapshot& snap, const Decision& d, const LocationTrace* where) {
   std::string out = "  trace:\n";
-  for (const auto& line : explain_lines(snap, d)) append(out, "    ", line, "\n");
+  for (const auto& line : explain_lines(snap, d, where)) append(out, "    ", line, "\n");
   return out;
 }
 
@@ -85,8 +85,10 @@ int cmd_test(const std::vector<std::string>& args) {
     detail::LineId id;
     detail::LineSlot slot;
     Decision d;
+    LocationTrace located;  // how the issue's location gave its cell, for the trace
     if (parser.read_issue(line, issue, id, slot, json::storage_ptr())) {
       snap->route_into(issue, d, true);
+      located = snap->explain_location(issue);
     } else {
       d.status = Decision::Status::rejected;
       d.message = parser.error();
@@ -106,7 +108,7 @@ int cmd_test(const std::vector<std::string>& args) {
     ++failed;
     append(out, where, label, ": ", diffs.size(), diffs.size() == 1 ? " field differs\n" : " fields differ\n");
     for (const auto& m : diffs) append(out, "  ", m.field, ": expected ", m.expected, ", got ", m.actual, "\n");
-    out += trace_lines(*snap, d);
+    out += trace_lines(*snap, d, &located);
   }
   append(out, passed, " passed, ", failed, " failed\n");
   if (int rc = print_out(out)) return rc;

@@ -3,6 +3,8 @@
 // never word a verdict differently.
 #include "cli/explain_text.hpp"
 
+#include <charconv>
+
 #include <boost/json.hpp>
 
 #include "base/strings.hpp"
@@ -13,18 +15,64 @@ namespace json = boost::json;
 using detail::append;
 using detail::cat;
 
-std::vector<std::string> explain_lines(const Snapshot& s, const Decision& d) {
-  std::vector<std::string> out;
-  if (d.status == Decision::Status::rejected) {
-    out.push_back(cat("rejected: ", d.message));
-    return out;
+namespace {
+
+// Metres as a person writes them: 23.34, 30.
+std::string metres(const json::value& v) {
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, v.to_number<double>(), std::chars_format::fixed, 2);
+  std::string t(buf, r.ec == std::errc() ? r.ptr : buf);
+  if (t.ends_with(".00")) t.resize(t.size() - 3);
+  return t;
+}
+
+// The "located" member of a record, as one line.
+std::string located_line(const json::object& w) {
+  std::string line = "located         ";
+  const std::string_view how = w.at("how").get_string();
+  auto cells = [](const json::array& a) {
+    std::string t;
+    for (const auto& c : a) append(t, t.empty() ? "" : ", ", c.get_string());
+    return t;
+  };
+  if (how == "inside") {
+    line += "inside its polygon (the first Feature in file order that holds the point)";
+    if (const auto& also = w.at("also_inside").get_array(); !also.empty())
+      append(line, "; also inside ", cells(also), ", later in the file");
+  } else if (how == "snapped") {
+    append(line, "snapped: no polygon holds the point; its boundary is ", metres(w.at("meters")),
+           " m away (snap_meters ", metres(w.at("snap_meters")), ")");
+    std::string others;
+    for (const auto& o : w.at("others").get_array())
+      append(others, others.empty() ? "" : ", ", o.at("cell").get_string(), " at ", metres(o.at("meters")), " m");
+    if (!others.empty()) append(line, "; also within snap_meters: ", others, " (nearest first; ties go by file order)");
+  } else if (w.at("nearest").is_null()) {
+    append(line, "outside every cell: no boundary within 100 km (snap_meters ", metres(w.at("snap_meters")), ")");
+  } else {
+    append(line, "outside every cell: the nearest, ", w.at("nearest").get_string(), ", is ", metres(w.at("meters")),
+           " m away (snap_meters ", metres(w.at("snap_meters")), ")");
   }
-  if (d.status == Decision::Status::unrouted) out.push_back(cat("unrouted: ", d.message));
+  return line;
+}
+
+}  // namespace
+
+std::vector<std::string> explain_lines(const Snapshot& s, const Decision& d, const LocationTrace* where) {
+  std::vector<std::string> out;
   std::string record;
-  detail::append_decision(record, s.index(), detail::LineId{}, d, true);
+  detail::append_decision(record, s.index(), detail::LineId{}, d, true, nullptr, where);
   json::error_code ec;
   json::value v = json::parse(record, ec);
-  const json::array* trace = ec ? nullptr : v.get_object().at("trace").if_array();
+  const json::object* o = ec ? nullptr : v.if_object();
+  const json::value* located = o ? o->if_contains("located") : nullptr;
+  if (d.status == Decision::Status::rejected) {
+    out.push_back(cat("rejected: ", d.message));
+    if (located) out.push_back(located_line(located->get_object()));
+    return out;
+  }
+  if (located) out.push_back(located_line(located->get_object()));
+  if (d.status == Decision::Status::unrouted) out.push_back(cat("unrouted: ", d.message));
+  const json::array* trace = o ? o->at("trace").if_array() : nullptr;
   if (!trace || trace->empty()) {
     out.push_back("no rule matches the category");
     return out;

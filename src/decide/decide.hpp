@@ -61,6 +61,9 @@ bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string
 // one pass over the group whose memory loads overlap (geo::Locator::locate_many): located[i] is the cell
 // or geo::kOutside for an issue with a valid location and no cell, kNotLocated for the others (prepare
 // then reports what is wrong). Without cell polygons every entry is kNotLocated.
+// For `--explain`: how the issue's location gave its cell (SPEC §7); `out.how` stays none when the issue
+// gives a cell, or a location that cannot be looked up.
+void explain_location(const Index& s, const Issue& issue, LocationTrace& out);
 void locate_group(const Index& s, const Issue* const* issues, std::size_t n, std::int32_t* located);
 
 // Whether the condition tree at `node` holds for the issue; `workday` tests `calendar` (kNone: false).

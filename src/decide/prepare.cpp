@@ -129,6 +129,20 @@ bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string
   return true;
 }
 
+void explain_location(const Index& s, const Issue& issue, LocationTrace& out) {
+  out = LocationTrace{};
+  if (!issue.cell.empty() || !issue.has_location || !s.locator || !geo::check_point(issue.lon, issue.lat).ok()) return;
+  geo::Locator::Explained e = s.locator->explain(geo::Point{issue.lon, issue.lat}, s.snap_meters);
+  using How = geo::Locator::Explained::How;
+  out.how = e.how == How::inside ? LocationTrace::How::inside
+            : e.how == How::snapped ? LocationTrace::How::snapped
+                                    : LocationTrace::How::outside;
+  out.meters = e.meters;
+  out.nearest = e.nearest;
+  out.also_inside.assign(e.also_inside.begin(), e.also_inside.end());
+  out.others.assign(e.others.begin(), e.others.end());
+}
+
 void locate_group(const Index& s, const Issue* const* issues, std::size_t n, std::int32_t* located) {
   std::fill_n(located, n, kNotLocated);
   if (!s.locator) return;

@@ -329,17 +329,8 @@ std::int32_t Locator::Impl::decide(Pt p, Candidates& cand, double snap_meters) c
   // The tangent plane at p: x = R cos(phi0) (lon - lon0), y = R (lat - lat0), in radians. The map is
   // affine, so the disc of radius N around p lies in the box below (widened a little against rounding);
   // near a pole the box spans every longitude.
-  const double cos0 = std::cos(p.y * kRadPerDeg);
-  const double ky = kEarthRadius * kRadPerDeg;
-  const double kx = ky * cos0;
-  const double dlat = snap_meters / ky * (1 + 1e-9) + 1e-12;
-  double dlon = kx > 0 ? snap_meters / kx * (1 + 1e-9) + 1e-12 : HUGE_VAL;
-  if (!(dlon < 720)) dlon = 720;
-  Box around(Pt{p.x - dlon, p.y - dlat}, Pt{p.x + dlon, p.y + dlat});
-  cand.clear();
-  PartSink<Candidates> sink{&cand};
-  rtree.query(bgi::intersects(around), sink);
-  std::sort(cand.begin(), cand.end());
+  double kx, ky;
+  parts_near(p, snap_meters, kx, ky, cand);
   double best = HUGE_VAL;
   std::int32_t cell = kOutside;
   for (std::uint32_t part : cand) {
@@ -356,6 +347,80 @@ std::int32_t Locator::Impl::decide(Pt p, Candidates& cand, double snap_meters) c
   }
   if (cell != kOutside && std::sqrt(best) <= snap_meters) return cell;
   return kOutside;
+}
+
+void Locator::Impl::parts_near(Pt p, double meters, double& kx, double& ky, Candidates& out) const {
+  // The tangent plane at p: x = R cos(phi0) (lon - lon0), y = R (lat - lat0), in radians. The map is
+  // affine, so the disc of radius N around p lies in the box below (widened a little against rounding);
+  // near a pole the box spans every longitude.
+  const double cos0 = std::cos(p.y * kRadPerDeg);
+  ky = kEarthRadius * kRadPerDeg;
+  kx = ky * cos0;
+  const double dlat = meters / ky * (1 + 1e-9) + 1e-12;
+  double dlon = kx > 0 ? meters / kx * (1 + 1e-9) + 1e-12 : HUGE_VAL;
+  if (!(dlon < 720)) dlon = 720;
+  Box around(Pt{p.x - dlon, p.y - dlat}, Pt{p.x + dlon, p.y + dlat});
+  out.clear();
+  PartSink<Candidates> sink{&out};
+  rtree.query(bgi::intersects(around), sink);
+  std::sort(out.begin(), out.end());
+}
+
+Locator::Explained Locator::Impl::explain(Pt p, double snap_meters) const {
+  using How = Locator::Explained::How;
+  Locator::Explained e;
+  Candidates cand;
+  candidates(p, cand);
+  for (std::uint32_t part : cand) {
+    if (!part_contains(part, p)) continue;
+    const std::int32_t cell = parts[part].cell;
+    if (e.how != How::inside) {
+      e.how = How::inside;
+      e.cell = cell;
+    } else if (cell != e.cell && std::find(e.also_inside.begin(), e.also_inside.end(), cell) == e.also_inside.end()) {
+      e.also_inside.push_back(cell);
+    }
+  }
+  if (e.how == How::inside) return e;
+  const bool snaps = snap_meters > 0 && std::isfinite(snap_meters);
+  e.cell = snaps ? decide(p, cand, snap_meters) : kOutside;  // the answer is locate()'s, ties and all
+  // Each cell's nearest boundary within `reach`, in file order of the cells' first parts.
+  std::vector<std::pair<std::int32_t, double>> near;
+  auto measure = [&](double reach) {
+    double kx, ky;
+    parts_near(p, reach, kx, ky, cand);
+    near.clear();
+    for (std::uint32_t part : cand) {
+      const double d = std::sqrt(part_distance2(part, p, kx, ky));
+      if (!(d <= reach)) continue;
+      const std::int32_t cell = parts[part].cell;
+      auto at = std::find_if(near.begin(), near.end(), [cell](const auto& n) { return n.first == cell; });
+      if (at == near.end()) near.emplace_back(cell, d);
+      else at->second = std::min(at->second, d);
+    }
+    std::stable_sort(near.begin(), near.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+  };
+  if (e.cell != kOutside) {
+    e.how = How::snapped;
+    measure(snap_meters);
+    for (const auto& [cell, d] : near) {
+      if (cell == e.cell) e.meters = d;
+      else e.others.emplace_back(cell, d);
+    }
+    return e;
+  }
+  // Outside: the nearest boundary, looked for at growing distances.
+  for (double reach = snaps ? std::max(snap_meters, 1000.0) : 1000.0;; reach *= 10) {
+    reach = std::min(reach, Locator::kExplainReachMeters);
+    measure(reach);
+    if (!near.empty()) {
+      e.nearest = near.front().first;
+      e.meters = near.front().second;
+      break;
+    }
+    if (reach >= Locator::kExplainReachMeters) break;
+  }
+  return e;
 }
 
 std::int32_t Locator::Impl::locate(Pt p, double snap_meters) const {
@@ -410,6 +475,10 @@ void Locator::locate_many(std::span<const Point> points, double snap_meters, std
     for (std::size_t k = 0; k < m; ++k) buf[k] = Pt{points[base + k].lon, points[base + k].lat};
     impl_->locate_many(buf, m, snap_meters, cells.data() + base);
   }
+}
+
+Locator::Explained Locator::explain(Point p, double snap_meters) const {
+  return impl_->explain(Pt{p.lon, p.lat}, snap_meters);
 }
 
 bool Locator::has_polygon(std::int32_t cell) const {

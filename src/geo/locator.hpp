@@ -137,6 +137,22 @@ class Locator {
   // misses of one point's stage overlap the other points' instead of following each other.
   void locate_many(std::span<const Point> points, double snap_meters, std::span<std::int32_t> cells) const;
 
+  // Why locate() gives its answer (`--explain`): which polygons hold the point, or how far the boundaries
+  // are. `cell` is always what locate(p, snap_meters) gives.
+  struct Explained {
+    enum class How : std::uint8_t { inside, snapped, outside };
+    How how = How::outside;
+    std::int32_t cell = kOutside;
+    // snapped: the distance from the cell's boundary; outside: from the nearest cell's boundary, when one is
+    // within kExplainReachMeters (`nearest`), else 0.
+    double meters = 0;
+    std::int32_t nearest = kOutside;  // outside only
+    std::vector<std::int32_t> also_inside;  // inside: the later cells, in file order, whose polygons hold it too
+    std::vector<std::pair<std::int32_t, double>> others;  // snapped: the other cells within snap_meters, nearest first
+  };
+  static constexpr double kExplainReachMeters = 100'000;
+  Explained explain(Point p, double snap_meters = 0) const;
+
   // True when the cell was given a polygon (a Feature with a non-empty geometry).
   bool has_polygon(std::int32_t cell) const;
 

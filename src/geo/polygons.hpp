@@ -130,6 +130,7 @@ struct Locator::Impl {
   // locate() of n points, a stage at a time over groups of kLocateGroup.
   void locate_many(const Pt* p, std::size_t n, double snap_meters, std::int32_t* cells) const;
   static constexpr std::size_t kLocateGroup = 32;
+  Locator::Explained explain(Pt p, double snap_meters) const;
 
  private:
   using Candidates = absl::InlinedVector<std::uint32_t, 4>;
@@ -139,6 +140,9 @@ struct Locator::Impl {
   void candidates_group(const Pt* p, std::size_t m, Candidates* out) const;
   // The cell of the first candidate that holds p, else the snapped cell (or kOutside).
   std::int32_t decide(Pt p, Candidates& cand, double snap_meters) const;
+  // The parts whose boxes come within `meters` of p on the plane tangent at p (kx, ky: metres per degree
+  // there), in file order.
+  void parts_near(Pt p, double meters, double& kx, double& ky, Candidates& out) const;
 };
 
 }  // namespace gridroute::geo

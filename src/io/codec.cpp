@@ -145,14 +145,17 @@ LineResult LineCodec::route_line(std::string_view line, std::string& out) {
   Issue& is = w.issues[0];
   Decision& d = w.decisions[0];
   LineId id;
-  if (w.parser.read_issue(line, is, id, w.slots[0], json::storage_ptr())) {
+  const bool read = w.parser.read_issue(line, is, id, w.slots[0], json::storage_ptr());
+  if (read) {
     detail::route_into(s, is, options_.explain, detail::UnitIndex::hash(is.cell), d);
   } else {
     d.clear();
     d.status = Decision::Status::rejected;
     d.message = std::move(w.parser.error());
   }
-  detail::append_decision(out, s, id, d, options_.explain);
+  LocationTrace where;
+  if (options_.explain && read) detail::explain_location(s, is, where);
+  detail::append_decision(out, s, id, d, options_.explain, nullptr, &where);
   w.slots[0].value = nullptr;
   if (d.status != Decision::Status::rejected) return {};
   return {true, std::move(d.message)};
@@ -164,13 +167,16 @@ LineResult LineCodec::escalate_line(std::string_view line, Instant now, std::str
   Case& c = w.cases[0];
   LineId id;
   Action a;
-  if (w.parser.read_case(line, c, id, w.slots[0], json::storage_ptr())) {
+  const bool read = w.parser.read_case(line, c, id, w.slots[0], json::storage_ptr());
+  if (read) {
     a = detail::escalate(s, c, now, detail::UnitIndex::hash(c.issue.cell), options_.explain);
   } else {
     a.kind = Action::Kind::rejected;
     a.error = std::move(w.parser.error());
   }
-  detail::append_action(out, s, id, a, options_.explain);
+  LocationTrace where;
+  if (options_.explain && read) detail::explain_location(s, c.issue, where);
+  detail::append_action(out, s, id, a, options_.explain, nullptr, &where);
   w.slots[0].value = nullptr;
   if (a.kind != Action::Kind::rejected) return {};
   return {true, std::move(a.error)};
@@ -218,8 +224,11 @@ std::size_t LineCodec::route_lines(std::span<const std::string_view> lines, std:
         for (HandlerId h : d.alternates) __builtin_prefetch(s.handler_ids[static_cast<std::size_t>(h)].data());
         for (HandlerId h : d.assist) __builtin_prefetch(s.handler_ids[static_cast<std::size_t>(h)].data());
       }
+      LocationTrace where;
       for (std::size_t i = 0; i < n; ++i) {
-        detail::append_decision(o, s, w.ids[i], w.decisions[i], explain, &times);
+        where.how = LocationTrace::How::none;
+        if (explain && w.ok[i]) detail::explain_location(s, w.issues[i], where);
+        detail::append_decision(o, s, w.ids[i], w.decisions[i], explain, &times, &where);
         o.push_back('\n');
       }
       w.end_group(n);
@@ -273,8 +282,11 @@ std::size_t LineCodec::escalate_lines(std::span<const std::string_view> lines, I
         if (a.located) __builtin_prefetch(s.unit_id_chars.data() + s.unit_id_offset[static_cast<std::size_t>(a.cell)]);
         for (HandlerId h : a.assist) __builtin_prefetch(s.handler_ids[static_cast<std::size_t>(h)].data());
       }
+      LocationTrace where;
       for (std::size_t i = 0; i < n; ++i) {
-        detail::append_action(o, s, w.ids[i], w.actions[i], options_.explain, &times);
+        where.how = LocationTrace::How::none;
+        if (options_.explain && w.ok[i]) detail::explain_location(s, w.cases[i].issue, where);
+        detail::append_action(o, s, w.ids[i], w.actions[i], options_.explain, &times, &where);
         o.push_back('\n');
       }
       w.end_group(n);

@@ -111,6 +111,68 @@ void append_trace(std::string& out, const Index& s, const Decision& d) {
   out += "]";
 }
 
+// Metres with centimetres, as a JSON number.
+void append_meters(std::string& out, double m) {
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, m, std::chars_format::fixed, 2);
+  out.append(buf, r.ec == std::errc() ? r.ptr : buf);
+}
+
+// snap_meters as jurisdiction.json gives it (the shortest text of its value: 30, 12.5).
+void append_setting(std::string& out, double v) {
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ec == std::errc() ? r.ptr : buf);
+}
+
+// `--explain`: how the location gave its cell (SPEC §7), or why it gave none.
+void append_where(std::string& out, const Index& s, const LocationTrace* w) {
+  using How = LocationTrace::How;
+  if (!w || w->how == How::none) return;
+  out += ", \"located\": {\"how\": ";
+  switch (w->how) {
+    case How::inside:
+      out += "\"inside\", \"also_inside\": [";
+      for (std::size_t i = 0; i < w->also_inside.size(); ++i) {
+        if (i) out += ", ";
+        append_json_string(out, s.unit_id(w->also_inside[i]));
+      }
+      out += "], \"why\": \"the first Feature, in file order, whose polygon holds the point\"";
+      break;
+    case How::snapped:
+      out += "\"snapped\", \"meters\": ";
+      append_meters(out, w->meters);
+      out += ", \"snap_meters\": ";
+      append_setting(out, s.snap_meters);
+      out += ", \"others\": [";
+      for (std::size_t i = 0; i < w->others.size(); ++i) {
+        if (i) out += ", ";
+        out += "{\"cell\": ";
+        append_json_string(out, s.unit_id(w->others[i].first));
+        out += ", \"meters\": ";
+        append_meters(out, w->others[i].second);
+        out.push_back('}');
+      }
+      out += "], \"why\": \"no polygon holds the point; the cell whose boundary is nearest, within snap_meters\"";
+      break;
+    default:
+      out += "\"outside\", \"nearest\": ";
+      if (w->nearest == kNone) {
+        out += "null";
+      } else {
+        append_json_string(out, s.unit_id(w->nearest));
+        out += ", \"meters\": ";
+        append_meters(out, w->meters);
+      }
+      out += ", \"snap_meters\": ";
+      append_setting(out, s.snap_meters);
+      out += w->nearest == kNone ? ", \"why\": \"no polygon holds the point, and no boundary is within 100 km\""
+                                 : ", \"why\": \"no polygon holds the point, and the nearest boundary is farther than snap_meters\"";
+      break;
+  }
+  out.push_back('}');
+}
+
 }  // namespace
 
 // Every answer ends with the bundle's digest (SPEC §6.6).
@@ -319,16 +381,18 @@ void append_action_fast(std::string& out, const Index& s, const LineId& id, cons
 }  // namespace
 
 void append_decision(std::string& out, const Index& s, const LineId& id, const Decision& d, bool explain,
-                     Rfc3339Memo* times) {
+                     Rfc3339Memo* times, const LocationTrace* where) {
   if (!explain && d.status == Decision::Status::routed && !d.fallback) return append_routed(out, s, id, d, times);
-  append_general(out, s, id, d, explain);
+  append_general(out, s, id, d, explain, where);
 }
 
-void append_general(std::string& out, const Index& s, const LineId& id, const Decision& d, bool explain) {
+void append_general(std::string& out, const Index& s, const LineId& id, const Decision& d, bool explain,
+                    const LocationTrace* where) {
   append_id(out, id);
   if (d.status == Decision::Status::rejected) {
     out += ", \"status\": \"rejected\", \"error\": ";
     append_json_string(out, d.message);
+    if (explain) append_where(out, s, where);
     return append_bundle(out, s);
   }
   if (d.located) {  // SPEC §7: the cell found from the location
@@ -357,23 +421,28 @@ void append_general(std::string& out, const Index& s, const LineId& id, const De
     out += ", \"resolve_by\": ";
     append_time(out, s, d.resolve_by);
   }
-  if (explain) append_trace(out, s, d);
+  if (explain) {
+    append_trace(out, s, d);
+    append_where(out, s, where);
+  }
   append_bundle(out, s);
 }
 
 void append_action(std::string& out, const Index& s, const LineId& id, const Action& a, bool explain,
-                   Rfc3339Memo* times) {
+                   Rfc3339Memo* times, const LocationTrace* where) {
   if (!explain && a.kind != Action::Kind::rejected) return append_action_fast(out, s, id, a, times);
-  append_action_general(out, s, id, a, explain);
+  append_action_general(out, s, id, a, explain, where);
 }
 
-void append_action_general(std::string& out, const Index& s, const LineId& id, const Action& a, bool explain) {
+void append_action_general(std::string& out, const Index& s, const LineId& id, const Action& a, bool explain,
+                           const LocationTrace* where) {
   append_id(out, id);
   out += ", \"action\": ";
   append_json_string(out, to_string(a.kind));
   if (a.kind == Action::Kind::rejected) {
     out += ", \"error\": ";
     append_json_string(out, a.error);
+    if (explain) append_where(out, s, where);
     return append_bundle(out, s);
   }
   if (a.located) {
@@ -425,6 +494,7 @@ void append_action_general(std::string& out, const Index& s, const LineId& id, c
       append_json_string(out, a.trace[i]);
     }
     out += "]";
+    append_where(out, s, where);
   }
   append_bundle(out, s);
 }

@@ -56,6 +56,28 @@ TEST(ToolsCli, AFailureShowsTheFieldBothValuesAndTheTrace) {
   EXPECT_EQ(lines_of(r.out).back(), "1 passed, 1 failed");
 }
 
+// A located line's failure says first how its location gave the cell (or none).
+TEST(ToolsCli, AFailureOfALocatedLineSaysHowTheCellWasFound) {
+  const fs::path lianshi = fs::path(GRIDROUTE_SHARED_DIR) / "examples-1.1" / "lianshi";
+  const fs::path tests = scratch() / "located.jsonl";
+  write_text(tests,
+             R"({"id": "G21", "category": "nuisance.dog.stairwell", "location": [120.437744140625, 30.7119140625], "at": "2026-12-03T09:30:00+08:00", "expect": {"cell": "xinhua-a-02"}})"
+             "\n"
+             R"({"id": "G26", "category": "nuisance.dog.stairwell", "location": [120.42936706542969, 30.7109375], "at": "2026-12-03T09:30:00+08:00", "expect": {"cell": "xinhua-a-02"}})"
+             "\n");
+  auto r = cli({"test", lianshi.string(), tests.string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("  trace:\n    located         snapped: no polygon holds the point; its boundary is 23.34 m away "
+                       "(snap_meters 30)\n    condition_false nuisance-in-estate"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("    rejected: location outside every cell\n    located         outside every cell: the nearest, "
+                       "xinhua-a-02, is 30.63 m away (snap_meters 30)\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(lines_of(r.out).back(), "0 passed, 2 failed");
+}
+
 TEST(ToolsCli, BadTestLinesFailWithFileLineAndField) {
   const fs::path tests = scratch() / "bad.jsonl";
   write_text(tests,

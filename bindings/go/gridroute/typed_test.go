@@ -68,6 +68,7 @@ type issueLine struct {
 	ID       *ID            `json:"id"`
 	Category *string        `json:"category"`
 	Cell     *string        `json:"cell"`
+	Location []float64      `json:"location"`
 	At       *string        `json:"at"`
 	Attrs    map[string]any `json:"attrs"`
 }
@@ -111,10 +112,14 @@ func timeOf(s *string, t *time.Time) bool {
 }
 
 func (l issueLine) issue() (Issue, bool) {
-	if l.ID == nil || l.ID.IsZero() || l.Category == nil || l.Cell == nil || l.At == nil {
+	located := l.Cell == nil && len(l.Location) == 2
+	if l.ID == nil || l.ID.IsZero() || l.Category == nil || (l.Cell == nil && !located) || l.At == nil {
 		return Issue{}, false
 	}
-	is := Issue{ID: *l.ID, Category: *l.Category, Cell: *l.Cell, Attrs: l.Attrs}
+	is := Issue{ID: *l.ID, Category: *l.Category, Cell: deref(l.Cell), Attrs: l.Attrs}
+	if located {
+		is.Location = &Location{Lon: l.Location[0], Lat: l.Location[1]}
+	}
 	return is, timeOf(l.At, &is.At)
 }
 

@@ -42,7 +42,10 @@ def typed_issue(line):
         return None
     if not isinstance(o, dict) or not isinstance(o.get("id"), (str, int)) or isinstance(o.get("id"), bool):
         return None
-    if not all(isinstance(o.get(k), str) for k in ("category", "cell", "at")):
+    location = o.get("location")
+    located = "cell" not in o and isinstance(location, list) and len(location) == 2 and \
+        all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in location)
+    if not all(isinstance(o.get(k), str) for k in ("category", "at")) or not (located or isinstance(o.get("cell"), str)):
         return None
     if o.get("attrs") is not None and not isinstance(o["attrs"], dict):
         return None
@@ -50,6 +53,8 @@ def typed_issue(line):
         at = parse_rfc3339(o["at"])
     except ValueError:
         return None
+    if located:
+        return gridroute.Issue(o["id"], o["category"], None, at, o.get("attrs"), location=tuple(location))
     return gridroute.Issue(o["id"], o["category"], o["cell"], at, o.get("attrs"))
 
 
