@@ -80,6 +80,8 @@ int gridroute_engine_route(gridroute_decision* out, const gridroute_engine* engi
     is.attrs.swap(h.attrs);  // reuse the attribute vector's memory
     read_issue(issue, is);
     gridroute::Decision d = s.route(is, explain);
+    gridroute::LocationTrace where;  // "located" in the JSON: how the issue's location gave its cell
+    if (explain) where = s.explain_location(is);
     is.attrs.clear();
     is.attrs.swap(h.attrs);
 
@@ -87,7 +89,8 @@ int gridroute_engine_route(gridroute_decision* out, const gridroute_engine* engi
     out->message = out_str(h.message);
     h.json.clear();
     if (explain && d.status != gridroute::Decision::Status::rejected) {
-      gridroute::detail::append_decision(h.json, s.index(), {is.id, gridroute::detail::LineId::string}, d, true);
+      gridroute::detail::append_decision(h.json, s.index(), {is.id, gridroute::detail::LineId::string}, d, true,
+                                         nullptr, &where);
       out->json = out_str(h.json);
     }
     if (has_11(out) && d.located) out->cell = out_str(s.unit_id(d.cell));
@@ -171,6 +174,8 @@ int gridroute_engine_escalate(gridroute_action* out, const gridroute_engine* eng
     } else {
       a = s.escalate(cs, in_time(now), explain);
     }
+    gridroute::LocationTrace where;
+    if (explain && has_11(out)) where = s.explain_location(cs.issue);
     cs.issue.attrs.clear();
     cs.issue.attrs.swap(h.attrs);
     cs.returned.swap(h.returns);  // keep their memory for the next call
@@ -178,7 +183,8 @@ int gridroute_engine_escalate(gridroute_action* out, const gridroute_engine* eng
 
     h.json.clear();
     if (explain && has_11(out)) {
-      gridroute::detail::append_action(h.json, s.index(), {cs.issue.id, gridroute::detail::LineId::string}, a, true);
+      gridroute::detail::append_action(h.json, s.index(), {cs.issue.id, gridroute::detail::LineId::string}, a, true,
+                                       nullptr, &where);
       out->json = out_str(h.json);
     }
     h.message = std::move(a.error);

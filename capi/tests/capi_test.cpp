@@ -576,6 +576,39 @@ TEST(Explain, TraceInBothShapes) {
   gridroute_buf_dispose(&out);
 }
 
+// A located issue's explanation says how its point gave the cell, on the struct path as in JSON Lines.
+TEST(Explain, HowALocationGaveItsCellInBothShapes) {
+  const std::string dir = std::string(GRIDROUTE_SOURCE_DIR) + "/examples/xincheng";
+  EngineHandle e(dir);
+  // X04: 19.4 m east of xincheng-a-02, snapped (snap_meters 30).
+  const std::string line =
+      R"({"id": "X04", "category": "nuisance.clutter.passage", "location": [119.4842, 29.201], )"
+      R"("at": "2026-12-03T09:30:00+08:00"})";
+  gridroute_route_options ro = GRIDROUTE_ROUTE_OPTIONS_INIT;
+  ro.flags = GRIDROUTE_ROUTE_EXPLAIN;
+  gridroute_buf out = GRIDROUTE_BUF_INIT;
+  ASSERT_EQ(gridroute_engine_route_json(&out, e.e, line.data(), line.size(), &ro, nullptr), GRIDROUTE_OK);
+  const std::string via_json(out.ptr, out.len);
+  EXPECT_NE(via_json.find(R"("located": {"how": "snapped", "meters": 19.41, "snap_meters": 30, "others": [])"),
+            std::string::npos)
+      << via_json;
+  gridroute_issue issue = GRIDROUTE_ISSUE_INIT;
+  issue.id = "X04";
+  issue.id_len = GRIDROUTE_NTS;
+  issue.category = "nuisance.clutter.passage";
+  issue.category_len = GRIDROUTE_NTS;
+  ASSERT_EQ(gridroute_time_parse(&issue.at, "2026-12-03T09:30:00+08:00", GRIDROUTE_NTS, nullptr), GRIDROUTE_OK);
+  issue.has_location = 1;
+  issue.lon = 119.4842;
+  issue.lat = 29.201;
+  gridroute_decision d = GRIDROUTE_DECISION_INIT;
+  ASSERT_EQ(gridroute_engine_route(&d, e.e, &issue, &ro, nullptr), GRIDROUTE_OK);
+  EXPECT_EQ(str(d.json), via_json);
+  EXPECT_EQ(str(d.cell), "xincheng-a-02");
+  gridroute_decision_release(&d);
+  gridroute_buf_dispose(&out);
+}
+
 TEST(Check, FindingsEqualTheCli) {
   for (const std::string& dir : example_dirs()) {
     EngineHandle e(dir);
