@@ -1,12 +1,17 @@
 // Escalation (SPEC §3.5, §4): every action and reason, deadlines exactly at `now`, level skipping,
 // overdue, severity_skip in routing, and which calendar counts the deadlines of each level.
+#include <algorithm>
+#include <cctype>
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include "gridroute/bundle.hpp"
 #include "gridroute/engine.hpp"
 #include "gridroute/jsonl.hpp"
 #include "fixture.hpp"
@@ -687,3 +692,64 @@ TEST(Calendars, EscalatedDeadlinesOfAPlainLevelUseDefaults) {
 }
 
 }  // namespace
+
+// ---- escalate --explain: what was compared, and why the action follows
+
+namespace {
+std::string file_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+}  // namespace
+
+// Every action of the demo bundle's and the shared examples' cases explains itself: the rule and the
+// level's owner, then each deadline or count that gave a reason, then where the case went.
+TEST(EscalationExplain, EveryActionSaysWhatWasComparedAndWhy) {
+  std::vector<std::string> dirs = {std::string(GRIDROUTE_SOURCE_DIR) + "/examples/lanxi",
+                                   std::string(GRIDROUTE_SOURCE_DIR) + "/examples/xincheng"};
+  for (const char* shared : {"/examples/shuangcheng", "/examples-1.1/lianshi"})
+    if (std::ifstream(std::string(GRIDROUTE_SHARED_DIR) + shared + "/NOW.txt")) dirs.push_back(std::string(GRIDROUTE_SHARED_DIR) + shared);
+  std::size_t checked = 0;
+  for (const std::string& dir : dirs) {
+    auto snap = gridroute::load_bundle(dir);
+    ASSERT_TRUE(snap.ok()) << dir << ": " << snap.status();
+    std::string now_text = file_text(dir + "/NOW.txt");
+    while (!now_text.empty() && std::isspace(static_cast<unsigned char>(now_text.back()))) now_text.pop_back();
+    gridroute::LineCodec codec(*snap, {.explain = true});
+    std::string out;
+    codec.escalate_text(file_text(dir + "/cases.jsonl"), *gridroute::parse_rfc3339(now_text), out);
+    std::istringstream lines(out);
+    for (std::string line; std::getline(lines, line);) {
+      json::object a = json::parse(line).as_object();
+      const std::string kind(a.at("action").as_string());
+      if (kind == "rejected") continue;
+      SCOPED_TRACE(dir + ": " + line);
+      std::vector<std::string> steps;
+      for (const auto& t : a.at("trace").as_array()) steps.emplace_back(t.as_string());
+      auto has = [&](const std::string& part) {
+        return std::any_of(steps.begin(), steps.end(), [&](const std::string& t) { return t.find(part) != std::string::npos; });
+      };
+      ASSERT_FALSE(steps.empty());
+      EXPECT_TRUE(has("under ")) << "the rule the case is under";
+      EXPECT_TRUE(has("started ")) << "the current level, its start and owner";
+      std::set<std::string> reasons;
+      for (const auto& r : a.at("reasons").as_array()) reasons.emplace(r.as_string());
+      if (reasons.count("missed_respond")) EXPECT_TRUE(has("respond due ") && has(": missed"));
+      if (reasons.count("missed_resolve")) EXPECT_TRUE(has("resolve due "));
+      if (reasons.count("repeat_reports")) EXPECT_TRUE(has(", at least the policy's repeat_reports"));
+      if (reasons.count("low_rating")) EXPECT_TRUE(has("below the policy's rating_below"));
+      if (kind == "escalate") EXPECT_TRUE(has("escalated to level " + json::serialize(a.at("level")) + " ("));
+      if (kind == "reopen") EXPECT_TRUE(has("reopened at level " + json::serialize(a.at("level")) + " ("));
+      if (kind == "none") EXPECT_TRUE(has("nothing to do"));
+      if (kind == "overdue") EXPECT_TRUE(has("no level above the current one resolves a handler"));
+      if (kind == "hold") {
+        EXPECT_FALSE(has(": missed")) << "a hold misses nothing";
+        const std::string last = steps.back();
+        if (a.at("next_check").is_null()) EXPECT_EQ(last, "nothing is missed: hold, with no deadline left to check");
+        else EXPECT_EQ(last, "nothing is missed: hold until " + std::string(a.at("next_check").as_string()));
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 30u);
+}

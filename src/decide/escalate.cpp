@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/strings.hpp"
+#include "base/zone.hpp"
 #include "decide/decide.hpp"
 #include "decide/levels.hpp"
 #include "decide/validate.hpp"
@@ -231,6 +232,25 @@ void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cel
   a.unit = st.unit;
   const CompiledRule& rule = *st.rule;
   const CompiledPolicy* p = st.policy;
+  auto when = [&](Instant t) { return format_rfc3339(t, s.zone); };
+  auto level_name = [&](int l) {
+    return p ? cat("level ", l, " (", p->levels[static_cast<std::size_t>(l)].name, ")") : cat("level ", l);
+  };
+  if (explain) {
+    std::string under = st.fallback ? std::string("under the fallback owner's rule (defaults.fallback)")
+                                    : cat("under rule '", rule.id, "'");
+    if (st.fallback) {
+    } else if (c.rule && rule_known) {
+      under += " (pinned)";
+    } else {
+      under += " (selected for the issue)";
+    }
+    append(under, ", ", p ? cat("escalation policy '", p->id, "' of ", st.levels, st.levels == 1 ? " level" : " levels")
+                          : std::string("no escalation policy"));
+    note(a, true, under);
+    note(a, true, cat(level_name(c.level), ", started ", when(c.level_started_at), ": owner '", s.handler_id(st.owner),
+                      "' at '", s.unit_id(st.unit), "'", pinned != kNone ? " (pinned)" : ""));
+  }
 
   // The co-handlers of `level` for its owner: the rule's from the cell at level 0, the level's from its
   // start unit above (SPEC §6.4).
@@ -259,6 +279,9 @@ void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cel
       a.unit = lo.res.unit;
       assists(l);
       from_now(rule, p, l, a.handler, a.respond_by, a.resolve_by);
+      if (explain)
+        note(a, true, cat(kind == Action::Kind::reopen ? "reopened at " : "escalated to ", level_name(l), ": owner '",
+                          s.handler_id(a.handler), "' at '", s.unit_id(a.unit), "', its deadlines counted from now"));
       return;
     }
     a.kind = Action::Kind::overdue;
@@ -268,10 +291,16 @@ void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cel
   if (c.resolved) {
     // Returns and suspensions concern open cases only.
     if (p && p->rating_below && c.rating && *c.rating < *p->rating_below) {
+      if (explain) note(a, true, cat("resolved, rated ", *c.rating, ", below the policy's rating_below ", *p->rating_below));
       a.reasons = static_cast<std::uint8_t>(Reason::low_rating);
       move_up(Action::Kind::reopen);
     } else {
       a.kind = Action::Kind::none;
+      if (explain)
+        note(a, true, !p || !p->rating_below ? std::string("resolved; no rating_below applies: nothing to do")
+                      : !c.rating            ? std::string("resolved, not rated: nothing to do")
+                                             : cat("resolved, rated ", *c.rating, ", not below rating_below ",
+                                                   *p->rating_below, ": nothing to do"));
     }
     return;
   }
@@ -359,6 +388,20 @@ void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cel
   if (resolve != kNoInstant && now >= resolve) a.reasons |= static_cast<std::uint8_t>(Reason::missed_resolve);
   if (p && p->repeat_reports && c.reports >= *p->repeat_reports)
     a.reasons |= static_cast<std::uint8_t>(Reason::repeat_reports);
+  if (explain) {
+    const bool moved = !c.suspended.empty() || c.extended_to != kNoInstant;
+    const char* moved_note = moved ? " (after the suspensions and the extension)" : "";
+    if (c.responded) note(a, true, "responded: the respond deadline is not counted");
+    else if (respond == kNoInstant) note(a, true, "no respond deadline applies");
+    else
+      note(a, true, cat("respond due ", when(respond), moved_note, now >= respond ? ": missed" : ": not yet due"));
+    if (resolve == kNoInstant) note(a, true, "no resolve deadline applies");
+    else note(a, true, cat("resolve due ", when(resolve), moved_note, now >= resolve ? ": missed" : ": not yet due"));
+    if (p && p->repeat_reports)
+      note(a, true, cat(c.reports, c.reports == 1 ? " report" : " reports",
+                        c.reports >= *p->repeat_reports ? ", at least " : ", fewer than ", "the policy's repeat_reports ",
+                        *p->repeat_reports));
+  }
   if (a.reasons) {
     move_up(Action::Kind::escalate);
     return;
@@ -366,6 +409,9 @@ void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cel
   a.kind = Action::Kind::hold;
   if (!c.responded && respond != kNoInstant) a.next_check = respond;
   if (resolve != kNoInstant && (a.next_check == kNoInstant || resolve < a.next_check)) a.next_check = resolve;
+  if (explain)
+    note(a, true, a.next_check == kNoInstant ? std::string("nothing is missed: hold, with no deadline left to check")
+                                             : cat("nothing is missed: hold until ", when(a.next_check)));
 }
 
 Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, bool explain,
