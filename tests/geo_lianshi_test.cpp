@@ -208,6 +208,30 @@ TEST(GeoLianshi, ExplainSaysHowEachLocationGaveItsCell) {
   EXPECT_EQ(out.find("\"located\""), std::string::npos);
 }
 
+// The answers list their members in the order of the contract's expected file ("cell" after "status").
+TEST(GeoLianshi, AnswersListTheirFieldsInTheContractsOrder) {
+  auto bundle = gridroute::load_bundle(kDir);
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  for (bool explain : {false, true}) {
+    gridroute::LineCodec codec(*bundle, {.explain = explain});
+    std::string out;
+    codec.route_text(geotest::read_file(kDir + "/located.jsonl"), out);
+    std::istringstream got(out), want(geotest::read_file(kDir + "/expected-located.jsonl"));
+    std::string g, w;
+    int compared = 0;
+    while (std::getline(got, g) && std::getline(want, w)) {
+      std::vector<std::string> keys_got, keys_want;
+      const json::value vg = json::parse(g), vw = json::parse(w);
+      for (const auto& kv : vg.as_object())
+        if (kv.key() != "bundle" && kv.key() != "trace" && kv.key() != "located") keys_got.emplace_back(kv.key());
+      for (const auto& kv : vw.as_object()) keys_want.emplace_back(kv.key());
+      EXPECT_EQ(keys_got, keys_want) << g;
+      ++compared;
+    }
+    EXPECT_EQ(compared, 39);
+  }
+}
+
 TEST(GeoLianshi, TheUsageExampleOfTheDocsRuns) {
   std::string text = geotest::read_file(kDir + "/cells.geojson");
   double snap = 0;

@@ -271,11 +271,12 @@ void append_routed(std::string& out, const Index& s, const LineId& id, const Dec
   out.resize(at + need);
   Cursor c(out.data() + at, times);
   put_id(c, id);
-  if (d.located) {
+  c.lit(", \"status\": \"routed\"");
+  if (d.located) {  // SPEC §7: the cell found from the location, after the status
     c.lit(", \"cell\": ");
     c.name(s.unit_id(d.cell));
   }
-  c.lit(", \"status\": \"routed\", \"rule\": ");
+  c.lit(", \"rule\": ");
   c.str(rule);
   c.lit(", \"role\": ");
   c.str(role);
@@ -395,15 +396,16 @@ void append_general(std::string& out, const Index& s, const LineId& id, const De
     if (explain) append_where(out, s, where);
     return append_bundle(out, s);
   }
-  if (d.located) {  // SPEC §7: the cell found from the location
+  out += d.status == Decision::Status::unrouted ? ", \"status\": \"unrouted\"" : ", \"status\": \"routed\"";
+  if (d.located) {  // SPEC §7: the cell found from the location, after the status
     out += ", \"cell\": ";
     append_json_string(out, s.unit_id(d.cell));
   }
   if (d.status == Decision::Status::unrouted) {
-    out += ", \"status\": \"unrouted\", \"reason\": ";
+    out += ", \"reason\": ";
     append_json_string(out, d.message);
   } else {
-    out += ", \"status\": \"routed\", \"rule\": ";
+    out += ", \"rule\": ";
     if (d.fallback) out += "null, \"fallback\": true";
     else append_json_string(out, s.rules[d.rule].id);
     append_owner(out, s, d.role, d.handler);
