@@ -681,6 +681,41 @@ TEST(GeoRules, NullOrEmptyGeometryGivesNoPolygonAndALintWarning) {
 
 // ---- lint: overlaps
 
+// Two neighbours that share a vertex written with latitudes 1.4e-14 degrees apart (NYC community districts
+// 210 and 228 in the 2013 layer): a gap between them is no overlap, an overlap as thin is one. The
+// floating-point relate alone got both wrong.
+TEST(GeoLint, NeighboursWhoseSharedVertexDiffersInTheLastDigitsAreDecidedExactly) {
+  auto lint_of = [](const std::string& a_mid, const std::string& b_mid) {
+    const std::string text = collection({
+        feature("\"id\": \"a\"", polygon("[[-73.81864751617834,40.8606425154598],[-73.818639505620098," + a_mid +
+                                         "],[-73.81862264626047,40.86075292981745],[-73.8180,40.8607],"
+                                         "[-73.81864751617834,40.8606425154598]]")),
+        feature("\"id\": \"b\"", polygon("[[-73.81862264626047,40.86075292981745],[-73.818639505620098," + b_mid +
+                                         "],[-73.81864751617834,40.8606425154598],[-73.8192,40.8607],"
+                                         "[-73.81862264626047,40.86075292981745]]"))});
+    auto r = load(text, Cells({"a", "b"}));
+    EXPECT_TRUE(r.loc.ok()) << r.all();
+    std::string all;
+    if (r.loc.ok())
+      for (auto& d : r.loc->lint(Cells({"a", "b"}).all(), [](std::int32_t c) { return c == 0 ? "a" : "b"; }))
+        all += d.to_string() + "\n";
+    return all;
+  };
+  // a (east) bends east at 40.860698297066861, b (west) bends west at ...875: a sliver of a gap.
+  EXPECT_EQ(lint_of("40.860698297066861", "40.860698297066875"), "");
+  // Swapped: a bends west of b's vertex and b east of a's, so they overlap by a sliver.
+  EXPECT_NE(lint_of("40.860698297066875", "40.860698297066861").find("the polygon of cell \"b\" overlaps that of cell \"a\""),
+            std::string::npos);
+  // The same vertex in both: they share two edges, and no more.
+  EXPECT_EQ(lint_of("40.860698297066861", "40.860698297066861"), "");
+  // Identical polygons of two cells overlap, though neither has a vertex strictly inside the other.
+  const std::string same = collection({feature("\"id\": \"a\"", polygon(square(0, 0, 1, 1))),
+                                       feature("\"id\": \"b\"", polygon(square(0, 0, 1, 1)))});
+  auto r = load(same, Cells({"a", "b"}));
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  EXPECT_EQ(r.loc->lint(Cells({"a", "b"}).all(), [](std::int32_t c) { return c == 0 ? "a" : "b"; }).size(), 1u);
+}
+
 TEST(GeoLint, OverlapsOfDifferentCellsAreWarnedAbout) {
   std::string text = collection({
       feature("\"id\": \"a\"", polygon(square(0, 0, 2, 2))),

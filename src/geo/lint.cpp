@@ -3,16 +3,22 @@
 // what the author meant).
 //
 // Overlaps: the R-tree gives the pairs whose boxes meet with a positive area (boxes that only touch, as
-// neighbours sharing an edge along a parallel or meridian do, cannot hold overlapping interiors); each
-// such pair is tested with Boost.Geometry's relate ("T********": the interiors intersect) on copies of
-// the polygons oriented as Boost expects. The check stops after a budget (boxes looked at, and positions
-// of the pairs tested), so its cost is bounded whatever the file.
+// neighbours sharing an edge along a parallel or meridian do, cannot hold overlapping interiors). Each
+// such pair is decided with a witness the exact predicates of the lookup confirm: a vertex of one polygon
+// strictly inside the other, or else, where Boost.Geometry's relate ("T********": the interiors
+// intersect, on copies oriented as Boost expects) says they meet, a point of the intersection it
+// computes that lies strictly inside both. Relate alone is floating point: two neighbours that share a
+// vertex written with latitudes 1e-14 degrees apart (as real layers have) were called overlapping when
+// they leave a gap, and not overlapping when they overlap by as little. The check stops after a budget
+// (boxes looked at, and positions of the pairs tested), so its cost is bounded whatever the file.
 #include <algorithm>
 #include <iterator>
 #include <limits>
 #include <optional>
 
 #include <boost/geometry/algorithms/correct.hpp>
+#include <boost/geometry/algorithms/intersection.hpp>
+#include <boost/geometry/algorithms/point_on_surface.hpp>
 #include <boost/geometry/algorithms/relate.hpp>
 #include <boost/geometry/geometries/polygon.hpp>
 
@@ -44,6 +50,47 @@ Polygon to_polygon(const Locator::Impl& m, std::uint32_t part) {
   }
   bg::correct(poly);
   return poly;
+}
+
+using Where = Locator::Impl::Where;
+
+// Exactly: p is in the part's interior (inside its exterior ring, outside its holes, on none of its rings).
+bool strictly_inside(const Locator::Impl& m, std::uint32_t part, Pt p) {
+  const std::uint32_t r0 = m.parts[part].first_ring, r1 = m.parts[part + 1].first_ring;
+  if (m.ring_where(r0, p) != Where::inside) return false;
+  for (std::uint32_t r = r0 + 1; r < r1; ++r)
+    if (m.ring_where(r, p) != Where::outside) return false;
+  return true;
+}
+
+// A vertex of part `a` (any ring) strictly inside part `b`: their interiors meet.
+bool vertex_inside(const Locator::Impl& m, std::uint32_t a, std::uint32_t b) {
+  const detail::Box box = m.part_box(b);
+  for (std::uint32_t i = m.rings[m.parts[a].first_ring].begin; i < m.rings[m.parts[a + 1].first_ring].begin; ++i) {
+    const Pt v = m.pts[i];
+    if (v.x < box.min_corner().x || v.x > box.max_corner().x || v.y < box.min_corner().y || v.y > box.max_corner().y)
+      continue;
+    if (strictly_inside(m, b, v)) return true;
+  }
+  return false;
+}
+
+// Whether the interiors of parts p and q (of different cells) intersect, with a witness the exact
+// predicates confirm (see the top of this file). `a` is p's polygon, made once for all its pairs.
+bool interiors_meet(const Locator::Impl& m, std::uint32_t p, std::uint32_t q, std::optional<Polygon>& a) {
+  if (vertex_inside(m, p, q) || vertex_inside(m, q, p)) return true;
+  if (!a) a = to_polygon(m, p);
+  const Polygon b = to_polygon(m, q);
+  if (!bg::relate(*a, b, bg::de9im::mask("T********"))) return false;
+  // Identical polygons, or crossings without a vertex inside: a point of each piece of the intersection.
+  std::vector<Polygon> pieces;
+  bg::intersection(*a, b, pieces);
+  for (const Polygon& piece : pieces) {
+    Pt w;
+    bg::point_on_surface(piece, w);
+    if (strictly_inside(m, p, w) && strictly_inside(m, q, w)) return true;
+  }
+  return false;
 }
 
 std::string json_quoted(const std::string& s) {
@@ -130,8 +177,7 @@ std::vector<Diagnostic> Locator::lint(std::span<const std::int32_t> cells, CellN
       }
       bool overlap = false;
       try {
-        if (!a) a = to_polygon(m, p);
-        overlap = bg::relate(*a, to_polygon(m, q), bg::de9im::mask("T********"));
+        overlap = interiors_meet(m, p, q, a);
       } catch (const std::exception&) {
         continue;  // Boost.Geometry refused the input (a degenerate ring): no finding
       }
