@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""The New York City 311 bundle of examples/nyc311 (examples/nyc311/README.md), built from the public data and run.
+
+examples/nyc311/make_bundle.py builds the bundle from shared/data: the 71 community districts of 2013 as
+cells, the agency that handled most requests of each complaint type as its rule, the 311 centre (OTI) as the
+fallback owner of the rare types. This routes every request that has coordinates by its location and
+compares the answer with what the city recorded: the agency (`agency`) and the community district
+(`community_board`). It also checks the bundle's lint, that the compiled file answers byte for byte as the
+directory, and that the city's export read through the map answers as the issue lines do.
+
+Usage: nyc311_test.py --bin GRIDROUTE --shared SHARED_DIR
+"""
+import argparse
+import collections
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MAKE = os.path.join(HERE, "..", "..", "examples", "nyc311", "make_bundle.py")
+CONSUMER = {"DCWP", "DCA"}  # the Department of Consumer and Worker Protection, under its former code too
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--shared", required=True)
+    a = ap.parse_args()
+    failures = []
+    with tempfile.TemporaryDirectory() as tmp:
+        bundle = os.path.join(tmp, "nyc311")
+        made = subprocess.run([sys.executable, MAKE, os.path.join(a.shared, "data"), bundle], capture_output=True, text=True)
+        if made.returncode != 0:
+            print(made.stderr)
+            return 1
+        print("[ nyc311 ] " + made.stderr.strip())
+
+        check = subprocess.run([a.bin, "check", bundle], capture_output=True, text=True)
+        summary = [l for l in check.stdout.splitlines() if ": ok — " in l]
+        print("[ nyc311 ] check: exit %d; %s" % (check.returncode, summary[0] if summary else check.stdout[-300:]))
+        if check.returncode != 0:
+            failures.append("check exited %d: %s" % (check.returncode, check.stderr[-500:]))
+        if "serves nothing routable" in check.stdout:
+            failures.append("the fallback 311 centre is said to serve nothing")
+        if "overlaps that of cell" in check.stdout:  # the 2013 districts do not overlap (README: 210 and 228)
+            failures.append("check calls two districts overlapping: " + check.stdout[-400:])
+        if "taken by the fallback owner 'oti' (defaults.fallback)" not in check.stdout:
+            failures.append("check does not say that the fallback takes the rare complaint types")
+
+        issues = os.path.join(bundle, "issues.jsonl")
+        route = subprocess.run([a.bin, "route", bundle, issues, "--quiet"], capture_output=True, text=True)
+        grb = os.path.join(tmp, "nyc311.grb")
+        subprocess.run([a.bin, "compile", bundle, "-o", grb, "--quiet"], check=True)
+        compiled = subprocess.run([a.bin, "route", grb, issues, "--quiet"], capture_output=True, text=True)
+        if compiled.stdout != route.stdout:
+            failures.append("the compiled file answers otherwise than the directory")
+
+        # The city's own export through --map answers each located request as the issue lines do, and
+        # rejects the requests without coordinates, saying so.
+        mapped = subprocess.run([a.bin, "route", bundle, os.path.join(bundle, "orders.jsonl"), "--map",
+                                 os.path.join(bundle, "platform-map.json"), "--quiet"], capture_output=True, text=True)
+        direct = {json.loads(l)["id"]: l for l in route.stdout.splitlines()}
+        same = without = other = 0
+        for line in mapped.stdout.splitlines():
+            d = json.loads(line)
+            if d["id"] in direct:
+                same += line == direct[d["id"]]
+                other += line != direct[d["id"]]
+            elif d["status"] == "rejected" and "must be a number (mapped to 'location'), got \"\"" in d["error"]:
+                without += 1
+            else:
+                other += 1
+        print("[ nyc311 ] the city's export through --map: %d answered as the issue lines, %d without coordinates "
+              "rejected, %d otherwise" % (same, without, other))
+        if same != len(direct) or other or without == 0:
+            failures.append("--map: %d of %d the same, %d without coordinates, %d otherwise"
+                            % (same, len(direct), without, other))
+
+        with open(issues, encoding="utf-8") as f:
+            asked = [json.loads(l) for l in f]
+        answers = [json.loads(l) for l in route.stdout.splitlines()]
+        if len(answers) != len(asked):
+            failures.append("%d answers for %d issues" % (len(answers), len(asked)))
+        status = collections.Counter()
+        owner = collections.Counter()
+        district = collections.Counter()
+        owner_misses = collections.Counter()
+        district_misses = collections.Counter()
+        for q, d in zip(asked, answers):
+            if q["id"] != d["id"]:
+                failures.append("answer %s for issue %s" % (d["id"], q["id"]))
+                break
+            status[d["status"] + (" by the fallback" if d.get("fallback") else "")] += 1
+            if d["status"] != "routed":
+                continue
+            got, want = d.get("department"), q["expect_owner"]
+            agree = got == want or (got in CONSUMER and want in CONSUMER)
+            owner["agree" if agree else "differ"] += 1
+            if not agree:
+                owner_misses["%s: city %s, bundle %s" % ("fallback" if d.get("fallback") else q["category"], want, got)] += 1
+            if q["expect_cd"]:
+                district["agree" if d.get("cell") == q["expect_cd"] else "differ"] += 1
+                if d.get("cell") != q["expect_cd"]:
+                    district_misses["city %s, bundle %s" % (q["expect_cd"], d.get("cell"))] += 1
+        rate = lambda c: c["agree"] / max(1, c["agree"] + c["differ"])
+        print("[ nyc311 ] %d requests: %s" % (len(asked), dict(status)))
+        print("[ nyc311 ] agency as the city recorded it: %d of %d (%.2f%%); the others: %s" % (
+            owner["agree"], owner["agree"] + owner["differ"], 100 * rate(owner), dict(owner_misses.most_common(5))))
+        print("[ nyc311 ] community district as the city recorded it: %d of %d (%.2f%%); the others: %s" % (
+            district["agree"], district["agree"] + district["differ"], 100 * rate(district),
+            dict(district_misses.most_common(5))))
+        if rate(owner) < 0.99:
+            failures.append("agency agreement %.4f < 0.99" % rate(owner))
+        if rate(district) < 0.985:
+            failures.append("community district agreement %.4f < 0.985" % rate(district))
+        if district["agree"] + district["differ"] < 10000:
+            failures.append("only %d requests compared by district" % (district["agree"] + district["differ"]))
+        if status["routed by the fallback"] < 40:
+            failures.append("only %d requests went to the fallback owner" % status["routed by the fallback"])
+    for f in failures:
+        print("FAIL: " + f)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
