@@ -26,6 +26,7 @@ namespace gridroute {
 namespace {
 
 namespace json = boost::json;
+using detail::append;
 using detail::cat;
 
 // What a value becomes on the way.
@@ -104,6 +105,14 @@ const json::value* resolve(const json::value& root, const Path& path) {
   return v;
 }
 
+// An empty text ("" or spaces only), as a CSV export writes for a value it does not have.
+bool blank(const json::value* v) {
+  if (!v || !v->is_string()) return false;
+  for (char c : v->get_string())
+    if (c != ' ') return false;
+  return true;
+}
+
 struct Source {
   std::string target;  // "id", "attrs.severity", ...
   std::optional<Path> path;
@@ -148,8 +157,11 @@ struct LineMap::Impl {
   // left out), nullopt with `error` set when the line is refused.
   std::optional<json::value> value_of(const Source& s, const json::value& line, std::string& error) const {
     if (s.lon) {
+      // An empty text counts as missing, as null does: an export's row without coordinates.
       const json::value* lon = resolve(line, *s.lon);
       const json::value* lat = resolve(line, *s.lat);
+      if (blank(lon)) lon = nullptr;
+      if (blank(lat)) lat = nullptr;
       if (!lon && !lat) return std::nullopt;
       json::array a;
       for (auto [v, p] : {std::pair{lon, &*s.lon}, std::pair{lat, &*s.lat}}) {
@@ -169,7 +181,10 @@ struct LineMap::Impl {
     std::optional<json::value> v;
     if (s.value) v = *s.value;
     if (s.path) {
-      if (const json::value* found = resolve(line, *s.path)) v = *found;
+      const json::value* found = resolve(line, *s.path);
+      // An empty text is missing too, except for an attribute kept as a string (where "" is a value).
+      if (blank(found) && !(s.target.starts_with("attrs.") && (s.as == As::keep || s.as == As::string))) found = nullptr;
+      if (found) v = *found;
       else if (s.fallback) v = *s.fallback;
       else return std::nullopt;
     }
@@ -333,12 +348,26 @@ bool LineMap::apply(std::string_view line, std::string& out, std::string& id, st
     o[s.target] = std::move(*v);
   }
   if (!has_cell && !has_location) {
-    for (const Source& s : m.sources)
-      if (s.target == "cell" || s.target == "location") {
-        error = cat("field '", s.path ? s.path->text : s.lon ? s.lon->text : s.target, "' is missing (mapped to '",
-                    s.target, "')");
-        return false;
+    std::string named;  // every source of a cell or a location, each said missing
+    std::size_t count = 0;
+    bool cell = false, location = false;
+    for (const Source& s : m.sources) {
+      if (s.target != "cell" && s.target != "location") continue;
+      (s.target == "cell" ? cell : location) = true;
+      for (const std::string* text : {s.path ? &s.path->text : nullptr, s.lon ? &s.lon->text : nullptr,
+                                      s.lat ? &s.lat->text : nullptr}) {
+        if (!text) continue;
+        append(named, named.empty() ? "" : " and ", "'", *text, "'");
+        ++count;
       }
+    }
+    if (count > 0) {
+      error = cat(count == 1 ? "field " : "fields ", named, count == 1 ? " is" : " are", " missing (mapped to ",
+                  cell && location ? "'cell' and 'location': a line needs one of them)"
+                  : cell           ? "'cell')"
+                                   : "'location')");
+      return false;
+    }
   }
   // In the order of the contract's fields, whatever the map's order.
   json::object ordered;

@@ -88,11 +88,33 @@ TEST(LineMapApply, StringCoordinatesReadAsTheirNumbers) {
   ASSERT_EQ(loc.size(), 2u) << a.line;
   EXPECT_EQ(loc[0].to_number<double>(), 0.5) << a.line;
   EXPECT_EQ(loc[1].to_number<double>(), 0.0) << a.line;
-  for (const char* bad : {"1e400", "+0.5", "", "NaN", "0,5"}) {
+  for (const char* bad : {"1e400", "+0.5", "NaN", "0,5"}) {
     Applied b = apply_map(m, std::string(R"({"no": 1, "pos": {"x": 0.5, "y": ")") + bad + "\"}}");
     EXPECT_FALSE(b.ok) << bad << ": " << b.line;
     EXPECT_NE(b.error.find("field 'pos.y' must be a number (mapped to 'location')"), std::string::npos) << b.error;
   }
+  // An empty text is missing, as an export writes a value it does not have.
+  Applied one = apply_map(m, R"({"no": 1, "pos": {"x": 0.5, "y": ""}})");
+  EXPECT_FALSE(one.ok);
+  EXPECT_EQ(one.error, "field 'pos.y' is missing (mapped to 'location')");
+  Applied both = apply_map(m, R"({"no": 1, "pos": {"x": " ", "y": ""}})");
+  EXPECT_FALSE(both.ok);
+  EXPECT_EQ(both.error, "fields 'pos.x' and 'pos.y' are missing (mapped to 'location')");
+}
+
+// A CSV export writes "" for what it does not have: a converted field takes its default, or is left out,
+// as for a missing value; an attribute kept as a string keeps "".
+TEST(LineMapApply, AnEmptyTextIsMissingUnlessItIsAStringAttribute) {
+  LineMap m = map_of(R"({"format": "gridroute.map/1", "fields": {
+    "id": "no", "category": {"value": "env.noise"}, "cell": "grid", "at": "time",
+    "attrs.zip": {"path": "zip", "as": "number", "default": 0}, "attrs.floor": {"path": "floor", "as": "integer"},
+    "attrs.note": "note"}})");
+  Applied a = apply_map(m, R"({"no": 1, "grid": "c1", "time": "2026-11-23T01:20:00+00:00", "zip": "", "floor": "  ", "note": ""})");
+  ASSERT_TRUE(a.ok) << a.error;
+  EXPECT_EQ(a.line, R"({"id":1,"category":"env.noise","cell":"c1","at":"2026-11-23T01:20:00+00:00","attrs":{"zip":0,"note":""}})");
+  Applied b = apply_map(m, R"({"no": 1, "grid": "c1", "time": ""})");
+  EXPECT_FALSE(b.ok);
+  EXPECT_EQ(b.error, "field 'time' is missing (mapped to 'at')");
 }
 
 TEST(LineMapApply, RefusalsSayWhichFieldAndWhy) {

@@ -68,7 +68,7 @@ def main():
             if d["id"] in direct:
                 same += line == direct[d["id"]]
                 other += line != direct[d["id"]]
-            elif d["status"] == "rejected" and "must be a number (mapped to 'location'), got \"\"" in d["error"]:
+            elif d["status"] == "rejected" and "are missing (mapped to 'location')" in d["error"]:
                 without += 1
             else:
                 other += 1
