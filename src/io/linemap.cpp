@@ -9,6 +9,9 @@
 #include <cctype>
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
+#include <ctime>
+#include <limits>
 #include <cstdlib>
 #include <cmath>
 #include <optional>
@@ -18,6 +21,7 @@
 #include "base/encoding.hpp"
 #include "base/json_text.hpp"
 #include "base/strings.hpp"
+#include "base/time.hpp"
 #include "base/suggest.hpp"
 #include "base/text.hpp"
 #include "gridroute/time.hpp"
@@ -121,6 +125,7 @@ struct Source {
   int table = -1;
   As as = As::keep;
   std::string offset;  // "+08:00", appended to a time written without an offset
+  std::string format;  // strptime(3) pattern of a time written otherwise ("%m/%d/%Y %I:%M:%S %p")
   std::optional<Path> lon, lat;  // location
 };
 
@@ -142,6 +147,31 @@ std::string field_hint(std::string_view word, const std::vector<std::string>& fi
   detail::Suggest s(word);
   s.consider_all(fields);
   return s.found() ? cat(" (did you mean '", s.best(), "'?)") : std::string();
+}
+
+// A time written as `format` (strptime(3), the C locale: %Y %m %d %H %M %S, %I with %p, %b, %y, %z ...)
+// as "YYYY-MM-DDTHH:MM:SS", with its offset when the pattern reads one (%z); nullopt when the text does
+// not match the whole pattern (spaces at its end aside).
+std::optional<std::string> with_format(std::string_view text, const std::string& format) {
+  const std::string t(text);
+  struct tm tm {};
+  tm.tm_gmtoff = std::numeric_limits<long>::min();  // left alone unless the pattern reads an offset
+  const char* end = ::strptime(t.c_str(), format.c_str(), &tm);
+  if (!end) return std::nullopt;
+  while (*end == ' ') ++end;
+  if (*end != '\0') return std::nullopt;
+  if (tm.tm_year < -1900 || tm.tm_year > 9999 - 1900) return std::nullopt;
+  char buf[64];
+  int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                        tm.tm_hour, tm.tm_min, tm.tm_sec);
+  std::string out(buf, static_cast<std::size_t>(n));
+  if (tm.tm_gmtoff != std::numeric_limits<long>::min()) {
+    const long off = tm.tm_gmtoff;
+    const long a = off < 0 ? -off : off;
+    n = std::snprintf(buf, sizeof buf, "%c%02ld:%02ld", off < 0 ? '-' : '+', a / 3600, (a % 3600) / 60);
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  return out;
 }
 
 }  // namespace
@@ -289,10 +319,25 @@ struct LineMap::Impl {
       }
     }
     if (is_code(s.target) && (v.is_int64() || v.is_uint64())) v = json::string(decimal(v));
+    if (is_time(s.target) && !s.format.empty()) {
+      if (!v.is_string()) return fail(cat("a time as \"", s.format, "\""));
+      auto t = with_format(v.get_string(), s.format);
+      if (!t) return fail(cat("a time as \"", s.format, "\""));
+      v = json::string(*t);
+    }
     if (is_time(s.target) && !s.offset.empty() && v.is_string() && !has_offset(v.get_string())) {
       std::string t(v.get_string());
       if (t.size() > 10 && t[10] == ' ') t[10] = 'T';
       v = json::string(t + s.offset);
+    }
+    if (is_time(s.target) && v.is_string()) {
+      // The core reads RFC 3339, or a local time under the bundle's local_times: anything else is refused
+      // here, naming the platform's field and what would read it.
+      detail::DateTime dt;
+      if (!detail::parse_date_time(v.get_string(), dt))
+        return fail("a time: RFC 3339 (2026-11-20T09:40:00+08:00), or a local time (2026-11-20 09:40:00) with "
+                    "\"offset\" or the bundle's local_times; for another form give \"format\" (a strptime "
+                    "pattern)");
     }
     return true;
   }
@@ -525,7 +570,8 @@ absl::StatusOr<LineMap> LineMap::parse(std::string_view text, std::string label,
       continue;
     } else {
       const json::object& o = spec.get_object();
-      static const std::vector<std::string> kKeys{"path", "value", "default", "table", "as", "offset", "lon", "lat"};
+      static const std::vector<std::string> kKeys{"path",   "value", "default", "table", "as",
+                                                  "offset", "format", "lon",     "lat"};
       bool ok = true;
       for (const auto& f : o) {
         std::string fp = p;
@@ -585,6 +631,16 @@ absl::StatusOr<LineMap> LineMap::parse(std::string_view text, std::string label,
             ok = false;
           } else {
             s.offset = std::string(off);
+          }
+        } else if (k == "format") {
+          if (!f.value().is_string() || f.value().get_string().find('%') == json::string::npos) {
+            at(fp, "format must be a strptime pattern such as \"%m/%d/%Y %I:%M:%S %p\"");
+            ok = false;
+          } else if (!is_time(target)) {
+            at(fp, cat("format applies to times (at, level_started_at, extended_to), not to '", target, "'"));
+            ok = false;
+          } else {
+            s.format = std::string(f.value().get_string());
           }
         }
       }

@@ -19,6 +19,16 @@ LineMap map_of(const std::string& text) {
   return std::move(*m);
 }
 
+// Every error of a map that must not load, one a line.
+std::string map_errors(const std::string& text) {
+  std::vector<gridroute::Diagnostic> errors;
+  auto m = LineMap::parse(text, "test-map.json", &errors);
+  EXPECT_FALSE(m.ok());
+  std::string all;
+  for (const auto& d : errors) all += d.to_string() + "\n";
+  return all;
+}
+
 struct Applied {
   bool ok = false;
   std::string line, id, error;
@@ -100,6 +110,32 @@ TEST(LineMapApply, StringCoordinatesReadAsTheirNumbers) {
   Applied both = apply_map(m, R"({"no": 1, "pos": {"x": " ", "y": ""}})");
   EXPECT_FALSE(both.ok);
   EXPECT_EQ(both.error, "fields 'pos.x' and 'pos.y' are missing (mapped to 'location')");
+}
+
+// Times in a platform's own form: a strptime pattern (`format`), with %z the offset it carries; a time in
+// no form the core reads is refused naming the platform's field.
+TEST(LineMapApply, TimesInAPlatformsOwnFormat) {
+  LineMap m = map_of(R"({"format": "gridroute.map/1", "fields": {
+    "id": "no", "category": {"value": "env.noise"}, "cell": {"value": "c1"},
+    "at": {"path": "created", "format": "%m/%d/%Y %I:%M:%S %p", "offset": "-05:00"},
+    "level_started_at": {"path": "started", "format": "%Y%m%d%H%M%S%z"}, "extended_to": "until"}})");
+  Applied a = apply_map(m, R"({"no": 1, "created": "04/15/2024 10:05:09 PM", "started": "20240415221000+0800"})");
+  ASSERT_TRUE(a.ok) << a.error;
+  EXPECT_EQ(a.line, R"({"id":1,"category":"env.noise","cell":"c1","at":"2024-04-15T22:05:09-05:00","level_started_at":"2024-04-15T22:10:00+08:00"})");
+  for (const char* bad : {"2024-04-15 22:05:09", "13/15/2024 10:05:09 AM", "04/15/2024 10:05:09 PM x"}) {
+    Applied b = apply_map(m, std::string(R"({"no": 1, "created": ")") + bad + "\"}");
+    EXPECT_FALSE(b.ok) << bad;
+    EXPECT_NE(b.error.find("field 'created' must be a time as \"%m/%d/%Y %I:%M:%S %p\" (mapped to 'at')"),
+              std::string::npos) << b.error;
+  }
+  Applied c = apply_map(m, R"({"no": 1, "created": "04/15/2024 10:05:09 PM", "until": "15.04.2024"})");
+  EXPECT_FALSE(c.ok);
+  EXPECT_NE(c.error.find("field 'until' must be a time: RFC 3339"), std::string::npos) << c.error;
+  EXPECT_NE(c.error.find("(mapped to 'extended_to'), got \"15.04.2024\""), std::string::npos) << c.error;
+  // The pattern is checked where the map is read.
+  EXPECT_NE(map_errors(R"({"format": "gridroute.map/1", "fields": {"id": "no", "category": "c", "cell": "g",
+    "at": {"path": "t", "format": "MM/DD/YYYY"}}})").find("/fields/at/format: format must be a strptime pattern"),
+            std::string::npos);
 }
 
 // A CSV export writes "" for what it does not have: a converted field takes its default, or is left out,
