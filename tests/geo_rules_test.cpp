@@ -406,6 +406,10 @@ TEST(GeoRules, ExplainSaysHowTheCellWasFound) {
   auto nowhere = loc.explain({-70, -30}, 30);  // nothing within 100 km
   EXPECT_EQ(nowhere.how, How::outside);
   EXPECT_EQ(nowhere.nearest, kOutside);
+  EXPECT_EQ(nowhere.swapped, kOutside);
+  auto swapped = loc.explain({60.005, 10.015}, 30);  // [lat, lon] of a point in b
+  EXPECT_EQ(swapped.how, How::outside);
+  EXPECT_EQ(swapped.swapped, 1);
 }
 
 TEST(GeoRules, SnappingNearThePolesAndTheAntimeridian) {

@@ -86,6 +86,7 @@ struct LocationTrace {
   // snapped: the distance in metres from the cell's boundary; outside: from `nearest`'s boundary.
   double meters = 0;
   UnitId nearest = kNone;  // outside: the cell whose boundary is nearest within 100 km, else kNone
+  UnitId swapped = kNone;  // outside: the cell of the point with longitude and latitude exchanged, if any
   std::vector<UnitId> also_inside;  // inside: the later cells, in file order, whose polygons hold the point too
   std::vector<std::pair<UnitId, double>> others;  // snapped: the other cells within snap_meters, nearest first
 };

@@ -52,6 +52,9 @@ std::string located_line(const json::object& w) {
     append(line, "outside every cell: the nearest, ", w.at("nearest").get_string(), ", is ", metres(w.at("meters")),
            " m away (snap_meters ", metres(w.at("snap_meters")), ")");
   }
+  if (how == "outside" && w.contains("swapped"))
+    append(line, "; with longitude and latitude exchanged the point is in ", w.at("swapped").get_string(),
+           ": is the location written [latitude, longitude]?");
   return line;
 }
 

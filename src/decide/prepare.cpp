@@ -139,6 +139,7 @@ void explain_location(const Index& s, const Issue& issue, LocationTrace& out) {
                                     : LocationTrace::How::outside;
   out.meters = e.meters;
   out.nearest = e.nearest;
+  out.swapped = e.swapped;
   out.also_inside.assign(e.also_inside.begin(), e.also_inside.end());
   out.others.assign(e.others.begin(), e.others.end());
 }

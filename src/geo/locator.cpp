@@ -409,7 +409,9 @@ Locator::Explained Locator::Impl::explain(Pt p, double snap_meters) const {
     }
     return e;
   }
-  // Outside: the nearest boundary, looked for at growing distances.
+  // Outside: [lat, lon] instead of [lon, lat]?
+  if (std::fabs(p.x) <= 90 && p.x != p.y) e.swapped = locate(Pt{p.y, p.x}, snap_meters);
+  // The nearest boundary, looked for at growing distances.
   for (double reach = snaps ? std::max(snap_meters, 1000.0) : 1000.0;; reach *= 10) {
     reach = std::min(reach, Locator::kExplainReachMeters);
     measure(reach);

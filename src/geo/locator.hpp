@@ -147,6 +147,9 @@ class Locator {
     // within kExplainReachMeters (`nearest`), else 0.
     double meters = 0;
     std::int32_t nearest = kOutside;  // outside only
+    // outside: the cell of the point with longitude and latitude exchanged, when there is one (the usual
+    // mistake of a platform that writes [lat, lon]).
+    std::int32_t swapped = kOutside;
     std::vector<std::int32_t> also_inside;  // inside: the later cells, in file order, whose polygons hold it too
     std::vector<std::pair<std::int32_t, double>> others;  // snapped: the other cells within snap_meters, nearest first
   };

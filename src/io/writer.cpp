@@ -166,6 +166,10 @@ void append_where(std::string& out, const Index& s, const LocationTrace* w) {
       }
       out += ", \"snap_meters\": ";
       append_setting(out, s.snap_meters);
+      if (w->swapped != kNone) {  // the point read as [latitude, longitude] would be in a cell
+        out += ", \"swapped\": ";
+        append_json_string(out, s.unit_id(w->swapped));
+      }
       out += w->nearest == kNone ? ", \"why\": \"no polygon holds the point, and no boundary is within 100 km\""
                                  : ", \"why\": \"no polygon holds the point, and the nearest boundary is farther than snap_meters\"";
       break;
