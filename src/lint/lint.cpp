@@ -184,11 +184,16 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
           if (h.count++ < 3) append(h.sample, h.count > 1 ? ", " : "", s.unit_id(u));
         }
       }
-      std::size_t reported = 0;
+      std::size_t reported = 0, cells = 0;
+      for (std::size_t pos = 0; pos < n; ++pos)
+        cells += by_tin[pos] != kNone && s.hot[by_tin[pos]].tier == s.cell_tier;
       for (std::size_t c = 0; c < s.categories.size(); ++c) {
         const Holes& h = holes_of[static_cast<std::size_t>(list_of[c])];
         if (!h.count || reported++ >= max_per_kind) continue;
-        std::string where = cat(h.count, " cell", h.count == 1 ? "" : "s", " (", h.sample, h.count > 3 ? ", ..." : "", ")");
+        // Every cell: say so, rather than list three of them as if the gap were partial.
+        std::string where = h.count == cells && cells > 1
+                                ? cat("any cell (all ", cells, ")")
+                                : cat(h.count, " cell", h.count == 1 ? "" : "s", " (", h.sample, h.count > 3 ? ", ..." : "", ")");
         // With defaults.fallback nothing is left unrouted: say who takes these issues (SPEC §6.4).
         if (s.fallback != kNone)
           out.push_back(s.sources.json(FileId::rules, cat("/categories/", c), Diagnostic::Severity::note,
