@@ -41,6 +41,10 @@ constexpr std::string_view kTargets[] = {"id",       "category", "cell",     "lo
                                          "attrs",    "level",    "level_started_at", "responded", "reports",
                                          "status",   "rating",   "rule",     "handler",          "returned",
                                          "suspended", "extended_to"};
+constexpr const char* kLocationTakes =
+    "location takes {\"lon\": PATH, \"lat\": PATH} (two fields), or a PATH to a [longitude, latitude] pair or a "
+    "GeoJSON Point";
+
 bool is_time(std::string_view t) { return t == "at" || t == "level_started_at" || t == "extended_to"; }
 // Ids and codes: a platform that stores them as numbers gets them as decimal strings.
 bool is_code(std::string_view t) {
@@ -205,6 +209,30 @@ struct LineMap::Impl {
           return std::nullopt;
         }
         a.emplace_back(*n);
+      }
+      return json::value(std::move(a));
+    }
+    if (s.target == "location" && s.path) {
+      // One field: [longitude, latitude] (numbers or their texts), or a GeoJSON Point.
+      const json::value* found = resolve(line, *s.path);
+      if (!found || blank(found)) return std::nullopt;
+      const json::value* pair = found;
+      if (found->is_object()) {
+        const json::value* coordinates = found->get_object().if_contains("coordinates");
+        if (coordinates) pair = coordinates;
+      }
+      json::array a;
+      if (pair->is_array() && pair->get_array().size() >= 2 && pair->get_array().size() <= 3) {
+        for (std::size_t k = 0; k < 2; ++k) {
+          auto n = as_number(pair->get_array()[k]);
+          if (!n) break;
+          a.emplace_back(*n);
+        }
+      }
+      if (a.size() != 2) {
+        error = cat("field '", s.path->text, "' must be [longitude, latitude] or a GeoJSON Point (mapped to 'location'), got ",
+                    detail::brief(*found));
+        return std::nullopt;
       }
       return json::value(std::move(a));
     }
@@ -646,8 +674,10 @@ absl::StatusOr<LineMap> LineMap::parse(std::string_view text, std::string label,
       }
       if (!ok) continue;
       const bool location = target == "location";
-      if (location != (s.lon.has_value() || s.lat.has_value()) || (location && (!s.lon || !s.lat))) {
-        at(p, location ? "location takes {\"lon\": PATH, \"lat\": PATH}" : "lon and lat are for location only");
+      const bool pair = s.lon.has_value() || s.lat.has_value();
+      if ((!location && pair) || (location && pair && (!s.lon || !s.lat || s.path || s.value)) ||
+          (location && !pair && !s.path)) {
+        at(p, location ? kLocationTakes : "lon and lat are for location only");
         continue;
       }
       if (!location && !s.path && !s.value) {
@@ -659,8 +689,8 @@ absl::StatusOr<LineMap> LineMap::parse(std::string_view text, std::string label,
         continue;
       }
     }
-    if (target == "location" && !s.lon) {
-      at(p, "location takes {\"lon\": PATH, \"lat\": PATH}");
+    if (target == "location" && !s.lon && !s.path) {
+      at(p, kLocationTakes);
       continue;
     }
     if (target == "id") impl->id_source = static_cast<int>(impl->sources.size());

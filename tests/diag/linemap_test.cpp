@@ -112,6 +112,28 @@ TEST(LineMapApply, StringCoordinatesReadAsTheirNumbers) {
   EXPECT_EQ(both.error, "fields 'pos.x' and 'pos.y' are missing (mapped to 'location')");
 }
 
+// A location from one field: a [longitude, latitude] pair (numbers or their texts), or a GeoJSON Point.
+TEST(LineMapApply, ALocationFromOneField) {
+  LineMap m = map_of(R"({"format": "gridroute.map/1", "fields": {
+    "id": "no", "category": {"value": "env.noise"}, "location": "geom", "at": {"value": "2026-11-23T01:20:00+00:00"}}})");
+  for (const char* geom : {R"({"type": "Point", "coordinates": [120.5, 30.25]})", R"([120.5, 30.25])",
+                           R"(["120.5", " 30.25"])", R"([120.5, 30.25, 12])"}) {
+    Applied a = apply_map(m, std::string(R"({"no": 1, "geom": )") + geom + "}");
+    ASSERT_TRUE(a.ok) << geom << ": " << a.error;
+    const boost::json::array loc = boost::json::parse(a.line).at("location").as_array();
+    ASSERT_EQ(loc.size(), 2u) << a.line;
+    EXPECT_EQ(loc[0].to_number<double>(), 120.5) << geom;
+    EXPECT_EQ(loc[1].to_number<double>(), 30.25) << geom;
+  }
+  for (const char* geom : {R"("x")", R"([120.5])", R"({"type": "Point"})", R"([120.5, "north"])"}) {
+    Applied b = apply_map(m, std::string(R"({"no": 1, "geom": )") + geom + "}");
+    EXPECT_FALSE(b.ok) << geom;
+    EXPECT_NE(b.error.find("field 'geom' must be [longitude, latitude] or a GeoJSON Point (mapped to 'location')"),
+              std::string::npos) << b.error;
+  }
+  EXPECT_EQ(apply_map(m, R"({"no": 1})").error, "field 'geom' is missing (mapped to 'location')");
+}
+
 // Times in a platform's own form: a strptime pattern (`format`), with %z the offset it carries; a time in
 // no form the core reads is refused naming the platform's field.
 TEST(LineMapApply, TimesInAPlatformsOwnFormat) {
