@@ -29,7 +29,8 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMP
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
   -DGRIDROUTE_BUILD_FUZZERS=ON -DGRIDROUTE_BUILD_TESTS=OFF -DGRIDROUTE_UNITY_BUILD=ON -DGRIDROUTE_SANITIZE=address,undefined >/dev/null
 if (($# > 0)); then targets=("$@"); else
-  targets=(fuzz_bundle fuzz_jurisdiction fuzz_rules fuzz_csv fuzz_route_line fuzz_escalate_line fuzz_time fuzz_geojson fuzz_compiled)
+  targets=(fuzz_bundle fuzz_jurisdiction fuzz_rules fuzz_csv fuzz_route_line fuzz_escalate_line fuzz_time fuzz_geojson fuzz_compiled
+           fuzz_map)
   # The C ABI target exists when capi/ is part of the build.
   if cmake --build "$build" --target help 2>/dev/null | grep -q '^fuzz_capi:'; then targets+=(fuzz_capi); fi
 fi

@@ -4,6 +4,8 @@
 // build); here they go through the same calls and oracles as the fuzz targets, so the ordinary and the
 // ASan+UBSan test runs cover them. Each finding also has a focused test below.
 #include "hardening_util.hpp"
+#include "fuzz/fuzz_map_maps.hpp"
+#include "gridroute/linemap.hpp"
 #include "base/calendar.hpp"
 #include "base/json_text.hpp"
 
@@ -101,6 +103,36 @@ TEST(HardeningFuzzRegressions, ReplayEveryReproducer) {
         }
         check_line(out, what);
         EXPECT_EQ(batched, out + "\n") << what << ": the batched path (fast line reader) differs";
+      } else if (target == "fuzz_map") {
+        // As fuzz_map reads its input: a map, a NUL byte and lines; or lines through its two fixed maps.
+        std::vector<gridroute::LineMap> maps;
+        std::string_view lines = data;
+        if (const std::size_t nul = data.find('\0'); nul != std::string::npos) {
+          auto m = gridroute::LineMap::parse(std::string_view(data).substr(0, nul));
+          if (!m.ok()) continue;
+          maps.push_back(std::move(*m));
+          lines = std::string_view(data).substr(nul + 1);
+        } else {
+          maps.push_back(*gridroute::LineMap::parse(fuzz::kFixedMap));
+          maps.push_back(*gridroute::LineMap::parse(fuzz::kPairMap));
+        }
+        gridroute::LineCodec codec(*snap);
+        while (!lines.empty()) {
+          const std::size_t nl = lines.find('\n');
+          const std::string_view line = lines.substr(0, nl);
+          lines = nl == std::string_view::npos ? std::string_view() : lines.substr(nl + 1);
+          for (const gridroute::LineMap& m : maps) {
+            std::string mapped, id, error, out;
+            if (!m.apply(line, mapped, id, error)) {
+              EXPECT_FALSE(error.empty()) << what;
+              continue;
+            }
+            boost::json::error_code ec;
+            EXPECT_TRUE(boost::json::parse(mapped, ec).is_object() && !ec) << what << ": " << mapped;
+            codec.route_line(mapped, out);
+            check_line(out, what);
+          }
+        }
       } else if (target == "fuzz_time") {
         (void)gridroute::detail::parse_duration(data);
         (void)gridroute::parse_rfc3339(data);

@@ -267,7 +267,26 @@ struct LineMap::Impl {
       v = *hit;
     }
     if (!convert(*v, s, from, error)) return std::nullopt;
+    // A JSON number past binary64 (1e400) reads as infinite, which no line can carry (it would be written
+    // as the non-JSON `Infinity`): refused here, naming the platform's field.
+    if (!all_finite(*v)) {
+      error = cat("field '", from, "' holds a number beyond the range of a double, about 1.8e308 (mapped to '",
+                  s.target, "')");
+      return std::nullopt;
+    }
     return v;
+  }
+
+  static bool all_finite(const json::value& v) {
+    if (v.is_double()) return std::isfinite(v.get_double());
+    if (v.is_array()) {
+      for (const auto& e : v.get_array())
+        if (!all_finite(e)) return false;
+    } else if (v.is_object()) {
+      for (const auto& kv : v.get_object())
+        if (!all_finite(kv.value())) return false;
+    }
+    return true;
   }
 
   static std::vector<std::string> keys_of(const json::object& t) {
@@ -277,7 +296,11 @@ struct LineMap::Impl {
   }
 
   static std::optional<double> as_number(const json::value& v) {
-    if (v.is_number()) return v.to_number<double>();
+    if (v.is_number()) {  // a JSON number past binary64 (1e400) reads as infinite: no number a line can carry
+      const double d = v.to_number<double>();
+      if (!std::isfinite(d)) return std::nullopt;
+      return d;
+    }
     if (!v.is_string()) return std::nullopt;
     std::string_view t = v.get_string();
     while (!t.empty() && t.front() == ' ') t.remove_prefix(1);

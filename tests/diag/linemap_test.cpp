@@ -160,6 +160,29 @@ TEST(LineMapApply, TimesInAPlatformsOwnFormat) {
             std::string::npos);
 }
 
+// A JSON number past binary64 reads as infinite; a mapped line cannot carry it (fuzz_map found an id of
+// 71e400 written on as `Infinity`, which the core then refused as invalid JSON at column 7).
+TEST(LineMapApply, NumbersPastDoubleRangeAreRefusedNamingTheField) {
+  LineMap m = map_of(R"({"format": "gridroute.map/1", "fields": {"id": "no", "category": {"value": "env.noise"},
+    "cell": {"value": "c1"}, "at": {"value": "2026-11-23T01:20:00+00:00"}, "attrs.severity": "s", "returned": "r"}})");
+  EXPECT_EQ(apply_map(m, R"({"no": 71e400})").error,
+            "field 'no' holds a number beyond the range of a double, about 1.8e308 (mapped to 'id')");
+  EXPECT_EQ(apply_map(m, R"({"no": 1, "s": -1e999})").error,
+            "field 's' holds a number beyond the range of a double, about 1.8e308 (mapped to 'attrs.severity')");
+  EXPECT_EQ(apply_map(m, R"({"no": 1, "r": [{"handler": "h", "at": 1e999}]})").error,
+            "field 'r' holds a number beyond the range of a double, about 1.8e308 (mapped to 'returned')");
+  EXPECT_TRUE(apply_map(m, R"({"no": 1, "s": 1e300})").ok);
+  // A location's coordinates the same way, from one path or two.
+  LineMap one = map_of(R"({"format": "gridroute.map/1", "fields": {"id": "no", "category": {"value": "env.noise"},
+    "location": "geom", "at": {"value": "2026-11-23T01:20:00+00:00"}}})");
+  EXPECT_NE(apply_map(one, R"({"no": 1, "geom": [120.5, 1e400]})").error.find("field 'geom' must be [longitude, latitude]"),
+            std::string::npos);
+  LineMap two = map_of(R"({"format": "gridroute.map/1", "fields": {"id": "no", "category": {"value": "env.noise"},
+    "location": {"lon": "x", "lat": "y"}, "at": {"value": "2026-11-23T01:20:00+00:00"}}})");
+  EXPECT_EQ(apply_map(two, R"({"no": 1, "x": 120.5, "y": -1e400})").error,
+            "field 'y' must be a number (mapped to 'location'), got -Infinity");
+}
+
 // A CSV export writes "" for what it does not have: a converted field takes its default, or is left out,
 // as for a missing value; an attribute kept as a string keeps "".
 TEST(LineMapApply, AnEmptyTextIsMissingUnlessItIsAStringAttribute) {
