@@ -1,5 +1,6 @@
 // The command line (SPEC §5): exit codes, --help, JSON Lines batches (blank lines skipped, one output per
 // non-blank line in order, bad lines rejected while the batch goes on), and `-` for standard input.
+#include <map>
 #include <sys/wait.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -309,6 +310,41 @@ TEST(Cli, Explain) {
   EXPECT_EQ(recs[0].at("trace").as_array()[0].as_object().at("verdict"), "won");
   CliRun plain = cli({"route", kTown, "-"}, issue("A") + "\n");
   EXPECT_FALSE(records(plain.out)[0].contains("trace"));
+}
+
+// The winner's trace entry says how the owner was found: the route reference that resolved (those before
+// it resolved nothing), and the units walked from the cell up to the one that has a handler of it.
+TEST(Cli, ExplainSaysHowTheOwnerWasFound) {
+  const fs::path lanxi = fs::path(GRIDROUTE_SOURCE_DIR) / "examples" / "lanxi";
+  CliRun r = cli({"route", lanxi.string(), (lanxi / "issues.jsonl").string(), "--explain", "--quiet"}, "");
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::map<std::string, json::object> won;
+  int routed = 0;
+  for (const json::object& d : records(r.out)) {
+    if (d.at("status") != "routed" || d.contains("fallback")) continue;
+    ++routed;
+    const json::object* w = nullptr;
+    for (const auto& t : d.at("trace").as_array())
+      if (t.at("verdict") == "won") w = &t.as_object();
+    ASSERT_TRUE(w) << json::serialize(d);
+    const json::object& o = w->at("owner").as_object();
+    SCOPED_TRACE(json::serialize(d));
+    EXPECT_EQ(o.at("at"), d.at("unit"));
+    std::string ref(d.at("role").as_string());
+    if (d.contains("department")) ref += "/" + std::string(d.at("department").as_string());
+    EXPECT_EQ(o.at("reference"), json::value(ref));
+    const auto& passed = o.at("passed").as_array();
+    if (passed.empty()) EXPECT_EQ(o.at("from"), o.at("at"));
+    else EXPECT_EQ(passed[0], o.at("from"));
+    won[std::string(d.at("id").as_string())] = o;
+  }
+  EXPECT_GT(routed, 40);
+  // L38: no property manager serves the cell; the fire department is found at the street, three units up.
+  EXPECT_EQ(json::serialize(won.at("L38")),
+            R"({"tried":["property_manager"],"reference":"partner_department/fire","from":"qiaodong-b-01",)"
+            R"("passed":["qiaodong-b-01","qiaodong-b","qiaodong"],"at":"lanxi"})");
+  // L25 is skipped to level 2 by its severity: the level's owner, from that level's start unit.
+  EXPECT_EQ(won.at("L25").at("level"), 2);
 }
 
 TEST(Cli, Escalate) {

@@ -94,6 +94,18 @@ std::vector<std::string> explain_lines(const Snapshot& s, const Decision& d, con
     }
     append(line, ": ", t.at("why").get_string());
     out.push_back(std::move(line));
+    if (const json::value* owner = t.if_contains("owner")) {  // how the winner's owner was found
+      const json::object& o = owner->get_object();
+      std::string how = "owner           ";
+      if (const json::value* level = o.if_contains("level"))
+        append(how, "level ", json::serialize(*level), " (severity_skip): ");
+      if (const json::value* tried = o.if_contains("tried"); tried && !tried->get_array().empty())
+        append(how, json::serialize(*tried), " resolved nothing; ");
+      append(how, o.at("reference").get_string(), " found at ", o.at("at").get_string());
+      if (!o.at("passed").get_array().empty())
+        append(how, ", walking up from ", o.at("from").get_string(), " past ", json::serialize(o.at("passed")));
+      out.push_back(std::move(how));
+    }
   }
   return out;
 }

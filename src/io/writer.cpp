@@ -66,6 +66,43 @@ std::string_view why(Verdict v) {
 }
 
 
+// How the winner's owner was found (SPEC §3.3): the route reference that resolved (those before it
+// resolved nothing), and the walk from the start unit up to the first unit served by a handler of it.
+// With a severity skip the owner is the skipped-to level's, found from that level's start unit.
+void append_resolution(std::string& out, const Index& s, const CompiledRule& r, const Decision& d) {
+  UnitId from = d.cell;
+  out += ", \"owner\": {";
+  if (d.level > 0 && d.policy != kNone) {
+    const CompiledLevel& lv = s.policies[d.policy].levels[static_cast<std::size_t>(d.level)];
+    append(out, "\"level\": ", d.level, ", ");
+    from = s.ancestor_at_tier(d.cell, lv.tier);
+  } else {
+    out += "\"tried\": [";
+    bool first = true;
+    for (RoleKeyId k : r.route) {
+      if (k == d.role) break;
+      if (!first) out += ", ";
+      first = false;
+      append_json_string(out, s.role_key_label(k));
+    }
+    out += "], ";
+  }
+  out += "\"reference\": ";
+  append_json_string(out, s.role_key_label(d.role));
+  out += ", \"from\": ";
+  append_json_string(out, s.unit_id(from));
+  out += ", \"passed\": [";  // the units below the owner's where no handler of the reference serves
+  bool first = true;
+  for (UnitId u = from; u != kNone && u != d.unit; u = s.hot[static_cast<std::size_t>(u)].parent) {
+    if (!first) out += ", ";
+    first = false;
+    append_json_string(out, s.unit_id(u));
+  }
+  out += "], \"at\": ";
+  append_json_string(out, s.unit_id(d.unit));
+  out.push_back('}');
+}
+
 // The `--explain` trace: every rule considered, in winning order, and why each lost.
 void append_trace(std::string& out, const Index& s, const Decision& d) {
   out += ", \"trace\": [";
@@ -100,6 +137,7 @@ void append_trace(std::string& out, const Index& s, const Decision& d) {
       }
       out += "]";
     }
+    if (t.verdict == Verdict::won && d.status == Decision::Status::routed) append_resolution(out, s, r, d);
     out += ", \"why\": ";
     append_json_string(out, why(t.verdict));
     if (!t.why_not.empty()) {
