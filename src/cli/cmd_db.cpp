@@ -146,6 +146,7 @@ int cmd_db(int argc, char** argv) {
     if (missing) return usage_error("db init: " + args[i] + " needs a value");
   }
   if (!have_db) return usage_error("db init: --db DSN is required");
+  if (std::string e = gridroute::platform::dsn_problem(o.dsn); !e.empty()) return usage_error("db init: --db: " + e);
   if (!o.tables.where.empty()) return usage_error("db init: --where is an option of gridroute worker");
   if (empty_name(o.tables)) return usage_error("db init: a table or column name is empty");
   return gridroute::platform::run_db_init(o);
@@ -202,6 +203,7 @@ int cmd_worker(int argc, char** argv) {
   if (pos.empty()) return usage_error("worker: missing BUNDLE");
   if (pos.size() > 1) return usage_error("worker: takes one BUNDLE");
   if (!have_db) return usage_error("worker: --db DSN is required");
+  if (std::string e = gridroute::platform::dsn_problem(o.dsn); !e.empty()) return usage_error("worker: --db: " + e);
   if (empty_name(o.tables)) return usage_error("worker: a table or column name is empty");
   if (!have_retry && o.once) o.retry_for = 60;
   o.bundle = pos[0];

@@ -193,6 +193,11 @@ int help(const std::vector<std::string>& args) {
   if (c == "test") return print(gridroute::cli::kTestHelp);
   if (c == "diff") return print(gridroute::cli::kDiffHelp);
   if (c == "graph") return print(gridroute::cli::kGraphHelp);
+  if (c == "db" || c == "worker") {  // their help lives with them (cmd_db.cpp)
+    std::string name = c, flag = "--help";
+    char* argv[] = {name.data(), flag.data(), nullptr};
+    return c == "db" ? cmd_db(2, argv) : cmd_worker(2, argv);
+  }
   return usage_error("help: unknown command '" + c + "'");
 }
 

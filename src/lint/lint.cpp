@@ -156,6 +156,7 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
       struct Holes {
         std::size_t count = 0;
         std::string sample;
+        UnitId first = kNone;  // the first cell without an owner
       };
       std::vector<Holes> holes_of(lists.size());
       std::vector<std::uint8_t> covered(n);
@@ -182,11 +183,29 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
           UnitId u = by_tin[pos];
           if (u == kNone || s.hot[u].tier != s.cell_tier || covered[pos]) continue;
           if (h.count++ < 3) append(h.sample, h.count > 1 ? ", " : "", s.unit_id(u));
+          if (h.first == kNone) h.first = u;
         }
       }
-      std::size_t reported = 0, cells = 0;
-      for (std::size_t pos = 0; pos < n; ++pos)
-        cells += by_tin[pos] != kNone && s.hot[by_tin[pos]].tier == s.cell_tier;
+      // Why the first cell of a hole has no owner: a rule whose scope holds it (conditions aside) finds no
+      // handler of its route; else no rule of the category has the cell in its scope.
+      auto why_hole = [&](std::size_t l, UnitId cell) -> std::string {
+        bool any = false;
+        for (std::int32_t g : lists[l].chain) any = any || s.groups[static_cast<std::size_t>(g)].count > 0;
+        if (!any) return ": no rule's pattern matches it";
+        for (std::int32_t g : lists[l].chain) {
+          const Index::PatternGroup& grp = s.groups[static_cast<std::size_t>(g)];
+          for (std::uint32_t i = grp.first; i < grp.first + grp.count; ++i) {
+            const CompiledRule& r = s.rules[s.candidates[i].rule];
+            if (!s.is_ancestor_or_self(r.scope, cell)) continue;
+            std::string roles;
+            for (RoleKeyId k : r.route) append(roles, roles.empty() ? "" : ", ", s.role_key_label(k));
+            return cat(": in ", s.unit_id(cell), " rule '", r.id, "' applies, but no handler of its route (", roles,
+                       ") serves the cell or its ancestors");
+          }
+        }
+        return cat(": no rule for it has ", s.unit_id(cell), " in its scope");
+      };
+      std::size_t reported = 0;
       for (std::size_t c = 0; c < s.categories.size(); ++c) {
         const Holes& h = holes_of[static_cast<std::size_t>(list_of[c])];
         if (!h.count || reported++ >= max_per_kind) continue;
@@ -194,6 +213,7 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
         std::string where = h.count == cells && cells > 1
                                 ? cat("any cell (all ", cells, ")")
                                 : cat(h.count, " cell", h.count == 1 ? "" : "s", " (", h.sample, h.count > 3 ? ", ..." : "", ")");
+        where += why_hole(static_cast<std::size_t>(list_of[c]), h.first);
         // With defaults.fallback nothing is left unrouted: say who takes these issues (SPEC §6.4).
         if (s.fallback != kNone)
           out.push_back(s.sources.json(FileId::rules, cat("/categories/", c), Diagnostic::Severity::note,

@@ -6,11 +6,17 @@ namespace gridroute::pg {
 
 namespace {
 
+// libpq's multi-line messages (a line, then a tab-indented detail) as one line, single spaces.
 std::string one_line(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  for (char& c : s)
-    if (c == '\n') c = ' ';
-  return s;
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+    if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+    out.push_back(c);
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
 }
 
 }  // namespace
@@ -43,6 +49,26 @@ Result::Result(PGresult* r, PGconn* conn) : res_(r) {
   error_ = one_line(std::move(msg));
   if (state) error_ += std::string(" (SQLSTATE ") + state + ")";
   failure_ = classify(state ? state : "", conn && PQstatus(conn) == CONNECTION_OK);
+}
+
+std::string dsn_error(const std::string& dsn) {
+  if (dsn.empty()) return "";
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(dsn.c_str(), &err);
+  if (opts) {
+    PQconninfoFree(opts);
+    return "";
+  }
+  std::string msg = err ? one_line(err) : std::string("libpq cannot read it");
+  if (err) PQfreemem(err);
+  return msg;
+}
+
+bool permanent_connect_error(std::string_view m) {
+  return (m.find("database \"") != std::string_view::npos && m.find("does not exist") != std::string_view::npos) ||
+         (m.find("role \"") != std::string_view::npos && m.find("does not exist") != std::string_view::npos) ||
+         m.find("password authentication failed") != std::string_view::npos ||
+         m.find("no pg_hba.conf entry") != std::string_view::npos;
 }
 
 absl::Status Connection::open(const std::string& dsn, const std::string& app) {

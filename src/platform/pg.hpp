@@ -56,6 +56,14 @@ class Result {
   std::string error_;
 };
 
+// libpq's own reading of a DSN (PQconninfoParse): "" when it is well formed, else why not. An empty DSN
+// is well formed (the PG* environment variables and the defaults apply).
+std::string dsn_error(const std::string& dsn);
+
+// Whether a failed connection's message says something no retry will change: the database or the role
+// does not exist, the password or pg_hba.conf refuses the login.
+bool permanent_connect_error(std::string_view message);
+
 class Connection {
  public:
   // Connects with `dsn` (a conninfo string or a postgresql:// URI); application_name defaults to

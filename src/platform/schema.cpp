@@ -14,6 +14,8 @@ void say(const std::string& msg) { std::fprintf(stderr, "gridroute db: %s\n", ms
 
 }  // namespace
 
+std::string dsn_problem(const std::string& dsn) { return pg::dsn_error(dsn); }
+
 int run_db_init(const InitOptions& o) {
   pg::Connection conn;
   if (auto st = conn.open(o.dsn, "gridroute db"); !st.ok()) {

@@ -207,6 +207,11 @@ class Worker {
         }
       } else {
         error = std::string(st.message());
+        // Before the first connection, a login the server refuses for good is not waited for.
+        if (!connected_once_ && pg::permanent_connect_error(error)) {
+          log(absl::StrCat("cannot connect to the database: ", error, "; not retried (check --db)"));
+          return Step::give_up;
+        }
       }
       if (o_.retry_for > 0 && seconds_since(since) >= o_.retry_for) {
         log(absl::StrCat("cannot reach the database: ", error, "; giving up after ", o_.retry_for, " s (--retry-for)"));
@@ -246,7 +251,10 @@ class Worker {
         return r.failure();
       }
       if (r.null(0, 0)) {
-        error = absl::StrCat("table ", name, " does not exist (create it with: gridroute db init --db DSN)");
+        error = absl::StrCat("table ", name, " does not exist (create it with: gridroute db init --db DSN",
+                             name == o_.tables.cases && name != "gridroute_cases" ? absl::StrCat(" --cases-table ", name)
+                                                                                  : std::string(),
+                             ")");
         return pg::Failure::refused;
       }
       out = std::string(r.value(0, 0));
@@ -285,7 +293,16 @@ class Worker {
       return pg::Failure::refused;
     }
     if ((f = column(cases, o_.tables.next_check, nc, nc_type, base)) != pg::Failure::none) return f;
-    if (base != "timestamptz" && base != "timestamp") {
+    if (base == "timestamp") {
+      // Without a zone its times would be read and written in the server's TimeZone setting, hours off
+      // wherever that is not the zone the platform meant.
+      error = absl::StrCat("column ", nc, " of ", cases, " is ", nc_type,
+                           " (without time zone): next_check must be a timestamptz, or its times are read in the "
+                           "server's TimeZone; convert it with ALTER TABLE ", cases, " ALTER COLUMN ", nc,
+                           " TYPE timestamptz USING ", nc, " AT TIME ZONE 'the zone it was written in'");
+      return pg::Failure::refused;
+    }
+    if (base != "timestamptz") {
       error = absl::StrCat("column ", nc, " of ", cases, " is ", nc_type, "; next_check is a timestamptz");
       return pg::Failure::refused;
     }

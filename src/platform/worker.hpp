@@ -59,4 +59,8 @@ struct InitOptions {
 
 int run_db_init(const InitOptions& options);
 
+// "" when libpq reads `dsn` (a conninfo string or a postgresql:// URI; "" is the PG* environment), else
+// why not: a DSN that cannot be read is a usage error, not something to retry.
+std::string dsn_problem(const std::string& dsn);
+
 }  // namespace gridroute::platform

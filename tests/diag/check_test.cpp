@@ -100,7 +100,24 @@ TEST(LintFallback, WithoutAFallbackAnUnroutedCategoryIsAHole) {
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(lines_of(r.out)[0],
             "./rules.json:4:66: /categories/2: warning: coverage hole: no rule routes category 'road.pothole' in any "
-            "cell (all 3)")
+            "cell (all 3): no rule's pattern matches it")
+      << r.out;
+}
+
+// A hole whose rule applies but finds no handler says so, naming the rule and its roles, rather than
+// reading as if no rule covered the category.
+TEST(LintFallback, AHoleSaysWhichRuleAppliesButFindsNoHandler) {
+  Bundle b = with_uncovered_category(false);
+  b.edit("jurisdiction.json", R"({"id": "squad", )", R"({"id": "pm-1", "role": "property_manager", "serves": ["c1-a-01"]},
+    {"id": "squad", )")
+      .edit("rules.json", R"("rules": [)", R"("rules": [
+    {"id": "estate-roads", "categories": ["road.*"], "route": ["property_manager"]},)");
+  CliRun r = cli({"check", "."}, "", b.write("hole-no-handler"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("coverage hole: no rule routes category 'road.pothole' in 2 cells (c1-a-02, c2-01): in c1-a-02 "
+                       "rule 'estate-roads' applies, but no handler of its route (property_manager) serves the cell or "
+                       "its ancestors"),
+            std::string::npos)
       << r.out;
 }
 
@@ -109,7 +126,7 @@ TEST(LintFallback, WithAFallbackItIsANoteSayingWhoTakesThem) {
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(lines_of(r.out)[0],
             "./rules.json:4:66: /categories/2: note: no rule routes category 'road.pothole' in any cell (all 3): "
-            "taken by the fallback owner 'council-c1' (defaults.fallback)")
+            "no rule's pattern matches it: taken by the fallback owner 'council-c1' (defaults.fallback)")
       << r.out;
   EXPECT_EQ(r.out.find("coverage hole"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("; 0 warnings, 1 note\n"), std::string::npos) << r.out;

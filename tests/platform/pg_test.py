@@ -771,6 +771,21 @@ def test_exit_codes(env):
     check(r.returncode == 2, "db frobnicate: exit %d" % r.returncode)
     r = env.run(["worker", os.path.join(env.tmp, "no-such-bundle"), "--db", env.pg.dsn, "--once"])
     check(r.returncode == 1, "missing bundle: exit %d" % r.returncode)
+    # A DSN libpq cannot read is a usage error; a database that does not exist is not waited for.
+    r = env.run(["worker", env.shuangcheng, "--db", "nonsense=1", "--once"], timeout=30)
+    check(r.returncode == 2 and 'invalid connection option "nonsense"' in r.stderr,
+          "malformed DSN: exit %d: %s" % (r.returncode, r.stderr))
+    t0 = time.time()
+    r = env.run(["worker", env.shuangcheng, "--db", env.pg.dsn + " dbname=no_such_database", "--once"], timeout=60)
+    check(r.returncode == 3 and "not retried" in r.stderr, "missing database: exit %d: %s" % (r.returncode, r.stderr))
+    check(time.time() - t0 < 10, "a missing database was retried for %.1f s" % (time.time() - t0))
+    # A next_check without a time zone would be read in the server's TimeZone: refused, saying how to convert.
+    env.pg.psql("DROP TABLE IF EXISTS t_naive; CREATE TABLE t_naive (id text PRIMARY KEY, doc jsonb NOT NULL, "
+                "next_check timestamp)")
+    r = env.run(["worker", env.shuangcheng, "--db", env.pg.dsn, "--once", "--cases-table", "t_naive"], timeout=30)
+    check(r.returncode == 4 and "without time zone" in r.stderr and "TYPE timestamptz" in r.stderr,
+          "a timestamp next_check: exit %d: %s" % (r.returncode, r.stderr))
+    env.pg.psql("DROP TABLE t_naive")
     env.pg.psql("DROP TABLE IF EXISTS gridroute_cases, gridroute_events")
     r = env.run(["worker", env.shuangcheng, "--db", env.pg.dsn, "--once"], timeout=30)
     check(r.returncode == 4 and "gridroute db init" in r.stderr, "no tables: exit %d: %s" % (r.returncode, r.stderr))
@@ -782,7 +797,7 @@ def test_exit_codes(env):
     check(time.time() - t0 < 20, "gave up only after %.1f s" % (time.time() - t0))
     r = env.run(["db", "init", "--db", "host=127.0.0.1 port=%d user=x dbname=x connect_timeout=2" % port])
     check(r.returncode == 3, "db init unreachable: exit %d" % r.returncode)
-    return "2, 1, 4, 3 as documented"
+    return "2, 1, 4, 3 as documented; a malformed DSN 2, a missing database 3 at once, a naive next_check 4"
 
 
 TESTS = [
