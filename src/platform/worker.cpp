@@ -321,9 +321,11 @@ class Worker {
     const std::string claim_head = absl::StrCat("SELECT c.", id, "::text, c.", doc, "::text, c.", nc, "::text FROM ",
                                                 cases, " c WHERE c.", nc, " <= $1::timestamptz", slice);
     const std::string claim_tail = absl::StrCat(" ORDER BY c.", nc, ", c.", id, " LIMIT $2::int FOR UPDATE SKIP LOCKED");
-    claim_sql_ = claim_head + claim_tail;
+    // The last parameter: the ids of cases whose documents the database cannot build (unreadable_).
+    claim_sql_ = absl::StrCat(claim_head, " AND NOT (c.", id, "::text = ANY($3::text[]))", claim_tail);
     claim_after_sql_ = absl::StrCat(claim_head, " AND c.", nc, " >= $3::", nc_type, " AND (c.", nc, ", c.", id,
-                                    ") > ($3::", nc_type, ", $4::", id_type, ")", claim_tail);
+                                    ") > ($3::", nc_type, ", $4::", id_type, ") AND NOT (c.", id,
+                                    "::text = ANY($5::text[]))", claim_tail);
     update_sql_ = absl::StrCat("UPDATE ", cases, " AS c SET ", doc, " = CASE WHEN u.patch IS NULL THEN c.", doc,
                                " ELSE ((c.", doc, "::jsonb - ", dropped, ") || u.patch)::", doc_type, " END, ", nc,
                                " = u.next_check FROM unnest($1::", id_type,
@@ -335,6 +337,9 @@ class Worker {
     park_claim_sql_ = absl::StrCat("SELECT c.", id, "::text FROM ", cases, " c WHERE c.", id, " = $1::", id_type,
                                    " AND c.", nc, " <= $2::timestamptz", slice, " FOR UPDATE SKIP LOCKED");
     park_sql_ = absl::StrCat("UPDATE ", cases, " AS c SET ", nc, " = NULL WHERE c.", id, " = $1::", id_type, slice);
+    due_ids_sql_ = absl::StrCat("SELECT c.", id, "::text FROM ", cases, " c WHERE c.", nc, " <= $1::timestamptz", slice,
+                                " ORDER BY c.", nc, ", c.", id, " LIMIT $2::int");
+    doc_of_sql_ = absl::StrCat("SELECT c.", doc, "::text FROM ", cases, " c WHERE c.", id, " = $1::", id_type);
     if (!connected_once_) {
       pg::Result enc = conn_.exec("SHOW server_encoding");
       if (enc.ok() && enc.rows() == 1 && enc.value(0, 0) != "UTF8")
@@ -411,6 +416,7 @@ class Worker {
   // Batches until nothing is due: at `fixed_now` (a --once pass), else at the clock's time per batch.
   Step sweep(Instant fixed_now) {
     Tally pass;
+    unreadable_.clear();  // each pass tries them again: the platform may have fixed them
     auto started = Steady::now(), last_report = started;
     Instant pass_now = fixed_now != kNoInstant ? fixed_now : now();
     std::size_t warned = 0;
@@ -464,11 +470,30 @@ class Worker {
         isolated = limit;
         continue;
       }
+      std::string what = "the database refused the case's update: ";
+      if (b.first_id.empty() && b.error.find("(SQLSTATE 22") != std::string::npos) {
+        // A data error in the claim itself: the database cannot build a due case's document (a view's
+        // cast of a bad value). Find that case by its id alone, and park it like a refused one.
+        std::string reason;
+        b.first_id = unreadable_case(at, limit, reason);
+        if (!b.first_id.empty()) {
+          b.error = reason;
+          what = "the database cannot build the case's document: ";
+        }
+      }
       if (b.first_id.empty()) {
         log(absl::StrCat("the database refused the work: ", b.error));
         return Step::refused;
       }
-      Step s = park_refused(b.first_id, at, b.error);
+      Step s = park_refused(b.first_id, at, b.error, what);
+      if (s == Step::refused && what != "the database refused the case's update: ") {
+        // Not even parked (a view's trigger builds the same document): leave it due, go on without it.
+        log(absl::StrCat("case ", b.first_id, ": left due and passed over in this pass; fix its row, or set its ",
+                         o_.tables.next_check, " to NULL"));
+        unreadable_.push_back(b.first_id);
+        if (isolated > 0) --isolated;
+        continue;
+      }
       if (s != Step::ok) return s;
       pass.by_action["rejected"]++;
       pass.cases++;
@@ -513,8 +538,20 @@ class Worker {
     const std::string now_text = snap->format_time(at);
     pg::Result r = conn_.exec("BEGIN");
     if (!r.ok()) return fail(r);
-    pg::Result claim = after ? conn_.exec(claim_after_sql_, {now_text, std::to_string(limit), after->first, after->second})
-                             : conn_.exec(claim_sql_, {now_text, std::to_string(limit)});
+    std::string skip = "{";
+    for (const std::string& u : unreadable_) {
+      if (skip.size() > 1) skip += ',';
+      skip += '"';
+      for (char ch : u) {
+        if (ch == '"' || ch == '\\') skip += '\\';
+        skip += ch;
+      }
+      skip += '"';
+    }
+    skip += '}';
+    pg::Result claim = after ? conn_.exec(claim_after_sql_,
+                                          {now_text, std::to_string(limit), after->first, after->second, skip})
+                             : conn_.exec(claim_sql_, {now_text, std::to_string(limit), skip});
     watch.lap(Tally::claim);
     if (!claim.ok()) return fail(claim);
     const int n = claim.rows();
@@ -589,14 +626,32 @@ class Worker {
 
   // A case whose update the database refuses on its own: a `rejected` event and the case parked, so
   // that it does not come back in every batch.
-  Step park_refused(const std::string& id, Instant at, const std::string& error) {
+  // The first of the next `limit` due cases whose document the database cannot build, with why; "" when
+  // each of them reads (the error is then not one case's).
+  std::string unreadable_case(Instant at, int limit, std::string& reason) {
+    auto snap = engine_.snapshot();
+    pg::Result ids = conn_.exec(due_ids_sql_, {snap->format_time(at), std::to_string(std::max(limit, 1))});
+    if (!ids.ok()) return "";
+    for (int i = 0; i < ids.rows(); ++i) {
+      const std::string id(ids.value(i, 0));
+      pg::Result d = conn_.exec(doc_of_sql_, {id});
+      if (!d.ok() && d.failure() == pg::Failure::refused) {
+        reason = d.error();
+        return id;
+      }
+    }
+    return "";
+  }
+
+  Step park_refused(const std::string& id, Instant at, const std::string& error,
+                    const std::string& what = "the database refused the case's update: ") {
     for (int attempt = 0;; ++attempt) {
       auto snap = engine_.snapshot();
       const std::string now_text = snap->format_time(at);
       boost::json::object action;
       action["id"] = id;
       action["action"] = "rejected";
-      action["error"] = "the database refused the case's update: " + error;
+      action["error"] = what + error;
       std::string copy;
       pg::append_copy_field(copy, id);
       copy += '\t';
@@ -617,12 +672,12 @@ class Worker {
         r = conn_.exec("COMMIT");  // taken by another worker meanwhile, or no longer due
       }
       if (r.ok()) {
-        log(absl::StrCat("case ", id, ": parked with a rejected event: the database refused its update: ", error));
+        log(absl::StrCat("case ", id, ": parked with a rejected event: ", what, error));
         return Step::ok;
       }
       rollback();
       if (r.failure() == pg::Failure::refused || attempt >= 5) {
-        log(absl::StrCat("case ", id, ": cannot park it either: ", r.error()));
+        log(absl::StrCat("case ", id, ": ", what, error, "; cannot park it either: ", r.error()));
         return Step::refused;
       }
       if (!conn_.alive()) {
@@ -666,6 +721,10 @@ class Worker {
   Steady::time_point clock_start_;
   Tally total_;
   std::string claim_sql_, claim_after_sql_, update_sql_, copy_sql_, next_due_sql_, park_claim_sql_, park_sql_;
+  std::string due_ids_sql_, doc_of_sql_;  // finding a due case whose document the database cannot build
+  // Due cases whose documents the database cannot build and that cannot be parked: left due, and not
+  // claimed again in this pass.
+  std::vector<std::string> unreadable_;
   // Reused across batches.
   std::unique_ptr<LineCodec> codec_;
   std::shared_ptr<const Snapshot> codec_snapshot_;

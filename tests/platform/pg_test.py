@@ -578,6 +578,41 @@ def test_refused_update(env):
     return "S000001 parked with: %s" % mine["action"]["error"][:80]
 
 
+def test_unreadable_row(env):
+    """A case whose document the database cannot build (a view casts a platform's text column that holds
+    bad JSON) is named, left due and passed over; the other cases go on."""
+    env.reset()
+    k = env.load_templates(os.path.join(env.shuangcheng, "cases.jsonl"))
+    env.generate(300, k)
+    env.pg.psql_script("""
+        DROP TABLE IF EXISTS probe_tickets CASCADE;
+        CREATE TABLE probe_tickets (id text PRIMARY KEY, doc_txt text NOT NULL, nc timestamptz);
+        INSERT INTO probe_tickets SELECT id, doc::text, next_check FROM gridroute_cases;
+        UPDATE probe_tickets SET doc_txt = '{"id": "S000007", tru' WHERE id = 'S000007';
+        CREATE INDEX ON probe_tickets (nc, id);
+        CREATE VIEW probe_cases AS SELECT id, doc_txt::jsonb AS doc, nc AS next_check FROM probe_tickets;
+        CREATE FUNCTION probe_cases_update() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          UPDATE probe_tickets SET doc_txt = NEW.doc::text, nc = NEW.next_check WHERE id = OLD.id;
+          RETURN NEW;
+        END $$;
+        CREATE TRIGGER probe_cases_update INSTEAD OF UPDATE ON probe_cases
+          FOR EACH ROW EXECUTE FUNCTION probe_cases_update();
+    """)
+    rc, err = wait(env.worker(env.shuangcheng, "--cases-table", "probe_cases", batch=50), 120, "worker")
+    left = env.pg.psql("SELECT count(*) FROM probe_tickets WHERE nc IS NOT NULL AND nc <= '%s'" % NOW)[0]
+    bad_left = env.pg.psql("SELECT count(*) FROM probe_tickets WHERE id = 'S000007' AND nc IS NOT NULL")[0]
+    n_events = env.pg.psql("SELECT count(*) FROM gridroute_events")[0]
+    env.pg.psql("DROP TABLE probe_tickets CASCADE; DROP FUNCTION probe_cases_update()")
+    check(rc == 0, "worker exit %d: %s" % (rc, err))
+    check("case S000007: the database cannot build the case's document" in err and "left due" in err,
+          "the unreadable case is not named: %s" % err[-600:])
+    check(bad_left == "1", "S000007 is not left due")
+    check(n_events == "299", "%s events, not one for each of the 299 readable cases" % n_events)
+    check(left == "1", "%s cases still due, not only S000007" % left)
+    return "S000007 named and left due; the other 299 decided"
+
+
 def test_daemon(env):
     """Without --once: wakes on NOTIFY gridroute_wake and when the next case falls due; SIGHUP with a
     broken bundle keeps the old one; NOTIFY gridroute_reload takes a new one; SIGTERM stops it."""
@@ -810,6 +845,7 @@ TESTS = [
     test_reload_by_notify,
     test_connection_lost,
     test_refused_update,
+    test_unreadable_row,
     test_daemon,
     test_partitions_and_slices,
     test_mapping_view,
