@@ -14,9 +14,10 @@ import argparse
 import collections
 import json
 import os
-import subprocess
 import sys
 import tempfile
+
+import city311
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MAKE = os.path.join(HERE, "..", "..", "examples", "nyc311", "make_bundle.py")
@@ -31,52 +32,18 @@ def main():
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
         bundle = os.path.join(tmp, "nyc311")
-        made = subprocess.run([sys.executable, MAKE, os.path.join(a.shared, "data"), bundle], capture_output=True, text=True)
-        if made.returncode != 0:
-            print(made.stderr)
+        made = city311.make(MAKE, a.shared, bundle)
+        if made is None:
             return 1
-        print("[ nyc311 ] " + made.stderr.strip())
-
-        check = subprocess.run([a.bin, "check", bundle], capture_output=True, text=True)
-        summary = [l for l in check.stdout.splitlines() if ": ok — " in l]
-        print("[ nyc311 ] check: exit %d; %s" % (check.returncode, summary[0] if summary else check.stdout[-300:]))
-        if check.returncode != 0:
-            failures.append("check exited %d: %s" % (check.returncode, check.stderr[-500:]))
-        if "serves nothing routable" in check.stdout:
-            failures.append("the fallback 311 centre is said to serve nothing")
-        if "overlaps that of cell" in check.stdout:  # the 2013 districts do not overlap (README: 210 and 228)
-            failures.append("check calls two districts overlapping: " + check.stdout[-400:])
-        if "taken by the fallback owner 'oti' (defaults.fallback)" not in check.stdout:
-            failures.append("check does not say that the fallback takes the rare complaint types")
+        print("[ nyc311 ] " + made)
+        check_out = city311.check(a.bin, bundle, "nyc311", failures, "oti")
+        if "overlaps that of cell" in check_out:  # the 2013 districts do not overlap (README: 210 and 228)
+            failures.append("check calls two districts overlapping: " + check_out[-400:])
 
         issues = os.path.join(bundle, "issues.jsonl")
-        route = subprocess.run([a.bin, "route", bundle, issues, "--quiet"], capture_output=True, text=True)
-        grb = os.path.join(tmp, "nyc311.grb")
-        subprocess.run([a.bin, "compile", bundle, "-o", grb, "--quiet"], check=True)
-        compiled = subprocess.run([a.bin, "route", grb, issues, "--quiet"], capture_output=True, text=True)
-        if compiled.stdout != route.stdout:
-            failures.append("the compiled file answers otherwise than the directory")
-
-        # The city's own export through --map answers each located request as the issue lines do, and
-        # rejects the requests without coordinates, saying so.
-        mapped = subprocess.run([a.bin, "route", bundle, os.path.join(bundle, "orders.jsonl"), "--map",
-                                 os.path.join(bundle, "platform-map.json"), "--quiet"], capture_output=True, text=True)
-        direct = {json.loads(l)["id"]: l for l in route.stdout.splitlines()}
-        same = without = other = 0
-        for line in mapped.stdout.splitlines():
-            d = json.loads(line)
-            if d["id"] in direct:
-                same += line == direct[d["id"]]
-                other += line != direct[d["id"]]
-            elif d["status"] == "rejected" and "are missing (mapped to 'location')" in d["error"]:
-                without += 1
-            else:
-                other += 1
-        print("[ nyc311 ] the city's export through --map: %d answered as the issue lines, %d without coordinates "
-              "rejected, %d otherwise" % (same, without, other))
-        if same != len(direct) or other or without == 0:
-            failures.append("--map: %d of %d the same, %d without coordinates, %d otherwise"
-                            % (same, len(direct), without, other))
+        route = city311.run(a.bin, "route", bundle, issues, "--quiet")
+        city311.same_from_compiled(a.bin, bundle, issues, tmp, route.stdout, failures)
+        city311.same_through_map(a.bin, bundle, route.stdout, "nyc311", failures)
 
         with open(issues, encoding="utf-8") as f:
             asked = [json.loads(l) for l in f]
