@@ -74,6 +74,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::int32_t s = loc->locate(p, 30);
     if (c != gridroute::geo::kOutside && s != c) fail("snapping changed a point that a polygon holds", std::to_string(s));
     if (s < gridroute::geo::kOutside || s >= kCells) fail("snapping returned no cell of the jurisdiction", std::to_string(s));
+    // --explain says how: the same cell, inside exactly when a polygon holds the point, a snapped distance
+    // within snap_meters, and an outside point's nearest cell farther than that.
+    using How = gridroute::geo::Locator::Explained::How;
+    auto e = loc->explain(p, 30);
+    if (e.cell != s) fail("explain gives another cell than locate", std::to_string(e.cell) + " vs " + std::to_string(s));
+    if ((e.how == How::inside) != (c != gridroute::geo::kOutside)) fail("explain says inside where locate does not", "");
+    if (e.how == How::snapped && !(e.meters <= 30)) fail("a snapped distance past snap_meters", std::to_string(e.meters));
+    if (e.how == How::outside && e.nearest != gridroute::geo::kOutside && !(e.meters > 30))
+      fail("an outside point whose nearest boundary is within snap_meters", std::to_string(e.meters));
   }
   std::vector<std::int32_t> all = {0, 1, 2, 3, 4, 5};
   gridroute::geo::GeoLintOptions lo;
