@@ -1,6 +1,7 @@
 """What the tests of the city bundles (examples/la311, nyc311, sf311) share: building a bundle, checking
 it, and the two ways of routing it that must answer byte for byte as its issue lines do (a compiled file,
 and the city's own export read through --map)."""
+import collections
 import json
 import os
 import subprocess
@@ -64,3 +65,21 @@ def same_through_map(cli, bundle, answers, tag, failures):
     if same != len(direct) or other or without == 0:
         failures.append("--map: %d of %d the same, %d without coordinates, %d otherwise"
                         % (same, len(direct), without, other))
+
+
+def answered(issues, answers, failures):
+    """The issue lines with their answers, in order, and the answers counted by status (routed by the
+    fallback apart); a missing or misplaced answer is a failure."""
+    with open(issues, encoding="utf-8") as f:
+        asked = [json.loads(l) for l in f]
+    decided = [json.loads(l) for l in answers.splitlines()]
+    if len(decided) != len(asked):
+        failures.append("%d answers for %d issues" % (len(decided), len(asked)))
+    pairs, status = [], collections.Counter()
+    for q, d in zip(asked, decided):
+        if q["id"] != d["id"]:
+            failures.append("answer %s for issue %s" % (d["id"], q["id"]))
+            break
+        status[d["status"] + (" by the fallback" if d.get("fallback") else "")] += 1
+        pairs.append((q, d))
+    return pairs, status

@@ -42,20 +42,11 @@ def main():
         city311.same_from_compiled(a.bin, bundle, issues, tmp, route.stdout, failures)
         city311.same_through_map(a.bin, bundle, route.stdout, "la311", failures)
 
-        with open(issues, encoding="utf-8") as f:
-            asked = [json.loads(l) for l in f]
-        answers = [json.loads(l) for l in route.stdout.splitlines()]
-        if len(answers) != len(asked):
-            failures.append("%d answers for %d issues" % (len(answers), len(asked)))
-        status = collections.Counter()
+        pairs, status = city311.answered(issues, route.stdout, failures)
         owner = collections.Counter()
         council = collections.Counter()
         owner_misses = collections.Counter()
-        for q, d in zip(asked, answers):
-            if q["id"] != d["id"]:
-                failures.append("answer %s for issue %s" % (d["id"], q["id"]))
-                break
-            status[d["status"] + (" by the fallback" if d.get("fallback") else "")] += 1
+        for q, d in pairs:
             if d["status"] != "routed":
                 continue
             got, want = d.get("department"), q["expect_owner"]
@@ -66,7 +57,7 @@ def main():
             if q["expect_nc"]:
                 council["agree" if d.get("cell") == q["expect_nc"] else "differ"] += 1
         rate = lambda c: c["agree"] / max(1, c["agree"] + c["differ"])
-        print("[ la311 ] %d requests: %s" % (len(asked), dict(status)))
+        print("[ la311 ] %d requests: %s" % (len(pairs), dict(status)))
         print("[ la311 ] agency as the city recorded it: %d of %d (%.2f%%); the others: %s" % (
             owner["agree"], owner["agree"] + owner["differ"], 100 * rate(owner), dict(owner_misses.most_common(5))))
         print("[ la311 ] council as the city recorded it: %d of %d (%.2f%%)" % (
