@@ -367,6 +367,61 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
                                       cat("handler '", s.handler_ids[h], "' serves nothing routable: no rule or "
                                           "escalation level refers to role '", s.role_key_label(k), "'")));
     }
+
+    // Handlers of a referenced role that no walk ever reaches: from every cell for the rules' roles, and
+    // from every unit where an escalation level starts for that level's roles, a nearer unit's handler
+    // of the role answers first (or one before them at their unit). They take a case only when those
+    // return it (SPEC §6.2), so this is a note.
+    std::vector<bool> by_rules(s.role_keys.size(), false);
+    for (const auto& r : s.rules) {
+      for (RoleKeyId k : r.route) by_rules[k] = true;
+      for (RoleKeyId k : r.assist) by_rules[k] = true;
+    }
+    std::vector<RoleKeyId> rule_keys;
+    for (std::size_t k = 0; k < by_rules.size(); ++k)
+      if (by_rules[k]) rule_keys.push_back(static_cast<RoleKeyId>(k));
+    std::size_t cells = 0, level_walks = 0;
+    for (std::size_t u = 0; u < n; ++u) cells += s.hot[u].tier == s.cell_tier;
+    for (const auto& p : s.policies)
+      for (const auto& l : p.levels)
+        if (l.tier >= 0) level_walks += cells * (l.route.size() + l.assist.size());
+    const std::size_t walks = cells * rule_keys.size() + level_walks;
+    if (walks > kCoverageBudget)
+      out.push_back(s.sources.json(FileId::rules, "/rules", Diagnostic::Severity::note,
+                                   cat("handlers that nearer ones hide everywhere not looked for: ", walks,
+                                       " walks up the tree is over the lint budget of ", kCoverageBudget)));
+    if (walks <= kCoverageBudget) {
+      std::vector<std::uint8_t> reached(s.handler_ids.size(), 0);
+      auto walk = [&](RoleKeyId k, UnitId from) {
+        Resolution r = s.resolve(k, from);
+        if (!r) return;
+        reached[static_cast<std::size_t>(r.owner)] = 1;
+        for (HandlerId a : r.alternates) reached[static_cast<std::size_t>(a)] = 1;
+      };
+      for (std::size_t u = 0; u < n; ++u) {
+        if (s.hot[u].tier != s.cell_tier) continue;
+        for (RoleKeyId k : rule_keys) walk(k, static_cast<UnitId>(u));
+        for (const auto& p : s.policies)
+          for (const auto& l : p.levels) {
+            if (l.tier < 0) continue;
+            const UnitId a = s.ancestor_at_tier(static_cast<UnitId>(u), l.tier);
+            if (a == kNone) continue;
+            for (RoleKeyId k : l.route) walk(k, a);
+            for (RoleKeyId k : l.assist) walk(k, a);
+          }
+      }
+      std::size_t hidden = 0;
+      for (std::size_t h = 0; h < s.handler_ids.size() && hidden < max_per_kind; ++h) {
+        const RoleKeyId k = s.handler_role[h];
+        if (k == kNone || !referenced[k] || reached[h] || static_cast<HandlerId>(h) == s.fallback) continue;
+        ++hidden;
+        out.push_back(s.sources.handler(
+            static_cast<std::int32_t>(h), Diagnostic::Severity::note,
+            cat("handler '", s.handler_ids[h], "' is never an owner nor an alternate: wherever a case looks for ",
+                s.role_key_label(k), ", a handler at a nearer unit (or before it at its own) answers first; it takes a "
+                "case only when those return it")));
+      }
+    }
   }
 
   // ---- conditions false on every issue without an attribute, through a `ne` (which users read as true

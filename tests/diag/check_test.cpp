@@ -74,6 +74,24 @@ TEST(LintPlaces, AHandlerOfHandlersCsvIsNamedAtItsLine) {
       << r.out;
 }
 
+// A handler that a nearer one of its role hides in every cell is never the first choice: a note, since a
+// return (SPEC §6.2) still reaches it. One whose unit is a level's start is reached, and so not noted.
+TEST(LintPlaces, AHandlerHiddenEverywhereByNearerOnesIsNoted) {
+  Bundle b;
+  b.edit("jurisdiction.json", R"({"id": "squad", "role": "enforcement_squad", "serves": ["town"]})",
+         R"({"id": "squad", "role": "enforcement_squad", "serves": ["town"]},
+    {"id": "council-town", "role": "resident_council", "serves": ["town"]})");
+  CliRun r = cli({"check", "."}, "", b.write("hidden-handler"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("/handlers/3: note: handler 'council-town' is never an owner nor an alternate: wherever a "
+                       "case looks for resident_council, a handler at a nearer unit (or before it at its own) "
+                       "answers first; it takes a case only when those return it"),
+            std::string::npos)
+      << r.out;
+  // The squad serves the town, where the policy's level "town" starts: reached, not noted.
+  EXPECT_EQ(r.out.find("'squad' is never"), std::string::npos) << r.out;
+}
+
 TEST(LintPlaces, RulesJsonFindingsHaveLineAndColumn) {
   Bundle b;
   b.edit("rules.json", R"("escalation_policies": [)", R"("escalation_policies": [
