@@ -1,6 +1,7 @@
 """What the tests of the city bundles (examples/la311, nyc311, sf311) share: building a bundle, checking
 it, and the two ways of routing it that must answer byte for byte as its issue lines do (a compiled file,
 and the city's own export read through --map)."""
+import argparse
 import collections
 import json
 import os
@@ -10,6 +11,14 @@ import sys
 
 def run(*args, **kw):
     return subprocess.run(list(args), capture_output=True, text=True, **kw)
+
+
+def args():
+    """The tests' command line: --bin GRIDROUTE --shared SHARED_DIR."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--shared", required=True)
+    return ap.parse_args()
 
 
 def make(make_py, shared, out, *extra):

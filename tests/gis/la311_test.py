@@ -9,7 +9,6 @@ checks the bundle's lint and that the compiled file answers byte for byte as the
 
 Usage: la311_test.py --bin GRIDROUTE --shared SHARED_DIR
 """
-import argparse
 import collections
 import json
 import os
@@ -24,10 +23,7 @@ SANITATION = {"BOS", "LASAN"}  # the Sanitation Bureau, under either of its code
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--bin", required=True)
-    ap.add_argument("--shared", required=True)
-    a = ap.parse_args()
+    a = city311.args()
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
         bundle = os.path.join(tmp, "la311")

@@ -10,7 +10,6 @@ directory, and that the city's export read through the map answers as the issue 
 
 Usage: nyc311_test.py --bin GRIDROUTE --shared SHARED_DIR
 """
-import argparse
 import collections
 import json
 import os
@@ -25,10 +24,7 @@ CONSUMER = {"DCWP", "DCA"}  # the Department of Consumer and Worker Protection, 
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--bin", required=True)
-    ap.add_argument("--shared", required=True)
-    a = ap.parse_args()
+    a = city311.args()
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
         bundle = os.path.join(tmp, "nyc311")

@@ -17,7 +17,6 @@ takes a category. This routes every request by its cell and
 
 Usage: sf311_test.py --bin GRIDROUTE --shared SHARED_DIR
 """
-import argparse
 import collections
 import datetime
 import json
@@ -27,6 +26,8 @@ import subprocess
 import sys
 import tempfile
 import zoneinfo
+
+import city311
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MAKE = os.path.join(HERE, "..", "..", "examples", "sf311", "make_bundle.py")
@@ -114,15 +115,11 @@ class Contract:
         return dict(rule=None, fallback=True, handler=self.r["defaults"]["fallback"], unit=root, alternates=[], **deadlines)
 
 
-def run(*args, **kw):
-    return subprocess.run(list(args), capture_output=True, text=True, **kw)
+run = city311.run
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--bin", required=True)
-    ap.add_argument("--shared", required=True)
-    a = ap.parse_args()
+    a = city311.args()
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
         bundle, citywide = os.path.join(tmp, "sf311"), os.path.join(tmp, "sf311-citywide")
