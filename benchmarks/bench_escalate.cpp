@@ -3,6 +3,9 @@
 // the 10M sweep evaluates the 1M generated cases ten times in one pass (the same per-case work as 10M
 // distinct cases: the 1M cases and their cells already miss the caches).
 #include <array>
+#include <chrono>
+
+#include "gridroute/case_book.hpp"
 
 #include "common.hpp"
 
@@ -69,6 +72,28 @@ void BM_Sweep(benchmark::State& st, std::string size, unsigned threads, int pass
   count_kinds(st, actions);
 }
 
+// The same pinned cases kept in a CaseBook between sweeps (a scheduler's open cases): each case is
+// checked and settled once when added (`add_ns`, reported, not timed), and each sweep compares `now`
+// with the deadlines it keeps. The actions are the ones SweepPinned gives (tests/sweep_test.cpp).
+void BM_SweepBook(benchmark::State& st, std::string size, unsigned threads) {
+  Workload& w = workload(size);
+  need_pinned_cases(w);
+  gridroute::CaseBook book(w.snap);
+  book.reserve(w.pinned_cases.size());
+  const auto t0 = std::chrono::steady_clock::now();
+  for (const Case& c : w.pinned_cases) book.add(c);
+  const double add_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::vector<Action> actions;
+  for (auto _ : st) {
+    auto summary = book.sweep(w.now, actions, threads);
+    benchmark::DoNotOptimize(summary);
+  }
+  st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations()) * static_cast<std::int64_t>(book.size()));
+  st.counters["cases"] = static_cast<double>(book.size());
+  st.counters["add_ns"] = 1e9 * add_s / static_cast<double>(std::max<std::size_t>(1, book.size()));
+  count_kinds(st, actions);
+}
+
 }  // namespace
 
 void register_escalate(const std::string& size) {
@@ -86,6 +111,9 @@ void register_escalate(const std::string& size) {
   // Pinned cases (SPEC §6.1): the rule and owner come from the case, no rule selection.
   benchmark::RegisterBenchmark(("SweepPinned/" + size + "/threads:1").c_str(), BM_Sweep, size, 1u, 1, true)
       ->Iterations(1)->Repetitions(reps)->MeasureProcessCPUTime()->Unit(benchmark::kMillisecond);
+  // The same cases kept in a CaseBook: settled once, swept again and again.
+  benchmark::RegisterBenchmark(("SweepBook/" + size + "/threads:1").c_str(), BM_SweepBook, size, 1u)
+      ->Repetitions(reps)->MeasureProcessCPUTime()->Unit(benchmark::kMillisecond);
   if (size == "L" && env_size("GRIDROUTE_BENCH_SWEEP10M", 0))
     benchmark::RegisterBenchmark(("Sweep10M/" + size + "/threads:1").c_str(), BM_Sweep, size, 1u, 10, false)
         ->Iterations(1)->MeasureProcessCPUTime()->Unit(benchmark::kMillisecond);

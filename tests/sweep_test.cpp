@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "fixture.hpp"
+#include "gridroute/case_book.hpp"
 #include "gridroute/snapshot.hpp"
 
 namespace {
@@ -145,6 +146,75 @@ TEST(Sweep, EveryActionIsTheOneEscalateGivesInInputOrderOnOneOrTwoThreads) {
   const auto empty = s.sweep({}, now, none, 1);
   EXPECT_TRUE(none.empty());
   EXPECT_EQ(empty.next_sweep, kNoInstant);
+}
+
+// A CaseBook answers every case as Snapshot::escalate does, at every `now`: before the cases' levels
+// started, while suspensions hold and after they end, past every deadline, and at a `now` out of range
+// (every case rejected, the case's own error first) — after cases are replaced and removed too.
+TEST(CaseBook, EverySweepGivesTheActionsEscalateGivesAtThatNow) {
+  auto loaded = gridroute::load_bundle(fixture::sources(fixture::town(kHandlers), kRules));
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  std::shared_ptr<const gridroute::Snapshot> snap = *std::move(loaded);
+  std::vector<Case> all = cases(10'000);
+  // Returned by every squad and by the fallback owner: nobody is left (a dispute).
+  Case disputed = all[0];
+  disputed.issue.cell = "c1-a-01";
+  disputed.issue.category = "street.vending";
+  disputed.level = 0;
+  disputed.resolved = false;
+  disputed.suspended.clear();
+  disputed.handler.reset();
+  disputed.rule.reset();
+  disputed.returned = {{"squad-1", disputed.level_started_at, ""}, {"squad-1b", disputed.level_started_at, ""},
+                       {"centre", disputed.level_started_at, ""}};
+  all.push_back(disputed);
+  gridroute::CaseBook book(snap);
+  for (const Case& c : all) book.add(c);
+  ASSERT_EQ(book.size(), all.size());
+  // Replaced by another case's fields, and removed (the last case moves into the slot).
+  book.replace(17, all[4]);
+  all[17] = all[4];
+  book.remove(3);
+  all[3] = all.back();
+  all.pop_back();
+  ASSERT_EQ(book.size(), all.size());
+
+  const Instant day = at("2026-11-02T00:00:00+08:00") - at("2026-11-01T00:00:00+08:00");
+  std::vector<Instant> nows;
+  for (Instant t = at("2026-11-03T08:00:00+08:00"); t < at("2026-11-30T00:00:00+08:00"); t += day / 3 + 7 * 60 * 1'000'000'000ll / 60)
+    nows.push_back(t);
+  nows.push_back(gridroute::kMaxInstant + day);  // out of range: every case rejected
+  std::size_t kinds_seen[Action::kKinds] = {};
+  std::vector<Action> got;
+  for (Instant now : nows) {
+    SCOPED_TRACE(testing::Message() << "now " << snap->format_time(now));
+    gridroute::Snapshot::SweepSummary want;
+    std::vector<Action> expected;
+    for (const Case& c : all) {
+      expected.push_back(snap->escalate(c, now));
+      const Action& a = expected.back();
+      ++want.counts[static_cast<int>(a.kind)];
+      ++kinds_seen[static_cast<int>(a.kind)];
+      if (a.kind == Action::Kind::hold && a.next_check != kNoInstant &&
+          (want.next_sweep == kNoInstant || a.next_check < want.next_sweep))
+        want.next_sweep = a.next_check;
+    }
+    for (unsigned threads : {1u, 2u}) {
+      const auto summary = book.sweep(now, got, threads);
+      ASSERT_EQ(got.size(), all.size());
+      for (std::size_t i = 0; i < all.size(); ++i) {
+        expect_same(got[i], expected[i], i);
+        if (HasFailure()) return;
+      }
+      for (int k = 0; k < Action::kKinds; ++k) EXPECT_EQ(summary.counts[k], want.counts[k]) << k;
+      EXPECT_EQ(summary.next_sweep, want.next_sweep);
+    }
+  }
+  // Every kind of action came up in some sweep.
+  for (int k = 1; k < Action::kKinds; ++k) EXPECT_GT(kinds_seen[k], 0u) << to_string(static_cast<Action::Kind>(k));
+  book.clear();
+  EXPECT_EQ(book.sweep(nows.front(), got).next_sweep, kNoInstant);
+  EXPECT_TRUE(got.empty());
 }
 
 }  // namespace

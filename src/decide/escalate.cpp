@@ -4,32 +4,13 @@
 
 #include "base/strings.hpp"
 #include "base/zone.hpp"
+#include "decide/case_steps.hpp"
 #include "decide/decide.hpp"
 #include "decide/levels.hpp"
 #include "decide/validate.hpp"
 
 namespace gridroute::detail {
 namespace {
-
-// What a case is at its current level: the rule it is under, the level's owner, and how they were found.
-struct CaseState {
-  const CompiledRule* rule = nullptr;  // s.rules[r], or the fallback rule
-  RuleId rule_id = kNone;              // kNone with the fallback rule
-  bool fallback = false;
-  const CompiledPolicy* policy = nullptr;
-  int levels = 1;
-  RoleKeyId role = kNone;
-  HandlerId owner = kNone;
-  UnitId unit = kNone;
-  bool repinned = false;
-};
-
-// Whether `h` is in the case's approved returns.
-bool returned_by(const Index& s, const Case& c, HandlerId h) {
-  for (const Return& r : c.returned)
-    if (s.find_handler(r.handler) == h) return true;
-  return false;
-}
 
 // The unit a pinned handler answers from: the nearest unit it serves at or above the cell, else the first
 // it serves (a pinned owner need not serve the cell any more).
@@ -120,43 +101,24 @@ void note(Action& a, bool explain, std::string text) {
   if (explain) a.trace.push_back(std::move(text));
 }
 
-// The deadlines of the current level, moved by the suspensions and the extension (SPEC §6.3).
-void moved_dues(const Case& c, Instant now, Instant& respond, Instant& resolve) {
-  if (c.suspended.empty() && c.extended_to == kNoInstant) return;  // the usual case: nothing moves
-  // The entries with a `to` that have begun, cut to start no earlier than level_started_at, merged.
-  absl::InlinedVector<Suspension, 4> spans;
-  for (const Suspension& e : c.suspended) {
-    if (e.from > now || e.to == kNoInstant) continue;
-    Suspension cut{std::max(e.from, c.level_started_at), e.to};
-    if (cut.to <= cut.from) continue;
-    spans.push_back(cut);
+// The co-handlers of `level` for `owner`: the rule's from the cell at level 0, the level's from its start
+// unit above (SPEC §6.4).
+void level_assists(const Index& s, const CaseState& st, int level, HandlerId owner,
+                   absl::InlinedVector<HandlerId, 4>& out) {
+  out.clear();
+  if (level == 0) {
+    add_assists(s, st.rule->assist, st.cell, owner, out);
+  } else {
+    const CompiledLevel& lv = st.policy->levels[static_cast<std::size_t>(level)];
+    const UnitId start = s.ancestor_at_tier(st.cell, lv.tier);
+    if (start != kNone) add_assists(s, lv.assist, start, owner, out);
   }
-  std::sort(spans.begin(), spans.end(), [](const Suspension& a, const Suspension& b) { return a.from < b.from; });
-  std::size_t n = 0;
-  for (const Suspension& e : spans) {
-    if (n > 0 && e.from <= spans[n - 1].to) spans[n - 1].to = std::max(spans[n - 1].to, e.to);
-    else spans[n++] = e;
-  }
-  // Walk them in order: a due after the span's start (as moved so far) moves by its length.
-  for (std::size_t i = 0; i < n; ++i) {
-    const Instant a = spans[i].from, len = spans[i].to - spans[i].from;
-    if (respond != kNoInstant && a < respond) respond += len;
-    if (resolve != kNoInstant && a < resolve) resolve += len;
-  }
-  if (c.extended_to != kNoInstant && resolve != kNoInstant) resolve = std::max(resolve, c.extended_to);
 }
 
 }  // namespace
 
-void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, Action& a, bool explain,
-                   const std::uint64_t* handler_hash, NowDeadlines* memo, std::int32_t located) {
-  if (memo && memo->now() != now) memo = nullptr;
-  // The deadlines of a level counted from `now` (an escalation's, a re-dispatch's).
-  auto from_now = [&](const CompiledRule& r, const CompiledPolicy* p, int level, HandlerId owner, Instant& respond,
-                      Instant& resolve) {
-    if (memo) memo->get(s, r, p, level, owner, respond, resolve);
-    else deadlines(s, r, p, level, owner, now, respond, resolve);
-  };
+Settled settle_case(const Index& s, const Case& c, std::uint64_t cell_hash, const std::uint64_t* handler_hash,
+                    std::int32_t located, const Instant* now, Action& a, bool explain, CaseState& st) {
   auto reject = [&](std::string msg) {
     a = Action{};
     a.kind = Action::Kind::rejected;
@@ -167,11 +129,13 @@ void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cel
   // A case pinned to its rule and owner evaluates no condition: its attributes are checked, not copied.
   PreparedIssue is;
   const bool with_attrs = !(c.rule && c.handler);
-  if (!prepare(s, c.issue, is, err, cell_hash, with_attrs, located) || !check_case_state(c, err) || !check_now(now, err))
-    return reject(std::move(err));
+  if (!prepare(s, c.issue, is, err, cell_hash, with_attrs, located) || !check_case_state(c, err) ||
+      (now && !check_now(*now, err))) {
+    reject(std::move(err));
+    return Settled::rejected;
+  }
 
   // ---- the case's rule and its current owner (SPEC §6.1)
-  CaseState st;
   const HandlerId pinned = !c.handler      ? kNone
                            : handler_hash ? s.find_handler(*c.handler, *handler_hash)
                                           : s.find_handler(*c.handler);
@@ -198,28 +162,38 @@ void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cel
   }
   if (!rule_known) {
     // Selected again after all: the conditions read the attributes (checked already, so this passes).
-    if (!with_attrs && !prepare(s, c.issue, is, err, cell_hash, true, located)) return reject(std::move(err));
-    if (!select_rule(s, is, st, err)) return reject(std::move(err));
+    if ((!with_attrs && !prepare(s, c.issue, is, err, cell_hash, true, located)) || !select_rule(s, is, st, err)) {
+      reject(std::move(err));
+      return Settled::rejected_after_now;
+    }
   }
+  st.rule_pinned = c.rule && rule_known;
   if (c.level >= st.levels) {
     if (st.policy)
-      return reject(cat("level ", c.level, " does not exist (policy '", st.policy->id, "' has ", st.levels,
-                        st.levels == 1 ? " level)" : " levels)"));
-    return reject(cat("level ", c.level, " does not exist (no escalation policy applies: level 0 only)"));
+      reject(cat("level ", c.level, " does not exist (policy '", st.policy->id, "' has ", st.levels,
+                 st.levels == 1 ? " level)" : " levels)"));
+    else
+      reject(cat("level ", c.level, " does not exist (no escalation policy applies: level 0 only)"));
+    return Settled::rejected_after_now;
   }
   if (pinned != kNone) {
     st.owner = pinned;
+    st.owner_pinned = true;
     st.role = s.handler_role[pinned];
     st.unit = pinned_unit(s, pinned, is.cell);
   } else if (c.level > 0) {
     LevelOwner lo;
-    if (!level_owner(s, *st.policy, c.level, is.cell, lo))
-      return reject(cat("level ", c.level, " of policy '", st.policy->id, "' resolves no handler for cell '",
-                        c.issue.cell, "'"));
+    if (!level_owner(s, *st.policy, c.level, is.cell, lo)) {
+      reject(cat("level ", c.level, " of policy '", st.policy->id, "' resolves no handler for cell '", c.issue.cell,
+                 "'"));
+      return Settled::rejected_after_now;
+    }
     st.role = lo.role;
     st.owner = lo.res.owner;
     st.unit = lo.res.unit;
   }
+  st.cell = is.cell;
+  st.located = is.located;
   a.cell = is.cell;
   a.located = is.located;
   a.rule = st.rule_id;
@@ -230,6 +204,143 @@ void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cel
   a.role = st.role;
   a.handler = st.owner;
   a.unit = st.unit;
+  return Settled::ok;
+}
+
+void next_level(const Index& s, const CaseState& st, int level, Move& m, Action& a, bool explain) {
+  m.found = false;
+  const CompiledPolicy* p = st.policy;
+  for (int l = level + 1; p && l < st.levels; ++l) {
+    LevelOwner lo;
+    if (!level_owner(s, *p, l, st.cell, lo)) {
+      note(a, explain, cat("level ", l, " (", p->levels[static_cast<std::size_t>(l)].name, ") resolves no handler: skipped"));
+      continue;
+    }
+    m.found = true;
+    m.level = l;
+    m.role = lo.role;
+    m.handler = lo.res.owner;
+    m.unit = lo.res.unit;
+    level_assists(s, st, l, m.handler, m.assist);
+    return;
+  }
+}
+
+bool owner_returned(const Index& s, const Case& c, HandlerId owner) {
+  for (const Return& r : c.returned)
+    if (s.find_handler(r.handler) == owner) return true;
+  return false;
+}
+
+void redispatch_target(const Index& s, const Case& c, const CaseState& st, Move& m, Action& a, bool explain) {
+  auto skip = [&](HandlerId h) { return owner_returned(s, c, h); };
+  m.found = false;
+  m.level = c.level;
+  m.role = kNone;
+  m.handler = kNone;
+  m.unit = kNone;
+  m.assist.clear();
+  if (c.level == 0) {
+    if (!st.fallback)
+      for (RoleKeyId k : st.rule->route)
+        if (resolve_skipping(s, k, st.cell, skip, m.handler, m.unit)) {
+          m.role = k;
+          break;
+        }
+  } else {
+    const CompiledLevel& lv = st.policy->levels[static_cast<std::size_t>(c.level)];
+    const UnitId start = s.ancestor_at_tier(st.cell, lv.tier);
+    if (start != kNone)
+      for (RoleKeyId k : lv.route)
+        if (resolve_skipping(s, k, start, skip, m.handler, m.unit)) {
+          m.role = k;
+          break;
+        }
+  }
+  if (m.handler == kNone && s.fallback != kNone && !skip(s.fallback)) {
+    m.handler = s.fallback;
+    m.role = s.handler_role[s.fallback];
+    m.unit = s.root;
+    note(a, explain, "no other handler of the level's roles is left: the fallback owner (defaults.fallback) takes it");
+  }
+  m.found = m.handler != kNone;
+  if (m.found) level_assists(s, st, c.level, m.handler, m.assist);
+}
+
+void level_dues(const Index& s, const Case& c, const CaseState& st, Instant& respond, Instant& resolve) {
+  // A case that responded reads no respond deadline: it is not counted.
+  deadlines(s, *st.rule, st.policy, c.level, st.owner, c.level_started_at, respond, resolve, !c.responded);
+}
+
+void moved_dues(std::span<const Suspension> suspended, Instant level_started_at, Instant extended_to, Instant now,
+                Instant& respond, Instant& resolve) {
+  if (suspended.empty() && extended_to == kNoInstant) return;  // the usual case: nothing moves
+  // The entries with a `to` that have begun, cut to start no earlier than level_started_at, merged.
+  absl::InlinedVector<Suspension, 4> spans;
+  for (const Suspension& e : suspended) {
+    if (e.from > now || e.to == kNoInstant) continue;
+    Suspension cut{std::max(e.from, level_started_at), e.to};
+    if (cut.to <= cut.from) continue;
+    spans.push_back(cut);
+  }
+  std::sort(spans.begin(), spans.end(), [](const Suspension& a, const Suspension& b) { return a.from < b.from; });
+  std::size_t n = 0;
+  for (const Suspension& e : spans) {
+    if (n > 0 && e.from <= spans[n - 1].to) spans[n - 1].to = std::max(spans[n - 1].to, e.to);
+    else spans[n++] = e;
+  }
+  // Walk them in order: a due after the span's start (as moved so far) moves by its length.
+  for (std::size_t i = 0; i < n; ++i) {
+    const Instant a = spans[i].from, len = spans[i].to - spans[i].from;
+    if (respond != kNoInstant && a < respond) respond += len;
+    if (resolve != kNoInstant && a < resolve) resolve += len;
+  }
+  if (extended_to != kNoInstant && resolve != kNoInstant) resolve = std::max(resolve, extended_to);
+}
+
+bool suspended_at(std::span<const Suspension> suspended, Instant now, Instant& until) {
+  bool held = false, open_ended = false;
+  until = kNoInstant;
+  for (const Suspension& e : suspended) {
+    if (e.from > now) continue;
+    if (e.to == kNoInstant) {
+      held = open_ended = true;
+    } else if (now < e.to) {
+      held = true;
+      until = until == kNoInstant ? e.to : std::max(until, e.to);
+    }
+  }
+  if (open_ended) until = kNoInstant;
+  return held;
+}
+
+void apply_move(const Index& s, const CaseState& st, const Move& m, Action::Kind kind, Instant now,
+                NowDeadlines* memo, Action& a) {
+  if (!m.found) {
+    if (kind == Action::Kind::redispatch) {
+      a.kind = Action::Kind::dispute;
+      a.handler = kNone;
+      a.role = kNone;
+      a.unit = kNone;
+    } else {
+      a.kind = Action::Kind::overdue;
+    }
+    return;
+  }
+  a.kind = kind;
+  a.level = m.level;
+  a.role = m.role;
+  a.handler = m.handler;
+  a.unit = m.unit;
+  a.assist = m.assist;
+  if (memo && memo->now() == now) memo->get(s, *st.rule, st.policy, m.level, m.handler, a.respond_by, a.resolve_by);
+  else deadlines(s, *st.rule, st.policy, m.level, m.handler, now, a.respond_by, a.resolve_by);
+}
+
+void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, Action& a, bool explain,
+                   const std::uint64_t* handler_hash, NowDeadlines* memo, std::int32_t located) {
+  CaseState st;
+  if (settle_case(s, c, cell_hash, handler_hash, located, &now, a, explain, st) != Settled::ok) return;
   const CompiledRule& rule = *st.rule;
   const CompiledPolicy* p = st.policy;
   auto when = [&](Instant t) { return format_rfc3339(t, s.zone); };
@@ -240,7 +351,7 @@ void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cel
     std::string under = st.fallback ? std::string("under the fallback owner's rule (defaults.fallback)")
                                     : cat("under rule '", rule.id, "'");
     if (st.fallback) {
-    } else if (c.rule && rule_known) {
+    } else if (st.rule_pinned) {
       under += " (pinned)";
     } else {
       under += " (selected for the issue)";
@@ -249,48 +360,25 @@ void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cel
                           : std::string("no escalation policy"));
     note(a, true, under);
     note(a, true, cat(level_name(c.level), ", started ", when(c.level_started_at), ": owner '", s.handler_id(st.owner),
-                      "' at '", s.unit_id(st.unit), "'", pinned != kNone ? " (pinned)" : ""));
+                      "' at '", s.unit_id(st.unit), "'", st.owner_pinned ? " (pinned)" : ""));
   }
 
-  // The co-handlers of `level` for its owner: the rule's from the cell at level 0, the level's from its
-  // start unit above (SPEC §6.4).
-  auto assists = [&](int level) {
-    a.assist.clear();
-    if (level == 0) {
-      add_assists(s, rule.assist, is.cell, a.handler, a.assist);
-    } else {
-      const CompiledLevel& lv = p->levels[static_cast<std::size_t>(level)];
-      const UnitId start = s.ancestor_at_tier(is.cell, lv.tier);
-      if (start != kNone) add_assists(s, lv.assist, start, a.handler, a.assist);
-    }
-  };
   // Moves the answer to the next level above the current one that resolves, with deadlines from `now`.
   auto move_up = [&](Action::Kind kind) {
-    for (int l = c.level + 1; p && l < st.levels; ++l) {
-      LevelOwner lo;
-      if (!level_owner(s, *p, l, is.cell, lo)) {
-        note(a, explain, cat("level ", l, " (", p->levels[static_cast<std::size_t>(l)].name, ") resolves no handler: skipped"));
-        continue;
-      }
-      a.kind = kind;
-      a.level = l;
-      a.role = lo.role;
-      a.handler = lo.res.owner;
-      a.unit = lo.res.unit;
-      assists(l);
-      from_now(rule, p, l, a.handler, a.respond_by, a.resolve_by);
-      if (explain)
-        note(a, true, cat(kind == Action::Kind::reopen ? "reopened at " : "escalated to ", level_name(l), ": owner '",
-                          s.handler_id(a.handler), "' at '", s.unit_id(a.unit), "', its deadlines counted from now"));
-      return;
-    }
-    a.kind = Action::Kind::overdue;
-    note(a, explain, "no level above the current one resolves a handler: overdue");
+    Move m;
+    next_level(s, st, c.level, m, a, explain);
+    apply_move(s, st, m, kind, now, memo, a);
+    if (!explain) return;
+    if (m.found)
+      note(a, true, cat(kind == Action::Kind::reopen ? "reopened at " : "escalated to ", level_name(m.level), ": owner '",
+                        s.handler_id(a.handler), "' at '", s.unit_id(a.unit), "', its deadlines counted from now"));
+    else
+      note(a, true, "no level above the current one resolves a handler: overdue");
   };
 
   if (c.resolved) {
     // Returns and suspensions concern open cases only.
-    if (p && p->rating_below && c.rating && *c.rating < *p->rating_below) {
+    if (rated_low(st, c.rating)) {
       if (explain) note(a, true, cat("resolved, rated ", *c.rating, ", below the policy's rating_below ", *p->rating_below));
       a.reasons = static_cast<std::uint8_t>(Reason::low_rating);
       move_up(Action::Kind::reopen);
@@ -306,88 +394,35 @@ void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cel
   }
 
   // ---- (1) suspended (SPEC §6.3)
-  {
-    bool suspended = false, open_ended = false;
-    Instant until = kNoInstant;
-    for (const Suspension& e : c.suspended) {
-      if (e.from > now) continue;
-      if (e.to == kNoInstant) {
-        suspended = open_ended = true;
-      } else if (now < e.to) {
-        suspended = true;
-        until = until == kNoInstant ? e.to : std::max(until, e.to);
-      }
-    }
-    if (suspended) {
-      a.kind = Action::Kind::suspended;
-      a.next_check = open_ended ? kNoInstant : until;
-      note(a, explain, open_ended ? "suspended without an end: parked until the platform says more"
-                                  : "suspended: checked again when the last holding suspension ends");
-      return;
-    }
+  if (Instant until; suspended_at(c.suspended, now, until)) {
+    a.kind = Action::Kind::suspended;
+    a.next_check = until;
+    note(a, explain, until == kNoInstant ? "suspended without an end: parked until the platform says more"
+                                         : "suspended: checked again when the last holding suspension ends");
+    return;
   }
 
   // ---- (2) redispatch or dispute (SPEC §6.2)
-  if (!c.returned.empty() && returned_by(s, c, a.handler)) {
-    auto skip = [&](HandlerId h) { return returned_by(s, c, h); };
-    std::string passed;
-    for (const Return& r : c.returned) append(passed, passed.empty() ? "" : ", ", r.handler);
-    note(a, explain, cat("the owner '", s.handler_id(a.handler), "' returned the case; passed over: ", passed));
-    HandlerId owner = kNone;
-    UnitId unit = kNone;
-    RoleKeyId role = kNone;
-    if (c.level == 0) {
-      if (!st.fallback)
-        for (RoleKeyId k : rule.route)
-          if (resolve_skipping(s, k, is.cell, skip, owner, unit)) {
-            role = k;
-            break;
-          }
-    } else {
-      const CompiledLevel& lv = p->levels[static_cast<std::size_t>(c.level)];
-      const UnitId start = s.ancestor_at_tier(is.cell, lv.tier);
-      if (start != kNone)
-        for (RoleKeyId k : lv.route)
-          if (resolve_skipping(s, k, start, skip, owner, unit)) {
-            role = k;
-            break;
-          }
+  if (!c.returned.empty() && owner_returned(s, c, a.handler)) {
+    if (explain) {
+      std::string passed;
+      for (const Return& r : c.returned) append(passed, passed.empty() ? "" : ", ", r.handler);
+      note(a, true, cat("the owner '", s.handler_id(a.handler), "' returned the case; passed over: ", passed));
     }
-    if (owner == kNone && s.fallback != kNone && !skip(s.fallback)) {
-      owner = s.fallback;
-      role = s.handler_role[s.fallback];
-      unit = s.root;
-      note(a, explain, "no other handler of the level's roles is left: the fallback owner (defaults.fallback) takes it");
-    }
+    Move m;
+    redispatch_target(s, c, st, m, a, explain);
     a.reasons = static_cast<std::uint8_t>(Reason::returned);
-    if (owner == kNone) {
-      a.kind = Action::Kind::dispute;
-      a.handler = kNone;
-      a.role = kNone;
-      a.unit = kNone;
-      note(a, explain, "nobody is left to take it, the fallback owner included: a person must rule (dispute)");
-      return;
-    }
-    a.kind = Action::Kind::redispatch;
-    a.handler = owner;
-    a.role = role;
-    a.unit = unit;
-    assists(c.level);
-    from_now(rule, p, c.level, owner, a.respond_by, a.resolve_by);
-    note(a, explain, cat("re-dispatched to '", s.handler_id(owner), "' at '", s.unit_id(unit), "'"));
+    apply_move(s, st, m, Action::Kind::redispatch, now, memo, a);
+    note(a, explain, m.found ? cat("re-dispatched to '", s.handler_id(m.handler), "' at '", s.unit_id(m.unit), "'")
+                             : std::string("nobody is left to take it, the fallback owner included: a person must rule (dispute)"));
     return;
   }
 
   // ---- (3) escalate or overdue, on the moved due instants; (4) hold
   Instant respond = kNoInstant, resolve = kNoInstant;
-  // A case that responded reads no respond deadline: it is not counted.
-  deadlines(s, rule, p, c.level, a.handler, c.level_started_at, respond, resolve, !c.responded);
-  moved_dues(c, now, respond, resolve);
-  if (!c.responded && respond != kNoInstant && now >= respond)
-    a.reasons |= static_cast<std::uint8_t>(Reason::missed_respond);
-  if (resolve != kNoInstant && now >= resolve) a.reasons |= static_cast<std::uint8_t>(Reason::missed_resolve);
-  if (p && p->repeat_reports && c.reports >= *p->repeat_reports)
-    a.reasons |= static_cast<std::uint8_t>(Reason::repeat_reports);
+  level_dues(s, c, st, respond, resolve);
+  moved_dues(c.suspended, c.level_started_at, c.extended_to, now, respond, resolve);
+  a.reasons = missed_at(c.responded, respond, resolve, repeated(st, c.reports), now);
   if (explain) {
     const bool moved = !c.suspended.empty() || c.extended_to != kNoInstant;
     const char* moved_note = moved ? " (after the suspensions and the extension)" : "";
@@ -407,8 +442,7 @@ void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cel
     return;
   }
   a.kind = Action::Kind::hold;
-  if (!c.responded && respond != kNoInstant) a.next_check = respond;
-  if (resolve != kNoInstant && (a.next_check == kNoInstant || resolve < a.next_check)) a.next_check = resolve;
+  a.next_check = hold_until(c.responded, respond, resolve);
   if (explain)
     note(a, true, a.next_check == kNoInstant ? std::string("nothing is missed: hold, with no deadline left to check")
                                              : cat("nothing is missed: hold until ", when(a.next_check)));

@@ -1,0 +1,62 @@
+// gridroute/case_book.hpp — the open cases a scheduler keeps between sweeps.
+//
+// A platform's scheduler sweeps its open cases every few minutes, and between two sweeps most of them do
+// not change. A CaseBook checks each case once, when it is added or replaced after an event (a dispatch,
+// an approved return, a suspension, an extension, a rating), and keeps what the case is at its level: its
+// rule, owner and deadlines, and where it would go if it left that level. A sweep then only compares
+// `now` with the deadlines. Every sweep gives exactly the actions Snapshot::sweep gives the same cases at
+// the same `now` (SPEC §3.5, §6), rejections included.
+//
+//   gridroute::CaseBook book(engine.snapshot());
+//   std::size_t slot = book.add(c);             // after each event of the case: book.replace(slot, c)
+//   std::vector<gridroute::Action> actions;
+//   auto summary = book.sweep(now, actions);    // actions[slot] answers the case in `slot`
+//
+// The book copies no text: a case's ids are resolved to its snapshot's integers when it is added, so the
+// caller's strings need live only during add() and replace(). Actions index the book's snapshot; after
+// Engine::reload, make a new book from the new snapshot (engine.snapshot() != book.snapshot()).
+// A book is not safe to change while another thread sweeps it; sweeps themselves may run concurrently.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "gridroute/decision.hpp"
+#include "gridroute/snapshot.hpp"
+
+namespace gridroute {
+
+class CaseBook {
+ public:
+  explicit CaseBook(std::shared_ptr<const Snapshot> snapshot);
+  ~CaseBook();
+  CaseBook(CaseBook&&) noexcept;
+  CaseBook& operator=(CaseBook&&) noexcept;
+  CaseBook(const CaseBook&) = delete;
+  CaseBook& operator=(const CaseBook&) = delete;
+
+  const std::shared_ptr<const Snapshot>& snapshot() const;
+  std::size_t size() const;
+  void reserve(std::size_t n);
+
+  // Adds a case and returns its slot (size() - 1). A case with a bad value is kept too: each sweep
+  // answers it `rejected`, with the message Snapshot::escalate gives.
+  std::size_t add(const Case& c);
+  // The case in `slot` after an event (its new fields, whole). `slot` must be < size().
+  void replace(std::size_t slot, const Case& c);
+  // Takes the case in `slot` out: the last case moves into `slot` (as a vector's swap and pop), so the
+  // caller that maps its case ids to slots moves that one entry. `slot` must be < size().
+  void remove(std::size_t slot);
+  void clear();
+
+  // The action of every case at `now`: actions[i] answers slot i, exactly as Snapshot::sweep(cases, now)
+  // would. `threads` 0 means one per hardware thread.
+  Snapshot::SweepSummary sweep(Instant now, std::vector<Action>& actions, unsigned threads = 1) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gridroute

@@ -1,0 +1,233 @@
+// gridroute::CaseBook: the first half of a case's evaluation (case_steps.hpp) once per case, the second
+// half at each sweep. What each entry keeps is what escalate_into computes before it reads `now`.
+#include "gridroute/case_book.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <thread>
+
+#include "base/memory.hpp"
+#include "compile/index.hpp"
+#include "decide/case_steps.hpp"
+#include "decide/levels.hpp"
+#include "decide/validate.hpp"
+
+namespace gridroute {
+namespace book {
+
+using detail::CaseState;
+using detail::Move;
+
+// What a case is at its level, before `now` is read.
+struct Entry {
+  enum class Kind : std::uint8_t {
+    rejected,            // its own values are wrong: rejected whatever `now` is
+    rejected_after_now,  // its level does not exist or resolves nobody: rejected once `now` is valid
+    resolved,            // none, or reopen when rated low
+    returned,            // open, its owner returned it: redispatch or dispute (after a suspension)
+    open,                // hold, escalate or overdue (after a suspension)
+  };
+  Kind kind = Kind::rejected;
+  bool located = false, fallback = false, repinned = false, responded = false, repeat = false, low = false;
+  std::int32_t level = 0;
+  RoleKeyId role = kNone;
+  HandlerId handler = kNone;
+  UnitId unit = kNone, cell = kNone;
+  RuleId rule = kNone;
+  PolicyId policy = kNone;
+  // open: the level's deadlines from its start, moved by the extension; with suspensions, not yet moved.
+  Instant respond = kNoInstant, resolve = kNoInstant;
+  Move move;  // where it goes when it leaves the level (escalate, reopen, redispatch)
+  // The rare parts: the rejection's message; the suspensions, which move the deadlines as `now` passes.
+  struct Extra {
+    std::string error;
+    std::vector<Suspension> suspended;
+    Instant level_started_at = kNoInstant, extended_to = kNoInstant;
+  };
+  std::unique_ptr<Extra> extra;
+};
+
+void settle(const detail::Index& s, const Case& c, Entry& e) {
+  e.extra.reset();
+  e.kind = Entry::Kind::rejected;
+  e.located = e.fallback = e.repinned = e.responded = e.repeat = e.low = false;
+  e.respond = e.resolve = kNoInstant;
+  e.move.found = false;
+  e.move.assist.clear();
+  Action a;
+  CaseState st;
+  const detail::Settled how =
+      detail::settle_case(s, c, detail::UnitIndex::hash(c.issue.cell), nullptr, detail::kNotLocated, nullptr, a, false, st);
+  if (how != detail::Settled::ok) {
+    e.kind = how == detail::Settled::rejected ? Entry::Kind::rejected : Entry::Kind::rejected_after_now;
+    e.extra = std::make_unique<Entry::Extra>();
+    e.extra->error = std::move(a.error);
+    return;
+  }
+  e.located = st.located;
+  e.fallback = st.fallback;
+  e.repinned = st.repinned;
+  e.level = c.level;
+  e.role = st.role;
+  e.handler = st.owner;
+  e.unit = st.unit;
+  e.cell = st.cell;
+  e.rule = st.rule_id;
+  e.policy = st.rule->policy;
+  if (c.resolved) {
+    // Returns and suspensions concern open cases only.
+    e.kind = Entry::Kind::resolved;
+    e.low = detail::rated_low(st, c.rating);
+    if (e.low) detail::next_level(s, st, c.level, e.move, a, false);
+    return;
+  }
+  if (!c.suspended.empty()) {
+    e.extra = std::make_unique<Entry::Extra>();
+    e.extra->suspended = c.suspended;
+    e.extra->level_started_at = c.level_started_at;
+    e.extra->extended_to = c.extended_to;
+  }
+  if (!c.returned.empty() && detail::owner_returned(s, c, st.owner)) {
+    e.kind = Entry::Kind::returned;
+    detail::redispatch_target(s, c, st, e.move, a, false);
+    return;
+  }
+  e.kind = Entry::Kind::open;
+  e.responded = c.responded;
+  e.repeat = detail::repeated(st, c.reports);
+  detail::level_dues(s, c, st, e.respond, e.resolve);
+  // Without suspensions only the extension moves them, whatever `now` is.
+  if (c.suspended.empty()) detail::moved_dues({}, c.level_started_at, c.extended_to, 0, e.respond, e.resolve);
+  detail::next_level(s, st, c.level, e.move, a, false);
+}
+
+// The action of one entry at a valid `now` into `a`, which is as an Action is constructed.
+void answer(const detail::Index& s, const Entry& e, Instant now, const std::string* now_error,
+            detail::NowDeadlines& memo, Action& a) {
+  auto reject = [&](const std::string& msg) {
+    a.kind = Action::Kind::rejected;
+    a.error = msg;
+  };
+  if (e.kind == Entry::Kind::rejected) return reject(e.extra->error);
+  if (now_error) return reject(*now_error);
+  if (e.kind == Entry::Kind::rejected_after_now) return reject(e.extra->error);
+  a.cell = e.cell;
+  a.located = e.located;
+  a.rule = e.rule;
+  a.fallback = e.fallback;
+  a.policy = e.policy;
+  a.repinned = e.repinned;
+  a.level = e.level;
+  a.role = e.role;
+  a.handler = e.handler;
+  a.unit = e.unit;
+  CaseState st;  // what apply_move reads: the rule and its policy
+  st.rule = e.rule == kNone ? &s.fallback_rule : &s.rules[static_cast<std::size_t>(e.rule)];
+  st.policy = e.policy == kNone ? nullptr : &s.policies[static_cast<std::size_t>(e.policy)];
+  if (e.kind == Entry::Kind::resolved) {
+    if (!e.low) {
+      a.kind = Action::Kind::none;
+      return;
+    }
+    a.reasons = static_cast<std::uint8_t>(Reason::low_rating);
+    return detail::apply_move(s, st, e.move, Action::Kind::reopen, now, &memo, a);
+  }
+  if (Instant until; e.extra && detail::suspended_at(e.extra->suspended, now, until)) {
+    a.kind = Action::Kind::suspended;
+    a.next_check = until;
+    return;
+  }
+  if (e.kind == Entry::Kind::returned) {
+    a.reasons = static_cast<std::uint8_t>(Reason::returned);
+    return detail::apply_move(s, st, e.move, Action::Kind::redispatch, now, &memo, a);
+  }
+  Instant respond = e.respond, resolve = e.resolve;
+  if (e.extra)
+    detail::moved_dues(e.extra->suspended, e.extra->level_started_at, e.extra->extended_to, now, respond, resolve);
+  a.reasons = detail::missed_at(e.responded, respond, resolve, e.repeat, now);
+  if (a.reasons) return detail::apply_move(s, st, e.move, Action::Kind::escalate, now, &memo, a);
+  a.kind = Action::Kind::hold;
+  a.next_check = detail::hold_until(e.responded, respond, resolve);
+}
+
+}  // namespace book
+
+struct CaseBook::Impl {
+  std::shared_ptr<const Snapshot> snapshot;
+  std::vector<book::Entry> entries;
+};
+
+CaseBook::CaseBook(std::shared_ptr<const Snapshot> snapshot) : impl_(std::make_unique<Impl>()) {
+  impl_->snapshot = std::move(snapshot);
+}
+CaseBook::~CaseBook() = default;
+CaseBook::CaseBook(CaseBook&&) noexcept = default;
+CaseBook& CaseBook::operator=(CaseBook&&) noexcept = default;
+
+const std::shared_ptr<const Snapshot>& CaseBook::snapshot() const { return impl_->snapshot; }
+std::size_t CaseBook::size() const { return impl_->entries.size(); }
+void CaseBook::reserve(std::size_t n) { impl_->entries.reserve(n); }
+
+std::size_t CaseBook::add(const Case& c) {
+  book::settle(impl_->snapshot->index(), c, impl_->entries.emplace_back());
+  return impl_->entries.size() - 1;
+}
+
+void CaseBook::replace(std::size_t slot, const Case& c) { settle(impl_->snapshot->index(), c, impl_->entries.at(slot)); }
+
+void CaseBook::remove(std::size_t slot) {
+  auto& v = impl_->entries;
+  if (slot >= v.size()) throw std::out_of_range("CaseBook::remove: no such slot");
+  if (slot + 1 != v.size()) v[slot] = std::move(v.back());
+  v.pop_back();
+}
+
+void CaseBook::clear() { impl_->entries.clear(); }
+
+Snapshot::SweepSummary CaseBook::sweep(Instant now, std::vector<Action>& actions, unsigned threads) const {
+  const detail::Index& s = impl_->snapshot->index();
+  const std::vector<book::Entry>& entries = impl_->entries;
+  std::string now_error_text;
+  const std::string* now_error = detail::check_now(now, now_error_text) ? nullptr : &now_error_text;
+  actions.clear();
+  actions.reserve(entries.size());
+  detail::prefer_huge_pages(actions.data(), actions.capacity() * sizeof(Action));
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, entries.size() / 4096)));
+  auto tally = [](Snapshot::SweepSummary& sum, const Action& a) {
+    ++sum.counts[static_cast<int>(a.kind)];
+    if (a.kind == Action::Kind::hold && a.next_check != kNoInstant &&
+        (sum.next_sweep == kNoInstant || a.next_check < sum.next_sweep))
+      sum.next_sweep = a.next_check;
+  };
+  auto work = [&](std::size_t begin, std::size_t end, Snapshot::SweepSummary& sum, auto&& slot) {
+    detail::NowDeadlines memo(now);
+    for (std::size_t i = begin; i < end; ++i) {
+      Action& a = slot(i);
+      book::answer(s, entries[i], now, now_error, memo, a);
+      tally(sum, a);
+    }
+  };
+  Snapshot::SweepSummary summary;
+  if (threads <= 1) {
+    work(0, entries.size(), summary, [&](std::size_t) -> Action& { return actions.emplace_back(); });
+    return summary;
+  }
+  actions.resize(entries.size());
+  std::vector<Snapshot::SweepSummary> part(threads);
+  std::vector<std::thread> pool;
+  const std::size_t chunk = (entries.size() + threads - 1) / threads;
+  for (unsigned t = 0; t < threads; ++t) {
+    const std::size_t b = std::min(entries.size(), t * chunk), e = std::min(entries.size(), b + chunk);
+    pool.emplace_back([&, t, b, e] { work(b, e, part[t], [&](std::size_t i) -> Action& { return actions[i]; }); });
+  }
+  for (auto& th : pool) th.join();
+  for (const Snapshot::SweepSummary& p : part) {
+    for (int k = 0; k < Action::kKinds; ++k) summary.counts[k] += p.counts[k];
+    if (p.next_sweep != kNoInstant && (summary.next_sweep == kNoInstant || p.next_sweep < summary.next_sweep))
+      summary.next_sweep = p.next_sweep;
+  }
+  return summary;
+}
+
+}  // namespace gridroute
