@@ -753,3 +753,53 @@ TEST(EscalationExplain, EveryActionSaysWhatWasComparedAndWhy) {
   }
   EXPECT_GT(checked, 30u);
 }
+
+namespace {
+
+// SPEC §3.5 passes over a level that resolves no handler for the cell, and §2 lists no error for a level
+// whose roles no handler has anywhere: such a bundle loads, escalation skips that level for every cell,
+// and `check` warns about it at the level's route.
+TEST(Escalation, ALevelNoHandlerCouldOwnIsPassedOverAndWarnedAbout) {
+  const std::string rules = R"({
+  "format": "gridroute.rules/1",
+  "roles": ["mediator"],
+  "calendars": [{"id": "gov", "weekdays": [1, 2, 3, 4, 5], "hours": [["09:00", "17:00"]]},
+                {"id": "always", "weekdays": [1, 2, 3, 4, 5, 6, 7], "hours": [["00:00", "24:00"]]},
+                {"id": "late", "weekdays": [1, 2, 3, 4, 5, 6, 7], "hours": [["10:00", "20:00"]]}],
+  "defaults": {"calendar": "gov", "sla": {"respond": "2wh", "resolve": "3wd"}, "escalation": "std"},
+  "rules": [{"id": "noise", "categories": ["noise"], "route": ["enforcement_squad"]}],
+  "escalation_policies": [{"id": "std", "levels": [
+    {"name": "grid"},
+    {"name": "joint", "tier": "town", "route": [{"role": "partner_department", "department": "nobody"}]},
+    {"name": "council", "tier": "community", "route": ["resident_council"]}
+  ]}]
+})";
+  auto loaded = gridroute::load_bundle(fixture::sources(kJur, rules));
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  const gridroute::Snapshot& s = **loaded;
+  gridroute::Case c;
+  c.issue.id = "C1";
+  c.issue.category = "noise";
+  c.issue.cell = "c1-a-01";
+  c.issue.at = *gridroute::parse_rfc3339("2026-11-16T10:00:00+08:00");
+  c.level_started_at = c.issue.at;
+  const gridroute::Action a = s.escalate(c, *gridroute::parse_rfc3339("2026-11-23T10:00:00+08:00"));
+  EXPECT_EQ(a.kind, gridroute::Action::Kind::escalate);
+  EXPECT_EQ(a.level, 2);
+  EXPECT_EQ(s.handler_id(a.handler), "council-c1");
+  c.level = 2;
+  EXPECT_EQ(s.escalate(c, *gridroute::parse_rfc3339("2026-11-23T10:00:00+08:00")).kind,
+            gridroute::Action::Kind::overdue);
+
+  bool warned = false;
+  for (const gridroute::Diagnostic& d : gridroute::lint(s))
+    if (d.pointer == "/escalation_policies/0/levels/1/route") {
+      warned = true;
+      EXPECT_EQ(d.severity, gridroute::Diagnostic::Severity::warning);
+      EXPECT_EQ(d.line, 11);
+      EXPECT_NE(d.message.find("level \"joint\" of policy 'std' can never resolve"), std::string::npos) << d.message;
+    }
+  EXPECT_TRUE(warned);
+}
+
+}  // namespace

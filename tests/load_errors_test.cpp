@@ -569,11 +569,12 @@ TEST(LoadErrors, ToLevelOutOfRange) {
   }
 }
 
-TEST(LoadErrors, LevelRouteThatCanNeverResolve) {
-  // "mediator" is a declared role but no handler has it.
+TEST(LoadErrors, ALevelRouteThatCanNeverResolveIsNoError) {
+  // "mediator" is a declared role but no handler has it: SPEC §3.5 passes the level over for every cell,
+  // and §2 lists no error for it, so the bundle loads (`check` warns: Escalation.ALevelNoHandlerCouldOwnIsPassedOverAndWarnedAbout).
   std::string r = edit(kRules, R"("tier": "community", "route": ["resident_council"])", R"("tier": "community", "route": ["mediator"])");
   Loaded l = load(kJur, r);
-  expect_json_error(l, "rules.json", r, "/escalation_policies/0/levels/1/route", R"("route": @@["mediator"])", {"community"});
+  EXPECT_TRUE(l.ok) << l.status;
 }
 
 TEST(LoadErrors, Level0TakesOnlyAName) {

@@ -41,6 +41,7 @@ warnings, each at its FILE:LINE:COLUMN:
   - coverage holes: cells x declared categories that no rule routes (with defaults.fallback a
     note instead: the fallback owner takes those issues);
   - shadowed rules: rules that can never win;
+  - rules and escalation levels that can never route: no handler has any of their roles;
   - rules that never apply to an issue without an attribute (a ne is false on a missing one);
   - handlers that serve nothing routable;
   - escalation policies that no rule uses.

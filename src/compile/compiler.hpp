@@ -177,10 +177,6 @@ class Compiler {
   // The rule being compiled names a calendar (its own or defaults.calendar) that has errors of its own:
   // its workday conditions are not reported again for lacking one.
   bool condition_calendar_broken_ = false;
-  // Whether some handler's role is unknown, and the roles suggested for them: a level that then finds no
-  // handler may only echo it (folded into it when the level routes to a suggested role).
-  bool misnamed_handler_roles_ = false;
-  std::vector<std::string> meant_handler_roles_;
   // Units whose parent is unknown: reported by tree(), with the units cut off below them.
   std::vector<UnitId> unknown_parent_;
   // Per handler row, from handler_ids(): kBadHandlerId, kDuplicateHandlerId; reported by handlers().

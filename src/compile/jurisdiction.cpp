@@ -331,10 +331,6 @@ void Compiler::handlers() {
     if (rit == role_index_.end()) {
       auto both = reads(kBoth);
       const std::string hint = role_hint(h.role);
-      misnamed_handler_roles_ = true;
-      Suggest meant(h.role);
-      meant.consider_all(s_->role_names);
-      if (meant.found()) meant_handler_roles_.push_back(meant.best());
       handler_err(h, "role", hint.empty() ? detail::cat("unknown role \"", h.role, "\" (declare it in rules.json \"roles\")")
                                           : detail::cat("unknown role \"", h.role, "\"", hint));
     } else if (h.role == kPartner) {

@@ -463,10 +463,6 @@ void Compiler::policies_and_defaults() {
   s_->rule_index.reserve(s_->rules.size());
   for (std::size_t r = 0; r < s_->rules.size(); ++r) s_->rule_index.emplace(s_->rules[r].id, static_cast<RuleId>(r));
   auto r_side = reads(kR);  // but a level's tier and whether a handler has its roles are the jurisdiction's
-  // Role keys that some handler has: a level whose route has none can never resolve.
-  std::vector<bool> has_handler(s_->role_keys.size(), false);
-  for (RoleKeyId k : s_->handler_role)
-    if (k != kNone) has_handler[k] = true;
   for (std::size_t i = 0; i < rules_.escalation_policies.size(); ++i) {
     auto& p = rules_.escalation_policies[i];
     std::string base = ptr("/escalation_policies", i);
@@ -494,22 +490,12 @@ void Compiler::policies_and_defaults() {
         else cl.tier = it->second;
       }
       if (lv.route.empty()) rerr(lb + "/route", "a level needs at least one role reference in \"route\"");
-      bool any = false;
+      // A level none of whose roles any handler has is valid (SPEC §3.5 passes it over for every cell);
+      // `gridroute check` warns about it.
       for (std::size_t k = 0; k < lv.route.size(); ++k) {
         RoleKeyId key = role_ref(lv.route[k], ptr(lb + "/route", k), ok);
-        if (key == kNone) continue;
-        cl.route.push_back(key);
-        if (static_cast<std::size_t>(key) < has_handler.size() && has_handler[key]) any = true;
+        if (key != kNone) cl.route.push_back(key);
       }
-      // With a handler's role misspelt, this is likely its echo: not reported when the level routes to the
-      // role suggested for that handler, else reported after the causes.
-      bool echo = false;
-      for (const auto& ref : lv.route)
-        echo = echo || std::find(meant_handler_roles_.begin(), meant_handler_roles_.end(), ref.role) != meant_handler_roles_.end();
-      if (auto both = reads(kBoth); !lv.route.empty() && !cl.route.empty() && !any && !echo)
-        problems_.json(FileId::rules, lb + "/route",
-                       detail::cat("level \"", cl.name, "\" can never resolve: no handler has any of its roles"),
-                       misnamed_handler_roles_);
       for (std::size_t k = 0; k < lv.assist.size(); ++k) {
         RoleKeyId key = role_ref(lv.assist[k], ptr(lb + "/assist", k), ok);
         if (key != kNone) cl.assist.push_back(key);

@@ -57,14 +57,19 @@ void place_sources(Index& s, const BundleReader& reader) {
   for (std::size_t h = 0; h < m.handler_line.size() && m.handler_line[h] == 0; ++h) jpointers.push_back(cat("/handlers/", h));
   locate_into(reader.file_text(FileId::jurisdiction), std::move(jpointers),
               m.at[static_cast<std::size_t>(FileId::jurisdiction)]);
-  // rules.json: what lint names — categories, rules and their routes, policies, conditions.
+  // rules.json: what lint names — categories, rules and their routes, policies and their levels' routes,
+  // conditions.
   std::vector<std::string> rpointers{"/categories", "/defaults/fallback"};
   for (std::size_t c = 0; c < s.categories.size(); ++c) rpointers.push_back(cat("/categories/", c));
   for (std::size_t r = 0; r < s.rules.size(); ++r) {
     rpointers.push_back(cat("/rules/", r));
     rpointers.push_back(cat("/rules/", r, "/route"));
   }
-  for (std::size_t p = 0; p < s.policies.size(); ++p) rpointers.push_back(cat("/escalation_policies/", p));
+  for (std::size_t p = 0; p < s.policies.size(); ++p) {
+    rpointers.push_back(cat("/escalation_policies/", p));
+    for (std::size_t l = 1; l < s.policies[p].levels.size(); ++l)
+      rpointers.push_back(cat("/escalation_policies/", p, "/levels/", l, "/route"));
+  }
   for (const std::string& p : m.condition_pointer) rpointers.push_back(p);
   locate_into(reader.file_text(FileId::rules), std::move(rpointers), m.at[static_cast<std::size_t>(FileId::rules)]);
 }

@@ -343,6 +343,20 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
                            cat("rule '", s.rules[r].id, "' can never route: no handler has any of its roles")));
       }
     }
+    // Escalation levels none of whose roles any handler has: passed over for every cell (SPEC §3.5).
+    reported = 0;
+    for (std::size_t p = 0; p < s.policies.size() && reported < max_per_kind; ++p)
+      for (std::size_t l = 1; l < s.policies[p].levels.size() && reported < max_per_kind; ++l) {
+        const CompiledLevel& lv = s.policies[p].levels[l];
+        bool any = false;
+        for (RoleKeyId k : lv.route) any = any || has[k];
+        if (any || lv.route.empty()) continue;
+        ++reported;
+        out.push_back(warn(s, cat("/escalation_policies/", p, "/levels/", l, "/route"),
+                           cat("level \"", lv.name, "\" of policy '", s.policies[p].id,
+                               "' can never resolve: no handler has any of its roles; escalation passes it over "
+                               "for every cell")));
+      }
   }
 
   // ---- handlers that serve nothing routable
