@@ -1072,3 +1072,34 @@ TEST(LoadErrorsDir, CsvErrorsNameTheFileOnDisk) {
 }
 
 }  // namespace
+
+namespace {
+
+// SPEC §2: all errors found are reported. A wrong type inside one rule (or in defaults.fallback) leaves
+// that rule unchecked, not the rest of rules.json: the other rules' errors are reported in the same run,
+// and nothing is reported that only echoes the broken rule (its empty route, its missing categories).
+TEST(LoadErrors, AWrongTypeInOneRuleHidesNoErrorOfTheOthers) {
+  std::string r = edit(kRules, R"({"id": "r-council", "categories": ["a.*"], "route": ["resident_council"]})",
+                       R"({"id": "r-council", "priority": "high", "categories": "a.*", "route": ["resident_council"]})");
+  r = edit(r, R"("route": [{"role": "partner_department", "department": "gas"}], "sla")",
+           R"("route": [{"role": "partner_department", "department": "water"}, "nosuchrole"], "sla")");
+  r = edit(r, R"("escalation": "std"},)", R"("escalation": "std", "fallback": 7},)");
+  Loaded l = load(kJur, r);
+  expect_json_error(l, "rules.json", r, "/rules/0/priority", R"("priority": @@"high")", {"integer"});
+  expect_json_error(l, "rules.json", r, "/rules/0/categories", R"("categories": @@"a.*")", {"list"});
+  expect_json_error(l, "rules.json", r, "/defaults/fallback", R"("fallback": @@7)", {"string"});
+  expect_json_error(l, "rules.json", r, "/rules/1/route/1", R"(@@"nosuchrole")", {"unknown role \"nosuchrole\""});
+  EXPECT_EQ(l.diags.size(), 4u) << dump(l.diags);
+}
+
+// A wrong type in an optional setting of jurisdiction.json (snap_meters, name, local_times) leaves the
+// units, handlers and rules checked: their errors are reported in the same run.
+TEST(LoadErrors, AWrongTypeInASettingHidesNoErrorOfTheUnits) {
+  std::string j = edit(kJur, R"("name": "Testtown",)", R"("name": "Testtown", "snap_meters": "30",)");
+  j = edit(j, R"({"id": "c2-01", "tier": "cell", "parent": "c2"})", R"({"id": "c2-01", "tier": "cell", "parent": "c9"})");
+  Loaded l = load(j, kRules);
+  expect_json_error(l, "jurisdiction.json", j, "/snap_meters", R"("snap_meters": @@"30")", {"number"});
+  EXPECT_NE(dump(l.diags).find("unknown parent unit \"c9\""), std::string::npos) << dump(l.diags);
+}
+
+}  // namespace

@@ -378,6 +378,7 @@ void Compiler::rules() {
   for (std::size_t i = 0; i < rules_.rules.size(); ++i) {
     auto& r = rules_.rules[i];
     std::string base = ptr("/rules", i);
+    Problems::Muted unchecked(problems_, i < rules_.broken_rules.size() && rules_.broken_rules[i]);
     CompiledRule cr;
     cr.id = r.id;
     if (r.id.empty()) rerr(base + "/id", "a rule id must not be empty");

@@ -125,6 +125,24 @@ std::string csv_column_at(std::string_view text, std::size_t at) {
 
 }  // namespace
 
+// Whether every shape error of rules.json lies inside one rule (/rules/N...) or at /defaults/fallback;
+// if so, marks those rules in `rules.broken_rules`.
+bool contained_in_rules(const std::vector<detail::PointedError>& errs, spec::Rules& rules) {
+  std::vector<bool> broken(rules.rules.size(), false);
+  for (const auto& e : errs) {
+    if (e.pointer == "/defaults/fallback") continue;
+    std::string_view p = e.pointer;
+    if (!p.starts_with("/rules/")) return false;
+    p.remove_prefix(7);
+    std::size_t n = 0, digits = 0;
+    while (digits < p.size() && digits < 9 && p[digits] >= '0' && p[digits] <= '9') n = n * 10 + static_cast<std::size_t>(p[digits++] - '0');
+    if (digits == 0 || (digits < p.size() && p[digits] != '/') || n >= broken.size()) return false;
+    broken[n] = true;
+  }
+  rules.broken_rules = std::move(broken);
+  return true;
+}
+
 struct BundleReader::Impl {
   explicit Impl(const LoadOptions& o) : opt_(clamp(o)), problems_(opt_.max_errors) {}
   Texts t;
@@ -598,8 +616,18 @@ struct BundleReader::Impl {
         rules.format = "gridroute.rules/1";
       }
     };
-    if (!jerrs.empty()) stand_in(kJurisdictionSide);
-    if (!rerrs.empty()) stand_in(kRulesSide);
+    // A wrong type in an optional setting that nothing else refers to leaves that setting unset; the
+    // rest of the jurisdiction is still compiled and checked (its units, handlers and cell polygons).
+    auto settings_only = [](const std::vector<detail::PointedError>& errs) {
+      for (const auto& e : errs)
+        if (e.pointer != "/name" && e.pointer != "/snap_meters" && e.pointer != "/local_times") return false;
+      return true;
+    };
+    if (!jerrs.empty() && !settings_only(jerrs)) stand_in(kJurisdictionSide);
+    // Shape errors only inside rules (nothing refers to a rule) or in defaults.fallback (optional, and
+    // checked on its own) break nothing else of rules.json: those rules are left unchecked, the rest of
+    // the file is compiled and checked as usual.
+    if (!rerrs.empty() && !contained_in_rules(rerrs, rules)) stand_in(kRulesSide);
     {
       const std::size_t shape_errors = problems_.list.size();
       // CSV files named by jurisdiction.json.

@@ -176,6 +176,9 @@ struct Rules {
   std::optional<Defaults> defaults;
   std::vector<Rule> rules;
   std::vector<Policy> escalation_policies;
+  // Not read from the file: the rules whose own shape is broken (a field of the wrong type, an unknown
+  // field). They are not checked further; the others are (SPEC §2: every error found).
+  std::vector<bool> broken_rules;
 };
 BOOST_DESCRIBE_STRUCT(Rules, (), (format, roles, attributes, categories, calendars, defaults, rules,
                                   escalation_policies))

@@ -33,10 +33,11 @@ class Problems {
  public:
   explicit Problems(std::size_t max) : max_(max) {}
   void json(FileId f, std::string pointer, std::string message, bool followup = false) {
-    if (list.size() < max_ && !(sides_ & broken_)) list.push_back({f, std::move(pointer), 0, std::move(message), followup});
+    if (list.size() < max_ && !(sides_ & broken_) && !muted_)
+      list.push_back({f, std::move(pointer), 0, std::move(message), followup});
   }
   void csv(FileId f, std::int64_t line, std::string message, bool followup = false) {
-    if (list.size() < max_ && !(sides_ & broken_)) list.push_back({f, {}, line, std::move(message), followup});
+    if (list.size() < max_ && !(sides_ & broken_) && !muted_) list.push_back({f, {}, line, std::move(message), followup});
   }
   // While a Reading is alive, problems come from checks that read `sides` of the bundle (0, as outside
   // any Reading: a file's own shape, always recorded).
@@ -50,6 +51,20 @@ class Problems {
    private:
     Problems& p_;
     std::uint8_t saved_;
+  };
+  // While a Muted made with `on` is alive, nothing is recorded: the checks of one element whose own shape
+  // is broken (a rule with a field of the wrong type) may only echo its shape errors, while the other
+  // elements of its file are still checked.
+  class Muted {
+   public:
+    Muted(Problems& p, bool on) : p_(p), saved_(p.muted_) { p.muted_ = p.muted_ || on; }
+    ~Muted() { p_.muted_ = saved_; }
+    Muted(const Muted&) = delete;
+    Muted& operator=(const Muted&) = delete;
+
+   private:
+    Problems& p_;
+    bool saved_;
   };
   // From now on, problems of checks that read any of the `broken` sides are not recorded.
   void ignore_reading(std::uint8_t broken) { broken_ |= broken; }
@@ -66,6 +81,7 @@ class Problems {
   std::size_t max_;
   std::uint8_t sides_ = 0;
   std::uint8_t broken_ = 0;
+  bool muted_ = false;
 };
 
 }  // namespace gridroute::detail

@@ -115,9 +115,11 @@ class Reader {
     bool ok = true;
     for (std::size_t i = 0; i < a.size(); ++i) {
       Step s(*this, i);
+      // An element with an error is kept as far as it was read, so that every element keeps its
+      // position (its pointer): the compiler checks the other elements of a list of rules.
       T item{};
-      if (read(a[i], item)) out.push_back(std::move(item));
-      else ok = false;
+      if (!read(a[i], item)) ok = false;
+      out.push_back(std::move(item));
     }
     return ok;
   }
