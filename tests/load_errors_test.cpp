@@ -1038,9 +1038,12 @@ TEST(LoadErrorsDir, MissingCsvFile) {
   bool ok = true;
   auto diags = load_dir(t.path(), &ok);
   EXPECT_FALSE(ok);
+  // SPEC §2: FILE:LINE:COLUMN: /pointer — the field of jurisdiction.json that names the missing file.
   ASSERT_EQ(diags.size(), 1u) << dump(diags);
-  EXPECT_EQ(diags[0].file, (t.path() / "handlers.csv").string());
-  EXPECT_NE(diags[0].message.find("no such file"), std::string::npos) << diags[0].to_string();
+  EXPECT_EQ(diags[0].file, (t.path() / "jurisdiction.json").string());
+  EXPECT_EQ(diags[0].pointer, "/handlers_csv");
+  EXPECT_GT(diags[0].line, 0);
+  EXPECT_NE(diags[0].message.find("no such file \"handlers.csv\""), std::string::npos) << diags[0].to_string();
 }
 
 TEST(LoadErrorsDir, CsvPathIsADirectory) {

@@ -151,7 +151,8 @@ struct BundleReader::Impl {
   // Hardening: only regular files are read (a FIFO would block, /dev/zero would never end); the read is
   // bounded by max_file_bytes whatever stat said; the file's identity is kept to notice a change during
   // the load (see check_unchanged).
-  // `named_by` (e.g. "/units_csv in jurisdiction.json") is added to "no such file", to name the field.
+  // `named_by` (e.g. "/units_csv"): the field of jurisdiction.json that names the file, where a missing
+  // file is reported.
   bool read_file(const std::string& path, const std::string& display, std::string& out,
                  std::string_view named_by = {}) {
     struct stat fst;
@@ -165,9 +166,14 @@ struct BundleReader::Impl {
     struct stat st;
     if (::stat(path.c_str(), &st) != 0) {
       int e = errno;
-      std::string msg = e == ENOENT ? std::string("no such file") : detail::cat("cannot read: ", errno_text(e));
-      if (!named_by.empty()) detail::append(msg, " (named by ", named_by, ")");
-      fatal(display, std::move(msg));
+      if (e == ENOENT && !named_by.empty()) {
+        // A file jurisdiction.json names: the error is the naming field's (SPEC §2: FILE:LINE:COLUMN: /pointer).
+        problems_.json(FileId::jurisdiction, std::string(named_by),
+                       detail::cat("no such file \"", detail::utf8_prefix(std::filesystem::path(path).filename().string(), 80),
+                                   "\" beside jurisdiction.json"));
+        return -1;
+      }
+      fatal(display, e == ENOENT ? std::string("no such file") : detail::cat("cannot read: ", errno_text(e)));
       return -1;
     }
     if (S_ISDIR(st.st_mode)) {
@@ -772,12 +778,12 @@ struct BundleReader::Impl {
       t.names[k] = p.string();
       if (kind == FileId::cells_geojson && !opt_.keep_cells_text) {
         auto s = std::make_unique<CellsStream>();
-        s->fd = open_checked(t.names[k], t.names[k], detail::cat(field, " in jurisdiction.json"), s->st);
+        s->fd = open_checked(t.names[k], t.names[k], field, s->st);
         if (s->fd < 0) return false;
         stream_ = std::move(s);
         return true;
       }
-      t.present[k] = read_file(t.names[k], t.names[k], t.bodies[k], detail::cat(field, " in jurisdiction.json"));
+      t.present[k] = read_file(t.names[k], t.names[k], t.bodies[k], field);
       return t.present[k];
     }
     for (auto& [fname, body] : *files_) {
