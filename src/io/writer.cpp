@@ -375,16 +375,16 @@ void append_action_fast(std::string& out, const Index& s, const LineId& id, cons
   c.lit(", \"level\": ");
   put_int(c, a.level);
   if (!owner) {
-    c.lit(", \"role\": null, \"handler\": null");
+    c.lit(", \"handler\": null, \"role\": null");
   } else {
+    c.lit(", \"handler\": ");
+    c.name(s.handler_id(a.handler));
     c.lit(", \"role\": ");
     c.str(s.role_name(a.role));
     if (const std::string_view d = s.department(a.role); !d.empty()) {
       c.lit(", \"department\": ");
       c.str(d);
     }
-    c.lit(", \"handler\": ");
-    c.name(s.handler_id(a.handler));
     c.lit(", \"unit\": ");
     c.name(s.unit_id(a.unit));
   }
@@ -494,10 +494,18 @@ void append_action_general(std::string& out, const Index& s, const LineId& id, c
     append_json_string(out, s.unit_id(a.cell));
   }
   append(out, ", \"level\": ", a.level);
+  // An action names its owner as SPEC §4 and §6 write it: "level", "handler", "role", ["department"].
   if (a.kind == Action::Kind::dispute) {
-    out += ", \"role\": null, \"handler\": null";
+    out += ", \"handler\": null, \"role\": null";
   } else {
-    append_owner(out, s, a.role, a.handler);
+    out += ", \"handler\": ";
+    append_json_string(out, s.handler_id(a.handler));
+    out += ", \"role\": ";
+    append_json_string(out, s.role_name(a.role));
+    if (auto d = s.department(a.role); !d.empty()) {
+      out += ", \"department\": ";
+      append_json_string(out, d);
+    }
     out += ", \"unit\": ";
     append_json_string(out, s.unit_id(a.unit));
   }

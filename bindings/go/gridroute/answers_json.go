@@ -248,14 +248,14 @@ func (a Action) MarshalJSON() ([]byte, error) {
 	}
 	o.int("level", a.Level)
 	if a.Kind == Dispute {
-		o.raw("role", []byte("null"))
 		o.raw("handler", []byte("null"))
+		o.raw("role", []byte("null"))
 	} else {
+		o.str("handler", a.Handler)
 		o.str("role", a.Role)
 		if a.Department != "" {
 			o.str("department", a.Department)
 		}
-		o.str("handler", a.Handler)
 		o.str("unit", a.Unit)
 	}
 	if a.Moves() {

@@ -306,7 +306,7 @@ func TestLianshiLifecycleFields(t *testing.T) {
 		t.Errorf("L16: %+v", a)
 	}
 	if a := act("L25"); a.Kind != Dispute || a.Handler != "" || a.Role != "" ||
-		!strings.Contains(string(marshal(t, a)), `"role":null,"handler":null`) {
+		!strings.Contains(string(marshal(t, a)), `"handler":null,"role":null`) {
 		t.Errorf("L25: %+v", a)
 	}
 	if a := act("L32"); a.Kind != Suspended || !a.NextCheck.IsZero() ||

@@ -383,7 +383,7 @@ class Action(_Answer):
     cell: Optional[str] = None  # the cell found from the case's location (SPEC §7)
     extra: Optional[Dict[str, Any]] = dataclasses.field(default=None, repr=False)
 
-    _known = ("id", "action", "cell", "error", "level", "role", "department", "handler", "unit", "rule", "assist",
+    _known = ("id", "action", "cell", "error", "level", "handler", "role", "department", "unit", "rule", "assist",
               "reasons", "next_check", "respond_by", "resolve_by", "repinned", "trace", "bundle")
 
     @property
@@ -414,13 +414,13 @@ class Action(_Answer):
                 d["cell"] = self.cell
             d["level"] = self.level
             if self.action == ActionKind.DISPUTE:
-                d["role"] = None
                 d["handler"] = None
+                d["role"] = None
             else:
+                d["handler"] = self.handler
                 d["role"] = self.role
                 if self.department is not None:
                     d["department"] = self.department
-                d["handler"] = self.handler
                 d["unit"] = self.unit
             if self.moves:
                 d["rule"] = self.rule

@@ -480,14 +480,14 @@ public final class Json {
             }
             g.writeNumberField("level", a.level());
             if (a.action() == ActionKind.DISPUTE) {
-                g.writeNullField("role");
                 g.writeNullField("handler");
+                g.writeNullField("role");
             } else {
+                g.writeStringField("handler", a.handler());
                 g.writeStringField("role", a.role());
                 if (a.department() != null) {
                     g.writeStringField("department", a.department());
                 }
-                g.writeStringField("handler", a.handler());
                 g.writeStringField("unit", a.unit());
             }
             if (a.action().moves()) {
