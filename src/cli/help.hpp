@@ -34,17 +34,18 @@ output is a pipe that was closed (as by head).
 
 inline constexpr std::string_view kCheckHelp = R"(Usage: gridroute check BUNDLE [--format json] [--strict] [--coverage]
 
-Loads BUNDLE (jurisdiction.json, rules.json and the CSV files they name), reports every error as
-FILE:LINE:COLUMN: /json/pointer: message (the cause first, e.g. an unknown parent before the unit
-it left without children; "did you mean" for a misspelt name), then lints the bundle and prints
-warnings, each at its FILE:LINE:COLUMN:
+Loads BUNDLE (jurisdiction.json, rules.json and the CSV and GeoJSON files they name), reports
+every error as FILE:LINE:COLUMN: /json/pointer: message (the cause first, e.g. an unknown parent
+before the unit it left without children; "did you mean" for a misspelt name), then lints the
+bundle and prints warnings, each at its FILE:LINE:COLUMN:
   - coverage holes: cells x declared categories that no rule routes (with defaults.fallback a
     note instead: the fallback owner takes those issues);
   - shadowed rules: rules that can never win;
   - rules and escalation levels that can never route: no handler has any of their roles;
   - rules that never apply to an issue without an attribute (a ne is false on a missing one);
   - handlers that serve nothing routable;
-  - escalation policies that no rule uses.
+  - escalation policies that no rule uses;
+  - with cells_geojson: cells without a polygon, and polygons of different cells that overlap.
 
   --format json  print one JSON document on standard output instead: {"ok", "digest", "units",
               "errors", "warnings", "notes", "diagnostics": [{"severity", "file", "line",
