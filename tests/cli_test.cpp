@@ -181,6 +181,9 @@ TEST(Cli, UsageErrorsExitWith2) {
            {"escalate", kTown, "-", "--now", "2026-11-23T10:00:00"},
            {"escalate"},
            {"escalate", kTown, "a", "b", "--now", kNow},
+           // An option given twice: the second is not silently taken over the first.
+           {"escalate", kTown, "-", "--now", kNow, "--now=2026-11-24T10:00:00+08:00"},
+           {"route", kTown, "-", "--threads", "1", "--threads", "2"},
        }) {
     std::string joined;
     for (const auto& a : args) joined += a + " ";

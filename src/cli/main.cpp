@@ -1,4 +1,5 @@
 // The gridroute command line (SPEC §5): check, route, escalate, version, help.
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -119,9 +120,15 @@ int cmd_batch(Batch kind, const std::vector<std::string>& args) {
   auto is_opt = [](const std::string& a, std::string_view opt) {
     return a == opt || (a.starts_with(opt) && a.size() > opt.size() && a[opt.size()] == '=');
   };
+  std::vector<std::string> seen;  // options given: one given twice is a usage error, not the last one winning
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& a = args[i];
     if (a == "--help" || a == "-h") return print(route ? gridroute::cli::kRouteHelp : gridroute::cli::kEscalateHelp);
+    if (a.starts_with("--") && a.size() > 2) {
+      std::string opt = a.substr(0, a.find('='));
+      if (std::find(seen.begin(), seen.end(), opt) != seen.end()) return usage_error(name + ": " + opt + " is given twice");
+      seen.push_back(std::move(opt));
+    }
     if (a == "--explain") {
       codec.explain = true;
     } else if (a == "--quiet" || a == "-q") {
