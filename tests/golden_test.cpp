@@ -22,6 +22,8 @@
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
+#include "gridroute/case_book.hpp"
+
 namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -301,6 +303,27 @@ void expect_same_from_compiled(const fs::path& dir, std::vector<std::string> arg
   EXPECT_EQ(r.out, from_dir) << "the compiled file of " << dir << " answers differently from the directory";
 }
 
+// A CaseBook holding the same case lines writes, at the same `now`, the bytes `gridroute escalate` wrote.
+void expect_same_from_case_book(const fs::path& dir, const std::string& now_text, const std::string& cli_out) {
+  auto snap = gridroute::load_bundle(dir.string());
+  ASSERT_TRUE(snap.ok()) << snap.status();
+  gridroute::CaseBook book(*snap);
+  std::string text = read_text(dir / "cases.jsonl");
+  if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + at, end - at);
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") != std::string_view::npos) book.add_line(line);
+    at = end + 1;
+  }
+  std::string out;
+  book.sweep_lines(*gridroute::parse_rfc3339(now_text), out);
+  EXPECT_EQ(out, cli_out) << "a CaseBook of " << dir << " answers differently from gridroute escalate";
+}
+
 TEST_P(Golden, MatchesExpected) {
   const GoldenCase& c = GetParam();
   const fs::path& dir = c.bundle.dir;
@@ -336,6 +359,7 @@ TEST_P(Golden, MatchesExpected) {
       compare_output(Mode::escalate, r.out, dir / "expected-escalate.jsonl");
       expect_same_from_compiled(dir, {"escalate", dir.string(), (dir / "cases.jsonl").string(), "--now", now, "--quiet"},
                                 r.out);
+      expect_same_from_case_book(dir, now, r.out);
       break;
     }
     case Mode::located: {

@@ -1,6 +1,8 @@
 // Snapshot::sweep (SPEC §3.5, §6) gives, for every case, the action Snapshot::escalate gives it alone,
 // in input order, on one thread or two, and a summary that counts those actions: over a mix of open,
 // resolved, pinned, returned, suspended, extended and rejected cases.
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -8,6 +10,7 @@
 
 #include "fixture.hpp"
 #include "gridroute/case_book.hpp"
+#include "gridroute/jsonl.hpp"
 #include "gridroute/snapshot.hpp"
 
 namespace {
@@ -215,6 +218,43 @@ TEST(CaseBook, EverySweepGivesTheActionsEscalateGivesAtThatNow) {
   book.clear();
   EXPECT_EQ(book.sweep(nows.front(), got).next_sweep, kNoInstant);
   EXPECT_TRUE(got.empty());
+}
+
+}  // namespace
+
+namespace {
+
+// Bad case lines (tests/malformed/lines) kept in a CaseBook are answered as `gridroute escalate` answers
+// them, line for line: unreadable ones `rejected` with their id (or null) and why, the others as usual.
+TEST(CaseBook, BadLinesAreAnsweredAsTheCodecAnswersThem) {
+  const std::string root = std::string(GRIDROUTE_SOURCE_DIR) + "/tests/malformed";
+  auto snap = gridroute::load_bundle(root + "/_base");
+  ASSERT_TRUE(snap.ok()) << snap.status();
+  std::ifstream in(root + "/lines/escalate.jsonl", std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(text.empty());
+  const Instant now = at("2026-11-23T10:00:00+08:00");
+  gridroute::LineCodec codec(*snap);
+  std::string want;
+  codec.escalate_text(text, now, want);
+  gridroute::CaseBook book(*snap);
+  std::size_t at_ = 0, rejected = 0;
+  while (at_ < text.size()) {
+    std::size_t end = text.find('\n', at_);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + at_, end - at_);
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") != std::string_view::npos) book.add_line(line);
+    at_ = end + 1;
+  }
+  book.add_line(std::string(gridroute::CodecOptions{}.max_line_bytes + 1, ' '));  // over the limit, never parsed
+  codec.escalate_too_long(gridroute::CodecOptions{}.max_line_bytes + 1, want);
+  want += "\n";
+  std::string got;
+  const auto summary = book.sweep_lines(now, got);
+  EXPECT_EQ(got, want);
+  rejected = summary.counts[static_cast<int>(Action::Kind::rejected)];
+  EXPECT_GT(rejected, 10u);
 }
 
 }  // namespace

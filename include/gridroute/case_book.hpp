@@ -12,14 +12,16 @@
 //   std::vector<gridroute::Action> actions;
 //   auto summary = book.sweep(now, actions);    // actions[slot] answers the case in `slot`
 //
-// The book copies no text: a case's ids are resolved to its snapshot's integers when it is added, so the
-// caller's strings need live only during add() and replace(). Actions index the book's snapshot; after
+// The book copies no text but each case's id: its other ids are resolved to its snapshot's integers when
+// it is added, so the caller's strings need live only during add() and replace(). Actions index the book's snapshot; after
 // Engine::reload, make a new book from the new snapshot (engine.snapshot() != book.snapshot()).
 // A book is not safe to change while another thread sweeps it; sweeps themselves may run concurrently.
 #pragma once
 
 #include <cstddef>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "gridroute/decision.hpp"
@@ -53,6 +55,17 @@ class CaseBook {
   // The action of every case at `now`: actions[i] answers slot i, exactly as Snapshot::sweep(cases, now)
   // would. `threads` 0 means one per hardware thread.
   Snapshot::SweepSummary sweep(Instant now, std::vector<Action>& actions, unsigned threads = 1) const;
+
+  // ---- the same with case lines as `gridroute escalate` reads them (SPEC §4, §6)
+  // Adds a case line (a JSON object; a line that cannot be read is kept, and answered `rejected` with
+  // why) and returns its slot. The book keeps each case's id to write it back.
+  std::size_t add_line(std::string_view line);
+  void replace_line(std::size_t slot, std::string_view line);
+  // The case's id as its line gave it ("" for a case added as a Case with an empty id).
+  std::string_view id(std::size_t slot) const;
+  // Appends one action line per case, in slot order, each ending in '\n': the bytes `gridroute escalate`
+  // writes for the same lines at `now`.
+  Snapshot::SweepSummary sweep_lines(Instant now, std::string& out) const;
 
  private:
   struct Impl;

@@ -11,6 +11,9 @@
 #include "decide/case_steps.hpp"
 #include "decide/levels.hpp"
 #include "decide/validate.hpp"
+#include "io/parser.hpp"
+#include "io/writer.hpp"
+#include "gridroute/jsonl.hpp"
 
 namespace gridroute {
 namespace book {
@@ -28,6 +31,8 @@ struct Entry {
     open,                // hold, escalate or overdue (after a suspension)
   };
   Kind kind = Kind::rejected;
+  detail::LineId::Kind id_kind = detail::LineId::string;
+  std::string id;  // the case's id, as its line gave it
   bool located = false, fallback = false, repinned = false, responded = false, repeat = false, low = false;
   std::int32_t level = 0;
   RoleKeyId role = kNone;
@@ -48,6 +53,8 @@ struct Entry {
 };
 
 void settle(const detail::Index& s, const Case& c, Entry& e) {
+  e.id.assign(c.issue.id);
+  e.id_kind = detail::LineId::string;
   e.extra.reset();
   e.kind = Entry::Kind::rejected;
   e.located = e.fallback = e.repinned = e.responded = e.repeat = e.low = false;
@@ -150,11 +157,40 @@ void answer(const detail::Index& s, const Entry& e, Instant now, const std::stri
   a.next_check = detail::hold_until(e.responded, respond, resolve);
 }
 
+// A line that cannot be read: rejected at every sweep, with why.
+void unreadable(Entry& e, const detail::LineId& id, std::string error) {
+  e.extra = std::make_unique<Entry::Extra>();
+  e.extra->error = std::move(error);
+  e.kind = Entry::Kind::rejected;
+  e.id.assign(id.text);
+  e.id_kind = id.kind;
+}
+
 }  // namespace book
 
 struct CaseBook::Impl {
   std::shared_ptr<const Snapshot> snapshot;
   std::vector<book::Entry> entries;
+  // Reading case lines, made on first use.
+  std::unique_ptr<detail::LineParser> parser;
+  detail::LineSlot slot;
+  Case c;
+
+  void read(std::string_view line, book::Entry& e) {
+    const detail::Index& s = snapshot->index();
+    if (!parser) parser = std::make_unique<detail::LineParser>(CodecOptions{}.max_line_bytes, s.local_times ? &s.zone : nullptr);
+    detail::LineId id;
+    if (line.size() > parser->max_line_bytes()) {
+      book::unreadable(e, id, parser->too_long(line.size()));
+    } else if (!parser->read_case(line, c, id, slot, boost::json::storage_ptr())) {
+      book::unreadable(e, id, std::move(parser->error()));
+    } else {
+      book::settle(s, c, e);
+      e.id.assign(id.text);
+      e.id_kind = id.kind;
+    }
+    slot.value = nullptr;
+  }
 };
 
 CaseBook::CaseBook(std::shared_ptr<const Snapshot> snapshot) : impl_(std::make_unique<Impl>()) {
@@ -183,6 +219,44 @@ void CaseBook::remove(std::size_t slot) {
 }
 
 void CaseBook::clear() { impl_->entries.clear(); }
+
+std::size_t CaseBook::add_line(std::string_view line) {
+  impl_->read(line, impl_->entries.emplace_back());
+  return impl_->entries.size() - 1;
+}
+
+void CaseBook::replace_line(std::size_t slot, std::string_view line) { impl_->read(line, impl_->entries.at(slot)); }
+
+std::string_view CaseBook::id(std::size_t slot) const { return impl_->entries.at(slot).id; }
+
+Snapshot::SweepSummary CaseBook::sweep_lines(Instant now, std::string& out) const {
+  const detail::Index& s = impl_->snapshot->index();
+  std::string now_error_text;
+  const std::string* now_error = detail::check_now(now, now_error_text) ? nullptr : &now_error_text;
+  detail::NowDeadlines memo(now);
+  detail::Rfc3339Memo times;
+  Snapshot::SweepSummary sum;
+  Action a;
+  for (const book::Entry& e : impl_->entries) {
+    a.kind = Action::Kind::none;  // back to a fresh action, keeping its buffers
+    a.level = 0;
+    a.role = a.handler = a.unit = a.cell = a.rule = a.policy = kNone;
+    a.located = a.repinned = a.fallback = false;
+    a.reasons = 0;
+    a.next_check = a.respond_by = a.resolve_by = kNoInstant;
+    a.assist.clear();
+    a.error.clear();
+    a.trace.clear();
+    book::answer(s, e, now, now_error, memo, a);
+    ++sum.counts[static_cast<int>(a.kind)];
+    if (a.kind == Action::Kind::hold && a.next_check != kNoInstant &&
+        (sum.next_sweep == kNoInstant || a.next_check < sum.next_sweep))
+      sum.next_sweep = a.next_check;
+    detail::append_action(out, s, detail::LineId{e.id, e.id_kind}, a, false, &times);
+    out.push_back('\n');
+  }
+  return sum;
+}
 
 Snapshot::SweepSummary CaseBook::sweep(Instant now, std::vector<Action>& actions, unsigned threads) const {
   const detail::Index& s = impl_->snapshot->index();
