@@ -20,6 +20,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,9 @@ class CaseBook {
   // Adds a case and returns its slot (size() - 1). A case with a bad value is kept too: each sweep
   // answers it `rejected`, with the message Snapshot::escalate gives.
   std::size_t add(const Case& c);
+  // Adds many cases, in order, and returns the slot of the first: the same entries as add() one by one,
+  // faster, since the cases are settled in groups whose memory reads are prefetched together.
+  std::size_t add(std::span<const Case> cases);
   // The case in `slot` after an event (its new fields, whole). `slot` must be < size().
   void replace(std::size_t slot, const Case& c);
   // Takes the case in `slot` out: the last case moves into `slot` (as a vector's swap and pop), so the

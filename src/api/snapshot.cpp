@@ -82,41 +82,13 @@ Snapshot::SweepSummary Snapshot::sweep(std::span<const Case> cases, Instant now,
   };
   auto work = [&](std::size_t begin, std::size_t end, SweepSummary& sum, auto&& slot) {
     // In groups, with what each case reads prefetched for the whole group first (see route_batch).
-    std::string_view cells[detail::kPrefetchGroup], handlers[detail::kPrefetchGroup];
     std::uint64_t hashes[detail::kPrefetchGroup], handler_hashes[detail::kPrefetchGroup];
+    std::int32_t located[detail::kPrefetchGroup];
     detail::NowDeadlines memo(now);
     for (std::size_t base = begin; base < end; base += detail::kPrefetchGroup) {
       const std::size_t m = std::min(detail::kPrefetchGroup, end - base);
-      // The next group's case records, whole: the lifecycle fields the case checks read sit lines
-      // past the issue, and the hardware prefetcher does not run that far ahead of the misses below.
-      const auto* next = reinterpret_cast<const char*>(cases.data() + base + m);
-      const auto* next_end = reinterpret_cast<const char*>(cases.data() + std::min(end, base + m + m));
-      for (const char* p = next; p < next_end; p += 64) __builtin_prefetch(p);
-      for (std::size_t i = 0; i < m; ++i) {
-        const Issue& is = cases[base + i].issue;
-        cells[i] = is.cell;
-        // The caller's text and attributes, which the checks and prepare read first (as route_batch).
-        __builtin_prefetch(is.cell.data());
-        __builtin_prefetch(is.category.data());
-        __builtin_prefetch(is.id.data());
-        // A pinned case's ids (SPEC §6.1), which the case checks read and the handler lookup hashes.
-        if (const Case& c = cases[base + i]; c.rule || c.handler) {
-          if (c.rule) __builtin_prefetch(c.rule->data());
-          if (c.handler) __builtin_prefetch(c.handler->data());
-        }
-        const auto* attrs = reinterpret_cast<const char*>(is.attrs.data());
-        const auto* attrs_end = reinterpret_cast<const char*>(is.attrs.data() + std::min<std::size_t>(is.attrs.size(), 8));
-        for (const char* p = attrs; p < attrs_end; p += 64) __builtin_prefetch(p);
-      }
-      // Pinned handlers (SPEC §6.1): their slots first, the cells' stages in between, then their records.
-      for (std::size_t i = 0; i < m; ++i) handlers[i] = cases[base + i].handler.value_or(std::string_view{});
-      detail::prefetch_handler_slots(s, handlers, m, handler_hashes);
-      detail::prefetch_cells(s, cells, m, hashes);
-      detail::prefetch_handler_records(s, handlers, m, handler_hashes);
-      const Issue* located_issues[detail::kPrefetchGroup];
-      for (std::size_t i = 0; i < m; ++i) located_issues[i] = &cases[base + i].issue;
-      std::int32_t located[detail::kPrefetchGroup];
-      detail::locate_group(s, located_issues, m, located);
+      detail::prefetch_cases(s, cases.data() + base, m, cases.data() + std::min(end, base + m + m), hashes,
+                             handler_hashes, located);
       for (std::size_t i = 0; i < m; ++i) {
         Action& a = slot(base + i);
         detail::escalate_into(s, cases[base + i], now, hashes[i], a, false, &handler_hashes[i], &memo, located[i]);

@@ -52,7 +52,9 @@ struct Entry {
   std::unique_ptr<Extra> extra;
 };
 
-void settle(const detail::Index& s, const Case& c, Entry& e) {
+void settle(const detail::Index& s, const Case& c, Entry& e);
+void settle(const detail::Index& s, const Case& c, Entry& e, std::uint64_t cell_hash, const std::uint64_t* handler_hash,
+            std::int32_t located) {
   e.id.assign(c.issue.id);
   e.id_kind = detail::LineId::string;
   e.extra.reset();
@@ -64,7 +66,7 @@ void settle(const detail::Index& s, const Case& c, Entry& e) {
   Action a;
   CaseState st;
   const detail::Settled how =
-      detail::settle_case(s, c, detail::UnitIndex::hash(c.issue.cell), nullptr, detail::kNotLocated, nullptr, a, false, st);
+      detail::settle_case(s, c, cell_hash, handler_hash, located, nullptr, a, false, st);
   if (how != detail::Settled::ok) {
     e.kind = how == detail::Settled::rejected ? Entry::Kind::rejected : Entry::Kind::rejected_after_now;
     e.extra = std::make_unique<Entry::Extra>();
@@ -157,6 +159,10 @@ void answer(const detail::Index& s, const Entry& e, Instant now, const std::stri
   a.next_check = detail::hold_until(e.responded, respond, resolve);
 }
 
+void settle(const detail::Index& s, const Case& c, Entry& e) {
+  settle(s, c, e, detail::UnitIndex::hash(c.issue.cell), nullptr, detail::kNotLocated);
+}
+
 // A line that cannot be read: rejected at every sweep, with why.
 void unreadable(Entry& e, const detail::LineId& id, std::string error) {
   e.extra = std::make_unique<Entry::Extra>();
@@ -207,6 +213,24 @@ void CaseBook::reserve(std::size_t n) { impl_->entries.reserve(n); }
 std::size_t CaseBook::add(const Case& c) {
   book::settle(impl_->snapshot->index(), c, impl_->entries.emplace_back());
   return impl_->entries.size() - 1;
+}
+
+std::size_t CaseBook::add(std::span<const Case> cases) {
+  const detail::Index& s = impl_->snapshot->index();
+  auto& v = impl_->entries;
+  const std::size_t first = v.size();
+  v.reserve(first + cases.size());
+  // In groups, with what settling each case reads prefetched for the whole group first (as a sweep).
+  std::uint64_t hashes[detail::kPrefetchGroup], handler_hashes[detail::kPrefetchGroup];
+  std::int32_t located[detail::kPrefetchGroup];
+  for (std::size_t base = 0; base < cases.size(); base += detail::kPrefetchGroup) {
+    const std::size_t m = std::min(detail::kPrefetchGroup, cases.size() - base);
+    detail::prefetch_cases(s, cases.data() + base, m, cases.data() + std::min(cases.size(), base + m + m), hashes,
+                           handler_hashes, located);
+    for (std::size_t i = 0; i < m; ++i)
+      book::settle(s, cases[base + i], v.emplace_back(), hashes[i], &handler_hashes[i], located[i]);
+  }
+  return first;
 }
 
 void CaseBook::replace(std::size_t slot, const Case& c) { settle(impl_->snapshot->index(), c, impl_->entries.at(slot)); }

@@ -94,6 +94,13 @@ void route_batch(const Index& s, std::span<const Issue> issues, std::span<Decisi
 void prefetch_handler_slots(const Index& s, const std::string_view* ids, std::size_t n, std::uint64_t* hashes);
 void prefetch_handler_records(const Index& s, const std::string_view* ids, std::size_t n, const std::uint64_t* hashes);
 
+// For a group of `m` (at most kPrefetchGroup) cases about to be evaluated: prefetches, in stages, what
+// checking and evaluating them reads (the caller's text and attributes, the cells' and pinned handlers'
+// index entries, the records up to `next_end`, where the next group ends), and fills the cells' hashes,
+// the pinned handlers' hashes and the cells of the cases that give a location (locate_group).
+void prefetch_cases(const Index& s, const Case* cases, std::size_t m, const Case* next_end, std::uint64_t* hashes,
+                    std::uint64_t* handler_hashes, std::int32_t* located);
+
 // The action of SPEC §3.5 and §6 for a case at `now`; with `explain`, the steps in Action::trace.
 // `handler_hash`, when given, is UnitIndex::hash of the pinned handler id (prefetch_handler_slots).
 // `memo`, when given for the same `now`, remembers the deadlines counted from `now` across the cases

@@ -448,6 +448,39 @@ void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cel
                                              : cat("nothing is missed: hold until ", when(a.next_check)));
 }
 
+void prefetch_cases(const Index& s, const Case* cases, std::size_t m, const Case* next_end, std::uint64_t* hashes,
+                    std::uint64_t* handler_hashes, std::int32_t* located) {
+  // The next group's case records, whole: the lifecycle fields the case checks read sit lines past the
+  // issue, and the hardware prefetcher does not run that far ahead of the misses below.
+  for (const char* p = reinterpret_cast<const char*>(cases + m); p < reinterpret_cast<const char*>(next_end); p += 64)
+    __builtin_prefetch(p);
+  std::string_view cells[kPrefetchGroup], handlers[kPrefetchGroup];
+  for (std::size_t i = 0; i < m; ++i) {
+    const Issue& is = cases[i].issue;
+    cells[i] = is.cell;
+    // The caller's text and attributes, which the checks and prepare read first (as route_batch).
+    __builtin_prefetch(is.cell.data());
+    __builtin_prefetch(is.category.data());
+    __builtin_prefetch(is.id.data());
+    // A pinned case's ids (SPEC §6.1), which the case checks read and the handler lookup hashes.
+    if (const Case& c = cases[i]; c.rule || c.handler) {
+      if (c.rule) __builtin_prefetch(c.rule->data());
+      if (c.handler) __builtin_prefetch(c.handler->data());
+    }
+    const auto* attrs = reinterpret_cast<const char*>(is.attrs.data());
+    const auto* attrs_end = reinterpret_cast<const char*>(is.attrs.data() + std::min<std::size_t>(is.attrs.size(), 8));
+    for (const char* p = attrs; p < attrs_end; p += 64) __builtin_prefetch(p);
+  }
+  // Pinned handlers (SPEC §6.1): their slots first, the cells' stages in between, then their records.
+  for (std::size_t i = 0; i < m; ++i) handlers[i] = cases[i].handler.value_or(std::string_view{});
+  prefetch_handler_slots(s, handlers, m, handler_hashes);
+  prefetch_cells(s, cells, m, hashes);
+  prefetch_handler_records(s, handlers, m, handler_hashes);
+  const Issue* located_issues[kPrefetchGroup];
+  for (std::size_t i = 0; i < m; ++i) located_issues[i] = &cases[i].issue;
+  locate_group(s, located_issues, m, located);
+}
+
 Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, bool explain,
                 const std::uint64_t* handler_hash, NowDeadlines* memo, std::int32_t located) {
   Action a;
