@@ -331,6 +331,40 @@ GRIDROUTE_API int gridroute_engine_escalate_jsonl(gridroute_buf *out, const grid
                                                   const char *text, size_t len, int64_t now,
                                                   const gridroute_escalate_options *opts, gridroute_error **err);
 
+/* ---- a scheduler's open cases, kept between sweeps (since 1.2) ---------------------------------- */
+
+/* A case book holds a scheduler's open cases: each case line is checked and settled once, when it is
+ * added or replaced after an event (a dispatch, an approved return, a suspension, an extension, a
+ * rating), and each sweep only compares `now` with the deadlines it keeps. A sweep writes exactly what
+ * gridroute_engine_escalate_jsonl writes for the same lines at the same `now`, ten times faster at a
+ * million cases (docs/lifecycle.md). A book answers with the bundle the engine had when the book was
+ * made: after a reload, make a new book. Sweeps of one book may run on several threads at once; adding,
+ * replacing and removing may not run beside anything else on that book. */
+typedef struct gridroute_case_book gridroute_case_book;
+
+/* A new, empty book on the engine's current bundle, in *out (NULL on failure). Free it with
+ * gridroute_case_book_free. */
+GRIDROUTE_API int gridroute_case_book_new(gridroute_case_book **out, const gridroute_engine *engine,
+                                          gridroute_error **err);
+/* NULL is a no-op. */
+GRIDROUTE_API void gridroute_case_book_free(gridroute_case_book *book);
+/* How many cases the book holds (0 for NULL). Their slots are 0 to size - 1. */
+GRIDROUTE_API size_t gridroute_case_book_size(const gridroute_case_book *book);
+/* Adds every non-blank line of `text` (case lines, SPEC §4 and §6) as a case, in order; *first (when not
+ * NULL) receives the slot of the first. A line that cannot be read is kept: every sweep answers it
+ * `rejected`, as gridroute escalate does. */
+GRIDROUTE_API int gridroute_case_book_add_jsonl(gridroute_case_book *book, const char *text, size_t len,
+                                                size_t *first, gridroute_error **err);
+/* Replaces the case in `slot` by one case line (the case after an event, whole). */
+GRIDROUTE_API int gridroute_case_book_replace_json(gridroute_case_book *book, size_t slot, const char *line,
+                                                   size_t len, gridroute_error **err);
+/* Takes the case in `slot` out; the last case moves into `slot` (a swap and a pop). */
+GRIDROUTE_API int gridroute_case_book_remove(gridroute_case_book *book, size_t slot, gridroute_error **err);
+/* The action of every case at `now` (unix microseconds): one line ('\n'-terminated) per case, in slot
+ * order, into `out`. */
+GRIDROUTE_API int gridroute_case_book_sweep_jsonl(gridroute_buf *out, const gridroute_case_book *book, int64_t now,
+                                                  gridroute_error **err);
+
 /* ---- routing and escalation: the struct fast path (no JSON) --------------------------------------- */
 
 typedef enum gridroute_attr_type {

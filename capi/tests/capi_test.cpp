@@ -958,6 +958,9 @@ TEST(Negative, InjectedFaultsAreCaughtAtEveryEntryPoint) {
   FastIssue fi(line);
   gridroute_case c = GRIDROUTE_CASE_INIT;
   c.issue = &fi.issue;
+  gridroute_case_book* book = nullptr;
+  ASSERT_EQ(gridroute_case_book_new(&book, e.e, nullptr), GRIDROUTE_OK);
+  ASSERT_EQ(gridroute_case_book_add_jsonl(book, line.data(), line.size(), nullptr, nullptr), GRIDROUTE_OK);
   std::vector<std::pair<const char*, std::function<int(gridroute_error**)>>> calls = {
       {"load", [&](gridroute_error** err) { gridroute_engine* x = nullptr; int rc = gridroute_engine_load(&x, kLanxi.c_str(), GRIDROUTE_NTS, nullptr, err); gridroute_engine_free(x); return rc; }},
       {"load_sources", [&](gridroute_error** err) { gridroute_engine* x = nullptr; gridroute_bundle_sources s = GRIDROUTE_BUNDLE_SOURCES_INIT; return gridroute_engine_load_sources(&x, &s, nullptr, err); }},
@@ -973,6 +976,11 @@ TEST(Negative, InjectedFaultsAreCaughtAtEveryEntryPoint) {
       {"time_parse", [&](gridroute_error** err) { int64_t t; return gridroute_time_parse(&t, "2026-11-20T09:15:00Z", GRIDROUTE_NTS, err); }},
       {"time_format", [&](gridroute_error** err) { gridroute_buf b = GRIDROUTE_BUF_INIT; int rc = gridroute_time_format(&b, 0, "UTC", GRIDROUTE_NTS, err); gridroute_buf_dispose(&b); return rc; }},
       {"load_options_init", [&](gridroute_error**) { gridroute_load_options o; return gridroute_load_options_init(&o, sizeof o); }},
+      {"case_book_new", [&](gridroute_error** err) { gridroute_case_book* b = nullptr; int rc = gridroute_case_book_new(&b, e.e, err); gridroute_case_book_free(b); return rc; }},
+      {"case_book_add_jsonl", [&](gridroute_error** err) { return gridroute_case_book_add_jsonl(book, line.data(), line.size(), nullptr, err); }},
+      {"case_book_replace_json", [&](gridroute_error** err) { return gridroute_case_book_replace_json(book, 0, line.data(), line.size(), err); }},
+      {"case_book_remove", [&](gridroute_error** err) { return gridroute_case_book_remove(book, 0, err); }},
+      {"case_book_sweep_jsonl", [&](gridroute_error** err) { gridroute_buf b = GRIDROUTE_BUF_INIT; int rc = gridroute_case_book_sweep_jsonl(&b, book, 0, err); gridroute_buf_dispose(&b); return rc; }},
   };
   struct Fault { int kind; int status; const char* text; };
   for (Fault f : {Fault{GRIDROUTE_TESTING_FAULT_EXCEPTION, GRIDROUTE_E_INTERNAL, "injected fault"},
@@ -1004,6 +1012,64 @@ TEST(Negative, InjectedFaultsAreCaughtAtEveryEntryPoint) {
   // The engine still works after all that.
   gridroute_buf out = GRIDROUTE_BUF_INIT;
   EXPECT_EQ(gridroute_engine_route_json(&out, e.e, line.data(), line.size(), nullptr, nullptr), GRIDROUTE_OK);
+  gridroute_buf_dispose(&out);
+  gridroute_case_book_free(book);
+}
+
+// ---- case books (since 1.2)
+
+// A book of each example's case lines sweeps to the bytes gridroute_engine_escalate_jsonl writes; a
+// replaced case answers as its new line; a removed one is gone, the last case in its slot.
+TEST(CaseBook, SweepsEqualEscalateJsonl) {
+  for (const std::string& dir : example_dirs()) {
+    SCOPED_TRACE(dir);
+    EngineHandle e(dir);
+    const std::string cases = read_file(dir + "/cases.jsonl");
+    int64_t now = 0;
+    ASSERT_EQ(gridroute_time_parse(&now, lines_of(read_file(dir + "/NOW.txt")).at(0).c_str(), GRIDROUTE_NTS, nullptr),
+              GRIDROUTE_OK);
+    gridroute_case_book* book = nullptr;
+    ASSERT_EQ(gridroute_case_book_new(&book, e.e, nullptr), GRIDROUTE_OK);
+    size_t first = 99;
+    ASSERT_EQ(gridroute_case_book_add_jsonl(book, cases.data(), cases.size(), &first, nullptr), GRIDROUTE_OK);
+    EXPECT_EQ(first, 0u);
+    gridroute_buf want = GRIDROUTE_BUF_INIT, got = GRIDROUTE_BUF_INIT;
+    ASSERT_EQ(gridroute_engine_escalate_jsonl(&want, e.e, cases.data(), cases.size(), now, nullptr, nullptr), GRIDROUTE_OK);
+    ASSERT_EQ(gridroute_case_book_sweep_jsonl(&got, book, now, nullptr), GRIDROUTE_OK);
+    EXPECT_EQ(std::string(got.ptr, got.len), std::string(want.ptr, want.len));
+    const std::vector<std::string> lines = lines_of(std::string(want.ptr, want.len));
+    ASSERT_EQ(gridroute_case_book_size(book), lines.size());
+
+    // Slot 0 replaced by the last case's line; then slot 0 removed: the last case moves into it.
+    std::vector<std::string> in;
+    for (const std::string& l : lines_of(cases))
+      if (l.find_first_not_of(" \t\r") != std::string::npos) in.push_back(l);
+    ASSERT_EQ(gridroute_case_book_replace_json(book, 0, in.back().data(), in.back().size(), nullptr), GRIDROUTE_OK);
+    ASSERT_EQ(gridroute_case_book_sweep_jsonl(&got, book, now, nullptr), GRIDROUTE_OK);
+    EXPECT_EQ(lines_of(std::string(got.ptr, got.len)).at(0), lines.back());
+    ASSERT_EQ(gridroute_case_book_remove(book, 1, nullptr), GRIDROUTE_OK);
+    ASSERT_EQ(gridroute_case_book_sweep_jsonl(&got, book, now, nullptr), GRIDROUTE_OK);
+    const std::vector<std::string> after = lines_of(std::string(got.ptr, got.len));
+    ASSERT_EQ(after.size(), lines.size() - 1);
+    EXPECT_EQ(after.at(1), lines.back());
+
+    // A slot past the end is refused, naming it; the book is unchanged.
+    gridroute_error* err = nullptr;
+    EXPECT_EQ(gridroute_case_book_remove(book, after.size(), &err), GRIDROUTE_E_INVALID_ARGUMENT);
+    ASSERT_NE(err, nullptr);
+    EXPECT_NE(std::string(err->message).find("slot " + std::to_string(after.size())), std::string::npos) << err->message;
+    gridroute_error_free(err);
+    EXPECT_EQ(gridroute_case_book_size(book), after.size());
+    gridroute_buf_dispose(&want);
+    gridroute_buf_dispose(&got);
+    gridroute_case_book_free(book);
+  }
+  // NULLs: a status, not a crash.
+  gridroute_buf out = GRIDROUTE_BUF_INIT;
+  EXPECT_EQ(gridroute_case_book_sweep_jsonl(&out, nullptr, 0, nullptr), GRIDROUTE_E_INVALID_ARGUMENT);
+  EXPECT_EQ(gridroute_case_book_new(nullptr, nullptr, nullptr), GRIDROUTE_E_INVALID_ARGUMENT);
+  EXPECT_EQ(gridroute_case_book_size(nullptr), 0u);
+  gridroute_case_book_free(nullptr);
   gridroute_buf_dispose(&out);
 }
 

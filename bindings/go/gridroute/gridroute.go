@@ -145,7 +145,7 @@ import (
 	"unsafe"
 )
 
-// Version is the version of the loaded C library, e.g. "1.1.0".
+// Version is the version of the loaded C library, e.g. "1.2.0".
 func Version() string { return C.GoString(C.gridroute_version()) }
 
 // BindingMajor and BindingMinor are the C ABI version this package was written for; Load refuses a
@@ -153,8 +153,8 @@ func Version() string { return C.GoString(C.gridroute_version()) }
 // the version of the library it was released with.
 const (
 	BindingMajor   = 1
-	BindingMinor   = 1
-	BindingVersion = "1.1.0"
+	BindingMinor   = 2
+	BindingVersion = "1.2.0"
 )
 
 func checkVersion() error {

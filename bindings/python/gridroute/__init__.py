@@ -18,15 +18,15 @@ from .types import (Action, ActionKind, Case, CaseStatus, Decision, Issue, Reaso
 from .errors import (BundleError, Diagnostic, GridrouteError, InternalError, InvalidArgumentError, NoMemoryError,
                      RejectedError, StructSizeError)
 
-__version__ = "1.1.0"
-_MAJOR, _MINOR = 1, 1
+__version__ = "1.2.0"
+_MAJOR, _MINOR = 1, 2
 
 _lib = _capi.load_library(_MAJOR, _MINOR)
 _engine._lib = _lib
 
 
 def version():
-    """The version of the loaded C library, e.g. "1.1.0"."""
+    """The version of the loaded C library, e.g. "1.2.0"."""
     return _lib.gridroute_version().decode("ascii")
 
 
