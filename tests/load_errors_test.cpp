@@ -1106,3 +1106,50 @@ TEST(LoadErrors, AWrongTypeInASettingHidesNoErrorOfTheUnits) {
 }
 
 }  // namespace
+
+namespace {
+
+// A file that is not JSON breaks its own side only: the other file's errors come in the same run.
+TEST(LoadErrors, ASyntaxErrorInOneFileHidesNoErrorOfTheOther) {
+  std::string r = edit(kRules, R"("route": ["resident_council"]})", R"("route": ["nosuchrole"]})");
+  std::string j = edit(kJur, R"("name": "Testtown",)", R"("name": "Testtown")");  // a comma missing
+  Loaded l = load(j, r);
+  EXPECT_FALSE(l.ok);
+  EXPECT_NE(dump(l.diags).find("invalid JSON"), std::string::npos) << dump(l.diags);
+  expect_json_error(l, "rules.json", r, "/rules/0/route/0", R"(@@"nosuchrole")", {"unknown role"});
+
+  // And the other way round: rules.json cut short, an unknown parent in jurisdiction.json.
+  std::string j2 = edit(kJur, R"({"id": "c2-01", "tier": "cell", "parent": "c2"})",
+                        R"({"id": "c2-01", "tier": "cell", "parent": "c9"})");
+  Loaded l2 = load(j2, kRules.substr(0, kRules.size() / 2));
+  EXPECT_NE(dump(l2.diags).find("invalid JSON"), std::string::npos) << dump(l2.diags);
+  EXPECT_NE(dump(l2.diags).find("unknown parent unit \"c9\""), std::string::npos) << dump(l2.diags);
+}
+
+// Shape errors on both sides, when those of rules.json stay inside one rule: the other rules are
+// checked still; a wrong type in an informative name (a unit's, a level's) breaks nothing.
+TEST(LoadErrors, ShapeErrorsOnBothSidesStillCheckTheOtherRules) {
+  std::string j = edit(kJur, R"("name": "Testtown",)", R"("name": "Testtown", "colour": 1,)");
+  std::string r = edit(kRules, R"({"id": "r-council", "categories": ["a.*"], "route": ["resident_council"]})",
+                       R"({"id": "r-council", "priority": "high", "categories": ["a.*"], "route": ["resident_council"]})");
+  r = edit(r, R"("route": [{"role": "partner_department", "department": "gas"}], "sla")",
+           R"("route": ["nosuchrole"], "sla")");
+  Loaded l = load(j, r);
+  expect_json_error(l, "jurisdiction.json", j, "/colour", R"("colour": @@1)", {"unknown field"});
+  expect_json_error(l, "rules.json", r, "/rules/0/priority", R"("priority": @@"high")", {"integer"});
+  expect_json_error(l, "rules.json", r, "/rules/1/route/0", R"(@@"nosuchrole")", {"unknown role"});
+
+  std::string j3 = edit(kJur, R"({"id": "c1", "tier": "community", "parent": "town"})",
+                        R"({"id": "c1", "tier": "community", "parent": "town", "name": 7})");
+  j3 = edit(j3, R"({"id": "c2-01", "tier": "cell", "parent": "c2"})", R"({"id": "c2-01", "tier": "cell", "parent": "c9"})");
+  std::string r3 = edit(kRules, R"({"name": "grid"})", R"({"name": 0})");
+  r3 = edit(r3, R"({"id": "r-council", "categories": ["a.*"], "route": ["resident_council"]})",
+            R"({"id": "r-council", "categories": ["a.*"], "route": ["nosuchrole"]})");
+  Loaded l3 = load(j3, r3);
+  expect_json_error(l3, "jurisdiction.json", j3, "/units/1/name", R"("name": @@7)", {"string"});
+  expect_json_error(l3, "rules.json", r3, "/escalation_policies/0/levels/0/name", R"({"name": @@0})", {"string"});
+  EXPECT_NE(dump(l3.diags).find("unknown parent unit \"c9\""), std::string::npos) << dump(l3.diags);
+  expect_json_error(l3, "rules.json", r3, "/rules/0/route/0", R"(@@"nosuchrole")", {"unknown role"});
+}
+
+}  // namespace

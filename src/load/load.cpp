@@ -125,12 +125,47 @@ std::string csv_column_at(std::string_view text, std::size_t at) {
 
 }  // namespace
 
-// Whether every shape error of rules.json lies inside one rule (/rules/N...) or at /defaults/fallback;
-// if so, marks those rules in `rules.broken_rules`.
+// Whether `pointer` matches `pattern`, where "#" stands for one array index: "/units/#/name".
+bool pointer_is(std::string_view pointer, std::string_view pattern) {
+  while (!pattern.empty()) {
+    if (pattern.front() == '#') {
+      std::size_t digits = 0;
+      while (digits < pointer.size() && pointer[digits] >= '0' && pointer[digits] <= '9') ++digits;
+      if (digits == 0) return false;
+      pointer.remove_prefix(digits);
+      pattern.remove_prefix(1);
+    } else {
+      if (pointer.empty() || pointer.front() != pattern.front()) return false;
+      pointer.remove_prefix(1);
+      pattern.remove_prefix(1);
+    }
+  }
+  return pointer.empty();
+}
+
+// Fields of jurisdiction.json that nothing else refers to (optional settings, informative names): a
+// wrong type in one leaves it unset, and the rest of the jurisdiction is still compiled and checked.
+constexpr std::string_view jur_harmless[] = {"/name", "/snap_meters", "/local_times", "/units/#/name", "/handlers/#/name"};
+// The same in rules.json, besides the rules themselves (contained_in_rules).
+constexpr std::string_view rules_harmless[] = {"/defaults/fallback", "/categories/#/name",
+                                               "/escalation_policies/#/levels/#/name"};
+
+template <std::size_t N>
+bool harmless(const std::vector<detail::PointedError>& errs, const std::string_view (&fields)[N]) {
+  for (const auto& e : errs)
+    if (std::none_of(std::begin(fields), std::end(fields), [&](std::string_view f) { return pointer_is(e.pointer, f); }))
+      return false;
+  return true;
+}
+
+// Whether every shape error of rules.json lies inside one rule (/rules/N...) or in a field nothing else
+// refers to (rules_harmless); if so, marks those rules in `rules.broken_rules`.
 bool contained_in_rules(const std::vector<detail::PointedError>& errs, spec::Rules& rules) {
   std::vector<bool> broken(rules.rules.size(), false);
   for (const auto& e : errs) {
-    if (e.pointer == "/defaults/fallback") continue;
+    if (std::any_of(std::begin(rules_harmless), std::end(rules_harmless),
+                    [&](std::string_view f) { return pointer_is(e.pointer, f); }))
+      continue;
     std::string_view p = e.pointer;
     if (!p.starts_with("/rules/")) return false;
     p.remove_prefix(7);
@@ -581,10 +616,15 @@ struct BundleReader::Impl {
     if (!out_.empty()) return false;
     std::vector<detail::PointedError> jerrs, rerrs;
     bool parsed = true;
+    // A file that is not JSON (a syntax error, invalid UTF-8, empty) breaks its side only: the other
+    // file is still read and compiled, so that its errors are reported in the same run.
+    bool jur_syntax = false, rules_syntax = false;
     if (t.present[0]) {
       auto v = parse(t.names[0], t.bodies[0]);
+      jur_syntax = !v;
       // Hardening: refuse oversized lists before building the file model from them.
-      if (v && count_ok(*v, FileId::jurisdiction, "units", opt_.max_units, "units", "LoadOptions::max_units") &&
+      if (!v) {
+      } else if (count_ok(*v, FileId::jurisdiction, "units", opt_.max_units, "units", "LoadOptions::max_units") &&
           count_ok(*v, FileId::jurisdiction, "handlers", opt_.max_handlers, "handlers", "LoadOptions::max_handlers")) {
         detail::Reader r(jerrs, opt_.max_errors);
         // Hardening: a read that failed must not compile, even if its errors were not all recorded.
@@ -595,7 +635,9 @@ struct BundleReader::Impl {
     }
     if (t.present[1]) {
       auto v = parse(t.names[1], t.bodies[1]);
-      if (v && count_ok(*v, FileId::rules, "rules", opt_.max_rules, "rules", "LoadOptions::max_rules") &&
+      rules_syntax = !v;
+      if (!v) {
+      } else if (count_ok(*v, FileId::rules, "rules", opt_.max_rules, "rules", "LoadOptions::max_rules") &&
           count_ok(*v, FileId::rules, "calendars", opt_.max_calendars, "calendars", "LoadOptions::max_calendars")) {
         detail::Reader r(rerrs, opt_.max_errors);
         if (!r.read(*v, rules) && rerrs.empty()) parsed = false;
@@ -608,7 +650,10 @@ struct BundleReader::Impl {
     to_rows(jur);
     for (auto& e : jerrs) problems_.json(FileId::jurisdiction, e.pointer, e.message);
     for (auto& e : rerrs) problems_.json(FileId::rules, e.pointer, e.message);
-    if (!parsed || !out_.empty() || (!jerrs.empty() && !rerrs.empty())) return false;
+    const std::size_t syntax_errors = out_.size();
+    const bool jur_broken = jur_syntax || (!jerrs.empty() && !harmless(jerrs, jur_harmless));
+    const bool rules_broken = rules_syntax || (!rerrs.empty() && !contained_in_rules(rerrs, rules));
+    if (!parsed || (jur_broken && rules_broken)) return false;
     // A side with shape errors is replaced by an empty stand-in, and the other side is still compiled,
     // so that its errors are reported too; checks that read the broken side record nothing.
     auto stand_in = [&](std::uint8_t side) {
@@ -622,18 +667,8 @@ struct BundleReader::Impl {
         rules.format = "gridroute.rules/1";
       }
     };
-    // A wrong type in an optional setting that nothing else refers to leaves that setting unset; the
-    // rest of the jurisdiction is still compiled and checked (its units, handlers and cell polygons).
-    auto settings_only = [](const std::vector<detail::PointedError>& errs) {
-      for (const auto& e : errs)
-        if (e.pointer != "/name" && e.pointer != "/snap_meters" && e.pointer != "/local_times") return false;
-      return true;
-    };
-    if (!jerrs.empty() && !settings_only(jerrs)) stand_in(kJurisdictionSide);
-    // Shape errors only inside rules (nothing refers to a rule) or in defaults.fallback (optional, and
-    // checked on its own) break nothing else of rules.json: those rules are left unchecked, the rest of
-    // the file is compiled and checked as usual.
-    if (!rerrs.empty() && !contained_in_rules(rerrs, rules)) stand_in(kRulesSide);
+    if (jur_broken) stand_in(kJurisdictionSide);
+    if (rules_broken) stand_in(kRulesSide);
     {
       const std::size_t shape_errors = problems_.list.size();
       // CSV files named by jurisdiction.json.
@@ -651,7 +686,7 @@ struct BundleReader::Impl {
       if (jur.snap_meters && *jur.snap_meters < 0)
         problems_.json(FileId::jurisdiction, "/snap_meters", "snap_meters must be a number >= 0 (metres)");
       // snap_meters without cells_geojson is allowed (SPEC §7 makes it optional, default 0) and has no effect.
-      if (!out_.empty()) return false;
+      if (out_.size() > syntax_errors) return false;
       // Errors in the CSV files (or in naming them) break the jurisdiction side in turn.
       if (problems_.list.size() > shape_errors) {
         if (problems_.broken() != 0) return false;
@@ -680,7 +715,7 @@ struct BundleReader::Impl {
                        detail::cat("more than ", opt_.max_handlers, " handlers, with those of ",
                                    jur.handlers_csv.value_or("handlers_csv"), " (LoadOptions::max_handlers)"));
     }
-    return out_.empty() && problems_.list.size() == errors_before_checks;
+    return out_.size() == syntax_errors && problems_.list.size() == errors_before_checks;
   }
 
   std::vector<Diagnostic> finish() {

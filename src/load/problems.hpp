@@ -73,7 +73,9 @@ class Problems {
   void placed(Diagnostic d) {
     if (list.size() + diagnostics.size() < max_) diagnostics.push_back(std::move(d));
   }
-  bool empty() const { return list.empty() && diagnostics.empty(); }
+  // No problem recorded, and no side broken (a side is broken by errors recorded elsewhere, such as a
+  // file that is not JSON: what is compiled against its stand-in must not be taken for a whole bundle).
+  bool empty() const { return list.empty() && diagnostics.empty() && broken_ == 0; }
   std::vector<Problem> list;
   std::vector<Diagnostic> diagnostics;
 
