@@ -12,7 +12,7 @@ The library is found through $GRIDROUTE_LIBRARY, then beside this package, then 
 (libgridroute.so.1 through the dynamic loader, ctypes.util.find_library, the lib folders of the prefix).
 """
 from . import _capi, engine as _engine
-from .engine import Engine, format_time, parse_time
+from .engine import CaseBook, Engine, format_time, parse_time
 from .types import (Action, ActionKind, Case, CaseStatus, Decision, Issue, Reason, Return, Status,
                     Suspension)
 from .errors import (BundleError, Diagnostic, GridrouteError, InternalError, InvalidArgumentError, NoMemoryError,
@@ -40,7 +40,7 @@ def _check_version():
 
 _check_version()
 
-__all__ = ["Engine", "version", "parse_time", "format_time", "Issue", "Case", "Return", "Suspension", "Decision",
+__all__ = ["Engine", "CaseBook", "version", "parse_time", "format_time", "Issue", "Case", "Return", "Suspension", "Decision",
            "Action", "Status", "ActionKind", "Reason", "CaseStatus", "Diagnostic", "GridrouteError",
            "InvalidArgumentError", "StructSizeError", "BundleError", "RejectedError", "NoMemoryError",
            "InternalError"]

@@ -107,6 +107,14 @@ _SIGNATURES = {
                                                POINTER(EscalateOptions), ErrorOut]),
     "gridroute_engine_escalate_jsonl": (c_int, [POINTER(Buf), c_void_p, c_char_p, c_size_t, c_int64,
                                                 POINTER(EscalateOptions), ErrorOut]),
+    # since 1.2: case books
+    "gridroute_case_book_new": (c_int, [POINTER(c_void_p), c_void_p, ErrorOut]),
+    "gridroute_case_book_free": (None, [c_void_p]),
+    "gridroute_case_book_size": (c_size_t, [c_void_p]),
+    "gridroute_case_book_add_jsonl": (c_int, [c_void_p, c_char_p, c_size_t, POINTER(c_size_t), ErrorOut]),
+    "gridroute_case_book_replace_json": (c_int, [c_void_p, c_size_t, c_char_p, c_size_t, ErrorOut]),
+    "gridroute_case_book_remove": (c_int, [c_void_p, c_size_t, ErrorOut]),
+    "gridroute_case_book_sweep_jsonl": (c_int, [POINTER(Buf), c_void_p, c_int64, ErrorOut]),
 }
 
 

@@ -385,6 +385,10 @@ class Engine:
         t = _micros(now)
         return self._many(cases, chunk, lambda data: self._batch(data, now=t, explain=explain), Action)
 
+    def case_book(self):
+        """A new CaseBook on the engine's current bundle: a scheduler's open cases, kept between sweeps."""
+        return CaseBook(self)
+
     # ---- provenance
 
     def digest(self):
@@ -412,3 +416,84 @@ class Engine:
             return [errors.diagnostic_from_c(lst.items[i]) for i in range(lst.count)]
         finally:
             _lib.gridroute_diagnostics_free(out)
+
+
+class CaseBook:
+    """A scheduler's open cases, kept between sweeps (docs/lifecycle.md). Each case is checked and settled
+    once, when it is added or replaced after an event; each sweep only compares `now` with the deadlines
+    it keeps, and answers exactly as Engine.escalate_jsonl would for the same cases at the same `now`.
+
+        book = engine.case_book()
+        first = book.add(cases)                    # Cases, dicts or JSON lines; slots first, first + 1, ...
+        actions = book.sweep(now)                  # actions[slot]
+        book.replace(slot, case)                   # after an event of the case
+
+    A book answers with the bundle the engine had when it was made: after a reload, make a new one.
+    Sweeps may run in several threads at once; adding, replacing and removing may not run beside them.
+    """
+
+    def __init__(self, engine):
+        handle = ctypes.c_void_p()
+        err = ctypes.POINTER(_capi.Error)()
+        with engine._use() as h:
+            _raise(_lib.gridroute_case_book_new(ctypes.byref(handle), h, ctypes.byref(err)), err)
+        self._handle = handle.value
+
+    def close(self):
+        """Frees the book (also when it is garbage collected)."""
+        h, self._handle = getattr(self, "_handle", None), None
+        if h:
+            _lib.gridroute_case_book_free(h)
+
+    __del__ = close
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _h(self):
+        if not self._handle:
+            raise ValueError("the case book is closed")
+        return self._handle
+
+    def __len__(self):
+        return _lib.gridroute_case_book_size(self._h())
+
+    def add(self, cases):
+        """Adds cases (an iterable of Cases, dicts or JSON lines, or one of them) in order; returns the
+        slot of the first. A case that cannot be read is kept: every sweep answers it REJECTED."""
+        if isinstance(cases, (str, bytes, dict)) or hasattr(cases, "to_dict"):
+            cases = [cases]
+        # One line per case; a blank one would add nothing, so it is sent as a bad line.
+        data = b"\n" + b"\n".join(line if line.strip(b" \t\r") else b"null" for line in map(_line, cases))
+        first = ctypes.c_size_t()
+        err = ctypes.POINTER(_capi.Error)()
+        _raise(_lib.gridroute_case_book_add_jsonl(self._h(), data, len(data), ctypes.byref(first), ctypes.byref(err)), err)
+        return first.value
+
+    def replace(self, slot, case):
+        """The case in `slot` after an event: its new fields, whole."""
+        data = _line(case)
+        err = ctypes.POINTER(_capi.Error)()
+        _raise(_lib.gridroute_case_book_replace_json(self._h(), slot, data, len(data), ctypes.byref(err)), err)
+
+    def remove(self, slot):
+        """Takes the case in `slot` out; the last case moves into `slot`."""
+        err = ctypes.POINTER(_capi.Error)()
+        _raise(_lib.gridroute_case_book_remove(self._h(), slot, ctypes.byref(err)), err)
+
+    def sweep_jsonl(self, now):
+        """The action of every case at `now`, as JSON Lines (str), one per slot: what `gridroute escalate`
+        writes for the same lines."""
+        buf = _capi.Buf()
+        err = ctypes.POINTER(_capi.Error)()
+        status = _lib.gridroute_case_book_sweep_jsonl(ctypes.byref(buf), self._h(), _micros(now), ctypes.byref(err))
+        out = _take(buf)
+        _raise(status, err)
+        return out.decode("utf-8")
+
+    def sweep(self, now):
+        """The Action of every case at `now`, a list indexed by slot."""
+        return [Action.from_dict(json.loads(line)) for line in self.sweep_jsonl(now).splitlines()]

@@ -176,6 +176,29 @@ class GoldenTest(unittest.TestCase):
                         got.append(e.record)
                 self.assert_matches("escalate", got, want)
 
+    def test_case_book_sweeps_as_escalate(self):
+        # A book of each example's cases answers as escalate_jsonl, at the examples' now and a day later;
+        # replace() and remove() change what the next sweep says.
+        for bundle in example_bundles():
+            with self.subTest(bundle=bundle), gridroute.Engine.load(bundle) as engine:
+                with open(os.path.join(bundle, "NOW.txt"), encoding="utf-8") as f:
+                    now = f.read().strip()
+                lines = [line for line in read_lines(os.path.join(bundle, "cases.jsonl")) if line.strip()]
+                with engine.case_book() as book:
+                    self.assertEqual(book.add(lines), 0)
+                    self.assertEqual(len(book), len(lines))
+                    later = gridroute.parse_time(now) + 86_400_000_000
+                    for t in (now, later):
+                        self.assertEqual(book.sweep_jsonl(t), engine.escalate_jsonl(b"\n".join(lines), t))
+                    want = expected(os.path.join(bundle, "expected-escalate.jsonl"))
+                    self.assert_matches("escalate", book.sweep(now), want)
+                    book.replace(0, lines[-1])
+                    self.assertEqual(book.sweep(now)[0].to_dict(), book.sweep(now)[-1].to_dict())
+                    book.remove(0)
+                    self.assertEqual(len(book), len(lines) - 1)
+                    with self.assertRaises(gridroute.InvalidArgumentError):
+                        book.remove(len(lines))
+
 
 class EngineTest(unittest.TestCase):
     def setUp(self):
