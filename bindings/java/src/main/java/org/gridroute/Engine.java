@@ -350,6 +350,25 @@ public final class Engine implements AutoCloseable {
         return out;
     }
 
+    /**
+     * A new, empty {@link CaseBook} on the engine's current bundle: a scheduler's open cases, kept between
+     * sweeps. Close it when done.
+     */
+    public CaseBook caseBook() {
+        Scratch s = Scratch.get();
+        int stripe = acquire();
+        int rc;
+        try {
+            rc = CApi.gridroute_case_book_new(s.int64, handle, s.err);
+        } finally {
+            release(stripe);
+        }
+        if (rc != CApi.OK) {
+            throw Structs.exception(rc, s.err);
+        }
+        return new CaseBook(s.int64.getPointer(0));
+    }
+
     // ---- JSON in, JSON out
 
     private static final byte[] EMPTY = new byte[1];

@@ -154,6 +154,32 @@ class LifecycleTest {
         }
     }
 
+    /** A case book of the example's cases sweeps as escalateJsonl; replace and remove change the next sweep. */
+    @Test
+    void aCaseBookSweepsAsEscalateJsonl() throws Exception {
+        String cases = Files.readString(lianshi.resolve("cases.jsonl"));
+        try (Engine engine = Engine.load(lianshi); CaseBook book = engine.caseBook()) {
+            assertEquals(0, book.add(cases));
+            String want = engine.escalateJsonl(cases, now);
+            assertEquals(want, book.sweepJsonl(now));
+            Instant later = now.plusSeconds(86_400);
+            assertEquals(engine.escalateJsonl(cases, later), book.sweepJsonl(later));
+            String[] lines = want.split("\n");
+            assertEquals(lines.length, book.size());
+            List<String> in = new ArrayList<>();
+            for (String l : cases.split("\n")) {
+                if (!l.isBlank()) {
+                    in.add(l);
+                }
+            }
+            book.replace(0, in.get(in.size() - 1));
+            assertEquals(lines[lines.length - 1], book.sweepJsonl(now).split("\n")[0]);
+            book.remove(0);
+            assertEquals(lines.length - 1, book.size());
+            assertThrows(InvalidArgumentException.class, () -> book.remove(lines.length));
+        }
+    }
+
     /** Each answer of the struct path, written as JSON, is the JSON call's: the same members, in the same order. */
     @Test
     void theStructPathWritesWhatTheJsonCallsWrite() throws Exception {

@@ -166,6 +166,24 @@ public final class CApi {
     public static native int gridroute_engine_escalate_jsonl(Pointer out, Pointer engine, Pointer text, long len,
             long now, Pointer opts, Pointer err);
 
+    // ---- case books (since 1.2)
+
+    public static native int gridroute_case_book_new(Pointer out, Pointer engine, Pointer err);
+
+    public static native void gridroute_case_book_free(Pointer book);
+
+    public static native long gridroute_case_book_size(Pointer book);
+
+    public static native int gridroute_case_book_add_jsonl(Pointer book, byte[] text, long len, Pointer first,
+            Pointer err);
+
+    public static native int gridroute_case_book_replace_json(Pointer book, long slot, byte[] line, long len,
+            Pointer err);
+
+    public static native int gridroute_case_book_remove(Pointer book, long slot, Pointer err);
+
+    public static native int gridroute_case_book_sweep_jsonl(Pointer out, Pointer book, long now, Pointer err);
+
     // ---- the struct fast path
 
     public static native int gridroute_engine_route(Pointer out, Pointer engine, Pointer issue, Pointer opts,
