@@ -23,8 +23,12 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> build(detail::BundleReader& read
   if (diagnostics) *diagnostics = found;
   if (!found.empty() || !index) {
     std::string first = found.empty() ? "the bundle could not be compiled" : found.front().to_string();
-    return absl::InvalidArgumentError(
-        detail::cat("bundle refused: ", found.size(), found.size() == 1 ? " error" : " errors", "; first: ", first));
+    // At the limit the list stops: say so, rather than let the count read as the whole.
+    const bool capped = found.size() >= reader.options().max_errors;
+    return absl::InvalidArgumentError(detail::cat(
+        "bundle refused: ", capped ? "at least " : "", found.size(), found.size() == 1 ? " error" : " errors",
+        capped ? detail::cat(" (the list stops at LoadOptions::max_errors = ", reader.options().max_errors, ")") : "",
+        "; first: ", first));
   }
   // Answers carry the first 16 hex digits (64 bits) of the files' SHA-256; `gridroute check` prints it.
   index->digest = reader.sha256().substr(0, 16);
