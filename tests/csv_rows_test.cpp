@@ -54,6 +54,19 @@ TEST(CsvRows, AMalformedRecordStopsWithItsLine) {
   EXPECT_NE(error.find("line 3"), std::string::npos) << error;
 }
 
+// A quote opened and not closed on its line runs into the lines below until the next quote: the error
+// names the line where it opened, not the one where the parser noticed.
+TEST(CsvRows, AQuoteLeftOpenIsReportedWhereItOpened) {
+  std::string error;
+  auto r = records("id,name\nu1,\"open\nu2,ok\nu3,\"closed\"\n", &error);
+  EXPECT_EQ(r.size(), 1u);  // the header
+  EXPECT_NE(error.find("line 2"), std::string::npos) << error;
+  EXPECT_NE(error.find("runs to line 4"), std::string::npos) << error;
+  auto r2 = records("id,name\nu1,\"open\nu2,ok\n", &error);
+  EXPECT_EQ(r2.size(), 1u);
+  EXPECT_NE(error.find("unterminated quoted field"), std::string::npos) << error;
+}
+
 fs::path base() { return fs::path(GRIDROUTE_SOURCE_DIR) / "tests" / "malformed" / "_base"; }
 
 void write(const fs::path& p, std::string_view text) {

@@ -29,12 +29,15 @@ bool for_each_csv_record(std::string_view t, std::string& error, std::int64_t& e
     while (!end_of_record) {
       std::string_view field;
       if (i < n && t[i] == '"') {
+        const std::int64_t quote_line = line;  // where the quoted field opened
         const std::size_t begin = ++i;
         std::string* copy = nullptr;  // set once a doubled quote is met
         std::size_t run = begin;      // start of the bytes not yet copied
         while (true) {
           if (i >= n) {
             error = "unterminated quoted field";
+            if (quote_line != record_line)
+              error += " (it opened on line " + std::to_string(quote_line) + ")";
             error_line = record_line;
             return false;
           }
@@ -66,6 +69,13 @@ bool for_each_csv_record(std::string_view t, std::string& error, std::int64_t& e
         if (i < n && t[i] != ',' && t[i] != '\n' && t[i] != '\r') {
           error = "unexpected character after a closing quote";
           error_line = line;
+          // A quoted field that ran over lines most likely misses its closing quote where it opened:
+          // reported there.
+          if (quote_line != line) {
+            error = "the quoted field that opens on this line runs to line " + std::to_string(line) +
+                    ", where its closing quote is followed by more text: is a closing quote missing on this line?";
+            error_line = quote_line;
+          }
           return false;
         }
       } else {
