@@ -308,17 +308,7 @@ void expect_same_from_case_book(const fs::path& dir, const std::string& now_text
   auto snap = gridroute::load_bundle(dir.string());
   ASSERT_TRUE(snap.ok()) << snap.status();
   gridroute::CaseBook book(*snap);
-  std::string text = read_text(dir / "cases.jsonl");
-  if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
-  std::size_t at = 0;
-  while (at < text.size()) {
-    std::size_t end = text.find('\n', at);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + at, end - at);
-    if (line.ends_with('\r')) line.remove_suffix(1);
-    if (line.find_first_not_of(" \t") != std::string_view::npos) book.add_line(line);
-    at = end + 1;
-  }
+  EXPECT_EQ(book.add_lines(read_text(dir / "cases.jsonl")), 0u);
   std::string out;
   book.sweep_lines(*gridroute::parse_rfc3339(now_text), out);
   EXPECT_EQ(out, cli_out) << "a CaseBook of " << dir << " answers differently from gridroute escalate";

@@ -54,17 +54,8 @@ int gridroute_case_book_add_jsonl(gridroute_case_book* book, const char* text, s
   return guard(err, [&] {
     BookImpl& b = check_book(book);
     std::string_view in = in_str(text, len, "text");
-    if (first) *first = b.book.size();
-    // JSON Lines as the codec reads them: '\n' ends a line, a '\r' before it is dropped, a UTF-8 BOM at
-    // the start is skipped, blank lines add no case.
-    if (in.starts_with("\xEF\xBB\xBF")) in.remove_prefix(3);
-    while (!in.empty()) {
-      std::size_t end = in.find('\n');
-      std::string_view line = in.substr(0, end);
-      in.remove_prefix(end == std::string_view::npos ? in.size() : end + 1);
-      if (line.ends_with('\r')) line.remove_suffix(1);
-      if (line.find_first_not_of(" \t") != std::string_view::npos) b.book.add_line(line);
-    }
+    const std::size_t at = b.book.add_lines(in);
+    if (first) *first = at;
     return GRIDROUTE_OK;
   });
 }

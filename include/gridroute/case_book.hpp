@@ -64,6 +64,10 @@ class CaseBook {
   // Adds a case line (a JSON object; a line that cannot be read is kept, and answered `rejected` with
   // why) and returns its slot. The book keeps each case's id to write it back.
   std::size_t add_line(std::string_view line);
+  // Every non-blank line of JSON Lines text, framed as LineCodec::escalate_text frames it ('\n' ends a
+  // line, a '\r' before it is dropped, a byte-order mark at the start is skipped); returns the slot of
+  // the first (size() when the text holds no line).
+  std::size_t add_lines(std::string_view text);
   void replace_line(std::size_t slot, std::string_view line);
   // The case's id as its line gave it ("" for a case added as a Case with an empty id).
   std::string_view id(std::size_t slot) const;

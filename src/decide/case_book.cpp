@@ -249,6 +249,19 @@ std::size_t CaseBook::add_line(std::string_view line) {
   return impl_->entries.size() - 1;
 }
 
+std::size_t CaseBook::add_lines(std::string_view text) {
+  const std::size_t first = impl_->entries.size();
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  while (!text.empty()) {
+    const std::size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") != std::string_view::npos) add_line(line);
+  }
+  return first;
+}
+
 void CaseBook::replace_line(std::size_t slot, std::string_view line) { impl_->read(line, impl_->entries.at(slot)); }
 
 std::string_view CaseBook::id(std::size_t slot) const { return impl_->entries.at(slot).id; }
