@@ -585,7 +585,7 @@ TEST(LoadErrors, Level0TakesOnlyAName) {
 
 TEST(LoadErrors, CalendarErrors) {
   std::string r = edit(kRules, R"("weekdays": [1, 2, 3, 4, 5], "hours": [["09:00", "12:00"], ["13:00", "17:00"]])",
-                       R"("weekdays": [1, 2, 8, 2], "hours": [["09:00", "12:00"], ["11:00", "17:00"], ["18:00", "17:30"], ["19:00", "24:30"]])");
+                       R"("weekdays": [1, 2, 8, 2], "hours": [["09:00", "12:00"], ["11:00", "17:00"], ["18:00", "17:30"], ["19:00", "24:30"], ["8:30", "25:00"]])");
   r = edit(r, R"("holidays": ["2026-10-01"])", R"("holidays": ["2026-02-30"])");
   r = edit(r, R"("workdays": ["2026-10-10"])", R"("workdays": ["10/10/2026"])");
   Loaded l = load(kJur, r);
@@ -595,6 +595,9 @@ TEST(LoadErrors, CalendarErrors) {
   expect_json_error(l, "rules.json", r, "/calendars/0/hours/2", R"(["18:00")",
                     {"end", R"(one over midnight is two: ["18:00", "24:00"] and ["00:00", "17:30"])"});
   expect_json_error(l, "rules.json", r, "/calendars/0/hours/3/1", R"("24:30")", {"24:30"});
+  // Both ends of one period wrong: both reported.
+  expect_json_error(l, "rules.json", r, "/calendars/0/hours/4/0", R"("8:30")", {"8:30"});
+  expect_json_error(l, "rules.json", r, "/calendars/0/hours/4/1", R"("25:00")", {"25:00"});
   expect_json_error(l, "rules.json", r, "/calendars/0/holidays/0", R"("2026-02-30")", {"2026-02-30"});
   expect_json_error(l, "rules.json", r, "/calendars/0/workdays/0", R"("10/10/2026")", {"10/10/2026"});
 }

@@ -93,8 +93,13 @@ void Compiler::calendar(std::size_t i) {
     }
     auto b = parse_clock(c.hours[k][0], false);
     auto e = parse_clock(c.hours[k][1], true);
-    if (!b.ok()) { rerr(p + "/0", std::string(b.status().message())); ok = false; continue; }
-    if (!e.ok()) { rerr(p + "/1", std::string(e.status().message())); ok = false; continue; }
+    // Both ends are checked, so that two bad times are reported in one run.
+    if (!b.ok()) rerr(p + "/0", std::string(b.status().message()));
+    if (!e.ok()) rerr(p + "/1", std::string(e.status().message()));
+    if (!b.ok() || !e.ok()) {
+      ok = false;
+      continue;
+    }
     if (*e <= *b) {
       rerr(p, *e < *b ? detail::cat("a working period must end after it starts; one over midnight is two: [\"",
                                     c.hours[k][0], "\", \"24:00\"] and [\"00:00\", \"", c.hours[k][1], "\"]")
