@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -1157,6 +1158,40 @@ TEST(LoadErrors, ShapeErrorsOnBothSidesStillCheckTheOtherRules) {
   expect_json_error(l3, "rules.json", r3, "/escalation_policies/0/levels/0/name", R"({"name": @@0})", {"string"});
   EXPECT_NE(dump(l3.diags).find("unknown parent unit \"c9\""), std::string::npos) << dump(l3.diags);
   expect_json_error(l3, "rules.json", r3, "/rules/0/route/0", R"(@@"nosuchrole")", {"unknown role"});
+}
+
+}  // namespace
+
+namespace {
+
+std::string example_file(const std::string& name) {
+  std::ifstream in(fs::path(GRIDROUTE_SOURCE_DIR) / "examples" / "xincheng" / name, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// The cells' file is checked beside a jurisdiction whose tree has an error elsewhere, or whose
+// snap_meters is negative: its polygons need the cells' ids and tiers, not a whole tree.
+TEST(LoadErrorsDir, TheCellsFileIsCheckedBesideOtherJurisdictionErrors) {
+  for (const std::string& breaking : {std::string("parent"), std::string("snap_meters")}) {
+    SCOPED_TRACE(breaking);
+    TempDir t;
+    std::string j = example_file("jurisdiction.json");
+    if (breaking == "parent")
+      j = edit(j, R"("parent": "xincheng", "name": "北片")", R"("parent": "xincheng-c", "name": "北片")");
+    else
+      j = edit(j, R"("snap_meters": 30)", R"("snap_meters": -3)");
+    t.write("jurisdiction.json", j);
+    t.write("rules.json", example_file("rules.json"));
+    t.write("cells.geojson", edit(example_file("cells.geojson"), "[119.48, 29.2], [119.482, 29.2]",
+                                  "[119.48, 29.2], [199.482, 29.2]"));
+    bool ok = true;
+    const std::string all = dump(load_dir(t.path(), &ok));
+    EXPECT_FALSE(ok);
+    EXPECT_NE(all.find("longitude must be in [-180, 180], got 199.482"), std::string::npos) << all;
+    EXPECT_NE(all.find(breaking == "parent" ? "unknown parent unit \"xincheng-c\"" : "snap_meters must be a number >= 0"),
+              std::string::npos)
+        << all;
+  }
 }
 
 }  // namespace

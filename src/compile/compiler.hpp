@@ -168,7 +168,8 @@ class Compiler {
   BigVector<UnitId> order_;              // units in tour order (kNone past the units reached)
   BigVector<std::uint8_t> has_child_;
   bool unknown_tiers_ = false;           // some unit's tier is not a declared tier
-  bool units_sound_ = true;              // the tiers, units and tree recorded no problem (cells() reads them)
+  bool units_sound_ = true;              // the tiers, units and tree recorded no problem
+  bool rows_sound_ = true;               // the tiers and units did (the tree aside): cells() reads them
   BigVector<std::uint32_t> served_offset_;  // per unit, into Index::served; size units+1
   StringMap<std::string, std::int32_t> tier_index_;
   StringMap<std::string, std::int32_t> role_index_;

@@ -69,7 +69,7 @@ std::unique_ptr<Index> Compiler::run() {
         const std::size_t before = problems_.list.size();
         tiers();
         units();
-        units_sound_ = problems_.list.size() == before;
+        units_sound_ = rows_sound_ = problems_.list.size() == before;
       }
       {
         auto r = reads(kR);
@@ -396,7 +396,9 @@ void Compiler::handlers() {
 // error found) — but not against a unit table with errors, whose every "not a cell" might be an echo.
 void Compiler::cells() {
   if (!jur_.cells_geojson || jur_.cells_label.empty()) return;
-  if (!units_sound_ || (problems_.broken() & kJurisdictionSide)) return;
+  // The polygons need the cells' ids and tiers, not a whole tree: an unknown parent elsewhere does not
+  // hold back the errors of the cells' file.
+  if (!rows_sound_ || (problems_.broken() & kJurisdictionSide)) return;
   geo::CellsSource src{jur_.cells_text, jur_.cells_label, jur_.cells_geojson->id_property};
   geo::CellsChunks chunks{jur_.cells_read, jur_.cells_whole};
   geo::GeoOptions options;

@@ -683,9 +683,6 @@ struct BundleReader::Impl {
         }
         jur.cells_label = t.names[4];
       }
-      if (jur.snap_meters && *jur.snap_meters < 0)
-        problems_.json(FileId::jurisdiction, "/snap_meters", "snap_meters must be a number >= 0 (metres)");
-      // snap_meters without cells_geojson is allowed (SPEC §7 makes it optional, default 0) and has no effect.
       if (out_.size() > syntax_errors) return false;
       // Errors in the CSV files (or in naming them) break the jurisdiction side in turn.
       if (problems_.list.size() > shape_errors) {
@@ -693,6 +690,11 @@ struct BundleReader::Impl {
         stand_in(kJurisdictionSide);
       }
     }
+    // A negative snap_meters is an error of its own: it breaks nothing else (the cells' file is still
+    // checked). snap_meters without cells_geojson is allowed (SPEC §7 makes it optional, default 0) and
+    // has no effect.
+    if (jur.snap_meters && *jur.snap_meters < 0)
+      problems_.json(FileId::jurisdiction, "/snap_meters", "snap_meters must be a number >= 0 (metres)");
     const std::size_t errors_before_checks = problems_.list.size();
     {
       // Hardening: time zone names are checked before anything opens a file by them.
