@@ -180,6 +180,19 @@ struct Action {
   PolicyId policy = kNone;
   std::string error;  // when rejected
   std::vector<std::string> trace;  // why, step by step, when asked for (escalate --explain)
+
+  // Back to a default Action, keeping the buffers (for reuse across a batch).
+  void clear() {
+    kind = Kind::none;
+    level = 0;
+    role = handler = unit = cell = rule = policy = kNone;
+    located = repinned = fallback = false;
+    reasons = 0;
+    next_check = respond_by = resolve_by = kNoInstant;
+    assist.clear();
+    error.clear();
+    trace.clear();
+  }
 };
 std::string_view to_string(Action::Kind k);
 std::string_view to_string(Reason r);

@@ -3,13 +3,12 @@
 #include "gridroute/snapshot.hpp"
 
 #include <algorithm>
-#include <thread>
 
-#include "base/memory.hpp"
 #include "base/zone.hpp"
 #include "compile/index.hpp"
 #include "decide/decide.hpp"
 #include "decide/levels.hpp"
+#include "decide/sweep_parts.hpp"
 
 namespace gridroute {
 
@@ -66,21 +65,8 @@ Action Snapshot::escalate(const Case& c, Instant now, bool explain) const {
 Snapshot::SweepSummary Snapshot::sweep(std::span<const Case> cases, Instant now, std::vector<Action>& actions,
                                        unsigned threads) const {
   const detail::Index& s = *index_;
-  actions.clear();
-  // A million actions are 150 MB of fresh memory: in 2 MiB pages, not 37,000 page faults of 4 KiB.
-  actions.reserve(cases.size());
-  detail::prefer_huge_pages(actions.data(), actions.capacity() * sizeof(Action));
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, cases.size() / 4096)));
-  // Each action is counted as it is stored, while it is still in cache: a second pass over the actions
-  // (152 bytes each) would read them all back from memory.
-  auto tally = [](SweepSummary& sum, const Action& a) {
-    ++sum.counts[static_cast<int>(a.kind)];
-    if (a.kind == Action::Kind::hold && a.next_check != kNoInstant &&
-        (sum.next_sweep == kNoInstant || a.next_check < sum.next_sweep))
-      sum.next_sweep = a.next_check;
-  };
-  auto work = [&](std::size_t begin, std::size_t end, SweepSummary& sum, auto&& slot) {
+  return detail::sweep_in_parts(cases.size(), threads, actions, [&](std::size_t begin, std::size_t end,
+                                                                     SweepSummary& sum, auto&& slot) {
     // In groups, with what each case reads prefetched for the whole group first (see route_batch).
     std::uint64_t hashes[detail::kPrefetchGroup], handler_hashes[detail::kPrefetchGroup];
     std::int32_t located[detail::kPrefetchGroup];
@@ -92,33 +78,10 @@ Snapshot::SweepSummary Snapshot::sweep(std::span<const Case> cases, Instant now,
       for (std::size_t i = 0; i < m; ++i) {
         Action& a = slot(base + i);
         detail::escalate_into(s, cases[base + i], now, hashes[i], a, false, &handler_hashes[i], &memo, located[i]);
-        tally(sum, a);
+        detail::tally(sum, a);
       }
     }
-  };
-  SweepSummary summary;
-  if (threads <= 1) {
-    // Each action is made in place, where it stays: not built, then moved into the vector.
-    work(0, cases.size(), summary, [&](std::size_t) -> Action& { return actions.emplace_back(); });
-    return summary;
-  }
-  actions.resize(cases.size());
-  std::vector<SweepSummary> part(threads);
-  std::vector<std::thread> pool;
-  std::size_t chunk = (cases.size() + threads - 1) / threads;
-  for (unsigned t = 0; t < threads; ++t) {
-    std::size_t b = std::min(cases.size(), t * chunk), e = std::min(cases.size(), b + chunk);
-    pool.emplace_back([&, t, b, e] {
-      work(b, e, part[t], [&](std::size_t i) -> Action& { return actions[i]; });
-    });
-  }
-  for (auto& th : pool) th.join();
-  for (const SweepSummary& p : part) {
-    for (int k = 0; k < Action::kKinds; ++k) summary.counts[k] += p.counts[k];
-    if (p.next_sweep != kNoInstant && (summary.next_sweep == kNoInstant || p.next_sweep < summary.next_sweep))
-      summary.next_sweep = p.next_sweep;
-  }
-  return summary;
+  });
 }
 
 }  // namespace gridroute

@@ -4,12 +4,11 @@
 
 #include <algorithm>
 #include <stdexcept>
-#include <thread>
 
-#include "base/memory.hpp"
 #include "compile/index.hpp"
 #include "decide/case_steps.hpp"
 #include "decide/levels.hpp"
+#include "decide/sweep_parts.hpp"
 #include "decide/validate.hpp"
 #include "io/parser.hpp"
 #include "io/writer.hpp"
@@ -52,6 +51,22 @@ struct Entry {
   std::unique_ptr<Extra> extra;
 };
 
+// The fields of an action that say what the case is at its level (settle_case sets them), between an
+// Action and an Entry, whose members share their names.
+template <class From, class To>
+void copy_base(const From& from, To& to) {
+  to.cell = from.cell;
+  to.located = from.located;
+  to.rule = from.rule;
+  to.fallback = from.fallback;
+  to.policy = from.policy;
+  to.repinned = from.repinned;
+  to.level = from.level;
+  to.role = from.role;
+  to.handler = from.handler;
+  to.unit = from.unit;
+}
+
 void settle(const detail::Index& s, const Case& c, Entry& e);
 void settle(const detail::Index& s, const Case& c, Entry& e, std::uint64_t cell_hash, const std::uint64_t* handler_hash,
             std::int32_t located) {
@@ -59,7 +74,7 @@ void settle(const detail::Index& s, const Case& c, Entry& e, std::uint64_t cell_
   e.id_kind = detail::LineId::string;
   e.extra.reset();
   e.kind = Entry::Kind::rejected;
-  e.located = e.fallback = e.repinned = e.responded = e.repeat = e.low = false;
+  e.responded = e.repeat = e.low = false;
   e.respond = e.resolve = kNoInstant;
   e.move.found = false;
   e.move.assist.clear();
@@ -73,16 +88,7 @@ void settle(const detail::Index& s, const Case& c, Entry& e, std::uint64_t cell_
     e.extra->error = std::move(a.error);
     return;
   }
-  e.located = st.located;
-  e.fallback = st.fallback;
-  e.repinned = st.repinned;
-  e.level = c.level;
-  e.role = st.role;
-  e.handler = st.owner;
-  e.unit = st.unit;
-  e.cell = st.cell;
-  e.rule = st.rule_id;
-  e.policy = st.rule->policy;
+  copy_base(a, e);  // what settle_case made of the case
   if (c.resolved) {
     // Returns and suspensions concern open cases only.
     e.kind = Entry::Kind::resolved;
@@ -120,16 +126,7 @@ void answer(const detail::Index& s, const Entry& e, Instant now, const std::stri
   if (e.kind == Entry::Kind::rejected) return reject(e.extra->error);
   if (now_error) return reject(*now_error);
   if (e.kind == Entry::Kind::rejected_after_now) return reject(e.extra->error);
-  a.cell = e.cell;
-  a.located = e.located;
-  a.rule = e.rule;
-  a.fallback = e.fallback;
-  a.policy = e.policy;
-  a.repinned = e.repinned;
-  a.level = e.level;
-  a.role = e.role;
-  a.handler = e.handler;
-  a.unit = e.unit;
+  copy_base(e, a);
   CaseState st;  // what apply_move reads: the rule and its policy
   st.rule = e.rule == kNone ? &s.fallback_rule : &s.rules[static_cast<std::size_t>(e.rule)];
   st.policy = e.policy == kNone ? nullptr : &s.policies[static_cast<std::size_t>(e.policy)];
@@ -275,20 +272,9 @@ Snapshot::SweepSummary CaseBook::sweep_lines(Instant now, std::string& out) cons
   Snapshot::SweepSummary sum;
   Action a;
   for (const book::Entry& e : impl_->entries) {
-    a.kind = Action::Kind::none;  // back to a fresh action, keeping its buffers
-    a.level = 0;
-    a.role = a.handler = a.unit = a.cell = a.rule = a.policy = kNone;
-    a.located = a.repinned = a.fallback = false;
-    a.reasons = 0;
-    a.next_check = a.respond_by = a.resolve_by = kNoInstant;
-    a.assist.clear();
-    a.error.clear();
-    a.trace.clear();
+    a.clear();  // back to a fresh action, keeping its buffers
     book::answer(s, e, now, now_error, memo, a);
-    ++sum.counts[static_cast<int>(a.kind)];
-    if (a.kind == Action::Kind::hold && a.next_check != kNoInstant &&
-        (sum.next_sweep == kNoInstant || a.next_check < sum.next_sweep))
-      sum.next_sweep = a.next_check;
+    detail::tally(sum, a);
     detail::append_action(out, s, detail::LineId{e.id, e.id_kind}, a, false, &times);
     out.push_back('\n');
   }
@@ -300,45 +286,15 @@ Snapshot::SweepSummary CaseBook::sweep(Instant now, std::vector<Action>& actions
   const std::vector<book::Entry>& entries = impl_->entries;
   std::string now_error_text;
   const std::string* now_error = detail::check_now(now, now_error_text) ? nullptr : &now_error_text;
-  actions.clear();
-  actions.reserve(entries.size());
-  detail::prefer_huge_pages(actions.data(), actions.capacity() * sizeof(Action));
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, entries.size() / 4096)));
-  auto tally = [](Snapshot::SweepSummary& sum, const Action& a) {
-    ++sum.counts[static_cast<int>(a.kind)];
-    if (a.kind == Action::Kind::hold && a.next_check != kNoInstant &&
-        (sum.next_sweep == kNoInstant || a.next_check < sum.next_sweep))
-      sum.next_sweep = a.next_check;
-  };
-  auto work = [&](std::size_t begin, std::size_t end, Snapshot::SweepSummary& sum, auto&& slot) {
+  return detail::sweep_in_parts(entries.size(), threads, actions, [&](std::size_t begin, std::size_t end,
+                                                                       Snapshot::SweepSummary& sum, auto&& slot) {
     detail::NowDeadlines memo(now);
     for (std::size_t i = begin; i < end; ++i) {
       Action& a = slot(i);
       book::answer(s, entries[i], now, now_error, memo, a);
-      tally(sum, a);
+      detail::tally(sum, a);
     }
-  };
-  Snapshot::SweepSummary summary;
-  if (threads <= 1) {
-    work(0, entries.size(), summary, [&](std::size_t) -> Action& { return actions.emplace_back(); });
-    return summary;
-  }
-  actions.resize(entries.size());
-  std::vector<Snapshot::SweepSummary> part(threads);
-  std::vector<std::thread> pool;
-  const std::size_t chunk = (entries.size() + threads - 1) / threads;
-  for (unsigned t = 0; t < threads; ++t) {
-    const std::size_t b = std::min(entries.size(), t * chunk), e = std::min(entries.size(), b + chunk);
-    pool.emplace_back([&, t, b, e] { work(b, e, part[t], [&](std::size_t i) -> Action& { return actions[i]; }); });
-  }
-  for (auto& th : pool) th.join();
-  for (const Snapshot::SweepSummary& p : part) {
-    for (int k = 0; k < Action::kKinds; ++k) summary.counts[k] += p.counts[k];
-    if (p.next_sweep != kNoInstant && (summary.next_sweep == kNoInstant || p.next_sweep < summary.next_sweep))
-      summary.next_sweep = p.next_sweep;
-  }
-  return summary;
+  });
 }
 
 }  // namespace gridroute
