@@ -623,25 +623,23 @@ struct BundleReader::Impl {
       auto v = parse(t.names[0], t.bodies[0]);
       jur_syntax = !v;
       // Hardening: refuse oversized lists before building the file model from them.
-      if (!v) {
-      } else if (count_ok(*v, FileId::jurisdiction, "units", opt_.max_units, "units", "LoadOptions::max_units") &&
+      if (v && count_ok(*v, FileId::jurisdiction, "units", opt_.max_units, "units", "LoadOptions::max_units") &&
           count_ok(*v, FileId::jurisdiction, "handlers", opt_.max_handlers, "handlers", "LoadOptions::max_handlers")) {
         detail::Reader r(jerrs, opt_.max_errors);
         // Hardening: a read that failed must not compile, even if its errors were not all recorded.
         if (!r.read(*v, jur) && jerrs.empty()) parsed = false;
-      } else {
+      } else if (v) {
         parsed = false;
       }
     }
     if (t.present[1]) {
       auto v = parse(t.names[1], t.bodies[1]);
       rules_syntax = !v;
-      if (!v) {
-      } else if (count_ok(*v, FileId::rules, "rules", opt_.max_rules, "rules", "LoadOptions::max_rules") &&
+      if (v && count_ok(*v, FileId::rules, "rules", opt_.max_rules, "rules", "LoadOptions::max_rules") &&
           count_ok(*v, FileId::rules, "calendars", opt_.max_calendars, "calendars", "LoadOptions::max_calendars")) {
         detail::Reader r(rerrs, opt_.max_errors);
         if (!r.read(*v, rules) && rerrs.empty()) parsed = false;
-      } else {
+      } else if (v) {
         parsed = false;
       }
     }
