@@ -95,7 +95,7 @@ int cmd_test(const std::vector<std::string>& args) {
     }
     std::vector<Mismatch> diffs;
     std::string error;
-    if (!check_expect(*snap, issue, d, *expect, diffs, error)) {
+    if (!check_expect(*snap, d, *expect, diffs, error)) {
       append(out, where, label, ": bad expectation: ", error, "\n");
       ++failed;
       continue;

@@ -62,7 +62,7 @@ std::string fields_list() {
 
 }  // namespace
 
-json::value decision_field(const Snapshot& s, const Issue& issue, const Decision& d, std::string_view field) {
+json::value decision_field(const Snapshot& s, const Decision& d, std::string_view field) {
   const bool routed = d.status == Decision::Status::routed;
   if (field == "status") return json::string(status_name(d.status));
   if (field == "rule") return routed && d.rule != kNone ? id_or_null(s.rule_id(d.rule)) : json::value(nullptr);
@@ -71,10 +71,9 @@ json::value decision_field(const Snapshot& s, const Issue& issue, const Decision
   if (field == "department") return d.role != kNone ? id_or_null(s.department(d.role)) : json::value(nullptr);
   if (field == "handler") return d.handler != kNone ? id_or_null(s.handler_id(d.handler)) : json::value(nullptr);
   if (field == "unit") return d.unit != kNone ? id_or_null(s.unit_id(d.unit)) : json::value(nullptr);
-  if (field == "cell") {
-    if (d.cell != kNone) return id_or_null(s.unit_id(d.cell));
-    return d.status == Decision::Status::rejected ? json::value(nullptr) : id_or_null(issue.cell);
-  }
+  // The decision's cell is the one found from a location (SPEC §7); a decision for an issue that gave
+  // its cell writes none, so a test expecting a cell of it fails (SPEC §8: fields equal the decision's).
+  if (field == "cell") return d.located ? id_or_null(s.unit_id(d.cell)) : json::value(nullptr);
   if (field == "alternates") return routed ? handler_list(s, d.alternates) : json::value(json::array());
   if (field == "assist") return routed ? handler_list(s, d.assist) : json::value(json::array());
   if (field == "level") return static_cast<std::int64_t>(d.level);
@@ -84,7 +83,7 @@ json::value decision_field(const Snapshot& s, const Issue& issue, const Decision
   return nullptr;
 }
 
-bool check_expect(const Snapshot& s, const Issue& issue, const Decision& d, const json::object& expect,
+bool check_expect(const Snapshot& s, const Decision& d, const json::object& expect,
                   std::vector<Mismatch>& out, std::string& error) {
   for (const auto& kv : expect) {
     const std::string_view key = kv.key();
@@ -125,7 +124,7 @@ bool check_expect(const Snapshot& s, const Issue& issue, const Decision& d, cons
   for (std::string_view field : kExpectFields) {
     const json::value* want = expect.if_contains(field);
     if (!want) continue;
-    json::value got = decision_field(s, issue, d, field);
+    json::value got = decision_field(s, d, field);
     bool same;
     if (shape_of(field) == Shape::time && want->is_string()) {
       const Instant t = d.*(field == "respond_by" ? &Decision::respond_by : &Decision::resolve_by);

@@ -3,7 +3,7 @@
 //
 //   std::vector<cli::Mismatch> diffs;
 //   std::string error;
-//   if (!cli::check_expect(snap, issue, decision, expect, diffs, error)) report(error);  // a bad expectation
+//   if (!cli::check_expect(snap, decision, expect, diffs, error)) report(error);  // a bad expectation
 //   for (auto& m : diffs) std::cout << m.field << ": expected " << m.expected << ", got " << m.actual << "\n";
 #pragma once
 
@@ -24,8 +24,9 @@ inline constexpr std::string_view kExpectFields[] = {"status",   "rule",       "
                                                      "level",    "escalation", "respond_by", "resolve_by"};
 
 // A decision's field as JSON, as the decision record writes it (null where the record has none).
-// `issue` gives the cell when the decision does not carry one. Times are RFC 3339 in the jurisdiction's zone.
-boost::json::value decision_field(const Snapshot& s, const Issue& issue, const Decision& d, std::string_view field);
+// `cell` is the cell found from a location (null for an issue that gave its cell). Times are RFC 3339 in
+// the jurisdiction's zone.
+boost::json::value decision_field(const Snapshot& s, const Decision& d, std::string_view field);
 
 struct Mismatch {
   std::string field;
@@ -37,7 +38,7 @@ struct Mismatch {
 // the order of kExpectFields. Times compare as instants ("09:15+08:00" equals "01:15Z"); lists compare in
 // order. Returns false, with `error` as "/expect/FIELD: ..." , when the expectation itself is malformed
 // (an unknown field, a value of the wrong type, a time without an offset).
-bool check_expect(const Snapshot& s, const Issue& issue, const Decision& d, const boost::json::object& expect,
+bool check_expect(const Snapshot& s, const Decision& d, const boost::json::object& expect,
                   std::vector<Mismatch>& out, std::string& error);
 
 }  // namespace gridroute::cli

@@ -31,7 +31,7 @@ class Expect : public ::testing::Test {
     auto d = decide(is);
     std::vector<gridroute::cli::Mismatch> out;
     error_.clear();
-    EXPECT_EQ(gridroute::cli::check_expect(*snap_, is, d, json::parse(expect).as_object(), out, error_), ok) << error_;
+    EXPECT_EQ(gridroute::cli::check_expect(*snap_, d, json::parse(expect).as_object(), out, error_), ok) << error_;
     return out;
   }
   static std::shared_ptr<const gridroute::Snapshot> snap_;
@@ -41,12 +41,22 @@ std::shared_ptr<const gridroute::Snapshot> Expect::snap_;
 
 TEST_F(Expect, EveryNamedFieldThatMatchesPasses) {
   EXPECT_TRUE(check(R"({"status": "routed", "rule": "vending-gate", "role": "enforcement_squad", "department": null,
-                        "handler": "squad-1", "unit": "qiaodong", "cell": "qiaodong-a-01",
+                        "handler": "squad-1", "unit": "qiaodong", "cell": null,
                         "alternates": ["squad-1-night"], "assist": ["pm-jinxiu"], "level": 0,
                         "escalation": "standard", "fallback": false,
                         "respond_by": "2026-11-18T12:00:00+08:00", "resolve_by": "2026-11-20T17:00:00+08:00"})")
                   .empty());
   EXPECT_TRUE(check("{}").empty());
+}
+
+// SPEC §8: a field equals the decision's. A decision carries `cell` only when it was found from a location
+// (§7), so an issue that gave its cell has none to expect.
+TEST_F(Expect, TheCellIsTheOneTheDecisionCarries) {
+  auto m = check(R"({"cell": "qiaodong-a-01"})");
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].field, "cell");
+  EXPECT_EQ(m[0].expected, "\"qiaodong-a-01\"");
+  EXPECT_EQ(m[0].actual, "null");
 }
 
 TEST_F(Expect, TimesCompareAsInstants) {
@@ -110,7 +120,7 @@ TEST_F(Expect, ARejectedLineHasNoOwner) {
   std::vector<gridroute::cli::Mismatch> out;
   std::string error;
   ASSERT_TRUE(gridroute::cli::check_expect(
-      *snap_, is, d, json::parse(R"({"status": "routed", "handler": null, "cell": null})").as_object(), out, error));
+      *snap_, d, json::parse(R"({"status": "routed", "handler": null, "cell": null})").as_object(), out, error));
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].field, "status");
   EXPECT_EQ(out[0].actual, "\"rejected\"");
