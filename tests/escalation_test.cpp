@@ -604,6 +604,31 @@ TEST(SeveritySkip, APolicyWithoutSkipNeverSkips) {
   EXPECT_EQ(str(d, "handler"), "dept-fire");
 }
 
+// SPEC §4: attributes not declared in rules.json are ignored, and `severity` is one. Without the
+// declaration the skip never applies, and `check` says so at the policy's severity_skip.
+TEST(SeveritySkip, AnUndeclaredSeverityIsIgnored) {
+  std::string rules = kRules;
+  const std::string declared = R"("attributes": {"severity": "number"},)";
+  ASSERT_NE(rules.find(declared), std::string::npos);
+  rules.replace(rules.find(declared), declared.size(), R"("attributes": {},)");
+  auto s = load(rules);
+  ASSERT_TRUE(s);
+  auto d = route("noise", "c1-a-01", "2026-11-18T10:00:00+08:00", R"({"severity": 9})", s);
+  EXPECT_EQ(str(d, "status"), "routed");
+  EXPECT_EQ(str(d, "level"), "0");
+  EXPECT_EQ(str(d, "handler"), "squad-1");
+  // Undeclared, even a number past double range is ignored rather than refused.
+  EXPECT_EQ(str(route("noise", "c1-a-01", "2026-11-18T10:00:00+08:00", R"({"severity": 1e400})", s), "status"), "routed");
+  std::vector<std::string> warned;
+  for (const auto& w : gridroute::lint(*s))
+    if (w.message.find("severity_skip") != std::string::npos) warned.push_back(w.pointer + ": " + w.message);
+  ASSERT_EQ(warned.size(), 2u) << "std and ladder skip";
+  EXPECT_NE(warned[0].find("/severity_skip: severity_skip of policy"), std::string::npos) << warned[0];
+  EXPECT_NE(warned[0].find("does not declare \"severity\""), std::string::npos) << warned[0];
+  // Declared, the skip applies and nothing is said.
+  for (const auto& w : gridroute::lint(*snap())) EXPECT_EQ(w.message.find("severity_skip"), std::string::npos) << w.message;
+}
+
 TEST(SeveritySkip, ACaseAtLevelZeroKeepsTheRoutedOwner) {
   CaseSpec c;
   c.attrs = R"({"severity": 7})";

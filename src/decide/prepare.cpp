@@ -71,18 +71,17 @@ bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string
   for (std::size_t i = 0; i < count; ++i) {
     const auto& [name, value] = given[i];
     const std::int32_t at = s.find_attr(name);
-    const bool severity = name == "severity";
-    if (at < 0 && !severity) continue;  // undeclared attributes are ignored
+    // Undeclared attributes are ignored (SPEC §4), `severity` too: severity_skip reads a declared one.
+    if (at < 0) continue;
     // NaN and ±Inf (1e400 in JSON) compare in ways no rule means: a declared number must be finite.
     if (value.type == AttrValue::Type::number && !std::isfinite(value.num)) {
       error = cat("attribute '", name, "' must be a finite number (within double range)");
       return false;
     }
-    if (severity && value.type == AttrValue::Type::number) {
+    if (value.type == AttrValue::Type::number && name == "severity") {
       out.has_severity = true;
       out.severity = value.num;
     }
-    if (at < 0) continue;
     AttrType want = s.attr_types[static_cast<std::size_t>(at)];
     bool ok = (want == AttrType::boolean && value.type == AttrValue::Type::boolean) ||
               (want == AttrType::number && value.type == AttrValue::Type::number) ||

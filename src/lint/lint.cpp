@@ -463,6 +463,18 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
         out.push_back(warn(s, cat("/escalation_policies/", p),
                            cat("escalation policy '", s.policies[p].id, "' is never used by any rule or default")));
   }
+
+  // ---- severity_skip without a declared number to read: undeclared attributes are ignored (SPEC §4)
+  {
+    const std::int32_t at = s.find_attr("severity");
+    const bool number = at >= 0 && s.attr_types[static_cast<std::size_t>(at)] == AttrType::number;
+    for (std::size_t p = 0; p < s.policies.size() && !number; ++p)
+      if (s.policies[p].has_skip)
+        out.push_back(warn(s, cat("/escalation_policies/", p, "/severity_skip"),
+                           cat("severity_skip of policy '", s.policies[p].id, "' never applies: /attributes ",
+                               at < 0 ? "does not declare \"severity\"" : "declares \"severity\" as another type than number",
+                               ", and an issue's undeclared attributes are ignored; declare \"severity\": \"number\"")));
+  }
   return out;
 }
 
