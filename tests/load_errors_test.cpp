@@ -422,6 +422,17 @@ TEST(LoadErrors, UnknownFieldsInRules) {
   EXPECT_GE(l.diags.size(), 7u) << dump(l.diags);
 }
 
+// SPEC §2.2: with `categories`, every pattern must match a declared code. An empty list declares none,
+// so even `*` matches nothing (and no issue could ever route).
+TEST(LoadErrors, AStarMatchesNoCodeOfAnEmptyTaxonomy) {
+  std::string r = edit(kRules, R"("categories": [{"code": "a.b.c"}, {"code": "a.b.d"}, {"code": "x.y"}],)",
+                       R"("categories": [],)");
+  r = edit(r, R"({"id": "r-council", "categories": ["a.*"])", R"({"id": "r-council", "categories": ["*"])");
+  Loaded l = load(kJur, r);
+  expect_json_error(l, "rules.json", r, "/rules/0/categories/0", R"("*"])", {"\"*\"", "matches no declared category", "empty list"});
+  expect_json_error(l, "rules.json", r, "/rules/1/categories/0", R"("x.y"],)", {"\"x.y\"", "matches no declared category"});
+}
+
 TEST(LoadErrors, UnknownOperatorInACondition) {
   std::string r = edit(kRules, R"({"attr": "severity", "ge": 2})", R"({"attr": "severity", "ge": 2, "approx": 3})");
   Loaded l = load(kJur, r);

@@ -399,6 +399,12 @@ void Compiler::rules() {
         rerr(p, detail::cat("category pattern \"", pat, "\" must be a code a.b.c, a prefix a.b.*, or *"));
         continue;
       }
+      if (rules_.categories && pat == "*" && rules_.categories->empty()) {
+        // SPEC §2.2: every pattern must match a declared code; an empty taxonomy declares none.
+        rerr(p, "category pattern \"*\" matches no declared category (\"categories\" is an empty list: declare "
+                "the codes, or leave \"categories\" out to accept any dotted code)");
+        continue;
+      }
       if (rules_.categories && pat != "*") {
         // The code itself, or (a prefix) a declared code below it: the first sorted code from "code."
         // on starts with it if any does.
