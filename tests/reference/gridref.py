@@ -519,7 +519,7 @@ class Bundle:
         respond, resolve = self.rule_sla(rule)
         cal = self.cal0(rule, owner)
         if not rule.fallback and policy is not None and policy.skip is not None:
-            sev = issue["attrs_all"].get("severity")
+            sev = issue["attrs"].get("severity")  # undeclared attributes are ignored (SPEC §4)
             if isinstance(sev, (int, float)) and not isinstance(sev, bool) and sev >= policy.skip[0]:
                 k = policy.skip[1]
                 lvl = policy.levels[k]
@@ -577,8 +577,7 @@ class Bundle:
         cell = self.units.get(obj["cell"])
         if cell is None or cell.tier != "cell":
             raise LineError("unknown cell")
-        return {"id": obj["id"], "category": obj["category"], "cell": cell, "at": at, "attrs": decl,
-                "attrs_all": attrs}
+        return {"id": obj["id"], "category": obj["category"], "cell": cell, "at": at, "attrs": decl}
 
 
 class SkipLine(Exception):
