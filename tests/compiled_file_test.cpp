@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/hash.hpp"
+#include "geo/locator.hpp"
 #include "gridroute/bundle.hpp"
 #include "gridroute/engine.hpp"
 #include "gridroute/jsonl.hpp"
@@ -27,6 +28,8 @@ namespace store = gridroute::detail::store;
 
 const fs::path kData = fs::path(GRIDROUTE_SOURCE_DIR) / "tests" / "data" / "compiled";
 const fs::path kLanxi = fs::path(GRIDROUTE_SOURCE_DIR) / "examples" / "lanxi";
+// Written by a build of the current format version (tests/data/compiled/README.md).
+const fs::path kLanxiFile = kData / "lanxi-format2.grb";
 
 std::string read(const fs::path& p) {
   std::ifstream f(p, std::ios::binary);
@@ -78,9 +81,22 @@ std::string with_header(std::string bytes, auto&& edit, bool fix_checksum) {
 }
 
 TEST(CompiledFile, AFileOfAnEarlierBuildOpensAndAnswersTheSame) {
-  auto snap = gridroute::load_bundle((kData / "lanxi-format1.grb").string());
+  auto snap = gridroute::load_bundle(kLanxiFile.string());
   ASSERT_TRUE(snap.ok()) << snap.status();
-  EXPECT_EQ(route_all(*snap, read(kData / "lanxi-issues.jsonl")), read(kData / "lanxi-format1-route.jsonl"));
+  EXPECT_EQ(route_all(*snap, read(kData / "lanxi-issues.jsonl")), read(kData / "lanxi-format2-route.jsonl"));
+  // With cell polygons (examples/xincheng: a hole, an island, a shared border), located lines.
+  auto located = gridroute::load_bundle((kData / "xincheng-format2.grb").string());
+  ASSERT_TRUE(located.ok()) << located.status();
+  EXPECT_EQ(route_all(*located, read(kData / "xincheng-located.jsonl")), read(kData / "xincheng-format2-located.jsonl"));
+}
+
+// Format 1 stored the cell polygons' GeoJSON text; format 2 stores their index. A file of format 1 is
+// refused by name, with what to do.
+TEST(CompiledFile, AFileOfTheFormerFormatIsRefusedByName) {
+  const std::string why = refusal(kData / "lanxi-format1.grb");
+  EXPECT_NE(why.find("compiled bundle format version 1"), std::string::npos) << why;
+  EXPECT_NE(why.find("this build reads format version " + std::to_string(store::kFormatVersion)), std::string::npos) << why;
+  EXPECT_NE(why.find("gridroute compile"), std::string::npos) << why;
 }
 
 TEST(CompiledFile, TheFileAnswersAsTheDirectoryWithTheSameDigest) {
@@ -124,55 +140,106 @@ TEST(CompiledFile, NamesWithQuotesOpenFromTheFileAsFromTheDirectory) {
   fs::remove_all(dir);
 }
 
-// The cell polygons are stored as their GeoJSON text, which a snapshot keeps only when asked.
-TEST(CompiledFile, CellPolygonsAreStoredWhenTheTextIsKept) {
+// The cell polygons are stored as their index (positions, rings, parts, Features), so that opening a file
+// parses no GeoJSON; the R-tree is built again on open.
+TEST(CompiledFile, CellPolygonsAreStoredAsTheirIndex) {
   const fs::path lianshi = fs::path(GRIDROUTE_SHARED_DIR) / "examples-1.1" / "lianshi";
-  if (!fs::exists(lianshi / "cells.geojson") && !fs::exists(lianshi / "jurisdiction.json")) GTEST_SKIP() << lianshi;
-  const fs::path file = temp("lianshi");
-  // A copy of the example whose GeoJSON spans many pages of the file (blank lines at its end), so that
-  // opening the compiled file lets some of them go (see below).
-  const fs::path bundle = fs::path(::testing::TempDir()) / ("lianshi-bundle-" + std::to_string(::getpid()));
-  fs::remove_all(bundle);
-  fs::create_directories(bundle);
-  for (const auto& e : fs::directory_iterator(lianshi))
-    if (e.is_regular_file()) write(bundle / e.path().filename(), read(e.path()));
-  write(bundle / "cells.geojson", read(lianshi / "cells.geojson") + std::string(100'000, '\n'));
-  auto plain = gridroute::load_bundle(bundle.string());
+  if (!fs::exists(lianshi / "cells.geojson")) GTEST_SKIP() << lianshi;
+  auto plain = gridroute::load_bundle(lianshi.string());
   ASSERT_TRUE(plain.ok()) << plain.status();
-  auto refused = gridroute::write_compiled(**plain, file.string());
-  EXPECT_FALSE(refused.ok());
-  EXPECT_NE(refused.message().find("LoadOptions::keep_cells_text"), std::string_view::npos) << refused;
-  gridroute::LoadOptions keep;
-  keep.keep_cells_text = true;
-  auto kept = gridroute::load_bundle(bundle.string(), nullptr, keep);
-  ASSERT_TRUE(kept.ok()) << kept.status();
-  ASSERT_TRUE(gridroute::write_compiled(**kept, file.string()).ok());
+  const fs::path file = temp("lianshi");
+  ASSERT_TRUE(gridroute::write_compiled(**plain, file.string()).ok());
   auto compiled = gridroute::load_bundle(file.string());
   ASSERT_TRUE(compiled.ok()) << compiled.status();
+  const gridroute::geo::Locator& a = *(*plain)->index().locator;
+  const gridroute::geo::Locator& b = *(*compiled)->index().locator;
+  EXPECT_EQ(b.feature_count(), a.feature_count());
+  EXPECT_EQ(b.polygon_count(), a.polygon_count());
+  EXPECT_EQ(b.position_count(), a.position_count());
   const std::string located = read(lianshi / "located.jsonl");
   EXPECT_EQ(route_all(*compiled, located), route_all(*plain, located));
-  // Opened, the snapshot reads the text where it lies in the file and lets its pages go once the polygons
-  // are built; written again, it makes the same file.
+  // --explain reads the Features and the distances as the directory does; lint places the GeoJSON
+  // warnings (a cell without a polygon) as the directory does.
+  {
+    gridroute::LineCodec x(*compiled, {.explain = true}), y(*plain, {.explain = true});
+    std::string p, q, line;
+    std::istringstream in(located);
+    while (std::getline(in, line)) {
+      x.route_line(line, p);
+      y.route_line(line, q);
+    }
+    EXPECT_EQ(p, q);
+  }
+  auto messages = [](const std::vector<gridroute::Diagnostic>& ds) {
+    std::vector<std::string> out;
+    for (const auto& d : ds) out.push_back(d.file + ":" + std::to_string(d.line) + ": " + d.message);
+    return out;
+  };
+  EXPECT_EQ(messages(gridroute::lint(**compiled)), messages(gridroute::lint(**plain)));
+  // Written again from the file, the same file; opened with the checksum beside the reading (the path of
+  // a large file, which lets the positions' pages go behind it), the same polygons.
   const fs::path again = temp("lianshi-again");
   ASSERT_TRUE(gridroute::write_compiled(**compiled, again.string()).ok());
   EXPECT_EQ(read(again), read(file));
-  // The same with the checksum beside the reading, summing block by block and letting the text's pages
-  // go behind it (the path of a large file).
   auto beside = store::open_index(file.string(), 0);
   ASSERT_TRUE(beside.ok()) << beside.status();
   ASSERT_TRUE((*beside)->locator.has_value());
-  EXPECT_EQ((*beside)->locator->polygon_count(), (*kept)->index().locator->polygon_count());
-  auto reopened = gridroute::load_bundle(again.string());
-  ASSERT_TRUE(reopened.ok()) << reopened.status();
-  EXPECT_EQ(route_all(*reopened, located), route_all(*plain, located));
+  EXPECT_EQ((*beside)->locator->polygon_count(), a.polygon_count());
   fs::remove(again);
   fs::remove(file);
-  fs::remove_all(bundle);
+}
+
+// Stored polygons whose checksum is right but whose arrays were not written by gridroute: every offset
+// and cell is checked on open, so a lookup never follows one out of its arrays.
+TEST(CompiledFile, CraftedPolygonsAreRefused) {
+  const std::string good = read(kData / "xincheng-format2.grb");
+  auto section = [&](std::uint32_t tag, std::string& bytes) -> std::pair<char*, std::uint64_t> {
+    store::FileHeader h;
+    std::memcpy(&h, bytes.data(), sizeof(h));
+    for (std::uint32_t i = 0; i < h.section_count; ++i) {
+      store::SectionEntry e;
+      std::memcpy(&e, bytes.data() + sizeof(h) + i * sizeof(e), sizeof(e));
+      if (e.tag == tag) return {bytes.data() + e.offset, e.count};
+    }
+    return {nullptr, 0};
+  };
+  const fs::path file = temp("crafted-polygons");
+  struct Case {
+    std::uint32_t tag;
+    std::size_t offset;  // bytes into the section
+    std::uint32_t value;
+    const char* says;
+  };
+  for (const Case& c : {Case{store::tag("GRNG"), 8, 1u << 30, "positions"},          // ring 1 begins past every position
+                        Case{store::tag("GRNG"), 8, 1, "fewer than four"},           // ring 0 of one position
+                        Case{store::tag("GPRT"), 4, 0, "of no Feature of its cell"},  // part 0 of another cell (unit 0: the root)
+                        Case{store::tag("GPRT"), 8, 0, "has no ring"},               // part 1 from ring 0 again
+                        Case{store::tag("GPFE"), 0, 1u << 20, "of no Feature"},      // part 0 of a Feature past the list
+                        Case{store::tag("GFEA"), 0, 7u << 20, "not of a cell"}}) {   // Feature 0 of no unit
+    write(file, with_header(good, [&](store::FileHeader&, std::string& b) {
+            auto [at, count] = section(c.tag, b);
+            ASSERT_NE(at, nullptr) << c.tag;
+            ASSERT_GT(count, 1u) << c.tag;
+            std::memcpy(at + c.offset, &c.value, sizeof(c.value));
+          }, true));
+    const std::string why = refusal(file);
+    EXPECT_NE(why.find("not a valid compiled bundle: the cell polygons: "), std::string::npos) << c.tag << ": " << why;
+    EXPECT_NE(why.find(c.says), std::string::npos) << c.tag << ": " << why;
+  }
+  // A position out of range (longitude 400).
+  write(file, with_header(good, [&](store::FileHeader&, std::string& b) {
+          auto [at, count] = section(store::tag("GPTS"), b);
+          ASSERT_NE(at, nullptr);
+          const double lon = 400;
+          std::memcpy(at + 16, &lon, sizeof(lon));
+        }, true));
+  EXPECT_NE(refusal(file).find("not a longitude and latitude in range"), std::string::npos);
+  fs::remove(file);
 }
 
 TEST(CompiledFile, AnotherFormatVersionIsRefusedByName) {
   const fs::path file = temp("version");
-  write(file, with_header(read(kData / "lanxi-format1.grb"),
+  write(file, with_header(read(kLanxiFile),
                           [](store::FileHeader& h, std::string&) { h.format_version = store::kFormatVersion + 1; }, true));
   const std::string why = refusal(file);
   EXPECT_NE(why.find("format version " + std::to_string(store::kFormatVersion + 1)), std::string::npos) << why;
@@ -182,7 +249,7 @@ TEST(CompiledFile, AnotherFormatVersionIsRefusedByName) {
 }
 
 TEST(CompiledFile, TruncatedCorruptedAndForeignFilesAreRefused) {
-  const std::string good = read(kData / "lanxi-format1.grb");
+  const std::string good = read(kLanxiFile);
   const fs::path file = temp("bad");
   write(file, good.substr(0, good.size() / 2));
   EXPECT_NE(refusal(file).find("truncated"), std::string::npos);
@@ -205,7 +272,7 @@ TEST(CompiledFile, TruncatedCorruptedAndForeignFilesAreRefused) {
 // A large file's checksum runs beside the reading of its sections: a mismatch still refuses the file,
 // whatever the reading made of the bytes (here every file takes that path).
 TEST(CompiledFile, AChecksumVerifiedBesideTheReadingStillRefuses) {
-  const std::string good = read(kData / "lanxi-format1.grb");
+  const std::string good = read(kLanxiFile);
   const fs::path file = temp("beside");
   write(file, good);
   auto opened = store::open_index(file.string(), 0);
@@ -227,7 +294,7 @@ TEST(CompiledFile, AChecksumVerifiedBesideTheReadingStillRefuses) {
 // A file whose checksum is right but whose sections were not written by gridroute: every index is
 // checked on open, so it is refused rather than followed.
 TEST(CompiledFile, ACraftedFileWithARightChecksumIsRefused) {
-  const std::string good = read(kData / "lanxi-format1.grb");
+  const std::string good = read(kLanxiFile);
   auto section = [&](std::uint32_t tag, std::string& bytes) -> char* {
     store::FileHeader h;
     std::memcpy(&h, bytes.data(), sizeof(h));
@@ -267,7 +334,10 @@ TEST(CompiledFile, FuzzFindingsAreRefused) {
   for (const auto& e : fs::directory_iterator(dir)) {
     std::string bytes = read(e.path());
     if (bytes.size() >= sizeof(store::FileHeader))
-      bytes = with_header(bytes, [&](store::FileHeader& h, std::string& b) { h.file_size = b.size(); }, true);
+      bytes = with_header(bytes, [&](store::FileHeader& h, std::string& b) {
+        h.file_size = b.size();
+        h.format_version = store::kFormatVersion;  // (found under format 1: as far into the checks as they go)
+      }, true);
     auto index = store::open_index_bytes(bytes, e.path().filename().string());
     EXPECT_FALSE(index.ok()) << e.path() << " opened";
     if (!index.ok()) EXPECT_NE(index.status().message().find(e.path().filename().string()), std::string_view::npos);
@@ -279,7 +349,7 @@ TEST(CompiledFile, FuzzFindingsAreRefused) {
 TEST(CompiledFile, LoadOptionsLimitsApplyToFilesToo) {
   gridroute::LoadOptions small;
   small.max_units = 3;
-  EXPECT_NE(refusal(kData / "lanxi-format1.grb", small).find("max_units"), std::string::npos);
+  EXPECT_NE(refusal(kLanxiFile, small).find("max_units"), std::string::npos);
 }
 
 // A reload swaps to the new file; a snapshot of the old one keeps answering (its mapping stays valid

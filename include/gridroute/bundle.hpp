@@ -45,8 +45,8 @@ struct LoadOptions {
   std::size_t max_tiers = 32;
   std::size_t max_calendars = 10'000;
   std::size_t max_errors = 1000;  // stop collecting after this many
-  // Keep the cells_geojson text in the snapshot, so that write_compiled can store the cell polygons
-  // (`gridroute compile` sets it). Off by default: the text can be as large as the polygons' index.
+  // No effect since compiled bundle format 2: a compiled file stores the cell polygons' index, which every
+  // snapshot holds, not their GeoJSON text. Kept so that code which sets it still compiles.
   bool keep_cells_text = false;
 };
 

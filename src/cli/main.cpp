@@ -64,9 +64,7 @@ int cmd_compile(const std::vector<std::string>& args) {
   }
   if (dir.empty()) return usage_error("compile: missing BUNDLE");
   if (out.empty()) return usage_error("compile: missing -o FILE");
-  gridroute::LoadOptions options;
-  options.keep_cells_text = true;  // the file stores the cell polygons' GeoJSON
-  auto snap = load_or_report(dir, options);
+  auto snap = load_or_report(dir, gridroute::LoadOptions{});
   if (!snap) return 1;
   if (auto st = gridroute::write_compiled(*snap, out); !st.ok()) {
     std::cerr << "gridroute: " << st.message() << "\n";

@@ -353,9 +353,6 @@ struct Index {
   // boundary within snap_meters.
   std::optional<geo::Locator> locator;
   double snap_meters = 0;
-  // The GeoJSON the locator was built from, kept so that a compiled bundle file can build it again: owned
-  // after a compile with LoadOptions::keep_cells_text, borrowed from the file's mapping after an open.
-  Column<char> cells_text;
   std::string cells_label;
   std::optional<std::string> cells_id_property;
   // A compiled bundle file's mapping, when columns are borrowed from it (store/): kept alive with the index.

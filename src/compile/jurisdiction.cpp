@@ -416,7 +416,6 @@ void Compiler::cells() {
   for (Diagnostic& d : diags) problems_.placed(std::move(d));
   if (loc.ok()) {
     s_->locator.emplace(std::move(*loc));
-    if (opt_.keep_cells_text) s_->cells_text.assign(src.text.begin(), src.text.end());
     s_->cells_label = src.label;
     s_->cells_id_property = src.id_property;
   }

@@ -971,11 +971,6 @@ std::shared_ptr<Locator::Impl> build_impl(Reader& reader, const std::string& lab
   impl->parts.shrink_to_fit();
   impl->part_feature.shrink_to_fit();
   impl->features.shrink_to_fit();
-  for (std::size_t p = 0; p < impl->part_count(); ++p) impl->cells_with_polygon.push_back(impl->parts[p].cell);
-  std::sort(impl->cells_with_polygon.begin(), impl->cells_with_polygon.end());
-  impl->cells_with_polygon.erase(std::unique(impl->cells_with_polygon.begin(), impl->cells_with_polygon.end()),
-                                 impl->cells_with_polygon.end());
-  impl->cells_with_polygon.shrink_to_fit();
   impl->build_index();
   return impl;
 }

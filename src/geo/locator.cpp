@@ -74,6 +74,12 @@ detail::IndexBox detail::index_box(const Box& b) {
 }
 
 void Locator::Impl::build_index() {
+  cells_with_polygon.clear();
+  for (std::size_t p = 0; p < part_count(); ++p) cells_with_polygon.push_back(parts[p].cell);
+  std::sort(cells_with_polygon.begin(), cells_with_polygon.end());
+  cells_with_polygon.erase(std::unique(cells_with_polygon.begin(), cells_with_polygon.end()), cells_with_polygon.end());
+  cells_with_polygon.shrink_to_fit();
+
   std::vector<detail::BoxValue> boxes;
   boxes.reserve(part_count());
   for (std::uint32_t p = 0; p < part_count(); ++p) boxes.emplace_back(detail::index_box(part_box(p)), p);

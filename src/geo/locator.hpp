@@ -44,6 +44,8 @@ namespace gridroute::geo {
 
 // `locate` found no cell; the line is then rejected with kOutsideMessage.
 inline constexpr std::int32_t kOutside = -1;
+
+struct StoredPolygons;  // polygons.hpp
 inline constexpr const char* kOutsideMessage = "location outside every cell";
 
 // A WGS 84 position: longitude, latitude, degrees.
@@ -169,6 +171,20 @@ class Locator {
   std::size_t position_count() const;  // positions of all rings, closing ones included
   // Heap bytes held (coordinates, offsets, the R-tree, the strip indexes).
   std::size_t bytes() const;
+
+  // ---- a compiled bundle file (src/store/index_file.cpp) stores the arrays the index is built from
+  // (polygons.hpp: StoredPolygons), not the GeoJSON text, so that opening it does not parse again.
+  // What to store: views of this Locator's arrays.
+  StoredPolygons stored() const;
+  // A Locator from stored arrays: every offset, count and coordinate checked (rings closed and of four
+  // positions at least, every cell one for which `is_cell` is true), the R-tree and strips built again.
+  // The arrays are copied; `copied` is told of each block of positions once it is copied (a memory map
+  // lets its pages go, so that the open does not hold the positions twice). An InvalidArgument status
+  // says what is wrong.
+  using IsCell = absl::FunctionRef<bool(std::int32_t cell)>;
+  using Copied = absl::FunctionRef<void(const void* bytes, std::size_t size)>;
+  static absl::StatusOr<Locator> from_stored(std::string label, const StoredPolygons& stored, IsCell is_cell,
+                                             Copied copied);
 
   Locator(const Locator&) = default;
   Locator& operator=(const Locator&) = default;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -93,6 +94,16 @@ struct FeatureInfo {
 
 namespace gridroute::geo {
 
+// What a compiled bundle file stores of a Locator (Locator::stored, Locator::from_stored): the arrays
+// above, each with its closing entry. The strips of `rings` are not used (built again with the R-tree).
+struct StoredPolygons {
+  std::span<const detail::Pt> points;
+  std::span<const detail::RingInfo> rings;
+  std::span<const detail::PartInfo> parts;
+  std::span<const std::uint32_t> part_feature;
+  std::span<const detail::FeatureInfo> features;
+};
+
 struct Locator::Impl {
   using Pt = detail::Pt;
 
@@ -115,7 +126,8 @@ struct Locator::Impl {
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
 
-  // Builds the boxes, the R-tree and the strip indexes once pts/rings/parts are filled.
+  // Builds the list of cells with a polygon, the boxes, the R-tree and the strip indexes once
+  // pts/rings/parts are filled.
   void build_index();
 
   std::size_t part_count() const { return parts.empty() ? 0 : parts.size() - 1; }

@@ -273,7 +273,7 @@ struct BundleReader::Impl {
       "changed while the bundle was being loaded (its size changed during the read); load it again "
       "once it is stable, or replace bundles by renaming a complete directory";
 
-  // The cell polygons of a bundle directory, unless LoadOptions::keep_cells_text: read by chunks while
+  // The cell polygons of a bundle directory: read by chunks while
   // they are parsed (geo::CellsSource::read), so that the whole text is never held; digested as they pass.
   struct CellsStream {
     int fd = -1;
@@ -811,7 +811,7 @@ struct BundleReader::Impl {
     if (!dir_.empty()) {
       std::filesystem::path p = std::filesystem::path(dir_) / name;
       t.names[k] = p.string();
-      if (kind == FileId::cells_geojson && !opt_.keep_cells_text) {
+      if (kind == FileId::cells_geojson) {
         auto s = std::make_unique<CellsStream>();
         s->fd = open_checked(t.names[k], t.names[k], field, s->st);
         if (s->fd < 0) return false;

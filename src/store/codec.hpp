@@ -78,11 +78,6 @@ class Encoder {
     }
   }
   void count(std::size_t n) { put(static_cast<std::uint64_t>(n)); }
-  // Bytes as a std::string is written (its size, then the bytes): Decoder::view_bytes reads them in place.
-  void put_bytes(std::string_view v) {
-    count(v.size());
-    raw(v.data(), v.size());
-  }
   void raw(const void* p, std::size_t n) { out_.append(static_cast<const char*>(p), n); }
   const std::string& bytes() const { return out_; }
 
@@ -166,14 +161,6 @@ class Decoder {
     }
     if (n > 0) std::memcpy(dst, p_.data(), n);
     p_.remove_prefix(n);
-  }
-  // Bytes written by Encoder::put_bytes (or a std::string), as a view into the decoded bytes: no copy.
-  std::string_view view_bytes() {
-    const std::size_t n = count(1);
-    if (failed_) return {};
-    const std::string_view v = p_.substr(0, n);
-    p_.remove_prefix(n);
-    return v;
   }
   void fail() { failed_ = true; }
   bool failed() const { return failed_; }

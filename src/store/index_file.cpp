@@ -15,6 +15,7 @@
 #include "base/strings.hpp"
 #include "base/text.hpp"
 #include "compile/candidates.hpp"
+#include "geo/polygons.hpp"
 #include "gridroute/version.hpp"
 #include "store/codec.hpp"
 #include "store/file.hpp"
@@ -40,7 +41,7 @@ namespace {
 
 // A member added to Index must be stored here (and kFormatVersion raised), or derived on open as
 // Index::merged and Index::scope_tins are: this fails the build until then.
-static_assert(sizeof(void*) != 8 || sizeof(Index) == 2512,
+static_assert(sizeof(void*) != 8 || sizeof(Index) == 2472,
               "Index changed: store the new member in write_index/open_index and raise kFormatVersion");
 
 // Section tags.
@@ -55,6 +56,9 @@ constexpr std::uint32_t kCandidates = tag("CAND"), kGroups = tag("GRPS"), kMulti
 constexpr std::uint32_t kScopeNodes = tag("SCND"), kScopePositions = tag("SCNP");
 constexpr std::uint32_t kCategoryGroupOffset = tag("CGRO"), kCategoryGroups = tag("CGRP");
 constexpr std::uint32_t kRuleGroupOffset = tag("RGRO"), kRuleGroups = tag("RGRP");
+// The cell polygons (geo::StoredPolygons): positions, rings, parts, each part's Feature, the Features.
+constexpr std::uint32_t kGeoPoints = tag("GPTS"), kGeoRings = tag("GRNG"), kGeoParts = tag("GPRT");
+constexpr std::uint32_t kGeoPartFeature = tag("GPFE"), kGeoFeatures = tag("GFEA");
 
 // A calendar as its constructor's arguments (days as days since 1970-01-01).
 struct StoredCalendar {
@@ -116,7 +120,6 @@ std::string meta_bytes(const Index& s) {
   e.put(s.fallback);
   e.put(s.fallback_rule);
   e.put(s.digest);
-  e.put_bytes(std::string_view(s.cells_text.data(), s.cells_text.size()));
   e.put(s.cells_label);
   e.put(s.cells_id_property);
   e.put(s.snap_meters);
@@ -156,6 +159,12 @@ FileWriter writer_for(const Index& s, const std::string& meta) {
   w.add(kCategoryGroups, std::span<const std::int32_t>(s.category_groups));
   w.add(kRuleGroupOffset, std::span<const std::uint32_t>(s.rule_group_offset));
   w.add(kRuleGroups, std::span<const std::int32_t>(s.rule_groups));
+  const geo::StoredPolygons polygons = s.locator ? s.locator->stored() : geo::StoredPolygons{};
+  w.add(kGeoPoints, polygons.points);
+  w.add(kGeoRings, polygons.rings);
+  w.add(kGeoParts, polygons.parts);
+  w.add(kGeoPartFeature, polygons.part_feature);
+  w.add(kGeoFeatures, polygons.features);
   return w;
 }
 
@@ -286,10 +295,6 @@ class Opener {
     d.get(s.fallback);
     d.get(s.fallback_rule);
     d.get(s.digest);
-    {  // used where it lies in the file, not copied (about a gigabyte for a million cells)
-      const std::string_view text = d.view_bytes();
-      s.cells_text.borrow(text.data(), text.size());
-    }
     d.get(s.cells_label);
     d.get(s.cells_id_property);
     d.get(s.snap_meters);
@@ -551,34 +556,33 @@ class Opener {
 
   bool finish() {
     Index& s = *s_;
-    if (s.cells_label.empty()) return true;
-    // The text is parsed where it lies in the map, a chunk at a time, each chunk's pages let go once
-    // copied to the parser (they stay in the page cache): the open holds the polygons' index, not their
-    // text as well. Only a text with an error is asked for whole, to place each error.
-    const std::string_view text(s.cells_text.data(), s.cells_text.size());
-    geo::CellsSource src{{}, s.cells_label, s.cells_id_property};
-    std::size_t read = 0;
-    geo::CellsChunks chunks{[&](char* buf, std::size_t size) -> std::ptrdiff_t {
-                              const std::size_t n = std::min(size, text.size() - read);
-                              if (n > 0) std::memcpy(buf, text.data() + read, n);
-                              f_->release(text.data() + read, n);
-                              read += n;
-                              return static_cast<std::ptrdiff_t>(n);
-                            },
-                            [&]() -> std::optional<std::string_view> { return text; }};
-    std::vector<Diagnostic> diags;
-    auto loc = geo::Locator::load(
-        src, chunks,
-        [&](std::string_view id) -> std::int32_t {
-          const UnitId u = s.find_unit(id);
-          return u != kNone && s.hot[u].tier == s.cell_tier ? u : -1;
+    geo::StoredPolygons stored;
+    bool ok = span_of(kGeoPoints, stored.points) && span_of(kGeoRings, stored.rings) &&
+              span_of(kGeoParts, stored.parts) && span_of(kGeoPartFeature, stored.part_feature) &&
+              span_of(kGeoFeatures, stored.features);
+    if (!ok) return false;
+    if (s.cells_label.empty()) {
+      if (!stored.points.empty() || !stored.rings.empty() || !stored.parts.empty() || !stored.features.empty())
+        return bad("cell polygons without the name of their file");
+      return true;
+    }
+    // Copied out of the map (into memory that asks for huge pages: a lookup on a large layer is bound by
+    // its misses, TLB misses included), then the map's pages are let go (they stay in the page cache).
+    auto loc = geo::Locator::from_stored(
+        s.cells_label, stored,
+        [&s](std::int32_t cell) {
+          return cell >= 0 && static_cast<std::size_t>(cell) < s.hot.size() && s.hot[cell].tier == s.cell_tier;
         },
-        &diags);
-    // The text's pages leave this process once the polygons are built from them (only a compile from
-    // this file reads them again).
-    f_->release(text.data(), text.size());
-    if (!loc.ok()) return bad(cat("the cell polygons: ", loc.status().message()));
+        [this](const void* p, std::size_t n) { f_->release(p, n); });
+    if (!loc.ok()) return bad(std::string(loc.status().message()));
     s.locator.emplace(std::move(*loc));
+    return true;
+  }
+  template <class T>
+  bool span_of(std::uint32_t t, std::span<const T>& out) {
+    auto sec = f_->section<T>(t);
+    if (!sec.ok()) return bad(std::string(sec.status().message()));
+    out = *sec;
     return true;
   }
 
@@ -596,10 +600,6 @@ std::string index_bytes(const Index& index) {
 }
 
 absl::Status write_index(const Index& index, const std::string& path) {
-  if (!index.cells_label.empty() && index.cells_text.empty())
-    return absl::FailedPreconditionError(
-        cat(path, ": not written: the bundle's cell polygons (", index.cells_label,
-            ") were not kept; load it with LoadOptions::keep_cells_text (gridroute compile does)"));
   const std::string meta = meta_bytes(index);
   return writer_for(index, meta).write(path, index.digest, producer());
 }
@@ -620,10 +620,12 @@ absl::StatusOr<std::unique_ptr<Index>> open_index(const std::string& path, std::
   }
   std::jthread checksum;
   try {
-    // A large META section is the cell polygons' text, read once by the checksum and once by the parse:
-    // the checksum lets its pages go behind it, as the parse does (Opener::finish).
+    // A large layer's positions are read once by the checksum and once by the copy: the checksum lets
+    // their pages go behind it, as the copy does (Opener::finish).
     std::span<const char> let_go;
-    if (auto meta = file->section<char>(kMeta); meta.ok() && meta->size() >= checksum_thread_bytes) let_go = *meta;
+    if (auto points = file->section<geo::detail::Pt>(kGeoPoints);
+        points.ok() && points->size_bytes() >= checksum_thread_bytes)
+      let_go = std::span<const char>(reinterpret_cast<const char*>(points->data()), points->size_bytes());
     checksum = std::jthread([&sum, &file, let_go] { sum = file->verify_checksum(let_go); });
   } catch (const std::system_error&) {
     sum = file->verify_checksum();  // no thread to be had: one after the other

@@ -6,6 +6,8 @@
 // object in valid UTF-8, and every diagnostic must name a file and carry a valid UTF-8 message.
 #pragma once
 
+#include <algorithm>
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -20,6 +22,7 @@
 
 #include "gridroute/engine.hpp"
 #include "compile/index.hpp"
+#include "geo/polygons.hpp"
 #include "gridroute/jsonl.hpp"
 
 namespace fuzz {
@@ -142,6 +145,21 @@ inline void exercise(const std::shared_ptr<const gridroute::Snapshot>& snap) {
       out.clear();
       codec.escalate_line(kase, 1795000000000000, out);
       check_record(out, "action");
+    }
+  }
+  // With cell polygons: points at the first positions of the layer and beside them, explained, so that
+  // the lookup, the snap and --explain walk whatever arrays the snapshot holds.
+  if (const auto& locator = snap->index().locator; locator && !cats.empty()) {
+    const gridroute::geo::StoredPolygons stored = locator->stored();
+    for (std::size_t i = 0; i < stored.points.size() && i < 8; ++i) {
+      for (double d : {0.0, 1e-4, -3e-3}) {
+        const double lon = std::clamp(stored.points[i].x + d, -180.0, 180.0), lat = std::clamp(stored.points[i].y - d, -90.0, 90.0);
+        std::string issue = R"({"id": "G", "category": ")" + cats[0] + R"(", "location": [)" + std::to_string(lon) +
+                            ", " + std::to_string(lat) + R"(], "at": "2026-11-20T21:15:00+08:00"})";
+        out.clear();
+        codec.route_line(issue, out);
+        check_record(out, "status");
+      }
     }
   }
 }
