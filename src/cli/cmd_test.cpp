@@ -43,7 +43,20 @@ int cmd_test(const std::vector<std::string>& args) {
   std::string text;
   if (!read_whole_file(tests_path, text)) return 3;
   auto snap = load_reporting(pos[0]);
-  if (!snap) return 1;
+  if (!snap) {
+    // No test can pass against a refused bundle: each counts as failed, and the last line says so.
+    std::size_t tests = 0;
+    bool first = true;
+    for (std::string_view rest = text; !rest.empty();) {
+      const std::size_t nl = rest.find('\n');
+      std::string_view line = rest.substr(0, nl);
+      rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+      tests += detail::clean_line(line, first);
+      first = false;
+    }
+    std::cout << "0 passed, " << tests << " failed (the bundle has errors: no test was run)\n";
+    return 1;
+  }
 
   // Lines are read as `route` reads them: instants without an offset in the jurisdiction's zone when it
   // sets local_times (SPEC §4).

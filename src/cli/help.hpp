@@ -127,12 +127,14 @@ suspended, extended_to) and writes one action per line at TIME (RFC 3339 with an
 
 inline constexpr std::string_view kTestHelp = R"(Usage: gridroute test BUNDLE TESTS.jsonl [--verbose]
 
-Each line of TESTS.jsonl is an issue line with an "expect" object of decision fields:
+Each line of TESTS.jsonl (- for standard input) is an issue line with an "expect" object of decision
+fields:
   {"id": "T1", "category": "street.vending.gate", "cell": "qiaodong-a-01",
    "at": "2026-11-16T10:00:00+08:00", "expect": {"rule": "vending-gate", "handler": "squad-1"}}
 The fields a test may name: status, rule, handler, role, department, unit, cell, level, escalation,
 alternates, assist (lists, in order), respond_by, resolve_by (compared as instants, so any offset
-will do), fallback. A test passes when every field it names equals the decision's. Each failure is
+will do), fallback. A test passes when every field it names equals the decision's (`cell` is the cell
+found from a location: a decision for an issue that gave its cell carries none). Each failure is
 printed as FILE:LINE: ID with the field, the expected and the actual value, and the decision's
 --explain trace; the last line is "N passed, M failed".
 

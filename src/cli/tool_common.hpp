@@ -75,7 +75,18 @@ inline bool parse_count(const std::string& text, std::size_t lo, std::size_t hi,
 }
 
 // Reads a whole file; on failure prints "gridroute: cannot read PATH: why" and returns false.
+// `-` is standard input.
 inline bool read_whole_file(const std::string& path, std::string& out) {
+  if (path == "-") {
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    if (std::cin.bad()) {
+      std::cerr << "gridroute: cannot read standard input: " << std::strerror(errno) << "\n";
+      return false;
+    }
+    out = std::move(ss).str();
+    return true;
+  }
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     std::cerr << "gridroute: cannot read " << path << ": is a directory\n";

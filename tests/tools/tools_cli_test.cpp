@@ -129,7 +129,16 @@ TEST(ToolsCli, TestExitStatuses) {
   EXPECT_EQ(missing.code, 3);
   EXPECT_NE(missing.err.find("cannot read"), std::string::npos);
   EXPECT_EQ(cli({"test", kLanxi.string(), scratch().string()}).code, 3);  // a directory
-  EXPECT_EQ(cli({"test", (scratch() / "no-bundle").string(), (kLanxi / "tests.jsonl").string()}).code, 1);
+  // Against a bundle with errors no test runs: each counts as failed, and the last line says so.
+  auto refused = cli({"test", (scratch() / "no-bundle").string(), (kLanxi / "tests.jsonl").string()});
+  EXPECT_EQ(refused.code, 1);
+  ASSERT_FALSE(lines_of(refused.out).empty()) << refused.err;
+  EXPECT_EQ(lines_of(refused.out).back(), "0 passed, 35 failed (the bundle has errors: no test was run)");
+  // `-` is standard input.
+  auto piped = cli({"test", kLanxi.string(), "-"}, read_text(kLanxi / "tests.jsonl"));
+  EXPECT_EQ(piped.code, 0) << piped.err;
+  ASSERT_FALSE(lines_of(piped.out).empty()) << piped.err;
+  EXPECT_EQ(lines_of(piped.out).back(), "35 passed, 0 failed");
   auto help = cli({"test", "--help"});
   EXPECT_EQ(help.code, 0);
   EXPECT_EQ(help.out.rfind("Usage: gridroute test BUNDLE TESTS.jsonl", 0), 0u);
