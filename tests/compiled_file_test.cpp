@@ -177,7 +177,7 @@ TEST(CompiledFile, CellPolygonsAreStoredAsTheirIndex) {
   };
   EXPECT_EQ(messages(gridroute::lint(**compiled)), messages(gridroute::lint(**plain)));
   // Written again from the file, the same file; opened with the checksum beside the reading (the path of
-  // a large file, which lets the positions' pages go behind it), the same polygons.
+  // a large file), the same polygons.
   const fs::path again = temp("lianshi-again");
   ASSERT_TRUE(gridroute::write_compiled(**compiled, again.string()).ok());
   EXPECT_EQ(read(again), read(file));

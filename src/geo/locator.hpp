@@ -178,13 +178,12 @@ class Locator {
   StoredPolygons stored() const;
   // A Locator from stored arrays: every offset, count and coordinate checked (rings closed and of four
   // positions at least, every cell one for which `is_cell` is true), the R-tree and strips built again.
-  // The arrays are copied; `copied` is told of each block of positions once it is copied (a memory map
-  // lets its pages go, so that the open does not hold the positions twice). An InvalidArgument status
-  // says what is wrong.
+  // The positions, most of the bytes, are read where they lie (a compiled file's memory map, shared by
+  // every process that opens the file), kept alive by `owner`; the smaller arrays are copied. An
+  // InvalidArgument status says what is wrong.
   using IsCell = absl::FunctionRef<bool(std::int32_t cell)>;
-  using Copied = absl::FunctionRef<void(const void* bytes, std::size_t size)>;
   static absl::StatusOr<Locator> from_stored(std::string label, const StoredPolygons& stored, IsCell is_cell,
-                                             Copied copied);
+                                             std::shared_ptr<const void> owner);
 
   Locator(const Locator&) = default;
   Locator& operator=(const Locator&) = default;

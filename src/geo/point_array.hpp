@@ -39,7 +39,18 @@ class PointArray {
     std::swap(p_, o.p_);
     std::swap(size_, o.size_);
     std::swap(bytes_, o.bytes_);
+    std::swap(borrowed_, o.borrowed_);
   }
+
+  // Positions that lie elsewhere (a compiled file's memory map, which must outlive this array): read in
+  // place, never written or freed.
+  void borrow(const Pt* p, std::size_t n) {
+    release();
+    p_ = const_cast<Pt*>(p);
+    size_ = n;
+    borrowed_ = true;
+  }
+  bool borrowed() const { return borrowed_; }
 
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
@@ -101,6 +112,12 @@ class PointArray {
   }
 
   void release() noexcept {
+    if (borrowed_) {
+      p_ = nullptr;
+      size_ = bytes_ = 0;
+      borrowed_ = false;
+      return;
+    }
     if (!p_) return;
 #if defined(__linux__)
     ::munmap(p_, bytes_);
@@ -113,7 +130,8 @@ class PointArray {
 
   Pt* p_ = nullptr;
   std::size_t size_ = 0;
-  std::size_t bytes_ = 0;
+  std::size_t bytes_ = 0;  // 0 when borrowed
+  bool borrowed_ = false;
 };
 
 }  // namespace gridroute::geo::detail

@@ -108,6 +108,7 @@ struct Locator::Impl {
   using Pt = detail::Pt;
 
   std::string label;
+  std::shared_ptr<const void> owner;  // what `pts` lies in when borrowed (a compiled file's mapping)
   detail::PointArray pts;
   detail::HugeVector<detail::RingInfo> rings;
   detail::HugeVector<detail::PartInfo> parts;

@@ -32,7 +32,7 @@ absl::Status refuse(std::string what) { return absl::InvalidArgumentError(cat("t
 }  // namespace
 
 absl::StatusOr<Locator> Locator::from_stored(std::string label, const StoredPolygons& s, IsCell is_cell,
-                                             Copied copied) {
+                                             std::shared_ptr<const void> owner) {
   // The closing entries: a ring table and a part table of one entry are an empty layer.
   if (s.rings.empty() || s.parts.empty()) return refuse("no closing ring or part entry");
   const std::size_t ring_count = s.rings.size() - 1, part_count = s.parts.size() - 1;
@@ -64,19 +64,13 @@ absl::StatusOr<Locator> Locator::from_stored(std::string label, const StoredPoly
 
   auto impl = std::make_shared<Impl>();
   impl->label = std::move(label);
-  // The positions a block at a time: each checked, copied, and its pages let go.
-  constexpr std::size_t kBlock = (std::size_t{16} << 20) / sizeof(detail::Pt);
-  for (std::size_t at = 0; at < s.points.size(); at += kBlock) {
-    const std::size_t n = std::min(kBlock, s.points.size() - at);
-    for (std::size_t i = at; i < at + n; ++i) {
-      const detail::Pt p = s.points[i];
-      if (!(std::fabs(p.x) <= 180) || !(std::fabs(p.y) <= 90))
-        return refuse(cat("position ", i, " is not a longitude and latitude in range"));
-    }
-    impl->pts.append(s.points.data() + at, n);
-    copied(s.points.data() + at, n * sizeof(detail::Pt));
+  impl->owner = std::move(owner);
+  for (std::size_t i = 0; i < s.points.size(); ++i) {
+    const detail::Pt p = s.points[i];
+    if (!(std::fabs(p.x) <= 180) || !(std::fabs(p.y) <= 90))
+      return refuse(cat("position ", i, " is not a longitude and latitude in range"));
   }
-  impl->pts.shrink_to_fit();
+  impl->pts.borrow(s.points.data(), s.points.size());
   for (std::size_t r = 0; r < ring_count; ++r) {
     const detail::Pt a = impl->pts[s.rings[r].begin], b = impl->pts[s.rings[r + 1].begin - 1];
     if (a.x != b.x || a.y != b.y) return refuse(cat("ring ", r, " is not closed"));

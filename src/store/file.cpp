@@ -158,14 +158,6 @@ absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::from_bytes(std::st
   return std::shared_ptr<const MappedFile>(std::move(m));
 }
 
-void MappedFile::release(const void* p, std::size_t n) const {
-  if (!region_ || n == 0) return;
-  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
-  const auto begin = reinterpret_cast<std::uintptr_t>(p), end = begin + n;
-  const std::uintptr_t first = (begin + page - 1) / page * page, last = end / page * page;  // whole pages only
-  if (first < last) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
-}
-
 void MappedFile::populate(const void* p, std::size_t n) const {
 #ifdef MADV_POPULATE_READ  // Linux 5.14; refused harmlessly by an older kernel
   if (!region_ || n == 0) return;
@@ -178,34 +170,12 @@ void MappedFile::populate(const void* p, std::size_t n) const {
 #endif
 }
 
-absl::Status MappedFile::verify_checksum(std::span<const char> let_go) const {
+absl::Status MappedFile::verify_checksum() const {
   FileHeader h;
   std::memcpy(&h, data_, sizeof(h));
-  std::uint64_t sum = 0;
-  if (let_go.empty() || !region_) {
-    // The checksum reads every page: map them all in one call rather than take a fault every 4 KiB.
-    populate(data_, size_);
-    sum = XXH3_64bits(data_ + sizeof(FileHeader), size_ - sizeof(FileHeader));
-  } else {
-    // Block by block (the same sum), each block's pages mapped in one call, the part of `let_go` in it
-    // released once summed.
-    constexpr std::size_t kBlock = std::size_t{32} << 20;
-    std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
-    if (!state || XXH3_64bits_reset(state.get()) != XXH_OK)
-      return absl::ResourceExhaustedError(cat(label_, ": out of memory"));
-    const char* const go_begin = let_go.data();
-    const char* const go_end = let_go.data() + let_go.size();
-    for (std::size_t at = sizeof(FileHeader); at < size_; at += kBlock) {
-      const std::size_t n = std::min(kBlock, size_ - at);
-      const char* p = data_ + at;
-      populate(p, n);
-      XXH3_64bits_update(state.get(), p, n);
-      const char* b = std::max(p, go_begin);
-      const char* e = std::min(p + n, go_end);
-      if (b < e) release(b, static_cast<std::size_t>(e - b));
-    }
-    sum = XXH3_64bits_digest(state.get());
-  }
+  // The checksum reads every page: map them all in one call rather than take a fault every 4 KiB.
+  populate(data_, size_);
+  const std::uint64_t sum = XXH3_64bits(data_ + sizeof(FileHeader), size_ - sizeof(FileHeader));
   if (sum != h.checksum)
     return absl::InvalidArgumentError(
         cat(label_, ": checksum mismatch: the file is corrupted; compile the bundle again"));

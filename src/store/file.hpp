@@ -103,10 +103,8 @@ class MappedFile {
                                                                 Checksum checksum = Checksum::verify);
   static absl::StatusOr<std::shared_ptr<const MappedFile>> from_bytes(std::string bytes, std::string label,
                                                                       Checksum checksum = Checksum::verify);
-  // The refusal of a file whose checksum does not match its bytes (thread-safe: reads only). The pages of
-  // `let_go` (a part of the file read once, such as the cell polygons' text) are released (see release())
-  // as soon as they are summed, so that the check does not keep them all in memory at once.
-  absl::Status verify_checksum(std::span<const char> let_go = {}) const;
+  // The refusal of a file whose checksum does not match its bytes (thread-safe: reads only).
+  absl::Status verify_checksum() const;
   // Whether the start of the file at `path` is the magic of a compiled bundle (without opening it fully).
   static bool looks_compiled(const std::string& path);
 
@@ -129,10 +127,6 @@ class MappedFile {
     return std::span<const T>(reinterpret_cast<const T*>(raw->first), raw->second);
   }
   bool has(std::uint32_t t) const;
-  // The pages of [p, p + n), which must lie in the file, are not needed for a while: a mapped file drops
-  // them from the process's resident memory (they stay in the page cache, and reading them again maps
-  // them again); a copy (from_bytes) keeps them. Thread-safe.
-  void release(const void* p, std::size_t n) const;
   // The pages of [p, p + n), which must lie in the file, are about to be read: a mapped file maps them in
   // one call rather than one page fault every 4 KiB. Thread-safe.
   void populate(const void* p, std::size_t n) const;
