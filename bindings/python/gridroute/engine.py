@@ -14,11 +14,21 @@ from .types import Action, Case, Decision, Issue
 _lib = None  # set by the package on import
 
 
+def _utf8(text):
+    """UTF-8 of `text`. Bytes decoded with surrogateescape come back as they were; any other lone surrogate
+    is written as its three bytes (not UTF-8), so that the engine refuses the line in its own words, naming
+    the field, as it refuses invalid UTF-8 from a file."""
+    try:
+        return text.encode("utf-8", errors="surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", errors="surrogatepass")
+
+
 def _bytes(s, what):
     if isinstance(s, bytes):
         return s
     if isinstance(s, str):
-        return s.encode("utf-8", errors="surrogateescape")
+        return _utf8(s)
     if isinstance(s, os.PathLike):
         return os.fsencode(s)
     raise TypeError("%s must be str or bytes, not %s" % (what, type(s).__name__))
@@ -121,7 +131,7 @@ def _line(obj):
             # words, as on the C struct path ("attribute 'x' must be a finite number").
             text = json.dumps(_finite_marked(obj), ensure_ascii=False, separators=(",", ":"), default=_json_default)
             text = text.replace(json.dumps(_NONFINITE), "1e999")
-        data = text.encode("utf-8")
+        data = _utf8(text)
     else:
         data = _bytes(obj, "an issue or case")
         if data.endswith(b"\n"):
@@ -131,7 +141,16 @@ def _line(obj):
     return data
 
 
+def _count(value, name):
+    """A limit given to the library: None (its default) or an int >= 0 (0 is its default too)."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise ValueError("%s must be a non-negative int (0 or None: the library's default), got %r" % (name, value))
+    return value
+
+
 def _load_options(max_errors=None, max_file_bytes=None):
+    _count(max_errors, "max_errors")
+    _count(max_file_bytes, "max_file_bytes")
     if max_errors is None and max_file_bytes is None:
         return None
     o = _capi.init(_capi.LoadOptions)
@@ -166,6 +185,12 @@ def _sources(jurisdiction, rules, files, label):
     return src, keep
 
 
+class _Handle(int):
+    """The library's engine handle as load() and from_sources() give it to Engine(): a plain int is not
+    one (the library would read any number as a pointer)."""
+    __slots__ = ()
+
+
 class Engine:
     """A loaded, compiled bundle. Safe to share across threads: route, escalate and check may run in any
     number of threads at once, also while another thread reloads. close() (or leaving a `with` block)
@@ -181,7 +206,7 @@ class Engine:
         # read it as a pointer.
         if isinstance(handle, (str, bytes, os.PathLike)):
             handle = type(self)._load_handle(handle)
-        elif isinstance(handle, bool) or not isinstance(handle, int) or handle == 0:
+        elif not isinstance(handle, _Handle) or handle == 0:
             raise TypeError("Engine() takes a bundle's path (or use Engine.load / Engine.from_sources), got %r"
                             % (handle,))
         self._handle = handle
@@ -203,7 +228,7 @@ class Engine:
         p = _bytes(path if not isinstance(path, os.PathLike) else os.fspath(path), "path")
         _raise(_lib.gridroute_engine_load(ctypes.byref(handle), p, len(p), _load_options(max_errors, max_file_bytes),
                                           ctypes.byref(err)), err)
-        return handle.value
+        return _Handle(handle.value)
 
     @classmethod
     def from_sources(cls, jurisdiction, rules, files=None, *, label=None, max_errors=None):
@@ -216,7 +241,7 @@ class Engine:
                                                     _load_options(max_errors), ctypes.byref(err))
         del keep
         _raise(status, err)
-        return cls(handle.value)
+        return cls(_Handle(handle.value))
 
     # ---- lifetime
 
@@ -333,19 +358,32 @@ class Engine:
 
     @staticmethod
     def _many(items, chunk, run, answer):
-        batch = []
+        batch = []  # lines, or the rejection of an item that has no JSON line
+        # The record of an item that cannot be written as a line (a value JSON has no form for): rejected
+        # in its place, as the engine rejects a bad line, and the batch goes on.
+        kind = "status" if answer is Decision else "action"
+
+        def unwritable(item, exc):
+            ident = item.get("id") if isinstance(item, dict) else getattr(item, "id", None)
+            if not isinstance(ident, (str, int)) or isinstance(ident, bool):
+                ident = None
+            return {"id": ident, kind: "rejected", "error": "not a JSON line: %s" % exc}
 
         def flush():
             # Each item is one line; a blank one would give no output, so it is sent as a bad line. The
             # batch starts with an empty line, so that no item is a batch's first line, whose byte-order
             # mark the framing skips: an item answers the same wherever it falls, as route() answers it.
-            data = b"\n" + b"\n".join(line if line.strip(b" \t\r") else b"null" for line in batch)
+            lines = [line if line.strip(b" \t\r") else b"null" for line in batch if isinstance(line, bytes)]
+            outs = iter(run(b"\n" + b"\n".join(lines)).splitlines()) if lines else iter(())
+            for line in batch:
+                yield answer.from_dict(json.loads(next(outs)) if isinstance(line, bytes) else line)
             batch.clear()
-            for out in run(data).splitlines():
-                yield answer.from_dict(json.loads(out))
 
         for item in items:
-            batch.append(_line(item))
+            try:
+                batch.append(_line(item))
+            except (TypeError, ValueError) as exc:
+                batch.append(unwritable(item, exc))
             if len(batch) >= chunk:
                 yield from flush()
         if batch:
@@ -408,6 +446,7 @@ class Engine:
         """The lint findings of `gridroute check` (warnings), as a list of Diagnostic; empty when clean."""
         out = ctypes.POINTER(_capi.Diagnostics)()
         err = ctypes.POINTER(_capi.Error)()
+        _count(max_findings_per_kind, "max_findings_per_kind")
         opts = _capi.init(_capi.CheckOptions, max_findings_per_kind=max_findings_per_kind or 0)
         with self._use() as h:
             _raise(_lib.gridroute_engine_check(ctypes.byref(out), h, ctypes.byref(opts), ctypes.byref(err)), err)

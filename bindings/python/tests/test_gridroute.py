@@ -226,9 +226,40 @@ class EngineTest(unittest.TestCase):
         # pointer (an internal error, then a crash).
         with gridroute.Engine(LANXI) as e:
             self.assertEqual(e.route(self.line).status, gridroute.Status.ROUTED)
-        for bad in (None, 0, 3.5, True, [LANXI]):
+        # A number is no handle either: the library would read 12345 as a pointer.
+        for bad in (None, 0, 12345, -1, 3.5, True, [LANXI]):
             with self.assertRaises(TypeError):
                 gridroute.Engine(bad)
+
+    def test_a_negative_limit_is_refused(self):
+        # The C options are unsigned: -1 would wrap to the largest value instead of being refused.
+        with self.assertRaises(ValueError):
+            gridroute.Engine.load(LANXI, max_errors=-1)
+        with gridroute.Engine.load(LANXI) as e:
+            for bad in (-1, 2.5, True):
+                with self.assertRaises(ValueError):
+                    e.check(max_findings_per_kind=bad)
+            self.assertEqual(e.check(max_findings_per_kind=3), e.check(max_findings_per_kind=3))
+
+    def test_an_item_without_a_json_line_is_rejected_in_its_place(self):
+        # route_many and escalate_many answer every item: one that JSON cannot write (an object) or that
+        # holds a lone surrogate is rejected where it stands, and the items around it are answered.
+        at = "2026-11-20T09:40:00+08:00"
+        ok = {"id": "I-1", "category": "street.vending.gate", "cell": "qiaodong-a-01", "at": at}
+        items = [ok, dict(ok, id="I-\ud800"), dict(ok, id="I-3", attrs={"t": object()}), dict(ok, id="I-4")]
+        with gridroute.Engine.load(LANXI) as e:
+            got = [(d.id, d.status) for d in e.route_many(items)]
+            self.assertEqual(got, [("I-1", gridroute.Status.ROUTED), (None, gridroute.Status.REJECTED),
+                                   ("I-3", gridroute.Status.REJECTED), ("I-4", gridroute.Status.ROUTED)])
+            third = list(e.route_many(items))[2]
+            self.assertIn("not a JSON line", third.error)
+            cases = [dict(i, level=0, level_started_at=at, responded=False, reports=1, status="open") for i in items]
+            acts = [a.action for a in e.escalate_many(cases, "2026-11-20T10:00:00+08:00")]
+            self.assertEqual([a == gridroute.ActionKind.REJECTED for a in acts], [False, True, True, False])
+            # One at a time, the lone surrogate is the engine's own refusal of text that is not UTF-8.
+            with self.assertRaises(gridroute.RejectedError) as cm:
+                e.route(dict(ok, category="street.\udc00"))
+            self.assertIn("UTF-8", str(cm.exception))
 
     def test_a_non_finite_attribute_gets_the_cores_refusal(self):
         # json.dumps would write NaN, which no JSON reader takes ("invalid JSON"); the binding sends a
