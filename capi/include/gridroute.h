@@ -391,7 +391,7 @@ typedef struct gridroute_attr {
 typedef struct gridroute_issue {
   uint32_t struct_size;        /* sizeof(gridroute_issue) */
   uint32_t reserved_;
-  const char *id;              /* may be NULL (empty) */
+  const char *id;              /* required: NULL is refused as "missing field 'id'" ("" is an id) */
   size_t id_len;               /* or GRIDROUTE_NTS */
   const char *category;        /* required */
   size_t category_len;         /* or GRIDROUTE_NTS */

@@ -79,7 +79,15 @@ int gridroute_engine_route(gridroute_decision* out, const gridroute_engine* engi
     gridroute::Issue is;
     is.attrs.swap(h.attrs);  // reuse the attribute vector's memory
     read_issue(issue, is);
-    gridroute::Decision d = s.route(is, explain);
+    gridroute::Decision d;
+    if (!issue->id) {
+      // An id is required (SPEC §4); NULL is "never filled in", refused as the JSON path refuses a line
+      // without one. (An empty string is an id, as "" is on the JSON path.)
+      d.status = gridroute::Decision::Status::rejected;
+      d.message = "missing field 'id'";
+    } else {
+      d = s.route(is, explain);
+    }
     gridroute::LocationTrace where;  // "located" in the JSON: how the issue's location gave its cell
     if (explain) where = s.explain_location(is);
     is.attrs.clear();
@@ -165,7 +173,10 @@ int gridroute_engine_escalate(gridroute_action* out, const gridroute_engine* eng
     if (c->rating != 0) cs.rating = c->rating;  // 0: no rating
     read_lifecycle(c, cs, h.returns, h.suspensions);
     // The C shape of two booleans; the rest of the values are the core's to check.
-    if (c->responded != 0 && c->responded != 1) {
+    if (!c->issue->id) {
+      a.kind = gridroute::Action::Kind::rejected;
+      a.error = "missing field 'id'";  // as route() refuses it
+    } else if (c->responded != 0 && c->responded != 1) {
       a.kind = gridroute::Action::Kind::rejected;
       a.error = "field 'responded' must be 0 or 1, got " + std::to_string(c->responded);
     } else if (c->resolved != 0 && c->resolved != 1) {

@@ -946,6 +946,26 @@ TEST(Negative, InvalidUtf8AndTruncatedJson) {
   EXPECT_EQ(gridroute_engine_escalate(&a, e.e, &c, 0, nullptr, &err), GRIDROUTE_E_REJECTED);
   EXPECT_EQ(a.kind, GRIDROUTE_ACTION_REJECTED);
   gridroute_error_free(err);
+  // An id is required (SPEC §4): a NULL one is "missing field 'id'" on the struct path, as a line without
+  // one is on the JSON path, for an issue and for a case; an empty string is an id, as "" is in JSON.
+  issue.attrs = nullptr;
+  issue.attr_count = 0;
+  issue.cell = "qiaodong-a-01";
+  issue.id = nullptr;
+  issue.id_len = 0;
+  EXPECT_EQ(gridroute_engine_route(&d, e.e, &issue, nullptr, &err), GRIDROUTE_E_REJECTED);
+  EXPECT_EQ(d.status, GRIDROUTE_DECISION_REJECTED);
+  EXPECT_EQ(str(d.message), "missing field 'id'");
+  gridroute_error_free(err);
+  c.rating = 0;
+  c.level_started_at = issue.at;
+  EXPECT_EQ(gridroute_engine_escalate(&a, e.e, &c, issue.at, nullptr, &err), GRIDROUTE_E_REJECTED);
+  EXPECT_EQ(a.kind, GRIDROUTE_ACTION_REJECTED);
+  EXPECT_STREQ(err->message, "missing field 'id'");
+  gridroute_error_free(err);
+  issue.id = "";
+  EXPECT_EQ(gridroute_engine_route(&d, e.e, &issue, nullptr, nullptr), GRIDROUTE_OK) << str(d.message);
+  EXPECT_EQ(gridroute_engine_escalate(&a, e.e, &c, issue.at, nullptr, nullptr), GRIDROUTE_OK);
   gridroute_action_release(&a);
   gridroute_decision_release(&d);
   gridroute_buf_dispose(&out);
