@@ -63,3 +63,24 @@ for line, a, b in bad[:10]:
 print("BUNDLE %d/%d" % (len(cli) - len(bad), len(cli)))
 sys.exit(1 if bad or len(mine) != len(cli) else 0)
 EOF
+[[ $? -eq 0 ]] || exit 1
+# The driver writes what the CLI writes, member for member and in its order (bindings.md): the contract
+# fields above, and every other member (`cell`, `repinned`, `fallback`...) too.
+"$python" - "$out/$lang.jsonl" "$out/cli.jsonl" <<'PY'
+import json, sys
+pairs = lambda p: p  # an object as its members in order
+mine, cli = ([json.loads(l, object_pairs_hook=pairs) for l in open(p, encoding="utf-8") if l.strip()] for p in sys.argv[1:])
+
+def same(a, b):
+    # A line the driver could not read is rejected in its language's words (its own JSON reader): the
+    # members and their order must still be the CLI's.
+    if ("status", "rejected") in b or ("action", "rejected") in b:
+        return [k for k, _ in a] == [k for k, _ in b]
+    return a == b
+
+bad = [(i + 1, a, b) for i, (a, b) in enumerate(zip(mine, cli)) if not same(a, b)]
+for line, a, b in bad[:5]:
+    print("MEMBERS line %d:\n  CLI:    %s\n  driver: %s" % (line, json.dumps(b, ensure_ascii=False), json.dumps(a, ensure_ascii=False)))
+print("MEMBERS %d/%d in the CLI's order" % (len(cli) - len(bad), len(cli)))
+sys.exit(1 if bad or len(mine) != len(cli) else 0)
+PY

@@ -499,10 +499,11 @@ static void print_action(const char *id, const gridroute_action *a, gridroute_bu
     print(id, o);
     return;
   }
+  if (a->cell.ptr) json_object_set_new(o, "cell", str(a->cell)); /* SPEC §7: the cell found from a location */
   json_object_set_new(o, "level", json_integer(a->level));
+  json_object_set_new(o, "handler", str(a->handler));
   json_object_set_new(o, "role", str(a->role));
   if (a->department.ptr) json_object_set_new(o, "department", str(a->department));
-  json_object_set_new(o, "handler", str(a->handler));
   if (a->kind != GRIDROUTE_ACTION_DISPUTE) json_object_set_new(o, "unit", str(a->unit));
   if (moves) {
     json_object_set_new(o, "rule", str(a->rule));
