@@ -1,6 +1,7 @@
 package org.gridroute;
 
 import com.sun.jna.Pointer;
+import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
@@ -30,11 +31,29 @@ import org.gridroute.internal.Utf8;
  */
 public final class CaseBook implements AutoCloseable {
     private static final byte[] EMPTY = new byte[1];
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    /** The C handle, freed exactly once: by close() or, for a book never closed, by the cleaner. */
+    private static final class Handle implements Runnable {
+        final Pointer ptr;
+
+        Handle(Pointer ptr) {
+            this.ptr = ptr;
+        }
+
+        @Override
+        public void run() {
+            CApi.gridroute_case_book_free(ptr);
+        }
+    }
+
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private Pointer handle;
+    private final Cleaner.Cleanable cleanable;
 
     CaseBook(Pointer handle) {
         this.handle = handle;
+        this.cleanable = CLEANER.register(this, new Handle(handle));
     }
 
     private Pointer open() {
@@ -139,8 +158,8 @@ public final class CaseBook implements AutoCloseable {
         lock.writeLock().lock();
         try {
             if (handle != null) {
-                CApi.gridroute_case_book_free(handle);
                 handle = null;
+                cleanable.clean(); // frees it, once; a book never closed is freed when it is collected
             }
         } finally {
             lock.writeLock().unlock();

@@ -536,8 +536,15 @@ public final class Engine implements AutoCloseable {
         return check(0);
     }
 
-    /** {@link #check()} with at most {@code maxFindingsPerKind} findings of each kind (0: the default, 100). */
+    /**
+     * {@link #check()} with at most {@code maxFindingsPerKind} findings of each kind (0: the default, 100).
+     *
+     * @throws IllegalArgumentException if {@code maxFindingsPerKind} is negative
+     */
     public List<Diagnostic> check(int maxFindingsPerKind) {
+        if (maxFindingsPerKind < 0) {
+            throw new IllegalArgumentException("maxFindingsPerKind must be >= 0 (0: the default), got " + maxFindingsPerKind);
+        }
         Structs.CheckOptionsStruct o = new Structs.CheckOptionsStruct();
         o.max_findings_per_kind = maxFindingsPerKind;
         o.write();

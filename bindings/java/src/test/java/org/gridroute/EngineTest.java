@@ -280,6 +280,7 @@ class EngineTest {
     @Test
     void checkListsLintFindings() {
         try (Engine engine = small()) {
+            assertThrows(IllegalArgumentException.class, () -> engine.check(-1));
             List<Diagnostic> findings = engine.check();
             assertEquals(2, findings.size(), findings.toString());
             for (Diagnostic d : findings) {

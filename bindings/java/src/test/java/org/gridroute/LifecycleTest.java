@@ -180,6 +180,30 @@ class LifecycleTest {
         }
     }
 
+    /**
+     * A book is freed once: by close(), after which it refuses use and a second close() does nothing, or by the
+     * cleaner when a book never closed is collected (as an Engine is).
+     */
+    @Test
+    void aCaseBookIsFreedOnce() throws Exception {
+        String cases = Files.readString(lianshi.resolve("cases.jsonl"));
+        try (Engine engine = Engine.load(lianshi)) {
+            CaseBook book = engine.caseBook();
+            book.add(cases);
+            book.close();
+            book.close();
+            assertThrows(IllegalStateException.class, book::size);
+            for (int i = 0; i < 200; i++) {
+                engine.caseBook().add(cases); // never closed: the cleaner frees each
+            }
+            System.gc();
+            try (CaseBook again = engine.caseBook()) {
+                again.add(cases);
+                assertEquals(engine.escalateJsonl(cases, now), again.sweepJsonl(now));
+            }
+        }
+    }
+
     /** Each answer of the struct path, written as JSON, is the JSON call's: the same members, in the same order. */
     @Test
     void theStructPathWritesWhatTheJsonCallsWrite() throws Exception {
