@@ -1,5 +1,6 @@
 #include "platform/pg.hpp"
 
+#include <cstdio>
 #include <cstring>
 
 namespace gridroute::pg {
@@ -30,6 +31,8 @@ Failure classify(std::string_view sqlstate, bool connection_ok) {
   if (cls == "08" || cls == "53" || cls == "58") return Failure::transient;
   if (sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03") return Failure::transient;
   if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") return Failure::transient;
+  // 57014: a statement timeout or a cancel, which the same statement may pass later.
+  if (sqlstate == "57014") return Failure::transient;
   return Failure::refused;
 }
 
@@ -64,6 +67,18 @@ std::string dsn_error(const std::string& dsn) {
   return msg;
 }
 
+bool invalid_option_error(std::string_view m) {
+  // libpq's words for a value it does not take: `invalid sslmode value: "bogus"`, and, once per host it
+  // would try, `connection to server at "h", port 5432 failed: invalid integer value "abc" for connection
+  // option "connect_timeout"`; `invalid port number: "x"`.
+  std::size_t at = m.starts_with("invalid ") ? 0 : m.find("failed: invalid ");
+  if (at == std::string_view::npos) return false;
+  const std::string_view rest = m.substr(at);
+  const std::size_t end = std::min(rest.find(';'), rest.find(" connection to server"));
+  const std::string_view first = rest.substr(0, end);
+  return first.find(" value") != std::string_view::npos || first.find("port number") != std::string_view::npos;
+}
+
 bool permanent_connect_error(std::string_view m) {
   return (m.find("database \"") != std::string_view::npos && m.find("does not exist") != std::string_view::npos) ||
          (m.find("role \"") != std::string_view::npos && m.find("does not exist") != std::string_view::npos) ||
@@ -82,6 +97,14 @@ absl::Status Connection::open(const std::string& dsn, const std::string& app) {
     conn_.reset();
     return absl::UnavailableError(msg);
   }
+  // The server's notices (a trigger's RAISE NOTICE, a warning) go to standard error as the rest of the
+  // log does, marked as what they are.
+  PQsetNoticeProcessor(
+      conn_.get(),
+      [](void*, const char* message) {
+        std::fprintf(stderr, "gridroute: notice from the database: %s\n", one_line(message).c_str());
+      },
+      nullptr);
   return absl::OkStatus();
 }
 

@@ -59,6 +59,9 @@ class Result {
 // libpq's own reading of a DSN (PQconninfoParse): "" when it is well formed, else why not. An empty DSN
 // is well formed (the PG* environment variables and the defaults apply).
 std::string dsn_error(const std::string& dsn);
+// Whether a failed connection's message is libpq refusing a value of the connection string itself
+// (sslmode=bogus, connect_timeout=abc): the string's mistake, not the network's.
+bool invalid_option_error(std::string_view message);
 
 // Whether a failed connection's message says something no retry will change: the database or the role
 // does not exist, the password or pg_hba.conf refuses the login.

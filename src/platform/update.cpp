@@ -51,13 +51,14 @@ CaseUpdate plan_update(std::string_view answer, std::string_view now_text) {
     return u;
   }
 
+  json::object patch;
   if (u.action == "escalate" || u.action == "reopen" || u.action == "redispatch") {
     const json::value* level = a->if_contains("level");
     if (!level || !level->is_int64()) {
       u.warning = "the " + u.action + " answer has no level; the case is parked";
       return u;
     }
-    json::object patch;
+    u.moved = true;
     patch["level"] = level->as_int64();
     patch["level_started_at"] = json::string_view(now_text.data(), now_text.size());
     patch["responded"] = false;
@@ -65,7 +66,6 @@ CaseUpdate plan_update(std::string_view answer, std::string_view now_text) {
     patch["status"] = "open";
     if (const json::value* rule = a->if_contains("rule")) patch["rule"] = *rule;
     if (const json::value* handler = a->if_contains("handler")) patch["handler"] = *handler;
-    u.patch = json::serialize(patch);
     // The earlier of the new level's two deadlines: the first one that can fire.
     const json::string* respond = string_field(*a, "respond_by");
     const json::string* resolve = string_field(*a, "resolve_by");
@@ -85,6 +85,9 @@ CaseUpdate plan_update(std::string_view answer, std::string_view now_text) {
   } else if (u.action != "none" && u.action != "overdue" && u.action != "dispute" && u.action != "rejected") {
     u.warning = "unknown action '" + u.action + "'; the case is parked";
   }
+  // A located case keeps the cell found (SPEC §7): the platform sends it as `cell` from then on.
+  if (const json::string* cell = string_field(*a, "cell")) patch["cell"] = *cell;
+  if (!patch.empty()) u.patch = json::serialize(patch);
   return u;
 }
 

@@ -7,8 +7,8 @@
 //   // u.action == "escalate"; u.patch == {"level": 1, "level_started_at": "2026-11-23T10:00:00+08:00", ...}
 //   // u.next_check == the earlier of the answer's respond_by and resolve_by
 //
-// The worker applies a patch in SQL, `(doc - kDroppedFields) || patch`, so every other field of the
-// stored document stays exactly as the platform wrote it.
+// The worker applies a patch in SQL, `(doc - kDroppedFields) || patch` for a move and `doc || patch`
+// otherwise, so every other field of the stored document stays exactly as the platform wrote it.
 #pragma once
 
 #include <array>
@@ -26,6 +26,7 @@ inline constexpr std::array<std::string_view, 3> kDroppedFields = {"rating", "re
 struct CaseUpdate {
   std::string action;                     // the answer's `action` ("hold", "escalate", ...)
   std::optional<std::string> patch;       // a JSON object of the fields to set; nullopt: the document stays
+  bool moved = false;                     // a new level or owner: kDroppedFields go before the patch
   std::optional<std::string> next_check;  // RFC 3339; nullopt: park the case (SQL NULL)
   std::optional<std::string> bundle;      // the answer's `bundle` (SPEC §6.6), when it carries one
   std::string warning;                    // non-empty when the answer could not be applied as it says
@@ -38,7 +39,9 @@ struct CaseUpdate {
 //    SPEC §6.1); kDroppedFields are removed; next check: the earlier of respond_by and resolve_by;
 //  - hold, suspended: next check: the answer's next_check (null parks the case; a hold without one is
 //    warned about);
-//  - none, overdue, dispute, rejected, and any action this code does not know: parked.
+//  - none, overdue, dispute, rejected, and any action this code does not know: parked;
+//  - any of them, for a case given by its location (SPEC §7): `cell`, the cell the answer names, is set,
+//    so that the case is looked up by that cell from then on (docs/locations.md).
 // A next check that is not after `now` would be due again at once, so it parks the case, with a warning;
 // so does an answer that cannot be read (its action is then "rejected").
 CaseUpdate plan_update(std::string_view answer, std::string_view now);

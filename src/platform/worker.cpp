@@ -132,7 +132,10 @@ class Worker {
     clock_start_ = Steady::now();
     if (o_.once) {
       s = sweep(now());
-      log(absl::StrCat(stop_ ? "stopped by a signal; " : "", "done: ", total_.cases, " cases: ", total_.to_string()));
+      if (s == Step::ok || s == Step::stop)
+        log(absl::StrCat(stop_ ? "stopped by a signal; " : "", "done: ", total_.cases, " cases: ", total_.to_string()));
+      else
+        log(absl::StrCat("stopped before the pass was done; ", total_.cases, " cases done: ", total_.to_string()));
       return exit_code(s);
     }
     bool first = true;
@@ -149,7 +152,7 @@ class Worker {
   }
 
  private:
-  enum class Step { ok, stop, give_up, refused };
+  enum class Step { ok, stop, give_up, refused, usage };
 
   struct Batch {
     int claimed = 0;
@@ -166,6 +169,7 @@ class Worker {
       case Step::ok:
       case Step::stop: return kExitOk;
       case Step::give_up: return kExitUnreachable;
+      case Step::usage: return kExitUsage;
       case Step::refused: return kExitRefused;
     }
     return kExitRefused;
@@ -207,17 +211,25 @@ class Worker {
         }
       } else {
         error = std::string(st.message());
+        // A value libpq does not accept (sslmode=bogus) is the --db string's mistake: a usage error.
+        if (pg::invalid_option_error(error)) {
+          log(absl::StrCat("--db: ", error, " (not retried)"));
+          return Step::usage;
+        }
         // Before the first connection, a login the server refuses for good is not waited for.
         if (!connected_once_ && pg::permanent_connect_error(error)) {
           log(absl::StrCat("cannot connect to the database: ", error, "; not retried (check --db)"));
           return Step::give_up;
         }
       }
-      if (o_.retry_for > 0 && seconds_since(since) >= o_.retry_for) {
+      const double spent = seconds_since(since);
+      if (o_.retry_for > 0 && spent >= o_.retry_for) {
         log(absl::StrCat("cannot reach the database: ", error, "; giving up after ", o_.retry_for, " s (--retry-for)"));
         return Step::give_up;
       }
-      double wait = delay * std::uniform_real_distribution<double>(0.75, 1.25)(jitter);
+      // The backoff with its jitter stays within 30 s, and within what is left of --retry-for.
+      double wait = std::min(delay * std::uniform_real_distribution<double>(0.75, 1.25)(jitter), 30.0);
+      if (o_.retry_for > 0) wait = std::min(wait, o_.retry_for - spent);
       log(absl::StrCat("cannot reach the database: ", error, "; retrying in ", std::round(wait * 10) / 10, " s"));
       wait_for(wait, /*with_connection=*/false);
       delay = std::min(delay * 2, 30.0);
@@ -309,6 +321,14 @@ class Worker {
     for (const char* ev : {"case_id", "at", "bundle", "action"}) {
       std::string q, t;
       if ((f = column(events, ev, q, t, base)) != pg::Failure::none) return f;
+      if (std::string_view(ev) == "at" && base == "timestamp") {
+        // As for next_check: the worker's times carry their offset, which a timestamp column drops.
+        error = absl::StrCat("column ", q, " of ", events, " is ", t,
+                             " (without time zone): an event's at must be a timestamptz, or its times are stored "
+                             "without their offset; convert it with ALTER TABLE ", events, " ALTER COLUMN ", q,
+                             " TYPE timestamptz USING ", q, " AT TIME ZONE 'the zone it was written in'");
+        return pg::Failure::refused;
+      }
     }
 
     std::string dropped = "'{";
@@ -326,14 +346,21 @@ class Worker {
     claim_after_sql_ = absl::StrCat(claim_head, " AND c.", nc, " >= $3::", nc_type, " AND (c.", nc, ", c.", id,
                                     ") > ($3::", nc_type, ", $4::", id_type, ") AND NOT (c.", id,
                                     "::text = ANY($5::text[]))", claim_tail);
+    // A move drops the old level's fields before its patch; another answer's patch (a located case's
+    // cell) only adds to the document.
     update_sql_ = absl::StrCat("UPDATE ", cases, " AS c SET ", doc, " = CASE WHEN u.patch IS NULL THEN c.", doc,
-                               " ELSE ((c.", doc, "::jsonb - ", dropped, ") || u.patch)::", doc_type, " END, ", nc,
+                               " ELSE ((CASE WHEN u.moved THEN c.", doc, "::jsonb - ", dropped, " ELSE c.", doc,
+                               "::jsonb END) || u.patch)::", doc_type, " END, ", nc,
                                " = u.next_check FROM unnest($1::", id_type,
-                               "[], $2::jsonb[], $3::timestamptz[]) AS u(id, patch, next_check) WHERE c.", id,
-                               " = u.id", slice);
+                               "[], $2::jsonb[], $3::timestamptz[], $4::bool[]) AS u(id, patch, next_check, moved) "
+                               "WHERE c.", id, " = u.id", slice);
     copy_sql_ = absl::StrCat("COPY ", events, " (case_id, at, bundle, action) FROM STDIN");
-    next_due_sql_ = absl::StrCat("SELECT extract(epoch FROM min(c.", nc, ") - $1::timestamptz)::float8 FROM ", cases,
-                                 " c WHERE true", slice);
+    // The next finite next_check (an index's first entry), or 0 when a case is due since '-infinity';
+    // 'infinity' is never due.
+    next_due_sql_ = absl::StrCat("SELECT CASE WHEN EXISTS (SELECT 1 FROM ", cases, " c WHERE c.", nc,
+                                 " = '-infinity'", slice, ") THEN 0::float8 ELSE (SELECT extract(epoch FROM c.", nc,
+                                 " - $1::timestamptz)::float8 FROM ", cases, " c WHERE c.", nc, " > '-infinity' AND c.",
+                                 nc, " < 'infinity'", slice, " ORDER BY c.", nc, " LIMIT 1) END");
     park_claim_sql_ = absl::StrCat("SELECT c.", id, "::text FROM ", cases, " c WHERE c.", id, " = $1::", id_type,
                                    " AND c.", nc, " <= $2::timestamptz", slice, " FOR UPDATE SKIP LOCKED");
     park_sql_ = absl::StrCat("UPDATE ", cases, " AS c SET ", nc, " = NULL WHERE c.", id, " = $1::", id_type, slice);
@@ -423,6 +450,7 @@ class Worker {
     int limit = o_.batch;
     int isolated = 0;  // cases left to take one per transaction after the database refused a batch
     double retry_delay = 0.05;
+    std::map<std::string, int> timeouts;  // statement timeouts of a case taken alone, in this pass
     // Where the next claim starts. When a claim from there finds nothing, one more claim from the
     // start picks up what fell due behind it (a case changed by the platform, the batch of a worker
     // that died); the pass ends when a claim from the start finds nothing.
@@ -451,6 +479,27 @@ class Worker {
           last_report = Steady::now();
           log(absl::StrCat("... ", pass.cases, " cases so far (", rate(pass.cases, started), "/s): ", pass.to_string()));
         }
+        continue;
+      }
+      if (b.error.find("(SQLSTATE 57014)") != std::string::npos) {
+        // A statement timeout (or a cancel) says nothing against the cases: a batch is taken again one
+        // case per transaction, and a case whose own update keeps timing out is left due and passed over
+        // in this pass (never parked: its answer was not refused, only not written in time).
+        if (isolated == 0 && limit > 1) {
+          log(absl::StrCat("batch rolled back: ", b.error, "; taking the next ", limit, " cases one at a time"));
+          isolated = limit;
+          continue;
+        }
+        if (!b.first_id.empty() && ++timeouts[b.first_id] >= 3) {
+          log(absl::StrCat("case ", b.first_id, ": its update timed out 3 times (", b.error,
+                           "); left due and passed over in this pass"));
+          unreadable_.push_back(b.first_id);
+          if (isolated > 0) --isolated;
+          continue;
+        }
+        log(absl::StrCat("batch rolled back: ", b.error, "; trying again"));
+        wait_for(retry_delay, false);
+        retry_delay = std::min(retry_delay * 2, 5.0);
         continue;
       }
       if (b.failure == pg::Failure::transient) {
@@ -566,7 +615,9 @@ class Worker {
     b.last_next_check = std::string(claim.value(n - 1, 2));
 
     docs_.clear();
-    for (int i = 0; i < n; ++i) docs_.push_back(claim.value(i, 1));
+    // A NULL document is read as the JSON null, which the engine rejects as not a case (not as a line
+    // cut short).
+    for (int i = 0; i < n; ++i) docs_.push_back(claim.null(i, 1) ? std::string_view("null") : claim.value(i, 1));
     answers_.clear();
     codec_->escalate_lines(docs_, at, answers_);
 
@@ -575,6 +626,7 @@ class Worker {
     ids_.clear();
     patches_.clear();
     next_checks_.clear();
+    moved_.clear();
     std::size_t pos = 0;
     for (int i = 0; i < n; ++i) {
       std::size_t nl = answers_.find('\n', pos);
@@ -603,13 +655,14 @@ class Worker {
       else patches_.add_null();
       if (u.next_check) next_checks_.add(*u.next_check);
       else next_checks_.add_null();
+      moved_.add(u.moved ? "t" : "f");
     }
     b.tally.cases = n;
     watch.lap(Tally::evaluate);
     r = conn_.copy_in(copy_sql_, copy_);
     if (!r.ok()) return fail(r);
     watch.lap(Tally::events);
-    r = conn_.exec(update_sql_, {ids_.finish(), patches_.finish(), next_checks_.finish()});
+    r = conn_.exec(update_sql_, {ids_.finish(), patches_.finish(), next_checks_.finish(), moved_.finish()});
     if (!r.ok()) return fail(r);
     if (r.affected() != n) {
       b.failure = pg::Failure::refused;
@@ -652,6 +705,7 @@ class Worker {
       action["id"] = id;
       action["action"] = "rejected";
       action["error"] = what + error;
+      action["bundle"] = std::string(snap->digest());  // SPEC §6.6: every answer names its bundle
       std::string copy;
       pg::append_copy_field(copy, id);
       copy += '\t';
@@ -730,7 +784,7 @@ class Worker {
   std::shared_ptr<const Snapshot> codec_snapshot_;
   std::vector<std::string_view> docs_;
   std::string answers_, copy_;
-  pg::ArrayLiteral ids_, patches_, next_checks_;
+  pg::ArrayLiteral ids_, patches_, next_checks_, moved_;
 };
 
 }  // namespace

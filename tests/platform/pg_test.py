@@ -184,6 +184,13 @@ def check_answers(events, expected, now=None):
           % ((len(bad),) + tuple(map(str, bad[0]))) if bad else "")
 
 
+def with_cell(doc, answer):
+    """A located case keeps the cell its answer names (SPEC §7), whatever the action."""
+    if "cell" not in answer:
+        return doc
+    return dict(doc, cell=answer["cell"])
+
+
 def expected_case(doc, answer, now_text):
     """The case as docs/platform.md says the worker leaves it: (doc, next_check as epoch seconds)."""
     a = answer.get("action")
@@ -197,10 +204,10 @@ def expected_case(doc, answer, now_text):
         if "handler" in answer:
             doc["handler"] = answer["handler"]
         dues = [instant(answer[k]) for k in ("respond_by", "resolve_by") if answer.get(k)]
-        return doc, min(dues) if dues else None
+        return with_cell(doc, answer), min(dues) if dues else None
     if a in ("hold", "suspended"):
-        return doc, instant(answer.get("next_check"))
-    return doc, None
+        return with_cell(doc, answer), instant(answer.get("next_check"))
+    return with_cell(doc, answer), None
 
 
 def check_updates(before, after, expected, now_of):
@@ -520,6 +527,73 @@ def test_lianshi_golden(env):
     return golden(env, env.lianshi, now)
 
 
+def test_xincheng_golden(env):
+    """examples/xincheng (cases given by their location, SPEC §7) through the worker equals its
+    expected-escalate.jsonl, and each located case keeps the cell found in its document."""
+    example = os.path.join(os.path.dirname(os.path.dirname(env.docs)), "examples", "xincheng")
+    with open(os.path.join(example, "NOW.txt")) as f:
+        now = f.read().strip()
+    result = golden(env, example, now)
+    docs = [d for d, _ in env.cases_after().values() if isinstance(d, dict)]
+    located = [d for d in docs if d.get("location") is not None]
+    check(located, "no located case in the example")
+    kept = [d for d in located if isinstance(d.get("cell"), str)]
+    check(kept, "no located case kept its cell: %s" % located[:2])
+    return "%s; %d of %d located cases keep the cell found (the others were rejected)" % (result, len(kept), len(located))
+
+
+def test_statement_timeout(env):
+    """A case whose update keeps timing out (a slow trigger under statement_timeout) is retried alone,
+    then left due and passed over in the pass: never parked, no event; the other cases go on."""
+    env.reset()
+    k = env.load_templates(os.path.join(env.shuangcheng, "cases.jsonl"))
+    env.generate(120, k)
+    env.pg.psql_script("""
+        CREATE FUNCTION slow_s000003() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.id = 'S000003' THEN PERFORM pg_sleep(2); END IF;
+          RETURN NEW;
+        END $$;
+        CREATE TRIGGER slow BEFORE UPDATE ON gridroute_cases FOR EACH ROW EXECUTE FUNCTION slow_s000003();
+    """)
+    before = env.docs_by_id()
+    proc = env.worker(env.shuangcheng, dsn=env.pg.dsn + " options='-c statement_timeout=300'", batch=40)
+    rc, err = wait(proc, 120, "worker")
+    env.pg.psql("DROP TRIGGER slow ON gridroute_cases; DROP FUNCTION slow_s000003()")
+    check(rc == 0, "worker exit %d: %s" % (rc, err))
+    check("case S000003: its update timed out 3 times" in err, "the slow case is not named: %s" % err[-600:])
+    events = env.events()
+    check(not [e for e in events if e["case_id"] == "S000003"], "S000003 got an event")
+    del before["S000003"]
+    check_once(events, before)
+    check(len(events) == len(before), "%d events for %d other cases" % (len(events), len(before)))
+    left = env.pg.psql("SELECT count(*) FROM gridroute_cases WHERE id = 'S000003' AND next_check = '%s'" % NOW)[0]
+    check(left == "1", "S000003 is not left due as it was")
+    return "S000003 left due after 3 timeouts; %d other cases decided" % len(events)
+
+
+def test_infinite_next_checks(env):
+    """next_check 'infinity' is never due, '-infinity' is due at once, and a serving worker sleeps on past
+    both (the earliest finite next_check decides the sleep)."""
+    env.reset()
+    k = env.load_templates(os.path.join(env.shuangcheng, "cases.jsonl"))
+    env.generate(3, k)
+    env.pg.psql("UPDATE gridroute_cases SET next_check = 'infinity' WHERE id = 'S000000'")
+    env.pg.psql("UPDATE gridroute_cases SET next_check = '-infinity' WHERE id = 'S000001'")
+    proc = env.worker(env.shuangcheng, once=False)
+    try:
+        poll_until(lambda: count_events(env) >= 2, 30, "the two due cases")
+        time.sleep(1.5)
+        check(proc.poll() is None, "the worker stopped: %s" % (proc.stderr.read() if proc.poll() is not None else ""))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+    rc, err = wait(proc, 30, "worker")
+    check(rc == 0, "worker exit %d: %s" % (rc, err))
+    ids = sorted(e["case_id"] for e in env.events())
+    check(ids == ["S000001", "S000002"], "events for %s" % ids)
+    return "'-infinity' taken at once, 'infinity' never; the worker slept on"
+
+
 def test_connection_lost(env):
     """The worker's session is terminated mid-sweep: it reconnects and finishes, nothing lost or doubled."""
     env.reset()
@@ -821,6 +895,20 @@ def test_exit_codes(env):
     check(r.returncode == 4 and "without time zone" in r.stderr and "TYPE timestamptz" in r.stderr,
           "a timestamp next_check: exit %d: %s" % (r.returncode, r.stderr))
     env.pg.psql("DROP TABLE t_naive")
+    # The same for the events' `at`: the worker's times would lose their offset.
+    env.reset()
+    env.pg.psql("DROP TABLE IF EXISTS t_naive_events; CREATE TABLE t_naive_events (seq bigserial, case_id text, "
+                "at timestamp, bundle text, action jsonb)")
+    r = env.run(["worker", env.shuangcheng, "--db", env.pg.dsn, "--once", "--events-table", "t_naive_events"],
+                timeout=30)
+    check(r.returncode == 4 and "without time zone" in r.stderr and "TYPE timestamptz" in r.stderr,
+          "a timestamp events.at: exit %d: %s" % (r.returncode, r.stderr))
+    env.pg.psql("DROP TABLE t_naive_events")
+    # A value libpq does not take is the --db string's mistake: usage, not retried.
+    t0 = time.time()
+    r = env.run(["worker", env.shuangcheng, "--db", env.pg.dsn + " sslmode=bogus", "--once"], timeout=60)
+    check(r.returncode == 2 and "invalid sslmode value" in r.stderr and time.time() - t0 < 10,
+          "a bad sslmode: exit %d: %s" % (r.returncode, r.stderr))
     env.pg.psql("DROP TABLE IF EXISTS gridroute_cases, gridroute_events")
     r = env.run(["worker", env.shuangcheng, "--db", env.pg.dsn, "--once"], timeout=30)
     check(r.returncode == 4 and "gridroute db init" in r.stderr, "no tables: exit %d: %s" % (r.returncode, r.stderr))
@@ -832,7 +920,8 @@ def test_exit_codes(env):
     check(time.time() - t0 < 20, "gave up only after %.1f s" % (time.time() - t0))
     r = env.run(["db", "init", "--db", "host=127.0.0.1 port=%d user=x dbname=x connect_timeout=2" % port])
     check(r.returncode == 3, "db init unreachable: exit %d" % r.returncode)
-    return "2, 1, 4, 3 as documented; a malformed DSN 2, a missing database 3 at once, a naive next_check 4"
+    return ("2, 1, 4, 3 as documented; a malformed DSN 2, a bad sslmode 2, a missing database 3 at once, "
+            "a naive next_check or events.at 4")
 
 
 TESTS = [
@@ -843,6 +932,9 @@ TESTS = [
     test_sigkill_mid_batch,
     test_late_arrival,
     test_reload_by_notify,
+    test_xincheng_golden,
+    test_statement_timeout,
+    test_infinite_next_checks,
     test_connection_lost,
     test_refused_update,
     test_unreadable_row,

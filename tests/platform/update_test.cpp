@@ -72,6 +72,28 @@ TEST(PlanUpdate, AFallbackRuleOfNullIsPinnedAsNull) {
   EXPECT_TRUE(p["rule"].is_null());
 }
 
+// SPEC §7: a located case's answer names the cell found; the worker keeps it in the document whatever
+// the action, adding to it (a hold drops nothing) or with a move's fields.
+TEST(PlanUpdate, ALocatedCaseKeepsTheCellFound) {
+  CaseUpdate u = plan_update(
+      R"({"id": "K01", "action": "hold", "cell": "xincheng-a-01", "level": 0, "handler": "pm", "reasons": [], "next_check": "2026-11-23T10:30:00+08:00"})",
+      kNow);
+  ASSERT_TRUE(u.patch.has_value());
+  EXPECT_EQ(*u.patch, R"({"cell":"xincheng-a-01"})");
+  EXPECT_FALSE(u.moved);
+  EXPECT_EQ(u.next_check, "2026-11-23T10:30:00+08:00");
+  u = plan_update(
+      R"({"id": "K02", "action": "escalate", "cell": "xincheng-a-02", "level": 1, "handler": "council", "role": "resident_council", "rule": "nuisance", "assist": [], "reasons": ["missed_respond"], "respond_by": "2026-11-23T12:00:00+08:00", "resolve_by": "2026-11-25T17:00:00+08:00"})",
+      kNow);
+  ASSERT_TRUE(u.patch.has_value());
+  EXPECT_TRUE(u.moved);
+  EXPECT_NE(u.patch->find(R"("cell":"xincheng-a-02")"), std::string::npos) << *u.patch;
+  EXPECT_NE(u.patch->find(R"("level":1)"), std::string::npos) << *u.patch;
+  u = plan_update(R"({"id": "K03", "action": "none", "cell": "xincheng-b-01", "level": 0, "reasons": []})", kNow);
+  EXPECT_EQ(u.patch, R"({"cell":"xincheng-b-01"})");
+  EXPECT_FALSE(u.next_check.has_value());
+}
+
 TEST(PlanUpdate, HoldAndSuspendedWaitForTheAnswersNextCheck) {
   CaseUpdate u = plan_update(
       R"({"id": "C01", "action": "hold", "level": 0, "handler": "squad-east", "reasons": [], "next_check": "2026-11-23T10:30:00+08:00"})",
