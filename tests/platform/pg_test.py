@@ -100,6 +100,11 @@ class Env:
         self.pg.copy_in("gridroute_templates (k, doc)", rows)
         return len(rows)
 
+    def shuangcheng_cases(self, n):
+        """A fresh schema with n cases S000000.. cycling over examples/shuangcheng's case lines, due at NOW."""
+        self.reset()
+        self.generate(n, self.load_templates(os.path.join(self.shuangcheng, "cases.jsonl")))
+
     def generate(self, n, ntemplates, prefix="S", next_check=NOW):
         """n cases S000000.. cycling over the templates, each with its own id, all due at next_check."""
         self.pg.psql(
@@ -263,9 +268,7 @@ def count_events(env):
 
 def test_parallel_workers(env):
     """Two workers at once over many cases: exactly the answers of gridroute escalate, one event each."""
-    env.reset()
-    k = env.load_templates(os.path.join(env.shuangcheng, "cases.jsonl"))
-    env.generate(env.cases, k)
+    env.shuangcheng_cases(env.cases)
     before = env.docs_by_id()
     expected = env.escalate(env.shuangcheng, before, NOW)
     procs = [env.worker(env.shuangcheng, batch=1000) for _ in range(2)]
@@ -545,9 +548,7 @@ def test_xincheng_golden(env):
 def test_statement_timeout(env):
     """A case whose update keeps timing out (a slow trigger under statement_timeout) is retried alone,
     then left due and passed over in the pass: never parked, no event; the other cases go on."""
-    env.reset()
-    k = env.load_templates(os.path.join(env.shuangcheng, "cases.jsonl"))
-    env.generate(120, k)
+    env.shuangcheng_cases(120)
     env.pg.psql_script("""
         CREATE FUNCTION slow_s000003() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
@@ -575,9 +576,7 @@ def test_statement_timeout(env):
 def test_infinite_next_checks(env):
     """next_check 'infinity' is never due, '-infinity' is due at once, and a serving worker sleeps on past
     both (the earliest finite next_check decides the sleep)."""
-    env.reset()
-    k = env.load_templates(os.path.join(env.shuangcheng, "cases.jsonl"))
-    env.generate(3, k)
+    env.shuangcheng_cases(3)
     env.pg.psql("UPDATE gridroute_cases SET next_check = 'infinity' WHERE id = 'S000000'")
     env.pg.psql("UPDATE gridroute_cases SET next_check = '-infinity' WHERE id = 'S000001'")
     proc = env.worker(env.shuangcheng, once=False)
@@ -620,9 +619,7 @@ def test_connection_lost(env):
 def test_refused_update(env):
     """A case whose update the database refuses (a platform trigger) is parked with a rejected event;
     the rest of its batch goes through."""
-    env.reset()
-    k = env.load_templates(os.path.join(env.shuangcheng, "cases.jsonl"))
-    env.generate(540, k)
+    env.shuangcheng_cases(540)
     env.pg.psql_script("""
         CREATE FUNCTION refuse_s000001() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
@@ -655,9 +652,7 @@ def test_refused_update(env):
 def test_unreadable_row(env):
     """A case whose document the database cannot build (a view casts a platform's text column that holds
     bad JSON) is named, left due and passed over; the other cases go on."""
-    env.reset()
-    k = env.load_templates(os.path.join(env.shuangcheng, "cases.jsonl"))
-    env.generate(300, k)
+    env.shuangcheng_cases(300)
     env.pg.psql_script("""
         DROP TABLE IF EXISTS probe_tickets CASCADE;
         CREATE TABLE probe_tickets (id text PRIMARY KEY, doc_txt text NOT NULL, nc timestamptz);

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.gridroute.internal.CApi;
+import org.gridroute.internal.Cleanup;
 import org.gridroute.internal.Scratch;
 import org.gridroute.internal.Structs;
 import org.gridroute.internal.Times;
@@ -31,21 +32,6 @@ import org.gridroute.internal.Utf8;
  */
 public final class CaseBook implements AutoCloseable {
     private static final byte[] EMPTY = new byte[1];
-    private static final Cleaner CLEANER = Cleaner.create();
-
-    /** The C handle, freed exactly once: by close() or, for a book never closed, by the cleaner. */
-    private static final class Handle implements Runnable {
-        final Pointer ptr;
-
-        Handle(Pointer ptr) {
-            this.ptr = ptr;
-        }
-
-        @Override
-        public void run() {
-            CApi.gridroute_case_book_free(ptr);
-        }
-    }
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private Pointer handle;
@@ -53,7 +39,7 @@ public final class CaseBook implements AutoCloseable {
 
     CaseBook(Pointer handle) {
         this.handle = handle;
-        this.cleanable = CLEANER.register(this, new Handle(handle));
+        this.cleanable = Cleanup.register(this, handle, CApi::gridroute_case_book_free);
     }
 
     private Pointer open() {

@@ -5,6 +5,7 @@ import com.sun.jna.Pointer;
 
 import org.gridroute.internal.ActionStruct;
 import org.gridroute.internal.CApi;
+import org.gridroute.internal.Cleanup;
 import org.gridroute.internal.CaseStruct;
 import org.gridroute.internal.DecisionStruct;
 import org.gridroute.internal.IssueStruct;
@@ -50,21 +51,6 @@ import java.util.concurrent.locks.LockSupport;
  * bad lines get {@code rejected} records).
  */
 public final class Engine implements AutoCloseable {
-    private static final Cleaner CLEANER = Cleaner.create();
-
-    /** The C handle, freed exactly once: by close() or, for an engine never closed, by the cleaner. */
-    private static final class Handle implements Runnable {
-        final Pointer ptr;
-
-        Handle(Pointer ptr) {
-            this.ptr = ptr;
-        }
-
-        @Override
-        public void run() {
-            CApi.gridroute_engine_free(ptr);
-        }
-    }
 
     // Calls in flight, counted in stripes (a cache line each) so that threads do not contend on one word.
     // A call counts itself in, then reads `closed`; close() sets `closed`, then waits for the count to reach
@@ -80,7 +66,7 @@ public final class Engine implements AutoCloseable {
 
     private Engine(Pointer handle) {
         this.handle = handle;
-        this.cleanable = CLEANER.register(this, new Handle(handle));
+        this.cleanable = Cleanup.register(this, handle, CApi::gridroute_engine_free);
     }
 
     // ---- construction
