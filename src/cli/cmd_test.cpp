@@ -54,7 +54,7 @@ int cmd_test(const std::vector<std::string>& args) {
       tests += detail::clean_line(line, first);
       first = false;
     }
-    std::cout << "0 passed, " << tests << " failed (the bundle has errors: no test was run)\n";
+    std::cout << "the bundle has errors: no test was run\n0 passed, " << tests << " failed\n";
     return 1;
   }
 

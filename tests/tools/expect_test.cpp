@@ -90,15 +90,40 @@ TEST_F(Expect, MalformedExpectationsAreRefusedWithTheirPointer) {
   check(R"({"handlr": "squad-1"})", false);
   EXPECT_EQ(error_.rfind("/expect/handlr: unknown field (a test may name status, rule,", 0), 0u) << error_;
   check(R"({"level": "0"})", false);
-  EXPECT_EQ(error_, "/expect/level: must be an integer, got \"0\"");
+  EXPECT_EQ(error_, "/expect/level: must be an integer or null, got \"0\"");
   check(R"({"alternates": "squad-1-night"})", false);
-  EXPECT_EQ(error_, "/expect/alternates: must be a list of handler ids, got \"squad-1-night\"");
+  EXPECT_EQ(error_, "/expect/alternates: must be a list of handler ids, or null, got \"squad-1-night\"");
   check(R"({"respond_by": "2026-11-18T12:00:00"})", false);
   EXPECT_EQ(error_.rfind("/expect/respond_by: ", 0), 0u) << error_;
   check(R"({"fallback": "no"})", false);
-  EXPECT_EQ(error_, "/expect/fallback: must be true or false, got \"no\"");
+  EXPECT_EQ(error_, "/expect/fallback: must be true, false or null, got \"no\"");
   check(R"({"level": 1.5})", false);
-  EXPECT_EQ(error_, "/expect/level: must be an integer, got 1.5");  // as written, not 1.5E0
+  EXPECT_EQ(error_, "/expect/level: must be an integer or null, got 1.5");  // as written, not 1.5E0
+}
+
+// null expects no value, whatever the field (docs/tools.md): a routed decision is not the fallback's,
+// and a rejected one has no level, lists or owner, so expecting them fails (SPEC §8: every field named
+// equals the decision's).
+TEST_F(Expect, NullExpectsNoValueForEveryField) {
+  EXPECT_TRUE(check(R"({"fallback": null, "department": null})").empty());
+  auto m = check(R"({"level": null, "alternates": null, "status": null})");
+  ASSERT_EQ(m.size(), 3u);
+  EXPECT_EQ(m[0].field, "status");
+  EXPECT_EQ(m[0].actual, "\"routed\"");
+  gridroute::Issue is;
+  is.id = "X";
+  is.category = "market.food";
+  is.cell = "shangtang";  // a community, not a cell: rejected
+  is.at = *gridroute::parse_rfc3339("2026-11-18T10:00:00+08:00");
+  const gridroute::Decision d = snap_->route(is);
+  std::vector<gridroute::cli::Mismatch> out;
+  std::string error;
+  ASSERT_TRUE(gridroute::cli::check_expect(
+      *snap_, d, json::parse(R"({"level": null, "alternates": null, "assist": null, "fallback": false})").as_object(), out, error));
+  EXPECT_TRUE(out.empty()) << out[0].field;
+  ASSERT_TRUE(gridroute::cli::check_expect(*snap_, d, json::parse(R"({"level": 0, "alternates": []})").as_object(), out, error));
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].actual, "null");
 }
 
 // A level written with a zero fraction is that integer, as in the bundle's files and the case lines.

@@ -133,7 +133,8 @@ TEST(ToolsCli, TestExitStatuses) {
   auto refused = cli({"test", (scratch() / "no-bundle").string(), (kLanxi / "tests.jsonl").string()});
   EXPECT_EQ(refused.code, 1);
   ASSERT_FALSE(lines_of(refused.out).empty()) << refused.err;
-  EXPECT_EQ(lines_of(refused.out).back(), "0 passed, 35 failed (the bundle has errors: no test was run)");
+  EXPECT_EQ(lines_of(refused.out).back(), "0 passed, 35 failed");
+  EXPECT_NE(refused.out.find("the bundle has errors: no test was run"), std::string::npos) << refused.out;
   // `-` is standard input.
   auto piped = cli({"test", kLanxi.string(), "-"}, read_text(kLanxi / "tests.jsonl"));
   EXPECT_EQ(piped.code, 0) << piped.err;
