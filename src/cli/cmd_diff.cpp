@@ -3,6 +3,9 @@
 // prefetching batches, the two answers are compared field by field, and only the changed lines are
 // written: {"id", "changed": [FIELD...], "old": RECORD, "new": RECORD}.
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <thread>
@@ -373,6 +376,18 @@ int cmd_diff(const std::vector<std::string>& args) {
   o.new_dir = pos[1];
   o.issues = pos[2];
   if (o.issues == "-" && o.cases == "-") return usage_error("diff: ISSUES and --cases cannot both be standard input");
+  // Both inputs are found readable before any line is written: a run that fails on its second input
+  // would leave the first one's records on standard output as if they were the whole answer.
+  for (const std::string* input : {&o.issues, &o.cases}) {
+    if (input->empty() || *input == "-") continue;
+    std::error_code ec;
+    std::ifstream probe(*input, std::ios::binary);
+    if (std::filesystem::is_directory(*input, ec) || !probe) {
+      std::cerr << "gridroute: cannot read " << *input << ": "
+                << (std::filesystem::is_directory(*input, ec) ? "is a directory" : std::strerror(errno)) << "\n";
+      return 3;
+    }
+  }
 
   // Both bundles at once: loading is most of the fixed cost at a national scale.
   auto later = std::async(std::launch::async, [&] {

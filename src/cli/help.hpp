@@ -9,7 +9,7 @@ namespace gridroute::cli {
 inline constexpr std::string_view kUsage = R"(gridroute — who owns a resident's issue, and when and to whom it escalates
 
 Usage:
-  gridroute check BUNDLE [--format json] [--strict]       load a bundle and lint it
+  gridroute check BUNDLE [--format json] [--strict] [--coverage]   load a bundle and lint it
   gridroute route BUNDLE [ISSUES.jsonl|-] [--explain]     route issues (JSON Lines) to handlers
   gridroute escalate BUNDLE [CASES.jsonl|-] --now TIME    evaluate open cases for escalation
   gridroute compile BUNDLE -o FILE                        compile a bundle into one file that opens at once

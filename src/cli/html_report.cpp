@@ -309,6 +309,8 @@ std::string render_html(const DiffSummary& s, const std::vector<ReportRow>& rows
   if (s.cases_given) {
     out += "<div><h2>Action moves (cases)</h2>";
     out += moves_table("action-moves", s.action, 50);
+    out += "</div><div><h2>Handler moves (cases)</h2>";
+    out += moves_table("case-handler-moves", s.action_handler, 50);
     out += "</div>";
   }
   out += "</div></section>\n";

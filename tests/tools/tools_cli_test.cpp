@@ -236,6 +236,22 @@ TEST(ToolsCli, DiffWritesTheSummaryAndThePage) {
   EXPECT_EQ(page.find("https://"), std::string::npos);
   EXPECT_EQ(page.find("<link"), std::string::npos);
   EXPECT_EQ(page.find("src="), std::string::npos);
+  // With cases, the page's tables hold the cases' handler moves the summary counts (SPEC §8: the summary
+  // as tables and charts).
+  auto c = cli({"diff", kLanxi.string(), changed.string(), (kLanxi / "issues.jsonl").string(), "--cases",
+                (kLanxi / "cases.jsonl").string(), "--now", "2026-11-23T10:00:00+08:00", "--html", html.string(),
+                "--summary", summary.string()});
+  ASSERT_EQ(c.code, 0) << c.err;
+  const json::value with_cases_summary = json::parse(read_text(summary));
+  const json::array& moves = with_cases_summary.at("cases").at("handler_moves").as_array();
+  ASSERT_FALSE(moves.empty()) << "the change must move some case to another handler";
+  const std::string with_cases = read_text(html);
+  const std::size_t table = with_cases.find("<table class=\"grid\" id=\"case-handler-moves\">");
+  ASSERT_NE(table, std::string::npos);
+  const std::string rows = with_cases.substr(table, with_cases.find("</table>", table) - table);
+  for (const auto& m : moves)
+    EXPECT_NE(rows.find("<td class=\"n\">" + std::to_string(m.at("count").to_number<std::size_t>()) + "</td>"),
+              std::string::npos) << json::serialize(m);
 }
 
 // Each bundle reads a line as its own `route` would: a time without an offset is rejected by a bundle
@@ -289,6 +305,17 @@ TEST(ToolsCli, DiffUsageErrors) {
   EXPECT_EQ(cli({"diff", l, l, issues, "--cases", issues, "--now", "tomorrow"}).code, 2);
   EXPECT_EQ(cli({"diff", l, l, (scratch() / "none.jsonl").string()}).code, 3);
   EXPECT_EQ(cli({"diff", l, (scratch() / "no-bundle").string(), issues}).code, 1);
+  // An unreadable --cases file is found before any line is written: no partial answer on stdout, though
+  // the issues alone would change (a rule of lanxi loses its priority).
+  const fs::path changed = copy_with_rules(kLanxi, "lanxi-flat", [](json::object& r) {
+    for (auto& x : r.at("rules").as_array()) x.as_object().erase("priority");
+  });
+  ASSERT_NE(cli({"diff", l, changed.string(), issues}).out, "") << "the two bundles must differ on some line";
+  auto missing = cli({"diff", l, changed.string(), issues, "--cases", (scratch() / "none.jsonl").string(), "--now",
+                      "2026-11-23T10:00:00+08:00"});
+  EXPECT_EQ(missing.code, 3);
+  EXPECT_EQ(missing.out, "");
+  EXPECT_NE(missing.err.find("cannot read"), std::string::npos) << missing.err;
 }
 
 // ---------------------------------------------------------------- gridroute graph
