@@ -18,3 +18,11 @@ execute_process(COMMAND ${PYTHON} ${COMPARE} ${OUT} ${BUNDLE}/expected-route.jso
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "the C example's output ${OUT} differs from ${BUNDLE}/expected-route.jsonl")
 endif()
+# As its header says, it prints what `gridroute route` prints, byte for byte (the bundle digest included).
+if(CLI)
+  execute_process(COMMAND ${CLI} route ${BUNDLE} ${BUNDLE}/issues.jsonl --quiet OUTPUT_FILE ${OUT}.cli RESULT_VARIABLE rc)
+  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${OUT} ${OUT}.cli RESULT_VARIABLE same)
+  if(NOT same EQUAL 0)
+    message(FATAL_ERROR "the C example's output ${OUT} is not byte for byte `gridroute route`'s (${OUT}.cli)")
+  endif()
+endif()

@@ -312,10 +312,13 @@ static void put_decision(const gridroute_issue *is, const gridroute_decision *d,
     put_field("error", d->message);
   } else if (d->status == GRIDROUTE_DECISION_UNROUTED) {
     fputs(", \"status\": \"unrouted\"", stdout);
+    if (d->cell.ptr) put_field("cell", d->cell); /* SPEC §7: the cell found from a location */
     put_field("reason", d->message);
   } else {
     fputs(", \"status\": \"routed\"", stdout);
+    if (d->cell.ptr) put_field("cell", d->cell);
     put_field("rule", d->rule);
+    if (d->fallback) fputs(", \"fallback\": true", stdout); /* SPEC §6.4: the fallback owner */
     put_field("role", d->role);
     if (d->department.ptr) put_field("department", d->department);
     put_field("handler", d->handler);
@@ -327,6 +330,7 @@ static void put_decision(const gridroute_issue *is, const gridroute_decision *d,
     put_time("respond_by", d->respond_by, d->timezone, buf);
     put_time("resolve_by", d->resolve_by, d->timezone, buf);
   }
+  if (d->bundle.ptr) put_field("bundle", d->bundle); /* SPEC §6.6: the digest of the bundle */
   fputs("}\n", stdout);
 }
 
