@@ -4,6 +4,8 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include <sys/stat.h>
+
 #include "hardening_util.hpp"
 
 namespace {
@@ -197,6 +199,52 @@ TEST(HardeningCli, AnInputThatIsAlsoTheOutputIsRefused) {
     EXPECT_NE(read_text(tmp / "err.txt").find("is also the output"), std::string::npos) << read_text(tmp / "err.txt");
     EXPECT_EQ(read_text(in), text) << cmd;
   }
+}
+
+// `compile -o` renames its file over the target, and `diff --html/--summary` write theirs whole: neither
+// may replace a file it reads, a device or a FIFO (the rename would put a regular file in its place).
+TEST(HardeningCli, AnOutputFileIsNeverAnInputNorADevice) {
+  TempDir tmp;
+  copy_bundle(example(), tmp / "b");
+  const std::string rules = read_text(tmp / "b" / "rules.json");
+  auto r = run_cli({"compile", (tmp / "b").string(), "-o", (tmp / "b" / "rules.json").string()});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("is also an input"), std::string::npos) << r.err;
+  EXPECT_EQ(read_text(tmp / "b" / "rules.json"), rules);
+  ASSERT_EQ(::mkfifo((tmp / "fifo").c_str(), 0600), 0);
+  r = run_cli({"compile", (tmp / "b").string(), "-o", (tmp / "fifo").string()});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("not a regular file"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::is_fifo(tmp / "fifo"));
+  r = run_cli({"compile", (tmp / "b").string(), "-o", tmp.path().string()});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("is a directory"), std::string::npos) << r.err;
+  // A compiled file is not compiled over itself; an earlier output is replaced.
+  const std::string grb = (tmp / "b.grb").string();
+  ASSERT_EQ(run_cli({"compile", (tmp / "b").string(), "-o", grb, "--quiet"}).exit_code, 0);
+  ASSERT_EQ(run_cli({"compile", (tmp / "b").string(), "-o", grb, "--quiet"}).exit_code, 0);
+  r = run_cli({"compile", grb, "-o", grb});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("is also an input"), std::string::npos) << r.err;
+
+  const std::string issues = (tmp / "issues.jsonl").string();
+  const std::string text = read_text(example() / "issues.jsonl");
+  write_text(issues, text);
+  for (const char* option : {"--html", "--summary"}) {
+    r = run_cli({"diff", (tmp / "b").string(), grb, issues, option, issues});
+    EXPECT_EQ(r.exit_code, 3) << option;
+    EXPECT_NE(r.err.find("is also an input"), std::string::npos) << r.err;
+    EXPECT_EQ(read_text(issues), text) << option;
+    EXPECT_TRUE(r.out.empty()) << option;
+  }
+  r = run_cli({"diff", (tmp / "b").string(), grb, issues, "--html", (tmp / "b" / "rules.json").string()});
+  EXPECT_EQ(r.exit_code, 3);
+  r = run_cli({"diff", (tmp / "b").string(), grb, issues, "--html", (tmp / "r").string(), "--summary", (tmp / "r").string()});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("also the --summary file"), std::string::npos) << r.err;
+  // A device written in place is fine for a report.
+  r = run_cli({"diff", (tmp / "b").string(), grb, issues, "--html", "/dev/null", "--quiet"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
 TEST(HardeningCli, InputsThatCannotBeRead) {

@@ -405,6 +405,23 @@ int cmd_diff(const std::vector<std::string>& args) {
   if (!old_snap) return 1;
   std::shared_ptr<const Snapshot> new_snap = *new_loaded;
 
+  // Hardening: the reports never overwrite an input, nor each other.
+  {
+    std::vector<std::string> inputs = bundle_inputs(o.old_dir, *old_snap);
+    for (std::string& f : bundle_inputs(o.new_dir, *new_snap)) inputs.push_back(std::move(f));
+    inputs.push_back(o.issues);
+    if (!o.cases.empty()) inputs.push_back(o.cases);
+    for (const std::string* report : {&o.summary, &o.html}) {
+      if (report->empty()) continue;
+      std::string why = output_refusal(*report, inputs, false);
+      if (why.empty() && report == &o.html && (o.html == o.summary || same_file(o.html, o.summary)))
+        why = o.html + ": it is also the --summary file: name another file";
+      if (!why.empty()) {
+        std::cerr << "gridroute: cannot write " << why << "\n";
+        return 3;
+      }
+    }
+  }
   DiffRun run(old_snap, new_snap, o);
   run.summary.old_dir = o.old_dir;
   run.summary.new_dir = o.new_dir;

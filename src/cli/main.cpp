@@ -66,6 +66,12 @@ int cmd_compile(const std::vector<std::string>& args) {
   if (out.empty()) return usage_error("compile: missing -o FILE");
   auto snap = load_or_report(dir, gridroute::LoadOptions{});
   if (!snap) return 1;
+  // Hardening: the compiled file replaces what is at OUT by a rename, so never a bundle's own file, a
+  // device or a FIFO.
+  if (const std::string why = gridroute::cli::output_refusal(out, gridroute::cli::bundle_inputs(dir, *snap), true); !why.empty()) {
+    std::cerr << "gridroute: cannot write " << why << "\n";
+    return 3;
+  }
   if (auto st = gridroute::write_compiled(*snap, out); !st.ok()) {
     std::cerr << "gridroute: " << st.message() << "\n";
     return 3;

@@ -15,8 +15,11 @@
 #include <string_view>
 #include <vector>
 
+#include <sys/stat.h>
+
 #include "gridroute/bundle.hpp"
 #include "gridroute/snapshot.hpp"
+#include "compile/index.hpp"
 
 namespace gridroute::cli {
 
@@ -38,6 +41,38 @@ inline int print_out(std::string_view text) {
     return 3;
   }
   return 0;
+}
+
+// Whether two paths name the same existing file.
+inline bool same_file(const std::string& a, const std::string& b) {
+  struct stat x {}, y {};
+  return !a.empty() && !b.empty() && a != "-" && b != "-" && ::stat(a.c_str(), &x) == 0 && ::stat(b.c_str(), &y) == 0 &&
+         x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
+// The files a bundle was read from: its compiled file, or the files of its directory that were read.
+inline std::vector<std::string> bundle_inputs(const std::string& path, const Snapshot& snapshot) {
+  std::vector<std::string> files;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) files.push_back(path);
+  for (const std::string& f : snapshot.index().sources.files)
+    if (!f.empty()) files.push_back(f);
+  return files;
+}
+
+// Hardening: an output file named by an option is checked before anything is written to it. Returns
+// why it must not be written — it is one of `inputs` or a directory; or, when the output `replaces`
+// what is at its path (by a rename), anything there but a regular file (a device, a FIFO) — or empty
+// when it may be written.
+inline std::string output_refusal(const std::string& output, const std::vector<std::string>& inputs, bool replaces) {
+  struct stat st {};
+  if (::stat(output.c_str(), &st) != 0) return {};
+  if (S_ISDIR(st.st_mode)) return output + ": is a directory";
+  if (replaces && !S_ISREG(st.st_mode))
+    return output + ": not a regular file, and the output would replace it: name a new file or an earlier output";
+  for (const std::string& in : inputs)
+    if (same_file(output, in)) return output + ": it is also an input (" + in + "): name another file";
+  return {};
 }
 
 // Loads a bundle; on errors prints every diagnostic on stderr and returns null.

@@ -82,6 +82,16 @@ absl::Status FileWriter::write(const std::string& path, std::string_view digest,
   const std::string data = bytes(digest, producer);
   namespace fs = std::filesystem;
   fs::path target(path);
+  // The file is written beside the target and renamed over it: never over a directory, a device or a
+  // FIFO, which the rename would replace.
+  {
+    std::error_code ec;
+    const fs::file_status st = fs::status(target, ec);
+    if (!ec && fs::is_directory(st)) return absl::InvalidArgumentError(cat(path, ": cannot write: is a directory"));
+    if (!ec && fs::exists(st) && !fs::is_regular_file(st))
+      return absl::InvalidArgumentError(
+          cat(path, ": cannot write: not a regular file, and the compiled file would replace it"));
+  }
   fs::path tmp = target;
   tmp += cat(".tmp-", ::getpid());
   {
