@@ -323,6 +323,14 @@ TEST(CompiledFile, ACraftedFileWithARightChecksumIsRefused) {
         }, true));
   why = refusal(file);
   EXPECT_NE(why.find("not a valid compiled bundle"), std::string::npos) << why;
+  // A handler without a role key (kNone), which `graph` and a pinned case would read a role name of.
+  write(file, with_header(good, [&](store::FileHeader&, std::string& b) {
+          char* roles = section(store::tag("HROL"), b);
+          ASSERT_NE(roles, nullptr);
+          std::memset(roles, 0xFF, 4);
+        }, true));
+  why = refusal(file);
+  EXPECT_NE(why.find("its role or calendar is out of range"), std::string::npos) << why;
   fs::remove(file);
 }
 

@@ -368,7 +368,8 @@ class Opener {
       return false;
     if (s.handler_role.size() != nh || s.handler_calendar.size() != nh) return bad("handler columns differ in length");
     for (std::size_t h = 0; h < nh; ++h)
-      if (!in(s.handler_role[h], s.role_keys.size(), true) || !in(s.handler_calendar[h], calendars_.size(), true))
+      // Every handler of a bundle that compiles has a role key (one without is an error of the bundle).
+      if (!in(s.handler_role[h], s.role_keys.size()) || !in(s.handler_calendar[h], calendars_.size(), true))
         return bad(cat("handler ", h, ": its role or calendar is out of range"));
     for (UnitId u : s.serves_units)
       if (!in(u, s.hot.size())) return bad("a handler serves a unit out of range");
