@@ -31,6 +31,9 @@ struct Diagnostic {
   int column = 0;       // 1-based byte column; 0 for CSV or unknown
   std::string pointer;  // RFC 6901 JSON pointer; empty for CSV
   std::string message;
+  // "FILE:LINE:COLUMN: /pointer: message" on one line: control characters the bundle's text may put in
+  // an id or a name (a newline, ESC, NUL) are written as \n, \r, \t or \xNN, so a report can neither
+  // forge another line nor reach a terminal's controls.
   std::string to_string() const;
 };
 

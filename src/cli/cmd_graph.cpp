@@ -30,13 +30,21 @@ constexpr const char* kFonts = "WenQuanYi Micro Hei,Noto Sans CJK SC,sans-serif"
 
 using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, Node, Edge>;
 
-// A DOT quoted string; "\n" in `text` becomes a line break of the label.
+// A DOT quoted string; "\n" in `text` becomes a line break of the label, other control characters
+// (which a unit's name may hold, and a NUL that ends the file for Graphviz) are shown as \xNN.
 std::string dot_quoted(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    if (c == '\n') out += "\\n";
-    else out.push_back(c);
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"') out += "\\\"";
+    else if (c == '\\') out += "\\\\";
+    else if (c == '\n') out += "\\n";
+    else if (u < 0x20 || u == 0x7F) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\\\x";
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 15]);
+    } else out.push_back(c);
   }
   return out + "\"";
 }

@@ -27,18 +27,44 @@
 
 namespace gridroute {
 
+namespace {
+// Appends `text` with its control characters (C0 and DEL) escaped.
+void append_printable(std::string& s, std::string_view text) {
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u != 0x7F) {
+      s.push_back(c);
+    } else if (c == '\n') {
+      s += "\\n";
+    } else if (c == '\r') {
+      s += "\\r";
+    } else if (c == '\t') {
+      s += "\\t";
+    } else {
+      static constexpr char kHex[] = "0123456789abcdef";
+      s += "\\x";
+      s.push_back(kHex[u >> 4]);
+      s.push_back(kHex[u & 15]);
+    }
+  }
+}
+}  // namespace
+
 std::string Diagnostic::to_string() const {
   std::string s;
   if (!file.empty()) {
-    s = file;
+    append_printable(s, file);
     if (line > 0) detail::append(s, ":", line);
     if (column > 0) detail::append(s, ":", column);
     s += ": ";
   }
-  if (!pointer.empty()) detail::append(s, pointer, ": ");
+  if (!pointer.empty()) {
+    append_printable(s, pointer);
+    s += ": ";
+  }
   if (severity == Severity::warning) s += "warning: ";
   else if (severity == Severity::note) s += "note: ";
-  s += message;
+  append_printable(s, message);
   return s;
 }
 

@@ -332,5 +332,20 @@ TEST(LintBudget, ALargeJurisdictionIsANoteAndAStrictCheckPasses) {
       << lines_of(r.out)[0];
 }
 
+// A bundle's text may hold control characters where an id or a name goes: the text report writes them
+// escaped, so a refused id can neither forge a FILE:LINE line of its own nor reach the terminal.
+TEST(CheckText, ControlCharactersOfTheBundleAreWrittenEscaped) {
+  Bundle b;
+  b.edit("jurisdiction.json", R"({"id": "c2-01", "tier": "cell", "parent": "c2"})",
+         R"({"id": "c2-01\nrules.json:1:1: forged\u001b]0;title\u0007", "tier": "cell", "parent": "c2"})");
+  CliRun r = cli({"check", "."}, "", b.write("control-characters"));
+  EXPECT_EQ(r.code, 1) << r.err;
+  const std::string all = r.out + r.err;
+  for (const std::string& line : lines_of(all)) EXPECT_FALSE(line.starts_with("rules.json:1:1: forged")) << all;
+  EXPECT_EQ(all.find('\x1b'), std::string::npos) << all;
+  EXPECT_EQ(all.find('\x07'), std::string::npos) << all;
+  EXPECT_NE(all.find(R"(c2-01\nrules.json:1:1: forged\x1b]0;title\x07)"), std::string::npos) << all;
+}
+
 }  // namespace
 }  // namespace diag_test

@@ -79,6 +79,23 @@ def main():
     for uid in ("binjiang-a-01", "qiaodong", "council-qiaodong"):
         if uid in part:
             failures.append("--root binjiang --depth 1 draws " + uid)
+    # A unit name may hold any text (docs/security.md): quotes, backslashes and control characters,
+    # a NUL among them, still make a file Graphviz reads, with every unit drawn.
+    odd = os.path.join(o.out, "odd-names")
+    shutil.rmtree(odd, ignore_errors=True)
+    shutil.copytree(o.bundle, odd)
+    with open(os.path.join(odd, "jurisdiction.json"), encoding="utf-8") as f:
+        j = json.load(f)
+    j["units"][0]["name"] = 'a\u0000b\u001b[2J "q" \\ \u007f end'
+    with open(os.path.join(odd, "jurisdiction.json"), "w", encoding="utf-8") as f:
+        json.dump(j, f)
+    drawn = render(o.cli, odd, o.out, "odd-names")
+    if len(drawn) != len(units) + len(handlers):
+        failures.append("odd names: %d nodes drawn, %d units and handlers" % (len(drawn), len(units) + len(handlers)))
+    with open(os.path.join(o.out, "odd-names.dot"), "rb") as f:
+        dot_text = f.read()
+    if b"\0" in dot_text or b"\x1b" in dot_text:
+        failures.append("odd names: the DOT file holds a raw control character")
     for f in failures:
         print("FAIL:", f)
     if failures:
