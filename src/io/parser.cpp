@@ -51,7 +51,7 @@ std::size_t written_keys(std::string_view t) {
 // "invalid UTF-8 in field 'category'" (or in attribute 'x'), as the core words it for the struct path;
 // the text before the bad byte is read as far as JSON goes to find the field.
 std::string utf8_error(std::string_view line, std::size_t bad) {
-  std::string p = pointer_at(line.substr(0, bad), bad);
+  std::string p = pointer_at(line.substr(0, bad + 1), bad);
   if (p.starts_with("/attrs/") && p.find('/', 7) == std::string::npos) return cat("invalid UTF-8 in attribute '", p.substr(7), "'");
   if (p.size() > 1 && p.find('/', 1) == std::string::npos) return cat("invalid UTF-8 in field '", p.substr(1), "'");
   return cat("invalid UTF-8 in the line", encoding_hint(line, bad, TextKind::line));
