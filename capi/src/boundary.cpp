@@ -220,6 +220,14 @@ void read_issue(const gridroute_issue* in, gridroute::Issue& is) {
   }
 }
 
+std::string repeated_attr(const gridroute::Issue& is) {
+  const auto& a = is.attrs;
+  for (std::size_t i = 1; i < a.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (a[i].first == a[j].first) return "duplicate key at /attrs/" + std::string(a[i].first) + " (a key may appear once in an object)";
+  return {};
+}
+
 
 }  // namespace gridroute::capi
 

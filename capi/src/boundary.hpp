@@ -288,6 +288,9 @@ inline EngineImpl& check_engine(gridroute_engine* e) {
 // (NULL pointers, impossible lengths, unknown enum values); the values are checked by the core, as for
 // every front end. An `at` of 0 or GRIDROUTE_TIME_NONE is an unset field.
 void read_issue(const gridroute_issue* in, gridroute::Issue& is);
+// The JSON path refuses an attribute given twice (a duplicate key); the struct path refuses it the same
+// way, instead of routing on one of the two values: the message, or empty.
+std::string repeated_attr(const gridroute::Issue& is);
 
 inline void clear_decision(gridroute_decision* d) {
   gridroute_result_hold* hold = d->hold_;

@@ -85,6 +85,9 @@ int gridroute_engine_route(gridroute_decision* out, const gridroute_engine* engi
       // without one. (An empty string is an id, as "" is on the JSON path.)
       d.status = gridroute::Decision::Status::rejected;
       d.message = "missing field 'id'";
+    } else if (std::string repeated = repeated_attr(is); !repeated.empty()) {
+      d.status = gridroute::Decision::Status::rejected;
+      d.message = std::move(repeated);
     } else {
       d = s.route(is, explain);
     }
@@ -176,6 +179,9 @@ int gridroute_engine_escalate(gridroute_action* out, const gridroute_engine* eng
     if (!c->issue->id) {
       a.kind = gridroute::Action::Kind::rejected;
       a.error = "missing field 'id'";  // as route() refuses it
+    } else if (std::string repeated = repeated_attr(cs.issue); !repeated.empty()) {
+      a.kind = gridroute::Action::Kind::rejected;
+      a.error = std::move(repeated);
     } else if (c->responded != 0 && c->responded != 1) {
       a.kind = gridroute::Action::Kind::rejected;
       a.error = "field 'responded' must be 0 or 1, got " + std::to_string(c->responded);

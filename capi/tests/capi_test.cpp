@@ -707,7 +707,7 @@ TEST(Reload, FailureKeepsTheOldSnapshot) {
   gridroute_error_free(err);
   std::string line = lines_of(read_file(kLanxi + "/issues.jsonl")).at(0);
   gridroute_buf out = GRIDROUTE_BUF_INIT;
-  EXPECT_EQ(gridroute_engine_route_json(&out, e.e, line.data(), line.size(), nullptr, nullptr), GRIDROUTE_OK);
+  EXPECT_EQ(gridroute_engine_route_jsonl(&out, e.e, line.data(), line.size(), nullptr, nullptr), GRIDROUTE_OK);
   EXPECT_NE(std::string(out.ptr).find("\"routed\""), std::string::npos);
   gridroute_buf_dispose(&out);
 }
@@ -966,6 +966,28 @@ TEST(Negative, InvalidUtf8AndTruncatedJson) {
   issue.id = "";
   EXPECT_EQ(gridroute_engine_route(&d, e.e, &issue, nullptr, nullptr), GRIDROUTE_OK) << str(d.message);
   EXPECT_EQ(gridroute_engine_escalate(&a, e.e, &c, issue.at, nullptr, nullptr), GRIDROUTE_OK);
+  // An attribute given twice is refused as the JSON path refuses a duplicate key, never decided on one
+  // of the two values.
+  gridroute_attr twice[2] = {};
+  for (int k = 0; k < 2; ++k) {
+    twice[k].name = "severity";
+    twice[k].name_len = GRIDROUTE_NTS;
+    twice[k].type = GRIDROUTE_ATTR_NUMBER;
+    twice[k].number = k == 0 ? 1 : 9;
+  }
+  issue.attrs = twice;
+  issue.attr_count = 2;
+  EXPECT_EQ(gridroute_engine_route(&d, e.e, &issue, nullptr, nullptr), GRIDROUTE_E_REJECTED);
+  EXPECT_EQ(str(d.message), "duplicate key at /attrs/severity (a key may appear once in an object)");
+  EXPECT_EQ(gridroute_engine_escalate(&a, e.e, &c, issue.at, nullptr, &err), GRIDROUTE_E_REJECTED);
+  EXPECT_EQ(a.kind, GRIDROUTE_ACTION_REJECTED);
+  EXPECT_STREQ(err->message, "duplicate key at /attrs/severity (a key may appear once in an object)");
+  gridroute_error_free(err);
+  const std::string line = R"({"id": "t", "category": "env.noise.loudspeaker", "cell": "qiaodong-a-01", "at": "2026-11-18T10:00:00+08:00", "attrs": {"severity": 1, "severity": 9}})";
+  EXPECT_EQ(gridroute_engine_route_jsonl(&out, e.e, line.data(), line.size(), nullptr, nullptr), GRIDROUTE_OK);
+  EXPECT_NE(std::string(out.ptr).find("duplicate key at /attrs/severity"), std::string::npos) << out.ptr;
+  issue.attrs = nullptr;
+  issue.attr_count = 0;
   gridroute_action_release(&a);
   gridroute_decision_release(&d);
   gridroute_buf_dispose(&out);
@@ -1031,7 +1053,7 @@ TEST(Negative, InjectedFaultsAreCaughtAtEveryEntryPoint) {
   }
   // The engine still works after all that.
   gridroute_buf out = GRIDROUTE_BUF_INIT;
-  EXPECT_EQ(gridroute_engine_route_json(&out, e.e, line.data(), line.size(), nullptr, nullptr), GRIDROUTE_OK);
+  EXPECT_EQ(gridroute_engine_route_jsonl(&out, e.e, line.data(), line.size(), nullptr, nullptr), GRIDROUTE_OK);
   gridroute_buf_dispose(&out);
   gridroute_case_book_free(book);
 }
