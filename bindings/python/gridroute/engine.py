@@ -125,12 +125,21 @@ def _line(obj):
     if isinstance(obj, dict):
         try:
             text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=_json_default, allow_nan=False)
-        except ValueError:
+        except ValueError as exc:
+            if "Circular reference" in str(exc):
+                raise ValueError("an issue or case that holds itself has no JSON form") from None
             # NaN and the infinities have no JSON form (json.dumps would write NaN, which no JSON reader
             # takes): each is sent as a number past double range, so the engine refuses it in its own
             # words, as on the C struct path ("attribute 'x' must be a finite number").
-            text = json.dumps(_finite_marked(obj), ensure_ascii=False, separators=(",", ":"), default=_json_default)
+            try:
+                text = json.dumps(_finite_marked(obj), ensure_ascii=False, separators=(",", ":"), default=_json_default)
+            except RecursionError:
+                raise ValueError("an issue or case nested too deep to be written as JSON") from None
             text = text.replace(json.dumps(_NONFINITE), "1e999")
+        except RecursionError:
+            # Python's own limit, near 1,000 levels: far past the 32 a line may hold, which the engine
+            # would refuse anyway.
+            raise ValueError("an issue or case nested too deep to be written as JSON") from None
         data = _utf8(text)
     else:
         data = _bytes(obj, "an issue or case")

@@ -260,6 +260,29 @@ class EngineTest(unittest.TestCase):
             with self.assertRaises(gridroute.RejectedError) as cm:
                 e.route(dict(ok, category="street.\udc00"))
             self.assertIn("UTF-8", str(cm.exception))
+            # An item nested past Python's recursion limit, or one that holds itself, is rejected in its
+            # place too; one at a time it is a ValueError, and a case book refuses the call before adding.
+            deep = {}
+            inner = deep
+            for _ in range(5000):
+                inner["x"] = {}
+                inner = inner["x"]
+            loop = dict(ok, id="I-loop")
+            loop["attrs"] = {"self": loop}
+            items = [ok, dict(ok, id="I-deep", attrs=deep), loop, dict(ok, id="I-4")]
+            got = [(d.id, d.status) for d in e.route_many(items)]
+            self.assertEqual(got, [("I-1", gridroute.Status.ROUTED), ("I-deep", gridroute.Status.REJECTED),
+                                   ("I-loop", gridroute.Status.REJECTED), ("I-4", gridroute.Status.ROUTED)])
+            self.assertIn("nested too deep", list(e.route_many(items))[1].error)
+            cases = [dict(i, level=0, level_started_at=at, responded=False, reports=1, status="open") for i in items[:2]]
+            self.assertEqual([a.action == gridroute.ActionKind.REJECTED
+                              for a in e.escalate_many(cases, "2026-11-20T10:00:00+08:00")], [False, True])
+            with self.assertRaises(ValueError):
+                e.route(loop)
+            book = e.case_book()
+            with self.assertRaises(ValueError):
+                book.add(cases)
+            self.assertEqual(len(book), 0)
 
     def test_a_non_finite_attribute_gets_the_cores_refusal(self):
         # json.dumps would write NaN, which no JSON reader takes ("invalid JSON"); the binding sends a
