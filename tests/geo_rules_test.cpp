@@ -270,9 +270,7 @@ TEST(GeoRules, EveryCoordinateIsTheNearestBinary64OfItsText) {
   std::string ring = "[";
   for (std::size_t i = 0; i < texts.size(); ++i) ring += "[" + texts[i] + "," + (i % 2 ? "1" : "0") + "],";
   ring += "[" + texts[0] + ",0]]";
-  gridroute::geo::GeoOptions o;
-  o.check_self_crossing = false;
-  auto r = load(collection({feature("\"id\": \"a\"", polygon(ring))}), kCells, std::nullopt, o);
+  auto r = load(collection({feature("\"id\": \"a\"", polygon(ring))}), kCells);
   ASSERT_TRUE(r.loc.ok()) << r.all();
   // Every vertex is on the boundary: exactly at the value from_chars gives, inside; one ulp off, the
   // point is no longer that vertex (it may still be inside the ring, so only the vertex itself is checked
@@ -560,21 +558,34 @@ TEST(GeoErrors, EveryErrorIsReportedInFileOrder) {
   EXPECT_LT(r.diags[0].line, r.diags[1].line);
 }
 
-TEST(GeoErrors, ARingThatCrossesItself) {
-  // A bow tie: (0,0)-(1,1) crosses (1,0)-(0,1).
-  EXPECT_EQ(only_error(collection({feature("\"id\": \"a\"", polygon("[[0,0],[1,1],[1,0],[0,1],[0,0]]"))})),
-            "cells.geojson:2:98: /features/0/geometry/coordinates/0: the ring crosses itself: its edge from position 0 "
-            "to 1 crosses the edge from position 2 to 3 (cell \"a\")");
-  // In the second part of a MultiPolygon, in a hole.
+// SPEC §7 refuses rings with fewer than four positions or not closed, not rings that cross themselves: a
+// bow tie is accepted, inside by the even-odd rule (both lobes), and lint warns about it.
+TEST(GeoLint, ARingThatCrossesItselfIsAcceptedAndWarnedAbout) {
+  // A bow tie: (0,0)-(1,1) crosses (1,0)-(0,1); its lobes meet at (0.5, 0.5).
+  auto r = load(collection({feature("\"id\": \"a\"", polygon("[[0,0],[1,1],[1,0],[0,1],[0,0]]"))}), kCells);
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  EXPECT_EQ(r.loc->locate(Point{0.2, 0.5}), 0);   // the left lobe
+  EXPECT_EQ(r.loc->locate(Point{0.8, 0.5}), 0);   // the right lobe
+  EXPECT_EQ(r.loc->locate(Point{0.5, 0.5}), 0);   // where the edges cross: on the boundary
+  EXPECT_EQ(r.loc->locate(Point{0.5, 0.2}), kOutside);  // below the waist
+  auto lint = [](const geotest::Loaded& l) {
+    std::string all;
+    for (auto& d : l.loc->lint(kCells.all(), [&](std::int32_t c) { return kCells.name(c); }))
+      if (d.message.find("crosses itself") != std::string::npos) all += d.to_string() + "\n";
+    return all;
+  };
+  EXPECT_EQ(lint(r),
+            "cells.geojson:2:1: /features/0/geometry: warning: ring 0 of cell \"a\" crosses itself: its edge from "
+            "position 0 to 1 crosses the edge from position 2 to 3; a location is inside where a ray from it crosses "
+            "the ring an odd number of times\n");
+  // In the second polygon of a MultiPolygon, in a hole.
   std::string multi = "{\"type\": \"MultiPolygon\", \"coordinates\": [[" + square(5, 5, 6, 6) + "], [" + square(0, 0, 4, 4) +
                       ", [[1,1],[3,3],[3,1],[1,3],[1,1]]]]}";
-  auto r = load(collection({feature("\"id\": \"a\"", multi)}), kCells);
-  ASSERT_EQ(r.diags.size(), 1u) << r.all();
-  EXPECT_EQ(r.diags[0].pointer, "/features/0/geometry/coordinates/1/1");
-  // Off: accepted.
-  gridroute::geo::GeoOptions o;
-  o.check_self_crossing = false;
-  EXPECT_TRUE(load(collection({feature("\"id\": \"a\"", polygon("[[0,0],[1,1],[1,0],[0,1],[0,0]]"))}), kCells, {}, o).loc.ok());
+  auto m = load(collection({feature("\"id\": \"a\"", multi)}), kCells);
+  ASSERT_TRUE(m.loc.ok()) << m.all();
+  EXPECT_NE(lint(m).find("ring 1 of polygon 1 of cell \"a\" crosses itself"), std::string::npos) << lint(m);
+  EXPECT_EQ(m.loc->locate(Point{1.5, 2}), kOutside);  // in a lobe of the hole
+  EXPECT_EQ(m.loc->locate(Point{2, 1.5}), 0);         // below the hole's waist
 }
 
 TEST(GeoErrors, RingsThatOnlyTouchThemselvesAreAccepted) {

@@ -148,55 +148,6 @@ std::string pointer_token(std::string_view s) {
   return p;
 }
 
-// Finds a proper self-crossing of a closed ring of n positions (edge i: v[i] -> v[i + 1]); returns
-// {i, j} or {-1, -1}. Edges are swept by their lowest latitude; a pair is tested exactly when the
-// latitude and longitude ranges meet. `budget` caps the pairs looked at (a comb of long edges would
-// otherwise cost the square of its size); `checked` is false when it ran out.
-struct SweepEdge {
-  double y0, y1, x0, x1;
-};
-struct SweepScratch {
-  std::vector<SweepEdge> edges;
-  std::vector<std::pair<double, std::uint32_t>> order;  // (lowest latitude, edge)
-  std::vector<std::uint32_t> active;
-};
-std::pair<long, long> find_self_crossing(const Pt* v, std::size_t n, std::size_t budget, bool& checked,
-                                         SweepScratch& w) {
-  checked = true;
-  const std::size_t edges = n - 1;
-  w.edges.resize(edges);
-  w.order.resize(edges);
-  for (std::size_t i = 0; i < edges; ++i) {
-    w.edges[i] = {std::min(v[i].y, v[i + 1].y), std::max(v[i].y, v[i + 1].y), std::min(v[i].x, v[i + 1].x),
-                  std::max(v[i].x, v[i + 1].x)};
-    w.order[i] = {w.edges[i].y0, static_cast<std::uint32_t>(i)};
-  }
-  std::sort(w.order.begin(), w.order.end());
-  w.active.clear();
-  std::size_t tests = 0;
-  for (const auto& [y0, ei] : w.order) {
-    const SweepEdge& e = w.edges[ei];
-    std::size_t kept = 0;
-    if ((tests += w.active.size()) > budget) {
-      checked = false;
-      return {-1, -1};
-    }
-    for (std::uint32_t fi : w.active) {
-      const SweepEdge& f = w.edges[fi];
-      if (f.y1 < y0) continue;  // ended below: drop it
-      w.active[kept++] = fi;
-      if (f.x1 < e.x0 || e.x1 < f.x0) continue;
-      // Neighbouring edges share a vertex, so they cannot cross properly.
-      const std::uint32_t lo = std::min(ei, fi), hi = std::max(ei, fi);
-      if (hi - lo == 1 || (lo == 0 && hi + 1 == edges)) continue;
-      if (detail::properly_cross(v[ei], v[ei + 1], v[fi], v[fi + 1])) return {lo, hi};
-    }
-    w.active.resize(kept);
-    w.active.push_back(ei);
-  }
-  return {-1, -1};
-}
-
 class Reader {
  public:
   Reader(const CellsSource& src, CellOf cell_of, const GeoOptions& opt) : src_(src), cell_of_(cell_of), opt_(opt) {}
@@ -571,7 +522,6 @@ class Reader {
   // Scratch of the current Feature's geometry.
   std::vector<Pt> tmp_pts_;
   std::vector<std::uint32_t> tmp_rings_, tmp_parts_, tmp_part_index_, path_;
-  SweepScratch sweep_;
   // The id of the Feature whose geometry is being read, when it is a cell (else null): an error in its
   // outline names the cell as well as the pointer (outline_error).
   const std::string* outline_of_ = nullptr;
@@ -816,23 +766,6 @@ void Reader::end_feature() {
       if ((f_.gtype == GType::polygon || f_.gtype == GType::multipolygon) && f_.coords == Holder::object)
         geometry_ok = read_coordinates(tmp_pts_, tmp_rings_, tmp_parts_, tmp_part_index_);
       break;
-  }
-  // A ring that crosses itself.
-  if (geometry_ok && opt_.check_self_crossing && !tmp_rings_.empty()) {
-    std::size_t at = 0, ring = 0;
-    for (std::size_t part = 0; part < tmp_parts_.size(); ++part)
-      for (std::uint32_t r = 0; r < tmp_parts_[part]; ++r, ++ring) {
-        const std::uint32_t n = tmp_rings_[ring];
-        bool checked = true;
-        auto [i, j] = find_self_crossing(tmp_pts_.data() + at, n, 64 * static_cast<std::size_t>(n) + 4096, checked, sweep_);
-        if (i >= 0) {
-          std::string rp = f_.gtype == GType::polygon ? cat(gp(), "/coordinates/", r) : cat(gp(), "/coordinates/", tmp_part_index_[part], "/", r);
-          error(rp, outline_error(cat("the ring crosses itself: its edge from position ", i, " to ", i + 1,
-                                      " crosses the edge from position ", j, " to ", j + 1)));
-          geometry_ok = false;
-        }
-        at += n;
-      }
   }
   if (errors_total_ != before || !geometry_ok || cell == kOutside) return;
 

@@ -35,6 +35,56 @@ using gridroute::detail::cat;
 
 namespace {
 
+// Finds a proper self-crossing of a closed ring of n positions (edge i: v[i] -> v[i + 1]); returns
+// {i, j} or {-1, -1}. Edges are swept by their lowest latitude; a pair is tested exactly when the
+// latitude and longitude ranges meet. `budget` caps the pairs looked at (a comb of long edges would
+// otherwise cost the square of its size); `checked` is false when it ran out.
+struct SweepEdge {
+  double y0, y1, x0, x1;
+};
+struct SweepScratch {
+  std::vector<SweepEdge> edges;
+  std::vector<std::pair<double, std::uint32_t>> order;  // (lowest latitude, edge)
+  std::vector<std::uint32_t> active;
+};
+std::pair<long, long> find_self_crossing(const detail::Pt* v, std::size_t n, std::size_t budget, bool& checked,
+                                         SweepScratch& w) {
+  checked = true;
+  const std::size_t edges = n - 1;
+  w.edges.resize(edges);
+  w.order.resize(edges);
+  for (std::size_t i = 0; i < edges; ++i) {
+    w.edges[i] = {std::min(v[i].y, v[i + 1].y), std::max(v[i].y, v[i + 1].y), std::min(v[i].x, v[i + 1].x),
+                  std::max(v[i].x, v[i + 1].x)};
+    w.order[i] = {w.edges[i].y0, static_cast<std::uint32_t>(i)};
+  }
+  std::sort(w.order.begin(), w.order.end());
+  w.active.clear();
+  std::size_t tests = 0;
+  for (const auto& [y0, ei] : w.order) {
+    const SweepEdge& e = w.edges[ei];
+    std::size_t kept = 0;
+    if ((tests += w.active.size()) > budget) {
+      checked = false;
+      return {-1, -1};
+    }
+    for (std::uint32_t fi : w.active) {
+      const SweepEdge& f = w.edges[fi];
+      if (f.y1 < y0) continue;  // ended below: drop it
+      w.active[kept++] = fi;
+      if (f.x1 < e.x0 || e.x1 < f.x0) continue;
+      // Neighbouring edges share a vertex, so they cannot cross properly.
+      const std::uint32_t lo = std::min(ei, fi), hi = std::max(ei, fi);
+      if (hi - lo == 1 || (lo == 0 && hi + 1 == edges)) continue;
+      if (detail::properly_cross(v[ei], v[ei + 1], v[fi], v[fi + 1])) return {lo, hi};
+    }
+    w.active.resize(kept);
+    w.active.push_back(ei);
+  }
+  return {-1, -1};
+}
+
+
 using Polygon = bg::model::polygon<Pt, false, true>;  // counter-clockwise exterior, closed rings
 constexpr std::uint32_t kNoPart = std::numeric_limits<std::uint32_t>::max();
 
@@ -141,6 +191,39 @@ std::vector<Diagnostic> Locator::lint(std::span<const std::int32_t> cells, CellN
   if (missing > options.max_findings_per_kind)
     out.push_back(warning(m.label, nullptr, "",
                           cat(missing - options.max_findings_per_kind, " more cells without a polygon not listed")));
+
+  // ---- rings that cross themselves
+  // Accepted (SPEC §7 does not refuse them): a location is inside where a ray from it crosses the ring
+  // an odd number of times, so both lobes of a bow tie are inside. Warned about, since a layer's author
+  // rarely means one. Checked within a budget of edge pairs per ring, as the overlaps below.
+  {
+    SweepScratch scratch;
+    std::size_t crossing = 0;
+    for (std::uint32_t p = 0; p < m.part_count(); ++p) {
+      const detail::FeatureInfo& f = m.features[m.part_feature[p]];
+      // The part's place in its Feature's geometry: a Polygon's rings, or the part's polygon of a MultiPolygon.
+      std::uint32_t polygon = 0;
+      for (std::uint32_t q = p; q > 0 && m.part_feature[q - 1] == m.part_feature[p]; --q) ++polygon;
+      for (std::uint32_t r = m.parts[p].first_ring; r < m.parts[p + 1].first_ring; ++r) {
+        const std::uint32_t n = m.rings[r + 1].begin - m.rings[r].begin;
+        if (n < 4) continue;
+        bool checked = true;
+        const auto [i, j] = find_self_crossing(m.pts.data() + m.rings[r].begin, n, 64 * static_cast<std::size_t>(n) + 4096,
+                                               checked, scratch);
+        if (i < 0 || crossing++ >= options.max_findings_per_kind) continue;
+        const std::uint32_t ring = r - m.parts[p].first_ring;
+        out.push_back(warning(m.label, &f, cat("/features/", f.index, "/geometry"),
+                              cat("ring ", ring, polygon > 0 || (p + 1 < m.part_count() && m.part_feature[p + 1] == m.part_feature[p])
+                                                     ? cat(" of polygon ", polygon) : std::string(),
+                                  " of cell ", json_quoted(name(m.parts[p].cell)), " crosses itself: its edge from position ", i,
+                                  " to ", i + 1, " crosses the edge from position ", j, " to ", j + 1,
+                                  "; a location is inside where a ray from it crosses the ring an odd number of times")));
+      }
+    }
+    if (crossing > options.max_findings_per_kind)
+      out.push_back(warning(m.label, nullptr, "",
+                            cat(crossing - options.max_findings_per_kind, " more rings that cross themselves not listed")));
+  }
 
   // ---- polygons of different cells that overlap
   // The budget counts the boxes looked at and the positions of the pairs tested exactly; when it runs out

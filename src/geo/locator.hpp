@@ -95,10 +95,6 @@ struct GeoOptions {
   std::size_t max_features = 20'000'000;    // Features in the collection
   std::size_t max_positions = 500'000'000;  // positions over all rings (clamped to 2^32 - 2)
   std::size_t max_errors = 1000;            // errors kept (the count of the rest is reported)
-  // Refuse a ring that crosses itself (two of its edges cross at a point inside both). Rings that only
-  // touch themselves (at a vertex, or along an edge) are accepted. Checked within a budget of edge pairs
-  // per ring; a ring over the budget is not checked.
-  bool check_self_crossing = true;
   // A file read by chunks (CellsChunks) is parsed in chunks of this many bytes (at least 16).
   std::size_t read_chunk_bytes = std::size_t{16} << 20;
 };

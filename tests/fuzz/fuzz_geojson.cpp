@@ -39,7 +39,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint8_t flags = data[0];
   std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
   gridroute::geo::GeoOptions opt;
-  opt.check_self_crossing = !(flags & 2);
   if (flags & 4) opt.max_json_depth = 12;
   opt.max_errors = 50;
   gridroute::geo::CellsSource src{text, "cells.geojson", (flags & 1) ? std::optional<std::string>("cd") : std::nullopt};
