@@ -532,17 +532,17 @@ TEST(FastPaths, LocatedLinesReadAsTheFullReaderReadsThem) {
       EXPECT_EQ(a.at, b.at) << line;
     }
   }
-  // An empty cell is no cell (as on the struct path): the location is read, on either path.
+  // An empty cell is a cell id (SPEC §7: only null counts as absent), which no cell has: with a location
+  // too, the cell is used, and the line is rejected on either path.
   for (std::string tail : {std::string("}"), std::string(", \"note\": \"\\u0041\"}")}) {
     const std::string line =
         R"({"id": "i", "category": "noise", "cell": "", "location": [120.5, 30.5], "at": "2024-05-01T10:00:00+08:00")" + tail;
     gridroute::Issue is;
     gridroute::detail::LineId id;
     gridroute::detail::LineSlot slot;
-    ASSERT_TRUE(fast.read_issue(line, is, id, slot, {})) << fast.error();
-    EXPECT_TRUE(is.has_location) << line;
-    EXPECT_EQ(is.lon, 120.5);
-    EXPECT_TRUE(is.cell.empty());
+    ASSERT_FALSE(fast.read_issue(line, is, id, slot, {})) << line;
+    EXPECT_EQ(fast.error(), "unknown cell ''");
+    EXPECT_EQ(id.text, "i");
   }
   // And the fast reader does take the usual located line.
   gridroute::detail::FastLine f;

@@ -137,11 +137,12 @@ bool LineParser::issue_fields(std::string_view line, const json::object& o, Issu
     return fail(cat("duplicate key at ", duplicate_, " (a key may appear once in an object)"));
   }
   if (!str_field(o, "category", is.category)) return false;
-  // The cell, or a location instead (SPEC §7): with both the cell is used; null counts as absent, and so
-  // does "" (as on the struct path, where an empty cell is no cell).
+  // The cell, or a location instead (SPEC §7): with both the cell is used; null counts as absent. "" is
+  // a cell id, which no cell has (the core takes an empty cell for none, so it is answered here).
   is.has_location = false;
-  if (auto cell = o.if_contains("cell"); cell && !cell->is_null() && !(cell->is_string() && cell->get_string().empty())) {
+  if (auto cell = o.if_contains("cell"); cell && !cell->is_null()) {
     if (!cell->is_string()) return fail(cat("field 'cell' must be a string, got ", brief(*cell)));
+    if (cell->get_string().empty()) return fail("unknown cell ''");
     is.cell = cell->get_string();
   } else if (auto loc = o.if_contains("location"); loc && !loc->is_null()) {
     // Read from the text: each coordinate is the binary64 value nearest to what is written.
@@ -287,9 +288,10 @@ bool LineParser::fast_issue(std::string_view line, Issue& is, LineId& id) {
                         *attrs = fast_.get(FastLine::attrs_key), *location = fast_.get(FastLine::location);
   if (!idf || !cat || !at || (idf->kind != 's' && idf->kind != 'i') || cat->kind != 's' || at->kind != 's')
     return false;
-  // The cell, or (absent, null or "") a location of two numbers instead (SPEC §7), as issue_fields reads them.
+  // The cell, or (absent or null) a location of two numbers instead (SPEC §7), as issue_fields reads them;
+  // an empty cell goes the full way, which rejects it.
   const bool by_cell = cell && cell->kind == 's' && !cell->text.empty();
-  const bool no_cell = !cell || cell->kind == 'n' || (cell->kind == 's' && cell->text.empty());
+  const bool no_cell = !cell || cell->kind == 'n';
   if (!by_cell && (!no_cell || !location || location->kind != 'l')) return false;
   if (attrs && attrs->kind != 'a' && attrs->kind != 'n') return false;
   if (!times_.read(at->text, is.at)) {

@@ -451,8 +451,8 @@ class Reference:
         if not isinstance(obj, dict):
             return Answer({("reject", "invalid")})
         cell = obj.get("cell")
-        # SPEC: null counts as absent; docs/locations.md: so does "".
-        if cell is not None and cell != "":
+        # SPEC §7: null counts as absent; "" is a cell id, and no cell's.
+        if cell is not None:
             if not isinstance(cell, str) or cell not in self.cells:
                 return Answer({("reject", "invalid")})
             return Answer({("given", cell)}, note="given")
