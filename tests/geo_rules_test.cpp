@@ -452,18 +452,27 @@ TEST(GeoErrors, CoordinatesThatAreNotNumbersInRange) {
   std::string text = collection({feature("\"id\": \"a\"", polygon("[[0,0],[\"1\",0],[1,1],[0,1],[0,0]]")),
                                  feature("\"id\": \"b\"", polygon("[[0,0],[180.5,0],[1,1],[0,1],[0,0]]")),
                                  feature("\"id\": \"c\"", polygon("[[0,0],[1,-91],[1,1],[0,1],[0,0]]")),
-                                 feature("\"id\": \"52\"", polygon("[[0,0],[1,0,5,6],[1,1],[0],[0,0]]"))});
+                                 feature("\"id\": \"52\"", polygon("[[0,0],[1,0,5,\"m\"],[1,1],[0],[0,0]]"))});
   auto r = load(text, kCells);
   ASSERT_FALSE(r.loc.ok());
   EXPECT_EQ(r.all(),
             "cells.geojson:2:106: /features/0/geometry/coordinates/0/1/0: longitude must be a number, got a string (cell \"a\")\n"
             "cells.geojson:3:106: /features/1/geometry/coordinates/0/1/0: longitude must be in [-180, 180], got 180.5 (cell \"b\")\n"
             "cells.geojson:4:108: /features/2/geometry/coordinates/0/1/1: latitude must be in [-90, 90], got -91 (cell \"c\")\n"
-            "cells.geojson:5:106: /features/3/geometry/coordinates/0/1: a position has at most 3 numbers (longitude, "
-            "latitude, altitude), this one has 4 (cell \"52\")\n"
-            "cells.geojson:5:122: /features/3/geometry/coordinates/0/3: a position needs a longitude and a latitude, "
+            "cells.geojson:5:113: /features/3/geometry/coordinates/0/1/3: number 4 of a position must be a number, got a "
+            "string (cell \"52\")\n"
+            "cells.geojson:5:124: /features/3/geometry/coordinates/0/3: a position needs a longitude and a latitude, "
             "this one has 1 number (cell \"52\")\n");
   EXPECT_EQ(r.loc.status().message().substr(0, 40), "cells.geojson refused: 5 errors; first: ");
+}
+
+// SPEC §7 ignores a position's altitude and refuses no more numbers than that: a fourth (the measure of
+// an XYZM export) and later ones are ignored too, whatever their size.
+TEST(GeoRules, NumbersPastTheAltitudeAreIgnored) {
+  auto r = load(collection({feature("\"id\": \"a\"", polygon("[[0,0,1,2],[2,0,3,4,5],[2,2,1e400,0],[0,2,0,0],[0,0,1,2]]"))}), kCells);
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  EXPECT_EQ(r.loc->locate(Point{1, 1}), 0);
+  EXPECT_EQ(r.loc->locate(Point{3, 1}), kOutside);
 }
 
 TEST(GeoErrors, CoordinatesOfTheWrongShape) {

@@ -68,7 +68,8 @@ struct Tok {
 };
 
 // A position's third member, the altitude, is ignored (SPEC §7): any JSON number will do, one past the
-// range of binary64 too.
+// range of binary64 too. So are members past it (a measure, as GIS tools write XYZM positions): RFC 7946
+// asks writers not to add them, and SPEC §7 does not refuse them.
 bool is_altitude(const Tok& t) { return t.kind == Tok::num || (t.kind == Tok::bad && t.what == 5); }
 
 // The tokens of one geometry's coordinates, reused from Feature to Feature (a plain array: this is the
@@ -231,8 +232,9 @@ class Reader {
     stack_.pop_back();
     if (fr.ctx != Ctx::coords) return true;
     const std::size_t b = fr.tok_begin, n = f_.toks.size() - b - 1;  // tokens inside the list
-    if ((n == 2 || n == 3) && f_.toks[b + 1].kind == Tok::num && f_.toks[b + 2].kind == Tok::num &&
-        (n == 2 || is_altitude(f_.toks[b + 3]))) {
+    bool extra_numbers = true;
+    for (std::size_t e = 3; e <= n && extra_numbers; ++e) extra_numbers = is_altitude(f_.toks[b + e]);
+    if (n >= 2 && f_.toks[b + 1].kind == Tok::num && f_.toks[b + 2].kind == Tok::num && extra_numbers) {
       const double lon = f_.toks[b + 1].v, lat = f_.toks[b + 2].v;
       f_.toks.truncate(b);
       f_.toks.push({Tok::pos, 0, lon, lat});
@@ -602,11 +604,11 @@ bool Reader::read_coordinates(std::vector<Pt>& out, std::vector<std::uint32_t>& 
     while (t[k].kind != Tok::end) {
       path.push_back(m);
       static const char* names[] = {"longitude", "latitude", "altitude"};
-      const char* name = m < 3 ? names[m] : "a fourth number";
-      if (m == 2 && is_altitude(t[k])) {
+      if (m >= 2 && is_altitude(t[k])) {
         ++k;  // ignored, whatever its size
       } else if (t[k].kind != Tok::num) {
-        if (m < 3) fail(cat(name, " must be a number, got ", got(t[k])));
+        fail(m < 3 ? cat(names[m], " must be a number, got ", got(t[k]))
+                   : cat("number ", m + 1, " of a position must be a number, got ", got(t[k])));
         good = false;
         skip();
       } else {
@@ -627,10 +629,6 @@ bool Reader::read_coordinates(std::vector<Pt>& out, std::vector<std::uint32_t>& 
     ++k;
     if (m < 2) {
       fail(cat("a position needs a longitude and a latitude, this one has ", m, m == 1 ? " number" : " numbers"));
-      return false;
-    }
-    if (m > 3) {
-      fail(cat("a position has at most 3 numbers (longitude, latitude, altitude), this one has ", m));
       return false;
     }
     if (good) out.push_back({c[0], c[1]});

@@ -265,7 +265,7 @@ class Layer:
                     for rr in rp:
                         ring = []
                         for pos in rr:
-                            if not (2 <= len(pos) <= 3) or not all(is_number(v) for v in pos):
+                            if len(pos) < 2 or not all(is_number(v) for v in pos):  # numbers past the altitude are ignored too
                                 raise BundleError("/features/%d: bad position" % i)
                             lon, lat = to_binary64(pos[0]), to_binary64(pos[1])
                             if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
