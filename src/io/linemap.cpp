@@ -550,6 +550,18 @@ absl::StatusOr<LineMap> LineMap::parse(std::string_view text, std::string label,
     found.push_back(d);
     return finish(nullptr);
   }
+  // A table that lists a code twice (or a field named twice) would map by whichever came last: refused,
+  // as a bundle's files refuse a repeated key.
+  for (const auto& [p, where] : detail::duplicate_keys(text, 20)) {
+    Diagnostic d;
+    d.file = label;
+    const auto pos = detail::position_of(text, where);
+    d.line = pos.line;
+    d.column = pos.column;
+    d.pointer = p;
+    d.message = "duplicate key";
+    found.push_back(std::move(d));
+  }
   if (!root->is_object()) {
     at("", "a map is a JSON object {\"format\": \"gridroute.map/1\", \"fields\": {...}, \"tables\": {...}}");
     return finish(nullptr);
@@ -673,9 +685,10 @@ absl::StatusOr<LineMap> LineMap::parse(std::string_view text, std::string label,
                                             std::isdigit(static_cast<unsigned char>(off[1])) &&
                                             std::isdigit(static_cast<unsigned char>(off[2])) && off[3] == ':' &&
                                             std::isdigit(static_cast<unsigned char>(off[4])) &&
-                                            std::isdigit(static_cast<unsigned char>(off[5])));
+                                            std::isdigit(static_cast<unsigned char>(off[5])) &&
+                                            (off[1] - '0') * 10 + (off[2] - '0') <= 23 && off[4] <= '5');
           if (!shape) {
-            at(fp, "offset must be a UTC offset such as \"+08:00\" or \"Z\"");
+            at(fp, "offset must be a UTC offset from -23:59 to +23:59 such as \"+08:00\", or \"Z\"");
             ok = false;
           } else if (!is_time(target)) {
             at(fp, cat("offset applies to times (at, level_started_at, extended_to), not to '", target, "'"));

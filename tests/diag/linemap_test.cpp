@@ -236,6 +236,21 @@ TEST(LineMapParse, EveryErrorIsPlacedAndTheMapIsRefused) {
   EXPECT_EQ(std::string(m.status().message()), "map refused: 3 errors; first: " + errors[0].to_string());
 }
 
+// A table that lists a code twice would send its orders by the value written last: refused, as a
+// bundle's files refuse a repeated key; and an offset must be one a time can carry.
+TEST(LineMapParse, ARepeatedKeyAndAnOffsetOutOfRangeAreRefused) {
+  EXPECT_EQ(map_errors(R"({"format": "gridroute.map/1", "fields": {"id": "no", "id": "orderNo", "category": "kind"},
+  "tables": {"kinds": {"喇叭": "noise.loudspeaker", "喇叭": "street.vending"}}})"),
+            "test-map.json:1:60: /fields/id: duplicate key\n"
+            "test-map.json:2:65: /tables/kinds/喇叭: duplicate key\n");
+  for (const char* offset : {"+25:00", "+08:60", "-24:00"})
+    EXPECT_EQ(map_errors(kBase.substr(0, kBase.find("+08:00")) + offset + "\"}}, \"tables\": {\"kinds\": {}}}"),
+              std::string("test-map.json:3:36: /fields/at/offset: offset must be a UTC offset from -23:59 to +23:59 such "
+                          "as \"+08:00\", or \"Z\"\n"))
+        << offset;
+  map_of(kBase.substr(0, kBase.find("+08:00")) + "-23:59\"}}, \"tables\": {\"kinds\": {}}}");
+}
+
 TEST(LineMapParse, AMapMustGiveTheId) {
   std::vector<gridroute::Diagnostic> errors;
   auto m = LineMap::parse(R"({"format": "gridroute.map/1", "fields": {"category": "kind"}})", "m.json", &errors);
