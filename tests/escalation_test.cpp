@@ -621,7 +621,11 @@ TEST(SeveritySkip, AnUndeclaredSeverityIsIgnored) {
   EXPECT_EQ(str(route("noise", "c1-a-01", "2026-11-18T10:00:00+08:00", R"({"severity": 1e400})", s), "status"), "routed");
   std::vector<std::string> warned;
   for (const auto& w : gridroute::lint(*s))
-    if (w.message.find("severity_skip") != std::string::npos) warned.push_back(w.pointer + ": " + w.message);
+    if (w.message.find("severity_skip") != std::string::npos) {
+      warned.push_back(w.pointer + ": " + w.message);
+      EXPECT_GT(w.line, 0) << w.to_string();  // placed at its line and column, as every finding of rules.json
+      EXPECT_GT(w.column, 0) << w.to_string();
+    }
   ASSERT_EQ(warned.size(), 2u) << "std and ladder skip";
   EXPECT_NE(warned[0].find("/severity_skip: severity_skip of policy"), std::string::npos) << warned[0];
   EXPECT_NE(warned[0].find("does not declare \"severity\""), std::string::npos) << warned[0];

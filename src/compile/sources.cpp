@@ -67,6 +67,7 @@ void place_sources(Index& s, const BundleReader& reader) {
   }
   for (std::size_t p = 0; p < s.policies.size(); ++p) {
     rpointers.push_back(cat("/escalation_policies/", p));
+    if (s.policies[p].has_skip) rpointers.push_back(cat("/escalation_policies/", p, "/severity_skip"));
     for (std::size_t l = 1; l < s.policies[p].levels.size(); ++l)
       rpointers.push_back(cat("/escalation_policies/", p, "/levels/", l, "/route"));
   }
