@@ -433,6 +433,16 @@ TEST(LoadErrors, AStarMatchesNoCodeOfAnEmptyTaxonomy) {
   expect_json_error(l, "rules.json", r, "/rules/1/categories/0", R"("x.y"],)", {"\"x.y\"", "matches no declared category"});
 }
 
+// A declaration with a type that is not one is the error; the conditions on that attribute are not
+// also called undeclared.
+TEST(LoadErrors, AnAttributeOfAnUnknownTypeIsOneError) {
+  std::string r = edit(kRules, R"("severity": "number")", R"("severity": "int")");
+  Loaded l = load(kJur, r);
+  ASSERT_FALSE(l.ok);
+  expect_json_error(l, "rules.json", r, "/attributes/severity", R"("int")", {"attribute type must be", "got \"int\""});
+  for (const Diagnostic& d : l.diags) EXPECT_EQ(d.message.find("is not declared"), std::string::npos) << d.to_string();
+}
+
 TEST(LoadErrors, UnknownOperatorInACondition) {
   std::string r = edit(kRules, R"({"attr": "severity", "ge": 2})", R"({"attr": "severity", "ge": 2, "approx": 3})");
   Loaded l = load(kJur, r);

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "base/memory.hpp"
 #include "base/strings.hpp"
 #include "compile/compile.hpp"
@@ -178,6 +179,9 @@ class Compiler {
   // The rule being compiled names a calendar (its own or defaults.calendar) that has errors of its own:
   // its workday conditions are not reported again for lacking one.
   bool condition_calendar_broken_ = false;
+  // Attributes declared with a type that is not one (already an error): conditions on them are not
+  // reported again as undeclared.
+  absl::flat_hash_set<std::string> bad_type_attrs_;
   // Units whose parent is unknown: reported by tree(), with the units cut off below them.
   std::vector<UnitId> unknown_parent_;
   // Per handler row, from handler_ids(): kBadHandlerId, kDuplicateHandlerId; reported by handlers().

@@ -31,6 +31,7 @@ void Compiler::rules_preamble() {
     else if (type == "string") t = AttrType::string;
     else {
       rerr(p, detail::cat("attribute type must be \"bool\", \"number\" or \"string\", got \"", type, "\""));
+      bad_type_attrs_.insert(name);  // declared, with a type already reported: no "not declared" below
       continue;
     }
     s_->attr_index.emplace(name, static_cast<std::int32_t>(s_->attr_names.size()));
@@ -242,6 +243,10 @@ std::int32_t Compiler::condition(const spec::Condition& c, CalendarId cal, std::
       break;
     default: {
       auto it = s_->attr_index.find(c.attr);
+      if (it == s_->attr_index.end() && bad_type_attrs_.contains(c.attr)) {
+        ok = false;
+        break;
+      }
       if (it == s_->attr_index.end()) {
         rerr(c.pointer + "/attr", detail::cat("attribute \"", c.attr, "\" is not declared in \"attributes\"",
                                               did_you_mean(c.attr, s_->attr_names)));
