@@ -18,7 +18,7 @@ Usage:
   gridroute graph BUNDLE [--root UNIT] [--depth N]        the unit tree and who serves it, as Graphviz DOT
   gridroute db init --db DSN                              create the PostgreSQL cases and events tables
   gridroute worker BUNDLE --db DSN [--once]               evaluate the due cases in PostgreSQL
-  gridroute version                                       print the version
+  gridroute version (or --version)                        print the version
   gridroute help [COMMAND]                                help on gridroute or on one command
 
 A BUNDLE is a directory with jurisdiction.json and rules.json (see docs/formats.md), or a file
@@ -28,8 +28,8 @@ non-blank input line, in input order. Bad lines get a "rejected" record; the bat
 route and escalate read a platform's own work orders with --map FILE (see docs/platform-input.md).
 
 Exit status: 0 success, 1 the bundle has errors, 2 usage error, 3 an input file cannot be read
-(or the output cannot be written), 4 a line was rejected (with --fail-on-rejected), 141 the
-output is a pipe that was closed (as by head).
+(or the output cannot be written), 4 a line was rejected (with --fail-on-rejected), 70 an internal
+error (a bug: please report it), 141 the output is a pipe that was closed (as by head).
 )";
 
 inline constexpr std::string_view kCheckHelp = R"(Usage: gridroute check BUNDLE [--format json] [--strict] [--coverage]
@@ -45,9 +45,12 @@ bundle and prints warnings, each at its FILE:LINE:COLUMN:
   - rules that never apply to an issue without an attribute (a ne is false on a missing one);
   - handlers that serve nothing routable;
   - escalation policies that no rule uses;
-  - with cells_geojson: cells without a polygon, and polygons of different cells that overlap.
+  - escalation policies whose severity_skip never applies (severity not declared as a number);
+  - with cells_geojson: cells without a polygon, polygons of different cells that overlap, and
+    rings that cross themselves.
 
-  --format json  print one JSON document on standard output instead: {"ok", "digest", "units",
+  --format json  print one JSON document on standard output instead: {"bundle" (the path given),
+              "ok", "digest", "units",
               "errors", "warnings", "notes", "diagnostics": [{"severity", "file", "line",
               "column", "pointer", "message", "text"}], ...}, for a refused bundle too
   --format text  the default
@@ -185,7 +188,7 @@ Exit status: 0, 1 when the bundle has errors, 2 on usage errors (an unknown --ro
 
 inline constexpr std::string_view kVersionHelp = R"(Usage: gridroute version
 
-Prints the version of gridroute, e.g. "gridroute 1.0.0".
+Prints the version of gridroute, e.g. "gridroute 1.2.0" (MAJOR.MINOR.PATCH; also with --version).
 )";
 
 }  // namespace gridroute::cli
