@@ -46,6 +46,8 @@ bundle and prints warnings, each at its FILE:LINE:COLUMN:
   - handlers that serve nothing routable;
   - escalation policies that no rule uses;
   - escalation policies whose severity_skip never applies (severity not declared as a number);
+  - calendars that work on no weekday (their time runs out after the last make-up day), and
+    make-up days that are working weekdays already;
   - with cells_geojson: cells without a polygon, polygons of different cells that overlap, and
     rings that cross themselves.
 

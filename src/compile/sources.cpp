@@ -71,6 +71,10 @@ void place_sources(Index& s, const BundleReader& reader) {
     for (std::size_t l = 1; l < s.policies[p].levels.size(); ++l)
       rpointers.push_back(cat("/escalation_policies/", p, "/levels/", l, "/route"));
   }
+  for (std::size_t c = 0; c < s.calendars.size(); ++c) {
+    rpointers.push_back(cat("/calendars/", c, "/weekdays"));
+    rpointers.push_back(cat("/calendars/", c, "/workdays"));
+  }
   for (const std::string& p : m.condition_pointer) rpointers.push_back(p);
   locate_into(reader.file_text(FileId::rules), std::move(rpointers), m.at[static_cast<std::size_t>(FileId::rules)]);
 }

@@ -464,6 +464,33 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
                            cat("escalation policy '", s.policies[p].id, "' is never used by any rule or default")));
   }
 
+  // ---- calendars whose working time runs out, and make-up days that change nothing
+  for (std::size_t c = 0; c < s.calendars.size(); ++c) {
+    const Calendar& cal = s.calendars[c];
+    if (cal.id() == "(always)" && static_cast<CalendarId>(c) == s.default_calendar) continue;  // built in
+    const std::vector<int> weekdays = cal.weekdays();
+    const std::vector<absl::CivilDay> workdays = cal.workdays();
+    if (weekdays.empty() && !workdays.empty()) {
+      out.push_back(warn(s, cat("/calendars/", c, "/weekdays"),
+                         cat("calendar '", cal.id(), "' works on no weekday, only on its ",
+                             workdays.size() == 1 ? std::string("make-up day") : cat(workdays.size(), " make-up days"),
+                             ": a deadline in wh or wd that runs past ", absl::FormatCivilTime(workdays.back()),
+                             " never falls (null), so a case on this calendar never misses it")));
+      continue;
+    }
+    const std::vector<absl::CivilDay> holidays = cal.holidays();
+    for (std::size_t k = 0; k < workdays.size(); ++k) {
+      const absl::CivilDay d = workdays[k];
+      const int iso = static_cast<int>(absl::GetWeekday(d)) + 1;  // absl: Monday is 0
+      if (std::find(weekdays.begin(), weekdays.end(), iso) == weekdays.end()) continue;
+      if (std::binary_search(holidays.begin(), holidays.end(), d)) continue;
+      out.push_back(warn(s, cat("/calendars/", c, "/workdays"),
+                         cat("calendar '", cal.id(), "': make-up day ", absl::FormatCivilTime(d),
+                             " is a working weekday already, so it changes nothing (a make-up day is a weekend day "
+                             "or holiday worked)")));
+    }
+  }
+
   // ---- severity_skip without a declared number to read: undeclared attributes are ignored (SPEC §4)
   {
     const std::int32_t at = s.find_attr("severity");

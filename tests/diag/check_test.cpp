@@ -347,5 +347,24 @@ TEST(CheckText, ControlCharactersOfTheBundleAreWrittenEscaped) {
   EXPECT_NE(all.find(R"(c2-01\nrules.json:1:1: forged\x1b]0;title\x07)"), std::string::npos) << all;
 }
 
+// A calendar that works on no weekday runs out after its last make-up day, and its deadlines then never
+// fall: a warning, as is a make-up day that is a working weekday already.
+TEST(LintCalendars, WorkingTimeThatRunsOutAndMakeUpDaysThatChangeNothing) {
+  Bundle b;
+  b.edit("rules.json", R"({"id": "gov", "weekdays": [1, 2, 3, 4, 5], "hours": [["09:00", "17:00"]]})",
+         R"({"id": "gov", "weekdays": [], "hours": [["09:00", "17:00"]], "workdays": ["2026-09-27", "2026-10-10"]},
+    {"id": "week", "weekdays": [1, 2, 3, 4, 5], "hours": [["09:00", "17:00"]], "workdays": ["2026-09-27", "2026-09-30"], "holidays": ["2026-10-01"]})");
+  CliRun r = cli({"check", "."}, "", b.write("calendars"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_GE(lines.size(), 2u) << r.out;
+  EXPECT_EQ(lines[0], "./rules.json:5:43: /calendars/0/weekdays: warning: calendar 'gov' works on no weekday, only on its "
+                      "2 make-up days: a deadline in wh or wd that runs past 2026-10-10 never falls (null), so a case on "
+                      "this calendar never misses it") << r.out;
+  EXPECT_NE(r.out.find("/calendars/1/workdays: warning: calendar 'week': make-up day 2026-09-30 is a working weekday "
+                       "already"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("2026-09-27 is a working"), std::string::npos) << r.out;  // a Sunday
+}
+
 }  // namespace
 }  // namespace diag_test
