@@ -608,7 +608,7 @@ TEST(GeoErrors, RingsThatOnlyTouchThemselvesAreAccepted) {
 
 TEST(GeoErrors, DuplicateKeysInvalidJsonAndLimits) {
   EXPECT_EQ(only_error(collection({"{\"type\": \"Feature\", \"id\": \"a\", \"id\": \"b\", \"geometry\": null}"})),
-            "cells.geojson:2:32: /features/0/id: duplicate key (the first one is used)");
+            "cells.geojson:2:32: /features/0/id: duplicate key");
   EXPECT_EQ(only_error("{\"type\": \"FeatureCollection\",\n \"features\": [\n  {\"type\": \"Feature\" \"id\": 1}]}"),
             "cells.geojson:3:22: /features/0/type: invalid JSON: syntax error");
   EXPECT_EQ(only_error("{\"type\": \"FeatureCollection\", \"features\": []} x"),

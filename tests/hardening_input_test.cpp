@@ -330,6 +330,21 @@ class HardeningLines : public ::testing::Test {
 };
 std::shared_ptr<const gridroute::Snapshot> HardeningLines::snap_;
 
+// A time whose shape is right but whose date or clock is not says which part is wrong.
+TEST_F(HardeningLines, ATimeThatIsNoTimeSaysWhy) {
+  auto line = [](const char* at) {
+    return std::string(R"({"id": "t", "category": "x", "cell": "y", "at": ")") + at + "\"}";
+  };
+  EXPECT_NE(route(line("2026-02-30T10:00:00+08:00")).find("; there is no day 30 in February 2026 (it has 28 days)"),
+            std::string::npos);
+  EXPECT_NE(route(line("2028-02-30T10:00:00+08:00")).find("(it has 29 days)"), std::string::npos);
+  EXPECT_NE(route(line("2026-06-30T23:59:60+08:00")).find("; a leap second (:60) is not read"), std::string::npos);
+  EXPECT_NE(route(line("2026-13-01T10:00:00+08:00")).find("; there is no month 13"), std::string::npos);
+  EXPECT_NE(route(line("2026-06-30T24:00:00+08:00")).find("; hour 24 is past 23"), std::string::npos);
+  EXPECT_EQ(route(line("2026-06-30T10:00:00")).find("; "), std::string::npos);  // only the offset is missing
+  EXPECT_NE(gridroute::parse_rfc3339("2026-04-31T10:00:00Z").status().message().find("no day 31 in April"), std::string_view::npos);
+}
+
 TEST_F(HardeningLines, InvalidUtf8NulBomDuplicateKeys) {
   EXPECT_EQ(route("{\"id\": \"a\xC0\xAF\"}"), R"({"id": null, "status": "rejected", "error": "invalid UTF-8 in field 'id'"})");
   EXPECT_EQ(route("{\"id\": \"\xED\xA0\x80\"}"), R"({"id": null, "status": "rejected", "error": "invalid UTF-8 in field 'id'"})");

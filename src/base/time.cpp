@@ -131,11 +131,39 @@ bool Rfc3339Reader::read(std::string_view s, Instant& out) {
 
 }  // namespace detail
 
+namespace detail {
+
+std::string date_time_fault(std::string_view s) {
+  int y = 0, m = 0, d = 0, h = 0, mi = 0, sec = 0;
+  if (s.size() < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' ||
+      s[16] != ':' || !digits(s, 0, 4, y) || !digits(s, 5, 2, m) || !digits(s, 8, 2, d) || !digits(s, 11, 2, h) ||
+      !digits(s, 14, 2, mi) || !digits(s, 17, 2, sec))
+    return {};
+  static constexpr const char* kMonths[12] = {"January", "February", "March",     "April",   "May",      "June",
+                                              "July",    "August",   "September", "October", "November", "December"};
+  if (m < 1 || m > 12) return cat("there is no month ", s.substr(5, 2));
+  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+  const int days = kDays[m - 1] + (m == 2 && leap);
+  if (d < 1 || d > days) return cat("there is no day ", d, " in ", kMonths[m - 1], " ", y, " (it has ", days, " days)");
+  if (h > 23) return cat("hour ", h, " is past 23");
+  if (mi > 59) return cat("minute ", mi, " is past 59");
+  if (sec == 60) return "a leap second (:60) is not read";
+  if (sec > 59) return cat("second ", sec, " is past 59");
+  return {};
+}
+
+}  // namespace detail
+
 absl::StatusOr<Instant> parse_rfc3339(std::string_view s) {
   detail::DateTime dt;
   if (!detail::parse_date_time(s, dt) || !dt.has_offset)
     return absl::InvalidArgumentError(
-        detail::cat("not an RFC 3339 time with an offset: \"", detail::utf8_prefix(s, 80), "\""));
+        detail::cat("not an RFC 3339 time with an offset: \"", detail::utf8_prefix(s, 80), "\"",
+                    [&] {
+                      std::string why = detail::date_time_fault(s);
+                      return why.empty() ? why : "; " + why;
+                    }()));
   std::int64_t local = dt.civil - absl::CivilSecond(1970, 1, 1, 0, 0, 0);
   return (local - dt.offset) * kMicrosPerSecond + dt.frac_us;
 }

@@ -36,6 +36,10 @@ struct DateTime {
   int offset = 0;  // seconds east of UTC
 };
 bool parse_date_time(std::string_view text, DateTime& out);
+// Why a text shaped as "YYYY-MM-DDTHH:MM:SS..." is no time: "there is no day 30 in February 2026 (it has
+// 28 days)", "a leap second (:60) is not read", ...; empty when the date and clock fields are in range
+// (or the text has another shape), for messages that add it to "must be an RFC 3339 time".
+std::string date_time_fault(std::string_view text);
 
 // Reads the usual RFC 3339 form, "YYYY-MM-DDTHH:MM:SS" then "Z" or "+HH:MM"/"-HH:MM", to the instant
 // parse_rfc3339 gives it, remembering the day number of the last date read (the times of a batch mostly

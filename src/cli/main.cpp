@@ -141,7 +141,7 @@ int cmd_batch(Batch kind, const std::vector<std::string>& args) {
       if (r > 0) return usage_error(extras.usage);
     } else if (!route && is_opt(a, "--now")) {
       auto v = value(i, a, "--now");
-      if (!v) return usage_error("escalate: --now needs a time");
+      if (!v || v->empty()) return usage_error("escalate: --now needs a time (RFC 3339 with an offset)");
       now_text = *v;
     } else if (is_opt(a, "--max-line-bytes")) {
       auto v = value(i, a, "--max-line-bytes");

@@ -253,7 +253,7 @@ class Reader {
       if (seen & bit) {
         std::size_t at = at_key;
         std::string prefix = in ? cat(feature_pointer(), in) : std::string();
-        error(cat(prefix, pointer_token(member)), "duplicate key (the first one is used)", at == kNoOffset ? kNoOffset : at - 1);
+        error(cat(prefix, pointer_token(member)), "duplicate key", at == kNoOffset ? kNoOffset : at - 1);
         return true;
       }
       seen |= bit;

@@ -216,7 +216,9 @@ bool LineParser::optional_string(const json::object& o, std::string_view name, s
 bool LineParser::optional_time(const json::value& v, std::string_view name, Instant& out) {
   out = kNoInstant;
   if (v.is_null() || read_time(v, out)) return true;
-  return fail(cat("field '", name, "' must be an RFC 3339 time", local_zone_ ? "" : " with an offset", ", got ", brief(v)));
+  const std::string why = v.is_string() ? date_time_fault(v.get_string()) : std::string();
+  return fail(cat("field '", name, "' must be an RFC 3339 time", local_zone_ ? "" : " with an offset", ", got ", brief(v),
+                  why.empty() ? "" : "; ", why));
 }
 
 // The lifecycle of SPEC §6: a pinned rule and handler, returns, suspensions, an extension. `null` counts
@@ -403,7 +405,9 @@ bool LineParser::time_field(const json::object& o, std::string_view name, Instan
     if (auto t = parse_time_local(v->get_string(), *local_zone_);
         !t.ok() && std::string(t.status().message()).find("does not exist") != std::string::npos)
       return fail(cat("field '", name, "': ", std::string(t.status().message())));
-  return fail(cat("field '", name, "' must be an RFC 3339 time", local_zone_ ? "" : " with an offset", ", got ", brief(*v)));
+  const std::string why = v->is_string() ? date_time_fault(v->get_string()) : std::string();
+  return fail(cat("field '", name, "' must be an RFC 3339 time", local_zone_ ? "" : " with an offset", ", got ", brief(*v),
+                  why.empty() ? "" : "; ", why));
 }
 
 bool LineParser::int_field(const json::object& o, std::string_view name, std::int64_t& out, std::int64_t lo,
