@@ -218,6 +218,21 @@ TEST(LoadErrors, Cycle) {
   }
 }
 
+// The root given a parent below it: every unit is on, or below, one cycle, and the cycle is named.
+TEST(LoadErrors, ACycleThroughTheRootIsNamed) {
+  std::string j = edit(kJur, R"({"id": "town", "tier": "town"})", R"({"id": "town", "tier": "town", "parent": "c1-a-01"})");
+  Loaded l = load(j, kRules);
+  ASSERT_FALSE(l.ok);
+  bool named = false;
+  for (const auto& d : l.diags) {
+    named = named || (d.pointer == "/units/0/parent" &&
+                      d.message.find(R"("town" -> "c1-a-01" -> "c1-a" -> "c1" -> "town" form a cycle of parents, so no unit is the root)") !=
+                          std::string::npos);
+    EXPECT_EQ(d.message.find("has child units"), std::string::npos) << dump(l.diags);
+  }
+  EXPECT_TRUE(named) << dump(l.diags);
+}
+
 TEST(LoadErrors, OwnParent) {
   std::string j = edit(kJur, R"({"id": "c2-01", "tier": "cell", "parent": "c2"})",
                        R"({"id": "c2-01", "tier": "cell", "parent": "c2-01"})");

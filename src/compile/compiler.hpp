@@ -182,6 +182,7 @@ class Compiler {
   // Attributes declared with a type that is not one (already an error): conditions on them are not
   // reported again as undeclared.
   absl::flat_hash_set<std::string> bad_type_attrs_;
+  bool has_root_ = true;  // a unit without a parent was found (the tour starts there)
   // Units whose parent is unknown: reported by tree(), with the units cut off below them.
   std::vector<UnitId> unknown_parent_;
   // Per handler row, from handler_ids(): kBadHandlerId, kDuplicateHandlerId; reported by handlers().

@@ -257,6 +257,7 @@ void Compiler::units() {
     if (!bad[i] && !bad[p] && tier_of_[p] >= tier_of_[i])
       unit_err(u, "tier", detail::cat("tier \"", u.tier, "\" must be below its parent's tier \"", us[p].tier, "\""));
   }
+  has_root_ = roots > 0;
   if (n > 0 && roots == 0) jerr("/units", "no root unit (a unit without a parent, of the first tier)");
   if (n == 0) jerr("/units", "the jurisdiction has no units");
 }
@@ -450,7 +451,9 @@ bool Compiler::tour() {
     vis.units = n;
     std::vector<boost::default_color_type> colors(num_vertices(graph), boost::white_color);
     auto color_map = boost::make_iterator_property_map(colors.begin(), get(boost::vertex_index, graph));
-    boost::depth_first_visit(graph, static_cast<std::size_t>(s_->root), vis, color_map);
+    // Without a root (every unit has a parent: they form cycles) nothing is reached, and tree_errors()
+    // names the cycles; a tour from unit 0 would take a cycle for the tree.
+    if (has_root_) boost::depth_first_visit(graph, static_cast<std::size_t>(s_->root), vis, color_map);
   }
   // Parents come first in tour order, so depth follows from a pass in discover order.
   depth_.assign(n, 0);
@@ -509,8 +512,9 @@ void Compiler::tree_errors() {
                        jur_.unit_rows[cycle[(std::find(cycle.begin(), cycle.end(), first) - cycle.begin() + k) % cycle.size()]].id,
                        "\"");
       unit_err(jur_.unit_rows[first], "parent",
-               detail::cat("units ", chain, " form a cycle of parents: ",
-                           cycle.size() == 1 ? "it is" : "none of them is", " reachable from the root"));
+               has_root_ ? detail::cat("units ", chain, " form a cycle of parents: ",
+                                       cycle.size() == 1 ? "it is" : "none of them is", " reachable from the root")
+                         : detail::cat("units ", chain, " form a cycle of parents, so no unit is the root"));
     }
   }
   // Each unit whose parent is unknown, with the units below it that it cuts off from the root; the unit
