@@ -597,6 +597,12 @@ TEST(GeoLint, ARingThatCrossesItselfIsAcceptedAndWarnedAbout) {
   EXPECT_EQ(m.loc->locate(Point{2, 1.5}), 0);         // below the hole's waist
 }
 
+// Text that is not JSON where a number goes is placed at that number, not the one before.
+TEST(GeoErrors, ANaNIsPlacedAtItsOwnCoordinate) {
+  const std::string e = only_error(collection({feature("\"id\": \"a\"", polygon("[[0,0],[1,NaN],[1,1],[0,1],[0,0]]"))}));
+  EXPECT_NE(e.find("/features/0/geometry/coordinates/0/1/1: invalid JSON"), std::string::npos) << e;
+}
+
 TEST(GeoErrors, RingsThatOnlyTouchThemselvesAreAccepted) {
   // A ring touching itself at a vertex (an "inverted hole"), a spike, and a repeated position.
   for (const char* ring : {"[[0,0],[4,0],[4,4],[2,4],[3,2],[1,2],[2,4],[0,4],[0,0]]",

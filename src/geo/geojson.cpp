@@ -1024,7 +1024,7 @@ absl::StatusOr<Locator> Locator::load(const CellsSource& source, const CellsChun
   auto fatal_at = [&](std::size_t offset, std::string message) {
     auto pos = gridroute::detail::position_of(text, offset);
     out.push_back({Diagnostic::Severity::error, source.label, pos.line, pos.column,
-                   gridroute::detail::pointer_at(text.substr(0, offset), offset), std::move(message)});
+                   gridroute::detail::pointer_at(text.substr(0, offset + 1), offset), std::move(message)});
   };
 
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
