@@ -75,6 +75,11 @@ int cmd_test(const std::vector<std::string>& args) {
     first = false;
     if (!keep) continue;
     const std::string where = cat(tests_path, ":", number, ": ");
+    if (std::size_t bad = 0; !detail::valid_utf8(line, bad)) {
+      append(out, where, "not UTF-8 (an invalid byte at column ", bad + 1, ")\n");
+      ++failed;
+      continue;
+    }
     json::error_code ec;
     json::value v = json::parse(line, ec);
     const json::object* expect = nullptr;

@@ -329,6 +329,13 @@ struct LineMap::Impl {
       case As::keep: break;
       case As::string:
         if (v.is_string()) break;
+        if (v.is_double()) {
+          // The shortest text that reads back as the number (8.5, not Boost.JSON's 8.5E0).
+          char buf[32];
+          const auto r = std::to_chars(buf, buf + sizeof buf, v.get_double());
+          v = json::string(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
+          break;
+        }
         if (v.is_number() || v.is_bool()) {
           v = json::string(json::serialize(v));
           break;

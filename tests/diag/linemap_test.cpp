@@ -73,6 +73,11 @@ TEST(LineMapApply, DefaultsConstantsAndConversions) {
             boost::json::parse(R"({"id":5,"category":"env.noise","cell":"330781001101","at":"2026-11-20T09:15:00+08:00",)"
                                R"("attrs":{"channel":"hotline","private":true,"rating":4.5},"status":"open"})"))
       << a.line;
+  // A number kept as a string is written as the shortest text that reads back as it.
+  LineMap s = map_of(kBase + R"(, "attrs.floor": {"path": "floor", "as": "string"}}, "tables": {"kinds": {"噪音": "env.noise"}}})");
+  Applied f = apply_map(s, R"({"no": 5, "kind": "噪音", "grid": {"code": "c"}, "time": "2026-11-20T09:15:00+08:00", "floor": 8.5})");
+  ASSERT_TRUE(f.ok) << f.error;
+  EXPECT_NE(f.line.find(R"("floor":"8.5")"), std::string::npos) << f.line;
 }
 
 TEST(LineMapApply, EpochTimesAndALocationFromTwoFields) {

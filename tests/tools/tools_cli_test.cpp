@@ -87,13 +87,14 @@ TEST(ToolsCli, BadTestLinesFailWithFileLineAndField) {
              R"({"id": "N2", "category": "market.food", "cell": "binjiang-a-01", "at": "2026-11-18T10:00:00+08:00", "expect": {"owner": "x"}})"
              "\n"
              R"({"id": "N3", "category": "market.food", "cell": "nowhere", "at": "2026-11-18T10:00:00+08:00", "expect": {"status": "rejected"}})"
-             "\n");
+             "\n{\"id\": \"\xff\"}\n");
   auto r = cli({"test", kLanxi.string(), tests.string()});
   EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find(tests.string() + ":5: not UTF-8 (an invalid byte at column 9)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(tests.string() + ":1: not a JSON object"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(tests.string() + ":2: /expect: missing"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(tests.string() + ":3: \"N2\": bad expectation: /expect/owner: unknown field"), std::string::npos) << r.out;
-  EXPECT_EQ(lines_of(r.out).back(), "1 passed, 3 failed");
+  EXPECT_EQ(lines_of(r.out).back(), "1 passed, 4 failed");
 }
 
 // A copy of the demo bundle whose jurisdiction.json sets local_times (SPEC §4), in zone `tz`.
