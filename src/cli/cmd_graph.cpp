@@ -69,6 +69,7 @@ int cmd_graph(const std::vector<std::string>& args) {
     if (is_option(a, "--root")) {
       auto v = option_value(args, i, "--root");
       if (!v || v->empty()) return usage_error("graph: --root needs a unit id");
+      if (!root_id.empty()) return usage_error("graph: --root is given twice (one unit roots the drawing)");
       root_id = *v;
     } else if (is_option(a, "--depth")) {
       auto v = option_value(args, i, "--depth");

@@ -182,6 +182,9 @@ def _sources(jurisdiction, rules, files, label):
         lb = _bytes(label, "label")
         keep.append(lb)
         src.label, src.label_len = lb, len(lb)
+    if files is not None and not hasattr(files, "items"):
+        raise TypeError("files must be a mapping of file names to their contents, e.g. {\"units.csv\": b\"...\"}, "
+                        "got %s" % type(files).__name__)
     items = list((files or {}).items())
     arr = (_capi.File * max(1, len(items)))()
     for i, (name, data) in enumerate(items):

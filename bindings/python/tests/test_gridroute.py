@@ -338,6 +338,8 @@ class EngineTest(unittest.TestCase):
 
     def test_from_sources_and_reload(self):
         jur, rules, files = lanxi_sources()
+        with self.assertRaises(TypeError):  # the files by name, not a list
+            gridroute.Engine.from_sources(jur, rules, list(files.values()))
         with gridroute.Engine.from_sources(jur, rules, files) as e:
             # The same decision; the digest differs, since the rules were written out again (SPEC §6.6).
             mine, theirs = e.route(self.line).to_dict(), self.engine.route(self.line).to_dict()
