@@ -519,6 +519,10 @@ TEST(LoadErrors, BadLocalTimeWindow) {
   std::string r = edit(kRules, R"({"attr": "severity", "ge": 2})", R"({"local_time": ["22:00", "25:00"]})");
   Loaded l = load(kJur, r);
   expect_json_error(l, "rules.json", r, "/rules/1/when/local_time/1", R"("25:00")", {"25:00"});
+  // An element that is not a string is named at its own position too.
+  r = edit(kRules, R"({"attr": "severity", "ge": 2})", R"({"local_time": ["22:00", 6]})");
+  l = load(kJur, r);
+  expect_json_error(l, "rules.json", r, "/rules/1/when/local_time/1", R"(6]})", {"must be a time \"HH:MM\", got 6"});
 }
 
 TEST(LoadErrors, WorkdayConditionNeedsACalendar) {

@@ -199,9 +199,14 @@ bool Reader::read(const json::value& v, spec::Condition& out) {
   if (key == "local_time") {
     out.op = Op::local_time;
     const json::value& w = kv.value();
-    if (!w.is_array() || w.get_array().size() != 2 || !w.get_array()[0].is_string() ||
-        !w.get_array()[1].is_string())
+    if (!w.is_array() || w.get_array().size() != 2)
       return type_error(w, "a list of two times [\"HH:MM\", \"HH:MM\"]");
+    // An element that is not a time is named at its own position.
+    for (std::size_t i = 0; i < 2; ++i)
+      if (!w.get_array()[i].is_string()) {
+        Step si(*this, i);
+        return type_error(w.get_array()[i], "a time \"HH:MM\"");
+      }
     bool ok = true;
     for (int i = 0; i < 2; ++i) {
       Step si(*this, static_cast<std::size_t>(i));
