@@ -458,6 +458,13 @@ TEST(LoadErrors, AnAttributeOfAnUnknownTypeIsOneError) {
   for (const Diagnostic& d : l.diags) EXPECT_EQ(d.message.find("is not declared"), std::string::npos) << d.to_string();
 }
 
+// SPEC §2 lists no error for a role declared again: a built-in one, or a repeat, names the same role.
+TEST(LoadErrors, ARoleDeclaredAgainIsTheSameRole) {
+  std::string r = edit(kRules, R"("roles": ["mediator"],)", R"("roles": ["resident_council", "mediator", "mediator"],)");
+  Loaded l = load(kJur, r);
+  EXPECT_TRUE(l.ok) << dump(l.diags);
+}
+
 TEST(LoadErrors, UnknownOperatorInACondition) {
   std::string r = edit(kRules, R"({"attr": "severity", "ge": 2})", R"({"attr": "severity", "ge": 2, "approx": 3})");
   Loaded l = load(kJur, r);

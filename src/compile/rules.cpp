@@ -19,8 +19,9 @@ void Compiler::rules_preamble() {
     const auto& r = rules_.roles[i];
     if (!valid_label(r) || r.find('/') != std::string::npos)
       rerr(ptr("/roles", i), "a role name must be 1-64 bytes, without control characters or '/'");
-    else if (role_index_.contains(r)) rerr(ptr("/roles", i), detail::cat("role \"", r, "\" is already defined"));
-    else add_role(r);
+    // A built-in role, or one listed before, declared again names the same role (SPEC §2 lists no
+    // error for it): a bundle that lists every role it uses loads.
+    else if (!role_index_.contains(r)) add_role(r);
   }
   for (const auto& [name, type] : rules_.attributes) {
     std::string p = "/attributes";
