@@ -415,6 +415,21 @@ TEST(LoadErrors, UnknownFieldInARoleReference) {
   expect_json_error(l, "rules.json", r, "/rules/1/route/0/dept", R"("gas"}], "sla")", {"dept"});
 }
 
+// An unknown field that is no misspelling leaves its object read whole: the object's other errors are
+// reported in the same run (SPEC §2: all errors found), in a handler and in a rule alike.
+TEST(LoadErrors, AnUnknownFieldHidesNoOtherErrorOfItsObject) {
+  std::string j = edit(kJur, R"({"id": "council-c1", "role": "resident_council", "serves": ["c1"]})",
+                       R"({"id": "council-c1", "role": "resident_council", "serves": ["zz"], "zzz": 1})");
+  std::string r = edit(kRules, R"({"id": "r-council", "categories": ["a.*"], "route": ["resident_council"]})",
+                       R"({"id": "r-council", "categories": ["a.*"], "route": ["mayor"], "colour": "red"})");
+  Loaded l = load(j, r);
+  ASSERT_FALSE(l.ok);
+  std::string all = dump(l.diags);
+  for (const char* want : {"/handlers/0/zzz: unknown field 'zzz'", "/handlers/0/serves/0: unknown unit \"zz\"",
+                           "/rules/0/colour: unknown field 'colour'", "/rules/0/route/0: unknown role \"mayor\""})
+    EXPECT_NE(all.find(want), std::string::npos) << want << "\n" << all;
+}
+
 // ---------------------------------------------------------------- rules.json
 
 TEST(LoadErrors, UnknownFieldsInRules) {

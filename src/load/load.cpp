@@ -179,7 +179,7 @@ constexpr std::string_view rules_harmless[] = {"/defaults/fallback", "/categorie
 template <std::size_t N>
 bool harmless(const std::vector<detail::PointedError>& errs, const std::string_view (&fields)[N]) {
   for (const auto& e : errs)
-    if (std::none_of(std::begin(fields), std::end(fields), [&](std::string_view f) { return pointer_is(e.pointer, f); }))
+    if (!e.benign && std::none_of(std::begin(fields), std::end(fields), [&](std::string_view f) { return pointer_is(e.pointer, f); }))
       return false;
   return true;
 }
@@ -189,6 +189,7 @@ bool harmless(const std::vector<detail::PointedError>& errs, const std::string_v
 bool contained_in_rules(const std::vector<detail::PointedError>& errs, spec::Rules& rules) {
   std::vector<bool> broken(rules.rules.size(), false);
   for (const auto& e : errs) {
+    if (e.benign) continue;
     if (std::any_of(std::begin(rules_harmless), std::end(rules_harmless),
                     [&](std::string_view f) { return pointer_is(e.pointer, f); }))
       continue;

@@ -31,6 +31,9 @@ namespace json = boost::json;
 struct PointedError {
   std::string pointer;
   std::string message;
+  // An unknown field that is no misspelling of a known one: the object was read whole without it, so
+  // the checks of the compiler still run on it (SPEC §2: all errors found are reported).
+  bool benign = false;
 };
 
 class Reader {
@@ -43,6 +46,9 @@ class Reader {
   explicit Reader(std::vector<PointedError>& errors, std::size_t max_errors) : errors_(errors), max_(max_errors) {}
 
   void error(std::string message) { error_at(pointer_, std::move(message)); }
+  void benign_error(std::string message) {
+    if (errors_.size() < max_) errors_.push_back({pointer_, std::move(message), true});
+  }
   void error_at(std::string pointer, std::string message) {
     if (errors_.size() < max_) errors_.push_back({std::move(pointer), std::move(message)});
   }
@@ -165,10 +171,13 @@ class Reader {
         Step s(*this, kv.key());
         Suggest near(std::string_view(kv.key()));
         boost::mp11::mp_for_each<Members>([&](auto D) { near.consider(D.name); });
-        error(detail::cat("unknown field '", std::string_view(kv.key()), "'",
-                          near.found() ? detail::cat(" (did you mean '", near.best(), "'?)") : std::string()));
-        if (near.found()) suggested.push_back(near.best());
-        ok = false;
+        if (near.found()) {
+          error(detail::cat("unknown field '", std::string_view(kv.key()), "' (did you mean '", near.best(), "'?)"));
+          suggested.push_back(near.best());
+          ok = false;
+        } else {
+          benign_error(detail::cat("unknown field '", std::string_view(kv.key()), "'"));
+        }
       }
     }
     boost::mp11::mp_for_each<Members>([&](auto D) {
