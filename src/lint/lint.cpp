@@ -464,6 +464,49 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
                            cat("escalation policy '", s.policies[p].id, "' is never used by any rule or default")));
   }
 
+  // ---- working durations that no calendar of the bundle counts within the search horizon
+  // A count of wh or wd looks for working time in the 11,000 days (about 30 years) after its start; a
+  // deadline past them is written null, and a case never misses it. Each duration the rules, the defaults
+  // and the levels use is counted once on every calendar from 2000-01-01 (the counts depend on the
+  // weekdays and hours, and on the holidays near the start).
+  {
+    struct Use {
+      Duration d;
+      std::string pointer;
+    };
+    std::vector<Use> uses;
+    auto use = [&](const std::optional<Duration>& d, std::string pointer) {
+      if (!d || (d->kind != Duration::Kind::working_hours && d->kind != Duration::Kind::working_days)) return;
+      for (const Use& u : uses)
+        if (u.d == *d) return;
+      uses.push_back({*d, std::move(pointer)});
+    };
+    use(s.default_respond, "/defaults/sla/respond");
+    use(s.default_resolve, "/defaults/sla/resolve");
+    for (std::size_t r = 0; r < s.rules.size(); ++r) {
+      use(s.rules[r].respond, cat("/rules/", r));
+      use(s.rules[r].resolve, cat("/rules/", r));
+    }
+    for (std::size_t p = 0; p < s.policies.size(); ++p)
+      for (std::size_t l = 0; l < s.policies[p].levels.size(); ++l) {
+        use(s.policies[p].levels[l].respond, cat("/escalation_policies/", p));
+        use(s.policies[p].levels[l].resolve, cat("/escalation_policies/", p));
+      }
+    const Instant from = (absl::CivilSecond(2000, 1, 1, 0, 0, 0) - absl::CivilSecond(1970, 1, 1, 0, 0, 0)) * kMicrosPerSecond;
+    std::size_t found = 0;
+    for (const Use& u : uses)
+      for (const Calendar& cal : s.calendars) {
+        if (cal.weekdays().empty() || cal.add(from, u.d) != kNoInstant) continue;  // no weekday: warned below
+        if (found++ >= max_per_kind) continue;
+        out.push_back(warn(s, u.pointer,
+                           cat("a deadline of ", to_string(u.d), " on calendar '", cal.id(),
+                               "' falls more than 11,000 days (about 30 years) after its start, past what is counted: "
+                               "it is written null, and a case never misses it")));
+      }
+    if (found > max_per_kind)
+      out.push_back(warn(s, "", cat(found - max_per_kind, " more durations past the search horizon not listed")));
+  }
+
   // ---- calendars whose working time runs out, and make-up days that change nothing
   for (std::size_t c = 0; c < s.calendars.size(); ++c) {
     const Calendar& cal = s.calendars[c];
