@@ -68,6 +68,20 @@ void run_table(const Calendar& cal, const std::vector<Case>& cases) {
 }
 
 // Lord Howe Island: +10:30, +11:00 in summer; 2026-04-05 02:00 → 01:30, 2026-10-04 02:00 → 02:30.
+// Before standard zones a place kept its local mean time, an offset with seconds (Shanghai +08:05:43
+// until 1901, New York -04:56:02 until 1883). RFC 3339 writes whole minutes: the clock is written in the
+// offset as written, so that the text reads back as the same instant.
+TEST(CalendarDst, AnOffsetWithSecondsIsWrittenAsTheSameInstant) {
+  for (const char* zone : {"Asia/Shanghai", "America/New_York"}) {
+    const Instant t = *gridroute::parse_rfc3339("1880-06-01T00:00:00Z");
+    const auto text = gridroute::format_rfc3339(t, zone);
+    ASSERT_TRUE(text.ok()) << zone;
+    EXPECT_EQ(*gridroute::parse_rfc3339(*text), t) << zone << " " << *text;
+  }
+  EXPECT_EQ(*gridroute::format_rfc3339(*gridroute::parse_rfc3339("1900-06-01T00:00:00Z"), "Asia/Shanghai"),
+            "1900-06-01T08:05:00+08:05");
+}
+
 TEST(CalendarDst, LordHoweHalfHourChange) {
   run_table(daily("always", "Australia/Lord_Howe", 0, 86400), {
       {"2026-10-04T00:00:00+10:30", "23wh", "2026-10-04T23:30:00+11:00", "the short day is 23.5 hours"},

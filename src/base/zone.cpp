@@ -101,6 +101,18 @@ char* put_rfc3339(char* out, Instant t, const Zone& zone) {
   std::int64_t y;
   int m, d, h, mi, sec, off;
   zone.fields(t, y, m, d, h, mi, sec, off);
+  if (off % 60 != 0) {
+    // A local mean time before standard zones (Shanghai's +08:05:43 before 1901): RFC 3339 writes whole
+    // minutes, so the clock is written in the offset as written, and the text still names the instant.
+    off -= off % 60;
+    const std::int64_t local = floor_secs(t) + off;
+    const std::int64_t day = floor_div<86400>(local);
+    const auto sod = static_cast<int>(local - day * 86400);
+    civil_from_days(day, y, m, d);
+    h = sod / 3600;
+    mi = (sod / 60) % 60;
+    sec = sod % 60;
+  }
   if (y < 0 || y > 9999) {
     // Only near the ends of the range (year -1 west of UTC): the same instant in UTC keeps a year
     // RFC 3339 can write and a reader can parse back.
