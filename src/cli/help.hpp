@@ -48,6 +48,8 @@ bundle and prints warnings, each at its FILE:LINE:COLUMN:
   - escalation policies whose severity_skip never applies (severity not declared as a number);
   - calendars that work on no weekday (their time runs out after the last make-up day), and
     make-up days that are working weekdays already;
+  - working durations whose deadline falls past the 30 years a count looks ahead (written null);
+  - local_time windows that start where they end (they hold no time);
   - with cells_geojson: cells without a polygon, polygons of different cells that overlap, and
     rings that cross themselves.
 

@@ -464,6 +464,15 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
                            cat("escalation policy '", s.policies[p].id, "' is never used by any rule or default")));
   }
 
+  // ---- local_time windows that hold no time: [a, a) is empty (a window of the whole day is ["00:00", "24:00"])
+  for (std::size_t i = 0; i < s.conditions.size() && i < s.sources.condition_pointer.size(); ++i) {
+    const CondNode& c = s.conditions[i];
+    if (c.op != spec::Condition::Op::local_time || c.window_begin != c.window_end) continue;
+    out.push_back(warn(s, s.sources.condition_pointer[i],
+                       "this local_time window starts where it ends, so it holds no time and the condition is never "
+                       "true (the whole day is [\"00:00\", \"24:00\"])"));
+  }
+
   // ---- working durations that no calendar of the bundle counts within the search horizon
   // A count of wh or wd looks for working time in the 11,000 days (about 30 years) after its start; a
   // deadline past them is written null, and a case never misses it. Each duration the rules, the defaults

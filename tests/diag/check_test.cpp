@@ -388,5 +388,17 @@ TEST(LintCalendars, ADurationPastTheSearchHorizonIsWarnedAbout) {
   EXPECT_EQ(r.out.find("falls more than"), std::string::npos) << r.out;
 }
 
+// A local_time window that starts where it ends is empty (SPEC §3.2: half-open): a rule with it never
+// applies, which lint says.
+TEST(LintConditions, AnEmptyLocalTimeWindowIsWarnedAbout) {
+  Bundle b;
+  b.edit("rules.json", R"({"id": "loud", "categories": ["noise.*"], "route": ["enforcement_squad"]})",
+         R"({"id": "loud", "categories": ["noise.*"], "when": {"local_time": ["09:00", "09:00"]}, "route": ["enforcement_squad"]})");
+  CliRun r = cli({"check", "."}, "", b.write("empty-window"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("/rules/0/when: warning: this local_time window starts where it ends, so it holds no time"),
+            std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace diag_test
