@@ -524,6 +524,16 @@ absl::StatusOr<LineMap> LineMap::parse(std::string_view text, std::string label,
     d.message = std::move(message);
     found.push_back(std::move(d));
   };
+  auto at_offset = [&](std::size_t offset, std::string pointer, std::string message) {
+    Diagnostic d;
+    d.file = label;
+    const auto pos = detail::position_of(text, offset);
+    d.line = pos.line;
+    d.column = pos.column;
+    d.pointer = std::move(pointer);
+    d.message = std::move(message);
+    found.push_back(std::move(d));
+  };
   auto finish = [&](std::shared_ptr<Impl> impl) -> absl::StatusOr<LineMap> {
     if (diagnostics) diagnostics->insert(diagnostics->end(), found.begin(), found.end());
     if (!found.empty())
@@ -535,40 +545,19 @@ absl::StatusOr<LineMap> LineMap::parse(std::string_view text, std::string label,
   impl->label = label;
   std::size_t bad = 0;
   if (!detail::valid_utf8(text, bad)) {
-    Diagnostic d;
-    d.file = label;
-    const auto pos = detail::position_of(text, bad);
-    d.line = pos.line;
-    d.column = pos.column;
-    d.message = "invalid UTF-8";
-    found.push_back(d);
+    at_offset(bad, "", "invalid UTF-8");
     return finish(nullptr);
   }
   std::string err;
   std::size_t offset = 0;
   auto root = detail::parse_json(text, 64, err, offset);
   if (!root) {
-    Diagnostic d;
-    d.file = label;
-    const auto pos = detail::position_of(text, offset);
-    d.line = pos.line;
-    d.column = pos.column;
-    d.message = err;
-    found.push_back(d);
+    at_offset(offset, "", err);
     return finish(nullptr);
   }
   // A table that lists a code twice (or a field named twice) would map by whichever came last: refused,
   // as a bundle's files refuse a repeated key.
-  for (const auto& [p, where] : detail::duplicate_keys(text, 20)) {
-    Diagnostic d;
-    d.file = label;
-    const auto pos = detail::position_of(text, where);
-    d.line = pos.line;
-    d.column = pos.column;
-    d.pointer = p;
-    d.message = "duplicate key";
-    found.push_back(std::move(d));
-  }
+  for (const auto& [p, where] : detail::duplicate_keys(text, 20)) at_offset(where, p, "duplicate key");
   if (!root->is_object()) {
     at("", "a map is a JSON object {\"format\": \"gridroute.map/1\", \"fields\": {...}, \"tables\": {...}}");
     return finish(nullptr);
