@@ -14,8 +14,6 @@ constexpr int kIndexFirstYear = 2000;
 constexpr int kIndexLastYear = 2100;  // exclusive
 // The longest span of holidays and make-up days kept as a bitmap (about 32 years, 1.5 KB).
 constexpr std::int64_t kMaxBitmapDays = 12 * 1024;
-// How far a walk looks for working time before it gives up (about 30 years).
-constexpr std::int64_t kWalkHorizonDays = 11000;
 
 std::int64_t floor_secs(Instant t) { return floor_div<kMicrosPerSecond>(t); }
 
@@ -287,7 +285,7 @@ Instant Calendar::add_by_walking(Instant start, Duration d) const {
 Instant Calendar::add_working_hours_walk(Instant start, std::int64_t micros, Day last) const {
   absl::CivilSecond cs = zone_.tz().At(absl::FromUnixSeconds(floor_secs(start))).cs;
   Day day = days_from_civil(cs.year(), cs.month(), cs.day());
-  if (last == kNoDay) last = day + kWalkHorizonDays - 1;
+  if (last == kNoDay) last = day + kCountHorizonDays - 1;
   for (; day <= last; ++day) {
     if (!is_working(day)) continue;
     auto [used, due] = consume_day(day, start, micros, true);
@@ -299,7 +297,7 @@ Instant Calendar::add_working_hours_walk(Instant start, std::int64_t micros, Day
 
 Instant Calendar::add_working_days_walk(Day from, std::int64_t n, Day last) const {
   Day day = from;
-  if (last == kNoDay) last = from + kWalkHorizonDays;
+  if (last == kNoDay) last = from + kCountHorizonDays;
   while (day < last) {
     ++day;
     if (is_working(day) && --n == 0) return period_instant(day, periods_.back().end, true);
@@ -318,16 +316,16 @@ Instant Calendar::add_working_days_indexed(Day from, std::int64_t n) const {
         a, a + (n / weekday_count_) * 7, index_end_, n, [this](Day x, Day y) { return working_days(x, y); },
         [this](Day d) { return std::int64_t{is_working(d)}; });
     // Beyond the index: continue walking from its end.
-    if (c < n) return add_working_days_walk(index_end_ - 1, n - c, from + kWalkHorizonDays);
-    if (g - 1 > from + kWalkHorizonDays) return kNoInstant;
+    if (c < n) return add_working_days_walk(index_end_ - 1, n - c, from + kCountHorizonDays);
+    if (g - 1 > from + kCountHorizonDays) return kNoInstant;
     return period_instant(g - 1, periods_.back().end, false);
   }
   const std::int64_t total = working_days(a, index_end_);
   // Beyond the index: continue walking from its end.
-  if (total < n) return add_working_days_walk(index_end_ - 1, n - total, from + kWalkHorizonDays);
+  if (total < n) return add_working_days_walk(index_end_ - 1, n - total, from + kCountHorizonDays);
   auto count = [this](Day x, Day y) { return working_days(x, y); };
   const Day j = first_day_reaching(a, index_end_ - 1, n, count);
-  if (j > from + kWalkHorizonDays) return kNoInstant;
+  if (j > from + kCountHorizonDays) return kNoInstant;
   return period_instant(j, periods_.back().end, false);
 }
 
@@ -354,17 +352,17 @@ Instant Calendar::add_working_hours_indexed(Instant start, std::int64_t micros) 
         a, a + (micros / (nominal_micros_ * weekday_count_)) * 7, index_end_, micros,
         [this](Day x, Day y) { return working_micros(x, y); }, [this](Day d) { return day_micros(d); });
     if (c < micros)
-      return add_working_hours_walk(period_instant(index_end_, 0, true), micros - c, day + kWalkHorizonDays - 1);
+      return add_working_hours_walk(period_instant(index_end_, 0, true), micros - c, day + kCountHorizonDays - 1);
     const Day k = g - 1;
-    if (k > day + kWalkHorizonDays - 1) return kNoInstant;
+    if (k > day + kCountHorizonDays - 1) return kNoInstant;
     return consume_day(k, kNoInstant + 1, micros - (c - day_micros(k)), false).second;
   }
   const std::int64_t total = working_micros(a, index_end_);
   if (total < micros)
-    return add_working_hours_walk(period_instant(index_end_, 0, true), micros - total, day + kWalkHorizonDays - 1);
+    return add_working_hours_walk(period_instant(index_end_, 0, true), micros - total, day + kCountHorizonDays - 1);
   auto count = [this](Day x, Day y) { return working_micros(x, y); };
   const Day k = first_day_reaching(a, index_end_ - 1, micros, count);
-  if (k > day + kWalkHorizonDays - 1) return kNoInstant;
+  if (k > day + kCountHorizonDays - 1) return kNoInstant;
   return consume_day(k, kNoInstant + 1, micros - working_micros(a, k), false).second;
 }
 

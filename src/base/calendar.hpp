@@ -24,6 +24,10 @@ namespace gridroute::detail {
 
 // Immutable once built; safe to share across threads (the daylight-saving table is built once, on the
 // first deadline in working hours that needs it, under std::call_once).
+// How far a count of working time looks before it gives up (about 30 years): a deadline past it is
+// kNoInstant, written null (lint warns about the durations it happens to).
+inline constexpr std::int64_t kCountHorizonDays = 11000;
+
 class Calendar {
  public:
   struct Period {
@@ -90,7 +94,7 @@ class Calendar {
   std::int64_t working_micros(Day a, Day b) const;
   const std::vector<Irregular>& irregular() const;
   std::int64_t day_micros(Day day) const;
-  // Every count looks for its working time in the kWalkHorizonDays days from the start's day on (`Nwd`:
+  // Every count looks for its working time in the kCountHorizonDays days from the start's day on (`Nwd`:
   // after it), whichever way it counts: a deadline past them is kNoInstant. A walk that continues a
   // count from the index's end is given the last day of the start's horizon.
   Instant add_working_hours_walk(Instant start, std::int64_t micros, Day last = kNoDay) const;

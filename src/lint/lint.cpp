@@ -474,7 +474,7 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
   }
 
   // ---- working durations that no calendar of the bundle counts within the search horizon
-  // A count of wh or wd looks for working time in the 11,000 days (about 30 years) after its start; a
+  // A count of wh or wd looks for working time in the kCountHorizonDays after its start; a
   // deadline past them is written null, and a case never misses it. Each duration the rules, the defaults
   // and the levels use is counted once on every calendar from 2000-01-01 (the counts depend on the
   // weekdays and hours, and on the holidays near the start).
@@ -508,9 +508,10 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
         if (cal.weekdays().empty() || cal.add(from, u.d) != kNoInstant) continue;  // no weekday: warned below
         if (found++ >= max_per_kind) continue;
         out.push_back(warn(s, u.pointer,
-                           cat("a deadline of ", to_string(u.d), " on calendar '", cal.id(),
-                               "' falls more than 11,000 days (about 30 years) after its start, past what is counted: "
-                               "it is written null, and a case never misses it")));
+                           cat("a deadline of ", to_string(u.d), " on calendar '", cal.id(), "' falls more than ",
+                               kCountHorizonDays, " days (about ", kCountHorizonDays / 365,
+                               " years) after its start, past what is counted: it is written null, and a case never "
+                               "misses it")));
       }
     if (found > max_per_kind)
       out.push_back(warn(s, "", cat(found - max_per_kind, " more durations past the search horizon not listed")));

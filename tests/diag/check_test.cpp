@@ -366,7 +366,7 @@ TEST(LintCalendars, WorkingTimeThatRunsOutAndMakeUpDaysThatChangeNothing) {
   EXPECT_EQ(r.out.find("2026-09-27 is a working"), std::string::npos) << r.out;  // a Sunday
 }
 
-// A working duration whose deadline falls past the 11,000 days a count looks ahead is written null and
+// A working duration whose deadline falls past the 11000 days a count looks ahead is written null and
 // never missed: lint says so, for each calendar it happens on.
 TEST(LintCalendars, ADurationPastTheSearchHorizonIsWarnedAbout) {
   Bundle b;
@@ -374,7 +374,7 @@ TEST(LintCalendars, ADurationPastTheSearchHorizonIsWarnedAbout) {
          R"({"id": "waste", "categories": ["waste.dump"], "route": ["resident_council"], "sla": {"respond": "2wh", "resolve": "8000wd"}})");
   CliRun r = cli({"check", "."}, "", b.write("horizon"));
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.out.find("/rules/1: warning: a deadline of 8000wd on calendar 'gov' falls more than 11,000 days (about 30 "
+  EXPECT_NE(r.out.find("/rules/1: warning: a deadline of 8000wd on calendar 'gov' falls more than 11000 days (about 30 "
                        "years) after its start, past what is counted: it is written null, and a case never misses it"),
             std::string::npos)
       << r.out;
