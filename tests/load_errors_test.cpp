@@ -1088,6 +1088,20 @@ TEST(LoadErrorsDir, MissingFilesAreEachReported) {
   for (const auto& d : diags) EXPECT_NE(d.message.find("no such file"), std::string::npos) << d.to_string();
 }
 
+// With one of the two files missing, the other one's errors are still reported (SPEC §2: all errors
+// found), and the bundle is refused.
+TEST(LoadErrorsDir, AMissingFileHidesNoErrorOfTheOther) {
+  TempDir t;
+  t.write("jurisdiction.json", edit(kJur, R"({"id": "council-c1", "role": "resident_council", "serves": ["c1"]})",
+                                    R"({"id": "council-c1", "role": "resident_council", "serves": ["zz"]})"));
+  bool ok = true;
+  auto diags = load_dir(t.path(), &ok);
+  EXPECT_FALSE(ok);
+  const std::string all = dump(diags);
+  EXPECT_NE(all.find("rules.json: no such file"), std::string::npos) << all;
+  EXPECT_NE(all.find("/handlers/0/serves/0: unknown unit \"zz\""), std::string::npos) << all;
+}
+
 TEST(LoadErrorsDir, DirectoryInsteadOfAFile) {
   TempDir t;
   t.write("jurisdiction.json", kJur);

@@ -640,12 +640,15 @@ struct BundleReader::Impl {
   }
 
   bool parse(spec::Jurisdiction& jur, spec::Rules& rules) {
-    if (!out_.empty()) return false;
+    // A file that could not be read (missing, unreadable, too large) breaks its side only, as one that is
+    // not JSON does: the other file is still read and compiled, so that its errors are reported in the
+    // same run (SPEC §2: all errors found are reported). The read error itself refuses the bundle.
+    if (!out_.empty() && !t.present[0] && !t.present[1]) return false;
     std::vector<detail::PointedError> jerrs, rerrs;
     bool parsed = true;
     // A file that is not JSON (a syntax error, invalid UTF-8, empty) breaks its side only: the other
     // file is still read and compiled, so that its errors are reported in the same run.
-    bool jur_syntax = false, rules_syntax = false;
+    bool jur_syntax = !t.present[0], rules_syntax = !t.present[1];
     if (t.present[0]) {
       auto v = parse(t.names[0], t.bodies[0]);
       jur_syntax = !v;
@@ -945,7 +948,7 @@ bool BundleReader::read_directory(const std::string& dir) {
   t.names[1] = (std::filesystem::path(dir) / "rules.json").string();
   t.present[0] = l.read_file(t.names[0], t.names[0], t.bodies[0]);
   t.present[1] = l.read_file(t.names[1], t.names[1], t.bodies[1]);
-  return t.present[0] && t.present[1];
+  return t.present[0] || t.present[1];  // with one of them, the other's errors are still reported (parse)
 }
 
 bool BundleReader::read_sources(const BundleSources& sources) {
