@@ -116,6 +116,13 @@ inline bool valid_utf8(std::string_view s) {
 // truncated rendering in a message stays valid UTF-8.
 std::string_view utf8_prefix(std::string_view s, std::size_t max);
 
+// Appends a byte as two lowercase hex digits ("1b").
+inline void append_hex(std::string& out, unsigned char b) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back(kHex[b >> 4]);
+  out.push_back(kHex[b & 15]);
+}
+
 // Appends a JSON string literal with escapes; a byte that does not start a well-formed UTF-8 sequence
 // becomes U+FFFD.
 void append_json_string(std::string& out, std::string_view s);

@@ -7,6 +7,7 @@
 #include <boost/graph/graphviz.hpp>
 
 #include "base/strings.hpp"
+#include "base/text.hpp"
 #include "cli/help.hpp"
 #include "cli/tool_common.hpp"
 #include "cli/tools.hpp"
@@ -14,6 +15,7 @@
 
 namespace gridroute::cli {
 using detail::append;
+using detail::append_hex;
 using detail::cat;
 
 namespace {
@@ -40,10 +42,8 @@ std::string dot_quoted(std::string_view text) {
     else if (c == '\\') out += "\\\\";
     else if (c == '\n') out += "\\n";
     else if (u < 0x20 || u == 0x7F) {
-      static constexpr char kHex[] = "0123456789abcdef";
       out += "\\\\x";
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 15]);
+      append_hex(out, u);
     } else out.push_back(c);
   }
   return out + "\"";

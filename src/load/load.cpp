@@ -20,6 +20,7 @@
 #include "base/memory.hpp"
 #include "base/suggest.hpp"
 #include "base/strings.hpp"
+#include "base/text.hpp"
 #include "base/zone.hpp"
 #include "load/csv.hpp"
 #include "load/load.hpp"
@@ -41,10 +42,8 @@ void append_printable(std::string& s, std::string_view text) {
     } else if (c == '\t') {
       s += "\\t";
     } else {
-      static constexpr char kHex[] = "0123456789abcdef";
       s += "\\x";
-      s.push_back(kHex[u >> 4]);
-      s.push_back(kHex[u & 15]);
+      detail::append_hex(s, u);
     }
   }
 }
@@ -920,12 +919,8 @@ std::string BundleReader::sha256() const {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx.get(), md, &len);
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
-  for (unsigned int i = 0; i < len; ++i) {
-    hex.push_back(kHex[md[i] >> 4]);
-    hex.push_back(kHex[md[i] & 15]);
-  }
+  for (unsigned int i = 0; i < len; ++i) append_hex(hex, md[i]);
   return hex;
 }
 
