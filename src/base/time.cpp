@@ -118,9 +118,7 @@ bool Rfc3339Reader::read(std::string_view s, Instant& out) {
         d < 1)
       return false;
     const int y = y1 * 100 + y2;
-    static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-    if (d > kDays[m - 1] + (m == 2 && leap)) return false;
+    if (d > days_in_month(y, m)) return false;
     days_ = days_from_civil(y, m, d);
     std::memcpy(date_, s.data(), 10);
     have_ = true;
@@ -142,9 +140,7 @@ std::string date_time_fault(std::string_view s) {
   static constexpr const char* kMonths[12] = {"January", "February", "March",     "April",   "May",      "June",
                                               "July",    "August",   "September", "October", "November", "December"};
   if (m < 1 || m > 12) return cat("there is no month ", s.substr(5, 2));
-  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-  const int days = kDays[m - 1] + (m == 2 && leap);
+  const int days = days_in_month(y, m);
   if (d < 1 || d > days) return cat("there is no day ", d, " in ", kMonths[m - 1], " ", y, " (it has ", days, " days)");
   if (h > 23) return cat("hour ", h, " is past 23");
   if (mi > 59) return cat("minute ", mi, " is past 59");

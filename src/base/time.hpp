@@ -22,6 +22,12 @@ constexpr std::int64_t floor_div(std::int64_t a) {
 // `n` decimal digits of `s` at `pos`.
 bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out);
 
+// The days of month `m` (1-12) of year `y` (proleptic Gregorian).
+inline int days_in_month(std::int64_t y, int m) {
+  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return kDays[m - 1] + (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+}
+
 // Days since 1970-01-01 of a civil date, and back (proleptic Gregorian).
 std::int64_t days_from_civil(std::int64_t y, int m, int d);
 void civil_from_days(std::int64_t days, std::int64_t& y, int& m, int& d);
