@@ -106,8 +106,9 @@ level, escalation, respond_by, resolve_by), unrouted (reason) or rejected (error
                 gridroute route: 10 lines: 8 routed, 0 unrouted, 2 rejected
   --fail-on-rejected   exit with status 4 when a line was rejected (every line is still answered)
   --quiet     no progress bar, and no summary line unless --summary
-A progress bar is drawn on standard error when it is a terminal that does not also show the
-decisions; the summary line follows the last decision there. Lines are answered in blocks; a pipe
+A progress bar is drawn on standard error when it is a terminal; when the decisions are shown on
+it too, the bar is erased before each block of them and drawn again under it. The summary line
+follows the last decision. Lines are answered in blocks; a pipe
 that pauses gets the answers so far, so a caller may write a line and wait for its record.
 )";
 

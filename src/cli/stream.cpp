@@ -23,29 +23,48 @@ namespace gridroute::cli {
 namespace {
 
 // Whether standard output is the terminal standard error is on: decisions are then being shown there,
-// and a bar redrawn between them would garble both.
+// and the bar must be taken off the screen before each block of them is written (Progress::suspend).
 bool same_terminal() {
   struct stat o, e;
   return isatty(1) && isatty(2) && ::fstat(1, &o) == 0 && ::fstat(2, &e) == 0 && o.st_rdev == e.st_rdev;
 }
 
-// A progress bar on stderr, only when stderr is a terminal that is not also showing the output, and only
-// for long batches: it first appears after half a second, then is redrawn at most ten times a second.
+// A progress bar on stderr, only when stderr is a terminal (SPEC §5), and only for long batches: it first
+// appears after half a second, then is redrawn at most ten times a second. When standard output is the
+// same terminal, the bar is erased before each block of output is written and drawn again below it, so
+// that no decision line is ever cut by it.
 class Progress {
  public:
-  Progress(bool enabled, std::int64_t total_bytes) : on_(enabled && isatty(2) && !same_terminal()), total_(total_bytes) {}
+  Progress(bool enabled, std::int64_t total_bytes)
+      : on_(enabled && isatty(2)), shared_(on_ && same_terminal()), total_(total_bytes) {}
   void update(std::int64_t lines, std::int64_t bytes) {
     if (!on_) return;
     auto now = std::chrono::steady_clock::now();
-    if (now - start_ < std::chrono::milliseconds(500) || now - last_ < std::chrono::milliseconds(100)) return;
+    if (now - start_ < std::chrono::milliseconds(500)) return;
+    // Taken off for a block of output: back at once, under it.
+    if (now - last_ < std::chrono::milliseconds(100) && (drawn_ || !shown_)) return;
     last_ = now;
     shown_ = true;
     draw(lines, bytes);
   }
+  // Before output is written to the terminal the bar is on: the bar's line is cleared, and the output
+  // starts there.
+  void suspend() {
+    if (!shared_ || !drawn_) return;
+    std::fputs("\r\033[K", stderr);
+    std::fflush(stderr);
+    drawn_ = false;
+  }
+  // Whether output must reach the terminal before the bar is drawn again.
+  bool shares_terminal() const { return shared_; }
+  // At the end: the last count stays on the screen, unless the output is there too (the summary line
+  // follows it).
   void done(std::int64_t lines, std::int64_t bytes) {
     if (!on_ || !shown_) return;
+    if (shared_) return suspend();
     draw(lines, bytes);
     std::fputs("\n", stderr);
+    drawn_ = false;
   }
 
  private:
@@ -62,8 +81,11 @@ class Progress {
       std::fprintf(stderr, "\r%lld lines  %.0f lines/s ", static_cast<long long>(lines), rate);
     }
     std::fflush(stderr);
+    drawn_ = true;
   }
   bool on_;
+  bool shared_;
+  bool drawn_ = false;
   std::int64_t total_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point last_{};
@@ -175,7 +197,11 @@ int answer_stream(const StreamOptions& options,
   int write_errno = 0;
   auto write_out = [&](bool force) {
     if (force || out.size() > (1 << 20) - 4096) {
+      if (!out.empty()) progress.suspend();
       if (!write_errno && std::fwrite(out.data(), 1, out.size(), stdout) != out.size()) write_errno = errno ? errno : EIO;
+      // On the bar's terminal, the output is shown before the bar comes back under it.
+      if (!out.empty() && progress.shares_terminal() && !write_errno && std::fflush(stdout) != 0)
+        write_errno = errno ? errno : EIO;
       out.clear();
     }
   };

@@ -280,12 +280,33 @@ std::string on_a_terminal(bool output_on_terminal) {
   return seen;
 }
 
-TEST(ProgressBar, NotDrawnWhenTheDecisionsAreOnTheSameTerminal) {
+// SPEC §5: a bar whenever standard error is a terminal — here the terminal the decisions are shown on too,
+// so the bar is taken off before each block of them and comes back under it: no decision line holds any
+// of it, and every decision is shown whole.
+TEST(ProgressBar, DrawnUnderTheDecisionsOnTheSameTerminal) {
   const std::string tty = on_a_terminal(true);
-  EXPECT_NE(tty.find("\"status\": \"routed\""), std::string::npos);
-  EXPECT_EQ(tty.find("lines/s"), std::string::npos) << "a bar among the decisions";
+  EXPECT_NE(tty.find("lines/s"), std::string::npos) << "no bar on the terminal standard error is on";
+  EXPECT_NE(tty.find("\r\x1b[K"), std::string::npos) << "the bar is never erased";
+  std::size_t decisions = 0;
+  std::size_t at = 0;
+  while (at < tty.size()) {
+    std::size_t nl = tty.find("\r\n", at);
+    if (nl == std::string::npos) nl = tty.size();
+    std::string line = tty.substr(at, nl - at);
+    at = nl + 2;
+    // What a terminal shows of the line: the text after its last erase.
+    if (const std::size_t e = line.rfind("\r\x1b[K"); e != std::string::npos) line = line.substr(e + 4);
+    if (line.find("\"status\"") == std::string::npos) continue;
+    ++decisions;
+    EXPECT_EQ(line.front(), '{') << line;
+    EXPECT_EQ(line.back(), '}') << line;
+    EXPECT_EQ(line.find("lines/s"), std::string::npos) << line;
+  }
+  EXPECT_EQ(decisions, 900u);
   // The summary comes after the last decision, on a line of its own.
-  EXPECT_NE(tty.find("}\r\ngridroute route: 900 lines: 900 routed, 0 unrouted, 0 rejected\r\n"), std::string::npos);
+  EXPECT_NE(tty.find("gridroute route: 900 lines: 900 routed, 0 unrouted, 0 rejected\r\n"), std::string::npos);
+  const std::size_t last = tty.rfind("}\r\n");
+  EXPECT_LT(last, tty.find("gridroute route: 900 lines"));
 }
 
 TEST(ProgressBar, DrawnWhenTheDecisionsGoElsewhere) {
