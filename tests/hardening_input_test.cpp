@@ -338,11 +338,33 @@ TEST_F(HardeningLines, ATimeThatIsNoTimeSaysWhy) {
   EXPECT_NE(route(line("2026-02-30T10:00:00+08:00")).find("; there is no day 30 in February 2026 (it has 28 days)"),
             std::string::npos);
   EXPECT_NE(route(line("2028-02-30T10:00:00+08:00")).find("(it has 29 days)"), std::string::npos);
-  EXPECT_NE(route(line("2026-06-30T23:59:60+08:00")).find("; a leap second (:60) is not read"), std::string::npos);
+  EXPECT_NE(route(line("2026-06-30T23:59:60+08:00")).find("; a leap second (:60) comes only at 23:59:60 UTC"),
+            std::string::npos);
+  EXPECT_NE(route(line("2016-12-31T23:59:60")).find("; a leap second (:60) is read only with an offset"), std::string::npos);
   EXPECT_NE(route(line("2026-13-01T10:00:00+08:00")).find("; there is no month 13"), std::string::npos);
   EXPECT_NE(route(line("2026-06-30T24:00:00+08:00")).find("; hour 24 is past 23"), std::string::npos);
   EXPECT_EQ(route(line("2026-06-30T10:00:00")).find("; "), std::string::npos);  // only the offset is missing
   EXPECT_NE(gridroute::parse_rfc3339("2026-04-31T10:00:00Z").status().message().find("no day 31 in April"), std::string_view::npos);
+}
+
+// RFC 3339 §5.7: 23:59:60 UTC is a time (a leap second), in any offset; it is read as the instant right
+// after it, the next minute's :00, as PostgreSQL reads it.
+TEST_F(HardeningLines, ALeapSecondIsReadAsTheNextMinute) {
+  const auto next = gridroute::parse_rfc3339("2017-01-01T00:00:00Z");
+  ASSERT_TRUE(next.ok());
+  for (const char* leap : {"2016-12-31T23:59:60Z", "2017-01-01T07:59:60+08:00", "2016-12-31T18:29:60-05:30"}) {
+    auto t = gridroute::parse_rfc3339(leap);
+    ASSERT_TRUE(t.ok()) << leap << ": " << t.status().message();
+    EXPECT_EQ(*t, *next) << leap;
+  }
+  EXPECT_EQ(*gridroute::parse_rfc3339("2016-12-31T23:59:60.5Z"), *next + 500000);
+  auto line = [](const char* at) {
+    return std::string(R"({"id": "t", "category": "x", "cell": "y", "at": ")") + at + "\"}";
+  };
+  // The line gets the answer of the next minute's line (a rejection for this bundle's unknown cell, but
+  // not for its time).
+  EXPECT_EQ(route(line("2016-12-31T23:59:60Z")), route(line("2017-01-01T00:00:00Z")));
+  EXPECT_FALSE(gridroute::parse_rfc3339("2016-12-31T23:58:60Z").ok());
 }
 
 TEST_F(HardeningLines, InvalidUtf8NulBomDuplicateKeys) {

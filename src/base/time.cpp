@@ -48,6 +48,12 @@ using detail::digits;
 
 namespace detail {
 
+bool leap_second_minute(int h, int m, bool has_offset, int offset) {
+  if (!has_offset) return false;  // a local time's offset is not known here: its minute cannot be checked
+  const int utc = ((h * 60 + m - offset / 60) % 1440 + 1440) % 1440;
+  return utc == 23 * 60 + 59;
+}
+
 bool parse_date_time(std::string_view s, DateTime& out) {
   int Y, M, D, h, m, sec;
   if (s.size() < 19 || !digits(s, 0, 4, Y) || s[4] != '-' || !digits(s, 5, 2, M) || s[7] != '-' ||
@@ -84,10 +90,12 @@ bool parse_date_time(std::string_view s, DateTime& out) {
     }
   }
   if (pos != s.size()) return false;
-  if (M < 1 || M > 12 || D < 1 || h > 23 || m > 59 || sec > 59) return false;
-  absl::CivilSecond cs(Y, M, D, h, m, sec);
+  if (M < 1 || M > 12 || D < 1 || h > 23 || m > 59 || sec > 60) return false;
+  if (sec == 60 && !leap_second_minute(h, m, out.has_offset, out.offset)) return false;
+  absl::CivilSecond cs(Y, M, D, h, m, sec == 60 ? 59 : sec);
   if (cs.day() != D) return false;  // e.g. 02-30 normalised into March
-  out.civil = cs;
+  // A leap second is read as the instant right after it, the next minute's :00 (as PostgreSQL reads it).
+  out.civil = sec == 60 ? cs + 1 : cs;
   out.frac_us = frac_us;
   return true;
 }
@@ -144,7 +152,19 @@ std::string date_time_fault(std::string_view s) {
   if (d < 1 || d > days) return cat("there is no day ", d, " in ", kMonths[m - 1], " ", y, " (it has ", days, " days)");
   if (h > 23) return cat("hour ", h, " is past 23");
   if (mi > 59) return cat("minute ", mi, " is past 59");
-  if (sec == 60) return "a leap second (:60) is not read";
+  if (sec == 60) {
+    // Read when it is at 23:59:60 UTC (parse_date_time); the text has another fault otherwise, or this.
+    int offset = 0;
+    std::string_view rest = s.substr(19);
+    while (!rest.empty() && (rest.front() == '.' || (rest.front() >= '0' && rest.front() <= '9'))) rest.remove_prefix(1);
+    int oh = 0, om = 0;
+    const bool has_offset = !rest.empty();
+    if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && digits(rest, 1, 2, oh) && digits(rest, 4, 2, om))
+      offset = (oh * 3600 + om * 60) * (rest[0] == '-' ? -1 : 1);
+    if (!has_offset) return "a leap second (:60) is read only with an offset (it is 23:59:60 UTC)";
+    if (!leap_second_minute(h, mi, true, offset)) return "a leap second (:60) comes only at 23:59:60 UTC";
+    return {};
+  }
   if (sec > 59) return cat("second ", sec, " is past 59");
   return {};
 }
