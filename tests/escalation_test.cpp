@@ -770,7 +770,9 @@ TEST(EscalationExplain, EveryActionSaysWhatWasComparedAndWhy) {
       if (kind == "escalate") EXPECT_TRUE(has("escalated to level " + json::serialize(a.at("level")) + " ("));
       if (kind == "reopen") EXPECT_TRUE(has("reopened at level " + json::serialize(a.at("level")) + " ("));
       if (kind == "none") EXPECT_TRUE(has("nothing to do"));
-      if (kind == "overdue") EXPECT_TRUE(has("no level above the current one resolves a handler"));
+      if (kind == "overdue")
+        EXPECT_TRUE(has("no level above the current one resolves a handler") || has("the policy has no level above") ||
+                    has("no escalation policy: no level to go to"));
       if (kind == "hold") {
         EXPECT_FALSE(has(": missed")) << "a hold misses nothing";
         const std::string last = steps.back();

@@ -226,6 +226,45 @@ TEST(Lifecycle, SuspensionsStopTheClockAndExtensionsMoveTheResolveDue) {
   EXPECT_EQ(c.at("next_check"), "2026-11-25T12:00:00+08:00") << c;
 }
 
+// The trace says what the suspensions and the extension did, each only when it did something: a due
+// moved (and from where, by how much), a suspension that does not count, an extension with no effect.
+TEST(Lifecycle, TheTraceSaysWhatSuspensionsAndExtensionsDid) {
+  auto s = load(rules());
+  ASSERT_TRUE(s);
+  auto trace = [&](const std::string& extra, bool responded = false) {
+    return json::serialize(one(s, kase("street.vending", "c1-a-01", extra, 0, "2026-11-18T09:00:00+08:00", responded),
+                               true, true).at("trace"));
+  };
+  const std::string moved = trace(R"(, "suspended": [{"from": "2026-11-18T09:10:00+08:00", "to": "2026-11-18T09:40:00+08:00"}])");
+  EXPECT_NE(moved.find("respond due 2026-11-18T11:30:00+08:00 (2026-11-18T11:00:00+08:00 on the calendar, moved 30m "
+                       "later by the suspensions): not yet due"), std::string::npos) << moved;
+  const std::string later = trace(R"(, "suspended": [{"from": "2026-11-19T09:00:00+08:00", "to": "2026-11-20T09:00:00+08:00"}])");
+  EXPECT_NE(later.find("the suspension from 2026-11-19T09:00:00+08:00 begins after now: not counted"), std::string::npos) << later;
+  EXPECT_EQ(later.find("moved"), std::string::npos) << later;
+  const std::string before = trace(R"(, "suspended": [{"from": "2026-11-17T09:00:00+08:00", "to": "2026-11-17T10:00:00+08:00"}])");
+  EXPECT_NE(before.find("ended before the level started: not counted"), std::string::npos) << before;
+  const std::string no_effect = trace(R"(, "extended_to": "2026-11-18T12:00:00+08:00")", true);
+  EXPECT_NE(no_effect.find("(extended_to 2026-11-18T12:00:00+08:00 is not later: no effect)"), std::string::npos) << no_effect;
+  const std::string extended = trace(R"(, "extended_to": "2026-11-25T12:00:00+08:00")", true);
+  EXPECT_NE(extended.find("resolve due 2026-11-25T12:00:00+08:00 (extended to it by extended_to, from "
+                          "2026-11-20T09:00:00+08:00): not yet due"), std::string::npos) << extended;
+  EXPECT_EQ(trace("").find("suspension"), std::string::npos);
+  const std::string other = trace(R"(, "returned": [{"handler": "squad-1b", "at": "2026-11-18T09:30:00+08:00"}])");
+  EXPECT_NE(other.find("returned by handlers other than its owner: no re-dispatch"), std::string::npos) << other;
+}
+
+// A dispute's trace speaks of the fallback owner only when the bundle has one.
+TEST(Lifecycle, ADisputeWithoutAFallbackOwnerSaysThereIsNone) {
+  auto s = load(rules(""));
+  ASSERT_TRUE(s);
+  auto a = one(s, kase("street.vending", "c1-a-01", R"(, "returned": [{"handler": "squad-1", "at": "2026-11-18T09:30:00+08:00"},
+      {"handler": "squad-1b", "at": "2026-11-18T09:40:00+08:00"}])"), true, true);
+  EXPECT_EQ(a.at("action"), "dispute");
+  const std::string t = json::serialize(a.at("trace"));
+  EXPECT_NE(t.find("the bundle has no fallback owner (defaults.fallback): a person must rule (dispute)"), std::string::npos) << t;
+  EXPECT_EQ(t.find("the fallback owner included"), std::string::npos) << t;
+}
+
 TEST(Lifecycle, BadLifecycleFieldsAreRejectedNamingTheFieldAndTheBatchGoesOn) {
   auto s = load(rules());
   ASSERT_TRUE(s);

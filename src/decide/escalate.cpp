@@ -372,6 +372,10 @@ void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cel
     if (m.found)
       note(a, true, cat(kind == Action::Kind::reopen ? "reopened at " : "escalated to ", level_name(m.level), ": owner '",
                         s.handler_id(a.handler), "' at '", s.unit_id(a.unit), "', its deadlines counted from now"));
+    else if (!p)
+      note(a, true, "no escalation policy: no level to go to, overdue");
+    else if (c.level + 1 >= st.levels)
+      note(a, true, cat("the policy has no level above ", level_name(c.level), ": overdue"));
     else
       note(a, true, "no level above the current one resolves a handler: overdue");
   };
@@ -414,24 +418,70 @@ void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cel
     a.reasons = static_cast<std::uint8_t>(Reason::returned);
     apply_move(s, st, m, Action::Kind::redispatch, now, memo, a);
     note(a, explain, m.found ? cat("re-dispatched to '", s.handler_id(m.handler), "' at '", s.unit_id(m.unit), "'")
-                             : std::string("nobody is left to take it, the fallback owner included: a person must rule (dispute)"));
+                             : s.fallback != kNone
+                                 ? std::string("nobody is left to take it, the fallback owner included: a person must rule (dispute)")
+                                 : std::string("nobody is left to take it, and the bundle has no fallback owner "
+                                               "(defaults.fallback): a person must rule (dispute)"));
     return;
   }
 
   // ---- (3) escalate or overdue, on the moved due instants; (4) hold
   Instant respond = kNoInstant, resolve = kNoInstant;
   level_dues(s, c, st, respond, resolve);
+  // For the trace: the dues on the calendar, and the resolve due moved by the suspensions alone.
+  const Instant respond_counted = respond, resolve_counted = resolve;
+  Instant resolve_suspended = resolve;
+  if (explain && c.extended_to != kNoInstant) {
+    Instant r = kNoInstant;
+    moved_dues(c.suspended, c.level_started_at, kNoInstant, now, r, resolve_suspended);
+  }
   moved_dues(c.suspended, c.level_started_at, c.extended_to, now, respond, resolve);
+  if (c.extended_to == kNoInstant) resolve_suspended = resolve;
   a.reasons = missed_at(c.responded, respond, resolve, repeated(st, c.reports), now);
   if (explain) {
-    const bool moved = !c.suspended.empty() || c.extended_to != kNoInstant;
-    const char* moved_note = moved ? " (after the suspensions and the extension)" : "";
+    // SPEC §6.3: what the suspensions and the extension did, each said only when it did something.
+    for (const Suspension& e : c.suspended) {
+      if (e.from > now)
+        note(a, true, cat("the suspension from ", when(e.from), " begins after now: not counted"));
+      else if (e.to != kNoInstant && e.to <= c.level_started_at)
+        note(a, true, cat("the suspension from ", when(e.from), " to ", when(e.to), " ended before the level started: not counted"));
+    }
+    if (!c.returned.empty())
+      note(a, true, "the case was returned by handlers other than its owner: no re-dispatch (only the owner's return "
+                    "re-dispatches it)");
+    // A length of time as "3d 4h 30m" (its whole seconds; zero parts left out).
+    auto when_span = [](Instant us) {
+      std::int64_t sec = us / kMicrosPerSecond;
+      std::string out;
+      for (auto [unit, name] : {std::pair<std::int64_t, const char*>{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}})
+        if (sec >= unit) {
+          append(out, out.empty() ? "" : " ", sec / unit, name);
+          sec %= unit;
+        }
+      return out.empty() ? std::string("0s") : out;
+    };
+    auto moved_from = [&](Instant counted, Instant moved) {
+      return moved == counted ? std::string()
+                              : cat(" (", when(counted), " on the calendar, moved ", when_span(moved - counted),
+                                    " later by the suspensions)");
+    };
     if (c.responded) note(a, true, "responded: the respond deadline is not counted");
     else if (respond == kNoInstant) note(a, true, "no respond deadline applies");
     else
-      note(a, true, cat("respond due ", when(respond), moved_note, now >= respond ? ": missed" : ": not yet due"));
-    if (resolve == kNoInstant) note(a, true, "no resolve deadline applies");
-    else note(a, true, cat("resolve due ", when(resolve), moved_note, now >= resolve ? ": missed" : ": not yet due"));
+      note(a, true, cat("respond due ", when(respond), moved_from(respond_counted, respond),
+                        now >= respond ? ": missed" : ": not yet due"));
+    if (resolve == kNoInstant) {
+      note(a, true, c.extended_to != kNoInstant
+                        ? cat("no resolve deadline applies: extended_to ", when(c.extended_to), " has none to extend")
+                        : std::string("no resolve deadline applies"));
+    } else {
+      std::string how = moved_from(resolve_counted, resolve_suspended);
+      if (c.extended_to != kNoInstant)
+        append(how, c.extended_to > resolve_suspended
+                        ? cat(" (extended to it by extended_to, from ", when(resolve_suspended), ")")
+                        : cat(" (extended_to ", when(c.extended_to), " is not later: no effect)"));
+      note(a, true, cat("resolve due ", when(resolve), how, now >= resolve ? ": missed" : ": not yet due"));
+    }
     if (p && p->repeat_reports)
       note(a, true, cat(c.reports, c.reports == 1 ? " report" : " reports",
                         c.reports >= *p->repeat_reports ? ", at least " : ", fewer than ", "the policy's repeat_reports ",

@@ -56,8 +56,9 @@ void unrouted_message(const PreparedIssue& is, std::size_t candidates, std::size
     d.message = cat(candidates, candidates == 1 ? " rule matches" : " rules match", " category '", is.category_code,
                     "', but none applies here (scope or condition)");
   else
-    d.message = cat(applicable, applicable == 1 ? " rule applies" : " rules apply",
-                    ", but no handler of their roles serves the cell or its ancestors");
+    d.message = cat(applicable, applicable == 1 ? " rule applies, but no handler of its roles"
+                                                : " rules apply, but no handler of their roles",
+                    " serves the cell or its ancestors");
 }
 
 // The tables a search runs over: the pattern groups themselves, or the merged chains (Index::merged).
