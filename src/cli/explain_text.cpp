@@ -93,6 +93,9 @@ std::vector<std::string> explain_lines(const Snapshot& s, const Decision& d, con
       line += ")";
     }
     append(line, ": ", t.at("why").get_string());
+    // Which part of a condition failed, and on what value, as route --explain says it.
+    if (const json::value* why_not = t.if_contains("why_not"); why_not && why_not->is_string())
+      append(line, " (", why_not->get_string(), ")");
     out.push_back(std::move(line));
     if (const json::value* owner = t.if_contains("owner")) {  // how the winner's owner was found
       const json::object& o = owner->get_object();
