@@ -598,6 +598,30 @@ TEST(SeveritySkip, StaysAtLevelZeroWhenTheSkipLevelResolvesNothing) {
   expect_time(b, "resolve_by", "2026-11-20T17:00:00+08:00");  // level 1: 2wd
 }
 
+// --explain says whether the skip was taken or declined, and why; below the threshold it says nothing.
+TEST(SeveritySkip, TheTraceSaysWhetherTheSkipWasTakenOrDeclined) {
+  auto owner_of = [](const std::string& category, const std::string& cell, const std::string& attrs) {
+    gridroute::LineCodec codec(snap(), {.explain = true});
+    std::string out;
+    codec.route_line(R"({"id": "I", "category": ")" + category + R"(", "cell": ")" + cell +
+                         R"(", "at": "2026-11-18T10:00:00+08:00", "attrs": )" + attrs + "}",
+                     out);
+    const json::value record = json::parse(out);
+    for (const auto& t : record.at("trace").as_array())
+      if (t.as_object().contains("owner")) return t.at("owner").as_object();
+    return json::object{};
+  };
+  const json::object taken = owner_of("noise", "c1-a-01", R"({"severity": 5})");
+  EXPECT_EQ(taken.at("level"), 2);
+  EXPECT_NE(json::serialize(taken.at("skip")).find("severity at least 5 (severity_skip of policy 'std'): the owner is found at level 2"),
+            std::string::npos) << taken;
+  const json::object declined = owner_of("dispute", "c1-a-01", R"({"severity": 4})");
+  EXPECT_FALSE(declined.contains("level"));
+  EXPECT_NE(json::serialize(declined.at("skip")).find("resolves no handler for the cell: the issue stays at level 0"),
+            std::string::npos) << declined;
+  EXPECT_FALSE(owner_of("noise", "c1-a-01", R"({"severity": 4})").contains("skip"));
+}
+
 TEST(SeveritySkip, APolicyWithoutSkipNeverSkips) {
   auto d = route("fire", "c1-a-01", "2026-11-18T10:00:00+08:00", R"({"severity": 9})");
   EXPECT_EQ(str(d, "level"), "0");

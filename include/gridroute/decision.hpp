@@ -101,6 +101,9 @@ struct Decision {
   UnitId unit = kNone;                    // the unit at which the owner was found
   UnitId cell = kNone;                    // the issue's cell (found from its location when it gave one)
   bool located = false;                   // the cell was found from a location (SPEC §7)
+  // The issue's severity called for the policy's severity_skip (SPEC §3.5), but the skipped-to level
+  // resolves no handler for the cell: the issue stays at level 0 (said in the --explain trace).
+  bool skip_declined = false;
   std::span<const HandlerId> alternates;  // view into the snapshot
   absl::InlinedVector<HandlerId, 4> assist;
   int level = 0;
@@ -114,7 +117,7 @@ struct Decision {
   void clear() {
     status = Status::unrouted;
     rule = role = handler = unit = cell = kNone;
-    fallback = located = false;
+    fallback = located = skip_declined = false;
     alternates = {};
     assist.clear();
     level = 0;

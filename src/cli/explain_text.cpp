@@ -102,6 +102,8 @@ std::vector<std::string> explain_lines(const Snapshot& s, const Decision& d, con
       std::string how = "owner           ";
       if (const json::value* level = o.if_contains("level"))
         append(how, "level ", json::serialize(*level), " (severity_skip): ");
+      if (const json::value* skip = o.if_contains("skip"); skip && skip->is_string())
+        out.push_back(cat("severity_skip   ", skip->get_string()));
       if (const json::value* tried = o.if_contains("tried"); tried && !tried->get_array().empty())
         append(how, json::serialize(*tried), " resolved nothing; ");
       append(how, o.at("reference").get_string(), " found at ", o.at("at").get_string());

@@ -216,6 +216,8 @@ void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t 
       d.handler = owner.res.owner;
       d.unit = owner.res.unit;
       d.alternates = owner.res.alternates;
+    } else {
+      d.skip_declined = true;
     }
   }
   add_assists(s, rule.assist, is.cell, d.handler, d.assist);

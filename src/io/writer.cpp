@@ -72,11 +72,27 @@ std::string_view why(Verdict v) {
 void append_resolution(std::string& out, const Index& s, const CompiledRule& r, const Decision& d) {
   UnitId from = d.cell;
   out += ", \"owner\": {";
+  // The severity skip (SPEC §3.5), taken or declined, in words.
+  auto skip_text = [&](const CompiledPolicy& p, bool taken) {
+    const CompiledLevel& lv = p.levels[static_cast<std::size_t>(p.skip_to_level)];
+    std::string t = cat("severity at least ", p.skip_at_least, " (severity_skip of policy '", p.id, "')");
+    if (taken) append(t, ": the owner is found at level ", p.skip_to_level, " (", lv.name, ")");
+    else append(t, ", but level ", p.skip_to_level, " (", lv.name, ") resolves no handler for the cell: the issue stays at level 0");
+    return t;
+  };
   if (d.level > 0 && d.policy != kNone) {
-    const CompiledLevel& lv = s.policies[d.policy].levels[static_cast<std::size_t>(d.level)];
-    append(out, "\"level\": ", d.level, ", ");
+    const CompiledPolicy& p = s.policies[d.policy];
+    const CompiledLevel& lv = p.levels[static_cast<std::size_t>(d.level)];
+    append(out, "\"level\": ", d.level, ", \"skip\": ");
+    append_json_string(out, skip_text(p, true));
+    out += ", ";
     from = s.ancestor_at_tier(d.cell, lv.tier);
   } else {
+    if (d.skip_declined && d.policy != kNone) {
+      out += "\"skip\": ";
+      append_json_string(out, skip_text(s.policies[d.policy], false));
+      out += ", ";
+    }
     out += "\"tried\": [";
     bool first = true;
     for (RoleKeyId k : r.route) {
