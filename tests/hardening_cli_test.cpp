@@ -127,6 +127,28 @@ TEST(HardeningCli, AFileAndAPipeGiveTheSameRecords) {
   EXPECT_EQ(read_text(piped), file.out);
 }
 
+// An over-long line is reported at the length the limit counts: without the '\r' of a CRLF end, whether
+// the line is read from a map, from a redirected file or from a pipe in parts (past the read buffer).
+TEST(HardeningCli, AnOverLongCrlfLineIsReportedWithoutItsCr) {
+  TempDir tmp;
+  const std::string text = std::string(700, 'x') + "\r\n" + std::string(70000, 'y') + "\r\n" + std::string(650, 'z') + "\n";
+  write_text(tmp / "in.jsonl", text);
+  const std::string in = (tmp / "in.jsonl").string();
+  auto expect_lengths = [](const std::string& out) {
+    EXPECT_NE(out.find("the line is 700 bytes, over the limit of 600"), std::string::npos) << out;
+    EXPECT_NE(out.find("the line is 70000 bytes, over the limit of 600"), std::string::npos) << out;
+    EXPECT_NE(out.find("the line is 650 bytes, over the limit of 600"), std::string::npos) << out;
+  };
+  auto file = run_cli({"route", example().string(), in, "--max-line-bytes", "600"});
+  expect_lengths(file.out);
+  expect_lengths(run_cli({"route", example().string(), "-", "--max-line-bytes", "600"}, in).out);
+  const std::string piped = (tmp / "piped.out").string();
+  const std::string cmd = "cat '" + in + "' | '" + std::string(GRIDROUTE_CLI) + "' route '" + example().string() +
+                          "' - --max-line-bytes 600 > '" + piped + "'";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  EXPECT_EQ(read_text(piped), file.out);
+}
+
 // A file cut while the CLI reads it through its map (a log rotated by copytruncate): the lines that ended
 // before the new end are answered, the rest is not, and the command says so with exit status 3 instead of
 // dying of SIGBUS and losing the records it had.

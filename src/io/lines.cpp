@@ -12,7 +12,9 @@ namespace gridroute::detail {
 StreamReader::Got StreamReader::finish(std::string_view v, std::string_view& out, std::uint64_t& length) {
   const bool first = first_;
   first_ = false;
-  switch (frame_line(v, length, first, max_, length)) {
+  const int last_byte = last_byte_;
+  last_byte_ = -1;
+  switch (frame_line(v, length, first, max_, length, last_byte)) {
     case Framed::blank: return Got::blank;
     case Framed::too_long: return Got::too_long;
     case Framed::line: break;
@@ -70,6 +72,7 @@ StreamReader::Got StreamReader::next(std::string_view& out, std::uint64_t& lengt
     const char* nl = static_cast<const char*>(std::memchr(start, '\n', end_ - pos_));
     std::size_t take = nl ? static_cast<std::size_t>(nl - start) : end_ - pos_;
     length += take;
+    if (take > 0) last_byte_ = over || carry_.size() + take > keep ? static_cast<unsigned char>(start[take - 1]) : -1;
     if (!over) {
       if (carry_.size() + take > keep) {
         over = true;

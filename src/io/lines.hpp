@@ -25,11 +25,14 @@ enum class Framed { line, blank, too_long };
 // Frames one line read from a stream: `raw` is its length as read (without the '\n'); `line` holds its
 // text when `raw` is within the limit. A line is too long when it is over `max` bytes before cleaning
 // (one byte more is allowed for the '\r' of a CRLF end) or after; `length` then receives the length the
-// `rejected` record reports. Every stream reader (a file descriptor, a mapped file) frames through here.
+// `rejected` record reports, without the '\r' of a CRLF end as the limit counts it: `last_byte` is the
+// line's last byte when `line` does not hold the whole line (-1: it does). Every stream reader (a file
+// descriptor, a mapped file) frames through here.
 inline Framed frame_line(std::string_view& line, std::uint64_t raw, bool first, std::size_t max,
-                         std::uint64_t& length) {
+                         std::uint64_t& length, int last_byte = -1) {
   if (raw > std::uint64_t{max} + 1) {
-    length = raw;
+    const bool crlf = last_byte >= 0 ? last_byte == '\r' : !line.empty() && line.size() == raw && line.back() == '\r';
+    length = raw - (crlf ? 1 : 0);
     return Framed::too_long;
   }
   if (!clean_line(line, first)) return Framed::blank;
@@ -79,6 +82,7 @@ class StreamReader {
   bool first_;
   int errno_ = 0;
   std::string carry_;  // a line read in parts
+  int last_byte_ = -1;  // the last byte of a line read in parts, once it is over the limit
 
   Got finish(std::string_view v, std::string_view& out, std::uint64_t& length);
 };
