@@ -184,6 +184,8 @@ TEST(Cli, UsageErrorsExitWith2) {
            // An option given twice: the second is not silently taken over the first.
            {"escalate", kTown, "-", "--now", kNow, "--now=2026-11-24T10:00:00+08:00"},
            {"route", kTown, "-", "--threads", "1", "--threads", "2"},
+           {"version", "extra"},
+           {"help", "route", "extra"},
        }) {
     std::string joined;
     for (const auto& a : args) joined += a + " ";
@@ -217,6 +219,17 @@ TEST(Cli, HelpOnEveryCommand) {
   CliRun v = cli({"version"});
   EXPECT_EQ(v.code, 0);
   EXPECT_EQ(v.out.rfind("gridroute ", 0), 0u) << v.out;
+  EXPECT_EQ(cli({"help", "--help"}).code, 0);
+  // Every batch command says what its exit status means.
+  for (const char* cmd : {"route", "escalate", "check", "compile", "test", "diff", "graph"})
+    EXPECT_NE(cli({cmd, "--help"}).out.find("Exit status:"), std::string::npos) << cmd;
+}
+
+// A usage error of a command points at that command's help; one of no command at the general help.
+TEST(Cli, AUsageErrorPointsAtItsCommandsHelp) {
+  EXPECT_EQ(cli({"route"}).err, "gridroute: route: missing BUNDLE\nTry 'gridroute route --help'.\n");
+  EXPECT_EQ(cli({"version", "x"}).err, "gridroute: version: takes no argument, got 'x'\nTry 'gridroute version --help'.\n");
+  EXPECT_EQ(cli({"frobnicate"}).err, "gridroute: unknown command 'frobnicate'\nTry 'gridroute --help'.\n");
 }
 
 // ---------------------------------------------------------------- batches

@@ -1,5 +1,6 @@
 // `gridroute db init` and `gridroute worker`: sweeps over a platform's PostgreSQL (docs/platform.md).
 #include "cmd_db.hpp"
+#include "usage.hpp"
 
 #include <charconv>
 #include <cstdio>
@@ -67,10 +68,7 @@ Exit status: 0 the pass is done (--once) or a signal stopped the worker, 1 the b
 (a missing table or column, a permission, a case it refuses even alone that cannot be parked).
 )";
 
-int usage_error(const std::string& msg) {
-  std::cerr << "gridroute: " << msg << "\nTry 'gridroute --help'.\n";
-  return 2;
-}
+using gridroute::cli::usage_error;
 
 #ifdef GRIDROUTE_WITH_POSTGRES
 

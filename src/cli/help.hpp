@@ -110,6 +110,10 @@ A progress bar is drawn on standard error when it is a terminal; when the decisi
 it too, the bar is erased before each block of them and drawn again under it. The summary line
 follows the last decision. Lines are answered in blocks; a pipe
 that pauses gets the answers so far, so a caller may write a line and wait for its record.
+
+Exit status: 0 every line answered (rejected lines included), 1 the bundle has errors, 2 usage
+error, 3 the input cannot be read or the output cannot be written, 4 a line was rejected (with
+--fail-on-rejected), 141 the output is a pipe that was closed (as by head).
 )";
 
 inline constexpr std::string_view kEscalateHelp = R"(Usage: gridroute escalate BUNDLE [CASES.jsonl|-] --now TIME
@@ -132,6 +136,10 @@ suspended, extended_to) and writes one action per line at TIME (RFC 3339 with an
               is not a terminal: gridroute escalate: 41 lines: 3 none, 14 hold, ...
   --fail-on-rejected   exit with status 4 when a case was rejected
   --quiet     no progress bar, and no summary line unless --summary
+
+Exit status: 0 every case answered (rejected cases included), 1 the bundle has errors, 2 usage
+error (--now missing or not a time too), 3 the input cannot be read or the output cannot be
+written, 4 a case was rejected (with --fail-on-rejected), 141 the output is a pipe that was closed.
 )";
 
 inline constexpr std::string_view kTestHelp = R"(Usage: gridroute test BUNDLE TESTS.jsonl [--verbose]

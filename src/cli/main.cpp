@@ -196,6 +196,8 @@ int cmd_batch(Batch kind, const std::vector<std::string>& args) {
 int help(const std::vector<std::string>& args) {
   if (args.empty()) return print(kUsage);
   const std::string& c = args[0];
+  if (c == "--help" || c == "-h" || c == "help") return print(kUsage);
+  if (args.size() > 1) return usage_error("help: takes one COMMAND");
   if (c == "check") return print(gridroute::cli::kCheckHelp);
   if (c == "compile") return print(gridroute::cli::kCompileHelp);
   if (c == "route") return print(gridroute::cli::kRouteHelp);
@@ -227,6 +229,7 @@ int main(int argc, char** argv) {
     if (cmd == "help") return help(args);
     if (cmd == "version" || cmd == "--version") {
       if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) return print(gridroute::cli::kVersionHelp);
+      if (!args.empty()) return usage_error("version: takes no argument, got '" + args[0] + "'");
       return print(std::string("gridroute ") + gridroute::kVersionString + "\n");
     }
     if (cmd == "check") return cmd_check(args);

@@ -20,6 +20,7 @@
 #include "gridroute/bundle.hpp"
 #include "gridroute/snapshot.hpp"
 #include "compile/index.hpp"
+#include "cli/usage.hpp"
 
 namespace gridroute::cli {
 
@@ -27,10 +28,6 @@ namespace gridroute::cli {
 // name starts with '-' is named "./-x".
 inline bool is_option_like(std::string_view a) { return a.size() > 1 && a[0] == '-'; }
 
-inline int usage_error(const std::string& msg) {
-  std::cerr << "gridroute: " << msg << "\nTry 'gridroute --help'.\n";
-  return 2;
-}
 
 // Writes `text` on standard output; 3 (with a message) when it cannot be written, else 0.
 inline int print_out(std::string_view text) {
