@@ -680,6 +680,54 @@ TEST(Calendars, LevelZeroUsesTheRulesCalendarFirst) {
   expect_time(e, "respond_by", "2026-11-21T22:00:00+08:00");
 }
 
+// --explain says how the deadlines were counted (durations, calendar and whose it is) and what each
+// assist reference gave: a handler, none (and why), or one left out (the owner, one listed already).
+TEST(Calendars, TheTraceSaysWhichCalendarAndDurationsCountedAndWhatEachAssistGave) {
+  auto won = [](const std::string& category, const std::string& cell) {
+    gridroute::LineCodec codec(snap(), {.explain = true});
+    std::string out;
+    codec.route_line(R"({"id": "I", "category": ")" + category + R"(", "cell": ")" + cell +
+                         R"(", "at": "2026-11-18T10:00:00+08:00"})",
+                     out);
+    const json::value record = json::parse(out);
+    for (const auto& t : record.at("trace").as_array())
+      if (t.at("verdict") == "won") return t.as_object();
+    return json::object{};
+  };
+  const json::object rulecal = won("rulecal", "c1-a-01");
+  EXPECT_EQ(rulecal.at("deadlines").at("calendar"), "always");
+  EXPECT_EQ(rulecal.at("deadlines").at("calendar_from"), "the rule");
+  const json::object estate = won("estate", "c1-a-01");
+  EXPECT_EQ(estate.at("deadlines").at("calendar"), "late");
+  EXPECT_EQ(estate.at("deadlines").at("calendar_from"), "the owner");
+  const json::object noise = won("noise", "c1-a-01");
+  EXPECT_EQ(noise.at("deadlines").at("respond"), "1h");
+  EXPECT_EQ(noise.at("deadlines").at("resolve"), "1wd");
+  EXPECT_EQ(noise.at("deadlines").at("calendar"), "gov");
+  EXPECT_EQ(noise.at("deadlines").at("calendar_from"), "defaults.calendar");
+  EXPECT_EQ(json::serialize(noise.at("assists")),
+            R"([{"reference":"resident_council","handler":"council-c1a"},)"
+            R"({"reference":"partner_department/urban","handler":"dept-urban"}])");
+  // A rule without assists lists none.
+  EXPECT_EQ(won("dispute", "c1-a-01").at("assists").as_array().size(), 0u);
+  // The assists of noise on a bundle where no council serves c2, and the urban department is the owner.
+  std::string rules = kRules;
+  rules.replace(rules.find(R"("route": ["enforcement_squad"], "sla": {"respond": "1h")"),
+                std::string_view(R"("route": ["enforcement_squad"])").size(),
+                R"("route": [{"role": "partner_department", "department": "urban"}])");
+  std::string jur = kJur;
+  jur.erase(jur.find(R"({"id": "council-c2")"), std::string(R"({"id": "council-c2", "role": "resident_council", "serves": ["c2"]},)").size());
+  auto other = gridroute::load_bundle(fixture::sources(jur, rules));
+  ASSERT_TRUE(other.ok()) << other.status();
+  gridroute::LineCodec codec(*other, {.explain = true});
+  std::string out;
+  codec.route_line(R"({"id": "I", "category": "noise", "cell": "c2-01", "at": "2026-11-18T10:00:00+08:00"})", out);
+  EXPECT_NE(out.find(R"("assists": [{"reference": "resident_council", "handler": null, "why": "no handler of it serves )"
+                     R"(the cell or its ancestors"}, {"reference": "partner_department/urban", "handler": "dept-urban", )"
+                     R"("why": "the owner: left out"}])"),
+            std::string::npos) << out;
+}
+
 TEST(Calendars, LevelZeroUsesTheOwnersCalendarNext) {
   // estate: no rule calendar; pm-a works on `late` (10:00–20:00 every day).
   auto d = route("estate", "c1-a-01", "2026-11-21T19:00:00+08:00");

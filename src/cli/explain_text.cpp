@@ -111,6 +111,12 @@ std::vector<std::string> explain_lines(const Snapshot& s, const Decision& d, con
         append(how, ", walking up from ", o.at("from").get_string(), " past ", json::serialize(o.at("passed")));
       out.push_back(std::move(how));
     }
+    if (const json::value* dl = t.if_contains("deadlines"); dl && dl->is_object()) {  // how they were counted
+      const json::object& o = dl->get_object();
+      auto dur = [](const json::value& v) { return v.is_string() ? std::string(v.get_string()) : std::string("none"); };
+      out.push_back(cat("deadlines       respond ", dur(o.at("respond")), ", resolve ", dur(o.at("resolve")),
+                        ", on calendar ", o.at("calendar").get_string(), " (", o.at("calendar_from").get_string(), ")"));
+    }
   }
   return out;
 }

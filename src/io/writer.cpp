@@ -1,11 +1,13 @@
 // Writing answers (SPEC §4): decision and action records as JSON objects, in the contract's field order.
 #include "io/writer.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
 #include "base/strings.hpp"
 #include "base/text.hpp"
+#include "base/time.hpp"
 #include "base/zone.hpp"
 
 namespace gridroute::detail {
@@ -119,6 +121,56 @@ void append_resolution(std::string& out, const Index& s, const CompiledRule& r, 
   out.push_back('}');
 }
 
+// How the winner's deadlines were counted (SPEC §3.4): the durations of the level, the calendar and
+// where it came from (the rule's, the owner's, defaults.calendar). And each of the rule's assist
+// references (SPEC §3.3): the handler it gave, or why it gave none.
+void append_deadlines_and_assists(std::string& out, const Index& s, const CompiledRule& r, const Decision& d) {
+  const CompiledPolicy* p = d.policy == kNone ? nullptr : &s.policies[d.policy];
+  const bool level0 = d.level == 0 || !p;
+  const std::optional<Duration>& rd = level0 ? r.respond : p->levels[static_cast<std::size_t>(d.level)].respond;
+  const std::optional<Duration>& sd = level0 ? r.resolve : p->levels[static_cast<std::size_t>(d.level)].resolve;
+  out += ", \"deadlines\": {\"respond\": ";
+  if (rd) append_json_string(out, to_string(*rd));
+  else out += "null";
+  out += ", \"resolve\": ";
+  if (sd) append_json_string(out, to_string(*sd));
+  else out += "null";
+  out += ", \"sla\": ";
+  append_json_string(out, level0 ? std::string("the rule's sla, else defaults.sla")
+                                  : cat("level ", d.level, " (", p->levels[static_cast<std::size_t>(d.level)].name,
+                                        ")'s respond and resolve, else defaults.sla"));
+  const Calendar& cal = s.level_calendar(r, level0 ? 0 : d.level, d.handler);
+  out += ", \"calendar\": ";
+  append_json_string(out, cal.id());
+  out += ", \"calendar_from\": ";
+  append_json_string(out, level0 && r.calendar != kNone                                   ? "the rule"
+                          : d.handler != kNone && s.handler_calendar[d.handler] != kNone ? "the owner"
+                          : &cal == &s.calendars[s.default_calendar] && cal.id() == "(always)"
+                              ? "no calendar given: every hour of every day"
+                              : "defaults.calendar");
+  out += "}, \"assists\": [";
+  std::vector<HandlerId> listed;
+  bool first = true;
+  for (RoleKeyId k : r.assist) {
+    if (!first) out += ", ";
+    first = false;
+    out += "{\"reference\": ";
+    append_json_string(out, s.role_key_label(k));
+    const Resolution res = s.resolve(k, d.cell);
+    out += ", \"handler\": ";
+    if (!res) {
+      out += "null, \"why\": \"no handler of it serves the cell or its ancestors\"}";
+      continue;
+    }
+    append_json_string(out, s.handler_id(res.owner));
+    if (res.owner == d.handler) out += ", \"why\": \"the owner: left out\"";
+    else if (std::find(listed.begin(), listed.end(), res.owner) != listed.end()) out += ", \"why\": \"listed already\"";
+    else listed.push_back(res.owner);
+    out.push_back('}');
+  }
+  out += "]";
+}
+
 // The `--explain` trace: every rule considered, in winning order, and why each lost.
 void append_trace(std::string& out, const Index& s, const Decision& d) {
   out += ", \"trace\": [";
@@ -153,7 +205,10 @@ void append_trace(std::string& out, const Index& s, const Decision& d) {
       }
       out += "]";
     }
-    if (t.verdict == Verdict::won && d.status == Decision::Status::routed) append_resolution(out, s, r, d);
+    if (t.verdict == Verdict::won && d.status == Decision::Status::routed) {
+      append_resolution(out, s, r, d);
+      append_deadlines_and_assists(out, s, r, d);
+    }
     out += ", \"why\": ";
     append_json_string(out, why(t.verdict));
     if (!t.why_not.empty()) {
