@@ -1,8 +1,17 @@
 // Lint findings of `gridroute check` (SPEC §5): coverage holes, shadowed rules, handlers that serve
 // nothing routable, unused policies. All are warnings: the bundle still loads.
 #include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/time/civil_time.h"
+#include "base/calendar.hpp"
 #include "base/strings.hpp"
 #include "compile/candidates.hpp"
 #include "lint/lint.hpp"
@@ -16,6 +25,26 @@ constexpr auto kWarning = Diagnostic::Severity::warning;
 Diagnostic warn(const Index& s, std::string pointer, std::string msg) {
   return s.sources.json(FileId::rules, std::move(pointer), kWarning, std::move(msg));
 }
+
+// At most `max` findings of one kind are listed (docs/cli.md); the rest are counted, and one finding of the
+// same severity at the end says how many were left out.
+class Capped {
+ public:
+  Capped(std::vector<Diagnostic>& out, std::size_t max) : out_(out), max_(max) {}
+  // Whether the next finding of the kind is listed; it is counted either way.
+  bool take() { return found_++ < max_; }
+  // "N more WHAT not listed", placed at `d` (its message is replaced), when findings were left out.
+  void close(Diagnostic d, std::string_view what) {
+    if (found_ <= max_) return;
+    d.message = cat(found_ - max_, " more ", what, " not listed");
+    out_.push_back(std::move(d));
+  }
+
+ private:
+  std::vector<Diagnostic>& out_;
+  std::size_t max_;
+  std::size_t found_ = 0;
+};
 
 // Coverage work above this many cell × category pairs, or rule entries in the categories' distinct
 // candidate lists, is summarised in one warning.
@@ -96,7 +125,7 @@ void ne_leaves(const Index& s, std::int32_t n, std::vector<std::int32_t>& out, s
 }
 
 void lint_missing_attributes(const Index& s, std::size_t max_per_kind, std::vector<Diagnostic>& out) {
-  std::size_t reported = 0;
+  Capped cap(out, max_per_kind);
   std::vector<std::int32_t> leaves;
   for (const CompiledRule& r : s.rules) {
     if (r.when < 0) continue;
@@ -108,7 +137,7 @@ void lint_missing_attributes(const Index& s, std::size_t max_per_kind, std::vect
       const CondNode& c = s.conditions[static_cast<std::size_t>(leaf)];
       if (std::find(done.begin(), done.end(), c.attr) != done.end()) continue;
       done.push_back(c.attr);
-      if (without(s, r.when, c.attr) != Tri::no || reported++ >= max_per_kind) continue;
+      if (without(s, r.when, c.attr) != Tri::no || !cap.take()) continue;
       const std::string& a = s.attr_names[static_cast<std::size_t>(c.attr)];
       out.push_back(warn(s, s.sources.condition_pointer[static_cast<std::size_t>(leaf)],
                          cat("rule '", r.id, "' never applies to an issue without attribute '", a,
@@ -118,7 +147,98 @@ void lint_missing_attributes(const Index& s, std::size_t max_per_kind, std::vect
                              "\", \"exists\": true}")));
     }
   }
+  cap.close(warn(s, "/rules", ""), "rules that never apply to an issue without an attribute");
 }
+
+// Who may own a case, without routing every cell: per role key, the units its handlers serve (tour
+// positions, sorted), by the calendar those handlers' deadlines count on (the handler's, else
+// defaults.calendar; SPEC §3.4). Built in one pass over the served units; a tier's start units in one pass
+// over the tree.
+class Owners {
+ public:
+  Owners(const Index& s, std::span<const UnitId> by_tin) : s_(s), by_tin_(by_tin), of_key_(s.role_keys.size()) {
+    for (std::size_t pos = 0; pos < by_tin.size(); ++pos) {
+      const UnitId u = by_tin[pos];
+      if (u == kNone) continue;
+      const Index::UnitHot& h = s.hot[u];
+      for (std::uint32_t i = h.served_begin; i < h.served_begin + h.served_count; ++i) {
+        const Index::Served& e = s.served[i];
+        add(e.key, e.owner, static_cast<std::int32_t>(pos));
+        for (std::int32_t a = 0; a < e.alternates; ++a)
+          add(e.key, s.served_handlers[static_cast<std::size_t>(e.first + a)], static_cast<std::int32_t>(pos));
+      }
+    }
+  }
+
+  // The calendars of the handlers of `k` that may own a case of a rule scoped at `scope` (SPEC §3.3): those
+  // that serve an ancestor-or-self of the scope or a unit inside it. Added to `out`, each once.
+  void rule_calendars(RoleKeyId k, UnitId scope, std::vector<CalendarId>& out) const {
+    const Index::UnitHot& sh = s_.hot[scope];
+    for (const ByCalendar& b : of_key_[static_cast<std::size_t>(k)]) {
+      auto it = std::lower_bound(b.tins.begin(), b.tins.end(), sh.tin);
+      bool may = it != b.tins.end() && *it < sh.tout;
+      for (UnitId a = sh.parent; !may && a != kNone; a = s_.hot[a].parent)
+        may = std::binary_search(b.tins.begin(), b.tins.end(), s_.hot[a].tin);
+      if (may && std::find(out.begin(), out.end(), b.calendar) == out.end()) out.push_back(b.calendar);
+    }
+  }
+
+  // The calendars of the handlers of `k` that a level at `tier` finds from one of its start units (each
+  // cell's ancestor at the tier, or the nearest above it; SPEC §3.5): empty when `k` resolves for no cell.
+  const std::vector<CalendarId>& level_calendars(RoleKeyId k, std::int32_t tier) {
+    auto [it, fresh] = level_.try_emplace(std::pair(tier, k));
+    if (!fresh) return it->second;
+    const std::vector<std::int32_t>& before = starts_before(tier);
+    for (const ByCalendar& b : of_key_[static_cast<std::size_t>(k)])
+      for (std::int32_t pos : b.tins) {
+        const std::int32_t end = s_.hot[by_tin_[static_cast<std::size_t>(pos)]].tout;
+        if (before[static_cast<std::size_t>(end)] == before[static_cast<std::size_t>(pos)]) continue;
+        it->second.push_back(b.calendar);
+        break;
+      }
+    return it->second;
+  }
+
+ private:
+  struct ByCalendar {
+    CalendarId calendar;
+    std::vector<std::int32_t> tins;
+  };
+
+  void add(RoleKeyId k, HandlerId h, std::int32_t pos) {
+    const CalendarId own = s_.handler_calendar[static_cast<std::size_t>(h)];
+    const CalendarId c = own != kNone ? own : s_.default_calendar;
+    std::vector<ByCalendar>& list = of_key_[static_cast<std::size_t>(k)];
+    auto it = std::find_if(list.begin(), list.end(), [&](const ByCalendar& b) { return b.calendar == c; });
+    if (it == list.end()) it = list.insert(list.end(), ByCalendar{c, {}});
+    if (it->tins.empty() || it->tins.back() != pos) it->tins.push_back(pos);
+  }
+
+  // Per tour position i, how many start units of a level at `tier` come before it.
+  const std::vector<std::int32_t>& starts_before(std::int32_t tier) {
+    auto [it, fresh] = before_.try_emplace(tier);
+    if (!fresh) return it->second;
+    const std::size_t n = by_tin_.size();
+    std::vector<UnitId> start(s_.unit_count(), kNone);  // per unit: where a level at `tier` starts from it
+    std::vector<std::int32_t>& before = it->second;
+    before.assign(n + 1, 0);
+    for (std::size_t pos = 0; pos < n; ++pos) {  // parents before children
+      const UnitId u = by_tin_[pos];
+      if (u == kNone) continue;
+      const UnitId p = s_.hot[u].parent;
+      start[u] = s_.hot[u].tier <= tier ? u : p == kNone ? kNone : start[p];
+      if (s_.hot[u].tier == s_.cell_tier && start[u] != kNone) before[static_cast<std::size_t>(s_.hot[start[u]].tin) + 1] = 1;
+    }
+    for (std::size_t i = 0; i < n; ++i) before[i + 1] += before[i];
+    return before;
+  }
+
+  const Index& s_;
+  std::span<const UnitId> by_tin_;
+  std::vector<std::vector<ByCalendar>> of_key_;
+  absl::flat_hash_map<std::int32_t, std::vector<std::int32_t>> before_;
+  absl::flat_hash_map<std::pair<std::int32_t, RoleKeyId>, std::vector<CalendarId>> level_;
+};
 
 }  // namespace
 
@@ -130,6 +250,7 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
   for (std::size_t u = 0; u < n; ++u)
     if (s.hot[u].tin >= 0) by_tin[static_cast<std::size_t>(s.hot[u].tin)] = static_cast<UnitId>(u);
   auto resolves_below = [&](RoleKeyId k, UnitId scope) { return static_cast<bool>(s.resolve(k, scope)); };
+  Owners owners(s, by_tin);
 
   // ---- coverage holes
   if (s.has_taxonomy) {
@@ -205,10 +326,10 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
         }
         return cat(": no rule for it has ", s.unit_id(cell), " in its scope");
       };
-      std::size_t reported = 0;
+      Capped cap(out, max_per_kind);
       for (std::size_t c = 0; c < s.categories.size(); ++c) {
         const Holes& h = holes_of[static_cast<std::size_t>(list_of[c])];
-        if (!h.count || reported++ >= max_per_kind) continue;
+        if (!h.count || !cap.take()) continue;
         // Every cell: say so, rather than list three of them as if the gap were partial.
         std::string where = h.count == cells && cells > 1
                                 ? cat("any cell (all ", cells, ")")
@@ -224,6 +345,8 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
           out.push_back(warn(s, cat("/categories/", c),
                              cat("coverage hole: no rule routes category '", s.categories[c], "' in ", where)));
       }
+      cap.close(s.sources.json(FileId::rules, "/categories", s.fallback != kNone ? Diagnostic::Severity::note : kWarning, ""),
+                s.fallback != kNone ? "categories that no rule routes in some cells" : "coverage holes");
     }
   }
 
@@ -321,42 +444,51 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
                                    entries, " rule entries, over the lint budget of ", kShadowBudget)
                              : cat("rules that can never win not checked: the check took more than ", kShadowBudget,
                                    " steps (the lint budget)")));
-    std::size_t reported = 0;
-    for (std::size_t r = 0; r < s.rules.size() && reported < max_per_kind && !over; ++r) {
-      if (!seen[r] || can_win[r]) continue;
-      ++reported;
+    Capped shadowed(out, max_per_kind);
+    for (std::size_t r = 0; r < s.rules.size() && !over; ++r) {
+      if (!seen[r] || can_win[r] || !shadowed.take()) continue;
       out.push_back(warn(s, cat("/rules/", r),
                          cat("rule '", s.rules[r].id, "' can never win: for each of its categories an earlier "
                                       "rule without a condition covers its scope and always has a handler")));
     }
+    shadowed.close(warn(s, "/rules", ""), "rules that can never win");
     // Rules none of whose route references resolve anywhere.
     std::vector<bool> has(s.role_keys.size(), false);
     for (RoleKeyId k : s.handler_role)
       if (k != kNone) has[k] = true;
-    reported = 0;
-    for (std::size_t r = 0; r < s.rules.size() && reported < max_per_kind; ++r) {
+    Capped unroutable(out, max_per_kind);
+    for (std::size_t r = 0; r < s.rules.size(); ++r) {
       bool any = false;
       for (RoleKeyId k : s.rules[r].route) any = any || has[k];
-      if (!any) {
-        ++reported;
+      if (!any && unroutable.take())
         out.push_back(warn(s, cat("/rules/", r, "/route"),
                            cat("rule '", s.rules[r].id, "' can never route: no handler has any of its roles")));
-      }
     }
-    // Escalation levels none of whose roles any handler has: passed over for every cell (SPEC §3.5).
-    reported = 0;
-    for (std::size_t p = 0; p < s.policies.size() && reported < max_per_kind; ++p)
-      for (std::size_t l = 1; l < s.policies[p].levels.size() && reported < max_per_kind; ++l) {
+    unroutable.close(warn(s, "/rules", ""), "rules that can never route");
+    // Escalation levels that resolve for no cell, passed over for every cell (SPEC §3.5): no handler has
+    // any of their roles, or their handlers all serve below the units where the level starts.
+    Capped never(out, max_per_kind);
+    for (std::size_t p = 0; p < s.policies.size(); ++p)
+      for (std::size_t l = 1; l < s.policies[p].levels.size(); ++l) {
         const CompiledLevel& lv = s.policies[p].levels[l];
-        bool any = false;
+        bool any = false, found = false;
         for (RoleKeyId k : lv.route) any = any || has[k];
-        if (any || lv.route.empty()) continue;
-        ++reported;
+        if (lv.route.empty() || (any && lv.tier < 0)) continue;
+        for (RoleKeyId k : lv.route) found = found || (has[k] && !owners.level_calendars(k, lv.tier).empty());
+        if (found || !never.take()) continue;
+        std::string why = "no handler has any of its roles";
+        if (any) {
+          std::string roles;
+          for (RoleKeyId k : lv.route) append(roles, roles.empty() ? "" : ", ", s.role_key_label(k));
+          const std::string& tier = s.tiers[static_cast<std::size_t>(lv.tier)];
+          why = cat("the handlers of its roles (", roles, ") serve no unit at or above where it starts (a cell's ", tier,
+                    " unit, or the nearest above it)");
+        }
         out.push_back(warn(s, cat("/escalation_policies/", p, "/levels/", l, "/route"),
-                           cat("level \"", lv.name, "\" of policy '", s.policies[p].id,
-                               "' can never resolve: no handler has any of its roles; escalation passes it over "
-                               "for every cell")));
+                           cat("level \"", lv.name, "\" of policy '", s.policies[p].id, "' can never resolve: ", why,
+                               "; escalation passes it over for every cell")));
       }
+    never.close(warn(s, "/escalation_policies", ""), "escalation levels that can never resolve");
   }
 
   // ---- handlers that serve nothing routable
@@ -371,16 +503,16 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
         for (RoleKeyId k : l.route) referenced[k] = true;
         for (RoleKeyId k : l.assist) referenced[k] = true;  // co-handlers of a level (SPEC §6.4)
       }
-    std::size_t reported = 0;
-    for (std::size_t h = 0; h < s.handler_ids.size() && reported < max_per_kind; ++h) {
+    Capped idle(out, max_per_kind);
+    for (std::size_t h = 0; h < s.handler_ids.size(); ++h) {
       RoleKeyId k = s.handler_role[h];
       // The fallback owner takes what no rule routes (SPEC §6.4), whatever its role.
-      if (k == kNone || referenced[k] || static_cast<HandlerId>(h) == s.fallback) continue;
-      ++reported;
+      if (k == kNone || referenced[k] || static_cast<HandlerId>(h) == s.fallback || !idle.take()) continue;
       out.push_back(s.sources.handler(static_cast<std::int32_t>(h), kWarning,
                                       cat("handler '", s.handler_ids[h], "' serves nothing routable: no rule or "
                                           "escalation level refers to role '", s.role_key_label(k), "'")));
     }
+    idle.close(s.sources.json(FileId::jurisdiction, "/handlers", kWarning, ""), "handlers that serve nothing routable");
 
     // Handlers of a referenced role that no walk ever reaches: from every cell for the rules' roles, and
     // from every unit where an escalation level starts for that level's roles, a nearer unit's handler
@@ -424,17 +556,19 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
             for (RoleKeyId k : l.assist) walk(k, a);
           }
       }
-      std::size_t hidden = 0;
-      for (std::size_t h = 0; h < s.handler_ids.size() && hidden < max_per_kind; ++h) {
+      Capped hidden(out, max_per_kind);
+      for (std::size_t h = 0; h < s.handler_ids.size(); ++h) {
         const RoleKeyId k = s.handler_role[h];
-        if (k == kNone || !referenced[k] || reached[h] || static_cast<HandlerId>(h) == s.fallback) continue;
-        ++hidden;
+        if (k == kNone || !referenced[k] || reached[h] || static_cast<HandlerId>(h) == s.fallback || !hidden.take())
+          continue;
         out.push_back(s.sources.handler(
             static_cast<std::int32_t>(h), Diagnostic::Severity::note,
             cat("handler '", s.handler_ids[h], "' is never an owner nor an alternate: wherever a case looks for ",
                 s.role_key_label(k), ", a handler at a nearer unit (or before it at its own) answers first; it takes a "
                 "case only when those return it")));
       }
+      hidden.close(s.sources.json(FileId::jurisdiction, "/handlers", Diagnostic::Severity::note, ""),
+                   "handlers that are never an owner nor an alternate");
     }
   }
 
@@ -453,82 +587,132 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
     out.insert(out.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
   }
 
-  // ---- policies never used
+  // ---- policies never used: a rule's own escalation, else defaults.escalation (the compiler gives it to the
+  // rules without one), and defaults.escalation for the fallback owner's cases (SPEC §6.4)
+  std::vector<bool> used(s.policies.size(), false);
   {
-    std::vector<bool> used(s.policies.size(), false);
     for (const auto& r : s.rules)
       if (r.policy != kNone) used[r.policy] = true;
-    for (std::size_t p = 0; p < s.policies.size(); ++p)
-      if (!used[p])
-        out.push_back(warn(s, cat("/escalation_policies/", p),
-                           cat("escalation policy '", s.policies[p].id, "' is never used by any rule or default")));
-  }
-
-  // ---- local_time windows that hold no time: [a, a) is empty (a window of the whole day is ["00:00", "24:00"])
-  for (std::size_t i = 0; i < s.conditions.size() && i < s.sources.condition_pointer.size(); ++i) {
-    const CondNode& c = s.conditions[i];
-    if (c.op != spec::Condition::Op::local_time || c.window_begin != c.window_end) continue;
-    out.push_back(warn(s, s.sources.condition_pointer[i],
-                       "this local_time window starts where it ends, so it holds no time and the condition is never "
-                       "true (the whole day is [\"00:00\", \"24:00\"])"));
-  }
-
-  // ---- working durations that no calendar of the bundle counts within the search horizon
-  // A count of wh or wd looks for working time in the kCountHorizonDays after its start; a
-  // deadline past them is written null, and a case never misses it. Each duration the rules, the defaults
-  // and the levels use is counted once on every calendar from 2000-01-01 (the counts depend on the
-  // weekdays and hours, and on the holidays near the start).
-  {
-    struct Use {
-      Duration d;
-      std::string pointer;
-    };
-    std::vector<Use> uses;
-    auto use = [&](const std::optional<Duration>& d, std::string pointer) {
-      if (!d || (d->kind != Duration::Kind::working_hours && d->kind != Duration::Kind::working_days)) return;
-      for (const Use& u : uses)
-        if (u.d == *d) return;
-      uses.push_back({*d, std::move(pointer)});
-    };
-    use(s.default_respond, "/defaults/sla/respond");
-    use(s.default_resolve, "/defaults/sla/resolve");
-    for (std::size_t r = 0; r < s.rules.size(); ++r) {
-      use(s.rules[r].respond, cat("/rules/", r));
-      use(s.rules[r].resolve, cat("/rules/", r));
+    if (s.fallback != kNone && s.fallback_rule.policy != kNone) used[s.fallback_rule.policy] = true;
+    Capped cap(out, max_per_kind);
+    for (std::size_t p = 0; p < s.policies.size(); ++p) {
+      if (used[p] || !cap.take()) continue;
+      out.push_back(warn(s, cat("/escalation_policies/", p),
+                         static_cast<PolicyId>(p) == s.fallback_rule.policy
+                             ? cat("escalation policy '", s.policies[p].id, "' is never used: it is defaults.escalation, "
+                                   "but every rule names its own escalation and there is no defaults.fallback")
+                             : cat("escalation policy '", s.policies[p].id, "' is never used by any rule or default")));
     }
-    for (std::size_t p = 0; p < s.policies.size(); ++p)
-      for (std::size_t l = 0; l < s.policies[p].levels.size(); ++l) {
-        use(s.policies[p].levels[l].respond, cat("/escalation_policies/", p));
-        use(s.policies[p].levels[l].resolve, cat("/escalation_policies/", p));
-      }
+    cap.close(warn(s, "/escalation_policies", ""), "policies never used");
+  }
+
+  // ---- local_time windows that hold no time (SPEC §3.2: half-open, wrapping midnight when the start is
+  // later than the end; the time of day is 00:00 to 23:59). [a, a) is empty, and so is ["24:00", "00:00"]:
+  // from the day's end round to its start.
+  {
+    Capped cap(out, max_per_kind);
+    constexpr int kDay = 24 * 60;
+    for (std::size_t i = 0; i < s.conditions.size() && i < s.sources.condition_pointer.size(); ++i) {
+      const CondNode& c = s.conditions[i];
+      if (c.op != spec::Condition::Op::local_time) continue;
+      const int begin = c.window_begin / 60, end = c.window_end / 60;  // minutes of the day, 24:00 is kDay
+      const bool same = begin == end;
+      if ((!same && !(begin == kDay && end == 0)) || !cap.take()) continue;
+      out.push_back(warn(s, s.sources.condition_pointer[i],
+                         same ? std::string("this local_time window starts where it ends, so it holds no time and the "
+                                            "condition is never true (the whole day is [\"00:00\", \"24:00\"])")
+                              : std::string("this local_time window starts at 24:00, where the day ends, and wraps round "
+                                            "to 00:00, where it begins, so it holds no time and the condition is never "
+                                            "true (the whole day is [\"00:00\", \"24:00\"])")));
+    }
+    cap.close(warn(s, "/rules", ""), "local_time windows that hold no time");
+  }
+
+  // ---- working durations whose deadline falls past the search horizon of the calendar that counts it
+  // A count of wh or wd looks for working time in the kCountHorizonDays after its start; a deadline past
+  // them is written null, and a case never misses it. Each use is counted on the calendars it can count on
+  // (SPEC §3.4): a rule's own calendar, else those of the handlers of its route that may own its cases,
+  // else defaults.calendar; a level's, those of the handlers of its route found from its start units; the
+  // fallback owner's. Counted from 2000-01-01 (the counts depend on the weekdays and hours, and on the
+  // holidays near the start), each duration once per calendar. A use whose duration is defaults.sla's is
+  // reported there.
+  {
     const Instant from = (absl::CivilSecond(2000, 1, 1, 0, 0, 0) - absl::CivilSecond(1970, 1, 1, 0, 0, 0)) * kMicrosPerSecond;
-    std::size_t found = 0;
-    for (const Use& u : uses)
-      for (const Calendar& cal : s.calendars) {
-        if (cal.weekdays().empty() || cal.add(from, u.d) != kNoInstant) continue;  // no weekday: warned below
-        if (found++ >= max_per_kind) continue;
-        out.push_back(warn(s, u.pointer,
-                           cat("a deadline of ", to_string(u.d), " on calendar '", cal.id(), "' falls more than ",
+    absl::flat_hash_map<std::pair<std::int64_t, CalendarId>, bool> past;  // (kind and count, calendar)
+    absl::flat_hash_map<std::string, bool> reported;                      // pointer, duration, calendar
+    Capped cap(out, max_per_kind);
+    std::vector<CalendarId> cals;
+    auto working = [](const std::optional<Duration>& d) {
+      return d && (d->kind == Duration::Kind::working_hours || d->kind == Duration::Kind::working_days);
+    };
+    auto check = [&](const std::optional<Duration>& d, const std::optional<Duration>& by_default,
+                     std::string_view default_pointer, std::string_view own_pointer) {
+      if (!working(d)) return;
+      const std::string_view pointer = by_default && *by_default == *d ? default_pointer : own_pointer;
+      for (CalendarId c : cals) {
+        const Calendar& cal = s.calendars[static_cast<std::size_t>(c)];
+        const std::int64_t kind_and_n = d->n * 8 + static_cast<std::int64_t>(d->kind);
+        auto [it, fresh] = past.try_emplace(std::pair(kind_and_n, c), false);
+        // A calendar without weekdays runs out after its make-up days: warned below.
+        if (fresh) it->second = !cal.weekdays().empty() && cal.add(from, *d) == kNoInstant;
+        if (!it->second || !reported.try_emplace(cat(pointer, "\n", to_string(*d), "\n", c), true).second ||
+            !cap.take())
+          continue;
+        out.push_back(warn(s, std::string(pointer),
+                           cat("a deadline of ", to_string(*d), " on calendar '", cal.id(), "' falls more than ",
                                kCountHorizonDays, " days (about ", kCountHorizonDays / 365,
                                " years) after its start, past what is counted: it is written null, and a case never "
                                "misses it")));
       }
-    if (found > max_per_kind)
-      out.push_back(warn(s, "", cat(found - max_per_kind, " more durations past the search horizon not listed")));
+    };
+    if (s.fallback != kNone && (working(s.default_respond) || working(s.default_resolve))) {
+      const CalendarId own = s.handler_calendar[static_cast<std::size_t>(s.fallback)];
+      cals.assign(1, own != kNone ? own : s.default_calendar);
+      check(s.default_respond, s.default_respond, "/defaults/sla/respond", "/defaults/sla/respond");
+      check(s.default_resolve, s.default_resolve, "/defaults/sla/resolve", "/defaults/sla/resolve");
+    }
+    for (std::size_t r = 0; r < s.rules.size(); ++r) {
+      const CompiledRule& rule = s.rules[r];
+      if (!working(rule.respond) && !working(rule.resolve)) continue;
+      cals.clear();
+      if (rule.calendar != kNone) cals.push_back(rule.calendar);
+      else
+        for (RoleKeyId k : rule.route) owners.rule_calendars(k, rule.scope, cals);
+      const std::string pointer = cat("/rules/", r);
+      check(rule.respond, s.default_respond, "/defaults/sla/respond", pointer);
+      check(rule.resolve, s.default_resolve, "/defaults/sla/resolve", pointer);
+    }
+    for (std::size_t p = 0; p < s.policies.size(); ++p) {
+      if (!used[p]) continue;  // no case counts its deadlines
+      const std::string pointer = cat("/escalation_policies/", p);
+      for (std::size_t l = 1; l < s.policies[p].levels.size(); ++l) {
+        const CompiledLevel& lv = s.policies[p].levels[l];
+        if (lv.tier < 0 || (!working(lv.respond) && !working(lv.resolve))) continue;
+        cals.clear();
+        for (RoleKeyId k : lv.route)
+          for (CalendarId c : owners.level_calendars(k, lv.tier))
+            if (std::find(cals.begin(), cals.end(), c) == cals.end()) cals.push_back(c);
+        check(lv.respond, s.default_respond, "/defaults/sla/respond", pointer);
+        check(lv.resolve, s.default_resolve, "/defaults/sla/resolve", pointer);
+      }
+    }
+    cap.close(warn(s, "", ""), "durations past the search horizon");
   }
 
   // ---- calendars whose working time runs out, and make-up days that change nothing
+  Capped run_out(out, max_per_kind), idle_days(out, max_per_kind);
   for (std::size_t c = 0; c < s.calendars.size(); ++c) {
     const Calendar& cal = s.calendars[c];
     if (cal.id() == "(always)" && static_cast<CalendarId>(c) == s.default_calendar) continue;  // built in
     const std::vector<int> weekdays = cal.weekdays();
     const std::vector<absl::CivilDay> workdays = cal.workdays();
     if (weekdays.empty() && !workdays.empty()) {
-      out.push_back(warn(s, cat("/calendars/", c, "/weekdays"),
-                         cat("calendar '", cal.id(), "' works on no weekday, only on its ",
-                             workdays.size() == 1 ? std::string("make-up day") : cat(workdays.size(), " make-up days"),
-                             ": a deadline in wh or wd that runs past ", absl::FormatCivilTime(workdays.back()),
-                             " never falls (null), so a case on this calendar never misses it")));
+      if (run_out.take())
+        out.push_back(warn(s, cat("/calendars/", c, "/weekdays"),
+                           cat("calendar '", cal.id(), "' works on no weekday, only on its ",
+                               workdays.size() == 1 ? std::string("make-up day") : cat(workdays.size(), " make-up days"),
+                               ": a deadline in wh or wd that runs past ", absl::FormatCivilTime(workdays.back()),
+                               " never falls (null), so a case on this calendar never misses it")));
       continue;
     }
     const std::vector<absl::CivilDay> holidays = cal.holidays();
@@ -536,24 +720,28 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
       const absl::CivilDay d = workdays[k];
       const int iso = static_cast<int>(absl::GetWeekday(d)) + 1;  // absl: Monday is 0
       if (std::find(weekdays.begin(), weekdays.end(), iso) == weekdays.end()) continue;
-      if (std::binary_search(holidays.begin(), holidays.end(), d)) continue;
+      if (std::binary_search(holidays.begin(), holidays.end(), d) || !idle_days.take()) continue;
       out.push_back(warn(s, cat("/calendars/", c, "/workdays"),
                          cat("calendar '", cal.id(), "': make-up day ", absl::FormatCivilTime(d),
                              " is a working weekday already, so it changes nothing (a make-up day is a weekend day "
                              "or holiday worked)")));
     }
   }
+  run_out.close(warn(s, "/calendars", ""), "calendars that work on no weekday");
+  idle_days.close(warn(s, "/calendars", ""), "make-up days that change nothing");
 
   // ---- severity_skip without a declared number to read: undeclared attributes are ignored (SPEC §4)
   {
     const std::int32_t at = s.find_attr("severity");
     const bool number = at >= 0 && s.attr_types[static_cast<std::size_t>(at)] == AttrType::number;
+    Capped cap(out, max_per_kind);
     for (std::size_t p = 0; p < s.policies.size() && !number; ++p)
-      if (s.policies[p].has_skip)
+      if (s.policies[p].has_skip && cap.take())
         out.push_back(warn(s, cat("/escalation_policies/", p, "/severity_skip"),
                            cat("severity_skip of policy '", s.policies[p].id, "' never applies: /attributes ",
                                at < 0 ? "does not declare \"severity\"" : "declares \"severity\" as another type than number",
                                ", and an issue's undeclared attributes are ignored; declare \"severity\": \"number\"")));
+    cap.close(warn(s, "/escalation_policies", ""), "policies whose severity_skip never applies");
   }
   return out;
 }

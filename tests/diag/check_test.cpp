@@ -1,6 +1,7 @@
 // gridroute check on a bundle that loads: lint findings placed at their FILE:LINE:COLUMN (a handler of
 // handlers.csv at its CSV line), the warning about conditions false on every issue without an attribute,
 // categories the fallback owner takes as notes (SPEC §6.4) rather than holes, --format json and --strict.
+#include <chrono>
 #include <string>
 
 #include "diag_util.hpp"
@@ -296,7 +297,7 @@ TEST(CheckOptions, UsageErrors) {
   const fs::path b = Bundle().write("usage");
   CliRun bad = cli({"check", "--format", "yaml", b.string()});
   EXPECT_EQ(bad.code, 2);
-  EXPECT_EQ(bad.err, "gridroute: check: --format takes text or json\nTry 'gridroute --help'.\n");
+  EXPECT_EQ(bad.err, "gridroute: check: --format takes text or json\nTry 'gridroute check --help'.\n");
   EXPECT_EQ(cli({"check", b.string(), "--format"}).code, 2);
   EXPECT_EQ(cli({"check", "--format", "text", b.string()}).code, 0);
 }
@@ -398,6 +399,217 @@ TEST(LintConditions, AnEmptyLocalTimeWindowIsWarnedAbout) {
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("/rules/0/when: warning: this local_time window starts where it ends, so it holds no time"),
             std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace diag_test
+
+namespace diag_test {
+namespace {
+
+// The lines of `out` that hold `text`.
+std::vector<std::string> lines_with(const std::string& out, const std::string& text) {
+  std::vector<std::string> found;
+  for (const std::string& line : lines_of(out))
+    if (line.find(text) != std::string::npos) found.push_back(line);
+  return found;
+}
+
+// ---- policies used through defaults.escalation (SPEC §3.5, §6.4)
+
+// Both rules name policy "other"; defaults.escalation is "std".
+Bundle rules_with_their_own_escalation(bool fallback) {
+  Bundle b;
+  b.edit("rules.json", R"({"id": "loud", "categories": ["noise.*"], "route": ["enforcement_squad"]})",
+         R"({"id": "loud", "categories": ["noise.*"], "route": ["enforcement_squad"], "escalation": "other"})")
+      .edit("rules.json", R"({"id": "waste", "categories": ["waste.dump"], "route": ["resident_council"]})",
+            R"({"id": "waste", "categories": ["waste.dump"], "route": ["resident_council"], "escalation": "other"})")
+      .edit("rules.json", R"("escalation_policies": [)", R"("escalation_policies": [
+    {"id": "other", "levels": [{"name": "grid"}, {"name": "c", "tier": "community", "route": ["resident_council"]}]},)");
+  if (fallback) b.edit("rules.json", R"("escalation": "std"})", R"("escalation": "std", "fallback": "squad"})");
+  return b;
+}
+
+TEST(LintPolicies, APolicyTheFallbackOwnerUsesThroughDefaultsEscalationIsUsed) {
+  CliRun r = cli({"check", "."}, "", rules_with_their_own_escalation(true).write("policy-fallback"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.find("never used"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("; 0 warnings\n"), std::string::npos) << r.out;
+}
+
+TEST(LintPolicies, DefaultsEscalationThatNoCaseCanUseIsWarnedAboutAsSuch) {
+  CliRun r = cli({"check", "."}, "", rules_with_their_own_escalation(false).write("policy-default-unused"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(lines_of(r.out)[0],
+            "./rules.json:13:5: /escalation_policies/1: warning: escalation policy 'std' is never used: it is "
+            "defaults.escalation, but every rule names its own escalation and there is no defaults.fallback")
+      << r.out;
+}
+
+TEST(LintPolicies, DefaultsEscalationIsUsedByTheRulesWithoutTheirOwn) {
+  // The fixture: no rule names a policy, defaults.escalation is "std", no fallback.
+  CliRun r = cli({"check", "."}, "", Bundle().write("policy-default-used"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.find("never used"), std::string::npos) << r.out;
+}
+
+// ---- wh/wd deadlines past the search horizon, on the calendar each use counts on (SPEC §3.4)
+
+// A 24/7 calendar "always" beside "gov": 8000wd there is 8000 days, inside the 11000 days counted; on gov
+// (Monday to Friday) it is about 30 years, past them.
+Bundle with_calendar_always() {
+  Bundle b;
+  b.edit("rules.json", R"({"id": "gov", "weekdays": [1, 2, 3, 4, 5], "hours": [["09:00", "17:00"]]})",
+         R"({"id": "gov", "weekdays": [1, 2, 3, 4, 5], "hours": [["09:00", "17:00"]]},
+    {"id": "always", "weekdays": [1, 2, 3, 4, 5, 6, 7], "hours": [["00:00", "24:00"]]})");
+  return b;
+}
+
+const std::string kPastHorizon = "a deadline of 8000wd on calendar 'gov' falls more than 11000 days";
+
+TEST(LintHorizon, ARuleThatPinsACalendarIsCountedOnItOnly) {
+  Bundle b = with_calendar_always();
+  b.edit("rules.json", R"({"id": "waste", "categories": ["waste.dump"], "route": ["resident_council"]})",
+         R"({"id": "waste", "categories": ["waste.dump"], "route": ["resident_council"], "calendar": "always", "sla": {"resolve": "8000wd"}})");
+  CliRun r = cli({"check", "."}, "", b.write("horizon-pinned"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.find("falls more than"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("; 0 warnings\n"), std::string::npos) << r.out;
+}
+
+TEST(LintHorizon, ItIsReportedAtTheUseThatCountsOnTheCalendar) {
+  Bundle b = with_calendar_always();
+  b.edit("rules.json", R"({"id": "waste", "categories": ["waste.dump"], "route": ["resident_council"]})",
+         R"({"id": "waste", "categories": ["waste.dump"], "route": ["resident_council"], "calendar": "always", "sla": {"resolve": "8000wd"}},
+    {"id": "slow", "categories": ["noise.loud"], "route": ["enforcement_squad"], "sla": {"resolve": "8000wd"}})");
+  CliRun r = cli({"check", "."}, "", b.write("horizon-place"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  const auto found = lines_with(r.out, "falls more than");
+  ASSERT_EQ(found.size(), 1u) << r.out;  // none at /rules/1, whose calendar counts it
+  EXPECT_EQ(found[0], "./rules.json:11:5: /rules/2: warning: " + kPastHorizon +
+                          " (about 30 years) after its start, past what is counted: it is written null, and a case never "
+                          "misses it")
+      << r.out;
+}
+
+TEST(LintHorizon, ARuleWithoutACalendarCountsOnItsOwnersCalendars) {
+  // The squad owns 'loud' and counts on its own calendar: 8000wd there is counted.
+  Bundle b = with_calendar_always();
+  b.edit("jurisdiction.json", R"({"id": "squad", "role": "enforcement_squad", "serves": ["town"]})",
+         R"({"id": "squad", "role": "enforcement_squad", "serves": ["town"], "calendar": "always"})")
+      .edit("rules.json", R"({"id": "loud", "categories": ["noise.*"], "route": ["enforcement_squad"]})",
+            R"({"id": "loud", "categories": ["noise.*"], "route": ["enforcement_squad"], "sla": {"resolve": "8000wd"}})");
+  CliRun r = cli({"check", "."}, "", b.write("horizon-owner-calendar"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.find("falls more than"), std::string::npos) << r.out;
+  // A council of the rule's scope counts on defaults.calendar (gov): warned; one outside the scope is not an owner.
+  Bundle c = with_calendar_always();
+  c.edit("jurisdiction.json", R"({"id": "council-c2", "role": "resident_council", "serves": ["c2"]})",
+         R"({"id": "council-c2", "role": "resident_council", "serves": ["c2"], "calendar": "always"})")
+      .edit("rules.json", R"({"id": "waste", "categories": ["waste.dump"], "route": ["resident_council"]})",
+            R"({"id": "waste", "scope": "c2", "categories": ["waste.dump"], "route": ["resident_council"], "sla": {"resolve": "8000wd"}},
+    {"id": "waste-c1", "scope": "c1", "categories": ["waste.dump"], "route": ["resident_council"], "sla": {"resolve": "8000wd"}})");
+  r = cli({"check", "."}, "", c.write("horizon-scope"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  const auto found = lines_with(r.out, "falls more than");
+  ASSERT_EQ(found.size(), 1u) << r.out;
+  EXPECT_NE(found[0].find("/rules/2: warning: " + kPastHorizon), std::string::npos) << r.out;
+}
+
+TEST(LintHorizon, ALevelCountsOnTheCalendarsOfTheHandlersItFinds) {
+  Bundle b = with_calendar_always();
+  b.edit("rules.json", R"({"name": "town", "tier": "town", "route": ["enforcement_squad"]})",
+         R"({"name": "town", "tier": "town", "route": ["enforcement_squad"], "resolve": "8000wd"})");
+  CliRun r = cli({"check", "."}, "", b.write("horizon-level"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  const auto found = lines_with(r.out, "falls more than");
+  ASSERT_EQ(found.size(), 1u) << r.out;
+  EXPECT_EQ(found[0].rfind("./rules.json:13:5: /escalation_policies/0: warning: " + kPastHorizon, 0), 0u) << r.out;
+  b.edit("jurisdiction.json", R"({"id": "squad", "role": "enforcement_squad", "serves": ["town"]})",
+         R"({"id": "squad", "role": "enforcement_squad", "serves": ["town"], "calendar": "always"})");
+  r = cli({"check", "."}, "", b.write("horizon-level-owner"));
+  EXPECT_EQ(r.out.find("falls more than"), std::string::npos) << r.out;
+}
+
+// ---- at most 100 findings of each kind (docs/cli.md), and a last one that says how many more
+
+TEST(LintCap, EveryKindListsAtMostAHundredAndSaysHowManyMore) {
+  std::string policies, windows, workdays;
+  for (int i = 0; i < 103; ++i) policies += R"({"id": "spare-)" + std::to_string(i) + R"(", "levels": [{"name": "grid"}]},)";
+  for (int i = 0; i < 104; ++i) windows += std::string(i ? ", " : "") + R"({"local_time": ["09:00", "09:00"]})";
+  // 105 make-up days that are working weekdays of gov (Monday to Friday) already.
+  int days = 0;
+  for (std::chrono::sys_days d = std::chrono::sys_days(std::chrono::year(2027) / 1 / 1); days < 105; d += std::chrono::days(1)) {
+    const unsigned wd = std::chrono::weekday(d).iso_encoding();
+    if (wd > 5) continue;
+    const std::chrono::year_month_day ymd(d);
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()));
+    workdays += std::string(days++ ? ", " : "") + "\"" + text + "\"";
+  }
+  Bundle b;
+  b.edit("rules.json", R"("escalation_policies": [)", R"("escalation_policies": [)" + policies)
+      .edit("rules.json", R"({"id": "loud", "categories": ["noise.*"], "route": ["enforcement_squad"]})",
+            R"({"id": "loud", "categories": ["noise.*"], "route": ["enforcement_squad"]},
+    {"id": "never", "priority": 1, "categories": ["noise.*"], "when": {"any": [)" + windows + R"(]}, "route": ["enforcement_squad"]})")
+      .edit("rules.json", R"("hours": [["09:00", "17:00"]]})", R"("hours": [["09:00", "17:00"]], "workdays": [)" + workdays + "]}");
+  CliRun r = cli({"check", "."}, "", b.write("cap"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(lines_with(r.out, "is never used by any rule or default").size(), 100u);
+  EXPECT_EQ(lines_with(r.out, "this local_time window starts where it ends").size(), 100u);
+  EXPECT_EQ(lines_with(r.out, "is a working weekday already").size(), 100u);
+  EXPECT_NE(r.out.find("rules.json: /escalation_policies: warning: 3 more policies never used not listed\n"),
+            std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("rules.json: /rules: warning: 4 more local_time windows that hold no time not listed\n"),
+            std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("rules.json: /calendars: warning: 5 more make-up days that change nothing not listed\n"),
+            std::string::npos) << r.out;
+}
+
+// ---- local_time windows that hold no time (SPEC §3.2; 24:00 is the day's end)
+
+TEST(LintConditions, AWindowFromTheDaysEndRoundToItsStartIsWarnedAbout) {
+  Bundle b;
+  b.edit("rules.json", R"({"id": "loud", "categories": ["noise.*"], "route": ["enforcement_squad"]})",
+         R"({"id": "loud", "categories": ["noise.*"], "when": {"any": [{"local_time": ["24:00", "00:00"]},
+      {"local_time": ["00:00", "24:00"]}, {"local_time": ["24:00", "05:00"]}, {"local_time": ["22:00", "00:00"]},
+      {"local_time": ["24:00", "24:00"]}]}, "route": ["enforcement_squad"]})");
+  CliRun r = cli({"check", "."}, "", b.write("window-24"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  const auto found = lines_with(r.out, "local_time window");
+  ASSERT_EQ(found.size(), 2u) << r.out;
+  EXPECT_EQ(found[0], "./rules.json:8:64: /rules/0/when/any/0: warning: this local_time window starts at 24:00, "
+                      "where the day ends, and wraps round to 00:00, where it begins, so it holds no time and the "
+                      "condition is never true (the whole day is [\"00:00\", \"24:00\"])")
+      << r.out;
+  EXPECT_NE(found[1].find("/rules/0/when/any/4: warning: this local_time window starts where it ends"), std::string::npos)
+      << r.out;
+}
+
+// ---- escalation levels that resolve for no cell (SPEC §3.5)
+
+TEST(LintLevels, ALevelWhoseHandlersAllServeBelowWhereItStartsIsWarnedAbout) {
+  Bundle b;
+  b.edit("jurisdiction.json", R"({"id": "squad", "role": "enforcement_squad", "serves": ["town"]})",
+         R"({"id": "squad", "role": "enforcement_squad", "serves": ["town"]},
+    {"id": "pm-1", "role": "property_manager", "serves": ["c1-a-01", "c1-a"]})")
+      .edit("rules.json", R"({"name": "town", "tier": "town", "route": ["enforcement_squad"]})",
+            R"({"name": "estate", "tier": "community", "route": ["property_manager"]},
+      {"name": "town", "tier": "town", "route": ["enforcement_squad"]})")
+      .edit("rules.json", R"("route": ["resident_council"]})", R"("route": ["resident_council"], "assist": ["property_manager"]})");
+  CliRun r = cli({"check", "."}, "", b.write("level-below"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(lines_with(r.out, "can never resolve"),
+            std::vector<std::string>{"./rules.json:12:97: /escalation_policies/0/levels/1/route: warning: level "
+                                     "\"estate\" of policy 'std' can never resolve: the handlers of its roles "
+                                     "(property_manager) serve no unit at or above where it starts (a cell's "
+                                     "community unit, or the nearest above it); escalation passes it over for every cell"})
+      << r.out;
+  // A handler at one community is enough: the level resolves for that community's cells.
+  b.edit("jurisdiction.json", R"("serves": ["c1-a-01", "c1-a"])", R"("serves": ["c1-a-01", "c1"])");
+  r = cli({"check", "."}, "", b.write("level-some"));
+  EXPECT_EQ(r.out.find("can never resolve"), std::string::npos) << r.out;
 }
 
 }  // namespace
