@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "hardening_util.hpp"
+#include "base/json_text.hpp"
 #include "compile/index.hpp"
 
 namespace {
@@ -365,6 +366,28 @@ TEST_F(HardeningLines, ALeapSecondIsReadAsTheNextMinute) {
   // not for its time).
   EXPECT_EQ(route(line("2016-12-31T23:59:60Z")), route(line("2017-01-01T00:00:00Z")));
   EXPECT_FALSE(gridroute::parse_rfc3339("2016-12-31T23:58:60Z").ok());
+}
+
+// The usual mistakes of hand-written JSON are named: where a line is refused, and where a bundle file is.
+TEST_F(HardeningLines, TheUsualJsonMistakesAreNamed) {
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"id": "a", "category": "x",})", "(a comma before '}': JSON has none after the last member)"},
+      {R"({"id": "a", "tags": [1, 2,]})", "(a comma before ']': JSON has none after the last element)"},
+      {R"({'id': 'a'})", "(a single quote: JSON strings and names take double quotes)"},
+      {R"({"id": "a" "cell": "b"})", "(a comma is missing before it)"},
+      {R"({id: "a"})", "(a name without double quotes)"},
+      {R"({"id": "a", /* c */ "cell": "b"})", "(a comment: JSON has none)"},
+      {R"({"id": "a",, "cell": "b"})", "(a comma where a value or a name should be)"},
+  };
+  for (const auto& [line, hint] : cases) {
+    const std::string out = route(line);
+    EXPECT_NE(out.find("invalid JSON: syntax error at column "), std::string::npos) << out;
+    EXPECT_NE(out.find(hint), std::string::npos) << out;
+  }
+  std::string err;
+  std::size_t offset = 0;
+  EXPECT_FALSE(gridroute::detail::parse_json("{\n  \"rules\": [],\n}\n", 64, err, offset));
+  EXPECT_EQ(err, "invalid JSON: syntax error (a comma before '}': JSON has none after the last member)");
 }
 
 TEST_F(HardeningLines, InvalidUtf8NulBomDuplicateKeys) {

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 
@@ -28,6 +29,29 @@ TextPos position_of(std::string_view text, std::size_t offset) {
   return p;
 }
 
+std::string json_syntax_hint(std::string_view text, std::size_t offset) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  std::size_t at = std::min(offset, text.size());
+  while (at < text.size() && space(text[at])) ++at;
+  if (at >= text.size()) return "the text ends before the JSON is complete";
+  std::size_t before = std::min(offset, text.size());
+  while (before > 0 && space(text[before - 1])) --before;
+  const char prev = before > 0 ? text[before - 1] : '\0';
+  const char c = text[at];
+  if ((c == '}' || c == ']') && prev == ',')
+    return cat("a comma before '", std::string(1, c), "': JSON has none after the last ", c == '}' ? "member" : "element");
+  if (c == ',' && (prev == ',' || prev == '[' || prev == '{')) return "a comma where a value or a name should be";
+  if (c == '\'') return "a single quote: JSON strings and names take double quotes";
+  if (c == '/' && at + 1 < text.size() && (text[at + 1] == '/' || text[at + 1] == '*')) return "a comment: JSON has none";
+  if ((prev == '{' || prev == ',') && (std::isalpha(static_cast<unsigned char>(c)) || c == '_'))
+    return "a name without double quotes";
+  if ((c == '"' || c == '{' || c == '[' || std::isdigit(static_cast<unsigned char>(c))) &&
+      (prev == '"' || prev == '}' || prev == ']' || std::isdigit(static_cast<unsigned char>(prev)) || prev == 'e' ||
+       prev == 'l'))
+    return "a comma is missing before it";
+  return {};
+}
+
 std::optional<json::value> parse_json(std::string_view text, std::size_t max_depth, std::string& error,
                                       std::size_t& offset) {
   json::parse_options opt;
@@ -40,8 +64,8 @@ std::optional<json::value> parse_json(std::string_view text, std::size_t max_dep
     offset = n;
     if (ec == json::error::too_deep)
       error = detail::cat("JSON nested deeper than ", max_depth, " levels");
-    else if (ec == json::error::syntax || ec == json::error::extra_data)
-      error = detail::cat("invalid JSON: ", ec.message());
+    else if (std::string hint = ec == json::error::syntax ? json_syntax_hint(text, n) : std::string(); !hint.empty())
+      error = detail::cat("invalid JSON: ", ec.message(), " (", hint, ")");
     else
       error = detail::cat("invalid JSON: ", ec.message());
     return std::nullopt;

@@ -22,6 +22,10 @@ struct TextPos {
 TextPos position_of(std::string_view text, std::size_t offset);
 
 // Parses `text`; on failure returns nullopt and sets `error` and `offset` (where parsing stopped).
+// What a JSON syntax error at `offset` of `text` most likely is, in words ("a comma before '}': JSON has
+// none after the last member"), for the usual mistakes of hand-edited JSON; empty when no hint fits.
+std::string json_syntax_hint(std::string_view text, std::size_t offset);
+
 std::optional<boost::json::value> parse_json(std::string_view text, std::size_t max_depth, std::string& error,
                                              std::size_t& offset);
 

@@ -97,7 +97,11 @@ bool LineParser::parse(std::string_view line, json::value& value, json::storage_
   if (!ec && line.substr(n).find_first_not_of(" \t\r\n") != std::string_view::npos) ec = json::error::extra_data;
   if (ec) {
     return fail(ec == json::error::too_deep ? cat("invalid JSON: nested deeper than ", kMaxLineDepth, " levels")
-                                            : cat("invalid JSON: ", ec.message(), " at column ", n + 1));
+                                            : cat("invalid JSON: ", ec.message(), " at column ", n + 1, [&] {
+                                                const std::string hint = ec == json::error::syntax
+                                                                             ? json_syntax_hint(line, n) : std::string();
+                                                return hint.empty() ? hint : " (" + hint + ")";
+                                              }()));
   }
   value = parser_.release();
   if (!value.is_object()) return fail("a line must be a JSON object");
