@@ -77,11 +77,17 @@ template <bool kExplain>
 bool node(const Index& s, std::int32_t n, const PreparedIssue& is, CalendarId calendar, std::string* why_out) {
   const CondNode& c = s.conditions[n];
   switch (c.op) {
-    case Op::all:
-      for (std::int32_t k = c.first_child; k >= 0; k = s.conditions[k].next)
+    case Op::all: {
+      // Why it holds: each child's reason (read under a `not`, where holding is the failure).
+      [[maybe_unused]] std::conditional_t<kExplain, std::string, char> parts{};
+      for (std::int32_t k = c.first_child; k >= 0; k = s.conditions[k].next) {
         if (!node<kExplain>(s, k, is, calendar, why_out)) return false;  // why: the first child that fails
-      if constexpr (kExplain) (*why_out) = "all of its conditions hold";
+        if constexpr (kExplain) append(parts, parts.empty() ? "[" : " [", (*why_out), "]");
+      }
+      if constexpr (kExplain)
+        (*why_out) = parts.empty() ? std::string("an empty all holds") : cat("all of its conditions hold: ", parts);
       return true;
+    }
     case Op::any: {
       [[maybe_unused]] std::conditional_t<kExplain, std::string, char> parts{};
       for (std::int32_t k = c.first_child; k >= 0; k = s.conditions[k].next) {

@@ -24,6 +24,7 @@ fs::path operators_bundle() {
     {"id": "r-all", "priority": 1, "categories": ["noise.loud"], "when": {"all": [{"local_time": ["08:00", "20:00"]}, {"attr": "severity", "ne": 3}]}, "route": ["resident_council"]},
     {"id": "r-night", "priority": 1, "categories": ["noise.loud"], "when": {"local_time": ["22:00", "06:00"]}, "route": ["resident_council"]},
     {"id": "r-weekend", "priority": 1, "categories": ["noise.loud"], "when": {"workday": false}, "route": ["resident_council"]},
+    {"id": "r-not-all", "priority": 1, "categories": ["noise.loud"], "when": {"not": {"all": [{"local_time": ["08:00", "20:00"]}, {"attr": "severity", "exists": false}]}}, "route": ["resident_council"]},
     {"id": "loud", "categories": ["noise.*"], "route": ["enforcement_squad"]},)")
       .write("operators");
 }
@@ -61,6 +62,9 @@ TEST(ExplainWhyNot, EachOperatorOnAMissingAttribute) {
   EXPECT_EQ(why["r-all"], "attr severity is missing; ne is false on a missing attribute");
   EXPECT_EQ(why["r-night"], "local_time 10:00 is outside [\"22:00\", \"06:00\")");
   EXPECT_EQ(why["r-weekend"], "workday false: 2026-11-18 is a working day of calendar 'gov'");
+  // A `not` of an `all` that holds says why each of its conditions held.
+  EXPECT_EQ(why["r-not-all"], "not: all of its conditions hold: [local_time 10:00 is inside [\"08:00\", \"20:00\")] "
+                              "[attr severity is missing; exists false holds]");
   // The winner has a why, and no why_not.
   EXPECT_EQ(why["loud"], "(none)");
 }
