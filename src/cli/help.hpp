@@ -41,15 +41,17 @@ bundle and prints warnings, each at its FILE:LINE:COLUMN:
   - coverage holes: cells x declared categories that no rule routes (with defaults.fallback a
     note instead: the fallback owner takes those issues);
   - shadowed rules: rules that can never win;
-  - rules and escalation levels that can never route: no handler has any of their roles;
+  - rules that can never route: no handler has any of their roles; escalation levels that never
+    resolve: no handler has their roles, or those handlers all serve below where the level starts;
   - rules that never apply to an issue without an attribute (a ne is false on a missing one);
   - handlers that serve nothing routable;
-  - escalation policies that no rule uses;
+  - escalation policies that no case uses (through a rule, defaults.escalation or the fallback owner);
   - escalation policies whose severity_skip never applies (severity not declared as a number);
   - calendars that work on no weekday (their time runs out after the last make-up day), and
     make-up days that are working weekdays already;
-  - working durations whose deadline falls past the 30 years a count looks ahead (written null);
-  - local_time windows that start where they end (they hold no time);
+  - working durations whose deadline falls past the 30 years a count looks ahead (written null), on
+    a calendar that use counts on;
+  - local_time windows that hold no time: they start where they end, or run ["24:00", "00:00"];
   - with cells_geojson: cells without a polygon, polygons of different cells that overlap, and
     rings that cross themselves.
 
@@ -64,6 +66,7 @@ bundle and prints warnings, each at its FILE:LINE:COLUMN:
               holes grouped by the highest unit that misses them, e.g.
                 category group `housing`: 12 cells of community `xinhua` route nothing for housing.repair.*
               (computed up to 20000000 pairs, the lint's budget)
+At most 100 findings of each kind are listed; a note says how many more were found.
 Exit status: 0 when the bundle loads (warnings do not fail it, unless --strict), 1 on errors,
 2 on usage errors, 3 when the output cannot be written.
 )";

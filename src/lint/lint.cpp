@@ -33,9 +33,11 @@ class Capped {
   Capped(std::vector<Diagnostic>& out, std::size_t max) : out_(out), max_(max) {}
   // Whether the next finding of the kind is listed; it is counted either way.
   bool take() { return found_++ < max_; }
-  // "N more WHAT not listed", placed at `d` (its message is replaced), when findings were left out.
+  // "N more WHAT not listed", placed at `d` (its message is replaced), when findings were left out: a note,
+  // not a finding of its own, so that the count of warnings is the count of those listed.
   void close(Diagnostic d, std::string_view what) {
     if (found_ <= max_) return;
+    d.severity = Diagnostic::Severity::note;
     d.message = cat(found_ - max_, " more ", what, " not listed");
     out_.push_back(std::move(d));
   }
@@ -171,10 +173,12 @@ class Owners {
   }
 
   // The calendars of the handlers of `k` that may own a case of a rule scoped at `scope` (SPEC §3.3): those
-  // that serve an ancestor-or-self of the scope or a unit inside it. Added to `out`, each once.
-  void rule_calendars(RoleKeyId k, UnitId scope, std::vector<CalendarId>& out) const {
+  // that serve an ancestor-or-self of the scope or a unit inside it. Added to `out`, each once; only the
+  // calendars `wanted` marks are looked for.
+  void rule_calendars(RoleKeyId k, UnitId scope, const std::vector<std::uint8_t>& wanted, std::vector<CalendarId>& out) const {
     const Index::UnitHot& sh = s_.hot[scope];
     for (const ByCalendar& b : of_key_[static_cast<std::size_t>(k)]) {
+      if (!wanted[static_cast<std::size_t>(b.calendar)]) continue;
       auto it = std::lower_bound(b.tins.begin(), b.tins.end(), sh.tin);
       bool may = it != b.tins.end() && *it < sh.tout;
       for (UnitId a = sh.parent; !may && a != kNone; a = s_.hot[a].parent)
@@ -209,9 +213,10 @@ class Owners {
     const CalendarId own = s_.handler_calendar[static_cast<std::size_t>(h)];
     const CalendarId c = own != kNone ? own : s_.default_calendar;
     std::vector<ByCalendar>& list = of_key_[static_cast<std::size_t>(k)];
-    auto it = std::find_if(list.begin(), list.end(), [&](const ByCalendar& b) { return b.calendar == c; });
-    if (it == list.end()) it = list.insert(list.end(), ByCalendar{c, {}});
-    if (it->tins.empty() || it->tins.back() != pos) it->tins.push_back(pos);
+    auto [slot, fresh] = group_.try_emplace(std::pair(k, c), static_cast<std::uint32_t>(list.size()));
+    if (fresh) list.push_back(ByCalendar{c, {}});
+    ByCalendar& b = list[slot->second];
+    if (b.tins.empty() || b.tins.back() != pos) b.tins.push_back(pos);
   }
 
   // Per tour position i, how many start units of a level at `tier` come before it.
@@ -236,6 +241,7 @@ class Owners {
   const Index& s_;
   std::span<const UnitId> by_tin_;
   std::vector<std::vector<ByCalendar>> of_key_;
+  absl::flat_hash_map<std::pair<RoleKeyId, CalendarId>, std::uint32_t> group_;  // into of_key_[key]
   absl::flat_hash_map<std::int32_t, std::vector<std::int32_t>> before_;
   absl::flat_hash_map<std::pair<std::int32_t, RoleKeyId>, std::vector<CalendarId>> level_;
 };
@@ -665,24 +671,48 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
                                "misses it")));
       }
     };
-    if (s.fallback != kNone && (working(s.default_respond) || working(s.default_resolve))) {
+    // First which calendars any working duration of the bundle runs past on: the uses are looked at on
+    // those calendars only, and not at all when there is none (the usual case).
+    std::vector<std::uint8_t> wanted(s.calendars.size(), 0);
+    bool any_past = false;
+    {
+      std::vector<Duration> durations;
+      auto note_duration = [&](const std::optional<Duration>& d) {
+        if (working(d) && std::find(durations.begin(), durations.end(), *d) == durations.end()) durations.push_back(*d);
+      };
+      note_duration(s.default_respond);
+      note_duration(s.default_resolve);
+      for (const CompiledRule& rule : s.rules) note_duration(rule.respond), note_duration(rule.resolve);
+      for (const CompiledPolicy& pol : s.policies)
+        for (const CompiledLevel& lv : pol.levels) note_duration(lv.respond), note_duration(lv.resolve);
+      for (std::size_t c = 0; c < s.calendars.size(); ++c) {
+        const Calendar& cal = s.calendars[c];
+        for (const Duration& d : durations) {
+          // A calendar without weekdays runs out after its make-up days: warned below.
+          const bool over = !cal.weekdays().empty() && cal.add(from, d) == kNoInstant;
+          past.emplace(std::pair(d.n * 8 + static_cast<std::int64_t>(d.kind), static_cast<CalendarId>(c)), over);
+          if (over) wanted[c] = 1, any_past = true;
+        }
+      }
+    }
+    if (any_past && s.fallback != kNone && (working(s.default_respond) || working(s.default_resolve))) {
       const CalendarId own = s.handler_calendar[static_cast<std::size_t>(s.fallback)];
       cals.assign(1, own != kNone ? own : s.default_calendar);
       check(s.default_respond, s.default_respond, "/defaults/sla/respond", "/defaults/sla/respond");
       check(s.default_resolve, s.default_resolve, "/defaults/sla/resolve", "/defaults/sla/resolve");
     }
-    for (std::size_t r = 0; r < s.rules.size(); ++r) {
+    for (std::size_t r = 0; r < s.rules.size() && any_past; ++r) {
       const CompiledRule& rule = s.rules[r];
       if (!working(rule.respond) && !working(rule.resolve)) continue;
       cals.clear();
       if (rule.calendar != kNone) cals.push_back(rule.calendar);
       else
-        for (RoleKeyId k : rule.route) owners.rule_calendars(k, rule.scope, cals);
+        for (RoleKeyId k : rule.route) owners.rule_calendars(k, rule.scope, wanted, cals);
       const std::string pointer = cat("/rules/", r);
       check(rule.respond, s.default_respond, "/defaults/sla/respond", pointer);
       check(rule.resolve, s.default_resolve, "/defaults/sla/resolve", pointer);
     }
-    for (std::size_t p = 0; p < s.policies.size(); ++p) {
+    for (std::size_t p = 0; p < s.policies.size() && any_past; ++p) {
       if (!used[p]) continue;  // no case counts its deadlines
       const std::string pointer = cat("/escalation_policies/", p);
       for (std::size_t l = 1; l < s.policies[p].levels.size(); ++l) {

@@ -559,11 +559,11 @@ TEST(LintCap, EveryKindListsAtMostAHundredAndSaysHowManyMore) {
   EXPECT_EQ(lines_with(r.out, "is never used by any rule or default").size(), 100u);
   EXPECT_EQ(lines_with(r.out, "this local_time window starts where it ends").size(), 100u);
   EXPECT_EQ(lines_with(r.out, "is a working weekday already").size(), 100u);
-  EXPECT_NE(r.out.find("rules.json: /escalation_policies: warning: 3 more policies never used not listed\n"),
+  EXPECT_NE(r.out.find("rules.json: /escalation_policies: note: 3 more policies never used not listed\n"),
             std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("rules.json: /rules: warning: 4 more local_time windows that hold no time not listed\n"),
+  EXPECT_NE(r.out.find("rules.json: /rules: note: 4 more local_time windows that hold no time not listed\n"),
             std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("rules.json: /calendars: warning: 5 more make-up days that change nothing not listed\n"),
+  EXPECT_NE(r.out.find("rules.json: /calendars: note: 5 more make-up days that change nothing not listed\n"),
             std::string::npos) << r.out;
 }
 
