@@ -339,8 +339,10 @@ TEST_F(HardeningLines, ATimeThatIsNoTimeSaysWhy) {
   EXPECT_NE(route(line("2026-02-30T10:00:00+08:00")).find("; there is no day 30 in February 2026 (it has 28 days)"),
             std::string::npos);
   EXPECT_NE(route(line("2028-02-30T10:00:00+08:00")).find("(it has 29 days)"), std::string::npos);
-  EXPECT_NE(route(line("2026-06-30T23:59:60+08:00")).find("; a leap second (:60) comes only at 23:59:60 UTC"),
+  EXPECT_NE(route(line("2026-06-30T23:59:60+08:00")).find("; a leap second (:60) comes only at 23:59:60 UTC on the "
+                                                         "last day of a month"),
             std::string::npos);
+  EXPECT_NE(route(line("2026-11-20T23:59:60Z")).find("; a leap second (:60) comes only at 23:59:60 UTC"), std::string::npos);
   EXPECT_NE(route(line("2016-12-31T23:59:60")).find("; a leap second (:60) is read only with an offset"), std::string::npos);
   EXPECT_NE(route(line("2026-13-01T10:00:00+08:00")).find("; there is no month 13"), std::string::npos);
   EXPECT_NE(route(line("2026-06-30T24:00:00+08:00")).find("; hour 24 is past 23"), std::string::npos);
@@ -358,7 +360,7 @@ TEST_F(HardeningLines, ALeapSecondIsReadAsTheNextMinute) {
     ASSERT_TRUE(t.ok()) << leap << ": " << t.status().message();
     EXPECT_EQ(*t, *next) << leap;
   }
-  EXPECT_EQ(*gridroute::parse_rfc3339("2016-12-31T23:59:60.5Z"), *next + 500000);
+  EXPECT_EQ(*gridroute::parse_rfc3339("2016-12-31T23:59:60.5Z"), *next) << "the fraction of a leap second is dropped";
   auto line = [](const char* at) {
     return std::string(R"({"id": "t", "category": "x", "cell": "y", "at": ")") + at + "\"}";
   };
@@ -366,6 +368,8 @@ TEST_F(HardeningLines, ALeapSecondIsReadAsTheNextMinute) {
   // not for its time).
   EXPECT_EQ(route(line("2016-12-31T23:59:60Z")), route(line("2017-01-01T00:00:00Z")));
   EXPECT_FALSE(gridroute::parse_rfc3339("2016-12-31T23:58:60Z").ok());
+  EXPECT_FALSE(gridroute::parse_rfc3339("2016-12-30T23:59:60Z").ok()) << "not the last day of a month";
+  EXPECT_TRUE(gridroute::parse_rfc3339("2015-06-30T23:59:60Z").ok());
 }
 
 // The usual mistakes of hand-written JSON are named: where a line is refused, and where a bundle file is.

@@ -48,10 +48,11 @@ using detail::digits;
 
 namespace detail {
 
-bool leap_second_minute(int h, int m, bool has_offset, int offset) {
+bool leap_second_minute(int y, int mo, int d, int h, int m, bool has_offset, int offset) {
   if (!has_offset) return false;  // a local time's offset is not known here: its minute cannot be checked
-  const int utc = ((h * 60 + m - offset / 60) % 1440 + 1440) % 1440;
-  return utc == 23 * 60 + 59;
+  // RFC 3339 §5.7: a leap second is inserted at the end of a month, at 23:59:60 UTC.
+  const absl::CivilMinute utc = absl::CivilMinute(y, mo, d, h, m) - offset / 60;
+  return utc.hour() == 23 && utc.minute() == 59 && (absl::CivilDay(utc) + 1).day() == 1;
 }
 
 bool parse_date_time(std::string_view s, DateTime& out) {
@@ -91,12 +92,13 @@ bool parse_date_time(std::string_view s, DateTime& out) {
   }
   if (pos != s.size()) return false;
   if (M < 1 || M > 12 || D < 1 || h > 23 || m > 59 || sec > 60) return false;
-  if (sec == 60 && !leap_second_minute(h, m, out.has_offset, out.offset)) return false;
+  if (sec == 60 && !leap_second_minute(Y, M, D, h, m, out.has_offset, out.offset)) return false;
   absl::CivilSecond cs(Y, M, D, h, m, sec == 60 ? 59 : sec);
   if (cs.day() != D) return false;  // e.g. 02-30 normalised into March
-  // A leap second is read as the instant right after it, the next minute's :00 (as PostgreSQL reads it).
+  // A leap second is read as the instant right after it, the next minute's :00 (as PostgreSQL reads it),
+  // whatever its fraction.
   out.civil = sec == 60 ? cs + 1 : cs;
-  out.frac_us = frac_us;
+  out.frac_us = sec == 60 ? 0 : frac_us;
   return true;
 }
 
@@ -161,8 +163,9 @@ std::string date_time_fault(std::string_view s) {
     const bool has_offset = !rest.empty();
     if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && digits(rest, 1, 2, oh) && digits(rest, 4, 2, om))
       offset = (oh * 3600 + om * 60) * (rest[0] == '-' ? -1 : 1);
-    if (!has_offset) return "a leap second (:60) is read only with an offset (it is 23:59:60 UTC)";
-    if (!leap_second_minute(h, mi, true, offset)) return "a leap second (:60) comes only at 23:59:60 UTC";
+    if (!has_offset) return "a leap second (:60) is read only with an offset";
+    if (!leap_second_minute(y, m, d, h, mi, true, offset))
+      return "a leap second (:60) comes only at 23:59:60 UTC on the last day of a month";
     return {};
   }
   if (sec > 59) return cat("second ", sec, " is past 59");

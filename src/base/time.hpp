@@ -41,13 +41,14 @@ struct DateTime {
   bool has_offset = false;
   int offset = 0;  // seconds east of UTC
 };
-// Second 60 (a leap second, RFC 3339 §5.7) is read at 23:59:60 UTC only, with an offset, as the instant
-// right after it (the next minute's :00).
+// Second 60 (a leap second, RFC 3339 §5.7) is read at 23:59:60 UTC on the last day of a month only, with
+// an offset, as the instant right after it (the next minute's :00, its fraction dropped).
 bool parse_date_time(std::string_view text, DateTime& out);
-// Whether a local clock of h:m with that offset is the UTC minute 23:59, where leap seconds are inserted.
-bool leap_second_minute(int h, int m, bool has_offset, int offset);
+// Whether a local date and clock y-mo-d h:m with that offset is 23:59 UTC on the last day of a month, where
+// leap seconds are inserted (RFC 3339 §5.7).
+bool leap_second_minute(int y, int mo, int d, int h, int m, bool has_offset, int offset);
 // Why a text shaped as "YYYY-MM-DDTHH:MM:SS..." is no time: "there is no day 30 in February 2026 (it has
-// 28 days)", "a leap second (:60) comes only at 23:59:60 UTC", ...; empty when the date and clock fields are in range
+// 28 days)", "a leap second (:60) comes only at 23:59:60 UTC on the last day of a month", ...; empty when the date and clock fields are in range
 // (or the text has another shape), for messages that add it to "must be an RFC 3339 time".
 std::string date_time_fault(std::string_view text);
 
