@@ -381,7 +381,14 @@ TEST_F(HardeningLines, TheUsualJsonMistakesAreNamed) {
       {R"({"id": "a" "cell": "b"})", "(a comma is missing before it)"},
       {R"({id: "a"})", "(a name without double quotes)"},
       {R"({"id": "a", /* c */ "cell": "b"})", "(a comment: JSON has none)"},
-      {R"({"id": "a",, "cell": "b"})", "(a comma where a value or a name should be)"},
+      {R"({"id": "a",, "cell": "b"})", "(a comma where a name should be)"},
+      {R"({"id": "a", "tags": [1,, 2]})", "(a comma where a value should be)"},
+      {R"({"id": "a", "cell" "b"})", "(a colon is missing after the name)"},
+      {R"({"id": "a", "n": 01})", "(a number with a leading zero)"},
+      {R"({"id": "a", "b": True})", "(a value JSON does not have: true, false and null are lowercase"},
+      {R"({"id": "a", "b": [1, NaN]})", "(a value JSON does not have"},
+      {R"({"id": "a", "b": [1, 2})", "(a '}' that does not match the '[' it closes)"},
+      {R"({"id": "a", "b": })", "(a value is missing after the colon)"},
   };
   for (const auto& [line, hint] : cases) {
     const std::string out = route(line);

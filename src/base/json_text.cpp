@@ -30,25 +30,94 @@ TextPos position_of(std::string_view text, std::size_t offset) {
 }
 
 std::string json_syntax_hint(std::string_view text, std::size_t offset) {
+  // The tokens before the error, read again to know what the parser expected there: a name (in an object,
+  // after '{' or ','), a colon, a value, or a comma or the end of the object or list.
+  enum class Want { value, name, colon, comma_or_end };
   auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  std::size_t at = std::min(offset, text.size());
+  auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  offset = std::min(offset, text.size());
+  std::string open;  // the '{' and '[' not closed yet
+  Want want = Want::value;
+  char punct = '\0';            // the last punctuation read: { [ : , } ]
+  std::string_view last_word;   // the last number or bare word read, when it is the last token
+  std::size_t i = 0;
+  while (i < offset) {
+    const char c = text[i];
+    if (space(c)) {
+      ++i;
+      continue;
+    }
+    last_word = {};
+    if (c == '"') {
+      std::size_t j = i + 1;
+      while (j < offset && text[j] != '"') j += text[j] == '\\' ? 2 : 1;
+      if (j >= offset) return {};  // the error is inside a string
+      want = want == Want::name ? Want::colon : Want::comma_or_end;
+      punct = '"';
+      i = j + 1;
+      continue;
+    }
+    if (c == '-' || word_char(c)) {
+      std::size_t j = i + 1;
+      while (j < offset && (word_char(text[j]) || text[j] == '.' || text[j] == '+' || text[j] == '-')) ++j;
+      last_word = text.substr(i, j - i);
+      want = Want::comma_or_end;
+      punct = 'w';
+      i = j;
+      continue;
+    }
+    if (c == '{' || c == '[') {
+      open.push_back(c);
+      want = c == '{' ? Want::name : Want::value;
+    } else if (c == '}' || c == ']') {
+      if (!open.empty()) open.pop_back();
+      want = Want::comma_or_end;
+    } else if (c == ':') {
+      want = Want::value;
+    } else if (c == ',') {
+      want = !open.empty() && open.back() == '{' ? Want::name : Want::value;
+    }
+    punct = c;
+    ++i;
+  }
+  std::size_t at = offset;
   while (at < text.size() && space(text[at])) ++at;
   if (at >= text.size()) return "the text ends before the JSON is complete";
-  std::size_t before = std::min(offset, text.size());
-  while (before > 0 && space(text[before - 1])) --before;
-  const char prev = before > 0 ? text[before - 1] : '\0';
   const char c = text[at];
-  if ((c == '}' || c == ']') && prev == ',')
-    return cat("a comma before '", std::string(1, c), "': JSON has none after the last ", c == '}' ? "member" : "element");
-  if (c == ',' && (prev == ',' || prev == '[' || prev == '{')) return "a comma where a value or a name should be";
-  if (c == '\'') return "a single quote: JSON strings and names take double quotes";
+  const char top = open.empty() ? '\0' : open.back();
   if (c == '/' && at + 1 < text.size() && (text[at + 1] == '/' || text[at + 1] == '*')) return "a comment: JSON has none";
-  if ((prev == '{' || prev == ',') && (std::isalpha(static_cast<unsigned char>(c)) || c == '_'))
-    return "a name without double quotes";
-  if ((c == '"' || c == '{' || c == '[' || std::isdigit(static_cast<unsigned char>(c))) &&
-      (prev == '"' || prev == '}' || prev == ']' || std::isdigit(static_cast<unsigned char>(prev)) || prev == 'e' ||
-       prev == 'l'))
-    return "a comma is missing before it";
+  if (c == '\'') return "a single quote: JSON strings and names take double quotes";
+  if (!last_word.empty() && at == offset) {
+    const std::string_view w = last_word.front() == '-' ? last_word.substr(1) : last_word;
+    if (w == "0" && std::isdigit(static_cast<unsigned char>(c))) return "a number with a leading zero";
+    if (!std::isdigit(static_cast<unsigned char>(last_word.back())) && last_word != "true" && last_word != "false" &&
+        last_word != "null")
+      return "a value JSON does not have: true, false and null are lowercase, and strings take double quotes";
+  }
+  switch (want) {
+    case Want::colon: return "a colon is missing after the name";
+    case Want::name:
+      if (c == '}' && punct == ',') return "a comma before '}': JSON has none after the last member";
+      if (c == ',') return "a comma where a name should be";
+      if (c == ']') return "a ']' that closes no list: the object opened with '{' is not closed";
+      if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') return "a name without double quotes";
+      return {};
+    case Want::value:
+      if (c == ']' && punct == ',') return "a comma before ']': JSON has none after the last element";
+      if (c == ',') return "a comma where a value should be";
+      if (c == '}' && punct == ':') return "a value is missing after the colon";
+      if ((c == '}' && top == '[') || (c == ']' && top == '{'))
+        return cat("a '", std::string(1, c), "' that does not match the '", std::string(1, top), "' it closes");
+      if (std::isalpha(static_cast<unsigned char>(c)))
+        return "a value JSON does not have: true, false and null are lowercase, and strings take double quotes";
+      return {};
+    case Want::comma_or_end:
+      if ((c == '}' && top == '[') || (c == ']' && top == '{'))
+        return cat("a '", std::string(1, c), "' that does not match the '", std::string(1, top), "' it closes");
+      if (c == '"' || c == '{' || c == '[' || c == '-' || std::isalnum(static_cast<unsigned char>(c)))
+        return "a comma is missing before it";
+      return {};
+  }
   return {};
 }
 
