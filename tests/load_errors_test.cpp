@@ -1271,3 +1271,181 @@ TEST(LoadErrorsDir, TheCellsFileIsCheckedBesideOtherJurisdictionErrors) {
 }
 
 }  // namespace
+
+namespace {
+
+// One expected diagnostic of a JSON file, as Diagnostic::to_string() writes it: at `needle` (its "@@"
+// marker) in `text`.
+std::string diag_at(const std::string& file, const std::string& text, const std::string& pointer,
+                    const std::string& needle, const std::string& message) {
+  const Pos p = pos_of(text, needle);
+  return "mem/" + file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": " + pointer + ": " + message;
+}
+
+// Asserts that the bundle is refused with exactly the diagnostics `want`, in any order.
+void expect_exactly(const Loaded& l, std::vector<std::string> want) {
+  EXPECT_FALSE(l.ok) << "the bundle must be refused";
+  std::vector<std::string> got;
+  for (const auto& d : l.diags) got.push_back(d.to_string());
+  std::sort(got.begin(), got.end());
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(got, want) << "got:\n" << dump(l.diags);
+}
+
+// Errors independent of what each test below breaks: an SLA and a route of the rules, a handler's
+// serves. Each test expects them in the same run.
+const std::string kBadSla = R"("sla": {"respond": "0h", "resolve": "2wd"}})";
+const std::string kBadRoute = R"({"id": "r-council", "categories": ["a.*"], "route": ["enforcment_squad"]})";
+const std::string kBadServes = R"({"id": "council-c1", "role": "resident_council", "serves": []})";
+std::string with_rule_errors(const std::string& rules) {
+  std::string r = edit(rules, R"("sla": {"respond": "1h", "resolve": "2wd"}})", kBadSla);
+  return edit(r, R"({"id": "r-council", "categories": ["a.*"], "route": ["resident_council"]})", kBadRoute);
+}
+std::string with_handler_error(const std::string& jur) {
+  return edit(jur, R"({"id": "council-c1", "role": "resident_council", "serves": ["c1"]})", kBadServes);
+}
+std::string sla_error(const std::string& r) {
+  return diag_at("rules.json", r, "/rules/1/sla/respond", R"({"respond": @@"0h")",
+                 "duration \"0h\" must be a positive integer followed by m, h, d, wh or wd");
+}
+std::string route_error(const std::string& r) {
+  return diag_at("rules.json", r, "/rules/0/route/0", R"(@@"enforcment_squad")",
+                 "unknown role \"enforcment_squad\" (did you mean \"enforcement_squad\"?)");
+}
+std::string serves_error(const std::string& j) {
+  return diag_at("jurisdiction.json", j, "/handlers/0/serves", R"("serves": @@[]})", "a handler must serve at least one unit");
+}
+
+// SPEC §2: all errors found are reported. A wrong type in a policy, a calendar, the defaults, a declared
+// attribute or role breaks that part only: its own checks and those that depend on it are held back
+// (a reference to a broken policy or calendar is not "unknown"; a condition on a broken attribute is not
+// checked), while the rules and handlers that do not depend on it are checked in the same run.
+TEST(LoadErrors, AWrongTypeInASharedPartOfTheRulesHidesNoErrorOfTheRules) {
+  struct Case {
+    const char* name;
+    std::string from, to;
+    const char* pointer;
+    std::string needle;
+    const char* message;
+    bool route_checked = true;  // false: the unknown role may be a declared role that could not be read
+  };
+  const Case cases[] = {
+      {"policy field", R"("repeat_reports": 3)", R"("repeat_reports": "3")", "/escalation_policies/0/repeat_reports",
+       R"("repeat_reports": @@"3")", "must be an integer, got \"3\""},
+      // Its id unread, the policy is known by no name: defaults.escalation "std" is not called unknown.
+      {"policy id", R"({"id": "std", "levels")", R"({"id": 7, "levels")", "/escalation_policies/0/id",
+       R"({"id": @@7, "levels")", "must be a string, got 7"},
+      // The broken calendar is known: defaults.calendar and council-c2's calendar are not called unknown.
+      {"calendar field", R"("weekdays": [1, 2, 3, 4, 5])", R"("weekdays": "1-5")", "/calendars/0/weekdays",
+       R"("weekdays": @@"1-5")", "must be a list, got \"1-5\""},
+      {"calendar id", R"({"id": "gov", "weekdays")", R"({"id": ["gov"], "weekdays")", "/calendars/0/id",
+       R"({"id": @@["gov"], "weekdays")", "must be a string, got a list"},
+      {"defaults", R"("sla": {"respond": "2wh", "resolve": "3wd"})", R"("sla": "2wh")", "/defaults/sla",
+       R"("sla": @@"2wh")", "must be an object, got \"2wh\""},
+      // r-gas's condition on the broken attribute is not checked; the attribute is not called undeclared.
+      {"attribute", R"("severity": "number")", R"("severity": 2)", "/attributes/severity", R"("severity": @@2)",
+       "must be a string, got 2"},
+      {"attributes", R"("attributes": {"severity": "number", "private": "bool", "channel": "string"})",
+       R"("attributes": ["severity"])", "/attributes", R"("attributes": @@["severity"])", "must be an object, got a list"},
+      {"role", R"("roles": ["mediator"])", R"("roles": [7])", "/roles/0", R"("roles": [@@7])", "must be a string, got 7",
+       false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const std::string j = with_handler_error(kJur);
+    const std::string r = edit(with_rule_errors(kRules), c.from, c.to);
+    Loaded l = load(j, r);
+    std::vector<std::string> want = {diag_at("rules.json", r, c.pointer, c.needle, c.message), sla_error(r), serves_error(j)};
+    if (c.route_checked) want.push_back(route_error(r));
+    expect_exactly(l, want);
+  }
+}
+
+// A wrong type in one unit's extra field leaves the unit read whole: the tree, the handlers and the
+// rules are all checked. One in a unit's own field holds back what reads the unit table (the tree, the
+// units a handler serves, a rule's scope), not the handlers' other fields nor the rules.
+TEST(LoadErrors, AWrongTypeInAUnitHidesNoErrorOfTheHandlersNorRules) {
+  struct Case {
+    const char* name;
+    std::string from, to;
+    const char* pointer;
+    std::string needle;
+    const char* message;
+    bool tree_checked;
+  };
+  const std::string kCell = R"({"id": "c1-a-02", "tier": "cell", "parent": "c1-a"})";
+  const Case cases[] = {
+      {"extra object", kCell, R"({"id": "c1-a-02", "tier": "cell", "parent": "c1-a", "foo": {"a": 1}})", "/units/4/foo",
+       R"("foo": @@{"a": 1})", "unknown field 'foo' must be a string (extra unit fields are kept as strings), got an object",
+       true},
+      {"extra number", R"("estate": "sunshine")", R"("estate": 5)", "/units/3/estate", R"("estate": @@5)",
+       "unknown field 'estate' must be a string (extra unit fields are kept as strings), got 5", true},
+      {"tier", kCell, R"({"id": "c1-a-02", "tier": 3, "parent": "c1-a"})", "/units/4/tier", R"("tier": @@3, "parent": "c1-a")",
+       "must be a string, got 3", false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    std::string j = edit(with_handler_error(kJur), c.from, c.to);
+    j = edit(j, R"("parent": "c1-a", "estate")", R"("parent": "c9", "estate")");
+    const std::string r = with_rule_errors(kRules);
+    Loaded l = load(j, r);
+    std::vector<std::string> want = {diag_at("jurisdiction.json", j, c.pointer, c.needle, c.message), serves_error(j),
+                                     sla_error(r), route_error(r)};
+    if (c.tree_checked)
+      want.push_back(diag_at("jurisdiction.json", j, "/units/3/parent", R"("parent": @@"c9")",
+                             "unknown parent unit \"c9\" (did you mean \"c1\"?)"));
+    expect_exactly(l, want);
+  }
+}
+
+// A wrong type in one handler holds back that handler's checks only: the others' errors are reported,
+// and defaults.fallback naming it (or, its id unread, naming what may be it) is not an error too.
+TEST(LoadErrors, AWrongTypeInAHandlerHidesNoErrorOfTheOthers) {
+  for (const bool id : {false, true}) {
+    SCOPED_TRACE(id ? "id" : "role");
+    const std::string from = R"({"id": "dept-gas", "role": "partner_department", "department": "gas", "serves": ["town"]})";
+    const std::string to = id ? R"({"id": 5, "role": "partner_department", "department": "gas", "serves": ["nowhere"]})"
+                              : R"({"id": "dept-gas", "role": 5, "department": "gas", "serves": ["nowhere"]})";
+    const std::string j = edit(with_handler_error(kJur), from, to);
+    std::string r = with_rule_errors(kRules);
+    r = edit(r, R"("escalation": "std"},)", R"("escalation": "std", "fallback": "dept-gas"},)");
+    Loaded l = load(j, r);
+    expect_exactly(l, {id ? diag_at("jurisdiction.json", j, "/handlers/2/id", R"({"id": @@5, "role")", "must be a string, got 5")
+                          : diag_at("jurisdiction.json", j, "/handlers/2/role", R"("role": @@5, "department")", "must be a string, got 5"),
+                       serves_error(j), sla_error(r), route_error(r)});
+  }
+}
+
+// Shape errors in many parts at once (units, handlers, rules, a policy): every error of a part that is
+// not broken is reported, a condition's wrong value type in a rule without a shape error among them.
+TEST(LoadErrors, ShapeErrorsInManyPartsHideNoErrorOfTheOthers) {
+  std::string j = with_handler_error(kJur);
+  j = edit(j, R"("estate": "sunshine")", R"("estate": 5)");
+  j = edit(j, R"({"id": "c2-01", "tier": "cell", "parent": "c2"})", R"({"id": "c2-01", "tier": "cell", "parent": "c2", "foo": {}})");
+  j = edit(j, R"("serves": ["c2"], "calendar": "gov"})", R"("serves": ["c2"], "calendar": "gov", "department": "x"})");
+  std::string r = edit(kRules, R"({"id": "r-council", "categories": ["a.*"], "route": ["resident_council"]})",
+                       R"({"id": "r-council", "priority": 1.5, "categories": ["a.*"], "route": ["resident_counsil"]},
+    {"id": "r-in", "categories": ["a.*"], "when": {"attr": "severity", "in": [1, "a"]}, "route": ["resident_council"]},
+    {"id": "r-sla", "categories": ["a.*"], "sla": {"respond": "0h", "extra": "1h"}, "route": ["resident_council"]})");
+  r = edit(r, R"("repeat_reports": 3)", R"("repeat_reports": "3")");
+  r = edit(r, R"({"name": "grid"})", R"({"name": "grid", "bogus": 1})");
+  Loaded l = load(j, r);
+  const std::string extra = "must be a string (extra unit fields are kept as strings), got ";
+  expect_exactly(
+      l, {diag_at("jurisdiction.json", j, "/units/3/estate", R"("estate": @@5)", "unknown field 'estate' " + extra + "5"),
+          diag_at("jurisdiction.json", j, "/units/6/foo", R"("foo": @@{})", "unknown field 'foo' " + extra + "an object"),
+          serves_error(j),
+          diag_at("jurisdiction.json", j, "/handlers/1/department", R"("department": @@"x")",
+                  "only partner_department handlers have a department (role \"resident_council\")"),
+          diag_at("rules.json", r, "/rules/0/priority", R"("priority": @@1.5)", "must be an integer, got 1.5"),
+          diag_at("rules.json", r, "/rules/1/when/in/1", R"([1, @@"a"])",
+                  "attribute \"severity\" is a number; this value is of another type"),
+          diag_at("rules.json", r, "/rules/2/sla/respond", R"({"respond": @@"0h", "extra")",
+                  "duration \"0h\" must be a positive integer followed by m, h, d, wh or wd"),
+          diag_at("rules.json", r, "/rules/2/sla/extra", R"("extra": @@"1h")", "unknown field 'extra'"),
+          diag_at("rules.json", r, "/escalation_policies/0/levels/0/bogus", R"("bogus": @@1)", "unknown field 'bogus'"),
+          diag_at("rules.json", r, "/escalation_policies/0/repeat_reports", R"("repeat_reports": @@"3")",
+                  "must be an integer, got \"3\"")});
+}
+
+}  // namespace

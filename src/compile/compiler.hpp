@@ -112,6 +112,10 @@ class Compiler {
   // shape errors records nothing.
   Problems::Reading reads(std::uint8_t sides) { return Problems::Reading(problems_, sides); }
   static constexpr std::uint8_t kJ = kJurisdictionSide, kR = kRulesSide, kBoth = kJurisdictionSide | kRulesSide;
+  // Checks that read the unit table (see kUnitsSide) read kU besides.
+  static constexpr std::uint8_t kU = kUnitsSide;
+  // Whether part `i` of a list is marked broken in `flags` (see spec::Rules::broken_rules).
+  static bool broken(const std::vector<bool>& flags, std::size_t i) { return i < flags.size() && flags[i]; }
 
   // ---- "did you mean" (suggest.cpp): the closest unit, handler, role, calendar, policy... to an unknown
   // one. Unit and handler lists can be long: their suggestions stop after a budget of candidates.

@@ -68,7 +68,10 @@ std::unique_ptr<Index> Compiler::run() {
         auto j = reads(kJ);
         const std::size_t before = problems_.list.size();
         tiers();
-        units();
+        {
+          auto ju = reads(kJ | kU);
+          units();
+        }
         units_sound_ = rows_sound_ = problems_.list.size() == before;
       }
       {
@@ -99,7 +102,7 @@ std::unique_ptr<Index> Compiler::run() {
       handlers();
     }
     if (tour_failed) std::rethrow_exception(tour_failed);
-    auto j = reads(kJ);
+    auto ju = reads(kJ | kU);
     if (!tree_clean) tree_errors();
     units_sound_ = units_sound_ && tree_clean;
     served_index();
@@ -119,7 +122,7 @@ void Compiler::header() {
   auto j = reads(kJ);
   if (jur_.format != "gridroute.jurisdiction/1")
     jerr("/format", detail::cat("format must be \"gridroute.jurisdiction/1\", got \"", jur_.format, "\""));
-  if (auto r = reads(kR); rules_.format != "gridroute.rules/1")
+  if (auto r = reads(kR); rules_.format != "gridroute.rules/1" && !rules_.broken_format)
     rerr("/format", detail::cat("format must be \"gridroute.rules/1\", got \"", rules_.format, "\""));
   s_->name = jur_.name.value_or("");
   s_->tz_name = jur_.timezone;
@@ -324,6 +327,8 @@ void Compiler::handlers() {
     ahead_served.advance(i);
     const spec::HandlerView h = hs[i];
     if (h.from_csv) s_->sources.handler_line[i] = h.origin;
+    // A handler of jurisdiction.json whose own shape is broken is not checked further.
+    Problems::Muted unchecked(problems_, !h.from_csv && broken(jur_.broken_handlers, static_cast<std::size_t>(h.origin)));
     if (handler_id_flags_[i] & kBadHandlerId)
       handler_err(h, "id", detail::cat("handler id \"", h.id.substr(0, 80), "\" must be 1-", opt_.max_id_bytes,
                                         " bytes of [A-Za-z0-9._:-]"));
@@ -331,6 +336,8 @@ void Compiler::handlers() {
     auto rit = role_index_.find(h.role);
     if (rit == role_index_.end()) {
       auto both = reads(kBoth);
+      // A declared role that could not be read may be this one.
+      Problems::Muted maybe_declared(problems_, rules_.unknown_roles);
       const std::string hint = role_hint(h.role);
       handler_err(h, "role", hint.empty() ? detail::cat("unknown role \"", h.role, "\" (declare it in rules.json \"roles\")")
                                           : detail::cat("unknown role \"", h.role, "\"", hint));
@@ -355,6 +362,7 @@ void Compiler::handlers() {
       auto it = s_->calendar_index.find(*h.calendar);
       if (it == s_->calendar_index.end()) {
         auto both = reads(kBoth);
+        Problems::Muted maybe_declared(problems_, rules_.unknown_calendars);
         handler_err(h, "calendar", detail::cat("unknown calendar \"", *h.calendar, "\"", calendar_hint(*h.calendar)));
         ok = false;
       } else {
@@ -375,6 +383,7 @@ void Compiler::handlers() {
         last_served = u;
       }
       if (u == kNone) {
+        auto ju = reads(kJ | kU);
         std::string msg = detail::cat("unknown unit \"", h.serves[k], "\"", unit_hint(h.serves[k]));
         if (h.from_csv) handler_err(h, "serves", std::move(msg));
         else jerr(detail::cat(ptr("/handlers", static_cast<std::size_t>(h.origin), "serves"), "/", k), std::move(msg));
@@ -399,7 +408,7 @@ void Compiler::cells() {
   if (!jur_.cells_geojson || jur_.cells_label.empty()) return;
   // The polygons need the cells' ids and tiers, not a whole tree: an unknown parent elsewhere does not
   // hold back the errors of the cells' file.
-  if (!rows_sound_ || (problems_.broken() & kJurisdictionSide)) return;
+  if (!rows_sound_ || (problems_.broken() & (kJurisdictionSide | kUnitsSide))) return;
   geo::CellsSource src{jur_.cells_text, jur_.cells_label, jur_.cells_geojson->id_property};
   geo::CellsChunks chunks{jur_.cells_read, jur_.cells_whole};
   geo::GeoOptions options;

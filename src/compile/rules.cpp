@@ -17,12 +17,15 @@ void Compiler::rules_preamble() {
   for (auto r : kBuiltinRoles) add_role(std::string(r));
   for (std::size_t i = 0; i < rules_.roles.size(); ++i) {
     const auto& r = rules_.roles[i];
+    if (broken(rules_.broken_roles, i)) continue;  // not a role name: its shape error says so
     if (!valid_label(r) || r.find('/') != std::string::npos)
       rerr(ptr("/roles", i), "a role name must be 1-64 bytes, without control characters or '/'");
     // A built-in role, or one listed before, declared again names the same role (SPEC §2 lists no
     // error for it): a bundle that lists every role it uses loads.
     else if (!role_index_.contains(r)) add_role(r);
   }
+  // Declared with a value that is not a type name: known, with its error already reported.
+  for (const auto& name : rules_.broken_attributes) bad_type_attrs_.insert(name);
   for (const auto& [name, type] : rules_.attributes) {
     std::string p = "/attributes";
     append_token(p, name);
@@ -57,6 +60,12 @@ void Compiler::rules_preamble() {
 void Compiler::calendar(std::size_t i) {
   auto& c = rules_.calendars[i];
   std::string base = ptr("/calendars", i);
+  if (broken(rules_.broken_calendars, i)) {
+    // Its own shape is broken: not checked further (its time zone is not even opened), but known, so
+    // that references to it are not reported as unknown.
+    s_->calendar_index.emplace(c.id, kNone);
+    return;
+  }
   bool ok = true;
   if (!valid_id(c.id, opt_.max_id_bytes)) {
     rerr(base + "/id", detail::cat("calendar id \"", c.id, "\" must be 1-64 bytes of [A-Za-z0-9._:-]"));
@@ -146,6 +155,7 @@ void Compiler::calendar(std::size_t i) {
 CalendarId Compiler::calendar_ref(const std::string& id, FileId file, std::string pointer, bool& ok) {
   auto it = s_->calendar_index.find(id);
   if (it == s_->calendar_index.end()) {
+    Problems::Muted maybe_declared(problems_, rules_.unknown_calendars);  // a calendar without a readable id
     std::string msg = detail::cat("unknown calendar \"", id, "\"", calendar_hint(id));
     if (file == FileId::rules) rerr(std::move(pointer), msg);
     else jerr(std::move(pointer), msg);
@@ -171,6 +181,7 @@ std::int32_t Compiler::intern_department(const std::string& d) {
 RoleKeyId Compiler::role_ref(const spec::RoleRef& r, const std::string& pointer, bool& ok) {
   auto it = role_index_.find(r.role);
   if (it == role_index_.end()) {
+    Problems::Muted maybe_declared(problems_, rules_.unknown_roles);  // a declared role that could not be read
     rerr(pointer, detail::cat("unknown role \"", r.role, "\"", role_hint(r.role)));
     ok = false;
     return kNone;
@@ -244,7 +255,7 @@ std::int32_t Compiler::condition(const spec::Condition& c, CalendarId cal, std::
       break;
     default: {
       auto it = s_->attr_index.find(c.attr);
-      if (it == s_->attr_index.end() && bad_type_attrs_.contains(c.attr)) {
+      if (it == s_->attr_index.end() && (bad_type_attrs_.contains(c.attr) || rules_.unknown_attributes)) {
         ok = false;
         break;
       }
@@ -339,14 +350,18 @@ void Compiler::rules() {
   }
   for (std::size_t i = 0; i < rules_.escalation_policies.size(); ++i) {
     const auto& id = rules_.escalation_policies[i].id;
-    if (s_->policy_index.contains(id))
+    if (s_->policy_index.contains(id)) {
+      Problems::Muted unchecked(problems_, broken(rules_.broken_policies, i));
       rerr(ptr("/escalation_policies", i, "id"), detail::cat("duplicate policy id \"", id, "\""));
-    else
+    } else {
+      // A broken policy too: known by its id, so that references to it are not reported as unknown.
       s_->policy_index.emplace(id, static_cast<PolicyId>(i));
+    }
   }
   PolicyId default_policy = kNone;
   if (rules_.defaults && rules_.defaults->escalation) {
     auto it = s_->policy_index.find(*rules_.defaults->escalation);
+    Problems::Muted maybe_declared(problems_, rules_.unknown_policies);  // a policy without a readable id
     if (it == s_->policy_index.end())
       rerr("/defaults/escalation", detail::cat("unknown escalation policy \"", *rules_.defaults->escalation, "\"",
                                                policy_hint(*rules_.defaults->escalation)));
@@ -362,6 +377,8 @@ void Compiler::rules() {
     auto both = reads(kBoth);
     const std::string& id = *rules_.defaults->fallback;
     const HandlerId fh = s_->find_handler(id);
+    // A handler whose shape is broken is not checked further, and one without a readable id may be it.
+    Problems::Muted unchecked(problems_, fh == kNone ? jur_.unknown_handlers : broken(jur_.broken_handlers, fh));
     if (fh == kNone)
       rerr("/defaults/fallback", detail::cat("defaults.fallback names no handler: \"", id,
                                              "\" is not a handler of jurisdiction.json", handler_hint(id)));
@@ -429,7 +446,7 @@ void Compiler::rules() {
       }
       cr.patterns.push_back(pat);
     }
-    if (auto both = reads(kBoth); r.scope) {
+    if (auto both = reads(kBoth | kU); r.scope) {
       UnitId u = s_->find_unit(*r.scope);
       if (u == kNone) rerr(base + "/scope", detail::cat("unknown unit \"", *r.scope, "\"", unit_hint(*r.scope)));
       else cr.scope = u;
@@ -446,6 +463,10 @@ void Compiler::rules() {
                                                                                : nullptr;
       auto it = named ? s_->calendar_index.find(*named) : s_->calendar_index.end();
       condition_calendar_broken_ = it != s_->calendar_index.end() && it->second == kNone;
+      // A calendar without a readable id may be the one named; broken defaults were dropped whole, their
+      // calendar with them.
+      if (named && it == s_->calendar_index.end() && rules_.unknown_calendars) condition_calendar_broken_ = true;
+      if (!r.calendar && rules_.broken_defaults) condition_calendar_broken_ = true;
     }
     if (r.when) cr.when = condition(*r.when, cr.condition_calendar, 0, rok);
     if (r.route.empty()) rerr(base + "/route", "a rule needs at least one role reference in \"route\"");
@@ -465,6 +486,7 @@ void Compiler::rules() {
     if (!cr.resolve) cr.resolve = s_->default_resolve;
     if (r.escalation) {
       auto it = s_->policy_index.find(*r.escalation);
+      Problems::Muted maybe_declared(problems_, rules_.unknown_policies);
       if (it == s_->policy_index.end())
         rerr(base + "/escalation", detail::cat("unknown escalation policy \"", *r.escalation, "\"", policy_hint(*r.escalation)));
       else
@@ -484,6 +506,8 @@ void Compiler::policies_and_defaults() {
   for (std::size_t i = 0; i < rules_.escalation_policies.size(); ++i) {
     auto& p = rules_.escalation_policies[i];
     std::string base = ptr("/escalation_policies", i);
+    // A policy whose own shape is broken is compiled (its index is its position) but not checked.
+    Problems::Muted unchecked(problems_, broken(rules_.broken_policies, i));
     CompiledPolicy cp;
     cp.id = p.id;
     bool ok = true;

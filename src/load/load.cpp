@@ -171,38 +171,138 @@ bool pointer_is(std::string_view pointer, std::string_view pattern) {
 // Fields of jurisdiction.json that nothing else refers to (optional settings, informative names): a
 // wrong type in one leaves it unset, and the rest of the jurisdiction is still compiled and checked.
 constexpr std::string_view jur_harmless[] = {"/name", "/snap_meters", "/local_times", "/units/#/name", "/handlers/#/name"};
-// The same in rules.json, besides the rules themselves (contained_in_rules).
-constexpr std::string_view rules_harmless[] = {"/defaults/fallback", "/categories/#/name",
-                                               "/escalation_policies/#/levels/#/name"};
+// The same in rules.json, besides the parts contained_in_parts knows.
+constexpr std::string_view rules_harmless[] = {"/categories/#/name", "/escalation_policies/#/levels/#/name"};
 
 template <std::size_t N>
-bool harmless(const std::vector<detail::PointedError>& errs, const std::string_view (&fields)[N]) {
-  for (const auto& e : errs)
-    if (!e.benign && std::none_of(std::begin(fields), std::end(fields), [&](std::string_view f) { return pointer_is(e.pointer, f); }))
-      return false;
+bool harmless(const detail::PointedError& e, const std::string_view (&fields)[N]) {
+  return e.benign || std::any_of(std::begin(fields), std::end(fields), [&](std::string_view f) { return pointer_is(e.pointer, f); });
+}
+
+namespace {
+
+// Where a pointer lies with respect to a list of the file ("/rules"): outside it, on the list itself,
+// or in its element `n` (which may lie past the list's end).
+enum class InList { outside, whole, element };
+InList in_list(std::string_view pointer, std::string_view list, std::size_t& n) {
+  if (!pointer.starts_with(list)) return InList::outside;
+  pointer.remove_prefix(list.size());
+  if (pointer.empty()) return InList::whole;
+  if (pointer.front() != '/') return InList::outside;
+  pointer.remove_prefix(1);
+  std::size_t digits = 0;
+  n = 0;
+  while (digits < pointer.size() && digits < 9 && pointer[digits] >= '0' && pointer[digits] <= '9')
+    n = n * 10 + static_cast<std::size_t>(pointer[digits++] - '0');
+  if (digits == 0 || (digits < pointer.size() && pointer[digits] != '/')) return InList::outside;
+  return InList::element;
+}
+
+// Marks element `n` of a list of `size` elements in `flags`; false when there is no such element.
+bool mark(std::vector<bool>& flags, std::size_t size, std::size_t n) {
+  if (n >= size) return false;
+  flags.resize(size, false);
+  flags[n] = true;
   return true;
 }
 
-// Whether every shape error of rules.json lies inside one rule (/rules/N...) or in a field nothing else
-// refers to (rules_harmless); if so, marks those rules in `rules.broken_rules`.
-bool contained_in_rules(const std::vector<detail::PointedError>& errs, spec::Rules& rules) {
-  std::vector<bool> broken(rules.rules.size(), false);
-  for (const auto& e : errs) {
-    if (e.benign) continue;
-    if (std::any_of(std::begin(rules_harmless), std::end(rules_harmless),
-                    [&](std::string_view f) { return pointer_is(e.pointer, f); }))
-      continue;
-    std::string_view p = e.pointer;
-    if (!p.starts_with("/rules/")) return false;
-    p.remove_prefix(7);
-    std::size_t n = 0, digits = 0;
-    while (digits < p.size() && digits < 9 && p[digits] >= '0' && p[digits] <= '9') n = n * 10 + static_cast<std::size_t>(p[digits++] - '0');
-    if (digits == 0 || (digits < p.size() && p[digits] != '/') || n >= broken.size()) return false;
-    broken[n] = true;
+// One reference token of a JSON pointer, unescaped ("a~1b" is "a/b").
+std::string unescape_token(std::string_view token) {
+  std::string out;
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    if (token[i] == '~' && i + 1 < token.size() && (token[i + 1] == '0' || token[i + 1] == '1')) {
+      out.push_back(token[i + 1] == '1' ? '/' : '~');
+      ++i;
+    } else {
+      out.push_back(token[i]);
+    }
   }
-  rules.broken_rules = std::move(broken);
+  return out;
+}
+
+// Whether every shape error of rules.json lies inside one part of it (a rule, a policy, a calendar, a
+// declared role, attribute or category, the defaults, the format) or in a field nothing else refers to
+// (rules_harmless); if so, marks the broken parts in `rules` (see spec::Rules::broken_rules), so that
+// each holds back only its own checks and those that depend on it (SPEC §2: every error found).
+bool contained_in_parts(const std::vector<detail::PointedError>& errs, spec::Rules& rules) {
+  spec::Rules marks;
+  for (const auto& e : errs) {
+    if (harmless(e, rules_harmless)) continue;
+    const std::string_view p = e.pointer;
+    std::size_t n = 0;
+    InList at = InList::outside;
+    if (p == "/format") {
+      marks.broken_format = true;
+    } else if (p == "/defaults" || p.starts_with("/defaults/")) {
+      marks.broken_defaults = true;
+    } else if ((at = in_list(p, "/rules", n)) != InList::outside) {
+      if (at == InList::whole || !mark(marks.broken_rules, rules.rules.size(), n)) return false;
+    } else if ((at = in_list(p, "/escalation_policies", n)) != InList::outside) {
+      if (at == InList::whole) marks.unknown_policies = true;
+      else if (!mark(marks.broken_policies, rules.escalation_policies.size(), n)) return false;
+    } else if ((at = in_list(p, "/calendars", n)) != InList::outside) {
+      if (at == InList::whole) marks.unknown_calendars = true;
+      else if (!mark(marks.broken_calendars, rules.calendars.size(), n)) return false;
+    } else if ((at = in_list(p, "/roles", n)) != InList::outside) {
+      marks.unknown_roles = true;
+      if (at == InList::element && !mark(marks.broken_roles, rules.roles.size(), n)) return false;
+    } else if (in_list(p, "/categories", n) != InList::outside) {
+      // A wrong type anywhere in the taxonomy leaves none (the optional list is dropped whole), against
+      // which nothing is checked.
+    } else if (p == "/attributes") {
+      marks.unknown_attributes = true;
+    } else if (p.starts_with("/attributes/") && p.find('/', 12) == std::string_view::npos) {
+      marks.broken_attributes.push_back(unescape_token(p.substr(12)));
+    } else {
+      return false;
+    }
+  }
+  // A broken policy or calendar whose id could not be read is known by no name.
+  for (std::size_t i = 0; i < marks.broken_policies.size(); ++i)
+    if (marks.broken_policies[i] && rules.escalation_policies[i].id.empty()) marks.unknown_policies = true;
+  for (std::size_t i = 0; i < marks.broken_calendars.size(); ++i)
+    if (marks.broken_calendars[i] && rules.calendars[i].id.empty()) marks.unknown_calendars = true;
+  rules.broken_rules = std::move(marks.broken_rules);
+  rules.broken_policies = std::move(marks.broken_policies);
+  rules.broken_calendars = std::move(marks.broken_calendars);
+  rules.broken_roles = std::move(marks.broken_roles);
+  rules.broken_attributes = std::move(marks.broken_attributes);
+  rules.broken_format = marks.broken_format;
+  rules.broken_defaults = marks.broken_defaults;
+  rules.unknown_roles = marks.unknown_roles;
+  rules.unknown_attributes = marks.unknown_attributes;
+  rules.unknown_calendars = marks.unknown_calendars;
+  rules.unknown_policies = marks.unknown_policies;
   return true;
 }
+
+// The same for jurisdiction.json, before its units and handlers move to the row tables: a broken
+// handler holds back its own checks; a broken unit (or unit list) those that read the unit table, which
+// `units_broken` says. False when an error lies elsewhere (the tiers, the time zone...).
+bool contained_in_parts(const std::vector<detail::PointedError>& errs, spec::Jurisdiction& jur, bool& units_broken) {
+  std::vector<bool> handlers;
+  bool units = false;
+  for (const auto& e : errs) {
+    if (harmless(e, jur_harmless)) continue;
+    std::size_t n = 0;
+    InList at = InList::outside;
+    if ((at = in_list(e.pointer, "/units", n)) != InList::outside) {
+      units = true;
+    } else if ((at = in_list(e.pointer, "/handlers", n)) != InList::outside) {
+      if (at == InList::whole || !mark(handlers, jur.handlers.size(), n)) return false;
+    } else {
+      return false;
+    }
+  }
+  jur.unknown_handlers = false;
+  for (std::size_t i = 0; i < handlers.size(); ++i)
+    if (handlers[i] && jur.handlers[i].id.empty()) jur.unknown_handlers = true;
+  jur.broken_handlers = std::move(handlers);
+  units_broken = units;
+  return true;
+}
+
+}  // namespace
 
 struct BundleReader::Impl {
   explicit Impl(const LoadOptions& o) : opt_(clamp(o)), problems_(opt_.max_errors) {}
@@ -672,14 +772,17 @@ struct BundleReader::Impl {
         parsed = false;
       }
     }
+    // Shape errors that stay inside parts of a file break those parts only (see contained_in_parts);
+    // others break the file's side.
+    bool units_broken = false;
+    const bool jur_broken = jur_syntax || (!jerrs.empty() && !contained_in_parts(jerrs, jur, units_broken));
+    const bool rules_broken = rules_syntax || (!rerrs.empty() && !contained_in_parts(rerrs, rules));
     // The units and handlers of jurisdiction.json become the first rows of the row tables (their origin
     // is their index); the CSV rows follow.
     to_rows(jur);
     for (auto& e : jerrs) problems_.json(FileId::jurisdiction, e.pointer, e.message);
     for (auto& e : rerrs) problems_.json(FileId::rules, e.pointer, e.message);
     const std::size_t syntax_errors = out_.size();
-    const bool jur_broken = jur_syntax || (!jerrs.empty() && !harmless(jerrs, jur_harmless));
-    const bool rules_broken = rules_syntax || (!rerrs.empty() && !contained_in_rules(rerrs, rules));
     if (!parsed || (jur_broken && rules_broken)) return false;
     // A side with shape errors is replaced by an empty stand-in, and the other side is still compiled,
     // so that its errors are reported too; checks that read the broken side record nothing.
@@ -695,6 +798,7 @@ struct BundleReader::Impl {
       }
     };
     if (jur_broken) stand_in(kJurisdictionSide);
+    else if (units_broken) problems_.ignore_reading(kUnitsSide);
     if (rules_broken) stand_in(kRulesSide);
     {
       const std::size_t shape_errors = problems_.list.size();
@@ -713,7 +817,7 @@ struct BundleReader::Impl {
       if (out_.size() > syntax_errors) return false;
       // Errors in the CSV files (or in naming them) break the jurisdiction side in turn.
       if (problems_.list.size() > shape_errors) {
-        if (problems_.broken() != 0) return false;
+        if ((problems_.broken() & (kJurisdictionSide | kRulesSide)) != 0) return false;
         stand_in(kJurisdictionSide);
       }
     }
@@ -730,8 +834,10 @@ struct BundleReader::Impl {
                            "\" must be an IANA name such as Asia/Shanghai (letters, digits, '/', '_', '+', '-')");
       };
       if (!iana_zone_name(jur.timezone)) problems_.json(FileId::jurisdiction, "/timezone", tz_error(jur.timezone));
+      // A broken calendar is not checked further (nor is its time zone opened: see Compiler::calendar).
       for (std::size_t i = 0; i < rules.calendars.size(); ++i)
-        if (rules.calendars[i].timezone && !iana_zone_name(*rules.calendars[i].timezone))
+        if (rules.calendars[i].timezone && !iana_zone_name(*rules.calendars[i].timezone) &&
+            !(i < rules.broken_calendars.size() && rules.broken_calendars[i]))
           problems_.json(FileId::rules, detail::cat("/calendars/", i, "/timezone"), tz_error(*rules.calendars[i].timezone));
       // Hardening: the counts with the CSV rows appended are checked here, before compiling (the
       // compiler reports them too, but goes on to later stages with half-built indexes).

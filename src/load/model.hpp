@@ -71,6 +71,12 @@ struct Jurisdiction {
   // Set by the loader: every unit and handler, those of jurisdiction.json first, then the CSV rows.
   UnitRows unit_rows;
   HandlerRows handler_rows;
+  // Set by the loader: the handlers of jurisdiction.json whose own shape is broken (a field of the wrong
+  // type), by index. They are not checked further; the other handlers are (SPEC §2: every error found).
+  // `unknown_handlers`: one of them has no id that could be read, so a reference to an unknown handler
+  // may mean it.
+  std::vector<bool> broken_handlers;
+  bool unknown_handlers = false;
   std::optional<CellsGeojson> cells_geojson;
   std::optional<double> snap_meters;
   std::optional<bool> local_times;  // contract 1.1: instants without an offset are read in `timezone`
@@ -179,6 +185,22 @@ struct Rules {
   // Not read from the file: the rules whose own shape is broken (a field of the wrong type, an unknown
   // field). They are not checked further; the others are (SPEC §2: every error found).
   std::vector<bool> broken_rules;
+  // The same for the other parts of rules.json, by index: a broken policy or calendar is still known by
+  // its id (references to it are not unknown), but not checked further; a broken role name is not
+  // checked at all.
+  std::vector<bool> broken_policies;
+  std::vector<bool> broken_calendars;
+  std::vector<bool> broken_roles;
+  // Attributes declared with a value that is not a string: known by name, of no type.
+  std::vector<std::string> broken_attributes;
+  bool broken_format = false;
+  bool broken_defaults = false;  // `defaults` was dropped whole: what rules take from it is not there
+  // Some part could not be read far enough to know its name (the list itself is of the wrong type, or an
+  // element's id is): a reference to an unknown one of its kind may mean it, and is not reported.
+  bool unknown_roles = false;
+  bool unknown_attributes = false;
+  bool unknown_calendars = false;
+  bool unknown_policies = false;
 };
 BOOST_DESCRIBE_STRUCT(Rules, (), (format, roles, attributes, categories, calendars, defaults, rules,
                                   escalation_policies))

@@ -28,6 +28,10 @@ struct Problem {
 // that read the broken side are not recorded, since they may only echo its shape errors.
 inline constexpr std::uint8_t kJurisdictionSide = 1;
 inline constexpr std::uint8_t kRulesSide = 2;
+// The units of jurisdiction.json alone: a unit whose own shape is broken (a wrong type in its id, tier
+// or parent) holds back the checks that read the unit table (the tree, the units a handler serves, a
+// rule's scope), not those of the handlers' other fields or of rules.json.
+inline constexpr std::uint8_t kUnitsSide = 4;
 
 class Problems {
  public:

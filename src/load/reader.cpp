@@ -18,9 +18,19 @@ bool Reader::read(const json::value& v, spec::Unit& out) {
     else if (kv.value().is_string())
       out.extra.emplace_back(std::string(key), std::string(kv.value().get_string()));
     else {
-      error(detail::cat("unknown field '", key, "' must be a string (extra unit fields are kept as strings), got ",
-                         brief(kv.value())));
-      ok = false;
+      std::string message = detail::cat("unknown field '", key,
+                                        "' must be a string (extra unit fields are kept as strings), got ", brief(kv.value()));
+      // Nothing reads an extra field: without it the unit is read whole, and is still checked with the
+      // others (SPEC §2: every error found). One that may be a misspelt field of the unit (a "parnet"
+      // missing from it) leaves the unit broken.
+      Suggest near(key);
+      for (std::string_view known : {"id", "tier", "parent", "name"}) near.consider(known);
+      if (near.found()) {
+        error(std::move(message));
+        ok = false;
+      } else {
+        benign_error(std::move(message));
+      }
     }
   }
   const json::object& o = v.get_object();
