@@ -1416,6 +1416,19 @@ TEST(LoadErrors, AWrongTypeInAHandlerHidesNoErrorOfTheOthers) {
   }
 }
 
+// defaults.fallback naming a handler whose role is unknown, or whose role is in a broken roles list: the
+// handler's (or the list's) error is the cause, and the fallback adds none of its own.
+TEST(LoadErrors, AFallbackWhoseHandlerHasABadRoleAddsNoErrorOfItsOwn) {
+  const std::string from = R"({"id": "dept-gas", "role": "partner_department", "department": "gas", "serves": ["town"]})";
+  const std::string to = R"({"id": "dept-gas", "role": "partner_departmnt", "department": "gas", "serves": ["town"]})";
+  const std::string j = edit(kJur, from, to);
+  const std::string r = edit(kRules, R"("escalation": "std"},)", R"("escalation": "std", "fallback": "dept-gas"},)");
+  Loaded l = load(j, r);
+  ASSERT_EQ(l.diags.size(), 1u) << dump(l.diags);
+  EXPECT_EQ(l.diags[0].pointer, "/handlers/2/role") << dump(l.diags);
+  EXPECT_EQ(dump(l.diags).find("fallback"), std::string::npos) << dump(l.diags);
+}
+
 // Shape errors in many parts at once (units, handlers, rules, a policy): every error of a part that is
 // not broken is reported, a condition's wrong value type in a rule without a shape error among them.
 TEST(LoadErrors, ShapeErrorsInManyPartsHideNoErrorOfTheOthers) {

@@ -382,9 +382,9 @@ void Compiler::rules() {
     if (fh == kNone)
       rerr("/defaults/fallback", detail::cat("defaults.fallback names no handler: \"", id,
                                              "\" is not a handler of jurisdiction.json", handler_hint(id)));
-    else if (s_->handler_role[fh] == kNone)
-      rerr("/defaults/fallback", detail::cat("the fallback handler \"", id, "\" has no valid role"));
-    else {
+    else if (s_->handler_role[fh] == kNone) {
+      // Its role is an error of the handler's own (or of the roles list): nothing more to say here.
+    } else {
       s_->fallback = fh;
       s_->fallback_rule.route.push_back(s_->handler_role[fh]);
     }
