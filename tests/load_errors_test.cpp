@@ -1416,6 +1416,17 @@ TEST(LoadErrors, AWrongTypeInAHandlerHidesNoErrorOfTheOthers) {
   }
 }
 
+// A category's name that is not a string is left unset: the taxonomy is kept, and a rule's pattern that
+// matches none of its codes is still reported in the same run.
+TEST(LoadErrors, ACategoryNameOfTheWrongTypeKeepsTheTaxonomy) {
+  std::string r = edit(kRules, R"({"code": "a.b.c"})", R"({"code": "a.b.c", "name": 5})");
+  r = edit(r, R"({"id": "r-gas", "priority": 1, "categories": ["x.y"])", R"({"id": "r-gas", "priority": 1, "categories": ["x.z"])");
+  Loaded l = load(kJur, r);
+  expect_exactly(l, {diag_at("rules.json", r, "/categories/0/name", R"("name": @@5)", "must be a string, got 5"),
+                     diag_at("rules.json", r, "/rules/1/categories/0", R"("categories": [@@"x.z"])",
+                             "category pattern \"x.z\" matches no declared category (did you mean \"x.y\"?)")});
+}
+
 // defaults.fallback naming a handler whose role is unknown, or whose role is in a broken roles list: the
 // handler's (or the list's) error is the cause, and the fallback adds none of its own.
 TEST(LoadErrors, AFallbackWhoseHandlerHasABadRoleAddsNoErrorOfItsOwn) {

@@ -194,6 +194,14 @@ class Reader {
         return;
       }
       Step s(*this, D.name);
+      if constexpr (std::is_same_v<F, std::optional<std::string>>) {
+        // An informative name (of a category, a level, a handler) that is not a string is left unset: the
+        // error is reported, and the part is read whole and checked with the others (SPEC §2).
+        if (std::string_view(D.name) == "name" && !f->is_string()) {
+          benign_error(detail::cat("must be a string, got ", brief(*f)));
+          return;
+        }
+      }
       if (!read(*f, out.*D.pointer)) ok = false;
     });
     return ok;
