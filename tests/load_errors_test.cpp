@@ -1130,6 +1130,30 @@ TEST(LoadErrorsDir, MissingCsvFile) {
   EXPECT_NE(diags[0].message.find("no such file \"handlers.csv\""), std::string::npos) << diags[0].to_string();
 }
 
+// An error in a CSV file holds back what depends on that file only: a units file's, what reads the unit
+// table; a handlers file's, references to handlers by id. A handler's unknown role in jurisdiction.json
+// and a rule's unknown role are still reported in the same run.
+TEST(LoadErrorsDir, ACsvFilesErrorHidesOnlyWhatDependsOnIt) {
+  const std::string j = edit(kJurCsv, R"({"id": "council-c1", "role": "resident_council", "serves": ["c1"]})",
+                             R"({"id": "council-c1", "role": "resident_councl", "serves": ["c1"]})");
+  const std::string r = edit(kRules, R"("route": ["resident_council"]})", R"("route": ["resident_counsil"]})");
+  for (const bool units : {true, false}) {
+    SCOPED_TRACE(units ? "units.csv" : "handlers.csv");
+    TempDir t;
+    t.write("jurisdiction.json", j);
+    t.write("rules.json", r);
+    t.write("units.csv", units ? "id,parent,tier,name\nc2-02,c2\n" : "id,parent,tier,name\n");
+    t.write("handlers.csv", units ? "id,role,department,serves,name,calendar\n" : "id,role,department,serves,name,calendar\npm-1,property_manager\n");
+    bool ok = true;
+    const std::string all = dump(load_dir(t.path(), &ok));
+    EXPECT_FALSE(ok);
+    EXPECT_NE(all.find(units ? "units.csv:2: has 2 fields; the header has 4" : "handlers.csv:2: has 2 fields; the header has 6"),
+              std::string::npos) << all;
+    EXPECT_NE(all.find("unknown role \"resident_councl\""), std::string::npos) << all;
+    EXPECT_NE(all.find("unknown role \"resident_counsil\""), std::string::npos) << all;
+  }
+}
+
 TEST(LoadErrorsDir, CsvPathIsADirectory) {
   TempDir t;
   t.write("jurisdiction.json", kJurCsv);

@@ -815,10 +815,25 @@ struct BundleReader::Impl {
         jur.cells_label = t.names[4];
       }
       if (out_.size() > syntax_errors) return false;
-      // Errors in the CSV files (or in naming them) break the jurisdiction side in turn.
+      // Errors in the CSV files (or in naming them) break what depends on them: a units file's, what reads
+      // the unit table (as a broken unit does); a handlers file's, references to handlers by id (a missing
+      // row may be the one meant). Any other breaks the jurisdiction side in turn.
       if (problems_.list.size() > shape_errors) {
         if ((problems_.broken() & (kJurisdictionSide | kRulesSide)) != 0) return false;
-        stand_in(kJurisdictionSide);
+        bool units = false, handlers = false, other = false;
+        for (std::size_t i = shape_errors; i < problems_.list.size(); ++i) {
+          const Problem& p = problems_.list[i];
+          if (p.file == FileId::units_csv || (p.file == FileId::jurisdiction && p.pointer == "/units_csv")) units = true;
+          else if (p.file == FileId::handlers_csv || (p.file == FileId::jurisdiction && p.pointer == "/handlers_csv"))
+            handlers = true;
+          else other = true;
+        }
+        if (other) {
+          stand_in(kJurisdictionSide);
+        } else {
+          if (units) problems_.ignore_reading(kUnitsSide);
+          if (handlers) jur.unknown_handlers = true;
+        }
       }
     }
     // A negative snap_meters is an error of its own: it breaks nothing else (the cells' file is still
