@@ -50,7 +50,7 @@ TEST(CsvRows, AMalformedRecordStopsWithItsLine) {
   std::string error;
   auto r = records("id,name\nu1,ok\nu2,bad\"quote\nu3,never\n", &error);
   EXPECT_EQ(r.size(), 2u);
-  EXPECT_NE(error.find("a quote inside an unquoted field"), std::string::npos) << error;
+  EXPECT_NE(error.find("a quote inside an unquoted field (column 'name')"), std::string::npos) << error;
   EXPECT_NE(error.find("line 3"), std::string::npos) << error;
 }
 
@@ -61,10 +61,10 @@ TEST(CsvRows, AQuoteLeftOpenIsReportedWhereItOpened) {
   auto r = records("id,name\nu1,\"open\nu2,ok\nu3,\"closed\"\n", &error);
   EXPECT_EQ(r.size(), 1u);  // the header
   EXPECT_NE(error.find("line 2"), std::string::npos) << error;
-  EXPECT_NE(error.find("runs to line 4"), std::string::npos) << error;
+  EXPECT_NE(error.find("the quoted field (column 'name') that opens on this line runs to line 4"), std::string::npos) << error;
   auto r2 = records("id,name\nu1,\"open\nu2,ok\n", &error);
   EXPECT_EQ(r2.size(), 1u);
-  EXPECT_NE(error.find("unterminated quoted field"), std::string::npos) << error;
+  EXPECT_NE(error.find("unterminated quoted field (column 'name')"), std::string::npos) << error;
 }
 
 fs::path base() { return fs::path(GRIDROUTE_SOURCE_DIR) / "tests" / "malformed" / "_base"; }

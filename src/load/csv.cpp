@@ -20,6 +20,12 @@ bool for_each_csv_record(std::string_view t, std::string& error, std::int64_t& e
   // stay valid while later ones are added.
   std::deque<std::string> unescaped;
   std::size_t unescaped_used = 0;
+  // The header's names, to say in which column of a later record a quoting error is.
+  std::vector<std::string> header;
+  auto in_column = [&] {
+    const std::size_t k = fields.size();
+    return records == 0 || k >= header.size() ? std::string() : " (column '" + header[k].substr(0, 80) + "')";
+  };
   const std::size_t n = t.size();
   while (i < n) {
     const std::int64_t record_line = line;
@@ -35,7 +41,7 @@ bool for_each_csv_record(std::string_view t, std::string& error, std::int64_t& e
         std::size_t run = begin;      // start of the bytes not yet copied
         while (true) {
           if (i >= n) {
-            error = "unterminated quoted field";
+            error = "unterminated quoted field" + in_column();
             if (quote_line != record_line)
               error += " (it opened on line " + std::to_string(quote_line) + ")";
             error_line = record_line;
@@ -67,12 +73,12 @@ bool for_each_csv_record(std::string_view t, std::string& error, std::int64_t& e
           ++i;
         }
         if (i < n && t[i] != ',' && t[i] != '\n' && t[i] != '\r') {
-          error = "unexpected character after a closing quote";
+          error = "unexpected character after a closing quote" + in_column();
           error_line = line;
           // A quoted field that ran over lines most likely misses its closing quote where it opened:
           // reported there.
           if (quote_line != line) {
-            error = "the quoted field that opens on this line runs to line " + std::to_string(line) +
+            error = "the quoted field" + in_column() + " that opens on this line runs to line " + std::to_string(line) +
                     ", where its closing quote is followed by more text: is a closing quote missing on this line?";
             error_line = quote_line;
           }
@@ -84,7 +90,7 @@ bool for_each_csv_record(std::string_view t, std::string& error, std::int64_t& e
           const char c = t[i];
           if (c == ',' || c == '\n' || c == '\r') break;
           if (c == '"') {
-            error = "a quote inside an unquoted field (quote the whole field and double the quote)";
+            error = "a quote inside an unquoted field" + in_column() + " (quote the whole field and double the quote)";
             error_line = line;
             return false;
           }
@@ -116,6 +122,7 @@ bool for_each_csv_record(std::string_view t, std::string& error, std::int64_t& e
       error_line = record_line;
       return false;
     }
+    if (records == 0) header.assign(fields.begin(), fields.end());
     ++records;
     on_record(record_line, fields);
   }
