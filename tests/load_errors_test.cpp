@@ -1344,16 +1344,20 @@ std::string serves_error(const std::string& j) {
 // attribute or role breaks that part only: its own checks and those that depend on it are held back
 // (a reference to a broken policy or calendar is not "unknown"; a condition on a broken attribute is not
 // checked), while the rules and handlers that do not depend on it are checked in the same run.
+// One edit that breaks a part: what it replaces, the error it gives (its pointer, the text it is placed
+// at with @@, the message), and whether a check that depends on the part still runs.
+struct BrokenPart {
+  const char* name;
+  std::string from, to;
+  const char* pointer;
+  std::string needle;
+  const char* message;
+  bool still_checked = true;
+};
+
 TEST(LoadErrors, AWrongTypeInASharedPartOfTheRulesHidesNoErrorOfTheRules) {
-  struct Case {
-    const char* name;
-    std::string from, to;
-    const char* pointer;
-    std::string needle;
-    const char* message;
-    bool route_checked = true;  // false: the unknown role may be a declared role that could not be read
-  };
-  const Case cases[] = {
+  // still_checked false: the unknown role of a rule's route may be a declared role that could not be read.
+  const BrokenPart cases[] = {
       {"policy field", R"("repeat_reports": 3)", R"("repeat_reports": "3")", "/escalation_policies/0/repeat_reports",
        R"("repeat_reports": @@"3")", "must be an integer, got \"3\""},
       // Its id unread, the policy is known by no name: defaults.escalation "std" is not called unknown.
@@ -1374,13 +1378,13 @@ TEST(LoadErrors, AWrongTypeInASharedPartOfTheRulesHidesNoErrorOfTheRules) {
       {"role", R"("roles": ["mediator"])", R"("roles": [7])", "/roles/0", R"("roles": [@@7])", "must be a string, got 7",
        false},
   };
-  for (const Case& c : cases) {
+  for (const BrokenPart& c : cases) {
     SCOPED_TRACE(c.name);
     const std::string j = with_handler_error(kJur);
     const std::string r = edit(with_rule_errors(kRules), c.from, c.to);
     Loaded l = load(j, r);
     std::vector<std::string> want = {diag_at("rules.json", r, c.pointer, c.needle, c.message), sla_error(r), serves_error(j)};
-    if (c.route_checked) want.push_back(route_error(r));
+    if (c.still_checked) want.push_back(route_error(r));
     expect_exactly(l, want);
   }
 }
@@ -1389,16 +1393,9 @@ TEST(LoadErrors, AWrongTypeInASharedPartOfTheRulesHidesNoErrorOfTheRules) {
 // rules are all checked. One in a unit's own field holds back what reads the unit table (the tree, the
 // units a handler serves, a rule's scope), not the handlers' other fields nor the rules.
 TEST(LoadErrors, AWrongTypeInAUnitHidesNoErrorOfTheHandlersNorRules) {
-  struct Case {
-    const char* name;
-    std::string from, to;
-    const char* pointer;
-    std::string needle;
-    const char* message;
-    bool tree_checked;
-  };
   const std::string kCell = R"({"id": "c1-a-02", "tier": "cell", "parent": "c1-a"})";
-  const Case cases[] = {
+  // still_checked: the tree is checked (an unknown parent elsewhere is reported).
+  const BrokenPart cases[] = {
       {"extra object", kCell, R"({"id": "c1-a-02", "tier": "cell", "parent": "c1-a", "foo": {"a": 1}})", "/units/4/foo",
        R"("foo": @@{"a": 1})", "unknown field 'foo' must be a string (extra unit fields are kept as strings), got an object",
        true},
@@ -1407,7 +1404,7 @@ TEST(LoadErrors, AWrongTypeInAUnitHidesNoErrorOfTheHandlersNorRules) {
       {"tier", kCell, R"({"id": "c1-a-02", "tier": 3, "parent": "c1-a"})", "/units/4/tier", R"("tier": @@3, "parent": "c1-a")",
        "must be a string, got 3", false},
   };
-  for (const Case& c : cases) {
+  for (const BrokenPart& c : cases) {
     SCOPED_TRACE(c.name);
     std::string j = edit(with_handler_error(kJur), c.from, c.to);
     j = edit(j, R"("parent": "c1-a", "estate")", R"("parent": "c9", "estate")");
@@ -1415,7 +1412,7 @@ TEST(LoadErrors, AWrongTypeInAUnitHidesNoErrorOfTheHandlersNorRules) {
     Loaded l = load(j, r);
     std::vector<std::string> want = {diag_at("jurisdiction.json", j, c.pointer, c.needle, c.message), serves_error(j),
                                      sla_error(r), route_error(r)};
-    if (c.tree_checked)
+    if (c.still_checked)
       want.push_back(diag_at("jurisdiction.json", j, "/units/3/parent", R"("parent": @@"c9")",
                              "unknown parent unit \"c9\" (did you mean \"c1\"?)"));
     expect_exactly(l, want);
