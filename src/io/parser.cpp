@@ -220,6 +220,14 @@ bool LineParser::optional_string(const json::object& o, std::string_view name, s
 bool LineParser::optional_time(const json::value& v, std::string_view name, Instant& out) {
   out = kNoInstant;
   if (v.is_null() || read_time(v, out)) return true;
+  return time_fault(v, name);
+}
+
+bool LineParser::time_fault(const json::value& v, std::string_view name) {
+  if (local_zone_ && v.is_string())  // say why a local time was refused (a daylight-saving gap)
+    if (auto t = parse_time_local(v.get_string(), *local_zone_);
+        !t.ok() && std::string(t.status().message()).find("does not exist") != std::string::npos)
+      return fail(cat("field '", name, "': ", std::string(t.status().message())));
   const std::string why = v.is_string() ? date_time_fault(v.get_string()) : std::string();
   return fail(cat("field '", name, "' must be an RFC 3339 time", local_zone_ ? "" : " with an offset", ", got ", brief(v),
                   why.empty() ? "" : "; ", why));
@@ -405,13 +413,7 @@ bool LineParser::time_field(const json::object& o, std::string_view name, Instan
   auto v = o.if_contains(name);
   if (!v) return fail(cat("missing field '", name, "'"));
   if (read_time(*v, out)) return true;
-  if (local_zone_ && v->is_string())  // say why a local time was refused (a daylight-saving gap)
-    if (auto t = parse_time_local(v->get_string(), *local_zone_);
-        !t.ok() && std::string(t.status().message()).find("does not exist") != std::string::npos)
-      return fail(cat("field '", name, "': ", std::string(t.status().message())));
-  const std::string why = v->is_string() ? date_time_fault(v->get_string()) : std::string();
-  return fail(cat("field '", name, "' must be an RFC 3339 time", local_zone_ ? "" : " with an offset", ", got ", brief(*v),
-                  why.empty() ? "" : "; ", why));
+  return time_fault(*v, name);
 }
 
 bool LineParser::int_field(const json::object& o, std::string_view name, std::int64_t& out, std::int64_t lo,

@@ -49,6 +49,8 @@ class LineParser {
   bool lifecycle_fields(const boost::json::object& o, Case& c);
   bool optional_string(const boost::json::object& o, std::string_view name, std::optional<std::string_view>& out);
   bool optional_time(const boost::json::value& v, std::string_view name, Instant& out);
+  // Fails with why `v` is no time: a local time in a daylight-saving gap, or what is not RFC 3339.
+  bool time_fault(const boost::json::value& v, std::string_view name);
   bool fast_issue(std::string_view line, Issue& is, LineId& id);
   bool fast_case(Case& c);
   bool fail(std::string msg);

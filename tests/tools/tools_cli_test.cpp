@@ -122,6 +122,31 @@ TEST(ToolsCli, TestReadsLocalTimesAsRouteDoes) {
   EXPECT_NE(r.out.find("must be an RFC 3339 time with an offset"), std::string::npos) << r.out;
 }
 
+// A local time in a daylight-saving gap says so in every field that takes a time, not only in `at`: a
+// suspension's `from` and `to` and `extended_to` of a case line too.
+TEST(ToolsCli, ALocalTimeInTheGapSaysSoInEveryTimeField) {
+  const fs::path bundle = lanxi_with_local_times("lanxi-new-york", "America/New_York");
+  const fs::path cases = scratch() / "gap-cases.jsonl";
+  const std::string head =
+      R"({"category": "env.noise.loudspeaker", "cell": "qiaodong-a-01", "at": "2026-03-02 09:00:00", "level": 0, "level_started_at": "2026-03-02 09:00:00", "responded": true, "reports": 0, "status": "open", )";
+  write_text(cases, head + R"("id": "G1", "suspended": [{"from": "2026-03-08 02:30:00", "to": "2026-03-09 09:00:00"}]})" "\n" +
+                        head + R"("id": "G2", "suspended": [{"from": "2026-03-03 09:00:00", "to": "2026-03-08 02:10:00"}]})" "\n" +
+                        head + R"("id": "G3", "extended_to": "2026-03-08 02:59:59"})" "\n" +
+                        head + R"("id": "G4", "extended_to": "2026-03-08 2:30"})" "\n");
+  auto r = cli({"escalate", bundle.string(), cases.string(), "--now", "2026-03-10T09:00:00-04:00"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_EQ(lines.size(), 4u) << r.out;
+  EXPECT_NE(lines[0].find(R"(field 'suspended/0/from': the local time \"2026-03-08 02:30:00\" does not exist in America/New_York)"),
+            std::string::npos) << lines[0];
+  EXPECT_NE(lines[1].find(R"(field 'suspended/0/to': the local time \"2026-03-08 02:10:00\" does not exist)"), std::string::npos)
+      << lines[1];
+  EXPECT_NE(lines[2].find(R"(field 'extended_to': the local time \"2026-03-08 02:59:59\" does not exist)"), std::string::npos)
+      << lines[2];
+  // What is no time at all is still refused as such.
+  EXPECT_NE(lines[3].find("field 'extended_to' must be an RFC 3339 time, got"), std::string::npos) << lines[3];
+}
+
 TEST(ToolsCli, TestExitStatuses) {
   EXPECT_EQ(cli({"test", kLanxi.string()}).code, 2);
   EXPECT_EQ(cli({"test", kLanxi.string(), "a", "b"}).code, 2);
