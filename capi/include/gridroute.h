@@ -172,7 +172,10 @@ GRIDROUTE_API void gridroute_diagnostics_free(gridroute_diagnostics *list);
 
 /* ---- time ---------------------------------------------------------------------------------------- */
 
-/* Times are int64 microseconds since 1970-01-01T00:00:00Z. An absent time is GRIDROUTE_TIME_NONE. */
+/* Times are int64 microseconds since 1970-01-01T00:00:00Z. An absent time is GRIDROUTE_TIME_NONE. Where a
+ * time is required (an issue's `at`, a case's `level_started_at`, the `now` of an evaluation), 0 counts as
+ * absent too: a field left at 0 is refused, not read as 1970. Without a `now`, every case is rejected
+ * with "no time to evaluate at: 'now' is not set". */
 #define GRIDROUTE_TIME_NONE INT64_MIN
 
 /* Parses an RFC 3339 time with an offset ("2026-11-20T09:15:00+08:00", "...Z") into *out.

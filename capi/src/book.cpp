@@ -86,7 +86,7 @@ int gridroute_case_book_sweep_jsonl(gridroute_buf* out, const gridroute_case_boo
     check_buf(out);
     const BookImpl& b = check_book(book);
     std::string text;
-    b.book.sweep_lines(now == GRIDROUTE_TIME_NONE ? gridroute::kNoInstant : now, text);
+    b.book.sweep_lines(in_now(now), text);
     buf_set(out, text);
     return GRIDROUTE_OK;
   });

@@ -42,6 +42,13 @@ struct Failure {
 
 [[noreturn]] inline void fail(int code, std::string message) { throw Failure{code, std::move(message), {}}; }
 
+// The time to evaluate cases at: 0 and GRIDROUTE_TIME_NONE are "not set", as in the structs' time fields
+// (a `now` left at 0 would otherwise evaluate every case in 1970). The core rejects each case then,
+// saying that `now` is not set.
+inline gridroute::Instant in_now(int64_t now) {
+  return now == 0 || now == GRIDROUTE_TIME_NONE ? gridroute::kNoInstant : now;
+}
+
 
 // Returned when even the error cannot be allocated; gridroute_error_free ignores it.
 extern const gridroute_error kNoMemoryError;

@@ -141,7 +141,7 @@ int gridroute_engine_escalate_json(gridroute_buf* out, const gridroute_engine* e
     auto snap = e.engine.snapshot();
     auto w = e.acquire(snap, explain);
     w->out.clear();
-    gridroute::LineResult r = w->codec.escalate_line(text, now == GRIDROUTE_TIME_NONE ? gridroute::kNoInstant : now, w->out);
+    gridroute::LineResult r = w->codec.escalate_line(text, in_now(now), w->out);
     buf_set(out, w->out);
     e.give_back(std::move(w));
     if (r.rejected) fail(GRIDROUTE_E_REJECTED, r.error);
@@ -187,7 +187,7 @@ int gridroute_engine_escalate_jsonl(gridroute_buf* out, const gridroute_engine* 
                                     int64_t now, const gridroute_escalate_options* opts, gridroute_error** err) {
   return guard(err, [&] {
     const bool explain = escalate_flags(opts) & GRIDROUTE_ESCALATE_EXPLAIN;
-    const gridroute::Instant at = now == GRIDROUTE_TIME_NONE ? gridroute::kNoInstant : now;
+    const gridroute::Instant at = in_now(now);
     return run_batch(out, engine, text, len, explain,
                      [&](gridroute::LineCodec& c, std::string_view in, std::string& o) { c.escalate_text(in, at, o); });
   });

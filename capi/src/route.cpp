@@ -189,7 +189,7 @@ int gridroute_engine_escalate(gridroute_action* out, const gridroute_engine* eng
       a.kind = gridroute::Action::Kind::rejected;
       a.error = "field 'resolved' must be 0 or 1, got " + std::to_string(c->resolved);
     } else {
-      a = s.escalate(cs, in_time(now), explain);
+      a = s.escalate(cs, in_now(now), explain);
     }
     gridroute::LocationTrace where;
     if (explain && has_11(out)) where = s.explain_location(cs.issue);

@@ -297,7 +297,10 @@ TEST(Bounds, StructPathInstantsOutOfRangeAndMissing) {
   }
   CaseTimes t;
   t.now = GRIDROUTE_TIME_NONE;
-  EXPECT_EQ(escalate_struct(e.e, t), "missing field 'now'");
+  EXPECT_EQ(escalate_struct(e.e, t), "no time to evaluate at: 'now' is not set");
+  // A `now` left at 0 is not set either, as 0 is in every time field: not 1970, where every case holds.
+  t.now = 0;
+  EXPECT_EQ(escalate_struct(e.e, t), "no time to evaluate at: 'now' is not set");
   t = {};
   t.level_started_at = GRIDROUTE_TIME_NONE;
   EXPECT_EQ(escalate_struct(e.e, t), "missing field 'level_started_at'");
@@ -403,7 +406,7 @@ TEST(Bounds, JsonPathsInstantsOutOfRangeAndMissing) {
        ""},  // not RFC 3339 at all: a shape error, checked below for a refusal only
       {kase(R"(, "at": "2025-11-20T09:15:00+08:00")"), "(accepted)"},
   };
-  for (std::int64_t now : {kAt + 3'600'000'000, kMin - 1, kMax, GRIDROUTE_TIME_NONE}) {
+  for (std::int64_t now : {kAt + 3'600'000'000, kMin - 1, kMax, GRIDROUTE_TIME_NONE, std::int64_t{0}}) {
     std::string all;
     for (const Line& l : cases) {
       all += l.text + "\n";
@@ -412,7 +415,7 @@ TEST(Bounds, JsonPathsInstantsOutOfRangeAndMissing) {
       const std::string err = error_of(std::string(o.ptr, o.len));
       // The line's own values are checked first, then `now`.
       std::string want = l.error;
-      if (want == "(accepted)" && now == GRIDROUTE_TIME_NONE) want = "missing field 'now'";
+      if (want == "(accepted)" && (now == GRIDROUTE_TIME_NONE || now == 0)) want = "no time to evaluate at: 'now' is not set";
       else if (want == "(accepted)" && now != kAt + 3'600'000'000) want = "field 'now' " + kRange;
       EXPECT_EQ(rc, want == "(accepted)" ? GRIDROUTE_OK : GRIDROUTE_E_REJECTED) << l.text;
       if (!want.empty()) EXPECT_EQ(err, want) << l.text << " at " << now;

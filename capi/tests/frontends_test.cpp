@@ -243,7 +243,7 @@ TEST(FrontEnds, NowOutOfRangeIsRefusedByEveryEscalateCall) {
     gridroute_buf_dispose(&out);
   }
   c.now = GRIDROUTE_TIME_NONE;
-  EXPECT_EQ(via_c_struct(e, c), "missing field 'now'");
+  EXPECT_EQ(via_c_struct(e, c), "no time to evaluate at: 'now' is not set");
   gridroute_engine_free(e);
 }
 

@@ -10,7 +10,8 @@
  *         JSON, nested attribute values, a missing field) go through the JSON path instead, so they get
  *         the engine's own `rejected` record.
  *
- * Plain C99; build: cc -std=c99 route_issues.c -I capi/include -L build/capi -lgridroute */
+ * Plain C99; build (from the repository root): cc -std=c99 examples/c/route_issues.c -I capi/include
+ *   -I build/include -L build/capi -lgridroute (build/include holds the generated gridroute_version.h) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

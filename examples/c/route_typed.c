@@ -14,7 +14,8 @@
  * "rejected", "error"}, with "id": null unless the line is a JSON object with a string or integer id. An
  * integer id (contract 1.1) travels as its digits and is written back as the integer it was.
  *
- * Build: cc -std=c99 route_typed.c -I capi/include -L build/capi -lgridroute -ljansson */
+ * Build (from the repository root): cc -std=c99 examples/c/route_typed.c -I capi/include -I build/include
+ *   -L build/capi -lgridroute -ljansson (build/include holds the generated gridroute_version.h) */
 #define _POSIX_C_SOURCE 199309L
 #include <errno.h>
 #include <jansson.h>

@@ -127,7 +127,8 @@ bool check_case_state(const Case& c, std::string& error) {
 
 bool check_now(Instant now, std::string& error) {
   if (now >= kMinInstant && now < kMaxInstant) return true;
-  error = instant_error(now, "now");
+  // Not a field of the case: the caller's time to evaluate at (--now, or an API's argument) was not given.
+  error = now == kNoInstant ? "no time to evaluate at: 'now' is not set" : instant_error(now, "now");
   return false;
 }
 

@@ -382,7 +382,7 @@ func TestOutOfRangeTimes(t *testing.T) {
 	}
 	is.At = time.Date(2025, 11, 20, 9, 15, 0, 0, time.UTC)
 	cs := Case{Issue: is, LevelStartedAt: is.At}
-	if a, err := e.Escalate(cs, time.Time{}); !errors.Is(err, ErrRejected) || a.Error != "missing field 'now'" {
+	if a, err := e.Escalate(cs, time.Time{}); !errors.Is(err, ErrRejected) || a.Error != "no time to evaluate at: 'now' is not set" {
 		t.Fatalf("Escalate(zero now) = %+v, %v", a, err)
 	}
 	if a, err := e.Escalate(cs, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)); !errors.Is(err, ErrRejected) ||

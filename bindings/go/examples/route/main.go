@@ -30,11 +30,26 @@ func main() {
 		os.Exit(1)
 	}
 	defer f.Close()
-	for sc := bufio.NewScanner(f); sc.Scan(); {
+	// Lines up to the library's limit (1 MiB); a Scanner's default stops at 64 KiB.
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 1<<20+2)
+	w := bufio.NewWriter(os.Stdout)
+	defer w.Flush()
+	for line := 1; sc.Scan(); line++ {
 		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
 			continue
 		}
-		out, err := engine.RouteJSON(sc.Bytes(), false) // a rejected line still gives its record
-		fmt.Printf("%s\t%v\n", out, err)
+		// A rejected line still gives its record (JSON Lines on stdout); the error goes to stderr.
+		out, err := engine.RouteJSON(sc.Bytes(), false)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "line %d: %v\n", line, err)
+		}
+		w.Write(out)
+		w.WriteByte('\n')
+	}
+	if err := sc.Err(); err != nil {
+		w.Flush()
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
 }

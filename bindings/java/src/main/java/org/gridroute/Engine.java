@@ -428,7 +428,7 @@ public final class Engine implements AutoCloseable {
      * (each block is one C call, against one snapshot). Neither stream is closed.
      */
     public void routeJsonl(InputStream in, OutputStream out, int blockBytes) throws IOException {
-        stream(in, out, blockBytes, (o, e, t, n, err) -> CApi.gridroute_engine_route_jsonl(o, e, t, n, null, err));
+        stream(in, out, blockBytes, (o, e, t, n, err) -> CApi.gridroute_engine_route_jsonl(o, e, t, n, null, err), true);
     }
 
     /** Evaluates one case line at {@code now}, as {@code gridroute escalate} does. */
@@ -457,7 +457,8 @@ public final class Engine implements AutoCloseable {
     /** Evaluates a stream of case lines at {@code now}, in blocks, as {@link #routeJsonl(InputStream, OutputStream, int)}. */
     public void escalateJsonl(InputStream in, OutputStream out, Instant now, int blockBytes) throws IOException {
         long t = Times.micros("now", Objects.requireNonNull(now, "now"));
-        stream(in, out, blockBytes, (o, e, x, n, err) -> CApi.gridroute_engine_escalate_jsonl(o, e, x, n, t, null, err));
+        stream(in, out, blockBytes, (o, e, x, n, err) -> CApi.gridroute_engine_escalate_jsonl(o, e, x, n, t, null, err),
+                false);
     }
 
     /** A batch call on text in native memory. */
@@ -465,31 +466,46 @@ public final class Engine implements AutoCloseable {
         int call(Pointer out, Pointer engine, Pointer text, long len, Pointer err);
     }
 
+    /** The longest line the library reads (its default, as {@code gridroute --max-line-bytes}). */
+    private static final int MAX_LINE_BYTES = 1 << 20;
+
     /**
      * Cuts the input at line ends into blocks of about {@code blockBytes} and runs each: the block is copied
      * once into native memory, and each answer once into an output array; both are reused block after block.
+     * Whatever complete lines have arrived are answered (and the output flushed when the input pauses), so a
+     * caller on a socket gets the answers so far. A line over the library's limit is not kept: its bytes are
+     * counted and dropped, and it is answered with the {@code rejected} record the CLI writes for it.
      */
-    private void stream(InputStream in, OutputStream out, int blockBytes, NativeBatch batch) throws IOException {
+    private void stream(InputStream in, OutputStream out, int blockBytes, NativeBatch batch, boolean route)
+            throws IOException {
         int size = Math.max(blockBytes, 64);
         byte[] buf = new byte[size];
         Memory text = new Memory(size);
         byte[][] answer = {new byte[0]};
         int filled = 0;
+        long skipped = -1; // the bytes dropped so far of an over-long line, or -1
         for (;;) {
-            int n = in.readNBytes(buf, filled, buf.length - filled);
-            filled += n;
-            boolean eof = filled < buf.length;
-            int cut = filled;
-            if (!eof) {
-                while (cut > 0 && buf[cut - 1] != '\n') {
-                    cut--;
+            int n = in.read(buf, filled, buf.length - filled);
+            boolean eof = n < 0;
+            filled += Math.max(n, 0);
+            if (skipped >= 0) { // the rest of an over-long line: up to its newline
+                int nl = indexOf(buf, 0, filled, (byte) '\n');
+                if (nl < 0) {
+                    skipped += filled;
+                    filled = 0;
+                    if (!eof) {
+                        continue;
+                    }
+                    out.write(tooLong(skipped, route));
+                    out.flush();
+                    return;
                 }
-                if (cut == 0) { // a line longer than the block: read on
-                    buf = Arrays.copyOf(buf, buf.length * 2);
-                    text = new Memory(buf.length);
-                    continue;
-                }
+                out.write(tooLong(skipped + nl, route));
+                System.arraycopy(buf, nl + 1, buf, 0, filled - nl - 1);
+                filled -= nl + 1;
+                skipped = -1;
             }
+            int cut = eof ? filled : lastLineEnd(buf, filled);
             if (cut > 0) {
                 Gridroute.copyOut(buf, text, cut);
                 Scratch s = Scratch.get();
@@ -506,13 +522,49 @@ public final class Engine implements AutoCloseable {
                     throw Structs.exception(rc, s.err);
                 }
                 out.write(answer[0], 0, len);
+                System.arraycopy(buf, cut, buf, 0, filled - cut);
+                filled -= cut;
+            } else if (filled > MAX_LINE_BYTES) { // a line over the limit, and no end yet: drop it as it comes
+                skipped = filled;
+                filled = 0;
+            } else if (filled == buf.length) { // a line longer than the block: read on, up to the limit
+                buf = Arrays.copyOf(buf, Math.min(buf.length * 2, MAX_LINE_BYTES + 1));
+                text = new Memory(buf.length);
             }
             if (eof) {
+                out.flush();
                 return;
             }
-            System.arraycopy(buf, cut, buf, 0, filled - cut);
-            filled -= cut;
+            if (in.available() == 0) {
+                out.flush();
+            }
         }
+    }
+
+    private static int indexOf(byte[] b, int from, int to, byte x) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == x) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The length of the complete lines at the start of {@code b[0, filled)}. */
+    private static int lastLineEnd(byte[] b, int filled) {
+        int cut = filled;
+        while (cut > 0 && b[cut - 1] != '\n') {
+            cut--;
+        }
+        return cut;
+    }
+
+    /** The record of a line of {@code length} bytes over the limit, as the library writes it. */
+    private byte[] tooLong(long length, boolean route) {
+        String rec = "{\"id\": null, " + (route ? "\"status\"" : "\"action\"") + ": \"rejected\", \"error\": \"the line is "
+                + length + " bytes, over the limit of " + MAX_LINE_BYTES + " bytes per line (--max-line-bytes)\", \"bundle\": \""
+                + digest() + "\"}\n";
+        return rec.getBytes(StandardCharsets.UTF_8);
     }
 
     // ---- check

@@ -217,6 +217,90 @@ class EngineTest {
         }
     }
 
+    /** An input stream of {@code head}, then {@code n} bytes of 'x' (never held in memory), then {@code tail}. */
+    static java.io.InputStream longLine(String head, long n, String tail) {
+        byte[] h = head.getBytes(StandardCharsets.UTF_8), t = tail.getBytes(StandardCharsets.UTF_8);
+        return new java.io.InputStream() {
+            long at = 0;
+
+            @Override
+            public int read() {
+                long total = h.length + n + t.length;
+                if (at >= total) {
+                    return -1;
+                }
+                long i = at++;
+                return i < h.length ? h[(int) i] : i < h.length + n ? 'x' : t[(int) (i - h.length - n)];
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                int k = 0;
+                for (; k < len; k++) {
+                    int c = read();
+                    if (c < 0) {
+                        break;
+                    }
+                    b[off + k] = (byte) c;
+                }
+                return k == 0 && len > 0 ? -1 : k;
+            }
+        };
+    }
+
+    @Test
+    void aStreamedLineOverTheLimitIsAnsweredAsTheCliAnswersIt() throws Exception {
+        try (Engine engine = small()) {
+            String line = "{\"id\": \"J-1\", \"category\": \"noise\", \"cell\": \"a-01\", \"at\": \"2026-11-20T09:00:00+08:00\"}";
+            // 3 MB between two good lines, in blocks of 4 KiB: the long line is counted, not kept.
+            ByteArrayOutputStream streamed = new ByteArrayOutputStream();
+            engine.routeJsonl(longLine(line + "\n", 3_000_000, "\n" + line.replace("J-1", "J-2") + "\n"), streamed, 4096);
+            String[] out = streamed.toString(StandardCharsets.UTF_8).split("\n");
+            assertEquals(3, out.length);
+            assertTrue(out[0].contains("\"J-1\"") && out[0].contains("routed"), out[0]);
+            assertEquals("{\"id\": null, \"status\": \"rejected\", \"error\": \"the line is 3000000 bytes, over the limit of "
+                    + "1048576 bytes per line (--max-line-bytes)\", \"bundle\": \"" + engine.digest() + "\"}", out[1]);
+            assertTrue(out[2].contains("\"J-2\"") && out[2].contains("routed"), out[2]);
+            // The same text in one batch call gives the same record: the library's own.
+            String whole = line + "\n" + "x".repeat(3_000_000) + "\n";
+            assertEquals(out[1], engine.routeJsonl(whole).split("\n")[1]);
+            // An over-long last line without its newline, in a case stream.
+            ByteArrayOutputStream cases = new ByteArrayOutputStream();
+            engine.escalateJsonl(longLine("", 2_000_000, ""), cases, AT, 4096);
+            assertTrue(cases.toString(StandardCharsets.UTF_8).startsWith(
+                    "{\"id\": null, \"action\": \"rejected\", \"error\": \"the line is 2000000 bytes"), cases.toString());
+        }
+    }
+
+    @Test
+    void aStreamThatPausesGetsTheAnswersSoFar() throws Exception {
+        java.io.PipedOutputStream feed = new java.io.PipedOutputStream();
+        java.io.PipedInputStream in = new java.io.PipedInputStream(feed, 1 << 16);
+        java.io.PipedInputStream answers = new java.io.PipedInputStream(1 << 16);
+        java.io.PipedOutputStream out = new java.io.PipedOutputStream(answers);
+        try (Engine engine = small()) {
+            Thread worker = new Thread(() -> {
+                try {
+                    engine.routeJsonl(in, out, 1 << 20);
+                    out.close();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            worker.start();
+            String line = "{\"id\": \"P-1\", \"category\": \"noise\", \"cell\": \"a-01\", \"at\": \"2026-11-20T09:00:00+08:00\"}\n";
+            feed.write(line.getBytes(StandardCharsets.UTF_8));
+            feed.flush();
+            // One line in, far less than a block, and the input still open: its answer comes out.
+            java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(answers, StandardCharsets.UTF_8));
+            String first = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), r::readLine);
+            assertTrue(first.contains("\"P-1\"") && first.contains("routed"), first);
+            feed.close();
+            worker.join(20_000);
+            assertFalse(worker.isAlive());
+        }
+    }
+
     @Test
     void escalatesACase() {
         try (Engine engine = small()) {
