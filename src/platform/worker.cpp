@@ -21,6 +21,7 @@
 
 #include <boost/json.hpp>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gridroute/engine.hpp"
@@ -162,6 +163,7 @@ class Worker {
     std::string last_next_check, last_id;  // the last claimed case, where the next claim of the pass starts
     Tally tally;
     std::vector<std::string> warnings;
+    bool fatal = false;  // not one case's fault: the table's ids (or the --where filter) cannot work
   };
 
   static int exit_code(Step s) {
@@ -334,7 +336,10 @@ class Worker {
     std::string dropped = "'{";
     for (std::size_t i = 0; i < kDroppedFields.size(); ++i) absl::StrAppend(&dropped, i ? "," : "", av(kDroppedFields[i]));
     dropped += "}'::text[]";
-    const std::string slice = o_.tables.where.empty() ? "" : absl::StrCat(" AND (", o_.tables.where, ")");
+    id_label_ = absl::StrCat("column ", id, " of ", cases);
+    // A row without an id cannot be updated by it: it is never claimed (said once below).
+    const std::string slice = absl::StrCat(" AND c.", id, " IS NOT NULL",
+                                           o_.tables.where.empty() ? "" : absl::StrCat(" AND (", o_.tables.where, ")"));
     // Claims go in (next_check, id) order; within a pass each claim starts after the last case the
     // previous one took, so it does not walk again over the index entries of the cases already done
     // (they stay in the index until VACUUM) nor over the batches other workers hold.
@@ -368,6 +373,13 @@ class Worker {
                                 " ORDER BY c.", nc, ", c.", id, " LIMIT $2::int");
     doc_of_sql_ = absl::StrCat("SELECT c.", doc, "::text FROM ", cases, " c WHERE c.", id, " = $1::", id_type);
     if (!connected_once_) {
+      const std::string where = o_.tables.where.empty() ? "" : absl::StrCat(" AND (", o_.tables.where, ")");
+      pg::Result nulls = conn_.exec(absl::StrCat("SELECT count(*) FROM (SELECT 1 FROM ", cases, " c WHERE c.", id,
+                                                 " IS NULL AND c.", nc, " IS NOT NULL", where, " LIMIT 1000) x"));
+      if (nulls.ok() && nulls.rows() == 1 && nulls.value(0, 0) != "0")
+        log(absl::StrCat(nulls.value(0, 0) == "1000" ? "1000 or more" : std::string(nulls.value(0, 0)),
+                         " rows of ", cases, " have a ", nc, " but no id (", id,
+                         " is NULL): they are never taken, as a case is written back by its id; give them ids"));
       pg::Result enc = conn_.exec("SHOW server_encoding");
       if (enc.ok() && enc.rows() == 1 && enc.value(0, 0) != "UTF8")
         log(absl::StrCat("the database's encoding is ", av(enc.value(0, 0)), ", not UTF8: text it cannot hold is refused"));
@@ -480,6 +492,10 @@ class Worker {
           log(absl::StrCat("... ", pass.cases, " cases so far (", rate(pass.cases, started), "/s): ", pass.to_string()));
         }
         continue;
+      }
+      if (b.fatal) {
+        log(absl::StrCat("the database refused the work: ", b.error));
+        return Step::refused;
       }
       if (b.error.find("(SQLSTATE 57014)") != std::string::npos) {
         // A statement timeout (or a cancel) says nothing against the cases: a batch is taken again one
@@ -610,6 +626,18 @@ class Worker {
       return b;
     }
     b.claimed = n;
+    // Two claimed rows of one id would be written back as one case twice: a table whose ids repeat cannot
+    // be worked on (checked here within the batch, and by the update's row count across batches).
+    seen_.clear();
+    for (int i = 0; i < n; ++i) {
+      if (seen_.insert(claim.value(i, 0)).second) continue;
+      b.failure = pg::Failure::refused;
+      b.fatal = true;
+      b.error = absl::StrCat("two due rows have the id ", av(claim.value(i, 0)), ": the ids in ", id_label_,
+                             " are not unique (give the table a primary key or a unique index on it)");
+      rollback();
+      return b;
+    }
     b.first_id = std::string(claim.value(0, 0));
     b.last_id = std::string(claim.value(n - 1, 0));
     b.last_next_check = std::string(claim.value(n - 1, 2));
@@ -665,8 +693,16 @@ class Worker {
     r = conn_.exec(update_sql_, {ids_.finish(), patches_.finish(), next_checks_.finish(), moved_.finish()});
     if (!r.ok()) return fail(r);
     if (r.affected() != n) {
+      // Each claimed case is one row found by its id: more rows changed than claimed means an id that
+      // several rows share (or a --where filter that is not one condition), fewer an id the update
+      // cannot find again. Neither is one case's fault, and no case can be parked for it.
       b.failure = pg::Failure::refused;
-      b.error = absl::StrCat("the update changed ", r.affected(), " of ", n, " claimed cases");
+      b.fatal = true;
+      b.error = absl::StrCat("the update by id changed ", r.affected(), " rows for ", n, " claimed cases: ",
+                             r.affected() > n ? absl::StrCat("the ids in ", id_label_, " are not unique (give the table a "
+                                                             "primary key or a unique index on it), or the --where "
+                                                             "filter is not one condition")
+                                              : absl::StrCat("an id in ", id_label_, " does not find its row again"));
       rollback();
       return b;
     }
@@ -775,6 +811,8 @@ class Worker {
   Steady::time_point clock_start_;
   Tally total_;
   std::string claim_sql_, claim_after_sql_, update_sql_, copy_sql_, next_due_sql_, park_claim_sql_, park_sql_;
+  std::string id_label_;  // "column <id> of <cases>", for messages
+  absl::flat_hash_set<std::string_view> seen_;  // a batch's claimed ids
   std::string due_ids_sql_, doc_of_sql_;  // finding a due case whose document the database cannot build
   // Due cases whose documents the database cannot build and that cannot be parked: left due, and not
   // claimed again in this pass.

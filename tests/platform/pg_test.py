@@ -682,6 +682,47 @@ def test_unreadable_row(env):
     return "S000007 named and left due; the other 299 decided"
 
 
+def test_ids_not_unique_or_null(env):
+    """A platform's own table with no key: a row without an id is never taken (and said so once), the
+    others are decided; an id two rows share stops the worker with exit 4 and why, at once, whatever the
+    batch size (never a loop, never an escalation recorded but not written)."""
+    env.shuangcheng_cases(60)
+    env.pg.psql_script("""
+        DROP TABLE IF EXISTS probe_orders CASCADE;
+        CREATE TABLE probe_orders (id text, doc jsonb, next_check timestamptz);
+        INSERT INTO probe_orders SELECT id, doc, next_check FROM gridroute_cases;
+        UPDATE probe_orders SET id = NULL WHERE id = 'S000003';
+    """)
+    rc, err = wait(env.worker(env.shuangcheng, "--cases-table", "probe_orders", batch=10), 120, "worker")
+    left = env.pg.psql("SELECT count(*) FROM probe_orders WHERE id IS NULL AND next_check IS NOT NULL")[0]
+    n_events = env.pg.psql("SELECT count(*) FROM gridroute_events")[0]
+    check(rc == 0, "worker exit %d: %s" % (rc, err))
+    check("1 rows of probe_orders have a next_check but no id" in err and "never taken" in err,
+          "the row without an id is not told: %s" % err[-600:])
+    check(left == "1", "the row without an id was changed")
+    check(n_events == "59", "%s events, not one for each of the 59 cases with an id" % n_events)
+    notes = []
+    for batch in (10, 1):
+        env.pg.psql_script("""
+            DELETE FROM gridroute_events;
+            DELETE FROM probe_orders;
+            INSERT INTO probe_orders SELECT id, doc, next_check FROM gridroute_cases;
+            UPDATE probe_orders SET id = 'S000002' WHERE id = 'S000004';
+        """)
+        before = env.pg.psql("SELECT count(*) FROM probe_orders WHERE next_check IS NOT NULL")[0]
+        t0 = time.time()
+        rc, err = wait(env.worker(env.shuangcheng, "--cases-table", "probe_orders", batch=batch), 60, "worker")
+        n_events = env.pg.psql("SELECT count(*) FROM gridroute_events WHERE case_id = 'S000002'")[0]
+        check(rc == 4, "batch %d: worker exit %d, not 4: %s" % (batch, rc, err[-600:]))
+        check("the ids in column id of" in err and "are not unique" in err,
+              "batch %d: the shared id is not told: %s" % (batch, err[-600:]))
+        check(err.count("not unique") == 1, "batch %d: told %d times" % (batch, err.count("not unique")))
+        check(n_events == "0", "batch %d: %s events of S000002 recorded, its rows not written" % (batch, n_events))
+        notes.append("batch %d: exit 4 in %.1f s" % (batch, time.time() - t0))
+    env.pg.psql("DROP TABLE probe_orders CASCADE")
+    return "a row without an id passed over; a shared id: " + ", ".join(notes)
+
+
 def test_daemon(env):
     """Without --once: wakes on NOTIFY gridroute_wake and when the next case falls due; SIGHUP with a
     broken bundle keeps the old one; NOTIFY gridroute_reload takes a new one; SIGTERM stops it."""
@@ -938,6 +979,7 @@ TESTS = [
     test_mapping_view,
     test_mapping_columns,
     test_exit_codes,
+    test_ids_not_unique_or_null,
 ]
 
 
