@@ -542,4 +542,44 @@ std::vector<std::pair<std::string, std::size_t>> duplicate_keys(std::string_view
   return out;
 }
 
+
+namespace {
+
+// Counts the members of every object in `v` (the keys Boost.JSON kept).
+std::size_t kept_keys(const boost::json::value& v) {
+  if (v.is_object()) {
+    std::size_t n = v.get_object().size();
+    for (const auto& kv : v.get_object()) n += kept_keys(kv.value());
+    return n;
+  }
+  if (v.is_array()) {
+    std::size_t n = 0;
+    for (const auto& e : v.get_array()) n += kept_keys(e);
+    return n;
+  }
+  return 0;
+}
+
+// Counts the keys written in valid JSON text: the ':' outside strings.
+std::size_t written_keys(std::string_view t) {
+  std::size_t n = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == ':') {
+      ++n;
+    }
+  }
+  return n;
+}
+
+}  // namespace
+
+bool keys_repeat(std::string_view text, const boost::json::value& v) { return written_keys(text) != kept_keys(v); }
+
 }  // namespace gridroute::detail

@@ -52,6 +52,11 @@ std::vector<TextPos> positions_of(std::string_view text, const std::vector<std::
 // Each with the byte offset of the repeated member's value.
 std::vector<std::pair<std::string, std::size_t>> duplicate_keys(std::string_view text, std::size_t limit);
 
+// Whether `v`, parsed from valid JSON `text`, lost a repeated key (Boost.JSON keeps the last of them): a
+// count of the keys written against the keys kept, cheap enough for every line; duplicate_keys then says
+// which.
+bool keys_repeat(std::string_view text, const boost::json::value& v);
+
 // Appends one RFC 6901 reference token, escaping '~' and '/'.
 void append_token(std::string& pointer, std::string_view token);
 

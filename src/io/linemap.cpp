@@ -429,6 +429,23 @@ bool LineMap::apply(std::string_view line, std::string& out, std::string& id, st
     if (auto v = m.value_of(m.sources[static_cast<std::size_t>(m.id_source)], root, ignored))
       if (v->is_string() || v->is_int64() || v->is_uint64()) id = json::serialize(*v);
   }
+  // A key written twice is refused, as a line without a map refuses it: Boost.JSON keeps the last one, so
+  // a repeated level, cell or severity would decide on whichever came last.
+  if (detail::keys_repeat(line, root)) {
+    auto dups = detail::duplicate_keys(line, 1);
+    const std::string where = dups.empty() ? std::string("/") : dups.front().first;
+    if (m.id_source >= 0) {
+      const Source& ids = m.sources[static_cast<std::size_t>(m.id_source)];
+      std::string id_pointer = "/";
+      if (ids.path) {
+        id_pointer += ids.path->text;
+        std::replace(id_pointer.begin(), id_pointer.end(), '.', '/');
+      }
+      if (where == id_pointer || where == "/") id = "null";  // which id would be a guess
+    }
+    error = cat("duplicate key at ", where, " (a key may appear once in an object)");
+    return false;
+  }
   json::object o;
   json::object attrs;
   bool has_cell = false, has_location = false;

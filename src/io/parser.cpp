@@ -14,40 +14,6 @@ namespace {
 // Lines are objects of fields, with attributes and lists inside: a little depth is plenty.
 constexpr std::size_t kMaxLineDepth = 32;
 
-// Counts the members of every object in `v` (the keys Boost.JSON kept).
-std::size_t kept_keys(const json::value& v) {
-  if (v.is_object()) {
-    std::size_t n = v.get_object().size();
-    for (const auto& kv : v.get_object()) n += kept_keys(kv.value());
-    return n;
-  }
-  if (v.is_array()) {
-    std::size_t n = 0;
-    for (const auto& e : v.get_array()) n += kept_keys(e);
-    return n;
-  }
-  return 0;
-}
-
-// Counts the keys written in valid JSON text: the ':' outside strings.
-std::size_t written_keys(std::string_view t) {
-  std::size_t n = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    char c = t[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == ':') {
-      ++n;
-    }
-  }
-  return n;
-}
-
-
 // "invalid UTF-8 in field 'category'" (or in attribute 'x'), as the core words it for the struct path;
 // the text before the bad byte is read as far as JSON goes to find the field.
 std::string utf8_error(std::string_view line, std::size_t bad) {
@@ -108,7 +74,7 @@ bool LineParser::parse(std::string_view line, json::value& value, json::storage_
   // Hardening: Boost.JSON keeps the last of repeated keys; a line that says "cell" twice is refused
   // rather than routed on one of them (different readers would pick different ones). Counting is
   // cheap; the slow search for the key runs only when the counts differ.
-  if (written_keys(line) != kept_keys(value)) {
+  if (keys_repeat(line, value)) {
     auto dups = duplicate_keys(line, 1);
     duplicate_ = dups.empty() ? std::string("/") : dups.front().first;
   }

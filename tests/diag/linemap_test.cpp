@@ -224,6 +224,12 @@ TEST(LineMapApply, RefusalsSayWhichFieldAndWhy) {
   refused(R"({"kind": "噪音"})", "field 'no' is missing (mapped to 'id')", "null");
   refused("[1, 2]", "a line must be a JSON object", "null");
   refused("{\"no\": 1,", "invalid JSON: incomplete JSON", "null");
+  // A key written twice would decide on whichever came last: refused, as a line without a map is; the id
+  // stays only when it is not the repeated key.
+  refused("{" + ok + R"(, "kind": "占道经营"})", "duplicate key at /kind (a key may appear once in an object)", "9");
+  refused(R"({"no": 9, "grid": {"code": "c-01", "code": "c-02"}, "kind": "噪音", "time": "2026-11-20 09:15:00"})",
+          "duplicate key at /grid/code (a key may appear once in an object)", "9");
+  refused("{" + ok + R"(, "no": 10})", "duplicate key at /no (a key may appear once in an object)", "null");
 }
 
 TEST(LineMapParse, EveryErrorIsPlacedAndTheMapIsRefused) {
