@@ -51,6 +51,8 @@ dispute and rejected park the case (next_check null) until the platform changes 
   --once             one pass over what is due at the start, then exit
   --batch N          cases per transaction (default 1000, at most 100000)
   --max-sleep S      an idle worker looks for due cases at least every S seconds (default 60)
+  --max-line-bytes N the longest case document read, in bytes of its JSON text (default
+                     1048576); a longer one is answered 'rejected' and parked
   --retry-for S      give up when the database stays unreachable S seconds (default: never;
                      60 with --once); 0 never gives up
   --cases-table, --events-table, --id-column, --doc-column, --next-check-column NAME
@@ -183,6 +185,9 @@ int cmd_worker(int argc, char** argv) {
     } else if (option(args, i, "--batch", v, missing)) {
       if (!missing && !parse_number(v, 1, 100000, o.batch))
         return usage_error("worker: --batch needs a count from 1 to 100000");
+    } else if (option(args, i, "--max-line-bytes", v, missing)) {
+      if (!missing && !parse_number(v, std::size_t{1}, std::size_t{1} << 30, o.max_line_bytes))
+        return usage_error("worker: --max-line-bytes needs a byte count from 1 to 1073741824");
     } else if (option(args, i, "--max-sleep", v, missing)) {
       if (!missing && (!parse_number(v, 0.01, 86400.0, o.max_sleep)))
         return usage_error("worker: --max-sleep needs seconds from 0.01 to 86400");

@@ -597,7 +597,9 @@ class Worker {
     };
     auto snap = engine_.snapshot();
     if (!codec_ || codec_snapshot_ != snap) {
-      codec_ = std::make_unique<LineCodec>(snap);
+      CodecOptions co;
+      co.max_line_bytes = o_.max_line_bytes;  // 0: the default
+      codec_ = std::make_unique<LineCodec>(snap, co);
       codec_snapshot_ = snap;
     }
     const std::string now_text = snap->format_time(at);

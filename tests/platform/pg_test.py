@@ -465,6 +465,29 @@ def test_garbage_docs(env):
     return "%d garbage docs rejected and parked" % len(GARBAGE)
 
 
+def test_max_line_bytes(env):
+    """A case document over the limit is answered rejected, naming the limit and the option that raises it,
+    which the worker takes (--max-line-bytes): with a higher limit the same case is decided."""
+    env.reset()
+    big = ('{"id": "BIG", "category": "env.noise.loudspeaker", "cell": "chengnan-a-01", "at": "2026-11-23T09:30:00+08:00", '
+           '"level": 0, "level_started_at": "2026-11-23T09:30:00+08:00", "responded": false, "reports": 0, '
+           '"status": "open", "note": "%s"}' % ("x" * 1200000))
+    env.pg.copy_in("gridroute_cases (id, doc, next_check)", [["BIG", big, NOW]])
+    rc, err = wait(env.worker(env.shuangcheng), 60, "worker")
+    check(rc == 0, "worker exit %d: %s" % (rc, err))
+    first = env.events()[-1]["action"]
+    check(first["action"] == "rejected" and "over the limit of 1048576 bytes per line (--max-line-bytes)" in first["error"],
+          "BIG: %s" % str(first)[:300])
+    env.pg.psql("UPDATE gridroute_cases SET next_check = '%s' WHERE id = 'BIG'" % NOW)
+    rc, err = wait(env.worker(env.shuangcheng, "--max-line-bytes", "2000000"), 60, "worker")
+    check(rc == 0, "worker exit %d: %s" % (rc, err))
+    second = env.events()[-1]["action"]
+    check(second["action"] != "rejected", "BIG with --max-line-bytes 2000000: %s" % str(second)[:300])
+    r = env.run(["worker", env.shuangcheng, "--max-line-bytes", "0"])
+    check(r.returncode == 2 and "--max-line-bytes needs a byte count" in r.stderr, "--max-line-bytes 0: %s" % r.stderr)
+    return "rejected at 1 MiB, %s with --max-line-bytes 2000000" % second["action"]
+
+
 def golden(env, example, now):
     """The example's cases through the worker, as JSON Lines in input order, compared with its
     expected-escalate.jsonl. Lines that are not JSON cannot be stored in a jsonb column: they are left
@@ -980,6 +1003,7 @@ TESTS = [
     test_mapping_columns,
     test_exit_codes,
     test_ids_not_unique_or_null,
+    test_max_line_bytes,
 ]
 
 
