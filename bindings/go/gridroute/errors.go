@@ -64,6 +64,10 @@ func newError(rc C.int, cerr *C.gridroute_error) error {
 	e := &Error{Code: int(rc), Message: C.GoString(C.gridroute_status_string(rc))}
 	if cerr != nil {
 		e.Message = C.GoString(cerr.message)
+		if rc == C.GRIDROUTE_E_INVALID_ARGUMENT && e.Message == "engine must not be NULL" {
+			// An Engine's handle is nil only once it is closed.
+			e.Message = "the engine is closed"
+		}
 		e.File = C.GoString(cerr.file)
 		e.Line = int(cerr.line)
 		e.Column = int(cerr.column)

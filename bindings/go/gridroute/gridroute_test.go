@@ -508,7 +508,7 @@ func TestErrors(t *testing.T) {
 	// A closed engine: every call fails cleanly.
 	e.Close()
 	e.Close()
-	if _, err := e.RouteJSON([]byte("{}"), false); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := e.RouteJSON([]byte("{}"), false); !errors.Is(err, ErrInvalidArgument) || err.Error() != "gridroute: the engine is closed" {
 		t.Fatalf("after Close: %v", err)
 	}
 	if _, err := e.Route(Issue{}); !errors.Is(err, ErrInvalidArgument) {

@@ -261,9 +261,11 @@ class Engine:
     def _use(self):
         with self._lock:
             handle = self._handle
+            if handle is None:
+                raise errors.InvalidArgumentError("the engine is closed")
             self._inflight += 1
         try:
-            yield handle  # None once closed: the C library reports "engine must not be NULL"
+            yield handle
         finally:
             with self._lock:
                 self._inflight -= 1
