@@ -136,6 +136,10 @@ struct Source {
 std::string decimal(const json::value& v) {
   if (v.is_int64()) return std::to_string(v.get_int64());
   if (v.is_uint64()) return std::to_string(v.get_uint64());
+  // A whole number written with a fraction or an exponent (330781001101.0, 1e3) is that integer.
+  if (v.is_double() && std::isfinite(v.get_double()) && v.get_double() == std::floor(v.get_double()) &&
+      std::fabs(v.get_double()) < 9e15)
+    return std::to_string(static_cast<std::int64_t>(v.get_double()));
   return "";
 }
 
@@ -321,8 +325,9 @@ struct LineMap::Impl {
   }
 
   bool convert(json::value& v, const Source& s, std::string_view from, std::string& error) const {
+    const json::value given = v;  // what the messages show: the platform's value, not a converted one
     auto fail = [&](std::string_view want) {
-      error = cat("field '", from, "' must be ", want, " (mapped to '", s.target, "'), got ", detail::brief(v));
+      error = cat("field '", from, "' must be ", want, " (mapped to '", s.target, "'), got ", detail::brief(given));
       return false;
     };
     switch (s.as) {
@@ -376,6 +381,12 @@ struct LineMap::Impl {
         break;
       }
     }
+    if (s.target == "id" && v.is_double() && std::isfinite(v.get_double())) {  // 17.0 is 17; 14.5 is no id
+      if (decimal(v).empty()) return fail("a string or an integer");
+      v = static_cast<std::int64_t>(v.get_double());
+    }
+    if (is_time(s.target) && v.is_number() && s.format.empty())
+      return fail("a time; a number is read as one with \"as\": \"epoch_s\" (seconds since 1970) or \"epoch_ms\"");
     if (is_code(s.target) && (v.is_int64() || v.is_uint64())) v = json::string(decimal(v));
     if (is_time(s.target) && !s.format.empty()) {
       if (!v.is_string()) return fail(cat("a time as \"", s.format, "\""));
@@ -392,6 +403,11 @@ struct LineMap::Impl {
       // The core reads RFC 3339, or a local time under the bundle's local_times: anything else is refused
       // here, naming the platform's field and what would read it.
       detail::DateTime dt;
+      if (const std::string why = detail::date_time_fault(v.get_string()); !why.empty()) {
+        // The shape is a time's, a value is not (30 February, hour 25): say which.
+        error = cat("field '", from, "' is no time (mapped to '", s.target, "'): ", why, ", got ", detail::brief(given));
+        return false;
+      }
       if (!detail::parse_date_time(v.get_string(), dt))
         return fail("a time: RFC 3339 (2026-11-20T09:40:00+08:00), or a local time (2026-11-20 09:40:00) with "
                     "\"offset\" or the bundle's local_times; for another form give \"format\" (a strptime "

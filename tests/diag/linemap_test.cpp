@@ -230,6 +230,28 @@ TEST(LineMapApply, RefusalsSayWhichFieldAndWhy) {
   refused(R"({"no": 9, "grid": {"code": "c-01", "code": "c-02"}, "kind": "噪音", "time": "2026-11-20 09:15:00"})",
           "duplicate key at /grid/code (a key may appear once in an object)", "9");
   refused("{" + ok + R"(, "no": 10})", "duplicate key at /no (a key may appear once in an object)", "null");
+  // What the platform's field holds, named by the platform's field, with what would read it.
+  refused(R"({"no": 9, "kind": "噪音", "grid": {"code": "c-01"}, "time": 1763601300})",
+          "field 'time' must be a time; a number is read as one with \"as\": \"epoch_s\" (seconds since 1970) or "
+          "\"epoch_ms\" (mapped to 'at'), got 1763601300",
+          "9");
+  refused(R"({"no": 14.5, "kind": "噪音", "grid": {"code": "c-01"}, "time": "2026-11-20 09:15:00"})",
+          "field 'no' must be a string or an integer (mapped to 'id'), got 14.5", "null");
+  refused(R"({"no": 9, "kind": "噪音", "grid": {"code": "c-01"}, "time": "2026-02-30 09:15:00"})",
+          "field 'time' is no time (mapped to 'at'): there is no day 30 in February 2026 (it has 28 days), got "
+          "\"2026-02-30 09:15:00\"",
+          "9");
+}
+
+// A whole number written with a fraction is that integer: as an id, and as a table's key.
+TEST(LineMapApply, AWholeNumberWithAFractionIsItsInteger) {
+  LineMap m = map_of(R"({"format": "gridroute.map/1", "fields": {
+    "id": "no", "category": "kind", "cell": {"path": "grid", "table": "grids"}, "at": "time"},
+    "tables": {"grids": {"330781001101": "c-01"}}})");
+  Applied a = apply_map(m, R"({"no": 17.0, "kind": "env.noise", "grid": 330781001101.0, "time": "2026-11-20T09:15:00+08:00"})");
+  ASSERT_TRUE(a.ok) << a.error;
+  EXPECT_NE(a.line.find(R"("id":17)"), std::string::npos) << a.line;
+  EXPECT_NE(a.line.find(R"("cell":"c-01")"), std::string::npos) << a.line;
 }
 
 TEST(LineMapParse, EveryErrorIsPlacedAndTheMapIsRefused) {
