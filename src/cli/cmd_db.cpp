@@ -22,7 +22,9 @@ Creates, when absent, the table of cases
 and the table of events
   gridroute_events(seq bigserial primary key, case_id text not null, at timestamptz not null,
                    bundle text not null, action jsonb not null).
-Tables that exist are left as they are.
+Tables that exist are left as they are. A case's doc is its case line (SPEC §4 and §6: the issue's
+fields, level, level_started_at, responded, reports, status, ...), as 'gridroute escalate' reads it;
+its next_check says when a worker looks at it (NULL: never). docs/platform.md has the whole cycle.
 
   --db DSN             a libpq connection string or URI ("host=/run/postgresql dbname=platform",
                        "postgresql://gridroute@db.example/platform"); "" takes the PG* variables
@@ -37,7 +39,8 @@ statement (the message says which).
 
 constexpr const char* kWorkerHelp = R"(Usage: gridroute worker BUNDLE --db DSN [--now TIME] [--once] [--batch N] [OPTIONS]
 
-Evaluates the cases that are due (next_check <= now) in the database's cases table, in batches, one
+Evaluates the cases that are due (next_check <= now) in the database's cases table (made by
+'gridroute db init'; each row's doc is a case line, as 'gridroute escalate' reads it), in batches, one
 transaction per batch: claims them (FOR UPDATE SKIP LOCKED, so any number of workers can share the
 table), appends one event per case (the answer line of 'gridroute escalate', the bundle's digest) and
 updates each case: escalate, reopen and redispatch start the answer's level now (next_check: the earlier
@@ -67,7 +70,8 @@ Progress and counts per action go to standard error.
 
 Exit status: 0 the pass is done (--once) or a signal stopped the worker, 1 the bundle cannot be loaded,
 2 usage error, 3 the database could not be reached within --retry-for, 4 the database refused the work
-(a missing table or column, a permission, a case it refuses even alone that cannot be parked).
+(a missing table or column, a permission, ids that repeat, a case it refuses even alone that cannot be
+parked). docs/platform.md: the tables, a platform's own tables, several workers, reloads.
 )";
 
 using gridroute::cli::usage_error;

@@ -22,6 +22,7 @@
 #include <boost/json.hpp>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gridroute/engine.hpp"
@@ -311,7 +312,7 @@ class Worker {
       // Without a zone its times would be read and written in the server's TimeZone setting, hours off
       // wherever that is not the zone the platform meant.
       error = absl::StrCat("column ", nc, " of ", cases, " is ", nc_type,
-                           " (without time zone): next_check must be a timestamptz, or its times are read in the "
+                           absl::StrContains(nc_type, "without time zone") ? "" : " (without time zone)", ": next_check must be a timestamptz, or its times are read in the "
                            "server's TimeZone; convert it with ALTER TABLE ", cases, " ALTER COLUMN ", nc,
                            " TYPE timestamptz USING ", nc, " AT TIME ZONE 'the zone it was written in'");
       return pg::Failure::refused;
@@ -326,7 +327,7 @@ class Worker {
       if (std::string_view(ev) == "at" && base == "timestamp") {
         // As for next_check: the worker's times carry their offset, which a timestamp column drops.
         error = absl::StrCat("column ", q, " of ", events, " is ", t,
-                             " (without time zone): an event's at must be a timestamptz, or its times are stored "
+                             absl::StrContains(t, "without time zone") ? "" : " (without time zone)", ": an event's at must be a timestamptz, or its times are stored "
                              "without their offset; convert it with ALTER TABLE ", events, " ALTER COLUMN ", q,
                              " TYPE timestamptz USING ", q, " AT TIME ZONE 'the zone it was written in'");
         return pg::Failure::refused;
@@ -447,7 +448,7 @@ class Worker {
       }
       return;
     }
-    log(absl::StrCat("reloaded ", o_.bundle));
+    log(absl::StrCat("reloaded ", o_.bundle, ": bundle ", av(engine_.snapshot()->digest())));
   }
 
   // --- sweeping ---------------------------------------------------------------------------------
