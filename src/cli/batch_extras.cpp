@@ -1,13 +1,18 @@
 // What `route` and `escalate` add around the codec (see batch_extras.hpp).
 #include "cli/batch_extras.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 
 #include <boost/json.hpp>
+
+#include "io/lines.hpp"
 
 namespace gridroute::cli {
 namespace {
@@ -31,6 +36,15 @@ void Tally::count(std::string_view records) {
     if (at == std::string_view::npos) continue;
     std::string_view word = rec.substr(at + key.size());
     word = word.substr(0, word.find('"'));
+    if (word == "rejected" && first_rejected_.size() < kShown) {
+      // The error, read from the record: a JSON string after "error":.
+      std::string error;
+      boost::system::error_code ec;
+      auto v = boost::json::parse(boost::json::string_view(rec.data(), rec.size()), ec);
+      if (!ec && v.is_object())
+        if (const auto* e = v.as_object().if_contains("error"); e && e->is_string()) error = e->get_string();
+      first_rejected_.emplace_back(lines_, std::move(error));
+    }
     auto it = std::find_if(counts_.begin(), counts_.end(), [&](const auto& c) { return c.first == word; });
     if (it == counts_.end()) counts_.emplace_back(std::string(word), 1);
     else ++it->second;
@@ -154,10 +168,52 @@ std::function<void(std::size_t, std::string&)> BatchExtras::too_long(std::functi
   };
 }
 
-int BatchExtras::finish(const std::string& command, int status, bool quiet) {
+std::vector<std::size_t> line_numbers_of_records(const std::string& path, std::size_t max_line_bytes,
+                                                 const std::vector<std::size_t>& records) {
+  std::vector<std::size_t> out(records.size(), 0);
+  if (records.empty()) return out;
+  std::ifstream f(path, std::ios::binary);
+  std::string raw;
+  std::size_t line = 0, record = 0, k = 0;
+  bool first = true;
+  while (k < records.size() && std::getline(f, raw)) {
+    ++line;
+    std::string_view v(raw);
+    std::uint64_t length = 0;
+    const bool counted = detail::frame_line(v, raw.size(), first, max_line_bytes, length) != detail::Framed::blank;
+    first = false;
+    if (!counted) continue;
+    ++record;
+    while (k < records.size() && records[k] == record) out[k++] = line;
+  }
+  return out;
+}
+
+int BatchExtras::finish(const std::string& command, int status, bool quiet, const std::string& input,
+                        std::size_t max_line_bytes) {
   if (status == 141) return status;  // a closed pipe: nobody is reading, say nothing
   if (!tally_) return status;
-  if (summary_ || (!quiet && isatty(2))) std::cerr << "gridroute " << command << ": " << tally_->summary() << "\n";
+  if (summary_ || (!quiet && isatty(2))) {
+    std::cerr << "gridroute " << command << ": " << tally_->summary() << "\n";
+    // Where the first rejected lines are, as FILE:LINE (a pipe's lines by their record's number).
+    const auto& shown = tally_->first_rejected();
+    std::vector<std::size_t> records;
+    for (const auto& [r, e] : shown) records.push_back(r);
+    struct stat st;
+    const bool file = input != "-" && ::stat(input.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+    const std::vector<std::size_t> lines =
+        file ? line_numbers_of_records(input, max_line_bytes, records) : std::vector<std::size_t>(records.size(), 0);
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+      Diagnostic d;  // FILE:LINE: message, with control characters written out
+      d.file = input == "-" ? "standard input" : input;
+      d.line = static_cast<int>(std::min<std::size_t>(lines[i], INT_MAX));
+      d.message = lines[i] > 0 ? "rejected: " + shown[i].second
+                               : "record " + std::to_string(shown[i].first) + " rejected: " + shown[i].second;
+      std::cerr << "gridroute " << command << ": " << d.to_string() << "\n";
+    }
+    if (tally_->rejected() > shown.size())
+      std::cerr << "gridroute " << command << ": ... and " << tally_->rejected() - shown.size() << " more rejected\n";
+  }
   if (status == 0 && fail_on_rejected_ && tally_->rejected() > 0) return kExitRejected;
   return status;
 }

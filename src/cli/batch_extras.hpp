@@ -29,12 +29,21 @@ class Tally {
   // e.g. "24 lines: 20 routed, 1 unrouted, 3 rejected"; for escalate the actions that occurred, in the
   // order of the contract.
   std::string summary() const;
+  // The first rejected records (at most kShown): their number among the records (1-based) and error.
+  static constexpr std::size_t kShown = 5;
+  const std::vector<std::pair<std::size_t, std::string>>& first_rejected() const { return first_rejected_; }
 
  private:
   bool route_;
   std::size_t lines_ = 0;
   std::vector<std::pair<std::string, std::size_t>> counts_;
+  std::vector<std::pair<std::size_t, std::string>> first_rejected_;
 };
+
+// The line numbers of records (1-based, ascending) in the JSON Lines file `path`, framed as the stream
+// frames it (blank lines get no record); 0 for a record the file does not hold (it was cut meanwhile).
+std::vector<std::size_t> line_numbers_of_records(const std::string& path, std::size_t max_line_bytes,
+                                                 const std::vector<std::size_t>& records);
 
 // Answers a block of platform lines: each is mapped through `map`; the mapped ones are answered by
 // `inner`, in one block; a line the map refuses gets a rejected record in its place.
@@ -72,7 +81,9 @@ class BatchExtras {
   std::function<void(std::size_t, std::string&)> too_long(std::function<void(std::size_t, std::string&)> inner);
   // Prints the summary line (on a terminal unless `quiet`, or always with --summary) and gives the exit
   // status: `status` from the stream, else 4 when --fail-on-rejected and any line was rejected.
-  int finish(const std::string& command, int status, bool quiet);
+  // Under it, the first rejected lines, each as FILE:LINE: error (`input`: the path, or "-").
+  int finish(const std::string& command, int status, bool quiet, const std::string& input = "-",
+             std::size_t max_line_bytes = 0);
 
  private:
   std::string map_path_;

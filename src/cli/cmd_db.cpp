@@ -22,7 +22,7 @@ Creates, when absent, the table of cases
 and the table of events
   gridroute_events(seq bigserial primary key, case_id text not null, at timestamptz not null,
                    bundle text not null, action jsonb not null).
-Tables that exist are left as they are. A case's doc is its case line (SPEC §4 and §6: the issue's
+Tables that exist are left as they are. A case's doc is its case line (SPEC sections 4 and 6: the issue's
 fields, level, level_started_at, responded, reports, status, ...), as 'gridroute escalate' reads it;
 its next_check says when a worker looks at it (NULL: never). docs/platform.md has the whole cycle.
 

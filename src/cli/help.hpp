@@ -105,8 +105,10 @@ level, escalation, respond_by, resolve_by), unrouted (reason) or rejected (error
               answered with a "rejected" record and not parsed
   --threads N decide on N threads (0: one per core; default 1); the output order stays the
               input order
-  --summary   print the summary line on standard error even when it is not a terminal:
+  --summary   print the summary line on standard error even when it is not a terminal,
+              and under it the first five rejected lines with their errors:
                 gridroute route: 10 lines: 8 routed, 0 unrouted, 2 rejected
+                gridroute route: orders.jsonl:8: rejected: missing field 'cell' (...)
   --fail-on-rejected   exit with status 4 when a line was rejected (every line is still answered)
   --quiet     no progress bar, and no summary line unless --summary
 A progress bar is drawn on standard error when it is a terminal; when the decisions are shown on
@@ -136,7 +138,8 @@ suspended, extended_to) and writes one action per line at TIME (RFC 3339 with an
   --threads N decide on N threads (0: one per core; default 1); the output order stays the
               input order
   --summary   print the summary line (the count of each action) on standard error even when it
-              is not a terminal: gridroute escalate: 41 lines: 3 none, 14 hold, ...
+              is not a terminal: gridroute escalate: 41 lines: 3 none, 14 hold, ...; under it
+              the first five rejected lines, as FILE:LINE: rejected: error
   --fail-on-rejected   exit with status 4 when a case was rejected
   --quiet     no progress bar, and no summary line unless --summary
 

@@ -190,7 +190,7 @@ int cmd_batch(Batch kind, const std::vector<std::string>& args) {
         if (route) lines.route_too_long(length, out);
         else lines.escalate_too_long(length, out);
       }));
-  return extras.finish(name, status, quiet);
+  return extras.finish(name, status, quiet, stream.input, stream.max_line_bytes);
 }
 
 int help(const std::vector<std::string>& args) {

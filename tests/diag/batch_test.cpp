@@ -155,9 +155,36 @@ TEST(MapOption, AGbkLineIsRejectedSayingSo) {
 TEST(Summary, RouteCountsRoutedUnroutedAndRejected) {
   CliRun r = cli({"route", "--summary", "--map", kMap, kLanxi.string(), kOrders});
   EXPECT_EQ(r.code, 0);
-  EXPECT_EQ(r.err, "gridroute route: 10 lines: 8 routed, 0 unrouted, 2 rejected\n");
+  EXPECT_EQ(r.err, "gridroute route: 10 lines: 8 routed, 0 unrouted, 2 rejected\n"
+                   "gridroute route: " + std::string(kOrders) + ":7: rejected: field 'eventType': \"噪音扰民\" is not in table "
+                   "\"event_types\" of " + std::string(kMap) + "\n"
+                   "gridroute route: " + std::string(kOrders) + ":8: rejected: field 'gridCode' is missing (mapped to 'cell')\n");
   CliRun one = cli({"route", "--summary", kLanxi.string()}, kByHand[0] + "\n\n");
   EXPECT_EQ(one.err, "gridroute route: 1 line: 1 routed, 0 unrouted, 0 rejected\n");
+}
+
+// Under the summary, the first rejected lines by FILE:LINE (blank lines counted, as an editor counts them)
+// with their error, then how many more; from standard input, by their record's number.
+TEST(Summary, NamesTheFirstRejectedLines) {
+  const fs::path in = scratch() / "mostly-bad.jsonl";
+  std::string text = kByHand[0] + "\n\n   \n";
+  for (int i = 0; i < 7; ++i) text += "{\"id\": \"B" + std::to_string(i) + "\", \"category\": \"no.such\"}\n";
+  text += "{broken\n";
+  write_text(in, text);
+  CliRun r = cli({"route", "--summary", kLanxi.string(), in.string()});
+  EXPECT_EQ(r.code, 0);
+  const std::string head = "gridroute route: " + in.string();
+  EXPECT_EQ(r.err, "gridroute route: 9 lines: 1 routed, 0 unrouted, 8 rejected\n" + head +
+                       ":4: rejected: missing field 'cell' (or 'location': [longitude, latitude])\n" + head +
+                       ":5: rejected: missing field 'cell' (or 'location': [longitude, latitude])\n" + head +
+                       ":6: rejected: missing field 'cell' (or 'location': [longitude, latitude])\n" + head +
+                       ":7: rejected: missing field 'cell' (or 'location': [longitude, latitude])\n" + head +
+                       ":8: rejected: missing field 'cell' (or 'location': [longitude, latitude])\n"
+                       "gridroute route: ... and 3 more rejected\n");
+  CliRun piped = cli({"route", "--summary", kLanxi.string()}, "\n" + kByHand[0] + "\n{broken\n");
+  EXPECT_EQ(piped.err, "gridroute route: 2 lines: 1 routed, 0 unrouted, 1 rejected\n"
+                       "gridroute route: standard input: record 2 rejected: invalid JSON: syntax error at column 2 (a name "
+                       "without double quotes)\n");
 }
 
 TEST(Summary, EscalateCountsTheActionsThatOccurred) {
@@ -172,7 +199,9 @@ TEST(Summary, EscalateCountsTheActionsThatOccurred) {
   bool first = true;
   for (const char* a : {"none", "hold", "escalate", "reopen", "overdue", "redispatch", "dispute", "suspended", "rejected"})
     if (n[a]) want += (first ? ": " : ", ") + std::to_string(n[a]) + " " + a, first = false;
-  EXPECT_EQ(r.err, want + "\n");
+  // The summary line first; the rejected lines under it.
+  EXPECT_EQ(r.err.substr(0, r.err.find('\n') + 1), want + "\n");
+  EXPECT_NE(r.err.find("cases.jsonl:38: rejected: missing field 'reports'\n"), std::string::npos) << r.err;
 }
 
 TEST(FailOnRejected, ExitsWith4WhenALineWasRejectedAndStillAnswersEveryLine) {
@@ -188,7 +217,10 @@ TEST(FailOnRejected, ExitsWith4WhenALineWasRejectedAndStillAnswersEveryLine) {
   CliRun longline = cli({"route", "--fail-on-rejected", "--max-line-bytes", "100", "--summary", kLanxi.string()},
                         kByHand[0] + "\n");
   EXPECT_EQ(longline.code, 4);
-  EXPECT_EQ(longline.err, "gridroute route: 1 line: 0 routed, 0 unrouted, 1 rejected\n");
+  EXPECT_EQ(longline.err, "gridroute route: 1 line: 0 routed, 0 unrouted, 1 rejected\n"
+                         "gridroute route: standard input: record 1 rejected: the line is " +
+                             std::to_string(kByHand[0].size()) +
+                             " bytes, over the limit of 100 bytes per line (--max-line-bytes)\n");
 }
 
 // ---- a closed pipe
