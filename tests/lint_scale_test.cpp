@@ -33,7 +33,8 @@ std::set<std::string> never_win(const gridroute::Snapshot& s) {
 }
 
 // The definition, pair by pair: a candidate is blocked in a list when an earlier candidate without a
-// condition has a scope that contains its scope and a route that resolves there; a rule can never win
+// condition has a scope that contains its scope and a route that resolves there, or when such earlier
+// candidates together route by every role key of its route; a rule can never win
 // when it is blocked in every list it is in (every declared category, or without a taxonomy every code
 // that may come: those the rules name, codes below them, and codes nobody names).
 std::set<std::string> never_win_pairwise(const Index& s) {
@@ -47,11 +48,16 @@ std::set<std::string> never_win_pairwise(const Index& s) {
       const CompiledRule& r = s.rules[cands[i].rule];
       seen[cands[i].rule] = 1;
       bool blocked = false;
+      std::set<gridroute::RoleKeyId> earlier;  // the route keys of the earlier unconditional rules over it
       for (std::size_t j = 0; j < i && !blocked; ++j) {
         const CompiledRule& w = s.rules[cands[j].rule];
         if (w.when >= 0 || !s.is_ancestor_or_self(w.scope, r.scope)) continue;
         for (auto k : w.route) blocked = blocked || static_cast<bool>(s.resolve(k, r.scope));
+        earlier.insert(w.route.begin(), w.route.end());
       }
+      // Or every key of its route is routed by one of them: wherever it finds a handler, they do first.
+      if (!blocked && std::all_of(r.route.begin(), r.route.end(), [&](auto k) { return earlier.count(k) > 0; }))
+        blocked = true;
       if (!blocked) can_win[cands[i].rule] = 1;
     }
   };

@@ -14,6 +14,7 @@
 #include "base/calendar.hpp"
 #include "base/strings.hpp"
 #include "compile/candidates.hpp"
+#include "compile/order.hpp"
 #include "lint/lint.hpp"
 
 namespace gridroute::detail {
@@ -356,13 +357,17 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
     }
   }
 
-  // ---- shadowed rules: for every category the rule matches, an earlier unconditional rule whose scope
-  // contains the rule's scope and whose route resolves there always wins first.
+  // ---- shadowed rules: for every category the rule matches, earlier unconditional rules whose scopes
+  // contain the rule's scope win first wherever the rule could: one of them resolves at the rule's scope
+  // (so in every cell below it), or together their routes hold every role key of the rule's route (where
+  // the rule finds a handler, they find the same one first).
   // Each distinct candidate list is walked once, in winning order. The earlier unconditional candidates
   // are kept as the union of their route keys per scope, so a candidate costs the depth of its scope and
   // those keys, not every candidate before it (that was cubic in the rules of a category).
   {
     std::vector<std::uint8_t> can_win(s.rules.size(), 0), seen(s.rules.size(), 0);
+    std::vector<Candidate> blocked_by(s.rules.size(), Candidate{kNone, 0, 0, 0, 0});
+    std::vector<Candidate> blocked_cand(s.rules.size(), Candidate{kNone, 0, 0, 0, 0});
     std::vector<DistinctList> lists;
     std::vector<std::string> unnamed;  // codes of the lists without a taxonomy (below), which they view
     std::size_t entries = 0;
@@ -404,8 +409,9 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
     }
     std::size_t steps = entries;
     bool over = entries > kShadowBudget;
-    // Per scope: the route keys of the earlier unconditional candidates there.
-    absl::flat_hash_map<UnitId, std::vector<RoleKeyId>> keys_at;
+    // Per scope: the route keys of the earlier unconditional candidates there, each with the first
+    // candidate that has it.
+    absl::flat_hash_map<UnitId, std::vector<std::pair<RoleKeyId, Candidate>>> keys_at;
     std::vector<Candidate> scratch;
     for (std::size_t l = 0; l < lists.size() && !over; ++l) {
       std::span<const Candidate> cands;
@@ -415,25 +421,40 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
         seen[cand.rule] = 1;
         if (!can_win[cand.rule]) {
           bool blocked = false;
+          Candidate by{kNone, 0, 0, 0, 0};
+          // Which of the rule's route keys an earlier rule also routes by (a rule of more than 64 route
+          // references is only checked the first way).
+          std::uint64_t held = 0;
+          const std::size_t nkeys = r.route.size();
           for (UnitId u = r.scope; !keys_at.empty() && u != kNone && !blocked; u = s.hot[u].parent) {
             ++steps;
             auto it = keys_at.find(u);
             if (it == keys_at.end()) continue;
-            for (RoleKeyId k : it->second) {
+            for (const auto& [k, e] : it->second) {
               ++steps;
               if (resolves_below(k, r.scope)) {
                 blocked = true;
+                by = e;
                 break;
               }
+              for (std::size_t i = 0; i < nkeys && i < 64; ++i)
+                if (r.route[i] == k && !(held >> i & 1)) {
+                  held |= std::uint64_t{1} << i;
+                  if (by.rule == kNone) by = e;
+                }
             }
           }
+          if (!blocked && nkeys > 0 && nkeys <= 64 && held == (nkeys == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << nkeys) - 1))
+            blocked = true;
           if (!blocked) can_win[cand.rule] = 1;
+          else if (blocked_by[cand.rule].rule == kNone) blocked_by[cand.rule] = by, blocked_cand[cand.rule] = cand;
         }
         if (r.when < 0) {
-          std::vector<RoleKeyId>& keys = keys_at[r.scope];
+          std::vector<std::pair<RoleKeyId, Candidate>>& keys = keys_at[r.scope];
           for (RoleKeyId k : r.route) {
             steps += keys.size();
-            if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+            if (std::find_if(keys.begin(), keys.end(), [&](const auto& e) { return e.first == k; }) == keys.end())
+              keys.emplace_back(k, cand);
           }
         }
         if (steps > kShadowBudget) {
@@ -453,9 +474,23 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
     Capped shadowed(out, max_per_kind);
     for (std::size_t r = 0; r < s.rules.size() && !over; ++r) {
       if (!seen[r] || can_win[r] || !shadowed.take()) continue;
+      // The first rule found ahead of it, and why that one comes first.
+      const Candidate& by = blocked_by[r];
+      std::string ahead;
+      if (by.rule != kNone) {
+        OrderBy order = OrderBy::same;
+        wins_over(s, by, blocked_cand[r], &order);
+        ahead = cat(" (here rule '", s.rules[by.rule].id, "', first by ",
+                    order == OrderBy::priority      ? "its higher priority"
+                    : order == OrderBy::scope_depth ? "its deeper scope"
+                    : order == OrderBy::specificity ? "its more specific category pattern"
+                                                    : "its place earlier in rules.json",
+                    ")");
+      }
       out.push_back(warn(s, cat("/rules/", r),
-                         cat("rule '", s.rules[r].id, "' can never win: for each of its categories an earlier "
-                                      "rule without a condition covers its scope and always has a handler")));
+                         cat("rule '", s.rules[r].id, "' can never win: for each of its categories a rule that comes "
+                             "first", ahead, ", without a condition and over its scope, finds a handler wherever it "
+                             "would; raise its priority or narrow the other rule to change that")));
     }
     shadowed.close(warn(s, "/rules", ""), "rules that can never win");
     // Rules none of whose route references resolve anywhere.

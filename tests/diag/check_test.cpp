@@ -589,6 +589,34 @@ TEST(LintConditions, AWindowFromTheDaysEndRoundToItsStartIsWarnedAbout) {
 
 // ---- escalation levels that resolve for no cell (SPEC §3.5)
 
+// A copy of a rule (its route resolves in every cell, though not at its scope: the councils serve the
+// communities) never wins, and a rule behind one of higher priority; each finding names the rule that
+// comes first and why.
+TEST(LintShadow, ACopyOfARuleAndARuleBehindAHigherPriorityNameTheRuleAhead) {
+  Bundle b;
+  b.edit("rules.json", R"({"id": "waste", "categories": ["waste.dump"], "route": ["resident_council"]})",
+         R"({"id": "waste", "categories": ["waste.dump"], "route": ["resident_council"]},
+    {"id": "waste-copy", "categories": ["waste.dump"], "route": ["resident_council"]},
+    {"id": "loud-low", "priority": -1, "categories": ["noise.loud"], "route": ["enforcement_squad"]},
+    {"id": "waste-either", "categories": ["waste.*"], "route": ["property_manager", "resident_council"]})");
+  CliRun r = cli({"check", "."}, "", b.write("shadow-named"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  const auto found = lines_with(r.out, "can never win");
+  ASSERT_EQ(found.size(), 2u) << r.out;
+  EXPECT_NE(found[0].find("/rules/2: warning: rule 'waste-copy' can never win: for each of its categories a rule that "
+                          "comes first (here rule 'waste', first by its place earlier in rules.json), without a "
+                          "condition and over its scope, finds a handler wherever it would"),
+            std::string::npos)
+      << found[0];
+  EXPECT_NE(found[1].find("rule 'loud-low' can never win: for each of its categories a rule that comes first (here "
+                          "rule 'loud', first by its higher priority)"),
+            std::string::npos)
+      << found[1];
+  // A rule with a role the rules ahead do not route by is not reported (it would win where a property
+  // manager served).
+  EXPECT_EQ(r.out.find("'waste-either' can never win"), std::string::npos) << r.out;
+}
+
 TEST(LintLevels, ALevelWhoseHandlersAllServeBelowWhereItStartsIsWarnedAbout) {
   Bundle b;
   b.edit("jurisdiction.json", R"({"id": "squad", "role": "enforcement_squad", "serves": ["town"]})",
