@@ -765,7 +765,7 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
   }
 
   // ---- calendars whose working time runs out, and make-up days that change nothing
-  Capped run_out(out, max_per_kind), idle_days(out, max_per_kind);
+  Capped run_out(out, max_per_kind), idle_days(out, max_per_kind), both_lists(out, max_per_kind);
   for (std::size_t c = 0; c < s.calendars.size(); ++c) {
     const Calendar& cal = s.calendars[c];
     if (cal.id() == "(always)" && static_cast<CalendarId>(c) == s.default_calendar) continue;  // built in
@@ -783,6 +783,13 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
     const std::vector<absl::CivilDay> holidays = cal.holidays();
     for (std::size_t k = 0; k < workdays.size(); ++k) {
       const absl::CivilDay d = workdays[k];
+      // In both lists: worked (SPEC §3.4: a date in workdays is a working day), which a holiday copied
+      // into the wrong list, or a make-up day copied into the holidays, makes silently.
+      if (std::binary_search(holidays.begin(), holidays.end(), d) && both_lists.take())
+        out.push_back(warn(s, cat("/calendars/", c, "/workdays"),
+                           cat("calendar '", cal.id(), "': ", absl::FormatCivilTime(d),
+                               " is in both its holidays and its workdays, so it is worked (a date in workdays "
+                               "always is); take it out of the list it does not belong to")));
       const int iso = static_cast<int>(absl::GetWeekday(d)) + 1;  // absl: Monday is 0
       if (std::find(weekdays.begin(), weekdays.end(), iso) == weekdays.end()) continue;
       if (std::binary_search(holidays.begin(), holidays.end(), d) || !idle_days.take()) continue;
@@ -794,6 +801,7 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
   }
   run_out.close(warn(s, "/calendars", ""), "calendars that work on no weekday");
   idle_days.close(warn(s, "/calendars", ""), "make-up days that change nothing");
+  both_lists.close(warn(s, "/calendars", ""), "dates in both holidays and workdays");
 
   // ---- severity_skip without a declared number to read: undeclared attributes are ignored (SPEC §4)
   {

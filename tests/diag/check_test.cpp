@@ -365,6 +365,21 @@ TEST(LintCalendars, WorkingTimeThatRunsOutAndMakeUpDaysThatChangeNothing) {
   EXPECT_NE(r.out.find("/calendars/1/workdays: warning: calendar 'week': make-up day 2026-09-30 is a working weekday "
                        "already"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("2026-09-27 is a working"), std::string::npos) << r.out;  // a Sunday
+  EXPECT_EQ(r.out.find("in both its holidays"), std::string::npos) << r.out;
+  // A holiday copied into the make-up days (a Thursday and a Saturday): worked, and said so.
+  b.edit("rules.json", R"("workdays": ["2026-09-27", "2026-09-30"], "holidays": ["2026-10-01"]})",
+         R"("workdays": ["2026-10-01", "2026-10-03"], "holidays": ["2026-10-01", "2026-10-02", "2026-10-03"]})");
+  r = cli({"check", "."}, "", b.write("calendars-both"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(lines_with(r.out, "in both its holidays"),
+            (std::vector<std::string>{
+                "./rules.json:6:92: /calendars/1/workdays: warning: calendar 'week': 2026-10-01 is in both its holidays "
+                "and its workdays, so it is worked (a date in workdays always is); take it out of the list it does not "
+                "belong to",
+                "./rules.json:6:92: /calendars/1/workdays: warning: calendar 'week': 2026-10-03 is in both its holidays "
+                "and its workdays, so it is worked (a date in workdays always is); take it out of the list it does not "
+                "belong to"}))
+      << r.out;
 }
 
 // A working duration whose deadline falls past the 11000 days a count looks ahead is written null and
@@ -406,14 +421,6 @@ TEST(LintConditions, AnEmptyLocalTimeWindowIsWarnedAbout) {
 
 namespace diag_test {
 namespace {
-
-// The lines of `out` that hold `text`.
-std::vector<std::string> lines_with(const std::string& out, const std::string& text) {
-  std::vector<std::string> found;
-  for (const std::string& line : lines_of(out))
-    if (line.find(text) != std::string::npos) found.push_back(line);
-  return found;
-}
 
 // ---- policies used through defaults.escalation (SPEC §3.5, §6.4)
 

@@ -78,6 +78,14 @@ inline const std::string kRules = R"({
 }
 )";
 
+// The lines of `out` that hold `text`.
+inline std::vector<std::string> lines_with(const std::string& out, const std::string& text) {
+  std::vector<std::string> found;
+  for (const std::string& line : lines_of(out))
+    if (line.find(text) != std::string::npos) found.push_back(line);
+  return found;
+}
+
 struct Bundle {
   std::map<std::string, std::string> files{{"jurisdiction.json", kJurisdiction}, {"rules.json", kRules}};
 
