@@ -57,19 +57,23 @@ void place_sources(Index& s, const BundleReader& reader) {
   for (std::size_t h = 0; h < m.handler_line.size() && m.handler_line[h] == 0; ++h) jpointers.push_back(cat("/handlers/", h));
   locate_into(reader.file_text(FileId::jurisdiction), std::move(jpointers),
               m.at[static_cast<std::size_t>(FileId::jurisdiction)]);
-  // rules.json: what lint names — categories, rules and their routes, policies and their levels' routes,
-  // conditions.
+  // rules.json: what lint names — categories, rules and their routes and assists, policies and their
+  // levels' routes and assists, conditions.
   std::vector<std::string> rpointers{"/categories", "/defaults/fallback"};
   for (std::size_t c = 0; c < s.categories.size(); ++c) rpointers.push_back(cat("/categories/", c));
   for (std::size_t r = 0; r < s.rules.size(); ++r) {
     rpointers.push_back(cat("/rules/", r));
     rpointers.push_back(cat("/rules/", r, "/route"));
+    if (!s.rules[r].assist.empty()) rpointers.push_back(cat("/rules/", r, "/assist"));
   }
   for (std::size_t p = 0; p < s.policies.size(); ++p) {
     rpointers.push_back(cat("/escalation_policies/", p));
     if (s.policies[p].has_skip) rpointers.push_back(cat("/escalation_policies/", p, "/severity_skip"));
-    for (std::size_t l = 1; l < s.policies[p].levels.size(); ++l)
+    for (std::size_t l = 1; l < s.policies[p].levels.size(); ++l) {
       rpointers.push_back(cat("/escalation_policies/", p, "/levels/", l, "/route"));
+      if (!s.policies[p].levels[l].assist.empty())
+        rpointers.push_back(cat("/escalation_policies/", p, "/levels/", l, "/assist"));
+    }
   }
   for (std::size_t c = 0; c < s.calendars.size(); ++c) {
     rpointers.push_back(cat("/calendars/", c, "/weekdays"));

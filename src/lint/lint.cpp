@@ -13,6 +13,7 @@
 #include "absl/time/civil_time.h"
 #include "base/calendar.hpp"
 #include "base/strings.hpp"
+#include "base/suggest.hpp"
 #include "compile/candidates.hpp"
 #include "compile/order.hpp"
 #include "lint/lint.hpp"
@@ -497,15 +498,99 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
     std::vector<bool> has(s.role_keys.size(), false);
     for (RoleKeyId k : s.handler_role)
       if (k != kNone) has[k] = true;
-    Capped unroutable(out, max_per_kind);
+    // The role keys that handlers have, by label, for "did you mean" (a department misspelt).
+    std::vector<std::string> held_labels;
+    for (std::size_t k = 0; k < s.role_keys.size(); ++k)
+      if (has[k]) held_labels.push_back(s.role_key_label(static_cast<RoleKeyId>(k)));
+    // " (did you mean ...?)" for a key no handler has: among the departments of its role that handlers
+    // have, else among the roles.
+    auto near_key = [&](RoleKeyId k) {
+      const RoleKey& key = s.role_keys[static_cast<std::size_t>(k)];
+      std::vector<std::string> near;
+      for (std::size_t j = 0; j < s.role_keys.size(); ++j) {
+        const RoleKey& o = s.role_keys[j];
+        if (!has[j]) continue;
+        if (key.department >= 0 && o.role == key.role && o.department >= 0)
+          near.push_back(s.department_names[static_cast<std::size_t>(o.department)]);
+      }
+      if (key.department >= 0 && !near.empty()) {
+        const std::string hint = did_you_mean(s.department_names[static_cast<std::size_t>(key.department)], near);
+        return hint.empty() ? hint : cat(hint.substr(0, hint.find("did you mean ") + 13), "department ", hint.substr(hint.find("did you mean ") + 13));
+      }
+      return did_you_mean(s.role_key_label(k), held_labels);
+    };
+    auto labels = [&](const std::vector<RoleKeyId>& keys) {
+      std::string t;
+      for (RoleKeyId k : keys) append(t, t.empty() ? "" : ", ", s.role_key_label(k));
+      return t;
+    };
+    // Per role key, the tour positions of the units its handlers serve (sorted): a handler serves in a
+    // rule's scope when one of them falls in the scope's interval.
+    std::vector<std::vector<std::int32_t>> served_tins(s.role_keys.size());
+    for (std::size_t h = 0; h < s.handler_role.size(); ++h) {
+      const RoleKeyId k = s.handler_role[h];
+      if (k == kNone) continue;
+      for (UnitId u : s.serves_of(static_cast<HandlerId>(h))) served_tins[static_cast<std::size_t>(k)].push_back(s.hot[u].tin);
+    }
+    for (auto& v : served_tins) std::sort(v.begin(), v.end());
+    auto serves_in = [&](RoleKeyId k, UnitId scope) {
+      const auto& v = served_tins[static_cast<std::size_t>(k)];
+      auto it = std::lower_bound(v.begin(), v.end(), s.hot[scope].tin);
+      return it != v.end() && *it < s.hot[scope].tout;
+    };
+    Capped unroutable(out, max_per_kind), unheld(out, max_per_kind);
+    std::vector<bool> flagged(s.rules.size(), false);
     for (std::size_t r = 0; r < s.rules.size(); ++r) {
-      bool any = false;
-      for (RoleKeyId k : s.rules[r].route) any = any || has[k];
-      if (!any && unroutable.take())
+      const CompiledRule& rule = s.rules[r];
+      bool any = false, here = false;
+      for (RoleKeyId k : rule.route) {
+        any = any || has[k];
+        here = here || (has[k] && (s.resolve(k, rule.scope) || serves_in(k, rule.scope)));
+      }
+      if (here) continue;
+      flagged[r] = true;
+      if (!unroutable.take()) continue;
+      if (!any) {
+        std::string hint;
+        if (rule.route.size() == 1) hint = near_key(rule.route[0]);
         out.push_back(warn(s, cat("/rules/", r, "/route"),
-                           cat("rule '", s.rules[r].id, "' can never route: no handler has any of its roles")));
+                           cat("rule '", rule.id, "' can never route: no handler has any of its roles (",
+                               labels(rule.route), ")", hint)));
+      } else {
+        out.push_back(warn(s, cat("/rules/", r, "/route"),
+                           cat("rule '", rule.id, "' can never route in its scope '", s.unit_id(rule.scope),
+                               "': no handler of its roles (", labels(rule.route), ") serves that unit, a unit above "
+                               "it or a unit in it")));
+      }
     }
     unroutable.close(warn(s, "/rules", ""), "rules that can never route");
+    // A reference no handler has, among others that resolve (a misspelt department or role): it is passed
+    // over on every issue.
+    auto unheld_refs = [&](const std::vector<RoleKeyId>& keys, const std::string& where, const std::string& what) {
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (has[keys[i]] || !unheld.take()) continue;
+        const std::string label = s.role_key_label(keys[i]);
+        // At the list (the positions kept are the lists'), naming the reference by its place in it.
+        out.push_back(warn(s, where,
+                           cat(what, ": no handler has the role '", label, "' (reference ", i + 1,
+                               "), so it never resolves", near_key(keys[i]))));
+      }
+    };
+    for (std::size_t r = 0; r < s.rules.size(); ++r) {
+      if (!flagged[r]) unheld_refs(s.rules[r].route, cat("/rules/", r, "/route"), cat("rule '", s.rules[r].id, "', route"));
+      unheld_refs(s.rules[r].assist, cat("/rules/", r, "/assist"), cat("rule '", s.rules[r].id, "', assist"));
+    }
+    for (std::size_t p = 0; p < s.policies.size(); ++p)
+      for (std::size_t l = 1; l < s.policies[p].levels.size(); ++l) {
+        const CompiledLevel& lv = s.policies[p].levels[l];
+        bool any = false;
+        for (RoleKeyId k : lv.route) any = any || has[k];
+        const std::string at = cat("/escalation_policies/", p, "/levels/", l);
+        const std::string what = cat("level \"", lv.name, "\" of policy '", s.policies[p].id, "'");
+        if (any) unheld_refs(lv.route, at + "/route", what + ", route");  // none at all: said below
+        unheld_refs(lv.assist, at + "/assist", what + ", assist");
+      }
+    unheld.close(warn(s, "/rules", ""), "references that no handler has");
     // Escalation levels that resolve for no cell, passed over for every cell (SPEC §3.5): no handler has
     // any of their roles, or their handlers all serve below the units where the level starts.
     Capped never(out, max_per_kind);

@@ -624,6 +624,37 @@ TEST(LintShadow, ACopyOfARuleAndARuleBehindAHigherPriorityNameTheRuleAhead) {
   EXPECT_EQ(r.out.find("'waste-either' can never win"), std::string::npos) << r.out;
 }
 
+// A rule whose roles are had only outside its scope never routes there; a reference no handler has (a
+// misspelt department) is passed over on every issue, and the nearest department handlers have is named.
+TEST(LintRoutes, ARuleWithNoHandlerInItsScopeAndAReferenceNoHandlerHas) {
+  Bundle b;
+  b.edit("jurisdiction.json", R"({"id": "squad", "role": "enforcement_squad", "serves": ["town"]})",
+         R"({"id": "squad", "role": "enforcement_squad", "serves": ["town"]},
+    {"id": "pm-c1", "role": "property_manager", "serves": ["c1-a"]},
+    {"id": "dept-fire", "role": "partner_department", "department": "fire", "serves": ["town"]})")
+      .edit("rules.json", R"({"id": "waste", "categories": ["waste.dump"], "route": ["resident_council"]})",
+            R"({"id": "waste", "categories": ["waste.dump"], "route": ["resident_council"]},
+    {"id": "c2-estate", "scope": "c2", "categories": ["waste.dump"], "route": ["property_manager"]},
+    {"id": "c1-estate", "scope": "c1", "categories": ["waste.dump"], "route": ["property_manager"]},
+    {"id": "fire", "priority": 5, "categories": ["noise.loud"], "when": {"attr": "severity", "ge": 4},
+     "route": ["resident_council", {"role": "partner_department", "department": "fyre"}],
+     "assist": [{"role": "partner_department", "department": "fyre"}]})");
+  CliRun r = cli({"check", "."}, "", b.write("routes"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(lines_with(r.out, "never route"),
+            std::vector<std::string>{"./rules.json:10:79: /rules/2/route: warning: rule 'c2-estate' can never route in "
+                                     "its scope 'c2': no handler of its roles (property_manager) serves that unit, a "
+                                     "unit above it or a unit in it"})
+      << r.out;
+  EXPECT_EQ(lines_with(r.out, "never resolves"),
+            (std::vector<std::string>{
+                "./rules.json:13:15: /rules/4/route: warning: rule 'fire', route: no handler has the role "
+                "'partner_department/fyre' (reference 2), so it never resolves (did you mean department \"fire\"?)",
+                "./rules.json:14:16: /rules/4/assist: warning: rule 'fire', assist: no handler has the role "
+                "'partner_department/fyre' (reference 1), so it never resolves (did you mean department \"fire\"?)"}))
+      << r.out;
+}
+
 TEST(LintLevels, ALevelWhoseHandlersAllServeBelowWhereItStartsIsWarnedAbout) {
   Bundle b;
   b.edit("jurisdiction.json", R"({"id": "squad", "role": "enforcement_squad", "serves": ["town"]})",
