@@ -779,3 +779,20 @@ TEST(FastPaths, InPlaceIdComparisonAgreesWithEquality) {
 }
 
 }  // namespace
+
+namespace {
+
+// A table with no empty slot (the slots of a compiled file overwritten while it was open, or crafted):
+// a lookup probes each slot once and finds nothing, instead of going round for ever.
+TEST(RouteIndex, ALookupInATableWithNoEmptySlotEnds) {
+  const std::string id = "no-such-unit";
+  const std::uint64_t h = gridroute::detail::UnitIndex::hash(id);
+  std::vector<std::uint64_t> slots(64);  // every tag other than the id's
+  for (std::size_t i = 0; i < slots.size(); ++i) slots[i] = ((h >> 32) + 1 + i) << 32 | i;
+  gridroute::detail::UnitIndex ix;
+  ix.borrow(slots.data(), slots.size());
+  EXPECT_EQ(ix.find(id, h, [](std::int32_t) { return std::string_view("other"); }), -1);
+  EXPECT_EQ(ix.first_match(h), -1);
+}
+
+}  // namespace

@@ -81,10 +81,12 @@ class UnitIndex {
       }
     }
   }
+  // Lookups probe at most every slot once: a table is never full, but the slots of a compiled file that
+  // was overwritten in place while open (docs/cli.md) can be anything, and must not loop.
   template <class IdOf>
   std::int32_t find(std::string_view id, std::uint64_t h, IdOf&& id_of) const {
     if (slots_.empty()) return -1;
-    for (std::size_t i = home(h);; i = next(i)) {
+    for (std::size_t i = home(h), n = slots_.size(); n > 0; i = next(i), --n) {
       const std::uint64_t v = slots_[i];
       if (v == kEmpty) return -1;
       if ((v & kTagMask) == (h & kTagMask)) {
@@ -92,15 +94,17 @@ class UnitIndex {
         if (same_text(id_of(u), id)) return u;
       }
     }
+    return -1;
   }
   // The first unit whose slot matches the hash (without comparing ids), for prefetching; -1 if none.
   std::int32_t first_match(std::uint64_t h) const noexcept {
     if (slots_.empty()) return -1;
-    for (std::size_t i = home(h);; i = next(i)) {
+    for (std::size_t i = home(h), n = slots_.size(); n > 0; i = next(i), --n) {
       const std::uint64_t v = slots_[i];
       if (v == kEmpty) return -1;
       if ((v & kTagMask) == (h & kTagMask)) return static_cast<std::int32_t>(static_cast<std::uint32_t>(v));
     }
+    return -1;
   }
   const void* slot_address(std::uint64_t h) const noexcept {
     return slots_.empty() ? nullptr : slots_.data() + home(h);
