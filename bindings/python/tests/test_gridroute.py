@@ -114,7 +114,9 @@ def lanxi_sources(**changes):
 
 # The demo bundle's loudspeaker-minor rule shows on purpose that `ne` is false on a missing attribute
 # (its README: L04), and check() warns about it; any other finding in a golden bundle is a regression.
-INTENDED_FINDINGS = {"lanxi": ["/rules/2/when/all/1"]}
+# lanxi's loudspeaker-minor shows `ne` on a missing attribute (its README: L04); shuangcheng's drainage rule
+# names a water department that no handler is (its README: "no water department anywhere").
+INTENDED_FINDINGS = {"lanxi": ["/rules/2/when/all/1"], "shuangcheng": ["/rules/25/route"]}
 
 
 class GoldenTest(unittest.TestCase):
