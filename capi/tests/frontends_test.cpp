@@ -172,7 +172,7 @@ std::vector<Case> cases() {
   v.push_back(Case{.name = "at missing", .at = std::nullopt, .at_json = "", .expected = "missing field 'at'"});
   v.push_back(Case{.name = "severity not finite", .at = kAt, .at_json = "\"2025-11-20T09:15:00+08:00\"",
                    .severity = std::numeric_limits<double>::infinity(), .severity_json = "1e400",
-                   .expected = "attribute 'severity' must be a finite number (within double range)"});
+                   .expected = "attribute 'severity' must be a finite number (within double range), got Infinity"});
   v.push_back(Case{.name = "category not UTF-8", .at = kAt, .at_json = "\"2025-11-20T09:15:00+08:00\"",
                    .category = "street.\xC3", .expected = "invalid UTF-8 in field 'category'"});
   Case kase{.name = "", .at = kAt, .at_json = "\"2025-11-20T09:15:00+08:00\"", .is_case = true};

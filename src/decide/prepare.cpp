@@ -75,7 +75,8 @@ bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string
     if (at < 0) continue;
     // NaN and ±Inf (1e400 in JSON) compare in ways no rule means: a declared number must be finite.
     if (value.type == AttrValue::Type::number && !std::isfinite(value.num)) {
-      error = cat("attribute '", name, "' must be a finite number (within double range)");
+      error = cat("attribute '", name, "' must be a finite number (within double range), got ",
+                  std::isnan(value.num) ? "NaN" : value.num > 0 ? "Infinity" : "-Infinity");
       return false;
     }
     if (value.type == AttrValue::Type::number && name == "severity") {
