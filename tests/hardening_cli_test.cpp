@@ -305,3 +305,16 @@ TEST(HardeningCli, RefusedBundleNamesFileLineColumnAndPointer) {
 }
 
 }  // namespace
+
+namespace {
+
+// Standard input that is a directory (`route B - < /tmp`) is said as a path that is one is.
+TEST(HardeningCli, StandardInputThatIsADirectoryIsNamedAsSuch) {
+  TempDir tmp;
+  const RunResult r = run_cli({"route", lanxi().string(), "-"}, tmp.path().string());
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(r.err, "gridroute: cannot read standard input: is a directory\n");
+  EXPECT_TRUE(r.out.empty());
+}
+
+}  // namespace

@@ -167,6 +167,10 @@ int answer_stream(const StreamOptions& options,
     }
   }
   struct stat fst;
+  if (input == "-" && ::fstat(fd, &fst) == 0 && S_ISDIR(fst.st_mode)) {  // `< /tmp`: said as for a path
+    std::cerr << "gridroute: cannot read standard input: is a directory\n";
+    return 3;
+  }
   if (::fstat(fd, &fst) == 0 && S_ISREG(fst.st_mode)) {
     regular = true;
     if (input != "-") total = static_cast<std::int64_t>(fst.st_size);  // for the progress bar
@@ -324,7 +328,8 @@ int answer_stream(const StreamOptions& options,
     const auto got = reader.next(line, length);
     if (got == detail::StreamReader::Got::eof) break;
     if (got == detail::StreamReader::Got::error) {
-      std::cerr << "gridroute: cannot read " << input << ": " << std::strerror(reader.error()) << "\n";
+      std::cerr << "gridroute: cannot read " << (input == "-" ? std::string("standard input") : input) << ": "
+                << std::strerror(reader.error()) << "\n";
       status = 3;
       break;
     }
