@@ -253,7 +253,8 @@ int answer_stream(const StreamOptions& options,
         }
         out.resize(at);
         std::cerr << "gridroute: " << input << " was cut to " << end
-                  << " bytes while it was read: the lines that ended before that are answered, the rest is not\n";
+                  << " bytes while it was read: the lines read before the cut was seen are answered (some may lie "
+                     "past the new end), the rest is not\n";
         status = 3;
         truncated = true;
         return true;
