@@ -285,6 +285,11 @@ std::string render_html(const DiffSummary& s, const std::vector<ReportRow>& rows
          "</span> / <span id=\"n-respond-later\">", s.respond_by.later, "</span></td></tr>");
   append(out, "<tr><th>resolve_by earlier / later</th><td><span id=\"n-resolve-earlier\">", s.resolve_by.earlier,
          "</span> / <span id=\"n-resolve-later\">", s.resolve_by.later, "</span></td></tr>");
+  // A deadline on one side only: the line is routed on that side alone (or one side has no SLA).
+  append(out, "<tr><th>respond_by gone / new</th><td><span id=\"n-respond-gone\">", s.respond_by.vanished,
+         "</span> / <span id=\"n-respond-new\">", s.respond_by.appeared, "</span></td></tr>");
+  append(out, "<tr><th>resolve_by gone / new</th><td><span id=\"n-resolve-gone\">", s.resolve_by.vanished,
+         "</span> / <span id=\"n-resolve-new\">", s.resolve_by.appeared, "</span></td></tr>");
   if (s.cases_given) {
     append(out, "<tr><th>cases compared at ", esc(s.now), "</th><td id=\"n-cases\">", s.cases, "</td></tr>");
     append(out, "<tr><th>cases changed</th><td id=\"n-cases-changed\">", s.cases_changed, "</td></tr>");

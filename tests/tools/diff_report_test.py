@@ -184,6 +184,8 @@ def main():
             d = summary["deadlines"][side + "_by"]
             check(number(page, "n-%s-earlier" % side) == d["earlier"], side + "_by earlier")
             check(number(page, "n-%s-later" % side) == d["later"], side + "_by later")
+            check(number(page, "n-%s-gone" % side) == d["vanished"], side + "_by gone")
+            check(number(page, "n-%s-new" % side) == d["appeared"], side + "_by new")
         for field, count in summary["fields"].items():
             check(number(page, "f-" + field) == count, "field count " + field)
 
