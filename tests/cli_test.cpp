@@ -230,6 +230,12 @@ TEST(Cli, AUsageErrorPointsAtItsCommandsHelp) {
   EXPECT_EQ(cli({"route"}).err, "gridroute: route: missing BUNDLE\nTry 'gridroute route --help'.\n");
   EXPECT_EQ(cli({"version", "x"}).err, "gridroute: version: takes no argument, got 'x'\nTry 'gridroute version --help'.\n");
   EXPECT_EQ(cli({"frobnicate"}).err, "gridroute: unknown command 'frobnicate'\nTry 'gridroute --help'.\n");
+  // A misspelt command is named; coverage and lint are part of check.
+  EXPECT_EQ(cli({"rout"}).err, "gridroute: unknown command 'rout' (did you mean \"route\"?)\nTry 'gridroute --help'.\n");
+  CliRun coverage = cli({"coverage", "."});
+  EXPECT_EQ(coverage.code, 2);
+  EXPECT_NE(coverage.err.find("'gridroute check --coverage' lists every cell and category no rule routes"), std::string::npos)
+      << coverage.err;
 }
 
 // ---------------------------------------------------------------- batches

@@ -18,6 +18,7 @@
 #include "cli/stream.hpp"
 #include "cli/tool_common.hpp"
 #include "cli/tools.hpp"
+#include "base/suggest.hpp"
 #include "gridroute/engine.hpp"
 #include "gridroute/jsonl.hpp"
 
@@ -245,5 +246,11 @@ int main(int argc, char** argv) {
     std::cerr << "gridroute: internal error: " << e.what() << "\n";
     return 70;
   }
-  return usage_error("unknown command '" + cmd + "'");
+  // A misspelt command is named; what sounds like a command of its own but is part of another points there.
+  if (cmd == "coverage" || cmd == "lint")
+    return usage_error("unknown command '" + cmd + "' (lint and coverage are part of 'gridroute check'; "
+                       "'gridroute check --coverage' lists every cell and category no rule routes)");
+  static const std::vector<std::string> kCommands = {"check", "compile", "route", "escalate", "test", "diff",
+                                                     "graph", "db",    "worker", "version", "help"};
+  return usage_error("unknown command '" + cmd + "'" + gridroute::detail::did_you_mean(cmd, kCommands));
 }
