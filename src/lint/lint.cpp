@@ -514,8 +514,9 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
           near.push_back(s.department_names[static_cast<std::size_t>(o.department)]);
       }
       if (key.department >= 0 && !near.empty()) {
-        const std::string hint = did_you_mean(s.department_names[static_cast<std::size_t>(key.department)], near);
-        return hint.empty() ? hint : cat(hint.substr(0, hint.find("did you mean ") + 13), "department ", hint.substr(hint.find("did you mean ") + 13));
+        Suggest sg(s.department_names[static_cast<std::size_t>(key.department)]);
+        sg.consider_all(near);
+        return sg.found() ? cat(" (did you mean department \"", sg.best(), "\"?)") : std::string();
       }
       return did_you_mean(s.role_key_label(k), held_labels);
     };

@@ -339,8 +339,8 @@ class Worker {
     dropped += "}'::text[]";
     id_label_ = absl::StrCat("column ", id, " of ", cases);
     // A row without an id cannot be updated by it: it is never claimed (said once below).
-    const std::string slice = absl::StrCat(" AND c.", id, " IS NOT NULL",
-                                           o_.tables.where.empty() ? "" : absl::StrCat(" AND (", o_.tables.where, ")"));
+    const std::string filter = o_.tables.where.empty() ? "" : absl::StrCat(" AND (", o_.tables.where, ")");
+    const std::string slice = absl::StrCat(" AND c.", id, " IS NOT NULL", filter);
     // Claims go in (next_check, id) order; within a pass each claim starts after the last case the
     // previous one took, so it does not walk again over the index entries of the cases already done
     // (they stay in the index until VACUUM) nor over the batches other workers hold.
@@ -374,9 +374,8 @@ class Worker {
                                 " ORDER BY c.", nc, ", c.", id, " LIMIT $2::int");
     doc_of_sql_ = absl::StrCat("SELECT c.", doc, "::text FROM ", cases, " c WHERE c.", id, " = $1::", id_type);
     if (!connected_once_) {
-      const std::string where = o_.tables.where.empty() ? "" : absl::StrCat(" AND (", o_.tables.where, ")");
       pg::Result nulls = conn_.exec(absl::StrCat("SELECT count(*) FROM (SELECT 1 FROM ", cases, " c WHERE c.", id,
-                                                 " IS NULL AND c.", nc, " IS NOT NULL", where, " LIMIT 1000) x"));
+                                                 " IS NULL AND c.", nc, " IS NOT NULL", filter, " LIMIT 1000) x"));
       if (nulls.ok() && nulls.rows() == 1 && nulls.value(0, 0) != "0")
         log(absl::StrCat(nulls.value(0, 0) == "1000" ? "1000 or more" : std::string(nulls.value(0, 0)),
                          " rows of ", cases, " have a ", nc, " but no id (", id,
