@@ -39,18 +39,38 @@ void BM_Route(benchmark::State& st, std::string size, bool via_engine, bool expl
                                       Counter::kAvgThreads);
 }
 
+// The cells of the workload's issues by number (Snapshot::find_unit), looked up once outside the
+// measured loops, as a platform that keeps its cells' numbers would.
+const std::vector<gridroute::UnitId>& cell_numbers(Workload& w) {
+  static std::vector<gridroute::UnitId> cells;
+  static const Workload* of = nullptr;
+  if (of != &w) {
+    cells.clear();
+    cells.reserve(w.issues.size());
+    for (const Issue& is : w.issues) cells.push_back(w.snap->find_unit(is.cell));
+    of = &w;
+  }
+  return cells;
+}
+
 // Snapshot::route_batch over the same stream, 256 issues per call: the group prefetching overlaps the
-// cache misses of different issues. Items are decisions.
-void BM_RouteBatch(benchmark::State& st, std::string size) {
+// cache misses of different issues. Items are decisions. `in_cells`: route_batch_in_cells, the cells
+// given by number.
+void BM_RouteBatch(benchmark::State& st, std::string size, bool in_cells) {
   Workload& w = workload(size);
   need_issues(w);
   const Snapshot& s = *w.snap;
+  const std::vector<gridroute::UnitId>* cells = in_cells ? &cell_numbers(w) : nullptr;
   constexpr std::size_t kBatch = 256;
   const std::size_t n = w.issues.size() / kBatch * kBatch;
   std::vector<Decision> out(kBatch);
   std::size_t i = 0, routed = 0;
   for (auto _ : st) {
-    s.route_batch(std::span<const Issue>(w.issues.data() + i, kBatch), out);
+    if (cells)
+      s.route_batch_in_cells(std::span<const Issue>(w.issues.data() + i, kBatch),
+                             std::span<const gridroute::UnitId>(cells->data() + i, kBatch), out);
+    else
+      s.route_batch(std::span<const Issue>(w.issues.data() + i, kBatch), out);
     for (const Decision& d : out) routed += d.status == Decision::Status::routed;
     benchmark::DoNotOptimize(out.data());
     i += kBatch;
@@ -131,10 +151,11 @@ void BM_RoutePrepared(benchmark::State& st, std::string size) {
 }
 
 // Per-call latency: each call timed with the cycle counter; percentiles as counters (ns).
-void BM_RouteLatency(benchmark::State& st, std::string size) {
+void BM_RouteLatency(benchmark::State& st, std::string size, bool in_cell) {
   Workload& w = workload(size);
   need_issues(w);
   const Snapshot& s = *w.snap;
+  const std::vector<gridroute::UnitId>* cells = in_cell ? &cell_numbers(w) : nullptr;
   const std::size_t n = w.issues.size();
   std::vector<double> samples;
   samples.reserve(static_cast<std::size_t>(st.max_iterations));
@@ -152,7 +173,7 @@ void BM_RouteLatency(benchmark::State& st, std::string size) {
   std::size_t i = 0;
   for (auto _ : st) {
     std::uint64_t a = ticks();
-    Decision d = s.route(w.issues[i], false);
+    Decision d = cells ? s.route_in_cell(w.issues[i], (*cells)[i], false) : s.route(w.issues[i], false);
     benchmark::DoNotOptimize(d);
     std::uint64_t b = ticks();
     samples.push_back(static_cast<double>(b - a) - overhead);
@@ -247,12 +268,15 @@ void register_route(const std::string& size) {
       ->MinTime(min_time);
   benchmark::RegisterBenchmark(("Route/" + size + "/engine").c_str(), BM_Route, size, true, false)
       ->MinTime(min_time);
-  benchmark::RegisterBenchmark(("RouteBatch/" + size).c_str(), BM_RouteBatch, size)->MinTime(min_time);
+  benchmark::RegisterBenchmark(("RouteBatch/" + size).c_str(), BM_RouteBatch, size, false)->MinTime(min_time);
+  benchmark::RegisterBenchmark(("RouteBatchInCells/" + size).c_str(), BM_RouteBatch, size, true)->MinTime(min_time);
   benchmark::RegisterBenchmark(("RouteHot/" + size).c_str(), BM_RouteHot, size)->MinTime(min_time);
   benchmark::RegisterBenchmark(("RouteExplain/" + size).c_str(), BM_Route, size, false, true)->MinTime(min_time);
   benchmark::RegisterBenchmark(("Prepare/" + size).c_str(), BM_Prepare, size)->MinTime(min_time);
   benchmark::RegisterBenchmark(("RoutePrepared/" + size).c_str(), BM_RoutePrepared, size)->MinTime(min_time);
-  benchmark::RegisterBenchmark(("RouteLatency/" + size).c_str(), BM_RouteLatency, size)->Iterations(1'000'000);
+  benchmark::RegisterBenchmark(("RouteLatency/" + size).c_str(), BM_RouteLatency, size, false)->Iterations(1'000'000);
+  benchmark::RegisterBenchmark(("RouteLatencyInCell/" + size).c_str(), BM_RouteLatency, size, true)
+      ->Iterations(1'000'000);
   benchmark::RegisterBenchmark(("RouteThreads/" + size + "/snapshot").c_str(), BM_Route, size, false, false)
       ->ThreadRange(1, 2)->UseRealTime()->MinTime(min_time);
   benchmark::RegisterBenchmark(("RouteThreads/" + size + "/engine").c_str(), BM_Route, size, true, false)

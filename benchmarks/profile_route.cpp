@@ -8,7 +8,8 @@
 // An optional fourth argument takes only the first K issues or cases, over and over (batch, sweep,
 // sweep-pinned): with K small they stay in cache, which shows the cost of the work without the misses.
 //
-// Modes: route (Snapshot::route), batch (Snapshot::route_batch, 256 per call), prepare (Snapshot::prepare only),
+// Modes: route (Snapshot::route), batch (Snapshot::route_batch, 256 per call), batch-cells (the same through
+// Snapshot::route_batch_in_cells, the cells' numbers looked up outside the region), prepare (Snapshot::prepare only),
 // escalate (Snapshot::escalate), sweep and sweep-pinned (Snapshot::sweep over N cases, unpinned or pinned as
 // in SweepPinned, one thread).
 #include <chrono>
@@ -29,7 +30,7 @@ using namespace grbench;
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: gridroute_profile WORKLOAD N [route|batch|prepare|escalate|sweep|sweep-pinned] [K distinct]\n");
+    std::fprintf(stderr, "usage: gridroute_profile WORKLOAD N [route|batch|batch-cells|prepare|escalate|sweep|sweep-pinned] [K distinct]\n");
     return 2;
   }
   std::string size = argv[1];
@@ -47,12 +48,23 @@ int main(int argc, char** argv) {
   CALLGRIND_START_INSTRUMENTATION;
   if (mode == "route") {
     for (std::size_t i = 0; i < n; ++i) sink += s.route(w.issues[i % w.issues.size()]).handler;
-  } else if (mode == "batch") {
+  } else if (mode == "batch" || mode == "batch-cells") {
+    std::vector<gridroute::UnitId> cells;
+    if (mode == "batch-cells") {
+      CALLGRIND_STOP_INSTRUMENTATION;
+      for (const Issue& is : w.issues) cells.push_back(s.find_unit(is.cell));
+      t0 = std::chrono::steady_clock::now();
+      CALLGRIND_START_INSTRUMENTATION;
+    }
     std::vector<Decision> out(256);
     const std::size_t distinct = std::min<std::size_t>(w.issues.size(), argc > 4 ? std::strtoull(argv[4], nullptr, 10) : w.issues.size());
     const std::size_t m = std::max<std::size_t>(256, distinct / 256 * 256);
     for (std::size_t i = 0; i < n; i += 256) {
-      s.route_batch(std::span<const Issue>(w.issues.data() + i % m, 256), out);
+      if (cells.empty())
+        s.route_batch(std::span<const Issue>(w.issues.data() + i % m, 256), out);
+      else
+        s.route_batch_in_cells(std::span<const Issue>(w.issues.data() + i % m, 256),
+                               std::span<const gridroute::UnitId>(cells.data() + i % m, 256), out);
       sink += static_cast<std::size_t>(out[0].handler);
     }
   } else if (mode == "prepare") {

@@ -181,6 +181,81 @@ TEST(RouteIndex, BatchAnswersEachIssueAsOneCallWould) {
   }
 }
 
+// A cell given by its number answers as the same cell given by its id, one call at a time and in a
+// batch, explained or not; the issue's cell text is not read at all (here it names another cell, or
+// nothing). A number that is not a cell of the snapshot is rejected on its own line of the batch.
+TEST(RouteIndex, CellsByNumberAnswerAsTheirIds) {
+  std::size_t compared = 0;
+  for (unsigned seed = 200; seed < 230; ++seed) {
+    RandomBundle b = make_bundle(seed);
+    auto snap = gridroute::load_bundle(b.src);
+    ASSERT_TRUE(snap.ok()) << snap.status();
+    const gridroute::Snapshot& s = **snap;
+    for (std::size_t n : {0u, 1u, 31u, 32u, 33u, 300u}) {
+      std::vector<Issue> by_id = make_issues(b, seed * 31 + static_cast<unsigned>(n), n);
+      std::vector<Issue> by_number = by_id;
+      std::vector<gridroute::UnitId> cells(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        cells[i] = s.find_unit(by_id[i].cell);
+        // What the number replaces is never read: the text names nothing, or another cell.
+        by_number[i].cell = i % 2 ? std::string_view() : std::string_view(b.cells[(i * 7) % b.cells.size()]);
+      }
+      for (bool explain : {false, true}) {
+        std::vector<Decision> out(n);
+        s.route_batch_in_cells(by_number, cells, out, explain);
+        for (std::size_t i = 0; i < n; ++i) {
+          const std::string where = "seed " + std::to_string(seed) + " n " + std::to_string(n) + " i " + std::to_string(i);
+          Decision one = s.route_in_cell(by_number[i], cells[i], explain);
+          expect_same(out[i], one, where);
+          EXPECT_EQ(out[i].cell, one.cell) << where;
+          if (cells[i] == gridroute::kNone) continue;  // "no-such-cell": its id was never found
+          Decision ref = s.route(by_id[i], explain);
+          expect_same(one, ref, where);
+          EXPECT_EQ(one.cell, ref.cell) << where;
+          EXPECT_EQ(one.trace.size(), ref.trace.size()) << where;
+          ++compared;
+        }
+        if (n > 10) {
+          EXPECT_EQ(out[3].status, Decision::Status::rejected);
+          EXPECT_EQ(out[3].message,
+                    "cell number -1 is not a unit of this snapshot (it has " + std::to_string(s.unit_count()) +
+                        " units): give a number Snapshot::find_unit returned");
+          EXPECT_EQ(out[9].message, "unit 'town' is not a cell (tier 'town')");
+          EXPECT_EQ(out[7].message, "unknown category 'no.such.category'");
+        }
+      }
+    }
+    // Past the last unit, and far past it: rejected, never read.
+    Issue is = make_issues(b, seed, 1)[0];
+    for (gridroute::UnitId bad : {static_cast<gridroute::UnitId>(s.unit_count()), gridroute::UnitId{1} << 30}) {
+      Decision d = s.route_in_cell(is, bad);
+      EXPECT_EQ(d.status, Decision::Status::rejected);
+      EXPECT_NE(d.message.find("is not a unit of this snapshot"), std::string::npos) << d.message;
+    }
+  }
+  EXPECT_GT(compared, 20000u);
+}
+
+// An issue that gives a location is routed in the cell whose number is given; the location is not
+// looked up (the bundle here has no polygons, which would reject it by id).
+TEST(RouteIndex, ACellByNumberIsUsedInsteadOfALocation) {
+  RandomBundle b = make_bundle(7);
+  auto snap = gridroute::load_bundle(b.src);
+  ASSERT_TRUE(snap.ok()) << snap.status();
+  Issue is = make_issues(b, 7, 1)[0];
+  const gridroute::UnitId cell = (*snap)->find_unit(is.cell);
+  Decision ref = (*snap)->route(is);
+  is.cell = {};
+  is.has_location = true;
+  is.lon = 120.1;
+  is.lat = 30.2;
+  EXPECT_EQ((*snap)->route(is).status, Decision::Status::rejected);
+  Decision d = (*snap)->route_in_cell(is, cell);
+  expect_same(d, ref, "located");
+  EXPECT_FALSE(d.located);
+  EXPECT_EQ(d.cell, cell);
+}
+
 // Attribute names that share a slot of the direct table ("a_b" and "bx_") fall back to the hash index:
 // each still reaches its own condition.
 TEST(RouteIndex, AttributeNamesThatShareASlotStayApart) {

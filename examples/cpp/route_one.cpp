@@ -31,4 +31,10 @@ int main() {
   std::vector<gridroute::Decision> out(issues.size());
   auto used = engine->route_batch(issues, out);      // out[i] answers issues[i]
   std::cout << out.size() << " decisions, the last by " << used->handler_id(out.back().handler) << "\n";
+
+  // A platform that keeps its cells' numbers (looked up once per snapshot) skips the id lookup; the
+  // numbers belong to `used`, as the decisions' ids do.
+  std::vector<gridroute::UnitId> cells(issues.size(), used->find_unit(issue.cell));
+  used->route_batch_in_cells(issues, cells, out);
+  std::cout << "by number: the last by " << used->handler_id(out.back().handler) << "\n";
 }

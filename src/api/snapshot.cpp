@@ -52,6 +52,17 @@ void Snapshot::route_batch(std::span<const Issue> issues, std::span<Decision> ou
   detail::route_batch(*index_, issues, out, explain);
 }
 
+Decision Snapshot::route_in_cell(const Issue& issue, UnitId cell, bool explain) const {
+  Decision d;
+  detail::route_into(*index_, issue, explain, 0, d, detail::kNotLocated, &cell);
+  return d;
+}
+
+void Snapshot::route_batch_in_cells(std::span<const Issue> issues, std::span<const UnitId> cells,
+                                    std::span<Decision> out, bool explain) const {
+  detail::route_batch_in_cells(*index_, issues, cells, out, explain);
+}
+
 LocationTrace Snapshot::explain_location(const Issue& issue) const {
   LocationTrace out;
   detail::explain_location(*index_, issue, out);

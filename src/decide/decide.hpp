@@ -52,10 +52,12 @@ struct PreparedIssue {
 // types — and resolves it. On error returns false with `error` set to the message of a `rejected`
 // record. `cell_hash` is UnitIndex::hash(issue.cell). Without `with_attrs` the attributes are checked
 // the same but not copied into `out` (a pinned case evaluates no condition). `located` is the cell of the
-// issue's location when locate_group found it already, else kNotLocated.
+// issue's location when locate_group found it already, else kNotLocated. `cell`, when given, is the
+// caller's number of the issue's cell (Snapshot::route_in_cell): checked to be a cell of the index, and
+// the issue's cell id and location are not read (`cell_hash` is then unused).
 inline constexpr std::int32_t kNotLocated = -2;
 bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string& error, std::uint64_t cell_hash,
-             bool with_attrs = true, std::int32_t located = kNotLocated);
+             bool with_attrs = true, std::int32_t located = kNotLocated, const UnitId* cell = nullptr);
 
 // The cells of the issues of a group (at most kPrefetchGroup) that give a location (SPEC §7), found in
 // one pass over the group whose memory loads overlap (geo::Locator::locate_many): located[i] is the cell
@@ -76,9 +78,9 @@ bool eval_explained(const Index& s, std::int32_t node, const PreparedIssue& issu
 
 // Level-0 routing of a prepared issue (no severity skip, no deadlines); with `explain`, the trace.
 void route_prepared(const Index& s, const PreparedIssue& issue, Decision& d, bool explain);
-// The whole decision of SPEC §4 into `d` (cleared first, its buffers reused).
+// The whole decision of SPEC §4 into `d` (cleared first, its buffers reused); `cell` as for prepare.
 void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t cell_hash, Decision& d,
-                std::int32_t located = kNotLocated);
+                std::int32_t located = kNotLocated, const UnitId* cell = nullptr);
 
 // Hashes `n` (at most kPrefetchGroup) cell ids into `hashes` and prefetches, in stages, what deciding
 // them reads, so that the memory latency of one issue overlaps the others'.
@@ -88,6 +90,9 @@ void prefetch_cells(const Index& s, const std::string_view* cells, std::size_t n
 // is skipped): e.g. those that locate_group found.
 void prefetch_units(const Index& s, const UnitId* cells, std::size_t n);
 void route_batch(const Index& s, std::span<const Issue> issues, std::span<Decision> out, bool explain);
+// The same with each issue's cell given by number (Snapshot::route_batch_in_cells).
+void route_batch_in_cells(const Index& s, std::span<const Issue> issues, std::span<const UnitId> cells,
+                          std::span<Decision> out, bool explain);
 // The same for the handler ids pinned on a group of cases (SPEC §6.1), in two stages to put around other
 // work: hash each id into `hashes` and prefetch its index slot; then the handler's id offsets and text,
 // role, calendar and served units. An empty id (no pinned handler) gets hash 0 and no loads.

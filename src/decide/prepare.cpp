@@ -57,11 +57,15 @@ bool locate(const Index& s, const Issue& issue, PreparedIssue& out, std::string&
 }  // namespace
 
 bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string& error, std::uint64_t cell_hash,
-             bool with_attrs, std::int32_t located) {
+             bool with_attrs, std::int32_t located, const UnitId* cell_given) {
   // The cell's loads go out first and overlap the checks below: its index slot now, its record and id
-  // offset once the slot is read (in a batch they are already in cache).
-  __builtin_prefetch(s.unit_index.slot_address(cell_hash));
-  if (!check_issue(issue, error)) return false;
+  // offset once the slot is read (in a batch they are already in cache). A cell given by number needs
+  // only its record.
+  const bool by_number = cell_given != nullptr;
+  const bool number_ok = by_number && *cell_given >= 0 && static_cast<std::size_t>(*cell_given) < s.hot.size();
+  if (number_ok) __builtin_prefetch(&s.hot[static_cast<std::size_t>(*cell_given)]);
+  else if (!by_number) __builtin_prefetch(s.unit_index.slot_address(cell_hash));
+  if (!check_issue(issue, error, by_number)) return false;
   // Without them, no condition reads the positions: they are left as they are.
   if (with_attrs) out.reset_where(s.attr_names.size());
   const auto* given = issue.attrs.data();
@@ -93,9 +97,15 @@ bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string
     }
     if (with_attrs) out.where(static_cast<std::size_t>(at)) = static_cast<std::int32_t>(i);
   }
-  if (const UnitId guess = s.unit_index.first_match(cell_hash); guess >= 0) {
-    __builtin_prefetch(&s.hot[static_cast<std::size_t>(guess)]);
-    __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(guess)]);
+  if (number_ok) {
+    // The loads routing starts with: the nearest served unit's record, while the category is looked up.
+    const UnitId up = s.hot[static_cast<std::size_t>(*cell_given)].served_up;
+    if (up >= 0) __builtin_prefetch(&s.hot[static_cast<std::size_t>(up)]);
+  } else if (!by_number) {
+    if (const UnitId guess = s.unit_index.first_match(cell_hash); guess >= 0) {
+      __builtin_prefetch(&s.hot[static_cast<std::size_t>(guess)]);
+      __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(guess)]);
+    }
   }
   if (s.has_taxonomy) {
     auto it = s.category_index.find(issue.category);
@@ -114,6 +124,21 @@ bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string
   }
   out.category_code = issue.category;
   out.located = false;
+  if (by_number) {
+    if (!number_ok) {
+      error = cat("cell number ", *cell_given, " is not a unit of this snapshot (it has ", s.hot.size(),
+                  " units): give a number Snapshot::find_unit returned");
+      return false;
+    }
+    const UnitId u = *cell_given;
+    if (s.hot[u].tier != s.cell_tier) {
+      error = cat("unit '", s.unit_id(u), "' is not a cell (tier '", s.tiers[s.hot[u].tier], "')");
+      return false;
+    }
+    out.cell = u;
+    out.at = issue.at;
+    return true;
+  }
   if (issue.cell.empty()) return locate(s, issue, out, error, located);  // a place instead of a cell (SPEC §7)
   UnitId cell = s.find_unit(issue.cell, cell_hash);
   if (cell == kNone) {

@@ -179,10 +179,10 @@ void route_prepared(const Index& s, const PreparedIssue& is, Decision& d, bool e
 }
 
 void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t cell_hash, Decision& d,
-                std::int32_t located) {
+                std::int32_t located, const UnitId* cell) {
   d.clear();
   PreparedIssue is;
-  if (!prepare(s, issue, is, d.message, cell_hash, true, located)) {
+  if (!prepare(s, issue, is, d.message, cell_hash, true, located, cell)) {
     d.status = Decision::Status::rejected;
     return;
   }
@@ -347,6 +347,33 @@ void route_batch(const Index& s, std::span<const Issue> issues, std::span<Decisi
     std::int32_t located[kPrefetchGroup];
     locate_group(s, group, m, located);
     for (std::size_t i = 0; i < m; ++i) route_into(s, issues[base + i], explain, hashes[i], out[base + i], located[i]);
+  }
+}
+
+void route_batch_in_cells(const Index& s, std::span<const Issue> issues, std::span<const UnitId> cells,
+                          std::span<Decision> out, bool explain) {
+  UnitId units[kPrefetchGroup];
+  const std::size_t n = std::min({issues.size(), cells.size(), out.size()});
+  for (std::size_t base = 0; base < n; base += kPrefetchGroup) {
+    const std::size_t m = std::min(kPrefetchGroup, n - base);
+    for (std::size_t i = 0; i < m; ++i) {
+      const Issue& is = issues[base + i];
+      __builtin_prefetch(is.category.data());
+      if (!is.attrs.empty()) {
+        __builtin_prefetch(is.attrs.data());
+        __builtin_prefetch(is.attrs.front().first.data());
+      }
+      // A number that is not a unit is prefetched as nothing; prepare rejects it.
+      const UnitId u = cells[base + i];
+      units[i] = u >= 0 && static_cast<std::size_t>(u) < s.hot.size() ? u : kNone;
+    }
+    // The cells' records, then the stages above them (prefetch_unit_stages). Not their id offsets, which
+    // routing by number never reads: with them the burst of loads measured 40% slower a decision.
+    for (std::size_t i = 0; i < m; ++i)
+      if (units[i] >= 0) __builtin_prefetch(&s.hot[static_cast<std::size_t>(units[i])]);
+    prefetch_unit_stages(s, units, m);
+    for (std::size_t i = 0; i < m; ++i)
+      route_into(s, issues[base + i], explain, 0, out[base + i], kNotLocated, &cells[base + i]);
   }
 }
 

@@ -25,13 +25,15 @@ bool utf8_field(std::string_view value, std::string_view name, std::string& erro
 
 }  // namespace
 
-bool check_issue(const Issue& is, std::string& error) {
+bool check_issue(const Issue& is, std::string& error, bool cell_known) {
+  // A cell given by number: the text of `cell` is not read at all.
+  const std::string_view cell = cell_known ? std::string_view() : is.cell;
   // The usual issue first, in one pass without branches per field: ASCII text, every bound held. Any
   // doubt falls to the checks below, which name the field.
-  bool plain = ascii_only(is.id) & ascii_only(is.category) & ascii_only(is.cell);
+  bool plain = ascii_only(is.id) & ascii_only(is.category) & ascii_only(cell);
   for (const auto& [name, v] : is.attrs)
     plain &= ascii_only(name) & (v.type != AttrValue::Type::string || ascii_only(v.str));
-  if (plain && is.id.size() <= kMaxIssueIdBytes && !is.category.empty() && (!is.cell.empty() || is.has_location) &&
+  if (plain && is.id.size() <= kMaxIssueIdBytes && !is.category.empty() && (!cell.empty() || is.has_location || cell_known) &&
       is.at >= kMinInstant && is.at < kMaxInstant)
     return true;
   if (!utf8_field(is.id, "id", error)) return false;
@@ -39,12 +41,12 @@ bool check_issue(const Issue& is, std::string& error) {
     error = cat("field 'id' is ", is.id.size(), " bytes, over the limit of ", kMaxIssueIdBytes);
     return false;
   }
-  if (!utf8_field(is.category, "category", error) || !utf8_field(is.cell, "cell", error)) return false;
+  if (!utf8_field(is.category, "category", error) || !utf8_field(cell, "cell", error)) return false;
   if (is.category.empty()) {
     error = "missing field 'category'";
     return false;
   }
-  if (is.cell.empty() && !is.has_location) {
+  if (cell.empty() && !is.has_location && !cell_known) {
     error = "missing field 'cell' (or 'location': [longitude, latitude])";
     return false;
   }

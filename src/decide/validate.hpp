@@ -21,7 +21,9 @@ inline constexpr int kMaxCaseLevel = 1'000'000;
 inline constexpr std::int64_t kMaxReports = std::int64_t{1} << 50;
 
 // Each returns true when the values are acceptable, else false with `error` set.
-bool check_issue(const Issue& issue, std::string& error);
+// `cell_known`: the caller gave the cell by its number (Snapshot::route_in_cell), so an issue with
+// neither a cell id nor a location is whole.
+bool check_issue(const Issue& issue, std::string& error, bool cell_known = false);
 bool check_case(const Case& c, std::string& error);  // the issue's values too
 bool check_case_state(const Case& c, std::string& error);  // the case's own fields, not its issue's
 bool check_now(Instant now, std::string& error);
