@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -218,8 +219,7 @@ TEST(RouteIndex, CellsByNumberAnswerAsTheirIds) {
         if (n > 10) {
           EXPECT_EQ(out[3].status, Decision::Status::rejected);
           EXPECT_EQ(out[3].message,
-                    "cell number -1 is not a unit of this snapshot (it has " + std::to_string(s.unit_count()) +
-                        " units): give a number Snapshot::find_unit returned");
+                    "no cell: the cell number is kNone (-1), which Snapshot::find_unit gives for an unknown id");
           EXPECT_EQ(out[9].message, "unit 'town' is not a cell (tier 'town')");
           EXPECT_EQ(out[7].message, "unknown category 'no.such.category'");
         }
@@ -227,10 +227,12 @@ TEST(RouteIndex, CellsByNumberAnswerAsTheirIds) {
     }
     // Past the last unit, and far past it: rejected, never read.
     Issue is = make_issues(b, seed, 1)[0];
-    for (gridroute::UnitId bad : {static_cast<gridroute::UnitId>(s.unit_count()), gridroute::UnitId{1} << 30}) {
+    for (gridroute::UnitId bad : {static_cast<gridroute::UnitId>(s.unit_count()), gridroute::UnitId{1} << 30,
+                                  gridroute::UnitId{-2}, std::numeric_limits<gridroute::UnitId>::min()}) {
       Decision d = s.route_in_cell(is, bad);
       EXPECT_EQ(d.status, Decision::Status::rejected);
-      EXPECT_NE(d.message.find("is not a unit of this snapshot"), std::string::npos) << d.message;
+      EXPECT_EQ(d.message, "cell number " + std::to_string(bad) + " is not a unit of this snapshot (it has " +
+                               std::to_string(s.unit_count()) + " units): give a number this snapshot's find_unit gave for a cell");
     }
   }
   EXPECT_GT(compared, 20000u);

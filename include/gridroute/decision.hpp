@@ -47,7 +47,7 @@ struct AttrValue {
 struct Issue {
   std::string_view id;
   std::string_view category;
-  std::string_view cell;       // empty when the issue gives a location instead
+  std::string_view cell;       // empty when the issue gives a location (or route_in_cell its number)
   Instant at = kNoInstant;
   // Attributes by name; names the bundle does not declare are ignored. The value's type must match the
   // declared one, or the issue is rejected.

@@ -74,11 +74,15 @@ class Snapshot {
   void route_batch(std::span<const Issue> issues, std::span<Decision> out, bool explain = false) const;
   // The same decisions with the issue's cell given by its number in this snapshot (find_unit), for a
   // caller that keeps the numbers of its cells: the cell's id is not looked up, so a decision reads
-  // fewer lines of memory. The issue's `cell` text and location are not read. A number that is not a
-  // cell of this snapshot gets a `rejected` decision. The numbers belong to the snapshot that gave them:
-  // look them up again after a reload (Engine::snapshot), as the other integer ids.
+  // fewer lines of memory. The issue's `cell` text and location are not read (they may be empty), and
+  // the decision's `located` is false. A number that is not a cell of this snapshot (kNone, which
+  // find_unit gives for an unknown id, included) gets a `rejected` decision. The numbers belong to the
+  // snapshot that gave them: look them up again after a reload (Engine::snapshot), as the other integer
+  // ids. Escalation (escalate, sweep, CaseBook) still reads a case's cell id or location: keep the id
+  // in the issues that become cases.
   Decision route_in_cell(const Issue& issue, UnitId cell, bool explain = false) const;
-  // out[i] is route_in_cell(issues[i], cells[i], explain); `cells` and `out` as long as `issues`.
+  // out[i] is route_in_cell(issues[i], cells[i], explain); `cells` and `out` must be as long as
+  // `issues`: only the first of the shortest length are routed, and the rest of `out` is left as it was.
   void route_batch_in_cells(std::span<const Issue> issues, std::span<const UnitId> cells, std::span<Decision> out,
                             bool explain = false) const;
   // How an issue's location gives its cell (SPEC §7): inside a polygon (and which later polygons hold the

@@ -126,8 +126,12 @@ bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string
   out.located = false;
   if (by_number) {
     if (!number_ok) {
-      error = cat("cell number ", *cell_given, " is not a unit of this snapshot (it has ", s.hot.size(),
-                  " units): give a number Snapshot::find_unit returned");
+      // kNone is what find_unit answers for an id it does not know: the usual way to get here.
+      error = *cell_given == kNone
+                  ? std::string("no cell: the cell number is kNone (-1), which Snapshot::find_unit gives for an "
+                                "unknown id")
+                  : cat("cell number ", *cell_given, " is not a unit of this snapshot (it has ", s.hot.size(),
+                        " units): give a number this snapshot's find_unit gave for a cell");
       return false;
     }
     const UnitId u = *cell_given;
