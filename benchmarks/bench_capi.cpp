@@ -152,6 +152,80 @@ void BM_CApiVsCpp(benchmark::State& st, std::string size) {
   st.counters["capi_vs_cpp_with_ids"] = median(ratio_ids);
 }
 
+// The batched C call (gridroute_engine_route_batch) by cell id and by cell number, against the C++
+// Snapshot::route_batch and route_batch_in_cells and against the C call one at a time, alternated in
+// rounds over the same issues (batches of 256, as RouteBatch): thread CPU ns a decision, medians.
+void BM_CApiBatch(benchmark::State& st, std::string size) {
+  Workload& w = workload(size);
+  need_issues(w);
+  CEngine& ce = c_engine(w);
+  constexpr std::size_t kBatch = 256;
+  const std::size_t n = w.issues.size() / kBatch * kBatch;
+  const int rounds = static_cast<int>(env_size("GRIDROUTE_BENCH_ROUNDS", 5));
+  const std::size_t per_round = std::min<std::size_t>(n, 262'144);
+  // The cells by number: looked up once, as a platform keeps them.
+  std::vector<gridroute_issue> numbered = ce.issues.issues;
+  {
+    std::vector<gridroute_string> ids;
+    for (const gridroute_issue& i : numbered) ids.push_back({i.cell, i.cell_len});
+    std::vector<int32_t> numbers(ids.size());
+    uint64_t generation = 0;
+    if (gridroute_engine_find_units(numbers.data(), &generation, ce.engine, ids.data(), ids.size(), nullptr) !=
+        GRIDROUTE_OK) {
+      st.SkipWithError("gridroute_engine_find_units failed");
+      return;
+    }
+    for (std::size_t i = 0; i < numbered.size(); ++i) {
+      numbered[i].cell_number = numbers[i];
+      numbered[i].cell_generation = generation;
+    }
+  }
+  std::vector<gridroute::UnitId> cells;
+  cells.reserve(w.issues.size());
+  for (const Issue& is : w.issues) cells.push_back(w.snap->find_unit(is.cell));
+  std::vector<gridroute_decision> out(kBatch, gridroute_decision(GRIDROUTE_DECISION_INIT));
+  std::vector<Decision> cpp_out(kBatch);
+  std::vector<double> cpp_ns, cpp_cells_ns, c_ns, c_number_ns, c_one_ns;
+  std::size_t start = 0, routed = 0;
+  auto per = [&](double t0, double t1) { return (t1 - t0) * 1e9 / static_cast<double>(per_round); };
+  for (auto _ : st) {
+    for (int r = 0; r < rounds; ++r) {
+      double t0 = thread_cpu_seconds();
+      for (std::size_t k = 0, i = start; k < per_round; k += kBatch, i = i + kBatch >= n ? 0 : i + kBatch)
+        w.snap->route_batch(std::span<const Issue>(w.issues.data() + i, kBatch), cpp_out);
+      double t1 = thread_cpu_seconds();
+      for (std::size_t k = 0, i = start; k < per_round; k += kBatch, i = i + kBatch >= n ? 0 : i + kBatch)
+        w.snap->route_batch_in_cells(std::span<const Issue>(w.issues.data() + i, kBatch),
+                                     std::span<const gridroute::UnitId>(cells.data() + i, kBatch), cpp_out);
+      double t2 = thread_cpu_seconds();
+      for (std::size_t k = 0, i = start; k < per_round; k += kBatch, i = i + kBatch >= n ? 0 : i + kBatch)
+        gridroute_engine_route_batch(out.data(), ce.engine, ce.issues.issues.data() + i, kBatch, nullptr, nullptr);
+      double t3 = thread_cpu_seconds();
+      for (std::size_t k = 0, i = start; k < per_round; k += kBatch, i = i + kBatch >= n ? 0 : i + kBatch) {
+        gridroute_engine_route_batch(out.data(), ce.engine, numbered.data() + i, kBatch, nullptr, nullptr);
+        for (const gridroute_decision& d : out) routed += d.status == GRIDROUTE_DECISION_ROUTED;
+      }
+      double t4 = thread_cpu_seconds();
+      for (std::size_t k = 0, i = start; k < per_round; ++k, i = i + 1 == n ? 0 : i + 1)
+        gridroute_engine_route(out.data(), ce.engine, &ce.issues.issues[i], nullptr, nullptr);
+      double t5 = thread_cpu_seconds();
+      cpp_ns.push_back(per(t0, t1));
+      cpp_cells_ns.push_back(per(t1, t2));
+      c_ns.push_back(per(t2, t3));
+      c_number_ns.push_back(per(t3, t4));
+      c_one_ns.push_back(per(t4, t5));
+      start = (start + per_round) % n;
+    }
+  }
+  for (gridroute_decision& d : out) gridroute_decision_release(&d);
+  st.counters["ns_cpp_batch"] = median(cpp_ns);
+  st.counters["ns_cpp_batch_in_cells"] = median(cpp_cells_ns);
+  st.counters["ns_capi_batch"] = median(c_ns);
+  st.counters["ns_capi_batch_by_number"] = median(c_number_ns);
+  st.counters["ns_capi_one_at_a_time"] = median(c_one_ns);
+  st.counters["routed_pct"] = 100.0 * static_cast<double>(routed) / static_cast<double>(rounds * per_round);
+}
+
 }  // namespace
 
 void register_capi(const std::string& size) {
@@ -159,6 +233,8 @@ void register_capi(const std::string& size) {
   const double min_time = env_double("GRIDROUTE_BENCH_MIN_TIME", 0.5);
   benchmark::RegisterBenchmark(("CApiRoute/" + size).c_str(), BM_CApiRoute, size)->MinTime(min_time);
   benchmark::RegisterBenchmark(("CApiVsCpp/" + size).c_str(), BM_CApiVsCpp, size)
+      ->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);
+  benchmark::RegisterBenchmark(("CApiBatch/" + size).c_str(), BM_CApiBatch, size)
       ->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);
 }
 

@@ -4,11 +4,13 @@
 # with --now, evaluates every line of CASES.jsonl at T through the typed case API instead, to be compared
 # with `gridroute escalate` (SPEC §3.5, §6):
 #
-#   scripts/route-with.sh c|python|go|java BUNDLE ISSUES.jsonl > decisions.jsonl
+#   scripts/route-with.sh c|c-batch|python|go|java BUNDLE ISSUES.jsonl > decisions.jsonl
 #   scripts/route-with.sh c|python|go|java BUNDLE CASES.jsonl --now T > actions.jsonl
 #
 # c: examples/c/route_typed.c (gridroute_issue -> gridroute_engine_route -> gridroute_decision;
 #    gridroute_case -> gridroute_engine_escalate -> gridroute_action);
+# c-batch: the same C driver with --batch (gridroute_engine_route_batch, 256 issues a call, each cell by
+#    its number from gridroute_engine_find_units);
 # python: bindings/python/examples/route_typed.py (gridroute.Issue -> Engine.route -> gridroute.Decision;
 #    gridroute.Case -> Engine.escalate -> gridroute.Action);
 # go: bindings/go/examples/routetyped (gridroute.Issue -> Engine.Route -> gridroute.Decision; gridroute.Case
@@ -22,7 +24,7 @@ now=()
 if [[ $# -eq 5 && "$4" == --now ]]; then
   now=(--now "$5")
 elif [[ $# -ne 3 ]]; then
-  echo "usage: $0 c|python|go|java BUNDLE ISSUES.jsonl | BUNDLE CASES.jsonl --now T" >&2
+  echo "usage: $0 c|c-batch|python|go|java BUNDLE ISSUES.jsonl | BUNDLE CASES.jsonl --now T" >&2
   exit 2
 fi
 lang=$1 bundle=$2 issues=$3
@@ -50,6 +52,12 @@ case "$lang" in
     build_targets gridroute_route_typed_c
     need "$build/bindings/route_typed_c" "the C driver needs libjansson-dev"
     exec "$build/bindings/route_typed_c" "$bundle" "$issues" "${now[@]}"
+    ;;
+  c-batch)
+    [[ ${#now[@]} -eq 0 ]] || { echo "route-with: c-batch routes issues; it takes no --now" >&2; exit 2; }
+    build_targets gridroute_route_typed_c
+    need "$build/bindings/route_typed_c" "the C driver needs libjansson-dev"
+    exec "$build/bindings/route_typed_c" --batch "$bundle" "$issues"
     ;;
   python)
     build_targets gridroute_shared

@@ -219,7 +219,8 @@ TEST(RouteIndex, CellsByNumberAnswerAsTheirIds) {
         if (n > 10) {
           EXPECT_EQ(out[3].status, Decision::Status::rejected);
           EXPECT_EQ(out[3].message,
-                    "no cell: the cell number is kNone (-1), which Snapshot::find_unit gives for an unknown id");
+                    "no cell: the cell number is -1, the number a lookup of cells gives for an id the bundle does "
+                    "not have (kNone, GRIDROUTE_UNIT_NONE)");
           EXPECT_EQ(out[9].message, "unit 'town' is not a cell (tier 'town')");
           EXPECT_EQ(out[7].message, "unknown category 'no.such.category'");
         }

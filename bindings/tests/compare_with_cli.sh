@@ -24,7 +24,7 @@ out=$GRIDROUTE_BUILD_DIR/bindings/out/$lang-$mode-$(basename "$bundle")-$(basena
 mkdir -p "$out"
 
 case "$lang" in
-  c) [[ -x "$GRIDROUTE_BUILD_DIR/bindings/route_typed_c" ]] || { echo "SKIP: no C driver (libjansson-dev)"; exit 0; } ;;
+  c|c-batch) [[ -x "$GRIDROUTE_BUILD_DIR/bindings/route_typed_c" ]] || { echo "SKIP: no C driver (libjansson-dev)"; exit 0; } ;;
   go) [[ -x "$GRIDROUTE_BUILD_DIR/bindings/route_typed_go" ]] || { echo "SKIP: no Go driver (golang-go)"; exit 0; } ;;
   java) [[ -f "$GRIDROUTE_BUILD_DIR/bindings/java/classpath.txt" ]] || { echo "SKIP: no Java driver (JDK, JNA, Jackson)"; exit 0; } ;;
 esac

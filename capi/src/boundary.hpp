@@ -112,13 +112,21 @@ template <> inline constexpr std::size_t kSize10<gridroute_case> = offsetof(grid
 template <> inline constexpr std::size_t kSize10<gridroute_action> = offsetof(gridroute_action, assist);
 template <> inline constexpr std::size_t kSize10<gridroute_load_options> = offsetof(gridroute_load_options, max_calendars);
 
-// Whether a struct of this size has the fields of 1.1.
+// Version 1.1 ended where the first field of 1.3 starts (only the issue grew again).
+template <class T> constexpr std::size_t kSize11 = sizeof(T);
+template <> inline constexpr std::size_t kSize11<gridroute_issue> = offsetof(gridroute_issue, cell_generation);
+
+// Whether a struct of a size check_size accepted has the fields of 1.1, and of 1.3.
 template <class T>
-inline bool has_11(const T* s) { return s->struct_size == sizeof(T); }
+inline bool has_11(const T* s) { return s->struct_size >= kSize11<T>; }
+template <class T>
+inline bool has_13(const T* s) { return s->struct_size == sizeof(T); }
 
 // A size that check_size accepts (for the release functions, which cannot fail).
 template <class T>
-inline bool known_size(const T* s) { return s->struct_size == sizeof(T) || s->struct_size == kSize10<T>; }
+inline bool known_size(const T* s) {
+  return s->struct_size == sizeof(T) || s->struct_size == kSize11<T> || s->struct_size == kSize10<T>;
+}
 
 // Checks a caller's struct_size: it must be the size of a version of the struct this library knows.
 template <class T>
@@ -126,6 +134,7 @@ inline void check_size(const T* s, const char* what) {
   if (!known_size(s))
     fail(GRIDROUTE_E_STRUCT_SIZE, std::string(what) + ": struct_size is " + std::to_string(s->struct_size) +
                                       ", this library knows " + std::to_string(sizeof(T)) +
+                                      (kSize11<T> != sizeof(T) ? ", " + std::to_string(kSize11<T>) : std::string()) +
                                       (kSize10<T> != sizeof(T) ? " and " + std::to_string(kSize10<T>) : std::string()) +
                                       " (initialise it with its _INIT macro)");
 }
@@ -286,10 +295,6 @@ inline EngineImpl& check_engine(gridroute_engine* e) {
   require(e, "engine");
   return *impl(e);
 }
-
-// Reads a C issue into a C++ one (views into the caller's memory). Only the C shapes are checked here
-// (NULL pointers, impossible lengths, unknown enum values); the values are checked by the core, as for
-// every front end. An `at` of 0 or GRIDROUTE_TIME_NONE is an unset field.
 
 // Reads a C issue into a C++ one (views into the caller's memory). Only the C shapes are checked here
 // (NULL pointers, impossible lengths, unknown enum values); the values are checked by the core, as for

@@ -58,6 +58,94 @@ gridroute_action_kind kind_of(gridroute::Action::Kind k) {
   return GRIDROUTE_ACTION_REJECTED;
 }
 
+// What an issue's cell number says (1.3): none given, one of the engine's current snapshot, or one of an
+// earlier snapshot (the engine was reloaded since the numbers were looked up).
+enum class Number { none, current, stale };
+// GRIDROUTE_UNIT_NONE (an id the snapshot does not have) in an issue that gives its cell id or location
+// too is no number: the id or location routes it, and a rejection names the id.
+Number number_of(const Snapshot& s, const gridroute_issue* in) {
+  if (!has_13(in) || in->cell_generation == 0) return Number::none;
+  if (in->cell_number == GRIDROUTE_UNIT_NONE && (in->cell || in->has_location)) return Number::none;
+  return in->cell_generation == s.generation() ? Number::current : Number::stale;
+}
+
+// Why an issue is refused before the core sees it (the C shapes the core cannot), or "".
+std::string refusal(const Snapshot& s, const gridroute_issue* in, const gridroute::Issue& is) {
+  // An id is required (SPEC §4); NULL is "never filled in", refused as the JSON path refuses a line
+  // without one. (An empty string is an id, as "" is on the JSON path.)
+  if (!in->id) return "missing field 'id'";
+  if (std::string repeated = repeated_attr(is); !repeated.empty()) return repeated;
+  // A number from before a reload is never read in the new snapshot: the issue's own cell or location
+  // routes it when it gives one.
+  if (number_of(s, in) == Number::stale && !in->cell && !is.has_location)
+    return "issue->cell_number belongs to the engine's snapshot of generation " +
+           std::to_string(in->cell_generation) + ", and the engine was reloaded since (generation " +
+           std::to_string(s.generation()) +
+           "): look the numbers up again (gridroute_engine_find_units), or give the cell's id in issue->cell too";
+  return {};
+}
+
+// The decision for one issue read by read_issue.
+void decide_one(const Snapshot& s, const gridroute_issue* in, const gridroute::Issue& is, bool explain,
+                gridroute::Decision& d) {
+  if (std::string why = refusal(s, in, is); !why.empty()) {
+    d.status = gridroute::Decision::Status::rejected;
+    d.message = std::move(why);
+  } else if (number_of(s, in) == Number::current) {
+    d = s.route_in_cell(is, in->cell_number, explain);
+  } else {
+    s.route_into(is, d, explain);
+  }
+}
+
+// Writes a decision into the caller's struct (its texts kept in `h`, whose snapshot made it); true when
+// the issue was rejected (the message is h.message).
+bool fill_decision(gridroute_decision* out, HoldImpl& h, const gridroute::Issue& is, gridroute::Decision& d,
+                   bool explain, bool by_number) {
+  const Snapshot& s = *h.snap;
+  out->timezone = out_str(s.time_zone());
+  if (has_11(out)) out->bundle = out_str(s.digest());
+  gridroute::LocationTrace where;  // "located" in the JSON: how the issue's location gave its cell
+  if (explain && !by_number) where = s.explain_location(is);  // a number: the location is not read
+  h.message = std::move(d.message);
+  out->message = out_str(h.message);
+  h.json.clear();
+  if (explain && d.status != gridroute::Decision::Status::rejected) {
+    gridroute::detail::append_decision(h.json, s.index(), {is.id, gridroute::detail::LineId::string}, d, true,
+                                       nullptr, &where);
+    out->json = out_str(h.json);
+  }
+  if (has_11(out) && d.located) out->cell = out_str(s.unit_id(d.cell));
+  switch (d.status) {
+    case gridroute::Decision::Status::rejected:
+      out->status = GRIDROUTE_DECISION_REJECTED;
+      return true;
+    case gridroute::Decision::Status::unrouted:
+      out->status = GRIDROUTE_DECISION_UNROUTED;
+      return false;
+    case gridroute::Decision::Status::routed: break;
+  }
+  out->status = GRIDROUTE_DECISION_ROUTED;
+  if (d.rule != gridroute::kNone) out->rule = out_str(s.rule_id(d.rule));
+  if (has_11(out)) out->fallback = d.fallback ? 1 : 0;
+  out->role = out_str(s.role_name(d.role));
+  out->department = out_str(s.department(d.role));
+  out->handler = out_str(s.handler_id(d.handler));
+  out->unit = out_str(s.unit_id(d.unit));
+  if (d.policy != gridroute::kNone) out->escalation = out_str(s.policy_id(d.policy));
+  h.lists.clear();
+  for (gridroute::HandlerId a : d.alternates) h.lists.push_back(out_str(s.handler_id(a)));
+  for (gridroute::HandlerId a : d.assist) h.lists.push_back(out_str(s.handler_id(a)));
+  out->alternate_count = d.alternates.size();
+  out->assist_count = d.assist.size();
+  if (out->alternate_count) out->alternates = h.lists.data();
+  if (out->assist_count) out->assist = h.lists.data() + out->alternate_count;
+  out->level = d.level;
+  out->respond_by = out_time(d.respond_by);
+  out->resolve_by = out_time(d.resolve_by);
+  return false;
+}
+
 }  // namespace
 
 extern "C" {
@@ -69,74 +157,155 @@ int gridroute_engine_route(gridroute_decision* out, const gridroute_engine* engi
     require(out, "out");
     check_size(out, "gridroute_decision");
     const EngineImpl& e = check_engine(engine);
-    bool explain = route_flags(opts) & GRIDROUTE_ROUTE_EXPLAIN;
+    const bool explain = route_flags(opts) & GRIDROUTE_ROUTE_EXPLAIN;
     HoldImpl& h = hold_of(out->hold_);
     h.snap = e.engine.snapshot();
     const Snapshot& s = *h.snap;
-    out->timezone = out_str(s.time_zone());
-    if (has_11(out)) out->bundle = out_str(s.digest());
 
     gridroute::Issue is;
     is.attrs.swap(h.attrs);  // reuse the attribute vector's memory
     read_issue(issue, is);
     gridroute::Decision d;
-    if (!issue->id) {
-      // An id is required (SPEC §4); NULL is "never filled in", refused as the JSON path refuses a line
-      // without one. (An empty string is an id, as "" is on the JSON path.)
-      d.status = gridroute::Decision::Status::rejected;
-      d.message = "missing field 'id'";
-    } else if (std::string repeated = repeated_attr(is); !repeated.empty()) {
-      d.status = gridroute::Decision::Status::rejected;
-      d.message = std::move(repeated);
-    } else {
-      d = s.route(is, explain);
-    }
-    gridroute::LocationTrace where;  // "located" in the JSON: how the issue's location gave its cell
-    if (explain) where = s.explain_location(is);
+    decide_one(s, issue, is, explain, d);
+    const bool rejected = fill_decision(out, h, is, d, explain, number_of(s, issue) == Number::current);
     is.attrs.clear();
     is.attrs.swap(h.attrs);
-
-    h.message = std::move(d.message);
-    out->message = out_str(h.message);
-    h.json.clear();
-    if (explain && d.status != gridroute::Decision::Status::rejected) {
-      gridroute::detail::append_decision(h.json, s.index(), {is.id, gridroute::detail::LineId::string}, d, true,
-                                         nullptr, &where);
-      out->json = out_str(h.json);
-    }
-    if (has_11(out) && d.located) out->cell = out_str(s.unit_id(d.cell));
-    switch (d.status) {
-      case gridroute::Decision::Status::rejected:
-        out->status = GRIDROUTE_DECISION_REJECTED;
-        fail(GRIDROUTE_E_REJECTED, h.message);
-      case gridroute::Decision::Status::unrouted:
-        out->status = GRIDROUTE_DECISION_UNROUTED;
-        return GRIDROUTE_OK;
-      case gridroute::Decision::Status::routed: break;
-    }
-    out->status = GRIDROUTE_DECISION_ROUTED;
-    if (d.rule != gridroute::kNone) out->rule = out_str(s.rule_id(d.rule));
-    if (has_11(out)) out->fallback = d.fallback ? 1 : 0;
-    out->role = out_str(s.role_name(d.role));
-    out->department = out_str(s.department(d.role));
-    out->handler = out_str(s.handler_id(d.handler));
-    out->unit = out_str(s.unit_id(d.unit));
-    if (d.policy != gridroute::kNone) out->escalation = out_str(s.policy_id(d.policy));
-    h.lists.clear();
-    for (gridroute::HandlerId a : d.alternates) h.lists.push_back(out_str(s.handler_id(a)));
-    for (gridroute::HandlerId a : d.assist) h.lists.push_back(out_str(s.handler_id(a)));
-    out->alternate_count = d.alternates.size();
-    out->assist_count = d.assist.size();
-    if (out->alternate_count) out->alternates = h.lists.data();
-    if (out->assist_count) out->assist = h.lists.data() + out->alternate_count;
-    out->level = d.level;
-    out->respond_by = out_time(d.respond_by);
-    out->resolve_by = out_time(d.resolve_by);
+    if (rejected) fail(GRIDROUTE_E_REJECTED, h.message);
     return GRIDROUTE_OK;
   });
   // On a failure other than a rejection, the decision holds nothing.
   if (rc != GRIDROUTE_OK && rc != GRIDROUTE_E_REJECTED && out && known_size(out)) gridroute_decision_release(out);
   return rc;
+}
+
+int gridroute_engine_route_batch(gridroute_decision* out, const gridroute_engine* engine,
+                                 const gridroute_issue* issues, size_t count, const gridroute_route_options* opts,
+                                 gridroute_error** err) {
+  // The arrays' strides are their first structs' sizes, so that a program built against a later header
+  // (a longer struct) is read right; every struct of an array must have the size of the first.
+  const std::size_t out_stride = out && count && known_size(out) ? out->struct_size : 0;
+  auto decision_at = [&](std::size_t i) {
+    return reinterpret_cast<gridroute_decision*>(reinterpret_cast<char*>(out) + i * out_stride);
+  };
+  // The decisions that can be walked to are cleared first, and released if the call fails.
+  const bool out_ok = out_stride && count <= static_cast<std::size_t>(PTRDIFF_MAX) / out_stride;
+  if (out_ok)
+    for (std::size_t i = 0; i < count; ++i)
+      if (decision_at(i)->struct_size == out_stride) clear_decision(decision_at(i));
+  int rc = guard(err, [&] {
+    const EngineImpl& e = check_engine(engine);
+    const bool explain = route_flags(opts) & GRIDROUTE_ROUTE_EXPLAIN;
+    if (count == 0) return GRIDROUTE_OK;
+    require(out, "out");
+    require(issues, "issues");
+    check_size(out, "out[0] (gridroute_decision)");
+    check_count(count, out_stride, "count");
+    for (std::size_t i = 0; i < count; ++i)
+      if (decision_at(i)->struct_size != out_stride)
+        fail(GRIDROUTE_E_STRUCT_SIZE, "out[" + std::to_string(i) + "]: struct_size is " +
+                                          std::to_string(decision_at(i)->struct_size) + ", out[0]'s is " +
+                                          std::to_string(out_stride) + ": the decisions of an array are of one size");
+    check_size(issues, "issues[0] (gridroute_issue)");
+    const std::size_t in_stride = issues->struct_size;
+    check_count(count, in_stride, "count");
+    auto issue_at = [&](std::size_t i) {
+      return reinterpret_cast<const gridroute_issue*>(reinterpret_cast<const char*>(issues) + i * in_stride);
+    };
+
+    const std::shared_ptr<const Snapshot> snap = e.engine.snapshot();
+    const Snapshot& s = *snap;
+    // Scratch reused by the calls of one thread (the issues' attribute vectors, the decisions' lists).
+    thread_local std::vector<gridroute::Issue> is;
+    thread_local std::vector<gridroute::Decision> ds;
+    thread_local std::vector<gridroute::UnitId> cells;
+    thread_local std::vector<char> numbered;  // per issue: its cell is given by a current number
+    thread_local std::vector<std::string> refused;  // per issue: why it is refused before routing, or ""
+    if (is.size() < count) is.resize(count);
+    if (ds.size() < count) ds.resize(count);
+    cells.assign(count, gridroute::kNone);
+    numbered.assign(count, 0);
+    refused.resize(std::max(refused.size(), count));
+    std::size_t by_number = 0, by_text = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      gridroute::Issue& x = is[i];
+      refused[i].clear();
+      const gridroute_issue* in = issue_at(i);
+      try {
+        if (in->struct_size != in_stride)
+          fail(GRIDROUTE_E_STRUCT_SIZE, "issues[" + std::to_string(i) + "]: struct_size is " +
+                                            std::to_string(in->struct_size) + ", issues[0]'s is " +
+                                            std::to_string(in_stride) + ": the issues of an array are of one size");
+        read_issue(in, x);
+        refused[i] = refusal(s, in, x);
+      } catch (const Failure& f) {
+        refused[i] = f.message;
+      }
+      if (!refused[i].empty()) {
+        x.id = x.category = x.cell = {};  // routed as nothing; the refusal is its answer
+        x.at = gridroute::kNoInstant;
+        x.attrs.clear();
+        x.has_location = false;
+        continue;
+      }
+      if (number_of(s, in) == Number::current) {
+        cells[i] = in->cell_number;
+        numbered[i] = 1;
+        ++by_number;
+      } else {
+        ++by_text;
+      }
+    }
+    const std::span<const gridroute::Issue> batch(is.data(), count);
+    const std::span<gridroute::Decision> decided(ds.data(), count);
+    if (by_number == 0) {
+      s.route_batch(batch, decided, explain);
+    } else if (by_text == 0) {
+      s.route_batch_in_cells(batch, std::span<const gridroute::UnitId>(cells.data(), count), decided, explain);
+    } else {  // both kinds: one at a time
+      for (std::size_t i = 0; i < count; ++i) {
+        if (numbered[i])
+          ds[i] = s.route_in_cell(is[i], cells[i], explain);
+        else
+          s.route_into(is[i], ds[i], explain);
+      }
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+      gridroute_decision* d = decision_at(i);
+      HoldImpl& h = hold_of(d->hold_);
+      h.snap = snap;
+      if (!refused[i].empty()) {
+        ds[i] = gridroute::Decision{};
+        ds[i].status = gridroute::Decision::Status::rejected;
+        ds[i].message = std::move(refused[i]);
+      }
+      fill_decision(d, h, is[i], ds[i], explain, numbered[i] != 0);
+    }
+    return GRIDROUTE_OK;
+  });
+  if (rc != GRIDROUTE_OK && out_ok)
+    for (std::size_t i = 0; i < count; ++i)
+      if (decision_at(i)->struct_size == out_stride) gridroute_decision_release(decision_at(i));
+  return rc;
+}
+
+int gridroute_engine_find_units(int32_t* out_numbers, uint64_t* out_generation, const gridroute_engine* engine,
+                                const gridroute_string* ids, size_t count, gridroute_error** err) {
+  return guard(err, [&] {
+    require(out_generation, "out_generation");
+    const EngineImpl& e = check_engine(engine);
+    const std::shared_ptr<const Snapshot> snap = e.engine.snapshot();
+    if (count) {
+      require(out_numbers, "out_numbers");
+      require(ids, "ids");
+      check_count(count, sizeof(gridroute_string), "count");
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::string_view id = in_str(ids[i].ptr, ids[i].len, "ids[]");
+      out_numbers[i] = snap->find_unit(id);
+    }
+    *out_generation = snap->generation();
+    return GRIDROUTE_OK;
+  });
 }
 
 void gridroute_decision_release(gridroute_decision* decision) {

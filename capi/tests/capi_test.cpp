@@ -1022,6 +1022,8 @@ TEST(Negative, InjectedFaultsAreCaughtAtEveryEntryPoint) {
       {"case_book_add_jsonl", [&](gridroute_error** err) { return gridroute_case_book_add_jsonl(book, line.data(), line.size(), nullptr, err); }},
       {"case_book_replace_json", [&](gridroute_error** err) { return gridroute_case_book_replace_json(book, 0, line.data(), line.size(), err); }},
       {"case_book_remove", [&](gridroute_error** err) { return gridroute_case_book_remove(book, 0, err); }},
+      {"route_batch", [&](gridroute_error** err) { gridroute_decision d = GRIDROUTE_DECISION_INIT; int rc = gridroute_engine_route_batch(&d, e.e, &fi.issue, 1, nullptr, err); EXPECT_EQ(d.hold_, nullptr); gridroute_decision_release(&d); return rc; }},
+      {"find_units", [&](gridroute_error** err) { int32_t n; uint64_t g; gridroute_string id{fi.issue.cell, fi.issue.cell_len}; return gridroute_engine_find_units(&n, &g, e.e, &id, 1, err); }},
       {"case_book_sweep_jsonl", [&](gridroute_error** err) { gridroute_buf b = GRIDROUTE_BUF_INIT; int rc = gridroute_case_book_sweep_jsonl(&b, book, 0, err); gridroute_buf_dispose(&b); return rc; }},
   };
   struct Fault { int kind; int status; const char* text; };
@@ -1113,6 +1115,236 @@ TEST(CaseBook, SweepsEqualEscalateJsonl) {
   EXPECT_EQ(gridroute_case_book_size(nullptr), 0u);
   gridroute_case_book_free(nullptr);
   gridroute_buf_dispose(&out);
+}
+
+}  // namespace
+
+namespace {
+
+// ---- batches and cells by number (since 1.3)
+
+// Everything a caller reads from a decision, as one text.
+std::string decision_text(const gridroute_decision& d) {
+  std::string s = std::to_string(d.status) + "|" + str(d.message) + "|" + str(d.rule) + "|" + str(d.role) + "|" +
+                  str(d.department) + "|" + str(d.handler) + "|" + str(d.unit) + "|" + str(d.escalation) + "|" +
+                  std::to_string(d.level) + "|" + std::to_string(d.respond_by) + "|" +
+                  std::to_string(d.resolve_by) + "|" + std::to_string(d.fallback) + "|" + str(d.bundle) + "|" +
+                  str(d.cell) + "|" + str(d.timezone) + "|" + str(d.json);
+  for (const std::string& a : str_list(d.alternates, d.alternate_count)) s += "|alt " + a;
+  for (const std::string& a : str_list(d.assist, d.assist_count)) s += "|assist " + a;
+  return s;
+}
+
+// Decisions made and released together.
+struct Decisions {
+  std::vector<gridroute_decision> d;
+  explicit Decisions(std::size_t n) : d(n, gridroute_decision(GRIDROUTE_DECISION_INIT)) {}
+  ~Decisions() {
+    for (gridroute_decision& x : d) gridroute_decision_release(&x);
+  }
+};
+
+// The cells of issues by number: looked up with find_units, written into the issues.
+uint64_t number_cells(gridroute_engine* e, std::vector<gridroute_issue>& issues) {
+  std::vector<gridroute_string> ids;
+  for (const gridroute_issue& i : issues) ids.push_back({i.cell, i.cell_len});
+  std::vector<int32_t> numbers(ids.size());
+  uint64_t generation = 0;
+  EXPECT_EQ(gridroute_engine_find_units(numbers.data(), &generation, e, ids.data(), ids.size(), nullptr), GRIDROUTE_OK);
+  EXPECT_NE(generation, 0u);
+  for (std::size_t i = 0; i < issues.size(); ++i) {
+    issues[i].cell_number = numbers[i];
+    issues[i].cell_generation = generation;
+  }
+  return generation;
+}
+
+// Every example's issues routed in one batch, by cell id, by cell number, and half and half, explained
+// or not, answer field by field as gridroute_engine_route one at a time by id.
+TEST(Batch, EveryExampleInABatchAnswersAsOneAtATime) {
+  for (const std::string& dir : example_dirs()) {
+    SCOPED_TRACE(dir);
+    EngineHandle e(dir);
+    std::vector<std::unique_ptr<FastIssue>> parsed;
+    std::vector<gridroute_issue> issues;
+    for (const std::string& line : lines_of(read_file(dir + "/issues.jsonl"))) {
+      auto fi = std::make_unique<FastIssue>(line);
+      if (!fi->usable) continue;
+      issues.push_back(fi->issue);
+      parsed.push_back(std::move(fi));
+    }
+    ASSERT_GT(issues.size(), 20u);
+    for (uint32_t flags : {0u, static_cast<uint32_t>(GRIDROUTE_ROUTE_EXPLAIN)}) {
+      SCOPED_TRACE(flags);
+      gridroute_route_options opts = GRIDROUTE_ROUTE_OPTIONS_INIT;
+      opts.flags = flags;
+      std::vector<std::string> want;
+      gridroute_decision one = GRIDROUTE_DECISION_INIT;
+      for (const gridroute_issue& i : issues) {
+        gridroute_engine_route(&one, e.e, &i, &opts, nullptr);
+        want.push_back(decision_text(one));
+      }
+      gridroute_decision_release(&one);
+      auto expect_all = [&](std::vector<gridroute_issue>& batch, const char* how) {
+        SCOPED_TRACE(how);
+        Decisions got(batch.size());
+        ASSERT_EQ(gridroute_engine_route_batch(got.d.data(), e.e, batch.data(), batch.size(), &opts, nullptr),
+                  GRIDROUTE_OK);
+        // A rejection names what was wrong in the issue as given: an unknown cell id by id, a number
+        // that is no cell by number; the other rejections are the same.
+        auto same = [&](const gridroute_decision& d, std::size_t i) {
+          if (batch[i].cell_generation && want[i].starts_with("3|unknown cell"))
+            EXPECT_EQ(d.status, GRIDROUTE_DECISION_REJECTED) << i;
+          else
+            EXPECT_EQ(decision_text(d), want[i]) << i;
+        };
+        for (std::size_t i = 0; i < batch.size(); ++i) same(got.d[i], i);
+        // One at a time with the same issues (numbers included) answers the same too.
+        gridroute_decision d = GRIDROUTE_DECISION_INIT;
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+          gridroute_engine_route(&d, e.e, &batch[i], &opts, nullptr);
+          same(d, i);
+        }
+        gridroute_decision_release(&d);
+      };
+      std::vector<gridroute_issue> by_id = issues;
+      expect_all(by_id, "by id");
+      std::vector<gridroute_issue> by_number = issues;
+      number_cells(e.e, by_number);
+      // The cell's text is not read when its number is current.
+      for (gridroute_issue& i : by_number) i.cell = "not read", i.cell_len = GRIDROUTE_NTS;
+      expect_all(by_number, "by number");
+      std::vector<gridroute_issue> mixed = by_number;
+      for (std::size_t i = 0; i < mixed.size(); i += 2) mixed[i] = issues[i];
+      expect_all(mixed, "half by number");
+    }
+  }
+}
+
+// A bad issue in a batch gets its own rejection; the others are routed.
+TEST(Batch, ABadIssueGetsItsOwnRejectionAndTheRestGoOn) {
+  EngineHandle e(kLanxi);
+  FastIssue fi(lines_of(read_file(kLanxi + "/issues.jsonl")).at(0));
+  ASSERT_TRUE(fi.usable);
+  gridroute_decision want = GRIDROUTE_DECISION_INIT;
+  ASSERT_EQ(gridroute_engine_route(&want, e.e, &fi.issue, nullptr, nullptr), GRIDROUTE_OK);
+  std::vector<gridroute_issue> batch(6, fi.issue);
+  batch[1].id = nullptr;                    // missing id
+  batch[1].id_len = 0;
+  batch[2].category = nullptr;              // NULL with a length
+  batch[3].struct_size = sizeof(gridroute_issue) - 16;  // a known size, but not the array's
+  batch[4].cell = "no-such-cell";
+  batch[4].cell_len = GRIDROUTE_NTS;
+  Decisions got(batch.size());
+  ASSERT_EQ(gridroute_engine_route_batch(got.d.data(), e.e, batch.data(), batch.size(), nullptr, nullptr), GRIDROUTE_OK);
+  EXPECT_EQ(decision_text(got.d[0]), decision_text(want));
+  EXPECT_EQ(decision_text(got.d[5]), decision_text(want));
+  EXPECT_EQ(got.d[1].status, GRIDROUTE_DECISION_REJECTED);
+  EXPECT_EQ(str(got.d[1].message), "missing field 'id'");
+  EXPECT_EQ(got.d[2].status, GRIDROUTE_DECISION_REJECTED);
+  EXPECT_EQ(str(got.d[2].message), "issue->category is NULL with a non-zero length");
+  EXPECT_EQ(got.d[3].status, GRIDROUTE_DECISION_REJECTED);
+  EXPECT_NE(str(got.d[3].message).find("issues[3]: struct_size is"), std::string::npos) << str(got.d[3].message);
+  EXPECT_EQ(got.d[4].status, GRIDROUTE_DECISION_REJECTED);
+  EXPECT_NE(str(got.d[4].message).find("no-such-cell"), std::string::npos) << str(got.d[4].message);
+  EXPECT_EQ(str(got.d[4].handler), "");
+  gridroute_decision_release(&want);
+}
+
+TEST(Batch, ArgumentsThatCannotBeRead) {
+  EngineHandle e(kLanxi);
+  FastIssue fi(lines_of(read_file(kLanxi + "/issues.jsonl")).at(0));
+  gridroute_error* err = nullptr;
+  EXPECT_EQ(gridroute_engine_route_batch(nullptr, e.e, nullptr, 0, nullptr, nullptr), GRIDROUTE_OK);
+  EXPECT_EQ(gridroute_engine_route_batch(nullptr, nullptr, nullptr, 0, nullptr, &err), GRIDROUTE_E_INVALID_ARGUMENT);
+  gridroute_error_free(err);
+  Decisions d(2);
+  EXPECT_EQ(gridroute_engine_route_batch(d.d.data(), e.e, nullptr, 2, nullptr, &err), GRIDROUTE_E_INVALID_ARGUMENT);
+  EXPECT_EQ(std::string(err->message), "issues must not be NULL");
+  gridroute_error_free(err);
+  gridroute_issue two[2] = {fi.issue, fi.issue};
+  // Decisions of two sizes: the array cannot be walked; nothing is written, nothing is held.
+  ASSERT_EQ(gridroute_engine_route_batch(d.d.data(), e.e, two, 2, nullptr, nullptr), GRIDROUTE_OK);
+  EXPECT_EQ(d.d[1].status, GRIDROUTE_DECISION_ROUTED);
+  d.d[1].struct_size = 12;
+  EXPECT_EQ(gridroute_engine_route_batch(d.d.data(), e.e, two, 2, nullptr, &err), GRIDROUTE_E_STRUCT_SIZE);
+  EXPECT_NE(std::string(err->message).find("out[1]: struct_size is 12"), std::string::npos) << err->message;
+  gridroute_error_free(err);
+  EXPECT_EQ(d.d[0].status, 0);
+  EXPECT_EQ(d.d[0].hold_, nullptr);
+  d.d[1].struct_size = sizeof(gridroute_decision);
+  two[0].struct_size = 3;
+  EXPECT_EQ(gridroute_engine_route_batch(d.d.data(), e.e, two, 2, nullptr, &err), GRIDROUTE_E_STRUCT_SIZE);
+  EXPECT_NE(std::string(err->message).find("issues[0] (gridroute_issue): struct_size is 3"), std::string::npos)
+      << err->message;
+  gridroute_error_free(err);
+}
+
+// A number looked up before a reload is never read in the new snapshot: the issue's own cell id routes
+// it, and without one it is rejected with what to do.
+TEST(CellsByNumber, ANumberFromBeforeAReloadIsNeverReadInTheNewSnapshot) {
+  EngineHandle e(kLanxi);
+  FastIssue fi(lines_of(read_file(kLanxi + "/issues.jsonl")).at(0));
+  ASSERT_TRUE(fi.usable);
+  gridroute_decision want = GRIDROUTE_DECISION_INIT;
+  ASSERT_EQ(gridroute_engine_route(&want, e.e, &fi.issue, nullptr, nullptr), GRIDROUTE_OK);
+  std::vector<gridroute_issue> issues{fi.issue};
+  const uint64_t before = number_cells(e.e, issues);
+  uint64_t now = 0;
+  ASSERT_EQ(gridroute_engine_find_units(nullptr, &now, e.e, nullptr, 0, nullptr), GRIDROUTE_OK);
+  EXPECT_EQ(now, before);
+  ASSERT_EQ(gridroute_engine_reload(e.e, kLanxi.c_str(), GRIDROUTE_NTS, nullptr, nullptr), GRIDROUTE_OK);
+  ASSERT_EQ(gridroute_engine_find_units(nullptr, &now, e.e, nullptr, 0, nullptr), GRIDROUTE_OK);
+  EXPECT_NE(now, before);
+  gridroute_issue stale = issues[0];
+  stale.cell_number = 0;  // a number that would be another unit: never read, the id routes
+  gridroute_decision d = GRIDROUTE_DECISION_INIT;
+  ASSERT_EQ(gridroute_engine_route(&d, e.e, &stale, nullptr, nullptr), GRIDROUTE_OK);
+  EXPECT_EQ(str(d.handler), str(want.handler));
+  EXPECT_EQ(str(d.unit), str(want.unit));
+  stale.cell = nullptr;
+  stale.cell_len = 0;
+  gridroute_error* err = nullptr;
+  ASSERT_EQ(gridroute_engine_route(&d, e.e, &stale, nullptr, &err), GRIDROUTE_E_REJECTED);
+  EXPECT_EQ(d.status, GRIDROUTE_DECISION_REJECTED);
+  EXPECT_EQ(str(d.message), "issue->cell_number belongs to the engine's snapshot of generation " +
+                                std::to_string(before) + ", and the engine was reloaded since (generation " +
+                                std::to_string(now) +
+                                "): look the numbers up again (gridroute_engine_find_units), or give the cell's "
+                                "id in issue->cell too");
+  gridroute_error_free(err);
+  Decisions batch(1);
+  ASSERT_EQ(gridroute_engine_route_batch(batch.d.data(), e.e, &stale, 1, nullptr, nullptr), GRIDROUTE_OK);
+  EXPECT_EQ(str(batch.d[0].message), str(d.message));
+  // Looked up again, the number routes.
+  number_cells(e.e, issues);
+  issues[0].cell = nullptr;
+  issues[0].cell_len = 0;
+  ASSERT_EQ(gridroute_engine_route(&d, e.e, &issues[0], nullptr, nullptr), GRIDROUTE_OK);
+  EXPECT_EQ(str(d.handler), str(want.handler));
+  // Not a cell: an unknown id's number, and a unit above the cells.
+  gridroute_string ids[2] = {{"no-such-unit", 12}, {nullptr, 0}};
+  const char* above = "qiaodong-b";
+  ids[1] = {above, std::strlen(above)};
+  int32_t numbers[2] = {7, 7};
+  ASSERT_EQ(gridroute_engine_find_units(numbers, &now, e.e, ids, 2, nullptr), GRIDROUTE_OK);
+  EXPECT_EQ(numbers[0], GRIDROUTE_UNIT_NONE);
+  for (int32_t n : numbers) {
+    issues[0].cell_number = n;
+    EXPECT_EQ(gridroute_engine_route(&d, e.e, &issues[0], nullptr, nullptr), GRIDROUTE_E_REJECTED) << n;
+    EXPECT_EQ(d.status, GRIDROUTE_DECISION_REJECTED);
+    EXPECT_NE(str(d.message).find("cell"), std::string::npos) << str(d.message);
+  }
+  // A 1.1 issue has no number: its cell id routes it.
+  gridroute_issue old = fi.issue;
+  old.struct_size = offsetof(gridroute_issue, cell_generation);
+  ASSERT_EQ(gridroute_engine_route(&d, e.e, &old, nullptr, nullptr), GRIDROUTE_OK);
+  EXPECT_EQ(str(d.handler), str(want.handler));
+  EXPECT_EQ(gridroute_engine_find_units(numbers, nullptr, e.e, ids, 2, &err), GRIDROUTE_E_INVALID_ARGUMENT);
+  EXPECT_EQ(std::string(err->message), "out_generation must not be NULL");
+  gridroute_error_free(err);
+  gridroute_decision_release(&d);
+  gridroute_decision_release(&want);
 }
 
 }  // namespace

@@ -6,6 +6,9 @@
  *   route_typed BUNDLE ISSUES.jsonl              decisions as JSON Lines on stdout
  *   route_typed BUNDLE CASES.jsonl --now T       actions as JSON Lines on stdout
  *   route_typed --repeat N BUNDLE ISSUES.jsonl   time N routings (the lines that become issues, in turn)
+ *   route_typed --batch BUNDLE ISSUES.jsonl      the same decisions, routed 256 at a time with
+ *                                                gridroute_engine_route_batch, each cell by its number
+ *                                                (gridroute_engine_find_units, looked up once)
  *
  * Each line is read with jansson into a gridroute_issue (strings and attributes point into the parsed
  * line), routed with gridroute_engine_route into one reused gridroute_decision, and the decision's fields
@@ -568,9 +571,10 @@ typedef struct run {
   gridroute_buf buf;
   gridroute_buf digest; /* the bundle's, for the lines this driver rejects itself */
   int64_t now;          /* --now: the lines are cases */
-  issue_line *kept; /* --repeat: the lines that became issues */
+  issue_line *kept; /* --repeat: the lines that became issues; --batch: every line, in order */
   size_t kept_count, kept_cap;
   int keep;
+  int batch;
 } run;
 
 static gridroute_string digest_of(const run *r) {
@@ -599,18 +603,23 @@ static void route_line(const char *line, size_t n, void *ctx) {
   run *r = ctx;
   issue_line l;
   int rc;
-  if (!read_issue(line, n, &l)) {
+  const int ok = read_issue(line, n, &l);
+  if (!ok && !r->batch) {
     if (!r->keep) print_rejected(id_json(&l), "status", l.error, digest_of(r));
     free_line(&l);
     return;
   }
   if (r->keep) {
+    issue_line *kept;
     if (r->kept_count == r->kept_cap) {
       issue_line *more = realloc(r->kept, (r->kept_cap = r->kept_cap ? r->kept_cap * 2 : 1024) * sizeof *more);
       if (!more) { free_line(&l); return; }
       r->kept = more;
     }
-    r->kept[r->kept_count++] = l;
+    kept = &r->kept[r->kept_count++];
+    *kept = l;
+    if (l.issue.id == l.digits) kept->issue.id = kept->digits; /* an integer id's digits moved with the line */
+    if (ok) kept->error[0] = '\0';
     return;
   }
   rc = gridroute_engine_route(&r->decision, r->engine, &l.issue, NULL, NULL);
@@ -667,6 +676,69 @@ static void bench(run *r, long repeat) {
          repeat, (w1 - w0) * 1e9 / (double)repeat, (c1 - c0) * 1e9 / (double)repeat, routed, (unsigned long)touched);
 }
 
+/* Routes the kept lines 256 issues at a time with gridroute_engine_route_batch, every cell given by its
+ * number (looked up once with gridroute_engine_find_units; a cell the bundle does not have keeps its id,
+ * so that its rejection names it), and prints the decisions in the order of the lines. */
+static int batch(run *r) {
+  enum { kBatch = 256 };
+  gridroute_decision decisions[kBatch];
+  gridroute_issue issues[kBatch];
+  size_t at[kBatch], i, start = 0, m;
+  gridroute_string *ids = malloc((r->kept_count ? r->kept_count : 1) * sizeof *ids);
+  int32_t *numbers = malloc((r->kept_count ? r->kept_count : 1) * sizeof *numbers);
+  uint64_t generation = 0;
+  gridroute_error *err = NULL;
+  int rc = 0;
+  if (!ids || !numbers) {
+    free(ids);
+    free(numbers);
+    return 1;
+  }
+  for (i = 0; i < r->kept_count; i++) {
+    ids[i].ptr = r->kept[i].issue.cell;
+    ids[i].len = r->kept[i].issue.cell ? r->kept[i].issue.cell_len : 0;
+  }
+  if (gridroute_engine_find_units(numbers, &generation, r->engine, ids, r->kept_count, &err) != GRIDROUTE_OK) {
+    fprintf(stderr, "gridroute_engine_find_units: %s\n", err ? err->message : "?");
+    gridroute_error_free(err);
+    free(ids);
+    free(numbers);
+    return 1;
+  }
+  for (i = 0; i < r->kept_count; i++) {
+    if (r->kept[i].error[0] || !r->kept[i].issue.cell || numbers[i] == GRIDROUTE_UNIT_NONE) continue;
+    r->kept[i].issue.cell_number = numbers[i];
+    r->kept[i].issue.cell_generation = generation;
+  }
+  for (i = 0; i < kBatch; i++) {
+    gridroute_decision init = GRIDROUTE_DECISION_INIT;
+    decisions[i] = init;
+  }
+  while (start < r->kept_count && rc == 0) {
+    size_t end = start, k;
+    for (m = 0; end < r->kept_count && m < kBatch; end++)
+      if (!r->kept[end].error[0]) {
+        at[m] = end;
+        issues[m++] = r->kept[end].issue;
+      }
+    if (m && gridroute_engine_route_batch(decisions, r->engine, issues, m, NULL, &err) != GRIDROUTE_OK) {
+      fprintf(stderr, "gridroute_engine_route_batch: %s\n", err ? err->message : "?");
+      gridroute_error_free(err);
+      rc = 1;
+      break;
+    }
+    for (i = start, k = 0; i < end; i++) {
+      if (k < m && at[k] == i) print_decision(id_json(&r->kept[i]), &decisions[k++], &r->buf);
+      else print_rejected(id_json(&r->kept[i]), "status", r->kept[i].error, digest_of(r));
+    }
+    start = end;
+  }
+  for (i = 0; i < kBatch; i++) gridroute_decision_release(&decisions[i]);
+  free(ids);
+  free(numbers);
+  return rc;
+}
+
 int main(int argc, char **argv) {
   int argi = 1;
   long repeat = 0;
@@ -684,7 +756,10 @@ int main(int argc, char **argv) {
   r.action = ainit;
   r.buf = binit;
   r.digest = binit;
-  if (argc > 2 && strcmp(argv[1], "--repeat") == 0) {
+  if (argc > 1 && strcmp(argv[1], "--batch") == 0) {
+    r.batch = 1;
+    argi = 2;
+  } else if (argc > 2 && strcmp(argv[1], "--repeat") == 0) {
     repeat = strtol(argv[2], NULL, 10);
     argi = 3;
   } else if (argc == 5 && strcmp(argv[3], "--now") == 0) {
@@ -696,7 +771,7 @@ int main(int argc, char **argv) {
     argc = 3;
   }
   if (argc - argi != 2 || (argi == 3 && repeat <= 0)) {
-    fprintf(stderr, "usage: %s [--repeat N] BUNDLE ISSUES.jsonl | BUNDLE CASES.jsonl --now T\n", argv[0]);
+    fprintf(stderr, "usage: %s [--repeat N | --batch] BUNDLE ISSUES.jsonl | BUNDLE CASES.jsonl --now T\n", argv[0]);
     return 2;
   }
   bundle = argv[argi];
@@ -723,9 +798,13 @@ int main(int argc, char **argv) {
     gridroute_engine_free(r.engine);
     return 3;
   }
-  r.keep = repeat > 0;
+  r.keep = repeat > 0 || r.batch;
   for_each_line(text, len, cases ? escalate_line : route_line, &r);
   if (repeat > 0) bench(&r, repeat);
+  if (r.batch && batch(&r) != 0) {
+    fflush(stdout);
+    return 1;
+  }
   for (i = 0; i < r.kept_count; i++) free_line(&r.kept[i]);
   free(r.kept);
   gridroute_decision_release(&r.decision);

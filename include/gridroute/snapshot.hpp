@@ -45,6 +45,10 @@ class Snapshot {
   std::string_view digest() const;
   // `t` as RFC 3339 in the jurisdiction's time zone, e.g. "2026-11-20T09:15:00+08:00"; "" for kNoInstant.
   std::string format_time(Instant t) const;
+  // A number that no other snapshot made in this process has (never 0): the cell numbers of find_unit
+  // belong to it. The C ABI's cells by number (gridroute_engine_find_units) carry it so that a number
+  // from before a reload is recognised as such rather than read in the new snapshot.
+  std::uint64_t generation() const { return generation_; }
 
   // ---- ids by index (each valid while the snapshot lives)
   std::size_t unit_count() const;
@@ -107,6 +111,7 @@ class Snapshot {
 
  private:
   std::unique_ptr<const detail::Index> index_;
+  std::uint64_t generation_;
 };
 
 }  // namespace gridroute

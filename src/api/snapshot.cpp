@@ -3,6 +3,7 @@
 #include "gridroute/snapshot.hpp"
 
 #include <algorithm>
+#include <atomic>
 
 #include "base/zone.hpp"
 #include "compile/index.hpp"
@@ -12,7 +13,12 @@
 
 namespace gridroute {
 
-Snapshot::Snapshot(std::unique_ptr<const detail::Index> index) : index_(std::move(index)) {}
+namespace {
+std::atomic<std::uint64_t> g_generations{0};
+}  // namespace
+
+Snapshot::Snapshot(std::unique_ptr<const detail::Index> index)
+    : index_(std::move(index)), generation_(g_generations.fetch_add(1, std::memory_order_relaxed) + 1) {}
 Snapshot::~Snapshot() = default;
 
 std::string_view Snapshot::name() const { return index_->name; }

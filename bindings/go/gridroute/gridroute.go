@@ -145,7 +145,7 @@ import (
 	"unsafe"
 )
 
-// Version is the version of the loaded C library, e.g. "1.2.0".
+// Version is the version of the loaded C library, e.g. "1.3.0".
 func Version() string { return C.GoString(C.gridroute_version()) }
 
 // BindingMajor and BindingMinor are the C ABI version this package was written for; Load refuses a
@@ -154,7 +154,7 @@ func Version() string { return C.GoString(C.gridroute_version()) }
 const (
 	BindingMajor   = 1
 	BindingMinor   = 2
-	BindingVersion = "1.2.0"
+	BindingVersion = "1.3.0"
 )
 
 func checkVersion() error {
