@@ -153,7 +153,7 @@ func Version() string { return C.GoString(C.gridroute_version()) }
 // the version of the library it was released with.
 const (
 	BindingMajor   = 1
-	BindingMinor   = 2
+	BindingMinor   = 3
 	BindingVersion = "1.3.0"
 )
 

@@ -19,7 +19,7 @@ from .errors import (BundleError, Diagnostic, GridrouteError, InternalError, Inv
                      RejectedError, StructSizeError)
 
 __version__ = "1.3.0"
-_MAJOR, _MINOR = 1, 2
+_MAJOR, _MINOR = 1, 3
 
 _lib = _capi.load_library(_MAJOR, _MINOR)
 _engine._lib = _lib

@@ -26,7 +26,7 @@ public final class Gridroute {
     /** The C ABI version this binding was written for: it needs a library of this major version... */
     public static final int BINDING_MAJOR = 1;
     /** ...and at least this minor version. */
-    public static final int BINDING_MINOR = 2;
+    public static final int BINDING_MINOR = 3;
     /** This binding's version. */
     public static final String BINDING_VERSION = "1.3.0";
 

@@ -52,12 +52,13 @@ class EngineTest {
     void theLibraryVersionFitsTheBinding() {
         assertTrue(Gridroute.version().matches("\\d+\\.\\d+\\.\\d+"), Gridroute.version());
         assertEquals(Gridroute.BINDING_MAJOR, Gridroute.versionNumber() / 10000);
-        assertNull(Gridroute.versionProblem(10200, "1.2.0"));
+        assertNull(Gridroute.versionProblem(10300, "1.3.0"));
+        assertNotNull(Gridroute.versionProblem(10200, "1.2.0")); // older than the release of this binding
         assertNotNull(Gridroute.versionProblem(10100, "1.1.0")); // older than the case book this binding calls
-        assertNull(Gridroute.versionProblem(10203, "1.2.3"));
+        assertNull(Gridroute.versionProblem(10303, "1.3.3"));
         assertNotNull(Gridroute.versionProblem(10000, "1.0.0")); // older than the structs this binding writes
         assertNotNull(Gridroute.versionProblem(20000, "2.0.0"));
-        assertTrue(Gridroute.versionProblem(20000, "2.0.0").contains("needs libgridroute 1.2"));
+        assertTrue(Gridroute.versionProblem(20000, "2.0.0").contains("needs libgridroute 1.3"));
         assertEquals("bundle refused", Gridroute.statusString(3));
     }
 
