@@ -185,7 +185,7 @@ void BM_CApiBatch(benchmark::State& st, std::string size) {
   for (const Issue& is : w.issues) cells.push_back(w.snap->find_unit(is.cell));
   std::vector<gridroute_decision> out(kBatch, gridroute_decision(GRIDROUTE_DECISION_INIT));
   std::vector<Decision> cpp_out(kBatch);
-  std::vector<double> cpp_ns, cpp_cells_ns, c_ns, c_number_ns, c_one_ns;
+  std::vector<double> cpp_ns, cpp_cells_ns, cpp_ids_ns, c_ns, c_number_ns, c_one_ns;
   std::size_t start = 0, routed = 0;
   auto per = [&](double t0, double t1) { return (t1 - t0) * 1e9 / static_cast<double>(per_round); };
   for (auto _ : st) {
@@ -198,6 +198,22 @@ void BM_CApiBatch(benchmark::State& st, std::string size) {
         w.snap->route_batch_in_cells(std::span<const Issue>(w.issues.data() + i, kBatch),
                                      std::span<const gridroute::UnitId>(cells.data() + i, kBatch), cpp_out);
       double t2 = thread_cpu_seconds();
+      // The same, and what the C struct hands over besides: every id of the decision as a string.
+      std::size_t chars = 0;
+      for (std::size_t k = 0, i = start; k < per_round; k += kBatch, i = i + kBatch >= n ? 0 : i + kBatch) {
+        w.snap->route_batch_in_cells(std::span<const Issue>(w.issues.data() + i, kBatch),
+                                     std::span<const gridroute::UnitId>(cells.data() + i, kBatch), cpp_out);
+        for (const Decision& d : cpp_out) {
+          if (d.status != Decision::Status::routed) continue;
+          if (d.rule != gridroute::kNone) chars += w.snap->rule_id(d.rule).size();
+          chars += w.snap->handler_id(d.handler).size() +
+                   w.snap->unit_id(d.unit).size() + w.snap->role_name(d.role).size();
+          for (gridroute::HandlerId a : d.alternates) chars += w.snap->handler_id(a).size();
+          for (gridroute::HandlerId a : d.assist) chars += w.snap->handler_id(a).size();
+        }
+      }
+      benchmark::DoNotOptimize(chars);
+      double t2b = thread_cpu_seconds();
       for (std::size_t k = 0, i = start; k < per_round; k += kBatch, i = i + kBatch >= n ? 0 : i + kBatch)
         gridroute_engine_route_batch(out.data(), ce.engine, ce.issues.issues.data() + i, kBatch, nullptr, nullptr);
       double t3 = thread_cpu_seconds();
@@ -211,7 +227,8 @@ void BM_CApiBatch(benchmark::State& st, std::string size) {
       double t5 = thread_cpu_seconds();
       cpp_ns.push_back(per(t0, t1));
       cpp_cells_ns.push_back(per(t1, t2));
-      c_ns.push_back(per(t2, t3));
+      cpp_ids_ns.push_back(per(t2, t2b));
+      c_ns.push_back(per(t2b, t3));
       c_number_ns.push_back(per(t3, t4));
       c_one_ns.push_back(per(t4, t5));
       start = (start + per_round) % n;
@@ -220,6 +237,7 @@ void BM_CApiBatch(benchmark::State& st, std::string size) {
   for (gridroute_decision& d : out) gridroute_decision_release(&d);
   st.counters["ns_cpp_batch"] = median(cpp_ns);
   st.counters["ns_cpp_batch_in_cells"] = median(cpp_cells_ns);
+  st.counters["ns_cpp_batch_in_cells_with_ids"] = median(cpp_ids_ns);
   st.counters["ns_capi_batch"] = median(c_ns);
   st.counters["ns_capi_batch_by_number"] = median(c_number_ns);
   st.counters["ns_capi_one_at_a_time"] = median(c_one_ns);

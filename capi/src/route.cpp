@@ -230,6 +230,10 @@ int gridroute_engine_route_batch(gridroute_decision* out, const gridroute_engine
       gridroute::Issue& x = is[i];
       refused[i].clear();
       const gridroute_issue* in = issue_at(i);
+      // The caller's structs and their attributes are read in turn: fetch them a few issues ahead.
+      if (i + 8 < count) __builtin_prefetch(issue_at(i + 8));
+      if (i + 4 < count && issue_at(i + 4)->struct_size == in_stride && issue_at(i + 4)->attr_count)
+        __builtin_prefetch(issue_at(i + 4)->attrs);
       try {
         if (in->struct_size != in_stride)
           fail(GRIDROUTE_E_STRUCT_SIZE, "issues[" + std::to_string(i) + "]: struct_size is " +
@@ -269,16 +273,28 @@ int gridroute_engine_route_batch(gridroute_decision* out, const gridroute_engine
           s.route_into(is[i], ds[i], explain);
       }
     }
+    const gridroute::detail::Index& index = s.index();
     for (std::size_t i = 0; i < count; ++i) {
+      // The ids a decision hands over are found through their offsets: fetch those a few decisions
+      // ahead, and the texts of this one, which the caller reads next.
+      if (i + 8 < count && ds[i + 8].status == gridroute::Decision::Status::routed) {
+        const gridroute::Decision& ahead = ds[i + 8];
+        __builtin_prefetch(&index.unit_id_offset[static_cast<std::size_t>(ahead.unit)]);
+        __builtin_prefetch(&index.handler_ids.offsets[static_cast<std::size_t>(ahead.handler)]);
+        for (gridroute::HandlerId a : ahead.alternates) __builtin_prefetch(&index.handler_ids.offsets[static_cast<std::size_t>(a)]);
+        for (gridroute::HandlerId a : ahead.assist) __builtin_prefetch(&index.handler_ids.offsets[static_cast<std::size_t>(a)]);
+      }
       gridroute_decision* d = decision_at(i);
       HoldImpl& h = hold_of(d->hold_);
-      h.snap = snap;
+      if (h.snap != snap) h.snap = snap;  // a decision reused on the same snapshot keeps its reference
       if (!refused[i].empty()) {
         ds[i] = gridroute::Decision{};
         ds[i].status = gridroute::Decision::Status::rejected;
         ds[i].message = std::move(refused[i]);
       }
       fill_decision(d, h, is[i], ds[i], explain, numbered[i] != 0);
+      if (d->handler.ptr) __builtin_prefetch(d->handler.ptr);
+      if (d->unit.ptr) __builtin_prefetch(d->unit.ptr);
     }
     return GRIDROUTE_OK;
   });
