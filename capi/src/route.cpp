@@ -231,9 +231,9 @@ int gridroute_engine_route_batch(gridroute_decision* out, const gridroute_engine
       refused[i].clear();
       const gridroute_issue* in = issue_at(i);
       // The caller's structs and their attributes are read in turn: fetch them a few issues ahead.
-      if (i + 8 < count) __builtin_prefetch(issue_at(i + 8));
-      if (i + 4 < count && issue_at(i + 4)->struct_size == in_stride && issue_at(i + 4)->attr_count)
-        __builtin_prefetch(issue_at(i + 4)->attrs);
+      if (i + 16 < count) __builtin_prefetch(issue_at(i + 16));
+      if (i + 8 < count && issue_at(i + 8)->struct_size == in_stride && issue_at(i + 8)->attr_count)
+        __builtin_prefetch(issue_at(i + 8)->attrs);
       try {
         if (in->struct_size != in_stride)
           fail(GRIDROUTE_E_STRUCT_SIZE, "issues[" + std::to_string(i) + "]: struct_size is " +
@@ -293,8 +293,6 @@ int gridroute_engine_route_batch(gridroute_decision* out, const gridroute_engine
         ds[i].message = std::move(refused[i]);
       }
       fill_decision(d, h, is[i], ds[i], explain, numbered[i] != 0);
-      if (d->handler.ptr) __builtin_prefetch(d->handler.ptr);
-      if (d->unit.ptr) __builtin_prefetch(d->unit.ptr);
     }
     return GRIDROUTE_OK;
   });
