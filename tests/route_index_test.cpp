@@ -219,8 +219,7 @@ TEST(RouteIndex, CellsByNumberAnswerAsTheirIds) {
         if (n > 10) {
           EXPECT_EQ(out[3].status, Decision::Status::rejected);
           EXPECT_EQ(out[3].message,
-                    "no cell: the cell number is -1, the number a lookup of cells gives for an id the bundle does "
-                    "not have (kNone, GRIDROUTE_UNIT_NONE)");
+                    "no cell: the cell number is -1, which stands for an id the bundle does not have");
           EXPECT_EQ(out[9].message, "unit 'town' is not a cell (tier 'town')");
           EXPECT_EQ(out[7].message, "unknown category 'no.such.category'");
         }
@@ -233,7 +232,7 @@ TEST(RouteIndex, CellsByNumberAnswerAsTheirIds) {
       Decision d = s.route_in_cell(is, bad);
       EXPECT_EQ(d.status, Decision::Status::rejected);
       EXPECT_EQ(d.message, "cell number " + std::to_string(bad) + " is not a unit of this snapshot (it has " +
-                               std::to_string(s.unit_count()) + " units): give a number this snapshot's find_unit gave for a cell");
+                               std::to_string(s.unit_count()) + " units): give the number of a cell of this bundle");
     }
   }
   EXPECT_GT(compared, 20000u);

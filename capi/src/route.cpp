@@ -78,10 +78,11 @@ std::string refusal(const Snapshot& s, const gridroute_issue* in, const gridrout
   // A number from before a reload is never read in the new snapshot: the issue's own cell or location
   // routes it when it gives one.
   if (number_of(s, in) == Number::stale && !in->cell && !is.has_location)
-    return "issue->cell_number belongs to the engine's snapshot of generation " +
-           std::to_string(in->cell_generation) + ", and the engine was reloaded since (generation " +
+    return "cell number " + std::to_string(in->cell_number) + " belongs to generation " +
+           std::to_string(in->cell_generation) + ", but the engine serves generation " +
            std::to_string(s.generation()) +
-           "): look the numbers up again (gridroute_engine_find_units), or give the cell's id in issue->cell too";
+           " (reloaded since, or another engine's number): look the cells' numbers up again, or give the cell's "
+           "id with its number";
   return {};
 }
 
@@ -214,85 +215,89 @@ int gridroute_engine_route_batch(gridroute_decision* out, const gridroute_engine
 
     const std::shared_ptr<const Snapshot> snap = e.engine.snapshot();
     const Snapshot& s = *snap;
-    // Scratch reused by the calls of one thread (the issues' attribute vectors, the decisions' lists).
+    // Scratch reused by the calls of one thread (the issues' attribute vectors, the decisions' lists), for
+    // a chunk of the batch at a time: a thread's scratch stays that size whatever the batches.
+    constexpr std::size_t kChunk = 1024;
     thread_local std::vector<gridroute::Issue> is;
     thread_local std::vector<gridroute::Decision> ds;
     thread_local std::vector<gridroute::UnitId> cells;
     thread_local std::vector<char> numbered;  // per issue: its cell is given by a current number
     thread_local std::vector<std::string> refused;  // per issue: why it is refused before routing, or ""
-    if (is.size() < count) is.resize(count);
-    if (ds.size() < count) ds.resize(count);
-    cells.assign(count, gridroute::kNone);
-    numbered.assign(count, 0);
-    refused.resize(std::max(refused.size(), count));
-    std::size_t by_number = 0, by_text = 0;
-    for (std::size_t i = 0; i < count; ++i) {
-      gridroute::Issue& x = is[i];
-      refused[i].clear();
-      const gridroute_issue* in = issue_at(i);
-      // The caller's structs and their attributes are read in turn: fetch them a few issues ahead.
-      if (i + 16 < count) __builtin_prefetch(issue_at(i + 16));
-      if (i + 8 < count && issue_at(i + 8)->struct_size == in_stride && issue_at(i + 8)->attr_count)
-        __builtin_prefetch(issue_at(i + 8)->attrs);
-      try {
-        if (in->struct_size != in_stride)
-          fail(GRIDROUTE_E_STRUCT_SIZE, "issues[" + std::to_string(i) + "]: struct_size is " +
-                                            std::to_string(in->struct_size) + ", issues[0]'s is " +
-                                            std::to_string(in_stride) + ": the issues of an array are of one size");
-        read_issue(in, x);
-        refused[i] = refusal(s, in, x);
-      } catch (const Failure& f) {
-        refused[i] = f.message;
-      }
-      if (!refused[i].empty()) {
-        x.id = x.category = x.cell = {};  // routed as nothing; the refusal is its answer
-        x.at = gridroute::kNoInstant;
-        x.attrs.clear();
-        x.has_location = false;
-        continue;
-      }
-      if (number_of(s, in) == Number::current) {
-        cells[i] = in->cell_number;
-        numbered[i] = 1;
-        ++by_number;
-      } else {
-        ++by_text;
-      }
-    }
-    const std::span<const gridroute::Issue> batch(is.data(), count);
-    const std::span<gridroute::Decision> decided(ds.data(), count);
-    if (by_number == 0) {
-      s.route_batch(batch, decided, explain);
-    } else if (by_text == 0) {
-      s.route_batch_in_cells(batch, std::span<const gridroute::UnitId>(cells.data(), count), decided, explain);
-    } else {  // both kinds: one at a time
-      for (std::size_t i = 0; i < count; ++i) {
-        if (numbered[i])
-          ds[i] = s.route_in_cell(is[i], cells[i], explain);
-        else
-          s.route_into(is[i], ds[i], explain);
-      }
-    }
     const gridroute::detail::Index& index = s.index();
-    for (std::size_t i = 0; i < count; ++i) {
-      // The ids a decision hands over are found through their offsets: fetch those a few decisions
-      // ahead, and the texts of this one, which the caller reads next.
-      if (i + 8 < count && ds[i + 8].status == gridroute::Decision::Status::routed) {
-        const gridroute::Decision& ahead = ds[i + 8];
-        __builtin_prefetch(&index.unit_id_offset[static_cast<std::size_t>(ahead.unit)]);
-        __builtin_prefetch(&index.handler_ids.offsets[static_cast<std::size_t>(ahead.handler)]);
-        for (gridroute::HandlerId a : ahead.alternates) __builtin_prefetch(&index.handler_ids.offsets[static_cast<std::size_t>(a)]);
-        for (gridroute::HandlerId a : ahead.assist) __builtin_prefetch(&index.handler_ids.offsets[static_cast<std::size_t>(a)]);
+    for (std::size_t base = 0; base < count; base += kChunk) {
+      const std::size_t m = std::min(kChunk, count - base);
+      if (is.size() < m) is.resize(m);
+      if (ds.size() < m) ds.resize(m);
+      cells.assign(m, gridroute::kNone);
+      numbered.assign(m, 0);
+      refused.resize(std::max(refused.size(), m));
+      std::size_t by_number = 0, by_text = 0;
+      for (std::size_t i = 0; i < m; ++i) {
+        gridroute::Issue& x = is[i];
+        refused[i].clear();
+        const gridroute_issue* in = issue_at(base + i);
+        // The caller's structs and their attributes are read in turn: fetch them a few issues ahead.
+        if (base + i + 16 < count) __builtin_prefetch(issue_at(base + i + 16));
+        if (base + i + 8 < count && issue_at(base + i + 8)->struct_size == in_stride && issue_at(base + i + 8)->attr_count)
+          __builtin_prefetch(issue_at(base + i + 8)->attrs);
+        try {
+          if (in->struct_size != in_stride)
+            fail(GRIDROUTE_E_STRUCT_SIZE, "issues[" + std::to_string(base + i) + "]: struct_size is " +
+                                              std::to_string(in->struct_size) + ", issues[0]'s is " +
+                                              std::to_string(in_stride) + ": the issues of an array are of one size");
+          read_issue(in, x);
+          refused[i] = refusal(s, in, x);
+        } catch (const Failure& f) {
+          refused[i] = f.message;
+        }
+        if (!refused[i].empty()) {
+          x.id = x.category = x.cell = {};  // routed as nothing; the refusal is its answer
+          x.at = gridroute::kNoInstant;
+          x.attrs.clear();
+          x.has_location = false;
+          continue;
+        }
+        if (number_of(s, in) == Number::current) {
+          cells[i] = in->cell_number;
+          numbered[i] = 1;
+          ++by_number;
+        } else {
+          ++by_text;
+        }
       }
-      gridroute_decision* d = decision_at(i);
-      HoldImpl& h = hold_of(d->hold_);
-      if (h.snap != snap) h.snap = snap;  // a decision reused on the same snapshot keeps its reference
-      if (!refused[i].empty()) {
-        ds[i] = gridroute::Decision{};
-        ds[i].status = gridroute::Decision::Status::rejected;
-        ds[i].message = std::move(refused[i]);
+      const std::span<const gridroute::Issue> batch(is.data(), m);
+      const std::span<gridroute::Decision> decided(ds.data(), m);
+      if (by_number == 0) {
+        s.route_batch(batch, decided, explain);
+      } else if (by_text == 0) {
+        s.route_batch_in_cells(batch, std::span<const gridroute::UnitId>(cells.data(), m), decided, explain);
+      } else {  // both kinds: one at a time
+        for (std::size_t i = 0; i < m; ++i) {
+          if (numbered[i])
+            ds[i] = s.route_in_cell(is[i], cells[i], explain);
+          else
+            s.route_into(is[i], ds[i], explain);
+        }
       }
-      fill_decision(d, h, is[i], ds[i], explain, numbered[i] != 0);
+      for (std::size_t i = 0; i < m; ++i) {
+        // The ids a decision hands over are found through their offsets: fetch those a few decisions ahead.
+        if (i + 8 < m && ds[i + 8].status == gridroute::Decision::Status::routed) {
+          const gridroute::Decision& ahead = ds[i + 8];
+          __builtin_prefetch(&index.unit_id_offset[static_cast<std::size_t>(ahead.unit)]);
+          __builtin_prefetch(&index.handler_ids.offsets[static_cast<std::size_t>(ahead.handler)]);
+          for (gridroute::HandlerId a : ahead.alternates) __builtin_prefetch(&index.handler_ids.offsets[static_cast<std::size_t>(a)]);
+          for (gridroute::HandlerId a : ahead.assist) __builtin_prefetch(&index.handler_ids.offsets[static_cast<std::size_t>(a)]);
+        }
+        gridroute_decision* d = decision_at(base + i);
+        HoldImpl& h = hold_of(d->hold_);
+        if (h.snap != snap) h.snap = snap;  // a decision reused on the same snapshot keeps its reference
+        if (!refused[i].empty()) {
+          ds[i] = gridroute::Decision{};
+          ds[i].status = gridroute::Decision::Status::rejected;
+          ds[i].message = std::move(refused[i]);
+        }
+        fill_decision(d, h, is[i], ds[i], explain, numbered[i] != 0);
+      }
     }
     return GRIDROUTE_OK;
   });

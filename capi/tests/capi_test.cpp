@@ -1307,11 +1307,10 @@ TEST(CellsByNumber, ANumberFromBeforeAReloadIsNeverReadInTheNewSnapshot) {
   gridroute_error* err = nullptr;
   ASSERT_EQ(gridroute_engine_route(&d, e.e, &stale, nullptr, &err), GRIDROUTE_E_REJECTED);
   EXPECT_EQ(d.status, GRIDROUTE_DECISION_REJECTED);
-  EXPECT_EQ(str(d.message), "issue->cell_number belongs to the engine's snapshot of generation " +
-                                std::to_string(before) + ", and the engine was reloaded since (generation " +
-                                std::to_string(now) +
-                                "): look the numbers up again (gridroute_engine_find_units), or give the cell's "
-                                "id in issue->cell too");
+  EXPECT_EQ(str(d.message), "cell number 0 belongs to generation " + std::to_string(before) +
+                                ", but the engine serves generation " + std::to_string(now) +
+                                " (reloaded since, or another engine's number): look the cells' numbers up "
+                                "again, or give the cell's id with its number");
   gridroute_error_free(err);
   Decisions batch(1);
   ASSERT_EQ(gridroute_engine_route_batch(batch.d.data(), e.e, &stale, 1, nullptr, nullptr), GRIDROUTE_OK);
@@ -1345,6 +1344,34 @@ TEST(CellsByNumber, ANumberFromBeforeAReloadIsNeverReadInTheNewSnapshot) {
   gridroute_error_free(err);
   gridroute_decision_release(&d);
   gridroute_decision_release(&want);
+}
+
+}  // namespace
+
+namespace {
+
+// A batch longer than the library's chunks answers, in order, as one call at a time.
+TEST(Batch, ALongBatchAnswersInOrderAcrossItsChunks) {
+  EngineHandle e(kLanxi);
+  std::vector<std::unique_ptr<FastIssue>> parsed;
+  for (const std::string& line : lines_of(read_file(kLanxi + "/issues.jsonl"))) {
+    auto fi = std::make_unique<FastIssue>(line);
+    if (fi->usable) parsed.push_back(std::move(fi));
+  }
+  ASSERT_FALSE(parsed.empty());
+  std::vector<gridroute_issue> issues;
+  for (std::size_t i = 0; issues.size() < 2600; ++i) issues.push_back(parsed[(i * 7) % parsed.size()]->issue);
+  number_cells(e.e, issues);
+  for (std::size_t i = 0; i < issues.size(); i += 3) issues[i].cell_generation = 0;  // a third by id
+  Decisions got(issues.size());
+  ASSERT_EQ(gridroute_engine_route_batch(got.d.data(), e.e, issues.data(), issues.size(), nullptr, nullptr),
+            GRIDROUTE_OK);
+  gridroute_decision one = GRIDROUTE_DECISION_INIT;
+  for (std::size_t i = 0; i < issues.size(); ++i) {
+    gridroute_engine_route(&one, e.e, &issues[i], nullptr, nullptr);
+    ASSERT_EQ(decision_text(got.d[i]), decision_text(one)) << i;
+  }
+  gridroute_decision_release(&one);
 }
 
 }  // namespace

@@ -128,10 +128,9 @@ bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string
     if (!number_ok) {
       // kNone is what find_unit answers for an id it does not know: the usual way to get here.
       error = *cell_given == kNone
-                  ? std::string("no cell: the cell number is -1, the number a lookup of cells gives for an id the "
-                                "bundle does not have (kNone, GRIDROUTE_UNIT_NONE)")
+                  ? std::string("no cell: the cell number is -1, which stands for an id the bundle does not have")
                   : cat("cell number ", *cell_given, " is not a unit of this snapshot (it has ", s.hot.size(),
-                        " units): give a number this snapshot's find_unit gave for a cell");
+                        " units): give the number of a cell of this bundle");
       return false;
     }
     const UnitId u = *cell_given;
