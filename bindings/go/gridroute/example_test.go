@@ -10,6 +10,52 @@ import (
 	"github.com/gridroute/gridroute/bindings/go/gridroute"
 )
 
+// Routing many issues in one call, their cells given by number (docs/go.md quotes this example).
+func ExampleEngine_RouteMany() {
+	engine, err := gridroute.Load("../../../examples/lanxi")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer engine.Close()
+
+	// The platform's cells, looked up once (and again after a Reload).
+	cells := []string{"qiaodong-a-01", "qiaodong-b-02", "no-such-cell"}
+	numbers, generation, err := engine.FindCells(cells)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	at, _ := time.Parse(time.RFC3339, "2026-11-20T09:40:00+08:00")
+	var issues []gridroute.Issue
+	for i, cell := range cells {
+		issues = append(issues, gridroute.Issue{ID: gridroute.StringID(fmt.Sprintf("I-%d", i+1)),
+			Category: "env.noise.loudspeaker", At: at,
+			Cell:       cell, // kept: after a Reload the id routes the issue until the numbers are looked up again
+			CellNumber: numbers[i], CellGeneration: generation})
+	}
+	issues = append(issues, gridroute.Issue{ID: gridroute.StringID("I-4"), Category: "env.noise.loudspeaker",
+		Cell: "qiaodong-a-01", At: at, Attrs: map[string]any{"severity": struct{}{}}})
+
+	decisions, err := engine.RouteMany(issues) // an error only when the call fails (a closed engine)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, d := range decisions {
+		if d.Status == gridroute.Rejected {
+			fmt.Println(d.ID, "rejected:", d.Error)
+		} else {
+			fmt.Println(d.ID, d.Status, d.Handler, d.Unit)
+		}
+	}
+	// Output:
+	// I-1 routed squad-1 qiaodong
+	// I-2 routed squad-1 qiaodong
+	// I-3 rejected: unknown cell 'no-such-cell'
+	// I-4 rejected: attribute "severity": unsupported type struct {}
+}
+
 // Routing an issue and evaluating cases with their lifecycle (docs/go.md quotes this example).
 func Example() {
 	engine, err := gridroute.Load("../../../examples/lanxi")

@@ -5,7 +5,11 @@
 // the lifecycle of SPEC §6, in; gridroute.Action out), to be compared with `gridroute escalate`.
 //
 //	go run ./examples/routetyped BUNDLE ISSUES.jsonl
+//	go run ./examples/routetyped BUNDLE ISSUES.jsonl --batch
 //	go run ./examples/routetyped BUNDLE CASES.jsonl --now 2026-12-07T10:00:00+08:00
+//
+// With --batch the issues are routed together, by Engine.RouteMany, rather than one Engine.Route a line;
+// the answers are the same.
 //
 // A line that cannot become an Issue or a Case (not UTF-8, not JSON, not an object, a repeated key, a
 // missing or mistyped field) is answered as the CLI answers it: {"id", "status": "rejected", "error"}
@@ -432,14 +436,10 @@ func readCase(obj map[string]json.RawMessage) (gridroute.Case, error) {
 // answer is the answer to one line: a Decision, or with now an Action; a line that is not an Issue
 // (a Case) is answered with a rejected one, carrying the engine's bundle digest as every answer does.
 func answer(engine *gridroute.Engine, digest string, line []byte, now *time.Time) any {
-	obj, err := readObject(line)
 	if now == nil {
-		var is gridroute.Issue
-		if err == nil {
-			is, err = readIssue(obj)
-		}
-		if err != nil {
-			return gridroute.Decision{ID: idOf(err), Status: gridroute.Rejected, Error: err.Error(), Bundle: digest}
+		is, refused := lineIssue(line, digest)
+		if refused != nil {
+			return *refused
 		}
 		d, err := engine.Route(is)
 		if err != nil && d.Status != gridroute.Rejected { // e.g. a value the struct path cannot carry
@@ -447,6 +447,7 @@ func answer(engine *gridroute.Engine, digest string, line []byte, now *time.Time
 		}
 		return d
 	}
+	obj, err := readObject(line)
 	var c gridroute.Case
 	if err == nil {
 		c, err = readCase(obj)
@@ -461,6 +462,42 @@ func answer(engine *gridroute.Engine, digest string, line []byte, now *time.Time
 	return a
 }
 
+// lineIssue is the Issue of a line, or the rejected Decision of a line that is not one.
+func lineIssue(line []byte, digest string) (gridroute.Issue, *gridroute.Decision) {
+	obj, err := readObject(line)
+	var is gridroute.Issue
+	if err == nil {
+		is, err = readIssue(obj)
+	}
+	if err != nil {
+		return is, &gridroute.Decision{ID: idOf(err), Status: gridroute.Rejected, Error: err.Error(), Bundle: digest}
+	}
+	return is, nil
+}
+
+// answerAll answers the lines with RouteMany: the lines that are an Issue are routed together.
+func answerAll(engine *gridroute.Engine, digest string, lines [][]byte) ([]any, error) {
+	answers := make([]any, len(lines))
+	var issues []gridroute.Issue
+	var at []int
+	for i, line := range lines {
+		is, refused := lineIssue(line, digest)
+		if refused != nil {
+			answers[i] = *refused
+			continue
+		}
+		issues, at = append(issues, is), append(at, i)
+	}
+	decisions, err := engine.RouteMany(issues)
+	if err != nil {
+		return nil, err
+	}
+	for k, i := range at {
+		answers[i] = decisions[k]
+	}
+	return answers, nil
+}
+
 func idOf(err error) gridroute.ID {
 	if b, ok := err.(*bad); ok {
 		return b.id
@@ -469,9 +506,17 @@ func idOf(err error) gridroute.ID {
 }
 
 func main() {
-	args := os.Args[1:]
+	var args []string
+	batch := false
+	for _, a := range os.Args[1:] {
+		if a == "--batch" {
+			batch = true
+		} else {
+			args = append(args, a)
+		}
+	}
 	var now *time.Time
-	if len(args) == 4 && args[2] == "--now" {
+	if len(args) == 4 && args[2] == "--now" && !batch {
 		t, err := parseTime(args[3])
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "--now:", err)
@@ -480,7 +525,7 @@ func main() {
 		now, args = &t, args[:2]
 	}
 	if len(args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: routetyped BUNDLE ISSUES.jsonl | BUNDLE CASES.jsonl --now TIME")
+		fmt.Fprintln(os.Stderr, "usage: routetyped BUNDLE ISSUES.jsonl [--batch] | BUNDLE CASES.jsonl --now TIME")
 		os.Exit(2)
 	}
 	data, err := os.ReadFile(args[1])
@@ -508,17 +553,34 @@ func main() {
 	out := bufio.NewWriter(os.Stdout)
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
+	var lines [][]byte
 	for i, line := range bytes.Split(data, []byte("\n")) {
 		line = bytes.TrimSuffix(line, []byte("\r"))
 		if i == 0 {
 			line = bytes.TrimPrefix(line, []byte("\xEF\xBB\xBF"))
 		}
-		if len(bytes.Trim(line, " \t")) == 0 {
-			continue
+		if len(bytes.Trim(line, " \t")) > 0 {
+			lines = append(lines, line)
 		}
-		if err := enc.Encode(answer(engine, digest, line, now)); err != nil {
+	}
+	encode := func(a any) {
+		if err := enc.Encode(a); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(3)
+		}
+	}
+	if batch {
+		answers, err := answerAll(engine, digest, lines)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		for _, a := range answers {
+			encode(a)
+		}
+	} else {
+		for _, line := range lines {
+			encode(answer(engine, digest, line, now))
 		}
 	}
 	if err := out.Flush(); err != nil {
