@@ -8,11 +8,13 @@ import org.gridroute.internal.CApi;
 import org.gridroute.internal.Cleanup;
 import org.gridroute.internal.CaseStruct;
 import org.gridroute.internal.DecisionStruct;
+import org.gridroute.internal.IssueBatch;
 import org.gridroute.internal.IssueStruct;
 import org.gridroute.internal.Scratch;
 import org.gridroute.internal.SourcesStruct;
 import org.gridroute.internal.Structs;
 import org.gridroute.internal.Times;
+import org.gridroute.internal.UnitIds;
 import org.gridroute.internal.Utf8;
 
 import java.io.IOException;
@@ -23,7 +25,9 @@ import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -48,7 +52,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p><b>Errors.</b> A bundle that does not load throws {@link BundleException} with every problem; a bad
  * issue or case throws {@link RejectedException} with the engine's reason (the batch calls never throw it:
- * bad lines get {@code rejected} records).
+ * bad lines get {@code rejected} records, bad issues of {@link #routeMany} rejected decisions).
  */
 public final class Engine implements AutoCloseable {
 
@@ -230,7 +234,8 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Routes an issue through the struct path (no JSON). An unrouted issue is a decision with status
-     * {@link DecisionStatus#UNROUTED}, not an exception.
+     * {@link DecisionStatus#UNROUTED}, not an exception. An issue with a cell number of the current
+     * generation ({@link #findCells}) is routed in that cell.
      *
      * @param explain also fill {@link Decision#trace()}
      * @throws RejectedException for a bad issue (an unknown cell or category, an attribute of the wrong
@@ -262,6 +267,94 @@ public final class Engine implements AutoCloseable {
             throw e;
         } finally {
             s.unclaim();
+        }
+    }
+
+    /** Issues a call of {@link #routeMany} hands to the library at once. */
+    static final int BATCH = 1024;
+
+    /** Routes many issues (see {@link #routeMany(List, boolean)}). */
+    public List<Decision> routeMany(List<Issue> issues) {
+        return routeMany(issues, false);
+    }
+
+    /**
+     * Routes many issues through the struct path: one decision per issue, in order, the decisions of
+     * {@link #route(Issue)} one at a time. The issues go to the library in chunks of up to 1,024, each one
+     * call against one snapshot of the bundle (a reload between two chunks takes effect at the next), whose
+     * memory reads the library overlaps, one issue's wait for memory with the others' (which pays on a
+     * large jurisdiction).
+     *
+     * <p>A bad issue does not stop the others and is not an exception: its decision has status
+     * {@link DecisionStatus#REJECTED} and the reason in {@link Decision#error()}, the one that
+     * {@link #route(Issue)} would throw for it ({@link RejectedException}, or {@link InvalidArgumentException}
+     * for an issue the binding cannot write: an attribute value of an unsupported Java type, a string that is
+     * not valid Unicode, no {@code at}).
+     *
+     * @param explain also fill each decision's {@link Decision#trace()}
+     * @return the decisions, unmodifiable; empty for no issues
+     * @throws NullPointerException if {@code issues} or one of them is null
+     * @throws IllegalStateException once the engine is closed (also when it is closed between two chunks)
+     */
+    public List<Decision> routeMany(List<Issue> issues, boolean explain) {
+        List<Issue> in = List.copyOf(issues); // random access, and no change while it is routed
+        int n = in.size();
+        if (n == 0) {
+            release(acquire()); // a closed engine throws, whatever the count
+            return List.of();
+        }
+        Pointer opts = routeOptions(explain);
+        Scratch s = Scratch.get();
+        List<Decision> out = new ArrayList<>(n);
+        try (IssueBatch batch = new IssueBatch(Math.min(n, BATCH))) {
+            for (int from = 0; from < n; from += BATCH) {
+                int count = Math.min(BATCH, n - from);
+                Pointer issuesIn = batch.layout(s, in, from, count);
+                int stripe = acquire();
+                int rc;
+                try {
+                    rc = CApi.gridroute_engine_route_batch(batch.decisions(), handle, issuesIn, count, opts, s.err);
+                } finally {
+                    release(stripe);
+                }
+                if (rc != CApi.OK) {
+                    throw Structs.exception(rc, s.err);
+                }
+                batch.read(s, in, from, out);
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    // ---- cells by number
+
+    /**
+     * The numbers of the units {@code ids} in the engine's current bundle, and the generation of that
+     * snapshot (one call). An issue that carries its cell's number
+     * ({@link CellNumbers#apply(int, Issue)}, {@link Issue#withCellNumber(int, long)}) is routed without its
+     * cell id being looked up. An id the bundle does not have gets {@link CellNumbers#NONE}. After
+     * {@link #reload} the numbers are not read: an issue with one is routed by its cell id (or location),
+     * and rejected when it gives neither; look them up again. An empty list gives the current generation
+     * alone: another generation means the engine was reloaded.
+     *
+     * @throws NullPointerException if {@code ids} or one of them is null
+     * @throws InvalidArgumentException for an id that is not valid Unicode
+     */
+    public CellNumbers findCells(List<String> ids) {
+        Objects.requireNonNull(ids, "ids");
+        Scratch s = Scratch.get();
+        try (UnitIds in = new UnitIds(ids)) {
+            int stripe = acquire();
+            int rc;
+            try {
+                rc = CApi.gridroute_engine_find_units(in.numbers(), s.int64, handle, in.ids(), in.count(), s.err);
+            } finally {
+                release(stripe);
+            }
+            if (rc != CApi.OK) {
+                throw Structs.exception(rc, s.err);
+            }
+            return new CellNumbers(in.read(), s.int64.getLong(0));
         }
     }
 

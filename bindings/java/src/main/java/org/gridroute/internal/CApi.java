@@ -31,6 +31,7 @@ public final class CApi {
     public static final int ROUTE_EXPLAIN = 0x1;
     public static final int SEVERITY_WARNING = 1;
     public static final long TIME_NONE = Long.MIN_VALUE;
+    public static final int UNIT_NONE = -1;
 
     /** The loaded library, or why it could not be loaded (thrown again on every use). */
     private static final NativeLibrary LIBRARY;
@@ -190,6 +191,14 @@ public final class CApi {
             Pointer err);
 
     public static native void gridroute_decision_release(Pointer decision);
+
+    /** Since 1.3: {@code count} issues into {@code count} decisions, each array walked by its first struct_size. */
+    public static native int gridroute_engine_route_batch(Pointer out, Pointer engine, Pointer issues, long count,
+            Pointer opts, Pointer err);
+
+    /** Since 1.3: {@code ids} (gridroute_string[count]) to int32 numbers, and the snapshot's uint64 generation. */
+    public static native int gridroute_engine_find_units(Pointer outNumbers, Pointer outGeneration, Pointer engine,
+            Pointer ids, long count, Pointer err);
 
     public static native int gridroute_engine_escalate(Pointer out, Pointer engine, Pointer kase, long now,
             Pointer opts, Pointer err);

@@ -73,6 +73,12 @@ public class DecisionStruct extends Structure {
         p.setInt(STRUCT_SIZE, SIZE);
     }
 
+    /** Writes GRIDROUTE_DECISION_INIT at offset {@code at} of the heap copy {@code v}. */
+    static void init(byte[] v, int at) {
+        java.util.Arrays.fill(v, at, at + SIZE, (byte) 0);
+        Bytes.putInt(v, at + STRUCT_SIZE, SIZE);
+    }
+
     /** The status code of the filled decision (0 before the first route). */
     public static int status(Scratch s) {
         return s.decision.getInt(STATUS);
@@ -80,29 +86,37 @@ public class DecisionStruct extends Structure {
 
     /** The decision for the issue {@code id}, read from this thread's filled gridroute_decision. */
     public static Decision read(String id, Scratch s) {
-        byte[] v = s.decisionBytes();
-        DecisionStatus status = DecisionStatus.of(Bytes.getInt(v, STATUS));
-        String trace = Scratch.string(v, JSON);
-        String bundle = s.id(v, BUNDLE);
-        String cell = s.id(v, CELL);
+        return read(id, s, s.decisionBytes(), 0);
+    }
+
+    /**
+     * The decision for the issue {@code id}, read from the heap copy {@code v} of a filled gridroute_decision
+     * at offset {@code at} (an element of an array of decisions).
+     */
+    static Decision read(String id, Scratch s, byte[] v, int at) {
+        DecisionStatus status = DecisionStatus.of(Bytes.getInt(v, at + STATUS));
+        String trace = Scratch.string(v, at + JSON);
+        String bundle = s.id(v, at + BUNDLE);
+        String cell = s.id(v, at + CELL);
         switch (status) {
             case UNROUTED:
                 return new Decision(id, status, null, null, null, null, null, cell, List.of(), List.of(), 0, null,
-                        null, null, false, Scratch.string(v, MESSAGE), null, bundle, trace);
+                        null, null, false, Scratch.string(v, at + MESSAGE), null, bundle, trace);
             case REJECTED:
                 return new Decision(id, status, null, null, null, null, null, cell, List.of(), List.of(), 0, null,
-                        null, null, false, null, Scratch.string(v, MESSAGE), bundle, trace);
+                        null, null, false, null, Scratch.string(v, at + MESSAGE), bundle, trace);
             default:
                 break;
         }
-        long respondBy = Bytes.getLong(v, RESPOND_BY);
-        long resolveBy = Bytes.getLong(v, RESOLVE_BY);
-        String tz = respondBy == CApi.TIME_NONE && resolveBy == CApi.TIME_NONE ? null : s.id(v, TIMEZONE);
-        return new Decision(id, status, s.id(v, RULE), s.id(v, ROLE), s.id(v, DEPARTMENT), s.id(v, HANDLER),
-                s.id(v, UNIT), cell, list(s, Bytes.getLong(v, ALTERNATES), Bytes.getLong(v, ALTERNATE_COUNT)),
-                list(s, Bytes.getLong(v, ASSIST), Bytes.getLong(v, ASSIST_COUNT)), Bytes.getInt(v, LEVEL),
-                s.id(v, ESCALATION), s.zoned(respondBy, tz), s.zoned(resolveBy, tz),
-                Bytes.getInt(v, FALLBACK) != 0, null, null, bundle, trace);
+        long respondBy = Bytes.getLong(v, at + RESPOND_BY);
+        long resolveBy = Bytes.getLong(v, at + RESOLVE_BY);
+        String tz = respondBy == CApi.TIME_NONE && resolveBy == CApi.TIME_NONE ? null : s.id(v, at + TIMEZONE);
+        return new Decision(id, status, s.id(v, at + RULE), s.id(v, at + ROLE), s.id(v, at + DEPARTMENT),
+                s.id(v, at + HANDLER), s.id(v, at + UNIT), cell,
+                list(s, Bytes.getLong(v, at + ALTERNATES), Bytes.getLong(v, at + ALTERNATE_COUNT)),
+                list(s, Bytes.getLong(v, at + ASSIST), Bytes.getLong(v, at + ASSIST_COUNT)), Bytes.getInt(v, at + LEVEL),
+                s.id(v, at + ESCALATION), s.zoned(respondBy, tz), s.zoned(resolveBy, tz),
+                Bytes.getInt(v, at + FALLBACK) != 0, null, null, bundle, trace);
     }
 
     /** An array of {@code count} gridroute_string at {@code ptr}: read in one go, then each text. */

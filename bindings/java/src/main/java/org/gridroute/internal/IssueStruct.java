@@ -17,7 +17,8 @@ import java.util.Map;
  * list and to {@link #write}.
  */
 @FieldOrder({"struct_size", "reserved_", "id", "id_len", "category", "category_len", "cell", "cell_len", "at",
-        "attrs", "attr_count", "has_location", "reserved2_", "lon", "lat"})
+        "attrs", "attr_count", "has_location", "reserved2_", "lon", "lat", "cell_generation", "cell_number",
+        "reserved3_"})
 public class IssueStruct extends Structure {
     public int struct_size;
     public int reserved_;
@@ -34,6 +35,9 @@ public class IssueStruct extends Structure {
     public int reserved2_;
     public double lon;
     public double lat;
+    public long cell_generation; // since 1.3
+    public int cell_number;
+    public int reserved3_;
 
     private static final IssueStruct L = new IssueStruct();
     /** sizeof(gridroute_issue) as this binding knows it. */
@@ -48,8 +52,13 @@ public class IssueStruct extends Structure {
     private static final int HAS_LOCATION = L.fieldOffset("has_location");
     private static final int LON = L.fieldOffset("lon");
     private static final int LAT = L.fieldOffset("lat");
+    private static final int CELL_GENERATION = L.fieldOffset("cell_generation");
+    private static final int CELL_NUMBER = L.fieldOffset("cell_number");
 
-    /** Where one issue's strings went among the staged bytes (offsets; -1 for null). One per thread. */
+    /**
+     * Where one issue's strings went among the staged bytes (offsets; -1 for null). One per thread, and one
+     * per issue of an {@link IssueBatch}.
+     */
     static final class Staged {
         int id, idLen, category, categoryLen, cell, cellLen;
         int attrCount;
@@ -168,6 +177,11 @@ public class IssueStruct extends Structure {
      * attributes right behind it, its strings at {@code strings} (an offset in the block).
      */
     static void write(byte[] v, int at, long base, int strings, Staged st, Issue issue) {
+        write(v, at, at + SIZE, base, strings, st, issue);
+    }
+
+    /** {@link #write(byte[], int, long, int, Staged, Issue)} with the attributes at {@code attrs} in the block. */
+    static void write(byte[] v, int at, int attrs, long base, int strings, Staged st, Issue issue) {
         Bytes.putInt(v, at + STRUCT_SIZE, SIZE);
         Bytes.putInt(v, at + STRUCT_SIZE + 4, 0);
         putString(v, at + ID, base, strings, st.id, st.idLen);
@@ -177,7 +191,6 @@ public class IssueStruct extends Structure {
             throw new InvalidArgumentException("field 'at' is required: the issue has no time");
         }
         Bytes.putLong(v, at + AT, Times.micros("field 'at'", issue.at()));
-        int attrs = at + SIZE;
         Bytes.putLong(v, at + ATTRS, st.attrCount == 0 ? 0 : base + attrs);
         Bytes.putLong(v, at + ATTR_COUNT, st.attrCount);
         Issue.Location loc = issue.location();
@@ -185,6 +198,9 @@ public class IssueStruct extends Structure {
         Bytes.putInt(v, at + HAS_LOCATION + 4, 0);
         Bytes.putDouble(v, at + LON, loc == null ? 0 : loc.lon());
         Bytes.putDouble(v, at + LAT, loc == null ? 0 : loc.lat());
+        Bytes.putLong(v, at + CELL_GENERATION, issue.cellGeneration());
+        Bytes.putInt(v, at + CELL_NUMBER, issue.cellNumber());
+        Bytes.putInt(v, at + CELL_NUMBER + 4, 0);
         for (int i = 0; i < st.attrCount; i++) {
             int a = attrs + i * Structs.Attr.SIZE;
             putString(v, a + Structs.Attr.NAME, base, strings, st.name[i], st.nameLen[i]);
@@ -193,6 +209,15 @@ public class IssueStruct extends Structure {
             Bytes.putDouble(v, a + Structs.Attr.NUMBER, st.type[i] == Structs.Attr.T_NUMBER ? st.number[i] : 0);
             putString(v, a + Structs.Attr.STRING, base, strings, st.str[i], st.strLen[i]);
         }
+    }
+
+    /**
+     * Writes at {@code at} in {@code v} an issue that the library rejects (no id, nothing else), in the place
+     * of one the binding could not lay out.
+     */
+    static void writeRefused(byte[] v, int at) {
+        Arrays.fill(v, at, at + SIZE, (byte) 0);
+        Bytes.putInt(v, at + STRUCT_SIZE, SIZE);
     }
 
     /** A pointer + length pair: NULL and 0 for an absent string. */

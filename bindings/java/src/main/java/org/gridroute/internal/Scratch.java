@@ -202,6 +202,16 @@ public final class Scratch {
         return stagedLength;
     }
 
+    /** Drops the strings staged after the first {@code length} bytes (an input that could not be laid out). */
+    void truncateStaged(int length) {
+        stagedLength = length;
+    }
+
+    /** Copies the staged bytes into {@code dst} at {@code at}. */
+    void copyStaged(byte[] dst, int at) {
+        System.arraycopy(bytes, 0, dst, at, stagedLength);
+    }
+
     /**
      * Sizes the input block for {@code structBytes} of structs followed by the staged strings, puts the
      * strings behind the structs, and returns the block's heap copy for the structs to be written in.
