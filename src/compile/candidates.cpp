@@ -108,6 +108,14 @@ std::vector<std::int32_t> tins_of(const std::vector<Index::ScopeNode>& nodes) {
 }  // namespace
 
 void build_merged_chains(Index& s, std::size_t budget) {
+  s.rule_hot.clear();
+  s.rule_route_keys.clear();
+  s.rule_hot.reserve(s.rules.size());
+  for (const CompiledRule& r : s.rules) {
+    s.rule_hot.push_back({r.when, r.condition_calendar, r.policy, static_cast<std::uint32_t>(s.rule_route_keys.size()),
+                          static_cast<std::uint32_t>(r.route.size())});
+    s.rule_route_keys.insert(s.rule_route_keys.end(), r.route.begin(), r.route.end());
+  }
   s.scope_tins = tins_of(s.scope_nodes);
   Index::MergedTables m;
   m.merged_of.assign(s.groups.size(), -1);

@@ -335,6 +335,18 @@ struct Index {
             rule_group_offset[static_cast<std::size_t>(r) + 1] - rule_group_offset[static_cast<std::size_t>(r)]};
   }
   std::vector<CompiledRule> rules;
+  // What trying a candidate reads of its rule, packed (derived, not stored: by build_merged_chains): a
+  // rule of the fast path is 20 bytes here instead of a CompiledRule's 192 and the heap block of its
+  // route list, so that the rules tried stay in the near caches of a bundle of thousands of rules.
+  struct RuleHot {
+    std::int32_t when;
+    CalendarId condition_calendar;
+    PolicyId policy;
+    std::uint32_t route_first;  // into rule_route_keys
+    std::uint32_t route_count;
+  };
+  std::vector<RuleHot> rule_hot;
+  std::vector<RoleKeyId> rule_route_keys;
   StringMap<std::string_view, RuleId> rule_index;  // keys view rules[i].id
   RuleId find_rule(std::string_view id) const {
     auto it = rule_index.find(id);

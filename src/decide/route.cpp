@@ -24,14 +24,19 @@ Verdict lost_to(const Index& s, const Candidate& winner, const Candidate& c) {
 // Tries a candidate whose scope holds the cell: its condition, then its route references in order.
 // Fills `d` when it wins.
 Verdict try_candidate(const Index& s, const Candidate& c, const PreparedIssue& is, Decision& d) {
-  const CompiledRule& r = s.rules[c.rule];
+  const Index::RuleHot& r = s.rule_hot[static_cast<std::size_t>(c.rule)];
+  // What route_into reads of the winner (its assists, durations and calendar), fetched while the
+  // condition and the route are tried.
+  const CompiledRule& full = s.rules[static_cast<std::size_t>(c.rule)];
+  __builtin_prefetch(&full.assist);
+  __builtin_prefetch(&full.calendar);
   if (r.when >= 0 && !eval(s, r.when, is, r.condition_calendar)) return Verdict::condition_false;
-  for (RoleKeyId k : r.route) {
-    Resolution res = s.resolve(k, is.cell);
+  for (const RoleKeyId* k = s.rule_route_keys.data() + r.route_first, *e = k + r.route_count; k != e; ++k) {
+    Resolution res = s.resolve(*k, is.cell);
     if (!res) continue;
     d.status = Decision::Status::routed;
     d.rule = c.rule;
-    d.role = k;
+    d.role = *k;
     d.handler = res.owner;
     d.unit = res.unit;
     d.alternates = res.alternates;
