@@ -267,6 +267,16 @@ TEST(HardeningCli, AnOutputFileIsNeverAnInputNorADevice) {
   // A device written in place is fine for a report.
   r = run_cli({"diff", (tmp / "b").string(), grb, issues, "--html", "/dev/null", "--quiet"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
+  // A report or compiled file in a folder that is not there is refused before any work, naming the folder.
+  for (const char* option : {"--html", "--summary"}) {
+    r = run_cli({"diff", (tmp / "b").string(), grb, issues, option, (tmp / "no-such" / "r.html").string()});
+    EXPECT_EQ(r.exit_code, 3) << option;
+    EXPECT_NE(r.err.find("its folder " + (tmp / "no-such").string() + " does not exist"), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty()) << option << ": " << r.out;
+  }
+  r = run_cli({"compile", (tmp / "b").string(), "-o", (tmp / "no-such" / "b.grb").string()});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("does not exist"), std::string::npos) << r.err;
 }
 
 TEST(HardeningCli, InputsThatCannotBeRead) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "gridroute/bundle.hpp"
 #include "gridroute/snapshot.hpp"
@@ -63,7 +64,19 @@ inline std::vector<std::string> bundle_inputs(const std::string& path, const Sna
 // when it may be written.
 inline std::string output_refusal(const std::string& output, const std::vector<std::string>& inputs, bool replaces) {
   struct stat st {};
-  if (::stat(output.c_str(), &st) != 0) return {};
+  if (::stat(output.c_str(), &st) != 0) {
+    // A new file: its folder must be there and writable, found out now rather than after the work.
+    std::filesystem::path folder = std::filesystem::path(output).parent_path();
+    if (folder.empty()) folder = ".";
+    struct stat folder_st {};
+    if (::stat(folder.c_str(), &folder_st) != 0 || !S_ISDIR(folder_st.st_mode))
+      return output + ": its folder " + folder.string() + " does not exist";
+    if (::access(folder.c_str(), W_OK | X_OK) != 0)
+      return output + ": its folder " + folder.string() + " cannot be written (" + std::strerror(errno) + ")";
+    return {};
+  }
+  if (S_ISREG(st.st_mode) && ::access(output.c_str(), W_OK) != 0)
+    return output + ": cannot be written (" + std::strerror(errno) + ")";
   if (S_ISDIR(st.st_mode)) return output + ": is a directory";
   if (replaces && !S_ISREG(st.st_mode))
     return output + ": not a regular file, and the output would replace it: name a new file or an earlier output";
