@@ -1221,13 +1221,24 @@ TEST(Batch, EveryExampleInABatchAnswersAsOneAtATime) {
   }
 }
 
+// The first issue of examples/lanxi, and its decision one at a time.
+struct FirstIssue {
+  EngineHandle e{kLanxi};
+  FastIssue fi{lines_of(read_file(kLanxi + "/issues.jsonl")).at(0)};
+  gridroute_decision want = GRIDROUTE_DECISION_INIT;
+  FirstIssue() {
+    EXPECT_TRUE(fi.usable);
+    EXPECT_EQ(gridroute_engine_route(&want, e.e, &fi.issue, nullptr, nullptr), GRIDROUTE_OK);
+  }
+  ~FirstIssue() { gridroute_decision_release(&want); }
+};
+
 // A bad issue in a batch gets its own rejection; the others are routed.
 TEST(Batch, ABadIssueGetsItsOwnRejectionAndTheRestGoOn) {
-  EngineHandle e(kLanxi);
-  FastIssue fi(lines_of(read_file(kLanxi + "/issues.jsonl")).at(0));
-  ASSERT_TRUE(fi.usable);
-  gridroute_decision want = GRIDROUTE_DECISION_INIT;
-  ASSERT_EQ(gridroute_engine_route(&want, e.e, &fi.issue, nullptr, nullptr), GRIDROUTE_OK);
+  FirstIssue first;
+  EngineHandle& e = first.e;
+  FastIssue& fi = first.fi;
+  const gridroute_decision& want = first.want;
   std::vector<gridroute_issue> batch(6, fi.issue);
   batch[1].id = nullptr;                    // missing id
   batch[1].id_len = 0;
@@ -1248,7 +1259,6 @@ TEST(Batch, ABadIssueGetsItsOwnRejectionAndTheRestGoOn) {
   EXPECT_EQ(got.d[4].status, GRIDROUTE_DECISION_REJECTED);
   EXPECT_NE(str(got.d[4].message).find("no-such-cell"), std::string::npos) << str(got.d[4].message);
   EXPECT_EQ(str(got.d[4].handler), "");
-  gridroute_decision_release(&want);
 }
 
 TEST(Batch, ArgumentsThatCannotBeRead) {
@@ -1283,11 +1293,10 @@ TEST(Batch, ArgumentsThatCannotBeRead) {
 // A number looked up before a reload is never read in the new snapshot: the issue's own cell id routes
 // it, and without one it is rejected with what to do.
 TEST(CellsByNumber, ANumberFromBeforeAReloadIsNeverReadInTheNewSnapshot) {
-  EngineHandle e(kLanxi);
-  FastIssue fi(lines_of(read_file(kLanxi + "/issues.jsonl")).at(0));
-  ASSERT_TRUE(fi.usable);
-  gridroute_decision want = GRIDROUTE_DECISION_INIT;
-  ASSERT_EQ(gridroute_engine_route(&want, e.e, &fi.issue, nullptr, nullptr), GRIDROUTE_OK);
+  FirstIssue first;
+  EngineHandle& e = first.e;
+  FastIssue& fi = first.fi;
+  const gridroute_decision& want = first.want;
   std::vector<gridroute_issue> issues{fi.issue};
   const uint64_t before = number_cells(e.e, issues);
   uint64_t now = 0;
@@ -1343,7 +1352,6 @@ TEST(CellsByNumber, ANumberFromBeforeAReloadIsNeverReadInTheNewSnapshot) {
   EXPECT_EQ(std::string(err->message), "out_generation must not be NULL");
   gridroute_error_free(err);
   gridroute_decision_release(&d);
-  gridroute_decision_release(&want);
 }
 
 }  // namespace
