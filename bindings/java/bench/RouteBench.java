@@ -1,4 +1,6 @@
+import org.gridroute.CellNumbers;
 import org.gridroute.Decision;
+import org.gridroute.DecisionStatus;
 import org.gridroute.Engine;
 import org.gridroute.GridrouteException;
 import org.gridroute.Issue;
@@ -14,24 +16,31 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Times N routings through the Java binding's struct path and its batched JSON Lines path, against the C
- * struct path (examples/c/route_typed.c --repeat) and the CLI, in one run, and prints the ratios.
+ * Times N routings through the Java binding's struct path (one issue at a time, and {@code routeMany} in lists
+ * of 1,024 issues, with the cells by id and by number) and its batched JSON Lines path, against the C struct
+ * path (examples/c/route_typed.c --repeat) and the CLI, in one run, and prints the ratios.
  *
  * <pre>java -cp ... RouteBench BUNDLE ISSUES.jsonl N ROUTE_TYPED_C GRIDROUTE_CLI WORKDIR</pre>
  *
  * The issues are the lines of ISSUES.jsonl that become an {@link Issue} and that the engine routes or
  * leaves unrouted (rejected lines cost an exception in Java and are left out), taken in turn until N.
- * Each figure is the best of three rounds, after a warm-up; CPU time is the routing thread's own.
+ * Each figure is the best of three rounds, after a warm-up; CPU time is the routing thread's own. The C
+ * struct path, {@code route} and the two {@code routeMany} figures are taken in the same rounds, one after
+ * the other in each round, so that their ratios compare runs made under the same load.
  */
 public final class RouteBench {
     private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
     private static final int ROUNDS = 3;
+    /** Issues per routeMany call. */
+    private static final int LIST = 1024;
 
     record Figure(double wallNs, double cpuNs) {
         Figure best(Figure o) {
@@ -86,22 +95,62 @@ public final class RouteBench {
         System.out.printf(Locale.ROOT, "bundle %s: %d distinct issues, %,d routings per run, best of %d%n",
                 bundle, issues.size(), n, ROUNDS);
 
-        // ---- C: the struct path in a loop (route_typed_c --repeat)
+        // ---- the struct path, in alternated rounds: C one call at a time (route_typed_c --repeat), then in
+        // this JVM Engine.route one call at a time, routeMany in lists of LIST issues with the cells by id,
+        // and the same with the cells by number (findCells once, before the clock starts)
         Figure c = null;
-        for (int r = 0; r < ROUNDS; r++) {
-            String out = run(List.of(cDriver.toString(), "--repeat", Integer.toString(n), bundle.toString(),
-                    selected.toString()));
-            c = new Figure(number(out, "wall_ns_per_call"), number(out, "cpu_ns_per_call")).best(c);
-        }
-
-        // ---- Java: the struct path, one call at a time
         Figure typed = null;
+        Figure many = null;
+        Figure byNumber = null;
         long routed = 0;
         try (Engine engine = Engine.load(bundle)) {
+            Map<String, Integer> cellIndex = new LinkedHashMap<>(); // the distinct cell ids, in order
+            for (Issue issue : issues) {
+                if (issue.cell() != null) {
+                    cellIndex.putIfAbsent(issue.cell(), cellIndex.size());
+                }
+            }
+            CellNumbers numbers = engine.findCells(new ArrayList<>(cellIndex.keySet()));
+            List<Issue> numbered = new ArrayList<>(issues.size());
+            for (Issue issue : issues) {
+                if (issue.cell() == null) { // an issue at a location stays so
+                    numbered.add(issue);
+                    continue;
+                }
+                int k = cellIndex.get(issue.cell());
+                if (numbers.number(k) == CellNumbers.NONE) {
+                    throw new IllegalStateException("findCells: no cell " + issue.cell());
+                }
+                numbered.add(numbers.apply(k, issue));
+            }
+            List<List<Issue>> lists = lists(issues, n);
+            List<List<Issue>> numberedLists = lists(numbered, n);
+            // the same decisions three ways, for every distinct issue (not timed)
+            for (int from = 0; from < issues.size(); from += LIST) {
+                int to = Math.min(issues.size(), from + LIST);
+                List<Decision> a = engine.routeMany(issues.subList(from, to));
+                List<Decision> b = engine.routeMany(numbered.subList(from, to));
+                for (int i = from; i < to; i++) {
+                    Decision d = engine.route(issues.get(i));
+                    if (!d.equals(a.get(i - from)) || !d.equals(b.get(i - from))) {
+                        throw new IllegalStateException("routeMany differs from route for " + issues.get(i)
+                                + ": " + d + " / " + a.get(i - from) + " / " + b.get(i - from));
+                    }
+                }
+            }
+
             for (int i = 0; i < Math.min(n, 300_000); i++) { // warm-up: let the JIT compile the path
                 engine.route(issues.get(i % issues.size()));
             }
+            for (int i = 0; i * LIST < Math.min(n, 300_000); i++) {
+                engine.routeMany(lists.get(i));
+                engine.routeMany(numberedLists.get(i));
+            }
             for (int r = 0; r < ROUNDS; r++) {
+                String out = run(List.of(cDriver.toString(), "--repeat", Integer.toString(n), bundle.toString(),
+                        selected.toString()));
+                c = new Figure(number(out, "wall_ns_per_call"), number(out, "cpu_ns_per_call")).best(c);
+
                 long w0 = System.nanoTime();
                 long c0 = MX.getCurrentThreadCpuTime();
                 routed = 0;
@@ -114,6 +163,24 @@ public final class RouteBench {
                 long c1 = MX.getCurrentThreadCpuTime();
                 long w1 = System.nanoTime();
                 typed = new Figure((w1 - w0) / (double) n, (c1 - c0) / (double) n).best(typed);
+
+                w0 = System.nanoTime();
+                c0 = MX.getCurrentThreadCpuTime();
+                long routedMany = routedMany(engine, lists);
+                c1 = MX.getCurrentThreadCpuTime();
+                w1 = System.nanoTime();
+                many = new Figure((w1 - w0) / (double) n, (c1 - c0) / (double) n).best(many);
+
+                w0 = System.nanoTime();
+                c0 = MX.getCurrentThreadCpuTime();
+                long routedByNumber = routedMany(engine, numberedLists);
+                c1 = MX.getCurrentThreadCpuTime();
+                w1 = System.nanoTime();
+                byNumber = new Figure((w1 - w0) / (double) n, (c1 - c0) / (double) n).best(byNumber);
+                if (routedMany != routed || routedByNumber != routed) {
+                    throw new IllegalStateException("routed: route " + routed + ", routeMany " + routedMany
+                            + ", routeMany by number " + routedByNumber);
+                }
             }
 
             // ---- Java: one JSON line at a time (routeJson)
@@ -161,6 +228,8 @@ public final class RouteBench {
             System.out.printf(Locale.ROOT, "%-44s %12s %12s%n", "per routing", "wall ns", "CPU ns");
             row("C struct path (route_typed_c --repeat)", c);
             row("Java struct path (Engine.route)", typed);
+            row("Java routeMany by cell id, lists of 1024", many);
+            row("Java routeMany by cell number, lists of 1024", byNumber);
             row("Java one JSON line (Engine.routeJson)", single);
             row("Java JSON Lines, 1 MiB blocks (routeJsonl)", jsonl);
             row("CLI gridroute route, less start and load", cliLines);
@@ -170,11 +239,47 @@ public final class RouteBench {
             System.out.printf(Locale.ROOT, "Java JSON Lines / CLI: %.2fx wall, %.2fx CPU (target <= 1.2)%n",
                     jsonl.wallNs / cliLines.wallNs, jsonl.cpuNs / cliLines.cpuNs);
             System.out.printf(Locale.ROOT, "(%d of the last %d Java routings routed)%n", routed, n);
+            ratio("Java routeMany / Java struct path", many, typed);
+            ratio("Java routeMany / C struct path", many, c);
+            ratio("Java routeMany by number / Java struct path", byNumber, typed);
+            ratio("Java routeMany by number / C struct path", byNumber, c);
         }
     }
 
     private static void row(String name, Figure f) {
         System.out.printf(Locale.ROOT, "%-44s %12.0f %12.0f%n", name, f.wallNs, f.cpuNs);
+    }
+
+    private static void ratio(String name, Figure a, Figure b) {
+        System.out.printf(Locale.ROOT, "%s: %.2fx wall, %.2fx CPU%n", name, a.wallNs / b.wallNs, a.cpuNs / b.cpuNs);
+    }
+
+    /** {@code n} of the issues, taken in turn, in lists of {@link #LIST} (the last one shorter). */
+    private static List<List<Issue>> lists(List<Issue> issues, int n) {
+        List<List<Issue>> out = new ArrayList<>();
+        for (int from = 0; from < n; from += LIST) {
+            List<Issue> list = new ArrayList<>(Math.min(LIST, n - from));
+            for (int i = from; i < Math.min(n, from + LIST); i++) {
+                list.add(issues.get(i % issues.size()));
+            }
+            out.add(list);
+        }
+        return out;
+    }
+
+    /** Routes the lists with routeMany and counts the routed decisions. */
+    private static long routedMany(Engine engine, List<List<Issue>> lists) {
+        long routed = 0;
+        for (List<Issue> list : lists) {
+            for (Decision d : engine.routeMany(list)) {
+                if (d.routed()) {
+                    routed++;
+                } else if (d.status() == DecisionStatus.REJECTED) {
+                    throw new IllegalStateException("routeMany rejected " + d.id() + ": " + d.error());
+                }
+            }
+        }
+        return routed;
     }
 
     /** Runs the CLI and returns its wall time and CPU time (user + sys, from bash's time), in ns. */

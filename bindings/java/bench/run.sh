@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Times 1M routings through the Java binding (struct path, one JSON line, batched JSON Lines) against the
-# C struct path and the CLI, in one run, and prints the ratios.
+# Times 1M routings through the Java binding (struct path one issue at a time and routeMany in lists of 1024,
+# one JSON line, batched JSON Lines) against the C struct path and the CLI, in one run, and prints the ratios.
 #
 #   bindings/java/bench/run.sh [BUNDLE [ISSUES.jsonl [N]]]
 #
