@@ -648,6 +648,13 @@ static size_t touch_list(const gridroute_string *items, size_t n) {
   return sum;
 }
 
+/* Every string and time of a routed decision, read. */
+static size_t touch_decision(const gridroute_decision *d) {
+  return touch(d->rule) + touch(d->role) + touch(d->department) + touch(d->handler) + touch(d->unit) +
+         touch(d->escalation) + touch(d->timezone) + touch_list(d->alternates, d->alternate_count) +
+         touch_list(d->assist, d->assist_count) + (size_t)(d->respond_by ^ d->resolve_by);
+}
+
 /* Routes the kept issues `repeat` times in turn, reading each decision's strings as a caller would, and
  * prints {"calls", "wall_ns_per_call", "cpu_ns_per_call", "routed"}. */
 static void bench(run *r, long repeat) {
@@ -666,9 +673,7 @@ static void bench(run *r, long repeat) {
     if (gridroute_engine_route(&r->decision, r->engine, &l->issue, NULL, NULL) == GRIDROUTE_OK &&
         d->status == GRIDROUTE_DECISION_ROUTED) {
       routed++;
-      touched += touch(d->rule) + touch(d->role) + touch(d->department) + touch(d->handler) + touch(d->unit) +
-                 touch(d->escalation) + touch(d->timezone) + touch_list(d->alternates, d->alternate_count) +
-                 touch_list(d->assist, d->assist_count) + (size_t)(d->respond_by ^ d->resolve_by);
+      touched += touch_decision(d);
     }
   }
   w1 = seconds(CLOCK_MONOTONIC);
@@ -677,40 +682,47 @@ static void bench(run *r, long repeat) {
          repeat, (w1 - w0) * 1e9 / (double)repeat, (c1 - c0) * 1e9 / (double)repeat, routed, (unsigned long)touched);
 }
 
+/* Gives every kept issue its cell by number, looked up once with gridroute_engine_find_units; a cell the
+ * bundle does not have keeps its id alone, so that its rejection names it. 0 on success. */
+static int number_cells(run *r) {
+  gridroute_string *ids = malloc((r->kept_count ? r->kept_count : 1) * sizeof *ids);
+  int32_t *numbers = malloc((r->kept_count ? r->kept_count : 1) * sizeof *numbers);
+  uint64_t generation = 0;
+  gridroute_error *err = NULL;
+  size_t i;
+  int rc = 1;
+  if (ids && numbers) {
+    for (i = 0; i < r->kept_count; i++) {
+      ids[i].ptr = r->kept[i].issue.cell;
+      ids[i].len = r->kept[i].issue.cell ? r->kept[i].issue.cell_len : 0;
+    }
+    if (gridroute_engine_find_units(numbers, &generation, r->engine, ids, r->kept_count, &err) == GRIDROUTE_OK) {
+      for (i = 0; i < r->kept_count; i++) {
+        if (r->kept[i].error[0] || !r->kept[i].issue.cell || numbers[i] == GRIDROUTE_UNIT_NONE) continue;
+        r->kept[i].issue.cell_number = numbers[i];
+        r->kept[i].issue.cell_generation = generation;
+      }
+      rc = 0;
+    } else {
+      fprintf(stderr, "gridroute_engine_find_units: %s\n", err ? err->message : "?");
+      gridroute_error_free(err);
+    }
+  }
+  free(ids);
+  free(numbers);
+  return rc;
+}
+
 /* Routes the kept lines 256 issues at a time with gridroute_engine_route_batch, every cell given by its
- * number (looked up once with gridroute_engine_find_units; a cell the bundle does not have keeps its id,
- * so that its rejection names it), and prints the decisions in the order of the lines. */
+ * number (number_cells), and prints the decisions in the order of the lines. */
 static int batch(run *r) {
   enum { kBatch = 256 };
   gridroute_decision decisions[kBatch];
   gridroute_issue issues[kBatch];
   size_t at[kBatch], i, start = 0, m;
-  gridroute_string *ids = malloc((r->kept_count ? r->kept_count : 1) * sizeof *ids);
-  int32_t *numbers = malloc((r->kept_count ? r->kept_count : 1) * sizeof *numbers);
-  uint64_t generation = 0;
   gridroute_error *err = NULL;
   int rc = 0;
-  if (!ids || !numbers) {
-    free(ids);
-    free(numbers);
-    return 1;
-  }
-  for (i = 0; i < r->kept_count; i++) {
-    ids[i].ptr = r->kept[i].issue.cell;
-    ids[i].len = r->kept[i].issue.cell ? r->kept[i].issue.cell_len : 0;
-  }
-  if (gridroute_engine_find_units(numbers, &generation, r->engine, ids, r->kept_count, &err) != GRIDROUTE_OK) {
-    fprintf(stderr, "gridroute_engine_find_units: %s\n", err ? err->message : "?");
-    gridroute_error_free(err);
-    free(ids);
-    free(numbers);
-    return 1;
-  }
-  for (i = 0; i < r->kept_count; i++) {
-    if (r->kept[i].error[0] || !r->kept[i].issue.cell || numbers[i] == GRIDROUTE_UNIT_NONE) continue;
-    r->kept[i].issue.cell_number = numbers[i];
-    r->kept[i].issue.cell_generation = generation;
-  }
+  if (number_cells(r) != 0) return 1;
   for (i = 0; i < kBatch; i++) {
     gridroute_decision init = GRIDROUTE_DECISION_INIT;
     decisions[i] = init;
@@ -735,8 +747,6 @@ static int batch(run *r) {
     start = end;
   }
   for (i = 0; i < kBatch; i++) gridroute_decision_release(&decisions[i]);
-  free(ids);
-  free(numbers);
   return rc;
 }
 
@@ -745,31 +755,16 @@ static int batch(run *r) {
 static int bench_batch(run *r, long repeat) {
   enum { kBatch = 256 };
   gridroute_decision decisions[kBatch];
-  gridroute_issue *issues = malloc((r->kept_count ? r->kept_count : 1) * sizeof *issues);
-  gridroute_string *ids = malloc((r->kept_count ? r->kept_count : 1) * sizeof *ids);
-  int32_t *numbers = malloc((r->kept_count ? r->kept_count : 1) * sizeof *numbers);
-  uint64_t generation = 0;
+  gridroute_issue *issues;
   long done = 0, routed = 0;
   size_t touched = 0, i, at = 0;
   double w0, c0, w1, c1;
-  if (!r->kept_count || !issues || !ids || !numbers) {
+  if (!r->kept_count) {
     fprintf(stderr, "no line of the input is an issue\n");
-    free(issues);
-    free(ids);
-    free(numbers);
     return 1;
   }
-  for (i = 0; i < r->kept_count; i++) {
-    issues[i] = r->kept[i].issue;
-    ids[i].ptr = issues[i].cell;
-    ids[i].len = issues[i].cell ? issues[i].cell_len : 0;
-  }
-  if (gridroute_engine_find_units(numbers, &generation, r->engine, ids, r->kept_count, NULL) != GRIDROUTE_OK)
-    return 1;
-  for (i = 0; i < r->kept_count; i++) {
-    issues[i].cell_number = numbers[i];
-    issues[i].cell_generation = generation;
-  }
+  if (number_cells(r) != 0 || !(issues = malloc(r->kept_count * sizeof *issues))) return 1;
+  for (i = 0; i < r->kept_count; i++) issues[i] = r->kept[i].issue;  /* one array, as a platform holds them */
   for (i = 0; i < kBatch; i++) {
     gridroute_decision init = GRIDROUTE_DECISION_INIT;
     decisions[i] = init;
@@ -780,14 +775,14 @@ static int bench_batch(run *r, long repeat) {
     size_t m = kBatch, k;
     if ((long)m > repeat - done) m = (size_t)(repeat - done);
     if (m > r->kept_count - at) m = r->kept_count - at;
-    if (gridroute_engine_route_batch(decisions, r->engine, issues + at, m, NULL, NULL) != GRIDROUTE_OK) return 1;
+    if (gridroute_engine_route_batch(decisions, r->engine, issues + at, m, NULL, NULL) != GRIDROUTE_OK) {
+      free(issues);
+      return 1;
+    }
     for (k = 0; k < m; k++) {
-      const gridroute_decision *d = &decisions[k];
-      if (d->status != GRIDROUTE_DECISION_ROUTED) continue;
+      if (decisions[k].status != GRIDROUTE_DECISION_ROUTED) continue;
       routed++;
-      touched += touch(d->rule) + touch(d->role) + touch(d->department) + touch(d->handler) + touch(d->unit) +
-                 touch(d->escalation) + touch(d->timezone) + touch_list(d->alternates, d->alternate_count) +
-                 touch_list(d->assist, d->assist_count) + (size_t)(d->respond_by ^ d->resolve_by);
+      touched += touch_decision(&decisions[k]);
     }
     done += (long)m;
     at = at + m == r->kept_count ? 0 : at + m;
@@ -798,8 +793,6 @@ static int bench_batch(run *r, long repeat) {
          repeat, (w1 - w0) * 1e9 / (double)repeat, (c1 - c0) * 1e9 / (double)repeat, routed, (unsigned long)touched);
   for (i = 0; i < kBatch; i++) gridroute_decision_release(&decisions[i]);
   free(issues);
-  free(ids);
-  free(numbers);
   return 0;
 }
 
