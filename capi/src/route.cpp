@@ -70,14 +70,14 @@ Number number_of(const Snapshot& s, const gridroute_issue* in) {
 }
 
 // Why an issue is refused before the core sees it (the C shapes the core cannot), or "".
-std::string refusal(const Snapshot& s, const gridroute_issue* in, const gridroute::Issue& is) {
+std::string refusal(const Snapshot& s, const gridroute_issue* in, const gridroute::Issue& is, Number number) {
   // An id is required (SPEC §4); NULL is "never filled in", refused as the JSON path refuses a line
   // without one. (An empty string is an id, as "" is on the JSON path.)
   if (!in->id) return "missing field 'id'";
   if (std::string repeated = repeated_attr(is); !repeated.empty()) return repeated;
   // A number from before a reload is never read in the new snapshot: the issue's own cell or location
   // routes it when it gives one.
-  if (number_of(s, in) == Number::stale && !in->cell && !is.has_location)
+  if (number == Number::stale && !in->cell && !is.has_location)
     return "cell number " + std::to_string(in->cell_number) + " belongs to generation " +
            std::to_string(in->cell_generation) + ", but the engine serves generation " +
            std::to_string(s.generation()) +
@@ -86,13 +86,13 @@ std::string refusal(const Snapshot& s, const gridroute_issue* in, const gridrout
   return {};
 }
 
-// The decision for one issue read by read_issue.
-void decide_one(const Snapshot& s, const gridroute_issue* in, const gridroute::Issue& is, bool explain,
-                gridroute::Decision& d) {
-  if (std::string why = refusal(s, in, is); !why.empty()) {
+// The decision for one issue read by read_issue, whose number says `number`.
+void decide_one(const Snapshot& s, const gridroute_issue* in, const gridroute::Issue& is, Number number,
+                bool explain, gridroute::Decision& d) {
+  if (std::string why = refusal(s, in, is, number); !why.empty()) {
     d.status = gridroute::Decision::Status::rejected;
     d.message = std::move(why);
-  } else if (number_of(s, in) == Number::current) {
+  } else if (number == Number::current) {
     d = s.route_in_cell(is, in->cell_number, explain);
   } else {
     s.route_into(is, d, explain);
@@ -167,8 +167,9 @@ int gridroute_engine_route(gridroute_decision* out, const gridroute_engine* engi
     is.attrs.swap(h.attrs);  // reuse the attribute vector's memory
     read_issue(issue, is);
     gridroute::Decision d;
-    decide_one(s, issue, is, explain, d);
-    const bool rejected = fill_decision(out, h, is, d, explain, number_of(s, issue) == Number::current);
+    const Number number = number_of(s, issue);
+    decide_one(s, issue, is, number, explain, d);
+    const bool rejected = fill_decision(out, h, is, d, explain, number == Number::current);
     is.attrs.clear();
     is.attrs.swap(h.attrs);
     if (rejected) fail(GRIDROUTE_E_REJECTED, h.message);
@@ -240,13 +241,15 @@ int gridroute_engine_route_batch(gridroute_decision* out, const gridroute_engine
         if (base + i + 16 < count) __builtin_prefetch(issue_at(base + i + 16));
         if (base + i + 8 < count && issue_at(base + i + 8)->struct_size == in_stride && issue_at(base + i + 8)->attr_count)
           __builtin_prefetch(issue_at(base + i + 8)->attrs);
+        Number number = Number::none;
         try {
           if (in->struct_size != in_stride)
             fail(GRIDROUTE_E_STRUCT_SIZE, "issues[" + std::to_string(base + i) + "]: struct_size is " +
                                               std::to_string(in->struct_size) + ", issues[0]'s is " +
                                               std::to_string(in_stride) + ": the issues of an array are of one size");
           read_issue(in, x);
-          refused[i] = refusal(s, in, x);
+          number = number_of(s, in);
+          refused[i] = refusal(s, in, x, number);
         } catch (const Failure& f) {
           refused[i] = f.message;
         }
@@ -257,7 +260,7 @@ int gridroute_engine_route_batch(gridroute_decision* out, const gridroute_engine
           x.has_location = false;
           continue;
         }
-        if (number_of(s, in) == Number::current) {
+        if (number == Number::current) {
           cells[i] = in->cell_number;
           numbered[i] = 1;
           ++by_number;
