@@ -504,6 +504,14 @@ GRIDROUTE_API int gridroute_engine_route_batch(gridroute_decision *out, const gr
                                                const gridroute_issue *issues, size_t count,
                                                const gridroute_route_options *opts, gridroute_error **err);
 
+/* Since 1.4. Releases decisions[0..count-1], each as gridroute_decision_release does: the array that
+ * gridroute_engine_route_batch filled, in one call. The array is walked by the struct_size of its first
+ * element (as gridroute_engine_route_batch walks it); an element of another size is left as it is, and a
+ * NULL array or a count of 0 is a no-op. A batch need not be released between two calls of
+ * gridroute_engine_route_batch: passed again, each decision drops its old contents and reuses its memory,
+ * the fast way to route chunk after chunk through one array. Release it once, when done. */
+GRIDROUTE_API void gridroute_decision_release_batch(gridroute_decision *decisions, size_t count);
+
 /* No unit: the number gridroute_engine_find_units gives for an id the snapshot does not have. */
 #define GRIDROUTE_UNIT_NONE (-1)
 

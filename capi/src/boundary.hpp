@@ -327,6 +327,13 @@ inline void release_hold(gridroute_result_hold*& h) {
   h = nullptr;
 }
 
+// gridroute_decision_release of a decision of a known size: back to GRIDROUTE_DECISION_INIT.
+inline void release_decision(gridroute_decision* d) {
+  release_hold(d->hold_);
+  clear_decision(d);
+  d->respond_by = d->resolve_by = 0;
+}
+
 inline HoldImpl& hold_of(gridroute_result_hold*& h) {
   if (!h) h = reinterpret_cast<gridroute_result_hold*>(new HoldImpl());
   return *reinterpret_cast<HoldImpl*>(h);

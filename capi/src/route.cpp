@@ -333,9 +333,19 @@ int gridroute_engine_find_units(int32_t* out_numbers, uint64_t* out_generation, 
 void gridroute_decision_release(gridroute_decision* decision) {
   guard_void([&] {
     if (!decision || !known_size(decision)) return;
-    release_hold(decision->hold_);
-    clear_decision(decision);
-    decision->respond_by = decision->resolve_by = 0;
+    release_decision(decision);
+  });
+}
+
+void gridroute_decision_release_batch(gridroute_decision* decisions, size_t count) {
+  guard_void([&] {
+    if (!decisions || count == 0 || !known_size(decisions)) return;
+    const std::size_t stride = decisions->struct_size;
+    if (count > static_cast<std::size_t>(PTRDIFF_MAX) / stride) return;  // no such array
+    for (std::size_t i = 0; i < count; ++i) {
+      auto* d = reinterpret_cast<gridroute_decision*>(reinterpret_cast<char*>(decisions) + i * stride);
+      if (d->struct_size == stride) release_decision(d);
+    }
   });
 }
 

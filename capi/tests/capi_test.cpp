@@ -1382,4 +1382,50 @@ TEST(Batch, ALongBatchAnswersInOrderAcrossItsChunks) {
   gridroute_decision_release(&one);
 }
 
+// Since 1.4: one array routed chunk after chunk without a release in between (each decision drops its old
+// answer), then released in one call, which outlives the engine; an element of another struct_size is left
+// as it is.
+TEST(Batch, OneArrayReusedChunkAfterChunkThenReleasedInOneCall) {
+  auto e = std::make_unique<EngineHandle>(kLanxi);
+  std::vector<std::unique_ptr<FastIssue>> parsed;
+  for (const std::string& line : lines_of(read_file(kLanxi + "/issues.jsonl"))) {
+    auto fi = std::make_unique<FastIssue>(line);
+    if (fi->usable) parsed.push_back(std::move(fi));
+  }
+  ASSERT_GT(parsed.size(), 2u);
+  const std::size_t n = 300;
+  Decisions got(n);
+  gridroute_decision one = GRIDROUTE_DECISION_INIT;
+  for (std::size_t round = 0; round < 3; ++round) {
+    std::vector<gridroute_issue> issues;
+    for (std::size_t i = 0; i < n; ++i) issues.push_back(parsed[(i * 5 + round * 11) % parsed.size()]->issue);
+    if (round == 1) number_cells(e->e, issues);
+    ASSERT_EQ(gridroute_engine_route_batch(got.d.data(), e->e, issues.data(), n, nullptr, nullptr), GRIDROUTE_OK);
+    for (std::size_t i = 0; i < n; ++i) {
+      gridroute_engine_route(&one, e->e, &issues[i], nullptr, nullptr);
+      ASSERT_EQ(decision_text(got.d[i]), decision_text(one)) << "round " << round << ", issue " << i;
+    }
+  }
+  gridroute_decision_release(&one);
+  e.reset();  // the decisions hold their snapshot
+  const std::string first = decision_text(got.d[0]);
+  EXPECT_FALSE(str(got.d[0].bundle).empty()) << first;
+  gridroute_decision_release_batch(got.d.data(), n);
+  const gridroute_decision init = GRIDROUTE_DECISION_INIT;
+  for (std::size_t i = 0; i < n; ++i) {
+    EXPECT_EQ(got.d[i].hold_, nullptr) << i;
+    EXPECT_EQ(decision_text(got.d[i]), decision_text(init)) << i;
+  }
+  // Another struct_size inside the array: left as it is. NULL, and a count of 0: nothing.
+  got.d[1].struct_size = 7;
+  got.d[1].status = 42;
+  gridroute_decision_release_batch(got.d.data(), n);
+  EXPECT_EQ(got.d[1].status, 42);
+  got.d[1] = init;
+  gridroute_decision_release_batch(nullptr, n);
+  gridroute_decision_release_batch(got.d.data(), 0);
+  gridroute_decision_release_batch(nullptr, 0);
+  EXPECT_EQ(got.d[0].struct_size, sizeof(gridroute_decision));
+}
+
 }  // namespace

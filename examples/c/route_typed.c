@@ -746,7 +746,7 @@ static int batch(run *r) {
     }
     start = end;
   }
-  for (i = 0; i < kBatch; i++) gridroute_decision_release(&decisions[i]);
+  gridroute_decision_release_batch(decisions, kBatch);
   return rc;
 }
 
@@ -791,7 +791,7 @@ static int bench_batch(run *r, long repeat) {
   c1 = seconds(CLOCK_THREAD_CPUTIME_ID);
   printf("{\"calls\": %ld, \"wall_ns_per_call\": %.1f, \"cpu_ns_per_call\": %.1f, \"routed\": %ld, \"checksum\": %lu}\n",
          repeat, (w1 - w0) * 1e9 / (double)repeat, (c1 - c0) * 1e9 / (double)repeat, routed, (unsigned long)touched);
-  for (i = 0; i < kBatch; i++) gridroute_decision_release(&decisions[i]);
+  gridroute_decision_release_batch(decisions, kBatch);
   free(issues);
   return 0;
 }

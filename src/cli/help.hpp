@@ -207,7 +207,7 @@ Exit status: 0, 1 when the bundle has errors, 2 on usage errors (an unknown --ro
 
 inline constexpr std::string_view kVersionHelp = R"(Usage: gridroute version
 
-Prints the version of gridroute, e.g. "gridroute 1.3.0" (MAJOR.MINOR.PATCH; also with --version).
+Prints the version of gridroute, e.g. "gridroute 1.4.0" (MAJOR.MINOR.PATCH; also with --version).
 )";
 
 }  // namespace gridroute::cli

@@ -121,10 +121,7 @@ static int gr_route_batch(gridroute_decision *out, const gridroute_engine *e, co
   return rc;
 }
 
-static void gr_release_decisions(gridroute_decision *d, size_t count) {
-  size_t i;
-  for (i = 0; i < count; i++) gridroute_decision_release(&d[i]);
-}
+static void gr_release_decisions(gridroute_decision *d, size_t count) { gridroute_decision_release_batch(d, count); }
 
 static int gr_escalate(gridroute_action *out, const gridroute_engine *e, const char *strs, const gr_issue *gi,
                        const gr_attr *attrs, const gridroute_case *c0, const gr_lifecycle *lc,
@@ -179,7 +176,7 @@ import (
 	"unsafe"
 )
 
-// Version is the version of the loaded C library, e.g. "1.3.0".
+// Version is the version of the loaded C library, e.g. "1.4.0".
 func Version() string { return C.GoString(C.gridroute_version()) }
 
 // BindingMajor and BindingMinor are the C ABI version this package was written for; Load refuses a
@@ -187,8 +184,8 @@ func Version() string { return C.GoString(C.gridroute_version()) }
 // the version of the library it was released with.
 const (
 	BindingMajor   = 1
-	BindingMinor   = 3
-	BindingVersion = "1.3.0"
+	BindingMinor   = 4
+	BindingVersion = "1.4.0"
 )
 
 func checkVersion() error {

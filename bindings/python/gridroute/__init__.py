@@ -18,15 +18,15 @@ from .types import (Action, ActionKind, Case, CaseStatus, Decision, Issue, Reaso
 from .errors import (BundleError, Diagnostic, GridrouteError, InternalError, InvalidArgumentError, NoMemoryError,
                      RejectedError, StructSizeError)
 
-__version__ = "1.3.0"
-_MAJOR, _MINOR = 1, 3
+__version__ = "1.4.0"
+_MAJOR, _MINOR = 1, 4
 
 _lib = _capi.load_library(_MAJOR, _MINOR)
 _engine._lib = _lib
 
 
 def version():
-    """The version of the loaded C library, e.g. "1.3.0"."""
+    """The version of the loaded C library, e.g. "1.4.0"."""
     return _lib.gridroute_version().decode("ascii")
 
 

@@ -15,7 +15,7 @@ import java.time.Instant;
  * The library as a whole: its version, and RFC 3339 times as the engine reads and writes them.
  *
  * <pre>{@code
- * System.out.println(Gridroute.version());                          // "1.3.0", the C library's
+ * System.out.println(Gridroute.version());                          // "1.4.0", the C library's
  * long t = Gridroute.parseTime("2026-11-20T09:15:00+08:00");        // microseconds since the epoch
  * String s = Gridroute.formatTime(t, "Asia/Shanghai");              // "2026-11-20T09:15:00+08:00"
  * }</pre>
@@ -26,9 +26,9 @@ public final class Gridroute {
     /** The C ABI version this binding was written for: it needs a library of this major version... */
     public static final int BINDING_MAJOR = 1;
     /** ...and at least this minor version. */
-    public static final int BINDING_MINOR = 3;
+    public static final int BINDING_MINOR = 4;
     /** This binding's version. */
-    public static final String BINDING_VERSION = "1.3.0";
+    public static final String BINDING_VERSION = "1.4.0";
 
     private static volatile boolean checked;
 
@@ -59,7 +59,7 @@ public final class Gridroute {
         return null;
     }
 
-    /** The version of the loaded C library, e.g. "1.3.0". */
+    /** The version of the loaded C library, e.g. "1.4.0". */
     public static String version() {
         CApi.ensureLoaded();
         return CApi.gridroute_version().getString(0, "US-ASCII");

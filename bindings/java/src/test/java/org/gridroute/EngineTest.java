@@ -52,13 +52,14 @@ class EngineTest {
     void theLibraryVersionFitsTheBinding() {
         assertTrue(Gridroute.version().matches("\\d+\\.\\d+\\.\\d+"), Gridroute.version());
         assertEquals(Gridroute.BINDING_MAJOR, Gridroute.versionNumber() / 10000);
-        assertNull(Gridroute.versionProblem(10300, "1.3.0"));
-        assertNotNull(Gridroute.versionProblem(10200, "1.2.0")); // older than the release of this binding
+        assertNull(Gridroute.versionProblem(10400, "1.4.0"));
+        assertNotNull(Gridroute.versionProblem(10300, "1.3.0")); // older than the release of this binding
+        assertNotNull(Gridroute.versionProblem(10200, "1.2.0")); // older than the batch this binding calls
         assertNotNull(Gridroute.versionProblem(10100, "1.1.0")); // older than the case book this binding calls
-        assertNull(Gridroute.versionProblem(10303, "1.3.3"));
+        assertNull(Gridroute.versionProblem(10403, "1.4.3"));
         assertNotNull(Gridroute.versionProblem(10000, "1.0.0")); // older than the structs this binding writes
         assertNotNull(Gridroute.versionProblem(20000, "2.0.0"));
-        assertTrue(Gridroute.versionProblem(20000, "2.0.0").contains("needs libgridroute 1.3"));
+        assertTrue(Gridroute.versionProblem(20000, "2.0.0").contains("needs libgridroute 1.4"));
         assertEquals("bundle refused", Gridroute.statusString(3));
     }
 

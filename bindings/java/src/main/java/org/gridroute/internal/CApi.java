@@ -196,6 +196,9 @@ public final class CApi {
     public static native int gridroute_engine_route_batch(Pointer out, Pointer engine, Pointer issues, long count,
             Pointer opts, Pointer err);
 
+    /** Since 1.4: gridroute_decision_release of {@code count} decisions, walked by the first's struct_size. */
+    public static native void gridroute_decision_release_batch(Pointer decisions, long count);
+
     /** Since 1.3: {@code ids} (gridroute_string[count]) to int32 numbers, and the snapshot's uint64 generation. */
     public static native int gridroute_engine_find_units(Pointer outNumbers, Pointer outGeneration, Pointer engine,
             Pointer ids, long count, Pointer err);

@@ -27,7 +27,11 @@ public final class IssueBatch implements AutoCloseable {
     /** The decisions: {@code capacity} gridroute_decision, each GRIDROUTE_DECISION_INIT when not filled. */
     private final long decisions;
     private final byte[] decisionBytes;
-    /** How many decisions the last call may have filled and are not released yet. */
+    /**
+     * How many decisions the calls so far may have filled: kept filled from chunk to chunk (the library
+     * drops a decision's old answer and reuses its memory when the array is passed again) and released
+     * together by {@link #close()}, one call instead of one a decision a chunk.
+     */
     private int held;
     private boolean closed;
 
@@ -115,7 +119,7 @@ public final class IssueBatch implements AutoCloseable {
         s.copyStaged(v, strings);
         RawMemory.copyOut(v, block, size);
         count = n;
-        held = n; // from the call on, until read (releasing a decision the call did not fill does nothing)
+        held = Math.max(held, n); // releasing a decision no call filled does nothing
         return new Pointer(block);
     }
 
@@ -134,31 +138,27 @@ public final class IssueBatch implements AutoCloseable {
     }
 
     /**
-     * Reads the decisions of the last {@link #layout} into {@code out}, in order (the ids are the issues'),
-     * then releases them.
+     * Reads the decisions of the last {@link #layout} into {@code out}, in order (the ids are the issues').
+     * They stay filled until the next chunk's call or {@link #close()}.
      */
     public void read(Scratch s, List<Issue> issues, int from, List<Decision> out) {
         int n = count;
-        try {
-            RawMemory.copy(decisions, decisionBytes, n * DecisionStruct.SIZE);
-            for (int i = 0; i < n; i++) {
-                String id = issues.get(from + i).id();
-                Decision d = DecisionStruct.read(id, s, decisionBytes, i * DecisionStruct.SIZE);
-                if (refused[i] != null) {
-                    d = new Decision(id, DecisionStatus.REJECTED, null, null, null, null, null, null, List.of(),
-                            List.of(), 0, null, null, null, false, null, refused[i], d.bundle(), null);
-                }
-                out.add(d);
+        RawMemory.copy(decisions, decisionBytes, n * DecisionStruct.SIZE);
+        for (int i = 0; i < n; i++) {
+            String id = issues.get(from + i).id();
+            Decision d = DecisionStruct.read(id, s, decisionBytes, i * DecisionStruct.SIZE);
+            if (refused[i] != null) {
+                d = new Decision(id, DecisionStatus.REJECTED, null, null, null, null, null, null, List.of(),
+                        List.of(), 0, null, null, null, false, null, refused[i], d.bundle(), null);
             }
-        } finally {
-            release();
+            out.add(d);
         }
     }
 
-    /** Releases the filled decisions: their snapshot references and memory. */
+    /** Releases the filled decisions, their snapshot references and memory, in one call. */
     private void release() {
-        for (int i = 0; i < held; i++) {
-            CApi.gridroute_decision_release(new Pointer(decisions + (long) i * DecisionStruct.SIZE));
+        if (held > 0) {
+            CApi.gridroute_decision_release_batch(new Pointer(decisions), held);
         }
         held = 0;
     }
