@@ -460,39 +460,101 @@ func TestDocsQuoteTheRouteManyExample(t *testing.T) {
 	}
 }
 
-// Benchmarks: Route one at a time and RouteMany, by cell id and by number.
+// Benchmarks: Route one at a time and RouteMany, by cell id and by number. By default one issue of the
+// example lanxi, 1,024 times; with GRIDROUTE_GO_BENCH_BUNDLE=DIR, the bundle DIR and the first 100,000
+// issues of DIR/issues.jsonl that it routes (cells by id), in lists of 1,024 (docs/go.md):
+//
+//	GRIDROUTE_GO_BENCH_BUNDLE=/tmp/bench-M go test -run '^$' -bench 'Route(OneByOne|Many)' -benchtime 1000000x
 func benchmarkRoute(b *testing.B, many, byNumber bool) {
-	e, err := Load(lanxi())
+	dir := os.Getenv("GRIDROUTE_GO_BENCH_BUNDLE")
+	if dir == "" {
+		dir = lanxi()
+	}
+	e, err := Load(dir)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer e.Close()
-	at := time.Date(2026, 11, 20, 9, 15, 0, 0, time.FixedZone("", 8*3600))
-	numbers, generation, err := e.FindCells([]string{"qiaodong-a-01"})
-	if err != nil {
-		b.Fatal(err)
+	var issues []Issue
+	if dir == lanxi() {
+		at := time.Date(2026, 11, 20, 9, 15, 0, 0, time.FixedZone("", 8*3600))
+		for i := 0; i < 1024; i++ {
+			issues = append(issues, Issue{ID: IntID(int64(i)), Category: "street.vending.gate", Cell: "qiaodong-a-01", At: at})
+		}
+	} else {
+		issues = benchIssues(b, e, filepath.Join(dir, "issues.jsonl"), 100000)
 	}
-	issues := make([]Issue, 1024)
-	for i := range issues {
-		issues[i] = Issue{ID: IntID(int64(i)), Category: "street.vending.gate", Cell: "qiaodong-a-01", At: at}
-		if byNumber {
-			issues[i].Cell, issues[i].CellNumber, issues[i].CellGeneration = "", numbers[0], generation
+	if byNumber {
+		ids := make([]string, len(issues))
+		for i := range issues {
+			ids[i] = issues[i].Cell
+		}
+		numbers, generation, err := e.FindCells(ids)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := range issues {
+			issues[i].Cell, issues[i].CellNumber, issues[i].CellGeneration = "", numbers[i], generation
 		}
 	}
 	b.ResetTimer()
-	for n := 0; n < b.N; n += len(issues) {
+	for n, at := 0, 0; n < b.N; n += 1024 {
+		list := issues[at : at+1024]
+		if at += 1024; at+1024 > len(issues) {
+			at = 0
+		}
 		if many {
-			if _, err := e.RouteMany(issues); err != nil {
+			if _, err := e.RouteMany(list); err != nil {
 				b.Fatal(err)
 			}
 			continue
 		}
-		for _, is := range issues {
+		for _, is := range list {
 			if _, err := e.Route(is); err != nil {
 				b.Fatal(err)
 			}
 		}
 	}
+}
+
+// benchIssues reads up to max issues of a JSON Lines file that the engine routes (cells by id, integer
+// attributes as int64), at least 1,024 and a multiple of it.
+func benchIssues(b *testing.B, e *Engine, path string, max int) []Issue {
+	var issues []Issue
+	for _, line := range strings.Split(string(readFile(b, path)), "\n") {
+		if len(issues) == max {
+			break
+		}
+		var in struct {
+			ID       string                     `json:"id"`
+			Category string                     `json:"category"`
+			Cell     string                     `json:"cell"`
+			At       time.Time                  `json:"at"`
+			Attrs    map[string]json.RawMessage `json:"attrs"`
+		}
+		if json.Unmarshal([]byte(line), &in) != nil || in.Cell == "" {
+			continue
+		}
+		is := Issue{ID: StringID(in.ID), Category: in.Category, Cell: in.Cell, At: in.At, Attrs: map[string]any{}}
+		for k, raw := range in.Attrs {
+			var v any
+			if err := json.Unmarshal(raw, &v); err != nil {
+				b.Fatal(err)
+			}
+			if f, ok := v.(float64); ok && f == float64(int64(f)) && !strings.ContainsAny(string(raw), ".eE") {
+				v = int64(f)
+			}
+			is.Attrs[k] = v
+		}
+		if d, err := e.Route(is); err != nil || d.Status != Routed {
+			continue
+		}
+		issues = append(issues, is)
+	}
+	if len(issues) < 1024 {
+		b.Fatalf("%s: %d issues that route, fewer than 1,024", path, len(issues))
+	}
+	return issues[:len(issues)/1024*1024]
 }
 
 func BenchmarkRouteOneByOne(b *testing.B)         { benchmarkRoute(b, false, false) }

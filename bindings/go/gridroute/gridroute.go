@@ -161,7 +161,6 @@ static int gr_escalate(gridroute_action *out, const gridroute_engine *e, const c
   return rc;
 }
 
-static gridroute_string gr_at(const gridroute_string *list, size_t i) { return list[i]; }
 static gridroute_diagnostic gr_diag(const gridroute_diagnostic *list, size_t i) { return list[i]; }
 */
 import "C"
@@ -609,10 +608,15 @@ func goString(s C.gridroute_string) string {
 	return C.GoStringN(s.ptr, C.int(s.len))
 }
 
+// goList copies a C array of strings, read in place (a call into C per element would cost a cgo
+// transition each).
 func goList(p *C.gridroute_string, n C.size_t) []string {
 	out := make([]string, 0, int(n))
-	for i := C.size_t(0); i < n; i++ {
-		out = append(out, goString(C.gr_at(p, i)))
+	if n == 0 || p == nil {
+		return out
+	}
+	for _, s := range unsafe.Slice(p, int(n)) {
+		out = append(out, goString(s))
 	}
 	return out
 }
@@ -650,24 +654,48 @@ func routeFlagsOf(opts []RouteOption) C.uint32_t {
 	return flags
 }
 
+// stringCache gives the Go copy of a C string read before at the same address, so that the ids that
+// repeat across the decisions of one batch (the bundle's digest, its time zone, rules, roles, handlers)
+// are copied once each. Addresses are only compared within one call of the library, while its decisions
+// are held: the strings point into the snapshot or into memory a held decision owns, so no two different
+// strings share an address then. The zero value is empty; a nil *stringCache copies every string.
+type stringCache struct {
+	slots [512]struct {
+		p *C.char
+		n C.size_t
+		s string
+	}
+}
+
+func (c *stringCache) get(s C.gridroute_string) string {
+	if c == nil || s.ptr == nil {
+		return goString(s)
+	}
+	e := &c.slots[(uintptr(unsafe.Pointer(s.ptr))>>3^uintptr(s.len))%uintptr(len(c.slots))]
+	if e.p != s.ptr || e.n != s.len {
+		e.p, e.n, e.s = s.ptr, s.len, goString(s)
+	}
+	return e.s
+}
+
 // goDecision copies a C decision into Go memory; id is the issue's.
-func goDecision(d *C.gridroute_decision, id ID) Decision {
+func goDecision(d *C.gridroute_decision, id ID, c *stringCache) Decision {
 	var out Decision
 	switch d.status {
 	case C.GRIDROUTE_DECISION_ROUTED:
-		tz := goString(d.timezone)
-		out = Decision{Status: Routed, Rule: goString(d.rule), Role: goString(d.role),
-			Department: goString(d.department), Handler: goString(d.handler), Unit: goString(d.unit),
+		tz := c.get(d.timezone)
+		out = Decision{Status: Routed, Rule: c.get(d.rule), Role: c.get(d.role),
+			Department: c.get(d.department), Handler: c.get(d.handler), Unit: c.get(d.unit),
 			Alternates: goList(d.alternates, d.alternate_count), Assist: goList(d.assist, d.assist_count),
-			Level: int(d.level), Escalation: goString(d.escalation),
+			Level: int(d.level), Escalation: c.get(d.escalation),
 			RespondBy: goTime(d.respond_by, tz), ResolveBy: goTime(d.resolve_by, tz), Fallback: d.fallback != 0}
 	case C.GRIDROUTE_DECISION_UNROUTED:
-		out = Decision{Status: Unrouted, Reason: goString(d.message)}
+		out = Decision{Status: Unrouted, Reason: c.get(d.message)}
 	case C.GRIDROUTE_DECISION_REJECTED:
-		out = Decision{Status: Rejected, Error: goString(d.message)}
+		out = Decision{Status: Rejected, Error: c.get(d.message)}
 	}
 	if d.status != 0 {
-		out.ID, out.Cell, out.Bundle = id, goString(d.cell), goString(d.bundle)
+		out.ID, out.Cell, out.Bundle = id, c.get(d.cell), c.get(d.bundle)
 	}
 	if d.json.ptr != nil {
 		out.Trace = json.RawMessage(C.GoBytes(unsafe.Pointer(d.json.ptr), C.int(d.json.len)))
@@ -693,7 +721,7 @@ func (e *Engine) Route(is Issue, opts ...RouteOption) (Decision, error) {
 	})
 	runtime.KeepAlive(strs)
 	runtime.KeepAlive(attrs)
-	return goDecision(d, is.ID), newError(rc, cerr)
+	return goDecision(d, is.ID, nil), newError(rc, cerr)
 }
 
 // routeManyCall is how many issues RouteMany gives the library in one call.
@@ -711,25 +739,25 @@ const routeManyCall = 4096
 // bundle in between two calls, Decision.Bundle tells which bundle answered each issue.
 func (e *Engine) RouteMany(issues []Issue, opts ...RouteOption) ([]Decision, error) {
 	flags := routeFlagsOf(opts)
-	out := make([]Decision, 0, len(issues))
+	out := make([]Decision, len(issues))
+	cache := new(stringCache)
 	for start := 0; ; start += routeManyCall {
 		end := start + routeManyCall
 		if end > len(issues) {
 			end = len(issues)
 		}
-		part, err := e.routeMany(issues[start:end], flags)
-		if err != nil {
+		if err := e.routeMany(issues[start:end], out[start:end], flags, cache); err != nil {
 			return nil, err
 		}
-		out = append(out, part...)
 		if end == len(issues) {
 			return out, nil
 		}
 	}
 }
 
-// routeMany is one call of RouteMany.
-func (e *Engine) routeMany(issues []Issue, flags C.uint32_t) ([]Decision, error) {
+// routeMany is one call of RouteMany: the decisions of issues into out (of the same length).
+func (e *Engine) routeMany(issues []Issue, out []Decision, flags C.uint32_t, cache *stringCache) error {
+	*cache = stringCache{} // addresses are compared within one call only
 	n, size, attrCount := len(issues), 1, 1
 	for _, is := range issues {
 		size += packedSize(is)
@@ -771,16 +799,15 @@ func (e *Engine) routeMany(issues []Issue, flags C.uint32_t) ([]Decision, error)
 	runtime.KeepAlive(gis)
 	runtime.KeepAlive(attrs)
 	if err := newError(rc, cerr); err != nil {
-		return nil, err
+		return err
 	}
-	out := make([]Decision, n)
 	for i := range list {
-		out[i] = goDecision(&list[i], issues[i].ID)
+		out[i] = goDecision(&list[i], issues[i].ID, cache)
 		if msg, ok := refused[i]; ok { // the library rejected it for having no id: say why it had none
 			out[i] = Decision{ID: issues[i].ID, Status: Rejected, Error: msg, Bundle: out[i].Bundle}
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // FindCells gives the numbers of the units with the ids in the engine's current bundle (NoCell for an id

@@ -57,7 +57,7 @@ func bundles(t *testing.T) []string {
 	return out
 }
 
-func readFile(t *testing.T, path string) []byte {
+func readFile(t testing.TB, path string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
