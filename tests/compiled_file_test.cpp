@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -111,6 +112,35 @@ TEST(CompiledFile, TheFileAnswersAsTheDirectoryWithTheSameDigest) {
   const std::string issues = read(kLanxi / "issues.jsonl");
   EXPECT_EQ(route_all(*compiled, issues), route_all(*dir, issues));
   EXPECT_EQ(gridroute::lint(**compiled).size(), gridroute::lint(**dir).size());
+  fs::remove(file);
+}
+
+// Lint's findings name FILE:LINE:COLUMN from a compiled file as from the directory. A file's positions are
+// decoded on first use (routing never reads them): lint from several threads at once, the first of them
+// decoding, places every finding as the directory does.
+TEST(CompiledFile, LintPlacesFindingsFromTheFileAsFromTheDirectoryFromSeveralThreads) {
+  auto dir = gridroute::load_bundle(kLanxi.string());
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  const fs::path file = temp("lanxi-lint");
+  ASSERT_TRUE(gridroute::write_compiled(**dir, file.string()).ok());
+  auto compiled = gridroute::load_bundle(file.string());
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  auto placed = [](const std::vector<gridroute::Diagnostic>& ds) {
+    std::vector<std::string> out;
+    for (const auto& d : ds)
+      out.push_back(d.file + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + ": " + d.pointer + ": " +
+                    d.message);
+    return out;
+  };
+  const std::vector<std::string> expected = placed(gridroute::lint(**dir));
+  ASSERT_FALSE(expected.empty());
+  ASSERT_GT(gridroute::lint(**dir)[0].line, 0) << "the example's finding has a line: the test compares places";
+  std::vector<std::vector<std::string>> got(4);
+  {
+    std::vector<std::jthread> threads;
+    for (auto& g : got) threads.emplace_back([&g, &compiled, &placed] { g = placed(gridroute::lint(**compiled)); });
+  }
+  for (const auto& g : got) EXPECT_EQ(g, expected);
   fs::remove(file);
 }
 

@@ -74,8 +74,9 @@ void candidates_for(const Index& s, std::string_view code, CategoryId category, 
   out = std::span<const Candidate>(scratch.data(), scratch.size());
 }
 
-void build_group_scope_index(const std::vector<Candidate>& candidates, Index::PatternGroup& g,
-                             std::vector<Index::ScopeNode>& nodes, std::vector<std::uint32_t>& positions) {
+template <class Nodes, class Positions>
+void build_group_scope_index(std::span<const Candidate> candidates, Index::PatternGroup& g, Nodes& nodes,
+                             Positions& positions) {
   std::vector<std::pair<std::int32_t, std::uint32_t>> by_tin;  // (scope tin, position)
   std::vector<std::int32_t> open;
   g.node_first = static_cast<std::uint32_t>(nodes.size());
@@ -92,15 +93,19 @@ void build_group_scope_index(const std::vector<Candidate>& candidates, Index::Pa
       nodes.push_back(node);
     }
     positions.push_back(by_tin[k].second);
-    ++nodes.back().count;
+    ++nodes[nodes.size() - 1].count;
   }
   g.node_count = static_cast<std::uint32_t>(nodes.size()) - g.node_first;
 }
+template void build_group_scope_index(std::span<const Candidate>, Index::PatternGroup&,
+                                      std::vector<Index::ScopeNode>&, std::vector<std::uint32_t>&);
+template void build_group_scope_index(std::span<const Candidate>, Index::PatternGroup&, Column<Index::ScopeNode>&,
+                                      Column<std::uint32_t>&);
 
 std::size_t merged_chain_budget(const Index& s) { return std::max<std::size_t>(4 * s.candidates.size(), 1u << 18); }
 
 namespace {
-std::vector<std::int32_t> tins_of(const std::vector<Index::ScopeNode>& nodes) {
+std::vector<std::int32_t> tins_of(std::span<const Index::ScopeNode> nodes) {
   std::vector<std::int32_t> tins(nodes.size());
   for (std::size_t i = 0; i < nodes.size(); ++i) tins[i] = nodes[i].tin;
   return tins;
@@ -116,7 +121,7 @@ void build_merged_chains(Index& s, std::size_t budget) {
                           static_cast<std::uint32_t>(r.route.size())});
     s.rule_route_keys.insert(s.rule_route_keys.end(), r.route.begin(), r.route.end());
   }
-  s.scope_tins = tins_of(s.scope_nodes);
+  s.scope_tins = tins_of(s.scope_nodes.span());
   Index::MergedTables m;
   m.merged_of.assign(s.groups.size(), -1);
   // A code whose most specific group is g: g's own code when g is exact; for a prefix group, a code one

@@ -39,9 +39,11 @@ void build_merged_chains(Index& s, std::size_t budget);
 // The budget compiling and opening use: four times the candidates, at least 262,144 (about 6 MB).
 std::size_t merged_chain_budget(const Index& s);
 
-// The scope index of the candidates [first, first + count) of `candidates`: nodes and positions appended.
-void build_group_scope_index(const std::vector<Candidate>& candidates, Index::PatternGroup& g,
-                             std::vector<Index::ScopeNode>& nodes, std::vector<std::uint32_t>& positions);
+// The scope index of the candidates [first, first + count) of `candidates`: nodes and positions appended
+// (to the index's columns, or to the merged tables' vectors).
+template <class Nodes, class Positions>
+void build_group_scope_index(std::span<const Candidate> candidates, Index::PatternGroup& g, Nodes& nodes,
+                             Positions& positions);
 
 // Every candidate of `code` (of `category` when declared), each rule once, in winning order: in the
 // index itself when a single group holds them, else gathered into `scratch` and sorted.

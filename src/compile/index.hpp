@@ -299,14 +299,14 @@ struct Index {
     std::uint32_t node_first = 0, node_count = 0;  // into scope_nodes
     std::uint32_t multi_first = 0, multi_count = 0;  // into multi_positions: rules with other patterns too
   };
-  std::vector<Candidate> candidates;
-  std::vector<PatternGroup> groups;
-  std::vector<ScopeNode> scope_nodes;
+  Column<Candidate> candidates;
+  Column<PatternGroup> groups;
+  Column<ScopeNode> scope_nodes;
   // scope_nodes[i].tin alone (derived, not stored: by build_merged_chains): the binary search for a cell's
   // deepest scope reads 16 of them a cache line instead of 3 nodes.
   std::vector<std::int32_t> scope_tins;
-  std::vector<std::uint32_t> scope_positions;
-  std::vector<std::uint32_t> multi_positions;
+  Column<std::uint32_t> scope_positions;
+  Column<std::uint32_t> multi_positions;
   StringMap<std::string, std::int32_t> exact_groups;   // by code
   StringMap<std::string, std::int32_t> prefix_groups;  // by the prefix without ".*"
   std::int32_t star_group = -1;
@@ -325,11 +325,11 @@ struct Index {
   };
   MergedTables merged;
   // Per declared category (with a taxonomy): its groups, least specific first; size categories+1.
-  std::vector<std::uint32_t> category_group_offset;
-  std::vector<std::int32_t> category_groups;
+  Column<std::uint32_t> category_group_offset;
+  Column<std::int32_t> category_groups;
   // Per rule: the sorted groups of a rule with more than one pattern (empty for the others).
-  std::vector<std::uint32_t> rule_group_offset;  // size rules+1
-  std::vector<std::int32_t> rule_groups;
+  Column<std::uint32_t> rule_group_offset;  // size rules+1
+  Column<std::int32_t> rule_groups;
   std::span<const std::int32_t> groups_of_rule(RuleId r) const {
     return {rule_groups.data() + rule_group_offset[static_cast<std::size_t>(r)],
             rule_group_offset[static_cast<std::size_t>(r) + 1] - rule_group_offset[static_cast<std::size_t>(r)]};

@@ -315,7 +315,7 @@ void Compiler::handlers() {
   s_->serves_offset.reserve(hs.size() + 1);
   s_->serves_offset.push_back(0);
   // Where each handler was read (lint names FILE:LINE): a CSV line, or 0 for a JSON handler.
-  s_->sources.handler_line.assign(hs.size(), 0);
+  s_->sources.building().handler_line.assign(hs.size(), 0);
   std::vector<UnitId> serves;
   UnitId last_served = kNone;
   // Each row's first served unit is looked up with prefetches ahead, unless the row before ended with it.
@@ -326,7 +326,7 @@ void Compiler::handlers() {
   for (std::size_t i = 0; i < hs.size(); ++i) {
     ahead_served.advance(i);
     const spec::HandlerView h = hs[i];
-    if (h.from_csv) s_->sources.handler_line[i] = h.origin;
+    if (h.from_csv) s_->sources.building().handler_line[i] = h.origin;
     // A handler of jurisdiction.json whose own shape is broken is not checked further.
     Problems::Muted unchecked(problems_, !h.from_csv && broken(jur_.broken_handlers, static_cast<std::size_t>(h.origin)));
     if (handler_id_flags_[i] & kBadHandlerId)

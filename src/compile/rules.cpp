@@ -222,7 +222,7 @@ std::int32_t Compiler::condition(const spec::Condition& c, CalendarId cal, std::
   using Op = spec::Condition::Op;
   auto index = static_cast<std::int32_t>(s_->conditions.size());
   s_->conditions.emplace_back();
-  s_->sources.condition_pointer.push_back(c.pointer);
+  s_->sources.building().condition_pointer.push_back(c.pointer);
   CondNode node;
   node.op = c.op;
   if (depth > opt_.max_json_depth) {
@@ -629,7 +629,7 @@ void Compiler::categories() {
     }
     if (mine.size() > 1) {
       std::sort(mine.begin(), mine.end());
-      s_->rule_groups.insert(s_->rule_groups.end(), mine.begin(), mine.end());
+      s_->rule_groups.append(mine.begin(), mine.end());
     }
     s_->rule_group_offset.push_back(static_cast<std::uint32_t>(s_->rule_groups.size()));
   }
@@ -654,8 +654,8 @@ void Compiler::categories() {
       s_->candidates.push_back({r, specificity[g], k, s_->hot[scope].tin, s_->hot[scope].tout});
     }
     members[g] = {};
-    auto b = s_->candidates.begin() + pg.first;
-    std::sort(b, s_->candidates.end(), [&](const Candidate& x, const Candidate& y) { return wins_over(*s_, x, y); });
+    auto& owned = s_->candidates.owned();  // sorted in place: the column's view stays valid
+    std::sort(owned.begin() + pg.first, owned.end(), [&](const Candidate& x, const Candidate& y) { return wins_over(*s_, x, y); });
     pg.count = static_cast<std::uint32_t>(s_->candidates.size() - pg.first);
     pg.multi_first = static_cast<std::uint32_t>(s_->multi_positions.size());
     for (std::uint32_t i = 0; i < pg.count; ++i)
@@ -667,7 +667,7 @@ void Compiler::categories() {
     GroupChain chain;
     for (const std::string& code : s_->categories) {
       groups_for(*s_, code, kNone, chain);
-      s_->category_groups.insert(s_->category_groups.end(), chain.begin(), chain.end());
+      s_->category_groups.append(chain.begin(), chain.end());
       s_->category_group_offset.push_back(static_cast<std::uint32_t>(s_->category_groups.size()));
     }
   }
@@ -676,7 +676,8 @@ void Compiler::categories() {
 
 void Compiler::build_scope_index() {
   Index& s = *s_;
-  for (Index::PatternGroup& g : s.groups) build_group_scope_index(s.candidates, g, s.scope_nodes, s.scope_positions);
+  for (std::size_t g = 0; g < s.groups.size(); ++g)
+    build_group_scope_index(s.candidates.span(), s.groups.at_mut(g), s.scope_nodes, s.scope_positions);
   build_merged_chains(s, merged_chain_budget(s));
 }
 

@@ -20,11 +20,23 @@ void locate_into(std::string_view text, std::vector<std::string> pointers,
 
 }  // namespace
 
+const SourceMap::Positions& SourceMap::positions() const {
+  if (deferred_) std::call_once(deferred_->once, [this] { deferred_->decode(positions_); });
+  return positions_;
+}
+
+void SourceMap::defer(std::function<void(Positions&)> decode) {
+  positions_ = Positions{};
+  deferred_ = std::make_shared<Deferred>();
+  deferred_->decode = std::move(decode);
+}
+
 Diagnostic SourceMap::json(FileId file, std::string pointer, Diagnostic::Severity severity, std::string message) const {
   Diagnostic d;
   d.severity = severity;
   const auto f = static_cast<std::size_t>(file);
   d.file = files[f].empty() ? (file == FileId::rules ? "rules.json" : "jurisdiction.json") : files[f];
+  const auto& at = positions().at;
   if (f < at.size())
     if (auto it = at[f].find(pointer); it != at[f].end()) {
       d.line = it->second.line;
@@ -37,6 +49,7 @@ Diagnostic SourceMap::json(FileId file, std::string pointer, Diagnostic::Severit
 
 Diagnostic SourceMap::handler(std::int32_t h, Diagnostic::Severity severity, std::string message) const {
   const auto k = static_cast<std::size_t>(h);
+  const std::vector<std::int64_t>& handler_line = positions().handler_line;
   if (k < handler_line.size() && handler_line[k] > 0) {
     Diagnostic d;
     d.severity = severity;
@@ -49,8 +62,9 @@ Diagnostic SourceMap::handler(std::int32_t h, Diagnostic::Severity severity, std
 }
 
 void place_sources(Index& s, const BundleReader& reader) {
-  SourceMap& m = s.sources;
-  for (int f = 0; f < kFileCount; ++f) m.files[static_cast<std::size_t>(f)] = reader.file_name(static_cast<FileId>(f));
+  for (int f = 0; f < kFileCount; ++f)
+    s.sources.files[static_cast<std::size_t>(f)] = reader.file_name(static_cast<FileId>(f));
+  SourceMap::Positions& m = s.sources.building();
   // Handlers: JSON ones first (their index is their position in /handlers), then the CSV rows; the
   // compiler filled handler_line (a CSV line, or 0 for a JSON handler).
   std::vector<std::string> jpointers;

@@ -143,7 +143,7 @@ void lint_missing_attributes(const Index& s, std::size_t max_per_kind, std::vect
       done.push_back(c.attr);
       if (without(s, r.when, c.attr) != Tri::no || !cap.take()) continue;
       const std::string& a = s.attr_names[static_cast<std::size_t>(c.attr)];
-      out.push_back(warn(s, s.sources.condition_pointer[static_cast<std::size_t>(leaf)],
+      out.push_back(warn(s, s.sources.positions().condition_pointer[static_cast<std::size_t>(leaf)],
                          cat("rule '", r.id, "' never applies to an issue without attribute '", a,
                              "': a comparison on a missing attribute is false, ne too; if such issues should "
                              "match, write {\"any\": [{\"attr\": \"", a,
@@ -739,13 +739,13 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
   {
     Capped cap(out, max_per_kind);
     constexpr int kDay = 24 * 60;
-    for (std::size_t i = 0; i < s.conditions.size() && i < s.sources.condition_pointer.size(); ++i) {
+    for (std::size_t i = 0; i < s.conditions.size() && i < s.sources.positions().condition_pointer.size(); ++i) {
       const CondNode& c = s.conditions[i];
       if (c.op != spec::Condition::Op::local_time) continue;
       const int begin = c.window_begin / 60, end = c.window_end / 60;  // minutes of the day, 24:00 is kDay
       const bool same = begin == end;
       if ((!same && !(begin == kDay && end == 0)) || !cap.take()) continue;
-      out.push_back(warn(s, s.sources.condition_pointer[i],
+      out.push_back(warn(s, s.sources.positions().condition_pointer[i],
                          same ? std::string("this local_time window starts where it ends, so it holds no time and the "
                                             "condition is never true (the whole day is [\"00:00\", \"24:00\"])")
                               : std::string("this local_time window starts at 24:00, where the day ends, and wraps round "

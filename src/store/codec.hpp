@@ -162,6 +162,12 @@ class Decoder {
     if (n > 0) std::memcpy(dst, p_.data(), n);
     p_.remove_prefix(n);
   }
+  // The bytes not read yet, taken whole (to be decoded later by a Decoder of their own).
+  std::string_view take_rest() {
+    const std::string_view r = failed_ ? std::string_view() : p_;
+    p_ = {};
+    return r;
+  }
   void fail() { failed_ = true; }
   bool failed() const { return failed_; }
   bool at_end() const { return p_.empty(); }

@@ -41,7 +41,7 @@ namespace {
 
 // A member added to Index must be stored here (and kFormatVersion raised), or derived on open as
 // Index::merged, Index::scope_tins and Index::rule_hot are: this fails the build until then.
-static_assert(sizeof(void*) != 8 || sizeof(Index) == 2520,
+static_assert(sizeof(void*) != 8 || sizeof(Index) == 2680,
               "Index changed: store the new member in write_index/open_index and raise kFormatVersion");
 
 // Section tags.
@@ -126,9 +126,11 @@ std::string meta_bytes(const Index& s) {
   e.put(s.local_times);
   // Where things were read, so that lint on the file places its findings as on the directory.
   e.put(s.sources.files);
-  e.put(s.sources.condition_pointer);
-  e.put(s.sources.handler_line);
-  for (const auto& at : s.sources.at) e.put(sorted_pairs(at));
+  // The positions last: an open takes their bytes whole and decodes them on first use (decode_positions).
+  const SourceMap::Positions& positions = s.sources.positions();
+  e.put(positions.condition_pointer);
+  e.put(positions.handler_line);
+  for (const auto& at : positions.at) e.put(sorted_pairs(at));
   return e.bytes();
 }
 
@@ -172,6 +174,28 @@ std::string producer() { return cat("gridroute ", kVersionString); }
 
 // ---- opening: every check that keeps routing, escalation and lint inside the index
 
+// The positions of a file's META (the last of meta_bytes), decoded on first use: lint reads them, routing
+// never does. The checksum vouched for the bytes on open; positions that do not decode (a file made by
+// hand with a valid checksum) are dropped, and lint's findings then carry the pointer alone. Lint reads a
+// pointer per condition: there is one, empty where unknown.
+void decode_positions(std::string_view bytes, std::size_t conditions, SourceMap::Positions& out) {
+  Decoder d(bytes, "META");
+  std::vector<std::pair<std::string, TextPos>> at[2];
+  d.get(out.condition_pointer);
+  d.get(out.handler_line);
+  d.get(at[0]);
+  d.get(at[1]);
+  if (d.failed() || !d.at_end()) {
+    out = {};
+  } else {
+    for (std::size_t f = 0; f < 2; ++f) {
+      out.at[f].reserve(at[f].size());
+      for (auto& [k, v] : at[f]) out.at[f].emplace(std::move(k), v);
+    }
+  }
+  out.condition_pointer.resize(conditions);
+}
+
 class Opener {
  public:
   Opener(std::shared_ptr<const MappedFile> file) : f_(std::move(file)), s_(std::make_unique<Index>()) {}
@@ -181,6 +205,9 @@ class Opener {
         !finish())
       return absl::InvalidArgumentError(cat(f_->label(), ": not a valid compiled bundle: ", error_));
     build_merged_chains(*s_, merged_chain_budget(*s_));  // derived from the checked groups, not stored
+    s_->sources.defer([file = f_, bytes = positions_, n = s_->conditions.size()](SourceMap::Positions& p) {
+      decode_positions(bytes, n, p);
+    });
     s_->backing = f_;
     return std::move(s_);
   }
@@ -240,11 +267,11 @@ class Opener {
            take(kHandlerIdOffset, s_->handler_ids.offsets) && take(kHandlerIdChars, s_->handler_ids.chars) &&
            take(kHandlerRole, s_->handler_role) && take(kHandlerCalendar, s_->handler_calendar) &&
            take(kServesOffset, s_->serves_offset) && take(kServesUnits, s_->serves_units) &&
-           copy(kCandidates, s_->candidates) && copy(kGroups, s_->groups) &&
-           copy(kMultiPositions, s_->multi_positions) && copy(kScopeNodes, s_->scope_nodes) &&
-           copy(kScopePositions, s_->scope_positions) && copy(kCategoryGroupOffset, s_->category_group_offset) &&
-           copy(kCategoryGroups, s_->category_groups) && copy(kRuleGroupOffset, s_->rule_group_offset) &&
-           copy(kRuleGroups, s_->rule_groups) && slot_tables();
+           take(kCandidates, s_->candidates) && take(kGroups, s_->groups) &&
+           take(kMultiPositions, s_->multi_positions) && take(kScopeNodes, s_->scope_nodes) &&
+           take(kScopePositions, s_->scope_positions) && take(kCategoryGroupOffset, s_->category_group_offset) &&
+           take(kCategoryGroups, s_->category_groups) && take(kRuleGroupOffset, s_->rule_group_offset) &&
+           take(kRuleGroups, s_->rule_groups) && slot_tables();
   }
   bool slot_tables() {
     auto u = f_->section<std::uint64_t>(kUnitSlots);
@@ -300,13 +327,7 @@ class Opener {
     d.get(s.snap_meters);
     d.get(s.local_times);
     d.get(s.sources.files);
-    d.get(s.sources.condition_pointer);
-    d.get(s.sources.handler_line);
-    std::vector<std::pair<std::string, TextPos>> at[2];
-    d.get(at[0]);
-    d.get(at[1]);
-    for (int f = 0; f < 2; ++f)
-      for (auto& [k, v] : at[f]) s.sources.at[static_cast<std::size_t>(f)].emplace(std::move(k), v);
+    positions_ = d.take_rest();
     if (d.failed() || !d.at_end()) return bad("the META section is cut short or has extra bytes");
     for (auto& [k, v] : role_key_index) s.role_key_index.emplace(std::move(k), v);
     for (auto& [k, v] : exact) s.exact_groups.emplace(std::move(k), v);
@@ -429,8 +450,6 @@ class Opener {
           c.window_begin < 0 || c.window_end < 0 || c.window_begin > 86400 || c.window_end > 86400)
         return bad(cat("condition ", i, " is out of range"));
     }
-    // Lint reads a pointer per condition; the handlers' lines it checks itself.
-    s.sources.condition_pointer.resize(nc);
     if (s.attr_types.size() != s.attr_names.size()) return bad("attribute types and names differ in length");
     for (AttrType t : s.attr_types)
       if (static_cast<int>(t) > static_cast<int>(AttrType::string)) return bad("an attribute type is out of range");
@@ -489,11 +508,11 @@ class Opener {
   bool candidates() {
     Index& s = *s_;
     const std::size_t ng = s.groups.size();
-    auto spans = [](const std::vector<std::uint32_t>& o, std::size_t count, std::size_t total) {
-      if (o.size() != count + 1 || o.front() != 0 || o.back() != total) return false;
+    auto spans = [](const Column<std::uint32_t>& o, std::size_t count, std::size_t total) {
+      if (o.size() != count + 1 || o[0] != 0 || o.back() != total) return false;
       return std::is_sorted(o.begin(), o.end());
     };
-    auto group_ids = [&](const std::vector<std::int32_t>& v) {
+    auto group_ids = [&](const Column<std::int32_t>& v) {
       return std::all_of(v.begin(), v.end(), [&](std::int32_t g) { return in(g, ng); });
     };
     for (const Candidate& c : s.candidates)
@@ -590,6 +609,7 @@ class Opener {
   std::shared_ptr<const MappedFile> f_;
   std::unique_ptr<Index> s_;
   std::vector<StoredCalendar> calendars_;
+  std::string_view positions_;  // META's last bytes: the sources' positions, decoded on first use
   std::string error_;
 };
 
