@@ -162,8 +162,9 @@ TEST(RouteIndex, BatchAnswersEachIssueAsOneCallWould) {
     RandomBundle b = make_bundle(seed);
     auto snap = gridroute::load_bundle(b.src);
     ASSERT_TRUE(snap.ok()) << snap.status();
-    // Sizes around the prefetch group (16): empty, partial, exact and ragged tails.
-    for (std::size_t n : {0u, 1u, 15u, 16u, 17u, 333u}) {
+    // Sizes around the prefetch group (32, whose issues are prepared together and their scope searches
+    // run side by side): empty, partial, exact and ragged tails.
+    for (std::size_t n : {0u, 1u, 15u, 16u, 17u, 31u, 32u, 33u, 333u}) {
       std::vector<Issue> issues = make_issues(b, seed + static_cast<unsigned>(n), n);
       for (bool explain : {false, true}) {
         std::vector<Decision> out(n);

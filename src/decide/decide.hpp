@@ -89,6 +89,11 @@ void prefetch_cells(const Index& s, const std::string_view* cells, std::size_t n
 // The stages of prefetch_cells after the lookup of the ids, for cells known by number (a negative entry
 // is skipped): e.g. those that locate_group found.
 void prefetch_units(const Index& s, const UnitId* cells, std::size_t n);
+// route_into for a group of at most kPrefetchGroup issues whose cells were prefetched: every issue
+// prepared first, then their scope searches side by side (their misses overlap), then each decided.
+// `cell_hashes`, `located` and `cells` (each may be null) are per issue as route_into takes them.
+void route_group(const Index& s, const Issue* const* issues, std::size_t n, bool explain,
+                 const std::uint64_t* cell_hashes, const std::int32_t* located, const UnitId* cells, Decision* const* out);
 void route_batch(const Index& s, std::span<const Issue> issues, std::span<Decision> out, bool explain);
 // The same with each issue's cell given by number (Snapshot::route_batch_in_cells).
 void route_batch_in_cells(const Index& s, std::span<const Issue> issues, std::span<const UnitId> cells,

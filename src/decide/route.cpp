@@ -1,5 +1,6 @@
 // Routing (SPEC §3.1–§3.3, §3.5 severity_skip): which rule wins, who owns the issue, its deadlines.
 #include <algorithm>
+#include <limits>
 
 #include "base/strings.hpp"
 #include "compile/candidates.hpp"
@@ -80,8 +81,11 @@ struct GroupTables {
 // group and by the winning order across groups. `search` is the code's chain of pattern groups, or the
 // one merged group of that chain. Returns true when a candidate won; else `applicable` counts the
 // candidates whose scope and condition held (for the unrouted message).
+// `start`, for a search of one group, is that group's deepest node at or before the cell (find_scope_starts
+// found it beside the other issues of a batch), or kSearch to find it here.
+constexpr std::int32_t kSearch = std::numeric_limits<std::int32_t>::min();
 bool route_by_scope(const Index& s, const PreparedIssue& is, const GroupTables& t, std::span<const std::int32_t> search,
-                    std::size_t& applicable, Decision& d) {
+                    std::size_t& applicable, Decision& d, std::int32_t start = kSearch) {
   const std::int32_t cell_tin = s.hot[is.cell].tin;
   const Index::ScopeNode* nodes = t.nodes;
   struct Head {
@@ -93,9 +97,12 @@ bool route_by_scope(const Index& s, const PreparedIssue& is, const GroupTables& 
   absl::InlinedVector<Head, 16> heads;
   for (std::uint32_t k = 0; k < search.size(); ++k) {
     const Index::PatternGroup& g = t.groups[static_cast<std::size_t>(search[k])];
-    const std::int32_t* tb = t.tins + g.node_first;
-    const std::int32_t* it = std::upper_bound(tb, tb + g.node_count, cell_tin);
-    std::int32_t node = it == tb ? -1 : static_cast<std::int32_t>(it - 1 - t.tins);
+    std::int32_t node = start;
+    if (node == kSearch) {
+      const std::int32_t* tb = t.tins + g.node_first;
+      const std::int32_t* it = std::upper_bound(tb, tb + g.node_count, cell_tin);
+      node = it == tb ? -1 : static_cast<std::int32_t>(it - 1 - t.tins);
+    }
     while (node >= 0 && cell_tin >= nodes[node].tout) node = nodes[node].up;
     for (; node >= 0; node = nodes[node].up) {
       const std::uint32_t* p = t.positions + nodes[node].first;
@@ -124,20 +131,121 @@ bool route_by_scope(const Index& s, const PreparedIssue& is, const GroupTables& 
 
 }  // namespace
 
-void route_prepared(const Index& s, const PreparedIssue& is, Decision& d, bool explain) {
+// The merged group of the issue's category (Index::merged), or -1 when its chain has none.
+std::int32_t merged_group_of(const Index& s, const PreparedIssue& is) {
+  const std::int32_t last = s.merged.merged_of.empty() ? -1 : last_group_for(s, is.category_code, is.category);
+  return last < 0 ? -1 : s.merged.merged_of[static_cast<std::size_t>(last)];
+}
+
+// Where the scope search of an issue starts: its merged group, else the one pattern group of its chain,
+// and that group's deepest node at or before the cell (kSearch: not found yet).
+struct ScopeStart {
+  std::int32_t merged = -1;
+  std::int32_t single = -1;  // the chain's one group, when it has one and no merged group
+  std::int32_t node = kSearch;
+};
+
+// The scope searches of a batch's issues, side by side: each a binary search over its group's tins, the
+// issues' probes of one step issued together so that their misses overlap (one issue's probes depend on
+// each other); then up the nodes that do not hold the cell, and the positions of those that do
+// prefetched. Issues whose chain has several groups and no merged group are searched when routed.
+void find_scope_starts(const Index& s, const PreparedIssue* is, const bool* ok, std::size_t n, ScopeStart* out) {
+  const std::int32_t* tins[kPrefetchGroup];  // the tables of the group of each issue: merged or own
+  const Index::ScopeNode* nodes[kPrefetchGroup];
+  const std::uint32_t* positions[kPrefetchGroup];
+  const std::int32_t* first[kPrefetchGroup];
+  const std::int32_t* base[kPrefetchGroup];
+  std::size_t len[kPrefetchGroup];
+  std::int32_t tin[kPrefetchGroup];
+  n = std::min(n, kPrefetchGroup);
+  std::size_t longest = 0;
+  GroupChain chain;
+  for (std::size_t i = 0; i < n; ++i) {
+    out[i] = {};
+    len[i] = 0;
+    first[i] = nullptr;
+    if (!ok[i]) continue;
+    const Index::PatternGroup* g = nullptr;
+    out[i].merged = merged_group_of(s, is[i]);
+    if (out[i].merged >= 0) {
+      g = &s.merged.groups[static_cast<std::size_t>(out[i].merged)];
+      tins[i] = s.merged.scope_tins.data();
+      nodes[i] = s.merged.scope_nodes.data();
+      positions[i] = s.merged.scope_positions.data();
+    } else {
+      groups_for(s, is[i].category_code, is[i].category, chain);
+      if (chain.size() != 1) continue;
+      out[i].single = chain[0];
+      g = &s.groups[static_cast<std::size_t>(chain[0])];
+      tins[i] = s.scope_tins.data();
+      nodes[i] = s.scope_nodes.data();
+      positions[i] = s.scope_positions.data();
+    }
+    first[i] = base[i] = tins[i] + g->node_first;
+    len[i] = g->node_count;
+    tin[i] = s.hot[is[i].cell].tin;
+    longest = std::max(longest, len[i]);
+  }
+  // Branch-free upper_bound: `base` moves to the last tin <= the cell's while more than one remains.
+  for (; longest > 1; longest -= longest / 2)
+    for (std::size_t i = 0; i < n; ++i) {
+      if (len[i] <= 1) continue;
+      const std::size_t half = len[i] / 2;
+      base[i] = base[i][half] <= tin[i] ? base[i] + half : base[i];
+      len[i] -= half;
+    }
+  std::int32_t cur[kPrefetchGroup];
+  bool holds[kPrefetchGroup];
+  for (std::size_t i = 0; i < n; ++i) {
+    cur[i] = -1;
+    holds[i] = false;
+    if (first[i] == nullptr) continue;
+    const std::size_t below = static_cast<std::size_t>(base[i] - first[i]) + (len[i] == 1 && *base[i] <= tin[i]);
+    out[i].node = below == 0 ? -1 : static_cast<std::int32_t>(first[i] - tins[i] + static_cast<std::ptrdiff_t>(below) - 1);
+    cur[i] = out[i].node;
+    if (cur[i] >= 0) __builtin_prefetch(&nodes[i][cur[i]]);
+  }
+  // Up the chains side by side, a node per step: the nodes that do not hold the cell skipped (as
+  // route_by_scope would), the positions of those that do prefetched.
+  for (int step = 0; step < 4; ++step) {
+    bool more = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (cur[i] < 0) continue;
+      const Index::ScopeNode& node = nodes[i][cur[i]];
+      if (!holds[i] && tin[i] >= node.tout) {
+        out[i].node = node.up;
+      } else {
+        holds[i] = true;
+        __builtin_prefetch(&positions[i][node.first]);
+      }
+      cur[i] = node.up;
+      if (cur[i] >= 0) {
+        __builtin_prefetch(&nodes[i][cur[i]]);
+        more = true;
+      }
+    }
+    if (!more) break;
+  }
+}
+
+void route_prepared_from(const Index& s, const PreparedIssue& is, Decision& d, bool explain, const ScopeStart* start) {
   d.status = Decision::Status::unrouted;
   if (!explain) {
     std::size_t applicable = 0;
     // One merged group for the code's whole chain when the index has it: found from the chain's most
     // specific group alone, and the chain itself only gathered for the message of an unrouted issue.
-    const std::int32_t last = s.merged.merged_of.empty() ? -1 : last_group_for(s, is.category_code, is.category);
-    const std::int32_t m = last < 0 ? -1 : s.merged.merged_of[static_cast<std::size_t>(last)];
+    const std::int32_t m = start ? start->merged : merged_group_of(s, is);
     GroupChain chain;
-    if (m >= 0) {
+    if (m < 0 && start && start->single >= 0) {
+      const GroupTables own{s.groups.data(), s.candidates.data(), s.scope_nodes.data(), s.scope_tins.data(),
+                            s.scope_positions.data()};
+      chain.push_back(start->single);
+      if (route_by_scope(s, is, own, chain, applicable, d, start->node)) return;
+    } else if (m >= 0) {
       const GroupTables merged{s.merged.groups.data(), s.merged.candidates.data(), s.merged.scope_nodes.data(), s.merged.scope_tins.data(),
                                s.merged.scope_positions.data()};
       const std::int32_t one[1] = {m};
-      if (route_by_scope(s, is, merged, one, applicable, d)) return;
+      if (route_by_scope(s, is, merged, one, applicable, d, start ? start->node : kSearch)) return;
       groups_for(s, is.category_code, is.category, chain);
     } else {
       groups_for(s, is.category_code, is.category, chain);
@@ -183,17 +291,17 @@ void route_prepared(const Index& s, const PreparedIssue& is, Decision& d, bool e
   if (d.status != Decision::Status::routed) unrouted_message(is, cands.size(), applicable, d);
 }
 
-void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t cell_hash, Decision& d,
-                std::int32_t located, const UnitId* cell) {
-  d.clear();
-  PreparedIssue is;
-  if (!prepare(s, issue, is, d.message, cell_hash, true, located, cell)) {
-    d.status = Decision::Status::rejected;
-    return;
-  }
+void route_prepared(const Index& s, const PreparedIssue& is, Decision& d, bool explain) {
+  route_prepared_from(s, is, d, explain, nullptr);
+}
+
+namespace {
+
+// The decision of a prepared issue: level 0, the fallback, the severity skip, assists and deadlines.
+void decide_prepared(const Index& s, const PreparedIssue& is, bool explain, Decision& d, const ScopeStart* start) {
   d.cell = is.cell;
   d.located = is.located;
-  route_prepared(s, is, d, explain);
+  route_prepared_from(s, is, d, explain, start);
   if (d.status == Decision::Status::unrouted && s.fallback != kNone) {
     // SPEC §6.4: what no rule routes goes to the fallback owner, at the root, at level 0.
     d.status = Decision::Status::routed;
@@ -227,6 +335,38 @@ void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t 
   }
   add_assists(s, rule.assist, is.cell, d.handler, d.assist);
   deadlines(s, rule, p, d.level, d.handler, is.at, d.respond_by, d.resolve_by);
+}
+
+}  // namespace
+
+void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t cell_hash, Decision& d,
+                std::int32_t located, const UnitId* cell) {
+  d.clear();
+  PreparedIssue is;
+  if (!prepare(s, issue, is, d.message, cell_hash, true, located, cell)) {
+    d.status = Decision::Status::rejected;
+    return;
+  }
+  decide_prepared(s, is, explain, d, nullptr);
+}
+
+void route_group(const Index& s, const Issue* const* issues, std::size_t n, bool explain,
+                 const std::uint64_t* cell_hashes, const std::int32_t* located, const UnitId* cells, Decision* const* out) {
+  n = std::min(n, kPrefetchGroup);
+  PreparedIssue is[kPrefetchGroup];
+  bool ok[kPrefetchGroup];
+  for (std::size_t i = 0; i < n; ++i) {
+    Decision& d = *out[i];
+    d.clear();
+    ok[i] = prepare(s, *issues[i], is[i], d.message, cell_hashes ? cell_hashes[i] : 0, true,
+                    located ? located[i] : kNotLocated, cells ? &cells[i] : nullptr);
+    if (!ok[i]) d.status = Decision::Status::rejected;
+  }
+  ScopeStart start[kPrefetchGroup];
+  const bool starts = !explain && !s.merged.merged_of.empty();
+  if (starts) find_scope_starts(s, is, ok, n, start);
+  for (std::size_t i = 0; i < n; ++i)
+    if (ok[i]) decide_prepared(s, is[i], explain, *out[i], starts ? &start[i] : nullptr);
 }
 
 namespace {
@@ -352,7 +492,9 @@ void route_batch(const Index& s, std::span<const Issue> issues, std::span<Decisi
     for (std::size_t i = 0; i < m; ++i) group[i] = &issues[base + i];
     std::int32_t located[kPrefetchGroup];
     locate_group(s, group, m, located);
-    for (std::size_t i = 0; i < m; ++i) route_into(s, issues[base + i], explain, hashes[i], out[base + i], located[i]);
+    Decision* ds[kPrefetchGroup];
+    for (std::size_t i = 0; i < m; ++i) ds[i] = &out[base + i];
+    route_group(s, group, m, explain, hashes, located, nullptr, ds);
   }
 }
 
@@ -379,8 +521,13 @@ void route_batch_in_cells(const Index& s, std::span<const Issue> issues, std::sp
     for (std::size_t i = 0; i < m; ++i)
       if (units[i] >= 0) __builtin_prefetch(&s.hot[static_cast<std::size_t>(units[i])]);
     prefetch_unit_stages(s, units, m, false);
-    for (std::size_t i = 0; i < m; ++i)
-      route_into(s, issues[base + i], explain, 0, out[base + i], kNotLocated, &cells[base + i]);
+    const Issue* group[kPrefetchGroup];
+    Decision* ds[kPrefetchGroup];
+    for (std::size_t i = 0; i < m; ++i) {
+      group[i] = &issues[base + i];
+      ds[i] = &out[base + i];
+    }
+    route_group(s, group, m, explain, nullptr, nullptr, &cells[base], ds);
   }
 }
 

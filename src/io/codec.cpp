@@ -194,17 +194,27 @@ std::size_t LineCodec::route_lines(std::span<const std::string_view> lines, std:
     for (std::size_t base = 0; base < part.size(); base += kPrefetchGroup) {
       const std::size_t n = std::min(kPrefetchGroup, part.size() - base);
       w.read_group(s, part.subspan(base, n), w.issues, read, hashes);
+      // The lines that read, decided together (detail::route_group); the others rejected as read.
+      const Issue* group[kPrefetchGroup];
+      Decision* ds[kPrefetchGroup];
+      std::uint64_t group_hashes[kPrefetchGroup];
+      std::int32_t group_located[kPrefetchGroup];
+      std::size_t k = 0;
       for (std::size_t i = 0; i < n; ++i) {
         Decision& d = w.decisions[i];
         if (w.ok[i]) {
-          detail::route_into(s, w.issues[i], explain, hashes[i], d, w.located[i]);
+          group[k] = &w.issues[i];
+          ds[k] = &d;
+          group_hashes[k] = hashes[i];
+          group_located[k++] = w.located[i];
         } else {
           d.clear();
           d.status = Decision::Status::rejected;
           d.message = std::move(w.errors[i]);
         }
-        rejected += d.status == Decision::Status::rejected;
       }
+      detail::route_group(s, group, k, explain, group_hashes, group_located, nullptr, ds);
+      for (std::size_t i = 0; i < n; ++i) rejected += w.decisions[i].status == Decision::Status::rejected;
       // The records name the owner, its unit and rule: fetch those ids for the group before writing.
       for (std::size_t i = 0; i < n; ++i) {
         const Decision& d = w.decisions[i];
