@@ -153,6 +153,7 @@ void find_scope_starts(const Index& s, const PreparedIssue* is, const bool* ok, 
   const std::int32_t* tins[kPrefetchGroup];  // the tables of the group of each issue: merged or own
   const Index::ScopeNode* nodes[kPrefetchGroup];
   const std::uint32_t* positions[kPrefetchGroup];
+  const Candidate* cands[kPrefetchGroup];  // the group's candidates
   const std::int32_t* first[kPrefetchGroup];
   const std::int32_t* base[kPrefetchGroup];
   std::size_t len[kPrefetchGroup];
@@ -172,6 +173,7 @@ void find_scope_starts(const Index& s, const PreparedIssue* is, const bool* ok, 
       tins[i] = s.merged.scope_tins.data();
       nodes[i] = s.merged.scope_nodes.data();
       positions[i] = s.merged.scope_positions.data();
+      cands[i] = s.merged.candidates.data() + g->first;
     } else {
       groups_for(s, is[i].category_code, is[i].category, chain);
       if (chain.size() != 1) continue;
@@ -180,6 +182,7 @@ void find_scope_starts(const Index& s, const PreparedIssue* is, const bool* ok, 
       tins[i] = s.scope_tins.data();
       nodes[i] = s.scope_nodes.data();
       positions[i] = s.scope_positions.data();
+      cands[i] = s.candidates.data() + g->first;
     }
     first[i] = base[i] = tins[i] + g->node_first;
     len[i] = g->node_count;
@@ -207,7 +210,10 @@ void find_scope_starts(const Index& s, const PreparedIssue* is, const bool* ok, 
   }
   // Up the chains side by side, a node per step: the nodes that do not hold the cell skipped (as
   // route_by_scope would), the positions of those that do prefetched.
-  for (int step = 0; step < 4; ++step) {
+  constexpr int kSteps = 4;
+  std::uint32_t held[kPrefetchGroup][kSteps];  // the first positions of the nodes that hold the cell
+  int nheld[kPrefetchGroup] = {};
+  for (int step = 0; step < kSteps; ++step) {
     bool more = false;
     for (std::size_t i = 0; i < n; ++i) {
       if (cur[i] < 0) continue;
@@ -217,6 +223,7 @@ void find_scope_starts(const Index& s, const PreparedIssue* is, const bool* ok, 
       } else {
         holds[i] = true;
         __builtin_prefetch(&positions[i][node.first]);
+        held[i][nheld[i]++] = node.first;
       }
       cur[i] = node.up;
       if (cur[i] >= 0) {
@@ -226,6 +233,19 @@ void find_scope_starts(const Index& s, const PreparedIssue* is, const bool* ok, 
     }
     if (!more) break;
   }
+  // The candidate tried first (the least position at the heads of the nodes that hold the cell), then its
+  // rule's record.
+  const Candidate* tried[kPrefetchGroup];
+  for (std::size_t i = 0; i < n; ++i) {
+    tried[i] = nullptr;
+    if (nheld[i] == 0) continue;
+    std::uint32_t least = positions[i][held[i][0]];
+    for (int k = 1; k < nheld[i]; ++k) least = std::min(least, positions[i][held[i][k]]);
+    tried[i] = &cands[i][least];
+    __builtin_prefetch(tried[i]);
+  }
+  for (std::size_t i = 0; i < n; ++i)
+    if (tried[i]) __builtin_prefetch(&s.rule_hot[static_cast<std::size_t>(tried[i]->rule)]);
 }
 
 void route_prepared_from(const Index& s, const PreparedIssue& is, Decision& d, bool explain, const ScopeStart* start) {
