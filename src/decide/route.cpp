@@ -129,8 +129,6 @@ bool route_by_scope(const Index& s, const PreparedIssue& is, const GroupTables& 
   return false;
 }
 
-}  // namespace
-
 // The merged group of the issue's category (Index::merged), or -1 when its chain has none.
 std::int32_t merged_group_of(const Index& s, const PreparedIssue& is) {
   const std::int32_t last = s.merged.merged_of.empty() ? -1 : last_group_for(s, is.category_code, is.category);
@@ -310,6 +308,8 @@ void route_prepared_from(const Index& s, const PreparedIssue& is, Decision& d, b
   }
   if (d.status != Decision::Status::routed) unrouted_message(is, cands.size(), applicable, d);
 }
+
+}  // namespace
 
 void route_prepared(const Index& s, const PreparedIssue& is, Decision& d, bool explain) {
   route_prepared_from(s, is, d, explain, nullptr);
