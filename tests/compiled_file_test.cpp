@@ -100,31 +100,40 @@ TEST(CompiledFile, AFileOfTheFormerFormatIsRefusedByName) {
   EXPECT_NE(why.find("gridroute compile"), std::string::npos) << why;
 }
 
-TEST(CompiledFile, TheFileAnswersAsTheDirectoryWithTheSameDigest) {
+// The example bundle from its directory, and from a file compiled from it (at `file`, for the caller to
+// remove).
+struct DirAndFile {
+  std::shared_ptr<const gridroute::Snapshot> dir, compiled;
+  fs::path file;
+};
+void open_both(const std::string& name, DirAndFile& out) {
   auto dir = gridroute::load_bundle(kLanxi.string());
   ASSERT_TRUE(dir.ok()) << dir.status();
-  const fs::path file = temp("lanxi");
-  ASSERT_TRUE(gridroute::write_compiled(**dir, file.string()).ok());
-  auto compiled = gridroute::load_bundle(file.string());
+  out.file = temp(name);
+  ASSERT_TRUE(gridroute::write_compiled(**dir, out.file.string()).ok());
+  auto compiled = gridroute::load_bundle(out.file.string());
   ASSERT_TRUE(compiled.ok()) << compiled.status();
-  EXPECT_EQ((*compiled)->digest(), (*dir)->digest());
-  EXPECT_EQ((*compiled)->unit_count(), (*dir)->unit_count());
+  out.dir = *std::move(dir);
+  out.compiled = *std::move(compiled);
+}
+
+TEST(CompiledFile, TheFileAnswersAsTheDirectoryWithTheSameDigest) {
+  DirAndFile both;
+  ASSERT_NO_FATAL_FAILURE(open_both("lanxi", both));
+  EXPECT_EQ(both.compiled->digest(), both.dir->digest());
+  EXPECT_EQ(both.compiled->unit_count(), both.dir->unit_count());
   const std::string issues = read(kLanxi / "issues.jsonl");
-  EXPECT_EQ(route_all(*compiled, issues), route_all(*dir, issues));
-  EXPECT_EQ(gridroute::lint(**compiled).size(), gridroute::lint(**dir).size());
-  fs::remove(file);
+  EXPECT_EQ(route_all(both.compiled, issues), route_all(both.dir, issues));
+  EXPECT_EQ(gridroute::lint(*both.compiled).size(), gridroute::lint(*both.dir).size());
+  fs::remove(both.file);
 }
 
 // Lint's findings name FILE:LINE:COLUMN from a compiled file as from the directory. A file's positions are
 // decoded on first use (routing never reads them): lint from several threads at once, the first of them
 // decoding, places every finding as the directory does.
 TEST(CompiledFile, LintPlacesFindingsFromTheFileAsFromTheDirectoryFromSeveralThreads) {
-  auto dir = gridroute::load_bundle(kLanxi.string());
-  ASSERT_TRUE(dir.ok()) << dir.status();
-  const fs::path file = temp("lanxi-lint");
-  ASSERT_TRUE(gridroute::write_compiled(**dir, file.string()).ok());
-  auto compiled = gridroute::load_bundle(file.string());
-  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  DirAndFile both;
+  ASSERT_NO_FATAL_FAILURE(open_both("lanxi-lint", both));
   auto placed = [](const std::vector<gridroute::Diagnostic>& ds) {
     std::vector<std::string> out;
     for (const auto& d : ds)
@@ -132,16 +141,16 @@ TEST(CompiledFile, LintPlacesFindingsFromTheFileAsFromTheDirectoryFromSeveralThr
                     d.message);
     return out;
   };
-  const std::vector<std::string> expected = placed(gridroute::lint(**dir));
+  const std::vector<std::string> expected = placed(gridroute::lint(*both.dir));
   ASSERT_FALSE(expected.empty());
-  ASSERT_GT(gridroute::lint(**dir)[0].line, 0) << "the example's finding has a line: the test compares places";
+  ASSERT_GT(gridroute::lint(*both.dir)[0].line, 0) << "the example's finding has a line: the test compares places";
   std::vector<std::vector<std::string>> got(4);
   {
     std::vector<std::jthread> threads;
-    for (auto& g : got) threads.emplace_back([&g, &compiled, &placed] { g = placed(gridroute::lint(**compiled)); });
+    for (auto& g : got) threads.emplace_back([&g, &both, &placed] { g = placed(gridroute::lint(*both.compiled)); });
   }
   for (const auto& g : got) EXPECT_EQ(g, expected);
-  fs::remove(file);
+  fs::remove(both.file);
 }
 
 // A rule id and a role name may hold quotes and backslashes (the loader refuses only control characters,
