@@ -23,6 +23,13 @@ class BundleReader;
 struct Index;
 
 struct SourceMap {
+  SourceMap() = default;
+  // Not copied: a copy would share the deferred decoding and not its result.
+  SourceMap(const SourceMap&) = delete;
+  SourceMap& operator=(const SourceMap&) = delete;
+  SourceMap(SourceMap&&) = default;
+  SourceMap& operator=(SourceMap&&) = default;
+
   std::array<std::string, kFileCount> files;       // display names, as in load errors; empty when absent
 
   // Where each thing was read. The compiler fills them; a compiled file's are decoded on first use (lint
