@@ -14,6 +14,7 @@
 
 #include "gridroute/engine.hpp"
 #include "gridroute/jsonl.hpp"
+#include "gridroute/time.hpp"
 #include "base/text.hpp"
 #include "base/time.hpp"
 #include "compile/index.hpp"
@@ -181,6 +182,58 @@ TEST(RouteIndex, BatchAnswersEachIssueAsOneCallWould) {
       }
     }
   }
+}
+
+// A sweep (whose cases' scope searches run side by side before each case selects its rule again) and the
+// JSON Lines codec's escalation give each case the action one call to escalate gives it, on random
+// bundles whose scopes nest: unpinned cases at level 0, pinned ones, and the batch's rejected lines.
+TEST(RouteIndex, SweepAndCodecEscalateEachCaseAsOneCallWould) {
+  std::size_t compared = 0;
+  for (unsigned seed = 300; seed < 320; ++seed) {
+    RandomBundle b = make_bundle(seed);
+    auto snap = gridroute::load_bundle(b.src);
+    ASSERT_TRUE(snap.ok()) << snap.status();
+    const gridroute::Snapshot& s = **snap;
+    const std::vector<Issue> issues = make_issues(b, seed, 333);
+    std::vector<gridroute::Case> cases(issues.size());
+    std::string lines;
+    for (std::size_t i = 0; i < issues.size(); ++i) {
+      cases[i].issue = issues[i];
+      cases[i].level_started_at = issues[i].at;
+      if (i % 7 == 3) cases[i].rule = "r0";  // pinned (SPEC §6.1), and not routed again
+      std::string line = R"({"id": "c)" + std::to_string(i) + R"(", "category": ")" + std::string(issues[i].category) +
+                         R"(", "cell": ")" + std::string(issues[i].cell) + R"(", "at": ")" +
+                         *gridroute::format_rfc3339(issues[i].at, "UTC") + "\"";
+      if (cases[i].rule) line += R"(, "rule": "r0")";
+      lines += line + "}\n";
+    }
+    const gridroute::Instant now = 1'790'500'000'000'000;
+    std::vector<gridroute::Action> swept;
+    s.sweep(cases, now, swept);
+    gridroute::LineCodec codec(*snap);
+    std::string coded;
+    codec.escalate_text(lines, now, coded);
+    std::string one_by_one;
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      const gridroute::Action one = s.escalate(cases[i], now);
+      const std::string where = "seed " + std::to_string(seed) + " case " + std::to_string(i);
+      EXPECT_EQ(swept[i].kind, one.kind) << where;
+      EXPECT_EQ(swept[i].rule, one.rule) << where;
+      EXPECT_EQ(swept[i].handler, one.handler) << where;
+      EXPECT_EQ(swept[i].unit, one.unit) << where;
+      EXPECT_EQ(swept[i].respond_by, one.respond_by) << where;
+      EXPECT_EQ(swept[i].resolve_by, one.resolve_by) << where;
+      EXPECT_EQ(swept[i].error, one.error) << where;
+      const std::size_t eol = lines.find('\n', at);
+      codec.escalate_line(std::string_view(lines).substr(at, eol - at), now, one_by_one);
+      one_by_one += '\n';
+      at = eol + 1;
+      ++compared;
+    }
+    EXPECT_EQ(coded, one_by_one) << "seed " << seed;
+  }
+  EXPECT_EQ(compared, 20u * 333u);
 }
 
 // A cell given by its number answers as the same cell given by its id, one call at a time and in a

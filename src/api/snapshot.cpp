@@ -92,9 +92,19 @@ Snapshot::SweepSummary Snapshot::sweep(std::span<const Case> cases, Instant now,
       const std::size_t m = std::min(detail::kPrefetchGroup, end - base);
       detail::prefetch_cases(s, cases.data() + base, m, cases.data() + std::min(end, base + m + m), hashes,
                              handler_hashes, located);
+      // The scope searches of the cases whose rule is selected again (not pinned), side by side.
+      const Issue* issues[detail::kPrefetchGroup];
+      bool pinned[detail::kPrefetchGroup];
+      for (std::size_t i = 0; i < m; ++i) {
+        issues[i] = &cases[base + i].issue;
+        pinned[i] = cases[base + i].rule.has_value();
+      }
+      detail::ScopeStart starts[detail::kPrefetchGroup];
+      detail::find_scope_starts(s, issues, hashes, located, pinned, m, starts);
       for (std::size_t i = 0; i < m; ++i) {
         Action& a = slot(base + i);
-        detail::escalate_into(s, cases[base + i], now, hashes[i], a, false, &handler_hashes[i], &memo, located[i]);
+        detail::escalate_into(s, cases[base + i], now, hashes[i], a, false, &handler_hashes[i], &memo, located[i],
+                              &starts[i]);
         detail::tally(sum, a);
       }
     }

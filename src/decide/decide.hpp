@@ -3,6 +3,8 @@
 // and prefetched a group of cells first.
 #pragma once
 
+#include <limits>
+
 #include <algorithm>
 #include <cstdint>
 #include <span>
@@ -76,8 +78,27 @@ bool eval(const Index& s, std::int32_t node, const PreparedIssue& issue, Calenda
 bool eval_explained(const Index& s, std::int32_t node, const PreparedIssue& issue, CalendarId calendar,
                     std::string& why);
 
+// Where the scope search of an issue starts (found for a group of issues at once, their searches side
+// by side: find_scope_starts): its merged group, else the one pattern group of its chain, and that
+// group's deepest scope node at or before `cell` (kSearchScope: not found). Routing uses it only for an
+// issue prepared with that cell.
+inline constexpr std::int32_t kSearchScope = std::numeric_limits<std::int32_t>::min();
+struct ScopeStart {
+  UnitId cell = kNone;
+  std::int32_t merged = -1;
+  std::int32_t single = -1;  // the chain's one group, when it has one and no merged group
+  std::int32_t node = kSearchScope;
+};
+// The starts of `n` issues (at most kPrefetchGroup) that are not prepared yet: each for the cell its id
+// most likely names (`cell_hashes`, as prepare takes them) or the one `located` gave; an issue with
+// `skip[i]` (may be null) gets none.
+void find_scope_starts(const Index& s, const Issue* const* issues, const std::uint64_t* cell_hashes,
+                       const std::int32_t* located, const bool* skip, std::size_t n, ScopeStart* out);
+
 // Level-0 routing of a prepared issue (no severity skip, no deadlines); with `explain`, the trace.
-void route_prepared(const Index& s, const PreparedIssue& issue, Decision& d, bool explain);
+// `start`, when given, is where its scope search starts (used when it was found for the issue's cell).
+void route_prepared(const Index& s, const PreparedIssue& issue, Decision& d, bool explain,
+                    const ScopeStart* start = nullptr);
 // The whole decision of SPEC §4 into `d` (cleared first, its buffers reused); `cell` as for prepare.
 void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t cell_hash, Decision& d,
                 std::int32_t located = kNotLocated, const UnitId* cell = nullptr);
@@ -120,8 +141,10 @@ Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_h
                 const std::uint64_t* handler_hash = nullptr, NowDeadlines* memo = nullptr,
                 std::int32_t located = kNotLocated);
 // The same into `a`, which must be as an Action is constructed: a sweep fills its output in place.
+// `start`, when given, is where the scope search of the case's issue starts, should its rule be selected
+// again (find_scope_starts over the batch's cases).
 void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, Action& a, bool explain = false,
                    const std::uint64_t* handler_hash = nullptr, NowDeadlines* memo = nullptr,
-                   std::int32_t located = kNotLocated);
+                   std::int32_t located = kNotLocated, const ScopeStart* start = nullptr);
 
 }  // namespace gridroute::detail

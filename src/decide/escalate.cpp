@@ -79,9 +79,9 @@ void use_rule(const Index& s, RuleId r, CaseState& st) {
 
 // Rule selection as for routing (SPEC §3.3), the fallback rule when no rule gives an owner; false with
 // `error` when neither does. Sets the level-0 owner.
-bool select_rule(const Index& s, const PreparedIssue& is, CaseState& st, std::string& error) {
+bool select_rule(const Index& s, const PreparedIssue& is, CaseState& st, std::string& error, const ScopeStart* start) {
   Decision d;
-  route_prepared(s, is, d, false);
+  route_prepared(s, is, d, false, start);
   if (d.status == Decision::Status::routed) {
     use_rule(s, d.rule, st);
     st.role = d.role;
@@ -118,7 +118,8 @@ void level_assists(const Index& s, const CaseState& st, int level, HandlerId own
 }  // namespace
 
 Settled settle_case(const Index& s, const Case& c, std::uint64_t cell_hash, const std::uint64_t* handler_hash,
-                    std::int32_t located, const Instant* now, Action& a, bool explain, CaseState& st) {
+                    std::int32_t located, const Instant* now, Action& a, bool explain, CaseState& st,
+                    const ScopeStart* start) {
   auto reject = [&](std::string msg) {
     a = Action{};
     a.kind = Action::Kind::rejected;
@@ -162,7 +163,7 @@ Settled settle_case(const Index& s, const Case& c, std::uint64_t cell_hash, cons
   }
   if (!rule_known) {
     // Selected again after all: the conditions read the attributes (checked already, so this passes).
-    if ((!with_attrs && !prepare(s, c.issue, is, err, cell_hash, true, located)) || !select_rule(s, is, st, err)) {
+    if ((!with_attrs && !prepare(s, c.issue, is, err, cell_hash, true, located)) || !select_rule(s, is, st, err, start)) {
       reject(std::move(err));
       return Settled::rejected_after_now;
     }
@@ -338,9 +339,9 @@ void apply_move(const Index& s, const CaseState& st, const Move& m, Action::Kind
 }
 
 void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, Action& a, bool explain,
-                   const std::uint64_t* handler_hash, NowDeadlines* memo, std::int32_t located) {
+                   const std::uint64_t* handler_hash, NowDeadlines* memo, std::int32_t located, const ScopeStart* start) {
   CaseState st;
-  if (settle_case(s, c, cell_hash, handler_hash, located, &now, a, explain, st) != Settled::ok) return;
+  if (settle_case(s, c, cell_hash, handler_hash, located, &now, a, explain, st, start) != Settled::ok) return;
   const CompiledRule& rule = *st.rule;
   const CompiledPolicy* p = st.policy;
   auto when = [&](Instant t) { return format_rfc3339(t, s.zone); };

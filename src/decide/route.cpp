@@ -83,7 +83,7 @@ struct GroupTables {
 // candidates whose scope and condition held (for the unrouted message).
 // `start`, for a search of one group, is that group's deepest node at or before the cell (find_scope_starts
 // found it beside the other issues of a batch), or kSearch to find it here.
-constexpr std::int32_t kSearch = std::numeric_limits<std::int32_t>::min();
+constexpr std::int32_t kSearch = kSearchScope;
 bool route_by_scope(const Index& s, const PreparedIssue& is, const GroupTables& t, std::span<const std::int32_t> search,
                     std::size_t& applicable, Decision& d, std::int32_t start = kSearch) {
   const std::int32_t cell_tin = s.hot[is.cell].tin;
@@ -135,19 +135,14 @@ std::int32_t merged_group_of(const Index& s, const PreparedIssue& is) {
   return last < 0 ? -1 : s.merged.merged_of[static_cast<std::size_t>(last)];
 }
 
-// Where the scope search of an issue starts: its merged group, else the one pattern group of its chain,
-// and that group's deepest node at or before the cell (kSearch: not found yet).
-struct ScopeStart {
-  std::int32_t merged = -1;
-  std::int32_t single = -1;  // the chain's one group, when it has one and no merged group
-  std::int32_t node = kSearch;
-};
-
 // The scope searches of a batch's issues, side by side: each a binary search over its group's tins, the
 // issues' probes of one step issued together so that their misses overlap (one issue's probes depend on
 // each other); then up the nodes that do not hold the cell, and the positions of those that do
 // prefetched. Issues whose chain has several groups and no merged group are searched when routed.
-void find_scope_starts(const Index& s, const PreparedIssue* is, const bool* ok, std::size_t n, ScopeStart* out) {
+// The search itself, for issues given by category (code, and CategoryId with a taxonomy) and cell
+// (kNone: none).
+void find_starts(const Index& s, const std::string_view* codes, const CategoryId* categories, const UnitId* cells,
+                 std::size_t n, ScopeStart* out) {
   const std::int32_t* tins[kPrefetchGroup];  // the tables of the group of each issue: merged or own
   const Index::ScopeNode* nodes[kPrefetchGroup];
   const std::uint32_t* positions[kPrefetchGroup];
@@ -163,9 +158,11 @@ void find_scope_starts(const Index& s, const PreparedIssue* is, const bool* ok, 
     out[i] = {};
     len[i] = 0;
     first[i] = nullptr;
-    if (!ok[i]) continue;
+    if (cells[i] < 0) continue;
+    out[i].cell = cells[i];
     const Index::PatternGroup* g = nullptr;
-    out[i].merged = merged_group_of(s, is[i]);
+    const std::int32_t last = s.merged.merged_of.empty() ? -1 : last_group_for(s, codes[i], categories[i]);
+    out[i].merged = last < 0 ? -1 : s.merged.merged_of[static_cast<std::size_t>(last)];
     if (out[i].merged >= 0) {
       g = &s.merged.groups[static_cast<std::size_t>(out[i].merged)];
       tins[i] = s.merged.scope_tins.data();
@@ -173,7 +170,7 @@ void find_scope_starts(const Index& s, const PreparedIssue* is, const bool* ok, 
       positions[i] = s.merged.scope_positions.data();
       cands[i] = s.merged.candidates.data() + g->first;
     } else {
-      groups_for(s, is[i].category_code, is[i].category, chain);
+      groups_for(s, codes[i], categories[i], chain);
       if (chain.size() != 1) continue;
       out[i].single = chain[0];
       g = &s.groups[static_cast<std::size_t>(chain[0])];
@@ -184,7 +181,7 @@ void find_scope_starts(const Index& s, const PreparedIssue* is, const bool* ok, 
     }
     first[i] = base[i] = tins[i] + g->node_first;
     len[i] = g->node_count;
-    tin[i] = s.hot[is[i].cell].tin;
+    tin[i] = s.hot[static_cast<std::size_t>(cells[i])].tin;
     longest = std::max(longest, len[i]);
   }
   // Branch-free upper_bound: `base` moves to the last tin <= the cell's while more than one remains.
@@ -246,8 +243,23 @@ void find_scope_starts(const Index& s, const PreparedIssue* is, const bool* ok, 
     if (tried[i]) __builtin_prefetch(&s.rule_hot[static_cast<std::size_t>(tried[i]->rule)]);
 }
 
+// The starts of prepared issues (those that prepared: `ok`).
+void find_starts(const Index& s, const PreparedIssue* is, const bool* ok, std::size_t n, ScopeStart* out) {
+  std::string_view codes[kPrefetchGroup];
+  CategoryId categories[kPrefetchGroup];
+  UnitId cells[kPrefetchGroup];
+  n = std::min(n, kPrefetchGroup);
+  for (std::size_t i = 0; i < n; ++i) {
+    codes[i] = is[i].category_code;
+    categories[i] = is[i].category;
+    cells[i] = ok[i] ? is[i].cell : kNone;
+  }
+  find_starts(s, codes, categories, cells, n, out);
+}
+
 void route_prepared_from(const Index& s, const PreparedIssue& is, Decision& d, bool explain, const ScopeStart* start) {
   d.status = Decision::Status::unrouted;
+  if (start && start->cell != is.cell) start = nullptr;  // found for another cell than the one prepared
   if (!explain) {
     std::size_t applicable = 0;
     // One merged group for the code's whole chain when the index has it: found from the chain's most
@@ -311,8 +323,31 @@ void route_prepared_from(const Index& s, const PreparedIssue& is, Decision& d, b
 
 }  // namespace
 
-void route_prepared(const Index& s, const PreparedIssue& is, Decision& d, bool explain) {
-  route_prepared_from(s, is, d, explain, nullptr);
+void route_prepared(const Index& s, const PreparedIssue& is, Decision& d, bool explain, const ScopeStart* start) {
+  route_prepared_from(s, is, d, explain, start);
+}
+
+void find_scope_starts(const Index& s, const Issue* const* issues, const std::uint64_t* cell_hashes,
+                       const std::int32_t* located, const bool* skip, std::size_t n, ScopeStart* out) {
+  std::string_view codes[kPrefetchGroup];
+  CategoryId categories[kPrefetchGroup];
+  UnitId cells[kPrefetchGroup];
+  n = std::min(n, kPrefetchGroup);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Issue& is = *issues[i];
+    codes[i] = is.category;
+    categories[i] = kNone;
+    cells[i] = kNone;
+    if (skip && skip[i]) continue;
+    cells[i] = located[i] >= 0 ? located[i] : s.unit_index.first_match(cell_hashes[i]);
+    if (cells[i] >= 0 && static_cast<std::size_t>(cells[i]) >= s.hot.size()) cells[i] = kNone;
+    if (cells[i] >= 0 && s.has_taxonomy) {
+      auto it = s.category_index.find(is.category);
+      if (it == s.category_index.end()) cells[i] = kNone;  // rejected when prepared
+      else categories[i] = it->second;
+    }
+  }
+  find_starts(s, codes, categories, cells, n, out);
 }
 
 namespace {
@@ -384,7 +419,7 @@ void route_group(const Index& s, const Issue* const* issues, std::size_t n, bool
   }
   ScopeStart start[kPrefetchGroup];
   const bool starts = !explain && !s.merged.merged_of.empty();
-  if (starts) find_scope_starts(s, is, ok, n, start);
+  if (starts) find_starts(s, is, ok, n, start);
   for (std::size_t i = 0; i < n; ++i)
     if (ok[i]) decide_prepared(s, is[i], explain, *out[i], starts ? &start[i] : nullptr);
 }

@@ -259,11 +259,21 @@ std::size_t LineCodec::escalate_lines(std::span<const std::string_view> lines, I
     for (std::size_t base = 0; base < part.size(); base += kPrefetchGroup) {
       const std::size_t n = std::min(kPrefetchGroup, part.size() - base);
       w.read_group(s, part.subspan(base, n), w.cases, read, hashes);
+      // The scope searches of the cases that read and whose rule is selected again, side by side.
+      const Issue* issues[kPrefetchGroup];
+      bool skip[kPrefetchGroup];
+      for (std::size_t i = 0; i < n; ++i) {
+        issues[i] = &w.cases[i].issue;
+        skip[i] = options_.explain || !w.ok[i] || w.cases[i].rule.has_value();
+      }
+      detail::ScopeStart starts[kPrefetchGroup];
+      detail::find_scope_starts(s, issues, hashes, w.located, skip, n, starts);
       for (std::size_t i = 0; i < n; ++i) {
         Action& a = w.actions[i];
         if (w.ok[i]) {
-          a = detail::escalate(s, w.cases[i], now, hashes[i], options_.explain, &w.handler_hashes[i], &memo,
-                               w.located[i]);
+          a = Action{};
+          detail::escalate_into(s, w.cases[i], now, hashes[i], a, options_.explain, &w.handler_hashes[i], &memo,
+                                w.located[i], &starts[i]);
         } else {
           a = Action{};
           a.kind = Action::Kind::rejected;
