@@ -101,6 +101,14 @@ RandomBundle make_bundle(unsigned seed) {
   return b;
 }
 
+// Random bundle `seed` into `b`, and its snapshot (null, the test failed, when it does not load).
+std::shared_ptr<const gridroute::Snapshot> load_random(unsigned seed, RandomBundle& b) {
+  b = make_bundle(seed);
+  auto snap = gridroute::load_bundle(b.src);
+  EXPECT_TRUE(snap.ok()) << "seed " << seed << ": " << snap.status();
+  return snap.ok() ? *std::move(snap) : nullptr;
+}
+
 std::vector<Issue> make_issues(const RandomBundle& b, unsigned seed, std::size_t n) {
   std::mt19937 rng(seed);
   std::vector<Issue> issues(n);
@@ -188,12 +196,11 @@ TEST(RouteIndex, BatchAnswersEachIssueAsOneCallWould) {
 // JSON Lines codec's escalation give each case the action one call to escalate gives it, on random
 // bundles whose scopes nest: unpinned cases at level 0, pinned ones, and the batch's rejected lines.
 TEST(RouteIndex, SweepAndCodecEscalateEachCaseAsOneCallWould) {
+  RandomBundle b;  // each seed's, in turn
   std::size_t compared = 0;
   for (unsigned seed = 300; seed < 320; ++seed) {
-    RandomBundle b = make_bundle(seed);
-    auto snap = gridroute::load_bundle(b.src);
-    ASSERT_TRUE(snap.ok()) << snap.status();
-    const gridroute::Snapshot& s = **snap;
+    const auto snap = load_random(seed, b);
+    ASSERT_NE(snap, nullptr);
     const std::vector<Issue> issues = make_issues(b, seed, 333);
     std::vector<gridroute::Case> cases(issues.size());
     std::string lines;
@@ -209,14 +216,14 @@ TEST(RouteIndex, SweepAndCodecEscalateEachCaseAsOneCallWould) {
     }
     const gridroute::Instant now = 1'790'500'000'000'000;
     std::vector<gridroute::Action> swept;
-    s.sweep(cases, now, swept);
-    gridroute::LineCodec codec(*snap);
+    snap->sweep(cases, now, swept);
+    gridroute::LineCodec codec(snap);
     std::string coded;
     codec.escalate_text(lines, now, coded);
     std::string one_by_one;
     std::size_t at = 0;
     for (std::size_t i = 0; i < cases.size(); ++i) {
-      const gridroute::Action one = s.escalate(cases[i], now);
+      const gridroute::Action one = snap->escalate(cases[i], now);
       const std::string where = "seed " + std::to_string(seed) + " case " + std::to_string(i);
       EXPECT_EQ(swept[i].kind, one.kind) << where;
       EXPECT_EQ(swept[i].rule, one.rule) << where;
@@ -242,10 +249,10 @@ TEST(RouteIndex, SweepAndCodecEscalateEachCaseAsOneCallWould) {
 TEST(RouteIndex, CellsByNumberAnswerAsTheirIds) {
   std::size_t compared = 0;
   for (unsigned seed = 200; seed < 230; ++seed) {
-    RandomBundle b = make_bundle(seed);
-    auto snap = gridroute::load_bundle(b.src);
-    ASSERT_TRUE(snap.ok()) << snap.status();
-    const gridroute::Snapshot& s = **snap;
+    RandomBundle b;
+    const auto snap = load_random(seed, b);
+    ASSERT_NE(snap, nullptr);
+    const gridroute::Snapshot& s = *snap;
     for (std::size_t n : {0u, 1u, 31u, 32u, 33u, 300u}) {
       std::vector<Issue> by_id = make_issues(b, seed * 31 + static_cast<unsigned>(n), n);
       std::vector<Issue> by_number = by_id;
