@@ -2,6 +2,7 @@
 // opens and answers the same; a file of another format version, a truncated, corrupted or crafted file is
 // refused with an error that names it; a reload swaps to a new file while the old one keeps answering.
 // (Every example answers byte-identically from its compiled file: golden_test.cpp.)
+#include <cstddef>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/hash.hpp"
+#include "compile/index.hpp"
 #include "geo/locator.hpp"
 #include "gridroute/bundle.hpp"
 #include "gridroute/engine.hpp"
@@ -22,6 +24,7 @@
 #include "gridroute/snapshot.hpp"
 #include "store/file.hpp"
 #include "store/index_file.hpp"
+#include "fixture.hpp"
 
 namespace {
 namespace fs = std::filesystem;
@@ -30,7 +33,7 @@ namespace store = gridroute::detail::store;
 const fs::path kData = fs::path(GRIDROUTE_SOURCE_DIR) / "tests" / "data" / "compiled";
 const fs::path kLanxi = fs::path(GRIDROUTE_SOURCE_DIR) / "examples" / "lanxi";
 // Written by a build of the current format version (tests/data/compiled/README.md).
-const fs::path kLanxiFile = kData / "lanxi-format2.grb";
+const fs::path kLanxiFile = kData / "lanxi-format3.grb";
 
 std::string read(const fs::path& p) {
   std::ifstream f(p, std::ios::binary);
@@ -84,20 +87,24 @@ std::string with_header(std::string bytes, auto&& edit, bool fix_checksum) {
 TEST(CompiledFile, AFileOfAnEarlierBuildOpensAndAnswersTheSame) {
   auto snap = gridroute::load_bundle(kLanxiFile.string());
   ASSERT_TRUE(snap.ok()) << snap.status();
-  EXPECT_EQ(route_all(*snap, read(kData / "lanxi-issues.jsonl")), read(kData / "lanxi-format2-route.jsonl"));
+  EXPECT_EQ(route_all(*snap, read(kData / "lanxi-issues.jsonl")), read(kData / "lanxi-format3-route.jsonl"));
   // With cell polygons (examples/xincheng: a hole, an island, a shared border), located lines.
-  auto located = gridroute::load_bundle((kData / "xincheng-format2.grb").string());
+  auto located = gridroute::load_bundle((kData / "xincheng-format3.grb").string());
   ASSERT_TRUE(located.ok()) << located.status();
-  EXPECT_EQ(route_all(*located, read(kData / "xincheng-located.jsonl")), read(kData / "xincheng-format2-located.jsonl"));
+  EXPECT_EQ(route_all(*located, read(kData / "xincheng-located.jsonl")), read(kData / "xincheng-format3-located.jsonl"));
 }
 
-// Format 1 stored the cell polygons' GeoJSON text; format 2 stores their index. A file of format 1 is
+// Format 1 stored the cell polygons' GeoJSON text, format 2 their index; format 3 keeps the owner's
+// calendar in each served entry and counts the alternates in their column. A file of a former format is
 // refused by name, with what to do.
-TEST(CompiledFile, AFileOfTheFormerFormatIsRefusedByName) {
-  const std::string why = refusal(kData / "lanxi-format1.grb");
-  EXPECT_NE(why.find("compiled bundle format version 1"), std::string::npos) << why;
-  EXPECT_NE(why.find("this build reads format version " + std::to_string(store::kFormatVersion)), std::string::npos) << why;
-  EXPECT_NE(why.find("gridroute compile"), std::string::npos) << why;
+TEST(CompiledFile, AFileOfAFormerFormatIsRefusedByName) {
+  for (int version : {1, 2}) {
+    const std::string why = refusal(kData / ("lanxi-format" + std::to_string(version) + ".grb"));
+    EXPECT_NE(why.find("compiled bundle format version " + std::to_string(version)), std::string::npos) << why;
+    EXPECT_NE(why.find("this build reads format version " + std::to_string(store::kFormatVersion)), std::string::npos)
+        << why;
+    EXPECT_NE(why.find("gridroute compile"), std::string::npos) << why;
+  }
 }
 
 // The example bundle from its directory, and from a file compiled from it (at `file`, for the caller to
@@ -231,7 +238,7 @@ TEST(CompiledFile, CellPolygonsAreStoredAsTheirIndex) {
 // Stored polygons whose checksum is right but whose arrays were not written by gridroute: every offset
 // and cell is checked on open, so a lookup never follows one out of its arrays.
 TEST(CompiledFile, CraftedPolygonsAreRefused) {
-  const std::string good = read(kData / "xincheng-format2.grb");
+  const std::string good = read(kData / "xincheng-format3.grb");
   auto section = [&](std::uint32_t tag, std::string& bytes) -> std::pair<char*, std::uint64_t> {
     store::FileHeader h;
     std::memcpy(&h, bytes.data(), sizeof(h));
@@ -370,6 +377,100 @@ TEST(CompiledFile, ACraftedFileWithARightChecksumIsRefused) {
         }, true));
   why = refusal(file);
   EXPECT_NE(why.find("its role or calendar is out of range"), std::string::npos) << why;
+  // A served entry whose owner's calendar is not the owner's: the deadlines read it in place of
+  // handler_calendar, so it must say the same.
+  write(file, with_header(good, [&](store::FileHeader&, std::string& b) {
+          char* served = section(store::tag("SRVD"), b);
+          ASSERT_NE(served, nullptr);
+          const std::int32_t far = 1 << 30;
+          std::memcpy(served + offsetof(gridroute::detail::Index::Served, calendar), &far, sizeof(far));
+        }, true));
+  why = refusal(file);
+  EXPECT_NE(why.find("a served entry is out of range"), std::string::npos) << why;
+  fs::remove(file);
+}
+
+// The alternates of a served entry are a count and that many handlers, one list after another: a list
+// moved, or a count past the end, is refused on open.
+TEST(CompiledFile, ServedAlternatesOutOfPlaceAreRefused) {
+  // Two handlers of one role at c1 (one entry with an alternate), each with its own calendar.
+  const std::string jurisdiction = fixture::town(R"([
+    {"id": "squad-1", "role": "enforcement_squad", "serves": ["c1"], "calendar": "late"},
+    {"id": "squad-2", "role": "enforcement_squad", "serves": ["c1", "c2"]},
+    {"id": "council-c1", "role": "resident_council", "serves": ["c1"]}
+  ])");
+  const std::string rules = R"({
+  "format": "gridroute.rules/1",
+  "calendars": [
+    {"id": "gov", "weekdays": [1, 2, 3, 4, 5], "hours": [["09:00", "12:00"], ["13:00", "17:00"]]},
+    {"id": "late", "weekdays": [1, 2, 3, 4, 5, 6, 7], "hours": [["10:00", "20:00"]]}
+  ],
+  "defaults": {"calendar": "gov", "sla": {"respond": "2wh", "resolve": "3wd"}},
+  "rules": [{"id": "noise", "categories": ["noise"], "route": ["enforcement_squad"]}]
+})";
+  const fs::path file = temp("alternates");
+  auto snap = gridroute::load_bundle(fixture::sources(jurisdiction, rules));
+  ASSERT_TRUE(snap.ok()) << snap.status();
+  const gridroute::detail::Index& index = (*snap)->index();
+  std::size_t with = 0;
+  for (const auto& v : index.served) with += v.alternates_at >= 0;
+  ASSERT_GT(with, 0u) << "the example has no unit served by two handlers of one role";
+  ASSERT_TRUE(gridroute::write_compiled(**snap, file.string()).ok());
+  const std::string good = read(file);
+  auto section = [&](std::uint32_t tag, std::string& bytes) -> char* {
+    store::FileHeader h;
+    std::memcpy(&h, bytes.data(), sizeof(h));
+    for (std::uint32_t i = 0; i < h.section_count; ++i) {
+      store::SectionEntry e;
+      std::memcpy(&e, bytes.data() + sizeof(h) + i * sizeof(e), sizeof(e));
+      if (e.tag == tag) return bytes.data() + e.offset;
+    }
+    return nullptr;
+  };
+  using Served = gridroute::detail::Index::Served;
+  const auto first_with = [&](std::string& b) -> char* {
+    char* served = section(store::tag("SRVD"), b);
+    for (std::size_t i = 0; i < index.served.size(); ++i)
+      if (index.served[i].alternates_at >= 0) return served + i * sizeof(Served);
+    return nullptr;
+  };
+  // The first list said to start one element later.
+  write(file, with_header(good, [&](store::FileHeader&, std::string& b) {
+          char* v = first_with(b);
+          ASSERT_NE(v, nullptr);
+          std::int32_t at;
+          std::memcpy(&at, v + offsetof(Served, alternates_at), sizeof(at));
+          ++at;
+          std::memcpy(v + offsetof(Served, alternates_at), &at, sizeof(at));
+        }, true));
+  std::string why = refusal(file);
+  EXPECT_NE(why.find("alternates are out of place"), std::string::npos) << why;
+  // Its count past the end of the column.
+  write(file, with_header(good, [&](store::FileHeader&, std::string& b) {
+          char* v = first_with(b);
+          ASSERT_NE(v, nullptr);
+          std::int32_t at;
+          std::memcpy(&at, v + offsetof(Served, alternates_at), sizeof(at));
+          char* lists = section(store::tag("SRVH"), b);
+          const std::int32_t huge = 1 << 30;
+          std::memcpy(lists + static_cast<std::size_t>(at) * 4, &huge, sizeof(huge));
+        }, true));
+  why = refusal(file);
+  EXPECT_NE(why.find("alternates are out of range"), std::string::npos) << why;
+  // Unchanged, the file answers as the sources do: the owner at c1 with its alternate and its own
+  // calendar's deadlines (Saturday, 10:00-20:00), the one at c2 on the default calendar.
+  write(file, good);
+  auto compiled = gridroute::load_bundle(file.string());
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  const std::string issues =
+      R"({"id": "a", "category": "noise", "cell": "c1-a-01", "at": "2026-11-07T09:00:00+08:00"})" "\n"
+      R"({"id": "b", "category": "noise", "cell": "c2-01", "at": "2026-11-07T09:00:00+08:00"})" "\n";
+  const std::string answers = route_all(*snap, issues);
+  EXPECT_EQ(route_all(*compiled, issues), answers);
+  EXPECT_NE(answers.find(R"("handler": "squad-1")"), std::string::npos) << answers;
+  EXPECT_NE(answers.find(R"("alternates": ["squad-2"])"), std::string::npos) << answers;
+  EXPECT_NE(answers.find(R"("respond_by": "2026-11-07T12:00:00+08:00")"), std::string::npos) << answers;
+  EXPECT_NE(answers.find(R"("respond_by": "2026-11-09T11:00:00+08:00")"), std::string::npos) << answers;
   fs::remove(file);
 }
 

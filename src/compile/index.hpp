@@ -209,16 +209,24 @@ struct Index {
   UnitIndex unit_index;
   Column<std::uint32_t> unit_name_offset;  // into unit_name_chars; size units+1 (names are optional)
   Column<char> unit_name_chars;
-  // One role key served at a unit: the owner inline (resolution reads no other line), the alternates
-  // in served_handlers.
+  // One role key served at a unit: the owner and its calendar inline (resolution and the deadlines read
+  // no other line), the alternates in served_handlers.
   struct Served {
     RoleKeyId key;
     HandlerId owner;
-    std::int32_t first;  // alternates, into served_handlers
-    std::int32_t alternates;
+    // kNone when the owner is the only handler; else served_handlers[alternates_at] is how many
+    // alternates there are, and they follow it.
+    std::int32_t alternates_at;
+    CalendarId calendar;  // handler_calendar[owner]
   };
   Column<Served> served;
+  // The alternates of the served entries, in the entries' order: a count, then that many handlers.
   Column<HandlerId> served_handlers;
+  std::span<const HandlerId> alternates_of(const Served& v) const {
+    if (v.alternates_at < 0) return {};
+    const auto at = static_cast<std::size_t>(v.alternates_at);
+    return {served_handlers.data() + at + 1, static_cast<std::size_t>(served_handlers[at])};
+  }
   // What routing reads of a unit, packed in one cache line's half so that a decision touches few lines.
   // served_up: the nearest ancestor-or-self with served entries; served_next: the nearest strict
   // ancestor with them (kNone when none) — resolution skips units that no handler serves.
@@ -411,9 +419,7 @@ struct Index {
       const UnitHot& h = hot[u];
       for (std::uint32_t i = h.served_begin, e = h.served_begin + h.served_count; i < e; ++i) {
         const Served& s = served[i];
-        if (s.key == k)
-          return Resolution{u, s.owner,
-                            std::span<const HandlerId>(served_handlers.data() + s.first, static_cast<size_t>(s.alternates))};
+        if (s.key == k) return Resolution{u, s.owner, alternates_of(s)};
       }
     }
     return {};
@@ -430,6 +436,22 @@ struct Index {
     if (level == 0 && rule.calendar != kNone) return calendars[rule.calendar];
     if (owner != kNone && handler_calendar[owner] != kNone) return calendars[handler_calendar[owner]];
     return calendars[default_calendar];
+  }
+  // The same for an owner found at `unit` by role key `key` (a routed decision's unit, role and handler):
+  // its calendar read from its served entry there, whose line the resolution has just read, instead of
+  // from handler_calendar, a line of its own in a column of every handler.
+  const Calendar& level_calendar(const CompiledRule& rule, int level, HandlerId owner, UnitId unit,
+                                 RoleKeyId key) const {
+    if (level == 0 && rule.calendar != kNone) return calendars[rule.calendar];
+    if (unit >= 0 && owner != kNone) {
+      const UnitHot& h = hot[static_cast<std::size_t>(unit)];
+      for (std::uint32_t i = h.served_begin, e = h.served_begin + h.served_count; i < e; ++i) {
+        const Served& v = served[i];
+        if (v.key == key && v.owner == owner)
+          return calendars[v.calendar != kNone ? v.calendar : default_calendar];
+      }
+    }
+    return level_calendar(rule, level, owner);
   }
 };
 

@@ -592,25 +592,35 @@ void Compiler::served_index() {
       if (at[i + 1] - at[i] > 1) std::sort(triples.begin() + at[i], triples.begin() + at[i + 1]);
   }
   // Both columns sized first: grown by doubling, they were copied and their pages touched twice over.
+  const auto same_group = [&](std::size_t i) {
+    return i > 0 && std::get<0>(triples[i - 1]) == std::get<0>(triples[i]) &&
+           std::get<1>(triples[i - 1]) == std::get<1>(triples[i]);
+  };
   {
-    std::size_t groups = 0;
-    for (std::size_t i = 0; i < triples.size(); ++i)
-      groups += i == 0 || std::get<0>(triples[i - 1]) != std::get<0>(triples[i]) ||
-                std::get<1>(triples[i - 1]) != std::get<1>(triples[i]);
+    // An entry per group; for a group of several handlers, its alternates' count and the alternates.
+    std::size_t groups = 0, with_alternates = 0;
+    for (std::size_t i = 0; i < triples.size(); ++i) {
+      groups += !same_group(i);
+      with_alternates += same_group(i) && !same_group(i - 1);
+    }
     s_->served.reserve(groups);
-    s_->served_handlers.reserve(triples.size() - groups);
+    s_->served_handlers.reserve(triples.size() - groups + with_alternates);
   }
   served_offset_.assign(n + 1, 0);
   for (std::size_t i = 0; i < triples.size(); ++i) {
     auto [u, k, h] = triples[i];
-    bool new_group = i == 0 || std::get<0>(triples[i - 1]) != u || std::get<1>(triples[i - 1]) != k;
-    if (new_group) {
-      s_->served.push_back({k, h, static_cast<std::int32_t>(s_->served_handlers.size()), 0});
+    if (!same_group(i)) {
+      s_->served.push_back({k, h, kNone, s_->handler_calendar[static_cast<std::size_t>(h)]});
       ++served_offset_[static_cast<std::size_t>(u) + 1];
       continue;
     }
+    Index::Served& v = s_->served.back_mut();
+    if (v.alternates_at == kNone) {
+      v.alternates_at = static_cast<std::int32_t>(s_->served_handlers.size());
+      s_->served_handlers.push_back(0);
+    }
     s_->served_handlers.push_back(h);
-    ++s_->served.back_mut().alternates;
+    ++s_->served_handlers.at_mut(static_cast<std::size_t>(v.alternates_at));
   }
   for (std::size_t i = 0; i < n; ++i) served_offset_[i + 1] += served_offset_[i];
   // The packed per-unit record routing reads, with skip lists filled parents-first in tour order.

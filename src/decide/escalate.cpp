@@ -37,8 +37,7 @@ bool resolve_skipping(const Index& s, RoleKeyId k, UnitId start, Skip&& skip, Ha
         unit = u;
         return true;
       }
-      for (std::int32_t a = 0; a < sv.alternates; ++a) {
-        HandlerId alt = s.served_handlers[static_cast<std::size_t>(sv.first + a)];
+      for (HandlerId alt : s.alternates_of(sv)) {
         if (!skip(alt)) {
           owner = alt;
           unit = u;
@@ -269,8 +268,11 @@ void redispatch_target(const Index& s, const Case& c, const CaseState& st, Move&
 }
 
 void level_dues(const Index& s, const Case& c, const CaseState& st, Instant& respond, Instant& resolve) {
-  // A case that responded reads no respond deadline: it is not counted.
-  deadlines(s, *st.rule, st.policy, c.level, st.owner, c.level_started_at, respond, resolve, !c.responded);
+  // A case that responded reads no respond deadline: it is not counted. An owner resolved here was found
+  // at st.unit by st.role: its calendar is read from that served entry, whose line the resolution read.
+  const Calendar& cal = st.owner_pinned ? s.level_calendar(*st.rule, c.level, st.owner)
+                                        : s.level_calendar(*st.rule, c.level, st.owner, st.unit, st.role);
+  deadlines_on(cal, *st.rule, st.policy, c.level, c.level_started_at, respond, resolve, !c.responded);
 }
 
 void moved_dues(std::span<const Suspension> suspended, Instant level_started_at, Instant extended_to, Instant now,

@@ -46,13 +46,16 @@ void add_assists(const Index& s, const std::vector<RoleKeyId>& refs, UnitId star
 
 // The deadlines of `level` counted from `start`: level 0 takes the rule's SLA, level k its own. Without
 // `want_respond` the respond deadline is not counted (kNoInstant): a case that responded reads none.
-inline void deadlines(const Index& s, const CompiledRule& rule, const CompiledPolicy* p, int level, HandlerId owner,
-                      Instant start, Instant& respond, Instant& resolve, bool want_respond = true) {
-  const Calendar& cal = s.level_calendar(rule, level, owner);
+inline void deadlines_on(const Calendar& cal, const CompiledRule& rule, const CompiledPolicy* p, int level,
+                         Instant start, Instant& respond, Instant& resolve, bool want_respond = true) {
   const std::optional<Duration>& rd = level == 0 ? rule.respond : p->levels[static_cast<std::size_t>(level)].respond;
   const std::optional<Duration>& sd = level == 0 ? rule.resolve : p->levels[static_cast<std::size_t>(level)].resolve;
   respond = rd && want_respond ? cal.add(start, *rd) : kNoInstant;
   resolve = sd ? cal.add(start, *sd) : kNoInstant;
+}
+inline void deadlines(const Index& s, const CompiledRule& rule, const CompiledPolicy* p, int level, HandlerId owner,
+                      Instant start, Instant& respond, Instant& resolve, bool want_respond = true) {
+  deadlines_on(s.level_calendar(rule, level, owner), rule, p, level, start, respond, resolve, want_respond);
 }
 
 // A level's deadlines counted from one instant, remembered for the next case that asks. A sweep evaluates

@@ -389,7 +389,9 @@ void decide_prepared(const Index& s, const PreparedIssue& is, bool explain, Deci
     }
   }
   add_assists(s, rule.assist, is.cell, d.handler, d.assist);
-  deadlines(s, rule, p, d.level, d.handler, is.at, d.respond_by, d.resolve_by);
+  // The owner was found at d.unit by d.role: its calendar is read from that served entry.
+  deadlines_on(s.level_calendar(rule, d.level, d.handler, d.unit, d.role), rule, p, d.level, is.at, d.respond_by,
+               d.resolve_by);
 }
 
 }  // namespace

@@ -168,8 +168,7 @@ class Owners {
       for (std::uint32_t i = h.served_begin; i < h.served_begin + h.served_count; ++i) {
         const Index::Served& e = s.served[i];
         add(e.key, e.owner, static_cast<std::int32_t>(pos));
-        for (std::int32_t a = 0; a < e.alternates; ++a)
-          add(e.key, s.served_handlers[static_cast<std::size_t>(e.first + a)], static_cast<std::int32_t>(pos));
+        for (HandlerId a : s.alternates_of(e)) add(e.key, a, static_cast<std::int32_t>(pos));
       }
     }
   }

@@ -404,12 +404,25 @@ class Opener {
 
   bool served() {
     Index& s = *s_;
-    for (const Index::Served& v : s.served)
-      if (!in(v.key, s.role_keys.size()) || !in(v.owner, s.handler_ids.size()) || v.first < 0 || v.alternates < 0 ||
-          static_cast<std::size_t>(v.first) + static_cast<std::size_t>(v.alternates) > s.served_handlers.size())
+    // The alternates' lists follow each other in the entries' order, each a count and that many
+    // handlers, and fill served_handlers: each entry's list is where the one before it ended.
+    std::size_t next = 0;
+    const std::size_t size = s.served_handlers.size();
+    for (const Index::Served& v : s.served) {
+      if (!in(v.key, s.role_keys.size()) || !in(v.owner, s.handler_ids.size()) ||
+          !in(v.calendar, calendars_.size(), true) || v.calendar != s.handler_calendar[v.owner])
         return bad("a served entry is out of range");
-    for (HandlerId h : s.served_handlers)
-      if (!in(h, s.handler_ids.size())) return bad("a served handler is out of range");
+      if (v.alternates_at == kNone) continue;
+      if (v.alternates_at < 0 || static_cast<std::size_t>(v.alternates_at) != next || next >= size)
+        return bad("a served entry's alternates are out of place");
+      const std::int32_t count = s.served_handlers[next];
+      if (count <= 0 || static_cast<std::size_t>(count) > size - next - 1)
+        return bad("a served entry's alternates are out of range");
+      for (std::size_t i = next + 1, e = next + 1 + static_cast<std::size_t>(count); i < e; ++i)
+        if (!in(s.served_handlers[i], s.handler_ids.size())) return bad("a served handler is out of range");
+      next += 1 + static_cast<std::size_t>(count);
+    }
+    if (next != size) return bad("the served alternates hold more than the entries name");
     return true;
   }
 
