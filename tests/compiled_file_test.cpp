@@ -84,6 +84,18 @@ std::string with_header(std::string bytes, auto&& edit, bool fix_checksum) {
   return bytes;
 }
 
+// The first byte of the section `tag` of a compiled file's bytes, or nullptr.
+char* section(std::uint32_t tag, std::string& bytes) {
+  store::FileHeader h;
+  std::memcpy(&h, bytes.data(), sizeof(h));
+  for (std::uint32_t i = 0; i < h.section_count; ++i) {
+    store::SectionEntry e;
+    std::memcpy(&e, bytes.data() + sizeof(h) + i * sizeof(e), sizeof(e));
+    if (e.tag == tag) return bytes.data() + e.offset;
+  }
+  return nullptr;
+}
+
 TEST(CompiledFile, AFileOfAnEarlierBuildOpensAndAnswersTheSame) {
   auto snap = gridroute::load_bundle(kLanxiFile.string());
   ASSERT_TRUE(snap.ok()) << snap.status();
@@ -341,16 +353,6 @@ TEST(CompiledFile, AChecksumVerifiedBesideTheReadingStillRefuses) {
 // checked on open, so it is refused rather than followed.
 TEST(CompiledFile, ACraftedFileWithARightChecksumIsRefused) {
   const std::string good = read(kLanxiFile);
-  auto section = [&](std::uint32_t tag, std::string& bytes) -> char* {
-    store::FileHeader h;
-    std::memcpy(&h, bytes.data(), sizeof(h));
-    for (std::uint32_t i = 0; i < h.section_count; ++i) {
-      store::SectionEntry e;
-      std::memcpy(&e, bytes.data() + sizeof(h) + i * sizeof(e), sizeof(e));
-      if (e.tag == tag) return bytes.data() + e.offset;
-    }
-    return nullptr;
-  };
   const fs::path file = temp("crafted");
   // A unit whose parent lies outside the units.
   write(file, with_header(good, [&](store::FileHeader&, std::string& b) {
@@ -417,16 +419,6 @@ TEST(CompiledFile, ServedAlternatesOutOfPlaceAreRefused) {
   ASSERT_GT(with, 0u) << "the example has no unit served by two handlers of one role";
   ASSERT_TRUE(gridroute::write_compiled(**snap, file.string()).ok());
   const std::string good = read(file);
-  auto section = [&](std::uint32_t tag, std::string& bytes) -> char* {
-    store::FileHeader h;
-    std::memcpy(&h, bytes.data(), sizeof(h));
-    for (std::uint32_t i = 0; i < h.section_count; ++i) {
-      store::SectionEntry e;
-      std::memcpy(&e, bytes.data() + sizeof(h) + i * sizeof(e), sizeof(e));
-      if (e.tag == tag) return bytes.data() + e.offset;
-    }
-    return nullptr;
-  };
   using Served = gridroute::detail::Index::Served;
   const auto first_with = [&](std::string& b) -> char* {
     char* served = section(store::tag("SRVD"), b);
