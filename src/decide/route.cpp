@@ -130,8 +130,8 @@ bool route_by_scope(const Index& s, const PreparedIssue& is, const GroupTables& 
 }
 
 // The merged group of the issue's category (Index::merged), or -1 when its chain has none.
-std::int32_t merged_group_of(const Index& s, const PreparedIssue& is) {
-  const std::int32_t last = s.merged.merged_of.empty() ? -1 : last_group_for(s, is.category_code, is.category);
+std::int32_t merged_group_of(const Index& s, std::string_view code, CategoryId category) {
+  const std::int32_t last = s.merged.merged_of.empty() ? -1 : last_group_for(s, code, category);
   return last < 0 ? -1 : s.merged.merged_of[static_cast<std::size_t>(last)];
 }
 
@@ -161,8 +161,7 @@ void find_starts(const Index& s, const std::string_view* codes, const CategoryId
     if (cells[i] < 0) continue;
     out[i].cell = cells[i];
     const Index::PatternGroup* g = nullptr;
-    const std::int32_t last = s.merged.merged_of.empty() ? -1 : last_group_for(s, codes[i], categories[i]);
-    out[i].merged = last < 0 ? -1 : s.merged.merged_of[static_cast<std::size_t>(last)];
+    out[i].merged = merged_group_of(s, codes[i], categories[i]);
     if (out[i].merged >= 0) {
       g = &s.merged.groups[static_cast<std::size_t>(out[i].merged)];
       tins[i] = s.merged.scope_tins.data();
@@ -264,7 +263,7 @@ void route_prepared_from(const Index& s, const PreparedIssue& is, Decision& d, b
     std::size_t applicable = 0;
     // One merged group for the code's whole chain when the index has it: found from the chain's most
     // specific group alone, and the chain itself only gathered for the message of an unrouted issue.
-    const std::int32_t m = start ? start->merged : merged_group_of(s, is);
+    const std::int32_t m = start ? start->merged : merged_group_of(s, is.category_code, is.category);
     GroupChain chain;
     if (m < 0 && start && start->single >= 0) {
       const GroupTables own{s.groups.data(), s.candidates.data(), s.scope_nodes.data(), s.scope_tins.data(),
