@@ -3,10 +3,9 @@
 // and prefetched a group of cells first.
 #pragma once
 
-#include <limits>
-
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
 #include <string_view>

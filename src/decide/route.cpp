@@ -1,6 +1,5 @@
 // Routing (SPEC §3.1–§3.3, §3.5 severity_skip): which rule wins, who owns the issue, its deadlines.
 #include <algorithm>
-#include <limits>
 
 #include "base/strings.hpp"
 #include "compile/candidates.hpp"
