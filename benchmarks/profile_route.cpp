@@ -11,7 +11,8 @@
 // Modes: route (Snapshot::route), batch (Snapshot::route_batch, 256 per call), batch-cells (the same through
 // Snapshot::route_batch_in_cells, the cells' numbers looked up outside the region), prepare (Snapshot::prepare only),
 // escalate (Snapshot::escalate), sweep and sweep-pinned (Snapshot::sweep over N cases, unpinned or pinned as
-// in SweepPinned, one thread).
+// in SweepPinned, one thread), latency and latency-cells (one call at a time, each timed: Snapshot::route by
+// id, or route_in_cell by number; prints p50, p90, p99 and p99.9).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -30,7 +31,7 @@ using namespace grbench;
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: gridroute_profile WORKLOAD N [route|batch|batch-cells|prepare|escalate|sweep|sweep-pinned] [K distinct]\n");
+    std::fprintf(stderr, "usage: gridroute_profile WORKLOAD N [route|batch|batch-cells|prepare|escalate|sweep|sweep-pinned|latency|latency-cells] [K distinct]\n");
     return 2;
   }
   std::string size = argv[1];
@@ -48,6 +49,28 @@ int main(int argc, char** argv) {
   CALLGRIND_START_INSTRUMENTATION;
   if (mode == "route") {
     for (std::size_t i = 0; i < n; ++i) sink += s.route(w.issues[i % w.issues.size()]).handler;
+  } else if (mode == "latency" || mode == "latency-cells") {
+    // One call at a time, each timed: the percentiles of Snapshot::route (by id) or route_in_cell (by
+    // number, looked up outside the region), over the first K issues in turn.
+    std::vector<gridroute::UnitId> cells;
+    if (mode == "latency-cells")
+      for (const Issue& is : w.issues) cells.push_back(s.find_unit(is.cell));
+    const std::size_t distinct = std::min<std::size_t>(w.issues.size(), argc > 4 ? std::strtoull(argv[4], nullptr, 10) : w.issues.size());
+    std::vector<double> ns(n);  // written before the loop: no page is first touched inside it
+    t0 = std::chrono::steady_clock::now();
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t j = i % distinct;
+      const std::uint64_t a = ticks();
+      Decision d = cells.empty() ? s.route(w.issues[j], false) : s.route_in_cell(w.issues[j], cells[j], false);
+      benchmark::DoNotOptimize(d);
+      const std::uint64_t b = ticks();
+      ns[i] = static_cast<double>(b - a);
+      sink += static_cast<std::size_t>(d.handler);
+    }
+    const double k = ns_per_tick();
+    for (double& x : ns) x *= k;
+    std::printf("%s %s: p50 %.0f ns, p90 %.0f ns, p99 %.0f ns, p99.9 %.0f ns\n", size.c_str(), mode.c_str(),
+                percentile(ns, 0.50), percentile(ns, 0.90), percentile(ns, 0.99), percentile(ns, 0.999));
   } else if (mode == "batch" || mode == "batch-cells") {
     std::vector<gridroute::UnitId> cells;
     if (mode == "batch-cells") {
