@@ -402,6 +402,15 @@ void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t 
     d.status = Decision::Status::rejected;
     return;
   }
+  // One call has no group whose misses could overlap its own. Its nearest served unit's record is on
+  // the way (prepare asked for it); the lines the owner's resolution reads after it, that unit's served
+  // entries and the next served unit's record, are asked for as soon as it arrives, while the scope
+  // search runs on lines in cache.
+  if (const UnitId up = s.hot[static_cast<std::size_t>(is.cell)].served_up; up >= 0) {
+    const Index::UnitHot& h = s.hot[static_cast<std::size_t>(up)];
+    __builtin_prefetch(s.served.data() + h.served_begin);
+    if (h.served_next >= 0) __builtin_prefetch(&s.hot[static_cast<std::size_t>(h.served_next)]);
+  }
   decide_prepared(s, is, explain, d, nullptr);
 }
 
