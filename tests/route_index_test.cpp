@@ -18,6 +18,7 @@
 #include "base/text.hpp"
 #include "base/time.hpp"
 #include "compile/index.hpp"
+#include "decide/decide.hpp"
 #include "io/fast_line.hpp"
 #include "io/lines.hpp"
 #include "io/parser.hpp"
@@ -190,6 +191,41 @@ TEST(RouteIndex, BatchAnswersEachIssueAsOneCallWould) {
       }
     }
   }
+}
+
+// One call by cell id decides the unit of the id's index slot before it compares the id (the lines of
+// the comparison arrive meanwhile), and decides again as before when that unit is not the id's. Driven
+// here with the hash of another cell's id, so that the slot's unit is the wrong one: the answer is the
+// one the call without that shortcut gives (an explained call), which does not find the cell.
+TEST(RouteIndex, OneCallByIdAnswersOnlyForTheUnitWhoseIdItCompared) {
+  std::size_t wrong = 0, right = 0;
+  for (unsigned seed = 400; seed < 420; ++seed) {
+    RandomBundle b;
+    const auto snap = load_random(seed, b);
+    ASSERT_NE(snap, nullptr);
+    const gridroute::detail::Index& ix = snap->index();
+    const std::vector<Issue> issues = make_issues(b, seed, 120);
+    for (std::size_t i = 0; i < issues.size(); ++i) {
+      const Issue& is = issues[i];
+      const std::string& other = b.cells[(i * 7 + seed) % b.cells.size()];  // sometimes the issue's own
+      const std::uint64_t h = gridroute::detail::UnitIndex::hash(other);
+      Decision fast, plain;
+      gridroute::detail::route_into(ix, is, false, h, fast);
+      gridroute::detail::route_into(ix, is, true, h, plain);
+      const std::string where = "seed " + std::to_string(seed) + " issue " + std::to_string(i) + " cell " +
+                                std::string(is.cell) + " hashed as " + other;
+      expect_same(fast, plain, where);
+      if (other == is.cell) {
+        right += fast.status == Decision::Status::routed;
+      } else if (ix.find_unit(is.cell) >= 0 && ix.category_index.contains(is.category)) {
+        EXPECT_EQ(fast.status, Decision::Status::rejected) << where;
+        EXPECT_EQ(fast.message, "unknown cell '" + std::string(is.cell) + "'") << where;
+        ++wrong;
+      }
+    }
+  }
+  EXPECT_GT(wrong, 1000u);
+  EXPECT_GT(right, 50u);
 }
 
 // A sweep (whose cases' scope searches run side by side before each case selects its rule again) and the

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "base/strings.hpp"
+#include "base/text.hpp"
 #include "compile/candidates.hpp"
 #include "compile/order.hpp"
 #include "decide/decide.hpp"
@@ -398,18 +399,26 @@ void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t 
                 std::int32_t located, const UnitId* cell) {
   d.clear();
   PreparedIssue is;
+  // One call by cell id: a unit's id is confirmed by two lines that wait on each other (its offset, then
+  // its text), and deciding waits on neither. So the unit whose index slot matches the id's hash is
+  // decided as if given by number while those lines arrive, and the id is compared last. When it is
+  // not that unit's id (another id with the same 32-bit tag, or one the bundle does not have), or the
+  // issue is rejected, the call is decided again as below, which names the field that failed.
+  if (!explain && cell == nullptr && located == kNotLocated && !issue.cell.empty()) {
+    UnitId guess = s.unit_index.first_match(cell_hash);
+    if (guess >= 0 && static_cast<std::size_t>(guess) < s.hot.size()) {
+      __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(guess)]);
+      if (prepare(s, issue, is, d.message, 0, true, located, &guess)) {
+        __builtin_prefetch(s.unit_id_chars.data() + s.unit_id_offset[static_cast<std::size_t>(guess)]);
+        decide_prepared(s, is, false, d, nullptr);
+        if (same_text(s.unit_id(guess), issue.cell)) return;
+      }
+      d.clear();
+    }
+  }
   if (!prepare(s, issue, is, d.message, cell_hash, true, located, cell)) {
     d.status = Decision::Status::rejected;
     return;
-  }
-  // One call has no group whose misses could overlap its own. Its nearest served unit's record is on
-  // the way (prepare asked for it); the lines the owner's resolution reads after it, that unit's served
-  // entries and the next served unit's record, are asked for as soon as it arrives, while the scope
-  // search runs on lines in cache.
-  if (const UnitId up = s.hot[static_cast<std::size_t>(is.cell)].served_up; up >= 0) {
-    const Index::UnitHot& h = s.hot[static_cast<std::size_t>(up)];
-    __builtin_prefetch(s.served.data() + h.served_begin);
-    if (h.served_next >= 0) __builtin_prefetch(&s.hot[static_cast<std::size_t>(h.served_next)]);
   }
   decide_prepared(s, is, explain, d, nullptr);
 }
