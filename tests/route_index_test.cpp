@@ -228,6 +228,49 @@ TEST(RouteIndex, OneCallByIdAnswersOnlyForTheUnitWhoseIdItCompared) {
   EXPECT_GT(right, 50u);
 }
 
+// The same for one case (escalate): driven with the hash of another cell's id, the case is answered as
+// the call without that shortcut (an explained one) answers it, pinned or not.
+TEST(RouteIndex, OneCaseByIdAnswersOnlyForTheUnitWhoseIdItCompared) {
+  std::size_t wrong = 0, right = 0;
+  const gridroute::Instant now = 1'790'500'000'000'000;
+  for (unsigned seed = 500; seed < 520; ++seed) {
+    RandomBundle b;
+    const auto snap = load_random(seed, b);
+    ASSERT_NE(snap, nullptr);
+    const gridroute::detail::Index& ix = snap->index();
+    const std::vector<Issue> issues = make_issues(b, seed, 120);
+    for (std::size_t i = 0; i < issues.size(); ++i) {
+      gridroute::Case c;
+      c.issue = issues[i];
+      c.level_started_at = issues[i].at;
+      if (i % 3 == 1) c.rule = "r0";  // pinned to a rule (selected again where it resolves nobody)
+      const std::string& other = b.cells[(i * 7 + seed) % b.cells.size()];  // sometimes the issue's own
+      const std::uint64_t h = gridroute::detail::UnitIndex::hash(other);
+      const gridroute::Action fast = gridroute::detail::escalate(ix, c, now, h, false);
+      const gridroute::Action plain = gridroute::detail::escalate(ix, c, now, h, true);
+      const std::string where = "seed " + std::to_string(seed) + " case " + std::to_string(i) + " cell " +
+                                std::string(c.issue.cell) + " hashed as " + other;
+      EXPECT_EQ(fast.kind, plain.kind) << where;
+      EXPECT_EQ(fast.rule, plain.rule) << where;
+      EXPECT_EQ(fast.handler, plain.handler) << where;
+      EXPECT_EQ(fast.unit, plain.unit) << where;
+      EXPECT_EQ(fast.level, plain.level) << where;
+      EXPECT_EQ(fast.respond_by, plain.respond_by) << where;
+      EXPECT_EQ(fast.resolve_by, plain.resolve_by) << where;
+      EXPECT_EQ(fast.error, plain.error) << where;
+      if (other == c.issue.cell) {
+        right += fast.kind != gridroute::Action::Kind::rejected;
+      } else if (ix.find_unit(c.issue.cell) >= 0 && ix.category_index.contains(c.issue.category)) {
+        EXPECT_EQ(fast.kind, gridroute::Action::Kind::rejected) << where;
+        EXPECT_EQ(fast.error, "unknown cell '" + std::string(c.issue.cell) + "'") << where;
+        ++wrong;
+      }
+    }
+  }
+  EXPECT_GT(wrong, 1000u);
+  EXPECT_GT(right, 50u);
+}
+
 // A sweep (whose cases' scope searches run side by side before each case selects its rule again) and the
 // JSON Lines codec's escalation give each case the action one call to escalate gives it, on random
 // bundles whose scopes nest: unpinned cases at level 0, pinned ones, and the batch's rejected lines.

@@ -40,10 +40,11 @@ enum class Settled : std::uint8_t {
 // Checks the case and finds its rule and the owner at its level (SPEC §6.1), without reading `now`
 // unless `now` is given (then checked where escalate checks it). Sets the base fields of `a` (cell,
 // rule, policy, level, owner, repinned), or makes `a` a rejection.
-// `start`, when given, is where the scope search starts should the rule be selected again.
+// `start`, when given, is where the scope search starts should the rule be selected again; `cell`, when
+// given, is the cell by number (its id not read).
 Settled settle_case(const Index& s, const Case& c, std::uint64_t cell_hash, const std::uint64_t* handler_hash,
                     std::int32_t located, const Instant* now, Action& a, bool explain, CaseState& st,
-                    const ScopeStart* start = nullptr);
+                    const ScopeStart* start = nullptr, const UnitId* cell = nullptr);
 
 // Where a case goes when it leaves its owner: the next level that resolves (escalate, reopen), or
 // another handler at the same level (redispatch). `found` false: overdue, or a dispute.

@@ -141,9 +141,11 @@ Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_h
                 std::int32_t located = kNotLocated);
 // The same into `a`, which must be as an Action is constructed: a sweep fills its output in place.
 // `start`, when given, is where the scope search of the case's issue starts, should its rule be selected
-// again (find_scope_starts over the batch's cases).
+// again (find_scope_starts over the batch's cases). `cell`, when given, is the issue's cell by number,
+// and the issue's cell id is not read (as route_into takes it).
 void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, Action& a, bool explain = false,
                    const std::uint64_t* handler_hash = nullptr, NowDeadlines* memo = nullptr,
-                   std::int32_t located = kNotLocated, const ScopeStart* start = nullptr);
+                   std::int32_t located = kNotLocated, const ScopeStart* start = nullptr,
+                   const UnitId* cell = nullptr);
 
 }  // namespace gridroute::detail

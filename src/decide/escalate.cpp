@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/strings.hpp"
+#include "base/text.hpp"
 #include "base/zone.hpp"
 #include "decide/case_steps.hpp"
 #include "decide/decide.hpp"
@@ -118,7 +119,7 @@ void level_assists(const Index& s, const CaseState& st, int level, HandlerId own
 
 Settled settle_case(const Index& s, const Case& c, std::uint64_t cell_hash, const std::uint64_t* handler_hash,
                     std::int32_t located, const Instant* now, Action& a, bool explain, CaseState& st,
-                    const ScopeStart* start) {
+                    const ScopeStart* start, const UnitId* cell) {
   auto reject = [&](std::string msg) {
     a = Action{};
     a.kind = Action::Kind::rejected;
@@ -129,11 +130,14 @@ Settled settle_case(const Index& s, const Case& c, std::uint64_t cell_hash, cons
   // A case pinned to its rule and owner evaluates no condition: its attributes are checked, not copied.
   PreparedIssue is;
   const bool with_attrs = !(c.rule && c.handler);
-  if (!prepare(s, c.issue, is, err, cell_hash, with_attrs, located) || !check_case_state(c, err) ||
+  if (!prepare(s, c.issue, is, err, cell_hash, with_attrs, located, cell) || !check_case_state(c, err) ||
       (now && !check_now(*now, err))) {
     reject(std::move(err));
     return Settled::rejected;
   }
+  // A cell given by number for an id compared later (escalate): its text is asked for now.
+  if (cell && !c.issue.cell.empty())
+    __builtin_prefetch(s.unit_id_chars.data() + s.unit_id_offset[static_cast<std::size_t>(*cell)]);
 
   // ---- the case's rule and its current owner (SPEC §6.1)
   const HandlerId pinned = !c.handler      ? kNone
@@ -162,7 +166,8 @@ Settled settle_case(const Index& s, const Case& c, std::uint64_t cell_hash, cons
   }
   if (!rule_known) {
     // Selected again after all: the conditions read the attributes (checked already, so this passes).
-    if ((!with_attrs && !prepare(s, c.issue, is, err, cell_hash, true, located)) || !select_rule(s, is, st, err, start)) {
+    if ((!with_attrs && !prepare(s, c.issue, is, err, cell_hash, true, located, cell)) ||
+        !select_rule(s, is, st, err, start)) {
       reject(std::move(err));
       return Settled::rejected_after_now;
     }
@@ -341,9 +346,10 @@ void apply_move(const Index& s, const CaseState& st, const Move& m, Action::Kind
 }
 
 void escalate_into(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, Action& a, bool explain,
-                   const std::uint64_t* handler_hash, NowDeadlines* memo, std::int32_t located, const ScopeStart* start) {
+                   const std::uint64_t* handler_hash, NowDeadlines* memo, std::int32_t located, const ScopeStart* start,
+                   const UnitId* cell) {
   CaseState st;
-  if (settle_case(s, c, cell_hash, handler_hash, located, &now, a, explain, st, start) != Settled::ok) return;
+  if (settle_case(s, c, cell_hash, handler_hash, located, &now, a, explain, st, start, cell) != Settled::ok) return;
   const CompiledRule& rule = *st.rule;
   const CompiledPolicy* p = st.policy;
   auto when = [&](Instant t) { return format_rfc3339(t, s.zone); };
@@ -537,6 +543,18 @@ void prefetch_cases(const Index& s, const Case* cases, std::size_t m, const Case
 Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_hash, bool explain,
                 const std::uint64_t* handler_hash, NowDeadlines* memo, std::int32_t located) {
   Action a;
+  // One case by cell id, as one issue in route_into: the unit whose index slot matches the id's hash is
+  // evaluated as if given by number while its id's offset and text arrive, and the id is compared last.
+  // When it is not that unit's id, or the case is rejected, the case is evaluated again as below.
+  if (!explain && located == kNotLocated && !c.issue.cell.empty()) {
+    UnitId guess = s.unit_index.first_match(cell_hash);
+    if (guess >= 0 && static_cast<std::size_t>(guess) < s.hot.size()) {
+      __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(guess)]);
+      escalate_into(s, c, now, cell_hash, a, false, handler_hash, memo, located, nullptr, &guess);
+      if (a.kind != Action::Kind::rejected && same_text(s.unit_id(guess), c.issue.cell)) return a;
+      a = Action{};
+    }
+  }
   escalate_into(s, c, now, cell_hash, a, explain, handler_hash, memo, located);
   return a;
 }
