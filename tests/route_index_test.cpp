@@ -147,6 +147,17 @@ void expect_same(const Decision& a, const Decision& b, const std::string& where)
       << where;
 }
 
+void expect_same(const gridroute::Action& a, const gridroute::Action& b, const std::string& where) {
+  EXPECT_EQ(a.kind, b.kind) << where;
+  EXPECT_EQ(a.rule, b.rule) << where;
+  EXPECT_EQ(a.handler, b.handler) << where;
+  EXPECT_EQ(a.unit, b.unit) << where;
+  EXPECT_EQ(a.level, b.level) << where;
+  EXPECT_EQ(a.respond_by, b.respond_by) << where;
+  EXPECT_EQ(a.resolve_by, b.resolve_by) << where;
+  EXPECT_EQ(a.error, b.error) << where;
+}
+
 TEST(RouteIndex, ScopeIndexAgreesWithFullScanOnRandomBundles) {
   std::size_t routed = 0, unrouted = 0;
   for (unsigned seed = 1; seed <= 60; ++seed) {
@@ -254,14 +265,7 @@ TEST(RouteIndex, OneCaseByIdAnswersOnlyForTheUnitWhoseIdItCompared) {
     if (i % 3 == 1) c.rule = "r0";  // pinned to a rule (selected again where it resolves nobody)
     const gridroute::Action fast = gridroute::detail::escalate(ix, c, now, h, false);
     const gridroute::Action plain = gridroute::detail::escalate(ix, c, now, h, true);
-    EXPECT_EQ(fast.kind, plain.kind) << where;
-    EXPECT_EQ(fast.rule, plain.rule) << where;
-    EXPECT_EQ(fast.handler, plain.handler) << where;
-    EXPECT_EQ(fast.unit, plain.unit) << where;
-    EXPECT_EQ(fast.level, plain.level) << where;
-    EXPECT_EQ(fast.respond_by, plain.respond_by) << where;
-    EXPECT_EQ(fast.resolve_by, plain.resolve_by) << where;
-    EXPECT_EQ(fast.error, plain.error) << where;
+    expect_same(fast, plain, where);
     return Outcome{fast.kind == gridroute::Action::Kind::rejected, fast.error};
   });
 }
@@ -299,13 +303,7 @@ TEST(RouteIndex, SweepAndCodecEscalateEachCaseAsOneCallWould) {
     for (std::size_t i = 0; i < cases.size(); ++i) {
       const gridroute::Action one = snap->escalate(cases[i], now);
       const std::string where = "seed " + std::to_string(seed) + " case " + std::to_string(i);
-      EXPECT_EQ(swept[i].kind, one.kind) << where;
-      EXPECT_EQ(swept[i].rule, one.rule) << where;
-      EXPECT_EQ(swept[i].handler, one.handler) << where;
-      EXPECT_EQ(swept[i].unit, one.unit) << where;
-      EXPECT_EQ(swept[i].respond_by, one.respond_by) << where;
-      EXPECT_EQ(swept[i].resolve_by, one.resolve_by) << where;
-      EXPECT_EQ(swept[i].error, one.error) << where;
+      expect_same(swept[i], one, where);
       const std::size_t eol = lines.find('\n', at);
       codec.escalate_line(std::string_view(lines).substr(at, eol - at), now, one_by_one);
       one_by_one += '\n';
