@@ -33,7 +33,7 @@ namespace store = gridroute::detail::store;
 const fs::path kData = fs::path(GRIDROUTE_SOURCE_DIR) / "tests" / "data" / "compiled";
 const fs::path kLanxi = fs::path(GRIDROUTE_SOURCE_DIR) / "examples" / "lanxi";
 // Written by a build of the current format version (tests/data/compiled/README.md).
-const fs::path kLanxiFile = kData / "lanxi-format3.grb";
+const fs::path kLanxiFile = kData / "lanxi-format4.grb";
 
 std::string read(const fs::path& p) {
   std::ifstream f(p, std::ios::binary);
@@ -99,18 +99,19 @@ char* section(std::uint32_t tag, std::string& bytes) {
 TEST(CompiledFile, AFileOfAnEarlierBuildOpensAndAnswersTheSame) {
   auto snap = gridroute::load_bundle(kLanxiFile.string());
   ASSERT_TRUE(snap.ok()) << snap.status();
-  EXPECT_EQ(route_all(*snap, read(kData / "lanxi-issues.jsonl")), read(kData / "lanxi-format3-route.jsonl"));
+  EXPECT_EQ(route_all(*snap, read(kData / "lanxi-issues.jsonl")), read(kData / "lanxi-format4-route.jsonl"));
   // With cell polygons (examples/xincheng: a hole, an island, a shared border), located lines.
-  auto located = gridroute::load_bundle((kData / "xincheng-format3.grb").string());
+  auto located = gridroute::load_bundle((kData / "xincheng-format4.grb").string());
   ASSERT_TRUE(located.ok()) << located.status();
-  EXPECT_EQ(route_all(*located, read(kData / "xincheng-located.jsonl")), read(kData / "xincheng-format3-located.jsonl"));
+  EXPECT_EQ(route_all(*located, read(kData / "xincheng-located.jsonl")), read(kData / "xincheng-format4-located.jsonl"));
 }
 
 // Format 1 stored the cell polygons' GeoJSON text, format 2 their index; format 3 keeps the owner's
-// calendar in each served entry and counts the alternates in their column. A file of a former format is
-// refused by name, with what to do.
+// calendar in each served entry and counts the alternates in their column; format 4 gives each unit's
+// record the bits of the role keys served there. A file of a former format is refused by name, with what
+// to do.
 TEST(CompiledFile, AFileOfAFormerFormatIsRefusedByName) {
-  for (int version : {1, 2}) {
+  for (int version : {1, 2, 3}) {
     const std::string why = refusal(kData / ("lanxi-format" + std::to_string(version) + ".grb"));
     EXPECT_NE(why.find("compiled bundle format version " + std::to_string(version)), std::string::npos) << why;
     EXPECT_NE(why.find("this build reads format version " + std::to_string(store::kFormatVersion)), std::string::npos)
@@ -250,7 +251,7 @@ TEST(CompiledFile, CellPolygonsAreStoredAsTheirIndex) {
 // Stored polygons whose checksum is right but whose arrays were not written by gridroute: every offset
 // and cell is checked on open, so a lookup never follows one out of its arrays.
 TEST(CompiledFile, CraftedPolygonsAreRefused) {
-  const std::string good = read(kData / "xincheng-format3.grb");
+  const std::string good = read(kData / "xincheng-format4.grb");
   auto section = [&](std::uint32_t tag, std::string& bytes) -> std::pair<char*, std::uint64_t> {
     store::FileHeader h;
     std::memcpy(&h, bytes.data(), sizeof(h));
@@ -389,6 +390,23 @@ TEST(CompiledFile, ACraftedFileWithARightChecksumIsRefused) {
         }, true));
   why = refusal(file);
   EXPECT_NE(why.find("a served entry is out of range"), std::string::npos) << why;
+  // A served unit whose key bits are cleared: resolution would pass it by.
+  auto snap = gridroute::load_bundle(kLanxiFile.string());
+  ASSERT_TRUE(snap.ok()) << snap.status();
+  const gridroute::detail::Index& index = (*snap)->index();
+  std::size_t served_unit = 0;
+  while (served_unit < index.hot.size() && index.hot[served_unit].served_count == 0) ++served_unit;
+  ASSERT_LT(served_unit, index.hot.size());
+  write(file, with_header(good, [&](store::FileHeader&, std::string& b) {
+          char* hot = section(store::tag("UHOT"), b);
+          ASSERT_NE(hot, nullptr);
+          const std::uint32_t none = 0;
+          std::memcpy(hot + served_unit * sizeof(gridroute::detail::Index::UnitHot) +
+                          offsetof(gridroute::detail::Index::UnitHot, served_keys),
+                      &none, sizeof(none));
+        }, true));
+  why = refusal(file);
+  EXPECT_NE(why.find("its served key bits are not its entries' keys"), std::string::npos) << why;
   fs::remove(file);
 }
 

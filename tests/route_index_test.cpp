@@ -178,6 +178,80 @@ TEST(RouteIndex, ScopeIndexAgreesWithFullScanOnRandomBundles) {
   EXPECT_GT(unrouted, 100u);
 }
 
+// Each unit's record carries a bit per role key it serves, and resolution passes a unit whose bits lack
+// the key it looks for without reading its entries. With up to 32 role keys each key has a bit of its
+// own; beyond, keys share bits and such a unit's entries are read. Either way, every resolution from
+// every unit finds what a walk up the parents reading every entry finds.
+TEST(RouteIndex, ResolutionFindsWhatAWalkReadingEveryEntryFinds) {
+  for (int roles : {5, 32, 33, 70}) {
+    for (unsigned seed = 1; seed <= 4; ++seed) {
+      std::mt19937 rng(seed * 131 + static_cast<unsigned>(roles));
+      auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+      std::vector<std::string> units = {"town"};
+      std::string jur = R"({"format": "gridroute.jurisdiction/1", "timezone": "Asia/Shanghai",
+        "tiers": ["town", "community", "area", "cell"], "units": [{"id": "town", "tier": "town"})";
+      for (int c = 0; c < 5; ++c) {
+        const std::string cid = "c" + std::to_string(c);
+        jur += R"(, {"id": ")" + cid + R"(", "tier": "community", "parent": "town"})";
+        units.push_back(cid);
+        for (int a = 0; a < 2; ++a) {
+          const std::string aid = cid + "-a" + std::to_string(a);
+          jur += R"(, {"id": ")" + aid + R"(", "tier": "area", "parent": ")" + cid + R"("})";
+          units.push_back(aid);
+          for (int k = 0; k < 3; ++k) {
+            const std::string id = aid + "-" + std::to_string(k);
+            jur += R"(, {"id": ")" + id + R"(", "tier": "cell", "parent": ")" + aid + R"("})";
+            units.push_back(id);
+          }
+        }
+      }
+      jur += R"(], "handlers": [)";
+      // Every role served somewhere, most several times, some units by many roles, others by none.
+      const std::size_t handlers = static_cast<std::size_t>(roles) * 3;
+      for (std::size_t h = 0; h < handlers; ++h) {
+        const std::size_t role = h < static_cast<std::size_t>(roles) ? h : pick(static_cast<std::size_t>(roles));
+        jur += (h ? ", " : "") + (R"({"id": "h)" + std::to_string(h) + R"(", "role": "r)" + std::to_string(role) +
+                                  R"(", "serves": [")" + units[pick(units.size())] + R"("]})");
+      }
+      jur += "]}";
+      std::string rules = R"({"format": "gridroute.rules/1", "roles": [)";
+      for (int r = 0; r < roles; ++r) rules += (r ? ", \"r" : "\"r") + std::to_string(r) + "\"";
+      rules += R"(], "rules": [{"id": "any", "categories": ["*"], "route": ["r0"]}]})";
+      gridroute::BundleSources src;
+      src.jurisdiction_json = jur;
+      src.rules_json = rules;
+      auto snap = gridroute::load_bundle(src);
+      ASSERT_TRUE(snap.ok()) << roles << " roles, seed " << seed << ": " << snap.status();
+      const gridroute::detail::Index& s = (*snap)->index();
+      ASSERT_EQ(s.role_keys.size(), static_cast<std::size_t>(roles));
+      std::size_t found = 0, passed_by_bits = 0;
+      for (gridroute::UnitId start = 0; start < static_cast<gridroute::UnitId>(s.unit_count()); ++start) {
+        for (gridroute::RoleKeyId k = 0; k < static_cast<gridroute::RoleKeyId>(roles); ++k) {
+          gridroute::UnitId unit = gridroute::kNone;
+          gridroute::HandlerId owner = gridroute::kNone;
+          for (gridroute::UnitId u = start; u != gridroute::kNone && unit == gridroute::kNone;
+               u = s.hot[static_cast<std::size_t>(u)].parent) {
+            const auto& h = s.hot[static_cast<std::size_t>(u)];
+            passed_by_bits += h.served_count > 0 && (h.served_keys & gridroute::detail::Index::key_bit(k)) == 0;
+            for (std::uint32_t i = h.served_begin; i < h.served_begin + h.served_count; ++i)
+              if (s.served[i].key == k) {
+                unit = u;
+                owner = s.served[i].owner;
+                break;
+              }
+          }
+          const gridroute::detail::Resolution r = s.resolve(k, start);
+          EXPECT_EQ(r.unit, unit) << roles << " roles, seed " << seed << ", from " << s.unit_id(start) << ", key " << k;
+          EXPECT_EQ(r.owner, owner) << roles << " roles, seed " << seed << ", from " << s.unit_id(start) << ", key " << k;
+          found += unit != gridroute::kNone;
+        }
+      }
+      EXPECT_GT(found, 0u);
+      EXPECT_GT(passed_by_bits, 0u) << "no unit served others' keys only";
+    }
+  }
+}
+
 TEST(RouteIndex, BatchAnswersEachIssueAsOneCallWould) {
   for (unsigned seed = 100; seed < 120; ++seed) {
     RandomBundle b = make_bundle(seed);

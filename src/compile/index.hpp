@@ -230,6 +230,9 @@ struct Index {
   // What routing reads of a unit, packed in one cache line's half so that a decision touches few lines.
   // served_up: the nearest ancestor-or-self with served entries; served_next: the nearest strict
   // ancestor with them (kNone when none) — resolution skips units that no handler serves.
+  // served_keys: key_bit of each role key served here, in what was padding — resolution passes a unit
+  // that serves none of the role keys it looks for without reading its entries (exact for bundles of up
+  // to 32 role keys; beyond, keys share bits and such a unit's entries are read as before).
   struct alignas(32) UnitHot {
     std::int32_t tin = 0, tout = 0;  // Euler tour: a is ancestor-or-self of b iff tin[a] <= tin[b] < tout[a]
     UnitId parent = kNone;
@@ -237,7 +240,10 @@ struct Index {
     std::uint32_t served_begin = 0;
     std::uint16_t served_count = 0;
     std::uint8_t tier = 0;
+    std::uint32_t served_keys = 0;
   };
+  static_assert(sizeof(UnitHot) == 32, "a unit's record is half a cache line");
+  static std::uint32_t key_bit(RoleKeyId k) { return 1u << (static_cast<std::uint32_t>(k) & 31u); }
   Column<UnitHot> hot;
   UnitId root = 0;
 
@@ -415,8 +421,10 @@ struct Index {
 
   // Walks from `start` to the root; the first unit served by handlers with role key `k`.
   Resolution resolve(RoleKeyId k, UnitId start) const {
+    const std::uint32_t bit = key_bit(k);
     for (UnitId u = hot[start].served_up; u != kNone; u = hot[u].served_next) {
       const UnitHot& h = hot[u];
+      if ((h.served_keys & bit) == 0) continue;
       for (std::uint32_t i = h.served_begin, e = h.served_begin + h.served_count; i < e; ++i) {
         const Served& s = served[i];
         if (s.key == k) return Resolution{u, s.owner, alternates_of(s)};

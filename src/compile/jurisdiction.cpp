@@ -638,6 +638,8 @@ void Compiler::served_index() {
       count = 0xFFFF;
     }
     h.served_count = static_cast<std::uint16_t>(count);
+    for (std::uint32_t j = 0; j < count; ++j)
+      h.served_keys |= Index::key_bit(s_->served[h.served_begin + j].key);
   }
   for (UnitId u : order_) {
     if (u == kNone) continue;
