@@ -149,13 +149,16 @@ class Gen:
         # roles and handlers
         custom = [x for x in CUSTOM_ROLES if r.random() < 0.5]
         roles = ["resident_council", "property_manager", "enforcement_squad", "partner_department"] + custom
+        # One bundle in ten has many role keys: more than the 32 that a unit's key bits tell apart.
+        wide = r.random() < 0.1
+        depts = DEPTS + ["dept%d" % k for k in range(40)] if wide else DEPTS
         handlers = []
-        nh = r.randint(3, 14)
+        nh = r.randint(80, 120) if wide else r.randint(3, 14)
         for i in range(nh):
-            role = r.choice(roles)
+            role = "partner_department" if wide and r.random() < 0.6 else r.choice(roles)
             h = {"id": "h%d" % i, "role": role}
             if role == "partner_department":
-                h["department"] = r.choice(DEPTS)
+                h["department"] = r.choice(depts)
             tier_pick = r.random()
             if tier_pick < 0.3:
                 cand = cells
@@ -177,7 +180,7 @@ class Gen:
                 role, dept = r.choice(sorted(held, key=str))
             else:
                 role = r.choice(roles)
-                dept = r.choice(DEPTS) if role == "partner_department" else None
+                dept = r.choice(depts) if role == "partner_department" else None
             if dept is not None:
                 return {"role": role, "department": dept}
             if r.random() < 0.1:
