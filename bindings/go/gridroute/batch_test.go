@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -286,6 +287,45 @@ func TestRouteManyAfterReload(t *testing.T) {
 		t.Fatal(err)
 	}
 	expectSameDecisions(t, "in another bundle", routeMany(t, e, withIDs), routeMany(t, other, issues))
+}
+
+// Route keeps its C decisions in a pool between calls. Goroutines routing one issue at a time, while
+// the garbage collector empties the pool now and then, get each the answer RouteMany (which does not
+// use the pool) gives; after a reload to another bundle, the answers are that bundle's.
+func TestRouteReusesItsDecisionsAcrossCallsAndReloads(t *testing.T) {
+	e, _ := loadExample(t, lanxi())
+	defer e.Close()
+	issues := issueFiles(t, lanxi())[0].issues
+	want := routeMany(t, e, issues)
+	var wg sync.WaitGroup
+	for g := 0; g < 6; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for round := 0; round < 3; round++ {
+				if g == 0 {
+					runtime.GC() // the pool is emptied; its decisions' finalizers free them
+				}
+				for i, is := range issues {
+					d, err := e.Route(is)
+					if (err != nil) != (d.Status == Rejected) {
+						t.Errorf("goroutine %d, %v: status %s with error %v", g, is.ID, d.Status, err)
+					}
+					if diff := decisionDiff(d, want[i]); len(diff) > 0 {
+						t.Errorf("goroutine %d, round %d, %v: %v", g, round, is.ID, diff)
+					}
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	other, _ := loadExample(t, lianshi())
+	defer other.Close()
+	if err := e.Reload(lianshi()); err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	expectSameDecisions(t, "after a reload to another bundle", routeOneByOne(t, e, issues), routeMany(t, other, issues))
 }
 
 // Issues the binding cannot pack, and issues the library rejects, in the middle of a batch: each is
