@@ -289,14 +289,25 @@ func TestRouteManyAfterReload(t *testing.T) {
 	expectSameDecisions(t, "in another bundle", routeMany(t, e, withIDs), routeMany(t, other, issues))
 }
 
-// Route keeps its C decisions in a pool between calls. Goroutines routing one issue at a time, while
-// the garbage collector empties the pool now and then, get each the answer RouteMany (which does not
-// use the pool) gives; after a reload to another bundle, the answers are that bundle's.
+// Route keeps its C decisions in a pool between calls, and Escalate its actions. Goroutines routing and
+// escalating one issue at a time, while the garbage collector empties the pools now and then, get each
+// the answer RouteMany (which does not use the pool) gives, and the action one call gave before; after a
+// reload to another bundle, the answers are that bundle's.
 func TestRouteReusesItsDecisionsAcrossCallsAndReloads(t *testing.T) {
 	e, _ := loadExample(t, lanxi())
 	defer e.Close()
 	issues := issueFiles(t, lanxi())[0].issues
 	want := routeMany(t, e, issues)
+	// Escalate keeps its actions the same way: each issue as a case at level 0, two days on.
+	cases := make([]Case, len(issues))
+	acts := make([]Action, len(issues))
+	for i, is := range issues {
+		cases[i] = Case{Issue: is, LevelStartedAt: is.At}
+		acts[i], _ = e.Escalate(cases[i], is.At.Add(48*time.Hour))
+	}
+	if acts[0].Bundle == "" || acts[0].Bundle != want[0].Bundle {
+		t.Fatalf("the first case escalated to %+v", acts[0])
+	}
 	var wg sync.WaitGroup
 	for g := 0; g < 6; g++ {
 		wg.Add(1)
@@ -313,6 +324,9 @@ func TestRouteReusesItsDecisionsAcrossCallsAndReloads(t *testing.T) {
 					}
 					if diff := decisionDiff(d, want[i]); len(diff) > 0 {
 						t.Errorf("goroutine %d, round %d, %v: %v", g, round, is.ID, diff)
+					}
+					if a, _ := e.Escalate(cases[i], is.At.Add(48*time.Hour)); !reflect.DeepEqual(a, acts[i]) {
+						t.Errorf("goroutine %d, round %d, %v: escalated to %+v, before %+v", g, round, is.ID, a, acts[i])
 					}
 				}
 			}

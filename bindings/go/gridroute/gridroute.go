@@ -720,6 +720,20 @@ var decisionPool = sync.Pool{New: func() any {
 	return cd
 }}
 
+// cAction is the same for the actions Escalate fills.
+type cAction struct{ a *C.gridroute_action }
+
+var actionPool = sync.Pool{New: func() any {
+	a := (*C.gridroute_action)(C.calloc(1, C.size_t(unsafe.Sizeof(C.gridroute_action{}))))
+	if a == nil {
+		panic("gridroute: out of memory for an action")
+	}
+	a.struct_size = C.uint32_t(unsafe.Sizeof(*a))
+	ca := &cAction{a}
+	runtime.SetFinalizer(ca, func(ca *cAction) { C.free(unsafe.Pointer(ca.a)) })
+	return ca
+}}
+
 // Route routes an issue through the struct path (no JSON). An unrouted issue is not an error. A
 // rejected issue returns a Decision with Status Rejected and an error matching ErrRejected.
 func (e *Engine) Route(is Issue, opts ...RouteOption) (Decision, error) {
@@ -1034,10 +1048,13 @@ func (e *Engine) Escalate(cs Case, now time.Time, opts ...EscalateOption) (Actio
 	if cs.Resolved {
 		c.resolved = 1
 	}
-	a := (*C.gridroute_action)(C.calloc(1, C.size_t(unsafe.Sizeof(C.gridroute_action{}))))
-	defer C.free(unsafe.Pointer(a))
-	a.struct_size = C.uint32_t(unsafe.Sizeof(*a))
-	defer C.gridroute_action_release(a)
+	ca := actionPool.Get().(*cAction)
+	a := ca.a
+	// Released once read, before it goes back: a kept action holds no bundle.
+	defer func() {
+		C.gridroute_action_release(a)
+		actionPool.Put(ca)
+	}()
 	var cerr *C.gridroute_error
 	rc := e.use(func(ce *C.gridroute_engine) C.int {
 		return C.gr_escalate(a, ce, (*C.char)(unsafe.Pointer(&strs[0])), &gi, &attrs[0], &c, &lc, &rets[0],
