@@ -244,6 +244,12 @@ struct Index {
   };
   static_assert(sizeof(UnitHot) == 32, "a unit's record is half a cache line");
   static std::uint32_t key_bit(RoleKeyId k) { return 1u << (static_cast<std::uint32_t>(k) & 31u); }
+  // The served_keys a unit's entries make (compile sets them, the open of a compiled file checks them).
+  std::uint32_t key_bits_of_entries(const UnitHot& h) const {
+    std::uint32_t bits = 0;
+    for (std::uint32_t i = h.served_begin, e = h.served_begin + h.served_count; i < e; ++i) bits |= key_bit(served[i].key);
+    return bits;
+  }
   Column<UnitHot> hot;
   UnitId root = 0;
 
@@ -419,17 +425,19 @@ struct Index {
   }
   std::string_view handler_id(HandlerId h) const { return handler_ids[static_cast<std::size_t>(h)]; }
 
+  // The served entry of role key `k` at the unit whose record is `h` (a unit has one per key it serves),
+  // or null; `bit` is key_bit(k). A unit whose bits lack the key is passed without reading its entries.
+  const Served* served_entry(const UnitHot& h, RoleKeyId k, std::uint32_t bit) const {
+    if ((h.served_keys & bit) == 0) return nullptr;
+    for (std::uint32_t i = h.served_begin, e = h.served_begin + h.served_count; i < e; ++i)
+      if (served[i].key == k) return &served[i];
+    return nullptr;
+  }
   // Walks from `start` to the root; the first unit served by handlers with role key `k`.
   Resolution resolve(RoleKeyId k, UnitId start) const {
     const std::uint32_t bit = key_bit(k);
-    for (UnitId u = hot[start].served_up; u != kNone; u = hot[u].served_next) {
-      const UnitHot& h = hot[u];
-      if ((h.served_keys & bit) == 0) continue;
-      for (std::uint32_t i = h.served_begin, e = h.served_begin + h.served_count; i < e; ++i) {
-        const Served& s = served[i];
-        if (s.key == k) return Resolution{u, s.owner, alternates_of(s)};
-      }
-    }
+    for (UnitId u = hot[start].served_up; u != kNone; u = hot[u].served_next)
+      if (const Served* s = served_entry(hot[u], k, bit)) return Resolution{u, s->owner, alternates_of(*s)};
     return {};
   }
   // The start unit of an escalation level at `tier`: the cell's ancestor at that tier, or the nearest above.
@@ -452,12 +460,9 @@ struct Index {
                                  RoleKeyId key) const {
     if (level == 0 && rule.calendar != kNone) return calendars[rule.calendar];
     if (unit >= 0 && owner != kNone) {
-      const UnitHot& h = hot[static_cast<std::size_t>(unit)];
-      for (std::uint32_t i = h.served_begin, e = h.served_begin + h.served_count; i < e; ++i) {
-        const Served& v = served[i];
-        if (v.key == key && v.owner == owner)
-          return calendars[v.calendar != kNone ? v.calendar : default_calendar];
-      }
+      // The unit serves the key (the resolution found it there): no bits to consult.
+      const Served* v = served_entry(hot[static_cast<std::size_t>(unit)], key, ~0u);
+      if (v && v->owner == owner) return calendars[v->calendar != kNone ? v->calendar : default_calendar];
     }
     return level_calendar(rule, level, owner);
   }

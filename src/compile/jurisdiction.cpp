@@ -638,8 +638,7 @@ void Compiler::served_index() {
       count = 0xFFFF;
     }
     h.served_count = static_cast<std::uint16_t>(count);
-    for (std::uint32_t j = 0; j < count; ++j)
-      h.served_keys |= Index::key_bit(s_->served[h.served_begin + j].key);
+    h.served_keys = s_->key_bits_of_entries(h);
   }
   for (UnitId u : order_) {
     if (u == kNone) continue;

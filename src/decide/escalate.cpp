@@ -30,22 +30,18 @@ template <class Skip>
 bool resolve_skipping(const Index& s, RoleKeyId k, UnitId start, Skip&& skip, HandlerId& owner, UnitId& unit) {
   const std::uint32_t bit = Index::key_bit(k);
   for (UnitId u = s.hot[start].served_up; u != kNone; u = s.hot[u].served_next) {
-    const Index::UnitHot& h = s.hot[u];
-    if ((h.served_keys & bit) == 0) continue;
-    for (std::uint32_t i = h.served_begin, e = h.served_begin + h.served_count; i < e; ++i) {
-      const Index::Served& sv = s.served[i];
-      if (sv.key != k) continue;
-      if (!skip(sv.owner)) {
-        owner = sv.owner;
+    const Index::Served* sv = s.served_entry(s.hot[u], k, bit);
+    if (!sv) continue;
+    if (!skip(sv->owner)) {
+      owner = sv->owner;
+      unit = u;
+      return true;
+    }
+    for (HandlerId alt : s.alternates_of(*sv)) {
+      if (!skip(alt)) {
+        owner = alt;
         unit = u;
         return true;
-      }
-      for (HandlerId alt : s.alternates_of(sv)) {
-        if (!skip(alt)) {
-          owner = alt;
-          unit = u;
-          return true;
-        }
       }
     }
   }

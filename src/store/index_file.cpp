@@ -373,10 +373,8 @@ class Opener {
       if (static_cast<std::size_t>(h.served_begin) + h.served_count > s.served.size())
         return bad(cat("unit record ", u, ": its served entries are outside the table"));
       // Resolution passes a unit whose key bits lack the key it looks for: the bits are its entries'.
-      std::uint32_t keys = 0;
-      for (std::uint32_t i = h.served_begin, e = h.served_begin + h.served_count; i < e; ++i)
-        keys |= Index::key_bit(s.served[i].key);
-      if (keys != h.served_keys) return bad(cat("unit record ", u, ": its served key bits are not its entries' keys"));
+      if (s.key_bits_of_entries(h) != h.served_keys)
+        return bad(cat("unit record ", u, ": its served key bits are not its entries' keys"));
       if (h.served_up != kNone && h.served_up != static_cast<UnitId>(u) &&
           s.hot[h.served_up].tin == h.tin)
         return bad(cat("unit record ", u, ": its served links do not point up"));
