@@ -30,9 +30,14 @@ bool check_issue(const Issue& is, std::string& error, bool cell_known) {
   const std::string_view cell = cell_known ? std::string_view() : is.cell;
   // The usual issue first, in one pass without branches per field: ASCII text, every bound held. Any
   // doubt falls to the checks below, which name the field.
-  bool plain = ascii_only(is.id) & ascii_only(is.category) & ascii_only(cell);
-  for (const auto& [name, v] : is.attrs)
-    plain &= ascii_only(name) & (v.type != AttrValue::Type::string || ascii_only(v.str));
+  // (`&`, not `&&`: every scan runs, with no branch between them.)
+  const bool id_plain = ascii_only(is.id), category_plain = ascii_only(is.category), cell_plain = ascii_only(cell);
+  bool plain = id_plain & category_plain & cell_plain;
+  for (const auto& [name, v] : is.attrs) {
+    const bool name_plain = ascii_only(name);
+    const bool value_plain = v.type != AttrValue::Type::string || ascii_only(v.str);
+    plain &= name_plain & value_plain;
+  }
   if (plain && is.id.size() <= kMaxIssueIdBytes && !is.category.empty() && (!cell.empty() || is.has_location || cell_known) &&
       is.at >= kMinInstant && is.at < kMaxInstant)
     return true;

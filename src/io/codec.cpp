@@ -271,11 +271,11 @@ std::size_t LineCodec::escalate_lines(std::span<const std::string_view> lines, I
       for (std::size_t i = 0; i < n; ++i) {
         Action& a = w.actions[i];
         if (w.ok[i]) {
-          a = Action{};
+          a.clear();  // a fresh action, keeping its buffers
           detail::escalate_into(s, w.cases[i], now, hashes[i], a, options_.explain, &w.handler_hashes[i], &memo,
                                 w.located[i], &starts[i]);
         } else {
-          a = Action{};
+          a.clear();  // a fresh action, keeping its buffers
           a.kind = Action::Kind::rejected;
           a.error = std::move(w.errors[i]);
         }
