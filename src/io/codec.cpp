@@ -270,12 +270,11 @@ std::size_t LineCodec::escalate_lines(std::span<const std::string_view> lines, I
       detail::find_scope_starts(s, issues, hashes, w.located, skip, n, starts);
       for (std::size_t i = 0; i < n; ++i) {
         Action& a = w.actions[i];
+        a.clear();  // a fresh action, keeping its buffers
         if (w.ok[i]) {
-          a.clear();  // a fresh action, keeping its buffers
           detail::escalate_into(s, w.cases[i], now, hashes[i], a, options_.explain, &w.handler_hashes[i], &memo,
                                 w.located[i], &starts[i]);
         } else {
-          a.clear();  // a fresh action, keeping its buffers
           a.kind = Action::Kind::rejected;
           a.error = std::move(w.errors[i]);
         }
