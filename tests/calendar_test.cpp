@@ -333,6 +333,60 @@ TEST(Calendar, AddEqualsAddByWalkingOnRandomInputs) {
   EXPECT_EQ(checked, 600 * static_cast<int>(cals.size()));
 }
 
+// In a zone without daylight saving, the first deadline a calendar counts numbers the working days of
+// the years around it, and later deadlines among them are read from that table. Whichever day comes
+// first, a deadline equals the day-by-day walk — inside the table, at both of its edges and past them —
+// on calendars with holidays and make-up days, periods that end at midnight, half-hour and negative
+// offsets, and starts on period boundaries.
+TEST(Calendar, TableOfWorkingDaysEqualsTheWalk) {
+  auto makers = std::vector<Calendar (*)()>{
+      gov, [] { return always(); }, evenings,
+      [] {
+        return Calendar("kolkata", zone("Asia/Kolkata"), {1, 2, 3, 4, 5, 6}, {{hm(9, 30), hm(13, 0)}, {hm(13, 45), hm(18, 15)}},
+                        {day(2026, 1, 26), day(2026, 8, 15), day(2027, 1, 26)}, {day(2026, 3, 1)});
+      },
+      [] {  // Phoenix keeps -07:00; two periods, the second to midnight
+        return Calendar("phoenix", zone("America/Phoenix"), {1, 2, 3, 4, 5}, {{0, hm(2, 0)}, {hm(22, 0), 86400}},
+                        {day(2026, 12, 25)}, {day(2026, 12, 26)});
+      }};
+  std::mt19937_64 rng(20261205);
+  const std::int64_t kDay = 86400LL * gridroute::kMicrosPerSecond;
+  std::uniform_int_distribution<int> kind(0, 1), hours(1, 80), days(1, 40);
+  int checked = 0;
+  for (auto make : makers) {
+    for (const char* first : {"2026-11-20T10:00:00+08:00", "2003-02-01T00:00:00Z", "2097-06-30T12:00:00Z"}) {
+      const Calendar cal = make();  // a new calendar: its table is made around `first`
+      const Instant f = T(first);
+      ASSERT_EQ(cal.add(f, D("2wh")), cal.add_by_walking(f, D("2wh"))) << cal.id() << " from " << first;
+      // Starts from four years before the first day to seven after it: the table covers three and six.
+      std::uniform_int_distribution<Instant> when(f - 4 * 365 * kDay, f + 7 * 365 * kDay);
+      for (int i = 0; i < 400; ++i) {
+        Instant start = when(rng);
+        if (i % 3 == 0) start -= start % (60 * gridroute::kMicrosPerSecond);
+        if (i % 5 == 0) start -= start % (1800 * gridroute::kMicrosPerSecond);
+        const Duration d = kind(rng) == 0 ? Duration{Duration::Kind::working_hours, hours(rng)}
+                                          : Duration{Duration::Kind::working_days, days(rng)};
+        const Instant a = cal.add(start, d), w = cal.add_by_walking(start, d);
+        ASSERT_EQ(a, w) << cal.id() << " (first " << first << "): " << show(start, cal.time_zone()) << " + "
+                        << gridroute::detail::to_string(d) << ": add " << show(a, cal.time_zone()) << ", walk "
+                        << show(w, cal.time_zone());
+        ++checked;
+      }
+    }
+  }
+  EXPECT_EQ(checked, 400 * 3 * static_cast<int>(makers.size()));
+}
+
+// The table is counted in what a calendar holds, once made, and stays small: a few years of days.
+TEST(Calendar, TableOfWorkingDaysIsCountedAndSmall) {
+  const Calendar cal = gov();
+  const std::size_t before = cal.bytes();
+  EXPECT_EQ(cal.add(T("2026-09-30T16:00:00+08:00"), D("3wd")), T("2026-10-10T17:30:00+08:00"));  // the make-up Saturday
+  const std::size_t after = cal.bytes();
+  EXPECT_GT(after, before);
+  EXPECT_LE(after - before, 16u * 1024);
+}
+
 // A deadline never moves earlier when the start moves later (on random pairs).
 TEST(Calendar, DeadlinesAreMonotonicInTheStart) {
   Calendar g = gov();

@@ -69,7 +69,36 @@ struct Calendar::Lazy {
   std::once_flag once;
   std::atomic<bool> built{false};
   std::vector<Irregular> irregular;
+  // The working-day table (fixed-offset zones), built on the first deadline counted within the index;
+  // `table_tried` without a table: the process's budget for tables was spent.
+  std::mutex table_mutex;
+  std::atomic<const Table*> table{nullptr};
+  std::atomic<bool> table_tried{false};
+  std::unique_ptr<const Table> table_owned;
 };
+
+// The working days of [first, first + covered), numbered: rank(k) is how many of the days [first,
+// first + k) are worked (k <= covered), day(r) the (r + 1)-th worked day less `first` (r < worked). The
+// n-th working day from a day is then one read of each, with no branch on the days between. The days
+// covered keep three days off either end of the index, so all of them, and every instant of them,
+// lie where a fixed() zone keeps its offset.
+struct Calendar::Table {
+  Day first = 0;
+  std::int64_t covered = 0;
+  std::int64_t worked = 0;
+  std::vector<std::uint16_t> data;  // rank(0..covered), then day(0..worked - 1)
+  std::uint16_t rank(std::int64_t k) const { return data[static_cast<std::size_t>(k)]; }
+  std::uint16_t day(std::int64_t r) const { return data[static_cast<std::size_t>(covered + 1 + r)]; }
+};
+
+namespace {
+// The days a table covers around the first day it is asked for (three years before, six after; a
+// deadline outside them is counted as without one), and what all the tables of a process may hold:
+// 13 KB a calendar, so some 2,500 calendars with deadlines have one.
+constexpr std::int64_t kTableBefore = 1100, kTableAfter = 2200;
+constexpr std::int64_t kTableBudgetBytes = 32 << 20;
+std::atomic<std::int64_t> g_table_bytes{0};
+}  // namespace
 
 Calendar::Calendar(std::string id, Zone zone, std::vector<int> weekdays, std::vector<Period> periods,
                    std::vector<absl::CivilDay> holidays, std::vector<absl::CivilDay> workdays)
@@ -235,6 +264,8 @@ std::size_t Calendar::bytes() const {
                   (holidays_.capacity() + workdays_.capacity()) * (sizeof(Day) + 1) +
                   bits_.capacity() * sizeof(std::uint64_t);
   if (lazy_->built.load(std::memory_order_acquire)) n += lazy_->irregular.capacity() * sizeof(Irregular);
+  if (const Table* t = lazy_->table.load(std::memory_order_acquire))
+    n += sizeof(Table) + t->data.capacity() * sizeof(std::uint16_t);
   return n;
 }
 
@@ -252,7 +283,103 @@ std::pair<std::int64_t, Instant> Calendar::consume_day(Day day, Instant start, s
   return {used, kNoInstant};
 }
 
+const Calendar::Table* Calendar::build_table(Day near) const {
+  Lazy& lz = *lazy_;
+  if (!zone_.fixed() || periods_.empty() || nominal_micros_ <= 0 || near < index_first_ + 3 || near >= index_end_ - 3)
+    return nullptr;
+  std::lock_guard<std::mutex> lock(lz.table_mutex);
+  if (lz.table_tried.load(std::memory_order_relaxed)) return lz.table.load(std::memory_order_relaxed);
+  const Day first = std::max(near - kTableBefore, index_first_ + 3), end = std::min(near + kTableAfter, index_end_ - 3);
+  const std::int64_t bytes = (end - first + 1) * 2 * static_cast<std::int64_t>(sizeof(std::uint16_t));
+  if (g_table_bytes.fetch_add(bytes, std::memory_order_relaxed) + bytes <= kTableBudgetBytes) {
+    auto t = std::make_unique<Table>();
+    t->first = first;
+    t->covered = end - first;
+    std::vector<std::uint16_t> days;
+    t->data.reserve(static_cast<std::size_t>(t->covered + 1) * 2);
+    for (Day d = first; d < end; ++d) {
+      t->data.push_back(static_cast<std::uint16_t>(days.size()));
+      if (is_working(d)) days.push_back(static_cast<std::uint16_t>(d - first));
+    }
+    t->data.push_back(static_cast<std::uint16_t>(days.size()));
+    t->worked = static_cast<std::int64_t>(days.size());
+    t->data.insert(t->data.end(), days.begin(), days.end());
+    t->data.shrink_to_fit();
+    lz.table.store(t.get(), std::memory_order_release);
+    lz.table_owned = std::move(t);
+  } else {
+    g_table_bytes.fetch_sub(bytes, std::memory_order_relaxed);
+  }
+  lz.table_tried.store(true, std::memory_order_release);
+  return lz.table.load(std::memory_order_relaxed);
+}
+
+[[gnu::always_inline]] inline bool Calendar::add_by_table(Instant start, Duration d, Instant& out) const {
+  if (d.n <= 0 || d.n > 0xFFFF || !zone_.fixed()) return false;
+  constexpr std::int64_t kDay = 86400 * kMicrosPerSecond;
+  const std::int64_t offset = std::int64_t{zone_.fixed_offset()} * kMicrosPerSecond;
+  const Instant local = start + offset;
+  const Day day = floor_div<kDay>(local);
+  const Table* t = lazy_->table.load(std::memory_order_acquire);
+  if (t == nullptr && (lazy_->table_tried.load(std::memory_order_acquire) || (t = build_table(day)) == nullptr))
+    return false;
+  Day j;
+  std::int64_t within;  // working micros into day j, in (0, nominal]; or -1: the day's close
+  if (d.kind == Duration::Kind::working_days) {
+    // The n-th working day after the start's day, at its close.
+    const std::int64_t k = day + 1 - t->first;
+    if (k < 0 || k > t->covered) return false;
+    const std::int64_t r = std::int64_t{t->rank(k)} + d.n - 1;
+    if (r >= t->worked) return false;
+    j = t->first + t->day(r);
+    within = -1;
+  } else {
+    // The start's place in the working time: the working days before its day, and the day's working
+    // micros before it; the deadline is `micros` further on, in the first period that reaches it (a
+    // deadline at a period's end is that end, as counting period by period gives).
+    const std::int64_t k = day - t->first;
+    if (k < 0 || k >= t->covered) return false;
+    const std::int64_t base = t->rank(k);
+    std::int64_t used = 0;
+    if (t->rank(k + 1) != base) {
+      const std::int64_t sod = local - day * kDay;
+      for (const Period& p : periods_) {
+        const std::int64_t b = std::int64_t{p.begin} * kMicrosPerSecond, e = std::int64_t{p.end} * kMicrosPerSecond;
+        used += std::clamp<std::int64_t>(sod - b, 0, e - b);
+      }
+    }
+    const std::int64_t target = used + d.n * 3600 * kMicrosPerSecond;
+    std::int64_t q = 0;
+    within = target;
+    if (within > nominal_micros_) {
+      q = (target - 1) / nominal_micros_;
+      within = target - q * nominal_micros_;
+    }
+    if (base + q >= t->worked) return false;
+    j = t->first + t->day(base + q);
+  }
+  // The table's days are within the index, far inside the counts' horizon.
+  Instant due = j * kDay - offset;
+  if (within < 0) {
+    due += std::int64_t{periods_.back().end} * kMicrosPerSecond;
+  } else {
+    for (const Period& p : periods_) {
+      const std::int64_t len = std::int64_t{p.end - p.begin} * kMicrosPerSecond;
+      if (within <= len) {
+        due += std::int64_t{p.begin} * kMicrosPerSecond + within;
+        break;
+      }
+      within -= len;
+    }
+  }
+  out = due;
+  return true;
+}
+
 Instant Calendar::add(Instant start, Duration d) const {
+  if (d.kind == Duration::Kind::working_hours || d.kind == Duration::Kind::working_days) {
+    if (Instant due; add_by_table(start, d, due)) return due;
+  }
   switch (d.kind) {
     case Duration::Kind::minutes: return start + d.n * 60 * kMicrosPerSecond;
     case Duration::Kind::hours: return start + d.n * 3600 * kMicrosPerSecond;

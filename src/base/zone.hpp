@@ -53,6 +53,8 @@ class Zone {
   // As instant(day, seconds), always by the zone's rules (no fixed-offset fast path).
   Instant instant_by_rules(std::int64_t day, int seconds) const;
   bool fixed() const { return fixed_; }
+  // The one UTC offset of a fixed() zone over 2000–2099 (seconds east).
+  int fixed_offset() const { return offset_; }
 
  private:
   bool in_fixed_range(Instant t) const { return fixed_ && t >= fixed_from_ && t < fixed_to_; }
