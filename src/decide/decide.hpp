@@ -103,8 +103,9 @@ void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t 
                 std::int32_t located = kNotLocated, const UnitId* cell = nullptr);
 
 // Hashes `n` (at most kPrefetchGroup) cell ids into `hashes` and prefetches, in stages, what deciding
-// them reads, so that the memory latency of one issue overlaps the others'.
-inline constexpr std::size_t kPrefetchGroup = 32;
+// them reads, so that the memory latency of one issue overlaps the others'. 64 issues a group: 2-3% of
+// a batch faster than 32 (docs/performance.md, "Deadlines from a table of working days").
+inline constexpr std::size_t kPrefetchGroup = 64;
 void prefetch_cells(const Index& s, const std::string_view* cells, std::size_t n, std::uint64_t* hashes);
 // The stages of prefetch_cells after the lookup of the ids, for cells known by number (a negative entry
 // is skipped): e.g. those that locate_group found.
