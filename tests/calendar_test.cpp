@@ -387,6 +387,19 @@ TEST(Calendar, TableOfWorkingDaysIsCountedAndSmall) {
   EXPECT_LE(after - before, 16u * 1024);
 }
 
+// The tables of a process share one budget (32 MB), and a calendar gives its table's share back when
+// its last copy goes: a platform that reloads its bundle every minute keeps the tables of the new one.
+TEST(Calendar, TablesOfWorkingDaysGiveTheirBudgetBack) {
+  for (int reload = 0; reload < 3000; ++reload) {  // 3,000 × 13 KB: past the budget were it kept
+    const Calendar cal = gov();
+    ASSERT_EQ(cal.add(T("2026-11-20T09:15:00+08:00"), D("3wd")), T("2026-11-25T17:30:00+08:00"));
+  }
+  const Calendar cal = gov();
+  const std::size_t before = cal.bytes();
+  cal.add(T("2026-11-20T09:15:00+08:00"), D("3wd"));
+  EXPECT_GT(cal.bytes(), before + 8u * 1024) << "the budget was not given back: no table made";
+}
+
 // A deadline never moves earlier when the start moves later (on random pairs).
 TEST(Calendar, DeadlinesAreMonotonicInTheStart) {
   Calendar g = gov();

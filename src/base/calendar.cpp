@@ -61,21 +61,13 @@ std::pair<std::int64_t, std::int64_t> day_reaching_from(std::int64_t a, std::int
   return {g, c};
 }
 
+// The days a table covers around the first day it is asked for (three years before, six after; a
+// deadline outside them is counted as without one), and what all the tables of a process may hold:
+// 13 KB a calendar, so some 2,500 calendars with deadlines have one.
+constexpr std::int64_t kTableBefore = 1100, kTableAfter = 2200;
+constexpr std::int64_t kTableBudgetBytes = 32 << 20;
+std::atomic<std::int64_t> g_table_bytes{0};
 }  // namespace
-
-// Built on first use: the working days within the index whose working time a daylight-saving change
-// makes differ from the nominal.
-struct Calendar::Lazy {
-  std::once_flag once;
-  std::atomic<bool> built{false};
-  std::vector<Irregular> irregular;
-  // The working-day table (fixed-offset zones), built on the first deadline counted within the index;
-  // `table_tried` without a table: the process's budget for tables was spent.
-  std::mutex table_mutex;
-  std::atomic<const Table*> table{nullptr};
-  std::atomic<bool> table_tried{false};
-  std::unique_ptr<const Table> table_owned;
-};
 
 // The working days of [first, first + covered), numbered: rank(k) is how many of the days [first,
 // first + k) are worked (k <= covered), day(r) the (r + 1)-th worked day less `first` (r < worked). The
@@ -91,14 +83,21 @@ struct Calendar::Table {
   std::uint16_t day(std::int64_t r) const { return data[static_cast<std::size_t>(covered + 1 + r)]; }
 };
 
-namespace {
-// The days a table covers around the first day it is asked for (three years before, six after; a
-// deadline outside them is counted as without one), and what all the tables of a process may hold:
-// 13 KB a calendar, so some 2,500 calendars with deadlines have one.
-constexpr std::int64_t kTableBefore = 1100, kTableAfter = 2200;
-constexpr std::int64_t kTableBudgetBytes = 32 << 20;
-std::atomic<std::int64_t> g_table_bytes{0};
-}  // namespace
+// Built on first use: the working days within the index whose working time a daylight-saving change
+// makes differ from the nominal.
+struct Calendar::Lazy {
+  std::once_flag once;
+  std::atomic<bool> built{false};
+  std::vector<Irregular> irregular;
+  // The working-day table (fixed-offset zones), built on the first deadline counted within the index;
+  // `table_tried` without a table: the process's budget for tables was spent.
+  std::mutex table_mutex;
+  std::atomic<const Table*> table{nullptr};
+  std::atomic<bool> table_tried{false};
+  std::unique_ptr<const Table> table_owned;
+  std::int64_t table_bytes = 0;  // what the table took of the process's budget, given back with it
+  ~Lazy() { g_table_bytes.fetch_sub(table_bytes, std::memory_order_relaxed); }
+};
 
 Calendar::Calendar(std::string id, Zone zone, std::vector<int> weekdays, std::vector<Period> periods,
                    std::vector<absl::CivilDay> holidays, std::vector<absl::CivilDay> workdays)
@@ -307,6 +306,7 @@ const Calendar::Table* Calendar::build_table(Day near) const {
     t->data.shrink_to_fit();
     lz.table.store(t.get(), std::memory_order_release);
     lz.table_owned = std::move(t);
+    lz.table_bytes = bytes;
   } else {
     g_table_bytes.fetch_sub(bytes, std::memory_order_relaxed);
   }
