@@ -25,7 +25,8 @@
 namespace gridroute::detail {
 
 // Immutable once built; safe to share across threads (the daylight-saving table is built once, on the
-// first deadline in working hours that needs it, under std::call_once).
+// first deadline in working hours that needs it, under std::call_once; the table of working days once,
+// on the first deadline in working time, under a mutex, and published by an atomic pointer).
 // How far a count of working time looks before it gives up (about 30 years): a deadline past it is
 // kNoInstant, written null (lint warns about the durations it happens to).
 inline constexpr std::int64_t kCountHorizonDays = 11000;
