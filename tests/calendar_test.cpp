@@ -377,6 +377,50 @@ TEST(Calendar, TableOfWorkingDaysEqualsTheWalk) {
   EXPECT_EQ(checked, 400 * 3 * static_cast<int>(makers.size()));
 }
 
+// A decision's two deadlines are counted from one start (add_two): each equals its own count, whatever
+// the two kinds, in fixed zones (the table's way) and with daylight saving (the counts' way), inside the
+// table and past it.
+TEST(Calendar, TwoDeadlinesFromOneStartEqualTheirOwnCounts) {
+  auto makers = std::vector<Calendar (*)()>{
+      gov, evenings,
+      [] {
+        return Calendar("kolkata", zone("Asia/Kolkata"), {1, 2, 3, 4, 5, 6}, {{hm(9, 30), hm(13, 0)}, {hm(13, 45), hm(18, 15)}},
+                        {day(2026, 1, 26), day(2026, 8, 15)}, {day(2026, 3, 1)});
+      },
+      [] {  // daylight saving: no table
+        return Calendar("berlin", zone("Europe/Berlin"), {1, 2, 3, 4, 5}, {{hm(8, 0), hm(12, 0)}, {hm(13, 0), hm(17, 0)}},
+                        {day(2026, 12, 25)}, {});
+      }};
+  std::mt19937_64 rng(20261206);
+  const std::int64_t kDay = 86400LL * gridroute::kMicrosPerSecond;
+  std::uniform_int_distribution<int> kind(0, 4), n(1, 60);
+  std::uniform_int_distribution<Instant> when(T("2020-01-01T00:00:00Z"), T("2034-01-01T00:00:00Z"));
+  auto any = [&] {
+    constexpr Duration::Kind kinds[] = {Duration::Kind::working_hours, Duration::Kind::working_days,
+                                        Duration::Kind::working_hours, Duration::Kind::hours, Duration::Kind::days};
+    return Duration{kinds[kind(rng)], n(rng)};
+  };
+  int checked = 0;
+  for (auto make : makers) {
+    const Calendar cal = make();
+    for (int i = 0; i < 1500; ++i) {
+      Instant start = when(rng);
+      if (i % 4 == 0) start -= start % (1800 * gridroute::kMicrosPerSecond);
+      if (i == 0) start = T("2026-11-20T10:00:00Z") + 4000 * kDay;  // past the table of a first day near 2026
+      const Duration a = any(), b = any();
+      Instant due_a = 0, due_b = 0;
+      cal.add_two(start, a, b, due_a, due_b);
+      ASSERT_EQ(due_a, cal.add(start, a)) << cal.id() << ": " << show(start, cal.time_zone()) << " + "
+                                          << gridroute::detail::to_string(a) << " (with " << gridroute::detail::to_string(b) << ")";
+      ASSERT_EQ(due_b, cal.add(start, b)) << cal.id() << ": " << show(start, cal.time_zone()) << " + "
+                                          << gridroute::detail::to_string(b) << " (with " << gridroute::detail::to_string(a) << ")";
+      ASSERT_EQ(due_a, cal.add_by_walking(start, a)) << cal.id();
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 1500 * static_cast<int>(makers.size()));
+}
+
 // The table is counted in what a calendar holds, once made, and stays small: a few years of days.
 TEST(Calendar, TableOfWorkingDaysIsCountedAndSmall) {
   const Calendar cal = gov();

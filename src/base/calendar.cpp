@@ -314,20 +314,29 @@ const Calendar::Table* Calendar::build_table(Day near) const {
   return lz.table.load(std::memory_order_relaxed);
 }
 
-[[gnu::always_inline]] inline bool Calendar::add_by_table(Instant start, Duration d, Instant& out) const {
-  if (d.n <= 0 || d.n > 0xFFFF || !zone_.fixed()) return false;
+[[gnu::always_inline]] inline bool Calendar::table_place(Instant start, Place& p) const {
+  if (!zone_.fixed()) return false;
   constexpr std::int64_t kDay = 86400 * kMicrosPerSecond;
-  const std::int64_t offset = std::int64_t{zone_.fixed_offset()} * kMicrosPerSecond;
-  const Instant local = start + offset;
-  const Day day = floor_div<kDay>(local);
+  p.offset = std::int64_t{zone_.fixed_offset()} * kMicrosPerSecond;
+  p.local = start + p.offset;
+  p.day = floor_div<kDay>(p.local);
+  p.used = -1;
   const Table* t = lazy_->table.load(std::memory_order_acquire);
-  if (t == nullptr && (lazy_->table_tried.load(std::memory_order_acquire) || (t = build_table(day)) == nullptr))
+  if (t == nullptr && (lazy_->table_tried.load(std::memory_order_acquire) || (t = build_table(p.day)) == nullptr))
     return false;
+  p.table = t;
+  return true;
+}
+
+[[gnu::always_inline]] inline bool Calendar::table_due(Place& p, Duration d, Instant& out) const {
+  if (d.n <= 0 || d.n > 0xFFFF) return false;
+  constexpr std::int64_t kDay = 86400 * kMicrosPerSecond;
+  const Table* t = p.table;
   Day j;
   std::int64_t within;  // working micros into day j, in (0, nominal]; or -1: the day's close
   if (d.kind == Duration::Kind::working_days) {
     // The n-th working day after the start's day, at its close.
-    const std::int64_t k = day + 1 - t->first;
+    const std::int64_t k = p.day + 1 - t->first;
     if (k < 0 || k > t->covered) return false;
     const std::int64_t r = std::int64_t{t->rank(k)} + d.n - 1;
     if (r >= t->worked) return false;
@@ -337,18 +346,20 @@ const Calendar::Table* Calendar::build_table(Day near) const {
     // The start's place in the working time: the working days before its day, and the day's working
     // micros before it; the deadline is `micros` further on, in the first period that reaches it (a
     // deadline at a period's end is that end, as counting period by period gives).
-    const std::int64_t k = day - t->first;
+    const std::int64_t k = p.day - t->first;
     if (k < 0 || k >= t->covered) return false;
     const std::int64_t base = t->rank(k);
-    std::int64_t used = 0;
-    if (t->rank(k + 1) != base) {
-      const std::int64_t sod = local - day * kDay;
-      for (const Period& p : periods_) {
-        const std::int64_t b = std::int64_t{p.begin} * kMicrosPerSecond, e = std::int64_t{p.end} * kMicrosPerSecond;
-        used += std::clamp<std::int64_t>(sod - b, 0, e - b);
+    if (p.used < 0) {
+      p.used = 0;
+      if (t->rank(k + 1) != base) {
+        const std::int64_t sod = p.local - p.day * kDay;
+        for (const Period& q : periods_) {
+          const std::int64_t b = std::int64_t{q.begin} * kMicrosPerSecond, e = std::int64_t{q.end} * kMicrosPerSecond;
+          p.used += std::clamp<std::int64_t>(sod - b, 0, e - b);
+        }
       }
     }
-    const std::int64_t target = used + d.n * 3600 * kMicrosPerSecond;
+    const std::int64_t target = p.used + d.n * 3600 * kMicrosPerSecond;
     std::int64_t q = 0;
     within = target;
     if (within > nominal_micros_) {
@@ -359,14 +370,14 @@ const Calendar::Table* Calendar::build_table(Day near) const {
     j = t->first + t->day(base + q);
   }
   // The table's days are within the index, far inside the counts' horizon.
-  Instant due = j * kDay - offset;
+  Instant due = j * kDay - p.offset;
   if (within < 0) {
     due += std::int64_t{periods_.back().end} * kMicrosPerSecond;
   } else {
-    for (const Period& p : periods_) {
-      const std::int64_t len = std::int64_t{p.end - p.begin} * kMicrosPerSecond;
+    for (const Period& q : periods_) {
+      const std::int64_t len = std::int64_t{q.end - q.begin} * kMicrosPerSecond;
       if (within <= len) {
-        due += std::int64_t{p.begin} * kMicrosPerSecond + within;
+        due += std::int64_t{q.begin} * kMicrosPerSecond + within;
         break;
       }
       within -= len;
@@ -374,6 +385,12 @@ const Calendar::Table* Calendar::build_table(Day near) const {
   }
   out = due;
   return true;
+}
+
+[[gnu::always_inline]] inline bool Calendar::add_by_table(Instant start, Duration d, Instant& out) const {
+  if (d.n <= 0 || d.n > 0xFFFF) return false;
+  Place p;
+  return table_place(start, p) && table_due(p, d, out);
 }
 
 Instant Calendar::add(Instant start, Duration d) const {
@@ -396,6 +413,16 @@ Instant Calendar::add(Instant start, Duration d) const {
     }
   }
   return kNoInstant;
+}
+
+void Calendar::add_two(Instant start, Duration a, Duration b, Instant& due_a, Instant& due_b) const {
+  // Both in working time (a decision's usual pair): the start's place is found once, for both.
+  if (is_working_kind(a) && is_working_kind(b)) {
+    Place p;
+    if (table_place(start, p) && table_due(p, a, due_a) && table_due(p, b, due_b)) return;
+  }
+  due_a = add(start, a);
+  due_b = add(start, b);
 }
 
 Instant Calendar::add_by_walking(Instant start, Duration d) const {

@@ -60,6 +60,9 @@ class Calendar {
   // The deadline `d` after `start`. Returns kNoInstant when the calendar has no working time left
   // within its search horizon (for example, no working weekdays and no later make-up day).
   Instant add(Instant start, Duration d) const;
+  // add(start, a) and add(start, b) (a decision's respond and resolve deadlines), the start's place in
+  // the working time found once for both.
+  void add_two(Instant start, Duration a, Duration b, Instant& due_a, Instant& due_b) const;
 
   // Reference implementation that walks day by day with Abseil's time-zone rules; `add` must agree
   // with it (tests compare them).
@@ -109,6 +112,21 @@ class Calendar {
   // the first day a deadline was asked from: false, leaving `out` alone, when the table does not cover
   // it (the counts above answer). build_table makes the table once (or finds the budget spent).
   bool add_by_table(Instant start, Duration d, Instant& out) const;
+  // The table's side of add_by_table in two steps, so that two deadlines from one start share the first:
+  // where the start is (its local day, and its working micros that day once a count in hours asks)...
+  struct Place {
+    const Table* table = nullptr;
+    std::int64_t offset = 0;  // micros
+    Instant local = 0;
+    Day day = 0;
+    std::int64_t used = -1;  // the working micros of `day` before the start; -1: not counted yet
+  };
+  bool table_place(Instant start, Place& p) const;
+  // ...and the deadline `d` from there (false: the table does not cover it).
+  bool table_due(Place& p, Duration d, Instant& out) const;
+  static bool is_working_kind(Duration d) {
+    return d.kind == Duration::Kind::working_hours || d.kind == Duration::Kind::working_days;
+  }
   const Table* build_table(Day near) const;
   // Working time in `day` at or after `start`, and the instant `micros` of it is reached (or kNoInstant).
   std::pair<std::int64_t, Instant> consume_day(Day day, Instant start, std::int64_t micros, bool exact_zone) const;

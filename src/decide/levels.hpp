@@ -50,6 +50,10 @@ inline void deadlines_on(const Calendar& cal, const CompiledRule& rule, const Co
                          Instant start, Instant& respond, Instant& resolve, bool want_respond = true) {
   const std::optional<Duration>& rd = level == 0 ? rule.respond : p->levels[static_cast<std::size_t>(level)].respond;
   const std::optional<Duration>& sd = level == 0 ? rule.resolve : p->levels[static_cast<std::size_t>(level)].resolve;
+  if (rd && want_respond && sd) {
+    cal.add_two(start, *rd, *sd, respond, resolve);
+    return;
+  }
   respond = rd && want_respond ? cal.add(start, *rd) : kNoInstant;
   resolve = sd ? cal.add(start, *sd) : kNoInstant;
 }
