@@ -15,6 +15,7 @@
 #include "gridroute/engine.hpp"
 #include "gridroute/jsonl.hpp"
 #include "gridroute/time.hpp"
+#include "base/hash.hpp"
 #include "base/text.hpp"
 #include "base/time.hpp"
 #include "compile/index.hpp"
@@ -499,6 +500,111 @@ TEST(RouteIndex, AttributeNamesThatShareASlotStayApart) {
   // The declared type is checked per name.
   EXPECT_EQ(owner({{"bx_", gridroute::AttrValue::number(1)}}), "(attribute 'bx_' must be string, got 1)");
   EXPECT_EQ(owner({{"a_c", gridroute::AttrValue::number(1)}}), "sq");  // undeclared: ignored
+}
+
+// The text of an issue's category and attributes is checked where they are looked up (a known category
+// or a declared name is the bundle's own text), yet the first error is the one the checks in field order
+// give: the category's text, then each attribute's text, then an attribute's type, then the category
+// being unknown. One call, one call by cell number and a batch say the same.
+TEST(RouteIndex, TextIsCheckedInFieldOrderWhereverItIsRead) {
+  gridroute::BundleSources src;
+  src.jurisdiction_json = R"({"format": "gridroute.jurisdiction/1", "timezone": "Asia/Shanghai",
+    "tiers": ["community", "area", "cell"], "units": [{"id": "t", "tier": "community"}, {"id": "c", "tier": "cell", "parent": "t"}],
+    "handlers": [{"id": "pm", "role": "property_manager", "serves": ["t"]}]})";
+  src.rules_json = R"({"format": "gridroute.rules/1", "attributes": {"floors": "number", "kind": "string"},
+    "categories": [{"code": "env.noise"}, {"code": "env.dust"}],
+    "rules": [{"id": "all", "categories": ["*"], "route": ["property_manager"]}]})";
+  auto snap = gridroute::load_bundle(src);
+  ASSERT_TRUE(snap.ok()) << snap.status();
+  const gridroute::Snapshot& s = **snap;
+  using A = gridroute::AttrValue;
+  const std::string bad = "\xC0\xAF";  // an overlong '/': not UTF-8
+  auto says = [&](std::string_view category, std::vector<std::pair<std::string_view, A>> attrs) {
+    Issue is;
+    is.id = "I";
+    is.cell = "c";
+    is.at = *gridroute::parse_rfc3339("2026-11-20T09:15:00+08:00");
+    is.category = category;
+    is.attrs = std::move(attrs);
+    const Decision one = s.route(is);
+    const Decision by_number = s.route_in_cell(is, s.find_unit("c"));
+    std::vector<Issue> batch(3, is);
+    std::vector<Decision> out(3);
+    s.route_batch(batch, out);
+    const std::string said = one.status == Decision::Status::routed ? "routed" : one.message;
+    EXPECT_EQ(by_number.status == Decision::Status::routed ? "routed" : by_number.message, said) << said;
+    for (const Decision& d : out) EXPECT_EQ(d.status == Decision::Status::routed ? "routed" : d.message, said) << said;
+    return said;
+  };
+  EXPECT_EQ(says("env.noise", {{"floors", A::number(3)}, {"kind", A::string("x")}}), "routed");
+  // Undeclared names and string values that are UTF-8 but not ASCII are read, and pass.
+  EXPECT_EQ(says("env.noise", {{"楼层", A::number(3)}, {"kind", A::string("高音喇叭")}, {"备注", A::string("夜间")}}),
+            "routed");
+  EXPECT_EQ(says("env.噪声", {}), "unknown category 'env.噪声'");
+  // The category's text comes first, then each attribute's in order, then the other errors.
+  EXPECT_EQ(says("env." + bad, {{bad, A::number(1)}}), "invalid UTF-8 in field 'category'");
+  EXPECT_EQ(says("no.such", {{"floors", A::number(1)}, {"z" + bad, A::number(1)}}), "invalid UTF-8 in an attribute name");
+  EXPECT_EQ(says("env.noise", {{"floors", A::string("three")}, {"z" + bad, A::number(1)}}),
+            "invalid UTF-8 in an attribute name");
+  EXPECT_EQ(says("env.noise", {{"floors", A::number(std::numeric_limits<double>::infinity())}, {"note", A::string(bad)}}),
+            "invalid UTF-8 in attribute 'note'");
+  EXPECT_EQ(says("env.noise", {{"kind", A::string(bad)}}), "invalid UTF-8 in attribute 'kind'");
+  EXPECT_EQ(says("env.noise", {{"floors", A::string("three")}}), "attribute 'floors' must be number, got \"three\"");
+  EXPECT_EQ(says("no.such", {{"floors", A::string("three")}}), "attribute 'floors' must be number, got \"three\"");
+  EXPECT_EQ(says("no.such", {{"note", A::string("fine")}}), "unknown category 'no.such'");
+}
+
+// The categories are found through a table of slots by the codes' hash; a taxonomy whose codes crowd
+// one run of slots past its bound is answered by the map instead, with the same categories.
+TEST(RouteIndex, CategoriesThatCrowdOneRunOfSlotsAreStillFound) {
+  using Slots = gridroute::detail::Index::CategorySlots;
+  // 17 codes on one slot of 128 (17 codes take 128 slots): the 17th is 16 slots from its own.
+  std::vector<std::string> crowd;
+  for (int i = 0; crowd.size() < 17; ++i) {
+    std::string code = "c.k" + std::to_string(i);
+    if ((gridroute::detail::stable_hash(code) & 127) == 5) crowd.push_back(code);
+  }
+  Slots direct;
+  direct.build(std::vector<std::string>(crowd.begin(), crowd.begin() + 16));
+  EXPECT_TRUE(direct.direct);
+  Slots crowded;
+  crowded.build(crowd);
+  EXPECT_FALSE(crowded.direct);
+  for (std::size_t n : {16u, 17u}) {
+    std::string cats, rules;
+    for (std::size_t i = 0; i < n; ++i) {
+      cats += (i ? ", " : "") + std::string(R"({"code": ")") + crowd[i] + "\"}";
+      rules += std::string(R"({"id": "r)") + std::to_string(i) + R"(", "categories": [")" + crowd[i] + R"("], "route": [")" +
+               (i % 2 ? "resident_council" : "property_manager") + "\"]},";
+    }
+    gridroute::BundleSources src;
+    src.jurisdiction_json = R"({"format": "gridroute.jurisdiction/1", "timezone": "Asia/Shanghai",
+      "tiers": ["community", "area", "cell"], "units": [{"id": "t", "tier": "community"}, {"id": "c", "tier": "cell", "parent": "t"}],
+      "handlers": [{"id": "pm", "role": "property_manager", "serves": ["t"]}, {"id": "rc", "role": "resident_council", "serves": ["t"]}]})";
+    src.rules_json = R"({"format": "gridroute.rules/1", "categories": [)" + cats + R"(], "rules": [)" + rules +
+                     R"({"id": "rest", "categories": ["*"], "route": ["property_manager"]}]})";
+    auto snap = gridroute::load_bundle(src);
+    ASSERT_TRUE(snap.ok()) << snap.status();
+    const gridroute::Snapshot& s = **snap;
+    EXPECT_EQ(s.index().category_slots.direct, n == 16);
+    for (std::size_t i = 0; i < n; ++i) {
+      Issue is;
+      is.id = "I";
+      is.cell = "c";
+      is.at = *gridroute::parse_rfc3339("2026-11-20T09:15:00+08:00");
+      is.category = crowd[i];
+      const Decision d = s.route(is);
+      ASSERT_EQ(d.status, Decision::Status::routed) << crowd[i] << ": " << d.message;
+      EXPECT_EQ(s.handler_id(d.handler), i % 2 ? "rc" : "pm") << crowd[i];
+    }
+    Issue is;
+    is.id = "I";
+    is.cell = "c";
+    is.at = *gridroute::parse_rfc3339("2026-11-20T09:15:00+08:00");
+    const std::string absent = crowd[16] + "x";
+    is.category = absent;
+    EXPECT_EQ(s.route(is).message, "unknown category '" + absent + "'");
+  }
 }
 
 // The codec's batched calls (the CLI's path, with the fast line reader) write exactly what one call

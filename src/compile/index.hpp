@@ -299,6 +299,50 @@ struct Index {
   bool has_taxonomy = false;
   std::vector<std::string> categories;
   StringMap<std::string_view, CategoryId> category_index;
+  // The same for the lookup every issue makes: open addressing over the codes' stable hash, four slots
+  // a code, probed linearly. Every code lies within kMaxProbe slots of its hash's slot, or `direct` is
+  // false and the map above answers (a taxonomy whose codes crowd one run of slots).
+  struct CategorySlots {
+    static constexpr std::uint64_t kMaxProbe = 16;
+    std::vector<CategoryId> slot;  // a category, or kNone
+    std::uint64_t mask = 0;
+    bool direct = false;
+    void build(const std::vector<std::string>& codes) {
+      direct = false;
+      slot.clear();
+      std::uint64_t n = 16;
+      while (n < codes.size() * 4) n *= 2;
+      slot.assign(n, kNone);
+      mask = n - 1;
+      for (std::size_t k = 0; k < codes.size(); ++k) {
+        std::uint64_t i = stable_hash(codes[k]) & mask, probe = 0;
+        while (slot[i] != kNone) {
+          if (++probe >= kMaxProbe) {
+            slot = {};
+            return;
+          }
+          i = (i + 1) & mask;
+        }
+        slot[i] = static_cast<CategoryId>(k);
+      }
+      direct = true;
+    }
+  };
+  CategorySlots category_slots;
+  // The category of `code`, or kNone.
+  CategoryId find_category(std::string_view code) const {
+    if (category_slots.direct) {
+      std::uint64_t i = stable_hash(code) & category_slots.mask;
+      for (std::uint64_t probe = 0; probe < CategorySlots::kMaxProbe; ++probe, i = (i + 1) & category_slots.mask) {
+        const CategoryId k = category_slots.slot[i];
+        if (k == kNone) return kNone;
+        if (same_text(categories[static_cast<std::size_t>(k)], code)) return k;
+      }
+      return kNone;
+    }
+    auto it = category_index.find(code);
+    return it == category_index.end() ? kNone : it->second;
+  }
   // Candidates are indexed by pattern, not expanded per category (a bundle's size bounds the index):
   // each distinct pattern of the rules ("a.b.c", "a.b.*", "*") is a group — the rules that name it, in
   // winning order, a run of `candidates` — with the scope index of that run. A code's candidates are

@@ -593,6 +593,7 @@ void Compiler::categories() {
     s_->category_index.reserve(s_->categories.size());
     for (std::size_t i = 0; i < s_->categories.size(); ++i)
       s_->category_index.emplace(s_->categories[i], static_cast<CategoryId>(i));
+    s_->category_slots.build(s_->categories);
   }
   // One group per distinct pattern, with its rules in file order (a rule once, at its first such pattern).
   std::vector<std::vector<std::pair<RuleId, std::int32_t>>> members;

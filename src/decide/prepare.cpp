@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "base/strings.hpp"
+#include "base/text.hpp"
 #include "compile/names.hpp"
 #include "decide/decide.hpp"
 #include "decide/validate.hpp"
@@ -65,20 +66,28 @@ bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string
   const bool number_ok = by_number && *cell_given >= 0 && static_cast<std::size_t>(*cell_given) < s.hot.size();
   if (number_ok) __builtin_prefetch(&s.hot[static_cast<std::size_t>(*cell_given)]);
   else if (!by_number) __builtin_prefetch(s.unit_index.slot_address(cell_hash));
-  if (!check_issue(issue, error, by_number)) return false;
+  // The category's and the attributes' text are checked below, where a known category or a declared
+  // name (the bundle's own text, UTF-8 already) needs no check of its own.
+  if (!check_issue(issue, error, by_number, true)) return false;
   // Without them, no condition reads the positions: they are left as they are.
   if (with_attrs) out.reset_where(s.attr_names.size());
   const auto* given = issue.attrs.data();
   const std::size_t count = issue.attrs.size();  // read once: the stores below could alias the vector
   out.given = given;
   out.has_severity = false;
+  // The names and string values in the same pass as their lookup: only an undeclared name is read.
+  bool text_plain = true;
   for (std::size_t i = 0; i < count; ++i) {
     const auto& [name, value] = given[i];
     const std::int32_t at = s.find_attr(name);
+    text_plain &= (at >= 0 || ascii_only(name)) & (value.type != AttrValue::Type::string || ascii_only(value.str));
     // Undeclared attributes are ignored (SPEC §4), `severity` too: severity_skip reads a declared one.
     if (at < 0) continue;
     // NaN and ±Inf (1e400 in JSON) compare in ways no rule means: a declared number must be finite.
+    // An error of an attribute comes after any text that is not UTF-8 (check_later_text), in the
+    // order check_issue gives them.
     if (value.type == AttrValue::Type::number && !std::isfinite(value.num)) {
+      if (!check_later_text(issue, error)) return false;
       error = cat("attribute '", name, "' must be a finite number (within double range), got ",
                   std::isnan(value.num) ? "NaN" : value.num > 0 ? "Infinity" : "-Infinity");
       return false;
@@ -92,11 +101,13 @@ bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string
               (want == AttrType::number && value.type == AttrValue::Type::number) ||
               (want == AttrType::string && value.type == AttrValue::Type::string);
     if (!ok) {
+      if (!check_later_text(issue, error)) return false;
       error = cat("attribute '", name, "' must be ", type_name(want), ", got ", render(value));
       return false;
     }
     if (with_attrs) out.where(static_cast<std::size_t>(at)) = static_cast<std::int32_t>(i);
   }
+  if (!text_plain && !check_later_text(issue, error)) return false;
   if (number_ok) {
     // The loads routing starts with: the nearest served unit's record, while the category is looked up.
     const UnitId up = s.hot[static_cast<std::size_t>(*cell_given)].served_up;
@@ -108,14 +119,16 @@ bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string
     }
   }
   if (s.has_taxonomy) {
-    auto it = s.category_index.find(issue.category);
-    if (it == s.category_index.end()) {
+    const CategoryId category = s.find_category(issue.category);
+    if (category == kNone) {
+      if (!check_later_text(issue, error)) return false;
       error = cat("unknown category '", issue.category.substr(0, 200), "'");
       return false;
     }
-    out.category = it->second;
+    out.category = category;
   } else {
     if (!valid_code(issue.category)) {
+      if (!check_later_text(issue, error)) return false;
       error = cat("field 'category' must be a dotted code of [a-z0-9_] segments, got \"", issue.category.substr(0, 200),
                   "\"");
       return false;

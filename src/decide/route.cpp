@@ -341,9 +341,8 @@ void find_scope_starts(const Index& s, const Issue* const* issues, const std::ui
     cells[i] = located[i] >= 0 ? located[i] : s.unit_index.first_match(cell_hashes[i]);
     if (cells[i] >= 0 && static_cast<std::size_t>(cells[i]) >= s.hot.size()) cells[i] = kNone;
     if (cells[i] >= 0 && s.has_taxonomy) {
-      auto it = s.category_index.find(is.category);
-      if (it == s.category_index.end()) cells[i] = kNone;  // rejected when prepared
-      else categories[i] = it->second;
+      categories[i] = s.find_category(is.category);
+      if (categories[i] == kNone) cells[i] = kNone;  // rejected when prepared
     }
   }
   find_starts(s, codes, categories, cells, n, out);

@@ -23,20 +23,42 @@ bool utf8_field(std::string_view value, std::string_view name, std::string& erro
   return false;
 }
 
+// Each attribute name and string value, in order: the first that is not UTF-8.
+bool check_attr_text(const Issue& is, std::string& error) {
+  for (const auto& [name, v] : is.attrs) {
+    if (!valid_utf8(name)) {
+      error = "invalid UTF-8 in an attribute name";
+      return false;
+    }
+    if (v.type == AttrValue::Type::string && !valid_utf8(v.str)) {
+      error = cat("invalid UTF-8 in attribute '", name, "'");
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
-bool check_issue(const Issue& is, std::string& error, bool cell_known) {
+bool check_later_text(const Issue& is, std::string& error) {
+  return utf8_field(is.category, "category", error) && check_attr_text(is, error);
+}
+
+bool check_issue(const Issue& is, std::string& error, bool cell_known, bool text_later) {
   // A cell given by number: the text of `cell` is not read at all.
   const std::string_view cell = cell_known ? std::string_view() : is.cell;
   // The usual issue first, in one pass without branches per field: ASCII text, every bound held. Any
   // doubt falls to the checks below, which name the field.
   // (`&`, not `&&`: every scan runs, with no branch between them.)
-  const bool id_plain = ascii_only(is.id), category_plain = ascii_only(is.category), cell_plain = ascii_only(cell);
-  bool plain = id_plain & category_plain & cell_plain;
-  for (const auto& [name, v] : is.attrs) {
-    const bool name_plain = ascii_only(name);
-    const bool value_plain = v.type != AttrValue::Type::string || ascii_only(v.str);
-    plain &= name_plain & value_plain;
+  const bool id_plain = ascii_only(is.id), cell_plain = ascii_only(cell);
+  bool plain = id_plain & cell_plain;
+  if (!text_later) {
+    plain &= ascii_only(is.category);
+    for (const auto& [name, v] : is.attrs) {
+      const bool name_plain = ascii_only(name);
+      const bool value_plain = v.type != AttrValue::Type::string || ascii_only(v.str);
+      plain &= name_plain & value_plain;
+    }
   }
   if (plain && is.id.size() <= kMaxIssueIdBytes && !is.category.empty() && (!cell.empty() || is.has_location || cell_known) &&
       is.at >= kMinInstant && is.at < kMaxInstant)
@@ -59,17 +81,7 @@ bool check_issue(const Issue& is, std::string& error, bool cell_known) {
     error = instant_error(is.at, "at");
     return false;
   }
-  for (const auto& [name, v] : is.attrs) {
-    if (!valid_utf8(name)) {
-      error = "invalid UTF-8 in an attribute name";
-      return false;
-    }
-    if (v.type == AttrValue::Type::string && !valid_utf8(v.str)) {
-      error = cat("invalid UTF-8 in attribute '", name, "'");
-      return false;
-    }
-  }
-  return true;
+  return check_attr_text(is, error);
 }
 
 bool check_case(const Case& c, std::string& error) {

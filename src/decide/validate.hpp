@@ -23,7 +23,14 @@ inline constexpr std::int64_t kMaxReports = std::int64_t{1} << 50;
 // Each returns true when the values are acceptable, else false with `error` set.
 // `cell_known`: the caller gave the cell by its number (Snapshot::route_in_cell), so an issue with
 // neither a cell id nor a location is whole.
-bool check_issue(const Issue& issue, std::string& error, bool cell_known = false);
+// `text_later`: the caller checks the text of the category and of the attributes itself (prepare, which
+// compares them with the bundle's own, UTF-8 already): an issue whose other fields pass is accepted
+// here without reading them, and the caller must call check_later_text before it reports any error of
+// the category or an attribute, so that the errors come in the same order.
+bool check_issue(const Issue& issue, std::string& error, bool cell_known = false, bool text_later = false);
+// What check_issue leaves to such a caller: the category, then each attribute name and string value,
+// as check_issue names the first that is not UTF-8.
+bool check_later_text(const Issue& issue, std::string& error);
 bool check_case(const Case& c, std::string& error);  // the issue's values too
 bool check_case_state(const Case& c, std::string& error);  // the case's own fields, not its issue's
 bool check_now(Instant now, std::string& error);

@@ -40,8 +40,8 @@ namespace gridroute::detail::store {
 namespace {
 
 // A member added to Index must be stored here (and kFormatVersion raised), or derived on open as
-// Index::merged, Index::scope_tins and Index::rule_hot are: this fails the build until then.
-static_assert(sizeof(void*) != 8 || sizeof(Index) == 2680,
+// Index::merged, Index::scope_tins, Index::rule_hot and Index::category_slots are: this fails the build until then.
+static_assert(sizeof(void*) != 8 || sizeof(Index) == 2720,
               "Index changed: store the new member in write_index/open_index and raise kFormatVersion");
 
 // Section tags.
@@ -338,6 +338,7 @@ class Opener {
       s.attr_index.emplace(s.attr_names[i], static_cast<std::int32_t>(i));
     for (std::size_t i = 0; i < s.categories.size(); ++i)
       s.category_index.emplace(s.categories[i], static_cast<CategoryId>(i));
+    s.category_slots.build(s.categories);
     for (std::size_t i = 0; i < s.rules.size(); ++i) s.rule_index.emplace(s.rules[i].id, static_cast<RuleId>(i));
     if (!absl::LoadTimeZone(s.tz_name, &s.tz)) return bad(cat("unknown time zone \"", s.tz_name, "\""));
     s.zone = Zone(s.tz);
