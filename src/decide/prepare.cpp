@@ -80,7 +80,9 @@ bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string
   for (std::size_t i = 0; i < count; ++i) {
     const auto& [name, value] = given[i];
     const std::int32_t at = s.find_attr(name);
-    text_plain &= (at >= 0 || ascii_only(name)) & (value.type != AttrValue::Type::string || ascii_only(value.str));
+    const bool name_plain = at >= 0 || ascii_only(name);
+    const bool value_plain = value.type != AttrValue::Type::string || ascii_only(value.str);
+    text_plain &= name_plain & value_plain;
     // Undeclared attributes are ignored (SPEC §4), `severity` too: severity_skip reads a declared one.
     if (at < 0) continue;
     // NaN and ±Inf (1e400 in JSON) compare in ways no rule means: a declared number must be finite.
