@@ -394,7 +394,7 @@ const Calendar::Table* Calendar::build_table(Day near) const {
 }
 
 Instant Calendar::add(Instant start, Duration d) const {
-  if (d.kind == Duration::Kind::working_hours || d.kind == Duration::Kind::working_days) {
+  if (d.working()) {
     if (Instant due; add_by_table(start, d, due)) return due;
   }
   switch (d.kind) {
@@ -417,7 +417,7 @@ Instant Calendar::add(Instant start, Duration d) const {
 
 void Calendar::add_two(Instant start, Duration a, Duration b, Instant& due_a, Instant& due_b) const {
   // Both in working time (a decision's usual pair): the start's place is found once, for both.
-  if (is_working_kind(a) && is_working_kind(b)) {
+  if (a.working() && b.working()) {
     Place p;
     if (table_place(start, p) && table_due(p, a, due_a) && table_due(p, b, due_b)) return;
   }

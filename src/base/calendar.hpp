@@ -124,9 +124,6 @@ class Calendar {
   bool table_place(Instant start, Place& p) const;
   // ...and the deadline `d` from there (false: the table does not cover it).
   bool table_due(Place& p, Duration d, Instant& out) const;
-  static bool is_working_kind(Duration d) {
-    return d.kind == Duration::Kind::working_hours || d.kind == Duration::Kind::working_days;
-  }
   const Table* build_table(Day near) const;
   // Working time in `day` at or after `start`, and the instant `micros` of it is reached (or kNoInstant).
   std::pair<std::int64_t, Instant> consume_day(Day day, Instant start, std::int64_t micros, bool exact_zone) const;

@@ -72,6 +72,8 @@ struct Duration {
   Kind kind = Kind::minutes;
   std::int64_t n = 0;
 
+  // Counted on a calendar's working time (wh, wd), not elapsed.
+  bool working() const { return kind == Kind::working_hours || kind == Kind::working_days; }
   friend bool operator==(const Duration&, const Duration&) = default;
 };
 

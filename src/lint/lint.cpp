@@ -769,7 +769,7 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
     Capped cap(out, max_per_kind);
     std::vector<CalendarId> cals;
     auto working = [](const std::optional<Duration>& d) {
-      return d && (d->kind == Duration::Kind::working_hours || d->kind == Duration::Kind::working_days);
+      return d && d->working();
     };
     auto check = [&](const std::optional<Duration>& d, const std::optional<Duration>& by_default,
                      std::string_view default_pointer, std::string_view own_pointer) {
