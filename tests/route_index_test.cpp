@@ -609,6 +609,84 @@ TEST(RouteIndex, CategoriesThatCrowdOneRunOfSlotsAreStillFound) {
 
 // The codec's batched calls (the CLI's path, with the fast line reader) write exactly what one call
 // per line writes, for plain lines and for every kind the fast reader hands to the full parser.
+// A batch's scope search walks up the scopes that hold each cell a few steps at a time, and hands the
+// candidate it found first to routing. Here a cell is held by eight nested scopes, more than that walk
+// sees, and the rule that wins is often at an outer one (a higher priority), or the first one tried fails
+// its condition or finds no handler: the batch answers as one call does.
+TEST(RouteIndex, DeepChainsOfScopesAreSearchedWholeInABatch) {
+  std::size_t compared = 0, outer = 0;
+  for (unsigned seed = 0; seed < 24; ++seed) {
+    std::mt19937 rng(seed);
+    auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+    // Eight tiers, the root's to the cells'; each unit has two children.
+    std::string jur = R"({"format": "gridroute.jurisdiction/1", "timezone": "Asia/Shanghai", "tiers": [)";
+    const char* tiers[] = {"t0", "t1", "t2", "t3", "t4", "community", "area", "cell"};
+    for (int t = 0; t < 8; ++t) jur += std::string(t ? ", \"" : "\"") + tiers[t] + "\"";
+    jur += R"(], "units": [{"id": "u", "tier": "t0"})";
+    std::vector<std::vector<std::string>> at(8);
+    at[0] = {"u"};
+    std::vector<std::string> cells;
+    for (int t = 1; t < 8; ++t)
+      for (const std::string& parent : at[static_cast<std::size_t>(t - 1)])
+        for (const char* child : {"a", "b"}) {
+          const std::string id = parent + child;
+          jur += R"(, {"id": ")" + id + R"(", "tier": ")" + tiers[t] + R"(", "parent": ")" + parent + "\"}";
+          at[static_cast<std::size_t>(t)].push_back(id);
+        }
+    jur += R"(], "handlers": [{"id": "h-council", "role": "resident_council", "serves": ["u"]},
+      {"id": "h-squad", "role": "enforcement_squad", "serves": ["ua", "ubb"]}]})";
+    // Rules on the code at scopes of every depth but the cells', nested along random paths.
+    std::string rules = R"({"format": "gridroute.rules/1", "roles": ["mediator"], "attributes": {"severity": "number"},
+      "categories": [{"code": "x.y"}], "rules": [)";
+    const char* patterns[] = {"*", "x.*", "x.y"};
+    const char* roles[] = {"resident_council", "enforcement_squad", "mediator"};
+    for (int r = 0; r < 40; ++r) {
+      const int depth = pick(7);
+      const auto& units = at[static_cast<std::size_t>(depth)];
+      rules += std::string(r ? ", " : "") + R"({"id": "r)" + std::to_string(r) + R"(", "priority": )" +
+               std::to_string(pick(4)) + R"(, "categories": [")" + patterns[pick(3)] + R"("], "scope": ")" +
+               units[static_cast<std::size_t>(pick(static_cast<int>(units.size())))] + "\"";
+      if (pick(3) == 0) rules += R"(, "when": {"attr": "severity", "ge": 2})";
+      rules += R"(, "route": [")" + std::string(roles[pick(3)]) + "\"]}";
+    }
+    rules += "]}";
+    gridroute::BundleSources src;
+    src.jurisdiction_json = jur;
+    src.rules_json = rules;
+    auto loaded = gridroute::load_bundle(src);
+    ASSERT_TRUE(loaded.ok()) << "seed " << seed << ": " << loaded.status();
+    const gridroute::Snapshot& s = **loaded;
+    const auto& leaves = at[7];
+    std::vector<Issue> issues(200);
+    std::vector<gridroute::UnitId> numbers(issues.size());
+    for (std::size_t i = 0; i < issues.size(); ++i) {
+      issues[i].id = "I";
+      issues[i].cell = leaves[rng() % leaves.size()];
+      issues[i].category = "x.y";
+      issues[i].at = 1'790'000'000 + static_cast<gridroute::Instant>(rng() % 1'000'000);
+      if (rng() % 2) issues[i].attrs.push_back({"severity", gridroute::AttrValue::number(static_cast<double>(rng() % 4))});
+      numbers[i] = s.find_unit(issues[i].cell);
+    }
+    std::vector<Decision> by_id(issues.size()), by_number(issues.size());
+    s.route_batch(issues, by_id);
+    s.route_batch_in_cells(issues, numbers, by_number);
+    for (std::size_t i = 0; i < issues.size(); ++i) {
+      const std::string where = "seed " + std::to_string(seed) + " issue " + std::to_string(i);
+      const Decision one = s.route(issues[i], true);
+      expect_same(by_id[i], one, where);
+      expect_same(by_number[i], one, where);
+      ++compared;
+      // The winner's scope is the root or its children: past the first steps of the walk from the cell.
+      if (one.status == Decision::Status::routed && one.rule >= 0) {
+        const std::string_view scope = s.index().unit_id(s.index().rules[static_cast<std::size_t>(one.rule)].scope);
+        outer += scope.size() <= 2;
+      }
+    }
+  }
+  EXPECT_EQ(compared, 24u * 200u);
+  EXPECT_GT(outer, 400u);  // the outer scopes win often enough to be tested
+}
+
 TEST(RouteIndex, CodecBatchAgreesWithOneLineAtATime) {
   auto snap = gridroute::load_bundle(std::string(GRIDROUTE_SOURCE_DIR) + "/examples/lanxi");
   ASSERT_TRUE(snap.ok()) << snap.status();

@@ -87,6 +87,9 @@ struct ScopeStart {
   std::int32_t merged = -1;
   std::int32_t single = -1;  // the chain's one group, when it has one and no merged group
   std::int32_t node = kSearchScope;
+  // The candidate the search tries first (its index in the group's candidates: the least position at the
+  // heads of the nodes that hold the cell), when the walk up those nodes was finished; else -1.
+  std::int32_t first = -1;
 };
 // The starts of `n` issues (at most kPrefetchGroup) that are not prepared yet: each for the cell its id
 // most likely names (`cell_hashes`, as prepare takes them) or the one `located` gave; an issue with

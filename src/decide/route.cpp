@@ -85,7 +85,13 @@ struct GroupTables {
 // found it beside the other issues of a batch), or kSearch to find it here.
 constexpr std::int32_t kSearch = kSearchScope;
 bool route_by_scope(const Index& s, const PreparedIssue& is, const GroupTables& t, std::span<const std::int32_t> search,
-                    std::size_t& applicable, Decision& d, std::int32_t start = kSearch) {
+                    std::size_t& applicable, Decision& d, std::int32_t start = kSearch, std::int32_t first = -1) {
+  // The candidate find_starts found first: most issues are routed by it, without the heads below. One
+  // that does not win leaves `d` as it was, and the search below tries it again in its turn.
+  if (first >= 0) {
+    const Candidate& c = t.candidates[t.groups[static_cast<std::size_t>(search[0])].first + static_cast<std::uint32_t>(first)];
+    if (try_candidate(s, c, is, d) == Verdict::won) return true;
+  }
   const std::int32_t cell_tin = s.hot[is.cell].tin;
   const Index::ScopeNode* nodes = t.nodes;
   struct Head {
@@ -205,7 +211,7 @@ void find_starts(const Index& s, const std::string_view* codes, const CategoryId
   // Up the chains side by side, a node per step: the nodes that do not hold the cell skipped (as
   // route_by_scope would), the positions of those that do prefetched.
   constexpr int kSteps = 4;
-  std::uint32_t held[kPrefetchGroup][kSteps];  // the first positions of the nodes that hold the cell
+  std::uint32_t held[kPrefetchGroup][kSteps];  // the first positions of the nodes that hold the cell (and have any)
   int nheld[kPrefetchGroup] = {};
   for (int step = 0; step < kSteps; ++step) {
     bool more = false;
@@ -216,8 +222,10 @@ void find_starts(const Index& s, const std::string_view* codes, const CategoryId
         out[i].node = node.up;
       } else {
         holds[i] = true;
-        __builtin_prefetch(&positions[i][node.first]);
-        held[i][nheld[i]++] = node.first;
+        if (node.count > 0) {
+          __builtin_prefetch(&positions[i][node.first]);
+          held[i][nheld[i]++] = node.first;
+        }
       }
       cur[i] = node.up;
       if (cur[i] >= 0) {
@@ -237,6 +245,7 @@ void find_starts(const Index& s, const std::string_view* codes, const CategoryId
     for (int k = 1; k < nheld[i]; ++k) least = std::min(least, positions[i][held[i][k]]);
     tried[i] = &cands[i][least];
     __builtin_prefetch(tried[i]);
+    if (cur[i] < 0) out[i].first = static_cast<std::int32_t>(least);  // every node that holds the cell seen
   }
   for (std::size_t i = 0; i < n; ++i)
     if (tried[i]) __builtin_prefetch(&s.rule_hot[static_cast<std::size_t>(tried[i]->rule)]);
@@ -245,8 +254,8 @@ void find_starts(const Index& s, const std::string_view* codes, const CategoryId
 // The starts of prepared issues (those that prepared: `ok`).
 void find_starts(const Index& s, const PreparedIssue* is, const bool* ok, std::size_t n, ScopeStart* out) {
   std::string_view codes[kPrefetchGroup];
-  CategoryId categories[kPrefetchGroup];
-  UnitId cells[kPrefetchGroup];
+  CategoryId categories[kPrefetchGroup] = {};
+  UnitId cells[kPrefetchGroup] = {};
   n = std::min(n, kPrefetchGroup);
   for (std::size_t i = 0; i < n; ++i) {
     codes[i] = is[i].category_code;
@@ -269,12 +278,12 @@ void route_prepared_from(const Index& s, const PreparedIssue& is, Decision& d, b
       const GroupTables own{s.groups.data(), s.candidates.data(), s.scope_nodes.data(), s.scope_tins.data(),
                             s.scope_positions.data()};
       chain.push_back(start->single);
-      if (route_by_scope(s, is, own, chain, applicable, d, start->node)) return;
+      if (route_by_scope(s, is, own, chain, applicable, d, start->node, start->first)) return;
     } else if (m >= 0) {
       const GroupTables merged{s.merged.groups.data(), s.merged.candidates.data(), s.merged.scope_nodes.data(), s.merged.scope_tins.data(),
                                s.merged.scope_positions.data()};
       const std::int32_t one[1] = {m};
-      if (route_by_scope(s, is, merged, one, applicable, d, start ? start->node : kSearch)) return;
+      if (route_by_scope(s, is, merged, one, applicable, d, start ? start->node : kSearch, start ? start->first : -1)) return;
       groups_for(s, is.category_code, is.category, chain);
     } else {
       groups_for(s, is.category_code, is.category, chain);
