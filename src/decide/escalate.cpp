@@ -119,7 +119,7 @@ Settled settle_case(const Index& s, const Case& c, std::uint64_t cell_hash, cons
                     std::int32_t located, const Instant* now, Action& a, bool explain, CaseState& st,
                     const ScopeStart* start, const UnitId* cell) {
   auto reject = [&](std::string msg) {
-    a = Action{};
+    a.clear();
     a.kind = Action::Kind::rejected;
     a.error = std::move(msg);
   };
@@ -550,7 +550,7 @@ Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_h
       __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(guess)]);
       escalate_into(s, c, now, cell_hash, a, false, handler_hash, memo, located, nullptr, &guess);
       if (a.kind != Action::Kind::rejected && same_text(s.unit_id(guess), c.issue.cell)) return a;
-      a = Action{};
+      a.clear();
     }
   }
   escalate_into(s, c, now, cell_hash, a, explain, handler_hash, memo, located);
