@@ -2,6 +2,7 @@
 // opens and answers the same; a file of another format version, a truncated, corrupted or crafted file is
 // refused with an error that names it; a reload swaps to a new file while the old one keeps answering.
 // (Every example answers byte-identically from its compiled file: golden_test.cpp.)
+#include <algorithm>
 #include <cstddef>
 #include <cstring>
 #include <filesystem>
@@ -33,7 +34,7 @@ namespace store = gridroute::detail::store;
 const fs::path kData = fs::path(GRIDROUTE_SOURCE_DIR) / "tests" / "data" / "compiled";
 const fs::path kLanxi = fs::path(GRIDROUTE_SOURCE_DIR) / "examples" / "lanxi";
 // Written by a build of the current format version (tests/data/compiled/README.md).
-const fs::path kLanxiFile = kData / "lanxi-format4.grb";
+const fs::path kLanxiFile = kData / "lanxi-format5.grb";
 
 std::string read(const fs::path& p) {
   std::ifstream f(p, std::ios::binary);
@@ -99,19 +100,19 @@ char* section(std::uint32_t tag, std::string& bytes) {
 TEST(CompiledFile, AFileOfAnEarlierBuildOpensAndAnswersTheSame) {
   auto snap = gridroute::load_bundle(kLanxiFile.string());
   ASSERT_TRUE(snap.ok()) << snap.status();
-  EXPECT_EQ(route_all(*snap, read(kData / "lanxi-issues.jsonl")), read(kData / "lanxi-format4-route.jsonl"));
+  EXPECT_EQ(route_all(*snap, read(kData / "lanxi-issues.jsonl")), read(kData / "lanxi-format5-route.jsonl"));
   // With cell polygons (examples/xincheng: a hole, an island, a shared border), located lines.
-  auto located = gridroute::load_bundle((kData / "xincheng-format4.grb").string());
+  auto located = gridroute::load_bundle((kData / "xincheng-format5.grb").string());
   ASSERT_TRUE(located.ok()) << located.status();
-  EXPECT_EQ(route_all(*located, read(kData / "xincheng-located.jsonl")), read(kData / "xincheng-format4-located.jsonl"));
+  EXPECT_EQ(route_all(*located, read(kData / "xincheng-located.jsonl")), read(kData / "xincheng-format5-located.jsonl"));
 }
 
 // Format 1 stored the cell polygons' GeoJSON text, format 2 their index; format 3 keeps the owner's
 // calendar in each served entry and counts the alternates in their column; format 4 gives each unit's
-// record the bits of the role keys served there. A file of a former format is refused by name, with what
-// to do.
+// record the bits of the role keys served there; format 5 adds a 16-byte record of each unit's id. A file
+// of a former format is refused by name, with what to do.
 TEST(CompiledFile, AFileOfAFormerFormatIsRefusedByName) {
-  for (int version : {1, 2, 3}) {
+  for (int version : {1, 2, 3, 4}) {
     const std::string why = refusal(kData / ("lanxi-format" + std::to_string(version) + ".grb"));
     EXPECT_NE(why.find("compiled bundle format version " + std::to_string(version)), std::string::npos) << why;
     EXPECT_NE(why.find("this build reads format version " + std::to_string(store::kFormatVersion)), std::string::npos)
@@ -199,6 +200,88 @@ TEST(CompiledFile, NamesWithQuotesOpenFromTheFileAsFromTheDirectory) {
   fs::remove_all(dir);
 }
 
+// A unit found by its id's hash is confirmed by a 16-byte record of its id (ids of up to 15 bytes) or by
+// its text (longer ones). Ids of every length from 1 to 40 bytes, ids that share all but their last byte
+// or their first 15 bytes, are each found as themselves, from the directory and from a compiled file; their
+// prefixes, extensions and ids with a NUL byte after them are not; routing by id, one call and in a batch,
+// answers for the cell named.
+TEST(CompiledFile, UnitIdsOfEveryLengthAreFoundExactly) {
+  std::vector<std::string> cells;
+  for (std::size_t n = 1; n <= 40; ++n) {
+    std::string id(n, 'c');
+    for (std::size_t i = 0; i < n; ++i) id[i] = "abcdefghijklmnopqrstuvwxyz0123456789.:-A"[(i * 7 + n) % 40];
+    cells.push_back(id);
+    std::string last = id;
+    last.back() = last.back() == 'Z' ? 'Y' : 'Z';
+    cells.push_back(last);
+  }
+  // Ids of 15, 16 and 17 bytes that share their first 15.
+  for (const char* id : {"fifteen-bytes-x", "fifteen-bytes-xA", "fifteen-bytes-xAB"}) cells.push_back(id);
+  std::string jur = R"({"format": "gridroute.jurisdiction/1", "timezone": "Asia/Shanghai",
+    "tiers": ["community", "area", "cell"], "units": [{"id": "root", "tier": "community"},
+    {"id": "area", "tier": "area", "parent": "root"})";
+  for (const std::string& c : cells) jur += R"(, {"id": ")" + c + R"(", "tier": "cell", "parent": "area"})";
+  jur += R"(], "handlers": [{"id": "h-council", "role": "resident_council", "serves": ["root"]}]})";
+  gridroute::BundleSources src;
+  src.jurisdiction_json = jur;
+  src.rules_json = R"({"format": "gridroute.rules/1", "rules": [{"id": "r", "categories": ["*"], "scope": "root",
+    "route": ["resident_council"]}]})";
+  auto dir = gridroute::load_bundle(src);
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  const fs::path file = temp("ids");
+  ASSERT_TRUE(gridroute::write_compiled(**dir, file.string()).ok());
+  auto compiled = gridroute::load_bundle(file.string());
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  for (const auto* snap : {&*dir, &*compiled}) {
+    const gridroute::Snapshot& s = **snap;
+    std::vector<gridroute::Issue> issues;
+    for (const std::string& c : cells) {
+      const gridroute::UnitId u = s.find_unit(c);
+      ASSERT_NE(u, gridroute::kNone) << c;
+      EXPECT_EQ(s.index().unit_id(u), c);
+      // Not found: the id less its last byte (when that is no unit), with a byte more, with a NUL after it.
+      for (const std::string& other : {c.substr(0, c.size() - 1), c + "q", c + std::string(1, '\0')})
+        if (std::find(cells.begin(), cells.end(), other) == cells.end())
+          EXPECT_EQ(s.find_unit(other), gridroute::kNone) << "'" << other << "' (" << other.size() << " bytes)";
+      gridroute::Issue is;
+      is.id = "I";
+      is.category = "x.y";
+      is.cell = c;
+      is.at = 1'790'000'000;
+      issues.push_back(is);
+    }
+    // The hash's 32-bit tag keeps most other ids from being compared at all: each unit's record is
+    // compared here with every id above and its variants.
+    std::vector<std::string> asked;
+    for (const std::string& c : cells)
+      for (const std::string& other : {c, c.substr(0, c.size() - 1), c + "q", c + std::string(1, '\0')}) asked.push_back(other);
+    const gridroute::detail::Index& index = s.index();
+    for (std::size_t u = 0; u < index.unit_count(); ++u)
+      for (const std::string& q : asked)
+        ASSERT_EQ(index.is_unit_id(static_cast<gridroute::UnitId>(u), q), index.unit_id(static_cast<gridroute::UnitId>(u)) == q)
+            << "unit '" << index.unit_id(static_cast<gridroute::UnitId>(u)) << "', id '" << q << "'";
+    const std::string unknown = "fifteen-bytes-xABC";
+    gridroute::Issue missing = issues.back();
+    missing.cell = unknown;
+    issues.push_back(missing);
+    std::vector<gridroute::Decision> batch(issues.size());
+    s.route_batch(issues, batch);
+    for (std::size_t i = 0; i < issues.size(); ++i) {
+      const gridroute::Decision one = s.route(issues[i], false);
+      for (const gridroute::Decision* d : {&one, static_cast<const gridroute::Decision*>(&batch[i])}) {
+        if (i + 1 == issues.size()) {
+          EXPECT_EQ(d->status, gridroute::Decision::Status::rejected);
+          EXPECT_EQ(d->message, "unknown cell '" + unknown + "'");
+          continue;
+        }
+        ASSERT_EQ(d->status, gridroute::Decision::Status::routed) << issues[i].cell << ": " << d->message;
+        EXPECT_EQ(s.index().unit_id(d->cell), issues[i].cell);
+      }
+    }
+  }
+  fs::remove(file);
+}
+
 // The cell polygons are stored as their index (positions, rings, parts, Features), so that opening a file
 // parses no GeoJSON; the R-tree is built again on open.
 TEST(CompiledFile, CellPolygonsAreStoredAsTheirIndex) {
@@ -251,7 +334,7 @@ TEST(CompiledFile, CellPolygonsAreStoredAsTheirIndex) {
 // Stored polygons whose checksum is right but whose arrays were not written by gridroute: every offset
 // and cell is checked on open, so a lookup never follows one out of its arrays.
 TEST(CompiledFile, CraftedPolygonsAreRefused) {
-  const std::string good = read(kData / "xincheng-format4.grb");
+  const std::string good = read(kData / "xincheng-format5.grb");
   auto section = [&](std::uint32_t tag, std::string& bytes) -> std::pair<char*, std::uint64_t> {
     store::FileHeader h;
     std::memcpy(&h, bytes.data(), sizeof(h));

@@ -184,7 +184,7 @@ TEST(Load, DirectoryAndMissingDirectory) {
 // A compiled bundle file (gridroute compile) opens through the same call as a directory and answers the
 // same batch byte for byte; a file of another format version is refused with the file named.
 TEST(Load, CompiledFileAnswersAsTheDirectory) {
-  const std::string file = std::string(GRIDROUTE_SOURCE_DIR) + "/tests/data/compiled/lanxi-format4.grb";
+  const std::string file = std::string(GRIDROUTE_SOURCE_DIR) + "/tests/data/compiled/lanxi-format5.grb";
   const std::string issues = read_file(std::string(GRIDROUTE_SOURCE_DIR) + "/tests/data/compiled/lanxi-issues.jsonl");
   gridroute_engine* e = nullptr;
   gridroute_error* err = nullptr;
@@ -192,7 +192,7 @@ TEST(Load, CompiledFileAnswersAsTheDirectory) {
   gridroute_buf out = GRIDROUTE_BUF_INIT;
   ASSERT_EQ(gridroute_engine_route_jsonl(&out, e, issues.data(), issues.size(), nullptr, &err), GRIDROUTE_OK);
   EXPECT_EQ(std::string(out.ptr, out.len),
-            read_file(std::string(GRIDROUTE_SOURCE_DIR) + "/tests/data/compiled/lanxi-format4-route.jsonl"));
+            read_file(std::string(GRIDROUTE_SOURCE_DIR) + "/tests/data/compiled/lanxi-format5-route.jsonl"));
   gridroute_buf_dispose(&out);
   gridroute_engine_free(e);
 

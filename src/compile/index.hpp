@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <span>
@@ -96,6 +97,20 @@ class UnitIndex {
     }
     return -1;
   }
+  // The same with the id compared by `is` (a unit number -> whether it is that unit's id).
+  template <class Is>
+  std::int32_t find_if(std::uint64_t h, Is&& is) const {
+    if (slots_.empty()) return -1;
+    for (std::size_t i = home(h), n = slots_.size(); n > 0; i = next(i), --n) {
+      const std::uint64_t v = slots_[i];
+      if (v == kEmpty) return -1;
+      if ((v & kTagMask) == (h & kTagMask)) {
+        const auto u = static_cast<std::int32_t>(static_cast<std::uint32_t>(v));
+        if (is(u)) return u;
+      }
+    }
+    return -1;
+  }
   // The first unit whose slot matches the hash (without comparing ids), for prefetching; -1 if none.
   std::int32_t first_match(std::uint64_t h) const noexcept {
     if (slots_.empty()) return -1;
@@ -118,6 +133,28 @@ class UnitIndex {
   std::size_t home(std::uint64_t h) const noexcept { return static_cast<std::size_t>(((h & 0xFFFFFFFFu) * slots_.size()) >> 32); }
   std::size_t next(std::size_t i) const noexcept { return i + 1 == slots_.size() ? 0 : i + 1; }
   Column<std::uint64_t> slots_;
+};
+
+// A unit id as a record of Index::unit_id_short: an id of up to kShortIdMax bytes zero-padded to 15, its
+// length in the 16th byte. A record of a longer id holds kLongId there and is compared by its text; a
+// longer id asked for gets kNoShortForm there, which no record holds.
+struct ShortId {
+  std::uint64_t lo = 0, hi = 0;
+  static constexpr std::size_t kShortIdMax = 15;
+  static constexpr unsigned char kLongId = 0xFF, kNoShortForm = 0xFE;
+  static ShortId of(std::string_view id, bool record = false) noexcept {
+    unsigned char b[16] = {};
+    if (id.size() <= kShortIdMax) {
+      if (!id.empty()) std::memcpy(b, id.data(), id.size());
+      b[15] = static_cast<unsigned char>(id.size());
+    } else {
+      b[15] = record ? kLongId : kNoShortForm;
+    }
+    ShortId k;
+    std::memcpy(&k.lo, b, 8);
+    std::memcpy(&k.hi, b + 8, 8);
+    return k;
+  }
 };
 
 enum class AttrType : std::uint8_t { boolean, number, string };
@@ -206,6 +243,9 @@ struct Index {
   std::int32_t cell_tier = 0;
   Column<std::uint32_t> unit_id_offset;  // into unit_id_chars; size units+1
   Column<char> unit_id_chars;
+  // Each unit's id again as a 16-byte record (ShortId: two words a unit), so that a unit found by its id's
+  // hash is confirmed by one line at an address known from its number, not by its offset and then its text.
+  Column<std::uint64_t> unit_id_short;
   UnitIndex unit_index;
   Column<std::uint32_t> unit_name_offset;  // into unit_name_chars; size units+1 (names are optional)
   Column<char> unit_name_chars;
@@ -452,8 +492,18 @@ struct Index {
   }
   UnitId find_unit(std::string_view id) const { return find_unit(id, UnitIndex::hash(id)); }
   UnitId find_unit(std::string_view id, std::uint64_t hash) const {
-    return unit_index.find(id, hash, [this](UnitId u) { return unit_id(u); });
+    const ShortId key = ShortId::of(id);
+    return unit_index.find_if(hash, [&](UnitId u) { return is_unit_id(u, id, key); });
   }
+  // Whether `id` (whose ShortId is `key`) is unit u's id: its record compared, or its text when the id is long.
+  bool is_unit_id(UnitId u, std::string_view id, const ShortId& key) const {
+    const std::uint64_t* r = unit_id_short.data() + 2 * static_cast<std::size_t>(u);
+    if (reinterpret_cast<const unsigned char*>(r)[15] != ShortId::kLongId) return r[0] == key.lo && r[1] == key.hi;
+    return same_text(unit_id(u), id);
+  }
+  bool is_unit_id(UnitId u, std::string_view id) const { return is_unit_id(u, id, ShortId::of(id)); }
+  // The address of unit u's record in unit_id_short, for prefetching.
+  const void* unit_id_record(UnitId u) const { return unit_id_short.data() + 2 * static_cast<std::size_t>(u); }
   bool is_ancestor_or_self(UnitId a, UnitId b) const {
     return hot[a].tin <= hot[b].tin && hot[b].tin < hot[a].tout;
   }

@@ -199,6 +199,12 @@ void Compiler::units() {
   }
   s_->unit_id_offset.push_back(static_cast<std::uint32_t>(id_at));
   s_->unit_name_offset.push_back(static_cast<std::uint32_t>(name_at));
+  s_->unit_id_short.reserve(2 * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const ShortId r = ShortId::of(s_->unit_id(static_cast<UnitId>(i)), true);
+    s_->unit_id_short.push_back(r.lo);
+    s_->unit_id_short.push_back(r.hi);
+  }
   // Inserted with the slots of the units a few rows ahead prefetched (each insert is a cache miss in a
   // table of millions).
   constexpr std::size_t kAhead = 8;

@@ -133,9 +133,8 @@ Settled settle_case(const Index& s, const Case& c, std::uint64_t cell_hash, cons
     reject(std::move(err));
     return Settled::rejected;
   }
-  // A cell given by number for an id compared later (escalate): its text is asked for now.
-  if (cell && !c.issue.cell.empty())
-    __builtin_prefetch(s.unit_id_chars.data() + s.unit_id_offset[static_cast<std::size_t>(*cell)]);
+  // A cell given by number for an id compared later (escalate): its id's record is asked for now.
+  if (cell && !c.issue.cell.empty()) __builtin_prefetch(s.unit_id_record(*cell));
 
   // ---- the case's rule and its current owner (SPEC §6.1)
   const HandlerId pinned = !c.handler      ? kNone
@@ -542,14 +541,14 @@ Action escalate(const Index& s, const Case& c, Instant now, std::uint64_t cell_h
                 const std::uint64_t* handler_hash, NowDeadlines* memo, std::int32_t located) {
   Action a;
   // One case by cell id, as one issue in route_into: the unit whose index slot matches the id's hash is
-  // evaluated as if given by number while its id's offset and text arrive, and the id is compared last.
+  // evaluated as if given by number while its id's record arrives, and the id is compared last.
   // When it is not that unit's id, or the case is rejected, the case is evaluated again as below.
   if (!explain && located == kNotLocated && !c.issue.cell.empty()) {
     UnitId guess = s.unit_index.first_match(cell_hash);
     if (guess >= 0 && static_cast<std::size_t>(guess) < s.hot.size()) {
-      __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(guess)]);
+      __builtin_prefetch(s.unit_id_record(guess));
       escalate_into(s, c, now, cell_hash, a, false, handler_hash, memo, located, nullptr, &guess);
-      if (a.kind != Action::Kind::rejected && same_text(s.unit_id(guess), c.issue.cell)) return a;
+      if (a.kind != Action::Kind::rejected && s.is_unit_id(guess, c.issue.cell)) return a;
       a.clear();
     }
   }

@@ -59,8 +59,8 @@ bool locate(const Index& s, const Issue& issue, PreparedIssue& out, std::string&
 
 bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string& error, std::uint64_t cell_hash,
              bool with_attrs, std::int32_t located, const UnitId* cell_given) {
-  // The cell's loads go out first and overlap the checks below: its index slot now, its record and id
-  // offset once the slot is read (in a batch they are already in cache). A cell given by number needs
+  // The cell's loads go out first and overlap the checks below: its index slot now, its record and id's
+  // 16-byte record once the slot is read (in a batch they are already in cache). A cell given by number needs
   // only its record.
   const bool by_number = cell_given != nullptr;
   const bool number_ok = by_number && *cell_given >= 0 && static_cast<std::size_t>(*cell_given) < s.hot.size();
@@ -117,7 +117,7 @@ bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string
   } else if (!by_number) {
     if (const UnitId guess = s.unit_index.first_match(cell_hash); guess >= 0) {
       __builtin_prefetch(&s.hot[static_cast<std::size_t>(guess)]);
-      __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(guess)]);
+      __builtin_prefetch(s.unit_id_record(guess));
     }
   }
   if (s.has_taxonomy) {

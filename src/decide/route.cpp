@@ -407,19 +407,18 @@ void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t 
                 std::int32_t located, const UnitId* cell) {
   d.clear();
   PreparedIssue is;
-  // One call by cell id: a unit's id is confirmed by two lines that wait on each other (its offset, then
-  // its text), and deciding waits on neither. So the unit whose index slot matches the id's hash is
+  // One call by cell id: a unit's id is confirmed by its 16-byte record (or, for a long id, by its offset
+  // and then its text), and deciding waits on none of it. So the unit whose index slot matches the id's hash is
   // decided as if given by number while those lines arrive, and the id is compared last. When it is
   // not that unit's id (another id with the same 32-bit tag, or one the bundle does not have), or the
   // issue is rejected, the call is decided again as below, which names the field that failed.
   if (!explain && cell == nullptr && located == kNotLocated && !issue.cell.empty()) {
     UnitId guess = s.unit_index.first_match(cell_hash);
     if (guess >= 0 && static_cast<std::size_t>(guess) < s.hot.size()) {
-      __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(guess)]);
+      __builtin_prefetch(s.unit_id_record(guess));
       if (prepare(s, issue, is, d.message, 0, true, located, &guess)) {
-        __builtin_prefetch(s.unit_id_chars.data() + s.unit_id_offset[static_cast<std::size_t>(guess)]);
         decide_prepared(s, is, false, d, nullptr);
-        if (same_text(s.unit_id(guess), issue.cell)) return;
+        if (s.is_unit_id(guess, issue.cell)) return;
       }
       d.clear();
     }
@@ -506,9 +505,10 @@ void prefetch_cells(const Index& s, const std::string_view* cells, std::size_t n
     guess[i] = s.unit_index.first_match(hashes[i]);
     if (guess[i] < 0) continue;
     __builtin_prefetch(&s.hot[static_cast<std::size_t>(guess[i])]);
-    __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(guess[i])]);
+    // The id's 16-byte record, which confirms it in one line (a long id's text is read when compared).
+    __builtin_prefetch(s.unit_id_record(guess[i]));
   }
-  prefetch_unit_stages(s, guess, n, true);
+  prefetch_unit_stages(s, guess, n, false);
 }
 
 void prefetch_units(const Index& s, const UnitId* guess, std::size_t n) {

@@ -29,7 +29,7 @@ namespace gridroute::detail::store {
 
 // The format version this build writes and reads. A file of another version is refused by name; the
 // version changes whenever a section's layout or meaning changes.
-inline constexpr std::uint32_t kFormatVersion = 4;
+inline constexpr std::uint32_t kFormatVersion = 5;
 inline constexpr char kMagic[16] = {'g', 'r', 'i', 'd', 'r', 'o', 'u', 't', 'e', '-', 'b', 'u', 'n', 'd', 'l', 'e'};
 inline constexpr std::uint32_t kByteOrder = 0x01020304;
 inline constexpr std::size_t kAlign = 64;

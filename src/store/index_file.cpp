@@ -41,12 +41,13 @@ namespace {
 
 // A member added to Index must be stored here (and kFormatVersion raised), or derived on open as
 // Index::merged, Index::scope_tins, Index::rule_hot and Index::category_slots are: this fails the build until then.
-static_assert(sizeof(void*) != 8 || sizeof(Index) == 2720,
+static_assert(sizeof(void*) != 8 || sizeof(Index) == 2760,
               "Index changed: store the new member in write_index/open_index and raise kFormatVersion");
 
 // Section tags.
 constexpr std::uint32_t kMeta = tag("META");  // the codec blob of the small structures
 constexpr std::uint32_t kUnitIdOffset = tag("UIDO"), kUnitIdChars = tag("UIDC"), kUnitSlots = tag("UIDX");
+constexpr std::uint32_t kUnitIdShort = tag("UIDS");
 constexpr std::uint32_t kUnitNameOffset = tag("UNMO"), kUnitNameChars = tag("UNMC");
 constexpr std::uint32_t kHot = tag("UHOT"), kServed = tag("SRVD"), kServedHandlers = tag("SRVH");
 constexpr std::uint32_t kHandlerIdOffset = tag("HIDO"), kHandlerIdChars = tag("HIDC"), kHandlerSlots = tag("HIDX");
@@ -139,6 +140,7 @@ FileWriter writer_for(const Index& s, const std::string& meta) {
   w.add<char>(kMeta, std::span<const char>(meta.data(), meta.size()));
   w.add(kUnitIdOffset, s.unit_id_offset.span());
   w.add(kUnitIdChars, s.unit_id_chars.span());
+  w.add(kUnitIdShort, s.unit_id_short.span());
   w.add(kUnitSlots, s.unit_index.slots().span());
   w.add(kUnitNameOffset, s.unit_name_offset.span());
   w.add(kUnitNameChars, s.unit_name_chars.span());
@@ -262,6 +264,7 @@ class Opener {
 
   bool sections() {
     return take(kUnitIdOffset, s_->unit_id_offset) && take(kUnitIdChars, s_->unit_id_chars) &&
+           take(kUnitIdShort, s_->unit_id_short) &&
            take(kUnitNameOffset, s_->unit_name_offset) && take(kUnitNameChars, s_->unit_name_chars) &&
            take(kHot, s_->hot) && take(kServed, s_->served) && take(kServedHandlers, s_->served_handlers) &&
            take(kHandlerIdOffset, s_->handler_ids.offsets) && take(kHandlerIdChars, s_->handler_ids.chars) &&
@@ -355,6 +358,9 @@ class Opener {
         !offsets(s.unit_name_offset, n, s.unit_name_chars.size(), "unit names") ||
         !slots(s.unit_index.slots(), n, "the unit id table"))
       return false;
+    // A record per unit; what a record holds is compared, never followed, so it is not checked against the
+    // unit's id (as the slots are not): that would cost every open a pass over every id.
+    if (s.unit_id_short.size() != 2 * n) return bad("unit ids: the 16-byte records do not number the units");
     std::vector<bool> tour_seen(n);
     for (std::size_t u = 0; u < n; ++u) {
       const Index::UnitHot& h = s.hot[u];

@@ -310,9 +310,9 @@ class EngineTest(unittest.TestCase):
         data = os.path.join(SOURCE_DIR, "tests", "data", "compiled")
         with open(os.path.join(data, "lanxi-issues.jsonl"), encoding="utf-8") as f:
             issues = f.read()
-        with open(os.path.join(data, "lanxi-format4-route.jsonl"), encoding="utf-8") as f:
+        with open(os.path.join(data, "lanxi-format5-route.jsonl"), encoding="utf-8") as f:
             expected = f.read()
-        with gridroute.Engine.load(os.path.join(data, "lanxi-format4.grb")) as e:
+        with gridroute.Engine.load(os.path.join(data, "lanxi-format5.grb")) as e:
             self.assertEqual(e.route_jsonl(issues), expected)
 
     def test_context_manager_and_deterministic_close(self):
