@@ -32,6 +32,8 @@ std::vector<std::pair<std::string, double>> breakdown(const S& s) {
     out.emplace_back("unit_index", static_cast<double>(s.unit_index.bytes()));
   if constexpr (requires { s.unit_id_chars.capacity(); s.unit_id_offset.capacity(); })
     out.emplace_back("unit_ids", static_cast<double>(s.unit_id_chars.capacity()) + vec_bytes(s.unit_id_offset));
+  if constexpr (requires { s.unit_id_short.bytes(); })
+    out.emplace_back("unit_id_records", static_cast<double>(s.unit_id_short.bytes()));
   double tree = 0;
   if constexpr (requires { s.parent.capacity(); }) tree += vec_bytes(s.parent);
   if constexpr (requires { s.tier_of.capacity(); }) tree += vec_bytes(s.tier_of);
