@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -109,7 +110,7 @@ TEST(CompiledFile, AFileOfAnEarlierBuildOpensAndAnswersTheSame) {
 
 // Format 1 stored the cell polygons' GeoJSON text, format 2 their index; format 3 keeps the owner's
 // calendar in each served entry and counts the alternates in their column; format 4 gives each unit's
-// record the bits of the role keys served there; format 5 adds a 16-byte record of each unit's id. A file
+// record the bits of the role keys served there; format 5 adds a record of each unit's id. A file
 // of a former format is refused by name, with what to do.
 TEST(CompiledFile, AFileOfAFormerFormatIsRefusedByName) {
   for (int version : {1, 2, 3, 4}) {
@@ -200,13 +201,17 @@ TEST(CompiledFile, NamesWithQuotesOpenFromTheFileAsFromTheDirectory) {
   fs::remove_all(dir);
 }
 
-// A unit found by its id's hash is confirmed by a 16-byte record of its id (ids of up to 15 bytes) or by
-// its text (longer ones). Ids of every length from 1 to 40 bytes, ids that share all but their last byte
-// or their first 15 bytes, are each found as themselves, from the directory and from a compiled file; their
-// prefixes, extensions and ids with a NUL byte after them are not; routing by id, one call and in a batch,
-// answers for the cell named.
-TEST(CompiledFile, UnitIdsOfEveryLengthAreFoundExactly) {
-  std::vector<std::string> cells;
+// A unit found by its id's hash is confirmed by a record of its id, of 16 bytes (ids of up to 15 bytes)
+// or 32 (up to 31) as the bundle's ids need, or by its text (longer ones). Ids of every length from 1 to
+// 40 bytes, ids that share all but their last byte or their first 15 or 31 bytes, are each found as
+// themselves, from the directory and from a compiled file; their prefixes, extensions and ids with a NUL
+// byte after them are not; routing by id, one call and in a batch, answers for the cell named. Once with
+// records of 32 bytes (many long ids), once of 16 (thousands of short ids beside the same long ones).
+class UnitIds : public ::testing::TestWithParam<int> {};
+INSTANTIATE_TEST_SUITE_P(CompiledFile, UnitIds, ::testing::Values(32, 16));
+TEST_P(UnitIds, OfEveryLengthAreFoundExactly) {
+  const std::size_t record = static_cast<std::size_t>(GetParam());
+  std::vector<std::string> cells;  // the ids compared below, then the short ones
   for (std::size_t n = 1; n <= 40; ++n) {
     std::string id(n, 'c');
     for (std::size_t i = 0; i < n; ++i) id[i] = "abcdefghijklmnopqrstuvwxyz0123456789.:-A"[(i * 7 + n) % 40];
@@ -215,8 +220,14 @@ TEST(CompiledFile, UnitIdsOfEveryLengthAreFoundExactly) {
     last.back() = last.back() == 'Z' ? 'Y' : 'Z';
     cells.push_back(last);
   }
-  // Ids of 15, 16 and 17 bytes that share their first 15.
-  for (const char* id : {"fifteen-bytes-x", "fifteen-bytes-xA", "fifteen-bytes-xAB"}) cells.push_back(id);
+  // Ids of 15, 16 and 17 bytes that share their first 15, of 31, 32 and 33 that share their first 31.
+  for (const char* id : {"fifteen-bytes-x", "fifteen-bytes-xA", "fifteen-bytes-xAB", "thirty-one-bytes-of-one-id-here",
+                         "thirty-one-bytes-of-one-id-hereA", "thirty-one-bytes-of-one-id-hereAB"})
+    cells.push_back(id);
+  const std::size_t compared = cells.size();
+  if (record == 16)
+    for (int i = 0; i < 9000; ++i) cells.push_back("s" + std::to_string(i));
+  const std::set<std::string> known(cells.begin(), cells.end());
   std::string jur = R"({"format": "gridroute.jurisdiction/1", "timezone": "Asia/Shanghai",
     "tiers": ["community", "area", "cell"], "units": [{"id": "root", "tier": "community"},
     {"id": "area", "tier": "area", "parent": "root"})";
@@ -234,6 +245,7 @@ TEST(CompiledFile, UnitIdsOfEveryLengthAreFoundExactly) {
   ASSERT_TRUE(compiled.ok()) << compiled.status();
   for (const auto* snap : {&*dir, &*compiled}) {
     const gridroute::Snapshot& s = **snap;
+    ASSERT_EQ(s.index().unit_id_short.size(), s.index().unit_count() * record / 8);
     std::vector<gridroute::Issue> issues;
     for (const std::string& c : cells) {
       const gridroute::UnitId u = s.find_unit(c);
@@ -241,7 +253,7 @@ TEST(CompiledFile, UnitIdsOfEveryLengthAreFoundExactly) {
       EXPECT_EQ(s.index().unit_id(u), c);
       // Not found: the id less its last byte (when that is no unit), with a byte more, with a NUL after it.
       for (const std::string& other : {c.substr(0, c.size() - 1), c + "q", c + std::string(1, '\0')})
-        if (std::find(cells.begin(), cells.end(), other) == cells.end())
+        if (known.count(other) == 0)
           EXPECT_EQ(s.find_unit(other), gridroute::kNone) << "'" << other << "' (" << other.size() << " bytes)";
       gridroute::Issue is;
       is.id = "I";
@@ -253,10 +265,12 @@ TEST(CompiledFile, UnitIdsOfEveryLengthAreFoundExactly) {
     // The hash's 32-bit tag keeps most other ids from being compared at all: each unit's record is
     // compared here with every id above and its variants.
     std::vector<std::string> asked;
-    for (const std::string& c : cells)
-      for (const std::string& other : {c, c.substr(0, c.size() - 1), c + "q", c + std::string(1, '\0')}) asked.push_back(other);
+    for (std::size_t i = 0; i < compared; ++i)
+      for (const std::string& other : {cells[i], cells[i].substr(0, cells[i].size() - 1), cells[i] + "q",
+                                       cells[i] + std::string(1, '\0')})
+        asked.push_back(other);
     const gridroute::detail::Index& index = s.index();
-    for (std::size_t u = 0; u < index.unit_count(); ++u)
+    for (std::size_t u = 0; u < index.unit_count(); u += u < compared + 2 ? 1 : 97)
       for (const std::string& q : asked)
         ASSERT_EQ(index.is_unit_id(static_cast<gridroute::UnitId>(u), q), index.unit_id(static_cast<gridroute::UnitId>(u)) == q)
             << "unit '" << index.unit_id(static_cast<gridroute::UnitId>(u)) << "', id '" << q << "'";

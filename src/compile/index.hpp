@@ -135,24 +135,26 @@ class UnitIndex {
   Column<std::uint64_t> slots_;
 };
 
-// A unit id as a record of Index::unit_id_short: an id of up to kShortIdMax bytes zero-padded to 15, its
-// length in the 16th byte. A record of a longer id holds kLongId there and is compared by its text; a
-// longer id asked for gets kNoShortForm there, which no record holds.
+// A unit id as a record of Index::unit_id_short, of 2 or 4 words (16 or 32 bytes) as the bundle's ids
+// need: an id shorter than the record zero-padded, its length in the record's last byte. A record of an id
+// as long as the record or longer holds kLongId there and is compared by its text; such an id asked for
+// gets kNoShortForm there, which no record holds.
 struct ShortId {
-  std::uint64_t lo = 0, hi = 0;
-  static constexpr std::size_t kShortIdMax = 15;
+  std::uint64_t w[4] = {0, 0, 0, 0};
   static constexpr unsigned char kLongId = 0xFF, kNoShortForm = 0xFE;
-  static ShortId of(std::string_view id, bool record = false) noexcept {
-    unsigned char b[16] = {};
-    if (id.size() <= kShortIdMax) {
+  // The longest id a record of `words` words holds.
+  static constexpr std::size_t longest(std::size_t words) { return words * 8 - 1; }
+  static ShortId of(std::string_view id, std::size_t words, bool record = false) noexcept {
+    unsigned char b[32] = {};
+    const std::size_t last = words * 8 - 1;
+    if (id.size() <= last) {
       if (!id.empty()) std::memcpy(b, id.data(), id.size());
-      b[15] = static_cast<unsigned char>(id.size());
+      b[last] = static_cast<unsigned char>(id.size());
     } else {
-      b[15] = record ? kLongId : kNoShortForm;
+      b[last] = record ? kLongId : kNoShortForm;
     }
     ShortId k;
-    std::memcpy(&k.lo, b, 8);
-    std::memcpy(&k.hi, b + 8, 8);
+    std::memcpy(k.w, b, words * 8);
     return k;
   }
 };
@@ -243,9 +245,11 @@ struct Index {
   std::int32_t cell_tier = 0;
   Column<std::uint32_t> unit_id_offset;  // into unit_id_chars; size units+1
   Column<char> unit_id_chars;
-  // Each unit's id again as a 16-byte record (ShortId: two words a unit), so that a unit found by its id's
-  // hash is confirmed by one line at an address known from its number, not by its offset and then its text.
+  // Each unit's id again as a record of unit_id_words words (ShortId: 2, or 4 when more than 1% of the
+  // ids are longer than 15 bytes), so that a unit found by its id's hash is confirmed by one line at an
+  // address known from its number, not by its offset and then its text.
   Column<std::uint64_t> unit_id_short;
+  std::uint32_t unit_id_words = 2;  // derived on open from the column's size
   UnitIndex unit_index;
   Column<std::uint32_t> unit_name_offset;  // into unit_name_chars; size units+1 (names are optional)
   Column<char> unit_name_chars;
@@ -492,18 +496,22 @@ struct Index {
   }
   UnitId find_unit(std::string_view id) const { return find_unit(id, UnitIndex::hash(id)); }
   UnitId find_unit(std::string_view id, std::uint64_t hash) const {
-    const ShortId key = ShortId::of(id);
+    const ShortId key = ShortId::of(id, unit_id_words);
     return unit_index.find_if(hash, [&](UnitId u) { return is_unit_id(u, id, key); });
   }
   // Whether `id` (whose ShortId is `key`) is unit u's id: its record compared, or its text when the id is long.
   bool is_unit_id(UnitId u, std::string_view id, const ShortId& key) const {
-    const std::uint64_t* r = unit_id_short.data() + 2 * static_cast<std::size_t>(u);
-    if (reinterpret_cast<const unsigned char*>(r)[15] != ShortId::kLongId) return r[0] == key.lo && r[1] == key.hi;
+    const std::uint64_t* r = unit_id_short.data() + unit_id_words * static_cast<std::size_t>(u);
+    if (unit_id_words == 2) {
+      if (reinterpret_cast<const unsigned char*>(r)[15] != ShortId::kLongId) return r[0] == key.w[0] && r[1] == key.w[1];
+    } else if (reinterpret_cast<const unsigned char*>(r)[31] != ShortId::kLongId) {
+      return ((r[0] ^ key.w[0]) | (r[1] ^ key.w[1]) | (r[2] ^ key.w[2]) | (r[3] ^ key.w[3])) == 0;
+    }
     return same_text(unit_id(u), id);
   }
-  bool is_unit_id(UnitId u, std::string_view id) const { return is_unit_id(u, id, ShortId::of(id)); }
+  bool is_unit_id(UnitId u, std::string_view id) const { return is_unit_id(u, id, ShortId::of(id, unit_id_words)); }
   // The address of unit u's record in unit_id_short, for prefetching.
-  const void* unit_id_record(UnitId u) const { return unit_id_short.data() + 2 * static_cast<std::size_t>(u); }
+  const void* unit_id_record(UnitId u) const { return unit_id_short.data() + unit_id_words * static_cast<std::size_t>(u); }
   bool is_ancestor_or_self(UnitId a, UnitId b) const {
     return hot[a].tin <= hot[b].tin && hot[b].tin < hot[a].tout;
   }

@@ -40,8 +40,9 @@ namespace gridroute::detail::store {
 namespace {
 
 // A member added to Index must be stored here (and kFormatVersion raised), or derived on open as
-// Index::merged, Index::scope_tins, Index::rule_hot and Index::category_slots are: this fails the build until then.
-static_assert(sizeof(void*) != 8 || sizeof(Index) == 2760,
+// Index::merged, Index::scope_tins, Index::rule_hot, Index::category_slots and Index::unit_id_words are:
+// this fails the build until then.
+static_assert(sizeof(void*) != 8 || sizeof(Index) == 2768,
               "Index changed: store the new member in write_index/open_index and raise kFormatVersion");
 
 // Section tags.
@@ -360,7 +361,9 @@ class Opener {
       return false;
     // A record per unit; what a record holds is compared, never followed, so it is not checked against the
     // unit's id (as the slots are not): that would cost every open a pass over every id.
-    if (s.unit_id_short.size() != 2 * n) return bad("unit ids: the 16-byte records do not number the units");
+    if (s.unit_id_short.size() != 2 * n && s.unit_id_short.size() != 4 * n)
+      return bad("unit ids: the records of 16 or 32 bytes do not number the units");
+    s.unit_id_words = static_cast<std::uint32_t>(s.unit_id_short.size() / n);
     std::vector<bool> tour_seen(n);
     for (std::size_t u = 0; u < n; ++u) {
       const Index::UnitHot& h = s.hot[u];
