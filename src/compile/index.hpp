@@ -86,16 +86,7 @@ class UnitIndex {
   // was overwritten in place while open (docs/cli.md) can be anything, and must not loop.
   template <class IdOf>
   std::int32_t find(std::string_view id, std::uint64_t h, IdOf&& id_of) const {
-    if (slots_.empty()) return -1;
-    for (std::size_t i = home(h), n = slots_.size(); n > 0; i = next(i), --n) {
-      const std::uint64_t v = slots_[i];
-      if (v == kEmpty) return -1;
-      if ((v & kTagMask) == (h & kTagMask)) {
-        const auto u = static_cast<std::int32_t>(static_cast<std::uint32_t>(v));
-        if (same_text(id_of(u), id)) return u;
-      }
-    }
-    return -1;
+    return find_if(h, [&](std::int32_t u) { return same_text(id_of(u), id); });
   }
   // The same with the id compared by `is` (a unit number -> whether it is that unit's id).
   template <class Is>
