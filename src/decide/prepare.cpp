@@ -59,9 +59,9 @@ bool locate(const Index& s, const Issue& issue, PreparedIssue& out, std::string&
 
 bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string& error, std::uint64_t cell_hash,
              bool with_attrs, std::int32_t located, const UnitId* cell_given) {
-  // The cell's loads go out first and overlap the checks below: its index slot now, its record and id's
-  // 16-byte record once the slot is read (in a batch they are already in cache). A cell given by number needs
-  // only its record.
+  // The cell's loads go out first and overlap the checks below: its index slot now, its record and its
+  // id's record once the slot is read (in a batch they are already in cache). A cell given by number
+  // needs only its record.
   const bool by_number = cell_given != nullptr;
   const bool number_ok = by_number && *cell_given >= 0 && static_cast<std::size_t>(*cell_given) < s.hot.size();
   if (number_ok) __builtin_prefetch(&s.hot[static_cast<std::size_t>(*cell_given)]);

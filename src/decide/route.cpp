@@ -407,11 +407,12 @@ void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t 
                 std::int32_t located, const UnitId* cell) {
   d.clear();
   PreparedIssue is;
-  // One call by cell id: a unit's id is confirmed by its 16-byte record (or, for a long id, by its offset
-  // and then its text), and deciding waits on none of it. So the unit whose index slot matches the id's hash is
-  // decided as if given by number while those lines arrive, and the id is compared last. When it is
-  // not that unit's id (another id with the same 32-bit tag, or one the bundle does not have), or the
-  // issue is rejected, the call is decided again as below, which names the field that failed.
+  // One call by cell id: a unit's id is confirmed by its id's record (or, for an id longer than the
+  // record holds, by its offset and then its text), and deciding waits on none of it. So the unit whose
+  // index slot matches the id's hash is decided as if given by number while those lines arrive, and the
+  // id is compared last. When it is not that unit's id (another id with the same 32-bit tag, or one the
+  // bundle does not have), or the issue is rejected, the call is decided again as below, which names the
+  // field that failed.
   if (!explain && cell == nullptr && located == kNotLocated && !issue.cell.empty()) {
     UnitId guess = s.unit_index.first_match(cell_hash);
     if (guess >= 0 && static_cast<std::size_t>(guess) < s.hot.size()) {
@@ -505,7 +506,8 @@ void prefetch_cells(const Index& s, const std::string_view* cells, std::size_t n
     guess[i] = s.unit_index.first_match(hashes[i]);
     if (guess[i] < 0) continue;
     __builtin_prefetch(&s.hot[static_cast<std::size_t>(guess[i])]);
-    // The id's 16-byte record, which confirms it in one line (a long id's text is read when compared).
+    // The id's record (16 or 32 bytes), which confirms it in one line (a longer id's text is read when
+    // compared).
     __builtin_prefetch(s.unit_id_record(guess[i]));
   }
   prefetch_unit_stages(s, guess, n, false);
