@@ -268,39 +268,53 @@ int gridroute_engine_route_batch(gridroute_decision* out, const gridroute_engine
           ++by_text;
         }
       }
-      const std::span<const gridroute::Issue> batch(is.data(), m);
-      const std::span<gridroute::Decision> decided(ds.data(), m);
-      if (by_number == 0) {
-        s.route_batch(batch, decided, explain);
-      } else if (by_text == 0) {
-        s.route_batch_in_cells(batch, std::span<const gridroute::UnitId>(cells.data(), m), decided, explain);
-      } else {  // both kinds: one at a time
-        for (std::size_t i = 0; i < m; ++i) {
-          if (numbered[i])
-            ds[i] = s.route_in_cell(is[i], cells[i], explain);
-          else
-            s.route_into(is[i], ds[i], explain);
+      // The chunk is routed in parts of 64 issues (the core's group). After a part is routed, the lines of
+      // the ids its decisions hand over (through their offsets) are asked for, and its decisions are
+      // written out once the next part is routed, by when those lines have arrived. (Asking for them 8
+      // decisions ahead of the writing measured 4% slower: the writing waited on them.)
+      auto route_part = [&](std::size_t b, std::size_t e) {
+        const std::span<const gridroute::Issue> batch(is.data() + b, e - b);
+        const std::span<gridroute::Decision> decided(ds.data() + b, e - b);
+        if (by_number == 0) {
+          s.route_batch(batch, decided, explain);
+        } else if (by_text == 0) {
+          s.route_batch_in_cells(batch, std::span<const gridroute::UnitId>(cells.data() + b, e - b), decided, explain);
+        } else {  // both kinds: one at a time
+          for (std::size_t i = b; i < e; ++i) {
+            if (numbered[i])
+              ds[i] = s.route_in_cell(is[i], cells[i], explain);
+            else
+              s.route_into(is[i], ds[i], explain);
+          }
         }
+        for (std::size_t i = b; i < e; ++i) {
+          const gridroute::Decision& x = ds[i];
+          if (x.status != gridroute::Decision::Status::routed) continue;
+          __builtin_prefetch(&index.unit_id_offset[static_cast<std::size_t>(x.unit)]);
+          __builtin_prefetch(&index.handler_ids.offsets[static_cast<std::size_t>(x.handler)]);
+          for (gridroute::HandlerId a : x.alternates) __builtin_prefetch(&index.handler_ids.offsets[static_cast<std::size_t>(a)]);
+          for (gridroute::HandlerId a : x.assist) __builtin_prefetch(&index.handler_ids.offsets[static_cast<std::size_t>(a)]);
+        }
+      };
+      auto fill_part = [&](std::size_t b, std::size_t e) {
+        for (std::size_t i = b; i < e; ++i) {
+          gridroute_decision* d = decision_at(base + i);
+          HoldImpl& h = hold_of(d->hold_);
+          if (h.snap != snap) h.snap = snap;  // a decision reused on the same snapshot keeps its reference
+          if (!refused[i].empty()) {
+            ds[i] = gridroute::Decision{};
+            ds[i].status = gridroute::Decision::Status::rejected;
+            ds[i].message = std::move(refused[i]);
+          }
+          fill_decision(d, h, is[i], ds[i], explain, numbered[i] != 0);
+        }
+      };
+      constexpr std::size_t kPart = 64;
+      for (std::size_t b = 0; b < m; b += kPart) {
+        route_part(b, std::min(m, b + kPart));
+        if (b > 0) fill_part(b - kPart, b);
       }
-      for (std::size_t i = 0; i < m; ++i) {
-        // The ids a decision hands over are found through their offsets: fetch those a few decisions ahead.
-        if (i + 8 < m && ds[i + 8].status == gridroute::Decision::Status::routed) {
-          const gridroute::Decision& ahead = ds[i + 8];
-          __builtin_prefetch(&index.unit_id_offset[static_cast<std::size_t>(ahead.unit)]);
-          __builtin_prefetch(&index.handler_ids.offsets[static_cast<std::size_t>(ahead.handler)]);
-          for (gridroute::HandlerId a : ahead.alternates) __builtin_prefetch(&index.handler_ids.offsets[static_cast<std::size_t>(a)]);
-          for (gridroute::HandlerId a : ahead.assist) __builtin_prefetch(&index.handler_ids.offsets[static_cast<std::size_t>(a)]);
-        }
-        gridroute_decision* d = decision_at(base + i);
-        HoldImpl& h = hold_of(d->hold_);
-        if (h.snap != snap) h.snap = snap;  // a decision reused on the same snapshot keeps its reference
-        if (!refused[i].empty()) {
-          ds[i] = gridroute::Decision{};
-          ds[i].status = gridroute::Decision::Status::rejected;
-          ds[i].message = std::move(refused[i]);
-        }
-        fill_decision(d, h, is[i], ds[i], explain, numbered[i] != 0);
-      }
+      fill_part((m - 1) / kPart * kPart, m);
     }
     return GRIDROUTE_OK;
   });

@@ -1382,6 +1382,51 @@ TEST(Batch, ALongBatchAnswersInOrderAcrossItsChunks) {
   gridroute_decision_release(&one);
 }
 
+// A batch is routed in parts of 64 and written out a part behind: refused issues in every part, at the
+// parts' edges and in the chunks after the first, each get their own rejection in their own place.
+TEST(Batch, RefusedIssuesInEveryPartAnswerInTheirPlace) {
+  EngineHandle e(kLanxi);
+  std::vector<std::unique_ptr<FastIssue>> parsed;
+  for (const std::string& line : lines_of(read_file(kLanxi + "/issues.jsonl"))) {
+    auto fi = std::make_unique<FastIssue>(line);
+    if (fi->usable) parsed.push_back(std::move(fi));
+  }
+  ASSERT_GT(parsed.size(), 2u);
+  for (bool numbered : {false, true}) {
+    SCOPED_TRACE(numbered ? "by number" : "by id");
+    std::vector<gridroute_issue> issues;
+    for (std::size_t i = 0; issues.size() < 1100; ++i) issues.push_back(parsed[(i * 3) % parsed.size()]->issue);
+    if (numbered) number_cells(e.e, issues);
+    auto missing_id = [](std::size_t i) { return i % 97 == 5 || i == 63 || i == 64 || i == 1023 || i == 1024; };
+    auto null_category = [](std::size_t i) { return i % 131 == 7 || i == 127 || i == 1099; };
+    for (std::size_t i = 0; i < issues.size(); ++i) {
+      if (missing_id(i)) issues[i].id = nullptr, issues[i].id_len = 0;
+      else if (null_category(i)) issues[i].category = nullptr, issues[i].category_len = 3;
+    }
+    Decisions got(issues.size());
+    ASSERT_EQ(gridroute_engine_route_batch(got.d.data(), e.e, issues.data(), issues.size(), nullptr, nullptr),
+              GRIDROUTE_OK);
+    gridroute_decision one = GRIDROUTE_DECISION_INIT;
+    std::size_t refused = 0, routed = 0;
+    for (std::size_t i = 0; i < issues.size(); ++i) {
+      if (missing_id(i) || null_category(i)) {
+        ++refused;
+        ASSERT_EQ(got.d[i].status, GRIDROUTE_DECISION_REJECTED) << i;
+        EXPECT_EQ(str(got.d[i].message), missing_id(i) ? "missing field 'id'"
+                                                       : "issue->category is NULL with a non-zero length") << i;
+        EXPECT_EQ(str(got.d[i].handler), "") << i;
+        continue;
+      }
+      gridroute_engine_route(&one, e.e, &issues[i], nullptr, nullptr);
+      ASSERT_EQ(decision_text(got.d[i]), decision_text(one)) << i;
+      routed += got.d[i].status == GRIDROUTE_DECISION_ROUTED;
+    }
+    gridroute_decision_release(&one);
+    EXPECT_GT(refused, 20u);
+    EXPECT_GT(routed, 800u);
+  }
+}
+
 // Since 1.4: one array routed chunk after chunk without a release in between (each decision drops its old
 // answer), then released in one call, which outlives the engine; an element of another struct_size is left
 // as it is.
