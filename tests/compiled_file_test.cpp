@@ -251,6 +251,7 @@ TEST_P(UnitIds, OfEveryLengthAreFoundExactly) {
       const gridroute::UnitId u = s.find_unit(c);
       ASSERT_NE(u, gridroute::kNone) << c;
       EXPECT_EQ(s.index().unit_id(u), c);
+      EXPECT_EQ(s.index().unit_id_from_record(u), c);  // what records and actions write
       // Not found: the id less its last byte (when that is no unit), with a byte more, with a NUL after it.
       for (const std::string& other : {c.substr(0, c.size() - 1), c + "q", c + std::string(1, '\0')})
         if (known.count(other) == 0)
@@ -293,6 +294,20 @@ TEST_P(UnitIds, OfEveryLengthAreFoundExactly) {
       }
     }
   }
+  // A record whose length byte is past what the record holds (a long id's mark, or a byte no compile
+  // writes) is not read for its text: the id comes from its offset and text, and nothing past the record
+  // is read.
+  gridroute::detail::Index& index = const_cast<gridroute::detail::Index&>((*dir)->index());
+  const gridroute::UnitId u = index.find_unit("fifteen-bytes-x");
+  ASSERT_NE(u, gridroute::kNone);
+  unsigned char* last = reinterpret_cast<unsigned char*>(const_cast<void*>(index.unit_id_record(u))) + record - 1;
+  ASSERT_EQ(*last, 15u);
+  for (unsigned char mark : {static_cast<unsigned char>(record), static_cast<unsigned char>(0xFE),
+                             static_cast<unsigned char>(0xFF)}) {
+    *last = mark;
+    EXPECT_EQ(index.unit_id_from_record(u), "fifteen-bytes-x") << int{mark};
+  }
+  *last = 15;
   fs::remove(file);
 }
 

@@ -116,7 +116,7 @@ bool fill_decision(gridroute_decision* out, HoldImpl& h, const gridroute::Issue&
                                        nullptr, &where);
     out->json = out_str(h.json);
   }
-  if (has_11(out) && d.located) out->cell = out_str(s.unit_id(d.cell));
+  if (has_11(out) && d.located) out->cell = out_str(s.index().unit_id_from_record(d.cell));
   switch (d.status) {
     case gridroute::Decision::Status::rejected:
       out->status = GRIDROUTE_DECISION_REJECTED;
@@ -132,7 +132,7 @@ bool fill_decision(gridroute_decision* out, HoldImpl& h, const gridroute::Issue&
   out->role = out_str(s.role_name(d.role));
   out->department = out_str(s.department(d.role));
   out->handler = out_str(s.handler_id(d.handler));
-  out->unit = out_str(s.unit_id(d.unit));
+  out->unit = out_str(s.index().unit_id_from_record(d.unit));  // one line: the id's record
   if (d.policy != gridroute::kNone) out->escalation = out_str(s.policy_id(d.policy));
   h.lists.clear();
   for (gridroute::HandlerId a : d.alternates) h.lists.push_back(out_str(s.handler_id(a)));
@@ -290,7 +290,7 @@ int gridroute_engine_route_batch(gridroute_decision* out, const gridroute_engine
         for (std::size_t i = b; i < e; ++i) {
           const gridroute::Decision& x = ds[i];
           if (x.status != gridroute::Decision::Status::routed) continue;
-          __builtin_prefetch(&index.unit_id_offset[static_cast<std::size_t>(x.unit)]);
+          __builtin_prefetch(index.unit_id_record(x.unit));  // the unit's id is handed over from its record
           __builtin_prefetch(&index.handler_ids.offsets[static_cast<std::size_t>(x.handler)]);
           for (gridroute::HandlerId a : x.alternates) __builtin_prefetch(&index.handler_ids.offsets[static_cast<std::size_t>(a)]);
           for (gridroute::HandlerId a : x.assist) __builtin_prefetch(&index.handler_ids.offsets[static_cast<std::size_t>(a)]);
@@ -429,7 +429,7 @@ int gridroute_engine_escalate(gridroute_action* out, const gridroute_engine* eng
       out->handler = out_str(s.handler_id(a.handler));
       out->role = out_str(s.role_name(a.role));
       out->department = out_str(s.department(a.role));
-      out->unit = out_str(s.unit_id(a.unit));
+      out->unit = out_str(s.index().unit_id_from_record(a.unit));
     }
     if (a.rule != gridroute::kNone) out->rule = out_str(s.rule_id(a.rule));
     if (a.policy != gridroute::kNone) out->escalation = out_str(s.policy_id(a.policy));
@@ -443,7 +443,7 @@ int gridroute_engine_escalate(gridroute_action* out, const gridroute_engine* eng
       if (out->assist_count) out->assist = h.lists.data();
       out->repinned = a.repinned ? 1 : 0;
       out->fallback = a.fallback ? 1 : 0;
-      if (a.located && a.cell != gridroute::kNone) out->cell = out_str(s.unit_id(a.cell));
+      if (a.located && a.cell != gridroute::kNone) out->cell = out_str(s.index().unit_id_from_record(a.cell));
     }
     return GRIDROUTE_OK;
   });

@@ -501,6 +501,16 @@ struct Index {
     return same_text(unit_id(u), id);
   }
   bool is_unit_id(UnitId u, std::string_view id) const { return is_unit_id(u, id, ShortId::of(id, unit_id_words)); }
+  // Unit u's id, the same text as unit_id(u), read from its record when the record holds it: one line, at an
+  // address known from u, where unit_id reads the offset and then the text. What writes a decision's unit
+  // and cell reads it so. (A record's length byte is only trusted up to the record's size.)
+  std::string_view unit_id_from_record(UnitId u) const {
+    const char* r = reinterpret_cast<const char*>(unit_id_record(u));
+    const std::size_t last = unit_id_words * 8 - 1;
+    const std::size_t len = static_cast<unsigned char>(r[last]);
+    if (len <= last) return std::string_view(r, len);
+    return unit_id(u);
+  }
   // The address of unit u's record in unit_id_short, for prefetching.
   const void* unit_id_record(UnitId u) const { return unit_id_short.data() + unit_id_words * static_cast<std::size_t>(u); }
   bool is_ancestor_or_self(UnitId a, UnitId b) const {

@@ -220,17 +220,15 @@ std::size_t LineCodec::route_lines(std::span<const std::string_view> lines, std:
         const Decision& d = w.decisions[i];
         if (d.status != Decision::Status::routed) continue;
         __builtin_prefetch(&s.handler_ids.offsets[static_cast<std::size_t>(d.handler)]);
-        __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(d.unit)]);
-        if (d.located) __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(d.cell)]);
+        __builtin_prefetch(s.unit_id_record(d.unit));  // the unit's and the cell's ids are written from their records
+        if (d.located) __builtin_prefetch(s.unit_id_record(d.cell));
         for (HandlerId h : d.alternates) __builtin_prefetch(&s.handler_ids.offsets[static_cast<std::size_t>(h)]);
         for (HandlerId h : d.assist) __builtin_prefetch(&s.handler_ids.offsets[static_cast<std::size_t>(h)]);
       }
       for (std::size_t i = 0; i < n; ++i) {
         const Decision& d = w.decisions[i];
         if (d.status != Decision::Status::routed) continue;
-        __builtin_prefetch(s.unit_id_chars.data() + s.unit_id_offset[static_cast<std::size_t>(d.unit)]);
         __builtin_prefetch(s.handler_ids[static_cast<std::size_t>(d.handler)].data());
-        if (d.located) __builtin_prefetch(s.unit_id_chars.data() + s.unit_id_offset[static_cast<std::size_t>(d.cell)]);
         for (HandlerId h : d.alternates) __builtin_prefetch(s.handler_ids[static_cast<std::size_t>(h)].data());
         for (HandlerId h : d.assist) __builtin_prefetch(s.handler_ids[static_cast<std::size_t>(h)].data());
       }
@@ -289,16 +287,14 @@ std::size_t LineCodec::escalate_lines(std::span<const std::string_view> lines, I
         const Action& a = w.actions[i];
         if (!named(a)) continue;
         __builtin_prefetch(&s.handler_ids.offsets[static_cast<std::size_t>(a.handler)]);
-        __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(a.unit)]);
-        if (a.located) __builtin_prefetch(&s.unit_id_offset[static_cast<std::size_t>(a.cell)]);
+        __builtin_prefetch(s.unit_id_record(a.unit));
+        if (a.located) __builtin_prefetch(s.unit_id_record(a.cell));
         for (HandlerId h : a.assist) __builtin_prefetch(&s.handler_ids.offsets[static_cast<std::size_t>(h)]);
       }
       for (std::size_t i = 0; i < n; ++i) {
         const Action& a = w.actions[i];
         if (!named(a)) continue;
-        __builtin_prefetch(s.unit_id_chars.data() + s.unit_id_offset[static_cast<std::size_t>(a.unit)]);
         __builtin_prefetch(s.handler_ids[static_cast<std::size_t>(a.handler)].data());
-        if (a.located) __builtin_prefetch(s.unit_id_chars.data() + s.unit_id_offset[static_cast<std::size_t>(a.cell)]);
         for (HandlerId h : a.assist) __builtin_prefetch(s.handler_ids[static_cast<std::size_t>(h)].data());
       }
       LocationTrace where;

@@ -373,10 +373,10 @@ void put_int(Cursor& c, int v) {
 
 void append_routed(std::string& out, const Index& s, const LineId& id, const Decision& d, Rfc3339Memo* times) {
   const std::string_view rule = s.rules[d.rule].id, role = s.role_name(d.role), dept = s.department(d.role),
-                         handler = s.handler_id(d.handler), unit = s.unit_id(d.unit);
+                         handler = s.handler_id(d.handler), unit = s.unit_id_from_record(d.unit);
   std::size_t need = 400 + room(id.text) + room(rule) + room(role) + room(dept) + room(handler) + room(unit) +
                      s.digest.size() + 2 * kMaxRfc3339;
-  if (d.located) need += room(s.unit_id(d.cell));
+  if (d.located) need += room(s.unit_id_from_record(d.cell));
   for (HandlerId h : d.alternates) need += room(s.handler_id(h)) + 2;
   for (HandlerId h : d.assist) need += room(s.handler_id(h)) + 2;
   if (d.policy != kNone) need += room(s.policies[d.policy].id);
@@ -387,7 +387,7 @@ void append_routed(std::string& out, const Index& s, const LineId& id, const Dec
   c.lit(", \"status\": \"routed\"");
   if (d.located) {  // SPEC §7: the cell found from the location, after the status
     c.lit(", \"cell\": ");
-    c.name(s.unit_id(d.cell));
+    c.name(s.unit_id_from_record(d.cell));
   }
   c.lit(", \"rule\": ");
   c.str(rule);
@@ -426,9 +426,9 @@ void append_action_fast(std::string& out, const Index& s, const LineId& id, cons
   const bool moves = a.kind == Action::Kind::escalate || a.kind == Action::Kind::reopen ||
                      a.kind == Action::Kind::redispatch;
   std::size_t need = 500 + room(id.text) + s.digest.size() + 3 * kMaxRfc3339;
-  if (a.located) need += room(s.unit_id(a.cell));
+  if (a.located) need += room(s.unit_id_from_record(a.cell));
   if (owner) need += room(s.role_name(a.role)) + room(s.department(a.role)) + room(s.handler_id(a.handler)) +
-                     room(s.unit_id(a.unit));
+                     room(s.unit_id_from_record(a.unit));
   if (moves) {
     if (a.rule != kNone) need += room(s.rules[static_cast<std::size_t>(a.rule)].id);
     for (HandlerId h : a.assist) need += room(s.handler_id(h)) + 2;
@@ -441,7 +441,7 @@ void append_action_fast(std::string& out, const Index& s, const LineId& id, cons
   c.name(to_string(a.kind));
   if (a.located) {
     c.lit(", \"cell\": ");
-    c.name(s.unit_id(a.cell));
+    c.name(s.unit_id_from_record(a.cell));
   }
   c.lit(", \"level\": ");
   put_int(c, a.level);
@@ -457,7 +457,7 @@ void append_action_fast(std::string& out, const Index& s, const LineId& id, cons
       c.str(d);
     }
     c.lit(", \"unit\": ");
-    c.name(s.unit_id(a.unit));
+    c.name(s.unit_id_from_record(a.unit));
   }
   if (moves) {
     c.lit(", \"rule\": ");
