@@ -1358,14 +1358,20 @@ TEST(CellsByNumber, ANumberFromBeforeAReloadIsNeverReadInTheNewSnapshot) {
 
 namespace {
 
-// A batch longer than the library's chunks answers, in order, as one call at a time.
-TEST(Batch, ALongBatchAnswersInOrderAcrossItsChunks) {
-  EngineHandle e(kLanxi);
+// The issues of `dir`/issues.jsonl that read as C structs.
+std::vector<std::unique_ptr<FastIssue>> usable_issues(const std::string& dir) {
   std::vector<std::unique_ptr<FastIssue>> parsed;
-  for (const std::string& line : lines_of(read_file(kLanxi + "/issues.jsonl"))) {
+  for (const std::string& line : lines_of(read_file(dir + "/issues.jsonl"))) {
     auto fi = std::make_unique<FastIssue>(line);
     if (fi->usable) parsed.push_back(std::move(fi));
   }
+  return parsed;
+}
+
+// A batch longer than the library's chunks answers, in order, as one call at a time.
+TEST(Batch, ALongBatchAnswersInOrderAcrossItsChunks) {
+  EngineHandle e(kLanxi);
+  const std::vector<std::unique_ptr<FastIssue>> parsed = usable_issues(kLanxi);
   ASSERT_FALSE(parsed.empty());
   std::vector<gridroute_issue> issues;
   for (std::size_t i = 0; issues.size() < 2600; ++i) issues.push_back(parsed[(i * 7) % parsed.size()]->issue);
@@ -1386,11 +1392,7 @@ TEST(Batch, ALongBatchAnswersInOrderAcrossItsChunks) {
 // parts' edges and in the chunks after the first, each get their own rejection in their own place.
 TEST(Batch, RefusedIssuesInEveryPartAnswerInTheirPlace) {
   EngineHandle e(kLanxi);
-  std::vector<std::unique_ptr<FastIssue>> parsed;
-  for (const std::string& line : lines_of(read_file(kLanxi + "/issues.jsonl"))) {
-    auto fi = std::make_unique<FastIssue>(line);
-    if (fi->usable) parsed.push_back(std::move(fi));
-  }
+  const std::vector<std::unique_ptr<FastIssue>> parsed = usable_issues(kLanxi);
   ASSERT_GT(parsed.size(), 2u);
   for (bool numbered : {false, true}) {
     SCOPED_TRACE(numbered ? "by number" : "by id");
@@ -1432,11 +1434,7 @@ TEST(Batch, RefusedIssuesInEveryPartAnswerInTheirPlace) {
 // as it is.
 TEST(Batch, OneArrayReusedChunkAfterChunkThenReleasedInOneCall) {
   auto e = std::make_unique<EngineHandle>(kLanxi);
-  std::vector<std::unique_ptr<FastIssue>> parsed;
-  for (const std::string& line : lines_of(read_file(kLanxi + "/issues.jsonl"))) {
-    auto fi = std::make_unique<FastIssue>(line);
-    if (fi->usable) parsed.push_back(std::move(fi));
-  }
+  const std::vector<std::unique_ptr<FastIssue>> parsed = usable_issues(kLanxi);
   ASSERT_GT(parsed.size(), 2u);
   const std::size_t n = 300;
   Decisions got(n);
