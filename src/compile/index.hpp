@@ -503,12 +503,18 @@ struct Index {
   bool is_unit_id(UnitId u, std::string_view id) const { return is_unit_id(u, id, ShortId::of(id, unit_id_words)); }
   // Unit u's id, the same text as unit_id(u), read from its record when the record holds it: one line, at an
   // address known from u, where unit_id reads the offset and then the text. What writes a decision's unit
-  // and cell reads it so. (A record's length byte is only trusted up to the record's size.)
+  // and cell reads it so. Records are not checked when a file is opened, so a record is only read for its
+  // length up to the record's size, and its text only as JSON takes it as it is (ASCII, no quote,
+  // backslash or control byte, as every unit id is): else the id comes from its offset and text, which
+  // were checked. A crafted file can thus show another such id for a unit, never write outside JSON.
   std::string_view unit_id_from_record(UnitId u) const {
     const char* r = reinterpret_cast<const char*>(unit_id_record(u));
     const std::size_t last = unit_id_words * 8 - 1;
     const std::size_t len = static_cast<unsigned char>(r[last]);
-    if (len <= last) return std::string_view(r, len);
+    if (len <= last) {
+      const std::string_view id(r, len);
+      if (plain_json_prefix(id) == len) return id;
+    }
     return unit_id(u);
   }
   // The address of unit u's record in unit_id_short, for prefetching.
