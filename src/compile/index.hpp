@@ -137,7 +137,7 @@ struct ShortId {
   static constexpr std::size_t longest(std::size_t words) { return words * 8 - 1; }
   static ShortId of(std::string_view id, std::size_t words, bool record = false) noexcept {
     unsigned char b[32] = {};
-    const std::size_t last = words * 8 - 1;
+    const std::size_t last = longest(words);
     if (id.size() <= last) {
       if (!id.empty()) std::memcpy(b, id.data(), id.size());
       b[last] = static_cast<unsigned char>(id.size());
@@ -509,7 +509,7 @@ struct Index {
   // were checked. A crafted file can thus show another such id for a unit, never write outside JSON.
   std::string_view unit_id_from_record(UnitId u) const {
     const char* r = reinterpret_cast<const char*>(unit_id_record(u));
-    const std::size_t last = unit_id_words * 8 - 1;
+    const std::size_t last = ShortId::longest(unit_id_words);
     const std::size_t len = static_cast<unsigned char>(r[last]);
     if (len <= last) {
       const std::string_view id(r, len);
