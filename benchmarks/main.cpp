@@ -13,6 +13,7 @@
 #include "common.hpp"
 
 namespace grbench {
+void register_machine();
 void register_time();
 void register_load(const std::vector<std::string>& sizes);
 void register_route(const std::string& size);
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "gridroute_bench: data %s; workloads:", data_dir().c_str());
   for (const auto& s : sz) std::fprintf(stderr, " %s", s.c_str());
   std::fprintf(stderr, "\n");
+  register_machine();
   register_time();
   register_load(sz);
   for (const auto& s : sz) {

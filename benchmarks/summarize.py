@@ -80,6 +80,20 @@ def status(ok):
 
 machine = open(os.path.join(res_dir, "machine.txt")).read() if os.path.exists(os.path.join(res_dir, "machine.txt")) else ""
 print("## Machine\n\n```\n" + machine.strip() + "\n```\n")
+# The machine's own baseline in the same run (bench_machine.cpp): one dependent load at random. The
+# routing figures below are also given in such loads, which compares runs on machines whose memory differs.
+# (The counter is a rate inverted: seconds a load in the JSON.)
+latency = {m: (get("MemoryLatency/MiB:%d" % m, "ns_per_load") or 0) * 1e9 for m in (8, 32, 256)}
+if latency[256]:
+    print("One dependent load at random (`MemoryLatency`): " +
+          ", ".join("%d MiB %.0f ns" % (m, v) for m, v in latency.items() if v) + ".\n")
+
+
+def in_loads(rate):
+    """A rate's time per item in dependent loads of 256 MiB measured in the same run, or ''."""
+    return "; %.2f loads of 256 MiB" % (1e9 / rate / latency[256]) if rate and latency[256] else ""
+
+
 
 # ---- targets (L, single thread unless stated)
 rows = []
@@ -89,7 +103,11 @@ rows.append(("routing, C++ API, string ids (Snapshot::route)", ">= 5 M/s (<= 200
 rb = get("RouteBatch/L", "items_per_second")
 if rb:
     rows.append(("routing, C++ API, string ids, batched (Snapshot::route_batch, 256 per call)", ">= 5 M/s (<= 200 ns)",
-                 "%s (%s)" % (fmt_rate(rb), ns_per(rb)), status(rb >= 5e6)))
+                 "%s (%s%s)" % (fmt_rate(rb), ns_per(rb), in_loads(rb)), status(rb >= 5e6)))
+rbc = get("RouteBatchInCells/L", "items_per_second")
+if rbc:
+    rows.append(("routing batched, cells by number (Snapshot::route_batch_in_cells)", ">= 5 M/s (<= 200 ns)",
+                 "%s (%s%s)" % (fmt_rate(rbc), ns_per(rbc), in_loads(rbc)), status(rbc >= 5e6)))
 rh = get("RouteHot/L", "items_per_second")
 if rh:
     rows.append(("routing with every table in cache (1,024 issues cycled): the CPU floor", "–",

@@ -1,0 +1,61 @@
+// The machine's own baseline, measured in the same run as the rest: what one dependent load at random
+// costs in an array of 8, 32 and 256 MiB (a chase through a random cycle of cache lines, so that each
+// load waits on the one before and no prefetcher can guess the next). Routing at L waits on such loads;
+// dividing its time by this one compares runs on machines whose memory differs (docs/performance.md,
+// "The machine, and how to read the numbers").
+//
+//   build-bench/gridroute_bench --benchmark_filter='^MemoryLatency'
+#include <cstdint>
+#include <map>
+#include <numeric>
+#include <random>
+#include <vector>
+
+#include "common.hpp"
+
+namespace grbench {
+namespace {
+
+struct alignas(64) Line {
+  std::uint32_t next = 0;
+};
+
+// One cycle through every line of `mib` MiB in a random order (Sattolo's shuffle gives a single cycle).
+const std::vector<Line>& cycle_of(std::size_t mib) {
+  static std::map<std::size_t, std::vector<Line>> made;
+  auto [it, fresh] = made.try_emplace(mib);
+  if (fresh) {
+    const std::size_t n = mib * 1024 * 1024 / sizeof(Line);
+    std::vector<std::uint32_t> order(n);
+    std::iota(order.begin(), order.end(), 0u);
+    std::mt19937_64 rng(42);
+    for (std::size_t i = n - 1; i > 0; --i) std::swap(order[i], order[rng() % i]);
+    it->second.resize(n);
+    for (std::size_t i = 0; i < n; ++i) it->second[order[i]].next = order[(i + 1) % n];
+  }
+  return it->second;
+}
+
+void BM_MemoryLatency(benchmark::State& state) {
+  const auto& lines = cycle_of(static_cast<std::size_t>(state.range(0)));
+  constexpr std::size_t kSteps = 1 << 20;
+  std::uint32_t at = 0;
+  for (std::size_t i = 0; i < lines.size(); ++i) at = lines[at].next;  // warm the page tables once
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < kSteps; ++i) at = lines[at].next;
+    benchmark::DoNotOptimize(at);
+  }
+  const double loads = static_cast<double>(state.iterations()) * kSteps;
+  state.counters["ns_per_load"] = benchmark::Counter(loads, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.SetItemsProcessed(static_cast<std::int64_t>(loads));
+}
+
+}  // namespace
+
+void register_machine() {
+  const double min_time = env_double("GRIDROUTE_BENCH_MIN_TIME", 0.5);
+  for (int mib : {8, 32, 256})
+    benchmark::RegisterBenchmark("MemoryLatency", BM_MemoryLatency)->Arg(mib)->ArgName("MiB")->MinTime(min_time);
+}
+
+}  // namespace grbench
