@@ -82,8 +82,7 @@ machine = open(os.path.join(res_dir, "machine.txt")).read() if os.path.exists(os
 print("## Machine\n\n```\n" + machine.strip() + "\n```\n")
 # The machine's own baseline in the same run (bench_machine.cpp): one dependent load at random. The
 # routing figures below are also given in such loads, which compares runs on machines whose memory differs.
-# (The counter is a rate inverted: seconds a load in the JSON.)
-latency = {m: (get("MemoryLatency/MiB:%d/huge:0" % m, "ns_per_load") or 0) * 1e9 for m in (8, 32, 256)}
+latency = {m: get("MemoryLatency/MiB:%d/huge:0" % m, "ns_per_load") for m in (8, 32, 256)}
 if latency[256]:
     print("One dependent load at random, ordinary pages (`MemoryLatency/…/huge:0`): " +
           ", ".join("%d MiB %.0f ns" % (m, v) for m, v in latency.items() if v) + ".\n")
