@@ -258,9 +258,10 @@ TEST(RouteIndex, BatchAnswersEachIssueAsOneCallWould) {
     RandomBundle b = make_bundle(seed);
     auto snap = gridroute::load_bundle(b.src);
     ASSERT_TRUE(snap.ok()) << snap.status();
-    // Sizes around the prefetch group (32, whose issues are prepared together and their scope searches
-    // run side by side): empty, partial, exact and ragged tails.
-    for (std::size_t n : {0u, 1u, 15u, 16u, 17u, 31u, 32u, 33u, 333u}) {
+    // Sizes around the prefetch group (64, whose issues are prepared together and their scope searches
+    // run side by side) and the part of four groups whose cells are found first: empty, partial, exact
+    // and ragged tails.
+    for (std::size_t n : {0u, 1u, 15u, 16u, 17u, 31u, 32u, 33u, 63u, 64u, 65u, 255u, 256u, 257u, 333u}) {
       std::vector<Issue> issues = make_issues(b, seed + static_cast<unsigned>(n), n);
       for (bool explain : {false, true}) {
         std::vector<Decision> out(n);
@@ -275,6 +276,70 @@ TEST(RouteIndex, BatchAnswersEachIssueAsOneCallWould) {
           EXPECT_EQ(out[3].message, "unknown cell 'no-such-cell'");
         }
       }
+    }
+  }
+}
+
+// route_batch finds the cells of a part of 256 issues by id before routing them by number. Issues it
+// must not find, or must find otherwise, sit at the edges of the groups and parts and in between: their
+// answers (and everyone else's) are those of one call each.
+TEST(RouteIndex, ABatchFindsItsCellsAPartAheadAndAnswersEachAsOneCall) {
+  for (unsigned seed = 700; seed < 706; ++seed) {
+    RandomBundle b;
+    const auto snap = load_random(seed, b);
+    ASSERT_NE(snap, nullptr);
+    std::vector<Issue> issues = make_issues(b, seed, 700);
+    const std::string real = b.cells[seed % b.cells.size()];
+    // A slot that leads "no-such-cell" to a real cell, as a slot of a compiled file overwritten in place
+    // can: found by its slot, the id is still compared, and the issue is refused as one call refuses it.
+    const gridroute::detail::Index& ix = snap->index();
+    const std::uint64_t h = gridroute::detail::UnitIndex::hash("no-such-cell");
+    auto* slot = static_cast<std::uint64_t*>(const_cast<void*>(ix.unit_index.slot_address(h)));
+    const gridroute::UnitId real_unit = ix.find_unit(real);
+    *slot = (h & (~std::uint64_t{0} << 32)) | static_cast<std::uint32_t>(real_unit);
+    ASSERT_EQ(ix.unit_index.first_match(h), real_unit);
+    const std::string near = real.substr(0, real.size() - 1) + (real.back() == 'x' ? "y" : "x");
+    const std::string with_nul = real + std::string(1, '\0');
+    const std::string long_id(40, 'c');
+    const std::string not_utf8 = real + "\xff";
+    std::mt19937 rng(seed);
+    std::size_t bad = 0;
+    for (std::size_t at : {0u, 63u, 64u, 127u, 128u, 255u, 256u, 257u, 300u, 511u, 512u, 513u, 699u}) {
+      for (std::size_t k = 0; k < 2; ++k) {
+        const std::size_t i = k == 0 ? at : rng() % issues.size();
+        Issue& is = issues[i];
+        switch ((at + k + seed) % 8) {
+          case 0: is.cell = "no-such-cell"; break;
+          case 1: is.cell = "town"; break;  // a unit, not a cell
+          case 2: is.cell = near; break;
+          case 3: is.cell = with_nul; break;
+          case 4: is.cell = long_id; break;
+          case 5: is.cell = not_utf8; break;
+          case 6: is.cell = {}; break;  // neither a cell nor a location
+          case 7: is.cell = {}; is.has_location = true; is.lon = 121.5; is.lat = 31.2; break;  // no polygons
+        }
+        ++bad;
+      }
+    }
+    for (bool explain : {false, true}) {
+      std::vector<Decision> out(issues.size());
+      snap->route_batch(issues, out, explain);
+      std::size_t rejected = 0;
+      for (std::size_t i = 0; i < issues.size(); ++i) {
+        const Decision one = snap->route(issues[i], explain);
+        const std::string where = "seed " + std::to_string(seed) + " issue " + std::to_string(i) + " cell '" +
+                                  std::string(issues[i].cell) + "'";
+        expect_same(out[i], one, where);
+        EXPECT_EQ(out[i].cell, one.cell) << where;
+        EXPECT_EQ(out[i].located, one.located) << where;
+        rejected += out[i].status == Decision::Status::rejected;
+        if (issues[i].cell == "no-such-cell") {
+          EXPECT_EQ(out[i].status, Decision::Status::rejected) << where;
+          EXPECT_EQ(out[i].message, "unknown cell 'no-such-cell'") << where;
+        }
+      }
+      EXPECT_GE(rejected, bad / 2) << "seed " << seed;
+      EXPECT_LT(rejected, issues.size() / 2) << "seed " << seed;
     }
   }
 }

@@ -116,8 +116,12 @@ void prefetch_units(const Index& s, const UnitId* cells, std::size_t n);
 // route_into for a group of at most kPrefetchGroup issues whose cells were prefetched: every issue
 // prepared first, then their scope searches side by side (their misses overlap), then each decided.
 // `cell_hashes`, `located` and `cells` (each may be null) are per issue as route_into takes them.
+// `found` (may be null): per issue given by cell id, the unit that id was already confirmed to be, which
+// is then prepared as a cell given by number (the same answer: the id is that unit's), or kNone to
+// look the id up as usual.
 void route_group(const Index& s, const Issue* const* issues, std::size_t n, bool explain,
-                 const std::uint64_t* cell_hashes, const std::int32_t* located, const UnitId* cells, Decision* const* out);
+                 const std::uint64_t* cell_hashes, const std::int32_t* located, const UnitId* cells, Decision* const* out,
+                 const UnitId* found = nullptr);
 void route_batch(const Index& s, std::span<const Issue> issues, std::span<Decision> out, bool explain);
 // The same with each issue's cell given by number (Snapshot::route_batch_in_cells).
 void route_batch_in_cells(const Index& s, std::span<const Issue> issues, std::span<const UnitId> cells,

@@ -432,15 +432,17 @@ void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t 
 }
 
 void route_group(const Index& s, const Issue* const* issues, std::size_t n, bool explain,
-                 const std::uint64_t* cell_hashes, const std::int32_t* located, const UnitId* cells, Decision* const* out) {
+                 const std::uint64_t* cell_hashes, const std::int32_t* located, const UnitId* cells, Decision* const* out,
+                 const UnitId* found) {
   n = std::min(n, kPrefetchGroup);
   PreparedIssue is[kPrefetchGroup];
   bool ok[kPrefetchGroup];
   for (std::size_t i = 0; i < n; ++i) {
     Decision& d = *out[i];
     d.clear();
+    const UnitId* number = cells ? &cells[i] : found && found[i] >= 0 ? &found[i] : nullptr;
     ok[i] = prepare(s, *issues[i], is[i], d.message, cell_hashes ? cell_hashes[i] : 0, true,
-                    located ? located[i] : kNotLocated, cells ? &cells[i] : nullptr);
+                    located ? located[i] : kNotLocated, number);
     if (!ok[i]) d.status = Decision::Status::rejected;
   }
   ScopeStart start[kPrefetchGroup];
@@ -554,30 +556,52 @@ void prefetch_handler_records(const Index& s, const std::string_view* ids, std::
 }
 
 void route_batch(const Index& s, std::span<const Issue> issues, std::span<Decision> out, bool explain) {
-  std::string_view cells[kPrefetchGroup];
-  std::uint64_t hashes[kPrefetchGroup];
+  // The cells of a part of four groups are found first, all their lines asked for side by side: the
+  // slots, then the units' and their ids' records, then each id confirmed. The groups then route those
+  // cells by number, as route_batch_in_cells does; an issue whose id was not found (or that gives a
+  // location) is looked up by id in its group as before, so its answer and its error are the same.
+  // (The part's lines asked for ahead but each group looking its ids up as before: 1.03-1.04x slower;
+  // the cells found first: 0.956-0.961x of before, docs/performance.md, "A batch's cells found a part
+  // ahead".)
+  constexpr std::size_t kPart = 4 * kPrefetchGroup;
+  std::uint64_t hashes[kPart];
+  UnitId found[kPart];
   const std::size_t n = std::min(issues.size(), out.size());
-  for (std::size_t base = 0; base < n; base += kPrefetchGroup) {
-    const std::size_t m = std::min(kPrefetchGroup, n - base);
-    for (std::size_t i = 0; i < m; ++i) {
-      const Issue& is = issues[base + i];
-      cells[i] = is.cell;
-      // The caller's text too: the cell id is hashed first, the attributes are read by prepare.
-      __builtin_prefetch(is.cell.data());
-      __builtin_prefetch(is.category.data());
-      if (!is.attrs.empty()) {
-        __builtin_prefetch(is.attrs.data());
-        __builtin_prefetch(is.attrs.front().first.data());
-      }
+  for (std::size_t part = 0; part < n; part += kPart) {
+    const std::size_t c = std::min(kPart, n - part);
+    for (std::size_t i = 0; i < c; ++i) {
+      hashes[i] = UnitIndex::hash(issues[part + i].cell);
+      __builtin_prefetch(s.unit_index.slot_address(hashes[i]));
     }
-    prefetch_cells(s, cells, m, hashes);
-    const Issue* group[kPrefetchGroup];
-    for (std::size_t i = 0; i < m; ++i) group[i] = &issues[base + i];
-    std::int32_t located[kPrefetchGroup];
-    locate_group(s, group, m, located);
-    Decision* ds[kPrefetchGroup];
-    for (std::size_t i = 0; i < m; ++i) ds[i] = &out[base + i];
-    route_group(s, group, m, explain, hashes, located, nullptr, ds);
+    for (std::size_t i = 0; i < c; ++i) {
+      found[i] = issues[part + i].cell.empty() ? kNone : s.unit_index.first_match(hashes[i]);
+      if (found[i] >= 0) __builtin_prefetch(s.unit_id_record(found[i]));
+    }
+    for (std::size_t i = 0; i < c; ++i) {
+      const std::string_view id = issues[part + i].cell;
+      if (found[i] >= 0 && !s.is_unit_id(found[i], id)) found[i] = s.find_unit(id, hashes[i]);
+    }
+    for (std::size_t base = 0; base < c; base += kPrefetchGroup) {
+      const std::size_t m = std::min(kPrefetchGroup, c - base);
+      const Issue* group[kPrefetchGroup];
+      Decision* ds[kPrefetchGroup];
+      for (std::size_t i = 0; i < m; ++i) {
+        const Issue& is = issues[part + base + i];
+        group[i] = &is;
+        ds[i] = &out[part + base + i];
+        // The caller's text: the attributes are read by prepare.
+        __builtin_prefetch(is.category.data());
+        if (!is.attrs.empty()) {
+          __builtin_prefetch(is.attrs.data());
+          __builtin_prefetch(is.attrs.front().first.data());
+        }
+        if (found[base + i] >= 0) __builtin_prefetch(&s.hot[static_cast<std::size_t>(found[base + i])]);
+      }
+      prefetch_unit_stages(s, found + base, m, false);
+      std::int32_t located[kPrefetchGroup];
+      locate_group(s, group, m, located);
+      route_group(s, group, m, explain, hashes + base, located, nullptr, ds, found + base);
+    }
   }
 }
 
