@@ -1311,6 +1311,34 @@ TEST(FastPaths, InPlaceIdComparisonAgreesWithEquality) {
   }
 }
 
+// An id looked up is keyed from two loads inside it (8 to 15 bytes, records of 16), where a unit's record
+// is built byte by byte: the two must give the same words at every length, for every byte value at every
+// position, whatever bytes lie past the id (which the loads must not read into the key).
+TEST(FastPaths, AnIdLookedUpIsKeyedAsItsRecordIs) {
+  using gridroute::detail::ShortId;
+  std::string buffer(64, '\0');
+  for (std::size_t words : {2u, 4u}) {
+    for (std::size_t len = 0; len <= 40; ++len) {
+      for (int fill : {0x00, 0x41, 0xFF}) {
+        for (std::size_t pos = 0; pos < std::max<std::size_t>(len, 1); ++pos) {
+          for (std::size_t i = 0; i < buffer.size(); ++i) buffer[i] = static_cast<char>(i < len ? 'a' + (i * 5 + len) % 26 : fill);
+          if (len > 0) buffer[pos] = static_cast<char>((pos * 37 + static_cast<std::size_t>(fill)) & 0xFF);
+          const std::string_view id(buffer.data(), len);
+          const ShortId looked_up = ShortId::of(id, words), record = ShortId::of(id, words, true);
+          if (len <= ShortId::longest(words)) {
+            for (std::size_t w = 0; w < 4; ++w)
+              ASSERT_EQ(looked_up.w[w], record.w[w]) << words << " words, " << len << " bytes, byte " << pos
+                                                     << " changed, fill " << fill << ", word " << w;
+          } else {
+            // Too long for a record: marked so that it never equals one (the text is compared instead).
+            EXPECT_EQ(reinterpret_cast<const unsigned char*>(looked_up.w)[words * 8 - 1], ShortId::kNoShortForm);
+          }
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 namespace {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -135,7 +136,23 @@ struct ShortId {
   static constexpr unsigned char kLongId = 0xFF, kNoShortForm = 0xFE;
   // The longest id a record of `words` words holds.
   static constexpr std::size_t longest(std::size_t words) { return words * 8 - 1; }
+  // A record (`record`) is built byte by byte, as below; an id looked up of 8 to 15 bytes is keyed from
+  // two loads inside it, its first 8 bytes and its last 8 shifted down to follow them: the same words
+  // without two calls of memcpy (0.978-0.981x a batch by id, docs/performance.md, "Unit ids keyed from
+  // two loads").
   static ShortId of(std::string_view id, std::size_t words, bool record = false) noexcept {
+    if constexpr (std::endian::native == std::endian::little) {
+      const std::size_t n = id.size();
+      if (!record && words == 2 && n >= 8 && n <= 15) {
+        std::uint64_t head, tail;
+        std::memcpy(&head, id.data(), 8);
+        std::memcpy(&tail, id.data() + n - 8, 8);
+        ShortId k;
+        k.w[0] = head;
+        k.w[1] = (n == 8 ? 0 : tail >> ((16 - n) * 8)) | (std::uint64_t{n} << 56);
+        return k;
+      }
+    }
     unsigned char b[32] = {};
     const std::size_t last = longest(words);
     if (id.size() <= last) {
