@@ -1312,8 +1312,9 @@ TEST(FastPaths, InPlaceIdComparisonAgreesWithEquality) {
 }
 
 // An id looked up is keyed from two loads inside it (8 to 15 bytes, records of 16), where a unit's record
-// is built byte by byte: the two must give the same words at every length, for every byte value at every
-// position, whatever bytes lie past the id (which the loads must not read into the key).
+// is built byte by byte: the two must give the same words at every length from 0 to 40 bytes, with each
+// byte changed in turn, and with NUL, 'A' or 0xFF bytes past the id (which the loads must not read into
+// the key).
 TEST(FastPaths, AnIdLookedUpIsKeyedAsItsRecordIs) {
   using gridroute::detail::ShortId;
   std::string buffer(64, '\0');
