@@ -104,14 +104,16 @@ void decide_one(const Snapshot& s, const gridroute_issue* in, const gridroute::I
 bool fill_decision(gridroute_decision* out, HoldImpl& h, const gridroute::Issue& is, gridroute::Decision& d,
                    bool explain, bool by_number) {
   const Snapshot& s = *h.snap;
-  out->timezone = out_str(s.time_zone());
-  if (has_11(out)) out->bundle = out_str(s.digest());
-  gridroute::LocationTrace where;  // "located" in the JSON: how the issue's location gave its cell
-  if (explain && !by_number) where = s.explain_location(is);  // a number: the location is not read
-  h.message = std::move(d.message);
+  // The ids through the index's inline accessors (the Snapshot's are calls into another unit).
+  const gridroute::detail::Index& x = s.index();
+  out->timezone = out_str(x.tz_name);
+  if (has_11(out)) out->bundle = out_str(x.digest);
+  if (!d.message.empty() || !h.message.empty()) h.message = std::move(d.message);
   out->message = out_str(h.message);
   h.json.clear();
   if (explain && d.status != gridroute::Decision::Status::rejected) {
+    gridroute::LocationTrace where;  // "located" in the JSON: how the issue's location gave its cell
+    if (!by_number) where = s.explain_location(is);  // a number: the location is not read
     gridroute::detail::append_decision(h.json, s.index(), {is.id, gridroute::detail::LineId::string}, d, true,
                                        nullptr, &where);
     out->json = out_str(h.json);
@@ -127,16 +129,16 @@ bool fill_decision(gridroute_decision* out, HoldImpl& h, const gridroute::Issue&
     case gridroute::Decision::Status::routed: break;
   }
   out->status = GRIDROUTE_DECISION_ROUTED;
-  if (d.rule != gridroute::kNone) out->rule = out_str(s.rule_id(d.rule));
+  if (d.rule != gridroute::kNone) out->rule = out_str(x.rules[static_cast<std::size_t>(d.rule)].id);
   if (has_11(out)) out->fallback = d.fallback ? 1 : 0;
-  out->role = out_str(s.role_name(d.role));
-  out->department = out_str(s.department(d.role));
-  out->handler = out_str(s.handler_id(d.handler));
-  out->unit = out_str(s.index().unit_id_from_record(d.unit));  // one line: the id's record
-  if (d.policy != gridroute::kNone) out->escalation = out_str(s.policy_id(d.policy));
+  out->role = out_str(x.role_name(d.role));
+  out->department = out_str(x.department(d.role));
+  out->handler = out_str(x.handler_id(d.handler));
+  out->unit = out_str(x.unit_id_from_record(d.unit));  // one line: the id's record
+  if (d.policy != gridroute::kNone) out->escalation = out_str(x.policies[static_cast<std::size_t>(d.policy)].id);
   h.lists.clear();
-  for (gridroute::HandlerId a : d.alternates) h.lists.push_back(out_str(s.handler_id(a)));
-  for (gridroute::HandlerId a : d.assist) h.lists.push_back(out_str(s.handler_id(a)));
+  for (gridroute::HandlerId a : d.alternates) h.lists.push_back(out_str(x.handler_id(a)));
+  for (gridroute::HandlerId a : d.assist) h.lists.push_back(out_str(x.handler_id(a)));
   out->alternate_count = d.alternates.size();
   out->assist_count = d.assist.size();
   if (out->alternate_count) out->alternates = h.lists.data();
@@ -145,6 +147,21 @@ bool fill_decision(gridroute_decision* out, HoldImpl& h, const gridroute::Issue&
   out->respond_by = out_time(d.respond_by);
   out->resolve_by = out_time(d.resolve_by);
   return false;
+}
+
+// The scratch of gridroute_engine_route_batch, reused by the calls of one thread. Reached through a call
+// of its own, once a batch: in a shared library each use of a thread_local by name looks its address up
+// again (__tls_get_addr), and the batch's loops would do so several times an issue.
+struct BatchScratch {
+  std::vector<gridroute::Issue> issues;
+  std::vector<gridroute::Decision> decisions;
+  std::vector<gridroute::UnitId> cells;
+  std::vector<char> numbered;
+  std::vector<std::string> refused;
+};
+[[gnu::noinline]] BatchScratch& batch_scratch() {
+  thread_local BatchScratch scratch;
+  return scratch;
 }
 
 }  // namespace
@@ -219,11 +236,12 @@ int gridroute_engine_route_batch(gridroute_decision* out, const gridroute_engine
     // Scratch reused by the calls of one thread (the issues' attribute vectors, the decisions' lists), for
     // a chunk of the batch at a time: a thread's scratch stays that size whatever the batches.
     constexpr std::size_t kChunk = 1024;
-    thread_local std::vector<gridroute::Issue> is;
-    thread_local std::vector<gridroute::Decision> ds;
-    thread_local std::vector<gridroute::UnitId> cells;
-    thread_local std::vector<char> numbered;  // per issue: its cell is given by a current number
-    thread_local std::vector<std::string> refused;  // per issue: why it is refused before routing, or ""
+    BatchScratch& scratch = batch_scratch();
+    std::vector<gridroute::Issue>& is = scratch.issues;
+    std::vector<gridroute::Decision>& ds = scratch.decisions;
+    std::vector<gridroute::UnitId>& cells = scratch.cells;
+    std::vector<char>& numbered = scratch.numbered;  // per issue: its cell is given by a current number
+    std::vector<std::string>& refused = scratch.refused;  // per issue: why it is refused before routing, or ""
     const gridroute::detail::Index& index = s.index();
     for (std::size_t base = 0; base < count; base += kChunk) {
       const std::size_t m = std::min(kChunk, count - base);
