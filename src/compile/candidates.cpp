@@ -110,6 +110,18 @@ std::vector<std::int32_t> tins_of(std::span<const Index::ScopeNode> nodes) {
   for (std::size_t i = 0; i < nodes.size(); ++i) tins[i] = nodes[i].tin;
   return tins;
 }
+
+// Index::MergedTables::by_category, from the merged tables and the categories' groups.
+void merged_by_category(Index& s) {
+  s.merged.by_category.clear();
+  if (s.category_group_offset.empty()) return;
+  s.merged.by_category.reserve(s.categories.size());
+  for (std::size_t c = 0; c < s.categories.size(); ++c) {
+    const std::int32_t last = last_group_for(s, {}, static_cast<CategoryId>(c));
+    s.merged.by_category.push_back(last < 0 ? -1 : s.merged.merged_of[static_cast<std::size_t>(last)]);
+  }
+}
+
 }  // namespace
 
 void build_merged_chains(Index& s, std::size_t budget) {
@@ -134,6 +146,7 @@ void build_merged_chains(Index& s, std::size_t budget) {
   for (std::size_t g = 0; g < s.groups.size() && known; ++g) known = !code_of[g].empty();
   if (!known) {
     s.merged = std::move(m);
+    merged_by_category(s);
     return;
   }
   GroupChain chain;
@@ -161,6 +174,7 @@ void build_merged_chains(Index& s, std::size_t budget) {
   }
   m.scope_tins = tins_of(m.scope_nodes);
   s.merged = std::move(m);
+  merged_by_category(s);
 }
 
 }  // namespace gridroute::detail

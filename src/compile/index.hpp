@@ -438,6 +438,9 @@ struct Index {
     std::vector<ScopeNode> scope_nodes;
     std::vector<std::int32_t> scope_tins;
     std::vector<std::uint32_t> scope_positions;
+    // Per declared category (with a taxonomy): the merged group of its chain, or -1 — what
+    // merged_of[last_group_for(category)] gives, without the call.
+    std::vector<std::int32_t> by_category;
   };
   MergedTables merged;
   // Per declared category (with a taxonomy): its groups, least specific first; size categories+1.

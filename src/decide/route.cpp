@@ -137,6 +137,8 @@ bool route_by_scope(const Index& s, const PreparedIssue& is, const GroupTables& 
 
 // The merged group of the issue's category (Index::merged), or -1 when its chain has none.
 std::int32_t merged_group_of(const Index& s, std::string_view code, CategoryId category) {
+  if (category != kNone && !s.merged.by_category.empty())  // with a taxonomy: its table
+    return s.merged.by_category[static_cast<std::size_t>(category)];
   const std::int32_t last = s.merged.merged_of.empty() ? -1 : last_group_for(s, code, category);
   return last < 0 ? -1 : s.merged.merged_of[static_cast<std::size_t>(last)];
 }
