@@ -567,6 +567,72 @@ TEST(RouteIndex, AttributeNamesThatShareASlotStayApart) {
   EXPECT_EQ(owner({{"a_c", gridroute::AttrValue::number(1)}}), "sq");  // undeclared: ignored
 }
 
+// Each declared name is found by its whole text, whatever its length: the direct table keeps names of up
+// to 24 bytes in its slot and reads longer ones from the names, so a name that shares a longer one's
+// first 24 bytes, or differs only in its middle, is not it. The value types and `severity` come from the
+// same slot; a compiled file, which derives the slots again on open, answers the same.
+TEST(RouteIndex, AttributeNamesOfAnyLengthAreFoundByTheirWholeText) {
+  const std::string long_name = "households_of_the_whole_building";  // 32 bytes
+  const std::string edge_name = "exactly_twenty_four_byte";          // 24 bytes
+  ASSERT_EQ(edge_name.size(), gridroute::detail::Index::AttrCheck::kInline);
+  gridroute::BundleSources src;
+  src.jurisdiction_json = R"({"format": "gridroute.jurisdiction/1", "timezone": "Asia/Shanghai",
+    "tiers": ["community", "area", "cell"], "units": [{"id": "t", "tier": "community"}, {"id": "c", "tier": "cell", "parent": "t"}],
+    "handlers": [{"id": "pm", "role": "property_manager", "serves": ["t"]}]})";
+  src.rules_json = R"({"format": "gridroute.rules/1", "attributes": {")" + long_name + R"(": "number", ")" + edge_name +
+                   R"(": "bool", "channel": "string", "severity": "number"},
+    "rules": [{"id": "all", "categories": ["*"], "route": ["property_manager"]}]})";
+  auto dir = gridroute::load_bundle(src);
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  const std::string file = ::testing::TempDir() + "attr-names-" + std::to_string(::getpid()) + ".grb";
+  ASSERT_TRUE(gridroute::write_compiled(**dir, file).ok());
+  auto compiled = gridroute::load_bundle(file);
+  std::remove(file.c_str());
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  for (const auto& [how, snap] : {std::pair{"directory", *dir}, std::pair{"compiled file", *compiled}}) {
+    SCOPED_TRACE(how);
+    const gridroute::detail::Index& x = snap->index();
+    ASSERT_TRUE(x.attr_slot_direct);
+    std::string wrong_middle = long_name;
+    wrong_middle[12] = 'X';
+    const std::string long_prefix = long_name.substr(0, 24), longer = long_name + "s", edge_prefix = edge_name.substr(0, 23);
+    Issue is;
+    is.id = "I";
+    is.cell = "c";
+    is.category = "any.thing";
+    is.at = *gridroute::parse_rfc3339("2026-11-20T09:15:00+08:00");
+    is.attrs = {{long_name, gridroute::AttrValue::number(7)},
+                {edge_name, gridroute::AttrValue::boolean(true)},
+                {"channel", gridroute::AttrValue::string("walk_in")},
+                {"severity", gridroute::AttrValue::number(4)},
+                {long_prefix, gridroute::AttrValue::string("not declared")},
+                {longer, gridroute::AttrValue::string("not declared")},
+                {wrong_middle, gridroute::AttrValue::string("not declared")},
+                {edge_prefix, gridroute::AttrValue::string("not declared")}};
+    gridroute::detail::PreparedIssue p;
+    std::string error;
+    ASSERT_TRUE(gridroute::detail::prepare(x, is, p, error, gridroute::detail::UnitIndex::hash(is.cell), true,
+                                           gridroute::detail::kNotLocated, nullptr))
+        << error;
+    EXPECT_EQ(p.attr(x.find_attr(long_name)).num, 7);
+    EXPECT_TRUE(p.attr(x.find_attr(edge_name)).b);
+    EXPECT_EQ(p.attr(x.find_attr("channel")).str, "walk_in");
+    EXPECT_TRUE(p.has_severity);
+    EXPECT_EQ(p.severity, 4);
+    // The declared type is the long name's own.
+    is.attrs = {{long_name, gridroute::AttrValue::string("7")}};
+    EXPECT_EQ(snap->route(is).message, "attribute '" + long_name + "' must be number, got \"7\"");
+    is.attrs = {{edge_name, gridroute::AttrValue::number(1)}};
+    EXPECT_EQ(snap->route(is).message, "attribute '" + edge_name + "' must be bool, got 1");
+    // Undeclared names of the same length as a declared one, and a severity not given, leave it unset.
+    is.attrs = {{wrong_middle, gridroute::AttrValue::number(1)}};
+    ASSERT_TRUE(gridroute::detail::prepare(x, is, p, error, gridroute::detail::UnitIndex::hash(is.cell), true,
+                                           gridroute::detail::kNotLocated, nullptr));
+    EXPECT_FALSE(p.has_severity);
+    EXPECT_EQ(p.attr(x.find_attr(long_name)).type, gridroute::AttrValue::Type::missing);
+  }
+}
+
 // The text of an issue's category and attributes is checked where they are looked up (a known category
 // or a declared name is the bundle's own text), yet the first error is the one the checks in field order
 // give: the category's text, then each attribute's text, then an attribute's type, then the category

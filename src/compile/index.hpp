@@ -348,6 +348,52 @@ struct Index {
     auto it = attr_index.find(name);
     return it == attr_index.end() ? -1 : it->second;
   }
+  // What checking an issue's attribute reads of its declared name, in one 32-byte entry (derived, not
+  // stored: by build_attr_checks): the attribute, the value type it takes, whether it is the number
+  // `severity`, and the name itself when it fits. By slot of the direct table when attr_slot_direct,
+  // else by attribute for the map's answers.
+  struct AttrCheck {
+    static constexpr std::size_t kInline = 24;
+    static constexpr std::uint8_t kLong = 0xFF;
+    std::int32_t attr = -1;  // the declared attribute, or -1 (an empty slot)
+    AttrValue::Type want = AttrValue::Type::missing;
+    bool severity = false;  // "severity" declared a number: severity_skip reads it
+    std::uint8_t size = 0;  // the name's length, or kLong above kInline: then it is read from attr_names
+    char text[kInline] = {};
+  };
+  std::array<AttrCheck, 64> attr_checks{};
+  std::vector<AttrCheck> attr_checks_by_attr;
+  // The check of a declared attribute by its name, or null when the name is not declared.
+  const AttrCheck* find_attr_check(std::string_view name) const {
+    if (attr_slot_direct) [[likely]] {
+      const AttrCheck& c = attr_checks[attr_slot_of(name)];
+      const bool same = c.size <= AttrCheck::kInline ? same_text(std::string_view(c.text, c.size), name)
+                                                     : same_text(attr_names[static_cast<std::size_t>(c.attr)], name);
+      return c.attr >= 0 && same ? &c : nullptr;
+    }
+    const std::int32_t at = find_attr(name);
+    return at < 0 ? nullptr : &attr_checks_by_attr[static_cast<std::size_t>(at)];
+  }
+  // Fills the checks from the names, their types and attr_slot (after compiling, and after opening).
+  void build_attr_checks() {
+    attr_checks_by_attr.assign(attr_names.size(), AttrCheck{});
+    for (std::size_t k = 0; k < attr_names.size(); ++k) {
+      const std::string& name = attr_names[k];
+      const AttrType t = attr_types[k];
+      AttrCheck& c = attr_checks_by_attr[k];
+      c.attr = static_cast<std::int32_t>(k);
+      c.want = t == AttrType::boolean  ? AttrValue::Type::boolean
+               : t == AttrType::number ? AttrValue::Type::number
+                                       : AttrValue::Type::string;
+      c.severity = t == AttrType::number && name == "severity";
+      c.size = name.size() <= AttrCheck::kInline ? static_cast<std::uint8_t>(name.size()) : AttrCheck::kLong;
+      if (name.size() <= AttrCheck::kInline) std::memcpy(c.text, name.data(), name.size());
+    }
+    attr_checks.fill(AttrCheck{});
+    if (attr_slot_direct)
+      for (std::size_t slot = 0; slot < attr_slot.size(); ++slot)
+        if (attr_slot[slot] >= 0) attr_checks[slot] = attr_checks_by_attr[static_cast<std::size_t>(attr_slot[slot])];
+  }
   bool has_taxonomy = false;
   std::vector<std::string> categories;
   StringMap<std::string_view, CategoryId> category_index;
@@ -394,6 +440,19 @@ struct Index {
     }
     auto it = category_index.find(code);
     return it == category_index.end() ? kNone : it->second;
+  }
+  // The same, inline where every issue asks it (prepare).
+  [[gnu::always_inline]] CategoryId find_category_inline(std::string_view code) const {
+    if (category_slots.direct) [[likely]] {
+      std::uint64_t i = stable_hash(code) & category_slots.mask;
+      for (std::uint64_t probe = 0; probe < CategorySlots::kMaxProbe; ++probe, i = (i + 1) & category_slots.mask) {
+        const CategoryId k = category_slots.slot[i];
+        if (k == kNone) return kNone;
+        if (same_text(categories[static_cast<std::size_t>(k)], code)) return k;
+      }
+      return kNone;
+    }
+    return find_category(code);
   }
   // Candidates are indexed by pattern, not expanded per category (a bundle's size bounds the index):
   // each distinct pattern of the rules ("a.b.c", "a.b.*", "*") is a group — the rules that name it, in

@@ -50,6 +50,7 @@ void Compiler::rules_preamble() {
     if (slot >= 0) s_->attr_slot_direct = false;
     slot = static_cast<std::int8_t>(k);
   }
+  s_->build_attr_checks();
   if (rules_.calendars.size() > opt_.max_calendars) {
     rerr("/calendars", detail::cat("more than ", opt_.max_calendars, " calendars (LoadOptions::max_calendars)"));
     return;

@@ -11,10 +11,6 @@
 namespace gridroute::detail {
 namespace {
 
-std::string_view type_name(AttrType t) {
-  return t == AttrType::boolean ? "bool" : t == AttrType::number ? "number" : "string";
-}
-
 std::string render(const AttrValue& v) {
   switch (v.type) {
     case AttrValue::Type::boolean: return v.b ? "true" : "false";
@@ -31,6 +27,23 @@ std::string render(const AttrValue& v) {
     case AttrValue::Type::list: return "a list";
     default: return "null";
   }
+}
+
+// Why a declared attribute's value rejects the issue: not a finite number, or not of the declared type
+// (in that order), after any text that is not UTF-8 (check_later_text), in the order check_issue gives them.
+[[gnu::cold, gnu::noinline]] bool attr_error(const Issue& issue, std::string_view name, const AttrValue& value,
+                                             AttrValue::Type want, std::string& error) {
+  if (!check_later_text(issue, error)) return false;
+  if (value.type == AttrValue::Type::number && !std::isfinite(value.num))
+    error = cat("attribute '", name, "' must be a finite number (within double range), got ",
+                std::isnan(value.num) ? "NaN" : value.num > 0 ? "Infinity" : "-Infinity");
+  else
+    error = cat("attribute '", name, "' must be ",
+                want == AttrValue::Type::boolean  ? "bool"
+                : want == AttrValue::Type::number ? "number"
+                                                  : "string",
+                ", got ", render(value));
+  return false;
 }
 
 // The cell of the issue's location: the polygon that holds it, or the nearest boundary within snap_meters.
@@ -77,37 +90,26 @@ bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string
   out.has_severity = false;
   // The names and string values in the same pass as their lookup: only an undeclared name is read.
   bool text_plain = true;
+  // Where the conditions find each declared attribute (none without with_attrs).
+  std::int32_t* const where = !with_attrs ? nullptr : out.where_is_inline ? out.where_inline : out.where_more.data();
   for (std::size_t i = 0; i < count; ++i) {
     const auto& [name, value] = given[i];
-    const std::int32_t at = s.find_attr(name);
-    const bool name_plain = at >= 0 || ascii_only(name);
+    const Index::AttrCheck* a = s.find_attr_check(name);
     const bool value_plain = value.type != AttrValue::Type::string || ascii_only(value.str);
-    text_plain &= name_plain & value_plain;
-    // Undeclared attributes are ignored (SPEC §4), `severity` too: severity_skip reads a declared one.
-    if (at < 0) continue;
-    // NaN and ±Inf (1e400 in JSON) compare in ways no rule means: a declared number must be finite.
-    // An error of an attribute comes after any text that is not UTF-8 (check_later_text), in the
-    // order check_issue gives them.
-    if (value.type == AttrValue::Type::number && !std::isfinite(value.num)) {
-      if (!check_later_text(issue, error)) return false;
-      error = cat("attribute '", name, "' must be a finite number (within double range), got ",
-                  std::isnan(value.num) ? "NaN" : value.num > 0 ? "Infinity" : "-Infinity");
-      return false;
+    if (!a) {
+      // Undeclared attributes are ignored (SPEC §4), `severity` too: severity_skip reads a declared one.
+      text_plain &= value_plain & ascii_only(name);
+      continue;
     }
-    if (value.type == AttrValue::Type::number && name == "severity") {
+    text_plain &= value_plain;
+    // A declared number must be finite: NaN and ±Inf (1e400 in JSON) compare in ways no rule means.
+    if (value.type != a->want || (value.type == AttrValue::Type::number && !std::isfinite(value.num)))
+      return attr_error(issue, name, value, a->want, error);
+    if (a->severity) {
       out.has_severity = true;
       out.severity = value.num;
     }
-    AttrType want = s.attr_types[static_cast<std::size_t>(at)];
-    bool ok = (want == AttrType::boolean && value.type == AttrValue::Type::boolean) ||
-              (want == AttrType::number && value.type == AttrValue::Type::number) ||
-              (want == AttrType::string && value.type == AttrValue::Type::string);
-    if (!ok) {
-      if (!check_later_text(issue, error)) return false;
-      error = cat("attribute '", name, "' must be ", type_name(want), ", got ", render(value));
-      return false;
-    }
-    if (with_attrs) out.where(static_cast<std::size_t>(at)) = static_cast<std::int32_t>(i);
+    if (where) where[a->attr] = static_cast<std::int32_t>(i);
   }
   if (!text_plain && !check_later_text(issue, error)) return false;
   if (number_ok) {
@@ -121,7 +123,7 @@ bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string
     }
   }
   if (s.has_taxonomy) {
-    const CategoryId category = s.find_category(issue.category);
+    const CategoryId category = s.find_category_inline(issue.category);
     if (category == kNone) {
       if (!check_later_text(issue, error)) return false;
       error = cat("unknown category '", issue.category.substr(0, 200), "'");

@@ -40,9 +40,9 @@ namespace gridroute::detail::store {
 namespace {
 
 // A member added to Index must be stored here (and kFormatVersion raised), or derived on open as
-// Index::merged, Index::scope_tins, Index::rule_hot, Index::category_slots and Index::unit_id_words are:
-// this fails the build until then.
-static_assert(sizeof(void*) != 8 || sizeof(Index) == 2792,
+// Index::merged, Index::scope_tins, Index::rule_hot, Index::category_slots, Index::unit_id_words and
+// Index::attr_checks are: this fails the build until then.
+static_assert(sizeof(void*) != 8 || sizeof(Index) == 4872,
               "Index changed: store the new member in write_index/open_index and raise kFormatVersion");
 
 // Section tags.
@@ -208,6 +208,7 @@ class Opener {
         !finish())
       return absl::InvalidArgumentError(cat(f_->label(), ": not a valid compiled bundle: ", error_));
     build_merged_chains(*s_, merged_chain_budget(*s_));  // derived from the checked groups, not stored
+    s_->build_attr_checks();  // derived from the checked names, types and slots
     s_->sources.defer([file = f_, bytes = positions_, n = s_->conditions.size()](SourceMap::Positions& p) {
       decode_positions(bytes, n, p);
     });
