@@ -428,19 +428,7 @@ struct Index {
   };
   CategorySlots category_slots;
   // The category of `code`, or kNone.
-  CategoryId find_category(std::string_view code) const {
-    if (category_slots.direct) {
-      std::uint64_t i = stable_hash(code) & category_slots.mask;
-      for (std::uint64_t probe = 0; probe < CategorySlots::kMaxProbe; ++probe, i = (i + 1) & category_slots.mask) {
-        const CategoryId k = category_slots.slot[i];
-        if (k == kNone) return kNone;
-        if (same_text(categories[static_cast<std::size_t>(k)], code)) return k;
-      }
-      return kNone;
-    }
-    auto it = category_index.find(code);
-    return it == category_index.end() ? kNone : it->second;
-  }
+  CategoryId find_category(std::string_view code) const { return find_category_inline(code); }
   // The same, inline where every issue asks it (prepare).
   [[gnu::always_inline]] CategoryId find_category_inline(std::string_view code) const {
     if (category_slots.direct) [[likely]] {
@@ -452,7 +440,8 @@ struct Index {
       }
       return kNone;
     }
-    return find_category(code);
+    auto it = category_index.find(code);
+    return it == category_index.end() ? kNone : it->second;
   }
   // Candidates are indexed by pattern, not expanded per category (a bundle's size bounds the index):
   // each distinct pattern of the rules ("a.b.c", "a.b.*", "*") is a group — the rules that name it, in
