@@ -114,11 +114,11 @@ bool fill_decision(gridroute_decision* out, HoldImpl& h, const gridroute::Issue&
   if (explain && d.status != gridroute::Decision::Status::rejected) {
     gridroute::LocationTrace where;  // "located" in the JSON: how the issue's location gave its cell
     if (!by_number) where = s.explain_location(is);  // a number: the location is not read
-    gridroute::detail::append_decision(h.json, s.index(), {is.id, gridroute::detail::LineId::string}, d, true,
+    gridroute::detail::append_decision(h.json, x, {is.id, gridroute::detail::LineId::string}, d, true,
                                        nullptr, &where);
     out->json = out_str(h.json);
   }
-  if (has_11(out) && d.located) out->cell = out_str(s.index().unit_id_from_record(d.cell));
+  if (has_11(out) && d.located) out->cell = out_str(x.unit_id_from_record(d.cell));
   switch (d.status) {
     case gridroute::Decision::Status::rejected:
       out->status = GRIDROUTE_DECISION_REJECTED;
