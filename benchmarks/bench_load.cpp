@@ -1,5 +1,6 @@
-// Load + compile of each bundle (files -> JSON/CSV -> checks -> compiled snapshot), with the snapshot's
-// live heap size (bytes malloc'ed by load_bundle and still held by the snapshot afterwards).
+// Load + compile of each bundle (files -> JSON/CSV -> checks -> compiled snapshot), with the memory the
+// snapshot holds afterwards, whichever way it was allocated (malloc, or the index's own mappings of its
+// large columns), and where it is.
 #include <malloc.h>
 
 #include <chrono>
@@ -11,73 +12,72 @@
 namespace grbench {
 namespace {
 
-using benchmark::Counter;
-
-// Bytes of a vector's buffer, a string's heap buffer, a swiss table's slots + control bytes.
+// Bytes of a vector's buffer, a string's heap buffer.
 template <class V>
 double vec_bytes(const V& v) { return static_cast<double>(v.capacity() * sizeof(typename V::value_type)); }
 double str_heap(const std::string& x) { return x.capacity() > 15 ? static_cast<double>(x.capacity() + 1) : 0; }
-template <class M>
-double map_bytes(const M& m) {
-  return static_cast<double>(m.capacity()) * (sizeof(typename M::value_type) + 1) + 16;
+double strs_bytes(const std::vector<std::string>& v) {
+  double b = vec_bytes(v);
+  for (const auto& x : v) b += str_heap(x);
+  return b;
 }
 
-// Where the snapshot's bytes are (the fields that exist in this engine version; the rest is "other").
-// Each field is guarded, so this keeps compiling as the snapshot's layout evolves.
-template <class S>
-std::vector<std::pair<std::string, double>> breakdown(const S& s) {
-  std::vector<std::pair<std::string, double>> out;
-  if constexpr (requires { s.unit_index.capacity(); }) out.emplace_back("unit_index", map_bytes(s.unit_index));
-  else if constexpr (requires { s.unit_index.bytes(); })
-    out.emplace_back("unit_index", static_cast<double>(s.unit_index.bytes()));
-  if constexpr (requires { s.unit_id_chars.capacity(); s.unit_id_offset.capacity(); })
-    out.emplace_back("unit_ids", static_cast<double>(s.unit_id_chars.capacity()) + vec_bytes(s.unit_id_offset));
-  if constexpr (requires { s.unit_id_short.bytes(); })
-    out.emplace_back("unit_id_records", static_cast<double>(s.unit_id_short.bytes()));
-  double tree = 0;
-  if constexpr (requires { s.parent.capacity(); }) tree += vec_bytes(s.parent);
-  if constexpr (requires { s.tier_of.capacity(); }) tree += vec_bytes(s.tier_of);
-  if constexpr (requires { s.depth.capacity(); }) tree += vec_bytes(s.depth);
-  if constexpr (requires { s.tin.capacity(); s.tout.capacity(); }) tree += vec_bytes(s.tin) + vec_bytes(s.tout);
-  out.emplace_back("tree_arrays", tree);
-  if constexpr (requires { s.unit_name_chars.capacity(); })
-    out.emplace_back("unit_names", static_cast<double>(s.unit_name_chars.capacity()));
-  if constexpr (requires { s.unit_names.capacity(); }) {
-    double b = vec_bytes(s.unit_names);
-    for (const auto& x : s.unit_names) b += str_heap(x);
-    out.emplace_back("unit_names", b);
-  }
-  if constexpr (requires { s.served.capacity(); s.served_handlers.capacity(); })
-    out.emplace_back("served", vec_bytes(s.served) + vec_bytes(s.served_handlers));
-  if constexpr (requires { s.hot.capacity(); }) out.emplace_back("unit_records", vec_bytes(s.hot));
-  if constexpr (requires { s.graph.m_forward.m_rowstart.capacity(); s.graph.m_forward.m_column.capacity(); })
-    out.emplace_back("graph", vec_bytes(s.graph.m_forward.m_rowstart) + vec_bytes(s.graph.m_forward.m_column));
-  if constexpr (requires { s.handler_ids.capacity(); }) {
-    double b = vec_bytes(s.handler_ids);
-    for (const auto& x : s.handler_ids) b += str_heap(x);
-    out.emplace_back("handler_ids", b);
-  }
-  if constexpr (requires { s.handler_serves.capacity(); }) {
-    double b = vec_bytes(s.handler_serves);
-    for (const auto& x : s.handler_serves) b += vec_bytes(x) + (x.capacity() ? 16 : 0);  // + malloc header
-    out.emplace_back("handler_serves", b);
-  }
-  if constexpr (requires { s.handler_index.capacity(); }) out.emplace_back("handler_index", map_bytes(s.handler_index));
-  if constexpr (requires { s.candidates.capacity(); s.rules.capacity(); s.conditions.capacity(); })
-    out.emplace_back("rules_and_candidates", vec_bytes(s.candidates) + vec_bytes(s.rules) + vec_bytes(s.conditions));
-  return out;
+// Where the snapshot's bytes are: its columns (Column::bytes, the owned buffer wherever it was allocated)
+// and its larger vectors, by the index's members of this version (a member renamed or removed fails to
+// compile here, so the breakdown cannot silently drop a part). `mapped` sums the columns that are
+// mappings of their own (base/memory.hpp: 4 MiB or more), which malloc's count does not see.
+struct Breakdown {
+  std::vector<std::pair<std::string, double>> parts;
+  double mapped = 0;
+};
+Breakdown breakdown(const gridroute::detail::Index& s) {
+  Breakdown b;
+  constexpr std::size_t kOwn = gridroute::detail::ColumnAllocator<char>::kOwnMapping;
+  // A column's bytes, counted as mapped when its buffer is a mapping of its own.
+  auto col = [&](std::size_t bytes) {
+    if (bytes >= kOwn) b.mapped += static_cast<double>(bytes);
+    return static_cast<double>(bytes);
+  };
+  auto strings = [&](const gridroute::detail::StringColumn& c) { return col(c.offsets.bytes()) + col(c.chars.bytes()); };
+  auto& out = b.parts;
+  out.emplace_back("unit_records", col(s.hot.bytes()));
+  out.emplace_back("unit_index", col(s.unit_index.bytes()));
+  out.emplace_back("unit_ids", col(s.unit_id_offset.bytes()) + col(s.unit_id_chars.bytes()));
+  out.emplace_back("unit_id_records", col(s.unit_id_short.bytes()));
+  out.emplace_back("unit_names", col(s.unit_name_offset.bytes()) + col(s.unit_name_chars.bytes()));
+  out.emplace_back("served", col(s.served.bytes()) + col(s.served_handlers.bytes()));
+  out.emplace_back("handler_ids", strings(s.handler_ids));
+  out.emplace_back("handler_index", col(s.handler_index.bytes()));
+  out.emplace_back("handler_columns", col(s.handler_role.bytes()) + col(s.handler_calendar.bytes()) +
+                                          col(s.serves_offset.bytes()) + col(s.serves_units.bytes()));
+  double rules = col(s.candidates.bytes()) + col(s.groups.bytes()) + col(s.scope_nodes.bytes()) +
+                 col(s.scope_positions.bytes()) + col(s.multi_positions.bytes()) + col(s.category_group_offset.bytes()) +
+                 col(s.category_groups.bytes()) + col(s.rule_group_offset.bytes()) + col(s.rule_groups.bytes());
+  rules += vec_bytes(s.scope_tins) + vec_bytes(s.rules) + vec_bytes(s.rule_hot) + vec_bytes(s.rule_route_keys) +
+           vec_bytes(s.conditions);
+  const auto& m = s.merged;
+  rules += vec_bytes(m.merged_of) + vec_bytes(m.groups) + vec_bytes(m.candidates) + vec_bytes(m.scope_nodes) +
+           vec_bytes(m.scope_tins) + vec_bytes(m.scope_positions) + vec_bytes(m.by_category);
+  out.emplace_back("rules_and_scopes", rules);
+  out.emplace_back("names", strs_bytes(s.role_names) + strs_bytes(s.department_names) + strs_bytes(s.attr_names) +
+                                strs_bytes(s.categories) + strs_bytes(s.tiers));
+  return b;
 }
 
 void BM_LoadCompile(benchmark::State& st, std::string size) {
   const std::string dir = bundle_dir(size);
-  double snapshot_bytes = 0, units = 0, cells = 0, handlers = 0, rules = 0;
-  std::vector<std::pair<std::string, double>> parts;
+  double snapshot_bytes = 0, heap_bytes = 0, anon_bytes = 0, units = 0, cells = 0, handlers = 0, rules = 0;
+  Breakdown parts;
+  malloc_trim(0);
   for (auto _ : st) {
-    std::size_t h0 = heap_in_use();
+    const std::size_t a0 = anon_rss_bytes(), h0 = heap_in_use();
     std::shared_ptr<const Snapshot> s = load_or_die(dir);
-    std::size_t h1 = heap_in_use();
     st.PauseTiming();
-    snapshot_bytes = static_cast<double>(h1 - h0);
+    // What the load freed goes back first, so that what is left is what the snapshot holds.
+    malloc_trim(0);
+    const std::size_t a1 = anon_rss_bytes(), h1 = heap_in_use();
+    heap_bytes = h1 > h0 ? static_cast<double>(h1 - h0) : 0;
+    anon_bytes = a1 > a0 ? static_cast<double>(a1 - a0) : 0;
     units = static_cast<double>(s->unit_count());
     cells = 0;
     const gridroute::detail::Index& index = s->index();
@@ -85,6 +85,8 @@ void BM_LoadCompile(benchmark::State& st, std::string size) {
     handlers = static_cast<double>(s->handler_count());
     rules = static_cast<double>(s->rule_count());
     parts = breakdown(index);
+    // All in: what malloc holds for it, and the columns that are mappings of their own.
+    snapshot_bytes = heap_bytes + parts.mapped;
     s.reset();
     malloc_trim(0);
     st.ResumeTiming();
@@ -96,8 +98,14 @@ void BM_LoadCompile(benchmark::State& st, std::string size) {
   st.counters["snapshot_MB"] = snapshot_bytes / 1e6;
   st.counters["bytes_per_cell"] = cells ? snapshot_bytes / cells : 0;
   st.counters["bytes_per_unit"] = units ? snapshot_bytes / units : 0;
+  st.counters["heap_MB"] = heap_bytes / 1e6;          // of it, malloc's
+  st.counters["mapped_MB"] = parts.mapped / 1e6;      // of it, the columns of 4 MiB or more
+  // A cross-check from the kernel's side: the private resident memory the load left (RssAnon gained).
+  // It moves by 10-20% from one load to the next (pages malloc keeps or gives back), so it is not the
+  // figure of record.
+  st.counters["anon_rss_MB"] = anon_bytes / 1e6;
   double known = 0;
-  for (const auto& [name, bytes] : parts) {
+  for (const auto& [name, bytes] : parts.parts) {
     st.counters["B/cell_" + name] = cells ? bytes / cells : 0;
     known += bytes;
   }

@@ -265,6 +265,7 @@ std::size_t status_field(const char* key) {
 }  // namespace
 
 std::size_t rss_bytes() { return status_field("VmRSS"); }
+std::size_t anon_rss_bytes() { return status_field("RssAnon"); }
 std::size_t peak_rss_bytes() { return status_field("VmHWM"); }
 
 std::uint64_t ticks() { return __rdtsc(); }

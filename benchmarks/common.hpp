@@ -77,6 +77,7 @@ std::shared_ptr<const Snapshot> load_or_die(const std::string& dir);
 // ---- memory
 std::size_t heap_in_use();    // bytes malloc'ed and not freed (mallinfo2)
 std::size_t rss_bytes();      // resident set size now
+std::size_t anon_rss_bytes(); // private anonymous memory resident now (RssAnon)
 std::size_t peak_rss_bytes(); // VmHWM
 
 // ---- timing
