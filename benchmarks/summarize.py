@@ -107,6 +107,11 @@ rbc = get("RouteBatchInCells/L", "items_per_second")
 if rbc:
     rows.append(("routing batched, cells by number (Snapshot::route_batch_in_cells)", ">= 5 M/s (<= 200 ns)",
                  "%s (%s%s)" % (fmt_rate(rbc), ns_per(rbc), in_loads(rbc)), status(rbc >= 5e6)))
+for name, what in (("RouteBatchFresh/L", "by cell id"), ("RouteBatchInCellsFresh/L", "by cell number")):
+    rf = get(name, "items_per_second")
+    if rf:
+        rows.append(("routing batched %s, each batch's issues written just before (as a parser leaves them)" % what,
+                     ">= 5 M/s (<= 200 ns)", "%s (%s%s)" % (fmt_rate(rf), ns_per(rf), in_loads(rf)), status(rf >= 5e6)))
 rh = get("RouteHot/L", "items_per_second")
 if rh:
     rows.append(("routing with every table in cache (1,024 issues cycled): the CPU floor", "–",
