@@ -2,7 +2,6 @@
 // thread range, with and without explain, per-call latency percentiles, 1 vs 2 threads paired in one
 // run, and the JSON Lines codec the CLI uses (parse + route + format, no I/O).
 #include <chrono>
-#include <cstring>
 #include <thread>
 
 #include "common.hpp"
@@ -99,44 +98,14 @@ void BM_RouteBatchFresh(benchmark::State& st, std::string size, bool in_cells) {
   constexpr std::size_t kBatch = 256;
   const std::size_t n = w.issues.size() / kBatch * kBatch;
   std::vector<Decision> out(kBatch);
-  std::vector<Issue> batch(kBatch);
-  std::vector<char> text;
+  FreshBatch fresh;
   std::size_t i = 0, routed = 0;
   double route_s = 0, write_s = 0;
   using Clock = std::chrono::steady_clock;
   for (auto _ : st) {
     const auto w0 = Clock::now();
-    std::size_t bytes = 0;
-    for (std::size_t k = 0; k < kBatch; ++k) {
-      const Issue& from = w.issues[i + k];
-      bytes += from.id.size() + from.category.size() + from.cell.size();
-      for (const auto& [name, v] : from.attrs) bytes += name.size() + v.str.size();
-    }
-    if (text.size() < bytes) text.resize(bytes * 2);
-    char* at = text.data();
-    auto copy = [&](std::string_view t) {
-      std::memcpy(at, t.data(), t.size());
-      const std::string_view copied(at, t.size());
-      at += t.size();
-      return copied;
-    };
-    for (std::size_t k = 0; k < kBatch; ++k) {
-      const Issue& from = w.issues[i + k];
-      Issue& to = batch[k];
-      to.id = copy(from.id);
-      to.category = copy(from.category);
-      to.cell = copy(from.cell);
-      to.at = from.at;
-      to.has_location = from.has_location;
-      to.lon = from.lon;
-      to.lat = from.lat;
-      to.attrs.clear();
-      for (const auto& [name, v] : from.attrs) {
-        gridroute::AttrValue copied = v;
-        if (v.type == gridroute::AttrValue::Type::string) copied.str = copy(v.str);
-        to.attrs.emplace_back(copy(name), copied);
-      }
-    }
+    fresh.write(std::span<const Issue>(w.issues.data() + i, kBatch));
+    const std::span<const Issue> batch(fresh.issues.data(), kBatch);
     const auto r0 = Clock::now();
     if (cells)
       s.route_batch_in_cells(batch, std::span<const gridroute::UnitId>(cells->data() + i, kBatch), out);

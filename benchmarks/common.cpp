@@ -64,6 +64,40 @@ std::string_view Arena::copy(std::string_view s) {
   return {p, s.size()};
 }
 
+void FreshBatch::write(std::span<const Issue> from) {
+  std::size_t bytes = 0;
+  for (const Issue& is : from) {
+    bytes += is.id.size() + is.category.size() + is.cell.size();
+    for (const auto& [name, v] : is.attrs) bytes += name.size() + v.str.size();
+  }
+  if (text.size() < bytes) text.resize(bytes * 2);  // before any view into it is made
+  if (issues.size() < from.size()) issues.resize(from.size());
+  char* at = text.data();
+  auto copy = [&](std::string_view t) {
+    if (!t.empty()) std::memcpy(at, t.data(), t.size());
+    const std::string_view copied(at, t.size());
+    at += t.size();
+    return copied;
+  };
+  for (std::size_t k = 0; k < from.size(); ++k) {
+    const Issue& src = from[k];
+    Issue& to = issues[k];
+    to.id = copy(src.id);
+    to.category = copy(src.category);
+    to.cell = copy(src.cell);
+    to.at = src.at;
+    to.has_location = src.has_location;
+    to.lon = src.lon;
+    to.lat = src.lat;
+    to.attrs.clear();
+    for (const auto& [name, v] : src.attrs) {
+      AttrValue copied = v;
+      if (v.type == AttrValue::Type::string) copied.str = copy(v.str);
+      to.attrs.emplace_back(copy(name), copied);
+    }
+  }
+}
+
 std::shared_ptr<const Snapshot> load_or_die(const std::string& dir) {
   std::vector<Diagnostic> diags;
   auto s = load_bundle(dir, &diags);

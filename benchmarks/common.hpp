@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,16 @@ class Arena {
  private:
   std::vector<std::unique_ptr<char[]>> blocks_;
   std::size_t used_ = 0, cap_ = 0;
+};
+
+// A batch of issues as a platform has it when it routes them: written just before, by a parser of JSON
+// lines or database rows. write() copies `from`'s text into one buffer and the structs and their
+// attribute lists into vectors reused from batch to batch, so that the batch is in the cache (the
+// workload's own issues, built once, have left it by the time they are routed).
+struct FreshBatch {
+  std::vector<Issue> issues;
+  std::vector<char> text;
+  void write(std::span<const Issue> from);
 };
 
 struct Workload {
