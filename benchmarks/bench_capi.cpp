@@ -66,8 +66,26 @@ struct CEngine {
   gridroute_engine* engine = nullptr;
   CIssues issues;
   std::string name;
+  // The issues' cells by number (gridroute_engine_find_units), looked up once as a platform keeps them:
+  // empty until cell_numbers() is asked, or if the lookup failed.
+  std::vector<int32_t> numbers;
+  uint64_t generation = 0;
   ~CEngine() { gridroute_engine_free(engine); }
 };
+
+// The numbers of ce's issues' cells (CEngine::numbers); false if the C ABI refused the lookup.
+bool cell_numbers(CEngine& ce) {
+  if (!ce.numbers.empty()) return true;
+  std::vector<gridroute_string> ids;
+  ids.reserve(ce.issues.issues.size());
+  for (const gridroute_issue& i : ce.issues.issues) ids.push_back({i.cell, i.cell_len});
+  std::vector<int32_t> numbers(ids.size());
+  if (gridroute_engine_find_units(numbers.data(), &ce.generation, ce.engine, ids.data(), ids.size(), nullptr) !=
+      GRIDROUTE_OK)
+    return false;
+  ce.numbers = std::move(numbers);
+  return true;
+}
 
 CEngine& c_engine(Workload& w) {
   static std::unique_ptr<CEngine> e;
@@ -161,33 +179,33 @@ void BM_CApiVsCpp(benchmark::State& st, std::string size) {
   st.counters["capi_vs_cpp_with_ids"] = median(ratio_ids);
 }
 
+// What the batch benchmarks share: the workload's issues in batches of 256, taken in rounds of up to
+// 262,144 ($GRIDROUTE_BENCH_ROUNDS rounds, 5 by default), and the C engine's copy of them (whose cells'
+// numbers cell_numbers looks up once, as a platform keeps them).
+struct BatchRounds {
+  static constexpr std::size_t kBatch = 256;
+  Workload& w;
+  CEngine& ce;
+  std::size_t n;  // the issues that fill whole batches
+  int rounds;
+  std::size_t per_round;
+  explicit BatchRounds(const std::string& size)
+      : w(workload(size)), ce((need_issues(w), c_engine(w))), n(w.issues.size() / kBatch * kBatch),
+        rounds(static_cast<int>(env_size("GRIDROUTE_BENCH_ROUNDS", 5))), per_round(std::min<std::size_t>(n, 262'144)) {}
+};
+
 // The batched C call (gridroute_engine_route_batch) by cell id and by cell number, against the C++
 // Snapshot::route_batch and route_batch_in_cells and against the C call one at a time, alternated in
 // rounds over the same issues (batches of 256, as RouteBatch): thread CPU ns a decision, medians.
 void BM_CApiBatch(benchmark::State& st, std::string size) {
-  Workload& w = workload(size);
-  need_issues(w);
-  CEngine& ce = c_engine(w);
-  constexpr std::size_t kBatch = 256;
-  const std::size_t n = w.issues.size() / kBatch * kBatch;
-  const int rounds = static_cast<int>(env_size("GRIDROUTE_BENCH_ROUNDS", 5));
-  const std::size_t per_round = std::min<std::size_t>(n, 262'144);
-  // The cells by number: looked up once, as a platform keeps them.
+  BatchRounds r(size);
+  if (!cell_numbers(r.ce)) return st.SkipWithError("gridroute_engine_find_units failed");
+  auto& [w, ce, n, rounds, per_round] = r;
+  constexpr std::size_t kBatch = BatchRounds::kBatch;
   std::vector<gridroute_issue> numbered = ce.issues.issues;
-  {
-    std::vector<gridroute_string> ids;
-    for (const gridroute_issue& i : numbered) ids.push_back({i.cell, i.cell_len});
-    std::vector<int32_t> numbers(ids.size());
-    uint64_t generation = 0;
-    if (gridroute_engine_find_units(numbers.data(), &generation, ce.engine, ids.data(), ids.size(), nullptr) !=
-        GRIDROUTE_OK) {
-      st.SkipWithError("gridroute_engine_find_units failed");
-      return;
-    }
-    for (std::size_t i = 0; i < numbered.size(); ++i) {
-      numbered[i].cell_number = numbers[i];
-      numbered[i].cell_generation = generation;
-    }
+  for (std::size_t i = 0; i < numbered.size(); ++i) {
+    numbered[i].cell_number = ce.numbers[i];
+    numbered[i].cell_generation = ce.generation;
   }
   std::vector<gridroute::UnitId> cells;
   cells.reserve(w.issues.size());
@@ -259,24 +277,10 @@ void BM_CApiBatch(benchmark::State& st, std::string size) {
 // from it into arrays reused from batch to batch). Only the routing is timed, a batch at a time; the two
 // ways alternated in rounds over the same issues, the ratio's median.
 void BM_CApiBatchFresh(benchmark::State& st, std::string size) {
-  Workload& w = workload(size);
-  need_issues(w);
-  CEngine& ce = c_engine(w);
-  constexpr std::size_t kBatch = 256;
-  const std::size_t n = w.issues.size() / kBatch * kBatch;
-  const int rounds = static_cast<int>(env_size("GRIDROUTE_BENCH_ROUNDS", 5));
-  const std::size_t per_round = std::min<std::size_t>(n, 262'144);
-  std::vector<int32_t> numbers(w.issues.size());
-  uint64_t generation = 0;
-  {
-    std::vector<gridroute_string> ids;
-    for (const Issue& is : w.issues) ids.push_back({is.cell.data(), is.cell.size()});
-    if (gridroute_engine_find_units(numbers.data(), &generation, ce.engine, ids.data(), ids.size(), nullptr) !=
-        GRIDROUTE_OK) {
-      st.SkipWithError("gridroute_engine_find_units failed");
-      return;
-    }
-  }
+  BatchRounds r(size);
+  if (!cell_numbers(r.ce)) return st.SkipWithError("gridroute_engine_find_units failed");
+  auto& [w, ce, n, rounds, per_round] = r;
+  constexpr std::size_t kBatch = BatchRounds::kBatch;
   std::vector<gridroute::UnitId> cells;
   cells.reserve(w.issues.size());
   for (const Issue& is : w.issues) cells.push_back(w.snap->find_unit(is.cell));
@@ -311,8 +315,8 @@ void BM_CApiBatchFresh(benchmark::State& st, std::string size) {
         fresh.write(std::span<const Issue>(w.issues.data() + i, kBatch));
         to_c_into(std::span<const Issue>(fresh.issues.data(), kBatch), c_fresh);
         for (std::size_t j = 0; j < kBatch; ++j) {
-          c_fresh.issues[j].cell_number = numbers[i + j];
-          c_fresh.issues[j].cell_generation = generation;
+          c_fresh.issues[j].cell_number = ce.numbers[i + j];
+          c_fresh.issues[j].cell_generation = ce.generation;
         }
         const auto t0 = Clock::now();
         gridroute_engine_route_batch(out.data(), ce.engine, c_fresh.issues.data(), kBatch, nullptr, nullptr);

@@ -57,7 +57,14 @@ const std::vector<gridroute::UnitId>& cell_numbers(Workload& w) {
 // Snapshot::route_batch over the same stream, 256 issues per call: the group prefetching overlaps the
 // cache misses of different issues. Items are decisions. `in_cells`: route_batch_in_cells, the cells
 // given by number.
-void BM_RouteBatch(benchmark::State& st, std::string size, bool in_cells) {
+//
+// `fresh` (RouteBatchFresh, RouteBatchInCellsFresh): a platform's batch as it has it, each batch's issues
+// written just before they are routed (FreshBatch: as a parser of JSON lines or database rows writes
+// them), so that they are in the cache when routing reads them. Without it the issues were built long
+// before and have left every cache by the time they are routed: 1M of them and their attributes take
+// some 375 MB. Only the routing is timed then (manual time; ns_per_op, and items_per_second from it);
+// write_ns_per_op is the copying, apart. The same decisions either way.
+void BM_RouteBatch(benchmark::State& st, std::string size, bool in_cells, bool fresh) {
   Workload& w = workload(size);
   need_issues(w);
   const Snapshot& s = *w.snap;
@@ -65,57 +72,29 @@ void BM_RouteBatch(benchmark::State& st, std::string size, bool in_cells) {
   constexpr std::size_t kBatch = 256;
   const std::size_t n = w.issues.size() / kBatch * kBatch;
   std::vector<Decision> out(kBatch);
-  std::size_t i = 0, routed = 0;
-  for (auto _ : st) {
-    if (cells)
-      s.route_batch_in_cells(std::span<const Issue>(w.issues.data() + i, kBatch),
-                             std::span<const gridroute::UnitId>(cells->data() + i, kBatch), out);
-    else
-      s.route_batch(std::span<const Issue>(w.issues.data() + i, kBatch), out);
-    for (const Decision& d : out) routed += d.status == Decision::Status::routed;
-    benchmark::DoNotOptimize(out.data());
-    i += kBatch;
-    if (i >= n) i = 0;
-  }
-  st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations() * kBatch));
-  st.counters["ns_per_op"] =
-      Counter(static_cast<double>(st.iterations() * kBatch), Counter::kIsRate | Counter::kInvert);
-  st.counters["routed_pct"] = Counter(100.0 * static_cast<double>(routed) / static_cast<double>(st.iterations() * kBatch));
-}
-
-// A platform's batch as it has it: the issues of each batch written just before they are routed (their
-// text copied into one buffer, the structs and their attributes into vectors reused from batch to batch,
-// as a parser of JSON lines or database rows writes them), so that they are in the cache when routing
-// reads them. RouteBatch reads issues built long before, which have left every cache by the time they are
-// routed: 1M of them and their attributes take some 400 MB. Only the routing is timed (manual time;
-// ns_per_op, and items_per_second from it); write_ns_per_op is the copying, apart. The same decisions as
-// RouteBatch.
-void BM_RouteBatchFresh(benchmark::State& st, std::string size, bool in_cells) {
-  Workload& w = workload(size);
-  need_issues(w);
-  const Snapshot& s = *w.snap;
-  const std::vector<gridroute::UnitId>* cells = in_cells ? &cell_numbers(w) : nullptr;
-  constexpr std::size_t kBatch = 256;
-  const std::size_t n = w.issues.size() / kBatch * kBatch;
-  std::vector<Decision> out(kBatch);
-  FreshBatch fresh;
-  std::size_t i = 0, routed = 0;
-  double route_s = 0, write_s = 0;
+  FreshBatch written;
   using Clock = std::chrono::steady_clock;
+  double route_s = 0, write_s = 0;
+  std::size_t i = 0, routed = 0;
   for (auto _ : st) {
-    const auto w0 = Clock::now();
-    fresh.write(std::span<const Issue>(w.issues.data() + i, kBatch));
-    const std::span<const Issue> batch(fresh.issues.data(), kBatch);
-    const auto r0 = Clock::now();
+    std::span<const Issue> batch(w.issues.data() + i, kBatch);
+    Clock::time_point r0;
+    if (fresh) {
+      const auto w0 = Clock::now();
+      written.write(batch);
+      batch = std::span<const Issue>(written.issues.data(), kBatch);
+      r0 = Clock::now();
+      write_s += std::chrono::duration<double>(r0 - w0).count();
+    }
     if (cells)
       s.route_batch_in_cells(batch, std::span<const gridroute::UnitId>(cells->data() + i, kBatch), out);
     else
       s.route_batch(batch, out);
-    const auto r1 = Clock::now();
-    const double took = std::chrono::duration<double>(r1 - r0).count();
-    st.SetIterationTime(took);
-    route_s += took;
-    write_s += std::chrono::duration<double>(r0 - w0).count();
+    if (fresh) {
+      const double took = std::chrono::duration<double>(Clock::now() - r0).count();
+      st.SetIterationTime(took);
+      route_s += took;
+    }
     for (const Decision& d : out) routed += d.status == Decision::Status::routed;
     benchmark::DoNotOptimize(out.data());
     i += kBatch;
@@ -123,8 +102,12 @@ void BM_RouteBatchFresh(benchmark::State& st, std::string size, bool in_cells) {
   }
   const double decisions = static_cast<double>(st.iterations() * kBatch);
   st.SetItemsProcessed(static_cast<std::int64_t>(decisions));
-  st.counters["ns_per_op"] = route_s * 1e9 / decisions;
-  st.counters["write_ns_per_op"] = write_s * 1e9 / decisions;
+  if (fresh) {
+    st.counters["ns_per_op"] = route_s * 1e9 / decisions;
+    st.counters["write_ns_per_op"] = write_s * 1e9 / decisions;
+  } else {
+    st.counters["ns_per_op"] = Counter(decisions, Counter::kIsRate | Counter::kInvert);
+  }
   st.counters["routed_pct"] = Counter(100.0 * static_cast<double>(routed) / decisions);
 }
 
@@ -316,11 +299,12 @@ void register_route(const std::string& size) {
       ->MinTime(min_time);
   benchmark::RegisterBenchmark(("Route/" + size + "/engine").c_str(), BM_Route, size, true, false)
       ->MinTime(min_time);
-  benchmark::RegisterBenchmark(("RouteBatch/" + size).c_str(), BM_RouteBatch, size, false)->MinTime(min_time);
-  benchmark::RegisterBenchmark(("RouteBatchInCells/" + size).c_str(), BM_RouteBatch, size, true)->MinTime(min_time);
-  benchmark::RegisterBenchmark(("RouteBatchFresh/" + size).c_str(), BM_RouteBatchFresh, size, false)
+  benchmark::RegisterBenchmark(("RouteBatch/" + size).c_str(), BM_RouteBatch, size, false, false)->MinTime(min_time);
+  benchmark::RegisterBenchmark(("RouteBatchInCells/" + size).c_str(), BM_RouteBatch, size, true, false)
+      ->MinTime(min_time);
+  benchmark::RegisterBenchmark(("RouteBatchFresh/" + size).c_str(), BM_RouteBatch, size, false, true)
       ->MinTime(min_time)->UseManualTime();
-  benchmark::RegisterBenchmark(("RouteBatchInCellsFresh/" + size).c_str(), BM_RouteBatchFresh, size, true)
+  benchmark::RegisterBenchmark(("RouteBatchInCellsFresh/" + size).c_str(), BM_RouteBatch, size, true, true)
       ->MinTime(min_time)->UseManualTime();
   benchmark::RegisterBenchmark(("RouteHot/" + size).c_str(), BM_RouteHot, size)->MinTime(min_time);
   benchmark::RegisterBenchmark(("RouteExplain/" + size).c_str(), BM_Route, size, false, true)->MinTime(min_time);
