@@ -133,6 +133,18 @@ if c:
                      status(c["capi_vs_cpp_with_ids"] >= 0.9)))
 else:
     rows.append(("C ABI struct fast path vs C++", "within 10%", "not built (no C ABI library)", "–"))
+cb = get("CApiBatch/L")
+if cb and cb.get("ns_cpp_batch_in_cells_with_ids"):
+    r = cb["ns_capi_batch_by_number"] / cb["ns_cpp_batch_in_cells_with_ids"]
+    rows.append(("C batch by number vs C++ route_batch_in_cells reading the same ids (issues built before)", "within 10%",
+                 "%.2f× (C %.0f ns, C++ %.0f ns)" % (r, cb["ns_capi_batch_by_number"], cb["ns_cpp_batch_in_cells_with_ids"]),
+                 status(r <= 1.1)))
+cf = get("CApiBatchFresh/L")
+if cf:
+    rows.append(("the same, each batch's issues written just before it is routed", "within 10%",
+                 "%.2f× (C %.0f ns, C++ %.0f ns)" % (cf["capi_vs_cpp_fresh"], cf["ns_capi_fresh_by_number"],
+                                                    cf["ns_cpp_fresh_in_cells_with_ids"]),
+                 status(cf["capi_vs_cpp_fresh"] <= 1.1)))
 h = hyper_mean("route L 1M")
 hl = hyper_mean("load L")
 if h:
