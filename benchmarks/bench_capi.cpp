@@ -207,9 +207,7 @@ void BM_CApiBatch(benchmark::State& st, std::string size) {
     numbered[i].cell_number = ce.numbers[i];
     numbered[i].cell_generation = ce.generation;
   }
-  std::vector<gridroute::UnitId> cells;
-  cells.reserve(w.issues.size());
-  for (const Issue& is : w.issues) cells.push_back(w.snap->find_unit(is.cell));
+  const std::vector<gridroute::UnitId>& cells = cell_numbers(w);
   std::vector<gridroute_decision> out(kBatch, gridroute_decision(GRIDROUTE_DECISION_INIT));
   std::vector<Decision> cpp_out(kBatch);
   std::vector<double> cpp_ns, cpp_cells_ns, cpp_ids_ns, c_ns, c_number_ns, c_one_ns;
@@ -281,9 +279,7 @@ void BM_CApiBatchFresh(benchmark::State& st, std::string size) {
   if (!cell_numbers(r.ce)) return st.SkipWithError("gridroute_engine_find_units failed");
   auto& [w, ce, n, rounds, per_round] = r;
   constexpr std::size_t kBatch = BatchRounds::kBatch;
-  std::vector<gridroute::UnitId> cells;
-  cells.reserve(w.issues.size());
-  for (const Issue& is : w.issues) cells.push_back(w.snap->find_unit(is.cell));
+  const std::vector<gridroute::UnitId>& cells = cell_numbers(w);
   std::vector<gridroute_decision> out(kBatch, gridroute_decision(GRIDROUTE_DECISION_INIT));
   std::vector<Decision> cpp_out(kBatch);
   FreshBatch fresh;

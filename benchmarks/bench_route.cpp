@@ -40,20 +40,6 @@ void BM_Route(benchmark::State& st, std::string size, bool via_engine, bool expl
                                       Counter::kAvgThreads);
 }
 
-// The cells of the workload's issues by number (Snapshot::find_unit), looked up once outside the
-// measured loops, as a platform that keeps its cells' numbers would.
-const std::vector<gridroute::UnitId>& cell_numbers(Workload& w) {
-  static std::vector<gridroute::UnitId> cells;
-  static const Workload* of = nullptr;
-  if (of != &w) {
-    cells.clear();
-    cells.reserve(w.issues.size());
-    for (const Issue& is : w.issues) cells.push_back(w.snap->find_unit(is.cell));
-    of = &w;
-  }
-  return cells;
-}
-
 // Snapshot::route_batch over the same stream, 256 issues per call: the group prefetching overlaps the
 // cache misses of different issues. Items are decisions. `in_cells`: route_batch_in_cells, the cells
 // given by number.

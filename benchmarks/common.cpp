@@ -221,6 +221,16 @@ void need_issues(Workload& w) {
   }
 }
 
+const std::vector<gridroute::UnitId>& cell_numbers(Workload& w) {
+  need_issues(w);
+  std::lock_guard<std::mutex> lock(g_mu);
+  if (w.issue_cells.empty()) {
+    w.issue_cells.reserve(w.issues.size());
+    for (const Issue& is : w.issues) w.issue_cells.push_back(w.snap->find_unit(is.cell));
+  }
+  return w.issue_cells;
+}
+
 void need_cases(Workload& w) {
   std::lock_guard<std::mutex> lock(g_mu);
   if (!w.cases.empty()) return;

@@ -60,6 +60,7 @@ struct Workload {
   Arena arena;
   // Issues (first $GRIDROUTE_BENCH_ISSUES lines of issues.jsonl, default 1,000,000).
   std::vector<Issue> issues;
+  std::vector<gridroute::UnitId> issue_cells;  // their cells by number (cell_numbers)
   std::string issue_text;                  // the raw lines, for the JSON codec benchmarks
   std::vector<std::string_view> issue_lines;
   // Cases (first $GRIDROUTE_BENCH_CASES lines of cases.jsonl, default 1,000,000), evaluated at `now`.
@@ -79,6 +80,9 @@ struct Workload {
 // gigabytes): asking for another one frees the previous one. Thread-safe.
 Workload& workload(const std::string& name);
 void need_issues(Workload& w);
+// The cells of the workload's issues by number (Snapshot::find_unit), looked up once outside the
+// measured loops, as a platform that keeps its cells' numbers would. Calls need_issues.
+const std::vector<gridroute::UnitId>& cell_numbers(Workload& w);
 void need_cases(Workload& w);
 void need_pinned_cases(Workload& w);
 void need_snap2(Workload& w);
