@@ -1283,6 +1283,27 @@ TEST(Batch, ArgumentsThatCannotBeRead) {
   EXPECT_EQ(d.d[0].status, 0);
   EXPECT_EQ(d.d[0].hold_, nullptr);
   d.d[1].struct_size = sizeof(gridroute_decision);
+  // Far into a long batch the same: the call fails, and no decision holds anything, not even those of
+  // the parts before the odd one, nor those filled by an earlier call.
+  {
+    std::vector<gridroute_issue> many(300, fi.issue);
+    Decisions long_batch(many.size());
+    ASSERT_EQ(gridroute_engine_route_batch(long_batch.d.data(), e.e, many.data(), many.size(), nullptr, nullptr),
+              GRIDROUTE_OK);
+    long_batch.d[200].struct_size = 12;
+    EXPECT_EQ(gridroute_engine_route_batch(long_batch.d.data(), e.e, many.data(), many.size(), nullptr, &err),
+              GRIDROUTE_E_STRUCT_SIZE);
+    EXPECT_NE(std::string(err->message).find("out[200]: struct_size is 12"), std::string::npos) << err->message;
+    gridroute_error_free(err);
+    for (std::size_t i = 0; i < many.size(); ++i) {
+      if (i == 200) continue;
+      EXPECT_EQ(long_batch.d[i].status, 0) << i;
+      EXPECT_EQ(long_batch.d[i].hold_, nullptr) << i;
+      EXPECT_EQ(long_batch.d[i].handler.ptr, nullptr) << i;
+    }
+    EXPECT_EQ(long_batch.d[200].status, GRIDROUTE_DECISION_ROUTED);  // left as it is
+    long_batch.d[200].struct_size = sizeof(gridroute_decision);
+  }
   two[0].struct_size = 3;
   EXPECT_EQ(gridroute_engine_route_batch(d.d.data(), e.e, two, 2, nullptr, &err), GRIDROUTE_E_STRUCT_SIZE);
   EXPECT_NE(std::string(err->message).find("issues[0] (gridroute_issue): struct_size is 3"), std::string::npos)
@@ -1368,8 +1389,9 @@ std::vector<std::unique_ptr<FastIssue>> usable_issues(const std::string& dir) {
   return parsed;
 }
 
-// A batch longer than the library's chunks answers, in order, as one call at a time.
-TEST(Batch, ALongBatchAnswersInOrderAcrossItsChunks) {
+// A batch of many parts (the library routes 64 issues at a time and writes a part out after the next is
+// routed) answers, in order, as one call at a time.
+TEST(Batch, ALongBatchAnswersInOrderAcrossItsParts) {
   EngineHandle e(kLanxi);
   const std::vector<std::unique_ptr<FastIssue>> parsed = usable_issues(kLanxi);
   ASSERT_FALSE(parsed.empty());
@@ -1389,7 +1411,7 @@ TEST(Batch, ALongBatchAnswersInOrderAcrossItsChunks) {
 }
 
 // A batch is routed in parts of 64 and written out a part behind: refused issues in every part, at the
-// parts' edges and in the chunks after the first, each get their own rejection in their own place.
+// parts' edges and far into the batch, each get their own rejection in their own place.
 TEST(Batch, RefusedIssuesInEveryPartAnswerInTheirPlace) {
   EngineHandle e(kLanxi);
   const std::vector<std::unique_ptr<FastIssue>> parsed = usable_issues(kLanxi);
