@@ -4,6 +4,8 @@
 
 #ifdef GRIDROUTE_BENCH_HAVE_CAPI
 #include <chrono>
+#include <cstdlib>
+#include <dlfcn.h>
 #include <span>
 
 #include "gridroute.h"
@@ -333,10 +335,100 @@ void BM_CApiBatchFresh(benchmark::State& st, std::string size) {
   st.counters["routed_pct"] = 100.0 * static_cast<double>(routed) / static_cast<double>(rounds * per_round);
 }
 
+// This library's C batch against another build's, in one process, to measure a change of the library as
+// an A/B in one run. GRIDROUTE_AB_LIB names the other build's libgridroute.so, loaded beside this one
+// (RTLD_DEEPBIND: its calls stay in it) with an engine of its own on the same bundle. Each batch of 256
+// issues is written fresh, as in CApiBatchFresh, and the two libraries take turns every 20 batches, each
+// batch timed on the steady clock; new_over_old is this library's time a decision over the other's.
+// Issues by cell number; GRIDROUTE_AB_BY_ID=1 by cell id; GRIDROUTE_AB_AA=1 this library on both sides
+// (the alternation's own bias, for a control); GRIDROUTE_AB_BATCHES batches in all (16,000). The first
+// 100 batches are routed by both libraries first and their answers compared (differing_decisions).
+// Registered only when GRIDROUTE_AB_LIB is set.
+void BM_CApiAB(benchmark::State& st, std::string size) {
+  BatchRounds r(size);
+  if (!cell_numbers(r.ce)) return st.SkipWithError("gridroute_engine_find_units failed");
+  auto& [w, ce, n, rounds, per_round] = r;
+  constexpr std::size_t kBatch = BatchRounds::kBatch;
+  void* lib = dlopen(std::getenv("GRIDROUTE_AB_LIB"), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
+  if (!lib) return st.SkipWithError(dlerror());
+  const auto load = reinterpret_cast<decltype(&gridroute_engine_load)>(dlsym(lib, "gridroute_engine_load"));
+  const auto batch = reinterpret_cast<decltype(&gridroute_engine_route_batch)>(dlsym(lib, "gridroute_engine_route_batch"));
+  const auto find = reinterpret_cast<decltype(&gridroute_engine_find_units)>(dlsym(lib, "gridroute_engine_find_units"));
+  const auto release = reinterpret_cast<decltype(&gridroute_decision_release)>(dlsym(lib, "gridroute_decision_release"));
+  const auto free_engine = reinterpret_cast<decltype(&gridroute_engine_free)>(dlsym(lib, "gridroute_engine_free"));
+  if (!load || !batch || !find || !release || !free_engine) return st.SkipWithError("GRIDROUTE_AB_LIB lacks the batch of ABI 1.3");
+  gridroute_engine* other = nullptr;
+  if (load(&other, w.dir.data(), w.dir.size(), nullptr, nullptr) != GRIDROUTE_OK)
+    return st.SkipWithError("GRIDROUTE_AB_LIB does not load the bundle");
+  // The other engine's numbers of the same cells.
+  std::vector<int32_t> other_numbers(ce.numbers.size());
+  uint64_t other_generation = 0;
+  {
+    std::vector<gridroute_string> ids;
+    ids.reserve(ce.issues.issues.size());
+    for (const gridroute_issue& i : ce.issues.issues) ids.push_back({i.cell, i.cell_len});
+    find(other_numbers.data(), &other_generation, other, ids.data(), ids.size(), nullptr);
+  }
+  const bool by_id = std::getenv("GRIDROUTE_AB_BY_ID") != nullptr;
+  const bool aa = std::getenv("GRIDROUTE_AB_AA") != nullptr;
+  const std::size_t batches = env_size("GRIDROUTE_AB_BATCHES", 16'000);
+  std::vector<gridroute_decision> out[2] = {std::vector<gridroute_decision>(kBatch, gridroute_decision(GRIDROUTE_DECISION_INIT)),
+                                            std::vector<gridroute_decision>(kBatch, gridroute_decision(GRIDROUTE_DECISION_INIT))};
+  FreshBatch fresh;
+  CIssues c_fresh;
+  // Batch `i` written fresh and routed by one side (1: the other library).
+  auto route = [&](std::size_t i, int side) {
+    fresh.write(std::span<const Issue>(w.issues.data() + i, kBatch));
+    to_c_into(std::span<const Issue>(fresh.issues.data(), kBatch), c_fresh);
+    if (!by_id)
+      for (std::size_t j = 0; j < kBatch; ++j) {
+        c_fresh.issues[j].cell_number = side ? other_numbers[i + j] : ce.numbers[i + j];
+        c_fresh.issues[j].cell_generation = side ? other_generation : ce.generation;
+      }
+    const auto t0 = std::chrono::steady_clock::now();
+    if (side) batch(out[1].data(), other, c_fresh.issues.data(), kBatch, nullptr, nullptr);
+    else gridroute_engine_route_batch(out[0].data(), ce.engine, c_fresh.issues.data(), kBatch, nullptr, nullptr);
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  auto text = [](gridroute_string s) { return std::string_view(s.ptr ? s.ptr : "", s.len); };
+  std::size_t differing = 0;
+  for (std::size_t b = 0, i = 0; b < std::min<std::size_t>(100, n / kBatch); ++b, i += kBatch) {
+    route(i, 0);
+    route(i, aa ? 0 : 1);
+    if (aa) continue;
+    for (std::size_t j = 0; j < kBatch; ++j) {
+      const gridroute_decision& x = out[0][j];
+      const gridroute_decision& y = out[1][j];
+      differing += x.status != y.status || text(x.rule) != text(y.rule) || text(x.handler) != text(y.handler) ||
+                   text(x.unit) != text(y.unit) || x.assist_count != y.assist_count || x.resolve_by != y.resolve_by;
+    }
+  }
+  double t[2] = {0, 0};
+  std::size_t decisions[2] = {0, 0};
+  for (auto _ : st) {
+    for (std::size_t b = 0, i = 0; b < batches; ++b, i = i + kBatch >= n ? 0 : i + kBatch) {
+      const int side = static_cast<int>((b / 20) % 2);
+      t[side] += route(i, aa ? 0 : side);
+      decisions[side] += kBatch;
+    }
+  }
+  for (gridroute_decision& d : out[0]) gridroute_decision_release(&d);
+  for (gridroute_decision& d : out[1]) release(&d);
+  free_engine(other);  // the library stays loaded: its thread's scratch is freed at the thread's exit
+  const double ns_new = t[0] * 1e9 / static_cast<double>(decisions[0]);
+  const double ns_old = t[1] * 1e9 / static_cast<double>(decisions[1]);
+  st.counters["ns_new"] = ns_new;
+  st.counters["ns_old"] = ns_old;
+  st.counters["new_over_old"] = ns_new / ns_old;
+  st.counters["differing_decisions"] = static_cast<double>(differing);
+}
+
 }  // namespace
 
 void register_capi(const std::string& size) {
   if (size == "XL" || size == "real") return;  // a second engine of that size would not fit comfortably
+  if (std::getenv("GRIDROUTE_AB_LIB"))
+    benchmark::RegisterBenchmark(("CApiAB/" + size).c_str(), BM_CApiAB, size)->Iterations(1)->UseRealTime();
   const double min_time = env_double("GRIDROUTE_BENCH_MIN_TIME", 0.5);
   benchmark::RegisterBenchmark(("CApiRoute/" + size).c_str(), BM_CApiRoute, size)->MinTime(min_time);
   benchmark::RegisterBenchmark(("CApiVsCpp/" + size).c_str(), BM_CApiVsCpp, size)
