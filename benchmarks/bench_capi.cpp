@@ -196,6 +196,20 @@ struct BatchRounds {
         rounds(static_cast<int>(env_size("GRIDROUTE_BENCH_ROUNDS", 5))), per_round(std::min<std::size_t>(n, 262'144)) {}
 };
 
+// A batch's issues written fresh (`fresh`, as a platform's parser leaves them) and their C structs from
+// those (`c`), each with its cell's number from `numbers` of `generation`, or by cell id when `numbers` is
+// null.
+void write_c_batch(FreshBatch& fresh, CIssues& c, std::span<const Issue> issues, const int32_t* numbers,
+                   uint64_t generation) {
+  fresh.write(issues);
+  to_c_into(std::span<const Issue>(fresh.issues.data(), issues.size()), c);
+  if (numbers)
+    for (std::size_t j = 0; j < issues.size(); ++j) {
+      c.issues[j].cell_number = numbers[j];
+      c.issues[j].cell_generation = generation;
+    }
+}
+
 // The batched C call (gridroute_engine_route_batch) by cell id and by cell number, against the C++
 // Snapshot::route_batch and route_batch_in_cells and against the C call one at a time, alternated in
 // rounds over the same issues (batches of 256, as RouteBatch): thread CPU ns a decision, medians.
@@ -310,12 +324,8 @@ void BM_CApiBatchFresh(benchmark::State& st, std::string size) {
         cpp += std::chrono::duration<double>(Clock::now() - t0).count();
       }
       for (std::size_t k = 0, i = start; k < per_round; k += kBatch, i = i + kBatch >= n ? 0 : i + kBatch) {
-        fresh.write(std::span<const Issue>(w.issues.data() + i, kBatch));
-        to_c_into(std::span<const Issue>(fresh.issues.data(), kBatch), c_fresh);
-        for (std::size_t j = 0; j < kBatch; ++j) {
-          c_fresh.issues[j].cell_number = ce.numbers[i + j];
-          c_fresh.issues[j].cell_generation = ce.generation;
-        }
+        write_c_batch(fresh, c_fresh, std::span<const Issue>(w.issues.data() + i, kBatch), ce.numbers.data() + i,
+                      ce.generation);
         const auto t0 = Clock::now();
         gridroute_engine_route_batch(out.data(), ce.engine, c_fresh.issues.data(), kBatch, nullptr, nullptr);
         c += std::chrono::duration<double>(Clock::now() - t0).count();
@@ -378,13 +388,9 @@ void BM_CApiAB(benchmark::State& st, std::string size) {
   CIssues c_fresh;
   // Batch `i` written fresh and routed by one side (1: the other library).
   auto route = [&](std::size_t i, int side) {
-    fresh.write(std::span<const Issue>(w.issues.data() + i, kBatch));
-    to_c_into(std::span<const Issue>(fresh.issues.data(), kBatch), c_fresh);
-    if (!by_id)
-      for (std::size_t j = 0; j < kBatch; ++j) {
-        c_fresh.issues[j].cell_number = side ? other_numbers[i + j] : ce.numbers[i + j];
-        c_fresh.issues[j].cell_generation = side ? other_generation : ce.generation;
-      }
+    write_c_batch(fresh, c_fresh, std::span<const Issue>(w.issues.data() + i, kBatch),
+                  by_id ? nullptr : (side ? other_numbers.data() : ce.numbers.data()) + i,
+                  side ? other_generation : ce.generation);
     const auto t0 = std::chrono::steady_clock::now();
     if (side) batch(out[1].data(), other, c_fresh.issues.data(), kBatch, nullptr, nullptr);
     else gridroute_engine_route_batch(out[0].data(), ce.engine, c_fresh.issues.data(), kBatch, nullptr, nullptr);
