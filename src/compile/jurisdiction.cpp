@@ -407,8 +407,10 @@ void Compiler::handlers() {
       handler_err(h, "id", detail::cat("duplicate handler id \"", h.id, "\""));
   }
   handler_id_flags_ = {};
-  // Nothing later reads the handler rows: their memory goes before the tree's working arrays come.
+  // Nothing later reads the handler rows: their memory goes before the tree's working arrays come, and
+  // so does the text of the handlers' CSV file they point into.
   jur_.handler_rows = spec::HandlerRows{};
+  if (jur_.release_handlers_text) std::exchange(jur_.release_handlers_text, nullptr)();
 }
 
 // The cell polygons (SPEC §7): a Feature's id must be a cell of the jurisdiction. They are read whenever

@@ -413,17 +413,34 @@ struct BundleReader::Impl {
   };
   std::unique_ptr<CellsStream> stream_;
 
+  // The digest of the files before the cell polygons, taken once: sha256() and the polygons' stream go on
+  // from a copy of it, so that a CSV file's text can be freed as soon as it is compiled (release_text).
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> head_sha_{nullptr, &EVP_MD_CTX_free};
+  const EVP_MD_CTX* head_digest() {
+    if (!head_sha_) {
+      std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+      if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) throw std::bad_alloc();
+      for (int k = 0; k < kFileCount; ++k)
+        if (t.present[k] && k != static_cast<int>(FileId::cells_geojson)) digest_file(ctx.get(), k, t.bodies[k].size(), t.bodies[k]);
+      head_sha_ = std::move(ctx);
+    }
+    return head_sha_.get();
+  }
+  // Frees a CSV file's text once nothing points into it (the compiler has dropped its rows); its bytes
+  // are in the digest first. Diagnostics never quote a CSV file's text (they name its lines).
+  void release_text(FileId f) {
+    head_digest();
+    std::string().swap(t.bodies[static_cast<std::size_t>(f)]);
+  }
+
   std::ptrdiff_t read_cells(char* buf, std::size_t size) {
     const std::string& display = t.names[static_cast<std::size_t>(FileId::cells_geojson)];
     if (!stream_ || stream_->fd < 0) return 0;
     CellsStream& s = *stream_;
     if (!s.sha) {  // the digest of the files before it, as sha256() takes them (see there)
       s.sha.reset(EVP_MD_CTX_new());
-      if (!s.sha || EVP_DigestInit_ex(s.sha.get(), EVP_sha256(), nullptr) != 1) throw std::bad_alloc();
-      for (int k = 0; k < kFileCount; ++k)
-        if (t.present[k] || k == static_cast<int>(FileId::cells_geojson))
-          digest_file(s.sha.get(), k, k == static_cast<int>(FileId::cells_geojson) ? static_cast<std::uint64_t>(s.st.st_size) : t.bodies[k].size(),
-                      k == static_cast<int>(FileId::cells_geojson) ? std::string_view() : std::string_view(t.bodies[k]));
+      if (!s.sha || EVP_MD_CTX_copy_ex(s.sha.get(), head_digest()) != 1) throw std::bad_alloc();
+      digest_file(s.sha.get(), static_cast<int>(FileId::cells_geojson), static_cast<std::uint64_t>(s.st.st_size), {});
     }
     while (true) {
       ssize_t n = ::read(s.fd, buf, size);
@@ -648,6 +665,7 @@ struct BundleReader::Impl {
   void read_csv_files(spec::Jurisdiction& jur) {
     const bool units = jur.units_csv && load_side(*jur.units_csv, FileId::units_csv);
     const bool handlers = jur.handlers_csv && load_side(*jur.handlers_csv, FileId::handlers_csv);
+    if (handlers) jur.release_handlers_text = [this] { release_text(FileId::handlers_csv); };
     constexpr std::size_t kWorthAThread = std::size_t{4} << 20;
     if (units && handlers && t.bodies[2].size() >= kWorthAThread && t.bodies[3].size() >= kWorthAThread) {
       Problems handler_problems(opt_.max_errors);
@@ -1026,16 +1044,18 @@ std::vector<Diagnostic> BundleReader::finish() { return impl_->finish(); }
 std::string BundleReader::sha256() const {
   const Texts& t = impl_->t;
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) throw std::bad_alloc();
+  if (!ctx) throw std::bad_alloc();
   // Each file as: its kind (one byte), its length (8 bytes, little-endian), its bytes. Absent files add
   // nothing, so a bundle without CSV files digests its two JSON files alone. Cell polygons read by chunks
-  // (the last file) were digested as they were read, after the files before them.
+  // (the last file) were digested as they were read, after the files before them; the files before them
+  // were digested once (head_digest), before a CSV text was freed.
+  constexpr int kCells = static_cast<int>(FileId::cells_geojson);
   const auto* stream = impl_->stream_.get();
-  if (stream && stream->complete && !t.present[static_cast<int>(FileId::cells_geojson)]) {
+  if (stream && stream->complete && !t.present[kCells]) {
     if (EVP_MD_CTX_copy_ex(ctx.get(), stream->sha.get()) != 1) throw std::bad_alloc();
   } else {
-    for (int k = 0; k < kFileCount; ++k)
-      if (t.present[k]) digest_file(ctx.get(), k, t.bodies[k].size(), t.bodies[k]);
+    if (EVP_MD_CTX_copy_ex(ctx.get(), impl_->head_digest()) != 1) throw std::bad_alloc();
+    if (t.present[kCells]) digest_file(ctx.get(), kCells, t.bodies[kCells].size(), t.bodies[kCells]);
   }
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;

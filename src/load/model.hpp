@@ -86,6 +86,10 @@ struct Jurisdiction {
   // Or, for a file read by chunks (geo::CellsSource::read, whole), with cells_text empty.
   std::function<std::ptrdiff_t(char*, std::size_t)> cells_read;
   std::function<std::optional<std::string_view>()> cells_whole;
+  // Set by the loader when handler rows point into a CSV file's text: frees that text. The compiler calls
+  // it once it has dropped the rows, so that the largest of the load's transient memory goes before the
+  // tree's working arrays come.
+  std::function<void()> release_handlers_text;
 };
 BOOST_DESCRIBE_STRUCT(Jurisdiction, (), (format, name, timezone, tiers, units, units_csv, handlers_csv, handlers,
                                          cells_geojson, snap_meters, local_times))
