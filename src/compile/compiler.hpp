@@ -3,6 +3,7 @@
 // (roles, attributes, calendars, conditions, rules, policies, candidate lists) in rules.cpp.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -103,6 +104,16 @@ class Compiler {
     if (u.from_csv) problems_.csv(FileId::units_csv, u.origin, cat(field, ": ", msg), followup);
     else problems_.json(FileId::jurisdiction, ptr("/units", static_cast<std::size_t>(u.origin), field), std::move(msg), followup);
   }
+  // The same for a unit after units() has freed the rows: where its row was read (unit_origin_).
+  void unit_err(UnitId u, std::string_view field, std::string msg, bool followup = false) {
+    const auto i = static_cast<std::size_t>(u);
+    if (i >= json_units_) problems_.csv(FileId::units_csv, unit_origin_[i], cat(field, ": ", msg), followup);
+    else problems_.json(FileId::jurisdiction, ptr("/units", unit_origin_[i], field), std::move(msg), followup);
+  }
+  // Whether a unit's tier is a declared one (after units()).
+  bool tier_known(UnitId u) const {
+    return !std::binary_search(unknown_tier_units_.begin(), unknown_tier_units_.end(), u);
+  }
   void handler_err(const spec::HandlerView& h, std::string_view field, std::string msg) {
     if (h.from_csv) problems_.csv(FileId::handlers_csv, h.origin, cat(field, ": ", msg));
     else jerr(ptr("/handlers", static_cast<std::size_t>(h.origin), field), std::move(msg));
@@ -187,8 +198,16 @@ class Compiler {
   // reported again as undeclared.
   absl::flat_hash_set<std::string> bad_type_attrs_;
   bool has_root_ = true;  // a unit without a parent was found (the tour starts there)
-  // Units whose parent is unknown: reported by tree(), with the units cut off below them.
+  // Units whose parent is unknown: reported by tree(), with the units cut off below them, and the
+  // parent ids they give (unknown_parent_ids_[k] is unknown_parent_[k]'s).
   std::vector<UnitId> unknown_parent_;
+  std::vector<std::string> unknown_parent_ids_;
+  // What the tree's errors name of a unit once units() has freed the unit rows and their text: where
+  // each row was read (a CSV line, or the unit's index in jurisdiction.json's units, which come first:
+  // json_units_ of them), and the units whose tier is not declared (ascending). Ids are in the index.
+  BigVector<std::uint32_t> unit_origin_;
+  std::size_t json_units_ = 0;
+  std::vector<UnitId> unknown_tier_units_;
   // Per handler row, from handler_ids(): kBadHandlerId, kDuplicateHandlerId; reported by handlers().
   static constexpr std::uint8_t kBadHandlerId = 1, kDuplicateHandlerId = 2;
   // From this many handler rows on, handler_ids() runs on a thread of its own beside units().

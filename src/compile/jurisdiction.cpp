@@ -178,9 +178,14 @@ void Compiler::units() {
   s_->unit_index.reset(n);
   tier_of_.assign(n, 0);
   parent_.assign(n, kNone);
+  unit_origin_.resize(n);
+  json_units_ = 0;
+  unknown_tier_units_.clear();
   std::vector<bool> bad(n, false);
   for (std::size_t i = 0; i < n; ++i) {
     const spec::UnitView u = us[i];
+    unit_origin_[i] = static_cast<std::uint32_t>(u.origin);
+    if (!u.from_csv) json_units_ = i + 1;  // jurisdiction.json's units come first
     s_->unit_id_offset.push_back(static_cast<std::uint32_t>(id_at));
     if (!u.id.empty()) std::memcpy(&s_->unit_id_chars[id_at], u.id.data(), u.id.size());
     id_at += u.id.size();
@@ -196,6 +201,7 @@ void Compiler::units() {
                                        : detail::cat("unknown tier \"", u.tier, "\"", hint));
       bad[i] = true;
       unknown_tiers_ = true;
+      unknown_tier_units_.push_back(static_cast<UnitId>(i));
     } else {
       tier_of_[i] = static_cast<std::uint8_t>(it->second);
     }
@@ -266,6 +272,7 @@ void Compiler::units() {
     }
     if (p == kNone) {
       unknown_parent_.push_back(static_cast<UnitId>(i));  // reported by tree(), with what it cuts off
+      unknown_parent_ids_.emplace_back(*u.parent);
       continue;
     }
     if (static_cast<std::size_t>(p) == i) {
@@ -279,6 +286,10 @@ void Compiler::units() {
   has_root_ = roots > 0;
   if (n > 0 && roots == 0) jerr("/units", "no root unit (a unit without a parent, of the first tier)");
   if (n == 0) jerr("/units", "the jurisdiction has no units");
+  // Nothing later reads the unit rows or the units' CSV text they point into (what the tree's errors
+  // name is kept above): their memory goes before the handlers' pass and the tour.
+  jur_.unit_rows = spec::UnitRows{};
+  if (jur_.release_units_text) std::exchange(jur_.release_units_text, nullptr)();
 }
 
 void Compiler::add_role(std::string r) {
@@ -542,9 +553,9 @@ void Compiler::tree_errors() {
       std::string chain;
       for (std::size_t k = 0; k <= cycle.size(); ++k)  // from `first` round to itself, following parents
         detail::append(chain, k ? " -> " : "", "\"",
-                       jur_.unit_rows[cycle[(std::find(cycle.begin(), cycle.end(), first) - cycle.begin() + k) % cycle.size()]].id,
+                       s_->unit_id(cycle[(std::find(cycle.begin(), cycle.end(), first) - cycle.begin() + k) % cycle.size()]),
                        "\"");
-      unit_err(jur_.unit_rows[first], "parent",
+      unit_err(first, "parent",
                has_root_ ? detail::cat("units ", chain, " form a cycle of parents: ",
                                        cycle.size() == 1 ? "it is" : "none of them is", " reachable from the root")
                          : detail::cat("units ", chain, " form a cycle of parents, so no unit is the root"));
@@ -560,11 +571,11 @@ void Compiler::tree_errors() {
     ++cut[static_cast<std::size_t>(u)];
   }
   std::vector<std::uint8_t> meant(n, 0);
-  for (UnitId u : unknown_parent_) {
-    const spec::UnitView unit = jur_.unit_rows[u];
-    const std::string best = unit_suggestion(
-        *unit.parent, tier_index_.contains(unit.tier) ? static_cast<std::int32_t>(tier_of_[u]) : -1);
-    std::string msg = detail::cat("unknown parent unit \"", *unit.parent, "\"");
+  for (std::size_t k = 0; k < unknown_parent_.size(); ++k) {
+    const UnitId u = unknown_parent_[k];
+    const std::string& parent = unknown_parent_ids_[k];
+    const std::string best = unit_suggestion(parent, tier_known(u) ? static_cast<std::int32_t>(tier_of_[u]) : -1);
+    std::string msg = detail::cat("unknown parent unit \"", parent, "\"");
     if (!best.empty()) {
       detail::append(msg, " (did you mean \"", best, "\"?)");
       const UnitId b = s_->find_unit(best);
@@ -572,20 +583,22 @@ void Compiler::tree_errors() {
     }
     const std::size_t below = cut[static_cast<std::size_t>(u)] > 0 ? cut[static_cast<std::size_t>(u)] - 1 : 0;
     if (below > 0)
-      detail::append(msg, "; \"", unit.id, "\" and the ", below, below == 1 ? " unit" : " units",
+      detail::append(msg, "; \"", s_->unit_id(u), "\" and the ", below, below == 1 ? " unit" : " units",
                      " below it are cut off from the root");
-    unit_err(unit, "parent", std::move(msg));
+    unit_err(u, "parent", std::move(msg));
   }
   const bool cut_off = !unknown_parent_.empty() || std::any_of(state.begin(), state.end(), [](auto v) { return v != 0; });
   // Every leaf is a cell and every cell is a leaf.
   for (std::size_t i = 0; i < n; ++i) {
     if (tin_[i] < 0) continue;
-    bool cell = tier_of_[i] == s_->cell_tier && tier_index_.contains(jur_.unit_rows[i].tier);
-    if (cell && has_child_[i]) unit_err(jur_.unit_rows[i], "tier", detail::cat("cell \"", jur_.unit_rows[i].id, "\" has child units; a cell must be a leaf"));
+    const UnitId u = static_cast<UnitId>(i);
+    const bool known = tier_known(u);
+    bool cell = tier_of_[i] == s_->cell_tier && known;
+    if (cell && has_child_[i]) unit_err(u, "tier", detail::cat("cell \"", s_->unit_id(u), "\" has child units; a cell must be a leaf"));
     // With units cut off from the tree, a unit without children may only have lost them: reported after
     // the causes, and not at all for the unit an unknown parent most likely meant.
-    if (!cell && !has_child_[i] && tier_index_.contains(jur_.unit_rows[i].tier) && !meant[i])
-      unit_err(jur_.unit_rows[i], "tier", detail::cat("unit \"", jur_.unit_rows[i].id, "\" has no child units; every leaf must be a cell"),
+    if (!cell && !has_child_[i] && known && !meant[i])
+      unit_err(u, "tier", detail::cat("unit \"", s_->unit_id(u), "\" has no child units; every leaf must be a cell"),
                cut_off);
   }
 }
@@ -658,7 +671,7 @@ void Compiler::served_index() {
     h.served_begin = served_offset_[i];
     std::uint32_t count = served_offset_[i + 1] - served_offset_[i];
     if (count > 0xFFFF) {
-      unit_err(jur_.unit_rows[i], "id", detail::cat("unit \"", jur_.unit_rows[i].id, "\" is served by more than 65535 distinct roles"));
+      unit_err(static_cast<UnitId>(i), "id", detail::cat("unit \"", s_->unit_id(static_cast<UnitId>(i)), "\" is served by more than 65535 distinct roles"));
       count = 0xFFFF;
     }
     h.served_count = static_cast<std::uint16_t>(count);

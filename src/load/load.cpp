@@ -665,6 +665,7 @@ struct BundleReader::Impl {
   void read_csv_files(spec::Jurisdiction& jur) {
     const bool units = jur.units_csv && load_side(*jur.units_csv, FileId::units_csv);
     const bool handlers = jur.handlers_csv && load_side(*jur.handlers_csv, FileId::handlers_csv);
+    if (units) jur.release_units_text = [this] { release_text(FileId::units_csv); };
     if (handlers) jur.release_handlers_text = [this] { release_text(FileId::handlers_csv); };
     constexpr std::size_t kWorthAThread = std::size_t{4} << 20;
     if (units && handlers && t.bodies[2].size() >= kWorthAThread && t.bodies[3].size() >= kWorthAThread) {

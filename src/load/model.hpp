@@ -90,6 +90,8 @@ struct Jurisdiction {
   // it once it has dropped the rows, so that the largest of the load's transient memory goes before the
   // tree's working arrays come.
   std::function<void()> release_handlers_text;
+  // The same for the unit rows and the units' CSV file, once the compiler has read the rows.
+  std::function<void()> release_units_text;
 };
 BOOST_DESCRIBE_STRUCT(Jurisdiction, (), (format, name, timezone, tiers, units, units_csv, handlers_csv, handlers,
                                          cells_geojson, snap_meters, local_times))
