@@ -185,7 +185,7 @@ gridroute::BundleSources bundle_sources(const gridroute_bundle_sources* s) {
 }
 
 
-void read_issue(const gridroute_issue* in, gridroute::Issue& is) {
+void read_issue_head(const gridroute_issue* in, gridroute::Issue& is) {
   require(in, "issue");
   check_size(in, "gridroute_issue");
   is.id = in_str(in->id, in->id_len, "issue->id");
@@ -199,6 +199,10 @@ void read_issue(const gridroute_issue* in, gridroute::Issue& is) {
     is.lon = in->lon;
     is.lat = in->lat;
   }
+  is.attrs.clear();
+}
+
+void read_attrs(const gridroute_issue* in, gridroute::Issue& is) {
   if (in->attr_count && !in->attrs) fail(GRIDROUTE_E_INVALID_ARGUMENT, "issue->attrs is NULL with a non-zero attr_count");
   check_count(in->attr_count, sizeof(gridroute_attr), "issue->attr_count");
   is.attrs.clear();
@@ -220,11 +224,57 @@ void read_issue(const gridroute_issue* in, gridroute::Issue& is) {
   }
 }
 
+void read_issue(const gridroute_issue* in, gridroute::Issue& is) {
+  read_issue_head(in, is);
+  read_attrs(in, is);
+}
+
+// The core reads a gridroute_attr where it is, at the offsets of detail::CAttrs.
+using gridroute::detail::CAttrs;
+static_assert(sizeof(gridroute_attr) == CAttrs::kSize && std::is_standard_layout_v<gridroute_attr>);
+static_assert(offsetof(gridroute_attr, name) == CAttrs::kName && offsetof(gridroute_attr, name_len) == CAttrs::kNameLen &&
+              offsetof(gridroute_attr, type) == CAttrs::kType && offsetof(gridroute_attr, boolean) == CAttrs::kBoolean &&
+              offsetof(gridroute_attr, number) == CAttrs::kNumber && offsetof(gridroute_attr, string) == CAttrs::kString &&
+              offsetof(gridroute_attr, string_len) == CAttrs::kStringLen);
+static_assert(GRIDROUTE_ATTR_BOOL == static_cast<int>(gridroute::AttrValue::Type::boolean) &&
+              GRIDROUTE_ATTR_NUMBER == static_cast<int>(gridroute::AttrValue::Type::number) &&
+              GRIDROUTE_ATTR_STRING == static_cast<int>(gridroute::AttrValue::Type::string) &&
+              GRIDROUTE_ATTR_NULL == static_cast<int>(gridroute::AttrValue::Type::null_) &&
+              GRIDROUTE_ATTR_OBJECT == static_cast<int>(gridroute::AttrValue::Type::object) &&
+              GRIDROUTE_ATTR_LIST == static_cast<int>(gridroute::AttrValue::Type::list));
+
+CAttrs attrs_in_place(const gridroute_issue* in) {
+  const std::size_t n = in->attr_count;
+  if (n == 0 || !in->attrs || n > static_cast<std::size_t>(PTRDIFF_MAX) / sizeof(gridroute_attr)) return {};
+  constexpr auto kMaxLen = static_cast<std::size_t>(PTRDIFF_MAX);  // GRIDROUTE_NTS is past it
+  for (std::size_t i = 0; i < n; ++i) {
+    const gridroute_attr& a = in->attrs[i];
+    if (!a.name || a.name_len > kMaxLen || a.type < GRIDROUTE_ATTR_BOOL || a.type > GRIDROUTE_ATTR_LIST) return {};
+    if (a.type == GRIDROUTE_ATTR_STRING && (a.string_len > kMaxLen || (!a.string && a.string_len))) return {};
+  }
+  return {reinterpret_cast<const std::byte*>(in->attrs), n};
+}
+
+namespace {
+std::string repeated_message(std::string_view name) {
+  return "duplicate key at /attrs/" + std::string(name) + " (a key may appear once in an object)";
+}
+}  // namespace
+
 std::string repeated_attr(const gridroute::Issue& is) {
   const auto& a = is.attrs;
   for (std::size_t i = 1; i < a.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
-      if (a[i].first == a[j].first) return "duplicate key at /attrs/" + std::string(a[i].first) + " (a key may appear once in an object)";
+      if (a[i].first == a[j].first) return repeated_message(a[i].first);
+  return {};
+}
+
+std::string repeated_attr(const gridroute_issue* in) {
+  const gridroute_attr* a = in->attrs;
+  auto name = [&](std::size_t i) { return std::string_view(a[i].name, a[i].name_len); };
+  for (std::size_t i = 1; i < in->attr_count; ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (name(i) == name(j)) return repeated_message(name(i));
   return {};
 }
 

@@ -16,12 +16,14 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "capi_internal.h"
 #include "gridroute.h"
 #include "gridroute/engine.hpp"
 #include "gridroute/jsonl.hpp"
+#include "decide/decide.hpp"
 
 namespace gridroute::capi {
 
@@ -300,9 +302,18 @@ inline EngineImpl& check_engine(gridroute_engine* e) {
 // (NULL pointers, impossible lengths, unknown enum values); the values are checked by the core, as for
 // every front end. An `at` of 0 or GRIDROUTE_TIME_NONE is an unset field.
 void read_issue(const gridroute_issue* in, gridroute::Issue& is);
+// read_issue in two parts: all but the attributes (which it leaves empty), then the attributes.
+void read_issue_head(const gridroute_issue* in, gridroute::Issue& is);
+void read_attrs(const gridroute_issue* in, gridroute::Issue& is);
+// The issue's attributes for the core to read where they are (detail::CAttrs), when every name and string
+// has its length (not GRIDROUTE_NTS), no name is NULL and every type is known; else none (`data` null),
+// and read_attrs copies them, with its messages for what is wrong.
+gridroute::detail::CAttrs attrs_in_place(const gridroute_issue* in);
 // The JSON path refuses an attribute given twice (a duplicate key); the struct path refuses it the same
-// way, instead of routing on one of the two values: the message, or empty.
+// way, instead of routing on one of the two values: the message, or empty. Of a copied issue, or of the
+// caller's attributes as attrs_in_place hands them over.
 std::string repeated_attr(const gridroute::Issue& is);
+std::string repeated_attr(const gridroute_issue* in);
 
 // Zeroes the N bytes at p in 16-byte stores. The compiler's generic tuning emits a memset of a struct's
 // size (or of at most that size) as `rep stosq`, whose start-up costs more than the stores themselves

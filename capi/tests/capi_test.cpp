@@ -1,6 +1,7 @@
 // Tests of the C ABI (capi/include/gridroute.h), against the test build of the library, which has a
 // fault-injection hook (capi_internal.h). Golden outputs are compared byte for byte with the CLI.
 #include <cstdio>
+#include <cmath>
 #include <cstring>
 #include <algorithm>
 #include <atomic>
@@ -1387,6 +1388,96 @@ std::vector<std::unique_ptr<FastIssue>> usable_issues(const std::string& dir) {
     if (fi->usable) parsed.push_back(std::move(fi));
   }
   return parsed;
+}
+
+// A batch reads each issue's attributes where the caller laid them out when it can (their names and
+// strings with lengths, their types known, no explanation asked for) and copies them otherwise; one call
+// at a time always copies. Every way an attribute can be odd, in every example's issues, by cell id, by
+// number and half and half, explained or not, answers field by field as one call at a time.
+TEST(Batch, AttributesReadWhereTheyAreAnswerAsACopy) {
+  static const char kBadUtf8[] = "\xc3\x28";
+  for (const std::string& dir : example_dirs()) {
+    SCOPED_TRACE(dir);
+    EngineHandle e(dir);
+    const std::vector<std::unique_ptr<FastIssue>> parsed = usable_issues(dir);
+    std::vector<gridroute_issue> issues;
+    std::vector<std::vector<gridroute_attr>> lists;  // each issue's odd list
+    lists.reserve(parsed.size() * 2);
+    constexpr int kKinds = 15;
+    for (std::size_t i = 0; i < parsed.size() * 2; ++i) {
+      const FastIssue& fi = *parsed[i % parsed.size()];
+      gridroute_issue is = fi.issue;
+      std::vector<gridroute_attr> a = fi.attrs;
+      gridroute_attr extra{};
+      extra.name = "note";
+      extra.name_len = 4;
+      extra.type = GRIDROUTE_ATTR_STRING;
+      extra.string = "x";
+      extra.string_len = 1;
+      const int kind = static_cast<int>(i % kKinds);
+      if (a.empty() && kind >= 1 && kind <= 9) a.push_back(extra);
+      switch (kind) {
+        case 1: a[0].type = GRIDROUTE_ATTR_STRING, a[0].string = "网格巡查", a[0].string_len = std::strlen("网格巡查"); break;
+        case 2: a[0].type = GRIDROUTE_ATTR_STRING, a[0].string = kBadUtf8, a[0].string_len = 2; break;
+        case 3: a[0].type = GRIDROUTE_ATTR_STRING, a[0].string = "7", a[0].string_len = 1; break;
+        case 4: a[0].type = GRIDROUTE_ATTR_NUMBER, a[0].number = std::nan(""); break;
+        case 5: a[0].type = GRIDROUTE_ATTR_NUMBER, a[0].number = HUGE_VAL; break;
+        case 6: a.push_back(a[0]); break;  // a name given twice
+        case 7: a[0].name_len = GRIDROUTE_NTS, a[0].name = "severity"; break;  // NUL-terminated: copied
+        case 8: a[0].type = 9; break;  // no such type
+        case 9: a[0].type = GRIDROUTE_ATTR_BOOL, a[0].boolean = 7; break;
+        case 10: is.attrs = nullptr; break;  // NULL with a count (or none)
+        case 11: extra.name = "", extra.name_len = 0, a.push_back(extra); break;
+        case 12: extra.name = "等级", extra.name_len = std::strlen("等级"), a.push_back(extra); break;
+        case 13: extra.name = kBadUtf8, extra.name_len = 2, a.push_back(extra); break;
+        case 14: extra.string = nullptr, extra.string_len = GRIDROUTE_NTS, a.push_back(extra); break;
+        default: break;
+      }
+      lists.push_back(std::move(a));
+      if (kind != 10) is.attrs = lists.back().data();
+      is.attr_count = lists.back().size();
+      issues.push_back(is);
+    }
+    for (uint32_t flags : {0u, static_cast<uint32_t>(GRIDROUTE_ROUTE_EXPLAIN)}) {
+      SCOPED_TRACE(flags);
+      gridroute_route_options opts = GRIDROUTE_ROUTE_OPTIONS_INIT;
+      opts.flags = flags;
+      std::vector<gridroute_issue> by_number = issues;
+      number_cells(e.e, by_number);
+      std::vector<gridroute_issue> mixed = by_number;
+      for (std::size_t i = 0; i < mixed.size(); i += 2) mixed[i] = issues[i];
+      std::size_t routed = 0, bad_text = 0, wrong_type = 0;
+      for (auto* batch : {&issues, &by_number, &mixed}) {
+        Decisions got(batch->size());
+        ASSERT_EQ(gridroute_engine_route_batch(got.d.data(), e.e, batch->data(), batch->size(), &opts, nullptr),
+                  GRIDROUTE_OK);
+        gridroute_decision one = GRIDROUTE_DECISION_INIT;
+        for (std::size_t i = 0; i < batch->size(); ++i) {
+          gridroute_error* err = nullptr;
+          const int rc = gridroute_engine_route(&one, e.e, &(*batch)[i], &opts, &err);
+          const std::string message = str(got.d[i].message);
+          if (rc != GRIDROUTE_OK && rc != GRIDROUTE_E_REJECTED) {
+            // What one call refuses as an argument (a type that is none), a batch rejects in its place.
+            ASSERT_NE(err, nullptr);
+            EXPECT_EQ(got.d[i].status, GRIDROUTE_DECISION_REJECTED) << i;
+            EXPECT_EQ(message, err->message) << i;
+            gridroute_error_free(err);
+            continue;
+          }
+          gridroute_error_free(err);
+          ASSERT_EQ(decision_text(got.d[i]), decision_text(one)) << i << " (kind " << i % kKinds << ")";
+          routed += got.d[i].status == GRIDROUTE_DECISION_ROUTED;
+          bad_text += message.starts_with("invalid UTF-8 in");
+          wrong_type += message.find("' must be ") != std::string::npos;
+        }
+        gridroute_decision_release(&one);
+      }
+      // The odd lists were read: some rejected for their text, some for a type, most routed.
+      EXPECT_GT(bad_text, 0u);
+      EXPECT_GT(routed, issues.size());
+      if (dir == kLanxi) EXPECT_GT(wrong_type, 0u);
+    }
+  }
 }
 
 // A batch of many parts (the library routes 64 issues at a time and writes a part out after the next is

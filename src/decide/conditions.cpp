@@ -129,7 +129,8 @@ bool node(const Index& s, std::int32_t n, const PreparedIssue& is, CalendarId ca
     }
     default: break;
   }
-  const AttrValue& v = is.attr(c.attr);
+  AttrValue decoded;  // a C caller's value, read where it was laid out
+  const AttrValue& v = is.attr(c.attr, decoded);
   bool result = false;
   if (c.op == Op::exists) {
     result = (v.type != AttrValue::Type::missing) == c.b;

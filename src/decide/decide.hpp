@@ -4,7 +4,9 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <span>
 #include <string>
@@ -19,6 +21,38 @@ namespace gridroute::detail {
 
 // An issue already checked against an index: ids resolved to dense integers, attributes indexed by
 // their declared position. The fast path routes these directly.
+// An issue's attributes where a C caller laid them out: the C ABI's `gridroute_attr`, 48 bytes each
+// (name, its length, type, boolean, number, string, its length), read in place instead of copied into
+// `Issue::attrs` (docs/performance.md, "The C batch's attributes read where the caller laid them out").
+// Read through memcpy, as bytes of another struct type. The C layer checks the layout against its header
+// and hands over only lists that have every length (no NUL-terminated text), no NULL name and only known
+// types; `data` null is the issue's own list.
+struct CAttrs {
+  static constexpr std::size_t kSize = 48, kName = 0, kNameLen = 8, kType = 16, kBoolean = 20, kNumber = 24,
+                               kString = 32, kStringLen = 40;
+  const std::byte* data = nullptr;
+  std::size_t count = 0;
+
+  template <class T>
+  static T field(const std::byte* attr, std::size_t offset) {
+    T v;
+    std::memcpy(&v, attr + offset, sizeof v);
+    return v;
+  }
+  static std::string_view name(const std::byte* attr) {
+    return {field<const char*>(attr, kName), field<std::size_t>(attr, kNameLen)};
+  }
+  // The value: its type, and each field as the caller left it. Only the field of the type is ever read
+  // (a declared attribute's type is checked before any condition reads it), so the others are not
+  // cleared: decoding the four the same way whatever the type measured faster than choosing.
+  static void value(const std::byte* attr, AttrValue& v) {
+    v.type = static_cast<AttrValue::Type>(field<std::int32_t>(attr, kType));
+    v.b = field<std::int32_t>(attr, kBoolean) != 0;
+    v.num = field<double>(attr, kNumber);
+    v.str = {field<const char*>(attr, kString), field<std::size_t>(attr, kStringLen)};
+  }
+};
+
 struct PreparedIssue {
   UnitId cell = kNone;
   bool located = false;         // the cell was found from the issue's location (SPEC §7)
@@ -29,7 +63,9 @@ struct PreparedIssue {
   // declared attribute a (the last one given, as a later value replaces an earlier), or -1 when missing.
   // Up to kWhereInline declared attributes the positions are kept inline (set in a few stores).
   static constexpr std::size_t kWhereInline = 32;
+  // Or, for an issue prepared with CAttrs, those attributes (`given` is then null).
   const std::pair<std::string_view, AttrValue>* given = nullptr;
+  const std::byte* c_attrs = nullptr;
   std::int32_t where_inline[kWhereInline];
   std::vector<std::int32_t> where_more;  // when the bundle declares more
   bool where_is_inline = true;
@@ -39,11 +75,21 @@ struct PreparedIssue {
     else where_more.assign(declared, -1);
   }
   std::int32_t& where(std::size_t a) { return where_is_inline ? where_inline[a] : where_more[a]; }
-  const AttrValue& attr(std::int32_t a) const {
+  // Declared attribute a's value: a reference into `given`, or into `tmp` decoded from `c_attrs`.
+  const AttrValue& attr(std::int32_t a, AttrValue& tmp) const {
     static constexpr AttrValue kMissing{};
     const auto k = static_cast<std::size_t>(a);
     const std::int32_t i = where_is_inline ? where_inline[k] : where_more[k];
-    return i < 0 ? kMissing : given[i].second;
+    if (i < 0) return kMissing;
+    if (c_attrs) [[unlikely]] {
+      CAttrs::value(c_attrs + static_cast<std::size_t>(i) * CAttrs::kSize, tmp);
+      return tmp;
+    }
+    return given[i].second;
+  }
+  AttrValue attr(std::int32_t a) const {
+    AttrValue tmp;
+    return attr(a, tmp);
   }
   bool has_severity = false;
   double severity = 0;
@@ -58,7 +104,8 @@ struct PreparedIssue {
 // the issue's cell id and location are not read (`cell_hash` is then unused).
 inline constexpr std::int32_t kNotLocated = -2;
 bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string& error, std::uint64_t cell_hash,
-             bool with_attrs = true, std::int32_t located = kNotLocated, const UnitId* cell = nullptr);
+             bool with_attrs = true, std::int32_t located = kNotLocated, const UnitId* cell = nullptr,
+             const CAttrs* c_attrs = nullptr);
 
 // The cells of the issues of a group (at most kPrefetchGroup) that give a location (SPEC §7), found in
 // one pass over the group whose memory loads overlap (geo::Locator::locate_many): located[i] is the cell
@@ -121,11 +168,16 @@ void prefetch_units(const Index& s, const UnitId* cells, std::size_t n);
 // look the id up as usual.
 void route_group(const Index& s, const Issue* const* issues, std::size_t n, bool explain,
                  const std::uint64_t* cell_hashes, const std::int32_t* located, const UnitId* cells, Decision* const* out,
-                 const UnitId* found = nullptr);
-void route_batch(const Index& s, std::span<const Issue> issues, std::span<Decision> out, bool explain);
+                 const UnitId* found = nullptr, const CAttrs* c_attrs = nullptr);
+// `c_attrs` (may be null): per issue, its attributes where a C caller laid them out (an entry whose `data`
+// is null: the issue's own). An issue prepared from them is never rejected for what their text or types
+// would need the full checks to word: it is rejected with a message of no use, and the C layer routes it
+// again from a copy (the same answer as if it had been copied first).
+void route_batch(const Index& s, std::span<const Issue> issues, std::span<Decision> out, bool explain,
+                 const CAttrs* c_attrs = nullptr);
 // The same with each issue's cell given by number (Snapshot::route_batch_in_cells).
 void route_batch_in_cells(const Index& s, std::span<const Issue> issues, std::span<const UnitId> cells,
-                          std::span<Decision> out, bool explain);
+                          std::span<Decision> out, bool explain, const CAttrs* c_attrs = nullptr);
 // The same for the handler ids pinned on a group of cases (SPEC §6.1), in two stages to put around other
 // work: hash each id into `hashes` and prefetch its index slot; then the handler's id offsets and text,
 // role, calendar and served units. An empty id (no pinned handler) gets hash 0 and no loads.

@@ -71,7 +71,7 @@ bool locate(const Index& s, const Issue& issue, PreparedIssue& out, std::string&
 }  // namespace
 
 bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string& error, std::uint64_t cell_hash,
-             bool with_attrs, std::int32_t located, const UnitId* cell_given) {
+             bool with_attrs, std::int32_t located, const UnitId* cell_given, const CAttrs* c_attrs) {
   // The cell's loads go out first and overlap the checks below: its index slot now, its record and its
   // id's record once the slot is read (in a batch they are already in cache). A cell given by number
   // needs only its record.
@@ -84,32 +84,74 @@ bool prepare(const Index& s, const Issue& issue, PreparedIssue& out, std::string
   if (!check_issue(issue, error, by_number, true)) return false;
   // Without them, no condition reads the positions: they are left as they are.
   if (with_attrs) out.reset_where(s.attr_names.size());
-  const auto* given = issue.attrs.data();
-  const std::size_t count = issue.attrs.size();  // read once: the stores below could alias the vector
-  out.given = given;
   out.has_severity = false;
   // The names and string values in the same pass as their lookup: only an undeclared name is read.
   bool text_plain = true;
   // Where the conditions find each declared attribute (none without with_attrs).
   std::int32_t* const where = !with_attrs ? nullptr : out.where_is_inline ? out.where_inline : out.where_more.data();
-  for (std::size_t i = 0; i < count; ++i) {
-    const auto& [name, value] = given[i];
-    const Index::AttrCheck* a = s.find_attr_check(name);
-    const bool value_plain = value.type != AttrValue::Type::string || ascii_only(value.str);
-    if (!a) {
-      // Undeclared attributes are ignored (SPEC §4), `severity` too: severity_skip reads a declared one.
-      text_plain &= value_plain & ascii_only(name);
-      continue;
+  if (c_attrs && c_attrs->data) [[unlikely]] {
+    // The same pass over a C caller's list. What only the full checks can word (text that is not ASCII,
+    // a value of the wrong type) rejects the issue here with a message of no use: the C layer routes it
+    // again from a copy, whose message is the answer.
+    out.given = nullptr;
+    out.c_attrs = c_attrs->data;
+    const std::size_t count = c_attrs->count;
+    AttrValue value;
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::byte* attr = c_attrs->data + i * CAttrs::kSize;
+      const std::string_view name = CAttrs::name(attr);
+      CAttrs::value(attr, value);
+      const Index::AttrCheck* a = s.find_attr_check(name);
+      text_plain &= value.type != AttrValue::Type::string || ascii_only(value.str);
+      if (!a) {
+        text_plain &= ascii_only(name);
+        continue;
+      }
+      if (value.type != a->want || (value.type == AttrValue::Type::number && !std::isfinite(value.num))) {
+        error = "an attribute to check from a copy";
+        return false;
+      }
+      if (a->severity) {
+        out.has_severity = true;
+        out.severity = value.num;
+      }
+      if (where) where[a->attr] = static_cast<std::int32_t>(i);
     }
-    text_plain &= value_plain;
-    // A declared number must be finite: NaN and ±Inf (1e400 in JSON) compare in ways no rule means.
-    if (value.type != a->want || (value.type == AttrValue::Type::number && !std::isfinite(value.num)))
-      return attr_error(issue, name, value, a->want, error);
-    if (a->severity) {
-      out.has_severity = true;
-      out.severity = value.num;
+    // Text past ASCII (a platform's own words) is checked here; only text that is not UTF-8 needs
+    // the message that names it.
+    if (!text_plain)
+      for (std::size_t i = 0; i < count; ++i) {
+        const std::byte* attr = c_attrs->data + i * CAttrs::kSize;
+        CAttrs::value(attr, value);
+        if (!valid_utf8(CAttrs::name(attr)) || (value.type == AttrValue::Type::string && !valid_utf8(value.str))) {
+          error = "an attribute's text to check from a copy";
+          return false;
+        }
+      }
+  } else {
+    const auto* given = issue.attrs.data();
+    const std::size_t count = issue.attrs.size();  // read once: the stores below could alias the vector
+    out.given = given;
+    out.c_attrs = nullptr;
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto& [name, value] = given[i];
+      const Index::AttrCheck* a = s.find_attr_check(name);
+      const bool value_plain = value.type != AttrValue::Type::string || ascii_only(value.str);
+      if (!a) {
+        // Undeclared attributes are ignored (SPEC §4), `severity` too: severity_skip reads a declared one.
+        text_plain &= value_plain & ascii_only(name);
+        continue;
+      }
+      text_plain &= value_plain;
+      // A declared number must be finite: NaN and ±Inf (1e400 in JSON) compare in ways no rule means.
+      if (value.type != a->want || (value.type == AttrValue::Type::number && !std::isfinite(value.num)))
+        return attr_error(issue, name, value, a->want, error);
+      if (a->severity) {
+        out.has_severity = true;
+        out.severity = value.num;
+      }
+      if (where) where[a->attr] = static_cast<std::int32_t>(i);
     }
-    if (where) where[a->attr] = static_cast<std::int32_t>(i);
   }
   if (!text_plain && !check_later_text(issue, error)) return false;
   if (number_ok) {

@@ -435,7 +435,7 @@ void route_into(const Index& s, const Issue& issue, bool explain, std::uint64_t 
 
 void route_group(const Index& s, const Issue* const* issues, std::size_t n, bool explain,
                  const std::uint64_t* cell_hashes, const std::int32_t* located, const UnitId* cells, Decision* const* out,
-                 const UnitId* found) {
+                 const UnitId* found, const CAttrs* c_attrs) {
   n = std::min(n, kPrefetchGroup);
   PreparedIssue is[kPrefetchGroup];
   bool ok[kPrefetchGroup];
@@ -444,7 +444,7 @@ void route_group(const Index& s, const Issue* const* issues, std::size_t n, bool
     d.clear();
     const UnitId* number = cells ? &cells[i] : found && found[i] >= 0 ? &found[i] : nullptr;
     ok[i] = prepare(s, *issues[i], is[i], d.message, cell_hashes ? cell_hashes[i] : 0, true,
-                    located ? located[i] : kNotLocated, number);
+                    located ? located[i] : kNotLocated, number, c_attrs ? &c_attrs[i] : nullptr);
     if (!ok[i]) d.status = Decision::Status::rejected;
   }
   ScopeStart start[kPrefetchGroup];
@@ -557,7 +557,23 @@ void prefetch_handler_records(const Index& s, const std::string_view* ids, std::
   }
 }
 
-void route_batch(const Index& s, std::span<const Issue> issues, std::span<Decision> out, bool explain) {
+namespace {
+
+// The first line of an issue's attributes and of the first name, which prepare reads.
+inline void prefetch_attrs(const Issue& is, const CAttrs* c_attrs) {
+  if (c_attrs && c_attrs->data) {
+    __builtin_prefetch(c_attrs->data);
+    __builtin_prefetch(CAttrs::name(c_attrs->data).data());
+  } else if (!is.attrs.empty()) {
+    __builtin_prefetch(is.attrs.data());
+    __builtin_prefetch(is.attrs.front().first.data());
+  }
+}
+
+}  // namespace
+
+void route_batch(const Index& s, std::span<const Issue> issues, std::span<Decision> out, bool explain,
+                 const CAttrs* c_attrs) {
   // The cells of a part of four groups are found first, all their lines asked for side by side: the
   // slots, then the units' and their ids' records, then each id confirmed. The groups then route those
   // cells by number, as route_batch_in_cells does; an issue whose id was not found (or that gives a
@@ -593,22 +609,20 @@ void route_batch(const Index& s, std::span<const Issue> issues, std::span<Decisi
         ds[i] = &out[part + base + i];
         // The caller's text: the attributes are read by prepare.
         __builtin_prefetch(is.category.data());
-        if (!is.attrs.empty()) {
-          __builtin_prefetch(is.attrs.data());
-          __builtin_prefetch(is.attrs.front().first.data());
-        }
+        prefetch_attrs(is, c_attrs ? &c_attrs[part + base + i] : nullptr);
         if (found[base + i] >= 0) __builtin_prefetch(&s.hot[static_cast<std::size_t>(found[base + i])]);
       }
       prefetch_unit_stages(s, found + base, m, false);
       std::int32_t located[kPrefetchGroup];
       locate_group(s, group, m, located);
-      route_group(s, group, m, explain, hashes + base, located, nullptr, ds, found + base);
+      route_group(s, group, m, explain, hashes + base, located, nullptr, ds, found + base,
+                  c_attrs ? c_attrs + part + base : nullptr);
     }
   }
 }
 
 void route_batch_in_cells(const Index& s, std::span<const Issue> issues, std::span<const UnitId> cells,
-                          std::span<Decision> out, bool explain) {
+                          std::span<Decision> out, bool explain, const CAttrs* c_attrs) {
   UnitId units[kPrefetchGroup];
   const std::size_t n = std::min({issues.size(), cells.size(), out.size()});
   for (std::size_t base = 0; base < n; base += kPrefetchGroup) {
@@ -616,10 +630,7 @@ void route_batch_in_cells(const Index& s, std::span<const Issue> issues, std::sp
     for (std::size_t i = 0; i < m; ++i) {
       const Issue& is = issues[base + i];
       __builtin_prefetch(is.category.data());
-      if (!is.attrs.empty()) {
-        __builtin_prefetch(is.attrs.data());
-        __builtin_prefetch(is.attrs.front().first.data());
-      }
+      prefetch_attrs(is, c_attrs ? &c_attrs[base + i] : nullptr);
       // A number that is not a unit is prefetched as nothing; prepare rejects it.
       const UnitId u = cells[base + i];
       units[i] = u >= 0 && static_cast<std::size_t>(u) < s.hot.size() ? u : kNone;
@@ -636,7 +647,7 @@ void route_batch_in_cells(const Index& s, std::span<const Issue> issues, std::sp
       group[i] = &issues[base + i];
       ds[i] = &out[base + i];
     }
-    route_group(s, group, m, explain, nullptr, nullptr, &cells[base], ds);
+    route_group(s, group, m, explain, nullptr, nullptr, &cells[base], ds, nullptr, c_attrs ? c_attrs + base : nullptr);
   }
 }
 
