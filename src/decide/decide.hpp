@@ -19,8 +19,6 @@
 
 namespace gridroute::detail {
 
-// An issue already checked against an index: ids resolved to dense integers, attributes indexed by
-// their declared position. The fast path routes these directly.
 // An issue's attributes where a C caller laid them out: the C ABI's `gridroute_attr`, 48 bytes each
 // (name, its length, type, boolean, number, string, its length), read in place instead of copied into
 // `Issue::attrs` (docs/performance.md, "The C batch's attributes read where the caller laid them out").
@@ -53,6 +51,8 @@ struct CAttrs {
   }
 };
 
+// An issue already checked against an index: ids resolved to dense integers, attributes indexed by
+// their declared position. The fast path routes these directly.
 struct PreparedIssue {
   UnitId cell = kNone;
   bool located = false;         // the cell was found from the issue's location (SPEC §7)
