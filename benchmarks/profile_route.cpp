@@ -12,7 +12,8 @@
 // Snapshot::route_batch_in_cells, the cells' numbers looked up outside the region), prepare (Snapshot::prepare only),
 // escalate (Snapshot::escalate), sweep and sweep-pinned (Snapshot::sweep over N cases, unpinned or pinned as
 // in SweepPinned, one thread), latency and latency-cells (one call at a time, each timed: Snapshot::route by
-// id, or route_in_cell by number; prints p50, p90, p99 and p99.9).
+// id, or route_in_cell by number; prints p50, p90, p99 and p99.9), latency-tail and latency-tail-cells (every
+// issue timed twice, a pass apart: whether the slowest 1% are the same issues, and what they have in common).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -31,7 +32,7 @@ using namespace grbench;
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: gridroute_profile WORKLOAD N [route|batch|batch-cells|prepare|escalate|sweep|sweep-pinned|latency|latency-cells] [K distinct]\n");
+    std::fprintf(stderr, "usage: gridroute_profile WORKLOAD N [route|batch|batch-cells|prepare|escalate|sweep|sweep-pinned|latency|latency-cells|latency-tail|latency-tail-cells] [K distinct]\n");
     return 2;
   }
   std::string size = argv[1];
@@ -71,6 +72,63 @@ int main(int argc, char** argv) {
     for (double& x : ns) x *= k;
     std::printf("%s %s: p50 %.0f ns, p90 %.0f ns, p99 %.0f ns, p99.9 %.0f ns\n", size.c_str(), mode.c_str(),
                 percentile(ns, 0.50), percentile(ns, 0.90), percentile(ns, 0.99), percentile(ns, 0.999));
+  } else if (mode == "latency-tail" || mode == "latency-tail-cells") {
+    // Whether one call's tail is the same issues each time: every issue timed twice, a whole pass of the
+    // workload apart (each call cold), then the slowest 1% of the first pass looked up in the second, and
+    // what those issues' decisions have in common (traced after the timing, outside it).
+    std::vector<gridroute::UnitId> cells;
+    if (mode == "latency-tail-cells")
+      for (const Issue& is : w.issues) cells.push_back(s.find_unit(is.cell));
+    const std::size_t k = std::min(n, w.issues.size());
+    std::vector<double> pass[2] = {std::vector<double>(k), std::vector<double>(k)};
+    t0 = std::chrono::steady_clock::now();
+    for (int p = 0; p < 2; ++p)
+      for (std::size_t j = 0; j < k; ++j) {
+        const std::uint64_t a = ticks();
+        Decision d = cells.empty() ? s.route(w.issues[j], false) : s.route_in_cell(w.issues[j], cells[j], false);
+        benchmark::DoNotOptimize(d);
+        pass[p][j] = static_cast<double>(ticks() - a);
+        sink += static_cast<std::size_t>(d.handler);
+      }
+    const double tick = ns_per_tick();
+    for (auto& v : pass)
+      for (double& x : v) x *= tick;
+    std::vector<double> sorted[2] = {pass[0], pass[1]};
+    const double p99a = percentile(sorted[0], 0.99), p99b = percentile(sorted[1], 0.99);
+    const double p50a = percentile(sorted[0], 0.50), p50b = percentile(sorted[1], 0.50);
+    std::size_t tail = 0, both = 0;
+    double tail_b = 0;
+    // What the tail's decisions are like, against all: routed at the cell or above, assists, level,
+    // entries in the trace (rules and units tried).
+    struct Mix { double n = 0, above = 0, assists = 0, trace = 0, unrouted = 0, level = 0; };
+    Mix all, slow, twice;
+    double at_level[2][2] = {};  // [level > 0][calls, ns of both passes]
+    for (std::size_t j = 0; j < k; ++j) {
+      const bool is_tail = pass[0][j] >= p99a, in_both = is_tail && pass[1][j] >= p99b;
+      if (is_tail) { ++tail; tail_b += pass[1][j]; both += in_both; }
+      Decision d = cells.empty() ? s.route(w.issues[j], true) : s.route_in_cell(w.issues[j], cells[j], true);
+      at_level[d.level > 0][0] += 2;
+      at_level[d.level > 0][1] += pass[0][j] + pass[1][j];
+      for (Mix* m : {&all, is_tail ? &slow : nullptr, in_both ? &twice : nullptr}) {
+        if (!m) continue;
+        m->n += 1;
+        m->above += d.unit != d.cell;
+        m->assists += static_cast<double>(d.assist.size());
+        m->trace += static_cast<double>(d.trace.size());
+        m->unrouted += d.status != Decision::Status::routed;
+        m->level += d.level;
+      }
+    }
+    std::printf("%s %s over %zu issues, each twice: p50 %.0f / %.0f ns, p99 %.0f / %.0f ns\n", size.c_str(),
+                mode.c_str(), k, p50a, p50b, p99a, p99b);
+    std::printf("  the first pass's slowest 1%% (%zu): %.1f%% of them in the second pass's slowest 1%%, mean %.0f ns there\n",
+                tail, 100.0 * static_cast<double>(both) / static_cast<double>(tail), tail_b / static_cast<double>(tail));
+    std::printf("  mean at level 0 %.0f ns (%.1f%% of issues), above level 0 %.0f ns\n", at_level[0][1] / at_level[0][0],
+                50 * at_level[0][0] / static_cast<double>(k), at_level[1][1] / std::max(1.0, at_level[1][0]));
+    for (const Mix* m : {&all, &slow, &twice})
+      std::printf("  %-8s owner above the cell %.1f%%, assists %.2f, trace entries %.1f, not routed %.1f%%, level %.2f\n",
+                  m == &all ? "all" : m == &slow ? "slowest" : "twice", 100 * m->above / m->n, m->assists / m->n, m->trace / m->n,
+                  100 * m->unrouted / m->n, m->level / m->n);
   } else if (mode == "batch" || mode == "batch-cells") {
     std::vector<gridroute::UnitId> cells;
     if (mode == "batch-cells") {
