@@ -35,9 +35,8 @@ typedef struct issue_line {
   json_t *root;
   gridroute_issue issue;
   gridroute_attr *attrs;
-  char id[64];        /* the id to write back, as JSON: "null", a quoted string's place, or digits */
-  char *id_json;      /* the id as JSON text when it is a string (allocated), else NULL: see `id` */
-  char digits[24];    /* an integer id's digits, which the issue's id points to */
+  char *id_json;      /* the id as JSON text (allocated): a quoted string, or an integer's digits, which the
+                         issue's id then points to; NULL when the id could not be read */
   gridroute_case kase;
   gridroute_return *returns;
   gridroute_suspension *suspensions;
@@ -45,7 +44,7 @@ typedef struct issue_line {
 } issue_line;
 
 /* The id of a line as JSON text (null when the line's id could not be read). */
-static const char *id_json(const issue_line *l) { return l->id_json ? l->id_json : l->id[0] ? l->id : "null"; }
+static const char *id_json(const issue_line *l) { return l->id_json ? l->id_json : "null"; }
 
 static void set_error(issue_line *l, const char *fmt, const char *a) {
   snprintf(l->error, sizeof l->error, fmt, a);
@@ -100,8 +99,8 @@ static int id_repeated(const char *s, size_t n) {
   return id_keys(s, n, &v, &len) > 1;
 }
 
-/* Reads the line's id (a JSON string, or an integer of 64 bits as the engine takes them) into l->id /
- * l->id_json and the issue; returns 0 when the id is neither (l->id stays "null"). */
+/* Reads the line's id (a JSON string, or an integer of any length, as the engine takes them) into
+ * l->id_json and the issue; returns 0 when the id is neither (l->id_json stays NULL: "null"). */
 static int read_id(issue_line *l, const char *line, size_t n) {
   json_t *v = json_object_get(l->root, "id");
   const char *text = NULL;
@@ -112,30 +111,17 @@ static int read_id(issue_line *l, const char *line, size_t n) {
     l->issue.id_len = json_string_length(v);
     return l->id_json != NULL;
   }
-  if (!json_is_number(v) || id_keys(line, n, &text, &len) != 1 || len == 0 || len >= sizeof l->digits) return 0;
+  if (!json_is_number(v) || id_keys(line, n, &text, &len) != 1 || len == 0) return 0;
   if (text[0] == '-') k = 1;
   if (k == len || (text[k] == '0' && len > k + 1)) return 0;
   for (; k < len; k++)
     if (text[k] < '0' || text[k] > '9') return 0;
-  /* In range: a signed or an unsigned 64-bit integer. */
-  {
-    char buf[24], *end = NULL;
-    memcpy(buf, text, len);
-    buf[len] = '\0';
-    errno = 0;
-    if (text[0] == '-') {
-      long long x = strtoll(buf, &end, 10);
-      if (errno) return 0;
-      snprintf(l->digits, sizeof l->digits, "%lld", x);
-    } else {
-      unsigned long long x = strtoull(buf, &end, 10);
-      if (errno) return 0;
-      snprintf(l->digits, sizeof l->digits, "%llu", x);
-    }
-  }
-  memcpy(l->id, l->digits, strlen(l->digits) + 1);
-  l->issue.id = l->digits;
-  l->issue.id_len = strlen(l->digits);
+  /* An integer of any length (SPEC §4 gives ids no range), written back with the line's own digits. */
+  if (!(l->id_json = malloc(len + 1))) return 0;
+  memcpy(l->id_json, text, len);
+  l->id_json[len] = '\0';
+  l->issue.id = l->id_json;
+  l->issue.id_len = len;
   return 1;
 }
 
@@ -202,7 +188,7 @@ static int only_keys(issue_line *l, json_t *o, const char *const *keys, const ch
   return 1;
 }
 
-/* Reads one line; on failure l->error says why (and l->id may still be set). */
+/* Reads one line; on failure l->error says why (and l->id_json may still be set). */
 static int read_issue(const char *line, size_t n, issue_line *l) {
   json_error_t jerr;
   gridroute_issue init = GRIDROUTE_ISSUE_INIT;
@@ -212,7 +198,6 @@ static int read_issue(const char *line, size_t n, issue_line *l) {
   const char *key;
   memset(l, 0, sizeof *l);
   l->issue = init;
-  strcpy(l->id, "null");
   l->root = json_loadb(line, n, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL | JSON_REJECT_DUPLICATES,
                        &jerr);
   if (!l->root && json_error_code(&jerr) == json_error_duplicate_key) {
@@ -619,7 +604,6 @@ static void route_line(const char *line, size_t n, void *ctx) {
     }
     kept = &r->kept[r->kept_count++];
     *kept = l;
-    if (l.issue.id == l.digits) kept->issue.id = kept->digits; /* an integer id's digits moved with the line */
     if (ok) kept->error[0] = '\0';
     return;
   }

@@ -94,10 +94,12 @@ bool LineParser::issue_fields(std::string_view line, const json::object& o, Issu
     slot.id_digits = raw.empty() ? json::serialize(*idv) : std::string(raw);
     id = {slot.id_digits, LineId::integer};
   } else if (auto raw = idv->is_double() ? value_text(line, "/id") : std::string_view(); !raw.empty()) {
-    // A number is quoted as the line wrote it (1e3, not the 1000 it stands for). Integer ids are 64-bit,
-    // as every typed binding holds them; a longer one (which Boost.JSON holds as a double) says so.
-    return fail(cat("field 'id' must be a string or an integer", integer_text(raw) ? " within 64-bit range" : "",
-                    ", got ", utf8_prefix(raw, 80)));
+    // An integer past 64 bits (Boost.JSON holds it as a double) is an id all the same, written back
+    // with the line's digits (SPEC §4 gives integer ids no range: an order number of 20 digits or more).
+    // Any other number is quoted as the line wrote it (1e3, not the 1000 it stands for).
+    if (!integer_text(raw)) return fail(cat("field 'id' must be a string or an integer, got ", utf8_prefix(raw, 80)));
+    slot.id_digits = raw;
+    id = {slot.id_digits, LineId::integer};
   } else {
     return fail(cat("field 'id' must be a string or an integer, got ", brief(*idv)));
   }

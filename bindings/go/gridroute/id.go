@@ -38,8 +38,9 @@ func IntID(n int64) ID { return ID{text: strconv.FormatInt(n, 10), kind: idInteg
 // UintID is the integer id n (a platform's unsigned 64-bit number).
 func UintID(n uint64) ID { return ID{text: strconv.FormatUint(n, 10), kind: idInteger} }
 
-// ParseIntID is the integer id written as decimal digits (an optional '-' first), as JSON writes it; the
-// engine takes the integers of 64 bits, signed or unsigned.
+// ParseIntID is the integer id written as decimal digits (an optional '-' first), as JSON writes it. An
+// integer id has no range (SPEC §4): one past 64 bits, such as an order number of 20 digits or more,
+// keeps the digits as written (JSON's form: no '+', no leading zeros).
 func ParseIntID(digits string) (ID, error) {
 	if _, err := strconv.ParseInt(digits, 10, 64); err == nil {
 		return ID{text: canonicalInt(digits), kind: idInteger}, nil
@@ -47,7 +48,27 @@ func ParseIntID(digits string) (ID, error) {
 	if _, err := strconv.ParseUint(digits, 10, 64); err == nil {
 		return ID{text: canonicalInt(digits), kind: idInteger}, nil
 	}
-	return ID{}, fmt.Errorf("gridroute: %q is not an integer id of 64 bits", digits)
+	if jsonInteger(digits) {
+		return ID{text: digits, kind: idInteger}, nil
+	}
+	return ID{}, fmt.Errorf("gridroute: %q is not an integer id", digits)
+}
+
+// jsonInteger reports whether s is an integer as JSON writes one: an optional '-', then digits without
+// a leading zero.
+func jsonInteger(s string) bool {
+	if len(s) > 0 && s[0] == '-' {
+		s = s[1:]
+	}
+	if s == "" || (s[0] == '0' && len(s) > 1) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // canonicalInt writes an integer that parsed as JSON writes it: no '+', no leading zeros, no "-0".
@@ -88,9 +109,9 @@ func (id ID) MarshalJSON() ([]byte, error) {
 	return []byte("null"), nil
 }
 
-var errBadID = errors.New("gridroute: an id must be a string, an integer of 64 bits or null")
+var errBadID = errors.New("gridroute: an id must be a string, an integer or null")
 
-// UnmarshalJSON reads a JSON string, a JSON integer of 64 bits (no fraction, no exponent) or null.
+// UnmarshalJSON reads a JSON string, a JSON integer of any length (no fraction, no exponent) or null.
 func (id *ID) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	switch {

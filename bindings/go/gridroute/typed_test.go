@@ -360,10 +360,34 @@ func TestIntegerIDs(t *testing.T) {
 	if _, ok := StringID("17").Int64(); ok || StringID("17") == IntID(17) {
 		t.Error("a string id is not an integer id")
 	}
-	for _, bad := range []string{`17.0`, `1e3`, `true`, `[1]`, `18446744073709551616`} {
+	for _, bad := range []string{`17.0`, `1e3`, `true`, `[1]`, `01`, `-`, `+5`} {
 		var id ID
 		if err := json.Unmarshal([]byte(bad), &id); err == nil {
 			t.Errorf("%s read as the id %v", bad, id)
+		}
+	}
+	// An integer id has no range (SPEC §4): past 64 bits it keeps its digits, through the struct path and
+	// the JSON call alike.
+	for _, digits := range []string{`18446744073709551616`, `-9223372036854775809`, `20261203000000000000000001`} {
+		id, err := ParseIntID(digits)
+		if err != nil || id.String() != digits || !id.IsInteger() {
+			t.Fatalf("ParseIntID(%s) = %v, %v", digits, id, err)
+		}
+		if _, ok := id.Int64(); ok {
+			t.Errorf("%s has an int64", digits)
+		}
+		var read ID
+		if err := json.Unmarshal([]byte(digits), &read); err != nil || read != id {
+			t.Errorf("%s read as %v (%v)", digits, read, err)
+		}
+		d, err := e.Route(Issue{ID: id, Category: "street.vending.gate", Cell: "qiaodong-a-01", At: at})
+		if err != nil || d.ID != id {
+			t.Fatalf("%v: %+v, %v", id, d, err)
+		}
+		line := `{"id": ` + digits + `, "category": "street.vending.gate", "cell": "qiaodong-a-01", "at": "2026-11-20T09:15:00+08:00"}`
+		viaJSON, err := e.RouteJSON([]byte(line), false)
+		if err != nil || !sameJSON(marshal(t, d), viaJSON) || !bytes.HasPrefix(viaJSON, []byte(`{"id": `+digits+`,`)) {
+			t.Errorf("%v: struct path %s, JSON call %s (%v)", id, marshal(t, d), viaJSON, err)
 		}
 	}
 	var none ID

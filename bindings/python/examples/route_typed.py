@@ -18,10 +18,6 @@ import sys
 
 import gridroute
 
-# The integers the engine takes as an id (JSON integers of 64 bits, signed or not).
-ID_MIN, ID_MAX = -2**63, 2**64 - 1
-
-
 class Bad(Exception):
     def __init__(self, id_, message):
         super().__init__(message)
@@ -84,9 +80,9 @@ def read_object(line):
 
 
 def line_id(obj):
-    """The id of a line as the engine takes it (a string, or an integer of 64 bits), else None."""
+    """The id of a line as the engine takes it (a string, or an integer of any length), else None."""
     v = obj.get("id")
-    if isinstance(v, str) or (isinstance(v, int) and not isinstance(v, bool) and ID_MIN <= v <= ID_MAX):
+    if isinstance(v, str) or (isinstance(v, int) and not isinstance(v, bool)):
         return v
     return None
 

@@ -194,7 +194,7 @@ func readObject(line []byte) (map[string]json.RawMessage, error) {
 	return obj, nil
 }
 
-// lineID is the line's id as the engine reads it: a string or an integer of 64 bits; else none.
+// lineID is the line's id as the engine reads it: a string or an integer of any length; else none.
 func lineID(obj map[string]json.RawMessage) gridroute.ID {
 	var id gridroute.ID
 	if raw, ok := obj["id"]; ok && id.UnmarshalJSON(raw) == nil {

@@ -73,23 +73,16 @@ public final class Json {
     }
 
     private static final JsonNode NO_ID = com.fasterxml.jackson.databind.node.NullNode.getInstance();
-    private static final java.math.BigInteger ID_MIN = java.math.BigInteger.valueOf(Long.MIN_VALUE);
-    private static final java.math.BigInteger ID_MAX = java.math.BigInteger.ONE.shiftLeft(64).subtract(java.math.BigInteger.ONE);
-
-    /** The line's id as the engine reads it (a string, or an integer of 64 bits, signed or not); else null. */
+    /** The line's id as the engine reads it (a string, or an integer of any length); else null. */
     static JsonNode lineId(JsonNode o) {
         JsonNode id = o == null ? null : o.get("id");
         if (id == null) {
             return NO_ID;
         }
-        if (id.isTextual()) {
+        // An integer id has no range (SPEC §4): Jackson holds one past 64 bits as a BigInteger, and writes
+        // it back with the same digits.
+        if (id.isTextual() || id.isIntegralNumber()) {
             return id;
-        }
-        if (id.isIntegralNumber()) {
-            java.math.BigInteger v = id.bigIntegerValue();
-            if (v.compareTo(ID_MIN) >= 0 && v.compareTo(ID_MAX) <= 0) {
-                return id;
-            }
         }
         return NO_ID;
     }
