@@ -3,6 +3,7 @@
 // decision's trace; the last line counts passes and failures.
 #include <boost/json.hpp>
 
+#include "base/json_text.hpp"
 #include "base/strings.hpp"
 #include "cli/expect.hpp"
 #include "cli/explain_text.hpp"
@@ -97,7 +98,9 @@ int cmd_test(const std::vector<std::string>& args) {
     }
     expect = &e->get_object();
     const json::value* idv = v.get_object().if_contains("id");
-    const std::string label = idv ? json::serialize(*idv) : std::string("(no id)");
+    // An integer id past 64 bits (held as a double) is named by the line's own digits.
+    const std::string_view digits = idv && idv->is_double() ? detail::value_text(line, "/id") : std::string_view();
+    const std::string label = !idv ? std::string("(no id)") : !digits.empty() ? std::string(digits) : json::serialize(*idv);
 
     Issue issue;
     detail::LineId id;
