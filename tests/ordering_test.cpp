@@ -421,6 +421,21 @@ TEST_F(Rejected, IntegerIdsAreWrittenBackAsIntegers) {
   EXPECT_EQ(out.substr(0, 28), R"({"id": 18446744073709551615,)") << out;
 }
 
+// A line that is not UTF-8 is rejected as a whole, but when its id is readable (its own bytes valid, its
+// key written once) the answer carries it, so that a platform can match the rejection to its order.
+TEST_F(Rejected, ALineNotUtf8KeepsAReadableId) {
+  const std::string rest = R"(, "category": "a.b", "cell": "c1-a-01", "at": "2026-11-18T10:00:00+08:00")";
+  expect_rejected(R"({"id": "U1")" + rest + ", \"attrs\": {\"note\": \"caf\xFF\"}}", R"("U1")");
+  expect_rejected(R"({"id": 20261120001)" + rest + ", \"x\": \"\xE4\xB8\"}", "20261120001");
+  expect_rejected("{\"x\": \"\xC3\", \"id\": \"I\\u00e9\"" + rest + "}", "\"I\xC3\xA9\"");
+  auto d = route_line(snap_, R"({"id": "U2")" + rest + ", \"note\": \"\xFF\"}");
+  EXPECT_EQ(str(d, "error"), "invalid UTF-8 in field 'note'") << json::serialize(d);
+  // Not when the id itself holds the bad bytes, is written twice, or the rest is not JSON.
+  expect_rejected("{\"id\": \"D6\xFF\"" + rest + "}", "null");
+  expect_rejected("{\"id\": 7, \"x\": \"\xFF\", \"id\": 8" + rest + "}", "null");
+  expect_rejected("{\"id\": \"U3\", \"x\": \xFF" + rest + "}", "null");
+}
+
 TEST_F(Rejected, InvalidJson) {
   expect_rejected(R"({"id": "X1", "category": "a.b", )", "null");
   expect_rejected(R"(["X2"])", "null");

@@ -54,9 +54,13 @@ bool LineParser::fail(std::string msg) {
 
 bool LineParser::parse(std::string_view line, json::value& value, json::storage_ptr sp) {
   duplicate_.clear();
+  not_utf8_ = false;
   // Hardening: a line over the cap is not parsed at all (its id is not read either).
   if (line.size() > max_line_bytes_) return fail(too_long(line.size()));
-  if (std::size_t bad = 0; !valid_utf8(line, bad)) return fail(utf8_error(line, bad));
+  if (std::size_t bad = 0; !valid_utf8(line, bad)) {
+    not_utf8_ = true;
+    return fail(utf8_error(line, bad));
+  }
   parser_.reset(std::move(sp));
   json::error_code ec;
   std::size_t n = parser_.write_some(line.data(), line.size(), ec);
@@ -344,6 +348,33 @@ bool LineParser::fast_case(Case& c) {
   return true;
 }
 
+void LineParser::id_of_line_not_utf8(std::string_view line, LineId& id, LineSlot& slot) const {
+  // The line with each byte that breaks UTF-8 made a '?': the same offsets, and JSON wherever the line
+  // is JSON apart from those bytes.
+  std::string text(line);
+  for (std::size_t from = 0, bad = 0; from < text.size() && !valid_utf8(std::string_view(text).substr(from), bad);
+       from += bad + 1)
+    text[from + bad] = '?';
+  json::error_code ec;
+  const json::value v = json::parse(text, ec, json::storage_ptr(), line_options());
+  if (ec || !v.is_object()) return;
+  const json::value* idv = v.get_object().if_contains("id");
+  if (!idv || !(idv->is_string() || idv->is_int64() || idv->is_uint64() || idv->is_double())) return;
+  // The id's own text must be the line's (no byte of it replaced), and its key written once.
+  const std::string_view raw = value_text(text, "/id");
+  if (raw.empty() || line.substr(static_cast<std::size_t>(raw.data() - text.data()), raw.size()) != raw) return;
+  if (keys_repeat(text, v))
+    for (const auto& [pointer, at] : duplicate_keys(text, std::size_t{1} << 20))
+      if (pointer == "/id") return;
+  if (idv->is_string()) {
+    slot.id_digits = idv->get_string();
+    id = {slot.id_digits, LineId::string};
+  } else if (integer_text(raw)) {
+    slot.id_digits = raw;
+    id = {slot.id_digits, LineId::integer};
+  }
+}
+
 bool LineParser::read_issue(std::string_view line, Issue& is, LineId& id, LineSlot& slot, json::storage_ptr sp) {
   // A fresh issue that keeps the attribute vector's capacity (no allocation per line).
   auto attrs = std::move(is.attrs);
@@ -353,7 +384,11 @@ bool LineParser::read_issue(std::string_view line, Issue& is, LineId& id, LineSl
   if (fast_issue(line, is, id)) return true;
   is.attrs.clear();
   id = {};
-  return parse(line, slot.value, std::move(sp)) && issue_fields(line, slot.value.get_object(), is, id, slot);
+  if (!parse(line, slot.value, std::move(sp))) {
+    if (not_utf8_) id_of_line_not_utf8(line, id, slot);
+    return false;
+  }
+  return issue_fields(line, slot.value.get_object(), is, id, slot);
 }
 
 bool LineParser::read_case(std::string_view line, Case& c, LineId& id, LineSlot& slot, json::storage_ptr sp) {
@@ -364,7 +399,10 @@ bool LineParser::read_case(std::string_view line, Case& c, LineId& id, LineSlot&
   if (fast_issue(line, c.issue, id) && fast_case(c)) return true;
   c.issue.attrs.clear();
   id = {};
-  if (!parse(line, slot.value, std::move(sp))) return false;
+  if (!parse(line, slot.value, std::move(sp))) {
+    if (not_utf8_) id_of_line_not_utf8(line, id, slot);
+    return false;
+  }
   const json::object& o = slot.value.get_object();
   return issue_fields(line, o, c.issue, id, slot) && case_fields(o, c);
 }

@@ -19,7 +19,7 @@
 namespace gridroute::detail {
 
 // Where one line's values live while it is decided: the parsed JSON (strings of the Issue view into
-// it, or into the line) and the digits of an integer id.
+// it, or into the line) and the digits of an integer id (or the id of a line that is not UTF-8).
 struct LineSlot {
   boost::json::value value;
   std::string id_digits;
@@ -44,6 +44,9 @@ class LineParser {
 
  private:
   bool parse(std::string_view line, boost::json::value& value, boost::json::storage_ptr sp);
+  // The id of a line rejected as not UTF-8, when the id itself is readable: the line is rejected all the
+  // same, but the platform can match the answer to its order. Leaves `id` null otherwise.
+  void id_of_line_not_utf8(std::string_view line, LineId& id, LineSlot& slot) const;
   bool issue_fields(std::string_view line, const boost::json::object& o, Issue& is, LineId& id, LineSlot& slot);
   bool case_fields(const boost::json::object& o, Case& c);
   bool lifecycle_fields(const boost::json::object& o, Case& c);
@@ -67,6 +70,7 @@ class LineParser {
   Rfc3339Reader times_;  // the fast path's times, the last date remembered
   std::string error_;
   std::string duplicate_;  // pointer of a repeated key in the line, if any
+  bool not_utf8_ = false;  // the last parse failed on the line's UTF-8
 };
 
 }  // namespace gridroute::detail
