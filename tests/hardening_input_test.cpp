@@ -404,11 +404,12 @@ TEST_F(HardeningLines, TheUsualJsonMistakesAreNamed) {
 TEST_F(HardeningLines, InvalidUtf8NulBomDuplicateKeys) {
   EXPECT_EQ(route("{\"id\": \"a\xC0\xAF\"}"), R"({"id": null, "status": "rejected", "error": "invalid UTF-8 in field 'id'"})");
   EXPECT_EQ(route("{\"id\": \"\xED\xA0\x80\"}"), R"({"id": null, "status": "rejected", "error": "invalid UTF-8 in field 'id'"})");
-  // A line that is not UTF-8 is not JSON, so its id cannot be read (SPEC §4); the error names the field
-  // the bad byte is in, also when it begins the value.
+  // A line that is not UTF-8 is not JSON, and is rejected as a whole; the error names the field the bad
+  // byte is in, also when it begins the value. Its id is written back when the id itself is readable and
+  // the rest is JSON but for those bytes; a bare byte where a value belongs leaves no JSON to read it from.
   EXPECT_EQ(route("{\"id\": \"q\", \"cell\": \xFF}"), R"({"id": null, "status": "rejected", "error": "invalid UTF-8 in field 'cell'"})");
   EXPECT_EQ(route("{\"id\": \"q\", \"attrs\": {\"z\": \"\xFF\"}}"),
-            R"({"id": null, "status": "rejected", "error": "invalid UTF-8 in attribute 'z'"})");
+            R"({"id": "q", "status": "rejected", "error": "invalid UTF-8 in attribute 'z'"})");
   EXPECT_NE(route(std::string("{\"id\": \"a\0b\"}", 13)).find("\"status\": \"rejected\", \"error\": \"invalid JSON"),
             std::string::npos);
   // An escaped NUL is a valid id character in a line; it is written back escaped.
