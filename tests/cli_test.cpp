@@ -196,6 +196,30 @@ TEST(Cli, UsageErrorsExitWith2) {
   }
 }
 
+// SPEC §4: under "local_times" an instant without an offset is read in the jurisdiction's time zone, and
+// escalate's --now is read so too; without it such a --now is a usage error that says what would take it.
+TEST(Cli, EscalateReadsANowWithoutOffsetWhereTheBundleReadsLocalTimes) {
+  const fs::path town = kTown;
+  const fs::path local = scratch_dir() / "town-local-times";
+  fs::remove_all(local);
+  fs::copy(town, local, fs::copy_options::recursive);
+  std::string j = read_text(local / "jurisdiction.json");
+  j.insert(j.find('{') + 1, "\"local_times\": true, ");
+  std::ofstream(local / "jurisdiction.json", std::ios::binary) << j;
+  const std::string cases = R"({"id": "K1", "category": "noise.loudspeaker", "cell": "c1-a-01", "at": "2026-11-20T09:00:00+08:00", "level": 0, "level_started_at": "2026-11-20T09:00:00+08:00", "responded": false, "reports": 1, "status": "open"})"
+                            "\n";
+  CliRun offset = cli({"escalate", local.string(), "-", "--now", kNow}, cases);
+  CliRun plain = cli({"escalate", local.string(), "-", "--now", "2026-11-23T10:00:00"}, cases);
+  ASSERT_EQ(offset.code, 0) << offset.err;
+  EXPECT_EQ(plain.code, 0) << plain.err;
+  EXPECT_EQ(plain.out, offset.out);
+  EXPECT_NE(offset.out.find(R"("id": "K1")"), std::string::npos) << offset.out;
+  CliRun refused = cli({"escalate", kTown, "-", "--now", "2026-11-23T10:00:00"}, cases);
+  EXPECT_EQ(refused.code, 2);
+  EXPECT_NE(refused.err.find(R"(jurisdiction.json sets "local_times": true)"), std::string::npos) << refused.err;
+  EXPECT_EQ(cli({"escalate", local.string(), "-", "--now", "2026-11-23T25:00:00"}, cases).code, 2);
+}
+
 TEST(Cli, UnreadableInputExitsWith3) {
   CliRun r = cli({"route", kTown, (scratch_dir() / "missing.jsonl").string()});
   EXPECT_EQ(r.code, 3);

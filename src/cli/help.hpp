@@ -130,7 +130,8 @@ suspended, extended_to) and writes one action per line at TIME (RFC 3339 with an
   assist) | overdue | redispatch (a new owner after a return) | dispute (nobody left)
   | suspended (with next_check) | rejected (with error).
 
-  --now TIME  the evaluation time, e.g. 2026-11-23T10:00:00+08:00 (required)
+  --now TIME  the evaluation time, e.g. 2026-11-23T10:00:00+08:00 (required; without an offset
+              when jurisdiction.json sets "local_times": true, read in the jurisdiction's zone)
   --explain   add "trace": the steps that led to the action
   --map FILE  read a platform's own case records, as route --map does (docs/platform-input.md)
   --max-line-bytes N   longest accepted line, in bytes (default 1048576); a longer line is

@@ -19,6 +19,8 @@
 #include "cli/tool_common.hpp"
 #include "cli/tools.hpp"
 #include "base/suggest.hpp"
+#include "base/zone.hpp"
+#include "compile/index.hpp"
 #include "gridroute/engine.hpp"
 #include "gridroute/jsonl.hpp"
 
@@ -162,18 +164,36 @@ int cmd_batch(Batch kind, const std::vector<std::string>& args) {
   if (pos.empty()) return usage_error(name + ": missing BUNDLE");
   if (pos.size() > 2) return usage_error(name + ": too many arguments");
   gridroute::Instant now = gridroute::kNoInstant;
+  auto now_in_range = [](gridroute::Instant t) { return t >= gridroute::kMinInstant && t < gridroute::kMaxInstant; };
+  const char* const kNowRange =
+      "escalate: --now must be before 9000-01-01T00:00:00Z (the calendar range) and not before 0000-01-01T00:00:00Z";
+  // A time without an offset is read in the jurisdiction's time zone when jurisdiction.json sets
+  // "local_times", as the lines' times are (SPEC §4): decided once the bundle is loaded.
+  std::string now_error;
   if (!route) {
     if (now_text.empty()) return usage_error("escalate: --now TIME is required (RFC 3339 with an offset)");
     auto t = gridroute::parse_rfc3339(now_text);
-    if (!t.ok()) return usage_error("escalate: --now: " + std::string(t.status().message()));
-    if (*t < gridroute::kMinInstant || *t >= gridroute::kMaxInstant)
-      return usage_error(
-          "escalate: --now must be before 9000-01-01T00:00:00Z (the calendar range) and not before "
-          "0000-01-01T00:00:00Z");
-    now = *t;
+    if (!t.ok()) {
+      now_error = "escalate: --now: " + std::string(t.status().message());
+      if (!gridroute::detail::parse_time_local(now_text, gridroute::detail::Zone()).ok()) return usage_error(now_error);
+    } else {
+      if (!now_in_range(*t)) return usage_error(kNowRange);
+      now = *t;
+    }
   }
   auto snap = load_or_report(pos[0]);
   if (!snap) return 1;
+  if (!now_error.empty()) {
+    const gridroute::detail::Index& ix = snap->index();
+    if (!ix.local_times)
+      return usage_error(now_error +
+                         " (a time without an offset is read in the jurisdiction's time zone when "
+                         "jurisdiction.json sets \"local_times\": true)");
+    auto t = gridroute::detail::parse_time_local(now_text, ix.zone);
+    if (!t.ok()) return usage_error("escalate: --now: " + std::string(t.status().message()));
+    if (!now_in_range(*t)) return usage_error(kNowRange);
+    now = *t;
+  }
   if (!extras.load_map()) return 1;
   gridroute::LineCodec lines(snap, codec);
   gridroute::cli::StreamOptions stream;
