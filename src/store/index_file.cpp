@@ -483,7 +483,11 @@ class Opener {
     for (std::int8_t k : s.attr_slot)
       if (k >= 0 && static_cast<std::size_t>(k) >= s.attr_names.size()) return bad("an attribute slot is out of range");
     for (const CompiledPolicy& p : s.policies) {
-      if (p.skip_to_level < 0 || static_cast<std::size_t>(p.skip_to_level) > p.levels.size())
+      // As the compiler leaves them: level 0 at least, and a severity skip to one of the levels above it
+      // (routing reads the level skipped to; a file that named one past the last read past the levels).
+      if (p.levels.empty()) return bad(cat("policy '", p.id, "' has no level"));
+      if (p.has_skip ? p.skip_to_level < 1 || static_cast<std::size_t>(p.skip_to_level) >= p.levels.size()
+                     : p.skip_to_level != 0)
         return bad(cat("policy '", p.id, "' skips out of range"));
       for (const CompiledLevel& l : p.levels)
         if (!in(l.tier, s.tiers.size(), true) || !keys(l.route) || !keys(l.assist) || !duration(l.respond) ||
