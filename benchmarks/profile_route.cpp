@@ -13,7 +13,8 @@
 // escalate (Snapshot::escalate), sweep and sweep-pinned (Snapshot::sweep over N cases, unpinned or pinned as
 // in SweepPinned, one thread), latency and latency-cells (one call at a time, each timed: Snapshot::route by
 // id, or route_in_cell by number; prints p50, p90, p99 and p99.9), latency-tail and latency-tail-cells (every
-// issue timed twice, a pass apart: whether the slowest 1% are the same issues, and what they have in common).
+// issue timed twice, a pass apart: whether the slowest 1% are the same issues, and what they have in common),
+// ab-huge-pages (the index in huge pages against ordinary pages, in one process: batches and single calls).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -32,7 +33,7 @@ using namespace grbench;
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: gridroute_profile WORKLOAD N [route|batch|batch-cells|prepare|escalate|sweep|sweep-pinned|latency|latency-cells|latency-tail|latency-tail-cells] [K distinct]\n");
+    std::fprintf(stderr, "usage: gridroute_profile WORKLOAD N [route|batch|batch-cells|prepare|escalate|sweep|sweep-pinned|latency|latency-cells|latency-tail|latency-tail-cells|ab-huge-pages] [K distinct]\n");
     return 2;
   }
   std::string size = argv[1];
@@ -129,6 +130,60 @@ int main(int argc, char** argv) {
       std::printf("  %-8s owner above the cell %.1f%%, assists %.2f, trace entries %.1f, not routed %.1f%%, level %.2f\n",
                   m == &all ? "all" : m == &slow ? "slowest" : "twice", 100 * m->above / m->n, m->assists / m->n, m->trace / m->n,
                   100 * m->unrouted / m->n, m->level / m->n);
+  } else if (mode == "ab-huge-pages") {
+    // The index's columns in huge pages (the default) against ordinary pages (GRIDROUTE_HUGE_PAGES=0), in
+    // one process: both loaded here, the huge side second or first (GRIDROUTE_AB_HUGE_FIRST), or both
+    // alike (GRIDROUTE_AB_AA: the control); batches of 20 x 256 and blocks of 500 single calls alternate.
+    const bool huge_first = std::getenv("GRIDROUTE_AB_HUGE_FIRST") != nullptr;
+    const bool aa = std::getenv("GRIDROUTE_AB_AA") != nullptr;
+    auto load_side = [&](bool huge) {
+      if (huge || aa) unsetenv("GRIDROUTE_HUGE_PAGES");
+      else setenv("GRIDROUTE_HUGE_PAGES", "0", 1);
+      auto snap = gridroute::load_bundle(w.dir);
+      unsetenv("GRIDROUTE_HUGE_PAGES");
+      return snap;
+    };
+    auto first = load_side(huge_first);
+    auto second = load_side(!huge_first);
+    if (!first.ok() || !second.ok()) return 1;
+    const Snapshot* side[2] = {huge_first ? second->get() : first->get(), huge_first ? first->get() : second->get()};
+    std::vector<gridroute::UnitId> cells;
+    for (const Issue& is : w.issues) cells.push_back(s.find_unit(is.cell));
+    std::vector<Decision> out(256);
+    const std::size_t m = w.issues.size() / 256 * 256;
+    double batch_ns[2][2] = {};  // [side][by id, by number]
+    std::vector<double> lat[2][2];
+    std::size_t at = 0, one = 0;
+    for (std::size_t round = 0; round * 256 * 20 * 2 < n; ++round) {
+      for (int k = 0; k < 2; ++k) {
+        const int sd = static_cast<int>((round + static_cast<std::size_t>(k)) & 1);
+        const Snapshot& sn = *side[sd];
+        for (int by = 0; by < 2; ++by) {
+          const std::uint64_t a = ticks();
+          for (int b = 0; b < 20; ++b, at = (at + 256) % m) {
+            if (by == 0) sn.route_batch(std::span<const Issue>(w.issues.data() + at, 256), out);
+            else sn.route_batch_in_cells(std::span<const Issue>(w.issues.data() + at, 256),
+                                         std::span<const gridroute::UnitId>(cells.data() + at, 256), out);
+            sink += static_cast<std::size_t>(out[0].handler);
+          }
+          batch_ns[sd][by] += static_cast<double>(ticks() - a);
+          for (int c = 0; c < 500; ++c, one = (one + 7919) % w.issues.size()) {
+            const std::uint64_t a1 = ticks();
+            Decision d = by == 0 ? sn.route(w.issues[one], false) : sn.route_in_cell(w.issues[one], cells[one], false);
+            benchmark::DoNotOptimize(d);
+            lat[sd][by].push_back(static_cast<double>(ticks() - a1));
+          }
+        }
+      }
+    }
+    const double tk = ns_per_tick();
+    const char* names[2] = {"by id", "by number"};
+    for (int by = 0; by < 2; ++by) {
+      const double p50a = percentile(lat[0][by], 0.5), p50b = percentile(lat[1][by], 0.5);
+      const double p99a = percentile(lat[0][by], 0.99), p99b = percentile(lat[1][by], 0.99);
+      std::printf("%s: batch huge/ordinary %.3f; one call p50 %.0f/%.0f ns (%.3f), p99 %.0f/%.0f ns (%.3f)\n", names[by],
+                  batch_ns[1][by] / batch_ns[0][by], p50b * tk, p50a * tk, p50b / p50a, p99b * tk, p99a * tk, p99b / p99a);
+    }
   } else if (mode == "batch" || mode == "batch-cells") {
     std::vector<gridroute::UnitId> cells;
     if (mode == "batch-cells") {

@@ -1,18 +1,22 @@
 // Internal: large arrays backed by transparent huge pages where the system allows it.
 //
 // Loading a national tree touches over a GiB of fresh memory; with 4 KiB pages every 4 KiB costs a page
-// fault, and on virtual machines those faults were a third of the load's time. The load's own large
-// arrays, which live only while it runs (the file texts, the row tables, the compiler's working arrays),
-// ask the kernel for 2 MiB pages instead (madvise MADV_HUGEPAGE: honoured when transparent huge pages are
-// set to "madvise" or "always", ignored otherwise). The index that routing reads keeps ordinary pages:
-// there huge pages measured 25-35% slower for batched routing on a virtual machine.
+// fault, and on virtual machines those faults were a third of the load's time. Large arrays ask the kernel
+// for 2 MiB pages instead (madvise MADV_HUGEPAGE: honoured when transparent huge pages are set to
+// "madvise" or "always", ignored otherwise): the load's own, which live only while it runs (the file
+// texts, the row tables, the compiler's working arrays), and the index's columns that routing reads,
+// where a lookup at random then misses the TLB less (docs/performance.md, "The index in huge pages,
+// measured again": batches 0.87-0.96x, the national tree's text load 0.68-0.80x). GRIDROUTE_HUGE_PAGES=0
+// in the environment keeps the index in ordinary pages, for a machine where they measure faster.
 #pragma once
 
 #include <sys/mman.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <new>
+#include <string_view>
 #include <vector>
 
 namespace gridroute::detail {
@@ -35,14 +39,20 @@ inline void prefer_huge_pages(const void* p, std::size_t n) {
 // How a large allocation's pages are prepared (see MappedAllocator).
 enum class Pages { huge, populated };
 
+// Whether the index's columns ask for huge pages: unless GRIDROUTE_HUGE_PAGES=0 (read at each large
+// allocation, so that a process can load one snapshot each way: gridroute_profile's ab-huge-pages).
+inline bool index_in_huge_pages() {
+  const char* v = std::getenv("GRIDROUTE_HUGE_PAGES");
+  return v == nullptr || std::string_view(v) != "0";
+}
+
 // std::allocator, but an allocation of 4 MiB or more is a mapping of its own, unmapped when freed:
 // - Pages::huge (the load's transient arrays, BigVector): advised for huge pages before any page is
 //   touched. A mapping of its own, not the heap's: an advice given to heap pages would stay on them after
-//   the free and reach whatever the heap puts there later — the index that routing reads, where huge
-//   pages measured slower on virtual machines with shadow paging.
-// - Pages::populated (the index's columns): its pages populated in one call (MADV_POPULATE_WRITE, Linux
-//   5.14; ignored where unknown) instead of a page fault every 4 KiB while the compiler fills it, in
-//   ordinary pages.
+//   the free and reach whatever the heap puts there later.
+// - Pages::populated (the index's columns): advised for huge pages too (unless GRIDROUTE_HUGE_PAGES=0),
+//   then its pages populated in one call (MADV_POPULATE_WRITE, Linux 5.14; ignored where unknown) instead
+//   of a page fault at each page while the compiler fills it.
 template <class T, Pages kPages>
 struct MappedAllocator {
   using value_type = T;
@@ -63,6 +73,7 @@ struct MappedAllocator {
     if constexpr (kPages == Pages::huge) {
       prefer_huge_pages(p, bytes);
     } else {
+      if (index_in_huge_pages()) prefer_huge_pages(p, bytes);
 #ifdef MADV_POPULATE_WRITE
       ::madvise(p, bytes, MADV_POPULATE_WRITE);
 #endif
