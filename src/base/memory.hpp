@@ -6,7 +6,7 @@
 // "madvise" or "always", ignored otherwise): the load's own, which live only while it runs (the file
 // texts, the row tables, the compiler's working arrays), and the index's columns that routing reads,
 // where a lookup at random then misses the TLB less (docs/performance.md, "The index in huge pages,
-// measured again": batches 0.87-0.96x, the national tree's text load 0.68-0.80x). GRIDROUTE_HUGE_PAGES=0
+// measured again": batches 0.87-0.96x in quiet minutes, the national tree's text load 0.63-0.87x). GRIDROUTE_HUGE_PAGES=0
 // in the environment keeps the index in ordinary pages, for a machine where they measure faster.
 #pragma once
 
