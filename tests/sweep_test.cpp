@@ -1,8 +1,10 @@
 // Snapshot::sweep (SPEC §3.5, §6) gives, for every case, the action Snapshot::escalate gives it alone,
 // in input order, on one thread or two, and a summary that counts those actions: over a mix of open,
 // resolved, pinned, returned, suspended, extended and rejected cases.
+#include <cstdint>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -149,6 +151,47 @@ TEST(Sweep, EveryActionIsTheOneEscalateGivesInInputOrderOnOneOrTwoThreads) {
   const auto empty = s.sweep({}, now, none, 1);
   EXPECT_TRUE(none.empty());
   EXPECT_EQ(empty.next_sweep, kNoInstant);
+}
+
+// The caller's vector is the caller's memory: a sweep writes the actions into it and asks nothing of its
+// pages (an advice such as MADV_HUGEPAGE stays on the allocator's pages after the vector is freed and
+// reaches whatever the caller's allocator puts there next). Checked on a sweep of actions past 4 MiB,
+// where the library does ask for huge pages on the mappings it makes itself.
+TEST(Sweep, AsksNothingOfTheCallersPages) {
+#if !defined(__linux__)
+  GTEST_SKIP() << "reads /proc/self/smaps";
+#else
+  auto loaded = gridroute::load_bundle(fixture::sources(fixture::town(kHandlers), kRules));
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  const std::vector<Case> all = cases(40'000);
+  std::vector<Action> got;
+  (*loaded)->sweep(all, at("2026-11-18T10:00:00+08:00"), got, 1);
+  ASSERT_EQ(got.size(), all.size());
+  ASSERT_GE(got.capacity() * sizeof(Action), std::size_t{4} << 20);
+  const auto lo = reinterpret_cast<std::uintptr_t>(got.data());
+  const std::uintptr_t hi = lo + got.capacity() * sizeof(Action);
+  std::ifstream smaps("/proc/self/smaps");
+  ASSERT_TRUE(smaps) << "no /proc/self/smaps";
+  std::string line, range;
+  bool overlaps = false;
+  std::size_t seen = 0;
+  while (std::getline(smaps, line)) {
+    unsigned long a = 0, b = 0;
+    char dash = 0;
+    std::istringstream head(line);
+    if (line.find("VmFlags:") == 0) {
+      if (!overlaps) continue;
+      ++seen;
+      std::istringstream flags(line.substr(8));
+      std::string f;
+      while (flags >> f) EXPECT_NE(f, "hg") << "the caller's actions at " << range << " were advised for huge pages";
+    } else if (head >> std::hex >> a >> dash >> b && dash == '-') {
+      overlaps = a < hi && lo < b;
+      range = line.substr(0, line.find(' '));
+    }
+  }
+  EXPECT_GT(seen, 0u) << "no mapping holds the actions";
+#endif
 }
 
 // A CaseBook answers every case as Snapshot::escalate does, at every `now`: before the cases' levels

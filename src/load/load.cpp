@@ -81,9 +81,13 @@ void digest_file(EVP_MD_CTX* ctx, int kind, std::uint64_t n, std::string_view by
   if (!bytes.empty()) EVP_DigestUpdate(ctx, bytes.data(), bytes.size());
 }
 
+// A file's text: a large one in a mapping of its own, in huge pages (base/memory.hpp), where reading a
+// file of hundreds of MB page by page would fault 4 KiB at a time; the heap's pages are asked nothing.
+using FileText = std::basic_string<char, std::char_traits<char>, detail::BigAllocator<char>>;
+
 struct Texts {
   std::string names[kFileCount];   // display names, per FileId
-  std::string bodies[kFileCount];
+  FileText bodies[kFileCount];
   bool present[kFileCount] = {};
 };
 
@@ -314,7 +318,7 @@ struct BundleReader::Impl {
   // the load (see check_unchanged).
   // `named_by` (e.g. "/units_csv"): the field of jurisdiction.json that names the file, where a missing
   // file is reported.
-  bool read_file(const std::string& path, const std::string& display, std::string& out,
+  bool read_file(const std::string& path, const std::string& display, FileText& out,
                  std::string_view named_by = {}) {
     struct stat fst;
     int fd = open_checked(path, display, named_by, fst);
@@ -364,10 +368,9 @@ struct BundleReader::Impl {
     return fd;
   }
 
-  bool read_open(int fd, const struct stat& fst, const std::string& path, const std::string& display, std::string& out) {
+  bool read_open(int fd, const struct stat& fst, const std::string& path, const std::string& display, FileText& out) {
     out.clear();
     out.reserve(std::min<std::size_t>(static_cast<std::size_t>(fst.st_size), opt_.max_file_bytes));
-    detail::prefer_huge_pages(out.data(), out.capacity());
     char buf[1 << 16];
     while (true) {
       ssize_t n = ::read(fd, buf, sizeof buf);
@@ -430,7 +433,7 @@ struct BundleReader::Impl {
   // are in the digest first. Diagnostics never quote a CSV file's text (they name its lines).
   void release_text(FileId f) {
     head_digest();
-    std::string().swap(t.bodies[static_cast<std::size_t>(f)]);
+    FileText().swap(t.bodies[static_cast<std::size_t>(f)]);
   }
 
   std::ptrdiff_t read_cells(char* buf, std::size_t size) {
