@@ -14,7 +14,10 @@
 // in SweepPinned, one thread), latency and latency-cells (one call at a time, each timed: Snapshot::route by
 // id, or route_in_cell by number; prints p50, p90, p99 and p99.9), latency-tail and latency-tail-cells (every
 // issue timed twice, a pass apart: whether the slowest 1% are the same issues, and what they have in common),
-// ab-huge-pages (the index in huge pages against ordinary pages, in one process: batches and single calls).
+// ab-huge-pages (the index in huge pages against ordinary pages, in one process: batches and single calls),
+// ab-compiled (the same, the bundle loaded from its text against opened from the compiled file that
+// GRIDROUTE_AB_GRB names; with GRIDROUTE_AB_GRB_A, a copy of that file opened without the huge-page advice
+// against it: docs/performance.md, "A compiled file in the page cache's huge pages").
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -33,7 +36,7 @@ using namespace grbench;
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: gridroute_profile WORKLOAD N [route|batch|batch-cells|prepare|escalate|sweep|sweep-pinned|latency|latency-cells|latency-tail|latency-tail-cells|ab-huge-pages] [K distinct]\n");
+    std::fprintf(stderr, "usage: gridroute_profile WORKLOAD N [route|batch|batch-cells|prepare|escalate|sweep|sweep-pinned|latency|latency-cells|latency-tail|latency-tail-cells|ab-huge-pages|ab-compiled] [K distinct]\n");
     return 2;
   }
   std::string size = argv[1];
@@ -130,7 +133,7 @@ int main(int argc, char** argv) {
       std::printf("  %-8s owner above the cell %.1f%%, assists %.2f, trace entries %.1f, not routed %.1f%%, level %.2f\n",
                   m == &all ? "all" : m == &slow ? "slowest" : "twice", 100 * m->above / m->n, m->assists / m->n, m->trace / m->n,
                   100 * m->unrouted / m->n, m->level / m->n);
-  } else if (mode == "ab-huge-pages") {
+  } else if (mode == "ab-huge-pages" || mode == "ab-compiled") {
     // The index's columns in huge pages (the default) against ordinary pages (GRIDROUTE_HUGE_PAGES=0), in
     // one process: both loaded here, the huge side second or first (GRIDROUTE_AB_HUGE_FIRST), or both
     // alike (GRIDROUTE_AB_AA: the control); batches of 20 x 256 and blocks of 500 single calls alternate.
@@ -143,12 +146,42 @@ int main(int argc, char** argv) {
       unsetenv("GRIDROUTE_HUGE_PAGES");
       return snap;
     };
-    auto first = load_side(huge_first);
-    auto second = load_side(!huge_first);
-    if (!first.ok() || !second.ok()) return 1;
-    const Snapshot* side[2] = {huge_first ? second->get() : first->get(), huge_first ? first->get() : second->get()};
+    std::shared_ptr<const Snapshot> first, second;
+    if (mode == "ab-compiled") {
+      // The same bundle loaded from its text (side A) and opened from its compiled file (side B, the file
+      // named by GRIDROUTE_AB_GRB), or from its text twice (GRIDROUTE_AB_AA: the control).
+      const char* grb = std::getenv("GRIDROUTE_AB_GRB");
+      if (!grb && !aa) {
+        std::fprintf(stderr, "ab-compiled: set GRIDROUTE_AB_GRB to the bundle's compiled file\n");
+        return 2;
+      }
+      // GRIDROUTE_AB_GRB_A names a copy of the file for side A instead of the text, opened as
+      // GRIDROUTE_HUGE_PAGES=0 opens it (unless GRIDROUTE_AB_AA): with the page cache dropped first, the two
+      // copies' folios are each decided by the open that reads them.
+      const char* grb_a = std::getenv("GRIDROUTE_AB_GRB_A");
+      if (grb_a && !aa) setenv("GRIDROUTE_HUGE_PAGES", "0", 1);
+      auto a = gridroute::load_bundle(grb_a ? std::string(grb_a) : w.dir);
+      unsetenv("GRIDROUTE_HUGE_PAGES");
+      auto b = gridroute::load_bundle(aa && !grb_a ? w.dir : std::string(grb));
+      if (!a.ok() || !b.ok()) return 1;
+      first = *a;
+      second = *b;
+    } else {
+      auto a = load_side(huge_first);
+      auto b = load_side(!huge_first);
+      if (!a.ok() || !b.ok()) return 1;
+      first = huge_first ? *b : *a;
+      second = huge_first ? *a : *b;
+    }
+    const Snapshot* side[2] = {first.get(), second.get()};
     std::vector<gridroute::UnitId> cells;
-    for (const Issue& is : w.issues) cells.push_back(s.find_unit(is.cell));
+    for (const Issue& is : w.issues) {
+      cells.push_back(side[0]->find_unit(is.cell));
+      if (side[1]->find_unit(is.cell) != cells.back()) {
+        std::fprintf(stderr, "the two sides number cell %s differently\n", std::string(is.cell).c_str());
+        return 1;
+      }
+    }
     std::vector<Decision> out(256);
     const std::size_t m = w.issues.size() / 256 * 256;
     double batch_ns[2][2] = {};  // [side][by id, by number]
@@ -181,8 +214,10 @@ int main(int argc, char** argv) {
     for (int by = 0; by < 2; ++by) {
       const double p50a = percentile(lat[0][by], 0.5), p50b = percentile(lat[1][by], 0.5);
       const double p99a = percentile(lat[0][by], 0.99), p99b = percentile(lat[1][by], 0.99);
-      std::printf("%s: batch huge/ordinary %.3f; one call p50 %.0f/%.0f ns (%.3f), p99 %.0f/%.0f ns (%.3f)\n", names[by],
-                  batch_ns[1][by] / batch_ns[0][by], p50b * tk, p50a * tk, p50b / p50a, p99b * tk, p99a * tk, p99b / p99a);
+      const char* ratio = mode == "ab-huge-pages"               ? "huge/ordinary"
+                          : std::getenv("GRIDROUTE_AB_GRB_A") != nullptr ? "advised file/plain file"
+                                                                         : "compiled file/text";
+      std::printf("%s: batch %s %.3f; one call p50 %.0f/%.0f ns (%.3f), p99 %.0f/%.0f ns (%.3f)\n", names[by], ratio, batch_ns[1][by] / batch_ns[0][by], p50b * tk, p50a * tk, p50b / p50a, p99b * tk, p99a * tk, p99b / p99a);
     }
   } else if (mode == "batch" || mode == "batch-cells") {
     std::vector<gridroute::UnitId> cells;

@@ -15,6 +15,7 @@
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "base/hash.hpp"
@@ -634,6 +635,57 @@ TEST(CompiledFile, LoadOptionsLimitsApplyToFilesToo) {
 
 // A reload swaps to the new file; a snapshot of the old one keeps answering (its mapping stays valid
 // after the file is replaced by a rename).
+// The VmFlags of every mapping of `file` in this process, one string each (empty: none maps it).
+std::vector<std::string> mapping_flags(const fs::path& file) {
+  std::vector<std::string> out;
+  std::ifstream smaps("/proc/self/smaps");
+  const std::string name = fs::canonical(file).string();
+  std::string line;
+  bool ours = false;
+  while (std::getline(smaps, line)) {
+    if (line.starts_with("VmFlags:")) {
+      if (ours) out.push_back(line.substr(8) + " ");
+      ours = false;
+    } else if (line.size() > name.size() && line.ends_with(" " + name)) {
+      ours = true;
+    }
+  }
+  return out;
+}
+
+// A compiled file's mapping is advised for huge pages, so that the page cache reads it in 2 MiB folios the
+// kernel can map with huge pages (routing reads the index at random); GRIDROUTE_HUGE_PAGES=0 leaves it in
+// ordinary pages. The advice is on the library's own mapping, not on any memory of the caller's.
+TEST(CompiledFile, ItsMappingAsksForHugePagesUnlessToldNot) {
+#if !defined(__linux__) || !defined(MADV_HUGEPAGE)
+  GTEST_SKIP() << "reads /proc/self/smaps";
+#else
+  if (!fs::exists("/sys/kernel/mm/transparent_hugepage")) GTEST_SKIP() << "the kernel has no transparent huge pages";
+  const fs::path file = temp("huge");
+  auto lanxi = gridroute::load_bundle(kLanxi.string());
+  ASSERT_TRUE(lanxi.ok());
+  ASSERT_TRUE(gridroute::write_compiled(**lanxi, file.string()).ok());
+  {
+    ::setenv("GRIDROUTE_HUGE_PAGES", "0", 1);
+    auto plain = gridroute::load_bundle(file.string());
+    ::unsetenv("GRIDROUTE_HUGE_PAGES");
+    ASSERT_TRUE(plain.ok()) << plain.status();
+    const auto flags = mapping_flags(file);
+    ASSERT_FALSE(flags.empty()) << "no mapping of " << file;
+    for (const std::string& f : flags) EXPECT_EQ(f.find(" hg "), std::string::npos) << f;
+  }
+  EXPECT_TRUE(mapping_flags(file).empty()) << "the snapshot's file stays mapped after its last reference";
+  auto huge = gridroute::load_bundle(file.string());
+  ASSERT_TRUE(huge.ok()) << huge.status();
+  const auto flags = mapping_flags(file);
+  ASSERT_FALSE(flags.empty()) << "no mapping of " << file;
+  for (const std::string& f : flags) EXPECT_NE(f.find(" hg "), std::string::npos) << f;
+  const std::string issues = read(kLanxi / "issues.jsonl");
+  EXPECT_EQ(route_all(*huge, issues), route_all(*lanxi, issues));
+  fs::remove(file);
+#endif
+}
+
 TEST(CompiledFile, AReloadSwapsToANewFileWhileTheOldOneKeepsAnswering) {
   const fs::path file = temp("reload");
   auto lanxi = gridroute::load_bundle(kLanxi.string());

@@ -7,7 +7,8 @@
 // texts, the row tables, the compiler's working arrays), and the index's columns that routing reads,
 // where a lookup at random then misses the TLB less (docs/performance.md, "The index in huge pages,
 // measured again": batches 0.87-0.96x in quiet minutes, the national tree's text load 0.63-0.87x). GRIDROUTE_HUGE_PAGES=0
-// in the environment keeps the index in ordinary pages, for a machine where they measure faster.
+// in the environment keeps the index in ordinary pages, for a machine where they measure faster; it also
+// leaves a compiled file's mapping unadvised (store/file.cpp).
 #pragma once
 
 #include <sys/mman.h>

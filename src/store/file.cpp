@@ -16,6 +16,7 @@
 #include <boost/interprocess/mapped_region.hpp>
 // xxHash (Debian: libxxhash-dev) inlined: the checksum needs no library at link or run time.
 #include "base/hash.hpp"
+#include "base/memory.hpp"
 
 #include "base/strings.hpp"
 
@@ -141,8 +142,21 @@ absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::open(const std::st
     auto r = std::make_unique<Region>();
     r->file = bip::file_mapping(path.c_str(), bip::read_only);
     r->region = bip::mapped_region(r->file, bip::read_only);
-    // The whole file is read by the checksum: ask for it at once rather than a fault per page.
-    r->region.advise(bip::mapped_region::advice_willneed);
+#ifdef MADV_HUGEPAGE
+    if (index_in_huge_pages()) {
+      // Routing reads the index at random: ask that the page cache read the file in 2 MiB folios, which the
+      // kernel maps with huge pages, in every process that maps the file (where the file system keeps large
+      // folios: ext4 from Linux 6.16, XFS). The open that first reads a file into the page cache decides
+      // its folios, and a read-ahead by MADV_WILLNEED would decide them small: the checksum's populate
+      // reads the file through the advised mapping instead.
+      // docs/performance.md, "A compiled file in the page cache's huge pages".
+      ::madvise(const_cast<void*>(r->region.get_address()), r->region.get_size(), MADV_HUGEPAGE);
+    } else
+#endif
+    {
+      // The whole file is read by the checksum: ask for it at once rather than a fault per page.
+      r->region.advise(bip::mapped_region::advice_willneed);
+    }
     m->data_ = static_cast<const char*>(r->region.get_address());
     m->size_ = r->region.get_size();
     m->region_ = std::move(r);
