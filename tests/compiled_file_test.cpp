@@ -633,8 +633,6 @@ TEST(CompiledFile, LoadOptionsLimitsApplyToFilesToo) {
   EXPECT_NE(refusal(kLanxiFile, small).find("max_units"), std::string::npos);
 }
 
-// A reload swaps to the new file; a snapshot of the old one keeps answering (its mapping stays valid
-// after the file is replaced by a rename).
 // The VmFlags of every mapping of `file` in this process, one string each (empty: none maps it).
 std::vector<std::string> mapping_flags(const fs::path& file) {
   std::vector<std::string> out;
@@ -686,6 +684,8 @@ TEST(CompiledFile, ItsMappingAsksForHugePagesUnlessToldNot) {
 #endif
 }
 
+// A reload swaps to the new file; a snapshot of the old one keeps answering (its mapping stays valid
+// after the file is replaced by a rename).
 TEST(CompiledFile, AReloadSwapsToANewFileWhileTheOldOneKeepsAnswering) {
   const fs::path file = temp("reload");
   auto lanxi = gridroute::load_bundle(kLanxi.string());
