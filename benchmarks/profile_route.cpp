@@ -147,6 +147,7 @@ int main(int argc, char** argv) {
       return snap;
     };
     std::shared_ptr<const Snapshot> first, second;
+    const char* ratio = "huge/ordinary";  // side B / side A, as printed
     if (mode == "ab-compiled") {
       // The same bundle loaded from its text (side A) and opened from its compiled file (side B, the file
       // named by GRIDROUTE_AB_GRB), or from its text twice (GRIDROUTE_AB_AA: the control).
@@ -159,6 +160,7 @@ int main(int argc, char** argv) {
       // GRIDROUTE_HUGE_PAGES=0 opens it (unless GRIDROUTE_AB_AA): with the page cache dropped first, the two
       // copies' folios are each decided by the open that reads them.
       const char* grb_a = std::getenv("GRIDROUTE_AB_GRB_A");
+      ratio = grb_a ? "advised file/plain file" : "compiled file/text";
       if (grb_a && !aa) setenv("GRIDROUTE_HUGE_PAGES", "0", 1);
       auto a = gridroute::load_bundle(grb_a ? std::string(grb_a) : w.dir);
       unsetenv("GRIDROUTE_HUGE_PAGES");
@@ -214,10 +216,8 @@ int main(int argc, char** argv) {
     for (int by = 0; by < 2; ++by) {
       const double p50a = percentile(lat[0][by], 0.5), p50b = percentile(lat[1][by], 0.5);
       const double p99a = percentile(lat[0][by], 0.99), p99b = percentile(lat[1][by], 0.99);
-      const char* ratio = mode == "ab-huge-pages"               ? "huge/ordinary"
-                          : std::getenv("GRIDROUTE_AB_GRB_A") != nullptr ? "advised file/plain file"
-                                                                         : "compiled file/text";
-      std::printf("%s: batch %s %.3f; one call p50 %.0f/%.0f ns (%.3f), p99 %.0f/%.0f ns (%.3f)\n", names[by], ratio, batch_ns[1][by] / batch_ns[0][by], p50b * tk, p50a * tk, p50b / p50a, p99b * tk, p99a * tk, p99b / p99a);
+      std::printf("%s: batch %s %.3f; one call p50 %.0f/%.0f ns (%.3f), p99 %.0f/%.0f ns (%.3f)\n", names[by], ratio,
+                  batch_ns[1][by] / batch_ns[0][by], p50b * tk, p50a * tk, p50b / p50a, p99b * tk, p99a * tk, p99b / p99a);
     }
   } else if (mode == "batch" || mode == "batch-cells") {
     std::vector<gridroute::UnitId> cells;
