@@ -1,9 +1,13 @@
 // Hardening (issue #6): every dimension that input controls has a cap, and going over it gives an
 // error that names the limit and the offending file and field. The limits table is docs/security.md.
+#include <algorithm>
+#include <random>
 #include <string>
 
 #include "hardening_util.hpp"
 #include "base/calendar.hpp"
+#include "base/suggest.hpp"
+#include "base/text.hpp"
 #include "compile/index.hpp"
 
 namespace {
@@ -252,6 +256,76 @@ TEST(HardeningLimits, LineLengthCapInLineCodec) {
         << out.substr(0, 300);
   }
   EXPECT_EQ(gridroute::LineCodec(ex.snapshot).options().max_line_bytes, std::size_t{1} << 20);  // the default
+}
+
+// A tier name of a megabyte, quoted in the error of each of a thousand units of an unknown tier, would
+// make a gigabyte of messages: each message quotes at most a clipped value and is at most
+// kMaxMessageBytes, and the nearest-name hint costs each comparison its length times the hint's limit
+// (near-identical names of 200 kB once took their lengths' product: hours for this bundle).
+TEST(HardeningLimits, LongTierNamesKeepEveryMessageShort) {
+  const std::string longest(200000, 'x');
+  std::string j = R"({"format": "gridroute.jurisdiction/1", "timezone": "Asia/Shanghai",
+    "tiers": [")" + longest + R"(a", "community", "area", "cell"], "units": [{"id": "t", "tier": ")" + longest +
+                  R"(a"}, {"id": "c", "tier": "community", "parent": "t"}, {"id": "a", "tier": "area", "parent": "c"},
+    {"id": "x", "tier": "cell", "parent": "a"})";
+  for (int i = 0; i < 300; ++i)
+    j += R"(, {"id": "e)" + std::to_string(i) + R"(", "tier": ")" + (i % 2 ? "zz" : longest + "b") + R"(", "parent": "a"})";
+  j += R"(], "handlers": [{"id": "h", "role": "resident_council", "serves": ["c"]}]})";
+  gridroute::BundleSources b = minimal(rules_with_when(R"({"attr": "severity", "ge": 3})"));
+  b.jurisdiction_json = j;
+  auto r = load(b);
+  expect_well_formed(r);
+  EXPECT_FALSE(r.ok);
+  EXPECT_TRUE(has_diagnostic(r, "jurisdiction.json", "/units/4/tier: unknown tier \"xxxxxxxx")) << r.all.substr(0, 2000);
+  EXPECT_TRUE(has_diagnostic(r, "jurisdiction.json", "...\" (did you mean \"xxxx")) << r.all.substr(0, 2000);
+  EXPECT_TRUE(has_diagnostic(r, "jurisdiction.json", "/units/5/tier: unknown tier \"zz\" (tiers: xxxx")) << r.all.substr(0, 2000);
+  std::size_t longest_message = 0;
+  for (const auto& d : r.diagnostics) longest_message = std::max(longest_message, d.message.size());
+  EXPECT_LE(longest_message, gridroute::detail::kMaxMessageBytes);
+  EXPECT_LE(r.all.size(), 400 * 1024u);
+}
+
+TEST(HardeningLimits, AMessageOverItsBoundKeepsItsStartAndSaysWhatWasLeftOut) {
+  using gridroute::detail::bounded_message;
+  EXPECT_EQ(bounded_message("short"), "short");
+  std::string text = "quoted \"" + std::string(3000, 'z') + "\"";
+  const std::string b = bounded_message(text);
+  EXPECT_LE(b.size(), gridroute::detail::kMaxMessageBytes);
+  EXPECT_EQ(b.substr(0, 9), "quoted \"z");
+  EXPECT_NE(b.find("bytes more)"), std::string::npos) << b;
+  // Cut on a character's boundary: the message stays UTF-8.
+  std::string wide;
+  for (int i = 0; i < 1000; ++i) wide += "网格";
+  EXPECT_TRUE(gridroute::detail::valid_utf8(bounded_message(wide)));
+  EXPECT_EQ(gridroute::detail::clipped("abc", 2), "ab...");
+  EXPECT_EQ(gridroute::detail::clipped("abc", 3), "abc");
+}
+
+// The banded distance agrees with the whole dynamic programme wherever it is within the limit.
+TEST(HardeningLimits, EditDistanceInItsBandAgreesWithTheWholeTable) {
+  auto whole = [](const std::string& a, const std::string& b) {
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i)
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    return d[a.size()][b.size()];
+  };
+  std::mt19937 rng(7);
+  auto word = [&] {
+    std::string w(rng() % 12, 'a');
+    for (char& c : w) c = static_cast<char>('a' + rng() % 3);
+    return w;
+  };
+  for (int k = 0; k < 20000; ++k) {
+    const std::string a = word(), b = word();
+    const std::size_t limit = rng() % 5;
+    const std::size_t exact = whole(a, b);
+    EXPECT_EQ(gridroute::detail::edit_distance(a, b, limit), std::min(exact, limit + 1)) << a << " / " << b << " limit " << limit;
+  }
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "base/strings.hpp"
+#include "base/text.hpp"
 
 namespace gridroute::detail {
 namespace {
@@ -31,19 +32,26 @@ std::size_t osa(const A& a, const B& b, std::size_t limit) {
   const std::size_t n = a.size(), m = b.size();
   if ((n > m ? n - m : m - n) > limit) return limit + 1;
   // Three rows of the dynamic programme: the one before the previous (for swaps), the previous, the current.
-  std::vector<std::size_t> r0(m + 1), r1(m + 1), r2(m + 1);
-  for (std::size_t j = 0; j <= m; ++j) r1[j] = j;
+  // Only the band |i - j| <= limit is computed: a cell outside it is more than `limit` edits away, and is
+  // held at `limit + 1`. So two long texts cost their length times the limit, not the product of their
+  // lengths (a tier name of a megabyte against another one is otherwise hours of work).
+  const std::size_t far = limit + 1;
+  std::vector<std::size_t> r0(m + 2, far), r1(m + 2, far), r2(m + 2, far);
+  for (std::size_t j = 0; j <= std::min(m, limit); ++j) r1[j] = j;
   for (std::size_t i = 1; i <= n; ++i) {
-    r2[0] = i;
-    std::size_t row_min = r2[0];
-    for (std::size_t j = 1; j <= m; ++j) {
+    const std::size_t lo = i > limit ? i - limit : 1;
+    const std::size_t hi = std::min(m, i + limit);
+    r2[lo - 1] = lo == 1 ? std::min(i, far) : far;
+    std::size_t row_min = r2[lo - 1];
+    for (std::size_t j = lo; j <= hi; ++j) {
       const bool same = fold(a[i - 1]) == fold(b[j - 1]);
       std::size_t d = std::min({r1[j] + 1, r2[j - 1] + 1, r1[j - 1] + (same ? 0 : 1)});
       if (i > 1 && j > 1 && fold(a[i - 1]) == fold(b[j - 2]) && fold(a[i - 2]) == fold(b[j - 1]))
         d = std::min(d, r0[j - 2] + 1);
-      r2[j] = d;
-      row_min = std::min(row_min, d);
+      r2[j] = std::min(d, far);
+      row_min = std::min(row_min, r2[j]);
     }
+    r2[hi + 1] = far;  // read as the next row's r1[hi + 1]: outside this row's band
     if (row_min > limit) return limit + 1;
     std::swap(r0, r1);
     std::swap(r1, r2);
@@ -117,7 +125,7 @@ void Suggest::consider(std::string_view c) {
 
 std::string Suggest::hint() const {
   if (best_.empty()) return "";
-  return cat(" (did you mean \"", best_, "\"?)");
+  return cat(" (did you mean \"", clipped(best_), "\"?)");
 }
 
 }  // namespace gridroute::detail

@@ -15,6 +15,26 @@ std::string_view utf8_prefix(std::string_view s, std::size_t max) {
   return s.substr(0, n);
 }
 
+std::string clipped(std::string_view value, std::size_t max) {
+  if (value.size() <= max) return std::string(value);
+  std::string out(utf8_prefix(value, max));
+  out += "...";
+  return out;
+}
+
+std::string bounded_message(std::string message) {
+  if (message.size() <= kMaxMessageBytes) return message;
+  // A new string: the long one's buffer is not kept behind a short text.
+  const std::string_view kept = utf8_prefix(message, kMaxMessageBytes - 64);
+  std::string out;
+  out.reserve(kept.size() + 40);
+  out.append(kept);
+  out += "... (";
+  out += std::to_string(message.size() - kept.size());
+  out += " bytes more)";
+  return out;
+}
+
 bool valid_utf8(std::string_view s, std::size_t& bad_at) {
   std::size_t i = 0;
   const std::size_t size = s.size();

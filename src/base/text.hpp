@@ -116,6 +116,14 @@ inline bool valid_utf8(std::string_view s) {
 // truncated rendering in a message stays valid UTF-8.
 std::string_view utf8_prefix(std::string_view s, std::size_t max);
 
+// A bundle diagnostic's message of at most kMaxMessageBytes: a longer one (a value of a megabyte quoted
+// in it) keeps its first part, cut on a UTF-8 boundary, and says how much was left out. Each of up to
+// LoadOptions::max_errors messages then costs a kilobyte or two, whatever the bundle's values hold.
+inline constexpr std::size_t kMaxMessageBytes = 1024;
+std::string bounded_message(std::string message);
+// A value quoted in a message: at most `max` bytes of it, cut on a UTF-8 boundary, with "..." when cut.
+std::string clipped(std::string_view value, std::size_t max = 80);
+
 // Appends a byte as two lowercase hex digits ("1b").
 inline void append_hex(std::string& out, unsigned char b) {
   static constexpr char kHex[] = "0123456789abcdef";

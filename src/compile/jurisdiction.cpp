@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_join.h"
 #include "base/suggest.hpp"
+#include "base/text.hpp"
 #include "compile/compiler.hpp"
 #include "compile/names.hpp"
 
@@ -197,8 +198,11 @@ void Compiler::units() {
     auto it = tier_index_.find(u.tier);
     if (it == tier_index_.end()) {
       const std::string hint = tier_hint(u.tier);
-      unit_err(u, "tier", hint.empty() ? detail::cat("unknown tier \"", u.tier, "\" (tiers: ", absl::StrJoin(jur_.tiers, ", "), ")")
-                                       : detail::cat("unknown tier \"", u.tier, "\"", hint));
+      const std::string tiers = absl::StrJoin(jur_.tiers, ", ", [](std::string* out, const std::string& t) {
+        out->append(detail::clipped(t));
+      });
+      unit_err(u, "tier", hint.empty() ? detail::cat("unknown tier \"", detail::clipped(u.tier), "\" (tiers: ", tiers, ")")
+                                       : detail::cat("unknown tier \"", detail::clipped(u.tier), "\"", hint));
       bad[i] = true;
       unknown_tiers_ = true;
       unknown_tier_units_.push_back(static_cast<UnitId>(i));

@@ -529,7 +529,7 @@ void Compiler::policies_and_defaults() {
       } else {
         auto both = reads(kBoth);
         auto it = tier_index_.find(*lv.tier);
-        if (it == tier_index_.end()) rerr(lb + "/tier", detail::cat("unknown tier \"", *lv.tier, "\"", tier_hint(*lv.tier)));
+        if (it == tier_index_.end()) rerr(lb + "/tier", detail::cat("unknown tier \"", detail::clipped(*lv.tier), "\"", tier_hint(*lv.tier)));
         else cl.tier = it->second;
       }
       if (lv.route.empty()) rerr(lb + "/route", "a level needs at least one role reference in \"route\"");

@@ -2,6 +2,7 @@
 #include "compile/sources.hpp"
 
 #include "base/strings.hpp"
+#include "base/text.hpp"
 #include "compile/index.hpp"
 #include "load/load.hpp"
 
@@ -43,7 +44,7 @@ Diagnostic SourceMap::json(FileId file, std::string pointer, Diagnostic::Severit
       d.column = it->second.column;
     }
   d.pointer = std::move(pointer);
-  d.message = std::move(message);
+  d.message = bounded_message(std::move(message));
   return d;
 }
 
@@ -55,7 +56,7 @@ Diagnostic SourceMap::handler(std::int32_t h, Diagnostic::Severity severity, std
     d.severity = severity;
     d.file = files[static_cast<std::size_t>(FileId::handlers_csv)];
     d.line = static_cast<int>(handler_line[k]);
-    d.message = std::move(message);
+    d.message = bounded_message(std::move(message));
     return d;
   }
   return json(FileId::jurisdiction, cat("/handlers/", h), severity, std::move(message));

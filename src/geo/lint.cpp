@@ -25,6 +25,7 @@
 #include "geo/polygons.hpp"
 #include "base/json_text.hpp"
 #include "base/strings.hpp"
+#include "base/text.hpp"
 
 namespace gridroute::geo {
 
@@ -157,7 +158,7 @@ Diagnostic warning(const std::string& file, const detail::FeatureInfo* f, std::s
     d.column = f->column;
   }
   d.pointer = std::move(pointer);
-  d.message = std::move(message);
+  d.message = gridroute::detail::bounded_message(std::move(message));
   return d;
 }
 

@@ -500,7 +500,7 @@ struct BundleReader::Impl {
   void fatal(const std::string& file, std::string message) {
     Diagnostic d;
     d.file = file;
-    d.message = std::move(message);
+    d.message = detail::bounded_message(std::move(message));
     out_.push_back(std::move(d));
   }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base/text.hpp"
 #include "gridroute/bundle.hpp"
 
 namespace gridroute::detail {
@@ -38,10 +39,10 @@ class Problems {
   explicit Problems(std::size_t max) : max_(max) {}
   void json(FileId f, std::string pointer, std::string message, bool followup = false) {
     if (list.size() < max_ && !(sides_ & broken_) && !muted_)
-      list.push_back({f, std::move(pointer), 0, std::move(message), followup});
+      list.push_back({f, std::move(pointer), 0, bounded_message(std::move(message)), followup});
   }
   void csv(FileId f, std::int64_t line, std::string message, bool followup = false) {
-    if (list.size() < max_ && !(sides_ & broken_) && !muted_) list.push_back({f, {}, line, std::move(message), followup});
+    if (list.size() < max_ && !(sides_ & broken_) && !muted_) list.push_back({f, {}, line, bounded_message(std::move(message)), followup});
   }
   // While a Reading is alive, problems come from checks that read `sides` of the bundle (0, as outside
   // any Reading: a file's own shape, always recorded).
@@ -75,7 +76,10 @@ class Problems {
   std::uint8_t broken() const { return broken_; }
   // Problems already placed in their file (the GeoJSON reader finds line and column itself).
   void placed(Diagnostic d) {
-    if (list.size() + diagnostics.size() < max_) diagnostics.push_back(std::move(d));
+    if (list.size() + diagnostics.size() < max_) {
+      d.message = bounded_message(std::move(d.message));
+      diagnostics.push_back(std::move(d));
+    }
   }
   // No problem recorded, and no side broken (a side is broken by errors recorded elsewhere, such as a
   // file that is not JSON: what is compiled against its stand-in must not be taken for a whole bundle).
