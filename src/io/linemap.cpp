@@ -157,15 +157,73 @@ std::string field_hint(std::string_view word, const std::vector<std::string>& fi
   return s.found() ? cat(" (did you mean '", s.best(), "'?)") : std::string();
 }
 
+// The digits a numeric conversion writes in full ("%Y" 4, "%m" 2, "%j" 3); 0 for any other conversion.
+int full_width(char c) {
+  switch (c) {
+    case 'Y': return 4;
+    case 'j': return 3;
+    case 'm': case 'd': case 'H': case 'M': case 'S': case 'I': case 'y': case 'C': return 2;
+    default: return 0;
+  }
+}
+
+// strptime(3) reads each numeric conversion greedily, up to its width: with no separator between two of
+// them ("%Y%m%d%H%M%S"), a text that lost a digit is read all the same, the wrong way ("2026112009530"
+// as 09:53:00). Where a pattern holds such a run of conversions side by side, the text must hold that
+// many digits there, each conversion in full. The text before each run is passed over with strptime on
+// the pattern before it, so the runs are found where the parse finds them.
+bool runs_in_full(const std::string& text, const std::string& format) {
+  struct Run {
+    std::size_t begin, end;  // in `format`
+    int width;
+  };
+  std::vector<Run> runs;
+  for (std::size_t i = 0; i + 1 < format.size();) {
+    if (format[i] != '%') { ++i; continue; }
+    std::size_t j = i;
+    int width = 0, count = 0;
+    while (j + 1 < format.size() && format[j] == '%') {
+      std::size_t k = j + 1;
+      if (format[k] == 'E' || format[k] == 'O') ++k;  // strptime's modifiers read the same digits
+      const int w = k < format.size() ? full_width(format[k]) : 0;
+      if (w == 0) break;
+      width += w;
+      ++count;
+      j = k + 1;
+    }
+    if (count >= 2) runs.push_back({i, j, width});
+    i = j > i ? j : i + 2;  // past the run, or past a conversion that is not numeric ("%%" too)
+  }
+  if (runs.empty()) return true;
+  const char* at = text.c_str();
+  std::size_t from = 0;
+  for (const Run& r : runs) {
+    if (r.begin > from) {
+      struct tm scratch {};
+      at = ::strptime(at, format.substr(from, r.begin - from).c_str(), &scratch);
+      if (!at) return false;
+    }
+    while (*at == ' ' || *at == '\t') ++at;  // as strptime skips before a number
+    int digits = 0;
+    while (at[digits] >= '0' && at[digits] <= '9') ++digits;
+    if (digits != r.width) return false;
+    at += digits;
+    from = r.end;
+  }
+  return true;
+}
+
 // A time written as `format` (strptime(3), the C locale: %Y %m %d %H %M %S, %I with %p, %b, %y, %z ...)
 // as "YYYY-MM-DDTHH:MM:SS", with its offset when the pattern reads one (%z); nullopt when the text does
-// not match the whole pattern (spaces at its end aside).
+// not match the whole pattern (spaces at its end aside), or holds too few or too many digits where the
+// pattern's numeric conversions stand side by side (runs_in_full).
 std::optional<std::string> with_format(std::string_view text, const std::string& format) {
   const std::string t(text);
   struct tm tm {};
   tm.tm_gmtoff = std::numeric_limits<long>::min();  // left alone unless the pattern reads an offset
   const char* end = ::strptime(t.c_str(), format.c_str(), &tm);
   if (!end) return std::nullopt;
+  if (!runs_in_full(t, format)) return std::nullopt;
   while (*end == ' ') ++end;
   if (*end != '\0') return std::nullopt;
   if (tm.tm_year < -1900 || tm.tm_year > 9999 - 1900) return std::nullopt;
@@ -604,6 +662,25 @@ absl::StatusOr<LineMap> LineMap::parse(std::string_view text, std::string label,
       at(p, cat("unknown field '", k, "'", field_hint(k, std::vector<std::string>{"format", "fields", "tables"})));
     }
   }
+  // A constant of the map (a table's value, a field's `value` or `default`) is checked where the map is
+  // read, so that no line is blamed for it: not null (a value that is not there; leave the key out), no
+  // number past a double's range (1e400, which no line can carry), and for the fields that hold a text,
+  // a number or true/false, no list or object (`structured`: location, returned and suspended hold them).
+  auto constant = [&](const json::value& v, const std::string& pointer, bool structured) {
+    if (v.is_null()) {
+      at(pointer, "null is not a value: leave the key out (a line without the value then leaves the field out)");
+      return false;
+    }
+    if (!LineMap::Impl::all_finite(v)) {
+      at(pointer, "a number beyond the range of a double, about 1.8e308");
+      return false;
+    }
+    if (!structured && (v.is_array() || v.is_object())) {
+      at(pointer, cat("must be a text, a number, true or false, got ", detail::brief(v)));
+      return false;
+    }
+    return true;
+  };
   const json::value* format = top.if_contains("format");
   if (!format || !format->is_string() || format->get_string() != "gridroute.map/1")
     at(format ? "/format" : "", "format must be \"gridroute.map/1\"");
@@ -618,6 +695,11 @@ absl::StatusOr<LineMap> LineMap::parse(std::string_view text, std::string label,
         if (!kv.value().is_object()) {
           at(p, "a table is an object of names and values");
           continue;
+        }
+        for (const auto& e : kv.value().get_object()) {
+          std::string ep = p;
+          detail::append_token(ep, e.key());
+          constant(e.value(), ep, true);
         }
         impl->table_names.emplace_back(kv.key());
         impl->tables.push_back(kv.value().get_object());
@@ -675,10 +757,10 @@ absl::StatusOr<LineMap> LineMap::parse(std::string_view text, std::string label,
         } else if (k == "path") {
           s.path = path_at(f.value(), fp);
           ok = ok && s.path;
-        } else if (k == "value") {
-          s.value = f.value();
-        } else if (k == "default") {
-          s.fallback = f.value();
+        } else if (k == "value" || k == "default") {
+          const bool structured = target == "location" || target == "returned" || target == "suspended";
+          if (!constant(f.value(), fp, structured)) ok = false;
+          else (k == "value" ? s.value : s.fallback) = f.value();
         } else if (k == "lon" || k == "lat") {
           auto parsed = path_at(f.value(), fp);
           ok = ok && parsed;

@@ -165,6 +165,30 @@ TEST(LineMapApply, TimesInAPlatformsOwnFormat) {
             std::string::npos);
 }
 
+// strptime reads each number greedily: where a pattern's numbers stand side by side ("%Y%m%d%H%M%S"), a
+// text that lost a digit would be read the wrong way ("2026112009530" as 09:53:00). There each number
+// must be written in full; patterns with separators still read numbers without their leading zero.
+TEST(LineMapApply, NumbersSideBySideMustBeWrittenInFull) {
+  auto at_of = [](const std::string& format, const std::string& text) {
+    LineMap m = map_of(R"({"format": "gridroute.map/1", "fields": {"id": "no", "category": {"value": "env.noise"},
+      "cell": {"value": "c1"}, "at": {"path": "t", "offset": "+08:00", "format": ")" + format + R"("}}})");
+    Applied a = apply_map(m, R"({"no": 1, "t": ")" + text + R"("})");
+    return a.ok ? a.line.substr(a.line.find("\"at\":")) : "refused: " + a.error;
+  };
+  EXPECT_EQ(at_of("%Y%m%d%H%M%S", "20261120094000"), R"("at":"2026-11-20T09:40:00+08:00"})");
+  EXPECT_EQ(at_of("%Y%m%d%H%M%S", "20261120094000  "), R"("at":"2026-11-20T09:40:00+08:00"})");
+  for (const char* bad : {"2026112009530", "202611200940001", "2026 11 20 9 40 0", "2026112 094000"})
+    EXPECT_EQ(at_of("%Y%m%d%H%M%S", bad),
+              std::string("refused: field 't' must be a time as \"%Y%m%d%H%M%S\" (mapped to 'at'), got \"") + bad + "\"");
+  // A run after other text, found where the parse finds it; %z's digits are not the run's.
+  EXPECT_EQ(at_of("No.%d %b %Y, %H%M", "No.5 Nov 2026, 0940"), R"("at":"2026-11-05T09:40:00+08:00"})");
+  EXPECT_EQ(at_of("No.%d %b %Y, %H%M", "No.5 Nov 2026, 940").substr(0, 8), "refused:");
+  EXPECT_EQ(at_of("%d.%m.%Y %H%M%z", "20.11.2026 0940+0800"), R"("at":"2026-11-20T09:40:00+08:00"})");
+  EXPECT_EQ(at_of("%Y%j%H%M", "20263240940"), R"("at":"2026-11-20T09:40:00+08:00"})");
+  // With separators, a number may still come without its leading zero.
+  EXPECT_EQ(at_of("%Y/%m/%d %H:%M", "2026/11/5 9:40"), R"("at":"2026-11-05T09:40:00+08:00"})");
+}
+
 // A JSON number past binary64 reads as infinite; a mapped line cannot carry it (fuzz_map found an id of
 // 71e400 written on as `Infinity`, which the core then refused as invalid JSON at column 7).
 TEST(LineMapApply, NumbersPastDoubleRangeAreRefusedNamingTheField) {
@@ -282,6 +306,22 @@ TEST(LineMapParse, ARepeatedKeyAndAnOffsetOutOfRangeAreRefused) {
                           "as \"+08:00\", or \"Z\"\n"))
         << offset;
   map_of(kBase.substr(0, kBase.find("+08:00")) + "-23:59\"}}, \"tables\": {\"kinds\": {}}}");
+}
+
+// A map's own constants are checked where it is read, so that no order is blamed for them: before,
+// a table's 1e400 refused each order as "field 'type' holds a number beyond the range of a double",
+// and a default of null refused each order without the field as "attribute ... got null".
+TEST(LineMapParse, ItsConstantsAreCheckedWhereTheMapIsRead) {
+  EXPECT_EQ(map_errors(R"({"format": "gridroute.map/1", "tables": {"kinds": {"喇叭": 1e400, "x": null, "y": [1]}},
+  "fields": {"id": "no", "category": {"path": "kind", "table": "kinds"}, "cell": {"value": {"a": 1}},
+  "attrs.channel": {"path": "src", "default": null}, "location": {"path": "p", "default": [120.1, 30.2]},
+  "suspended": {"value": []}}})"),
+            "test-map.json:1:62: /tables/kinds/喇叭: a number beyond the range of a double, about 1.8e308\n"
+            "test-map.json:1:74: /tables/kinds/x: null is not a value: leave the key out (a line without the value "
+            "then leaves the field out)\n"
+            "test-map.json:2:92: /fields/cell/value: must be a text, a number, true or false, got an object\n"
+            "test-map.json:3:47: /fields/attrs.channel/default: null is not a value: leave the key out (a line "
+            "without the value then leaves the field out)\n");
 }
 
 TEST(LineMapParse, AMapMustGiveTheId) {
