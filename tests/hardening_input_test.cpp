@@ -254,6 +254,19 @@ TEST_F(HardeningInput, CsvPathsMustStayInTheBundle) {
   }
 }
 
+// A name longer than the file system takes (255 bytes here) is the naming field's error, as a name of no
+// file is: placed at /units_csv, with the name cut short, not the whole name as a file that cannot be read.
+TEST_F(HardeningInput, ACsvNameTooLongIsTheNamingFieldsError) {
+  std::string j = read_text(file("jurisdiction.json"));
+  if (j.find("\"units_csv\"") == std::string::npos) GTEST_SKIP() << "the example names no units_csv";
+  edit(file("jurisdiction.json"), "\"units.csv\"", "\"" + std::string(100000, 'u') + ".csv\"");
+  auto r = load_it();
+  expect_well_formed(r);
+  EXPECT_TRUE(has_diagnostic(r, "jurisdiction.json", "/units_csv: file name \"uuuu"));
+  EXPECT_TRUE(has_diagnostic(r, "jurisdiction.json", "...\" is 100004 bytes, too long for the file system")) << r.all.substr(0, 1000);
+  EXPECT_LT(r.all.size(), 2000u) << r.all.substr(0, 1000);
+}
+
 // A bundle edited while it is loaded is refused (or loads whole, from one version of each file):
 // never a mix that the files never held together, and never a crash.
 TEST_F(HardeningInput, BundleChangedWhileLoaded) {

@@ -338,6 +338,14 @@ struct BundleReader::Impl {
                                    "\" beside jurisdiction.json"));
         return -1;
       }
+      if (e == ENAMETOOLONG && !named_by.empty()) {
+        // The name is the naming field's problem too: no file of that name can exist.
+        const std::string name = std::filesystem::path(path).filename().string();
+        problems_.json(FileId::jurisdiction, std::string(named_by),
+                       detail::cat("file name \"", detail::clipped(name), "\" is ", name.size(),
+                                   " bytes, too long for the file system"));
+        return -1;
+      }
       fatal(display, e == ENOENT ? std::string("no such file") : detail::cat("cannot read: ", errno_text(e)));
       return -1;
     }
