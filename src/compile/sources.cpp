@@ -68,13 +68,15 @@ void place_sources(Index& s, const BundleReader& reader) {
   SourceMap::Positions& m = s.sources.building();
   // Handlers: JSON ones first (their index is their position in /handlers), then the CSV rows; the
   // compiler filled handler_line (a CSV line, or 0 for a JSON handler).
-  std::vector<std::string> jpointers;
+  std::vector<std::string> jpointers{"/handlers"};
   for (std::size_t h = 0; h < m.handler_line.size() && m.handler_line[h] == 0; ++h) jpointers.push_back(cat("/handlers/", h));
   locate_into(reader.file_text(FileId::jurisdiction), std::move(jpointers),
               m.at[static_cast<std::size_t>(FileId::jurisdiction)]);
-  // rules.json: what lint names — categories, rules and their routes and assists, policies and their
+  // rules.json: what lint names — the default deadlines, categories, rules and their routes and assists, policies and their
   // levels' routes and assists, conditions.
-  std::vector<std::string> rpointers{"/categories", "/defaults/fallback"};
+  std::vector<std::string> rpointers{"/categories",          "/defaults/fallback", "/defaults/sla/respond",
+                                     "/defaults/sla/resolve", "/rules",             "/escalation_policies",
+                                     "/calendars"};
   for (std::size_t c = 0; c < s.categories.size(); ++c) rpointers.push_back(cat("/categories/", c));
   for (std::size_t r = 0; r < s.rules.size(); ++r) {
     rpointers.push_back(cat("/rules/", r));

@@ -538,6 +538,19 @@ TEST(LintHorizon, ALevelCountsOnTheCalendarsOfTheHandlersItFinds) {
   EXPECT_EQ(r.out.find("falls more than"), std::string::npos) << r.out;
 }
 
+// defaults.sla's own deadline is placed where it is written, like every other finding.
+TEST(LintHorizon, TheDefaultDeadlineIsPlacedAtItsLineAndColumn) {
+  Bundle b;
+  b.edit("rules.json", R"("sla": {"respond": "2wh", "resolve": "3wd"})", R"("sla": {"respond": "2wh", "resolve": "8000wd"})");
+  CliRun r = cli({"check", "."}, "", b.write("horizon-default"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  const auto found = lines_with(r.out, "falls more than");
+  ASSERT_EQ(found.size(), 1u) << r.out;
+  EXPECT_EQ(found[0].rfind("./rules.json:", 0), 0u) << r.out;
+  EXPECT_NE(found[0].find(": /defaults/sla/resolve: warning: " + kPastHorizon), std::string::npos) << r.out;
+  EXPECT_EQ(found[0].find("./rules.json: /"), std::string::npos) << r.out;  // a line and a column
+}
+
 // ---- at most 100 findings of each kind (docs/cli.md), and a last one that says how many more
 
 TEST(LintCap, EveryKindListsAtMostAHundredAndSaysHowManyMore) {
@@ -566,11 +579,11 @@ TEST(LintCap, EveryKindListsAtMostAHundredAndSaysHowManyMore) {
   EXPECT_EQ(lines_with(r.out, "is never used by any rule or default").size(), 100u);
   EXPECT_EQ(lines_with(r.out, "this local_time window starts where it ends").size(), 100u);
   EXPECT_EQ(lines_with(r.out, "is a working weekday already").size(), 100u);
-  EXPECT_NE(r.out.find("rules.json: /escalation_policies: note: 3 more policies never used not listed\n"),
+  EXPECT_NE(r.out.find("rules.json:12:26: /escalation_policies: note: 3 more policies never used not listed\n"),
             std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("rules.json: /rules: note: 4 more local_time windows that hold no time not listed\n"),
+  EXPECT_NE(r.out.find("rules.json:7:12: /rules: note: 4 more local_time windows that hold no time not listed\n"),
             std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("rules.json: /calendars: note: 5 more make-up days that change nothing not listed\n"),
+  EXPECT_NE(r.out.find("rules.json:5:16: /calendars: note: 5 more make-up days that change nothing not listed\n"),
             std::string::npos) << r.out;
 }
 
