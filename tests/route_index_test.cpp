@@ -624,6 +624,13 @@ TEST(RouteIndex, AttributeNamesOfAnyLengthAreFoundByTheirWholeText) {
     EXPECT_EQ(snap->route(is).message, "attribute '" + long_name + "' must be number, got \"7\"");
     is.attrs = {{edge_name, gridroute::AttrValue::number(1)}};
     EXPECT_EQ(snap->route(is).message, "attribute '" + edge_name + "' must be bool, got 1");
+    // A number past a double's range (1e400) for a declared bool is a value of the wrong type, and a
+    // declared number's own must be finite.
+    is.attrs = {{edge_name, gridroute::AttrValue::number(std::numeric_limits<double>::infinity())}};
+    EXPECT_EQ(snap->route(is).message, "attribute '" + edge_name + "' must be bool, got Infinity");
+    is.attrs = {{long_name, gridroute::AttrValue::number(-std::numeric_limits<double>::infinity())}};
+    EXPECT_EQ(snap->route(is).message,
+              "attribute '" + long_name + "' must be a finite number (within double range), got -Infinity");
     // Undeclared names of the same length as a declared one, and a severity not given, leave it unset.
     is.attrs = {{wrong_middle, gridroute::AttrValue::number(1)}};
     ASSERT_TRUE(gridroute::detail::prepare(x, is, p, error, gridroute::detail::UnitIndex::hash(is.cell), true,

@@ -14,7 +14,8 @@ namespace {
 std::string render(const AttrValue& v) {
   switch (v.type) {
     case AttrValue::Type::boolean: return v.b ? "true" : "false";
-    case AttrValue::Type::number: return cat(v.num);
+    case AttrValue::Type::number:
+      return std::isfinite(v.num) ? cat(v.num) : std::isnan(v.num) ? "NaN" : v.num > 0 ? "Infinity" : "-Infinity";
     case AttrValue::Type::string: {
       std::string s = "\"";
       for (char c : v.str.substr(0, 40)) {
@@ -29,12 +30,12 @@ std::string render(const AttrValue& v) {
   }
 }
 
-// Why a declared attribute's value rejects the issue: not a finite number, or not of the declared type
-// (in that order), after any text that is not UTF-8 (check_later_text), in the order check_issue gives them.
+// Why a declared attribute's value rejects the issue: an attribute declared a number that is not finite,
+// or a value not of the declared type, after any text that is not UTF-8 (check_later_text), in the order check_issue gives them.
 [[gnu::cold, gnu::noinline]] bool attr_error(const Issue& issue, std::string_view name, const AttrValue& value,
                                              AttrValue::Type want, std::string& error) {
   if (!check_later_text(issue, error)) return false;
-  if (value.type == AttrValue::Type::number && !std::isfinite(value.num))
+  if (want == AttrValue::Type::number && value.type == AttrValue::Type::number && !std::isfinite(value.num))
     error = cat("attribute '", name, "' must be a finite number (within double range), got ",
                 std::isnan(value.num) ? "NaN" : value.num > 0 ? "Infinity" : "-Infinity");
   else
