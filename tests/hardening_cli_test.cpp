@@ -75,6 +75,16 @@ TEST(HardeningCli, LongLinesAreRejectedNotRead) {
   }
 }
 
+// compile's -o given twice is a usage error, as every other option given twice is: neither file is written.
+TEST(HardeningCli, CompileOutputGivenTwiceIsAUsageError) {
+  TempDir tmp;
+  auto r = run_cli({"compile", example().string(), "-o", (tmp / "a.grb").string(), "-o", (tmp / "b.grb").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("compile: -o is given twice"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "a.grb"));
+  EXPECT_FALSE(std::filesystem::exists(tmp / "b.grb"));
+}
+
 TEST(HardeningCli, BomCrlfAndNulInInput) {
   TempDir tmp;
   std::string good = read_text(example() / "issues.jsonl");

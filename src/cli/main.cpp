@@ -51,13 +51,16 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many) {
 
 int cmd_compile(const std::vector<std::string>& args) {
   std::string dir, out;
-  bool quiet = false;
+  bool quiet = false, have_out = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& a = args[i];
     if (a == "--help" || a == "-h") return print(gridroute::cli::kCompileHelp);
     if (a == "--quiet") { quiet = true; continue; }
     if (a == "-o" || a == "--output") {
       if (i + 1 >= args.size()) return usage_error("compile: -o takes a FILE");
+      // As for every other command's options: one given twice is a usage error, not the last one winning.
+      if (have_out) return usage_error("compile: -o is given twice (one FILE is written)");
+      have_out = true;
       out = args[++i];
       continue;
     }
