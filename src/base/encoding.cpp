@@ -52,6 +52,12 @@ std::string encoding_hint(std::string_view text, std::size_t bad_at, TextKind ki
     return kind == TextKind::csv ? "; the file is a ZIP archive, as an Excel workbook (.xlsx) is: save it from Excel "
                                    "as \"CSV UTF-8\""
                                  : "; the file is a ZIP archive: extract it first";
+  // UTF-16, as Windows tools save "Unicode" text: its byte-order mark is never UTF-8.
+  if (text.substr(0, 2) == "\xFF\xFE" || text.substr(0, 2) == "\xFE\xFF") {
+    const char* from = text[0] == '\xFF' ? "UTF-16LE" : "UTF-16BE";
+    return cat("; the ", kind == TextKind::line ? "input" : "file", " is ", from,
+               " (it starts with that byte-order mark): save it as UTF-8 or convert it: iconv -f ", from, " -t UTF-8");
+  }
   if (text.substr(0, 3) == "\xEF\xBB\xBF") {
     text.remove_prefix(3);
     bad_at = bad_at >= 3 ? bad_at - 3 : 0;

@@ -302,6 +302,13 @@ TEST(CsvHints, ACompressedFileIsSaidToBeOne) {
                            "Excel as \"CSV UTF-8\""),
             std::string::npos)
       << errors[0];
+  // "Unicode" text as Windows tools save it: UTF-16 with its byte-order mark.
+  r = cli({"check", "."}, "", csv_bundle("utf16", std::string("\xFF\xFEi\0d\0,\0", 8)));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(errors_of(r), (std::vector<std::string>{"./units.csv:1: invalid UTF-8; the file is UTF-16LE (it starts with "
+                                                    "that byte-order mark): save it as UTF-8 or convert it: iconv -f "
+                                                    "UTF-16LE -t UTF-8"}))
+      << r.err;
   // The cells' GeoJSON layer, as a platform downloads it.
   Bundle b;
   b.edit("jurisdiction.json", R"("timezone": "Asia/Shanghai",)", R"("timezone": "Asia/Shanghai", "cells_geojson": "cells.geojson.gz",)")
