@@ -15,11 +15,19 @@
 namespace gridroute::detail {
 namespace json = boost::json;
 
+namespace {
+// A line ends at "\n", and at a "\r" that no "\n" follows (a file saved with classic Mac line ends), as
+// editors count lines; the "\r" of "\r\n" is the line's last column.
+bool line_end(std::string_view text, std::size_t i) {
+  return text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'));
+}
+}  // namespace
+
 TextPos position_of(std::string_view text, std::size_t offset) {
   TextPos p;
   offset = std::min(offset, text.size());
   for (std::size_t i = 0; i < offset; ++i) {
-    if (text[i] == '\n') {
+    if (line_end(text, i)) {
       ++p.line;
       p.column = 1;
     } else {
@@ -368,7 +376,7 @@ std::vector<TextPos> positions_of(std::string_view text, const std::vector<std::
   for (std::size_t k : order) {
     std::size_t target = std::min(offsets[k], text.size());
     for (; i < target; ++i) {
-      if (text[i] == '\n') {
+      if (line_end(text, i)) {
         ++p.line;
         p.column = 1;
       } else {

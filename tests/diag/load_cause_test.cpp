@@ -1,6 +1,7 @@
 // Bundle errors that name the cause (gridroute check): the first error is a cause, not a symptom; the
 // follow-ups of one cause are folded into it; an unknown name gets "did you mean"; shape errors in one
 // file do not hide the errors of the other.
+#include <algorithm>
 #include <string>
 
 #include "diag_util.hpp"
@@ -280,6 +281,23 @@ TEST(CsvHints, AGbkFileIsSaidToBeOneWithTheLineAsGbkReadsIt) {
                 "Windows): in GBK it reads \"c2-02,c2,cell,城南社区\"; save it as UTF-8 (\"CSV UTF-8\" in Excel) or "
                 "convert it: iconv -f GBK -t UTF-8"}))
       << r.err;
+}
+
+// A file saved with classic Mac line ends (a "\r" alone) is placed by the lines an editor shows, as one with
+// "\n" or "\r\n" is: before, every error of such a file was on line 1.
+TEST(LoadCause, LinesEndedByCarriageReturnsAlonePlaceErrorsOnTheirLines) {
+  for (const std::string end : {"\n", "\r\n", "\r"}) {
+    std::string text = kJurisdiction;
+    for (std::size_t at = 0; (at = text.find('\n', at)) != std::string::npos; at += end.size()) text.replace(at, 1, end);
+    Bundle b;
+    b.file("jurisdiction.json", text).edit("jurisdiction.json", R"("role": "enforcement_squad")", R"("role": "enforcement_sqaud")");
+    CliRun r = check(b, "line-ends");
+    EXPECT_EQ(r.code, 1);
+    const auto errors = errors_of(r);
+    ASSERT_EQ(errors.size(), 1u) << r.err;
+    const auto line = 1 + std::count(kJurisdiction.begin(), kJurisdiction.begin() + kJurisdiction.find("enforcement_squad"), '\n');
+    EXPECT_EQ(errors[0].rfind("./jurisdiction.json:" + std::to_string(line) + ":", 0), 0u) << errors[0];
+  }
 }
 
 // Public data comes compressed (.csv.gz, .geojson.gz) and spreadsheets as .xlsx: a file that is one is
