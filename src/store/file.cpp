@@ -176,6 +176,9 @@ absl::StatusOr<std::shared_ptr<const MappedFile>> MappedFile::from_bytes(std::st
   m->copy_.reset(static_cast<char*>(std::aligned_alloc(kAlign, cap)));
   if (!m->copy_) return absl::ResourceExhaustedError(cat(m->label_, ": out of memory"));
   if (!bytes.empty()) std::memcpy(m->copy_.get(), bytes.data(), bytes.size());
+  // The alignment's tail zeroed, as a mapping's last page is past the file's end: nothing read from the
+  // copy depends on what the allocator left there.
+  std::memset(m->copy_.get() + bytes.size(), 0, cap - bytes.size());
   m->data_ = m->copy_.get();
   m->size_ = bytes.size();
   if (auto st = m->check(checksum); !st.ok()) return st;
