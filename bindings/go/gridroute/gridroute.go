@@ -178,6 +178,21 @@ import (
 // Version is the version of the loaded C library, e.g. "1.4.0".
 func Version() string { return C.GoString(C.gridroute_version()) }
 
+// ParseTime reads a time as the engine reads an issue's "at": RFC 3339 with an offset
+// ("2026-11-20T09:15:00+08:00"; a space or a 't' between date and time, a 'z' for UTC, a leap second's
+// ":60"), within the calendar range. Go's time.Parse takes what the engine refuses (an offset of
+// "+24:00") and refuses what it takes (":60"): a caller that reads lines as the CLI does uses this.
+func ParseTime(s string) (time.Time, error) {
+	cs := C.CString(s)
+	defer C.free(unsafe.Pointer(cs))
+	var out C.int64_t
+	var cerr *C.gridroute_error
+	if rc := C.gridroute_time_parse(&out, cs, C.size_t(len(s)), &cerr); rc != C.GRIDROUTE_OK {
+		return time.Time{}, newError(rc, cerr)
+	}
+	return time.UnixMicro(int64(out)).UTC(), nil
+}
+
 // BindingMajor and BindingMinor are the C ABI version this package was written for; Load refuses a
 // library of another major version or an older minor one. BindingVersion is this package's version,
 // the version of the library it was released with.

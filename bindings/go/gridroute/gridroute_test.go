@@ -246,6 +246,26 @@ func TestVersion(t *testing.T) {
 	}
 }
 
+// ParseTime reads times as the engine reads an issue's "at": a leap second as the next minute's :00, and
+// no offset of 24 hours; Go's time.Parse does the opposite of both.
+func TestParseTimeReadsAsTheEngine(t *testing.T) {
+	for text, want := range map[string]string{
+		"2026-11-20T09:15:00+08:00": "2026-11-20T01:15:00Z",
+		"2026-11-20 09:15:00.5z":    "2026-11-20T09:15:00.5Z",
+		"2016-12-31T23:59:60Z":      "2017-01-01T00:00:00Z",
+	} {
+		got, err := ParseTime(text)
+		if err != nil || got.Format(time.RFC3339Nano) != want {
+			t.Errorf("ParseTime(%q) = %v, %v; want %s", text, got, err, want)
+		}
+	}
+	for _, text := range []string{"2026-11-20T09:15:00+24:00", "2026-11-20T09:15:00", "9500-01-01T00:00:00Z", ""} {
+		if _, err := ParseTime(text); err == nil || !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("ParseTime(%q): want an invalid-argument error, got %v", text, err)
+		}
+	}
+}
+
 func TestGoldenBatches(t *testing.T) {
 	for _, b := range bundles(t) {
 		t.Run(filepath.Base(b), func(t *testing.T) {

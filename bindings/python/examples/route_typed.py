@@ -40,6 +40,24 @@ def _pairs(seen):
     return hook
 
 
+# A line's objects and lists nest at most this deep, the line's own object counting as one: as the
+# engine reads a line (docs/security.md).
+MAX_DEPTH = 32
+
+
+def _depth(v):
+    """How deep v's objects and lists nest (0 for a number or a string), without recursion."""
+    deepest, stack = 0, [(v, 1)]
+    while stack:
+        x, d = stack.pop()
+        if isinstance(x, dict):
+            x = list(x.values())
+        if isinstance(x, list):
+            deepest = max(deepest, d)
+            stack.extend((y, d + 1) for y in x)
+    return deepest
+
+
 def _no_constant(name):
     raise ValueError("%s is not JSON" % name)
 
@@ -70,6 +88,10 @@ def read_object(line):
         obj = json.loads(text, object_pairs_hook=_pairs(repeated), parse_constant=_no_constant)
     except ValueError as e:
         raise Bad(None, "invalid JSON: %s" % e)
+    except RecursionError:  # thousands of levels: past Python's own stack, and the engine's limit too
+        raise Bad(None, "invalid JSON: nested deeper than %d levels" % MAX_DEPTH)
+    if _depth(obj) > MAX_DEPTH:
+        raise Bad(None, "invalid JSON: nested deeper than %d levels" % MAX_DEPTH)
     if not _well_formed(obj):
         raise Bad(None, "invalid JSON: an unpaired surrogate in a \\u escape")
     if not isinstance(obj, dict):

@@ -150,10 +150,20 @@ def _line(obj):
     return data
 
 
-def _count(value, name):
-    """A limit given to the library: None (its default) or an int >= 0 (0 is its default too)."""
+def _count(value, name, bits=64):
+    """A limit given to the library: None (its default) or an int >= 0 (0 is its default too) that its
+    C field holds: ctypes would wrap a larger one silently (2**64 + 1 read as 1)."""
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
         raise ValueError("%s must be a non-negative int (0 or None: the library's default), got %r" % (name, value))
+    if value is not None and value >= 1 << bits:
+        raise ValueError("%s must be below 2**%d (the C field's range), got %r" % (name, bits, value))
+    return value
+
+
+def _slot(value):
+    """A case book's slot: an int from 0 to what size_t holds, never wrapped by ctypes onto another slot."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 1 << (8 * ctypes.sizeof(ctypes.c_size_t)):
+        raise ValueError("slot must be an int from 0 to the book's size - 1, got %r" % (value,))
     return value
 
 
@@ -460,7 +470,7 @@ class Engine:
         """The lint findings of `gridroute check` (warnings), as a list of Diagnostic; empty when clean."""
         out = ctypes.POINTER(_capi.Diagnostics)()
         err = ctypes.POINTER(_capi.Error)()
-        _count(max_findings_per_kind, "max_findings_per_kind")
+        _count(max_findings_per_kind, "max_findings_per_kind", bits=32)
         opts = _capi.init(_capi.CheckOptions, max_findings_per_kind=max_findings_per_kind or 0)
         with self._use() as h:
             _raise(_lib.gridroute_engine_check(ctypes.byref(out), h, ctypes.byref(opts), ctypes.byref(err)), err)
@@ -530,12 +540,12 @@ class CaseBook:
         """The case in `slot` after an event: its new fields, whole."""
         data = _line(case)
         err = ctypes.POINTER(_capi.Error)()
-        _raise(_lib.gridroute_case_book_replace_json(self._h(), slot, data, len(data), ctypes.byref(err)), err)
+        _raise(_lib.gridroute_case_book_replace_json(self._h(), _slot(slot), data, len(data), ctypes.byref(err)), err)
 
     def remove(self, slot):
         """Takes the case in `slot` out; the last case moves into `slot`."""
         err = ctypes.POINTER(_capi.Error)()
-        _raise(_lib.gridroute_case_book_remove(self._h(), slot, ctypes.byref(err)), err)
+        _raise(_lib.gridroute_case_book_remove(self._h(), _slot(slot), ctypes.byref(err)), err)
 
     def sweep_jsonl(self, now):
         """The action of every case at `now`, as JSON Lines (str), one per slot: what `gridroute escalate`
@@ -549,4 +559,9 @@ class CaseBook:
 
     def sweep(self, now):
         """The Action of every case at `now`, a list indexed by slot."""
-        return [Action.from_dict(json.loads(line)) for line in self.sweep_jsonl(now).splitlines()]
+        # Lines end at "\n" only: str.splitlines() would also cut a line at a U+2028 or U+0085 that a case's
+        # text holds (JSON writes them as they are), and every action after it would be off by one.
+        lines = self.sweep_jsonl(now).split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        return [Action.from_dict(json.loads(line)) for line in lines]

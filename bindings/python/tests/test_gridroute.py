@@ -242,6 +242,35 @@ class EngineTest(unittest.TestCase):
                 with self.assertRaises(ValueError):
                     e.check(max_findings_per_kind=bad)
             self.assertEqual(e.check(max_findings_per_kind=3), e.check(max_findings_per_kind=3))
+            # Past what the C field holds, ctypes would wrap the value (2**64 + 1 read as 1): refused.
+            with self.assertRaises(ValueError):
+                e.check(max_findings_per_kind=2**32)
+        for bad in (2**64, 2**64 + 1):
+            with self.assertRaises(ValueError):
+                gridroute.Engine.load(LANXI, max_errors=bad)
+
+    def test_a_slot_out_of_range_is_refused_not_wrapped_onto_another_case(self):
+        case = {"id": "C0", "category": "env.noise.loudspeaker", "cell": "qiaodong-a-01",
+                "at": "2026-11-23T09:20:00+08:00", "level": 0, "level_started_at": "2026-11-23T09:20:00+08:00",
+                "responded": False, "reports": 0, "status": "open"}
+        with self.engine.case_book() as book:
+            book.add([dict(case, id="C%d" % i) for i in range(3)])
+            for bad in (2**64, 2**64 + 1, -2**64, -1, 1.0, True):
+                with self.assertRaises((ValueError, gridroute.InvalidArgumentError)):
+                    book.remove(bad)
+                with self.assertRaises((ValueError, gridroute.InvalidArgumentError)):
+                    book.replace(bad, dict(case, id="C99"))
+            self.assertEqual([a.id for a in book.sweep("2026-11-23T10:00:00+08:00")], ["C0", "C1", "C2"])
+
+    def test_a_sweep_keeps_a_case_whose_text_holds_a_unicode_line_separator(self):
+        # JSON writes U+2028, U+2029 and U+0085 as they are; a sweep's lines end at "\n" only.
+        case = {"id": "C\u2028X", "category": "env.noise.loudspeaker", "cell": "qiaodong-a-01",
+                "at": "2026-11-23T09:20:00+08:00", "level": 0, "level_started_at": "2026-11-23T09:20:00+08:00",
+                "responded": False, "reports": 0, "status": "open"}
+        with self.engine.case_book() as book:
+            book.add([case, dict(case, id="D\u0085\u2029")])
+            actions = book.sweep("2026-11-23T10:00:00+08:00")
+            self.assertEqual([a.id for a in actions], ["C\u2028X", "D\u0085\u2029"])
 
     def test_an_item_without_a_json_line_is_rejected_in_its_place(self):
         # route_many and escalate_many answer every item: one that JSON cannot write (an object) or that

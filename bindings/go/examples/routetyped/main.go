@@ -156,16 +156,28 @@ func loneSurrogate(line []byte) bool {
 	return false
 }
 
-// parseTime reads an RFC 3339 time with an offset; like the engine it takes a space or a 't' between
-// date and time and a 'z' for UTC.
+// parseTime reads a time as the engine reads it (gridroute.ParseTime: Go's own RFC 3339 reader differs
+// at the edges, taking an offset of +24:00 and refusing a leap second's :60). A time the engine refuses
+// only for its range (a year past 9000) is still read, with Go's reader, so that the engine's answer
+// names the range as the CLI's does.
 func parseTime(s string) (time.Time, error) {
+	if t, err := gridroute.ParseTime(s); err == nil {
+		return t, nil
+	}
 	if len(s) > 10 && (s[10] == ' ' || s[10] == 't') {
 		s = s[:10] + "T" + s[11:]
 	}
 	if strings.HasSuffix(s, "z") {
 		s = s[:len(s)-1] + "Z"
 	}
-	return time.Parse(time.RFC3339Nano, s)
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return t, err
+	}
+	if _, off := t.Zone(); off <= -24*3600 || off >= 24*3600 {
+		return time.Time{}, fmt.Errorf("offset of %q out of range", s)
+	}
+	return t, nil
 }
 
 // readObject reads one line into its members, as the engine's reader takes it.
