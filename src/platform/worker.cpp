@@ -1,5 +1,6 @@
 #include "platform/worker.hpp"
 
+#include <charconv>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -25,6 +27,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "gridroute/engine.hpp"
 #include "gridroute/jsonl.hpp"
 #include "gridroute/snapshot.hpp"
@@ -344,14 +347,21 @@ class Worker {
     // Claims go in (next_check, id) order; within a pass each claim starts after the last case the
     // previous one took, so it does not walk again over the index entries of the cases already done
     // (they stay in the index until VACUUM) nor over the batches other workers hold.
-    const std::string claim_head = absl::StrCat("SELECT c.", id, "::text, c.", doc, "::text, c.", nc, "::text FROM ",
-                                                cases, " c WHERE c.", nc, " <= $1::timestamptz", slice);
-    const std::string claim_tail = absl::StrCat(" ORDER BY c.", nc, ", c.", id, " LIMIT $2::int FOR UPDATE SKIP LOCKED");
-    // The last parameter: the ids of cases whose documents the database cannot build (unreadable_).
-    claim_sql_ = absl::StrCat(claim_head, " AND NOT (c.", id, "::text = ANY($3::text[]))", claim_tail);
-    claim_after_sql_ = absl::StrCat(claim_head, " AND c.", nc, " >= $3::", nc_type, " AND (c.", nc, ", c.", id,
-                                    ") > ($3::", nc_type, ", $4::", id_type, ") AND NOT (c.", id,
-                                    "::text = ANY($5::text[]))", claim_tail);
+    // A document longer than --max-line-bytes is not sent: only its length, which its rejection names (a
+    // row of 100 MB is answered without the worker holding it; a batch of them would hold gigabytes).
+    const std::string claim_head = absl::StrCat(
+        "SELECT c.", id, "::text, CASE WHEN octet_length(x.t) <= $LIMIT::bigint THEN x.t END, c.", nc,
+        "::text, octet_length(x.t) FROM ", cases, " c CROSS JOIN LATERAL (SELECT c.", doc, "::text AS t) x WHERE c.", nc,
+        " <= $1::timestamptz", slice);
+    const std::string claim_tail = absl::StrCat(" ORDER BY c.", nc, ", c.", id, " LIMIT $2::int FOR UPDATE OF c SKIP LOCKED");
+    // The ids of cases whose documents the database cannot build (unreadable_), then the longest document
+    // read.
+    claim_sql_ = absl::StrReplaceAll(absl::StrCat(claim_head, " AND NOT (c.", id, "::text = ANY($3::text[]))", claim_tail),
+                                     {{"$LIMIT", "$4"}});
+    claim_after_sql_ = absl::StrReplaceAll(
+        absl::StrCat(claim_head, " AND c.", nc, " >= $3::", nc_type, " AND (c.", nc, ", c.", id, ") > ($3::", nc_type,
+                     ", $4::", id_type, ") AND NOT (c.", id, "::text = ANY($5::text[]))", claim_tail),
+        {{"$LIMIT", "$6"}});
     // A move drops the old level's fields before its patch; another answer's patch (a located case's
     // cell) only adds to the document.
     update_sql_ = absl::StrCat("UPDATE ", cases, " AS c SET ", doc, " = CASE WHEN u.patch IS NULL THEN c.", doc,
@@ -372,7 +382,8 @@ class Worker {
     park_sql_ = absl::StrCat("UPDATE ", cases, " AS c SET ", nc, " = NULL WHERE c.", id, " = $1::", id_type, slice);
     due_ids_sql_ = absl::StrCat("SELECT c.", id, "::text FROM ", cases, " c WHERE c.", nc, " <= $1::timestamptz", slice,
                                 " ORDER BY c.", nc, ", c.", id, " LIMIT $2::int");
-    doc_of_sql_ = absl::StrCat("SELECT c.", doc, "::text FROM ", cases, " c WHERE c.", id, " = $1::", id_type);
+    // Whether the database can build a case's document: its text is built, not sent.
+    doc_of_sql_ = absl::StrCat("SELECT octet_length(c.", doc, "::text) FROM ", cases, " c WHERE c.", id, " = $1::", id_type);
     if (!connected_once_) {
       pg::Result nulls = conn_.exec(absl::StrCat("SELECT count(*) FROM (SELECT 1 FROM ", cases, " c WHERE c.", id,
                                                  " IS NULL AND c.", nc, " IS NOT NULL", filter, " LIMIT 1000) x"));
@@ -616,9 +627,10 @@ class Worker {
       skip += '"';
     }
     skip += '}';
+    const std::string longest = std::to_string(codec_->options().max_line_bytes);
     pg::Result claim = after ? conn_.exec(claim_after_sql_,
-                                          {now_text, std::to_string(limit), after->first, after->second, skip})
-                             : conn_.exec(claim_sql_, {now_text, std::to_string(limit), skip});
+                                          {now_text, std::to_string(limit), after->first, after->second, skip, longest})
+                             : conn_.exec(claim_sql_, {now_text, std::to_string(limit), skip, longest});
     watch.lap(Tally::claim);
     if (!claim.ok()) return fail(claim);
     const int n = claim.rows();
@@ -645,9 +657,21 @@ class Worker {
     b.last_next_check = std::string(claim.value(n - 1, 2));
 
     docs_.clear();
+    too_long_.assign(static_cast<std::size_t>(n), std::string());
     // A NULL document is read as the JSON null, which the engine rejects as not a case (not as a line
-    // cut short).
-    for (int i = 0; i < n; ++i) docs_.push_back(claim.null(i, 1) ? std::string_view("null") : claim.value(i, 1));
+    // cut short). A document over the limit came as its length alone: answered as the codec answers a
+    // line over it (its place in the batch held by a stand-in).
+    for (int i = 0; i < n; ++i) {
+      std::uint64_t length = 0;
+      const std::string_view told = claim.null(i, 3) ? std::string_view() : claim.value(i, 3);
+      if (claim.null(i, 1) && !told.empty() &&
+          std::from_chars(told.data(), told.data() + told.size(), length).ec == std::errc()) {
+        codec_->escalate_too_long(static_cast<std::size_t>(length), too_long_[static_cast<std::size_t>(i)]);
+        if (!too_long_[static_cast<std::size_t>(i)].empty() && too_long_[static_cast<std::size_t>(i)].back() == '\n')
+          too_long_[static_cast<std::size_t>(i)].pop_back();
+      }
+      docs_.push_back(claim.null(i, 1) ? std::string_view("null") : claim.value(i, 1));
+    }
     answers_.clear();
     codec_->escalate_lines(docs_, at, answers_);
 
@@ -668,6 +692,7 @@ class Worker {
       }
       std::string_view answer(answers_.data() + pos, nl - pos);
       pos = nl + 1;
+      if (!too_long_[static_cast<std::size_t>(i)].empty()) answer = too_long_[static_cast<std::size_t>(i)];
       std::string_view id = claim.value(i, 0);
       CaseUpdate u = plan_update(answer, now_text);
       b.tally.by_action[u.action]++;
@@ -815,7 +840,8 @@ class Worker {
   std::string claim_sql_, claim_after_sql_, update_sql_, copy_sql_, next_due_sql_, park_claim_sql_, park_sql_;
   std::string id_label_;  // "column <id> of <cases>", for messages
   absl::flat_hash_set<std::string_view> seen_;  // a batch's claimed ids
-  std::string due_ids_sql_, doc_of_sql_;  // finding a due case whose document the database cannot build
+  std::string due_ids_sql_, doc_of_sql_;
+  std::vector<std::string> too_long_;  // per claimed case: the answer to a document over the limit, or ""  // finding a due case whose document the database cannot build
   // Due cases whose documents the database cannot build and that cannot be parked: left due, and not
   // claimed again in this pass.
   std::vector<std::string> unreadable_;

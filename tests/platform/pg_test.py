@@ -485,7 +485,37 @@ def test_max_line_bytes(env):
     check(second["action"] != "rejected", "BIG with --max-line-bytes 2000000: %s" % str(second)[:300])
     r = env.run(["worker", env.shuangcheng, "--max-line-bytes", "0"])
     check(r.returncode == 2 and "--max-line-bytes needs a byte count" in r.stderr, "--max-line-bytes 0: %s" % r.stderr)
-    return "rejected at 1 MiB, %s with --max-line-bytes 2000000" % second["action"]
+    # Documents over the limit are not sent to the worker, only their length: six of 30 MB (built in the
+    # server, stored compressed) are answered from a worker that never holds them.
+    env.reset()
+    base = json.loads(big)
+    base["note"] = ""
+    env.pg.psql("INSERT INTO gridroute_cases (id, doc, next_check) SELECT 'HUGE' || g, "
+                "jsonb_set(jsonb_set('%s'::jsonb, '{id}', to_jsonb('HUGE' || g)), '{note}', to_jsonb(repeat('x', 30000000))), "
+                "'%s' FROM generate_series(1, 6) g" % (json.dumps(base).replace("'", "''"), NOW))
+    with open(os.path.join(env.tmp, "huge.log"), "w+") as log:
+        proc = env.worker(env.shuangcheng, stderr=log)
+        # The worker's own high-water mark (VmHWM), read until it exits: a child's ru_maxrss would count
+        # the pages of this test's process that the fork before its exec shared.
+        peak_kb = 0
+        while proc.poll() is None:
+            try:
+                with open("/proc/%d/status" % proc.pid) as f:
+                    hwm = [line for line in f if line.startswith("VmHWM:")]
+                if hwm:
+                    peak_kb = max(peak_kb, int(hwm[0].split()[1]))
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.02)
+        log.seek(0)
+        worker_log = log.read()
+        check(proc.returncode == 0, "worker exit %d: %s" % (proc.returncode, worker_log))
+    answers = [e["action"] for e in env.events()]
+    check(len(answers) == 6 and all(a["action"] == "rejected" and a["id"] is None and
+                                    "the line is 30000" in a["error"] for a in answers), "HUGE: %s" % str(answers)[:400])
+    peak_mb = peak_kb / 1024
+    check(peak_mb < 120, "the worker held the documents over the limit: %.0f MB at its peak\n%s" % (peak_mb, worker_log))
+    return "rejected at 1 MiB, %s with --max-line-bytes 2000000; 6 of 30 MB answered at %.0f MB" % (second["action"], peak_mb)
 
 
 def golden(env, example, now):
