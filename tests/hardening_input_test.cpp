@@ -423,6 +423,14 @@ TEST_F(HardeningLines, InvalidUtf8NulBomDuplicateKeys) {
   EXPECT_EQ(route("{\"id\": \"q\", \"cell\": \xFF}"), R"({"id": null, "status": "rejected", "error": "invalid UTF-8 in field 'cell'"})");
   EXPECT_EQ(route("{\"id\": \"q\", \"attrs\": {\"z\": \"\xFF\"}}"),
             R"({"id": "q", "status": "rejected", "error": "invalid UTF-8 in attribute 'z'"})");
+  // A bad byte in a member's name is in that name, not in the value read before it; one after the line's
+  // object is in the line.
+  EXPECT_EQ(route("{\"id\": \"q\", \"cell\": \"c\", \"no\xFFte\": 1}"),
+            R"({"id": "q", "status": "rejected", "error": "invalid UTF-8 in a field's name"})");
+  EXPECT_EQ(route("{\"id\": \"q\", \"attrs\": {\"z\": 1, \"y\xFF\": 2}}"),
+            R"({"id": "q", "status": "rejected", "error": "invalid UTF-8 in an attribute name"})");
+  EXPECT_EQ(route("{\"id\": \"q\", \"cell\": \"c\"} \xFF").find("\"error\": \"invalid UTF-8 in the line"), 35u)
+      << route("{\"id\": \"q\", \"cell\": \"c\"} \xFF");
   EXPECT_NE(route(std::string("{\"id\": \"a\0b\"}", 13)).find("\"status\": \"rejected\", \"error\": \"invalid JSON"),
             std::string::npos);
   // An escaped NUL is a valid id character in a line; it is written back escaped.
