@@ -179,7 +179,7 @@ GRIDROUTE_API void gridroute_diagnostics_free(gridroute_diagnostics *list);
 #define GRIDROUTE_TIME_NONE INT64_MIN
 
 /* Parses an RFC 3339 time with an offset ("2026-11-20T09:15:00+08:00", "...Z") into *out.
- * GRIDROUTE_E_INVALID_ARGUMENT when it does not parse. Thread-safe. */
+ * GRIDROUTE_E_INVALID_ARGUMENT when it does not parse (*out is then left as it was). Thread-safe. */
 GRIDROUTE_API int gridroute_time_parse(int64_t *out, const char *text, size_t len, gridroute_error **err);
 
 /* Writes `t` as RFC 3339 in the IANA time zone `tz` (e.g. a decision's `timezone`) into `out`,

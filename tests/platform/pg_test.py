@@ -959,6 +959,25 @@ def test_mapping_columns(env):
                             "FROM platform.work_orders")
 
 
+def test_init_names_a_missing_index(env):
+    """db init leaves an existing cases table as it is; when no index of it starts with next_check (one
+    dropped, or the platform's own table), it says so, with the statement that creates one."""
+    env.reset()
+    r = env.run(["db", "init", "--db", env.pg.dsn])
+    check(r.returncode == 0 and "gridroute_cases exists; left as it is" in r.stderr and "no index" not in r.stderr,
+          "init again: %s" % r.stderr)
+    env.pg.psql("DROP INDEX gridroute_cases_next_check")
+    r = env.run(["db", "init", "--db", env.pg.dsn])
+    check(r.returncode == 0 and "no index of it starts with next_check" in r.stderr and
+          "CREATE INDEX ON gridroute_cases (next_check, id) WHERE next_check IS NOT NULL" in r.stderr,
+          "init without the index: %s" % r.stderr)
+    said = r.stderr[r.stderr.index("CREATE INDEX"):]
+    env.pg.psql(said[:said.index("\n")] if "\n" in said else said)
+    r = env.run(["db", "init", "--db", env.pg.dsn])
+    check("no index" not in r.stderr, "init after the index was created again: %s" % r.stderr)
+    return "said, with the CREATE INDEX that puts it back"
+
+
 def test_exit_codes(env):
     """Usage 2, bundle 1, missing tables 4, unreachable database 3 (after --retry-for)."""
     r = env.run(["worker", env.shuangcheng])
@@ -1014,6 +1033,7 @@ def test_exit_codes(env):
 
 
 TESTS = [
+    test_init_names_a_missing_index,
     test_shuangcheng_golden,
     test_lianshi_golden,
     test_garbage_docs,
