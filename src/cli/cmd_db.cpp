@@ -58,6 +58,9 @@ dispute and rejected park the case (next_check null) until the platform changes 
                      1048576); a longer one is answered 'rejected' and parked
   --retry-for S      give up when the database stays unreachable S seconds (default: never;
                      60 with --once); 0 never gives up
+  --query-timeout S  a statement the database has not answered within S seconds (a stopped
+                     server, a cut network) closes the connection, which is then made again
+                     as after a lost one (default 300; 0 waits for ever)
   --cases-table, --events-table, --id-column, --doc-column, --next-check-column NAME
                      the platform's own table and column names (see gridroute db --help)
   --where CONDITION  only the cases for which this SQL condition holds (the cases table is
@@ -199,6 +202,9 @@ int cmd_worker(int argc, char** argv) {
       if (!missing && !parse_number(v, 0.0, 1e9, o.retry_for))
         return usage_error("worker: --retry-for needs seconds (0: never give up)");
       have_retry = true;
+    } else if (option(args, i, "--query-timeout", v, missing)) {
+      if (!missing && !parse_number(v, 0.0, 1e9, o.query_timeout))
+        return usage_error("worker: --query-timeout needs seconds (0: wait for ever)");
     } else if (table_option(args, i, o.tables, missing)) {
     } else if (args[i].size() > 1 && args[i][0] == '-') {
       return usage_error("worker: unknown option " + args[i]);

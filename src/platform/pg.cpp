@@ -1,5 +1,9 @@
 #include "platform/pg.hpp"
 
+#include <poll.h>
+
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 
@@ -20,7 +24,33 @@ std::string one_line(std::string s) {
   return out;
 }
 
+// Waits until `fd` is ready for `events` (or fails, which libpq then reports): false when the deadline
+// passes first. The worker takes its signals from a descriptor, so an interrupted wait just goes on.
+bool wait_fd(int fd, short events, std::chrono::steady_clock::time_point deadline) {
+  using namespace std::chrono;
+  while (true) {
+    int ms = -1;
+    if (deadline != steady_clock::time_point::max()) {
+      const auto left = ceil<milliseconds>(deadline - steady_clock::now()).count();
+      if (left <= 0) return false;
+      ms = static_cast<int>(std::min<long long>(left, 1 << 30));
+    }
+    pollfd p{fd, events, 0};
+    const int rc = ::poll(&p, 1, ms);
+    if (rc < 0 && errno == EINTR) continue;
+    if (rc == 0) return false;
+    return true;
+  }
+}
+
 }  // namespace
+
+Result Result::lost(std::string message) {
+  Result r;
+  r.error_ = std::move(message);
+  r.failure_ = Failure::transient;
+  return r;
+}
 
 Failure classify(std::string_view sqlstate, bool connection_ok) {
   if (!connection_ok || sqlstate.empty()) return Failure::transient;
@@ -87,10 +117,16 @@ bool permanent_connect_error(std::string_view m) {
 }
 
 absl::Status Connection::open(const std::string& dsn, const std::string& app) {
-  const char* keys[] = {"dbname", "fallback_application_name", "client_encoding", nullptr};
-  const char* vals[] = {dsn.c_str(), app.c_str(), "UTF8", nullptr};
-  // expand_dbname = 1: `dbname` holds the whole DSN; the later keys apply where the DSN is silent.
-  conn_.reset(PQconnectdbParams(keys, vals, 1));
+  // expand_dbname = 1: `dbname` holds the whole DSN. Keys are applied in order, so the DSN overrides
+  // connect_timeout (before it) and the keys after it override the DSN (client_encoding; a fallback
+  // application name applies only where the DSN names none).
+  const std::string timeout = std::to_string(kConnectTimeout);
+  const char* env_timeout = std::getenv("PGCONNECT_TIMEOUT");
+  const bool own_timeout = env_timeout == nullptr || *env_timeout == '\0';
+  const char* keys[] = {"connect_timeout", "dbname", "fallback_application_name", "client_encoding", nullptr};
+  const char* vals[] = {timeout.c_str(), dsn.c_str(), app.c_str(), "UTF8", nullptr};
+  const int first = own_timeout ? 0 : 1;
+  conn_.reset(PQconnectdbParams(keys + first, vals + first, 1));
   if (!conn_) return absl::ResourceExhaustedError("libpq could not allocate a connection");
   if (PQstatus(conn_.get()) != CONNECTION_OK) {
     std::string msg = one_line(PQerrorMessage(conn_.get()));
@@ -105,12 +141,72 @@ absl::Status Connection::open(const std::string& dsn, const std::string& app) {
         std::fprintf(stderr, "gridroute: notice from the database: %s\n", one_line(message).c_str());
       },
       nullptr);
+  // Statements are sent and awaited without blocking, so that a server that stops answering is
+  // given up after the answer timeout rather than waited on for ever.
+  if (PQsetnonblocking(conn_.get(), 1) != 0) {
+    std::string msg = one_line(PQerrorMessage(conn_.get()));
+    conn_.reset();
+    return absl::UnavailableError(msg);
+  }
   return absl::OkStatus();
+}
+
+Connection::Clock::time_point Connection::deadline() const {
+  if (!(answer_timeout_ > 0)) return Clock::time_point::max();
+  return Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(answer_timeout_));
+}
+
+Result Connection::give_up() {
+  conn_.reset();
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%g", answer_timeout_);
+  return Result::lost(std::string("the database did not answer within ") + seconds + " s" +
+                      (timeout_source_.empty() ? std::string() : " (" + timeout_source_ + ")") +
+                      "; the connection was closed (its open transaction is rolled back by the server)");
+}
+
+bool Connection::flush(Clock::time_point deadline) {
+  while (true) {
+    if (PQflush(conn_.get()) <= 0) return true;  // all sent, or failed: the result says why
+    // Read while waiting to write, as libpq asks, so that the server's own output cannot stall both.
+    if (!wait_fd(PQsocket(conn_.get()), POLLIN | POLLOUT, deadline)) return false;
+    if (PQconsumeInput(conn_.get()) == 0) return true;
+  }
+}
+
+bool Connection::await_result(Clock::time_point deadline) {
+  while (PQisBusy(conn_.get())) {
+    if (!wait_fd(PQsocket(conn_.get()), POLLIN, deadline)) return false;
+    if (PQconsumeInput(conn_.get()) == 0) return true;  // the connection is gone: PQgetResult says so
+  }
+  return true;
+}
+
+Result Connection::results(Clock::time_point deadline) {
+  Result out;
+  bool have = false;
+  while (true) {
+    if (!await_result(deadline)) return give_up();
+    PGresult* r = PQgetResult(conn_.get());
+    if (!r) break;
+    const ExecStatusType st = PQresultStatus(r);
+    Result cur(r, conn_.get());
+    if (!have || out.ok()) {
+      out = std::move(cur);
+      have = true;
+    }
+    if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH) break;
+  }
+  if (!have) return Result(nullptr, conn_.get());
+  return out;
 }
 
 Result Connection::exec(const std::string& sql) {
   if (!conn_) return Result(nullptr, nullptr);
-  return Result(PQexec(conn_.get(), sql.c_str()), conn_.get());
+  const auto until = deadline();
+  if (PQsendQuery(conn_.get(), sql.c_str()) != 1) return Result(nullptr, conn_.get());
+  if (!flush(until)) return give_up();
+  return results(until);
 }
 
 Result Connection::exec(const std::string& sql, const std::vector<std::optional<std::string>>& params) {
@@ -118,34 +214,47 @@ Result Connection::exec(const std::string& sql, const std::vector<std::optional<
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  return Result(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
-                             nullptr, nullptr, 0),
-                conn_.get());
+  const auto until = deadline();
+  if (PQsendQueryParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                        nullptr, 0) != 1)
+    return Result(nullptr, conn_.get());
+  if (!flush(until)) return give_up();
+  return results(until);
 }
 
 Result Connection::copy_in(const std::string& sql, std::string_view data) {
   if (!conn_) return Result(nullptr, nullptr);
-  Result start(PQexec(conn_.get(), sql.c_str()), conn_.get());
+  Result start = exec(sql);
   if (!start.ok()) return start;
-  // libpq buffers and sends in pieces itself; chunks keep each call's int length in range.
+  // libpq buffers and sends in pieces itself; chunks keep each call's int length in range. Each
+  // chunk the server takes starts the answer timeout again.
   constexpr std::size_t kChunk = 1 << 20;
-  for (std::size_t at = 0; at < data.size(); at += kChunk) {
-    std::size_t n = std::min(kChunk, data.size() - at);
-    if (PQputCopyData(conn_.get(), data.data() + at, static_cast<int>(n)) != 1) break;
-  }
-  PQputCopyEnd(conn_.get(), nullptr);
-  // The COPY's own result, then NULL; keep the first failure.
-  Result out;
-  bool have = false;
-  while (PGresult* r = PQgetResult(conn_.get())) {
-    Result cur(r, conn_.get());
-    if (!have || (out.ok() && !cur.ok())) {
-      out = std::move(cur);
-      have = true;
+  auto until = deadline();
+  bool failed = false;
+  for (std::size_t at = 0; at < data.size() && !failed; at += kChunk) {
+    const std::size_t n = std::min(kChunk, data.size() - at);
+    while (true) {
+      const int r = PQputCopyData(conn_.get(), data.data() + at, static_cast<int>(n));
+      if (r == 1) break;
+      if (r < 0) {
+        failed = true;
+        break;
+      }
+      if (!wait_fd(PQsocket(conn_.get()), POLLIN | POLLOUT, until)) return give_up();
+      if (PQconsumeInput(conn_.get()) == 0) {
+        failed = true;
+        break;
+      }
     }
+    until = deadline();
   }
-  if (!have) return Result(nullptr, conn_.get());
-  return out;
+  while (PQputCopyEnd(conn_.get(), nullptr) == 0) {
+    if (!wait_fd(PQsocket(conn_.get()), POLLIN | POLLOUT, until)) return give_up();
+    if (PQconsumeInput(conn_.get()) == 0) break;
+  }
+  if (!flush(until)) return give_up();
+  // The COPY's own result, then NULL; keep the first failure.
+  return results(until);
 }
 
 bool Connection::consume() { return conn_ && PQconsumeInput(conn_.get()) == 1; }

@@ -9,6 +9,7 @@
 
 #include <libpq-fe.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -31,6 +32,8 @@ class Result {
  public:
   Result() = default;
   explicit Result(PGresult* r, PGconn* conn);
+  // A statement whose connection was given up (no answer in time): a transient failure with `message`.
+  static Result lost(std::string message);
   bool ok() const { return ok_; }
   Failure failure() const { return failure_; }
   // The server's (or libpq's) message, one line, with the SQLSTATE when there is one.
@@ -70,8 +73,20 @@ bool permanent_connect_error(std::string_view message);
 class Connection {
  public:
   // Connects with `dsn` (a conninfo string or a postgresql:// URI); application_name defaults to
-  // `app` unless the DSN sets one. The session speaks UTF-8.
+  // `app` unless the DSN sets one. The session speaks UTF-8. A connection attempt waits at most
+  // kConnectTimeout seconds for the server unless the DSN or PGCONNECT_TIMEOUT says otherwise: a
+  // server that accepts the connection and then says nothing (stopped, frozen) is not waited on for ever.
+  static constexpr int kConnectTimeout = 10;
   absl::Status open(const std::string& dsn, const std::string& app = "gridroute");
+  // How long a statement may go without an answer before the connection is given up (closed; the
+  // statement's Result is then a transient failure saying so). 0: wait for ever, as libpq does.
+  // The server goes on with what it was doing until it notices the connection is gone, and then
+  // rolls the open transaction back.
+  // `source` names where the bound comes from in the message (a flag).
+  void set_answer_timeout(double seconds, std::string source = {}) {
+    answer_timeout_ = seconds;
+    timeout_source_ = std::move(source);
+  }
   void close() { conn_.reset(); }
   bool alive() const { return conn_ && PQstatus(conn_.get()) == CONNECTION_OK; }
   PGconn* raw() const { return conn_.get(); }
@@ -92,7 +107,19 @@ class Connection {
   struct Free {
     void operator()(PGconn* c) const { PQfinish(c); }
   };
+  using Clock = std::chrono::steady_clock;
+  // Sends what libpq holds, waiting while the socket is full: false when the deadline passes first.
+  bool flush(Clock::time_point deadline);
+  // Waits until a result can be read without blocking: false when the deadline passes first.
+  bool await_result(Clock::time_point deadline);
+  // The results of what was sent, as PQexec gives them: the last, or the first that failed; stops at
+  // a COPY's start.
+  Result results(Clock::time_point deadline);
+  Clock::time_point deadline() const;
+  Result give_up();
   std::unique_ptr<PGconn, Free> conn_;
+  double answer_timeout_ = 0;
+  std::string timeout_source_;
 };
 
 // SQLSTATE classes that are worth a retry on a new connection or a new transaction.

@@ -122,6 +122,7 @@ class Stopwatch {
 class Worker {
  public:
   Worker(const WorkerOptions& o, Engine engine) : o_(o), engine_(std::move(engine)), clock_start_(Steady::now()) {
+    conn_.set_answer_timeout(o_.query_timeout, "--query-timeout");
     if (o_.now) clock_base_ = *o_.now;
   }
 

@@ -654,6 +654,11 @@ def test_connection_lost(env):
     env.generate(n, k)
     before = env.docs_by_id()
     expected = env.escalate(env.shuangcheng, before, NOW)
+    # Each batch's events take 0.1 s more, so that the pass is still going when its session is cut.
+    env.pg.psql_script("""
+        CREATE OR REPLACE FUNCTION gridroute_test_slow() RETURNS trigger LANGUAGE plpgsql AS
+          $$ BEGIN PERFORM pg_sleep(0.1); RETURN NULL; END $$;
+        CREATE TRIGGER slow AFTER INSERT ON gridroute_events FOR EACH STATEMENT EXECUTE FUNCTION gridroute_test_slow();""")
     proc = env.worker(env.shuangcheng, dsn=env.pg.dsn + " application_name=gridroute-cut", batch=200)
     poll_until(lambda: count_events(env) >= 200, 60, "the first batch")
     killed = env.pg.psql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
@@ -667,6 +672,61 @@ def test_connection_lost(env):
     check_answers(events, expected, NOW)
     check_updates(before, env.cases_after(), expected, lambda _: NOW)
     return "reconnected; %d cases once each" % n
+
+
+def test_frozen_server(env):
+    """The server process of the worker's session stops (SIGSTOP) while the worker sleeps: its next claim
+    gets no answer, and after --query-timeout the worker closes the connection, connects again and
+    sweeps what fell due, once each. A stopped postmaster: each connection attempt ends at connect_timeout
+    and the worker gives up after --retry-for (exit 3) instead of waiting for ever."""
+    env.reset()
+    app = "gridroute-frozen"
+    errpath = os.path.join(env.tmp, "frozen.err")
+    with open(errpath, "w") as errf:
+        proc = env.worker(env.shuangcheng, "--max-sleep", "0.5", "--query-timeout", "2",
+                          dsn=env.pg.dsn + " application_name=" + app, once=False, batch=100, stderr=errf)
+    frozen = None
+    try:
+        pid_of = lambda: env.pg.psql("SELECT pid FROM pg_stat_activity WHERE application_name = '%s'" % app)
+        frozen = int(poll_until(pid_of, 60, "the worker's session")[0])
+        poll_until(lambda: "cases in" in open(errpath).read(), 60, "the worker's start")
+        os.kill(frozen, signal.SIGSTOP)
+        k = env.load_templates(os.path.join(env.shuangcheng, "cases.jsonl"))
+        env.generate(300, k)
+        before = env.docs_by_id()
+        poll_until(lambda: count_events(env) >= 300, 60, "the cases swept after the session froze", step=0.1)
+    finally:
+        if frozen is not None:
+            os.kill(frozen, signal.SIGCONT)
+        proc.send_signal(signal.SIGTERM)
+    rc, _ = wait(proc, 30, "worker")
+    with open(errpath) as f:
+        err = f.read()
+    check(rc == 0, "worker exit %d: %s" % (rc, err))
+    check("did not answer within 2 s (--query-timeout)" in err and "connected to the database again" in err,
+          "no timeout and reconnection on stderr: %s" % err)
+    events = env.events()
+    check_once(events, before)
+    for at in sorted({e["at"] for e in events}):
+        group = [e for e in events if e["at"] == at]
+        now = dt.datetime.fromtimestamp(at, dt.timezone.utc).isoformat()
+        check_answers(group, env.escalate(env.shuangcheng, {e["case_id"]: before[e["case_id"]] for e in group}, now))
+    # The whole server stopped: connections are accepted by the kernel and never answered. No
+    # connect_timeout in the DSN: the worker's own bound (10 s an attempt) applies.
+    with open(os.path.join(env.pg.data, "postmaster.pid")) as f:
+        postmaster = int(f.readline())
+    t0 = time.time()
+    os.kill(postmaster, signal.SIGSTOP)
+    try:
+        r = env.run(["worker", env.shuangcheng, "--db", env.pg.dsn, "--once", "--retry-for", "3"], timeout=120)
+    finally:
+        os.kill(postmaster, signal.SIGCONT)
+    took = time.time() - t0
+    check(r.returncode == 3 and "giving up after 3 s" in r.stderr and "timeout" in r.stderr,
+          "a stopped server: exit %d: %s" % (r.returncode, r.stderr))
+    check(took < 30, "gave up on a stopped server after %.1f s" % took)
+    return "a frozen session given up after 2 s, %d cases once each; a stopped server given up in %.1f s" % (
+        len(before), took)
 
 
 def test_refused_update(env):
@@ -1045,6 +1105,7 @@ TESTS = [
     test_statement_timeout,
     test_infinite_next_checks,
     test_connection_lost,
+    test_frozen_server,
     test_refused_update,
     test_unreadable_row,
     test_daemon,
