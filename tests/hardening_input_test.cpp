@@ -448,6 +448,10 @@ TEST_F(HardeningLines, InvalidUtf8NulBomDuplicateKeys) {
   // Keys that differ only after a colon inside a string are not duplicates.
   EXPECT_EQ(route(R"({"id": "a:b", "x:": "y:z"})"),
             R"({"id": "a:b", "status": "rejected", "error": "missing field 'category'"})");
+  // An empty category is there, and names no category: said as such, as an empty cell is.
+  EXPECT_EQ(route(R"({"id": "e", "category": "", "cell": "a", "at": "2026-11-20T09:00:00+08:00"})"),
+            R"({"id": "e", "status": "rejected", "error": "unknown category ''"})");
+  EXPECT_NE(escalate(R"({"id": "e", "category": ""})").find("unknown category ''"), std::string::npos);
 }
 
 TEST_F(HardeningLines, NumbersOutOfRange) {

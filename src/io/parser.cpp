@@ -181,6 +181,8 @@ bool LineParser::issue_fields(std::string_view line, const json::object& o, Issu
     return fail(cat("duplicate key at ", duplicate_, " (a key may appear once in an object)"));
   }
   if (!str_field(o, "category", is.category)) return false;
+  // "" is a category id that the bundle cannot have (the core takes an empty category for none).
+  if (is.category.empty()) return fail("unknown category ''");
   // The cell, or a location instead (SPEC §7): with both the cell is used; null counts as absent. "" is
   // a cell id, which no cell has (the core takes an empty cell for none, so it is answered here).
   is.has_location = false;
@@ -340,7 +342,9 @@ bool LineParser::fast_issue(std::string_view line, Issue& is, LineId& id) {
   const FastLine::Field *idf = fast_.get(FastLine::id), *cat = fast_.get(FastLine::category),
                         *cell = fast_.get(FastLine::cell), *at = fast_.get(FastLine::at),
                         *attrs = fast_.get(FastLine::attrs_key), *location = fast_.get(FastLine::location);
-  if (!idf || !cat || !at || (idf->kind != 's' && idf->kind != 'i') || cat->kind != 's' || at->kind != 's')
+  // An empty category goes the full way, which words it.
+  if (!idf || !cat || !at || (idf->kind != 's' && idf->kind != 'i') || cat->kind != 's' || cat->text.empty() ||
+      at->kind != 's')
     return false;
   // The cell, or (absent or null) a location of two numbers instead (SPEC §7), as issue_fields reads them;
   // an empty cell goes the full way, which rejects it.
