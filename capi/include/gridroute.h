@@ -183,8 +183,11 @@ GRIDROUTE_API void gridroute_diagnostics_free(gridroute_diagnostics *list);
 GRIDROUTE_API int gridroute_time_parse(int64_t *out, const char *text, size_t len, gridroute_error **err);
 
 /* Writes `t` as RFC 3339 in the IANA time zone `tz` (e.g. a decision's `timezone`) into `out`,
- * e.g. "2026-11-20T09:15:00+08:00". GRIDROUTE_E_INVALID_ARGUMENT for an unknown zone or
- * GRIDROUTE_TIME_NONE. Thread-safe (for distinct buffers). */
+ * e.g. "2026-11-20T09:15:00+08:00". GRIDROUTE_E_INVALID_ARGUMENT for an unknown zone,
+ * GRIDROUTE_TIME_NONE, or a time whose year in `tz` is outside 0000 to 9999 (RFC 3339's years). Every
+ * deadline the engine gives is written: the issues' own times end before 9000-01-01T00:00:00Z (what
+ * gridroute_time_parse reads for them), and a deadline counted from the last of them falls in 9000.
+ * Thread-safe (for distinct buffers). */
 GRIDROUTE_API int gridroute_time_format(gridroute_buf *out, int64_t t, const char *tz, size_t tz_len,
                                         gridroute_error **err);
 

@@ -32,7 +32,9 @@ inline constexpr Instant kMaxInstant = std::int64_t{221'845'392'000} * kMicrosPe
 absl::StatusOr<Instant> parse_rfc3339(std::string_view text);
 
 // Writes `t` in the IANA time zone `time_zone` (e.g. "Asia/Shanghai"), e.g. "2026-11-20T09:15:00+08:00".
-// An error for a zone that is not an IANA name, and for `t` outside [kMinInstant, kMaxInstant).
+// An error for a zone that is not an IANA name, and for `t` whose year in that zone is outside 0000 to
+// 9999, the years RFC 3339 writes. That is wider than what parse_rfc3339's callers accept as an issue's
+// time ([kMinInstant, kMaxInstant)): a deadline counted from 8999-12-31 falls in 9000 and is written.
 absl::StatusOr<std::string> format_rfc3339(Instant t, std::string_view time_zone);
 
 }  // namespace gridroute

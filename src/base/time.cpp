@@ -190,10 +190,13 @@ absl::StatusOr<Instant> parse_rfc3339(std::string_view s) {
 absl::StatusOr<std::string> format_rfc3339(Instant t, std::string_view time_zone) {
   auto zone = detail::load_zone(time_zone);
   if (!zone.ok()) return zone.status();
-  if (t < kMinInstant || t >= kMaxInstant)
-    return absl::InvalidArgumentError("the time is outside 0000-01-01T00:00:00Z to 9000-01-01T00:00:00Z");
-  // RFC 3339 has four-digit years: near 0000-01-01T00:00:00Z a zone west of UTC is still in year -1,
-  // a text no parser reads back.
+  // Every instant whose year in the zone RFC 3339 can write (0000 to 9999): beyond the instants an issue
+  // may carry (before 9000-01-01T00:00:00Z), so that a deadline counted from one is written too.
+  // Near 0000-01-01T00:00:00Z a zone west of UTC is still in year -1, and near the end a zone east of
+  // UTC is in year 10000: refused below, by the zone's own year.
+  constexpr Instant kFormatEnd = std::int64_t{253'402'387'200} * kMicrosPerSecond;  // 10000-01-02T00:00:00Z
+  if (t < kMinInstant || t >= kFormatEnd)
+    return absl::InvalidArgumentError("the time is outside the years 0000 to 9999 that RFC 3339 writes");
   std::int64_t y;
   int m, d, h, mi, sec, off;
   zone->fields(t, y, m, d, h, mi, sec, off);

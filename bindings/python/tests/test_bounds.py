@@ -16,6 +16,7 @@ LANXI = os.path.join(SOURCE_DIR, "examples", "lanxi")
 RANGE = "must be before 9000-01-01T00:00:00Z (the calendar range) and not before 0000-01-01T00:00:00Z"
 MIN = -62167219200 * 10**6  # 0000-01-01T00:00:00Z
 MAX = 221845392000 * 10**6  # 9000-01-01T00:00:00Z, the first instant past the range
+YEAR_10000 = 253402300800 * 10**6  # 10000-01-01T00:00:00Z, past the years RFC 3339 writes
 HOST_ZONES = ["localtime", "libc:localtime", "libc:UTC", "/etc/localtime", "../../etc/localtime"]
 
 
@@ -57,11 +58,14 @@ class TimesTest(unittest.TestCase):
         with self.assertRaises(TypeError):
             gridroute.format_time(True, "UTC")
 
-    def test_format_time_writes_only_years_it_can_parse_back(self):
+    def test_format_time_writes_every_four_digit_year(self):
         self.assertEqual(gridroute.format_time(MIN, "UTC"), "0000-01-01T00:00:00+00:00")
         self.assertEqual(gridroute.format_time(MAX - 1, "Pacific/Kiritimati"), "9000-01-01T13:59:59.999999+14:00")
-        for t, tz in ((MIN, "America/New_York"), (MIN, "Etc/GMT+12"), (MIN - 1, "UTC"), (MAX, "UTC"),
-                      (2**63 - 1, "UTC")):
+        # Past the range of an issue's times: a deadline counted from 8999-12-31 falls in 9000.
+        self.assertEqual(gridroute.format_time(MAX, "UTC"), "9000-01-01T00:00:00+00:00")
+        self.assertEqual(gridroute.format_time(YEAR_10000 - 1, "UTC"), "9999-12-31T23:59:59.999999+00:00")
+        for t, tz in ((MIN, "America/New_York"), (MIN, "Etc/GMT+12"), (MIN - 1, "UTC"), (YEAR_10000, "UTC"),
+                      (YEAR_10000 - 1, "Pacific/Kiritimati"), (2**63 - 1, "UTC")):
             with self.assertRaises(gridroute.InvalidArgumentError, msg="%d %s" % (t, tz)):
                 gridroute.format_time(t, tz)
         # 0000-01-01T00:00:00Z is still year -1 twelve hours west of UTC (refused above); from noon on, a
