@@ -1021,7 +1021,8 @@ def test_mapping_columns(env):
 
 def test_init_names_a_missing_index(env):
     """db init leaves an existing cases table as it is; when no index of it starts with next_check (one
-    dropped, or the platform's own table), it says so, with the statement that creates one."""
+    dropped, or the platform's own table), it says so, with the statement that creates one, and so does
+    the worker when it starts."""
     env.reset()
     r = env.run(["db", "init", "--db", env.pg.dsn])
     check(r.returncode == 0 and "gridroute_cases exists; left as it is" in r.stderr and "no index" not in r.stderr,
@@ -1031,11 +1032,18 @@ def test_init_names_a_missing_index(env):
     check(r.returncode == 0 and "no index of it starts with next_check" in r.stderr and
           "CREATE INDEX ON gridroute_cases (next_check, id) WHERE next_check IS NOT NULL" in r.stderr,
           "init without the index: %s" % r.stderr)
+    # The worker says it too, when it starts.
+    r = env.run(["worker", env.shuangcheng, "--db", env.pg.dsn, "--once", "--now", NOW])
+    check(r.returncode == 0 and "no index of gridroute_cases starts with next_check" in r.stderr and
+          "CREATE INDEX ON gridroute_cases (next_check, id) WHERE next_check IS NOT NULL" in r.stderr,
+          "worker without the index: exit %d: %s" % (r.returncode, r.stderr))
     said = r.stderr[r.stderr.index("CREATE INDEX"):]
     env.pg.psql(said[:said.index("\n")] if "\n" in said else said)
     r = env.run(["db", "init", "--db", env.pg.dsn])
     check("no index" not in r.stderr, "init after the index was created again: %s" % r.stderr)
-    return "said, with the CREATE INDEX that puts it back"
+    r = env.run(["worker", env.shuangcheng, "--db", env.pg.dsn, "--once", "--now", NOW])
+    check(r.returncode == 0 and "no index" not in r.stderr, "worker after the index was created again: %s" % r.stderr)
+    return "said by db init and by the worker, with the CREATE INDEX that puts it back"
 
 
 def test_exit_codes(env):
