@@ -28,6 +28,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "base/text.hpp"
 #include "gridroute/engine.hpp"
 #include "gridroute/jsonl.hpp"
 #include "gridroute/snapshot.hpp"
@@ -383,8 +384,15 @@ class Worker {
     park_sql_ = absl::StrCat("UPDATE ", cases, " AS c SET ", nc, " = NULL WHERE c.", id, " = $1::", id_type, slice);
     due_ids_sql_ = absl::StrCat("SELECT c.", id, "::text FROM ", cases, " c WHERE c.", nc, " <= $1::timestamptz", slice,
                                 " ORDER BY c.", nc, ", c.", id, " LIMIT $2::int");
-    // Whether the database can build a case's document: its text is built, not sent.
-    doc_of_sql_ = absl::StrCat("SELECT octet_length(c.", doc, "::text) FROM ", cases, " c WHERE c.", id, " = $1::", id_type);
+    // The same ids as their bytes in hex, which any encoding can send.
+    due_id_bytes_sql_ = absl::StrCat("SELECT encode(convert_to(c.", id, "::text, current_setting('server_encoding')), "
+                                     "'hex') FROM ", cases, " c WHERE c.", nc, " <= $1::timestamptz", slice,
+                                     " ORDER BY c.", nc, ", c.", id, " LIMIT $2::int");
+    // Whether the database can build a case's document and send it: the text is sent when it is within
+    // the longest line read, so that one the connection cannot carry (bytes that are not UTF-8 in a
+    // SQL_ASCII database) is found too.
+    doc_of_sql_ = absl::StrCat("SELECT CASE WHEN octet_length(x.t) <= $2::bigint THEN x.t END FROM ", cases,
+                               " c CROSS JOIN LATERAL (SELECT c.", doc, "::text AS t) x WHERE c.", id, " = $1::", id_type);
     if (!connected_once_) {
       pg::Result nulls = conn_.exec(absl::StrCat("SELECT count(*) FROM (SELECT 1 FROM ", cases, " c WHERE c.", id,
                                                  " IS NULL AND c.", nc, " IS NOT NULL", filter, " LIMIT 1000) x"));
@@ -568,6 +576,15 @@ class Worker {
         }
       }
       if (b.first_id.empty()) {
+        std::string bytes;
+        if (b.error.find("(SQLSTATE 22021)") != std::string::npos && !(bytes = id_not_utf8(at, limit)).empty()) {
+          // The id itself cannot be sent (a SQL_ASCII database holds any bytes): no event or update can
+          // name the case, so the operator is told which row it is.
+          log(absl::StrCat("the database refused the work: a due case's ", id_label_, " is not UTF-8: ", bytes,
+                           " (the database's encoding is not UTF8); give it a UTF-8 id, or set its ",
+                           o_.tables.next_check, " to NULL"));
+          return Step::refused;
+        }
         log(absl::StrCat("the database refused the work: ", b.error));
         return Step::refused;
       }
@@ -760,11 +777,35 @@ class Worker {
     if (!ids.ok()) return "";
     for (int i = 0; i < ids.rows(); ++i) {
       const std::string id(ids.value(i, 0));
-      pg::Result d = conn_.exec(doc_of_sql_, {id});
+      pg::Result d = conn_.exec(doc_of_sql_, {id, std::to_string(codec_ ? codec_->options().max_line_bytes : 0)});
       if (!d.ok() && d.failure() == pg::Failure::refused) {
         reason = d.error();
         return id;
       }
+    }
+    return "";
+  }
+
+  // After the due ids could not be sent as UTF-8: the first due id that is not UTF-8, as its bytes
+  // ("bad\xff", then in hex), or "" when none is.
+  std::string id_not_utf8(Instant at, int limit) {
+    auto snap = engine_.snapshot();
+    pg::Result ids = conn_.exec(due_id_bytes_sql_, {snap->format_time(at), std::to_string(std::max(limit, 1))});
+    if (!ids.ok()) return "";
+    for (int i = 0; i < ids.rows(); ++i) {
+      const std::string_view hex = ids.value(i, 0);
+      std::string raw;
+      for (std::size_t k = 0; k + 1 < hex.size(); k += 2) raw.push_back(static_cast<char>(std::stoi(std::string(hex.substr(k, 2)), nullptr, 16)));
+      if (detail::valid_utf8(raw)) continue;
+      std::string shown = "'";
+      for (unsigned char ch : raw.substr(0, 200)) {
+        if (ch >= 0x20 && ch < 0x7f && ch != '\\' && ch != '\'') shown.push_back(static_cast<char>(ch));
+        else absl::StrAppend(&shown, "\\x", absl::Hex(ch, absl::kZeroPad2));
+      }
+      shown += raw.size() > 200 ? "...' (bytes " : "' (bytes ";
+      shown.append(hex.substr(0, 400));
+      shown += hex.size() > 400 ? "...)" : ")";
+      return shown;
     }
     return "";
   }
@@ -850,7 +891,7 @@ class Worker {
   std::string claim_sql_, claim_after_sql_, update_sql_, copy_sql_, next_due_sql_, park_claim_sql_, park_sql_;
   std::string id_label_;  // "column <id> of <cases>", for messages
   absl::flat_hash_set<std::string_view> seen_;  // a batch's claimed ids
-  std::string due_ids_sql_, doc_of_sql_;
+  std::string due_ids_sql_, due_id_bytes_sql_, doc_of_sql_;
   std::vector<std::string> too_long_;  // per claimed case: the answer to a document over the limit, or ""  // finding a due case whose document the database cannot build
   // Due cases whose documents the database cannot build and that cannot be parked: left due, and not
   // claimed again in this pass.

@@ -729,6 +729,43 @@ def test_frozen_server(env):
         len(before), took)
 
 
+def test_sql_ascii(env):
+    """A SQL_ASCII database holds any bytes: a due case whose document is not UTF-8 is parked with a
+    rejected event and the pass goes on; one whose id is not UTF-8 cannot be named in an event, so the
+    worker stops (exit 4) naming its bytes."""
+    env.pg.psql("DROP DATABASE IF EXISTS gridroute_ascii")
+    env.pg.psql("CREATE DATABASE gridroute_ascii ENCODING 'SQL_ASCII' TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'")
+    dsn = env.pg.dsn.replace("dbname=postgres", "dbname=gridroute_ascii")
+    psql = [os.path.join(env.pg.bindir, "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", dsn, "-c"]
+    doc = ('{"id": "%s", "category": "env.noise.loudspeaker", "cell": "chengnan-a-01", '
+           '"at": "2026-11-20T09:00:00+08:00", "level": 0, "level_started_at": "2026-11-20T09:00:00+08:00", '
+           '"responded": false, "reports": 1, "status": "open"%s}')
+    try:
+        r = env.run(["db", "init", "--db", dsn])
+        check(r.returncode == 0, "db init: %s" % r.stderr)
+        # 'café' in Latin-1: one byte 0xe9, not UTF-8.
+        sql = ("INSERT INTO gridroute_cases (id, doc, next_check) VALUES "
+               "('A1', E'%s', '2026-11-20T00:00:00Z'), ('A2', '%s', '2026-11-20T00:00:00Z')"
+               % (doc % ("A1", ', "note": "caf\\xe9"'), doc % ("A2", "")))
+        subprocess.run(psql + [sql], check=True, capture_output=True)
+        r = env.run(["worker", env.shuangcheng, "--db", dsn, "--once", "--now", NOW])
+        check(r.returncode == 0 and "case A1: parked with a rejected event: the database cannot build the case's "
+              "document: invalid byte sequence" in r.stderr, "a document not UTF-8: exit %d: %s" % (r.returncode, r.stderr))
+        out = subprocess.run(psql[:-1] + ["-A", "-t", "-c", "SELECT case_id || ' ' || (action->>'action') FROM "
+                                          "gridroute_events ORDER BY case_id"], check=True, capture_output=True, text=True)
+        check(out.stdout.split("\n")[:2] == ["A1 rejected", "A2 escalate"], "events: %r" % out.stdout)
+        subprocess.run(psql + ["INSERT INTO gridroute_cases (id, doc, next_check) VALUES (E'B\\xff1', '%s', "
+                               "'2026-11-20T00:00:00Z')" % (doc % ("B1", ""))], check=True, capture_output=True)
+        r = subprocess.run([env.cli, "worker", env.shuangcheng, "--db", dsn, "--once", "--now", NOW],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        err = r.stderr.decode("utf-8", "replace")
+        check(r.returncode == 4 and "is not UTF-8: 'B\\xff1' (bytes 42ff31)" in err,
+              "an id not UTF-8: exit %d: %s" % (r.returncode, err))
+    finally:
+        env.pg.psql("DROP DATABASE IF EXISTS gridroute_ascii")
+    return "a document not UTF-8 parked with its event, the other case answered; an id not UTF-8 named by its bytes"
+
+
 def test_refused_update(env):
     """A case whose update the database refuses (a platform trigger) is parked with a rejected event;
     the rest of its batch goes through."""
@@ -1114,6 +1151,7 @@ TESTS = [
     test_infinite_next_checks,
     test_connection_lost,
     test_frozen_server,
+    test_sql_ascii,
     test_refused_update,
     test_unreadable_row,
     test_daemon,
