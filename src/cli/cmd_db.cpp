@@ -58,9 +58,9 @@ dispute and rejected park the case (next_check null) until the platform changes 
                      1048576); a longer one is answered 'rejected' and parked
   --retry-for S      give up when the database stays unreachable S seconds (default: never;
                      60 with --once); 0 never gives up
-  --query-timeout S  a statement the database has not answered within S seconds (a stopped
-                     server, a cut network) closes the connection, which is then made again
-                     as after a lost one (default 300; 0 waits for ever)
+  --query-timeout S  a statement during which the database sends and takes nothing for S
+                     seconds (a stopped server, a cut network) closes the connection, which is
+                     then made again as after a lost one (default 300; 0 waits for ever)
   --cases-table, --events-table, --id-column, --doc-column, --next-check-column NAME
                      the platform's own table and column names (see gridroute db --help)
   --where CONDITION  only the cases for which this SQL condition holds (the cases table is

@@ -151,9 +151,18 @@ absl::Status Connection::open(const std::string& dsn, const std::string& app) {
   return absl::OkStatus();
 }
 
-Connection::Clock::time_point Connection::deadline() const {
-  if (!(answer_timeout_ > 0)) return Clock::time_point::max();
-  return Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(answer_timeout_));
+void Connection::start_clock() {
+  if (!(answer_timeout_ > 0)) {
+    until_ = Clock::time_point::max();
+    return;
+  }
+  until_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(answer_timeout_));
+}
+
+bool Connection::wait(short events) {
+  if (!wait_fd(PQsocket(conn_.get()), events, until_)) return false;
+  start_clock();  // the server sent or took something: the silence starts again
+  return true;
 }
 
 Result Connection::give_up() {
@@ -165,28 +174,28 @@ Result Connection::give_up() {
                       "; the connection was closed (its open transaction is rolled back by the server)");
 }
 
-bool Connection::flush(Clock::time_point deadline) {
+bool Connection::flush() {
   while (true) {
     if (PQflush(conn_.get()) <= 0) return true;  // all sent, or failed: the result says why
     // Read while waiting to write, as libpq asks, so that the server's own output cannot stall both.
-    if (!wait_fd(PQsocket(conn_.get()), POLLIN | POLLOUT, deadline)) return false;
+    if (!wait(POLLIN | POLLOUT)) return false;
     if (PQconsumeInput(conn_.get()) == 0) return true;
   }
 }
 
-bool Connection::await_result(Clock::time_point deadline) {
+bool Connection::await_result() {
   while (PQisBusy(conn_.get())) {
-    if (!wait_fd(PQsocket(conn_.get()), POLLIN, deadline)) return false;
+    if (!wait(POLLIN)) return false;
     if (PQconsumeInput(conn_.get()) == 0) return true;  // the connection is gone: PQgetResult says so
   }
   return true;
 }
 
-Result Connection::results(Clock::time_point deadline) {
+Result Connection::results() {
   Result out;
   bool have = false;
   while (true) {
-    if (!await_result(deadline)) return give_up();
+    if (!await_result()) return give_up();
     PGresult* r = PQgetResult(conn_.get());
     if (!r) break;
     const ExecStatusType st = PQresultStatus(r);
@@ -203,10 +212,10 @@ Result Connection::results(Clock::time_point deadline) {
 
 Result Connection::exec(const std::string& sql) {
   if (!conn_) return Result(nullptr, nullptr);
-  const auto until = deadline();
+  start_clock();
   if (PQsendQuery(conn_.get(), sql.c_str()) != 1) return Result(nullptr, conn_.get());
-  if (!flush(until)) return give_up();
-  return results(until);
+  if (!flush()) return give_up();
+  return results();
 }
 
 Result Connection::exec(const std::string& sql, const std::vector<std::optional<std::string>>& params) {
@@ -214,22 +223,21 @@ Result Connection::exec(const std::string& sql, const std::vector<std::optional<
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  const auto until = deadline();
+  start_clock();
   if (PQsendQueryParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
                         nullptr, 0) != 1)
     return Result(nullptr, conn_.get());
-  if (!flush(until)) return give_up();
-  return results(until);
+  if (!flush()) return give_up();
+  return results();
 }
 
 Result Connection::copy_in(const std::string& sql, std::string_view data) {
   if (!conn_) return Result(nullptr, nullptr);
   Result start = exec(sql);
   if (!start.ok()) return start;
-  // libpq buffers and sends in pieces itself; chunks keep each call's int length in range. Each
-  // chunk the server takes starts the answer timeout again.
+  // libpq buffers and sends in pieces itself; chunks keep each call's int length in range.
   constexpr std::size_t kChunk = 1 << 20;
-  auto until = deadline();
+  start_clock();
   bool failed = false;
   for (std::size_t at = 0; at < data.size() && !failed; at += kChunk) {
     const std::size_t n = std::min(kChunk, data.size() - at);
@@ -240,21 +248,20 @@ Result Connection::copy_in(const std::string& sql, std::string_view data) {
         failed = true;
         break;
       }
-      if (!wait_fd(PQsocket(conn_.get()), POLLIN | POLLOUT, until)) return give_up();
+      if (!wait(POLLIN | POLLOUT)) return give_up();
       if (PQconsumeInput(conn_.get()) == 0) {
         failed = true;
         break;
       }
     }
-    until = deadline();
   }
   while (PQputCopyEnd(conn_.get(), nullptr) == 0) {
-    if (!wait_fd(PQsocket(conn_.get()), POLLIN | POLLOUT, until)) return give_up();
+    if (!wait(POLLIN | POLLOUT)) return give_up();
     if (PQconsumeInput(conn_.get()) == 0) break;
   }
-  if (!flush(until)) return give_up();
+  if (!flush()) return give_up();
   // The COPY's own result, then NULL; keep the first failure.
-  return results(until);
+  return results();
 }
 
 bool Connection::consume() { return conn_ && PQconsumeInput(conn_.get()) == 1; }

@@ -79,7 +79,9 @@ class Connection {
   static constexpr int kConnectTimeout = 10;
   absl::Status open(const std::string& dsn, const std::string& app = "gridroute");
   // How long a statement may go without an answer before the connection is given up (closed; the
-  // statement's Result is then a transient failure saying so). 0: wait for ever, as libpq does.
+  // statement's Result is then a transient failure saying so). The clock starts again whenever the
+  // server sends or takes some of the statement's bytes, so a long transfer that moves is not cut.
+  // 0: wait for ever, as libpq does.
   // The server goes on with what it was doing until it notices the connection is gone, and then
   // rolls the open transaction back.
   // `source` names where the bound comes from in the message (a flag).
@@ -108,18 +110,23 @@ class Connection {
     void operator()(PGconn* c) const { PQfinish(c); }
   };
   using Clock = std::chrono::steady_clock;
-  // Sends what libpq holds, waiting while the socket is full: false when the deadline passes first.
-  bool flush(Clock::time_point deadline);
-  // Waits until a result can be read without blocking: false when the deadline passes first.
-  bool await_result(Clock::time_point deadline);
+  // Starts the silence a statement may keep: the answer timeout from now.
+  void start_clock();
+  // Waits until the socket is ready for `events`, and starts the clock again: false when the server
+  // was silent for the whole timeout.
+  bool wait(short events);
+  // Sends what libpq holds, waiting while the socket is full: false on the timeout.
+  bool flush();
+  // Waits until a result can be read without blocking: false on the timeout.
+  bool await_result();
   // The results of what was sent, as PQexec gives them: the last, or the first that failed; stops at
   // a COPY's start.
-  Result results(Clock::time_point deadline);
-  Clock::time_point deadline() const;
+  Result results();
   Result give_up();
   std::unique_ptr<PGconn, Free> conn_;
   double answer_timeout_ = 0;
   std::string timeout_source_;
+  Clock::time_point until_ = Clock::time_point::max();
 };
 
 // SQLSTATE classes that are worth a retry on a new connection or a new transaction.

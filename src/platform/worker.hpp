@@ -47,8 +47,9 @@ struct WorkerOptions {
   int batch = 1000;            // cases per claim and transaction
   double max_sleep = 60;       // seconds an idle worker waits at most before it looks again
   double retry_for = 0;        // give up after the database is unreachable this long (0: never)
-  // A statement the database does not answer within this many seconds (a server or network that has
-  // stopped) closes the connection, which is made again as after a lost one (0: wait for ever).
+  // A statement during which the database sends and takes nothing for this many seconds (a server or
+  // network that has stopped) closes the connection, which is made again as after a lost one (0: wait
+  // for ever).
   double query_timeout = 300;
   std::size_t max_line_bytes = 0;  // the longest case document read (0: the codec's default, 1 MiB)
 };
