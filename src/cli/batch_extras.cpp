@@ -12,6 +12,7 @@
 
 #include <boost/json.hpp>
 
+#include "cli/usage.hpp"
 #include "io/lines.hpp"
 
 namespace gridroute::cli {
@@ -122,7 +123,7 @@ int BatchExtras::option(const std::string& command, const std::vector<std::strin
   }
   if (a == "--map" || a.starts_with("--map=")) {
     if (a.size() > 5) map_path_ = a.substr(6);
-    else if (i + 1 < args.size()) map_path_ = args[++i];
+    else if (i + 1 < args.size() && !is_option_like(args[i + 1])) map_path_ = args[++i];
     if (map_path_.empty()) {
       usage = command + ": --map needs a map file (docs/platform-input.md)";
       return 1;

@@ -95,7 +95,8 @@ bool option(const std::vector<std::string>& args, std::size_t& i, const std::str
             bool& missing) {
   const std::string& a = args[i];
   if (a == name) {
-    if (i + 1 >= args.size()) {
+    // A value forgotten before the next option (`--db --once`): that option is not taken for the value.
+    if (i + 1 >= args.size() || gridroute::cli::is_option_like(args[i + 1])) {
       missing = true;
       return true;
     }

@@ -14,6 +14,7 @@
 
 #include "base/strings.hpp"
 #include "base/text.hpp"
+#include "base/zone.hpp"
 #include "cli/diff.hpp"
 #include "cli/explain_text.hpp"
 #include "cli/help.hpp"
@@ -327,9 +328,11 @@ int cmd_diff(const std::vector<std::string>& args) {
   DiffOptions o;
   std::vector<std::string> pos;
   std::string now_text;
+  SeenOptions seen;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") return print_out(kDiffHelp);
+    if (const std::string twice = seen.repeated(a); !twice.empty()) return usage_error("diff: " + twice + " is given twice");
     if (a == "--explain") {
       o.explain = true;
     } else if (a == "--quiet" || a == "-q") {
@@ -365,12 +368,19 @@ int cmd_diff(const std::vector<std::string>& args) {
   if (pos.size() > 3) return usage_error("diff: too many arguments");
   if (!o.cases.empty() && now_text.empty()) return usage_error("diff: --cases needs --now TIME (RFC 3339 with an offset)");
   if (o.cases.empty() && !now_text.empty()) return usage_error("diff: --now is the time --cases are evaluated at");
+  const char* const kNowRange = "diff: --now must be before 9000-01-01T00:00:00Z and not before 0000-01-01T00:00:00Z";
+  // A time without an offset is read in the jurisdiction's time zone when both bundles set "local_times"
+  // in the same zone, as escalate reads it (SPEC §4): decided once the bundles are loaded.
+  std::string now_error;
   if (!now_text.empty()) {
     auto t = parse_rfc3339(now_text);
-    if (!t.ok()) return usage_error("diff: --now: " + std::string(t.status().message()));
-    if (*t < kMinInstant || *t >= kMaxInstant)
-      return usage_error("diff: --now must be before 9000-01-01T00:00:00Z and not before 0000-01-01T00:00:00Z");
-    o.now = *t;
+    if (!t.ok()) {
+      now_error = "diff: --now: " + std::string(t.status().message());
+      if (!detail::parse_time_local(now_text, detail::Zone()).ok()) return usage_error(now_error);
+    } else {
+      if (*t < kMinInstant || *t >= kMaxInstant) return usage_error(kNowRange);
+      o.now = *t;
+    }
   }
   o.old_dir = pos[0];
   o.new_dir = pos[1];
@@ -404,6 +414,20 @@ int cmd_diff(const std::vector<std::string>& args) {
   }
   if (!old_snap) return 1;
   std::shared_ptr<const Snapshot> new_snap = *new_loaded;
+  if (!now_error.empty()) {
+    const detail::Index& a = old_snap->index();
+    const detail::Index& b = new_snap->index();
+    if (!a.local_times || !b.local_times)
+      return usage_error(now_error + " (a time without an offset is read in the jurisdiction's time zone when both "
+                                     "bundles' jurisdiction.json set \"local_times\": true)");
+    if (a.zone.tz().name() != b.zone.tz().name())
+      return usage_error(now_error + " (the bundles' time zones differ, " + a.zone.tz().name() + " and " +
+                         b.zone.tz().name() + ": give the offset)");
+    auto t = detail::parse_time_local(now_text, a.zone);
+    if (!t.ok()) return usage_error("diff: --now: " + std::string(t.status().message()));
+    if (*t < kMinInstant || *t >= kMaxInstant) return usage_error(kNowRange);
+    o.now = *t;
+  }
 
   // Hardening: the reports never overwrite an input, nor each other.
   {

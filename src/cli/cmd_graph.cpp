@@ -9,6 +9,7 @@
 #include "base/strings.hpp"
 #include "base/text.hpp"
 #include "cli/help.hpp"
+#include "base/suggest.hpp"
 #include "cli/tool_common.hpp"
 #include "cli/tools.hpp"
 #include "compile/index.hpp"
@@ -63,13 +64,16 @@ int cmd_graph(const std::vector<std::string>& args) {
   std::vector<std::string> pos;
   std::string root_id;
   std::size_t depth = std::size_t(-1);
+  SeenOptions seen;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") return print_out(kGraphHelp);
+    if (const std::string twice = seen.repeated(a); !twice.empty())
+      return usage_error("graph: " + twice + " is given twice" +
+                         (twice == "--root" ? std::string(" (one unit roots the drawing)") : std::string()));
     if (is_option(a, "--root")) {
       auto v = option_value(args, i, "--root");
       if (!v || v->empty()) return usage_error("graph: --root needs a unit id");
-      if (!root_id.empty()) return usage_error("graph: --root is given twice (one unit roots the drawing)");
       root_id = *v;
     } else if (is_option(a, "--depth")) {
       auto v = option_value(args, i, "--depth");
@@ -88,7 +92,11 @@ int cmd_graph(const std::vector<std::string>& args) {
   UnitId root = s.root;
   if (!root_id.empty()) {
     root = s.find_unit(root_id);
-    if (root == kNone) return usage_error("graph: --root: no unit '" + root_id + "' in " + pos[0]);
+    if (root == kNone) {
+      detail::Suggest near(root_id);
+      for (std::size_t u = 0; u < s.unit_count(); ++u) near.consider(s.unit_id(static_cast<UnitId>(u)));
+      return usage_error("graph: --root: no unit '" + root_id + "' in " + pos[0] + near.hint());
+    }
   }
 
   // The units below `root` to `depth` levels, in tree order (the Euler tour).

@@ -33,8 +33,10 @@ std::string trace_lines(const Snapshot& snap, const Decision& d, const LocationT
 int cmd_test(const std::vector<std::string>& args) {
   std::vector<std::string> pos;
   bool verbose = false;
+  SeenOptions seen;
   for (const auto& a : args) {
     if (a == "--help" || a == "-h") return print_out(kTestHelp);
+    if (const std::string twice = seen.repeated(a); !twice.empty()) return usage_error("test: " + twice + " is given twice");
     if (a == "--verbose" || a == "-v") verbose = true;
     else if (is_option_like(a)) return usage_error("test: unknown option " + a);
     else pos.push_back(a);
@@ -42,10 +44,11 @@ int cmd_test(const std::vector<std::string>& args) {
   if (pos.size() != 2) return usage_error(pos.size() < 2 ? "test: needs BUNDLE and TESTS.jsonl" : "test: too many arguments");
   const std::string& tests_path = pos[1];
   std::string text;
-  if (!read_whole_file(tests_path, text)) return 3;
+  // The bundle first, as route loads it before its input: a bad bundle is status 1 whatever the tests.
   auto snap = load_reporting(pos[0]);
   if (!snap) {
     // No test can pass against a refused bundle: each counts as failed, and the last line says so.
+    if (!read_whole_file(tests_path, text)) text.clear();
     std::size_t tests = 0;
     bool first = true;
     for (std::string_view rest = text; !rest.empty();) {
@@ -58,6 +61,8 @@ int cmd_test(const std::vector<std::string>& args) {
     std::cout << "the bundle has errors: no test was run\n0 passed, " << tests << " failed\n";
     return 1;
   }
+
+  if (!read_whole_file(tests_path, text)) return 3;
 
   // Lines are read as `route` reads them: instants without an offset in the jurisdiction's zone when it
   // sets local_times (SPEC §4).
@@ -101,6 +106,15 @@ int cmd_test(const std::vector<std::string>& args) {
     // An integer id past 64 bits (held as a double) is named by the line's own digits.
     const std::string_view digits = idv && idv->is_double() ? detail::value_text(line, "/id") : std::string_view();
     const std::string label = !idv ? std::string("(no id)") : !digits.empty() ? std::string(digits) : json::serialize(*idv);
+    // A key written twice in the expectation is the test's mistake, not the issue's: said as such, not
+    // as the issue's rejection.
+    if (const auto dups = detail::duplicate_keys(line, 1);
+        !dups.empty() && (dups.front().first == "/expect" || dups.front().first.starts_with("/expect/"))) {
+      append(out, where, label, ": bad expectation: duplicate key at ", dups.front().first,
+             " (a key may appear once in an object)\n");
+      ++failed;
+      continue;
+    }
 
     Issue issue;
     detail::LineId id;
@@ -131,9 +145,11 @@ int cmd_test(const std::vector<std::string>& args) {
     for (const auto& m : diffs) append(out, "  ", m.field, ": expected ", m.expected, ", got ", m.actual, "\n");
     out += trace_lines(*snap, d, &located);
   }
-  append(out, passed, " passed, ", failed, " failed\n");
+  // A file without a test checks nothing: a wrong or emptied path must not pass as a green run.
+  const bool none = passed + failed == 0;
+  append(out, passed, " passed, ", failed, " failed", none ? cat(": no test in ", tests_path, " (every line is blank)") : std::string(), "\n");
   if (int rc = print_out(out)) return rc;
-  return failed ? 1 : 0;
+  return failed || none ? 1 : 0;
 }
 
 }  // namespace gridroute::cli

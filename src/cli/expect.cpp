@@ -1,6 +1,9 @@
 // The expectations of `gridroute test` (see expect.hpp).
 #include "cli/expect.hpp"
 
+#include "base/zone.hpp"
+#include "compile/index.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -86,6 +89,15 @@ json::value decision_field(const Snapshot& s, const Decision& d, std::string_vie
   return nullptr;
 }
 
+// An expected time, read as the test line's own times are: without an offset in the jurisdiction's time
+// zone when it sets local_times (SPEC §4).
+static absl::StatusOr<Instant> expected_time(const Snapshot& s, std::string_view text) {
+  auto t = parse_rfc3339(text);
+  if (t.ok() || !s.index().local_times) return t;
+  auto local = detail::parse_time_local(text, s.index().zone);
+  return local.ok() ? local : t;
+}
+
 bool check_expect(const Snapshot& s, const Decision& d, const json::object& expect,
                   std::vector<Mismatch>& out, std::string& error) {
   for (const auto& kv : expect) {
@@ -112,7 +124,7 @@ bool check_expect(const Snapshot& s, const Decision& d, const json::object& expe
       case Shape::time:
         if (!v.is_string()) {
           want = "an RFC 3339 time with an offset, or null";
-        } else if (auto t = parse_rfc3339(v.get_string()); !t.ok()) {
+        } else if (auto t = expected_time(s, v.get_string()); !t.ok()) {
           error = "/expect/" + std::string(key) + ": " + std::string(t.status().message());
           return false;
         }
@@ -130,7 +142,7 @@ bool check_expect(const Snapshot& s, const Decision& d, const json::object& expe
     bool same;
     if (shape_of(field) == Shape::time && want->is_string()) {
       const Instant t = d.*(field == "respond_by" ? &Decision::respond_by : &Decision::resolve_by);
-      same = t != kNoInstant && *parse_rfc3339(want->get_string()) == t;
+      same = t != kNoInstant && *expected_time(s, want->get_string()) == t;
     } else if (shape_of(field) == Shape::integer && want->is_double()) {
       same = got.is_int64() && static_cast<double>(got.get_int64()) == want->get_double();
     } else if (field == "fallback" && want->is_null()) {

@@ -178,7 +178,8 @@ and changed, the fields that changed, moves from handler to handler, from rule t
 to tier (counted, largest first), and deadlines moved earlier or later.
 
   --cases FILE        also evaluate these cases (escalation) under both bundles
-  --now TIME          the time the cases are evaluated at, RFC 3339 with an offset
+  --now TIME          the time the cases are evaluated at, RFC 3339 with an offset (without
+                      one when both bundles set "local_times" in the same time zone)
   --html FILE         write a self-contained page (no network): the summary as tables and charts,
                       and the changed lines as a sortable table with each side's trace
   --html-rows N       changed lines in the page's table (default 2000; the output has all)

@@ -153,7 +153,7 @@ constexpr const char* kScript = R"(
     sortBy('line', false);
   }
   var all = report(problems);
-  box.textContent = 'self-check: ' + (all.length ? all.join('; ') : 'ok') + ' \u2014 ' + rows + ' rows shown, ' +
+  box.textContent = 'self-check: ' + (all.length ? all.join('; ') : 'ok') + ' \u2014 ' + rows + (rows === 1 ? ' row shown, ' : ' rows shown, ') +
       data.lines + ' lines compared, ' + data.changed + ' changed, sorted by ' + table.getAttribute('data-sorted');
 })();
 )";

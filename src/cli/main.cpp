@@ -57,7 +57,8 @@ int cmd_compile(const std::vector<std::string>& args) {
     if (a == "--help" || a == "-h") return print(gridroute::cli::kCompileHelp);
     if (a == "--quiet") { quiet = true; continue; }
     if (a == "-o" || a == "--output") {
-      if (i + 1 >= args.size()) return usage_error("compile: -o takes a FILE");
+      if (i + 1 >= args.size() || gridroute::cli::is_option_like(args[i + 1]))
+        return usage_error("compile: -o takes a FILE (a file whose name starts with '-' is written ./-x)");
       // As for every other command's options: one given twice is a usage error, not the last one winning.
       if (have_out) return usage_error("compile: -o is given twice (one FILE is written)");
       have_out = true;
@@ -92,13 +93,15 @@ int cmd_compile(const std::vector<std::string>& args) {
 int cmd_check(const std::vector<std::string>& args) {
   std::string dir;
   gridroute::cli::CheckOptions options;
+  gridroute::cli::SeenOptions seen;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& a = args[i];
     if (a == "--help" || a == "-h") return print(gridroute::cli::kCheckHelp);
+    if (const std::string twice = seen.repeated(a); !twice.empty()) return usage_error("check: " + twice + " is given twice");
     if (a == "--strict") { options.strict = true; continue; }
     if (a == "--coverage") { options.coverage = true; continue; }
     if (a == "--format" || a.starts_with("--format=")) {
-      std::string f = a.size() > 8 ? a.substr(9) : (i + 1 < args.size() ? args[++i] : "");
+      std::string f = a.size() > 8 ? a.substr(9) : (i + 1 < args.size() && !gridroute::cli::is_option_like(args[i + 1]) ? args[++i] : "");
       if (f != "json" && f != "text") return usage_error("check: --format takes text or json");
       options.json = f == "json";
       continue;
@@ -124,7 +127,8 @@ int cmd_batch(Batch kind, const std::vector<std::string>& args) {
   gridroute::CodecOptions codec;
   auto value = [&](std::size_t& i, const std::string& a, std::string_view opt) -> std::optional<std::string> {
     if (a.size() > opt.size() && a[opt.size()] == '=') return a.substr(opt.size() + 1);
-    if (i + 1 < args.size()) return args[++i];
+    // A value forgotten before the next option: that option is not taken for the value.
+    if (i + 1 < args.size() && !gridroute::cli::is_option_like(args[i + 1])) return args[++i];
     return std::nullopt;
   };
   auto is_opt = [](const std::string& a, std::string_view opt) {
@@ -235,7 +239,9 @@ int help(const std::vector<std::string>& args) {
     char* argv[] = {name.data(), flag.data(), nullptr};
     return c == "db" ? cmd_db(2, argv) : cmd_worker(2, argv);
   }
-  return usage_error("help: unknown command '" + c + "'");
+  static const std::vector<std::string> kTopics = {"check", "compile", "route", "escalate", "test", "diff",
+                                                   "graph", "db",    "worker", "version"};
+  return usage_error("help: unknown command '" + c + "'" + gridroute::detail::did_you_mean(c, kTopics));
 }
 
 }  // namespace

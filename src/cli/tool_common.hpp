@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,16 +26,15 @@
 
 namespace gridroute::cli {
 
-// An argument that is an option, not a file: "-x" or "--x" (a lone "-" is standard input). A file whose
-// name starts with '-' is named "./-x".
-inline bool is_option_like(std::string_view a) { return a.size() > 1 && a[0] == '-'; }
 
 
-// Writes `text` on standard output; 3 (with a message) when it cannot be written, else 0.
+// Writes `text` on standard output; 3 (with a message) when it cannot be written, 141 (silently) when
+// it is a pipe whose reader has gone and SIGPIPE is ignored (as under systemd), else 0.
 inline int print_out(std::string_view text) {
   std::cout << text;
   std::cout.flush();
   if (!std::cout) {
+    if (errno == EPIPE) return 141;
     std::cerr << "gridroute: cannot write the output: " << std::strerror(errno) << "\n";
     return 3;
   }
@@ -101,14 +101,35 @@ inline std::shared_ptr<const Snapshot> load_reporting(const std::string& dir, co
 inline bool is_option(const std::string& a, std::string_view opt) {
   return a == opt || (a.size() > opt.size() && a.starts_with(opt) && a[opt.size()] == '=');
 }
-// Its value (advancing `i` past a separate value), or nullopt when it has none.
+// Its value (advancing `i` past a separate value), or nullopt when it has none. A separate value that
+// looks like an option (`--html --quiet`) is not taken: the option's value was forgotten, and taking
+// the next option as a file name would write a file named `--quiet` and drop the option. A value that
+// starts with '-' is given as `--opt=-x` (or a file as ./-x).
 inline std::optional<std::string> option_value(const std::vector<std::string>& args, std::size_t& i,
                                                std::string_view opt) {
   const std::string& a = args[i];
   if (a.size() > opt.size() && a[opt.size()] == '=') return a.substr(opt.size() + 1);
-  if (i + 1 < args.size()) return args[++i];
+  if (i + 1 < args.size() && !is_option_like(args[i + 1])) return args[++i];
   return std::nullopt;
 }
+
+// Options given so far, so that one given twice is a usage error (the last one silently winning would
+// drop the first): `repeated(a)` is the option's name when args[i] repeats one, else empty.
+class SeenOptions {
+ public:
+  std::string repeated(const std::string& a) {
+    if (!is_option_like(a)) return {};
+    std::string name = a.substr(0, a.find('='));
+    if (name == "-h" || name == "--help") return {};
+    for (const std::string& s : seen_)
+      if (s == name) return name;
+    seen_.push_back(std::move(name));
+    return {};
+  }
+
+ private:
+  std::vector<std::string> seen_;
+};
 
 // A whole unsigned number in [lo, hi].
 inline bool parse_count(const std::string& text, std::size_t lo, std::size_t hi, std::size_t& out) {
@@ -120,35 +141,40 @@ inline bool parse_count(const std::string& text, std::size_t lo, std::size_t hi,
 }
 
 // Reads a whole file; on failure prints "gridroute: cannot read PATH: why" and returns false.
-// `-` is standard input.
+// `-` is standard input. Every read error is one (a directory given as standard input, a closed
+// standard input, an I/O error): none is taken for the end of the file.
 inline bool read_whole_file(const std::string& path, std::string& out) {
-  if (path == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    if (std::cin.bad()) {
-      std::cerr << "gridroute: cannot read standard input: " << std::strerror(errno) << "\n";
-      return false;
+  const bool stdin_ = path == "-";
+  const std::string name = stdin_ ? std::string("standard input") : path;
+  auto fail = [&](const char* why) {
+    std::cerr << "gridroute: cannot read " << name << ": " << why << "\n";
+    return false;
+  };
+  int fd = 0;
+  if (!stdin_) {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return fail(std::strerror(errno));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (!stdin_) ::close(fd);
+    return fail("is a directory");
+  }
+  out.clear();
+  char buf[1 << 16];
+  while (true) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n > 0) {
+      out.append(buf, static_cast<std::size_t>(n));
+      continue;
     }
-    out = std::move(ss).str();
-    return true;
+    if (n == 0) break;
+    if (errno == EINTR) continue;
+    const int e = errno;
+    if (!stdin_) ::close(fd);
+    return fail(std::strerror(e));
   }
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    std::cerr << "gridroute: cannot read " << path << ": is a directory\n";
-    return false;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << "gridroute: cannot read " << path << ": " << std::strerror(errno) << "\n";
-    return false;
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) {
-    std::cerr << "gridroute: cannot read " << path << ": " << std::strerror(errno) << "\n";
-    return false;
-  }
-  out = std::move(ss).str();
+  if (!stdin_) ::close(fd);
   return true;
 }
 

@@ -7,6 +7,10 @@
 
 namespace gridroute::cli {
 
+// An argument that is an option, not a file: "-x" or "--x" (a lone "-" is standard input). A file whose
+// name starts with '-' is named "./-x".
+inline bool is_option_like(std::string_view a) { return a.size() > 1 && a[0] == '-'; }
+
 // Writes "gridroute: MESSAGE" and where to read more: a message of a command ("route: ...", "db init:
 // ...") points at that command's own help. Returns 2.
 inline int usage_error(const std::string& msg) {

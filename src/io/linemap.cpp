@@ -586,6 +586,8 @@ absl::StatusOr<LineMap> LineMap::load(const std::string& path, std::vector<Diagn
     return absl::InvalidArgumentError(cat("map refused: 1 error; first: ", d.to_string()));
   };
   struct stat st;
+  // Standard input is the lines' own input: a map is always a file.
+  if (path == "-") return refuse("a map is read from a file, not standard input (which holds the lines)");
   if (::stat(path.c_str(), &st) != 0) return refuse("no such file");
   if (!S_ISREG(st.st_mode)) return refuse("is not a regular file");
   if (st.st_size > (std::int64_t{64} << 20)) return refuse("a map is at most 64 MiB");

@@ -280,8 +280,8 @@ std::string format_coverage(const Index& s, const Coverage& c, std::size_t max_h
   }
   // With defaults.fallback these pairs are not holes: the fallback owner takes them (SPEC §6.4).
   if (s.fallback != kNone)
-    append(out, "\nno rule, so the fallback handler '", s.handler_id(s.fallback), "' takes them (", c.holes.size(),
-           "; each names the highest unit where every cell misses):\n");
+    append(out, "\nleft to the fallback handler '", s.handler_id(s.fallback), "' where no rule routes (",
+           c.holes.size(), "; each names the highest unit where every cell misses):\n");
   else
     append(out, "\ncoverage holes (", c.holes.size(), "; each names the highest unit where every cell misses):\n");
   std::size_t shown = 0;

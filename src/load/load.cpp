@@ -1085,11 +1085,13 @@ bool BundleReader::read_directory(const std::string& dir) {
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0) {
     int e = errno;
-    l.fatal(dir, e == ENOENT ? std::string("no such directory") : cat("cannot open: ", errno_text(e)));
+    // A BUNDLE is a directory or a compiled file: a misspelt one of either is named as both.
+    l.fatal(dir, e == ENOENT ? std::string("no such directory or compiled bundle file") : cat("cannot open: ", errno_text(e)));
     return false;
   }
   if (!S_ISDIR(st.st_mode)) {
-    l.fatal(dir, "is not a directory (a bundle is a directory)");
+    l.fatal(dir, "is neither a directory nor a compiled bundle file (a bundle is a directory, or a file written by "
+                 "'gridroute compile')");
     return false;
   }
   t.names[0] = (std::filesystem::path(dir) / "jurisdiction.json").string();

@@ -181,7 +181,7 @@ TEST(LintFallback, CoverageListsThePairsAsTheFallbackHandlersNotAsHoles) {
   CliRun with = cli({"check", "--coverage", "."}, "", with_uncovered_category(true).write("cov-fallback"));
   EXPECT_EQ(with.code, 0) << with.err;
   EXPECT_EQ(with.out.find("coverage holes"), std::string::npos) << with.out;
-  EXPECT_NE(with.out.find("\nno rule, so the fallback handler 'council-c1' takes them (1; each names the highest unit "
+  EXPECT_NE(with.out.find("\nleft to the fallback handler 'council-c1' where no rule routes (1; each names the highest unit "
                           "where every cell misses):\n  category group `road`: 3 cells of town `town` route nothing for "
                           "road.pothole\n"),
             std::string::npos)

@@ -169,6 +169,46 @@ TEST(ToolsCli, TestExitStatuses) {
   auto help = cli({"test", "--help"});
   EXPECT_EQ(help.code, 0);
   EXPECT_EQ(help.out.rfind("Usage: gridroute test BUNDLE TESTS.jsonl", 0), 0u);
+  // A file without a test checks nothing: not a green run.
+  const fs::path empty = scratch() / "empty-tests.jsonl";
+  write_text(empty, "\n  \n");
+  auto none = cli({"test", kLanxi.string(), empty.string()});
+  EXPECT_EQ(none.code, 1);
+  EXPECT_EQ(lines_of(none.out).back(), "0 passed, 0 failed: no test in " + empty.string() + " (every line is blank)");
+  // The bundle is loaded first: a bad bundle is status 1 whatever the test file.
+  EXPECT_EQ(cli({"test", (scratch() / "no-bundle").string(), (scratch() / "no-such.jsonl").string()}).code, 1);
+  EXPECT_EQ(cli({"test", kLanxi.string(), "--verbose", "--verbose", "-"}).code, 2);  // an option given twice
+}
+
+// A read error is an error, not the end of the file: a directory or a closed standard input is status 3.
+TEST(ToolsCli, TestRefusesAStandardInputItCannotRead) {
+  const std::string cmd = std::string(GRIDROUTE_CLI) + " test " + kLanxi.string() + " - ";
+  EXPECT_EQ(WEXITSTATUS(std::system((cmd + "< " + scratch().string() + " 2>/dev/null >/dev/null").c_str())), 3);
+  EXPECT_EQ(WEXITSTATUS(std::system((cmd + "<&- 2>/dev/null >/dev/null").c_str())), 3);
+}
+
+// A key written twice in `expect` is the test's mistake: a bad expectation, not the issue rejected.
+TEST(ToolsCli, ADuplicateKeyInTheExpectationIsABadExpectation) {
+  const fs::path tests = scratch() / "dup-expect.jsonl";
+  write_text(tests,
+             R"({"id": "D2", "category": "street.vending.roadside", "cell": "binjiang-a-02", "at": "2026-11-18T10:00:00+08:00", "expect": {"handler": "squad-1", "handler": "squad-1"}})"
+             "\n");
+  auto r = cli({"test", kLanxi.string(), tests.string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find(tests.string() + ":1: \"D2\": bad expectation: duplicate key at /expect/handler"), std::string::npos)
+      << r.out;
+}
+
+// With local_times, the expected deadlines may be local too, as the line's own times are.
+TEST(ToolsCli, TestReadsLocalExpectedTimes) {
+  const fs::path bundle = lanxi_with_local_times("lanxi-local-expect");
+  const fs::path tests = scratch() / "local-expect.jsonl";
+  write_text(tests,
+             R"({"id": "T1", "category": "street.vending.roadside", "cell": "binjiang-a-02", "at": "2026-11-18T10:00:00", "expect": {"respond_by": "2026-11-18T12:00:00"}})"
+             "\n");
+  auto r = cli({"test", bundle.string(), tests.string()});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(lines_of(r.out).back(), "1 passed, 0 failed") << r.out;
 }
 
 // ---------------------------------------------------------------- gridroute diff
@@ -342,6 +382,80 @@ TEST(ToolsCli, DiffUsageErrors) {
   EXPECT_EQ(missing.code, 3);
   EXPECT_EQ(missing.out, "");
   EXPECT_NE(missing.err.find("cannot read"), std::string::npos) << missing.err;
+  // A value forgotten before the next option: the option is not taken for a file name.
+  const fs::path cwd_file = scratch() / "--exit-code";
+  auto forgot = cli({"diff", l, changed.string(), issues, "--summary", "--exit-code"}, "", scratch());
+  EXPECT_EQ(forgot.code, 2);
+  EXPECT_NE(forgot.err.find("diff: --summary needs a value"), std::string::npos) << forgot.err;
+  EXPECT_FALSE(fs::exists(cwd_file));
+  // An option given twice: refused, not the last one winning.
+  auto twice = cli({"diff", l, l, issues, "--html", (scratch() / "a.html").string(), "--html", (scratch() / "b.html").string()});
+  EXPECT_EQ(twice.code, 2);
+  EXPECT_NE(twice.err.find("diff: --html is given twice"), std::string::npos) << twice.err;
+}
+
+// --now without an offset, when both bundles read local times in the same zone, as escalate reads it.
+TEST(ToolsCli, DiffReadsALocalNowWhereBothBundlesDo) {
+  const fs::path a = lanxi_with_local_times("lanxi-local-a"), b = lanxi_with_local_times("lanxi-local-b");
+  const std::string issues = (kLanxi / "issues.jsonl").string(), cases = (kLanxi / "cases.jsonl").string();
+  auto local = cli({"diff", a.string(), b.string(), issues, "--cases", cases, "--now", "2026-11-23T10:00:00"});
+  EXPECT_EQ(local.code, 0) << local.err;
+  EXPECT_NE(local.err.find("cases compared at 2026-11-23T10:00:00+08:00"), std::string::npos) << local.err;
+  auto one = cli({"diff", kLanxi.string(), b.string(), issues, "--cases", cases, "--now", "2026-11-23T10:00:00"});
+  EXPECT_EQ(one.code, 2);
+  EXPECT_NE(one.err.find("both bundles' jurisdiction.json set \"local_times\": true"), std::string::npos) << one.err;
+  const fs::path ny = lanxi_with_local_times("lanxi-local-ny", "America/New_York");
+  auto zones = cli({"diff", a.string(), ny.string(), issues, "--cases", cases, "--now", "2026-11-23T10:00:00"});
+  EXPECT_EQ(zones.code, 2);
+  EXPECT_NE(zones.err.find("the bundles' time zones differ"), std::string::npos) << zones.err;
+}
+
+// Every command: an option's value is not the next option, and an option is given once.
+TEST(ToolsCli, NoCommandTakesTheNextOptionForAValueOrAnOptionTwice) {
+  const std::string l = kLanxi.string(), issues = (kLanxi / "issues.jsonl").string();
+  struct Case {
+    std::vector<std::string> args;
+    std::string said;
+  };
+  const std::vector<Case> cases = {
+      {{"compile", l, "-o", "--quiet"}, "compile: -o takes a FILE"},
+      {{"route", l, issues, "--map", "--explain"}, "route: --map needs a map file"},
+      {{"escalate", l, "--now", "--quiet"}, "escalate: --now needs a time"},
+      {{"graph", l, "--root", "--depth", "1"}, "graph: --root needs a unit id"},
+      {{"graph", l, "--depth", "1", "--depth", "2"}, "graph: --depth is given twice"},
+      {{"check", l, "--format", "json", "--format", "text"}, "check: --format is given twice"},
+      {{"check", l, "--format", "--strict"}, "check: --format takes text or json"},
+      {{"worker", l, "--db", "--once"}, "worker: --db needs a value"},
+  };
+  for (const Case& c : cases) {
+    auto r = cli(c.args, "", scratch());
+    EXPECT_EQ(r.code, 2) << c.args[0] << " " << c.args.back() << ": " << r.err;
+    EXPECT_NE(r.err.find(c.said), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(fs::exists(scratch() / "--quiet"));
+  // A value that starts with '-' is given with '='.
+  EXPECT_EQ(cli({"graph", l, "--root=-x"}).code, 2);
+  // Names are suggested where a unit or a command is misspelt.
+  EXPECT_NE(cli({"graph", l, "--root", "binjang"}).err.find("(did you mean \"binjiang\"?)"), std::string::npos);
+  EXPECT_NE(cli({"help", "chek"}).err.find("(did you mean \"check\"?)"), std::string::npos);
+  // A BUNDLE that is not there may have been a directory or a compiled file.
+  EXPECT_NE(cli({"route", (scratch() / "lanx.grb").string(), issues}).err.find("no such directory or compiled bundle file"),
+            std::string::npos);
+}
+
+// A pipe whose reader has gone ends every command with 141 and nothing said, SIGPIPE ignored or not (a
+// service manager may ignore it).
+TEST(ToolsCli, AClosedPipeIsStatus141WithSigpipeIgnored) {
+  for (const std::string& command : std::vector<std::string>{"graph " + kLanxi.string(), "help", "version", "test --help",
+                                                               "check " + kLanxi.string()}) {
+    const fs::path err = scratch() / "pipe.err";
+    const std::string sh = "trap '' PIPE; { sleep 0.3; " + std::string(GRIDROUTE_CLI) + " " + command + " 2>" +
+                           err.string() + "; echo $? > " + (scratch() / "pipe.rc").string() + "; } | true";
+    write_text(scratch() / "pipe.sh", sh + "\n");
+    ASSERT_EQ(std::system(("sh " + (scratch() / "pipe.sh").string()).c_str()), 0);
+    EXPECT_EQ(read_text(scratch() / "pipe.rc"), "141\n") << command << ": " << read_text(err);
+    EXPECT_EQ(read_text(err), "") << command;
+  }
 }
 
 // ---------------------------------------------------------------- gridroute graph
