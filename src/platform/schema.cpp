@@ -16,12 +16,18 @@ void say(const std::string& msg) { std::fprintf(stderr, "gridroute db: %s\n", ms
 
 std::string dsn_problem(const std::string& dsn) { return pg::dsn_error(dsn); }
 
+// Seconds a statement of db init may go without a word from the server (waiting for a lock included).
+constexpr double kInitAnswerTimeout = 300;
+
 int run_db_init(const InitOptions& o) {
   pg::Connection conn;
   if (auto st = conn.open(o.dsn, "gridroute db"); !st.ok()) {
     say(absl::StrCat("cannot reach the database: ", st.message()));
     return kExitUnreachable;
   }
+  // A server that stops answering is not waited on for ever: the transaction is then rolled back by the
+  // server, and nothing is created (exit 3).
+  conn.set_answer_timeout(kInitAnswerTimeout);
   std::string error;
   auto run = [&](const std::string& sql, const std::vector<std::optional<std::string>>& params = {}) {
     pg::Result r = params.empty() ? conn.exec(sql) : conn.exec(sql, params);
