@@ -2,6 +2,7 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -66,6 +67,12 @@ Failure classify(std::string_view sqlstate, bool connection_ok) {
   return Failure::refused;
 }
 
+bool statement_fault(std::string_view sqlstate) {
+  if (sqlstate.size() != 5) return false;
+  const std::string_view cls = sqlstate.substr(0, 2);
+  return cls == "42" || cls == "0A" || cls == "3D" || cls == "3F" || cls == "28" || cls == "0L" || cls == "0P";
+}
+
 Result::Result(PGresult* r, PGconn* conn) : res_(r) {
   ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   ok_ = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_COPY_IN;
@@ -80,7 +87,10 @@ Result::Result(PGresult* r, PGconn* conn) : res_(r) {
   if (msg.empty() && conn) msg = PQerrorMessage(conn);
   if (msg.empty()) msg = "the server sent no result";
   error_ = one_line(std::move(msg));
-  if (state) error_ += std::string(" (SQLSTATE ") + state + ")";
+  if (state) {
+    error_ += std::string(" (SQLSTATE ") + state + ")";
+    sqlstate_ = state;
+  }
   failure_ = classify(state ? state : "", conn && PQstatus(conn) == CONNECTION_OK);
 }
 
@@ -111,16 +121,18 @@ bool invalid_option_error(std::string_view m) {
 
 bool permanent_connect_error(std::string_view m) {
   return (m.find("database \"") != std::string_view::npos && m.find("does not exist") != std::string_view::npos) ||
+         m.find("pg_hba.conf rejects connection") != std::string_view::npos ||
+         m.find("no password supplied") != std::string_view::npos ||
          (m.find("role \"") != std::string_view::npos && m.find("does not exist") != std::string_view::npos) ||
          m.find("password authentication failed") != std::string_view::npos ||
          m.find("no pg_hba.conf entry") != std::string_view::npos;
 }
 
-absl::Status Connection::open(const std::string& dsn, const std::string& app) {
+absl::Status Connection::open(const std::string& dsn, const std::string& app, int connect_timeout) {
   // expand_dbname = 1: `dbname` holds the whole DSN. Keys are applied in order, so the DSN overrides
   // connect_timeout (before it) and the keys after it override the DSN (client_encoding; a fallback
   // application name applies only where the DSN names none).
-  const std::string timeout = std::to_string(kConnectTimeout);
+  const std::string timeout = std::to_string(std::max(connect_timeout, 2));
   const char* env_timeout = std::getenv("PGCONNECT_TIMEOUT");
   const bool own_timeout = env_timeout == nullptr || *env_timeout == '\0';
   const char* keys[] = {"connect_timeout", "dbname", "fallback_application_name", "client_encoding", nullptr};

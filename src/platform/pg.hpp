@@ -38,6 +38,8 @@ class Result {
   Failure failure() const { return failure_; }
   // The server's (or libpq's) message, one line, with the SQLSTATE when there is one.
   const std::string& error() const { return error_; }
+  // The SQLSTATE of a failure the server reported ("42702"), or "".
+  const std::string& sqlstate() const { return sqlstate_; }
   int rows() const { return res_ ? PQntuples(res_.get()) : 0; }
   bool null(int row, int col) const { return PQgetisnull(res_.get(), row, col); }
   std::string_view value(int row, int col) const {
@@ -56,7 +58,7 @@ class Result {
   std::unique_ptr<PGresult, Free> res_;
   bool ok_ = false;
   Failure failure_ = Failure::transient;
-  std::string error_;
+  std::string error_, sqlstate_;
 };
 
 // libpq's own reading of a DSN (PQconninfoParse): "" when it is well formed, else why not. An empty DSN
@@ -77,7 +79,8 @@ class Connection {
   // kConnectTimeout seconds for the server unless the DSN or PGCONNECT_TIMEOUT says otherwise: a
   // server that accepts the connection and then says nothing (stopped, frozen) is not waited on for ever.
   static constexpr int kConnectTimeout = 10;
-  absl::Status open(const std::string& dsn, const std::string& app = "gridroute");
+  // `connect_timeout`: seconds in place of kConnectTimeout (libpq takes at least 2).
+  absl::Status open(const std::string& dsn, const std::string& app = "gridroute", int connect_timeout = kConnectTimeout);
   // How long a statement may go without an answer before the connection is given up (closed; the
   // statement's Result is then a transient failure saying so). The clock starts again whenever the
   // server sends or takes some of the statement's bytes, so a long transfer that moves is not cut.
@@ -131,6 +134,12 @@ class Connection {
 
 // SQLSTATE classes that are worth a retry on a new connection or a new transaction.
 Failure classify(std::string_view sqlstate, bool connection_ok);
+
+// Whether a refusal is the statement's, whatever row it is run for: SQL the server cannot run as written
+// (class 42: a syntax error, an ambiguous or missing column or table, a type that does not fit, a
+// permission), a feature it lacks (0A), a schema or database that is not there (3D, 3F), or a role's
+// rights (28, 0L, 0P). A case taken alone cannot be the cause, so none is parked for it.
+bool statement_fault(std::string_view sqlstate);
 
 // Builders for the text forms the server parses.
 // `{"a","b",NULL}`: one element per call, quoted, for `$1::text[]`, `$2::jsonb[]`, `$3::timestamptz[]`.

@@ -16,6 +16,16 @@ void say(const std::string& msg) { std::fprintf(stderr, "gridroute db: %s\n", ms
 
 std::string dsn_problem(const std::string& dsn) { return pg::dsn_error(dsn); }
 
+// Whether the cases relation $1 needs no index for the claim: 't' for a view (not checked) or a table
+// with a B-tree index that starts with the next_check column $2 and whose predicate, if any, is that
+// column's IS NOT NULL. Shared with the worker's check at start (worker.cpp).
+const char* const kIndexedSql =
+    "SELECT c.relkind NOT IN ('r', 'p') OR EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = "
+    "i.indrelid AND a.attnum = i.indkey[0] JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = "
+    "ic.relam WHERE i.indrelid = c.oid AND a.attname = (parse_ident($2))[1] AND am.amname = 'btree' AND "
+    "(i.indpred IS NULL OR pg_get_expr(i.indpred, i.indrelid) = '(' || quote_ident(a.attname) || ' IS NOT NULL)')) "
+    "FROM pg_class c WHERE c.oid = $1::regclass";
+
 // Seconds a statement of db init may go without a word from the server (waiting for a lock included).
 constexpr double kInitAnswerTimeout = 300;
 
@@ -104,10 +114,10 @@ int run_db_init(const InitOptions& o) {
   } else {
     // A table of the platform's (or one whose index was dropped) is left as it is, but a claim without an
     // index that starts with next_check reads the whole table each batch: said, with what creates one.
-    pg::Result indexed = run(
-        "SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND "
-        "a.attnum = i.indkey[0] WHERE i.indrelid = $1::regclass AND a.attname = (parse_ident($2))[1])",
-        {cases, o.tables.next_check});
+    // A view is not checked (its table's indexes are the platform's); a table needs a B-tree index that
+    // starts with next_check and covers every row the claim reads (no predicate but `next_check IS NOT
+    // NULL`): a BRIN index, or one partial on something else, does not serve the claim's order.
+    pg::Result indexed = run(kIndexedSql, {cases, o.tables.next_check});
     if (!indexed.ok()) return failed();
     if (indexed.value(0, 0) == "t") {
       say(absl::StrCat(cases, " exists; left as it is"));

@@ -120,6 +120,10 @@ class Stopwatch {
   Steady::time_point last_;
 };
 
+// Cases still due after their update, in one pass, at which the worker stops (exit 4): past a few, it is
+// the table's triggers or the --where filter, not a case.
+constexpr std::size_t kStillDueLimit = 1000;
+
 class Worker {
  public:
   Worker(const WorkerOptions& o, Engine engine) : o_(o), engine_(std::move(engine)), clock_start_(Steady::now()) {
@@ -142,7 +146,8 @@ class Worker {
       if (s == Step::ok || s == Step::stop)
         log(absl::StrCat(stop_ ? "stopped by a signal; " : "", "done: ", total_.cases, " cases: ", total_.to_string()));
       else
-        log(absl::StrCat("stopped before the pass was done; ", total_.cases, " cases done: ", total_.to_string()));
+        log(absl::StrCat("stopped before the pass was done; ", total_.cases, " cases done",
+                         total_.cases > 0 ? absl::StrCat(": ", total_.to_string()) : std::string()));
       return exit_code(s);
     }
     bool first = true;
@@ -170,6 +175,9 @@ class Worker {
     Tally tally;
     std::vector<std::string> warnings;
     bool fatal = false;  // not one case's fault: the table's ids (or the --where filter) cannot work
+    std::string sqlstate;  // of the failed statement
+    std::string step;      // what the failed statement was doing: "updating the cases", ...
+    std::vector<std::string> still_due;  // cases answered and updated whose next_check is still due
   };
 
   static int exit_code(Step s) {
@@ -204,7 +212,13 @@ class Worker {
       if (stop_) return Step::stop;
       conn_.close();
       std::string error;
-      auto st = conn_.open(o_.dsn, "gridroute worker");
+      // An attempt waits at most what is left of --retry-for (and 10 s), so that a server that takes
+      // connections and never answers is given up when --retry-for says.
+      int attempt_timeout = pg::Connection::kConnectTimeout;
+      if (o_.retry_for > 0)
+        attempt_timeout = static_cast<int>(std::clamp(std::ceil(o_.retry_for - seconds_since(since)), 2.0,
+                                                      static_cast<double>(pg::Connection::kConnectTimeout)));
+      auto st = conn_.open(o_.dsn, "gridroute worker", attempt_timeout);
       if (st.ok()) {
         pg::Failure f = setup(error);
         if (f == pg::Failure::none) {
@@ -353,7 +367,8 @@ class Worker {
     // row of 100 MB is answered without the worker holding it; a batch of them would hold gigabytes).
     const std::string claim_head = absl::StrCat(
         "SELECT c.", id, "::text, CASE WHEN octet_length(x.t) <= $LIMIT::bigint THEN x.t END, c.", nc,
-        "::text, octet_length(x.t) FROM ", cases, " c CROSS JOIN LATERAL (SELECT c.", doc, "::text AS t) x WHERE c.", nc,
+        "::text, octet_length(x.t), c.", nc, " <= $1::timestamptz FROM ", cases,
+        " c CROSS JOIN LATERAL (SELECT c.", doc, "::text AS t) x WHERE c.", nc,
         " <= $1::timestamptz", slice);
     const std::string claim_tail = absl::StrCat(" ORDER BY c.", nc, ", c.", id, " LIMIT $2::int FOR UPDATE OF c SKIP LOCKED");
     // The ids of cases whose documents the database cannot build (unreadable_), then the longest document
@@ -371,7 +386,8 @@ class Worker {
                                "::jsonb END) || u.patch)::", doc_type, " END, ", nc,
                                " = u.next_check FROM unnest($1::", id_type,
                                "[], $2::jsonb[], $3::timestamptz[], $4::bool[]) AS u(id, patch, next_check, moved) "
-                               "WHERE c.", id, " = u.id", slice);
+                               "WHERE c.", id, " = u.id", slice, " RETURNING CASE WHEN c.", nc,
+                               " <= $5::timestamptz THEN c.", id, "::text END");
     copy_sql_ = absl::StrCat("COPY ", events, " (case_id, at, bundle, action) FROM STDIN");
     // The next finite next_check (an index's first entry), or 0 when a case is due since '-infinity';
     // 'infinity' is never due.
@@ -401,12 +417,8 @@ class Worker {
                          " rows of ", cases, " have a ", nc, " but no id (", id,
                          " is NULL): they are never taken, as a case is written back by its id; give them ids"));
       // A table (not a view) that no index starts with next_check: each claim reads all of it.
-      pg::Result indexed = conn_.exec(
-          "SELECT c.relkind IN ('r', 'p') AND NOT EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a ON "
-          "a.attrelid = i.indrelid AND a.attnum = i.indkey[0] WHERE i.indrelid = c.oid AND a.attname = "
-          "(parse_ident($2))[1]) FROM pg_class c WHERE c.oid = $1::regclass",
-          {cases, o_.tables.next_check});
-      if (indexed.ok() && indexed.rows() == 1 && indexed.value(0, 0) == "t")
+      pg::Result indexed = conn_.exec(kIndexedSql, {cases, o_.tables.next_check});
+      if (indexed.ok() && indexed.rows() == 1 && indexed.value(0, 0) == "f")
         log(absl::StrCat("no index of ", cases, " starts with ", nc, ": each claim reads the whole table. Create one with: "
                          "CREATE INDEX ON ", cases, " (", nc, ", ", id, ") WHERE ", nc, " IS NOT NULL"));
       pg::Result enc = conn_.exec("SHOW server_encoding");
@@ -484,7 +496,10 @@ class Worker {
   // Batches until nothing is due: at `fixed_now` (a --once pass), else at the clock's time per batch.
   Step sweep(Instant fixed_now) {
     Tally pass;
-    unreadable_.clear();  // each pass tries them again: the platform may have fixed them
+    // Cases passed over are tried again once --max-sleep has gone by (the platform may have fixed them),
+    // and in every --once pass; not in each pass of an idle daemon, which would answer them every second.
+    std::erase_if(unreadable_, [&](const auto& u) { return o_.once || seconds_since(u.second) >= o_.max_sleep; });
+    std::size_t still_due = 0;
     auto started = Steady::now(), last_report = started;
     Instant pass_now = fixed_now != kNoInstant ? fixed_now : now();
     std::size_t warned = 0;
@@ -502,6 +517,21 @@ class Worker {
       Instant at = fixed_now != kNoInstant ? fixed_now : now();
       Batch b = run_batch(at, isolated > 0 ? 1 : limit, isolated > 0 || !cursor ? nullptr : &*cursor);
       if (b.failure == pg::Failure::none) {
+        // A case still due after its update (a trigger that keeps its next_check) would be taken again
+        // and again in this pass, an event each time: answered once, then passed over.
+        for (const std::string& id : b.still_due) {
+          if (++still_due <= 20)
+            log(absl::StrCat("case ", av(id), ": still due after its update (its ", o_.tables.next_check,
+                             " is not after now: a trigger of the table that keeps or sets it?); passed over ",
+                             passed_over_for()));
+          unreadable_.emplace_back(id, Steady::now());
+        }
+        if (still_due >= kStillDueLimit) {
+          log(absl::StrCat("the database refused the work: ", still_due, " cases were still due after their "
+                           "update; the table's triggers keep ", o_.tables.next_check,
+                           " due, or --where takes cases the update does not change"));
+          return Step::refused;
+        }
         retry_delay = 0.05;
         if (isolated > 0) --isolated;
         pass.add(b.tally);
@@ -526,6 +556,13 @@ class Worker {
         log(absl::StrCat("the database refused the work: ", b.error));
         return Step::refused;
       }
+      if (b.failure == pg::Failure::refused && pg::statement_fault(b.sqlstate)) {
+        // SQL that fails whatever case it is run for (a --where whose column is ambiguous, a trigger
+        // whose table is gone, a permission): no case is to blame, so none is parked for it.
+        log(absl::StrCat("the database refused the work: ", b.step, ": ", b.error,
+                         " (the statement fails whatever the case; no case was parked)"));
+        return Step::refused;
+      }
       if (b.error.find("(SQLSTATE 57014)") != std::string::npos) {
         // A statement timeout (or a cancel) says nothing against the cases: a batch is taken again one
         // case per transaction, and a case whose own update keeps timing out is left due and passed over
@@ -537,8 +574,8 @@ class Worker {
         }
         if (!b.first_id.empty() && ++timeouts[b.first_id] >= 3) {
           log(absl::StrCat("case ", b.first_id, ": its update timed out 3 times (", b.error,
-                           "); left due and passed over in this pass"));
-          unreadable_.push_back(b.first_id);
+                           "); left due and passed over ", passed_over_for(), ""));
+          unreadable_.emplace_back(b.first_id, Steady::now());
           if (isolated > 0) --isolated;
           continue;
         }
@@ -564,7 +601,8 @@ class Worker {
         isolated = limit;
         continue;
       }
-      std::string what = "the database refused the case's update: ";
+      std::string what = b.step == "writing the events" ? "the database refused the case's event: "
+                                                        : "the database refused the case's update: ";
       if (b.first_id.empty() && b.error.find("(SQLSTATE 22") != std::string::npos) {
         // A data error in the claim itself: the database cannot build a due case's document (a view's
         // cast of a bad value). Find that case by its id alone, and park it like a refused one.
@@ -589,11 +627,11 @@ class Worker {
         return Step::refused;
       }
       Step s = park_refused(b.first_id, at, b.error, what);
-      if (s == Step::refused && what != "the database refused the case's update: ") {
+      if (s == Step::refused && what == "the database cannot build the case's document: ") {
         // Not even parked (a view's trigger builds the same document): leave it due, go on without it.
-        log(absl::StrCat("case ", b.first_id, ": left due and passed over in this pass; fix its row, or set its ",
+        log(absl::StrCat("case ", b.first_id, ": left due and passed over ", passed_over_for(), "; fix its row, or set its ",
                          o_.tables.next_check, " to NULL"));
-        unreadable_.push_back(b.first_id);
+        unreadable_.emplace_back(b.first_id, Steady::now());
         if (isolated > 0) --isolated;
         continue;
       }
@@ -613,6 +651,11 @@ class Worker {
     return Step::ok;
   }
 
+  // How long a case passed over stays so, as the log says it.
+  std::string passed_over_for() const {
+    return o_.once ? "in this pass" : absl::StrCat("for ", o_.max_sleep, " s (--max-sleep)");
+  }
+
   static long long rate(long long n, Steady::time_point since) {
     double s = seconds_since(since);
     return s > 0 ? static_cast<long long>(static_cast<double>(n) / s) : 0;
@@ -627,9 +670,11 @@ class Worker {
   Batch run_batch(Instant at, int limit, const std::pair<std::string, std::string>* after) {
     Batch b;
     Stopwatch watch(b.tally);
-    auto fail = [&](const pg::Result& r) {
+    auto fail = [&](const pg::Result& r, const char* step) {
       b.failure = r.failure();
       b.error = r.error();
+      b.sqlstate = r.sqlstate();
+      b.step = step;
       rollback();
       return b;
     };
@@ -642,9 +687,9 @@ class Worker {
     }
     const std::string now_text = snap->format_time(at);
     pg::Result r = conn_.exec("BEGIN");
-    if (!r.ok()) return fail(r);
+    if (!r.ok()) return fail(r, "beginning a batch");
     std::string skip = "{";
-    for (const std::string& u : unreadable_) {
+    for (const auto& [u, since] : unreadable_) {
       if (skip.size() > 1) skip += ',';
       skip += '"';
       for (char ch : u) {
@@ -659,11 +704,23 @@ class Worker {
                                           {now_text, std::to_string(limit), after->first, after->second, skip, longest})
                              : conn_.exec(claim_sql_, {now_text, std::to_string(limit), skip, longest});
     watch.lap(Tally::claim);
-    if (!claim.ok()) return fail(claim);
+    if (!claim.ok()) return fail(claim, "claiming the due cases");
     const int n = claim.rows();
     if (n == 0) {
       r = conn_.exec("COMMIT");
-      if (!r.ok()) return fail(r);
+      if (!r.ok()) return fail(r, "committing");
+      return b;
+    }
+    // Every claimed case must be due: one that is not came through a --where that is not one condition
+    // (`1=1) OR (true`), which would take every case again and again.
+    for (int i = 0; i < n; ++i) {
+      if (claim.value(i, 4) == "t") continue;
+      b.failure = pg::Failure::refused;
+      b.fatal = true;
+      b.error = absl::StrCat("the claim took case ", av(claim.value(i, 0)), ", which is not due (its ", o_.tables.next_check,
+                             " is ", claim.null(i, 2) ? std::string("NULL") : std::string(claim.value(i, 2)),
+                             "): the --where condition is not one complete condition");
+      rollback();
       return b;
     }
     b.claimed = n;
@@ -742,10 +799,12 @@ class Worker {
     b.tally.cases = n;
     watch.lap(Tally::evaluate);
     r = conn_.copy_in(copy_sql_, copy_);
-    if (!r.ok()) return fail(r);
+    if (!r.ok()) return fail(r, "writing the events");
     watch.lap(Tally::events);
-    r = conn_.exec(update_sql_, {ids_.finish(), patches_.finish(), next_checks_.finish(), moved_.finish()});
-    if (!r.ok()) return fail(r);
+    r = conn_.exec(update_sql_, {ids_.finish(), patches_.finish(), next_checks_.finish(), moved_.finish(), now_text});
+    if (!r.ok()) return fail(r, "updating the cases");
+    for (int i = 0; i < r.rows(); ++i)
+      if (!r.null(i, 0)) b.still_due.emplace_back(r.value(i, 0));
     if (r.affected() != n) {
       // Each claimed case is one row found by its id: more rows changed than claimed means an id that
       // several rows share (or a --where filter that is not one condition), fewer an id the update
@@ -763,7 +822,7 @@ class Worker {
     watch.lap(Tally::update);
     r = conn_.exec("COMMIT");
     watch.lap(Tally::commit);
-    if (!r.ok()) return fail(r);
+    if (!r.ok()) return fail(r, "committing");
     return b;
   }
 
@@ -895,7 +954,7 @@ class Worker {
   std::vector<std::string> too_long_;  // per claimed case: the answer to a document over the limit, or ""  // finding a due case whose document the database cannot build
   // Due cases whose documents the database cannot build and that cannot be parked: left due, and not
   // claimed again in this pass.
-  std::vector<std::string> unreadable_;
+  std::vector<std::pair<std::string, Steady::time_point>> unreadable_;  // passed over, since when
   // Reused across batches.
   std::unique_ptr<LineCodec> codec_;
   std::shared_ptr<const Snapshot> codec_snapshot_;

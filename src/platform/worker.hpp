@@ -64,6 +64,9 @@ struct InitOptions {
 
 int run_db_init(const InitOptions& options);
 
+// SQL: whether the cases relation ($1) has an index its claims can use, on the next_check column ($2).
+extern const char* const kIndexedSql;
+
 // "" when libpq reads `dsn` (a conninfo string or a postgresql:// URI; "" is the PG* environment), else
 // why not: a DSN that cannot be read is a usage error, not something to retry.
 std::string dsn_problem(const std::string& dsn);

@@ -47,4 +47,25 @@ TEST(Classify, RetriesConnectionsAndConflictsNotRefusals) {
     EXPECT_EQ(classify(s, true), Failure::refused) << s;
 }
 
+// A refusal of SQL that fails whatever the row is no case's fault; a raise, a constraint or bad data is.
+TEST(Classify, StatementFaultsAreNotACasesFault) {
+  for (const char* s : {"42702", "42703", "42P01", "42501", "42846", "0A000", "3F000", "3D000", "28000"})
+    EXPECT_TRUE(gridroute::pg::statement_fault(s)) << s;
+  for (const char* s : {"P0001", "23505", "23514", "22P02", "22021", "57014", "40001", "", "42"})
+    EXPECT_FALSE(gridroute::pg::statement_fault(s)) << s;
+}
+
+// Logins that no retry will change are given up at once; a server not yet up is waited for.
+TEST(Classify, LoginsRefusedForGoodAreNotRetried) {
+  using gridroute::pg::permanent_connect_error;
+  for (const char* m : {"FATAL: pg_hba.conf rejects connection for host \"127.0.0.1\", user \"rj\"",
+                        "fe_sendauth: no password supplied", "FATAL: no pg_hba.conf entry for host \"h\"",
+                        "FATAL: password authentication failed for user \"x\"", "FATAL: database \"x\" does not exist",
+                        "FATAL: role \"x\" does not exist"})
+    EXPECT_TRUE(permanent_connect_error(m)) << m;
+  for (const char* m : {"connection refused", "timeout expired", "FATAL: the database system is starting up",
+                        "FATAL: sorry, too many clients already"})
+    EXPECT_FALSE(permanent_connect_error(m)) << m;
+}
+
 }  // namespace
