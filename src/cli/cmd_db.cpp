@@ -85,7 +85,8 @@ template <class T>
 bool parse_number(const std::string& text, T lo, T hi, T& out) {
   T v{};
   auto r = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (r.ec != std::errc() || r.ptr != text.data() + text.size() || v < lo || v > hi) return false;
+  // `!(v >= lo && v <= hi)`: a NaN ("nan") is in no range.
+  if (r.ec != std::errc() || r.ptr != text.data() + text.size() || !(v >= lo && v <= hi)) return false;
   out = v;
   return true;
 }
@@ -95,8 +96,9 @@ bool option(const std::vector<std::string>& args, std::size_t& i, const std::str
             bool& missing) {
   const std::string& a = args[i];
   if (a == name) {
-    // A value forgotten before the next option (`--db --once`): that option is not taken for the value.
-    if (i + 1 >= args.size() || gridroute::cli::is_option_like(args[i + 1])) {
+    // A value forgotten before the next option (`--db --once`): that option is not taken for the value;
+    // a negative number is a value (refused by its range, with the range said).
+    if (i + 1 >= args.size() || (gridroute::cli::is_option_like(args[i + 1]) && !gridroute::cli::is_number_like(args[i + 1]))) {
       missing = true;
       return true;
     }

@@ -109,7 +109,7 @@ inline std::optional<std::string> option_value(const std::vector<std::string>& a
                                                std::string_view opt) {
   const std::string& a = args[i];
   if (a.size() > opt.size() && a[opt.size()] == '=') return a.substr(opt.size() + 1);
-  if (i + 1 < args.size() && !is_option_like(args[i + 1])) return args[++i];
+  if (i + 1 < args.size() && (!is_option_like(args[i + 1]) || is_number_like(args[i + 1]))) return args[++i];
   return std::nullopt;
 }
 

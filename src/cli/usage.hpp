@@ -10,6 +10,10 @@ namespace gridroute::cli {
 // An argument that is an option, not a file: "-x" or "--x" (a lone "-" is standard input). A file whose
 // name starts with '-' is named "./-x".
 inline bool is_option_like(std::string_view a) { return a.size() > 1 && a[0] == '-'; }
+// "-5", "-0.5", "-.5": a negative number, which an option's value may be (and its range refuses).
+inline bool is_number_like(std::string_view a) {
+  return a.size() > 1 && a[0] == '-' && ((a[1] >= '0' && a[1] <= '9') || (a[1] == '.' && a.size() > 2));
+}
 
 // Writes "gridroute: MESSAGE" and where to read more: a message of a command ("route: ...", "db init:
 // ...") points at that command's own help. Returns 2.
