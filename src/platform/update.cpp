@@ -87,6 +87,14 @@ CaseUpdate plan_update(std::string_view answer, std::string_view now_text) {
   }
   // A located case keeps the cell found (SPEC §7): the platform sends it as `cell` from then on.
   if (const json::string* cell = string_field(*a, "cell")) patch["cell"] = *cell;
+  // An answer that re-pins the case (SPEC §6.1: its pinned rule or handler is no longer in the bundle)
+  // names the new owner, and the rule when it gives one: stored whatever the action, so that the case is
+  // pinned again and not re-pinned at every evaluation. A rule the answer does not give stays as it is.
+  if (const json::value* rp = a->if_contains("repinned"); rp && rp->is_bool() && rp->get_bool()) {
+    if (const json::value* rule = a->if_contains("rule"); rule && !patch.contains("rule")) patch["rule"] = *rule;
+    if (const json::value* handler = a->if_contains("handler"); handler && !patch.contains("handler"))
+      patch["handler"] = *handler;
+  }
   if (!patch.empty()) u.patch = json::serialize(patch);
   return u;
 }

@@ -196,8 +196,20 @@ def with_cell(doc, answer):
     return dict(doc, cell=answer["cell"])
 
 
+def repinned(doc, answer):
+    """A re-pinned answer's owner (and rule, when it gives one) is stored whatever the action."""
+    if answer.get("repinned") is not True:
+        return doc
+    doc = dict(doc)
+    for k in ("rule", "handler"):
+        if k in answer:
+            doc[k] = answer[k]
+    return doc
+
+
 def expected_case(doc, answer, now_text):
     """The case as docs/platform.md says the worker leaves it: (doc, next_check as epoch seconds)."""
+    doc = repinned(doc, answer)
     a = answer.get("action")
     if a in ("escalate", "reopen", "redispatch"):
         doc = dict(doc)

@@ -116,6 +116,25 @@ TEST(PlanUpdate, HoldAndSuspendedWaitForTheAnswersNextCheck) {
   EXPECT_NE(u.warning.find("no next_check"), std::string::npos);
 }
 
+// A re-pinned answer (SPEC §6.1) names the new owner whatever its action: stored, so that the case is
+// pinned again (lianshi's L09 is a hold whose pinned rule is gone).
+TEST(PlanUpdate, ARepinnedAnswerPinsItsOwnerWhateverTheAction) {
+  CaseUpdate u = plan_update(
+      R"({"id": "L09", "action": "hold", "level": 0, "handler": "council-xinhua", "role": "resident_council", "reasons": [], "next_check": "2026-12-07T11:00:00+08:00", "repinned": true})",
+      "2026-12-07T10:00:00+08:00");
+  EXPECT_EQ(u.next_check, "2026-12-07T11:00:00+08:00");
+  EXPECT_EQ(patch_of(u), (json::object{{"handler", "council-xinhua"}}));  // no rule given: the stored one stays
+  EXPECT_FALSE(u.moved);
+  u = plan_update(R"({"id": "X", "action": "none", "level": 1, "rule": "r2", "handler": "h2", "reasons": [], "repinned": true})",
+                  kNow);
+  EXPECT_EQ(patch_of(u), (json::object{{"rule", "r2"}, {"handler", "h2"}}));
+  EXPECT_FALSE(u.next_check.has_value());
+  // Not re-pinned: nothing of the owner is written for a hold.
+  u = plan_update(R"({"id": "X", "action": "hold", "level": 0, "handler": "h", "reasons": [], "next_check": "2026-11-23T11:00:00+08:00", "repinned": false})",
+                  kNow);
+  EXPECT_FALSE(u.patch.has_value());
+}
+
 TEST(PlanUpdate, FinalActionsParkTheCase) {
   for (const char* action : {"none", "overdue", "dispute", "rejected"}) {
     std::string line = std::string(R"({"id": "X", "action": ")") + action + R"(", "level": 2, "handler": null, "reasons": []})";
