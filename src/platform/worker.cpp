@@ -294,12 +294,13 @@ class Worker {
       out = std::string(r.value(0, 0));
       return pg::Failure::none;
     };
-    // The quoted name and the type of a column, and its type's base name.
+    // The quoted name and the type of a column, and its type's base name (a domain's: over jsonb, jsonb).
     auto column = [&](const std::string& table, const std::string& name, std::string& quoted, std::string& type,
                       std::string& base) {
       pg::Result r = conn_.exec(
-          "SELECT quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), t.typname "
-          "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+          "SELECT quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), "
+          "CASE WHEN t.typtype = 'd' THEN bt.typname ELSE t.typname END "
+          "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_type bt ON bt.oid = t.typbasetype "
           "WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped "
           "AND a.attname = (parse_ident($2))[1]",
           {table, name});
@@ -349,6 +350,11 @@ class Worker {
                              absl::StrContains(t, "without time zone") ? "" : " (without time zone)", ": an event's at must be a timestamptz, or its times are stored "
                              "without their offset; convert it with ALTER TABLE ", events, " ALTER COLUMN ", q,
                              " TYPE timestamptz USING ", q, " AT TIME ZONE 'the zone it was written in'");
+        return pg::Failure::refused;
+      }
+      if (std::string_view(ev) == "at" && (base == "date" || base == "time" || base == "timetz")) {
+        error = absl::StrCat("column ", q, " of ", events, " is ", t, ": an event's at is the instant it was evaluated "
+                             "at, which a ", t, " column would cut; make it a timestamptz");
         return pg::Failure::refused;
       }
     }

@@ -838,6 +838,23 @@ def test_platform_mistakes(env):
     r = env.run(["db", "init", "--db", env.pg.dsn])
     check(r.returncode == 0 and "CREATE INDEX" not in r.stderr, "db init on a view: exit %d: %s" % (r.returncode, r.stderr))
     env.pg.psql_script("DROP VIEW gridroute_cases; DROP TABLE gridroute_test_base;")
+    # An events table whose `at` is a date would cut every evaluation time: refused. A doc column of a
+    # domain over jsonb is a jsonb column.
+    env.shuangcheng_cases(5)
+    env.pg.psql_script("""
+        ALTER TABLE gridroute_events ALTER COLUMN at TYPE date;""")
+    r = env.run(["worker", env.shuangcheng, "--db", env.pg.dsn, "--once", "--now", NOW])
+    check(r.returncode == 4 and "which a date column would cut" in r.stderr, "events.at a date: exit %d: %s"
+          % (r.returncode, r.stderr))
+    env.pg.psql_script("""
+        ALTER TABLE gridroute_events ALTER COLUMN at TYPE timestamptz;
+        DROP DOMAIN IF EXISTS gridroute_test_doc CASCADE;
+        CREATE DOMAIN gridroute_test_doc AS jsonb CHECK (VALUE ? 'id');
+        ALTER TABLE gridroute_cases ALTER COLUMN doc TYPE gridroute_test_doc;""")
+    r = env.run(["worker", env.shuangcheng, "--db", env.pg.dsn, "--once", "--now", NOW])
+    check(r.returncode == 0 and count_events(env) == 5, "a doc of a domain over jsonb: exit %d: %s" % (r.returncode, r.stderr))
+    env.clean()
+    env.pg.psql("DROP DOMAIN gridroute_test_doc")
     return "an ambiguous --where and a broken trigger: exit 4, nothing parked; a kept next_check: one event a case"
 
 
