@@ -45,7 +45,8 @@ int run_db_init(const InitOptions& o) {
     return r;
   };
   auto failed = [&] {
-    say(error);
+    // What was said to be created was in the transaction that the failure rolls back.
+    say(absl::StrCat(error, "; nothing was created (the transaction is rolled back)"));
     conn.exec("ROLLBACK");
     return conn.alive() ? kExitRefused : kExitUnreachable;
   };

@@ -178,6 +178,7 @@ class Worker {
     std::string sqlstate;  // of the failed statement
     std::string step;      // what the failed statement was doing: "updating the cases", ...
     std::vector<std::string> still_due;  // cases answered and updated whose next_check is still due
+    std::string first_answer;            // the first claimed case's answer line (its `id` is the doc's)
   };
 
   static int exit_code(Step s) {
@@ -591,7 +592,8 @@ class Worker {
         continue;
       }
       if (b.failure == pg::Failure::transient) {
-        log(absl::StrCat("batch rolled back: ", b.error));
+        // A connection lost between batches (BEGIN failed) had no batch to roll back.
+        log(absl::StrCat(b.step == "beginning a batch" ? "lost the database: " : "batch rolled back: ", b.error));
         if (!conn_.alive()) {
           Step s = connect();
           if (s != Step::ok) return s;
@@ -632,7 +634,7 @@ class Worker {
         log(absl::StrCat("the database refused the work: ", b.error));
         return Step::refused;
       }
-      Step s = park_refused(b.first_id, at, b.error, what);
+      Step s = park_refused(b.first_id, at, b.error, what, b.first_answer);
       if (s == Step::refused && what == "the database cannot build the case's document: ") {
         // Not even parked (a view's trigger builds the same document): leave it due, go on without it.
         log(absl::StrCat("case ", b.first_id, ": left due and passed over ", passed_over_for(), "; fix its row, or set its ",
@@ -784,6 +786,7 @@ class Worker {
       pos = nl + 1;
       if (!too_long_[static_cast<std::size_t>(i)].empty()) answer = too_long_[static_cast<std::size_t>(i)];
       std::string_view id = claim.value(i, 0);
+      if (i == 0) b.first_answer = std::string(answer);
       CaseUpdate u = plan_update(answer, now_text);
       b.tally.by_action[u.action]++;
       if (!u.warning.empty()) b.warnings.push_back(absl::StrCat("case ", av(id), ": ", u.warning));
@@ -875,13 +878,23 @@ class Worker {
     return "";
   }
 
+  // `answer`: the case's answer line when it was evaluated; its `id` (the document's, which a mapping
+  // view may give other than the row's) is the event's, as for every answer. Else the row's id.
   Step park_refused(const std::string& id, Instant at, const std::string& error,
-                    const std::string& what = "the database refused the case's update: ") {
+                    const std::string& what = "the database refused the case's update: ",
+                    const std::string& answer = {}) {
+    boost::json::value answer_id(id);
+    if (!answer.empty()) {
+      boost::json::error_code ec;
+      boost::json::value v = boost::json::parse(answer, ec);
+      if (!ec && v.is_object())
+        if (const boost::json::value* a = v.get_object().if_contains("id")) answer_id = *a;
+    }
     for (int attempt = 0;; ++attempt) {
       auto snap = engine_.snapshot();
       const std::string now_text = snap->format_time(at);
       boost::json::object action;
-      action["id"] = id;
+      action["id"] = answer_id;
       action["action"] = "rejected";
       action["error"] = what + error;
       action["bundle"] = std::string(snap->digest());  // SPEC §6.6: every answer names its bundle
