@@ -125,12 +125,8 @@ int cmd_batch(Batch kind, const std::vector<std::string>& args) {
   bool quiet = false;
   BatchExtras extras;
   gridroute::CodecOptions codec;
-  auto value = [&](std::size_t& i, const std::string& a, std::string_view opt) -> std::optional<std::string> {
-    if (a.size() > opt.size() && a[opt.size()] == '=') return a.substr(opt.size() + 1);
-    // A value forgotten before the next option: that option is not taken for the value.
-    if (i + 1 < args.size() && (!gridroute::cli::is_option_like(args[i + 1]) || gridroute::cli::is_number_like(args[i + 1])))
-      return args[++i];
-    return std::nullopt;
+  auto value = [&](std::size_t& i, const std::string&, std::string_view opt) {
+    return gridroute::cli::option_value(args, i, opt);
   };
   auto is_opt = [](const std::string& a, std::string_view opt) {
     return a == opt || (a.starts_with(opt) && a.size() > opt.size() && a[opt.size()] == '=');
