@@ -859,9 +859,11 @@ def test_platform_mistakes(env):
 
 
 def test_refused_update(env):
-    """A case whose update the database refuses (a platform trigger) is parked with a rejected event;
-    the rest of its batch goes through."""
+    """A case whose update the database refuses (a platform trigger) is parked with a rejected event,
+    which carries the document's id as every answer does (here other than the row's); the rest of its
+    batch goes through."""
     env.shuangcheng_cases(540)
+    env.pg.psql("""UPDATE gridroute_cases SET doc = jsonb_set(doc, '{id}', '"order-1"') WHERE id = 'S000001'""")
     env.pg.psql_script("""
         CREATE FUNCTION refuse_s000001() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
@@ -881,8 +883,8 @@ def test_refused_update(env):
     events = env.events()
     check_once(events, before)
     mine = [e for e in events if e["case_id"] == "S000001"][0]
-    check(mine["action"]["action"] == "rejected" and "the platform refuses" in mine["action"].get("error", ""),
-          "S000001: %s" % mine["action"])
+    check(mine["action"]["action"] == "rejected" and "the platform refuses" in mine["action"].get("error", "") and
+          mine["action"].get("id") == "order-1", "S000001: %s" % mine["action"])
     check_answers([e for e in events if e["case_id"] != "S000001"], expected, NOW)
     after = env.cases_after()
     check(after["S000001"] == (json.loads(before["S000001"]), None), "S000001 is not parked as it was")
@@ -1225,6 +1227,12 @@ def test_exit_codes(env):
     check(time.time() - t0 < 20, "gave up only after %.1f s" % (time.time() - t0))
     r = env.run(["db", "init", "--db", "host=127.0.0.1 port=%d user=x dbname=x connect_timeout=2" % port])
     check(r.returncode == 3, "db init unreachable: exit %d" % r.returncode)
+    # A db init that fails after saying what it created says that nothing was.
+    r = env.run(["db", "init", "--db", env.pg.dsn, "--cases-table", "gridroute_test_new", "--events-table",
+                 "gridroute_test_no_schema.events"])
+    check(r.returncode == 4 and "created gridroute_test_new" in r.stderr and "nothing was created" in r.stderr and
+          env.pg.psql("SELECT to_regclass('gridroute_test_new') IS NULL")[0] == "t",
+          "db init failing on its second table: exit %d: %s" % (r.returncode, r.stderr))
     return ("2, 1, 4, 3 as documented; a malformed DSN 2, a bad sslmode 2, a missing database 3 at once, "
             "a naive next_check or events.at 4")
 
