@@ -378,7 +378,7 @@ class Worker {
         " c CROSS JOIN LATERAL (SELECT c.", doc, "::text AS t) x WHERE c.", nc,
         " <= $1::timestamptz", slice);
     const std::string claim_tail = absl::StrCat(" ORDER BY c.", nc, ", c.", id, " LIMIT $2::int FOR UPDATE OF c SKIP LOCKED");
-    // The ids of cases whose documents the database cannot build (unreadable_), then the longest document
+    // The ids of cases whose documents the database cannot build (passed_over_), then the longest document
     // read.
     claim_sql_ = absl::StrReplaceAll(absl::StrCat(claim_head, " AND NOT (c.", id, "::text = ANY($3::text[]))", claim_tail),
                                      {{"$LIMIT", "$4"}});
@@ -398,10 +398,13 @@ class Worker {
     copy_sql_ = absl::StrCat("COPY ", events, " (case_id, at, bundle, action) FROM STDIN");
     // The next finite next_check (an index's first entry), or 0 when a case is due since '-infinity';
     // 'infinity' is never due.
+    // The cases passed over ($2) are left out: they are looked at again once --max-sleep has gone by,
+    // which an idle wait never exceeds, and an idle daemon does not wake each second for them.
+    const std::string not_passed_over = absl::StrCat(" AND NOT (c.", id, "::text = ANY($2::text[]))");
     next_due_sql_ = absl::StrCat("SELECT CASE WHEN EXISTS (SELECT 1 FROM ", cases, " c WHERE c.", nc,
-                                 " = '-infinity'", slice, ") THEN 0::float8 ELSE (SELECT extract(epoch FROM c.", nc,
+                                 " = '-infinity'", slice, not_passed_over, ") THEN 0::float8 ELSE (SELECT extract(epoch FROM c.", nc,
                                  " - $1::timestamptz)::float8 FROM ", cases, " c WHERE c.", nc, " > '-infinity' AND c.",
-                                 nc, " < 'infinity'", slice, " ORDER BY c.", nc, " LIMIT 1) END");
+                                 nc, " < 'infinity'", slice, not_passed_over, " ORDER BY c.", nc, " LIMIT 1) END");
     park_claim_sql_ = absl::StrCat("SELECT c.", id, "::text FROM ", cases, " c WHERE c.", id, " = $1::", id_type,
                                    " AND c.", nc, " <= $2::timestamptz", slice, " FOR UPDATE SKIP LOCKED");
     park_sql_ = absl::StrCat("UPDATE ", cases, " AS c SET ", nc, " = NULL WHERE c.", id, " = $1::", id_type, slice);
@@ -505,7 +508,7 @@ class Worker {
     Tally pass;
     // Cases passed over are tried again once --max-sleep has gone by (the platform may have fixed them),
     // and in every --once pass; not in each pass of an idle daemon, which would answer them every second.
-    std::erase_if(unreadable_, [&](const auto& u) { return o_.once || seconds_since(u.second) >= o_.max_sleep; });
+    std::erase_if(passed_over_, [&](const auto& u) { return o_.once || seconds_since(u.second) >= o_.max_sleep; });
     std::size_t still_due = 0;
     auto started = Steady::now(), last_report = started;
     Instant pass_now = fixed_now != kNoInstant ? fixed_now : now();
@@ -531,7 +534,7 @@ class Worker {
             log(absl::StrCat("case ", av(id), ": still due after its update (its ", o_.tables.next_check,
                              " is not after now: a trigger of the table that keeps or sets it?); passed over ",
                              passed_over_for()));
-          unreadable_.emplace_back(id, Steady::now());
+          passed_over_.emplace_back(id, Steady::now());
         }
         if (still_due >= kStillDueLimit) {
           log(absl::StrCat("the database refused the work: ", still_due, " cases were still due after their "
@@ -582,7 +585,7 @@ class Worker {
         if (!b.first_id.empty() && ++timeouts[b.first_id] >= 3) {
           log(absl::StrCat("case ", b.first_id, ": its update timed out 3 times (", b.error,
                            "); left due and passed over ", passed_over_for(), ""));
-          unreadable_.emplace_back(b.first_id, Steady::now());
+          passed_over_.emplace_back(b.first_id, Steady::now());
           if (isolated > 0) --isolated;
           continue;
         }
@@ -639,7 +642,7 @@ class Worker {
         // Not even parked (a view's trigger builds the same document): leave it due, go on without it.
         log(absl::StrCat("case ", b.first_id, ": left due and passed over ", passed_over_for(), "; fix its row, or set its ",
                          o_.tables.next_check, " to NULL"));
-        unreadable_.emplace_back(b.first_id, Steady::now());
+        passed_over_.emplace_back(b.first_id, Steady::now());
         if (isolated > 0) --isolated;
         continue;
       }
@@ -696,17 +699,7 @@ class Worker {
     const std::string now_text = snap->format_time(at);
     pg::Result r = conn_.exec("BEGIN");
     if (!r.ok()) return fail(r, "beginning a batch");
-    std::string skip = "{";
-    for (const auto& [u, since] : unreadable_) {
-      if (skip.size() > 1) skip += ',';
-      skip += '"';
-      for (char ch : u) {
-        if (ch == '"' || ch == '\\') skip += '\\';
-        skip += ch;
-      }
-      skip += '"';
-    }
-    skip += '}';
+    const std::string skip = passed_over_array();
     const std::string longest = std::to_string(codec_->options().max_line_bytes);
     pg::Result claim = after ? conn_.exec(claim_after_sql_,
                                           {now_text, std::to_string(limit), after->first, after->second, skip, longest})
@@ -933,11 +926,27 @@ class Worker {
     }
   }
 
+  // The ids of the cases passed over, as a text[] literal.
+  std::string passed_over_array() const {
+    std::string a = "{";
+    for (const auto& [u, since] : passed_over_) {
+      if (a.size() > 1) a += ',';
+      a += '"';
+      for (char ch : u) {
+        if (ch == '"' || ch == '\\') a += '\\';
+        a += ch;
+      }
+      a += '"';
+    }
+    a += '}';
+    return a;
+  }
+
   // Waits until the next case is due, a notification or a signal.
   Step idle() {
     Instant at = now();
     auto snap = engine_.snapshot();
-    pg::Result r = conn_.exec(next_due_sql_, {snap->format_time(at)});
+    pg::Result r = conn_.exec(next_due_sql_, {snap->format_time(at), passed_over_array()});
     if (!r.ok()) {
       if (r.failure() == pg::Failure::refused) {
         log(absl::StrCat("the database refused the work: ", r.error()));
@@ -952,6 +961,8 @@ class Worker {
       // Due already but not claimable: another worker holds it; look again soon.
       wait = std::min(wait, due_in <= 0 ? 1.0 : due_in);
     }
+    // A case passed over is looked at again once --max-sleep has gone by since.
+    for (const auto& [u, since] : passed_over_) wait = std::min(wait, std::max(0.0, o_.max_sleep - seconds_since(since)));
     read_notifications();  // any that came with the query's answer
     wait_for(wait, true);
     return Step::ok;
@@ -973,7 +984,7 @@ class Worker {
   std::vector<std::string> too_long_;  // per claimed case: the answer to a document over the limit, or ""  // finding a due case whose document the database cannot build
   // Due cases whose documents the database cannot build and that cannot be parked: left due, and not
   // claimed again in this pass.
-  std::vector<std::pair<std::string, Steady::time_point>> unreadable_;  // passed over, since when
+  std::vector<std::pair<std::string, Steady::time_point>> passed_over_;  // passed over, since when
   // Reused across batches.
   std::unique_ptr<LineCodec> codec_;
   std::shared_ptr<const Snapshot> codec_snapshot_;

@@ -648,6 +648,40 @@ def test_statement_timeout(env):
     return "S000003 left due after 3 timeouts; %d other cases decided" % len(events)
 
 
+def test_passed_over_idle(env):
+    """A serving worker with a case passed over (its update keeps timing out) sleeps until the next case
+    falls due or --max-sleep goes by, as an idle worker does: it does not wake each second to look at the
+    case it passed over."""
+    env.shuangcheng_cases(20)
+    env.pg.psql_script("""
+        CREATE FUNCTION slow_s000003() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.id = 'S000003' THEN PERFORM pg_sleep(2); END IF;
+          RETURN NEW;
+        END $$;
+        CREATE TRIGGER slow BEFORE UPDATE ON gridroute_cases FOR EACH ROW EXECUTE FUNCTION slow_s000003();
+    """)
+    proc = env.worker(env.shuangcheng, "--max-sleep", "30", once=False,
+                      dsn=env.pg.dsn + " application_name=gridroute-idle options='-c statement_timeout=300'")
+    try:
+        poll_until(lambda: count_events(env) >= 19, 60, "the other cases")
+        time.sleep(1.5)  # the pass over, the worker asleep
+        starts = set()
+        end = time.time() + 4
+        while time.time() < end:
+            starts.update(env.pg.psql("SELECT query_start FROM pg_stat_activity WHERE application_name = 'gridroute-idle'"))
+            time.sleep(0.1)
+        check(proc.poll() is None, "the worker stopped")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        rc, err = wait(proc, 30, "worker")
+        env.pg.psql("DROP TRIGGER slow ON gridroute_cases; DROP FUNCTION slow_s000003()")
+    check(rc == 0 and "its update timed out 3 times" in err, "worker exit %d: %s" % (rc, err[-600:]))
+    check(len(starts) <= 1, "an idle worker sent %d statements in 4 s: it looks at the case passed over"
+          % len(starts))
+    return "asleep for 4 s with a case passed over (%d statement start seen)" % len(starts)
+
+
 def test_infinite_next_checks(env):
     """next_check 'infinity' is never due, '-infinity' is due at once, and a serving worker sleeps on past
     both (the earliest finite next_check decides the sleep)."""
@@ -1249,6 +1283,7 @@ TESTS = [
     test_xincheng_golden,
     test_statement_timeout,
     test_infinite_next_checks,
+    test_passed_over_idle,
     test_connection_lost,
     test_frozen_server,
     test_sql_ascii,
