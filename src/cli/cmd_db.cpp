@@ -91,25 +91,14 @@ bool parse_number(const std::string& text, T lo, T hi, T& out) {
   return true;
 }
 
-// Reads `--name VALUE` or `--name=VALUE` at args[i]; false when args[i] is not that option.
+// Reads `--name VALUE` or `--name=VALUE` at args[i] (cli::option_value: a value forgotten before the
+// next option, `--db --once`, is missing); false when args[i] is not that option.
 bool option(const std::vector<std::string>& args, std::size_t& i, const std::string& name, std::string& value,
             bool& missing) {
-  const std::string& a = args[i];
-  if (a == name) {
-    // A value forgotten before the next option (`--db --once`): that option is not taken for the value;
-    // a negative number is a value (refused by its range, with the range said).
-    if (i + 1 >= args.size() || (gridroute::cli::is_option_like(args[i + 1]) && !gridroute::cli::is_number_like(args[i + 1]))) {
-      missing = true;
-      return true;
-    }
-    value = args[++i];
-    return true;
-  }
-  if (a.size() > name.size() && a.compare(0, name.size(), name) == 0 && a[name.size()] == '=') {
-    value = a.substr(name.size() + 1);
-    return true;
-  }
-  return false;
+  if (!gridroute::cli::is_option(args[i], name)) return false;
+  if (std::optional<std::string> v = gridroute::cli::option_value(args, i, name)) value = std::move(*v);
+  else missing = true;
+  return true;
 }
 
 // The table options shared by both commands; true when args[i] was one of them.

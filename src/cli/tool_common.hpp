@@ -97,22 +97,6 @@ inline std::shared_ptr<const Snapshot> load_reporting(const std::string& dir, co
   return *s;
 }
 
-// `--opt VALUE` or `--opt=VALUE` at args[i]: whether args[i] is that option.
-inline bool is_option(const std::string& a, std::string_view opt) {
-  return a == opt || (a.size() > opt.size() && a.starts_with(opt) && a[opt.size()] == '=');
-}
-// Its value (advancing `i` past a separate value), or nullopt when it has none. A separate value that
-// looks like an option (`--html --quiet`) is not taken: the option's value was forgotten, and taking
-// the next option as a file name would write a file named `--quiet` and drop the option. A value that
-// starts with '-' is given as `--opt=-x` (or a file as ./-x).
-inline std::optional<std::string> option_value(const std::vector<std::string>& args, std::size_t& i,
-                                               std::string_view opt) {
-  const std::string& a = args[i];
-  if (a.size() > opt.size() && a[opt.size()] == '=') return a.substr(opt.size() + 1);
-  if (i + 1 < args.size() && (!is_option_like(args[i + 1]) || is_number_like(args[i + 1]))) return args[++i];
-  return std::nullopt;
-}
-
 // Options given so far, so that one given twice is a usage error (the last one silently winning would
 // drop the first): `repeated(a)` is the option's name when args[i] repeats one, else empty.
 class SeenOptions {

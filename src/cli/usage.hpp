@@ -2,8 +2,10 @@
 #pragma once
 
 #include <iostream>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gridroute::cli {
 
@@ -13,6 +15,22 @@ inline bool is_option_like(std::string_view a) { return a.size() > 1 && a[0] == 
 // "-5", "-0.5", "-.5": a negative number, which an option's value may be (and its range refuses).
 inline bool is_number_like(std::string_view a) {
   return a.size() > 1 && a[0] == '-' && ((a[1] >= '0' && a[1] <= '9') || (a[1] == '.' && a.size() > 2));
+}
+
+// `--opt VALUE` or `--opt=VALUE` at args[i]: whether args[i] is that option.
+inline bool is_option(const std::string& a, std::string_view opt) {
+  return a == opt || (a.size() > opt.size() && a.starts_with(opt) && a[opt.size()] == '=');
+}
+// Its value (advancing `i` past a separate value), or nullopt when it has none. A separate value that
+// looks like an option (`--html --quiet`) is not taken: the option's value was forgotten, and taking
+// the next option as a file name would write a file named `--quiet` and drop the option. A value that
+// starts with '-' is given as `--opt=-x` (or a file as ./-x).
+inline std::optional<std::string> option_value(const std::vector<std::string>& args, std::size_t& i,
+                                               std::string_view opt) {
+  const std::string& a = args[i];
+  if (a.size() > opt.size() && a[opt.size()] == '=') return a.substr(opt.size() + 1);
+  if (i + 1 < args.size() && (!is_option_like(args[i + 1]) || is_number_like(args[i + 1]))) return args[++i];
+  return std::nullopt;
 }
 
 // Writes "gridroute: MESSAGE" and where to read more: a message of a command ("route: ...", "db init:
