@@ -171,10 +171,10 @@ void Connection::start_clock() {
   until_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(answer_timeout_));
 }
 
-bool Connection::wait(short events) {
-  if (!wait_fd(PQsocket(conn_.get()), events, until_)) return false;
+Connection::Io Connection::wait(short events) {
+  if (!wait_fd(PQsocket(conn_.get()), events, until_)) return Io::silent;
   start_clock();  // the server sent or took something: the silence starts again
-  return true;
+  return PQconsumeInput(conn_.get()) == 0 ? Io::gone : Io::ready;
 }
 
 Result Connection::give_up() {
@@ -190,15 +190,15 @@ bool Connection::flush() {
   while (true) {
     if (PQflush(conn_.get()) <= 0) return true;  // all sent, or failed: the result says why
     // Read while waiting to write, as libpq asks, so that the server's own output cannot stall both.
-    if (!wait(POLLIN | POLLOUT)) return false;
-    if (PQconsumeInput(conn_.get()) == 0) return true;
+    const Io io = wait(POLLIN | POLLOUT);
+    if (io != Io::ready) return io == Io::gone;
   }
 }
 
 bool Connection::await_result() {
   while (PQisBusy(conn_.get())) {
-    if (!wait(POLLIN)) return false;
-    if (PQconsumeInput(conn_.get()) == 0) return true;  // the connection is gone: PQgetResult says so
+    const Io io = wait(POLLIN);
+    if (io != Io::ready) return io == Io::gone;  // gone: PQgetResult says so
   }
   return true;
 }
@@ -260,16 +260,18 @@ Result Connection::copy_in(const std::string& sql, std::string_view data) {
         failed = true;
         break;
       }
-      if (!wait(POLLIN | POLLOUT)) return give_up();
-      if (PQconsumeInput(conn_.get()) == 0) {
+      const Io io = wait(POLLIN | POLLOUT);
+      if (io == Io::silent) return give_up();
+      if (io == Io::gone) {
         failed = true;
         break;
       }
     }
   }
   while (PQputCopyEnd(conn_.get(), nullptr) == 0) {
-    if (!wait(POLLIN | POLLOUT)) return give_up();
-    if (PQconsumeInput(conn_.get()) == 0) break;
+    const Io io = wait(POLLIN | POLLOUT);
+    if (io == Io::silent) return give_up();
+    if (io == Io::gone) break;
   }
   if (!flush()) return give_up();
   // The COPY's own result, then NULL; keep the first failure.

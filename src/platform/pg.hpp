@@ -115,9 +115,11 @@ class Connection {
   using Clock = std::chrono::steady_clock;
   // Starts the silence a statement may keep: the answer timeout from now.
   void start_clock();
-  // Waits until the socket is ready for `events`, and starts the clock again: false when the server
-  // was silent for the whole timeout.
-  bool wait(short events);
+  // Waits until the socket is ready for `events`, starts the clock again and reads what came: `silent`
+  // when the server was silent for the whole timeout, `gone` when the connection is (libpq's next call
+  // says why).
+  enum class Io { ready, silent, gone };
+  Io wait(short events);
   // Sends what libpq holds, waiting while the socket is full: false on the timeout.
   bool flush();
   // Waits until a result can be read without blocking: false on the timeout.
