@@ -283,15 +283,16 @@ struct LineMap::Impl {
         const json::value* coordinates = found->get_object().if_contains("coordinates");
         if (coordinates) pair = coordinates;
       }
+      // Numbers past the latitude (an altitude, an XYZM export's measure) are dropped, as in a cell layer;
+      // each must still be a number.
       json::array a;
-      if (pair->is_array() && pair->get_array().size() >= 2 && pair->get_array().size() <= 3) {
-        for (std::size_t k = 0; k < 2; ++k) {
-          auto n = as_number(pair->get_array()[k]);
-          if (!n) break;
-          a.emplace_back(*n);
-        }
+      bool numbers = pair->is_array() && pair->get_array().size() >= 2 && pair->get_array().size() <= 4;
+      for (std::size_t k = 0; numbers && k < pair->get_array().size(); ++k) {
+        auto n = as_number(pair->get_array()[k]);
+        if (!n) numbers = false;
+        else if (k < 2) a.emplace_back(*n);
       }
-      if (a.size() != 2) {
+      if (!numbers) {
         error = cat("field '", s.path->text, "' must be [longitude, latitude] or a GeoJSON Point (mapped to 'location'), got ",
                     detail::brief(*found));
         return std::nullopt;
@@ -523,8 +524,16 @@ bool LineMap::apply(std::string_view line, std::string& out, std::string& id, st
   json::object o;
   json::object attrs;
   bool has_cell = false, has_location = false;
+  // A location that cannot be read refuses the line only when the line has no cell: with a cell, the
+  // location is not checked (SPEC §7), so it is left out.
+  std::string location_error;
   for (const Source& s : m.sources) {
     std::optional<json::value> v = m.value_of(s, root, error);
+    if (!error.empty() && s.target == "location") {
+      if (location_error.empty()) location_error = std::move(error);
+      error.clear();
+      continue;
+    }
     if (!error.empty()) return false;
     if (!v) {
       if (s.target == "id" || s.target == "category" || s.target == "at") {
@@ -540,6 +549,10 @@ bool LineMap::apply(std::string_view line, std::string& out, std::string& id, st
     has_cell = has_cell || s.target == "cell";
     has_location = has_location || s.target == "location";
     o[s.target] = std::move(*v);
+  }
+  if (!has_cell && !location_error.empty()) {
+    error = std::move(location_error);
+    return false;
   }
   if (!has_cell && !has_location) {
     std::string named;  // every source of a cell or a location, each said missing

@@ -137,6 +137,30 @@ TEST(LineMapApply, ALocationFromOneField) {
               std::string::npos) << b.error;
   }
   EXPECT_EQ(apply_map(m, R"({"no": 1})").error, "field 'geom' is missing (mapped to 'location')");
+  // Numbers past the latitude are dropped (an altitude, an XYZM export's measure); each must be a number.
+  Applied xyzm = apply_map(m, R"({"no": 1, "geom": [120.5, 30.25, 12, 7]})");
+  ASSERT_TRUE(xyzm.ok) << xyzm.error;
+  EXPECT_EQ(boost::json::parse(xyzm.line).at("location"), boost::json::parse("[120.5, 30.25]")) << xyzm.line;
+  for (const char* geom : {R"([120.5, 30.25, "x"])", R"([120.5, 30.25, 12, null])", R"([1, 2, 3, 4, 5])"})
+    EXPECT_FALSE(apply_map(m, std::string(R"({"no": 1, "geom": )") + geom + "}").ok) << geom;
+}
+
+// A line with a cell routes by its cell and its location is not checked (SPEC §7): a location the map
+// cannot read is left out instead of refusing the line; without a cell it refuses the line, naming the field.
+TEST(LineMapApply, ALocationBesideACellIsNotChecked) {
+  LineMap m = map_of(R"({"format": "gridroute.map/1", "fields": {
+    "id": "no", "category": {"value": "env.noise"}, "cell": "grid", "location": {"lon": "lng", "lat": "lat"},
+    "at": {"value": "2026-11-23T01:20:00+00:00"}}})");
+  for (const char* bad : {R"("lng": "abc", "lat": "0.25")", R"("lng": 120.5)", R"("lng": 1e400, "lat": 1)"}) {
+    Applied a = apply_map(m, std::string(R"({"no": 7, "grid": "B", )") + bad + "}");
+    ASSERT_TRUE(a.ok) << bad << ": " << a.error;
+    EXPECT_EQ(boost::json::parse(a.line),
+              boost::json::parse(R"({"id":7,"category":"env.noise","cell":"B","at":"2026-11-23T01:20:00+00:00"})"))
+        << a.line;
+    Applied b = apply_map(m, std::string(R"({"no": 7, )") + bad + "}");
+    EXPECT_FALSE(b.ok) << bad << ": " << b.line;
+    EXPECT_NE(b.error.find("(mapped to 'location')"), std::string::npos) << b.error;
+  }
 }
 
 // Times in a platform's own form: a strptime pattern (`format`), with %z the offset it carries; a time in
