@@ -328,6 +328,80 @@ TEST(GeoRules, SnapsToTheNearestBoundaryWithinSnapMeters) {
   EXPECT_EQ(r.loc->locate(p, NAN), kOutside);
 }
 
+// Snapping beside rings long enough for the strip index measures only the edges of the strips within
+// reach: the cell and the metres are those of every edge measured, at every reach (the locate answer at
+// snap radii around each point's distance, and explain's nearest boundary).
+TEST(GeoRules, SnappingBesideLongRingsAgreesWithEveryEdgeMeasured) {
+  using gridroute::geo::detail::Pt;
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> u(0, 1);
+  // Two stars of 2,000 and 1,200 vertices side by side, the first with a hole of 500.
+  auto star = [&](double cx, double cy, int n, double r0, double dr, bool clockwise) {
+    std::vector<Pt> ring;
+    for (int i = 0; i < n; ++i) {
+      const double t = (clockwise ? -2 : 2) * M_PI * i / n, rad = r0 + dr * u(rng);
+      ring.push_back({cx + rad * std::cos(t), cy + rad * std::sin(t)});
+    }
+    ring.push_back(ring[0]);
+    return ring;
+  };
+  const std::vector<std::vector<std::vector<Pt>>> parts = {
+      {star(120.30, 30.2, 2000, 0.010, 0.004, false), star(120.30, 30.2, 500, 0.003, 0.0005, true)},
+      {star(120.33, 30.2, 1200, 0.008, 0.003, false)}};
+  auto rings_text = [](const std::vector<std::vector<Pt>>& rings) {
+    std::ostringstream s;
+    s.precision(17);
+    s << "[";
+    for (std::size_t r = 0; r < rings.size(); ++r) {
+      s << (r ? ",[" : "[");
+      for (std::size_t i = 0; i < rings[r].size(); ++i) s << (i ? "," : "") << "[" << rings[r][i].x << "," << rings[r][i].y << "]";
+      s << "]";
+    }
+    return s.str() + "]";
+  };
+  auto r = load(collection({feature("\"id\": \"a\"", "{\"type\": \"Polygon\", \"coordinates\": " + rings_text(parts[0]) + "}"),
+                            feature("\"id\": \"b\"", "{\"type\": \"Polygon\", \"coordinates\": " + rings_text(parts[1]) + "}")}),
+                kCells);
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  // Every edge measured, on the plane tangent at p (SPEC §7), as the locator measures one.
+  auto distance = [](const std::vector<std::vector<Pt>>& rings, Point p) {
+    const double ky = 6371008.8 * M_PI / 180, kx = ky * std::cos(p.lat * M_PI / 180);
+    double best = HUGE_VAL;
+    for (const auto& ring : rings)
+      for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
+        const double ax = kx * (ring[i].x - p.lon), ay = ky * (ring[i].y - p.lat);
+        const double bx = kx * (ring[i + 1].x - p.lon), by = ky * (ring[i + 1].y - p.lat);
+        const double dx = bx - ax, dy = by - ay, t = -(ax * dx + ay * dy), len2 = dx * dx + dy * dy;
+        const double cross = ax * by - ay * bx;
+        best = std::min(best, t <= 0 ? ax * ax + ay * ay : t >= len2 ? bx * bx + by * by : cross * cross / len2);
+      }
+    return std::sqrt(best);
+  };
+  int snapped = 0, outside = 0;
+  for (int i = 0; i < 1500; ++i) {
+    const Point p{120.28 + 0.07 * u(rng), 30.18 + 0.04 * u(rng)};
+    const gridroute::geo::Locator::Explained e = r.loc->explain(p, 0);
+    if (e.how == gridroute::geo::Locator::Explained::How::inside) continue;
+    const double da = distance(parts[0], p), db = distance(parts[1], p);
+    const double d = std::min(da, db);
+    const std::int32_t want = da <= db ? 0 : 1;
+    if (std::fabs(da - db) < 1e-6 * d) continue;  // a tie within rounding: the file order's, tested elsewhere
+    ASSERT_EQ(e.nearest, want) << std::setprecision(17) << p.lon << "," << p.lat;
+    EXPECT_NEAR(e.meters, d, 1e-9 * d + 1e-9) << std::setprecision(17) << p.lon << "," << p.lat;
+    for (double f : {0.5, 0.999999, 1.000001, 2.0, 50.0}) {
+      const std::int32_t got = r.loc->locate(p, d * f);
+      ASSERT_EQ(got, f < 1 ? kOutside : want) << std::setprecision(17) << p.lon << "," << p.lat << " at " << f << " x " << d;
+    }
+    const gridroute::geo::Locator::Explained s = r.loc->explain(p, d * 1.5);
+    EXPECT_EQ(s.cell, want);
+    EXPECT_NEAR(s.meters, d, 1e-9 * d + 1e-9);
+    ++outside;
+    snapped += s.how == gridroute::geo::Locator::Explained::How::snapped;
+  }
+  EXPECT_GT(outside, 500);
+  EXPECT_EQ(snapped, outside);
+}
+
 // Ties that floating point does not see as ties still go by file order: two edges on one line, or on two
 // lines equally far, at the same distance from a point whose foot of the perpendicular lies on both,
 // whose other ends make the last bits of the computed distances differ.

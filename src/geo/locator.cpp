@@ -196,29 +196,46 @@ bool Locator::Impl::part_contains(std::uint32_t part, Pt p) const {
 
 // ---- snapping
 
-double Locator::Impl::part_distance2(std::uint32_t part, Pt p, double kx, double ky) const {
+double Locator::Impl::part_distance2(std::uint32_t part, Pt p, double kx, double ky, double meters) const {
   double best = HUGE_VAL;
+  // Distance from the origin (p) to segment a-b, both on the tangent plane: to a vertex when the foot of
+  // the perpendicular falls outside the segment (the same vertex gives the same value from either of its
+  // edges).
+  auto segment = [](double ax, double ay, double bx, double by) {
+    const double dx = bx - ax, dy = by - ay;
+    const double t = -(ax * dx + ay * dy);
+    const double len2 = dx * dx + dy * dy;
+    if (t <= 0) return ax * ax + ay * ay;
+    if (t >= len2) return bx * bx + by * by;
+    const double cross = ax * by - ay * bx;
+    return cross * cross / len2;
+  };
+  // An edge within `meters` of p meets the band of latitudes that the disc spans (parts_near's box), so
+  // a ring with strips has only the edges of the strips over that band measured: a point beside a ring
+  // of millions of edges measures hundreds. The band over most of the ring's strips is measured whole.
+  const double dlat = meters / ky * (1 + 1e-9) + 1e-12;
   for (std::uint32_t r = parts[part].first_ring; r < parts[part + 1].first_ring; ++r) {
     const Pt* v = pts.data() + rings[r].begin;
     const std::uint32_t n = rings[r + 1].begin - rings[r].begin;
+    const std::uint32_t si = rings[r].strips;
+    if (si != detail::kNoStrips && std::isfinite(dlat)) {
+      const detail::Strips& st = strips[si];
+      if (p.y + dlat < st.y0 || p.y - dlat > st.y1) continue;  // the whole ring is farther than `meters`
+      const std::uint32_t lo = st.strip(p.y - dlat), hi = st.strip(p.y + dlat);
+      if (4 * (hi - lo + 1) <= st.count) {
+        for (std::uint32_t k = st.first + lo; k <= st.first + hi; ++k)
+          for (std::uint32_t j = strip_offsets[k]; j < strip_offsets[k + 1]; ++j) {
+            const std::uint32_t i = strip_edges[j];
+            best = std::min(best, segment(kx * (v[i].x - p.x), ky * (v[i].y - p.y), kx * (v[i + 1].x - p.x),
+                                          ky * (v[i + 1].y - p.y)));
+          }
+        continue;
+      }
+    }
     double ax = kx * (v[0].x - p.x), ay = ky * (v[0].y - p.y);
     for (std::uint32_t i = 1; i < n; ++i) {
       const double bx = kx * (v[i].x - p.x), by = ky * (v[i].y - p.y);
-      // Distance from the origin (p) to segment a-b: to a vertex when the foot of the perpendicular
-      // falls outside the segment (the same vertex gives the same value from either of its edges).
-      const double dx = bx - ax, dy = by - ay;
-      const double t = -(ax * dx + ay * dy);
-      const double len2 = dx * dx + dy * dy;
-      double d2;
-      if (t <= 0) {
-        d2 = ax * ax + ay * ay;
-      } else if (t >= len2) {
-        d2 = bx * bx + by * by;
-      } else {
-        const double cross = ax * by - ay * bx;
-        d2 = cross * cross / len2;
-      }
-      best = std::min(best, d2);
+      best = std::min(best, segment(ax, ay, bx, by));
       ax = bx;
       ay = by;
     }
@@ -340,7 +357,7 @@ std::int32_t Locator::Impl::decide(Pt p, Candidates& cand, double snap_meters) c
   double best = HUGE_VAL;
   std::int32_t cell = kOutside;
   for (std::uint32_t part : cand) {
-    double d2 = part_distance2(part, p, kx, ky);
+    double d2 = part_distance2(part, p, kx, ky, snap_meters);
     // The earlier part (file order) keeps a tie, and a tie is any difference within the rounding of the
     // arithmetic: two edges on one line are at the same distance from a point whose foot lies on both,
     // but their other ends make the last bits of the two values differ. 1e-12 of d2 is 5e-13 of the
@@ -397,7 +414,7 @@ Locator::Explained Locator::Impl::explain(Pt p, double snap_meters) const {
     parts_near(p, reach, kx, ky, cand);
     near.clear();
     for (std::uint32_t part : cand) {
-      const double d = std::sqrt(part_distance2(part, p, kx, ky));
+      const double d = std::sqrt(part_distance2(part, p, kx, ky, reach));
       if (!(d <= reach)) continue;
       const std::int32_t cell = parts[part].cell;
       auto at = std::find_if(near.begin(), near.end(), [cell](const auto& n) { return n.first == cell; });

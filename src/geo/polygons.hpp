@@ -137,8 +137,9 @@ struct Locator::Impl {
   enum class Where : std::uint8_t { outside, inside, boundary };
   Where ring_where(std::uint32_t ring, Pt p) const;
   bool part_contains(std::uint32_t part, Pt p) const;
-  // Squared distance, on the plane tangent at p (kx, ky: metres per degree), from p to the part's boundary.
-  double part_distance2(std::uint32_t part, Pt p, double kx, double ky) const;
+  // The squared distance, on the plane tangent at p (kx, ky: metres per degree), from p to the part's
+  // boundary: exact when it is within `meters`, else some value beyond `meters`.
+  double part_distance2(std::uint32_t part, Pt p, double kx, double ky, double meters) const;
   std::int32_t locate(Pt p, double snap_meters) const;
   // locate() of n points, a stage at a time over groups of kLocateGroup.
   void locate_many(const Pt* p, std::size_t n, double snap_meters, std::int32_t* cells) const;
