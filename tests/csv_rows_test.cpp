@@ -247,4 +247,24 @@ TEST(CsvRows, TreeErrorsOfALongUnitListKeepTheirLinesAndOrder) {
   }
 }
 
+// A chain of units cut off from the root by an unknown parent is walked once, not once per unit: a
+// platform's export that lost one parent in a long list of units is reported at once (each unit's walk to
+// the chain's top made a chain of n units n^2/2 steps: minutes at a million), and the unknown parent's
+// message counts the units below it.
+TEST(CsvRows, ALongChainCutOffByAnUnknownParentIsCountedOnce) {
+  TempDir dir;
+  copy_bundle(base(), dir.path());
+  constexpr int kChain = 200'000;
+  std::string units = "id,parent,tier,name\n";
+  for (int i = 1; i <= kChain; ++i)
+    units += "x" + std::to_string(i) + "," + (i < kChain ? "x" + std::to_string(i + 1) : std::string("nowhere")) + ",cell,\n";
+  write(dir / "units.csv", units);
+  gridroute::LoadOptions opt;
+  opt.max_errors = 2 * kChain;
+  auto r = load(dir.path(), opt);
+  ASSERT_FALSE(r.ok);
+  EXPECT_TRUE(has_diagnostic(r, "units.csv", "unknown parent unit \"nowhere\"; \"x200000\" and the 199999 units below it are cut off from the root"))
+      << r.all.substr(0, 2000);
+}
+
 }  // namespace

@@ -553,12 +553,12 @@ void Compiler::tree_errors() {
       if (on_cycle) cycle.push_back(p);
     }
     if (!cycle.empty()) {
-      const UnitId first = *std::min_element(cycle.begin(), cycle.end());
+      const auto first_at = std::min_element(cycle.begin(), cycle.end());
+      const UnitId first = *first_at;
+      const std::size_t from = static_cast<std::size_t>(first_at - cycle.begin());
       std::string chain;
       for (std::size_t k = 0; k <= cycle.size(); ++k)  // from `first` round to itself, following parents
-        detail::append(chain, k ? " -> " : "", "\"",
-                       s_->unit_id(cycle[(std::find(cycle.begin(), cycle.end(), first) - cycle.begin() + k) % cycle.size()]),
-                       "\"");
+        detail::append(chain, k ? " -> " : "", "\"", s_->unit_id(cycle[(from + k) % cycle.size()]), "\"");
       unit_err(first, "parent",
                has_root_ ? detail::cat("units ", chain, " form a cycle of parents: ",
                                        cycle.size() == 1 ? "it is" : "none of them is", " reachable from the root")
@@ -567,12 +567,26 @@ void Compiler::tree_errors() {
   }
   // Each unit whose parent is unknown, with the units below it that it cuts off from the root; the unit
   // it probably meant is not then reported for having no child units.
+  // Each dangling unit's top (the unit of its chain whose parent is unknown or not dangling) is found
+  // once per chain: a unit's walk stops at a unit whose top is known, and the walk's units take it, so
+  // a chain of a million units is walked once, not once per unit.
   BigVector<std::uint32_t> cut(n, 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (tin_[i] >= 0 || state[i] != 1) continue;
-    UnitId u = static_cast<UnitId>(i);
-    while (parent_[u] != kNone && state[parent_[u]] == 1) u = parent_[u];
-    ++cut[static_cast<std::size_t>(u)];
+  {
+    BigVector<UnitId> top(n, kNone);
+    std::vector<UnitId> path;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (tin_[i] >= 0 || state[i] != 1) continue;
+      UnitId u = static_cast<UnitId>(i);
+      path.clear();
+      while (top[static_cast<std::size_t>(u)] == kNone && parent_[u] != kNone && state[parent_[u]] == 1) {
+        path.push_back(u);
+        u = parent_[u];
+      }
+      const UnitId t = top[static_cast<std::size_t>(u)] != kNone ? top[static_cast<std::size_t>(u)] : u;
+      top[static_cast<std::size_t>(u)] = t;
+      for (UnitId p : path) top[static_cast<std::size_t>(p)] = t;
+      ++cut[static_cast<std::size_t>(t)];
+    }
   }
   std::vector<std::uint8_t> meant(n, 0);
   for (std::size_t k = 0; k < unknown_parent_.size(); ++k) {
