@@ -135,10 +135,19 @@ class Compiler {
   std::string unit_suggestion(std::string_view id, std::int32_t child_tier = -1);
   std::string unit_hint(std::string_view id);
   std::string handler_hint(std::string_view id);
-  std::string role_hint(std::string_view role) const;
-  std::string calendar_hint(std::string_view id) const;
-  std::string policy_hint(std::string_view id) const;
-  std::string tier_hint(std::string_view tier) const;
+  std::string role_hint(std::string_view role);
+  std::string calendar_hint(std::string_view id);
+  std::string policy_hint(std::string_view id);
+  std::string tier_hint(std::string_view tier);
+  std::string attribute_hint(std::string_view name);
+  // Whether `n` more candidates may be looked at for a suggestion (and counts them): every suggestion
+  // draws on one budget, so that a bundle of many misspelt references costs a bounded time, not one
+  // search of every id per error.
+  bool suggest_within(std::size_t n) {
+    if (n > suggest_budget_) return false;
+    suggest_budget_ -= n;
+    return true;
+  }
   std::size_t suggest_budget_ = std::size_t{8} << 20;  // candidates looked at, over the whole bundle
 
   // ---- jurisdiction (jurisdiction.cpp)

@@ -262,7 +262,7 @@ std::int32_t Compiler::condition(const spec::Condition& c, CalendarId cal, std::
       }
       if (it == s_->attr_index.end()) {
         rerr(c.pointer + "/attr", detail::cat("attribute \"", c.attr, "\" is not declared in \"attributes\"",
-                                              did_you_mean(c.attr, s_->attr_names)));
+                                              attribute_hint(c.attr)));
         ok = false;
         break;
       }

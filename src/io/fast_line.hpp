@@ -245,6 +245,7 @@ class FastLine {
     text = std::string_view(b, static_cast<std::size_t>(p_ - b));
     return true;
   }
+  static constexpr std::size_t kPairwiseNames = 32;
   bool object_of_scalars() {
     ++p_;  // '{'
     ws();
@@ -260,8 +261,12 @@ class FastLine {
       } else {
         in_order = false;
         if (!string(key) || !colon()) return false;
-        for (std::size_t k = first; k < attrs->size(); ++k)
-          if ((*attrs)[k].first == key) return false;
+        // A name given twice sends the line to the full reader, which names it. Compared with each
+        // earlier name while there are few; a longer object is checked once at its end, sorted, so that
+        // a line of 100,000 names costs n log n, not n^2.
+        if (attrs->size() - first <= kPairwiseNames)
+          for (std::size_t k = first; k < attrs->size(); ++k)
+            if ((*attrs)[k].first == key) return false;
       }
       char kind;
       std::string_view text;
@@ -283,6 +288,13 @@ class FastLine {
       }
       if (!eat('}')) return false;
       const std::size_t n = attrs->size() - first;
+      if (!in_order && n > kPairwiseNames + 1) {
+        std::vector<std::string_view> sorted;
+        sorted.reserve(n);
+        for (std::size_t k = first; k < attrs->size(); ++k) sorted.push_back((*attrs)[k].first);
+        std::sort(sorted.begin(), sorted.end());
+        if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) return false;
+      }
       if (!in_order) {
         Field names[kMaxFields];
         if (n > kMaxFields) {
