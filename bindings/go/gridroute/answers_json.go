@@ -82,7 +82,17 @@ func (o *object) time(k string, t time.Time) {
 		o.raw(k, []byte("null"))
 		return
 	}
-	o.str(k, t.Format(timeLayout))
+	o.str(k, formatTime(t))
+}
+
+// formatTime writes t as the engine does. An offset with seconds (a local mean time before standard
+// zones: Shanghai's +08:05:43 before 1901) is written in whole minutes, cut toward zero, and the clock in
+// that offset, so that the text names the same instant (RFC 3339 has no seconds in an offset).
+func formatTime(t time.Time) string {
+	if name, off := t.Zone(); off%60 != 0 {
+		t = t.In(time.FixedZone(name, off-off%60))
+	}
+	return t.Format(timeLayout)
 }
 
 // trace writes the "trace" member of an explained answer (held whole in Trace).

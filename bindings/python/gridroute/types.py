@@ -218,10 +218,13 @@ class Case:
 
     @property
     def id(self):
-        return self.issue.id
+        return self.issue.id if isinstance(self.issue, Issue) else None
 
     def to_dict(self):
-        """The case line's JSON object: the issue's fields and the case's."""
+        """The case line's JSON object: the issue's fields and the case's. A case whose `issue` is not an
+        Issue has no line: TypeError (answered rejected in its place by the batch calls)."""
+        if not isinstance(self.issue, Issue):
+            raise TypeError("Case.issue must be an Issue, got %s" % type(self.issue).__name__)
         d = self.issue.to_dict()
         d["level"] = self.level
         d["level_started_at"] = _time_in(self.level_started_at, "level_started_at")

@@ -314,6 +314,19 @@ class EngineTest(unittest.TestCase):
             with self.assertRaises(ValueError):
                 book.add(cases)
             self.assertEqual(len(book), 0)
+            # A Case without an Issue has no line either: TypeError one at a time, rejected in its place
+            # in a batch, and a case book refuses the call before adding.
+            good = gridroute.Case(gridroute.Issue("C-1", "street.vending.gate", "qiaodong-a-01", at), 0, at)
+            with self.assertRaises(TypeError):
+                e.escalate(gridroute.Case(None), "2026-11-20T10:00:00+08:00")
+            acts = list(e.escalate_many([good, gridroute.Case(None), good], "2026-11-20T10:00:00+08:00"))
+            self.assertEqual([a.action == gridroute.ActionKind.REJECTED for a in acts], [False, True, False])
+            self.assertIn("Case.issue must be an Issue", acts[1].error)
+            self.assertEqual([d.status for d in e.route_many([good.issue, gridroute.Case(None)])],
+                             [gridroute.Status.ROUTED, gridroute.Status.REJECTED])
+            with self.assertRaises(TypeError):
+                book.add([good, gridroute.Case(None)])
+            self.assertEqual(len(book), 0)
 
     def test_a_non_finite_attribute_gets_the_cores_refusal(self):
         # json.dumps would write NaN, which no JSON reader takes ("invalid JSON"); the binding sends a

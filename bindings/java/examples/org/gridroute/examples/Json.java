@@ -568,7 +568,13 @@ public final class Json {
         if (t == null) {
             g.writeNullField(name);
         } else {
-            g.writeStringField(name, RFC3339.format(t));
+            // An offset with seconds (a local mean time before standard zones: Shanghai's +08:05:43
+            // before 1901) is written in whole minutes, cut toward zero, with the clock in that offset,
+            // as the engine writes it: the text names the same instant.
+            final int off = t.getOffset().getTotalSeconds();
+            final ZonedDateTime w = off % 60 == 0 ? t
+                    : t.withZoneSameInstant(java.time.ZoneOffset.ofTotalSeconds(off - off % 60));
+            g.writeStringField(name, RFC3339.format(w));
         }
     }
 }
