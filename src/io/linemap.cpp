@@ -487,14 +487,25 @@ bool LineMap::apply(std::string_view line, std::string& out, std::string& id, st
     error = cat("invalid UTF-8 in the line", detail::encoding_hint(line, bad, detail::TextKind::line));
     return false;
   }
+  // A platform's own line may nest deeper than a SPEC line (32 levels): its work orders carry their own
+  // objects. Its syntax errors are told as a SPEC line's are, with the column and what stood there.
+  constexpr std::size_t kMaxMapLineDepth = 64;
   json::error_code ec;
   json::parse_options po;
-  po.max_depth = 64;
-  json::value root = json::parse(json::string_view(line.data(), line.size()), ec, {}, po);
+  po.max_depth = kMaxMapLineDepth;
+  json::parser parser({}, po);
+  const std::size_t n = parser.write_some(line.data(), line.size(), ec);
+  if (!ec && line.substr(n).find_first_not_of(" \t\r\n") != std::string_view::npos) ec = json::error::extra_data;
   if (ec) {
-    error = cat("invalid JSON: ", ec.message());
+    if (ec == json::error::too_deep) {
+      error = cat("invalid JSON: nested deeper than ", kMaxMapLineDepth, " levels");
+    } else {
+      const std::string hint = ec == json::error::syntax ? detail::json_syntax_hint(line, n) : std::string();
+      error = cat("invalid JSON: ", ec.message(), " at column ", n + 1, hint.empty() ? "" : " (" + hint + ")");
+    }
     return false;
   }
+  json::value root = parser.release();
   if (!root.is_object()) {
     error = "a line must be a JSON object";
     return false;

@@ -271,7 +271,13 @@ TEST(LineMapApply, RefusalsSayWhichFieldAndWhy) {
           "field 'kind': \"占道经\" is not in table \"kinds\" of test-map.json (did you mean \"占道经营\"?)", "\"K-1\"");
   refused(R"({"kind": "噪音"})", "field 'no' is missing (mapped to 'id')", "null");
   refused("[1, 2]", "a line must be a JSON object", "null");
-  refused("{\"no\": 1,", "invalid JSON: incomplete JSON", "null");
+  // Invalid JSON is told as on a line without a map: where it stopped, and what stood there.
+  refused("{\"no\": 1,", "invalid JSON: incomplete JSON at column 10", "null");
+  refused(R"({"no": 9,, "kind": "噪音"})", "invalid JSON: syntax error at column 10 (a comma where a name should be)", "null");
+  refused(R"({"no": 9} x)", "invalid JSON: extra data at column 11", "null");
+  std::string deep = "{\"no\": ";
+  for (int k = 0; k < 70; ++k) deep += "[";
+  refused(deep + std::string(70, ']') + "}", "invalid JSON: nested deeper than 64 levels", "null");
   // A key written twice would decide on whichever came last: refused, as a line without a map is; the id
   // stays only when it is not the repeated key.
   refused("{" + ok + R"(, "kind": "占道经营"})", "duplicate key at /kind (a key may appear once in an object)", "9");
