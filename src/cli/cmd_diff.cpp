@@ -328,6 +328,7 @@ int cmd_diff(const std::vector<std::string>& args) {
   DiffOptions o;
   std::vector<std::string> pos;
   std::string now_text;
+  bool html_rows_given = false;
   SeenOptions seen;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -349,7 +350,7 @@ int cmd_diff(const std::vector<std::string>& args) {
       else if (opt == "--now") now_text = *v;
       else if (opt == "--html") o.html = *v;
       else if (opt == "--summary") o.summary = *v;
-      else if (opt == "--html-rows" && !parse_count(*v, 0, 1'000'000, o.html_rows))
+      else if (opt == "--html-rows" && !(html_rows_given = parse_count(*v, 0, 1'000'000, o.html_rows)))
         return usage_error("diff: --html-rows needs a count from 0 to 1000000");
       else if (opt == "--max-line-bytes" && !parse_count(*v, 1, std::size_t{1} << 30, o.max_line_bytes))
         return usage_error("diff: --max-line-bytes needs a byte count from 1 to 1073741824");
@@ -386,10 +387,21 @@ int cmd_diff(const std::vector<std::string>& args) {
   o.new_dir = pos[1];
   o.issues = pos[2];
   if (o.issues == "-" && o.cases == "-") return usage_error("diff: ISSUES and --cases cannot both be standard input");
+  if (html_rows_given && o.html.empty()) return usage_error("diff: --html-rows is the number of rows of --html REPORT.html");
+  for (const std::string* report : {&o.html, &o.summary})
+    if (*report == "-")
+      return usage_error(std::string("diff: ") + (report == &o.html ? "--html" : "--summary") +
+                         " takes a FILE (standard output carries the records; a file named '-' is written ./-)");
   // Both inputs are found readable before any line is written: a run that fails on its second input
   // would leave the first one's records on standard output as if they were the whole answer.
   for (const std::string* input : {&o.issues, &o.cases}) {
     if (input->empty() || *input == "-") continue;
+    // An input that is also standard output is refused before a line is written to it (the --cases
+    // file was found out only when its turn came, after the issues' records had been written into it).
+    if (is_standard_output(*input)) {
+      std::cerr << "gridroute: " << *input << " is also the output: write the records to another file\n";
+      return 3;
+    }
     std::error_code ec;
     std::ifstream probe(*input, std::ios::binary);
     if (std::filesystem::is_directory(*input, ec) || !probe) {

@@ -33,16 +33,33 @@ std::string trace_lines(const Snapshot& snap, const Decision& d, const LocationT
 int cmd_test(const std::vector<std::string>& args) {
   std::vector<std::string> pos;
   bool verbose = false;
+  std::size_t max_line_bytes = CodecOptions{}.max_line_bytes;
   SeenOptions seen;
-  for (const auto& a : args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
     if (a == "--help" || a == "-h") return print_out(kTestHelp);
     if (const std::string twice = seen.repeated(a); !twice.empty()) return usage_error("test: " + twice + " is given twice");
-    if (a == "--verbose" || a == "-v") verbose = true;
-    else if (is_option_like(a)) return usage_error("test: unknown option " + a);
-    else pos.push_back(a);
+    if (a == "--verbose" || a == "-v") {
+      verbose = true;
+    } else if (is_option(a, "--max-line-bytes")) {
+      // As route's: a test line longer than the default (1 MiB) is read when this says so.
+      auto v = option_value(args, i, "--max-line-bytes");
+      if (!v || !parse_count(*v, 1, std::size_t{1} << 30, max_line_bytes))
+        return usage_error("test: --max-line-bytes needs a byte count from 1 to 1073741824");
+    } else if (is_option_like(a)) {
+      return usage_error("test: unknown option " + a);
+    } else {
+      pos.push_back(a);
+    }
   }
   if (pos.size() != 2) return usage_error(pos.size() < 2 ? "test: needs BUNDLE and TESTS.jsonl" : "test: too many arguments");
   const std::string& tests_path = pos[1];
+  // The report goes to standard output: a test file that is also standard output would get the report
+  // written into it (`gridroute test B T.jsonl >> T.jsonl`), and fail on it from then on.
+  if (is_standard_output(tests_path)) {
+    std::cerr << "gridroute: " << tests_path << " is also the output: write the report to another file\n";
+    return 3;
+  }
   std::string text;
   // The bundle first, as route loads it before its input: a bad bundle is status 1 whatever the tests.
   auto snap = load_reporting(pos[0]);
@@ -67,7 +84,7 @@ int cmd_test(const std::vector<std::string>& args) {
   // Lines are read as `route` reads them: instants without an offset in the jurisdiction's zone when it
   // sets local_times (SPEC §4).
   const detail::Index& index = snap->index();
-  detail::LineParser parser(CodecOptions{}.max_line_bytes, index.local_times ? &index.zone : nullptr);
+  detail::LineParser parser(max_line_bytes, index.local_times ? &index.zone : nullptr);
   std::size_t passed = 0, failed = 0, number = 0;
   std::string out;
   std::string_view rest = text;

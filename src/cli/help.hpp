@@ -149,7 +149,7 @@ error (--now missing or not a time too), 3 the input cannot be read or the outpu
 written, 4 a case was rejected (with --fail-on-rejected), 141 the output is a pipe that was closed.
 )";
 
-inline constexpr std::string_view kTestHelp = R"(Usage: gridroute test BUNDLE TESTS.jsonl [--verbose]
+inline constexpr std::string_view kTestHelp = R"(Usage: gridroute test BUNDLE TESTS.jsonl [--verbose] [--max-line-bytes BYTES]
 
 Each line of TESTS.jsonl (- for standard input) is an issue line with an "expect" object of decision
 fields:
@@ -162,9 +162,10 @@ found from a location: a decision for an issue that gave its cell carries none).
 printed as FILE:LINE: ID with the field, the expected and the actual value, and the decision's
 --explain trace; the last line is "N passed, M failed".
 
-  --verbose   also print a line for each test that passes
+  --verbose               also print a line for each test that passes
+  --max-line-bytes BYTES  read test lines up to this long (default 1048576, as route)
 Exit status: 0 when every test passes, 1 when one fails (or the bundle has errors), 2 on usage
-errors, 3 when TESTS.jsonl cannot be read.
+errors, 3 when TESTS.jsonl cannot be read (or is also standard output).
 )";
 
 inline constexpr std::string_view kDiffHelp = R"(Usage: gridroute diff OLD NEW ISSUES.jsonl [--cases CASES.jsonl --now TIME] [--html REPORT.html]

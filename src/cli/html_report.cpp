@@ -2,6 +2,7 @@
 #include "cli/html_report.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 
 #include "base/strings.hpp"
@@ -23,7 +24,16 @@ std::string esc(std::string_view s) {
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
       case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      default:
+        // A control character other than tab, newline and carriage return is an HTML parse error (NUL
+        // most of all, which a browser drops): shown as its JSON escape, as the JSON Lines write it.
+        if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
+          out += buf;
+        } else {
+          out.push_back(c);
+        }
     }
   }
   return out;

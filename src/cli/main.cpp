@@ -71,6 +71,9 @@ int cmd_compile(const std::vector<std::string>& args) {
   }
   if (dir.empty()) return usage_error("compile: missing BUNDLE");
   if (out.empty()) return usage_error("compile: missing -o FILE");
+  if (out == "-")
+    return usage_error("compile: -o takes a FILE: the compiled file is written beside it and renamed into place, "
+                       "not to standard output (a file named '-' is written ./-)");
   auto snap = load_or_report(dir, gridroute::LoadOptions{});
   if (!snap) return 1;
   // Hardening: the compiled file replaces what is at OUT by a rename, so never a bundle's own file, a

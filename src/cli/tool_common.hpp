@@ -48,6 +48,14 @@ inline bool same_file(const std::string& a, const std::string& b) {
          x.st_dev == y.st_dev && x.st_ino == y.st_ino;
 }
 
+// Whether `path` is the regular file that standard output writes to (`gridroute test T.jsonl >> T.jsonl`):
+// an input that is also the output would read its own records back, or lose its lines to them.
+inline bool is_standard_output(const std::string& path) {
+  struct stat in {}, out {};
+  return !path.empty() && path != "-" && ::stat(path.c_str(), &in) == 0 && S_ISREG(in.st_mode) &&
+         ::fstat(1, &out) == 0 && S_ISREG(out.st_mode) && in.st_dev == out.st_dev && in.st_ino == out.st_ino;
+}
+
 // The files a bundle was read from: its compiled file, or the files of its directory that were read.
 inline std::vector<std::string> bundle_inputs(const std::string& path, const Snapshot& snapshot) {
   std::vector<std::string> files;

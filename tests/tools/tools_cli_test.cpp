@@ -318,6 +318,25 @@ TEST(ToolsCli, DiffWritesTheSummaryAndThePage) {
   for (const auto& m : moves)
     EXPECT_NE(rows.find("<td class=\"n\">" + std::to_string(m.at("count").to_number<std::size_t>()) + "</td>"),
               std::string::npos) << json::serialize(m);
+  // An id that holds a control character (NUL most of all, an HTML parse error a browser drops) is shown
+  // as its JSON escape, as the JSON Lines write it; markup in it is escaped.
+  const fs::path odd = scratch() / "odd-id-issues.jsonl";
+  std::string odd_lines;
+  for (const std::string& line : lines_of(read_text(kLanxi / "issues.jsonl"))) {
+    boost::system::error_code ec;
+    json::value v = json::parse(line, ec);
+    if (ec || !v.is_object()) continue;  // the example's blank and broken lines
+    json::object o = v.as_object();
+    o["id"] = std::string("<b>x\0y\x01z", 12) + json::serialize(o["id"]);
+    odd_lines += json::serialize(o) + "\n";
+  }
+  write_text(odd, odd_lines);
+  auto o = cli({"diff", kLanxi.string(), changed.string(), odd.string(), "--html", html.string()});
+  ASSERT_EQ(o.code, 0) << o.err;
+  const std::string odd_page = read_text(html);
+  EXPECT_EQ(odd_page.find('\0'), std::string::npos);
+  EXPECT_EQ(odd_page.find('\x01'), std::string::npos);
+  EXPECT_NE(odd_page.find("&lt;b&gt;x\\u0000y\\u0001z"), std::string::npos);
 }
 
 // Each bundle reads a line as its own `route` would: a time without an offset is rejected by a bundle
@@ -392,6 +411,51 @@ TEST(ToolsCli, DiffUsageErrors) {
   auto twice = cli({"diff", l, l, issues, "--html", (scratch() / "a.html").string(), "--html", (scratch() / "b.html").string()});
   EXPECT_EQ(twice.code, 2);
   EXPECT_NE(twice.err.find("diff: --html is given twice"), std::string::npos) << twice.err;
+}
+
+// An input that is also standard output is refused before anything is written to it: test's file (its
+// report would go into it), diff's --cases file (found out only after the issues' records had gone into
+// it); and an output given as '-', which no report or compiled file is written to.
+TEST(ToolsCli, AnInputThatIsAlsoTheOutputIsLeftAsItWas) {
+  const std::string l = kLanxi.string(), issues = (kLanxi / "issues.jsonl").string();
+  const fs::path changed = copy_with_rules(kLanxi, "lanxi-flat-out", [](json::object& r) {
+    for (auto& x : r.at("rules").as_array()) x.as_object().erase("priority");
+  });
+  const fs::path tests = scratch() / "self-tests.jsonl", cases = scratch() / "self-cases.jsonl";
+  const std::string tests_text = read_text(kLanxi / "tests.jsonl"), cases_text = read_text(kLanxi / "cases.jsonl");
+  write_text(tests, tests_text);
+  write_text(cases, cases_text);
+  const std::string cli_path = GRIDROUTE_CLI;
+  EXPECT_EQ(WEXITSTATUS(std::system((cli_path + " test " + l + " " + tests.string() + " >> " + tests.string() +
+                                     " 2>/dev/null").c_str())), 3);
+  EXPECT_EQ(read_text(tests), tests_text);
+  EXPECT_EQ(WEXITSTATUS(std::system((cli_path + " diff " + l + " " + changed.string() + " " + issues + " --cases " +
+                                     cases.string() + " --now 2026-11-23T10:00:00+08:00 >> " + cases.string() +
+                                     " 2>/dev/null").c_str())), 3);
+  EXPECT_EQ(read_text(cases), cases_text);
+  auto html = cli({"diff", l, changed.string(), issues, "--html", "-"}, "", scratch());
+  EXPECT_EQ(html.code, 2);
+  EXPECT_NE(html.err.find("diff: --html takes a FILE"), std::string::npos) << html.err;
+  EXPECT_EQ(cli({"diff", l, changed.string(), issues, "--html-rows", "5"}).code, 2);  // rows of no page
+  auto compiled = cli({"compile", l, "-o", "-"}, "", scratch());
+  EXPECT_EQ(compiled.code, 2);
+  EXPECT_FALSE(fs::exists(scratch() / "-"));
+}
+
+// test reads lines as long as --max-line-bytes says, as route does.
+TEST(ToolsCli, TestReadsLinesUpToMaxLineBytes) {
+  std::string line = R"({"id": "BIG", "category": "env.noise.loudspeaker", "cell": "binjiang-a-01", )"
+                     R"("at": "2026-11-18T10:00:00+08:00", "attrs": {"channel": ")" +
+                     std::string(2'000'000, 'x') + R"("}, "expect": {"status": "routed"}})";
+  const fs::path big = scratch() / "big-test.jsonl";
+  write_text(big, line + "\n");
+  auto refused = cli({"test", kLanxi.string(), big.string()});
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.out.find("over the limit of 1048576 bytes per line (--max-line-bytes)"), std::string::npos) << refused.out;
+  auto read = cli({"test", kLanxi.string(), big.string(), "--max-line-bytes", "3000000"});
+  EXPECT_EQ(read.code, 0) << read.out;
+  EXPECT_EQ(lines_of(read.out).back(), "1 passed, 0 failed");
+  EXPECT_EQ(cli({"test", kLanxi.string(), big.string(), "--max-line-bytes", "0"}).code, 2);
 }
 
 // --now without an offset, when both bundles read local times in the same zone, as escalate reads it.
