@@ -74,6 +74,19 @@ TEST(GeoRules, PointsOnADiagonalEdgeAreDecidedExactly) {
   EXPECT_EQ(r.loc->locate({0.75, std::nextafter(0.25, 0.0)}), kOutside);
 }
 
+// A Polygon's "coordinates": the rings, each position written to the last digit.
+std::string rings_json(const std::vector<std::vector<gridroute::geo::detail::Pt>>& rings) {
+  std::ostringstream s;
+  s.precision(17);
+  s << "[";
+  for (std::size_t r = 0; r < rings.size(); ++r) {
+    s << (r ? ",[" : "[");
+    for (std::size_t i = 0; i < rings[r].size(); ++i) s << (i ? "," : "") << "[" << rings[r][i].x << "," << rings[r][i].y << "]";
+    s << "]";
+  }
+  return s.str() + "]";
+}
+
 // An independent exact oracle: crossing number and boundary test on big integers.
 bool oracle_contains(const std::vector<std::vector<gridroute::geo::detail::Pt>>& rings, gridroute::geo::detail::Pt p) {
   using gridroute::geo::detail::orient_bigint;
@@ -117,16 +130,7 @@ TEST(GeoRules, AgreesWithAnExactOracleNearEdgesOfLongRings) {
     rings[1].push_back({120.3 + rad * std::cos(t), 30.2 + rad * std::sin(t)});
   }
   rings[1].push_back(rings[1][0]);
-  std::ostringstream s;
-  s.precision(17);
-  s << "[";
-  for (std::size_t r = 0; r < rings.size(); ++r) {
-    s << (r ? ",[" : "[");
-    for (std::size_t i = 0; i < rings[r].size(); ++i) s << (i ? "," : "") << "[" << rings[r][i].x << "," << rings[r][i].y << "]";
-    s << "]";
-  }
-  s << "]";
-  std::string text = collection({feature("\"id\": \"a\"", "{\"type\": \"Polygon\", \"coordinates\": " + s.str() + "}")});
+  std::string text = collection({feature("\"id\": \"a\"", "{\"type\": \"Polygon\", \"coordinates\": " + rings_json(rings) + "}")});
   auto r = load(text, kCells);
   ASSERT_TRUE(r.loc.ok()) << r.all();
   int checked = 0, inside = 0, boundary_hits = 0;
@@ -348,19 +352,8 @@ TEST(GeoRules, SnappingBesideLongRingsAgreesWithEveryEdgeMeasured) {
   const std::vector<std::vector<std::vector<Pt>>> parts = {
       {star(120.30, 30.2, 2000, 0.010, 0.004, false), star(120.30, 30.2, 500, 0.003, 0.0005, true)},
       {star(120.33, 30.2, 1200, 0.008, 0.003, false)}};
-  auto rings_text = [](const std::vector<std::vector<Pt>>& rings) {
-    std::ostringstream s;
-    s.precision(17);
-    s << "[";
-    for (std::size_t r = 0; r < rings.size(); ++r) {
-      s << (r ? ",[" : "[");
-      for (std::size_t i = 0; i < rings[r].size(); ++i) s << (i ? "," : "") << "[" << rings[r][i].x << "," << rings[r][i].y << "]";
-      s << "]";
-    }
-    return s.str() + "]";
-  };
-  auto r = load(collection({feature("\"id\": \"a\"", "{\"type\": \"Polygon\", \"coordinates\": " + rings_text(parts[0]) + "}"),
-                            feature("\"id\": \"b\"", "{\"type\": \"Polygon\", \"coordinates\": " + rings_text(parts[1]) + "}")}),
+  auto r = load(collection({feature("\"id\": \"a\"", "{\"type\": \"Polygon\", \"coordinates\": " + rings_json(parts[0]) + "}"),
+                            feature("\"id\": \"b\"", "{\"type\": \"Polygon\", \"coordinates\": " + rings_json(parts[1]) + "}")}),
                 kCells);
   ASSERT_TRUE(r.loc.ok()) << r.all();
   // Every edge measured, on the plane tangent at p (SPEC §7), as the locator measures one.

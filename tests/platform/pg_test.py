@@ -620,10 +620,9 @@ def test_xincheng_golden(env):
     return "%s; %d of %d located cases keep the cell found (the others were rejected)" % (result, len(kept), len(located))
 
 
-def test_statement_timeout(env):
-    """A case whose update keeps timing out (a slow trigger under statement_timeout) is retried alone,
-    then left due and passed over in the pass: never parked, no event; the other cases go on."""
-    env.shuangcheng_cases(120)
+def slow_update_of_s000003(env):
+    """A platform trigger that makes the update of case S000003 take 2 s (past a statement_timeout of
+    300 ms); drop_slow_update removes it."""
     env.pg.psql_script("""
         CREATE FUNCTION slow_s000003() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
@@ -632,10 +631,21 @@ def test_statement_timeout(env):
         END $$;
         CREATE TRIGGER slow BEFORE UPDATE ON gridroute_cases FOR EACH ROW EXECUTE FUNCTION slow_s000003();
     """)
+
+
+def drop_slow_update(env):
+    env.pg.psql("DROP TRIGGER slow ON gridroute_cases; DROP FUNCTION slow_s000003()")
+
+
+def test_statement_timeout(env):
+    """A case whose update keeps timing out (a slow trigger under statement_timeout) is retried alone,
+    then left due and passed over in the pass: never parked, no event; the other cases go on."""
+    env.shuangcheng_cases(120)
+    slow_update_of_s000003(env)
     before = env.docs_by_id()
     proc = env.worker(env.shuangcheng, dsn=env.pg.dsn + " options='-c statement_timeout=300'", batch=40)
     rc, err = wait(proc, 120, "worker")
-    env.pg.psql("DROP TRIGGER slow ON gridroute_cases; DROP FUNCTION slow_s000003()")
+    drop_slow_update(env)
     check(rc == 0, "worker exit %d: %s" % (rc, err))
     check("case S000003: its update timed out 3 times" in err, "the slow case is not named: %s" % err[-600:])
     events = env.events()
@@ -653,14 +663,7 @@ def test_passed_over_idle(env):
     falls due or --max-sleep goes by, as an idle worker does: it does not wake each second to look at the
     case it passed over."""
     env.shuangcheng_cases(20)
-    env.pg.psql_script("""
-        CREATE FUNCTION slow_s000003() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          IF NEW.id = 'S000003' THEN PERFORM pg_sleep(2); END IF;
-          RETURN NEW;
-        END $$;
-        CREATE TRIGGER slow BEFORE UPDATE ON gridroute_cases FOR EACH ROW EXECUTE FUNCTION slow_s000003();
-    """)
+    slow_update_of_s000003(env)
     proc = env.worker(env.shuangcheng, "--max-sleep", "30", once=False,
                       dsn=env.pg.dsn + " application_name=gridroute-idle options='-c statement_timeout=300'")
     try:
@@ -675,7 +678,7 @@ def test_passed_over_idle(env):
     finally:
         proc.send_signal(signal.SIGTERM)
         rc, err = wait(proc, 30, "worker")
-        env.pg.psql("DROP TRIGGER slow ON gridroute_cases; DROP FUNCTION slow_s000003()")
+        drop_slow_update(env)
     check(rc == 0 and "its update timed out 3 times" in err, "worker exit %d: %s" % (rc, err[-600:]))
     check(len(starts) <= 1, "an idle worker sent %d statements in 4 s: it looks at the case passed over"
           % len(starts))
