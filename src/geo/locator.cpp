@@ -41,6 +41,11 @@ struct PartSink {
   PartSink& operator++(int) { return *this; }
 };
 
+// The degrees a disc of `meters` spans either side of its centre on the tangent plane, along an axis of
+// `k` metres a degree, widened a little against rounding: parts_near's box, and the band of a ring's
+// strips that part_distance2 measures.
+inline double reach_degrees(double meters, double k) { return meters / k * (1 + 1e-9) + 1e-12; }
+
 }  // namespace
 
 // ---- index
@@ -213,7 +218,7 @@ double Locator::Impl::part_distance2(std::uint32_t part, Pt p, double kx, double
   // An edge within `meters` of p meets the band of latitudes that the disc spans (parts_near's box), so
   // a ring with strips has only the edges of the strips over that band measured: a point beside a ring
   // of millions of edges measures hundreds. The band over most of the ring's strips is measured whole.
-  const double dlat = meters / ky * (1 + 1e-9) + 1e-12;
+  const double dlat = reach_degrees(meters, ky);
   for (std::uint32_t r = parts[part].first_ring; r < parts[part + 1].first_ring; ++r) {
     const Pt* v = pts.data() + rings[r].begin;
     const std::uint32_t n = rings[r + 1].begin - rings[r].begin;
@@ -379,8 +384,8 @@ void Locator::Impl::parts_near(Pt p, double meters, double& kx, double& ky, Cand
   const double cos0 = std::cos(p.y * kRadPerDeg);
   ky = kEarthRadius * kRadPerDeg;
   kx = ky * cos0;
-  const double dlat = meters / ky * (1 + 1e-9) + 1e-12;
-  double dlon = kx > 0 ? meters / kx * (1 + 1e-9) + 1e-12 : HUGE_VAL;
+  const double dlat = reach_degrees(meters, ky);
+  double dlon = kx > 0 ? reach_degrees(meters, kx) : HUGE_VAL;
   if (!(dlon < 720)) dlon = 720;
   Box around(Pt{p.x - dlon, p.y - dlat}, Pt{p.x + dlon, p.y + dlat});
   out.clear();
