@@ -216,6 +216,43 @@ TEST(LoadErrors, SuggestionsOfManyMisspeltReferencesShareOneBudget) {
   EXPECT_EQ(diags.back().message, R"(unknown escalation policy "policy-numbr-119999")");
 }
 
+// LoadOptions::max_errors caps the whole list: the readers of the files and the checks after them stop at
+// it each, and together are cut to it (a repeated key read first, then the checks, once gave one more).
+TEST(LoadErrors, MaxErrorsCapsTheWholeList) {
+  const std::string r = edit(kRules, R"("attributes": {"severity": "number",)",
+                             R"("attributes": {"severity": "number", "severity": "bool", "floor": 3, "kind": 4,)");
+  BundleSources src;
+  src.label = "mem";
+  src.jurisdiction_json = kJur;
+  src.rules_json = r;
+  std::vector<Diagnostic> all;
+  ASSERT_FALSE(gridroute::load_bundle(src, &all).ok());
+  ASSERT_GE(all.size(), 3u) << dump(all);
+  for (std::size_t cap = 1; cap <= all.size(); ++cap) {
+    gridroute::LoadOptions opt;
+    opt.max_errors = cap;
+    std::vector<Diagnostic> some;
+    auto loaded = gridroute::load_bundle(src, &some, opt);
+    ASSERT_FALSE(loaded.ok());
+    ASSERT_EQ(some.size(), cap) << dump(some);
+    for (std::size_t k = 0; k < cap; ++k) EXPECT_EQ(some[k].to_string(), all[k].to_string()) << k;
+    if (cap < all.size())
+      EXPECT_NE(std::string(loaded.status().message()).find("at least " + std::to_string(cap) + " error"), std::string::npos)
+          << loaded.status().message();
+  }
+}
+
+// Bytes after the document's closing brace are past the whole document: no member's pointer is named.
+TEST(LoadErrors, BytesAfterTheDocumentNameNoMember) {
+  for (const std::string& tail : {std::string("x"), std::string("\xff"), std::string("\n{}")}) {
+    Loaded l = load(kJur, kRules + tail);
+    ASSERT_FALSE(l.ok);
+    ASSERT_EQ(l.diags.size(), 1u) << dump(l.diags);
+    EXPECT_EQ(l.diags[0].pointer, "") << l.diags[0].to_string();
+    EXPECT_EQ(l.diags[0].to_string().find(": /"), std::string::npos) << l.diags[0].to_string();
+  }
+}
+
 TEST(LoadErrors, UnknownParentIsNotReportedAsACycle) {
   std::string j = edit(kJur, R"({"id": "c2-01", "tier": "cell", "parent": "c2"})",
                        R"({"id": "c2-01", "tier": "cell", "parent": "nowhere"})");

@@ -447,7 +447,35 @@ void walk_values(std::string_view text, Visit&& visit) {
 
 }  // namespace
 
+namespace {
+
+// Where the text's first value ends when it is an object or an array (npos when it does not end): a
+// byte past it is past the whole document, not in its last member.
+std::size_t root_end(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n')) ++i;
+  if (i >= text.size() || (text[i] != '{' && text[i] != '[')) return std::string_view::npos;
+  std::size_t depth = 0;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i)
+        if (text[i] == '\\') ++i;
+      if (i >= text.size()) return std::string_view::npos;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (--depth == 0) return i + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
 std::string pointer_at(std::string_view text, std::size_t offset) {
+  // Past the end of the document (bytes after its closing brace): the document itself.
+  if (const std::size_t end = root_end(text); end != std::string_view::npos && offset >= end) return "";
   std::string where;
   walk_values(text, [&](const std::string& ptr, std::size_t at) {
     if (at > offset) return false;

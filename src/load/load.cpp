@@ -966,6 +966,9 @@ struct BundleReader::Impl {
       for (std::size_t i : idx) sorted.push_back(std::move(out_[i]));
       out_ = std::move(sorted);
     }
+    // The readers of the files and the checks after them each stop at max_errors; together they may
+    // have found more: the list is cut to the limit, in its order (the follow-ups last go first).
+    if (opt_.max_errors > 0 && out_.size() > opt_.max_errors) out_.resize(opt_.max_errors);
     return std::move(out_);
   }
 
