@@ -357,8 +357,9 @@ GRIDROUTE_API void gridroute_case_book_free(gridroute_case_book *book);
 /* How many cases the book holds (0 for NULL). Their slots are 0 to size - 1. */
 GRIDROUTE_API size_t gridroute_case_book_size(const gridroute_case_book *book);
 /* Adds every non-blank line of `text` (case lines, SPEC §4 and §6) as a case, in order; *first (when not
- * NULL) receives the slot of the first. A line that cannot be read is kept: every sweep answers it
- * `rejected`, as gridroute escalate does. */
+ * NULL) receives the slot of the first (the book's size before the call, also when nothing is added or
+ * the call fails). A line that cannot be read is kept: every sweep answers it `rejected`, as gridroute
+ * escalate does. `text` may be NULL with length 0 (or GRIDROUTE_NTS): no line, nothing added. */
 GRIDROUTE_API int gridroute_case_book_add_jsonl(gridroute_case_book *book, const char *text, size_t len,
                                                 size_t *first, gridroute_error **err);
 /* Replaces the case in `slot` by one case line (the case after an event, whole). */

@@ -53,6 +53,7 @@ int gridroute_case_book_add_jsonl(gridroute_case_book* book, const char* text, s
                                   gridroute_error** err) {
   return guard(err, [&] {
     BookImpl& b = check_book(book);
+    if (first) *first = b.book.size();  // where the first would go, also when the call fails
     std::string_view in = in_str(text, len, "text");
     const std::size_t at = b.book.add_lines(in);
     if (first) *first = at;

@@ -4,6 +4,7 @@
 
 #include <atomic>
 
+#include "base/text.hpp"
 #include "base/zone.hpp"
 
 namespace gridroute::capi {
@@ -32,12 +33,40 @@ const gridroute_error kNoMemoryError = {GRIDROUTE_E_NO_MEMORY, "out of memory", 
 
 namespace {
 // Lays out diagnostics and strings after a header of `head` bytes in one allocation.
+// The text as a C string of UTF-8 shows it: a NUL inside it (a message quoting its input) is written as
+// the six characters \u0000, so the C string is the whole text, and a byte that is not UTF-8 (a message
+// quoting a caller's path or time that is not) as the four characters \xNN, so every string the error
+// holds is valid UTF-8.
+std::string c_text(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  while (!s.empty()) {
+    std::size_t bad = 0;
+    const bool valid = gridroute::detail::valid_utf8(s, bad);
+    const std::string_view good = s.substr(0, valid ? s.size() : bad);
+    for (char c : good) {
+      if (c == '\0') out += "\\u0000";
+      else out.push_back(c);
+    }
+    if (valid) break;
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    const auto byte = static_cast<unsigned char>(s[bad]);
+    out += "\\x";
+    out.push_back(kHex[byte >> 4]);
+    out.push_back(kHex[byte & 15]);
+    s.remove_prefix(bad + 1);
+  }
+  return out;
+}
+
 class Block {
  public:
   explicit Block(std::size_t head) : size_(head) {}
-  // Strings are NUL-terminated for C: a NUL inside one (a message quoting its input) is written as the
-  // six characters \u0000, so the C string is the whole text.
-  void reserve_string(std::string_view s) { size_ += s.size() + 1 + 5 * static_cast<std::size_t>(std::count(s.begin(), s.end(), '\0')); }
+  // Strings are NUL-terminated for C, as c_text writes them.
+  void reserve_string(std::string_view s) {
+    texts_.push_back(c_text(s));
+    size_ += texts_.back().size() + 1;
+  }
   bool allocate() {
     base_ = static_cast<char*>(std::calloc(1, size_));
     cursor_ = base_;
@@ -49,39 +78,34 @@ class Block {
     cursor_ += n;
     return p;
   }
-  const char* put(std::string_view s) {
+  // The strings reserved, in the order they were reserved: put writes the next one.
+  const char* put() {
     char* p = cursor_;
-    for (char c : s) {
-      if (c == '\0') {
-        std::memcpy(cursor_, "\\u0000", 6);
-        cursor_ += 6;
-      } else {
-        *cursor_++ = c;
-      }
-    }
+    const std::string& s = texts_[next_++];
+    std::memcpy(cursor_, s.data(), s.size());
+    cursor_ += s.size();
     *cursor_++ = '\0';
     return p;
   }
 
  private:
+  std::vector<std::string> texts_;
+  std::size_t next_ = 0;
   std::size_t size_;
   char* base_ = nullptr;
   char* cursor_ = nullptr;
 };
 
-void reserve_diagnostics(Block& b, const std::vector<gridroute::Diagnostic>& ds, std::vector<std::string>& texts) {
-  texts.reserve(ds.size());
+void reserve_diagnostics(Block& b, const std::vector<gridroute::Diagnostic>& ds) {
   for (const auto& d : ds) {
-    texts.push_back(d.to_string());
     b.reserve_string(d.file);
     b.reserve_string(d.pointer);
     b.reserve_string(d.message);
-    b.reserve_string(texts.back());
+    b.reserve_string(d.to_string());
   }
 }
 
-gridroute_diagnostic* put_diagnostics(Block& b, const std::vector<gridroute::Diagnostic>& ds,
-                                      const std::vector<std::string>& texts) {
+gridroute_diagnostic* put_diagnostics(Block& b, const std::vector<gridroute::Diagnostic>& ds) {
   if (ds.empty()) return nullptr;
   auto* items = static_cast<gridroute_diagnostic*>(b.take(sizeof(gridroute_diagnostic) * ds.size()));
   for (std::size_t i = 0; i < ds.size(); ++i) {
@@ -91,10 +115,10 @@ gridroute_diagnostic* put_diagnostics(Block& b, const std::vector<gridroute::Dia
                                                                        : GRIDROUTE_SEVERITY_WARNING;
     g.line = d.line;
     g.column = d.column;
-    g.file = b.put(d.file);
-    g.pointer = b.put(d.pointer);
-    g.message = b.put(d.message);
-    g.text = b.put(texts[i]);
+    g.file = b.put();  // in the order reserve_diagnostics reserved them
+    g.pointer = b.put();
+    g.message = b.put();
+    g.text = b.put();
   }
   return items;
 }
@@ -106,17 +130,16 @@ gridroute_error* make_error(int code, std::string_view message, const std::vecto
   std::size_t head = (sizeof(gridroute_error) + alignof(gridroute_diagnostic) - 1) / alignof(gridroute_diagnostic) *
                      alignof(gridroute_diagnostic);
   Block b(head + sizeof(gridroute_diagnostic) * ds.size());
-  std::vector<std::string> texts;
-  reserve_diagnostics(b, ds, texts);
+  reserve_diagnostics(b, ds);
   b.reserve_string(message);
   b.reserve_string("");
   if (!b.allocate()) return const_cast<gridroute_error*>(&kNoMemoryError);
   auto* e = reinterpret_cast<gridroute_error*>(b.take(head));
   e->code = code;
-  e->diagnostics = put_diagnostics(b, ds, texts);
+  e->diagnostics = put_diagnostics(b, ds);
   e->diagnostic_count = ds.size();
-  e->message = b.put(message);
-  const char* empty = b.put("");
+  e->message = b.put();
+  const char* empty = b.put();
   e->file = e->pointer = empty;
   if (!ds.empty()) {
     e->file = e->diagnostics[0].file;
@@ -142,12 +165,11 @@ gridroute_diagnostics* make_diagnostics(const std::vector<gridroute::Diagnostic>
   std::size_t head = (sizeof(gridroute_diagnostics) + alignof(gridroute_diagnostic) - 1) /
                      alignof(gridroute_diagnostic) * alignof(gridroute_diagnostic);
   Block b(head + sizeof(gridroute_diagnostic) * findings.size());
-  std::vector<std::string> texts;
-  reserve_diagnostics(b, findings, texts);
+  reserve_diagnostics(b, findings);
   if (!b.allocate()) throw std::bad_alloc();
   auto* list = static_cast<gridroute_diagnostics*>(b.take(head));
   list->count = findings.size();
-  list->items = put_diagnostics(b, findings, texts);
+  list->items = put_diagnostics(b, findings);
   return list;
 }
 

@@ -588,6 +588,58 @@ TEST(Bounds, TimeFormatRefusesHostZonesAndPathsWithoutBlocking) {
   fs::remove_all(dir, ec);
 }
 
+// Every string of an error is valid UTF-8, whatever the caller gave: a byte that is not UTF-8 in a path,
+// a zone or a time the message quotes is written as \xNN (a NUL as \u0000), in the message, the file
+// and the text of each diagnostic alike.
+TEST(Bounds, ErrorsAreValidUtf8WhateverTheCallerGave) {
+  // Well-formed UTF-8 (RFC 3629): no stray continuation bytes, no overlong forms, no surrogates.
+  auto valid = [](const char* text) {
+    if (!text) return false;
+    const auto* p = reinterpret_cast<const unsigned char*>(text);
+    while (*p) {
+      const unsigned c = *p;
+      const int n = c < 0x80 ? 0 : (c >= 0xC2 && c <= 0xDF) ? 1 : (c >= 0xE0 && c <= 0xEF) ? 2 : (c >= 0xF0 && c <= 0xF4) ? 3 : -1;
+      if (n < 0) return false;
+      unsigned cp = n == 0 ? c : c & (0x3F >> n);
+      for (int k = 1; k <= n; ++k) {
+        if ((p[k] & 0xC0) != 0x80) return false;
+        cp = (cp << 6) | (p[k] & 0x3F);
+      }
+      if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return false;
+      p += n + 1;
+    }
+    return true;
+  };
+  gridroute_buf b = GRIDROUTE_BUF_INIT;
+  Result zone = call([&](gridroute_error** err) { return gridroute_time_format(&b, kAt, "\xff\xfe", 2, err); });
+  gridroute_buf_dispose(&b);
+  EXPECT_EQ(zone.rc, GRIDROUTE_E_INVALID_ARGUMENT);
+  EXPECT_TRUE(valid(zone.message.c_str())) << zone.message;
+  EXPECT_NE(zone.message.find("\\xFF\\xFE"), std::string::npos) << zone.message;
+  std::int64_t t = 0;
+  Result time = call([&](gridroute_error** err) {
+    return gridroute_time_parse(&t, "20\xff" "6-11-20T09:40:00Z", GRIDROUTE_NTS, err);
+  });
+  EXPECT_EQ(time.rc, GRIDROUTE_E_INVALID_ARGUMENT);
+  EXPECT_TRUE(valid(time.message.c_str())) << time.message;
+  gridroute_engine* e = nullptr;
+  gridroute_error* err = nullptr;
+  const std::string path = (fs::temp_directory_path() / "no-such-\xff\xfe-bundle").string();
+  EXPECT_NE(gridroute_engine_load(&e, path.data(), path.size(), nullptr, &err), GRIDROUTE_OK);
+  ASSERT_NE(err, nullptr);
+  EXPECT_TRUE(valid(err->message)) << err->message;
+  EXPECT_NE(std::string(err->message).find("no-such-\\xFF\\xFE-bundle"), std::string::npos) << err->message;
+  EXPECT_TRUE(valid(err->file)) << err->file;
+  for (std::size_t i = 0; i < err->diagnostic_count; ++i) {
+    EXPECT_TRUE(valid(err->diagnostics[i].file)) << err->diagnostics[i].file;
+    EXPECT_TRUE(valid(err->diagnostics[i].message)) << err->diagnostics[i].message;
+    EXPECT_TRUE(valid(err->diagnostics[i].text)) << err->diagnostics[i].text;
+  }
+  gridroute_error_free(err);
+  gridroute_engine_free(e);
+}
+
 // ---- gridroute_load_options: max_calendars, appended in 1.1
 
 std::string rules_with_calendars(int n) {

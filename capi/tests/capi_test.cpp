@@ -1084,6 +1084,14 @@ TEST(CaseBook, SweepsEqualEscalateJsonl) {
     EXPECT_EQ(std::string(got.ptr, got.len), std::string(want.ptr, want.len));
     const std::vector<std::string> lines = lines_of(std::string(want.ptr, want.len));
     ASSERT_EQ(gridroute_case_book_size(book), lines.size());
+    // *first is where the first case would go, also when nothing is added or the call fails.
+    first = 99;
+    ASSERT_EQ(gridroute_case_book_add_jsonl(book, nullptr, 0, &first, nullptr), GRIDROUTE_OK);
+    EXPECT_EQ(first, lines.size());
+    first = 99;
+    EXPECT_EQ(gridroute_case_book_add_jsonl(book, nullptr, 5, &first, nullptr), GRIDROUTE_E_INVALID_ARGUMENT);
+    EXPECT_EQ(first, lines.size());
+    ASSERT_EQ(gridroute_case_book_size(book), lines.size());
 
     // Slot 0 replaced by the last case's line; then slot 0 removed: the last case moves into it.
     std::vector<std::string> in;
