@@ -327,7 +327,7 @@ TEST(ToolsCli, DiffWritesTheSummaryAndThePage) {
     json::value v = json::parse(line, ec);
     if (ec || !v.is_object()) continue;  // the example's blank and broken lines
     json::object o = v.as_object();
-    o["id"] = std::string("<b>x\0y\x01z", 12) + json::serialize(o["id"]);
+    o["id"] = std::string("<b>x\0y\x01z", 8) + json::serialize(o["id"]);
     odd_lines += json::serialize(o) + "\n";
   }
   write_text(odd, odd_lines);
