@@ -152,6 +152,7 @@ TEST(Lifecycle, ReturnsRedispatchThenDisputeWithTheHandlersPassedOver) {
   EXPECT_EQ(c.at("action"), "dispute");
   EXPECT_TRUE(c.at("handler").is_null());
   EXPECT_TRUE(c.at("role").is_null());
+  EXPECT_TRUE(c.at("unit").is_null());  // every owner field is there, null
   EXPECT_NE(json::serialize(c.at("trace")).find("dispute"), std::string::npos) << c;
   // A return by someone who does not own the case changes nothing.
   EXPECT_EQ(one(s, kase("street.vending", "c1-a-01", R"(, "returned": [{"handler": "squad-1b", "at": "2026-11-18T09:30:00+08:00"}])"),
@@ -171,6 +172,14 @@ TEST(Lifecycle, PinsAreKeptWhileTheBundleHasThemAndRepinnedOtherwise) {
   auto b = one(s, kase("street.vending", "c1-a-01", R"(, "rule": "gone", "handler": "gone-too")"), true);
   EXPECT_EQ(b.at("handler"), "squad-1");
   EXPECT_EQ(b.at("repinned"), true);
+  // Whatever the action (a hold here), a re-pinning answer names the rule selected again, so that the
+  // platform pins it with the handler; with --explain too.
+  EXPECT_EQ(b.at("action"), "hold");
+  const auto* rule = b.if_contains("rule");
+  ASSERT_TRUE(rule && rule->is_string()) << b;
+  EXPECT_EQ(*rule, one(s, kase("street.vending", "c1-a-01", R"(, "rule": "gone", "handler": "gone-too")"), true, true).at("rule"));
+  // A kept pin adds no rule to a hold.
+  EXPECT_FALSE(a.contains("rule"));
 }
 
 // A case pinned to its owner and to a rule the bundle no longer has is evaluated without copying its

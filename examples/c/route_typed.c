@@ -494,11 +494,10 @@ static void print_action(const char *id, const gridroute_action *a, gridroute_bu
   json_object_set_new(o, "handler", str(a->handler));
   json_object_set_new(o, "role", str(a->role));
   if (a->department.ptr) json_object_set_new(o, "department", str(a->department));
-  if (a->kind != GRIDROUTE_ACTION_DISPUTE) json_object_set_new(o, "unit", str(a->unit));
-  if (moves) {
-    json_object_set_new(o, "rule", str(a->rule));
-    json_object_set_new(o, "assist", list(a->assist, a->assist_count));
-  }
+  json_object_set_new(o, "unit", str(a->unit)); /* null for a dispute, as handler and role */
+  /* The rule when the case moves, and when the answer re-pins it (SPEC §6.1), whatever its action. */
+  if (moves || a->repinned) json_object_set_new(o, "rule", str(a->rule));
+  if (moves) json_object_set_new(o, "assist", list(a->assist, a->assist_count));
   r = json_array();
   for (i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
     if (a->reasons & reasons[i].bit) json_array_append_new(r, json_string(reasons[i].name));

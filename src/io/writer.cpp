@@ -429,10 +429,12 @@ void append_action_fast(std::string& out, const Index& s, const LineId& id, cons
   if (a.located) need += room(s.unit_id_from_record(a.cell));
   if (owner) need += room(s.role_name(a.role)) + room(s.department(a.role)) + room(s.handler_id(a.handler)) +
                      room(s.unit_id_from_record(a.unit));
-  if (moves) {
-    if (a.rule != kNone) need += room(s.rules[static_cast<std::size_t>(a.rule)].id);
+  // The rule: on an answer that moves the case, and on one that re-pins it (SPEC §6.1), so that the
+  // platform pins the case again.
+  const bool names_rule = moves || a.repinned;
+  if (names_rule && a.rule != kNone) need += room(s.rules[static_cast<std::size_t>(a.rule)].id);
+  if (moves)
     for (HandlerId h : a.assist) need += room(s.handler_id(h)) + 2;
-  }
   const std::size_t at = out.size();
   out.resize(at + need);
   Cursor c(out.data() + at, times);
@@ -446,7 +448,7 @@ void append_action_fast(std::string& out, const Index& s, const LineId& id, cons
   c.lit(", \"level\": ");
   put_int(c, a.level);
   if (!owner) {
-    c.lit(", \"handler\": null, \"role\": null");
+    c.lit(", \"handler\": null, \"role\": null, \"unit\": null");
   } else {
     c.lit(", \"handler\": ");
     c.name(s.handler_id(a.handler));
@@ -459,10 +461,12 @@ void append_action_fast(std::string& out, const Index& s, const LineId& id, cons
     c.lit(", \"unit\": ");
     c.name(s.unit_id_from_record(a.unit));
   }
-  if (moves) {
+  if (names_rule) {
     c.lit(", \"rule\": ");
     if (a.rule == kNone) c.lit("null");
     else c.str(s.rules[static_cast<std::size_t>(a.rule)].id);
+  }
+  if (moves) {
     c.lit(", \"assist\": ");
     c.list(s, a.assist);
   }
@@ -567,7 +571,7 @@ void append_action_general(std::string& out, const Index& s, const LineId& id, c
   append(out, ", \"level\": ", a.level);
   // An action names its owner as SPEC §4 and §6 write it: "level", "handler", "role", ["department"].
   if (a.kind == Action::Kind::dispute) {
-    out += ", \"handler\": null, \"role\": null";
+    out += ", \"handler\": null, \"role\": null, \"unit\": null";
   } else {
     out += ", \"handler\": ";
     append_json_string(out, s.handler_id(a.handler));
@@ -582,11 +586,14 @@ void append_action_general(std::string& out, const Index& s, const LineId& id, c
   }
   const bool moves = a.kind == Action::Kind::escalate || a.kind == Action::Kind::reopen ||
                      a.kind == Action::Kind::redispatch;
-  if (moves) {
-    // The rule the case is under (null for the fallback owner's): a platform pins it with the new owner.
+  if (moves || a.repinned) {
+    // The rule the case is under (null for the fallback owner's): a platform pins it with the new owner,
+    // and again when the answer re-pins the case (SPEC §6.1), whatever its action.
     out += ", \"rule\": ";
     if (a.rule == kNone) out += "null";
     else append_json_string(out, s.rules[static_cast<std::size_t>(a.rule)].id);
+  }
+  if (moves) {
     out += ", \"assist\": ";
     append_handler_list(out, s, a.assist);
   }

@@ -260,6 +260,7 @@ func (a Action) MarshalJSON() ([]byte, error) {
 	if a.Kind == Dispute {
 		o.raw("handler", []byte("null"))
 		o.raw("role", []byte("null"))
+		o.raw("unit", []byte("null"))
 	} else {
 		o.str("handler", a.Handler)
 		o.str("role", a.Role)
@@ -268,8 +269,10 @@ func (a Action) MarshalJSON() ([]byte, error) {
 		}
 		o.str("unit", a.Unit)
 	}
-	if a.Moves() {
+	if a.Moves() || a.Repinned { // a re-pinning answer names the rule whatever its action
 		o.strOrNull("rule", a.Rule)
+	}
+	if a.Moves() {
 		o.list("assist", a.Assist)
 	}
 	o.list("reasons", a.Reasons)

@@ -363,7 +363,8 @@ _MOVES = (ActionKind.ESCALATE, ActionKind.REOPEN, ActionKind.REDISPATCH)
 @dataclasses.dataclass(frozen=True, eq=False)
 class Action(_Answer):
     """The answer for a case at a time (SPEC §3.5, §6). `action` is an ActionKind, `reasons` a tuple of
-    Reason. Fields the answer does not carry are None (lists: empty); a dispute has no handler or role.
+    Reason. Fields the answer does not carry are None (lists: empty); a dispute has no handler, role or
+    unit. `rule` is given when the case moves and when the answer re-pins it (`repinned`).
     `to_dict()` is the JSON object exactly as `gridroute escalate` writes it; the action also reads as that
     mapping, and equals it."""
     id: Optional[IssueId]
@@ -419,14 +420,16 @@ class Action(_Answer):
             if self.action == ActionKind.DISPUTE:
                 d["handler"] = None
                 d["role"] = None
+                d["unit"] = None
             else:
                 d["handler"] = self.handler
                 d["role"] = self.role
                 if self.department is not None:
                     d["department"] = self.department
                 d["unit"] = self.unit
-            if self.moves:
+            if self.moves or self.repinned:  # a re-pinning answer names the rule whatever its action
                 d["rule"] = self.rule
+            if self.moves:
                 d["assist"] = list(self.assist)
             d["reasons"] = [str(r) for r in self.reasons]
             if self.action in (ActionKind.HOLD, ActionKind.SUSPENDED):

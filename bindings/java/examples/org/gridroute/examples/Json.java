@@ -475,6 +475,7 @@ public final class Json {
             if (a.action() == ActionKind.DISPUTE) {
                 g.writeNullField("handler");
                 g.writeNullField("role");
+                g.writeNullField("unit");
             } else {
                 g.writeStringField("handler", a.handler());
                 g.writeStringField("role", a.role());
@@ -483,8 +484,10 @@ public final class Json {
                 }
                 g.writeStringField("unit", a.unit());
             }
-            if (a.action().moves()) {
+            if (a.action().moves() || a.repinned()) { // a re-pinning answer names the rule whatever its action
                 g.writeStringField("rule", a.rule());
+            }
+            if (a.action().moves()) {
                 list(g, "assist", a.assist());
             }
             g.writeArrayFieldStart("reasons");

@@ -85,7 +85,7 @@ class LifecycleTest {
             assertEquals(ActionKind.DISPUTE, dispute.action());
             assertNull(dispute.handler());
             assertNull(dispute.role());
-            assertTrue(Json.action(dispute).contains("\"handler\":null,\"role\":null"), Json.action(dispute));
+            assertTrue(Json.action(dispute).contains("\"handler\":null,\"role\":null,\"unit\":null"), Json.action(dispute));
 
             Action open = engine.escalate(kase("L32"), now);
             assertEquals(ActionKind.SUSPENDED, open.action());
