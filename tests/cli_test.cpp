@@ -184,6 +184,12 @@ TEST(Cli, UsageErrorsExitWith2) {
            // An option given twice: the second is not silently taken over the first.
            {"escalate", kTown, "-", "--now", kNow, "--now=2026-11-24T10:00:00+08:00"},
            {"route", kTown, "-", "--threads", "1", "--threads", "2"},
+           {"route", kTown, "-", "-q", "-q"},
+           {"route", kTown, "-", "--quiet", "-q"},  // a short name and its long one are one option
+           {"compile", kTown, "-o", "a.grb", "--quiet", "--quiet"},
+           {"compile", kTown, "-o", "a.grb", "--output", "b.grb"},
+           {"db", "init", "--db", "", "--db", ""},
+           {"worker", kTown, "--db", "", "--once", "--once"},
            {"version", "extra"},
            {"help", "route", "extra"},
        }) {

@@ -131,9 +131,12 @@ int cmd_db(int argc, char** argv) {
   if (args[0] != "init") return usage_error("db: unknown subcommand '" + args[0] + "' (expected init)");
   gridroute::platform::InitOptions o;
   bool have_db = false;
+  gridroute::cli::SeenOptions seen;  // one given twice is a usage error, not the last one winning
   for (std::size_t i = 1; i < args.size(); ++i) {
     bool missing = false;
     std::string v;
+    if (const std::string twice = seen.repeated(args[i]); !twice.empty())
+      return usage_error("db init: " + twice + " is given twice");
     if (option(args, i, "--db", o.dsn, missing)) {
       have_db = true;
     } else if (option(args, i, "--partitions", v, missing)) {
@@ -165,9 +168,12 @@ int cmd_worker(int argc, char** argv) {
   gridroute::platform::WorkerOptions o;
   bool have_db = false, have_retry = false;
   std::vector<std::string> pos;
+  gridroute::cli::SeenOptions seen;  // one given twice is a usage error, not the last one winning
   for (std::size_t i = 0; i < args.size(); ++i) {
     bool missing = false;
     std::string v;
+    if (const std::string twice = seen.repeated(args[i]); !twice.empty())
+      return usage_error("worker: " + twice + " is given twice");
     if (option(args, i, "--db", o.dsn, missing)) {
       have_db = true;
     } else if (option(args, i, "--now", v, missing)) {

@@ -329,7 +329,7 @@ int cmd_diff(const std::vector<std::string>& args) {
   std::vector<std::string> pos;
   std::string now_text;
   bool html_rows_given = false;
-  SeenOptions seen;
+  SeenOptions seen{{"-q", "--quiet"}};
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") return print_out(kDiffHelp);

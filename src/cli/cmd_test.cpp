@@ -34,7 +34,7 @@ int cmd_test(const std::vector<std::string>& args) {
   std::vector<std::string> pos;
   bool verbose = false;
   std::size_t max_line_bytes = CodecOptions{}.max_line_bytes;
-  SeenOptions seen;
+  SeenOptions seen{{"-v", "--verbose"}};
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") return print_out(kTestHelp);

@@ -82,7 +82,7 @@ second. Answers from the file are those of the directory, with the same bundle d
 FILE is written through a temporary file and a rename: a process that opens it meanwhile sees the old file
 or the new one. A file written by another format version is refused by name; compile the bundle again.
 
-  -o FILE     the file to write (required)
+  -o FILE, --output FILE   the file to write (required); a name that starts with '-' is ./-x
   --quiet     no summary on standard error
 Exit status: 0 written, 1 the bundle has errors, 2 usage error, 3 FILE cannot be written.
 )";
@@ -90,7 +90,7 @@ Exit status: 0 written, 1 the bundle has errors, 2 usage error, 3 FILE cannot be
 inline constexpr std::string_view kRouteHelp = R"(Usage: gridroute route BUNDLE [ISSUES.jsonl|-] [--explain]
 
 Reads issues, one JSON object per line:
-  {"id": "I-1", "category": "env.noise.loudspeaker", "cell": "chengnan-a-01",
+  {"id": "I-1", "category": "env.noise.loudspeaker", "cell": "qiaodong-a-01",
    "at": "2026-11-20T09:15:00+08:00", "attrs": {"severity": 2}}
 and writes one decision per line: status routed (rule, role, handler, unit, alternates, assist,
 level, escalation, respond_by, resolve_by), unrouted (reason) or rejected (error).
@@ -125,7 +125,11 @@ inline constexpr std::string_view kEscalateHelp = R"(Usage: gridroute escalate B
 
 Reads cases (an issue's fields plus level, level_started_at, responded, reports, status and an
 optional rating; and the lifecycle of docs/lifecycle.md: a pinned rule and handler, returned,
-suspended, extended_to) and writes one action per line at TIME (RFC 3339 with an offset):
+suspended, extended_to), one JSON object per line:
+  {"id": "C01", "category": "env.noise.loudspeaker", "cell": "qiaodong-a-01",
+   "at": "2026-11-23T09:20:00+08:00", "level": 0, "level_started_at": "2026-11-23T09:20:00+08:00",
+   "responded": false, "reports": 0, "status": "open"}
+and writes one action per line at TIME (RFC 3339 with an offset):
   none | hold (with next_check) | escalate | reopen (with the new level's respond_by, resolve_by,
   assist) | overdue | redispatch (a new owner after a return) | dispute (nobody left)
   | suspended (with next_check) | rejected (with error).
@@ -162,7 +166,7 @@ found from a location: a decision for an issue that gave its cell carries none).
 printed as FILE:LINE: ID with the field, the expected and the actual value, and the decision's
 --explain trace; the last line is "N passed, M failed".
 
-  --verbose               also print a line for each test that passes
+  --verbose, -v           also print a line for each test that passes
   --max-line-bytes BYTES  read test lines up to this long (default 1048576, as route)
 Exit status: 0 when every test passes, 1 when one fails (or the bundle has errors), 2 on usage
 errors, 3 when TESTS.jsonl cannot be read (or is also standard output).
@@ -189,7 +193,7 @@ to tier (counted, largest first), and deadlines moved earlier or later.
   --exit-code         exit with status 1 when a line changed (as diff(1) and git diff do)
   --threads N         1 (default) or 2: decide under the two bundles at once, on two threads
   --max-line-bytes N  longest accepted line, in bytes (default 1048576)
-  --quiet             no progress bar
+  --quiet, -q         no progress bar
 Exit status: 0 (1 with --exit-code when a line changed), 1 when a bundle has errors, 2 on usage
 errors, 3 when an input cannot be read or an output cannot be written.
 )";

@@ -51,17 +51,17 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many) {
 
 int cmd_compile(const std::vector<std::string>& args) {
   std::string dir, out;
-  bool quiet = false, have_out = false;
+  bool quiet = false;
+  gridroute::cli::SeenOptions seen{{"-o", "--output"}};
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& a = args[i];
     if (a == "--help" || a == "-h") return print(gridroute::cli::kCompileHelp);
+    // As for every other command's options: one given twice is a usage error, not the last one winning.
+    if (const std::string twice = seen.repeated(a); !twice.empty()) return usage_error("compile: " + twice + " is given twice");
     if (a == "--quiet") { quiet = true; continue; }
     if (a == "-o" || a == "--output") {
       if (i + 1 >= args.size() || gridroute::cli::is_option_like(args[i + 1]))
         return usage_error("compile: -o takes a FILE (a file whose name starts with '-' is written ./-x)");
-      // As for every other command's options: one given twice is a usage error, not the last one winning.
-      if (have_out) return usage_error("compile: -o is given twice (one FILE is written)");
-      have_out = true;
       out = args[++i];
       continue;
     }
@@ -134,15 +134,12 @@ int cmd_batch(Batch kind, const std::vector<std::string>& args) {
   auto is_opt = [](const std::string& a, std::string_view opt) {
     return a == opt || (a.starts_with(opt) && a.size() > opt.size() && a[opt.size()] == '=');
   };
-  std::vector<std::string> seen;  // options given: one given twice is a usage error, not the last one winning
+  // Options given: one given twice is a usage error, not the last one winning.
+  gridroute::cli::SeenOptions seen{{"-q", "--quiet"}};
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& a = args[i];
     if (a == "--help" || a == "-h") return print(route ? gridroute::cli::kRouteHelp : gridroute::cli::kEscalateHelp);
-    if (a.starts_with("--") && a.size() > 2) {
-      std::string opt = a.substr(0, a.find('='));
-      if (std::find(seen.begin(), seen.end(), opt) != seen.end()) return usage_error(name + ": " + opt + " is given twice");
-      seen.push_back(std::move(opt));
-    }
+    if (const std::string twice = seen.repeated(a); !twice.empty()) return usage_error(name + ": " + twice + " is given twice");
     if (a == "--explain") {
       codec.explain = true;
     } else if (a == "--quiet" || a == "-q") {

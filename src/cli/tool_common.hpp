@@ -105,24 +105,6 @@ inline std::shared_ptr<const Snapshot> load_reporting(const std::string& dir, co
   return *s;
 }
 
-// Options given so far, so that one given twice is a usage error (the last one silently winning would
-// drop the first): `repeated(a)` is the option's name when args[i] repeats one, else empty.
-class SeenOptions {
- public:
-  std::string repeated(const std::string& a) {
-    if (!is_option_like(a)) return {};
-    std::string name = a.substr(0, a.find('='));
-    if (name == "-h" || name == "--help") return {};
-    for (const std::string& s : seen_)
-      if (s == name) return name;
-    seen_.push_back(std::move(name));
-    return {};
-  }
-
- private:
-  std::vector<std::string> seen_;
-};
-
 // A whole unsigned number in [lo, hi].
 inline bool parse_count(const std::string& text, std::size_t lo, std::size_t hi, std::size_t& out) {
   std::size_t v = 0;

@@ -2,9 +2,11 @@
 #pragma once
 
 #include <iostream>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace gridroute::cli {
@@ -32,6 +34,31 @@ inline std::optional<std::string> option_value(const std::vector<std::string>& a
   if (i + 1 < args.size() && (!is_option_like(args[i + 1]) || is_number_like(args[i + 1]))) return args[++i];
   return std::nullopt;
 }
+
+// Options given so far, so that one given twice is a usage error (the last one silently winning would
+// drop the first): `repeated(a)` is the option's name as args[i] gives it when it repeats one, else
+// empty. `aliases` pairs a short name with its long one (`{"-q", "--quiet"}`): `-q --quiet` repeats too.
+class SeenOptions {
+ public:
+  SeenOptions() = default;
+  SeenOptions(std::initializer_list<std::pair<std::string_view, std::string_view>> aliases) : aliases_(aliases) {}
+  std::string repeated(const std::string& a) {
+    if (!is_option_like(a)) return {};
+    std::string name = a.substr(0, a.find('='));
+    if (name == "-h" || name == "--help") return {};
+    std::string key = name;
+    for (const auto& [short_name, long_name] : aliases_)
+      if (key == short_name) key = long_name;
+    for (const std::string& s : seen_)
+      if (s == key) return name;
+    seen_.push_back(std::move(key));
+    return {};
+  }
+
+ private:
+  std::vector<std::pair<std::string_view, std::string_view>> aliases_;
+  std::vector<std::string> seen_;
+};
 
 // Writes "gridroute: MESSAGE" and where to read more: a message of a command ("route: ...", "db init:
 // ...") points at that command's own help. Returns 2.

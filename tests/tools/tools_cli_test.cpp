@@ -490,6 +490,14 @@ TEST(ToolsCli, NoCommandTakesTheNextOptionForAValueOrAnOptionTwice) {
       {{"check", l, "--format", "json", "--format", "text"}, "check: --format is given twice"},
       {{"check", l, "--format", "--strict"}, "check: --format takes text or json"},
       {{"worker", l, "--db", "--once"}, "worker: --db needs a value"},
+      // A short name and its long one are one option: given both, it is given twice.
+      {{"route", l, "-", "--quiet", "-q"}, "route: -q is given twice"},
+      {{"compile", l, "-o", "a.grb", "--output", "b.grb"}, "compile: --output is given twice"},
+      {{"compile", l, "-o", "a.grb", "--quiet", "--quiet"}, "compile: --quiet is given twice"},
+      {{"diff", l, l, "-", "-q", "--quiet"}, "diff: --quiet is given twice"},
+      {{"test", l, "-", "--verbose", "-v"}, "test: -v is given twice"},
+      {{"worker", l, "--db", "", "--once", "--once"}, "worker: --once is given twice"},
+      {{"db", "init", "--db", "", "--db", ""}, "db init: --db is given twice"},
   };
   for (const Case& c : cases) {
     auto r = cli(c.args, "", scratch());
