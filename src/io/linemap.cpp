@@ -476,6 +476,19 @@ struct LineMap::Impl {
   }
 };
 
+// The digits of an integer id past 64 bits, as the line wrote them (Boost.JSON holds such a number as a
+// double, which has lost them), for an id taken from the line as it is; else empty. A line without a map
+// keeps them too (SPEC §4 gives integer ids no range: an order number of 20 digits or more).
+std::string long_integer_id(const Source& s, const json::value& root, std::string_view line) {
+  if (!s.path || s.table >= 0 || s.as != As::keep) return {};
+  const json::value* v = resolve(root, *s.path);
+  if (!v || !v->is_double()) return {};
+  std::string pointer;
+  for (const std::string& key : s.path->keys) detail::append_token(pointer, key);
+  const std::string_view raw = detail::value_text(line, pointer);
+  return detail::integer_text(raw) ? std::string(raw) : std::string();
+}
+
 const std::string& LineMap::label() const { return impl_->label; }
 
 bool LineMap::apply(std::string_view line, std::string& out, std::string& id, std::string& error) const {
@@ -490,29 +503,22 @@ bool LineMap::apply(std::string_view line, std::string& out, std::string& id, st
   // A platform's own line may nest deeper than a SPEC line (32 levels): its work orders carry their own
   // objects. Its syntax errors are told as a SPEC line's are, with the column and what stood there.
   constexpr std::size_t kMaxMapLineDepth = 64;
-  json::error_code ec;
   json::parse_options po;
   po.max_depth = kMaxMapLineDepth;
   json::parser parser({}, po);
-  const std::size_t n = parser.write_some(line.data(), line.size(), ec);
-  if (!ec && line.substr(n).find_first_not_of(" \t\r\n") != std::string_view::npos) ec = json::error::extra_data;
-  if (ec) {
-    if (ec == json::error::too_deep) {
-      error = cat("invalid JSON: nested deeper than ", kMaxMapLineDepth, " levels");
-    } else {
-      const std::string hint = ec == json::error::syntax ? detail::json_syntax_hint(line, n) : std::string();
-      error = cat("invalid JSON: ", ec.message(), " at column ", n + 1, hint.empty() ? "" : " (" + hint + ")");
-    }
-    return false;
-  }
+  if (error = detail::parse_line(parser, line, kMaxMapLineDepth); !error.empty()) return false;
   json::value root = parser.release();
   if (!root.is_object()) {
     error = "a line must be a JSON object";
     return false;
   }
+  std::string long_id;
   if (m.id_source >= 0) {
+    const Source& ids = m.sources[static_cast<std::size_t>(m.id_source)];
+    long_id = long_integer_id(ids, root, line);
     std::string ignored;
-    if (auto v = m.value_of(m.sources[static_cast<std::size_t>(m.id_source)], root, ignored))
+    if (!long_id.empty()) id = long_id;
+    else if (auto v = m.value_of(ids, root, ignored))
       if (v->is_string() || v->is_int64() || v->is_uint64()) id = json::serialize(*v);
   }
   // A key written twice is refused, as a line without a map refuses it: Boost.JSON keeps the last one, so
@@ -539,6 +545,7 @@ bool LineMap::apply(std::string_view line, std::string& out, std::string& id, st
   // location is not checked (SPEC §7), so it is left out.
   std::string location_error;
   for (const Source& s : m.sources) {
+    if (s.target == "id" && !long_id.empty()) continue;  // written with its digits below
     std::optional<json::value> v = m.value_of(s, root, error);
     if (!error.empty() && s.target == "location") {
       if (location_error.empty()) location_error = std::move(error);
@@ -597,6 +604,8 @@ bool LineMap::apply(std::string_view line, std::string& out, std::string& id, st
     if (auto* v = o.if_contains(t)) ordered[t] = std::move(*v);
   }
   out = json::serialize(ordered);
+  // An id past 64 bits goes first (kTargets), with the line's digits.
+  if (!long_id.empty()) out = cat("{\"id\":", long_id, out.size() > 2 ? "," : "", std::string_view(out).substr(1));
   return true;
 }
 

@@ -308,6 +308,25 @@ TEST(LineMapApply, AWholeNumberWithAFractionIsItsInteger) {
   EXPECT_NE(a.line.find(R"("cell":"c-01")"), std::string::npos) << a.line;
 }
 
+// An integer id past 64 bits keeps the line's digits, as a line without a map keeps them (SPEC §4 gives
+// integer ids no range), nested or not; and it is the id a refusal names.
+TEST(LineMapApply, AnIntegerIdPast64BitsKeepsItsDigits) {
+  LineMap m = map_of(R"({"format": "gridroute.map/1", "fields": {
+    "id": "order.no", "category": "kind", "cell": "grid", "at": "time"}})");
+  Applied a = apply_map(m, R"({"order": {"no": 123456789012345678901234}, "kind": "env.noise", "grid": "c-01", "time": "2026-11-20T09:15:00+08:00"})");
+  ASSERT_TRUE(a.ok) << a.error;
+  EXPECT_EQ(a.line, R"({"id":123456789012345678901234,"category":"env.noise","cell":"c-01","at":"2026-11-20T09:15:00+08:00"})");
+  EXPECT_EQ(a.id, "123456789012345678901234");
+  a = apply_map(m, R"({"order": {"no": -99999999999999999999}, "kind": "env.noise", "grid": "c-01"})");
+  EXPECT_FALSE(a.ok);
+  EXPECT_EQ(a.id, "-99999999999999999999");
+  EXPECT_EQ(a.error, "field 'time' is missing (mapped to 'at')");
+  // A number with an exponent is no integer's digits: refused as before, by what the line wrote.
+  a = apply_map(m, R"({"order": {"no": 1.5e30}, "kind": "env.noise", "grid": "c-01", "time": "2026-11-20T09:15:00+08:00"})");
+  EXPECT_FALSE(a.ok);
+  EXPECT_EQ(a.id, "null");
+}
+
 TEST(LineMapParse, EveryErrorIsPlacedAndTheMapIsRefused) {
   std::vector<gridroute::Diagnostic> errors;
   auto m = LineMap::parse(R"({"format": "gridroute.map/1",
