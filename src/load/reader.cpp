@@ -51,7 +51,13 @@ bool Reader::read(const json::value& v, spec::CellsGeojson& out) {
     std::string_view key = kv.key();
     Step s(*this, key);
     if (key == "file") ok = read(kv.value(), out.file) && ok;
-    else if (key == "id_property") ok = read(kv.value(), out.id_property) && ok;
+    else if (key == "id_property") {
+      ok = read(kv.value(), out.id_property) && ok;
+      if (out.id_property && out.id_property->empty()) {
+        error("must name a property of the features, got \"\"");
+        ok = false;
+      }
+    }
     else {
       error(detail::cat("unknown field '", key, "' (cells_geojson has file and id_property)"));
       ok = false;

@@ -43,6 +43,22 @@ TEST(CauseFirst, AnUnknownParentComesBeforeTheUnitItLeftWithoutChildren) {
       << r.err;
 }
 
+// A cells layer whose id property has no name: every Feature would need a property named "", which is no
+// layer a platform has; refused by its pointer, before the layer is read.
+TEST(CauseFirst, AnIdPropertyWithoutANameIsRefused) {
+  Bundle b;
+  b.edit("jurisdiction.json", R"("timezone": "Asia/Shanghai",)",
+         R"("timezone": "Asia/Shanghai", "cells_geojson": {"file": "cells.geojson", "id_property": ""},)")
+      .file("cells.geojson", R"({"type": "FeatureCollection", "features": []})");
+  CliRun r = check(b, "empty-id-property");
+  EXPECT_EQ(r.code, 1);
+  const auto errors = errors_of(r);
+  ASSERT_EQ(errors.size(), 1u) << r.err;
+  EXPECT_NE(errors[0].find("/cells_geojson/id_property: must name a property of the features, got \"\""),
+            std::string::npos)
+      << r.err;
+}
+
 TEST(CauseFirst, TheParentItMeantIsSuggestedAndNotBlamed) {
   // "c1a" for "c1-a": the suggestion is the area (the tier right above a cell), not the community c1,
   // although both are one edit away; and c1-a is not reported for having no children.
