@@ -129,6 +129,16 @@ std::string json_syntax_hint(std::string_view text, std::size_t offset) {
   return {};
 }
 
+std::string parse_line(json::parser& parser, std::string_view line, std::size_t max_depth) {
+  json::error_code ec;
+  const std::size_t n = parser.write_some(line.data(), line.size(), ec);
+  if (!ec && line.substr(n).find_first_not_of(" \t\r\n") != std::string_view::npos) ec = json::error::extra_data;
+  if (!ec) return {};
+  if (ec == json::error::too_deep) return cat("invalid JSON: nested deeper than ", max_depth, " levels");
+  const std::string hint = ec == json::error::syntax ? json_syntax_hint(line, n) : std::string();
+  return cat("invalid JSON: ", ec.message(), " at column ", n + 1, hint.empty() ? "" : " (" + hint + ")");
+}
+
 std::optional<json::value> parse_json(std::string_view text, std::size_t max_depth, std::string& error,
                                       std::size_t& offset) {
   json::parse_options opt;

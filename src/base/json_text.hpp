@@ -29,6 +29,12 @@ std::string json_syntax_hint(std::string_view text, std::size_t offset);
 std::optional<boost::json::value> parse_json(std::string_view text, std::size_t max_depth, std::string& error,
                                              std::size_t& offset);
 
+// Parses one input line with `parser` (reset by the caller, with its depth limit `max_depth`), to the end
+// of the line: empty when it is one JSON value (then in parser.release()), else the error as the line
+// readers give it — `invalid JSON: syntax error at column 12 (a comma before '}': ...)`, `invalid JSON:
+// extra data at column N` for bytes after the value, `invalid JSON: nested deeper than 32 levels`.
+std::string parse_line(boost::json::parser& parser, std::string_view line, std::size_t max_depth);
+
 // Byte offset of the value (or, for a missing member, of the enclosing object) that `pointer` names.
 std::size_t locate(std::string_view text, std::string_view pointer);
 

@@ -130,17 +130,7 @@ bool LineParser::parse(std::string_view line, json::value& value, json::storage_
     return fail(utf8_error(line, bad));
   }
   parser_.reset(std::move(sp));
-  json::error_code ec;
-  std::size_t n = parser_.write_some(line.data(), line.size(), ec);
-  if (!ec && line.substr(n).find_first_not_of(" \t\r\n") != std::string_view::npos) ec = json::error::extra_data;
-  if (ec) {
-    return fail(ec == json::error::too_deep ? cat("invalid JSON: nested deeper than ", kMaxLineDepth, " levels")
-                                            : cat("invalid JSON: ", ec.message(), " at column ", n + 1, [&] {
-                                                const std::string hint = ec == json::error::syntax
-                                                                             ? json_syntax_hint(line, n) : std::string();
-                                                return hint.empty() ? hint : " (" + hint + ")";
-                                              }()));
-  }
+  if (std::string error = parse_line(parser_, line, kMaxLineDepth); !error.empty()) return fail(std::move(error));
   value = parser_.release();
   if (!value.is_object()) return fail("a line must be a JSON object");
   // Hardening: Boost.JSON keeps the last of repeated keys; a line that says "cell" twice is refused
