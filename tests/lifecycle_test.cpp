@@ -159,6 +159,30 @@ TEST(Lifecycle, ReturnsRedispatchThenDisputeWithTheHandlersPassedOver) {
                 true).at("action"), "hold");
 }
 
+// A case returned by thousands of the handlers that could take it goes to the one left: each candidate is
+// looked for among the returns once, by a search (20,000 returns over as many candidates were a scan of
+// the returns for each candidate, seconds a line).
+TEST(Lifecycle, ACaseReturnedByThousandsOfHandlersGoesToTheOneLeft) {
+  constexpr int kMany = 20'000;
+  std::string handlers = R"([{"id": "centre", "role": "governance_center", "serves": ["town"]})";
+  std::string returned;
+  for (int i = 0; i < kMany; ++i) {
+    const std::string id = "sq-" + std::to_string(i);
+    handlers += R"(, {"id": ")" + id + R"(", "role": "enforcement_squad", "serves": ["c1"]})";
+    if (i + 1 < kMany) returned += std::string(returned.empty() ? "" : ", ") + R"({"handler": ")" + id + R"(", "at": "2026-11-18T09:30:00+08:00"})";
+  }
+  handlers += "]";
+  auto s = gridroute::load_bundle(fixture::sources(fixture::town(handlers), rules()));
+  ASSERT_TRUE(s.ok()) << s.status();
+  gridroute::LineCodec codec(*s, {.max_line_bytes = std::size_t{16} << 20});
+  std::string out;
+  codec.escalate_line(kase("street.vending", "c1-a-01", R"(, "handler": "sq-0", "returned": [)" + returned + "]"),
+                      *gridroute::parse_rfc3339("2026-11-18T10:00:00+08:00"), out);
+  const json::object a = json::parse(out).as_object();
+  EXPECT_EQ(a.at("action"), "redispatch") << out.substr(0, 500);
+  EXPECT_EQ(a.at("handler").as_string(), "sq-" + std::to_string(kMany - 1));
+}
+
 TEST(Lifecycle, PinsAreKeptWhileTheBundleHasThemAndRepinnedOtherwise) {
   auto s = load(rules());
   ASSERT_TRUE(s);

@@ -2,6 +2,7 @@
 // §6.5 — suspended, redispatch/dispute, escalate/overdue, hold; for a resolved case reopen/overdue/none.
 #include <algorithm>
 
+#include "absl/container/inlined_vector.h"
 #include "base/strings.hpp"
 #include "base/text.hpp"
 #include "base/zone.hpp"
@@ -235,7 +236,13 @@ bool owner_returned(const Index& s, const Case& c, HandlerId owner) {
 }
 
 void redispatch_target(const Index& s, const Case& c, const CaseState& st, Move& m, Action& a, bool explain) {
-  auto skip = [&](HandlerId h) { return owner_returned(s, c, h); };
+  // The handlers that returned the case, looked up once and sorted: each candidate is then one binary
+  // search, not a lookup of every return (a case with thousands of returns cost candidates x returns).
+  absl::InlinedVector<HandlerId, 8> returned;
+  for (const Return& r : c.returned)
+    if (const HandlerId h = s.find_handler(r.handler); h != kNone) returned.push_back(h);
+  std::sort(returned.begin(), returned.end());
+  auto skip = [&](HandlerId h) { return std::binary_search(returned.begin(), returned.end(), h); };
   m.found = false;
   m.level = c.level;
   m.role = kNone;
