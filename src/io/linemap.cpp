@@ -324,7 +324,7 @@ struct LineMap::Impl {
       if (!hit) {
         json::value shown(json::string_view(key.data(), key.size()));
         error = cat("field '", from, "': ", detail::brief(shown), " is not in table \"", table_names[s.table],
-                    "\" of ", label, detail::did_you_mean(key, keys_of(t)));
+                    "\" of ", label, table_hint(t, key));
         return std::nullopt;
       }
       v = *hit;
@@ -352,10 +352,15 @@ struct LineMap::Impl {
     return true;
   }
 
-  static std::vector<std::string> keys_of(const json::object& t) {
-    std::vector<std::string> k;
-    for (const auto& kv : t) k.emplace_back(kv.key());
-    return k;
+  // " (did you mean ...?)" for a name a table does not have, compared with each of its names in place.
+  // A table of more than kSuggestFrom names (a grid's codes, say) gives none: every line that misses
+  // would compare it whole, and a platform's batch of such lines cost lines x names.
+  static constexpr std::size_t kSuggestFrom = 10'000;
+  static std::string table_hint(const json::object& t, std::string_view key) {
+    if (t.size() > kSuggestFrom) return {};
+    detail::Suggest s(key);
+    for (const auto& kv : t) s.consider(kv.key());
+    return s.hint();
   }
 
   static std::optional<double> as_number(const json::value& v) {
