@@ -119,28 +119,47 @@ Tri without(const Index& s, std::int32_t n, std::int32_t attr) {
   return Tri::no;
 }
 
-// The `ne` leaves of the tree at `n`, in order, and the attributes it tests with `exists`.
-void ne_leaves(const Index& s, std::int32_t n, std::vector<std::int32_t>& out, std::vector<std::int32_t>& exists) {
+// The `ne` leaves of the tree at `n`, in order, and the attributes it tests with `exists`; `nodes` counts
+// the tree's nodes.
+void ne_leaves(const Index& s, std::int32_t n, std::vector<std::int32_t>& out, std::vector<std::int32_t>& exists,
+               std::size_t& nodes) {
   const CondNode& c = s.conditions[static_cast<std::size_t>(n)];
+  ++nodes;
   if (c.op == spec::Condition::Op::ne) out.push_back(n);
   if (c.op == spec::Condition::Op::exists) exists.push_back(c.attr);
   for (std::int32_t k = c.first_child; k >= 0; k = s.conditions[static_cast<std::size_t>(k)].next)
-    ne_leaves(s, k, out, exists);
+    ne_leaves(s, k, out, exists, nodes);
 }
 
 void lint_missing_attributes(const Index& s, std::size_t max_per_kind, std::vector<Diagnostic>& out) {
   Capped cap(out, max_per_kind);
-  std::vector<std::int32_t> leaves;
-  for (const CompiledRule& r : s.rules) {
+  std::vector<std::int32_t> leaves, exists;
+  // Each distinct attribute of a rule's `ne` leaves walks the rule's tree once (`without`): a tree of
+  // thousands of `ne` on as many attributes is that many walks. Past the lint budget of nodes walked the
+  // check stops, with a note. `done` marks the attributes of the rule at hand (by number, in one pass).
+  std::vector<std::int32_t> done(s.attr_names.size(), -1);
+  std::size_t steps = 0;
+  bool over = false;
+  for (std::size_t ri = 0; ri < s.rules.size() && !over; ++ri) {
+    const CompiledRule& r = s.rules[ri];
     if (r.when < 0) continue;
     leaves.clear();
+    exists.clear();
+    std::size_t nodes = 0;
+    ne_leaves(s, r.when, leaves, exists, nodes);
     // A condition that tests the attribute with `exists` says what it wants when it is missing.
-    std::vector<std::int32_t> done;
-    ne_leaves(s, r.when, leaves, done);
+    const auto mark = static_cast<std::int32_t>(ri);
+    for (std::int32_t a : exists)
+      if (a >= 0 && static_cast<std::size_t>(a) < done.size()) done[static_cast<std::size_t>(a)] = mark;
     for (std::int32_t leaf : leaves) {
       const CondNode& c = s.conditions[static_cast<std::size_t>(leaf)];
-      if (std::find(done.begin(), done.end(), c.attr) != done.end()) continue;
-      done.push_back(c.attr);
+      if (c.attr < 0 || static_cast<std::size_t>(c.attr) >= done.size() || done[static_cast<std::size_t>(c.attr)] == mark)
+        continue;
+      done[static_cast<std::size_t>(c.attr)] = mark;
+      if ((steps += nodes) > kShadowBudget) {
+        over = true;
+        break;
+      }
       if (without(s, r.when, c.attr) != Tri::no || !cap.take()) continue;
       const std::string& a = s.attr_names[static_cast<std::size_t>(c.attr)];
       out.push_back(warn(s, s.sources.positions().condition_pointer[static_cast<std::size_t>(leaf)],
@@ -152,6 +171,11 @@ void lint_missing_attributes(const Index& s, std::size_t max_per_kind, std::vect
     }
   }
   cap.close(warn(s, "/rules", ""), "rules that never apply to an issue without an attribute");
+  if (over)
+    out.push_back(s.sources.json(FileId::rules, "/rules", Diagnostic::Severity::note,
+                                 cat("rules that never apply to an issue without an attribute not all checked: the "
+                                     "check walked more than ", kShadowBudget,
+                                     " condition nodes (the lint budget)")));
 }
 
 // Who may own a case, without routing every cell: per role key, the units its handlers serve (tour
