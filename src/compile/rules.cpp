@@ -439,8 +439,10 @@ void Compiler::rules() {
           any = it != sorted_codes.end() && it->starts_with(below);
         }
         if (!any) {
+          // The suggestion draws on the bundle's one budget, as every other one does.
           Suggest near(code);
-          for (const auto& c : *rules_.categories) near.consider(c.code);
+          if (suggest_within(rules_.categories->size()))
+            for (const auto& c : *rules_.categories) near.consider(c.code);
           std::string hint = near.found() ? detail::cat(" (did you mean \"", near.best(), prefix ? ".*" : "", "\"?)") : "";
           rerr(p, detail::cat("category pattern \"", pat, "\" matches no declared category", hint));
         }
