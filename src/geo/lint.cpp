@@ -200,11 +200,13 @@ std::vector<Diagnostic> Locator::lint(std::span<const std::int32_t> cells, CellN
   {
     SweepScratch scratch;
     std::size_t crossing = 0;
+    // The part's place in its Feature's geometry (the parts of a Feature are side by side): a Polygon's
+    // rings, or the part's polygon of a MultiPolygon; counted as the parts go, not by walking back over
+    // the Feature's earlier parts at each (a MultiPolygon of many parts cost their square).
+    std::uint32_t polygon = 0;
     for (std::uint32_t p = 0; p < m.part_count(); ++p) {
       const detail::FeatureInfo& f = m.features[m.part_feature[p]];
-      // The part's place in its Feature's geometry: a Polygon's rings, or the part's polygon of a MultiPolygon.
-      std::uint32_t polygon = 0;
-      for (std::uint32_t q = p; q > 0 && m.part_feature[q - 1] == m.part_feature[p]; --q) ++polygon;
+      polygon = p > 0 && m.part_feature[p - 1] == m.part_feature[p] ? polygon + 1 : 0;
       for (std::uint32_t r = m.parts[p].first_ring; r < m.parts[p + 1].first_ring; ++r) {
         const std::uint32_t n = m.rings[r + 1].begin - m.rings[r].begin;
         if (n < 4) continue;
