@@ -73,6 +73,24 @@ void append_operand(std::string& out, const CondNode& c) {
 
 // Evaluates node `n`; with kExplain, `*why_out` receives a description of the node's value (why it holds or
 // why it does not), in terms of the issue's values. Without, `why_out` is null and never touched.
+// The children's reasons an `all` that holds or an `any` that fails lists: the first kWhyChildren, within
+// kWhyBytes, then how many more (a condition of thousands of children would write each one's reason in
+// every trace entry, megabytes a line).
+constexpr std::size_t kWhyChildren = 16;
+constexpr std::size_t kWhyBytes = 2048;
+void add_reason(std::string& parts, std::size_t& listed, std::size_t& more, const std::string& why) {
+  if (listed < kWhyChildren && parts.size() + why.size() <= kWhyBytes) {
+    append(parts, parts.empty() ? "[" : " [", why, "]");
+    ++listed;
+  } else {
+    ++more;
+  }
+}
+std::string reasons(std::string parts, std::size_t more) {
+  if (more > 0) append(parts, parts.empty() ? "[and " : " [and ", more, " more]");
+  return parts;
+}
+
 template <bool kExplain>
 bool node(const Index& s, std::int32_t n, const PreparedIssue& is, CalendarId calendar, std::string* why_out) {
   const CondNode& c = s.conditions[n];
@@ -80,21 +98,25 @@ bool node(const Index& s, std::int32_t n, const PreparedIssue& is, CalendarId ca
     case Op::all: {
       // Why it holds: each child's reason (read under a `not`, where holding is the failure).
       [[maybe_unused]] std::conditional_t<kExplain, std::string, char> parts{};
+      [[maybe_unused]] std::size_t listed = 0, more = 0;
       for (std::int32_t k = c.first_child; k >= 0; k = s.conditions[k].next) {
         if (!node<kExplain>(s, k, is, calendar, why_out)) return false;  // why: the first child that fails
-        if constexpr (kExplain) append(parts, parts.empty() ? "[" : " [", (*why_out), "]");
+        if constexpr (kExplain) add_reason(parts, listed, more, *why_out);
       }
       if constexpr (kExplain)
-        (*why_out) = parts.empty() ? std::string("an empty all holds") : cat("all of its conditions hold: ", parts);
+        (*why_out) = listed + more == 0 ? std::string("an empty all holds")
+                                        : cat("all of its conditions hold: ", reasons(std::move(parts), more));
       return true;
     }
     case Op::any: {
       [[maybe_unused]] std::conditional_t<kExplain, std::string, char> parts{};
+      [[maybe_unused]] std::size_t listed = 0, more = 0;
       for (std::int32_t k = c.first_child; k >= 0; k = s.conditions[k].next) {
         if (node<kExplain>(s, k, is, calendar, why_out)) return true;  // why: the child that holds
-        if constexpr (kExplain) append(parts, parts.empty() ? "[" : " [", (*why_out), "]");  // each child's reason
+        if constexpr (kExplain) add_reason(parts, listed, more, *why_out);  // each child's reason
       }
-      if constexpr (kExplain) (*why_out) = parts.empty() ? "an empty any is false" : cat("none of any holds: ", parts);
+      if constexpr (kExplain)
+        (*why_out) = listed + more == 0 ? "an empty any is false" : cat("none of any holds: ", reasons(std::move(parts), more));
       return false;
     }
     case Op::not_: {
