@@ -667,6 +667,30 @@ TEST(GeoLint, ARingThatCrossesItselfIsAcceptedAndWarnedAbout) {
 // A MultiPolygon of many parts: each part's polygon number is counted as the parts go (it was found by
 // walking back over the Feature's earlier parts at each part, the square of their count: 131,072 parts
 // took 5 s), and the crossing in its last part is named by that number.
+// A comb whose long teeth overlap in latitude is more edge pairs than the self-crossing check compares
+// (64 a position): the ring is said to be unchecked, in a note at its Feature, not passed over in silence.
+TEST(GeoRules, ARingTooCostlyToCheckForCrossingIsNoted) {
+  constexpr int kTeeth = 5'000;
+  std::ostringstream ring;
+  ring.precision(17);
+  ring << "[[0,0],[" << kTeeth * 0.001 << ",0]";
+  for (int k = kTeeth - 1; k >= 0; --k) {
+    const double x = k * 0.001;
+    ring << ",[" << x + 0.0008 << ",1],[" << x + 0.0002 << ",1],[" << x + 0.0002 << ",0.1],[" << x << ",0.1]";
+  }
+  ring << ",[0,0]]";
+  auto r = load(collection({feature("\"id\": \"a\"", "{\"type\": \"Polygon\", \"coordinates\": [" + ring.str() + "]}")}),
+                kCells);
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  std::string said;
+  for (auto& d : r.loc->lint(kCells.all(), [&](std::int32_t c) { return kCells.name(c); }))
+    if (d.message.find("crossing itself") != std::string::npos || d.message.find("crosses itself") != std::string::npos)
+      said += d.to_string() + "\n";
+  EXPECT_EQ(said,
+            "cells.geojson:2:1: /features/0/geometry: note: 1 ring not checked for crossing itself (its edges overlap in "
+            "latitude past the lint budget of 64 edge pairs a position); the first: ring 0 of cell \"a\"\n");
+}
+
 TEST(GeoRules, APolygonNumberOfAManyPartMultiPolygonIsCountedOnce) {
   constexpr int kParts = 100'000;
   std::string coords;

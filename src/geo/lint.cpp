@@ -199,7 +199,9 @@ std::vector<Diagnostic> Locator::lint(std::span<const std::int32_t> cells, CellN
   // rarely means one. Checked within a budget of edge pairs per ring, as the overlaps below.
   {
     SweepScratch scratch;
-    std::size_t crossing = 0;
+    std::size_t crossing = 0, unchecked = 0;
+    const detail::FeatureInfo* first_unchecked = nullptr;
+    std::uint32_t first_unchecked_ring = 0, first_unchecked_part = 0;
     // The part's place in its Feature's geometry (the parts of a Feature are side by side): a Polygon's
     // rings, or the part's polygon of a MultiPolygon; counted as the parts go, not by walking back over
     // the Feature's earlier parts at each (a MultiPolygon of many parts cost their square).
@@ -213,6 +215,11 @@ std::vector<Diagnostic> Locator::lint(std::span<const std::int32_t> cells, CellN
         bool checked = true;
         const auto [i, j] = find_self_crossing(m.pts.data() + m.rings[r].begin, n, 64 * static_cast<std::size_t>(n) + 4096,
                                                checked, scratch);
+        if (!checked && unchecked++ == 0) {
+          first_unchecked = &f;
+          first_unchecked_ring = r - m.parts[p].first_ring;
+          first_unchecked_part = p;
+        }
         if (i < 0 || crossing++ >= options.max_findings_per_kind) continue;
         const std::uint32_t ring = r - m.parts[p].first_ring;
         out.push_back(warning(m.label, &f, cat("/features/", f.index, "/geometry"),
@@ -226,6 +233,17 @@ std::vector<Diagnostic> Locator::lint(std::span<const std::int32_t> cells, CellN
     if (crossing > options.max_findings_per_kind)
       out.push_back(warning(m.label, nullptr, "",
                             cat(crossing - options.max_findings_per_kind, " more rings that cross themselves not listed")));
+    // A ring whose edges overlap in latitude too much to be compared within the budget (64 pairs a
+    // position) is said to be unchecked, at the first of them, rather than passed over in silence.
+    if (unchecked > 0) {
+      Diagnostic d = warning(m.label, first_unchecked, cat("/features/", first_unchecked->index, "/geometry"),
+                             cat(unchecked == 1 ? "1 ring" : cat(unchecked, " rings"),
+                                 " not checked for crossing itself (its edges overlap in latitude past the lint budget "
+                                 "of 64 edge pairs a position); the first: ring ", first_unchecked_ring, " of cell ",
+                                 json_quoted(name(m.parts[first_unchecked_part].cell))));
+      d.severity = Diagnostic::Severity::note;
+      out.push_back(std::move(d));
+    }
   }
 
   // ---- polygons of different cells that overlap
