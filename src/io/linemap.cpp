@@ -645,14 +645,15 @@ absl::StatusOr<LineMap> LineMap::load(const std::string& path, std::vector<Diagn
 absl::StatusOr<LineMap> LineMap::parse(std::string_view text, std::string label, std::vector<Diagnostic>* diagnostics) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   std::vector<Diagnostic> found;
+  // Errors placed by their pointer are placed together in `finish`, in one pass over the text (each placed
+  // on its own walked the text from its start: a map of 20,000 bad fields took 18 s).
+  std::vector<std::size_t> by_pointer;  // indexes into `found`
   auto at = [&](std::string pointer, std::string message) {
     Diagnostic d;
     d.file = label;
-    const auto pos = detail::position_of(text, detail::locate(text, pointer));
-    d.line = pos.line;
-    d.column = pos.column;
     d.pointer = std::move(pointer);
     d.message = std::move(message);
+    by_pointer.push_back(found.size());
     found.push_back(std::move(d));
   };
   auto at_offset = [&](std::size_t offset, std::string pointer, std::string message) {
@@ -666,6 +667,16 @@ absl::StatusOr<LineMap> LineMap::parse(std::string_view text, std::string label,
     found.push_back(std::move(d));
   };
   auto finish = [&](std::shared_ptr<Impl> impl) -> absl::StatusOr<LineMap> {
+    if (!by_pointer.empty()) {
+      std::vector<std::string> pointers;
+      pointers.reserve(by_pointer.size());
+      for (std::size_t k : by_pointer) pointers.push_back(found[k].pointer);
+      const std::vector<detail::TextPos> pos = detail::positions_of(text, detail::locate_many(text, pointers));
+      for (std::size_t j = 0; j < by_pointer.size(); ++j) {
+        found[by_pointer[j]].line = pos[j].line;
+        found[by_pointer[j]].column = pos[j].column;
+      }
+    }
     if (diagnostics) diagnostics->insert(diagnostics->end(), found.begin(), found.end());
     if (!found.empty())
       return absl::InvalidArgumentError(cat("map refused: ", found.size(), found.size() == 1 ? " error" : " errors",

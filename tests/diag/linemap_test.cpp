@@ -344,6 +344,23 @@ TEST(LineMapApply, AnIntegerIdPast64BitsKeepsItsDigits) {
   EXPECT_EQ(a.id, "null");
 }
 
+// A map of thousands of errors places them in one pass over its text (each placed on its own walked the
+// text from its start: 20,000 took 18 s), each at its own line.
+TEST(LineMapParse, ThousandsOfErrorsArePlacedEachAtItsLine) {
+  constexpr int kMany = 20'000;
+  std::string text = "{\"format\": \"gridroute.map/1\", \"fields\": {\n";
+  for (int k = 0; k < kMany; ++k) text += "  \"f" + std::to_string(k) + "\": \"x\",\n";
+  text += "  \"id\": \"no\", \"category\": \"kind\", \"cell\": \"grid\", \"at\": \"time\"}}\n";
+  std::vector<gridroute::Diagnostic> errors;
+  auto m = LineMap::parse(text, "m.json", &errors);
+  ASSERT_FALSE(m.ok());
+  ASSERT_EQ(errors.size(), static_cast<std::size_t>(kMany));
+  EXPECT_EQ(errors.front().line, 2);
+  EXPECT_EQ(errors.back().line, kMany + 1);
+  EXPECT_EQ(errors.back().column, 8 + static_cast<int>(std::to_string(kMany - 1).size()));  // the value "x"
+  EXPECT_EQ(errors.back().pointer, "/fields/f" + std::to_string(kMany - 1));
+}
+
 TEST(LineMapParse, EveryErrorIsPlacedAndTheMapIsRefused) {
   std::vector<gridroute::Diagnostic> errors;
   auto m = LineMap::parse(R"({"format": "gridroute.map/1",
