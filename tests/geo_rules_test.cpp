@@ -884,6 +884,25 @@ TEST(GeoLint, OverlapsOfDifferentCellsAreWarnedAbout) {
             "12 (GeoLintOptions::overlap_budget_positions) ran out");
 }
 
+// A thousand polygons stacked over one another: each pair tested exactly counts for its setting up too, so
+// the check stops within its budget (at some 10 µs a pair, half a million pairs counted by their positions
+// alone ran for most of a minute).
+TEST(GeoRules, StackedPolygonsStopTheOverlapCheckWithinItsBudget) {
+  std::vector<std::string> features;
+  Cells cells;
+  for (int i = 0; i < 1000; ++i) {
+    features.push_back(feature("\"id\": \"s" + std::to_string(i) + "\"", polygon(square(0, 0, 0.001, 0.001))));
+    cells.add("s" + std::to_string(i));
+  }
+  auto r = load(collection(features), cells);
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  auto w = r.loc->lint(cells.all(), [&](std::int32_t c) { return cells.name(c); });
+  ASSERT_FALSE(w.empty());
+  EXPECT_NE(w.back().message.find("overlaps checked only up to this Feature: the check's budget of 50000000"),
+            std::string::npos)
+      << w.back().to_string();
+}
+
 // ---- the location of an issue
 
 TEST(GeoLocation, ExactlyTwoNumbersInRange) {

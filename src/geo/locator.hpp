@@ -108,7 +108,8 @@ using CellName = absl::FunctionRef<std::string(std::int32_t cell)>;
 struct GeoLintOptions {
   std::size_t max_findings_per_kind = 100;
   // The overlap check stops once it has looked at this many boxes plus positions (those of the pairs of
-  // polygons of different cells whose boxes overlap, tested exactly); a warning then says where.
+  // polygons of different cells whose boxes overlap, tested exactly, each pair counting 256 more for the
+  // test itself); a warning then says where.
   std::size_t overlap_budget_positions = 50'000'000;
 };
 
