@@ -7,6 +7,8 @@
 #include <iterator>
 #include <numbers>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
 #include "geo/polygons.hpp"
 #include "base/strings.hpp"
@@ -399,13 +401,17 @@ Locator::Explained Locator::Impl::explain(Pt p, double snap_meters) const {
   Locator::Explained e;
   Candidates cand;
   candidates(p, cand);
+  // The cells listed so far, so that each is listed once (a search of the list at each part was the
+  // square of the cells stacked over the point, or near it).
+  absl::flat_hash_set<std::int32_t> listed;
   for (std::uint32_t part : cand) {
     if (!part_contains(part, p)) continue;
     const std::int32_t cell = parts[part].cell;
     if (e.how != How::inside) {
       e.how = How::inside;
       e.cell = cell;
-    } else if (cell != e.cell && std::find(e.also_inside.begin(), e.also_inside.end(), cell) == e.also_inside.end()) {
+      listed.insert(cell);
+    } else if (listed.insert(cell).second) {
       e.also_inside.push_back(cell);
     }
   }
@@ -414,17 +420,19 @@ Locator::Explained Locator::Impl::explain(Pt p, double snap_meters) const {
   e.cell = snaps ? decide(p, cand, snap_meters) : kOutside;  // the answer is locate()'s, ties and all
   // Each cell's nearest boundary within `reach`, in file order of the cells' first parts.
   std::vector<std::pair<std::int32_t, double>> near;
+  absl::flat_hash_map<std::int32_t, std::size_t> near_at;  // a cell's place in `near`
   auto measure = [&](double reach) {
     double kx, ky;
     parts_near(p, reach, kx, ky, cand);
     near.clear();
+    near_at.clear();
     for (std::uint32_t part : cand) {
       const double d = std::sqrt(part_distance2(part, p, kx, ky, reach));
       if (!(d <= reach)) continue;
       const std::int32_t cell = parts[part].cell;
-      auto at = std::find_if(near.begin(), near.end(), [cell](const auto& n) { return n.first == cell; });
-      if (at == near.end()) near.emplace_back(cell, d);
-      else at->second = std::min(at->second, d);
+      const auto [at, added] = near_at.try_emplace(cell, near.size());
+      if (added) near.emplace_back(cell, d);
+      else near[at->second].second = std::min(near[at->second].second, d);
     }
     std::stable_sort(near.begin(), near.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
   };
