@@ -183,6 +183,37 @@ TEST(Lifecycle, ACaseReturnedByThousandsOfHandlersGoesToTheOneLeft) {
   EXPECT_EQ(a.at("handler").as_string(), "sq-" + std::to_string(kMany - 1));
 }
 
+// Levels passed over because they resolve no handler: a few are each named in the trace, a run of more is
+// one step (a policy of thousands of such levels wrote a step a level, megabytes a case).
+TEST(Lifecycle, ARunOfLevelsThatResolveNoHandlerIsOneStepOfTheTrace) {
+  for (const int empty : {3, 40}) {
+    std::string levels = R"({"name": "grid"})";
+    for (int l = 1; l <= empty; ++l)
+      levels += R"(, {"name": "l)" + std::to_string(l) + R"(", "tier": "community", "route": [{"role": "partner_department", "department": "none"}]})";
+    levels += R"(, {"name": "top", "tier": "town", "route": ["governance_center"]})";
+    const std::string r = R"({"format": "gridroute.rules/1", "roles": ["governance_center"],
+      "calendars": [{"id": "gov", "weekdays": [1, 2, 3, 4, 5, 6, 7], "hours": [["00:00", "24:00"]]},
+                    {"id": "duty", "weekdays": [1, 2, 3, 4, 5, 6, 7], "hours": [["08:00", "20:00"]]}],
+      "defaults": {"calendar": "gov", "sla": {"respond": "30m", "resolve": "2d"}, "escalation": "deep"},
+      "rules": [{"id": "vending", "categories": ["street.vending"], "route": ["enforcement_squad"]}],
+      "escalation_policies": [{"id": "deep", "levels": [)" + levels + "]}]}";
+    std::vector<gridroute::Diagnostic> d;
+    auto s = load(r, &d);
+    ASSERT_TRUE(s) << (d.empty() ? std::string() : d.front().to_string());
+    auto a = one(s, kase("street.vending", "c1-a-01", ""), true, true);
+    EXPECT_EQ(a.at("action"), "escalate") << a;
+    EXPECT_EQ(a.at("level"), empty + 1) << a;
+    const std::string t = json::serialize(a.at("trace"));
+    if (empty <= 3) {
+      EXPECT_NE(t.find("level 1 (l1) resolves no handler: skipped"), std::string::npos) << t;
+      EXPECT_NE(t.find("level 3 (l3) resolves no handler: skipped"), std::string::npos) << t;
+    } else {
+      EXPECT_NE(t.find("levels 1 (l1) to 40 (l40) resolve no handler: 40 skipped"), std::string::npos) << t;
+      EXPECT_EQ(t.find("level 2 (l2)"), std::string::npos) << t;
+    }
+  }
+}
+
 TEST(Lifecycle, PinsAreKeptWhileTheBundleHasThemAndRepinnedOtherwise) {
   auto s = load(rules());
   ASSERT_TRUE(s);

@@ -213,12 +213,29 @@ Settled settle_case(const Index& s, const Case& c, std::uint64_t cell_hash, cons
 void next_level(const Index& s, const CaseState& st, int level, Move& m, Action& a, bool explain) {
   m.found = false;
   const CompiledPolicy* p = st.policy;
+  // The levels passed over, said in the trace: each of a few, or a run of more as one entry (a policy of
+  // thousands of levels that resolve nothing wrote an entry a level, megabytes a case).
+  int skipped_from = 0, skipped = 0;
+  auto say_skipped = [&] {
+    if (!explain || skipped == 0) return;
+    auto name = [&](int l) -> const std::string& { return p->levels[static_cast<std::size_t>(l)].name; };
+    if (skipped <= 3) {
+      for (int l = skipped_from; l < skipped_from + skipped; ++l)
+        note(a, true, cat("level ", l, " (", name(l), ") resolves no handler: skipped"));
+    } else {
+      const int last = skipped_from + skipped - 1;
+      note(a, true, cat("levels ", skipped_from, " (", name(skipped_from), ") to ", last, " (", name(last),
+                        ") resolve no handler: ", skipped, " skipped"));
+    }
+    skipped = 0;
+  };
   for (int l = level + 1; p && l < st.levels; ++l) {
     LevelOwner lo;
     if (!level_owner(s, *p, l, st.cell, lo)) {
-      note(a, explain, cat("level ", l, " (", p->levels[static_cast<std::size_t>(l)].name, ") resolves no handler: skipped"));
+      if (skipped++ == 0) skipped_from = l;
       continue;
     }
+    say_skipped();
     m.found = true;
     m.level = l;
     m.role = lo.role;
@@ -227,6 +244,7 @@ void next_level(const Index& s, const CaseState& st, int level, Move& m, Action&
     level_assists(s, st, l, m.handler, m.assist);
     return;
   }
+  say_skipped();
 }
 
 bool owner_returned(const Index& s, const Case& c, HandlerId owner) {
