@@ -188,6 +188,19 @@ TEST(LoadErrors, UnknownParent) {
   expect_json_error(l, "jurisdiction.json", j, "/units/4/parent", R"("nowhere")", {"parent", "nowhere"});
 }
 
+// The errors of the test jurisdiction with `rules`, up to `max_errors` (the bundle must be refused).
+std::vector<Diagnostic> errors_of_rules(const std::string& rules, std::size_t max_errors) {
+  BundleSources src;
+  src.label = "mem";
+  src.jurisdiction_json = kJur;
+  src.rules_json = rules;
+  std::vector<Diagnostic> diags;
+  gridroute::LoadOptions opt;
+  opt.max_errors = max_errors;
+  EXPECT_FALSE(gridroute::load_bundle(src, &diags, opt).ok());
+  return diags;
+}
+
 // "Did you mean" searches every id of its kind, and every kind draws on one budget of candidates for the
 // whole bundle: a bundle of 20,000 rules, each naming a misspelt one of 20,000 escalation policies, is
 // refused in the time of a few hundred searches, not 20,000 of them (once minutes), the first errors with
@@ -203,14 +216,7 @@ TEST(LoadErrors, SuggestionsOfManyMisspeltReferencesShareOneBudget) {
   std::string r = edit(kRules, R"(], "repeat_reports": 3, "rating_below": 3, "severity_skip": {"at_least": 5, "to_level": 2}})",
                        R"(], "repeat_reports": 3, "rating_below": 3, "severity_skip": {"at_least": 5, "to_level": 2}})" + policies);
   r = edit(r, R"("sla": {"respond": "1h", "resolve": "2wd"}})", R"("sla": {"respond": "1h", "resolve": "2wd"}})" + rules);
-  BundleSources src;
-  src.label = "mem";
-  src.jurisdiction_json = kJur;
-  src.rules_json = r;
-  std::vector<Diagnostic> diags;
-  gridroute::LoadOptions opt;
-  opt.max_errors = 2 * kMany;
-  ASSERT_FALSE(gridroute::load_bundle(src, &diags, opt).ok());
+  const std::vector<Diagnostic> diags = errors_of_rules(r, 2 * kMany);
   ASSERT_EQ(diags.size(), static_cast<std::size_t>(kMany)) << dump(diags).substr(0, 2000);
   EXPECT_EQ(diags.front().message, R"(unknown escalation policy "policy-numbr-100000" (did you mean "policy-number-100000"?))");
   EXPECT_EQ(diags.back().message, R"(unknown escalation policy "policy-numbr-119999")");
@@ -229,14 +235,7 @@ TEST(LoadErrors, SuggestionsForManyUnknownCategoryPatternsShareTheBudget) {
   std::string r = edit(kRules, R"({"code": "x.y"}])", R"({"code": "x.y"})" + codes + "]");
   r = edit(r, R"(    {"id": "r-council", "categories": ["a.*"], "route": ["resident_council"]},)",
            R"(    {"id": "r-council", "categories": ["a.*"], "route": ["resident_council"]})" + rules + ",");
-  BundleSources src;
-  src.label = "mem";
-  src.jurisdiction_json = kJur;
-  src.rules_json = r;
-  std::vector<Diagnostic> diags;
-  gridroute::LoadOptions opt;
-  opt.max_errors = 2 * kMany;
-  ASSERT_FALSE(gridroute::load_bundle(src, &diags, opt).ok());
+  const std::vector<Diagnostic> diags = errors_of_rules(r, 2 * kMany);
   ASSERT_EQ(diags.size(), static_cast<std::size_t>(kMany)) << dump(diags).substr(0, 2000);
   EXPECT_EQ(diags.front().message,
             R"(category pattern "c.cdoe_100000" matches no declared category (did you mean "c.code_100000"?))");
