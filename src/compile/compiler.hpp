@@ -140,6 +140,8 @@ class Compiler {
   std::string policy_hint(std::string_view id);
   std::string tier_hint(std::string_view tier);
   std::string attribute_hint(std::string_view name);
+  // For a category pattern's code (`prefix`: the pattern ends in ".*", which the suggestion keeps).
+  std::string category_hint(std::string_view code, bool prefix);
   // Whether `n` more candidates may be looked at for a suggestion (and counts them): every suggestion
   // draws on one budget, so that a bundle of many misspelt references costs a bounded time, not one
   // search of every id per error.

@@ -348,7 +348,7 @@ void Compiler::handlers() {
   // Where each handler was read (lint names FILE:LINE): a CSV line, or 0 for a JSON handler.
   s_->sources.building().handler_line.assign(hs.size(), 0);
   std::vector<UnitId> serves;
-  std::vector<std::int64_t> served_mark;  // by unit: the last handler (of a long serves list) that served it
+  std::vector<HandlerId> served_mark;  // by unit: the last handler (of a long serves list) that served it
   UnitId last_served = kNone;
   // Each row's first served unit is looked up with prefetches ahead, unless the row before ended with it.
   UnitLookupsAhead ahead_served(*s_, hs.size(), [&hs](std::size_t j) -> std::string_view {
@@ -427,8 +427,8 @@ void Compiler::handlers() {
       if (h.serves.size() <= 16) {
         if (std::find(serves.begin(), serves.end(), u) == serves.end()) serves.push_back(u);
       } else {
-        if (static_cast<std::size_t>(u) >= served_mark.size()) served_mark.resize(static_cast<std::size_t>(u) + 1, -1);
-        const auto mark = static_cast<std::int64_t>(i);
+        if (static_cast<std::size_t>(u) >= served_mark.size()) served_mark.resize(static_cast<std::size_t>(u) + 1, kNone);
+        const auto mark = static_cast<HandlerId>(i);
         if (served_mark[static_cast<std::size_t>(u)] != mark) {
           served_mark[static_cast<std::size_t>(u)] = mark;
           serves.push_back(u);

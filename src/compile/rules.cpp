@@ -438,14 +438,7 @@ void Compiler::rules() {
           auto it = std::lower_bound(sorted_codes.begin(), sorted_codes.end(), std::string_view(below));
           any = it != sorted_codes.end() && it->starts_with(below);
         }
-        if (!any) {
-          // The suggestion draws on the bundle's one budget, as every other one does.
-          Suggest near(code);
-          if (suggest_within(rules_.categories->size()))
-            for (const auto& c : *rules_.categories) near.consider(c.code);
-          std::string hint = near.found() ? detail::cat(" (did you mean \"", near.best(), prefix ? ".*" : "", "\"?)") : "";
-          rerr(p, detail::cat("category pattern \"", pat, "\" matches no declared category", hint));
-        }
+        if (!any) rerr(p, detail::cat("category pattern \"", pat, "\" matches no declared category", category_hint(code, prefix)));
       }
       cr.patterns.push_back(pat);
     }

@@ -55,6 +55,13 @@ std::string Compiler::tier_hint(std::string_view tier) {
   return did_you_mean(tier, jur_.tiers);
 }
 
+std::string Compiler::category_hint(std::string_view code, bool prefix) {
+  if (!rules_.categories || !suggest_within(rules_.categories->size())) return "";
+  Suggest s(code);
+  for (const auto& c : *rules_.categories) s.consider(c.code);
+  return s.found() ? cat(" (did you mean \"", s.best(), prefix ? ".*" : "", "\"?)") : "";
+}
+
 std::string Compiler::attribute_hint(std::string_view name) {
   if (!suggest_within(s_->attr_names.size())) return "";
   return did_you_mean(name, s_->attr_names);
