@@ -395,6 +395,90 @@ TEST(GeoRules, SnappingBesideLongRingsAgreesWithEveryEdgeMeasured) {
   EXPECT_EQ(snapped, outside);
 }
 
+// A part with many holes finds those that may hold a point through an R-tree over their boxes (a part
+// with few tests each): both agree with every hole tested, inside, on a hole's boundary and snapped from
+// inside a hole to its nearest edge.
+TEST(GeoRules, PartsWithManyHolesAgreeWithEveryHoleTested) {
+  using gridroute::geo::detail::Pt;
+  struct Box {
+    double x0, y0, x1, y1;
+  };
+  // Squares of 1/512 degree on a pitch of 1/128 (every coordinate exact in binary), k x k of them in an
+  // exterior square from (ox, 30).
+  auto part = [](double ox, int k, Box& outer, std::vector<Box>& holes) {
+    outer = {ox, 30, ox + (k + 1) / 128.0, 30 + (k + 1) / 128.0};
+    std::vector<std::vector<Pt>> rings = {{{outer.x0, outer.y0}, {outer.x1, outer.y0}, {outer.x1, outer.y1}, {outer.x0, outer.y1}, {outer.x0, outer.y0}}};
+    for (int i = 1; i <= k; ++i)
+      for (int j = 1; j <= k; ++j) {
+        const Box h{ox + i / 128.0, 30 + j / 128.0, ox + i / 128.0 + 1 / 512.0, 30 + j / 128.0 + 1 / 512.0};
+        holes.push_back(h);
+        rings.push_back({{h.x0, h.y0}, {h.x0, h.y1}, {h.x1, h.y1}, {h.x1, h.y0}, {h.x0, h.y0}});
+      }
+    return rings;
+  };
+  Box outer[2];
+  std::vector<Box> holes[2];
+  const auto many = part(120, 24, outer[0], holes[0]), few = part(121, 3, outer[1], holes[1]);
+  auto r = load(collection({feature("\"id\": \"a\"", "{\"type\": \"Polygon\", \"coordinates\": " + rings_json(many) + "}"),
+                            feature("\"id\": \"b\"", "{\"type\": \"Polygon\", \"coordinates\": " + rings_json(few) + "}")}),
+                kCells);
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  const std::int32_t cell[2] = {kCells.of("a"), kCells.of("b")};
+  std::mt19937_64 rng(17);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<Point> points;
+  for (int f = 0; f < 2; ++f) {
+    const Box& o = outer[f];
+    for (int i = 0; i < 3000; ++i)
+      points.push_back({o.x0 - 0.001 + (o.x1 - o.x0 + 0.002) * u(rng), o.y0 - 0.001 + (o.y1 - o.y0 + 0.002) * u(rng)});
+    for (std::size_t h = 0; h < holes[f].size(); h += 7) {  // a hole's corners and the middles of its edges
+      const Box& b = holes[f][h];
+      const double mx = (b.x0 + b.x1) / 2, my = (b.y0 + b.y1) / 2;
+      for (Point p : {Point{b.x0, b.y0}, Point{b.x1, b.y1}, Point{mx, b.y0}, Point{b.x1, my}, Point{mx, my}}) points.push_back(p);
+    }
+  }
+  // Every hole tested: inside the closed exterior and not strictly inside a hole.
+  auto expected = [&](Point p, const Box** in_hole) {
+    *in_hole = nullptr;
+    for (int f = 0; f < 2; ++f) {
+      const Box& o = outer[f];
+      if (p.lon < o.x0 || p.lon > o.x1 || p.lat < o.y0 || p.lat > o.y1) continue;
+      for (const Box& b : holes[f])
+        if (b.x0 < p.lon && p.lon < b.x1 && b.y0 < p.lat && p.lat < b.y1) *in_hole = &b;
+      return *in_hole ? kOutside : cell[f];
+    }
+    return kOutside;
+  };
+  std::vector<std::int32_t> many_at(points.size());
+  r.loc->locate_many(points, 0, many_at);
+  int inside = 0, boundary = 0, snapped = 0;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const Point p = points[i];
+    const Box* hole = nullptr;
+    const std::int32_t want = expected(p, &hole);
+    ASSERT_EQ(r.loc->locate(p), want) << std::setprecision(17) << p.lon << "," << p.lat;
+    ASSERT_EQ(many_at[i], want) << std::setprecision(17) << p.lon << "," << p.lat;
+    inside += want != kOutside;
+    for (int f = 0; f < 2; ++f)
+      for (const Box& b : holes[f])
+        boundary += want != kOutside && b.x0 <= p.lon && p.lon <= b.x1 && b.y0 <= p.lat && p.lat <= b.y1;
+    if (!hole) continue;
+    // Snapped from inside a hole: its nearest edge, on the plane tangent at p (SPEC §7).
+    const double ky = 6371008.8 * M_PI / 180, kx = ky * std::cos(p.lat * M_PI / 180);
+    const double d = std::min({kx * (p.lon - hole->x0), kx * (hole->x1 - p.lon), ky * (p.lat - hole->y0), ky * (hole->y1 - p.lat)});
+    const std::int32_t owner = hole >= holes[1].data() && hole < holes[1].data() + holes[1].size() ? cell[1] : cell[0];
+    ASSERT_EQ(r.loc->locate(p, d * 0.999999), kOutside) << std::setprecision(17) << p.lon << "," << p.lat;
+    ASSERT_EQ(r.loc->locate(p, d * 1.000001), owner) << std::setprecision(17) << p.lon << "," << p.lat;
+    const gridroute::geo::Locator::Explained e = r.loc->explain(p, d * 1.5);
+    EXPECT_EQ(e.cell, owner);
+    EXPECT_NEAR(e.meters, d, 1e-9 * d + 1e-9);
+    ++snapped;
+  }
+  EXPECT_GT(inside, 4000);
+  EXPECT_GT(boundary, 300);
+  EXPECT_GT(snapped, 150);
+}
+
 // Ties that floating point does not see as ties still go by file order: two edges on one line, or on two
 // lines equally far, at the same distance from a point whose foot of the perpendicular lies on both,
 // whose other ends make the last bits of the computed distances differ.

@@ -93,7 +93,6 @@ void Locator::Impl::build_index() {
   detail::RTree packed(boxes.begin(), boxes.end(), bgi::linear<16>{}, bgi::indexable<detail::BoxValue>{},
                        bgi::equal_to<detail::BoxValue>{}, detail::ArenaAllocator<detail::BoxValue>(&rtree_nodes));
   rtree.swap(packed);
-  std::vector<detail::BoxValue>().swap(boxes);
 
   // Strips for long rings: about four edges a strip.
   const std::size_t ring_count = rings.size() - 1;
@@ -147,6 +146,37 @@ void Locator::Impl::build_index() {
   strips.shrink_to_fit();
   strip_offsets.shrink_to_fit();
   strip_edges.shrink_to_fit();
+
+  // An R-tree over the holes of each part with many.
+  hole_trees.clear();
+  hole_tree_of_part.clear();
+  for (std::uint32_t part = 0; part < part_count(); ++part) {
+    const std::uint32_t h0 = parts[part].first_ring + 1, h1 = parts[part + 1].first_ring;
+    if (h1 <= h0 || h1 - h0 < detail::kHoleTreeMinHoles) continue;
+    boxes.clear();
+    boxes.reserve(h1 - h0);
+    for (std::uint32_t r = h0; r < h1; ++r) {
+      double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
+      for (std::uint32_t i = rings[r].begin; i < rings[r + 1].begin; ++i) {
+        x0 = std::min(x0, pts[i].x);
+        x1 = std::max(x1, pts[i].x);
+        y0 = std::min(y0, pts[i].y);
+        y1 = std::max(y1, pts[i].y);
+      }
+      boxes.emplace_back(detail::index_box(Box(Pt{x0, y0}, Pt{x1, y1})), r - h0);
+    }
+    hole_tree_of_part.emplace(part, static_cast<std::uint32_t>(hole_trees.size()));
+    hole_trees.push_back(std::make_unique<detail::RTree>(boxes.begin(), boxes.end(), bgi::linear<16>{},
+                                                         bgi::indexable<detail::BoxValue>{}, bgi::equal_to<detail::BoxValue>{},
+                                                         detail::ArenaAllocator<detail::BoxValue>(&hole_tree_nodes)));
+  }
+  std::vector<detail::BoxValue>().swap(boxes);
+}
+
+const detail::RTree* Locator::Impl::hole_tree(std::uint32_t part) const {
+  if (parts[part + 1].first_ring - parts[part].first_ring <= detail::kHoleTreeMinHoles) return nullptr;
+  const auto it = hole_tree_of_part.find(part);
+  return it == hole_tree_of_part.end() ? nullptr : hole_trees[it->second].get();
 }
 
 // ---- containment
@@ -193,10 +223,18 @@ bool Locator::Impl::part_contains(std::uint32_t part, Pt p) const {
   Where outer = ring_where(r0, p);
   if (outer == Where::boundary) return true;
   bool in_hole = false;
-  for (std::uint32_t r = r0 + 1; r < r1; ++r) {
-    Where w = ring_where(r, p);
-    if (w == Where::boundary) return true;
+  auto hole = [&](std::uint32_t r) {
+    const Where w = ring_where(r, p);
     in_hole |= w == Where::inside;
+    return w == Where::boundary;
+  };
+  if (const detail::RTree* holes = hole_tree(part)) {
+    // Only the holes whose boxes hold the point can hold it or touch it.
+    for (auto it = holes->qbegin(bgi::intersects(p)); it != holes->qend(); ++it)
+      if (hole(r0 + 1 + it->second)) return true;
+  } else {
+    for (std::uint32_t r = r0 + 1; r < r1; ++r)
+      if (hole(r)) return true;
   }
   return outer == Where::inside && !in_hole;
 }
@@ -221,13 +259,13 @@ double Locator::Impl::part_distance2(std::uint32_t part, Pt p, double kx, double
   // a ring with strips has only the edges of the strips over that band measured: a point beside a ring
   // of millions of edges measures hundreds. The band over most of the ring's strips is measured whole.
   const double dlat = reach_degrees(meters, ky);
-  for (std::uint32_t r = parts[part].first_ring; r < parts[part + 1].first_ring; ++r) {
+  auto measure = [&](std::uint32_t r) {
     const Pt* v = pts.data() + rings[r].begin;
     const std::uint32_t n = rings[r + 1].begin - rings[r].begin;
     const std::uint32_t si = rings[r].strips;
     if (si != detail::kNoStrips && std::isfinite(dlat)) {
       const detail::Strips& st = strips[si];
-      if (p.y + dlat < st.y0 || p.y - dlat > st.y1) continue;  // the whole ring is farther than `meters`
+      if (p.y + dlat < st.y0 || p.y - dlat > st.y1) return;  // the whole ring is farther than `meters`
       const std::uint32_t lo = st.strip(p.y - dlat), hi = st.strip(p.y + dlat);
       if (4 * (hi - lo + 1) <= st.count) {
         for (std::uint32_t k = st.first + lo; k <= st.first + hi; ++k)
@@ -236,7 +274,7 @@ double Locator::Impl::part_distance2(std::uint32_t part, Pt p, double kx, double
             best = std::min(best, segment(kx * (v[i].x - p.x), ky * (v[i].y - p.y), kx * (v[i + 1].x - p.x),
                                           ky * (v[i + 1].y - p.y)));
           }
-        continue;
+        return;
       }
     }
     double ax = kx * (v[0].x - p.x), ay = ky * (v[0].y - p.y);
@@ -246,7 +284,19 @@ double Locator::Impl::part_distance2(std::uint32_t part, Pt p, double kx, double
       ax = bx;
       ay = by;
     }
+  };
+  const std::uint32_t r0 = parts[part].first_ring, r1 = parts[part + 1].first_ring;
+  measure(r0);
+  // A part with many holes: only the holes whose boxes meet the disc's box (parts_near's) can come
+  // within `meters`.
+  if (const detail::RTree* holes = hole_tree(part); holes && std::isfinite(dlat)) {
+    double dlon = kx > 0 ? reach_degrees(meters, kx) : HUGE_VAL;
+    if (!(dlon < 720)) dlon = 720;
+    const Box around(Pt{p.x - dlon, p.y - dlat}, Pt{p.x + dlon, p.y + dlat});
+    for (auto it = holes->qbegin(bgi::intersects(around)); it != holes->qend(); ++it) measure(r0 + 1 + it->second);
+    return best;
   }
+  for (std::uint32_t r = r0 + 1; r < r1; ++r) measure(r);
   return best;
 }
 
@@ -532,7 +582,8 @@ std::size_t Locator::bytes() const {
   auto vb = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
   return sizeof(Impl) + m.label.capacity() + m.pts.bytes() + vb(m.rings) + vb(m.parts) + vb(m.part_feature) +
          vb(m.features) + vb(m.cells_with_polygon) + vb(m.strips) + vb(m.strip_offsets) + vb(m.strip_edges) +
-         m.rtree_nodes.bytes();
+         m.rtree_nodes.bytes() + m.hole_tree_nodes.bytes() + vb(m.hole_trees) +
+         m.hole_tree_of_part.capacity() * sizeof(std::pair<std::uint32_t, std::uint32_t>);
 }
 
 }  // namespace gridroute::geo

@@ -28,6 +28,7 @@
 #include <boost/geometry/index/detail/rtree/utilities/view.hpp>
 #include <boost/geometry/strategies/strategies.hpp>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 #include "geo/exact.hpp"
 #include "geo/locator.hpp"
@@ -54,6 +55,9 @@ using RTree = boost::geometry::index::rtree<BoxValue, boost::geometry::index::li
 inline constexpr std::uint32_t kNoStrips = std::numeric_limits<std::uint32_t>::max();
 // Rings with at least this many edges get a strip index (shorter ones are scanned whole).
 inline constexpr std::size_t kStripMinEdges = 64;
+// Parts with at least this many holes get an R-tree over their holes' boxes (a lookup tests the holes
+// whose boxes hold the point); parts with fewer test each hole.
+inline constexpr std::size_t kHoleTreeMinHoles = 16;
 
 // Horizontal strips of equal height over a ring's latitude range; each lists the ring's edges whose
 // latitude range meets it. strip(y) is monotone in y, so an edge whose closed range holds y is listed
@@ -120,6 +124,12 @@ struct Locator::Impl {
   detail::HugeVector<std::uint32_t> strip_offsets;
   detail::HugeVector<std::uint32_t> strip_edges;  // edge number within its ring
 
+  // The holes of parts with many (kHoleTreeMinHoles): an R-tree a part over its holes' boxes, each
+  // value a hole's number among the part's holes (ring first_ring + 1 + number).
+  detail::Arena hole_tree_nodes;  // before the trees: it outlives them
+  std::vector<std::unique_ptr<detail::RTree>> hole_trees;
+  absl::flat_hash_map<std::uint32_t, std::uint32_t> hole_tree_of_part;  // part -> index into hole_trees
+
   detail::Arena rtree_nodes;  // before the R-tree: it outlives it
   detail::RTree rtree{boost::geometry::index::linear<16>{}, {}, {}, detail::ArenaAllocator<detail::BoxValue>(&rtree_nodes)};
 
@@ -136,6 +146,8 @@ struct Locator::Impl {
 
   enum class Where : std::uint8_t { outside, inside, boundary };
   Where ring_where(std::uint32_t ring, Pt p) const;
+  // The R-tree over `part`'s holes, or null when its holes are tested each.
+  const detail::RTree* hole_tree(std::uint32_t part) const;
   bool part_contains(std::uint32_t part, Pt p) const;
   // The squared distance, on the plane tangent at p (kx, ky: metres per degree), from p to the part's
   // boundary: exact when it is within `meters`, else some value beyond `meters`.
