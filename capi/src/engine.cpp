@@ -157,7 +157,6 @@ namespace {
 template <class Fn>
 int run_batch(gridroute_buf* out, const gridroute_engine* engine, const char* text, size_t len, bool explain,
               Fn&& fn) {
-  check_buf(out);
   const EngineImpl& e = check_engine(engine);
   std::string_view in = in_str(text, len, "text", true);
   auto snap = e.engine.snapshot();
@@ -177,6 +176,7 @@ extern "C" {
 int gridroute_engine_route_jsonl(gridroute_buf* out, const gridroute_engine* engine, const char* text, size_t len,
                                  const gridroute_route_options* opts, gridroute_error** err) {
   return guard(err, [&] {
+    check_buf(out);  // first: a call that fails leaves it empty, whatever it fails on
     bool explain = route_flags(opts) & GRIDROUTE_ROUTE_EXPLAIN;
     return run_batch(out, engine, text, len, explain,
                      [&](gridroute::LineCodec& c, std::string_view in, std::string& o) { c.route_text(in, o); });
@@ -186,6 +186,7 @@ int gridroute_engine_route_jsonl(gridroute_buf* out, const gridroute_engine* eng
 int gridroute_engine_escalate_jsonl(gridroute_buf* out, const gridroute_engine* engine, const char* text, size_t len,
                                     int64_t now, const gridroute_escalate_options* opts, gridroute_error** err) {
   return guard(err, [&] {
+    check_buf(out);  // first: a call that fails leaves it empty, whatever it fails on
     const bool explain = escalate_flags(opts) & GRIDROUTE_ESCALATE_EXPLAIN;
     const gridroute::Instant at = in_now(now);
     return run_batch(out, engine, text, len, explain,

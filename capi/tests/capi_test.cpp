@@ -874,6 +874,35 @@ TEST(Negative, WrongStructSize) {
   gridroute_buf_dispose(&out);
 }
 
+// docs/c-api.md: a call that fails leaves its buffer empty, whatever it fails on (the options or the
+// arguments; a rejected line's call holds its `rejected` record), so a caller that reuses one buffer never reads an earlier call's answer.
+TEST(Negative, ACallThatFailsLeavesItsBufferEmpty) {
+  EngineHandle e(kLanxi);
+  gridroute_buf out = GRIDROUTE_BUF_INIT;
+  gridroute_error* err = nullptr;
+  auto fails_empty = [&](const char* what, auto&& call) {
+    ASSERT_EQ(gridroute_engine_digest(&out, e.e, &err), GRIDROUTE_OK);
+    ASSERT_GT(out.len, 0u);
+    EXPECT_NE(call(), GRIDROUTE_OK) << what;
+    EXPECT_EQ(out.len, 0u) << what;
+    EXPECT_STREQ(out.ptr, "") << what;
+    gridroute_error_free(err);
+    err = nullptr;
+  };
+  gridroute_route_options ro = GRIDROUTE_ROUTE_OPTIONS_INIT;
+  ro.flags = 0x80;
+  gridroute_escalate_options eo = GRIDROUTE_ESCALATE_OPTIONS_INIT;
+  eo.struct_size = 1;
+  fails_empty("route_json flags", [&] { return gridroute_engine_route_json(&out, e.e, "{}", 2, &ro, &err); });
+  fails_empty("route_jsonl flags", [&] { return gridroute_engine_route_jsonl(&out, e.e, "{}", 2, &ro, &err); });
+  fails_empty("escalate_json size", [&] { return gridroute_engine_escalate_json(&out, e.e, "{}", 2, 0, &eo, &err); });
+  fails_empty("escalate_jsonl size", [&] { return gridroute_engine_escalate_jsonl(&out, e.e, "{}", 2, 0, &eo, &err); });
+  fails_empty("route_jsonl engine", [&] { return gridroute_engine_route_jsonl(&out, nullptr, "{}", 2, nullptr, &err); });
+  fails_empty("sweep_jsonl book", [&] { return gridroute_case_book_sweep_jsonl(&out, nullptr, 0, &err); });
+  fails_empty("time_format zone", [&] { return gridroute_time_format(&out, 0, "Nowhere/Else", 12, &err); });
+  gridroute_buf_dispose(&out);
+}
+
 TEST(Negative, InvalidUtf8AndTruncatedJson) {
   EngineHandle e(kLanxi);
   gridroute_buf out = GRIDROUTE_BUF_INIT;
