@@ -64,7 +64,7 @@ def format_time(micros, tz):
     if isinstance(micros, bool):
         raise TypeError("micros must be an integer (microseconds since the Unix epoch)")
     micros = int(micros)
-    if not -2**63 < micros < 2**63:  # ctypes would wrap it silently
+    if not -2**63 <= micros < 2**63:  # ctypes would wrap it silently
         raise ValueError("microseconds %d do not fit a 64-bit integer" % micros)
     buf = _capi.Buf()
     err = ctypes.POINTER(_capi.Error)()

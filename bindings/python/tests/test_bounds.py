@@ -58,6 +58,11 @@ class TimesTest(unittest.TestCase):
         with self.assertRaises(TypeError):
             gridroute.format_time(True, "UTC")
 
+    def test_format_time_of_the_none_instant_is_refused_by_the_library(self):
+        # -2**63 fits 64 bits: it is GRIDROUTE_TIME_NONE, which the library refuses by name.
+        with self.assertRaisesRegex(gridroute.InvalidArgumentError, "GRIDROUTE_TIME_NONE"):
+            gridroute.format_time(-2**63, "UTC")
+
     def test_format_time_writes_every_four_digit_year(self):
         self.assertEqual(gridroute.format_time(MIN, "UTC"), "0000-01-01T00:00:00+00:00")
         self.assertEqual(gridroute.format_time(MAX - 1, "Pacific/Kiritimati"), "9000-01-01T13:59:59.999999+14:00")

@@ -86,6 +86,7 @@ public final class CaseBook implements AutoCloseable {
 
     /** Puts one case line (the case after an event, whole) in {@code slot}. */
     public void replace(long slot, String line) {
+        checkSlot(slot);
         byte[] data = Utf8.encode("line", line);
         Scratch s = Scratch.get();
         lock.writeLock().lock();
@@ -100,8 +101,16 @@ public final class CaseBook implements AutoCloseable {
         }
     }
 
+    // A negative slot would reach C as a size_t in the quintillions; it is refused here, by its value.
+    private static void checkSlot(long slot) {
+        if (slot < 0) {
+            throw new InvalidArgumentException("slot must be from 0 to the book's size - 1, got " + slot);
+        }
+    }
+
     /** Takes the case in {@code slot} out; the last case moves into {@code slot}. */
     public void remove(long slot) {
+        checkSlot(slot);
         Scratch s = Scratch.get();
         lock.writeLock().lock();
         int rc;

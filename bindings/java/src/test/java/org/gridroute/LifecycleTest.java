@@ -177,6 +177,9 @@ class LifecycleTest {
             book.remove(0);
             assertEquals(lines.length - 1, book.size());
             assertThrows(InvalidArgumentException.class, () -> book.remove(lines.length));
+            InvalidArgumentException negative = assertThrows(InvalidArgumentException.class, () -> book.remove(-1));
+            assertTrue(negative.getMessage().contains("got -1"), negative.getMessage());
+            assertThrows(InvalidArgumentException.class, () -> book.replace(-1, in.get(0)));
         }
     }
 
