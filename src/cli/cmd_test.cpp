@@ -159,7 +159,13 @@ int cmd_test(const std::vector<std::string>& args) {
     }
     ++failed;
     append(out, where, label, ": ", diffs.size(), diffs.size() == 1 ? " field differs\n" : " fields differ\n");
-    for (const auto& m : diffs) append(out, "  ", m.field, ": expected ", m.expected, ", got ", m.actual, "\n");
+    for (const auto& m : diffs) {
+      append(out, "  ", m.field, ": expected ", m.expected, ", got ", m.actual);
+      // A decision names its cell only for an issue given by its location (SPEC §7).
+      if (m.field == "cell" && m.actual == "null" && !issue.cell.empty() && d.status != Decision::Status::rejected)
+        out += " (a decision names the cell only of an issue given by its location; this issue gave its cell)";
+      out += "\n";
+    }
     out += trace_lines(*snap, d, &located);
   }
   // A file without a test checks nothing: a wrong or emptied path must not pass as a green run.

@@ -56,6 +56,24 @@ TEST(ToolsCli, AFailureShowsTheFieldBothValuesAndTheTrace) {
   EXPECT_EQ(lines_of(r.out).back(), "1 passed, 1 failed");
 }
 
+// A decision names its cell only for an issue given by its location (SPEC §7): a test that expects the
+// cell of an issue that gave it is told why it got null; expecting null passes.
+TEST(ToolsCli, ExpectingTheCellAnIssueGaveSaysWhyItIsNull) {
+  const fs::path tests = scratch() / "given-cell.jsonl";
+  write_text(tests,
+             R"({"id": "C1", "category": "street.vending.gate", "cell": "qiaodong-a-01", "at": "2026-11-18T10:00:00+08:00", "expect": {"cell": "qiaodong-a-01"}})"
+             "\n"
+             R"({"id": "C2", "category": "street.vending.gate", "cell": "qiaodong-a-01", "at": "2026-11-18T10:00:00+08:00", "expect": {"cell": null}})"
+             "\n");
+  auto r = cli({"test", kLanxi.string(), tests.string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("  cell: expected \"qiaodong-a-01\", got null (a decision names the cell only of an issue given "
+                       "by its location; this issue gave its cell)\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(lines_of(r.out).back(), "1 passed, 1 failed");
+}
+
 // A located line's failure says first how its location gave the cell (or none).
 TEST(ToolsCli, AFailureOfALocatedLineSaysHowTheCellWasFound) {
   const fs::path lianshi = fs::path(GRIDROUTE_SHARED_DIR) / "examples-1.1" / "lianshi";
