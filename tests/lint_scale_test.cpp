@@ -226,6 +226,30 @@ TEST(LintScale, RulesNamingTheSameCodeWithoutATaxonomyAreCheckedOnce) {
   EXPECT_EQ(never_win(**snap), (std::set<std::string>{"behind"}));
 }
 
+TEST(LintScale, ARuleOfManyRouteReferencesListsEachOnce) {
+  // An unconditional rule of 100,000 route references: each was compared with those listed before it
+  // at its scope (the square of the references, 5e9 steps), so the check ran out of its budget and left
+  // the rules behind it unchecked. Now each is listed in one step, and the rule behind is found.
+  std::string roles, route;
+  for (int i = 0; i < 100000; ++i) {
+    roles += (i ? ", \"r" : "\"r") + std::to_string(i) + "\"";
+    route += "\"r" + std::to_string(i) + "\", ";
+  }
+  const std::string rules = R"({"format": "gridroute.rules/1", "roles": [)" + roles + R"(], "rules": [)" +
+                            R"({"id": "many", "priority": 5, "categories": ["*"], "route": [)" + route + R"("resident_council"]},)" +
+                            R"({"id": "behind", "categories": ["env.noise"], "route": ["resident_council"]}]})";
+  gridroute::BundleSources b;
+  b.label = "mem";
+  b.jurisdiction_json = kJurisdiction;
+  b.rules_json = rules;
+  std::vector<gridroute::Diagnostic> diags;
+  auto snap = gridroute::load_bundle(b, &diags);
+  ASSERT_TRUE(snap.ok()) << snap.status();
+  for (const auto& d : gridroute::lint(**snap, 1000))
+    EXPECT_EQ(d.message.find("rules that can never win not checked"), std::string::npos) << d.message;
+  EXPECT_EQ(never_win(**snap), (std::set<std::string>{"behind"}));
+}
+
 TEST(LintScale, CandidateListsOverTheBudgetAreReportedAtOnce) {
   // 5,000 categories, each with its own exact rule that also names "*", and 500 prefix rules: each
   // category's list holds 6,001 entries (the 5,000 "*" group, the two prefix groups of 500, its code), 30

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/time/civil_time.h"
 #include "base/calendar.hpp"
 #include "base/strings.hpp"
@@ -436,6 +437,9 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
     // Per scope: the route keys of the earlier unconditional candidates there, each with the first
     // candidate that has it.
     absl::flat_hash_map<UnitId, std::vector<std::pair<RoleKeyId, Candidate>>> keys_at;
+    // The (unit, key) pairs in keys_at, so that a rule of many route references adds each in one step (a
+    // search of the unit's list was the square of the references).
+    absl::flat_hash_set<std::uint64_t> key_listed;
     std::vector<Candidate> scratch;
     for (std::size_t l = 0; l < lists.size() && !over; ++l) {
       std::span<const Candidate> cands;
@@ -476,8 +480,8 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
         if (r.when < 0) {
           std::vector<std::pair<RoleKeyId, Candidate>>& keys = keys_at[r.scope];
           for (RoleKeyId k : r.route) {
-            steps += keys.size();
-            if (std::find_if(keys.begin(), keys.end(), [&](const auto& e) { return e.first == k; }) == keys.end())
+            ++steps;
+            if (key_listed.insert(std::uint64_t{static_cast<std::uint32_t>(r.scope)} << 32 | static_cast<std::uint32_t>(k)).second)
               keys.emplace_back(k, cand);
           }
         }
@@ -487,6 +491,7 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
         }
       }
       keys_at.clear();
+      key_listed.clear();
     }
     if (over)
       out.push_back(s.sources.json(FileId::rules, "/rules", Diagnostic::Severity::note,
@@ -527,15 +532,17 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
       if (has[k]) held_labels.push_back(s.role_key_label(static_cast<RoleKeyId>(k)));
     // " (did you mean ...?)" for a key no handler has: among the departments of its role that handlers
     // have, else among the roles.
+    // The departments that handlers have, per role (built once: a search of every key for each unheld
+    // reference was the square of the keys when findings are not capped low).
+    std::vector<std::vector<std::string>> held_departments(s.role_names.size());
+    for (std::size_t j = 0; j < s.role_keys.size(); ++j) {
+      const RoleKey& o = s.role_keys[j];
+      if (has[j] && o.department >= 0)
+        held_departments[static_cast<std::size_t>(o.role)].push_back(s.department_names[static_cast<std::size_t>(o.department)]);
+    }
     auto near_key = [&](RoleKeyId k) {
       const RoleKey& key = s.role_keys[static_cast<std::size_t>(k)];
-      std::vector<std::string> near;
-      for (std::size_t j = 0; j < s.role_keys.size(); ++j) {
-        const RoleKey& o = s.role_keys[j];
-        if (!has[j]) continue;
-        if (key.department >= 0 && o.role == key.role && o.department >= 0)
-          near.push_back(s.department_names[static_cast<std::size_t>(o.department)]);
-      }
+      const std::vector<std::string>& near = held_departments[static_cast<std::size_t>(key.role)];
       if (key.department >= 0 && !near.empty()) {
         Suggest sg(s.department_names[static_cast<std::size_t>(key.department)]);
         sg.consider_all(near);
