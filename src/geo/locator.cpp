@@ -497,16 +497,39 @@ Locator::Explained Locator::Impl::explain(Pt p, double snap_meters) const {
   }
   // Outside: [lat, lon] instead of [lon, lat]?
   if (std::fabs(p.x) <= 90 && p.x != p.y) e.swapped = locate(Pt{p.y, p.x}, snap_meters);
-  // The nearest boundary, looked for at growing distances.
-  for (double reach = snaps ? std::max(snap_meters, 1000.0) : 1000.0;; reach *= 10) {
-    reach = std::min(reach, Locator::kExplainReachMeters);
-    measure(reach);
-    if (!near.empty()) {
-      e.nearest = near.front().first;
-      e.meters = near.front().second;
-      break;
+  // The nearest boundary within kExplainReachMeters: the parts in order of their boxes' distance in
+  // degrees (the R-tree's incremental nearest query), each measured on the plane tangent at p, until a
+  // box is farther than the best so far could be. On that plane a distance is at least min(kx, ky) times
+  // the distance in degrees, so no part after that box can be nearer. (Measuring every part within a
+  // reach, as the snapped answer's `others` needs, costs a point beside a dense layer all its cells.)
+  const double ky = kEarthRadius * kRadPerDeg, kx = ky * std::cos(p.y * kRadPerDeg);
+  const double k_min = std::min(kx, ky);
+  // The tree's boxes are floats: it is asked from p rounded to floats, `off` degrees from p, so a box
+  // is at least its distance from that point less `off` from p.
+  using FP = boost::geometry::model::point<float, 2, boost::geometry::cs::cartesian>;
+  const FP pf(static_cast<float>(p.x), static_cast<float>(p.y));
+  const double fx = static_cast<double>(pf.get<0>()), fy = static_cast<double>(pf.get<1>());
+  const double off = std::hypot(p.x - fx, p.y - fy);
+  double best = HUGE_VAL;
+  std::uint32_t best_part = 0;
+  for (auto it = rtree.qbegin(bgi::nearest(pf, static_cast<unsigned>(part_count()))); it != rtree.qend(); ++it) {
+    const auto& lo = it->first.min_corner();
+    const auto& hi = it->first.max_corner();
+    const double dx = std::max({static_cast<double>(lo.get<0>()) - fx, 0.0, fx - static_cast<double>(hi.get<0>())});
+    const double dy = std::max({static_cast<double>(lo.get<1>()) - fy, 0.0, fy - static_cast<double>(hi.get<1>())});
+    const double bound = k_min * (std::hypot(dx, dy) - off) * (1 - 1e-9);
+    if (bound > std::min(best, Locator::kExplainReachMeters)) break;
+    const std::uint32_t part = it->second;
+    const double d = std::sqrt(part_distance2(part, p, kx, ky, Locator::kExplainReachMeters));
+    // An equal distance goes to the part first in the file.
+    if (d <= Locator::kExplainReachMeters && (d < best || (d == best && part < best_part))) {
+      best = d;
+      best_part = part;
     }
-    if (reach >= Locator::kExplainReachMeters) break;
+  }
+  if (best <= Locator::kExplainReachMeters) {
+    e.nearest = parts[best_part].cell;
+    e.meters = best;
   }
   return e;
 }
