@@ -125,7 +125,10 @@ bool permanent_connect_error(std::string_view m) {
          m.find("no password supplied") != std::string_view::npos ||
          (m.find("role \"") != std::string_view::npos && m.find("does not exist") != std::string_view::npos) ||
          m.find("password authentication failed") != std::string_view::npos ||
-         m.find("no pg_hba.conf entry") != std::string_view::npos;
+         m.find("no pg_hba.conf entry") != std::string_view::npos ||
+         // A setting the DSN's `options` pass that the server does not take (`-c nosuch=1`, a bad value).
+         m.find("unrecognized configuration parameter") != std::string_view::npos ||
+         m.find("invalid value for parameter") != std::string_view::npos;
 }
 
 absl::Status Connection::open(const std::string& dsn, const std::string& app, int connect_timeout) {

@@ -32,6 +32,11 @@ constexpr double kInitAnswerTimeout = 300;
 int run_db_init(const InitOptions& o) {
   pg::Connection conn;
   if (auto st = conn.open(o.dsn, "gridroute db"); !st.ok()) {
+    // A value libpq does not take (sslmode=bogus) is the --db string's mistake, as for the worker.
+    if (pg::invalid_option_error(std::string(st.message()))) {
+      say(absl::StrCat("--db: ", st.message(), " (not retried)"));
+      return kExitUsage;
+    }
     say(absl::StrCat("cannot reach the database: ", st.message()));
     return kExitUnreachable;
   }

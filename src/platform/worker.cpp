@@ -408,8 +408,10 @@ class Worker {
     park_claim_sql_ = absl::StrCat("SELECT c.", id, "::text FROM ", cases, " c WHERE c.", id, " = $1::", id_type,
                                    " AND c.", nc, " <= $2::timestamptz", slice, " FOR UPDATE SKIP LOCKED");
     park_sql_ = absl::StrCat("UPDATE ", cases, " AS c SET ", nc, " = NULL WHERE c.", id, " = $1::", id_type, slice);
+    // Without the cases passed over already: else a second case whose document cannot be built is
+    // never reached, the first found again and again.
     due_ids_sql_ = absl::StrCat("SELECT c.", id, "::text FROM ", cases, " c WHERE c.", nc, " <= $1::timestamptz", slice,
-                                " ORDER BY c.", nc, ", c.", id, " LIMIT $2::int");
+                                " AND NOT (c.", id, "::text = ANY($3::text[])) ORDER BY c.", nc, ", c.", id, " LIMIT $2::int");
     // The same ids as their bytes in hex, which any encoding can send.
     due_id_bytes_sql_ = absl::StrCat("SELECT encode(convert_to(c.", id, "::text, current_setting('server_encoding')), "
                                      "'hex') FROM ", cases, " c WHERE c.", nc, " <= $1::timestamptz", slice,
@@ -834,7 +836,7 @@ class Worker {
   // each of them reads (the error is then not one case's).
   std::string unreadable_case(Instant at, int limit, std::string& reason) {
     auto snap = engine_.snapshot();
-    pg::Result ids = conn_.exec(due_ids_sql_, {snap->format_time(at), std::to_string(std::max(limit, 1))});
+    pg::Result ids = conn_.exec(due_ids_sql_, {snap->format_time(at), std::to_string(std::max(limit, 1)), passed_over_array()});
     if (!ids.ok()) return "";
     for (int i = 0; i < ids.rows(); ++i) {
       const std::string id(ids.value(i, 0));

@@ -931,14 +931,16 @@ def test_refused_update(env):
 
 
 def test_unreadable_row(env):
-    """A case whose document the database cannot build (a view casts a platform's text column that holds
-    bad JSON) is named, left due and passed over; the other cases go on."""
+    """Cases whose documents the database cannot build (a view casts a platform's text column that holds
+    bad JSON) are named, left due and passed over; the other cases go on. Two such cases: the second is
+    found too (the search for the bad case skips those passed over already)."""
     env.shuangcheng_cases(300)
     env.pg.psql_script("""
         DROP TABLE IF EXISTS probe_tickets CASCADE;
         CREATE TABLE probe_tickets (id text PRIMARY KEY, doc_txt text NOT NULL, nc timestamptz);
         INSERT INTO probe_tickets SELECT id, doc::text, next_check FROM gridroute_cases;
         UPDATE probe_tickets SET doc_txt = '{"id": "S000007", tru' WHERE id = 'S000007';
+        UPDATE probe_tickets SET doc_txt = '{"id": "S000123", "level": ' WHERE id = 'S000123';
         CREATE INDEX ON probe_tickets (nc, id);
         CREATE VIEW probe_cases AS SELECT id, doc_txt::jsonb AS doc, nc AS next_check FROM probe_tickets;
         CREATE FUNCTION probe_cases_update() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -951,16 +953,18 @@ def test_unreadable_row(env):
     """)
     rc, err = wait(env.worker(env.shuangcheng, "--cases-table", "probe_cases", batch=50), 120, "worker")
     left = env.pg.psql("SELECT count(*) FROM probe_tickets WHERE nc IS NOT NULL AND nc <= '%s'" % NOW)[0]
-    bad_left = env.pg.psql("SELECT count(*) FROM probe_tickets WHERE id = 'S000007' AND nc IS NOT NULL")[0]
+    bad_left = env.pg.psql("SELECT count(*) FROM probe_tickets WHERE id IN ('S000007', 'S000123') AND nc IS NOT NULL")[0]
     n_events = env.pg.psql("SELECT count(*) FROM gridroute_events")[0]
     env.pg.psql("DROP TABLE probe_tickets CASCADE; DROP FUNCTION probe_cases_update()")
-    check(rc == 0, "worker exit %d: %s" % (rc, err))
-    check("case S000007: the database cannot build the case's document" in err and "left due" in err,
-          "the unreadable case is not named: %s" % err[-600:])
-    check(bad_left == "1", "S000007 is not left due")
-    check(n_events == "299", "%s events, not one for each of the 299 readable cases" % n_events)
-    check(left == "1", "%s cases still due, not only S000007" % left)
-    return "S000007 named and left due; the other 299 decided"
+    check(rc == 0, "worker exit %d: %s" % (rc, err[-600:]))
+    for bad in ("S000007", "S000123"):
+        check("case %s: the database cannot build the case's document" % bad in err,
+              "the unreadable case %s is not named: %s" % (bad, err[-600:]))
+        check(err.count("case %s: left due" % bad) == 1, "%s is not passed over once: %s" % (bad, err[-600:]))
+    check(bad_left == "2", "S000007 and S000123 are not left due")
+    check(n_events == "298", "%s events, not one for each of the 298 readable cases" % n_events)
+    check(left == "2", "%s cases still due, not only the two unreadable ones" % left)
+    return "S000007 and S000123 named and left due; the other 298 decided"
 
 
 def test_ids_not_unique_or_null(env):
@@ -1253,6 +1257,15 @@ def test_exit_codes(env):
     r = env.run(["worker", env.shuangcheng, "--db", env.pg.dsn + " sslmode=bogus", "--once"], timeout=60)
     check(r.returncode == 2 and "invalid sslmode value" in r.stderr and time.time() - t0 < 10,
           "a bad sslmode: exit %d: %s" % (r.returncode, r.stderr))
+    r = env.run(["db", "init", "--db", env.pg.dsn + " sslmode=bogus"], timeout=60)
+    check(r.returncode == 2 and "--db: invalid sslmode value" in r.stderr,
+          "db init, a bad sslmode: exit %d: %s" % (r.returncode, r.stderr))
+    # A setting the server does not take, passed in the DSN's options, is refused for good: not retried
+    # (without --once the worker would retry it for ever).
+    t0 = time.time()
+    r = env.run(["worker", env.shuangcheng, "--db", env.pg.dsn + " options='-c nosuch_param=1'"], timeout=60)
+    check(r.returncode == 3 and "unrecognized configuration parameter" in r.stderr and "not retried" in r.stderr and
+          time.time() - t0 < 10, "an unknown server setting: exit %d: %s" % (r.returncode, r.stderr[-600:]))
     env.pg.psql("DROP TABLE IF EXISTS gridroute_cases, gridroute_events")
     r = env.run(["worker", env.shuangcheng, "--db", env.pg.dsn, "--once"], timeout=30)
     check(r.returncode == 4 and "gridroute db init" in r.stderr, "no tables: exit %d: %s" % (r.returncode, r.stderr))
