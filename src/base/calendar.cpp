@@ -53,10 +53,23 @@ std::pair<std::int64_t, std::int64_t> day_reaching_from(std::int64_t a, std::int
                                                          std::int64_t target, Count&& count, Day1&& day) {
   std::int64_t g = std::min(guess, end);
   std::int64_t c = count(a, g);
+  // Single days first (holidays and make-up days are sparse: the guess is within a few days); past
+  // kSteps of them (a calendar whose holidays run for years), the search by doubling steps and halves.
+  constexpr int kSteps = 64;
+  int steps = 0;
   if (c >= target) {
-    while (g > a && c - day(g - 1) >= target) c -= day(--g);
+    while (g > a && c - day(g - 1) >= target && ++steps <= kSteps) c -= day(--g);
+    if (steps > kSteps) {
+      g = first_day_reaching(a, g - 1, target, count) + 1;
+      c = count(a, g);
+    }
   } else {
-    while (c < target && g < end) c += day(g++);
+    while (c < target && g < end && ++steps <= kSteps) c += day(g++);
+    if (steps > kSteps) {
+      if (const std::int64_t all = count(a, end); all < target) return {end, all};
+      g = first_day_reaching(g, end - 1, target - c, count) + 1;
+      c = count(a, g);
+    }
   }
   return {g, c};
 }
