@@ -4,7 +4,9 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "hardening_util.hpp"
 
@@ -135,6 +137,43 @@ TEST(HardeningCli, AFileAndAPipeGiveTheSameRecords) {
                           "' - --max-line-bytes 600 > '" + piped + "'";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   EXPECT_EQ(read_text(piped), file.out);
+}
+
+// Answers of hundreds of kilobytes (an owner with 20,000 alternates) are not held by the thousand: the
+// blocks of lines start at 64 and shrink to 16 MiB of answers, so 600 answers of 330 KB (197 MB written)
+// keep the process within some tens of megabytes. (It used to answer the 600 lines as one block, held
+// whole: 400 MB.)
+TEST(HardeningCli, LargeAnswersAreWrittenAFewMegabytesAtATime) {
+  TempDir tmp;
+  write_text(tmp / "jurisdiction.json", R"({"format": "gridroute.jurisdiction/1", "timezone": "UTC",
+    "tiers": ["community", "area", "cell"], "handlers_csv": "handlers.csv",
+    "units": [{"id": "c", "tier": "community"}, {"id": "a", "tier": "area", "parent": "c"},
+              {"id": "x", "tier": "cell", "parent": "a"}]})");
+  write_text(tmp / "rules.json", R"({"format": "gridroute.rules/1", "defaults": {"sla": {"respond": "1h", "resolve": "1d"}},
+    "rules": [{"id": "all", "categories": ["*"], "route": ["resident_council"]}]})");
+  std::string handlers = "id,role,department,serves\n";
+  for (int i = 0; i < 20000; ++i) handlers += "council-" + std::to_string(i) + ",resident_council,,x\n";
+  write_text(tmp / "handlers.csv", handlers);
+  std::string issues;
+  for (int i = 0; i < 600; ++i) issues += R"({"id": )" + std::to_string(i) + R"(, "category": "a.b", "cell": "x", "at": "2026-01-05T10:00:00Z"})" "\n";
+  write_text(tmp / "issues.jsonl", issues);
+  const std::string dir = tmp.path().string(), in = (tmp / "issues.jsonl").string(), out = (tmp / "out.jsonl").string();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    if (!std::freopen(out.c_str(), "wb", stdout)) ::_exit(127);
+    std::string exe = GRIDROUTE_CLI, cmd = "route", quiet = "--quiet";
+    std::string d = dir, i = in;
+    char* argv[] = {exe.data(), cmd.data(), d.data(), i.data(), quiet.data(), nullptr};
+    ::execv(exe.c_str(), argv);
+    ::_exit(127);
+  }
+  int status = 0;
+  struct rusage usage {};
+  ASSERT_EQ(::wait4(pid, &status, 0, &usage), pid);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_GT(fs::file_size(out), 100u << 20);
+  EXPECT_LT(usage.ru_maxrss, 80 * 1024) << "kilobytes at most, for " << fs::file_size(out) << " bytes written";
+  fs::remove(out);
 }
 
 // An over-long line is reported at the length the limit counts: without the '\r' of a CRLF end, whether

@@ -193,7 +193,19 @@ int answer_stream(const StreamOptions& options,
   std::uint64_t length = 0;
   int status = 0;
   // Lines are answered in blocks (the codec decides a block in prefetching groups, on its threads);
-  // records keep the input order, and a rejected over-long line flushes the block before it.
+  // records keep the input order, and a rejected over-long line flushes the block before it. A block
+  // closes at 8 MiB of input or at `block_lines` lines: 64 at first, doubling up to 4,096 while a
+  // block's answers stay within 16 MiB, and cut to what would fill 16 MiB when they do not (answers of
+  // hundreds of kilobytes, an owner with thousands of alternates or a long trace, are not held by the
+  // thousand).
+  constexpr std::size_t kFirstBlockLines = 64, kMostBlockLines = 4096, kBlockAnswerBytes = std::size_t{16} << 20;
+  std::size_t block_lines = kFirstBlockLines;
+  auto next_block = [&](std::size_t lines_answered, std::size_t answer_bytes) {
+    if (answer_bytes > kBlockAnswerBytes)
+      block_lines = std::max<std::size_t>(1, lines_answered * kBlockAnswerBytes / answer_bytes);
+    else if (answer_bytes <= kBlockAnswerBytes / 2)
+      block_lines = std::min(kMostBlockLines, std::max(block_lines, lines_answered) * 2);
+  };
   std::string block;
   std::vector<std::pair<std::size_t, std::size_t>> spans;
   std::vector<std::string_view> views;
@@ -213,7 +225,9 @@ int answer_stream(const StreamOptions& options,
     if (spans.empty()) return;
     views.clear();
     for (auto [at, len] : spans) views.emplace_back(block.data() + at, len);
+    const std::size_t before = out.size();
     block_fn(views, out);
+    next_block(views.size(), out.size() - before);
     spans.clear();
     block.clear();
     write_out(false);
@@ -263,6 +277,7 @@ int answer_stream(const StreamOptions& options,
         if (views.empty()) return;
         const std::size_t records_from = out.size();
         block_fn(views, out);
+        next_block(views.size(), out.size() - records_from);
         if (cut(records_from)) return;
         views.clear();
         write_out(false);
@@ -299,7 +314,7 @@ int answer_stream(const StreamOptions& options,
           write_out(false);
         } else {
           views.push_back(line);
-          if (views.size() >= 4096 || pos - block_start >= (std::size_t{8} << 20)) answer();
+          if (views.size() >= block_lines || pos - block_start >= (std::size_t{8} << 20)) answer();
         }
         ++lines;
         if ((lines & 255) == 0) progress.update(lines, bytes);
@@ -344,7 +359,7 @@ int answer_stream(const StreamOptions& options,
     } else {
       spans.emplace_back(block.size(), line.size());
       block.append(line);
-      if (spans.size() >= 4096 || block.size() >= (std::size_t{8} << 20)) flush();
+      if (spans.size() >= block_lines || block.size() >= (std::size_t{8} << 20)) flush();
     }
     ++lines;
     if ((lines & 255) == 0) progress.update(lines, bytes);
