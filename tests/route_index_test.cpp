@@ -183,6 +183,36 @@ TEST(RouteIndex, AHandlersUnitsAreKeptOnceInTheirFirstOrder) {
   }
 }
 
+// A route reference of a role no handler has never resolves: the keys a rule tries leave it out (a rule
+// of thousands of them cost each issue a walk for each), and the answers, trace included, are those of
+// every reference tried.
+TEST(RouteIndex, ReferencesOfRolesNoHandlerHasAreNotTried) {
+  const std::string handlers = R"([{"id": "council", "role": "resident_council", "serves": ["c1"]},
+                                   {"id": "pm", "role": "property_manager", "serves": ["c1-a-01"]}])";
+  auto snap = gridroute::load_bundle(fixture::sources(fixture::town(handlers), R"({"format": "gridroute.rules/1",
+    "roles": ["mediator"],
+    "calendars": [{"id": "gov", "weekdays": [1, 2, 3, 4, 5], "hours": [["09:00", "17:00"]]}],
+    "defaults": {"calendar": "gov", "sla": {"respond": "2h", "resolve": "2d"}},
+    "rules": [{"id": "none", "priority": 9, "categories": ["a.*"], "route": ["mediator", {"role": "partner_department", "department": "police"}]},
+              {"id": "some", "priority": 5, "categories": ["a.*"], "route": ["mediator", "property_manager", "mediator", "resident_council"]}]})"));
+  ASSERT_TRUE(snap.ok()) << snap.status();
+  const gridroute::detail::Index& ix = (*snap)->index();
+  const gridroute::RuleId none = ix.find_rule("none"), some = ix.find_rule("some");
+  ASSERT_NE(none, gridroute::kNone);
+  EXPECT_EQ(ix.rule_hot[static_cast<std::size_t>(none)].route_count, 0u);
+  EXPECT_EQ(ix.rule_hot[static_cast<std::size_t>(some)].route_count, 2u);
+  EXPECT_EQ(ix.rules[static_cast<std::size_t>(some)].route.size(), 4u);  // the rule itself keeps all four
+  gridroute::LineCodec codec(*snap, {.explain = true});
+  std::string out;
+  codec.route_line(R"({"id": "1", "category": "a.b", "cell": "c1-a-01", "at": "2026-11-18T10:00:00+08:00"})", out);
+  EXPECT_NE(out.find(R"("rule": "some", "role": "property_manager", "handler": "pm")"), std::string::npos) << out;
+  // `none` lost, its route resolving nobody, and its trace names every reference it has.
+  EXPECT_NE(out.find(R"("tried": ["mediator", "partner_department/police"])"), std::string::npos) << out;
+  out.clear();
+  codec.route_line(R"({"id": "2", "category": "a.b", "cell": "c1-b-01", "at": "2026-11-18T10:00:00+08:00"})", out);
+  EXPECT_NE(out.find(R"("rule": "some", "role": "resident_council", "handler": "council")"), std::string::npos) << out;
+}
+
 TEST(RouteIndex, ScopeIndexAgreesWithFullScanOnRandomBundles) {
   std::size_t routed = 0, unrouted = 0;
   for (unsigned seed = 1; seed <= 60; ++seed) {

@@ -128,10 +128,20 @@ void build_merged_chains(Index& s, std::size_t budget) {
   s.rule_hot.clear();
   s.rule_route_keys.clear();
   s.rule_hot.reserve(s.rules.size());
+  // A route reference of a role key that no handler has never resolves: it is left out of the keys
+  // tried, which give the same answers (a rule of thousands of such references cost every issue a walk
+  // up the tree for each).
+  std::vector<bool> held(s.role_keys.size(), false);
+  for (std::size_t h = 0; h < s.handler_role.size(); ++h) {
+    const RoleKeyId k = s.handler_role[h];
+    if (k >= 0 && static_cast<std::size_t>(k) < held.size()) held[static_cast<std::size_t>(k)] = true;
+  }
   for (const CompiledRule& r : s.rules) {
-    s.rule_hot.push_back({r.when, r.condition_calendar, r.policy, static_cast<std::uint32_t>(s.rule_route_keys.size()),
-                          static_cast<std::uint32_t>(r.route.size())});
-    s.rule_route_keys.insert(s.rule_route_keys.end(), r.route.begin(), r.route.end());
+    const auto first = static_cast<std::uint32_t>(s.rule_route_keys.size());
+    for (RoleKeyId k : r.route)
+      if (k >= 0 && static_cast<std::size_t>(k) < held.size() && held[static_cast<std::size_t>(k)]) s.rule_route_keys.push_back(k);
+    s.rule_hot.push_back({r.when, r.condition_calendar, r.policy, first,
+                          static_cast<std::uint32_t>(s.rule_route_keys.size()) - first});
   }
   s.scope_tins = tins_of(s.scope_nodes.span());
   Index::MergedTables m;
