@@ -8,28 +8,17 @@ cli=${1:-build-bench/gridroute}
 n=${2:-2000000}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-python3 - "$dir" "$n" <<'PY'
-import json, math, sys
+python3 - "$dir" "$n" "$(dirname "$0")" <<'PY'
+import math, sys
 d, n = sys.argv[1], int(sys.argv[2])
-with open(f"{d}/jurisdiction.json", "w") as f:
-    json.dump({"format": "gridroute.jurisdiction/1", "name": "ring", "timezone": "UTC",
-               "tiers": ["community", "area", "cell"], "units": [{"id": "root", "tier": "community"},
-               {"id": "ar", "tier": "area", "parent": "root"}, {"id": "A", "tier": "cell", "parent": "ar"}],
-               "handlers": [{"id": "h", "role": "resident_council", "serves": ["root"]}],
-               "cells_geojson": "cells.geojson", "snap_meters": 30}, f)
-with open(f"{d}/rules.json", "w") as f:
-    json.dump({"format": "gridroute.rules/1", "defaults": {"sla": {"respond": "1h", "resolve": "1d"}},
-               "rules": [{"id": "all", "categories": ["*"], "route": ["resident_council"]}]}, f)
+sys.path.insert(0, sys.argv[3])
+import one_cell
 ring = [[round(0.1 * math.cos(2 * math.pi * i / n), 12), round(0.1 * math.sin(2 * math.pi * i / n), 12)]
         for i in range(n)]
 ring.append(ring[0])
-with open(f"{d}/cells.geojson", "w") as f:
-    json.dump({"type": "FeatureCollection", "features": [{"type": "Feature", "id": "A", "properties": {},
-               "geometry": {"type": "Polygon", "coordinates": [ring]}}]}, f)
+one_cell.write(d, "ring", [ring])
 for name, (lon, lat) in {"inside": (0.05, 0.01), "near": (0.1001, 0.0), "far": (1.0, 1.0)}.items():
-    with open(f"{d}/{name}.jsonl", "w") as f:
-        for i in range(2000):
-            f.write(json.dumps({"id": i, "category": "x", "at": "2026-01-05T10:00:00Z", "location": [lon, lat]}) + "\n")
+    one_cell.write_points(f"{d}/{name}.jsonl", [(lon, lat)] * 2000)
 PY
 for set in inside near far; do
   for explain in "" --explain; do

@@ -9,32 +9,20 @@ cli=${1:-build-bench/gridroute}
 k=${2:-200}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-python3 - "$dir" "$k" <<'PY'
-import json, random, sys
+python3 - "$dir" "$k" "$(dirname "$0")" <<'PY'
+import random, sys
 d, k = sys.argv[1], int(sys.argv[2])
-with open(f"{d}/jurisdiction.json", "w") as f:
-    json.dump({"format": "gridroute.jurisdiction/1", "name": "holes", "timezone": "UTC",
-               "tiers": ["community", "area", "cell"], "units": [{"id": "root", "tier": "community"},
-               {"id": "ar", "tier": "area", "parent": "root"}, {"id": "A", "tier": "cell", "parent": "ar"}],
-               "handlers": [{"id": "h", "role": "resident_council", "serves": ["root"]}],
-               "cells_geojson": "cells.geojson", "snap_meters": 30}, f)
-with open(f"{d}/rules.json", "w") as f:
-    json.dump({"format": "gridroute.rules/1", "defaults": {"sla": {"respond": "1h", "resolve": "1d"}},
-               "rules": [{"id": "all", "categories": ["*"], "route": ["resident_council"]}]}, f)
+sys.path.insert(0, sys.argv[3])
+import one_cell
 side, step = 0.002, 0.002 / (k + 1)
 rings = [[[0, 0], [side, 0], [side, side], [0, side], [0, 0]]]
 for i in range(1, k + 1):
     for j in range(1, k + 1):
         x, y, e = step * i, step * j, step / 4
         rings.append([[x, y], [x, y + e], [x + e, y + e], [x + e, y], [x, y]])
-with open(f"{d}/cells.geojson", "w") as f:
-    json.dump({"type": "FeatureCollection", "features": [{"type": "Feature", "id": "A", "properties": {},
-               "geometry": {"type": "Polygon", "coordinates": rings}}]}, f)
+one_cell.write(d, "holes", rings)
 rng = random.Random(1)
-with open(f"{d}/points.jsonl", "w") as f:
-    for i in range(2000):
-        f.write(json.dumps({"id": i, "category": "x", "at": "2026-01-05T10:00:00Z",
-                            "location": [rng.random() * side, rng.random() * side]}) + "\n")
+one_cell.write_points(f"{d}/points.jsonl", [(rng.random() * side, rng.random() * side) for _ in range(2000)])
 PY
 for explain in "" --explain; do
   start=$EPOCHREALTIME

@@ -172,6 +172,16 @@ constexpr const char* kJurisdiction = R"({"format": "gridroute.jurisdiction/1", 
   "handlers": [{"id": "h", "role": "resident_council", "serves": ["c"]},
                {"id": "p", "role": "property_manager", "serves": ["x"]}]})";
 
+// A bundle of kJurisdiction and `rules`, loaded from memory.
+absl::StatusOr<std::shared_ptr<const gridroute::Snapshot>> load_rules(const std::string& rules) {
+  gridroute::BundleSources b;
+  b.label = "mem";
+  b.jurisdiction_json = kJurisdiction;
+  b.rules_json = rules;
+  std::vector<gridroute::Diagnostic> diags;
+  return gridroute::load_bundle(b, &diags);
+}
+
 TEST(LintScale, EightThousandConditionalRulesAreChecked) {
   // 8,000 conditional rules for every category, ahead of each category's own unconditional rule: 200
   // distinct candidate lists of 8,001 rules or more. Pair by pair, each conditional rule was compared
@@ -192,12 +202,7 @@ TEST(LintScale, EightThousandConditionalRulesAreChecked) {
   rules += R"(, {"id": "pm-x", "priority": 3, "scope": "x", "categories": ["env.noise.c1"], "route": ["property_manager"]})";
   rules += R"(, {"id": "behind-y", "scope": "y", "categories": ["env.noise.c1"], "route": ["resident_council"]})";
   rules += "]}";
-  gridroute::BundleSources b;
-  b.label = "mem";
-  b.jurisdiction_json = kJurisdiction;
-  b.rules_json = rules;
-  std::vector<gridroute::Diagnostic> diags;
-  auto snap = gridroute::load_bundle(b, &diags);
+  auto snap = load_rules(rules);
   ASSERT_TRUE(snap.ok()) << snap.status();
   EXPECT_EQ(never_win(**snap), (std::set<std::string>{"behind", "behind-y"}));
   for (const auto& d : gridroute::lint(**snap, 5)) EXPECT_EQ(d.message.find("lint budget"), std::string::npos) << d.to_string();
@@ -215,12 +220,7 @@ TEST(LintScale, RulesNamingTheSameCodeWithoutATaxonomyAreCheckedOnce) {
   rules += R"(, {"id": "last", "scope": "c", "categories": ["env.noise"], "route": ["resident_council"]})";
   rules += R"(, {"id": "behind", "scope": "c", "categories": ["env.noise"], "route": ["resident_council"]})";
   rules += R"(, {"id": "other", "scope": "c", "categories": ["env.noise", "env.other.*"], "route": ["resident_council"]}]})";
-  gridroute::BundleSources b;
-  b.label = "mem";
-  b.jurisdiction_json = kJurisdiction;
-  b.rules_json = rules;
-  std::vector<gridroute::Diagnostic> diags;
-  auto snap = gridroute::load_bundle(b, &diags);
+  auto snap = load_rules(rules);
   ASSERT_TRUE(snap.ok()) << snap.status();
   // `other` is behind `last` for env.noise but wins for env.other.
   EXPECT_EQ(never_win(**snap), (std::set<std::string>{"behind"}));
@@ -238,12 +238,7 @@ TEST(LintScale, ARuleOfManyRouteReferencesListsEachOnce) {
   const std::string rules = R"({"format": "gridroute.rules/1", "roles": [)" + roles + R"(], "rules": [)" +
                             R"({"id": "many", "priority": 5, "categories": ["*"], "route": [)" + route + R"("resident_council"]},)" +
                             R"({"id": "behind", "categories": ["env.noise"], "route": ["resident_council"]}]})";
-  gridroute::BundleSources b;
-  b.label = "mem";
-  b.jurisdiction_json = kJurisdiction;
-  b.rules_json = rules;
-  std::vector<gridroute::Diagnostic> diags;
-  auto snap = gridroute::load_bundle(b, &diags);
+  auto snap = load_rules(rules);
   ASSERT_TRUE(snap.ok()) << snap.status();
   for (const auto& d : gridroute::lint(**snap, 1000))
     EXPECT_EQ(d.message.find("rules that can never win not checked"), std::string::npos) << d.message;
@@ -265,12 +260,7 @@ TEST(LintScale, CandidateListsOverTheBudgetAreReportedAtOnce) {
     rules += R"(, {"id": "e)" + std::to_string(i) + R"(", "scope": "x", "categories": ["a.b.x)" + std::to_string(i) +
              R"(", "*"], "route": ["property_manager"]})";
   rules += "]}";
-  gridroute::BundleSources b;
-  b.label = "mem";
-  b.jurisdiction_json = kJurisdiction;
-  b.rules_json = rules;
-  std::vector<gridroute::Diagnostic> diags;
-  auto snap = gridroute::load_bundle(b, &diags);
+  auto snap = load_rules(rules);
   ASSERT_TRUE(snap.ok()) << snap.status();
   bool coverage = false, shadowed = false;
   for (const auto& d : gridroute::lint(**snap)) {
@@ -310,12 +300,7 @@ TEST(LintScale, CategoriesSharingTheirRulesAreCheckedOnce) {
   for (int i = 0; i < 1000; ++i)
     rules += (i ? ", " : "") + (R"({"id": "r)" + std::to_string(i) + R"(", "scope": "x", "categories": ["*"], "route": ["resident_council"]})");
   rules += "]}";
-  gridroute::BundleSources b;
-  b.label = "mem";
-  b.jurisdiction_json = kJurisdiction;
-  b.rules_json = rules;
-  std::vector<gridroute::Diagnostic> diags;
-  auto snap = gridroute::load_bundle(b, &diags);
+  auto snap = load_rules(rules);
   ASSERT_TRUE(snap.ok()) << snap.status();
   std::size_t holes = 0;
   std::set<std::string> never;
