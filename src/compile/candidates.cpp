@@ -131,11 +131,7 @@ void build_merged_chains(Index& s, std::size_t budget) {
   // A route reference of a role key that no handler has never resolves: it is left out of the keys
   // tried, which give the same answers (a rule of thousands of such references cost every issue a walk
   // up the tree for each).
-  std::vector<bool> held(s.role_keys.size(), false);
-  for (std::size_t h = 0; h < s.handler_role.size(); ++h) {
-    const RoleKeyId k = s.handler_role[h];
-    if (k >= 0 && static_cast<std::size_t>(k) < held.size()) held[static_cast<std::size_t>(k)] = true;
-  }
+  const std::vector<bool> held = s.held_role_keys();
   for (const CompiledRule& r : s.rules) {
     const auto first = static_cast<std::uint32_t>(s.rule_route_keys.size());
     for (RoleKeyId k : r.route)

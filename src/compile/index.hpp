@@ -601,6 +601,13 @@ struct Index {
     return role_names[role_keys[k].role] + "/" + department_names[role_keys[k].department];
   }
   std::string_view handler_id(HandlerId h) const { return handler_ids[static_cast<std::size_t>(h)]; }
+  // Which role keys some handler has (a reference of any other never resolves).
+  std::vector<bool> held_role_keys() const {
+    std::vector<bool> held(role_keys.size(), false);
+    for (RoleKeyId k : handler_role)
+      if (k >= 0 && static_cast<std::size_t>(k) < held.size()) held[static_cast<std::size_t>(k)] = true;
+    return held;
+  }
 
   // The served entry of role key `k` at the unit whose record is `h` (a unit has one per key it serves),
   // or null; `bit` is key_bit(k). A unit whose bits lack the key is passed without reading its entries.

@@ -48,22 +48,34 @@ struct PartSink {
 // strips that part_distance2 measures.
 inline double reach_degrees(double meters, double k) { return meters / k * (1 + 1e-9) + 1e-12; }
 
+// The box of the disc of `meters` around p on the tangent plane (kx, ky: metres per degree there);
+// near a pole it spans every longitude.
+inline Box reach_box(Pt p, double meters, double kx, double ky) {
+  const double dlat = reach_degrees(meters, ky);
+  double dlon = kx > 0 ? reach_degrees(meters, kx) : HUGE_VAL;
+  if (!(dlon < 720)) dlon = 720;
+  return Box(Pt{p.x - dlon, p.y - dlat}, Pt{p.x + dlon, p.y + dlat});
+}
+
 }  // namespace
 
 // ---- index
 
+Box Locator::Impl::rings_box(std::uint32_t first, std::uint32_t end) const {
+  double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
+  for (std::uint32_t i = rings[first].begin; i < rings[end].begin; ++i) {
+    x0 = std::min(x0, pts[i].x);
+    x1 = std::max(x1, pts[i].x);
+    y0 = std::min(y0, pts[i].y);
+    y1 = std::max(y1, pts[i].y);
+  }
+  return Box(Pt{x0, y0}, Pt{x1, y1});
+}
+
 Box Locator::Impl::part_box(std::uint32_t part) const {
   // The exterior ring bounds the polygon; holes are inside it in a valid polygon, but the box takes every
   // ring so that an odd file (a hole poking out) still finds its boundary.
-  double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
-  for (std::uint32_t r = parts[part].first_ring; r < parts[part + 1].first_ring; ++r)
-    for (std::uint32_t i = rings[r].begin; i < rings[r + 1].begin; ++i) {
-      x0 = std::min(x0, pts[i].x);
-      x1 = std::max(x1, pts[i].x);
-      y0 = std::min(y0, pts[i].y);
-      y1 = std::max(y1, pts[i].y);
-    }
-  return Box(Pt{x0, y0}, Pt{x1, y1});
+  return rings_box(parts[part].first_ring, parts[part + 1].first_ring);
 }
 
 detail::IndexBox detail::index_box(const Box& b) {
@@ -155,16 +167,7 @@ void Locator::Impl::build_index() {
     if (h1 <= h0 || h1 - h0 < detail::kHoleTreeMinHoles) continue;
     boxes.clear();
     boxes.reserve(h1 - h0);
-    for (std::uint32_t r = h0; r < h1; ++r) {
-      double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
-      for (std::uint32_t i = rings[r].begin; i < rings[r + 1].begin; ++i) {
-        x0 = std::min(x0, pts[i].x);
-        x1 = std::max(x1, pts[i].x);
-        y0 = std::min(y0, pts[i].y);
-        y1 = std::max(y1, pts[i].y);
-      }
-      boxes.emplace_back(detail::index_box(Box(Pt{x0, y0}, Pt{x1, y1})), r - h0);
-    }
+    for (std::uint32_t r = h0; r < h1; ++r) boxes.emplace_back(detail::index_box(rings_box(r, r + 1)), r - h0);
     hole_tree_of_part.emplace(part, static_cast<std::uint32_t>(hole_trees.size()));
     hole_trees.push_back(std::make_unique<detail::RTree>(boxes.begin(), boxes.end(), bgi::linear<16>{},
                                                          bgi::indexable<detail::BoxValue>{}, bgi::equal_to<detail::BoxValue>{},
@@ -290,9 +293,7 @@ double Locator::Impl::part_distance2(std::uint32_t part, Pt p, double kx, double
   // A part with many holes: only the holes whose boxes meet the disc's box (parts_near's) can come
   // within `meters`.
   if (const detail::RTree* holes = hole_tree(part); holes && std::isfinite(dlat)) {
-    double dlon = kx > 0 ? reach_degrees(meters, kx) : HUGE_VAL;
-    if (!(dlon < 720)) dlon = 720;
-    const Box around(Pt{p.x - dlon, p.y - dlat}, Pt{p.x + dlon, p.y + dlat});
+    const Box around = reach_box(p, meters, kx, ky);
     for (auto it = holes->qbegin(bgi::intersects(around)); it != holes->qend(); ++it) measure(r0 + 1 + it->second);
     return best;
   }
@@ -436,10 +437,7 @@ void Locator::Impl::parts_near(Pt p, double meters, double& kx, double& ky, Cand
   const double cos0 = std::cos(p.y * kRadPerDeg);
   ky = kEarthRadius * kRadPerDeg;
   kx = ky * cos0;
-  const double dlat = reach_degrees(meters, ky);
-  double dlon = kx > 0 ? reach_degrees(meters, kx) : HUGE_VAL;
-  if (!(dlon < 720)) dlon = 720;
-  Box around(Pt{p.x - dlon, p.y - dlat}, Pt{p.x + dlon, p.y + dlat});
+  const Box around = reach_box(p, meters, kx, ky);
   out.clear();
   PartSink<Candidates> sink{&out};
   rtree.query(bgi::intersects(around), sink);

@@ -144,6 +144,8 @@ struct Locator::Impl {
 
   std::size_t part_count() const { return parts.empty() ? 0 : parts.size() - 1; }
   detail::Box part_box(std::uint32_t part) const;
+  // The box of the positions of rings [first, end).
+  detail::Box rings_box(std::uint32_t first, std::uint32_t end) const;
 
   enum class Where : std::uint8_t { outside, inside, boundary };
   Where ring_where(std::uint32_t ring, Pt p) const;

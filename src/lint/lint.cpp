@@ -523,9 +523,7 @@ std::vector<Diagnostic> lint(const Index& s, std::size_t max_per_kind) {
     }
     shadowed.close(warn(s, "/rules", ""), "rules that can never win");
     // Rules none of whose route references resolve anywhere.
-    std::vector<bool> has(s.role_keys.size(), false);
-    for (RoleKeyId k : s.handler_role)
-      if (k != kNone) has[k] = true;
+    const std::vector<bool> has = s.held_role_keys();
     // The role keys that handlers have, by label, for "did you mean" (a department misspelt).
     std::vector<std::string> held_labels;
     for (std::size_t k = 0; k < s.role_keys.size(); ++k)
