@@ -14,6 +14,7 @@
 #include "gridroute/bundle.hpp"
 #include "gridroute/engine.hpp"
 #include "gridroute/jsonl.hpp"
+#include "compile/index.hpp"
 #include "fixture.hpp"
 
 namespace {
@@ -903,6 +904,63 @@ TEST(Escalation, ALevelNoHandlerCouldOwnIsPassedOverAndWarnedAbout) {
       EXPECT_NE(d.message.find("level \"joint\" of policy 'std' can never resolve"), std::string::npos) << d.message;
     }
   EXPECT_TRUE(warned);
+}
+
+// References of roles no handler has never resolve: the lists an escalation tries (a level's route and
+// assists, a rule's route and assists, at a re-dispatch too) leave them out, derived on open, and every
+// case gets the answer of the bundle without them.
+TEST(Escalation, ReferencesOfRolesNoHandlerHasChangeNoAnswer) {
+  auto padded_rules = [](std::string r) {
+    auto pad = [&](const std::string& from, const std::string& to) {
+      const auto at = r.find(from);
+      ASSERT_NE(at, std::string::npos) << from;
+      r.replace(at, from.size(), to);
+    };
+    pad(R"("roles": ["mediator"])", R"("roles": ["mediator", "nobody"])");
+    const std::string none = R"("nobody", {"role": "partner_department", "department": "nowhere"}, )";
+    pad(R"("route": ["enforcement_squad"], "sla")", R"("route": [)" + none + R"("enforcement_squad"], "sla")");
+    pad(R"("assist": ["resident_council", )", R"("assist": [)" + none + none + R"("resident_council", "nobody", )");
+    pad(R"("tier": "area", "route": ["mediator"])", R"("tier": "area", "route": [)" + none + R"("mediator"], "assist": [)" +
+                                                        none + R"("nobody"])");
+    pad(R"("tier": "community", "route": ["resident_council"], "respond": "1wd", "resolve": "3wd"},
+      {"name": "town")",
+        R"("tier": "community", "route": [)" + none + R"("resident_council", "nobody"], "respond": "1wd", "resolve": "3wd"},
+      {"name": "town")");
+    return r;
+  };
+  const std::string rules = padded_rules(kRules);
+  auto padded = load(rules);
+  ASSERT_TRUE(padded);
+  const gridroute::detail::Index& ix = padded->index();
+  const gridroute::detail::CompiledPolicy& ladder = ix.policies[static_cast<std::size_t>(ix.policy_index.at("ladder"))];
+  EXPECT_EQ(ladder.levels[1].route.size(), 3u);  // the policy itself keeps every reference
+  EXPECT_EQ(ix.keys(ix.keys_of_level(ladder, 1).route).size(), 1u);
+  EXPECT_EQ(ladder.levels[1].assist.size(), 3u);
+  EXPECT_EQ(ix.keys(ix.keys_of_level(ladder, 1).assist).size(), 0u);
+  EXPECT_EQ(ix.keys(ix.keys_of_level(ladder, 2).route).size(), 1u);
+  EXPECT_EQ(ix.assist_keys(ix.find_rule("noise")).size(), 2u);
+
+  std::size_t compared = 0;
+  for (const char* category : {"noise", "dispute", "tail", "estate", "quiet"})
+    for (const char* cell : {"c1-a-01", "c1-a-02", "c1-b-01", "c2-01"})
+      for (int level = 0; level <= 3; ++level)
+        for (const char* returned : {"", "squad-1", "council-c1", "mediator-b"}) {
+          CaseSpec c;
+          c.category = category;
+          c.cell = cell;
+          c.level = level;
+          c.at = "2026-11-16T09:30:00+08:00";  // a week before kNow: every deadline missed
+          std::string line = line_of(c);
+          if (*returned)
+            line.insert(line.size() - 1, std::string(R"(, "returned": [{"handler": ")") + returned +
+                                             R"(", "at": "2026-11-20T10:00:00+08:00"}])");
+          json::object base = escalate_line(line), mine = escalate_line(line, kNow, padded);
+          base.erase("bundle");
+          mine.erase("bundle");
+          EXPECT_EQ(json::serialize(mine), json::serialize(base)) << line;
+          ++compared;
+        }
+  EXPECT_EQ(compared, 320u);
 }
 
 }  // namespace

@@ -139,6 +139,23 @@ void build_merged_chains(Index& s, std::size_t budget) {
     s.rule_hot.push_back({r.when, r.condition_calendar, r.policy, first,
                           static_cast<std::uint32_t>(s.rule_route_keys.size()) - first});
   }
+  s.held_refs.clear();
+  const auto held_of = [&](const std::vector<RoleKeyId>& refs) {
+    Index::KeyRange range{static_cast<std::uint32_t>(s.held_refs.size()), 0};
+    for (RoleKeyId k : refs)
+      if (k >= 0 && static_cast<std::size_t>(k) < held.size() && held[static_cast<std::size_t>(k)]) s.held_refs.push_back(k);
+    range.count = static_cast<std::uint32_t>(s.held_refs.size()) - range.first;
+    return range;
+  };
+  s.rule_assist_keys.clear();
+  s.rule_assist_keys.reserve(s.rules.size());
+  for (const CompiledRule& r : s.rules) s.rule_assist_keys.push_back(held_of(r.assist));
+  s.policy_levels_first.clear();
+  s.level_keys.clear();
+  for (const CompiledPolicy& p : s.policies) {
+    s.policy_levels_first.push_back(static_cast<std::uint32_t>(s.level_keys.size()));
+    for (const CompiledLevel& lv : p.levels) s.level_keys.push_back({held_of(lv.route), held_of(lv.assist)});
+  }
   s.scope_tins = tins_of(s.scope_nodes.span());
   Index::MergedTables m;
   m.merged_of.assign(s.groups.size(), -1);

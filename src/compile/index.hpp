@@ -514,6 +514,36 @@ struct Index {
   };
   std::vector<RuleHot> rule_hot;
   std::vector<RoleKeyId> rule_route_keys;
+  // The other lists of references a decision or a sweep tries, with the role keys no handler has left
+  // out as in rule_route_keys (derived, not stored: by build_merged_chains): each rule's assists, and
+  // each escalation level's route and assists. A list of thousands of references of roles nobody has
+  // then costs a case nothing; the trace still names every reference of the rule.
+  struct KeyRange {
+    std::uint32_t first = 0, count = 0;
+  };
+  struct LevelKeys {
+    KeyRange route, assist;
+  };
+  std::vector<RoleKeyId> held_refs;
+  std::vector<KeyRange> rule_assist_keys;          // per rule
+  std::vector<std::uint32_t> policy_levels_first;  // per policy, into level_keys
+  std::vector<LevelKeys> level_keys;
+  std::span<const RoleKeyId> keys(KeyRange r) const { return {held_refs.data() + r.first, r.count}; }
+  std::span<const RoleKeyId> route_keys(RuleId r) const {
+    const RuleHot& h = rule_hot[static_cast<std::size_t>(r)];
+    return {rule_route_keys.data() + h.route_first, h.route_count};
+  }
+  // A rule's assists to try: its list as written when short (it is on the line the routing has read),
+  // else the keys some handler has.
+  std::span<const RoleKeyId> assist_keys(RuleId r) const {
+    const std::vector<RoleKeyId>& all = rules[static_cast<std::size_t>(r)].assist;
+    if (all.size() <= 4) return all;
+    return keys(rule_assist_keys[static_cast<std::size_t>(r)]);
+  }
+  const LevelKeys& keys_of_level(const CompiledPolicy& p, int level) const {
+    const auto pid = static_cast<std::size_t>(&p - policies.data());
+    return level_keys[policy_levels_first[pid] + static_cast<std::size_t>(level)];
+  }
   StringMap<std::string_view, RuleId> rule_index;  // keys view rules[i].id
   RuleId find_rule(std::string_view id) const {
     auto it = rule_index.find(id);

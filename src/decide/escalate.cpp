@@ -49,15 +49,16 @@ bool resolve_skipping(const Index& s, RoleKeyId k, UnitId start, Skip&& skip, Ha
   return false;
 }
 
-// The level-0 owner from a rule's route, first reference that resolves from the cell.
-bool rule_owner(const Index& s, const CompiledRule& r, bool fallback, UnitId cell, CaseState& st) {
-  if (fallback) {
+// The level-0 owner: the fallback owner, or the first reference of rule `r`'s route that resolves from
+// the cell.
+bool rule_owner(const Index& s, RuleId r, UnitId cell, CaseState& st) {
+  if (r == kNone) {
     st.owner = s.fallback;
     st.role = s.handler_role[s.fallback];
     st.unit = s.root;
     return true;
   }
-  for (RoleKeyId k : r.route) {
+  for (RoleKeyId k : s.route_keys(r)) {
     Resolution res = s.resolve(k, cell);
     if (!res) continue;
     st.role = k;
@@ -93,7 +94,7 @@ bool select_rule(const Index& s, const PreparedIssue& is, CaseState& st, std::st
     return false;
   }
   use_rule(s, kNone, st);
-  return rule_owner(s, *st.rule, true, is.cell, st);
+  return rule_owner(s, kNone, is.cell, st);
 }
 
 void note(Action& a, bool explain, std::string text) {
@@ -106,11 +107,12 @@ void level_assists(const Index& s, const CaseState& st, int level, HandlerId own
                    absl::InlinedVector<HandlerId, 4>& out) {
   out.clear();
   if (level == 0) {
-    add_assists(s, st.rule->assist, st.cell, owner, out);
+    add_assists(s, st.fallback ? std::span<const RoleKeyId>(st.rule->assist) : s.assist_keys(st.rule_id), st.cell,
+                owner, out);
   } else {
     const CompiledLevel& lv = st.policy->levels[static_cast<std::size_t>(level)];
     const UnitId start = s.ancestor_at_tier(st.cell, lv.tier);
-    if (start != kNone) add_assists(s, lv.assist, start, owner, out);
+    if (start != kNone) add_assists(s, s.keys(s.keys_of_level(*st.policy, level).assist), start, owner, out);
   }
 }
 
@@ -156,7 +158,7 @@ Settled settle_case(const Index& s, const Case& c, std::uint64_t cell_hash, cons
       rule_known = true;
     }
   }
-  if (c.level == 0 && pinned == kNone && rule_known && !rule_owner(s, *st.rule, false, is.cell, st)) {
+  if (c.level == 0 && pinned == kNone && rule_known && !rule_owner(s, st.rule_id, is.cell, st)) {
     // A pinned rule whose route resolves nobody from the cell any more: selected again.
     st.repinned = true;
     note(a, explain, cat("the pinned rule '", st.rule->id, "' resolves no handler from the cell: the rule is selected again"));
@@ -269,7 +271,7 @@ void redispatch_target(const Index& s, const Case& c, const CaseState& st, Move&
   m.assist.clear();
   if (c.level == 0) {
     if (!st.fallback)
-      for (RoleKeyId k : st.rule->route)
+      for (RoleKeyId k : s.route_keys(st.rule_id))
         if (resolve_skipping(s, k, st.cell, skip, m.handler, m.unit)) {
           m.role = k;
           break;
@@ -278,7 +280,7 @@ void redispatch_target(const Index& s, const Case& c, const CaseState& st, Move&
     const CompiledLevel& lv = st.policy->levels[static_cast<std::size_t>(c.level)];
     const UnitId start = s.ancestor_at_tier(st.cell, lv.tier);
     if (start != kNone)
-      for (RoleKeyId k : lv.route)
+      for (RoleKeyId k : s.keys(s.keys_of_level(*st.policy, c.level).route))
         if (resolve_skipping(s, k, start, skip, m.handler, m.unit)) {
           m.role = k;
           break;

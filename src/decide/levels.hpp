@@ -21,7 +21,7 @@ inline bool level_owner(const Index& s, const CompiledPolicy& p, int level, Unit
   const CompiledLevel& lv = p.levels[static_cast<std::size_t>(level)];
   UnitId start = s.ancestor_at_tier(cell, lv.tier);
   if (start == kNone) return false;
-  for (RoleKeyId k : lv.route) {
+  for (RoleKeyId k : s.keys(s.keys_of_level(p, level).route)) {
     out.res = s.resolve(k, start);
     if (out.res) {
       out.role = k;
@@ -34,7 +34,7 @@ inline bool level_owner(const Index& s, const CompiledPolicy& p, int level, Unit
 // Co-handlers (SPEC §3.3): each reference resolved from `start` to its first handler, in order, without
 // repeats and without `owner`; references that do not resolve are left out.
 template <class List>
-void add_assists(const Index& s, const std::vector<RoleKeyId>& refs, UnitId start, HandlerId owner, List& out) {
+void add_assists(const Index& s, std::span<const RoleKeyId> refs, UnitId start, HandlerId owner, List& out) {
   for (RoleKeyId k : refs) {
     Resolution res = s.resolve(k, start);
     if (!res) continue;

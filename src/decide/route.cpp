@@ -397,7 +397,7 @@ void decide_prepared(const Index& s, const PreparedIssue& is, bool explain, Deci
       d.skip_declined = true;
     }
   }
-  add_assists(s, rule.assist, is.cell, d.handler, d.assist);
+  add_assists(s, s.assist_keys(d.rule), is.cell, d.handler, d.assist);
   // The owner was found at d.unit by d.role: its calendar is read from that served entry.
   deadlines_on(s.level_calendar(rule, d.level, d.handler, d.unit, d.role), rule, p, d.level, is.at, d.respond_by,
                d.resolve_by);

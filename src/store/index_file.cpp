@@ -40,9 +40,9 @@ namespace gridroute::detail::store {
 namespace {
 
 // A member added to Index must be stored here (and kFormatVersion raised), or derived on open as
-// Index::merged, Index::scope_tins, Index::rule_hot, Index::category_slots, Index::unit_id_words and
-// Index::attr_checks are: this fails the build until then.
-static_assert(sizeof(void*) != 8 || sizeof(Index) == 4872,
+// Index::merged, Index::scope_tins, Index::rule_hot, Index::held_refs and its ranges,
+// Index::category_slots, Index::unit_id_words and Index::attr_checks are: this fails the build until then.
+static_assert(sizeof(void*) != 8 || sizeof(Index) == 4968,
               "Index changed: store the new member in write_index/open_index and raise kFormatVersion");
 
 // Section tags.
