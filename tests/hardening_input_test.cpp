@@ -38,9 +38,27 @@ TEST_F(HardeningInput, InvalidUtf8InJsonNamesFileLineAndColumn) {
   expect_well_formed(r);
   ASSERT_EQ(r.diagnostics.size(), 1u) << r.all;
   EXPECT_TRUE(r.diagnostics[0].file.ends_with("jurisdiction.json"));
-  EXPECT_EQ(r.diagnostics[0].message, "invalid UTF-8");
+  EXPECT_EQ(r.diagnostics[0].message, "invalid UTF-8 in a field's name");
+  EXPECT_EQ(r.diagnostics[0].pointer, "");  // the top-level object holds the member
   EXPECT_GT(r.diagnostics[0].line, 0);
   EXPECT_GT(r.diagnostics[0].column, 0);
+}
+
+// A bad byte in a member's name is placed at the object that holds it, not at the member read before it,
+// and one in a value at the value.
+TEST_F(HardeningInput, InvalidUtf8InANameIsPlacedAtItsObject) {
+  const std::string rules = read_text(file("rules.json"));
+  edit(file("rules.json"), "\"priority\"", "\"prio\xFFrity\"");
+  auto r = load_it();
+  ASSERT_EQ(r.diagnostics.size(), 1u) << r.all;
+  EXPECT_EQ(r.diagnostics[0].message, "invalid UTF-8 in a field's name");
+  EXPECT_EQ(r.diagnostics[0].pointer, "/rules/0") << r.all;
+  write_text(file("rules.json"), rules);
+  edit(file("jurisdiction.json"), "\"parent\"", "\"par\xC3" "ent\"");
+  r = load_it();
+  ASSERT_EQ(r.diagnostics.size(), 1u) << r.all;
+  EXPECT_EQ(r.diagnostics[0].message, "invalid UTF-8 in a field's name");
+  EXPECT_EQ(r.diagnostics[0].pointer, "/units/1") << r.all;
 }
 
 TEST_F(HardeningInput, OverlongAndSurrogateUtf8AreInvalid) {

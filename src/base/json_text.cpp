@@ -499,6 +499,57 @@ std::string pointer_at(std::string_view text, std::size_t offset) {
   return where;
 }
 
+BytePlace byte_place(std::string_view line, std::size_t bad) {
+  std::vector<char> open;                 // the containers not closed yet
+  std::vector<std::string> holder(1);     // per depth: the member whose value opened it
+  std::string last_name;                  // the last member name read at the current depth
+  bool in_string = false, escaped = false, is_name = false, expect_name = false;
+  std::size_t name_from = 0;
+  for (std::size_t i = 0; i < bad && i < line.size(); ++i) {
+    const char c = line[i];
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') {
+        in_string = false;
+        if (is_name) last_name = std::string(line.substr(name_from, i - name_from));
+      }
+      continue;
+    }
+    switch (c) {
+      case '"':
+        in_string = true;
+        is_name = expect_name;
+        expect_name = false;
+        name_from = i + 1;
+        break;
+      case '{':
+      case '[':
+        open.push_back(c);
+        holder.push_back(last_name);
+        expect_name = c == '{';
+        break;
+      case '}':
+      case ']':
+        if (!open.empty()) open.pop_back(), holder.pop_back();
+        expect_name = false;
+        break;
+      case ',':
+        expect_name = !open.empty() && open.back() == '{';
+        break;
+      default:
+        break;
+    }
+  }
+  BytePlace p;
+  p.depth = open.size();
+  p.parent = holder.back();
+  if (in_string) p.in = is_name ? BytePlace::In::name : BytePlace::In::value;
+  else if (open.empty()) p.in = BytePlace::In::outside;  // before the line's object, or after it closed
+  else p.in = expect_name ? BytePlace::In::name : BytePlace::In::value;  // where a name or a value begins
+  return p;
+}
+
 std::vector<std::size_t> locate_many(std::string_view text, const std::vector<std::string>& pointers) {
   // Every prefix of every wanted pointer: a missing member is reported at its nearest existing ancestor.
   absl::flat_hash_set<std::string> wanted;

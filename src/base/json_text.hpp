@@ -51,6 +51,17 @@ std::vector<std::size_t> locate_many(std::string_view text, const std::vector<st
 // prefix of valid JSON (as it is when the parser stopped there).
 std::string pointer_at(std::string_view text, std::size_t offset);
 
+// Where a JSON text's byte `bad` is: in a member's name (then `depth` is its object's, 1 for the top-level
+// object, and `parent` the name of the member that holds that object), in a value (or where one begins),
+// or outside the top-level value (after it closed, say). Scanned as JSON reads the text before it.
+struct BytePlace {
+  enum class In { name, value, outside } in = In::outside;
+  std::size_t depth = 0;
+  std::string parent;
+};
+
+BytePlace byte_place(std::string_view text, std::size_t bad);
+
 // Line and column of many offsets at once (same meaning as position_of), in one pass.
 std::vector<TextPos> positions_of(std::string_view text, const std::vector<std::size_t>& offsets);
 

@@ -14,71 +14,11 @@ namespace {
 // Lines are objects of fields, with attributes and lists inside: a little depth is plenty.
 constexpr std::size_t kMaxLineDepth = 32;
 
-// Where a line's byte `bad` is: in a member's name (then `depth` is its object's, 1 for the line's own,
-// and `parent` the name of the member that holds that object), in a value (or where one begins), or
-// outside the line's object (after it closed, say). Scanned as JSON reads the text before it.
-struct BytePlace {
-  enum class In { name, value, outside } in = In::outside;
-  std::size_t depth = 0;
-  std::string parent;
-};
-
-BytePlace place_of(std::string_view line, std::size_t bad) {
-  std::vector<char> open;                 // the containers not closed yet
-  std::vector<std::string> holder(1);     // per depth: the member whose value opened it
-  std::string last_name;                  // the last member name read at the current depth
-  bool in_string = false, escaped = false, is_name = false, expect_name = false;
-  std::size_t name_from = 0;
-  for (std::size_t i = 0; i < bad && i < line.size(); ++i) {
-    const char c = line[i];
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') {
-        in_string = false;
-        if (is_name) last_name = std::string(line.substr(name_from, i - name_from));
-      }
-      continue;
-    }
-    switch (c) {
-      case '"':
-        in_string = true;
-        is_name = expect_name;
-        expect_name = false;
-        name_from = i + 1;
-        break;
-      case '{':
-      case '[':
-        open.push_back(c);
-        holder.push_back(last_name);
-        expect_name = c == '{';
-        break;
-      case '}':
-      case ']':
-        if (!open.empty()) open.pop_back(), holder.pop_back();
-        expect_name = false;
-        break;
-      case ',':
-        expect_name = !open.empty() && open.back() == '{';
-        break;
-      default:
-        break;
-    }
-  }
-  BytePlace p;
-  p.depth = open.size();
-  p.parent = holder.back();
-  if (in_string) p.in = is_name ? BytePlace::In::name : BytePlace::In::value;
-  else if (open.empty()) p.in = BytePlace::In::outside;  // before the line's object, or after it closed
-  else p.in = expect_name ? BytePlace::In::name : BytePlace::In::value;  // where a name or a value begins
-  return p;
-}
-
 // "invalid UTF-8 in field 'category'" (or in attribute 'x'), as the core words it for the struct path;
 // the text before the bad byte is read as far as JSON goes to find the field. A bad byte in a member's
 // name is said to be in a name, not in the value read before it.
 std::string utf8_error(std::string_view line, std::size_t bad) {
-  const BytePlace where = place_of(line, bad);
+  const BytePlace where = byte_place(line, bad);
   if (where.in == BytePlace::In::name) {
     if (where.depth == 1) return "invalid UTF-8 in a field's name";
     if (where.depth == 2 && where.parent == "attrs") return "invalid UTF-8 in an attribute name";

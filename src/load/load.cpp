@@ -519,10 +519,19 @@ struct BundleReader::Impl {
     std::size_t bad = 0;
     if (!valid_utf8(body, bad)) {
       auto pos = detail::position_of(body, bad);
-      // Hardening: also name the field (the text before the bad byte is valid JSON so far, as a rule).
-      Diagnostic d{Diagnostic::Severity::error, display, pos.line, pos.column,
-                   detail::pointer_at(body.substr(0, bad), bad),
-                   detail::cat("invalid UTF-8", detail::encoding_hint(body, bad, detail::TextKind::json))};
+      // Hardening: also name the field (the text before the bad byte is valid JSON so far, as a rule). A
+      // bad byte in a member's name is said to be there, at the object that holds the member: the last
+      // value read before it may be its neighbour's.
+      std::string pointer = detail::pointer_at(body.substr(0, bad), bad);
+      std::string_view what = "invalid UTF-8";
+      if (const detail::BytePlace at = detail::byte_place(body, bad); at.in == detail::BytePlace::In::name) {
+        std::size_t cut = 0;
+        for (std::size_t k = 1; k < at.depth && cut != std::string::npos; ++k) cut = pointer.find('/', cut + 1);
+        if (cut != std::string::npos) pointer.resize(cut);
+        what = "invalid UTF-8 in a field's name";
+      }
+      Diagnostic d{Diagnostic::Severity::error, display, pos.line, pos.column, std::move(pointer),
+                   detail::cat(what, detail::encoding_hint(body, bad, detail::TextKind::json))};
       out_.push_back(std::move(d));
       return std::nullopt;
     }
