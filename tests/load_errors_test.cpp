@@ -1584,4 +1584,35 @@ TEST(LoadErrors, ShapeErrorsInManyPartsHideNoErrorOfTheOthers) {
                   "must be an integer, got \"3\"")});
 }
 
+// A unit's field misspelt is one error naming it (cli.md), not a unit without its tier, parent or name
+// besides: a string field that reads as a field the unit lacks is not kept as an extra field. One near a
+// field the unit has is an extra field as any other.
+TEST(LoadErrors, AMisspeltFieldOfAUnitIsOneError) {
+  const std::string from = R"({"id": "c2-01", "tier": "cell", "parent": "c2"})";
+  const struct {
+    const char* to;
+    const char* pointer;
+    const char* needle;
+    const char* message;
+  } cases[] = {
+      {R"({"id": "c2-01", "teir": "cell", "parent": "c2"})", "/units/6/teir", R"("teir": @@"cell")",
+       "unknown field 'teir' (did you mean 'tier'?)"},
+      {R"({"id": "c2-01", "tier": "cell", "parnt": "c2"})", "/units/6/parnt", R"("parnt": @@"c2")",
+       "unknown field 'parnt' (did you mean 'parent'?)"},
+      {R"({"id": "c2-01", "tier": "cell", "parent": "c2", "nmae": "Gate 2"})", "/units/6/nmae", R"("nmae": @@"Gate 2")",
+       "unknown field 'nmae' (did you mean 'name'?)"},
+      {R"({"di": "c2-01", "tier": "cell", "parent": "c2"})", "/units/6/di", R"({"di": @@"c2-01")",
+       "unknown field 'di' (did you mean 'id'?)"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.to);
+    const std::string j = edit(kJur, from, c.to);
+    Loaded l = load(j, kRules);
+    expect_exactly(l, {diag_at("jurisdiction.json", j, c.pointer, c.needle, c.message)});
+  }
+  Loaded kept = load(edit(kJur, from, R"({"id": "c2-01", "uid": "44-01", "tier": "cell", "parent": "c2", "nam": "x", "name": "Gate"})"), kRules);
+  EXPECT_TRUE(kept.ok) << dump(kept.diags);
+  EXPECT_TRUE(kept.diags.empty()) << dump(kept.diags);
+}
+
 }  // namespace

@@ -7,35 +7,54 @@ namespace gridroute::detail {
 
 bool Reader::read(const json::value& v, spec::Unit& out) {
   if (!v.is_object()) return type_error(v, "an object");
+  static constexpr std::string_view kFields[] = {"id", "tier", "parent", "name"};
+  const json::object& o = v.get_object();
+  // A field that is not the unit's but reads as one of its fields misspelt: the unit's field it may be
+  // (one the unit lacks, for a string: "parnt", "nmae"), else "".
+  std::string misspelt_of;
+  const auto misspelt = [&](std::string_view key, bool string) -> const std::string& {
+    Suggest near(key);
+    for (std::string_view known : kFields)
+      if (!string || !o.contains(known)) near.consider(known);
+    misspelt_of = near.best();
+    return misspelt_of;
+  };
   bool ok = true;
-  for (const auto& kv : v.get_object()) {
+  std::string_view meant_for_required;
+  for (const auto& kv : o) {
     std::string_view key = kv.key();
     Step s(*this, key);
     if (key == "id") ok = read(kv.value(), out.id) && ok;
     else if (key == "tier") ok = read(kv.value(), out.tier) && ok;
     else if (key == "parent") ok = read(kv.value(), out.parent) && ok;
     else if (key == "name") ok = read(kv.value(), out.name) && ok;
-    else if (kv.value().is_string())
-      out.extra.emplace_back(std::string(key), std::string(kv.value().get_string()));
-    else {
+    else if (kv.value().is_string()) {
+      // An extra field is kept as a string (SPEC §2.1), unless it reads as a field of the unit that the
+      // unit lacks: then it is one error (cli.md), not a unit without a parent or a name besides.
+      if (const std::string& meant = misspelt(key, true); !meant.empty()) {
+        error(detail::cat("unknown field '", key, "' (did you mean '", meant, "'?)"));
+        if (meant == "id" || meant == "tier") meant_for_required = meant == "id" ? "id" : "tier";
+        ok = false;
+      } else {
+        out.extra.emplace_back(std::string(key), std::string(kv.value().get_string()));
+      }
+    } else {
       std::string message = detail::cat("unknown field '", key,
                                         "' must be a string (extra unit fields are kept as strings), got ", brief(kv.value()));
       // Nothing reads an extra field: without it the unit is read whole, and is still checked with the
       // others (SPEC §2: every error found). One that may be a misspelt field of the unit (a "parnet"
       // missing from it) leaves the unit broken.
-      Suggest near(key);
-      for (std::string_view known : {"id", "tier", "parent", "name"}) near.consider(known);
-      if (near.found()) {
+      if (const std::string& meant = misspelt(key, false); !meant.empty()) {
         error(std::move(message));
+        if (!o.contains(meant) && (meant == "id" || meant == "tier")) meant_for_required = meant == "id" ? "id" : "tier";
         ok = false;
       } else {
         benign_error(std::move(message));
       }
     }
   }
-  const json::object& o = v.get_object();
-  for (const char* req : {"id", "tier"}) {
-    if (!o.contains(req)) {
+  for (std::string_view req : {std::string_view("id"), std::string_view("tier")}) {
+    if (!o.contains(req) && meant_for_required != req) {
       error(detail::cat("missing field '", req, "'"));
       ok = false;
     }
