@@ -1,9 +1,12 @@
 // Reading issue and case lines (see io/parser.hpp).
 #include "io/parser.hpp"
 
+#include <algorithm>
+
 #include "base/encoding.hpp"
 #include "base/json_text.hpp"
 #include "base/strings.hpp"
+#include "base/suggest.hpp"
 #include "base/text.hpp"
 #include "geo/locator.hpp"
 
@@ -86,7 +89,7 @@ bool LineParser::parse(std::string_view line, json::value& value, json::storage_
 bool LineParser::issue_fields(std::string_view line, const json::object& o, Issue& is, LineId& id, LineSlot& slot) {
   id = {};
   auto idv = o.if_contains("id");
-  if (!idv) return fail("missing field 'id'");
+  if (!idv) return missing(o, "id");
   if (idv->is_string()) {
     id = {idv->get_string(), LineId::string};
   } else if (idv->is_int64() || idv->is_uint64()) {
@@ -128,7 +131,7 @@ bool LineParser::issue_fields(std::string_view line, const json::object& o, Issu
     is.lon = p->lon;
     is.lat = p->lat;
   } else {
-    return fail("missing field 'cell' (or 'location': [longitude, latitude])");
+    return missing(o, "cell", " (or 'location': [longitude, latitude])");
   }
   if (!time_field(o, "at", is.at)) return false;
   is.attrs.clear();
@@ -161,12 +164,12 @@ bool LineParser::case_fields(const json::object& o, Case& c) {
       !time_field(o, "level_started_at", c.level_started_at))
     return false;
   auto r = o.if_contains("responded");
-  if (!r) return fail("missing field 'responded'");
+  if (!r) return missing(o, "responded");
   if (!r->is_bool()) return fail(cat("field 'responded' must be true or false, got ", brief(*r)));
   c.responded = r->get_bool();
   if (!int_field(o, "reports", reports, INT64_MIN, INT64_MAX, "a non-negative integer")) return false;
   auto st = o.if_contains("status");
-  if (!st) return fail("missing field 'status'");
+  if (!st) return missing(o, "status");
   if (!st->is_string() || (st->get_string() != "open" && st->get_string() != "resolved"))
     return fail(cat("field 'status' must be 'open' or 'resolved', got ", brief(*st)));
   c.resolved = st->get_string() == "resolved";
@@ -409,9 +412,30 @@ bool LineParser::read_case(std::string_view line, Case& c, LineId& id, LineSlot&
   return issue_fields(line, o, c.issue, id, slot) && case_fields(o, c);
 }
 
+bool LineParser::missing(const json::object& o, std::string_view name, std::string_view more) {
+  // A key of the line that is none of its fields and reads as this one misspelt ("catgory"); a line's
+  // keys are few, and this runs only on a line already refused.
+  static constexpr std::string_view kFields[] = {"id", "category", "cell", "location", "at", "attrs", "level",
+                                                 "level_started_at", "responded", "reports", "status", "rating",
+                                                 "rule", "handler", "returned", "suspended", "extended_to"};
+  Suggest near(name);
+  for (const auto& kv : o) {
+    const std::string_view key = kv.key();
+    if (std::find(std::begin(kFields), std::end(kFields), key) == std::end(kFields)) near.consider(key);
+  }
+  if (!near.found() && name == "cell") {  // a location misspelt is the cell's absence too
+    Suggest loc("location");
+    for (const auto& kv : o)
+      if (std::find(std::begin(kFields), std::end(kFields), kv.key()) == std::end(kFields)) loc.consider(kv.key());
+    if (loc.found()) return fail(cat("missing field '", name, "'", more, " (the line has '", loc.best(), "': misspelt?)"));
+  }
+  if (near.found()) return fail(cat("missing field '", name, "'", more, " (the line has '", near.best(), "': misspelt?)"));
+  return fail(cat("missing field '", name, "'", more));
+}
+
 bool LineParser::str_field(const json::object& o, std::string_view name, std::string_view& out) {
   auto v = o.if_contains(name);
-  if (!v) return fail(cat("missing field '", name, "'"));
+  if (!v) return missing(o, name);
   if (!v->is_string()) return fail(cat("field '", name, "' must be a string, got ", brief(*v)));
   out = v->get_string();
   return true;
@@ -419,7 +443,7 @@ bool LineParser::str_field(const json::object& o, std::string_view name, std::st
 
 bool LineParser::time_field(const json::object& o, std::string_view name, Instant& out) {
   auto v = o.if_contains(name);
-  if (!v) return fail(cat("missing field '", name, "'"));
+  if (!v) return missing(o, name);
   if (read_time(*v, out)) return true;
   return time_fault(*v, name);
 }
@@ -427,7 +451,7 @@ bool LineParser::time_field(const json::object& o, std::string_view name, Instan
 bool LineParser::int_field(const json::object& o, std::string_view name, std::int64_t& out, std::int64_t lo,
                            std::int64_t hi, std::string_view what) {
   auto v = o.if_contains(name);
-  if (!v) return fail(cat("missing field '", name, "'"));
+  if (!v) return missing(o, name);
   bool ok = false;
   if (v->is_int64()) {
     out = v->get_int64();

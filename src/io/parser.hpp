@@ -57,6 +57,8 @@ class LineParser {
   bool fast_issue(std::string_view line, Issue& is, LineId& id);
   bool fast_case(Case& c);
   bool fail(std::string msg);
+  // "missing field 'name'" and `more`, naming a key of the line that reads as the field misspelt.
+  bool missing(const boost::json::object& o, std::string_view name, std::string_view more = "");
   bool str_field(const boost::json::object& o, std::string_view name, std::string_view& out);
   bool time_field(const boost::json::object& o, std::string_view name, Instant& out);
   bool int_field(const boost::json::object& o, std::string_view name, std::int64_t& out, std::int64_t lo,
