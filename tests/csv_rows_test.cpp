@@ -116,6 +116,29 @@ TEST(CsvRows, ErrorsNameTheLineAfterAMultiLineField) {
   EXPECT_NE(r.all.find("units.csv:4: id: missing unit id"), std::string::npos) << r.all;
 }
 
+// A file whose last line has no line end and is short of fields, or ends inside a character, was likely
+// cut short: its error says so. The same row with its line end, or a bad row before the last, does not.
+TEST(CsvRows, AFileCutShortSaysSo) {
+  TempDir dir;
+  copy_bundle(base(), dir.path());
+  const std::string head = "id,role,department,serves,name,calendar\ndept-gas,partner_department,gas,town,燃气公司,gov\n";
+  write(dir / "handlers.csv", head + "dept-water,partner_dep");
+  auto r = load(dir.path());
+  ASSERT_FALSE(r.ok);
+  EXPECT_NE(r.all.find("handlers.csv:3: has 2 fields; the header has 6 (the file's last line, without a line end: "
+                       "was the file cut short?)"),
+            std::string::npos)
+      << r.all;
+  write(dir / "handlers.csv", head + "dept-water\n");
+  r = load(dir.path());
+  EXPECT_NE(r.all.find("handlers.csv:3: has 1 field; the header has 6\n"), std::string::npos) << r.all;
+  write(dir / "units.csv", "id,parent,tier,name\nc1-a-02,c1-a,cell,二网\xE6\xA0");
+  r = load(dir.path());
+  EXPECT_NE(r.all.find("units.csv:2: name: invalid UTF-8: the file ends inside a character (was it cut short?)"),
+            std::string::npos)
+      << r.all;
+}
+
 // Two large CSV files (4 MiB or more each) are parsed at once, on two threads: the result, and the order
 // of their errors, are those of a load one file after the other.
 struct BigCsv {

@@ -566,11 +566,21 @@ struct BundleReader::Impl {
   // Problems go to `problems` and file-level errors to `out`: the two CSV files may be read on two threads.
   void csv(FileId kind, const std::string& display, std::string_view text, spec::Jurisdiction& jur, Problems& problems,
            std::vector<Diagnostic>& out) {
+    // A file whose last line has no line end may have been cut short (a copy that stopped, a download
+    // cut): an error on that line says so.
+    const bool no_line_end = !text.empty() && text.back() != '\n';
+    const std::int64_t last_line = 1 + static_cast<std::int64_t>(std::count(text.begin(), text.end(), '\n'));
     std::size_t bad = 0;
     if (!valid_utf8(text, bad)) {
       auto pos = detail::position_of(text, bad);
+      // A character cut in two at the very end: the file was cut, not written in another encoding.
+      const bool cut = no_line_end && text.size() - bad < 4 && text.find('\n', bad) == std::string_view::npos &&
+                       text.find('\r', bad) == std::string_view::npos;
       out.push_back({Diagnostic::Severity::error, display, pos.line, 0, "",
-                      detail::cat(csv_column_at(text, bad), "invalid UTF-8", detail::encoding_hint(text, bad, detail::TextKind::csv))});
+                      cut ? detail::cat(csv_column_at(text, bad),
+                                        "invalid UTF-8: the file ends inside a character (was it cut short?)")
+                          : detail::cat(csv_column_at(text, bad), "invalid UTF-8",
+                                        detail::encoding_hint(text, bad, detail::TextKind::csv))});
       return;
     }
     std::string err;
@@ -638,7 +648,11 @@ struct BundleReader::Impl {
       }
       if (!header_ok || pool_full) return;
       if (fields.size() != header_size) {
-        problems.csv(kind, line, detail::cat("has ", fields.size(), " fields; the header has ", header_size));
+        problems.csv(kind, line, detail::cat("has ", fields.size(), fields.size() == 1 ? " field" : " fields",
+                                              "; the header has ", header_size,
+                                              no_line_end && line == last_line
+                                                  ? " (the file's last line, without a line end: was the file cut short?)"
+                                                  : ""));
         return;
       }
       auto field = [&](std::size_t k) -> std::optional<std::string_view> {
