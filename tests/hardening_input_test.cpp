@@ -80,6 +80,12 @@ TEST_F(HardeningInput, NulBytes) {
   auto r = load_it();
   expect_well_formed(r);
   EXPECT_TRUE(has_diagnostic(r, "rules.json", "invalid JSON")) << r.all;
+  EXPECT_TRUE(has_diagnostic(r, "rules.json", "(a NUL byte inside a string: JSON writes it escaped, as \\u0000)")) << r.all;
+  // A raw tab (pasted from a spreadsheet) says so too.
+  copy_bundle(example(), dir_.path());
+  edit(file("rules.json"), "\"format\"", "\"form\tat\"");
+  r = load_it();
+  EXPECT_TRUE(has_diagnostic(r, "rules.json", "(a tab inside a string: JSON writes it escaped, as \\t)")) << r.all;
   // An escaped NUL in an id is not an id character.
   copy_bundle(example(), dir_.path());
   std::string j = read_text(file("jurisdiction.json"));

@@ -1,5 +1,6 @@
 #include "base/json_text.hpp"
 
+#include <cstdio>
 #include <cstring>
 
 #include <algorithm>
@@ -59,7 +60,16 @@ std::string json_syntax_hint(std::string_view text, std::size_t offset) {
     if (c == '"') {
       std::size_t j = i + 1;
       while (j < offset && text[j] != '"') j += text[j] == '\\' ? 2 : 1;
-      if (j >= offset) return {};  // the error is inside a string
+      if (j >= offset) {  // the error is inside a string
+        const auto b = offset < text.size() ? static_cast<unsigned char>(text[offset]) : 0x20u;
+        if (b >= 0x20) return {};
+        static constexpr const char* kNames[] = {"a NUL byte", "a tab", "a line end", "a carriage return"};
+        const char* name = b == 0 ? kNames[0] : b == '\t' ? kNames[1] : b == '\n' ? kNames[2] : b == '\r' ? kNames[3] : nullptr;
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02X", b);
+        return cat(name ? name : cat("control byte ", hex), " inside a string: JSON writes it escaped, as ",
+                   b == '\t' ? "\\t" : b == '\n' ? "\\n" : b == '\r' ? "\\r" : cat("\\u00", hex + 2));
+      }
       want = want == Want::name ? Want::colon : Want::comma_or_end;
       punct = '"';
       i = j + 1;
