@@ -21,8 +21,8 @@ Usage:
   gridroute version (or --version)                        print the version
   gridroute help [COMMAND]                                help on gridroute or on one command
 
-A BUNDLE is a directory with jurisdiction.json and rules.json (see docs/formats.md), or a file
-written by 'gridroute compile'.
+A BUNDLE is a directory with jurisdiction.json and rules.json (see docs/formats.md; installed in
+share/doc/gridroute/docs/), or a file written by 'gridroute compile'.
 Input defaults to standard input ('-'); output is JSON Lines on standard output, one line per
 non-blank input line, in input order. Bad lines get a "rejected" record; the batch goes on.
 route and escalate read a platform's own work orders with --map FILE (see docs/platform-input.md).
@@ -56,7 +56,7 @@ bundle and prints warnings, each at its FILE:LINE:COLUMN:
     rings that cross themselves.
 
   --format json  print one JSON document on standard output instead: {"bundle" (the path given),
-              "ok", "digest", "units",
+              "ok", "strict", "digest", "units", "handlers", "rules", "escalation_policies",
               "errors", "warnings", "notes", "diagnostics": [{"severity", "file", "line",
               "column", "pointer", "message", "text"}], ...}, for a refused bundle too
   --format text  the default
@@ -82,7 +82,8 @@ second. Answers from the file are those of the directory, with the same bundle d
 FILE is written through a temporary file and a rename: a process that opens it meanwhile sees the old file
 or the new one. A file written by another format version is refused by name; compile the bundle again.
 
-  -o FILE, --output FILE   the file to write (required); a name that starts with '-' is ./-x
+  -o FILE, --output FILE, --output=FILE   the file to write (required); a name that starts with
+              '-' is ./-x
   --quiet     no summary on standard error
 Exit status: 0 written, 1 the bundle has errors, 2 usage error, 3 FILE cannot be written.
 )";
@@ -101,16 +102,16 @@ level, escalation, respond_by, resolve_by), unrouted (reason) or rejected (error
   --map FILE  read a platform's own work orders: FILE renames their fields, looks names up in
               tables and gives defaults (docs/platform-input.md); a line it cannot map is
               rejected with the reason
-  --max-line-bytes N   longest accepted line, in bytes (default 1048576); a longer line is
-              answered with a "rejected" record and not parsed
-  --threads N decide on N threads (0: one per core; default 1); the output order stays the
-              input order
+  --max-line-bytes N   longest accepted line, in bytes (1 to 1073741824; default 1048576); a
+              longer line is answered with a "rejected" record and not parsed
+  --threads N decide on N threads (0 to 256; 0: one per core; default 1); the output order stays
+              the input order
   --summary   print the summary line on standard error even when it is not a terminal,
               and under it the first five rejected lines with their errors:
                 gridroute route: 10 lines: 8 routed, 0 unrouted, 2 rejected
                 gridroute route: orders.jsonl:8: rejected: missing field 'cell' (...)
   --fail-on-rejected   exit with status 4 when a line was rejected (every line is still answered)
-  --quiet     no progress bar, and no summary line unless --summary
+  --quiet, -q  no progress bar, and no summary line unless --summary
 A progress bar is drawn on standard error when it is a terminal; when the decisions are shown on
 it too, the bar is erased before each block of them and drawn again under it. The summary line
 follows the last decision. Lines are answered in blocks; a pipe
@@ -118,7 +119,8 @@ that pauses gets the answers so far, so a caller may write a line and wait for i
 
 Exit status: 0 every line answered (rejected lines included), 1 the bundle has errors, 2 usage
 error, 3 the input cannot be read or the output cannot be written, 4 a line was rejected (with
---fail-on-rejected), 141 the output is a pipe that was closed (as by head).
+--fail-on-rejected), 70 an internal error (a bug: please report it), 141 the output is a pipe that
+was closed (as by head).
 )";
 
 inline constexpr std::string_view kEscalateHelp = R"(Usage: gridroute escalate BUNDLE [CASES.jsonl|-] --now TIME
@@ -138,19 +140,20 @@ and writes one action per line at TIME (RFC 3339 with an offset):
               when jurisdiction.json sets "local_times": true, read in the jurisdiction's zone)
   --explain   add "trace": the steps that led to the action
   --map FILE  read a platform's own case records, as route --map does (docs/platform-input.md)
-  --max-line-bytes N   longest accepted line, in bytes (default 1048576); a longer line is
-              answered with a "rejected" record and not parsed
-  --threads N decide on N threads (0: one per core; default 1); the output order stays the
-              input order
+  --max-line-bytes N   longest accepted line, in bytes (1 to 1073741824; default 1048576); a
+              longer line is answered with a "rejected" record and not parsed
+  --threads N decide on N threads (0 to 256; 0: one per core; default 1); the output order stays
+              the input order
   --summary   print the summary line (the count of each action) on standard error even when it
               is not a terminal: gridroute escalate: 41 lines: 3 none, 14 hold, ...; under it
               the first five rejected lines, as FILE:LINE: rejected: error
   --fail-on-rejected   exit with status 4 when a case was rejected
-  --quiet     no progress bar, and no summary line unless --summary
+  --quiet, -q  no progress bar, and no summary line unless --summary
 
 Exit status: 0 every case answered (rejected cases included), 1 the bundle has errors, 2 usage
 error (--now missing or not a time too), 3 the input cannot be read or the output cannot be
-written, 4 a case was rejected (with --fail-on-rejected), 141 the output is a pipe that was closed.
+written, 4 a case was rejected (with --fail-on-rejected), 70 an internal error (a bug: please report
+it), 141 the output is a pipe that was closed.
 )";
 
 inline constexpr std::string_view kTestHelp = R"(Usage: gridroute test BUNDLE TESTS.jsonl [--verbose] [--max-line-bytes BYTES]

@@ -65,6 +65,11 @@ int cmd_compile(const std::vector<std::string>& args) {
       out = args[++i];
       continue;
     }
+    if (a.starts_with("--output=")) {
+      out = a.substr(9);
+      if (out.empty()) return usage_error("compile: --output= takes a FILE");
+      continue;
+    }
     if (a.starts_with("-")) return usage_error("compile: unknown option " + a);
     if (!dir.empty()) return usage_error("compile: takes one BUNDLE");
     dir = a;

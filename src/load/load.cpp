@@ -576,11 +576,14 @@ struct BundleReader::Impl {
       // A character cut in two at the very end: the file was cut, not written in another encoding.
       const bool cut = no_line_end && text.size() - bad < 4 && text.find('\n', bad) == std::string_view::npos &&
                        text.find('\r', bad) == std::string_view::npos;
+      const std::string hint = detail::encoding_hint(text, bad, detail::TextKind::csv);
+      // Characters of more than one byte before it, all valid: the file is UTF-8 (not GBK, say).
+      const bool utf8_before = std::any_of(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad),
+                                           [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
       out.push_back({Diagnostic::Severity::error, display, pos.line, 0, "",
-                      cut ? detail::cat(csv_column_at(text, bad),
-                                        "invalid UTF-8: the file ends inside a character (was it cut short?)")
-                          : detail::cat(csv_column_at(text, bad), "invalid UTF-8",
-                                        detail::encoding_hint(text, bad, detail::TextKind::csv))});
+                      cut && (hint.empty() || utf8_before) ? detail::cat(csv_column_at(text, bad),
+                                                        "invalid UTF-8: the file ends inside a character (was it cut short?)")
+                                          : detail::cat(csv_column_at(text, bad), "invalid UTF-8", hint)});
       return;
     }
     std::string err;
