@@ -221,8 +221,12 @@ TEST(CsvRows, HandlerIdErrorsOfALongListKeepTheirLinesAndOrder) {
   EXPECT_EQ(r.diagnostics[1].line, 3) << r.all.substr(0, 2000);
   EXPECT_NE(r.diagnostics[1].message.find("unknown unit \"no-such-unit\""), std::string::npos) << r.all.substr(0, 2000);
   EXPECT_EQ(r.diagnostics[2].line, static_cast<int>(big.handler_rows + 4)) << r.all.substr(0, 2000);
-  EXPECT_NE(r.diagnostics[2].message.find("duplicate handler id \"h-c1-b7-49\""), std::string::npos)
-      << r.all.substr(0, 2000);
+  // The first is in the body, four lines below where it starts in `body` (the header and two rows above).
+  const auto first_line = 4 + std::count(body.begin(), body.begin() + static_cast<std::ptrdiff_t>(body.find("h-c1-b7-49,")), '\n');
+  EXPECT_NE(r.diagnostics[2].message.find("duplicate handler id \"h-c1-b7-49\" (the first is on line " +
+                                          std::to_string(first_line) + " of handlers.csv)"),
+            std::string::npos)
+      << r.diagnostics[2].message;
 }
 
 }  // namespace

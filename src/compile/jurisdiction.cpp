@@ -42,6 +42,14 @@ struct TourVisitor : boost::default_dfs_visitor {
   }
 };
 
+// " (the first is /units/3 in jurisdiction.json)" or " (the first is on line 14 of units.csv)": where the
+// first of two equal ids was read, for an error on the second (in a bundle of thousands of rows, finding
+// the other is the hard part).
+std::string first_copy(bool from_csv, std::int64_t origin, std::string_view list, const std::optional<std::string>& csv) {
+  if (from_csv) return detail::cat(" (the first is on line ", origin, " of ", csv ? std::string_view(*csv) : "the CSV file", ")");
+  return detail::cat(" (the first is ", list, "/", origin, " in jurisdiction.json)");
+}
+
 }  // namespace
 
 std::unique_ptr<Index> compile(spec::Jurisdiction& jur, spec::Rules& rules, Problems& problems,
@@ -242,7 +250,9 @@ void Compiler::units() {
     const UnitId taken = s_->unit_index.insert(s_->unit_id(static_cast<UnitId>(i)), h, static_cast<UnitId>(i),
                                                [this](UnitId u) { return s_->unit_id(u); });
     if (taken != kNone) {
-      unit_err(us[i], "id", detail::cat("duplicate unit id \"", us[i].id, "\""));
+      const spec::UnitView first = us[static_cast<std::size_t>(taken)];
+      unit_err(us[i], "id", detail::cat("duplicate unit id \"", us[i].id, "\"",
+                                        first_copy(first.from_csv, first.origin, "/units", jur_.units_csv)));
       bad[i] = true;
     }
   }
@@ -437,8 +447,15 @@ void Compiler::handlers() {
     }
     s_->serves_units.append(serves.begin(), serves.end());
     s_->serves_offset.push_back(static_cast<std::uint32_t>(s_->serves_units.size()));
-    if (handler_id_flags_[i] & kDuplicateHandlerId)
-      handler_err(h, "id", detail::cat("duplicate handler id \"", h.id, "\""));
+    if (handler_id_flags_[i] & kDuplicateHandlerId) {
+      const HandlerId taken = s_->find_handler(h.id);
+      std::string where;
+      if (taken != kNone && static_cast<std::size_t>(taken) < i) {
+        const spec::HandlerView first = hs[static_cast<std::size_t>(taken)];
+        where = first_copy(first.from_csv, first.origin, "/handlers", jur_.handlers_csv);
+      }
+      handler_err(h, "id", detail::cat("duplicate handler id \"", h.id, "\"", where));
+    }
   }
   handler_id_flags_ = {};
   // Nothing later reads the handler rows: their memory goes before the tree's working arrays come, and
