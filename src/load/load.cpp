@@ -600,7 +600,7 @@ struct BundleReader::Impl {
         units ? std::vector<std::string_view>{"id", "parent", "tier", "name"}
               : std::vector<std::string_view>{"id", "role", "department", "serves", "name", "calendar"};
     std::size_t header_size = 0;
-    bool seen_header = false, header_ok = true, pool_full = false;
+    bool seen_header = false, header_ok = true, pool_full = false, separated_otherwise = false;
     std::vector<int> col(expected.size(), -1);
     // Rows stream from the parser into the row tables: their fields are references into `text` (kept by
     // the reader until the compiler is done), with no object per row.
@@ -617,6 +617,7 @@ struct BundleReader::Impl {
       if (!header_shape_ok(kind, line, header, units ? "id,parent,tier,name" : "id,role,department,serves,name,calendar",
                            problems)) {
         header_ok = false;
+        separated_otherwise = header.size() == 1;
         return;
       }
       // Columns by name; the header must name each expected column once and nothing else.
@@ -693,7 +694,9 @@ struct BundleReader::Impl {
                                               " bytes that had to be copied (doubled quotes); the row table cannot hold them"));
     };
     const bool parsed = detail::for_each_csv_record(text, err, err_line, limits, on_record);
-    if (!parsed) problems.csv(kind, err_line, err);
+    // A file separated by tabs or semicolons is read wrong from its header on: a quote the reader then
+    // finds out of place is that error's consequence, not one more.
+    if (!parsed && !separated_otherwise) problems.csv(kind, err_line, err);
     if (!seen_header && parsed) problems.csv(kind, 1, "the file is empty (expected a header line)");
   }
 

@@ -253,7 +253,10 @@ fs::path csv_bundle(const std::string& name, const std::string& units_csv) {
 }
 
 TEST(CsvHints, ATabSeparatedFileIsSaidToBeOne) {
-  CliRun r = cli({"check", "."}, "", csv_bundle("tabs", "id\tparent\ttier\tname\nc2-02\tc2\tcell\t\n"));
+  // A name with a quote in it, as a spreadsheet writes one in a tab-separated file: read as CSV, that is a
+  // quote out of place, which is the header's error again and is not reported besides.
+  CliRun r = cli({"check", "."}, "",
+                 csv_bundle("tabs", "id\tparent\ttier\tname\nc2-02\tc2\tcell\t\nc2-03\tc2\tcell\tthe \"old\" gate\n"));
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(errors_of(r), (std::vector<std::string>{
                               "./units.csv:1: the file looks tab-separated (its header \"id\\tparent\\ttier\\tname\" has "
