@@ -373,6 +373,7 @@ struct LineMap::Impl {
     std::string_view t = v.get_string();
     while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
     while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+    if (!detail::json_number_text(t)) return std::nullopt;  // read as a JSON number would be
     double d = 0;
     auto r = std::from_chars(t.data(), t.data() + t.size(), d);
     if (t.empty() || r.ptr != t.data() + t.size()) return std::nullopt;

@@ -97,13 +97,13 @@ TEST(LineMapApply, StringCoordinatesReadAsTheirNumbers) {
   LineMap m = map_of(R"({"format": "gridroute.map/1", "fields": {
     "id": "no", "category": {"value": "env.noise"}, "location": {"lon": "pos.x", "lat": "pos.y"},
     "at": {"value": "2026-11-23T01:20:00+00:00"}}})");
-  Applied a = apply_map(m, R"({"no": 1, "pos": {"x": " .5", "y": "1e-400"}})");
+  Applied a = apply_map(m, R"({"no": 1, "pos": {"x": " 0.5", "y": "1e-400"}})");
   ASSERT_TRUE(a.ok) << a.error;
   const boost::json::array loc = boost::json::parse(a.line).at("location").as_array();
   ASSERT_EQ(loc.size(), 2u) << a.line;
   EXPECT_EQ(loc[0].to_number<double>(), 0.5) << a.line;
   EXPECT_EQ(loc[1].to_number<double>(), 0.0) << a.line;
-  for (const char* bad : {"1e400", "+0.5", "NaN", "0,5"}) {
+  for (const char* bad : {"1e400", "+0.5", "NaN", "0,5", ".5", "5.", "05", "0x10", "1e", "-", "inf"}) {
     Applied b = apply_map(m, std::string(R"({"no": 1, "pos": {"x": 0.5, "y": ")") + bad + "\"}}");
     EXPECT_FALSE(b.ok) << bad << ": " << b.line;
     EXPECT_NE(b.error.find("field 'pos.y' must be a number (mapped to 'location')"), std::string::npos) << b.error;
