@@ -679,6 +679,14 @@ TEST(GeoRules, NumbersPastTheAltitudeAreIgnored) {
   ASSERT_TRUE(r.loc.ok()) << r.all();
   EXPECT_EQ(r.loc->locate(Point{1, 1}), 0);
   EXPECT_EQ(r.loc->locate(Point{3, 1}), kOutside);
+  // Any exponent is JSON, past the 2^31 the parser reads too: an altitude of 1e99999999999999999999 is
+  // ignored, and a latitude of 0e99999999999 is 0.
+  r = load(collection({feature("\"id\": \"a\"",
+                               polygon("[[0,0e99999999999,1e99999999999999999999],[2,0],[2,2,-1e-99999999999],[0,2],[0,0]]"))}),
+           kCells);
+  ASSERT_TRUE(r.loc.ok()) << r.all();
+  EXPECT_EQ(r.loc->locate(Point{1, 1}), 0);
+  EXPECT_EQ(r.loc->locate(Point{3, 1}), kOutside);
 }
 
 TEST(GeoErrors, CoordinatesOfTheWrongShape) {

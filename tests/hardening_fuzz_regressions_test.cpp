@@ -202,3 +202,15 @@ TEST(HardeningFuzzRegressions, CountsOverTheLimitWithCsvRowsDoNotCrash) {
 }
 
 }  // namespace
+
+// Exponents past the 2^31 Boost.JSON reads are cut to 1073741823, padded with zeros to the same length
+// (the same value: past any double's reach either way), outside strings only; a text without one gives "".
+TEST(HardeningJsonText, ExponentsPastTheParsersReachAreCutInPlace) {
+  using gridroute::detail::cap_exponents;
+  EXPECT_EQ(cap_exponents(R"([1e1073741823, 2E-5, 0.5e+10, "1e99999999999"])"), "");
+  EXPECT_EQ(cap_exponents("[1e1073741824]"), "[1e1073741823]");
+  EXPECT_EQ(cap_exponents("[1E+0002147483648, -2.5e-99999999999999]"), "[1E+0001073741823, -2.5e-00001073741823]");
+  EXPECT_EQ(cap_exponents(R"({"e99999999999": "x\"1e99999999999", "v": 1e99999999999})"),
+            R"({"e99999999999": "x\"1e99999999999", "v": 1e01073741823})");
+  EXPECT_EQ(cap_exponents(R"({"ok": true, "f": false})"), "");
+}

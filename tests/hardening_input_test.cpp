@@ -493,6 +493,23 @@ TEST_F(HardeningLines, NumbersOutOfRange) {
   std::string other = first.substr(0, first.rfind('}'));
   if (other.find("\"attrs\"") == std::string::npos)
     EXPECT_NE(route(other + R"(, "attrs": {"undeclared_x": 1e400}})").find("\"status\": \"routed\""), std::string::npos);
+  // Any exponent is JSON, past the 2^31 the parser reads too: the line is read, its id kept, and such a
+  // number is what 1e400 is (the undeclared attribute ignored, the severity not finite). An exponent in
+  // a string is text, not touched.
+  const std::string rest = first.substr(0, first.rfind('}'));
+  if (rest.find("\"attrs\"") == std::string::npos) {
+    EXPECT_NE(route(rest + R"(, "attrs": {"undeclared_x": 1e2147483648, "y": -0.5E-99999999999999999999}})")
+                  .find("\"status\": \"routed\""),
+              std::string::npos)
+        << route(rest + R"(, "attrs": {"undeclared_x": 1e2147483648}})");
+    EXPECT_NE(route(rest + R"(, "note": "1e99999999999", "attrs": {"severity": 1e99999999999}})")
+                  .find("attribute 'severity' must be a finite number"),
+              std::string::npos);
+  }
+  EXPECT_NE(route(R"({"id": "x", "category": "a", "at": "2026-01-05T10:00:00Z", "location": [1e2147483648, 0.5]})")
+                .find(R"({"id": "x", "status": "rejected")"),
+            std::string::npos)
+      << route(R"({"id": "x", "category": "a", "at": "2026-01-05T10:00:00Z", "location": [1e2147483648, 0.5]})");
   // Case fields.
   std::string cases = read_text(example() / "cases.jsonl");
   std::string c = cases.substr(0, cases.find('\n'));

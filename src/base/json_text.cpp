@@ -139,9 +139,50 @@ std::string json_syntax_hint(std::string_view text, std::size_t offset) {
   return {};
 }
 
+std::string cap_exponents(std::string_view text) {
+  constexpr std::string_view kCap = "1073741823";  // 2^30 - 1: past any double's reach, within Boost.JSON's
+  std::string out;
+  bool in_string = false, escaped = false;
+  const auto digit = [&](std::size_t k) { return k < text.size() && text[k] >= '0' && text[k] <= '9'; };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if ((c == 'e' || c == 'E') && i > 0 && digit(i - 1)) {
+      std::size_t j = i + 1;
+      if (j < text.size() && (text[j] == '+' || text[j] == '-')) ++j;
+      const std::size_t from = j;
+      while (digit(j)) ++j;
+      std::size_t k = from;
+      while (k < j && text[k] == '0') ++k;
+      if (j - k > kCap.size() || (j - k == kCap.size() && text.substr(k, kCap.size()) > kCap)) {
+        if (out.empty()) out.assign(text);
+        std::fill(out.begin() + static_cast<std::ptrdiff_t>(from), out.begin() + static_cast<std::ptrdiff_t>(j), '0');
+        out.replace(j - kCap.size(), kCap.size(), kCap);
+      }
+      i = j - 1;
+    }
+  }
+  return out;
+}
+
 std::string parse_line(json::parser& parser, std::string_view line, std::size_t max_depth) {
   json::error_code ec;
-  const std::size_t n = parser.write_some(line.data(), line.size(), ec);
+  std::size_t n = parser.write_some(line.data(), line.size(), ec);
+  std::string capped;
+  if (ec == json::error::exponent_overflow && !(capped = cap_exponents(line)).empty()) {
+    // Any exponent is JSON (RFC 8259); Boost.JSON reads up to 2^31. The line again with the larger ones
+    // cut to one that gives the same value, at the same columns.
+    parser.reset();
+    ec = {};
+    n = parser.write_some(capped.data(), capped.size(), ec);
+  }
   if (!ec && line.substr(n).find_first_not_of(" \t\r\n") != std::string_view::npos) ec = json::error::extra_data;
   if (!ec) return {};
   if (ec == json::error::too_deep) return cat("invalid JSON: nested deeper than ", max_depth, " levels");
@@ -156,6 +197,13 @@ std::optional<json::value> parse_json(std::string_view text, std::size_t max_dep
   json::parser p(json::storage_ptr(), opt);
   json::error_code ec;
   std::size_t n = p.write_some(text.data(), text.size(), ec);
+  if (ec == json::error::exponent_overflow) {  // as parse_line
+    if (const std::string capped = cap_exponents(text); !capped.empty()) {
+      p.reset();
+      ec = {};
+      n = p.write_some(capped.data(), capped.size(), ec);
+    }
+  }
   if (!ec && text.substr(n).find_first_not_of(" \t\r\n") != std::string_view::npos) ec = json::error::extra_data;
   if (ec) {
     offset = n;

@@ -33,7 +33,13 @@ std::optional<boost::json::value> parse_json(std::string_view text, std::size_t 
 // of the line: empty when it is one JSON value (then in parser.release()), else the error as the line
 // readers give it — `invalid JSON: syntax error at column 12 (a comma before '}': ...)`, `invalid JSON:
 // extra data at column N` for bytes after the value, `invalid JSON: nested deeper than 32 levels`.
+// Any exponent is JSON (RFC 8259), and Boost.JSON reads those up to 2^31 only.
 std::string parse_line(boost::json::parser& parser, std::string_view line, std::size_t max_depth);
+
+// `text` with every exponent past 2^30 - 1 written as 1073741823, padded with zeros to the same length: the
+// same values (an infinity, or a zero, as any exponent past a double's range gives) at the same positions,
+// for Boost.JSON, which refuses an exponent past 2^31. "" when no exponent is that large.
+std::string cap_exponents(std::string_view text);
 
 // Byte offset of the value (or, for a missing member, of the enclosing object) that `pointer` names.
 std::size_t locate(std::string_view text, std::string_view pointer);

@@ -1039,6 +1039,15 @@ absl::StatusOr<Locator> Locator::load(const CellsSource& source, const CellsChun
   json::basic_parser<Handler> parser(po, &reader);
   json::error_code ec;
   std::size_t used = parser.write_some(false, text.data(), text.size(), ec);
+  if (ec == json::error::exponent_overflow && !reader.aborted()) {
+    // Any exponent is JSON (an altitude of 1e99999999999 among them); Boost.JSON reads up to 2^31. The
+    // text again with the larger ones cut to one that gives the same value, at the same positions.
+    if (std::string capped = gridroute::detail::cap_exponents(text); !capped.empty()) {
+      CellsSource again = source;
+      again.text = capped;
+      return load(again, CellsChunks{}, std::move(cell_of), diagnostics, options);
+    }
+  }
   if (ec && !reader.aborted()) {
     // Boost.JSON checks UTF-8 inside strings; say so plainly when that is why it stopped.
     std::size_t bad = 0;
