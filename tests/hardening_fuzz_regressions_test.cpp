@@ -213,4 +213,7 @@ TEST(HardeningJsonText, ExponentsPastTheParsersReachAreCutInPlace) {
   EXPECT_EQ(cap_exponents(R"({"e99999999999": "x\"1e99999999999", "v": 1e99999999999})"),
             R"({"e99999999999": "x\"1e99999999999", "v": 1e01073741823})");
   EXPECT_EQ(cap_exponents(R"({"ok": true, "f": false})"), "");
+  // A mantissa of zeros keeps its value, 0 (the parser makes 0 x 10^1073741823 a NaN).
+  EXPECT_EQ(cap_exponents("[0e99999999999, -0.00E+99999999999, 10e99999999999]"),
+            "[0e00000000000, -0.00E+00000000000, 10e01073741823]");
 }

@@ -47,7 +47,7 @@ TEST_F(HardeningInput, InvalidUtf8InJsonNamesFileLineAndColumn) {
 // A bad byte in a member's name is placed at the object that holds it, not at the member read before it,
 // and one in a value at the value.
 TEST_F(HardeningInput, InvalidUtf8InANameIsPlacedAtItsObject) {
-  const std::string rules = read_text(file("rules.json"));
+  const std::string rules = read_text(file("rules.json")), jur = read_text(file("jurisdiction.json"));
   edit(file("rules.json"), "\"priority\"", "\"prio\xFFrity\"");
   auto r = load_it();
   ASSERT_EQ(r.diagnostics.size(), 1u) << r.all;
@@ -59,6 +59,13 @@ TEST_F(HardeningInput, InvalidUtf8InANameIsPlacedAtItsObject) {
   ASSERT_EQ(r.diagnostics.size(), 1u) << r.all;
   EXPECT_EQ(r.diagnostics[0].message, "invalid UTF-8 in a field's name");
   EXPECT_EQ(r.diagnostics[0].pointer, "/units/1") << r.all;
+  // Where a name would begin, before its quote: at the object, and not said to be in a name.
+  write_text(file("jurisdiction.json"), jur);
+  edit(file("rules.json"), "\"priority\"", "\xF8 \"priority\"");
+  r = load_it();
+  ASSERT_EQ(r.diagnostics.size(), 1u) << r.all;
+  EXPECT_EQ(r.diagnostics[0].message, "invalid UTF-8");
+  EXPECT_EQ(r.diagnostics[0].pointer, "/rules/0") << r.all;
 }
 
 TEST_F(HardeningInput, OverlongAndSurrogateUtf8AreInvalid) {

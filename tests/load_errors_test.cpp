@@ -1603,6 +1603,8 @@ TEST(LoadErrors, AMisspeltFieldOfAUnitIsOneError) {
        "unknown field 'nmae' (did you mean 'name'?)"},
       {R"({"di": "c2-01", "tier": "cell", "parent": "c2"})", "/units/6/di", R"({"di": @@"c2-01")",
        "unknown field 'di' (did you mean 'id'?)"},
+      {R"({"id": "c2-01", "tire": 3, "parent": "c2"})", "/units/6/tire", R"("tire": @@3)",
+       "unknown field 'tire' (did you mean 'tier'?)"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.to);

@@ -164,7 +164,12 @@ std::string cap_exponents(std::string_view text) {
       if (j - k > kCap.size() || (j - k == kCap.size() && text.substr(k, kCap.size()) > kCap)) {
         if (out.empty()) out.assign(text);
         std::fill(out.begin() + static_cast<std::ptrdiff_t>(from), out.begin() + static_cast<std::ptrdiff_t>(j), '0');
-        out.replace(j - kCap.size(), kCap.size(), kCap);
+        // A mantissa of zeros is 0 whatever its exponent: the exponent is left all zeros (the parser would
+        // make 0 x 10^1073741823 a NaN).
+        std::size_t m = i;
+        while (m > 0 && ((text[m - 1] >= '0' && text[m - 1] <= '9') || text[m - 1] == '.')) --m;
+        const std::string_view mantissa = text.substr(m, i - m);
+        if (mantissa.find_first_not_of("0.") != std::string_view::npos) out.replace(j - kCap.size(), kCap.size(), kCap);
       }
       i = j - 1;
     }
@@ -602,6 +607,7 @@ BytePlace byte_place(std::string_view line, std::size_t bad) {
   BytePlace p;
   p.depth = open.size();
   p.parent = holder.back();
+  p.quoted = in_string;
   if (in_string) p.in = is_name ? BytePlace::In::name : BytePlace::In::value;
   else if (open.empty()) p.in = BytePlace::In::outside;  // before the line's object, or after it closed
   else p.in = expect_name ? BytePlace::In::name : BytePlace::In::value;  // where a name or a value begins

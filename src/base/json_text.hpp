@@ -64,6 +64,7 @@ struct BytePlace {
   enum class In { name, value, outside } in = In::outside;
   std::size_t depth = 0;
   std::string parent;
+  bool quoted = false;  // inside a string (a name or a value), not where one begins
 };
 
 BytePlace byte_place(std::string_view text, std::size_t bad);

@@ -528,7 +528,7 @@ struct BundleReader::Impl {
         std::size_t cut = 0;
         for (std::size_t k = 1; k < at.depth && cut != std::string::npos; ++k) cut = pointer.find('/', cut + 1);
         if (cut != std::string::npos) pointer.resize(cut);
-        what = "invalid UTF-8 in a field's name";
+        if (at.quoted) what = "invalid UTF-8 in a field's name";  // else where a name would begin
       }
       Diagnostic d{Diagnostic::Severity::error, display, pos.line, pos.column, std::move(pointer),
                    detail::cat(what, detail::encoding_hint(body, bad, detail::TextKind::json))};

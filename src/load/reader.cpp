@@ -45,8 +45,13 @@ bool Reader::read(const json::value& v, spec::Unit& out) {
       // others (SPEC §2: every error found). One that may be a misspelt field of the unit (a "parnet"
       // missing from it) leaves the unit broken.
       if (const std::string& meant = misspelt(key, false); !meant.empty()) {
-        error(std::move(message));
-        if (!o.contains(meant) && (meant == "id" || meant == "tier")) meant_for_required = meant == "id" ? "id" : "tier";
+        // One the unit lacks is that field misspelt, said as for a string; else the type is the error.
+        if (!o.contains(meant)) {
+          error(detail::cat("unknown field '", key, "' (did you mean '", meant, "'?)"));
+          if (meant == "id" || meant == "tier") meant_for_required = meant == "id" ? "id" : "tier";
+        } else {
+          error(std::move(message));
+        }
         ok = false;
       } else {
         benign_error(std::move(message));
