@@ -216,4 +216,5 @@ TEST(HardeningJsonText, ExponentsPastTheParsersReachAreCutInPlace) {
   // A mantissa of zeros keeps its value, 0 (the parser makes 0 x 10^1073741823 a NaN).
   EXPECT_EQ(cap_exponents("[0e99999999999, -0.00E+99999999999, 10e99999999999]"),
             "[0e00000000000, -0.00E+00000000000, 10e01073741823]");
+  EXPECT_EQ(cap_exponents("[0e400, 0e300, 0.0e-500, 1e400]"), "[0e000, 0e300, 0.0e-000, 1e400]");
 }

@@ -512,6 +512,10 @@ TEST_F(HardeningLines, NumbersOutOfRange) {
     EXPECT_NE(route(rest + R"(, "note": "1e99999999999", "attrs": {"severity": 1e99999999999}})")
                   .find("attribute 'severity' must be a finite number"),
               std::string::npos);
+    // 0e400 and 0e99999999999 are 0 (the parser alone made them NaN).
+    for (const char* zero : {"0e400", "-0.0E+99999999999"})
+      EXPECT_NE(route(rest + R"(, "attrs": {"severity": )" + zero + "}}").find("\"status\": \"routed\""), std::string::npos)
+          << route(rest + R"(, "attrs": {"severity": )" + zero + "}}");
   }
   EXPECT_NE(route(R"({"id": "x", "category": "a", "at": "2026-01-05T10:00:00Z", "location": [1e2147483648, 0.5]})")
                 .find(R"({"id": "x", "status": "rejected")"),

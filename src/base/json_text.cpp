@@ -139,6 +139,13 @@ std::string json_syntax_hint(std::string_view text, std::size_t offset) {
   return {};
 }
 
+namespace {
+// Whether `text` may hold a mantissa of zeros with an exponent (a quick test before cap_exponents' scan).
+bool zero_with_exponent(std::string_view text) {
+  return text.find("0e") != std::string_view::npos || text.find("0E") != std::string_view::npos;
+}
+}  // namespace
+
 std::string cap_exponents(std::string_view text) {
   constexpr std::string_view kCap = "1073741823";  // 2^30 - 1: past any double's reach, within Boost.JSON's
   std::string out;
@@ -161,15 +168,16 @@ std::string cap_exponents(std::string_view text) {
       while (digit(j)) ++j;
       std::size_t k = from;
       while (k < j && text[k] == '0') ++k;
-      if (j - k > kCap.size() || (j - k == kCap.size() && text.substr(k, kCap.size()) > kCap)) {
+      const bool past = j - k > kCap.size() || (j - k == kCap.size() && text.substr(k, kCap.size()) > kCap);
+      // A mantissa of zeros is 0 whatever its exponent, which the parser makes a NaN (0 x 10^400) once
+      // the power is past a double's range: such an exponent is left all zeros.
+      std::size_t m = i;
+      while (m > 0 && ((text[m - 1] >= '0' && text[m - 1] <= '9') || text[m - 1] == '.')) --m;
+      const bool zero = text.substr(m, i - m).find_first_not_of("0.") == std::string_view::npos;
+      if (past || (zero && (j - k > 3 || (j - k == 3 && text.substr(k, 3) > "300")))) {
         if (out.empty()) out.assign(text);
         std::fill(out.begin() + static_cast<std::ptrdiff_t>(from), out.begin() + static_cast<std::ptrdiff_t>(j), '0');
-        // A mantissa of zeros is 0 whatever its exponent: the exponent is left all zeros (the parser would
-        // make 0 x 10^1073741823 a NaN).
-        std::size_t m = i;
-        while (m > 0 && ((text[m - 1] >= '0' && text[m - 1] <= '9') || text[m - 1] == '.')) --m;
-        const std::string_view mantissa = text.substr(m, i - m);
-        if (mantissa.find_first_not_of("0.") != std::string_view::npos) out.replace(j - kCap.size(), kCap.size(), kCap);
+        if (!zero) out.replace(j - kCap.size(), kCap.size(), kCap);
       }
       i = j - 1;
     }
@@ -181,9 +189,10 @@ std::string parse_line(json::parser& parser, std::string_view line, std::size_t 
   json::error_code ec;
   std::size_t n = parser.write_some(line.data(), line.size(), ec);
   std::string capped;
-  if (ec == json::error::exponent_overflow && !(capped = cap_exponents(line)).empty()) {
-    // Any exponent is JSON (RFC 8259); Boost.JSON reads up to 2^31. The line again with the larger ones
-    // cut to one that gives the same value, at the same columns.
+  if ((ec == json::error::exponent_overflow || (!ec && zero_with_exponent(line))) &&
+      !(capped = cap_exponents(line)).empty()) {
+    // Any exponent is JSON (RFC 8259); Boost.JSON reads up to 2^31, and 0e400 as a NaN. The line again
+    // with those written as exponents that give the same value, at the same columns.
     parser.reset();
     ec = {};
     n = parser.write_some(capped.data(), capped.size(), ec);
@@ -202,7 +211,7 @@ std::optional<json::value> parse_json(std::string_view text, std::size_t max_dep
   json::parser p(json::storage_ptr(), opt);
   json::error_code ec;
   std::size_t n = p.write_some(text.data(), text.size(), ec);
-  if (ec == json::error::exponent_overflow) {  // as parse_line
+  if (ec == json::error::exponent_overflow || (!ec && zero_with_exponent(text))) {  // as parse_line
     if (const std::string capped = cap_exponents(text); !capped.empty()) {
       p.reset();
       ec = {};

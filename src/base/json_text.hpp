@@ -36,9 +36,10 @@ std::optional<boost::json::value> parse_json(std::string_view text, std::size_t 
 // Any exponent is JSON (RFC 8259), and Boost.JSON reads those up to 2^31 only.
 std::string parse_line(boost::json::parser& parser, std::string_view line, std::size_t max_depth);
 
-// `text` with every exponent past 2^30 - 1 written as 1073741823, padded with zeros to the same length: the
-// same values (an infinity, or a zero, as any exponent past a double's range gives) at the same positions,
-// for Boost.JSON, which refuses an exponent past 2^31. "" when no exponent is that large.
+// `text` with every exponent past 2^30 - 1 written as 1073741823, padded with zeros to the same length, and
+// the exponent past 300 of a mantissa of zeros written as zeros: the same values (an infinity, or a zero)
+// at the same positions, for Boost.JSON, which refuses an exponent past 2^31 and reads 0e400 as a NaN.
+// "" when no exponent needs it.
 std::string cap_exponents(std::string_view text);
 
 // Byte offset of the value (or, for a missing member, of the enclosing object) that `pointer` names.
