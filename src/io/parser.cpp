@@ -418,18 +418,16 @@ bool LineParser::missing(const json::object& o, std::string_view name, std::stri
   static constexpr std::string_view kFields[] = {"id", "category", "cell", "location", "at", "attrs", "level",
                                                  "level_started_at", "responded", "reports", "status", "rating",
                                                  "rule", "handler", "returned", "suspended", "extended_to"};
-  Suggest near(name);
-  for (const auto& kv : o) {
-    const std::string_view key = kv.key();
-    if (std::find(std::begin(kFields), std::end(kFields), key) == std::end(kFields)) near.consider(key);
-  }
-  if (!near.found() && name == "cell") {  // a location misspelt is the cell's absence too
-    Suggest loc("location");
+  // The line's key nearest to `field` among those that are none of its fields, or "".
+  const auto near_key = [&](std::string_view field) {
+    Suggest near(field);
     for (const auto& kv : o)
-      if (std::find(std::begin(kFields), std::end(kFields), kv.key()) == std::end(kFields)) loc.consider(kv.key());
-    if (loc.found()) return fail(cat("missing field '", name, "'", more, " (the line has '", loc.best(), "': misspelt?)"));
-  }
-  if (near.found()) return fail(cat("missing field '", name, "'", more, " (the line has '", near.best(), "': misspelt?)"));
+      if (std::find(std::begin(kFields), std::end(kFields), kv.key()) == std::end(kFields)) near.consider(kv.key());
+    return near.best();
+  };
+  std::string key = near_key(name);
+  if (key.empty() && name == "cell") key = near_key("location");  // a location misspelt is the cell's absence too
+  if (!key.empty()) return fail(cat("missing field '", name, "'", more, " (the line has '", key, "': misspelt?)"));
   return fail(cat("missing field '", name, "'", more));
 }
 
